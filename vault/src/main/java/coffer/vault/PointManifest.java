@@ -1,0 +1,71 @@
+package coffer.vault;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A point: one instant of one or more disks, and what is needed to bring them back. The body of a
+ * MANIFEST object (docs/format/manifest.md). A point exists exactly when its manifest exists; the
+ * manifest is written last. Immutable.
+ *
+ * @param format      always {@code coffer-point}
+ * @param version     manifest format version
+ * @param id          point id, {@code yyyyMMdd-HHmmss-xxxxxxxx} (UTC), unique in the vault
+ * @param name        what was backed up: an instance name, or the name given to an image backup
+ * @param consistency {@code APPLICATION}, {@code FILESYSTEM} or {@code CRASH}
+ * @param parent      the point whose indexes this one started from, or null for a first point
+ * @param attributes  further facts recorded by upper layers (e.g. the domain XML); the vault does not
+ *                    interpret them
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PointManifest(String format, int version, String id, String name, Instant createdAt,
+                            String consistency, String parent, List<Disk> disks, List<SkippedDisk> skipped,
+                            Map<String, String> attributes) {
+    public static final String FORMAT = "coffer-point";
+    public static final int VERSION = 1;
+
+    public PointManifest {
+        disks = List.copyOf(disks);
+        skipped = skipped == null ? List.of() : List.copyOf(skipped);
+        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+    }
+
+    /**
+     * One disk of a point.
+     *
+     * @param name          the disk's name within the point (a target like {@code vda}, or a file name)
+     * @param index         backend object name of the disk's fixed index
+     * @param indexChecksum the index checksum, checked on every read of the index
+     * @param dataChunks    chunks that are not all-zero
+     * @param newChunks     chunks this point stored that the vault did not have
+     * @param newStoredBytes stored (compressed, encrypted) bytes of those new chunks
+     * @param readBytes     bytes read from the source to make this disk
+     * @param source        where the disk was read from (path, export), for people
+     * @param sourceFormat  {@code raw}, {@code qcow2}, …
+     */
+    public record Disk(String name, String index, long size, int chunkSize, String indexChecksum,
+                       long dataChunks, long newChunks, long newStoredBytes, long readBytes,
+                       String source, String sourceFormat) {
+    }
+
+    /** A disk that was not backed up, with the reason. */
+    public record SkippedDisk(String name, String reason) {
+    }
+
+    public Disk disk(String diskName) throws PointNotFoundException {
+        for (Disk disk : disks) {
+            if (disk.name().equals(diskName)) {
+                return disk;
+            }
+        }
+        throw new PointNotFoundException("point " + id + " has no disk '" + diskName + "'; its disks: "
+                + disks.stream().map(Disk::name).toList());
+    }
+
+    public long logicalBytes() {
+        return disks.stream().mapToLong(Disk::size).sum();
+    }
+}

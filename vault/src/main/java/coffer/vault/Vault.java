@@ -1,0 +1,297 @@
+package coffer.vault;
+
+import coffer.vault.backend.Backend;
+import coffer.vault.backend.ObjectInfo;
+import coffer.vault.backend.ObjectNotFoundException;
+import coffer.vault.crypto.ChunkDigester;
+import coffer.vault.crypto.KeyService;
+import coffer.vault.crypto.SubKeys;
+import coffer.vault.crypto.WrappedKey;
+import coffer.vault.format.FixedIndex;
+import coffer.vault.format.Json;
+import coffer.vault.format.ObjectCodec;
+import coffer.vault.format.ObjectKind;
+import coffer.vault.format.VaultConfig;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An open vault: its parameters, keys and objects. Reading and writing points goes through
+ * {@link coffer.vault.write.PointWriter} and {@link coffer.vault.read.DiskRestorer}; maintenance through
+ * {@code coffer.vault.maintenance}.
+ *
+ * <p>Object names: {@code config}; {@code chunks/xx/<id>}; {@code points/<point id>/manifest} and
+ * {@code points/<point id>/disk-<n>.fidx}; {@code locks/<kind>-<id>}.
+ *
+ * <p>Thread-safe: immutable after opening; the backend, codec and digester are thread-safe.
+ */
+public final class Vault implements AutoCloseable {
+    public static final String CONFIG = "config";
+    public static final String POINTS = "points/";
+    public static final String CHUNKS = "chunks/";
+    private static final int COMPRESSION_LEVEL = 1;
+
+    private final Backend backend;
+    private final VaultConfig config;
+    private final ObjectCodec codec;
+    private final ChunkDigester digester;
+    private final VaultLocks locks;
+
+    private Vault(Backend backend, VaultConfig config, SubKeys keys) {
+        this.backend = backend;
+        this.config = config;
+        this.codec = new ObjectCodec(keys == null ? null : keys.object(), config.compressionLevel());
+        this.digester = keys == null ? ChunkDigester.sha256() : ChunkDigester.hmacSha256(keys.chunkId());
+        this.locks = new VaultLocks(backend);
+    }
+
+    /** Creates a vault in an empty location. With {@code keys} non-null, encrypted under a new key of it. */
+    public static Vault create(Backend backend, int chunkSize, KeyService keys) throws IOException {
+        String problem = VaultConfig.checkChunkSize(chunkSize);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        if (backend.exists(CONFIG)) {
+            throw new IllegalArgumentException("a vault already exists in " + backend.describe());
+        }
+        if (!backend.list("").isEmpty()) {
+            throw new IllegalArgumentException(backend.describe() + " is not empty; a vault needs an empty location");
+        }
+        String vaultId = UUID.randomUUID().toString();
+        VaultConfig.Encryption encryption = null;
+        SubKeys subKeys = null;
+        if (keys != null) {
+            byte[] dataKey = new byte[32];
+            new SecureRandom().nextBytes(dataKey);
+            String keyId = keys.createKey();
+            WrappedKey wrapped = keys.wrap(keyId, dataKey, wrapContext(vaultId));
+            encryption = new VaultConfig.Encryption("aes-256-gcm", "hkdf-sha256", keys.name(), keyId,
+                    Base64.getEncoder().encodeToString(wrapped.blob()));
+            subKeys = SubKeys.derive(dataKey, vaultId);
+        }
+        VaultConfig config = new VaultConfig(VaultConfig.FORMAT, VaultConfig.VERSION, vaultId, Instant.now(), chunkSize,
+                keys == null ? "sha256" : "hmac-sha256", "zstd", COMPRESSION_LEVEL, encryption);
+        byte[] body = Json.MAPPER.writeValueAsBytes(config);
+        ByteBuffer sealed = new ObjectCodec(null, COMPRESSION_LEVEL).seal(ObjectKind.CONFIG, CONFIG, body, body.length, false);
+        if (!backend.putIfAbsent(CONFIG, sealed)) {
+            throw new IllegalArgumentException("a vault already exists in " + backend.describe());
+        }
+        backend.sync();
+        return new Vault(backend, config, subKeys);
+    }
+
+    /** Opens an existing vault; {@code keys} may be null for an unencrypted one. */
+    public static Vault open(Backend backend, KeyService keys) throws IOException {
+        ByteBuffer stored;
+        try {
+            stored = backend.get(CONFIG);
+        } catch (ObjectNotFoundException e) {
+            throw new NotAVaultException(backend.describe() + " is not a Coffer vault (no config object); create one with 'coffer vault init'");
+        }
+        VaultConfig config;
+        try {
+            byte[] body = new ObjectCodec(null, COMPRESSION_LEVEL).open(ObjectKind.CONFIG, CONFIG, stored);
+            config = Json.MAPPER.readValue(body, VaultConfig.class);
+        } catch (CorruptDataException e) {
+            if (e.check().startsWith("bad magic")) {
+                throw new NotAVaultException(backend.describe() + " is not a Coffer vault (its config object is not a Coffer object)");
+            }
+            throw e;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new CorruptDataException(CONFIG, "unreadable vault config: " + e.getOriginalMessage(), e);
+        }
+        if (!VaultConfig.FORMAT.equals(config.format())) {
+            throw new NotAVaultException(backend.describe() + " is not a Coffer vault (config format '" + config.format() + "')");
+        }
+        if (config.version() > VaultConfig.VERSION || config.version() < 1) {
+            throw new UnsupportedFormatException(CONFIG, "vault config", config.version(), VaultConfig.VERSION);
+        }
+        if (VaultConfig.checkChunkSize(config.chunkSize()) != null) {
+            throw new CorruptDataException(CONFIG, VaultConfig.checkChunkSize(config.chunkSize()));
+        }
+        SubKeys subKeys = null;
+        if (config.encrypted()) {
+            if (keys == null) {
+                throw new KeyUnavailableException("the vault in " + backend.describe() + " is encrypted; a key service is needed");
+            }
+            VaultConfig.Encryption e = config.encryption();
+            byte[] dataKey = keys.unwrap(new WrappedKey(e.keyService(), e.keyId(), Base64.getDecoder().decode(e.wrappedKey())),
+                    wrapContext(config.vaultId()));
+            subKeys = SubKeys.derive(dataKey, config.vaultId());
+        }
+        return new Vault(backend, config, subKeys);
+    }
+
+    private static byte[] wrapContext(String vaultId) {
+        return ("coffer-vault:" + vaultId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public VaultConfig config() {
+        return config;
+    }
+
+    public int chunkSize() {
+        return config.chunkSize();
+    }
+
+    public ObjectCodec codec() {
+        return codec;
+    }
+
+    public ChunkDigester digester() {
+        return digester;
+    }
+
+    public VaultLocks locks() {
+        return locks;
+    }
+
+    public static String manifestName(String pointId) {
+        return POINTS + pointId + "/manifest";
+    }
+
+    // ---- points -------------------------------------------------------------------------------------
+
+    /** Every point, oldest first. A manifest that cannot be read is reported, not skipped. */
+    public List<PointManifest> points() throws IOException {
+        List<PointManifest> result = new ArrayList<>();
+        for (ObjectInfo info : backend.list(POINTS)) {
+            if (info.name().endsWith("/manifest")) {
+                try {
+                    result.add(readManifestObject(info.name()));
+                } catch (ObjectNotFoundException deletedMeanwhile) {
+                    // deleted between list and read
+                }
+            }
+        }
+        result.sort(Comparator.comparing(PointManifest::createdAt).thenComparing(PointManifest::id));
+        return result;
+    }
+
+    public PointManifest point(String id) throws IOException {
+        try {
+            return readManifestObject(manifestName(PointIds.check(id)));
+        } catch (ObjectNotFoundException e) {
+            throw new PointNotFoundException("no point '" + id + "' in the vault");
+        }
+    }
+
+    /**
+     * Finds a point by exact id, unique id prefix, or name (the newest point of that name).
+     */
+    public PointManifest resolve(String reference) throws IOException {
+        List<PointManifest> all = points();
+        List<PointManifest> byId = all.stream().filter(p -> p.id().startsWith(reference)).toList();
+        if (byId.size() == 1) {
+            return byId.getFirst();
+        }
+        for (PointManifest p : byId) {
+            if (p.id().equals(reference)) {
+                return p;
+            }
+        }
+        List<PointManifest> byName = all.stream().filter(p -> p.name().equals(reference)).toList();
+        if (!byName.isEmpty()) {
+            return byName.getLast();
+        }
+        if (byId.size() > 1) {
+            throw new PointNotFoundException("'" + reference + "' matches " + byId.size() + " points: "
+                    + byId.stream().map(PointManifest::id).toList() + "; give more of the id");
+        }
+        throw new PointNotFoundException("no point with id, id prefix or name '" + reference + "' in the vault");
+    }
+
+    /** The newest point of {@code name}, or null. */
+    public PointManifest latest(String name) throws IOException {
+        List<PointManifest> byName = points().stream().filter(p -> p.name().equals(name)).toList();
+        return byName.isEmpty() ? null : byName.getLast();
+    }
+
+    public FixedIndex readIndex(PointManifest point, PointManifest.Disk disk) throws IOException {
+        byte[] body;
+        try {
+            body = codec.open(ObjectKind.INDEX, disk.index(), backend.get(disk.index()));
+        } catch (ObjectNotFoundException e) {
+            throw new CorruptDataException(disk.index(), "index of point " + point.id() + " disk " + disk.name() + " is missing");
+        }
+        FixedIndex index = FixedIndex.decode(disk.index(), body);
+        if (!index.checksum().equals(disk.indexChecksum())) {
+            throw new CorruptDataException(disk.index(), "index checksum differs from the one point " + point.id()
+                    + " recorded for disk " + disk.name());
+        }
+        if (index.diskSize() != disk.size() || index.chunkSize() != disk.chunkSize()) {
+            throw new CorruptDataException(disk.index(), "index size/chunk size differ from the manifest");
+        }
+        return index;
+    }
+
+    /** Deletes a point: the manifest first (the point is gone at once), then its indexes. Chunks stay for gc. */
+    public void deletePoint(String id) throws IOException {
+        PointManifest point = point(id);
+        backend.delete(manifestName(point.id()));
+        backend.sync();
+        for (ObjectInfo info : backend.list(POINTS + point.id() + "/")) {
+            backend.delete(info.name());
+        }
+    }
+
+    public PointManifest readManifestObject(String name) throws IOException {
+        byte[] body = codec.open(ObjectKind.MANIFEST, name, backend.get(name));
+        PointManifest manifest;
+        try {
+            manifest = Json.MAPPER.readValue(body, PointManifest.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new CorruptDataException(name, "unreadable manifest: " + e.getOriginalMessage(), e);
+        }
+        if (!PointManifest.FORMAT.equals(manifest.format())) {
+            throw new CorruptDataException(name, "not a point manifest (format '" + manifest.format() + "')");
+        }
+        if (manifest.version() > PointManifest.VERSION) {
+            throw new UnsupportedFormatException(name, "point manifest", manifest.version(), PointManifest.VERSION);
+        }
+        return manifest;
+    }
+
+    // ---- chunks -------------------------------------------------------------------------------------
+
+    /**
+     * Reads chunk {@code id} into {@code into}, checks it, returns its length. In an encrypted vault the GCM
+     * tag (bound to the chunk's name) authenticates it; with {@code rehash}, or in an unencrypted vault,
+     * the digest is recomputed as well.
+     */
+    public int readChunk(ChunkId id, byte[] into, boolean rehash) throws IOException {
+        String name = id.objectName();
+        ByteBuffer stored;
+        try {
+            stored = backend.get(name);
+        } catch (ObjectNotFoundException e) {
+            throw new CorruptDataException(name, "chunk is missing");
+        }
+        int length = codec.open(ObjectKind.CHUNK, name, stored, into);
+        if (rehash || !codec.encrypted()) {
+            ChunkId actual = digester.digest(into, 0, length);
+            if (!actual.equals(id)) {
+                throw new CorruptDataException(name, "content digest is " + actual.hex().substring(0, 16) + "…");
+            }
+        }
+        return length;
+    }
+
+    @Override
+    public void close() throws IOException {
+        backend.close();
+    }
+}

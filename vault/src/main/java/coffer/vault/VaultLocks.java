@@ -1,0 +1,150 @@
+package coffer.vault;
+
+import coffer.vault.backend.Backend;
+import coffer.vault.backend.ObjectInfo;
+import coffer.vault.backend.ObjectNotFoundException;
+import coffer.vault.format.Json;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Shared and exclusive vault locks, kept as objects under {@code locks/} so they work on every backend and
+ * across processes and hosts (docs/design/locking.md).
+ *
+ * <p>Protocol: write your own lock object, then list all locks. You hold the lock when no live lock
+ * conflicts (shared conflicts with exclusive; exclusive with everything); otherwise delete yours and retry
+ * until the wait runs out. Two contenders each publish before they list, so at least one sees the other:
+ * never both win. A lock is refreshed every {@link #REFRESH}; one not refreshed for {@link #STALE}, or held
+ * by a process of this host that no longer exists, is stale and removed by whoever finds it.
+ *
+ * <p>Thread-safe.
+ */
+public final class VaultLocks {
+    static final Duration REFRESH = Duration.ofMinutes(2);
+    static final Duration STALE = Duration.ofMinutes(15);
+    private static final String PREFIX = "locks/";
+
+    private final Backend backend;
+
+    VaultLocks(Backend backend) {
+        this.backend = backend;
+    }
+
+    public enum Kind { SHARED, EXCLUSIVE }
+
+    record Body(String kind, String host, long pid, String purpose, Instant createdAt) {
+    }
+
+    /** A held lock; closing it releases it. */
+    public final class Lock implements AutoCloseable {
+        private final String name;
+        private final byte[] body;
+        private final Thread refresher;
+
+        private Lock(String name, byte[] body) {
+            this.name = name;
+            this.body = body;
+            this.refresher = Thread.ofVirtual().name("vault-lock-refresh").start(this::refreshLoop);
+        }
+
+        private void refreshLoop() {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    Thread.sleep(REFRESH);
+                    backend.put(name, ByteBuffer.wrap(body));
+                }
+            } catch (InterruptedException | IOException stopped) {
+                // released, or the backend failed: the lock goes stale and the holder's work is unaffected
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            refresher.interrupt();
+            backend.delete(name);
+        }
+    }
+
+    /** Takes a shared lock (backups), waiting up to {@code wait} while an exclusive holder (gc sweep) works. */
+    public Lock shared(String purpose, Duration wait) throws IOException {
+        return acquire(Kind.SHARED, purpose, wait);
+    }
+
+    /** Takes the exclusive lock (gc sweep), waiting up to {@code wait} for other holders to finish. */
+    public Lock exclusive(String purpose, Duration wait) throws IOException {
+        return acquire(Kind.EXCLUSIVE, purpose, wait);
+    }
+
+    private Lock acquire(Kind kind, String purpose, Duration wait) throws IOException {
+        Instant deadline = Instant.now().plus(wait);
+        String name = PREFIX + kind.name().toLowerCase() + "-" + UUID.randomUUID();
+        byte[] body = Json.MAPPER.writeValueAsBytes(new Body(kind.name(), hostName(), ProcessHandle.current().pid(),
+                purpose, Instant.now()));
+        long backoff = 50;
+        while (true) {
+            backend.put(name, ByteBuffer.wrap(body));
+            String conflict = conflictFor(kind, name);
+            if (conflict == null) {
+                return new Lock(name, body);
+            }
+            backend.delete(name);
+            if (Instant.now().isAfter(deadline)) {
+                throw new VaultBusyException("the vault is busy: " + conflict + "; retry when it has finished");
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while waiting for a vault lock");
+            }
+            backoff = Math.min(backoff * 2, 2000);
+        }
+    }
+
+    /** A description of the first live lock that conflicts with holding {@code kind}, or null. */
+    private String conflictFor(Kind kind, String mine) throws IOException {
+        for (ObjectInfo info : backend.list(PREFIX)) {
+            if (info.name().equals(mine)) {
+                continue;
+            }
+            Body other;
+            try {
+                other = Json.MAPPER.readValue(backend.get(info.name()).array(), Body.class);
+            } catch (ObjectNotFoundException released) {
+                continue;
+            } catch (com.fasterxml.jackson.core.JacksonException unreadable) {
+                other = new Body(Kind.EXCLUSIVE.name(), "?", -1, "unreadable lock " + info.name(), info.modified());
+            }
+            if (isStale(info, other)) {
+                backend.delete(info.name());
+                continue;
+            }
+            if (kind == Kind.EXCLUSIVE || Kind.EXCLUSIVE.name().equals(other.kind())) {
+                return other.purpose() + " (" + other.kind().toLowerCase() + " lock of pid " + other.pid() + " on "
+                        + other.host() + " since " + other.createdAt() + ")";
+            }
+        }
+        return null;
+    }
+
+    private static boolean isStale(ObjectInfo info, Body body) {
+        if (info.modified().isBefore(Instant.now().minus(STALE))) {
+            return true;
+        }
+        return hostName().equals(body.host()) && body.pid() > 0
+                && ProcessHandle.of(body.pid()).map(p -> !p.isAlive()).orElse(true);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package coffer.vault.backend;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a vault's objects live: a local directory, memory (tests), an S3 bucket.
+ *
+ * <p>Names are relative, {@code /}-separated, made of {@code [a-z0-9._-]} segments (see
+ * {@link ObjectNames#check}). The contract every implementation MUST keep, checked by the shared
+ * {@code BackendContract} test suite:
+ * <ul>
+ *   <li><b>Atomic publish.</b> {@link #put} makes the object visible whole or not at all; a reader never
+ *       sees a partial object, also after a crash of the writer. An abandoned write leaves at most an
+ *       invisible temporary, removed by {@link #removeAbandonedUploads}.</li>
+ *   <li><b>Durability barrier.</b> An object is durable once {@link #sync()} has returned after its
+ *       {@code put}. Writers call {@code sync()} between the steps of the write order (chunks, then index,
+ *       then manifest), so a published manifest never names data lost by a power failure.</li>
+ *   <li><b>Content-addressed writes.</b> {@link #putIfAbsent} does not rewrite an existing object and
+ *       returns {@code false}; when it returns {@code true} this call created the object.
+ *       Callers only use it for names derived from the content, so concurrent calls with one name carry
+ *       the same bytes and either outcome is correct.</li>
+ *   <li><b>Missing objects.</b> {@link #get} of a missing name MUST throw {@link ObjectNotFoundException};
+ *       {@link #delete} of a missing name succeeds (idempotent).</li>
+ *   <li><b>Listing.</b> {@link #list} returns every published object under a prefix with its size and last
+ *       modification time, in no particular order, never temporaries.</li>
+ *   <li><b>Failures.</b> Other failures throw {@link BackendException}; {@link BackendException#retryable()}
+ *       says whether repeating the call may succeed (timeouts, throttling) or not (permission, no space).</li>
+ *   <li>All methods are safe to call from many threads and many processes at once.</li>
+ * </ul>
+ */
+public interface Backend extends AutoCloseable {
+
+    /** Publishes {@code data} (from its position to its limit) under {@code name}, replacing any object. */
+    void put(String name, ByteBuffer data) throws IOException;
+
+    /** Publishes unless an object of that name exists; returns whether this call created it. */
+    boolean putIfAbsent(String name, ByteBuffer data) throws IOException;
+
+    /** The whole object. */
+    ByteBuffer get(String name) throws IOException;
+
+    /** Size and modification time, or empty when there is no such object. */
+    Optional<ObjectInfo> stat(String name) throws IOException;
+
+    default boolean exists(String name) throws IOException {
+        return stat(name).isPresent();
+    }
+
+    void delete(String name) throws IOException;
+
+    /** Every published object whose name starts with {@code prefix}. */
+    List<ObjectInfo> list(String prefix) throws IOException;
+
+    /** Makes every completed {@code put} durable. */
+    void sync() throws IOException;
+
+    /** Removes temporaries of writes abandoned before {@code olderThan}; returns how many. */
+    int removeAbandonedUploads(Instant olderThan) throws IOException;
+
+    /** Where the objects are, for messages. */
+    String describe();
+
+    @Override
+    default void close() throws IOException {
+    }
+}

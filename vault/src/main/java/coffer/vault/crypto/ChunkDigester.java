@@ -1,0 +1,72 @@
+package coffer.vault.crypto;
+
+import coffer.vault.ChunkId;
+
+import javax.crypto.Mac;
+import javax.crypto.SecretKey;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+
+/**
+ * Names chunks by content: SHA-256 of the plaintext, or HMAC-SHA-256 keyed with the vault's chunk-id
+ * sub-key in an encrypted vault, so stored names reveal nothing about the data (no confirmation of a
+ * guessed block).
+ *
+ * <p>Thread-safe: one digest engine per thread.
+ */
+public final class ChunkDigester {
+    private final ThreadLocal<Engine> engines;
+    private final String algorithm;
+
+    private interface Engine {
+        byte[] digest(byte[] data, int offset, int length);
+    }
+
+    private ChunkDigester(String algorithm, ThreadLocal<Engine> engines) {
+        this.algorithm = algorithm;
+        this.engines = engines;
+    }
+
+    public static ChunkDigester sha256() {
+        return new ChunkDigester("sha256", ThreadLocal.withInitial(() -> {
+            MessageDigest md = newSha256();
+            return (data, offset, length) -> {
+                md.update(data, offset, length);
+                return md.digest();
+            };
+        }));
+    }
+
+    public static ChunkDigester hmacSha256(SecretKey key) {
+        return new ChunkDigester("hmac-sha256", ThreadLocal.withInitial(() -> {
+            Mac mac;
+            try {
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(key);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
+            }
+            return (data, offset, length) -> {
+                mac.update(data, offset, length);
+                return mac.doFinal();
+            };
+        }));
+    }
+
+    /** {@code sha256} or {@code hmac-sha256}, as recorded in the vault config. */
+    public String algorithm() {
+        return algorithm;
+    }
+
+    public ChunkId digest(byte[] data, int offset, int length) {
+        return ChunkId.of(engines.get().digest(data, offset, length), 0);
+    }
+
+    static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package coffer.vault.format;
+
+import coffer.vault.CorruptDataException;
+import coffer.vault.UnsupportedFormatException;
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
+import com.github.luben.zstd.ZstdException;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.zip.CRC32C;
+
+/**
+ * Seals and opens vault objects: the common envelope of docs/format/objects.md.
+ *
+ * <pre>
+ * header (24 bytes, big-endian)
+ *   0  4  magic "COFR"
+ *   4  1  envelope version (1)
+ *   5  1  kind (ObjectKind)
+ *   6  1  flags: bit 0 = payload is zstd-compressed, bit 1 = payload is AES-256-GCM encrypted
+ *   7  1  reserved, 0
+ *   8  8  plaintext length
+ *  16  8  payload length (after compression, before encryption)
+ * encrypted:   nonce (12) | ciphertext (payload length) | GCM tag (16); AAD = header || UTF-8 object name
+ * unencrypted: payload (payload length) | CRC-32C of header and payload (4)
+ * </pre>
+ * Binding the object name into the AAD means an object copied or renamed to another name fails to open,
+ * so a chunk's name (its keyed digest) vouches for its content without re-hashing.
+ *
+ * <p>Thread-safe: per-thread ciphers and compression contexts. {@link #seal} returns a buffer owned by the
+ * calling thread, valid until that thread's next {@code seal}.
+ */
+public final class ObjectCodec {
+    public static final int HEADER_SIZE = 24;
+    static final int MAGIC = 0x434F4652; // "COFR"
+    static final int VERSION = 1;
+    private static final int FLAG_ZSTD = 1;
+    private static final int FLAG_AES_GCM = 2;
+    private static final int NONCE_SIZE = 12;
+    private static final int TAG_BITS = 128;
+    private static final int TAG_SIZE = TAG_BITS / 8;
+    private static final int SAMPLE = 4096;
+
+    private final SecretKey key;
+    private final int level;
+    private final ThreadLocal<Scratch> scratch;
+
+    /** @param key the object key, or null for an unencrypted vault; @param level zstd level */
+    public ObjectCodec(SecretKey key, int level) {
+        this.key = key;
+        this.level = level;
+        this.scratch = ThreadLocal.withInitial(Scratch::new);
+    }
+
+    public boolean encrypted() {
+        return key != null;
+    }
+
+    /** Largest sealed size of a plaintext of {@code length} bytes. */
+    public static int maxSealedSize(int length) {
+        return HEADER_SIZE + NONCE_SIZE + (int) Zstd.compressBound(length) + TAG_SIZE + 4;
+    }
+
+    /**
+     * Seals {@code plain[0, length)}. Compresses when that shrinks the payload by at least 1/32; with
+     * {@code sampleFirst} a large input is first tried on three 4 KiB samples, so incompressible data costs
+     * almost nothing to reject.
+     */
+    public ByteBuffer seal(ObjectKind kind, String name, byte[] plain, int length, boolean sampleFirst) {
+        Scratch s = scratch.get();
+        s.ensure(length);
+        byte[] payload = plain;
+        int payloadLength = length;
+        int flags = 0;
+        if (!sampleFirst || length < 4 * SAMPLE || looksCompressible(s, plain, length)) {
+            int compressed = compress(s, plain, length, s.compressed);
+            if (compressed > 0 && compressed <= length - (length >>> 5)) {
+                payload = s.compressed;
+                payloadLength = compressed;
+                flags |= FLAG_ZSTD;
+            }
+        }
+        if (key != null) {
+            flags |= FLAG_AES_GCM;
+        }
+        ByteBuffer out = ByteBuffer.wrap(s.sealed);
+        writeHeader(out, kind, flags, length, payloadLength);
+        if (key == null) {
+            System.arraycopy(payload, 0, s.sealed, HEADER_SIZE, payloadLength);
+            CRC32C crc = new CRC32C();
+            crc.update(s.sealed, 0, HEADER_SIZE + payloadLength);
+            int end = HEADER_SIZE + payloadLength;
+            ByteBuffer.wrap(s.sealed, end, 4).putInt((int) crc.getValue());
+            return ByteBuffer.wrap(s.sealed, 0, end + 4);
+        }
+        try {
+            byte[] nonce = new byte[NONCE_SIZE];
+            s.random.nextBytes(nonce);
+            System.arraycopy(nonce, 0, s.sealed, HEADER_SIZE, NONCE_SIZE);
+            s.cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+            s.cipher.updateAAD(s.sealed, 0, HEADER_SIZE);
+            s.cipher.updateAAD(name.getBytes(StandardCharsets.UTF_8));
+            int written = s.cipher.doFinal(payload, 0, payloadLength, s.sealed, HEADER_SIZE + NONCE_SIZE);
+            return ByteBuffer.wrap(s.sealed, 0, HEADER_SIZE + NONCE_SIZE + written);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM unavailable", e);
+        }
+    }
+
+    /** Opens a sealed object into a new array of exactly its plaintext length. */
+    public byte[] open(ObjectKind kind, String name, ByteBuffer stored) throws CorruptDataException,
+            UnsupportedFormatException {
+        Header header = readHeader(kind, name, stored);
+        if (header.plainLength > Integer.MAX_VALUE - 64) {
+            throw new CorruptDataException(name, "plaintext length " + header.plainLength + " out of range");
+        }
+        byte[] into = new byte[(int) header.plainLength];
+        openInto(header, name, stored, into);
+        return into;
+    }
+
+    /** Opens a sealed object into {@code into}; returns the plaintext length. */
+    public int open(ObjectKind kind, String name, ByteBuffer stored, byte[] into) throws CorruptDataException,
+            UnsupportedFormatException {
+        Header header = readHeader(kind, name, stored);
+        if (header.plainLength > into.length) {
+            throw new CorruptDataException(name, "plaintext length " + header.plainLength
+                    + " exceeds the largest allowed " + into.length);
+        }
+        openInto(header, name, stored, into);
+        return (int) header.plainLength;
+    }
+
+    private void openInto(Header h, String name, ByteBuffer stored, byte[] into) throws CorruptDataException {
+        Scratch s = scratch.get();
+        byte[] raw = bytesOf(stored);
+        int base = stored.hasArray() ? stored.arrayOffset() + stored.position() : 0;
+        int total = stored.remaining();
+        byte[] payload;
+        int payloadOffset;
+        if (h.encrypted) {
+            if (key == null) {
+                throw new CorruptDataException(name, "object is encrypted but the vault is not");
+            }
+            long expected = HEADER_SIZE + NONCE_SIZE + h.payloadLength + TAG_SIZE;
+            if (expected != total) {
+                throw new CorruptDataException(name, "size " + total + " does not match header (" + expected + ")");
+            }
+            s.ensure((int) Math.max(h.payloadLength, h.plainLength));
+            try {
+                s.cipher.init(Cipher.DECRYPT_MODE, key,
+                        new GCMParameterSpec(TAG_BITS, raw, base + HEADER_SIZE, NONCE_SIZE));
+                s.cipher.updateAAD(raw, base, HEADER_SIZE);
+                s.cipher.updateAAD(name.getBytes(StandardCharsets.UTF_8));
+                byte[] target = h.compressed ? s.compressed : into;
+                s.cipher.doFinal(raw, base + HEADER_SIZE + NONCE_SIZE, (int) h.payloadLength + TAG_SIZE, target, 0);
+                payload = target;
+                payloadOffset = 0;
+            } catch (AEADBadTagException e) {
+                throw new CorruptDataException(name, "authentication tag mismatch (damaged, or wrong key)");
+            } catch (GeneralSecurityException e) {
+                throw new CorruptDataException(name, "cannot decrypt: " + e.getMessage(), e);
+            }
+        } else {
+            if (key != null) {
+                throw new CorruptDataException(name, "object is not encrypted but the vault is (refusing unauthenticated data)");
+            }
+            long expected = HEADER_SIZE + h.payloadLength + 4;
+            if (expected != total) {
+                throw new CorruptDataException(name, "size " + total + " does not match header (" + expected + ")");
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(raw, base, HEADER_SIZE + (int) h.payloadLength);
+            int storedCrc = ByteBuffer.wrap(raw, base + HEADER_SIZE + (int) h.payloadLength, 4).getInt();
+            if ((int) crc.getValue() != storedCrc) {
+                throw new CorruptDataException(name, "CRC-32C mismatch");
+            }
+            payload = raw;
+            payloadOffset = base + HEADER_SIZE;
+        }
+        if (h.compressed) {
+            try {
+                int n = s.decompressor.decompressByteArray(into, 0, (int) h.plainLength,
+                        payload, payloadOffset, (int) h.payloadLength);
+                if (n != h.plainLength) {
+                    throw new CorruptDataException(name, "decompressed " + n + " bytes, header says " + h.plainLength);
+                }
+            } catch (ZstdException e) {
+                throw new CorruptDataException(name, "zstd: " + e.getMessage(), e);
+            }
+        } else if (!h.encrypted) {
+            if (h.payloadLength != h.plainLength) {
+                throw new CorruptDataException(name, "uncompressed payload length differs from plaintext length");
+            }
+            System.arraycopy(payload, payloadOffset, into, 0, (int) h.plainLength);
+        } else if (h.payloadLength != h.plainLength) {
+            throw new CorruptDataException(name, "uncompressed payload length differs from plaintext length");
+        }
+    }
+
+    private record Header(ObjectKind kind, boolean compressed, boolean encrypted, long plainLength,
+                          long payloadLength) {
+    }
+
+    private static Header readHeader(ObjectKind expected, String name, ByteBuffer stored)
+            throws CorruptDataException, UnsupportedFormatException {
+        if (stored.remaining() < HEADER_SIZE) {
+            throw new CorruptDataException(name, "truncated: " + stored.remaining() + " bytes, shorter than the header");
+        }
+        ByteBuffer b = stored.duplicate().order(ByteOrder.BIG_ENDIAN);
+        int magic = b.getInt();
+        if (magic != MAGIC) {
+            throw new CorruptDataException(name, String.format("bad magic 0x%08x (expected \"COFR\")", magic));
+        }
+        int version = b.get() & 0xff;
+        if (version != VERSION) {
+            throw new UnsupportedFormatException(name, "object envelope", version, VERSION);
+        }
+        ObjectKind kind = ObjectKind.of(b.get() & 0xff);
+        if (kind != expected) {
+            throw new CorruptDataException(name, "holds a " + kind + " object where a " + expected + " was expected");
+        }
+        int flags = b.get() & 0xff;
+        if ((flags & ~(FLAG_ZSTD | FLAG_AES_GCM)) != 0 || b.get() != 0) {
+            throw new CorruptDataException(name, "unknown header flags 0x" + Integer.toHexString(flags));
+        }
+        long plain = b.getLong();
+        long payload = b.getLong();
+        if (plain < 0 || payload < 0 || payload > stored.remaining()) {
+            throw new CorruptDataException(name, "lengths out of range in header (plaintext " + plain + ", payload " + payload + ")");
+        }
+        return new Header(kind, (flags & FLAG_ZSTD) != 0, (flags & FLAG_AES_GCM) != 0, plain, payload);
+    }
+
+    private static void writeHeader(ByteBuffer out, ObjectKind kind, int flags, long plain, long payload) {
+        out.putInt(0, MAGIC).put(4, (byte) VERSION).put(5, (byte) kind.code()).put(6, (byte) flags).put(7, (byte) 0)
+                .putLong(8, plain).putLong(16, payload);
+    }
+
+    private boolean looksCompressible(Scratch s, byte[] plain, int length) {
+        int[] starts = {0, length / 2 - SAMPLE / 2, length - SAMPLE};
+        int total = 0;
+        for (int start : starts) {
+            total += s.compressor.compressByteArray(s.sample, 0, s.sample.length, plain, start, SAMPLE);
+        }
+        return total < 3 * SAMPLE * 15 / 16;
+    }
+
+    private int compress(Scratch s, byte[] plain, int length, byte[] into) {
+        try {
+            return s.compressor.compressByteArray(into, 0, into.length, plain, 0, length);
+        } catch (ZstdException e) {
+            return -1;
+        }
+    }
+
+    private static byte[] bytesOf(ByteBuffer stored) {
+        if (stored.hasArray()) {
+            return stored.array();
+        }
+        byte[] copy = new byte[stored.remaining()];
+        stored.duplicate().get(copy);
+        return copy;
+    }
+
+    /** Per-thread buffers and contexts; grows to the largest object seen by the thread. */
+    private final class Scratch {
+        final ZstdCompressCtx compressor = new ZstdCompressCtx().setLevel(level);
+        final ZstdDecompressCtx decompressor = new ZstdDecompressCtx();
+        final byte[] sample = new byte[(int) Zstd.compressBound(SAMPLE)];
+        final SecureRandom random = new SecureRandom();
+        final Cipher cipher;
+        byte[] compressed = new byte[0];
+        byte[] sealed = new byte[0];
+
+        Scratch() {
+            try {
+                cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-256-GCM unavailable", e);
+            }
+        }
+
+        void ensure(int length) {
+            int bound = (int) Zstd.compressBound(length) + TAG_SIZE;
+            if (compressed.length < bound) {
+                compressed = new byte[bound];
+                sealed = new byte[maxSealedSize(length)];
+            }
+        }
+    }
+}

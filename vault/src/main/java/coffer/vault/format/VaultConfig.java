@@ -1,0 +1,47 @@
+package coffer.vault.format;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.time.Instant;
+
+/**
+ * The vault's parameters, stored in its {@code config} object (docs/format/config.md). Everything a reader
+ * needs to interpret the other objects lives here, so a vault opens with no outside configuration but
+ * the key ring. Immutable.
+ *
+ * @param format     always {@code coffer-vault}
+ * @param version    config format version
+ * @param chunkSize  power of two, 256 KiB to 16 MiB; fixed for the life of the vault
+ * @param digest     {@code sha256} (unencrypted) or {@code hmac-sha256} (encrypted)
+ * @param encryption null for an unencrypted vault
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record VaultConfig(String format, int version, String vaultId, Instant createdAt, int chunkSize,
+                          String digest, String compression, int compressionLevel, Encryption encryption) {
+    public static final String FORMAT = "coffer-vault";
+    public static final int VERSION = 1;
+    public static final int MIN_CHUNK_SIZE = 256 * 1024;
+    public static final int MAX_CHUNK_SIZE = 16 * 1024 * 1024;
+
+    /**
+     * @param cipher     {@code aes-256-gcm}
+     * @param kdf        {@code hkdf-sha256}
+     * @param keyService which key service wrapped the data key, e.g. {@code local-keyring}
+     * @param keyId      the key-encryption key's id in that service
+     * @param wrappedKey base64 of the wrapped data key
+     */
+    public record Encryption(String cipher, String kdf, String keyService, String keyId, String wrappedKey) {
+    }
+
+    public boolean encrypted() {
+        return encryption != null;
+    }
+
+    /** Validates a chunk size; returns a message naming the problem, or null when valid. */
+    public static String checkChunkSize(long size) {
+        if (size < MIN_CHUNK_SIZE || size > MAX_CHUNK_SIZE || Long.bitCount(size) != 1) {
+            return "chunk size must be a power of two from 256 KiB to 16 MiB, got " + size + " bytes";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,93 @@
+package coffer.vault.maintenance;
+
+import coffer.vault.ChunkId;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.VaultLocks;
+import coffer.vault.backend.ObjectInfo;
+import coffer.vault.format.FixedIndex;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Removes what no point needs (docs/design/gc.md):
+ * <ol>
+ *   <li>mark: read every manifest and index, collect the live chunk ids (no lock: reads only);</li>
+ *   <li>take the exclusive vault lock: no backup is writing from here on;</li>
+ *   <li>re-mark points published since step 1;</li>
+ *   <li>sweep: delete chunks that are not live and older than the grace period; delete objects of
+ *       unfinished points (no manifest) older than the grace period; remove abandoned temporaries.</li>
+ * </ol>
+ * An index that cannot be read stops gc before anything is deleted: what it references is unknown.
+ *
+ * <p>Stateless; thread-safe (runs serialize on the exclusive lock).
+ */
+public final class GarbageCollector {
+    private final Vault vault;
+
+    public GarbageCollector(Vault vault) {
+        this.vault = vault;
+    }
+
+    public GcReport collect(Duration grace, Duration lockWait) throws IOException {
+        Set<ChunkId> live = new HashSet<>();
+        Set<String> marked = new HashSet<>();
+        mark(vault.points(), live, marked);
+        try (VaultLocks.Lock ignored = vault.locks().exclusive("gc sweep", lockWait)) {
+            List<PointManifest> points = vault.points();
+            mark(points, live, marked);
+            Instant cutoff = Instant.now().minus(grace);
+            long swept = 0;
+            long sweptBytes = 0;
+            long kept = 0;
+            for (ObjectInfo info : vault.backend().list(Vault.CHUNKS)) {
+                String hex = info.name().substring(info.name().lastIndexOf('/') + 1);
+                boolean isLive = hex.length() == 64 && live.contains(ChunkId.ofHex(hex));
+                if (isLive) {
+                    continue;
+                }
+                if (info.modified().isBefore(cutoff)) {
+                    vault.backend().delete(info.name());
+                    swept++;
+                    sweptBytes += info.size();
+                } else {
+                    kept++;
+                }
+            }
+            int orphans = 0;
+            for (ObjectInfo info : vault.backend().list(Vault.POINTS)) {
+                String id = info.name().substring(Vault.POINTS.length(), info.name().indexOf('/', Vault.POINTS.length()));
+                if (!marked.contains(id) && info.modified().isBefore(cutoff)
+                        && !vault.backend().exists(Vault.manifestName(id))) {
+                    vault.backend().delete(info.name());
+                    orphans++;
+                }
+            }
+            int temporaries = vault.backend().removeAbandonedUploads(cutoff);
+            vault.backend().sync();
+            return new GcReport(points.size(), live.size(), swept, sweptBytes, kept, orphans, temporaries);
+        }
+    }
+
+    private void mark(List<PointManifest> points, Set<ChunkId> live, Set<String> marked) throws IOException {
+        for (PointManifest point : points) {
+            if (!marked.add(point.id())) {
+                continue;
+            }
+            for (PointManifest.Disk disk : point.disks()) {
+                FixedIndex index = vault.readIndex(point, disk);
+                for (int i = 0; i < index.chunkCount(); i++) {
+                    ChunkId id = index.get(i);
+                    if (!id.isZero()) {
+                        live.add(id);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package coffer.vault.write;
+
+import coffer.vault.ChunkId;
+import coffer.vault.ChunkWorkers;
+import coffer.vault.Vault;
+import coffer.vault.format.FixedIndex;
+import coffer.vault.format.ObjectKind;
+import coffer.vault.io.BlockSource;
+import coffer.vault.io.Extent;
+import coffer.vault.io.Progress;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The backup pipeline for one disk, per chunk, on several threads:
+ * <ol>
+ *   <li>skip: outside the changed extents of an incremental, take the base's entry unread;</li>
+ *   <li>read: only the source's data extents (holes are zero without reading);</li>
+ *   <li>zero: an all-zero chunk becomes the zero entry, nothing stored;</li>
+ *   <li>hash: SHA-256 or HMAC-SHA-256;</li>
+ *   <li>dedup: a chunk already known (base, earlier in this run, or present in the backend) is not stored;</li>
+ *   <li>seal and store: zstd when it helps, AES-256-GCM when encrypted, published atomically.</li>
+ * </ol>
+ * Not thread-safe: one writer writes one disk.
+ */
+final class DiskWriter {
+    record Result(FixedIndex index, long dataChunks, long newChunks, long newStoredBytes, long readBytes) {
+    }
+
+    private final Vault vault;
+    private final int threads;
+    private final byte[] zeros;
+
+    DiskWriter(Vault vault, int threads) {
+        this.vault = vault;
+        this.threads = threads;
+        this.zeros = new byte[vault.chunkSize()];
+    }
+
+    Result write(BlockSource source, DiskBase base, Progress progress) throws IOException {
+        int chunkSize = vault.chunkSize();
+        long size = source.size();
+        FixedIndex index = new FixedIndex(size, chunkSize);
+        FixedIndex previous = base == null ? null : base.index();
+        if (previous != null && (previous.chunkSize() != chunkSize)) {
+            previous = null;
+        }
+        boolean[] mustRead = chunksToRead(index.chunkCount(), chunkSize, previous, base, size);
+        Set<ChunkId> known = ConcurrentHashMap.newKeySet();
+        if (previous != null) {
+            for (int i = 0; i < previous.chunkCount(); i++) {
+                ChunkId id = previous.get(i);
+                if (!id.isZero()) {
+                    known.add(id);
+                }
+            }
+        }
+        AtomicLong dataChunks = new AtomicLong();
+        AtomicLong newChunks = new AtomicLong();
+        AtomicLong newStored = new AtomicLong();
+        AtomicLong readBytes = new AtomicLong();
+        FixedIndex from = previous;
+        ChunkWorkers.run(index.chunkCount(), threads, chunkSize, (i, buffer) -> {
+            long offset = (long) i * chunkSize;
+            int length = index.lengthOf(i);
+            if (!mustRead[i]) {
+                ChunkId id = from.get(i);
+                index.set(i, id);
+                if (!id.isZero()) {
+                    dataChunks.incrementAndGet();
+                }
+                progress.advance(length);
+                return;
+            }
+            List<Extent> extents = source.dataExtents(offset, length);
+            if (extents.isEmpty()) {
+                index.set(i, ChunkId.ZERO);
+                progress.advance(length);
+                return;
+            }
+            readBytes.addAndGet(readChunk(source, offset, length, extents, buffer));
+            if (Arrays.equals(buffer, 0, length, zeros, 0, length)) {
+                index.set(i, ChunkId.ZERO);
+                progress.advance(length);
+                return;
+            }
+            ChunkId id = vault.digester().digest(buffer, 0, length);
+            dataChunks.incrementAndGet();
+            if (known.add(id) && !vault.backend().exists(id.objectName())) {
+                String name = id.objectName();
+                ByteBuffer sealed = vault.codec().seal(ObjectKind.CHUNK, name, buffer, length, true);
+                int stored = sealed.remaining();
+                if (vault.backend().putIfAbsent(name, sealed)) {
+                    newChunks.incrementAndGet();
+                    newStored.addAndGet(stored);
+                }
+            }
+            index.set(i, id);
+            progress.advance(length);
+        });
+        return new Result(index, dataChunks.get(), newChunks.get(), newStored.get(), readBytes.get());
+    }
+
+    private static long readChunk(BlockSource source, long offset, int length, List<Extent> extents, byte[] buffer)
+            throws IOException {
+        long read = 0;
+        int filled = 0;
+        for (Extent extent : extents) {
+            int start = (int) Math.max(0, extent.offset() - offset);
+            int end = (int) Math.min(length, extent.end() - offset);
+            if (end <= start) {
+                continue;
+            }
+            if (start > filled) {
+                Arrays.fill(buffer, filled, start, (byte) 0);
+            }
+            source.read(offset + start, ByteBuffer.wrap(buffer, start, end - start));
+            read += end - start;
+            filled = Math.max(filled, end);
+        }
+        if (filled < length) {
+            Arrays.fill(buffer, filled, length, (byte) 0);
+        }
+        return read;
+    }
+
+    private static boolean[] chunksToRead(int count, int chunkSize, FixedIndex previous, DiskBase base, long size) {
+        boolean[] read = new boolean[count];
+        if (previous == null || base.changed() == null || previous.diskSize() != size) {
+            Arrays.fill(read, true);
+            return read;
+        }
+        for (Extent extent : base.changed()) {
+            if (extent.length() == 0) {
+                continue;
+            }
+            int first = (int) (extent.offset() / chunkSize);
+            int last = (int) Math.min(count - 1, (extent.end() - 1) / chunkSize);
+            for (int i = first; i <= last; i++) {
+                read[i] = true;
+            }
+        }
+        return read;
+    }
+}
