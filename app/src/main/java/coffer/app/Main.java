@@ -1,0 +1,36 @@
+package coffer.app;
+
+import coffer.cli.Cli;
+
+/**
+ * Composition root: the one place that assembles Coffer. For now the command line is everything; the
+ * server (catalog, scheduler, API) will be wired here too.
+ *
+ * <p>Ctrl-C or SIGTERM interrupts the running command, which cancels its work and cleans up (temporary
+ * objects, child processes) before the JVM exits.
+ */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        Thread main = Thread.currentThread();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            if (finished.getCount() == 0) {
+                return;
+            }
+            main.interrupt();
+            try {
+                finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "coffer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        int status = Cli.run(args, System.out, System.err);
+        finished.countDown();
+        System.out.flush();
+        System.exit(status);
+    }
+}

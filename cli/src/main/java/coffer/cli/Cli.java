@@ -1,0 +1,68 @@
+package coffer.cli;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.error.Errors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code coffer} command line. Errors are mapped here, once: the stable code, the message and the
+ * remedy on stderr (or a problem object with {@code --output json}), and the code's exit status
+ * (docs/cli.md lists them).
+ */
+@Command(name = "coffer", mixinStandardHelpOptions = true, version = "coffer 0.1.0",
+        description = "Backup of whole virtual machines on KVM/libvirt hosts.",
+        subcommands = {QuickstartCommand.class, VaultCommand.class, ImageCommand.class, PointCommand.class,
+                DevCommand.class})
+public final class Cli {
+    private static volatile PrintStream out = System.out;
+    private static volatile PrintStream err = System.err;
+
+    static Output out() {
+        return new Output(out);
+    }
+
+    static PrintStream err() {
+        return err;
+    }
+
+    /** Runs the command line and returns the exit status; output goes to the given streams. */
+    public static int run(String[] args, PrintStream stdout, PrintStream stderr) {
+        out = stdout;
+        err = stderr;
+        CommandLine line = new CommandLine(new Cli());
+        line.setOut(new java.io.PrintWriter(stdout, true));
+        line.setErr(new java.io.PrintWriter(stderr, true));
+        line.setParameterExceptionHandler((ex, a) -> {
+            stderr.println("error [" + ErrorCode.InvalidArgument + "]: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, stderr);
+            stderr.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return ErrorCode.InvalidArgument.exitCode();
+        });
+        line.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            CofferException failure = Errors.classify(ex);
+            boolean json = parsed.originalArgs().contains("--output=json")
+                    || String.join(" ", parsed.originalArgs()).contains("--output json");
+            if (json) {
+                Map<String, Object> problem = new LinkedHashMap<>();
+                problem.put("code", failure.code().name());
+                problem.put("message", failure.getMessage());
+                problem.put("remedy", failure.code().remedy());
+                new Output(stdout).json(problem);
+            } else {
+                stderr.println("error [" + failure.code() + "]: " + failure.getMessage());
+                stderr.println("  what to do: " + failure.code().remedy());
+            }
+            if (failure.code() == ErrorCode.Internal) {
+                ex.printStackTrace(stderr);
+            }
+            return failure.code().exitCode();
+        });
+        return line.execute(args);
+    }
+}

@@ -1,0 +1,105 @@
+package coffer.cli;
+
+import coffer.engine.image.ImageBackup;
+import coffer.engine.image.ImageRestore;
+import coffer.engine.vault.VaultOpener;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.virt.image.DiskImages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code coffer image backup|restore}: points of disk image files and block devices, without libvirt. */
+@Command(name = "image", description = "Back up and restore disk image files and block devices.",
+        mixinStandardHelpOptions = true, subcommands = {ImageCommand.Backup.class, ImageCommand.Restore.class})
+final class ImageCommand {
+
+    @Command(name = "backup", description = "Store one point holding the given disks (raw, qcow2, or any format qemu reads).",
+            mixinStandardHelpOptions = true)
+    static final class Backup implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin VaultOption vaultOption;
+        @Option(names = "--name", required = true, paramLabel = "NAME",
+                description = "Name of the point series; a later backup of the same name stores only changes.") String name;
+        @Option(names = "--threads", paramLabel = "N", description = "Chunk workers (default: one per core).") int threads;
+        @Parameters(paramLabel = "FILE", arity = "1..*", description = "Disk image files or block devices.") List<Path> files;
+
+        @Override
+        public Integer call() throws Exception {
+            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+                 ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "backup")) {
+                PointManifest point = new ImageBackup().run(vault, new ImageBackup.Request(name, files, threads), bar);
+                bar.close();
+                if (common.json()) {
+                    Map<String, Object> result = new LinkedHashMap<>();
+                    result.put("point", point);
+                    result.put("seconds", bar.elapsed().toMillis() / 1000.0);
+                    result.put("logicalMBps", bar.rateMBps());
+                    Cli.out().json(result);
+                } else {
+                    Cli.out().line("Point %s of %s: %d disk(s), %s in %.1f s (%.0f MB/s)%s", point.id(), point.name(),
+                            point.disks().size(), Output.bytes(point.logicalBytes()), bar.elapsed().toMillis() / 1000.0,
+                            bar.rateMBps(), point.parent() == null ? "" : ", changes since " + point.parent());
+                    for (PointManifest.Disk d : point.disks()) {
+                        Cli.out().line("  %-20s %s, read %s, %d new chunk(s) storing %s", d.name(), Output.bytes(d.size()),
+                                Output.bytes(d.readBytes()), d.newChunks(), Output.bytes(d.newStoredBytes()));
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "restore", description = "Write one disk of a point to a new file (sparse raw, or qcow2).",
+            mixinStandardHelpOptions = true)
+    static final class Restore implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin VaultOption vaultOption;
+        @Parameters(paramLabel = "POINT", description = "Point id, unique id prefix, or name (its newest point).") String point;
+        @Option(names = "--disk", paramLabel = "DISK", description = "Disk to restore (needed when the point has several).") String disk;
+        @Option(names = "--to", required = true, paramLabel = "FILE", description = "File to create.") Path target;
+        @Option(names = "--format", paramLabel = "raw|qcow2", defaultValue = "raw",
+                description = "Format of the new file (default: ${DEFAULT-VALUE}).") String format;
+        @Option(names = "--force", description = "Replace FILE if it exists.") boolean force;
+        @Option(names = "--threads", paramLabel = "N", description = "Chunk workers (default: one per core).") int threads;
+
+        @Override
+        public Integer call() throws Exception {
+            coffer.virt.image.ImageFormat f = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+                case "raw" -> coffer.virt.image.ImageFormat.RAW;
+                case "qcow2" -> coffer.virt.image.ImageFormat.QCOW2;
+                default -> throw new coffer.engine.error.CofferException(coffer.engine.error.ErrorCode.InvalidArgument,
+                        "--format must be raw or qcow2, got '" + format + "'");
+            };
+            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+                 ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "restore")) {
+                ImageRestore.Result result = new ImageRestore().run(vault,
+                        new ImageRestore.Request(point, disk, target, f, force, threads), bar);
+                bar.close();
+                if (common.json()) {
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("point", result.point().id());
+                    json.put("disk", result.disk().name());
+                    json.put("target", result.target().toAbsolutePath().toString());
+                    json.put("format", format);
+                    json.put("bytes", result.disk().size());
+                    json.put("seconds", bar.elapsed().toMillis() / 1000.0);
+                    Cli.out().json(json);
+                } else {
+                    Cli.out().line("Restored disk %s of point %s to %s (%s, %s) in %.1f s", result.disk().name(),
+                            result.point().id(), result.target(), format, Output.bytes(result.disk().size()),
+                            bar.elapsed().toMillis() / 1000.0);
+                }
+            }
+            return 0;
+        }
+    }
+}

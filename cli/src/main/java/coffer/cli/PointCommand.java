@@ -1,0 +1,105 @@
+package coffer.cli;
+
+import coffer.engine.error.Errors;
+import coffer.engine.vault.VaultOpener;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code coffer point list|show|delete}. */
+@Command(name = "point", description = "List, show and delete points.", mixinStandardHelpOptions = true,
+        subcommands = {PointCommand.ListPoints.class, PointCommand.Show.class, PointCommand.Delete.class})
+final class PointCommand {
+
+    @Command(name = "list", description = "Points in the vault, oldest first.", mixinStandardHelpOptions = true)
+    static final class ListPoints implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin VaultOption vaultOption;
+        @Option(names = "--name", paramLabel = "NAME", description = "Only points of this name.") String name;
+
+        @Override
+        public Integer call() {
+            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
+                List<PointManifest> points = vault.points().stream().filter(p -> name == null || p.name().equals(name)).toList();
+                if (common.json()) {
+                    Cli.out().json(points);
+                } else {
+                    Cli.out().line("%-26s %-20s %-20s %-11s %5s %10s", "ID", "NAME", "CREATED (UTC)", "CONSISTENCY", "DISKS", "SIZE");
+                    for (PointManifest p : points) {
+                        Cli.out().line("%-26s %-20s %-20s %-11s %5d %10s", p.id(), p.name(),
+                                p.createdAt().toString().substring(0, 19).replace('T', ' '), p.consistency(),
+                                p.disks().size(), Output.bytes(p.logicalBytes()));
+                    }
+                }
+                return 0;
+            } catch (IOException e) {
+                throw Errors.classify(e);
+            }
+        }
+    }
+
+    @Command(name = "show", description = "One point with its disks.", mixinStandardHelpOptions = true)
+    static final class Show implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin VaultOption vaultOption;
+        @Parameters(paramLabel = "POINT", description = "Point id, unique id prefix, or name (its newest point).") String point;
+
+        @Override
+        public Integer call() {
+            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
+                PointManifest p = vault.resolve(point);
+                if (common.json()) {
+                    Cli.out().json(p);
+                    return 0;
+                }
+                Output out = Cli.out();
+                out.line("Point:       %s", p.id());
+                out.line("Name:        %s", p.name());
+                out.line("Created:     %s", p.createdAt());
+                out.line("Consistency: %s", p.consistency());
+                out.line("Parent:      %s", p.parent() == null ? "(none: first point of this name)" : p.parent());
+                for (PointManifest.Disk d : p.disks()) {
+                    out.line("Disk %s: %s (%s) from %s [%s]; %d data chunk(s), %d new, %s stored new; read %s",
+                            d.name(), Output.bytes(d.size()), d.size() + " bytes", d.source(), d.sourceFormat(),
+                            d.dataChunks(), d.newChunks(), Output.bytes(d.newStoredBytes()), Output.bytes(d.readBytes()));
+                }
+                for (PointManifest.SkippedDisk s : p.skipped()) {
+                    out.line("Skipped disk %s: %s", s.name(), s.reason());
+                }
+                return 0;
+            } catch (IOException e) {
+                throw Errors.classify(e);
+            }
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a point (its chunks are reclaimed by 'coffer vault gc').",
+            mixinStandardHelpOptions = true)
+    static final class Delete implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin VaultOption vaultOption;
+        @Parameters(paramLabel = "POINT", description = "The exact point id.") String point;
+
+        @Override
+        public Integer call() {
+            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
+                vault.deletePoint(point);
+                if (common.json()) {
+                    Cli.out().json(java.util.Map.of("deleted", point));
+                } else {
+                    Cli.out().line("Deleted point %s.", point);
+                }
+                return 0;
+            } catch (IOException e) {
+                throw Errors.classify(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package coffer.cli;
+
+import coffer.engine.error.ErrorCode;
+import coffer.engine.error.Errors;
+import coffer.engine.vault.VaultOpener;
+import coffer.vault.ChunkWorkers;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.format.VaultConfig;
+import coffer.vault.maintenance.Damage;
+import coffer.vault.maintenance.GarbageCollector;
+import coffer.vault.maintenance.GcReport;
+import coffer.vault.maintenance.StatsCollector;
+import coffer.vault.maintenance.VaultStats;
+import coffer.vault.maintenance.Verifier;
+import coffer.vault.maintenance.VerifyReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code coffer vault init|verify|gc|stats}. */
+@Command(name = "vault", description = "Create and maintain vaults.", mixinStandardHelpOptions = true,
+        subcommands = {VaultCommand.Init.class, VaultCommand.Verify.class, VaultCommand.Gc.class, VaultCommand.Stats.class})
+final class VaultCommand {
+
+    @Command(name = "init", description = "Create a vault in a new or empty directory.", mixinStandardHelpOptions = true)
+    static final class Init implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Parameters(paramLabel = "PATH", description = "Directory for the new vault.") Path path;
+        @Option(names = "--no-encryption", description = "Store chunks unencrypted (default: AES-256-GCM).") boolean plain;
+        @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Values.SizeConverter.class,
+                description = "Chunk size, a power of two from 256K to 16M (default: 512K).")
+        Long chunkSize;
+
+        @Override
+        public Integer call() throws IOException {
+            int size = chunkSize == null ? VaultOpener.DEFAULT_CHUNK_SIZE : (int) Math.min(Integer.MAX_VALUE, chunkSize);
+            VaultOpener opener = new VaultOpener(common.keyRing());
+            try (Vault vault = opener.create(path, size, !plain)) {
+                VaultConfig c = vault.config();
+                Output out = Cli.out();
+                if (common.json()) {
+                    Map<String, Object> result = new LinkedHashMap<>();
+                    result.put("path", path.toAbsolutePath().toString());
+                    result.put("vaultId", c.vaultId());
+                    result.put("chunkSize", c.chunkSize());
+                    result.put("encrypted", c.encrypted());
+                    if (c.encrypted()) {
+                        result.put("keyring", opener.keyRing().toAbsolutePath().toString());
+                        result.put("keyId", c.encryption().keyId());
+                    }
+                    out.json(result);
+                } else {
+                    out.line("Created vault %s (id %s, chunk size %s, %s)", path.toAbsolutePath(), c.vaultId(),
+                            Output.bytes(c.chunkSize()), c.encrypted() ? "encrypted with AES-256-GCM" : "NOT encrypted");
+                    if (c.encrypted()) {
+                        out.line("Its key %s is in the key ring %s", c.encryption().keyId(), opener.keyRing().toAbsolutePath());
+                        Cli.err().println("WARNING: keep a copy of " + opener.keyRing().toAbsolutePath()
+                                + " somewhere safe, away from the vault. Without it the vault cannot be read.");
+                    }
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", description = "Re-read points: authenticate and re-hash every chunk they reference.",
+            mixinStandardHelpOptions = true)
+    static final class Verify implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin VaultOption vaultOption;
+        @Parameters(paramLabel = "POINT", arity = "0..1", description = "Only this point (id, id prefix or name).") String point;
+
+        @Override
+        public Integer call() throws IOException {
+            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+                 ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "verify")) {
+                List<PointManifest> points = point == null ? vault.points() : List.of(vault.resolve(point));
+                bar.starting(points.stream().mapToLong(PointManifest::logicalBytes).sum());
+                VerifyReport report = new Verifier(vault, ChunkWorkers.defaultThreads()).verify(points, bar);
+                bar.close();
+                Output out = Cli.out();
+                if (common.json()) {
+                    out.json(report);
+                } else {
+                    out.line("Checked %d point(s), %d chunk(s), %s of data.", report.points(), report.chunksChecked(),
+                            Output.bytes(report.bytesChecked()));
+                    for (Damage d : report.damage()) {
+                        out.line("DAMAGED point %s disk %s bytes %d-%d (%s): %s", d.pointId(), d.disk(), d.offset(),
+                                d.offset() + d.length() - 1, d.object(), d.problem());
+                    }
+                    out.line(report.clean() ? "No damage found." : report.damage().size() + " damaged range(s). "
+                            + ErrorCode.DataCorrupt.remedy());
+                }
+                return report.clean() ? 0 : ErrorCode.DataCorrupt.exitCode();
+            } catch (IOException e) {
+                throw Errors.classify(e);
+            }
+        }
+    }
+
+    @Command(name = "gc", description = "Delete chunks no point references (older than the grace period).",
+            mixinStandardHelpOptions = true)
+    static final class Gc implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin VaultOption vaultOption;
+        @Option(names = "--grace", paramLabel = "DURATION", converter = Values.DurationConverter.class, defaultValue = "1h",
+                description = "Keep unreferenced data younger than this (default: ${DEFAULT-VALUE}).") Duration grace;
+        @Option(names = "--wait", paramLabel = "DURATION", converter = Values.DurationConverter.class, defaultValue = "1m",
+                description = "How long to wait for running backups before giving up (default: ${DEFAULT-VALUE}).") Duration wait;
+
+        @Override
+        public Integer call() {
+            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
+                GcReport report = new GarbageCollector(vault).collect(grace, wait);
+                if (common.json()) {
+                    Cli.out().json(report);
+                } else {
+                    Cli.out().line("%d live point(s) use %d chunk(s). Removed %d unreferenced chunk(s) (%s), %d object(s) of unfinished points, %d abandoned temporary file(s); kept %d unreferenced chunk(s) younger than %s.",
+                            report.livePoints(), report.liveChunks(), report.sweptChunks(), Output.bytes(report.sweptBytes()),
+                            report.orphanObjects(), report.abandonedUploads(), report.keptUnreferenced(), grace);
+                }
+                return 0;
+            } catch (IOException e) {
+                throw Errors.classify(e);
+            }
+        }
+    }
+
+    @Command(name = "stats", description = "Logical and stored sizes, dedup and compression ratios.",
+            mixinStandardHelpOptions = true)
+    static final class Stats implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin VaultOption vaultOption;
+
+        @Override
+        public Integer call() {
+            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
+                VaultStats s = new StatsCollector(vault).collect();
+                Output out = Cli.out();
+                if (common.json()) {
+                    Map<String, Object> result = new LinkedHashMap<>();
+                    result.put("stats", s);
+                    result.put("dedupRatio", s.dedupRatio());
+                    result.put("compressionRatio", s.compressionRatio());
+                    out.json(result);
+                    return 0;
+                }
+                out.line("Points:            %d", s.points());
+                out.line("Logical size:      %s", Output.bytes(s.logicalBytes()));
+                out.line("Data (non-zero):   %s", Output.bytes(s.dataBytes()));
+                out.line("Unique chunks:     %d (%s)", s.chunks(), Output.bytes(s.uniqueBytes()));
+                out.line("Stored:            %s", Output.bytes(s.storedBytes()));
+                out.line("Dedup ratio:       %.2f", s.dedupRatio());
+                out.line("Compression ratio: %.2f", s.compressionRatio());
+                out.line("Unreferenced:      %d chunk(s), %s (removed by 'coffer vault gc')", s.unreferencedChunks(),
+                        Output.bytes(s.unreferencedBytes()));
+                for (VaultStats.PointStats p : s.perPoint()) {
+                    out.line("%s  %-20s %s", p.id(), p.name(), Output.bytes(p.logicalBytes()));
+                    for (VaultStats.DiskStats d : p.disks()) {
+                        out.line("    %-16s size %s, %d data chunk(s), %d new chunk(s) storing %s", d.name(),
+                                Output.bytes(d.size()), d.dataChunks(), d.newChunks(), Output.bytes(d.newStoredBytes()));
+                    }
+                }
+                return 0;
+            } catch (IOException e) {
+                throw Errors.classify(e);
+            }
+        }
+    }
+
+}

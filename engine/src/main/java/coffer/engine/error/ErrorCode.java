@@ -1,0 +1,60 @@
+package coffer.engine.error;
+
+/**
+ * The one catalogue of Coffer's stable error codes (docs/design/errors.md). Each code has the HTTP status
+ * the API answers with, the CLI's exit code, and the remedy shown to people. Codes never change meaning;
+ * new failures get new codes.
+ */
+public enum ErrorCode {
+    // ---- the seed's error states (DESIGN §5) ----
+    PolicyHasPermanentRetention(409, 2, "Set a finite retention period on the policy, or choose another policy."),
+    NoDestinationRegion(400, 2, "Turn replication off, choose a destination region, or choose another policy."),
+    InstanceReleased(410, 4, "Stop protection if the instance was released on purpose; otherwise restore it from a backup point."),
+    PlanSuspended(409, 1, "Resume the plan if suspending it was not intended."),
+    ReplicationMetadataSyncFailed(502, 1, "Retry the replication, or choose another destination vault."),
+    UnsupportedDisk(422, 1, "The disk is skipped with the reason shown; the other disks of the instance are backed up."),
+    BackupPointImmutable(409, 1, "The point is immutable until it expires; wait for its expiry."),
+
+    // ---- arguments and lookups ----
+    InvalidArgument(400, 2, "Correct the value named in the message."),
+    SourceNotFound(404, 4, "Check the path of the disk or image to back up."),
+    SourceUnreadable(403, 4, "Check that the file or device exists and is readable by the user running Coffer."),
+    TargetExists(409, 2, "Choose a new target path, or pass --force to replace it."),
+    PointNotFound(404, 4, "List the points with 'coffer point list' and use one of their ids."),
+
+    // ---- vaults ----
+    NotAVault(404, 4, "Check the vault path, or create a vault there with 'coffer vault init'."),
+    VaultExists(409, 2, "Use the existing vault, or choose an empty location for a new one."),
+    KeyUnavailable(403, 5, "Restore the key ring from your copy and point --keyring (or COFFER_KEYRING) at it."),
+    UnsupportedFormat(422, 6, "The vault was written by a newer Coffer; upgrade Coffer to read it."),
+    DataCorrupt(500, 3, "Run 'coffer vault verify' to find every damaged point and range; restore from another point or a replica."),
+    VaultBusy(409, 7, "Another operation holds the vault; retry when it has finished."),
+    StorageFailure(503, 1, "Check the vault's storage (space, permissions, reachability) and retry."),
+
+    // ---- tools and jobs ----
+    ToolFailed(500, 1, "A helper program (qemu-img, qemu-nbd) failed; its message is shown. Check it is installed and working."),
+    Cancelled(499, 130, "The operation was cancelled; everything it started was cleaned up."),
+    Internal(500, 1, "An unexpected error; the log has the details. Please report it.");
+
+    private final int httpStatus;
+    private final int exitCode;
+    private final String remedy;
+
+    ErrorCode(int httpStatus, int exitCode, String remedy) {
+        this.httpStatus = httpStatus;
+        this.exitCode = exitCode;
+        this.remedy = remedy;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+
+    public String remedy() {
+        return remedy;
+    }
+}

@@ -1,0 +1,278 @@
+package coffer.virt.image;
+
+import coffer.virt.nbd.NbdExport;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * A {@code qemu-nbd} child process serving one image on a Unix socket in a private directory (mode 0700), for
+ * offline backup (read-only) and restore (writable). {@link #start} returns once the socket accepts
+ * connections; {@link #close()} stops the process (SIGTERM, SIGKILL after a grace period) and deletes the
+ * socket and the directory. A failed start cleans up the same way and reports qemu-nbd's stderr. A JVM
+ * shutdown hook does the same for servers still open when the JVM exits normally.
+ *
+ * <p>Choices, per direction:
+ * <ul>
+ *   <li>Read-only: {@code --read-only --cache=none}. A backup reads the whole disk once; through the page cache
+ *       it would evict the host's working set for data never read again. File systems without
+ *       {@code O_DIRECT} (tmpfs) get the default {@code --cache=writeback} instead.</li>
+ *   <li>Writable: {@code --cache=writeback --discard=unmap --detect-zeroes=unmap}. Writes are made durable by
+ *       NBD flush at commit; discard lets write-zeroes punch holes, and detect-zeroes keeps zero blocks inside
+ *       restored chunks unallocated in the qcow2.</li>
+ *   <li>{@code --persistent}: qemu-nbd otherwise exits when its last client leaves, which the readiness probe
+ *       and any reconnect would trigger. {@code --shared} allows the requested connections plus the probe.</li>
+ *   <li>{@code --format} is always explicit: probing a guest-written raw image could let the guest choose the
+ *       format and a backing file on the host.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: immutable after start; {@link #close()} is idempotent and may be called from any thread.
+ */
+public final class QemuNbdServer implements Closeable {
+    /** The export name qemu-nbd serves the image under. */
+    public static final String EXPORT_NAME = "disk";
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+    /**
+     * How to serve: the image's format as QEMU names it, writable or not, how many client connections,
+     * which persistent dirty bitmaps to expose as {@code qemu:dirty-bitmap:NAME}, where to make the private
+     * directory (default {@code java.io.tmpdir}; its path must stay short: Unix socket paths are limited to
+     * 107 bytes), and how long to wait for the socket.
+     */
+    public record Options(String format, boolean writable, int connections, List<String> bitmaps,
+                          Path runtimeParent, Duration startTimeout) {
+        public Options {
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(runtimeParent, "runtimeParent");
+            Objects.requireNonNull(startTimeout, "startTimeout");
+            bitmaps = List.copyOf(bitmaps);
+            if (format.isEmpty() || format.contains(",")) {
+                throw new IllegalArgumentException("bad image format name: '" + format + "'");
+            }
+            if (connections < 1) {
+                throw new IllegalArgumentException("need at least one connection, got " + connections);
+            }
+        }
+
+        public static Options readOnly(String format) {
+            return new Options(format, false, 4, List.of(), defaultParent(), Duration.ofSeconds(10));
+        }
+
+        public static Options writable(String format) {
+            return new Options(format, true, 4, List.of(), defaultParent(), Duration.ofSeconds(10));
+        }
+
+        public Options withConnections(int connections) {
+            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout);
+        }
+
+        public Options withBitmaps(List<String> bitmaps) {
+            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout);
+        }
+
+        public Options withRuntimeParent(Path runtimeParent) {
+            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout);
+        }
+
+        public Options withStartTimeout(Duration startTimeout) {
+            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout);
+        }
+
+        private static Path defaultParent() {
+            return Path.of(System.getProperty("java.io.tmpdir"));
+        }
+    }
+
+    private final Path image;
+    private final Path directory;
+    private final Path socket;
+    private final Process process;
+    private final Thread shutdownHook;
+    private volatile boolean closed;
+
+    private QemuNbdServer(Path image, Path directory, Process process) {
+        this.image = image;
+        this.directory = directory;
+        this.socket = socketIn(directory);
+        this.process = process;
+        this.shutdownHook = Thread.ofPlatform().unstarted(this::stopAndClean);
+    }
+
+    /** Starts qemu-nbd on {@code image} and waits until it accepts connections. */
+    public static QemuNbdServer start(Path image, Options options) throws IOException {
+        Path absolute = image.toAbsolutePath();
+        Path directory = Files.createTempDirectory(options.runtimeParent(), "coffer-nbd-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        List<String> command = command(absolute, options, socketIn(directory));
+        Process process;
+        try {
+            process = Tool.start(command, ProcessBuilder.Redirect.DISCARD, logIn(directory),
+                    "qemu-nbd for " + absolute);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(directory);
+            throw e;
+        }
+        QemuNbdServer server = new QemuNbdServer(absolute, directory, process);
+        try {
+            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
+            server.awaitListening(command, options.startTimeout());
+            return server;
+        } catch (IOException | RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    static List<String> command(Path image, Options options, Path socket) {
+        List<String> command = new ArrayList<>(List.of(
+                "qemu-nbd",
+                "--format=" + options.format(),
+                "--socket=" + socket,
+                "--export-name=" + EXPORT_NAME,
+                "--shared=" + (options.connections() + 1),
+                "--persistent"));
+        if (options.writable()) {
+            command.addAll(List.of("--cache=writeback", "--discard=unmap", "--detect-zeroes=unmap"));
+        } else {
+            command.add("--read-only");
+            command.add(supportsDirectIo(image) ? "--cache=none" : "--cache=writeback");
+        }
+        for (String bitmap : options.bitmaps()) {
+            command.add("--bitmap=" + bitmap);
+        }
+        command.add(image.toString());
+        return List.copyOf(command);
+    }
+
+    /** Whether the image's file system takes {@code O_DIRECT} (tmpfs does not); false for missing files. */
+    private static boolean supportsDirectIo(Path image) {
+        return Libc.supportsDirectIo(image);
+    }
+
+    private void awaitListening(List<String> command, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pauseMillis = 2;
+        while (true) {
+            if (!process.isAlive()) {
+                throw new ExternalToolException("qemu-nbd failed to start for " + image, command,
+                        exitStatus(), Tool.tail(logIn(directory)), null);
+            }
+            if (Files.exists(socket)) {
+                if (accepts(socket)) {
+                    return;
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new ExternalToolException("qemu-nbd for " + image + " did not listen on " + socket
+                        + " within " + timeout, command, ExternalToolException.NO_EXIT_STATUS,
+                        Tool.tail(logIn(directory)), null);
+            }
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted waiting for qemu-nbd for " + image);
+            }
+            pauseMillis = Math.min(pauseMillis * 2, 50);
+        }
+    }
+
+    private static boolean accepts(Path socket) {
+        try {
+            SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
+            return true;
+        } catch (IOException notYetListening) {
+            return false; // bound but not listening yet
+        }
+    }
+
+    private int exitStatus() {
+        try {
+            return process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExternalToolException.NO_EXIT_STATUS;
+        }
+    }
+
+    /** The export to connect to: this server's socket and {@link #EXPORT_NAME}. */
+    public NbdExport export() {
+        return NbdExport.unix(socket, EXPORT_NAME);
+    }
+
+    public Path image() {
+        return image;
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /** The qemu-nbd process id, for diagnostics. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Stops qemu-nbd and deletes its socket and directory. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook runs or ran already; stopping twice is harmless.
+        }
+        stopAndClean();
+    }
+
+    private synchronized void stopAndClean() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Tool.stop(process, STOP_GRACE);
+        deleteTree(directory);
+    }
+
+    private static Path socketIn(Path directory) {
+        return directory.resolve("nbd.sock");
+    }
+
+    private static Path logIn(Path directory) {
+        return directory.resolve("qemu-nbd.stderr");
+    }
+
+    private static void deleteTree(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException ignored) {
+            // Best effort: a private temp directory left behind holds no secrets and no lock.
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "QemuNbdServer[" + image + " on " + socket + ", pid " + process.pid() + "]";
+    }
+}

@@ -1,0 +1,180 @@
+package coffer.virt.image;
+
+import coffer.vault.io.BlockSink;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A new raw image file, sparse: it is created at its full length without allocating anything, so ranges the
+ * restore never writes stay holes. {@link #writeZeroes} punches a hole ({@code fallocate PUNCH_HOLE|KEEP_SIZE})
+ * or, where the file system cannot, writes zeros. {@link #commit()} syncs the file and its directory.
+ *
+ * <p>Thread-safe: writes are positional; {@link #close()} waits for calls in flight.
+ */
+final class RawFileSink implements BlockSink {
+    private static final int ZERO_BUFFER = 1 << 20;
+    private static final int HEAP_WINDOW = 1 << 20;
+
+    private final Path path;
+    private final RandomAccessFile file;
+    private final FileChannel channel;
+    private final int punchFd;
+    private final long size;
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private boolean closed; // guarded by lifecycle
+    private volatile boolean punchWorks = true;
+
+    private RawFileSink(Path path, RandomAccessFile file, int punchFd, long size) {
+        this.path = path;
+        this.file = file;
+        this.channel = file.getChannel();
+        this.punchFd = punchFd;
+        this.size = size;
+    }
+
+    /**
+     * Creates {@code path} with length {@code size}. Fails with {@link java.nio.file.FileAlreadyExistsException}
+     * if it exists, unless {@code overwrite}: then its old content is dropped first. A file this call created is
+     * removed again if the call fails.
+     */
+    static RawFileSink create(Path path, long size, boolean overwrite) throws IOException {
+        if (size < 0) {
+            throw new IllegalArgumentException("negative size " + size + " for " + path);
+        }
+        if (Files.isDirectory(path)) {
+            throw new FileSystemException(path.toString(), null, "is a directory, not a disk image");
+        }
+        boolean created = false;
+        if (!overwrite || !Files.exists(path)) {
+            Files.createFile(path);
+            created = true;
+        } else if (!Files.isRegularFile(path)) {
+            throw new FileSystemException(path.toString(), null, "is not a regular file; raw sinks write files");
+        }
+        RandomAccessFile file = null;
+        int fd = -1;
+        try {
+            file = new RandomAccessFile(path.toFile(), "rw");
+            file.setLength(0); // an overwritten file must read as zeros: drop every old block
+            file.setLength(size);
+            fd = Libc.open(path, Libc.O_WRONLY);
+            return new RawFileSink(path, file, fd, size);
+        } catch (IOException | RuntimeException e) {
+            if (fd >= 0) {
+                Libc.close(fd);
+            }
+            if (file != null) {
+                file.close();
+            }
+            if (created) {
+                Files.deleteIfExists(path);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src) throws IOException {
+        checkRange(offset, src.remaining());
+        int end = src.limit();
+        long pos = offset;
+        try {
+            while (src.hasRemaining()) {
+                if (!src.isDirect()) {
+                    src.limit(Math.min(end, src.position() + HEAP_WINDOW));
+                }
+                pos += channel.write(src, pos);
+                src.limit(end);
+            }
+        } finally {
+            src.limit(end);
+        }
+    }
+
+    @Override
+    public void writeZeroes(long offset, long length) throws IOException {
+        checkRange(offset, length);
+        if (length == 0) {
+            return;
+        }
+        if (punchWorks) {
+            lifecycle.readLock().lock();
+            try {
+                ensureOpen();
+                Libc.fallocate(punchFd, Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, offset, length, path);
+                return;
+            } catch (Libc.ErrnoException e) {
+                if (e.errno() != Libc.EOPNOTSUPP && e.errno() != Libc.ENOSYS && e.errno() != Libc.EINVAL) {
+                    throw e;
+                }
+                punchWorks = false; // the file system cannot punch holes: write zeros instead
+            } finally {
+                lifecycle.readLock().unlock();
+            }
+        }
+        ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_BUFFER, length));
+        for (long done = 0; done < length; ) {
+            int n = (int) Math.min(zeros.capacity(), length - done);
+            write(offset + done, zeros.clear().limit(n));
+            done += n;
+        }
+    }
+
+    @Override
+    public void commit() throws IOException {
+        channel.force(true);
+        Path directory = path.toAbsolutePath().getParent();
+        if (directory != null) {
+            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        }
+    }
+
+    private void checkRange(long offset, long length) throws IOException {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new IOException("write of " + length + " bytes at offset " + offset + " is outside " + path
+                    + " (" + size + " bytes)");
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException(path + " is closed");
+        }
+    }
+
+    @Override
+    public String describe() {
+        return path.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Libc.close(punchFd);
+            file.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+}
