@@ -90,7 +90,12 @@ final class VaultCommand {
                 bar.close();
                 Output out = Cli.out();
                 if (common.json()) {
-                    out.json(report);
+                    Map<String, Object> result = new LinkedHashMap<>();
+                    result.put("report", report);
+                    result.put("clean", report.clean());
+                    result.put("seconds", bar.elapsed().toMillis() / 1000.0);
+                    result.put("logicalMBps", bar.rateMBps());
+                    out.json(result);
                 } else {
                     out.line("Checked %d point(s), %d chunk(s), %s of data.", report.points(), report.chunksChecked(),
                             Output.bytes(report.bytesChecked()));

@@ -28,6 +28,9 @@ public final class Errors {
             case UnsupportedFormatException e -> new CofferException(ErrorCode.UnsupportedFormat, e.getMessage(), e);
             case VaultBusyException e -> new CofferException(ErrorCode.VaultBusy, e.getMessage(), e);
             case InterruptedIOException e -> new CofferException(ErrorCode.Cancelled, "cancelled", e);
+            case coffer.virt.image.ExternalToolException e -> new CofferException(ErrorCode.ToolFailed, e.getMessage(), e);
+            case java.nio.file.FileAlreadyExistsException e -> new CofferException(ErrorCode.TargetExists,
+                    e.getFile() + " already exists", e);
             case BackendException e -> new CofferException(ErrorCode.StorageFailure, e.getMessage(), e);
             case NoSuchFileException e -> new CofferException(ErrorCode.SourceNotFound,
                     "no such file: " + e.getFile(), e);

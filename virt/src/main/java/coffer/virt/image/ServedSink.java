@@ -43,6 +43,10 @@ final class ServedSink implements BlockSink {
         sink.commit();
     }
 
+    QemuNbdServer server() {
+        return server;
+    }
+
     @Override
     public String describe() {
         return server.image().toString();

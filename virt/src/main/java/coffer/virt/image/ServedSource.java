@@ -37,6 +37,10 @@ final class ServedSource implements BlockSource {
         source.read(offset, dst);
     }
 
+    QemuNbdServer server() {
+        return server;
+    }
+
     @Override
     public String describe() {
         return server.image().toString();

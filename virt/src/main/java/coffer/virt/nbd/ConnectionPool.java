@@ -31,6 +31,7 @@ final class ConnectionPool implements Closeable {
     private final ConcurrentLinkedDeque<NbdConnection> idle = new ConcurrentLinkedDeque<>();
     private final Set<NbdConnection> all = ConcurrentHashMap.newKeySet();
     private final AtomicInteger lost = new AtomicInteger();
+    private final AtomicInteger opened = new AtomicInteger(1);
     private volatile boolean closed;
 
     ConnectionPool(NbdExport export, List<String> contexts, int size) throws IOException {
@@ -58,6 +59,11 @@ final class ConnectionPool implements Closeable {
     /** Connections that broke while the pool was open. */
     int lost() {
         return lost.get();
+    }
+
+    /** Connections opened so far, including replacements. */
+    int opened() {
+        return opened.get();
     }
 
     /** Runs {@code call} on a free connection, waiting for one if all are busy. */
@@ -114,6 +120,7 @@ final class ConnectionPool implements Closeable {
                     + first.metaContexts());
         }
         all.add(connection);
+        opened.incrementAndGet();
         if (closed) {
             connection.close();
             ensureOpen();

@@ -120,6 +120,11 @@ public final class NbdExportSource implements BlockSource {
         return Math.min(size(), offset + length);
     }
 
+    /** Connections opened so far (for tests and diagnostics). */
+    int connectionsOpened() {
+        return pool.opened();
+    }
+
     @Override
     public String describe() {
         return pool.first().export().toString();

@@ -1,0 +1,5 @@
+/**
+ * Where vault objects are kept: the {@link coffer.vault.backend.Backend} contract and its implementations
+ * (local directory, memory). Knows object names and bytes only, nothing of chunks or points.
+ */
+package coffer.vault.backend;

@@ -1,0 +1,2 @@
+/** Reading points back: restoring a disk into a sink with every chunk authenticated. */
+package coffer.vault.read;

@@ -1,0 +1,72 @@
+package coffer.testing;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Random;
+
+/**
+ * Deterministic test bytes: random (incompressible), text (compressible, like logs and configuration
+ * files on a real disk), digests and bit flips. The same seed always gives the same bytes.
+ *
+ * <p>Stateless; thread-safe.
+ */
+public final class TestData {
+    private static final String[] WORDS = ("the vault keeps every point of every disk while chunks are shared "
+            + "between points so a backup stores only what changed since the last one and restore writes "
+            + "each chunk back at its offset kernel systemd journal started stopped service network interface "
+            + "error warning info debug user root home etc var log").split(" ");
+
+    private TestData() {
+    }
+
+    /** {@code length} incompressible bytes. */
+    public static byte[] random(long seed, int length) {
+        byte[] bytes = new byte[length];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    /** {@code length} bytes of log-like ASCII text that zstd compresses several times over. */
+    public static byte[] text(long seed, int length) {
+        Random random = new Random(seed);
+        byte[] bytes = new byte[length];
+        int at = 0;
+        long line = 0;
+        while (at < length) {
+            StringBuilder sb = new StringBuilder();
+            sb.append(String.format("%08d ", line++));
+            int words = 4 + random.nextInt(8);
+            for (int w = 0; w < words; w++) {
+                sb.append(WORDS[random.nextInt(WORDS.length)]).append(' ');
+            }
+            sb.setCharAt(sb.length() - 1, '\n');
+            byte[] chunk = sb.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            int n = Math.min(chunk.length, length - at);
+            System.arraycopy(chunk, 0, bytes, at, n);
+            at += n;
+        }
+        return bytes;
+    }
+
+    public static String sha256(byte[] data) {
+        return sha256(data, 0, data.length);
+    }
+
+    public static String sha256(byte[] data, int offset, int length) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(data, offset, length);
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A copy of {@code data} with bit {@code bit} (0 = lowest bit of byte 0) inverted. */
+    public static byte[] flipBit(byte[] data, long bit) {
+        byte[] copy = data.clone();
+        copy[(int) (bit >>> 3)] ^= (byte) (1 << (bit & 7));
+        return copy;
+    }
+}

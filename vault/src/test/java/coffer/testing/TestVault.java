@@ -1,0 +1,98 @@
+package coffer.testing;
+
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.backend.Backend;
+import coffer.vault.backend.ObjectInfo;
+import coffer.vault.crypto.KeyService;
+import coffer.vault.format.FixedIndex;
+import coffer.vault.io.BlockSource;
+import coffer.vault.io.Progress;
+import coffer.vault.read.DiskRestorer;
+import coffer.vault.write.DiskBase;
+import coffer.vault.write.PointWriter;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A vault with the smallest chunk size and short-hand for the usual steps of a test: back up a byte
+ * array as a one-disk point, restore a disk to bytes, count chunk objects. Points get increasing creation
+ * times one minute apart, so they list in the order they were written.
+ *
+ * <p>Not thread-safe.
+ */
+public final class TestVault implements AutoCloseable {
+    public static final int CHUNK = 256 * 1024;
+    public static final int THREADS = 2;
+    private static final AtomicLong MINUTES = new AtomicLong();
+    private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
+
+    private final Vault vault;
+
+    private TestVault(Vault vault) {
+        this.vault = vault;
+    }
+
+    public static TestVault create(Backend backend, KeyService keys) throws IOException {
+        return new TestVault(Vault.create(backend, CHUNK, keys));
+    }
+
+    public static TestVault open(Backend backend, KeyService keys) throws IOException {
+        return new TestVault(Vault.open(backend, keys));
+    }
+
+    public Vault vault() {
+        return vault;
+    }
+
+    public Backend backend() {
+        return vault.backend();
+    }
+
+    /** The next creation time: later than every earlier one in this JVM. */
+    public static Instant nextCreationTime() {
+        return EPOCH.plusSeconds(60 * MINUTES.incrementAndGet());
+    }
+
+    /** Backs {@code disk} up as point {@code name} with one disk {@code vda}. */
+    public PointManifest backup(String name, byte[] disk) throws IOException {
+        return backup(name, ByteArrayBlockSource.of(disk), null);
+    }
+
+    public PointManifest backup(String name, BlockSource source, DiskBase base) throws IOException {
+        try (PointWriter writer = PointWriter.begin(vault, name, nextCreationTime(), THREADS)) {
+            writer.writeDisk("vda", source, "raw", base, Progress.NONE);
+            return writer.commit("CRASH", null, List.of(), Map.of());
+        }
+    }
+
+    public byte[] restore(PointManifest point, String disk) throws IOException {
+        PointManifest.Disk d = point.disk(disk);
+        ByteArrayBlockSink sink = new ByteArrayBlockSink((int) d.size());
+        new DiskRestorer(vault, THREADS).restore(point, d, sink, false, Progress.NONE);
+        return sink.bytes();
+    }
+
+    public FixedIndex index(PointManifest point, String disk) throws IOException {
+        return vault.readIndex(point, point.disk(disk));
+    }
+
+    /** Names of the chunk objects in the backend. */
+    public List<String> chunkObjects() throws IOException {
+        return backend().list(Vault.CHUNKS).stream().map(ObjectInfo::name).sorted().toList();
+    }
+
+    /** Names of every object in the backend. */
+    public List<String> objects(String prefix) throws IOException {
+        return backend().list(prefix).stream().map(ObjectInfo::name).sorted().toList();
+    }
+
+    @Override
+    public void close() throws IOException {
+        vault.close();
+    }
+}

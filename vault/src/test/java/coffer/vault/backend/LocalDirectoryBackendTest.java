@@ -1,0 +1,114 @@
+package coffer.vault.backend;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LocalDirectoryBackendTest extends BackendContract {
+    @TempDir
+    Path dir;
+    private Path root;
+
+    @Override
+    protected Backend newBackend() {
+        root = dir.resolve("vault");
+        return new LocalDirectoryBackend(root);
+    }
+
+    @Override
+    protected void putModifiedAt(String name, byte[] bytes, Instant modified) throws IOException {
+        backend.put(name, ByteBuffer.wrap(bytes));
+        Files.setLastModifiedTime(root.resolve(name), FileTime.from(modified));
+    }
+
+    /** What a put killed between writing its temporary and publishing it leaves behind. */
+    private Path leaveInterruptedPut(String name, byte[] partial, Instant modified) throws IOException {
+        Path temp = root.resolve(name + LocalDirectoryBackend.TEMP_MARK + "5eed1234abcd");
+        Files.createDirectories(temp.getParent());
+        Files.write(temp, partial);
+        Files.setLastModifiedTime(temp, FileTime.from(modified));
+        return temp;
+    }
+
+    @Test
+    void anInterruptedPutIsInvisibleAndRemovedByRemoveAbandonedUploads() throws IOException {
+        Path temp = leaveInterruptedPut("chunks/ab/abandoned", new byte[]{1, 2, 3}, Instant.now().minus(Duration.ofHours(2)));
+
+        assertEquals(List.of(), backend.list(""), "temporaries are never listed");
+        assertEquals(List.of(), backend.list("chunks/ab/"));
+        assertTrue(backend.stat("chunks/ab/abandoned").isEmpty());
+        assertThrows(ObjectNotFoundException.class, () -> backend.get("chunks/ab/abandoned"));
+
+        assertEquals(1, backend.removeAbandonedUploads(Instant.now().minus(Duration.ofHours(1))));
+        assertFalse(Files.exists(temp));
+        assertEquals(0, backend.removeAbandonedUploads(Instant.now()), "already removed");
+    }
+
+    @Test
+    void removeAbandonedUploadsKeepsTemporariesOfWritesStillInProgress() throws IOException {
+        Path old = leaveInterruptedPut("chunks/ab/old", new byte[]{1}, Instant.now().minus(Duration.ofHours(2)));
+        Path recent = leaveInterruptedPut("chunks/cd/recent", new byte[]{2}, Instant.now());
+        putModifiedAt("chunks/ef/published", new byte[]{3}, Instant.now().minus(Duration.ofDays(3)));
+
+        assertEquals(1, backend.removeAbandonedUploads(Instant.now().minus(Duration.ofHours(1))));
+        assertFalse(Files.exists(old));
+        assertTrue(Files.exists(recent), "a temporary younger than the cutoff may belong to a running write");
+        assertArrayEquals(new byte[]{3}, bytesOf(backend.get("chunks/ef/published")));
+    }
+
+    @Test
+    void putIfAbsentCreatesTheObjectBesideAnAbandonedTemporaryOfTheSameName() throws IOException {
+        leaveInterruptedPut("chunks/ab/x", new byte[]{9}, Instant.now());
+        assertTrue(backend.putIfAbsent("chunks/ab/x", bytes("whole")));
+        assertEquals("whole", string(backend.get("chunks/ab/x")));
+        assertEquals(List.of("chunks/ab/x"), names(backend.list("")));
+    }
+
+    @Test
+    void putAndPutIfAbsentLeaveNoTemporaryBehind() throws IOException {
+        backend.put("a/one", bytes("1"));
+        backend.put("a/one", bytes("1 again"));
+        backend.putIfAbsent("a/two", bytes("2"));
+        backend.putIfAbsent("a/two", bytes("2 again"));
+        try (Stream<Path> files = Files.walk(root)) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().contains(LocalDirectoryBackend.TEMP_MARK)).toList());
+        }
+    }
+
+    @Test
+    void objectsAreFilesAtTheirNamesUnderTheRoot() throws IOException {
+        backend.put("points/20260101-000000-0a1b2c3d/manifest", bytes("m"));
+        assertEquals("m", Files.readString(root.resolve("points/20260101-000000-0a1b2c3d/manifest")));
+        Files.writeString(root.resolve("config"), "written by another process");
+        assertEquals("written by another process", string(backend.get("config")));
+    }
+
+    @Test
+    void aRootThatDoesNotExistYetHoldsNoObjectsAndIsCreatedByTheFirstPut() throws IOException {
+        assertFalse(Files.exists(root));
+        assertEquals(List.of(), backend.list(""));
+        assertEquals(0, backend.removeAbandonedUploads(Instant.now()));
+        backend.put("config", bytes("c"));
+        assertTrue(Files.isRegularFile(root.resolve("config")));
+    }
+
+    @Test
+    void describeNamesTheDirectory() {
+        assertTrue(backend.describe().contains(root.toString()), backend.describe());
+    }
+}
