@@ -82,7 +82,7 @@ final class Libc {
         return LINKER.downcallHandle(symbol, descriptor, options);
     }
 
-    /** An {@code errno} from a libc call, with the call and path for the message. */
+    /** An {@code errno} from a libc call, with the call and path for the message. Immutable; thread-safe. */
     static final class ErrnoException extends FileSystemException {
         private static final long serialVersionUID = 1L;
         private final int errno;

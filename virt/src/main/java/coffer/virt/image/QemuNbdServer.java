@@ -5,8 +5,6 @@ import coffer.virt.nbd.NbdExport;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,10 +17,11 @@ import java.util.stream.Stream;
 
 /**
  * A {@code qemu-nbd} child process serving one image on a Unix socket in a private directory (mode 0700), for
- * offline backup (read-only) and restore (writable). {@link #start} returns once the socket accepts
- * connections; {@link #close()} stops the process (SIGTERM, SIGKILL after a grace period) and deletes the
- * socket and the directory. A failed start cleans up the same way and reports qemu-nbd's stderr. A JVM
- * shutdown hook does the same for servers still open when the JVM exits normally.
+ * offline backup (read-only) and restore (writable). {@link #start} returns once qemu-nbd is ready: it writes
+ * its pid file only after opening the image and listening (it listens before opening, so a socket that accepts
+ * proves nothing). {@link #close()} stops the process (SIGTERM, SIGKILL after a grace period) and deletes the
+ * socket and the directory. A failed start cleans up the same way and reports qemu-nbd's stderr. A JVM shutdown
+ * hook does the same for servers still open when the JVM exits normally.
  *
  * <p>Choices, per direction:
  * <ul>
@@ -32,8 +31,9 @@ import java.util.stream.Stream;
  *   <li>Writable: {@code --cache=writeback --discard=unmap --detect-zeroes=unmap}. Writes are made durable by
  *       NBD flush at commit; discard lets write-zeroes punch holes, and detect-zeroes keeps zero blocks inside
  *       restored chunks unallocated in the qcow2.</li>
- *   <li>{@code --persistent}: qemu-nbd otherwise exits when its last client leaves, which the readiness probe
- *       and any reconnect would trigger. {@code --shared} allows the requested connections plus the probe.</li>
+ *   <li>{@code --persistent}: qemu-nbd otherwise exits when its last client leaves, so a connection closed
+ *       and opened again (a pool replacing a broken one) would find no server. {@code --shared} allows the
+ *       requested number of connections.</li>
  *   <li>{@code --format} is always explicit: probing a guest-written raw image could let the guest choose the
  *       format and a backing file on the host.</li>
  * </ul>
@@ -128,7 +128,7 @@ public final class QemuNbdServer implements Closeable {
         QemuNbdServer server = new QemuNbdServer(absolute, directory, process);
         try {
             Runtime.getRuntime().addShutdownHook(server.shutdownHook);
-            server.awaitListening(command, options.startTimeout());
+            server.awaitReady(command, options.startTimeout());
             return server;
         } catch (IOException | RuntimeException | Error e) {
             server.close();
@@ -142,7 +142,8 @@ public final class QemuNbdServer implements Closeable {
                 "--format=" + options.format(),
                 "--socket=" + socket,
                 "--export-name=" + EXPORT_NAME,
-                "--shared=" + (options.connections() + 1),
+                "--pid-file=" + pidFileIn(socket.getParent()),
+                "--shared=" + options.connections(),
                 "--persistent"));
         if (options.writable()) {
             command.addAll(List.of("--cache=writeback", "--discard=unmap", "--detect-zeroes=unmap"));
@@ -162,7 +163,12 @@ public final class QemuNbdServer implements Closeable {
         return Libc.supportsDirectIo(image);
     }
 
-    private void awaitListening(List<String> command, Duration timeout) throws IOException {
+    /**
+     * Waits for qemu-nbd's pid file: qemu-nbd listens on its socket before it opens the image, so a socket that
+     * accepts proves nothing, but it writes the pid file only once the export is set up and the socket is
+     * listening. No probe connection is made.
+     */
+    private void awaitReady(List<String> command, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pauseMillis = 2;
         while (true) {
@@ -170,15 +176,12 @@ public final class QemuNbdServer implements Closeable {
                 throw new ExternalToolException("qemu-nbd failed to start for " + image, command,
                         exitStatus(), Tool.tail(logIn(directory)), null);
             }
-            if (Files.exists(socket)) {
-                if (accepts(socket)) {
-                    return;
-                }
+            if (pidFileNames(process.pid())) {
+                return;
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new ExternalToolException("qemu-nbd for " + image + " did not listen on " + socket
-                        + " within " + timeout, command, ExternalToolException.NO_EXIT_STATUS,
-                        Tool.tail(logIn(directory)), null);
+                throw new ExternalToolException("qemu-nbd for " + image + " was not ready within " + timeout,
+                        command, ExternalToolException.NO_EXIT_STATUS, Tool.tail(logIn(directory)), null);
             }
             try {
                 Thread.sleep(pauseMillis);
@@ -190,12 +193,11 @@ public final class QemuNbdServer implements Closeable {
         }
     }
 
-    private static boolean accepts(Path socket) {
+    private boolean pidFileNames(long pid) {
         try {
-            SocketChannel.open(UnixDomainSocketAddress.of(socket)).close();
-            return true;
-        } catch (IOException notYetListening) {
-            return false; // bound but not listening yet
+            return Files.readString(pidFileIn(directory)).strip().equals(Long.toString(pid));
+        } catch (IOException notYetWritten) {
+            return false;
         }
     }
 
@@ -255,6 +257,10 @@ public final class QemuNbdServer implements Closeable {
 
     private static Path socketIn(Path directory) {
         return directory.resolve("nbd.sock");
+    }
+
+    private static Path pidFileIn(Path directory) {
+        return directory.resolve("qemu-nbd.pid");
     }
 
     private static Path logIn(Path directory) {

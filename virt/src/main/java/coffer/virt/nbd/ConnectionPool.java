@@ -81,8 +81,12 @@ final class ConnectionPool implements Closeable {
         acquire(size);
         try {
             for (NbdConnection connection : List.copyOf(idle)) {
-                if (connection.usable()) {
+                try {
                     call.apply(connection);
+                } finally {
+                    if (!connection.usable()) {
+                        discard(connection);
+                    }
                 }
             }
         } finally {
@@ -101,13 +105,18 @@ final class ConnectionPool implements Closeable {
             if (connection.usable() && !closed) {
                 idle.addFirst(connection);
             } else {
-                if (!closed) {
-                    lost.incrementAndGet();
-                }
-                all.remove(connection);
-                connection.close();
+                discard(connection);
             }
         }
+    }
+
+    private void discard(NbdConnection connection) {
+        if (!closed) {
+            lost.incrementAndGet();
+        }
+        idle.remove(connection);
+        all.remove(connection);
+        connection.close();
     }
 
     private NbdConnection openAnother() throws IOException {

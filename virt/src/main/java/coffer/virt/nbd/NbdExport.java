@@ -3,6 +3,7 @@ package coffer.virt.nbd;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * <p>Immutable; thread-safe.
  */
 public record NbdExport(SocketAddress address, String name) {
+    private static final int TCP_CONNECT_TIMEOUT_MILLIS = 30_000;
+
     public NbdExport {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(name, "name");
@@ -37,13 +40,20 @@ public record NbdExport(SocketAddress address, String name) {
 
     /** Opens a blocking socket to the server; the caller owns it. */
     SocketChannel connect() throws IOException {
-        SocketChannel channel = SocketChannel.open(address);
+        SocketChannel channel = address instanceof InetSocketAddress
+                ? SocketChannel.open() : SocketChannel.open(StandardProtocolFamily.UNIX);
         try {
             if (address instanceof InetSocketAddress) {
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.socket().connect(address, TCP_CONNECT_TIMEOUT_MILLIS);
+            } else {
+                channel.connect(address);
             }
             return channel;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("cannot connect to NBD server " + this + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
             channel.close();
             throw e;
         }

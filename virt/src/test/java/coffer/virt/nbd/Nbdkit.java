@@ -20,12 +20,10 @@ import java.util.concurrent.TimeUnit;
 final class Nbdkit implements AutoCloseable {
     private final Process process;
     private final NbdExport export;
-    private final Path stderr;
 
-    private Nbdkit(Process process, NbdExport export, Path stderr) {
+    private Nbdkit(Process process, NbdExport export) {
         this.process = process;
         this.export = export;
-        this.stderr = stderr;
     }
 
     /** {@code nbdkit [arguments]} on {@code dir/nbdkit.sock}, e.g. {@code "memory", "64M"}. */
@@ -60,7 +58,7 @@ final class Nbdkit implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile())
                 .start();
-        Nbdkit nbdkit = new Nbdkit(process, export, stderr);
+        Nbdkit nbdkit = new Nbdkit(process, export);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         try {
             while (!ready.check()) {
@@ -102,10 +100,6 @@ final class Nbdkit implements AutoCloseable {
 
     NbdExport export() {
         return export;
-    }
-
-    String stderr() throws IOException {
-        return Files.readString(stderr);
     }
 
     @Override

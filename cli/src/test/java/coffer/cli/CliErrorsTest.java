@@ -1,0 +1,180 @@
+package coffer.cli;
+
+import coffer.vault.format.ObjectCodec;
+import coffer.vault.format.ObjectKind;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Bad input and damaged vaults give their stable code, exit status and a message naming the problem; nothing is written. */
+class CliErrorsTest {
+    @TempDir Path dir;
+    Path keyRing;
+    Path vault;
+    Path disk;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        keyRing = dir.resolve("keyring.json");
+        vault = dir.resolve("vault");
+        CliRun.run(keyRing, "vault", "init", vault.toString(), "--chunk-size", "256K").ok();
+        disk = dir.resolve("disk.raw");
+        ImageRoundTripIT.writeData(disk, 2L << 20, 0, 2L << 20, 1);
+    }
+
+    @Test
+    void missingSourceFileFailsWithSourceNotFoundAndWritesNothing() throws Exception {
+        CliRun run = CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "x", disk.toString(),
+                dir.resolve("nope.raw").toString()).fails(4, "SourceNotFound");
+        assertTrue(run.err().contains("nope.raw"), run.err());
+        assertEquals(0, countFiles(vault.resolve("chunks")), "no chunk written");
+        assertFalse(Files.exists(vault.resolve("points")) && countFiles(vault.resolve("points")) > 0, "no point written");
+    }
+
+    @Test
+    void directoryAsSourceIsRefused() {
+        CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "x", dir.toString())
+                .fails(2, "InvalidArgument");
+    }
+
+    @Test
+    void pathThatIsNotAVaultIsNamed() throws Exception {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        CliRun run = CliRun.run(keyRing, "point", "list", "--vault", empty.toString()).fails(4, "NotAVault");
+        assertTrue(run.err().contains(empty.toString()));
+        CliRun.run(keyRing, "point", "list", "--vault", disk.toString()).fails(4, "NotAVault");
+        CliRun.run(keyRing, "point", "list", "--vault", dir.resolve("missing").toString()).fails(4, "NotAVault");
+        assertFalse(Files.exists(dir.resolve("missing")));
+    }
+
+    @Test
+    void wrongOrMissingKeyRingIsKeyUnavailable() throws Exception {
+        Path other = dir.resolve("other-keyring.json");
+        CliRun.run(other, "vault", "init", dir.resolve("v2").toString()).ok();
+        CliRun run = CliRun.run(other, "point", "list", "--vault", vault.toString()).fails(5, "KeyUnavailable");
+        assertTrue(run.err().contains(other.toString()), run.err());
+        CliRun.run(dir.resolve("absent.json"), "point", "list", "--vault", vault.toString()).fails(5, "KeyUnavailable");
+    }
+
+    @Test
+    void badArgumentsAreRefusedWithTheirName() {
+        CliRun run = CliRun.run(keyRing, "vault", "init", dir.resolve("v3").toString(), "--chunk-size", "300K")
+                .fails(2, "InvalidArgument");
+        assertTrue(run.err().contains("power of two"), run.err());
+        assertFalse(Files.exists(dir.resolve("v3").resolve("config")));
+        CliRun.run(keyRing, "vault", "init", vault.toString()).fails(2, "VaultExists");
+        CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--bogus").fails(2, "InvalidArgument");
+        CliRun.run(keyRing, "vault", "init", dir.resolve("v4").toString(), "--chunk-size", "lots").fails(2, "InvalidArgument");
+    }
+
+    @Test
+    void restoreRefusesToOverwriteUnlessForced() throws Exception {
+        String point = backup();
+        Path target = Files.writeString(dir.resolve("target.raw"), "precious");
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", target.toString())
+                .fails(2, "TargetExists");
+        assertEquals("precious", Files.readString(target));
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", target.toString(), "--force").ok();
+        assertEquals(ImageRoundTripIT.sha256(disk), ImageRoundTripIT.sha256(target));
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), "20991231-000000-00000000", "--to",
+                dir.resolve("t2").toString()).fails(4, "PointNotFound");
+    }
+
+    @Test
+    void flippedBitIsFoundByVerifyAndFailsRestoreNamingTheRange() throws Exception {
+        String point = backup();
+        Path chunk;
+        try (Stream<Path> files = Files.walk(vault.resolve("chunks"))) {
+            chunk = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(chunk);
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(chunk, bytes);
+        CliRun verify = CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString());
+        assertEquals(3, verify.exit(), verify.out() + verify.err());
+        assertTrue(verify.out().contains("DAMAGED point " + point + " disk disk.raw bytes"), verify.out());
+        Path target = dir.resolve("out.raw");
+        CliRun restore = CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", target.toString())
+                .fails(3, "DataCorrupt");
+        assertTrue(restore.err().contains("point " + point + " disk disk.raw bytes "), restore.err());
+        assertFalse(Files.exists(target), "a failed restore leaves no partial file");
+    }
+
+    @Test
+    void truncatedIndexIsDataCorrupt() throws Exception {
+        String point = backup();
+        Path index = vault.resolve("points").resolve(point).resolve("disk-0.fidx");
+        byte[] bytes = Files.readAllBytes(index);
+        Files.write(index, java.util.Arrays.copyOf(bytes, bytes.length - 20));
+        CliRun run = CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to",
+                dir.resolve("o").toString()).fails(3, "DataCorrupt");
+        assertTrue(run.err().contains("disk-0.fidx"), run.err());
+    }
+
+    @Test
+    void unknownConfigVersionIsUnsupportedFormat() throws Exception {
+        Path plain = dir.resolve("plain");
+        CliRun.run(keyRing, "vault", "init", plain.toString(), "--no-encryption").ok();
+        byte[] body = ("{\"format\":\"coffer-vault\",\"version\":99,\"vaultId\":\"x\",\"chunkSize\":524288,"
+                + "\"digest\":\"sha256\",\"compression\":\"zstd\",\"compressionLevel\":1}").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer sealed = new ObjectCodec(null, 1).seal(ObjectKind.CONFIG, "config", body, body.length, false);
+        byte[] out = new byte[sealed.remaining()];
+        sealed.get(out);
+        Files.write(plain.resolve("config"), out);
+        CliRun run = CliRun.run(keyRing, "point", "list", "--vault", plain.toString()).fails(6, "UnsupportedFormat");
+        assertTrue(run.err().contains("version 99"), run.err());
+    }
+
+    @Test
+    void jsonOutputCarriesTheCodeAndRemedy() {
+        CliRun run = CliRun.run(keyRing, "point", "show", "--vault", vault.toString(), "nothing-like-this", "--output", "json");
+        assertEquals(4, run.exit());
+        assertTrue(run.out().contains("\"code\" : \"PointNotFound\""), run.out());
+        assertTrue(run.out().contains("\"remedy\""), run.out());
+    }
+
+    @Test
+    void pointListShowAndDelete() throws Exception {
+        String point = backup();
+        assertTrue(CliRun.run(keyRing, "point", "list", "--vault", vault.toString()).ok().out().contains(point));
+        assertTrue(CliRun.run(keyRing, "point", "show", "--vault", vault.toString(), "x").ok().out().contains(point));
+        CliRun.run(keyRing, "point", "delete", "--vault", vault.toString(), point).ok();
+        assertFalse(CliRun.run(keyRing, "point", "list", "--vault", vault.toString()).ok().out().contains(point));
+        CliRun.run(keyRing, "point", "delete", "--vault", vault.toString(), point).fails(4, "PointNotFound");
+        CliRun gc = CliRun.run(keyRing, "vault", "gc", "--vault", vault.toString(), "--grace", "0s", "--output", "json").ok();
+        assertTrue(gc.out().contains("\"sweptChunks\" : "), gc.out());
+        assertEquals(0, countFiles(vault.resolve("chunks")));
+        CliRun stats = CliRun.run(keyRing, "vault", "stats", "--vault", vault.toString()).ok();
+        assertTrue(stats.out().contains("Points:            0"), stats.out());
+    }
+
+    private String backup() {
+        CliRun run = CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "x", disk.toString()).ok();
+        Matcher m = Pattern.compile("Point (\\S+) of").matcher(run.out());
+        assertTrue(m.find(), run.out());
+        return m.group(1);
+    }
+
+    private static long countFiles(Path root) throws Exception {
+        if (!Files.exists(root)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).count();
+        }
+    }
+
+}

@@ -1,0 +1,208 @@
+package coffer.cli;
+
+import coffer.testing.Environment;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Image backup and restore through the real command line: raw, sparse raw and qcow2 sources, sizes that are
+ * not a multiple of the chunk size, several incremental points, each restored bit-identical (sha256).
+ */
+class ImageRoundTripIT {
+    private static final Pattern POINT_ID = Pattern.compile("Point (\\d{8}-\\d{6}-[0-9a-f]{8})");
+    @TempDir Path dir;
+    Path keyRing;
+    Path vault;
+
+    @BeforeEach
+    void createVault() {
+        keyRing = dir.resolve("keyring.json");
+        vault = dir.resolve("vault");
+        CliRun.run(keyRing, "vault", "init", vault.toString(), "--chunk-size", "256K").ok();
+    }
+
+    @Test
+    void rawImageWithOddSizeRoundTripsAcrossIncrementalPoints() throws Exception {
+        Path disk = dir.resolve("disk.raw");
+        long size = 5L * 1024 * 1024 + 4097; // not a multiple of the chunk size, nor of 512
+        writeData(disk, size, 0, size, 1);
+        List<String> points = new ArrayList<>();
+        List<String> sums = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(7);
+        for (int round = 0; round < 4; round++) {
+            if (round > 0) {
+                for (int w = 0; w < 5; w++) {
+                    long offset = random.nextLong(size - 70_000);
+                    writeData(disk, size, offset, 1 + random.nextInt(65_536), random.nextLong());
+                }
+            }
+            sums.add(sha256(disk));
+            points.add(backup("odd", disk));
+        }
+        for (int i = 0; i < points.size(); i++) {
+            Path restored = dir.resolve("restored-" + i + ".raw");
+            CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), points.get(i), "--to", restored.toString()).ok();
+            assertEquals(sums.get(i), sha256(restored), "point " + i + " restores bit-identical");
+            assertEquals(size, Files.size(restored));
+        }
+        CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString()).ok();
+    }
+
+    @Test
+    void incrementalPointStoresOnlyChangedChunks() throws Exception {
+        Path disk = dir.resolve("disk.raw");
+        long size = 8L << 20;
+        writeData(disk, size, 0, size, 3);
+        backup("inc", disk);
+        writeData(disk, size, 3L << 20, 1000, 4); // touches one 256 KiB chunk
+        String second = backup("inc", disk);
+        CliRun show = CliRun.run(keyRing, "point", "show", "--vault", vault.toString(), second, "--output", "json").ok();
+        assertTrue(show.out().contains("\"newChunks\" : 1,"), show.out());
+        assertTrue(show.out().contains("\"parent\""), show.out());
+    }
+
+    @Test
+    void sparseRawImageIsReadWithoutItsHolesAndRestoresSparse() throws Exception {
+        Path disk = dir.resolve("sparse.raw");
+        long size = 64L << 20;
+        try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        try (var raf = new java.io.RandomAccessFile(disk.toFile(), "rw")) {
+            raf.setLength(size);
+        }
+        writeData(disk, size, 10L << 20, 300_000, 5);
+        writeData(disk, size, 50L << 20, 4096, 6);
+        String point = backup("sparse", disk);
+        CliRun show = CliRun.run(keyRing, "point", "show", "--vault", vault.toString(), point, "--output", "json").ok();
+        Matcher read = Pattern.compile("\"readBytes\" : (\\d+)").matcher(show.out());
+        assertTrue(read.find());
+        assertTrue(Long.parseLong(read.group(1)) < 2L << 20, "holes are not read: " + read.group(1));
+        Path restored = dir.resolve("restored.raw");
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", restored.toString()).ok();
+        assertEquals(sha256(disk), sha256(restored));
+        long allocated = allocatedBytes(restored);
+        assertTrue(allocated < 4L << 20, "restored file stays sparse, allocated " + allocated);
+    }
+
+    @Test
+    void qcow2ImageRoundTripsAsRawAndAsQcow2() throws Exception {
+        Path qemuImg = Environment.requireCommand("qemu-img");
+        Environment.requireCommand("qemu-nbd");
+        Path raw = dir.resolve("source.raw");
+        long size = 12L << 20;
+        writeData(raw, size, 0, 3L << 20, 8);
+        writeData(raw, size, 7L << 20, 1L << 20, 9);
+        Path qcow2 = dir.resolve("source.qcow2");
+        run(qemuImg.toString(), "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
+        String first = backup("q", qcow2);
+        writeData(raw, size, 5L << 20, 100_000, 10);
+        Files.delete(qcow2);
+        run(qemuImg.toString(), "convert", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
+        String second = backup("q", qcow2);
+        Path asRaw = dir.resolve("out.raw");
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), second, "--to", asRaw.toString()).ok();
+        assertEquals(sha256(raw), sha256(asRaw));
+        Path asQcow2 = dir.resolve("out.qcow2");
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), second, "--to", asQcow2.toString(),
+                "--format", "qcow2").ok();
+        Path back = dir.resolve("back.raw");
+        run(qemuImg.toString(), "convert", "-f", "qcow2", "-O", "raw", asQcow2.toString(), back.toString());
+        assertEquals(sha256(raw), sha256(back));
+        CliRun.run(keyRing, "point", "list", "--vault", vault.toString()).ok();
+        assertTrue(!first.equals(second));
+    }
+
+    @Test
+    void severalDisksInOnePointRestoreOneByOne() throws Exception {
+        Path a = dir.resolve("a.raw");
+        Path b = dir.resolve("b.raw");
+        writeData(a, 1L << 20, 0, 1L << 20, 11);
+        writeData(b, 3L << 20, 0, 3L << 20, 12);
+        String point = backup("two", a, b);
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", dir.resolve("x").toString())
+                .fails(2, "InvalidArgument");
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--disk", "b.raw", "--to",
+                dir.resolve("b.out").toString()).ok();
+        assertEquals(sha256(b), sha256(dir.resolve("b.out")));
+    }
+
+    private String backup(String name, Path... disks) {
+        List<String> args = new ArrayList<>(List.of("image", "backup", "--vault", vault.toString(), "--name", name));
+        for (Path disk : disks) {
+            args.add(disk.toString());
+        }
+        CliRun run = CliRun.run(keyRing, args.toArray(String[]::new)).ok();
+        Matcher m = POINT_ID.matcher(run.out());
+        assertTrue(m.find(), run.out());
+        return m.group(1);
+    }
+
+    static void writeData(Path file, long size, long offset, long length, long seed) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            if (ch.size() < size) {
+                try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+                    raf.setLength(size);
+                }
+            }
+            SplittableRandom random = new SplittableRandom(seed);
+            byte[] buffer = new byte[(int) Math.min(length, 1 << 20)];
+            long done = 0;
+            while (done < length) {
+                int n = (int) Math.min(buffer.length, length - done);
+                if (random.nextBoolean()) {
+                    random.nextBytes(buffer);
+                } else {
+                    java.util.Arrays.fill(buffer, (byte) ('a' + random.nextInt(26)));
+                }
+                ch.write(ByteBuffer.wrap(buffer, 0, n), offset + done);
+                done += n;
+            }
+        }
+    }
+
+    static String sha256(Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                md.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Bytes the file system allocated for {@code file} ({@code stat %b × %B}). */
+    static long allocatedBytes(Path file) throws Exception {
+        Process p = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
+        String[] parts = new String(p.getInputStream().readAllBytes()).trim().split(" ");
+        assertEquals(0, p.waitFor());
+        return Long.parseLong(parts[0]) * Long.parseLong(parts[1]);
+    }
+
+    static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + output);
+    }
+}
