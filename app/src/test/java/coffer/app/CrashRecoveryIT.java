@@ -1,0 +1,115 @@
+package coffer.app;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * kill -9 of a real {@code coffer} process in the middle of a backup: the vault stays readable, no partial
+ * point is listed, the earlier point restores bit-identical, and gc removes every leftover.
+ */
+class CrashRecoveryIT {
+    @TempDir Path dir;
+
+    @Test
+    void killDuringBackupLeavesVaultReadableAndGcRemovesLeftovers() throws Exception {
+        Path vault = dir.resolve("vault");
+        Path keyRing = dir.resolve("keyring.json");
+        Path small = dir.resolve("small.raw");
+        writeRandom(small, 2L << 20, 1);
+        assertEquals(0, coffer(keyRing, "vault", "init", vault.toString(), "--chunk-size", "256K").waitFor());
+        assertEquals(0, coffer(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "keep", small.toString()).waitFor());
+        List<Path> chunksBefore = files(vault.resolve("chunks"));
+
+        Path big = dir.resolve("big.raw");
+        writeRandom(big, 768L << 20, 2);
+        Process backup = coffer(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "doomed", "--threads", "1",
+                big.toString());
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (files(vault.resolve("chunks")).size() < chunksBefore.size() + 20) {
+            assertTrue(backup.isAlive(), "backup ended before it could be killed");
+            assertTrue(Instant.now().isBefore(deadline), "backup wrote no chunks within 60 s");
+            Thread.onSpinWait();
+        }
+        backup.destroyForcibly(); // SIGKILL
+        backup.waitFor();
+        assertTrue(files(vault.resolve("chunks")).size() > chunksBefore.size(), "the killed backup left chunks behind");
+
+        String list = output(coffer(keyRing, "point", "list", "--vault", vault.toString()));
+        assertTrue(list.contains("keep"), list);
+        assertFalse(list.contains("doomed"), "no partial point is listed: " + list);
+        assertEquals(0, coffer(keyRing, "vault", "verify", "--vault", vault.toString()).waitFor());
+        Path restored = dir.resolve("restored.raw");
+        assertEquals(0, coffer(keyRing, "image", "restore", "--vault", vault.toString(), "keep", "--to", restored.toString()).waitFor());
+        assertEquals(-1, Files.mismatch(small, restored), "the earlier point restores bit-identical");
+
+        String gc = output(coffer(keyRing, "vault", "gc", "--vault", vault.toString(), "--grace", "0s", "--wait", "10s"));
+        assertTrue(gc.contains("Removed"), gc);
+        assertEquals(chunksBefore, files(vault.resolve("chunks")), "gc leaves exactly the live chunks");
+        try (Stream<Path> all = Files.walk(vault)) {
+            List<String> leftovers = all.filter(Files::isRegularFile).map(p -> vault.relativize(p).toString())
+                    .filter(p -> p.contains("~tmp~") || p.startsWith("locks/")).toList();
+            assertEquals(List.of(), leftovers, "no temporaries or locks remain");
+        }
+        try (Stream<Path> points = Files.list(vault.resolve("points"))) {
+            assertEquals(1, points.count(), "the unfinished point's objects are gone");
+        }
+        assertEquals(0, coffer(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "after", small.toString()).waitFor());
+    }
+
+    private Process coffer(Path keyRing, String... args) throws IOException {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp", classPath, "coffer.app.Main"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("--keyring", keyRing.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("process-" + System.nanoTime() + ".log").toFile()).start();
+    }
+
+    private String output(Process process) throws Exception {
+        process.waitFor();
+        Path log;
+        try (Stream<Path> logs = Files.list(dir)) {
+            log = logs.filter(p -> p.getFileName().toString().startsWith("process-"))
+                    .max((a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString())).orElseThrow();
+        }
+        return Files.readString(log);
+    }
+
+    private static List<Path> files(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        }
+    }
+
+    private static void writeRandom(Path file, long size, long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        byte[] buffer = new byte[1 << 20];
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            for (long done = 0; done < size; done += buffer.length) {
+                random.nextBytes(buffer);
+                ch.write(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, size - done)));
+            }
+        }
+    }
+}
