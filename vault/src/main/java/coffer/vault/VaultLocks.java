@@ -53,13 +53,15 @@ public final class VaultLocks {
         }
 
         private void refreshLoop() {
-            try {
-                while (!Thread.currentThread().isInterrupted()) {
+            while (true) {
+                try {
                     Thread.sleep(REFRESH);
                     backend.put(name, ByteBuffer.wrap(body));
+                } catch (InterruptedException released) {
+                    return;
+                } catch (IOException | RuntimeException failed) {
+                    // try again next period: a lock goes stale only after STALE = 7 missed refreshes
                 }
-            } catch (InterruptedException | IOException stopped) {
-                // released, or the backend failed: the lock goes stale and the holder's work is unaffected
             }
         }
 
@@ -88,7 +90,17 @@ public final class VaultLocks {
         long backoff = 50;
         while (true) {
             backend.put(name, ByteBuffer.wrap(body));
-            String conflict = conflictFor(kind, name);
+            String conflict;
+            try {
+                conflict = conflictFor(kind, name);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    backend.delete(name); // a lock of a live process would block others until stale
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
             if (conflict == null) {
                 return new Lock(name, body);
             }

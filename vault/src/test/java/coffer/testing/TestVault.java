@@ -16,33 +16,38 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A vault with the smallest chunk size and short-hand for the usual steps of a test: back up a byte
- * array as a one-disk point, restore a disk to bytes, count chunk objects. Points get increasing creation
- * times one minute apart, so they list in the order they were written.
+ * array as a one-disk point, restore a disk to bytes, count chunk objects. Points get creation times one
+ * minute apart, each after every point already in the vault, so they list in the order they were written.
  *
  * <p>Not thread-safe.
  */
 public final class TestVault implements AutoCloseable {
     public static final int CHUNK = 256 * 1024;
     public static final int THREADS = 2;
-    private static final AtomicLong MINUTES = new AtomicLong();
     private static final Instant EPOCH = Instant.parse("2026-01-01T00:00:00Z");
 
     private final Vault vault;
+    private Instant lastCreated;
 
-    private TestVault(Vault vault) {
+    private TestVault(Vault vault, Instant lastCreated) {
         this.vault = vault;
+        this.lastCreated = lastCreated;
     }
 
     public static TestVault create(Backend backend, KeyService keys) throws IOException {
-        return new TestVault(Vault.create(backend, CHUNK, keys));
+        return new TestVault(Vault.create(backend, CHUNK, keys), EPOCH);
     }
 
     public static TestVault open(Backend backend, KeyService keys) throws IOException {
-        return new TestVault(Vault.open(backend, keys));
+        Vault vault = Vault.open(backend, keys);
+        Instant last = EPOCH;
+        for (PointManifest point : vault.points()) {
+            last = point.createdAt().isAfter(last) ? point.createdAt() : last;
+        }
+        return new TestVault(vault, last);
     }
 
     public Vault vault() {
@@ -53,9 +58,10 @@ public final class TestVault implements AutoCloseable {
         return vault.backend();
     }
 
-    /** The next creation time: later than every earlier one in this JVM. */
-    public static Instant nextCreationTime() {
-        return EPOCH.plusSeconds(60 * MINUTES.incrementAndGet());
+    /** A creation time one minute after the previous one, for points written with a {@link PointWriter}. */
+    public Instant nextCreationTime() {
+        lastCreated = lastCreated.plusSeconds(60);
+        return lastCreated;
     }
 
     /** Backs {@code disk} up as point {@code name} with one disk {@code vda}. */

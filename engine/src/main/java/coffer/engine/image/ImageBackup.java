@@ -102,7 +102,7 @@ public final class ImageBackup {
         for (PointManifest.Disk disk : previous.disks()) {
             if (disk.name().equals(diskName) && disk.chunkSize() == vault.chunkSize()) {
                 try {
-                    return DiskBase.dedupAgainst(vault.readIndex(previous, disk));
+                    return DiskBase.dedupAgainst(previous.id(), vault.readIndex(previous, disk));
                 } catch (CorruptDataException damaged) {
                     return null;
                 }

@@ -6,9 +6,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -17,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.stream.Stream;
 
 /**
  * Objects as files under one directory; an object name is its relative path.
@@ -77,6 +78,9 @@ public final class LocalDirectoryBackend implements Backend {
     @Override
     public ByteBuffer get(String name) throws IOException {
         Path path = pathOf(name);
+        if (Files.isDirectory(path)) {
+            throw new ObjectNotFoundException(describe(), name); // a prefix of objects, not an object
+        }
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
             if (size > Integer.MAX_VALUE - 64) {
@@ -103,6 +107,9 @@ public final class LocalDirectoryBackend implements Backend {
     public Optional<ObjectInfo> stat(String name) throws IOException {
         try {
             BasicFileAttributes attributes = Files.readAttributes(pathOf(name), BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                return Optional.empty(); // a prefix of objects, not an object
+            }
             return Optional.of(new ObjectInfo(name, attributes.size(), attributes.lastModifiedTime().toInstant()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -114,7 +121,10 @@ public final class LocalDirectoryBackend implements Backend {
     @Override
     public void delete(String name) throws IOException {
         try {
-            Files.deleteIfExists(pathOf(name));
+            Path path = pathOf(name);
+            if (!Files.isDirectory(path)) { // a directory is a prefix of objects, not an object
+                Files.deleteIfExists(path);
+            }
         } catch (IOException e) {
             throw failure("delete", name, e);
         }
@@ -122,6 +132,9 @@ public final class LocalDirectoryBackend implements Backend {
 
     @Override
     public List<ObjectInfo> list(String prefix) throws IOException {
+        if (!prefix.isEmpty() && !prefix.matches("[a-z0-9._/-]*") || prefix.contains("..") || prefix.startsWith("/")) {
+            throw new IllegalArgumentException("invalid object name prefix: '" + prefix + "'");
+        }
         List<ObjectInfo> result = new ArrayList<>();
         walk(path -> {
             String name = nameOf(path);
@@ -139,7 +152,14 @@ public final class LocalDirectoryBackend implements Backend {
 
     @Override
     public void sync() throws IOException {
-        FileSystemSync.syncFileSystemOf(root);
+        if (!Files.isDirectory(root)) {
+            return; // nothing written yet
+        }
+        try {
+            FileSystemSync.syncFileSystemOf(root);
+        } catch (IOException e) {
+            throw failure("sync", "", e);
+        }
     }
 
     @Override
@@ -201,16 +221,36 @@ public final class LocalDirectoryBackend implements Backend {
         if (!Files.isDirectory(start)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(start)) {
-            for (Path path : (Iterable<Path>) paths::iterator) {
-                if (Files.isRegularFile(path)) {
-                    visitor.visit(path);
+        // Files.walk would end the whole walk at the first entry removed meanwhile (a released lock, a deleted
+        // point): the listing would silently miss objects, and gc would miss live points. Skip such entries.
+        try {
+            Files.walkFileTree(start, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    if (attributes.isRegularFile()) {
+                        visitor.visit(file);
+                    }
+                    return FileVisitResult.CONTINUE;
                 }
-            }
-        } catch (java.io.UncheckedIOException e) {
-            if (!(e.getCause() instanceof NoSuchFileException)) {
-                throw failure("list", prefix, e.getCause());
-            }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    throw e;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    if (e != null && !(e instanceof NoSuchFileException)) {
+                        throw e;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw failure("list", prefix, e);
         }
     }
 

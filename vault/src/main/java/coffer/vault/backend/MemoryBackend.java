@@ -40,7 +40,7 @@ public final class MemoryBackend implements Backend {
 
     @Override
     public ByteBuffer get(String name) throws ObjectNotFoundException {
-        Stored stored = objects.get(name);
+        Stored stored = objects.get(ObjectNames.check(name));
         if (stored == null) {
             throw new ObjectNotFoundException(describe(), name);
         }
@@ -49,13 +49,13 @@ public final class MemoryBackend implements Backend {
 
     @Override
     public Optional<ObjectInfo> stat(String name) {
-        Stored stored = objects.get(name);
+        Stored stored = objects.get(ObjectNames.check(name));
         return Optional.ofNullable(stored).map(s -> new ObjectInfo(name, s.bytes.length, s.modified));
     }
 
     @Override
     public void delete(String name) {
-        objects.remove(name);
+        objects.remove(ObjectNames.check(name));
     }
 
     @Override

@@ -11,7 +11,8 @@ public final class ObjectNames {
 
     /** Returns {@code name} if it is a valid object name, else throws {@link IllegalArgumentException}. */
     public static String check(String name) {
-        if (!NAME.matcher(name).matches() || name.contains("..") || name.startsWith(".")) {
+        if (!NAME.matcher(name).matches() || name.contains("..") || name.startsWith(".") || name.endsWith("/.")
+                || name.contains("/./")) {
             throw new IllegalArgumentException("invalid vault object name: '" + name + "'");
         }
         return name;

@@ -123,9 +123,7 @@ public final class ObjectCodec {
         if (header.plainLength > Integer.MAX_VALUE - 64) {
             throw new CorruptDataException(name, "plaintext length " + header.plainLength + " out of range");
         }
-        byte[] into = new byte[(int) header.plainLength];
-        openInto(header, name, stored, into);
-        return into;
+        return openInto(header, name, stored, null);
     }
 
     /** Opens a sealed object into {@code into}; returns the plaintext length. */
@@ -140,8 +138,16 @@ public final class ObjectCodec {
         return (int) header.plainLength;
     }
 
-    private void openInto(Header h, String name, ByteBuffer stored, byte[] into) throws CorruptDataException {
+    /**
+     * Authenticates the object (CRC-32C or GCM tag), then writes its plaintext into {@code into}, or into a new
+     * array when {@code into} is null. The header's plaintext length sizes an allocation only once the check
+     * has vouched for it: a flipped length bit must fail as corrupt, not allocate gigabytes.
+     */
+    private byte[] openInto(Header h, String name, ByteBuffer stored, byte[] into) throws CorruptDataException {
         Scratch s = scratch.get();
+        if (!h.compressed && h.payloadLength != h.plainLength) {
+            throw new CorruptDataException(name, "uncompressed payload length differs from plaintext length");
+        }
         byte[] raw = bytesOf(stored);
         int base = stored.hasArray() ? stored.arrayOffset() + stored.position() : 0;
         int total = stored.remaining();
@@ -155,13 +161,13 @@ public final class ObjectCodec {
             if (expected != total) {
                 throw new CorruptDataException(name, "size " + total + " does not match header (" + expected + ")");
             }
-            s.ensure((int) Math.max(h.payloadLength, h.plainLength));
+            s.ensure((int) h.payloadLength);
             try {
                 s.cipher.init(Cipher.DECRYPT_MODE, key,
                         new GCMParameterSpec(TAG_BITS, raw, base + HEADER_SIZE, NONCE_SIZE));
                 s.cipher.updateAAD(raw, base, HEADER_SIZE);
                 s.cipher.updateAAD(name.getBytes(StandardCharsets.UTF_8));
-                byte[] target = h.compressed ? s.compressed : into;
+                byte[] target = h.compressed ? s.compressed : into != null ? into : new byte[(int) h.payloadLength];
                 s.cipher.doFinal(raw, base + HEADER_SIZE + NONCE_SIZE, (int) h.payloadLength + TAG_SIZE, target, 0);
                 payload = target;
                 payloadOffset = 0;
@@ -187,6 +193,9 @@ public final class ObjectCodec {
             payload = raw;
             payloadOffset = base + HEADER_SIZE;
         }
+        if (into == null) {
+            into = h.encrypted && !h.compressed ? payload : new byte[(int) h.plainLength];
+        }
         if (h.compressed) {
             try {
                 int n = s.decompressor.decompressByteArray(into, 0, (int) h.plainLength,
@@ -198,13 +207,9 @@ public final class ObjectCodec {
                 throw new CorruptDataException(name, "zstd: " + e.getMessage(), e);
             }
         } else if (!h.encrypted) {
-            if (h.payloadLength != h.plainLength) {
-                throw new CorruptDataException(name, "uncompressed payload length differs from plaintext length");
-            }
             System.arraycopy(payload, payloadOffset, into, 0, (int) h.plainLength);
-        } else if (h.payloadLength != h.plainLength) {
-            throw new CorruptDataException(name, "uncompressed payload length differs from plaintext length");
         }
+        return into;
     }
 
     private record Header(ObjectKind kind, boolean compressed, boolean encrypted, long plainLength,

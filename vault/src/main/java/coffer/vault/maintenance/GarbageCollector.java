@@ -61,7 +61,11 @@ public final class GarbageCollector {
             }
             int orphans = 0;
             for (ObjectInfo info : vault.backend().list(Vault.POINTS)) {
-                String id = info.name().substring(Vault.POINTS.length(), info.name().indexOf('/', Vault.POINTS.length()));
+                int slash = info.name().indexOf('/', Vault.POINTS.length());
+                if (slash < 0) {
+                    continue; // not an object of a point: leave it alone
+                }
+                String id = info.name().substring(Vault.POINTS.length(), slash);
                 if (!marked.contains(id) && info.modified().isBefore(cutoff)
                         && !vault.backend().exists(Vault.manifestName(id))) {
                     vault.backend().delete(info.name());

@@ -4,6 +4,7 @@ import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
+import coffer.vault.crypto.JitWarmup;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.io.Progress;
 
@@ -56,6 +57,9 @@ public final class Verifier {
             }
         }
         List<ChunkId> chunks = new ArrayList<>(unique);
+        if (chunks.size() > 512) {
+            JitWarmup.ensure();
+        }
         Map<ChunkId, String> bad = new ConcurrentHashMap<>();
         AtomicLong bytes = new AtomicLong();
         ChunkWorkers.run(chunks.size(), threads, vault.chunkSize(), (i, buffer) -> {

@@ -5,6 +5,7 @@ import coffer.vault.ChunkWorkers;
 import coffer.vault.CorruptDataException;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
+import coffer.vault.crypto.JitWarmup;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.io.BlockSink;
 import coffer.vault.io.Progress;
@@ -35,6 +36,9 @@ public final class DiskRestorer {
         if (sink.size() < index.diskSize()) {
             throw new IllegalArgumentException(sink.describe() + " holds " + sink.size() + " bytes; disk " + disk.name()
                     + " needs " + index.diskSize());
+        }
+        if (index.diskSize() > 256L << 20) {
+            JitWarmup.ensure();
         }
         ChunkWorkers.run(index.chunkCount(), threads, index.chunkSize(), (i, buffer) -> {
             ChunkId id = index.get(i);

@@ -3,6 +3,7 @@ package coffer.vault.write;
 import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.Vault;
+import coffer.vault.crypto.JitWarmup;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.format.ObjectKind;
 import coffer.vault.io.BlockSource;
@@ -33,6 +34,9 @@ final class DiskWriter {
     record Result(FixedIndex index, long dataChunks, long newChunks, long newStoredBytes, long readBytes) {
     }
 
+    /** Below this many bytes a JIT warm-up costs more than it saves. */
+    static final long WARMUP_ABOVE = 256L << 20;
+
     private final Vault vault;
     private final int threads;
     private final byte[] zeros;
@@ -60,6 +64,9 @@ final class DiskWriter {
                     known.add(id);
                 }
             }
+        }
+        if (size > WARMUP_ABOVE) {
+            JitWarmup.ensure();
         }
         AtomicLong dataChunks = new AtomicLong();
         AtomicLong newChunks = new AtomicLong();

@@ -73,6 +73,9 @@ public final class PointWriter implements AutoCloseable {
         if (disks.stream().anyMatch(d -> d.name().equals(diskName))) {
             throw new IllegalArgumentException("disk name '" + diskName + "' used twice in one point");
         }
+        if (base != null && !vault.backend().exists(Vault.manifestName(base.pointId()))) {
+            base = null; // its point was deleted: its chunks may be gone; read and store everything
+        }
         DiskWriter.Result result = new DiskWriter(vault, threads).write(source, base, progress);
         vault.backend().sync();
         String indexName = Vault.POINTS + id + "/disk-" + disks.size() + ".fidx";
@@ -107,14 +110,25 @@ public final class PointWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
-            if (!committed) {
-                for (String object : written.reversed()) {
+        IOException failure = null;
+        if (!committed) {
+            for (String object : written.reversed()) {
+                try {
                     vault.backend().delete(object);
+                } catch (IOException e) {
+                    failure = failure == null ? e : failure; // keep cleaning; gc removes what is left
                 }
             }
-        } finally {
+        }
+        try {
             lock.close();
+        } catch (IOException e) {
+            // a lock object left behind goes stale and is removed by whoever finds it; a committed point
+            // must not be reported as failed because of it
+            failure = committed ? failure : (failure == null ? e : failure);
+        }
+        if (failure != null && !committed) {
+            throw failure;
         }
     }
 }

@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -176,6 +178,38 @@ public abstract class BackendContract {
         for (ObjectInfo info : listed) {
             String i = info.name().substring("points/p/obj-".length());
             assertEquals("object " + i, string(backend.get(info.name())));
+        }
+    }
+
+    /**
+     * Objects of other processes come and go while a listing walks the tree (locks, deleted points, gc). An
+     * object that vanishes mid-walk must not end the walk: gc marks live chunks from the listed points.
+     */
+    @Test
+    void aListingWhileOtherObjectsComeAndGoListsEveryStableObject() throws Exception {
+        for (int i = 0; i < 300; i++) {
+            backend.put("points/p-" + i + "/manifest", bytes("m"));
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread churn = Thread.ofPlatform().start(() -> {
+            try {
+                for (long n = 0; !stop.get(); n++) {
+                    String name = "points/p-" + (n % 300) + "/churn-" + (n % 7);
+                    backend.put(name, bytes("c"));
+                    backend.delete(name);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        try {
+            for (int round = 0; round < 150; round++) {
+                long manifests = backend.list("points/").stream().filter(o -> o.name().endsWith("/manifest")).count();
+                assertEquals(300, manifests, "round " + round + ": a listing missed published objects");
+            }
+        } finally {
+            stop.set(true);
+            churn.join();
         }
     }
 

@@ -1,0 +1,11 @@
+/**
+ * Test helpers shared by every module through the vault test-jar: in-memory disks
+ * ({@link coffer.testing.ByteArrayBlockSource}, {@link coffer.testing.ByteArrayBlockSink}), deterministic data
+ * ({@link coffer.testing.TestData}, {@link coffer.testing.DiskImage}), printed seeds
+ * ({@link coffer.testing.TestSeed}), fault injection ({@link coffer.testing.CrashingBackend}), a settable
+ * clock, a vault short-hand ({@link coffer.testing.TestVault}, {@link coffer.testing.VaultFlavour}) and the
+ * integration-test environment ({@link coffer.testing.Environment}).
+ *
+ * <p>Real components only: no mocks. Nothing here holds global mutable state.
+ */
+package coffer.testing;

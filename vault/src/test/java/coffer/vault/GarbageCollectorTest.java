@@ -1,0 +1,158 @@
+package coffer.vault;
+
+import coffer.testing.ByteArrayBlockSource;
+import coffer.testing.DiskImage;
+import coffer.testing.TestVault;
+import coffer.testing.VaultFlavour;
+import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.io.Progress;
+import coffer.vault.maintenance.GarbageCollector;
+import coffer.vault.maintenance.GcReport;
+import coffer.vault.maintenance.Verifier;
+import coffer.vault.write.PointWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static coffer.testing.TestVault.CHUNK;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GarbageCollectorTest {
+    @TempDir
+    Path dir;
+
+    /** Four random chunks. */
+    private final byte[] oldDisk = new DiskImage(4 * CHUNK, 51).random(0, 4 * CHUNK).bytes();
+    /** Chunk 0 zeroed, chunk 1 rewritten, chunks 2 and 3 shared with the old disk: five chunk objects in all. */
+    private final byte[] newDisk = DiskImage.from(oldDisk, 52).zeros(0, CHUNK).random(CHUNK, CHUNK).bytes();
+
+    private static GcReport gc(TestVault vault, Duration grace) throws IOException {
+        return new GarbageCollector(vault.vault()).collect(grace, Duration.ZERO);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    void gcRemovesChunksOnlyADeletedPointReferenced(VaultFlavour flavour) throws IOException {
+        try (TestVault vault = flavour.create(dir)) {
+            PointManifest old = vault.backup("vm", oldDisk);
+            PointManifest kept = vault.backup("vm", newDisk);
+            List<String> newChunks = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                if (!vault.index(kept, "vda").get(i).isZero()) {
+                    newChunks.add(vault.index(kept, "vda").get(i).objectName());
+                }
+            }
+            assertEquals(5, vault.chunkObjects().size());
+            vault.vault().deletePoint(old.id());
+
+            GcReport report = gc(vault, Duration.ZERO);
+            assertEquals(1, report.livePoints());
+            assertEquals(3, report.liveChunks());
+            assertEquals(2, report.sweptChunks());
+            assertTrue(report.sweptBytes() > 0);
+            assertEquals(0, report.keptUnreferenced());
+            assertEquals(newChunks.stream().sorted().toList(), vault.chunkObjects());
+            assertArrayEquals(newDisk, vault.restore(kept, "vda"), "restore is still bit-exact after gc");
+            assertTrue(new Verifier(vault.vault(), 2).verify(vault.vault().points(), Progress.NONE).clean());
+            assertEquals(List.of(), vault.objects("locks/"), "gc released its lock");
+        }
+    }
+
+    @Test
+    void gcOfAVaultWhereEverythingIsLiveRemovesNothing() throws IOException {
+        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+            vault.backup("vm", oldDisk);
+            vault.backup("vm", newDisk);
+            List<String> before = vault.objects("");
+            GcReport report = gc(vault, Duration.ZERO);
+            assertEquals(0, report.sweptChunks());
+            assertEquals(0, report.orphanObjects());
+            assertEquals(before, vault.objects(""));
+        }
+    }
+
+    @Test
+    void unreferencedChunksYoungerThanTheGracePeriodAreKept() throws IOException {
+        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+            PointManifest old = vault.backup("vm", oldDisk);
+            vault.backup("vm", newDisk);
+            vault.vault().deletePoint(old.id());
+            GcReport report = gc(vault, Duration.ofHours(1));
+            assertEquals(0, report.sweptChunks());
+            assertEquals(2, report.keptUnreferenced());
+            assertEquals(5, vault.chunkObjects().size());
+        }
+    }
+
+    @Test
+    void gcRemovesTheObjectsOfAPointThatWasNeverCommitted() throws IOException {
+        try (TestVault vault = VaultFlavour.LOCAL.create(dir)) {
+            PointManifest live = vault.backup("vm", oldDisk);
+            String orphan = Vault.POINTS + "20260101-000000-0badf00d/disk-0.fidx";
+            vault.backend().put(orphan, ByteBuffer.wrap(new byte[100]));
+            Path root = ((LocalDirectoryBackend) vault.backend()).root();
+            Path temp = root.resolve("chunks/ab/" + "ab".repeat(32) + "~tmp~0123");
+            Files.createDirectories(temp.getParent());
+            Files.write(temp, new byte[10]);
+            Files.setLastModifiedTime(temp, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
+
+            GcReport report = gc(vault, Duration.ZERO);
+            assertEquals(1, report.orphanObjects());
+            assertEquals(1, report.abandonedUploads());
+            assertFalse(vault.backend().exists(orphan));
+            assertFalse(Files.exists(temp));
+            assertEquals(List.of(Vault.manifestName(live.id()), live.disk("vda").index()).stream().sorted().toList(),
+                    vault.objects(Vault.POINTS));
+        }
+    }
+
+    @Test
+    void gcRefusesToRunWhileABackupHoldsTheSharedLock() throws IOException {
+        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+            PointManifest old = vault.backup("vm", oldDisk);
+            vault.vault().deletePoint(old.id());
+            try (PointWriter writer = PointWriter.begin(vault.vault(), "vm", vault.nextCreationTime(), 2)) {
+                writer.writeDisk("vda", ByteArrayBlockSource.of(newDisk), "raw", null, Progress.NONE);
+                VaultBusyException e = assertThrows(VaultBusyException.class, () -> gc(vault, Duration.ZERO));
+                assertTrue(e.getMessage().contains("backup of vm"), e.getMessage());
+                assertEquals(5, vault.chunkObjects().size(), "nothing swept");
+                writer.commit("CRASH", null, null, null);
+            }
+            GcReport report = gc(vault, Duration.ZERO);
+            assertEquals(2, report.sweptChunks());
+            assertArrayEquals(newDisk, vault.restore(vault.vault().points().getFirst(), "vda"));
+        }
+    }
+
+    @Test
+    void anUnreadableIndexStopsGcBeforeAnythingIsDeleted() throws IOException {
+        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+            PointManifest old = vault.backup("vm", oldDisk);
+            PointManifest live = vault.backup("vm", newDisk);
+            vault.vault().deletePoint(old.id());
+            String index = live.disk("vda").index();
+            byte[] stored = DamageTest.bytes(vault.backend(), index);
+            vault.backend().put(index, ByteBuffer.wrap(Arrays.copyOf(stored, stored.length / 2)));
+            List<String> before = vault.objects("");
+
+            assertThrows(CorruptDataException.class, () -> gc(vault, Duration.ZERO));
+            assertEquals(before, vault.objects(""));
+        }
+    }
+}

@@ -1,0 +1,202 @@
+package coffer.vault;
+
+import coffer.testing.ByteArrayBlockSource;
+import coffer.testing.DiskImage;
+import coffer.testing.TestData;
+import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.crypto.KeyService;
+import coffer.vault.crypto.LocalKeyRing;
+import coffer.vault.format.Json;
+import coffer.vault.format.ObjectCodec;
+import coffer.vault.format.ObjectKind;
+import coffer.vault.io.Progress;
+import coffer.vault.write.DiskBase;
+import coffer.vault.write.PointWriter;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Writes the golden fixture vaults under {@code src/test/resources/fixtures} (read by {@link GoldenVaultTest}).
+ * Run once per format version, never in a normal build; the name does not match the surefire includes and
+ * the test is disabled without the property:
+ * <pre>
+ *   ./mvnw -pl vault test -Dtest=GoldenFixtureGenerator -Dcoffer.fixtures.generate=true
+ * </pre>
+ * Regenerating replaces every fixture (new vault ids, point ids and nonces), so do it only when adding a
+ * format version, and keep the old fixtures beside the new ones then.
+ */
+class GoldenFixtureGenerator {
+    static final int CHUNK = 256 * 1024;
+    static final String NAME = "fixture-vm";
+    static final int DISK_SIZE = 4 * CHUNK + 4096 + 123;
+
+    /** Chunk 0 text, chunk 1 zeros, chunk 2 repeats chunk 0, chunk 3 text with random bytes, a short text tail. */
+    static byte[] disk1() {
+        return new DiskImage(DISK_SIZE, 2026).text(0, CHUNK).copy(0, 2L * CHUNK, CHUNK).text(3L * CHUNK, CHUNK)
+                .random(3L * CHUNK + 50_000, 16_384).text(4L * CHUNK, 4096 + 123).bytes();
+    }
+
+    /** Disk 1 with a rewritten range in chunk 3 and a changed tail. */
+    static byte[] disk2() {
+        return DiskImage.from(disk1(), 2027).text(3L * CHUNK + 100_000, 4096).random(4L * CHUNK + 10, 100).bytes();
+    }
+
+    @Test
+    @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "true")
+    void generate() throws IOException {
+        Path fixtures = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/fixtures");
+        deleteTree(fixtures);
+        Files.createDirectories(fixtures);
+        byte[] disk1 = disk1();
+        byte[] disk2 = disk2();
+
+        ObjectNode json = Json.MAPPER.createObjectNode();
+        json.put("chunkSize", CHUNK);
+        ObjectNode vaults = json.putObject("vaults");
+        ArrayNode plainPoints = writeVault(fixtures.resolve("plain"), null, disk1, disk2);
+        vaults.putObject("plain").put("encrypted", false).set("points", plainPoints);
+        LocalKeyRing ring = new LocalKeyRing(fixtures.resolve("encrypted-keyring.json"));
+        ArrayNode encryptedPoints = writeVault(fixtures.resolve("encrypted"), ring, disk1, disk2);
+        vaults.putObject("encrypted").put("encrypted", true).put("keyRing", "encrypted-keyring.json")
+                .set("points", encryptedPoints);
+
+        ObjectNode damaged = json.putObject("damaged");
+        damaged.set("damaged-chunk", damageChunk(fixtures, plainPoints));
+        damaged.set("truncated-index", truncateIndex(fixtures, plainPoints));
+        damaged.set("future-config", futureConfig(fixtures));
+
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
+        removeEmptyDirectories(fixtures); // e.g. locks/: git keeps no empty directory, so neither do the fixtures
+    }
+
+    private static void removeEmptyDirectories(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                if (Files.isDirectory(path) && !path.equals(dir)) {
+                    try (Stream<Path> entries = Files.list(path)) {
+                        if (entries.findAny().isEmpty()) {
+                            Files.delete(path);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static ArrayNode writeVault(Path dir, KeyService keys, byte[] disk1, byte[] disk2) throws IOException {
+        ArrayNode points = Json.MAPPER.createArrayNode();
+        try (Vault vault = Vault.create(new LocalDirectoryBackend(dir), CHUNK, keys)) {
+            PointManifest first = writePoint(vault, Instant.parse("2026-01-01T00:00:00Z"), disk1, null);
+            PointManifest second = writePoint(vault, Instant.parse("2026-01-02T00:00:00Z"), disk2, first);
+            for (PointManifest point : List.of(first, second)) {
+                byte[] disk = point == first ? disk1 : disk2;
+                ObjectNode p = points.addObject().put("id", point.id()).put("name", point.name())
+                        .put("createdAt", point.createdAt().toString());
+                if (point.parent() != null) {
+                    p.put("parent", point.parent());
+                }
+                p.putArray("disks").addObject().put("name", "vda").put("size", disk.length)
+                        .put("index", point.disk("vda").index()).put("sha256", TestData.sha256(disk));
+            }
+        }
+        return points;
+    }
+
+    private static PointManifest writePoint(Vault vault, Instant at, byte[] disk, PointManifest parent) throws IOException {
+        DiskBase base = parent == null ? null : DiskBase.dedupAgainst(parent.id(), vault.readIndex(parent, parent.disk("vda")));
+        try (PointWriter writer = PointWriter.begin(vault, NAME, at, 1)) {
+            writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "raw", base, Progress.NONE);
+            return writer.commit("CRASH", parent == null ? null : parent.id(), List.of(), Map.of("fixture", "golden"));
+        }
+    }
+
+    /** A copy of the plain vault with one bit flipped in chunk 0, which both points use twice (chunk 2 repeats it). */
+    private static ObjectNode damageChunk(Path fixtures, ArrayNode points) throws IOException {
+        Path dir = fixtures.resolve("damaged-chunk");
+        copyTree(fixtures.resolve("plain"), dir);
+        String chunk;
+        try (Vault vault = Vault.open(new LocalDirectoryBackend(dir), null)) {
+            PointManifest first = vault.point(points.get(0).get("id").asText());
+            chunk = vault.readIndex(first, first.disk("vda")).get(0).objectName();
+        }
+        Path file = dir.resolve(chunk);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x10;
+        Files.write(file, bytes);
+        ObjectNode node = Json.MAPPER.createObjectNode().put("copyOf", "plain").put("object", chunk);
+        ArrayNode damage = node.putArray("damage");
+        for (var point : points) {
+            for (long offset : new long[]{0, 2L * CHUNK}) {
+                damage.addObject().put("point", point.get("id").asText()).put("disk", "vda").put("offset", offset)
+                        .put("length", CHUNK);
+            }
+        }
+        return node;
+    }
+
+    /** A copy of the plain vault whose second point's index lost its last 50 bytes. */
+    private static ObjectNode truncateIndex(Path fixtures, ArrayNode points) throws IOException {
+        Path dir = fixtures.resolve("truncated-index");
+        copyTree(fixtures.resolve("plain"), dir);
+        var second = points.get(1);
+        String index = second.get("disks").get(0).get("index").asText();
+        Path file = dir.resolve(index);
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 50));
+        return Json.MAPPER.createObjectNode().put("copyOf", "plain").put("object", index)
+                .put("point", second.get("id").asText()).put("intactPoint", points.get(0).get("id").asText());
+    }
+
+    /** Just the config object of the plain vault, claiming config version 99. */
+    private static ObjectNode futureConfig(Path fixtures) throws IOException {
+        ObjectCodec codec = new ObjectCodec(null, 1);
+        byte[] body = codec.open(ObjectKind.CONFIG, Vault.CONFIG,
+                ByteBuffer.wrap(Files.readAllBytes(fixtures.resolve("plain").resolve(Vault.CONFIG))));
+        ObjectNode config = (ObjectNode) Json.MAPPER.readTree(body);
+        config.put("version", 99);
+        byte[] changed = Json.MAPPER.writeValueAsBytes(config);
+        ByteBuffer sealed = codec.seal(ObjectKind.CONFIG, Vault.CONFIG, changed, changed.length, false);
+        byte[] out = new byte[sealed.remaining()];
+        sealed.get(out);
+        Path dir = fixtures.resolve("future-config");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve(Vault.CONFIG), out);
+        return Json.MAPPER.createObjectNode().put("configVersion", 99);
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> paths = Files.walk(from)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                Path target = to.resolve(from.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(path, target);
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}

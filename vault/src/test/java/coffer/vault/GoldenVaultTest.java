@@ -1,0 +1,223 @@
+package coffer.vault;
+
+import coffer.testing.ByteArrayBlockSink;
+import coffer.testing.TestData;
+import coffer.testing.TestVault;
+import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.crypto.KeyService;
+import coffer.vault.crypto.LocalKeyRing;
+import coffer.vault.format.Json;
+import coffer.vault.io.Progress;
+import coffer.vault.maintenance.Damage;
+import coffer.vault.maintenance.Verifier;
+import coffer.vault.maintenance.VerifyReport;
+import coffer.vault.read.DiskRestorer;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Reads the checked-in vaults of {@code src/test/resources/fixtures} (see its README): this build must read
+ * what earlier builds wrote, and must report the damaged copies precisely.
+ */
+class GoldenVaultTest {
+    @TempDir
+    Path temp;
+
+    private Path fixtures;
+    private JsonNode expected;
+
+    @BeforeEach
+    void copyFixtures() throws IOException, URISyntaxException {
+        Path checkedIn = Path.of(GoldenVaultTest.class.getResource("/fixtures/fixtures.json").toURI()).getParent();
+        fixtures = temp.resolve("fixtures");
+        GoldenFixtureGenerator.copyTree(checkedIn, fixtures);
+        expected = Json.MAPPER.readTree(fixtures.resolve("fixtures.json").toFile());
+    }
+
+    private KeyService keysOf(String vault) {
+        JsonNode ring = expected.get("vaults").get(vault).get("keyRing");
+        return ring == null ? null : new LocalKeyRing(fixtures.resolve(ring.asText()));
+    }
+
+    private Vault open(String dir, KeyService keys) throws IOException {
+        return Vault.open(new LocalDirectoryBackend(fixtures.resolve(dir)), keys);
+    }
+
+    private static byte[] restore(Vault vault, PointManifest point, int threads) throws IOException {
+        PointManifest.Disk disk = point.disk("vda");
+        ByteArrayBlockSink sink = new ByteArrayBlockSink((int) disk.size());
+        new DiskRestorer(vault, threads).restore(point, disk, sink, false, Progress.NONE);
+        return sink.bytes();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "encrypted"})
+    void theFixtureVaultsListTheirRecordedPoints(String name) throws IOException {
+        JsonNode recorded = expected.get("vaults").get(name);
+        try (Vault vault = open(name, keysOf(name))) {
+            assertEquals(recorded.get("encrypted").asBoolean(), vault.config().encrypted());
+            assertEquals(expected.get("chunkSize").asInt(), vault.chunkSize());
+            List<PointManifest> points = vault.points();
+            assertEquals(recorded.get("points").size(), points.size());
+            for (int i = 0; i < points.size(); i++) {
+                JsonNode p = recorded.get("points").get(i);
+                PointManifest point = points.get(i);
+                assertEquals(p.get("id").asText(), point.id());
+                assertEquals(p.get("name").asText(), point.name());
+                assertEquals(Instant.parse(p.get("createdAt").asText()), point.createdAt());
+                assertEquals(p.has("parent") ? p.get("parent").asText() : null, point.parent());
+                assertEquals(Map.of("fixture", "golden"), point.attributes());
+                JsonNode d = p.get("disks").get(0);
+                assertEquals(d.get("size").asLong(), point.disk(d.get("name").asText()).size());
+                assertEquals(d.get("index").asText(), point.disk("vda").index());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "encrypted"})
+    void everyDiskOfTheFixtureVaultsRestoresToItsRecordedSha256(String name) throws IOException {
+        try (Vault vault = open(name, keysOf(name))) {
+            for (JsonNode p : expected.get("vaults").get(name).get("points")) {
+                PointManifest point = vault.point(p.get("id").asText());
+                JsonNode disk = p.get("disks").get(0);
+                assertEquals(disk.get("sha256").asText(), TestData.sha256(restore(vault, point, 2)),
+                        name + " point " + point.id());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "encrypted"})
+    void theFixtureVaultsVerifyClean(String name) throws IOException {
+        try (Vault vault = open(name, keysOf(name))) {
+            VerifyReport report = new Verifier(vault, 2).verify(vault.points(), Progress.NONE);
+            assertTrue(report.clean(), report.damage().toString());
+            assertEquals(2, report.points());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"plain", "encrypted"})
+    void aNewPointOfTheSameContentReusesTheFixtureChunks(String name) throws IOException {
+        try (TestVault vault = TestVault.open(new LocalDirectoryBackend(fixtures.resolve(name)), keysOf(name))) {
+            List<String> chunks = vault.chunkObjects();
+            PointManifest last = vault.vault().points().getLast();
+            byte[] disk = vault.restore(last, "vda");
+            PointManifest again = vault.backup("fixture-vm", disk);
+            assertEquals(0, again.disk("vda").newChunks(), "chunk ids are stable across builds");
+            assertEquals(chunks, vault.chunkObjects());
+            assertEquals(last.disk("vda").indexChecksum(), again.disk("vda").indexChecksum());
+        }
+    }
+
+    @Test
+    void theEncryptedFixtureOpensOnlyWithItsKeyRing() throws IOException {
+        assertThrows(KeyUnavailableException.class, () -> open("encrypted", null));
+        LocalKeyRing other = new LocalKeyRing(temp.resolve("other-keyring.json"));
+        other.createKey();
+        assertThrows(KeyUnavailableException.class, () -> open("encrypted", other));
+        KeyUnavailableException missing = assertThrows(KeyUnavailableException.class,
+                () -> open("encrypted", new LocalKeyRing(temp.resolve("missing.json"))));
+        assertTrue(missing.getMessage().contains(temp.resolve("missing.json").toString()), missing.getMessage());
+    }
+
+    @Test
+    void aFlippedBitInAChunkIsReportedAtEveryRangeThatUsesIt() throws IOException {
+        JsonNode damaged = expected.get("damaged").get("damaged-chunk");
+        String object = damaged.get("object").asText();
+        try (Vault vault = open("damaged-chunk", null)) {
+            VerifyReport report = new Verifier(vault, 2).verify(vault.points(), Progress.NONE);
+            List<String> found = new ArrayList<>();
+            for (Damage d : report.damage()) {
+                assertEquals(object, d.object());
+                assertTrue(d.problem().contains(object), d.problem());
+                found.add(d.pointId() + " " + d.disk() + " " + d.offset() + "+" + d.length());
+            }
+            List<String> recorded = new ArrayList<>();
+            for (JsonNode d : damaged.get("damage")) {
+                recorded.add(d.get("point").asText() + " " + d.get("disk").asText() + " " + d.get("offset").asLong() + "+"
+                        + d.get("length").asLong());
+            }
+            assertEquals(new HashSet<>(recorded), new HashSet<>(found));
+            assertEquals(recorded.size(), found.size());
+            assertEquals(5, report.chunksChecked(), "each distinct chunk is read once: 3 in the first point, 2 new in the second");
+        }
+    }
+
+    @Test
+    void restoreOfTheDamagedChunkFixtureFailsNamingPointDiskAndRange() throws IOException {
+        JsonNode damaged = expected.get("damaged").get("damaged-chunk");
+        JsonNode first = damaged.get("damage").get(0);
+        try (Vault vault = open("damaged-chunk", null)) {
+            PointManifest point = vault.point(first.get("point").asText());
+            CorruptDataException e = assertThrows(CorruptDataException.class, () -> restore(vault, point, 1));
+            long offset = first.get("offset").asLong();
+            String where = "point " + point.id() + " disk vda bytes " + offset + "-" + (offset + first.get("length").asLong() - 1);
+            assertEquals(where, e.where());
+            assertEquals(damaged.get("object").asText(), e.object());
+            assertTrue(e.getMessage().contains(where), e.getMessage());
+        }
+    }
+
+    @Test
+    void aTruncatedIndexFailsItsPointAndSparesTheOther() throws IOException {
+        JsonNode damaged = expected.get("damaged").get("truncated-index");
+        JsonNode intact = expected.get("vaults").get("plain").get("points").get(0);
+        assertEquals(intact.get("id").asText(), damaged.get("intactPoint").asText());
+        try (Vault vault = open("truncated-index", null)) {
+            PointManifest broken = vault.point(damaged.get("point").asText());
+            CorruptDataException e = assertThrows(CorruptDataException.class, () -> restore(vault, broken, 2));
+            assertEquals(damaged.get("object").asText(), e.object());
+
+            PointManifest spared = vault.point(intact.get("id").asText());
+            assertEquals(intact.get("disks").get(0).get("sha256").asText(), TestData.sha256(restore(vault, spared, 2)));
+
+            VerifyReport report = new Verifier(vault, 2).verify(vault.points(), Progress.NONE);
+            assertEquals(1, report.damage().size(), report.damage().toString());
+            Damage d = report.damage().getFirst();
+            assertEquals(broken.id(), d.pointId());
+            assertEquals(0, d.offset());
+            assertEquals(broken.disk("vda").size(), d.length());
+            assertEquals(damaged.get("object").asText(), d.object());
+        }
+    }
+
+    @Test
+    void aConfigOfAnUnknownVersionIsUnsupported() {
+        int version = expected.get("damaged").get("future-config").get("configVersion").asInt();
+        UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class, () -> open("future-config", null));
+        assertTrue(e.getMessage().contains("version " + version), e.getMessage());
+        assertTrue(e.getMessage().contains("'config'"), e.getMessage());
+    }
+
+    @Test
+    void theCheckedInFixturesStayUnder3MiB() throws IOException {
+        long[] total = {0};
+        try (var files = Files.walk(fixtures)) {
+            files.filter(Files::isRegularFile).forEach(f -> total[0] += f.toFile().length());
+        }
+        assertNotNull(expected);
+        assertTrue(total[0] < 3L * 1024 * 1024, "fixtures hold " + total[0] + " bytes");
+    }
+}

@@ -1,0 +1,126 @@
+package coffer.vault;
+
+import coffer.testing.CrashingBackend;
+import coffer.testing.MutableClock;
+import coffer.vault.backend.Backend;
+import coffer.vault.backend.MemoryBackend;
+import coffer.vault.backend.ObjectInfo;
+import coffer.vault.format.Json;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class VaultLocksTest {
+    /** Above Linux's largest pid_max (2^22): no process can have it. */
+    static final long DEAD_PID = 999_999_999L;
+
+    private final MutableClock clock = new MutableClock(Instant.now());
+    private final MemoryBackend backend = new MemoryBackend(clock);
+    private final VaultLocks locks = new VaultLocks(backend);
+
+    private static String thisHost() throws IOException {
+        return InetAddress.getLocalHost().getHostName();
+    }
+
+    private static void putLock(Backend backend, String name, VaultLocks.Kind kind, String host, long pid) throws IOException {
+        byte[] body = Json.MAPPER.writeValueAsBytes(new VaultLocks.Body(kind.name(), host, pid, "left behind", Instant.now()));
+        backend.put(name, ByteBuffer.wrap(body));
+    }
+
+    private List<String> lockObjects() throws IOException {
+        return backend.list("locks/").stream().map(ObjectInfo::name).sorted().toList();
+    }
+
+    @Test
+    void sharedLocksAreHeldTogether() throws IOException {
+        try (VaultLocks.Lock _ = locks.shared("backup of a", Duration.ZERO);
+             VaultLocks.Lock _ = locks.shared("backup of b", Duration.ZERO)) {
+            assertEquals(2, lockObjects().size());
+        }
+        assertEquals(List.of(), lockObjects(), "released locks leave no object");
+    }
+
+    @Test
+    void theExclusiveLockWaitsForSharedHoldersAndNamesThem() throws IOException {
+        try (VaultLocks.Lock _ = locks.shared("backup of web", Duration.ZERO)) {
+            VaultBusyException e = assertThrows(VaultBusyException.class, () -> locks.exclusive("gc sweep", Duration.ZERO));
+            assertTrue(e.getMessage().contains("backup of web"), e.getMessage());
+            assertTrue(e.getMessage().contains("shared lock of pid " + ProcessHandle.current().pid()), e.getMessage());
+            assertEquals(1, lockObjects().size(), "the failed contender removed its own lock object");
+        }
+    }
+
+    @Test
+    void sharedLocksWaitForTheExclusiveHolder() throws IOException {
+        try (VaultLocks.Lock _ = locks.exclusive("gc sweep", Duration.ZERO)) {
+            assertThrows(VaultBusyException.class, () -> locks.shared("backup", Duration.ZERO));
+            assertThrows(VaultBusyException.class, () -> locks.exclusive("another gc", Duration.ZERO));
+        }
+        locks.shared("backup", Duration.ZERO).close();
+    }
+
+    @Test
+    void aWaitingContenderGetsTheLockWhenItIsReleased() throws Exception {
+        VaultLocks.Lock held = locks.exclusive("gc sweep", Duration.ZERO);
+        CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
+            try {
+                Thread.sleep(300);
+                held.close();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        try (VaultLocks.Lock _ = locks.shared("backup", Duration.ofSeconds(20))) {
+            release.get();
+            assertEquals(1, lockObjects().size());
+        }
+    }
+
+    @Test
+    void aLockOfADeadProcessOnThisHostIsStaleAndRemoved() throws IOException {
+        assertTrue(ProcessHandle.of(DEAD_PID).isEmpty());
+        putLock(backend, "locks/exclusive-dead", VaultLocks.Kind.EXCLUSIVE, thisHost(), DEAD_PID);
+        try (VaultLocks.Lock _ = locks.shared("backup", Duration.ZERO)) {
+            assertTrue(lockObjects().stream().noneMatch(n -> n.equals("locks/exclusive-dead")));
+        }
+    }
+
+    @Test
+    void aLockOfAnotherHostIsLiveUntilNotRefreshedForFifteenMinutes() throws IOException {
+        putLock(backend, "locks/exclusive-elsewhere", VaultLocks.Kind.EXCLUSIVE, "another-host", 1);
+        assertThrows(VaultBusyException.class, () -> locks.shared("backup", Duration.ZERO));
+
+        clock.set(Instant.now().minus(Duration.ofMinutes(16)));
+        putLock(backend, "locks/exclusive-elsewhere", VaultLocks.Kind.EXCLUSIVE, "another-host", 1);
+        clock.set(Instant.now());
+        try (VaultLocks.Lock _ = locks.shared("backup", Duration.ZERO)) {
+            assertEquals(1, lockObjects().size(), "the stale lock was removed");
+        }
+    }
+
+    @Test
+    void anUnreadableLockObjectCountsAsExclusive() throws IOException {
+        backend.put("locks/garbage", ByteBuffer.wrap("not json".getBytes()));
+        VaultBusyException e = assertThrows(VaultBusyException.class, () -> locks.shared("backup", Duration.ZERO));
+        assertTrue(e.getMessage().contains("locks/garbage"), e.getMessage());
+    }
+
+    @Test
+    void aFailedListingWhileAcquiringLeavesNoLockBehind() throws IOException {
+        CrashingBackend failing = CrashingBackend.failOnce(backend, 2); // 1: put own lock, 2: list
+        VaultLocks flaky = new VaultLocks(failing);
+        assertThrows(IOException.class, () -> flaky.shared("backup", Duration.ZERO));
+        assertTrue(failing.failure().contains("list"), failing.failure());
+        assertEquals(List.of(), lockObjects(), "a lock object of a live process would block gc for 15 minutes");
+    }
+}
