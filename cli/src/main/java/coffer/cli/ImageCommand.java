@@ -92,6 +92,7 @@ final class ImageCommand {
                     json.put("format", format);
                     json.put("bytes", result.disk().size());
                     json.put("seconds", bar.elapsed().toMillis() / 1000.0);
+                    json.put("logicalMBps", bar.rateMBps());
                     Cli.out().json(json);
                 } else {
                     Cli.out().line("Restored disk %s of point %s to %s (%s, %s) in %.1f s", result.disk().name(),

@@ -118,6 +118,12 @@ public final class LocalDirectoryBackend implements Backend {
         }
     }
 
+    /** A plain {@code stat(2)} without building an exception for a missing object (this runs once per chunk). */
+    @Override
+    public boolean exists(String name) {
+        return Files.isRegularFile(pathOf(name));
+    }
+
     @Override
     public void delete(String name) throws IOException {
         try {
@@ -197,7 +203,9 @@ public final class LocalDirectoryBackend implements Backend {
         Path temp = target.resolveSibling(target.getFileName() + TEMP_MARK
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
-            Files.createDirectories(target.getParent());
+            if (!Files.isDirectory(target.getParent())) {
+                Files.createDirectories(target.getParent());
+            }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer source = data.duplicate();
                 while (source.hasRemaining()) {

@@ -4,7 +4,7 @@ import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
-import coffer.vault.crypto.JitWarmup;
+import coffer.vault.JitWarmup;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.io.Progress;
 
@@ -58,7 +58,7 @@ public final class Verifier {
         }
         List<ChunkId> chunks = new ArrayList<>(unique);
         if (chunks.size() > 512) {
-            JitWarmup.ensure();
+            JitWarmup.ensure(vault);
         }
         Map<ChunkId, String> bad = new ConcurrentHashMap<>();
         AtomicLong bytes = new AtomicLong();

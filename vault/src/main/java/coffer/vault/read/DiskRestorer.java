@@ -5,7 +5,7 @@ import coffer.vault.ChunkWorkers;
 import coffer.vault.CorruptDataException;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
-import coffer.vault.crypto.JitWarmup;
+import coffer.vault.JitWarmup;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.io.BlockSink;
 import coffer.vault.io.Progress;
@@ -38,7 +38,7 @@ public final class DiskRestorer {
                     + " needs " + index.diskSize());
         }
         if (index.diskSize() > 256L << 20) {
-            JitWarmup.ensure();
+            JitWarmup.ensure(vault);
         }
         ChunkWorkers.run(index.chunkCount(), threads, index.chunkSize(), (i, buffer) -> {
             ChunkId id = index.get(i);

@@ -2,8 +2,8 @@ package coffer.vault.write;
 
 import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
+import coffer.vault.JitWarmup;
 import coffer.vault.Vault;
-import coffer.vault.crypto.JitWarmup;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.format.ObjectKind;
 import coffer.vault.io.BlockSource;
@@ -66,7 +66,7 @@ final class DiskWriter {
             }
         }
         if (size > WARMUP_ABOVE) {
-            JitWarmup.ensure();
+            JitWarmup.ensure(vault);
         }
         AtomicLong dataChunks = new AtomicLong();
         AtomicLong newChunks = new AtomicLong();
