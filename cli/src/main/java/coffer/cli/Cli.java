@@ -17,7 +17,8 @@ import java.util.Map;
  */
 @Command(name = "coffer", mixinStandardHelpOptions = true, version = "coffer 0.1.0",
         description = "Backup of whole virtual machines on KVM/libvirt hosts.",
-        subcommands = {QuickstartCommand.class, VaultCommand.class, ImageCommand.class, PointCommand.class,
+        subcommands = {QuickstartCommand.class, InstanceCommand.class, BackupCommand.class, RestoreCommand.class,
+                CloneCommand.class, VaultCommand.class, ImageCommand.class, PointCommand.class,
                 DevCommand.class})
 public final class Cli {
     private static volatile PrintStream out = System.out;

@@ -21,6 +21,9 @@ public enum ErrorCode {
     SourceUnreadable(403, 4, "Check that the file or device exists and is readable by the user running Coffer."),
     TargetExists(409, 2, "Choose a new target path, or pass --force to replace it."),
     PointNotFound(404, 4, "List the points with 'coffer point list' and use one of their ids."),
+    InstanceNotFound(404, 4, "List the instances with 'coffer instance list' and check the name and --connect URI."),
+    InstanceRunning(409, 2, "Shut the instance off first (virsh shutdown NAME), or restore to a new disk or instance instead."),
+    HypervisorFailure(502, 1, "libvirt refused or failed; its error number and message are shown. Check that libvirtd runs and the URI is right."),
 
     // ---- vaults ----
     NotAVault(404, 4, "Check the vault path, or create a vault there with 'coffer vault init'."),

@@ -28,6 +28,9 @@ public final class Errors {
             case UnsupportedFormatException e -> new CofferException(ErrorCode.UnsupportedFormat, e.getMessage(), e);
             case VaultBusyException e -> new CofferException(ErrorCode.VaultBusy, e.getMessage(), e);
             case InterruptedIOException e -> new CofferException(ErrorCode.Cancelled, "cancelled", e);
+            case coffer.virt.libvirt.LibvirtException e -> new CofferException(ErrorCode.HypervisorFailure, e.getMessage(), e);
+            case coffer.virt.domain.DomainDefinitionException e -> new CofferException(ErrorCode.HypervisorFailure,
+                    e.getMessage(), e);
             case coffer.virt.image.ExternalToolException e -> new CofferException(ErrorCode.ToolFailed, e.getMessage(), e);
             case java.nio.file.FileAlreadyExistsException e -> new CofferException(ErrorCode.TargetExists,
                     e.getFile() + " already exists", e);

@@ -5,14 +5,18 @@ import java.util.Objects;
 
 /**
  * What {@code qemu-img info} says about an image: its format ({@code raw}, {@code qcow2}, {@code vmdk}, ...),
- * its virtual size, and the persistent dirty bitmaps stored in it (qcow2 only).
+ * its virtual size, bytes allocated on the host ({@code actualSize}, -1 when unknown), and the persistent
+ * dirty bitmaps stored in it (qcow2 only), with those marked in-use while no QEMU has the image open: such a
+ * bitmap was not saved cleanly and cannot be trusted.
  *
  * <p>Immutable; thread-safe.
  */
-public record ImageInfo(String format, long virtualSize, List<String> bitmaps) {
+public record ImageInfo(String format, long virtualSize, long actualSize, List<String> bitmaps,
+                        List<String> inconsistentBitmaps) {
     public ImageInfo {
         Objects.requireNonNull(format, "format");
         bitmaps = List.copyOf(bitmaps);
+        inconsistentBitmaps = List.copyOf(inconsistentBitmaps);
         if (virtualSize < 0) {
             throw new IllegalArgumentException("negative virtual size " + virtualSize);
         }

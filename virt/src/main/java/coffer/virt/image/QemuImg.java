@@ -26,9 +26,12 @@ final class QemuImg {
     private QemuImg() {
     }
 
-    /** Runs {@code qemu-img info --output=json} on an existing, readable image. */
+    /**
+     * Runs {@code qemu-img info --output=json --force-share} on an existing, readable image. Force-share lets
+     * it read the header of an image a running QEMU holds open (read-only, so it cannot disturb it).
+     */
     static ImageInfo info(Path image) throws IOException {
-        List<String> command = List.of("qemu-img", "info", "--output=json", image.toAbsolutePath().toString());
+        List<String> command = List.of("qemu-img", "info", "--output=json", "--force-share", image.toAbsolutePath().toString());
         String json = Tool.run(command, TIMEOUT, "qemu-img info of " + image);
         return parseInfo(json, image);
     }
@@ -42,12 +45,18 @@ final class QemuImg {
             throw new IOException("qemu-img info of " + image + " gave no format or virtual size: " + json.strip());
         }
         List<String> bitmaps = new ArrayList<>();
+        List<String> inconsistent = new ArrayList<>();
         for (JsonNode bitmap : root.path("format-specific").path("data").path("bitmaps")) {
             if (bitmap.path("name").isTextual()) {
                 bitmaps.add(bitmap.path("name").asText());
+                for (JsonNode flag : bitmap.path("flags")) {
+                    if ("in-use".equals(flag.asText())) {
+                        inconsistent.add(bitmap.path("name").asText());
+                    }
+                }
             }
         }
-        return new ImageInfo(format.asText(), size.asLong(), bitmaps);
+        return new ImageInfo(format.asText(), size.asLong(), root.path("actual-size").asLong(-1), bitmaps, inconsistent);
     }
 
     /**

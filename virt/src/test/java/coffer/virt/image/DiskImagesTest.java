@@ -50,9 +50,9 @@ class DiskImagesTest {
                    {"flags": ["auto"], "name": "b0", "granularity": 65536},
                    {"flags": [], "name": "b1", "granularity": 65536}]}}}
                 """;
-        assertEquals(new ImageInfo("qcow2", 64L << 20, List.of("b0", "b1")),
+        assertEquals(new ImageInfo("qcow2", 64L << 20, -1, List.of("b0", "b1"), List.of()),
                 QemuImg.parseInfo(json, Path.of("/x.qcow2")));
-        assertEquals(new ImageInfo("raw", 512, List.of()),
+        assertEquals(new ImageInfo("raw", 512, -1, List.of(), List.of()),
                 QemuImg.parseInfo("{\"virtual-size\": 512, \"format\": \"raw\"}", Path.of("/y")));
     }
 }

@@ -1,0 +1,69 @@
+package coffer.cli;
+
+import coffer.engine.instance.DiskPlan;
+import coffer.engine.instance.InstanceBackup;
+import coffer.engine.vault.VaultOpener;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.virt.libvirt.Libvirt;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code coffer backup INSTANCE}: one point of every chosen disk of a domain, at one instant. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+        description = "Back up an instance: all its disks (or --disks) at one instant; incremental when possible.")
+final class BackupCommand implements Callable<Integer> {
+    @Mixin CommonOptions common;
+    @Mixin VaultOption vaultOption;
+    @Mixin ConnectOption connect;
+    @Parameters(paramLabel = "INSTANCE", description = "Domain name or UUID.") String instance;
+    @Option(names = "--disks", split = ",", paramLabel = "vda,vdb", description = "Only these disks (default: every disk that can be backed up).")
+    List<String> disks = List.of();
+    @Option(names = "--threads", paramLabel = "N", description = "Chunk workers (default: one per core).") int threads;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+             Libvirt libvirt = connect.open();
+             ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "backup")) {
+            InstanceBackup.Result result = new InstanceBackup(libvirt, vault, InstanceBackup.defaultRuntimeRoot()).run(
+                    new InstanceBackup.Request(instance, new LinkedHashSet<>(disks), threads, Map.of()), bar);
+            bar.close();
+            PointManifest point = result.point();
+            if (common.json()) {
+                Map<String, Object> json = new LinkedHashMap<>();
+                json.put("point", point);
+                json.put("plans", result.plans().stream().map(p -> Map.of("disk", p.target(), "mode", p.mode().name(),
+                        "reason", p.reason() == null ? "" : p.reason())).toList());
+                json.put("warnings", result.warnings());
+                json.put("seconds", bar.elapsed().toMillis() / 1000.0);
+                json.put("logicalMBps", bar.rateMBps());
+                Cli.out().json(json);
+                return 0;
+            }
+            Cli.out().line("Point %s of %s: %d disk(s), %s in %.1f s (%.0f MB/s)", point.id(), point.name(),
+                    point.disks().size(), Output.bytes(point.logicalBytes()), bar.elapsed().toMillis() / 1000.0, bar.rateMBps());
+            for (PointManifest.Disk d : point.disks()) {
+                DiskPlan plan = result.plans().stream().filter(p -> p.target().equals(d.name())).findFirst().orElseThrow();
+                Cli.out().line("  %-6s %s, %s: read %s, %d new chunk(s) storing %s%s", d.name(), Output.bytes(d.size()),
+                        plan.incremental() ? "incremental" : "full", Output.bytes(d.readBytes()), d.newChunks(),
+                        Output.bytes(d.newStoredBytes()), plan.reason() == null ? "" : " (" + plan.reason() + ")");
+            }
+            for (PointManifest.SkippedDisk s : point.skipped()) {
+                Cli.out().line("  %-6s skipped: %s", s.name(), s.reason());
+            }
+            for (String warning : result.warnings()) {
+                Cli.err().println("warning: " + warning);
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package coffer.engine.instance;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.error.Errors;
+import coffer.engine.image.ImageBackup;
+import coffer.vault.ChunkWorkers;
+import coffer.vault.CorruptDataException;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.format.FixedIndex;
+import coffer.vault.io.Extent;
+import coffer.vault.write.DiskBase;
+import coffer.vault.write.PointWriter;
+import coffer.virt.domain.BackupXml;
+import coffer.virt.domain.BlockNodeBitmaps;
+import coffer.virt.domain.DiskSpec;
+import coffer.virt.domain.DomainDefinition;
+import coffer.virt.image.DiskImages;
+import coffer.virt.image.ImageInfo;
+import coffer.virt.image.QemuNbdServer;
+import coffer.virt.libvirt.DomainInfo;
+import coffer.virt.libvirt.Libvirt;
+import coffer.virt.libvirt.LibvirtException;
+import coffer.virt.nbd.MetaContext;
+import coffer.virt.nbd.NbdExport;
+import coffer.virt.nbd.NbdExportSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Backs up a libvirt domain: every chosen disk at one instant (docs/design/backup-flow.md).
+ *
+ * <p>Running domain: one pull-mode {@code backup-begin} for all chosen disks, which QEMU runs as one
+ * transaction (the instant) and which creates the checkpoint the next run starts from; the data is then
+ * read over NBD while the guest runs: only allocated extents on a full read, only dirty extents on an
+ * incremental. Shut-off domain: each disk file read through {@code qemu-nbd --read-only}, with its
+ * persistent bitmap when one is valid, and the checkpoint created after the point is stored.
+ *
+ * <p>Cleanup on every path: the libvirt job is aborted, the new checkpoint removed on failure, scratch
+ * files and the socket deleted; a killed run's leftovers are found and removed by the next run.
+ *
+ * <p>Not thread-safe: one run at a time per instance (later: serialized by the job system).
+ */
+public final class InstanceBackup {
+    static final String CHECKPOINT_PREFIX = "coffer-";
+    private static final int NBD_CONNECTIONS = 4;
+
+    private final Libvirt libvirt;
+    private final Vault vault;
+    private final Path runtimeRoot;
+
+    public InstanceBackup(Libvirt libvirt, Vault vault, Path runtimeRoot) {
+        this.libvirt = libvirt;
+        this.vault = vault;
+        this.runtimeRoot = runtimeRoot;
+    }
+
+    /** {@code $COFFER_RUNTIME_DIR}, else {@code /var/lib/coffer/run}: sockets and scratch files of runs. */
+    public static Path defaultRuntimeRoot() {
+        return RuntimeDirectory.root();
+    }
+
+    /**
+     * @param disks   targets to back up; empty for every disk that can be (including disks attached since
+     *                the previous point)
+     * @param threads chunk workers; 0 for one per core
+     */
+    public record Request(String instance, Set<String> disks, int threads, Map<String, String> attributes) {
+    }
+
+    /** The point, how each disk was read, and what went wrong without failing the backup. */
+    public record Result(PointManifest point, List<DiskPlan> plans, List<String> warnings) {
+    }
+
+    public Result run(Request request, ImageBackup.Listener listener) {
+        try {
+            return backup(request, listener);
+        } catch (IOException | RuntimeException e) {
+            throw Errors.classify(e);
+        }
+    }
+
+    private Result backup(Request request, ImageBackup.Listener listener) throws IOException {
+        DomainInfo domain = libvirt.domain(request.instance()).orElseThrow(() -> new CofferException(
+                ErrorCode.InstanceNotFound, "no domain '" + request.instance() + "' on " + libvirt.uri()));
+        List<String> warnings = new ArrayList<>();
+        cleanLeftovers(domain, warnings);
+        String liveXml = libvirt.domainXml(domain.name(), false);
+        String definitionXml = domain.persistent() ? libvirt.domainXml(domain.name(), true) : liveXml;
+        DomainDefinition definition = DomainDefinition.parse(liveXml);
+        boolean running = domain.state().active();
+
+        List<DiskSpec> chosen = new ArrayList<>();
+        List<PointManifest.SkippedDisk> skipped = new ArrayList<>();
+        choose(definition, request.disks(), chosen, skipped);
+
+        PointManifest previous = previousPoint(domain);
+        List<String> checkpoints = libvirt.checkpoints(domain.name());
+        String previousCheckpoint = previous == null ? null : previous.attributes().get(PointAttributes.CHECKPOINT);
+        Set<String> checkpointDisks = new HashSet<>();
+        if (previousCheckpoint != null && checkpoints.contains(previousCheckpoint)) {
+            checkpointDisks.addAll(BackupXml.bitmapDisksOf(libvirt.checkpointXml(domain.name(), previousCheckpoint)));
+        }
+        Map<String, Set<String>> qemuBitmaps = running ? BlockNodeBitmaps.parse(libvirt.monitorCommand(domain.name(),
+                "{\"execute\":\"query-named-block-nodes\"}", false)) : Map.of();
+        List<DiskPlan> plans = new ArrayList<>();
+        Map<String, ImageInfo> infos = new HashMap<>();
+        for (DiskSpec disk : chosen) {
+            ImageInfo info = DiskImages.inspect(Path.of(disk.source()));
+            infos.put(disk.target(), info);
+            Set<String> bitmaps = running ? qemuBitmaps.getOrDefault(disk.source(), Set.of())
+                    : consistentBitmaps(info);
+            plans.add(ChangeTracking.plan(facts(previous, disk, previousCheckpoint, checkpoints, checkpointDisks,
+                    bitmaps, info.virtualSize())));
+        }
+        listener.starting(infos.values().stream().mapToLong(ImageInfo::virtualSize).sum());
+
+        int threads = request.threads() > 0 ? request.threads() : ChunkWorkers.defaultThreads();
+        try (PointWriter writer = PointWriter.begin(vault, domain.name(), Instant.now(), threads)) {
+            String checkpoint = CHECKPOINT_PREFIX + writer.id();
+            List<String> bitmapDisks = chosen.stream().filter(DiskSpec::bitmapCapable).map(DiskSpec::target).toList();
+            List<String> otherDisks = definition.disks().stream().filter(d -> "disk".equals(d.device()))
+                    .map(DiskSpec::target).filter(t -> !bitmapDisks.contains(t)).toList();
+            String checkpointXml = BackupXml.checkpoint(checkpoint, bitmapDisks, otherDisks);
+            Map<String, String> attributes = new LinkedHashMap<>(request.attributes());
+            attributes.put(PointAttributes.UUID, domain.uuid());
+            attributes.put(PointAttributes.URI, libvirt.uri());
+            attributes.put(PointAttributes.STATE, running ? "running" : "shutoff");
+            attributes.put(PointAttributes.DOMAIN_XML, definitionXml);
+            for (DiskPlan plan : plans) {
+                attributes.put(PointAttributes.mode(plan.target()), plan.incremental() ? "incremental" : "full");
+                if (plan.reason() != null) {
+                    attributes.put(PointAttributes.reason(plan.target()), plan.reason());
+                }
+                attributes.put(PointAttributes.format(plan.target()), specOf(chosen, plan.target()).formatOrRaw());
+            }
+            boolean checkpointCreated;
+            if (running) {
+                List<String> notExported = definition.disks().stream().filter(d -> "disk".equals(d.device()))
+                        .map(DiskSpec::target).filter(t -> chosen.stream().noneMatch(c -> c.target().equals(t))).toList();
+                checkpointCreated = readRunning(domain, writer, chosen, plans, notExported, checkpointXml, listener);
+            } else {
+                readShutOff(writer, chosen, plans, listener);
+                checkpointCreated = createOfflineCheckpoint(domain, checkpointXml, bitmapDisks, warnings);
+            }
+            if (checkpointCreated) {
+                attributes.put(PointAttributes.CHECKPOINT, checkpoint);
+            }
+            PointManifest point;
+            try {
+                point = writer.commit("CRASH", previous == null ? null : previous.id(), skipped, attributes);
+            } catch (IOException | RuntimeException e) {
+                if (checkpointCreated) {
+                    deleteCheckpointQuietly(domain.name(), checkpoint, warnings);
+                }
+                throw e;
+            }
+            if (checkpointCreated) {
+                pruneCheckpoints(domain.name(), checkpoint, warnings);
+            }
+            return new Result(point, plans, warnings);
+        }
+    }
+
+    /** Pull-mode backup; returns whether the checkpoint was created (always, once backup-begin succeeded). */
+    private boolean readRunning(DomainInfo domain, PointWriter writer, List<DiskSpec> chosen, List<DiskPlan> plans,
+                                List<String> notExported, String checkpointXml, ImageBackup.Listener listener)
+            throws IOException {
+        String checkpoint = CHECKPOINT_PREFIX + writer.id();
+        try (RuntimeDirectory run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id())) {
+            List<BackupXml.Disk> exported = new ArrayList<>();
+            for (DiskPlan plan : plans) {
+                exported.add(new BackupXml.Disk(plan.target(), plan.incremental() ? plan.checkpoint() : null,
+                        run.scratch(plan.target())));
+            }
+            String backupXml = BackupXml.pull(run.socket(), exported, notExported);
+            libvirt.backupBegin(domain.name(), backupXml, checkpointXml);
+            boolean done = false;
+            try {
+                for (DiskPlan plan : plans) {
+                    DiskSpec disk = specOf(chosen, plan.target());
+                    String context = MetaContext.dirtyBitmap("backup-" + plan.target());
+                    try (NbdExportSource source = NbdExportSource.open(NbdExport.unix(run.socket(), plan.target()),
+                            NBD_CONNECTIONS, plan.incremental() ? List.of(context) : List.of())) {
+                        DiskBase base = null;
+                        if (plan.base() != null) {
+                            List<Extent> changed = plan.incremental() ? source.dirtyExtents(context, 0, source.size()) : null;
+                            base = new DiskBase(plan.basePoint(), plan.base(), changed);
+                        }
+                        writer.writeDisk(plan.target(), source, disk.formatOrRaw(), base, listener);
+                    }
+                }
+                done = true;
+            } finally {
+                abortQuietly(domain.name());
+                if (!done) {
+                    deleteCheckpointQuietly(domain.name(), checkpoint, new ArrayList<>());
+                }
+            }
+        }
+        return true;
+    }
+
+    private void readShutOff(PointWriter writer, List<DiskSpec> chosen, List<DiskPlan> plans,
+                             ImageBackup.Listener listener) throws IOException {
+        for (DiskPlan plan : plans) {
+            DiskSpec disk = specOf(chosen, plan.target());
+            Path file = Path.of(disk.source());
+            if (!plan.incremental()) {
+                try (var source = DiskImages.openSource(file, disk.formatOrRaw())) {
+                    DiskBase base = plan.base() == null ? null : DiskBase.dedupAgainst(plan.basePoint(), plan.base());
+                    writer.writeDisk(plan.target(), source, disk.formatOrRaw(), base, listener);
+                }
+                continue;
+            }
+            String context = MetaContext.dirtyBitmap(plan.checkpoint());
+            try (QemuNbdServer server = QemuNbdServer.start(file, QemuNbdServer.Options.readOnly(disk.formatOrRaw())
+                    .withConnections(NBD_CONNECTIONS).withBitmaps(List.of(plan.checkpoint())));
+                 NbdExportSource source = NbdExportSource.open(server.export(), NBD_CONNECTIONS, List.of(context))) {
+                List<Extent> changed = source.dirtyExtents(context, 0, source.size());
+                writer.writeDisk(plan.target(), source, disk.formatOrRaw(),
+                        new DiskBase(plan.basePoint(), plan.base(), changed), listener);
+            }
+        }
+    }
+
+    private boolean createOfflineCheckpoint(DomainInfo domain, String checkpointXml, List<String> bitmapDisks,
+                                            List<String> warnings) {
+        if (bitmapDisks.isEmpty()) {
+            return false;
+        }
+        try {
+            libvirt.createCheckpoint(domain.name(), checkpointXml, 0);
+            return true;
+        } catch (LibvirtException e) {
+            warnings.add("no checkpoint created on the shut-off domain, the next backup reads every disk in full: "
+                    + e.getMessage());
+            return false;
+        }
+    }
+
+    /** Keeps only Coffer's newest checkpoint: older ones are deleted properly (their bitmaps merged away). */
+    private void pruneCheckpoints(String domain, String keep, List<String> warnings) {
+        try {
+            for (String name : libvirt.checkpoints(domain)) {
+                if (name.startsWith(CHECKPOINT_PREFIX) && !name.equals(keep)) {
+                    deleteCheckpointQuietly(domain, name, warnings);
+                }
+            }
+        } catch (LibvirtException e) {
+            warnings.add("could not list checkpoints to remove old ones: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Leftovers of killed runs: a backup job still serving a socket in an abandoned runtime directory is
+     * aborted; the directories (sockets, scratch files) are deleted; checkpoints newer than the one the
+     * newest point needs are removed by {@link #pruneCheckpoints} after the next success.
+     */
+    private void cleanLeftovers(DomainInfo domain, List<String> warnings) throws IOException {
+        List<Path> abandoned = RuntimeDirectory.abandoned(runtimeRoot, domain.uuid());
+        if (abandoned.isEmpty()) {
+            return;
+        }
+        if (domain.state().active()) {
+            var job = libvirt.job(domain.name());
+            if (job.isPresent() && job.get().isBackup()) {
+                String backupXml = libvirt.backupXml(domain.name());
+                for (Path dir : abandoned) {
+                    if (backupXml.contains(dir.toString())) {
+                        libvirt.abortJob(domain.name());
+                        warnings.add("aborted the backup job left running by an interrupted run (" + dir + ")");
+                    }
+                }
+            }
+        }
+        for (Path dir : abandoned) {
+            RuntimeDirectory.delete(dir);
+        }
+    }
+
+    private void abortQuietly(String domain) {
+        try {
+            if (libvirt.job(domain).map(j -> j.isBackup()).orElse(false)) {
+                libvirt.abortJob(domain);
+            }
+        } catch (LibvirtException e) {
+            // the job ended by itself (domain stopped); nothing to abort
+        }
+    }
+
+    private void deleteCheckpointQuietly(String domain, String checkpoint, List<String> warnings) {
+        try {
+            libvirt.deleteCheckpoint(domain, checkpoint, false);
+        } catch (LibvirtException e) {
+            try {
+                libvirt.deleteCheckpoint(domain, checkpoint, true);
+                warnings.add("checkpoint " + checkpoint + " removed from libvirt only: " + e.getMessage());
+            } catch (LibvirtException again) {
+                warnings.add("could not remove checkpoint " + checkpoint + ": " + again.getMessage());
+            }
+        }
+    }
+
+    private PointManifest previousPoint(DomainInfo domain) throws IOException {
+        PointManifest newest = null;
+        for (PointManifest point : vault.points()) {
+            if (domain.uuid().equals(point.attributes().get(PointAttributes.UUID))) {
+                newest = point;
+            }
+        }
+        return newest;
+    }
+
+    private ChangeTracking.Facts facts(PointManifest previous, DiskSpec disk, String checkpoint, List<String> checkpoints,
+                                       Set<String> checkpointDisks, Set<String> bitmaps, long size) throws IOException {
+        FixedIndex index = null;
+        String problem = null;
+        if (previous != null) {
+            for (PointManifest.Disk d : previous.disks()) {
+                if (d.name().equals(disk.target())) {
+                    try {
+                        index = vault.readIndex(previous, d);
+                    } catch (CorruptDataException e) {
+                        problem = e.getMessage();
+                    }
+                }
+            }
+        }
+        return new ChangeTracking.Facts(disk, previous == null ? null : previous.id(), index, problem, checkpoint,
+                Set.copyOf(checkpoints), checkpointDisks, bitmaps, size);
+    }
+
+    private static Set<String> consistentBitmaps(ImageInfo info) {
+        Set<String> result = new HashSet<>(info.bitmaps());
+        info.inconsistentBitmaps().forEach(result::remove);
+        return result;
+    }
+
+    private static void choose(DomainDefinition definition, Set<String> wanted, List<DiskSpec> chosen,
+                               List<PointManifest.SkippedDisk> skipped) {
+        Set<String> targets = new HashSet<>();
+        for (DiskSpec disk : definition.disks()) {
+            targets.add(disk.target());
+            boolean selected = wanted.isEmpty() || wanted.contains(disk.target());
+            if (!selected) {
+                continue;
+            }
+            disk.unsupportedReason().ifPresentOrElse(
+                    reason -> skipped.add(new PointManifest.SkippedDisk(disk.target(), reason)),
+                    () -> chosen.add(disk));
+        }
+        for (String target : wanted) {
+            if (!targets.contains(target)) {
+                throw new CofferException(ErrorCode.InvalidArgument, "domain " + definition.name() + " has no disk '"
+                        + target + "'; its disks: " + targets);
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw new CofferException(ErrorCode.UnsupportedDisk, "no disk of domain " + definition.name()
+                    + " can be backed up: " + skipped);
+        }
+    }
+
+    private static DiskSpec specOf(List<DiskSpec> disks, String target) {
+        return disks.stream().filter(d -> d.target().equals(target)).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,242 @@
+package coffer.engine.instance;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.error.Errors;
+import coffer.engine.image.ImageBackup;
+import coffer.vault.ChunkWorkers;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.io.BlockSink;
+import coffer.vault.read.DiskRestorer;
+import coffer.virt.domain.DiskSpec;
+import coffer.virt.domain.DomainDefinition;
+import coffer.virt.image.DiskImages;
+import coffer.virt.image.ImageFormat;
+import coffer.virt.libvirt.DomainInfo;
+import coffer.virt.libvirt.Libvirt;
+import coffer.virt.libvirt.LibvirtException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Brings disks and instances back from instance points.
+ * <ul>
+ *   <li>{@link #disk}: one disk to a new file, or in place over the instance's disk (instance shut off).</li>
+ *   <li>{@link #asNewInstance}: a new domain from the stored definition with a new name, UUID and MAC
+ *       addresses, each backed-up disk written to a new file beside the original; optionally started.</li>
+ *   <li>{@link #inPlace}: every backed-up disk written over the shut-off original, its definition restored.</li>
+ * </ul>
+ * Files appear only complete: a disk is written to {@code <file>.coffer-restore} and renamed into place.
+ * After an in-place restore the instance's checkpoints no longer describe its disks; they are removed, so
+ * the next backup reads in full.
+ *
+ * <p>Stateless apart from its collaborators; not meant for concurrent restores of one instance.
+ */
+public final class InstanceRestore {
+    private final Libvirt libvirt;
+    private final Vault vault;
+    private final int threads;
+
+    public InstanceRestore(Libvirt libvirt, Vault vault, int threads) {
+        this.libvirt = libvirt;
+        this.vault = vault;
+        this.threads = threads > 0 ? threads : ChunkWorkers.defaultThreads();
+    }
+
+    public record DiskResult(PointManifest point, String disk, Path file) {
+    }
+
+    public record InstanceResult(PointManifest point, String name, Map<String, Path> disks, boolean started) {
+    }
+
+    /** Restores one disk to {@code target}, or over the instance's own disk when {@code target} is null. */
+    public DiskResult disk(String pointRef, String diskName, Path target, ImageFormat format, boolean overwrite,
+                           ImageBackup.Listener listener) {
+        try {
+            PointManifest point = vault.resolve(pointRef);
+            PointManifest.Disk disk = point.disk(diskName);
+            listener.starting(disk.size());
+            if (target != null) {
+                if (Files.exists(target) && !overwrite) {
+                    throw new CofferException(ErrorCode.TargetExists, target + " already exists");
+                }
+                write(point, disk, target, format == null ? formatOf(point, diskName) : format, listener);
+                return new DiskResult(point, diskName, target);
+            }
+            DomainInfo domain = shutOffOriginal(point);
+            DomainDefinition current = DomainDefinition.parse(libvirt.domainXml(domain.name(), true));
+            DiskSpec spec = current.disk(diskName).orElseThrow(() -> new CofferException(ErrorCode.InvalidArgument,
+                    "domain " + domain.name() + " has no disk " + diskName + " any more; restore it to a file with --to"));
+            if (!"file".equals(spec.type())) {
+                throw new CofferException(ErrorCode.InvalidArgument, "in-place restore writes files; disk " + diskName
+                        + " is a " + spec.type() + " disk: restore it with --to and copy it yourself");
+            }
+            Path file = Path.of(spec.source());
+            write(point, disk, file, ImageFormat.valueOf(spec.formatOrRaw().toUpperCase()), listener);
+            dropCheckpoints(domain.name());
+            return new DiskResult(point, diskName, file);
+        } catch (IOException | RuntimeException e) {
+            throw Errors.classify(e);
+        }
+    }
+
+    /** A new instance {@code newName} from the point; disks go to {@code directory} (default: beside the originals). */
+    public InstanceResult asNewInstance(String pointRef, String newName, Path directory, boolean start,
+                                        ImageBackup.Listener listener) {
+        try {
+            PointManifest point = vault.resolve(pointRef);
+            DomainDefinition stored = definitionOf(point);
+            if (libvirt.domain(newName).isPresent()) {
+                throw new CofferException(ErrorCode.InvalidArgument, "a domain named '" + newName + "' already exists");
+            }
+            listener.starting(point.logicalBytes());
+            Map<String, DomainDefinition.NewDisk> newDisks = new HashMap<>();
+            Map<String, Path> files = new HashMap<>();
+            List<Path> written = new ArrayList<>();
+            boolean defined = false;
+            try {
+                for (PointManifest.Disk disk : point.disks()) {
+                    DiskSpec spec = stored.disk(disk.name()).orElseThrow();
+                    String format = spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw";
+                    Path dir = directory != null ? directory : Path.of(spec.source()).toAbsolutePath().getParent();
+                    Path file = dir.resolve(newName + "-" + disk.name() + "." + format);
+                    if (Files.exists(file)) {
+                        throw new CofferException(ErrorCode.TargetExists, file + " already exists");
+                    }
+                    write(point, disk, file, ImageFormat.valueOf(format.toUpperCase()), listener);
+                    written.add(file);
+                    files.put(disk.name(), file);
+                    newDisks.put(disk.name(), new DomainDefinition.NewDisk(file.toString(), format));
+                }
+                DomainDefinition copy = stored.asNewInstance(newName, newDisks, notRestorable(stored, point));
+                libvirt.define(copy.xml());
+                defined = true;
+                if (start) {
+                    libvirt.start(newName);
+                }
+                return new InstanceResult(point, newName, files, start);
+            } catch (IOException | RuntimeException e) {
+                if (defined) {
+                    undefineQuietly(newName);
+                }
+                for (Path file : written) {
+                    Files.deleteIfExists(file);
+                }
+                throw e;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw Errors.classify(e);
+        }
+    }
+
+    /** Every backed-up disk written over the shut-off original, and its stored definition defined again. */
+    public InstanceResult inPlace(String pointRef, ImageBackup.Listener listener) {
+        try {
+            PointManifest point = vault.resolve(pointRef);
+            DomainInfo domain = shutOffOriginal(point);
+            DomainDefinition stored = definitionOf(point);
+            listener.starting(point.logicalBytes());
+            Map<String, Path> files = new HashMap<>();
+            for (PointManifest.Disk disk : point.disks()) {
+                DiskSpec spec = stored.disk(disk.name()).orElseThrow();
+                Path file = Path.of(spec.source());
+                write(point, disk, file, ImageFormat.valueOf((spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw").toUpperCase()),
+                        listener);
+                files.put(disk.name(), file);
+            }
+            dropCheckpoints(domain.name());
+            libvirt.define(stored.xml());
+            return new InstanceResult(point, domain.name(), files, false);
+        } catch (IOException | RuntimeException e) {
+            throw Errors.classify(e);
+        }
+    }
+
+    private void write(PointManifest point, PointManifest.Disk disk, Path file, ImageFormat format,
+                       ImageBackup.Listener listener) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".coffer-restore");
+        Files.deleteIfExists(temp);
+        long size = format == ImageFormat.QCOW2 ? (disk.size() + 511) / 512 * 512 : disk.size();
+        BlockSink sink = DiskImages.createSink(temp, format, size, false);
+        boolean done = false;
+        try (sink) {
+            new DiskRestorer(vault, threads).restore(point, disk, sink, false, listener);
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(temp);
+            }
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private DomainInfo shutOffOriginal(PointManifest point) throws IOException {
+        String uuid = point.attributes().get(PointAttributes.UUID);
+        Optional<DomainInfo> domain = uuid == null ? Optional.empty() : libvirt.domain(uuid);
+        if (domain.isEmpty()) {
+            throw new CofferException(ErrorCode.InstanceReleased, "the instance of point " + point.id() + " ("
+                    + point.name() + ") no longer exists; restore it as a new instance instead");
+        }
+        if (domain.get().state().active()) {
+            throw new CofferException(ErrorCode.InstanceRunning, "instance " + domain.get().name()
+                    + " is running; an in-place restore needs it shut off");
+        }
+        return domain.get();
+    }
+
+    private static DomainDefinition definitionOf(PointManifest point) throws IOException {
+        String xml = point.attributes().get(PointAttributes.DOMAIN_XML);
+        if (xml == null) {
+            throw new CofferException(ErrorCode.InvalidArgument, "point " + point.id()
+                    + " is not an instance point (an image backup); restore its disks with 'coffer image restore'");
+        }
+        return DomainDefinition.parse(xml);
+    }
+
+    private static ImageFormat formatOf(PointManifest point, String disk) {
+        return "qcow2".equals(point.attributes().get(PointAttributes.format(disk))) ? ImageFormat.QCOW2 : ImageFormat.RAW;
+    }
+
+    /** Disks of the stored definition that the point has no data for and that cannot be shared (not cdroms). */
+    private static Set<String> notRestorable(DomainDefinition stored, PointManifest point) {
+        Set<String> backedUp = new HashSet<>();
+        point.disks().forEach(d -> backedUp.add(d.name()));
+        Set<String> removed = new HashSet<>();
+        for (DiskSpec disk : stored.disks()) {
+            boolean media = "cdrom".equals(disk.device()) || "floppy".equals(disk.device());
+            if (!backedUp.contains(disk.target()) && !media) {
+                removed.add(disk.target());
+            }
+        }
+        return removed;
+    }
+
+    private void dropCheckpoints(String domain) {
+        try {
+            for (String checkpoint : libvirt.checkpoints(domain)) {
+                libvirt.deleteCheckpoint(domain, checkpoint, true);
+            }
+        } catch (LibvirtException e) {
+            // a stale checkpoint only makes the next backup detect a missing bitmap and read in full
+        }
+    }
+
+    private void undefineQuietly(String name) {
+        try {
+            libvirt.undefine(name);
+        } catch (LibvirtException ignored) {
+            // nothing more to clean
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package coffer.engine.instance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The scratch space of one backup run: {@code <root>/<first 8 of domain uuid>.<last 8 of point id>/} (short:
+ * a Unix socket path must stay under 108 bytes) holding the NBD socket,
+ * QEMU's scratch files and an {@code owner} file with the pid of the Coffer process. Removed when the run
+ * ends; a run that was killed leaves it behind, and the next run of the same domain finds it by its dead
+ * owner and cleans up after it (aborting the libvirt job that still serves it).
+ *
+ * <p>Not thread-safe; one per run.
+ */
+final class RuntimeDirectory implements AutoCloseable {
+    private static final String OWNER = "owner";
+    private final Path dir;
+
+    private RuntimeDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    /** {@code $COFFER_RUNTIME_DIR}, else {@code /var/lib/coffer/run} (QEMU, running as root here, must reach it). */
+    static Path root() {
+        String configured = System.getenv("COFFER_RUNTIME_DIR");
+        return configured != null && !configured.isBlank() ? Path.of(configured) : Path.of("/var/lib/coffer/run");
+    }
+
+    static RuntimeDirectory create(Path root, String domainUuid, String pointId) throws IOException {
+        Path dir = root.resolve(prefix(domainUuid) + pointId.substring(pointId.length() - 8));
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
+        return new RuntimeDirectory(dir);
+    }
+
+    Path path() {
+        return dir;
+    }
+
+    Path socket() {
+        return dir.resolve("backup.sock");
+    }
+
+    Path scratch(String target) {
+        return dir.resolve("scratch-" + target + ".qcow2");
+    }
+
+    /** Directories of earlier runs for this domain whose owner process is gone. */
+    static List<Path> abandoned(Path root, String domainUuid) throws IOException {
+        List<Path> result = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return result;
+        }
+        try (Stream<Path> runs = Files.list(root)) {
+            for (Path run : (Iterable<Path>) runs::iterator) {
+                if (run.getFileName().toString().startsWith(prefix(domainUuid)) && !ownerAlive(run)) {
+                    result.add(run);
+                }
+            }
+        }
+        return result;
+    }
+
+    private static String prefix(String domainUuid) {
+        return domainUuid.substring(0, Math.min(8, domainUuid.length())) + ".";
+    }
+
+    private static boolean ownerAlive(Path run) {
+        try {
+            long pid = Long.parseLong(Files.readString(run.resolve(OWNER)).trim());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            return false;
+        }
+    }
+
+    static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        delete(dir);
+    }
+}

@@ -1,0 +1,262 @@
+package coffer.engine.instance;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.image.ImageBackup;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.crypto.LocalKeyRing;
+import coffer.virt.domain.DomainDefinition;
+import coffer.virt.image.ImageFormat;
+import coffer.virt.libvirt.Libvirt;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Instance backup and restore against real libvirt domains: every point restores to exactly the disk
+ * content at its time; incrementals store only what was written; broken chains fall back to full reads.
+ */
+class InstanceBackupIT {
+    private static final int CHUNK = 256 * 1024;
+    @TempDir Path dir;
+    Path runtime;
+    Vault vault;
+    Libvirt libvirt;
+    TestDomain domain;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TestDomain.requireLibvirt();
+        runtime = dir.resolve("run");
+        Files.createDirectories(runtime);
+        Path vaultDir = Files.createDirectories(dir.resolve("vault"));
+        vault = Vault.create(new LocalDirectoryBackend(vaultDir), CHUNK, new LocalKeyRing(dir.resolve("keyring.json")));
+        libvirt = Libvirt.connect("qemu:///system");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (domain != null) {
+            domain.close();
+        }
+        if (libvirt != null) {
+            libvirt.close();
+        }
+    }
+
+    private InstanceBackup.Result backup() {
+        return new InstanceBackup(libvirt, vault, runtime).run(
+                new InstanceBackup.Request(domain.name, Set.of(), 2, Map.of()), listener());
+    }
+
+    private static ImageBackup.Listener listener() {
+        return new ImageBackup.Listener() {
+            @Override
+            public void starting(long totalBytes) {
+            }
+
+            @Override
+            public void advance(long bytes) {
+            }
+        };
+    }
+
+    private String restoredSha(PointManifest point, String disk) throws Exception {
+        Path file = dir.resolve("restored-" + point.id() + "-" + disk + ".raw");
+        new InstanceRestore(libvirt, vault, 2).disk(point.id(), disk, file, ImageFormat.RAW, false, listener());
+        try {
+            return TestDomain.sha256(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private DiskPlan plan(InstanceBackup.Result result, String disk) {
+        return result.plans().stream().filter(p -> p.target().equals(disk)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void incrementalsReadOnlyWrittenRangesAndEveryPointRestoresExactly() throws Exception {
+        Map<String, String> formats = new LinkedHashMap<>();
+        formats.put("vda", "qcow2");
+        formats.put("vdb", "raw");
+        domain = TestDomain.create(dir, formats, 32);
+        List<PointManifest> points = new ArrayList<>();
+        List<Map<String, String>> expected = new ArrayList<>();
+
+        InstanceBackup.Result full = backup();
+        assertEquals(DiskPlan.Mode.FULL, plan(full, "vda").mode());
+        points.add(full.point());
+        expected.add(Map.of("vda", domain.sha("vda"), "vdb", domain.sha("vdb")));
+        assertEquals(List.of(full.point().attributes().get(PointAttributes.CHECKPOINT)), libvirt.checkpoints(domain.name));
+
+        domain.write("vda", 3L << 20, 100_000, 0xaa);      // inside one 256 KiB chunk
+        domain.write("vda", 20L << 20, 300_000, 0xbb);     // two chunks
+        domain.write("vdb", 5L << 20, 4096, 0xcc);
+        InstanceBackup.Result second = backup();
+        assertEquals(DiskPlan.Mode.INCREMENTAL, plan(second, "vda").mode());
+        assertEquals(DiskPlan.Mode.FULL, plan(second, "vdb").mode(), "raw disks have no bitmap");
+        PointManifest.Disk vda = second.point().disk("vda");
+        assertTrue(vda.readBytes() <= 4L * CHUNK, "read only the written chunks: " + vda.readBytes());
+        assertTrue(vda.newChunks() <= 4, "stored only chunks under written ranges: " + vda.newChunks());
+        assertTrue(second.point().disk("vdb").newChunks() <= 1, "raw disk deduplicated: " + second.point().disk("vdb").newChunks());
+        points.add(second.point());
+        expected.add(Map.of("vda", domain.sha("vda"), "vdb", domain.sha("vdb")));
+        assertEquals(List.of(second.point().attributes().get(PointAttributes.CHECKPOINT)), libvirt.checkpoints(domain.name),
+                "only the newest checkpoint is kept");
+
+        InstanceBackup.Result third = backup(); // nothing written
+        assertEquals(0, third.point().disk("vda").readBytes());
+        points.add(third.point());
+        expected.add(Map.of("vda", domain.sha("vda"), "vdb", domain.sha("vdb")));
+
+        for (int i = 0; i < points.size(); i++) {
+            for (String disk : List.of("vda", "vdb")) {
+                assertEquals(expected.get(i).get(disk), restoredSha(points.get(i), disk), "point " + i + " disk " + disk);
+            }
+        }
+        assertRuntimeClean();
+    }
+
+    @Test
+    void hotAddedDiskIsReadInFullWhileTheOthersStayIncremental() throws Exception {
+        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        backup();
+        domain.hotAdd("vdb", 16);
+        domain.write("vda", 1L << 20, 8192, 0x11);
+        InstanceBackup.Result second = backup();
+        assertEquals(DiskPlan.Mode.INCREMENTAL, plan(second, "vda").mode());
+        assertEquals(DiskPlan.Mode.FULL, plan(second, "vdb").mode());
+        assertEquals(domain.sha("vda"), restoredSha(second.point(), "vda"));
+        assertEquals(domain.sha("vdb"), restoredSha(second.point(), "vdb"));
+        domain.write("vdb", 2L << 20, 8192, 0x22);
+        InstanceBackup.Result third = backup();
+        assertEquals(DiskPlan.Mode.INCREMENTAL, plan(third, "vdb").mode(), "the new disk joined the chain");
+        assertEquals(domain.sha("vdb"), restoredSha(third.point(), "vdb"));
+    }
+
+    @Test
+    void restartAndDeletedCheckpointNeverGiveAWrongIncremental() throws Exception {
+        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        backup();
+        domain.write("vda", 1L << 20, 65536, 0x33);
+        TestDomain.virsh("destroy", domain.name);
+        TestDomain.virsh("start", domain.name);
+        domain.write("vda", 5L << 20, 65536, 0x44);
+        InstanceBackup.Result afterRestart = backup();
+        assertEquals(domain.sha("vda"), restoredSha(afterRestart.point(), "vda"), "exact after a restart, whatever the mode");
+
+        String checkpoint = afterRestart.point().attributes().get(PointAttributes.CHECKPOINT);
+        TestDomain.virsh("checkpoint-delete", domain.name, checkpoint);
+        domain.write("vda", 9L << 20, 65536, 0x55);
+        InstanceBackup.Result afterDelete = backup();
+        assertEquals(DiskPlan.Mode.FULL, plan(afterDelete, "vda").mode());
+        assertTrue(plan(afterDelete, "vda").reason().contains("no longer exists"), plan(afterDelete, "vda").reason());
+        assertEquals(domain.sha("vda"), restoredSha(afterDelete.point(), "vda"));
+
+        domain.write("vda", 11L << 20, 65536, 0x66);
+        InstanceBackup.Result healed = backup();
+        assertEquals(DiskPlan.Mode.INCREMENTAL, plan(healed, "vda").mode(), "the chain is repaired");
+        assertEquals(domain.sha("vda"), restoredSha(healed.point(), "vda"));
+    }
+
+    @Test
+    void shutOffDomainIsBackedUpThroughQemuNbdIncrementallyToo() throws Exception {
+        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        domain.write("vda", 1L << 20, 65536, 0x77);
+        TestDomain.virsh("destroy", domain.name);
+        InstanceBackup.Result off = backup();
+        assertEquals("shutoff", off.point().attributes().get(PointAttributes.STATE));
+        assertEquals(domain.sha("vda"), restoredSha(off.point(), "vda"));
+        TestDomain.virsh("start", domain.name);
+        domain.write("vda", 3L << 20, 65536, 0x78);
+        TestDomain.virsh("destroy", domain.name);
+        InstanceBackup.Result again = backup();
+        assertEquals(domain.sha("vda"), restoredSha(again.point(), "vda"));
+    }
+
+    @Test
+    void cancelledBackupLeavesNoJobCheckpointScratchFileOrSocket() throws Exception {
+        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 32);
+        List<String> checkpointsBefore = libvirt.checkpoints(domain.name);
+        Thread caller = Thread.currentThread();
+        ImageBackup.Listener cancelling = new ImageBackup.Listener() {
+            @Override
+            public void starting(long totalBytes) {
+            }
+
+            @Override
+            public void advance(long bytes) {
+                caller.interrupt();
+            }
+        };
+        CofferException failure = assertThrows(CofferException.class, () -> new InstanceBackup(libvirt, vault, runtime)
+                .run(new InstanceBackup.Request(domain.name, Set.of(), 1, Map.of()), cancelling));
+        Thread.interrupted();
+        assertEquals(ErrorCode.Cancelled, failure.code(), failure.getMessage());
+        assertTrue(libvirt.job(domain.name).map(j -> !j.isBackup()).orElse(true), "no backup job left");
+        assertEquals(checkpointsBefore, libvirt.checkpoints(domain.name), "no checkpoint left");
+        assertRuntimeClean();
+        assertTrue(vault.points().isEmpty(), "no point");
+        InstanceBackup.Result next = backup();
+        assertEquals(domain.sha("vda"), restoredSha(next.point(), "vda"), "the next backup works");
+    }
+
+    @Test
+    void restoreAsNewInstanceUsesOnlyItsOwnDiskFilesAndStarts() throws Exception {
+        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        domain.write("vda", 2L << 20, 65536, 0x99);
+        PointManifest point = backup().point();
+        String copyName = domain.name + "-copy";
+        domain.adopt(copyName);
+        Path target = Files.createDirectories(dir.resolve("copies"));
+        InstanceRestore.InstanceResult copy = new InstanceRestore(libvirt, vault, 2)
+                .asNewInstance(point.id(), copyName, target, true, listener());
+        assertTrue(libvirt.domain(copyName).orElseThrow().state().active(), "started");
+        DomainDefinition defined = DomainDefinition.parse(libvirt.domainXml(copyName, true));
+        for (var disk : defined.disks()) {
+            assertTrue(disk.source().startsWith(target.toString()), "uses its own file: " + disk.source());
+            assertFalse(domain.disks.containsValue(Path.of(disk.source())));
+        }
+        assertFalse(defined.uuid().orElseThrow().equals(libvirt.domain(domain.name).orElseThrow().uuid()));
+        assertEquals(domain.sha("vda"), TestDomain.imageSha(copy.disks().get("vda"), dir));
+    }
+
+    @Test
+    void inPlaceRestoreNeedsTheInstanceShutOff() throws Exception {
+        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        PointManifest point = backup().point();
+        String original = domain.sha("vda");
+        domain.write("vda", 1L << 20, 65536, 0x42);
+        CofferException running = assertThrows(CofferException.class, () -> new InstanceRestore(libvirt, vault, 2)
+                .disk(point.id(), "vda", null, null, false, listener()));
+        assertEquals(ErrorCode.InstanceRunning, running.code());
+        TestDomain.virsh("destroy", domain.name);
+        new InstanceRestore(libvirt, vault, 2).inPlace(point.id(), listener());
+        assertEquals(original, TestDomain.imageSha(domain.disks.get("vda"), dir));
+    }
+
+    private void assertRuntimeClean() throws Exception {
+        try (Stream<Path> left = Files.walk(runtime)) {
+            List<Path> files = left.filter(Files::isRegularFile).toList();
+            assertEquals(List.of(), files, "no socket or scratch file left");
+        }
+    }
+}

@@ -1,0 +1,204 @@
+package coffer.engine.instance;
+
+import coffer.testing.Environment;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+/**
+ * A throwaway libvirt domain with no OS (it sits in firmware, so only the test writes its disks), plus a
+ * raw "model" copy of every disk that receives the same writes, so the exact content at any moment is known.
+ * Test-side operations use {@code virsh}; the code under test uses the FFM binding.
+ */
+final class TestDomain implements AutoCloseable {
+    final String name = "coffer-it-" + UUID.randomUUID().toString().substring(0, 8);
+    final Path dir;
+    final Map<String, Path> disks = new LinkedHashMap<>();
+    final Map<String, Path> models = new LinkedHashMap<>();
+    private final List<String> extraDomains = new ArrayList<>();
+
+    private TestDomain(Path dir) {
+        this.dir = dir;
+    }
+
+    static void requireLibvirt() {
+        Environment.requireCommand("virsh");
+        Environment.requireCommand("qemu-img");
+        Environment.need(run(false, "virsh", "-c", "qemu:///system", "version").exitCode == 0, "libvirtd answering on qemu:///system");
+    }
+
+    /** Disks: name → (format, size in MiB); each filled with seeded random data in its first half. */
+    static TestDomain create(Path dir, Map<String, String> diskFormats, int sizeMiB) throws IOException {
+        TestDomain domain = new TestDomain(dir);
+        int index = 0;
+        StringBuilder diskXml = new StringBuilder();
+        for (Map.Entry<String, String> disk : diskFormats.entrySet()) {
+            diskXml.append(domain.makeDisk(disk.getKey(), disk.getValue(), sizeMiB, 100 + index++));
+        }
+        String xml = """
+                <domain type='%s'>
+                  <name>%s</name>
+                  <memory unit='MiB'>64</memory>
+                  <vcpu>1</vcpu>
+                  <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>
+                  <features><acpi/></features>
+                  <on_poweroff>destroy</on_poweroff>
+                  <devices>
+                %s  </devices>
+                </domain>
+                """.formatted(domainType(), domain.name, diskXml);
+        Path file = dir.resolve(domain.name + ".xml");
+        Files.writeString(file, xml);
+        virsh("define", file.toString());
+        virsh("start", domain.name);
+        return domain;
+    }
+
+    String makeDisk(String target, String format, int sizeMiB, long seed) throws IOException {
+        Path model = dir.resolve(name + "-" + target + ".model.raw");
+        try (FileChannel ch = FileChannel.open(model, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            SplittableRandom random = new SplittableRandom(seed);
+            byte[] buffer = new byte[1 << 20];
+            for (int mib = 0; mib < sizeMiB / 2; mib++) {
+                random.nextBytes(buffer);
+                ch.write(ByteBuffer.wrap(buffer), (long) mib << 20);
+            }
+        }
+        try (var raf = new java.io.RandomAccessFile(model.toFile(), "rw")) {
+            raf.setLength((long) sizeMiB << 20);
+        }
+        Path image = dir.resolve(name + "-" + target + "." + format);
+        run(true, "qemu-img", "convert", "-f", "raw", "-O", format, model.toString(), image.toString());
+        disks.put(target, image);
+        models.put(target, model);
+        return """
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='%s'/>
+                      <source file='%s'/>
+                      <target dev='%s' bus='virtio'/>
+                    </disk>
+                """.formatted(format, image, target);
+    }
+
+    /** Writes {@code length} bytes of {@code pattern} at {@code offset} through the guest's device, and into the model. */
+    void write(String target, long offset, long length, int pattern) throws IOException {
+        int ordinal = new ArrayList<>(disks.keySet()).indexOf(target);
+        String command = "qemu-io -d /machine/peripheral/virtio-disk" + ordinal + "/virtio-backend \"write -P 0x"
+                + Integer.toHexString(pattern) + " " + offset + " " + length + "\"";
+        Result result = run(true, "virsh", "-c", "qemu:///system", "qemu-monitor-command", name, "--hmp", command);
+        if (result.output.toLowerCase().contains("error") || result.output.toLowerCase().contains("failed")) {
+            throw new IOException("qemu-io failed: " + result.output);
+        }
+        try (FileChannel ch = FileChannel.open(models.get(target), StandardOpenOption.WRITE)) {
+            byte[] data = new byte[(int) length];
+            java.util.Arrays.fill(data, (byte) pattern);
+            ch.write(ByteBuffer.wrap(data), offset);
+        }
+    }
+
+    /** Hot-adds a qcow2 disk (persistently) and gives it a model. */
+    void hotAdd(String target, int sizeMiB) throws IOException {
+        makeDisk(target, "qcow2", sizeMiB, 999);
+        virsh("attach-disk", name, disks.get(target).toString(), target, "--subdriver", "qcow2", "--targetbus", "virtio",
+                "--persistent");
+    }
+
+    String sha(String target) throws IOException {
+        return sha256(models.get(target));
+    }
+
+    void adopt(String otherDomain) {
+        extraDomains.add(otherDomain);
+    }
+
+    static String domainType() {
+        String forced = System.getenv("COFFER_TEST_DOMAIN_TYPE");
+        if (forced != null) {
+            return forced;
+        }
+        Path probe = Path.of("scripts/domain-type");
+        for (Path p : List.of(probe, Path.of("../scripts/domain-type"))) {
+            if (Files.isExecutable(p)) {
+                String type = run(false, p.toString()).output.trim();
+                if (type.equals("kvm") || type.equals("qemu")) {
+                    return type;
+                }
+            }
+        }
+        return Files.exists(Path.of("/dev/kvm")) ? "kvm" : "qemu";
+    }
+
+    static String virsh(String... args) {
+        List<String> command = new ArrayList<>(List.of("virsh", "-c", "qemu:///system"));
+        command.addAll(List.of(args));
+        return run(true, command.toArray(String[]::new)).output;
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    static Result run(boolean check, String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes());
+            int code = p.waitFor();
+            if (check && code != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed (" + code + "): " + output);
+            }
+            return new Result(code, output);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                md.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** sha256 of an image's guest-visible content (qcow2 converted to raw). */
+    static String imageSha(Path image, Path scratch) throws IOException {
+        Path raw = scratch.resolve("content-" + UUID.randomUUID() + ".raw");
+        run(true, "qemu-img", "convert", "-U", "-O", "raw", image.toString(), raw.toString());
+        try {
+            return sha256(raw);
+        } finally {
+            Files.deleteIfExists(raw);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (String domain : extraDomains) {
+            run(false, "virsh", "-c", "qemu:///system", "destroy", domain);
+            run(false, "virsh", "-c", "qemu:///system", "undefine", domain, "--checkpoints-metadata", "--nvram");
+        }
+        run(false, "virsh", "-c", "qemu:///system", "destroy", name);
+        run(false, "virsh", "-c", "qemu:///system", "undefine", name, "--checkpoints-metadata", "--nvram");
+    }
+}

@@ -1,0 +1,245 @@
+package coffer.virt.domain;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A libvirt domain definition ({@code <domain>} XML): read its name, UUID and disks, and derive the
+ * definition of a restored copy. Parsing refuses DTDs and external entities.
+ *
+ * <p>Immutable: every change returns a new definition.
+ */
+public final class DomainDefinition {
+    private final Document document;
+
+    private DomainDefinition(Document document) {
+        this.document = document;
+    }
+
+    public static DomainDefinition parse(String xml) throws DomainDefinitionException {
+        try {
+            Document document = builder().parse(new InputSource(new StringReader(xml)));
+            Element root = document.getDocumentElement();
+            if (!"domain".equals(root.getTagName())) {
+                throw new DomainDefinitionException("not a libvirt domain definition: root element <" + root.getTagName() + ">");
+            }
+            DomainDefinition definition = new DomainDefinition(document);
+            if (definition.name().isBlank()) {
+                throw new DomainDefinitionException("domain definition has no <name>");
+            }
+            for (DiskSpec disk : definition.disks()) {
+                if (disk.target() == null || disk.target().isBlank()) {
+                    throw new DomainDefinitionException("a disk of domain " + definition.name() + " has no <target dev=…>");
+                }
+            }
+            return definition;
+        } catch (SAXException | IOException e) {
+            throw new DomainDefinitionException("cannot parse domain XML: " + e.getMessage(), e);
+        }
+    }
+
+    public String name() {
+        return text(document.getDocumentElement(), "name");
+    }
+
+    /** The UUID, or empty when the definition has none (libvirt then generates one). */
+    public Optional<String> uuid() {
+        String uuid = text(document.getDocumentElement(), "uuid");
+        return uuid.isBlank() ? Optional.empty() : Optional.of(uuid);
+    }
+
+    /** {@code kvm}, {@code qemu}, … */
+    public String hypervisorType() {
+        return document.getDocumentElement().getAttribute("type");
+    }
+
+    public List<DiskSpec> disks() {
+        List<DiskSpec> disks = new ArrayList<>();
+        for (Element disk : diskElements()) {
+            disks.add(spec(disk));
+        }
+        return disks;
+    }
+
+    public Optional<DiskSpec> disk(String target) {
+        return disks().stream().filter(d -> d.target().equals(target)).findFirst();
+    }
+
+    public String xml() {
+        try {
+            Transformer transformer = TransformerFactory.newInstance().newTransformer();
+            transformer.setOutputProperty(OutputKeys.OMIT_XML_DECLARATION, "yes");
+            StringWriter out = new StringWriter();
+            transformer.transform(new DOMSource(document), new StreamResult(out));
+            return out.toString();
+        } catch (TransformerException e) {
+            throw new IllegalStateException("cannot serialize a parsed DOM", e);
+        }
+    }
+
+    /** Where a restored disk's data now lives. */
+    public record NewDisk(String file, String format) {
+    }
+
+    /**
+     * The definition of a new instance restored from this one: another name, no UUID (libvirt makes one),
+     * no MAC addresses (libvirt makes new ones, so the copy can run beside the original), the given disks
+     * pointed at their new files, and the {@code removed} disks left out.
+     */
+    public DomainDefinition asNewInstance(String newName, Map<String, NewDisk> newDisks, Set<String> removed) {
+        Document copy = (Document) document.cloneNode(true);
+        Element root = copy.getDocumentElement();
+        setText(copy, root, "name", newName);
+        removeChildren(root, "uuid");
+        for (Element iface : elements(copy, "interface")) {
+            removeChildren(iface, "mac");
+        }
+        return new DomainDefinition(copy).withDisks(newDisks, removed);
+    }
+
+    /** The same instance with disks pointed at new files (in-place restore keeps name and UUID). */
+    public DomainDefinition withDisks(Map<String, NewDisk> newDisks, Set<String> removed) {
+        Document copy = (Document) document.cloneNode(true);
+        for (Element disk : elements(copy, "disk")) {
+            String target = targetOf(disk);
+            if (removed.contains(target)) {
+                disk.getParentNode().removeChild(disk);
+                continue;
+            }
+            NewDisk replacement = newDisks.get(target);
+            if (replacement == null) {
+                continue;
+            }
+            disk.setAttribute("type", "file");
+            removeChildren(disk, "source");
+            removeChildren(disk, "backingStore");
+            Element source = copy.createElement("source");
+            source.setAttribute("file", replacement.file());
+            disk.insertBefore(source, firstChild(disk, "target"));
+            Element driver = firstChild(disk, "driver");
+            if (driver == null) {
+                driver = copy.createElement("driver");
+                driver.setAttribute("name", "qemu");
+                disk.insertBefore(driver, disk.getFirstChild());
+            }
+            driver.setAttribute("type", replacement.format());
+        }
+        return new DomainDefinition(copy);
+    }
+
+    private static DiskSpec spec(Element disk) {
+        Element driver = firstChild(disk, "driver");
+        Element source = firstChild(disk, "source");
+        Element target = firstChild(disk, "target");
+        String type = disk.getAttribute("type");
+        String path = null;
+        if (source != null) {
+            path = switch (type) {
+                case "file" -> source.getAttribute("file");
+                case "block" -> source.getAttribute("dev");
+                case "dir" -> source.getAttribute("dir");
+                case "network" -> source.getAttribute("protocol") + ":" + source.getAttribute("name");
+                case "volume" -> source.getAttribute("pool") + "/" + source.getAttribute("volume");
+                default -> null;
+            };
+        }
+        String device = disk.getAttribute("device");
+        return new DiskSpec(targetOf(disk), device.isEmpty() ? "disk" : device, type.isEmpty() ? "file" : type,
+                driver == null || driver.getAttribute("type").isEmpty() ? null : driver.getAttribute("type"),
+                path == null || path.isEmpty() ? null : path,
+                target == null ? null : target.getAttribute("bus"),
+                firstChild(disk, "shareable") != null, firstChild(disk, "readonly") != null,
+                firstChild(disk, "transient") != null);
+    }
+
+    private static String targetOf(Element disk) {
+        Element target = firstChild(disk, "target");
+        return target == null ? null : target.getAttribute("dev");
+    }
+
+    private List<Element> diskElements() {
+        return elements(document, "disk");
+    }
+
+    /** {@code <disk>} and {@code <interface>} elements directly under {@code <devices>}. */
+    private static List<Element> elements(Document document, String tag) {
+        List<Element> result = new ArrayList<>();
+        Element devices = firstChild(document.getDocumentElement(), "devices");
+        if (devices == null) {
+            return result;
+        }
+        NodeList children = devices.getChildNodes();
+        for (int i = 0; i < children.getLength(); i++) {
+            if (children.item(i) instanceof Element e && e.getTagName().equals(tag)) {
+                result.add(e);
+            }
+        }
+        return result;
+    }
+
+    private static Element firstChild(Element parent, String tag) {
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals(tag)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private static String text(Element parent, String tag) {
+        Element child = firstChild(parent, tag);
+        return child == null ? "" : child.getTextContent().trim();
+    }
+
+    private static void setText(Document document, Element parent, String tag, String value) {
+        Element child = firstChild(parent, tag);
+        if (child == null) {
+            child = document.createElement(tag);
+            parent.insertBefore(child, parent.getFirstChild());
+        }
+        child.setTextContent(value);
+    }
+
+    private static void removeChildren(Element parent, String tag) {
+        Element child;
+        while ((child = firstChild(parent, tag)) != null) {
+            parent.removeChild(child);
+        }
+    }
+
+    private static DocumentBuilder builder() throws DomainDefinitionException {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            factory.setXIncludeAware(false);
+            factory.setExpandEntityReferences(false);
+            return factory.newDocumentBuilder();
+        } catch (ParserConfigurationException e) {
+            throw new DomainDefinitionException("XML parser unavailable", e);
+        }
+    }
+}

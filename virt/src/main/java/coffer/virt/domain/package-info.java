@@ -1,0 +1,6 @@
+/**
+ * libvirt domain definitions as data: which disks a domain has, which of them can be backed up (and why
+ * not), and the rewritten definition a restored or cloned instance is defined from. Pure XML work with
+ * the JDK's DOM parser; knows nothing of the libvirt connection, the vault or policies.
+ */
+package coffer.virt.domain;

@@ -1,0 +1,578 @@
+package coffer.virt.libvirt;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.regex.Pattern;
+
+import static coffer.virt.libvirt.Native.callInt;
+import static coffer.virt.libvirt.Native.callPointer;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * One connection to libvirt ({@code virConnectPtr}), bound with the FFM API to {@code libvirt.so.0} and
+ * {@code libvirt-qemu.so.0} (libvirt 9.0 or later). Every domain argument is a domain <em>name</em>, looked up
+ * per call ({@code virDomainLookupByName}) and freed before the call returns, so no libvirt object outlives a
+ * call; checkpoints likewise. A failed call throws {@link LibvirtException} with libvirt's error number,
+ * error domain and message; a missing domain is {@link LibvirtException#NO_DOMAIN}.
+ *
+ * <p>Thread-safe: libvirt allows any number of threads to use one connection at once, and calls here run
+ * concurrently. {@link #close()} waits for calls in flight; calls after it throw
+ * {@link IllegalStateException}. The JVM needs {@code --enable-native-access} for this module or class path.
+ */
+public final class Libvirt implements AutoCloseable {
+    /** The URI {@link #connect} uses for null or "": the local QEMU driver, system instance. */
+    public static final String DEFAULT_URI = "qemu:///system";
+
+    /** {@code VIR_DOMAIN_UNDEFINE_MANAGED_SAVE}: also remove a managed save image. */
+    public static final int UNDEFINE_MANAGED_SAVE = 1;
+    /** {@code VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA}: also remove snapshot metadata (not the data). */
+    public static final int UNDEFINE_SNAPSHOTS_METADATA = 1 << 1;
+    /** {@code VIR_DOMAIN_UNDEFINE_NVRAM}: also delete the UEFI variable store file. */
+    public static final int UNDEFINE_NVRAM = 1 << 2;
+    /** {@code VIR_DOMAIN_UNDEFINE_KEEP_NVRAM}: keep the UEFI variable store file. */
+    public static final int UNDEFINE_KEEP_NVRAM = 1 << 3;
+    /** {@code VIR_DOMAIN_UNDEFINE_CHECKPOINTS_METADATA}: also remove checkpoint metadata (not QEMU bitmaps). */
+    public static final int UNDEFINE_CHECKPOINTS_METADATA = 1 << 4;
+    /** What {@link #undefine(String)} passes: every kind of metadata and managed state goes with the domain. */
+    public static final int UNDEFINE_ALL_METADATA = UNDEFINE_MANAGED_SAVE | UNDEFINE_SNAPSHOTS_METADATA
+            | UNDEFINE_NVRAM | UNDEFINE_CHECKPOINTS_METADATA;
+
+    /** {@code VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE}: restore checkpoint metadata (the bitmaps must exist). */
+    public static final int CHECKPOINT_CREATE_REDEFINE = 1;
+    /** {@code VIR_DOMAIN_CHECKPOINT_CREATE_QUIESCE}: freeze guest file systems via the agent for the checkpoint. */
+    public static final int CHECKPOINT_CREATE_QUIESCE = 1 << 1;
+    /** {@code VIR_DOMAIN_CHECKPOINT_CREATE_REDEFINE_VALIDATE}: with REDEFINE, check the bitmaps exist. */
+    public static final int CHECKPOINT_CREATE_REDEFINE_VALIDATE = 1 << 2;
+
+    /** {@code VIR_DOMAIN_CHECKPOINT_XML_SECURE}. */
+    public static final int CHECKPOINT_XML_SECURE = 1;
+    /** {@code VIR_DOMAIN_CHECKPOINT_XML_NO_DOMAIN}: leave out the copy of the domain XML. */
+    public static final int CHECKPOINT_XML_NO_DOMAIN = 1 << 1;
+    /** {@code VIR_DOMAIN_CHECKPOINT_XML_SIZE}: add each disk's bytes changed since the checkpoint (running only). */
+    public static final int CHECKPOINT_XML_SIZE = 1 << 2;
+
+    /** {@link #agentCommand} timeout {@code VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK}: wait forever. */
+    public static final int AGENT_TIMEOUT_BLOCK = -2;
+    /** {@link #agentCommand} timeout {@code VIR_DOMAIN_QEMU_AGENT_COMMAND_DEFAULT}: libvirt's default (5 s). */
+    public static final int AGENT_TIMEOUT_DEFAULT = -1;
+    /** {@link #agentCommand} timeout {@code VIR_DOMAIN_QEMU_AGENT_COMMAND_NOWAIT}: do not wait for a reply. */
+    public static final int AGENT_TIMEOUT_NOWAIT = 0;
+
+    private static final int XML_INACTIVE = 1 << 1;
+    private static final int CHECKPOINT_LIST_TOPOLOGICAL = 1 << 1;
+    private static final int CHECKPOINT_DELETE_METADATA_ONLY = 1 << 1;
+    private static final int MONITOR_COMMAND_HMP = 1;
+    private static final int UUID_STRING_BUFLEN = 37;
+    private static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
+
+    private final Native lib;
+    private final MemorySegment connection;
+    private final String uri;
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed; // guarded by lock
+
+    private Libvirt(Native lib, MemorySegment connection, String uri) {
+        this.lib = lib;
+        this.connection = connection;
+        this.uri = uri;
+    }
+
+    /**
+     * Opens a connection with {@code virConnectOpen} (read-write, no authentication callback: local root, or a
+     * remote URI whose transport authenticates by itself, e.g. {@code qemu+ssh://} with keys). Null or ""
+     * means {@link #DEFAULT_URI}.
+     */
+    public static Libvirt connect(String uri) throws LibvirtException {
+        String requested = uri == null || uri.isEmpty() ? DEFAULT_URI : uri;
+        Native lib = Native.get();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment connection = callPointer(lib.connectOpen, arena.allocateFrom(requested));
+            if (isNull(connection)) {
+                throw lib.lastError("virConnectOpen('" + requested + "')");
+            }
+            String canonical = lib.takeString(callPointer(lib.connectGetUri, connection));
+            return new Libvirt(lib, connection, canonical == null ? requested : canonical);
+        }
+    }
+
+    /** The connection's URI as libvirt reports it ({@code virConnectGetURI}), e.g. {@code qemu:///system}. */
+    public String uri() {
+        return uri;
+    }
+
+    /** Whether the connection still works ({@code virConnectIsAlive}); false after {@link #close()}. */
+    public boolean alive() {
+        lock.readLock().lock();
+        try {
+            return !closed && callInt(lib.connectIsAlive, connection) == 1;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Every domain, active and inactive, persistent and transient, sorted by name
+     * ({@code virConnectListAllDomains} with flags 0, then name, UUID, {@code virDomainGetState} and
+     * {@code virDomainIsPersistent} of each). A transient domain that vanishes while listed is left out.
+     */
+    public List<DomainInfo> domains() throws LibvirtException {
+        return locked(arena -> {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int count = callInt(lib.connectListAllDomains, connection, out, 0);
+            if (count < 0) {
+                throw lib.lastError("virConnectListAllDomains");
+            }
+            MemorySegment array = pointerArray(out, count);
+            List<DomainInfo> domains = new ArrayList<>(count);
+            try {
+                for (int i = 0; i < count; i++) {
+                    try {
+                        domains.add(info(array.getAtIndex(ADDRESS, i), arena));
+                    } catch (LibvirtException e) {
+                        if (e.code() != LibvirtException.NO_DOMAIN) {
+                            throw e;
+                        }
+                    }
+                }
+            } finally {
+                for (int i = 0; i < count; i++) {
+                    callInt(lib.domainFree, array.getAtIndex(ADDRESS, i));
+                }
+                lib.free(array);
+            }
+            domains.sort(Comparator.comparing(DomainInfo::name));
+            return List.copyOf(domains);
+        });
+    }
+
+    /**
+     * The domain with this name, or with this UUID when the argument looks like one
+     * ({@code virDomainLookupByUUIDString}, then {@code virDomainLookupByName}); empty when there is none.
+     */
+    public Optional<DomainInfo> domain(String nameOrUuid) throws LibvirtException {
+        Objects.requireNonNull(nameOrUuid, "nameOrUuid");
+        return locked(arena -> {
+            MemorySegment domain = MemorySegment.NULL;
+            if (UUID.matcher(nameOrUuid).matches()) {
+                domain = callPointer(lib.domainLookupByUuidString, connection, arena.allocateFrom(nameOrUuid));
+                if (isNull(domain)) {
+                    LibvirtException e = lib.lastError("virDomainLookupByUUIDString('" + nameOrUuid + "')");
+                    if (e.code() != LibvirtException.NO_DOMAIN) {
+                        throw e;
+                    }
+                }
+            }
+            if (isNull(domain)) {
+                domain = callPointer(lib.domainLookupByName, connection, arena.allocateFrom(nameOrUuid));
+            }
+            if (isNull(domain)) {
+                LibvirtException e = lib.lastError("virDomainLookupByName('" + nameOrUuid + "')");
+                if (e.code() == LibvirtException.NO_DOMAIN) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+            try {
+                return Optional.of(info(domain, arena));
+            } finally {
+                callInt(lib.domainFree, domain);
+            }
+        });
+    }
+
+    /**
+     * The domain's XML ({@code virDomainGetXMLDesc}): the live definition (with device aliases such as
+     * {@code virtio-disk0}) when {@code inactive} is false and the domain runs, the persistent definition with
+     * {@code VIR_DOMAIN_XML_INACTIVE} when true. Never {@code VIR_DOMAIN_XML_SECURE}: no passwords.
+     */
+    public String domainXml(String name, boolean inactive) throws LibvirtException {
+        return onDomain(name, (domain, arena) -> {
+            String xml = lib.takeString(callPointer(lib.domainGetXmlDesc, domain, inactive ? XML_INACTIVE : 0));
+            if (xml == null) {
+                throw lib.lastError("virDomainGetXMLDesc(domain '" + name + "')");
+            }
+            return xml;
+        });
+    }
+
+    /** The domain's state ({@code virDomainGetState}, flags 0; the reason is not reported). */
+    public DomainState state(String name) throws LibvirtException {
+        return onDomain(name, (domain, arena) -> state(domain, name, arena));
+    }
+
+    /**
+     * Defines (or redefines) a persistent domain from XML ({@code virDomainDefineXML}); does not start it.
+     * Returns the domain as defined.
+     */
+    public DomainInfo define(String xml) throws LibvirtException {
+        Objects.requireNonNull(xml, "xml");
+        return locked(arena -> {
+            MemorySegment domain = callPointer(lib.domainDefineXml, connection, arena.allocateFrom(xml));
+            if (isNull(domain)) {
+                throw lib.lastError("virDomainDefineXML");
+            }
+            try {
+                return info(domain, arena);
+            } finally {
+                callInt(lib.domainFree, domain);
+            }
+        });
+    }
+
+    /** Starts a defined domain ({@code virDomainCreate}); {@link LibvirtException#OPERATION_INVALID} if running. */
+    public void start(String name) throws LibvirtException {
+        onDomainCall(name, "virDomainCreate", lib.domainCreate);
+    }
+
+    /** Stops the domain at once, like pulling the plug ({@code virDomainDestroy}); a transient one vanishes. */
+    public void destroy(String name) throws LibvirtException {
+        onDomainCall(name, "virDomainDestroy", lib.domainDestroy);
+    }
+
+    /**
+     * Asks the guest to shut down ({@code virDomainShutdown}: ACPI or agent, as libvirt chooses); returns without
+     * waiting, and a guest without an OS ignores it.
+     */
+    public void shutdown(String name) throws LibvirtException {
+        onDomainCall(name, "virDomainShutdown", lib.domainShutdown);
+    }
+
+    /**
+     * Removes the domain's persistent definition with {@link #UNDEFINE_ALL_METADATA}
+     * ({@code virDomainUndefineFlags} with {@code MANAGED_SAVE | SNAPSHOTS_METADATA | NVRAM |
+     * CHECKPOINTS_METADATA}): a shut-off domain disappears, a running one becomes transient. Checkpoint metadata
+     * goes, the QEMU bitmaps in its qcow2 files stay; the UEFI variable store file is deleted (use
+     * {@link #undefine(String, int)} with {@link #UNDEFINE_KEEP_NVRAM} to keep it). Disk files are not touched.
+     */
+    public void undefine(String name) throws LibvirtException {
+        undefine(name, UNDEFINE_ALL_METADATA);
+    }
+
+    /** {@code virDomainUndefineFlags} with {@code flags} (the {@code UNDEFINE_*} constants). */
+    public void undefine(String name, int flags) throws LibvirtException {
+        onDomain(name, (domain, arena) -> check(callInt(lib.domainUndefineFlags, domain, flags),
+                "virDomainUndefineFlags(domain '" + name + "', flags " + flags + ")"));
+    }
+
+    /** Pauses the domain's vCPUs ({@code virDomainSuspend}); its disks stay open and backups keep working. */
+    public void suspend(String name) throws LibvirtException {
+        onDomainCall(name, "virDomainSuspend", lib.domainSuspend);
+    }
+
+    /** Resumes a paused domain ({@code virDomainResume}). */
+    public void resume(String name) throws LibvirtException {
+        onDomainCall(name, "virDomainResume", lib.domainResume);
+    }
+
+    /**
+     * Creates a checkpoint of a running domain ({@code virDomainCheckpointCreateXML} with {@code flags}, the
+     * {@code CHECKPOINT_CREATE_*} constants, usually 0): a new persistent QEMU dirty bitmap per disk named in
+     * the XML with {@code checkpoint='bitmap'}. Disks left out of {@code <disks>} get {@code checkpoint='no'}
+     * when they are raw (libvirt refuses raw disks named with a bitmap). Returns the checkpoint's name. A
+     * shut-off domain is refused ({@link LibvirtException#OPERATION_UNSUPPORTED}); see docs/design/libvirt.md.
+     */
+    public String createCheckpoint(String domain, String checkpointXml, int flags) throws LibvirtException {
+        Objects.requireNonNull(checkpointXml, "checkpointXml");
+        return onDomain(domain, (handle, arena) -> {
+            MemorySegment checkpoint = callPointer(lib.checkpointCreateXml, handle,
+                    arena.allocateFrom(checkpointXml), flags);
+            if (isNull(checkpoint)) {
+                throw lib.lastError("virDomainCheckpointCreateXML(domain '" + domain + "')");
+            }
+            try {
+                return Native.readString(callPointer(lib.checkpointGetName, checkpoint));
+            } finally {
+                callInt(lib.checkpointFree, checkpoint);
+            }
+        });
+    }
+
+    /**
+     * The names of the domain's checkpoints, parents before children (oldest first on a linear chain)
+     * ({@code virDomainListAllCheckpoints} with {@code VIR_DOMAIN_CHECKPOINT_LIST_TOPOLOGICAL}).
+     */
+    public List<String> checkpoints(String domain) throws LibvirtException {
+        return onDomain(domain, (handle, arena) -> {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int count = callInt(lib.listAllCheckpoints, handle, out, CHECKPOINT_LIST_TOPOLOGICAL);
+            if (count < 0) {
+                throw lib.lastError("virDomainListAllCheckpoints(domain '" + domain + "')");
+            }
+            MemorySegment array = pointerArray(out, count);
+            List<String> names = new ArrayList<>(count);
+            try {
+                for (int i = 0; i < count; i++) {
+                    names.add(Native.readString(callPointer(lib.checkpointGetName, array.getAtIndex(ADDRESS, i))));
+                }
+            } finally {
+                for (int i = 0; i < count; i++) {
+                    callInt(lib.checkpointFree, array.getAtIndex(ADDRESS, i));
+                }
+                lib.free(array);
+            }
+            return List.copyOf(names);
+        });
+    }
+
+    /**
+     * The checkpoint's XML without the copy of the domain definition
+     * ({@code virDomainCheckpointGetXMLDesc} with {@link #CHECKPOINT_XML_NO_DOMAIN}): name, parent, creation time
+     * and each disk's {@code checkpoint} mode and {@code bitmap} name.
+     */
+    public String checkpointXml(String domain, String checkpoint) throws LibvirtException {
+        return checkpointXml(domain, checkpoint, CHECKPOINT_XML_NO_DOMAIN);
+    }
+
+    /** {@code virDomainCheckpointGetXMLDesc} with {@code flags} (the {@code CHECKPOINT_XML_*} constants). */
+    public String checkpointXml(String domain, String checkpoint, int flags) throws LibvirtException {
+        return onCheckpoint(domain, checkpoint, (handle, arena) -> {
+            String xml = lib.takeString(callPointer(lib.checkpointGetXmlDesc, handle, flags));
+            if (xml == null) {
+                throw lib.lastError("virDomainCheckpointGetXMLDesc(domain '" + domain + "', checkpoint '"
+                        + checkpoint + "')");
+            }
+            return xml;
+        });
+    }
+
+    /**
+     * Deletes a checkpoint ({@code virDomainCheckpointDelete}). Properly (flags 0, running domain only): its
+     * bitmaps are removed or merged into the parent checkpoint's. With {@code metadataOnly}
+     * ({@code VIR_DOMAIN_CHECKPOINT_DELETE_METADATA_ONLY}) only libvirt's record goes and the QEMU bitmaps stay,
+     * so a later checkpoint of the same name fails: use it only when the bitmaps are gone already (after a
+     * QEMU crash) or the domain is shut off. Missing: {@link LibvirtException#NO_DOMAIN_CHECKPOINT}.
+     */
+    public void deleteCheckpoint(String domain, String checkpoint, boolean metadataOnly) throws LibvirtException {
+        int flags = metadataOnly ? CHECKPOINT_DELETE_METADATA_ONLY : 0;
+        onCheckpoint(domain, checkpoint, (handle, arena) -> check(callInt(lib.checkpointDelete, handle, flags),
+                "virDomainCheckpointDelete(domain '" + domain + "', checkpoint '" + checkpoint + "', flags "
+                        + flags + ")"));
+    }
+
+    /**
+     * Starts a backup job ({@code virDomainBackupBegin}, flags 0) and, when {@code checkpointXml} is not null,
+     * creates that checkpoint at the same instant. In pull mode ({@code <domainbackup mode='pull'>}) QEMU serves
+     * every disk as an NBD export named after its target ({@code vda}) on the given socket, with a
+     * {@code qemu:dirty-bitmap:backup-<target>} context for incremental disks, until {@link #abortJob} ends the
+     * job; libvirt then removes the socket and scratch files. Scratch files must not exist beforehand
+     * ({@link LibvirtException#INVALID_ARG}).
+     */
+    public void backupBegin(String domain, String backupXml, String checkpointXml) throws LibvirtException {
+        Objects.requireNonNull(backupXml, "backupXml");
+        onDomain(domain, (handle, arena) -> check(callInt(lib.backupBegin, handle, arena.allocateFrom(backupXml),
+                checkpointXml == null ? MemorySegment.NULL : arena.allocateFrom(checkpointXml), 0),
+                "virDomainBackupBegin(domain '" + domain + "')"));
+    }
+
+    /**
+     * The running backup job's XML ({@code virDomainBackupGetXMLDesc}, flags 0), with what libvirt filled in:
+     * each disk's {@code backupmode}, {@code exportname}, {@code exportbitmap} and scratch file.
+     */
+    public String backupXml(String domain) throws LibvirtException {
+        return onDomain(domain, (handle, arena) -> {
+            String xml = lib.takeString(callPointer(lib.backupGetXmlDesc, handle, 0));
+            if (xml == null) {
+                throw lib.lastError("virDomainBackupGetXMLDesc(domain '" + domain + "')");
+            }
+            return xml;
+        });
+    }
+
+    /**
+     * The domain's active job ({@code virDomainGetJobStats}, flags 0: not completed jobs), empty when none
+     * ({@code VIR_DOMAIN_JOB_NONE}). The typed parameters are freed with {@code virTypedParamsFree}.
+     */
+    public Optional<JobInfo> job(String domain) throws LibvirtException {
+        return onDomain(domain, (handle, arena) -> {
+            MemorySegment type = arena.allocate(JAVA_INT);
+            MemorySegment params = arena.allocate(ADDRESS);
+            MemorySegment count = arena.allocate(JAVA_INT);
+            if (callInt(lib.getJobStats, handle, type, params, count, 0) < 0) {
+                throw lib.lastError("virDomainGetJobStats(domain '" + domain + "')");
+            }
+            MemorySegment array = params.get(ADDRESS, 0);
+            int n = count.get(JAVA_INT, 0);
+            try {
+                int jobType = type.get(JAVA_INT, 0);
+                if (jobType == 0) {
+                    return Optional.empty();
+                }
+                Map<String, Object> fields = TypedParams.read(array, n);
+                int operation = fields.get("operation") instanceof Integer op ? op : 0;
+                return Optional.of(new JobInfo(jobType, operation, fields));
+            } finally {
+                Native.callVoid(lib.typedParamsFree, array, n);
+            }
+        });
+    }
+
+    /**
+     * Aborts the domain's active job ({@code virDomainAbortJob}). For a pull-mode backup this is the normal end:
+     * the NBD server stops and libvirt removes the socket and scratch files; the checkpoint created with it
+     * stays. No job: {@link LibvirtException#OPERATION_INVALID}.
+     */
+    public void abortJob(String domain) throws LibvirtException {
+        onDomainCall(domain, "virDomainAbortJob", lib.abortJob);
+    }
+
+    /**
+     * Runs a guest agent command ({@code virDomainQemuAgentCommand}, flags 0), e.g.
+     * {@code {"execute":"guest-ping"}}, and returns the agent's JSON reply. {@code timeoutSeconds} is seconds
+     * (positive) or {@link #AGENT_TIMEOUT_BLOCK}, {@link #AGENT_TIMEOUT_DEFAULT}, {@link #AGENT_TIMEOUT_NOWAIT}.
+     * No agent channel in the domain: {@link LibvirtException#ARGUMENT_UNSUPPORTED}; an agent that does not
+     * answer: {@link LibvirtException#AGENT_UNRESPONSIVE}.
+     */
+    public String agentCommand(String domain, String json, int timeoutSeconds) throws LibvirtException {
+        Objects.requireNonNull(json, "json");
+        return onDomain(domain, (handle, arena) -> {
+            String reply = lib.takeString(callPointer(lib.qemuAgentCommand, handle, arena.allocateFrom(json),
+                    timeoutSeconds, 0));
+            if (reply == null) {
+                throw lib.lastError("virDomainQemuAgentCommand(domain '" + domain + "')");
+            }
+            return reply;
+        });
+    }
+
+    /**
+     * Runs a QEMU monitor command ({@code virDomainQemuMonitorCommand}) and returns QEMU's reply: a QMP JSON
+     * command, e.g. {@code {"execute":"query-named-block-nodes"}}, or with {@code hmp} a human monitor command
+     * ({@code VIR_DOMAIN_QEMU_MONITOR_COMMAND_HMP}). Unsupported by libvirt: a command can change the domain
+     * behind libvirt's back; meant for inspection and tests.
+     */
+    public String monitorCommand(String domain, String command, boolean hmp) throws LibvirtException {
+        Objects.requireNonNull(command, "command");
+        return onDomain(domain, (handle, arena) -> {
+            MemorySegment out = arena.allocate(ADDRESS);
+            int flags = hmp ? MONITOR_COMMAND_HMP : 0;
+            if (callInt(lib.qemuMonitorCommand, handle, arena.allocateFrom(command), out, flags) < 0) {
+                throw lib.lastError("virDomainQemuMonitorCommand(domain '" + domain + "')");
+            }
+            return lib.takeString(out.get(ADDRESS, 0));
+        });
+    }
+
+    /** Closes the connection ({@code virConnectClose}) after calls in flight; idempotent; never throws. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                callInt(lib.connectClose, connection);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Libvirt[" + uri + "]";
+    }
+
+    /** Work with native memory from {@code arena}, freed when the call returns. */
+    private interface Body<T> {
+        T apply(Arena arena) throws LibvirtException;
+    }
+
+    /** Work on a looked-up libvirt object (a domain or checkpoint), freed after. */
+    private interface OnHandle<T> {
+        T apply(MemorySegment handle, Arena arena) throws LibvirtException;
+    }
+
+    private <T> T locked(Body<T> body) throws LibvirtException {
+        lock.readLock().lock();
+        try (Arena arena = Arena.ofConfined()) {
+            if (closed) {
+                throw new IllegalStateException(this + " is closed");
+            }
+            return body.apply(arena);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private <T> T onDomain(String name, OnHandle<T> action) throws LibvirtException {
+        Objects.requireNonNull(name, "domain name");
+        return locked(arena -> {
+            MemorySegment domain = callPointer(lib.domainLookupByName, connection, arena.allocateFrom(name));
+            if (isNull(domain)) {
+                throw lib.lastError("virDomainLookupByName('" + name + "')");
+            }
+            try {
+                return action.apply(domain, arena);
+            } finally {
+                callInt(lib.domainFree, domain);
+            }
+        });
+    }
+
+    private <T> T onCheckpoint(String domain, String checkpoint, OnHandle<T> action) throws LibvirtException {
+        Objects.requireNonNull(checkpoint, "checkpoint name");
+        return onDomain(domain, (handle, arena) -> {
+            MemorySegment found = callPointer(lib.checkpointLookupByName, handle, arena.allocateFrom(checkpoint), 0);
+            if (isNull(found)) {
+                throw lib.lastError("virDomainCheckpointLookupByName(domain '" + domain + "', '" + checkpoint + "')");
+            }
+            try {
+                return action.apply(found, arena);
+            } finally {
+                callInt(lib.checkpointFree, found);
+            }
+        });
+    }
+
+    private void onDomainCall(String name, String call, java.lang.invoke.MethodHandle function)
+            throws LibvirtException {
+        onDomain(name, (domain, arena) -> check(callInt(function, domain), call + "(domain '" + name + "')"));
+    }
+
+    /** Throws libvirt's last error for {@code call} when {@code result} is negative; must follow the call. */
+    private Void check(int result, String call) throws LibvirtException {
+        if (result < 0) {
+            throw lib.lastError(call);
+        }
+        return null;
+    }
+
+    private DomainInfo info(MemorySegment domain, Arena arena) throws LibvirtException {
+        MemorySegment namePointer = callPointer(lib.domainGetName, domain);
+        if (isNull(namePointer)) {
+            throw lib.lastError("virDomainGetName");
+        }
+        String name = Native.readString(namePointer);
+        MemorySegment uuid = arena.allocate(UUID_STRING_BUFLEN);
+        check(callInt(lib.domainGetUuidString, domain, uuid), "virDomainGetUUIDString(domain '" + name + "')");
+        DomainState state = state(domain, name, arena);
+        int persistent = callInt(lib.domainIsPersistent, domain);
+        check(persistent, "virDomainIsPersistent(domain '" + name + "')");
+        return new DomainInfo(name, uuid.getString(0), state, persistent == 1);
+    }
+
+    private DomainState state(MemorySegment domain, String name, Arena arena) throws LibvirtException {
+        MemorySegment state = arena.allocate(JAVA_INT);
+        MemorySegment reason = arena.allocate(JAVA_INT);
+        check(callInt(lib.domainGetState, domain, state, reason, 0), "virDomainGetState(domain '" + name + "')");
+        return DomainState.of(state.get(JAVA_INT, 0));
+    }
+
+    /** The array of {@code count} pointers libvirt stored at {@code out}; the caller frees it. */
+    @SuppressWarnings("restricted")
+    private static MemorySegment pointerArray(MemorySegment out, int count) {
+        return out.get(ADDRESS, 0).reinterpret(ADDRESS.byteSize() * count);
+    }
+
+    private static boolean isNull(MemorySegment pointer) {
+        return pointer.equals(MemorySegment.NULL);
+    }
+}

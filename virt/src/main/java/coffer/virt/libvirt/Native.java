@@ -1,0 +1,268 @@
+package coffer.virt.libvirt;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * The bound C functions of {@code libvirt.so.0}, {@code libvirt-qemu.so.0} and libc's {@code free}, one
+ * {@link MethodHandle} each, plus the two things every call needs: reading libvirt's last error into a
+ * {@link LibvirtException} and taking ownership of C strings libvirt returns. A binding table, so longer than
+ * the other classes here, with one short wrapper per C function.
+ *
+ * <p>Only the functions of libvirt 9.0 (Debian 12) are bound. Loading installs a global libvirt error handler
+ * that does nothing: libvirt's default one prints every error to stderr, and errors reach callers as
+ * exceptions instead.
+ *
+ * <p>Immutable after construction; thread-safe (libvirt's functions are thread-safe, its last error is
+ * thread-local: {@link #lastError} must run on the thread that made the failing call, with no blocking in
+ * between, so a virtual thread cannot change carrier threads between the two).
+ */
+final class Native {
+    static final String LIBVIRT = "libvirt.so.0";
+    static final String LIBVIRT_QEMU = "libvirt-qemu.so.0";
+
+    /** {@code struct _virError} on LP64: code, domain, message, level, conn, dom, str1-3, int1-2, net. */
+    private static final long ERROR_CODE = 0;
+    private static final long ERROR_DOMAIN = 4;
+    private static final long ERROR_MESSAGE = 8;
+    private static final long ERROR_SIZE = 80;
+
+    private static volatile Native instance;
+
+    private final Linker linker = Linker.nativeLinker();
+    private final SymbolLookup libvirt;
+    private final SymbolLookup libvirtQemu;
+
+    final MethodHandle free;
+    final MethodHandle getLastError;
+    final MethodHandle resetLastError;
+    final MethodHandle connectOpen;
+    final MethodHandle connectClose;
+    final MethodHandle connectGetUri;
+    final MethodHandle connectIsAlive;
+    final MethodHandle connectListAllDomains;
+    final MethodHandle domainLookupByName;
+    final MethodHandle domainLookupByUuidString;
+    final MethodHandle domainFree;
+    final MethodHandle domainGetName;
+    final MethodHandle domainGetUuidString;
+    final MethodHandle domainGetState;
+    final MethodHandle domainIsPersistent;
+    final MethodHandle domainGetXmlDesc;
+    final MethodHandle domainDefineXml;
+    final MethodHandle domainCreate;
+    final MethodHandle domainDestroy;
+    final MethodHandle domainShutdown;
+    final MethodHandle domainUndefineFlags;
+    final MethodHandle domainSuspend;
+    final MethodHandle domainResume;
+    final MethodHandle checkpointCreateXml;
+    final MethodHandle checkpointGetName;
+    final MethodHandle checkpointLookupByName;
+    final MethodHandle checkpointGetXmlDesc;
+    final MethodHandle checkpointDelete;
+    final MethodHandle checkpointFree;
+    final MethodHandle listAllCheckpoints;
+    final MethodHandle backupBegin;
+    final MethodHandle backupGetXmlDesc;
+    final MethodHandle getJobStats;
+    final MethodHandle typedParamsFree;
+    final MethodHandle abortJob;
+    final MethodHandle qemuAgentCommand;
+    final MethodHandle qemuMonitorCommand;
+
+    /** The bindings, loaded on first use; a machine without libvirt gets a {@link LibvirtException}. */
+    static Native get() throws LibvirtException {
+        Native loaded = instance;
+        if (loaded != null) {
+            return loaded;
+        }
+        synchronized (Native.class) {
+            if (instance == null) {
+                try {
+                    instance = new Native();
+                } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
+                    throw new LibvirtException("load " + LIBVIRT + " and " + LIBVIRT_QEMU,
+                            LibvirtException.NOT_FROM_LIBVIRT, 0, e.getMessage());
+                }
+            }
+            return instance;
+        }
+    }
+
+    @SuppressWarnings("restricted") // binding C functions is this class's purpose; run with --enable-native-access
+    private Native() {
+        libvirt = SymbolLookup.libraryLookup(LIBVIRT, Arena.global());
+        libvirtQemu = SymbolLookup.libraryLookup(LIBVIRT_QEMU, Arena.global());
+        FunctionDescriptor intOfPtr = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+        FunctionDescriptor intOfPtrInt = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
+        FunctionDescriptor ptrOfPtr = FunctionDescriptor.of(ADDRESS, ADDRESS);
+        FunctionDescriptor ptrOfPtrInt = FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT);
+        FunctionDescriptor ptrOfPtrPtr = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS);
+        FunctionDescriptor ptrOfPtrPtrInt = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+
+        free = linker.downcallHandle(linker.defaultLookup().find("free").orElseThrow(),
+                FunctionDescriptor.ofVoid(ADDRESS));
+        getLastError = function(libvirt, "virGetLastError", FunctionDescriptor.of(ADDRESS));
+        resetLastError = function(libvirt, "virResetLastError", FunctionDescriptor.ofVoid());
+        connectOpen = function(libvirt, "virConnectOpen", ptrOfPtr);
+        connectClose = function(libvirt, "virConnectClose", intOfPtr);
+        connectGetUri = function(libvirt, "virConnectGetURI", ptrOfPtr);
+        connectIsAlive = function(libvirt, "virConnectIsAlive", intOfPtr);
+        connectListAllDomains = function(libvirt, "virConnectListAllDomains",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        domainLookupByName = function(libvirt, "virDomainLookupByName", ptrOfPtrPtr);
+        domainLookupByUuidString = function(libvirt, "virDomainLookupByUUIDString", ptrOfPtrPtr);
+        domainFree = function(libvirt, "virDomainFree", intOfPtr);
+        domainGetName = function(libvirt, "virDomainGetName", ptrOfPtr);
+        domainGetUuidString = function(libvirt, "virDomainGetUUIDString",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        domainGetState = function(libvirt, "virDomainGetState",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        domainIsPersistent = function(libvirt, "virDomainIsPersistent", intOfPtr);
+        domainGetXmlDesc = function(libvirt, "virDomainGetXMLDesc", ptrOfPtrInt);
+        domainDefineXml = function(libvirt, "virDomainDefineXML", ptrOfPtrPtr);
+        domainCreate = function(libvirt, "virDomainCreate", intOfPtr);
+        domainDestroy = function(libvirt, "virDomainDestroy", intOfPtr);
+        domainShutdown = function(libvirt, "virDomainShutdown", intOfPtr);
+        domainUndefineFlags = function(libvirt, "virDomainUndefineFlags", intOfPtrInt);
+        domainSuspend = function(libvirt, "virDomainSuspend", intOfPtr);
+        domainResume = function(libvirt, "virDomainResume", intOfPtr);
+        checkpointCreateXml = function(libvirt, "virDomainCheckpointCreateXML", ptrOfPtrPtrInt);
+        checkpointGetName = function(libvirt, "virDomainCheckpointGetName", ptrOfPtr);
+        checkpointLookupByName = function(libvirt, "virDomainCheckpointLookupByName", ptrOfPtrPtrInt);
+        checkpointGetXmlDesc = function(libvirt, "virDomainCheckpointGetXMLDesc", ptrOfPtrInt);
+        checkpointDelete = function(libvirt, "virDomainCheckpointDelete", intOfPtrInt);
+        checkpointFree = function(libvirt, "virDomainCheckpointFree", intOfPtr);
+        listAllCheckpoints = function(libvirt, "virDomainListAllCheckpoints",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        backupBegin = function(libvirt, "virDomainBackupBegin",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        backupGetXmlDesc = function(libvirt, "virDomainBackupGetXMLDesc", ptrOfPtrInt);
+        getJobStats = function(libvirt, "virDomainGetJobStats",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        typedParamsFree = function(libvirt, "virTypedParamsFree", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
+        abortJob = function(libvirt, "virDomainAbortJob", intOfPtr);
+        qemuAgentCommand = function(libvirtQemu, "virDomainQemuAgentCommand",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
+        qemuMonitorCommand = function(libvirtQemu, "virDomainQemuMonitorCommand",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        silenceDefaultErrorHandler();
+    }
+
+    @SuppressWarnings("restricted")
+    private MethodHandle function(SymbolLookup library, String name, FunctionDescriptor descriptor) {
+        MemorySegment symbol = library.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in libvirt here (needs libvirt 9.0)"));
+        return linker.downcallHandle(symbol, descriptor);
+    }
+
+    @SuppressWarnings("restricted")
+    private void silenceDefaultErrorHandler() {
+        try {
+            MethodHandle ignore = MethodHandles.lookup().findStatic(Native.class, "ignoreError",
+                    MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class));
+            MemorySegment stub = linker.upcallStub(ignore, FunctionDescriptor.ofVoid(ADDRESS, ADDRESS),
+                    Arena.global());
+            MethodHandle setErrorFunc = function(libvirt, "virSetErrorFunc",
+                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+            setErrorFunc.invokeExact(MemorySegment.NULL, stub);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** libvirt's error callback: errors are read with {@link #lastError} instead. */
+    private static void ignoreError(MemorySegment userData, MemorySegment error) {
+    }
+
+    /**
+     * libvirt's last error on this thread as an exception naming {@code call}, then reset. A failure without a
+     * recorded error (should not happen) gets code {@link LibvirtException#NOT_FROM_LIBVIRT}.
+     */
+    @SuppressWarnings("restricted")
+    LibvirtException lastError(String call) {
+        try {
+            MemorySegment error = (MemorySegment) getLastError.invokeExact();
+            if (error.equals(MemorySegment.NULL)) {
+                return new LibvirtException(call, LibvirtException.NOT_FROM_LIBVIRT, 0,
+                        "failed without a libvirt error");
+            }
+            error = error.reinterpret(ERROR_SIZE);
+            int code = error.get(JAVA_INT, ERROR_CODE);
+            int domain = error.get(JAVA_INT, ERROR_DOMAIN);
+            MemorySegment message = error.get(ADDRESS, ERROR_MESSAGE);
+            String text = message.equals(MemorySegment.NULL) ? null : readString(message);
+            resetLastError.invokeExact();
+            return new LibvirtException(call, code, domain, text);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** The C string at {@code pointer}, which libvirt allocated for the caller: copied, then freed. */
+    String takeString(MemorySegment pointer) {
+        if (pointer.equals(MemorySegment.NULL)) {
+            return null;
+        }
+        try {
+            return readString(pointer);
+        } finally {
+            free(pointer);
+        }
+    }
+
+    /** The C string at {@code pointer}, which stays owned by libvirt. */
+    @SuppressWarnings("restricted")
+    static String readString(MemorySegment pointer) {
+        return pointer.reinterpret(Long.MAX_VALUE).getString(0);
+    }
+
+    /** Calls a bound function returning {@code int}. Arguments: {@link MemorySegment}s and {@code int}s. */
+    static int callInt(MethodHandle function, Object... arguments) {
+        return (int) call(function, arguments);
+    }
+
+    /** Calls a bound function returning a pointer ({@link MemorySegment#NULL} for NULL). */
+    static MemorySegment callPointer(MethodHandle function, Object... arguments) {
+        return (MemorySegment) call(function, arguments);
+    }
+
+    /** Calls a bound function returning {@code void}. */
+    static void callVoid(MethodHandle function, Object... arguments) {
+        call(function, arguments);
+    }
+
+    private static Object call(MethodHandle function, Object... arguments) {
+        try {
+            return function.invokeWithArguments(arguments);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    void free(MemorySegment pointer) {
+        try {
+            free.invokeExact(pointer);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package coffer.virt.domain;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DomainDefinitionTest {
+    static final String XML = """
+            <domain type='kvm'>
+              <name>web-1</name>
+              <uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>
+              <memory unit='MiB'>128</memory>
+              <devices>
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='qcow2'/>
+                  <source file='/var/lib/libvirt/images/web-1.qcow2'/>
+                  <backingStore/>
+                  <target dev='vda' bus='virtio'/>
+                </disk>
+                <disk type='block' device='disk'>
+                  <driver name='qemu' type='raw'/>
+                  <source dev='/dev/vg0/web-1-data'/>
+                  <target dev='vdb' bus='virtio'/>
+                </disk>
+                <disk type='file' device='cdrom'>
+                  <source file='/iso/debian.iso'/>
+                  <target dev='sda' bus='sata'/>
+                  <readonly/>
+                </disk>
+                <disk type='file' device='disk'>
+                  <driver name='qemu' type='raw'/>
+                  <source file='/shared/cluster.img'/>
+                  <target dev='vdc' bus='virtio'/>
+                  <shareable/>
+                </disk>
+                <disk type='network' device='disk'>
+                  <driver name='qemu' type='raw'/>
+                  <source protocol='rbd' name='pool/image'/>
+                  <target dev='vdd' bus='virtio'/>
+                </disk>
+                <disk type='block' device='lun'>
+                  <source dev='/dev/sdz'/>
+                  <target dev='sdb' bus='scsi'/>
+                </disk>
+                <interface type='network'>
+                  <mac address='52:54:00:12:34:56'/>
+                  <source network='default'/>
+                </interface>
+              </devices>
+            </domain>
+            """;
+
+    @Test
+    void disksAreReadWithTheReasonWhenTheyCannotBeBackedUp() throws Exception {
+        DomainDefinition d = DomainDefinition.parse(XML);
+        assertEquals("web-1", d.name());
+        assertEquals("4dea22b3-1d52-d8f3-2516-782e98ab3fa0", d.uuid().orElseThrow());
+        List<DiskSpec> disks = d.disks();
+        assertEquals(List.of("vda", "vdb", "sda", "vdc", "vdd", "sdb"), disks.stream().map(DiskSpec::target).toList());
+        assertTrue(disks.get(0).supported());
+        assertTrue(disks.get(0).bitmapCapable());
+        assertEquals("/var/lib/libvirt/images/web-1.qcow2", disks.get(0).source());
+        assertTrue(disks.get(1).supported());
+        assertFalse(disks.get(1).bitmapCapable());
+        assertEquals("/dev/vg0/web-1-data", disks.get(1).source());
+        assertEquals("cdrom drive", disks.get(2).unsupportedReason().orElseThrow());
+        assertTrue(disks.get(3).unsupportedReason().orElseThrow().startsWith("shareable"));
+        assertTrue(disks.get(4).unsupportedReason().orElseThrow().contains("'network'"));
+        assertTrue(disks.get(5).unsupportedReason().orElseThrow().startsWith("LUN passthrough"));
+    }
+
+    @Test
+    void aNewInstanceGetsNewNameNoUuidNoMacAndItsOwnDiskFiles() throws Exception {
+        DomainDefinition copy = DomainDefinition.parse(XML).asNewInstance("web-1-copy",
+                Map.of("vda", new DomainDefinition.NewDisk("/restore/web-1-copy-vda.qcow2", "qcow2"),
+                        "vdb", new DomainDefinition.NewDisk("/restore/web-1-copy-vdb.raw", "raw")),
+                Set.of("vdc", "vdd", "sdb"));
+        DomainDefinition reparsed = DomainDefinition.parse(copy.xml());
+        assertEquals("web-1-copy", reparsed.name());
+        assertTrue(reparsed.uuid().isEmpty());
+        assertFalse(reparsed.xml().contains("52:54:00:12:34:56"));
+        assertEquals(List.of("vda", "vdb", "sda"), reparsed.disks().stream().map(DiskSpec::target).toList());
+        DiskSpec vdb = reparsed.disk("vdb").orElseThrow();
+        assertEquals("file", vdb.type());
+        assertEquals("/restore/web-1-copy-vdb.raw", vdb.source());
+        assertEquals("raw", vdb.format());
+        assertFalse(reparsed.xml().contains("backingStore"));
+        assertEquals("/iso/debian.iso", reparsed.disk("sda").orElseThrow().source(), "cdrom left as it was");
+    }
+
+    @Test
+    void badDefinitionsAreRefused() {
+        assertThrows(DomainDefinitionException.class, () -> DomainDefinition.parse("<network/>"));
+        assertThrows(DomainDefinitionException.class, () -> DomainDefinition.parse("<domain><name>x</name"));
+        assertThrows(DomainDefinitionException.class, () -> DomainDefinition.parse(
+                "<!DOCTYPE d [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><domain><name>&e;</name></domain>"));
+        assertThrows(DomainDefinitionException.class, () -> DomainDefinition.parse("<domain type='kvm'></domain>"));
+    }
+}
