@@ -273,20 +273,46 @@ public final class InstanceBackup {
             return;
         }
         if (domain.state().active()) {
-            var job = libvirt.job(domain.name());
-            if (job.isPresent() && job.get().isBackup()) {
-                String backupXml = libvirt.backupXml(domain.name());
-                for (Path dir : abandoned) {
-                    if (backupXml.contains(dir.toString())) {
-                        libvirt.abortJob(domain.name());
-                        warnings.add("aborted the backup job left running by an interrupted run (" + dir + ")");
+            try {
+                var job = libvirt.job(domain.name());
+                if (job.isPresent() && job.get().isBackup()) {
+                    String backupXml = libvirt.backupXml(domain.name());
+                    for (Path dir : abandoned) {
+                        if (backupXml.contains(dir.toString())) {
+                            libvirt.abortJob(domain.name());
+                            warnings.add("aborted the backup job left running by an interrupted run (" + dir + ")");
+                        }
                     }
                 }
+            } catch (LibvirtException e) {
+                // libvirt is tearing the dead run's job down itself ("backup job data missing"): wait for it
+                waitForNoBackupJob(domain.name(), warnings);
             }
         }
         for (Path dir : abandoned) {
             RuntimeDirectory.delete(dir);
         }
+    }
+
+    private void waitForNoBackupJob(String domain, List<String> warnings) {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (libvirt.job(domain).map(j -> !j.isBackup()).orElse(true)) {
+                    warnings.add("the backup job of an interrupted run was ended by libvirt");
+                    return;
+                }
+            } catch (LibvirtException stillEnding) {
+                // keep waiting
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        warnings.add("the backup job of an interrupted run did not end within 30 s");
     }
 
     private void abortQuietly(String domain) {
