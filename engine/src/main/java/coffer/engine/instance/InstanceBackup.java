@@ -150,8 +150,10 @@ public final class InstanceBackup {
                         .map(DiskSpec::target).filter(t -> chosen.stream().noneMatch(c -> c.target().equals(t))).toList();
                 checkpointCreated = readRunning(domain, writer, chosen, plans, notExported, checkpointXml, listener);
             } else {
-                readShutOff(writer, chosen, plans, listener);
-                checkpointCreated = createOfflineCheckpoint(domain, checkpointXml, bitmapDisks, warnings);
+                try (RuntimeDirectory run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id())) {
+                    readShutOff(writer, chosen, plans, run.path(), listener);
+                }
+                checkpointCreated = createOfflineCheckpoint(domain, checkpoint, chosen, warnings);
             }
             if (checkpointCreated) {
                 attributes.put(PointAttributes.CHECKPOINT, checkpoint);
@@ -161,12 +163,12 @@ public final class InstanceBackup {
                 point = writer.commit("CRASH", previous == null ? null : previous.id(), skipped, attributes);
             } catch (IOException | RuntimeException e) {
                 if (checkpointCreated) {
-                    deleteCheckpointQuietly(domain.name(), checkpoint, warnings);
+                    removeCheckpoint(domain.name(), checkpoint, running ? List.of() : chosen, warnings);
                 }
                 throw e;
             }
             if (checkpointCreated) {
-                pruneCheckpoints(domain.name(), checkpoint, warnings);
+                pruneCheckpoints(domain.name(), checkpoint, running ? List.of() : definition.disks(), warnings);
             }
             return new Result(point, plans, warnings);
         }
@@ -211,50 +213,71 @@ public final class InstanceBackup {
         return true;
     }
 
-    private void readShutOff(PointWriter writer, List<DiskSpec> chosen, List<DiskPlan> plans,
+    private void readShutOff(PointWriter writer, List<DiskSpec> chosen, List<DiskPlan> plans, Path runtime,
                              ImageBackup.Listener listener) throws IOException {
         for (DiskPlan plan : plans) {
             DiskSpec disk = specOf(chosen, plan.target());
             Path file = Path.of(disk.source());
-            if (!plan.incremental()) {
-                try (var source = DiskImages.openSource(file, disk.formatOrRaw())) {
-                    DiskBase base = plan.base() == null ? null : DiskBase.dedupAgainst(plan.basePoint(), plan.base());
-                    writer.writeDisk(plan.target(), source, disk.formatOrRaw(), base, listener);
-                }
-                continue;
-            }
-            String context = MetaContext.dirtyBitmap(plan.checkpoint());
+            String context = plan.incremental() ? MetaContext.dirtyBitmap(plan.checkpoint()) : null;
+            // qemu-nbd for every format (raw too): its shared lock keeps the domain from starting while
+            // the disk is read, and its pid file in the runtime directory lets a later run kill an orphan
             try (QemuNbdServer server = QemuNbdServer.start(file, QemuNbdServer.Options.readOnly(disk.formatOrRaw())
-                    .withConnections(NBD_CONNECTIONS).withBitmaps(List.of(plan.checkpoint())));
-                 NbdExportSource source = NbdExportSource.open(server.export(), NBD_CONNECTIONS, List.of(context))) {
-                List<Extent> changed = source.dirtyExtents(context, 0, source.size());
-                writer.writeDisk(plan.target(), source, disk.formatOrRaw(),
-                        new DiskBase(plan.basePoint(), plan.base(), changed), listener);
+                    .withConnections(NBD_CONNECTIONS).withRuntimeParent(runtime)
+                    .withBitmaps(plan.incremental() ? List.of(plan.checkpoint()) : List.of()));
+                 NbdExportSource source = NbdExportSource.open(server.export(), NBD_CONNECTIONS,
+                         context == null ? List.of() : List.of(context))) {
+                DiskBase base = null;
+                if (plan.base() != null) {
+                    base = new DiskBase(plan.basePoint(), plan.base(),
+                            plan.incremental() ? source.dirtyExtents(context, 0, source.size()) : null);
+                }
+                writer.writeDisk(plan.target(), source, disk.formatOrRaw(), base, listener);
             }
         }
     }
 
-    private boolean createOfflineCheckpoint(DomainInfo domain, String checkpointXml, List<String> bitmapDisks,
-                                            List<String> warnings) {
-        if (bitmapDisks.isEmpty()) {
+    /**
+     * libvirt refuses checkpoints of inactive domains; the checked way (docs/design/libvirt.md (d)) is to add
+     * the bitmap to each qcow2 image with qemu-img and redefine the checkpoint over it.
+     */
+    private boolean createOfflineCheckpoint(DomainInfo domain, String name, List<DiskSpec> disks, List<String> warnings) {
+        List<DiskSpec> qcow2 = disks.stream().filter(DiskSpec::bitmapCapable).toList();
+        if (qcow2.isEmpty()) {
             return false;
         }
+        List<Path> added = new ArrayList<>();
         try {
-            libvirt.createCheckpoint(domain.name(), checkpointXml, 0);
+            for (DiskSpec disk : qcow2) {
+                DiskImages.addBitmap(Path.of(disk.source()), name);
+                added.add(Path.of(disk.source()));
+            }
+            libvirt.createCheckpoint(domain.name(), BackupXml.redefinedCheckpoint(name, Instant.now().getEpochSecond(),
+                    qcow2.stream().map(DiskSpec::target).toList()), Libvirt.CHECKPOINT_CREATE_REDEFINE);
             return true;
-        } catch (LibvirtException e) {
-            warnings.add("no checkpoint created on the shut-off domain, the next backup reads every disk in full: "
+        } catch (IOException e) {
+            for (Path image : added) {
+                removeBitmapQuietly(image, name);
+            }
+            warnings.add("no checkpoint created on the shut-off domain, the next backup reads its disks in full: "
                     + e.getMessage());
             return false;
         }
     }
 
+    private static void removeBitmapQuietly(Path image, String name) {
+        try {
+            DiskImages.removeBitmap(image, name);
+        } catch (IOException absent) {
+            // not there: nothing to remove
+        }
+    }
+
     /** Keeps only Coffer's newest checkpoint: older ones are deleted properly (their bitmaps merged away). */
-    private void pruneCheckpoints(String domain, String keep, List<String> warnings) {
+    private void pruneCheckpoints(String domain, String keep, List<DiskSpec> offlineDisks, List<String> warnings) {
         try {
             for (String name : libvirt.checkpoints(domain)) {
                 if (name.startsWith(CHECKPOINT_PREFIX) && !name.equals(keep)) {
-                    deleteCheckpointQuietly(domain, name, warnings);
+                    removeCheckpoint(domain, name, offlineDisks, warnings);
                 }
             }
         } catch (LibvirtException e) {
@@ -290,6 +313,13 @@ public final class InstanceBackup {
             }
         }
         for (Path dir : abandoned) {
+            for (long pid : RuntimeDirectory.qemuNbdPids(dir)) {
+                ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.endsWith("qemu-nbd")).orElse(false))
+                        .ifPresent(p -> {
+                            p.destroy();
+                            warnings.add("stopped qemu-nbd (pid " + pid + ") left by an interrupted run");
+                        });
+            }
             RuntimeDirectory.delete(dir);
         }
     }
@@ -322,6 +352,24 @@ public final class InstanceBackup {
             }
         } catch (LibvirtException e) {
             // the job ended by itself (domain stopped); nothing to abort
+        }
+    }
+
+    /** Running domain: a proper delete. Shut-off domain: metadata only, and the bitmaps out of the images. */
+    private void removeCheckpoint(String domain, String checkpoint, List<DiskSpec> offlineDisks, List<String> warnings) {
+        if (offlineDisks.isEmpty()) {
+            deleteCheckpointQuietly(domain, checkpoint, warnings);
+            return;
+        }
+        try {
+            libvirt.deleteCheckpoint(domain, checkpoint, true);
+        } catch (LibvirtException e) {
+            warnings.add("could not remove checkpoint " + checkpoint + ": " + e.getMessage());
+        }
+        for (DiskSpec disk : offlineDisks) {
+            if (disk.bitmapCapable() && disk.source() != null) {
+                removeBitmapQuietly(Path.of(disk.source()), checkpoint);
+            }
         }
     }
 

@@ -79,6 +79,21 @@ final class RuntimeDirectory implements AutoCloseable {
         }
     }
 
+    /** Pids in {@code qemu-nbd.pid} files under {@code dir} (offline runs serve disks from there). */
+    static List<Long> qemuNbdPids(Path dir) throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.filter(f -> f.getFileName().toString().equals("qemu-nbd.pid")).toList()) {
+                try {
+                    pids.add(Long.parseLong(Files.readString(p).trim()));
+                } catch (NumberFormatException | IOException unreadable) {
+                    // a pid file being written or removed: nothing to stop
+                }
+            }
+        }
+        return pids;
+    }
+
     static void delete(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

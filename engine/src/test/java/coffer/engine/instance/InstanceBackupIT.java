@@ -185,11 +185,20 @@ class InstanceBackupIT {
         InstanceBackup.Result off = backup();
         assertEquals("shutoff", off.point().attributes().get(PointAttributes.STATE));
         assertEquals(domain.sha("vda"), restoredSha(off.point(), "vda"));
+        assertTrue(off.point().attributes().containsKey(PointAttributes.CHECKPOINT), "offline checkpoint: " + off.warnings());
         TestDomain.virsh("start", domain.name);
         domain.write("vda", 3L << 20, 65536, 0x78);
         TestDomain.virsh("destroy", domain.name);
         InstanceBackup.Result again = backup();
+        assertEquals(DiskPlan.Mode.INCREMENTAL, plan(again, "vda").mode(), String.valueOf(plan(again, "vda").reason()));
+        assertTrue(again.point().disk("vda").readBytes() <= 2L * CHUNK, "read only what was written");
         assertEquals(domain.sha("vda"), restoredSha(again.point(), "vda"));
+        assertEquals(List.of(again.point().attributes().get(PointAttributes.CHECKPOINT)), libvirt.checkpoints(domain.name));
+        TestDomain.virsh("start", domain.name);
+        domain.write("vda", 7L << 20, 4096, 0x79);
+        InstanceBackup.Result running = backup();
+        assertEquals(DiskPlan.Mode.INCREMENTAL, plan(running, "vda").mode(), "an offline checkpoint serves a running backup");
+        assertEquals(domain.sha("vda"), restoredSha(running.point(), "vda"));
     }
 
     @Test

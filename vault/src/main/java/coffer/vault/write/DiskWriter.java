@@ -65,7 +65,11 @@ final class DiskWriter {
                 }
             }
         }
-        if (size > WARMUP_ABOVE) {
+        long toRead = 0;
+        for (int i = 0; i < mustRead.length; i++) {
+            toRead += mustRead[i] ? index.lengthOf(i) : 0;
+        }
+        if (toRead > WARMUP_ABOVE) {
             JitWarmup.ensure(vault);
         }
         AtomicLong dataChunks = new AtomicLong();

@@ -55,6 +55,21 @@ public final class BackupXml {
         return xml.append("  </disks>\n</domaincheckpoint>\n").toString();
     }
 
+    /**
+     * A checkpoint to redefine over bitmaps already added to the disk images (shut-off domains: libvirt
+     * cannot create checkpoints of inactive domains, but can redefine one; {@code creationTime} is required).
+     */
+    public static String redefinedCheckpoint(String name, long creationTime, List<String> bitmapDisks) {
+        StringBuilder xml = new StringBuilder("<domaincheckpoint>\n  <name>").append(escape(name)).append("</name>\n");
+        xml.append("  <description>Coffer change tracking; removed by Coffer when no longer needed</description>\n");
+        xml.append("  <creationTime>").append(creationTime).append("</creationTime>\n  <disks>\n");
+        for (String target : bitmapDisks) {
+            xml.append("    <disk name='").append(escape(target)).append("' checkpoint='bitmap' bitmap='")
+                    .append(escape(name)).append("'/>\n");
+        }
+        return xml.append("  </disks>\n</domaincheckpoint>\n").toString();
+    }
+
     /** The disks a checkpoint definition keeps a bitmap on. */
     public static List<String> bitmapDisksOf(String checkpointXml) throws DomainDefinitionException {
         try {

@@ -50,6 +50,22 @@ public final class DiskImages {
         return openChecked(image, format, blockDevice);
     }
 
+    /**
+     * Adds a persistent dirty bitmap, recording from now, to a qcow2 image no QEMU has open (the way to
+     * start change tracking on a shut-off domain: libvirt cannot create checkpoints of inactive domains,
+     * but can redefine one whose bitmaps exist; docs/design/libvirt.md).
+     */
+    public static void addBitmap(Path image, String name) throws IOException {
+        checkReadable(image);
+        QemuImg.addBitmap(image, name);
+    }
+
+    /** Removes a persistent dirty bitmap from a qcow2 image no QEMU has open. */
+    public static void removeBitmap(Path image, String name) throws IOException {
+        checkReadable(image);
+        QemuImg.removeBitmap(image, name);
+    }
+
     /** What {@code qemu-img info} reports about an image (format, virtual size, persistent bitmaps). */
     public static ImageInfo inspect(Path image) throws IOException {
         checkReadable(image);

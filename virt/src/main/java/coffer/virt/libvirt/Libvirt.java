@@ -1,14 +1,13 @@
 package coffer.virt.libvirt;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.regex.Pattern;
 
 import static coffer.virt.libvirt.Native.callInt;
@@ -24,8 +23,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * error domain and message; a missing domain is {@link LibvirtException#NO_DOMAIN}.
  *
  * <p>Thread-safe: libvirt allows any number of threads to use one connection at once, and calls here run
- * concurrently. {@link #close()} waits for calls in flight; calls after it throw
- * {@link IllegalStateException}. The JVM needs {@code --enable-native-access} for this module or class path.
+ * concurrently. Calls block until libvirtd answers (an agent command up to its timeout); made on a virtual
+ * thread, a call runs on a platform thread while the virtual thread waits, so it never pins a carrier.
+ * {@link #close()} waits for calls in flight; calls after it throw {@link IllegalStateException}.
+ *
+ * <p>The JVM needs {@code --enable-native-access} for this module or class path.
  */
 public final class Libvirt implements AutoCloseable {
     /** The URI {@link #connect} uses for null or "": the local QEMU driver, system instance. */
@@ -70,20 +72,15 @@ public final class Libvirt implements AutoCloseable {
     private static final int CHECKPOINT_LIST_TOPOLOGICAL = 1 << 1;
     private static final int CHECKPOINT_DELETE_METADATA_ONLY = 1 << 1;
     private static final int MONITOR_COMMAND_HMP = 1;
-    private static final int UUID_STRING_BUFLEN = 37;
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
 
+    private final Connection connection;
     private final Native lib;
-    private final MemorySegment connection;
-    private final String uri;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-    private boolean closed; // guarded by lock
 
-    private Libvirt(Native lib, MemorySegment connection, String uri) {
-        this.lib = lib;
+    private Libvirt(Connection connection) {
         this.connection = connection;
-        this.uri = uri;
+        this.lib = connection.lib();
     }
 
     /**
@@ -93,30 +90,17 @@ public final class Libvirt implements AutoCloseable {
      */
     public static Libvirt connect(String uri) throws LibvirtException {
         String requested = uri == null || uri.isEmpty() ? DEFAULT_URI : uri;
-        Native lib = Native.get();
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment connection = callPointer(lib.connectOpen, arena.allocateFrom(requested));
-            if (isNull(connection)) {
-                throw lib.lastError("virConnectOpen('" + requested + "')");
-            }
-            String canonical = lib.takeString(callPointer(lib.connectGetUri, connection));
-            return new Libvirt(lib, connection, canonical == null ? requested : canonical);
-        }
+        return new Libvirt(Connection.open(Native.get(), requested));
     }
 
     /** The connection's URI as libvirt reports it ({@code virConnectGetURI}), e.g. {@code qemu:///system}. */
     public String uri() {
-        return uri;
+        return connection.uri();
     }
 
     /** Whether the connection still works ({@code virConnectIsAlive}); false after {@link #close()}. */
     public boolean alive() {
-        lock.readLock().lock();
-        try {
-            return !closed && callInt(lib.connectIsAlive, connection) == 1;
-        } finally {
-            lock.readLock().unlock();
-        }
+        return connection.alive();
     }
 
     /**
@@ -125,18 +109,18 @@ public final class Libvirt implements AutoCloseable {
      * {@code virDomainIsPersistent} of each). A transient domain that vanishes while listed is left out.
      */
     public List<DomainInfo> domains() throws LibvirtException {
-        return locked(arena -> {
+        return connection.locked(arena -> {
             MemorySegment out = arena.allocate(ADDRESS);
-            int count = callInt(lib.connectListAllDomains, connection, out, 0);
+            int count = callInt(lib.connectListAllDomains, connection.pointer(), out, 0);
             if (count < 0) {
                 throw lib.lastError("virConnectListAllDomains");
             }
-            MemorySegment array = pointerArray(out, count);
+            MemorySegment array = Connection.pointerArray(out, count);
             List<DomainInfo> domains = new ArrayList<>(count);
             try {
                 for (int i = 0; i < count; i++) {
                     try {
-                        domains.add(info(array.getAtIndex(ADDRESS, i), arena));
+                        domains.add(connection.info(array.getAtIndex(ADDRESS, i), arena));
                     } catch (LibvirtException e) {
                         if (e.code() != LibvirtException.NO_DOMAIN) {
                             throw e;
@@ -160,21 +144,21 @@ public final class Libvirt implements AutoCloseable {
      */
     public Optional<DomainInfo> domain(String nameOrUuid) throws LibvirtException {
         Objects.requireNonNull(nameOrUuid, "nameOrUuid");
-        return locked(arena -> {
+        return connection.locked(arena -> {
             MemorySegment domain = MemorySegment.NULL;
             if (UUID.matcher(nameOrUuid).matches()) {
-                domain = callPointer(lib.domainLookupByUuidString, connection, arena.allocateFrom(nameOrUuid));
-                if (isNull(domain)) {
+                domain = callPointer(lib.domainLookupByUuidString, connection.pointer(), arena.allocateFrom(nameOrUuid));
+                if (Connection.isNull(domain)) {
                     LibvirtException e = lib.lastError("virDomainLookupByUUIDString('" + nameOrUuid + "')");
                     if (e.code() != LibvirtException.NO_DOMAIN) {
                         throw e;
                     }
                 }
             }
-            if (isNull(domain)) {
-                domain = callPointer(lib.domainLookupByName, connection, arena.allocateFrom(nameOrUuid));
+            if (Connection.isNull(domain)) {
+                domain = callPointer(lib.domainLookupByName, connection.pointer(), arena.allocateFrom(nameOrUuid));
             }
-            if (isNull(domain)) {
+            if (Connection.isNull(domain)) {
                 LibvirtException e = lib.lastError("virDomainLookupByName('" + nameOrUuid + "')");
                 if (e.code() == LibvirtException.NO_DOMAIN) {
                     return Optional.empty();
@@ -182,7 +166,7 @@ public final class Libvirt implements AutoCloseable {
                 throw e;
             }
             try {
-                return Optional.of(info(domain, arena));
+                return Optional.of(connection.info(domain, arena));
             } finally {
                 callInt(lib.domainFree, domain);
             }
@@ -195,7 +179,7 @@ public final class Libvirt implements AutoCloseable {
      * {@code VIR_DOMAIN_XML_INACTIVE} when true. Never {@code VIR_DOMAIN_XML_SECURE}: no passwords.
      */
     public String domainXml(String name, boolean inactive) throws LibvirtException {
-        return onDomain(name, (domain, arena) -> {
+        return connection.onDomain(name, (domain, arena) -> {
             String xml = lib.takeString(callPointer(lib.domainGetXmlDesc, domain, inactive ? XML_INACTIVE : 0));
             if (xml == null) {
                 throw lib.lastError("virDomainGetXMLDesc(domain '" + name + "')");
@@ -206,7 +190,7 @@ public final class Libvirt implements AutoCloseable {
 
     /** The domain's state ({@code virDomainGetState}, flags 0; the reason is not reported). */
     public DomainState state(String name) throws LibvirtException {
-        return onDomain(name, (domain, arena) -> state(domain, name, arena));
+        return connection.onDomain(name, (domain, arena) -> connection.state(domain, name, arena));
     }
 
     /**
@@ -215,13 +199,13 @@ public final class Libvirt implements AutoCloseable {
      */
     public DomainInfo define(String xml) throws LibvirtException {
         Objects.requireNonNull(xml, "xml");
-        return locked(arena -> {
-            MemorySegment domain = callPointer(lib.domainDefineXml, connection, arena.allocateFrom(xml));
-            if (isNull(domain)) {
+        return connection.locked(arena -> {
+            MemorySegment domain = callPointer(lib.domainDefineXml, connection.pointer(), arena.allocateFrom(xml));
+            if (Connection.isNull(domain)) {
                 throw lib.lastError("virDomainDefineXML");
             }
             try {
-                return info(domain, arena);
+                return connection.info(domain, arena);
             } finally {
                 callInt(lib.domainFree, domain);
             }
@@ -259,7 +243,7 @@ public final class Libvirt implements AutoCloseable {
 
     /** {@code virDomainUndefineFlags} with {@code flags} (the {@code UNDEFINE_*} constants). */
     public void undefine(String name, int flags) throws LibvirtException {
-        onDomain(name, (domain, arena) -> check(callInt(lib.domainUndefineFlags, domain, flags),
+        connection.onDomain(name, (domain, arena) -> connection.check(callInt(lib.domainUndefineFlags, domain, flags),
                 "virDomainUndefineFlags(domain '" + name + "', flags " + flags + ")"));
     }
 
@@ -282,10 +266,10 @@ public final class Libvirt implements AutoCloseable {
      */
     public String createCheckpoint(String domain, String checkpointXml, int flags) throws LibvirtException {
         Objects.requireNonNull(checkpointXml, "checkpointXml");
-        return onDomain(domain, (handle, arena) -> {
+        return connection.onDomain(domain, (handle, arena) -> {
             MemorySegment checkpoint = callPointer(lib.checkpointCreateXml, handle,
                     arena.allocateFrom(checkpointXml), flags);
-            if (isNull(checkpoint)) {
+            if (Connection.isNull(checkpoint)) {
                 throw lib.lastError("virDomainCheckpointCreateXML(domain '" + domain + "')");
             }
             try {
@@ -301,13 +285,13 @@ public final class Libvirt implements AutoCloseable {
      * ({@code virDomainListAllCheckpoints} with {@code VIR_DOMAIN_CHECKPOINT_LIST_TOPOLOGICAL}).
      */
     public List<String> checkpoints(String domain) throws LibvirtException {
-        return onDomain(domain, (handle, arena) -> {
+        return connection.onDomain(domain, (handle, arena) -> {
             MemorySegment out = arena.allocate(ADDRESS);
             int count = callInt(lib.listAllCheckpoints, handle, out, CHECKPOINT_LIST_TOPOLOGICAL);
             if (count < 0) {
                 throw lib.lastError("virDomainListAllCheckpoints(domain '" + domain + "')");
             }
-            MemorySegment array = pointerArray(out, count);
+            MemorySegment array = Connection.pointerArray(out, count);
             List<String> names = new ArrayList<>(count);
             try {
                 for (int i = 0; i < count; i++) {
@@ -334,7 +318,7 @@ public final class Libvirt implements AutoCloseable {
 
     /** {@code virDomainCheckpointGetXMLDesc} with {@code flags} (the {@code CHECKPOINT_XML_*} constants). */
     public String checkpointXml(String domain, String checkpoint, int flags) throws LibvirtException {
-        return onCheckpoint(domain, checkpoint, (handle, arena) -> {
+        return connection.onCheckpoint(domain, checkpoint, (handle, arena) -> {
             String xml = lib.takeString(callPointer(lib.checkpointGetXmlDesc, handle, flags));
             if (xml == null) {
                 throw lib.lastError("virDomainCheckpointGetXMLDesc(domain '" + domain + "', checkpoint '"
@@ -353,7 +337,7 @@ public final class Libvirt implements AutoCloseable {
      */
     public void deleteCheckpoint(String domain, String checkpoint, boolean metadataOnly) throws LibvirtException {
         int flags = metadataOnly ? CHECKPOINT_DELETE_METADATA_ONLY : 0;
-        onCheckpoint(domain, checkpoint, (handle, arena) -> check(callInt(lib.checkpointDelete, handle, flags),
+        connection.onCheckpoint(domain, checkpoint, (handle, arena) -> connection.check(callInt(lib.checkpointDelete, handle, flags),
                 "virDomainCheckpointDelete(domain '" + domain + "', checkpoint '" + checkpoint + "', flags "
                         + flags + ")"));
     }
@@ -368,7 +352,7 @@ public final class Libvirt implements AutoCloseable {
      */
     public void backupBegin(String domain, String backupXml, String checkpointXml) throws LibvirtException {
         Objects.requireNonNull(backupXml, "backupXml");
-        onDomain(domain, (handle, arena) -> check(callInt(lib.backupBegin, handle, arena.allocateFrom(backupXml),
+        connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.backupBegin, handle, arena.allocateFrom(backupXml),
                 checkpointXml == null ? MemorySegment.NULL : arena.allocateFrom(checkpointXml), 0),
                 "virDomainBackupBegin(domain '" + domain + "')"));
     }
@@ -378,7 +362,7 @@ public final class Libvirt implements AutoCloseable {
      * each disk's {@code backupmode}, {@code exportname}, {@code exportbitmap} and scratch file.
      */
     public String backupXml(String domain) throws LibvirtException {
-        return onDomain(domain, (handle, arena) -> {
+        return connection.onDomain(domain, (handle, arena) -> {
             String xml = lib.takeString(callPointer(lib.backupGetXmlDesc, handle, 0));
             if (xml == null) {
                 throw lib.lastError("virDomainBackupGetXMLDesc(domain '" + domain + "')");
@@ -392,7 +376,7 @@ public final class Libvirt implements AutoCloseable {
      * ({@code VIR_DOMAIN_JOB_NONE}). The typed parameters are freed with {@code virTypedParamsFree}.
      */
     public Optional<JobInfo> job(String domain) throws LibvirtException {
-        return onDomain(domain, (handle, arena) -> {
+        return connection.onDomain(domain, (handle, arena) -> {
             MemorySegment type = arena.allocate(JAVA_INT);
             MemorySegment params = arena.allocate(ADDRESS);
             MemorySegment count = arena.allocate(JAVA_INT);
@@ -433,7 +417,7 @@ public final class Libvirt implements AutoCloseable {
      */
     public String agentCommand(String domain, String json, int timeoutSeconds) throws LibvirtException {
         Objects.requireNonNull(json, "json");
-        return onDomain(domain, (handle, arena) -> {
+        return connection.onDomain(domain, (handle, arena) -> {
             String reply = lib.takeString(callPointer(lib.qemuAgentCommand, handle, arena.allocateFrom(json),
                     timeoutSeconds, 0));
             if (reply == null) {
@@ -451,7 +435,7 @@ public final class Libvirt implements AutoCloseable {
      */
     public String monitorCommand(String domain, String command, boolean hmp) throws LibvirtException {
         Objects.requireNonNull(command, "command");
-        return onDomain(domain, (handle, arena) -> {
+        return connection.onDomain(domain, (handle, arena) -> {
             MemorySegment out = arena.allocate(ADDRESS);
             int flags = hmp ? MONITOR_COMMAND_HMP : 0;
             if (callInt(lib.qemuMonitorCommand, handle, arena.allocateFrom(command), out, flags) < 0) {
@@ -464,115 +448,16 @@ public final class Libvirt implements AutoCloseable {
     /** Closes the connection ({@code virConnectClose}) after calls in flight; idempotent; never throws. */
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (!closed) {
-                closed = true;
-                callInt(lib.connectClose, connection);
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
+        connection.close();
     }
 
     @Override
     public String toString() {
-        return "Libvirt[" + uri + "]";
+        return "Libvirt[" + connection.uri() + "]";
     }
 
-    /** Work with native memory from {@code arena}, freed when the call returns. */
-    private interface Body<T> {
-        T apply(Arena arena) throws LibvirtException;
-    }
-
-    /** Work on a looked-up libvirt object (a domain or checkpoint), freed after. */
-    private interface OnHandle<T> {
-        T apply(MemorySegment handle, Arena arena) throws LibvirtException;
-    }
-
-    private <T> T locked(Body<T> body) throws LibvirtException {
-        lock.readLock().lock();
-        try (Arena arena = Arena.ofConfined()) {
-            if (closed) {
-                throw new IllegalStateException(this + " is closed");
-            }
-            return body.apply(arena);
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
-    private <T> T onDomain(String name, OnHandle<T> action) throws LibvirtException {
-        Objects.requireNonNull(name, "domain name");
-        return locked(arena -> {
-            MemorySegment domain = callPointer(lib.domainLookupByName, connection, arena.allocateFrom(name));
-            if (isNull(domain)) {
-                throw lib.lastError("virDomainLookupByName('" + name + "')");
-            }
-            try {
-                return action.apply(domain, arena);
-            } finally {
-                callInt(lib.domainFree, domain);
-            }
-        });
-    }
-
-    private <T> T onCheckpoint(String domain, String checkpoint, OnHandle<T> action) throws LibvirtException {
-        Objects.requireNonNull(checkpoint, "checkpoint name");
-        return onDomain(domain, (handle, arena) -> {
-            MemorySegment found = callPointer(lib.checkpointLookupByName, handle, arena.allocateFrom(checkpoint), 0);
-            if (isNull(found)) {
-                throw lib.lastError("virDomainCheckpointLookupByName(domain '" + domain + "', '" + checkpoint + "')");
-            }
-            try {
-                return action.apply(found, arena);
-            } finally {
-                callInt(lib.checkpointFree, found);
-            }
-        });
-    }
-
-    private void onDomainCall(String name, String call, java.lang.invoke.MethodHandle function)
-            throws LibvirtException {
-        onDomain(name, (domain, arena) -> check(callInt(function, domain), call + "(domain '" + name + "')"));
-    }
-
-    /** Throws libvirt's last error for {@code call} when {@code result} is negative; must follow the call. */
-    private Void check(int result, String call) throws LibvirtException {
-        if (result < 0) {
-            throw lib.lastError(call);
-        }
-        return null;
-    }
-
-    private DomainInfo info(MemorySegment domain, Arena arena) throws LibvirtException {
-        MemorySegment namePointer = callPointer(lib.domainGetName, domain);
-        if (isNull(namePointer)) {
-            throw lib.lastError("virDomainGetName");
-        }
-        String name = Native.readString(namePointer);
-        MemorySegment uuid = arena.allocate(UUID_STRING_BUFLEN);
-        check(callInt(lib.domainGetUuidString, domain, uuid), "virDomainGetUUIDString(domain '" + name + "')");
-        DomainState state = state(domain, name, arena);
-        int persistent = callInt(lib.domainIsPersistent, domain);
-        check(persistent, "virDomainIsPersistent(domain '" + name + "')");
-        return new DomainInfo(name, uuid.getString(0), state, persistent == 1);
-    }
-
-    private DomainState state(MemorySegment domain, String name, Arena arena) throws LibvirtException {
-        MemorySegment state = arena.allocate(JAVA_INT);
-        MemorySegment reason = arena.allocate(JAVA_INT);
-        check(callInt(lib.domainGetState, domain, state, reason, 0), "virDomainGetState(domain '" + name + "')");
-        return DomainState.of(state.get(JAVA_INT, 0));
-    }
-
-    /** The array of {@code count} pointers libvirt stored at {@code out}; the caller frees it. */
-    @SuppressWarnings("restricted")
-    private static MemorySegment pointerArray(MemorySegment out, int count) {
-        return out.get(ADDRESS, 0).reinterpret(ADDRESS.byteSize() * count);
-    }
-
-    private static boolean isNull(MemorySegment pointer) {
-        return pointer.equals(MemorySegment.NULL);
+    private void onDomainCall(String name, String call, MethodHandle function) throws LibvirtException {
+        connection.onDomain(name, (domain, arena) -> connection.check(callInt(function, domain),
+                call + "(domain '" + name + "')"));
     }
 }
