@@ -17,27 +17,40 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * 58 MB/s cold, 2.8 GB/s compiled), halving the throughput of a CLI run. The same code on 16 KiB
  * buffers reaches the thresholds in a fraction of a second; a second phase checks with 128 KiB buffers
  * that fast code is installed, and gives up after a bounded time. Runs once per JVM on the calling
- * thread, with the vault's own codec and digester (the exact methods bulk work calls) on throwaway data,
+ * thread (or in the background, see {@link #startInBackground}), with the vault's own codec and digester (the exact methods bulk work calls) on throwaway data,
  * and stores nothing.
  *
  * <p>Thread-safe.
  */
 public final class JitWarmup {
-    private static final AtomicBoolean DONE = new AtomicBoolean();
+    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    private static final java.util.concurrent.CompletableFuture<Void> DONE = new java.util.concurrent.CompletableFuture<>();
     private static final long MAX_NANOS = 2_000_000_000L;
 
     private JitWarmup() {
     }
 
-    /** Warms up unless already done in this JVM. */
-    public static void ensure(Vault vault) {
-        if (!DONE.compareAndSet(false, true)) {
-            return;
+    /** Starts the warm-up on a background thread (e.g. while a backup is being planned); returns at once. */
+    public static void startInBackground(Vault vault) {
+        if (STARTED.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("jit-warmup").start(() -> runOnce(vault));
         }
+    }
+
+    /** Warms up unless already done in this JVM; waits for a warm-up already running. */
+    public static void ensure(Vault vault) {
+        if (STARTED.compareAndSet(false, true)) {
+            runOnce(vault);
+        }
+        DONE.join();
+    }
+
+    private static void runOnce(Vault vault) {
         try {
             run(vault);
-        } catch (IOException e) {
-            throw new IllegalStateException("JIT warm-up failed", e);
+            DONE.complete(null);
+        } catch (IOException | RuntimeException e) {
+            DONE.complete(null); // a failed warm-up only costs speed
         }
     }
 

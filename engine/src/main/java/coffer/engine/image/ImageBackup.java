@@ -49,6 +49,7 @@ public final class ImageBackup {
             throw new CofferException(ErrorCode.InvalidArgument, "give at least one image file or block device");
         }
         List<BlockSource> sources = new ArrayList<>();
+        coffer.vault.JitWarmup.startInBackground(vault);
         try {
             List<String> formats = new ArrayList<>();
             for (Path file : request.files()) {

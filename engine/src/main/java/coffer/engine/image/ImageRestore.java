@@ -30,6 +30,7 @@ public final class ImageRestore {
     }
 
     public Result run(Vault vault, Request request, ImageBackup.Listener listener) {
+        coffer.vault.JitWarmup.startInBackground(vault);
         try {
             PointManifest point = vault.resolve(request.point());
             PointManifest.Disk disk = chooseDisk(point, request.disk());

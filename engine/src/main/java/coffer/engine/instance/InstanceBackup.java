@@ -91,6 +91,8 @@ public final class InstanceBackup {
     }
 
     private Result backup(Request request, ImageBackup.Listener listener) throws IOException {
+        PhaseTrace trace = new PhaseTrace();
+        coffer.vault.JitWarmup.startInBackground(vault);
         DomainInfo domain = libvirt.domain(request.instance()).orElseThrow(() -> new CofferException(
                 ErrorCode.InstanceNotFound, "no domain '" + request.instance() + "' on " + libvirt.uri()));
         List<String> warnings = new ArrayList<>();
@@ -100,6 +102,7 @@ public final class InstanceBackup {
         DomainDefinition definition = DomainDefinition.parse(liveXml);
         boolean running = domain.state().active();
 
+        trace.mark("domain, leftovers, XML");
         List<DiskSpec> chosen = new ArrayList<>();
         List<PointManifest.SkippedDisk> skipped = new ArrayList<>();
         choose(definition, request.disks(), chosen, skipped);
@@ -124,6 +127,7 @@ public final class InstanceBackup {
                     bitmaps, info.virtualSize())));
         }
         listener.starting(infos.values().stream().mapToLong(ImageInfo::virtualSize).sum());
+        trace.mark("planned: " + plans.stream().map(p -> p.target() + "=" + p.mode()).toList());
 
         int threads = request.threads() > 0 ? request.threads() : ChunkWorkers.defaultThreads();
         try (PointWriter writer = PointWriter.begin(vault, domain.name(), Instant.now(), threads)) {
@@ -155,6 +159,7 @@ public final class InstanceBackup {
                 }
                 checkpointCreated = createOfflineCheckpoint(domain, checkpoint, chosen, warnings);
             }
+            trace.mark("disks read");
             if (checkpointCreated) {
                 attributes.put(PointAttributes.CHECKPOINT, checkpoint);
             }
@@ -167,9 +172,11 @@ public final class InstanceBackup {
                 }
                 throw e;
             }
+            trace.mark("point committed");
             if (checkpointCreated) {
                 pruneCheckpoints(domain.name(), checkpoint, running ? List.of() : definition.disks(), warnings);
             }
+            trace.mark("old checkpoints removed");
             return new Result(point, plans, warnings);
         }
     }
@@ -187,6 +194,7 @@ public final class InstanceBackup {
             }
             String backupXml = BackupXml.pull(run.socket(), exported, notExported);
             libvirt.backupBegin(domain.name(), backupXml, checkpointXml);
+            new PhaseTrace().mark("backup-begin returned");
             boolean done = false;
             try {
                 for (DiskPlan plan : plans) {

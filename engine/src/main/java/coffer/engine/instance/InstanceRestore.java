@@ -52,6 +52,7 @@ public final class InstanceRestore {
         this.libvirt = libvirt;
         this.vault = vault;
         this.threads = threads > 0 ? threads : ChunkWorkers.defaultThreads();
+        coffer.vault.JitWarmup.startInBackground(vault);
     }
 
     public record DiskResult(PointManifest point, String disk, Path file) {

@@ -65,6 +65,7 @@ public final class LocalDirectoryBackend implements Backend {
         Path temp = writeTemp(target, data);
         try {
             Files.createLink(target, temp);
+            FileSystemSync.startWriteback(target);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;

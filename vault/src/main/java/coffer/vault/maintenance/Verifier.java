@@ -57,7 +57,7 @@ public final class Verifier {
             }
         }
         List<ChunkId> chunks = new ArrayList<>(unique);
-        if (chunks.size() > 512) {
+        if (chunks.size() > 48) {
             JitWarmup.ensure(vault);
         }
         Map<ChunkId, String> bad = new ConcurrentHashMap<>();

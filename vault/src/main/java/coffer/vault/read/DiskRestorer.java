@@ -37,7 +37,7 @@ public final class DiskRestorer {
             throw new IllegalArgumentException(sink.describe() + " holds " + sink.size() + " bytes; disk " + disk.name()
                     + " needs " + index.diskSize());
         }
-        if (index.diskSize() > 256L << 20) {
+        if (index.diskSize() > 24L << 20) {
             JitWarmup.ensure(vault);
         }
         ChunkWorkers.run(index.chunkCount(), threads, index.chunkSize(), (i, buffer) -> {

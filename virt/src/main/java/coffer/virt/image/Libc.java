@@ -74,6 +74,9 @@ final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO);
     private static final MethodHandle CLOSE = function("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
+    private static final MethodHandle SYNC_FILE_RANGE = function("sync_file_range",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), ERRNO);
+    private static final int SYNC_FILE_RANGE_WRITE = 2;
 
     @SuppressWarnings("restricted") // the point of this class; run with --enable-native-access
     private static MethodHandle function(String name, FunctionDescriptor descriptor, Linker.Option... options) {
@@ -166,6 +169,19 @@ final class Libc {
             throw e;
         } catch (Throwable t) {
             throw new AssertionError(t);
+        }
+    }
+
+    /**
+     * Starts write-back of a written range without waiting ({@code sync_file_range(SYNC_FILE_RANGE_WRITE)}),
+     * so a restore's data reaches the disk while later chunks are prepared. Best effort; durability comes
+     * from the sink's commit.
+     */
+    static void startWriteback(int fd, long offset, long length) {
+        try (Arena arena = Arena.ofConfined()) {
+            int ignored = (int) SYNC_FILE_RANGE.invokeExact(arena.allocate(CALL_STATE), fd, offset, length, SYNC_FILE_RANGE_WRITE);
+        } catch (Throwable ignored) {
+            // only an optimization
         }
     }
 

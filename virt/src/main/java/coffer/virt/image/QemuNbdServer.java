@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  *   <li>Read-only: {@code --read-only --cache=none}. A backup reads the whole disk once; through the page cache
  *       it would evict the host's working set for data never read again. File systems without
  *       {@code O_DIRECT} (tmpfs) get the default {@code --cache=writeback} instead.</li>
- *   <li>Writable: {@code --cache=writeback --discard=unmap --detect-zeroes=unmap}. Writes are made durable by
+ *   <li>Writable: {@code --cache=none} (writeback on tmpfs) {@code --discard=unmap --detect-zeroes=unmap}. Writes are made durable by
  *       NBD flush at commit; discard lets write-zeroes punch holes, and detect-zeroes keeps zero blocks inside
  *       restored chunks unallocated in the qcow2.</li>
  *   <li>{@code --persistent}: qemu-nbd otherwise exits when its last client leaves, so a connection closed
@@ -146,7 +146,10 @@ public final class QemuNbdServer implements Closeable {
                 "--shared=" + options.connections(),
                 "--persistent"));
         if (options.writable()) {
-            command.addAll(List.of("--cache=writeback", "--discard=unmap", "--detect-zeroes=unmap"));
+            // O_DIRECT where the file system takes it: a restore's writes reach the disk while later chunks are
+            // still being decrypted, instead of piling up in the page cache for the final flush
+            command.addAll(List.of(supportsDirectIo(image) ? "--cache=none" : "--cache=writeback", "--aio=threads",
+                    "--discard=unmap", "--detect-zeroes=unmap"));
         } else {
             command.add("--read-only");
             command.add(supportsDirectIo(image) ? "--cache=none" : "--cache=writeback");

@@ -103,6 +103,7 @@ final class RawFileSink implements BlockSink {
         } finally {
             src.limit(end);
         }
+        Libc.startWriteback(punchFd, offset, pos - offset);
     }
 
     @Override
