@@ -193,8 +193,9 @@ public final class InstanceBackup {
                         run.scratch(plan.target())));
             }
             String backupXml = BackupXml.pull(run.socket(), exported, notExported);
+            PhaseTrace trace = new PhaseTrace();
             libvirt.backupBegin(domain.name(), backupXml, checkpointXml);
-            new PhaseTrace().mark("backup-begin returned");
+            trace.mark("backup-begin returned");
             boolean done = false;
             try {
                 for (DiskPlan plan : plans) {
@@ -202,17 +203,21 @@ public final class InstanceBackup {
                     String context = MetaContext.dirtyBitmap("backup-" + plan.target());
                     try (NbdExportSource source = NbdExportSource.open(NbdExport.unix(run.socket(), plan.target()),
                             NBD_CONNECTIONS, plan.incremental() ? List.of(context) : List.of())) {
+                        trace.mark(plan.target() + ": NBD connected");
                         DiskBase base = null;
                         if (plan.base() != null) {
                             List<Extent> changed = plan.incremental() ? source.dirtyExtents(context, 0, source.size()) : null;
                             base = new DiskBase(plan.basePoint(), plan.base(), changed);
                         }
+                        trace.mark(plan.target() + ": dirty extents");
                         writer.writeDisk(plan.target(), source, disk.formatOrRaw(), base, listener);
+                        trace.mark(plan.target() + ": written and synced");
                     }
                 }
                 done = true;
             } finally {
                 abortQuietly(domain.name());
+                trace.mark("job aborted");
                 if (!done) {
                     deleteCheckpointQuietly(domain.name(), checkpoint, new ArrayList<>());
                 }
