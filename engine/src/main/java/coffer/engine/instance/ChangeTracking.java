@@ -29,7 +29,8 @@ public final class ChangeTracking {
      * @param libvirtCheckpoints the checkpoints libvirt has for the domain
      * @param checkpointBitmapDisks the disks {@code checkpoint} keeps a bitmap for (empty if unknown)
      * @param bitmaps         the consistent bitmaps QEMU (or the qcow2 file) has on this disk
-     * @param currentSize     the disk's size now
+     * @param currentSize     the disk's size now, or -1 when it is checked later (running domains: against
+     *                        the NBD export, reading the disk whole if it changed)
      */
     public record Facts(DiskSpec disk, String previousPoint, FixedIndex previousIndex, String indexProblem,
                         String checkpoint, Set<String> libvirtCheckpoints, Set<String> checkpointBitmapDisks,
@@ -56,7 +57,7 @@ public final class ChangeTracking {
         if (!f.disk().bitmapCapable()) {
             return f.disk().formatOrRaw() + " disk: no persistent dirty bitmap, read in full and deduplicated";
         }
-        if (f.previousIndex().diskSize() != f.currentSize()) {
+        if (f.currentSize() >= 0 && f.previousIndex().diskSize() != f.currentSize()) {
             return "disk size changed from " + f.previousIndex().diskSize() + " to " + f.currentSize() + " bytes";
         }
         if (f.checkpoint() == null) {

@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,16 +116,24 @@ public final class InstanceBackup {
         Map<String, Set<String>> qemuBitmaps = running ? BlockNodeBitmaps.parse(libvirt.monitorCommand(domain.name(),
                 "{\"execute\":\"query-named-block-nodes\"}", false)) : Map.of();
         List<DiskPlan> plans = new ArrayList<>();
-        Map<String, ImageInfo> infos = new HashMap<>();
+        long total = 0;
         for (DiskSpec disk : chosen) {
-            ImageInfo info = DiskImages.inspect(Path.of(disk.source()));
-            infos.put(disk.target(), info);
-            Set<String> bitmaps = running ? qemuBitmaps.getOrDefault(disk.source(), Set.of())
-                    : consistentBitmaps(info);
-            plans.add(ChangeTracking.plan(facts(previous, disk, previousCheckpoint, checkpoints, checkpointDisks,
-                    bitmaps, info.virtualSize())));
+            ChangeTracking.Facts facts;
+            if (running) {
+                // the disk's size is checked against the NBD export once connected (readRunning): no
+                // qemu-img process per disk on the common path
+                facts = facts(previous, disk, previousCheckpoint, checkpoints, checkpointDisks,
+                        qemuBitmaps.getOrDefault(disk.source(), Set.of()), -1);
+            } else {
+                ImageInfo info = DiskImages.inspect(Path.of(disk.source()));
+                facts = facts(previous, disk, previousCheckpoint, checkpoints, checkpointDisks, consistentBitmaps(info),
+                        info.virtualSize());
+            }
+            DiskPlan plan = ChangeTracking.plan(facts);
+            plans.add(plan);
+            total += facts.currentSize() >= 0 ? facts.currentSize() : plan.base() != null ? plan.base().diskSize() : 0;
         }
-        listener.starting(infos.values().stream().mapToLong(ImageInfo::virtualSize).sum());
+        listener.starting(total);
         trace.mark("planned: " + plans.stream().map(p -> p.target() + "=" + p.mode()).toList());
 
         // two workers per core: while one waits for an NBD read (QEMU reading the image) the other computes;
@@ -208,7 +215,10 @@ public final class InstanceBackup {
                         trace.mark(plan.target() + ": NBD connected");
                         DiskBase base = null;
                         if (plan.base() != null) {
-                            List<Extent> changed = plan.incremental() ? source.dirtyExtents(context, 0, source.size()) : null;
+                            // a disk resized since the base: the export still serves all of it, so read it whole
+                            boolean sameSize = plan.base().diskSize() == source.size();
+                            List<Extent> changed = plan.incremental() && sameSize
+                                    ? source.dirtyExtents(context, 0, source.size()) : null;
                             base = new DiskBase(plan.basePoint(), plan.base(), changed);
                         }
                         trace.mark(plan.target() + ": dirty extents");

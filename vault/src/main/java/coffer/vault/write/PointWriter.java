@@ -21,8 +21,8 @@ import java.util.Map;
 
 /**
  * Writes one point. Order, so that a crash at any moment leaves no point that names missing data
- * (docs/format/README.md, "write order"): all chunks of a disk, a durability barrier, that disk's index;
- * after the last disk a barrier, then the manifest, then a barrier. The point exists once its manifest
+ * (docs/format/README.md, "write order"): the chunks of every disk, a durability barrier, every disk's
+ * index, a barrier, the manifest, a barrier: three barriers whatever the number of disks. The point exists once its manifest
  * does. A writer closed without {@link #commit} removes the indexes it wrote; its chunks stay for gc.
  * Holds the vault's shared lock from start to close, so gc never sweeps underneath it.
  *
@@ -37,6 +37,8 @@ public final class PointWriter implements AutoCloseable {
     private final VaultLocks.Lock lock;
     private final List<PointManifest.Disk> disks = new ArrayList<>();
     private final List<String> written = new ArrayList<>();
+    /** Indexes of written disks, published at commit after one barrier for all disks' chunks. */
+    private final Map<String, FixedIndex> pendingIndexes = new java.util.LinkedHashMap<>();
     private boolean committed;
 
     private PointWriter(Vault vault, String name, Instant createdAt, int threads, VaultLocks.Lock lock) {
@@ -77,12 +79,9 @@ public final class PointWriter implements AutoCloseable {
             base = null; // its point was deleted: its chunks may be gone; read and store everything
         }
         DiskWriter.Result result = new DiskWriter(vault, threads).write(source, base, progress);
-        vault.backend().sync();
         String indexName = Vault.POINTS + id + "/disk-" + disks.size() + ".fidx";
         FixedIndex index = result.index();
-        byte[] body = index.encode();
-        written.add(indexName);
-        vault.backend().put(indexName, vault.codec().seal(ObjectKind.INDEX, indexName, body, body.length, false));
+        pendingIndexes.put(indexName, index);
         PointManifest.Disk disk = new PointManifest.Disk(diskName, indexName, index.diskSize(), index.chunkSize(),
                 index.checksum(), result.dataChunks(), result.newChunks(), result.newStoredBytes(), result.readBytes(),
                 source.describe(), sourceFormat);
@@ -100,7 +99,14 @@ public final class PointWriter implements AutoCloseable {
                 consistency, parent, disks, skipped, attributes);
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
         String manifestName = Vault.manifestName(id);
-        vault.backend().sync();
+        vault.backend().sync(); // every disk's chunks before any index
+        for (Map.Entry<String, FixedIndex> pending : pendingIndexes.entrySet()) {
+            byte[] indexBody = pending.getValue().encode();
+            written.add(pending.getKey());
+            vault.backend().put(pending.getKey(),
+                    vault.codec().seal(ObjectKind.INDEX, pending.getKey(), indexBody, indexBody.length, false));
+        }
+        vault.backend().sync(); // indexes before the manifest
         written.add(manifestName);
         vault.backend().put(manifestName, vault.codec().seal(ObjectKind.MANIFEST, manifestName, body, body.length, false));
         vault.backend().sync();

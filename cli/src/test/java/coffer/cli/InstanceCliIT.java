@@ -1,0 +1,89 @@
+package coffer.cli;
+
+import coffer.testing.Environment;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The instance commands through the real command line on a throwaway libvirt domain (scripts/make-test-domain). */
+class InstanceCliIT {
+    private static final Path SCRIPTS = Path.of("..", "scripts");
+    @TempDir Path dir;
+    String domain;
+    String clone;
+    Path keyRing;
+    Path vault;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Environment.requireCommand("virsh");
+        Environment.need(Files.isExecutable(SCRIPTS.resolve("make-test-domain")), "scripts/make-test-domain");
+        Environment.need(run("virsh", "-c", "qemu:///system", "version").startsWith("ok"), "libvirtd answering");
+        domain = "coffer-cli-" + UUID.randomUUID().toString().substring(0, 8);
+        clone = domain + "-clone";
+        String made = run(SCRIPTS.resolve("make-test-domain").toString(), domain, dir.toString(), "--formats", "qcow2,raw",
+                "--size-mb", "16");
+        assertTrue(made.startsWith("ok"), made);
+        keyRing = dir.resolve("keyring.json");
+        vault = dir.resolve("vault");
+        CliRun.run(keyRing, "vault", "init", vault.toString()).ok();
+        // some data, written the way a guest would
+        run("virsh", "-c", "qemu:///system", "qemu-monitor-command", domain, "--hmp",
+                "qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend \"write -P 0x5c 1M 3M\"");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        run("virsh", "-c", "qemu:///system", "destroy", clone);
+        run("virsh", "-c", "qemu:///system", "undefine", clone, "--checkpoints-metadata");
+        run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
+    }
+
+    @Test
+    void listBackupRestoreAndCloneThroughTheCommandLine() throws Exception {
+        CliRun list = CliRun.run(keyRing, "instance", "list", "--output", "json").ok();
+        assertTrue(list.out().contains("\"name\" : \"" + domain + "\""), list.out());
+        assertTrue(list.out().contains("\"backupable\" : true"), list.out());
+
+        CliRun first = CliRun.run(keyRing, "backup", domain, "--vault", vault.toString()).ok();
+        assertTrue(first.out().contains("vda") && first.out().contains("full"), first.out());
+        run("virsh", "-c", "qemu:///system", "qemu-monitor-command", domain, "--hmp",
+                "qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend \"write -P 0x5d 6M 64k\"");
+        CliRun second = CliRun.run(keyRing, "backup", domain, "--vault", vault.toString(), "--output", "json").ok();
+        assertTrue(second.out().contains("\"mode\" : \"INCREMENTAL\""), second.out());
+        Matcher id = Pattern.compile("\"id\" : \"([0-9]{8}-[0-9]{6}-[0-9a-f]{8})\"").matcher(second.out());
+        assertTrue(id.find(), second.out());
+        String point = id.group(1);
+
+        Path restored = dir.resolve("vda-restored.qcow2");
+        CliRun.run(keyRing, "restore", "disk", point, "vda", "--vault", vault.toString(), "--to", restored.toString()).ok();
+        assertEquals("ok", run("qemu-img", "compare", "-U", dir.resolve(domain + "-vda.qcow2").toString(), restored.toString())
+                .substring(0, 2), "restored disk equals the live disk (the guest writes nothing)");
+
+        CliRun.run(keyRing, "restore", "instance", point, "--in-place", "--vault", vault.toString())
+                .fails(2, "InstanceRunning");
+        CliRun.run(keyRing, "backup", "no-such-domain-" + domain, "--vault", vault.toString()).fails(4, "InstanceNotFound");
+
+        CliRun.run(keyRing, "clone", domain, "--name", clone, "--vault", vault.toString(), "--dir", dir.toString()).ok();
+        assertTrue(run("virsh", "-c", "qemu:///system", "domstate", clone).contains("running"));
+        assertEquals("ok", run("qemu-img", "compare", "-U", dir.resolve(domain + "-vda.qcow2").toString(),
+                dir.resolve(clone + "-vda.qcow2").toString()).substring(0, 2), "the clone has the instance's data");
+    }
+
+    /** "ok …" on exit 0, else "failed …", with the output. */
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        return (p.waitFor() == 0 ? "ok " : "failed ") + output;
+    }
+}
