@@ -10,6 +10,7 @@ import coffer.vault.format.VaultConfig;
 import coffer.vault.maintenance.Damage;
 import coffer.vault.maintenance.GarbageCollector;
 import coffer.vault.maintenance.GcReport;
+import coffer.vault.maintenance.Quarantine;
 import coffer.vault.maintenance.StatsCollector;
 import coffer.vault.maintenance.VaultStats;
 import coffer.vault.maintenance.Verifier;
@@ -79,6 +80,8 @@ final class VaultCommand {
         @Mixin CommonOptions common;
         @Mixin VaultOption vaultOption;
         @Parameters(paramLabel = "POINT", arity = "0..1", description = "Only this point (id, id prefix or name).") String point;
+        @Option(names = "--quarantine", description = "Move damaged chunks to damaged/ so the next backup of the same data stores them again and the points that use them heal.")
+        boolean quarantine;
 
         @Override
         public Integer call() throws IOException {
@@ -88,11 +91,14 @@ final class VaultCommand {
                 bar.starting(points.stream().mapToLong(PointManifest::logicalBytes).sum());
                 VerifyReport report = new Verifier(vault, ChunkWorkers.defaultThreads()).verify(points, bar);
                 bar.close();
+                int quarantined = quarantine && !report.clean()
+                        ? new Quarantine(vault).quarantine(report.damage(), Duration.ofMinutes(1)) : 0;
                 Output out = Cli.out();
                 if (common.json()) {
                     Map<String, Object> result = new LinkedHashMap<>();
                     result.put("report", report);
                     result.put("clean", report.clean());
+                    result.put("quarantined", quarantined);
                     result.put("seconds", bar.elapsed().toMillis() / 1000.0);
                     result.put("logicalMBps", bar.rateMBps());
                     out.json(result);
@@ -105,6 +111,10 @@ final class VaultCommand {
                     }
                     out.line(report.clean() ? "No damage found." : report.damage().size() + " damaged range(s). "
                             + ErrorCode.DataCorrupt.remedy());
+                    if (quarantined > 0) {
+                        out.line("Moved %d damaged chunk(s) to damaged/: the next backup of the same data stores them again.",
+                                quarantined);
+                    }
                 }
                 return report.clean() ? 0 : ErrorCode.DataCorrupt.exitCode();
             } catch (IOException e) {

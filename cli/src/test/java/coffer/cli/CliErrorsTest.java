@@ -114,6 +114,28 @@ class CliErrorsTest {
     }
 
     @Test
+    void quarantinedChunksAreStoredAgainByTheNextBackupAndOldPointsHeal() throws Exception {
+        String point = backup();
+        Path chunk;
+        try (Stream<Path> files = Files.walk(vault.resolve("chunks"))) {
+            chunk = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(chunk);
+        bytes[bytes.length / 3] ^= 0x01;
+        Files.write(chunk, bytes);
+        CliRun verify = CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString(), "--quarantine");
+        assertEquals(3, verify.exit(), verify.out() + verify.err());
+        assertTrue(verify.out().contains("Moved 1 damaged chunk(s)"), verify.out());
+        assertFalse(Files.exists(chunk));
+        assertTrue(Files.exists(vault.resolve("damaged").resolve(vault.relativize(chunk))), "kept as evidence");
+        backup(); // same data again: the quarantined chunk is stored anew
+        CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString()).ok();
+        Path target = dir.resolve("healed.raw");
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", target.toString()).ok();
+        assertEquals(ImageRoundTripIT.sha256(disk), ImageRoundTripIT.sha256(target), "the old point is whole again");
+    }
+
+    @Test
     void truncatedIndexIsDataCorrupt() throws Exception {
         String point = backup();
         Path index = vault.resolve("points").resolve(point).resolve("disk-0.fidx");

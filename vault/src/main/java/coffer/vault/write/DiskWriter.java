@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>read: only the source's data extents (holes are zero without reading);</li>
  *   <li>zero: an all-zero chunk becomes the zero entry, nothing stored;</li>
  *   <li>hash: SHA-256 or HMAC-SHA-256;</li>
- *   <li>dedup: a chunk already known (base, earlier in this run, or present in the backend) is not stored;</li>
+ *   <li>dedup: a chunk already stored in this run, or present in the backend, is not stored again;</li>
  *   <li>seal and store: zstd when it helps, AES-256-GCM when encrypted, published atomically.</li>
  * </ol>
  * Not thread-safe: one writer writes one disk.
@@ -56,15 +56,9 @@ final class DiskWriter {
             previous = null;
         }
         boolean[] mustRead = chunksToRead(index.chunkCount(), chunkSize, previous, base, size);
+        // chunks stored or found present during this run; the base's ids are deliberately not trusted
+        // without a look: a chunk quarantined as damaged must be stored again when its data is read again
         Set<ChunkId> known = ConcurrentHashMap.newKeySet();
-        if (previous != null) {
-            for (int i = 0; i < previous.chunkCount(); i++) {
-                ChunkId id = previous.get(i);
-                if (!id.isZero()) {
-                    known.add(id);
-                }
-            }
-        }
         long toRead = 0;
         for (int i = 0; i < mustRead.length; i++) {
             toRead += mustRead[i] ? index.lengthOf(i) : 0;
