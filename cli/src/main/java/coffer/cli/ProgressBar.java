@@ -1,6 +1,6 @@
 package coffer.cli;
 
-import coffer.engine.image.ImageBackup;
+import coffer.engine.JobProgress;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A one-line progress display on stderr: bytes done/total, rate, ETA. Redrawn at most five times a second,
  * only on a terminal (no noise in logs or pipes). Thread-safe: workers call {@link #advance}.
  */
-final class ProgressBar implements ImageBackup.Listener, AutoCloseable {
+final class ProgressBar implements JobProgress, AutoCloseable {
     private final PrintStream err;
     private final boolean enabled;
     private final String label;

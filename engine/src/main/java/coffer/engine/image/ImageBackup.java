@@ -1,5 +1,6 @@
 package coffer.engine.image;
 
+import coffer.engine.JobProgress;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
@@ -7,7 +8,6 @@ import coffer.vault.CorruptDataException;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.io.BlockSource;
-import coffer.vault.io.Progress;
 import coffer.vault.write.DiskBase;
 import coffer.vault.write.PointWriter;
 import coffer.virt.image.DiskImages;
@@ -36,12 +36,7 @@ public final class ImageBackup {
     public record Request(String name, List<Path> files, int threads) {
     }
 
-    /** Reports total bytes before work starts, then progress. */
-    public interface Listener extends Progress {
-        void starting(long totalBytes);
-    }
-
-    public PointManifest run(Vault vault, Request request, Listener listener) {
+    public PointManifest run(Vault vault, Request request, JobProgress listener) {
         if (request.name() == null || request.name().isBlank()) {
             throw new CofferException(ErrorCode.InvalidArgument, "--name must not be empty");
         }

@@ -1,5 +1,6 @@
 package coffer.engine.image;
 
+import coffer.engine.JobProgress;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
@@ -29,7 +30,7 @@ public final class ImageRestore {
     public record Result(PointManifest point, PointManifest.Disk disk, Path target) {
     }
 
-    public Result run(Vault vault, Request request, ImageBackup.Listener listener) {
+    public Result run(Vault vault, Request request, JobProgress listener) {
         coffer.vault.JitWarmup.startInBackground(vault);
         try {
             PointManifest point = vault.resolve(request.point());

@@ -1,9 +1,9 @@
 package coffer.engine.instance;
 
+import coffer.engine.JobProgress;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
-import coffer.engine.image.ImageBackup;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.CorruptDataException;
 import coffer.vault.PointManifest;
@@ -81,7 +81,7 @@ public final class InstanceBackup {
     public record Result(PointManifest point, List<DiskPlan> plans, List<String> warnings) {
     }
 
-    public Result run(Request request, ImageBackup.Listener listener) {
+    public Result run(Request request, JobProgress listener) {
         try {
             return backup(request, listener);
         } catch (IOException | RuntimeException e) {
@@ -89,7 +89,7 @@ public final class InstanceBackup {
         }
     }
 
-    private Result backup(Request request, ImageBackup.Listener listener) throws IOException {
+    private Result backup(Request request, JobProgress listener) throws IOException {
         PhaseTrace trace = new PhaseTrace();
         coffer.vault.JitWarmup.startInBackground(vault);
         DomainInfo domain = libvirt.domain(request.instance()).orElseThrow(() -> new CofferException(
@@ -192,7 +192,7 @@ public final class InstanceBackup {
 
     /** Pull-mode backup; returns whether the checkpoint was created (always, once backup-begin succeeded). */
     private boolean readRunning(DomainInfo domain, PointWriter writer, List<DiskSpec> chosen, List<DiskPlan> plans,
-                                List<String> notExported, String checkpointXml, ImageBackup.Listener listener)
+                                List<String> notExported, String checkpointXml, JobProgress listener)
             throws IOException {
         String checkpoint = CHECKPOINT_PREFIX + writer.id();
         try (RuntimeDirectory run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id())) {
@@ -239,7 +239,7 @@ public final class InstanceBackup {
     }
 
     private void readShutOff(PointWriter writer, List<DiskSpec> chosen, List<DiskPlan> plans, Path runtime,
-                             ImageBackup.Listener listener) throws IOException {
+                             JobProgress listener) throws IOException {
         for (DiskPlan plan : plans) {
             DiskSpec disk = specOf(chosen, plan.target());
             Path file = Path.of(disk.source());

@@ -1,6 +1,6 @@
 package coffer.engine.instance;
 
-import coffer.engine.image.ImageBackup;
+import coffer.engine.JobProgress;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +28,7 @@ public final class InstanceClone {
     public record Result(InstanceBackup.Result backup, InstanceRestore.InstanceResult instance) {
     }
 
-    public Result run(String instance, String newName, Path directory, int threads, ImageBackup.Listener listener) {
+    public Result run(String instance, String newName, Path directory, int threads, JobProgress listener) {
         InstanceBackup.Result point = backup.run(new InstanceBackup.Request(instance, Set.of(), threads,
                 Map.of(PointAttributes.EXPIRES, Instant.now().plus(KEEP).toString())), listener);
         InstanceRestore.InstanceResult copy = restore.asNewInstance(point.point().id(), newName, directory, true, listener);

@@ -1,9 +1,9 @@
 package coffer.engine.instance;
 
+import coffer.engine.JobProgress;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
-import coffer.engine.image.ImageBackup;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -63,7 +63,7 @@ public final class InstanceRestore {
 
     /** Restores one disk to {@code target}, or over the instance's own disk when {@code target} is null. */
     public DiskResult disk(String pointRef, String diskName, Path target, ImageFormat format, boolean overwrite,
-                           ImageBackup.Listener listener) {
+                           JobProgress listener) {
         try {
             PointManifest point = vault.resolve(pointRef);
             PointManifest.Disk disk = point.disk(diskName);
@@ -94,7 +94,7 @@ public final class InstanceRestore {
 
     /** A new instance {@code newName} from the point; disks go to {@code directory} (default: beside the originals). */
     public InstanceResult asNewInstance(String pointRef, String newName, Path directory, boolean start,
-                                        ImageBackup.Listener listener) {
+                                        JobProgress listener) {
         try {
             PointManifest point = vault.resolve(pointRef);
             DomainDefinition stored = definitionOf(point);
@@ -142,7 +142,7 @@ public final class InstanceRestore {
     }
 
     /** Every backed-up disk written over the shut-off original, and its stored definition defined again. */
-    public InstanceResult inPlace(String pointRef, ImageBackup.Listener listener) {
+    public InstanceResult inPlace(String pointRef, JobProgress listener) {
         try {
             PointManifest point = vault.resolve(pointRef);
             DomainInfo domain = shutOffOriginal(point);
@@ -165,7 +165,7 @@ public final class InstanceRestore {
     }
 
     private void write(PointManifest point, PointManifest.Disk disk, Path file, ImageFormat format,
-                       ImageBackup.Listener listener) throws IOException {
+                       JobProgress listener) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".coffer-restore");
         Files.deleteIfExists(temp);
         long size = format == ImageFormat.QCOW2 ? (disk.size() + 511) / 512 * 512 : disk.size();

@@ -1,6 +1,6 @@
 package coffer.engine.instance;
 
-import coffer.engine.image.ImageBackup;
+import coffer.engine.JobProgress;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.crypto.LocalKeyRing;
@@ -20,7 +20,7 @@ public final class BackupProcessMain {
         try (Libvirt libvirt = Libvirt.connect("qemu:///system");
              Vault vault = Vault.open(new LocalDirectoryBackend(Path.of(args[1])), new LocalKeyRing(Path.of(args[2])))) {
             new InstanceBackup(libvirt, vault, Path.of(args[3])).run(new InstanceBackup.Request(args[0], Set.of(), 1, Map.of()),
-                    new ImageBackup.Listener() {
+                    new JobProgress() {
                         @Override
                         public void starting(long totalBytes) {
                         }

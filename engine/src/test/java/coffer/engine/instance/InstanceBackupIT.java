@@ -1,8 +1,8 @@
 package coffer.engine.instance;
 
+import coffer.engine.JobProgress;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import coffer.engine.image.ImageBackup;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
@@ -66,8 +66,8 @@ class InstanceBackupIT {
                 new InstanceBackup.Request(domain.name, Set.of(), 2, Map.of()), listener());
     }
 
-    private static ImageBackup.Listener listener() {
-        return new ImageBackup.Listener() {
+    private static JobProgress listener() {
+        return new JobProgress() {
             @Override
             public void starting(long totalBytes) {
             }
@@ -206,7 +206,7 @@ class InstanceBackupIT {
         domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 32);
         List<String> checkpointsBefore = libvirt.checkpoints(domain.name);
         Thread caller = Thread.currentThread();
-        ImageBackup.Listener cancelling = new ImageBackup.Listener() {
+        JobProgress cancelling = new JobProgress() {
             @Override
             public void starting(long totalBytes) {
             }
