@@ -111,6 +111,13 @@ class CliErrorsTest {
                 .fails(3, "DataCorrupt");
         assertTrue(restore.err().contains("point " + point + " disk disk.raw bytes "), restore.err());
         assertFalse(Files.exists(target), "a failed restore leaves no partial file");
+        Path existing = Files.writeString(dir.resolve("existing.raw"), "keep me");
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", existing.toString(), "--force")
+                .fails(3, "DataCorrupt");
+        assertEquals("keep me", Files.readString(existing), "a failed forced restore leaves the old file as it was");
+        try (Stream<Path> left = Files.list(dir)) {
+            assertEquals(List.of(), left.filter(p -> p.toString().endsWith(".coffer-restore")).toList(), "no temporary left");
+        }
     }
 
     @Test

@@ -6,9 +6,6 @@ import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
-import coffer.vault.io.BlockSink;
-import coffer.vault.read.DiskRestorer;
-import coffer.virt.image.DiskImages;
 import coffer.virt.image.ImageFormat;
 
 import java.io.IOException;
@@ -16,8 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Restores one disk of a point to a new file, raw (sparse) or qcow2. The file appears only complete: a
- * failed or cancelled restore removes what it wrote.
+ * Restores one disk of a point to a new file, raw (sparse) or qcow2. The file appears only complete
+ * ({@link DiskFileRestore}): a failed or cancelled restore removes what it wrote and leaves a file it was
+ * asked to replace ({@code --force}) as it was.
  *
  * <p>Stateless; thread-safe.
  */
@@ -48,16 +46,7 @@ public final class ImageRestore {
             }
             listener.starting(disk.size());
             int threads = request.threads() > 0 ? request.threads() : coffer.vault.ChunkWorkers.defaultThreads();
-            BlockSink sink = DiskImages.createSink(target, request.format(), disk.size(), request.overwrite());
-            boolean done = false;
-            try (sink) {
-                new DiskRestorer(vault, threads).restore(point, disk, sink, false, listener);
-                done = true;
-            } finally {
-                if (!done) {
-                    Files.deleteIfExists(target);
-                }
-            }
+            DiskFileRestore.write(vault, threads, point, disk, target, request.format(), listener);
             return new Result(point, disk, target);
         } catch (IOException | RuntimeException e) {
             throw Errors.classify(e);

@@ -2,16 +2,14 @@ package coffer.engine.instance;
 
 import coffer.engine.JobProgress;
 import coffer.engine.error.CofferException;
+import coffer.engine.image.DiskFileRestore;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
-import coffer.vault.io.BlockSink;
-import coffer.vault.read.DiskRestorer;
 import coffer.virt.domain.DiskSpec;
 import coffer.virt.domain.DomainDefinition;
-import coffer.virt.image.DiskImages;
 import coffer.virt.image.ImageFormat;
 import coffer.virt.libvirt.DomainInfo;
 import coffer.virt.libvirt.Libvirt;
@@ -20,7 +18,6 @@ import coffer.virt.libvirt.LibvirtException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,7 +34,7 @@ import java.util.Set;
  *       addresses, each backed-up disk written to a new file beside the original; optionally started.</li>
  *   <li>{@link #inPlace}: every backed-up disk written over the shut-off original, its definition restored.</li>
  * </ul>
- * Files appear only complete: a disk is written to {@code <file>.coffer-restore} and renamed into place.
+ * Files appear only complete ({@link DiskFileRestore}).
  * After an in-place restore the instance's checkpoints no longer describe its disks; they are removed, so
  * the next backup reads in full.
  *
@@ -166,20 +163,7 @@ public final class InstanceRestore {
 
     private void write(PointManifest point, PointManifest.Disk disk, Path file, ImageFormat format,
                        JobProgress listener) throws IOException {
-        Path temp = file.resolveSibling(file.getFileName() + ".coffer-restore");
-        Files.deleteIfExists(temp);
-        long size = format == ImageFormat.QCOW2 ? (disk.size() + 511) / 512 * 512 : disk.size();
-        BlockSink sink = DiskImages.createSink(temp, format, size, false);
-        boolean done = false;
-        try (sink) {
-            new DiskRestorer(vault, threads).restore(point, disk, sink, false, listener);
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(temp);
-            }
-        }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DiskFileRestore.write(vault, threads, point, disk, file, format, listener);
     }
 
     private DomainInfo shutOffOriginal(PointManifest point) throws IOException {
