@@ -1,0 +1,22 @@
+package coffer.engine.catalog;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Discovered instances, refreshed from libvirt. */
+public interface Instances {
+    /**
+     * Replaces what is known of a host's instances by what discovery found: new ones added, known ones
+     * updated (name, state, disks), missing ones marked {@code gone} (never deleted: points refer to them).
+     */
+    void refresh(String hostId, List<Instance> found);
+
+    List<Instance> list(String hostId);
+
+    List<Instance> listAll();
+
+    Optional<Instance> find(String id);
+
+    /** By UUID, or by name (on any host; the first match by host id) when {@code idOrName} is no UUID. */
+    Optional<Instance> resolve(String idOrName);
+}
