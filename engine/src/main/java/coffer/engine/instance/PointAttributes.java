@@ -17,6 +17,11 @@ public final class PointAttributes {
     /** When a point made for a clone stops being needed (ISO-8601). */
     public static final String EXPIRES = "expires";
 
+    /** {@code CRASH}, {@code FILESYSTEM} or {@code APPLICATION}; absent means CRASH (docs/format/manifest.md). */
+    public static final String CONSISTENCY = "consistency";
+    /** Why the point's consistency is lower than asked for (absent when as asked). */
+    public static final String CONSISTENCY_REASON = "consistency.reason";
+
     private PointAttributes() {
     }
 
