@@ -28,9 +28,21 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--disks", split = ",", paramLabel = "vda,vdb", description = "Only these disks (default: every disk that can be backed up).")
     List<String> disks = List.of();
     @Option(names = "--threads", paramLabel = "N", description = "Chunk workers (default: one per core).") int threads;
+    @Mixin ServerOption server;
+    @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
+    @Option(names = "--retention-days", paramLabel = "DAYS", description = "With a server: the point expires after DAYS (1-65536; default: never).")
+    Integer retentionDays;
+    @Option(names = "--target-vault", paramLabel = "NAME", description = "With a server: the server's vault to use (default: the protection's, else the default vault).")
+    String targetVault;
 
     @Override
     public Integer call() throws Exception {
+        if (vaultOption.vault == null) {
+            var client = server.client();
+            if (client.isPresent()) {
+                return viaServer(client.get());
+            }
+        }
         try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
              Libvirt libvirt = connect.open();
              ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "backup")) {
@@ -65,5 +77,21 @@ final class BackupCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** The server's manual backup: a job, followed with --wait. */
+    private int viaServer(ApiClient client) throws InterruptedException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        if (!disks.isEmpty()) {
+            body.put("disks", disks);
+        }
+        if (retentionDays != null) {
+            body.put("retentionDays", retentionDays);
+        }
+        if (targetVault != null) {
+            body.put("vault", targetVault);
+        }
+        var job = client.post("/api/v1/instances/" + ApiClient.segment(instance) + "/backups", body);
+        return JobWait.follow(client, job, wait, common, "backup");
     }
 }

@@ -19,7 +19,8 @@ import java.util.Map;
         description = "Backup of whole virtual machines on KVM/libvirt hosts.",
         subcommands = {QuickstartCommand.class, InstanceCommand.class, BackupCommand.class, RestoreCommand.class,
                 CloneCommand.class, VaultCommand.class, ImageCommand.class, PointCommand.class,
-                DevCommand.class})
+                DevCommand.class, ServerCommand.class, ProtectionCommand.class, JobCommand.class,
+                CapacityCommand.class, TokenCommand.class, CatalogCommand.class})
 public final class Cli {
     private static volatile PrintStream out = System.out;
     private static volatile PrintStream err = System.err;

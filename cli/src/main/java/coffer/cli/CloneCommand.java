@@ -26,8 +26,16 @@ final class CloneCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, paramLabel = "NEW") String name;
     @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the new disk files (default: beside the originals).") Path dir;
 
+    @Mixin ServerOption server;
+    @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
+
     @Override
     public Integer call() throws Exception {
+        if (vaultOption.vault == null && server.client().isPresent()) {
+            ApiClient client = server.client().orElseThrow();
+            return JobWait.follow(client, client.post("/api/v1/instances/" + ApiClient.segment(instance) + "/clone",
+                    Map.of("name", name)), wait, common, "clone");
+        }
         try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
              Libvirt libvirt = connect.open();
              ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "clone")) {

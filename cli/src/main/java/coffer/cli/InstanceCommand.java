@@ -18,9 +18,28 @@ final class InstanceCommand {
     static final class ListInstances implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ConnectOption connect;
+        @Mixin ServerOption server;
 
         @Override
         public Integer call() {
+            if (connect.uri == null && server.client().isPresent()) {
+                var answer = server.client().orElseThrow().get("/api/v1/instances");
+                if (common.json()) {
+                    Cli.out().json(answer);
+                    return 0;
+                }
+                for (var i : answer.path("instances")) {
+                    Cli.out().line("%s  %s  %s  host %s%s", i.path("name").asText(), i.path("state").asText(), i.path("id").asText(),
+                            i.path("host").asText(), i.path("protected").asBoolean() ? "  [protected]" : "");
+                    for (var d : i.path("disks")) {
+                        Cli.out().line("    %-5s %-6s %-6s %10s virtual %10s allocated  %s%s", d.path("target").asText(),
+                                d.path("device").asText(), d.path("format").asText("-"), Output.bytes(d.path("virtualSize").asLong()),
+                                Output.bytes(d.path("allocatedSize").asLong()), d.path("source").asText("(empty)"),
+                                d.path("supported").asBoolean() ? "" : "  [not backed up: " + d.path("unsupportedReason").asText() + "]");
+                    }
+                }
+                return 0;
+            }
             try (Libvirt libvirt = connect.open()) {
                 List<InstanceDiscovery.Instance> instances = new InstanceDiscovery(libvirt).list();
                 if (common.json()) {

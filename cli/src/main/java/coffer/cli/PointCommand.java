@@ -23,9 +23,25 @@ final class PointCommand {
         @Mixin CommonOptions common;
         @Mixin VaultOption vaultOption;
         @Option(names = "--name", paramLabel = "NAME", description = "Only points of this name.") String name;
+        @Mixin ServerOption server;
 
         @Override
         public Integer call() {
+            if (vaultOption.vault == null && server.client().isPresent()) {
+                var answer = server.client().orElseThrow().get("/api/v1/points", java.util.Collections.singletonMap("instance", name));
+                if (common.json()) {
+                    Cli.out().json(answer);
+                    return 0;
+                }
+                Cli.out().line("%-26s %-20s %-20s %-11s %10s %10s %s", "ID", "INSTANCE", "CREATED (UTC)", "CONSISTENCY", "SIZE", "STORED", "EXPIRES");
+                for (var p : answer.path("points")) {
+                    Cli.out().line("%-26s %-20s %-20s %-11s %10s %10s %s", p.path("id").asText(), p.path("instanceName").asText(),
+                            p.path("createdAt").asText().replace('T', ' ').replaceAll("\\..*|Z$", ""), p.path("consistency").asText(),
+                            Output.bytes(p.path("logicalBytes").asLong()), Output.bytes(p.path("storedBytes").asLong()),
+                            p.hasNonNull("expiresAt") ? p.path("expiresAt").asText() : "never");
+                }
+                return 0;
+            }
             try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
                 List<PointManifest> points = vault.points().stream().filter(p -> name == null || p.name().equals(name)).toList();
                 if (common.json()) {
@@ -50,9 +66,30 @@ final class PointCommand {
         @Mixin CommonOptions common;
         @Mixin VaultOption vaultOption;
         @Parameters(paramLabel = "POINT", description = "Point id, unique id prefix, or name (its newest point).") String point;
+        @Mixin ServerOption server;
 
         @Override
         public Integer call() {
+            if (vaultOption.vault == null && server.client().isPresent()) {
+                var p = server.client().orElseThrow().get("/api/v1/points/" + ApiClient.segment(point));
+                if (common.json()) {
+                    Cli.out().json(p);
+                    return 0;
+                }
+                Cli.out().line("Point:       %s", p.path("id").asText());
+                Cli.out().line("Instance:    %s (%s)", p.path("instanceName").asText(), p.path("instance").asText());
+                Cli.out().line("Created:     %s", p.path("createdAt").asText());
+                Cli.out().line("Status:      %s", p.path("status").asText());
+                Cli.out().line("Consistency: %s", p.path("consistency").asText());
+                Cli.out().line("Size:        %s logical, %s stored", Output.bytes(p.path("logicalBytes").asLong()),
+                        Output.bytes(p.path("storedBytes").asLong()));
+                Cli.out().line("Expires:     %s", p.hasNonNull("expiresAt") ? p.path("expiresAt").asText() : "never");
+                for (var d : p.path("disks")) {
+                    Cli.out().line("Disk %s: %s logical, %s stored", d.path("target").asText(),
+                            Output.bytes(d.path("logicalBytes").asLong()), Output.bytes(d.path("storedBytes").asLong()));
+                }
+                return 0;
+            }
             try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
                 PointManifest p = vault.resolve(point);
                 if (common.json()) {
@@ -86,9 +123,19 @@ final class PointCommand {
         @Mixin CommonOptions common;
         @Mixin VaultOption vaultOption;
         @Parameters(paramLabel = "POINT", description = "The exact point id.") String point;
+        @Mixin ServerOption server;
 
         @Override
         public Integer call() {
+            if (vaultOption.vault == null && server.client().isPresent()) {
+                var answer = server.client().orElseThrow().delete("/api/v1/points/" + ApiClient.segment(point));
+                if (common.json()) {
+                    Cli.out().json(answer);
+                } else {
+                    Cli.out().line("Deleted point %s.", point);
+                }
+                return 0;
+            }
             try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
                 vault.deletePoint(point);
                 if (common.json()) {

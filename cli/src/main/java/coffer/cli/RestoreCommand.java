@@ -39,9 +39,26 @@ final class RestoreCommand {
         @ArgGroup(exclusive = true, multiplicity = "1") DiskTarget target;
         @Option(names = "--format", paramLabel = "qcow2|raw", description = "Format of the new file (default: the disk's own).") String format;
         @Option(names = "--force", description = "Replace FILE if it exists.") boolean force;
+        @Mixin ServerOption server;
+        @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
 
         @Override
         public Integer call() throws Exception {
+            if (vaultOption.vault == null && server.client().isPresent()) {
+                ApiClient client = server.client().orElseThrow();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("disk", disk);
+                if (target.inPlace) {
+                    body.put("inPlace", true);
+                } else {
+                    body.put("to", target.to.toAbsolutePath().toString());
+                }
+                if (format != null) {
+                    body.put("format", format.toLowerCase(Locale.ROOT));
+                }
+                return JobWait.follow(client, client.post("/api/v1/points/" + ApiClient.segment(point) + "/restore-disk", body),
+                        wait, common, "restore");
+            }
             ImageFormat f = format == null ? null : switch (format.toLowerCase(Locale.ROOT)) {
                 case "raw" -> ImageFormat.RAW;
                 case "qcow2" -> ImageFormat.QCOW2;
@@ -79,9 +96,26 @@ final class RestoreCommand {
         @ArgGroup(exclusive = true, multiplicity = "1") InstanceTarget target;
         @Option(names = "--start", description = "Start the new instance.") boolean start;
         @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the new disk files (default: beside the originals).") Path dir;
+        @Mixin ServerOption server;
+        @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
 
         @Override
         public Integer call() throws Exception {
+            if (vaultOption.vault == null && server.client().isPresent()) {
+                if (dir != null) {
+                    throw new CofferException(ErrorCode.InvalidArgument, "--dir is for offline restores; the server writes new disks beside the originals");
+                }
+                ApiClient client = server.client().orElseThrow();
+                Map<String, Object> body = new LinkedHashMap<>();
+                if (target.inPlace) {
+                    body.put("inPlace", true);
+                } else {
+                    body.put("name", target.name);
+                }
+                body.put("start", start);
+                return JobWait.follow(client, client.post("/api/v1/points/" + ApiClient.segment(point) + "/restore-instance", body),
+                        wait, common, "restore");
+            }
             try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
                  Libvirt libvirt = connect.open();
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "restore")) {

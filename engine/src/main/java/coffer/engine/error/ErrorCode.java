@@ -34,6 +34,15 @@ public enum ErrorCode {
     VaultBusy(409, 7, "Another operation holds the vault; retry when it has finished."),
     StorageFailure(503, 1, "Check the vault's storage (space, permissions, reachability) and retry."),
 
+    // ---- the API ----
+    Unauthorized(401, 5, "Send a valid token: 'Authorization: Bearer <token>' (the server's first start wrote the admin token to a file; 'coffer token create' makes more)."),
+    Forbidden(403, 5, "Use a token whose role allows this (viewer: read; operator: backup, restore, jobs; admin: everything)."),
+    ResourceNotFound(404, 4, "Check the path and the id; list the resources to find valid ids."),
+    JobNotFound(404, 4, "List the jobs with 'coffer job list' and use one of their ids."),
+    JobFinished(409, 2, "The job has already ended; nothing to cancel."),
+    InstanceNotProtected(404, 4, "Protect the instance first, or list the protected instances with 'coffer protection list'."),
+    ServerUnreachable(503, 8, "Check that 'coffer server' runs and that --url (or COFFER_URL) points at it."),
+
     // ---- tools and jobs ----
     ToolFailed(500, 1, "A helper program (qemu-img, qemu-nbd) failed; its message is shown. Check it is installed and working."),
     Cancelled(499, 130, "The operation was cancelled; everything it started was cleaned up."),

@@ -1,0 +1,100 @@
+package coffer.cli;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The CLI's client of the Coffer API (JDK HTTP client, JSON). A problem answer becomes a
+ * {@link CofferException} with the server's stable code and message, so the CLI prints and exits exactly
+ * as for a local failure.
+ */
+final class ApiClient {
+    private static final ObjectMapper JSON = Output.JSON;
+
+    private final String base;
+    private final String token;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    ApiClient(String url, String token) {
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.token = token;
+    }
+
+    JsonNode get(String path) {
+        return send("GET", path, null);
+    }
+
+    JsonNode get(String path, Map<String, String> query) {
+        String q = query.entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return get(q.isEmpty() ? path : path + "?" + q);
+    }
+
+    JsonNode post(String path, Object body) {
+        return send("POST", path, body);
+    }
+
+    JsonNode delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private JsonNode send(String method, String path, Object body) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(5))
+                    .header("Accept", "application/json");
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            if (body != null) {
+                request.header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+            } else {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            }
+            HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            JsonNode answer = response.body().length == 0 ? JSON.createObjectNode() : JSON.readTree(response.body());
+            if (response.statusCode() >= 400) {
+                throw problem(response.statusCode(), answer);
+            }
+            return answer;
+        } catch (ConnectException e) {
+            throw new CofferException(ErrorCode.ServerUnreachable, "cannot connect to the Coffer server at " + base);
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.ServerUnreachable, "talking to the Coffer server at " + base + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CofferException(ErrorCode.Cancelled, "interrupted");
+        }
+    }
+
+    private static CofferException problem(int status, JsonNode answer) {
+        String codeName = answer.path("code").asText("");
+        ErrorCode code;
+        try {
+            code = ErrorCode.valueOf(codeName);
+        } catch (IllegalArgumentException e) {
+            code = ErrorCode.Internal;
+        }
+        String detail = answer.path("detail").asText("the server answered HTTP " + status);
+        return new CofferException(code, detail);
+    }
+}

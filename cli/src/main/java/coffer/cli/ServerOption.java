@@ -1,0 +1,96 @@
+package coffer.cli;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * {@code --url URL}: the Coffer server the command talks to. Without the option: {@code $COFFER_URL}, else
+ * the client file ({@code $COFFER_CLIENT_CONFIG}, else {@code ~/.config/coffer/client.yaml}, keys
+ * {@code url}, {@code token}, {@code tokenFile}). The token: {@code $COFFER_TOKEN}, else the file named by
+ * {@code $COFFER_TOKEN_FILE}, else the client file, else the server's admin token file
+ * ({@code $COFFER_DATA_DIR/admin.token}, default {@code /var/lib/coffer/admin.token}) when readable
+ * (docs/cli.md).
+ */
+final class ServerOption {
+    @Option(names = "--url", paramLabel = "URL", description = "The Coffer server (default: $COFFER_URL, else ~/.config/coffer/client.yaml).")
+    String url;
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the API token (default: $COFFER_TOKEN, $COFFER_TOKEN_FILE, the client file, the server's admin token file).")
+    Path tokenFile;
+
+    /** The server's client when one is configured, else empty (offline commands). */
+    Optional<ApiClient> client() {
+        JsonNode file = clientFile();
+        String chosen = url != null ? url : env("COFFER_URL");
+        if (chosen == null && file != null && file.hasNonNull("url")) {
+            chosen = file.get("url").asText();
+        }
+        if (chosen == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ApiClient(chosen, tokenFile != null ? read(tokenFile) : token(file)));
+    }
+
+    ApiClient require() {
+        return client().orElseThrow(() -> new CofferException(ErrorCode.InvalidArgument,
+                "no server given: pass --url URL, set COFFER_URL, or write ~/.config/coffer/client.yaml"));
+    }
+
+    private static String token(JsonNode file) {
+        String token = env("COFFER_TOKEN");
+        if (token != null) {
+            return token;
+        }
+        String tokenFile = env("COFFER_TOKEN_FILE");
+        if (tokenFile != null) {
+            return read(Path.of(tokenFile));
+        }
+        if (file != null && file.hasNonNull("token")) {
+            return file.get("token").asText();
+        }
+        if (file != null && file.hasNonNull("tokenFile")) {
+            return read(Path.of(file.get("tokenFile").asText()));
+        }
+        String dataDir = env("COFFER_DATA_DIR");
+        Path admin = Path.of(dataDir != null ? dataDir : "/var/lib/coffer", "admin.token");
+        return Files.isReadable(admin) ? read(admin) : null;
+    }
+
+    private static JsonNode clientFile() {
+        String configured = env("COFFER_CLIENT_CONFIG");
+        Path path = configured != null ? Path.of(configured)
+                : Path.of(System.getProperty("user.home"), ".config", "coffer", "client.yaml");
+        if (!Files.isRegularFile(path)) {
+            if (configured != null) {
+                throw new CofferException(ErrorCode.InvalidArgument, "COFFER_CLIENT_CONFIG names " + path + ", which does not exist");
+            }
+            return null;
+        }
+        try {
+            return new ObjectMapper(new YAMLFactory()).readTree(path.toFile());
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.InvalidArgument, path + " is not valid YAML: " + e.getMessage());
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file).strip();
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.InvalidArgument, "cannot read the token file " + file + ": " + e);
+        }
+    }
+
+    private static String env(String name) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,268 @@
+package coffer.cli;
+
+import coffer.engine.catalog.TestDatabase;
+import coffer.server.CofferServer;
+import coffer.server.config.ServerConfig;
+import coffer.testing.Environment;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The server's "done when", on SQLite and on PostgreSQL, with a real libvirt domain: start the server,
+ * protect the domain through the API, back it up with the CLI's --wait, list its point, restore it
+ * (checksums compared), cancel a running backup (nothing left behind), kill -9 the server during a backup
+ * and restart it (the job ends failed WorkerLost, the vault verifies, the next backup succeeds), and rebuild
+ * a lost catalog from the vault.
+ */
+class ServerCliIT {
+    private static final Path SCRIPTS = Path.of("..", "scripts");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Random data on the raw disk: a backup of it takes seconds, long enough to cancel or kill. */
+    private static final int RANDOM_MB = 768;
+
+    @TempDir Path dir;
+    String domain;
+    Path tokenFile;
+    String url;
+    final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort: the next closes must still run
+            }
+        }
+        if (domain != null) {
+            run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void protectBackupRestoreCancelKillAndRebuild(String database) throws Exception {
+        Environment.requireCommand("virsh");
+        Environment.need(run("virsh", "-c", "qemu:///system", "version").startsWith("ok"), "libvirtd answering");
+        TestDatabase db = database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
+        toClose.add(db);
+        domain = "coffer-srv-" + UUID.randomUUID().toString().substring(0, 8);
+        String made = run(SCRIPTS.resolve("make-test-domain").toString(), domain, dir.toString(), "--formats", "qcow2,raw",
+                "--size-mb", Integer.toString(RANDOM_MB));
+        assertTrue(made.startsWith("ok"), made);
+        run("virsh", "-c", "qemu:///system", "qemu-monitor-command", domain, "--hmp",
+                "qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend \"write -P 0x6a 1M 2M\"");
+        Path rawDisk = dir.resolve(domain + "-vdb.raw");
+        assertTrue(run("dd", "if=/dev/urandom", "of=" + rawDisk, "bs=1M", "count=" + RANDOM_MB, "conv=notrunc",
+                "status=none").startsWith("ok"));
+        String rawSha = sha256(rawDisk);
+
+        Path dataDir = dir.resolve("data");
+        ServerConfig config = config(dataDir, db);
+        Path configFile = dir.resolve("server.yaml");
+        Files.writeString(configFile, yaml(config));
+        CofferServer server = CofferServer.start(config);
+        toClose.add(server::close);
+        url = server.url();
+        tokenFile = config.adminTokenFile();
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
+
+        // protect through the API (the CLI is its client), then a backup to completion with --wait
+        cli("protection", "add", domain).ok();
+        JsonNode protections = json(cli("protection", "list", "--output", "json").ok());
+        assertTrue(protections.toString().contains(domain), protections.toString());
+        CliRun backup = cli("backup", domain, "--wait", "--output", "json").ok();
+        JsonNode job = JSON.readTree(backup.out());
+        assertEquals("succeeded", job.path("state").asText(), backup.out());
+        String point = job.path("result").path("point").asText();
+        assertFalse(point.isEmpty(), backup.out());
+
+        JsonNode points = json(cli("point", "list", "--name", domain, "--output", "json").ok());
+        assertEquals(1, points.path("count").asInt(), points.toString());
+        JsonNode listed = points.path("points").get(0);
+        assertEquals(point, listed.path("id").asText());
+        assertEquals("CRASH", listed.path("consistency").asText());
+        assertTrue(listed.path("logicalBytes").asLong() >= 2L * RANDOM_MB << 20, listed.toString());
+        assertTrue(listed.path("storedBytes").asLong() >= (long) RANDOM_MB << 20, "random data does not shrink: " + listed);
+
+        // restore both disks to new files and compare with what the domain held
+        Path vda = dir.resolve("vda.raw");
+        Path vdb = dir.resolve("vdb.raw");
+        cli("restore", "disk", point, "vda", "--to", vda.toString(), "--format", "raw", "--wait").ok();
+        cli("restore", "disk", point, "vdb", "--to", vdb.toString(), "--format", "raw", "--wait").ok();
+        byte[] expected = new byte[2 << 20];
+        java.util.Arrays.fill(expected, (byte) 0x6a);
+        byte[] restored = Files.readAllBytes(vda);
+        assertEquals((long) RANDOM_MB << 20, restored.length);
+        assertTrue(java.util.Arrays.equals(expected, java.util.Arrays.copyOfRange(restored, 1 << 20, 3 << 20)));
+        assertTrue(java.util.Arrays.equals(new byte[1 << 20], java.util.Arrays.copyOfRange(restored, 0, 1 << 20)));
+        assertEquals(rawSha, sha256(vdb), "the raw disk restored bit for bit");
+
+        // cancel a running backup: it ends cancelled, and nothing is left behind
+        JsonNode queued = json(cli("backup", domain, "--output", "json").ok());
+        String cancelJob = queued.path("id").asText();
+        awaitProgress(cancelJob);
+        JsonNode cancelled = json(cli("job", "cancel", cancelJob, "--wait", "--output", "json").ok());
+        assertEquals("cancelled", cancelled.path("state").asText(), cancelled.toString());
+        assertEquals("Cancelled", cancelled.path("error").path("code").asText(), cancelled.toString());
+        assertNothingLeftBehind();
+        assertEquals(1, json(cli("point", "list", "--name", domain, "--output", "json").ok()).path("count").asInt());
+        cli("job", "show", cancelJob).ok();
+        cli("job", "cancel", cancelJob).fails(2, "JobFinished");
+
+        // kill -9 the server during a backup: after the restart the job is failed, never left running
+        server.close();
+        toClose.remove(toClose.size() - 1);
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), ServerProcess.class.getName(), "server", "--config", configFile.toString())
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            String processUrl = null;
+            while ((line = lines.readLine()) != null) {
+                if (line.startsWith("Coffer server listening on ")) {
+                    processUrl = line.substring("Coffer server listening on ".length()).trim();
+                    break;
+                }
+            }
+            assertTrue(processUrl != null, "the server process printed its URL");
+            url = processUrl;
+            String killedJob = json(cli("backup", domain, "--output", "json").ok()).path("id").asText();
+            awaitProgress(killedJob);
+            process.destroyForcibly();
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            process.destroyForcibly();
+        }
+        server = CofferServer.start(config);
+        toClose.add(server::close);
+        url = server.url();
+        JsonNode failed = json(cli("job", "list", "--state", "failed", "--output", "json").ok());
+        assertEquals(1, failed.path("count").asInt(), failed.toString());
+        assertEquals("WorkerLost", failed.path("jobs").get(0).path("error").path("code").asText(), failed.toString());
+        assertEquals(0, json(cli("job", "list", "--state", "running", "--output", "json").ok()).path("count").asInt());
+        CliRun.run(config.vaults().getFirst().keyring(), "vault", "verify", "--vault", config.vaults().getFirst().path().toString()).ok();
+        JsonNode second = JSON.readTree(cli("backup", domain, "--wait", "--output", "json").ok().out());
+        assertEquals("succeeded", second.path("state").asText());
+        assertNothingLeftBehind();
+
+        // the catalog is an index: a lost one is rebuilt from the vault with every point
+        JsonNode before = json(cli("point", "list", "--output", "json").ok());
+        assertEquals(2, before.path("count").asInt(), before.toString());
+        server.close();
+        toClose.remove(toClose.size() - 1);
+        TestDatabase fresh = database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
+        toClose.add(fresh);
+        ServerConfig lost = config(dataDir, fresh);
+        Files.delete(lost.adminTokenFile()); // a new catalog makes a new admin token
+        server = CofferServer.start(lost);
+        toClose.add(server::close);
+        url = server.url();
+        assertEquals(0, json(cli("point", "list", "--output", "json").ok()).path("count").asInt());
+        cli("catalog", "rebuild").ok();
+        JsonNode after = json(cli("point", "list", "--output", "json").ok());
+        assertEquals(ids(before), ids(after));
+        for (int i = 0; i < before.path("points").size(); i++) {
+            JsonNode b = before.path("points").get(i);
+            JsonNode a = after.path("points").get(i);
+            for (String field : new String[]{"createdAt", "logicalBytes", "storedBytes", "consistency", "instanceName"}) {
+                assertEquals(b.path(field), a.path(field), field + " of " + b.path("id"));
+            }
+        }
+    }
+
+    private void awaitProgress(String job) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode j = json(cli("job", "show", job, "--output", "json").ok());
+            if (j.path("state").asText().equals("running") && j.path("progress").path("bytesDone").asLong() > 0) {
+                return;
+            }
+            assertFalse(JobWait.isFinal(j.path("state").asText()), "the job ended before it could be interrupted: " + j);
+            Thread.sleep(20);
+        }
+        throw new AssertionError("job " + job + " made no progress");
+    }
+
+    private void assertNothingLeftBehind() throws Exception {
+        String jobInfo = run("virsh", "-c", "qemu:///system", "domjobinfo", domain);
+        assertTrue(jobInfo.contains("None"), "no libvirt job left: " + jobInfo);
+        Path runtime = coffer.engine.instance.InstanceBackup.defaultRuntimeRoot();
+        if (Files.isDirectory(runtime)) {
+            try (var entries = Files.list(runtime)) {
+                String prefix = run("virsh", "-c", "qemu:///system", "domuuid", domain).substring(3).strip().substring(0, 8);
+                List<Path> left = entries.filter(p -> p.getFileName().toString().startsWith(prefix)).toList();
+                assertTrue(left.isEmpty(), "runtime files left: " + left);
+            }
+        }
+    }
+
+    private static List<String> ids(JsonNode points) {
+        List<String> ids = new ArrayList<>();
+        points.path("points").forEach(p -> ids.add(p.path("id").asText()));
+        return ids;
+    }
+
+    private CliRun cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", url, "--token-file", tokenFile.toString()));
+        return CliRun.run(dir.resolve("unused-keyring.json"), all.toArray(String[]::new));
+    }
+
+    private static JsonNode json(CliRun run) throws Exception {
+        return JSON.readTree(run.out());
+    }
+
+    private static ServerConfig config(Path dataDir, TestDatabase db) {
+        return new ServerConfig(dataDir, "127.0.0.1", 0, null, db.config(),
+                List.of(new ServerConfig.VaultEntry("default", dataDir.resolve("vault"), dataDir.resolve("keyring"), true)),
+                List.of(new ServerConfig.HostEntry("local", "qemu:///system")), ServerConfig.Limits.DEFAULT);
+    }
+
+    private static String yaml(ServerConfig c) {
+        return "dataDir: " + c.dataDir() + "\nlisten: {address: 127.0.0.1, port: 0}\n"
+                + "catalog: {url: \"" + c.catalog().jdbcUrl() + "\"}\n";
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 20];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        return (p.waitFor() == 0 ? "ok " : "failed ") + out;
+    }
+}

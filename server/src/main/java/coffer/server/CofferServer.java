@@ -1,0 +1,181 @@
+package coffer.server;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.Tokens;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.error.Errors;
+import coffer.engine.job.JobRunner;
+import coffer.engine.vault.VaultDirectory;
+import coffer.server.api.AdminApi;
+import coffer.server.api.ApiContext;
+import coffer.server.api.CapacityApi;
+import coffer.server.api.InstancesApi;
+import coffer.server.api.JobsApi;
+import coffer.server.api.MetaApi;
+import coffer.server.api.PointsApi;
+import coffer.server.api.ProtectionsApi;
+import coffer.server.auth.BearerAuthentication;
+import coffer.server.config.ServerConfig;
+import coffer.server.http.ApiServer;
+import coffer.server.http.Route;
+import coffer.server.http.Routes;
+import coffer.server.metrics.ServerMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Coffer server: the catalog, the vaults, the job workers for the configured libvirt hosts, and the
+ * HTTP API. {@link #start} prepares everything a first start needs (data directory, catalog, the default
+ * vault, the admin token); {@link #close} is the SIGTERM path: the API stops taking requests, running jobs
+ * are cancelled and clean up, the catalog is closed.
+ */
+public final class CofferServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
+    /** How often the hosts' instances are discovered again in the background. */
+    private static final long REFRESH_MINUTES = 5;
+
+    private final ServerConfig config;
+    private final Catalog catalog;
+    private final JobRunner runner;
+    private final ApiServer http;
+    private final ScheduledExecutorService background;
+    private final List<Route> routes;
+    private final String firstAdminSecret;
+
+    private CofferServer(ServerConfig config, Catalog catalog, JobRunner runner, ApiServer http,
+                         ScheduledExecutorService background, List<Route> routes, String firstAdminSecret) {
+        this.config = config;
+        this.catalog = catalog;
+        this.runner = runner;
+        this.http = http;
+        this.background = background;
+        this.routes = routes;
+        this.firstAdminSecret = firstAdminSecret;
+    }
+
+    public static CofferServer start(ServerConfig config) {
+        createPrivateDirectory(config.dataDir());
+        Catalog catalog = Catalog.open(config.catalog());
+        try {
+            ServerVaults vaults = ServerVaults.openOrCreate(config.vaults());
+            HostRefresh hosts = new HostRefresh(catalog, config.hosts());
+            String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());
+            hosts.refreshAll();
+            JobRunner runner = ServerJobs.runner(catalog, vaults, config);
+            runner.start();
+            ApiContext api = new ApiContext(config, catalog, vaults, hosts::refresh);
+            Routes routes = new Routes();
+            new InstancesApi(api).register(routes);
+            new ProtectionsApi(api).register(routes);
+            new PointsApi(api).register(routes);
+            new JobsApi(api).register(routes);
+            new CapacityApi(api).register(routes);
+            new AdminApi(api, () -> ServerJobs.rebuild(catalog, vaults)).register(routes);
+            new MetaApi(new ServerMetrics(catalog)).register(routes);
+            ApiServer http;
+            try {
+                http = ApiServer.start(config, routes.list(), new BearerAuthentication(catalog.tokens()));
+            } catch (RuntimeException e) {
+                runner.close();
+                throw new CofferException(ErrorCode.InvalidArgument, "cannot listen on " + config.url() + ": "
+                        + rootMessage(e), e);
+            }
+            ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "coffer-host-refresh");
+                t.setDaemon(true);
+                return t;
+            });
+            background.scheduleWithFixedDelay(hosts::refreshAll, REFRESH_MINUTES, REFRESH_MINUTES, TimeUnit.MINUTES);
+            return new CofferServer(config, catalog, runner, http, background, routes.list(), adminSecret);
+        } catch (RuntimeException e) {
+            catalog.close();
+            throw e;
+        }
+    }
+
+    /** The API's base URL, with the port actually bound (the configured port may be 0 in tests). */
+    public String url() {
+        String host = config.address().contains(":") ? "[" + config.address() + "]" : config.address();
+        return (config.tls() == null ? "http" : "https") + "://" + host + ":" + http.port();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public List<Route> routes() {
+        return routes;
+    }
+
+    /** The admin token's secret when this start created it, else null (it is in the admin token file). */
+    public String firstAdminSecret() {
+        return firstAdminSecret;
+    }
+
+    @Override
+    public void close() {
+        LOG.info("stopping: no new requests, cancelling running jobs");
+        background.shutdownNow();
+        http.close();
+        runner.close();
+        catalog.close();
+    }
+
+    /**
+     * On the very first start (no token in the catalog), creates an admin token and writes its secret to
+     * {@code file} with mode 0600; returns the secret, or null when tokens exist already.
+     */
+    private static String firstAdminToken(Tokens tokens, Path file) {
+        if (!tokens.list().isEmpty()) {
+            return null;
+        }
+        Tokens.Created created = tokens.create("admin", "admin");
+        try {
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(temp);
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temp, created.secret() + "\n", StandardOpenOption.WRITE);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            tokens.revoke(created.token().id());
+            throw Errors.classify(e);
+        }
+        return created.secret();
+    }
+
+    private static void createPrivateDirectory(Path dir) {
+        try {
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.StorageFailure, "cannot create the data directory " + dir + ": " + e, e);
+        } catch (UncheckedIOException e) {
+            throw Errors.classify(e.getCause());
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return String.valueOf(e.getMessage());
+    }
+}

@@ -1,0 +1,42 @@
+package coffer.server;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.InstanceRefresh;
+import coffer.server.config.ServerConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+
+/**
+ * Keeps the catalog's hosts and their instances current: the configured hosts are added at start, and
+ * each is discovered again at start, in the background, and on request. A host that cannot be reached is
+ * logged and skipped (its instances keep their last known state).
+ */
+final class HostRefresh {
+    private static final Logger LOG = LoggerFactory.getLogger(HostRefresh.class);
+
+    private final Catalog catalog;
+
+    HostRefresh(Catalog catalog, List<ServerConfig.HostEntry> hosts) {
+        this.catalog = catalog;
+        for (ServerConfig.HostEntry host : hosts) {
+            catalog.hosts().ensure(host.id(), host.uri());
+        }
+    }
+
+    void refreshAll() {
+        for (var host : catalog.hosts().list()) {
+            try {
+                refresh(host.id());
+            } catch (RuntimeException e) {
+                LOG.warn("cannot discover the instances of host {} ({}): {}", host.id(), host.uri(), e.getMessage());
+            }
+        }
+    }
+
+    void refresh(String hostId) {
+        var host = catalog.hosts().find(hostId).orElseThrow();
+        new InstanceRefresh(catalog).refresh(host);
+    }
+}

@@ -1,0 +1,92 @@
+package coffer.server.http;
+
+import coffer.engine.error.ErrorCode;
+import coffer.server.auth.BearerAuthentication;
+import coffer.server.auth.Role;
+import coffer.server.config.ServerConfig;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+
+import java.util.List;
+
+/**
+ * The HTTP side (Javalin on Jetty): the routes, bearer authentication before every matched route,
+ * problem+json for every error (including unknown paths and methods), and TLS when a key store is
+ * configured.
+ */
+public final class ApiServer implements AutoCloseable {
+    private final Javalin app;
+
+    private ApiServer(Javalin app) {
+        this.app = app;
+    }
+
+    public static ApiServer start(ServerConfig config, List<Route> routes, BearerAuthentication auth) {
+        Javalin app = Javalin.create(c -> {
+            c.startup.showJavalinBanner = false;
+            c.http.maxRequestSize = 1_000_000L;
+            c.router.ignoreTrailingSlashes = true;
+            for (Route route : routes) {
+                switch (route.method()) {
+                    case "GET" -> c.routes.get(route.path(), route.handler(), route.role());
+                    case "POST" -> c.routes.post(route.path(), route.handler(), route.role());
+                    case "PUT" -> c.routes.put(route.path(), route.handler(), route.role());
+                    case "DELETE" -> c.routes.delete(route.path(), route.handler(), route.role());
+                    default -> throw new IllegalArgumentException(route.method());
+                }
+            }
+            c.routes.beforeMatched(auth::check);
+            c.routes.exception(Exception.class, Problems::handle);
+            c.routes.error(404, ApiServer::notFound);
+            c.routes.error(405, ApiServer::notFound);
+            if (config.tls() != null) {
+                c.jetty.addConnector((server, http) -> {
+                    SslContextFactory.Server ssl = new SslContextFactory.Server();
+                    ssl.setKeyStorePath(config.tls().keystore().toString());
+                    ssl.setKeyStorePassword(config.tls().password());
+                    ssl.setKeyStoreType("PKCS12");
+                    HttpConfiguration https = new HttpConfiguration(http);
+                    https.addCustomizer(new SecureRequestCustomizer(false));
+                    ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                            new HttpConnectionFactory(https));
+                    connector.setHost(config.address());
+                    connector.setPort(config.port());
+                    return connector;
+                });
+            } else {
+                c.jetty.host = config.address();
+                c.jetty.port = config.port();
+            }
+        });
+        app.start();
+        return new ApiServer(app);
+    }
+
+    private static void notFound(Context ctx) {
+        String type = ctx.res().getContentType();
+        if (type != null && type.startsWith("application/problem+json")) {
+            return; // a handler already answered with its own problem
+        }
+        Problems.write(ctx, ErrorCode.ResourceNotFound, "no endpoint " + ctx.method() + " " + ctx.path());
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    /** The least role each route needs (for documentation and tests). */
+    public static Role roleOf(Route route) {
+        return route.role();
+    }
+}

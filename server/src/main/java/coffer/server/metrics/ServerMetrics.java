@@ -1,0 +1,105 @@
+package coffer.server.metrics;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobState;
+import coffer.engine.job.JobType;
+import coffer.engine.job.Jobs;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Prometheus metrics at {@code /metrics}, computed from the catalog at scrape time so they hold across
+ * restarts and several servers: jobs by state and type, bytes backed up and restored (from succeeded
+ * jobs), vault sizes (logical and stored), and job durations (a histogram of the jobs that ended since
+ * this server started, observed as scrapes find them).
+ */
+public final class ServerMetrics {
+    public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+    private final Catalog catalog;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Histogram durations;
+    private Instant observedUntil = Instant.now();
+
+    public ServerMetrics(Catalog catalog) {
+        this.catalog = catalog;
+        GaugeWithCallback.builder().name("coffer_jobs").help("Jobs by state and type")
+                .labelNames("state", "type")
+                .callback(cb -> {
+                    Map<JobState, Map<JobType, Integer>> counts = new EnumMap<>(JobState.class);
+                    for (Job job : catalog.jobs().list(Jobs.Filter.ALL)) {
+                        counts.computeIfAbsent(job.state(), s -> new EnumMap<>(JobType.class)).merge(job.type(), 1, Integer::sum);
+                    }
+                    for (JobState state : JobState.values()) {
+                        for (JobType type : JobType.values()) {
+                            cb.call(counts.getOrDefault(state, Map.of()).getOrDefault(type, 0), state.name(), type.name());
+                        }
+                    }
+                }).register(registry);
+        CounterWithCallback.builder().name("coffer_bytes_backed_up").help("Logical bytes covered by succeeded backup jobs")
+                .callback(cb -> cb.call(bytes(JobType.backup))).register(registry);
+        CounterWithCallback.builder().name("coffer_bytes_restored")
+                .help("Bytes written by succeeded restore and clone jobs")
+                .callback(cb -> cb.call(bytes(JobType.restore_disk) + bytes(JobType.restore_instance) + bytes(JobType.clone)))
+                .register(registry);
+        GaugeWithCallback.builder().name("coffer_vault_logical_bytes").help("Logical bytes of the points in each vault")
+                .labelNames("vault").callback(cb -> vaultTotals(false).forEach((v, b) -> cb.call(b, v))).register(registry);
+        GaugeWithCallback.builder().name("coffer_vault_stored_bytes")
+                .help("Bytes the points of each vault added to it (after dedup and compression)")
+                .labelNames("vault").callback(cb -> vaultTotals(true).forEach((v, b) -> cb.call(b, v))).register(registry);
+        durations = Histogram.builder().name("coffer_job_duration_seconds").help("Duration of ended jobs")
+                .labelNames("type", "state")
+                .classicUpperBounds(1, 5, 15, 60, 300, 900, 3600, 4 * 3600, 12 * 3600)
+                .register(registry);
+    }
+
+    /** The text exposition format. */
+    public synchronized byte[] scrape() throws IOException {
+        observeEndedJobs();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        return out.toByteArray();
+    }
+
+    private void observeEndedJobs() {
+        Instant latest = observedUntil;
+        for (Job job : catalog.jobs().list(Jobs.Filter.ALL)) {
+            if (job.state().isFinal() && job.finishedAt() != null && job.finishedAt().isAfter(observedUntil)
+                    && job.startedAt() != null) {
+                durations.labelValues(job.type().name(), job.state().name())
+                        .observe(Duration.between(job.startedAt(), job.finishedAt()).toMillis() / 1000.0);
+                if (job.finishedAt().isAfter(latest)) {
+                    latest = job.finishedAt();
+                }
+            }
+        }
+        observedUntil = latest;
+    }
+
+    private long bytes(JobType type) {
+        List<Job> jobs = catalog.jobs().list(new Jobs.Filter(JobState.succeeded, type, null, null));
+        return jobs.stream().mapToLong(Job::bytesDone).sum();
+    }
+
+    private Map<String, Long> vaultTotals(boolean stored) {
+        Map<String, Long> totals = new HashMap<>();
+        for (PointRecord p : catalog.points().listAll()) {
+            totals.merge(p.vault(), stored ? p.storedBytes() : p.logicalBytes(), Long::sum);
+        }
+        return totals;
+    }
+}
