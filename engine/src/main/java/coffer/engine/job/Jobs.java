@@ -2,10 +2,15 @@ package coffer.engine.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The job rows. State changes are conditional updates, so two workers never both claim a job. */
+/**
+ * The job rows. State changes are conditional updates, so two workers never both claim a job and a job
+ * ends exactly once (docs/design/jobs.md). The first group of methods is for clients (the API, the CLI);
+ * the second is the worker side, used by {@link JobRunner}. Implementations MUST be thread-safe.
+ */
 public interface Jobs {
     /** Filters for {@link #list}; null fields match everything. */
     record Filter(JobState state, JobType type, String target, Integer limit) {
@@ -27,4 +32,54 @@ public interface Jobs {
      * polls. Returns the job as it is now, empty when unknown.
      */
     Optional<Job> cancel(String id);
+
+    // ---- worker side (JobRunner) ----
+
+    /** Who runs a running job, and when it last said so. */
+    record Claim(String jobId, String hostId, String workerId, Instant heartbeatAt) {
+    }
+
+    /** How a job ended: {@code state} is final; {@code errorCode} set for failed and cancelled. */
+    record Outcome(JobState state, JsonNode result, String errorCode, String errorMessage) {
+    }
+
+    /**
+     * Claims the oldest queued job whose host has fewer than {@code perHostLimit} running jobs (counted over
+     * all workers): it becomes running with {@code workerId}, started and heartbeat at {@code now}. Atomic:
+     * of two workers racing for a job, one gets it; the per-host count is checked under a lock of the host.
+     */
+    Optional<Job> claimNext(String workerId, int perHostLimit, Instant now);
+
+    /** Marks every running job of {@code workerId} alive at {@code now}; returns how many there are. */
+    int heartbeat(String workerId, Instant now);
+
+    /** The running jobs of {@code workerId} whose cancellation was requested. */
+    List<String> cancelRequested(String workerId);
+
+    /** Stores progress; rate and ETA are derived by the caller (-1 unknown). */
+    void progress(String id, long bytesDone, long bytesTotal, long bytesPerSecond, long etaSeconds);
+
+    /** Ends a running job claimed by {@code workerId}; false (and no change) if it is not, e.g. found lost. */
+    boolean finish(String id, String workerId, Outcome outcome, Instant now);
+
+    /** Every running job with its worker and heartbeat. */
+    List<Claim> claims();
+
+    /**
+     * Fails a running job whose worker is gone, if it still has that worker: state failed, code WorkerLost,
+     * with {@code message} in the row and the log. False if the job ended or changed hands meanwhile.
+     */
+    boolean failLost(String id, String workerId, String message, Instant now);
+
+    /**
+     * Calls {@code listener} (on the caller's thread, so it must be quick) after every submit and cancel made
+     * through this object, so a runner in the same process wakes at once. Close the result to stop.
+     */
+    Subscription whenChanged(Runnable listener);
+
+    /** Ends a {@link #whenChanged} registration. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

@@ -1,0 +1,158 @@
+package coffer.engine.catalog;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.job.Jobs;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The open catalog: a connection pool on SQLite or PostgreSQL, migrated to the current schema
+ * ({@code db/migration}, docs/design/catalog.md), and its repositories.
+ *
+ * <p>SQLite connections use WAL (readers never wait for the writer), a busy timeout (writers wait for each
+ * other instead of failing), foreign keys, and {@code BEGIN IMMEDIATE} transactions (a transaction takes the
+ * write lock when it starts, so two never deadlock upgrading a read lock).
+ *
+ * <p>Thread-safe: the repositories may be used from any thread; close once, after the last use.
+ */
+public final class Catalog implements AutoCloseable {
+    /** How long an SQLite writer waits for another one before failing. */
+    static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
+
+    private final Dialect dialect;
+    private final HikariDataSource pool;
+    private final Sql sql;
+    private final Hosts hosts;
+    private final Instances instances;
+    private final Protections protections;
+    private final Points points;
+    private final Jobs jobs;
+    private final Tokens tokens;
+
+    private Catalog(Dialect dialect, HikariDataSource pool, Clock clock) {
+        this.dialect = dialect;
+        this.pool = pool;
+        this.sql = new Sql(pool);
+        this.hosts = new SqlHosts(sql, clock);
+        this.instances = new SqlInstances(sql);
+        this.protections = new SqlProtections(sql, clock);
+        this.points = new SqlPoints(sql);
+        this.jobs = new SqlJobs(sql, clock);
+        this.tokens = new SqlTokens(sql, clock);
+    }
+
+    public static Catalog open(CatalogConfig config) {
+        return open(config, Clock.systemUTC());
+    }
+
+    /** Opens the catalog, creating or migrating its schema; {@code clock} stamps rows. */
+    public static Catalog open(CatalogConfig config, Clock clock) {
+        Dialect dialect = Dialect.of(config.jdbcUrl());
+        if (config.maxPoolSize() < 1) {
+            throw new CofferException(ErrorCode.InvalidArgument, "catalog pool size " + config.maxPoolSize()
+                    + " must be at least 1");
+        }
+        HikariDataSource pool = new HikariDataSource(poolConfig(config, dialect));
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .placeholders(Map.of("identity", dialect.identity()))
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+            return new Catalog(dialect, pool, clock);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e instanceof CofferException c ? c : new CofferException(ErrorCode.CatalogFailure,
+                    "cannot migrate the catalog at " + redacted(config.jdbcUrl()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static HikariConfig poolConfig(CatalogConfig config, Dialect dialect) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("coffer-catalog");
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setMaximumPoolSize(config.maxPoolSize());
+        hikari.setMinimumIdle(1);
+        if (config.user() != null) {
+            hikari.setUsername(config.user());
+        }
+        if (config.password() != null) {
+            hikari.setPassword(config.password());
+        }
+        if (dialect == Dialect.SQLITE) {
+            createParent(config.jdbcUrl().substring("jdbc:sqlite:".length()));
+            hikari.addDataSourceProperty("journal_mode", "WAL");
+            hikari.addDataSourceProperty("synchronous", "NORMAL");
+            hikari.addDataSourceProperty("busy_timeout", Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
+            hikari.addDataSourceProperty("foreign_keys", "true");
+            hikari.addDataSourceProperty("transaction_mode", "IMMEDIATE");
+        }
+        hikari.setInitializationFailTimeout(-1);
+        return hikari;
+    }
+
+    private static void createParent(String file) {
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        try {
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.CatalogFailure, "cannot create the catalog directory " + parent
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The URL without any password parameter, for messages. */
+    static String redacted(String jdbcUrl) {
+        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    /** For tests of this package: statements on the catalog's own pool. */
+    Sql sql() {
+        return sql;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    public Hosts hosts() {
+        return hosts;
+    }
+
+    public Instances instances() {
+        return instances;
+    }
+
+    public Protections protections() {
+        return protections;
+    }
+
+    public Points points() {
+        return points;
+    }
+
+    public Jobs jobs() {
+        return jobs;
+    }
+
+    public Tokens tokens() {
+        return tokens;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

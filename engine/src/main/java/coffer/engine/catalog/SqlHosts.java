@@ -1,0 +1,55 @@
+package coffer.engine.catalog;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link Hosts} in SQL. Thread-safe. */
+final class SqlHosts implements Hosts {
+    private static final String COLUMNS = "SELECT id, uri, added_at FROM hosts";
+
+    private final Sql sql;
+    private final Clock clock;
+
+    SqlHosts(Sql sql, Clock clock) {
+        this.sql = sql;
+        this.clock = clock;
+    }
+
+    @Override
+    public Host ensure(String id, String uri) {
+        return sql.transaction(s -> {
+            Optional<Host> byUri = s.one(COLUMNS + " WHERE uri = ?", SqlHosts::host, uri);
+            if (byUri.isPresent()) {
+                return byUri.get();
+            }
+            Optional<Host> byId = s.one(COLUMNS + " WHERE id = ?", SqlHosts::host, id);
+            if (byId.isPresent()) {
+                throw new CofferException(ErrorCode.InvalidArgument, "host id '" + id + "' already names "
+                        + byId.get().uri() + "; choose another id for " + uri);
+            }
+            Host host = new Host(id, uri, clock.instant());
+            s.update("INSERT INTO hosts (id, uri, added_at) VALUES (?, ?, ?)", id, uri, host.addedAt());
+            return s.one(COLUMNS + " WHERE id = ?", SqlHosts::host, id).orElseThrow();
+        });
+    }
+
+    @Override
+    public List<Host> list() {
+        return sql.query(COLUMNS + " ORDER BY id", SqlHosts::host);
+    }
+
+    @Override
+    public Optional<Host> find(String id) {
+        return sql.one(COLUMNS + " WHERE id = ?", SqlHosts::host, id);
+    }
+
+    private static Host host(ResultSet row) throws SQLException {
+        return new Host(row.getString("id"), row.getString("uri"), Sql.instant(row, "added_at"));
+    }
+}

@@ -1,0 +1,113 @@
+package coffer.engine.catalog;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@link Instances} in SQL: one row per instance, its disks in {@code instance_disks}. Thread-safe. */
+final class SqlInstances implements Instances {
+    private static final String COLUMNS = "SELECT id, host_id, name, state, refreshed_at, gone FROM instances";
+    private static final String DISKS = "SELECT target, device, format, source, virtual_size, allocated_size,"
+            + " unsupported_reason FROM instance_disks WHERE instance_id = ? ORDER BY ordinal";
+
+    private final Sql sql;
+
+    SqlInstances(Sql sql) {
+        this.sql = sql;
+    }
+
+    @Override
+    public void refresh(String hostId, List<Instance> found) {
+        sql.transaction(s -> {
+            for (Instance instance : found) {
+                write(s, hostId, instance);
+            }
+            List<Object> args = new ArrayList<>(List.of(hostId));
+            String notFound = "";
+            if (!found.isEmpty()) {
+                notFound = " AND id NOT IN (" + String.join(", ", Collections.nCopies(found.size(), "?")) + ")";
+                found.forEach(i -> args.add(i.id()));
+            }
+            s.update("UPDATE instances SET gone = 1 WHERE host_id = ?" + notFound, args.toArray());
+            return null;
+        });
+    }
+
+    /** Inserts or updates one instance with its disks (also used by a catalog rebuild). */
+    static void write(Sql.Session s, String hostId, Instance instance) throws SQLException {
+        s.update("INSERT INTO instances (id, host_id, name, state, refreshed_at, gone) VALUES (?, ?, ?, ?, ?, ?)"
+                        + " ON CONFLICT (id) DO UPDATE SET host_id = excluded.host_id, name = excluded.name,"
+                        + " state = excluded.state, refreshed_at = excluded.refreshed_at, gone = excluded.gone",
+                instance.id(), hostId, instance.name(), instance.state(), instance.refreshedAt(), instance.gone());
+        s.update("DELETE FROM instance_disks WHERE instance_id = ?", instance.id());
+        int ordinal = 0;
+        for (InstanceDisk disk : instance.disks()) {
+            s.update("INSERT INTO instance_disks (instance_id, ordinal, target, device, format, source, virtual_size,"
+                            + " allocated_size, unsupported_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    instance.id(), ordinal++, disk.target(), disk.device(), disk.format(), disk.source(),
+                    disk.virtualSize(), disk.allocatedSize(), disk.unsupportedReason());
+        }
+    }
+
+    @Override
+    public List<Instance> list(String hostId) {
+        return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE host_id = ? ORDER BY name, id", SqlInstances::row,
+                hostId)));
+    }
+
+    @Override
+    public List<Instance> listAll() {
+        return sql.read(s -> withDisks(s, s.query(COLUMNS + " ORDER BY host_id, name, id", SqlInstances::row)));
+    }
+
+    @Override
+    public Optional<Instance> find(String id) {
+        return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE id = ?", SqlInstances::row, id))
+                .stream().findFirst());
+    }
+
+    @Override
+    public Optional<Instance> resolve(String idOrName) {
+        if (isUuid(idOrName)) {
+            Optional<Instance> byId = find(idOrName.toLowerCase());
+            if (byId.isPresent()) {
+                return byId;
+            }
+        }
+        return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE name = ? ORDER BY host_id, gone LIMIT 1",
+                SqlInstances::row, idOrName)).stream().findFirst());
+    }
+
+    private static boolean isUuid(String text) {
+        try {
+            return UUID.fromString(text).toString().equalsIgnoreCase(text);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static List<Instance> withDisks(Sql.Session s, List<Instance> rows) throws SQLException {
+        List<Instance> result = new ArrayList<>(rows.size());
+        for (Instance row : rows) {
+            List<InstanceDisk> disks = s.query(DISKS, SqlInstances::disk, row.id());
+            result.add(new Instance(row.id(), row.hostId(), row.name(), row.state(), disks, row.refreshedAt(),
+                    row.gone()));
+        }
+        return result;
+    }
+
+    private static Instance row(ResultSet row) throws SQLException {
+        return new Instance(row.getString("id"), row.getString("host_id"), row.getString("name"),
+                row.getString("state"), List.of(), Sql.instant(row, "refreshed_at"), Sql.flag(row, "gone"));
+    }
+
+    private static InstanceDisk disk(ResultSet row) throws SQLException {
+        return new InstanceDisk(row.getString("target"), row.getString("device"), row.getString("format"),
+                row.getString("source"), row.getLong("virtual_size"), row.getLong("allocated_size"),
+                row.getString("unsupported_reason"));
+    }
+}

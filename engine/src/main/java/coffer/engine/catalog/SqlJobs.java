@@ -1,0 +1,222 @@
+package coffer.engine.catalog;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobLogEntry;
+import coffer.engine.job.JobState;
+import coffer.engine.job.JobType;
+import coffer.engine.job.Jobs;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * {@link Jobs} in SQL. Every state change is a conditional {@code UPDATE ... WHERE state = ...} whose row
+ * count says whether it happened; claiming also bumps the host row first, which serializes claims per host
+ * on both databases (a row lock on PostgreSQL, the write lock on SQLite), so the per-host count is exact.
+ * Thread-safe.
+ */
+final class SqlJobs implements Jobs {
+    private static final String COLUMNS = "SELECT id, type, target, host_id, state, params, created_at, started_at,"
+            + " finished_at, heartbeat_at, bytes_done, bytes_total, bytes_per_second, eta_seconds, cancel_requested,"
+            + " result, error_code, error_message FROM jobs";
+    /** Queued jobs looked at per claim attempt; those of hosts at their limit are passed over. */
+    private static final int CLAIM_CANDIDATES = 50;
+
+    private final Sql sql;
+    private final Clock clock;
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    SqlJobs(Sql sql, Clock clock) {
+        this.sql = sql;
+        this.clock = clock;
+    }
+
+    @Override
+    public Job submit(JobType type, String target, String hostId, JsonNode params) {
+        if (type == null || target == null || target.isBlank() || hostId == null) {
+            throw new CofferException(ErrorCode.InvalidArgument, "a job needs a type, a target and a host (got "
+                    + type + ", " + target + ", " + hostId + ")");
+        }
+        String id = UUID.randomUUID().toString();
+        sql.update("INSERT INTO jobs (id, type, target, host_id, state, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                id, type, target, hostId, JobState.queued, params == null ? Sql.JSON.createObjectNode() : params,
+                clock.instant());
+        changed();
+        return find(id).orElseThrow();
+    }
+
+    @Override
+    public Optional<Job> find(String id) {
+        return sql.one(COLUMNS + " WHERE id = ?", SqlJobs::row, id);
+    }
+
+    @Override
+    public List<Job> list(Filter filter) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (filter.state() != null) {
+            where.append(" AND state = ?");
+            args.add(filter.state());
+        }
+        if (filter.type() != null) {
+            where.append(" AND type = ?");
+            args.add(filter.type());
+        }
+        if (filter.target() != null) {
+            where.append(" AND target = ?");
+            args.add(filter.target());
+        }
+        String limit = "";
+        if (filter.limit() != null) {
+            if (filter.limit() < 0) {
+                throw new CofferException(ErrorCode.InvalidArgument, "limit " + filter.limit() + " is negative");
+            }
+            limit = " LIMIT " + filter.limit();
+        }
+        return sql.query(COLUMNS + where + " ORDER BY created_at DESC, id DESC" + limit, SqlJobs::row, args.toArray());
+    }
+
+    @Override
+    public List<JobLogEntry> log(String id) {
+        return sql.query("SELECT sequence, logged_at, level, message FROM job_log WHERE job_id = ? ORDER BY sequence",
+                r -> new JobLogEntry(r.getLong("sequence"), Sql.instant(r, "logged_at"), r.getString("level"),
+                        r.getString("message")), id);
+    }
+
+    @Override
+    public void appendLog(String id, String level, String message) {
+        sql.update("INSERT INTO job_log (job_id, logged_at, level, message) VALUES (?, ?, ?, ?)", id, clock.instant(),
+                level, message);
+    }
+
+    @Override
+    public Optional<Job> cancel(String id) {
+        Instant now = clock.instant();
+        Optional<Job> job = sql.transaction(s -> {
+            int cancelled = s.update("UPDATE jobs SET state = ?, error_code = ?, error_message = ?, finished_at = ?"
+                            + " WHERE id = ? AND state = ?", JobState.cancelled, ErrorCode.Cancelled.name(),
+                    "cancelled before it started", now, id, JobState.queued);
+            if (cancelled == 1) {
+                log(s, id, "info", "cancelled before it started", now);
+            } else if (s.update("UPDATE jobs SET cancel_requested = 1 WHERE id = ? AND state = ? AND cancel_requested = 0",
+                    id, JobState.running) == 1) {
+                log(s, id, "info", "cancellation requested", now);
+            }
+            return s.one(COLUMNS + " WHERE id = ?", SqlJobs::row, id);
+        });
+        changed();
+        return job;
+    }
+
+    // ---- worker side ----
+
+    @Override
+    public Optional<Job> claimNext(String workerId, int perHostLimit, Instant now) {
+        List<String[]> candidates = sql.query("SELECT id, host_id FROM jobs WHERE state = ? ORDER BY created_at, id"
+                + " LIMIT " + CLAIM_CANDIDATES, r -> new String[]{r.getString("id"), r.getString("host_id")}, JobState.queued);
+        List<String> fullHosts = new ArrayList<>();
+        for (String[] candidate : candidates) {
+            String id = candidate[0];
+            String host = candidate[1];
+            if (fullHosts.contains(host)) {
+                continue;
+            }
+            Boolean claimed = sql.transaction(s -> {
+                s.update("UPDATE hosts SET claims = claims + 1 WHERE id = ?", host);
+                long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?", host, JobState.running);
+                if (running >= perHostLimit) {
+                    return null;
+                }
+                return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"
+                        + " WHERE id = ? AND state = ?", JobState.running, workerId, now, now, id, JobState.queued) == 1;
+            });
+            if (claimed == null) {
+                fullHosts.add(host);
+            } else if (claimed) {
+                return find(id);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public int heartbeat(String workerId, Instant now) {
+        return sql.update("UPDATE jobs SET heartbeat_at = ? WHERE worker = ? AND state = ?", now, workerId,
+                JobState.running);
+    }
+
+    @Override
+    public List<String> cancelRequested(String workerId) {
+        return sql.query("SELECT id FROM jobs WHERE worker = ? AND state = ? AND cancel_requested = 1",
+                r -> r.getString("id"), workerId, JobState.running);
+    }
+
+    @Override
+    public void progress(String id, long bytesDone, long bytesTotal, long bytesPerSecond, long etaSeconds) {
+        sql.update("UPDATE jobs SET bytes_done = ?, bytes_total = ?, bytes_per_second = ?, eta_seconds = ? WHERE id = ?",
+                bytesDone, bytesTotal, bytesPerSecond, etaSeconds, id);
+    }
+
+    @Override
+    public boolean finish(String id, String workerId, Outcome outcome, Instant now) {
+        if (!outcome.state().isFinal()) {
+            throw new IllegalArgumentException("a job cannot finish " + outcome.state());
+        }
+        return sql.update("UPDATE jobs SET state = ?, result = ?, error_code = ?, error_message = ?, finished_at = ?"
+                        + " WHERE id = ? AND worker = ? AND state = ?", outcome.state(), outcome.result(),
+                outcome.errorCode(), outcome.errorMessage(), now, id, workerId, JobState.running) == 1;
+    }
+
+    @Override
+    public List<Claim> claims() {
+        return sql.query("SELECT id, host_id, worker, heartbeat_at FROM jobs WHERE state = ?", r -> new Claim(
+                r.getString("id"), r.getString("host_id"), r.getString("worker"), Sql.instant(r, "heartbeat_at")),
+                JobState.running);
+    }
+
+    @Override
+    public boolean failLost(String id, String workerId, String message, Instant now) {
+        return sql.transaction(s -> {
+            boolean failed = s.update("UPDATE jobs SET state = ?, error_code = ?, error_message = ?, finished_at = ?"
+                            + " WHERE id = ? AND worker = ? AND state = ?", JobState.failed, ErrorCode.WorkerLost.name(),
+                    message, now, id, workerId, JobState.running) == 1;
+            if (failed) {
+                log(s, id, "error", message, now);
+            }
+            return failed;
+        });
+    }
+
+    @Override
+    public Subscription whenChanged(Runnable listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    private void changed() {
+        listeners.forEach(Runnable::run);
+    }
+
+    private static void log(Sql.Session s, String id, String level, String message, Instant now) throws SQLException {
+        s.update("INSERT INTO job_log (job_id, logged_at, level, message) VALUES (?, ?, ?, ?)", id, now, level, message);
+    }
+
+    private static Job row(ResultSet row) throws SQLException {
+        return new Job(row.getString("id"), JobType.valueOf(row.getString("type")), row.getString("target"),
+                row.getString("host_id"), JobState.valueOf(row.getString("state")), Sql.json(row, "params"),
+                Sql.instant(row, "created_at"), Sql.instant(row, "started_at"), Sql.instant(row, "finished_at"),
+                Sql.instant(row, "heartbeat_at"), row.getLong("bytes_done"), row.getLong("bytes_total"),
+                row.getLong("bytes_per_second"), row.getLong("eta_seconds"), Sql.flag(row, "cancel_requested"),
+                Sql.json(row, "result"), row.getString("error_code"), row.getString("error_message"));
+    }
+}

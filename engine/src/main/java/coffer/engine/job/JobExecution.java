@@ -1,0 +1,126 @@
+package coffer.engine.job;
+
+import coffer.engine.JobProgress;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One job while a {@link JobRunner} runs it: the {@link JobContext} handed to the handler. Progress and
+ * log lines are only buffered here (handler and chunk threads never touch the database, so an interrupt
+ * cannot break a catalog write); the runner's loop writes them to the row ({@link #progressChanged},
+ * {@link #drainLog}). Cancellation records a reason and interrupts the bound worker thread.
+ *
+ * <p>Thread-safe.
+ */
+final class JobExecution implements JobContext, JobProgress {
+    record LogLine(String level, String message) {
+    }
+
+    private final Job job;
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong total = new AtomicLong();
+    private final ConcurrentLinkedQueue<LogLine> log = new ConcurrentLinkedQueue<>();
+    private final long startedNanos = System.nanoTime();
+    private long flushedDone = -1;
+    private long flushedTotal = -1;
+    private long flushedAtNanos;
+    private Thread thread;
+    private String cancelReason;
+
+    JobExecution(Job job) {
+        this.job = job;
+    }
+
+    Job job() {
+        return job;
+    }
+
+    // ---- JobContext and JobProgress (handler threads) ----
+
+    @Override
+    public JobProgress progress() {
+        return this;
+    }
+
+    @Override
+    public void info(String message) {
+        log.add(new LogLine("info", message));
+    }
+
+    @Override
+    public void warning(String message) {
+        log.add(new LogLine("warning", message));
+    }
+
+    void error(String message) {
+        log.add(new LogLine("error", message));
+    }
+
+    @Override
+    public void starting(long totalBytes) {
+        total.set(totalBytes);
+    }
+
+    @Override
+    public void advance(long bytes) {
+        done.addAndGet(bytes);
+    }
+
+    // ---- cancellation ----
+
+    /** Binds the worker thread; interrupts it at once when cancellation came first. */
+    synchronized void bind(Thread worker) {
+        thread = worker;
+        if (cancelReason != null) {
+            worker.interrupt();
+        }
+    }
+
+    synchronized void unbind() {
+        thread = null;
+    }
+
+    /** Records why the job is cancelled (the first reason wins) and interrupts its thread. */
+    synchronized void cancel(String reason) {
+        if (cancelReason == null) {
+            cancelReason = reason;
+        }
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    synchronized String cancelReason() {
+        return cancelReason;
+    }
+
+    // ---- for the runner's loop ----
+
+    /** Progress to store, or null when unchanged since the last call or stored less than a second ago. */
+    synchronized long[] progressChanged(boolean force) {
+        long now = System.nanoTime();
+        long d = done.get();
+        long t = Math.max(total.get(), d);
+        if (d == flushedDone && t == flushedTotal || !force && now - flushedAtNanos < 1_000_000_000L) {
+            return null;
+        }
+        flushedDone = d;
+        flushedTotal = t;
+        flushedAtNanos = now;
+        double seconds = (now - startedNanos) / 1e9;
+        long rate = seconds > 0 && d > 0 ? (long) (d / seconds) : -1;
+        long eta = rate > 0 && t > 0 ? (t - d) / rate : -1;
+        return new long[]{d, t, rate, eta};
+    }
+
+    List<LogLine> drainLog() {
+        List<LogLine> lines = new ArrayList<>();
+        for (LogLine line; (line = log.poll()) != null; ) {
+            lines.add(line);
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,295 @@
+package coffer.engine.job;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.error.Errors;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs queued jobs of the catalog (docs/design/jobs.md). One loop thread claims jobs, heartbeats, stores
+ * progress and log lines, passes cancel requests on and fails the jobs of dead workers; each claimed job runs
+ * on one of {@link Settings#workerThreads} worker threads.
+ *
+ * <ul>
+ *   <li>{@link #start}: first fails the running jobs whose worker is gone (code WorkerLost), then loops.</li>
+ *   <li>Cancel: the worker thread is interrupted; the job ends {@code cancelled} with code Cancelled.</li>
+ *   <li>{@link #close} (SIGTERM): stops claiming, cancels running jobs ("server stopping"), waits for them
+ *       at most {@link Settings#shutdownWait}. Close the runner before its catalog.</li>
+ * </ul>
+ *
+ * <p>Thread-safe; start once, close once.
+ */
+public final class JobRunner implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(JobRunner.class.getName());
+    private static final Duration TICK = Duration.ofSeconds(1);
+
+    /**
+     * @param perHostLimit      running jobs per libvirt host, over all workers sharing the catalog
+     * @param workerThreads     jobs this runner runs at once
+     * @param heartbeatInterval how often running jobs are marked alive and dead workers looked for
+     * @param staleAfter        a running job whose heartbeat is older than this has lost its worker
+     * @param shutdownWait      how long {@link #close} waits for cancelled jobs to end
+     * @param clock             stamps heartbeats and decides staleness
+     */
+    public record Settings(int perHostLimit, int workerThreads, Duration heartbeatInterval, Duration staleAfter,
+                           Duration shutdownWait, Clock clock) {
+        public Settings {
+            if (perHostLimit < 1 || workerThreads < 1) {
+                throw new CofferException(ErrorCode.InvalidArgument, "per-host limit (" + perHostLimit
+                        + ") and worker threads (" + workerThreads + ") must be at least 1");
+            }
+            if (heartbeatInterval.isNegative() || heartbeatInterval.isZero()
+                    || staleAfter.compareTo(heartbeatInterval.multipliedBy(2)) < 0) {
+                throw new CofferException(ErrorCode.InvalidArgument, "stale-after (" + staleAfter
+                        + ") must be at least twice the heartbeat interval (" + heartbeatInterval + ")");
+            }
+        }
+
+        public static Settings defaults() {
+            return new Settings(2, 4, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60),
+                    Clock.systemUTC());
+        }
+
+        public Settings withPerHostLimit(int limit) {
+            return new Settings(limit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, clock);
+        }
+
+        public Settings withWorkerThreads(int threads) {
+            return new Settings(perHostLimit, threads, heartbeatInterval, staleAfter, shutdownWait, clock);
+        }
+
+        public Settings withHeartbeat(Duration interval, Duration stale) {
+            return new Settings(perHostLimit, workerThreads, interval, stale, shutdownWait, clock);
+        }
+
+        public Settings withShutdownWait(Duration wait) {
+            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, wait, clock);
+        }
+
+        public Settings withClock(Clock newClock) {
+            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, newClock);
+        }
+    }
+
+    private final Jobs jobs;
+    private final String workerId;
+    private final Map<JobType, JobHandler> handlers;
+    private final Settings settings;
+    private final ExecutorService workers;
+    private final Map<String, JobExecution> running = new ConcurrentHashMap<>();
+    private final AtomicInteger busy = new AtomicInteger();
+    private final BlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
+    private final Thread loop;
+    private volatile boolean stopping;
+    private Jobs.Subscription subscription;
+    private long nextHeartbeatNanos;
+
+    public JobRunner(Catalog catalog, String workerId, Map<JobType, JobHandler> handlers, Settings settings) {
+        this.jobs = catalog.jobs();
+        this.workerId = workerId;
+        this.handlers = Map.copyOf(handlers);
+        this.settings = settings;
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(settings.workerThreads(),
+                r -> Thread.ofPlatform().name("coffer-job-" + threadNumber.incrementAndGet()).unstarted(r));
+        this.loop = Thread.ofPlatform().name("coffer-job-runner").unstarted(this::loop);
+    }
+
+    /** A worker id for this process: {@code hostname:pid:random}, so a restart recognises its old jobs. */
+    public static String newWorkerId() {
+        return WorkerId.fresh();
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    /** Fails the jobs of dead workers, then starts claiming. */
+    public synchronized void start() {
+        if (loop.getState() != Thread.State.NEW) {
+            throw new IllegalStateException("job runner " + workerId + " was already started");
+        }
+        WorkerId.register(workerId);
+        recoverLost();
+        nextHeartbeatNanos = System.nanoTime();
+        subscription = jobs.whenChanged(this::wake);
+        loop.start();
+    }
+
+    private void wake() {
+        wakeUps.offer(Boolean.TRUE);
+    }
+
+    private void loop() {
+        while (!stopping) {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "job runner " + workerId + ": " + e.getMessage(), e);
+            }
+            try {
+                wakeUps.poll(Math.min(TICK.toMillis(), settings.heartbeatInterval().toMillis()), TimeUnit.MILLISECONDS);
+                wakeUps.clear();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void tick() {
+        for (JobExecution execution : running.values()) {
+            flush(execution, false);
+        }
+        for (String id : jobs.cancelRequested(workerId)) {
+            JobExecution execution = running.get(id);
+            if (execution != null) {
+                execution.cancel("cancelled on request");
+            }
+        }
+        if (System.nanoTime() - nextHeartbeatNanos >= 0) {
+            jobs.heartbeat(workerId, settings.clock().instant());
+            recoverLost();
+            nextHeartbeatNanos = System.nanoTime() + settings.heartbeatInterval().toNanos();
+        }
+        while (!stopping && busy.get() < settings.workerThreads()) {
+            var claimed = jobs.claimNext(workerId, settings.perHostLimit(), settings.clock().instant());
+            if (claimed.isEmpty()) {
+                break;
+            }
+            JobExecution execution = new JobExecution(claimed.get());
+            busy.incrementAndGet();
+            running.put(execution.job().id(), execution);
+            workers.execute(() -> execute(execution));
+        }
+    }
+
+    /** Fails every running job whose worker is certainly dead or whose heartbeat is stale. */
+    private void recoverLost() {
+        Instant now = settings.clock().instant();
+        Instant staleBefore = now.minus(settings.staleAfter());
+        for (Jobs.Claim claim : jobs.claims()) {
+            if (claim.workerId() != null && claim.workerId().equals(workerId)) {
+                continue;
+            }
+            String why;
+            if (claim.workerId() == null || WorkerId.certainlyDead(claim.workerId())) {
+                why = "its worker " + claim.workerId() + " no longer runs";
+            } else if (claim.heartbeatAt() == null || claim.heartbeatAt().isBefore(staleBefore)) {
+                why = "its worker " + claim.workerId() + " sent no heartbeat since " + claim.heartbeatAt();
+            } else {
+                continue;
+            }
+            if (jobs.failLost(claim.jobId(), claim.workerId(), "worker lost: " + why
+                    + "; nothing half-written was kept", now)) {
+                LOG.log(System.Logger.Level.WARNING, "job " + claim.jobId() + " failed: worker lost (" + why + ")");
+            }
+        }
+    }
+
+    /** On a worker thread: runs the handler and stores how the job ended. */
+    private void execute(JobExecution execution) {
+        Job job = execution.job();
+        Jobs.Outcome outcome;
+        execution.bind(Thread.currentThread());
+        try {
+            JobHandler handler = handlers.get(job.type());
+            if (handler == null) {
+                throw new CofferException(ErrorCode.Internal, "no handler for " + job.type() + " jobs on worker "
+                        + workerId);
+            }
+            if (execution.cancelReason() != null) {
+                throw new CofferException(ErrorCode.Cancelled, execution.cancelReason());
+            }
+            execution.info("started on worker " + workerId);
+            JsonNode result = handler.run(job, execution);
+            outcome = new Jobs.Outcome(JobState.succeeded, result, null, null);
+            execution.info("succeeded");
+        } catch (Throwable failure) {
+            CofferException error = Errors.classify(failure);
+            String reason = execution.cancelReason();
+            if (reason != null || error.code() == ErrorCode.Cancelled) {
+                outcome = new Jobs.Outcome(JobState.cancelled, null, ErrorCode.Cancelled.name(),
+                        reason != null ? reason : error.getMessage());
+                execution.info("cancelled: " + outcome.errorMessage());
+            } else {
+                outcome = new Jobs.Outcome(JobState.failed, null, error.code().name(), error.getMessage());
+                execution.error(error.code() + ": " + error.getMessage());
+                if (error.code() == ErrorCode.Internal) {
+                    LOG.log(System.Logger.Level.ERROR, "job " + job.id() + " failed unexpectedly", failure);
+                }
+            }
+        } finally {
+            execution.unbind();
+            Thread.interrupted();
+        }
+        try {
+            flush(execution, true);
+            if (!jobs.finish(job.id(), workerId, outcome, settings.clock().instant())) {
+                LOG.log(System.Logger.Level.WARNING, "job " + job.id() + " was no longer running on " + workerId
+                        + " when it ended " + outcome.state());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "job " + job.id() + ": cannot store its end (" + outcome.state()
+                    + "); a restart will find it lost", e);
+        } finally {
+            running.remove(job.id());
+            busy.decrementAndGet();
+            wake();
+        }
+    }
+
+    private void flush(JobExecution execution, boolean last) {
+        for (JobExecution.LogLine line : execution.drainLog()) {
+            jobs.appendLog(execution.job().id(), line.level(), line.message());
+        }
+        long[] progress = execution.progressChanged(last);
+        if (progress != null) {
+            jobs.progress(execution.job().id(), progress[0], progress[1], progress[2], progress[3]);
+        }
+    }
+
+    /** Stops claiming, cancels the running jobs ("server stopping") and waits for them, bounded. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+        }
+        if (subscription != null) {
+            subscription.close();
+        }
+        wake();
+        try {
+            if (loop.getState() != Thread.State.NEW) {
+                loop.join(settings.shutdownWait().toMillis());
+            }
+            running.values().forEach(execution -> execution.cancel("server stopping"));
+            workers.shutdown();
+            if (!workers.awaitTermination(settings.shutdownWait().toMillis(), TimeUnit.MILLISECONDS)) {
+                List<String> left = List.copyOf(running.keySet());
+                LOG.log(System.Logger.Level.WARNING, "jobs " + left + " did not stop within "
+                        + settings.shutdownWait() + "; the next start marks them failed (WorkerLost)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            WorkerId.unregister(workerId);
+        }
+    }
+}

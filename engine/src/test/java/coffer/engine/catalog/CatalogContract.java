@@ -1,0 +1,367 @@
+package coffer.engine.catalog;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobLogEntry;
+import coffer.engine.job.JobState;
+import coffer.engine.job.JobType;
+import coffer.engine.job.Jobs;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The catalog's repositories, one contract for every database: subclasses say which ({@link #database}).
+ */
+abstract class CatalogContract {
+    static final ObjectMapper JSON = new ObjectMapper();
+    TestDatabase database;
+    Catalog catalog;
+
+    abstract TestDatabase database() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        database = database();
+        catalog = Catalog.open(database.config());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    static Instant millis(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    static Instance instance(String id, String host, String name, String state, InstanceDisk... disks) {
+        return new Instance(id, host, name, state, List.of(disks), millis(Instant.now()), false);
+    }
+
+    static InstanceDisk disk(String target) {
+        return new InstanceDisk(target, "disk", "qcow2", "/var/lib/images/" + target + ".qcow2", 1 << 30, 1 << 20, null);
+    }
+
+    String knownInstance() {
+        catalog.hosts().ensure("local", "qemu:///system");
+        String id = UUID.randomUUID().toString();
+        catalog.instances().refresh("local", List.of(instance(id, "local", "web", "running", disk("vda"))));
+        return id;
+    }
+
+    // ---- opening ----
+
+    @Test
+    void reopeningKeepsDataAndRunsNoMigrationTwice() {
+        catalog.hosts().ensure("local", "qemu:///system");
+        catalog.close();
+        catalog = Catalog.open(database.config());
+        assertEquals(List.of("local"), catalog.hosts().list().stream().map(Host::id).toList());
+    }
+
+    @Test
+    void dialectFollowsTheUrl() {
+        assertEquals(Dialect.of(database.config().jdbcUrl()), catalog.dialect());
+        CofferException e = assertThrows(CofferException.class, () -> Dialect.of("jdbc:mysql://x/y"));
+        assertEquals(ErrorCode.InvalidArgument, e.code());
+        assertTrue(e.getMessage().contains("jdbc:mysql://x/y"));
+    }
+
+    // ---- hosts ----
+
+    @Test
+    void hostsAreEnsuredOncePerUri() {
+        Host local = catalog.hosts().ensure("local", "qemu:///system");
+        assertEquals("local", local.id());
+        assertEquals(local, catalog.hosts().ensure("other-id", "qemu:///system"), "same URI: the existing host");
+        catalog.hosts().ensure("remote", "qemu+ssh://root@b/system");
+        assertEquals(List.of("local", "remote"), catalog.hosts().list().stream().map(Host::id).toList());
+        assertEquals(Optional.of(local), catalog.hosts().find("local"));
+        assertTrue(catalog.hosts().find("nope").isEmpty());
+        CofferException e = assertThrows(CofferException.class, () -> catalog.hosts().ensure("local", "qemu:///session"));
+        assertEquals(ErrorCode.InvalidArgument, e.code());
+    }
+
+    // ---- instances ----
+
+    @Test
+    void refreshAddsUpdatesAndMarksMissingInstancesGone() {
+        catalog.hosts().ensure("local", "qemu:///system");
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        catalog.instances().refresh("local", List.of(instance(a, "local", "web", "running", disk("vda"), disk("vdb")),
+                instance(b, "local", "db", "shutoff", disk("vda"))));
+        assertEquals(List.of("db", "web"), catalog.instances().list("local").stream().map(Instance::name).toList());
+        Instance web = catalog.instances().find(a).orElseThrow();
+        assertEquals(List.of(disk("vda"), disk("vdb")), web.disks());
+        assertFalse(web.gone());
+
+        catalog.instances().refresh("local", List.of(instance(a, "local", "web2", "shutoff", disk("vdb"))));
+        Instance renamed = catalog.instances().find(a).orElseThrow();
+        assertEquals("web2", renamed.name());
+        assertEquals("shutoff", renamed.state());
+        assertEquals(List.of(disk("vdb")), renamed.disks());
+        assertTrue(catalog.instances().find(b).orElseThrow().gone(), "db was not found again: gone, not deleted");
+        assertEquals(2, catalog.instances().listAll().size());
+
+        catalog.instances().refresh("local", List.of());
+        assertTrue(catalog.instances().find(a).orElseThrow().gone());
+    }
+
+    @Test
+    void instancesResolveByUuidOrByName() {
+        catalog.hosts().ensure("a", "qemu:///system");
+        catalog.hosts().ensure("b", "qemu+ssh://b/system");
+        String onA = UUID.randomUUID().toString();
+        String onB = UUID.randomUUID().toString();
+        catalog.instances().refresh("b", List.of(instance(onB, "b", "same", "running")));
+        catalog.instances().refresh("a", List.of(instance(onA, "a", "same", "running")));
+        assertEquals(onB, catalog.instances().resolve(onB).orElseThrow().id());
+        assertEquals(onB, catalog.instances().resolve(onB.toUpperCase()).orElseThrow().id());
+        assertEquals(onA, catalog.instances().resolve("same").orElseThrow().id(), "first match by host id");
+        assertTrue(catalog.instances().resolve("missing").isEmpty());
+        assertTrue(catalog.instances().resolve(UUID.randomUUID().toString()).isEmpty());
+        assertEquals(List.of(onA), catalog.instances().list("a").stream().map(Instance::id).toList());
+    }
+
+    // ---- protections ----
+
+    @Test
+    void protectionsAreAddedReplacedAndRemoved() {
+        String id = knownInstance();
+        Instant at = millis(Instant.now());
+        catalog.protections().protect(List.of(new Protection(id, true, List.of(), "default", at)));
+        assertEquals(Optional.of(new Protection(id, true, List.of(), "default", at)), catalog.protections().find(id));
+        catalog.protections().protect(List.of(new Protection(id, false, List.of("vda", "vdb"), "other", at)));
+        assertEquals(List.of(new Protection(id, false, List.of("vda", "vdb"), "other", at)), catalog.protections().list());
+        assertTrue(catalog.protections().remove(id));
+        assertFalse(catalog.protections().remove(id));
+        assertTrue(catalog.protections().list().isEmpty());
+    }
+
+    @Test
+    void protectingAnUnknownInstanceChangesNothing() {
+        String id = knownInstance();
+        CofferException e = assertThrows(CofferException.class, () -> catalog.protections().protect(List.of(
+                new Protection(id, true, List.of(), null, null),
+                new Protection(UUID.randomUUID().toString(), true, List.of(), null, null))));
+        assertEquals(ErrorCode.CatalogFailure, e.code());
+        assertTrue(catalog.protections().list().isEmpty(), "one transaction: the valid one was not kept either");
+    }
+
+    // ---- points ----
+
+    static PointRecord point(String id, String vault, String instanceId, Instant at) {
+        return new PointRecord(id, vault, instanceId, "web", millis(at), "available", "CRASH", 3000, 1200,
+                null, null, List.of(new PointRecord.PointDisk("vda", 2000, 1000), new PointRecord.PointDisk("vdb", 1000, 200)));
+    }
+
+    @Test
+    void pointsAreUpsertedListedNewestFirstAndDeleted() {
+        String instance = knownInstance();
+        Instant t = Instant.parse("2025-01-01T00:00:00Z");
+        PointRecord first = point("20250101-000000-aaaaaaaa", "default", instance, t);
+        PointRecord second = point("20250102-000000-bbbbbbbb", "default", instance, t.plusSeconds(86400));
+        PointRecord elsewhere = point("20250103-000000-cccccccc", "remote", instance, t.plusSeconds(2 * 86400));
+        catalog.points().upsert(first);
+        catalog.points().upsert(second);
+        catalog.points().upsert(elsewhere);
+        assertEquals(List.of(elsewhere, second, first), catalog.points().listByInstance(instance));
+        assertEquals(List.of(elsewhere, second, first), catalog.points().listAll());
+        assertEquals(Optional.of(first), catalog.points().find(first.id()));
+
+        PointRecord expiring = new PointRecord(first.id(), "default", instance, "web", first.createdAt(), "available",
+                "APPLICATION", 3000, 1200, millis(t.plusSeconds(7 * 86400)), "job-1",
+                List.of(new PointRecord.PointDisk("vda", 3000, 1200)));
+        catalog.points().upsert(expiring);
+        assertEquals(Optional.of(expiring), catalog.points().find(first.id()), "upsert replaces row and disks");
+
+        assertEquals(2, catalog.points().deleteVault("default"));
+        assertEquals(List.of(elsewhere), catalog.points().listAll());
+        assertTrue(catalog.points().delete(elsewhere.id()));
+        assertFalse(catalog.points().delete(elsewhere.id()));
+        assertTrue(catalog.points().listByInstance(instance).isEmpty());
+    }
+
+    // ---- tokens ----
+
+    @Test
+    void tokensAuthenticateByTheirSecretUntilRevoked() {
+        Tokens.Created created = catalog.tokens().create("admin", "admin");
+        assertTrue(created.secret().startsWith("cof_"));
+        assertEquals(4 + 43, created.secret().length(), "32 bytes in unpadded base64url");
+        assertNull(created.token().lastUsedAt());
+        Token used = catalog.tokens().authenticate(created.secret()).orElseThrow();
+        assertEquals(created.token().id(), used.id());
+        assertEquals("admin", used.role());
+        assertTrue(used.lastUsedAt() != null);
+        assertTrue(catalog.tokens().authenticate(created.secret() + "x").isEmpty());
+        assertTrue(catalog.tokens().authenticate("nonsense").isEmpty());
+        assertTrue(catalog.tokens().authenticate(null).isEmpty());
+
+        Tokens.Created viewer = catalog.tokens().create("ci", "viewer");
+        assertNotEquals(created.secret(), viewer.secret());
+        assertEquals(List.of("admin", "ci"), catalog.tokens().list().stream().map(Token::name).toList());
+        assertTrue(catalog.tokens().revoke(created.token().id()));
+        assertFalse(catalog.tokens().revoke(created.token().id()));
+        assertTrue(catalog.tokens().authenticate(created.secret()).isEmpty());
+        assertTrue(catalog.tokens().list().getFirst().revokedAt() != null);
+        assertEquals("viewer", catalog.tokens().authenticate(viewer.secret()).orElseThrow().role());
+    }
+
+    @Test
+    void tokensStoreOnlyTheHashOfTheSecret() {
+        Tokens.Created created = catalog.tokens().create("admin", "admin");
+        List<String> stored = catalog.sql().query("SELECT secret_sha256 FROM tokens", r -> r.getString(1));
+        assertEquals(List.of(SqlTokens.sha256(created.secret())), stored);
+        assertEquals(64, stored.getFirst().length());
+    }
+
+    @Test
+    void tokenRolesAreChecked() {
+        CofferException e = assertThrows(CofferException.class, () -> catalog.tokens().create("x", "root"));
+        assertEquals(ErrorCode.InvalidArgument, e.code());
+        assertTrue(e.getMessage().contains("root"));
+    }
+
+    // ---- jobs (the rows; the runner has its own contract) ----
+
+    ObjectNode params() {
+        return JSON.createObjectNode().put("vault", "default");
+    }
+
+    @Test
+    void submittedJobsAreQueuedAndListedWithFilters() {
+        String instance = knownInstance();
+        Job backup = catalog.jobs().submit(JobType.backup, instance, "local", params());
+        assertEquals(JobState.queued, backup.state());
+        assertEquals(params(), backup.params());
+        assertEquals(-1, backup.etaSeconds());
+        Job restore = catalog.jobs().submit(JobType.restore_disk, "20250101-000000-aaaaaaaa", "local", params());
+        assertEquals(Optional.of(backup), catalog.jobs().find(backup.id()));
+        assertEquals(Set.of(backup.id(), restore.id()),
+                Set.copyOf(catalog.jobs().list(Jobs.Filter.ALL).stream().map(Job::id).toList()));
+        assertEquals(List.of(restore.id()), catalog.jobs().list(new Jobs.Filter(null, JobType.restore_disk, null, null))
+                .stream().map(Job::id).toList());
+        assertEquals(List.of(backup.id()), catalog.jobs().list(new Jobs.Filter(JobState.queued, null, instance, null))
+                .stream().map(Job::id).toList());
+        assertEquals(1, catalog.jobs().list(new Jobs.Filter(null, null, null, 1)).size());
+        assertTrue(catalog.jobs().list(new Jobs.Filter(JobState.running, null, null, null)).isEmpty());
+        assertTrue(catalog.jobs().find("nope").isEmpty());
+    }
+
+    @Test
+    void jobLogKeepsLinesInOrder() {
+        Job job = catalog.jobs().submit(JobType.backup, knownInstance(), "local", params());
+        catalog.jobs().appendLog(job.id(), "info", "one");
+        catalog.jobs().appendLog(job.id(), "warning", "two");
+        List<JobLogEntry> log = catalog.jobs().log(job.id());
+        assertEquals(List.of("info:one", "warning:two"), log.stream().map(l -> l.level() + ":" + l.message()).toList());
+        assertTrue(log.get(0).sequence() < log.get(1).sequence());
+    }
+
+    @Test
+    void cancellingAQueuedJobEndsItAtOnceAndARunningOneSetsTheFlag() {
+        String instance = knownInstance();
+        AtomicInteger changes = new AtomicInteger();
+        Jobs.Subscription subscription = catalog.jobs().whenChanged(changes::incrementAndGet);
+        Job queued = catalog.jobs().submit(JobType.backup, instance, "local", params());
+        Job cancelled = catalog.jobs().cancel(queued.id()).orElseThrow();
+        assertEquals(JobState.cancelled, cancelled.state());
+        assertEquals(ErrorCode.Cancelled.name(), cancelled.errorCode());
+        assertTrue(cancelled.finishedAt() != null);
+
+        Job other = catalog.jobs().submit(JobType.backup, instance, "local", params());
+        Job claimed = catalog.jobs().claimNext("w1", 2, Instant.now()).orElseThrow();
+        assertEquals(other.id(), claimed.id());
+        Job flagged = catalog.jobs().cancel(other.id()).orElseThrow();
+        assertEquals(JobState.running, flagged.state());
+        assertTrue(flagged.cancelRequested());
+        assertEquals(List.of(other.id()), catalog.jobs().cancelRequested("w1"));
+        assertTrue(catalog.jobs().cancel("nope").isEmpty());
+        assertEquals(5, changes.get(), "two submits and three cancels");
+        subscription.close();
+        catalog.jobs().submit(JobType.backup, instance, "local", params());
+        assertEquals(5, changes.get());
+    }
+
+    @Test
+    void claimingRespectsThePerHostLimitAndTakesTheOldestFirst() {
+        String instance = knownInstance();
+        catalog.hosts().ensure("other", "qemu+ssh://other/system");
+        Job a = catalog.jobs().submit(JobType.backup, instance, "local", params());
+        Job b = catalog.jobs().submit(JobType.backup, instance, "local", params());
+        Job c = catalog.jobs().submit(JobType.backup, instance, "other", params());
+        Instant now = millis(Instant.now());
+        Job first = catalog.jobs().claimNext("w1", 1, now).orElseThrow();
+        assertEquals(a.id(), first.id());
+        assertEquals(JobState.running, first.state());
+        assertEquals(now, first.startedAt());
+        assertEquals(now, first.heartbeatAt());
+        assertEquals(c.id(), catalog.jobs().claimNext("w2", 1, now).orElseThrow().id(), "local is at its limit");
+        assertTrue(catalog.jobs().claimNext("w2", 1, now).isEmpty());
+        assertEquals(b.id(), catalog.jobs().claimNext("w2", 2, now).orElseThrow().id());
+    }
+
+    @Test
+    void workersHeartbeatReportProgressAndFinishOnce() {
+        Job job = catalog.jobs().submit(JobType.backup, knownInstance(), "local", params());
+        Instant start = millis(Instant.now());
+        catalog.jobs().claimNext("w1", 2, start);
+        assertEquals(1, catalog.jobs().heartbeat("w1", start.plusSeconds(5)));
+        assertEquals(0, catalog.jobs().heartbeat("w2", start.plusSeconds(5)));
+        assertEquals(List.of(new Jobs.Claim(job.id(), "local", "w1", start.plusSeconds(5))), catalog.jobs().claims());
+        catalog.jobs().progress(job.id(), 500, 1000, 100, 5);
+        Job progressed = catalog.jobs().find(job.id()).orElseThrow();
+        assertEquals(List.of(500L, 1000L, 100L, 5L), List.of(progressed.bytesDone(), progressed.bytesTotal(),
+                progressed.bytesPerSecond(), progressed.etaSeconds()));
+
+        Jobs.Outcome done = new Jobs.Outcome(JobState.succeeded, JSON.createObjectNode().put("point", "p1"), null, null);
+        assertFalse(catalog.jobs().finish(job.id(), "w2", done, start), "not w2's job");
+        assertTrue(catalog.jobs().finish(job.id(), "w1", done, start.plusSeconds(9)));
+        assertFalse(catalog.jobs().finish(job.id(), "w1", done, start), "ends once");
+        Job finished = catalog.jobs().find(job.id()).orElseThrow();
+        assertEquals(JobState.succeeded, finished.state());
+        assertEquals("p1", finished.result().get("point").asText());
+        assertEquals(start.plusSeconds(9), finished.finishedAt());
+        assertTrue(catalog.jobs().claims().isEmpty());
+    }
+
+    @Test
+    void aLostJobFailsWithWorkerLostOnlyWhileItsWorkerStillHoldsIt() {
+        Job job = catalog.jobs().submit(JobType.backup, knownInstance(), "local", params());
+        catalog.jobs().claimNext("w1", 2, Instant.now());
+        assertFalse(catalog.jobs().failLost(job.id(), "w2", "gone", Instant.now()));
+        assertTrue(catalog.jobs().failLost(job.id(), "w1", "worker lost: w1 stopped", Instant.now()));
+        Job failed = catalog.jobs().find(job.id()).orElseThrow();
+        assertEquals(JobState.failed, failed.state());
+        assertEquals(ErrorCode.WorkerLost.name(), failed.errorCode());
+        assertEquals("worker lost: w1 stopped", catalog.jobs().log(job.id()).getLast().message());
+        assertFalse(catalog.jobs().finish(job.id(), "w1", new Jobs.Outcome(JobState.succeeded, null, null, null),
+                Instant.now()), "a worker coming back cannot overwrite the verdict");
+    }
+}
