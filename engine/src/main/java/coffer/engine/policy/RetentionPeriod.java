@@ -24,7 +24,7 @@ public sealed interface RetentionPeriod {
 
         @Override
         public String toString() {
-            return amount + " " + unit.lower();
+            return amount + " " + (amount == 1 ? unit.singular() : unit.lower());
         }
     }
 
