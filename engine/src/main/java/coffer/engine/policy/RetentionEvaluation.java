@@ -28,6 +28,9 @@ final class RetentionEvaluation {
     RetentionEvaluation(Retention rules, List<PointFacts> points, Instant now, boolean instanceProtected) {
         this.rules = rules;
         this.points = List.copyOf(points);
+        if (this.points.stream().map(PointFacts::id).distinct().count() != this.points.size()) {
+            throw new IllegalArgumentException("point ids must be unique within one evaluation");
+        }
         this.now = now;
         List<PointFacts> policyPoints = this.points.stream().filter(p -> p.origin() == Origin.POLICY)
                 .sorted(OLDEST_FIRST).toList();

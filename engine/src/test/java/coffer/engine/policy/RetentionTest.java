@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -171,6 +172,12 @@ class RetentionTest {
         assertEquals(List.of("2024-01-03T00:00", "2024-01-01T00:00", "2024-01-02T00:00"),
                 rules("for=1d").evaluate(points, at("2024-01-02T12:00"), false).stream().map(Verdict::pointId)
                         .toList());
+    }
+
+    @Test
+    void refusesTwoPointsWithOneId() {
+        assertThrows(IllegalArgumentException.class, () -> rules("for=1d").evaluate(
+                List.of(point("2024-01-01T00:00"), point("2024-01-01T00:00")), at("2024-01-02T00:00"), false));
     }
 
     // ---- the little table language ----
