@@ -1,0 +1,41 @@
+package coffer.engine.policy;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+
+import java.time.Instant;
+
+/**
+ * Whether a person may delete a point now (retention's own deletions are decided by {@link Verdict}).
+ * A point made under an immutable policy cannot be deleted, by any role, before it expires
+ * (the seed: "the backup point cannot be deleted until it automatically expires"). Its lock lasts until
+ * its time limit: pinned expiry, keep-for and calendar rules; for a point set to never expire, forever.
+ * Open-ended rules (keep-latest, newest point) keep a point but do not lock it.
+ *
+ * <p>Deleting the newest point of an instance is allowed: every point is self-contained in the vault,
+ * so no other point loses data; the next backup of the instance finds no base and reads every disk in
+ * full (docs/design/change-tracking.md). Stateless.
+ */
+public final class PointDeletion {
+    private PointDeletion() {
+    }
+
+    /**
+     * @param current the point's verdict at {@code now} (from {@link Retention#evaluate})
+     * @throws CofferException {@code BackupPointImmutable} naming the point and when it can be deleted
+     */
+    public static void requireAllowed(PointFacts point, Verdict current, Instant now) {
+        if (!point.immutable()) {
+            return;
+        }
+        if (point.expiry() instanceof PointExpiry.Never) {
+            throw new CofferException(ErrorCode.BackupPointImmutable, "point " + point.id()
+                    + " is immutable and set to never expire; it cannot be deleted");
+        }
+        current.timeLimit().filter(limit -> limit.isAfter(now)).ifPresent(limit -> {
+            throw new CofferException(ErrorCode.BackupPointImmutable, "point " + point.id()
+                    + " is immutable until it expires at " + limit + " (" + current.reasons()
+                    + "); it can be deleted after that");
+        });
+    }
+}
