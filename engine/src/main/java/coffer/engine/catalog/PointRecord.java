@@ -1,6 +1,10 @@
 package coffer.engine.catalog;
 
+import coffer.engine.instance.PointAttributes;
+import coffer.vault.PointManifest;
+
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /**
@@ -12,6 +16,32 @@ import java.util.List;
 public record PointRecord(String id, String vault, String instanceId, String instanceName, Instant createdAt,
                           String status, String consistency, long logicalBytes, long storedBytes,
                           Instant expiresAt, String jobId, List<PointDisk> disks) {
+
+    /**
+     * The row for a point manifest: consistency from its attributes ({@link PointAttributes#CONSISTENCY},
+     * else the manifest's, else CRASH), expiry from {@link PointAttributes#EXPIRES} (null: never), logical
+     * and stored bytes summed over its disks. Backups and the catalog rebuild both use it, so a rebuilt row
+     * equals the one the backup wrote (apart from {@code jobId}, which the vault does not know).
+     */
+    public static PointRecord of(PointManifest point, String vault, String instanceId, String jobId) {
+        String consistency = point.attributes().getOrDefault(PointAttributes.CONSISTENCY,
+                point.consistency() != null ? point.consistency() : "CRASH");
+        List<PointDisk> disks = point.disks().stream()
+                .map(d -> new PointDisk(d.name(), d.size(), d.newStoredBytes())).toList();
+        return new PointRecord(point.id(), vault, instanceId, point.name(),
+                point.createdAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), "available", consistency,
+                point.logicalBytes(), disks.stream().mapToLong(PointDisk::storedBytes).sum(), expiry(point), jobId,
+                disks);
+    }
+
+    private static Instant expiry(PointManifest point) {
+        String expires = point.attributes().get(PointAttributes.EXPIRES);
+        try {
+            return expires == null ? null : Instant.parse(expires).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
 
     /** One disk of the point: its logical size and the bytes it added to the vault. */
     public record PointDisk(String target, long logicalBytes, long storedBytes) {

@@ -3,5 +3,14 @@
  * (default, zero set-up) or PostgreSQL, through one code path and versioned migrations
  * (docs/design/catalog.md). The vault stays the source of truth: {@link coffer.engine.catalog.CatalogRebuild}
  * recreates the points of every instance from the vault's manifests.
+ *
+ * <p>Plain JDBC, not Jdbi: the schema is small, the statements are few and portable, and one
+ * package-private class ({@code Sql}: parameters, row mapping, transactions, one error translation) is all
+ * the help they need; a mapping library would add a dependency and a second way to write a query. JDBC
+ * types, {@code SQLException} and SQL text never leave this package: the repositories' interfaces speak in
+ * records and {@link coffer.engine.error.CofferException} (CatalogFailure). The job rows' interface
+ * ({@link coffer.engine.job.Jobs}) lives with the jobs; its SQL implementation lives here.
+ *
+ * <p>Must not know HTTP, the CLI, or how jobs are run.
  */
 package coffer.engine.catalog;

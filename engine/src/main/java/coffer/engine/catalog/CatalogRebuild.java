@@ -1,0 +1,81 @@
+package coffer.engine.catalog;
+
+import coffer.engine.error.Errors;
+import coffer.engine.instance.PointAttributes;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Recreates a vault's point rows from its manifests (the vault is the source of truth; the catalog an
+ * index of it). The vault's old rows are replaced. An instance point whose instance the catalog does not know
+ * gets an instance row from the manifest (name, disks, host by the recorded libvirt URI), marked gone until
+ * a refresh of its host finds the domain again. Image points (no instance UUID) are skipped and counted.
+ *
+ * <p>Stateless apart from its collaborators; not meant to run twice at once for one vault.
+ */
+public final class CatalogRebuild {
+    /** What a rebuild did. */
+    public record Counts(int points, int instancesAdded, int skipped) {
+    }
+
+    private final Catalog catalog;
+
+    public CatalogRebuild(Catalog catalog) {
+        this.catalog = catalog;
+    }
+
+    public Counts rebuild(String vaultName, Vault vault) {
+        List<PointManifest> manifests;
+        try {
+            manifests = vault.points();
+        } catch (IOException e) {
+            throw Errors.classify(e);
+        }
+        Map<String, PointManifest> newestByInstance = new LinkedHashMap<>();
+        int skipped = 0;
+        for (PointManifest point : manifests) {
+            String uuid = point.attributes().get(PointAttributes.UUID);
+            if (uuid == null) {
+                skipped++;
+            } else {
+                newestByInstance.put(uuid, point);
+            }
+        }
+        int added = 0;
+        for (Map.Entry<String, PointManifest> entry : newestByInstance.entrySet()) {
+            if (catalog.instances().find(entry.getKey()).isEmpty()) {
+                addGoneInstance(entry.getKey(), entry.getValue());
+                added++;
+            }
+        }
+        catalog.points().deleteVault(vaultName);
+        int points = 0;
+        for (PointManifest point : manifests) {
+            String uuid = point.attributes().get(PointAttributes.UUID);
+            if (uuid != null) {
+                catalog.points().upsert(PointRecord.of(point, vaultName, uuid, null));
+                points++;
+            }
+        }
+        return new Counts(points, added, skipped);
+    }
+
+    private void addGoneInstance(String uuid, PointManifest newest) {
+        String uri = newest.attributes().getOrDefault(PointAttributes.URI, "unknown");
+        Optional<Host> known = catalog.hosts().list().stream().filter(h -> h.uri().equals(uri)).findFirst();
+        String hostId = known.map(Host::id).orElseGet(() -> catalog.hosts().ensure(uri, uri).id());
+        List<InstanceDisk> disks = newest.disks().stream().map(d -> new InstanceDisk(d.name(), "disk",
+                newest.attributes().get(PointAttributes.format(d.name())), null, d.size(), -1, null)).toList();
+        Instance instance = new Instance(uuid, hostId, newest.name(), "unknown", disks, newest.createdAt(), true);
+        catalog.sql().transaction(s -> {
+            SqlInstances.write(s, hostId, instance);
+            return null;
+        });
+    }
+}

@@ -1,0 +1,104 @@
+package coffer.engine.job.handler;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.DiskPlan;
+import coffer.engine.instance.InstanceBackup;
+import coffer.engine.instance.PointAttributes;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobContext;
+import coffer.engine.job.JobHandler;
+import coffer.engine.vault.VaultDirectory;
+import coffer.virt.libvirt.Libvirt;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A manual backup of an instance (target: its UUID) into a vault, recorded as a point row.
+ * Parameters: {@code {"vault": name|null, "disks": [targets]|null, "retentionDays": 1..65536|null,
+ * "appConsistent": bool, "replicate": bool}} (the last two are kept on the job row for later issues).
+ * The expiry is also written into the point's manifest, so a catalog rebuild keeps it. Result:
+ * {@code {"point": id, "disks": [{target, mode, reason}], "warnings": [...]}}. Stateless; thread-safe.
+ */
+final class BackupHandler implements JobHandler {
+    static final Set<String> FIELDS = Set.of("vault", "disks", "retentionDays", "appConsistent", "replicate");
+    static final int MAX_RETENTION_DAYS = 65_536;
+
+    private final Catalog catalog;
+    private final VaultDirectory vaults;
+    private final HostConnections hosts;
+    private final Path runtimeRoot;
+    private final Clock clock;
+
+    BackupHandler(Catalog catalog, VaultDirectory vaults, Path runtimeRoot, Clock clock) {
+        this.catalog = catalog;
+        this.vaults = vaults;
+        this.hosts = new HostConnections(catalog);
+        this.runtimeRoot = runtimeRoot;
+        this.clock = clock;
+    }
+
+    @Override
+    public JsonNode run(Job job, JobContext context) {
+        Params params = Params.of(job, FIELDS);
+        String vaultName = params.optionalString("vault");
+        List<String> disks = params.optionalStrings("disks");
+        Integer retentionDays = params.optionalInt("retentionDays", 1, MAX_RETENTION_DAYS);
+        params.flag("appConsistent");
+        params.flag("replicate");
+        Instance instance = liveInstance(catalog, job.target());
+        String vault = vaultName != null ? vaultName : vaults.defaultName();
+
+        Map<String, String> attributes = new HashMap<>();
+        if (retentionDays != null) {
+            attributes.put(PointAttributes.EXPIRES, clock.instant().plus(Duration.ofDays(retentionDays)).toString());
+        }
+        InstanceBackup.Result result;
+        try (Libvirt libvirt = hosts.connect(job.hostId())) {
+            context.info("backing up " + instance.name() + " (" + instance.id() + ") into vault " + vault);
+            result = new InstanceBackup(libvirt, vaults.open(vault), runtimeRoot).run(new InstanceBackup.Request(
+                    instance.id(), disks == null ? Set.of() : new LinkedHashSet<>(disks), 0, attributes),
+                    context.progress());
+        }
+        catalog.points().upsert(PointRecord.of(result.point(), vault, instance.id(), job.id()));
+        result.warnings().forEach(context::warning);
+        result.point().skipped().forEach(s -> context.warning("disk " + s.name() + " skipped: " + s.reason()));
+        context.info("point " + result.point().id() + " stored");
+
+        ObjectNode json = JsonNodeFactory.instance.objectNode().put("point", result.point().id());
+        ArrayNode diskModes = json.putArray("disks");
+        for (DiskPlan plan : result.plans()) {
+            diskModes.addObject().put("target", plan.target()).put("mode", plan.mode().name().toLowerCase())
+                    .put("reason", plan.reason());
+        }
+        ArrayNode warnings = json.putArray("warnings");
+        result.warnings().forEach(warnings::add);
+        result.point().skipped().forEach(s -> warnings.add("disk " + s.name() + " skipped: " + s.reason()));
+        return json;
+    }
+
+    /** The catalog's instance {@code id}; InstanceNotFound when unknown, InstanceReleased when gone. */
+    static Instance liveInstance(Catalog catalog, String id) {
+        Instance instance = catalog.instances().find(id).orElseThrow(() -> new CofferException(
+                ErrorCode.InstanceNotFound, "no instance with id " + id + " in the catalog; refresh the host's instances"));
+        if (instance.gone()) {
+            throw new CofferException(ErrorCode.InstanceReleased, "instance " + instance.name() + " (" + id
+                    + ") no longer exists on host " + instance.hostId());
+        }
+        return instance;
+    }
+}

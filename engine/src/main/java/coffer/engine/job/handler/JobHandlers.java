@@ -1,0 +1,29 @@
+package coffer.engine.job.handler;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.job.JobHandler;
+import coffer.engine.job.JobType;
+import coffer.engine.vault.VaultDirectory;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/** The one place that says which handler runs which job type. */
+public final class JobHandlers {
+    private JobHandlers() {
+    }
+
+    /**
+     * The handlers for every {@link JobType}, for a {@link coffer.engine.job.JobRunner}.
+     *
+     * @param runtimeRoot sockets and scratch files of backups ({@code InstanceBackup.defaultRuntimeRoot()})
+     */
+    public static Map<JobType, JobHandler> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot) {
+        return Map.of(
+                JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
+                JobType.restore_disk, new RestoreDiskHandler(catalog, vaults),
+                JobType.restore_instance, new RestoreInstanceHandler(catalog, vaults),
+                JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot));
+    }
+}

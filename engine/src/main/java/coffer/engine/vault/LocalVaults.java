@@ -1,0 +1,70 @@
+package coffer.engine.vault;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.vault.Vault;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link VaultDirectory} of local vault directories, each with its key ring, opened on first use with
+ * {@link VaultOpener} and kept open until {@link #close}.
+ *
+ * <p>Thread-safe.
+ */
+public final class LocalVaults implements VaultDirectory, AutoCloseable {
+    /** Where a vault lives and the key ring that opens it. */
+    public record Location(Path directory, Path keyRing) {
+    }
+
+    private final Map<String, Location> locations;
+    private final String defaultName;
+    private final Map<String, Vault> open = new ConcurrentHashMap<>();
+
+    public LocalVaults(Map<String, Location> locations, String defaultName) {
+        if (!locations.containsKey(defaultName)) {
+            throw new CofferException(ErrorCode.InvalidArgument, "the default vault '" + defaultName
+                    + "' is not among the configured vaults " + new TreeSet<>(locations.keySet()));
+        }
+        this.locations = Map.copyOf(locations);
+        this.defaultName = defaultName;
+    }
+
+    @Override
+    public Set<String> names() {
+        return locations.keySet();
+    }
+
+    @Override
+    public String defaultName() {
+        return defaultName;
+    }
+
+    @Override
+    public Vault open(String name) {
+        String key = name == null ? defaultName : name;
+        Location location = locations.get(key);
+        if (location == null) {
+            throw new CofferException(ErrorCode.NotAVault, "no vault named '" + key + "'; configured vaults: "
+                    + new TreeSet<>(locations.keySet()));
+        }
+        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing()).open(location.directory()));
+    }
+
+    @Override
+    public void close() {
+        for (Vault vault : open.values()) {
+            try {
+                vault.close();
+            } catch (IOException ignored) {
+                // closing releases local resources only; nothing to report to a caller that is stopping
+            }
+        }
+        open.clear();
+    }
+}

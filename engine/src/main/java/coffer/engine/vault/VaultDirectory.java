@@ -1,0 +1,24 @@
+package coffer.engine.vault;
+
+import coffer.vault.Vault;
+
+import java.util.Set;
+
+/**
+ * The vaults a server knows, by the names of its configuration. Vaults handed out are shared and stay open
+ * until the directory closes: callers MUST NOT close them. Implementations MUST be thread-safe.
+ */
+public interface VaultDirectory {
+    Set<String> names();
+
+    /** The vault used when a request names none. */
+    String defaultName();
+
+    /**
+     * The open vault called {@code name}; {@code null} means {@link #defaultName()}.
+     *
+     * @throws coffer.engine.error.CofferException NotAVault for a name that is not configured (naming the
+     *                                             known ones), or the codes of opening it
+     */
+    Vault open(String name);
+}

@@ -1,0 +1,109 @@
+package coffer.engine.catalog;
+
+import coffer.engine.instance.PointAttributes;
+import coffer.testing.ByteArrayBlockSource;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.io.Progress;
+import coffer.vault.write.PointWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The vault is the truth: a deleted catalog file loses no point. */
+class CatalogRebuildTest {
+    @TempDir Path dir;
+
+    private static PointManifest point(Vault vault, String name, String uuid, Instant at, long seed,
+                                       Map<String, String> extra) throws Exception {
+        byte[] vda = new byte[1 << 20];
+        new SplittableRandom(seed).nextBytes(vda);
+        byte[] vdb = new byte[1 << 19];
+        new SplittableRandom(seed + 1).nextBytes(vdb);
+        try (PointWriter writer = PointWriter.begin(vault, name, at, 2)) {
+            writer.writeDisk("vda", ByteArrayBlockSource.of(vda), "qcow2", null, Progress.NONE);
+            writer.writeDisk("vdb", ByteArrayBlockSource.of(vdb), "raw", null, Progress.NONE);
+            Map<String, String> attributes = new java.util.HashMap<>(extra);
+            if (uuid != null) {
+                attributes.put(PointAttributes.UUID, uuid);
+                attributes.put(PointAttributes.URI, "qemu:///system");
+                attributes.put(PointAttributes.format("vda"), "qcow2");
+            }
+            return writer.commit("CRASH", null, List.of(), attributes);
+        }
+    }
+
+    private static List<PointRecord> sorted(List<PointRecord> points) {
+        List<PointRecord> copy = new ArrayList<>(points);
+        copy.sort(Comparator.comparing(PointRecord::id));
+        return copy.stream().map(p -> new PointRecord(p.id(), p.vault(), p.instanceId(), p.instanceName(),
+                p.createdAt(), p.status(), p.consistency(), p.logicalBytes(), p.storedBytes(), p.expiresAt(), null,
+                p.disks())).toList();
+    }
+
+    @Test
+    void aDeletedCatalogFileIsRebuiltWithTheSamePoints() throws Exception {
+        Path vaultDir = Files.createDirectories(dir.resolve("vault"));
+        Vault vault = Vault.create(new LocalDirectoryBackend(vaultDir), 256 * 1024, null);
+        String known = UUID.randomUUID().toString();
+        String released = UUID.randomUUID().toString();
+        Path file = dir.resolve("catalog.db");
+        List<PointRecord> before;
+        try (Catalog catalog = Catalog.open(CatalogConfig.sqlite(file))) {
+            catalog.hosts().ensure("local", "qemu:///system");
+            catalog.instances().refresh("local", List.of(new Instance(known, "local", "web", "running", List.of(),
+                    Instant.now(), false), new Instance(released, "local", "old", "shutoff", List.of(), Instant.now(), false)));
+            Instant t = Instant.parse("2025-03-01T10:00:00.123456Z");
+            List<PointManifest> made = List.of(
+                    point(vault, "web", known, t, 1, Map.of()),
+                    point(vault, "web", known, t.plusSeconds(3600), 2,
+                            Map.of(PointAttributes.EXPIRES, t.plusSeconds(86400).toString(),
+                                    PointAttributes.CONSISTENCY, "APPLICATION")),
+                    point(vault, "old", released, t.plusSeconds(7200), 3, Map.of()));
+            for (PointManifest m : made) {
+                catalog.points().upsert(PointRecord.of(m, "default", m.attributes().get(PointAttributes.UUID), "job-x"));
+            }
+            point(vault, "image.raw", null, t.plusSeconds(9000), 4, Map.of());
+            before = catalog.points().listAll();
+        }
+        assertEquals(3, before.size());
+        assertTrue(before.stream().allMatch(p -> p.storedBytes() > 0 && p.logicalBytes() == (1 << 20) + (1 << 19)));
+        Files.delete(file);
+        Files.deleteIfExists(dir.resolve("catalog.db-wal"));
+        Files.deleteIfExists(dir.resolve("catalog.db-shm"));
+
+        try (Catalog catalog = Catalog.open(CatalogConfig.sqlite(file))) {
+            catalog.hosts().ensure("local", "qemu:///system");
+            catalog.instances().refresh("local", List.of(new Instance(known, "local", "web", "running", List.of(),
+                    Instant.now(), false)));
+            CatalogRebuild.Counts counts = new CatalogRebuild(catalog).rebuild("default", vault);
+            assertEquals(new CatalogRebuild.Counts(3, 1, 1), counts);
+            assertEquals(sorted(before), sorted(catalog.points().listAll()), "ids, times, sizes, expiry, consistency");
+            assertFalse(catalog.instances().find(known).orElseThrow().gone());
+            Instance old = catalog.instances().find(released).orElseThrow();
+            assertTrue(old.gone(), "rebuilt from its manifest, marked gone until discovery finds it");
+            assertEquals("old", old.name());
+            assertEquals("local", old.hostId(), "host found by the recorded URI");
+            assertEquals(List.of("vda", "vdb"), old.disks().stream().map(InstanceDisk::target).toList());
+
+            assertEquals(new CatalogRebuild.Counts(3, 0, 1), new CatalogRebuild(catalog).rebuild("default", vault),
+                    "rebuilding again changes nothing");
+            assertEquals(sorted(before), sorted(catalog.points().listAll()));
+        }
+        vault.close();
+    }
+}

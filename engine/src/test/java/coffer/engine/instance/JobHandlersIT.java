@@ -1,0 +1,124 @@
+package coffer.engine.instance;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.CatalogConfig;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.InstanceRefresh;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobRunner;
+import coffer.engine.job.JobState;
+import coffer.engine.job.JobType;
+import coffer.engine.job.handler.JobHandlers;
+import coffer.engine.vault.LocalVaults;
+import coffer.vault.Vault;
+import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.crypto.LocalKeyRing;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The job handlers through a real runner, catalog and libvirt domain: a backup job records its point with
+ * sizes, a restore_disk job writes exactly the disk's content. (In this package for {@link TestDomain}.)
+ */
+class JobHandlersIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir Path dir;
+    TestDomain domain;
+    LocalVaults vaults;
+    Catalog catalog;
+    JobRunner runner;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TestDomain.requireLibvirt();
+        Path vaultDir = Files.createDirectories(dir.resolve("vault"));
+        Path keyRing = dir.resolve("keyring.json");
+        Vault.create(new LocalDirectoryBackend(vaultDir), 256 * 1024, new LocalKeyRing(keyRing)).close();
+        vaults = new LocalVaults(Map.of("default", new LocalVaults.Location(vaultDir, keyRing)), "default");
+        catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")));
+        catalog.hosts().ensure("local", "qemu:///system");
+        Path runtime = Files.createDirectories(dir.resolve("run"));
+        runner = new JobRunner(catalog, JobRunner.newWorkerId(), JobHandlers.handlers(catalog, vaults, runtime),
+                JobRunner.Settings.defaults().withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5)));
+        runner.start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (runner != null) {
+            runner.close();
+        }
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (vaults != null) {
+            vaults.close();
+        }
+        if (domain != null) {
+            domain.close();
+        }
+    }
+
+    private Job awaitEnd(Job job) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            Job now = catalog.jobs().find(job.id()).orElseThrow();
+            if (now.state().isFinal()) {
+                return now;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("job " + job.id() + " did not end: " + catalog.jobs().find(job.id()));
+    }
+
+    @Test
+    void aBackupJobRecordsItsPointAndARestoreDiskJobWritesTheDiskContent() throws Exception {
+        Map<String, String> formats = new LinkedHashMap<>();
+        formats.put("vda", "qcow2");
+        domain = TestDomain.create(dir, formats, 16);
+        Instance instance = new InstanceRefresh(catalog, Clock.systemUTC()).refresh("local").stream()
+                .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
+        assertEquals("running", instance.state());
+
+        ObjectNode backupParams = JSON.createObjectNode().put("retentionDays", 7).put("appConsistent", false);
+        Job backup = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", backupParams));
+        assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
+        String pointId = backup.result().get("point").asText();
+        assertEquals("full", backup.result().get("disks").get(0).get("mode").asText());
+        PointRecord point = catalog.points().find(pointId).orElseThrow();
+        assertEquals(instance.id(), point.instanceId());
+        assertEquals(16L << 20, point.logicalBytes());
+        assertTrue(point.storedBytes() > 0 && point.storedBytes() < point.logicalBytes(), "stored " + point.storedBytes());
+        assertEquals(backup.id(), point.jobId());
+        assertTrue(point.expiresAt().isAfter(Instant.now().plus(Duration.ofDays(6))));
+        assertEquals(16L << 20, backup.bytesTotal());
+
+        Path restored = dir.resolve("restored-vda.raw");
+        ObjectNode restoreParams = JSON.createObjectNode().put("disk", "vda").put("to", restored.toString())
+                .put("format", "raw");
+        Job restore = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local", restoreParams));
+        assertEquals(JobState.succeeded, restore.state(), restore.errorCode() + ": " + restore.errorMessage());
+        assertEquals(domain.sha("vda"), TestDomain.sha256(restored));
+
+        Job bad = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
+                JSON.createObjectNode().put("disk", "vda").put("to", restored.toString()).put("format", "vmdk")));
+        assertEquals("InvalidArgument", bad.errorCode());
+        assertTrue(bad.errorMessage().contains("'format'"), bad.errorMessage());
+    }
+}
