@@ -6,7 +6,7 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.engine.job.JobRunner;
-import coffer.engine.vault.VaultDirectory;
+import coffer.engine.vault.LocalVaults;
 import coffer.server.api.AdminApi;
 import coffer.server.api.ApiContext;
 import coffer.server.api.CapacityApi;
@@ -48,16 +48,18 @@ public final class CofferServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final Catalog catalog;
+    private final LocalVaults vaults;
     private final JobRunner runner;
     private final ApiServer http;
     private final ScheduledExecutorService background;
     private final List<Route> routes;
     private final String firstAdminSecret;
 
-    private CofferServer(ServerConfig config, Catalog catalog, JobRunner runner, ApiServer http,
+    private CofferServer(ServerConfig config, Catalog catalog, LocalVaults vaults, JobRunner runner, ApiServer http,
                          ScheduledExecutorService background, List<Route> routes, String firstAdminSecret) {
         this.config = config;
         this.catalog = catalog;
+        this.vaults = vaults;
         this.runner = runner;
         this.http = http;
         this.background = background;
@@ -69,7 +71,7 @@ public final class CofferServer implements AutoCloseable {
         createPrivateDirectory(config.dataDir());
         Catalog catalog = Catalog.open(config.catalog());
         try {
-            ServerVaults vaults = ServerVaults.openOrCreate(config.vaults());
+            LocalVaults vaults = ServerVaults.openOrCreate(config.vaults());
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
             String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());
             hosts.refreshAll();
@@ -83,7 +85,7 @@ public final class CofferServer implements AutoCloseable {
             new JobsApi(api).register(routes);
             new CapacityApi(api).register(routes);
             new AdminApi(api, () -> ServerJobs.rebuild(catalog, vaults)).register(routes);
-            new MetaApi(new ServerMetrics(catalog)).register(routes);
+            new MetaApi(new ServerMetrics(catalog, vaults.names())).register(routes);
             ApiServer http;
             try {
                 http = ApiServer.start(config, routes.list(), new BearerAuthentication(catalog.tokens()));
@@ -98,7 +100,7 @@ public final class CofferServer implements AutoCloseable {
                 return t;
             });
             background.scheduleWithFixedDelay(hosts::refreshAll, REFRESH_MINUTES, REFRESH_MINUTES, TimeUnit.MINUTES);
-            return new CofferServer(config, catalog, runner, http, background, routes.list(), adminSecret);
+            return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), adminSecret);
         } catch (RuntimeException e) {
             catalog.close();
             throw e;
@@ -134,6 +136,7 @@ public final class CofferServer implements AutoCloseable {
         background.shutdownNow();
         http.close();
         runner.close();
+        vaults.close();
         catalog.close();
     }
 

@@ -37,6 +37,6 @@ final class HostRefresh {
 
     void refresh(String hostId) {
         var host = catalog.hosts().find(hostId).orElseThrow();
-        new InstanceRefresh(catalog).refresh(host);
+        new InstanceRefresh(catalog, java.time.Clock.systemUTC()).refresh(host.id());
     }
 }

@@ -27,7 +27,7 @@ final class ServerJobs {
     static Map<String, Object> rebuild(Catalog catalog, VaultDirectory vaults) {
         Map<String, Object> report = new LinkedHashMap<>();
         for (String name : vaults.names().stream().sorted().toList()) {
-            report.put(name, CatalogRebuild.rebuild(catalog, name, vaults.open(name)));
+            report.put(name, new CatalogRebuild(catalog).rebuild(name, vaults.open(name)));
         }
         return Map.of("vaults", report);
     }

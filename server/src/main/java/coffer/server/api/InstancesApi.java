@@ -68,9 +68,9 @@ public final class InstancesApi {
     }
 
     private void backup(Context ctx) {
-        Instance instance = live(api.instance(ctx.pathParam("instance")));
         Requests.Backup request = Json.body(ctx, Requests.Backup.class);
         request.validate();
+        Instance instance = live(api.instance(ctx.pathParam("instance")));
         Protection protection = api.catalog().protections().find(instance.id()).orElse(null);
         String vault = api.vault(request.vault() != null ? request.vault() : protection != null ? protection.vault() : null);
         List<String> disks = request.disks() != null ? request.disks()
@@ -94,9 +94,9 @@ public final class InstancesApi {
     }
 
     private void cloneNow(Context ctx) {
-        Instance instance = live(api.instance(ctx.pathParam("instance")));
         Requests.Clone request = Json.body(ctx, Requests.Clone.class);
         request.validate();
+        Instance instance = live(api.instance(ctx.pathParam("instance")));
         ObjectNode params = Json.MAPPER.createObjectNode();
         params.put("name", request.name());
         params.put("vault", api.vault(request.vault()));

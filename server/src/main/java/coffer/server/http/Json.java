@@ -55,8 +55,8 @@ public final class Json {
             throw new CofferException(ErrorCode.InvalidArgument, "unknown field '" + path(e) + "' (known: "
                     + e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", ")) + ")");
         } catch (InvalidFormatException e) {
-            throw new CofferException(ErrorCode.InvalidArgument, "field '" + path(e) + "': " + e.getValue()
-                    + " is not a valid " + e.getTargetType().getSimpleName());
+            throw new CofferException(ErrorCode.InvalidArgument, "field '" + path(e) + "': expected "
+                    + describe(e.getTargetType()) + ", got " + e.getValue());
         } catch (MismatchedInputException e) {
             String field = path(e);
             throw new CofferException(ErrorCode.InvalidArgument, (field.isEmpty() ? "request body" : "field '" + field + "'")

@@ -31,12 +31,14 @@ public final class ServerMetrics {
     public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
     private final Catalog catalog;
+    private final java.util.Set<String> vaults;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram durations;
     private Instant observedUntil = Instant.now();
 
-    public ServerMetrics(Catalog catalog) {
+    public ServerMetrics(Catalog catalog, java.util.Set<String> vaults) {
         this.catalog = catalog;
+        this.vaults = vaults;
         GaugeWithCallback.builder().name("coffer_jobs").help("Jobs by state and type")
                 .labelNames("state", "type")
                 .callback(cb -> {
@@ -97,6 +99,7 @@ public final class ServerMetrics {
 
     private Map<String, Long> vaultTotals(boolean stored) {
         Map<String, Long> totals = new HashMap<>();
+        vaults.forEach(v -> totals.put(v, 0L));
         for (PointRecord p : catalog.points().listAll()) {
             totals.merge(p.vault(), stored ? p.storedBytes() : p.logicalBytes(), Long::sum);
         }

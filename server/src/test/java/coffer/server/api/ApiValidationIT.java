@@ -29,12 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiValidationIT {
-    @TempDir
-    Path dir;
     TestServer server;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path dir) throws Exception {
         server = TestServer.start(TestServer.config(dir, TestDatabase.sqlite(dir).config()));
     }
 
