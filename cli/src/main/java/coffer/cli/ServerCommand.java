@@ -45,7 +45,12 @@ final class ServerCommand implements Callable<Integer> {
                 server.firstAdminSecret() != null ? " (created now, mode 0600)" : "");
         Cli.out().line("  OpenAPI:        %s/api/v1/openapi.json", server.url());
         Cli.out().line("Use it: export COFFER_URL=%s COFFER_TOKEN_FILE=%s", server.url(), chosen.adminTokenFile());
-        stopped.await();
+        try {
+            stopped.await();
+        } catch (InterruptedException signalled) {
+            // SIGTERM/Ctrl-C also interrupts the main thread (coffer.app.Main): the hook above stops the server
+            stopped.await(2, java.util.concurrent.TimeUnit.MINUTES);
+        }
         return 0;
     }
 }
