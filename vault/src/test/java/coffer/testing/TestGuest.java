@@ -182,6 +182,13 @@ public final class TestGuest implements AutoCloseable {
         throw new IllegalStateException(String.join(" ", argv) + " still running in " + name + " after 60 s");
     }
 
+    /** Starts {@code sh -c script} in the guest without waiting (e.g. a script that stops the agent itself). */
+    public void spawn(String script) {
+        ObjectNode args = JSON.createObjectNode().put("path", "/bin/sh");
+        args.putArray("arg").add("-c").add(script);
+        agent(command("guest-exec", args));
+    }
+
     /** {@code sh -c script}; fails unless it exits 0. Returns its standard output. */
     public String shell(String script) {
         Exec result = exec("/bin/sh", "-c", script);
