@@ -284,7 +284,7 @@ class GuestConsistencyIT {
     void failedFreezeGivesCrashAndLeavesTheGuestThawed() throws Exception {
         try (TestGuest blocked = TestGuest.start(dir)) {
             // restart the agent with freezing blocked (qemu-ga -b): the agent refuses guest-fsfreeze-freeze
-            blocked.spawn("echo '-b guest-fsfreeze-freeze' > /run/qemu-ga.args; kill $(cat /run/qemu-ga.pid)");
+            blocked.spawn("echo '-b guest-fsfreeze-freeze' > /run/qemu-ga.args; killall qemu-ga");
             awaitRestartedAgent(blocked);
             installScripts(blocked, "700", "");
             InstanceBackup.Result result = backup(blocked, AppConsistency.on());
@@ -297,23 +297,25 @@ class GuestConsistencyIT {
 
     private static void awaitRestartedAgent(TestGuest g) {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String last = "";
         while (System.nanoTime() < deadline) {
             try {
-                if (g.shell("cat /run/qemu-ga.args && ps | grep -c '[q]emu-ga.*-b'").contains("1")) {
+                last = g.shell("ps | grep '[q]emu-ga' || true");
+                if (last.contains("-b guest-fsfreeze-freeze")) {
                     return;
                 }
             } catch (IllegalStateException restarting) {
-                // the agent is between its kill and its respawn
+                last = restarting.getMessage(); // the agent is between its kill and its respawn
             }
             Thread.onSpinWait();
         }
-        throw new AssertionError("the guest agent did not come back with -b");
+        throw new AssertionError("the guest agent did not come back with -b: " + last);
     }
 
     @Test
     void stoppedAgentGivesCrashWithTheReason() throws IOException {
         try (TestGuest stopped = TestGuest.start(dir)) {
-            stopped.spawn("touch /run/qemu-ga.off; kill $(cat /run/qemu-ga.pid)");
+            stopped.spawn("touch /run/qemu-ga.off; killall qemu-ga");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline && pingAnswers(stopped)) {
                 Thread.onSpinWait();
