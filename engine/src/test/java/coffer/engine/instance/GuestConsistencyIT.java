@@ -43,6 +43,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GuestConsistencyIT {
     private static final String SCRIPT_LOG = "/data/scripts.log";
+    private static final JobProgress NO_PROGRESS = new JobProgress() {
+        @Override
+        public void starting(long totalBytes) {
+        }
+
+        @Override
+        public void advance(long bytes) {
+        }
+    };
     @TempDir static Path dir;
     static TestGuest guest;
     static Libvirt libvirt;
@@ -86,15 +95,7 @@ class GuestConsistencyIT {
 
     private static InstanceBackup.Result backup(TestGuest g, AppConsistency consistency) {
         return new InstanceBackup(libvirt, vault, runtime).run(
-                new InstanceBackup.Request(g.name(), Set.of(), 2, Map.of(), consistency), new JobProgress() {
-                    @Override
-                    public void starting(long totalBytes) {
-                    }
-
-                    @Override
-                    public void advance(long bytes) {
-                    }
-                });
+                new InstanceBackup.Request(g.name(), Set.of(), 2, Map.of(), consistency), NO_PROGRESS);
     }
 
     private static String level(InstanceBackup.Result r) {
@@ -109,16 +110,7 @@ class GuestConsistencyIT {
     private static byte[] restoredFile(PointManifest point, String path) throws Exception {
         Path image = dir.resolve("restored-" + point.id() + "-vdb.raw");
         if (!Files.exists(image)) {
-            new InstanceRestore(libvirt, vault, 2).disk(point.id(), "vdb", image, ImageFormat.RAW, false,
-                    new JobProgress() {
-                        @Override
-                        public void starting(long totalBytes) {
-                        }
-
-                        @Override
-                        public void advance(long bytes) {
-                        }
-                    });
+            new InstanceRestore(libvirt, vault, 2).disk(point.id(), "vdb", image, ImageFormat.RAW, false, NO_PROGRESS);
         }
         Path out = dir.resolve("debugfs-" + System.nanoTime());
         Process p = new ProcessBuilder("debugfs", "-R", "dump " + path + " " + out, image.toString())
