@@ -1,6 +1,7 @@
 package coffer.cli;
 
 import coffer.engine.error.Errors;
+import coffer.engine.instance.PointAttributes;
 import coffer.engine.vault.VaultOpener;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -17,6 +18,14 @@ import java.util.concurrent.Callable;
 @Command(name = "point", description = "List, show and delete points.", mixinStandardHelpOptions = true,
         subcommands = {PointCommand.ListPoints.class, PointCommand.Show.class, PointCommand.Delete.class})
 final class PointCommand {
+
+    /** "APPLICATION (file systems frozen 169 ms)", "FILESYSTEM: reason", …: the level, why lower, the freeze window. */
+    static String consistency(PointManifest p) {
+        String reason = p.attributes().get(PointAttributes.CONSISTENCY_REASON);
+        String frozen = p.attributes().get(PointAttributes.FREEZE_MILLIS);
+        return p.consistency() + (frozen == null ? "" : " (file systems frozen " + frozen + " ms)")
+                + (reason == null ? "" : ": " + reason);
+    }
 
     @Command(name = "list", description = "Points in the vault, oldest first.", mixinStandardHelpOptions = true)
     static final class ListPoints implements Callable<Integer> {
@@ -47,11 +56,13 @@ final class PointCommand {
                 if (common.json()) {
                     Cli.out().json(points);
                 } else {
-                    Cli.out().line("%-26s %-20s %-20s %-11s %5s %10s", "ID", "NAME", "CREATED (UTC)", "CONSISTENCY", "DISKS", "SIZE");
+                    Cli.out().line("%-26s %-20s %-20s %-11s %5s %10s  %s", "ID", "NAME", "CREATED (UTC)", "CONSISTENCY",
+                            "DISKS", "SIZE", "CONSISTENCY REASON");
                     for (PointManifest p : points) {
-                        Cli.out().line("%-26s %-20s %-20s %-11s %5d %10s", p.id(), p.name(),
+                        String reason = p.attributes().get(PointAttributes.CONSISTENCY_REASON);
+                        Cli.out().line("%-26s %-20s %-20s %-11s %5d %10s  %s", p.id(), p.name(),
                                 p.createdAt().toString().substring(0, 19).replace('T', ' '), p.consistency(),
-                                p.disks().size(), Output.bytes(p.logicalBytes()));
+                                p.disks().size(), Output.bytes(p.logicalBytes()), reason == null ? "" : reason);
                     }
                 }
                 return 0;
@@ -100,7 +111,7 @@ final class PointCommand {
                 out.line("Point:       %s", p.id());
                 out.line("Name:        %s", p.name());
                 out.line("Created:     %s", p.createdAt());
-                out.line("Consistency: %s", p.consistency());
+                out.line("Consistency: %s", consistency(p));
                 out.line("Parent:      %s", p.parent() == null ? "(none: first point of this name)" : p.parent());
                 for (PointManifest.Disk d : p.disks()) {
                     out.line("Disk %s: %s (%s) from %s [%s]; %d data chunk(s), %d new, %s stored new; read %s",

@@ -45,6 +45,13 @@ class CliErrorsTest {
     }
 
     @Test
+    void freezeAndWriterOptionsNeedAppConsistent() {
+        CliRun run = CliRun.run(keyRing, "backup", "some-instance", "--vault", vault.toString(), "--no-freeze")
+                .fails(2, "InvalidArgument");
+        assertTrue(run.err().contains("--app-consistent"), run.err());
+    }
+
+    @Test
     void directoryAsSourceIsRefused() {
         CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "x", dir.toString())
                 .fails(2, "InvalidArgument");

@@ -16,6 +16,7 @@ import coffer.virt.domain.BackupXml;
 import coffer.virt.domain.BlockNodeBitmaps;
 import coffer.virt.domain.DiskSpec;
 import coffer.virt.domain.DomainDefinition;
+import coffer.virt.agent.GuestAgent;
 import coffer.virt.image.DiskImages;
 import coffer.virt.image.ImageInfo;
 import coffer.virt.image.QemuNbdServer;
@@ -53,6 +54,7 @@ import java.util.Set;
 public final class InstanceBackup {
     static final String CHECKPOINT_PREFIX = "coffer-";
     private static final int NBD_CONNECTIONS = 4;
+    private static final String AGENT_CHANNEL = "org.qemu.guest_agent.0";
 
     private final Libvirt libvirt;
     private final Vault vault;
@@ -74,7 +76,16 @@ public final class InstanceBackup {
      *                the previous point)
      * @param threads chunk workers; 0 for one per core
      */
-    public record Request(String instance, Set<String> disks, int threads, Map<String, String> attributes) {
+    public record Request(String instance, Set<String> disks, int threads, Map<String, String> attributes,
+                          AppConsistency consistency) {
+        public Request {
+            java.util.Objects.requireNonNull(consistency, "consistency");
+        }
+
+        /** Crash-consistent ({@link AppConsistency#off()}). */
+        public Request(String instance, Set<String> disks, int threads, Map<String, String> attributes) {
+            this(instance, disks, threads, attributes, AppConsistency.off());
+        }
     }
 
     /** The point, how each disk was read, and what went wrong without failing the backup. */
@@ -97,6 +108,10 @@ public final class InstanceBackup {
         List<String> warnings = new ArrayList<>();
         cleanLeftovers(domain, warnings);
         String liveXml = libvirt.domainXml(domain.name(), false);
+        GuestAgent agent = new GuestAgent(libvirt, domain.name());
+        if (domain.state().active() && liveXml.contains(AGENT_CHANNEL)) {
+            GuestQuiesce.thawLeftFrozen(agent, warnings);
+        }
         String definitionXml = domain.persistent() ? libvirt.domainXml(domain.name(), true) : liveXml;
         DomainDefinition definition = DomainDefinition.parse(liveXml);
         boolean running = domain.state().active();
@@ -158,11 +173,15 @@ public final class InstanceBackup {
                 attributes.put(PointAttributes.format(plan.target()), specOf(chosen, plan.target()).formatOrRaw());
             }
             boolean checkpointCreated;
+            GuestQuiesce.Outcome consistency;
             if (running) {
                 List<String> notExported = definition.disks().stream().filter(d -> "disk".equals(d.device()))
                         .map(DiskSpec::target).filter(t -> chosen.stream().noneMatch(c -> c.target().equals(t))).toList();
-                checkpointCreated = readRunning(domain, writer, chosen, plans, notExported, checkpointXml, listener);
+                consistency = readRunning(domain, writer, chosen, plans, notExported, checkpointXml, agent,
+                        request.consistency(), listener);
+                checkpointCreated = true;
             } else {
+                consistency = shutOffConsistency(request.consistency());
                 try (RuntimeDirectory run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id())) {
                     readShutOff(writer, chosen, plans, run.path(), listener);
                 }
@@ -172,9 +191,10 @@ public final class InstanceBackup {
             if (checkpointCreated) {
                 attributes.put(PointAttributes.CHECKPOINT, checkpoint);
             }
+            record(consistency, attributes, warnings);
             PointManifest point;
             try {
-                point = writer.commit("CRASH", previous == null ? null : previous.id(), skipped, attributes);
+                point = writer.commit(consistency.level().name(), previous == null ? null : previous.id(), skipped, attributes);
             } catch (IOException | RuntimeException e) {
                 if (checkpointCreated) {
                     removeCheckpoint(domain.name(), checkpoint, running ? List.of() : chosen, warnings);
@@ -190,9 +210,34 @@ public final class InstanceBackup {
         }
     }
 
-    /** Pull-mode backup; returns whether the checkpoint was created (always, once backup-begin succeeded). */
-    private boolean readRunning(DomainInfo domain, PointWriter writer, List<DiskSpec> chosen, List<DiskPlan> plans,
-                                List<String> notExported, String checkpointXml, JobProgress listener)
+    /**
+     * Shut-off domain: no guest to quiesce; the disks are as its last stop left them. libvirt does not tell
+     * here whether that was a clean shutdown, so the point is CRASH, with the reason when more was asked.
+     */
+    private static GuestQuiesce.Outcome shutOffConsistency(AppConsistency asked) {
+        return new GuestQuiesce.Outcome(ConsistencyLevel.CRASH, asked.enabled()
+                ? "domain shut off: no guest to quiesce; the disks are as its last stop left them (consistent if it "
+                + "was shut down cleanly)" : null, null, List.of());
+    }
+
+    private static void record(GuestQuiesce.Outcome outcome, Map<String, String> attributes, List<String> warnings) {
+        attributes.put(PointAttributes.CONSISTENCY, outcome.level().name());
+        if (outcome.reason() != null) {
+            attributes.put(PointAttributes.CONSISTENCY_REASON, outcome.reason());
+        }
+        if (outcome.freezeWindow() != null) {
+            attributes.put(PointAttributes.FREEZE_MILLIS, Long.toString(outcome.freezeWindow().toMillis()));
+        }
+        warnings.addAll(outcome.warnings());
+    }
+
+    /**
+     * Pull-mode backup, its instant ({@code backup-begin}) taken inside {@link GuestQuiesce#around} with the
+     * asked consistency; the checkpoint exists once this returns. Data is read after the guest was thawed.
+     */
+    private GuestQuiesce.Outcome readRunning(DomainInfo domain, PointWriter writer, List<DiskSpec> chosen,
+                                             List<DiskPlan> plans, List<String> notExported, String checkpointXml,
+                                             GuestAgent agent, AppConsistency consistency, JobProgress listener)
             throws IOException {
         String checkpoint = CHECKPOINT_PREFIX + writer.id();
         try (RuntimeDirectory run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id())) {
@@ -203,8 +248,9 @@ public final class InstanceBackup {
             }
             String backupXml = BackupXml.pull(run.socket(), exported, notExported);
             PhaseTrace trace = new PhaseTrace();
-            libvirt.backupBegin(domain.name(), backupXml, checkpointXml);
-            trace.mark("backup-begin returned");
+            GuestQuiesce.Outcome outcome = GuestQuiesce.around(agent, consistency,
+                    () -> libvirt.backupBegin(domain.name(), backupXml, checkpointXml));
+            trace.mark("backup-begin returned, " + outcome.level());
             boolean done = false;
             try {
                 for (DiskPlan plan : plans) {
@@ -234,8 +280,8 @@ public final class InstanceBackup {
                     deleteCheckpointQuietly(domain.name(), checkpoint, new ArrayList<>());
                 }
             }
+            return outcome;
         }
-        return true;
     }
 
     private void readShutOff(PointWriter writer, List<DiskSpec> chosen, List<DiskPlan> plans, Path runtime,

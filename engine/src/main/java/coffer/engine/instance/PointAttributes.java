@@ -21,6 +21,11 @@ public final class PointAttributes {
     public static final String CONSISTENCY = "consistency";
     /** Why the point's consistency is lower than asked for (absent when as asked). */
     public static final String CONSISTENCY_REASON = "consistency.reason";
+    /**
+     * How long the guest's file systems were frozen, in milliseconds: from {@code guest-fsfreeze-freeze} sent to
+     * {@code guest-fsfreeze-thaw} returned (absent when nothing was frozen).
+     */
+    public static final String FREEZE_MILLIS = "consistency.freezeMillis";
 
     private PointAttributes() {
     }

@@ -30,7 +30,8 @@ import java.util.Set;
 /**
  * A manual backup of an instance (target: its UUID) into a vault, recorded as a point row.
  * Parameters: {@code {"vault": name|null, "disks": [targets]|null, "retentionDays": 1..65536|null,
- * "appConsistent": bool, "replicate": bool}} (the last two are kept on the job row for later issues).
+ * "appConsistent": bool, "replicate": bool}}: appConsistent quiesces the guest through its agent with the
+ * default options (docs/design/consistency.md); replicate is kept on the job row for the replication issue.
  * The expiry is also written into the point's manifest, so a catalog rebuild keeps it. Result:
  * {@code {"point": id, "disks": [{target, mode, reason}], "warnings": [...]}}. Stateless; thread-safe.
  */
@@ -58,7 +59,7 @@ final class BackupHandler implements JobHandler {
         String vaultName = params.optionalString("vault");
         List<String> disks = params.optionalStrings("disks");
         Integer retentionDays = params.optionalInt("retentionDays", 1, MAX_RETENTION_DAYS);
-        params.flag("appConsistent");
+        boolean appConsistent = params.flag("appConsistent");
         params.flag("replicate");
         Instance instance = liveInstance(catalog, job.target());
         String vault = vaultName != null ? vaultName : vaults.defaultName();
@@ -71,7 +72,8 @@ final class BackupHandler implements JobHandler {
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             context.info("backing up " + instance.name() + " (" + instance.id() + ") into vault " + vault);
             result = new InstanceBackup(libvirt, vaults.open(vault), runtimeRoot).run(new InstanceBackup.Request(
-                    instance.id(), disks == null ? Set.of() : new LinkedHashSet<>(disks), 0, attributes),
+                    instance.id(), disks == null ? Set.of() : new LinkedHashSet<>(disks), 0, attributes,
+                    appConsistent ? coffer.engine.instance.AppConsistency.on() : coffer.engine.instance.AppConsistency.off()),
                     context.progress());
         }
         catalog.points().upsert(PointRecord.of(result.point(), vault, instance.id(), job.id()));
