@@ -44,6 +44,7 @@ class ServerCliIT {
 
     @TempDir Path dir;
     String domain;
+    String restoredDomain;
     Path tokenFile;
     String url;
     final List<AutoCloseable> toClose = new ArrayList<>();
@@ -56,6 +57,9 @@ class ServerCliIT {
             } catch (Exception ignored) {
                 // best effort: the next closes must still run
             }
+        }
+        if (restoredDomain != null) {
+            run("virsh", "-c", "qemu:///system", "undefine", restoredDomain, "--checkpoints-metadata");
         }
         if (domain != null) {
             run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
@@ -121,6 +125,15 @@ class ServerCliIT {
         assertTrue(java.util.Arrays.equals(new byte[1 << 20], java.util.Arrays.copyOfRange(restored, 0, 1 << 20)));
         assertEquals(rawSha, sha256(vdb), "the raw disk restored bit for bit");
 
+        // the whole instance as a new domain (a job too), and capacity per vault, instance and disk
+        restoredDomain = domain + "-restored";
+        cli("restore", "instance", point, "--name", restoredDomain, "--wait").ok();
+        assertTrue(run("virsh", "-c", "qemu:///system", "dominfo", restoredDomain).startsWith("ok"), "the new domain is defined");
+        JsonNode capacity = json(cli("capacity", "--output", "json").ok());
+        assertEquals(listed.path("storedBytes").asLong(), capacity.path("vaults").get(0).path("storedBytes").asLong(), capacity.toString());
+        assertEquals(listed.path("logicalBytes").asLong(), capacity.path("instances").get(0).path("logicalBytes").asLong());
+        assertEquals(2, capacity.path("disks").size(), capacity.toString());
+
         // cancel a running backup: it ends cancelled, and nothing is left behind
         JsonNode queued = json(cli("backup", domain, "--output", "json").ok());
         String cancelJob = queued.path("id").asText();
@@ -150,6 +163,9 @@ class ServerCliIT {
                 }
             }
             assertTrue(processUrl != null, "the server process printed its URL");
+            Thread drain = new Thread(() -> lines.lines().forEach(l -> { }), "server-output");
+            drain.setDaemon(true);
+            drain.start();
             url = processUrl;
             String killedJob = json(cli("backup", domain, "--output", "json").ok()).path("id").asText();
             awaitProgress(killedJob);
