@@ -20,7 +20,8 @@ import java.util.Map;
         subcommands = {QuickstartCommand.class, InstanceCommand.class, BackupCommand.class, RestoreCommand.class,
                 CloneCommand.class, VaultCommand.class, ImageCommand.class, PointCommand.class,
                 DevCommand.class, ServerCommand.class, ProtectionCommand.class, JobCommand.class,
-                CapacityCommand.class, TokenCommand.class, CatalogCommand.class})
+                CapacityCommand.class, TokenCommand.class, CatalogCommand.class,
+                PolicyCommand.class, PlanCommand.class})
 public final class Cli {
     private static volatile PrintStream out = System.out;
     private static volatile PrintStream err = System.err;

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
 
 /** {@code coffer point list|show|delete}. */
 @Command(name = "point", description = "List, show and delete points.", mixinStandardHelpOptions = true,
-        subcommands = {PointCommand.ListPoints.class, PointCommand.Show.class, PointCommand.Delete.class})
+        subcommands = {PointCommand.ListPoints.class, PointCommand.Show.class, PointCommand.Delete.class,
+                PointExtendCommand.class})
 final class PointCommand {
 
     /** "APPLICATION (file systems frozen 169 ms)", "FILESYSTEM: reason", …: the level, why lower, the freeze window. */

@@ -13,6 +13,9 @@ import coffer.server.api.CapacityApi;
 import coffer.server.api.InstancesApi;
 import coffer.server.api.JobsApi;
 import coffer.server.api.MetaApi;
+import coffer.server.api.PlansApi;
+import coffer.server.api.PoliciesApi;
+import coffer.server.api.PointRetentionApi;
 import coffer.server.api.PointsApi;
 import coffer.server.api.ProtectionsApi;
 import coffer.server.auth.BearerAuthentication;
@@ -54,9 +57,10 @@ public final class CofferServer implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final List<Route> routes;
     private final String firstAdminSecret;
+    private final ServerPlans plans;
 
     private CofferServer(ServerConfig config, Catalog catalog, LocalVaults vaults, JobRunner runner, ApiServer http,
-                         ScheduledExecutorService background, List<Route> routes, String firstAdminSecret) {
+                         ScheduledExecutorService background, List<Route> routes, String firstAdminSecret, ServerPlans plans) {
         this.config = config;
         this.catalog = catalog;
         this.vaults = vaults;
@@ -65,9 +69,15 @@ public final class CofferServer implements AutoCloseable {
         this.background = background;
         this.routes = routes;
         this.firstAdminSecret = firstAdminSecret;
+        this.plans = plans;
     }
 
     public static CofferServer start(ServerConfig config) {
+        return start(config, java.time.Clock.systemUTC());
+    }
+
+    /** A server whose scheduler and retention run on {@code clock} (tests pass a simulated one). */
+    public static CofferServer start(ServerConfig config, java.time.Clock clock) {
         createPrivateDirectory(config.dataDir());
         Catalog catalog = Catalog.open(config.catalog());
         try {
@@ -75,17 +85,21 @@ public final class CofferServer implements AutoCloseable {
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
             String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());
             hosts.refreshAll();
-            JobRunner runner = ServerJobs.runner(catalog, vaults, config);
+            ServerPlans plans = new ServerPlans(catalog, vaults, clock);
+            JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention());
             runner.start();
             ApiContext api = new ApiContext(config, catalog, vaults, hosts::refresh);
             Routes routes = new Routes();
             new InstancesApi(api).register(routes);
-            new ProtectionsApi(api).register(routes);
-            new PointsApi(api).register(routes);
+            new ProtectionsApi(api, plans.binding()).register(routes);
+            new PointsApi(api, plans.points()).register(routes);
             new JobsApi(api).register(routes);
             new CapacityApi(api).register(routes);
             new AdminApi(api, () -> ServerJobs.rebuild(catalog, vaults)).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names())).register(routes);
+            new PoliciesApi(api, plans.scheduler()).register(routes);
+            new PlansApi(api, plans.binding(), plans.scheduler()).register(routes);
+            new PointRetentionApi(plans.points(), plans.retention()).register(routes);
             ApiServer http;
             try {
                 http = ApiServer.start(config, routes.list(), new BearerAuthentication(catalog.tokens()));
@@ -100,7 +114,8 @@ public final class CofferServer implements AutoCloseable {
                 return t;
             });
             background.scheduleWithFixedDelay(hosts::refreshAll, REFRESH_MINUTES, REFRESH_MINUTES, TimeUnit.MINUTES);
-            return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), adminSecret);
+            plans.start();
+            return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), adminSecret, plans);
         } catch (RuntimeException e) {
             catalog.close();
             throw e;
@@ -121,6 +136,11 @@ public final class CofferServer implements AutoCloseable {
         return catalog;
     }
 
+    /** The scheduler, retention and plan operations of this server. */
+    public ServerPlans plans() {
+        return plans;
+    }
+
     public List<Route> routes() {
         return routes;
     }
@@ -134,6 +154,7 @@ public final class CofferServer implements AutoCloseable {
     public void close() {
         LOG.info("stopping: no new requests, cancelling running jobs");
         background.shutdownNow();
+        plans.close();
         http.close();
         runner.close();
         vaults.close();

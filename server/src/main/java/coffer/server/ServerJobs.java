@@ -16,12 +16,14 @@ final class ServerJobs {
     private ServerJobs() {
     }
 
-    static JobRunner runner(Catalog catalog, VaultDirectory vaults, ServerConfig config) {
+    static JobRunner runner(Catalog catalog, VaultDirectory vaults, ServerConfig config,
+                            coffer.engine.plan.RetentionSweep retention) {
         JobRunner.Settings settings = JobRunner.Settings.defaults()
                 .withPerHostLimit(config.limits().jobsPerHost())
                 .withWorkerThreads(config.limits().workers());
         return new JobRunner(catalog, JobRunner.newWorkerId(),
-                JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot()), settings);
+                coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot()),
+                        catalog, retention), settings);
     }
 
     static Map<String, Object> rebuild(Catalog catalog, VaultDirectory vaults) {

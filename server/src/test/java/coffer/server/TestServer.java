@@ -52,7 +52,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(ServerConfig config) throws IOException {
-        CofferServer server = CofferServer.start(config);
+        return start(config, java.time.Clock.systemUTC());
+    }
+
+    /** A server whose scheduler and retention run on {@code clock}. */
+    public static TestServer start(ServerConfig config, java.time.Clock clock) throws IOException {
+        CofferServer server = CofferServer.start(config, clock);
         String token = Files.readString(config.adminTokenFile()).strip();
         return new TestServer(server, token);
     }

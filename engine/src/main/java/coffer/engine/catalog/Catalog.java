@@ -36,6 +36,9 @@ public final class Catalog implements AutoCloseable {
     private final Points points;
     private final Jobs jobs;
     private final Tokens tokens;
+    private final Policies policies;
+    private final Plans plans;
+    private final PointRetentions pointRetentions;
 
     private Catalog(Dialect dialect, HikariDataSource pool, Clock clock) {
         this.dialect = dialect;
@@ -45,8 +48,12 @@ public final class Catalog implements AutoCloseable {
         this.instances = new SqlInstances(sql);
         this.protections = new SqlProtections(sql, clock);
         this.points = new SqlPoints(sql);
-        this.jobs = new SqlJobs(sql, clock);
+        SqlJobs sqlJobs = new SqlJobs(sql, clock);
+        this.jobs = sqlJobs;
         this.tokens = new SqlTokens(sql, clock);
+        this.policies = new SqlPolicies(sql, clock);
+        this.plans = new SqlPlans(sql, clock, sqlJobs);
+        this.pointRetentions = new SqlPointRetentions(sql);
     }
 
     public static Catalog open(CatalogConfig config) {
@@ -149,6 +156,18 @@ public final class Catalog implements AutoCloseable {
 
     public Tokens tokens() {
         return tokens;
+    }
+
+    public Policies policies() {
+        return policies;
+    }
+
+    public Plans plans() {
+        return plans;
+    }
+
+    public PointRetentions pointRetentions() {
+        return pointRetentions;
     }
 
     @Override

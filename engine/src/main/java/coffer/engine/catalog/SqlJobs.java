@@ -26,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Thread-safe.
  */
 final class SqlJobs implements Jobs {
-    private static final String COLUMNS = "SELECT id, type, target, host_id, state, params, created_at, started_at,"
+    static final String COLUMNS = "SELECT id, type, target, host_id, state, params, created_at, started_at,"
             + " finished_at, heartbeat_at, bytes_done, bytes_total, bytes_per_second, eta_seconds, cancel_requested,"
             + " result, error_code, error_message FROM jobs";
     /** Queued jobs looked at per claim attempt; those of hosts at their limit are passed over. */
@@ -47,12 +47,18 @@ final class SqlJobs implements Jobs {
             throw new CofferException(ErrorCode.InvalidArgument, "a job needs a type, a target and a host (got "
                     + type + ", " + target + ", " + hostId + ")");
         }
-        String id = UUID.randomUUID().toString();
-        sql.update("INSERT INTO jobs (id, type, target, host_id, state, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                id, type, target, hostId, JobState.queued, params == null ? Sql.JSON.createObjectNode() : params,
-                clock.instant());
+        String id = sql.read(s -> insertQueued(s, type, target, hostId, params, clock.instant()));
         changed();
         return find(id).orElseThrow();
+    }
+
+    /** Inserts a queued job on {@code s} (also inside another repository's transaction); returns its id. */
+    static String insertQueued(Sql.Session s, JobType type, String target, String hostId, JsonNode params, Instant now)
+            throws SQLException {
+        String id = UUID.randomUUID().toString();
+        s.update("INSERT INTO jobs (id, type, target, host_id, state, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                id, type, target, hostId, JobState.queued, params == null ? Sql.JSON.createObjectNode() : params, now);
+        return id;
     }
 
     @Override
@@ -203,7 +209,8 @@ final class SqlJobs implements Jobs {
         return () -> listeners.remove(listener);
     }
 
-    private void changed() {
+    /** Wakes the runners of this process (after a job was queued in another repository's transaction, too). */
+    void changed() {
         listeners.forEach(Runnable::run);
     }
 
@@ -211,7 +218,7 @@ final class SqlJobs implements Jobs {
         s.update("INSERT INTO job_log (job_id, logged_at, level, message) VALUES (?, ?, ?, ?)", id, now, level, message);
     }
 
-    private static Job row(ResultSet row) throws SQLException {
+    static Job row(ResultSet row) throws SQLException {
         return new Job(row.getString("id"), JobType.valueOf(row.getString("type")), row.getString("target"),
                 row.getString("host_id"), JobState.valueOf(row.getString("state")), Sql.json(row, "params"),
                 Sql.instant(row, "created_at"), Sql.instant(row, "started_at"), Sql.instant(row, "finished_at"),

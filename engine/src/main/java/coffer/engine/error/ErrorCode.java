@@ -43,6 +43,11 @@ public enum ErrorCode {
     InstanceNotProtected(404, 4, "Protect the instance first, or list the protected instances with 'coffer protection list'."),
     ServerUnreachable(503, 8, "Check that 'coffer server' runs and that --url (or COFFER_URL) points at it."),
 
+    // ---- policies and plans (docs/design/scheduler.md) ----
+    PolicyInUse(409, 2, "Bind its plans to another policy or delete them first; list them with 'coffer plan list'."),
+    PlanExists(409, 2, "The instance already has a plan; bind again with --replace to bind it to this policy instead."),
+    NameTaken(409, 2, "Choose another name, or edit the existing one."),
+
     // ---- the catalog ----
     CatalogFailure(503, 1, "Check the catalog database: space and permissions of the SQLite file, or that PostgreSQL is reachable with the configured user."),
 

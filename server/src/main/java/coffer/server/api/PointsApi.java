@@ -19,9 +19,11 @@ import java.util.Map;
 /** Points: list per instance, show, delete; restore a disk or an instance from a point (each a job). */
 public final class PointsApi {
     private final ApiContext api;
+    private final coffer.engine.plan.PointLifecycle lifecycle;
 
-    public PointsApi(ApiContext api) {
+    public PointsApi(ApiContext api, coffer.engine.plan.PointLifecycle lifecycle) {
         this.api = api;
+        this.lifecycle = lifecycle;
     }
 
     public void register(Routes routes) {
@@ -56,14 +58,7 @@ public final class PointsApi {
 
     private void delete(Context ctx) {
         PointRecord point = point(ctx.pathParam("point"));
-        try {
-            api.vaults().open(point.vault()).deletePoint(point.id());
-        } catch (coffer.vault.PointNotFoundException alreadyGone) {
-            // the manifest is gone already (deleted offline): the row follows
-        } catch (java.io.IOException e) {
-            throw coffer.engine.error.Errors.classify(e);
-        }
-        api.catalog().points().delete(point.id());
+        lifecycle.delete(point.id()); // BackupPointImmutable while immutable and unexpired; manifest, then row
         Json.write(ctx, 200, Map.of("deleted", point.id()));
     }
 

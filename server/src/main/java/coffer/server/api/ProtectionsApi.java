@@ -22,9 +22,11 @@ import java.util.Map;
  */
 public final class ProtectionsApi {
     private final ApiContext api;
+    private final coffer.engine.plan.PlanBinding plans;
 
-    public ProtectionsApi(ApiContext api) {
+    public ProtectionsApi(ApiContext api, coffer.engine.plan.PlanBinding plans) {
         this.api = api;
+        this.plans = plans;
     }
 
     public void register(Routes routes) {
@@ -75,7 +77,7 @@ public final class ProtectionsApi {
 
     private void stop(Context ctx) {
         Instance instance = api.instance(ctx.pathParam("instance"));
-        if (!api.catalog().protections().remove(instance.id())) {
+        if (!plans.stopProtection(instance.id())) { // its plans are deleted, its points kept
             throw new CofferException(ErrorCode.InstanceNotProtected, "instance '" + instance.name() + "' is not protected");
         }
         Map<String, Object> result = new LinkedHashMap<>();

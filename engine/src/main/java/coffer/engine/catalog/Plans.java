@@ -1,0 +1,66 @@
+package coffer.engine.catalog;
+
+import coffer.engine.job.Job;
+import coffer.engine.job.JobType;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The protection plans. The scheduler's writes ({@link #queueRun}, {@link #skipSuspended}, {@link #stop})
+ * are conditional on the plan's persisted next run, so of two schedulers deciding the same slot (two
+ * servers, or one restarted) exactly one acts. Implementations MUST be thread-safe.
+ */
+public interface Plans {
+    /**
+     * Adds a plan (state active). {@code PlanExists} naming the current plan when the instance has one,
+     * {@code NameTaken} when another plan has the name.
+     */
+    Plan create(String id, String name, String instanceId, String policyId, Instant nextRun);
+
+    /** Binds the plan to another policy (active again, a new next run); empty when there is no such plan. */
+    Optional<Plan> rebind(String id, String policyId, Instant nextRun);
+
+    /** Renames a plan; {@code NameTaken} when another plan has the name. */
+    Optional<Plan> rename(String id, String name);
+
+    /** Sets the state, the next run and the outcome (null clears it); empty when there is no such plan. */
+    Optional<Plan> setState(String id, Plan.State state, Instant nextRun, Plan.Outcome outcome);
+
+    Optional<Plan> find(String id);
+
+    /** By id, else by name. */
+    Optional<Plan> resolve(String idOrName);
+
+    Optional<Plan> findByInstance(String instanceId);
+
+    List<Plan> list();
+
+    List<Plan> listByPolicy(String policyId);
+
+    boolean delete(String id);
+
+    /** Deletes the instance's plans (stop protection); returns how many. */
+    int deleteByInstance(String instanceId);
+
+    // ---- the scheduler ----
+
+    /**
+     * In one transaction: queues the job and moves the plan's next run from {@code expectedNextRun} to
+     * {@code nextRun}, recording the run. Nothing happens (empty) unless the plan is active and its next run
+     * is still {@code expectedNextRun}.
+     */
+    Optional<Job> queueRun(String planId, Instant expectedNextRun, Instant nextRun, JobType type, String target,
+                           String hostId, JsonNode params, Instant now);
+
+    /** Queues a job for the plan now ("run now") without touching its next run; the plan must be active. */
+    Optional<Job> queueNow(String planId, JobType type, String target, String hostId, JsonNode params, Instant now);
+
+    /** A due run of a suspended plan: moves the next run on and records {@code outcome}, if still expected. */
+    boolean skipSuspended(String planId, Instant expectedNextRun, Instant nextRun, Plan.Outcome outcome);
+
+    /** Stops an active or suspended plan with {@code outcome} (the instance was released). */
+    boolean stop(String planId, Plan.Outcome outcome);
+}

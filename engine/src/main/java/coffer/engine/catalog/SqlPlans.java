@@ -1,0 +1,182 @@
+package coffer.engine.catalog;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobType;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link Plans} in SQL. The scheduler's writes are {@code UPDATE ... WHERE id = ? AND next_run = ? AND
+ * state = ?}: the row count says whether this caller decided the slot; a job is inserted only then, in the
+ * same transaction. Thread-safe.
+ */
+final class SqlPlans implements Plans {
+    static final String COLUMNS = "SELECT id, name, instance_id, policy_id, state, next_run, created_at, updated_at,"
+            + " last_run_at, last_job_id, last_outcome, last_outcome_message, last_outcome_at FROM plans";
+
+    private final Sql sql;
+    private final Clock clock;
+    private final SqlJobs jobs;
+
+    SqlPlans(Sql sql, Clock clock, SqlJobs jobs) {
+        this.sql = sql;
+        this.clock = clock;
+        this.jobs = jobs;
+    }
+
+    @Override
+    public Plan create(String id, String name, String instanceId, String policyId, Instant nextRun) {
+        Instant now = clock.instant();
+        return sql.transaction(s -> {
+            Optional<String> existing = s.one("SELECT name FROM plans WHERE instance_id = ?", r -> r.getString(1), instanceId);
+            if (existing.isPresent()) {
+                throw new CofferException(ErrorCode.PlanExists, "instance " + instanceId + " is already bound by plan '"
+                        + existing.get() + "'; an instance has exactly one plan");
+            }
+            requireFreeName(s, name, null);
+            s.update("INSERT INTO plans (id, name, instance_id, policy_id, state, next_run, created_at, updated_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, name, instanceId, policyId, Plan.State.active, nextRun, now, now);
+            return s.one(COLUMNS + " WHERE id = ?", SqlPlans::row, id).orElseThrow();
+        });
+    }
+
+    @Override
+    public Optional<Plan> rebind(String id, String policyId, Instant nextRun) {
+        return change(id, "policy_id = ?, state = ?, next_run = ?, last_outcome = NULL, last_outcome_message = NULL,"
+                + " last_outcome_at = NULL", policyId, Plan.State.active, nextRun);
+    }
+
+    @Override
+    public Optional<Plan> rename(String id, String name) {
+        return sql.transaction(s -> {
+            requireFreeName(s, name, id);
+            s.update("UPDATE plans SET name = ?, updated_at = ? WHERE id = ?", name, clock.instant(), id);
+            return s.one(COLUMNS + " WHERE id = ?", SqlPlans::row, id);
+        });
+    }
+
+    @Override
+    public Optional<Plan> setState(String id, Plan.State state, Instant nextRun, Plan.Outcome outcome) {
+        return change(id, "state = ?, next_run = ?, last_outcome = ?, last_outcome_message = ?, last_outcome_at = ?",
+                state, nextRun, outcome == null ? null : outcome.code(), outcome == null ? null : outcome.message(),
+                outcome == null ? null : outcome.at());
+    }
+
+    private Optional<Plan> change(String id, String assignments, Object... values) {
+        Object[] args = new Object[values.length + 2];
+        System.arraycopy(values, 0, args, 0, values.length);
+        args[values.length] = clock.instant();
+        args[values.length + 1] = id;
+        return sql.transaction(s -> {
+            s.update("UPDATE plans SET " + assignments + ", updated_at = ? WHERE id = ?", args);
+            return s.one(COLUMNS + " WHERE id = ?", SqlPlans::row, id);
+        });
+    }
+
+    @Override
+    public Optional<Plan> find(String id) {
+        return sql.one(COLUMNS + " WHERE id = ?", SqlPlans::row, id);
+    }
+
+    @Override
+    public Optional<Plan> resolve(String idOrName) {
+        return find(idOrName).or(() -> sql.one(COLUMNS + " WHERE name = ?", SqlPlans::row, idOrName));
+    }
+
+    @Override
+    public Optional<Plan> findByInstance(String instanceId) {
+        return sql.one(COLUMNS + " WHERE instance_id = ?", SqlPlans::row, instanceId);
+    }
+
+    @Override
+    public List<Plan> list() {
+        return sql.query(COLUMNS + " ORDER BY name", SqlPlans::row);
+    }
+
+    @Override
+    public List<Plan> listByPolicy(String policyId) {
+        return sql.query(COLUMNS + " WHERE policy_id = ? ORDER BY name", SqlPlans::row, policyId);
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return sql.update("DELETE FROM plans WHERE id = ?", id) > 0;
+    }
+
+    @Override
+    public int deleteByInstance(String instanceId) {
+        return sql.update("DELETE FROM plans WHERE instance_id = ?", instanceId);
+    }
+
+    @Override
+    public Optional<Job> queueRun(String planId, Instant expectedNextRun, Instant nextRun, JobType type, String target,
+                                  String hostId, JsonNode params, Instant now) {
+        Optional<Job> job = sql.transaction(s -> {
+            if (s.update("UPDATE plans SET next_run = ?, updated_at = ? WHERE id = ? AND next_run = ? AND state = ?",
+                    nextRun, now, planId, expectedNextRun, Plan.State.active) != 1) {
+                return Optional.empty();
+            }
+            return Optional.of(queue(s, planId, type, target, hostId, params, now));
+        });
+        job.ifPresent(j -> jobs.changed());
+        return job;
+    }
+
+    @Override
+    public Optional<Job> queueNow(String planId, JobType type, String target, String hostId, JsonNode params, Instant now) {
+        Optional<Job> job = sql.transaction(s -> {
+            if (s.count("SELECT COUNT(*) FROM plans WHERE id = ? AND state = ?", planId, Plan.State.active) != 1) {
+                return Optional.empty();
+            }
+            return Optional.of(queue(s, planId, type, target, hostId, params, now));
+        });
+        job.ifPresent(j -> jobs.changed());
+        return job;
+    }
+
+    private static Job queue(Sql.Session s, String planId, JobType type, String target, String hostId, JsonNode params,
+                             Instant now) throws SQLException {
+        String jobId = SqlJobs.insertQueued(s, type, target, hostId, params, now);
+        s.update("UPDATE plans SET last_run_at = ?, last_job_id = ?, last_outcome = ?, last_outcome_message = ?,"
+                + " last_outcome_at = ? WHERE id = ?", now, jobId, "Queued", "backup job " + jobId + " queued", now, planId);
+        return s.one(SqlJobs.COLUMNS + " WHERE id = ?", SqlJobs::row, jobId).orElseThrow();
+    }
+
+    @Override
+    public boolean skipSuspended(String planId, Instant expectedNextRun, Instant nextRun, Plan.Outcome outcome) {
+        return sql.update("UPDATE plans SET next_run = ?, last_outcome = ?, last_outcome_message = ?, last_outcome_at = ?,"
+                        + " updated_at = ? WHERE id = ? AND next_run = ? AND state = ?", nextRun, outcome.code(),
+                outcome.message(), outcome.at(), outcome.at(), planId, expectedNextRun, Plan.State.suspended) == 1;
+    }
+
+    @Override
+    public boolean stop(String planId, Plan.Outcome outcome) {
+        return sql.update("UPDATE plans SET state = ?, last_outcome = ?, last_outcome_message = ?, last_outcome_at = ?,"
+                        + " updated_at = ? WHERE id = ? AND state <> ?", Plan.State.stopped, outcome.code(), outcome.message(),
+                outcome.at(), outcome.at(), planId, Plan.State.stopped) == 1;
+    }
+
+    private static void requireFreeName(Sql.Session s, String name, String self) throws SQLException {
+        Optional<String> owner = s.one("SELECT id FROM plans WHERE name = ?", r -> r.getString(1), name);
+        if (owner.isPresent() && !owner.get().equals(self)) {
+            throw new CofferException(ErrorCode.NameTaken, "name: a plan named '" + name + "' exists already (" + owner.get() + ")");
+        }
+    }
+
+    static Plan row(ResultSet row) throws SQLException {
+        String code = row.getString("last_outcome");
+        Plan.Outcome outcome = code == null ? null
+                : new Plan.Outcome(code, row.getString("last_outcome_message"), Sql.instant(row, "last_outcome_at"));
+        return new Plan(row.getString("id"), row.getString("name"), row.getString("instance_id"), row.getString("policy_id"),
+                Plan.State.valueOf(row.getString("state")), Sql.instant(row, "next_run"), Sql.instant(row, "created_at"),
+                Sql.instant(row, "updated_at"), Sql.instant(row, "last_run_at"), row.getString("last_job_id"), outcome);
+    }
+}

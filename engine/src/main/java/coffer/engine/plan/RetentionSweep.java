@@ -1,0 +1,91 @@
+package coffer.engine.plan;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.error.Errors;
+import coffer.engine.vault.VaultDirectory;
+import coffer.vault.PointNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Deletes expired points: for each instance, {@link coffer.engine.policy.Retention#evaluate} on its points
+ * (its plan's policy, each point's own expiry, the newest point of a protected instance always kept); a point
+ * no rule keeps is deleted, its manifest from the vault first, then its row (a crash between the two leaves a
+ * row whose manifest is gone, which the next sweep or a delete removes). The expiry shown of every kept point
+ * is brought up to date. The vault's chunks are NOT reclaimed here: that is the vault gc's job, on its own
+ * schedule (docs/design/gc.md), so a sweep never holds the vault's gc lock. Run after each backup
+ * ({@link PlanBackup}) and on a timer by the server. Thread-safe; two sweeps at once delete a point once.
+ */
+public final class RetentionSweep {
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionSweep.class);
+
+    /** What a sweep did: the points deleted, and failures (a vault that could not be written) by point. */
+    public record Report(List<String> deleted, List<String> failures) {
+    }
+
+    private final Catalog catalog;
+    private final VaultDirectory vaults;
+    private final Clock clock;
+
+    public RetentionSweep(Catalog catalog, VaultDirectory vaults, Clock clock) {
+        this.catalog = catalog;
+        this.vaults = vaults;
+        this.clock = clock;
+    }
+
+    public Report sweepAll() {
+        List<String> deleted = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (String instance : catalog.pointRetentions().instancesWithPoints()) {
+            Report one = sweep(instance);
+            deleted.addAll(one.deleted());
+            failures.addAll(one.failures());
+        }
+        return new Report(deleted, failures);
+    }
+
+    public Report sweep(String instanceId) {
+        Instant now = clock.instant();
+        List<String> deleted = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (InstanceRetention.Judged judged : InstanceRetention.of(catalog, instanceId, now).points()) {
+            var point = judged.point();
+            if (judged.verdict().kept()) {
+                Instant shown = judged.verdict().expiresAt().orElse(null);
+                if (!Objects.equals(shown, point.expiresAt())) {
+                    catalog.pointRetentions().showExpiry(point.pointId(), shown);
+                }
+                continue;
+            }
+            try {
+                deletePoint(point.vault(), point.pointId());
+                deleted.add(point.pointId());
+                LOG.info("retention deleted point {} of instance {} (expired {})", point.pointId(), instanceId,
+                        judged.verdict().timeLimit().map(Instant::toString).orElse("by its rules"));
+            } catch (RuntimeException e) {
+                failures.add(point.pointId() + ": " + e.getMessage());
+                LOG.warn("retention could not delete point {}: {}", point.pointId(), e.getMessage());
+            }
+        }
+        return new Report(deleted, failures);
+    }
+
+    /** The manifest from the vault (already gone is fine), then the row. */
+    void deletePoint(String vault, String pointId) {
+        try {
+            vaults.open(vault).deletePoint(pointId);
+        } catch (PointNotFoundException alreadyGone) {
+            // deleted before (offline, or a crash after the vault and before the row): the row follows
+        } catch (IOException e) {
+            throw Errors.classify(e);
+        }
+        catalog.points().delete(pointId);
+    }
+}

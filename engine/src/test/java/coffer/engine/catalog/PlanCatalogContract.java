@@ -1,0 +1,204 @@
+package coffer.engine.catalog;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobType;
+import coffer.engine.policy.ArchiveRule;
+import coffer.engine.policy.Interval;
+import coffer.engine.policy.PointExpiry;
+import coffer.engine.policy.PointFacts;
+import coffer.engine.policy.Policy;
+import coffer.engine.policy.ReplicationRule;
+import coffer.engine.policy.Retention;
+import coffer.engine.policy.RetentionPeriod;
+import coffer.engine.policy.Schedule;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Policies, plans and the points' retention columns (migration V2), one contract for every database. */
+abstract class PlanCatalogContract {
+    static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+    TestDatabase database;
+    Catalog catalog;
+
+    abstract TestDatabase database() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        database = database();
+        catalog = Catalog.open(database.config());
+        catalog.hosts().ensure("local", "qemu:///system");
+        catalog.instances().refresh("local", List.of(
+                new Instance("u-web", "local", "web", "running", List.of(), T0, false),
+                new Instance("u-db", "local", "db", "running", List.of(), T0, false)));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    static Policy hourly(String name) {
+        return new Policy(name, Schedule.of(T0, Interval.hours(1)), Retention.keepFor(RetentionPeriod.days(1)), false,
+                ReplicationRule.OFF, ArchiveRule.OFF);
+    }
+
+    @Test
+    void aPolicyReadsBackEqualWithEveryField() {
+        Policy full = new Policy("gfs", new Schedule(T0, Interval.days(1), ZoneId.of("Europe/Berlin")),
+                new Retention(RetentionPeriod.months(3), 5, List.of(coffer.engine.policy.CalendarRule.weekly(8)),
+                        ZoneId.of("Europe/Berlin")), true,
+                ReplicationRule.to("east", "v2", RetentionPeriod.weeks(2), new ReplicationRule.Encryption.AssignedKey("k-1")),
+                ArchiveRule.after(30));
+        StoredPolicy stored = catalog.policies().create(full);
+        assertEquals(full, catalog.policies().find(stored.id()).orElseThrow().policy());
+        assertEquals(stored.id(), catalog.policies().resolve("gfs").orElseThrow().id());
+        assertEquals(List.of("gfs"), catalog.policies().list().stream().map(StoredPolicy::name).toList());
+    }
+
+    @Test
+    void policyNamesAreUnique() {
+        catalog.policies().create(hourly("p"));
+        CofferException e = assertThrows(CofferException.class, () -> catalog.policies().create(hourly("p")));
+        assertEquals(ErrorCode.NameTaken, e.code());
+        assertTrue(e.getMessage().contains("'p'"), e.getMessage());
+    }
+
+    @Test
+    void anUpdateMovesTheNextRunOfEveryPlanOfThePolicy() {
+        StoredPolicy p = catalog.policies().create(hourly("p"));
+        catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
+        Instant moved = T0.plusSeconds(7200);
+        catalog.policies().update(p.id(), hourly("p2"), plan -> moved).orElseThrow();
+        assertEquals("p2", catalog.policies().find(p.id()).orElseThrow().name());
+        assertEquals(moved, catalog.plans().find("plan-1").orElseThrow().nextRun());
+        assertTrue(catalog.policies().update("nope", hourly("x"), plan -> moved).isEmpty());
+    }
+
+    @Test
+    void aPolicyInUseCannotBeDeleted() {
+        StoredPolicy p = catalog.policies().create(hourly("p"));
+        catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
+        CofferException e = assertThrows(CofferException.class, () -> catalog.policies().delete(p.id()));
+        assertEquals(ErrorCode.PolicyInUse, e.code());
+        assertTrue(e.getMessage().contains("one"), e.getMessage());
+        assertTrue(catalog.plans().delete("plan-1"));
+        assertTrue(catalog.policies().delete(p.id()));
+        assertFalse(catalog.policies().delete(p.id()));
+    }
+
+    @Test
+    void anInstanceHasAtMostOnePlanAndPlanNamesAreUnique() {
+        StoredPolicy p = catalog.policies().create(hourly("p"));
+        Plan plan = catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
+        assertEquals(Plan.State.active, plan.state());
+        assertEquals(T0, plan.nextRun());
+        CofferException second = assertThrows(CofferException.class, () -> catalog.plans().create("plan-2", "two", "u-web", p.id(), T0));
+        assertEquals(ErrorCode.PlanExists, second.code());
+        assertTrue(second.getMessage().contains("'one'"), second.getMessage());
+        CofferException name = assertThrows(CofferException.class, () -> catalog.plans().create("plan-3", "one", "u-db", p.id(), T0));
+        assertEquals(ErrorCode.NameTaken, name.code());
+        assertEquals("plan-1", catalog.plans().findByInstance("u-web").orElseThrow().id());
+        assertEquals("plan-1", catalog.plans().resolve("one").orElseThrow().id());
+    }
+
+    @Test
+    void rebindRenameAndStateChanges() {
+        StoredPolicy p = catalog.policies().create(hourly("p"));
+        StoredPolicy q = catalog.policies().create(hourly("q"));
+        catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
+        Plan.Outcome suspended = new Plan.Outcome("PlanSuspended", "due while suspended", T0);
+        Plan s = catalog.plans().setState("plan-1", Plan.State.suspended, T0.plusSeconds(60), suspended).orElseThrow();
+        assertEquals(Plan.State.suspended, s.state());
+        assertEquals(suspended, s.lastOutcome());
+        Plan rebound = catalog.plans().rebind("plan-1", q.id(), T0.plusSeconds(3600)).orElseThrow();
+        assertEquals(q.id(), rebound.policyId());
+        assertEquals(Plan.State.active, rebound.state());
+        assertNull(rebound.lastOutcome());
+        assertEquals("uno", catalog.plans().rename("plan-1", "uno").orElseThrow().name());
+        assertEquals(List.of("plan-1"), catalog.plans().listByPolicy(q.id()).stream().map(Plan::id).toList());
+        assertEquals(1, catalog.plans().deleteByInstance("u-web"));
+        assertTrue(catalog.plans().find("plan-1").isEmpty());
+    }
+
+    @Test
+    void queueRunQueuesOnceForTheExpectedNextRun() {
+        StoredPolicy p = catalog.policies().create(hourly("p"));
+        catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
+        var params = new ObjectMapper().createObjectNode().put("vault", "default");
+        Optional<Job> job = catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), JobType.backup, "u-web", "local", params, T0);
+        assertTrue(job.isPresent());
+        assertEquals("default", job.get().params().path("vault").asText());
+        Optional<Job> again = catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), JobType.backup, "u-web", "local", params, T0);
+        assertTrue(again.isEmpty(), "the slot was decided already");
+        assertEquals(1, catalog.jobs().list(coffer.engine.job.Jobs.Filter.ALL).size());
+        Plan plan = catalog.plans().find("plan-1").orElseThrow();
+        assertEquals(T0.plusSeconds(3600), plan.nextRun());
+        assertEquals(job.get().id(), plan.lastJobId());
+        assertEquals("Queued", plan.lastOutcome().code());
+    }
+
+    @Test
+    void aSuspendedPlanQueuesNothingButRecordsTheSkippedRun() {
+        StoredPolicy p = catalog.policies().create(hourly("p"));
+        catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
+        catalog.plans().setState("plan-1", Plan.State.suspended, T0, null);
+        assertTrue(catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), JobType.backup, "u-web", "local", null, T0).isEmpty());
+        assertTrue(catalog.plans().queueNow("plan-1", JobType.backup, "u-web", "local", null, T0).isEmpty());
+        assertTrue(catalog.plans().skipSuspended("plan-1", T0, T0.plusSeconds(3600), new Plan.Outcome("PlanSuspended", "m", T0)));
+        assertFalse(catalog.plans().skipSuspended("plan-1", T0, T0.plusSeconds(3600), new Plan.Outcome("PlanSuspended", "m", T0)));
+        assertEquals(0, catalog.jobs().list(coffer.engine.job.Jobs.Filter.ALL).size());
+        assertEquals("PlanSuspended", catalog.plans().find("plan-1").orElseThrow().lastOutcome().code());
+        assertTrue(catalog.plans().stop("plan-1", new Plan.Outcome("InstanceReleased", "gone", T0)));
+        assertFalse(catalog.plans().stop("plan-1", new Plan.Outcome("InstanceReleased", "gone", T0)));
+        assertEquals(Plan.State.stopped, catalog.plans().find("plan-1").orElseThrow().state());
+    }
+
+    @Test
+    void pointRetentionColumnsDefaultToManualAndCanBeMarkedAndPinned() {
+        Instant expires = T0.plusSeconds(86_400);
+        catalog.points().upsert(new PointRecord("p-1", "default", "u-web", "web", T0, "available", "CRASH", 1, 1, expires, null, List.of()));
+        catalog.points().upsert(new PointRecord("p-2", "default", "u-web", "web", T0.plusSeconds(1), "available", "CRASH", 1, 1, null, null, List.of()));
+        PointRetention manual = catalog.pointRetentions().find("p-1").orElseThrow();
+        assertEquals(PointFacts.Origin.MANUAL, manual.origin());
+        assertEquals(PointExpiry.at(expires), manual.expiry());
+        assertEquals(PointExpiry.never(), catalog.pointRetentions().find("p-2").orElseThrow().expiry());
+
+        catalog.pointRetentions().markPolicy("p-2", "plan-1", "pol-1", true);
+        PointRetention policy = catalog.pointRetentions().find("p-2").orElseThrow();
+        assertEquals(PointFacts.Origin.POLICY, policy.origin());
+        assertEquals(PointExpiry.byRules(), policy.expiry());
+        assertTrue(policy.immutable());
+        assertEquals("plan-1", policy.planId());
+        assertEquals("pol-1", policy.policyId());
+
+        catalog.pointRetentions().pin("p-2", PointExpiry.at(expires), expires);
+        assertEquals(PointExpiry.at(expires), catalog.pointRetentions().find("p-2").orElseThrow().expiry());
+        assertEquals(expires, catalog.points().find("p-2").orElseThrow().expiresAt());
+        catalog.pointRetentions().pin("p-2", PointExpiry.never(), null);
+        assertEquals(PointExpiry.never(), catalog.pointRetentions().find("p-2").orElseThrow().expiry());
+        catalog.pointRetentions().showExpiry("p-1", null);
+        assertNull(catalog.points().find("p-1").orElseThrow().expiresAt());
+        assertEquals(List.of("p-1", "p-2"), catalog.pointRetentions().ofInstance("u-web").stream().map(PointRetention::pointId).toList());
+        assertEquals(List.of("u-web"), catalog.pointRetentions().instancesWithPoints());
+    }
+}

@@ -1,0 +1,11 @@
+package coffer.engine.plan;
+
+import coffer.engine.catalog.TestDatabase;
+
+/** The scheduler contract on a PostgreSQL catalog. */
+class PlanSchedulerOnPostgresTest extends PlanSchedulerContract {
+    @Override
+    TestDatabase database() throws Exception {
+        return TestDatabase.postgres();
+    }
+}

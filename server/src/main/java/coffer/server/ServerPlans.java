@@ -1,0 +1,83 @@
+package coffer.server;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.plan.PlanBinding;
+import coffer.engine.plan.PlanScheduler;
+import coffer.engine.plan.PointLifecycle;
+import coffer.engine.plan.RetentionSweep;
+import coffer.engine.policy.Stagger;
+import coffer.engine.vault.VaultDirectory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's plans at work: the scheduler ticks every {@value #TICK_SECONDS} s and retention sweeps every
+ * {@value #SWEEP_MINUTES} minutes (and after each backup, see {@link coffer.engine.plan.PlanBackup}), on one
+ * background thread, with the server's clock. Both are also callable directly ({@link #scheduler()},
+ * {@link #retention()}): tests drive them on a simulated clock. Thread-safe.
+ */
+public final class ServerPlans implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ServerPlans.class);
+    static final long TICK_SECONDS = 30;
+    static final long SWEEP_MINUTES = 10;
+
+    private final PlanScheduler scheduler;
+    private final RetentionSweep retention;
+    private final PointLifecycle points;
+    private final PlanBinding binding;
+    private ScheduledExecutorService timer;
+
+    ServerPlans(Catalog catalog, VaultDirectory vaults, Clock clock) {
+        this.scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
+        this.retention = new RetentionSweep(catalog, vaults, clock);
+        this.points = new PointLifecycle(catalog, vaults, clock);
+        this.binding = new PlanBinding(catalog, scheduler, points);
+    }
+
+    synchronized void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "coffer-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> guarded("scheduler tick", scheduler::tick), 1, TICK_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> guarded("retention sweep", retention::sweepAll), SWEEP_MINUTES, SWEEP_MINUTES,
+                TimeUnit.MINUTES);
+    }
+
+    private static void guarded(String what, Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException e) {
+            LOG.warn("{} failed: {}", what, e.getMessage());
+        }
+    }
+
+    public PlanScheduler scheduler() {
+        return scheduler;
+    }
+
+    public RetentionSweep retention() {
+        return retention;
+    }
+
+    public PointLifecycle points() {
+        return points;
+    }
+
+    public PlanBinding binding() {
+        return binding;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+    }
+}
