@@ -30,6 +30,7 @@ public final class GroupClone {
 
     public Result run(String name, List<String> instances, AppConsistency consistency, String suffix, Path directory,
                       JobProgress listener) {
+        GroupRestore.checkSuffix(suffix);
         GroupBackup.Result point = backup.run(new GroupBackup.Request(name, instances, consistency, 0,
                 GroupBackup.DEFAULT_MAX_PAUSED, Map.of(PointAttributes.EXPIRES,
                 Instant.now().plus(InstanceClone.KEEP).toString())), listener);

@@ -40,10 +40,7 @@ public final class GroupRestore {
     /** Every member as a new instance {@code <name><suffix>}; started after all are defined when {@code start}. */
     public Result asNewInstances(String groupRef, String suffix, Path directory, boolean start, JobProgress listener) {
         try {
-            if (suffix == null || suffix.isEmpty() || suffix.contains("/")) {
-                throw new CofferException(ErrorCode.InvalidArgument, "bad suffix '" + suffix
-                        + "' for the new instances' names: give a non-empty suffix without '/'");
-            }
+            checkSuffix(suffix);
             GroupPoint group = complete(points.resolve(groupRef));
             for (PointManifest member : group.members()) {
                 if (libvirt.domain(member.name() + suffix).isPresent()) {
@@ -91,6 +88,14 @@ public final class GroupRestore {
             return new Result(group, restored);
         } catch (IOException | RuntimeException e) {
             throw Errors.classify(e);
+        }
+    }
+
+    /** Refuses a suffix that cannot make new domain and file names (empty, or with '/'). */
+    public static void checkSuffix(String suffix) {
+        if (suffix == null || suffix.isEmpty() || suffix.contains("/")) {
+            throw new CofferException(ErrorCode.InvalidArgument, "bad suffix '" + suffix
+                    + "' for the new instances' names: give a non-empty suffix without '/'");
         }
     }
 
