@@ -16,6 +16,10 @@ import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.virt.libvirt.Libvirt;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterConsumer;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 
 /**
@@ -137,7 +142,8 @@ final class GroupCommand {
         @Mixin VaultOption vaultOption;
         @Mixin ConnectOption connect;
         @Parameters(paramLabel = "GROUPPOINT", description = "The group point's id (or its first characters).") String group;
-        @Option(names = "--suffix", paramLabel = "SUFFIX", description = "New instances named <member><SUFFIX>.") String suffix;
+        @Option(names = "--suffix", paramLabel = "SUFFIX", parameterConsumer = NextArgument.class,
+                description = "New instances named <member><SUFFIX> (may start with '-').") String suffix;
         @Option(names = "--in-place", description = "Restore over the originals (every member must be shut off).") boolean inPlace;
         @Option(names = "--start", description = "Start the new instances once all are defined.") boolean start;
         @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the new disk files (default: beside the originals).") Path dir;
@@ -183,7 +189,8 @@ final class GroupCommand {
         @Mixin ConnectOption connect;
         @Mixin Members members = new Members();
         @Parameters(paramLabel = "NAME", description = "The group's name, recorded on every member point.") String name;
-        @Option(names = "--suffix", required = true, paramLabel = "SUFFIX", description = "New instances named <member><SUFFIX>.") String suffix;
+        @Option(names = "--suffix", required = true, paramLabel = "SUFFIX", parameterConsumer = NextArgument.class,
+                description = "New instances named <member><SUFFIX> (may start with '-').") String suffix;
         @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the new disk files (default: beside the originals).") Path dir;
 
         @Override
@@ -207,6 +214,20 @@ final class GroupCommand {
                 }
                 return 0;
             }
+        }
+    }
+
+    /**
+     * Takes the next argument as the value whatever it looks like: {@code --suffix -copy} would otherwise
+     * read {@code -copy} as {@code -c opy} ({@code -c} is {@code --connect}).
+     */
+    static final class NextArgument implements IParameterConsumer {
+        @Override
+        public void consumeParameters(Stack<String> args, ArgSpec argSpec, CommandSpec commandSpec) {
+            if (args.isEmpty()) {
+                throw new ParameterException(commandSpec.commandLine(), "Missing value for " + argSpec.paramLabel());
+            }
+            argSpec.setValue(args.pop());
         }
     }
 
