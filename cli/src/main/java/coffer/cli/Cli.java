@@ -18,7 +18,7 @@ import java.util.Map;
 @Command(name = "coffer", mixinStandardHelpOptions = true, version = "coffer 0.1.0",
         description = "Backup of whole virtual machines on KVM/libvirt hosts.",
         subcommands = {QuickstartCommand.class, InstanceCommand.class, BackupCommand.class, RestoreCommand.class,
-                CloneCommand.class, VaultCommand.class, ImageCommand.class, PointCommand.class,
+                CloneCommand.class, GroupCommand.class, VaultCommand.class, ImageCommand.class, PointCommand.class,
                 DevCommand.class, ServerCommand.class, ProtectionCommand.class, JobCommand.class,
                 CapacityCommand.class, TokenCommand.class, CatalogCommand.class,
                 PolicyCommand.class, PlanCommand.class})

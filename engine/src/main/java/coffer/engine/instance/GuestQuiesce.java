@@ -16,12 +16,16 @@ import java.util.Optional;
  * prescript, {@code guest-fsfreeze-freeze}, the instant ({@code backup-begin}), thaw as soon as it returns,
  * postscript. What could not be done lowers the level, with the reason; nothing here fails the backup.
  *
+ * <p>One object per guest and backup, driven in steps so that a consistency group can run each step on all
+ * its guests before the next ({@link #prepare}, {@link #freeze}, the instant, {@link #thaw}, {@link #finish});
+ * {@link #around} is the one-guest sequence.
+ *
  * <p>A guest is never left frozen: thaw in a {@code finally} (failure, exception, cancel = interrupt), a thaw
  * even after a freeze that failed or timed out (the agent may still complete it), a {@link FreezeWatchdog}
  * that thaws after {@link AppConsistency#maxFrozen()} whatever the backup is doing, and
  * {@link #thawLeftFrozen} at the start of every run for a guest frozen by a run that died.
  *
- * <p>Stateless; thread-safe.
+ * <p>Not thread-safe: one thread drives one guest's steps (the static methods are thread-safe).
  */
 final class GuestQuiesce {
     static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
@@ -42,87 +46,150 @@ final class GuestQuiesce {
     record Outcome(ConsistencyLevel level, String reason, Duration freezeWindow, List<String> warnings) {
     }
 
-    private GuestQuiesce() {
+    private final GuestAgent agent;
+    private final AppConsistency options;
+    private final List<String> warnings = new ArrayList<>();
+    private final List<String> lowered = new ArrayList<>();
+    /** Set when the level is CRASH whatever happens next (no agent, freeze failed). */
+    private String crashReason;
+    private boolean prescriptStarted;
+    private boolean prescriptRan;
+    private FreezeWatchdog watchdog;
+    private long freezeSent;
+    private boolean frozen;
+    private Duration window;
+
+    private GuestQuiesce(GuestAgent agent, AppConsistency options) {
+        this.agent = agent;
+        this.options = options;
     }
 
     /** Takes the instant with the consistency {@code options} ask for and returns what was reached. */
     static Outcome around(GuestAgent agent, AppConsistency options, Instant instant) throws IOException {
+        GuestQuiesce guest = prepare(agent, options);
+        try {
+            guest.freeze();
+            try {
+                instant.take();
+            } finally {
+                guest.thaw();
+            }
+        } finally {
+            guest.finish();
+        }
+        return guest.outcome();
+    }
+
+    /**
+     * Before the instant: agent ping, OS, the Linux scripts' check and the prescript. Whatever is missing
+     * lowers the level. On cancel the postscript still runs (when the prescript started).
+     */
+    static GuestQuiesce prepare(GuestAgent agent, AppConsistency options) throws IOException {
+        GuestQuiesce guest = new GuestQuiesce(agent, options);
         if (!options.enabled()) {
-            instant.take();
-            return new Outcome(ConsistencyLevel.CRASH, null, null, List.of());
+            return guest;
         }
         try {
             agent.ping(PING_TIMEOUT);
         } catch (GuestAgentException e) {
-            instant.take();
-            return new Outcome(ConsistencyLevel.CRASH, "no guest agent: " + e.agentMessage(), null, List.of());
+            guest.crashReason = "no guest agent: " + e.agentMessage();
+            return guest;
         }
-        List<String> warnings = new ArrayList<>();
-        List<String> lowered = new ArrayList<>();
-        boolean windows = "mswindows".equals(osId(agent));
-        boolean prescriptStarted = false;
         try {
-            if (windows) {
+            if ("mswindows".equals(osId(agent))) {
                 if (!options.includeWriters()) {
-                    lowered.add("VSS writers not included (include writers off)");
+                    guest.lowered.add("VSS writers not included (include writers off)");
                 }
             } else {
                 Optional<String> problem = GuestScripts.problem(agent);
                 if (problem.isPresent()) {
-                    lowered.add(problem.get());
+                    guest.lowered.add(problem.get());
                 } else {
-                    prescriptStarted = true;
-                    GuestScripts.run(agent, GuestScripts.PRESCRIPT, options.scriptTimeout()).ifPresent(lowered::add);
+                    guest.prescriptStarted = true;
+                    guest.prescriptRan = true;
+                    GuestScripts.run(agent, GuestScripts.PRESCRIPT, options.scriptTimeout()).ifPresent(guest.lowered::add);
                 }
             }
-            if (!options.freezeFileSystems()) {
-                instant.take();
-                return new Outcome(ConsistencyLevel.CRASH, "file-system freeze turned off"
-                        + (prescriptStarted ? " (the prescript ran; file systems were not frozen)" : "")
-                        + (lowered.isEmpty() ? "" : "; " + String.join("; ", lowered)), null, warnings);
-            }
-            return frozen(agent, options, instant, lowered, warnings);
         } catch (InterruptedException e) {
+            guest.finish();
             throw new InterruptedIOException("cancelled while quiescing domain " + agent.domain());
-        } finally {
-            if (prescriptStarted) {
-                postscript(agent, options, warnings);
+        } catch (RuntimeException e) {
+            guest.finish();
+            throw e;
+        }
+        return guest;
+    }
+
+    /** Freezes the guest's file systems when asked and possible; a failed freeze is thawed at once (CRASH). */
+    void freeze() {
+        if (!options.enabled() || crashReason != null || !options.freezeFileSystems()) {
+            return;
+        }
+        watchdog = FreezeWatchdog.arm(agent, options.maxFrozen());
+        freezeSent = System.nanoTime();
+        try {
+            agent.freeze(options.freezeTimeout());
+            frozen = true;
+        } catch (GuestAgentException e) {
+            if (thaw(agent, warnings)) { // a timed-out freeze may still complete in the guest
+                watchdog.disarm();
             }
+            crashReason = "file-system freeze failed: " + e.agentMessage();
         }
     }
 
-    private static Outcome frozen(GuestAgent agent, AppConsistency options, Instant instant, List<String> lowered,
-                                  List<String> warnings) throws IOException, InterruptedException {
-        FreezeWatchdog watchdog = FreezeWatchdog.arm(agent, options.maxFrozen());
-        long sent = System.nanoTime();
-        boolean thawed = false;
-        try {
+    /** Thaws a frozen guest (with the thread's interrupt cleared) and measures the window; never throws. */
+    void thaw() {
+        if (!frozen) {
+            return;
+        }
+        frozen = false;
+        boolean confirmed = thaw(agent, warnings);
+        window = Duration.ofNanos(System.nanoTime() - freezeSent);
+        if (confirmed) {
+            watchdog.disarm();
+        }
+    }
+
+    /**
+     * After the instant: thaws if still frozen, runs the postscript (when the prescript started) and waits for a
+     * watchdog that fired. Never throws; an interrupt is kept on the thread.
+     */
+    void finish() {
+        thaw();
+        if (prescriptStarted) {
+            prescriptStarted = false; // once, also when finish is called again
+            postscript(agent, options, warnings);
+        }
+        if (watchdog != null) {
             try {
-                agent.freeze(options.freezeTimeout());
-            } catch (GuestAgentException e) {
-                thawed = thaw(agent, warnings); // a timed-out freeze may still complete in the guest
-                instant.take();
-                return new Outcome(ConsistencyLevel.CRASH, "file-system freeze failed: " + e.agentMessage(), null,
-                        warnings);
+                watchdog.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            try {
-                instant.take();
-            } finally {
-                thawed = thaw(agent, warnings);
-            }
-            Duration window = Duration.ofNanos(System.nanoTime() - sent);
-            String reason = lowered.isEmpty() ? null : String.join("; ", lowered);
-            return new Outcome(lowered.isEmpty() ? ConsistencyLevel.APPLICATION : ConsistencyLevel.FILESYSTEM,
-                    reason, window, warnings);
-        } finally {
-            if (thawed) {
-                watchdog.disarm();
-            }
-            watchdog.close();
             if (watchdog.report() != null) {
                 warnings.add(watchdog.report());
             }
+            watchdog = null;
         }
+    }
+
+    /** What was reached; valid after {@link #finish}. */
+    Outcome outcome() {
+        if (!options.enabled()) {
+            return new Outcome(ConsistencyLevel.CRASH, null, null, List.of());
+        }
+        if (crashReason != null) {
+            return new Outcome(ConsistencyLevel.CRASH, crashReason, null, List.copyOf(warnings));
+        }
+        if (!options.freezeFileSystems()) {
+            return new Outcome(ConsistencyLevel.CRASH, "file-system freeze turned off"
+                    + (prescriptRan ? " (the prescript ran; file systems were not frozen)" : "")
+                    + (lowered.isEmpty() ? "" : "; " + String.join("; ", lowered)), null, List.copyOf(warnings));
+        }
+        String reason = lowered.isEmpty() ? null : String.join("; ", lowered);
+        return new Outcome(lowered.isEmpty() ? ConsistencyLevel.APPLICATION : ConsistencyLevel.FILESYSTEM,
+                reason, window, List.copyOf(warnings));
     }
 
     /** Thaws; true when the agent confirmed. Runs with the thread's interrupt cleared, then restores it. */

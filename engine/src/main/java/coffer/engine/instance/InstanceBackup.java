@@ -9,8 +9,6 @@ import coffer.vault.CorruptDataException;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.format.FixedIndex;
-import coffer.vault.io.Extent;
-import coffer.vault.write.DiskBase;
 import coffer.vault.write.PointWriter;
 import coffer.virt.domain.BackupXml;
 import coffer.virt.domain.BlockNodeBitmaps;
@@ -19,13 +17,9 @@ import coffer.virt.domain.DomainDefinition;
 import coffer.virt.agent.GuestAgent;
 import coffer.virt.image.DiskImages;
 import coffer.virt.image.ImageInfo;
-import coffer.virt.image.QemuNbdServer;
 import coffer.virt.libvirt.DomainInfo;
 import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
-import coffer.virt.nbd.MetaContext;
-import coffer.virt.nbd.NbdExport;
-import coffer.virt.nbd.NbdExportSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,7 +47,6 @@ import java.util.Set;
  */
 public final class InstanceBackup {
     static final String CHECKPOINT_PREFIX = "coffer-";
-    private static final int NBD_CONNECTIONS = 4;
     private static final String AGENT_CHANNEL = "org.qemu.guest_agent.0";
 
     private final Libvirt libvirt;
@@ -92,15 +85,31 @@ public final class InstanceBackup {
     public record Result(PointManifest point, List<DiskPlan> plans, List<String> warnings) {
     }
 
+    /** What {@link #prepare} found: the disks chosen and skipped, each disk's plan, the previous point. */
+    record Plan(DomainDefinition definition, List<DiskSpec> chosen, List<PointManifest.SkippedDisk> skipped,
+                List<DiskPlan> plans, PointManifest previous, long totalBytes) {
+    }
+
     public Result run(Request request, JobProgress listener) {
-        try {
-            return backup(request, listener);
+        try (StagedBackup staged = prepare(request)) {
+            listener.starting(staged.totalBytes());
+            staged.quiesceAndBegin();
+            staged.read(listener);
+            staged.commit(Map.of());
+            staged.pruneCheckpoints();
+            return staged.result();
         } catch (IOException | RuntimeException e) {
             throw Errors.classify(e);
         }
     }
 
-    private Result backup(Request request, JobProgress listener) throws IOException {
+    /**
+     * Everything before the instant: leftovers of killed runs cleaned, a guest left frozen thawed, disks
+     * chosen and planned (full or incremental), the point writer begun (the vault's shared lock) and the
+     * runtime directory made. Nothing of the guest is touched yet; the caller drives the steps of the
+     * returned backup and closes it.
+     */
+    public StagedBackup prepare(Request request) throws IOException {
         PhaseTrace trace = new PhaseTrace();
         coffer.vault.JitWarmup.startInBackground(vault);
         DomainInfo domain = libvirt.domain(request.instance()).orElseThrow(() -> new CofferException(
@@ -108,18 +117,39 @@ public final class InstanceBackup {
         List<String> warnings = new ArrayList<>();
         cleanLeftovers(domain, warnings);
         String liveXml = libvirt.domainXml(domain.name(), false);
-        GuestAgent agent = new GuestAgent(libvirt, domain.name());
         if (domain.state().active() && liveXml.contains(AGENT_CHANNEL)) {
-            GuestQuiesce.thawLeftFrozen(agent, warnings);
+            GuestQuiesce.thawLeftFrozen(new GuestAgent(libvirt, domain.name()), warnings);
         }
         String definitionXml = domain.persistent() ? libvirt.domainXml(domain.name(), true) : liveXml;
-        DomainDefinition definition = DomainDefinition.parse(liveXml);
-        boolean running = domain.state().active();
+        Plan plan = plan(domain, DomainDefinition.parse(liveXml), request.disks());
+        trace.mark("planned: " + plan.plans().stream().map(p -> p.target() + "=" + p.mode()).toList());
 
-        trace.mark("domain, leftovers, XML");
+        // two workers per core: while one waits for an NBD read (QEMU reading the image) the other computes;
+        // measured 10 % faster on a cold 4 GiB domain than one per core (docs/performance.md)
+        int threads = request.threads() > 0 ? request.threads() : 2 * ChunkWorkers.defaultThreads();
+        Map<String, String> attributes = new LinkedHashMap<>(request.attributes());
+        attributes.put(PointAttributes.DOMAIN_XML, definitionXml);
+        PointWriter writer = PointWriter.begin(vault, domain.name(), Instant.now(), threads);
+        RuntimeDirectory run = null;
+        try {
+            run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id());
+            return new StagedBackup(libvirt, vault, domain, plan, request.consistency(), attributes, warnings,
+                    writer, run);
+        } catch (IOException | RuntimeException e) {
+            try (writer) {
+                if (run != null) {
+                    run.close();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Plan plan(DomainInfo domain, DomainDefinition definition, Set<String> wanted) throws IOException {
+        boolean running = domain.state().active();
         List<DiskSpec> chosen = new ArrayList<>();
         List<PointManifest.SkippedDisk> skipped = new ArrayList<>();
-        choose(definition, request.disks(), chosen, skipped);
+        choose(definition, wanted, chosen, skipped);
 
         PointManifest previous = previousPoint(domain);
         List<String> checkpoints = libvirt.checkpoints(domain.name());
@@ -135,8 +165,8 @@ public final class InstanceBackup {
         for (DiskSpec disk : chosen) {
             ChangeTracking.Facts facts;
             if (running) {
-                // the disk's size is checked against the NBD export once connected (readRunning): no
-                // qemu-img process per disk on the common path
+                // the disk's size is checked against the NBD export once connected: no qemu-img process per
+                // disk on the common path
                 facts = facts(previous, disk, previousCheckpoint, checkpoints, checkpointDisks,
                         qemuBitmaps.getOrDefault(disk.source(), Set.of()), -1);
             } else {
@@ -148,218 +178,13 @@ public final class InstanceBackup {
             plans.add(plan);
             total += facts.currentSize() >= 0 ? facts.currentSize() : plan.base() != null ? plan.base().diskSize() : 0;
         }
-        listener.starting(total);
-        trace.mark("planned: " + plans.stream().map(p -> p.target() + "=" + p.mode()).toList());
-
-        // two workers per core: while one waits for an NBD read (QEMU reading the image) the other computes;
-        // measured 10 % faster on a cold 4 GiB domain than one per core (docs/performance.md)
-        int threads = request.threads() > 0 ? request.threads() : 2 * ChunkWorkers.defaultThreads();
-        try (PointWriter writer = PointWriter.begin(vault, domain.name(), Instant.now(), threads)) {
-            String checkpoint = CHECKPOINT_PREFIX + writer.id();
-            List<String> bitmapDisks = chosen.stream().filter(DiskSpec::bitmapCapable).map(DiskSpec::target).toList();
-            List<String> otherDisks = definition.disks().stream().filter(d -> "disk".equals(d.device()))
-                    .map(DiskSpec::target).filter(t -> !bitmapDisks.contains(t)).toList();
-            String checkpointXml = BackupXml.checkpoint(checkpoint, bitmapDisks, otherDisks);
-            Map<String, String> attributes = new LinkedHashMap<>(request.attributes());
-            attributes.put(PointAttributes.UUID, domain.uuid());
-            attributes.put(PointAttributes.URI, libvirt.uri());
-            attributes.put(PointAttributes.STATE, running ? "running" : "shutoff");
-            attributes.put(PointAttributes.DOMAIN_XML, definitionXml);
-            for (DiskPlan plan : plans) {
-                attributes.put(PointAttributes.mode(plan.target()), plan.incremental() ? "incremental" : "full");
-                if (plan.reason() != null) {
-                    attributes.put(PointAttributes.reason(plan.target()), plan.reason());
-                }
-                attributes.put(PointAttributes.format(plan.target()), specOf(chosen, plan.target()).formatOrRaw());
-            }
-            boolean checkpointCreated;
-            GuestQuiesce.Outcome consistency;
-            if (running) {
-                List<String> notExported = definition.disks().stream().filter(d -> "disk".equals(d.device()))
-                        .map(DiskSpec::target).filter(t -> chosen.stream().noneMatch(c -> c.target().equals(t))).toList();
-                consistency = readRunning(domain, writer, chosen, plans, notExported, checkpointXml, agent,
-                        request.consistency(), listener);
-                checkpointCreated = true;
-            } else {
-                consistency = shutOffConsistency(request.consistency());
-                try (RuntimeDirectory run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id())) {
-                    readShutOff(writer, chosen, plans, run.path(), listener);
-                }
-                checkpointCreated = createOfflineCheckpoint(domain, checkpoint, chosen, warnings);
-            }
-            trace.mark("disks read");
-            if (checkpointCreated) {
-                attributes.put(PointAttributes.CHECKPOINT, checkpoint);
-            }
-            record(consistency, attributes, warnings);
-            PointManifest point;
-            try {
-                point = writer.commit(consistency.level().name(), previous == null ? null : previous.id(), skipped, attributes);
-            } catch (IOException | RuntimeException e) {
-                if (checkpointCreated) {
-                    removeCheckpoint(domain.name(), checkpoint, running ? List.of() : chosen, warnings);
-                }
-                throw e;
-            }
-            trace.mark("point committed");
-            if (checkpointCreated) {
-                pruneCheckpoints(domain.name(), checkpoint, running ? List.of() : definition.disks(), warnings);
-            }
-            trace.mark("old checkpoints removed");
-            return new Result(point, plans, warnings);
-        }
-    }
-
-    /**
-     * Shut-off domain: no guest to quiesce; the disks are as its last stop left them. libvirt does not tell
-     * here whether that was a clean shutdown, so the point is CRASH, with the reason when more was asked.
-     */
-    private static GuestQuiesce.Outcome shutOffConsistency(AppConsistency asked) {
-        return new GuestQuiesce.Outcome(ConsistencyLevel.CRASH, asked.enabled()
-                ? "domain shut off: no guest to quiesce; the disks are as its last stop left them (consistent if it "
-                + "was shut down cleanly)" : null, null, List.of());
-    }
-
-    private static void record(GuestQuiesce.Outcome outcome, Map<String, String> attributes, List<String> warnings) {
-        attributes.put(PointAttributes.CONSISTENCY, outcome.level().name());
-        if (outcome.reason() != null) {
-            attributes.put(PointAttributes.CONSISTENCY_REASON, outcome.reason());
-        }
-        if (outcome.freezeWindow() != null) {
-            attributes.put(PointAttributes.FREEZE_MILLIS, Long.toString(outcome.freezeWindow().toMillis()));
-        }
-        warnings.addAll(outcome.warnings());
-    }
-
-    /**
-     * Pull-mode backup, its instant ({@code backup-begin}) taken inside {@link GuestQuiesce#around} with the
-     * asked consistency; the checkpoint exists once this returns. Data is read after the guest was thawed.
-     */
-    private GuestQuiesce.Outcome readRunning(DomainInfo domain, PointWriter writer, List<DiskSpec> chosen,
-                                             List<DiskPlan> plans, List<String> notExported, String checkpointXml,
-                                             GuestAgent agent, AppConsistency consistency, JobProgress listener)
-            throws IOException {
-        String checkpoint = CHECKPOINT_PREFIX + writer.id();
-        try (RuntimeDirectory run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id())) {
-            List<BackupXml.Disk> exported = new ArrayList<>();
-            for (DiskPlan plan : plans) {
-                exported.add(new BackupXml.Disk(plan.target(), plan.incremental() ? plan.checkpoint() : null,
-                        run.scratch(plan.target())));
-            }
-            String backupXml = BackupXml.pull(run.socket(), exported, notExported);
-            PhaseTrace trace = new PhaseTrace();
-            GuestQuiesce.Outcome outcome = GuestQuiesce.around(agent, consistency,
-                    () -> libvirt.backupBegin(domain.name(), backupXml, checkpointXml));
-            trace.mark("backup-begin returned, " + outcome.level());
-            boolean done = false;
-            try {
-                for (DiskPlan plan : plans) {
-                    DiskSpec disk = specOf(chosen, plan.target());
-                    String context = MetaContext.dirtyBitmap("backup-" + plan.target());
-                    try (NbdExportSource source = NbdExportSource.open(NbdExport.unix(run.socket(), plan.target()),
-                            NBD_CONNECTIONS, plan.incremental() ? List.of(context) : List.of())) {
-                        trace.mark(plan.target() + ": NBD connected");
-                        DiskBase base = null;
-                        if (plan.base() != null) {
-                            // a disk resized since the base: the export still serves all of it, so read it whole
-                            boolean sameSize = plan.base().diskSize() == source.size();
-                            List<Extent> changed = plan.incremental() && sameSize
-                                    ? source.dirtyExtents(context, 0, source.size()) : null;
-                            base = new DiskBase(plan.basePoint(), plan.base(), changed);
-                        }
-                        trace.mark(plan.target() + ": dirty extents");
-                        writer.writeDisk(plan.target(), source, disk.formatOrRaw(), base, listener);
-                        trace.mark(plan.target() + ": written and synced");
-                    }
-                }
-                done = true;
-            } finally {
-                abortQuietly(domain.name());
-                trace.mark("job aborted");
-                if (!done) {
-                    deleteCheckpointQuietly(domain.name(), checkpoint, new ArrayList<>());
-                }
-            }
-            return outcome;
-        }
-    }
-
-    private void readShutOff(PointWriter writer, List<DiskSpec> chosen, List<DiskPlan> plans, Path runtime,
-                             JobProgress listener) throws IOException {
-        for (DiskPlan plan : plans) {
-            DiskSpec disk = specOf(chosen, plan.target());
-            Path file = Path.of(disk.source());
-            String context = plan.incremental() ? MetaContext.dirtyBitmap(plan.checkpoint()) : null;
-            // qemu-nbd for every format (raw too): its shared lock keeps the domain from starting while
-            // the disk is read, and its pid file in the runtime directory lets a later run kill an orphan
-            try (QemuNbdServer server = QemuNbdServer.start(file, QemuNbdServer.Options.readOnly(disk.formatOrRaw())
-                    .withConnections(NBD_CONNECTIONS).withRuntimeParent(runtime)
-                    .withBitmaps(plan.incremental() ? List.of(plan.checkpoint()) : List.of()));
-                 NbdExportSource source = NbdExportSource.open(server.export(), NBD_CONNECTIONS,
-                         context == null ? List.of() : List.of(context))) {
-                DiskBase base = null;
-                if (plan.base() != null) {
-                    base = new DiskBase(plan.basePoint(), plan.base(),
-                            plan.incremental() ? source.dirtyExtents(context, 0, source.size()) : null);
-                }
-                writer.writeDisk(plan.target(), source, disk.formatOrRaw(), base, listener);
-            }
-        }
-    }
-
-    /**
-     * libvirt refuses checkpoints of inactive domains; the checked way (docs/design/libvirt.md (d)) is to add
-     * the bitmap to each qcow2 image with qemu-img and redefine the checkpoint over it.
-     */
-    private boolean createOfflineCheckpoint(DomainInfo domain, String name, List<DiskSpec> disks, List<String> warnings) {
-        List<DiskSpec> qcow2 = disks.stream().filter(DiskSpec::bitmapCapable).toList();
-        if (qcow2.isEmpty()) {
-            return false;
-        }
-        List<Path> added = new ArrayList<>();
-        try {
-            for (DiskSpec disk : qcow2) {
-                DiskImages.addBitmap(Path.of(disk.source()), name);
-                added.add(Path.of(disk.source()));
-            }
-            libvirt.createCheckpoint(domain.name(), BackupXml.redefinedCheckpoint(name, Instant.now().getEpochSecond(),
-                    qcow2.stream().map(DiskSpec::target).toList()), Libvirt.CHECKPOINT_CREATE_REDEFINE);
-            return true;
-        } catch (IOException e) {
-            for (Path image : added) {
-                removeBitmapQuietly(image, name);
-            }
-            warnings.add("no checkpoint created on the shut-off domain, the next backup reads its disks in full: "
-                    + e.getMessage());
-            return false;
-        }
-    }
-
-    private static void removeBitmapQuietly(Path image, String name) {
-        try {
-            DiskImages.removeBitmap(image, name);
-        } catch (IOException absent) {
-            // not there: nothing to remove
-        }
-    }
-
-    /** Keeps only Coffer's newest checkpoint: older ones are deleted properly (their bitmaps merged away). */
-    private void pruneCheckpoints(String domain, String keep, List<DiskSpec> offlineDisks, List<String> warnings) {
-        try {
-            for (String name : libvirt.checkpoints(domain)) {
-                if (name.startsWith(CHECKPOINT_PREFIX) && !name.equals(keep)) {
-                    removeCheckpoint(domain, name, offlineDisks, warnings);
-                }
-            }
-        } catch (LibvirtException e) {
-            warnings.add("could not list checkpoints to remove old ones: " + e.getMessage());
-        }
+        return new Plan(definition, chosen, skipped, plans, previous, total);
     }
 
     /**
      * Leftovers of killed runs: a backup job still serving a socket in an abandoned runtime directory is
      * aborted; the directories (sockets, scratch files) are deleted; checkpoints newer than the one the
-     * newest point needs are removed by {@link #pruneCheckpoints} after the next success.
+     * newest point needs are removed by {@link StagedBackup#pruneCheckpoints} after the next success.
      */
     private void cleanLeftovers(DomainInfo domain, List<String> warnings) throws IOException {
         List<Path> abandoned = RuntimeDirectory.abandoned(runtimeRoot, domain.uuid());
@@ -414,47 +239,6 @@ public final class InstanceBackup {
             }
         }
         warnings.add("the backup job of an interrupted run did not end within 30 s");
-    }
-
-    private void abortQuietly(String domain) {
-        try {
-            if (libvirt.job(domain).map(j -> j.isBackup()).orElse(false)) {
-                libvirt.abortJob(domain);
-            }
-        } catch (LibvirtException e) {
-            // the job ended by itself (domain stopped); nothing to abort
-        }
-    }
-
-    /** Running domain: a proper delete. Shut-off domain: metadata only, and the bitmaps out of the images. */
-    private void removeCheckpoint(String domain, String checkpoint, List<DiskSpec> offlineDisks, List<String> warnings) {
-        if (offlineDisks.isEmpty()) {
-            deleteCheckpointQuietly(domain, checkpoint, warnings);
-            return;
-        }
-        try {
-            libvirt.deleteCheckpoint(domain, checkpoint, true);
-        } catch (LibvirtException e) {
-            warnings.add("could not remove checkpoint " + checkpoint + ": " + e.getMessage());
-        }
-        for (DiskSpec disk : offlineDisks) {
-            if (disk.bitmapCapable() && disk.source() != null) {
-                removeBitmapQuietly(Path.of(disk.source()), checkpoint);
-            }
-        }
-    }
-
-    private void deleteCheckpointQuietly(String domain, String checkpoint, List<String> warnings) {
-        try {
-            libvirt.deleteCheckpoint(domain, checkpoint, false);
-        } catch (LibvirtException e) {
-            try {
-                libvirt.deleteCheckpoint(domain, checkpoint, true);
-                warnings.add("checkpoint " + checkpoint + " removed from libvirt only: " + e.getMessage());
-            } catch (LibvirtException again) {
-                warnings.add("could not remove checkpoint " + checkpoint + ": " + again.getMessage());
-            }
-        }
     }
 
     private PointManifest previousPoint(DomainInfo domain) throws IOException {
@@ -517,7 +301,4 @@ public final class InstanceBackup {
         }
     }
 
-    private static DiskSpec specOf(List<DiskSpec> disks, String target) {
-        return disks.stream().filter(d -> d.target().equals(target)).findFirst().orElseThrow();
-    }
 }

@@ -23,25 +23,25 @@ import java.util.UUID;
  * raw "model" copy of every disk that receives the same writes, so the exact content at any moment is known.
  * Test-side operations use {@code virsh}; the code under test uses the FFM binding.
  */
-final class TestDomain implements AutoCloseable {
-    final String name = "coffer-it-" + UUID.randomUUID().toString().substring(0, 8);
+public final class TestDomain implements AutoCloseable {
+    public final String name = "coffer-it-" + UUID.randomUUID().toString().substring(0, 8);
     final Path dir;
-    final Map<String, Path> disks = new LinkedHashMap<>();
-    final Map<String, Path> models = new LinkedHashMap<>();
+    public final Map<String, Path> disks = new LinkedHashMap<>();
+    public final Map<String, Path> models = new LinkedHashMap<>();
     private final List<String> extraDomains = new ArrayList<>();
 
     private TestDomain(Path dir) {
         this.dir = dir;
     }
 
-    static void requireLibvirt() {
+    public static void requireLibvirt() {
         Environment.requireCommand("virsh");
         Environment.requireCommand("qemu-img");
         Environment.need(run(false, "virsh", "-c", "qemu:///system", "version").exitCode == 0, "libvirtd answering on qemu:///system");
     }
 
     /** Disks: name → (format, size in MiB); each filled with seeded random data in its first half. */
-    static TestDomain create(Path dir, Map<String, String> diskFormats, int sizeMiB) throws IOException {
+    public static TestDomain create(Path dir, Map<String, String> diskFormats, int sizeMiB) throws IOException {
         TestDomain domain = new TestDomain(dir);
         int index = 0;
         StringBuilder diskXml = new StringBuilder();
@@ -94,7 +94,7 @@ final class TestDomain implements AutoCloseable {
     }
 
     /** Writes {@code length} bytes of {@code pattern} at {@code offset} through the guest's device, and into the model. */
-    void write(String target, long offset, long length, int pattern) throws IOException {
+    public void write(String target, long offset, long length, int pattern) throws IOException {
         int ordinal = new ArrayList<>(disks.keySet()).indexOf(target);
         String command = "qemu-io -d /machine/peripheral/virtio-disk" + ordinal + "/virtio-backend \"write -P 0x"
                 + Integer.toHexString(pattern) + " " + offset + " " + length + "\"";
@@ -116,11 +116,11 @@ final class TestDomain implements AutoCloseable {
                 "--persistent");
     }
 
-    String sha(String target) throws IOException {
+    public String sha(String target) throws IOException {
         return sha256(models.get(target));
     }
 
-    void adopt(String otherDomain) {
+    public void adopt(String otherDomain) {
         extraDomains.add(otherDomain);
     }
 
@@ -141,7 +141,7 @@ final class TestDomain implements AutoCloseable {
         return Files.exists(Path.of("/dev/kvm")) ? "kvm" : "qemu";
     }
 
-    static String virsh(String... args) {
+    public static String virsh(String... args) {
         List<String> command = new ArrayList<>(List.of("virsh", "-c", "qemu:///system"));
         command.addAll(List.of(args));
         return run(true, command.toArray(String[]::new)).output;
@@ -167,7 +167,7 @@ final class TestDomain implements AutoCloseable {
         }
     }
 
-    static String sha256(Path file) throws IOException {
+    public static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             byte[] buffer = new byte[1 << 20];
@@ -182,7 +182,7 @@ final class TestDomain implements AutoCloseable {
     }
 
     /** sha256 of an image's guest-visible content (qcow2 converted to raw). */
-    static String imageSha(Path image, Path scratch) throws IOException {
+    public static String imageSha(Path image, Path scratch) throws IOException {
         Path raw = scratch.resolve("content-" + UUID.randomUUID() + ".raw");
         run(true, "qemu-img", "convert", "-U", "-O", "raw", image.toString(), raw.toString());
         try {

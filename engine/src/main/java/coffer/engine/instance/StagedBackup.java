@@ -1,0 +1,428 @@
+package coffer.engine.instance;
+
+import coffer.engine.JobProgress;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.io.Extent;
+import coffer.vault.write.DiskBase;
+import coffer.vault.write.PointWriter;
+import coffer.virt.agent.GuestAgent;
+import coffer.virt.domain.BackupXml;
+import coffer.virt.domain.DiskSpec;
+import coffer.virt.image.DiskImages;
+import coffer.virt.image.QemuNbdServer;
+import coffer.virt.libvirt.DomainInfo;
+import coffer.virt.libvirt.Libvirt;
+import coffer.virt.libvirt.LibvirtException;
+import coffer.virt.nbd.MetaContext;
+import coffer.virt.nbd.NbdExport;
+import coffer.virt.nbd.NbdExportSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One instance's backup between planning and its point, in the steps a caller drives: the guest's
+ * preparation (agent, scripts, prescript), freeze, <b>the instant</b> ({@link #begin}), thaw, the guest's
+ * finish (postscript), {@link #read} (after the instant, while the guest runs), {@link #commit}, and
+ * {@link #pruneCheckpoints}. {@link InstanceBackup#run} drives one; a consistency group
+ * ({@code coffer.engine.group}) drives each step on all its members before the next, so that all
+ * instants fall inside one pause or freeze.
+ *
+ * <p>{@link #close} cleans up whatever the steps left: a guest still frozen is thawed (and its postscript
+ * run), the libvirt backup job aborted, the new checkpoint removed unless the point was committed, the
+ * runtime directory deleted and an uncommitted point's objects removed. A shut-off domain has no guest and
+ * no instant to take: its disks are read as they are.
+ *
+ * <p>Not thread-safe: one thread drives one staged backup (different staged backups may run concurrently).
+ */
+public final class StagedBackup implements AutoCloseable {
+    private static final int NBD_CONNECTIONS = 4;
+
+    private final Libvirt libvirt;
+    private final Vault vault;
+    private final DomainInfo domain;
+    private final List<DiskSpec> chosen;
+    private final List<DiskSpec> allDisks;
+    private final List<PointManifest.SkippedDisk> skipped;
+    private final List<DiskPlan> plans;
+    private final PointManifest previous;
+    private final GuestAgent agent;
+    private final AppConsistency consistency;
+    private final Map<String, String> attributes;
+    private final List<String> warnings;
+    private final long totalBytes;
+    private final PointWriter writer;
+    private final RuntimeDirectory run;
+    private final String checkpoint;
+    private final String checkpointXml;
+    private final String backupXml;
+
+    private GuestQuiesce quiesce;
+    private GuestQuiesce.Outcome outcome;
+    private boolean begun;
+    private boolean jobEnded;
+    private boolean checkpointCreated;
+    private PointManifest point;
+
+    StagedBackup(Libvirt libvirt, Vault vault, DomainInfo domain, InstanceBackup.Plan plan, AppConsistency consistency,
+                 Map<String, String> attributes, List<String> warnings, PointWriter writer, RuntimeDirectory run) {
+        this.libvirt = libvirt;
+        this.vault = vault;
+        this.domain = domain;
+        this.chosen = plan.chosen();
+        this.allDisks = plan.definition().disks();
+        this.skipped = plan.skipped();
+        this.plans = plan.plans();
+        this.previous = plan.previous();
+        this.agent = new GuestAgent(libvirt, domain.name());
+        this.consistency = consistency;
+        this.attributes = new LinkedHashMap<>(attributes);
+        this.warnings = warnings;
+        this.totalBytes = plan.totalBytes();
+        this.writer = writer;
+        this.run = run;
+        this.checkpoint = InstanceBackup.CHECKPOINT_PREFIX + writer.id();
+        List<String> bitmapDisks = chosen.stream().filter(DiskSpec::bitmapCapable).map(DiskSpec::target).toList();
+        List<String> otherDisks = allDisks.stream().filter(d -> "disk".equals(d.device()))
+                .map(DiskSpec::target).filter(t -> !bitmapDisks.contains(t)).toList();
+        this.checkpointXml = BackupXml.checkpoint(checkpoint, bitmapDisks, otherDisks);
+        if (running()) {
+            List<BackupXml.Disk> exported = new ArrayList<>();
+            for (DiskPlan p : plans) {
+                exported.add(new BackupXml.Disk(p.target(), p.incremental() ? p.checkpoint() : null, run.scratch(p.target())));
+            }
+            List<String> notExported = allDisks.stream().filter(d -> "disk".equals(d.device())).map(DiskSpec::target)
+                    .filter(t -> chosen.stream().noneMatch(c -> c.target().equals(t))).toList();
+            this.backupXml = BackupXml.pull(run.socket(), exported, notExported);
+        } else {
+            this.backupXml = null;
+        }
+    }
+
+    /** The domain's name. */
+    public String instance() {
+        return domain.name();
+    }
+
+    /** Whether the domain runs (has an instant to take); a shut-off domain's disks are read as they are. */
+    public boolean running() {
+        return domain.state().active();
+    }
+
+    /** The logical bytes {@link #read} covers (for progress). */
+    public long totalBytes() {
+        return totalBytes;
+    }
+
+    /** The one-instance sequence: the guest quiesced around the instant as {@link AppConsistency} asks. */
+    void quiesceAndBegin() throws IOException {
+        outcome = running() ? GuestQuiesce.around(agent, consistency, this::begin) : shutOffConsistency();
+    }
+
+    /** Step 1 (running domain, application consistency asked): agent, scripts' check, prescript. */
+    public void prepareGuest() throws IOException {
+        if (running()) {
+            quiesce = GuestQuiesce.prepare(agent, consistency);
+        }
+    }
+
+    /** Step 2: freezes the guest's file systems when asked and possible (else the level falls, with the reason). */
+    public void freezeGuest() {
+        if (quiesce != null) {
+            quiesce.freeze();
+        }
+    }
+
+    /**
+     * Step 3, the instant: one pull-mode {@code backup-begin} for all chosen disks (one QEMU transaction) with
+     * the new checkpoint. Nothing to do for a shut-off domain.
+     */
+    public void begin() throws IOException {
+        if (!running()) {
+            return;
+        }
+        PhaseTrace trace = new PhaseTrace();
+        libvirt.backupBegin(domain.name(), backupXml, checkpointXml);
+        begun = true;
+        checkpointCreated = true;
+        trace.mark(domain.name() + ": backup-begin returned");
+    }
+
+    /** Step 4: thaws the guest if it is frozen; never throws. */
+    public void thawGuest() {
+        if (quiesce != null) {
+            quiesce.thaw();
+        }
+    }
+
+    /** Step 5: postscript; fixes the consistency reached. Never throws. */
+    public void finishGuest() {
+        if (outcome != null) {
+            return;
+        }
+        if (quiesce != null) {
+            quiesce.finish();
+            outcome = quiesce.outcome();
+        } else {
+            outcome = running() ? new GuestQuiesce.Outcome(ConsistencyLevel.CRASH, null, null, List.of())
+                    : shutOffConsistency();
+        }
+    }
+
+    /** How long this guest's file systems were frozen (null when nothing was frozen); after {@link #finishGuest}. */
+    public Duration freezeWindow() {
+        return outcome == null ? null : outcome.freezeWindow();
+    }
+
+    /** Reads every chosen disk into the point: from the pull-mode export, or the shut-off disk files. */
+    public void read(JobProgress listener) throws IOException {
+        if (running()) {
+            if (!begun) {
+                throw new IllegalStateException("read before begin of " + domain.name());
+            }
+            try {
+                readRunning(listener);
+            } finally {
+                endJob();
+            }
+        } else {
+            readShutOff(listener);
+            checkpointCreated = createOfflineCheckpoint();
+        }
+    }
+
+    /** Publishes the point with the consistency reached, the per-disk facts and {@code extra} attributes. */
+    public PointManifest commit(Map<String, String> extra) throws IOException {
+        finishGuest();
+        attributes.put(PointAttributes.UUID, domain.uuid());
+        attributes.put(PointAttributes.URI, libvirt.uri());
+        attributes.put(PointAttributes.STATE, running() ? "running" : "shutoff");
+        for (DiskPlan plan : plans) {
+            attributes.put(PointAttributes.mode(plan.target()), plan.incremental() ? "incremental" : "full");
+            if (plan.reason() != null) {
+                attributes.put(PointAttributes.reason(plan.target()), plan.reason());
+            }
+            attributes.put(PointAttributes.format(plan.target()), specOf(plan.target()).formatOrRaw());
+        }
+        if (checkpointCreated) {
+            attributes.put(PointAttributes.CHECKPOINT, checkpoint);
+        }
+        record(outcome, attributes, warnings);
+        attributes.putAll(extra);
+        point = writer.commit(outcome.level().name(), previous == null ? null : previous.id(), skipped, attributes);
+        return point;
+    }
+
+    /** Keeps only Coffer's newest checkpoint (this one): older ones are deleted properly (bitmaps merged away). */
+    public void pruneCheckpoints() {
+        if (point == null || !checkpointCreated) {
+            return;
+        }
+        try {
+            for (String name : libvirt.checkpoints(domain.name())) {
+                if (name.startsWith(InstanceBackup.CHECKPOINT_PREFIX) && !name.equals(checkpoint)) {
+                    removeCheckpoint(name);
+                }
+            }
+        } catch (LibvirtException e) {
+            warnings.add("could not list checkpoints to remove old ones: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Takes back a committed point (a consistency group whose other member failed): the point is deleted
+     * (its chunks stay for gc) and its checkpoint removed, so the next backup continues from the previous point.
+     */
+    public void rollback() throws IOException {
+        if (point == null) {
+            return;
+        }
+        vault.deletePoint(point.id());
+        if (checkpointCreated) {
+            removeCheckpoint(checkpoint);
+            checkpointCreated = false;
+        }
+        point = null;
+    }
+
+    /** The committed point, how each disk was read, and what went wrong without failing the backup. */
+    public InstanceBackup.Result result() {
+        if (point == null) {
+            throw new IllegalStateException("no point committed for " + domain.name());
+        }
+        return new InstanceBackup.Result(point, plans, warnings);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            finishGuest();
+            if (begun && !jobEnded) {
+                endJob();
+            }
+            if (checkpointCreated && point == null) {
+                removeCheckpoint(checkpoint);
+            }
+            if (run != null) {
+                run.close();
+            }
+        } finally {
+            writer.close();
+        }
+    }
+
+    private void readRunning(JobProgress listener) throws IOException {
+        PhaseTrace trace = new PhaseTrace();
+        for (DiskPlan plan : plans) {
+            DiskSpec disk = specOf(plan.target());
+            String context = MetaContext.dirtyBitmap("backup-" + plan.target());
+            try (NbdExportSource source = NbdExportSource.open(NbdExport.unix(run.socket(), plan.target()),
+                    NBD_CONNECTIONS, plan.incremental() ? List.of(context) : List.of())) {
+                DiskBase base = null;
+                if (plan.base() != null) {
+                    // a disk resized since the base: the export still serves all of it, so read it whole
+                    boolean sameSize = plan.base().diskSize() == source.size();
+                    List<Extent> changed = plan.incremental() && sameSize
+                            ? source.dirtyExtents(context, 0, source.size()) : null;
+                    base = new DiskBase(plan.basePoint(), plan.base(), changed);
+                }
+                writer.writeDisk(plan.target(), source, disk.formatOrRaw(), base, listener);
+                trace.mark(domain.name() + " " + plan.target() + ": written and synced");
+            }
+        }
+    }
+
+    private void readShutOff(JobProgress listener) throws IOException {
+        for (DiskPlan plan : plans) {
+            DiskSpec disk = specOf(plan.target());
+            Path file = Path.of(disk.source());
+            String context = plan.incremental() ? MetaContext.dirtyBitmap(plan.checkpoint()) : null;
+            // qemu-nbd for every format (raw too): its shared lock keeps the domain from starting while
+            // the disk is read, and its pid file in the runtime directory lets a later run kill an orphan
+            try (QemuNbdServer server = QemuNbdServer.start(file, QemuNbdServer.Options.readOnly(disk.formatOrRaw())
+                    .withConnections(NBD_CONNECTIONS).withRuntimeParent(run.path())
+                    .withBitmaps(plan.incremental() ? List.of(plan.checkpoint()) : List.of()));
+                 NbdExportSource source = NbdExportSource.open(server.export(), NBD_CONNECTIONS,
+                         context == null ? List.of() : List.of(context))) {
+                DiskBase base = null;
+                if (plan.base() != null) {
+                    base = new DiskBase(plan.basePoint(), plan.base(),
+                            plan.incremental() ? source.dirtyExtents(context, 0, source.size()) : null);
+                }
+                writer.writeDisk(plan.target(), source, disk.formatOrRaw(), base, listener);
+            }
+        }
+    }
+
+    /**
+     * Shut-off domain: no guest to quiesce; the disks are as its last stop left them. libvirt does not tell
+     * here whether that was a clean shutdown, so the point is CRASH, with the reason when more was asked.
+     */
+    private GuestQuiesce.Outcome shutOffConsistency() {
+        return new GuestQuiesce.Outcome(ConsistencyLevel.CRASH, consistency.enabled()
+                ? "domain shut off: no guest to quiesce; the disks are as its last stop left them (consistent if it "
+                + "was shut down cleanly)" : null, null, List.of());
+    }
+
+    private static void record(GuestQuiesce.Outcome outcome, Map<String, String> attributes, List<String> warnings) {
+        attributes.put(PointAttributes.CONSISTENCY, outcome.level().name());
+        if (outcome.reason() != null) {
+            attributes.put(PointAttributes.CONSISTENCY_REASON, outcome.reason());
+        }
+        if (outcome.freezeWindow() != null) {
+            attributes.put(PointAttributes.FREEZE_MILLIS, Long.toString(outcome.freezeWindow().toMillis()));
+        }
+        warnings.addAll(outcome.warnings());
+    }
+
+    /**
+     * libvirt refuses checkpoints of inactive domains; the checked way (docs/design/libvirt.md (d)) is to add
+     * the bitmap to each qcow2 image with qemu-img and redefine the checkpoint over it.
+     */
+    private boolean createOfflineCheckpoint() {
+        List<DiskSpec> qcow2 = chosen.stream().filter(DiskSpec::bitmapCapable).toList();
+        if (qcow2.isEmpty()) {
+            return false;
+        }
+        List<Path> added = new ArrayList<>();
+        try {
+            for (DiskSpec disk : qcow2) {
+                DiskImages.addBitmap(Path.of(disk.source()), checkpoint);
+                added.add(Path.of(disk.source()));
+            }
+            libvirt.createCheckpoint(domain.name(), BackupXml.redefinedCheckpoint(checkpoint,
+                    Instant.now().getEpochSecond(), qcow2.stream().map(DiskSpec::target).toList()),
+                    Libvirt.CHECKPOINT_CREATE_REDEFINE);
+            return true;
+        } catch (IOException e) {
+            for (Path image : added) {
+                removeBitmapQuietly(image, checkpoint);
+            }
+            warnings.add("no checkpoint created on the shut-off domain, the next backup reads its disks in full: "
+                    + e.getMessage());
+            return false;
+        }
+    }
+
+    private static void removeBitmapQuietly(Path image, String name) {
+        try {
+            DiskImages.removeBitmap(image, name);
+        } catch (IOException absent) {
+            // not there: nothing to remove
+        }
+    }
+
+    /** Ends the pull backup (the NBD export and scratch files go away). */
+    private void endJob() {
+        jobEnded = true;
+        try {
+            if (libvirt.job(domain.name()).map(j -> j.isBackup()).orElse(false)) {
+                libvirt.abortJob(domain.name());
+            }
+        } catch (LibvirtException e) {
+            // the job ended by itself (domain stopped); nothing to abort
+        }
+    }
+
+    /** Running domain: a proper delete. Shut-off domain: metadata only, and the bitmaps out of the images. */
+    private void removeCheckpoint(String name) {
+        if (running()) {
+            deleteCheckpointQuietly(name);
+            return;
+        }
+        try {
+            libvirt.deleteCheckpoint(domain.name(), name, true);
+        } catch (LibvirtException e) {
+            warnings.add("could not remove checkpoint " + name + ": " + e.getMessage());
+        }
+        for (DiskSpec disk : allDisks) {
+            if (disk.bitmapCapable() && disk.source() != null) {
+                removeBitmapQuietly(Path.of(disk.source()), name);
+            }
+        }
+    }
+
+    private void deleteCheckpointQuietly(String name) {
+        try {
+            libvirt.deleteCheckpoint(domain.name(), name, false);
+        } catch (LibvirtException e) {
+            try {
+                libvirt.deleteCheckpoint(domain.name(), name, true);
+                warnings.add("checkpoint " + name + " removed from libvirt only: " + e.getMessage());
+            } catch (LibvirtException again) {
+                warnings.add("could not remove checkpoint " + name + ": " + again.getMessage());
+            }
+        }
+    }
+
+    private DiskSpec specOf(String target) {
+        return chosen.stream().filter(d -> d.target().equals(target)).findFirst().orElseThrow();
+    }
+}
