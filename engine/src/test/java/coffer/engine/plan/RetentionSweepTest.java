@@ -1,0 +1,264 @@
+package coffer.engine.plan;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.Plan;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.PointRetention;
+import coffer.engine.catalog.Protection;
+import coffer.engine.catalog.StoredPolicy;
+import coffer.engine.catalog.TestDatabase;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.PointAttributes;
+import coffer.engine.policy.ArchiveRule;
+import coffer.engine.policy.Interval;
+import coffer.engine.policy.PointExpiry;
+import coffer.engine.policy.Policy;
+import coffer.engine.policy.ReplicationRule;
+import coffer.engine.policy.Retention;
+import coffer.engine.policy.RetentionPeriod;
+import coffer.engine.policy.Schedule;
+import coffer.engine.policy.Stagger;
+import coffer.engine.vault.VaultDirectory;
+import coffer.testing.ByteArrayBlockSource;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.io.Progress;
+import coffer.vault.write.PointWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The retention sweep and the point lifecycle on a real catalog and a real (local) vault, on a simulated
+ * clock: expired points lose their manifest and their row, the newest point of a protected instance stays,
+ * manual points follow their own expiry, immutable points are refused until they expire, extensions pin, and
+ * a deleted plan's points keep expiring as shown.
+ */
+class RetentionSweepTest {
+    static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
+
+    @TempDir Path dir;
+    TestDatabase database;
+    Catalog catalog;
+    Vault vault;
+    SimulatedClock clock = new SimulatedClock(T0);
+    RetentionSweep sweep;
+    PointLifecycle lifecycle;
+    PlanBinding binding;
+    StoredPolicy hourly;
+    StoredPolicy locked;
+    Plan plan;
+
+    @BeforeEach
+    void open() throws Exception {
+        database = TestDatabase.sqlite(dir);
+        catalog = Catalog.open(database.config(), clock);
+        catalog.hosts().ensure("local", "qemu:///system");
+        catalog.instances().refresh("local", List.of(new Instance("u-web", "local", "web", "running", List.of(), T0, false)));
+        catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", T0)));
+        vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
+        VaultDirectory vaults = new VaultDirectory() {
+            @Override
+            public Set<String> names() {
+                return Set.of("default");
+            }
+
+            @Override
+            public String defaultName() {
+                return "default";
+            }
+
+            @Override
+            public Vault open(String name) {
+                return vault;
+            }
+        };
+        sweep = new RetentionSweep(catalog, vaults, clock);
+        lifecycle = new PointLifecycle(catalog, vaults, clock);
+        binding = new PlanBinding(catalog, new PlanScheduler(catalog, clock, Stagger.DEFAULT), lifecycle);
+        hourly = catalog.policies().create(policy("hourly", false));
+        locked = catalog.policies().create(policy("locked", true));
+        plan = catalog.plans().create("plan-1", "web-hourly", "u-web", hourly.id(), T0);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (vault != null) {
+            vault.close();
+        }
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    static Policy policy(String name, boolean immutable) {
+        return new Policy(name, Schedule.of(T0, Interval.hours(1)), Retention.keepFor(RetentionPeriod.days(1)), immutable,
+                ReplicationRule.OFF, ArchiveRule.OFF);
+    }
+
+    /** A small point in the vault and its row, as a plan's run makes it (PlanBackup marks it). */
+    String policyPoint(Instant at, StoredPolicy policy) throws Exception {
+        String id = manualPoint(at, null);
+        catalog.pointRetentions().markPolicy(id, plan.id(), policy.id(), policy.policy().immutable());
+        return id;
+    }
+
+    /** A small point in the vault and its row, as a manual backup makes it ({@code expires} null: never). */
+    String manualPoint(Instant at, Instant expires) throws Exception {
+        Map<String, String> attributes = new HashMap<>(Map.of(PointAttributes.UUID, "u-web", PointAttributes.URI, "qemu:///system"));
+        if (expires != null) {
+            attributes.put(PointAttributes.EXPIRES, expires.toString());
+        }
+        byte[] disk = new byte[64 * 1024];
+        disk[0] = (byte) at.getEpochSecond();
+        try (PointWriter writer = PointWriter.begin(vault, "web", at, 1)) {
+            writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "qcow2", null, Progress.NONE);
+            PointManifest manifest = writer.commit("CRASH", null, List.of(), attributes);
+            catalog.points().upsert(PointRecord.of(manifest, "default", "u-web", null));
+            return manifest.id();
+        }
+    }
+
+    Set<String> rows() {
+        return catalog.points().listByInstance("u-web").stream().map(PointRecord::id).collect(Collectors.toSet());
+    }
+
+    Set<String> manifests() throws Exception {
+        return vault.points().stream().map(PointManifest::id).collect(Collectors.toSet());
+    }
+
+    PointRetention retention(String point) {
+        return catalog.pointRetentions().find(point).orElseThrow();
+    }
+
+    @Test
+    void expiredPolicyPointsLoseTheirManifestAndRowAndTheNewestStays() throws Exception {
+        List<String> points = new java.util.ArrayList<>();
+        for (int hour = 0; hour < 6; hour++) {
+            points.add(policyPoint(T0.plus(Duration.ofHours(hour)), hourly));
+        }
+        clock.set(T0.plus(Duration.ofDays(1)).plus(Duration.ofMinutes(150)));
+        RetentionSweep.Report report = sweep.sweep("u-web");
+        assertEquals(points.subList(0, 3), report.deleted());
+        assertEquals(List.of(), report.failures());
+        assertEquals(Set.copyOf(points.subList(3, 6)), rows());
+        assertEquals(Set.copyOf(points.subList(3, 6)), manifests(), "the manifest goes with the row");
+        assertEquals(T0.plus(Duration.ofHours(27)), retention(points.get(3)).expiresAt(), "the expiry shown is kept current");
+
+        clock.set(T0.plus(Duration.ofDays(10)));
+        assertEquals(points.subList(3, 5), sweep.sweepAll().deleted());
+        assertEquals(Set.of(points.get(5)), rows(), "the newest point of a protected instance is never swept");
+        assertEquals(List.of(), sweep.sweep("u-web").deleted(), "a second sweep finds nothing more");
+    }
+
+    @Test
+    void aManifestAlreadyGoneFromTheVaultStillLosesItsRow() throws Exception {
+        String old = policyPoint(T0, hourly);
+        String newest = policyPoint(T0.plus(Duration.ofHours(1)), hourly);
+        vault.deletePoint(old);
+        clock.set(T0.plus(Duration.ofDays(2)));
+        RetentionSweep.Report report = sweep.sweep("u-web");
+        assertEquals(List.of(old), report.deleted());
+        assertEquals(List.of(), report.failures());
+        assertEquals(Set.of(newest), rows());
+    }
+
+    @Test
+    void manualPointsFollowTheirOwnExpiryAndNeverExpireWithout() throws Exception {
+        String dated = manualPoint(T0, T0.plus(Duration.ofDays(2)));
+        String forever = manualPoint(T0.plus(Duration.ofMinutes(1)), null);
+        String newest = policyPoint(T0.plus(Duration.ofHours(1)), hourly);
+        clock.set(T0.plus(Duration.ofDays(2)).minusSeconds(1));
+        assertEquals(List.of(), sweep.sweep("u-web").deleted(), "not before its own expiry");
+        clock.set(T0.plus(Duration.ofDays(400)));
+        assertEquals(List.of(dated), sweep.sweep("u-web").deleted());
+        assertEquals(Set.of(forever, newest), rows());
+    }
+
+    @Test
+    void anImmutablePointIsRefusedUntilItExpiresThenDeleted() throws Exception {
+        String point = policyPoint(T0, locked);
+        policyPoint(T0.plus(Duration.ofHours(1)), locked);
+        clock.set(T0.plus(Duration.ofHours(2)));
+        CofferException refused = assertThrows(CofferException.class, () -> lifecycle.delete(point));
+        assertEquals(ErrorCode.BackupPointImmutable, refused.code());
+        assertTrue(refused.getMessage().contains(point), refused.getMessage());
+
+        assertEquals(new PointExpiry.At(T0.plus(Duration.ofDays(3))), lifecycle.extend(point, 2).point().expiry(),
+                "extended by whole days past its current expiry");
+        clock.set(T0.plus(Duration.ofDays(2)));
+        assertEquals(ErrorCode.BackupPointImmutable, assertThrows(CofferException.class, () -> lifecycle.delete(point)).code());
+        assertEquals(List.of(), sweep.sweep("u-web").deleted(), "the extension keeps it");
+        clock.set(T0.plus(Duration.ofDays(3)).plusSeconds(1));
+        lifecycle.delete(point);
+        assertTrue(!rows().contains(point) && !manifests().contains(point), "deleted once expired");
+    }
+
+    @Test
+    void aNeverExpiringImmutablePointIsNeverDeletedAndExtensionsAreBounded() throws Exception {
+        String point = policyPoint(T0, locked);
+        policyPoint(T0.plus(Duration.ofHours(1)), locked);
+        CofferException tooLong = assertThrows(CofferException.class, () -> lifecycle.extend(point, 65_536));
+        assertEquals(ErrorCode.InvalidArgument, tooLong.code());
+        assertTrue(tooLong.getMessage().contains("65536"), tooLong.getMessage());
+        assertEquals(ErrorCode.InvalidArgument, assertThrows(CofferException.class, () -> lifecycle.extend(point, 0)).code());
+        assertEquals(new PointExpiry.Never(), lifecycle.neverExpire(point).point().expiry());
+        assertEquals(ErrorCode.InvalidArgument, assertThrows(CofferException.class, () -> lifecycle.neverExpire(point)).code());
+        clock.set(T0.plus(Duration.ofDays(10_000)));
+        assertEquals(List.of(), sweep.sweep("u-web").deleted());
+        assertEquals(ErrorCode.BackupPointImmutable, assertThrows(CofferException.class, () -> lifecycle.delete(point)).code());
+        assertEquals(ErrorCode.PointNotFound, assertThrows(CofferException.class, () -> lifecycle.delete("nope")).code());
+    }
+
+    @Test
+    void aDeletedPlansPointsArePinnedAndKeepExpiringAsShown() throws Exception {
+        String old = policyPoint(T0, hourly);
+        String newest = policyPoint(T0.plus(Duration.ofHours(1)), hourly);
+        Instant now = T0.plus(Duration.ofHours(2));
+        clock.set(now);
+        assertEquals(2, binding.delete(plan));
+        assertEquals(new PointExpiry.At(T0.plus(Duration.ofDays(1))), retention(old).expiry());
+        assertEquals(new PointExpiry.At(now.plus(Duration.ofDays(1))), retention(newest).expiry(),
+                "held only as the newest: pinned to the policy's keep-for from now, never expired at once");
+        assertEquals(now.plus(Duration.ofDays(1)), retention(newest).expiresAt());
+
+        clock.set(T0.plus(Duration.ofDays(1)).plusSeconds(1));
+        assertEquals(List.of(old), sweep.sweep("u-web").deleted(), "without its plan a point expires as pinned");
+        assertTrue(binding.stopProtection("u-web"));
+        clock.set(now.plus(Duration.ofDays(1)).plusSeconds(1));
+        assertEquals(List.of(newest), sweep.sweep("u-web").deleted(), "unprotected, even the last point expires");
+        assertEquals(Set.of(), manifests());
+    }
+
+    @Test
+    void stopProtectionDeletesThePlanAndPinsItsPoints() throws Exception {
+        String point = policyPoint(T0, hourly);
+        clock.set(T0.plus(Duration.ofHours(3)));
+        assertTrue(binding.stopProtection("u-web"));
+        assertTrue(catalog.plans().findByInstance("u-web").isEmpty());
+        assertTrue(catalog.protections().find("u-web").isEmpty());
+        assertEquals(new PointExpiry.At(T0.plus(Duration.ofHours(3)).plus(Duration.ofDays(1))), retention(point).expiry());
+        assertEquals(Set.of(point), rows());
+    }
+}
