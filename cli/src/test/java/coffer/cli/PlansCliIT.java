@@ -212,6 +212,7 @@ class PlansCliIT {
         assertEquals(25, catchUp.path("params").path("plan").path("coalesced").asLong(), catchUp.toString());
         String newest = catchUp.path("result").path("point").asText();
         assertEquals(Set.of(points.get(1), points.get(2), newest), Set.copyOf(pointIds()), "expired points deleted");
+        assertEquals(Set.copyOf(pointIds()), vaultPointIds(config), "their manifests are gone from the vault too");
         cli("point", "delete", points.get(0)).fails(4, "PointNotFound");
         slot = dayLater.plus(Duration.ofHours(1));
         JsonNode after = runSlot(runs, slot);
@@ -289,6 +290,15 @@ class PlansCliIT {
             }
         }
         return jobs;
+    }
+
+    /** The points in the vault itself, read offline. */
+    private static Set<String> vaultPointIds(ServerConfig config) throws Exception {
+        ServerConfig.VaultEntry vault = config.vaults().getFirst();
+        Set<String> ids = new java.util.HashSet<>();
+        json(CliRun.run(vault.keyring(), "point", "list", "--vault", vault.path().toString(), "--output", "json").ok())
+                .forEach(p -> ids.add(p.path("id").asText()));
+        return ids;
     }
 
     private Instant nextRun() throws Exception {
