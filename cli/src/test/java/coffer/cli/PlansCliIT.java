@@ -68,7 +68,7 @@ class PlansCliIT {
             }
         }
         if (domain != null) {
-            run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
+            ServerCliIT.run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
         }
     }
 
@@ -76,16 +76,16 @@ class PlansCliIT {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void hourlyPlanRunsOnSimulatedTimeExpiresPointsSurvivesARestartAndEveryErrorStateShows(String database) throws Exception {
         Environment.requireCommand("virsh");
-        Environment.need(run("virsh", "-c", "qemu:///system", "version").startsWith("ok"), "libvirtd answering");
+        Environment.need(ServerCliIT.run("virsh", "-c", "qemu:///system", "version").startsWith("ok"), "libvirtd answering");
         TestDatabase db = database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
         toClose.add(db);
         domain = "coffer-plan-" + UUID.randomUUID().toString().substring(0, 8);
-        String made = run(SCRIPTS.resolve("make-test-domain").toString(), domain, dir.toString(), "--size-mb", "16");
+        String made = ServerCliIT.run(SCRIPTS.resolve("make-test-domain").toString(), domain, dir.toString(), "--size-mb", "16");
         assertTrue(made.startsWith("ok"), made);
 
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         clock = new SimulatedClock(t0);
-        ServerConfig config = config(dir.resolve("data"), db);
+        ServerConfig config = ServerCliIT.config(dir.resolve("data"), db);
         startServer(config);
 
         // the policy center: bad values refused with the seed's codes and precise messages, nothing created
@@ -240,7 +240,7 @@ class PlansCliIT {
 
         // the domain removed: its plan stops with InstanceReleased and the remedy; run now is refused the same way
         JsonNode last = json(cli("plan", "bind", "hourly", domain, "--name", "last", "--output", "json").ok()).path("plans").get(0);
-        String removed = run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
+        String removed = ServerCliIT.run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
         assertTrue(removed.startsWith("ok"), removed);
         domain = null;
         http("POST", "/api/v1/hosts/local/refresh");
@@ -369,17 +369,5 @@ class PlansCliIT {
 
     private static JsonNode json(CliRun run) throws Exception {
         return JSON.readTree(run.out());
-    }
-
-    private static ServerConfig config(Path dataDir, TestDatabase db) {
-        return new ServerConfig(dataDir, "127.0.0.1", 0, null, db.config(),
-                List.of(new ServerConfig.VaultEntry("default", dataDir.resolve("vault"), dataDir.resolve("keyring"), true)),
-                List.of(new ServerConfig.HostEntry("local", "qemu:///system")), ServerConfig.Limits.DEFAULT);
-    }
-
-    static String run(String... command) throws Exception {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        return (p.waitFor() == 0 ? "ok " : "failed ") + out;
     }
 }

@@ -277,7 +277,7 @@ class ServerCliIT {
         return JSON.readTree(run.out());
     }
 
-    private static ServerConfig config(Path dataDir, TestDatabase db) {
+    static ServerConfig config(Path dataDir, TestDatabase db) {
         return new ServerConfig(dataDir, "127.0.0.1", 0, null, db.config(),
                 List.of(new ServerConfig.VaultEntry("default", dataDir.resolve("vault"), dataDir.resolve("keyring"), true)),
                 List.of(new ServerConfig.HostEntry("local", "qemu:///system")), ServerConfig.Limits.DEFAULT);
