@@ -12,6 +12,7 @@ import coffer.engine.policy.RunDecision;
 import coffer.engine.policy.Schedule;
 import coffer.engine.policy.Stagger;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,7 @@ public final class PlanScheduler {
                 RunDecision decision = RunDecision.decide(effectiveSchedule(plan.id(), policy.get().policy().schedule()),
                         plan.nextRun(), now);
                 if (!decision.runs()) {
+                    retryInterrupted(plan, policy.get(), now).ifPresent(queued::add);
                     continue;
                 }
                 Optional<Instance> instance = catalog.instances().find(plan.instanceId());
@@ -112,6 +114,43 @@ public final class PlanScheduler {
             }
         }
         return new Tick(queued, skipped, stopped);
+    }
+
+    /**
+     * A plan's run cut short by its server (a stop cancels it with "server stopping"; a kill -9 leaves it to be
+     * failed WorkerLost at the next start) is run once more for the same slot, so a restart does not skip it.
+     * A backup is safe to repeat: the next run cleans what the interrupted one left. A retry is not retried.
+     * With several servers two could queue the same retry (the catalog has no conditional write for it yet).
+     */
+    private Optional<Job> retryInterrupted(Plan plan, StoredPolicy policy, Instant now) {
+        if (plan.state() != Plan.State.active || plan.lastJobId() == null) {
+            return Optional.empty();
+        }
+        Optional<Job> last = catalog.jobs().find(plan.lastJobId());
+        if (last.isEmpty() || !interruptedByItsServer(last.get())) {
+            return Optional.empty();
+        }
+        JsonNode run = last.get().params() == null ? null : last.get().params().get(PlanBackup.PLAN);
+        if (run == null || run.hasNonNull("retryOf")) {
+            return Optional.empty();
+        }
+        Optional<Instance> instance = catalog.instances().find(plan.instanceId());
+        if (instance.isEmpty() || instance.get().gone()) {
+            return Optional.empty(); // the next due run stops the plan with InstanceReleased
+        }
+        ObjectNode params = backupParams(catalog.protections().find(plan.instanceId()).orElse(null), plan, policy,
+                run.path("slot").asText(), run.path("coalesced").asLong());
+        ((ObjectNode) params.get(PlanBackup.PLAN)).put("retryOf", last.get().id());
+        Optional<Job> retry = catalog.plans().queueNow(plan.id(), JobType.backup, instance.get().id(), instance.get().hostId(),
+                params, now);
+        retry.ifPresent(j -> LOG.info("plan {}: its {} run was interrupted by a server stop ({}); run again as job {}",
+                plan.name(), run.path("slot").asText(), last.get().errorCode(), j.id()));
+        return retry;
+    }
+
+    static boolean interruptedByItsServer(Job job) {
+        return (job.state() == coffer.engine.job.JobState.failed && ErrorCode.WorkerLost.name().equals(job.errorCode()))
+                || (job.state() == coffer.engine.job.JobState.cancelled && "server stopping".equals(job.errorMessage()));
     }
 
     static Plan.Outcome released(Plan plan, Optional<Instance> instance, Instant now) {

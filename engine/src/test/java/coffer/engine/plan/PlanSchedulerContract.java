@@ -143,6 +143,37 @@ abstract class PlanSchedulerContract {
     }
 
     @Test
+    void aRunInterruptedByItsServerIsRunOnceMoreForTheSameSlot() {
+        PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
+        StoredPolicy hourly = catalog.policies().create(policy("hourly", Interval.hours(1)));
+        Plan plan = bind(scheduler, "plan-web", "u-web", hourly);
+        clock.set(plan.nextRun().plusSeconds(1));
+        Job first = scheduler.tick().queued().getFirst();
+        // the server running it is killed: at the next start its job is failed WorkerLost
+        Job claimed = catalog.jobs().claimNext("dead-host:1:0000", 4, clock.instant()).orElseThrow();
+        assertEquals(first.id(), claimed.id());
+        assertTrue(catalog.jobs().failLost(first.id(), "dead-host:1:0000", "worker lost", clock.instant()));
+
+        clock.advance(Duration.ofMinutes(1));
+        List<Job> retried = scheduler.tick().queued();
+        assertEquals(1, retried.size(), "the interrupted run is run again");
+        assertEquals(first.params().path("plan").path("slot"), retried.getFirst().params().path("plan").path("slot"));
+        assertEquals(first.id(), retried.getFirst().params().path("plan").path("retryOf").asText());
+        clock.advance(Duration.ofMinutes(1));
+        assertTrue(scheduler.tick().queued().isEmpty(), "queued once, not on every tick");
+
+        // a retry that is interrupted too is not retried again; the next slot runs as usual
+        catalog.jobs().claimNext("dead-host:1:0000", 4, clock.instant()).orElseThrow();
+        assertTrue(catalog.jobs().failLost(retried.getFirst().id(), "dead-host:1:0000", "worker lost", clock.instant()));
+        clock.advance(Duration.ofMinutes(1));
+        assertTrue(scheduler.tick().queued().isEmpty(), "a retry is not retried");
+        clock.set(catalog.plans().find(plan.id()).orElseThrow().nextRun().plusSeconds(1));
+        List<Job> next = scheduler.tick().queued();
+        assertEquals(1, next.size());
+        assertFalse(next.getFirst().params().path("plan").has("retryOf"));
+    }
+
+    @Test
     void aStaggeredPlanRunsInsideItsWindowAndManyPlansDoNotStartInOneSecond() {
         PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
         StoredPolicy hourly = catalog.policies().create(policy("hourly", Interval.hours(1)));
