@@ -121,4 +121,26 @@ class JobHandlersIT {
         assertEquals("InvalidArgument", bad.errorCode());
         assertTrue(bad.errorMessage().contains("'format'"), bad.errorMessage());
     }
+
+    @Test
+    void anAppConsistentBackupJobOfADomainWithoutAgentRecordsCrashWithTheReason() throws Exception {
+        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 8);
+        Instance instance = new InstanceRefresh(catalog, Clock.systemUTC()).refresh("local").stream()
+                .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
+        ObjectNode params = JSON.createObjectNode();
+        params.putObject("appConsistent").put("freezeFileSystems", true).put("scriptTimeoutSeconds", 5);
+        Job backup = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", params));
+        assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
+        assertEquals("CRASH", backup.result().path("consistency").asText(), backup.result().toString());
+        assertTrue(backup.result().path("consistencyReason").asText().startsWith("no guest agent"), backup.result().toString());
+        PointRecord point = catalog.points().find(backup.result().path("point").asText()).orElseThrow();
+        assertEquals("CRASH", point.consistency());
+
+        ObjectNode bad = JSON.createObjectNode();
+        bad.putObject("appConsistent").put("scriptTimeoutSeconds", 0).put("freeze", true);
+        Job refused = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", bad));
+        assertEquals("InvalidArgument", refused.errorCode());
+        assertTrue(refused.errorMessage().contains("appConsistent.scriptTimeoutSeconds")
+                && refused.errorMessage().contains("appConsistent.freeze:"), refused.errorMessage());
+    }
 }
