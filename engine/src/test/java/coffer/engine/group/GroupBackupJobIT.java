@@ -8,6 +8,7 @@ import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.InstanceRefresh;
 import coffer.engine.instance.TestDomain;
 import coffer.engine.job.Job;
+import coffer.engine.job.JobEnd;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
@@ -87,15 +88,7 @@ class GroupBackupJobIT {
     }
 
     private Job awaitEnd(Job job) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (System.nanoTime() < deadline) {
-            Job now = catalog.jobs().find(job.id()).orElseThrow();
-            if (now.state().isFinal()) {
-                return now;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("job " + job.id() + " did not end: " + catalog.jobs().find(job.id()));
+        return JobEnd.await(catalog.jobs(), job, Duration.ofMinutes(5));
     }
 
     @Test

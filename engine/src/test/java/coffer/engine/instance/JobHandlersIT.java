@@ -6,6 +6,7 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceRefresh;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.job.Job;
+import coffer.engine.job.JobEnd;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
@@ -76,15 +77,7 @@ class JobHandlersIT {
     }
 
     private Job awaitEnd(Job job) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            Job now = catalog.jobs().find(job.id()).orElseThrow();
-            if (now.state().isFinal()) {
-                return now;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("job " + job.id() + " did not end: " + catalog.jobs().find(job.id()));
+        return JobEnd.await(catalog.jobs(), job, Duration.ofMinutes(3));
     }
 
     @Test
