@@ -1,7 +1,5 @@
 package coffer.cli;
 
-import coffer.engine.error.CofferException;
-import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.AppConsistency;
 import coffer.engine.instance.DiskPlan;
 import coffer.engine.instance.InstanceBackup;
@@ -38,29 +36,11 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--target-vault", paramLabel = "NAME", description = "With a server: the server's vault to use (default: the protection's, else the default vault).")
     String targetVault;
 
-    @Option(names = "--app-consistent", description = "Application-consistent backup through the guest agent: "
-            + "Linux runs /tmp/prescript.sh, freezes file systems, takes the point, thaws, runs /tmp/postscript.sh "
-            + "(scripts owned by root, mode 0700). What cannot be done lowers the point's consistency, with the reason.")
-    boolean appConsistent;
-    @Option(names = "--no-freeze", description = "With --app-consistent: do not freeze and thaw file system I/O "
-            + "(the scripts still run; the point is CRASH-consistent).")
-    boolean noFreeze;
-    @Option(names = "--no-writers", description = "With --app-consistent, Windows guests: do not include VSS writers "
-            + "(the point is FILESYSTEM-consistent).")
-    boolean noWriters;
-    @Option(names = "--script-timeout", paramLabel = "DURATION", converter = Values.DurationConverter.class,
-            description = "How long each script may run (default: 60s).")
-    java.time.Duration scriptTimeout = AppConsistency.DEFAULT_SCRIPT_TIMEOUT;
+    @Mixin AppConsistencyOptions consistencyOptions = new AppConsistencyOptions();
 
     @Override
     public Integer call() throws Exception {
-        if (!appConsistent && (noFreeze || noWriters)) {
-            throw new CofferException(ErrorCode.InvalidArgument, "--no-freeze and --no-writers need --app-consistent");
-        }
-        AppConsistency consistency = appConsistent
-                ? AppConsistency.on().withFreezeFileSystems(!noFreeze).withIncludeWriters(!noWriters)
-                .withTimeouts(scriptTimeout, AppConsistency.DEFAULT_FREEZE_TIMEOUT, AppConsistency.DEFAULT_MAX_FROZEN)
-                : AppConsistency.off();
+        AppConsistency consistency = consistencyOptions.consistency();
         if (vaultOption.vault == null) {
             var client = server.client();
             if (client.isPresent()) {
@@ -116,12 +96,8 @@ final class BackupCommand implements Callable<Integer> {
         if (targetVault != null) {
             body.put("vault", targetVault);
         }
-        if (appConsistent) {
-            if (noFreeze || noWriters || !scriptTimeout.equals(AppConsistency.DEFAULT_SCRIPT_TIMEOUT)) {
-                throw new CofferException(ErrorCode.InvalidArgument,
-                        "--no-freeze, --no-writers and --script-timeout are for offline backups; the server uses its defaults");
-            }
-            body.put("appConsistent", true);
+        if (consistencyOptions.given()) {
+            body.put("appConsistent", consistencyOptions.json());
         }
         var job = client.post("/api/v1/instances/" + ApiClient.segment(instance) + "/backups", body);
         return JobWait.follow(client, job, wait, common, "backup");

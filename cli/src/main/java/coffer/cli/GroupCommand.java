@@ -33,25 +33,40 @@ import java.util.Stack;
 import java.util.concurrent.Callable;
 
 /**
- * {@code coffer group backup|points|restore|clone}: consistency groups, offline against a vault
- * (docs/design/consistency-groups.md). The server's API for groups comes later.
+ * {@code coffer group create|list|show|delete|backup|points|restore|clone}: consistency groups
+ * (docs/design/consistency-groups.md). create/list/show/delete are the server's; backup, points, restore
+ * and clone run offline against a vault ({@code --vault}), else through the configured server
+ * ({@link GroupViaServer}).
  */
 @Command(name = "group", mixinStandardHelpOptions = true,
         description = "Consistency groups: several instances backed up, restored and cloned at one instant.",
-        subcommands = {GroupCommand.Backup.class, GroupCommand.Points.class, GroupCommand.Restore.class,
-                GroupCommand.Clone.class})
+        subcommands = {GroupCatalogCommands.Create.class, GroupCatalogCommands.ListGroups.class,
+                GroupCatalogCommands.Show.class, GroupCatalogCommands.Delete.class, GroupCommand.Backup.class,
+                GroupCommand.Points.class, GroupCommand.Restore.class, GroupCommand.Clone.class})
 final class GroupCommand {
 
-    /** {@code --instances a,b,c} and {@code --app-consistent}: the members and how they are quiesced. */
+    /**
+     * {@code --instances a,b,c} (offline: the members) and the application-consistency options (every guest
+     * quiesced around the group's instant; each member falls back on its own with the reason).
+     */
     static final class Members {
-        @Option(names = "--instances", required = true, split = ",", paramLabel = "A,B[,C]",
-                description = "The group's instances (domain names), comma-separated.") List<String> instances;
-        @Option(names = "--app-consistent", description = "Freeze every guest through its agent (prescripts, "
-                + "freeze, thaw, postscripts) around the group's instant; each member falls back on its own with "
-                + "the reason.") boolean appConsistent;
+        @Option(names = "--instances", split = ",", paramLabel = "A,B[,C]",
+                description = "Offline: the group's instances (domain names), comma-separated.") List<String> instances;
+        @Mixin AppConsistencyOptions consistencyOptions = new AppConsistencyOptions();
+        @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
+        @Option(names = "--target-vault", paramLabel = "NAME", description = "With a server: the server's vault to use (default: its default vault).")
+        String targetVault;
 
         AppConsistency consistency() {
-            return appConsistent ? AppConsistency.on() : AppConsistency.off();
+            return consistencyOptions.consistency();
+        }
+
+        List<String> offline() {
+            if (instances == null || instances.isEmpty()) {
+                throw new CofferException(ErrorCode.InvalidArgument, "--instances A,B: name the group's instances"
+                        + " (offline; with a server the group is the server's, see coffer group create)");
+            }
+            return instances;
         }
     }
 
@@ -62,16 +77,28 @@ final class GroupCommand {
         @Mixin VaultOption vaultOption;
         @Mixin ConnectOption connect;
         @Mixin Members members = new Members();
-        @Parameters(paramLabel = "NAME", description = "The group's name, recorded on every member point.") String name;
+        @Mixin ServerOption server;
+        @Parameters(paramLabel = "NAME", description = "The group's name, recorded on every member point "
+                + "(with a server: the server's group, by name or id).") String name;
+        @Option(names = "--retention-days", paramLabel = "DAYS", description = "With a server: the points expire after DAYS (1-65536; default: never).")
+        Integer retentionDays;
 
         @Override
         public Integer call() throws Exception {
+            if (vaultOption.vault == null) {
+                var client = server.client();
+                if (client.isPresent()) {
+                    GroupViaServer.refuse(members.instances != null, "--instances");
+                    return GroupViaServer.backup(client.get(), common, name, members.consistencyOptions, retentionDays,
+                            members.targetVault, members.wait);
+                }
+            }
             try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
                  Libvirt libvirt = connect.open();
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "group backup")) {
                 GroupBackup.Result result = new GroupBackup(libvirt,
                         new InstanceBackup(libvirt, vault, InstanceBackup.defaultRuntimeRoot()))
-                        .run(new GroupBackup.Request(name, members.instances, members.consistency()), bar);
+                        .run(new GroupBackup.Request(name, members.offline(), members.consistency()), bar);
                 bar.close();
                 if (common.json()) {
                     Map<String, Object> answer = new LinkedHashMap<>();
@@ -100,10 +127,17 @@ final class GroupCommand {
     static final class Points implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin VaultOption vaultOption;
+        @Mixin ServerOption server;
         @Parameters(paramLabel = "NAME", arity = "0..1", description = "The group's name (default: every group).") String name;
 
         @Override
         public Integer call() throws Exception {
+            if (vaultOption.vault == null) {
+                var client = server.client();
+                if (client.isPresent()) {
+                    return GroupViaServer.points(client.get(), common, name);
+                }
+            }
             try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
                 List<GroupPoint> groups = new GroupPoints(vault).list(name);
                 if (common.json()) {
@@ -146,7 +180,9 @@ final class GroupCommand {
                 description = "New instances named <member><SUFFIX> (may start with '-').") String suffix;
         @Option(names = "--in-place", description = "Restore over the originals (every member must be shut off).") boolean inPlace;
         @Option(names = "--start", description = "Start the new instances once all are defined.") boolean start;
-        @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the new disk files (default: beside the originals).") Path dir;
+        @Option(names = "--dir", paramLabel = "DIR", description = "Offline: directory for the new disk files (default: beside the originals).") Path dir;
+        @Mixin ServerOption server;
+        @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
 
         @Override
         public Integer call() throws Exception {
@@ -155,6 +191,13 @@ final class GroupCommand {
             }
             if (inPlace && (start || dir != null)) {
                 throw new CofferException(ErrorCode.InvalidArgument, "--start and --dir are for new instances (--suffix)");
+            }
+            if (vaultOption.vault == null) {
+                var client = server.client();
+                if (client.isPresent()) {
+                    GroupViaServer.refuse(dir != null, "--dir");
+                    return GroupViaServer.restore(client.get(), common, group, suffix, inPlace, start, wait);
+                }
             }
             try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
                  Libvirt libvirt = connect.open();
@@ -191,18 +234,28 @@ final class GroupCommand {
         @Parameters(paramLabel = "NAME", description = "The group's name, recorded on every member point.") String name;
         @Option(names = "--suffix", required = true, paramLabel = "SUFFIX", parameterConsumer = NextArgument.class,
                 description = "New instances named <member><SUFFIX> (may start with '-').") String suffix;
-        @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the new disk files (default: beside the originals).") Path dir;
+        @Option(names = "--dir", paramLabel = "DIR", description = "Offline: directory for the new disk files (default: beside the originals).") Path dir;
+        @Mixin ServerOption server;
 
         @Override
         public Integer call() throws Exception {
             GroupRestore.checkSuffix(suffix);
+            if (vaultOption.vault == null) {
+                var client = server.client();
+                if (client.isPresent()) {
+                    GroupViaServer.refuse(members.instances != null, "--instances");
+                    GroupViaServer.refuse(dir != null, "--dir");
+                    return GroupViaServer.clone(client.get(), common, name, members.consistencyOptions, suffix,
+                            members.targetVault, members.wait);
+                }
+            }
             try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
                  Libvirt libvirt = connect.open();
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "group clone")) {
                 GroupClone.Result result = new GroupClone(
                         new GroupBackup(libvirt, new InstanceBackup(libvirt, vault, InstanceBackup.defaultRuntimeRoot())),
                         new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0)))
-                        .run(name, members.instances, members.consistency(), suffix, dir, bar);
+                        .run(name, members.offline(), members.consistency(), suffix, dir, bar);
                 bar.close();
                 if (common.json()) {
                     Cli.out().json(Map.of("group", result.backup().id(), "instances",

@@ -68,6 +68,20 @@ final class JobWait {
     }
 
     private static String summary(JsonNode result) {
+        if (result.hasNonNull("groupPoint")) {
+            StringBuilder text = new StringBuilder("group point " + result.get("groupPoint").asText());
+            if (result.has("pauseMillis")) {
+                text.append(", paused ").append(result.path("pauseMillis").asLong()).append(" ms");
+            }
+            if (result.hasNonNull("freezeMillis")) {
+                text.append(", frozen ").append(result.path("freezeMillis").asLong()).append(" ms");
+            }
+            for (JsonNode m : result.path("members")) {
+                text.append("; ").append(m.path("instance").asText()).append(' ').append(m.path("consistency").asText())
+                        .append(m.hasNonNull("consistencyReason") ? " (" + m.path("consistencyReason").asText() + ")" : "");
+            }
+            return text.toString();
+        }
         if (result.hasNonNull("point")) {
             return "point " + result.get("point").asText();
         }

@@ -33,6 +33,8 @@ final class PolicyCommand {
         @Option(names = "--replica-key", paramLabel = "KEY", description = "Encrypt replicas with this key (default: auto).") String replicaKey;
         @Option(names = "--no-replication", description = "Turn replication off.") boolean noReplication;
         @Option(names = "--archive-after", paramLabel = "DAYS", description = "Archive points after this many days.") Integer archiveAfter;
+        @Mixin AppConsistencyOptions consistency = new AppConsistencyOptions();
+        @Option(names = "--crash-consistent", description = "Edit: turn application consistency off.") boolean crashConsistent;
 
         ObjectNode apply(ObjectNode doc) {
             if (schedule != null) {
@@ -83,6 +85,14 @@ final class PolicyCommand {
             if (archiveAfter != null) {
                 doc.putObject("archive").put("enabled", true).put("afterDays", archiveAfter);
             }
+            if (crashConsistent && consistency.given()) {
+                throw new CofferException(ErrorCode.InvalidArgument, "--crash-consistent excludes --app-consistent and its options");
+            }
+            if (crashConsistent) {
+                doc.put("appConsistent", false);
+            } else if (consistency.given()) {
+                doc.set("appConsistent", consistency.json());
+            }
             return doc;
         }
     }
@@ -117,7 +127,8 @@ final class PolicyCommand {
             ApiClient client = server.require();
             JsonNode current = client.get("/api/v1/policies/" + ApiClient.segment(policy));
             ObjectNode doc = Output.JSON.createObjectNode();
-            for (String field : List.of("name", "schedule", "zone", "retention", "immutable", "replication", "archive")) {
+            for (String field : List.of("name", "schedule", "zone", "retention", "immutable", "replication", "archive",
+                    "appConsistent")) {
                 if (current.has(field)) {
                     doc.set(field, current.get(field).deepCopy());
                 }
@@ -196,6 +207,8 @@ final class PolicyCommand {
         Cli.out().line("  immutable:   %s", p.path("immutable").asBoolean());
         Cli.out().line("  replication: %s", p.path("replication"));
         Cli.out().line("  archive:     %s", p.path("archive"));
+        JsonNode app = p.path("appConsistent");
+        Cli.out().line("  consistency: %s", app.isObject() ? "application-consistent " + app : "crash-consistent");
         Cli.out().line("  plans:       %d", p.path("plans").asInt());
     }
 }

@@ -10,6 +10,7 @@ import coffer.engine.vault.LocalVaults;
 import coffer.server.api.AdminApi;
 import coffer.server.api.ApiContext;
 import coffer.server.api.CapacityApi;
+import coffer.server.api.GroupsApi;
 import coffer.server.api.InstancesApi;
 import coffer.server.api.JobsApi;
 import coffer.server.api.MetaApi;
@@ -100,6 +101,7 @@ public final class CofferServer implements AutoCloseable {
             new PoliciesApi(api, plans.scheduler()).register(routes);
             new PlansApi(api, plans.binding(), plans.scheduler()).register(routes);
             new PointRetentionApi(plans.points(), plans.retention()).register(routes);
+            new GroupsApi(api).register(routes);
             ApiServer http;
             try {
                 http = ApiServer.start(config, routes.list(), new BearerAuthentication(catalog.tokens()));

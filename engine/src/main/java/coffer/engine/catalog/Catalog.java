@@ -39,6 +39,7 @@ public final class Catalog implements AutoCloseable {
     private final Policies policies;
     private final Plans plans;
     private final PointRetentions pointRetentions;
+    private final Groups groups;
 
     private Catalog(Dialect dialect, HikariDataSource pool, Clock clock) {
         this.dialect = dialect;
@@ -54,6 +55,7 @@ public final class Catalog implements AutoCloseable {
         this.policies = new SqlPolicies(sql, clock);
         this.plans = new SqlPlans(sql, clock, sqlJobs);
         this.pointRetentions = new SqlPointRetentions(sql);
+        this.groups = new SqlGroups(sql, clock);
     }
 
     public static Catalog open(CatalogConfig config) {
@@ -168,6 +170,10 @@ public final class Catalog implements AutoCloseable {
 
     public PointRetentions pointRetentions() {
         return pointRetentions;
+    }
+
+    public Groups groups() {
+        return groups;
     }
 
     @Override

@@ -6,6 +6,7 @@ import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.AppConsistencyJson;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobType;
 import coffer.engine.policy.RunDecision;
@@ -160,7 +161,10 @@ public final class PlanScheduler {
                 + "' no longer runs. " + ErrorCode.InstanceReleased.remedy(), now);
     }
 
-    /** The backup job's parameters: the protection's vault and disks, and the plan run ({@link PlanBackup}). */
+    /**
+     * The backup job's parameters: the protection's vault and disks, the policy's application-consistency
+     * settings and the plan run ({@link PlanBackup}).
+     */
     ObjectNode params(Plan plan, StoredPolicy policy, Instant slot, long coalesced) {
         return backupParams(catalog.protections().find(plan.instanceId()).orElse(null), plan, policy, slot.toString(), coalesced);
     }
@@ -174,6 +178,7 @@ public final class PlanScheduler {
             var disks = params.putArray("disks");
             protection.disks().forEach(disks::add);
         }
+        params.set("appConsistent", AppConsistencyJson.write(policy.policy().consistency()));
         ObjectNode run = params.putObject(PlanBackup.PLAN);
         run.put("id", plan.id());
         run.put("policy", policy.id());

@@ -1,8 +1,11 @@
 package coffer.engine.policy;
 
+import coffer.engine.instance.AppConsistency;
+
 /**
- * A backup policy: when to back up, how long to keep, whether points are immutable, where to replicate
- * and when to archive. Every {@code Policy} is valid: the constructor checks all fields and throws one
+ * A backup policy: when to back up, how long to keep, whether points are immutable, where to replicate,
+ * when to archive, and how consistent its backups are asked to be ({@code consistency}: the seed's
+ * application-consistency options, passed to every backup job of its plans). Every {@code Policy} is valid: the constructor checks all fields and throws one
  * {@link coffer.engine.error.CofferException} listing every problem, with the seed's codes
  * ({@code PolicyHasPermanentRetention}, {@code NoDestinationRegion}) and {@code InvalidArgument} for the
  * rest. {@link #problems} gives the same list without throwing (for forms that show each field's error).
@@ -11,11 +14,21 @@ package coffer.engine.policy;
  * retention's zones must be the same (one policy, one clock on the wall).
  */
 public record Policy(String name, Schedule schedule, Retention retention, boolean immutable,
-                     ReplicationRule replication, ArchiveRule archive) {
+                     ReplicationRule replication, ArchiveRule archive, AppConsistency consistency) {
     public static final int MAX_NAME = 64;
 
     public Policy {
-        problemsOf(name, schedule, retention, replication, archive).throwIfAny("policy '" + name + "'");
+        Problems problems = problemsOf(name, schedule, retention, replication, archive);
+        if (consistency == null) {
+            problems.add("appConsistent", "the consistency settings are required (AppConsistency.off() when not wanted)");
+        }
+        problems.throwIfAny("policy '" + name + "'");
+    }
+
+    /** A crash-consistent policy. */
+    public Policy(String name, Schedule schedule, Retention retention, boolean immutable,
+                  ReplicationRule replication, ArchiveRule archive) {
+        this(name, schedule, retention, immutable, replication, archive, AppConsistency.off());
     }
 
     /** Every problem of these fields, without throwing. */

@@ -1,5 +1,7 @@
 package coffer.engine.policy;
 
+import coffer.engine.instance.AppConsistency;
+import coffer.engine.instance.AppConsistencyJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,12 +27,14 @@ import java.util.regex.Pattern;
  *  "immutable": false,
  *  "replication": {"enabled": true, "destinationRegion": "east", "destinationVault": "v", "retention": "30d",
  *                  "encryption": "auto" | {"keyId": "k"}},
- *  "archive": {"enabled": true, "afterDays": 30}}
+ *  "archive": {"enabled": true, "afterDays": 30},
+ *  "appConsistent": false | true | {"freezeFileSystems": true, "includeWriters": true, "scriptTimeoutSeconds": 60}}
  * }</pre>
  * {@code schedule} is the {@code I|} form or {@code {"start": ISO-8601 instant, "interval": "PT4H"|"P1D"|"P1W"}};
  * durations ({@code keepFor}, replication {@code retention}) are {@code <n>d|w|m|y} or {@code forever};
  * {@code zone} (default UTC), {@code retention.keepLatest}, {@code calendar}, {@code immutable},
- * {@code replication} and {@code archive} are optional. Reading is strict and reports every problem at once
+ * {@code replication}, {@code archive} and {@code appConsistent} ({@link AppConsistencyJson}; default off)
+ * are optional. Reading is strict and reports every problem at once
  * (unknown fields, wrong types, bad values), with the seed's codes as {@link Policy} does. Stateless.
  */
 public final class PolicyJson {
@@ -67,6 +71,7 @@ public final class PolicyJson {
         if (policy.archive().enabled()) {
             archive.put("afterDays", policy.archive().afterDays());
         }
+        json.set("appConsistent", AppConsistencyJson.write(policy.consistency()));
         return json;
     }
 
@@ -90,7 +95,8 @@ public final class PolicyJson {
             problems.add("policy", "expected a JSON object, got " + (json == null ? "nothing" : json.getNodeType()));
             problems.throwIfAny("policy");
         }
-        known(json, "", Set.of("name", "schedule", "zone", "retention", "immutable", "replication", "archive"), problems);
+        known(json, "", Set.of("name", "schedule", "zone", "retention", "immutable", "replication", "archive",
+                "appConsistent"), problems);
         String name = text(json, "name", problems);
         ZoneId zone = zone(json.get("zone"), problems);
         Schedule schedule = schedule(json.get("schedule"), zone, problems);
@@ -98,6 +104,7 @@ public final class PolicyJson {
         boolean immutable = flag(json, "immutable", "immutable", problems);
         ReplicationRule replication = replication(json.get("replication"), problems);
         ArchiveRule archive = archive(json.get("archive"), problems);
+        AppConsistency consistency = AppConsistencyJson.read(json.get("appConsistent"), "appConsistent", problems::add);
         List<Problems.Problem> own = problems.list();
         Problems all = Policy.problemsOf(name, schedule, retention, replication, archive);
         Problems merged = new Problems();
@@ -109,7 +116,7 @@ public final class PolicyJson {
             }
         }
         merged.throwIfAny("policy '" + (name == null ? "" : name) + "'");
-        return new Policy(name, schedule, retention, immutable, replication, archive);
+        return new Policy(name, schedule, retention, immutable, replication, archive, consistency);
     }
 
     private static ZoneId zone(JsonNode node, Problems problems) {

@@ -6,6 +6,7 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceRefresh;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.job.Job;
+import coffer.engine.job.JobEnd;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
@@ -76,15 +77,7 @@ class JobHandlersIT {
     }
 
     private Job awaitEnd(Job job) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (System.nanoTime() < deadline) {
-            Job now = catalog.jobs().find(job.id()).orElseThrow();
-            if (now.state().isFinal()) {
-                return now;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("job " + job.id() + " did not end: " + catalog.jobs().find(job.id()));
+        return JobEnd.await(catalog.jobs(), job, Duration.ofMinutes(3));
     }
 
     @Test
@@ -120,5 +113,27 @@ class JobHandlersIT {
                 JSON.createObjectNode().put("disk", "vda").put("to", restored.toString()).put("format", "vmdk")));
         assertEquals("InvalidArgument", bad.errorCode());
         assertTrue(bad.errorMessage().contains("'format'"), bad.errorMessage());
+    }
+
+    @Test
+    void anAppConsistentBackupJobOfADomainWithoutAgentRecordsCrashWithTheReason() throws Exception {
+        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 8);
+        Instance instance = new InstanceRefresh(catalog, Clock.systemUTC()).refresh("local").stream()
+                .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
+        ObjectNode params = JSON.createObjectNode();
+        params.putObject("appConsistent").put("freezeFileSystems", true).put("scriptTimeoutSeconds", 5);
+        Job backup = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", params));
+        assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
+        assertEquals("CRASH", backup.result().path("consistency").asText(), backup.result().toString());
+        assertTrue(backup.result().path("consistencyReason").asText().startsWith("no guest agent"), backup.result().toString());
+        PointRecord point = catalog.points().find(backup.result().path("point").asText()).orElseThrow();
+        assertEquals("CRASH", point.consistency());
+
+        ObjectNode bad = JSON.createObjectNode();
+        bad.putObject("appConsistent").put("scriptTimeoutSeconds", 0).put("freeze", true);
+        Job refused = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", bad));
+        assertEquals("InvalidArgument", refused.errorCode());
+        assertTrue(refused.errorMessage().contains("appConsistent.scriptTimeoutSeconds")
+                && refused.errorMessage().contains("appConsistent.freeze:"), refused.errorMessage());
     }
 }

@@ -4,6 +4,7 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.Protection;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.AppConsistencyJson;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobType;
 import coffer.server.auth.Role;
@@ -87,7 +88,7 @@ public final class InstancesApi {
         } else {
             params.put("retentionDays", request.retentionDays());
         }
-        params.put("appConsistent", request.appConsistent() != null && request.appConsistent());
+        params.set("appConsistent", AppConsistencyJson.write(request.consistency()));
         params.put("replicate", request.replicate() != null && request.replicate());
         Job job = api.catalog().jobs().submit(JobType.backup, instance.id(), instance.hostId(), params);
         Json.write(ctx, 202, Views.job(job));

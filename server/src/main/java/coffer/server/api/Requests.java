@@ -2,7 +2,11 @@ package coffer.server.api;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.AppConsistency;
+import coffer.engine.instance.AppConsistencyJson;
+import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The request bodies of the API, each checked by its {@code validate()} with a message naming the field. */
@@ -36,13 +40,28 @@ final class Requests {
         }
     }
 
-    record Backup(String vault, List<String> disks, Integer retentionDays, Boolean appConsistent, Boolean replicate) {
+    record Backup(String vault, List<String> disks, Integer retentionDays, JsonNode appConsistent, Boolean replicate) {
         void validate() {
             targets(disks);
             if (retentionDays != null && (retentionDays < 1 || retentionDays > 65_536)) {
                 throw invalid("retentionDays: must be between 1 and 65536, got " + retentionDays);
             }
+            consistency();
         }
+
+        /** The application-consistency settings ({@link AppConsistencyJson}), every problem named. */
+        AppConsistency consistency() {
+            return Requests.consistency(appConsistent, "appConsistent");
+        }
+    }
+
+    static AppConsistency consistency(JsonNode node, String field) {
+        List<String> problems = new ArrayList<>();
+        AppConsistency consistency = AppConsistencyJson.read(node, field, (path, message) -> problems.add(path + ": " + message));
+        if (!problems.isEmpty()) {
+            throw invalid(String.join("; ", problems));
+        }
+        return consistency;
     }
 
     record RestoreDisk(String disk, String to, String format, Boolean inPlace) {

@@ -5,6 +5,8 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.AppConsistency;
+import coffer.engine.instance.AppConsistencyJson;
 import coffer.engine.instance.DiskPlan;
 import coffer.engine.instance.InstanceBackup;
 import coffer.engine.instance.PointAttributes;
@@ -30,10 +32,11 @@ import java.util.Set;
 /**
  * A manual backup of an instance (target: its UUID) into a vault, recorded as a point row.
  * Parameters: {@code {"vault": name|null, "disks": [targets]|null, "retentionDays": 1..65536|null,
- * "appConsistent": bool, "replicate": bool}}: appConsistent quiesces the guest through its agent with the
- * default options (docs/design/consistency.md); replicate is kept on the job row for the replication issue.
+ * "appConsistent": false|true|{options}, "replicate": bool}}: appConsistent quiesces the guest through its
+ * agent ({@link AppConsistencyJson}'s form; docs/design/consistency.md); replicate is kept on the job row for the replication issue.
  * The expiry is also written into the point's manifest, so a catalog rebuild keeps it. Result:
- * {@code {"point": id, "disks": [{target, mode, reason}], "warnings": [...]}}. Stateless; thread-safe.
+ * {@code {"point": id, "consistency": level, "consistencyReason": text|null, "disks": [{target, mode, reason}],
+ * "warnings": [...]}}. Stateless; thread-safe.
  */
 final class BackupHandler implements JobHandler {
     static final Set<String> FIELDS = Set.of("vault", "disks", "retentionDays", "appConsistent", "replicate");
@@ -59,7 +62,7 @@ final class BackupHandler implements JobHandler {
         String vaultName = params.optionalString("vault");
         List<String> disks = params.optionalStrings("disks");
         Integer retentionDays = params.optionalInt("retentionDays", 1, MAX_RETENTION_DAYS);
-        boolean appConsistent = params.flag("appConsistent");
+        AppConsistency consistency = params.appConsistency("appConsistent");
         params.flag("replicate");
         Instance instance = liveInstance(catalog, job.target());
         String vault = vaultName != null ? vaultName : vaults.defaultName();
@@ -70,10 +73,11 @@ final class BackupHandler implements JobHandler {
         }
         InstanceBackup.Result result;
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
-            context.info("backing up " + instance.name() + " (" + instance.id() + ") into vault " + vault);
+            context.info("backing up " + instance.name() + " (" + instance.id() + ") into vault " + vault
+                    + (consistency.enabled() ? ", application-consistent " + AppConsistencyJson.write(consistency) : ""));
             result = new InstanceBackup(libvirt, vaults.open(vault), runtimeRoot).run(new InstanceBackup.Request(
                     instance.id(), disks == null ? Set.of() : new LinkedHashSet<>(disks), 0, attributes,
-                    appConsistent ? coffer.engine.instance.AppConsistency.on() : coffer.engine.instance.AppConsistency.off()),
+                    consistency),
                     context.progress());
         }
         catalog.points().upsert(PointRecord.of(result.point(), vault, instance.id(), job.id()));
@@ -82,6 +86,9 @@ final class BackupHandler implements JobHandler {
         context.info("point " + result.point().id() + " stored");
 
         ObjectNode json = JsonNodeFactory.instance.objectNode().put("point", result.point().id());
+        Map<String, String> recorded = result.point().attributes();
+        json.put("consistency", recorded.getOrDefault(PointAttributes.CONSISTENCY, "CRASH"));
+        json.put("consistencyReason", recorded.get(PointAttributes.CONSISTENCY_REASON));
         ArrayNode diskModes = json.putArray("disks");
         for (DiskPlan plan : result.plans()) {
             diskModes.addObject().put("target", plan.target()).put("mode", plan.mode().name().toLowerCase())

@@ -24,6 +24,9 @@ public final class JobHandlers {
                 JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
                 JobType.restore_disk, new RestoreDiskHandler(catalog, vaults),
                 JobType.restore_instance, new RestoreInstanceHandler(catalog, vaults),
-                JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot));
+                JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot),
+                JobType.group_backup, new GroupBackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
+                JobType.group_restore, new GroupRestoreHandler(catalog, vaults),
+                JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot));
     }
 }

@@ -2,6 +2,8 @@ package coffer.engine.job.handler;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.AppConsistency;
+import coffer.engine.instance.AppConsistencyJson;
 import coffer.engine.job.Job;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -89,6 +91,17 @@ final class Params {
             throw bad(field, "true or false");
         }
         return value.asBoolean();
+    }
+
+    /** Application-consistency settings in {@link AppConsistencyJson}'s form; absent means off. */
+    AppConsistency appConsistency(String field) {
+        List<String> problems = new ArrayList<>();
+        AppConsistency consistency = AppConsistencyJson.read(node.get(field), field,
+                (path, message) -> problems.add(path + ": " + message));
+        if (!problems.isEmpty()) {
+            throw new CofferException(ErrorCode.InvalidArgument, what + ": " + String.join("; ", problems));
+        }
+        return consistency;
     }
 
     Integer optionalInt(String field, int min, int max) {

@@ -1,0 +1,123 @@
+package coffer.cli;
+
+import coffer.engine.catalog.TestDatabase;
+import coffer.engine.instance.TestDomain;
+import coffer.server.CofferServer;
+import coffer.server.config.ServerConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The CLI as the server's client for application-consistency settings and consistency groups, on no-OS
+ * libvirt domains: a policy with the options, a manual backup with --app-consistent --no-freeze (now taken
+ * by the server; CRASH with "no guest agent"), and a group created, backed up, listed, restored and deleted.
+ */
+class GroupCliIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir Path dir;
+    TestDatabase db;
+    CofferServer server;
+    final List<TestDomain> domains = new ArrayList<>();
+    final List<String> restored = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        TestDomain.requireLibvirt();
+        db = TestDatabase.sqlite(dir);
+        Path dataDir = dir.resolve("data");
+        server = CofferServer.start(new ServerConfig(dataDir, "127.0.0.1", 0, null, db.config(),
+                List.of(new ServerConfig.VaultEntry("default", dataDir.resolve("vault"), dataDir.resolve("keyring"), true)),
+                List.of(new ServerConfig.HostEntry("local", "qemu:///system")), ServerConfig.Limits.DEFAULT));
+        for (int i = 0; i < 2; i++) {
+            domains.add(TestDomain.create(dir, Map.of("vda", "qcow2"), 8));
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (String name : restored) {
+            try {
+                TestDomain.virsh("undefine", name, "--checkpoints-metadata");
+            } catch (RuntimeException ignored) {
+                // best effort: the domains below must still go
+            }
+        }
+        domains.forEach(TestDomain::close);
+        if (server != null) {
+            server.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    private CliRun cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", server.url(), "--token-file", server.config().adminTokenFile().toString()));
+        return CliRun.run(dir.resolve("unused-keyring.json"), all.toArray(String[]::new));
+    }
+
+    private static JsonNode json(CliRun run) throws Exception {
+        return JSON.readTree(run.out());
+    }
+
+    @Test
+    void policiesAndServerBackupsTakeTheAppConsistencyOptions() throws Exception {
+        JsonNode policy = json(cli("policy", "create", "app", "--schedule", "I|1631685600|P1D", "--keep", "7d",
+                "--app-consistent", "--no-freeze", "--script-timeout", "20s", "--output", "json").ok());
+        assertEquals("{\"freezeFileSystems\":false,\"includeWriters\":true,\"scriptTimeoutSeconds\":20}",
+                policy.path("appConsistent").toString());
+        JsonNode edited = json(cli("policy", "edit", "app", "--crash-consistent", "--output", "json").ok());
+        assertEquals("false", edited.path("appConsistent").toString());
+        cli("policy", "create", "bad", "--schedule", "I|1631685600|P1D", "--keep", "7d", "--app-consistent",
+                "--script-timeout", "1500ms").fails(2, "InvalidArgument");
+
+        JsonNode job = json(cli("backup", domains.getFirst().name, "--app-consistent", "--no-freeze", "--wait",
+                "--output", "json").ok());
+        assertEquals("{\"freezeFileSystems\":false,\"includeWriters\":true,\"scriptTimeoutSeconds\":60}",
+                job.path("params").path("appConsistent").toString());
+        assertEquals("CRASH", job.path("result").path("consistency").asText(), job.toString());
+        assertTrue(job.path("result").path("consistencyReason").asText().startsWith("no guest agent"), job.toString());
+    }
+
+    @Test
+    void aGroupIsCreatedBackedUpListedRestoredAndDeletedThroughTheServer() throws Exception {
+        String a = domains.get(0).name;
+        String b = domains.get(1).name;
+        JsonNode group = json(cli("group", "create", "shop", "--instances", a + "," + b, "--output", "json").ok());
+        assertEquals(List.of(a, b), group.path("instances").findValuesAsText("name"));
+        assertTrue(cli("group", "list").ok().out().contains("shop"));
+        cli("group", "backup", "shop", "--instances", a).fails(2, "InvalidArgument");
+
+        JsonNode backup = json(cli("group", "backup", "shop", "--retention-days", "1", "--wait", "--output", "json").ok());
+        assertEquals("succeeded", backup.path("state").asText(), backup.toString());
+        String groupPoint = backup.path("result").path("groupPoint").asText();
+        assertEquals("crash", backup.path("result").path("mode").asText());
+
+        JsonNode points = json(cli("group", "points", "shop", "--output", "json").ok());
+        assertEquals(1, points.size(), points.toString());
+        assertEquals(groupPoint, points.get(0).path("id").asText());
+        assertTrue(points.get(0).path("complete").asBoolean(), points.toString());
+        assertEquals(List.of(a, b), points.get(0).path("members").findValuesAsText("instanceName"));
+
+        restored.addAll(List.of(a + "-r", b + "-r"));
+        JsonNode restore = json(cli("group", "restore", groupPoint, "--suffix", "-r", "--wait", "--output", "json").ok());
+        assertEquals(List.of(a + "-r", b + "-r"), restore.path("result").path("instances").findValuesAsText("name"));
+        assertTrue(TestDomain.virsh("dominfo", a + "-r").contains(a + "-r"));
+
+        cli("group", "delete", "shop").ok();
+        cli("group", "show", "shop").fails(4, "ResourceNotFound");
+    }
+}

@@ -1,0 +1,135 @@
+package coffer.engine.catalog;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** {@link Groups} in SQL: {@code instance_groups} with their members, {@code group_points} with theirs. Thread-safe. */
+final class SqlGroups implements Groups {
+    private static final String GROUPS = "SELECT id, name, host_id, created_at FROM instance_groups";
+    private static final String POINTS = "SELECT id, group_id, group_name, vault, instant, mode, pause_millis, "
+            + "freeze_millis, job_id FROM group_points";
+
+    private final Sql sql;
+    private final Clock clock;
+
+    SqlGroups(Sql sql, Clock clock) {
+        this.sql = sql;
+        this.clock = clock;
+    }
+
+    @Override
+    public InstanceGroup create(String name, String hostId, List<String> instanceIds) {
+        String id = "grp-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant now = clock.instant();
+        return sql.transaction(s -> {
+            Optional<String> owner = s.one("SELECT id FROM instance_groups WHERE name = ?", r -> r.getString(1), name);
+            if (owner.isPresent()) {
+                throw new CofferException(ErrorCode.NameTaken, "name: a group named '" + name + "' exists already ("
+                        + owner.get() + ")");
+            }
+            s.update("INSERT INTO instance_groups (id, name, host_id, created_at) VALUES (?, ?, ?, ?)", id, name, hostId, now);
+            for (int i = 0; i < instanceIds.size(); i++) {
+                s.update("INSERT INTO instance_group_members (group_id, ordinal, instance_id) VALUES (?, ?, ?)",
+                        id, i, instanceIds.get(i));
+            }
+            return group(s, s.one(GROUPS + " WHERE id = ?", SqlGroups::head, id).orElseThrow());
+        });
+    }
+
+    @Override
+    public Optional<InstanceGroup> resolve(String idOrName) {
+        return sql.read(s -> {
+            Optional<Head> head = s.one(GROUPS + " WHERE id = ?", SqlGroups::head, idOrName);
+            if (head.isEmpty()) {
+                head = s.one(GROUPS + " WHERE name = ?", SqlGroups::head, idOrName);
+            }
+            return head.isEmpty() ? Optional.empty() : Optional.of(group(s, head.get()));
+        });
+    }
+
+    @Override
+    public List<InstanceGroup> list() {
+        return sql.read(s -> {
+            List<InstanceGroup> groups = new ArrayList<>();
+            for (Head head : s.query(GROUPS + " ORDER BY name", SqlGroups::head)) {
+                groups.add(group(s, head));
+            }
+            return groups;
+        });
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return sql.transaction(s -> s.update("DELETE FROM instance_groups WHERE id = ?", id) > 0);
+    }
+
+    @Override
+    public void recordPoint(GroupPointRecord p) {
+        sql.transaction(s -> {
+            s.update("INSERT INTO group_points (id, group_id, group_name, vault, instant, mode, pause_millis, freeze_millis,"
+                            + " job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", p.id(), p.groupId(), p.groupName(), p.vault(),
+                    p.instant(), p.mode(), p.pauseMillis(), p.freezeMillis(), p.jobId());
+            for (int i = 0; i < p.pointIds().size(); i++) {
+                s.update("INSERT INTO group_point_members (group_point_id, ordinal, instance_id, point_id) VALUES (?, ?, ?, ?)",
+                        p.id(), i, p.instanceIds().get(i), p.pointIds().get(i));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<GroupPointRecord> points(String groupId) {
+        return sql.read(s -> {
+            List<GroupPointRecord> points = new ArrayList<>();
+            for (GroupPointRecord head : s.query(POINTS + " WHERE group_id = ? ORDER BY instant, id", SqlGroups::point, groupId)) {
+                points.add(withMembers(s, head));
+            }
+            return points;
+        });
+    }
+
+    @Override
+    public Optional<GroupPointRecord> findPoint(String id) {
+        return sql.read(s -> {
+            Optional<GroupPointRecord> head = s.one(POINTS + " WHERE id = ?", SqlGroups::point, id);
+            return head.isEmpty() ? Optional.empty() : Optional.of(withMembers(s, head.get()));
+        });
+    }
+
+    private record Head(String id, String name, String hostId, Instant createdAt) {
+    }
+
+    private static Head head(ResultSet row) throws SQLException {
+        return new Head(row.getString("id"), row.getString("name"), row.getString("host_id"), Sql.instant(row, "created_at"));
+    }
+
+    private static InstanceGroup group(Sql.Session s, Head head) throws SQLException {
+        List<String> members = s.query("SELECT instance_id FROM instance_group_members WHERE group_id = ? ORDER BY ordinal",
+                r -> r.getString(1), head.id());
+        return new InstanceGroup(head.id(), head.name(), head.hostId(), members, head.createdAt());
+    }
+
+    private static GroupPointRecord point(ResultSet row) throws SQLException {
+        long freeze = row.getLong("freeze_millis");
+        Long freezeMillis = row.wasNull() ? null : freeze;
+        return new GroupPointRecord(row.getString("id"), row.getString("group_id"), row.getString("group_name"),
+                row.getString("vault"), Sql.instant(row, "instant"), row.getString("mode"), row.getLong("pause_millis"),
+                freezeMillis, row.getString("job_id"), List.of(), List.of());
+    }
+
+    private static GroupPointRecord withMembers(Sql.Session s, GroupPointRecord p) throws SQLException {
+        List<String[]> members = s.query("SELECT instance_id, point_id FROM group_point_members WHERE group_point_id = ?"
+                + " ORDER BY ordinal", r -> new String[]{r.getString(1), r.getString(2)}, p.id());
+        return new GroupPointRecord(p.id(), p.groupId(), p.groupName(), p.vault(), p.instant(), p.mode(), p.pauseMillis(),
+                p.freezeMillis(), p.jobId(), members.stream().map(m -> m[0]).toList(), members.stream().map(m -> m[1]).toList());
+    }
+}

@@ -1,0 +1,74 @@
+package coffer.engine.catalog;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What every {@link Groups} must do (V3 schema), run on SQLite and PostgreSQL. */
+abstract class GroupCatalogContract {
+    static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+    TestDatabase database;
+    Catalog catalog;
+
+    abstract TestDatabase database() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        database = database();
+        catalog = Catalog.open(database.config());
+        catalog.hosts().ensure("local", "qemu:///system");
+        catalog.instances().refresh("local", List.of(
+                new Instance("u-web", "local", "web", "running", List.of(), T0, false),
+                new Instance("u-db", "local", "db", "running", List.of(), T0, false)));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void aGroupKeepsItsMembersInOrderAndItsNameIsUnique() {
+        InstanceGroup group = catalog.groups().create("shop", "local", List.of("u-web", "u-db"));
+        assertEquals(List.of("u-web", "u-db"), catalog.groups().resolve("shop").orElseThrow().instanceIds());
+        assertEquals(group, catalog.groups().resolve(group.id()).orElseThrow());
+        CofferException taken = assertThrows(CofferException.class,
+                () -> catalog.groups().create("shop", "local", List.of("u-db")));
+        assertEquals(ErrorCode.NameTaken, taken.code());
+        catalog.groups().create("also-db", "local", List.of("u-db"));
+        assertEquals(List.of("also-db", "shop"), catalog.groups().list().stream().map(InstanceGroup::name).toList());
+        assertTrue(catalog.groups().delete(group.id()));
+        assertFalse(catalog.groups().delete(group.id()));
+        assertTrue(catalog.groups().resolve("shop").isEmpty());
+    }
+
+    @Test
+    void groupPointsReadBackWithTheirMembersAndOutliveTheirGroup() {
+        InstanceGroup group = catalog.groups().create("shop", "local", List.of("u-web", "u-db"));
+        GroupPointRecord crash = new GroupPointRecord("gp-1", group.id(), "shop", "v", T0, "crash", 7, null, "job-1",
+                List.of("u-web", "u-db"), List.of("p-web-1", "p-db-1"));
+        GroupPointRecord app = new GroupPointRecord("gp-2", group.id(), "shop", "v", T0.plusSeconds(60), "application", 9,
+                350L, null, List.of("u-web", "u-db"), List.of("p-web-2", "p-db-2"));
+        catalog.groups().recordPoint(app);
+        catalog.groups().recordPoint(crash);
+        assertEquals(List.of(crash, app), catalog.groups().points(group.id()));
+        assertEquals(app, catalog.groups().findPoint("gp-2").orElseThrow());
+        catalog.groups().delete(group.id());
+        assertEquals(crash, catalog.groups().findPoint("gp-1").orElseThrow());
+    }
+}
