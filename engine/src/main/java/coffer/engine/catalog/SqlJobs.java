@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -55,7 +54,7 @@ final class SqlJobs implements Jobs {
     /** Inserts a queued job on {@code s} (also inside another repository's transaction); returns its id. */
     static String insertQueued(Sql.Session s, JobType type, String target, String hostId, JsonNode params, Instant now)
             throws SQLException {
-        String id = UUID.randomUUID().toString();
+        String id = TimeOrderedIds.next();
         s.update("INSERT INTO jobs (id, type, target, host_id, state, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 id, type, target, hostId, JobState.queued, params == null ? Sql.JSON.createObjectNode() : params, now);
         return id;

@@ -54,6 +54,24 @@ abstract class CatalogContract {
         }
     }
 
+    @Test
+    void jobsSubmittedInOneMillisecondAreClaimedInTheOrderTheyWereSubmitted() throws Exception {
+        catalog.close();
+        // a stopped clock: every job gets the same created_at, so only the ids can keep the order
+        catalog = Catalog.open(database.config(), java.time.Clock.fixed(Instant.parse("2026-11-21T10:00:00Z"),
+                java.time.ZoneOffset.UTC));
+        catalog.hosts().ensure("local", "qemu:///system");
+        List<String> submitted = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            submitted.add(catalog.jobs().submit(JobType.backup, "instance-" + i, "local", null).id());
+        }
+        List<String> claimed = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            claimed.add(catalog.jobs().claimNext("worker", 100, Instant.parse("2026-11-21T10:00:01Z")).orElseThrow().id());
+        }
+        assertEquals(submitted, claimed);
+    }
+
     static Instant millis(Instant instant) {
         return instant.truncatedTo(ChronoUnit.MILLIS);
     }
