@@ -81,8 +81,10 @@ public final class CofferServer implements AutoCloseable {
     public static CofferServer start(ServerConfig config, java.time.Clock clock) {
         createPrivateDirectory(config.dataDir());
         Catalog catalog = Catalog.open(config.catalog());
+        LocalVaults opened = null;
         try {
             LocalVaults vaults = ServerVaults.openOrCreate(config.vaults());
+            opened = vaults;
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
             String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());
             hosts.refreshAll();
@@ -119,6 +121,9 @@ public final class CofferServer implements AutoCloseable {
             plans.start();
             return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), adminSecret, plans);
         } catch (RuntimeException e) {
+            if (opened != null) {
+                opened.close();
+            }
             catalog.close();
             throw e;
         }

@@ -14,6 +14,11 @@ public interface VaultDirectory {
     /** The vault used when a request names none. */
     String defaultName();
 
+    /** {@code name}, or the default vault's name when it is null. */
+    default String nameOr(String name) {
+        return name != null ? name : defaultName();
+    }
+
     /**
      * The open vault called {@code name}; {@code null} means {@link #defaultName()}.
      *

@@ -8,6 +8,10 @@ import coffer.engine.job.Job;
 import coffer.engine.vault.VaultDirectory;
 import coffer.server.config.ServerConfig;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -22,9 +26,15 @@ public record ApiContext(ServerConfig config, Catalog catalog, VaultDirectory va
                 "no instance '" + idOrName + "' (by UUID or name) on the hosts this server manages"));
     }
 
-    public java.util.Optional<Instance> find(String idOrName) {
-        var found = catalog.instances().resolve(idOrName);
-        if (found.isEmpty()) {
+    public Optional<Instance> find(String idOrName) {
+        return findAll(List.of(idOrName)).get(idOrName);
+    }
+
+    /** Each name resolved; when some are unknown, the hosts are discovered again once for all of them. */
+    public Map<String, Optional<Instance>> findAll(List<String> idsOrNames) {
+        Map<String, Optional<Instance>> found = new LinkedHashMap<>();
+        idsOrNames.forEach(n -> found.put(n, catalog.instances().resolve(n)));
+        if (found.values().stream().anyMatch(Optional::isEmpty)) {
             for (var host : catalog.hosts().list()) {
                 try {
                     refreshHost.accept(host.id());
@@ -32,7 +42,7 @@ public record ApiContext(ServerConfig config, Catalog catalog, VaultDirectory va
                     // the host stays as last known; the lookup answers from that
                 }
             }
-            found = catalog.instances().resolve(idOrName);
+            found.replaceAll((n, instance) -> instance.isPresent() ? instance : catalog.instances().resolve(n));
         }
         return found;
     }

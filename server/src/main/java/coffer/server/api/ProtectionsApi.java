@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The protected list: add up to 99 instances in one request ("protect all disks" by default, which includes
@@ -49,8 +50,9 @@ public final class ProtectionsApi {
         List<Protection> protections = new ArrayList<>();
         List<Map<String, Object>> views = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        Map<String, Optional<Instance>> resolved = api.findAll(request.instances());
         for (String name : request.instances()) {
-            Instance instance = api.find(name).orElse(null);
+            Instance instance = resolved.get(name).orElse(null);
             if (instance == null || instance.gone()) {
                 missing.add(name);
                 continue;

@@ -2,7 +2,6 @@ package coffer.server.http;
 
 import coffer.engine.error.ErrorCode;
 import coffer.server.auth.BearerAuthentication;
-import coffer.server.auth.Role;
 import coffer.server.config.ServerConfig;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -83,10 +82,5 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         app.stop();
-    }
-
-    /** The least role each route needs (for documentation and tests). */
-    public static Role roleOf(Route route) {
-        return route.role();
     }
 }

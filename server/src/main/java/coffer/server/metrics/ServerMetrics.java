@@ -35,6 +35,9 @@ public final class ServerMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram durations;
     private Instant observedUntil = Instant.now();
+    /** The rows of the scrape in progress: read once, used by every metric. */
+    private List<Job> jobs = List.of();
+    private List<PointRecord> points = List.of();
 
     public ServerMetrics(Catalog catalog, java.util.Set<String> vaults) {
         this.catalog = catalog;
@@ -43,7 +46,7 @@ public final class ServerMetrics {
                 .labelNames("state", "type")
                 .callback(cb -> {
                     Map<JobState, Map<JobType, Integer>> counts = new EnumMap<>(JobState.class);
-                    for (Job job : catalog.jobs().list(Jobs.Filter.ALL)) {
+                    for (Job job : jobs) {
                         counts.computeIfAbsent(job.state(), s -> new EnumMap<>(JobType.class)).merge(job.type(), 1, Integer::sum);
                     }
                     for (JobState state : JobState.values()) {
@@ -71,6 +74,8 @@ public final class ServerMetrics {
 
     /** The text exposition format. */
     public synchronized byte[] scrape() throws IOException {
+        jobs = catalog.jobs().list(Jobs.Filter.ALL);
+        points = catalog.points().listAll();
         observeEndedJobs();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusTextFormatWriter(false).write(out, registry.scrape());
@@ -79,7 +84,7 @@ public final class ServerMetrics {
 
     private void observeEndedJobs() {
         Instant latest = observedUntil;
-        for (Job job : catalog.jobs().list(Jobs.Filter.ALL)) {
+        for (Job job : jobs) {
             if (job.state().isFinal() && job.finishedAt() != null && job.finishedAt().isAfter(observedUntil)
                     && job.startedAt() != null) {
                 durations.labelValues(job.type().name(), job.state().name())
@@ -93,14 +98,13 @@ public final class ServerMetrics {
     }
 
     private long bytes(JobType type) {
-        List<Job> jobs = catalog.jobs().list(new Jobs.Filter(JobState.succeeded, type, null, null));
-        return jobs.stream().mapToLong(Job::bytesDone).sum();
+        return jobs.stream().filter(j -> j.state() == JobState.succeeded && j.type() == type).mapToLong(Job::bytesDone).sum();
     }
 
     private Map<String, Long> vaultTotals(boolean stored) {
         Map<String, Long> totals = new HashMap<>();
         vaults.forEach(v -> totals.put(v, 0L));
-        for (PointRecord p : catalog.points().listAll()) {
+        for (PointRecord p : points) {
             totals.merge(p.vault(), stored ? p.storedBytes() : p.logicalBytes(), Long::sum);
         }
         return totals;

@@ -23,7 +23,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +55,12 @@ final class BackupHandler implements JobHandler {
         this.clock = clock;
     }
 
+    /** The manifest attribute of a point kept {@code retentionDays} from now (none: kept until deleted). */
+    static Map<String, String> expiry(Integer retentionDays, Clock clock) {
+        return retentionDays == null ? Map.of()
+                : Map.of(PointAttributes.EXPIRES, clock.instant().plus(Duration.ofDays(retentionDays)).toString());
+    }
+
     @Override
     public JsonNode run(Job job, JobContext context) {
         Params params = Params.of(job, FIELDS);
@@ -65,12 +70,9 @@ final class BackupHandler implements JobHandler {
         AppConsistency consistency = params.appConsistency("appConsistent");
         params.flag("replicate");
         Instance instance = liveInstance(catalog, job.target());
-        String vault = vaultName != null ? vaultName : vaults.defaultName();
+        String vault = vaults.nameOr(vaultName);
 
-        Map<String, String> attributes = new HashMap<>();
-        if (retentionDays != null) {
-            attributes.put(PointAttributes.EXPIRES, clock.instant().plus(Duration.ofDays(retentionDays)).toString());
-        }
+        Map<String, String> attributes = expiry(retentionDays, clock);
         InstanceBackup.Result result;
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             context.info("backing up " + instance.name() + " (" + instance.id() + ") into vault " + vault

@@ -44,7 +44,7 @@ final class CloneHandler implements JobHandler {
         String name = params.string("name");
         String vaultName = params.optionalString("vault");
         Instance instance = BackupHandler.liveInstance(catalog, job.target());
-        String vaultKey = vaultName != null ? vaultName : vaults.defaultName();
+        String vaultKey = vaults.nameOr(vaultName);
         Vault vault = vaults.open(vaultKey);
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             context.info("cloning " + instance.name() + " as " + name);

@@ -25,7 +25,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,13 +57,12 @@ final class GroupBackupHandler implements JobHandler {
     @Override
     public JsonNode run(Job job, JobContext context) {
         Params params = Params.of(job, FIELDS);
-        String vault = params.optionalString("vault") != null ? params.optionalString("vault") : vaults.defaultName();
+        String vault = vaults.nameOr(params.optionalString("vault"));
         Integer retentionDays = params.optionalInt("retentionDays", 1, BackupHandler.MAX_RETENTION_DAYS);
         AppConsistency consistency = params.appConsistency("appConsistent");
         InstanceGroup group = group(catalog, job.target());
         List<Instance> members = members(catalog, group);
-        Map<String, String> attributes = retentionDays == null ? Map.of()
-                : Map.of(PointAttributes.EXPIRES, clock.instant().plus(Duration.ofDays(retentionDays)).toString());
+        Map<String, String> attributes = BackupHandler.expiry(retentionDays, clock);
         GroupBackup.Result result;
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             context.info("backing up group " + group.name() + " (" + members.size() + " instances) into vault " + vault

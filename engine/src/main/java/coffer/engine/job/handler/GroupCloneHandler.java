@@ -49,7 +49,7 @@ final class GroupCloneHandler implements JobHandler {
     public JsonNode run(Job job, JobContext context) {
         Params params = Params.of(job, FIELDS);
         String suffix = params.string("suffix");
-        String vaultName = params.optionalString("vault") != null ? params.optionalString("vault") : vaults.defaultName();
+        String vaultName = vaults.nameOr(params.optionalString("vault"));
         AppConsistency consistency = params.appConsistency("appConsistent");
         InstanceGroup group = GroupBackupHandler.group(catalog, job.target());
         List<Instance> members = GroupBackupHandler.members(catalog, group);

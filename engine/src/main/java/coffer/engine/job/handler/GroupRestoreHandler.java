@@ -45,14 +45,10 @@ final class GroupRestoreHandler implements JobHandler {
         String suffix = params.optionalString("suffix");
         boolean start = params.flag("start");
         boolean inPlace = params.flag("inPlace");
-        if (inPlace == (suffix != null)) {
-            throw new CofferException(ErrorCode.InvalidArgument, "field 'suffix' of group_restore job parameters: give"
-                    + " a suffix for new instances, or set 'inPlace' to restore over the originals (not both)");
-        }
-        if (inPlace && start) {
-            throw new CofferException(ErrorCode.InvalidArgument, "field 'start' of group_restore job parameters:"
-                    + " an in-place restore leaves the instances shut off; start them yourself");
-        }
+        params.refuseIf(inPlace == (suffix != null), "suffix",
+                "give a suffix for new instances, or set 'inPlace' to restore over the originals (not both)");
+        params.refuseIf(inPlace && start, "start",
+                "an in-place restore leaves the instances shut off; start them yourself");
         GroupPointRecord point = groupPoint(catalog, job.target());
         Vault vault = vaults.open(point.vault());
         try (Libvirt libvirt = hosts.connect(job.hostId())) {

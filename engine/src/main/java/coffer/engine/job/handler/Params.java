@@ -55,6 +55,13 @@ final class Params {
                 + expected + ", not " + node.get(field));
     }
 
+    /** Refuses the parameters with InvalidArgument naming {@code field} when {@code wrong}. */
+    void refuseIf(boolean wrong, String field, String why) {
+        if (wrong) {
+            throw new CofferException(ErrorCode.InvalidArgument, "field '" + field + "' of " + what + ": " + why);
+        }
+    }
+
     String optionalString(String field) {
         JsonNode value = given(field);
         if (value == null) {

@@ -43,14 +43,10 @@ final class RestoreDiskHandler implements JobHandler {
         String to = params.optionalString("to");
         String format = params.optionalChoice("format", Set.of("qcow2", "raw"));
         boolean inPlace = params.flag("inPlace");
-        if (inPlace == (to != null)) {
-            throw new CofferException(ErrorCode.InvalidArgument, "field 'to' of restore_disk job parameters: give a"
-                    + " path to restore to a new file, or set 'inPlace' to write over the instance's disk (not both)");
-        }
-        if (inPlace && format != null) {
-            throw new CofferException(ErrorCode.InvalidArgument, "field 'format' of restore_disk job parameters:"
-                    + " an in-place restore keeps the disk's own format");
-        }
+        params.refuseIf(inPlace == (to != null), "to",
+                "give a path to restore to a new file, or set 'inPlace' to write over the instance's disk (not both)");
+        params.refuseIf(inPlace && format != null, "format",
+                "an in-place restore keeps the disk's own format");
         PointRecord point = knownPoint(catalog, job.target());
         Path file = to == null ? null : Path.of(to);
         try (Libvirt libvirt = hosts.connect(job.hostId())) {

@@ -2,8 +2,6 @@ package coffer.engine.job.handler;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.PointRecord;
-import coffer.engine.error.CofferException;
-import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.InstanceRestore;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
@@ -41,14 +39,10 @@ final class RestoreInstanceHandler implements JobHandler {
         String name = params.optionalString("name");
         boolean start = params.flag("start");
         boolean inPlace = params.flag("inPlace");
-        if (inPlace == (name != null)) {
-            throw new CofferException(ErrorCode.InvalidArgument, "field 'name' of restore_instance job parameters:"
-                    + " give a new instance's name, or set 'inPlace' to restore over the original (not both)");
-        }
-        if (inPlace && start) {
-            throw new CofferException(ErrorCode.InvalidArgument, "field 'start' of restore_instance job parameters:"
-                    + " an in-place restore leaves the instance shut off; start it yourself");
-        }
+        params.refuseIf(inPlace == (name != null), "name",
+                "give a new instance's name, or set 'inPlace' to restore over the original (not both)");
+        params.refuseIf(inPlace && start, "start",
+                "an in-place restore leaves the instance shut off; start it yourself");
         PointRecord point = RestoreDiskHandler.knownPoint(catalog, job.target());
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             InstanceRestore restore = new InstanceRestore(libvirt, vaults.open(point.vault()), 0);
