@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** Tools for benchmarks and demonstrations: deterministic test images. Hidden from the main help. */
-@Command(name = "dev", hidden = true, description = "Test images for benchmarks and demos.", mixinStandardHelpOptions = true,
-        subcommands = {DevCommand.MakeImage.class, DevCommand.Scatter.class})
+@Command(name = "dev", hidden = true, description = "Test images for benchmarks and demos; the start-up training workload.", mixinStandardHelpOptions = true,
+        subcommands = {DevCommand.MakeImage.class, DevCommand.Scatter.class, TrainCommand.class})
 final class DevCommand {
 
     @Command(name = "make-image", description = "Write a deterministic mixed sparse raw image (random, text, holes, duplicates).")

@@ -43,7 +43,6 @@ import java.util.Map;
  * <p>Not thread-safe: one thread drives one staged backup (different staged backups may run concurrently).
  */
 public final class StagedBackup implements AutoCloseable {
-    private static final int NBD_CONNECTIONS = 4;
 
     private final Libvirt libvirt;
     private final Vault vault;
@@ -284,7 +283,7 @@ public final class StagedBackup implements AutoCloseable {
             DiskSpec disk = specOf(plan.target());
             String context = MetaContext.dirtyBitmap("backup-" + plan.target());
             try (NbdExportSource source = NbdExportSource.open(NbdExport.unix(run.socket(), plan.target()),
-                    NBD_CONNECTIONS, plan.incremental() ? List.of(context) : List.of())) {
+                    writer.threads(), plan.incremental() ? List.of(context) : List.of())) {
                 DiskBase base = null;
                 if (plan.base() != null) {
                     // a disk resized since the base: the export still serves all of it, so read it whole
@@ -307,9 +306,9 @@ public final class StagedBackup implements AutoCloseable {
             // qemu-nbd for every format (raw too): its shared lock keeps the domain from starting while
             // the disk is read, and its pid file in the runtime directory lets a later run kill an orphan
             try (QemuNbdServer server = QemuNbdServer.start(file, QemuNbdServer.Options.readOnly(disk.formatOrRaw())
-                    .withConnections(NBD_CONNECTIONS).withRuntimeParent(run.path())
+                    .withConnections(writer.threads()).withRuntimeParent(run.path())
                     .withBitmaps(plan.incremental() ? List.of(plan.checkpoint()) : List.of()));
-                 NbdExportSource source = NbdExportSource.open(server.export(), NBD_CONNECTIONS,
+                 NbdExportSource source = NbdExportSource.open(server.export(), writer.threads(),
                          context == null ? List.of() : List.of(context))) {
                 DiskBase base = null;
                 if (plan.base() != null) {

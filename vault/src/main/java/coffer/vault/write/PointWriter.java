@@ -66,6 +66,11 @@ public final class PointWriter implements AutoCloseable {
         return id;
     }
 
+    /** Chunk workers per disk: how many reads of a source may be in flight at once. */
+    public int threads() {
+        return threads;
+    }
+
     /** Reads {@code source} into the vault as the point's next disk. */
     public PointManifest.Disk writeDisk(String diskName, BlockSource source, String sourceFormat, DiskBase base,
                                         Progress progress) throws IOException {

@@ -1,0 +1,92 @@
+package coffer.cli;
+
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/**
+ * {@code coffer dev train}: the workload the launcher runs once per build to record the JVM's ahead-of-time
+ * cache ({@code -XX:AOTCacheOutput}, JEP 483/514/515): the classes, linked call sites and method profiles of
+ * the commands people run, so that every later {@code coffer} command starts with them loaded and profiled.
+ *
+ * <p>It runs real commands in this JVM on throwaway data in a temporary directory: a small encrypted vault,
+ * image backups (full and incremental, raw and, where {@code qemu-img} exists, qcow2 read through qemu-nbd
+ * and the NBD client), restores, listings, verify, and an instance listing over libvirt's built-in test
+ * driver ({@code test:///default}, no daemon needed). A step that cannot run here (no qemu-img, no libvirt
+ * library) is skipped: the cache is then smaller, never wrong. Prints the steps and their status; exits 0
+ * unless the temporary directory cannot be made.
+ */
+@Command(name = "train", description = "Run the start-up training workload (used by the launcher to build its AOT cache).")
+final class TrainCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream report = Cli.err();
+        Path dir = Files.createTempDirectory("coffer-train");
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        try {
+            String vault = dir.resolve("vault").toString();
+            String keyring = dir.resolve("keyring.json").toString();
+            String raw = dir.resolve("disk.raw").toString();
+            String qcow2 = dir.resolve("disk.qcow2").toString();
+            run(report, quiet, "vault", "init", vault, "--keyring", keyring);
+            run(report, quiet, "dev", "make-image", "--size", "48M", "--seed", "5", raw);
+            run(report, quiet, "image", "backup", raw, "--name", "train", "--vault", vault, "--keyring", keyring);
+            run(report, quiet, "dev", "scatter", "--fraction", "0.05", raw);
+            run(report, quiet, "image", "backup", raw, "--name", "train", "--vault", vault, "--keyring", keyring,
+                    "--output", "json");
+            boolean qemuImg = convert(raw, qcow2);
+            report.printf("train: qemu-img convert to qcow2: %s%n", qemuImg ? "done" : "not available, skipped");
+            if (qemuImg) {
+                run(report, quiet, "image", "backup", qcow2, "--name", "train-qcow2", "--vault", vault,
+                        "--keyring", keyring);
+            }
+            run(report, quiet, "point", "list", "--vault", vault, "--keyring", keyring);
+            run(report, quiet, "point", "list", "--vault", vault, "--keyring", keyring, "--output", "json");
+            run(report, quiet, "point", "show", "train", "--vault", vault, "--keyring", keyring);
+            run(report, quiet, "image", "restore", "train", "--to", dir.resolve("restored.raw").toString(),
+                    "--vault", vault, "--keyring", keyring);
+            if (qemuImg) {
+                run(report, quiet, "image", "restore", "train", "--to", dir.resolve("restored.qcow2").toString(),
+                        "--format", "qcow2", "--vault", vault, "--keyring", keyring);
+            }
+            run(report, quiet, "vault", "verify", "--vault", vault, "--keyring", keyring);
+            run(report, quiet, "vault", "stats", "--vault", vault, "--keyring", keyring);
+            run(report, quiet, "instance", "list", "--connect", "test:///default");
+            run(report, quiet, "instance", "list", "--connect", "test:///default", "--output", "json");
+            run(report, quiet, "backup", "--help");
+            return 0;
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private static void run(PrintStream report, PrintStream quiet, String... args) {
+        int status = Cli.run(args, quiet, quiet);
+        report.printf("train: coffer %s %s: exit %d%n", args[0], args[1], status);
+    }
+
+    private static boolean convert(String raw, String qcow2) {
+        try {
+            Process process = new ProcessBuilder("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw, qcow2)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return process.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
