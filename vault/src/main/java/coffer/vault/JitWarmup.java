@@ -32,6 +32,9 @@ public final class JitWarmup {
 
     /** Starts the warm-up on a background thread (e.g. while a backup is being planned); returns at once. */
     public static void startInBackground(Vault vault) {
+        if (!needed(vault)) {
+            return;
+        }
         if (STARTED.compareAndSet(false, true)) {
             Thread.ofPlatform().daemon().name("jit-warmup").start(() -> runOnce(vault));
         }
@@ -39,10 +42,21 @@ public final class JitWarmup {
 
     /** Warms up unless already done in this JVM; waits for a warm-up already running. */
     public static void ensure(Vault vault) {
+        if (!needed(vault)) {
+            return;
+        }
         if (STARTED.compareAndSet(false, true)) {
             runOnce(vault);
         }
         DONE.join();
+    }
+
+    /**
+     * Only the JDK's crypto needs warming: with libcrypto (see {@code coffer.vault.crypto.LibCrypto}) the chunk
+     * work is native from the first call, and a warm-up would only take CPU from the real work.
+     */
+    static boolean needed(Vault vault) {
+        return !(vault.codec().nativeCode() && vault.digester().nativeCode());
     }
 
     private static void runOnce(Vault vault) {

@@ -91,15 +91,22 @@ public final class InstanceBackup {
     }
 
     public Result run(Request request, JobProgress listener) {
+        PhaseTrace trace = new PhaseTrace();
+        trace.mark("backup of " + request.instance() + " starts");
         try (StagedBackup staged = prepare(request)) {
             listener.starting(staged.totalBytes());
             staged.quiesceAndBegin();
             staged.read(listener);
+            trace.mark("read");
             staged.commit(Map.of());
+            trace.mark("committed");
             staged.pruneCheckpoints();
+            trace.mark("old checkpoints pruned");
             return staged.result();
         } catch (IOException | RuntimeException e) {
             throw Errors.classify(e);
+        } finally {
+            trace.mark("closed");
         }
     }
 

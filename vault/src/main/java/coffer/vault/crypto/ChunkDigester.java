@@ -17,27 +17,48 @@ import java.security.MessageDigest;
 public final class ChunkDigester {
     private final ThreadLocal<Engine> engines;
     private final String algorithm;
+    private final boolean nativeCode;
 
     private interface Engine {
         byte[] digest(byte[] data, int offset, int length);
     }
 
-    private ChunkDigester(String algorithm, ThreadLocal<Engine> engines) {
+    private ChunkDigester(String algorithm, ThreadLocal<Engine> engines, boolean nativeCode) {
         this.algorithm = algorithm;
         this.engines = engines;
+        this.nativeCode = nativeCode;
     }
 
+    /** SHA-256 by libcrypto where it loads (see {@link LibCrypto}), else by the JDK. */
     public static ChunkDigester sha256() {
+        return LibCrypto.get().map(lib -> {
+            Engine engine = lib::sha256;
+            return new ChunkDigester("sha256", ThreadLocal.withInitial(() -> engine), true);
+        }).orElseGet(ChunkDigester::jdkSha256);
+    }
+
+    /** HMAC-SHA-256 under {@code key} by libcrypto where it loads, else by the JDK. */
+    public static ChunkDigester hmacSha256(SecretKey key) {
+        return LibCrypto.get().map(lib -> {
+            byte[] raw = key.getEncoded();
+            Engine engine = (data, offset, length) -> lib.hmacSha256(raw, data, offset, length);
+            return new ChunkDigester("hmac-sha256", ThreadLocal.withInitial(() -> engine), true);
+        }).orElseGet(() -> jdkHmacSha256(key));
+    }
+
+    /** The JDK's SHA-256, whatever else is available (for cross-checks). */
+    public static ChunkDigester jdkSha256() {
         return new ChunkDigester("sha256", ThreadLocal.withInitial(() -> {
             MessageDigest md = newSha256();
             return (data, offset, length) -> {
                 md.update(data, offset, length);
                 return md.digest();
             };
-        }));
+        }), false);
     }
 
-    public static ChunkDigester hmacSha256(SecretKey key) {
+    /** The JDK's HMAC-SHA-256, whatever else is available (for cross-checks). */
+    public static ChunkDigester jdkHmacSha256(SecretKey key) {
         return new ChunkDigester("hmac-sha256", ThreadLocal.withInitial(() -> {
             Mac mac;
             try {
@@ -50,7 +71,12 @@ public final class ChunkDigester {
                 mac.update(data, offset, length);
                 return mac.doFinal();
             };
-        }));
+        }), false);
+    }
+
+    /** True when digests run in native code at full speed from the first call (no JIT warm-up needed). */
+    public boolean nativeCode() {
+        return nativeCode;
     }
 
     /** {@code sha256} or {@code hmac-sha256}, as recorded in the vault config. */

@@ -7,14 +7,13 @@ import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 
+import coffer.vault.crypto.AesGcm;
+
 import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.zip.CRC32C;
 
@@ -36,7 +35,7 @@ import java.util.zip.CRC32C;
  * Binding the object name into the AAD means an object copied or renamed to another name fails to open,
  * so a chunk's name (its keyed digest) vouches for its content without re-hashing.
  *
- * <p>Thread-safe: per-thread ciphers and compression contexts. {@link #seal} returns a buffer owned by the
+ * <p>Thread-safe: per-thread buffers and compression contexts. {@link #seal} returns a buffer owned by the
  * calling thread, valid until that thread's next {@code seal}.
  */
 public final class ObjectCodec {
@@ -45,24 +44,39 @@ public final class ObjectCodec {
     static final int VERSION = 1;
     private static final int FLAG_ZSTD = 1;
     private static final int FLAG_AES_GCM = 2;
-    private static final int NONCE_SIZE = 12;
-    private static final int TAG_BITS = 128;
-    private static final int TAG_SIZE = TAG_BITS / 8;
+    private static final int NONCE_SIZE = AesGcm.NONCE_SIZE;
+    private static final int TAG_SIZE = AesGcm.TAG_SIZE;
     private static final int SAMPLE = 4096;
 
-    private final SecretKey key;
+    private final AesGcm key;
     private final int level;
     private final ThreadLocal<Scratch> scratch;
 
     /** @param key the object key, or null for an unencrypted vault; @param level zstd level */
     public ObjectCodec(SecretKey key, int level) {
-        this.key = key;
+        this.key = key == null ? null : AesGcm.of(key);
         this.level = level;
         this.scratch = ThreadLocal.withInitial(Scratch::new);
     }
 
+    private ObjectCodec(int level, AesGcm cipher) {
+        this.key = cipher;
+        this.level = level;
+        this.scratch = ThreadLocal.withInitial(Scratch::new);
+    }
+
+    /** A codec with the given cipher implementation (e.g. {@link AesGcm#jdk}, for cross-checks). */
+    public static ObjectCodec using(AesGcm cipher, int level) {
+        return new ObjectCodec(level, cipher);
+    }
+
     public boolean encrypted() {
         return key != null;
+    }
+
+    /** True when sealing and opening run at full speed from the first call (no JIT warm-up needed). */
+    public boolean nativeCode() {
+        return key == null || key.nativeCode();
     }
 
     /** Largest sealed size of a plaintext of {@code length} bytes. */
@@ -102,18 +116,21 @@ public final class ObjectCodec {
             ByteBuffer.wrap(s.sealed, end, 4).putInt((int) crc.getValue());
             return ByteBuffer.wrap(s.sealed, 0, end + 4);
         }
-        try {
-            byte[] nonce = new byte[NONCE_SIZE];
-            s.random.nextBytes(nonce);
-            System.arraycopy(nonce, 0, s.sealed, HEADER_SIZE, NONCE_SIZE);
-            s.cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            s.cipher.updateAAD(s.sealed, 0, HEADER_SIZE);
-            s.cipher.updateAAD(name.getBytes(StandardCharsets.UTF_8));
-            int written = s.cipher.doFinal(payload, 0, payloadLength, s.sealed, HEADER_SIZE + NONCE_SIZE);
-            return ByteBuffer.wrap(s.sealed, 0, HEADER_SIZE + NONCE_SIZE + written);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM unavailable", e);
-        }
+        byte[] nonce = new byte[NONCE_SIZE];
+        s.random.nextBytes(nonce);
+        System.arraycopy(nonce, 0, s.sealed, HEADER_SIZE, NONCE_SIZE);
+        int written = key.encrypt(nonce, aad(s.sealed, 0, name), payload, 0, payloadLength, s.sealed,
+                HEADER_SIZE + NONCE_SIZE);
+        return ByteBuffer.wrap(s.sealed, 0, HEADER_SIZE + NONCE_SIZE + written);
+    }
+
+    /** The AAD: the header, then the UTF-8 object name. */
+    private static byte[] aad(byte[] header, int offset, String name) {
+        byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+        byte[] aad = new byte[HEADER_SIZE + nameBytes.length];
+        System.arraycopy(header, offset, aad, 0, HEADER_SIZE);
+        System.arraycopy(nameBytes, 0, aad, HEADER_SIZE, nameBytes.length);
+        return aad;
     }
 
     /** Opens a sealed object into a new array of exactly its plaintext length. */
@@ -163,17 +180,14 @@ public final class ObjectCodec {
             }
             s.ensure((int) h.payloadLength);
             try {
-                s.cipher.init(Cipher.DECRYPT_MODE, key,
-                        new GCMParameterSpec(TAG_BITS, raw, base + HEADER_SIZE, NONCE_SIZE));
-                s.cipher.updateAAD(raw, base, HEADER_SIZE);
-                s.cipher.updateAAD(name.getBytes(StandardCharsets.UTF_8));
                 byte[] target = h.compressed ? s.compressed : into != null ? into : new byte[(int) h.payloadLength];
-                s.cipher.doFinal(raw, base + HEADER_SIZE + NONCE_SIZE, (int) h.payloadLength + TAG_SIZE, target, 0);
+                key.decrypt(raw, base + HEADER_SIZE, aad(raw, base, name), raw, base + HEADER_SIZE + NONCE_SIZE,
+                        (int) h.payloadLength + TAG_SIZE, target, 0);
                 payload = target;
                 payloadOffset = 0;
             } catch (AEADBadTagException e) {
                 throw new CorruptDataException(name, "authentication tag mismatch (damaged, or wrong key)");
-            } catch (GeneralSecurityException e) {
+            } catch (IllegalStateException e) {
                 throw new CorruptDataException(name, "cannot decrypt: " + e.getMessage(), e);
             }
         } else {
@@ -283,17 +297,8 @@ public final class ObjectCodec {
         final ZstdDecompressCtx decompressor = new ZstdDecompressCtx();
         final byte[] sample = new byte[(int) Zstd.compressBound(SAMPLE)];
         final SecureRandom random = new SecureRandom();
-        final Cipher cipher;
         byte[] compressed = new byte[0];
         byte[] sealed = new byte[0];
-
-        Scratch() {
-            try {
-                cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("AES-256-GCM unavailable", e);
-            }
-        }
 
         void ensure(int length) {
             int bound = (int) Zstd.compressBound(length) + TAG_SIZE;

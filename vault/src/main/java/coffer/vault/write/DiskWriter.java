@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The backup pipeline for one disk, per chunk, on several threads:
  * <ol>
  *   <li>skip: outside the changed extents of an incremental, take the base's entry unread;</li>
- *   <li>read: only the source's data extents (holes are zero without reading);</li>
+ *   <li>read: only the source's data extents (holes are zero without reading), asked for a window of the
+ *       disk at a time ({@link DataExtentWindows});</li>
  *   <li>zero: an all-zero chunk becomes the zero entry, nothing stored;</li>
  *   <li>hash: SHA-256 or HMAC-SHA-256;</li>
  *   <li>dedup: a chunk already stored in this run, or present in the backend, is not stored again;</li>
@@ -71,6 +72,7 @@ final class DiskWriter {
         AtomicLong newStored = new AtomicLong();
         AtomicLong readBytes = new AtomicLong();
         FixedIndex from = previous;
+        DataExtentWindows data = new DataExtentWindows(source);
         ChunkWorkers.run(index.chunkCount(), threads, chunkSize, (i, buffer) -> {
             long offset = (long) i * chunkSize;
             int length = index.lengthOf(i);
@@ -83,7 +85,7 @@ final class DiskWriter {
                 progress.advance(length);
                 return;
             }
-            List<Extent> extents = source.dataExtents(offset, length);
+            List<Extent> extents = data.within(offset, length);
             if (extents.isEmpty()) {
                 index.set(i, ChunkId.ZERO);
                 progress.advance(length);

@@ -1,0 +1,133 @@
+package coffer.vault.crypto;
+
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import java.security.GeneralSecurityException;
+
+/**
+ * AES-256-GCM with a 12-byte nonce and a 16-byte tag appended to the ciphertext: the vault's object cipher.
+ * Backed by libcrypto where it loads ({@link LibCrypto} says why), else by the JDK; both produce the same
+ * bytes.
+ *
+ * <p>Thread-safe.
+ */
+public abstract sealed class AesGcm {
+    public static final int NONCE_SIZE = 12;
+    public static final int TAG_SIZE = 16;
+
+    private AesGcm() {
+    }
+
+    /** libcrypto when available, else the JDK. */
+    public static AesGcm of(SecretKey key) {
+        return LibCrypto.get().<AesGcm>map(lib -> new Native(lib, key)).orElseGet(() -> new Jdk(key));
+    }
+
+    /** The JDK's provider, whatever else is available (for cross-checks). */
+    public static AesGcm jdk(SecretKey key) {
+        return new Jdk(key);
+    }
+
+    /** True when the work runs in native code at full speed from the first call (no JIT warm-up needed). */
+    public abstract boolean nativeCode();
+
+    /**
+     * Encrypts {@code in[inOffset, +length)} under {@code nonce} and {@code aad}, writing the ciphertext and
+     * then the tag at {@code out[outOffset]}; returns {@code length + TAG_SIZE}.
+     */
+    public abstract int encrypt(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out,
+                                int outOffset);
+
+    /**
+     * Authenticates and decrypts {@code in[inOffset, +length)} (ciphertext then tag) into
+     * {@code out[outOffset]}; returns the plaintext length.
+     *
+     * @throws AEADBadTagException when the tag does not match (damaged data, another name, or another key)
+     */
+    public abstract int decrypt(byte[] nonce, int nonceOffset, byte[] aad, byte[] in, int inOffset, int length,
+                                byte[] out, int outOffset) throws AEADBadTagException;
+
+    private static final class Native extends AesGcm {
+        private final LibCrypto lib;
+        private final byte[] key;
+
+        Native(LibCrypto lib, SecretKey key) {
+            this.lib = lib;
+            this.key = key.getEncoded();
+            if (this.key.length != 32) {
+                throw new IllegalArgumentException("AES-256 needs a 32-byte key");
+            }
+        }
+
+        @Override
+        public boolean nativeCode() {
+            return true;
+        }
+
+        @Override
+        public int encrypt(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+            return lib.encrypt(key, nonce, aad, in, inOffset, length, out, outOffset);
+        }
+
+        @Override
+        public int decrypt(byte[] nonce, int nonceOffset, byte[] aad, byte[] in, int inOffset, int length,
+                           byte[] out, int outOffset) throws AEADBadTagException {
+            if (length < TAG_SIZE) {
+                throw new AEADBadTagException("shorter than the tag");
+            }
+            if (!lib.decrypt(key, nonce, nonceOffset, aad, in, inOffset, length, out, outOffset)) {
+                throw new AEADBadTagException("tag mismatch");
+            }
+            return length - TAG_SIZE;
+        }
+    }
+
+    private static final class Jdk extends AesGcm {
+        private final SecretKey key;
+        private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> {
+            try {
+                return Cipher.getInstance("AES/GCM/NoPadding");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-256-GCM unavailable", e);
+            }
+        });
+
+        Jdk(SecretKey key) {
+            this.key = key;
+        }
+
+        @Override
+        public boolean nativeCode() {
+            return false;
+        }
+
+        @Override
+        public int encrypt(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+            try {
+                Cipher cipher = ciphers.get();
+                cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, nonce));
+                cipher.updateAAD(aad);
+                return cipher.doFinal(in, inOffset, length, out, outOffset);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-256-GCM unavailable", e);
+            }
+        }
+
+        @Override
+        public int decrypt(byte[] nonce, int nonceOffset, byte[] aad, byte[] in, int inOffset, int length,
+                           byte[] out, int outOffset) throws AEADBadTagException {
+            try {
+                Cipher cipher = ciphers.get();
+                cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_SIZE * 8, nonce, nonceOffset, NONCE_SIZE));
+                cipher.updateAAD(aad);
+                return cipher.doFinal(in, inOffset, length, out, outOffset);
+            } catch (AEADBadTagException e) {
+                throw e;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("AES-256-GCM: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,237 @@
+package coffer.vault.crypto;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The few OpenSSL 3 libcrypto functions the vault uses (AES-256-GCM through the EVP cipher API, SHA-256
+ * through {@code EVP_Digest}, HMAC-SHA-256 through the one-shot {@code HMAC}), bound with the FFM API.
+ *
+ * <p>Why not only the JDK: its AES-GCM, GHASH and SHA-256 run fast only once C2 has compiled the calling
+ * methods with their CPU intrinsics, which takes hundreds of calls; every {@code coffer} command started cold
+ * and spent up to a second of CPU (on two cores, half the machine) warming up before its first fast chunk.
+ * libcrypto uses AES-NI, PCLMULQDQ and SHA extensions from the first call. The JDK stays the fallback where
+ * {@code libcrypto.so.3} is missing, and both produce the same bytes (tested both ways).
+ *
+ * <p>Calls that take the caller's arrays are linked {@linkplain Linker.Option#critical critical} with heap
+ * access: no copy into native memory, and none of these functions calls back into Java. Thread-safe: the
+ * functions are, and every call here uses its own context.
+ */
+final class LibCrypto {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final Linker.Option HEAP = Linker.Option.critical(true);
+    private static final int EVP_CTRL_GCM_GET_TAG = 0x10;
+    private static final int EVP_CTRL_GCM_SET_TAG = 0x11;
+    private static final Optional<LibCrypto> INSTANCE = load();
+
+    private final MethodHandle ctxNew;
+    private final MethodHandle ctxFree;
+    private final MethodHandle encryptInit;
+    private final MethodHandle encryptUpdate;
+    private final MethodHandle encryptFinal;
+    private final MethodHandle decryptInit;
+    private final MethodHandle decryptUpdate;
+    private final MethodHandle decryptFinal;
+    private final MethodHandle ctrl;
+    private final MethodHandle digest;
+    private final MethodHandle hmac;
+    private final MemorySegment aes256Gcm;
+    private final MemorySegment sha256;
+
+    private LibCrypto(SymbolLookup lib) throws Throwable {
+        ctxNew = plain(lib, "EVP_CIPHER_CTX_new", FunctionDescriptor.of(ADDRESS));
+        ctxFree = plain(lib, "EVP_CIPHER_CTX_free", FunctionDescriptor.ofVoid(ADDRESS));
+        FunctionDescriptor init = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        FunctionDescriptor update = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
+        FunctionDescriptor fin = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
+        encryptInit = heap(lib, "EVP_EncryptInit_ex", init);
+        encryptUpdate = heap(lib, "EVP_EncryptUpdate", update);
+        encryptFinal = heap(lib, "EVP_EncryptFinal_ex", fin);
+        decryptInit = heap(lib, "EVP_DecryptInit_ex", init);
+        decryptUpdate = heap(lib, "EVP_DecryptUpdate", update);
+        decryptFinal = heap(lib, "EVP_DecryptFinal_ex", fin);
+        ctrl = heap(lib, "EVP_CIPHER_CTX_ctrl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+        digest = heap(lib, "EVP_Digest",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        hmac = heap(lib, "HMAC",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+        MethodHandle cipherFetch = plain(lib, "EVP_CIPHER_fetch", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        MethodHandle mdFetch = plain(lib, "EVP_MD_fetch", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        try (Arena arena = Arena.ofConfined()) {
+            // fetched once, kept for the life of the process (explicit fetches skip a per-call lookup)
+            aes256Gcm = (MemorySegment) cipherFetch.invokeExact(MemorySegment.NULL, arena.allocateFrom("AES-256-GCM"),
+                    MemorySegment.NULL);
+            sha256 = (MemorySegment) mdFetch.invokeExact(MemorySegment.NULL, arena.allocateFrom("SHA2-256"),
+                    MemorySegment.NULL);
+        }
+        if (aes256Gcm.equals(MemorySegment.NULL) || sha256.equals(MemorySegment.NULL)) {
+            throw new IllegalStateException("libcrypto has no AES-256-GCM or SHA2-256");
+        }
+    }
+
+    /** libcrypto when it can be loaded and has what the vault needs; empty means: use the JDK. */
+    static Optional<LibCrypto> get() {
+        return INSTANCE;
+    }
+
+    private static Optional<LibCrypto> load() {
+        if ("jdk".equals(System.getProperty("coffer.crypto", System.getenv("COFFER_CRYPTO")))) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new LibCrypto(SymbolLookup.libraryLookup("libcrypto.so.3", Arena.global())));
+        } catch (Throwable e) {
+            return Optional.empty(); // no OpenSSL 3 here: the JDK's providers do the same work, slower when cold
+        }
+    }
+
+    private static MethodHandle plain(SymbolLookup lib, String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(lib.findOrThrow(name), descriptor);
+    }
+
+    private static MethodHandle heap(SymbolLookup lib, String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(lib.findOrThrow(name), descriptor, HEAP);
+    }
+
+    private static MemorySegment of(byte[] array, int offset, int length) {
+        return MemorySegment.ofArray(array).asSlice(offset, length);
+    }
+
+    /**
+     * AES-256-GCM encryption of {@code in[inOffset, +length)} with a 12-byte nonce: ciphertext then the
+     * 16-byte tag at {@code out[outOffset]}. Returns the bytes written ({@code length + 16}).
+     */
+    int encrypt(byte[] key, byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+        MemorySegment ctx = newContext();
+        try {
+            int[] written = new int[1];
+            MemorySegment count = MemorySegment.ofArray(written);
+            check((int) encryptInit.invokeExact(ctx, aes256Gcm, MemorySegment.NULL, of(key, 0, key.length),
+                    of(nonce, 0, nonce.length)), "EVP_EncryptInit_ex");
+            check((int) encryptUpdate.invokeExact(ctx, MemorySegment.NULL, count, of(aad, 0, aad.length), aad.length),
+                    "EVP_EncryptUpdate (AAD)");
+            int total = 0;
+            if (length > 0) {
+                check((int) encryptUpdate.invokeExact(ctx, of(out, outOffset, length), count, of(in, inOffset, length),
+                        length), "EVP_EncryptUpdate");
+                total = written[0];
+            }
+            check((int) encryptFinal.invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count),
+                    "EVP_EncryptFinal_ex");
+            total += written[0];
+            check((int) ctrl.invokeExact(ctx, EVP_CTRL_GCM_GET_TAG, 16, of(out, outOffset + total, 16)),
+                    "EVP_CTRL_GCM_GET_TAG");
+            return total + 16;
+        } catch (Throwable e) {
+            throw rethrow(e);
+        } finally {
+            freeContext(ctx);
+        }
+    }
+
+    /**
+     * AES-256-GCM decryption of {@code in[inOffset, +length)} (ciphertext then 16-byte tag) into
+     * {@code out[outOffset]}. False when the tag does not authenticate (damaged, or another key); the output
+     * then holds unauthenticated bytes the caller must not use.
+     */
+    boolean decrypt(byte[] key, byte[] nonce, int nonceOffset, byte[] aad, byte[] in, int inOffset, int length,
+                    byte[] out, int outOffset) {
+        int cipherLength = length - 16;
+        MemorySegment ctx = newContext();
+        try {
+            int[] written = new int[1];
+            MemorySegment count = MemorySegment.ofArray(written);
+            check((int) decryptInit.invokeExact(ctx, aes256Gcm, MemorySegment.NULL, of(key, 0, key.length),
+                    of(nonce, nonceOffset, 12)), "EVP_DecryptInit_ex");
+            check((int) decryptUpdate.invokeExact(ctx, MemorySegment.NULL, count, of(aad, 0, aad.length), aad.length),
+                    "EVP_DecryptUpdate (AAD)");
+            int total = 0;
+            if (cipherLength > 0) {
+                check((int) decryptUpdate.invokeExact(ctx, of(out, outOffset, cipherLength), count,
+                        of(in, inOffset, cipherLength), cipherLength), "EVP_DecryptUpdate");
+                total = written[0];
+            }
+            // the tag is copied: SET_TAG reads it during the call only
+            check((int) ctrl.invokeExact(ctx, EVP_CTRL_GCM_SET_TAG, 16, of(in, inOffset + cipherLength, 16)),
+                    "EVP_CTRL_GCM_SET_TAG");
+            return (int) decryptFinal.invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count) > 0;
+        } catch (Throwable e) {
+            throw rethrow(e);
+        } finally {
+            freeContext(ctx);
+        }
+    }
+
+    /** SHA-256 of {@code data[offset, +length)}. */
+    byte[] sha256(byte[] data, int offset, int length) {
+        byte[] md = new byte[32];
+        try {
+            check((int) digest.invokeExact(of(data, offset, length), (long) length, MemorySegment.ofArray(md),
+                    MemorySegment.NULL, sha256, MemorySegment.NULL), "EVP_Digest");
+            return md;
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** HMAC-SHA-256 of {@code data[offset, +length)} under {@code key}. */
+    byte[] hmacSha256(byte[] key, byte[] data, int offset, int length) {
+        byte[] md = new byte[32];
+        int[] mdLength = new int[1];
+        try {
+            MemorySegment result = (MemorySegment) hmac.invokeExact(sha256, of(key, 0, key.length), key.length,
+                    of(data, offset, length), (long) length, MemorySegment.ofArray(md), MemorySegment.ofArray(mdLength));
+            if (result.equals(MemorySegment.NULL) || mdLength[0] != 32) {
+                throw new IllegalStateException("libcrypto HMAC failed");
+            }
+            return md;
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    private MemorySegment newContext() {
+        try {
+            MemorySegment ctx = (MemorySegment) ctxNew.invokeExact();
+            if (ctx.equals(MemorySegment.NULL)) {
+                throw new OutOfMemoryError("EVP_CIPHER_CTX_new");
+            }
+            return ctx;
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    private void freeContext(MemorySegment ctx) {
+        try {
+            ctxFree.invokeExact(ctx); // also wipes the key schedule
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    private static void check(int status, String call) {
+        if (status != 1) {
+            throw new IllegalStateException("libcrypto " + call + " failed");
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable e) {
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException(e);
+    }
+}
