@@ -12,9 +12,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs one task per chunk index on a few platform threads (chunk work is CPU-bound: hashing, zstd, AES).
- * The first failure stops the others; interrupting the calling thread cancels the run. When {@link #run}
- * returns or throws, no worker is still running.
+ * Runs one task per index on a few platform threads: the chunks of a disk (hashing, zstd, AES, and the reads
+ * and writes around them), or the disks of a point. The first failure stops the others; interrupting the
+ * calling thread cancels the run. When {@link #run} returns or throws, no worker is still running.
  *
  * <p>Stateless; thread-safe.
  */

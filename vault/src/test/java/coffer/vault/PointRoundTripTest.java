@@ -219,6 +219,39 @@ class PointRoundTripTest {
     }
 
     @Test
+    void disksWrittenConcurrentlyKeepTheOrderTheyWereReservedIn() throws Exception {
+        byte[] vda = TestData.random(21, 3 * CHUNK + 7);
+        byte[] vdb = TestData.text(22, CHUNK + 3);
+        try (TestVault vault = VaultFlavour.LOCAL.create(dir)) {
+            PointManifest point;
+            try (PointWriter writer = PointWriter.begin(vault.vault(), "vm", vault.nextCreationTime(), 2)) {
+                PointWriter.Slot first = writer.reserve("vda");
+                PointWriter.Slot second = writer.reserve("vdb");
+                // the second place is written first, on another thread, while the first is still pending
+                var other = java.util.concurrent.Executors.newSingleThreadExecutor();
+                try {
+                    other.submit(() -> writer.writeDisk(second, ByteArrayBlockSource.of(vdb), "raw", null,
+                            Progress.NONE)).get();
+                } finally {
+                    other.shutdown();
+                }
+                IllegalStateException early = assertThrows(IllegalStateException.class,
+                        () -> writer.commit("CRASH", null, List.of(), Map.of()));
+                assertTrue(early.getMessage().contains("not written"), early.getMessage());
+                writer.writeDisk(first, ByteArrayBlockSource.of(vda), "qcow2", null, Progress.NONE);
+                assertThrows(IllegalArgumentException.class, () -> writer.writeDisk(first,
+                        ByteArrayBlockSource.of(vda), "qcow2", null, Progress.NONE), "a place is written once");
+                point = writer.commit("CRASH", null, List.of(), Map.of());
+            }
+            PointManifest read = vault.vault().point(point.id());
+            assertEquals(List.of("vda", "vdb"), read.disks().stream().map(PointManifest.Disk::name).toList());
+            assertTrue(read.disk("vda").index().endsWith("/disk-0.fidx"), read.disk("vda").index());
+            assertArrayEquals(vda, vault.restore(read, "vda"));
+            assertArrayEquals(vdb, vault.restore(read, "vdb"));
+        }
+    }
+
+    @Test
     void aDiskNameUsedTwiceInOnePointIsRefused() throws IOException {
         try (TestVault vault = VaultFlavour.MEMORY.create(dir);
              PointWriter writer = PointWriter.begin(vault.vault(), "vm", vault.nextCreationTime(), 2)) {

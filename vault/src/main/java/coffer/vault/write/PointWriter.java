@@ -26,7 +26,9 @@ import java.util.Map;
  * does. A writer closed without {@link #commit} removes the indexes it wrote; its chunks stay for gc.
  * Holds the vault's shared lock from start to close, so gc never sweeps underneath it.
  *
- * <p>Not thread-safe: one thread drives a writer (the chunk work inside is parallel).
+ * <p>Disks may be written concurrently: {@link #reserve} each disk's place in the point first (one thread,
+ * in the order the point should list them), then {@link #writeDisk(Slot, BlockSource, String, DiskBase,
+ * Progress)} from any threads. Begin, reserve and commit are for one driving thread.
  */
 public final class PointWriter implements AutoCloseable {
     private final Vault vault;
@@ -35,11 +37,16 @@ public final class PointWriter implements AutoCloseable {
     private final Instant createdAt;
     private final int threads;
     private final VaultLocks.Lock lock;
+    /** Per reserved place: the disk once written, else null. Guarded by {@code this}. */
+    private final List<String> reserved = new ArrayList<>();
     private final List<PointManifest.Disk> disks = new ArrayList<>();
+    private final List<FixedIndex> indexes = new ArrayList<>();
     private final List<String> written = new ArrayList<>();
-    /** Indexes of written disks, published at commit after one barrier for all disks' chunks. */
-    private final Map<String, FixedIndex> pendingIndexes = new java.util.LinkedHashMap<>();
-    private boolean committed;
+    private volatile boolean committed;
+
+    /** A disk's place in the point (its index file is {@code disk-<position>.fidx}). */
+    public record Slot(int position, String diskName) {
+    }
 
     private PointWriter(Vault vault, String name, Instant createdAt, int threads, VaultLocks.Lock lock) {
         this.vault = vault;
@@ -71,45 +78,82 @@ public final class PointWriter implements AutoCloseable {
         return threads;
     }
 
-    /** Reads {@code source} into the vault as the point's next disk. */
-    public PointManifest.Disk writeDisk(String diskName, BlockSource source, String sourceFormat, DiskBase base,
-                                        Progress progress) throws IOException {
+    /** Reserves the point's next disk place for {@code diskName}. */
+    public synchronized Slot reserve(String diskName) {
         if (committed) {
             throw new IllegalStateException("point already committed");
         }
-        if (disks.stream().anyMatch(d -> d.name().equals(diskName))) {
+        if (reserved.contains(diskName)) {
             throw new IllegalArgumentException("disk name '" + diskName + "' used twice in one point");
+        }
+        reserved.add(diskName);
+        disks.add(null);
+        indexes.add(null);
+        return new Slot(reserved.size() - 1, diskName);
+    }
+
+    /** Reads {@code source} into the vault as the point's next disk. */
+    public PointManifest.Disk writeDisk(String diskName, BlockSource source, String sourceFormat, DiskBase base,
+                                        Progress progress) throws IOException {
+        return writeDisk(reserve(diskName), source, sourceFormat, base, progress);
+    }
+
+    /** Reads {@code source} into the vault as the disk of {@code slot}; callable from several threads at once. */
+    public PointManifest.Disk writeDisk(Slot slot, BlockSource source, String sourceFormat, DiskBase base,
+                                        Progress progress) throws IOException {
+        synchronized (this) {
+            if (committed) {
+                throw new IllegalStateException("point already committed");
+            }
+            if (slot.position() >= reserved.size() || !reserved.get(slot.position()).equals(slot.diskName())
+                    || disks.get(slot.position()) != null) {
+                throw new IllegalArgumentException("disk place " + slot + " is not reserved in this point, or written");
+            }
         }
         if (base != null && !vault.backend().exists(Vault.manifestName(base.pointId()))) {
             base = null; // its point was deleted: its chunks may be gone; read and store everything
         }
         DiskWriter.Result result = new DiskWriter(vault, threads).write(source, base, progress);
-        String indexName = Vault.POINTS + id + "/disk-" + disks.size() + ".fidx";
         FixedIndex index = result.index();
-        pendingIndexes.put(indexName, index);
-        PointManifest.Disk disk = new PointManifest.Disk(diskName, indexName, index.diskSize(), index.chunkSize(),
-                index.checksum(), result.dataChunks(), result.newChunks(), result.newStoredBytes(), result.readBytes(),
-                source.describe(), sourceFormat);
-        disks.add(disk);
+        PointManifest.Disk disk = new PointManifest.Disk(slot.diskName(), indexName(slot.position()), index.diskSize(),
+                index.chunkSize(), index.checksum(), result.dataChunks(), result.newChunks(), result.newStoredBytes(),
+                result.readBytes(), source.describe(), sourceFormat);
+        synchronized (this) {
+            disks.set(slot.position(), disk);
+            indexes.set(slot.position(), index);
+        }
         return disk;
+    }
+
+    private String indexName(int position) {
+        return Vault.POINTS + id + "/disk-" + position + ".fidx";
     }
 
     /** Publishes the point. */
     public PointManifest commit(String consistency, String parent, List<PointManifest.SkippedDisk> skipped,
                                 Map<String, String> attributes) throws IOException {
-        if (disks.isEmpty()) {
-            throw new IllegalStateException("a point needs at least one disk");
+        List<PointManifest.Disk> disks;
+        List<FixedIndex> indexes;
+        synchronized (this) {
+            if (this.disks.isEmpty()) {
+                throw new IllegalStateException("a point needs at least one disk");
+            }
+            if (this.disks.contains(null)) {
+                throw new IllegalStateException("disk(s) reserved but not written: " + reserved);
+            }
+            disks = List.copyOf(this.disks);
+            indexes = List.copyOf(this.indexes);
         }
         PointManifest manifest = new PointManifest(PointManifest.FORMAT, PointManifest.VERSION, id, name, createdAt,
                 consistency, parent, disks, skipped, attributes);
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
         String manifestName = Vault.manifestName(id);
         vault.backend().sync(); // every disk's chunks before any index
-        for (Map.Entry<String, FixedIndex> pending : pendingIndexes.entrySet()) {
-            byte[] indexBody = pending.getValue().encode();
-            written.add(pending.getKey());
-            vault.backend().put(pending.getKey(),
-                    vault.codec().seal(ObjectKind.INDEX, pending.getKey(), indexBody, indexBody.length, false));
+        for (int i = 0; i < indexes.size(); i++) {
+            byte[] indexBody = indexes.get(i).encode();
+            String indexName = indexName(i);
+            written.add(indexName);
+            vault.backend().put(indexName, vault.codec().seal(ObjectKind.INDEX, indexName, indexBody, indexBody.length, false));
         }
         vault.backend().sync(); // indexes before the manifest
         written.add(manifestName);
