@@ -28,7 +28,7 @@ final class BackupCommand implements Callable<Integer> {
     @Parameters(paramLabel = "INSTANCE", description = "Domain name or UUID.") String instance;
     @Option(names = "--disks", split = ",", paramLabel = "vda,vdb", description = "Only these disks (default: every disk that can be backed up).")
     List<String> disks = List.of();
-    @Option(names = "--threads", paramLabel = "N", description = "Chunk workers (default: one per core).") int threads;
+    @Option(names = "--threads", paramLabel = "N", description = "Chunk workers per disk, and NBD connections (default: two per core).") int threads;
     @Mixin ServerOption server;
     @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
     @Option(names = "--retention-days", paramLabel = "DAYS", description = "With a server: the point expires after DAYS (1-65536; default: never).")
@@ -47,8 +47,9 @@ final class BackupCommand implements Callable<Integer> {
                 return viaServer(client.get());
             }
         }
-        try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
-             Libvirt libvirt = connect.open();
+        try (ConnectOption.Pending connecting = connect.openInBackground();
+             Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+             Libvirt libvirt = connecting.get();
              ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "backup")) {
             InstanceBackup.Result result = new InstanceBackup(libvirt, vault, InstanceBackup.defaultRuntimeRoot()).run(
                     new InstanceBackup.Request(instance, new LinkedHashSet<>(disks), threads, Map.of(), consistency), bar);

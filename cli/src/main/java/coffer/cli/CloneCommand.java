@@ -36,8 +36,9 @@ final class CloneCommand implements Callable<Integer> {
             return JobWait.follow(client, client.post("/api/v1/instances/" + ApiClient.segment(instance) + "/clone",
                     Map.of("name", name)), wait, common, "clone");
         }
-        try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
-             Libvirt libvirt = connect.open();
+        try (ConnectOption.Pending connecting = connect.openInBackground();
+             Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+             Libvirt libvirt = connecting.get();
              ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "clone")) {
             InstanceClone.Result result = new InstanceClone(new InstanceBackup(libvirt, vault, InstanceBackup.defaultRuntimeRoot()),
                     new InstanceRestore(libvirt, vault, 0)).run(instance, name, dir, 0, bar);

@@ -93,8 +93,9 @@ final class GroupCommand {
                             members.targetVault, members.wait);
                 }
             }
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
-                 Libvirt libvirt = connect.open();
+            try (ConnectOption.Pending connecting = connect.openInBackground();
+                 Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+                 Libvirt libvirt = connecting.get();
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "group backup")) {
                 GroupBackup.Result result = new GroupBackup(libvirt,
                         new InstanceBackup(libvirt, vault, InstanceBackup.defaultRuntimeRoot()))
@@ -199,8 +200,9 @@ final class GroupCommand {
                     return GroupViaServer.restore(client.get(), common, group, suffix, inPlace, start, wait);
                 }
             }
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
-                 Libvirt libvirt = connect.open();
+            try (ConnectOption.Pending connecting = connect.openInBackground();
+                 Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+                 Libvirt libvirt = connecting.get();
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "group restore")) {
                 GroupRestore restore = new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0));
                 GroupRestore.Result result = inPlace ? restore.inPlace(group, bar)
@@ -249,8 +251,9 @@ final class GroupCommand {
                             members.targetVault, members.wait);
                 }
             }
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
-                 Libvirt libvirt = connect.open();
+            try (ConnectOption.Pending connecting = connect.openInBackground();
+                 Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+                 Libvirt libvirt = connecting.get();
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "group clone")) {
                 GroupClone.Result result = new GroupClone(
                         new GroupBackup(libvirt, new InstanceBackup(libvirt, vault, InstanceBackup.defaultRuntimeRoot())),

@@ -64,8 +64,9 @@ final class RestoreCommand {
                 case "qcow2" -> ImageFormat.QCOW2;
                 default -> throw new CofferException(ErrorCode.InvalidArgument, "--format must be raw or qcow2, got '" + format + "'");
             };
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
-                 Libvirt libvirt = connect.open();
+            try (ConnectOption.Pending connecting = connect.openInBackground();
+                 Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+                 Libvirt libvirt = connecting.get();
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "restore")) {
                 InstanceRestore.DiskResult result = new InstanceRestore(libvirt, vault, 0)
                         .disk(point, disk, target.inPlace ? null : target.to, f, force, bar);
@@ -116,8 +117,9 @@ final class RestoreCommand {
                 return JobWait.follow(client, client.post("/api/v1/points/" + ApiClient.segment(point) + "/restore-instance", body),
                         wait, common, "restore");
             }
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
-                 Libvirt libvirt = connect.open();
+            try (ConnectOption.Pending connecting = connect.openInBackground();
+                 Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+                 Libvirt libvirt = connecting.get();
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "restore")) {
                 InstanceRestore restore = new InstanceRestore(libvirt, vault, 0);
                 InstanceRestore.InstanceResult result = target.inPlace ? restore.inPlace(point, bar)

@@ -67,7 +67,7 @@ public final class InstanceBackup {
     /**
      * @param disks   targets to back up; empty for every disk that can be (including disks attached since
      *                the previous point)
-     * @param threads chunk workers; 0 for one per core
+     * @param threads chunk workers per disk (and NBD connections); 0 for two per core
      */
     public record Request(String instance, Set<String> disks, int threads, Map<String, String> attributes,
                           AppConsistency consistency) {
