@@ -22,6 +22,11 @@ public final class PointIds {
         return TIME.format(at) + "-" + HexFormat.of().formatHex(random);
     }
 
+    /** True when {@code id} has the form of a point id. */
+    public static boolean isId(String id) {
+        return ID.matcher(id).matches();
+    }
+
     public static String check(String id) throws PointNotFoundException {
         if (!ID.matcher(id).matches()) {
             throw new PointNotFoundException("'" + id + "' is not a point id (expected yyyyMMdd-HHmmss-xxxxxxxx)");

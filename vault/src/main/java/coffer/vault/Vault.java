@@ -216,8 +216,40 @@ public final class Vault implements AutoCloseable {
 
     /** The newest point of {@code name}, or null. */
     public PointManifest latest(String name) throws IOException {
-        List<PointManifest> byName = points().stream().filter(p -> p.name().equals(name)).toList();
-        return byName.isEmpty() ? null : byName.getLast();
+        return newest(p -> p.name().equals(name));
+    }
+
+    /**
+     * The newest point that {@code matching} accepts (the last in {@link #points()} order), or null. Reads
+     * manifests newest first and stops at the first second that holds a match, so finding the base of a
+     * backup reads about one manifest per instance backed up since, not every manifest in the vault.
+     */
+    public PointManifest newest(java.util.function.Predicate<PointManifest> matching) throws IOException {
+        // ids begin with their UTC second (yyyyMMdd-HHmmss); within one second, createdAt then id decide
+        java.util.TreeMap<String, List<String>> bySecond = new java.util.TreeMap<>(Comparator.reverseOrder());
+        for (String id : backend.listChildren(POINTS)) {
+            if (PointIds.isId(id)) {
+                bySecond.computeIfAbsent(id.substring(0, 15), k -> new ArrayList<>()).add(manifestName(id));
+            }
+        }
+        Comparator<PointManifest> order = Comparator.comparing(PointManifest::createdAt).thenComparing(PointManifest::id);
+        for (List<String> names : bySecond.values()) {
+            PointManifest best = null;
+            for (String name : names) {
+                try {
+                    PointManifest point = readManifestObject(name);
+                    if (matching.test(point) && (best == null || order.compare(point, best) > 0)) {
+                        best = point;
+                    }
+                } catch (ObjectNotFoundException deletedMeanwhile) {
+                    // deleted between list and read
+                }
+            }
+            if (best != null) {
+                return best;
+            }
+        }
+        return null;
     }
 
     public FixedIndex readIndex(PointManifest point, PointManifest.Disk disk) throws IOException {

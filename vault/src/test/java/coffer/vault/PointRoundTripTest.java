@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static coffer.testing.TestVault.CHUNK;
@@ -293,6 +294,31 @@ class PointRoundTripTest {
             assertThrows(PointNotFoundException.class, () -> vault.vault().resolve("2026"), "ambiguous prefix");
             assertThrows(PointNotFoundException.class, () -> vault.vault().point("20260101-000000-00000000"));
             assertThrows(PointNotFoundException.class, () -> vault.vault().point("../config"));
+        }
+    }
+
+    @Test
+    void newestFindsTheSamePointAsTheLastMatchOfAllPointsIncludingPointsOfOneSecond() throws IOException {
+        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+            java.time.Instant second = java.time.Instant.parse("2026-03-01T10:00:00Z");
+            String[] names = {"web", "db", "web", "mail", "db", "web", "db"};
+            for (int i = 0; i < names.length; i++) {
+                // points 2-4 share one second (ids then differ only in their random part)
+                java.time.Instant at = i >= 2 && i <= 4 ? second.plusMillis(10L * i) : second.plusSeconds(i);
+                try (PointWriter writer = PointWriter.begin(vault.vault(), names[i], at, 2)) {
+                    writer.writeDisk("vda", ByteArrayBlockSource.of(new byte[] {(byte) i}), "raw", null, Progress.NONE);
+                    writer.commit("CRASH", null, List.of(), Map.of("n", Integer.toString(i)));
+                }
+            }
+            List<PointManifest> all = vault.vault().points();
+            for (String name : List.of("web", "db", "mail")) {
+                List<PointManifest> ofName = all.stream().filter(p -> p.name().equals(name)).toList();
+                assertEquals(ofName.getLast(), vault.vault().newest(p -> p.name().equals(name)), name);
+            }
+            // within the shared second, createdAt decides, not the random part of the id
+            assertEquals("4", vault.vault().newest(p -> Set.of("2", "3", "4").contains(p.attributes().get("n")))
+                    .attributes().get("n"));
+            assertEquals(null, vault.vault().newest(p -> false));
         }
     }
 

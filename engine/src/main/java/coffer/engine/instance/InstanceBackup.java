@@ -123,12 +123,14 @@ public final class InstanceBackup {
                 ErrorCode.InstanceNotFound, "no domain '" + request.instance() + "' on " + libvirt.uri()));
         List<String> warnings = new ArrayList<>();
         cleanLeftovers(domain, warnings);
+        trace.mark("domain found, leftovers checked");
         String liveXml = libvirt.domainXml(domain.name(), false);
         if (domain.state().active() && liveXml.contains(AGENT_CHANNEL)) {
             GuestQuiesce.thawLeftFrozen(new GuestAgent(libvirt, domain.name()), warnings);
         }
         String definitionXml = domain.persistent() ? libvirt.domainXml(domain.name(), true) : liveXml;
-        Plan plan = plan(domain, DomainDefinition.parse(liveXml), request.disks());
+        trace.mark("domain XML read");
+        Plan plan = plan(domain, DomainDefinition.parse(liveXml), request.disks(), trace);
         trace.mark("planned: " + plan.plans().stream().map(p -> p.target() + "=" + p.mode()).toList());
 
         // two workers per core: while one waits for an NBD read (QEMU reading the image) the other computes;
@@ -152,21 +154,25 @@ public final class InstanceBackup {
         }
     }
 
-    private Plan plan(DomainInfo domain, DomainDefinition definition, Set<String> wanted) throws IOException {
+    private Plan plan(DomainInfo domain, DomainDefinition definition, Set<String> wanted, PhaseTrace trace)
+            throws IOException {
         boolean running = domain.state().active();
         List<DiskSpec> chosen = new ArrayList<>();
         List<PointManifest.SkippedDisk> skipped = new ArrayList<>();
         choose(definition, wanted, chosen, skipped);
 
         PointManifest previous = previousPoint(domain);
+        trace.mark("previous point found");
         List<String> checkpoints = libvirt.checkpoints(domain.name());
         String previousCheckpoint = previous == null ? null : previous.attributes().get(PointAttributes.CHECKPOINT);
         Set<String> checkpointDisks = new HashSet<>();
         if (previousCheckpoint != null && checkpoints.contains(previousCheckpoint)) {
             checkpointDisks.addAll(BackupXml.bitmapDisksOf(libvirt.checkpointXml(domain.name(), previousCheckpoint)));
         }
+        trace.mark("checkpoints listed");
         Map<String, Set<String>> qemuBitmaps = running ? BlockNodeBitmaps.parse(libvirt.monitorCommand(domain.name(),
                 "{\"execute\":\"query-named-block-nodes\"}", false)) : Map.of();
+        trace.mark("QEMU bitmaps queried");
         List<DiskPlan> plans = new ArrayList<>();
         long total = 0;
         for (DiskSpec disk : chosen) {
@@ -249,13 +255,7 @@ public final class InstanceBackup {
     }
 
     private PointManifest previousPoint(DomainInfo domain) throws IOException {
-        PointManifest newest = null;
-        for (PointManifest point : vault.points()) {
-            if (domain.uuid().equals(point.attributes().get(PointAttributes.UUID))) {
-                newest = point;
-            }
-        }
-        return newest;
+        return vault.newest(point -> domain.uuid().equals(point.attributes().get(PointAttributes.UUID)));
     }
 
     private ChangeTracking.Facts facts(PointManifest previous, DiskSpec disk, String checkpoint, List<String> checkpoints,

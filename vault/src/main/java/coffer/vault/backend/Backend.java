@@ -55,6 +55,21 @@ public interface Backend extends AutoCloseable {
     /** Every published object whose name starts with {@code prefix}. */
     List<ObjectInfo> list(String prefix) throws IOException;
 
+    /**
+     * The distinct next segments of the names under {@code prefix} (ending with {@code /}), sorted: for
+     * {@code points/}, the point ids, without listing what each holds (a delimiter listing). The default
+     * derives them from {@link #list}; a backend that can do better overrides it.
+     */
+    default List<String> listChildren(String prefix) throws IOException {
+        java.util.TreeSet<String> children = new java.util.TreeSet<>();
+        for (ObjectInfo info : list(prefix)) {
+            String rest = info.name().substring(prefix.length());
+            int slash = rest.indexOf('/');
+            children.add(slash < 0 ? rest : rest.substring(0, slash));
+        }
+        return List.copyOf(children);
+    }
+
     /** Makes every completed {@code put} durable. */
     void sync() throws IOException;
 

@@ -157,6 +157,23 @@ public final class LocalDirectoryBackend implements Backend {
         return result;
     }
 
+    /** One directory read, where {@link #list} would stat every object below. */
+    @Override
+    public List<String> listChildren(String prefix) throws IOException {
+        if (!prefix.endsWith("/") || !prefix.matches("[a-z0-9._/-]*") || prefix.contains("..") || prefix.startsWith("/")) {
+            throw new IllegalArgumentException("invalid object name prefix for a child listing: '" + prefix + "'");
+        }
+        Path directory = root.resolve(prefix);
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (var entries = Files.list(directory)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> !n.contains(TEMP_MARK)).sorted().toList();
+        } catch (NoSuchFileException deletedMeanwhile) {
+            return List.of();
+        }
+    }
+
     @Override
     public void sync() throws IOException {
         if (!Files.isDirectory(root)) {

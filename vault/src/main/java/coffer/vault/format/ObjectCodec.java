@@ -2,12 +2,11 @@ package coffer.vault.format;
 
 import coffer.vault.CorruptDataException;
 import coffer.vault.UnsupportedFormatException;
+import coffer.vault.crypto.AesGcm;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
-
-import coffer.vault.crypto.AesGcm;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
@@ -48,19 +47,17 @@ public final class ObjectCodec {
     private static final int TAG_SIZE = AesGcm.TAG_SIZE;
     private static final int SAMPLE = 4096;
 
-    private final AesGcm key;
+    private final AesGcm cipher;
     private final int level;
     private final ThreadLocal<Scratch> scratch;
 
     /** @param key the object key, or null for an unencrypted vault; @param level zstd level */
     public ObjectCodec(SecretKey key, int level) {
-        this.key = key == null ? null : AesGcm.of(key);
-        this.level = level;
-        this.scratch = ThreadLocal.withInitial(Scratch::new);
+        this(level, key == null ? null : AesGcm.of(key));
     }
 
     private ObjectCodec(int level, AesGcm cipher) {
-        this.key = cipher;
+        this.cipher = cipher;
         this.level = level;
         this.scratch = ThreadLocal.withInitial(Scratch::new);
     }
@@ -71,12 +68,12 @@ public final class ObjectCodec {
     }
 
     public boolean encrypted() {
-        return key != null;
+        return cipher != null;
     }
 
     /** True when sealing and opening run at full speed from the first call (no JIT warm-up needed). */
     public boolean nativeCode() {
-        return key == null || key.nativeCode();
+        return cipher == null || cipher.nativeCode();
     }
 
     /** Largest sealed size of a plaintext of {@code length} bytes. */
@@ -103,12 +100,12 @@ public final class ObjectCodec {
                 flags |= FLAG_ZSTD;
             }
         }
-        if (key != null) {
+        if (cipher != null) {
             flags |= FLAG_AES_GCM;
         }
         ByteBuffer out = ByteBuffer.wrap(s.sealed);
         writeHeader(out, kind, flags, length, payloadLength);
-        if (key == null) {
+        if (cipher == null) {
             System.arraycopy(payload, 0, s.sealed, HEADER_SIZE, payloadLength);
             CRC32C crc = new CRC32C();
             crc.update(s.sealed, 0, HEADER_SIZE + payloadLength);
@@ -119,7 +116,7 @@ public final class ObjectCodec {
         byte[] nonce = new byte[NONCE_SIZE];
         s.random.nextBytes(nonce);
         System.arraycopy(nonce, 0, s.sealed, HEADER_SIZE, NONCE_SIZE);
-        int written = key.encrypt(nonce, aad(s.sealed, 0, name), payload, 0, payloadLength, s.sealed,
+        int written = cipher.encrypt(nonce, aad(s.sealed, 0, name), payload, 0, payloadLength, s.sealed,
                 HEADER_SIZE + NONCE_SIZE);
         return ByteBuffer.wrap(s.sealed, 0, HEADER_SIZE + NONCE_SIZE + written);
     }
@@ -171,7 +168,7 @@ public final class ObjectCodec {
         byte[] payload;
         int payloadOffset;
         if (h.encrypted) {
-            if (key == null) {
+            if (cipher == null) {
                 throw new CorruptDataException(name, "object is encrypted but the vault is not");
             }
             long expected = HEADER_SIZE + NONCE_SIZE + h.payloadLength + TAG_SIZE;
@@ -181,7 +178,7 @@ public final class ObjectCodec {
             s.ensure((int) h.payloadLength);
             try {
                 byte[] target = h.compressed ? s.compressed : into != null ? into : new byte[(int) h.payloadLength];
-                key.decrypt(raw, base + HEADER_SIZE, aad(raw, base, name), raw, base + HEADER_SIZE + NONCE_SIZE,
+                cipher.decrypt(raw, base + HEADER_SIZE, aad(raw, base, name), raw, base + HEADER_SIZE + NONCE_SIZE,
                         (int) h.payloadLength + TAG_SIZE, target, 0);
                 payload = target;
                 payloadOffset = 0;
@@ -191,7 +188,7 @@ public final class ObjectCodec {
                 throw new CorruptDataException(name, "cannot decrypt: " + e.getMessage(), e);
             }
         } else {
-            if (key != null) {
+            if (cipher != null) {
                 throw new CorruptDataException(name, "object is not encrypted but the vault is (refusing unauthenticated data)");
             }
             long expected = HEADER_SIZE + h.payloadLength + 4;

@@ -293,6 +293,18 @@ public abstract class BackendContract {
     }
 
     @Test
+    void listChildrenNamesEachNextSegmentOnceSortedAndAgreesWithList() throws IOException {
+        backend.put("points/p2/manifest", bytes("m"));
+        backend.put("points/p2/disk-0.fidx", bytes("i"));
+        backend.put("points/p1/disk-0.fidx", bytes("i")); // a point whose manifest is not written yet
+        backend.put("points/p3", bytes("odd"));
+        backend.put("chunks/ab/1", bytes("c"));
+        assertEquals(List.of("p1", "p2", "p3"), backend.listChildren("points/"));
+        assertEquals(List.of("ab"), backend.listChildren("chunks/"));
+        assertEquals(List.of(), backend.listChildren("locks/"));
+    }
+
+    @Test
     void listOfAPrefixWithNoObjectsIsEmpty() throws IOException {
         assertEquals(List.of(), backend.list(""));
         backend.put("chunks/ab/1", bytes("x"));
