@@ -78,6 +78,8 @@ public abstract sealed class AesGcm {
                 throw new AEADBadTagException("shorter than the tag");
             }
             if (!lib.decrypt(key, nonce, nonceOffset, aad, in, inOffset, length, out, outOffset)) {
+                // libcrypto decrypts before it checks the tag: leave no unauthenticated plaintext behind
+                java.util.Arrays.fill(out, outOffset, outOffset + length - TAG_SIZE, (byte) 0);
                 throw new AEADBadTagException("tag mismatch");
             }
             return length - TAG_SIZE;

@@ -84,6 +84,11 @@ class LibCryptoCrossCheckTest {
             assertThrows(AEADBadTagException.class,
                     () -> cipher.decrypt(nonce, 0, otherAad, sealed, 0, sealed.length, new byte[length], 0));
         }
+        byte[] into = new byte[length];
+        byte[] damaged = sealed.clone();
+        damaged[length + 1] ^= 1; // the tag only: the ciphertext itself would decrypt to the plaintext
+        assertThrows(AEADBadTagException.class, () -> fast.decrypt(nonce, 0, aad, damaged, 0, damaged.length, into, 0));
+        assertArrayEquals(new byte[length], into, "no unauthenticated plaintext is left in the output");
         byte[] otherKey = new byte[32];
         AesGcm wrong = AesGcm.of(new SecretKeySpec(otherKey, "AES"));
         assertThrows(AEADBadTagException.class,
