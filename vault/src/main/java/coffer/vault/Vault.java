@@ -22,7 +22,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * An open vault: its parameters, keys and objects. Reading and writing points goes through
@@ -165,6 +167,10 @@ public final class Vault implements AutoCloseable {
 
     // ---- points -------------------------------------------------------------------------------------
 
+    /** The order of points: oldest first, by creation time, then id. */
+    private static final Comparator<PointManifest> OLDEST_FIRST =
+            Comparator.comparing(PointManifest::createdAt).thenComparing(PointManifest::id);
+
     /** Every point, oldest first. A manifest that cannot be read is reported, not skipped. */
     public List<PointManifest> points() throws IOException {
         List<PointManifest> result = new ArrayList<>();
@@ -177,7 +183,7 @@ public final class Vault implements AutoCloseable {
                 }
             }
         }
-        result.sort(Comparator.comparing(PointManifest::createdAt).thenComparing(PointManifest::id));
+        result.sort(OLDEST_FIRST);
         return result;
     }
 
@@ -224,25 +230,24 @@ public final class Vault implements AutoCloseable {
      * manifests newest first and stops at the first second that holds a match, so finding the base of a
      * backup reads about one manifest per instance backed up since, not every manifest in the vault.
      */
-    public PointManifest newest(java.util.function.Predicate<PointManifest> matching) throws IOException {
+    public PointManifest newest(Predicate<PointManifest> matching) throws IOException {
         // ids begin with their UTC second (yyyyMMdd-HHmmss); within one second, createdAt then id decide
-        java.util.TreeMap<String, List<String>> bySecond = new java.util.TreeMap<>(Comparator.reverseOrder());
+        TreeMap<String, List<String>> bySecond = new TreeMap<>(Comparator.reverseOrder());
         for (String id : backend.listChildren(POINTS)) {
             if (PointIds.isId(id)) {
                 bySecond.computeIfAbsent(id.substring(0, 15), k -> new ArrayList<>()).add(manifestName(id));
             }
         }
-        Comparator<PointManifest> order = Comparator.comparing(PointManifest::createdAt).thenComparing(PointManifest::id);
         for (List<String> names : bySecond.values()) {
             PointManifest best = null;
             for (String name : names) {
                 try {
                     PointManifest point = readManifestObject(name);
-                    if (matching.test(point) && (best == null || order.compare(point, best) > 0)) {
+                    if (matching.test(point) && (best == null || OLDEST_FIRST.compare(point, best) > 0)) {
                         best = point;
                     }
-                } catch (ObjectNotFoundException deletedMeanwhile) {
-                    // deleted between list and read
+                } catch (ObjectNotFoundException noManifest) {
+                    // deleted between list and read, or being written (its manifest comes last)
                 }
             }
             if (best != null) {

@@ -6,6 +6,7 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.function.Supplier;
 
 /**
  * Names chunks by content: SHA-256 of the plaintext, or HMAC-SHA-256 keyed with the vault's chunk-id
@@ -15,7 +16,8 @@ import java.security.MessageDigest;
  * <p>Thread-safe: one digest engine per thread.
  */
 public final class ChunkDigester {
-    private final ThreadLocal<Engine> engines;
+    /** A stateless native engine for every thread, or a JDK engine per thread (they carry state). */
+    private final Supplier<Engine> engines;
     private final String algorithm;
     private final boolean nativeCode;
 
@@ -23,7 +25,7 @@ public final class ChunkDigester {
         byte[] digest(byte[] data, int offset, int length);
     }
 
-    private ChunkDigester(String algorithm, ThreadLocal<Engine> engines, boolean nativeCode) {
+    private ChunkDigester(String algorithm, Supplier<Engine> engines, boolean nativeCode) {
         this.algorithm = algorithm;
         this.engines = engines;
         this.nativeCode = nativeCode;
@@ -33,7 +35,7 @@ public final class ChunkDigester {
     public static ChunkDigester sha256() {
         return LibCrypto.get().map(lib -> {
             Engine engine = lib::sha256;
-            return new ChunkDigester("sha256", ThreadLocal.withInitial(() -> engine), true);
+            return new ChunkDigester("sha256", () -> engine, true);
         }).orElseGet(ChunkDigester::jdkSha256);
     }
 
@@ -42,13 +44,13 @@ public final class ChunkDigester {
         return LibCrypto.get().map(lib -> {
             byte[] raw = key.getEncoded();
             Engine engine = (data, offset, length) -> lib.hmacSha256(raw, data, offset, length);
-            return new ChunkDigester("hmac-sha256", ThreadLocal.withInitial(() -> engine), true);
+            return new ChunkDigester("hmac-sha256", () -> engine, true);
         }).orElseGet(() -> jdkHmacSha256(key));
     }
 
     /** The JDK's SHA-256, whatever else is available (for cross-checks). */
     public static ChunkDigester jdkSha256() {
-        return new ChunkDigester("sha256", ThreadLocal.withInitial(() -> {
+        return new ChunkDigester("sha256", perThread(() -> {
             MessageDigest md = newSha256();
             return (data, offset, length) -> {
                 md.update(data, offset, length);
@@ -59,7 +61,7 @@ public final class ChunkDigester {
 
     /** The JDK's HMAC-SHA-256, whatever else is available (for cross-checks). */
     public static ChunkDigester jdkHmacSha256(SecretKey key) {
-        return new ChunkDigester("hmac-sha256", ThreadLocal.withInitial(() -> {
+        return new ChunkDigester("hmac-sha256", perThread(() -> {
             Mac mac;
             try {
                 mac = Mac.getInstance("HmacSHA256");
@@ -72,6 +74,10 @@ public final class ChunkDigester {
                 return mac.doFinal();
             };
         }), false);
+    }
+
+    private static Supplier<Engine> perThread(Supplier<Engine> make) {
+        return ThreadLocal.withInitial(make)::get;
     }
 
     /** True when digests run in native code at full speed from the first call (no JIT warm-up needed). */
