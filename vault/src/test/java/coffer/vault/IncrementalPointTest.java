@@ -115,6 +115,50 @@ class IncrementalPointTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    void ofAChangedChunkThatWasZeroInTheBaseOnlyTheChangedExtentsAreRead(VaultFlavour flavour) throws IOException {
+        byte[] disk = firstDisk(); // chunk 6 is all zeros
+        List<Extent> changes = List.of(
+                new Extent(6L * CHUNK + 300, 700),
+                new Extent(6L * CHUNK + 600, 1000),      // overlaps the first: read once
+                new Extent(7L * CHUNK - 100, 300),       // into chunk 7, which is not zero: read whole
+                new Extent(2L * CHUNK + 10, 20));
+        DiskImage image = DiskImage.from(disk, 35);
+        for (Extent e : changes) {
+            image.random(e.offset(), (int) e.length());
+        }
+        byte[] next = image.bytes();
+        try (TestVault vault = flavour.create(dir)) {
+            PointManifest first = vault.backup("vm", disk);
+            ByteArrayBlockSource source = ByteArrayBlockSource.of(next);
+            PointManifest second = vault.backup("vm", source, new DiskBase(first.id(), vault.index(first, "vda"), changes));
+
+            List<Extent> inChunk6 = source.readRanges().stream().filter(r -> r.offset() / CHUNK == 6).toList();
+            assertEquals(List.of(new Extent(6L * CHUNK + 300, 1300), new Extent(7L * CHUNK - 100, 100)), inChunk6,
+                    "chunk 6: only the changed bytes, overlapping changes once");
+            assertEquals(1300 + 100 + 2L * CHUNK, source.bytesRead(), "chunks 2 and 7 whole");
+            assertEquals(source.bytesRead(), second.disk("vda").readBytes());
+            assertArrayEquals(next, vault.restore(second, "vda"));
+            PointManifest full = vault.backup("vm", next);
+            assertEquals(vault.index(full, "vda").checksum(), vault.index(second, "vda").checksum(),
+                    "the same index as reading everything");
+        }
+    }
+
+    @Test
+    void aChangedChunkThatWasZeroAndIsAHoleNowIsZeroUnread() throws IOException {
+        byte[] disk = firstDisk();
+        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+            PointManifest first = vault.backup("vm", disk);
+            ByteArrayBlockSource source = ByteArrayBlockSource.sparse(disk, 4096);
+            PointManifest second = vault.backup("vm", source, new DiskBase(first.id(), vault.index(first, "vda"),
+                    List.of(new Extent(6L * CHUNK + 4096, 8192))));
+            assertEquals(0, source.bytesRead(), "the changed range is a hole of the source: nothing to read");
+            assertEquals(vault.index(first, "vda").checksum(), second.disk("vda").indexChecksum());
+        }
+    }
+
     @Test
     void aBaseWhosePointWasDeletedAndCollectedIsNotTrusted() throws IOException {
         byte[] disk = firstDisk();

@@ -12,8 +12,12 @@ import coffer.vault.io.Progress;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>skip: outside the changed extents of an incremental, take the base's entry unread;</li>
  *   <li>read: only the source's data extents (holes are zero without reading), asked for a window of the
- *       disk at a time ({@link DataExtentWindows});</li>
+ *       disk at a time ({@link DataExtentWindows}); of a changed chunk that was all zeros in the base, only
+ *       the changed extents (the rest is still zero);</li>
  *   <li>zero: an all-zero chunk becomes the zero entry, nothing stored;</li>
  *   <li>hash: SHA-256 or HMAC-SHA-256;</li>
  *   <li>dedup: a chunk already stored in this run, or present in the backend, is not stored again;</li>
@@ -57,6 +62,8 @@ final class DiskWriter {
             previous = null;
         }
         boolean[] mustRead = chunksToRead(index.chunkCount(), chunkSize, previous, base, size);
+        Map<Integer, List<Extent>> changedOfZeroChunks = previous != null && base.changed() != null && previous.diskSize() == size
+                ? changedOfZeroChunks(chunkSize, previous, base.changed()) : Map.of();
         // chunks stored or found present during this run; the base's ids are deliberately not trusted
         // without a look: a chunk quarantined as damaged must be stored again when its data is read again
         Set<ChunkId> known = ConcurrentHashMap.newKeySet();
@@ -86,6 +93,10 @@ final class DiskWriter {
                 return;
             }
             List<Extent> extents = data.within(offset, length);
+            List<Extent> changed = changedOfZeroChunks.get(i);
+            if (changed != null) {
+                extents = intersect(extents, changed);
+            }
             if (extents.isEmpty()) {
                 index.set(i, ChunkId.ZERO);
                 progress.advance(length);
@@ -135,6 +146,52 @@ final class DiskWriter {
             Arrays.fill(buffer, filled, length, (byte) 0);
         }
         return read;
+    }
+
+    /**
+     * For each changed chunk that is all zeros in the base: the changed extents inside it, ascending. The
+     * rest of such a chunk is unchanged, so still zero: reading it again would only read zeros.
+     */
+    private static Map<Integer, List<Extent>> changedOfZeroChunks(int chunkSize, FixedIndex previous, List<Extent> changed) {
+        Map<Integer, List<Extent>> result = new HashMap<>();
+        for (Extent extent : changed) {
+            if (extent.length() == 0) {
+                continue;
+            }
+            int first = (int) (extent.offset() / chunkSize);
+            int last = (int) Math.min(previous.chunkCount() - 1, (extent.end() - 1) / chunkSize);
+            for (int i = first; i <= last; i++) {
+                if (previous.get(i).isZero()) {
+                    long start = Math.max(extent.offset(), (long) i * chunkSize);
+                    long end = Math.min(extent.end(), (long) i * chunkSize + previous.lengthOf(i));
+                    if (end > start) {
+                        result.computeIfAbsent(i, k -> new ArrayList<>()).add(new Extent(start, end - start));
+                    }
+                }
+            }
+        }
+        result.values().forEach(list -> list.sort(Comparator.comparingLong(Extent::offset)));
+        return result;
+    }
+
+    /** The parts of {@code data} (ascending, disjoint) that lie in {@code wanted} (ascending), ascending. */
+    static List<Extent> intersect(List<Extent> data, List<Extent> wanted) {
+        List<Extent> result = new ArrayList<>();
+        for (Extent d : data) {
+            for (Extent w : wanted) {
+                long start = Math.max(d.offset(), w.offset());
+                long end = Math.min(d.end(), w.end());
+                if (end > start) {
+                    if (!result.isEmpty() && result.getLast().end() >= start) {
+                        Extent last = result.removeLast();
+                        result.add(new Extent(last.offset(), Math.max(last.end(), end) - last.offset()));
+                    } else {
+                        result.add(new Extent(start, end - start));
+                    }
+                }
+            }
+        }
+        return result;
     }
 
     private static boolean[] chunksToRead(int count, int chunkSize, FixedIndex previous, DiskBase base, long size) {
