@@ -177,9 +177,15 @@ final class SqlJobs implements Jobs {
         if (!outcome.state().isFinal()) {
             throw new IllegalArgumentException("a job cannot finish " + outcome.state());
         }
-        return sql.update("UPDATE jobs SET state = ?, result = ?, error_code = ?, error_message = ?, finished_at = ?"
-                        + " WHERE id = ? AND worker = ? AND state = ?", outcome.state(), outcome.result(),
-                outcome.errorCode(), outcome.errorMessage(), now, id, workerId, JobState.running) == 1;
+        return sql.transaction(s -> {
+            boolean finished = s.update("UPDATE jobs SET state = ?, result = ?, error_code = ?, error_message = ?,"
+                            + " finished_at = ? WHERE id = ? AND worker = ? AND state = ?", outcome.state(), outcome.result(),
+                    outcome.errorCode(), outcome.errorMessage(), now, id, workerId, JobState.running) == 1;
+            if (finished) {
+                SqlPlans.recordRunEnd(s, id, outcome, now);
+            }
+            return finished;
+        });
     }
 
     @Override
@@ -197,6 +203,7 @@ final class SqlJobs implements Jobs {
                     message, now, id, workerId, JobState.running) == 1;
             if (failed) {
                 log(s, id, "error", message, now);
+                SqlPlans.recordRunEnd(s, id, new Outcome(JobState.failed, null, ErrorCode.WorkerLost.name(), message), now);
             }
             return failed;
         });

@@ -3,7 +3,9 @@ package coffer.engine.catalog;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
+import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
+import coffer.engine.job.Jobs;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.sql.ResultSet;
@@ -19,6 +21,8 @@ import java.util.Optional;
  * same transaction. Thread-safe.
  */
 final class SqlPlans implements Plans {
+    private static final String QUEUED = Plan.Outcome.QUEUED;
+    private static final String SUCCEEDED = Plan.Outcome.SUCCEEDED;
     static final String COLUMNS = "SELECT id, name, instance_id, policy_id, state, next_run, created_at, updated_at,"
             + " last_run_at, last_job_id, last_outcome, last_outcome_message, last_outcome_at FROM plans";
 
@@ -146,8 +150,23 @@ final class SqlPlans implements Plans {
                              Instant now) throws SQLException {
         String jobId = SqlJobs.insertQueued(s, type, target, hostId, params, now);
         s.update("UPDATE plans SET last_run_at = ?, last_job_id = ?, last_outcome = ?, last_outcome_message = ?,"
-                + " last_outcome_at = ? WHERE id = ?", now, jobId, "Queued", "backup job " + jobId + " queued", now, planId);
+                + " last_outcome_at = ? WHERE id = ?", now, jobId, QUEUED, "backup job " + jobId + " queued", now, planId);
         return s.one(SqlJobs.COLUMNS + " WHERE id = ?", SqlJobs::row, jobId).orElseThrow();
+    }
+
+    /**
+     * The end of a plan's run as the plan's last outcome: {@code Succeeded}, or the job's error code
+     * ({@code Cancelled}, {@code WorkerLost}, …) with its message. Only while the plan still shows that job as
+     * {@code Queued}: an outcome recorded since (a skipped run, a stop) says more and is kept. Jobs that are
+     * no plan's last run change nothing.
+     */
+    static void recordRunEnd(Sql.Session s, String jobId, Jobs.Outcome outcome, Instant now) throws SQLException {
+        boolean succeeded = outcome.state() == JobState.succeeded;
+        String code = succeeded ? SUCCEEDED : outcome.errorCode() != null ? outcome.errorCode() : outcome.state().name();
+        String message = succeeded ? "backup job " + jobId + " succeeded"
+                : outcome.errorMessage() != null ? outcome.errorMessage() : "backup job " + jobId + " " + outcome.state();
+        s.update("UPDATE plans SET last_outcome = ?, last_outcome_message = ?, last_outcome_at = ?"
+                + " WHERE last_job_id = ? AND last_outcome = ?", code, message, now, jobId, QUEUED);
     }
 
     @Override

@@ -3,7 +3,9 @@ package coffer.engine.catalog;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
+import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
+import coffer.engine.job.Jobs;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.Interval;
 import coffer.engine.policy.PointExpiry;
@@ -155,6 +157,45 @@ abstract class PlanCatalogContract {
         assertEquals(T0.plusSeconds(3600), plan.nextRun());
         assertEquals(job.get().id(), plan.lastJobId());
         assertEquals("Queued", plan.lastOutcome().code());
+    }
+
+    @Test
+    void howItsLastRunEndedBecomesThePlansLastOutcome() {
+        StoredPolicy p = catalog.policies().create(hourly("p"));
+        catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
+        Instant hour = T0.plusSeconds(3600);
+
+        Job first = catalog.plans().queueRun("plan-1", T0, hour, JobType.backup, "u-web", "local", null, T0).orElseThrow();
+        Job unrelated = catalog.jobs().submit(JobType.backup, "u-db", "local", null);
+        catalog.jobs().claimNext("w1", 4, T0);
+        catalog.jobs().claimNext("w1", 4, T0);
+        assertTrue(catalog.jobs().finish(unrelated.id(), "w1", new Jobs.Outcome(JobState.succeeded, null, null, null), T0));
+        assertEquals("Queued", catalog.plans().find("plan-1").orElseThrow().lastOutcome().code(), "not the plan's run");
+        assertTrue(catalog.jobs().finish(first.id(), "w1", new Jobs.Outcome(JobState.succeeded, null, null, null), T0.plusSeconds(60)));
+        Plan.Outcome succeeded = catalog.plans().find("plan-1").orElseThrow().lastOutcome();
+        assertEquals(new Plan.Outcome("Succeeded", "backup job " + first.id() + " succeeded", T0.plusSeconds(60)), succeeded);
+
+        Job second = catalog.plans().queueRun("plan-1", hour, hour.plusSeconds(3600), JobType.backup, "u-web", "local", null, hour).orElseThrow();
+        catalog.jobs().claimNext("w1", 4, hour);
+        assertTrue(catalog.jobs().finish(second.id(), "w1", new Jobs.Outcome(JobState.failed, null,
+                ErrorCode.VaultBusy.name(), "vault 'default' is busy"), hour.plusSeconds(5)));
+        assertEquals(new Plan.Outcome("VaultBusy", "vault 'default' is busy", hour.plusSeconds(5)),
+                catalog.plans().find("plan-1").orElseThrow().lastOutcome());
+
+        Instant two = hour.plusSeconds(3600);
+        Job lost = catalog.plans().queueRun("plan-1", two, two.plusSeconds(3600), JobType.backup, "u-web", "local", null, two).orElseThrow();
+        catalog.jobs().claimNext("w1", 4, two);
+        assertTrue(catalog.jobs().failLost(lost.id(), "w1", "worker lost: w1 stopped", two.plusSeconds(1)));
+        assertEquals("WorkerLost", catalog.plans().find("plan-1").orElseThrow().lastOutcome().code());
+
+        Instant three = two.plusSeconds(3600);
+        Job cancelled = catalog.plans().queueRun("plan-1", three, three.plusSeconds(3600), JobType.backup, "u-web", "local", null, three).orElseThrow();
+        catalog.jobs().claimNext("w1", 4, three);
+        assertTrue(catalog.plans().stop("plan-1", new Plan.Outcome("InstanceReleased", "gone", three.plusSeconds(1))));
+        assertTrue(catalog.jobs().finish(cancelled.id(), "w1", new Jobs.Outcome(JobState.cancelled, null,
+                ErrorCode.Cancelled.name(), "cancelled"), three.plusSeconds(2)));
+        assertEquals("InstanceReleased", catalog.plans().find("plan-1").orElseThrow().lastOutcome().code(),
+                "an outcome recorded after the run was queued is kept");
     }
 
     @Test
