@@ -1,5 +1,6 @@
 package coffer.engine.group;
 
+import coffer.virt.libvirt.DeathGuard;
 import coffer.virt.libvirt.DomainState;
 import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
@@ -18,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link #close} all resumed at once. Only domains this pause suspended are resumed (a domain the user had
  * paused stays paused). A watchdog armed before the first suspend resumes them {@code maxPaused} later
  * whatever the caller is doing (stalled in libvirt, its thread blocked); then the instant is no longer
- * common and {@link #watchdogFired} tells the caller to fail the group.
+ * common and {@link #watchdogFired} tells the caller to fail the group. A process killed while its domains
+ * are paused cannot resume them: a {@link DeathGuard} per domain, armed before the suspends, does.
  *
  * <p>Thread-safe: the suspend and resume calls run on their own threads, the watchdog on a daemon thread.
  */
@@ -28,16 +30,17 @@ final class GroupPause implements AutoCloseable {
     private final List<String> warnings = new ArrayList<>();
     private final CountDownLatch disarmed = new CountDownLatch(1);
     private final AtomicBoolean fired = new AtomicBoolean();
+    private final List<DeathGuard> guards;
     private final long sent = System.nanoTime();
     private Duration window;
 
-    private GroupPause(Libvirt libvirt) {
+    private GroupPause(Libvirt libvirt, List<DeathGuard> guards) {
         this.libvirt = libvirt;
+        this.guards = guards;
     }
 
     /** Suspends every domain of {@code domains} that is running; on failure resumes those already suspended. */
     static GroupPause pause(Libvirt libvirt, List<String> domains, Duration maxPaused) throws IOException {
-        GroupPause pause = new GroupPause(libvirt);
         List<String> running = new ArrayList<>();
         for (String domain : domains) {
             DomainState state = libvirt.state(domain);
@@ -45,6 +48,8 @@ final class GroupPause implements AutoCloseable {
                 running.add(domain);
             }
         }
+        String uri = libvirt.uri();
+        GroupPause pause = new GroupPause(libvirt, running.stream().map(d -> DeathGuard.virsh(uri, "resume", d)).toList());
         Thread.ofPlatform().daemon().name("coffer-group-resume-watchdog").start(() -> pause.watch(maxPaused));
         try {
             Concurrently.forEach(running, domain -> {
@@ -71,6 +76,9 @@ final class GroupPause implements AutoCloseable {
             }
             fired.set(true);
             List<String> failed = resumeAll(snapshot());
+            if (failed.isEmpty()) {
+                guards.forEach(DeathGuard::disarm);
+            }
             synchronized (warnings) {
                 warnings.add("the pause watchdog resumed the group's domains after " + maxPaused.toMillis() + " ms"
                         + (failed.isEmpty() ? "" : "; could not resume: " + failed));
@@ -138,6 +146,7 @@ final class GroupPause implements AutoCloseable {
             window = Duration.ofNanos(System.nanoTime() - sent);
             if (failed.isEmpty()) {
                 disarmed.countDown();
+                guards.forEach(DeathGuard::disarm);
             } else {
                 throw new IOException("could not resume " + failed + " (the pause watchdog tries again)");
             }

@@ -2,6 +2,7 @@ package coffer.engine.instance;
 
 import coffer.virt.agent.GuestAgent;
 import coffer.virt.agent.GuestAgentException;
+import coffer.virt.libvirt.DeathGuard;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -12,7 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Thaws a guest after a bounded time whatever the backup is doing (stalled in libvirt, stuck reading, its
  * thread blocked): armed just before {@code guest-fsfreeze-freeze} is sent, disarmed once the backup's own
  * thaw succeeded. If it fires it thaws, retrying every second until the agent confirms or a further
- * {@code maxFrozen} has passed, and records what it did for the point's warnings.
+ * {@code maxFrozen} has passed, and records what it did for the point's warnings. A process killed while the
+ * guest is frozen cannot thaw it: a {@link DeathGuard} armed with the watchdog does, from outside the process.
  *
  * <p>Thread-safe: one daemon thread per armed watchdog.
  */
@@ -22,10 +24,12 @@ final class FreezeWatchdog implements AutoCloseable {
     private final CountDownLatch disarmed = new CountDownLatch(1);
     private final AtomicReference<String> report = new AtomicReference<>();
     private final Thread thread;
+    private final DeathGuard guard;
 
     private FreezeWatchdog(GuestAgent agent, Duration maxFrozen) {
         thread = Thread.ofPlatform().daemon().name("coffer-freeze-watchdog-" + agent.domain())
                 .unstarted(() -> watch(agent, maxFrozen));
+        guard = agent.thawIfThisProcessDies();
     }
 
     static FreezeWatchdog arm(GuestAgent agent, Duration maxFrozen) {
@@ -44,6 +48,7 @@ final class FreezeWatchdog implements AutoCloseable {
             do {
                 try {
                     agent.thaw(THAW_TIMEOUT);
+                    guard.disarm();
                     report.set("the freeze watchdog thawed the guest after " + maxFrozen.toSeconds() + " s");
                     return;
                 } catch (GuestAgentException e) {
@@ -62,6 +67,7 @@ final class FreezeWatchdog implements AutoCloseable {
     /** The backup's own thaw succeeded: the watchdog stands down. */
     void disarm() {
         disarmed.countDown();
+        guard.disarm();
     }
 
     /** What the watchdog did, if it fired. */

@@ -3,6 +3,7 @@ package coffer.virt.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import coffer.virt.libvirt.DeathGuard;
 import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
 
@@ -133,6 +134,14 @@ public final class GuestAgent {
     }
 
     /** {@code guest-fsfreeze-status}. */
+    /**
+     * A guard that thaws this guest ({@code virsh domfsthaw}) should this process die before it is disarmed:
+     * armed before a freeze, disarmed once the thaw is confirmed.
+     */
+    public DeathGuard thawIfThisProcessDies() {
+        return DeathGuard.virsh(libvirt.uri(), "domfsthaw", domain);
+    }
+
     public FreezeStatus freezeStatus(Duration timeout) throws GuestAgentException {
         String status = call("guest-fsfreeze-status", null, timeout).asText();
         return switch (status) {

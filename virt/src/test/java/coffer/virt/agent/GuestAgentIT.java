@@ -1,6 +1,7 @@
 package coffer.virt.agent;
 
 import coffer.testing.TestGuest;
+import coffer.virt.libvirt.DeathGuardProcessMain;
 import coffer.virt.libvirt.Libvirt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -115,6 +116,23 @@ class GuestAgentIT {
         assertEquals(FreezeStatus.THAWED, agent.freezeStatus(T));
         assertEquals(0, agent.thaw(T), "thaw of a thawed guest is harmless");
         assertTrue(agent.run("/bin/true", List.of(), T).succeeded());
+    }
+
+    @Test
+    void aGuestFrozenByAProcessKilledWithSigkillIsThawedByItsGuard() throws Exception {
+        try {
+            assertTrue(agent.freeze(T) >= 2, "root and /data frozen");
+            Process guarded = DeathGuardProcessMain.start("wait", libvirt.uri(), "thaw", guest.name());
+            assertEquals(FreezeStatus.FROZEN, agent.freezeStatus(T), "a live guard does nothing");
+            guarded.destroyForcibly().waitFor();
+            java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
+            while (agent.freezeStatus(T) != FreezeStatus.THAWED && java.time.Instant.now().isBefore(deadline)) {
+                Thread.sleep(100);
+            }
+            assertEquals(FreezeStatus.THAWED, agent.freezeStatus(T), "thawed after its process was killed");
+        } finally {
+            agent.thaw(T);
+        }
     }
 
     @Test

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -188,5 +190,31 @@ class LibvirtDomainIT {
         other.close();
         assertFalse(other.alive());
         assertThrows(IllegalStateException.class, other::domains);
+    }
+
+    // DeathGuard: a process killed with SIGKILL while it had a domain paused resumes it; disarmed, it does not
+
+    @Test
+    void aDomainPausedByAProcessKilledWithSigkillIsResumedByItsGuard() throws Exception {
+        String name = domains.start("guard", 8, "qcow2");
+        libvirt.suspend(name);
+        Process guarded = DeathGuardProcessMain.start("wait", libvirt.uri(), "resume", name);
+        guarded.destroyForcibly().waitFor();
+        Instant deadline = Instant.now().plusSeconds(15);
+        while (libvirt.state(name) != DomainState.RUNNING && Instant.now().isBefore(deadline)) {
+            Thread.sleep(50);
+        }
+        assertEquals(DomainState.RUNNING, libvirt.state(name), "resumed after its process was killed");
+    }
+
+    @Test
+    void aDisarmedGuardLeavesTheDomainAsItIs() throws Exception {
+        String name = domains.start("guard", 8, "qcow2");
+        libvirt.suspend(name);
+        Process guarded = DeathGuardProcessMain.start("disarm", libvirt.uri(), "resume", name);
+        assertEquals(0, guarded.waitFor(), "the guarded process exits normally");
+        Thread.sleep(Duration.ofSeconds(2)); // longer than a helper takes to act on an end of input
+        assertEquals(DomainState.PAUSED, libvirt.state(name), "still paused: the guard was disarmed");
+        libvirt.resume(name);
     }
 }
