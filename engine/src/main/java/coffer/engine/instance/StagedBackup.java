@@ -46,6 +46,7 @@ import java.util.Map;
 public final class StagedBackup implements AutoCloseable {
     /** Disks read at the same time. */
     static final int PARALLEL_DISKS = 4;
+    private static final Duration JOB_END_WAIT = Duration.ofSeconds(10);
 
     private final Libvirt libvirt;
     private final Vault vault;
@@ -399,15 +400,56 @@ public final class StagedBackup implements AutoCloseable {
         }
     }
 
-    /** Ends the pull backup (the NBD export and scratch files go away). */
+    /**
+     * Ends the pull backup (the NBD export and scratch files go away), also when cancelled, and waits until
+     * libvirt has: it ends the job once QEMU has cancelled the block jobs, which can be after
+     * {@code virDomainAbortJob} returned. A job still there 10 s later is named in the warnings (the next run
+     * waits for it or aborts it).
+     */
     private void endJob() {
         jobEnded = true;
+        boolean interrupted = Thread.interrupted();
         try {
-            if (libvirt.job(domain.name()).map(j -> j.isBackup()).orElse(false)) {
+            if (backupJobRunning()) {
                 libvirt.abortJob(domain.name());
+                long deadline = System.nanoTime() + JOB_END_WAIT.toNanos();
+                while (stillEnding()) {
+                    if (System.nanoTime() > deadline) {
+                        warnings.add("libvirt had not ended the backup job of " + domain.name() + " "
+                                + JOB_END_WAIT.toSeconds() + " s after it was aborted");
+                        break;
+                    }
+                    Thread.sleep(10);
+                }
             }
         } catch (LibvirtException e) {
             // the job ended by itself (domain stopped); nothing to abort
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private boolean backupJobRunning() throws LibvirtException {
+        return libvirt.job(domain.name()).map(j -> j.isBackup()).orElse(false);
+    }
+
+    /**
+     * An aborted job being torn down may fail the job query ("backup job data missing"): still ending, unless
+     * the domain stopped meanwhile (its jobs end with it).
+     */
+    private boolean stillEnding() {
+        try {
+            return backupJobRunning();
+        } catch (LibvirtException tearingDown) {
+            try {
+                return libvirt.state(domain.name()).active();
+            } catch (LibvirtException gone) {
+                return false;
+            }
         }
     }
 
