@@ -190,10 +190,12 @@ public final class StagedBackup implements AutoCloseable {
             if (!begun) {
                 throw new IllegalStateException("read before begin of " + domain.name());
             }
+            boolean read = false;
             try {
                 readRunning(listener);
+                read = true;
             } finally {
-                endJob();
+                endJob(!read);
             }
         } else {
             readShutOff(listener);
@@ -268,7 +270,7 @@ public final class StagedBackup implements AutoCloseable {
         try {
             finishGuest();
             if (begun && !jobEnded) {
-                endJob();
+                endJob(true);
             }
             if (checkpointCreated && point == null) {
                 removeCheckpoint(checkpoint);
@@ -401,19 +403,20 @@ public final class StagedBackup implements AutoCloseable {
     }
 
     /**
-     * Ends the pull backup (the NBD export and scratch files go away), also when cancelled, and waits until
-     * libvirt has: it ends the job once QEMU has cancelled the block jobs, which can be after
+     * Ends the pull backup (the NBD export and scratch files go away), also when cancelled. With
+     * {@code awaitEnd} (a cancelled or failed run, which returns to its caller next) it waits until libvirt
+     * has ended the job: that happens once QEMU has cancelled the block jobs, which can be after
      * {@code virDomainAbortJob} returned. A job still there 10 s later is named in the warnings (the next run
-     * waits for it or aborts it).
+     * waits for it or aborts it). A successful run goes on to commit meanwhile.
      */
-    private void endJob() {
+    private void endJob(boolean awaitEnd) {
         jobEnded = true;
         boolean interrupted = Thread.interrupted();
         try {
             if (backupJobRunning()) {
                 libvirt.abortJob(domain.name());
                 long deadline = System.nanoTime() + JOB_END_WAIT.toNanos();
-                while (stillEnding()) {
+                while (awaitEnd && stillEnding()) {
                     if (System.nanoTime() > deadline) {
                         warnings.add("libvirt had not ended the backup job of " + domain.name() + " "
                                 + JOB_END_WAIT.toSeconds() + " s after it was aborted");
