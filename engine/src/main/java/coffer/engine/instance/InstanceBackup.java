@@ -209,16 +209,16 @@ public final class InstanceBackup {
                 var job = libvirt.job(domain.name());
                 if (job.isPresent() && job.get().isBackup()) {
                     String backupXml = libvirt.backupXml(domain.name());
-                    for (Path dir : abandoned) {
-                        if (backupXml.contains(dir.toString())) {
-                            libvirt.abortJob(domain.name());
-                            warnings.add("aborted the backup job left running by an interrupted run (" + dir + ")");
-                        }
+                    if (abandoned.stream().anyMatch(dir -> backupXml.contains(dir.toString()))) {
+                        libvirt.abortJob(domain.name());
+                        warnings.add("aborted the backup job left running by an interrupted run");
+                        // libvirt ends it (and removes its scratch files) once QEMU has cancelled the block jobs
+                        waitForNoBackupJob(domain.name(), warnings, null);
                     }
                 }
             } catch (LibvirtException e) {
                 // libvirt is tearing the dead run's job down itself ("backup job data missing"): wait for it
-                waitForNoBackupJob(domain.name(), warnings);
+                waitForNoBackupJob(domain.name(), warnings, "the backup job of an interrupted run was ended by libvirt");
             }
         }
         for (Path dir : abandoned) {
@@ -233,12 +233,15 @@ public final class InstanceBackup {
         }
     }
 
-    private void waitForNoBackupJob(String domain, List<String> warnings) {
+    /** Waits (up to 30 s) until the domain has no backup job; then adds {@code ended} (if given) to the warnings. */
+    private void waitForNoBackupJob(String domain, List<String> warnings, String ended) {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {
                 if (libvirt.job(domain).map(j -> !j.isBackup()).orElse(true)) {
-                    warnings.add("the backup job of an interrupted run was ended by libvirt");
+                    if (ended != null) {
+                        warnings.add(ended);
+                    }
                     return;
                 }
             } catch (LibvirtException stillEnding) {

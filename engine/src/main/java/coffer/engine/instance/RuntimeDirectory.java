@@ -1,10 +1,13 @@
 package coffer.engine.instance;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -82,8 +85,8 @@ final class RuntimeDirectory implements AutoCloseable {
     /** Pids in {@code qemu-nbd.pid} files under {@code dir} (offline runs serve disks from there). */
     static List<Long> qemuNbdPids(Path dir) throws IOException {
         List<Long> pids = new ArrayList<>();
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.filter(f -> f.getFileName().toString().equals("qemu-nbd.pid")).toList()) {
+        for (Path p : tree(dir)) {
+            if (p.getFileName().toString().equals("qemu-nbd.pid")) {
                 try {
                     pids.add(Long.parseLong(Files.readString(p).trim()));
                 } catch (NumberFormatException | IOException unreadable) {
@@ -95,14 +98,43 @@ final class RuntimeDirectory implements AutoCloseable {
     }
 
     static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
+        for (Path p : tree(dir)) {
+            Files.deleteIfExists(p);
         }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+    }
+
+    /**
+     * Every path under {@code dir} and {@code dir} itself, children before their directory. Entries removed
+     * meanwhile are left out: libvirt deletes a dead run's scratch files and socket while it tears its
+     * aborted job down, possibly as this walks ({@code Files.walk} would fail on them).
+     */
+    private static List<Path> tree(Path dir) throws IOException {
+        List<Path> paths = new ArrayList<>();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                paths.add(file);
+                return FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                paths.add(directory);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return paths;
     }
 
     @Override
