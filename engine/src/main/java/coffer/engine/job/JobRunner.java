@@ -252,13 +252,20 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the execution's new log lines and changed progress. One flush of an execution at a time: the
+     * runner's loop and the worker's last flush before the job's end would otherwise race, the loop taking the
+     * last progress and writing it after the job had ended (seen in CI: a succeeded job showing 0 bytes done).
+     */
     private void flush(JobExecution execution, boolean last) {
-        for (JobExecution.LogLine line : execution.drainLog()) {
-            jobs.appendLog(execution.job().id(), line.level(), line.message());
-        }
-        long[] progress = execution.progressChanged(last);
-        if (progress != null) {
-            jobs.progress(execution.job().id(), progress[0], progress[1], progress[2], progress[3]);
+        synchronized (execution) {
+            for (JobExecution.LogLine line : execution.drainLog()) {
+                jobs.appendLog(execution.job().id(), line.level(), line.message());
+            }
+            long[] progress = execution.progressChanged(last);
+            if (progress != null) {
+                jobs.progress(execution.job().id(), progress[0], progress[1], progress[2], progress[3]);
+            }
         }
     }
 
