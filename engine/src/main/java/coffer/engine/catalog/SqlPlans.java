@@ -21,8 +21,6 @@ import java.util.Optional;
  * same transaction. Thread-safe.
  */
 final class SqlPlans implements Plans {
-    private static final String QUEUED = Plan.Outcome.QUEUED;
-    private static final String SUCCEEDED = Plan.Outcome.SUCCEEDED;
     static final String COLUMNS = "SELECT id, name, instance_id, policy_id, state, next_run, created_at, updated_at,"
             + " last_run_at, last_job_id, last_outcome, last_outcome_message, last_outcome_at FROM plans";
 
@@ -150,7 +148,7 @@ final class SqlPlans implements Plans {
                              Instant now) throws SQLException {
         String jobId = SqlJobs.insertQueued(s, type, target, hostId, params, now);
         s.update("UPDATE plans SET last_run_at = ?, last_job_id = ?, last_outcome = ?, last_outcome_message = ?,"
-                + " last_outcome_at = ? WHERE id = ?", now, jobId, QUEUED, "backup job " + jobId + " queued", now, planId);
+                + " last_outcome_at = ? WHERE id = ?", now, jobId, Plan.Outcome.QUEUED, "backup job " + jobId + " queued", now, planId);
         return s.one(SqlJobs.COLUMNS + " WHERE id = ?", SqlJobs::row, jobId).orElseThrow();
     }
 
@@ -162,11 +160,11 @@ final class SqlPlans implements Plans {
      */
     static void recordRunEnd(Sql.Session s, String jobId, Jobs.Outcome outcome, Instant now) throws SQLException {
         boolean succeeded = outcome.state() == JobState.succeeded;
-        String code = succeeded ? SUCCEEDED : outcome.errorCode() != null ? outcome.errorCode() : outcome.state().name();
+        String code = succeeded ? Plan.Outcome.SUCCEEDED : outcome.errorCode() != null ? outcome.errorCode() : outcome.state().name();
         String message = succeeded ? "backup job " + jobId + " succeeded"
                 : outcome.errorMessage() != null ? outcome.errorMessage() : "backup job " + jobId + " " + outcome.state();
         s.update("UPDATE plans SET last_outcome = ?, last_outcome_message = ?, last_outcome_at = ?"
-                + " WHERE last_job_id = ? AND last_outcome = ?", code, message, now, jobId, QUEUED);
+                + " WHERE last_job_id = ? AND last_outcome = ?", code, message, now, jobId, Plan.Outcome.QUEUED);
     }
 
     @Override

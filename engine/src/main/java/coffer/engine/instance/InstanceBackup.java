@@ -48,6 +48,8 @@ import java.util.Set;
 public final class InstanceBackup {
     static final String CHECKPOINT_PREFIX = "coffer-";
     private static final String AGENT_CHANNEL = "org.qemu.guest_agent.0";
+    private static final java.time.Duration LEFTOVER_JOB_WAIT = java.time.Duration.ofSeconds(30);
+    private static final String LEFTOVER_JOB_STUCK = "the backup job of an interrupted run did not end within 30 s";
 
     private final Libvirt libvirt;
     private final Vault vault;
@@ -213,12 +215,15 @@ public final class InstanceBackup {
                         libvirt.abortJob(domain.name());
                         warnings.add("aborted the backup job left running by an interrupted run");
                         // libvirt ends it (and removes its scratch files) once QEMU has cancelled the block jobs
-                        waitForNoBackupJob(domain.name(), warnings, null);
+                        if (!libvirt.awaitNoBackupJob(domain.name(), LEFTOVER_JOB_WAIT)) {
+                            warnings.add(LEFTOVER_JOB_STUCK);
+                        }
                     }
                 }
             } catch (LibvirtException e) {
                 // libvirt is tearing the dead run's job down itself ("backup job data missing"): wait for it
-                waitForNoBackupJob(domain.name(), warnings, "the backup job of an interrupted run was ended by libvirt");
+                warnings.add(libvirt.awaitNoBackupJob(domain.name(), LEFTOVER_JOB_WAIT)
+                        ? "the backup job of an interrupted run was ended by libvirt" : LEFTOVER_JOB_STUCK);
             }
         }
         for (Path dir : abandoned) {
@@ -231,30 +236,6 @@ public final class InstanceBackup {
             }
             RuntimeDirectory.delete(dir);
         }
-    }
-
-    /** Waits (up to 30 s) until the domain has no backup job; then adds {@code ended} (if given) to the warnings. */
-    private void waitForNoBackupJob(String domain, List<String> warnings, String ended) {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (libvirt.job(domain).map(j -> !j.isBackup()).orElse(true)) {
-                    if (ended != null) {
-                        warnings.add(ended);
-                    }
-                    return;
-                }
-            } catch (LibvirtException stillEnding) {
-                // keep waiting
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        warnings.add("the backup job of an interrupted run did not end within 30 s");
     }
 
     private PointManifest previousPoint(DomainInfo domain) throws IOException {

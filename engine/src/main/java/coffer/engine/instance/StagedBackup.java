@@ -413,45 +413,18 @@ public final class StagedBackup implements AutoCloseable {
         jobEnded = true;
         boolean interrupted = Thread.interrupted();
         try {
-            if (backupJobRunning()) {
+            if (libvirt.job(domain.name()).map(j -> j.isBackup()).orElse(false)) {
                 libvirt.abortJob(domain.name());
-                long deadline = System.nanoTime() + JOB_END_WAIT.toNanos();
-                while (awaitEnd && stillEnding()) {
-                    if (System.nanoTime() > deadline) {
-                        warnings.add("libvirt had not ended the backup job of " + domain.name() + " "
-                                + JOB_END_WAIT.toSeconds() + " s after it was aborted");
-                        break;
-                    }
-                    Thread.sleep(10);
+                if (awaitEnd && !libvirt.awaitNoBackupJob(domain.name(), JOB_END_WAIT)) {
+                    warnings.add("libvirt had not ended the backup job of " + domain.name() + " "
+                            + JOB_END_WAIT.toSeconds() + " s after it was aborted");
                 }
             }
         } catch (LibvirtException e) {
             // the job ended by itself (domain stopped); nothing to abort
-        } catch (InterruptedException e) {
-            interrupted = true;
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private boolean backupJobRunning() throws LibvirtException {
-        return libvirt.job(domain.name()).map(j -> j.isBackup()).orElse(false);
-    }
-
-    /**
-     * An aborted job being torn down may fail the job query ("backup job data missing"): still ending, unless
-     * the domain stopped meanwhile (its jobs end with it).
-     */
-    private boolean stillEnding() {
-        try {
-            return backupJobRunning();
-        } catch (LibvirtException tearingDown) {
-            try {
-                return libvirt.state(domain.name()).active();
-            } catch (LibvirtException gone) {
-                return false;
             }
         }
     }

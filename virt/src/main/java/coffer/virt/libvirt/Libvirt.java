@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -404,6 +405,41 @@ public final class Libvirt implements AutoCloseable {
      * the NBD server stops and libvirt removes the socket and scratch files; the checkpoint created with it
      * stays. No job: {@link LibvirtException#OPERATION_INVALID}.
      */
+    /**
+     * Waits until {@code domain} has no backup job, polling every 10 ms for up to {@code timeout}; returns
+     * whether it has none. libvirt ends an aborted pull backup only once QEMU has cancelled its block jobs,
+     * after {@link #abortJob} returned, and while it tears the job down the job query may fail ("backup job
+     * data missing"): that counts as still ending, unless the domain stopped meanwhile. Does not throw on
+     * interrupt: it stops waiting and keeps the interrupt set.
+     */
+    public boolean awaitNoBackupJob(String domain, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                if (job(domain).map(j -> !j.isBackup()).orElse(true)) {
+                    return true;
+                }
+            } catch (LibvirtException tearingDown) {
+                try {
+                    if (!state(domain).active()) {
+                        return true;
+                    }
+                } catch (LibvirtException gone) {
+                    return true;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
     public void abortJob(String domain) throws LibvirtException {
         onDomainCall(domain, "virDomainAbortJob", lib.abortJob);
     }
