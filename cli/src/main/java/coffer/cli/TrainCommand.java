@@ -1,5 +1,6 @@
 package coffer.cli;
 
+import coffer.vault.fs.FileTree;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
@@ -7,9 +8,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code coffer dev train}: the workload the launcher runs once per build to record the JVM's ahead-of-time
@@ -64,11 +63,7 @@ final class TrainCommand implements Callable<Integer> {
             run(report, quiet, "backup", "--help");
             return 0;
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            FileTree.delete(dir);
         }
     }
 

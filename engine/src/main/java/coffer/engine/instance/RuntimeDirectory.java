@@ -1,12 +1,10 @@
 package coffer.engine.instance;
 
+import coffer.vault.fs.FileTree;
+
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -85,7 +83,7 @@ final class RuntimeDirectory implements AutoCloseable {
     /** Pids in {@code qemu-nbd.pid} files under {@code dir} (offline runs serve disks from there). */
     static List<Long> qemuNbdPids(Path dir) throws IOException {
         List<Long> pids = new ArrayList<>();
-        for (Path p : tree(dir)) {
+        FileTree.walkFiles(dir, p -> {
             if (p.getFileName().toString().equals("qemu-nbd.pid")) {
                 try {
                     pids.add(Long.parseLong(Files.readString(p).trim()));
@@ -93,48 +91,13 @@ final class RuntimeDirectory implements AutoCloseable {
                     // a pid file being written or removed: nothing to stop
                 }
             }
-        }
+        });
         return pids;
     }
 
+    /** Deletes the tree; entries libvirt removes meanwhile (a dead run's scratch files and socket) are fine. */
     static void delete(Path dir) throws IOException {
-        for (Path p : tree(dir)) {
-            Files.deleteIfExists(p);
-        }
-    }
-
-    /**
-     * Every path under {@code dir} and {@code dir} itself, children before their directory. Entries removed
-     * meanwhile are left out: libvirt deletes a dead run's scratch files and socket while it tears its
-     * aborted job down, possibly as this walks ({@code Files.walk} would fail on them).
-     */
-    private static List<Path> tree(Path dir) throws IOException {
-        List<Path> paths = new ArrayList<>();
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                paths.add(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                if (e instanceof NoSuchFileException) {
-                    return FileVisitResult.CONTINUE;
-                }
-                throw e;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException e) throws IOException {
-                if (e != null && !(e instanceof NoSuchFileException)) {
-                    throw e;
-                }
-                paths.add(directory);
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return paths;
+        FileTree.delete(dir);
     }
 
     @Override

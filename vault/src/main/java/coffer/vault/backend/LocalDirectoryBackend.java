@@ -1,16 +1,16 @@
 package coffer.vault.backend;
 
+import coffer.vault.fs.FileTree;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -242,44 +242,15 @@ public final class LocalDirectoryBackend implements Backend {
         }
     }
 
-    private interface PathVisitor {
-        void visit(Path path) throws IOException;
-    }
-
-    private void walk(PathVisitor visitor, String prefix) throws IOException {
+    /**
+     * The regular files under the prefix's directory. Entries removed meanwhile (a released lock, a deleted
+     * point) are skipped: a walk that ended at the first one would silently miss objects, and gc live points.
+     */
+    private void walk(FileTree.Visitor visitor, String prefix) throws IOException {
         int slash = prefix.lastIndexOf('/');
         Path start = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
-        if (!Files.isDirectory(start)) {
-            return;
-        }
-        // Files.walk would end the whole walk at the first entry removed meanwhile (a released lock, a deleted
-        // point): the listing would silently miss objects, and gc would miss live points. Skip such entries.
         try {
-            Files.walkFileTree(start, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    if (attributes.isRegularFile()) {
-                        visitor.visit(file);
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-                    if (e instanceof NoSuchFileException) {
-                        return FileVisitResult.CONTINUE;
-                    }
-                    throw e;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-                    if (e != null && !(e instanceof NoSuchFileException)) {
-                        throw e;
-                    }
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTree.walkFiles(start, visitor);
         } catch (IOException e) {
             throw failure("list", prefix, e);
         }

@@ -1,5 +1,6 @@
 package coffer.virt.image;
 
+import coffer.vault.fs.FileTree;
 import coffer.virt.nbd.NbdExport;
 
 import java.io.Closeable;
@@ -10,10 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * A {@code qemu-nbd} child process serving one image on a Unix socket in a private directory (mode 0700), for
@@ -271,10 +270,8 @@ public final class QemuNbdServer implements Closeable {
     }
 
     private static void deleteTree(Path directory) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            FileTree.delete(directory);
         } catch (IOException ignored) {
             // Best effort: a private temp directory left behind holds no secrets and no lock.
         }
