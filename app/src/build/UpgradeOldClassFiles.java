@@ -1,3 +1,4 @@
+import java.io.IOException;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassFileVersion;
 import java.lang.classfile.ClassHierarchyResolver;
@@ -11,6 +12,7 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -42,7 +44,7 @@ public final class UpgradeOldClassFiles {
         }
         Path jar = Path.of(args[0]).toAbsolutePath();
         List<String> packages = Stream.of(args).skip(1).map(p -> "/" + p.replace('.', '/') + "/").toList();
-        int upgraded = 0;
+        List<String> names = new ArrayList<>();
         int kept = 0;
         // superclasses for stack map frames come from the jar itself, then from the JDK
         try (URLClassLoader classes = new URLClassLoader(new URL[]{jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
@@ -72,19 +74,38 @@ public final class UpgradeOldClassFiles {
                 try {
                     ClassModel model = classFile.parse(original);
                     Files.write(file, classFile.transformClass(model, upgrade));
-                    upgraded++;
+                    names.add(model.thisClass().asInternalName().replace('/', '.'));
                 } catch (IllegalArgumentException | IllegalStateException e) {
                     kept++;
                     System.err.println("UpgradeOldClassFiles: kept " + file + " as it was: " + e.getMessage());
                 }
             }
         }
+        int upgraded = names.size();
+        verify(jar, names);
         if (upgraded == 0) {
             System.err.println("UpgradeOldClassFiles: no old class file under " + packages + " in " + jar);
             System.exit(1);
         }
         System.out.println("UpgradeOldClassFiles: " + upgraded + " class file(s) upgraded to version "
                 + TARGET_MAJOR + (kept > 0 ? ", " + kept + " kept" : "") + " in " + jar.getFileName());
+    }
+
+    /**
+     * Loads, links and initialises every rewritten class from the rewritten jar: from version 51 on the JVM
+     * verifies with the stack maps only (no fallback), so a wrong frame fails the build here, not a command.
+     */
+    private static void verify(Path jar, List<String> names) throws IOException {
+        try (URLClassLoader rewritten = new URLClassLoader(new URL[]{jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+            for (String name : names) {
+                try {
+                    Class.forName(name, true, rewritten);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    System.err.println("UpgradeOldClassFiles: " + name + " does not load after the rewrite: " + e);
+                    System.exit(1);
+                }
+            }
+        }
     }
 
     private static int majorVersion(byte[] classFile) {
