@@ -82,11 +82,11 @@ public final class UpgradeOldClassFiles {
             }
         }
         int upgraded = names.size();
-        verify(jar, names);
         if (upgraded == 0) {
             System.err.println("UpgradeOldClassFiles: no old class file under " + packages + " in " + jar);
             System.exit(1);
         }
+        verify(jar, names);
         System.out.println("UpgradeOldClassFiles: " + upgraded + " class file(s) upgraded to version "
                 + TARGET_MAJOR + (kept > 0 ? ", " + kept + " kept" : "") + " in " + jar.getFileName());
     }

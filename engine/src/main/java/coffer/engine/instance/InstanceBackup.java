@@ -9,6 +9,7 @@ import coffer.vault.CorruptDataException;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.format.FixedIndex;
+import coffer.vault.fs.FileTree;
 import coffer.vault.write.PointWriter;
 import coffer.virt.domain.BackupXml;
 import coffer.virt.domain.BlockNodeBitmaps;
@@ -234,7 +235,7 @@ public final class InstanceBackup {
                             warnings.add("stopped qemu-nbd (pid " + pid + ") left by an interrupted run");
                         });
             }
-            RuntimeDirectory.delete(dir);
+            FileTree.delete(dir); // libvirt may be deleting the dead run's scratch files and socket meanwhile
         }
     }
 

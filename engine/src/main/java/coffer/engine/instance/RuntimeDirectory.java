@@ -95,13 +95,8 @@ final class RuntimeDirectory implements AutoCloseable {
         return pids;
     }
 
-    /** Deletes the tree; entries libvirt removes meanwhile (a dead run's scratch files and socket) are fine. */
-    static void delete(Path dir) throws IOException {
-        FileTree.delete(dir);
-    }
-
     @Override
     public void close() throws IOException {
-        delete(dir);
+        FileTree.delete(dir);
     }
 }

@@ -7,8 +7,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A directory tree that others may change while it is walked: entries removed meanwhile (a released lock, a
@@ -28,13 +26,6 @@ public final class FileTree {
     /** Visits every regular file under {@code start}; nothing when {@code start} is not a directory. */
     public static void walkFiles(Path start, Visitor files) throws IOException {
         walk(start, files, null);
-    }
-
-    /** Every path under {@code dir} and {@code dir} itself, each directory after its contents. */
-    public static List<Path> paths(Path dir) throws IOException {
-        List<Path> paths = new ArrayList<>();
-        walk(dir, paths::add, paths::add);
-        return paths;
     }
 
     /** Deletes {@code dir} and everything under it; entries already gone (or no {@code dir}) are fine. */

@@ -16,7 +16,6 @@ import java.util.TreeSet;
 import static java.net.StandardProtocolFamily.UNIX;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FileTreeTest {
     @TempDir
@@ -44,25 +43,6 @@ class FileTreeTest {
         Path file = Files.writeString(temp.resolve("file"), "x");
         FileTree.delete(file);
         assertFalse(Files.exists(file));
-    }
-
-    @Test
-    void pathsListEachDirectoryAfterItsContents() throws IOException {
-        Path tree = temp.resolve("t");
-        Files.createDirectories(tree.resolve("a/b"));
-        Files.writeString(tree.resolve("a/b/f"), "x");
-        Files.writeString(tree.resolve("g"), "x");
-        List<Path> paths = FileTree.paths(tree);
-        assertEquals(Set.of(tree, tree.resolve("a"), tree.resolve("a/b"), tree.resolve("a/b/f"), tree.resolve("g")),
-                Set.copyOf(paths));
-        assertEquals(5, paths.size());
-        for (Path p : paths) {
-            for (Path inside : paths) {
-                if (!inside.equals(p) && inside.startsWith(p)) {
-                    assertTrue(paths.indexOf(inside) < paths.indexOf(p), inside + " listed after " + p);
-                }
-            }
-        }
     }
 
     @Test
