@@ -7,6 +7,7 @@ import coffer.vault.crypto.ChunkDigester;
 import coffer.vault.crypto.KeyService;
 import coffer.vault.crypto.SubKeys;
 import coffer.vault.crypto.WrappedKey;
+import coffer.vault.format.ChunkPatch;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.format.Json;
 import coffer.vault.format.ObjectCodec;
@@ -324,6 +325,58 @@ public final class Vault implements AutoCloseable {
                 throw new CorruptDataException(name, "content digest is " + actual.hex().substring(0, 16) + "…");
             }
         }
+        return length;
+    }
+
+    /**
+     * Reads the patch {@code id} (a {@link ChunkPatch}), checked as {@link #readChunk} checks a chunk: the GCM
+     * tag, and with {@code rehash} or in an unencrypted vault the digest of its body.
+     */
+    public ChunkPatch readPatch(ChunkId id, boolean rehash) throws IOException {
+        String name = id.objectName();
+        ByteBuffer stored;
+        try {
+            stored = backend.get(name);
+        } catch (ObjectNotFoundException e) {
+            throw new CorruptDataException(name, "chunk patch is missing");
+        }
+        byte[] body = codec.open(ObjectKind.PATCH, name, stored);
+        if (rehash || !codec.encrypted()) {
+            ChunkId actual = digester.digest(body, 0, body.length);
+            if (!actual.equals(id)) {
+                throw new CorruptDataException(name, "content digest is " + actual.hex().substring(0, 16) + "…");
+            }
+        }
+        return ChunkPatch.decode(name, body);
+    }
+
+    /**
+     * Reads the content of chunk {@code i} of {@code index} into {@code into}: the chunk it names, or the
+     * patch it names applied over the patch's base. Returns the chunk's length, checked against the index.
+     */
+    public int readEntry(FixedIndex index, int i, byte[] into, boolean rehash) throws IOException {
+        ChunkId id = index.get(i);
+        int length = index.lengthOf(i);
+        FixedIndex.Patched patched = index.patchOf(i);
+        if (patched == null) {
+            int got = readChunk(id, into, rehash);
+            if (got != length) {
+                throw new CorruptDataException(id.objectName(), "chunk holds " + got + " bytes where the index needs " + length);
+            }
+            return got;
+        }
+        ChunkPatch patch = readPatch(id, rehash);
+        if (!patch.base().equals(patched.base()) || patch.chunkLength() != length || patch.patchedBytes() != patched.bytes()) {
+            throw new CorruptDataException(id.objectName(), "chunk patch does not match its index record (base "
+                    + patch.base().hex().substring(0, 16) + "…, " + patch.chunkLength() + "-byte chunk, "
+                    + patch.patchedBytes() + " bytes patched)");
+        }
+        int got = readChunk(patch.base(), into, rehash);
+        if (got != length) {
+            throw new CorruptDataException(patch.base().objectName(), "base chunk holds " + got
+                    + " bytes where the patch needs " + length);
+        }
+        patch.applyTo(into);
         return length;
     }
 

@@ -113,6 +113,51 @@ class DamageTest {
         }
     }
 
+    /** The second point as an incremental with changed extents: chunk 3 becomes a patch over the first's chunk 3. */
+    private TwoPoints pointAndPatch(VaultFlavour flavour) throws IOException {
+        TestVault vault = flavour.create(dir);
+        PointManifest first = vault.backup("vm", disk1);
+        PointManifest second = vault.backup("vm", coffer.testing.ByteArrayBlockSource.of(disk2),
+                new coffer.vault.write.DiskBase(first.id(), vault.index(first, "vda"),
+                        List.of(new coffer.vault.io.Extent(3L * CHUNK + 10, 100))));
+        assertEquals(1, vault.index(second, "vda").patchCount());
+        return new TwoPoints(vault, first, second);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    void aDamagedPatchOrPatchBaseIsReportedForThePointsUsingIt(VaultFlavour flavour) throws IOException {
+        long seed = TestSeed.of("DamageTest patch " + flavour);
+        try (TwoPoints v = pointAndPatch(flavour)) {
+            VerifyReport clean = verify(v.vault());
+            assertTrue(clean.clean(), clean.damage().toString());
+            assertEquals(6, clean.chunksChecked(), "five chunks and one patch");
+            assertEquals(SIZE + 100, clean.bytesChecked());
+            assertArrayEquals(disk2, v.vault().restore(v.second(), "vda"));
+
+            String patch = v.chunkOf(v.second(), 3);
+            byte[] intact = bytes(v.vault().backend(), patch);
+            flipBit(v.vault().backend(), patch, seed);
+            VerifyReport report = verify(v.vault());
+            assertEquals(List.of(new Damage(v.second().id(), "vda", 3L * CHUNK, CHUNK, patch, report.damage().getFirst().problem())),
+                    report.damage(), "seed " + seed);
+            CorruptDataException e = assertThrows(CorruptDataException.class, () -> v.vault().restore(v.second(), "vda"));
+            assertEquals(patch, e.object());
+            assertEquals("point " + v.second().id() + " disk vda bytes " + 3L * CHUNK + "-" + (4L * CHUNK - 1), e.where());
+            v.vault().backend().put(patch, ByteBuffer.wrap(intact));
+
+            String base = v.chunkOf(v.first(), 3);
+            flipBit(v.vault().backend(), base, seed);
+            report = verify(v.vault());
+            assertEquals(List.of(
+                            new Damage(v.first().id(), "vda", 3L * CHUNK, CHUNK, base, report.damage().getFirst().problem()),
+                            new Damage(v.second().id(), "vda", 3L * CHUNK, CHUNK, base, report.damage().getFirst().problem())),
+                    report.damage(), "the base chunk is damage to the patched point too; seed " + seed);
+            e = assertThrows(CorruptDataException.class, () -> v.vault().restore(v.second(), "vda"));
+            assertEquals(base, e.object());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(VaultFlavour.class)
     void aFlippedBitInAChunkFailsRestoreNamingPointDiskAndByteRange(VaultFlavour flavour) throws IOException {

@@ -9,35 +9,47 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * A disk in the vault: its size, its chunk size, and one chunk id per chunk-aligned range (all zeros for a
- * range of zeros). Body format of INDEX objects (docs/format/index.md):
+ * range of zeros). An entry may name a {@link ChunkPatch} instead of a chunk: then the index also records the
+ * patch's base chunk and how many bytes it replaces, so gc, verify and stats see every object a disk needs
+ * without opening patches. Body format of INDEX objects (docs/format/index.md):
  * <pre>
  *   0  4  magic "CFIX"
- *   4  2  index version (1)
+ *   4  2  index version: 1 without patches, 2 with
  *   6  2  reserved, 0
  *   8  4  chunk size
- *  12  4  reserved, 0
+ *  12  4  version 1: reserved, 0; version 2: patch count p
  *  16  8  disk size in bytes
  *  24  8  chunk count = ceil(disk size / chunk size)
- *  32 32  checksum: SHA-256 over all entries in order
+ *  32 32  checksum: SHA-256 over the entries in order, then (version 2) the patch records
  *  64  .. entries, 32 bytes each
+ *  ..  .. version 2: p patch records of 40 bytes, ascending by chunk number: chunk number (4), bytes the
+ *         patch replaces (4), base chunk id (32)
  * </pre>
- * An incremental point starts from the previous index only when that index's checksum equals the one its
- * manifest recorded.
+ * An index without patches is written as version 1, byte for byte as before patches existed. An incremental
+ * point starts from the previous index only when that index's checksum equals the one its manifest recorded.
  *
  * <p>Mutable while a disk is written (distinct indexes may be set from several threads; the backing array
  * is never resized), then treated as immutable.
  */
 public final class FixedIndex {
     static final int MAGIC = 0x43464958; // "CFIX"
-    public static final int VERSION = 1;
+    /** The newest version this code reads; it writes version 1 for an index without patches. */
+    public static final int VERSION = 2;
     static final int HEADER = 64;
+    static final int PATCH_RECORD = 40;
+
+    /** What the index records of a patch entry: its base chunk and how many bytes the patch replaces. */
+    public record Patched(ChunkId base, int bytes) {
+    }
 
     private final long diskSize;
     private final int chunkSize;
     private final byte[] entries;
+    private final ConcurrentSkipListMap<Integer, Patched> patches = new ConcurrentSkipListMap<>();
 
     public FixedIndex(long diskSize, int chunkSize) {
         this.diskSize = diskSize;
@@ -81,30 +93,79 @@ public final class FixedIndex {
         return ChunkId.of(entries, i * ChunkId.BYTES);
     }
 
+    /** Chunk {@code i} is the chunk {@code id} (or zeros). */
     public void set(int i, ChunkId id) {
         id.writeTo(entries, i * ChunkId.BYTES);
+        patches.remove(i);
+    }
+
+    /** Chunk {@code i} is the patch {@code patch} over the chunk {@code base}, replacing {@code bytes} bytes. */
+    public void setPatch(int i, ChunkId patch, ChunkId base, int bytes) {
+        if (patch.isZero() || base.isZero() || bytes <= 0 || bytes > lengthOf(i)) {
+            throw new IllegalArgumentException("bad patch entry " + i + ": patch " + patch + " base " + base + " bytes " + bytes);
+        }
+        patch.writeTo(entries, i * ChunkId.BYTES);
+        patches.put(i, new Patched(base, bytes));
+    }
+
+    /** Entry {@code i} of {@code from} (an index of the same geometry), patch record included. */
+    public void copyEntry(FixedIndex from, int i) {
+        Patched patched = from.patchOf(i);
+        if (patched == null) {
+            set(i, from.get(i));
+        } else {
+            setPatch(i, from.get(i), patched.base(), patched.bytes());
+        }
+    }
+
+    /** The patch record of entry {@code i}, or null when {@link #get} names a chunk. */
+    public Patched patchOf(int i) {
+        return patches.get(i);
+    }
+
+    public int patchCount() {
+        return patches.size();
     }
 
     public String checksum() {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(entries));
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(entries);
+            if (!patches.isEmpty()) {
+                sha.update(patchRecords());
+            }
+            return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     public FixedIndex copy() {
-        return new FixedIndex(diskSize, chunkSize, entries.clone());
+        FixedIndex copy = new FixedIndex(diskSize, chunkSize, entries.clone());
+        copy.patches.putAll(patches);
+        return copy;
     }
 
     public byte[] encode() {
-        byte[] out = new byte[HEADER + entries.length];
+        byte[] records = patchRecords();
+        byte[] out = new byte[HEADER + entries.length + records.length];
         ByteBuffer b = ByteBuffer.wrap(out);
-        b.putInt(MAGIC).putShort((short) VERSION).putShort((short) 0).putInt(chunkSize).putInt(0)
-                .putLong(diskSize).putLong(chunkCount());
+        b.putInt(MAGIC).putShort((short) (patches.isEmpty() ? 1 : 2)).putShort((short) 0).putInt(chunkSize)
+                .putInt(patches.size()).putLong(diskSize).putLong(chunkCount());
         b.put(HexFormat.of().parseHex(checksum()));
         b.put(entries);
+        b.put(records);
         return out;
+    }
+
+    private byte[] patchRecords() {
+        ByteBuffer b = ByteBuffer.allocate(patches.size() * PATCH_RECORD);
+        byte[] id = new byte[ChunkId.BYTES];
+        patches.forEach((i, patched) -> {
+            patched.base().writeTo(id, 0);
+            b.putInt(i).putInt(patched.bytes()).put(id);
+        });
+        return b.array();
     }
 
     public static FixedIndex decode(String object, byte[] body) throws CorruptDataException, UnsupportedFormatException {
@@ -116,25 +177,44 @@ public final class FixedIndex {
             throw new CorruptDataException(object, "not a fixed index (bad magic)");
         }
         int version = b.getShort() & 0xffff;
-        if (version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new UnsupportedFormatException(object, "fixed index", version, VERSION);
         }
         b.getShort();
         int chunkSize = b.getInt();
-        b.getInt();
+        long patchCount = b.getInt() & 0xffffffffL;
+        if (version == 1 && patchCount != 0) {
+            throw new CorruptDataException(object, "version 1 index with a non-zero reserved field");
+        }
         long diskSize = b.getLong();
         long count = b.getLong();
         if (chunkSize <= 0 || diskSize < 0 || count != chunkCount(diskSize, chunkSize)) {
             throw new CorruptDataException(object, "index header inconsistent (size " + diskSize + ", chunk size "
                     + chunkSize + ", count " + count + ")");
         }
-        if (body.length != HEADER + count * ChunkId.BYTES) {
-            throw new CorruptDataException(object, "index truncated: " + count + " entries declared, "
-                    + (body.length - HEADER) / ChunkId.BYTES + " present");
+        if (patchCount > count || body.length != HEADER + count * ChunkId.BYTES + patchCount * PATCH_RECORD) {
+            throw new CorruptDataException(object, "index truncated: " + count + " entries and " + patchCount
+                    + " patch records declared in " + body.length + " bytes");
         }
         byte[] stored = new byte[32];
         b.get(stored);
-        FixedIndex index = new FixedIndex(diskSize, chunkSize, Arrays.copyOfRange(body, HEADER, body.length));
+        int entriesEnd = HEADER + (int) count * ChunkId.BYTES;
+        FixedIndex index = new FixedIndex(diskSize, chunkSize, Arrays.copyOfRange(body, HEADER, entriesEnd));
+        b.position(entriesEnd);
+        long previous = -1;
+        for (long k = 0; k < patchCount; k++) {
+            long i = b.getInt() & 0xffffffffL;
+            int bytes = b.getInt();
+            ChunkId base = ChunkId.of(body, b.position());
+            b.position(b.position() + ChunkId.BYTES);
+            if (i <= previous || i >= count || index.get((int) i).isZero() || base.isZero() || bytes <= 0
+                    || bytes > index.lengthOf((int) i)) {
+                throw new CorruptDataException(object, "patch record " + k + " (chunk " + i + ", " + bytes
+                        + " bytes) out of order or inconsistent");
+            }
+            index.patches.put((int) i, new Patched(base, bytes));
+            previous = i;
+        }
         if (!index.checksum().equals(HexFormat.of().formatHex(stored))) {
             throw new CorruptDataException(object, "index checksum mismatch");
         }

@@ -90,6 +90,10 @@ public final class GarbageCollector {
                     if (!id.isZero()) {
                         live.add(id);
                     }
+                    FixedIndex.Patched patched = index.patchOf(i);
+                    if (patched != null) {
+                        live.add(patched.base());
+                    }
                 }
             }
         }

@@ -33,9 +33,13 @@ public final class StatsCollector {
                 logical += index.diskSize();
                 for (int i = 0; i < index.chunkCount(); i++) {
                     ChunkId id = index.get(i);
+                    FixedIndex.Patched patched = index.patchOf(i);
+                    if (patched != null) {
+                        unique.putIfAbsent(patched.base(), index.lengthOf(i));
+                    }
                     if (!id.isZero()) {
                         data += index.lengthOf(i);
-                        unique.putIfAbsent(id, index.lengthOf(i));
+                        unique.putIfAbsent(id, patched == null ? index.lengthOf(i) : patched.bytes());
                     }
                 }
                 disks.add(new VaultStats.DiskStats(disk.name(), disk.size(), disk.dataChunks(), disk.newChunks(),

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Capacity of a vault. {@code dataBytes}: non-zero bytes of every disk of every point (what copies would
- * store); {@code uniqueBytes}: plaintext of the distinct chunks; {@code storedBytes}: their size in the
+ * store); {@code uniqueBytes}: plaintext of the distinct chunks (of a chunk patch: the bytes it replaces);
+ * {@code chunks} counts patches as chunks; {@code storedBytes}: their size in the
  * backend (compressed, encrypted). Dedup ratio = data / unique; compression ratio = unique / stored.
  * {@code unreferenced*}: chunks no point uses (gc reclaims them). Immutable.
  */

@@ -5,6 +5,7 @@ import coffer.vault.ChunkWorkers;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.JitWarmup;
+import coffer.vault.format.ChunkPatch;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.io.Progress;
 
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,8 +38,8 @@ public final class Verifier {
     public VerifyReport verify(List<PointManifest> points, Progress progress) throws IOException {
         List<Damage> damage = Collections.synchronizedList(new ArrayList<>());
         Map<String, FixedIndex> indexes = new LinkedHashMap<>();
-        LinkedHashSet<ChunkId> unique = new LinkedHashSet<>();
-        Map<ChunkId, Integer> lengths = new java.util.HashMap<>();
+        // every object once: a chunk with its length, or a patch with its index record
+        Map<ChunkId, Expected> unique = new LinkedHashMap<>();
         for (PointManifest point : points) {
             for (PointManifest.Disk disk : point.disks()) {
                 try {
@@ -47,8 +47,12 @@ public final class Verifier {
                     indexes.put(point.id() + "\0" + disk.name(), index);
                     for (int i = 0; i < index.chunkCount(); i++) {
                         ChunkId id = index.get(i);
-                        if (!id.isZero() && unique.add(id)) {
-                            lengths.put(id, index.lengthOf(i));
+                        FixedIndex.Patched patched = index.patchOf(i);
+                        if (patched != null) {
+                            unique.putIfAbsent(patched.base(), new Expected(index.lengthOf(i), null));
+                        }
+                        if (!id.isZero()) {
+                            unique.putIfAbsent(id, new Expected(index.lengthOf(i), patched));
                         }
                     }
                 } catch (IOException e) {
@@ -56,24 +60,34 @@ public final class Verifier {
                 }
             }
         }
-        List<ChunkId> chunks = new ArrayList<>(unique);
-        if (chunks.size() > 48) {
+        List<ChunkId> objects = new ArrayList<>(unique.keySet());
+        if (objects.size() > 48) {
             JitWarmup.ensure(vault);
         }
         Map<ChunkId, String> bad = new ConcurrentHashMap<>();
         AtomicLong bytes = new AtomicLong();
-        ChunkWorkers.run(chunks.size(), threads, vault.chunkSize(), (i, buffer) -> {
-            ChunkId id = chunks.get(i);
+        ChunkWorkers.run(objects.size(), threads, vault.chunkSize(), (i, buffer) -> {
+            ChunkId id = objects.get(i);
+            Expected expected = unique.get(id);
             try {
-                int length = vault.readChunk(id, buffer, true);
-                if (length != lengths.get(id)) {
-                    bad.put(id, "chunk holds " + length + " bytes where the index needs " + lengths.get(id));
+                if (expected.patch() == null) {
+                    int length = vault.readChunk(id, buffer, true);
+                    if (length != expected.length()) {
+                        bad.put(id, "chunk holds " + length + " bytes where the index needs " + expected.length());
+                    }
+                    bytes.addAndGet(length);
+                } else {
+                    ChunkPatch patch = vault.readPatch(id, true);
+                    if (!patch.base().equals(expected.patch().base()) || patch.chunkLength() != expected.length()
+                            || patch.patchedBytes() != expected.patch().bytes()) {
+                        bad.put(id, "chunk patch does not match its index record");
+                    }
+                    bytes.addAndGet(patch.patchedBytes());
                 }
-                bytes.addAndGet(length);
-            } catch (coffer.vault.CorruptDataException e) {
+            } catch (coffer.vault.CorruptDataException | coffer.vault.UnsupportedFormatException e) {
                 bad.put(id, e.getMessage());
             }
-            progress.advance(lengths.get(id));
+            progress.advance(expected.patch() == null ? expected.length() : expected.patch().bytes());
         });
         if (!bad.isEmpty()) {
             for (PointManifest point : points) {
@@ -83,15 +97,22 @@ public final class Verifier {
                         continue;
                     }
                     for (int i = 0; i < index.chunkCount(); i++) {
-                        String problem = bad.get(index.get(i));
-                        if (problem != null) {
-                            damage.add(new Damage(point.id(), disk.name(), (long) i * index.chunkSize(), index.lengthOf(i),
-                                    index.get(i).objectName(), problem));
+                        FixedIndex.Patched patched = index.patchOf(i);
+                        for (ChunkId id : patched == null ? List.of(index.get(i)) : List.of(index.get(i), patched.base())) {
+                            String problem = bad.get(id);
+                            if (problem != null) {
+                                damage.add(new Damage(point.id(), disk.name(), (long) i * index.chunkSize(), index.lengthOf(i),
+                                        id.objectName(), problem));
+                            }
                         }
                     }
                 }
             }
         }
-        return new VerifyReport(points.size(), chunks.size(), bytes.get(), List.copyOf(damage));
+        return new VerifyReport(points.size(), objects.size(), bytes.get(), List.copyOf(damage));
+    }
+
+    /** What the indexes expect of an object: a chunk of {@code length} bytes, or a patch ({@code patch} set). */
+    private record Expected(int length, FixedIndex.Patched patch) {
     }
 }

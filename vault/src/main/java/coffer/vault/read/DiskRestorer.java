@@ -15,7 +15,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Writes one disk of a point into a sink: each data chunk is read, authenticated (GCM tag bound to the
- * chunk's name, or the SHA-256 digest in an unencrypted vault), decompressed and written at its offset;
+ * chunk's name, or the SHA-256 digest in an unencrypted vault), decompressed (a patch entry: its base chunk
+ * with the patch applied) and written at its offset;
  * zero chunks are not written, so the sink stays sparse. Damage fails the restore naming point, disk and
  * byte range: never silently wrong data.
  *
@@ -52,10 +53,7 @@ public final class DiskRestorer {
                 return;
             }
             try {
-                int got = vault.readChunk(id, buffer, false);
-                if (got != length) {
-                    throw new CorruptDataException(id.objectName(), "chunk holds " + got + " bytes where the index needs " + length);
-                }
+                vault.readEntry(index, i, buffer, false);
             } catch (CorruptDataException e) {
                 throw e.at(Locations.of(point, disk, offset, length));
             }

@@ -4,6 +4,7 @@ import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.JitWarmup;
 import coffer.vault.Vault;
+import coffer.vault.format.ChunkPatch;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.format.ObjectKind;
 import coffer.vault.io.BlockSource;
@@ -29,6 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>read: only the source's data extents (holes are zero without reading), asked for a window of the
  *       disk at a time ({@link DataExtentWindows}); of a changed chunk that was all zeros in the base, only
  *       the changed extents (the rest is still zero);</li>
+ *   <li>patch: of a changed chunk of which at most {@link #PATCH_AT_MOST} of the bytes changed and whose base
+ *       entry is a stored chunk, only the changed extents are read, and stored as a {@link ChunkPatch} over
+ *       that chunk (a patch is never based on a patch: a patched chunk that changes again is read whole);</li>
  *   <li>zero: an all-zero chunk becomes the zero entry, nothing stored;</li>
  *   <li>hash: SHA-256 or HMAC-SHA-256;</li>
  *   <li>dedup: a chunk already stored in this run, or present in the backend, is not stored again;</li>
@@ -39,6 +43,12 @@ import java.util.concurrent.atomic.AtomicLong;
 final class DiskWriter {
     record Result(FixedIndex index, long dataChunks, long newChunks, long newStoredBytes, long readBytes) {
     }
+
+    /**
+     * The largest share of a chunk a patch may replace: beyond it the whole chunk is read and stored (a
+     * restore then reads one object, not two, and the chunk may deduplicate).
+     */
+    static final double PATCH_AT_MOST = 0.5;
 
     /** Below this many bytes to read a JIT warm-up (~0.3 s) costs more than cold crypto (~60 MB/s) does. */
     static final long WARMUP_ABOVE = 24L << 20;
@@ -62,8 +72,8 @@ final class DiskWriter {
             previous = null;
         }
         boolean[] mustRead = chunksToRead(index.chunkCount(), chunkSize, previous, base, size);
-        Map<Integer, List<Extent>> changedOfZeroChunks = previous != null && base.changed() != null && previous.diskSize() == size
-                ? changedOfZeroChunks(chunkSize, previous, base.changed()) : Map.of();
+        Map<Integer, List<Extent>> changedPerChunk = previous != null && base.changed() != null && previous.diskSize() == size
+                ? changedPerChunk(chunkSize, previous, base.changed()) : Map.of();
         // chunks stored or found present during this run; the base's ids are deliberately not trusted
         // without a look: a chunk quarantined as damaged must be stored again when its data is read again
         Set<ChunkId> known = ConcurrentHashMap.newKeySet();
@@ -84,18 +94,29 @@ final class DiskWriter {
             long offset = (long) i * chunkSize;
             int length = index.lengthOf(i);
             if (!mustRead[i]) {
-                ChunkId id = from.get(i);
-                index.set(i, id);
-                if (!id.isZero()) {
+                index.copyEntry(from, i);
+                if (!from.get(i).isZero()) {
                     dataChunks.incrementAndGet();
                 }
                 progress.advance(length);
                 return;
             }
             List<Extent> extents = data.within(offset, length);
-            List<Extent> changed = changedOfZeroChunks.get(i);
-            if (changed != null) {
+            List<Extent> changed = changedPerChunk.get(i);
+            if (changed != null && from.get(i).isZero()) {
                 extents = intersect(extents, changed);
+            } else if (changed != null && patchable(from, i, changed, length, known)) {
+                List<Extent> ranges = intersect(List.of(new Extent(offset, length)), changed);
+                long read = readChunk(source, offset, length, intersect(extents, ranges), buffer);
+                readBytes.addAndGet(read);
+                List<Extent> relative = ranges.stream().map(r -> new Extent(r.offset() - offset, r.length())).toList();
+                byte[] body = ChunkPatch.encode(from.get(i), length, relative, buffer);
+                ChunkId id = vault.digester().digest(body, 0, body.length);
+                store(ObjectKind.PATCH, id, body, known, newChunks, newStored);
+                index.setPatch(i, id, from.get(i), (int) bytesIn(ranges));
+                dataChunks.incrementAndGet();
+                progress.advance(length);
+                return;
             }
             if (extents.isEmpty()) {
                 index.set(i, ChunkId.ZERO);
@@ -110,19 +131,57 @@ final class DiskWriter {
             }
             ChunkId id = vault.digester().digest(buffer, 0, length);
             dataChunks.incrementAndGet();
-            if (known.add(id) && !vault.backend().exists(id.objectName())) {
-                String name = id.objectName();
-                ByteBuffer sealed = vault.codec().seal(ObjectKind.CHUNK, name, buffer, length, true);
-                int stored = sealed.remaining();
-                if (vault.backend().putIfAbsent(name, sealed)) {
-                    newChunks.incrementAndGet();
-                    newStored.addAndGet(stored);
-                }
-            }
+            store(ObjectKind.CHUNK, id, buffer, length, known, newChunks, newStored);
             index.set(i, id);
             progress.advance(length);
         });
         return new Result(index, dataChunks.get(), newChunks.get(), newStored.get(), readBytes.get());
+    }
+
+    /** Seals and stores {@code plain[0, length)} as {@code id} unless stored or found present in this run. */
+    private void store(ObjectKind kind, ChunkId id, byte[] plain, int length, Set<ChunkId> known, AtomicLong newChunks,
+                       AtomicLong newStored) throws IOException {
+        if (known.add(id) && !vault.backend().exists(id.objectName())) {
+            String name = id.objectName();
+            ByteBuffer sealed = vault.codec().seal(kind, name, plain, length, true);
+            int stored = sealed.remaining();
+            if (vault.backend().putIfAbsent(name, sealed)) {
+                newChunks.incrementAndGet();
+                newStored.addAndGet(stored);
+            }
+        }
+    }
+
+    private void store(ObjectKind kind, ChunkId id, byte[] plain, Set<ChunkId> known, AtomicLong newChunks,
+                       AtomicLong newStored) throws IOException {
+        store(kind, id, plain, plain.length, known, newChunks, newStored);
+    }
+
+    /**
+     * Whether changed chunk {@code i} is stored as a patch over its base entry: that entry is a chunk (not
+     * zero, not a patch) still present in the backend (a chunk quarantined as damaged is not), and at most
+     * {@link #PATCH_AT_MOST} of the chunk changed.
+     */
+    private boolean patchable(FixedIndex from, int i, List<Extent> changed, int length, Set<ChunkId> known)
+            throws IOException {
+        ChunkId baseChunk = from.get(i);
+        if (from.patchOf(i) != null || bytesIn(intersect(List.of(new Extent((long) i * from.chunkSize(), length)), changed))
+                > PATCH_AT_MOST * length) {
+            return false;
+        }
+        if (known.contains(baseChunk) || vault.backend().exists(baseChunk.objectName())) {
+            known.add(baseChunk);
+            return true;
+        }
+        return false;
+    }
+
+    private static long bytesIn(List<Extent> extents) {
+        long bytes = 0;
+        for (Extent e : extents) {
+            bytes += e.length();
+        }
+        return bytes;
     }
 
     private static long readChunk(BlockSource source, long offset, int length, List<Extent> extents, byte[] buffer)
@@ -149,10 +208,11 @@ final class DiskWriter {
     }
 
     /**
-     * For each changed chunk that is all zeros in the base: the changed extents inside it, ascending. The
-     * rest of such a chunk is unchanged, so still zero: reading it again would only read zeros.
+     * For each chunk the changed extents touch: those extents clipped to the chunk, ascending (possibly
+     * overlapping). Of a chunk that is all zeros in the base only these need reading (the rest is still zero);
+     * a chunk that changed little may be stored as a patch of them.
      */
-    private static Map<Integer, List<Extent>> changedOfZeroChunks(int chunkSize, FixedIndex previous, List<Extent> changed) {
+    private static Map<Integer, List<Extent>> changedPerChunk(int chunkSize, FixedIndex previous, List<Extent> changed) {
         Map<Integer, List<Extent>> result = new HashMap<>();
         for (Extent extent : changed) {
             if (extent.length() == 0) {
@@ -161,12 +221,10 @@ final class DiskWriter {
             int first = (int) (extent.offset() / chunkSize);
             int last = (int) Math.min(previous.chunkCount() - 1, (extent.end() - 1) / chunkSize);
             for (int i = first; i <= last; i++) {
-                if (previous.get(i).isZero()) {
-                    long start = Math.max(extent.offset(), (long) i * chunkSize);
-                    long end = Math.min(extent.end(), (long) i * chunkSize + previous.lengthOf(i));
-                    if (end > start) {
-                        result.computeIfAbsent(i, k -> new ArrayList<>()).add(new Extent(start, end - start));
-                    }
+                long start = Math.max(extent.offset(), (long) i * chunkSize);
+                long end = Math.min(extent.end(), (long) i * chunkSize + previous.lengthOf(i));
+                if (end > start) {
+                    result.computeIfAbsent(i, k -> new ArrayList<>()).add(new Extent(start, end - start));
                 }
             }
         }

@@ -100,10 +100,85 @@ class FixedIndexTest {
     }
 
     @Test
-    void indexVersion2IsUnsupported() {
+    void anIndexWithoutPatchesIsWrittenAsVersion1() throws Exception {
         byte[] body = sample().encode();
-        ByteBuffer.wrap(body).putShort(4, (short) 2);
+        assertEquals(1, ByteBuffer.wrap(body).getShort(4));
+        assertEquals(64 + 4 * 32, body.length);
+        assertEquals(0, ByteBuffer.wrap(body).getInt(12));
+    }
+
+    private static FixedIndex withPatches() {
+        FixedIndex index = sample();
+        index.setPatch(2, ChunkId.of(TestData.random(5, 32), 0), ChunkId.of(TestData.random(2, 32), 0), 4096);
+        index.setPatch(0, ChunkId.of(TestData.random(6, 32), 0), ChunkId.of(TestData.random(1, 32), 0), CHUNK / 2);
+        return index;
+    }
+
+    @Test
+    void patchEntriesRoundTripAsVersion2() throws Exception {
+        FixedIndex index = withPatches();
+        byte[] body = index.encode();
+        assertEquals(2, ByteBuffer.wrap(body).getShort(4));
+        assertEquals(2, ByteBuffer.wrap(body).getInt(12), "patch count");
+        assertEquals(64 + 4 * 32 + 2 * 40, body.length);
+        FixedIndex decoded = FixedIndex.decode(NAME, body);
+        assertEquals(2, decoded.patchCount());
+        assertEquals(new FixedIndex.Patched(ChunkId.of(TestData.random(1, 32), 0), CHUNK / 2), decoded.patchOf(0));
+        assertEquals(new FixedIndex.Patched(ChunkId.of(TestData.random(2, 32), 0), 4096), decoded.patchOf(2));
+        assertEquals(null, decoded.patchOf(3));
+        assertEquals(index.get(2), decoded.get(2));
+        assertEquals(index.checksum(), decoded.checksum());
+        assertTrue(Arrays.equals(body, decoded.encode()), "re-encodes byte for byte");
+        assertEquals(index.checksum(), index.copy().checksum(), "a copy keeps the patch records");
+    }
+
+    @Test
+    void theChecksumCoversThePatchRecords() {
+        FixedIndex index = withPatches();
+        FixedIndex otherBase = index.copy();
+        otherBase.setPatch(2, index.get(2), ChunkId.of(TestData.random(7, 32), 0), 4096);
+        assertNotEquals(index.checksum(), otherBase.checksum());
+        FixedIndex plain = index.copy();
+        plain.set(2, index.get(2));
+        plain.set(0, index.get(0));
+        assertEquals(0, plain.patchCount(), "set replaces a patch entry");
+        assertNotEquals(index.checksum(), plain.checksum(), "same entries, no patch records");
+    }
+
+    @Test
+    void copyEntryCarriesThePatchRecord() {
+        FixedIndex from = withPatches();
+        FixedIndex to = new FixedIndex(from.diskSize(), CHUNK);
+        for (int i = 0; i < from.chunkCount(); i++) {
+            to.copyEntry(from, i);
+        }
+        assertEquals(from.checksum(), to.checksum());
+    }
+
+    @Test
+    void inconsistentPatchRecordsAreCorrupt() throws Exception {
+        byte[] good = withPatches().encode();
+        int records = 64 + 4 * 32;
+        byte[] unordered = good.clone();
+        ByteBuffer.wrap(unordered).putInt(records + 40, 0); // second record names chunk 0 again
+        byte[] onZero = good.clone();
+        ByteBuffer.wrap(onZero).putInt(records, 1);        // chunk 1 is a zero entry
+        byte[] tooMany = good.clone();
+        ByteBuffer.wrap(tooMany).putInt(records + 4, CHUNK + 1);
+        byte[] truncated = Arrays.copyOf(good, good.length - 40);
+        for (byte[] body : new byte[][] {unordered, onZero, tooMany, truncated}) {
+            assertThrows(CorruptDataException.class, () -> FixedIndex.decode(NAME, body));
+        }
+        byte[] version1WithPatches = good.clone();
+        ByteBuffer.wrap(version1WithPatches).putShort(4, (short) 1);
+        assertThrows(CorruptDataException.class, () -> FixedIndex.decode(NAME, version1WithPatches));
+    }
+
+    @Test
+    void indexVersion3IsUnsupported() {
+        byte[] body = sample().encode();
+        ByteBuffer.wrap(body).putShort(4, (short) 3);
         UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class, () -> FixedIndex.decode(NAME, body));
-        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 3"), e.getMessage());
     }
 }
