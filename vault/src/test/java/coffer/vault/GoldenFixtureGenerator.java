@@ -35,7 +35,9 @@ import java.util.stream.Stream;
  *   ./mvnw -pl vault test -Dtest=GoldenFixtureGenerator -Dcoffer.fixtures.generate=true
  * </pre>
  * Regenerating replaces every fixture (new vault ids, point ids and nonces), so do it only when adding a
- * format version, and keep the old fixtures beside the new ones then.
+ * format version, and keep the old fixtures beside the new ones then: {@code -Dcoffer.fixtures.generate=patched}
+ * (re)writes only the {@code patched} vault (fixed index version 2, chunk patches) and its entry in
+ * {@code fixtures.json}, leaving the version 1 fixtures as they were.
  */
 class GoldenFixtureGenerator {
     static final int CHUNK = 256 * 1024;
@@ -77,8 +79,56 @@ class GoldenFixtureGenerator {
         damaged.set("truncated-index", truncateIndex(fixtures, plainPoints));
         damaged.set("future-config", futureConfig(fixtures));
 
+        vaults.putObject("patched").put("encrypted", false).set("points", writePatchedVault(fixtures.resolve("patched")));
+
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
         removeEmptyDirectories(fixtures); // e.g. locks/: git keeps no empty directory, so neither do the fixtures
+    }
+
+    /** Only the {@code patched} vault, added beside the version 1 fixtures. */
+    @Test
+    @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "patched")
+    void generatePatched() throws IOException {
+        Path fixtures = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/fixtures");
+        deleteTree(fixtures.resolve("patched"));
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(fixtures.resolve("fixtures.json").toFile());
+        ((ObjectNode) json.get("vaults")).putObject("patched").put("encrypted", false)
+                .set("points", writePatchedVault(fixtures.resolve("patched")));
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
+        removeEmptyDirectories(fixtures);
+    }
+
+    /** The ranges disk 2 changes: told to the second point of the patched vault as a dirty bitmap would. */
+    static final List<coffer.vault.io.Extent> CHANGED = List.of(new coffer.vault.io.Extent(3L * CHUNK + 100_000, 4096),
+            new coffer.vault.io.Extent(4L * CHUNK + 10, 100));
+
+    /**
+     * An unencrypted vault with disk 1, then disk 2 as an incremental told the changed ranges: chunks 3 and 4
+     * become chunk patches, so its second index is version 2.
+     */
+    private static ArrayNode writePatchedVault(Path dir) throws IOException {
+        ArrayNode points = Json.MAPPER.createArrayNode();
+        try (Vault vault = Vault.create(new LocalDirectoryBackend(dir), CHUNK, null)) {
+            PointManifest first = writePoint(vault, Instant.parse("2026-11-21T00:00:00Z"), disk1(), null);
+            PointManifest second = writePoint(vault, Instant.parse("2026-11-22T00:00:00Z"), disk2(),
+                    new DiskBase(first.id(), vault.readIndex(first, first.disk("vda")), CHANGED), first);
+            if (vault.readIndex(second, second.disk("vda")).patchCount() != 2) {
+                throw new IllegalStateException("the patched fixture must hold two chunk patches");
+            }
+            describe(points, first, disk1());
+            describe(points, second, disk2());
+        }
+        return points;
+    }
+
+    private static void describe(ArrayNode points, PointManifest point, byte[] disk) throws IOException {
+        ObjectNode p = points.addObject().put("id", point.id()).put("name", point.name())
+                .put("createdAt", point.createdAt().toString());
+        if (point.parent() != null) {
+            p.put("parent", point.parent());
+        }
+        p.putArray("disks").addObject().put("name", "vda").put("size", disk.length)
+                .put("index", point.disk("vda").index()).put("sha256", TestData.sha256(disk));
     }
 
     private static void removeEmptyDirectories(Path dir) throws IOException {
@@ -100,22 +150,19 @@ class GoldenFixtureGenerator {
         try (Vault vault = Vault.create(new LocalDirectoryBackend(dir), CHUNK, keys)) {
             PointManifest first = writePoint(vault, Instant.parse("2026-01-01T00:00:00Z"), disk1, null);
             PointManifest second = writePoint(vault, Instant.parse("2026-01-02T00:00:00Z"), disk2, first);
-            for (PointManifest point : List.of(first, second)) {
-                byte[] disk = point == first ? disk1 : disk2;
-                ObjectNode p = points.addObject().put("id", point.id()).put("name", point.name())
-                        .put("createdAt", point.createdAt().toString());
-                if (point.parent() != null) {
-                    p.put("parent", point.parent());
-                }
-                p.putArray("disks").addObject().put("name", "vda").put("size", disk.length)
-                        .put("index", point.disk("vda").index()).put("sha256", TestData.sha256(disk));
-            }
+            describe(points, first, disk1);
+            describe(points, second, disk2);
         }
         return points;
     }
 
     private static PointManifest writePoint(Vault vault, Instant at, byte[] disk, PointManifest parent) throws IOException {
         DiskBase base = parent == null ? null : DiskBase.dedupAgainst(parent.id(), vault.readIndex(parent, parent.disk("vda")));
+        return writePoint(vault, at, disk, base, parent);
+    }
+
+    private static PointManifest writePoint(Vault vault, Instant at, byte[] disk, DiskBase base, PointManifest parent)
+            throws IOException {
         try (PointWriter writer = PointWriter.begin(vault, NAME, at, 1)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "raw", base, Progress.NONE);
             return writer.commit("CRASH", parent == null ? null : parent.id(), List.of(), Map.of("fixture", "golden"));

@@ -71,7 +71,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted"})
+    @ValueSource(strings = {"plain", "encrypted", "patched"})
     void theFixtureVaultsListTheirRecordedPoints(String name) throws IOException {
         JsonNode recorded = expected.get("vaults").get(name);
         try (Vault vault = open(name, keysOf(name))) {
@@ -95,7 +95,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted"})
+    @ValueSource(strings = {"plain", "encrypted", "patched"})
     void everyDiskOfTheFixtureVaultsRestoresToItsRecordedSha256(String name) throws IOException {
         try (Vault vault = open(name, keysOf(name))) {
             for (JsonNode p : expected.get("vaults").get(name).get("points")) {
@@ -108,7 +108,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted"})
+    @ValueSource(strings = {"plain", "encrypted", "patched"})
     void theFixtureVaultsVerifyClean(String name) throws IOException {
         try (Vault vault = open(name, keysOf(name))) {
             VerifyReport report = new Verifier(vault, 2).verify(vault.points(), Progress.NONE);
@@ -128,6 +128,21 @@ class GoldenVaultTest {
             assertEquals(0, again.disk("vda").newChunks(), "chunk ids are stable across builds");
             assertEquals(chunks, vault.chunkObjects());
             assertEquals(last.disk("vda").indexChecksum(), again.disk("vda").indexChecksum());
+        }
+    }
+
+    @Test
+    void thePatchedFixtureHoldsAVersion2IndexWithTwoChunkPatches() throws IOException {
+        try (Vault vault = open("patched", null)) {
+            PointManifest second = vault.points().getLast();
+            var index = vault.readIndex(second, second.disk("vda"));
+            assertEquals(2, index.patchCount());
+            PointManifest first = vault.points().getFirst();
+            var base = vault.readIndex(first, first.disk("vda"));
+            assertEquals(new coffer.vault.format.FixedIndex.Patched(base.get(3), 4096), index.patchOf(3));
+            assertEquals(new coffer.vault.format.FixedIndex.Patched(base.get(4), 100), index.patchOf(4));
+            assertEquals(5, new Verifier(vault, 2).verify(vault.points(), Progress.NONE).chunksChecked(),
+                    "three chunks of the first point (chunk 1 zero, chunk 2 repeats chunk 0), two patches");
         }
     }
 
