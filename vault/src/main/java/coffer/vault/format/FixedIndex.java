@@ -89,6 +89,19 @@ public final class FixedIndex {
         return (int) Math.min(chunkSize, diskSize - (long) i * chunkSize);
     }
 
+    /** Whether chunk {@code i} is all zeros (without making its id). */
+    public boolean isZero(int i) {
+        int at = i * ChunkId.BYTES;
+        for (int k = 0; k < ChunkId.BYTES; k += 8) {
+            if (entries[at + k] != 0 || entries[at + k + 1] != 0 || entries[at + k + 2] != 0 || entries[at + k + 3] != 0
+                    || entries[at + k + 4] != 0 || entries[at + k + 5] != 0 || entries[at + k + 6] != 0
+                    || entries[at + k + 7] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public ChunkId get(int i) {
         return ChunkId.of(entries, i * ChunkId.BYTES);
     }

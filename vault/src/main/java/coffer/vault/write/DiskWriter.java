@@ -66,49 +66,54 @@ final class DiskWriter {
     Result write(BlockSource source, DiskBase base, Progress progress) throws IOException {
         int chunkSize = vault.chunkSize();
         long size = source.size();
-        FixedIndex index = new FixedIndex(size, chunkSize);
         FixedIndex previous = base == null ? null : base.index();
         if (previous != null && (previous.chunkSize() != chunkSize)) {
             previous = null;
         }
+        boolean tracked = previous != null && base.changed() != null && previous.diskSize() == size;
+        // with changed extents, the chunks outside them are the base's entries (patch records included), taken
+        // in one copy; the workers see only the chunks to read
+        FixedIndex index = tracked ? previous.copy() : new FixedIndex(size, chunkSize);
         boolean[] mustRead = chunksToRead(index.chunkCount(), chunkSize, previous, base, size);
-        Map<Integer, List<Extent>> changedPerChunk = previous != null && base.changed() != null && previous.diskSize() == size
-                ? changedPerChunk(chunkSize, previous, base.changed()) : Map.of();
+        Map<Integer, List<Extent>> changedPerChunk = tracked ? changedPerChunk(chunkSize, previous, base.changed()) : Map.of();
         // chunks stored or found present during this run; the base's ids are deliberately not trusted
         // without a look: a chunk quarantined as damaged must be stored again when its data is read again
         Set<ChunkId> known = ConcurrentHashMap.newKeySet();
         long toRead = 0;
+        long unchangedData = 0;
+        long unchangedBytes = 0;
+        int[] chunks = new int[mustRead.length];
+        int count = 0;
         for (int i = 0; i < mustRead.length; i++) {
-            toRead += mustRead[i] ? index.lengthOf(i) : 0;
+            if (mustRead[i]) {
+                toRead += index.lengthOf(i);
+                chunks[count++] = i;
+            } else {
+                unchangedBytes += index.lengthOf(i);
+                unchangedData += previous.isZero(i) ? 0 : 1;
+            }
         }
         if (toRead > WARMUP_ABOVE) {
             JitWarmup.ensure(vault);
         }
-        AtomicLong dataChunks = new AtomicLong();
+        progress.advance(unchangedBytes);
+        AtomicLong dataChunks = new AtomicLong(unchangedData);
         AtomicLong newChunks = new AtomicLong();
         AtomicLong newStored = new AtomicLong();
         AtomicLong readBytes = new AtomicLong();
         FixedIndex from = previous;
         DataExtentWindows data = new DataExtentWindows(source);
-        ChunkWorkers.run(index.chunkCount(), threads, chunkSize, (i, buffer) -> {
+        ChunkWorkers.run(count, threads, chunkSize, (k, buffer) -> {
+            int i = chunks[k];
             long offset = (long) i * chunkSize;
             int length = index.lengthOf(i);
-            if (!mustRead[i]) {
-                index.copyEntry(from, i);
-                if (!from.get(i).isZero()) {
-                    dataChunks.incrementAndGet();
-                }
-                progress.advance(length);
-                return;
-            }
             List<Extent> extents = data.within(offset, length);
             List<Extent> changed = changedPerChunk.get(i);
             if (changed != null && from.get(i).isZero()) {
                 extents = intersect(extents, changed);
             } else if (changed != null && patchable(from, i, changed, length, known)) {
                 List<Extent> ranges = intersect(List.of(new Extent(offset, length)), changed);
-                long read = readChunk(source, offset, length, intersect(extents, ranges), buffer);
-                readBytes.addAndGet(read);
+                readBytes.addAndGet(readRanges(source, offset, ranges, intersect(extents, ranges), buffer));
                 List<Extent> relative = ranges.stream().map(r -> new Extent(r.offset() - offset, r.length())).toList();
                 byte[] body = ChunkPatch.encode(from.get(i), length, relative, buffer);
                 ChunkId id = vault.digester().digest(body, 0, body.length);
@@ -182,6 +187,33 @@ final class DiskWriter {
             bytes += e.length();
         }
         return bytes;
+    }
+
+    /**
+     * Fills the {@code ranges} of a chunk's buffer: its {@code data} extents (inside the ranges, ascending)
+     * read, the rest of the ranges zero. The rest of the buffer is left as it is (a patch takes only the
+     * ranges): on a half-empty chunk zeroing it all cost more than reading.
+     */
+    private static long readRanges(BlockSource source, long offset, List<Extent> ranges, List<Extent> data, byte[] buffer)
+            throws IOException {
+        long read = 0;
+        int next = 0;
+        for (Extent range : ranges) {
+            long at = range.offset();
+            while (next < data.size() && data.get(next).offset() < range.end()) {
+                Extent extent = data.get(next++);
+                if (extent.offset() > at) {
+                    Arrays.fill(buffer, (int) (at - offset), (int) (extent.offset() - offset), (byte) 0);
+                }
+                source.read(extent.offset(), ByteBuffer.wrap(buffer, (int) (extent.offset() - offset), (int) extent.length()));
+                read += extent.length();
+                at = extent.end();
+            }
+            if (at < range.end()) {
+                Arrays.fill(buffer, (int) (at - offset), (int) (range.end() - offset), (byte) 0);
+            }
+        }
+        return read;
     }
 
     private static long readChunk(BlockSource source, long offset, int length, List<Extent> extents, byte[] buffer)
