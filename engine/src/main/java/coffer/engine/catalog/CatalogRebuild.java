@@ -15,7 +15,9 @@ import java.util.Optional;
  * Recreates a vault's point rows from its manifests (the vault is the source of truth; the catalog an
  * index of it). The vault's old rows are replaced. An instance point whose instance the catalog does not know
  * gets an instance row from the manifest (name, disks, host by the recorded libvirt URI), marked gone until
- * a refresh of its host finds the domain again. Image points (no instance UUID) are skipped and counted.
+ * a refresh of its host finds the domain again. Image points (no instance UUID) are skipped and counted. A
+ * point a plan made records its plan, policy and immutability in its manifest: its row is marked as the
+ * policy's again (immutable when it was), not as a manual point.
  *
  * <p>Stateless apart from its collaborators; not meant to run twice at once for one vault.
  */
@@ -60,6 +62,12 @@ public final class CatalogRebuild {
             String uuid = point.attributes().get(PointAttributes.UUID);
             if (uuid != null) {
                 catalog.points().upsert(PointRecord.of(point, vaultName, uuid, null));
+                String plan = point.attributes().get(PointAttributes.PLAN);
+                String policy = point.attributes().get(PointAttributes.POLICY);
+                if (plan != null && policy != null) {
+                    catalog.pointRetentions().markPolicy(point.id(), plan, policy,
+                            Boolean.parseBoolean(point.attributes().get(PointAttributes.POLICY_IMMUTABLE)));
+                }
                 points++;
             }
         }

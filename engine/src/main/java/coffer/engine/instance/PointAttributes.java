@@ -17,6 +17,13 @@ public final class PointAttributes {
     /** When a point made for a clone stops being needed (ISO-8601). */
     public static final String EXPIRES = "expires";
 
+    /** The plan whose run made the point (absent for a manual point); with {@link #POLICY}, for a catalog rebuild. */
+    public static final String PLAN = "plan.id";
+    /** The policy the point was made under (absent for a manual point). */
+    public static final String POLICY = "policy.id";
+    /** {@code true} when that policy made its points immutable until they expire. */
+    public static final String POLICY_IMMUTABLE = "policy.immutable";
+
     /** {@code CRASH}, {@code FILESYSTEM} or {@code APPLICATION}; absent means CRASH (docs/format/manifest.md). */
     public static final String CONSISTENCY = "consistency";
     /** Why the point's consistency is lower than asked for (absent when as asked). */

@@ -6,6 +6,7 @@ import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
 import coffer.engine.job.JobType;
+import coffer.engine.job.handler.PlanPointFields;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -47,14 +48,17 @@ public final class PlanBackup implements JobHandler {
         if (run == null) {
             result = backup.run(job, context);
         } else {
+            String policyId = run.path("policy").asText();
+            boolean immutable = catalog.policies().find(policyId).map(StoredPolicy::policy).map(p -> p.immutable()).orElse(false);
             ObjectNode params = job.params().deepCopy();
             params.remove(PLAN);
+            // the plan's facts go into the manifest too: a catalog rebuilt from the vault keeps them
+            params.put(PlanPointFields.PLAN_ID, run.path("id").asText()).put(PlanPointFields.POLICY_ID, policyId)
+                    .put(PlanPointFields.POLICY_IMMUTABLE, immutable);
             result = backup.run(new Job(job.id(), job.type(), job.target(), job.hostId(), job.state(), params,
                     job.createdAt(), job.startedAt(), job.finishedAt(), job.heartbeatAt(), job.bytesDone(), job.bytesTotal(),
                     job.bytesPerSecond(), job.etaSeconds(), job.cancelRequested(), job.result(), job.errorCode(),
                     job.errorMessage()), context);
-            String policyId = run.path("policy").asText();
-            boolean immutable = catalog.policies().find(policyId).map(StoredPolicy::policy).map(p -> p.immutable()).orElse(false);
             catalog.pointRetentions().markPolicy(result.path("point").asText(), run.path("id").asText(), policyId, immutable);
             context.info("point " + result.path("point").asText() + " made by plan " + run.path("id").asText()
                     + " for its " + run.path("slot").asText() + " run" + (run.path("coalesced").asLong() > 0

@@ -11,6 +11,7 @@ import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.handler.JobHandlers;
+import coffer.engine.job.handler.PlanPointFields;
 import coffer.engine.vault.LocalVaults;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
@@ -101,6 +102,21 @@ class JobHandlersIT {
         assertEquals(backup.id(), point.jobId());
         assertTrue(point.expiresAt().isAfter(Instant.now().plus(Duration.ofDays(6))));
         assertEquals(16L << 20, backup.bytesTotal());
+        assertEquals(null, vaults.open("default").point(pointId).attributes().get(PointAttributes.PLAN), "a manual point");
+
+        // a plan's run hands its plan and policy to the backup, which records them in the manifest
+        ObjectNode planParams = JSON.createObjectNode().put(PlanPointFields.PLAN_ID, "plan-9")
+                .put(PlanPointFields.POLICY_ID, "policy-9").put(PlanPointFields.POLICY_IMMUTABLE, true);
+        Job planned = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", planParams));
+        assertEquals(JobState.succeeded, planned.state(), planned.errorCode() + ": " + planned.errorMessage());
+        Map<String, String> recorded = vaults.open("default").point(planned.result().get("point").asText()).attributes();
+        assertEquals("plan-9", recorded.get(PointAttributes.PLAN));
+        assertEquals("policy-9", recorded.get(PointAttributes.POLICY));
+        assertEquals("true", recorded.get(PointAttributes.POLICY_IMMUTABLE));
+        Job half = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local",
+                JSON.createObjectNode().put(PlanPointFields.PLAN_ID, "plan-9")));
+        assertEquals("InvalidArgument", half.errorCode());
+        assertTrue(half.errorMessage().contains("planId"), half.errorMessage());
 
         Path restored = dir.resolve("restored-vda.raw");
         ObjectNode restoreParams = JSON.createObjectNode().put("disk", "vda").put("to", restored.toString())

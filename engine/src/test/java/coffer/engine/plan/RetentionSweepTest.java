@@ -1,6 +1,7 @@
 package coffer.engine.plan;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.CatalogRebuild;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.PointRecord;
@@ -11,9 +12,17 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.PointAttributes;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobContext;
+import coffer.engine.job.JobHandler;
+import coffer.engine.JobProgress;
+import coffer.engine.job.JobState;
+import coffer.engine.job.JobType;
+import coffer.engine.job.handler.PlanPointFields;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.Interval;
 import coffer.engine.policy.PointExpiry;
+import coffer.engine.policy.PointFacts;
 import coffer.engine.policy.Policy;
 import coffer.engine.policy.ReplicationRule;
 import coffer.engine.policy.Retention;
@@ -27,6 +36,9 @@ import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.io.Progress;
 import coffer.vault.write.PointWriter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +48,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,6 +226,74 @@ class RetentionSweepTest {
         clock.set(T0.plus(Duration.ofDays(3)).plusSeconds(1));
         lifecycle.delete(point);
         assertTrue(!rows().contains(point) && !manifests().contains(point), "deleted once expired");
+    }
+
+    @Test
+    void aPlanRunHandsItsPlanAndPolicyToTheBackupForTheManifest() throws Exception {
+        String made = manualPoint(T0, null);
+        List<JsonNode> handed = new ArrayList<>();
+        JobHandler backup = (job, context) -> {
+            handed.add(job.params());
+            return JsonNodeFactory.instance.objectNode().put("point", made);
+        };
+        ObjectNode params = JsonNodeFactory.instance.objectNode().put("vault", "default");
+        params.putObject(PlanBackup.PLAN).put("id", plan.id()).put("policy", locked.id()).put("slot", T0.toString());
+        Job job = new Job("j-1", JobType.backup, "u-web", "local", JobState.running, params, T0, T0, null, null, 0, 0, 0, 0,
+                false, null, null, null);
+        List<String> info = new ArrayList<>();
+        new PlanBackup(backup, catalog, sweep).run(job, new JobContext() {
+            @Override
+            public JobProgress progress() {
+                return null;
+            }
+
+            @Override
+            public void info(String message) {
+                info.add(message);
+            }
+
+            @Override
+            public void warning(String message) {
+                info.add(message);
+            }
+        });
+        JsonNode given = handed.getFirst();
+        assertTrue(given.path(PlanBackup.PLAN).isMissingNode(), given.toString());
+        assertEquals(plan.id(), given.path(PlanPointFields.PLAN_ID).asText());
+        assertEquals(locked.id(), given.path(PlanPointFields.POLICY_ID).asText());
+        assertTrue(given.path(PlanPointFields.POLICY_IMMUTABLE).asBoolean(), given.toString());
+        PointRetention row = catalog.pointRetentions().find(made).orElseThrow();
+        assertTrue(row.immutable() && locked.id().equals(row.policyId()), row.toString());
+    }
+
+    @Test
+    void aPlansImmutablePointStaysImmutableWhenTheCatalogIsRebuiltFromTheVault() throws Exception {
+        String point = pointWith(T0, Map.of(PointAttributes.PLAN, plan.id(), PointAttributes.POLICY, locked.id(),
+                PointAttributes.POLICY_IMMUTABLE, "true"));
+        String manual = pointWith(T0.plus(Duration.ofHours(1)), Map.of());
+        new CatalogRebuild(catalog).rebuild("default", vault);
+        PointRetention row = catalog.pointRetentions().find(point).orElseThrow();
+        assertEquals(PointFacts.Origin.POLICY, row.origin());
+        assertEquals(plan.id(), row.planId());
+        assertTrue(row.immutable(), "immutability comes back from the manifest");
+        assertEquals(PointFacts.Origin.MANUAL, catalog.pointRetentions().find(manual).orElseThrow().origin());
+        clock.set(T0.plus(Duration.ofHours(2)));
+        assertEquals(ErrorCode.BackupPointImmutable, assertThrows(CofferException.class, () -> lifecycle.delete(point)).code());
+        clock.set(T0.plus(Duration.ofDays(1)).plusSeconds(1));
+        lifecycle.delete(point);
+        assertTrue(!rows().contains(point), "deletable once its policy's retention ended");
+    }
+
+    /** A point in the vault whose manifest carries {@code extra} besides the instance's facts; no catalog row. */
+    String pointWith(Instant at, Map<String, String> extra) throws Exception {
+        Map<String, String> attributes = new HashMap<>(Map.of(PointAttributes.UUID, "u-web", PointAttributes.URI, "qemu:///system"));
+        attributes.putAll(extra);
+        byte[] disk = new byte[64 * 1024];
+        disk[1] = (byte) at.getEpochSecond();
+        try (PointWriter writer = PointWriter.begin(vault, "web", at, 1)) {
+            writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "qcow2", null, Progress.NONE);
+            return writer.commit("CRASH", null, List.of(), attributes).id();
+        }
     }
 
     @Test

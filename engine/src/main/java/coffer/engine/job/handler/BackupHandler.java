@@ -38,7 +38,8 @@ import java.util.Set;
  * "warnings": [...]}}. Stateless; thread-safe.
  */
 final class BackupHandler implements JobHandler {
-    static final Set<String> FIELDS = Set.of("vault", "disks", "retentionDays", "appConsistent", "replicate");
+    static final Set<String> FIELDS = Set.of("vault", "disks", "retentionDays", "appConsistent", "replicate",
+            PlanPointFields.PLAN_ID, PlanPointFields.POLICY_ID, PlanPointFields.POLICY_IMMUTABLE);
     static final int MAX_RETENTION_DAYS = 65_536;
 
     private final Catalog catalog;
@@ -72,7 +73,17 @@ final class BackupHandler implements JobHandler {
         Instance instance = liveInstance(catalog, job.target());
         String vault = vaults.nameOr(vaultName);
 
-        Map<String, String> attributes = expiry(retentionDays, clock);
+        Map<String, String> attributes = new java.util.HashMap<>(expiry(retentionDays, clock));
+        String planId = params.optionalString(PlanPointFields.PLAN_ID);
+        String policyId = params.optionalString(PlanPointFields.POLICY_ID);
+        boolean immutable = params.flag(PlanPointFields.POLICY_IMMUTABLE);
+        params.refuseIf((planId == null) != (policyId == null), PlanPointFields.PLAN_ID,
+                "a plan's point needs both planId and policyId");
+        if (planId != null) {
+            attributes.put(PointAttributes.PLAN, planId);
+            attributes.put(PointAttributes.POLICY, policyId);
+            attributes.put(PointAttributes.POLICY_IMMUTABLE, Boolean.toString(immutable));
+        }
         InstanceBackup.Result result;
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             context.info("backing up " + instance.name() + " (" + instance.id() + ") into vault " + vault
