@@ -1,6 +1,9 @@
 package coffer.engine.catalog;
 
 import coffer.engine.error.Errors;
+import coffer.engine.group.GroupAttributes;
+import coffer.engine.group.GroupPoint;
+import coffer.engine.group.GroupPoints;
 import coffer.engine.instance.PointAttributes;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -17,13 +20,17 @@ import java.util.Optional;
  * gets an instance row from the manifest (name, disks, host by the recorded libvirt URI), marked gone until
  * a refresh of its host finds the domain again. Image points (no instance UUID) are skipped and counted. A
  * point a plan made records its plan, policy and immutability in its manifest: its row is marked as the
- * policy's again (immutable when it was), not as a manual point.
+ * policy's again (immutable when it was), not as a manual point. Group points (their facts are on every
+ * member's manifest) the catalog lacks are recorded again under the catalog's group of the same name.
  *
  * <p>Stateless apart from its collaborators; not meant to run twice at once for one vault.
  */
 public final class CatalogRebuild {
-    /** What a rebuild did. */
-    public record Counts(int points, int instancesAdded, int skipped) {
+    /**
+     * What a rebuild did: instance points written, instances added (gone), image points skipped, group points
+     * recorded again, and group points skipped (their group is no longer in the catalog).
+     */
+    public record Counts(int points, int instancesAdded, int skipped, int groupPoints, int groupPointsSkipped) {
     }
 
     private final Catalog catalog;
@@ -71,7 +78,41 @@ public final class CatalogRebuild {
                 points++;
             }
         }
-        return new Counts(points, added, skipped);
+        int[] groups = rebuildGroupPoints(vaultName, vault);
+        return new Counts(points, added, skipped, groups[0], groups[1]);
+    }
+
+    /**
+     * Records the vault's group points (from their member manifests) that the catalog lacks, under the catalog's
+     * group of the recorded name; rows the catalog still has are kept (they know the job). Returns {recorded,
+     * skipped: no group of that name}.
+     */
+    private int[] rebuildGroupPoints(String vaultName, Vault vault) {
+        List<GroupPoint> found;
+        try {
+            found = new GroupPoints(vault).list(null);
+        } catch (IOException e) {
+            throw Errors.classify(e);
+        }
+        int recorded = 0;
+        int skipped = 0;
+        for (GroupPoint point : found) {
+            if (catalog.groups().findPoint(point.id()).isPresent()) {
+                continue;
+            }
+            Optional<InstanceGroup> group = catalog.groups().list().stream().filter(g -> g.name().equals(point.name())).findFirst();
+            if (group.isEmpty()) {
+                skipped++;
+                continue;
+            }
+            Map<String, String> facts = point.members().getFirst().attributes();
+            catalog.groups().recordPoint(new GroupPointRecord(point.id(), group.get().id(), point.name(), vaultName,
+                    point.instant(), facts.get(GroupAttributes.MODE), point.pauseMillis(), point.freezeMillis(), null,
+                    point.members().stream().map(m -> m.attributes().get(PointAttributes.UUID)).toList(),
+                    point.members().stream().map(PointManifest::id).toList()));
+            recorded++;
+        }
+        return new int[] {recorded, skipped};
     }
 
     private void addGoneInstance(String uuid, PointManifest newest) {

@@ -1,5 +1,6 @@
 package coffer.engine.catalog;
 
+import coffer.engine.group.GroupAttributes;
 import coffer.engine.instance.PointAttributes;
 import coffer.testing.ByteArrayBlockSource;
 import coffer.vault.PointManifest;
@@ -91,7 +92,7 @@ class CatalogRebuildTest {
             catalog.instances().refresh("local", List.of(new Instance(known, "local", "web", "running", List.of(),
                     Instant.now(), false)));
             CatalogRebuild.Counts counts = new CatalogRebuild(catalog).rebuild("default", vault);
-            assertEquals(new CatalogRebuild.Counts(3, 1, 1), counts);
+            assertEquals(new CatalogRebuild.Counts(3, 1, 1, 0, 0), counts);
             assertEquals(sorted(before), sorted(catalog.points().listAll()), "ids, times, sizes, expiry, consistency");
             assertFalse(catalog.instances().find(known).orElseThrow().gone());
             Instance old = catalog.instances().find(released).orElseThrow();
@@ -100,9 +101,53 @@ class CatalogRebuildTest {
             assertEquals("local", old.hostId(), "host found by the recorded URI");
             assertEquals(List.of("vda", "vdb"), old.disks().stream().map(InstanceDisk::target).toList());
 
-            assertEquals(new CatalogRebuild.Counts(3, 0, 1), new CatalogRebuild(catalog).rebuild("default", vault),
+            assertEquals(new CatalogRebuild.Counts(3, 0, 1, 0, 0), new CatalogRebuild(catalog).rebuild("default", vault),
                     "rebuilding again changes nothing");
             assertEquals(sorted(before), sorted(catalog.points().listAll()));
+        }
+        vault.close();
+    }
+
+    private static Map<String, String> groupFacts(String id, String name, Instant instant) {
+        return Map.of(GroupAttributes.ID, id, GroupAttributes.NAME, name, GroupAttributes.MEMBERS, "web,db",
+                GroupAttributes.MODE, "crash", GroupAttributes.INSTANT, instant.toString(), GroupAttributes.PAUSE_MILLIS, "42");
+    }
+
+    @Test
+    void groupPointsComeBackFromTheirMembersManifestsUnderTheGroupOfTheirName() throws Exception {
+        Path vaultDir = Files.createDirectories(dir.resolve("vault"));
+        Vault vault = Vault.create(new LocalDirectoryBackend(vaultDir), 256 * 1024, null);
+        String web = UUID.randomUUID().toString();
+        String db = UUID.randomUUID().toString();
+        Instant t = Instant.parse("2026-06-01T12:00:00Z");
+        String kept = UUID.randomUUID().toString();
+        String orphan = UUID.randomUUID().toString();
+        PointManifest webPoint = point(vault, "web", web, t, 11, groupFacts(kept, "shop", t));
+        PointManifest dbPoint = point(vault, "db", db, t.plusMillis(5), 12, groupFacts(kept, "shop", t));
+        point(vault, "web", web, t.plusSeconds(60), 13, groupFacts(orphan, "gone-group", t.plusSeconds(60)));
+        point(vault, "db", db, t.plusSeconds(61), 14, groupFacts(orphan, "gone-group", t.plusSeconds(60)));
+        try (Catalog catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")))) {
+            catalog.hosts().ensure("local", "qemu:///system");
+            catalog.instances().refresh("local", List.of(new Instance(web, "local", "web", "running", List.of(), t, false),
+                    new Instance(db, "local", "db", "running", List.of(), t, false)));
+            InstanceGroup shop = catalog.groups().create("shop", "local", List.of(web, db));
+
+            CatalogRebuild.Counts counts = new CatalogRebuild(catalog).rebuild("default", vault);
+            assertEquals(new CatalogRebuild.Counts(4, 0, 0, 1, 1), counts, "the group no longer in the catalog is skipped");
+            List<GroupPointRecord> points = catalog.groups().points(shop.id());
+            assertEquals(1, points.size());
+            GroupPointRecord p = points.getFirst();
+            assertEquals(kept, p.id());
+            assertEquals("shop", p.groupName());
+            assertEquals("default", p.vault());
+            assertEquals(t, p.instant());
+            assertEquals("crash", p.mode());
+            assertEquals(42, p.pauseMillis());
+            assertEquals(null, p.freezeMillis());
+            assertEquals(List.of(web, db), p.instanceIds(), "in the members' order");
+            assertEquals(List.of(webPoint.id(), dbPoint.id()), p.pointIds());
+            assertEquals(new CatalogRebuild.Counts(4, 0, 0, 0, 1), new CatalogRebuild(catalog).rebuild("default", vault),
+                    "a group point the catalog has is kept as it is");
         }
         vault.close();
     }
