@@ -311,21 +311,28 @@ public final class Vault implements AutoCloseable {
      * the digest is recomputed as well.
      */
     public int readChunk(ChunkId id, byte[] into, boolean rehash) throws IOException {
-        String name = id.objectName();
-        ByteBuffer stored;
+        int length = codec.open(ObjectKind.CHUNK, id.objectName(), stored(id, "chunk"), into);
+        checkDigest(id, into, length, rehash);
+        return length;
+    }
+
+    /** The stored bytes of chunk or patch {@code id}; a missing one is damage ({@code what} names it). */
+    private ByteBuffer stored(ChunkId id, String what) throws IOException {
         try {
-            stored = backend.get(name);
+            return backend.get(id.objectName());
         } catch (ObjectNotFoundException e) {
-            throw new CorruptDataException(name, "chunk is missing");
+            throw new CorruptDataException(id.objectName(), what + " is missing");
         }
-        int length = codec.open(ObjectKind.CHUNK, name, stored, into);
+    }
+
+    /** With {@code rehash}, or always in an unencrypted vault (no GCM tag), the plaintext's digest must be {@code id}. */
+    private void checkDigest(ChunkId id, byte[] plain, int length, boolean rehash) throws CorruptDataException {
         if (rehash || !codec.encrypted()) {
-            ChunkId actual = digester.digest(into, 0, length);
+            ChunkId actual = digester.digest(plain, 0, length);
             if (!actual.equals(id)) {
-                throw new CorruptDataException(name, "content digest is " + actual.hex().substring(0, 16) + "…");
+                throw new CorruptDataException(id.objectName(), "content digest is " + actual.hex().substring(0, 16) + "…");
             }
         }
-        return length;
     }
 
     /**
@@ -333,21 +340,9 @@ public final class Vault implements AutoCloseable {
      * tag, and with {@code rehash} or in an unencrypted vault the digest of its body.
      */
     public ChunkPatch readPatch(ChunkId id, boolean rehash) throws IOException {
-        String name = id.objectName();
-        ByteBuffer stored;
-        try {
-            stored = backend.get(name);
-        } catch (ObjectNotFoundException e) {
-            throw new CorruptDataException(name, "chunk patch is missing");
-        }
-        byte[] body = codec.open(ObjectKind.PATCH, name, stored);
-        if (rehash || !codec.encrypted()) {
-            ChunkId actual = digester.digest(body, 0, body.length);
-            if (!actual.equals(id)) {
-                throw new CorruptDataException(name, "content digest is " + actual.hex().substring(0, 16) + "…");
-            }
-        }
-        return ChunkPatch.decode(name, body);
+        byte[] body = codec.open(ObjectKind.PATCH, id.objectName(), stored(id, "chunk patch"));
+        checkDigest(id, body, body.length, rehash);
+        return ChunkPatch.decode(id.objectName(), body);
     }
 
     /**
