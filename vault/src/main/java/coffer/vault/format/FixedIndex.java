@@ -91,15 +91,11 @@ public final class FixedIndex {
 
     /** Whether chunk {@code i} is all zeros (without making its id). */
     public boolean isZero(int i) {
-        int at = i * ChunkId.BYTES;
-        for (int k = 0; k < ChunkId.BYTES; k += 8) {
-            if (entries[at + k] != 0 || entries[at + k + 1] != 0 || entries[at + k + 2] != 0 || entries[at + k + 3] != 0
-                    || entries[at + k + 4] != 0 || entries[at + k + 5] != 0 || entries[at + k + 6] != 0
-                    || entries[at + k + 7] != 0) {
-                return false;
-            }
+        int bits = 0;
+        for (int k = i * ChunkId.BYTES; k < (i + 1) * ChunkId.BYTES; k++) {
+            bits |= entries[k];
         }
-        return true;
+        return bits == 0;
     }
 
     public ChunkId get(int i) {
@@ -119,16 +115,6 @@ public final class FixedIndex {
         }
         patch.writeTo(entries, i * ChunkId.BYTES);
         patches.put(i, new Patched(base, bytes));
-    }
-
-    /** Entry {@code i} of {@code from} (an index of the same geometry), patch record included. */
-    public void copyEntry(FixedIndex from, int i) {
-        Patched patched = from.patchOf(i);
-        if (patched == null) {
-            set(i, from.get(i));
-        } else {
-            setPatch(i, from.get(i), patched.base(), patched.bytes());
-        }
     }
 
     /** The patch record of entry {@code i}, or null when {@link #get} names a chunk. */
