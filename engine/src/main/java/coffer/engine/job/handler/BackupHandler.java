@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,8 @@ import java.util.Set;
  * Parameters: {@code {"vault": name|null, "disks": [targets]|null, "retentionDays": 1..65536|null,
  * "appConsistent": false|true|{options}, "replicate": bool}}: appConsistent quiesces the guest through its
  * agent ({@link AppConsistencyJson}'s form; docs/design/consistency.md); replicate is kept on the job row for the replication issue.
- * The expiry is also written into the point's manifest, so a catalog rebuild keeps it. Result:
+ * A plan's run adds {@link PlanPointFields} ({@code planId}, {@code policyId}, {@code policyImmutable}). The
+ * expiry and those plan facts are also written into the point's manifest, so a catalog rebuild keeps them. Result:
  * {@code {"point": id, "consistency": level, "consistencyReason": text|null, "disks": [{target, mode, reason}],
  * "warnings": [...]}}. Stateless; thread-safe.
  */
@@ -73,7 +75,7 @@ final class BackupHandler implements JobHandler {
         Instance instance = liveInstance(catalog, job.target());
         String vault = vaults.nameOr(vaultName);
 
-        Map<String, String> attributes = new java.util.HashMap<>(expiry(retentionDays, clock));
+        Map<String, String> attributes = new HashMap<>(expiry(retentionDays, clock));
         String planId = params.optionalString(PlanPointFields.PLAN_ID);
         String policyId = params.optionalString(PlanPointFields.POLICY_ID);
         boolean immutable = params.flag(PlanPointFields.POLICY_IMMUTABLE);
