@@ -1,5 +1,6 @@
 package coffer.app;
 
+import coffer.vault.fs.FileTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,14 +42,17 @@ class CrashRecoveryIT {
         writeRandom(big, 768L << 20, 2);
         Process backup = coffer(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "doomed", "--threads", "1",
                 big.toString());
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (files(vault.resolve("chunks")).size() < chunksBefore.size() + 20) {
-            assertTrue(backup.isAlive(), "backup ended before it could be killed");
-            assertTrue(Instant.now().isBefore(deadline), "backup wrote no chunks within 60 s");
-            Thread.onSpinWait();
+        try {
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            while (files(vault.resolve("chunks")).size() < chunksBefore.size() + 20) {
+                assertTrue(backup.isAlive(), "backup ended before it could be killed");
+                assertTrue(Instant.now().isBefore(deadline), "backup wrote no chunks within 60 s");
+                Thread.onSpinWait();
+            }
+        } finally {
+            backup.destroyForcibly(); // SIGKILL, also when the wait above failed
+            backup.waitFor();
         }
-        backup.destroyForcibly(); // SIGKILL
-        backup.waitFor();
         assertTrue(files(vault.resolve("chunks")).size() > chunksBefore.size(), "the killed backup left chunks behind");
 
         String list = output(coffer(keyRing, "point", "list", "--vault", vault.toString()));
@@ -93,13 +97,12 @@ class CrashRecoveryIT {
         return Files.readString(log);
     }
 
+    /** The regular files under {@code root}, sorted; a running backup renames and deletes temporaries meanwhile. */
     private static List<Path> files(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return List.of();
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).sorted().toList();
-        }
+        List<Path> files = new ArrayList<>();
+        FileTree.walkFiles(root, files::add);
+        files.sort(null);
+        return files;
     }
 
     private static void writeRandom(Path file, long size, long seed) throws IOException {
