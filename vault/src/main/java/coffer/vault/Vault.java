@@ -22,7 +22,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -41,6 +43,8 @@ public final class Vault implements AutoCloseable {
     public static final String CONFIG = "config";
     public static final String POINTS = "points/";
     public static final String CHUNKS = "chunks/";
+    /** Where {@code vault verify --quarantine} moves damaged chunks ({@code damaged/chunks/…}); never read back. */
+    public static final String DAMAGED = "damaged/";
     private static final int COMPRESSION_LEVEL = 1;
 
     private final Backend backend;
@@ -333,6 +337,25 @@ public final class Vault implements AutoCloseable {
                 throw new CorruptDataException(id.objectName(), "content digest is " + actual.hex().substring(0, 16) + "…");
             }
         }
+    }
+
+    /**
+     * Chunks and patches that were quarantined as damaged and are not stored again yet: a backup must read their
+     * data again instead of taking them from a base index, so that the points using them become whole again.
+     * Usually none (one listing of an absent directory).
+     */
+    public Set<ChunkId> quarantinedMissing() throws IOException {
+        Set<ChunkId> missing = new HashSet<>();
+        for (ObjectInfo info : backend.list(DAMAGED + CHUNKS)) {
+            String hex = info.name().substring(info.name().lastIndexOf('/') + 1);
+            if (hex.matches("[0-9a-f]{64}")) {
+                ChunkId id = ChunkId.ofHex(hex);
+                if (!backend.exists(id.objectName())) {
+                    missing.add(id);
+                }
+            }
+        }
+        return missing;
     }
 
     /**

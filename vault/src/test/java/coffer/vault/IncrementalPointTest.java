@@ -187,6 +187,33 @@ class IncrementalPointTest {
     }
 
     @Test
+    void aQuarantinedChunkIsReadAgainByTheNextIncrementalThoughUnchanged() throws IOException {
+        byte[] disk = firstDisk();
+        byte[] next = changed(disk);
+        try (TestVault vault = VaultFlavour.LOCAL_ENCRYPTED.create(dir)) {
+            PointManifest first = vault.backup("vm", disk);
+            FixedIndex base = vault.index(first, "vda");
+            String chunk2 = base.get(2).objectName();
+            int moved = new coffer.vault.maintenance.Quarantine(vault.vault()).quarantine(List.of(new coffer.vault.maintenance.Damage(
+                    first.id(), "vda", 2L * CHUNK, CHUNK, chunk2, "test damage")), java.time.Duration.ofSeconds(5));
+            assertEquals(1, moved);
+            assertTrue(!vault.chunkObjects().contains(chunk2));
+
+            ByteArrayBlockSource source = ByteArrayBlockSource.of(next);
+            PointManifest second = vault.backup("vm", source, new DiskBase(first.id(), base, CHANGES));
+            assertTrue(inOrder(source.readRanges()).contains(new Extent(2L * CHUNK, CHUNK)),
+                    "chunk 2, unchanged but quarantined, read whole: " + source.readRanges());
+            assertTrue(vault.chunkObjects().contains(chunk2), "stored again");
+            assertArrayEquals(next, vault.restore(second, "vda"));
+            assertArrayEquals(disk, vault.restore(first, "vda"), "the first point is whole again");
+
+            ByteArrayBlockSource again = ByteArrayBlockSource.of(next);
+            vault.backup("vm", again, new DiskBase(second.id(), vault.index(second, "vda"), List.of()));
+            assertEquals(0, again.bytesRead(), "once stored again, the damaged copy kept as evidence changes nothing");
+        }
+    }
+
+    @Test
     void gcKeepsTheBaseChunksOfPatchesWhenTheBasePointIsDeleted() throws IOException {
         byte[] disk = firstDisk();
         byte[] next = changed(disk);

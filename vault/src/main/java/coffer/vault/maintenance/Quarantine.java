@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * <p>Stateless; thread-safe.
  */
 public final class Quarantine {
-    public static final String PREFIX = "damaged/";
+    public static final String PREFIX = Vault.DAMAGED;
     private final Vault vault;
 
     public Quarantine(Vault vault) {

@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The backup pipeline for one disk, per chunk, on several threads:
  * <ol>
- *   <li>skip: outside the changed extents of an incremental, take the base's entry unread;</li>
+ *   <li>skip: outside the changed extents of an incremental, take the base's entry unread (not when that entry
+ *       names a chunk quarantined as damaged and not stored again: then read);</li>
  *   <li>read: only the source's data extents (holes are zero without reading), asked for a window of the
  *       disk at a time ({@link DataExtentWindows}); of a changed chunk that was all zeros in the base, only
  *       the changed extents (the rest is still zero);</li>
@@ -75,6 +76,9 @@ final class DiskWriter {
         // in one copy; the workers see only the chunks to read
         FixedIndex index = tracked ? previous.copy() : new FixedIndex(size, chunkSize);
         boolean[] mustRead = chunksToRead(index.chunkCount(), chunkSize, previous, base, size);
+        if (tracked) {
+            readWhatWasQuarantined(previous, mustRead);
+        }
         Map<Integer, List<Extent>> changedPerChunk = tracked ? changedPerChunk(chunkSize, previous, base.changed()) : Map.of();
         // chunks stored or found present during this run; the base's ids are deliberately not trusted
         // without a look: a chunk quarantined as damaged must be stored again when its data is read again
@@ -141,6 +145,24 @@ final class DiskWriter {
             progress.advance(length);
         });
         return new Result(index, dataChunks.get(), newChunks.get(), newStored.get(), readBytes.get());
+    }
+
+    /**
+     * Marks for reading the chunks whose base entry (or a patch's base) was quarantined as damaged and is not
+     * stored again yet: taken unread, the new point would name a missing object; read, it is stored again and
+     * every point using it is whole again.
+     */
+    private void readWhatWasQuarantined(FixedIndex previous, boolean[] mustRead) throws IOException {
+        Set<ChunkId> missing = vault.quarantinedMissing();
+        if (missing.isEmpty()) {
+            return;
+        }
+        for (int i = 0; i < mustRead.length; i++) {
+            FixedIndex.Patched patched = previous.patchOf(i);
+            if (!mustRead[i] && (missing.contains(previous.get(i)) || patched != null && missing.contains(patched.base()))) {
+                mustRead[i] = true;
+            }
+        }
     }
 
     /** Seals and stores {@code plain[0, length)} as {@code id} unless stored or found present in this run. */
