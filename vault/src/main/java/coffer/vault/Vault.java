@@ -359,13 +359,20 @@ public final class Vault implements AutoCloseable {
     }
 
     /**
-     * Reads the patch {@code id} (a {@link ChunkPatch}), checked as {@link #readChunk} checks a chunk: the GCM
-     * tag, and with {@code rehash} or in an unencrypted vault the digest of its body.
+     * Reads the patch {@code id} (a {@link ChunkPatch}) that an index records as {@code record} for a chunk of
+     * {@code chunkLength} bytes, checked as {@link #readChunk} checks a chunk (the GCM tag, and with
+     * {@code rehash} or in an unencrypted vault the digest of its body) and against that record.
      */
-    public ChunkPatch readPatch(ChunkId id, boolean rehash) throws IOException {
+    public ChunkPatch readPatch(ChunkId id, FixedIndex.Patched record, int chunkLength, boolean rehash) throws IOException {
         byte[] body = codec.open(ObjectKind.PATCH, id.objectName(), stored(id, "chunk patch"));
         checkDigest(id, body, body.length, rehash);
-        return ChunkPatch.decode(id.objectName(), body);
+        ChunkPatch patch = ChunkPatch.decode(id.objectName(), body);
+        if (!patch.base().equals(record.base()) || patch.chunkLength() != chunkLength || patch.patchedBytes() != record.bytes()) {
+            throw new CorruptDataException(id.objectName(), "chunk patch does not match its index record (base "
+                    + patch.base().hex().substring(0, 16) + "…, " + patch.chunkLength() + "-byte chunk, "
+                    + patch.patchedBytes() + " bytes patched)");
+        }
+        return patch;
     }
 
     /**
@@ -383,12 +390,7 @@ public final class Vault implements AutoCloseable {
             }
             return got;
         }
-        ChunkPatch patch = readPatch(id, rehash);
-        if (!patch.base().equals(patched.base()) || patch.chunkLength() != length || patch.patchedBytes() != patched.bytes()) {
-            throw new CorruptDataException(id.objectName(), "chunk patch does not match its index record (base "
-                    + patch.base().hex().substring(0, 16) + "…, " + patch.chunkLength() + "-byte chunk, "
-                    + patch.patchedBytes() + " bytes patched)");
-        }
+        ChunkPatch patch = readPatch(id, patched, length, rehash);
         int got = readChunk(patch.base(), into, rehash);
         if (got != length) {
             throw new CorruptDataException(patch.base().objectName(), "base chunk holds " + got

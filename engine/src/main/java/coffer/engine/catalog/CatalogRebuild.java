@@ -100,7 +100,7 @@ public final class CatalogRebuild {
             if (catalog.groups().findPoint(point.id()).isPresent()) {
                 continue;
             }
-            Optional<InstanceGroup> group = catalog.groups().list().stream().filter(g -> g.name().equals(point.name())).findFirst();
+            Optional<InstanceGroup> group = catalog.groups().resolve(point.name());
             if (group.isEmpty()) {
                 skipped++;
                 continue;

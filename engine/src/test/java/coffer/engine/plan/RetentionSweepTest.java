@@ -139,18 +139,9 @@ class RetentionSweepTest {
 
     /** A small point in the vault and its row, as a manual backup makes it ({@code expires} null: never). */
     String manualPoint(Instant at, Instant expires) throws Exception {
-        Map<String, String> attributes = new HashMap<>(Map.of(PointAttributes.UUID, "u-web", PointAttributes.URI, "qemu:///system"));
-        if (expires != null) {
-            attributes.put(PointAttributes.EXPIRES, expires.toString());
-        }
-        byte[] disk = new byte[64 * 1024];
-        disk[0] = (byte) at.getEpochSecond();
-        try (PointWriter writer = PointWriter.begin(vault, "web", at, 1)) {
-            writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "qcow2", null, Progress.NONE);
-            PointManifest manifest = writer.commit("CRASH", null, List.of(), attributes);
-            catalog.points().upsert(PointRecord.of(manifest, "default", "u-web", null));
-            return manifest.id();
-        }
+        String id = pointWith(at, expires == null ? Map.of() : Map.of(PointAttributes.EXPIRES, expires.toString()));
+        catalog.points().upsert(PointRecord.of(vault.point(id), "default", "u-web", null));
+        return id;
     }
 
     Set<String> rows() {
@@ -289,7 +280,7 @@ class RetentionSweepTest {
         Map<String, String> attributes = new HashMap<>(Map.of(PointAttributes.UUID, "u-web", PointAttributes.URI, "qemu:///system"));
         attributes.putAll(extra);
         byte[] disk = new byte[64 * 1024];
-        disk[1] = (byte) at.getEpochSecond();
+        disk[0] = (byte) at.getEpochSecond();
         try (PointWriter writer = PointWriter.begin(vault, "web", at, 1)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "qcow2", null, Progress.NONE);
             return writer.commit("CRASH", null, List.of(), attributes).id();

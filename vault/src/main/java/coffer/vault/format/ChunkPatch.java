@@ -6,7 +6,6 @@ import coffer.vault.UnsupportedFormatException;
 import coffer.vault.io.Extent;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -129,15 +128,6 @@ public final class ChunkPatch {
 
     public int chunkLength() {
         return chunkLength;
-    }
-
-    /** The changed ranges, relative to the chunk. */
-    public List<Extent> ranges() {
-        List<Extent> ranges = new ArrayList<>(offsets.length);
-        for (int k = 0; k < offsets.length; k++) {
-            ranges.add(new Extent(offsets[k], lengths[k]));
-        }
-        return ranges;
     }
 
     /** Bytes the patch replaces. */

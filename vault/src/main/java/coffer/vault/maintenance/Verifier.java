@@ -5,7 +5,6 @@ import coffer.vault.ChunkWorkers;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.JitWarmup;
-import coffer.vault.format.ChunkPatch;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.io.Progress;
 
@@ -77,12 +76,7 @@ public final class Verifier {
                     }
                     bytes.addAndGet(length);
                 } else {
-                    ChunkPatch patch = vault.readPatch(id, true);
-                    if (!patch.base().equals(expected.patch().base()) || patch.chunkLength() != expected.length()
-                            || patch.patchedBytes() != expected.patch().bytes()) {
-                        bad.put(id, "chunk patch does not match its index record");
-                    }
-                    bytes.addAndGet(patch.patchedBytes());
+                    bytes.addAndGet(vault.readPatch(id, expected.patch(), expected.length(), true).patchedBytes());
                 }
             } catch (coffer.vault.CorruptDataException | coffer.vault.UnsupportedFormatException e) {
                 bad.put(id, e.getMessage());

@@ -75,11 +75,14 @@ final class DiskWriter {
         // with changed extents, the chunks outside them are the base's entries (patch records included), taken
         // in one copy; the workers see only the chunks to read
         FixedIndex index = tracked ? previous.copy() : new FixedIndex(size, chunkSize);
-        boolean[] mustRead = chunksToRead(index.chunkCount(), chunkSize, previous, base, size);
-        if (tracked) {
-            readWhatWasQuarantined(previous, mustRead);
-        }
         Map<Integer, List<Extent>> changedPerChunk = tracked ? changedPerChunk(chunkSize, previous, base.changed()) : Map.of();
+        boolean[] mustRead = new boolean[index.chunkCount()];
+        if (tracked) {
+            changedPerChunk.keySet().forEach(i -> mustRead[i] = true);
+            readWhatWasQuarantined(previous, mustRead);
+        } else {
+            Arrays.fill(mustRead, true);
+        }
         // chunks stored or found present during this run; the base's ids are deliberately not trusted
         // without a look: a chunk quarantined as damaged must be stored again when its data is read again
         Set<ChunkId> known = ConcurrentHashMap.newKeySet();
@@ -116,13 +119,12 @@ final class DiskWriter {
             if (changed != null && from.get(i).isZero()) {
                 extents = intersect(extents, changed);
             } else if (changed != null && patchable(from, i, changed, length, known)) {
-                List<Extent> ranges = intersect(List.of(new Extent(offset, length)), changed);
-                readBytes.addAndGet(readRanges(source, offset, ranges, intersect(extents, ranges), buffer));
-                List<Extent> relative = ranges.stream().map(r -> new Extent(r.offset() - offset, r.length())).toList();
+                readBytes.addAndGet(readRanges(source, offset, changed, intersect(extents, changed), buffer));
+                List<Extent> relative = changed.stream().map(r -> new Extent(r.offset() - offset, r.length())).toList();
                 byte[] body = ChunkPatch.encode(from.get(i), length, relative, buffer);
                 ChunkId id = vault.digester().digest(body, 0, body.length);
-                store(ObjectKind.PATCH, id, body, known, newChunks, newStored);
-                index.setPatch(i, id, from.get(i), (int) bytesIn(ranges));
+                store(ObjectKind.PATCH, id, body, body.length, known, newChunks, newStored);
+                index.setPatch(i, id, from.get(i), (int) bytesIn(changed));
                 dataChunks.incrementAndGet();
                 progress.advance(length);
                 return;
@@ -179,21 +181,15 @@ final class DiskWriter {
         }
     }
 
-    private void store(ObjectKind kind, ChunkId id, byte[] plain, Set<ChunkId> known, AtomicLong newChunks,
-                       AtomicLong newStored) throws IOException {
-        store(kind, id, plain, plain.length, known, newChunks, newStored);
-    }
-
     /**
      * Whether changed chunk {@code i} is stored as a patch over its base entry: that entry is a chunk (not
      * zero, not a patch) still present in the backend (a chunk quarantined as damaged is not), and at most
-     * {@link #PATCH_AT_MOST} of the chunk changed.
+     * {@link #PATCH_AT_MOST} of the chunk changed ({@code changed}: the chunk's merged changed ranges).
      */
     private boolean patchable(FixedIndex from, int i, List<Extent> changed, int length, Set<ChunkId> known)
             throws IOException {
         ChunkId baseChunk = from.get(i);
-        if (from.patchOf(i) != null || bytesIn(intersect(List.of(new Extent((long) i * from.chunkSize(), length)), changed))
-                > PATCH_AT_MOST * length) {
+        if (from.patchOf(i) != null || bytesIn(changed) > PATCH_AT_MOST * length) {
             return false;
         }
         if (known.contains(baseChunk) || vault.backend().exists(baseChunk.objectName())) {
@@ -262,9 +258,9 @@ final class DiskWriter {
     }
 
     /**
-     * For each chunk the changed extents touch: those extents clipped to the chunk, ascending (possibly
-     * overlapping). Of a chunk that is all zeros in the base only these need reading (the rest is still zero);
-     * a chunk that changed little may be stored as a patch of them.
+     * For each chunk the changed extents touch (the chunks to read): those extents clipped to the chunk,
+     * merged where they overlap or touch, ascending. Of a chunk that is all zeros in the base only these need
+     * reading (the rest is still zero); a chunk that changed little is stored as a patch of these ranges.
      */
     private static Map<Integer, List<Extent>> changedPerChunk(int chunkSize, FixedIndex previous, List<Extent> changed) {
         Map<Integer, List<Extent>> result = new HashMap<>();
@@ -282,7 +278,22 @@ final class DiskWriter {
                 }
             }
         }
-        result.values().forEach(list -> list.sort(Comparator.comparingLong(Extent::offset)));
+        result.replaceAll((i, list) -> merged(list));
+        return result;
+    }
+
+    /** {@code extents} sorted, with overlapping or touching ones joined. */
+    private static List<Extent> merged(List<Extent> extents) {
+        extents.sort(Comparator.comparingLong(Extent::offset));
+        List<Extent> result = new ArrayList<>();
+        for (Extent e : extents) {
+            if (!result.isEmpty() && result.getLast().end() >= e.offset()) {
+                Extent last = result.removeLast();
+                result.add(new Extent(last.offset(), Math.max(last.end(), e.end()) - last.offset()));
+            } else {
+                result.add(e);
+            }
+        }
         return result;
     }
 
@@ -304,24 +315,5 @@ final class DiskWriter {
             }
         }
         return result;
-    }
-
-    private static boolean[] chunksToRead(int count, int chunkSize, FixedIndex previous, DiskBase base, long size) {
-        boolean[] read = new boolean[count];
-        if (previous == null || base.changed() == null || previous.diskSize() != size) {
-            Arrays.fill(read, true);
-            return read;
-        }
-        for (Extent extent : base.changed()) {
-            if (extent.length() == 0) {
-                continue;
-            }
-            int first = (int) (extent.offset() / chunkSize);
-            int last = (int) Math.min(count - 1, (extent.end() - 1) / chunkSize);
-            for (int i = first; i <= last; i++) {
-                read[i] = true;
-            }
-        }
-        return read;
     }
 }
