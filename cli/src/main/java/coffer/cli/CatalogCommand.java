@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
         subcommands = {CatalogCommand.Rebuild.class})
 final class CatalogCommand {
 
-    @Command(name = "rebuild", description = "Recreate the catalog's points from the vaults' manifests (admin).",
+    @Command(name = "rebuild", description = "Recreate the catalog's points (with their plan, policy and immutability) and group points from the vaults' manifests (admin).",
             mixinStandardHelpOptions = true)
     static final class Rebuild implements Callable<Integer> {
         @Mixin CommonOptions common;
