@@ -91,7 +91,7 @@ final class PolicyCommand {
             if (crashConsistent) {
                 doc.put("appConsistent", false);
             } else if (consistency.given()) {
-                doc.set("appConsistent", consistency.json());
+                doc.set("appConsistent", coffer.engine.operation.OperationJson.tree(consistency.consistency()));
             }
             return doc;
         }

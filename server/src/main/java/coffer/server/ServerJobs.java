@@ -1,17 +1,14 @@
 package coffer.server;
 
 import coffer.engine.catalog.Catalog;
-import coffer.engine.catalog.CatalogRebuild;
 import coffer.engine.instance.InstanceBackup;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.handler.JobHandlers;
 import coffer.engine.vault.VaultDirectory;
 import coffer.server.config.ServerConfig;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-/** Assembles the job runner of a server, and the catalog rebuild over all its vaults. */
+/** Assembles the job runner of a server. */
 final class ServerJobs {
     private ServerJobs() {
     }
@@ -24,13 +21,5 @@ final class ServerJobs {
         return new JobRunner(catalog, JobRunner.newWorkerId(),
                 coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot()),
                         catalog, retention), settings);
-    }
-
-    static Map<String, Object> rebuild(Catalog catalog, VaultDirectory vaults) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        for (String name : vaults.names().stream().sorted().toList()) {
-            report.put(name, new CatalogRebuild(catalog).rebuild(name, vaults.open(name)));
-        }
-        return Map.of("vaults", report);
     }
 }

@@ -3,6 +3,9 @@ package coffer.engine.catalog;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
+import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.OperationJson;
+import coffer.engine.operation.RestoreDisk;
 import coffer.engine.job.JobLogEntry;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
@@ -63,7 +66,7 @@ abstract class CatalogContract {
         catalog.hosts().ensure("local", "qemu:///system");
         List<String> submitted = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            submitted.add(catalog.jobs().submit(JobType.backup, "instance-" + i, "local", null).id());
+            submitted.add(catalog.jobs().submit(BackupInstance.of("instance-" + i), "local").id());
         }
         List<String> claimed = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -268,18 +271,19 @@ abstract class CatalogContract {
 
     // ---- jobs (the rows; the runner has its own contract) ----
 
-    ObjectNode params() {
-        return JSON.createObjectNode().put("vault", "default");
+    static BackupInstance backup(String instance) {
+        return new BackupInstance(instance, "default", null, null, null, false, null);
     }
 
     @Test
     void submittedJobsAreQueuedAndListedWithFilters() {
         String instance = knownInstance();
-        Job backup = catalog.jobs().submit(JobType.backup, instance, "local", params());
+        Job backup = catalog.jobs().submit(backup(instance), "local");
         assertEquals(JobState.queued, backup.state());
-        assertEquals(params(), backup.params());
+        assertEquals(OperationJson.tree(backup(instance)), backup.params());
+        assertEquals(backup(instance), backup.operation());
         assertEquals(-1, backup.etaSeconds());
-        Job restore = catalog.jobs().submit(JobType.restore_disk, "20250101-000000-aaaaaaaa", "local", params());
+        Job restore = catalog.jobs().submit(new RestoreDisk("20250101-000000-aaaaaaaa", "vda", "/tmp/vda.raw", null, false, false), "local");
         assertEquals(Optional.of(backup), catalog.jobs().find(backup.id()));
         assertEquals(Set.of(backup.id(), restore.id()),
                 Set.copyOf(catalog.jobs().list(Jobs.Filter.ALL).stream().map(Job::id).toList()));
@@ -294,7 +298,7 @@ abstract class CatalogContract {
 
     @Test
     void jobLogKeepsLinesInOrder() {
-        Job job = catalog.jobs().submit(JobType.backup, knownInstance(), "local", params());
+        Job job = catalog.jobs().submit(backup(knownInstance()), "local");
         catalog.jobs().appendLog(job.id(), "info", "one");
         catalog.jobs().appendLog(job.id(), "warning", "two");
         List<JobLogEntry> log = catalog.jobs().log(job.id());
@@ -307,13 +311,13 @@ abstract class CatalogContract {
         String instance = knownInstance();
         AtomicInteger changes = new AtomicInteger();
         Jobs.Subscription subscription = catalog.jobs().whenChanged(changes::incrementAndGet);
-        Job queued = catalog.jobs().submit(JobType.backup, instance, "local", params());
+        Job queued = catalog.jobs().submit(backup(instance), "local");
         Job cancelled = catalog.jobs().cancel(queued.id()).orElseThrow();
         assertEquals(JobState.cancelled, cancelled.state());
         assertEquals(ErrorCode.Cancelled.name(), cancelled.errorCode());
         assertTrue(cancelled.finishedAt() != null);
 
-        Job other = catalog.jobs().submit(JobType.backup, instance, "local", params());
+        Job other = catalog.jobs().submit(backup(instance), "local");
         Job claimed = catalog.jobs().claimNext("w1", 2, Instant.now()).orElseThrow();
         assertEquals(other.id(), claimed.id());
         Job flagged = catalog.jobs().cancel(other.id()).orElseThrow();
@@ -323,7 +327,7 @@ abstract class CatalogContract {
         assertTrue(catalog.jobs().cancel("nope").isEmpty());
         assertEquals(5, changes.get(), "two submits and three cancels");
         subscription.close();
-        catalog.jobs().submit(JobType.backup, instance, "local", params());
+        catalog.jobs().submit(backup(instance), "local");
         assertEquals(5, changes.get());
     }
 
@@ -331,9 +335,9 @@ abstract class CatalogContract {
     void claimingRespectsThePerHostLimitAndTakesTheOldestFirst() {
         String instance = knownInstance();
         catalog.hosts().ensure("other", "qemu+ssh://other/system");
-        Job a = catalog.jobs().submit(JobType.backup, instance, "local", params());
-        Job b = catalog.jobs().submit(JobType.backup, instance, "local", params());
-        Job c = catalog.jobs().submit(JobType.backup, instance, "other", params());
+        Job a = catalog.jobs().submit(backup(instance), "local");
+        Job b = catalog.jobs().submit(backup(instance), "local");
+        Job c = catalog.jobs().submit(backup(instance), "other");
         Instant now = millis(Instant.now());
         Job first = catalog.jobs().claimNext("w1", 1, now).orElseThrow();
         assertEquals(a.id(), first.id());
@@ -347,7 +351,7 @@ abstract class CatalogContract {
 
     @Test
     void workersHeartbeatReportProgressAndFinishOnce() {
-        Job job = catalog.jobs().submit(JobType.backup, knownInstance(), "local", params());
+        Job job = catalog.jobs().submit(backup(knownInstance()), "local");
         Instant start = millis(Instant.now());
         catalog.jobs().claimNext("w1", 2, start);
         assertEquals(1, catalog.jobs().heartbeat("w1", start.plusSeconds(5)));
@@ -371,7 +375,7 @@ abstract class CatalogContract {
 
     @Test
     void aLostJobFailsWithWorkerLostOnlyWhileItsWorkerStillHoldsIt() {
-        Job job = catalog.jobs().submit(JobType.backup, knownInstance(), "local", params());
+        Job job = catalog.jobs().submit(backup(knownInstance()), "local");
         catalog.jobs().claimNext("w1", 2, Instant.now());
         assertFalse(catalog.jobs().failLost(job.id(), "w2", "gone", Instant.now()));
         assertTrue(catalog.jobs().failLost(job.id(), "w1", "worker lost: w1 stopped", Instant.now()));

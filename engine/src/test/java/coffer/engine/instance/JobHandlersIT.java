@@ -11,7 +11,16 @@ import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.handler.JobHandlers;
-import coffer.engine.job.handler.PlanPointFields;
+import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.PlanRun;
+import coffer.engine.operation.RestoreDisk;
+import coffer.engine.policy.ArchiveRule;
+import coffer.engine.policy.CalendarUnit;
+import coffer.engine.policy.Policy;
+import coffer.engine.policy.ReplicationRule;
+import coffer.engine.policy.Retention;
+import coffer.engine.policy.RetentionPeriod;
+import coffer.engine.policy.Schedule;
 import coffer.engine.vault.LocalVaults;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
@@ -90,8 +99,7 @@ class JobHandlersIT {
                 .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
         assertEquals("running", instance.state());
 
-        ObjectNode backupParams = JSON.createObjectNode().put("retentionDays", 7).put("appConsistent", false);
-        Job backup = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", backupParams));
+        Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, 7, null, false, null), "local"));
         assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
         String pointId = backup.result().get("point").asText();
         assertEquals("full", backup.result().get("disks").get(0).get("mode").asText());
@@ -104,31 +112,26 @@ class JobHandlersIT {
         assertEquals(16L << 20, backup.bytesTotal());
         assertEquals(null, vaults.open("default").point(pointId).attributes().get(PointAttributes.PLAN), "a manual point");
 
-        // a plan's run hands its plan and policy to the backup, which records them in the manifest
-        ObjectNode planParams = JSON.createObjectNode().put(PlanPointFields.PLAN_ID, "plan-9")
-                .put(PlanPointFields.POLICY_ID, "policy-9").put(PlanPointFields.POLICY_IMMUTABLE, true);
-        Job planned = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", planParams));
+        // a plan's run names its plan and policy, which the backup records in the manifest
+        String policy = catalog.policies().create(new Policy("locked", Schedule.parse("I|1631685600|PT1H"),
+                Retention.keepFor(new RetentionPeriod.Finite(1, CalendarUnit.DAYS)), true, ReplicationRule.OFF, ArchiveRule.OFF)).id();
+        Job planned = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, null, null, false,
+                new PlanRun("plan-9", policy, "now", 0, null)), "local"));
         assertEquals(JobState.succeeded, planned.state(), planned.errorCode() + ": " + planned.errorMessage());
         Map<String, String> recorded = vaults.open("default").point(planned.result().get("point").asText()).attributes();
         assertEquals("plan-9", recorded.get(PointAttributes.PLAN));
-        assertEquals("policy-9", recorded.get(PointAttributes.POLICY));
+        assertEquals(policy, recorded.get(PointAttributes.POLICY));
         assertEquals("true", recorded.get(PointAttributes.POLICY_IMMUTABLE));
-        Job half = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local",
-                JSON.createObjectNode().put(PlanPointFields.PLAN_ID, "plan-9")));
-        assertEquals("InvalidArgument", half.errorCode());
-        assertTrue(half.errorMessage().contains("planId"), half.errorMessage());
 
         Path restored = dir.resolve("restored-vda.raw");
-        ObjectNode restoreParams = JSON.createObjectNode().put("disk", "vda").put("to", restored.toString())
-                .put("format", "raw");
-        Job restore = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local", restoreParams));
+        Job restore = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restored.toString(), "raw", false, false),
+                "local"));
         assertEquals(JobState.succeeded, restore.state(), restore.errorCode() + ": " + restore.errorMessage());
         assertEquals(domain.sha("vda"), TestDomain.sha256(restored));
 
-        Job bad = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
-                JSON.createObjectNode().put("disk", "vda").put("to", restored.toString()).put("format", "vmdk")));
-        assertEquals("InvalidArgument", bad.errorCode());
-        assertTrue(bad.errorMessage().contains("'format'"), bad.errorMessage());
+        Job existing = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restored.toString(), "raw", false, false),
+                "local"));
+        assertEquals("TargetExists", existing.errorCode(), existing.errorMessage());
     }
 
     @Test
@@ -136,20 +139,13 @@ class JobHandlersIT {
         domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 8);
         Instance instance = new InstanceRefresh(catalog, Clock.systemUTC()).refresh("local").stream()
                 .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
-        ObjectNode params = JSON.createObjectNode();
-        params.putObject("appConsistent").put("freezeFileSystems", true).put("scriptTimeoutSeconds", 5);
-        Job backup = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", params));
+        Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, null,
+                AppConsistency.of(true, null, 5), false, null), "local"));
         assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
         assertEquals("CRASH", backup.result().path("consistency").asText(), backup.result().toString());
         assertTrue(backup.result().path("consistencyReason").asText().startsWith("no guest agent"), backup.result().toString());
         PointRecord point = catalog.points().find(backup.result().path("point").asText()).orElseThrow();
         assertEquals("CRASH", point.consistency());
 
-        ObjectNode bad = JSON.createObjectNode();
-        bad.putObject("appConsistent").put("scriptTimeoutSeconds", 0).put("freeze", true);
-        Job refused = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", bad));
-        assertEquals("InvalidArgument", refused.errorCode());
-        assertTrue(refused.errorMessage().contains("appConsistent.scriptTimeoutSeconds")
-                && refused.errorMessage().contains("appConsistent.freeze:"), refused.errorMessage());
     }
 }

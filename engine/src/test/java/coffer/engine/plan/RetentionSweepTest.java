@@ -18,7 +18,6 @@ import coffer.engine.job.JobHandler;
 import coffer.engine.JobProgress;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
-import coffer.engine.job.handler.PlanPointFields;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.Interval;
 import coffer.engine.policy.PointExpiry;
@@ -36,8 +35,10 @@ import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.io.Progress;
 import coffer.vault.write.PointWriter;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.BackupResult;
+import coffer.engine.operation.OperationJson;
+import coffer.engine.operation.PlanRun;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -220,19 +221,19 @@ class RetentionSweepTest {
     }
 
     @Test
-    void aPlanRunHandsItsPlanAndPolicyToTheBackupForTheManifest() throws Exception {
+    void aPlanRunHandsItsRecordUnchangedToTheBackupAndMarksThePointAsThePolicys() throws Exception {
         String made = manualPoint(T0, null);
-        List<JsonNode> handed = new ArrayList<>();
-        JobHandler backup = (job, context) -> {
-            handed.add(job.params());
-            return JsonNodeFactory.instance.objectNode().put("point", made);
+        List<BackupInstance> handed = new ArrayList<>();
+        JobHandler<BackupInstance, BackupResult> backup = (operation, job, context) -> {
+            handed.add(operation);
+            return new BackupResult(made, "web", "u-web", T0, "CRASH", null, null, 0, List.of(), List.of(), List.of());
         };
-        ObjectNode params = JsonNodeFactory.instance.objectNode().put("vault", "default");
-        params.putObject(PlanBackup.PLAN).put("id", plan.id()).put("policy", locked.id()).put("slot", T0.toString());
-        Job job = new Job("j-1", JobType.backup, "u-web", "local", JobState.running, params, T0, T0, null, null, 0, 0, 0, 0,
-                false, null, null, null);
+        BackupInstance run = new BackupInstance("u-web", "default", null, null, null, false,
+                new PlanRun(plan.id(), locked.id(), T0.toString(), 0, null));
+        Job job = new Job("j-1", JobType.backup, "u-web", "local", JobState.running, OperationJson.tree(run), T0, T0, null,
+                null, 0, 0, 0, 0, false, null, null, null);
         List<String> info = new ArrayList<>();
-        new PlanBackup(backup, catalog, sweep).run(job, new JobContext() {
+        new PlanBackup(backup, catalog, sweep).run(run, job, new JobContext() {
             @Override
             public JobProgress progress() {
                 return null;
@@ -248,11 +249,7 @@ class RetentionSweepTest {
                 info.add(message);
             }
         });
-        JsonNode given = handed.getFirst();
-        assertTrue(given.path(PlanBackup.PLAN).isMissingNode(), given.toString());
-        assertEquals(plan.id(), given.path(PlanPointFields.PLAN_ID).asText());
-        assertEquals(locked.id(), given.path(PlanPointFields.POLICY_ID).asText());
-        assertTrue(given.path(PlanPointFields.POLICY_IMMUTABLE).asBoolean(), given.toString());
+        assertEquals(List.of(run), handed, "the record as the scheduler made it");
         PointRetention row = catalog.pointRetentions().find(made).orElseThrow();
         assertTrue(row.immutable() && locked.id().equals(row.policyId()), row.toString());
     }

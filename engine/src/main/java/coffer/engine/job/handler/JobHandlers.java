@@ -19,7 +19,7 @@ public final class JobHandlers {
      *
      * @param runtimeRoot sockets and scratch files of backups ({@code InstanceBackup.defaultRuntimeRoot()})
      */
-    public static Map<JobType, JobHandler> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot) {
+    public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot) {
         return Map.of(
                 JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
                 JobType.restore_disk, new RestoreDiskHandler(catalog, vaults),
