@@ -1,10 +1,9 @@
 package coffer.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import coffer.engine.operation.RebuildCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code coffer catalog rebuild}: the server re-reads every vault's manifests into its catalog. */
@@ -20,13 +19,7 @@ final class CatalogCommand {
 
         @Override
         public Integer call() {
-            JsonNode answer = server.require().post("/api/v1/catalog/rebuild", Map.of());
-            if (common.json()) {
-                Cli.out().json(answer);
-            } else {
-                Cli.out().line("Catalog rebuilt from the vaults: %s", answer);
-            }
-            return 0;
+            return Operate.call(server, common, new RebuildCatalog());
         }
     }
 }

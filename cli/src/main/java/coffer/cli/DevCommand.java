@@ -14,9 +14,9 @@ final class DevCommand {
 
     @Command(name = "make-image", description = "Write a deterministic mixed sparse raw image (random, text, holes, duplicates).")
     static final class MakeImage implements Callable<Integer> {
-        @Option(names = "--size", required = true, converter = Values.SizeConverter.class) long size;
-        @Option(names = "--seed", defaultValue = "1") long seed;
-        @Parameters(paramLabel = "FILE") Path file;
+        @Option(names = "--size", required = true, converter = Values.SizeConverter.class, description = "Size of the image, e.g. 4G.") long size;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the content (default: ${DEFAULT-VALUE}).") long seed;
+        @Parameters(paramLabel = "FILE", description = "The raw image to create.") Path file;
 
         @Override
         public Integer call() throws Exception {
@@ -30,8 +30,8 @@ final class DevCommand {
     @Command(name = "scatter", description = "Overwrite scattered ranges (4 KiB-1 MiB each) with random data.")
     static final class Scatter implements Callable<Integer> {
         @Option(names = "--fraction", required = true, description = "Fraction of the image to change, e.g. 0.02.") double fraction;
-        @Option(names = "--seed", defaultValue = "2") long seed;
-        @Parameters(paramLabel = "FILE") Path file;
+        @Option(names = "--seed", defaultValue = "2", description = "Seed of the changes (default: ${DEFAULT-VALUE}).") long seed;
+        @Parameters(paramLabel = "FILE", description = "The raw image to change in place.") Path file;
 
         @Override
         public Integer call() throws Exception {

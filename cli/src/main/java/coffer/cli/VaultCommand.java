@@ -36,6 +36,7 @@ final class VaultCommand {
     @Command(name = "init", description = "Create a vault in a new or empty directory.", mixinStandardHelpOptions = true)
     static final class Init implements Callable<Integer> {
         @Mixin CommonOptions common;
+        @Mixin KeyringOption keyring;
         @Parameters(paramLabel = "PATH", description = "Directory for the new vault.") Path path;
         @Option(names = "--no-encryption", description = "Store chunks unencrypted (default: AES-256-GCM).") boolean plain;
         @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Values.SizeConverter.class,
@@ -45,7 +46,7 @@ final class VaultCommand {
         @Override
         public Integer call() throws IOException {
             int size = chunkSize == null ? VaultOpener.DEFAULT_CHUNK_SIZE : (int) Math.min(Integer.MAX_VALUE, chunkSize);
-            VaultOpener opener = new VaultOpener(common.keyRing());
+            VaultOpener opener = new VaultOpener(keyring.keyRing());
             try (Vault vault = opener.create(path, size, !plain)) {
                 VaultConfig c = vault.config();
                 Output out = Cli.out();
@@ -78,6 +79,7 @@ final class VaultCommand {
             mixinStandardHelpOptions = true)
     static final class Verify implements Callable<Integer> {
         @Mixin CommonOptions common;
+        @Mixin KeyringOption keyring;
         @Mixin VaultOption vaultOption;
         @Parameters(paramLabel = "POINT", arity = "0..1", description = "Only this point (id, id prefix or name).") String point;
         @Option(names = "--quarantine", description = "Move damaged chunks to damaged/ so the next backup of the same data stores them again and the points that use them heal.")
@@ -85,7 +87,7 @@ final class VaultCommand {
 
         @Override
         public Integer call() throws IOException {
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+            try (Vault vault = new VaultOpener(keyring.keyRing()).open(vaultOption.require());
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "verify")) {
                 List<PointManifest> points = point == null ? vault.points() : List.of(vault.resolve(point));
                 bar.starting(points.stream().mapToLong(PointManifest::logicalBytes).sum());
@@ -127,22 +129,23 @@ final class VaultCommand {
             mixinStandardHelpOptions = true)
     static final class Gc implements Callable<Integer> {
         @Mixin CommonOptions common;
+        @Mixin KeyringOption keyring;
         @Mixin VaultOption vaultOption;
         @Option(names = "--grace", paramLabel = "DURATION", converter = Values.DurationConverter.class, defaultValue = "1h",
-                description = "Keep unreferenced data younger than this (default: ${DEFAULT-VALUE}).") Duration grace;
-        @Option(names = "--wait", paramLabel = "DURATION", converter = Values.DurationConverter.class, defaultValue = "1m",
+                description = "Keep unreferenced data younger than this: 0, 30s, 15min, 1h, 7d (default: ${DEFAULT-VALUE}).") Duration grace;
+        @Option(names = "--wait", paramLabel = "DURATION", converter = Values.DurationConverter.class, defaultValue = "1min",
                 description = "How long to wait for running backups before giving up (default: ${DEFAULT-VALUE}).") Duration wait;
 
         @Override
         public Integer call() {
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
+            try (Vault vault = new VaultOpener(keyring.keyRing()).open(vaultOption.require())) {
                 GcReport report = new GarbageCollector(vault).collect(grace, wait);
                 if (common.json()) {
                     Cli.out().json(report);
                 } else {
                     Cli.out().line("%d live point(s) use %d chunk(s). Removed %d unreferenced chunk(s) (%s), %d object(s) of unfinished points, %d abandoned temporary file(s); kept %d unreferenced chunk(s) younger than %s.",
                             report.livePoints(), report.liveChunks(), report.sweptChunks(), Output.bytes(report.sweptBytes()),
-                            report.orphanObjects(), report.abandonedUploads(), report.keptUnreferenced(), grace);
+                            report.orphanObjects(), report.abandonedUploads(), report.keptUnreferenced(), Values.format(grace));
                 }
                 return 0;
             } catch (IOException e) {
@@ -155,11 +158,12 @@ final class VaultCommand {
             mixinStandardHelpOptions = true)
     static final class Stats implements Callable<Integer> {
         @Mixin CommonOptions common;
+        @Mixin KeyringOption keyring;
         @Mixin VaultOption vaultOption;
 
         @Override
         public Integer call() {
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
+            try (Vault vault = new VaultOpener(keyring.keyRing()).open(vaultOption.require())) {
                 VaultStats s = new StatsCollector(vault).collect();
                 Output out = Cli.out();
                 if (common.json()) {

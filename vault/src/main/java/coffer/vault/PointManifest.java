@@ -1,6 +1,7 @@
 package coffer.vault;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
 import java.util.List;
@@ -17,20 +18,28 @@ import java.util.Map;
  * @param name        what was backed up: an instance name, or the name given to an image backup
  * @param consistency {@code APPLICATION}, {@code FILESYSTEM} or {@code CRASH}
  * @param parent      the point whose indexes this one started from, or null for a first point
- * @param attributes  further facts recorded by upper layers (e.g. the domain XML); the vault does not
- *                    interpret them
+ * @param attributes  version 1: facts recorded by upper layers as a string map (e.g. the domain XML); still
+ *                    read, no longer written (empty from version 2)
+ * @param facts       version 2: the facts upper layers record (instance, domain XML, each disk's mode, the
+ *                    consistency reason, retention, plan, group), a JSON object with its own {@code version}
+ *                    (docs/format/manifest.md); the vault stores it and does not interpret it. Null when none.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PointManifest(String format, int version, String id, String name, Instant createdAt,
                             String consistency, String parent, List<Disk> disks, List<SkippedDisk> skipped,
-                            Map<String, String> attributes) {
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> attributes, JsonNode facts) {
     public static final String FORMAT = "coffer-point";
-    public static final int VERSION = 1;
+    /** Version 2 records upper layers' facts as the {@code facts} object instead of the {@code attributes} map. */
+    public static final int VERSION = 2;
 
     public PointManifest {
         disks = List.copyOf(disks);
         skipped = skipped == null ? List.of() : List.copyOf(skipped);
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        if (facts != null && !facts.isObject()) {
+            throw new IllegalArgumentException("point " + id + ": facts must be a JSON object, not " + facts.getNodeType());
+        }
+        facts = facts == null || facts.isEmpty() ? null : facts.deepCopy();
     }
 
     /**

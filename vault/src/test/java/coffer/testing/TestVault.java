@@ -72,7 +72,7 @@ public final class TestVault implements AutoCloseable {
     public PointManifest backup(String name, BlockSource source, DiskBase base) throws IOException {
         try (PointWriter writer = PointWriter.begin(vault, name, nextCreationTime(), THREADS)) {
             writer.writeDisk("vda", source, "raw", base, Progress.NONE);
-            return writer.commit("CRASH", null, List.of(), Map.of());
+            return writer.commit("CRASH", null, List.of(), null);
         }
     }
 

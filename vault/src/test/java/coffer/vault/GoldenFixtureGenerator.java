@@ -98,6 +98,72 @@ class GoldenFixtureGenerator {
         removeEmptyDirectories(fixtures);
     }
 
+    /**
+     * Only the {@code instance-facts} vault: the facts of an instance point recorded as manifest version 1 wrote
+     * them (the string map of keys such as {@code disk.vda.mode}) and as version 2 writes them (the typed
+     * {@code facts} object): the same facts, so a reader proves it reads both alike.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "instance-facts")
+    void generateInstanceFacts() throws IOException {
+        Path fixtures = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/fixtures");
+        deleteTree(fixtures.resolve("instance-facts"));
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(fixtures.resolve("fixtures.json").toFile());
+        ((ObjectNode) json.get("vaults")).putObject("instance-facts").put("encrypted", false)
+                .set("points", writeInstanceFactsVault(fixtures.resolve("instance-facts")));
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
+        removeEmptyDirectories(fixtures);
+    }
+
+    /** What Coffer 0.1 wrote for an application-consistent, incremental point of a plan's run, kept 7 days. */
+    static final Map<String, String> VERSION_1_ATTRIBUTES = Map.ofEntries(
+            Map.entry("instance.uuid", "6f1c2a9e-0b7d-4c55-9a51-3c2f4d8e9b10"), Map.entry("instance.uri", "qemu:///system"),
+            Map.entry("instance.state", "running"), Map.entry("domain.xml", "<domain type='kvm'><name>fixture-vm</name></domain>"),
+            Map.entry("checkpoint", "coffer-fixture"), Map.entry("disk.vda.mode", "full"),
+            Map.entry("disk.vda.reason", "no previous point of this instance"), Map.entry("disk.vda.format", "qcow2"),
+            Map.entry("consistency", "FILESYSTEM"), Map.entry("consistency.reason", "no /tmp/prescript.sh in the guest"),
+            Map.entry("consistency.freezeMillis", "169"), Map.entry("expires", "2026-12-08T00:00:00Z"),
+            Map.entry("plan.id", "plan-1a2b3c4d"), Map.entry("policy.id", "pol-5e6f7a8b"), Map.entry("policy.immutable", "true"));
+
+    /** The same facts as manifest version 2 records them (docs/format/manifest.md). */
+    static ObjectNode version2Facts() throws IOException {
+        return (ObjectNode) Json.MAPPER.readTree("""
+                {"version": 1,
+                 "instance": {"uuid": "6f1c2a9e-0b7d-4c55-9a51-3c2f4d8e9b10", "uri": "qemu:///system", "state": "running"},
+                 "domainXml": "<domain type='kvm'><name>fixture-vm</name></domain>",
+                 "checkpoint": "coffer-fixture",
+                 "disks": {"vda": {"mode": "full", "reason": "no previous point of this instance", "format": "qcow2"}},
+                 "consistency": {"reason": "no /tmp/prescript.sh in the guest", "freezeMillis": 169},
+                 "expires": "2026-12-08T00:00:00Z",
+                 "plan": {"id": "plan-1a2b3c4d", "policy": "pol-5e6f7a8b", "immutable": true}}
+                """);
+    }
+
+    private static ArrayNode writeInstanceFactsVault(Path dir) throws IOException {
+        ArrayNode points = Json.MAPPER.createArrayNode();
+        try (Vault vault = Vault.create(new LocalDirectoryBackend(dir), CHUNK, null)) {
+            PointManifest first;
+            try (PointWriter writer = PointWriter.begin(vault, NAME, Instant.parse("2026-12-01T00:00:00Z"), 1)) {
+                writer.writeDisk("vda", ByteArrayBlockSource.of(disk1()), "qcow2", null, Progress.NONE);
+                first = writer.commit("FILESYSTEM", null, List.of(), null);
+            }
+            PointManifest version1 = new PointManifest(PointManifest.FORMAT, 1, first.id(), first.name(), first.createdAt(),
+                    first.consistency(), null, first.disks(), first.skipped(), VERSION_1_ATTRIBUTES, null);
+            byte[] body = Json.MAPPER.writeValueAsBytes(version1);
+            String name = Vault.manifestName(first.id());
+            vault.backend().delete(name);
+            vault.backend().put(name, vault.codec().seal(ObjectKind.MANIFEST, name, body, body.length, false));
+            PointManifest second;
+            try (PointWriter writer = PointWriter.begin(vault, NAME, Instant.parse("2026-12-02T00:00:00Z"), 1)) {
+                writer.writeDisk("vda", ByteArrayBlockSource.of(disk1()), "qcow2", null, Progress.NONE);
+                second = writer.commit("FILESYSTEM", null, List.of(), version2Facts());
+            }
+            describe(points, version1, disk1());
+            describe(points, second, disk1());
+        }
+        return points;
+    }
+
     /** The ranges disk 2 changes: told to the second point of the patched vault as a dirty bitmap would. */
     static final List<coffer.vault.io.Extent> CHANGED = List.of(new coffer.vault.io.Extent(3L * CHUNK + 100_000, 4096),
             new coffer.vault.io.Extent(4L * CHUNK + 10, 100));
@@ -165,7 +231,8 @@ class GoldenFixtureGenerator {
             throws IOException {
         try (PointWriter writer = PointWriter.begin(vault, NAME, at, 1)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "raw", base, Progress.NONE);
-            return writer.commit("CRASH", parent == null ? null : parent.id(), List.of(), Map.of("fixture", "golden"));
+            return writer.commit("CRASH", parent == null ? null : parent.id(), List.of(),
+                    Json.MAPPER.createObjectNode().put("fixture", "golden"));
         }
     }
 

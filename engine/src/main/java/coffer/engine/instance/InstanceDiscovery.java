@@ -36,7 +36,14 @@ public final class InstanceDiscovery {
         try {
             List<Instance> result = new ArrayList<>();
             for (DomainInfo domain : libvirt.domains()) {
-                result.add(describe(domain));
+                try {
+                    result.add(describe(domain));
+                } catch (coffer.virt.libvirt.LibvirtException e) {
+                    if (e.code() != coffer.virt.libvirt.LibvirtException.NO_DOMAIN) {
+                        throw e;
+                    }
+                    // removed between the listing and its description (another program's short-lived domain)
+                }
             }
             return result;
         } catch (IOException | RuntimeException e) {

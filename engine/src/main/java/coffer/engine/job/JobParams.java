@@ -1,7 +1,7 @@
 package coffer.engine.job;
 
 import coffer.engine.operation.JobOperation;
-import coffer.engine.operation.OperationJson;
+import coffer.engine.json.CofferJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,7 +21,7 @@ public final class JobParams {
     /** What a row stores for {@code operation}. */
     public static JsonNode stored(JobOperation<?> operation) {
         ObjectNode json = JsonNodeFactory.instance.objectNode().put("version", VERSION);
-        json.set("operation", OperationJson.tree(operation));
+        json.set("operation", CofferJson.tree(operation));
         return json;
     }
 
@@ -51,6 +51,6 @@ public final class JobParams {
             throw new coffer.engine.error.CofferException(coffer.engine.error.ErrorCode.UnsupportedFormat,
                     type + " job parameters of version " + record.get("version") + "; this Coffer reads version " + VERSION);
         }
-        return OperationJson.read(record, type.operation());
+        return CofferJson.read(record, type.operation());
     }
 }

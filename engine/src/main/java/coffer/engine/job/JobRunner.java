@@ -5,7 +5,7 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.engine.operation.JobOperation;
-import coffer.engine.operation.OperationJson;
+import coffer.engine.json.CofferJson;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Clock;
@@ -218,7 +218,7 @@ public final class JobRunner implements AutoCloseable {
             }
             JobOperation<?> operation = job.operation();
             execution.info("started on worker " + workerId);
-            JsonNode result = OperationJson.tree(run(handler, operation, job, execution));
+            JsonNode result = CofferJson.tree(run(handler, operation, job, execution));
             outcome = new Jobs.Outcome(JobState.succeeded, result, null, null);
             execution.info("succeeded");
         } catch (Throwable failure) {

@@ -18,27 +18,31 @@ import java.util.List;
  * @param appConsistent quiesce the guest through its agent ({@link AppConsistency}'s JSON form); null: off
  * @param replicate     kept on the job for replication (not acted on yet)
  * @param plan          set by the scheduler for a plan's run, never by a person
+ * @param description   a person's note on the point (at most {@value Rules#MAX_DESCRIPTION} characters), kept in
+ *                      its manifest; null: none
  */
 public record BackupInstance(String instance, String vault, List<String> disks, Integer retentionDays,
-                             AppConsistency appConsistent, boolean replicate, PlanRun plan)
+                             AppConsistency appConsistent, boolean replicate, PlanRun plan, String description)
         implements JobOperation<BackupResult> {
     public BackupInstance {
         Problems problems = new Problems();
         Rules.required(problems, "instance", instance, "the instance (UUID or name)");
         disks = Rules.targets(problems, "disks", disks);
         Rules.days(problems, "retentionDays", retentionDays);
+        Rules.description(problems, "description", description);
         problems.throwIfAny("backup request");
         appConsistent = appConsistent == null ? AppConsistency.off() : appConsistent;
     }
 
     /** A person's backup of every disk, crash-consistent, kept until deleted. */
     public static BackupInstance of(String instance) {
-        return new BackupInstance(instance, null, null, null, null, false, null);
+        return new BackupInstance(instance, null, null, null, null, false, null, null);
     }
 
     /** The same backup of the resolved instance, vault and disks. */
     public BackupInstance resolved(String instanceId, String vaultName, List<String> diskTargets) {
-        return new BackupInstance(instanceId, vaultName, diskTargets, retentionDays, appConsistent, replicate, plan);
+        return new BackupInstance(instanceId, vaultName, diskTargets, retentionDays, appConsistent, replicate, plan,
+                description);
     }
 
     @Override

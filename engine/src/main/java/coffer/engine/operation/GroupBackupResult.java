@@ -1,9 +1,8 @@
 package coffer.engine.operation;
 
-import coffer.engine.group.GroupAttributes;
+import coffer.engine.instance.PointFacts;
 import coffer.engine.group.GroupBackup;
 import coffer.engine.instance.InstanceBackup;
-import coffer.engine.instance.PointAttributes;
 
 import java.time.Instant;
 import java.util.List;
@@ -21,16 +20,15 @@ public record GroupBackupResult(String groupPoint, String group, Instant instant
     }
 
     public static GroupBackupResult of(GroupBackup.Result result) {
-        Map<String, String> facts = result.members().getFirst().point().attributes();
-        return new GroupBackupResult(result.id(), result.name(), Instant.parse(facts.get(GroupAttributes.INSTANT)),
-                facts.get(GroupAttributes.MODE), result.pauseWindow().toMillis(),
+        PointFacts.Group group = PointFacts.of(result.members().getFirst().point()).group();
+        return new GroupBackupResult(result.id(), result.name(), group.instant(), group.mode(), result.pauseWindow().toMillis(),
                 result.freezeWindow() == null ? null : result.freezeWindow().toMillis(),
                 result.members().stream().map(GroupBackupResult::member).toList(), result.warnings());
     }
 
     private static Member member(InstanceBackup.Result m) {
-        Map<String, String> facts = m.point().attributes();
-        return new Member(m.point().name(), m.point().id(), facts.getOrDefault(PointAttributes.CONSISTENCY, "CRASH"),
-                facts.get(PointAttributes.CONSISTENCY_REASON));
+        PointFacts.Consistency facts = PointFacts.of(m.point()).consistency();
+        return new Member(m.point().name(), m.point().id(), BackupResult.level(m.point()),
+                facts == null ? null : facts.reason());
     }
 }

@@ -28,6 +28,13 @@ public record InstanceView(String id, String host, String name, String state,
         }
     }
 
+    /** A domain as libvirt shows it now, on {@code uri} (offline: nothing is protected, nothing is a catalog's). */
+    public static InstanceView of(coffer.engine.instance.InstanceDiscovery.Instance i, String uri, java.time.Instant now) {
+        return new InstanceView(i.uuid(), uri, i.name(), i.state(), false, null, i.disks().stream()
+                .map(d -> new DiskView(d.target(), d.device(), d.format(), d.source(), d.virtualSize(), d.allocatedSize(),
+                        d.backupable(), d.reason())).toList(), now);
+    }
+
     public static InstanceView of(Instance i, Protection protection) {
         return new InstanceView(i.id(), i.hostId(), i.name(), i.gone() ? "gone" : i.state(), protection != null,
                 protection == null ? null : ProtectionView.of(protection, i), i.disks().stream().map(DiskView::of).toList(),

@@ -19,8 +19,28 @@ public final class JobFollow {
     private JobFollow() {
     }
 
+    /** A started long operation carried by {@code job}: awaiting it follows the job through {@code refresh}. */
+    public static <R> Operations.Run<R> run(JobView job, Supplier<JobView> refresh, Class<R> result) {
+        return new Operations.Run<>() {
+            @Override
+            public java.util.Optional<JobView> job() {
+                return java.util.Optional.of(job);
+            }
+
+            @Override
+            public R await(JobProgress progress) throws InterruptedException {
+                return JobFollow.await(job, refresh, progress, result);
+            }
+        };
+    }
+
     public static <R> R await(JobView queued, Supplier<JobView> refresh, JobProgress progress, Class<R> result)
             throws InterruptedException {
+        return awaitEnd(queued, refresh, progress).resultAs(result);
+    }
+
+    /** The job once it succeeded; its error (code and message) when it failed or was cancelled. */
+    public static JobView awaitEnd(JobView queued, Supplier<JobView> refresh, JobProgress progress) throws InterruptedException {
         JobView now = queued;
         long shown = 0;
         while (!now.state().isFinal()) {
@@ -46,6 +66,6 @@ public final class JobFollow {
             throw new CofferException(errorCode, "job " + now.id() + " " + now.state() + ": "
                     + (now.error() != null ? now.error().message() : now.state()));
         }
-        return now.resultAs(result);
+        return now;
     }
 }

@@ -1,5 +1,6 @@
 package coffer.engine.operation;
 
+import coffer.engine.json.CofferJson;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
@@ -31,6 +32,6 @@ public record JobView(String id, JobType type, String target, String host, JobSt
 
     /** The job's result as its operation's result record; null until it succeeded. */
     public <R> R resultAs(Class<R> type) {
-        return result == null || result.isNull() ? null : OperationJson.read(result, type);
+        return result == null || result.isNull() ? null : CofferJson.read(result, type);
     }
 }

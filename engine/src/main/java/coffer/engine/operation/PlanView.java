@@ -26,7 +26,7 @@ public record PlanView(String id, String name, String instance,
         if (p.lastOutcome() != null) {
             String remedy = null;
             try {
-                remedy = ErrorCode.valueOf(p.lastOutcome().code()).remedy();
+                remedy = ErrorCode.valueOf(p.lastOutcome().code()).apiRemedy();
             } catch (IllegalArgumentException notAnError) {
                 // Queued, Succeeded: nothing to remedy
             }

@@ -11,4 +11,10 @@ public record PointList(List<PointView> points, int count) {
     public static PointList of(List<PointView> points) {
         return new PointList(points, points.size());
     }
+
+    /** The points newest first (by creation, then id). */
+    public static PointList newestFirst(List<PointView> points) {
+        return of(points.stream().sorted(java.util.Comparator.comparing(PointView::createdAt)
+                .thenComparing(PointView::id).reversed()).toList());
+    }
 }

@@ -17,6 +17,8 @@ final class Rules {
     static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9._+-]{1,32}");
     /** The seed's longest retention, also the longest extension. */
     static final int MAX_DAYS = 65_536;
+    /** The longest description of a point. */
+    static final int MAX_DESCRIPTION = 256;
 
     private Rules() {
     }
@@ -31,6 +33,14 @@ final class Rules {
     static void name(Problems problems, String field, String value, String what) {
         if (value != null && !NAME.matcher(value).matches()) {
             problems.add(field, what + "1 to 64 letters, digits, '.', '_', '+' or '-', got '" + value + "'");
+        }
+    }
+
+    /** An optional note: at most {@link #MAX_DESCRIPTION} characters, no control characters. */
+    static void description(Problems problems, String field, String text) {
+        if (text != null && (text.length() > MAX_DESCRIPTION || text.chars().anyMatch(Character::isISOControl))) {
+            problems.add(field, "at most " + MAX_DESCRIPTION + " characters without control characters, got "
+                    + text.length() + " characters");
         }
     }
 

@@ -12,9 +12,11 @@
  * inPlace"), which annotations express poorly; messages and codes stay the project's own (the seed's codes
  * such as {@code PolicyHasPermanentRetention}); nothing runs by reflection at start-up (the command line starts
  * in ~0.1 s from its AOT cache), and no expression-language runtime joins the launcher. Type errors, unknown
- * fields and malformed JSON are found first by Jackson ({@link coffer.engine.operation.OperationJson}, the one
+ * fields and malformed JSON are found first by Jackson ({@link coffer.engine.json.CofferJson}, the one
  * strict mapper) and named by field.
  *
  * <p>Records are immutable and thread-safe. Must not know HTTP, picocli or SQL.
  */
 package coffer.engine.operation;
+
+import coffer.engine.json.CofferJson;

@@ -24,7 +24,26 @@ public final class PointDeletion {
      * @param current the point's verdict at {@code now} (from {@link Retention#evaluate})
      * @throws CofferException {@code BackupPointImmutable} naming the point and when it can be deleted
      */
-    public static void requireAllowed(PointFacts point, Verdict current, Instant now) {
+    public static void requireAllowed(RetentionFacts point, Verdict current, Instant now) {
+        requireAllowed(point, current, now, false);
+    }
+
+    /**
+     * The same for a point a person extended ({@code extended}): an extended point cannot be deleted before it
+     * expires, as an immutable one (docs/design/policies.md, "Permanent retention and extensions").
+     */
+    public static void requireAllowed(RetentionFacts point, Verdict current, Instant now, boolean extended) {
+        if (extended && !point.immutable()) {
+            if (point.expiry() instanceof PointExpiry.Never) {
+                throw new CofferException(ErrorCode.BackupPointImmutable, "point " + point.id()
+                        + " was extended to never expire; an extended point cannot be deleted before it expires");
+            }
+            if (point.expiry() instanceof PointExpiry.At(Instant until) && until.isAfter(now)) {
+                throw new CofferException(ErrorCode.BackupPointImmutable, "point " + point.id() + " was extended to "
+                        + until + "; an extended point cannot be deleted before it expires");
+            }
+            return;
+        }
         if (!point.immutable()) {
             return;
         }

@@ -4,7 +4,7 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
 import coffer.engine.operation.BackupInstance;
-import coffer.engine.operation.OperationJson;
+import coffer.engine.json.CofferJson;
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.job.JobLogEntry;
 import coffer.engine.job.JobState;
@@ -272,7 +272,7 @@ abstract class CatalogContract {
     // ---- jobs (the rows; the runner has its own contract) ----
 
     static BackupInstance backup(String instance) {
-        return new BackupInstance(instance, "default", null, null, null, false, null);
+        return new BackupInstance(instance, "default", null, null, null, false, null, null);
     }
 
     @Test
@@ -280,7 +280,7 @@ abstract class CatalogContract {
         String instance = knownInstance();
         Job backup = catalog.jobs().submit(backup(instance), "local");
         assertEquals(JobState.queued, backup.state());
-        assertEquals(OperationJson.tree(backup(instance)), backup.params());
+        assertEquals(CofferJson.tree(backup(instance)), backup.params());
         assertEquals(backup(instance), backup.operation());
         assertEquals(-1, backup.etaSeconds());
         Job restore = catalog.jobs().submit(new RestoreDisk("20250101-000000-aaaaaaaa", "vda", "/tmp/vda.raw", null, false, false), "local");

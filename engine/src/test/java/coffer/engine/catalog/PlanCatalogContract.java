@@ -10,7 +10,7 @@ import coffer.engine.job.Jobs;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.Interval;
 import coffer.engine.policy.PointExpiry;
-import coffer.engine.policy.PointFacts;
+import coffer.engine.policy.RetentionFacts;
 import coffer.engine.policy.Policy;
 import coffer.engine.policy.ReplicationRule;
 import coffer.engine.policy.Retention;
@@ -147,7 +147,7 @@ abstract class PlanCatalogContract {
     void queueRunQueuesOnceForTheExpectedNextRun() {
         StoredPolicy p = catalog.policies().create(hourly("p"));
         catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
-        var params = new BackupInstance("u-web", "default", null, null, null, false, null);
+        var params = new BackupInstance("u-web", "default", null, null, null, false, null, null);
         Optional<Job> job = catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), params, "local", T0);
         assertTrue(job.isPresent());
         assertEquals("default", job.get().params().path("vault").asText());
@@ -221,13 +221,13 @@ abstract class PlanCatalogContract {
         catalog.points().upsert(new PointRecord("p-1", "default", "u-web", "web", T0, "available", "CRASH", 1, 1, expires, null, List.of()));
         catalog.points().upsert(new PointRecord("p-2", "default", "u-web", "web", T0.plusSeconds(1), "available", "CRASH", 1, 1, null, null, List.of()));
         PointRetention manual = catalog.pointRetentions().find("p-1").orElseThrow();
-        assertEquals(PointFacts.Origin.MANUAL, manual.origin());
+        assertEquals(RetentionFacts.Origin.MANUAL, manual.origin());
         assertEquals(PointExpiry.at(expires), manual.expiry());
         assertEquals(PointExpiry.never(), catalog.pointRetentions().find("p-2").orElseThrow().expiry());
 
         catalog.pointRetentions().markPolicy("p-2", "plan-1", "pol-1", true);
         PointRetention policy = catalog.pointRetentions().find("p-2").orElseThrow();
-        assertEquals(PointFacts.Origin.POLICY, policy.origin());
+        assertEquals(RetentionFacts.Origin.POLICY, policy.origin());
         assertEquals(PointExpiry.byRules(), policy.expiry());
         assertTrue(policy.immutable());
         assertEquals("plan-1", policy.planId());

@@ -8,6 +8,7 @@ import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.InstanceRefresh;
 import coffer.engine.instance.TestDomain;
 import coffer.engine.instance.AppConsistency;
+import coffer.engine.instance.PointFacts;
 import coffer.engine.job.Job;
 import coffer.engine.operation.BackupGroup;
 import coffer.engine.job.JobEnd;
@@ -132,8 +133,8 @@ class GroupBackupJobIT {
         for (String pointId : point.pointIds()) {
             assertTrue(catalog.points().find(pointId).isPresent(), "catalog row of " + pointId);
             PointManifest manifest = vault.points().stream().filter(p -> p.id().equals(pointId)).findFirst().orElseThrow();
-            assertEquals(point.id(), manifest.attributes().get(GroupAttributes.ID), manifest.attributes().toString());
-            assertEquals(point.instant(), Instant.parse(manifest.attributes().get(GroupAttributes.INSTANT))
+            assertEquals(point.id(), PointFacts.of(manifest).group().id(), manifest.toString());
+            assertEquals(point.instant(), PointFacts.of(manifest).group().instant()
                     .truncatedTo(ChronoUnit.MILLIS), "the catalog keeps the common instant to the millisecond");
         }
 

@@ -2,7 +2,7 @@ package coffer.engine.instance;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.operation.BackupInstance;
-import coffer.engine.operation.OperationJson;
+import coffer.engine.json.CofferJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AppConsistencyTest {
     private static AppConsistency read(String appConsistent) {
         String body = "{\"instance\": \"web\"" + (appConsistent == null ? "" : ", \"appConsistent\": " + appConsistent) + "}";
-        return OperationJson.readObject(body, BackupInstance.class, "request body").appConsistent();
+        return CofferJson.readObject(body, BackupInstance.class, "request body").appConsistent();
     }
 
     @Test
@@ -37,10 +37,10 @@ class AppConsistencyTest {
         assertFalse(read.freezeFileSystems());
         assertFalse(read.includeWriters());
         assertEquals(Duration.ofSeconds(5), read.scriptTimeout());
-        assertEquals(read, read(OperationJson.text(read)));
-        assertEquals("false", OperationJson.text(AppConsistency.off()));
+        assertEquals(read, read(CofferJson.text(read)));
+        assertEquals("false", CofferJson.text(AppConsistency.off()));
         assertEquals("{\"freezeFileSystems\":true,\"includeWriters\":true,\"scriptTimeoutSeconds\":60}",
-                OperationJson.text(AppConsistency.on()));
+                CofferJson.text(AppConsistency.on()));
     }
 
     @ParameterizedTest

@@ -99,7 +99,7 @@ class JobHandlersIT {
                 .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
         assertEquals("running", instance.state());
 
-        Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, 7, null, false, null), "local"));
+        Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, 7, null, false, null, null), "local"));
         assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
         String pointId = backup.result().get("point").asText();
         assertEquals("full", backup.result().get("disks").get(0).get("mode").asText());
@@ -110,18 +110,16 @@ class JobHandlersIT {
         assertEquals(backup.id(), point.jobId());
         assertTrue(point.expiresAt().isAfter(Instant.now().plus(Duration.ofDays(6))));
         assertEquals(16L << 20, backup.bytesTotal());
-        assertEquals(null, vaults.open("default").point(pointId).attributes().get(PointAttributes.PLAN), "a manual point");
+        assertEquals(null, PointFacts.of(vaults.open("default").point(pointId)).plan(), "a manual point");
 
         // a plan's run names its plan and policy, which the backup records in the manifest
         String policy = catalog.policies().create(new Policy("locked", Schedule.parse("I|1631685600|PT1H"),
                 Retention.keepFor(new RetentionPeriod.Finite(1, CalendarUnit.DAYS)), true, ReplicationRule.OFF, ArchiveRule.OFF)).id();
         Job planned = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, null, null, false,
-                new PlanRun("plan-9", policy, "now", 0, null)), "local"));
+                new PlanRun("plan-9", policy, "now", 0, null), null), "local"));
         assertEquals(JobState.succeeded, planned.state(), planned.errorCode() + ": " + planned.errorMessage());
-        Map<String, String> recorded = vaults.open("default").point(planned.result().get("point").asText()).attributes();
-        assertEquals("plan-9", recorded.get(PointAttributes.PLAN));
-        assertEquals(policy, recorded.get(PointAttributes.POLICY));
-        assertEquals("true", recorded.get(PointAttributes.POLICY_IMMUTABLE));
+        PointFacts.Plan recorded = PointFacts.of(vaults.open("default").point(planned.result().get("point").asText())).plan();
+        assertEquals(new PointFacts.Plan("plan-9", policy, true), recorded);
 
         Path restored = dir.resolve("restored-vda.raw");
         Job restore = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restored.toString(), "raw", false, false),
@@ -140,7 +138,7 @@ class JobHandlersIT {
         Instance instance = new InstanceRefresh(catalog, Clock.systemUTC()).refresh("local").stream()
                 .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
         Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, null,
-                AppConsistency.of(true, null, 5), false, null), "local"));
+                AppConsistency.of(true, null, 5), false, null, null), "local"));
         assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
         assertEquals("CRASH", backup.result().path("consistency").asText(), backup.result().toString());
         assertTrue(backup.result().path("consistencyReason").asText().startsWith("no guest agent"), backup.result().toString());

@@ -1,5 +1,6 @@
 package coffer.engine.operation;
 
+import coffer.engine.json.CofferJson;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.JobParams;
@@ -23,7 +24,7 @@ class OperationRecordsTest {
 
     @Test
     void aRecordReportsEveryProblemAtOnce() {
-        CofferException e = assertThrows(CofferException.class, () -> OperationJson.readObject(
+        CofferException e = assertThrows(CofferException.class, () -> CofferJson.readObject(
                 "{\"instance\": \"web\", \"disks\": [\"vda\", \"VDA!\", \"vda\"], \"retentionDays\": 0}",
                 BackupInstance.class, "request body"));
         assertEquals(ErrorCode.InvalidArgument, e.code());
@@ -46,7 +47,7 @@ class OperationRecordsTest {
             {"instance":      | not valid JSON
             """)
     void anythingButTheExpectedObjectIsRefusedNamingWhatWasWrong(String body, String expected) {
-        CofferException e = assertThrows(CofferException.class, () -> OperationJson.readObject(body, BackupInstance.class,
+        CofferException e = assertThrows(CofferException.class, () -> CofferJson.readObject(body, BackupInstance.class,
                 "request body"));
         assertEquals(ErrorCode.InvalidArgument, e.code());
         assertTrue(e.getMessage().contains(expected), e.getMessage());
@@ -54,12 +55,22 @@ class OperationRecordsTest {
 
     @Test
     void unknownFieldsAreReportedWithTheRecordsOwnProblems() {
-        CofferException e = assertThrows(CofferException.class, () -> OperationJson.readObject(
+        CofferException e = assertThrows(CofferException.class, () -> CofferJson.readObject(
                 "{\"instance\": \"web\", \"retentionDays\": 0, \"colour\": 1, \"appConsistent\": {\"freeze\": true}}",
                 BackupInstance.class, "request body"));
         assertTrue(e.getMessage().startsWith("backup request has 3 problems: retentionDays: must be between"), e.getMessage());
         assertTrue(e.getMessage().contains("colour: unknown field"), e.getMessage());
         assertTrue(e.getMessage().contains("appConsistent.freeze: unknown field"), e.getMessage());
+    }
+
+    @Test
+    void aBackupsDescriptionIsAShortLineOfText() {
+        assertEquals("before the upgrade", new BackupInstance("web", null, null, null, null, false, null,
+                "before the upgrade").description());
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null,
+                "x".repeat(257))).getMessage().contains("description: at most 256 characters"));
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null,
+                "two\nlines")).getMessage().contains("without control characters"));
     }
 
     @Test
@@ -81,7 +92,7 @@ class OperationRecordsTest {
     @Test
     void aJobRowStoresItsRecordAsVersionedJsonAndGivesItBackUnchanged() {
         BackupInstance backup = new BackupInstance("u-web", "default", List.of("vda"), 7, null, false,
-                new PlanRun("plan-1", "policy-1", "2026-01-01T00:00:00Z", 2, null));
+                new PlanRun("plan-1", "policy-1", "2026-01-01T00:00:00Z", 2, null), null);
         JsonNode stored = JobParams.stored(backup);
         assertEquals(JobParams.VERSION, stored.path("version").asInt());
         JsonNode record = JobParams.record(JobType.backup, "u-web", stored);
@@ -90,21 +101,21 @@ class OperationRecordsTest {
 
     @Test
     void aJobRowWrittenBeforeTheRecordsReadsWithItsTargetPutBack() throws Exception {
-        JsonNode legacy = OperationJson.MAPPER.readTree("{\"vault\": \"default\", \"disks\": null, \"retentionDays\": null,"
+        JsonNode legacy = CofferJson.MAPPER.readTree("{\"vault\": \"default\", \"disks\": null, \"retentionDays\": null,"
                 + " \"appConsistent\": false, \"replicate\": false, \"plan\": {\"id\": \"plan-1\", \"policy\": \"pol-1\","
                 + " \"slot\": \"2026-01-01T00:00:00Z\", \"coalesced\": 0}}");
         var operation = JobParams.operation(JobType.backup, JobParams.record(JobType.backup, "u-web", legacy));
         BackupInstance backup = assertInstanceOf(BackupInstance.class, operation);
         assertEquals("u-web", backup.instance());
         assertEquals("plan-1", backup.plan().id());
-        JsonNode restore = OperationJson.MAPPER.readTree("{\"disk\": \"vda\", \"to\": \"/tmp/x.raw\", \"format\": \"raw\", \"inPlace\": false}");
+        JsonNode restore = CofferJson.MAPPER.readTree("{\"disk\": \"vda\", \"to\": \"/tmp/x.raw\", \"format\": \"raw\", \"inPlace\": false}");
         assertEquals(new RestoreDisk("20260101-000000-aaaaaaaa", "vda", "/tmp/x.raw", "raw", false, false),
                 JobParams.operation(JobType.restore_disk, JobParams.record(JobType.restore_disk, "20260101-000000-aaaaaaaa", restore)));
     }
 
     @Test
     void aJobOfANewerVersionIsRefusedWithTheVersions() throws Exception {
-        JsonNode newer = OperationJson.MAPPER.readTree("{\"version\": 2, \"operation\": {}}");
+        JsonNode newer = CofferJson.MAPPER.readTree("{\"version\": 2, \"operation\": {}}");
         CofferException e = assertThrows(CofferException.class, () -> JobParams.operation(JobType.backup,
                 JobParams.record(JobType.backup, "u", newer)));
         assertEquals(ErrorCode.UnsupportedFormat, e.code());
@@ -124,17 +135,17 @@ class OperationRecordsTest {
 
     @Test
     void aPolicyDocumentReadsWritesAndReadsBackTheSamePolicy() {
-        Policy policy = OperationJson.readObject(POLICY, PolicyDocument.class, "policy").toPolicy();
+        Policy policy = CofferJson.readObject(POLICY, PolicyDocument.class, "policy").toPolicy();
         PolicyDocument written = PolicyDocument.of(policy);
-        assertEquals(policy, OperationJson.read(OperationJson.tree(written), PolicyDocument.class).toPolicy());
-        assertEquals("{\"keyId\":\"k1\"}", OperationJson.tree(written).path("replication").path("encryption").toString());
-        assertEquals("I|1631685600|PT1H", OperationJson.tree(written).path("schedule").asText());
+        assertEquals(policy, CofferJson.read(CofferJson.tree(written), PolicyDocument.class).toPolicy());
+        assertEquals("{\"keyId\":\"k1\"}", CofferJson.tree(written).path("replication").path("encryption").toString());
+        assertEquals("I|1631685600|PT1H", CofferJson.tree(written).path("schedule").asText());
     }
 
     @Test
     void anEditGivesOnlyWhatChangesAndTheRestStays() {
-        PolicyDocument current = OperationJson.readObject(POLICY, PolicyDocument.class, "policy");
-        PolicyDocument edit = OperationJson.readObject("{\"retention\": {\"keepLatest\": 3}, \"replication\": {\"destinationVault\": \"w\"}}",
+        PolicyDocument current = CofferJson.readObject(POLICY, PolicyDocument.class, "policy");
+        PolicyDocument edit = CofferJson.readObject("{\"retention\": {\"keepLatest\": 3}, \"replication\": {\"destinationVault\": \"w\"}}",
                 PolicyDocument.class, "policy");
         Policy merged = edit.mergedOnto(current).toPolicy();
         assertEquals(3, merged.retention().keepLatest());
@@ -145,7 +156,7 @@ class OperationRecordsTest {
 
     @Test
     void aPolicyDocumentNamesEveryProblemWithTheSeedsCodes() {
-        CofferException e = assertThrows(CofferException.class, () -> OperationJson.readObject(
+        CofferException e = assertThrows(CofferException.class, () -> CofferJson.readObject(
                 "{\"name\": \" \", \"schedule\": \"I|1631685600|P1M\", \"retention\": {\"keepFor\": \"forever\"},"
                         + " \"replication\": {\"enabled\": true}}", PolicyDocument.class, "policy").toPolicy());
         assertEquals(ErrorCode.PolicyHasPermanentRetention, e.code());

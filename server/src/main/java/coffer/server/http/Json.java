@@ -1,17 +1,17 @@
 package coffer.server.http;
 
-import coffer.engine.operation.OperationJson;
+import coffer.engine.json.CofferJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.http.Context;
 
-/** Writes the API's JSON answers with the one mapper of the operation records ({@link OperationJson}). */
+/** Writes the API's JSON answers with the one mapper of the operation records ({@link CofferJson}). */
 public final class Json {
     private Json() {
     }
 
     public static void write(Context ctx, int status, Object value) {
         try {
-            ctx.status(status).contentType("application/json").result(OperationJson.MAPPER.writeValueAsBytes(value));
+            ctx.status(status).contentType("application/json").result(CofferJson.MAPPER.writeValueAsBytes(value));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -36,7 +36,7 @@ public final class Problems {
         problem.put("status", code.httpStatus());
         problem.put("detail", detail);
         problem.put("code", code.name());
-        problem.put("remedy", code.remedy());
+        problem.put("remedy", code.apiRemedy());
         Json.write(ctx, code.httpStatus(), problem);
         ctx.contentType("application/problem+json");
     }

@@ -2,7 +2,7 @@ package coffer.server.http;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import coffer.engine.operation.OperationJson;
+import coffer.engine.json.CofferJson;
 import coffer.server.api.Endpoint;
 import coffer.server.api.RecordFields;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,7 +34,7 @@ public final class RequestBinding {
             fields.put(name, ctx.pathParam(name));
         }
         try {
-            return OperationJson.read(fields, endpoint.operation());
+            return CofferJson.read(fields, endpoint.operation());
         } catch (CofferException e) {
             if (endpoint.bodyField() == null) {
                 throw e;
@@ -54,13 +54,13 @@ public final class RequestBinding {
                         + " Content-Type: application/json, not " + (type == null ? "no Content-Type" : "'" + type + "'"));
             }
         }
-        JsonNode tree = OperationJson.readTree(text, "request body");
+        JsonNode tree = CofferJson.readTree(text, "request body");
         if (endpoint.bodyField() != null) {
             ObjectNode fields = JsonNodeFactory.instance.objectNode();
-            fields.set(endpoint.bodyField(), OperationJson.requireObject(tree, "request body"));
+            fields.set(endpoint.bodyField(), CofferJson.requireObject(tree, "request body"));
             return fields;
         }
-        return ((ObjectNode) OperationJson.requireObject(tree, "request body")).deepCopy();
+        return ((ObjectNode) CofferJson.requireObject(tree, "request body")).deepCopy();
     }
 
     /** Query parameters as the record's fields, each converted to the field's type (whole numbers, true/false, names). */

@@ -10,6 +10,7 @@ import coffer.vault.format.Json;
 import coffer.vault.format.ObjectKind;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Progress;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -129,9 +130,9 @@ public final class PointWriter implements AutoCloseable {
         return Vault.POINTS + id + "/disk-" + position + ".fidx";
     }
 
-    /** Publishes the point. */
+    /** Publishes the point with the facts of the layer above ({@code null}: none), as manifest version 2. */
     public PointManifest commit(String consistency, String parent, List<PointManifest.SkippedDisk> skipped,
-                                Map<String, String> attributes) throws IOException {
+                                JsonNode facts) throws IOException {
         List<PointManifest.Disk> disks;
         List<FixedIndex> indexes;
         synchronized (this) {
@@ -145,7 +146,7 @@ public final class PointWriter implements AutoCloseable {
             indexes = List.copyOf(this.indexes);
         }
         PointManifest manifest = new PointManifest(PointManifest.FORMAT, PointManifest.VERSION, id, name, createdAt,
-                consistency, parent, disks, skipped, attributes);
+                consistency, parent, disks, skipped, Map.of(), facts);
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
         String manifestName = Vault.manifestName(id);
         vault.backend().sync(); // every disk's chunks before any index

@@ -42,6 +42,33 @@ final class RawFileSink implements BlockSink {
     }
 
     /**
+     * Writes over an existing block device (an LVM logical volume, a loop device) of at least {@code size} bytes:
+     * nothing is created or truncated, and zeros are written, never punched (a device keeps its old data where
+     * nothing is written, so the writer must zero the holes of what it restores).
+     */
+    static RawFileSink device(Path path, long size) throws IOException {
+        RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+        int fd = -1;
+        try {
+            fd = Libc.open(path, Libc.O_WRONLY);
+            long capacity = Libc.lseek(fd, 0, Libc.SEEK_END, path);
+            if (capacity < size) {
+                throw new FileSystemException(path.toString(), null, "the device holds " + capacity + " bytes; the disk needs "
+                        + size);
+            }
+            RawFileSink sink = new RawFileSink(path, file, fd, size);
+            sink.punchWorks = false;
+            return sink;
+        } catch (IOException | RuntimeException e) {
+            if (fd >= 0) {
+                Libc.close(fd);
+            }
+            file.close();
+            throw e;
+        }
+    }
+
+    /**
      * Creates {@code path} with length {@code size}. Fails with {@link java.nio.file.FileAlreadyExistsException}
      * if it exists, unless {@code overwrite}: then its old content is dropped first. A file this call created is
      * removed again if the call fails.

@@ -1,5 +1,6 @@
 package coffer.engine.job.handler;
 
+import coffer.engine.instance.PointFacts;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.Lookup;
@@ -8,13 +9,12 @@ import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.InstanceBackup;
-import coffer.engine.instance.PointAttributes;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.BackupResult;
-import coffer.engine.operation.OperationJson;
+import coffer.engine.json.CofferJson;
 import coffer.engine.vault.VaultDirectory;
 import coffer.virt.libvirt.Libvirt;
 
@@ -45,33 +45,31 @@ final class BackupHandler implements JobHandler<BackupInstance, BackupResult> {
         this.clock = clock;
     }
 
-    /** The manifest attribute of a point kept {@code retentionDays} from now (none: kept until deleted). */
-    static Map<String, String> expiry(Integer retentionDays, Clock clock) {
-        return retentionDays == null ? Map.of()
-                : Map.of(PointAttributes.EXPIRES, clock.instant().plus(Duration.ofDays(retentionDays)).toString());
+    /** The fact of a point kept {@code retentionDays} from now (none: kept until deleted). */
+    static PointFacts expiry(Integer retentionDays, Clock clock) {
+        return retentionDays == null ? PointFacts.NONE
+                : PointFacts.expiring(clock.instant().plus(Duration.ofDays(retentionDays)));
     }
 
     @Override
     public BackupResult run(BackupInstance backup, Job job, JobContext context) {
         Instance instance = Lookup.liveInstance(catalog, backup.instance());
         String vault = vaults.nameOr(backup.vault());
-        Map<String, String> attributes = new HashMap<>(expiry(backup.retentionDays(), clock));
+        PointFacts facts = expiry(backup.retentionDays(), clock).with(PointFacts.described(backup.description()));
         if (backup.plan() != null) {
             boolean immutable = catalog.policies().find(backup.plan().policy()).map(StoredPolicy::policy)
                     .map(p -> p.immutable()).orElseThrow(() -> new CofferException(ErrorCode.ResourceNotFound,
                             "plan " + backup.plan().id() + " names policy " + backup.plan().policy() + ", which does not exist"));
-            attributes.put(PointAttributes.PLAN, backup.plan().id());
-            attributes.put(PointAttributes.POLICY, backup.plan().policy());
-            attributes.put(PointAttributes.POLICY_IMMUTABLE, Boolean.toString(immutable));
+            facts = facts.with(PointFacts.ofPlan(backup.plan().id(), backup.plan().policy(), immutable));
         }
         InstanceBackup.Result result;
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             context.info("backing up " + instance.name() + " (" + instance.id() + ") into vault " + vault
                     + (backup.appConsistent().enabled() ? ", application-consistent "
-                    + OperationJson.text(backup.appConsistent()) : ""));
+                    + CofferJson.text(backup.appConsistent()) : ""));
             result = new InstanceBackup(libvirt, vaults.open(vault), runtimeRoot).run(new InstanceBackup.Request(
                     instance.id(), backup.disks() == null ? java.util.Set.of() : new LinkedHashSet<>(backup.disks()), 0,
-                    attributes, backup.appConsistent()), context.progress());
+                    facts, backup.appConsistent()), context.progress());
         }
         catalog.points().upsert(PointRecord.of(result.point(), vault, instance.id(), job.id()));
         result.warnings().forEach(context::warning);

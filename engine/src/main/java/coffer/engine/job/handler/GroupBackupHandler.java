@@ -13,7 +13,7 @@ import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
 import coffer.engine.operation.BackupGroup;
 import coffer.engine.operation.GroupBackupResult;
-import coffer.engine.operation.OperationJson;
+import coffer.engine.json.CofferJson;
 import coffer.engine.vault.VaultDirectory;
 import coffer.virt.libvirt.Libvirt;
 
@@ -50,7 +50,7 @@ final class GroupBackupHandler implements JobHandler<BackupGroup, GroupBackupRes
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             context.info("backing up group " + group.name() + " (" + members.size() + " instances) into vault " + vault
                     + (backup.appConsistent().enabled() ? ", application-consistent "
-                    + OperationJson.text(backup.appConsistent()) : ""));
+                    + CofferJson.text(backup.appConsistent()) : ""));
             result = new GroupBackup(libvirt, new InstanceBackup(libvirt, vaults.open(vault), runtimeRoot)).run(
                     new GroupBackup.Request(group.name(), members.stream().map(Instance::name).toList(),
                             backup.appConsistent(), 0, GroupBackup.DEFAULT_MAX_PAUSED,

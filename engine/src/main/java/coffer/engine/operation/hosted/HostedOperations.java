@@ -77,17 +77,7 @@ public final class HostedOperations implements Operations {
         JobView job = JobView.of(jobs.submit(operation));
         @SuppressWarnings("unchecked")
         Class<R> result = (Class<R>) job.type().result();
-        return new Run<>() {
-            @Override
-            public Optional<JobView> job() {
-                return Optional.of(job);
-            }
-
-            @Override
-            public R await(JobProgress progress) throws InterruptedException {
-                return JobFollow.await(job, () -> JobView.of(Lookup.job(catalog, job.id())), progress, result);
-            }
-        };
+        return JobFollow.run(job, () -> JobView.of(Lookup.job(catalog, job.id())), result);
     }
 
     @Override
@@ -113,7 +103,14 @@ public final class HostedOperations implements Operations {
             case StopProtection s -> protecting.stop(s);
             case ListPoints l -> views.points(l.instance() == null ? catalog.points().listAll()
                     : catalog.points().listByInstance(references.instance(l.instance()).id()));
-            case ShowPoint s -> views.point(references.point(s.point()));
+            case ShowPoint s -> {
+                PointRecord row = references.point(s.point());
+                try {
+                    yield PointDetail.of(row, vaults.open(row.vault()).point(row.id()), settings.clock().instant());
+                } catch (java.io.IOException e) {
+                    throw coffer.engine.error.Errors.classify(e);
+                }
+            }
             case DeletePoint d -> {
                 PointRecord point = references.point(d.point());
                 points.delete(point.id()); // BackupPointImmutable while immutable and unexpired; manifest, then row

@@ -48,8 +48,7 @@ final class HostedViews {
     }
 
     PointList points(List<PointRecord> points) {
-        return PointList.of(points.stream().sorted(Comparator.comparing(PointRecord::createdAt).reversed())
-                .map(this::point).toList());
+        return PointList.newestFirst(points.stream().map(this::point).toList());
     }
 
     PointView point(PointRecord point) {

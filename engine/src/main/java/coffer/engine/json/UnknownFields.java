@@ -1,4 +1,4 @@
-package coffer.engine.operation;
+package coffer.engine.json;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;

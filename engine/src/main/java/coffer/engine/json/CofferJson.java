@@ -1,4 +1,4 @@
-package coffer.engine.operation;
+package coffer.engine.json;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
@@ -33,7 +33,7 @@ import java.util.stream.Collectors;
  * field. The API, the job rows, the catalog's documents and the command line all read and write through
  * {@link #MAPPER}. Stateless; thread-safe.
  */
-public final class OperationJson {
+public final class CofferJson {
     public static final ObjectMapper MAPPER = JsonMapper.builder()
             .addModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -49,7 +49,7 @@ public final class OperationJson {
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
 
-    private OperationJson() {
+    private CofferJson() {
     }
 
     /**

@@ -7,11 +7,11 @@ import java.time.Instant;
  * run or a person made it, its own {@link PointExpiry}, and whether it was made under an immutable
  * policy. Manual points carry their own retention, so their expiry is never {@code ByRules}.
  */
-public record PointFacts(String id, Instant createdAt, Origin origin, PointExpiry expiry, boolean immutable) {
+public record RetentionFacts(String id, Instant createdAt, Origin origin, PointExpiry expiry, boolean immutable) {
     /** Who made the point. */
     public enum Origin { POLICY, MANUAL }
 
-    public PointFacts {
+    public RetentionFacts {
         if (id == null || createdAt == null || origin == null || expiry == null) {
             throw new IllegalArgumentException("point facts need id, createdAt, origin and expiry");
         }
@@ -20,19 +20,19 @@ public record PointFacts(String id, Instant createdAt, Origin origin, PointExpir
         }
     }
 
-    public static PointFacts policy(String id, Instant createdAt) {
-        return new PointFacts(id, createdAt, Origin.POLICY, PointExpiry.byRules(), false);
+    public static RetentionFacts policy(String id, Instant createdAt) {
+        return new RetentionFacts(id, createdAt, Origin.POLICY, PointExpiry.byRules(), false);
     }
 
-    public static PointFacts manual(String id, Instant createdAt, PointExpiry expiry) {
-        return new PointFacts(id, createdAt, Origin.MANUAL, expiry, false);
+    public static RetentionFacts manual(String id, Instant createdAt, PointExpiry expiry) {
+        return new RetentionFacts(id, createdAt, Origin.MANUAL, expiry, false);
     }
 
-    public PointFacts withExpiry(PointExpiry newExpiry) {
-        return new PointFacts(id, createdAt, origin, newExpiry, immutable);
+    public RetentionFacts withExpiry(PointExpiry newExpiry) {
+        return new RetentionFacts(id, createdAt, origin, newExpiry, immutable);
     }
 
-    public PointFacts asImmutable() {
-        return new PointFacts(id, createdAt, origin, expiry, true);
+    public RetentionFacts asImmutable() {
+        return new RetentionFacts(id, createdAt, origin, expiry, true);
     }
 }
