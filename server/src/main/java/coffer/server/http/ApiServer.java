@@ -33,7 +33,12 @@ public final class ApiServer implements AutoCloseable {
             c.router.ignoreTrailingSlashes = true;
             for (Route route : routes) {
                 switch (route.method()) {
-                    case "GET" -> c.routes.get(route.path(), route.handler(), route.role());
+                    case "GET" -> {
+                        c.routes.get(route.path(), route.handler(), route.role());
+                        // HEAD is the GET without its body, authenticated like it (Javalin would otherwise answer
+                        // a HEAD on a GET route 200 itself, before any before-handler could check the token)
+                        c.routes.head(route.path(), route.handler(), route.role());
+                    }
                     case "POST" -> c.routes.post(route.path(), route.handler(), route.role());
                     case "PUT" -> c.routes.put(route.path(), route.handler(), route.role());
                     case "DELETE" -> c.routes.delete(route.path(), route.handler(), route.role());
