@@ -169,12 +169,16 @@ public final class CofferServer implements AutoCloseable {
     }
 
     /**
-     * On the very first start (no token in the catalog), creates an admin token and writes its secret to
-     * {@code file} with mode 0600; returns the secret, or null when tokens exist already.
+     * When the catalog has no live admin token (the first start, or a catalog whose admins were all revoked
+     * before revoking the last one was refused), creates one and writes its secret to {@code file} with mode
+     * 0600; returns the secret, or null when a live admin token exists.
      */
     private static String firstAdminToken(Tokens tokens, Path file) {
-        if (!tokens.list().isEmpty()) {
+        if (tokens.hasLiveAdmin()) {
             return null;
+        }
+        if (!tokens.list().isEmpty()) {
+            LOG.warn("the catalog has no live admin token: creating one, its secret written to {}", file);
         }
         Tokens.Created created = tokens.create("admin", "admin");
         try {
@@ -185,7 +189,7 @@ public final class CofferServer implements AutoCloseable {
             Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            tokens.revoke(created.token().id());
+            tokens.discard(created.token().id()); // its secret reached no one: the next start tries again
             throw Errors.classify(e);
         }
         return created.secret();

@@ -24,7 +24,8 @@ import java.util.UUID;
  */
 final class SqlTokens implements Tokens {
     static final String PREFIX = "cof_";
-    static final Set<String> ROLES = Set.of("admin", "operator", "viewer");
+    static final String ADMIN = "admin";
+    static final Set<String> ROLES = Set.of(ADMIN, "operator", "viewer");
     private static final String COLUMNS = "SELECT id, name, role, created_at, last_used_at, revoked_at FROM tokens";
 
     private final Sql sql;
@@ -73,7 +74,31 @@ final class SqlTokens implements Tokens {
 
     @Override
     public boolean revoke(String id) {
-        return sql.update("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.instant(), id) > 0;
+        return sql.transaction(s -> {
+            // locks the live admin rows first (a no-op write; SQLite's BEGIN IMMEDIATE already serializes), so a
+            // concurrent revocation waits and then counts what this one leaves
+            s.update("UPDATE tokens SET role = role WHERE role = ? AND revoked_at IS NULL", ADMIN);
+            Optional<Token> token = s.one(COLUMNS + " WHERE id = ? AND revoked_at IS NULL", SqlTokens::row, id);
+            if (token.isEmpty()) {
+                return false;
+            }
+            if (token.get().role().equals(ADMIN) && s.count("SELECT COUNT(*) FROM tokens WHERE role = ?"
+                    + " AND revoked_at IS NULL AND id <> ?", ADMIN, id) == 0) {
+                throw new CofferException(ErrorCode.LastAdminToken, "token '" + token.get().name() + "' (" + id
+                        + ") is the last live admin token; revoking it would leave no administrator");
+            }
+            return s.update("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.instant(), id) > 0;
+        });
+    }
+
+    @Override
+    public void discard(String id) {
+        sql.update("DELETE FROM tokens WHERE id = ?", id);
+    }
+
+    @Override
+    public boolean hasLiveAdmin() {
+        return sql.read(s -> s.count("SELECT COUNT(*) FROM tokens WHERE role = ? AND revoked_at IS NULL", ADMIN)) > 0;
     }
 
     private Optional<Token> find(String id) {
