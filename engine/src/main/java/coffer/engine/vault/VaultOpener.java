@@ -7,6 +7,7 @@ import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.crypto.LocalKeyRing;
 import coffer.vault.format.VaultConfig;
+import coffer.vault.fs.OwnerOnly;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -62,7 +63,7 @@ public final class VaultOpener {
                     }
                 }
             }
-            Files.createDirectories(location);
+            OwnerOnly.createDirectories(location);
             return Vault.create(new LocalDirectoryBackend(location), chunkSize, encrypted ? new LocalKeyRing(keyRing) : null);
         } catch (IOException e) {
             throw Errors.classify(e);
