@@ -84,7 +84,7 @@ public final class Catalog implements AutoCloseable {
         } catch (RuntimeException e) {
             pool.close();
             throw e instanceof CofferException c ? c : new CofferException(ErrorCode.CatalogFailure,
-                    "cannot migrate the catalog at " + redacted(config.jdbcUrl()) + ": " + e.getMessage(), e);
+                    "cannot migrate the catalog at " + config.redactedUrl() + ": " + e.getMessage(), e);
         }
     }
 
@@ -98,7 +98,7 @@ public final class Catalog implements AutoCloseable {
             hikari.setUsername(config.user());
         }
         if (config.password() != null) {
-            hikari.setPassword(config.password());
+            hikari.setPassword(config.password().reveal());
         }
         if (dialect == Dialect.SQLITE) {
             ownerOnlyDatabase(config.jdbcUrl().substring("jdbc:sqlite:".length()));
@@ -135,11 +135,6 @@ public final class Catalog implements AutoCloseable {
             throw new CofferException(ErrorCode.CatalogFailure, "cannot prepare the catalog file " + database
                     + " (owner-only, mode 0600): " + e, e);
         }
-    }
-
-    /** The URL without any password parameter, for messages. */
-    static String redacted(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
     /** For tests of this package: statements on the catalog's own pool. */

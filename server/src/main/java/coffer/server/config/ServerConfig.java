@@ -1,6 +1,7 @@
 package coffer.server.config;
 
 import coffer.engine.catalog.CatalogConfig;
+import coffer.engine.secret.Secret;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,7 @@ public record ServerConfig(Path dataDir, String address, int port, Tls tls, Cata
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
 
     /** A PKCS#12 key store holding the certificate and its key; null {@link ServerConfig#tls} = plain HTTP. */
-    public record Tls(Path keystore, String password) {
+    public record Tls(Path keystore, Secret password) {
     }
 
     /** A vault by name: a directory and the key ring of an encrypted vault. */

@@ -53,7 +53,7 @@ public final class ApiServer implements AutoCloseable {
                 c.jetty.addConnector((server, http) -> {
                     SslContextFactory.Server ssl = new SslContextFactory.Server();
                     ssl.setKeyStorePath(config.tls().keystore().toString());
-                    ssl.setKeyStorePassword(config.tls().password());
+                    ssl.setKeyStorePassword(config.tls().password().reveal());
                     ssl.setKeyStoreType("PKCS12");
                     HttpConfiguration https = new HttpConfiguration(http);
                     https.addCustomizer(new SecureRequestCustomizer(false));
