@@ -15,7 +15,7 @@ public interface Tokens {
 
     Created create(String name, String role);
 
-    /** The live (not revoked) token with this secret; updates its last use. */
+    /** The live (not revoked) token with this secret; records its last use (to the minute). */
     Optional<Token> authenticate(String secret);
 
     List<Token> list();

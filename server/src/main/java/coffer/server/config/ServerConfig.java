@@ -4,6 +4,7 @@ import coffer.engine.catalog.CatalogConfig;
 import coffer.engine.secret.Secret;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -27,9 +28,17 @@ public record ServerConfig(Path dataDir, String address, int port, Tls tls, Cata
     public record HostEntry(String id, String uri) {
     }
 
-    /** Per-host running jobs, worker threads, and instances per protect request. */
-    public record Limits(int jobsPerHost, int workers, int instancesPerRequest) {
-        public static final Limits DEFAULT = new Limits(2, 4, 99);
+    /**
+     * Per-host running jobs, worker threads, instances per protect request; requests that may wait at once
+     * for request body bytes still to arrive, and how long a request body may take to arrive in full.
+     */
+    public record Limits(int jobsPerHost, int workers, int instancesPerRequest, int bodyReads, Duration bodyReadTimeout) {
+        public static final Limits DEFAULT = new Limits(2, 4, 99, 64, Duration.ofSeconds(10));
+
+        /** These limits with other request body bounds. */
+        public Limits withBodyReads(int reads, Duration timeout) {
+            return new Limits(jobsPerHost, workers, instancesPerRequest, reads, timeout);
+        }
     }
 
     public String defaultVault() {

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -158,12 +159,16 @@ public final class ServerConfigLoader {
         }
 
         JsonNode limitsNode = r.path("limits");
-        unknownKeys(limitsNode, Set.of("jobsPerHost", "workers", "instancesPerRequest"), "limits.");
+        unknownKeys(limitsNode, Set.of("jobsPerHost", "workers", "instancesPerRequest", "bodyReads", "bodyReadSeconds"),
+                "limits.");
         ServerConfig.Limits d = ServerConfig.Limits.DEFAULT;
         ServerConfig.Limits limits = new ServerConfig.Limits(
                 integer(limitsNode.get("jobsPerHost"), "limits.jobsPerHost", d.jobsPerHost(), 1, 64),
                 integer(limitsNode.get("workers"), "limits.workers", d.workers(), 1, 256),
-                integer(limitsNode.get("instancesPerRequest"), "limits.instancesPerRequest", d.instancesPerRequest(), 1, 99));
+                integer(limitsNode.get("instancesPerRequest"), "limits.instancesPerRequest", d.instancesPerRequest(), 1, 99),
+                integer(limitsNode.get("bodyReads"), "limits.bodyReads", d.bodyReads(), 1, 10_000),
+                Duration.ofSeconds(integer(limitsNode.get("bodyReadSeconds"), "limits.bodyReadSeconds",
+                        (int) d.bodyReadTimeout().toSeconds(), 1, 300)));
 
         if (!problems.isEmpty()) {
             throw new CofferException(ErrorCode.InvalidArgument, (file == null ? "configuration" : "configuration file " + file)

@@ -20,6 +20,9 @@ import java.util.List;
  * configured.
  */
 public final class ApiServer implements AutoCloseable {
+    /** The largest request body accepted (413 RequestTooLarge beyond). */
+    static final long MAX_BODY_BYTES = 1_000_000L;
+
     private final Javalin app;
 
     private ApiServer(Javalin app) {
@@ -29,7 +32,10 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(ServerConfig config, List<Route> routes, BearerAuthentication auth) {
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
-            c.http.maxRequestSize = 1_000_000L;
+            c.http.maxRequestSize = MAX_BODY_BYTES;
+            // request bodies are read in full, without a thread, before the API sees them (BodyReadLimit)
+            c.jetty.modifyServer(server -> server.insertHandler(new BodyReadLimit(MAX_BODY_BYTES,
+                    config.limits().bodyReads(), config.limits().bodyReadTimeout())));
             c.router.ignoreTrailingSlashes = true;
             for (Route route : routes) {
                 switch (route.method()) {

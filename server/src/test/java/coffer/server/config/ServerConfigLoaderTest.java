@@ -48,7 +48,7 @@ class ServerConfigLoaderTest {
                 hosts:
                   - {id: local, uri: "qemu:///system"}
                   - {id: kvm2, uri: "qemu+ssh://kvm2/system"}
-                limits: {jobsPerHost: 3, workers: 8, instancesPerRequest: 50}
+                limits: {jobsPerHost: 3, workers: 8, instancesPerRequest: 50, bodyReads: 16, bodyReadSeconds: 5}
                 """.formatted(dir));
         ServerConfig config = ServerConfigLoader.load(file, null);
         assertEquals(9000, config.port());
@@ -60,7 +60,7 @@ class ServerConfigLoaderTest {
         assertEquals(2, config.vaults().size());
         assertEquals(dir.resolve("keyring"), config.vaults().get(1).keyring());
         assertEquals("kvm2", config.hosts().get(1).id());
-        assertEquals(new ServerConfig.Limits(3, 8, 50), config.limits());
+        assertEquals(new ServerConfig.Limits(3, 8, 50, 16, java.time.Duration.ofSeconds(5)), config.limits());
     }
 
     @Test
@@ -74,18 +74,19 @@ class ServerConfigLoaderTest {
                 hosts:
                   - {id: local, uri: nowhere}
                   - {id: local, uri: "qemu:///system"}
-                limits: {jobsPerHost: 0, instancesPerRequest: 100}
+                limits: {jobsPerHost: 0, instancesPerRequest: 100, bodyReadSeconds: 0}
                 colour: blue
                 """);
         CofferException e = assertThrows(CofferException.class, () -> ServerConfigLoader.load(file, dir));
         assertEquals(ErrorCode.InvalidArgument, e.code());
         String m = e.getMessage();
-        assertTrue(m.contains("has 10 problems"), m);
+        assertTrue(m.contains("has 11 problems"), m);
         for (String expected : new String[]{"colour: unknown key", "listen.adress: unknown key",
                 "listen.port: expected a whole number, got \"eighty\"", "catalog.url: must start with jdbc:sqlite: or jdbc:postgresql:",
                 "vaults[0].name: use lower-case letters", "vaults[1].path: required", "hosts[0].uri: required",
                 "hosts[1].id: 'local' is used twice", "limits.jobsPerHost: must be between 1 and 64, got 0",
-                "limits.instancesPerRequest: must be between 1 and 99, got 100"}) {
+                "limits.instancesPerRequest: must be between 1 and 99, got 100",
+                "limits.bodyReadSeconds: must be between 1 and 300, got 0"}) {
             assertTrue(m.contains(expected), "missing '" + expected + "' in:\n" + m);
         }
     }
