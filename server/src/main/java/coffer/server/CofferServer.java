@@ -200,7 +200,7 @@ public final class CofferServer implements AutoCloseable {
      * token, the key ring and the catalog. A shared directory (world-writable or sticky, like /tmp) is refused
      * rather than taken over.
      */
-    static void createPrivateDirectory(Path dir) {
+    private static void createPrivateDirectory(Path dir) {
         try {
             if (!Files.isDirectory(dir)) {
                 OwnerOnly.createDirectories(dir);

@@ -15,9 +15,10 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.util.List;
 
 /**
- * The HTTP side (Javalin on Jetty): the routes, bearer authentication before every matched route,
- * problem+json for every error (including unknown paths and methods), and TLS when a key store is
- * configured.
+ * The HTTP side (Javalin on Jetty): the routes (each GET also as HEAD), bearer authentication before every
+ * matched route, problem+json for every error (including unknown paths and methods), request bodies read in
+ * full and bounded before the API sees them ({@link BodyReadLimit}), and TLS when a key store is configured.
+ * Thread-safe once started.
  */
 public final class ApiServer implements AutoCloseable {
     /** The largest request body accepted (413 RequestTooLarge beyond). */
