@@ -62,6 +62,11 @@ public final class Libvirt implements AutoCloseable {
     /** {@code VIR_DOMAIN_CHECKPOINT_XML_SIZE}: add each disk's bytes changed since the checkpoint (running only). */
     public static final int CHECKPOINT_XML_SIZE = 1 << 2;
 
+    /** {@link #attachDevice}/{@link #detachDevice} flag {@code VIR_DOMAIN_AFFECT_LIVE}: the running domain. */
+    public static final int AFFECT_LIVE = 1;
+    /** {@link #attachDevice}/{@link #detachDevice} flag {@code VIR_DOMAIN_AFFECT_CONFIG}: the persistent definition. */
+    public static final int AFFECT_CONFIG = 1 << 1;
+
     /** {@link #agentCommand} timeout {@code VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK}: wait forever. */
     public static final int AGENT_TIMEOUT_BLOCK = -2;
     /** {@link #agentCommand} timeout {@code VIR_DOMAIN_QEMU_AGENT_COMMAND_DEFAULT}: libvirt's default (5 s). */
@@ -256,6 +261,31 @@ public final class Libvirt implements AutoCloseable {
     /** Resumes a paused domain ({@code virDomainResume}). */
     public void resume(String name) throws LibvirtException {
         onDomainCall(name, "virDomainResume", lib.domainResume);
+    }
+
+    /**
+     * Adds a device to the domain ({@code virDomainAttachDeviceFlags}) from its XML, e.g. a {@code <disk>};
+     * {@code flags} are {@link #AFFECT_LIVE} (hot-plug into the running domain) and/or {@link #AFFECT_CONFIG}
+     * (the persistent definition). A disk hot-plugged with {@link #AFFECT_LIVE} alone is gone after the domain
+     * stops. A target name in use, or a domain that is not running with {@link #AFFECT_LIVE}:
+     * {@link LibvirtException#OPERATION_INVALID} or {@link LibvirtException#INVALID_ARG}.
+     */
+    public void attachDevice(String domain, String deviceXml, int flags) throws LibvirtException {
+        Objects.requireNonNull(deviceXml, "deviceXml");
+        connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.domainAttachDeviceFlags, handle,
+                arena.allocateFrom(deviceXml), flags), "virDomainAttachDeviceFlags(domain '" + domain + "', flags " + flags + ")"));
+    }
+
+    /**
+     * Removes a device from the domain ({@code virDomainDetachDeviceFlags}); the XML must identify it (for a disk,
+     * its {@code <target dev=…>} is enough). For a running domain QEMU asks the guest to release the device and
+     * libvirt waits a few seconds for it: a guest that has not let go by then keeps the device until it does,
+     * and the call still returns. Callers that must know it is gone poll {@link #domainXml}.
+     */
+    public void detachDevice(String domain, String deviceXml, int flags) throws LibvirtException {
+        Objects.requireNonNull(deviceXml, "deviceXml");
+        connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.domainDetachDeviceFlags, handle,
+                arena.allocateFrom(deviceXml), flags), "virDomainDetachDeviceFlags(domain '" + domain + "', flags " + flags + ")"));
     }
 
     /**

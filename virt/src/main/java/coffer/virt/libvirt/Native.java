@@ -65,6 +65,8 @@ final class Native {
     final MethodHandle domainUndefineFlags;
     final MethodHandle domainSuspend;
     final MethodHandle domainResume;
+    final MethodHandle domainAttachDeviceFlags;
+    final MethodHandle domainDetachDeviceFlags;
     final MethodHandle checkpointCreateXml;
     final MethodHandle checkpointGetName;
     final MethodHandle checkpointLookupByName;
@@ -137,6 +139,10 @@ final class Native {
         domainUndefineFlags = function(libvirt, "virDomainUndefineFlags", intOfPtrInt);
         domainSuspend = function(libvirt, "virDomainSuspend", intOfPtr);
         domainResume = function(libvirt, "virDomainResume", intOfPtr);
+        domainAttachDeviceFlags = function(libvirt, "virDomainAttachDeviceFlags",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        domainDetachDeviceFlags = function(libvirt, "virDomainDetachDeviceFlags",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         checkpointCreateXml = function(libvirt, "virDomainCheckpointCreateXML", ptrOfPtrPtrInt);
         checkpointGetName = function(libvirt, "virDomainCheckpointGetName", ptrOfPtr);
         checkpointLookupByName = function(libvirt, "virDomainCheckpointLookupByName", ptrOfPtrPtrInt);
