@@ -34,16 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * domain and the guest.
  */
 class InstanceMountIT {
-    private static final JobProgress NO_PROGRESS = new JobProgress() {
-        @Override
-        public void starting(long totalBytes) {
-        }
-
-        @Override
-        public void advance(long bytes) {
-        }
-    };
-
     @TempDir static Path dir;
     static Libvirt libvirt;
     static Vault vault;
@@ -81,7 +71,7 @@ class InstanceMountIT {
         source.writeFile("/data/known.bin", known);
         source.shell("mkdir -p /data/dir && echo hello > /data/dir/note.txt && sync");
         PointManifest point = new InstanceBackup(libvirt, vault, Files.createDirectories(dir.resolve("run"))).run(
-                new InstanceBackup.Request(source.name(), Set.of(), 2, Map.of(), AppConsistency.on()), NO_PROGRESS).point();
+                new InstanceBackup.Request(source.name(), Set.of(), 2, Map.of(), AppConsistency.on()), JobProgress.NONE).point();
         source.shell("rm /data/known.bin && sync"); // the guest's own copy changes after the point: the mount shows the point
 
         Path socket = dir.resolve("mount.sock");

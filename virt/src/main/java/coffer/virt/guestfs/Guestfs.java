@@ -19,6 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static coffer.virt.ffm.NativeCalls.callInt;
+import static coffer.virt.ffm.NativeCalls.callPointer;
+import static coffer.virt.ffm.NativeCalls.callVoid;
+import static coffer.virt.ffm.NativeCalls.isNull;
 import static coffer.virt.guestfs.GuestfsLibrary.*;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;

@@ -9,6 +9,11 @@ import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
 
+import static coffer.virt.ffm.NativeCalls.callInt;
+import static coffer.virt.ffm.NativeCalls.callPointer;
+import static coffer.virt.ffm.NativeCalls.callVoid;
+import static coffer.virt.ffm.NativeCalls.isNull;
+import static coffer.virt.ffm.NativeCalls.readString;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -171,38 +176,7 @@ final class GuestfsLibrary {
         return array;
     }
 
-    @SuppressWarnings("restricted")
-    static String readString(MemorySegment pointer) {
-        return pointer.reinterpret(Long.MAX_VALUE).getString(0);
-    }
-
-    static boolean isNull(MemorySegment pointer) {
-        return pointer.equals(MemorySegment.NULL);
-    }
-
     void free(MemorySegment pointer) {
         callVoid(free, pointer);
-    }
-
-    static int callInt(MethodHandle function, Object... arguments) {
-        return (int) call(function, arguments);
-    }
-
-    static MemorySegment callPointer(MethodHandle function, Object... arguments) {
-        return (MemorySegment) call(function, arguments);
-    }
-
-    static void callVoid(MethodHandle function, Object... arguments) {
-        call(function, arguments);
-    }
-
-    private static Object call(MethodHandle function, Object... arguments) {
-        try {
-            return function.invokeWithArguments(arguments);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
     }
 }

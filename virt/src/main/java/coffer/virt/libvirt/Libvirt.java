@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import static coffer.virt.libvirt.Native.callInt;
-import static coffer.virt.libvirt.Native.callPointer;
+import static coffer.virt.ffm.NativeCalls.callInt;
+import static coffer.virt.ffm.NativeCalls.callPointer;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -425,7 +425,7 @@ public final class Libvirt implements AutoCloseable {
                 int operation = fields.get("operation") instanceof Integer op ? op : 0;
                 return Optional.of(new JobInfo(jobType, operation, fields));
             } finally {
-                Native.callVoid(lib.typedParamsFree, array, n);
+                coffer.virt.ffm.NativeCalls.callVoid(lib.typedParamsFree, array, n);
             }
         });
     }

@@ -9,6 +9,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
+import coffer.virt.ffm.NativeCalls;
+
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -232,34 +234,8 @@ final class Native {
     }
 
     /** The C string at {@code pointer}, which stays owned by libvirt. */
-    @SuppressWarnings("restricted")
     static String readString(MemorySegment pointer) {
-        return pointer.reinterpret(Long.MAX_VALUE).getString(0);
-    }
-
-    /** Calls a bound function returning {@code int}. Arguments: {@link MemorySegment}s and {@code int}s. */
-    static int callInt(MethodHandle function, Object... arguments) {
-        return (int) call(function, arguments);
-    }
-
-    /** Calls a bound function returning a pointer ({@link MemorySegment#NULL} for NULL). */
-    static MemorySegment callPointer(MethodHandle function, Object... arguments) {
-        return (MemorySegment) call(function, arguments);
-    }
-
-    /** Calls a bound function returning {@code void}. */
-    static void callVoid(MethodHandle function, Object... arguments) {
-        call(function, arguments);
-    }
-
-    private static Object call(MethodHandle function, Object... arguments) {
-        try {
-            return function.invokeWithArguments(arguments);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return NativeCalls.readString(pointer);
     }
 
     void free(MemorySegment pointer) {
