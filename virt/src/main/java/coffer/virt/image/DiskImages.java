@@ -66,6 +66,18 @@ public final class DiskImages {
         QemuImg.removeBitmap(image, name);
     }
 
+    /**
+     * Creates a new qcow2 image of {@code size} bytes that reads through to the raw NBD export {@code backing}
+     * until its data has been pulled in (instant restore). Fails with
+     * {@link java.nio.file.FileAlreadyExistsException} if {@code image} exists.
+     */
+    public static void createOverlay(Path image, coffer.virt.nbd.NbdExport backing, long size) throws IOException {
+        if (java.nio.file.Files.exists(image, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(image.toString());
+        }
+        QemuImg.createOverlay(image, backing.toString(), size);
+    }
+
     /** What {@code qemu-img info} reports about an image (format, virtual size, persistent bitmaps). */
     public static ImageInfo inspect(Path image) throws IOException {
         checkReadable(image);

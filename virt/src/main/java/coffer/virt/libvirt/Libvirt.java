@@ -15,6 +15,7 @@ import static coffer.virt.ffm.NativeCalls.callInt;
 import static coffer.virt.ffm.NativeCalls.callPointer;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One connection to libvirt ({@code virConnectPtr}), bound with the FFM API to {@code libvirt.so.0} and
@@ -66,6 +67,15 @@ public final class Libvirt implements AutoCloseable {
     public static final int AFFECT_LIVE = 1;
     /** {@link #attachDevice}/{@link #detachDevice} flag {@code VIR_DOMAIN_AFFECT_CONFIG}: the persistent definition. */
     public static final int AFFECT_CONFIG = 1 << 1;
+
+    /** {@code VIR_DOMAIN_BLOCK_PULL_BANDWIDTH_BYTES}: the pull's bandwidth is in bytes/s, not MiB/s. */
+    private static final int PULL_BANDWIDTH_BYTES = 1 << 6;
+    /** {@code VIR_DOMAIN_BLOCK_JOB_SPEED_BANDWIDTH_BYTES}: the new speed is in bytes/s, not MiB/s. */
+    private static final int SPEED_BANDWIDTH_BYTES = 1;
+    /** {@code VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES}: report the bandwidth in bytes/s. */
+    private static final int JOB_INFO_BANDWIDTH_BYTES = 1;
+    /** {@code struct _virDomainBlockJobInfo} on LP64: int type, unsigned long bandwidth, unsigned long long cur, end. */
+    private static final long BLOCK_JOB_INFO_SIZE = 32;
 
     /** {@link #agentCommand} timeout {@code VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK}: wait forever. */
     public static final int AGENT_TIMEOUT_BLOCK = -2;
@@ -286,6 +296,55 @@ public final class Libvirt implements AutoCloseable {
         Objects.requireNonNull(deviceXml, "deviceXml");
         connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.domainDetachDeviceFlags, handle,
                 arena.allocateFrom(deviceXml), flags), "virDomainDetachDeviceFlags(domain '" + domain + "', flags " + flags + ")"));
+    }
+
+    /**
+     * Starts pulling the whole backing chain of the running domain's {@code disk} (its target, {@code vda}) into
+     * the disk's top image ({@code virDomainBlockPull}): a block job that runs while the guest does, and on
+     * completion leaves the top image standalone and the chain gone from the live and persistent definitions.
+     * {@code bytesPerSecond} limits its speed (0: unlimited). Follow it with {@link #blockJob}.
+     */
+    public void blockPull(String domain, String disk, long bytesPerSecond) throws LibvirtException {
+        Objects.requireNonNull(disk, "disk");
+        connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.domainBlockPull, handle,
+                arena.allocateFrom(disk), bytesPerSecond, bytesPerSecond == 0 ? 0 : PULL_BANDWIDTH_BYTES),
+                "virDomainBlockPull(domain '" + domain + "', disk '" + disk + "')"));
+    }
+
+    /**
+     * The block job running on the domain's {@code disk} ({@code virDomainGetBlockJobInfo}), empty when none: a
+     * pull that completed has no job any more.
+     */
+    public Optional<BlockJob> blockJob(String domain, String disk) throws LibvirtException {
+        Objects.requireNonNull(disk, "disk");
+        return connection.onDomain(domain, (handle, arena) -> {
+            MemorySegment info = arena.allocate(BLOCK_JOB_INFO_SIZE, 8);
+            int found = callInt(lib.domainGetBlockJobInfo, handle, arena.allocateFrom(disk), info, JOB_INFO_BANDWIDTH_BYTES);
+            if (found < 0) {
+                throw lib.lastError("virDomainGetBlockJobInfo(domain '" + domain + "', disk '" + disk + "')");
+            }
+            if (found == 0) {
+                return Optional.<BlockJob>empty();
+            }
+            return Optional.of(new BlockJob(info.get(JAVA_INT, 0), info.get(JAVA_LONG, 8), info.get(JAVA_LONG, 16),
+                    info.get(JAVA_LONG, 24)));
+        });
+    }
+
+    /** Changes a running block job's speed limit ({@code virDomainBlockJobSetSpeed}); 0 is unlimited. */
+    public void blockJobSpeed(String domain, String disk, long bytesPerSecond) throws LibvirtException {
+        connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.domainBlockJobSetSpeed, handle,
+                arena.allocateFrom(disk), bytesPerSecond, SPEED_BANDWIDTH_BYTES),
+                "virDomainBlockJobSetSpeed(domain '" + domain + "', disk '" + disk + "')"));
+    }
+
+    /**
+     * Cancels the block job on {@code disk} ({@code virDomainBlockJobAbort}, flags 0: waits until QEMU has stopped
+     * it). A cancelled pull leaves the chain in place; what it copied stays in the top image.
+     */
+    public void blockJobAbort(String domain, String disk) throws LibvirtException {
+        connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.domainBlockJobAbort, handle,
+                arena.allocateFrom(disk), 0), "virDomainBlockJobAbort(domain '" + domain + "', disk '" + disk + "')"));
     }
 
     /**

@@ -13,6 +13,7 @@ import coffer.virt.ffm.NativeCalls;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The bound C functions of {@code libvirt.so.0}, {@code libvirt-qemu.so.0} and libc's {@code free}, one
@@ -69,6 +70,10 @@ final class Native {
     final MethodHandle domainResume;
     final MethodHandle domainAttachDeviceFlags;
     final MethodHandle domainDetachDeviceFlags;
+    final MethodHandle domainBlockPull;
+    final MethodHandle domainGetBlockJobInfo;
+    final MethodHandle domainBlockJobAbort;
+    final MethodHandle domainBlockJobSetSpeed;
     final MethodHandle checkpointCreateXml;
     final MethodHandle checkpointGetName;
     final MethodHandle checkpointLookupByName;
@@ -145,6 +150,14 @@ final class Native {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         domainDetachDeviceFlags = function(libvirt, "virDomainDetachDeviceFlags",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        domainBlockPull = function(libvirt, "virDomainBlockPull",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+        domainGetBlockJobInfo = function(libvirt, "virDomainGetBlockJobInfo",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        domainBlockJobAbort = function(libvirt, "virDomainBlockJobAbort",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        domainBlockJobSetSpeed = function(libvirt, "virDomainBlockJobSetSpeed",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
         checkpointCreateXml = function(libvirt, "virDomainCheckpointCreateXML", ptrOfPtrPtrInt);
         checkpointGetName = function(libvirt, "virDomainCheckpointGetName", ptrOfPtr);
         checkpointLookupByName = function(libvirt, "virDomainCheckpointLookupByName", ptrOfPtrPtrInt);
