@@ -4,6 +4,7 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.virt.domain.DomainDefinition;
+import coffer.virt.domain.DomainDefinitionException;
 import coffer.virt.domain.NbdDisk;
 import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
@@ -56,7 +57,7 @@ public final class InstanceMount {
             NbdDisk disk = new NbdDisk(NbdDisk.freeTarget(live), Path.of(unix.getPath().toString()), export.name(), serial);
             libvirt.attachDevice(instance, disk.xml(), Libvirt.AFFECT_LIVE);
             return new Attached(instance, disk);
-        } catch (LibvirtException | coffer.virt.domain.DomainDefinitionException | RuntimeException e) {
+        } catch (LibvirtException | DomainDefinitionException | RuntimeException e) {
             throw Errors.classify(e);
         }
     }
@@ -84,13 +85,13 @@ public final class InstanceMount {
             Thread.currentThread().interrupt();
             throw new CofferException(ErrorCode.Cancelled, "cancelled while detaching " + attached.disk().target()
                     + " from " + attached.instance());
-        } catch (LibvirtException | coffer.virt.domain.DomainDefinitionException | RuntimeException e) {
+        } catch (LibvirtException | DomainDefinitionException | RuntimeException e) {
             throw Errors.classify(e);
         }
     }
 
     /** Whether the running instance's live definition still has the disk (false when it no longer runs). */
-    public boolean attachedNow(Attached attached) throws LibvirtException, coffer.virt.domain.DomainDefinitionException {
+    public boolean attachedNow(Attached attached) throws LibvirtException, DomainDefinitionException {
         if (libvirt.domain(attached.instance()).isEmpty() || !libvirt.state(attached.instance()).active()) {
             return false;
         }

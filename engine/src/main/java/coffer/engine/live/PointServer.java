@@ -3,6 +3,7 @@ package coffer.engine.live;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
+import coffer.vault.JitWarmup;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.read.ChunkCache;
@@ -58,7 +59,7 @@ public final class PointServer implements AutoCloseable {
     }
 
     public static PointServer start(Vault vault, Request request) {
-        coffer.vault.JitWarmup.startInBackground(vault); // chunk decryption runs compiled before the first client reads
+        JitWarmup.startInBackground(vault); // chunk decryption runs compiled before the first client reads
         try {
             PointManifest point = vault.resolve(request.point());
             List<PointManifest.Disk> disks = new ArrayList<>();

@@ -2,13 +2,16 @@ package coffer.virt.image;
 
 import coffer.vault.io.BlockSink;
 import coffer.vault.io.BlockSource;
+import coffer.virt.nbd.NbdExport;
 import coffer.virt.nbd.NbdExportSink;
 import coffer.virt.nbd.NbdExportSource;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -71,9 +74,9 @@ public final class DiskImages {
      * until its data has been pulled in (instant restore). Fails with
      * {@link java.nio.file.FileAlreadyExistsException} if {@code image} exists.
      */
-    public static void createOverlay(Path image, coffer.virt.nbd.NbdExport backing, long size) throws IOException {
-        if (java.nio.file.Files.exists(image, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            throw new java.nio.file.FileAlreadyExistsException(image.toString());
+    public static void createOverlay(Path image, NbdExport backing, long size) throws IOException {
+        if (Files.exists(image, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(image.toString());
         }
         QemuImg.createOverlay(image, backing.toString(), size);
     }

@@ -35,6 +35,8 @@ final class ServerConnection implements Runnable {
     private static final int ENOTSUP = 95;
     /** Block status descriptors per reply at most; a client asks again from where the answer ended. */
     private static final int MAX_EXTENTS = 1 << 16;
+    /** The longest write this read-only server still reads past (to answer EPERM) instead of hanging up. */
+    private static final long MAX_WRITE_PAYLOAD = NbdServer.MAX_REQUEST;
     private static final String READ_FAILED = "the backup's data at this offset cannot be read; see the Coffer log";
 
     private final NbdServer server;
@@ -110,9 +112,6 @@ final class ServerConnection implements Runnable {
             inFlight.acquireUninterruptibly(IN_FLIGHT); // every dispatched reply written before the socket closes
         }
     }
-
-    /** The longest write this read-only server still reads past (to answer EPERM) instead of hanging up. */
-    private static final long MAX_WRITE_PAYLOAD = NbdServer.MAX_REQUEST;
 
     private interface Work {
         void run() throws IOException;
