@@ -1,6 +1,7 @@
 package coffer.server.config;
 
 import coffer.engine.catalog.CatalogConfig;
+import coffer.engine.vault.VaultLocation;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +19,16 @@ public record ServerConfig(Path dataDir, String address, int port, Tls tls, Cata
     public record Tls(Path keystore, String password) {
     }
 
-    /** A vault by name: a directory and the key ring of an encrypted vault. */
-    public record VaultEntry(String name, Path path, Path keyring, boolean encrypted) {
+    /** A vault by name: where it lives (a directory or an S3 bucket) and the key ring of an encrypted vault. */
+    public record VaultEntry(String name, VaultLocation location, Path keyring, boolean encrypted) {
+        public VaultEntry(String name, Path directory, Path keyring, boolean encrypted) {
+            this(name, VaultLocation.directory(directory), keyring, encrypted);
+        }
+
+        /** The directory of a local vault; null for an S3 vault. */
+        public Path path() {
+            return location instanceof VaultLocation.Directory(Path directory) ? directory : null;
+        }
     }
 
     /** A libvirt host by id. */
