@@ -120,6 +120,7 @@ public final class S3Backend implements Backend {
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofMinutes(2))
                         .expectContinueEnabled(false)) // one round trip per PUT, not two
+                .putAuthScheme(new UnsignedPayloadScheme())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(requests));
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
