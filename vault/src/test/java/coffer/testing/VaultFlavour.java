@@ -3,6 +3,7 @@ package coffer.testing;
 import coffer.vault.backend.Backend;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.backend.MemoryBackend;
+import coffer.vault.backend.s3.S3Backend;
 import coffer.vault.crypto.KeyService;
 import coffer.vault.crypto.LocalKeyRing;
 
@@ -43,6 +44,21 @@ public enum VaultFlavour {
             case LOCAL -> new LocalDirectoryBackend(dir.resolve("vault"));
             case S3 -> S3Server.shared().newBackend("vault");
         };
+    }
+
+    /**
+     * A backend on the same objects as {@code closed}, for a test that reopens a vault: memory and directory
+     * backends hold nothing to release and work on after closing; an S3 backend's client does not.
+     */
+    public Backend reopen(Backend closed) {
+        if (closed instanceof S3Backend s3) {
+            try {
+                return S3Backend.open(s3.location(), S3Server.shared().settings());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return closed;
     }
 
     /** The key ring {@code dir/keyring.json} when encrypted, else null. */

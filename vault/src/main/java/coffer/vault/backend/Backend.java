@@ -88,6 +88,15 @@ public interface Backend extends AutoCloseable {
         return 1;
     }
 
+    /**
+     * Asks the store itself to refuse deleting or overwriting {@code name} before {@code until} (S3 Object Lock
+     * retention), on top of the vault's own refusal; returns whether the store does. The default, and every store
+     * without such a lock, returns false.
+     */
+    default boolean retain(String name, Instant until) throws IOException {
+        return false;
+    }
+
     /** Makes every completed {@code put} durable. */
     void sync() throws IOException;
 

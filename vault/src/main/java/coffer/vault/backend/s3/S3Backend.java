@@ -26,6 +26,8 @@ import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -71,6 +73,8 @@ public final class S3Backend implements Backend {
     private final RequestCounter requests;
     private final S3Failures failures;
     private final AtomicBoolean conditionalPutUnsupported = new AtomicBoolean();
+    /** Whether the bucket has Object Lock enabled; null until first asked. */
+    private volatile Boolean objectLock;
 
     private S3Backend(S3Client client, S3Location location, S3Settings settings, RequestCounter requests,
                       S3Failures failures) {
@@ -323,6 +327,47 @@ public final class S3Backend implements Backend {
             throw failures.of("list multipart uploads", location.keyPrefix(), e);
         }
         return removed;
+    }
+
+    /**
+     * Where the bucket has Object Lock enabled, sets a COMPLIANCE retention until {@code until} on the current
+     * version of {@code name} (never shortened: S3 refuses that itself). Asks the bucket's lock configuration once;
+     * a store without Object Lock (s3proxy answers 501) returns false and the vault's own refusal stands alone.
+     */
+    @Override
+    public boolean retain(String name, Instant until) throws BackendException {
+        String key = location.key(ObjectNames.check(name));
+        if (!objectLockEnabled()) {
+            return false;
+        }
+        try {
+            client.putObjectRetention(b -> b.bucket(location.bucket()).key(key)
+                    .retention(r -> r.mode(ObjectLockRetentionMode.COMPLIANCE).retainUntilDate(until)));
+            return true;
+        } catch (SdkException e) {
+            throw failures.of("set the retention of", name, e);
+        }
+    }
+
+    /** Whether the bucket has Object Lock enabled (asked once). */
+    public boolean objectLockEnabled() throws BackendException {
+        Boolean known = objectLock;
+        if (known == null) {
+            try {
+                var configuration = client.getObjectLockConfiguration(b -> b.bucket(location.bucket()))
+                        .objectLockConfiguration();
+                known = configuration != null && configuration.objectLockEnabled() == ObjectLockEnabled.ENABLED;
+            } catch (S3Exception e) {
+                if (e.statusCode() != 404 && e.statusCode() != 501 && e.statusCode() != 400) {
+                    throw failures.of("read the object lock configuration of", location.bucket(), e);
+                }
+                known = false; // no configuration (404), or a store that has no Object Lock (501)
+            } catch (SdkException e) {
+                throw failures.of("read the object lock configuration of", location.bucket(), e);
+            }
+            objectLock = known;
+        }
+        return known;
     }
 
     @Override
