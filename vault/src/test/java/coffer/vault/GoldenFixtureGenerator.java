@@ -90,11 +90,21 @@ class GoldenFixtureGenerator {
     @Test
     @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "patched")
     void generatePatched() throws IOException {
+        regenerateOne("patched", GoldenFixtureGenerator::writePatchedVault);
+    }
+
+    /** How one unencrypted fixture vault is written into its directory; returns its points for fixtures.json. */
+    @FunctionalInterface
+    private interface VaultWriter {
+        ArrayNode write(Path dir) throws IOException;
+    }
+
+    /** (Re)writes the unencrypted fixture vault {@code name} and its entry in fixtures.json, leaving the others. */
+    private static void regenerateOne(String name, VaultWriter writer) throws IOException {
         Path fixtures = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/fixtures");
-        deleteTree(fixtures.resolve("patched"));
+        deleteTree(fixtures.resolve(name));
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(fixtures.resolve("fixtures.json").toFile());
-        ((ObjectNode) json.get("vaults")).putObject("patched").put("encrypted", false)
-                .set("points", writePatchedVault(fixtures.resolve("patched")));
+        ((ObjectNode) json.get("vaults")).putObject(name).put("encrypted", false).set("points", writer.write(fixtures.resolve(name)));
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
         removeEmptyDirectories(fixtures);
     }
@@ -103,13 +113,7 @@ class GoldenFixtureGenerator {
     @Test
     @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "immutable")
     void generateImmutable() throws IOException {
-        Path fixtures = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/fixtures");
-        deleteTree(fixtures.resolve("immutable"));
-        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(fixtures.resolve("fixtures.json").toFile());
-        ((ObjectNode) json.get("vaults")).putObject("immutable").put("encrypted", false)
-                .set("points", writeImmutableVault(fixtures.resolve("immutable")));
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
-        removeEmptyDirectories(fixtures);
+        regenerateOne("immutable", GoldenFixtureGenerator::writeImmutableVault);
     }
 
     /** When the first point of the immutable vault was held until: already past when the fixture was written. */

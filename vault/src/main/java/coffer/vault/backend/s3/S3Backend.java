@@ -258,7 +258,7 @@ public final class S3Backend implements Backend {
 
     @Override
     public List<ObjectInfo> list(String prefix) throws BackendException {
-        checkPrefix(prefix);
+        ObjectNames.checkPrefix(prefix);
         String keyPrefix = location.keyPrefix();
         List<ObjectInfo> result = new ArrayList<>();
         try {
@@ -278,10 +278,7 @@ public final class S3Backend implements Backend {
     /** One delimiter listing: S3 answers with the next segments (common prefixes) without the objects below. */
     @Override
     public List<String> listChildren(String prefix) throws BackendException {
-        checkPrefix(prefix);
-        if (!prefix.endsWith("/")) {
-            throw new IllegalArgumentException("a child listing needs a prefix ending with '/': '" + prefix + "'");
-        }
+        ObjectNames.checkChildPrefix(prefix);
         String full = location.keyPrefix() + prefix;
         TreeSet<String> children = new TreeSet<>();
         try {
@@ -411,12 +408,6 @@ public final class S3Backend implements Backend {
             return true;
         } catch (IllegalArgumentException foreign) {
             return false; // a key another tool wrote under the prefix: not an object of the vault
-        }
-    }
-
-    private static void checkPrefix(String prefix) {
-        if (!prefix.matches("[a-z0-9._/-]*") || prefix.contains("..") || prefix.startsWith("/")) {
-            throw new IllegalArgumentException("invalid object name prefix: '" + prefix + "'");
         }
     }
 
