@@ -11,7 +11,7 @@ final class Locations {
 
     static VaultLocation parse(String text) {
         try {
-            return VaultLocation.parse(text, System.getenv());
+            return VaultLocation.parse(text, Cli.environment());
         } catch (IllegalArgumentException e) {
             throw new CofferException(ErrorCode.InvalidArgument, "vault location '" + text + "': " + e.getMessage());
         }

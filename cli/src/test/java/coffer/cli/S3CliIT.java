@@ -24,27 +24,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The command line on a vault in a bucket of the test S3 server, named {@code s3://bucket/prefix}, reached
  * through {@code COFFER_S3_ENDPOINT} with credentials from the AWS environment variables: init, image backup
- * (full and incremental), list, restore bit-identical, verify, gc, stats, delete. Each command runs in a JVM
- * of its own (the environment is per process); nothing any of them prints shows the access key or secret,
- * also when the secret is wrong.
+ * (full and incremental), list, restore bit-identical, verify, gc, stats, delete. Most commands run in-process
+ * with the environment handed to them; the first and the failing ones run in a JVM of their own with a real
+ * process environment, so everything they print (logs included) is checked: nothing shows the access key or the
+ * secret, also when the secret is wrong.
  */
 class S3CliIT {
     private static final Pattern POINT_ID = Pattern.compile("Point (\\d{8}-\\d{6}-[0-9a-f]{8})");
     @TempDir
     Path dir;
 
-    private record Run(int exit, String output) {
-        Run ok() {
-            if (exit != 0) {
-                throw new AssertionError("exit " + exit + ":\n" + output);
-            }
-            return this;
-        }
-    }
-
     private final List<String> everything = new ArrayList<>();
 
-    private Run coffer(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    private record Run(int exit, String output) {
+    }
+
+    /** The command in a JVM of its own, with exactly {@code env} (plus PATH and a HOME without ~/.aws). */
+    private Run process(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 ServerProcess.class.getName()));
@@ -52,14 +48,21 @@ class S3CliIT {
         command.addAll(List.of("--keyring", dir.resolve("keyring.json").toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("COFFER_"));
-        builder.environment().put("HOME", dir.toString()); // no ~/.aws of the machine
+        builder.environment().put("HOME", dir.toString());
         builder.environment().putAll(env);
         Process process = builder.start();
         byte[] out = process.getInputStream().readAllBytes();
         assertTrue(process.waitFor(5, TimeUnit.MINUTES));
-        String output = new String(out, StandardCharsets.UTF_8);
-        everything.add(output);
-        return new Run(process.exitValue(), output);
+        Run run = new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+        everything.add(run.output());
+        return run;
+    }
+
+    /** The command in this JVM, reading its settings from {@code env}. */
+    private CliRun cli(Map<String, String> env, String... args) {
+        CliRun run = CliRun.run(dir.resolve("keyring.json"), env, args);
+        everything.add(run.out() + run.err());
+        return run;
     }
 
     @Test
@@ -70,44 +73,41 @@ class S3CliIT {
         Map<String, String> env = Map.of("COFFER_S3_ENDPOINT", server.endpoint().toString(),
                 "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_ACCESS_KEY);
 
-        Run init = coffer(env, "vault", "init", vault, "--chunk-size", "256K").ok();
+        Run init = process(env, "vault", "init", vault, "--chunk-size", "256K");
+        assertEquals(0, init.exit(), init.output());
         assertTrue(init.output().contains("Created vault " + vault), init.output());
-        assertTrue(coffer(env, "vault", "init", vault).output().contains("[VaultExists]"), "a second init is refused");
+        cli(env, "vault", "init", vault).fails(2, "VaultExists");
 
         Path disk = dir.resolve("disk.raw");
         byte[] first = TestData.random(1, 6 * 256 * 1024 + 777);
         Files.write(disk, first);
-        String one = pointId(coffer(env, "image", "backup", "--vault", vault, "--name", "img", disk.toString()).ok());
+        String one = pointId(cli(env, "image", "backup", "--vault", vault, "--name", "img", disk.toString()).ok());
         byte[] second = first.clone();
         System.arraycopy(TestData.random(2, 5000), 0, second, 300_000, 5000);
         Files.write(disk, second);
-        String two = pointId(coffer(env, "image", "backup", "--vault", vault, "--name", "img", disk.toString()).ok());
-        Run show = coffer(env, "point", "show", "--vault", vault, two, "--output", "json").ok();
-        assertTrue(show.output().contains("\"newChunks\" : 1,"), "only the changed chunk is stored again: " + show.output());
+        String two = pointId(cli(env, "image", "backup", "--vault", vault, "--name", "img", disk.toString()).ok());
+        CliRun show = cli(env, "point", "show", "--vault", vault, two, "--output", "json").ok();
+        assertTrue(show.out().contains("\"newChunks\" : 1,"), "only the changed chunk is stored again: " + show.out());
 
-        assertTrue(coffer(env, "point", "list", "--vault", vault).ok().output().contains(one));
+        assertTrue(cli(env, "point", "list", "--vault", vault).ok().out().contains(one));
         for (var point : List.of(Map.entry(one, first), Map.entry(two, second))) {
             Path restored = dir.resolve("restored-" + point.getKey() + ".raw");
-            coffer(env, "image", "restore", "--vault", vault, point.getKey(), "--to", restored.toString()).ok();
+            cli(env, "image", "restore", "--vault", vault, point.getKey(), "--to", restored.toString()).ok();
             assertArrayEquals(point.getValue(), Files.readAllBytes(restored), "point " + point.getKey());
         }
-        assertTrue(coffer(env, "vault", "verify", "--vault", vault).ok().output().contains("No damage found."));
-        coffer(env, "point", "delete", "--vault", vault, one).ok();
-        Run gc = coffer(env, "vault", "gc", "--vault", vault, "--grace", "0s").ok();
-        assertTrue(gc.output().contains("Removed 1 unreferenced chunk(s)"), gc.output());
-        assertTrue(coffer(env, "vault", "stats", "--vault", vault).ok().output().contains("Points:            1"));
+        assertTrue(cli(env, "vault", "verify", "--vault", vault).ok().out().contains("No damage found."));
+        cli(env, "point", "delete", "--vault", vault, one).ok();
+        CliRun gc = cli(env, "vault", "gc", "--vault", vault, "--grace", "0s").ok();
+        assertTrue(gc.out().contains("Removed 1 unreferenced chunk(s)"), gc.out());
+        assertTrue(cli(env, "vault", "stats", "--vault", vault).ok().out().contains("Points:            1"));
 
-        // the environment's settings are what reaches the store: without them it fails with a coded error
-        Run noEndpoint = coffer(Map.of("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY_ID,
-                "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_ACCESS_KEY), "point", "list", "--vault", "s3://Bad_Bucket");
-        assertTrue(noEndpoint.output().contains("[InvalidArgument]") && noEndpoint.output().contains("Bad_Bucket"),
-                noEndpoint.output());
+        cli(env, "point", "list", "--vault", "s3://Bad_Bucket").fails(2, "InvalidArgument");
         Map<String, String> wrongSecret = Map.of("COFFER_S3_ENDPOINT", server.endpoint().toString(),
                 "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY_ID, "AWS_SECRET_ACCESS_KEY", "wrong-" + S3Server.SECRET_ACCESS_KEY);
-        Run denied = coffer(wrongSecret, "point", "list", "--vault", vault);
+        Run denied = process(wrongSecret, "point", "list", "--vault", vault);
         assertEquals(1, denied.exit(), denied.output());
         assertTrue(denied.output().contains("[StorageFailure]") && denied.output().contains("403"), denied.output());
-        Run none = coffer(Map.of("COFFER_S3_ENDPOINT", server.endpoint().toString()), "point", "list", "--vault", vault);
+        Run none = process(Map.of("COFFER_S3_ENDPOINT", server.endpoint().toString()), "point", "list", "--vault", vault);
         assertTrue(none.output().contains("no S3 credentials"), none.output());
 
         for (String output : everything) {
@@ -116,9 +116,9 @@ class S3CliIT {
         }
     }
 
-    private static String pointId(Run run) {
-        Matcher m = POINT_ID.matcher(run.output());
-        assertTrue(m.find(), run.output());
+    private static String pointId(CliRun run) {
+        Matcher m = POINT_ID.matcher(run.out());
+        assertTrue(m.find(), run.out());
         return m.group(1);
     }
 }

@@ -64,14 +64,18 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, Credent
 
     /**
      * The settings named by the environment, as the command line takes them: {@code COFFER_S3_ENDPOINT}
-     * (path-style when set), {@code COFFER_S3_REGION} or {@code AWS_REGION}, {@code AWS_PROFILE}; credentials
-     * from the AWS chain.
+     * (path-style when set), {@code COFFER_S3_REGION} or {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID} with
+     * {@code AWS_SECRET_ACCESS_KEY}, else the profile file ({@code AWS_PROFILE}) of the AWS chain.
      */
     public static S3Settings fromEnvironment(Map<String, String> env) {
         String endpoint = env.get("COFFER_S3_ENDPOINT");
         String region = Optional.ofNullable(env.get("COFFER_S3_REGION")).orElse(env.get("AWS_REGION"));
+        String keyId = env.get("AWS_ACCESS_KEY_ID");
+        String secret = env.get("AWS_SECRET_ACCESS_KEY");
+        Credentials credentials = keyId != null && !keyId.isBlank() && secret != null
+                ? new Credentials(keyId, Secret.of(secret)) : null;
         return new S3Settings(endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint), region,
-                endpoint != null && !endpoint.isBlank(), null, env.get("AWS_PROFILE"), DEFAULT_PARALLELISM);
+                endpoint != null && !endpoint.isBlank(), credentials, env.get("AWS_PROFILE"), DEFAULT_PARALLELISM);
     }
 
     public S3Settings withEndpoint(URI newEndpoint, boolean newPathStyle) {
