@@ -12,12 +12,10 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
-import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -32,6 +30,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.ByteArrayInputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -218,11 +217,11 @@ public final class S3Backend implements Backend {
     public ByteBuffer get(String name) throws BackendException {
         String key = location.key(ObjectNames.check(name));
         try {
-            ResponseBytes<GetObjectResponse> bytes = client.getObject(b -> b.bucket(location.bucket()).key(key),
-                    ResponseTransformer.toBytes());
-            return ByteBuffer.wrap(bytes.asByteArrayUnsafe());
+            return client.getObject(b -> b.bucket(location.bucket()).key(key), S3Backend::readWhole);
         } catch (SdkException e) {
             throw failures.of("get", name, e);
+        } catch (UncheckedIOException e) {
+            throw failures.interrupted("get", name, e.getCause());
         }
     }
 
@@ -385,6 +384,24 @@ public final class S3Backend implements Backend {
     @Override
     public void close() {
         client.close();
+    }
+
+    /** The body read straight into an array of its announced length (no growing buffer, no second copy). */
+    private static ByteBuffer readWhole(GetObjectResponse response, java.io.InputStream in) {
+        try {
+            Long announced = response.contentLength();
+            if (announced == null || announced > Integer.MAX_VALUE - 64) {
+                return ByteBuffer.wrap(in.readAllBytes());
+            }
+            byte[] bytes = new byte[announced.intValue()];
+            int read = in.readNBytes(bytes, 0, bytes.length);
+            if (read != bytes.length) {
+                throw new java.io.EOFException("the store sent " + read + " of " + bytes.length + " bytes");
+            }
+            return ByteBuffer.wrap(bytes);
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The buffer's remaining bytes as a request body, without a copy (the call returns before the caller reuses it). */

@@ -50,8 +50,9 @@ final class S3Failures {
                 retryable, null);
     }
 
-    /** A failure of the store's answer itself, e.g. an object larger than one read may be. */
-    BackendException permanent(String message) {
-        return new BackendException(scrub.apply(message), false, null);
+    /** A transfer cut short (connection closed mid-body): repeating it may succeed. */
+    BackendException interrupted(String action, String name, java.io.IOException e) {
+        return new BackendException(scrub.apply("cannot " + action + " '" + name + "' in " + where + ": " + e.getMessage()),
+                true, null);
     }
 }
