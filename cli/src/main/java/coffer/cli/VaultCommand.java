@@ -147,6 +147,10 @@ final class VaultCommand {
                     Cli.out().line("%d live point(s) use %d chunk(s). Removed %d unreferenced chunk(s) (%s), %d object(s) of unfinished points, %d abandoned temporary file(s); kept %d unreferenced chunk(s) younger than %s.",
                             report.livePoints(), report.liveChunks(), report.sweptChunks(), Output.bytes(report.sweptBytes()),
                             report.orphanObjects(), report.abandonedUploads(), report.keptUnreferenced(), grace);
+                    if (report.heldWithoutManifest() > 0) {
+                        Cli.out().line("Kept %d immutable point(s) whose manifest is missing (their hold still runs): see docs/format/hold.md.",
+                                report.heldWithoutManifest());
+                    }
                 }
                 return 0;
             } catch (IOException e) {

@@ -1,6 +1,7 @@
 package coffer.vault.maintenance;
 
 import coffer.vault.ChunkId;
+import coffer.vault.ChunkWorkers;
 import coffer.vault.PointIds;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -12,6 +13,7 @@ import coffer.vault.format.ObjectKind;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -49,6 +51,7 @@ public final class GarbageCollector {
             Instant cutoff = Instant.now().minus(grace);
             long swept = 0;
             long sweptBytes = 0;
+            List<String> doomed = new ArrayList<>();
             long kept = 0;
             for (ObjectInfo info : vault.backend().list(Vault.CHUNKS)) {
                 String hex = info.name().substring(info.name().lastIndexOf('/') + 1);
@@ -57,13 +60,14 @@ public final class GarbageCollector {
                     continue;
                 }
                 if (info.modified().isBefore(cutoff)) {
-                    vault.backend().delete(info.name());
+                    doomed.add(info.name());
                     swept++;
                     sweptBytes += info.size();
                 } else {
                     kept++;
                 }
             }
+            deleteAll(doomed);
             int orphans = 0;
             for (ObjectInfo info : vault.backend().list(Vault.POINTS)) {
                 int slash = info.name().indexOf('/', Vault.POINTS.length());
@@ -108,6 +112,11 @@ public final class GarbageCollector {
             }
         }
         return held;
+    }
+
+    /** Deletes {@code names} with as many calls in flight as the backend serves well (a round trip each on S3). */
+    private void deleteAll(List<String> names) throws IOException {
+        ChunkWorkers.run(names.size(), vault.backend().ioParallelism(), 0, (i, unused) -> vault.backend().delete(names.get(i)));
     }
 
     private void mark(List<PointManifest> points, Set<ChunkId> live, Set<String> marked) throws IOException {
