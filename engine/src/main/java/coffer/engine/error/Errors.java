@@ -34,6 +34,7 @@ public final class Errors {
             case coffer.virt.domain.DomainDefinitionException e -> new CofferException(ErrorCode.HypervisorFailure,
                     e.getMessage(), e);
             case coffer.virt.image.ExternalToolException e -> new CofferException(ErrorCode.ToolFailed, e.getMessage(), e);
+            case coffer.virt.guestfs.GuestfsException e -> new CofferException(ErrorCode.ToolFailed, e.getMessage(), e);
             case java.nio.file.FileAlreadyExistsException e -> new CofferException(ErrorCode.TargetExists,
                     e.getFile() + " already exists", e);
             case BackendException e -> new CofferException(ErrorCode.StorageFailure, e.getMessage(), e);

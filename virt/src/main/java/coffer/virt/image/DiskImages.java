@@ -2,13 +2,16 @@ package coffer.virt.image;
 
 import coffer.vault.io.BlockSink;
 import coffer.vault.io.BlockSource;
+import coffer.virt.nbd.NbdExport;
 import coffer.virt.nbd.NbdExportSink;
 import coffer.virt.nbd.NbdExportSource;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,6 +67,18 @@ public final class DiskImages {
     public static void removeBitmap(Path image, String name) throws IOException {
         checkReadable(image);
         QemuImg.removeBitmap(image, name);
+    }
+
+    /**
+     * Creates a new qcow2 image of {@code size} bytes that reads through to the raw NBD export {@code backing}
+     * until its data has been pulled in (instant restore). Fails with
+     * {@link java.nio.file.FileAlreadyExistsException} if {@code image} exists.
+     */
+    public static void createOverlay(Path image, NbdExport backing, long size) throws IOException {
+        if (Files.exists(image, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(image.toString());
+        }
+        QemuImg.createOverlay(image, backing.toString(), size);
     }
 
     /** What {@code qemu-img info} reports about an image (format, virtual size, persistent bitmaps). */
