@@ -1,6 +1,6 @@
 package coffer.testing;
 
-import coffer.vault.backend.Secret;
+import coffer.vault.secret.Secret;
 import coffer.vault.backend.s3.S3Backend;
 import coffer.vault.backend.s3.S3Location;
 import coffer.vault.backend.s3.S3Settings;

@@ -41,6 +41,10 @@ public enum ErrorCode {
     JobNotFound(404, 4, "List the jobs with 'coffer job list' and use one of their ids."),
     JobFinished(409, 2, "The job has already ended; nothing to cancel."),
     InstanceNotProtected(404, 4, "Protect the instance first, or list the protected instances with 'coffer protection list'."),
+    LastAdminToken(409, 2, "Create another admin token first ('coffer token create NAME --role admin'), then revoke this one."),
+    ServerBusy(503, 7, "The server is refusing requests whose bodies are slow to arrive while too many others wait; retry in a moment."),
+    RequestTimeout(408, 1, "The request body did not arrive in time; check the network and retry."),
+    RequestTooLarge(413, 2, "Send a smaller request body (the API accepts at most 1 MB)."),
     ServerUnreachable(503, 8, "Check that 'coffer server' runs and that --url (or COFFER_URL) points at it."),
 
     // ---- policies and plans (docs/design/scheduler.md) ----

@@ -8,6 +8,7 @@ import coffer.vault.backend.Backend;
 import coffer.vault.backend.s3.S3Backend;
 import coffer.vault.crypto.LocalKeyRing;
 import coffer.vault.format.VaultConfig;
+import coffer.vault.fs.OwnerOnly;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ public final class VaultOpener {
         if (Files.exists(location) && !Files.isDirectory(location)) {
             throw new CofferException(ErrorCode.InvalidArgument, location + " exists and is not a directory");
         }
-        Files.createDirectories(location);
+        OwnerOnly.createDirectories(location);
     }
 
     private static void closeQuietly(Backend backend, Exception failure) {

@@ -1,6 +1,7 @@
 package coffer.vault.backend;
 
 import coffer.vault.fs.FileTree;
+import coffer.vault.fs.OwnerOnly;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -28,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * target exists), so readers see whole objects only. Temporaries are never listed; a writer that dies
  * leaves one behind for {@link #removeAbandonedUploads}. {@link #sync()} is {@code syncfs(2)} of the file
  * system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per chunk.
+ * Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest data.
  *
  * <p>Thread-safe and safe across processes.
  */
@@ -218,9 +221,10 @@ public final class LocalDirectoryBackend implements Backend {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             if (!Files.isDirectory(target.getParent())) {
-                Files.createDirectories(target.getParent());
+                OwnerOnly.createDirectories(target.getParent());
             }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    OwnerOnly.file())) {
                 ByteBuffer source = data.duplicate();
                 while (source.hasRemaining()) {
                     channel.write(source);

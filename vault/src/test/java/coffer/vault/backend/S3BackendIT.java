@@ -4,6 +4,7 @@ import coffer.testing.S3Server;
 import coffer.vault.backend.s3.S3Backend;
 import coffer.vault.backend.s3.S3Location;
 import coffer.vault.backend.s3.S3Settings;
+import coffer.vault.secret.Secret;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package coffer.virt.image;
 
+import coffer.vault.fs.OwnerOnly;
 import coffer.vault.io.BlockSink;
 import coffer.vault.io.BlockSource;
 import coffer.virt.nbd.NbdExport;
@@ -125,7 +126,7 @@ public final class DiskImages {
         }
         boolean created = false;
         if (!overwrite || !Files.exists(image)) {
-            Files.createFile(image); // claims the name atomically; qemu-img fills it in
+            Files.createFile(image, OwnerOnly.file()); // claims the name atomically (mode 0600: guest data); qemu-img fills it in
             created = true;
         }
         QemuNbdServer server = null;

@@ -108,7 +108,7 @@ public final class S3Backend implements Backend {
         String keyId = credentials.accessKeyId();
         String secret = credentials.secretAccessKey();
         S3Failures failures = new S3Failures(location + " at " + settings.where(),
-                text -> text == null ? null : text.replace(secret, "****").replace(keyId, "****"));
+                text -> text == null ? null : text.replace(secret, "***").replace(keyId, "***"));
         RequestCounter requests = new RequestCounter();
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))

@@ -1,6 +1,6 @@
 package coffer.vault.backend.s3;
 
-import coffer.vault.backend.Secret;
+import coffer.vault.secret.Secret;
 
 import java.net.URI;
 import java.util.Map;
@@ -36,7 +36,7 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, Credent
 
         @Override
         public String toString() {
-            return "Credentials[accessKeyId=****, secretAccessKey=****]";
+            return "Credentials[accessKeyId=***, secretAccessKey=***]";
         }
     }
 
