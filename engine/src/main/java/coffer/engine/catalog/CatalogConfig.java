@@ -1,6 +1,6 @@
 package coffer.engine.catalog;
 
-import coffer.engine.secret.Secret;
+import coffer.vault.secret.Secret;
 
 import java.nio.file.Path;
 

@@ -1,7 +1,8 @@
 package coffer.server.config;
 
 import coffer.engine.catalog.CatalogConfig;
-import coffer.engine.secret.Secret;
+import coffer.engine.vault.VaultLocation;
+import coffer.vault.secret.Secret;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +21,16 @@ public record ServerConfig(Path dataDir, String address, int port, Tls tls, Cata
     public record Tls(Path keystore, Secret password) {
     }
 
-    /** A vault by name: a directory and the key ring of an encrypted vault. */
-    public record VaultEntry(String name, Path path, Path keyring, boolean encrypted) {
+    /** A vault by name: where it lives (a directory or an S3 bucket) and the key ring of an encrypted vault. */
+    public record VaultEntry(String name, VaultLocation location, Path keyring, boolean encrypted) {
+        public VaultEntry(String name, Path directory, Path keyring, boolean encrypted) {
+            this(name, VaultLocation.directory(directory), keyring, encrypted);
+        }
+
+        /** The directory of a local vault; null for an S3 vault. */
+        public Path path() {
+            return location instanceof VaultLocation.Directory(Path directory) ? directory : null;
+        }
     }
 
     /** A libvirt host by id. */

@@ -3,13 +3,19 @@ package coffer.server.config;
 import coffer.engine.catalog.CatalogConfig;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import coffer.engine.secret.Secret;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import coffer.engine.vault.VaultLocation;
+import coffer.vault.secret.Secret;
+import coffer.vault.backend.s3.S3Location;
+import coffer.vault.backend.s3.S3Settings;
+
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,24 +119,21 @@ public final class ServerConfigLoader {
         if (vaultsNode == null || vaultsNode.isNull()) {
             vaults.add(new ServerConfig.VaultEntry("default", dataDir.resolve("vault"), dataDir.resolve("keyring"), true));
         } else if (!vaultsNode.isArray() || vaultsNode.isEmpty()) {
-            problems.add("vaults: must be a non-empty list of {name, path, keyring, encrypted}");
+            problems.add("vaults: must be a non-empty list of {name, path, keyring, encrypted, s3}");
         } else {
             Set<String> names = new HashSet<>();
             for (int i = 0; i < vaultsNode.size(); i++) {
                 String at = "vaults[" + i + "].";
                 JsonNode v = vaultsNode.get(i);
-                unknownKeys(v, Set.of("name", "path", "keyring", "encrypted"), at);
+                unknownKeys(v, Set.of("name", "path", "keyring", "encrypted", "s3"), at);
                 String name = name(v.get("name"), at + "name");
                 if (name != null && !names.add(name)) {
                     problems.add(at + "name: '" + name + "' is used twice");
                 }
-                Path path = path(v.get("path"), at + "path", null);
-                if (path == null) {
-                    problems.add(at + "path: required");
-                }
+                VaultLocation location = location(v, at);
                 boolean encrypted = bool(v.get("encrypted"), at + "encrypted", true);
                 Path keyring = path(v.get("keyring"), at + "keyring", dataDir.resolve("keyring"));
-                vaults.add(new ServerConfig.VaultEntry(name, path, keyring, encrypted));
+                vaults.add(new ServerConfig.VaultEntry(name, location, keyring, encrypted));
             }
         }
 
@@ -198,6 +201,86 @@ public final class ServerConfigLoader {
             if (!known.contains(key)) {
                 problems.add(prefix + key + ": unknown key (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
             }
+        }
+    }
+
+    /** A vault's {@code path}: a directory, or {@code s3://bucket[/prefix]} with its optional {@code s3} settings. */
+    private VaultLocation location(JsonNode v, String at) {
+        String path = text(v.get("path"), at + "path", null);
+        JsonNode s3 = v.get("s3");
+        if (path == null) {
+            problems.add(at + "path: required");
+            return null;
+        }
+        if (!S3Location.isS3(path)) {
+            if (s3 != null) {
+                problems.add(at + "s3: only for a vault whose path is an s3:// location");
+            }
+            return VaultLocation.directory(Path.of(path));
+        }
+        S3Location bucket;
+        try {
+            bucket = S3Location.parse(path);
+        } catch (IllegalArgumentException e) {
+            problems.add(at + "path: " + e.getMessage());
+            return null;
+        }
+        return new VaultLocation.Bucket(bucket, s3Settings(s3, at + "s3."));
+    }
+
+    /**
+     * The {@code s3} block of an S3 vault: endpoint, region, pathStyle (default: true when an endpoint is set),
+     * accessKeyId with secretAccessKey or secretAccessKeyFile (default: the AWS chain), profile, parallelism. A
+     * problem with the secret names the key, never the value.
+     */
+    private S3Settings s3Settings(JsonNode node, String at) {
+        unknownKeys(node, Set.of("endpoint", "region", "pathStyle", "accessKeyId", "secretAccessKey",
+                "secretAccessKeyFile", "profile", "parallelism"), at);
+        JsonNode s3 = node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
+        String endpointText = text(s3.get("endpoint"), at + "endpoint", null);
+        URI endpoint = null;
+        if (endpointText != null) {
+            try {
+                endpoint = new URI(endpointText);
+            } catch (URISyntaxException e) {
+                problems.add(at + "endpoint: not a URL: " + e.getMessage());
+            }
+        }
+        String region = text(s3.get("region"), at + "region", S3Settings.DEFAULT_REGION);
+        boolean pathStyle = bool(s3.get("pathStyle"), at + "pathStyle", endpoint != null);
+        String keyId = text(s3.get("accessKeyId"), at + "accessKeyId", null);
+        JsonNode secretNode = s3.get("secretAccessKey");
+        Path secretFile = path(s3.get("secretAccessKeyFile"), at + "secretAccessKeyFile", null);
+        Secret secret = null;
+        if (secretNode != null && !secretNode.isNull()) {
+            if (secretNode.isTextual()) {
+                secret = Secret.of(secretNode.asText());
+            } else {
+                problems.add(at + "secretAccessKey: expected text");
+            }
+        }
+        if (secretFile != null) {
+            if (secret != null) {
+                problems.add(at + "secretAccessKeyFile: give secretAccessKey or secretAccessKeyFile, not both");
+            }
+            try {
+                secret = Secret.of(Files.readString(secretFile).strip());
+            } catch (IOException e) {
+                problems.add(at + "secretAccessKeyFile: cannot read " + secretFile + ": " + e.getClass().getSimpleName());
+            }
+        }
+        if ((keyId == null) != (secret == null)) {
+            problems.add(at + "accessKeyId and a secret go together (or leave both out for the AWS credential chain)");
+        }
+        String profile = text(s3.get("profile"), at + "profile", null);
+        int parallelism = integer(s3.get("parallelism"), at + "parallelism", S3Settings.DEFAULT_PARALLELISM, 1, 256);
+        try {
+            return new S3Settings(endpoint, region, pathStyle,
+                    keyId != null && secret != null ? new S3Settings.Credentials(keyId, secret) : null, profile,
+                    Math.clamp(parallelism, 1, 256));
+        } catch (IllegalArgumentException e) {
+            problems.add(at + e.getMessage());
+            return null;
         }
     }
 

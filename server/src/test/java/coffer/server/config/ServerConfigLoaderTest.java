@@ -5,7 +5,11 @@ import coffer.engine.error.ErrorCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import coffer.engine.vault.VaultLocation;
+import coffer.vault.backend.s3.S3Location;
+
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ServerConfigLoaderTest {
@@ -29,7 +34,7 @@ class ServerConfigLoaderTest {
         assertNull(config.tls());
         assertEquals("jdbc:sqlite:" + dir.toAbsolutePath().resolve("catalog.db"), config.catalog().jdbcUrl());
         assertEquals("default", config.defaultVault());
-        assertEquals(dir.resolve("vault"), config.vaults().getFirst().path());
+        assertEquals(VaultLocation.directory(dir.resolve("vault")), config.vaults().getFirst().location());
         assertTrue(config.vaults().getFirst().encrypted());
         assertEquals("qemu:///system", config.hosts().getFirst().uri());
         assertEquals(ServerConfig.Limits.DEFAULT, config.limits());
@@ -190,6 +195,49 @@ class ServerConfigLoaderTest {
         Path broken = write("listen: [unclosed\n");
         e = assertThrows(CofferException.class, () -> ServerConfigLoader.load(broken, dir));
         assertTrue(e.getMessage().contains("is not valid YAML"), e.getMessage());
+    }
+
+    @Test
+    void anS3VaultIsNamedByItsUrlWithItsSettingsAndTheSecretIsNeverShown() throws IOException {
+        Path secretFile = dir.resolve("s3.secret");
+        Files.writeString(secretFile, "from-a-file-SECRET\n");
+        Path file = write("""
+                vaults:
+                  - name: offsite
+                    path: s3://backups/coffer/host-1
+                    s3: {endpoint: "http://127.0.0.1:9000", accessKeyId: AKIDEXAMPLE, secretAccessKeyFile: %s, parallelism: 8}
+                  - name: aws
+                    path: s3://coffer-aws
+                    s3: {region: eu-west-1, profile: backup}
+                """.formatted(secretFile));
+        ServerConfig config = ServerConfigLoader.load(file, dir);
+        VaultLocation.Bucket offsite = (VaultLocation.Bucket) config.vaults().get(0).location();
+        assertEquals(new S3Location("backups", "coffer/host-1"), offsite.location());
+        assertEquals(URI.create("http://127.0.0.1:9000"), offsite.settings().endpoint());
+        assertTrue(offsite.settings().pathStyle(), "path-style by default with an endpoint");
+        assertEquals("from-a-file-SECRET", offsite.settings().credentials().secretAccessKey().reveal());
+        assertEquals(8, offsite.settings().parallelism());
+        assertFalse(config.toString().contains("SECRET") || config.toString().contains("AKIDEXAMPLE"), config.toString());
+        VaultLocation.Bucket aws = (VaultLocation.Bucket) config.vaults().get(1).location();
+        assertEquals("eu-west-1", aws.settings().region());
+        assertFalse(aws.settings().pathStyle());
+        assertNull(aws.settings().credentials(), "the AWS chain");
+        assertEquals("backup", aws.settings().profile());
+
+        Path bad = write("""
+                vaults:
+                  - {name: a, path: "s3://Bad_Bucket"}
+                  - {name: b, path: s3://ok-bucket, s3: {accessKeyId: AKID, secretAccessKey: 12345678, colour: red}}
+                  - {name: c, path: /srv/c, s3: {region: x}}
+                """);
+        CofferException e = assertThrows(CofferException.class, () -> ServerConfigLoader.load(bad, dir));
+        String m = e.getMessage();
+        for (String expected : new String[]{"vaults[0].path: invalid S3 bucket name 'Bad_Bucket'",
+                "vaults[1].s3.secretAccessKey: expected text", "vaults[1].s3.colour: unknown key",
+                "vaults[2].s3: only for a vault whose path is an s3:// location"}) {
+            assertTrue(m.contains(expected), "missing '" + expected + "' in:\n" + m);
+        }
+        assertFalse(m.contains("12345678"), "a bad secret is named, not shown: " + m);
     }
 
     private Path write(String text) throws IOException {

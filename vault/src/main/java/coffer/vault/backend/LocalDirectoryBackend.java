@@ -142,7 +142,7 @@ public final class LocalDirectoryBackend implements Backend {
 
     @Override
     public List<ObjectInfo> list(String prefix) throws IOException {
-        checkPrefix(prefix);
+        ObjectNames.checkPrefix(prefix);
         List<ObjectInfo> result = new ArrayList<>();
         walk(path -> {
             String name = nameOf(path);
@@ -161,10 +161,7 @@ public final class LocalDirectoryBackend implements Backend {
     /** One directory read, where {@link #list} would stat every object below. */
     @Override
     public List<String> listChildren(String prefix) throws IOException {
-        checkPrefix(prefix);
-        if (!prefix.endsWith("/")) {
-            throw new IllegalArgumentException("a child listing needs a prefix ending with '/': '" + prefix + "'");
-        }
+        ObjectNames.checkChildPrefix(prefix);
         Path directory = root.resolve(prefix);
         if (!Files.isDirectory(directory)) {
             return List.of();
@@ -209,12 +206,6 @@ public final class LocalDirectoryBackend implements Backend {
     @Override
     public String describe() {
         return "local directory " + root;
-    }
-
-    private static void checkPrefix(String prefix) {
-        if (!prefix.matches("[a-z0-9._/-]*") || prefix.contains("..") || prefix.startsWith("/")) {
-            throw new IllegalArgumentException("invalid object name prefix: '" + prefix + "'");
-        }
     }
 
     private Path pathOf(String name) {
