@@ -9,6 +9,6 @@ final class ConnectOption {
     String uri;
 
     String resolved() {
-        return uri != null ? uri : System.getenv().getOrDefault("LIBVIRT_DEFAULT_URI", "qemu:///system");
+        return uri != null ? uri : Cli.environment().getOrDefault("LIBVIRT_DEFAULT_URI", "qemu:///system");
     }
 }

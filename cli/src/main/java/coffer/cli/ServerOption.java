@@ -102,7 +102,7 @@ final class ServerOption {
     }
 
     private static String env(String name) {
-        String value = System.getenv(name);
+        String value = Cli.environment().get(name);
         return value == null || value.isBlank() ? null : value;
     }
 }

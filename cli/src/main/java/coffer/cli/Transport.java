@@ -24,13 +24,14 @@ final class Transport {
 
     /** True when this command runs offline. */
     boolean offline() {
-        return vaultOption.vault != null || connect.uri != null || server.client().isEmpty();
+        return (vaultOption.vault != null && !vaultOption.vault.isBlank()) || connect.uri != null || server.client().isEmpty();
     }
 
     /** The operations of the chosen mode; {@code threads} is an offline tuning (0: the default). */
     Operations open(int threads) {
         if (offline()) {
-            return new OfflineOperations(new OfflineOperations.Settings(vaultOption.vault, keyring.keyRing(), connect.resolved(),
+            return new OfflineOperations(new OfflineOperations.Settings(
+                    vaultOption.vault == null || vaultOption.vault.isBlank() ? null : Locations.parse(vaultOption.vault), keyring.keyRing(), connect.resolved(),
                     InstanceBackup.defaultRuntimeRoot(), threads, Clock.systemUTC()));
         }
         refuse(keyring.keyring != null, "--keyring", "the server opens its vaults with its own key rings");

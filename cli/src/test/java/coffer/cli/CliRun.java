@@ -19,6 +19,11 @@ record CliRun(int exit, String out, String err) {
      * with {@code --url}, not on a command only a server answers).
      */
     static CliRun run(Path keyRing, String... args) {
+        return run(keyRing, System.getenv(), args);
+    }
+
+    /** The same, with {@code env} as the environment the command reads its settings from. */
+    static CliRun run(Path keyRing, java.util.Map<String, String> env, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         String command = args.length > 1 ? args[0] + " " + args[1] : args.length > 0 ? args[0] : "";
         boolean serverOnly = SERVER_ONLY.stream().anyMatch(c -> command.equals(c) || command.startsWith(c + " ")
@@ -30,7 +35,7 @@ record CliRun(int exit, String out, String err) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = Cli.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), env);
         return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

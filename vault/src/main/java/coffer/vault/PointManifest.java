@@ -18,19 +18,22 @@ import java.util.Map;
  * @param name        what was backed up: an instance name, or the name given to an image backup
  * @param consistency {@code APPLICATION}, {@code FILESYSTEM} or {@code CRASH}
  * @param parent      the point whose indexes this one started from, or null for a first point
- * @param attributes  version 1: facts recorded by upper layers as a string map (e.g. the domain XML); still
- *                    read, no longer written (empty from version 2)
- * @param facts       version 2: the facts upper layers record (instance, domain XML, each disk's mode, the
+ * @param attributes  version 1 and 2: facts recorded by upper layers as a string map (e.g. the domain XML);
+ *                    still read, no longer written (empty from version 3)
+ * @param immutableUntil (version 2) the point may not be deleted before this instant ({@link Vault#FOREVER}: never);
+ *                    null for a point that is not immutable. A {@code hold} object may extend it, never shorten it
+ * @param facts       (version 3) the facts upper layers record (instance, domain XML, each disk's mode, the
  *                    consistency reason, retention, plan, group), a JSON object with its own {@code version}
  *                    (docs/format/manifest.md); the vault stores it and does not interpret it. Null when none.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PointManifest(String format, int version, String id, String name, Instant createdAt,
                             String consistency, String parent, List<Disk> disks, List<SkippedDisk> skipped,
-                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> attributes, JsonNode facts) {
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> attributes,
+                            Instant immutableUntil, JsonNode facts) {
     public static final String FORMAT = "coffer-point";
-    /** Version 2 records upper layers' facts as the {@code facts} object instead of the {@code attributes} map. */
-    public static final int VERSION = 2;
+    /** The version written and the newest read: 3 records upper layers' facts as the {@code facts} object. */
+    public static final int VERSION = 3;
 
     public PointManifest {
         disks = List.copyOf(disks);

@@ -80,6 +80,9 @@ class GoldenFixtureGenerator {
         damaged.set("future-config", futureConfig(fixtures));
 
         vaults.putObject("patched").put("encrypted", false).set("points", writePatchedVault(fixtures.resolve("patched")));
+        vaults.putObject("immutable").put("encrypted", false).set("points", writeImmutableVault(fixtures.resolve("immutable")));
+        vaults.putObject("instance-facts").put("encrypted", false)
+                .set("points", writeInstanceFactsVault(fixtures.resolve("instance-facts")));
 
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
         removeEmptyDirectories(fixtures); // e.g. locks/: git keeps no empty directory, so neither do the fixtures
@@ -89,30 +92,34 @@ class GoldenFixtureGenerator {
     @Test
     @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "patched")
     void generatePatched() throws IOException {
+        regenerateOne("patched", GoldenFixtureGenerator::writePatchedVault);
+    }
+
+    /** How one unencrypted fixture vault is written into its directory; returns its points for fixtures.json. */
+    @FunctionalInterface
+    private interface VaultWriter {
+        ArrayNode write(Path dir) throws IOException;
+    }
+
+    /** (Re)writes the unencrypted fixture vault {@code name} and its entry in fixtures.json, leaving the others. */
+    private static void regenerateOne(String name, VaultWriter writer) throws IOException {
         Path fixtures = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/fixtures");
-        deleteTree(fixtures.resolve("patched"));
+        deleteTree(fixtures.resolve(name));
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(fixtures.resolve("fixtures.json").toFile());
-        ((ObjectNode) json.get("vaults")).putObject("patched").put("encrypted", false)
-                .set("points", writePatchedVault(fixtures.resolve("patched")));
+        ((ObjectNode) json.get("vaults")).putObject(name).put("encrypted", false).set("points", writer.write(fixtures.resolve(name)));
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
         removeEmptyDirectories(fixtures);
     }
 
     /**
-     * Only the {@code instance-facts} vault: the facts of an instance point recorded as manifest version 1 wrote
-     * them (the string map of keys such as {@code disk.vda.mode}) and as version 2 writes them (the typed
+     * Only the {@code instance-facts} vault: the facts of an instance point recorded as manifest versions 1 and 2
+     * wrote them (the string map of keys such as {@code disk.vda.mode}) and as version 3 writes them (the typed
      * {@code facts} object): the same facts, so a reader proves it reads both alike.
      */
     @Test
     @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "instance-facts")
     void generateInstanceFacts() throws IOException {
-        Path fixtures = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/fixtures");
-        deleteTree(fixtures.resolve("instance-facts"));
-        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(fixtures.resolve("fixtures.json").toFile());
-        ((ObjectNode) json.get("vaults")).putObject("instance-facts").put("encrypted", false)
-                .set("points", writeInstanceFactsVault(fixtures.resolve("instance-facts")));
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
-        removeEmptyDirectories(fixtures);
+        regenerateOne("instance-facts", GoldenFixtureGenerator::writeInstanceFactsVault);
     }
 
     /** What Coffer 0.1 wrote for an application-consistent, incremental point of a plan's run, kept 7 days. */
@@ -125,8 +132,8 @@ class GoldenFixtureGenerator {
             Map.entry("consistency.freezeMillis", "169"), Map.entry("expires", "2026-12-08T00:00:00Z"),
             Map.entry("plan.id", "plan-1a2b3c4d"), Map.entry("policy.id", "pol-5e6f7a8b"), Map.entry("policy.immutable", "true"));
 
-    /** The same facts as manifest version 2 records them (docs/format/manifest.md). */
-    static ObjectNode version2Facts() throws IOException {
+    /** The same facts as manifest version 3 records them (docs/format/manifest.md). */
+    static ObjectNode version3Facts() throws IOException {
         return (ObjectNode) Json.MAPPER.readTree("""
                 {"version": 1,
                  "instance": {"uuid": "6f1c2a9e-0b7d-4c55-9a51-3c2f4d8e9b10", "uri": "qemu:///system", "state": "running"},
@@ -147,21 +154,71 @@ class GoldenFixtureGenerator {
                 writer.writeDisk("vda", ByteArrayBlockSource.of(disk1()), "qcow2", null, Progress.NONE);
                 first = writer.commit("FILESYSTEM", null, List.of(), null);
             }
-            PointManifest version1 = new PointManifest(PointManifest.FORMAT, 1, first.id(), first.name(), first.createdAt(),
-                    first.consistency(), null, first.disks(), first.skipped(), VERSION_1_ATTRIBUTES, null);
-            byte[] body = Json.MAPPER.writeValueAsBytes(version1);
-            String name = Vault.manifestName(first.id());
-            vault.backend().delete(name);
-            vault.backend().put(name, vault.codec().seal(ObjectKind.MANIFEST, name, body, body.length, false));
+            PointManifest version1 = rewriteManifest(vault, new PointManifest(PointManifest.FORMAT, 1, first.id(),
+                    first.name(), first.createdAt(), first.consistency(), null, first.disks(), first.skipped(),
+                    VERSION_1_ATTRIBUTES, null, null));
             PointManifest second;
             try (PointWriter writer = PointWriter.begin(vault, NAME, Instant.parse("2026-12-02T00:00:00Z"), 1)) {
                 writer.writeDisk("vda", ByteArrayBlockSource.of(disk1()), "qcow2", null, Progress.NONE);
-                second = writer.commit("FILESYSTEM", null, List.of(), version2Facts());
+                second = writer.commit("FILESYSTEM", null, List.of(), version3Facts());
             }
             describe(points, version1, disk1());
             describe(points, second, disk1());
         }
         return points;
+    }
+
+    /** Only the {@code immutable} vault (manifest version 2, hold version 1), added beside the older fixtures. */
+    @Test
+    @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "immutable")
+    void generateImmutable() throws IOException {
+        regenerateOne("immutable", GoldenFixtureGenerator::writeImmutableVault);
+    }
+
+    /** When the first point of the immutable vault was held until: already past when the fixture was written. */
+    static final Instant IMMUTABLE_PAST = Instant.parse("2026-01-03T00:00:00Z");
+
+    /**
+     * An unencrypted vault with disk 1 as a point immutable until {@link #IMMUTABLE_PAST} (manifest version 2, a hold
+     * object), then disk 2 as a point immutable until 2026-02-01 whose hold extends it for ever.
+     */
+    private static ArrayNode writeImmutableVault(Path dir) throws IOException {
+        ArrayNode points = Json.MAPPER.createArrayNode();
+        try (Vault vault = Vault.create(new LocalDirectoryBackend(dir), CHUNK, null)) {
+            PointManifest first = writeImmutablePoint(vault, Instant.parse("2026-01-01T00:00:00Z"), disk1(), null,
+                    IMMUTABLE_PAST);
+            PointManifest second = writeImmutablePoint(vault, Instant.parse("2026-01-02T00:00:00Z"), disk2(), first,
+                    Instant.parse("2026-02-01T00:00:00Z"));
+            vault.holdUntil(second.id(), Vault.FOREVER);
+            describe(points, first, disk1());
+            describe(points, second, disk2());
+            ((ObjectNode) points.get(0)).put("immutableUntil", IMMUTABLE_PAST.toString());
+            ((ObjectNode) points.get(1)).put("immutableUntil", Vault.FOREVER.toString());
+        }
+        return points;
+    }
+
+    private static PointManifest writeImmutablePoint(Vault vault, Instant at, byte[] disk, PointManifest parent,
+                                                     Instant until) throws IOException {
+        DiskBase base = parent == null ? null : DiskBase.dedupAgainst(parent.id(), vault.readIndex(parent, parent.disk("vda")));
+        try (PointWriter writer = PointWriter.begin(vault, NAME, at, 1)) {
+            writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "raw", base, Progress.NONE);
+            writer.immutableUntil(until);
+            PointManifest point = writer.commit("CRASH", parent == null ? null : parent.id(), List.of(), null);
+            // as manifest version 2 wrote it: immutableUntil, and the upper layers' facts as attributes
+            return rewriteManifest(vault, new PointManifest(PointManifest.FORMAT, 2, point.id(), point.name(),
+                    point.createdAt(), point.consistency(), point.parent(), point.disks(), point.skipped(),
+                    Map.of("fixture", "golden"), until, null));
+        }
+    }
+
+    /** Replaces the manifest of {@code older}'s point with {@code older}: what an older version wrote. */
+    private static PointManifest rewriteManifest(Vault vault, PointManifest older) throws IOException {
+        byte[] body = Json.MAPPER.writeValueAsBytes(older);
+        String name = Vault.manifestName(older.id());
+        vault.backend().delete(name);
+        vault.backend().put(name, vault.codec().seal(ObjectKind.MANIFEST, name, body, body.length, false));
+        return older;
     }
 
     /** The ranges disk 2 changes: told to the second point of the patched vault as a dirty bitmap would. */

@@ -17,8 +17,8 @@ import java.util.Map;
  * The facts an instance point records beside its data, the typed and versioned {@code facts} section of the
  * manifest (docs/format/manifest.md): the instance, its definition, the checkpoint its next incremental starts
  * from, how each disk was read, why the consistency is lower than asked, when it expires, the plan that made
- * it and the group it belongs to. Every field but {@code version} may be absent. Manifests of version 1 held
- * the same facts as a string map ({@link PointAttributes} keys); {@link #of} reads both. Immutable.
+ * it and the group it belongs to. Every field but {@code version} may be absent. Manifests of versions 1 and 2 held
+ * the same facts as a string map (keys such as {@code disk.vda.mode}); {@link #of} reads both. Immutable.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PointFacts(int version, Instance instance, String domainXml, String checkpoint, Map<String, Disk> disks,
@@ -62,7 +62,7 @@ public record PointFacts(int version, Instance instance, String domainXml, Strin
         version = VERSION; // read from any version up to this one, the facts are this version's
     }
 
-    /** The facts of a point, from its manifest's {@code facts} (version 2) or {@code attributes} (version 1). */
+    /** The facts of a point, from its manifest's {@code facts} (version 3) or {@code attributes} (versions 1 and 2). */
     public static PointFacts of(PointManifest point) {
         if (point.facts() != null) {
             JsonNode version = point.facts().get("version");
@@ -125,7 +125,7 @@ public record PointFacts(int version, Instance instance, String domainXml, Strin
         return given != null ? given : current;
     }
 
-    /** Version 1: the {@link PointAttributes} and {@link AttributesV1} string map. */
+    /** Versions 1 and 2 of the manifest: the {@link AttributesV1} string map. */
     static PointFacts fromAttributes(Map<String, String> a) {
         if (a.isEmpty()) {
             return NONE;

@@ -2,6 +2,8 @@ package coffer.engine.json;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -26,7 +28,7 @@ import java.util.stream.Collectors;
 
 /**
  * The one JSON form of operation records, their results and the documents Coffer stores (policies, job
- * parameters): strict on input (unknown fields, wrong types, numbers as strings and trailing data are refused;
+ * parameters): strict on input (unknown fields, wrong types, numbers as strings and trailing data are refused, so is a null inside a list or map;
  * null and absent mean "not given": false for a flag), ISO-8601 times on output. A record's compact constructor checks its values
  * and reports every problem at once ({@link coffer.engine.error.Problems}); this class turns what Jackson
  * finds first (a wrong type, an unknown field, malformed JSON) into an {@code InvalidArgument} naming the
@@ -47,6 +49,8 @@ public final class CofferJson {
             .withCoercionConfig(LogicalType.Textual, c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+            // a null inside a list or map ({"instances": [null]}) is refused, never handed to a record (ApiFuzzIT)
+            .defaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL))
             .build();
 
     private CofferJson() {

@@ -48,6 +48,10 @@ public final class PlanBackup implements JobHandler<BackupInstance, BackupResult
             boolean immutable = catalog.policies().find(run.policy()).map(StoredPolicy::policy).map(p -> p.immutable())
                     .orElse(false);
             catalog.pointRetentions().markPolicy(result.point(), run.id(), run.policy(), immutable);
+            if (immutable && !sweep.holdInVault(result.point())) {
+                context.warning("the vault could not record that point " + result.point()
+                        + " is immutable (the catalog still refuses to delete it; see the server log)");
+            }
             context.info("point " + result.point() + " made by plan " + run.id() + " for its " + run.slot() + " run"
                     + (run.coalesced() > 0 ? " (" + run.coalesced() + " missed run(s) folded into it)" : "")
                     + (immutable ? "; immutable until it expires" : ""));

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The typed facts of an instance point: manifests of version 1 (a string map) and of version 2 (the facts
+ * The typed facts of an instance point: manifests of version 1 (a string map) and of version 3 (the facts
  * section) read alike, from the golden fixture vault {@code instance-facts} (vault test resources).
  */
 class PointFactsTest {
@@ -49,7 +49,7 @@ class PointFactsTest {
     void manifestsOfVersionOneAndTwoGiveTheSameTypedFacts() throws Exception {
         List<PointManifest> points = fixturePoints();
         assertEquals(1, points.get(0).version());
-        assertEquals(2, points.get(1).version());
+        assertEquals(3, points.get(1).version());
         PointFacts v1 = PointFacts.of(points.get(0));
         PointFacts v2 = PointFacts.of(points.get(1));
         assertEquals(v2, v1);
@@ -83,8 +83,8 @@ class PointFactsTest {
 
     @Test
     void factsOfANewerVersionAreRefusedWithTheVersions() throws Exception {
-        PointManifest point = new PointManifest(PointManifest.FORMAT, 2, "20260101-000000-aaaaaaaa", "x", Instant.EPOCH,
-                "CRASH", null, List.of(), List.of(), Map.of(), CofferJson.MAPPER.readTree("{\"version\": 9}"));
+        PointManifest point = new PointManifest(PointManifest.FORMAT, 3, "20260101-000000-aaaaaaaa", "x", Instant.EPOCH,
+                "CRASH", null, List.of(), List.of(), Map.of(), null, CofferJson.MAPPER.readTree("{\"version\": 9}"));
         assertEquals(ErrorCode.UnsupportedFormat, assertThrows(CofferException.class, () -> PointFacts.of(point)).code());
     }
 }

@@ -16,6 +16,7 @@ import coffer.engine.instance.InstanceDiscovery;
 import coffer.engine.instance.InstanceRestore;
 import coffer.engine.instance.PointFacts;
 import coffer.engine.operation.*;
+import coffer.engine.vault.VaultLocation;
 import coffer.engine.vault.VaultOpener;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -49,7 +50,7 @@ public final class OfflineOperations implements Operations, AutoCloseable {
      * @param uri     the libvirt URI
      * @param threads chunk workers per disk (0: the default)
      */
-    public record Settings(Path vault, Path keyRing, String uri, Path runtimeRoot, int threads, Clock clock) {
+    public record Settings(VaultLocation vault, Path keyRing, String uri, Path runtimeRoot, int threads, Clock clock) {
     }
 
     private final Settings settings;
@@ -202,7 +203,11 @@ public final class OfflineOperations implements Operations, AutoCloseable {
     }
 
     private String vaultName() {
-        return settings.vault() == null ? null : settings.vault().toAbsolutePath().toString();
+        return switch (settings.vault()) {
+            case null -> null;
+            case VaultLocation.Directory(Path path) -> path.toAbsolutePath().toString();
+            case VaultLocation.Bucket bucket -> bucket.toString();
+        };
     }
 
     private PointFacts expiry(Integer retentionDays) {
@@ -237,7 +242,7 @@ public final class OfflineOperations implements Operations, AutoCloseable {
     private Vault vault() {
         if (vault == null) {
             if (settings.vault() == null) {
-                throw new CofferException(ErrorCode.InvalidArgument, "no vault given: pass --vault PATH or set COFFER_VAULT");
+                throw new CofferException(ErrorCode.InvalidArgument, "no vault given: pass --vault LOCATION or set COFFER_VAULT");
             }
             vault = new VaultOpener(settings.keyRing()).open(settings.vault());
         }
