@@ -146,11 +146,79 @@ class ImageRoundTripIT {
         assertEquals(sha256(b), sha256(dir.resolve("b.out")));
     }
 
-    private String backup(String name, Path... disks) {
-        List<String> args = new ArrayList<>(List.of("image", "backup", "--vault", vault.toString(), "--name", name));
-        for (Path disk : disks) {
-            args.add(disk.toString());
+    /**
+     * The attack of a guest on its own raw disk: its first bytes are a qcow2 header naming a host file as its
+     * backing file. Without --format the image is refused (its header names another file; nothing is stored);
+     * with --format raw it is stored as the raw disk it is, bit for bit; the host file never reaches the vault.
+     */
+    @Test
+    void aRawDiskWhoseHeaderNamesAHostFileAsItsBackingFileNeverStoresThatFile() throws Exception {
+        Path qemuImg = Environment.requireCommand("qemu-img");
+        Path secret = dir.resolve("host-secret");
+        Files.writeString(secret, "HOST SECRET of this test " + System.nanoTime() + "\n");
+        Path disk = guestRawDiskWithQcow2Header(qemuImg, secret, 64L << 20);
+        String diskSha = sha256(disk);
+
+        CliRun refused = CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "guest",
+                disk.toString()).fails(2, "InvalidArgument");
+        assertTrue(refused.err().contains("backing file " + secret) && refused.err().contains("--follow-backing")
+                && refused.err().contains("--format raw"), refused.err());
+        assertEquals(0, new com.fasterxml.jackson.databind.ObjectMapper().readTree(CliRun.run(keyRing, "point", "list",
+                "--vault", vault.toString(), "--output", "json").ok().out()).size(), "nothing stored");
+
+        String point = backup("guest", "--format", "raw", disk.toString());
+        Path restored = dir.resolve("guest.restored");
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", restored.toString()).ok();
+        assertEquals(64L << 20, Files.size(restored));
+        assertEquals(diskSha, sha256(restored), "the raw disk as it is, header included");
+    }
+
+    /**
+     * A block device is raw unless --format says otherwise, whatever its first bytes say: the same header on a
+     * loop device over the disk is read as raw.
+     */
+    @Test
+    void aBlockDeviceIsRawWhateverItsHeaderSays() throws Exception {
+        Path qemuImg = Environment.requireCommand("qemu-img");
+        Path losetup = Environment.requireCommand("losetup");
+        Path secret = dir.resolve("host-secret");
+        Files.writeString(secret, "HOST SECRET of this test " + System.nanoTime() + "\n");
+        Path disk = guestRawDiskWithQcow2Header(qemuImg, secret, 16L << 20);
+        Process attach = new ProcessBuilder(losetup.toString(), "--find", "--show", "--read-only", disk.toString())
+                .redirectErrorStream(true).start();
+        String device = new String(attach.getInputStream().readAllBytes()).strip();
+        Environment.need(attach.waitFor() == 0 && device.startsWith("/dev/loop"), "a loop device (losetup: " + device + ")");
+        try {
+            String point = backup("device", device);
+            Path restored = dir.resolve("device.restored");
+            CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", restored.toString()).ok();
+            assertEquals(sha256(disk), sha256(restored), "read as the raw device it is");
+        } finally {
+            run(losetup.toString(), "-d", device);
         }
+    }
+
+    /** A raw disk of {@code size} random bytes whose first bytes are {@code qemu-img create -f qcow2 -b secret}. */
+    private Path guestRawDiskWithQcow2Header(Path qemuImg, Path secret, long size) throws Exception {
+        Path header = dir.resolve("header.qcow2");
+        Files.deleteIfExists(header);
+        run(qemuImg.toString(), "create", "-q", "-f", "qcow2", "-b", secret.toString(), "-F", "raw", header.toString(), "1M");
+        Path disk = dir.resolve("guest-" + System.nanoTime() + ".raw");
+        writeData(disk, size, 0, size, 21);
+        byte[] head = Files.readAllBytes(header);
+        try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(head), 0);
+        }
+        return disk;
+    }
+
+    private String backup(String name, Path... disks) {
+        return backup(name, java.util.Arrays.stream(disks).map(Path::toString).toArray(String[]::new));
+    }
+
+    private String backup(String name, String... arguments) {
+        List<String> args = new ArrayList<>(List.of("image", "backup", "--vault", vault.toString(), "--name", name));
+        args.addAll(List.of(arguments));
         CliRun run = CliRun.run(keyRing, args.toArray(String[]::new)).ok();
         Matcher m = POINT_ID.matcher(run.out());
         assertTrue(m.find(), run.out());

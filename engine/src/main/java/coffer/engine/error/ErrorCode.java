@@ -52,7 +52,7 @@ public enum ErrorCode {
     CatalogFailure(503, 1, "Check the catalog database: space and permissions of the SQLite file, or that PostgreSQL is reachable with the configured user."),
 
     // ---- tools and jobs ----
-    ToolFailed(500, 1, "A helper program (qemu-img, qemu-nbd) failed; its message is shown. Check it is installed and working."),
+    ToolFailed(500, 1, "A helper program (qemu-img, qemu-nbd) failed; its message is shown. Check it is installed (Debian: apt-get install qemu-utils) and working."),
     WorkerLost(500, 1, "The server stopped while the job ran; nothing half-written was kept. Run the job again."),
     Cancelled(499, 130, "The operation was cancelled; everything it started was cleaned up."),
     Internal(500, 1, "An unexpected error; the log has the details. Please report it.");

@@ -15,6 +15,7 @@ import static coffer.virt.libvirt.Native.callInt;
 import static coffer.virt.libvirt.Native.callPointer;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One connection to libvirt ({@code virConnectPtr}), bound with the FFM API to {@code libvirt.so.0} and
@@ -186,6 +187,22 @@ public final class Libvirt implements AutoCloseable {
                 throw lib.lastError("virDomainGetXMLDesc(domain '" + name + "')");
             }
             return xml;
+        });
+    }
+
+    /**
+     * Sizes of one disk ({@code virDomainGetBlockInfo}, flags 0), {@code disk} being its target ({@code vda}) or
+     * source path. libvirt reads the image in the format of the domain's definition, running or not; nothing is
+     * probed from the disk's content.
+     */
+    public BlockInfo blockInfo(String domain, String disk) throws LibvirtException {
+        Objects.requireNonNull(disk, "disk");
+        return connection.onDomain(domain, (handle, arena) -> {
+            MemorySegment info = arena.allocate(JAVA_LONG, 3); // virDomainBlockInfo: three unsigned long long
+            if (callInt(lib.domainGetBlockInfo, handle, arena.allocateFrom(disk), info, 0) < 0) {
+                throw lib.lastError("virDomainGetBlockInfo(domain '" + domain + "', disk '" + disk + "')");
+            }
+            return new BlockInfo(info.getAtIndex(JAVA_LONG, 0), info.getAtIndex(JAVA_LONG, 1), info.getAtIndex(JAVA_LONG, 2));
         });
     }
 

@@ -65,6 +65,7 @@ final class Native {
     final MethodHandle domainUndefineFlags;
     final MethodHandle domainSuspend;
     final MethodHandle domainResume;
+    final MethodHandle domainGetBlockInfo;
     final MethodHandle checkpointCreateXml;
     final MethodHandle checkpointGetName;
     final MethodHandle checkpointLookupByName;
@@ -137,6 +138,8 @@ final class Native {
         domainUndefineFlags = function(libvirt, "virDomainUndefineFlags", intOfPtrInt);
         domainSuspend = function(libvirt, "virDomainSuspend", intOfPtr);
         domainResume = function(libvirt, "virDomainResume", intOfPtr);
+        domainGetBlockInfo = function(libvirt, "virDomainGetBlockInfo",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
         checkpointCreateXml = function(libvirt, "virDomainCheckpointCreateXML", ptrOfPtrPtrInt);
         checkpointGetName = function(libvirt, "virDomainCheckpointGetName", ptrOfPtr);
         checkpointLookupByName = function(libvirt, "virDomainCheckpointLookupByName", ptrOfPtrPtrInt);
