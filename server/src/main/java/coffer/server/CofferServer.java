@@ -80,6 +80,9 @@ public final class CofferServer implements AutoCloseable {
     /** A server whose scheduler and retention run on {@code clock} (tests pass a simulated one). */
     public static CofferServer start(ServerConfig config, java.time.Clock clock) {
         createPrivateDirectory(config.dataDir());
+        if (config.restoreDirectories().contains(ServerConfig.defaultRestoreDirectory(config.dataDir()))) {
+            createPrivateDirectory(ServerConfig.defaultRestoreDirectory(config.dataDir()));
+        }
         Catalog catalog = Catalog.open(config.catalog());
         LocalVaults opened = null;
         try {
@@ -197,7 +200,7 @@ public final class CofferServer implements AutoCloseable {
                 Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             }
         } catch (IOException e) {
-            throw new CofferException(ErrorCode.StorageFailure, "cannot create the data directory " + dir + ": " + e, e);
+            throw new CofferException(ErrorCode.StorageFailure, "cannot create the directory " + dir + ": " + e, e);
         } catch (UncheckedIOException e) {
             throw Errors.classify(e.getCause());
         }

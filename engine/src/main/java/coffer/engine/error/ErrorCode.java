@@ -20,6 +20,7 @@ public enum ErrorCode {
     SourceNotFound(404, 4, "Check the path of the disk or image to back up."),
     SourceUnreadable(403, 4, "Check that the file or device exists and is readable by the user running Coffer."),
     TargetExists(409, 2, "Choose a new target path, or pass --force to replace it."),
+    RestoreTargetNotAllowed(403, 2, "Restore beneath one of the server's restore directories (restoreDirectories in its configuration; default <dataDir>/restores) or beside the instance's own disks; an administrator can add a directory to restoreDirectories."),
     PointNotFound(404, 4, "List the points with 'coffer point list' and use one of their ids."),
     InstanceNotFound(404, 4, "List the instances with 'coffer instance list' and check the name and --connect URI."),
     InstanceRunning(409, 2, "Shut the instance off first (virsh shutdown NAME), or restore to a new disk or instance instead."),

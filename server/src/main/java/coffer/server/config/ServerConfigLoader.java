@@ -23,7 +23,8 @@ import java.util.Set;
  * the key (for example {@code limits.jobsPerHost: must be between 1 and 64, got 0}).
  */
 public final class ServerConfigLoader {
-    private static final Set<String> TOP = Set.of("dataDir", "listen", "tls", "catalog", "vaults", "hosts", "limits");
+    private static final Set<String> TOP = Set.of("dataDir", "listen", "tls", "catalog", "vaults", "hosts", "limits",
+            "restoreDirectories");
 
     private final List<String> problems = new ArrayList<>();
 
@@ -146,13 +147,32 @@ public final class ServerConfigLoader {
                 integer(limitsNode.get("workers"), "limits.workers", d.workers(), 1, 256),
                 integer(limitsNode.get("instancesPerRequest"), "limits.instancesPerRequest", d.instancesPerRequest(), 1, 99));
 
+        List<Path> restoreDirectories = new ArrayList<>();
+        JsonNode restoreNode = r.get("restoreDirectories");
+        if (restoreNode == null || restoreNode.isNull()) {
+            restoreDirectories.add(ServerConfig.defaultRestoreDirectory(dataDir));
+        } else if (!restoreNode.isArray()) {
+            problems.add("restoreDirectories: must be a list of absolute directory paths");
+        } else {
+            for (int i = 0; i < restoreNode.size(); i++) {
+                JsonNode item = restoreNode.get(i);
+                Path directory = item.isTextual() ? Path.of(item.asText()).normalize() : null;
+                if (directory == null || !directory.isAbsolute() || directory.getParent() == null) {
+                    problems.add("restoreDirectories[" + i + "]: must be an absolute directory path other than /, got "
+                            + item);
+                } else {
+                    restoreDirectories.add(directory);
+                }
+            }
+        }
+
         if (!problems.isEmpty()) {
             throw new CofferException(ErrorCode.InvalidArgument, (file == null ? "configuration" : "configuration file " + file)
                     + " has " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":\n  "
                     + String.join("\n  ", problems));
         }
         return new ServerConfig(dataDir.toAbsolutePath(), address, port, tls, catalog, List.copyOf(vaults),
-                List.copyOf(hosts), limits);
+                List.copyOf(hosts), limits, restoreDirectories);
     }
 
     /** {@code $COFFER_DATA_DIR}, else {@code /var/lib/coffer}. */
