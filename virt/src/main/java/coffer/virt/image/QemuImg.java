@@ -61,15 +61,20 @@ final class QemuImg {
                 backing.isTextual() ? Optional.of(backing.asText()) : Optional.empty(), bitmaps, inconsistent);
     }
 
-    /** {@code qemu-img bitmap --add --enable}: a new persistent bitmap recording from now (image not in use). */
+    /**
+     * {@code qemu-img bitmap -f qcow2 --add --enable}: a new persistent bitmap recording from now (image not in
+     * use). Persistent bitmaps exist only in qcow2, and the format is given, never probed.
+     */
     static void addBitmap(Path image, String name) throws IOException {
-        Tool.run(List.of("qemu-img", "bitmap", "--add", "--enable", image.toAbsolutePath().toString(), name), TIMEOUT,
+        Tool.run(List.of("qemu-img", "bitmap", "-f", "qcow2", "--add", "--enable", image.toAbsolutePath().toString(),
+                        name), TIMEOUT,
                 "qemu-img bitmap --add " + name + " on " + image);
     }
 
-    /** {@code qemu-img bitmap --remove} (image not in use). */
+    /** {@code qemu-img bitmap -f qcow2 --remove} (image not in use). */
     static void removeBitmap(Path image, String name) throws IOException {
-        Tool.run(List.of("qemu-img", "bitmap", "--remove", image.toAbsolutePath().toString(), name), TIMEOUT,
+        Tool.run(List.of("qemu-img", "bitmap", "-f", "qcow2", "--remove", image.toAbsolutePath().toString(), name),
+                TIMEOUT,
                 "qemu-img bitmap --remove " + name + " on " + image);
     }
 
