@@ -39,7 +39,14 @@ public final class InstanceDiscovery {
         try {
             List<Instance> result = new ArrayList<>();
             for (DomainInfo domain : libvirt.domains()) {
-                result.add(describe(domain));
+                try {
+                    result.add(describe(domain));
+                } catch (LibvirtException e) {
+                    if (e.code() != LibvirtException.NO_DOMAIN) {
+                        throw e;
+                    }
+                    // undefined since it was listed: not an instance any more
+                }
             }
             return result;
         } catch (IOException | RuntimeException e) {

@@ -75,7 +75,7 @@ public final class InstanceRestore {
             PointManifest.Disk disk = point.disk(diskName);
             listener.starting(disk.size());
             if (target != null) {
-                directories.check(target, ownDisks(point));
+                checkTarget(target, point);
                 if (Files.exists(target) && !overwrite) {
                     throw new CofferException(ErrorCode.TargetExists, target + " already exists");
                 }
@@ -119,7 +119,7 @@ public final class InstanceRestore {
                     String format = spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw";
                     Path dir = directory != null ? directory : Path.of(spec.source()).toAbsolutePath().getParent();
                     Path file = dir.resolve(newName + "-" + disk.name() + "." + format);
-                    directories.check(file, ownDisks(point));
+                    checkTarget(file, point);
                     if (Files.exists(file)) {
                         throw new CofferException(ErrorCode.TargetExists, file + " already exists");
                     }
@@ -175,6 +175,13 @@ public final class InstanceRestore {
     private void write(PointManifest point, PointManifest.Disk disk, Path file, ImageFormat format,
                        JobProgress listener) throws IOException {
         DiskFileRestore.write(vault, threads, point, disk, file, format, listener);
+    }
+
+    /** Refuses a file outside the allowed directories; the instance's disks are looked up only when restricted. */
+    private void checkTarget(Path file, PointManifest point) throws IOException {
+        if (directories.restricted()) {
+            directories.check(file, ownDisks(point));
+        }
     }
 
     /**

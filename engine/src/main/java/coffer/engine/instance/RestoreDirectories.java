@@ -45,6 +45,11 @@ public final class RestoreDirectories {
         return new RestoreDirectories(List.copyOf(roots));
     }
 
+    /** Whether anything is refused ({@link #under}), as opposed to {@link #anywhere()}. */
+    public boolean restricted() {
+        return roots != null;
+    }
+
     /** The configured directories; empty when unrestricted. */
     public List<Path> roots() {
         return roots == null ? List.of() : roots;
