@@ -53,7 +53,7 @@ record ImageHeader(String format, Optional<String> reference) {
         int version = head.getInt(4);
         String format = version == 1 ? "qcow" : "qcow2";
         if (head.limit() < 20) {
-            return new ImageHeader(format, Optional.of("a header cut short"));
+            return new ImageHeader(format, Optional.empty()); // too short to name anything; QEMU refuses it
         }
         long backingOffset = head.getLong(8);
         int backingLength = head.getInt(16);
