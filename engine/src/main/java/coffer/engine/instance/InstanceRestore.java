@@ -224,7 +224,7 @@ public final class InstanceRestore {
         return domain.get();
     }
 
-    private static DomainDefinition definitionOf(PointManifest point) throws IOException {
+    static DomainDefinition definitionOf(PointManifest point) throws IOException {
         String xml = point.attributes().get(PointAttributes.DOMAIN_XML);
         if (xml == null) {
             throw new CofferException(ErrorCode.InvalidArgument, "point " + point.id()
@@ -238,7 +238,7 @@ public final class InstanceRestore {
     }
 
     /** Disks of the stored definition that the point has no data for and that cannot be shared (not cdroms). */
-    private static Set<String> notRestorable(DomainDefinition stored, PointManifest point) {
+    static Set<String> notRestorable(DomainDefinition stored, PointManifest point) {
         Set<String> backedUp = new HashSet<>();
         point.disks().forEach(d -> backedUp.add(d.name()));
         Set<String> removed = new HashSet<>();

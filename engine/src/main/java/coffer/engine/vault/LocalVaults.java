@@ -12,14 +12,17 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link VaultDirectory} of local vault directories, each with its key ring, opened on first use with
- * {@link VaultOpener} and kept open until {@link #close}.
+ * A {@link VaultDirectory} of configured vaults (local directories or S3 buckets), each with its key ring,
+ * opened on first use with {@link VaultOpener} and kept open until {@link #close}.
  *
  * <p>Thread-safe.
  */
 public final class LocalVaults implements VaultDirectory, AutoCloseable {
     /** Where a vault lives and the key ring that opens it. */
-    public record Location(Path directory, Path keyRing) {
+    public record Location(VaultLocation where, Path keyRing) {
+        public Location(Path directory, Path keyRing) {
+            this(VaultLocation.directory(directory), keyRing);
+        }
     }
 
     private final Map<String, Location> locations;
@@ -53,7 +56,7 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
             throw new CofferException(ErrorCode.NotAVault, "no vault named '" + key + "'; configured vaults: "
                     + new TreeSet<>(locations.keySet()));
         }
-        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing()).open(location.directory()));
+        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing()).open(location.where()));
     }
 
     @Override

@@ -1,8 +1,11 @@
 package coffer.server.config;
 
 import coffer.engine.catalog.CatalogConfig;
+import coffer.engine.vault.VaultLocation;
+import coffer.vault.secret.Secret;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -34,20 +37,36 @@ public record ServerConfig(Path dataDir, String address, int port, Tls tls, Cata
     }
 
     /** A PKCS#12 key store holding the certificate and its key; null {@link ServerConfig#tls} = plain HTTP. */
-    public record Tls(Path keystore, String password) {
+    public record Tls(Path keystore, Secret password) {
     }
 
-    /** A vault by name: a directory and the key ring of an encrypted vault. */
-    public record VaultEntry(String name, Path path, Path keyring, boolean encrypted) {
+    /** A vault by name: where it lives (a directory or an S3 bucket) and the key ring of an encrypted vault. */
+    public record VaultEntry(String name, VaultLocation location, Path keyring, boolean encrypted) {
+        public VaultEntry(String name, Path directory, Path keyring, boolean encrypted) {
+            this(name, VaultLocation.directory(directory), keyring, encrypted);
+        }
+
+        /** The directory of a local vault; null for an S3 vault. */
+        public Path path() {
+            return location instanceof VaultLocation.Directory(Path directory) ? directory : null;
+        }
     }
 
     /** A libvirt host by id. */
     public record HostEntry(String id, String uri) {
     }
 
-    /** Per-host running jobs, worker threads, and instances per protect request. */
-    public record Limits(int jobsPerHost, int workers, int instancesPerRequest) {
-        public static final Limits DEFAULT = new Limits(2, 4, 99);
+    /**
+     * Per-host running jobs, worker threads, instances per protect request; requests that may wait at once
+     * for request body bytes still to arrive, and how long a request body may take to arrive in full.
+     */
+    public record Limits(int jobsPerHost, int workers, int instancesPerRequest, int bodyReads, Duration bodyReadTimeout) {
+        public static final Limits DEFAULT = new Limits(2, 4, 99, 64, Duration.ofSeconds(10));
+
+        /** These limits with other request body bounds. */
+        public Limits withBodyReads(int reads, Duration timeout) {
+            return new Limits(jobsPerHost, workers, instancesPerRequest, reads, timeout);
+        }
     }
 
     public String defaultVault() {

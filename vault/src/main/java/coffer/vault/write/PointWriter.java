@@ -23,7 +23,7 @@ import java.util.Map;
  * Writes one point. Order, so that a crash at any moment leaves no point that names missing data
  * (docs/format/README.md, "write order"): the chunks of every disk, a durability barrier, every disk's
  * index, a barrier, the manifest, a barrier: three barriers whatever the number of disks. The point exists once its manifest
- * does. A writer closed without {@link #commit} removes the indexes it wrote; its chunks stay for gc.
+ * does. A point committed {@link #immutableUntil immutable} gets its hold object after that. A writer closed without {@link #commit} removes the indexes it wrote; its chunks stay for gc.
  * Holds the vault's shared lock from start to close, so gc never sweeps underneath it.
  *
  * <p>Disks may be written concurrently: {@link #reserve} each disk's place in the point first (one thread,
@@ -43,6 +43,8 @@ public final class PointWriter implements AutoCloseable {
     private final List<FixedIndex> indexes = new ArrayList<>();
     private final List<String> written = new ArrayList<>();
     private volatile boolean committed;
+    /** When set, the point is committed immutable until then. Guarded by {@code this}. */
+    private Instant immutableUntil;
 
     /** A disk's place in the point (its index file is {@code disk-<position>.fidx}). */
     public record Slot(int position, String diskName) {
@@ -125,6 +127,18 @@ public final class PointWriter implements AutoCloseable {
         return disk;
     }
 
+    /**
+     * Commits the point immutable until {@code until} ({@link Vault#FOREVER}: for ever): its manifest records it
+     * (manifest version 2) and a hold object is written after it; the vault refuses to delete the point before then
+     * (docs/format/hold.md).
+     */
+    public synchronized void immutableUntil(Instant until) {
+        if (committed) {
+            throw new IllegalStateException("point already committed");
+        }
+        this.immutableUntil = until;
+    }
+
     private String indexName(int position) {
         return Vault.POINTS + id + "/disk-" + position + ".fidx";
     }
@@ -134,7 +148,9 @@ public final class PointWriter implements AutoCloseable {
                                 Map<String, String> attributes) throws IOException {
         List<PointManifest.Disk> disks;
         List<FixedIndex> indexes;
+        Instant until;
         synchronized (this) {
+            until = immutableUntil;
             if (this.disks.isEmpty()) {
                 throw new IllegalStateException("a point needs at least one disk");
             }
@@ -144,8 +160,8 @@ public final class PointWriter implements AutoCloseable {
             disks = List.copyOf(this.disks);
             indexes = List.copyOf(this.indexes);
         }
-        PointManifest manifest = new PointManifest(PointManifest.FORMAT, PointManifest.VERSION, id, name, createdAt,
-                consistency, parent, disks, skipped, attributes);
+        PointManifest manifest = new PointManifest(PointManifest.FORMAT, until == null ? 1 : PointManifest.IMMUTABLE_SINCE,
+                id, name, createdAt, consistency, parent, disks, skipped, attributes, until);
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
         String manifestName = Vault.manifestName(id);
         vault.backend().sync(); // every disk's chunks before any index
@@ -160,6 +176,9 @@ public final class PointWriter implements AutoCloseable {
         vault.backend().put(manifestName, vault.codec().seal(ObjectKind.MANIFEST, manifestName, body, body.length, false));
         vault.backend().sync();
         committed = true;
+        if (until != null) {
+            vault.writeHold(id, until); // after the manifest: the manifest alone already holds the point
+        }
         return manifest;
     }
 

@@ -1,14 +1,18 @@
 package coffer.virt.image;
 
+import coffer.vault.fs.OwnerOnly;
 import coffer.vault.io.BlockSink;
 import coffer.vault.io.BlockSource;
+import coffer.virt.nbd.NbdExport;
 import coffer.virt.nbd.NbdExportSink;
 import coffer.virt.nbd.NbdExportSource;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -118,6 +122,18 @@ public final class DiskImages {
     }
 
     /**
+     * Creates a new qcow2 image of {@code size} bytes that reads through to the raw NBD export {@code backing}
+     * until its data has been pulled in (instant restore). Fails with
+     * {@link java.nio.file.FileAlreadyExistsException} if {@code image} exists.
+     */
+    public static void createOverlay(Path image, NbdExport backing, long size) throws IOException {
+        if (Files.exists(image, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(image.toString());
+        }
+        QemuImg.createOverlay(image, backing.toString(), size);
+    }
+
+    /**
      * What {@code qemu-img info -f FORMAT} reports about an image read as {@code format} (virtual size, backing
      * file, persistent bitmaps). The format is always given, never probed, and no backing file is opened.
      */
@@ -179,7 +195,7 @@ public final class DiskImages {
         }
         boolean created = false;
         if (!overwrite || !Files.exists(image)) {
-            Files.createFile(image); // claims the name atomically; qemu-img fills it in
+            Files.createFile(image, OwnerOnly.file()); // claims the name atomically (mode 0600: guest data); qemu-img fills it in
             created = true;
         }
         QemuNbdServer server = null;

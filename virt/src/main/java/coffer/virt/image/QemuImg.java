@@ -84,4 +84,14 @@ final class QemuImg {
                 image.toAbsolutePath().toString(), Long.toString(size));
         Tool.run(command, TIMEOUT, "qemu-img create of " + image);
     }
+
+    /**
+     * A qcow2 overlay of {@code size} bytes whose backing is a raw image at {@code backing} (an NBD URI such as
+     * {@code nbd+unix:///vda?socket=/run/x.sock}), created without opening the backing ({@code -u}).
+     */
+    static void createOverlay(Path image, String backing, long size) throws IOException {
+        List<String> command = List.of("qemu-img", "create", "-q", "-f", "qcow2", "-u", "-F", "raw", "-b", backing,
+                image.toAbsolutePath().toString(), Long.toString(size));
+        Tool.run(command, TIMEOUT, "qemu-img create of overlay " + image);
+    }
 }

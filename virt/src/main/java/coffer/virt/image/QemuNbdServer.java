@@ -1,6 +1,7 @@
 package coffer.virt.image;
 
 import coffer.vault.fs.FileTree;
+import coffer.vault.fs.OwnerOnly;
 import coffer.virt.nbd.NbdExport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +11,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,8 +128,7 @@ public final class QemuNbdServer implements Closeable {
     /** Starts qemu-nbd on {@code image} and waits until it accepts connections. */
     public static QemuNbdServer start(Path image, Options options) throws IOException {
         Path absolute = image.toAbsolutePath();
-        Path directory = Files.createTempDirectory(options.runtimeParent(), "coffer-nbd-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path directory = Files.createTempDirectory(options.runtimeParent(), "coffer-nbd-", OwnerOnly.directory());
         List<String> command = command(absolute, options, socketIn(directory));
         Process process;
         try {

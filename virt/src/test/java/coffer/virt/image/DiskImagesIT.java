@@ -150,6 +150,8 @@ class DiskImagesIT {
         assertEquals(0, Images.run("qemu-img", "compare", "-q", "-f", "raw", "-F", "qcow2",
                 raw.toString(), restored.toString()));
         assertEquals("qcow2", ImageHeader.read(restored).format());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(restored)), "a restored disk holds guest data: owner-only");
         try (BlockSource check = open(restored)) {
             assertEquals(DATA, check.dataExtents(0, SIZE), "only written clusters are allocated");
         }
