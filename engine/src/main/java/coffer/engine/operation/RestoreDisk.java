@@ -6,7 +6,8 @@ import coffer.engine.job.JobType;
 /**
  * Restore one disk of a point: to a new file ({@code to}, an absolute path on the host that runs it), or
  * in place over the instance's own disk ({@code inPlace}; the instance must be shut off). Exactly one of
- * the two.
+ * the two. Through a server, {@code to} must lie beneath one of its restore directories or beside the instance's
+ * own disks, else the job fails with {@code RestoreTargetNotAllowed} (docs/server.md, "Restore directories").
  *
  * @param point  the point: id, unique id prefix, or instance name (its newest point)
  * @param disk   the disk's target in the point (e.g. vda)

@@ -9,7 +9,6 @@ import coffer.engine.job.Job;
 import coffer.engine.job.JobEnd;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobState;
-import coffer.engine.job.JobType;
 import coffer.engine.job.handler.JobHandlers;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.PlanRun;
@@ -25,8 +24,6 @@ import coffer.engine.vault.LocalVaults;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.crypto.LocalKeyRing;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,12 +45,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sizes, a restore_disk job writes exactly the disk's content. (In this package for {@link TestDomain}.)
  */
 class JobHandlersIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir Path dir;
     TestDomain domain;
     LocalVaults vaults;
     Catalog catalog;
     JobRunner runner;
+    Path restores;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -64,8 +61,10 @@ class JobHandlersIT {
         vaults = new LocalVaults(Map.of("default", new LocalVaults.Location(vaultDir, keyRing)), "default");
         catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")));
         catalog.hosts().ensure("local", "qemu:///system");
+        restores = Files.createDirectories(dir.resolve("restores"));
         Path runtime = Files.createDirectories(dir.resolve("run"));
-        runner = new JobRunner(catalog, JobRunner.newWorkerId(), JobHandlers.handlers(catalog, vaults, runtime),
+        runner = new JobRunner(catalog, JobRunner.newWorkerId(), JobHandlers.handlers(catalog, vaults, runtime,
+                RestoreDirectories.under(java.util.List.of(restores))),
                 JobRunner.Settings.defaults().withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5)));
         runner.start();
     }
@@ -130,6 +129,27 @@ class JobHandlersIT {
         Job existing = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restored.toString(), "raw", false, false),
                 "local"));
         assertEquals("TargetExists", existing.errorCode(), existing.errorMessage());
+
+        // a server-side restore writes only under the restore directories and beside the instance's own disks
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")).resolve("cron-like");
+        Job outside = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", elsewhere.toString(), "raw", false, false),
+                "local"));
+        assertEquals("RestoreTargetNotAllowed", outside.errorCode(), outside.state() + ": " + outside.errorMessage());
+        assertTrue(outside.errorMessage().contains(restores.toString()), outside.errorMessage());
+        assertTrue(Files.notExists(elsewhere) && Files.notExists(Path.of(elsewhere + ".coffer-restore")), "nothing written");
+        Path escape = restores.resolve("escape");
+        Files.createSymbolicLink(escape, elsewhere.getParent());
+        Job viaLink = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", escape.resolve("x").toString(), null,
+                false, false), "local"));
+        assertEquals("RestoreTargetNotAllowed", viaLink.errorCode(), viaLink.state() + ": " + viaLink.errorMessage());
+        Job dotDot = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restores + "/../elsewhere/y", null,
+                false, false), "local"));
+        assertEquals("RestoreTargetNotAllowed", dotDot.errorCode(), dotDot.state() + ": " + dotDot.errorMessage());
+        Path inside = Files.createDirectories(restores.resolve("web")).resolve("vda.raw");
+        Job allowed = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", inside.toString(), "raw", false, false),
+                "local"));
+        assertEquals(JobState.succeeded, allowed.state(), allowed.errorCode() + ": " + allowed.errorMessage());
+        assertEquals(domain.sha("vda"), TestDomain.sha256(inside));
     }
 
     @Test

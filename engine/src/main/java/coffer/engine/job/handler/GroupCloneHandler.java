@@ -10,6 +10,7 @@ import coffer.engine.group.GroupPoints;
 import coffer.engine.group.GroupRestore;
 import coffer.engine.instance.InstanceBackup;
 import coffer.engine.instance.InstanceRestore;
+import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
@@ -30,9 +31,11 @@ final class GroupCloneHandler implements JobHandler<CloneGroup, GroupCloneResult
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final HostConnections hosts;
+    private final RestoreDirectories directories;
     private final Path runtimeRoot;
 
-    GroupCloneHandler(Catalog catalog, VaultDirectory vaults, Path runtimeRoot) {
+    GroupCloneHandler(Catalog catalog, VaultDirectory vaults, Path runtimeRoot, RestoreDirectories directories) {
+        this.directories = directories;
         this.catalog = catalog;
         this.vaults = vaults;
         this.hosts = new HostConnections(catalog);
@@ -49,7 +52,7 @@ final class GroupCloneHandler implements JobHandler<CloneGroup, GroupCloneResult
             context.info("cloning group " + group.name() + " with suffix " + clone.suffix());
             GroupClone.Result result = new GroupClone(
                     new GroupBackup(libvirt, new InstanceBackup(libvirt, vault, runtimeRoot)),
-                    new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0)))
+                    new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0, directories)))
                     .run(group.name(), members.stream().map(Instance::name).toList(), clone.appConsistent(), clone.suffix(),
                             null, context.progress());
             GroupBackupHandler.record(catalog, group, members, vaultName, result.backup(), job.id());

@@ -6,6 +6,7 @@ import coffer.engine.catalog.Lookup;
 import coffer.engine.group.GroupPoints;
 import coffer.engine.group.GroupRestore;
 import coffer.engine.instance.InstanceRestore;
+import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
@@ -23,8 +24,10 @@ final class GroupRestoreHandler implements JobHandler<RestoreGroup, GroupRestore
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final HostConnections hosts;
+    private final RestoreDirectories directories;
 
-    GroupRestoreHandler(Catalog catalog, VaultDirectory vaults) {
+    GroupRestoreHandler(Catalog catalog, VaultDirectory vaults, RestoreDirectories directories) {
+        this.directories = directories;
         this.catalog = catalog;
         this.vaults = vaults;
         this.hosts = new HostConnections(catalog);
@@ -35,7 +38,7 @@ final class GroupRestoreHandler implements JobHandler<RestoreGroup, GroupRestore
         GroupPointRecord point = Lookup.groupPoint(catalog, restore.groupPoint());
         Vault vault = vaults.open(point.vault());
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
-            GroupRestore use = new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0));
+            GroupRestore use = new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0, directories));
             context.info("restoring group point " + point.id() + " of " + point.groupName()
                     + (restore.inPlace() ? " in place" : " as new instances with suffix " + restore.suffix()));
             return GroupRestoreResult.of(restore.inPlace() ? use.inPlace(point.id(), context.progress())

@@ -4,6 +4,7 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Lookup;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.instance.InstanceRestore;
+import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
@@ -23,8 +24,10 @@ final class RestoreDiskHandler implements JobHandler<RestoreDisk, RestoreDiskRes
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final HostConnections hosts;
+    private final RestoreDirectories directories;
 
-    RestoreDiskHandler(Catalog catalog, VaultDirectory vaults) {
+    RestoreDiskHandler(Catalog catalog, VaultDirectory vaults, RestoreDirectories directories) {
+        this.directories = directories;
         this.catalog = catalog;
         this.vaults = vaults;
         this.hosts = new HostConnections(catalog);
@@ -37,7 +40,7 @@ final class RestoreDiskHandler implements JobHandler<RestoreDisk, RestoreDiskRes
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             context.info("restoring disk " + restore.disk() + " of point " + point.id()
                     + (restore.inPlace() ? " in place" : " to " + restore.to()));
-            InstanceRestore.DiskResult result = new InstanceRestore(libvirt, vaults.open(point.vault()), 0).disk(
+            InstanceRestore.DiskResult result = new InstanceRestore(libvirt, vaults.open(point.vault()), 0, directories).disk(
                     point.id(), restore.disk(), file,
                     restore.format() == null ? null : ImageFormat.valueOf(restore.format().toUpperCase()), restore.force(),
                     context.progress());

@@ -4,6 +4,7 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Lookup;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.instance.InstanceRestore;
+import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
@@ -20,8 +21,10 @@ final class RestoreInstanceHandler implements JobHandler<RestoreInstance, Restor
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final HostConnections hosts;
+    private final RestoreDirectories directories;
 
-    RestoreInstanceHandler(Catalog catalog, VaultDirectory vaults) {
+    RestoreInstanceHandler(Catalog catalog, VaultDirectory vaults, RestoreDirectories directories) {
+        this.directories = directories;
         this.catalog = catalog;
         this.vaults = vaults;
         this.hosts = new HostConnections(catalog);
@@ -31,7 +34,7 @@ final class RestoreInstanceHandler implements JobHandler<RestoreInstance, Restor
     public RestoreInstanceResult run(RestoreInstance restore, Job job, JobContext context) {
         PointRecord point = Lookup.point(catalog, restore.point());
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
-            InstanceRestore use = new InstanceRestore(libvirt, vaults.open(point.vault()), 0);
+            InstanceRestore use = new InstanceRestore(libvirt, vaults.open(point.vault()), 0, directories);
             context.info("restoring point " + point.id() + (restore.inPlace() ? " in place" : " as new instance " + restore.name()));
             return RestoreInstanceResult.of(restore.inPlace() ? use.inPlace(point.id(), context.progress())
                     : use.asNewInstance(point.id(), restore.name(), null, restore.start(), context.progress()));
