@@ -7,7 +7,6 @@ import coffer.vault.fs.FileTree;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.QuickTheory;
 import org.quicktheories.core.Gen;
@@ -146,13 +145,11 @@ class ApiFuzzIT {
     }
 
     /**
-     * A JSON body that is not an object (null, an array, a number, a string) is a 4xx problem, never a 500.
-     * TODO(issue 15, defect 5): enable (remove {@code @Disabled}) once the request binding that refuses such
-     * bodies (the {@code ops} branch) is merged; today JSON {@code null} gives 500 NullPointerException on the
-     * POST endpoints.
+     * A JSON body that is not an object (null, an array, a number, a string) is a 4xx problem, never a 500
+     * (issue 15, defect 5: JSON {@code null} gave 500 NullPointerException on the POST endpoints before the
+     * request binding of docs/design/operations.md).
      */
     @Test
-    @Disabled("issue 15 defect 5: JSON null/array/number bodies give 500 until the ops branch's request binding is merged")
     void nonObjectBodiesAreRefusedAsBadRequests() {
         rounds("nonObjectBodiesAreRefusedAsBadRequests", theory -> theory
                 .forAll(shownShort(FuzzValues.nonObjectBodies()))
