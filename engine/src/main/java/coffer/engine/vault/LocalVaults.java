@@ -18,8 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe.
  */
 public final class LocalVaults implements VaultDirectory, AutoCloseable {
-    /** Where a vault lives and the key ring that opens it. */
-    public record Location(VaultLocation where, Path keyRing) {
+    /** Where a vault lives, the key ring that opens it, and the region it belongs to. */
+    public record Location(VaultLocation where, Path keyRing, String region) {
+        public Location(VaultLocation where, Path keyRing) {
+            this(where, keyRing, LOCAL_REGION);
+        }
+
         public Location(Path directory, Path keyRing) {
             this(VaultLocation.directory(directory), keyRing);
         }
@@ -46,6 +50,17 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
     @Override
     public String defaultName() {
         return defaultName;
+    }
+
+    @Override
+    public String regionOf(String name) {
+        String key = name == null ? defaultName : name;
+        Location location = locations.get(key);
+        if (location == null) {
+            throw new CofferException(ErrorCode.NotAVault, "no vault named '" + key + "'; configured vaults: "
+                    + new TreeSet<>(locations.keySet()));
+        }
+        return location.region();
     }
 
     @Override
