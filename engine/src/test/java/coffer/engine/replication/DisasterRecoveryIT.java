@@ -19,6 +19,7 @@ import coffer.engine.vault.LocalVaults;
 import coffer.engine.vault.VaultLocation;
 import coffer.engine.vault.VaultOpener;
 import coffer.testing.S3Server;
+import coffer.testing.TestGuest;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.backend.s3.S3Location;
@@ -202,5 +203,49 @@ class DisasterRecoveryIT {
                         disk + " bit-identical to the first point");
             }
         }
+    }
+
+    /**
+     * The real test guest (scripts/make-test-guest): backed up with a known file, replicated into the S3 vault of the
+     * other region, its source vault deleted; the replica restored as a new instance without network on that region's
+     * host boots, answers its agent and reads the known file.
+     */
+    @Test
+    void aReplicaOfARealGuestBootsInTheDestinationRegionAndAnswersItsAgent() throws Exception {
+        TestGuest.requireGuestSupport();
+        S3Server server = S3Server.shared();
+        libvirt = Libvirt.connect("qemu:///system");
+        Path localVault = dir.resolve("local-vault");
+        Path eastKeys = dir.resolve("east-keyring.json");
+        VaultLocation east = new VaultLocation.Bucket(new S3Location(server.newBucket(), "east"), server.settings());
+        new VaultOpener(eastKeys).create(east, CHUNK, true).close();
+        byte[] known = coffer.testing.TestData.random(31, 300_000);
+        String replicaId;
+        try (Vault source = new VaultOpener(dir.resolve("local-keyring.json")).create(localVault, CHUNK, true);
+             Vault destination = new VaultOpener(eastKeys).open(east);
+             TestGuest guest = TestGuest.start(dir)) {
+            guest.writeFile("/data/known.bin", known);
+            PointManifest point = new InstanceBackup(libvirt, source, Files.createDirectories(dir.resolve("run"))).run(
+                    new InstanceBackup.Request(guest.name(), Set.of(), 2, Map.of(),
+                            coffer.engine.instance.AppConsistency.on()), quiet()).point(); // the freeze flushes the file
+            assertNotEquals("CRASH", point.consistency(), "file systems frozen (no scripts in the guest: FILESYSTEM)");
+            replicaId = new PointReplication(2).run(new PointReplication.Request(new RegionVault("local", "default", source),
+                    point.id(), new RegionVault("east", "east", destination), new ReplicationRule.Encryption.Auto(), null,
+                    null), quiet()).replicaId();
+        }
+        FileTree.delete(localVault);
+
+        String name = "coffer-it-dr-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        try (Vault destination = new VaultOpener(eastKeys).open(east); TestGuest restored = TestGuest.existing(name, dir)) {
+            long started = System.nanoTime();
+            new InstanceRestore(libvirt, destination, 2).asNewInstance(replicaId, NewInstance.named(name)
+                    .withNetworks(new NewInstance.Networks.None()).withDirectory(Files.createDirectories(dir.resolve("east"))),
+                    true, quiet());
+            restored.awaitAgent(java.time.Duration.ofSeconds(180));
+            System.out.printf("DisasterRecoveryIT: the replica of the guest restored from S3 and answered its agent after %.1f s%n",
+                    (System.nanoTime() - started) / 1e9);
+            assertEquals(coffer.testing.TestData.sha256(known), restored.sha256("/data/known.bin"));
+        }
+        assertTrue(libvirt.domain(name).isEmpty(), "removed");
     }
 }
