@@ -54,24 +54,23 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
 
     @Override
     public String regionOf(String name) {
-        String key = name == null ? defaultName : name;
-        Location location = locations.get(key);
-        if (location == null) {
-            throw new CofferException(ErrorCode.NotAVault, "no vault named '" + key + "'; configured vaults: "
-                    + new TreeSet<>(locations.keySet()));
-        }
-        return location.region();
+        return location(nameOr(name)).region();
     }
 
     @Override
     public Vault open(String name) {
-        String key = name == null ? defaultName : name;
-        Location location = locations.get(key);
+        String key = nameOr(name);
+        Location location = location(key);
+        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing()).open(location.where()));
+    }
+
+    private Location location(String name) {
+        Location location = locations.get(name);
         if (location == null) {
-            throw new CofferException(ErrorCode.NotAVault, "no vault named '" + key + "'; configured vaults: "
+            throw new CofferException(ErrorCode.NotAVault, "no vault named '" + name + "'; configured vaults: "
                     + new TreeSet<>(locations.keySet()));
         }
-        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing()).open(location.where()));
+        return location;
     }
 
     @Override

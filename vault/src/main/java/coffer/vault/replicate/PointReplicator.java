@@ -113,7 +113,7 @@ public final class PointReplicator {
             boolean listed = false;
             if (!target.cheapStat()) {
                 if (base != null) {
-                    base.replicaIndexes().values().forEach(index -> addIds(index, quarantined, present));
+                    base.replicaIndexes().values().forEach(index -> index.addStoredIds(quarantined, present));
                 } else {
                     present.addAll(target.listStored());
                     listed = true;
@@ -199,20 +199,6 @@ public final class PointReplicator {
             parent = ancestor.parent();
         }
         return null;
-    }
-
-    /** The ids an index names (entries and patch bases), less those quarantined. */
-    private static void addIds(FixedIndex index, Set<ChunkId> quarantined, Set<ChunkId> into) {
-        for (int i = 0; i < index.chunkCount(); i++) {
-            ChunkId id = index.get(i);
-            if (!id.isZero() && !quarantined.contains(id)) {
-                into.add(id);
-            }
-            FixedIndex.Patched patched = index.patchOf(i);
-            if (patched != null && !quarantined.contains(patched.base())) {
-                into.add(patched.base());
-            }
-        }
     }
 
     /** Reads back every object this run stored in the destination, on several threads. */

@@ -123,13 +123,7 @@ public final class PointWriter implements AutoCloseable {
     public PointManifest.Disk writeDisk(Slot slot, BlockSource source, String sourceFormat, DiskBase base,
                                         Progress progress) throws IOException {
         synchronized (this) {
-            if (committed) {
-                throw new IllegalStateException("point already committed");
-            }
-            if (slot.position() >= reserved.size() || !reserved.get(slot.position()).equals(slot.diskName())
-                    || disks.get(slot.position()) != null) {
-                throw new IllegalArgumentException("disk place " + slot + " is not reserved in this point, or written");
-            }
+            checkOpen(slot);
         }
         if (base != null && !vault.backend().exists(Vault.manifestName(base.pointId()))) {
             base = null; // its point was deleted: its chunks may be gone; read and store everything
@@ -161,17 +155,22 @@ public final class PointWriter implements AutoCloseable {
                 index.chunkSize(), index.checksum(), counts.dataChunks(), counts.newChunks(), counts.newStoredBytes(),
                 counts.readBytes(), counts.source(), counts.sourceFormat());
         synchronized (this) {
-            if (committed) {
-                throw new IllegalStateException("point already committed");
-            }
-            if (slot.position() >= reserved.size() || !reserved.get(slot.position()).equals(slot.diskName())
-                    || disks.get(slot.position()) != null) {
-                throw new IllegalArgumentException("disk place " + slot + " is not reserved in this point, or written");
-            }
+            checkOpen(slot);
             disks.set(slot.position(), disk);
             indexes.set(slot.position(), index);
         }
         return disk;
+    }
+
+    /** The point is not committed and {@code slot} is reserved and not written yet. Callers hold {@code this}. */
+    private void checkOpen(Slot slot) {
+        if (committed) {
+            throw new IllegalStateException("point already committed");
+        }
+        if (slot.position() >= reserved.size() || !reserved.get(slot.position()).equals(slot.diskName())
+                || disks.get(slot.position()) != null) {
+            throw new IllegalArgumentException("disk place " + slot + " is not reserved in this point, or written");
+        }
     }
 
     /**
