@@ -29,7 +29,8 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig loaded = ServerConfigLoader.load(config, dataDir);
         ServerConfig chosen = port == null ? loaded : new ServerConfig(loaded.dataDir(), loaded.address(), port,
-                loaded.tls(), loaded.catalog(), loaded.vaults(), loaded.hosts(), loaded.limits());
+                loaded.tls(), loaded.catalog(), loaded.vaults(), loaded.hosts(), loaded.limits(),
+                loaded.restoreDirectories());
         CofferServer server = CofferServer.start(chosen);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

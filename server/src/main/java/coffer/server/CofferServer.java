@@ -80,10 +80,11 @@ public final class CofferServer implements AutoCloseable {
     /** A server whose scheduler and retention run on {@code clock} (tests pass a simulated one). */
     public static CofferServer start(ServerConfig config, java.time.Clock clock) {
         createPrivateDirectory(config.dataDir());
+        createDefaultRestoreDirectory(config);
         Catalog catalog = Catalog.open(config.catalog());
         LocalVaults opened = null;
         try {
-            LocalVaults vaults = ServerVaults.openOrCreate(config.vaults());
+            LocalVaults vaults = ServerVaults.openOrCreate(config.vaults(), clock);
             opened = vaults;
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
             String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());
@@ -200,6 +201,19 @@ public final class CofferServer implements AutoCloseable {
      * token, the key ring and the catalog. A shared directory (world-writable or sticky, like /tmp) is refused
      * rather than taken over.
      */
+    /** {@code <dataDir>/restores}, owner-only, when it is one of the restore directories (docs/server.md). */
+    private static void createDefaultRestoreDirectory(ServerConfig config) {
+        Path restores = ServerConfig.defaultRestoreDirectory(config.dataDir());
+        try {
+            if (config.restoreDirectories().contains(restores) && !Files.isDirectory(restores)) {
+                OwnerOnly.createDirectories(restores);
+            }
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.StorageFailure, "cannot create the restore directory " + restores
+                    + ": " + e, e);
+        }
+    }
+
     private static void createPrivateDirectory(Path dir) {
         try {
             if (!Files.isDirectory(dir)) {

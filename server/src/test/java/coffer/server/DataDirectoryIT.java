@@ -59,6 +59,7 @@ class DataDirectoryIT {
             assertTrue(names.containsAll(List.of("catalog.db", "catalog.db-wal", "admin.token", "keyring", "vault/config")),
                     names.toString());
             assertTrue(open.isEmpty(), "not owner-only: " + open);
+            assertEquals("rwx------", mode(data.resolve("restores")), "the default restore directory");
         }
     }
 

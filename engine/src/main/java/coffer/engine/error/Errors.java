@@ -35,6 +35,8 @@ public final class Errors {
             case coffer.virt.libvirt.LibvirtException e -> new CofferException(ErrorCode.HypervisorFailure, e.getMessage(), e);
             case coffer.virt.domain.DomainDefinitionException e -> new CofferException(ErrorCode.HypervisorFailure,
                     e.getMessage(), e);
+            case coffer.virt.image.ImageRefusedException e -> new CofferException(ErrorCode.InvalidArgument,
+                    e.getMessage(), e);
             case coffer.virt.image.ExternalToolException e -> new CofferException(ErrorCode.ToolFailed, e.getMessage(), e);
             case coffer.virt.guestfs.GuestfsException e -> new CofferException(ErrorCode.ToolFailed, e.getMessage(), e);
             case java.nio.file.FileAlreadyExistsException e -> new CofferException(ErrorCode.TargetExists,

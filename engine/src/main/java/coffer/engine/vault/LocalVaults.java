@@ -6,6 +6,7 @@ import coffer.vault.Vault;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -32,8 +33,15 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
     private final Map<String, Location> locations;
     private final String defaultName;
     private final Map<String, Vault> open = new ConcurrentHashMap<>();
+    private final Clock clock;
 
     public LocalVaults(Map<String, Location> locations, String defaultName) {
+        this(locations, defaultName, Clock.systemUTC());
+    }
+
+    /** Vaults whose holds are judged by {@code clock} (the server's clock, so catalog and vault agree on expiry). */
+    public LocalVaults(Map<String, Location> locations, String defaultName, Clock clock) {
+        this.clock = clock;
         if (!locations.containsKey(defaultName)) {
             throw new CofferException(ErrorCode.InvalidArgument, "the default vault '" + defaultName
                     + "' is not among the configured vaults " + new TreeSet<>(locations.keySet()));
@@ -61,7 +69,7 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
     public Vault open(String name) {
         String key = nameOr(name);
         Location location = location(key);
-        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing()).open(location.where()));
+        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing(), clock).open(location.where()));
     }
 
     private Location location(String name) {

@@ -13,9 +13,28 @@ import java.util.List;
  * with no file at all. Built by {@link ServerConfigLoader}, which reports every problem of a file at once.
  */
 public record ServerConfig(Path dataDir, String address, int port, Tls tls, CatalogConfig catalog,
-                           List<VaultEntry> vaults, List<HostEntry> hosts, Limits limits) {
+                           List<VaultEntry> vaults, List<HostEntry> hosts, Limits limits,
+                           List<Path> restoreDirectories) {
     public static final int DEFAULT_PORT = 8470;
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
+
+    public ServerConfig {
+        restoreDirectories = List.copyOf(restoreDirectories);
+    }
+
+    /** With the default restore directory, {@link #defaultRestoreDirectory}. */
+    public ServerConfig(Path dataDir, String address, int port, Tls tls, CatalogConfig catalog,
+                        List<VaultEntry> vaults, List<HostEntry> hosts, Limits limits) {
+        this(dataDir, address, port, tls, catalog, vaults, hosts, limits, List.of(defaultRestoreDirectory(dataDir)));
+    }
+
+    /**
+     * Where restores may write when the configuration names no directory: {@code <dataDir>/restores}
+     * (docs/server.md, "Restore directories").
+     */
+    public static Path defaultRestoreDirectory(Path dataDir) {
+        return dataDir.toAbsolutePath().resolve("restores");
+    }
 
     /** A PKCS#12 key store holding the certificate and its key; null {@link ServerConfig#tls} = plain HTTP. */
     public record Tls(Path keystore, Secret password) {

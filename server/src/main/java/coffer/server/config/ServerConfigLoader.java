@@ -36,7 +36,8 @@ import java.util.function.Function;
  * listening beyond loopback without TLS must be allowed explicitly ({@code listen.allowPlainHttp}).
  */
 public final class ServerConfigLoader {
-    private static final Set<String> TOP = Set.of("dataDir", "listen", "tls", "catalog", "vaults", "hosts", "limits");
+    private static final Set<String> TOP = Set.of("dataDir", "listen", "tls", "catalog", "vaults", "hosts", "limits",
+            "restoreDirectories");
 
     private final List<String> problems = new ArrayList<>();
     private final Function<String, String> environment;
@@ -179,13 +180,32 @@ public final class ServerConfigLoader {
                 Duration.ofSeconds(integer(limitsNode.get("bodyReadSeconds"), "limits.bodyReadSeconds",
                         (int) d.bodyReadTimeout().toSeconds(), 1, 300)));
 
+        List<Path> restoreDirectories = new ArrayList<>();
+        JsonNode restoreNode = r.get("restoreDirectories");
+        if (restoreNode == null || restoreNode.isNull()) {
+            restoreDirectories.add(ServerConfig.defaultRestoreDirectory(dataDir));
+        } else if (!restoreNode.isArray()) {
+            problems.add("restoreDirectories: must be a list of absolute directory paths");
+        } else {
+            for (int i = 0; i < restoreNode.size(); i++) {
+                JsonNode item = restoreNode.get(i);
+                Path directory = item.isTextual() ? Path.of(item.asText()).normalize() : null;
+                if (directory == null || !directory.isAbsolute() || directory.getParent() == null) {
+                    problems.add("restoreDirectories[" + i + "]: must be an absolute directory path other than /, got "
+                            + item);
+                } else {
+                    restoreDirectories.add(directory);
+                }
+            }
+        }
+
         if (!problems.isEmpty()) {
             throw new CofferException(ErrorCode.InvalidArgument, (file == null ? "configuration" : "configuration file " + file)
                     + " has " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":\n  "
                     + String.join("\n  ", problems));
         }
         return new ServerConfig(dataDir.toAbsolutePath(), address, port, tls, catalog, List.copyOf(vaults),
-                List.copyOf(hosts), limits);
+                List.copyOf(hosts), limits, restoreDirectories);
     }
 
     /** {@code $COFFER_DATA_DIR}, else {@code /var/lib/coffer}. */

@@ -39,6 +39,7 @@ class ServerConfigLoaderTest {
         assertEquals("qemu:///system", config.hosts().getFirst().uri());
         assertEquals(ServerConfig.Limits.DEFAULT, config.limits());
         assertEquals("http://127.0.0.1:8470", config.url());
+        assertEquals(java.util.List.of(dir.toAbsolutePath().resolve("restores")), config.restoreDirectories());
         assertEquals(java.util.List.of("local"), config.regions(), "one region, as before regions existed");
         assertEquals("local", config.hosts().getFirst().region());
     }
@@ -78,6 +79,17 @@ class ServerConfigLoaderTest {
                 "hosts[0].region: region 'west' has no vault"}) {
             assertTrue(m.contains(expected), "missing '" + expected + "' in:\n" + m);
         }
+    }
+
+    @Test
+    void restoreDirectoriesAreAbsolutePathsListedInTheFile() throws IOException {
+        ServerConfig config = ServerConfigLoader.load(write("restoreDirectories: [/srv/restores, /var/lib/libvirt/images/]\n"), dir);
+        assertEquals(java.util.List.of(Path.of("/srv/restores"), Path.of("/var/lib/libvirt/images")), config.restoreDirectories());
+        CofferException e = assertThrows(CofferException.class,
+                () -> ServerConfigLoader.load(write("restoreDirectories: [relative/dir, /, 7]\n"), dir));
+        assertTrue(e.getMessage().contains("has 3 problems") && e.getMessage().contains("restoreDirectories[0]: must be an"
+                + " absolute directory path") && e.getMessage().contains("restoreDirectories[1]")
+                && e.getMessage().contains("restoreDirectories[2]"), e.getMessage());
     }
 
     @Test

@@ -2,20 +2,20 @@ package coffer.server.api.fuzz;
 
 import coffer.engine.catalog.TestDatabase;
 import coffer.server.TestServer;
+import coffer.testing.TestSeed;
 import coffer.vault.fs.FileTree;
 import com.fasterxml.jackson.databind.JsonNode;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Disabled;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.QuickTheory;
+import org.quicktheories.core.Gen;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +26,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static coffer.server.api.fuzz.FuzzValues.abbreviate;
+import static coffer.server.api.fuzz.FuzzValues.printable;
+import static coffer.server.api.fuzz.FuzzValues.shownShort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
 
 /**
  * Fuzzes every operation of the OpenAPI document the server serves (read at run time, so the fuzzer follows the
@@ -39,13 +43,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * schema with wrong types, nulls, huge and unicode values, and bodies that are not JSON at all. No answer may
  * be a 5xx (or no answer), and the server must answer normally after every round and at the end.
  *
- * <p>jqwik generates the inputs; a failure shrinks to a small case and prints its seed. Each round (a "try")
- * sends one generated input to every operation. CI runs {@code jqwik.tries.default} rounds from
- * src/test/resources/junit-platform.properties (12); full size: {@code scripts/bench-api} (500 rounds), figures
- * in docs/server.md. The server runs on the real libvirt host; instance names the fuzzer makes up never name
- * a domain that exists (those are left out), so no job touches a real domain.
+ * <p>QuickTheories generates the inputs ({@link FuzzValues}); a failure shrinks to a smaller case and names the
+ * seed and flags that replay it. Each round (a QuickTheories "example") sends one generated input to every
+ * operation. CI runs {@code coffer.fuzz.rounds} rounds (12) per property; full size: {@code scripts/bench-api}
+ * (500 rounds), figures in docs/server.md. The server runs on the real libvirt host; instance names the fuzzer
+ * makes up never name a domain that exists (those are left out), so no job touches a real domain.
  */
 class ApiFuzzIT {
+    /** Rounds per property: 12 in CI, {@code -Dcoffer.fuzz.rounds=500} at full size. */
+    private static final int ROUNDS = Integer.getInteger("coffer.fuzz.rounds", 12);
+    /** Shrink attempts after a failure, each a round of its own (so bounded: a round takes about a second). */
+    private static final int SHRINKS = Integer.getInteger("coffer.fuzz.shrinks", 100);
     private static final String NO_SUCH = "fuzz-none";
     private static final Pattern PARAMETER = Pattern.compile("\\{([^}]+)}");
 
@@ -57,7 +65,7 @@ class ApiFuzzIT {
     private static final Set<String> existing = new HashSet<>();
     private static final Map<String, Map<Integer, Integer>> statuses = new TreeMap<>();
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
         dir = Files.createTempDirectory("coffer-fuzz-");
         server = TestServer.start(TestServer.config(dir, TestDatabase.sqlite(dir).config()));
@@ -74,7 +82,7 @@ class ApiFuzzIT {
         }
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws IOException, InterruptedException {
         try {
             if (server != null) {
@@ -91,37 +99,50 @@ class ApiFuzzIT {
         }
     }
 
-    @Property
-    void pathSegmentsAndQueriesNeverGiveAServerError(@ForAll("segments") String segment, @ForAll("queries") String query)
-            throws Exception {
-        List<String> failures = new ArrayList<>();
-        for (OpenApiOperations.Operation operation : operations) {
-            String target = target(operation, segment) + (query.isEmpty() ? "" : "?" + query);
-            byte[] body = operation.bodySchema() == null ? null : "{}".getBytes(StandardCharsets.US_ASCII);
-            call("paths and queries", failures, operation, target, body == null ? null : "application/json", body);
-        }
-        assertNoServerError(failures);
+    @Test
+    void pathSegmentsAndQueriesNeverGiveAServerError() {
+        Gen<String> segments = FuzzValues.pathSegments().assuming(s -> !existing.contains(decoded(s)));
+        Gen<String> queries = FuzzValues.query(operations.stream().flatMap(o -> o.queryParameters().stream()).distinct().toList());
+        rounds("pathSegmentsAndQueriesNeverGiveAServerError", theory -> theory
+                .forAll(shownShort(segments), shownShort(queries))
+                .checkAssert((segment, query) -> {
+                    List<String> failures = new ArrayList<>();
+                    for (OpenApiOperations.Operation operation : operations) {
+                        String target = target(operation, segment) + (query.isEmpty() ? "" : "?" + query);
+                        byte[] body = operation.bodySchema() == null ? null : "{}".getBytes(StandardCharsets.US_ASCII);
+                        call("paths and queries", failures, operation, target, body == null ? null : "application/json", body);
+                    }
+                    assertNoServerError(failures);
+                }));
     }
 
-    @Property
-    void schemaShapedBodiesNeverGiveAServerError(@ForAll("schemaBodies") List<JsonNode> bodies) throws Exception {
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < withBody.size(); i++) {
-            OpenApiOperations.Operation operation = withBody.get(i);
-            call("schema-shaped bodies", failures, operation, target(operation, NO_SUCH), "application/json",
-                    bodies.get(i).toString().getBytes(StandardCharsets.UTF_8));
-        }
-        assertNoServerError(failures);
+    @Test
+    void schemaShapedBodiesNeverGiveAServerError() {
+        Gen<List<JsonNode>> bodies = FuzzValues.all(withBody.stream().map(o -> FuzzValues.body(o.bodySchema())).toList());
+        rounds("schemaShapedBodiesNeverGiveAServerError", theory -> theory
+                .forAll(shownShort(bodies))
+                .checkAssert(each -> {
+                    List<String> failures = new ArrayList<>();
+                    for (int i = 0; i < withBody.size(); i++) {
+                        OpenApiOperations.Operation operation = withBody.get(i);
+                        call("schema-shaped bodies", failures, operation, target(operation, NO_SUCH), "application/json",
+                                each.get(i).toString().getBytes(StandardCharsets.UTF_8));
+                    }
+                    assertNoServerError(failures);
+                }));
     }
 
-    @Property
-    void malformedBodiesNeverGiveAServerError(@ForAll("malformed") byte[] body, @ForAll("contentTypes") String contentType)
-            throws Exception {
-        List<String> failures = new ArrayList<>();
-        for (OpenApiOperations.Operation operation : operations) {
-            call("malformed bodies", failures, operation, target(operation, NO_SUCH), contentType, body);
-        }
-        assertNoServerError(failures);
+    @Test
+    void malformedBodiesNeverGiveAServerError() {
+        rounds("malformedBodiesNeverGiveAServerError", theory -> theory
+                .forAll(shownShort(FuzzValues.malformedBodies()), shownShort(FuzzValues.contentTypes()))
+                .checkAssert((body, contentType) -> {
+                    List<String> failures = new ArrayList<>();
+                    for (OpenApiOperations.Operation operation : operations) {
+                        call("malformed bodies", failures, operation, target(operation, NO_SUCH), contentType, body);
+                    }
+                    assertNoServerError(failures);
+                }));
     }
 
     /**
@@ -130,58 +151,47 @@ class ApiFuzzIT {
      * bodies (the {@code ops} branch) is merged; today JSON {@code null} gives 500 NullPointerException on the
      * POST endpoints.
      */
-    @Property
+    @Test
     @Disabled("issue 15 defect 5: JSON null/array/number bodies give 500 until the ops branch's request binding is merged")
-    void nonObjectBodiesAreRefusedAsBadRequests(@ForAll("nonObjects") byte[] body) throws Exception {
-        List<String> failures = new ArrayList<>();
-        for (OpenApiOperations.Operation operation : withBody) {
-            RawHttp.Answer answer = call("non-object bodies", failures, operation, target(operation, NO_SUCH),
-                    "application/json", body);
-            if (answer.status() >= 400 && answer.status() < 500 && !answer.head().toLowerCase(Locale.ROOT)
-                    .contains("content-type: application/problem+json")) {
-                failures.add(operation.name() + ": a " + answer.status() + " without a problem document: " + answer.summary());
-            }
-        }
-        assertNoServerError(failures);
+    void nonObjectBodiesAreRefusedAsBadRequests() {
+        rounds("nonObjectBodiesAreRefusedAsBadRequests", theory -> theory
+                .forAll(shownShort(FuzzValues.nonObjectBodies()))
+                .checkAssert(body -> {
+                    List<String> failures = new ArrayList<>();
+                    for (OpenApiOperations.Operation operation : withBody) {
+                        RawHttp.Answer answer = call("non-object bodies", failures, operation, target(operation, NO_SUCH),
+                                "application/json", body);
+                        if (answer.status() >= 400 && answer.status() < 500 && !answer.head().toLowerCase(Locale.ROOT)
+                                .contains("content-type: application/problem+json")) {
+                            failures.add(operation.name() + ": a " + answer.status() + " without a problem document: "
+                                    + printable(answer.summary()));
+                        }
+                    }
+                    assertNoServerError(failures);
+                }));
     }
 
-    @Provide
-    Arbitrary<String> segments() {
-        return FuzzValues.pathSegments().filter(s -> !existing.contains(decoded(s)));
+    /**
+     * Runs {@code property}'s theory for {@link #ROUNDS} rounds from a printed seed ({@code -Dcoffer.test.seed}
+     * replays it); a failure names the flags that replay it.
+     */
+    private static void rounds(String property, Consumer<QuickTheory> theory) {
+        long seed = TestSeed.of("ApiFuzzIT#" + property);
+        try {
+            theory.accept(qt().withFixedSeed(seed).withExamples(ROUNDS).withShrinkCycles(SHRINKS));
+        } catch (AssertionError failure) {
+            throw new AssertionError(property + " failed; replay with -D" + TestSeed.PROPERTY + "=" + seed
+                    + " -Dcoffer.fuzz.rounds=" + ROUNDS + " -Dtest='ApiFuzzIT#" + property + "'\n" + failure.getMessage());
+        }
     }
 
     /** What the server reads from a path segment (the segment itself when it is not valid percent-encoding). */
     private static String decoded(String segment) {
         try {
-            return java.net.URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
+            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException notEncoded) {
             return segment;
         }
-    }
-
-    @Provide
-    Arbitrary<String> queries() {
-        return FuzzValues.query(operations.stream().flatMap(o -> o.queryParameters().stream()).distinct().toList());
-    }
-
-    @Provide
-    Arbitrary<List<JsonNode>> schemaBodies() {
-        return Combinators.combine(withBody.stream().map(o -> FuzzValues.body(o.bodySchema())).toList()).as(List::copyOf);
-    }
-
-    @Provide
-    Arbitrary<byte[]> malformed() {
-        return FuzzValues.malformedBodies();
-    }
-
-    @Provide
-    Arbitrary<String> contentTypes() {
-        return FuzzValues.contentTypes();
-    }
-
-    @Provide
-    Arbitrary<byte[]> nonObjects() {
-        return FuzzValues.nonObjectBodies();
     }
 
     /** The request target of {@code operation} with every path parameter set to {@code segment} (wire form). */
@@ -191,8 +201,13 @@ class ApiFuzzIT {
     }
 
     private static RawHttp.Answer call(String property, List<String> failures, OpenApiOperations.Operation operation,
-                                       String target, String contentType, byte[] body) throws IOException {
-        RawHttp.Answer answer = http.send(operation.method(), target, server.adminToken(), contentType, body);
+                                       String target, String contentType, byte[] body) {
+        RawHttp.Answer answer;
+        try {
+            answer = http.send(operation.method(), target, server.adminToken(), contentType, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(operation.name() + " " + abbreviate(target), e);
+        }
         synchronized (statuses) {
             statuses.computeIfAbsent(property, p -> new TreeMap<>()).merge(answer.status(), 1, Integer::sum);
         }
@@ -200,19 +215,23 @@ class ApiFuzzIT {
             String sent = body == null ? "no body" : body.length > 200 ? body.length + " bytes"
                     : new String(body, StandardCharsets.UTF_8);
             failures.add(operation.name() + " as " + operation.method() + " " + abbreviate(target) + " [" + contentType
-                    + "] " + abbreviate(sent) + " -> " + answer.summary());
+                    + "] " + abbreviate(sent) + " -> " + printable(answer.summary()));
         }
         return answer;
     }
 
     /** Fails with every 5xx of the round; and the server must still answer normally. */
-    private static void assertNoServerError(List<String> failures) throws Exception {
-        TestServer.Answer after = server.admin("GET", "/api/v1/vaults", null);
+    private static void assertNoServerError(List<String> failures) {
+        TestServer.Answer after;
+        try {
+            after = server.admin("GET", "/api/v1/vaults", null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the server does not answer after the round", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
         assertEquals(200, after.status(), "the server answers after the round: " + after.text());
-        assertFalse(!failures.isEmpty(), failures.size() + " answers were server errors:\n" + String.join("\n", failures));
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() > 160 ? text.substring(0, 160) + "…(" + text.length() + " chars)" : text;
+        assertTrue(failures.isEmpty(), failures.size() + " answers were server errors:\n" + String.join("\n", failures));
     }
 }
