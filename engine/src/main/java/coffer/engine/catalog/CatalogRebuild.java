@@ -38,7 +38,16 @@ public final class CatalogRebuild {
         this.catalog = catalog;
     }
 
+    /** Rebuilds the rows of vault {@code vaultName} of the region {@code local}. */
     public Counts rebuild(String vaultName, Vault vault) {
+        return rebuild(PointRecord.LOCAL_REGION, vaultName, vault);
+    }
+
+    /**
+     * Rebuilds the rows of vault {@code vaultName} of {@code region}: its points (replicas included: a replica is a
+     * point of its own vault) are rows of that region.
+     */
+    public Counts rebuild(String region, String vaultName, Vault vault) {
         List<PointManifest> manifests;
         try {
             manifests = vault.points();
@@ -67,7 +76,7 @@ public final class CatalogRebuild {
         for (PointManifest point : manifests) {
             PointFacts facts = PointFacts.of(point);
             if (facts.uuid() != null) {
-                catalog.points().upsert(PointRecord.of(point, vaultName, facts.uuid(), null));
+                catalog.points().upsert(PointRecord.of(point, vaultName, facts.uuid(), null).inRegion(region));
                 if (facts.plan() != null) {
                     catalog.pointRetentions().markPolicy(point.id(), facts.plan().id(), facts.plan().policy(),
                             facts.plan().immutable());

@@ -11,18 +11,28 @@ import java.util.List;
  * A backup point as the catalog indexes it (the manifest in the vault is the truth). {@code status} is
  * {@code available} (later also {@code expired}, {@code deleting}); {@code consistency} is
  * {@code CRASH}, {@code FILESYSTEM} or {@code APPLICATION}; {@code storedBytes} are the bytes the point
- * added to the vault (new chunks, after dedup and compression); {@code expiresAt} null = never.
+ * added to the vault (new chunks, after dedup and compression); {@code expiresAt} null = never; {@code region} the
+ * region of its vault (a replica's: its destination's; docs/design/replication.md).
  */
 public record PointRecord(String id, String vault, String instanceId, String instanceName, Instant createdAt,
                           String status, String consistency, long logicalBytes, long storedBytes,
-                          Instant expiresAt, String jobId, List<PointDisk> disks, String consistencyReason) {
+                          Instant expiresAt, String jobId, List<PointDisk> disks, String consistencyReason,
+                          String region) {
+    /** The region of a server configured without regions, and of every row written before regions existed. */
+    public static final String LOCAL_REGION = "local";
 
-    /** A row without a consistency reason (as asked, or unknown). */
+    /** A point of the region {@value #LOCAL_REGION} without a consistency reason (as asked, or unknown). */
     public PointRecord(String id, String vault, String instanceId, String instanceName, Instant createdAt, String status,
                        String consistency, long logicalBytes, long storedBytes, Instant expiresAt, String jobId,
                        List<PointDisk> disks) {
         this(id, vault, instanceId, instanceName, createdAt, status, consistency, logicalBytes, storedBytes, expiresAt,
-                jobId, disks, null);
+                jobId, disks, null, LOCAL_REGION);
+    }
+
+    /** This row in {@code region}. */
+    public PointRecord inRegion(String region) {
+        return new PointRecord(id, vault, instanceId, instanceName, createdAt, status, consistency, logicalBytes,
+                storedBytes, expiresAt, jobId, disks, consistencyReason, region);
     }
 
     /**
@@ -38,7 +48,8 @@ public record PointRecord(String id, String vault, String instanceId, String ins
         return new PointRecord(point.id(), vault, instanceId, point.name(),
                 point.createdAt().truncatedTo(java.time.temporal.ChronoUnit.MILLIS), "available", consistency,
                 point.logicalBytes(), disks.stream().mapToLong(PointDisk::storedBytes).sum(), expiry(point), jobId,
-                disks, PointFacts.of(point).consistency() == null ? null : PointFacts.of(point).consistency().reason());
+                disks, PointFacts.of(point).consistency() == null ? null : PointFacts.of(point).consistency().reason(),
+                LOCAL_REGION);
     }
 
     private static Instant expiry(PointManifest point) {

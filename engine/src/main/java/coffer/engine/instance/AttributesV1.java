@@ -1,8 +1,8 @@
 package coffer.engine.instance;
 
 /**
- * The keys under which manifest version 1 recorded a point's facts, as a string map (docs/format/manifest.md,
- * "Version 1 attributes"): read by {@link PointFacts#of}, never written any more.
+ * The keys under which manifest versions 1 and 2 recorded a point's facts, as a string map (docs/format/manifest.md,
+ * "Versions 1 and 2: attributes", and its replica keys): read by {@link PointFacts#of}, never written any more.
  */
 final class AttributesV1 {
     static final String UUID = "instance.uuid";
@@ -23,6 +23,11 @@ final class AttributesV1 {
     static final String GROUP_INSTANT = "group.instant";
     static final String GROUP_PAUSE_MILLIS = "group.pauseMillis";
     static final String GROUP_FREEZE_MILLIS = "group.freezeMillis";
+    static final String REPLICA_VERSION = "replica.version";
+    static final String REPLICA_REGION = "replica.region";
+    static final String REPLICA_VAULT = "replica.vault";
+    static final String REPLICA_VAULT_ID = "replica.vaultId";
+    static final String REPLICA_POINT = "replica.point";
 
     private AttributesV1() {
     }

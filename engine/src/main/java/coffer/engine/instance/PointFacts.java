@@ -17,20 +17,32 @@ import java.util.Map;
  * The facts an instance point records beside its data, the typed and versioned {@code facts} section of the
  * manifest (docs/format/manifest.md): the instance, its definition, the checkpoint its next incremental starts
  * from, how each disk was read, why the consistency is lower than asked, when it expires, the plan that made
- * it and the group it belongs to. Every field but {@code version} may be absent. Manifests of versions 1 and 2 held
+ * it, the group it belongs to, a person's note, and for a replica the point it was copied from. Every field but
+ * {@code version} may be absent. Manifests of versions 1 and 2 held
  * the same facts as a string map (keys such as {@code disk.vda.mode}); {@link #of} reads both. Immutable.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PointFacts(int version, Instance instance, String domainXml, String checkpoint, Map<String, Disk> disks,
-                         Consistency consistency, Instant expires, Plan plan, Group group, String description) {
-    /** 2 added {@code description}; version 1 facts read as they are. */
-    public static final int VERSION = 2;
-    public static final PointFacts NONE = new PointFacts(VERSION, null, null, null, null, null, null, null, null, null);
+                         Consistency consistency, Instant expires, Plan plan, Group group, String description,
+                         Replica replica) {
+    /** 2 added {@code description}, 3 {@code replica}; older facts read as they are. */
+    public static final int VERSION = 3;
+    public static final PointFacts NONE = new PointFacts(VERSION, null, null, null, null, null, null, null, null, null,
+            null);
 
-    /** Facts of version 1 and 2 (before {@code description}). */
+    /** Facts of version 1 (before {@code description} and {@code replica}). */
     public PointFacts(int version, Instance instance, String domainXml, String checkpoint, Map<String, Disk> disks,
                       Consistency consistency, Instant expires, Plan plan, Group group) {
-        this(version, instance, domainXml, checkpoint, disks, consistency, expires, plan, group, null);
+        this(version, instance, domainXml, checkpoint, disks, consistency, expires, plan, group, null, null);
+    }
+
+    /**
+     * A replica's source (docs/design/replication.md): the region, configured name and {@code vaultId} of the vault it
+     * was copied from, and the point's id there. {@code version} is the replica facts' own version (1), kept from
+     * the {@code replica.version} of manifests before version 3; {@code coffer.engine.replication.ReplicaFacts}
+     * refuses a newer one.
+     */
+    public record Replica(int version, String region, String vault, String vaultId, String point) {
     }
 
     /** The domain: its UUID (the points of one instance share it), the libvirt URI, {@code running} or {@code shutoff}. */
@@ -91,7 +103,17 @@ public record PointFacts(int version, Instance instance, String domainXml, Strin
         }
         return new PointFacts(VERSION, or(more.instance, instance), or(more.domainXml, domainXml),
                 or(more.checkpoint, checkpoint), allDisks, or(more.consistency, consistency), or(more.expires, expires),
-                or(more.plan, plan), or(more.group, group), or(more.description, description));
+                or(more.plan, plan), or(more.group, group), or(more.description, description), or(more.replica, replica));
+    }
+
+    /**
+     * The facts of a replica of this point: these less those of the source's own life (its expiry, the plan and
+     * policy that keep it) and of an earlier replication, with the replica's expiry ({@code expires}, null: never)
+     * and its source.
+     */
+    public PointFacts asReplica(Replica source, Instant expires) {
+        return new PointFacts(VERSION, instance, domainXml, checkpoint, disks, consistency, expires, null, group,
+                description, source);
     }
 
     public static PointFacts expiring(Instant at) {
@@ -104,7 +126,7 @@ public record PointFacts(int version, Instance instance, String domainXml, Strin
 
     /** A person's note on the point; none when null. */
     public static PointFacts described(String description) {
-        return new PointFacts(VERSION, null, null, null, null, null, null, null, null, description);
+        return new PointFacts(VERSION, null, null, null, null, null, null, null, null, description, null);
     }
 
     public static PointFacts ofGroup(Group group) {
@@ -156,8 +178,19 @@ public record PointFacts(int version, Instance instance, String domainXml, Strin
                     a.get(AttributesV1.GROUP_MODE), parse(a.get(AttributesV1.GROUP_INSTANT)),
                     Long.parseLong(a.getOrDefault(AttributesV1.GROUP_PAUSE_MILLIS, "0")), freeze == null ? null : Long.parseLong(freeze));
         }
+        Replica replica = null;
+        if (a.containsKey(AttributesV1.REPLICA_VERSION)) {
+            int version;
+            try {
+                version = Integer.parseInt(a.get(AttributesV1.REPLICA_VERSION));
+            } catch (NumberFormatException e) {
+                version = Integer.MAX_VALUE; // unreadable: newer than any reader knows
+            }
+            replica = new Replica(version, a.get(AttributesV1.REPLICA_REGION), a.get(AttributesV1.REPLICA_VAULT),
+                    a.get(AttributesV1.REPLICA_VAULT_ID), a.get(AttributesV1.REPLICA_POINT));
+        }
         return new PointFacts(VERSION, instance, a.get(AttributesV1.DOMAIN_XML), a.get(AttributesV1.CHECKPOINT),
-                disks.isEmpty() ? null : disks, consistency, expires, plan, group);
+                disks.isEmpty() ? null : disks, consistency, expires, plan, group, null, replica);
     }
 
     private static Instant parse(String text) {

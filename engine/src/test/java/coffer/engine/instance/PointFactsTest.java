@@ -85,9 +85,9 @@ class PointFactsTest {
     }
 
     @Test
-    void aDescriptionIsAFactOfVersionTwo() {
+    void aDescriptionIsAFactSinceVersionTwoAndFactsAreWrittenInTheNewestVersion() {
         PointFacts described = PointFacts.expiring(Instant.parse("2026-01-01T00:00:00Z")).with(PointFacts.described("note"));
-        assertEquals(2, described.json().path("version").asInt());
+        assertEquals(PointFacts.VERSION, described.json().path("version").asInt());
         assertEquals("note", described.json().path("description").asText());
         assertEquals(described, CofferJson.read(described.json(), PointFacts.class));
     }
