@@ -42,7 +42,19 @@ public record PointManifest(String format, int version, String id, String name, 
         if (facts != null && !facts.isObject()) {
             throw new IllegalArgumentException("point " + id + ": facts must be a JSON object, not " + facts.getNodeType());
         }
-        facts = facts == null || facts.isEmpty() ? null : facts.deepCopy();
+        facts = facts == null || facts.isEmpty() ? null : asRead(facts);
+    }
+
+    /**
+     * The facts as a reader of the manifest sees them (a copy through their JSON text: a number is the node JSON
+     * reads, an int where it fits), so a manifest read back equals the one written.
+     */
+    private static JsonNode asRead(JsonNode facts) {
+        try {
+            return coffer.vault.format.Json.MAPPER.readTree(coffer.vault.format.Json.MAPPER.writeValueAsBytes(facts));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("facts that do not write as JSON: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -118,8 +118,9 @@ class PointRoundTripTest {
             try (PointWriter writer = PointWriter.begin(vault.vault(), "vm", vault.nextCreationTime(), 2)) {
                 writer.writeDisk("vda", ByteArrayBlockSource.of(vda), "raw", null, Progress.NONE);
                 writer.writeDisk("vdb", ByteArrayBlockSource.of(vdb), "qcow2", null, Progress.NONE);
+                writer.verifyOnCommit(); // the manifest read back must equal the one written: a long fact too
                 point = writer.commit("FILESYSTEM", null, List.of(new PointManifest.SkippedDisk("vdc", "shareable")),
-                        Json.MAPPER.createObjectNode().put("version", 1).put("domainXml", "<domain/>"));
+                        Json.MAPPER.createObjectNode().put("version", 1).put("domainXml", "<domain/>").put("freezeMillis", 169L));
             }
             PointManifest read = vault.vault().point(point.id());
             assertEquals(point, read);
@@ -129,7 +130,7 @@ class PointRoundTripTest {
             assertEquals(List.of(new PointManifest.SkippedDisk("vdc", "shareable")), read.skipped());
             assertEquals("<domain/>", read.facts().path("domainXml").asText());
             assertEquals(PointManifest.VERSION, read.version());
-            assertEquals(Map.of(), read.attributes(), "version 2 writes facts, not attributes");
+            assertEquals(Map.of(), read.attributes(), "version 3 writes facts, not attributes");
             assertEquals(vda.length + vdb.length, read.logicalBytes());
             assertArrayEquals(vda, vault.restore(read, "vda"));
             assertArrayEquals(vdb, vault.restore(read, "vdb"));
