@@ -74,6 +74,10 @@ public final class RequestBinding {
                     .orElseThrow(() -> new CofferException(ErrorCode.InvalidArgument, "unknown query parameter '" + name
                             + "' (known: " + String.join(", ", Arrays.stream(components).map(RecordFields::jsonName)
                             .filter(n -> !endpoint.pathParameters().contains(n)).toList()) + ")"));
+            if (entry.getValue().isEmpty()) { // a value the server could not decode (a bad %-escape) is dropped
+                throw new CofferException(ErrorCode.InvalidArgument, "query parameter '" + name
+                        + "': no readable value (a malformed %-escape?)");
+            }
             String value = entry.getValue().getLast();
             Class<?> type = component.getType();
             if (type == Integer.class || type == int.class) {
