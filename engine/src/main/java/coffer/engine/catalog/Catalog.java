@@ -42,6 +42,9 @@ public final class Catalog implements AutoCloseable {
     private final Plans plans;
     private final PointRetentions pointRetentions;
     private final Groups groups;
+    private final VerifyRuns verifyRuns;
+    private final DrillRuns drillRuns;
+    private final ChangeAlerts changeAlerts;
 
     private Catalog(Dialect dialect, HikariDataSource pool, Clock clock) {
         this.dialect = dialect;
@@ -58,6 +61,9 @@ public final class Catalog implements AutoCloseable {
         this.plans = new SqlPlans(sql, clock, sqlJobs);
         this.pointRetentions = new SqlPointRetentions(sql);
         this.groups = new SqlGroups(sql, clock);
+        this.verifyRuns = new SqlVerifyRuns(sql);
+        this.drillRuns = new SqlDrillRuns(sql);
+        this.changeAlerts = new SqlChangeAlerts(sql);
     }
 
     public static Catalog open(CatalogConfig config) {
@@ -184,6 +190,18 @@ public final class Catalog implements AutoCloseable {
 
     public Groups groups() {
         return groups;
+    }
+
+    public VerifyRuns verifyRuns() {
+        return verifyRuns;
+    }
+
+    public DrillRuns drillRuns() {
+        return drillRuns;
+    }
+
+    public ChangeAlerts changeAlerts() {
+        return changeAlerts;
     }
 
     @Override
