@@ -160,21 +160,22 @@ class GarbageCollectorTest {
     @Test
     void aSweepWhoseBudgetRunsOutLeavesTheRestForTheNextRunAndSaysSo() throws IOException {
         try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
-            PointManifest old = vault.backup("vm", oldDisk);
+            byte[] large = new DiskImage(40 * CHUNK, 53).random(0, 40 * CHUNK).bytes();
+            PointManifest old = vault.backup("vm", large);
             PointManifest kept = vault.backup("vm", newDisk);
             vault.vault().deletePoint(old.id());
 
             GcReport cut = new GarbageCollector(vault.vault()).collect(
                     new GarbageCollector.Request(Duration.ZERO, Duration.ZERO, Duration.ZERO));
             assertFalse(cut.complete());
-            assertEquals(0, cut.sweptChunks());
-            assertEquals(2, cut.remainingChunks());
-            assertEquals(5, vault.chunkObjects().size());
+            assertEquals(16, cut.sweptChunks(), "a run whose budget is spent still deletes its first batch");
+            assertEquals(24, cut.remainingChunks());
+            assertEquals(24 + 3, vault.chunkObjects().size());
 
             GcReport rest = new GarbageCollector(vault.vault()).collect(
                     new GarbageCollector.Request(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1)));
             assertTrue(rest.complete());
-            assertEquals(2, rest.sweptChunks());
+            assertEquals(24, rest.sweptChunks());
             assertEquals(0, rest.remainingChunks());
             assertEquals(3, vault.chunkObjects().size());
             assertArrayEquals(newDisk, vault.restore(kept, "vda"));

@@ -51,18 +51,18 @@ final class SqlChangeAlerts implements ChangeAlerts {
 
     @Override
     public List<ChangeAlert> unacknowledged(String instanceId) {
-        return sql.query(ALERTS + " WHERE instance_id = ? AND acknowledged_at IS NULL ORDER BY raised_at, id",
+        return sql.query(ALERTS + " WHERE instance_id = ? AND acknowledged_at IS NULL ORDER BY raised_at, kind, id",
                 SqlChangeAlerts::alert, instanceId);
     }
 
     @Override
     public List<ChangeAlert> unacknowledged() {
-        return sql.query(ALERTS + " WHERE acknowledged_at IS NULL ORDER BY raised_at, id", SqlChangeAlerts::alert);
+        return sql.query(ALERTS + " WHERE acknowledged_at IS NULL ORDER BY raised_at, kind, id", SqlChangeAlerts::alert);
     }
 
     @Override
     public List<ChangeAlert> ofInstance(String instanceId, int limit) {
-        return sql.query(ALERTS + " WHERE instance_id = ? ORDER BY raised_at DESC, id DESC LIMIT ?", SqlChangeAlerts::alert,
+        return sql.query(ALERTS + " WHERE instance_id = ? ORDER BY raised_at DESC, kind, id LIMIT ?", SqlChangeAlerts::alert,
                 instanceId, limit);
     }
 

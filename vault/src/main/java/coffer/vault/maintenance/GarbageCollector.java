@@ -29,7 +29,7 @@ import java.util.Set;
  *   <li>keep held points: a point without a manifest whose hold object still runs (its manifest was removed
  *       behind the vault's back) keeps its objects, and the chunks its indexes name are live;</li>
  *   <li>sweep: delete the chunks of the step-1 listing that are not live and older than the grace period (for at
- *       most the sweep budget, when one is given); delete objects of unfinished points (no manifest, no running
+ *       most the sweep budget, when one is given, but at least a first small batch); delete objects of unfinished points (no manifest, no running
  *       hold) older than the grace period; remove abandoned temporaries.</li>
  * </ol>
  * Listing the chunks before the lock is safe: a chunk missing from that listing is younger than it and so kept,
@@ -40,8 +40,9 @@ import java.util.Set;
  * <p>Stateless; thread-safe (runs serialize on the exclusive lock).
  */
 public final class GarbageCollector {
-    /** Deletes issued between two looks at the sweep budget. */
-    static final int DELETE_BATCH = 256;
+    /** The first batch of deletes (every run makes at least this much progress), doubling up to {@link #MAX_BATCH}. */
+    static final int FIRST_BATCH = 16;
+    static final int MAX_BATCH = 1024;
 
     private final Vault vault;
 
@@ -121,15 +122,18 @@ public final class GarbageCollector {
 
     /**
      * Deletes {@code doomed} in order, with as many calls in flight as the backend serves well (a round trip each
-     * on S3), a batch at a time until {@code deadline} ({@link System#nanoTime}) passes; returns how many.
+     * on S3), a batch at a time (the first {@link #FIRST_BATCH}, then doubling) until {@code deadline}
+     * ({@link System#nanoTime}) passes; the first batch always goes, so every run makes progress. Returns how many.
      */
     private int deleteWithin(List<ObjectInfo> doomed, long deadline) throws IOException {
         int done = 0;
-        while (done < doomed.size() && System.nanoTime() < deadline) {
-            List<ObjectInfo> batch = doomed.subList(done, Math.min(doomed.size(), done + DELETE_BATCH));
+        int size = FIRST_BATCH;
+        while (done < doomed.size() && (done == 0 || System.nanoTime() < deadline)) {
+            List<ObjectInfo> batch = doomed.subList(done, Math.min(doomed.size(), done + size));
             ChunkWorkers.run(batch.size(), vault.backend().ioParallelism(), 0,
                     (i, unused) -> vault.backend().delete(batch.get(i).name()));
             done += batch.size();
+            size = Math.min(MAX_BATCH, size * 2);
         }
         return done;
     }
