@@ -27,8 +27,10 @@ public record RetentionHold(String alertId, Instant before, String why) {
 
     /**
      * Retention's {@code verdicts} (in the order of {@code createdAt}: one creation time per verdict) with every point
-     * that a hold covers kept by a {@link Kind#CHANGE_ALERT} reason (open-ended: it lasts until the alert is
-     * acknowledged). Points no hold covers keep their verdicts unchanged. Pure.
+     * that a hold covers kept by a {@link Kind#CHANGE_ALERT} reason, which lasts until the alert is acknowledged. The
+     * verdict's time limit and open-endedness stay the rules', so the expiry shown (and a manual point's own expiry,
+     * which the catalog keeps in the same column) is unchanged: a held point shows when its rules ended, and the
+     * reason why it is still kept. Points no hold covers keep their verdicts unchanged. Pure.
      */
     public static List<Verdict> apply(List<Verdict> verdicts, List<Instant> createdAt, List<RetentionHold> holds) {
         if (verdicts.size() != createdAt.size()) {
@@ -49,7 +51,7 @@ public record RetentionHold(String alertId, Instant before, String why) {
                 }
             }
             result.add(reasons.size() == v.reasons().size() ? v
-                    : new Verdict(v.pointId(), true, v.timeLimit(), true, reasons));
+                    : new Verdict(v.pointId(), true, v.timeLimit(), v.openEnded(), reasons));
         }
         return result;
     }

@@ -377,7 +377,8 @@ class RetentionSweepTest {
         RetentionSweep.Report held = sweep.sweep("u-web");
         assertEquals(List.of(points.get(4)), held.deleted(), "the alerted point itself and later ones expire as usual");
         assertEquals(Set.of(points.get(0), points.get(1), points.get(2), points.get(3), points.get(5)), rows());
-        assertEquals(null, retention(points.get(0)).expiresAt(), "held: no expiry shown while the alert stands");
+        assertEquals(T0.plus(Duration.ofDays(1)), retention(points.get(0)).expiresAt(),
+                "held: the expiry shown stays the rules' (the alert is the reason it is still kept)");
 
         new coffer.engine.alert.ChangeWatch(catalog, coffer.engine.alert.ChangeRules.DEFAULTS, clock)
                 .acknowledge("a-1", "ops", "the guest was re-encrypted on purpose");
