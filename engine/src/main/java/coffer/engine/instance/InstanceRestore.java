@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Brings disks and instances back from instance points.
@@ -102,6 +103,15 @@ public final class InstanceRestore {
     /** A new instance {@code newName} from the point; disks go to {@code directory} (default: beside the originals). */
     public InstanceResult asNewInstance(String pointRef, String newName, Path directory, boolean start,
                                         JobProgress listener) {
+        return asNewInstance(pointRef, newName, directory, start, UnaryOperator.identity(), listener);
+    }
+
+    /**
+     * As {@link #asNewInstance(String, String, Path, boolean, JobProgress)}, with {@code adjust} applied to the new
+     * instance's definition before it is defined (a restore drill's isolated copy: {@link DomainDefinition#isolated}).
+     */
+    public InstanceResult asNewInstance(String pointRef, String newName, Path directory, boolean start,
+                                        UnaryOperator<DomainDefinition> adjust, JobProgress listener) {
         try {
             PointManifest point = vault.resolve(pointRef);
             DomainDefinition stored = definitionOf(point);
@@ -128,7 +138,7 @@ public final class InstanceRestore {
                     files.put(disk.name(), file);
                     newDisks.put(disk.name(), new DomainDefinition.NewDisk(file.toString(), format));
                 }
-                DomainDefinition copy = stored.asNewInstance(newName, newDisks, notRestorable(stored, point));
+                DomainDefinition copy = adjust.apply(stored.asNewInstance(newName, newDisks, notRestorable(stored, point)));
                 libvirt.define(copy.xml());
                 defined = true;
                 if (start) {
