@@ -10,7 +10,7 @@ import coffer.engine.instance.InstanceBackup;
 import coffer.engine.instance.PointAttributes;
 import coffer.engine.instance.TestDomain;
 import coffer.engine.plan.RetentionSweep;
-import coffer.engine.vault.VaultDirectory;
+import coffer.engine.vault.OneVault;
 import coffer.testing.MutableClock;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -139,23 +139,5 @@ class ChangeAlertIT {
 
     private Set<String> rows(String uuid) {
         return catalog.points().listByInstance(uuid).stream().map(PointRecord::id).collect(Collectors.toSet());
-    }
-
-    /** One vault, called "main". */
-    private record OneVault(Vault vault) implements VaultDirectory {
-        @Override
-        public Set<String> names() {
-            return Set.of("main");
-        }
-
-        @Override
-        public String defaultName() {
-            return "main";
-        }
-
-        @Override
-        public Vault open(String name) {
-            return vault;
-        }
     }
 }

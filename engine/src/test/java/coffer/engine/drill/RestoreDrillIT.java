@@ -8,7 +8,7 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.InstanceBackup;
-import coffer.engine.vault.VaultDirectory;
+import coffer.engine.vault.OneVault;
 import coffer.testing.TestData;
 import coffer.testing.TestGuest;
 import coffer.vault.PointManifest;
@@ -280,23 +280,5 @@ class RestoreDrillIT {
                   <os><type arch='x86_64'>hvm</type></os>
                 </domain>
                 """.formatted(name, description));
-    }
-
-    /** One vault, called "main". */
-    private record OneVault(Vault vault) implements VaultDirectory {
-        @Override
-        public Set<String> names() {
-            return Set.of("main");
-        }
-
-        @Override
-        public String defaultName() {
-            return "main";
-        }
-
-        @Override
-        public Vault open(String name) {
-            return vault;
-        }
     }
 }

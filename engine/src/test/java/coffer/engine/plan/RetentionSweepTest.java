@@ -391,28 +391,9 @@ class RetentionSweepTest {
         String old = policyPoint(T0, hourly);
         policyPoint(T0.plus(Duration.ofHours(1)), hourly);
         List<String> told = new java.util.ArrayList<>();
-        RetentionSweep telling = new RetentionSweep(catalog, vaultsOf(vault), clock, (v, at) -> told.add(v + "@" + at));
+        RetentionSweep telling = new RetentionSweep(catalog, new coffer.engine.vault.OneVault("default", vault), clock, (v, at) -> told.add(v + "@" + at));
         clock.set(T0.plus(Duration.ofDays(2)));
         assertEquals(List.of(old), telling.sweep("u-web").deleted());
         assertEquals(List.of("default@" + clock.instant()), told);
-    }
-
-    private static VaultDirectory vaultsOf(Vault vault) {
-        return new VaultDirectory() {
-            @Override
-            public Set<String> names() {
-                return Set.of("default");
-            }
-
-            @Override
-            public String defaultName() {
-                return "default";
-            }
-
-            @Override
-            public Vault open(String name) {
-                return vault;
-            }
-        };
     }
 }

@@ -1,6 +1,6 @@
 package coffer.engine.reclaim;
 
-import coffer.engine.vault.VaultDirectory;
+import coffer.engine.vault.OneVault;
 import coffer.testing.DiskImage;
 import coffer.testing.MutableClock;
 import coffer.testing.TestVault;
@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 
 import static coffer.testing.TestVault.CHUNK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -144,23 +143,5 @@ class SpaceReclaimTest {
         assertTrue(late.late(), "the deletion's 10-minute deadline had passed");
         assertEquals(40, late.reclaimedChunks());
         assertEquals(Optional.empty(), reclaim.runIfDue("main"));
-    }
-
-    /** One vault, called "main". */
-    private record OneVault(Vault vault) implements VaultDirectory {
-        @Override
-        public Set<String> names() {
-            return Set.of("main");
-        }
-
-        @Override
-        public String defaultName() {
-            return "main";
-        }
-
-        @Override
-        public Vault open(String name) {
-            return vault;
-        }
     }
 }

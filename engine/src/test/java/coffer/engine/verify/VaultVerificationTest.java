@@ -6,7 +6,7 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.engine.catalog.VerifyRun;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import coffer.engine.vault.VaultDirectory;
+import coffer.engine.vault.OneVault;
 import coffer.testing.DiskImage;
 import coffer.testing.HookedBackend;
 import coffer.testing.TestData;
@@ -257,23 +257,5 @@ class VaultVerificationTest {
                 done.addAndGet(bytes);
             }
         };
-    }
-
-    /** One vault, called "main". */
-    private record OneVault(Vault vault) implements VaultDirectory {
-        @Override
-        public Set<String> names() {
-            return Set.of("main");
-        }
-
-        @Override
-        public String defaultName() {
-            return "main";
-        }
-
-        @Override
-        public Vault open(String name) {
-            return vault;
-        }
     }
 }
