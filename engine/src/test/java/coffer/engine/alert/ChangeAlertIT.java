@@ -12,6 +12,7 @@ import coffer.engine.instance.TestDomain;
 import coffer.engine.plan.RetentionSweep;
 import coffer.engine.vault.OneVault;
 import coffer.testing.MutableClock;
+import coffer.testing.TestGuest;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
@@ -36,9 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Change alerts end to end on a real running no-OS domain (DESIGN: guest writes made from the host with qemu-io):
- * incremental backups of ordinary writes raise nothing; a run after most of a disk was rewritten with random data
- * raises CHANGE_RATE and ENTROPY on its point; retention then keeps the older points until the alert is acknowledged.
+ * Change alerts end to end on a real running no-OS domain (guest writes made from the host with qemu-io) and on the
+ * real test guest (writes by its own programs): incremental backups of ordinary writes raise nothing; a run after most
+ * of a disk was rewritten with random data raises CHANGE_RATE and ENTROPY on its point; retention then keeps the older
+ * points until the alert is acknowledged.
  */
 class ChangeAlertIT {
     private static final int MIB = 1 << 20;
@@ -125,10 +127,40 @@ class ChangeAlertIT {
         assertEquals(List.of(), vault.points());
     }
 
+    @Test
+    void aRealGuestThatFillsItsDataDiskWithRandomDataRaisesBothAlerts() throws Exception {
+        TestGuest.requireGuestSupport();
+        try (TestGuest guest = TestGuest.start(dir)) {
+            String uuid = TestDomain.virsh("domuuid", guest.name()).trim();
+            catalog.hosts().ensure("local", "qemu:///system");
+            catalog.instances().refresh("local", List.of(new Instance(uuid, "local", guest.name(), "running", List.of(),
+                    Instant.now(), false)));
+            ChangeWatch watch = new ChangeWatch(catalog, RULES, clock);
+            List<String> points = new ArrayList<>();
+            backup(watch, points, guest.name());
+            for (int run = 1; run <= 3; run++) { // ordinary days: a log grows by some text
+                guest.shell("for i in $(seq 1 2000); do echo \"day " + run + " line $i: all is well\"; done >> /data/app.log;"
+                        + " sync");
+                assertEquals(List.of(), backup(watch, points, guest.name()).raised(), "run " + run);
+            }
+            guest.shell("dd if=/dev/urandom of=/data/encrypted bs=1M count=20 2>/dev/null; sync");
+            ChangeWatch.Outcome rewrite = backup(watch, points, guest.name());
+            assertEquals(List.of(ChangeAlert.Kind.CHANGE_RATE, ChangeAlert.Kind.ENTROPY),
+                    rewrite.raised().stream().map(ChangeAlert::kind).toList(), String.valueOf(rewrite));
+            System.out.printf("[change] baseline %.0f bytes, measured %.0f; entropy %.3f against %.3f%n",
+                    rewrite.raised().get(0).baseline(), rewrite.raised().get(0).measured(),
+                    rewrite.raised().get(1).measured(), rewrite.raised().get(1).baseline());
+        }
+    }
+
     private ChangeWatch.Outcome backup(ChangeWatch watch, List<String> points) {
+        return backup(watch, points, domain.name);
+    }
+
+    private ChangeWatch.Outcome backup(ChangeWatch watch, List<String> points, String instance) {
         String expires = clock.instant().plus(Duration.ofMinutes(1)).toString();
         InstanceBackup.Result result = new InstanceBackup(libvirt, vault, dir.resolve("run")).run(
-                new InstanceBackup.Request(domain.name, Set.of(), 2, Map.of(PointAttributes.EXPIRES, expires)),
+                new InstanceBackup.Request(instance, Set.of(), 2, Map.of(PointAttributes.EXPIRES, expires)),
                 JobProgress.NONE);
         PointManifest point = result.point();
         String uuid = point.attributes().get(PointAttributes.UUID);
