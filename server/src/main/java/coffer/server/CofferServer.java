@@ -84,7 +84,7 @@ public final class CofferServer implements AutoCloseable {
         Catalog catalog = Catalog.open(config.catalog());
         LocalVaults opened = null;
         try {
-            LocalVaults vaults = ServerVaults.openOrCreate(config.vaults());
+            LocalVaults vaults = ServerVaults.openOrCreate(config.vaults(), clock);
             opened = vaults;
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
             String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());

@@ -13,6 +13,7 @@ import coffer.vault.Vault;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class ServerVaults {
     private ServerVaults() {
     }
 
-    static LocalVaults openOrCreate(List<ServerConfig.VaultEntry> entries) {
+    static LocalVaults openOrCreate(List<ServerConfig.VaultEntry> entries, Clock clock) {
         Map<String, LocalVaults.Location> locations = new LinkedHashMap<>();
         for (ServerConfig.VaultEntry entry : entries) {
             if (isEmpty(entry)) {
@@ -38,9 +39,9 @@ final class ServerVaults {
                             + entry.location() + ": " + e.getMessage(), e);
                 }
             }
-            locations.put(entry.name(), new LocalVaults.Location(entry.location(), entry.keyring()));
+            locations.put(entry.name(), new LocalVaults.Location(entry.location(), entry.keyring(), entry.region()));
         }
-        return new LocalVaults(locations, entries.getFirst().name());
+        return new LocalVaults(locations, entries.getFirst().name(), clock);
     }
 
     private static boolean isEmpty(ServerConfig.VaultEntry entry) {

@@ -39,14 +39,14 @@ class ServerVaultsIT {
                 new ServerConfig.VaultEntry("default", dir.resolve("vault"), dir.resolve("keyring"), true),
                 new ServerConfig.VaultEntry("offsite", offsite, dir.resolve("keyring"), true));
         String vaultId;
-        try (LocalVaults vaults = ServerVaults.openOrCreate(entries)) {
+        try (LocalVaults vaults = ServerVaults.openOrCreate(entries, java.time.Clock.systemUTC())) {
             Vault vault = vaults.open("offsite");
             assertInstanceOf(S3Backend.class, vault.backend());
             assertTrue(vault.config().encrypted());
             vaultId = vault.config().vaultId();
             assertFalse(vaultId.equals(vaults.open("default").config().vaultId()));
         }
-        try (LocalVaults vaults = ServerVaults.openOrCreate(entries)) {
+        try (LocalVaults vaults = ServerVaults.openOrCreate(entries, java.time.Clock.systemUTC())) {
             assertEquals(vaultId, vaults.open("offsite").config().vaultId(), "a restart opens the same vault");
         }
 
@@ -55,7 +55,7 @@ class ServerVaultsIT {
         }
         VaultLocation taken = new VaultLocation.Bucket(new S3Location(bucket, "not-a-vault"), server.settings());
         CofferException e = assertThrows(CofferException.class, () -> ServerVaults.openOrCreate(
-                List.of(new ServerConfig.VaultEntry("taken", taken, dir.resolve("keyring"), true))));
+                List.of(new ServerConfig.VaultEntry("taken", taken, dir.resolve("keyring"), true)), java.time.Clock.systemUTC()));
         assertEquals(ErrorCode.InvalidArgument, e.code());
         assertTrue(e.getMessage().contains("s3://" + bucket + "/not-a-vault") && e.getMessage().contains("not empty"),
                 e.getMessage());

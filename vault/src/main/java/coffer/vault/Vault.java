@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -59,9 +60,11 @@ public final class Vault implements AutoCloseable {
     private final ObjectCodec codec;
     private final ChunkDigester digester;
     private final VaultLocks locks;
+    private final Clock clock;
 
-    private Vault(Backend backend, VaultConfig config, SubKeys keys) {
+    private Vault(Backend backend, VaultConfig config, SubKeys keys, Clock clock) {
         this.backend = backend;
+        this.clock = clock;
         this.config = config;
         this.codec = new ObjectCodec(keys == null ? null : keys.object(), config.compressionLevel());
         this.digester = keys == null ? ChunkDigester.sha256() : ChunkDigester.hmacSha256(keys.chunkId());
@@ -100,11 +103,19 @@ public final class Vault implements AutoCloseable {
             throw new IllegalArgumentException("a vault already exists in " + backend.describe());
         }
         backend.sync();
-        return new Vault(backend, config, subKeys);
+        return new Vault(backend, config, subKeys, Clock.systemUTC());
     }
 
-    /** Opens an existing vault; {@code keys} may be null for an unencrypted one. */
+    /** Opens an existing vault; {@code keys} may be null for an unencrypted one. Holds are judged by the system clock. */
     public static Vault open(Backend backend, KeyService keys) throws IOException {
+        return open(backend, keys, Clock.systemUTC());
+    }
+
+    /**
+     * Opens an existing vault whose holds (immutability) are judged by {@code clock}: the server passes its own
+     * clock, so the catalog and the vault agree on when a point expires.
+     */
+    public static Vault open(Backend backend, KeyService keys, Clock clock) throws IOException {
         ByteBuffer stored;
         try {
             stored = backend.get(CONFIG);
@@ -142,7 +153,7 @@ public final class Vault implements AutoCloseable {
                     wrapContext(config.vaultId()));
             subKeys = SubKeys.derive(dataKey, config.vaultId());
         }
-        return new Vault(backend, config, subKeys);
+        return new Vault(backend, config, subKeys, clock);
     }
 
     private static byte[] wrapContext(String vaultId) {
@@ -151,6 +162,11 @@ public final class Vault implements AutoCloseable {
 
     public Backend backend() {
         return backend;
+    }
+
+    /** The time holds are judged by (the system clock unless the vault was opened with another). */
+    public Instant now() {
+        return clock.instant();
     }
 
     public VaultConfig config() {
@@ -300,7 +316,7 @@ public final class Vault implements AutoCloseable {
     public void deletePoint(String id) throws IOException {
         PointManifest point = point(id);
         Instant until = immutableUntil(point);
-        if (until != null && Instant.now().isBefore(until)) {
+        if (until != null && now().isBefore(until)) {
             throw new PointImmutableException(point.id(), until);
         }
         backend.delete(manifestName(point.id()));

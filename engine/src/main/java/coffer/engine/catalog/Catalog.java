@@ -45,6 +45,7 @@ public final class Catalog implements AutoCloseable {
     private final VerifyRuns verifyRuns;
     private final DrillRuns drillRuns;
     private final ChangeAlerts changeAlerts;
+    private final Replications replications;
 
     private Catalog(Dialect dialect, HikariDataSource pool, Clock clock) {
         this.dialect = dialect;
@@ -64,6 +65,7 @@ public final class Catalog implements AutoCloseable {
         this.verifyRuns = new SqlVerifyRuns(sql);
         this.drillRuns = new SqlDrillRuns(sql);
         this.changeAlerts = new SqlChangeAlerts(sql);
+        this.replications = new SqlReplications(sql, clock);
     }
 
     public static Catalog open(CatalogConfig config) {
@@ -202,6 +204,11 @@ public final class Catalog implements AutoCloseable {
 
     public ChangeAlerts changeAlerts() {
         return changeAlerts;
+    }
+
+    /** Each point's replications (docs/design/replication.md). */
+    public Replications replications() {
+        return replications;
     }
 
     @Override

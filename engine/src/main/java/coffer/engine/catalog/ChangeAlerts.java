@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Change samples and change alerts of instances (V5). Implementations MUST be thread-safe.
+ * Change samples and change alerts of instances (V6). Implementations MUST be thread-safe.
  */
 public interface ChangeAlerts {
     /** Stores the sample of a point (a second sample of the same point replaces the first). */

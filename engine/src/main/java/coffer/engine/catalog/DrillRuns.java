@@ -3,7 +3,7 @@ package coffer.engine.catalog;
 import java.util.List;
 import java.util.Optional;
 
-/** Restore drills that ran (V5). Implementations MUST be thread-safe. */
+/** Restore drills that ran (V6). Implementations MUST be thread-safe. */
 public interface DrillRuns {
     void record(DrillRun run);
 

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link ChangeAlerts} on {@code change_samples} and {@code change_alerts} (V5). Thread-safe. */
+/** {@link ChangeAlerts} on {@code change_samples} and {@code change_alerts} (V6). Thread-safe. */
 final class SqlChangeAlerts implements ChangeAlerts {
     private static final String SAMPLES = "SELECT point_id, instance_id, taken_at, changed_bytes, new_bytes,"
             + " new_stored_bytes FROM change_samples";

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link DrillRuns} on {@code drill_runs} (V5). Thread-safe. */
+/** {@link DrillRuns} on {@code drill_runs} (V6). Thread-safe. */
 final class SqlDrillRuns implements DrillRuns {
     private static final String COLUMNS = "SELECT id, instance_id, point_id, vault, started_at, finished_at, passed,"
             + " failed_phase, reason, restore_millis, boot_millis, check_millis, check_exit, check_output, job_id"

@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link VerifyRuns} on {@code verify_runs} (V5). Thread-safe. */
+/** {@link VerifyRuns} on {@code verify_runs} (V6). Thread-safe. */
 final class SqlVerifyRuns implements VerifyRuns {
     private static final String COLUMNS = "SELECT id, vault, kind, slice, slices, started_at, finished_at, points,"
             + " chunks_checked, bytes_checked, damaged_ranges, points_affected, quarantined, quarantine_note, job_id"

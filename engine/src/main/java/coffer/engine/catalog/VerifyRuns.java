@@ -3,7 +3,7 @@ package coffer.engine.catalog;
 import java.util.List;
 import java.util.Optional;
 
-/** Finished verify runs of the vaults (V5). Implementations MUST be thread-safe. */
+/** Finished verify runs of the vaults (V6). Implementations MUST be thread-safe. */
 public interface VerifyRuns {
     void record(VerifyRun run);
 

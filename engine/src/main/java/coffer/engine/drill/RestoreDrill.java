@@ -7,6 +7,7 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.engine.instance.InstanceRestore;
+import coffer.engine.instance.NewInstance;
 import coffer.engine.instance.PointAttributes;
 import coffer.engine.vault.VaultDirectory;
 import coffer.vault.PointManifest;
@@ -182,8 +183,9 @@ public final class RestoreDrill {
             long t = System.nanoTime();
             try {
                 Files.createDirectories(copy.directory());
-                new InstanceRestore(libvirt, vault, 0).asNewInstance(point.id(), copy.name(), copy.directory(),
-                        false, definition -> definition.isolated(copy.description()), progress);
+                new InstanceRestore(libvirt, vault, 0).asNewInstance(point.id(),
+                        NewInstance.named(copy.name()).withDirectory(copy.directory()), false,
+                        definition -> definition.isolated(copy.description()), progress);
             } catch (CofferException e) {
                 if (e.code() == ErrorCode.Cancelled) {
                     throw new InterruptedIOException("drill " + id + " cancelled while restoring");

@@ -35,6 +35,9 @@ public enum ErrorCode {
     VaultBusy(409, 7, "Another operation holds the vault; retry when it has finished."),
     StorageFailure(503, 1, "Check the vault's storage (space, permissions, reachability) and retry."),
 
+    // ---- replication (docs/design/replication.md) ----
+    DestinationEncryptionMismatch(409, 2, "Replicate into a vault encrypted as the rule asks (an assigned key: a vault encrypted under that key; Auto from an encrypted vault: an encrypted vault), or change the replication rule."),
+
     // ---- the API ----
     Unauthorized(401, 5, "Send a valid token: 'Authorization: Bearer <token>' (the server's first start wrote the admin token to a file; 'coffer token create' makes more)."),
     Forbidden(403, 5, "Use a token whose role allows this (viewer: read; operator: backup, restore, jobs; admin: everything)."),

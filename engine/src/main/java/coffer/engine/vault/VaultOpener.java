@@ -13,6 +13,7 @@ import coffer.vault.fs.OwnerOnly;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
  * Opens and creates vaults named by a {@link VaultLocation} (a local directory or an S3 bucket) with the local
@@ -23,9 +24,16 @@ public final class VaultOpener {
     public static final int DEFAULT_CHUNK_SIZE = 512 * 1024;
 
     private final Path keyRing;
+    private final Clock clock;
 
     public VaultOpener(Path keyRing) {
+        this(keyRing, Clock.systemUTC());
+    }
+
+    /** Opens vaults whose holds are judged by {@code clock} (the server's). */
+    public VaultOpener(Path keyRing, Clock clock) {
         this.keyRing = keyRing;
+        this.clock = clock;
     }
 
     public Path keyRing() {
@@ -45,7 +53,7 @@ public final class VaultOpener {
         Backend backend = null;
         try {
             backend = location.backend();
-            return Vault.open(backend, new LocalKeyRing(keyRing));
+            return Vault.open(backend, new LocalKeyRing(keyRing), clock);
         } catch (IOException | RuntimeException e) {
             closeQuietly(backend, e);
             throw Errors.classify(e);

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What {@link VerifyRuns}, {@link DrillRuns} and {@link ChangeAlerts} must do (V5 schema), on SQLite and PostgreSQL. */
+/** What {@link VerifyRuns}, {@link DrillRuns} and {@link ChangeAlerts} must do (V6 schema), on SQLite and PostgreSQL. */
 abstract class AssuranceCatalogContract {
     static final Instant T0 = Instant.parse("2026-04-01T00:00:00Z");
     TestDatabase database;

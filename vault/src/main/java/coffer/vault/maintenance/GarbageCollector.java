@@ -145,7 +145,7 @@ public final class GarbageCollector {
      */
     private Set<String> markHeldWithoutManifest(Set<String> marked, Set<ChunkId> live) throws IOException {
         Set<String> held = new HashSet<>();
-        Instant now = Instant.now();
+        Instant now = vault.now(); // holds are judged by the vault's clock
         for (String id : vault.backend().listChildren(Vault.POINTS)) {
             if (!PointIds.isId(id) || marked.contains(id) || vault.backend().exists(Vault.manifestName(id))) {
                 continue;

@@ -1,4 +1,4 @@
--- Coffer catalog, version 5: assurance (docs/design/assurance.md): verify runs, restore drills, change samples and
+-- Coffer catalog, version 6: assurance (docs/design/assurance.md): verify runs, restore drills, change samples and
 -- change alerts. Additive only. Same conventions as V1: BIGINT epoch milliseconds, INTEGER 0/1 flags, TEXT JSON.
 -- (Version 4 is left to the operation-model migration made on another branch.)
 
