@@ -28,18 +28,22 @@ public record DrillSettings(Path directory, int perHost, Duration budgetWait, Du
         if (perHost < 1 || perHost > 64) {
             problems.add("perHost: " + perHost + " must be 1..64");
         }
-        for (var d : List.of(new Object[]{"budgetWait", budgetWait}, new Object[]{"bootTimeout", bootTimeout},
-                new Object[]{"checkTimeout", checkTimeout})) {
-            Duration value = (Duration) d[1];
-            if (value == null || value.isNegative() || (value.isZero() && !d[0].equals("budgetWait"))) {
-                problems.add(d[0] + ": " + value + " must be a positive duration");
-            }
+        if (budgetWait == null || budgetWait.isNegative()) {
+            problems.add("budgetWait: " + budgetWait + " must not be negative");
         }
+        positive("bootTimeout", bootTimeout, problems);
+        positive("checkTimeout", checkTimeout, problems);
         if (outputLimit < 0 || outputLimit > 1 << 20) {
             problems.add("outputLimit: " + outputLimit + " must be 0..1048576 characters");
         }
         if (!problems.isEmpty()) {
             throw new CofferException(ErrorCode.InvalidArgument, "drill settings: " + String.join("; ", problems));
+        }
+    }
+
+    private static void positive(String name, Duration value, List<String> problems) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            problems.add(name + ": " + value + " must be a positive duration");
         }
     }
 

@@ -17,6 +17,8 @@ import java.util.List;
  * @param sweepBudget how long one step may delete chunks under the exclusive lock (how long a backup waits at most)
  * @param retryAfter  pause after a step found the vault busy, and between two steps of an unfinished sweep
  * @param rescanEvery with nothing deleted, a gc anyway this often (leftovers of failed backups)
+ *
+ * <p>Checked whole: every wrong value is named at once. Immutable.
  */
 public record ReclaimSettings(Duration deadline, Duration grace, Duration lockWait, Duration sweepBudget,
                               Duration retryAfter, Duration rescanEvery) {
