@@ -74,7 +74,6 @@ final class QemuImg {
         }
     }
 
-    /** Creates a qcow2 image of {@code size} bytes at {@code image}, replacing whatever file is there. */
     /** {@code qemu-img bitmap --add --enable}: a new persistent bitmap recording from now (image not in use). */
     static void addBitmap(Path image, String name) throws IOException {
         Tool.run(List.of("qemu-img", "bitmap", "--add", "--enable", image.toAbsolutePath().toString(), name), TIMEOUT,
@@ -85,12 +84,6 @@ final class QemuImg {
     static void removeBitmap(Path image, String name) throws IOException {
         Tool.run(List.of("qemu-img", "bitmap", "--remove", image.toAbsolutePath().toString(), name), TIMEOUT,
                 "qemu-img bitmap --remove " + name + " on " + image);
-    }
-
-    static void createQcow2(Path image, long size) throws IOException {
-        List<String> command = List.of("qemu-img", "create", "-q", "-f", "qcow2",
-                image.toAbsolutePath().toString(), Long.toString(size));
-        Tool.run(command, TIMEOUT, "qemu-img create of " + image);
     }
 
     /**
