@@ -43,9 +43,17 @@ public final class VaultOpener {
         }
     }
 
-    /** Creates a vault in a new or empty directory. */
+    /** Creates a vault in a new or empty directory, compressing at the default level. */
     public Vault create(Path location, int chunkSize, boolean encrypted) {
+        return create(location, chunkSize, VaultConfig.DEFAULT_COMPRESSION_LEVEL, encrypted);
+    }
+
+    /** Creates a vault in a new or empty directory whose chunks are compressed at zstd level {@code compressionLevel}. */
+    public Vault create(Path location, int chunkSize, int compressionLevel, boolean encrypted) {
         String problem = VaultConfig.checkChunkSize(chunkSize);
+        if (problem == null) {
+            problem = VaultConfig.checkCompressionLevel(compressionLevel);
+        }
         if (problem != null) {
             throw new CofferException(ErrorCode.InvalidArgument, problem);
         }
@@ -63,7 +71,8 @@ public final class VaultOpener {
                 }
             }
             Files.createDirectories(location);
-            return Vault.create(new LocalDirectoryBackend(location), chunkSize, encrypted ? new LocalKeyRing(keyRing) : null);
+            return Vault.create(new LocalDirectoryBackend(location), chunkSize, compressionLevel,
+                    encrypted ? new LocalKeyRing(keyRing) : null);
         } catch (IOException e) {
             throw Errors.classify(e);
         }
