@@ -2,6 +2,7 @@ package coffer.cli;
 
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
+import coffer.engine.vault.VaultLocation;
 import coffer.engine.vault.VaultOpener;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.PointManifest;
@@ -33,10 +34,11 @@ import java.util.concurrent.Callable;
         subcommands = {VaultCommand.Init.class, VaultCommand.Verify.class, VaultCommand.Gc.class, VaultCommand.Stats.class})
 final class VaultCommand {
 
-    @Command(name = "init", description = "Create a vault in a new or empty directory.", mixinStandardHelpOptions = true)
+    @Command(name = "init", description = "Create a vault in a new or empty directory, or in an S3 bucket (created when absent) under an empty prefix.",
+            mixinStandardHelpOptions = true)
     static final class Init implements Callable<Integer> {
         @Mixin CommonOptions common;
-        @Parameters(paramLabel = "PATH", description = "Directory for the new vault.") Path path;
+        @Parameters(paramLabel = "LOCATION", description = "Directory, or s3://bucket[/prefix], for the new vault.") String location;
         @Option(names = "--no-encryption", description = "Store chunks unencrypted (default: AES-256-GCM).") boolean plain;
         @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Values.SizeConverter.class,
                 description = "Chunk size, a power of two from 256K to 16M (default: 512K).")
@@ -51,12 +53,14 @@ final class VaultCommand {
             int size = chunkSize == null ? VaultOpener.DEFAULT_CHUNK_SIZE : (int) Math.min(Integer.MAX_VALUE, chunkSize);
             int level = compressionLevel == null ? VaultConfig.DEFAULT_COMPRESSION_LEVEL : compressionLevel;
             VaultOpener opener = new VaultOpener(common.keyRing());
-            try (Vault vault = opener.create(path, size, level, !plain)) {
+            VaultLocation where = Locations.parse(location);
+            String shown = where instanceof VaultLocation.Directory(Path path) ? path.toAbsolutePath().toString() : where.toString();
+            try (Vault vault = opener.create(where, size, level, !plain)) {
                 VaultConfig c = vault.config();
                 Output out = Cli.out();
                 if (common.json()) {
                     Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("path", path.toAbsolutePath().toString());
+                    result.put("path", shown);
                     result.put("vaultId", c.vaultId());
                     result.put("chunkSize", c.chunkSize());
                     result.put("compressionLevel", c.compressionLevel());
@@ -67,7 +71,7 @@ final class VaultCommand {
                     }
                     out.json(result);
                 } else {
-                    out.line("Created vault %s (id %s, chunk size %s, zstd level %d, %s)", path.toAbsolutePath(), c.vaultId(),
+                    out.line("Created vault %s (id %s, chunk size %s, zstd level %d, %s)", shown, c.vaultId(),
                             Output.bytes(c.chunkSize()), c.compressionLevel(),
                             c.encrypted() ? "encrypted with AES-256-GCM" : "NOT encrypted");
                     if (c.encrypted()) {
@@ -150,6 +154,10 @@ final class VaultCommand {
                     Cli.out().line("%d live point(s) use %d chunk(s). Removed %d unreferenced chunk(s) (%s), %d object(s) of unfinished points, %d abandoned temporary file(s); kept %d unreferenced chunk(s) younger than %s.",
                             report.livePoints(), report.liveChunks(), report.sweptChunks(), Output.bytes(report.sweptBytes()),
                             report.orphanObjects(), report.abandonedUploads(), report.keptUnreferenced(), grace);
+                    if (report.heldWithoutManifest() > 0) {
+                        Cli.out().line("Kept %d immutable point(s) whose manifest is missing (their hold still runs): see docs/format/hold.md.",
+                                report.heldWithoutManifest());
+                    }
                 }
                 return 0;
             } catch (IOException e) {

@@ -71,7 +71,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted", "patched"})
+    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable"})
     void theFixtureVaultsListTheirRecordedPoints(String name) throws IOException {
         JsonNode recorded = expected.get("vaults").get(name);
         try (Vault vault = open(name, keysOf(name))) {
@@ -95,7 +95,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted", "patched"})
+    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable", "replica"})
     void everyDiskOfTheFixtureVaultsRestoresToItsRecordedSha256(String name) throws IOException {
         try (Vault vault = open(name, keysOf(name))) {
             for (JsonNode p : expected.get("vaults").get(name).get("points")) {
@@ -108,7 +108,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted", "patched"})
+    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable", "replica"})
     void theFixtureVaultsVerifyClean(String name) throws IOException {
         try (Vault vault = open(name, keysOf(name))) {
             VerifyReport report = new Verifier(vault, 2).verify(vault.points(), Progress.NONE);
@@ -131,6 +131,37 @@ class GoldenVaultTest {
         }
     }
 
+    /**
+     * The replicas of the patched vault's points, in an encrypted vault of their own: their source in the attributes
+     * (replica facts version 1, docs/format/manifest.md), the second replica's patches kept and re-based onto the first
+     * replica's chunks, no object named as in the source.
+     */
+    @Test
+    void theReplicaFixtureRecordsItsSourcesAndKeepsThePatches() throws IOException {
+        JsonNode recorded = expected.get("vaults").get("replica").get("points");
+        try (Vault vault = open("replica", keysOf("replica")); Vault source = open("patched", null)) {
+            List<PointManifest> points = vault.points();
+            assertEquals(2, points.size());
+            for (int i = 0; i < 2; i++) {
+                PointManifest replica = points.get(i);
+                JsonNode p = recorded.get(i);
+                assertEquals(p.get("id").asText(), replica.id());
+                assertEquals(Map.of("fixture", "golden", "replica.version", "1", "replica.region", "local",
+                        "replica.vault", "patched", "replica.vaultId", source.config().vaultId(),
+                        "replica.point", p.get("replicaOf").asText()), replica.attributes());
+                assertEquals(source.point(p.get("replicaOf").asText()).createdAt(), replica.createdAt());
+            }
+            assertEquals(points.getFirst().id(), points.getLast().parent());
+            var index = vault.readIndex(points.getLast(), points.getLast().disk("vda"));
+            assertEquals(2, index.patchCount());
+            var base = vault.readIndex(points.getFirst(), points.getFirst().disk("vda"));
+            assertEquals(base.get(3), index.patchOf(3).base());
+            var sourceIndex = source.readIndex(source.points().getLast(), source.points().getLast().disk("vda"));
+            assertTrue(java.util.stream.IntStream.range(0, index.chunkCount()).filter(i -> !index.get(i).isZero())
+                    .noneMatch(i -> index.get(i).equals(sourceIndex.get(i))), "re-hashed with the replica vault's key");
+        }
+    }
+
     @Test
     void thePatchedFixtureHoldsAVersion2IndexWithTwoChunkPatches() throws IOException {
         try (Vault vault = open("patched", null)) {
@@ -143,6 +174,31 @@ class GoldenVaultTest {
             assertEquals(new coffer.vault.format.FixedIndex.Patched(base.get(4), 100), index.patchOf(4));
             assertEquals(5, new Verifier(vault, 2).verify(vault.points(), Progress.NONE).chunksChecked(),
                     "three chunks of the first point (chunk 1 zero, chunk 2 repeats chunk 0), two patches");
+        }
+    }
+
+    /**
+     * Manifest version 2 and hold version 1: the point held for ever by its hold (its manifest said 2026-02-01) is
+     * refused deletion; the one whose hold ran out in 2026-01 is deleted; version 1 manifests have no hold.
+     */
+    @Test
+    void theImmutableFixtureHoldsItsPointsAsRecorded() throws IOException {
+        JsonNode recorded = expected.get("vaults").get("immutable").get("points");
+        try (Vault vault = open("immutable", null); Vault plain = open("plain", null)) {
+            PointManifest first = vault.point(recorded.get(0).get("id").asText());
+            PointManifest second = vault.point(recorded.get(1).get("id").asText());
+            assertEquals(2, first.version());
+            assertEquals(Instant.parse(recorded.get(0).get("immutableUntil").asText()), vault.immutableUntil(first));
+            assertEquals(Vault.FOREVER, vault.immutableUntil(second));
+            assertEquals(Instant.parse("2026-02-01T00:00:00Z"), second.immutableUntil(), "the manifest keeps its own");
+            PointImmutableException refused = assertThrows(PointImmutableException.class, () -> vault.deletePoint(second.id()));
+            assertTrue(refused.getMessage().contains("for ever"), refused.getMessage());
+            vault.deletePoint(first.id());
+            assertEquals(List.of(second.id()), vault.points().stream().map(PointManifest::id).toList());
+            for (PointManifest old : plain.points()) {
+                assertEquals(1, old.version());
+                assertEquals(null, plain.immutableUntil(old), "a version 1 point is not immutable");
+            }
         }
     }
 

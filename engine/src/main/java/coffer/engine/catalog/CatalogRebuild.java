@@ -39,7 +39,16 @@ public final class CatalogRebuild {
         this.catalog = catalog;
     }
 
+    /** Rebuilds the rows of vault {@code vaultName} of the region {@code local}. */
     public Counts rebuild(String vaultName, Vault vault) {
+        return rebuild(PointRecord.LOCAL_REGION, vaultName, vault);
+    }
+
+    /**
+     * Rebuilds the rows of vault {@code vaultName} of {@code region}: its points (replicas included: a replica is a
+     * point of its own vault) are rows of that region.
+     */
+    public Counts rebuild(String region, String vaultName, Vault vault) {
         List<PointManifest> manifests;
         try {
             manifests = vault.points();
@@ -68,7 +77,7 @@ public final class CatalogRebuild {
         for (PointManifest point : manifests) {
             String uuid = point.attributes().get(PointAttributes.UUID);
             if (uuid != null) {
-                catalog.points().upsert(PointRecord.of(point, vaultName, uuid, null));
+                catalog.points().upsert(PointRecord.of(point, vaultName, uuid, null).inRegion(region));
                 String plan = point.attributes().get(PointAttributes.PLAN);
                 String policy = point.attributes().get(PointAttributes.POLICY);
                 if (plan != null && policy != null) {

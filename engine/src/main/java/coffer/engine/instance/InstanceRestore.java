@@ -34,7 +34,8 @@ import java.util.Set;
  *       addresses, each backed-up disk written to a new file beside the original; optionally started.</li>
  *   <li>{@link #inPlace}: every backed-up disk written over the shut-off original, its definition restored.</li>
  * </ul>
- * Files appear only complete ({@link DiskFileRestore}).
+ * Files appear only complete ({@link DiskFileRestore}), and only where {@link RestoreDirectories} allows (a
+ * server restricts them; the offline command line does not).
  * After an in-place restore the instance's checkpoints no longer describe its disks; they are removed, so
  * the next backup reads in full.
  *
@@ -44,11 +45,19 @@ public final class InstanceRestore {
     private final Libvirt libvirt;
     private final Vault vault;
     private final int threads;
+    private final RestoreDirectories directories;
 
+    /** Restores that may write anywhere their user may: for the offline command line. */
     public InstanceRestore(Libvirt libvirt, Vault vault, int threads) {
+        this(libvirt, vault, threads, RestoreDirectories.anywhere());
+    }
+
+    /** Restores that create files only where {@code directories} allows (a server's restores). */
+    public InstanceRestore(Libvirt libvirt, Vault vault, int threads, RestoreDirectories directories) {
         this.libvirt = libvirt;
         this.vault = vault;
         this.threads = threads > 0 ? threads : ChunkWorkers.defaultThreads();
+        this.directories = java.util.Objects.requireNonNull(directories, "directories");
         coffer.vault.JitWarmup.startInBackground(vault);
     }
 
@@ -66,6 +75,7 @@ public final class InstanceRestore {
             PointManifest.Disk disk = point.disk(diskName);
             listener.starting(disk.size());
             if (target != null) {
+                checkTarget(target, point);
                 if (Files.exists(target) && !overwrite) {
                     throw new CofferException(ErrorCode.TargetExists, target + " already exists");
                 }
@@ -92,9 +102,27 @@ public final class InstanceRestore {
     /** A new instance {@code newName} from the point; disks go to {@code directory} (default: beside the originals). */
     public InstanceResult asNewInstance(String pointRef, String newName, Path directory, boolean start,
                                         JobProgress listener) {
+        return asNewInstance(pointRef, NewInstance.named(newName).withDirectory(directory), start, listener);
+    }
+
+    /**
+     * A new instance from the point, as {@code shape} says where it differs from the stored definition (name, vCPUs,
+     * memory, networks, disk directory and format; always a new UUID and new MACs), started when {@code start}. This
+     * is also the disaster recovery restore: a replica's point on a host of the destination region (its vault is the
+     * replica's; nothing of the source region is read). A failure removes what was made.
+     */
+    public InstanceResult asNewInstance(String pointRef, NewInstance shape, boolean start, JobProgress listener) {
+        String newName = shape.name();
         try {
             PointManifest point = vault.resolve(pointRef);
             DomainDefinition stored = definitionOf(point);
+            if (shape.networks() instanceof NewInstance.Networks.Mapped(Map<String, String> sources)) {
+                List<String> unknown = sources.keySet().stream().filter(s -> !stored.interfaceSources().contains(s)).toList();
+                if (!unknown.isEmpty()) {
+                    throw new CofferException(ErrorCode.InvalidArgument, "the instance of point " + point.id()
+                            + " has no interface on " + unknown + "; its networks and bridges: " + stored.interfaceSources());
+                }
+            }
             if (libvirt.domain(newName).isPresent()) {
                 throw new CofferException(ErrorCode.InvalidArgument, "a domain named '" + newName + "' already exists");
             }
@@ -104,9 +132,12 @@ public final class InstanceRestore {
             List<DiskFileRestore.Target> targets = new ArrayList<>();
             for (PointManifest.Disk disk : point.disks()) {
                 DiskSpec spec = stored.disk(disk.name()).orElseThrow();
-                String format = spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw";
-                Path dir = directory != null ? directory : Path.of(spec.source()).toAbsolutePath().getParent();
+                String format = shape.format() != null ? shape.format().name().toLowerCase()
+                        : spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw";
+                Path dir = shape.directory() != null ? shape.directory()
+                        : Path.of(spec.source()).toAbsolutePath().getParent();
                 Path file = dir.resolve(newName + "-" + disk.name() + "." + format);
+                checkTarget(file, point);
                 if (Files.exists(file) || files.containsValue(file)) {
                     throw new CofferException(ErrorCode.TargetExists, file + " already exists");
                 }
@@ -117,7 +148,7 @@ public final class InstanceRestore {
             boolean defined = false;
             try {
                 DiskFileRestore.writeAll(vault, threads, point, targets, listener);
-                DomainDefinition copy = stored.asNewInstance(newName, newDisks, notRestorable(stored, point));
+                DomainDefinition copy = shaped(stored.asNewInstance(newName, newDisks, notRestorable(stored, point)), shape);
                 libvirt.define(copy.xml());
                 defined = true;
                 if (start) {
@@ -136,6 +167,22 @@ public final class InstanceRestore {
         } catch (IOException | RuntimeException e) {
             throw Errors.classify(e);
         }
+    }
+
+    /** The definition with the overrides of {@code shape}: vCPUs, memory, networks. */
+    private static DomainDefinition shaped(DomainDefinition definition, NewInstance shape) {
+        DomainDefinition result = definition;
+        if (shape.vcpus() != null) {
+            result = result.withVcpus(shape.vcpus());
+        }
+        if (shape.memoryMiB() != null) {
+            result = result.withMemory(shape.memoryMiB() * 1024);
+        }
+        return switch (shape.networks()) {
+            case NewInstance.Networks.Keep keep -> result;
+            case NewInstance.Networks.Mapped(Map<String, String> sources) -> result.withInterfaceSources(sources);
+            case NewInstance.Networks.None none -> result.withoutInterfaces();
+        };
     }
 
     /** Every backed-up disk written over the shut-off original, and its stored definition defined again. */
@@ -166,6 +213,39 @@ public final class InstanceRestore {
     private void write(PointManifest point, PointManifest.Disk disk, Path file, ImageFormat format,
                        JobProgress listener) throws IOException {
         DiskFileRestore.write(vault, threads, point, disk, file, format, listener);
+    }
+
+    /** Refuses a file outside the allowed directories; the instance's disks are looked up only when restricted. */
+    private void checkTarget(Path file, PointManifest point) throws IOException {
+        if (directories.restricted()) {
+            directories.check(file, ownDisks(point));
+        }
+    }
+
+    /**
+     * The instance's own disk files: those of the definition the point recorded, and of the domain's current
+     * definition while it exists. Empty for an image point.
+     */
+    private List<Path> ownDisks(PointManifest point) throws IOException {
+        List<Path> disks = new ArrayList<>();
+        String xml = point.attributes().get(PointAttributes.DOMAIN_XML);
+        if (xml != null) {
+            diskFiles(DomainDefinition.parse(xml), disks);
+        }
+        String uuid = point.attributes().get(PointAttributes.UUID);
+        Optional<DomainInfo> current = uuid == null ? Optional.empty() : libvirt.domain(uuid);
+        if (current.isPresent()) {
+            diskFiles(DomainDefinition.parse(libvirt.domainXml(current.get().name(), true)), disks);
+        }
+        return disks;
+    }
+
+    private static void diskFiles(DomainDefinition definition, List<Path> into) {
+        for (DiskSpec disk : definition.disks()) {
+            if ("disk".equals(disk.device()) && "file".equals(disk.type()) && disk.source() != null) {
+                into.add(Path.of(disk.source()));
+            }
+        }
     }
 
     private DomainInfo shutOffOriginal(PointManifest point) throws IOException {

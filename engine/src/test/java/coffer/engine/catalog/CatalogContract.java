@@ -15,10 +15,16 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -225,6 +231,72 @@ abstract class CatalogContract {
         assertTrue(catalog.points().listByInstance(instance).isEmpty());
     }
 
+    @Test
+    void pointsNameTheirRegionAndListByIt() {
+        String instance = knownInstance();
+        Instant t = Instant.parse("2025-01-01T00:00:00Z");
+        PointRecord local = point("20250101-000000-aaaaaaaa", "default", instance, t);
+        PointRecord replica = point("20250101-000000-dddddddd", "east-vault", instance, t).inRegion("east");
+        catalog.points().upsert(local);
+        catalog.points().upsert(replica);
+        assertEquals(PointRecord.LOCAL_REGION, local.region(), "a row made without a region is in 'local'");
+        assertEquals(List.of(local), catalog.points().listByRegion("local"));
+        assertEquals(List.of(replica), catalog.points().listByRegion("east"));
+        assertEquals(Optional.of(replica), catalog.points().find(replica.id()));
+        assertEquals(List.of(replica, local), catalog.points().listByInstance(instance), "one instance, both regions");
+    }
+
+    @Test
+    void rowsOfEveryKindBelongToTheLocalRegionUnlessTold() {
+        String instance = knownInstance();
+        catalog.protections().protect(List.of(new Protection(instance, true, List.of(), "default", millis(Instant.now()))));
+        String job = catalog.jobs().submit(JobType.backup, "web", catalog.hosts().list().getFirst().id(), null).id();
+        for (String table : List.of("protections", "jobs", "points", "policies")) {
+            long notLocal = catalog.sql().<Long>read(s -> s.count("SELECT COUNT(*) FROM " + table + " WHERE region <> 'local'"));
+            assertEquals(0, notLocal, table);
+        }
+        assertEquals(1L, (long) catalog.sql().read(s -> s.count("SELECT COUNT(*) FROM jobs WHERE id = ? AND region = 'local'", job)));
+    }
+
+    @Test
+    void aReplicationIsQueuedRunFailedRetriedAndDone() {
+        String instance = knownInstance();
+        PointRecord point = point("20250101-000000-aaaaaaaa", "default", instance, Instant.parse("2025-01-01T00:00:00Z"));
+        catalog.points().upsert(point);
+        Replications replications = catalog.replications();
+        assertEquals(List.of(), replications.ofPoint(point.id()), "not replicated");
+
+        assertTrue(replications.queue(point.id(), "east", "v"));
+        assertFalse(replications.queue(point.id(), "east", "v"), "queued once");
+        assertTrue(replications.start(point.id(), "east", "v", "job-1"));
+        assertFalse(replications.start(point.id(), "east", "v", "job-2"), "one run at a time");
+        Instant retry = millis(Instant.parse("2025-01-01T01:00:00Z"));
+        replications.failed(point.id(), "east", "v", "ReplicationMetadataSyncFailed", "manifest not written", retry);
+        ReplicationRecord failed = replications.find(point.id(), "east", "v").orElseThrow();
+        assertEquals(ReplicationRecord.State.FAILED, failed.state());
+        assertEquals(1, failed.attempts());
+        assertEquals("ReplicationMetadataSyncFailed", failed.errorCode());
+        assertEquals(retry, failed.nextAttemptAt());
+        assertEquals(List.of(), replications.due(retry.minusSeconds(1)));
+        assertEquals(List.of(failed), replications.due(retry));
+
+        assertTrue(replications.start(point.id(), "east", "v", "job-2"), "a retry starts from failed");
+        replications.done(point.id(), "east", "v", "20250101-000000-12345678");
+        ReplicationRecord done = replications.find(point.id(), "east", "v").orElseThrow();
+        assertEquals(ReplicationRecord.State.DONE, done.state());
+        assertEquals("20250101-000000-12345678", done.replicaId());
+        assertNull(done.errorCode());
+        assertFalse(replications.queue(point.id(), "east", "v"), "done stays done");
+        assertEquals(List.of(), replications.due(retry.plusSeconds(3600)));
+
+        assertTrue(replications.queue(point.id(), "west", "w"), "another destination of the same point");
+        assertEquals(List.of("east", "west"), replications.ofPoint(point.id()).stream().map(ReplicationRecord::region).toList());
+        catalog.points().upsert(point);
+        assertEquals(2, replications.ofPoint(point.id()).size(), "a point row replaced (a rebuild) keeps its statuses");
+        catalog.points().delete(point.id());
+        assertEquals(List.of(), replications.ofPoint(point.id()), "deleted with the point");
+    }
+
     // ---- tokens ----
 
     @Test
@@ -243,12 +315,68 @@ abstract class CatalogContract {
 
         Tokens.Created viewer = catalog.tokens().create("ci", "viewer");
         assertNotEquals(created.secret(), viewer.secret());
-        assertEquals(List.of("admin", "ci"), catalog.tokens().list().stream().map(Token::name).toList());
+        // both may be created in the same clock tick: the list's order then is not theirs to decide
+        assertEquals(List.of("admin", "ci"), catalog.tokens().list().stream().map(Token::name).sorted().toList());
+        catalog.tokens().create("ops", "admin"); // the last live admin cannot be revoked
         assertTrue(catalog.tokens().revoke(created.token().id()));
         assertFalse(catalog.tokens().revoke(created.token().id()));
         assertTrue(catalog.tokens().authenticate(created.secret()).isEmpty());
-        assertTrue(catalog.tokens().list().getFirst().revokedAt() != null);
+        assertTrue(catalog.tokens().list().stream().filter(t -> t.id().equals(created.token().id())).findFirst()
+                .orElseThrow().revokedAt() != null);
         assertEquals("viewer", catalog.tokens().authenticate(viewer.secret()).orElseThrow().role());
+    }
+
+    @Test
+    void theLastLiveAdminTokenCannotBeRevoked() {
+        assertFalse(catalog.tokens().hasLiveAdmin());
+        Tokens.Created first = catalog.tokens().create("first", "admin");
+        Tokens.Created viewer = catalog.tokens().create("ci", "viewer");
+        assertTrue(catalog.tokens().hasLiveAdmin());
+        CofferException e = assertThrows(CofferException.class, () -> catalog.tokens().revoke(first.token().id()));
+        assertEquals(ErrorCode.LastAdminToken, e.code());
+        assertTrue(e.getMessage().contains("'first'") && e.getMessage().contains(first.token().id()), e.getMessage());
+        assertTrue(catalog.tokens().authenticate(first.secret()).isPresent(), "still live");
+        assertTrue(catalog.tokens().revoke(viewer.token().id()), "other roles are revoked freely");
+
+        Tokens.Created second = catalog.tokens().create("second", "admin");
+        assertTrue(catalog.tokens().revoke(first.token().id()));
+        assertEquals(ErrorCode.LastAdminToken, assertThrows(CofferException.class,
+                () -> catalog.tokens().revoke(second.token().id())).code());
+        assertFalse(catalog.tokens().revoke(first.token().id()), "already revoked");
+        assertTrue(catalog.tokens().hasLiveAdmin());
+        catalog.tokens().discard(second.token().id()); // a token whose secret reached no one goes whatever its role
+        assertFalse(catalog.tokens().hasLiveAdmin());
+        assertEquals(List.of("first", "ci"), catalog.tokens().list().stream().map(Token::name).toList());
+    }
+
+    @Test
+    void twoAdminsRevokingEachOtherAtOnceLeaveOne() throws Exception {
+        Tokens.Created survivor = catalog.tokens().create("admin-0", "admin");
+        try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            for (int round = 1; round <= 20; round++) {
+                Tokens.Created other = catalog.tokens().create("admin-" + round, "admin");
+                CyclicBarrier start = new CyclicBarrier(2);
+                List<Future<Boolean>> revokes = new ArrayList<>();
+                for (Tokens.Created target : List.of(survivor, other)) {
+                    revokes.add(threads.submit(() -> {
+                        start.await();
+                        try {
+                            return catalog.tokens().revoke(target.token().id());
+                        } catch (CofferException e) {
+                            assertEquals(ErrorCode.LastAdminToken, e.code(), e.getMessage());
+                            return false;
+                        }
+                    }));
+                }
+                boolean firstRevoked = revokes.get(0).get(30, TimeUnit.SECONDS);
+                boolean otherRevoked = revokes.get(1).get(30, TimeUnit.SECONDS);
+                assertTrue(firstRevoked ^ otherRevoked, "round " + round + ": exactly one of the two is revoked, got "
+                        + firstRevoked + " and " + otherRevoked);
+                assertTrue(catalog.tokens().hasLiveAdmin(), "round " + round);
+                survivor = firstRevoked ? other : survivor;
+            }
+        }
+        assertEquals(1, catalog.tokens().list().stream().filter(t -> t.revokedAt() == null).count());
     }
 
     @Test

@@ -61,7 +61,7 @@ class PointFilesIT {
                 .redirectErrorStream(true).start();
         assertEquals(0, mkfs.waitFor(), new String(mkfs.getInputStream().readAllBytes()));
         vault = VaultFlavour.LOCAL_ENCRYPTED.create(dir);
-        PointManifest point = vault.backup("fs", DiskImages.openSource(image, "raw"), null);
+        PointManifest point = vault.backup("fs", DiskImages.openSource(image, "raw", false), null);
         files = PointFiles.open(vault.vault(), point.id(), "vda", dir.resolve("run"), Guestfs.Options.DEFAULT);
         System.out.println("PointFilesIT: libguestfs appliance launched in " + files.launchTime().toMillis() + " ms");
     }

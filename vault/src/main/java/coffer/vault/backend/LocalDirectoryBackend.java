@@ -1,6 +1,7 @@
 package coffer.vault.backend;
 
 import coffer.vault.fs.FileTree;
+import coffer.vault.fs.OwnerOnly;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -28,6 +30,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * target exists), so readers see whole objects only. Temporaries are never listed; a writer that dies
  * leaves one behind for {@link #removeAbandonedUploads}. {@link #sync()} is {@code syncfs(2)} of the file
  * system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per chunk.
+ * Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest data.
  *
  * <p>Thread-safe and safe across processes.
  */
@@ -139,7 +142,7 @@ public final class LocalDirectoryBackend implements Backend {
 
     @Override
     public List<ObjectInfo> list(String prefix) throws IOException {
-        checkPrefix(prefix);
+        ObjectNames.checkPrefix(prefix);
         List<ObjectInfo> result = new ArrayList<>();
         walk(path -> {
             String name = nameOf(path);
@@ -158,10 +161,7 @@ public final class LocalDirectoryBackend implements Backend {
     /** One directory read, where {@link #list} would stat every object below. */
     @Override
     public List<String> listChildren(String prefix) throws IOException {
-        checkPrefix(prefix);
-        if (!prefix.endsWith("/")) {
-            throw new IllegalArgumentException("a child listing needs a prefix ending with '/': '" + prefix + "'");
-        }
+        ObjectNames.checkChildPrefix(prefix);
         Path directory = root.resolve(prefix);
         if (!Files.isDirectory(directory)) {
             return List.of();
@@ -208,12 +208,6 @@ public final class LocalDirectoryBackend implements Backend {
         return "local directory " + root;
     }
 
-    private static void checkPrefix(String prefix) {
-        if (!prefix.matches("[a-z0-9._/-]*") || prefix.contains("..") || prefix.startsWith("/")) {
-            throw new IllegalArgumentException("invalid object name prefix: '" + prefix + "'");
-        }
-    }
-
     private Path pathOf(String name) {
         return root.resolve(ObjectNames.check(name));
     }
@@ -227,9 +221,10 @@ public final class LocalDirectoryBackend implements Backend {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
         try {
             if (!Files.isDirectory(target.getParent())) {
-                Files.createDirectories(target.getParent());
+                OwnerOnly.createDirectories(target.getParent());
             }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    OwnerOnly.file())) {
                 ByteBuffer source = data.duplicate();
                 while (source.hasRemaining()) {
                     channel.write(source);

@@ -1,15 +1,19 @@
 package coffer.vault.maintenance;
 
 import coffer.vault.ChunkId;
+import coffer.vault.ChunkWorkers;
+import coffer.vault.PointIds;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.VaultLocks;
 import coffer.vault.backend.ObjectInfo;
 import coffer.vault.format.FixedIndex;
+import coffer.vault.format.ObjectKind;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -20,8 +24,10 @@ import java.util.Set;
  *   <li>mark: read every manifest and index, collect the live chunk ids (no lock: reads only);</li>
  *   <li>take the exclusive vault lock: no backup is writing from here on;</li>
  *   <li>re-mark points published since step 1;</li>
+ *   <li>keep held points: a point without a manifest whose hold object still runs (its manifest was removed
+ *       behind the vault's back) keeps its objects, and the chunks its indexes name are live;</li>
  *   <li>sweep: delete chunks that are not live and older than the grace period; delete objects of
- *       unfinished points (no manifest) older than the grace period; remove abandoned temporaries.</li>
+ *       unfinished points (no manifest, no running hold) older than the grace period; remove abandoned temporaries.</li>
  * </ol>
  * An index that cannot be read stops gc before anything is deleted: what it references is unknown.
  *
@@ -41,9 +47,11 @@ public final class GarbageCollector {
         try (VaultLocks.Lock ignored = vault.locks().exclusive("gc sweep", lockWait)) {
             List<PointManifest> points = vault.points();
             mark(points, live, marked);
+            Set<String> held = markHeldWithoutManifest(marked, live);
             Instant cutoff = Instant.now().minus(grace);
             long swept = 0;
             long sweptBytes = 0;
+            List<String> doomed = new ArrayList<>();
             long kept = 0;
             for (ObjectInfo info : vault.backend().list(Vault.CHUNKS)) {
                 String hex = info.name().substring(info.name().lastIndexOf('/') + 1);
@@ -52,13 +60,14 @@ public final class GarbageCollector {
                     continue;
                 }
                 if (info.modified().isBefore(cutoff)) {
-                    vault.backend().delete(info.name());
+                    doomed.add(info.name());
                     swept++;
                     sweptBytes += info.size();
                 } else {
                     kept++;
                 }
             }
+            deleteAll(doomed);
             int orphans = 0;
             for (ObjectInfo info : vault.backend().list(Vault.POINTS)) {
                 int slash = info.name().indexOf('/', Vault.POINTS.length());
@@ -66,7 +75,7 @@ public final class GarbageCollector {
                     continue; // not an object of a point: leave it alone
                 }
                 String id = info.name().substring(Vault.POINTS.length(), slash);
-                if (!marked.contains(id) && info.modified().isBefore(cutoff)
+                if (!marked.contains(id) && !held.contains(id) && info.modified().isBefore(cutoff)
                         && !vault.backend().exists(Vault.manifestName(id))) {
                     vault.backend().delete(info.name());
                     orphans++;
@@ -74,8 +83,40 @@ public final class GarbageCollector {
             }
             int temporaries = vault.backend().removeAbandonedUploads(cutoff);
             vault.backend().sync();
-            return new GcReport(points.size(), live.size(), swept, sweptBytes, kept, orphans, temporaries);
+            return new GcReport(points.size(), live.size(), swept, sweptBytes, kept, orphans, temporaries, held.size());
         }
+    }
+
+    /**
+     * The points that have objects and a running hold but no manifest (the ids not in {@code marked}): their chunks
+     * are marked live from their index objects, read without a manifest to check them against. An index that cannot
+     * be read stops gc, as in {@link #mark}.
+     */
+    private Set<String> markHeldWithoutManifest(Set<String> marked, Set<ChunkId> live) throws IOException {
+        Set<String> held = new HashSet<>();
+        Instant now = vault.now(); // holds are judged by the vault's clock
+        for (String id : vault.backend().listChildren(Vault.POINTS)) {
+            if (!PointIds.isId(id) || marked.contains(id) || vault.backend().exists(Vault.manifestName(id))) {
+                continue;
+            }
+            Instant until = vault.readHold(id);
+            if (until == null || !now.isBefore(until)) {
+                continue;
+            }
+            held.add(id);
+            for (ObjectInfo info : vault.backend().list(Vault.POINTS + id + "/")) {
+                if (info.name().endsWith(".fidx")) {
+                    byte[] body = vault.codec().open(ObjectKind.INDEX, info.name(), vault.backend().get(info.name()));
+                    markIndex(FixedIndex.decode(info.name(), body), live);
+                }
+            }
+        }
+        return held;
+    }
+
+    /** Deletes {@code names} with as many calls in flight as the backend serves well (a round trip each on S3). */
+    private void deleteAll(List<String> names) throws IOException {
+        ChunkWorkers.run(names.size(), vault.backend().ioParallelism(), 0, (i, unused) -> vault.backend().delete(names.get(i)));
     }
 
     private void mark(List<PointManifest> points, Set<ChunkId> live, Set<String> marked) throws IOException {
@@ -84,17 +125,20 @@ public final class GarbageCollector {
                 continue;
             }
             for (PointManifest.Disk disk : point.disks()) {
-                FixedIndex index = vault.readIndex(point, disk);
-                for (int i = 0; i < index.chunkCount(); i++) {
-                    ChunkId id = index.get(i);
-                    if (!id.isZero()) {
-                        live.add(id);
-                    }
-                    FixedIndex.Patched patched = index.patchOf(i);
-                    if (patched != null) {
-                        live.add(patched.base());
-                    }
-                }
+                markIndex(vault.readIndex(point, disk), live);
+            }
+        }
+    }
+
+    private static void markIndex(FixedIndex index, Set<ChunkId> live) {
+        for (int i = 0; i < index.chunkCount(); i++) {
+            ChunkId id = index.get(i);
+            if (!id.isZero()) {
+                live.add(id);
+            }
+            FixedIndex.Patched patched = index.patchOf(i);
+            if (patched != null) {
+                live.add(patched.base());
             }
         }
     }

@@ -31,7 +31,7 @@ public final class Verifier {
 
     public Verifier(Vault vault, int threads) {
         this.vault = vault;
-        this.threads = threads;
+        this.threads = Math.max(threads, vault.backend().ioParallelism()); // a remote store's round trips overlap
     }
 
     public VerifyReport verify(List<PointManifest> points, Progress progress) throws IOException {

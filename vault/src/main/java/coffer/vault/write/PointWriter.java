@@ -1,6 +1,7 @@
 package coffer.vault.write;
 
 import coffer.vault.ChunkWorkers;
+import coffer.vault.CorruptDataException;
 import coffer.vault.PointIds;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -23,7 +24,7 @@ import java.util.Map;
  * Writes one point. Order, so that a crash at any moment leaves no point that names missing data
  * (docs/format/README.md, "write order"): the chunks of every disk, a durability barrier, every disk's
  * index, a barrier, the manifest, a barrier: three barriers whatever the number of disks. The point exists once its manifest
- * does. A writer closed without {@link #commit} removes the indexes it wrote; its chunks stay for gc.
+ * does. A point committed {@link #immutableUntil immutable} gets its hold object after that. A writer closed without {@link #commit} removes the indexes it wrote; its chunks stay for gc.
  * Holds the vault's shared lock from start to close, so gc never sweeps underneath it.
  *
  * <p>Disks may be written concurrently: {@link #reserve} each disk's place in the point first (one thread,
@@ -43,14 +44,19 @@ public final class PointWriter implements AutoCloseable {
     private final List<FixedIndex> indexes = new ArrayList<>();
     private final List<String> written = new ArrayList<>();
     private volatile boolean committed;
+    /** When set, the point is committed immutable until then. Guarded by {@code this}. */
+    private Instant immutableUntil;
 
     /** A disk's place in the point (its index file is {@code disk-<position>.fidx}). */
     public record Slot(int position, String diskName) {
     }
 
-    private PointWriter(Vault vault, String name, Instant createdAt, int threads, VaultLocks.Lock lock) {
+    /** Whether commit reads the indexes back before publishing the manifest, and the manifest after. */
+    private volatile boolean verifyOnCommit;
+
+    private PointWriter(Vault vault, String id, String name, Instant createdAt, int threads, VaultLocks.Lock lock) {
         this.vault = vault;
-        this.id = PointIds.newId(createdAt);
+        this.id = id;
         this.name = name;
         this.createdAt = createdAt;
         this.threads = threads;
@@ -62,7 +68,22 @@ public final class PointWriter implements AutoCloseable {
             throw new IllegalArgumentException("a point needs a name");
         }
         VaultLocks.Lock lock = vault.locks().shared("backup of " + name, Duration.ofMinutes(10));
-        return new PointWriter(vault, name, createdAt, threads, lock);
+        return new PointWriter(vault, PointIds.newId(createdAt), name, createdAt, threads, lock);
+    }
+
+    /**
+     * Begins a point whose id the caller chose (a replica's, the same on every attempt: docs/design/replication.md),
+     * taking the shared lock for {@code purpose}. Objects a crashed earlier attempt left under that id are
+     * overwritten; the point does not exist until its manifest is published.
+     */
+    public static PointWriter beginWithId(Vault vault, String id, String name, Instant createdAt, int threads,
+                                          String purpose) throws IOException {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a point needs a name");
+        }
+        PointIds.check(id);
+        VaultLocks.Lock lock = vault.locks().shared(purpose, Duration.ofMinutes(10));
+        return new PointWriter(vault, id, name, createdAt, threads, lock);
     }
 
     public static PointWriter begin(Vault vault, String name) throws IOException {
@@ -102,13 +123,7 @@ public final class PointWriter implements AutoCloseable {
     public PointManifest.Disk writeDisk(Slot slot, BlockSource source, String sourceFormat, DiskBase base,
                                         Progress progress) throws IOException {
         synchronized (this) {
-            if (committed) {
-                throw new IllegalStateException("point already committed");
-            }
-            if (slot.position() >= reserved.size() || !reserved.get(slot.position()).equals(slot.diskName())
-                    || disks.get(slot.position()) != null) {
-                throw new IllegalArgumentException("disk place " + slot + " is not reserved in this point, or written");
-            }
+            checkOpen(slot);
         }
         if (base != null && !vault.backend().exists(Vault.manifestName(base.pointId()))) {
             base = null; // its point was deleted: its chunks may be gone; read and store everything
@@ -125,6 +140,59 @@ public final class PointWriter implements AutoCloseable {
         return disk;
     }
 
+    /**
+     * Takes {@code index} as the disk of {@code slot}: a disk whose chunks and patches the caller has stored in this
+     * vault already (a replica's, copied from another vault). {@code counts} gives the figures the manifest records
+     * (data chunks, new chunks and their stored bytes, bytes read, where the disk came from); its index name, size,
+     * chunk size and checksum are the writer's. The commit's first barrier covers the caller's chunks too.
+     */
+    public PointManifest.Disk addDisk(Slot slot, FixedIndex index, PointManifest.Disk counts) {
+        if (index.chunkSize() != vault.chunkSize()) {
+            throw new IllegalArgumentException("an index of " + index.chunkSize() + "-byte chunks in a vault of "
+                    + vault.chunkSize() + "-byte chunks");
+        }
+        PointManifest.Disk disk = new PointManifest.Disk(slot.diskName(), indexName(slot.position()), index.diskSize(),
+                index.chunkSize(), index.checksum(), counts.dataChunks(), counts.newChunks(), counts.newStoredBytes(),
+                counts.readBytes(), counts.source(), counts.sourceFormat());
+        synchronized (this) {
+            checkOpen(slot);
+            disks.set(slot.position(), disk);
+            indexes.set(slot.position(), index);
+        }
+        return disk;
+    }
+
+    /** The point is not committed and {@code slot} is reserved and not written yet. Callers hold {@code this}. */
+    private void checkOpen(Slot slot) {
+        if (committed) {
+            throw new IllegalStateException("point already committed");
+        }
+        if (slot.position() >= reserved.size() || !reserved.get(slot.position()).equals(slot.diskName())
+                || disks.get(slot.position()) != null) {
+            throw new IllegalArgumentException("disk place " + slot + " is not reserved in this point, or written");
+        }
+    }
+
+    /**
+     * Makes {@link #commit} read every index back (and check it against what was written) before it publishes the
+     * manifest, and the manifest after: a copy checked on arrival (a replica's). Costs one read per object.
+     */
+    public void verifyOnCommit() {
+        this.verifyOnCommit = true;
+    }
+
+    /**
+     * Commits the point immutable until {@code until} ({@link Vault#FOREVER}: for ever): its manifest records it
+     * (manifest version 2) and a hold object is written after it; the vault refuses to delete the point before then
+     * (docs/format/hold.md).
+     */
+    public synchronized void immutableUntil(Instant until) {
+        if (committed) {
+            throw new IllegalStateException("point already committed");
+        }
+        this.immutableUntil = until;
+    }
+
     private String indexName(int position) {
         return Vault.POINTS + id + "/disk-" + position + ".fidx";
     }
@@ -134,7 +202,9 @@ public final class PointWriter implements AutoCloseable {
                                 Map<String, String> attributes) throws IOException {
         List<PointManifest.Disk> disks;
         List<FixedIndex> indexes;
+        Instant until;
         synchronized (this) {
+            until = immutableUntil;
             if (this.disks.isEmpty()) {
                 throw new IllegalStateException("a point needs at least one disk");
             }
@@ -144,8 +214,8 @@ public final class PointWriter implements AutoCloseable {
             disks = List.copyOf(this.disks);
             indexes = List.copyOf(this.indexes);
         }
-        PointManifest manifest = new PointManifest(PointManifest.FORMAT, PointManifest.VERSION, id, name, createdAt,
-                consistency, parent, disks, skipped, attributes);
+        PointManifest manifest = new PointManifest(PointManifest.FORMAT, until == null ? 1 : PointManifest.IMMUTABLE_SINCE,
+                id, name, createdAt, consistency, parent, disks, skipped, attributes, until);
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
         String manifestName = Vault.manifestName(id);
         vault.backend().sync(); // every disk's chunks before any index
@@ -156,11 +226,30 @@ public final class PointWriter implements AutoCloseable {
             vault.backend().put(indexName, vault.codec().seal(ObjectKind.INDEX, indexName, indexBody, indexBody.length, false));
         }
         vault.backend().sync(); // indexes before the manifest
+        if (verifyOnCommit) {
+            for (int i = 0; i < indexes.size(); i++) {
+                readBack(manifest, disks.get(i), indexes.get(i));
+            }
+        }
         written.add(manifestName);
         vault.backend().put(manifestName, vault.codec().seal(ObjectKind.MANIFEST, manifestName, body, body.length, false));
         vault.backend().sync();
+        if (verifyOnCommit && !vault.readManifestObject(manifestName).equals(manifest)) {
+            throw new CorruptDataException(manifestName, "the manifest read back differs from the one written");
+        }
         committed = true;
+        if (until != null) {
+            vault.writeHold(id, until); // after the manifest: the manifest alone already holds the point
+        }
         return manifest;
+    }
+
+    /** Reads the index of {@code disk} back: its checksum must match the manifest's and its entries the written ones. */
+    private void readBack(PointManifest manifest, PointManifest.Disk disk, FixedIndex written) throws IOException {
+        FixedIndex stored = vault.readIndex(manifest, disk);
+        if (!java.util.Arrays.equals(stored.encode(), written.encode())) {
+            throw new CorruptDataException(disk.index(), "the index read back differs from the one written");
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package coffer.virt.image;
 
+import coffer.vault.fs.OwnerOnly;
 import coffer.vault.io.BlockSink;
 
 import java.io.IOException;
@@ -115,7 +116,7 @@ final class Qcow2FileSink implements BlockSink {
         }
         boolean created = false;
         if (!overwrite || !Files.exists(path)) {
-            Files.createFile(path);
+            Files.createFile(path, OwnerOnly.file()); // a restored disk holds guest data
             created = true;
         } else if (!Files.isRegularFile(path)) {
             throw new FileSystemException(path.toString(), null, "is not a regular file; qcow2 sinks write files");

@@ -7,9 +7,12 @@
  * {@link coffer.virt.image.DiskImages} is the entry point; {@link coffer.virt.image.QemuNbdServer} is public for
  * callers that need more (persistent dirty bitmaps).
  *
- * <p>Owns: format detection ({@code qemu-img info}), the qcow2 layout of new images, overlays and bitmaps
- * ({@code qemu-img create}, {@code qemu-img bitmap}), the lifecycle of {@code qemu-nbd} processes with their
- * private sockets, and the only use of the FFM API in this package ({@code Libc}, whose types never leave it).
+ * <p>Owns: what an image's header claims (read by {@code ImageHeader}, never by a QEMU probe), the rule of which
+ * format an image is read in and which files it may name ({@link coffer.virt.image.DiskImages#chooseFormat},
+ * {@link coffer.virt.image.DiskImages#openSource}), image facts ({@code qemu-img info} with an explicit format),
+ * the qcow2 layout of new images ({@code Qcow2FileSink}), overlays and bitmaps ({@code qemu-img create},
+ * {@code qemu-img bitmap}), the lifecycle of {@code qemu-nbd} processes with their private sockets, and the only
+ * use of the FFM API in this package ({@code Libc}, whose types never leave it).
  *
  * <p>Must not know: libvirt or domains (a caller passes paths and formats, e.g. from domain XML), the NBD wire
  * protocol, chunks or vaults beyond the {@code coffer.vault.io} interfaces.

@@ -204,6 +204,22 @@ public final class Libvirt implements AutoCloseable {
         });
     }
 
+    /**
+     * Sizes of one disk ({@code virDomainGetBlockInfo}, flags 0), {@code disk} being its target ({@code vda}) or
+     * source path. libvirt reads the image in the format of the domain's definition, running or not; nothing is
+     * probed from the disk's content.
+     */
+    public BlockInfo blockInfo(String domain, String disk) throws LibvirtException {
+        Objects.requireNonNull(disk, "disk");
+        return connection.onDomain(domain, (handle, arena) -> {
+            MemorySegment info = arena.allocate(JAVA_LONG, 3); // virDomainBlockInfo: three unsigned long long
+            if (callInt(lib.domainGetBlockInfo, handle, arena.allocateFrom(disk), info, 0) < 0) {
+                throw lib.lastError("virDomainGetBlockInfo(domain '" + domain + "', disk '" + disk + "')");
+            }
+            return new BlockInfo(info.getAtIndex(JAVA_LONG, 0), info.getAtIndex(JAVA_LONG, 1), info.getAtIndex(JAVA_LONG, 2));
+        });
+    }
+
     /** The domain's state ({@code virDomainGetState}, flags 0; the reason is not reported). */
     public DomainState state(String name) throws LibvirtException {
         return connection.onDomain(name, (domain, arena) -> connection.state(domain, name, arena));

@@ -68,6 +68,7 @@ final class Native {
     final MethodHandle domainUndefineFlags;
     final MethodHandle domainSuspend;
     final MethodHandle domainResume;
+    final MethodHandle domainGetBlockInfo;
     final MethodHandle domainAttachDeviceFlags;
     final MethodHandle domainDetachDeviceFlags;
     final MethodHandle domainBlockPull;
@@ -146,6 +147,8 @@ final class Native {
         domainUndefineFlags = function(libvirt, "virDomainUndefineFlags", intOfPtrInt);
         domainSuspend = function(libvirt, "virDomainSuspend", intOfPtr);
         domainResume = function(libvirt, "virDomainResume", intOfPtr);
+        domainGetBlockInfo = function(libvirt, "virDomainGetBlockInfo",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
         domainAttachDeviceFlags = function(libvirt, "virDomainAttachDeviceFlags",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
         domainDetachDeviceFlags = function(libvirt, "virDomainDetachDeviceFlags",

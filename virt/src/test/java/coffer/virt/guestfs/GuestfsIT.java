@@ -44,7 +44,7 @@ class GuestfsIT {
         Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", dir.resolve("tree").toString(), image.toString(), "32M")
                 .redirectErrorStream(true).start();
         assertEquals(0, mkfs.waitFor(), new String(mkfs.getInputStream().readAllBytes()));
-        server = NbdServer.start(List.of(new NbdServer.Export("fs", DiskImages.openSource(image, "raw"))), dir.resolve("nbd.sock"), null, 4);
+        server = NbdServer.start(List.of(new NbdServer.Export("fs", DiskImages.openSource(image, "raw", false))), dir.resolve("nbd.sock"), null, 4);
         guestfs = Guestfs.launch(server.unixExport("fs"), Guestfs.Options.DEFAULT);
         System.out.println("GuestfsIT: libguestfs appliance launched in " + guestfs.launchTime().toMillis() + " ms");
     }
