@@ -1,12 +1,10 @@
 package coffer.virt.image;
 
-import coffer.vault.fs.OwnerOnly;
 import coffer.vault.io.BlockSink;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -57,7 +55,6 @@ final class Qcow2FileSink implements BlockSink {
     private static final long COPIED = 1L << 63;
     /** In an L2 entry: the cluster reads as zeros whatever its host cluster holds (version 3). */
     private static final long ZERO_FLAG = 1;
-    private static final int HEAP_WINDOW = 1 << 20;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(CLUSTER).asReadOnlyBuffer();
 
     private final Path path;
@@ -111,16 +108,7 @@ final class Qcow2FileSink implements BlockSink {
         if (residentLimit < 1) {
             throw new IllegalArgumentException("at least one L2 table must be resident, not " + residentLimit);
         }
-        if (Files.isDirectory(path)) {
-            throw new FileSystemException(path.toString(), null, "is a directory, not a disk image");
-        }
-        boolean created = false;
-        if (!overwrite || !Files.exists(path)) {
-            Files.createFile(path, OwnerOnly.file()); // a restored disk holds guest data
-            created = true;
-        } else if (!Files.isRegularFile(path)) {
-            throw new FileSystemException(path.toString(), null, "is not a regular file; qcow2 sinks write files");
-        }
+        boolean created = ImageFiles.claim(path, overwrite, "qcow2");
         FileChannel channel = null;
         int fd = -1;
         try {
@@ -305,13 +293,7 @@ final class Qcow2FileSink implements BlockSink {
                 writeAt(header(used + blocks, tableClusters), 0);
                 committed = true;
             }
-            channel.force(true);
-            Path directory = path.toAbsolutePath().getParent();
-            if (directory != null) {
-                try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-                    dir.force(true);
-                }
-            }
+            ImageFiles.force(channel, path);
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -416,19 +398,7 @@ final class Qcow2FileSink implements BlockSink {
     }
 
     private void writeAt(ByteBuffer src, long position) throws IOException {
-        int end = src.limit();
-        long pos = position;
-        try {
-            while (src.hasRemaining()) {
-                if (!src.isDirect()) { // the JDK copies heap buffers through a direct one of the same size
-                    src.limit(Math.min(end, src.position() + HEAP_WINDOW));
-                }
-                pos += channel.write(src, pos);
-                src.limit(end);
-            }
-        } finally {
-            src.limit(end);
-        }
+        ImageFiles.writeAt(channel, src, position);
     }
 
     /** Whether a piece of {@code n} bytes at {@code guest} is all of its cluster (the last one may be short). */
@@ -449,10 +419,7 @@ final class Qcow2FileSink implements BlockSink {
     }
 
     private void checkRange(long offset, long length) throws IOException {
-        if (offset < 0 || length < 0 || offset + length > size) {
-            throw new IOException("write of " + length + " bytes at offset " + offset + " is outside " + path
-                    + " (" + size + " bytes)");
-        }
+        ImageFiles.checkRange(path, size, offset, length);
     }
 
     private void ensureOpen() throws IOException {
