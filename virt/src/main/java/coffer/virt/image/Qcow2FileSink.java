@@ -16,6 +16,9 @@ import java.util.Map;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
+import static coffer.virt.image.Qcow2Layout.L2_ENTRIES;
+import static coffer.virt.image.Qcow2Layout.ZERO_FLAG;
+
 /**
  * A new qcow2 image (version 3, 64 KiB clusters, 16-bit refcounts) written directly, without QEMU: restoring
  * through a writable {@code qemu-nbd} cost every write an NBD round trip and QEMU's cluster allocation with its
@@ -25,7 +28,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * and read back if it is touched again), and the refcounts, the L1 table and the header are written by
  * {@link #commit()}.
  *
- * <p>Layout: cluster 0 the header, then the L1 table (sized for the virtual size at creation), then data
+ * <p>Layout ({@link Qcow2Layout} encodes it): cluster 0 the header, then the L1 table (sized for the virtual size at creation), then data
  * clusters and L2 tables in the order they were first written, then the refcount blocks and the refcount table.
  * Every cluster of the file is in use exactly once, so every refcount is 1 and every L1 and L2 entry carries
  * the "copied" flag, as {@code qemu-img check} expects. A cluster whose bytes are all zero and that was never
@@ -41,20 +44,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * {@link #close()} waits for writes in flight.
  */
 final class Qcow2FileSink implements BlockSink {
-    static final int CLUSTER_BITS = 16;
-    static final int CLUSTER = 1 << CLUSTER_BITS;
+    static final int CLUSTER_BITS = Qcow2Layout.CLUSTER_BITS;
+    static final int CLUSTER = Qcow2Layout.CLUSTER;
     /** L2 tables held in memory at most (64 KiB each, each mapping 512 MiB of the disk). */
     static final int DEFAULT_RESIDENT_L2 = 64;
 
-    private static final int L2_ENTRIES = CLUSTER / Long.BYTES;
-    private static final int REFCOUNT_ORDER = 4; // 16-bit refcounts, qemu-img's default
-    private static final int REFCOUNTS_PER_BLOCK = CLUSTER * 8 >> REFCOUNT_ORDER;
-    private static final int HEADER_LENGTH = 112;
-    /** QEMU's largest L1 table (32 MiB of entries): 2 PiB of disk with 64 KiB clusters. */
-    private static final int MAX_L1_ENTRIES = 4 << 20;
-    private static final long COPIED = 1L << 63;
-    /** In an L2 entry: the cluster reads as zeros whatever its host cluster holds (version 3). */
-    private static final long ZERO_FLAG = 1;
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(CLUSTER).asReadOnlyBuffer();
 
     private final Path path;
@@ -67,7 +61,7 @@ final class Qcow2FileSink implements BlockSink {
     private final Object tables = new Object();
     /**
      * Resident L2 tables by L1 index, least recently used first: host offset of each cluster, 0 = unallocated,
-     * with {@link #ZERO_FLAG} set where an allocated cluster was zeroed whole.
+     * with {@link Qcow2Layout#ZERO_FLAG} set where an allocated cluster was zeroed whole.
      */
     private final LinkedHashMap<Integer, long[]> resident = new LinkedHashMap<>(16, 0.75f, true); // guarded by tables
     private long nextCluster; // guarded by tables
@@ -81,9 +75,8 @@ final class Qcow2FileSink implements BlockSink {
         this.writebackFd = writebackFd;
         this.size = size;
         this.residentLimit = residentLimit;
-        long clusters = (size + CLUSTER - 1) >>> CLUSTER_BITS;
-        this.l1 = new long[(int) ((clusters + L2_ENTRIES - 1) / L2_ENTRIES)];
-        this.l1Clusters = (int) Math.max(1, ((long) l1.length * Long.BYTES + CLUSTER - 1) / CLUSTER);
+        this.l1 = new long[(int) Qcow2Layout.l1Entries(size)];
+        this.l1Clusters = Qcow2Layout.l1Clusters(l1.length);
         this.nextCluster = 1 + l1Clusters;
     }
 
@@ -101,9 +94,9 @@ final class Qcow2FileSink implements BlockSink {
             throw new IllegalArgumentException("a qcow2 image needs a positive size that is a multiple of 512, not "
                     + size + " (" + path + ")");
         }
-        if ((size + CLUSTER - 1) / CLUSTER > (long) MAX_L1_ENTRIES * L2_ENTRIES) {
+        if (Qcow2Layout.l1Entries(size) > Qcow2Layout.MAX_L1_ENTRIES) {
             throw new IllegalArgumentException("a qcow2 image with 64 KiB clusters holds at most "
-                    + ((long) MAX_L1_ENTRIES * L2_ENTRIES * CLUSTER) + " bytes, not " + size + " (" + path + ")");
+                    + ((long) Qcow2Layout.MAX_L1_ENTRIES * L2_ENTRIES * CLUSTER) + " bytes, not " + size + " (" + path + ")");
         }
         if (residentLimit < 1) {
             throw new IllegalArgumentException("at least one L2 table must be resident, not " + residentLimit);
@@ -272,73 +265,19 @@ final class Qcow2FileSink implements BlockSink {
                 for (Map.Entry<Integer, long[]> table : resident.entrySet()) {
                     writeTable(l1[table.getKey()], table.getValue());
                 }
-                long used = nextCluster;
-                long blocks;
-                long tableClusters;
-                long total = used;
-                while (true) { // the refcount structures count themselves
-                    blocks = (total + REFCOUNTS_PER_BLOCK - 1) / REFCOUNTS_PER_BLOCK;
-                    tableClusters = (blocks * Long.BYTES + CLUSTER - 1) / CLUSTER;
-                    if (used + blocks + tableClusters == total) {
-                        break;
-                    }
-                    total = used + blocks + tableClusters;
+                Qcow2Layout.Refcounts refcounts = Qcow2Layout.refcounts(nextCluster);
+                for (long b = 0; b < refcounts.blocks(); b++) {
+                    writeAt(Qcow2Layout.refcountBlock(refcounts, b), (refcounts.firstBlock() + b) << CLUSTER_BITS);
                 }
-                writeRefcounts(used, blocks, tableClusters, total);
-                ByteBuffer l1Table = ByteBuffer.allocate(l1Clusters * CLUSTER);
-                for (long tableOffset : l1) {
-                    l1Table.putLong(tableOffset == 0 ? 0 : tableOffset | COPIED);
-                }
-                writeAt(l1Table.clear(), CLUSTER);
-                writeAt(header(used + blocks, tableClusters), 0);
+                writeAt(Qcow2Layout.refcountTable(refcounts), refcounts.tableCluster() << CLUSTER_BITS);
+                writeAt(Qcow2Layout.l1Table(l1, l1Clusters), CLUSTER);
+                writeAt(Qcow2Layout.header(size, l1.length, refcounts), 0);
                 committed = true;
             }
             ImageFiles.force(channel, path);
         } finally {
             lifecycle.readLock().unlock();
         }
-    }
-
-    /** Refcount blocks from cluster {@code first} on, then the table: every cluster below {@code total} is used once. */
-    private void writeRefcounts(long first, long blocks, long tableClusters, long total) throws IOException {
-        ByteBuffer block = ByteBuffer.allocate(CLUSTER);
-        ByteBuffer table = ByteBuffer.allocate((int) (tableClusters * CLUSTER));
-        for (long b = 0; b < blocks; b++) {
-            block.clear();
-            for (int i = 0; i < REFCOUNTS_PER_BLOCK; i++) {
-                block.putShort((short) (b * REFCOUNTS_PER_BLOCK + i < total ? 1 : 0));
-            }
-            long host = (first + b) << CLUSTER_BITS;
-            writeAt(block.flip(), host);
-            table.putLong(host);
-        }
-        writeAt(table.clear(), (first + blocks) << CLUSTER_BITS);
-    }
-
-    /** The header of docs/interop/qcow2.txt (QEMU), version 3, in one cluster with no extensions. */
-    private ByteBuffer header(long refcountTableCluster, long refcountTableClusters) {
-        ByteBuffer h = ByteBuffer.allocate(CLUSTER);
-        h.putInt(0x514649fb)                      // magic "QFI\xfb"
-                .putInt(3)                          // version
-                .putLong(0)                         // backing file offset: none
-                .putInt(0)                          // backing file name length
-                .putInt(CLUSTER_BITS)
-                .putLong(size)
-                .putInt(0)                          // no encryption
-                .putInt(l1.length)
-                .putLong(CLUSTER)                   // L1 table offset
-                .putLong(refcountTableCluster << CLUSTER_BITS)
-                .putInt((int) refcountTableClusters)
-                .putInt(0)                          // snapshots
-                .putLong(0)                         // snapshots offset
-                .putLong(0)                         // incompatible features
-                .putLong(0)                         // compatible features
-                .putLong(0)                         // autoclear features
-                .putInt(REFCOUNT_ORDER)
-                .putInt(HEADER_LENGTH)
-                .put((byte) 0);                     // compression type: zlib (nothing is compressed)
-        // padding to HEADER_LENGTH, then the end-of-extensions marker (type 0, length 0): all zeros
-        return h.clear();
     }
 
     /**
@@ -375,11 +314,7 @@ final class Qcow2FileSink implements BlockSink {
     }
 
     private void writeTable(long host, long[] table) throws IOException {
-        ByteBuffer bytes = ByteBuffer.allocate(CLUSTER);
-        for (long entry : table) {
-            bytes.putLong(entry == 0 ? 0 : entry | COPIED);
-        }
-        writeAt(bytes.clear(), host);
+        writeAt(Qcow2Layout.l2Table(table), host);
     }
 
     private long[] readTable(long host) throws IOException {
@@ -389,12 +324,7 @@ final class Qcow2FileSink implements BlockSink {
                 bytes.put(new byte[bytes.remaining()]); // never written past here: zeros
             }
         }
-        long[] table = new long[L2_ENTRIES];
-        bytes.clear();
-        for (int i = 0; i < L2_ENTRIES; i++) {
-            table[i] = bytes.getLong() & ~COPIED;
-        }
-        return table;
+        return Qcow2Layout.l2Entries(bytes.clear());
     }
 
     private void writeAt(ByteBuffer src, long position) throws IOException {
