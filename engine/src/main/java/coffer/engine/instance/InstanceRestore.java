@@ -139,25 +139,25 @@ public final class InstanceRestore {
             listener.starting(point.logicalBytes());
             Map<String, DomainDefinition.NewDisk> newDisks = new HashMap<>();
             Map<String, Path> files = new HashMap<>();
-            List<Path> written = new ArrayList<>();
+            List<DiskFileRestore.Target> targets = new ArrayList<>();
+            for (PointManifest.Disk disk : point.disks()) {
+                DiskSpec spec = stored.disk(disk.name()).orElseThrow();
+                String format = shape.format() != null ? shape.format().name().toLowerCase()
+                        : spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw";
+                Path dir = shape.directory() != null ? shape.directory()
+                        : Path.of(spec.source()).toAbsolutePath().getParent();
+                Path file = dir.resolve(newName + "-" + disk.name() + "." + format);
+                checkTarget(file, point);
+                if (Files.exists(file) || files.containsValue(file)) {
+                    throw new CofferException(ErrorCode.TargetExists, file + " already exists");
+                }
+                targets.add(new DiskFileRestore.Target(disk, file, ImageFormat.valueOf(format.toUpperCase())));
+                files.put(disk.name(), file);
+                newDisks.put(disk.name(), new DomainDefinition.NewDisk(file.toString(), format));
+            }
             boolean defined = false;
             try {
-                for (PointManifest.Disk disk : point.disks()) {
-                    DiskSpec spec = stored.disk(disk.name()).orElseThrow();
-                    String format = shape.format() != null ? shape.format().name().toLowerCase()
-                            : spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw";
-                    Path dir = shape.directory() != null ? shape.directory()
-                            : Path.of(spec.source()).toAbsolutePath().getParent();
-                    Path file = dir.resolve(newName + "-" + disk.name() + "." + format);
-                    checkTarget(file, point);
-                    if (Files.exists(file)) {
-                        throw new CofferException(ErrorCode.TargetExists, file + " already exists");
-                    }
-                    write(point, disk, file, ImageFormat.valueOf(format.toUpperCase()), listener);
-                    written.add(file);
-                    files.put(disk.name(), file);
-                    newDisks.put(disk.name(), new DomainDefinition.NewDisk(file.toString(), format));
-                }
+                DiskFileRestore.writeAll(vault, threads, point, targets, listener);
                 DomainDefinition copy = adjust.apply(shaped(stored.asNewInstance(newName, newDisks,
                         notRestorable(stored, point)), shape));
                 libvirt.define(copy.xml());
@@ -170,7 +170,7 @@ public final class InstanceRestore {
                 if (defined) {
                     undefineQuietly(newName);
                 }
-                for (Path file : written) {
+                for (Path file : files.values()) { // none existed before: all are this restore's
                     Files.deleteIfExists(file);
                 }
                 throw e;
@@ -204,13 +204,15 @@ public final class InstanceRestore {
             DomainDefinition stored = definitionOf(point);
             listener.starting(point.logicalBytes());
             Map<String, Path> files = new HashMap<>();
+            List<DiskFileRestore.Target> targets = new ArrayList<>();
             for (PointManifest.Disk disk : point.disks()) {
                 DiskSpec spec = stored.disk(disk.name()).orElseThrow();
                 Path file = Path.of(spec.source());
-                write(point, disk, file, ImageFormat.valueOf((spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw").toUpperCase()),
-                        listener);
+                targets.add(new DiskFileRestore.Target(disk, file,
+                        ImageFormat.valueOf((spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw").toUpperCase())));
                 files.put(disk.name(), file);
             }
+            DiskFileRestore.writeAll(vault, threads, point, targets, listener);
             dropCheckpoints(domain.name());
             libvirt.define(stored.xml());
             return new InstanceResult(point, domain.name(), files, false);
