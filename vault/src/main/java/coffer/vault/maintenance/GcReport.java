@@ -1,9 +1,14 @@
 package coffer.vault.maintenance;
 
+import java.time.Duration;
+
 /**
  * What a gc run kept and removed. {@code heldWithoutManifest}: points whose manifest is gone but whose hold still runs,
- * kept whole (docs/format/hold.md). Immutable.
+ * kept whole (docs/format/hold.md). {@code complete}: false when the sweep's time budget ran out first;
+ * {@code remainingChunks} unreferenced chunks old enough to go were then left for the next run. {@code lockHeld}: how
+ * long the run held the exclusive lock (how long it kept backups waiting at most). Immutable.
  */
 public record GcReport(int livePoints, long liveChunks, long sweptChunks, long sweptBytes, long keptUnreferenced,
-                       int orphanObjects, int abandonedUploads, int heldWithoutManifest) {
+                       int orphanObjects, int abandonedUploads, int heldWithoutManifest, boolean complete,
+                       long remainingChunks, Duration lockHeld) {
 }

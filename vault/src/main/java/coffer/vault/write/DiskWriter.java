@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Not thread-safe: one writer writes one disk.
  */
 final class DiskWriter {
-    record Result(FixedIndex index, long dataChunks, long newChunks, long newStoredBytes, long readBytes) {
+    /** {@code newPlainBytes}: the plaintext of the new objects (a patch: its body), which became {@code newStoredBytes}. */
+    record Result(FixedIndex index, long dataChunks, long newChunks, long newStoredBytes, long readBytes, long newPlainBytes) {
     }
 
     /**
@@ -121,6 +122,7 @@ final class DiskWriter {
         AtomicLong dataChunks = new AtomicLong(unchangedData);
         AtomicLong newChunks = new AtomicLong();
         AtomicLong newStored = new AtomicLong();
+        AtomicLong newPlain = new AtomicLong();
         AtomicLong readBytes = new AtomicLong();
         FixedIndex from = previous;
         DataExtentWindows data = new DataExtentWindows(source);
@@ -137,7 +139,7 @@ final class DiskWriter {
                 List<Extent> relative = changed.stream().map(r -> new Extent(r.offset() - offset, r.length())).toList();
                 byte[] body = ChunkPatch.encode(from.get(i), length, relative, buffer);
                 ChunkId id = vault.digester().digest(body, 0, body.length);
-                store(ObjectKind.PATCH, id, body, body.length, known, newChunks, newStored);
+                store(ObjectKind.PATCH, id, body, body.length, known, newChunks, newStored, newPlain);
                 index.setPatch(i, id, from.get(i), (int) bytesIn(changed));
                 dataChunks.incrementAndGet();
                 progress.advance(length);
@@ -156,11 +158,11 @@ final class DiskWriter {
             }
             ChunkId id = vault.digester().digest(buffer, 0, length);
             dataChunks.incrementAndGet();
-            store(ObjectKind.CHUNK, id, buffer, length, known, newChunks, newStored);
+            store(ObjectKind.CHUNK, id, buffer, length, known, newChunks, newStored, newPlain);
             index.set(i, id);
             progress.advance(length);
         });
-        return new Result(index, dataChunks.get(), newChunks.get(), newStored.get(), readBytes.get());
+        return new Result(index, dataChunks.get(), newChunks.get(), newStored.get(), readBytes.get(), newPlain.get());
     }
 
     /**
@@ -190,7 +192,7 @@ final class DiskWriter {
 
     /** Seals and stores {@code plain[0, length)} as {@code id} unless stored or known present in this run. */
     private void store(ObjectKind kind, ChunkId id, byte[] plain, int length, Set<ChunkId> known, AtomicLong newChunks,
-                       AtomicLong newStored) throws IOException {
+                       AtomicLong newStored, AtomicLong newPlain) throws IOException {
         if (known.add(id) && !(askBackend && vault.backend().exists(id.objectName()))) {
             String name = id.objectName();
             ByteBuffer sealed = vault.codec().seal(kind, name, plain, length, true);
@@ -198,6 +200,7 @@ final class DiskWriter {
             if (vault.backend().putIfAbsent(name, sealed)) {
                 newChunks.incrementAndGet();
                 newStored.addAndGet(stored);
+                newPlain.addAndGet(length);
             }
         }
     }

@@ -44,6 +44,8 @@ public final class PointWriter implements AutoCloseable {
     private final List<PointManifest.Disk> disks = new ArrayList<>();
     private final List<FixedIndex> indexes = new ArrayList<>();
     private final List<String> written = new ArrayList<>();
+    /** Per written disk: the plaintext bytes of the new objects stored for it. Guarded by {@code this}. */
+    private final Map<String, Long> newPlainBytes = new java.util.HashMap<>();
     private volatile boolean committed;
     /** When set, the point is committed immutable until then. Guarded by {@code this}. */
     private Instant immutableUntil;
@@ -137,8 +139,18 @@ public final class PointWriter implements AutoCloseable {
         synchronized (this) {
             disks.set(slot.position(), disk);
             indexes.set(slot.position(), index);
+            newPlainBytes.put(slot.diskName(), result.newPlainBytes());
         }
         return disk;
+    }
+
+    /**
+     * The plaintext bytes of the new objects stored for disk {@code diskName} (of a chunk patch: its body), which
+     * became the disk's {@link PointManifest.Disk#newStoredBytes}: how well the new data compressed (not recorded in
+     * the manifest). 0 for a disk not written.
+     */
+    public synchronized long newPlainBytes(String diskName) {
+        return newPlainBytes.getOrDefault(diskName, 0L);
     }
 
     /**
