@@ -28,9 +28,7 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig loaded = ServerConfigLoader.load(config, dataDir);
-        ServerConfig chosen = port == null ? loaded : new ServerConfig(loaded.dataDir(), loaded.address(), port,
-                loaded.tls(), loaded.catalog(), loaded.vaults(), loaded.hosts(), loaded.limits(),
-                loaded.restoreDirectories());
+        ServerConfig chosen = port == null ? loaded : loaded.withPort(port);
         CofferServer server = CofferServer.start(chosen);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

@@ -51,9 +51,12 @@ public final class CofferServer implements AutoCloseable {
     private final List<Route> routes;
     private final String firstAdminSecret;
     private final ServerPlans plans;
+    private final ServerAssurance assurance;
 
     private CofferServer(ServerConfig config, Catalog catalog, LocalVaults vaults, JobRunner runner, ApiServer http,
-                         ScheduledExecutorService background, List<Route> routes, String firstAdminSecret, ServerPlans plans) {
+                         ScheduledExecutorService background, List<Route> routes, String firstAdminSecret, ServerPlans plans,
+                         ServerAssurance assurance) {
+        this.assurance = assurance;
         this.config = config;
         this.catalog = catalog;
         this.vaults = vaults;
@@ -81,13 +84,14 @@ public final class CofferServer implements AutoCloseable {
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
             String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());
             hosts.refreshAll();
-            ServerPlans plans = new ServerPlans(catalog, vaults, clock);
-            JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention());
+            ServerAssurance assurance = new ServerAssurance(catalog, vaults, config.assurance(), clock);
+            ServerPlans plans = new ServerPlans(catalog, vaults, clock, assurance.deletions());
+            JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention(), assurance.jobs());
             runner.start();
             Routes routes = new Routes();
             new OperationRoutes(plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
-                    config.limits().instancesPerRequest(), hosts::refresh, clock))).register(routes);
-            new MetaApi(new ServerMetrics(catalog, vaults.names())).register(routes);
+                    config.limits().instancesPerRequest(), hosts::refresh, clock, assurance::reclaimReport))).register(routes);
+            new MetaApi(new ServerMetrics(catalog, vaults.names(), assurance::reclaimReport)).register(routes);
             ApiServer http;
             try {
                 http = ApiServer.start(config, routes.list(), new BearerAuthentication(catalog.tokens()));
@@ -103,7 +107,9 @@ public final class CofferServer implements AutoCloseable {
             });
             background.scheduleWithFixedDelay(hosts::refreshAll, REFRESH_MINUTES, REFRESH_MINUTES, TimeUnit.MINUTES);
             plans.start();
-            return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), adminSecret, plans);
+            assurance.start();
+            return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), adminSecret, plans,
+                    assurance);
         } catch (RuntimeException e) {
             if (opened != null) {
                 opened.close();
@@ -137,6 +143,11 @@ public final class CofferServer implements AutoCloseable {
         return plans;
     }
 
+    /** The verify and drill schedules and the space reclaim loop of this server. */
+    public ServerAssurance assurance() {
+        return assurance;
+    }
+
     public List<Route> routes() {
         return routes;
     }
@@ -151,6 +162,7 @@ public final class CofferServer implements AutoCloseable {
         LOG.info("stopping: no new requests, cancelling running jobs");
         background.shutdownNow();
         plans.close();
+        assurance.close();
         http.close();
         runner.close();
         vaults.close();

@@ -33,10 +33,10 @@ public final class ServerPlans implements AutoCloseable {
     private final PlanBinding binding;
     private ScheduledExecutorService timer;
 
-    ServerPlans(Catalog catalog, VaultDirectory vaults, Clock clock) {
+    ServerPlans(Catalog catalog, VaultDirectory vaults, Clock clock, RetentionSweep.Deletions deletions) {
         this.scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
-        this.retention = new RetentionSweep(catalog, vaults, clock);
-        this.points = new PointLifecycle(catalog, vaults, clock);
+        this.retention = new RetentionSweep(catalog, vaults, clock, deletions);
+        this.points = new PointLifecycle(catalog, vaults, clock, deletions);
         this.binding = new PlanBinding(catalog, scheduler, points);
     }
 

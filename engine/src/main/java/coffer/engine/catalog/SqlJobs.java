@@ -127,20 +127,27 @@ final class SqlJobs implements Jobs {
 
     @Override
     public Optional<Job> claimNext(String workerId, int perHostLimit, Instant now) {
-        List<String[]> candidates = sql.query("SELECT id, host_id FROM jobs WHERE state = ? ORDER BY created_at, id"
-                + " LIMIT " + CLAIM_CANDIDATES, r -> new String[]{r.getString("id"), r.getString("host_id")}, JobState.queued);
+        List<String[]> candidates = sql.query("SELECT id, host_id, type FROM jobs WHERE state = ? ORDER BY created_at, id"
+                + " LIMIT " + CLAIM_CANDIDATES, r -> new String[]{r.getString("id"), r.getString("host_id"), r.getString("type")},
+                JobState.queued);
         List<String> fullHosts = new ArrayList<>();
+        String hostTypes = String.join(", ", java.util.Arrays.stream(JobType.values()).filter(JobType::usesHost)
+                .map(t -> "'" + t.name() + "'").toList());
         for (String[] candidate : candidates) {
             String id = candidate[0];
             String host = candidate[1];
-            if (fullHosts.contains(host)) {
+            boolean usesHost = JobType.valueOf(candidate[2]).usesHost();
+            if (usesHost && fullHosts.contains(host)) {
                 continue;
             }
             Boolean claimed = sql.transaction(s -> {
-                s.update("UPDATE hosts SET claims = claims + 1 WHERE id = ?", host);
-                long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?", host, JobState.running);
-                if (running >= perHostLimit) {
-                    return null;
+                if (usesHost) { // a job that does not work on its host (a verify) neither waits for nor counts in its limit
+                    s.update("UPDATE hosts SET claims = claims + 1 WHERE id = ?", host);
+                    long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ? AND type IN ("
+                            + hostTypes + ")", host, JobState.running);
+                    if (running >= perHostLimit) {
+                        return null;
+                    }
                 }
                 return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"
                         + " WHERE id = ? AND state = ?", JobState.running, workerId, now, now, id, JobState.queued) == 1;

@@ -15,11 +15,15 @@ import coffer.engine.operation.RestoreDiskResult;
 import coffer.engine.operation.RestoreGroup;
 import coffer.engine.operation.RestoreInstance;
 import coffer.engine.operation.RestoreInstanceResult;
+import coffer.engine.operation.DrillInstance;
+import coffer.engine.operation.DrillResult;
+import coffer.engine.operation.VerifyResult;
+import coffer.engine.operation.VerifyVault;
 
 /**
  * What a job does: each type is one {@link JobOperation} record (the job's parameters) with its result record.
  * The target names an instance (backup, clone), a point (restores), a consistency group (group_backup,
- * group_clone) or a group point (group_restore): the record's field {@link #targetField}. A group job takes one
+ * group_clone), a group point (group_restore) or a vault (verify): the record's field {@link #targetField}. A group job takes one
  * slot of its host's job limit, whatever its number of members (it holds one libvirt connection and reads the
  * members one after the other).
  */
@@ -30,16 +34,35 @@ public enum JobType {
     clone(CloneInstance.class, CloneResult.class, "instance"),
     group_backup(BackupGroup.class, GroupBackupResult.class, "group"),
     group_restore(RestoreGroup.class, GroupRestoreResult.class, "groupPoint"),
-    group_clone(CloneGroup.class, GroupCloneResult.class, "group");
+    group_clone(CloneGroup.class, GroupCloneResult.class, "group"),
+    /** Reads a vault, not a host: it takes no place in its host's job limit (docs/design/jobs.md). */
+    verify(VerifyVault.class, VerifyResult.class, "vault", false),
+    drill(DrillInstance.class, DrillResult.class, "instance");
 
     private final Class<? extends JobOperation<?>> operation;
     private final Class<?> result;
     private final String targetField;
 
+    private final boolean usesHost;
+
     JobType(Class<? extends JobOperation<?>> operation, Class<?> result, String targetField) {
+        this(operation, result, targetField, true);
+    }
+
+    JobType(Class<? extends JobOperation<?>> operation, Class<?> result, String targetField, boolean usesHost) {
         this.operation = operation;
         this.result = result;
         this.targetField = targetField;
+        this.usesHost = usesHost;
+    }
+
+    /**
+     * Whether a job of this type works on its host (libvirt, its disks) and so counts in the host's limit of running
+     * jobs. A verify only reads a vault: it is queued on a host of the catalog but never waits for, nor keeps out,
+     * that host's backups.
+     */
+    public boolean usesHost() {
+        return usesHost;
     }
 
     /** The operation record a job of this type carries. */

@@ -32,6 +32,17 @@ public record BackupResult(String point, String name, String instance, Instant c
         return point.consistency() == null ? "CRASH" : point.consistency();
     }
 
+    /** This result with {@code more} warnings after its own (a change alert raised on the point). */
+    public BackupResult withWarnings(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(warnings);
+        all.addAll(more);
+        return new BackupResult(point, name, instance, createdAt, description, consistency, consistencyReason,
+                freezeMillis, logicalBytes, disks, skipped, List.copyOf(all));
+    }
+
     public static BackupResult of(InstanceBackup.Result result) {
         PointManifest point = result.point();
         PointFacts facts = PointFacts.of(point);

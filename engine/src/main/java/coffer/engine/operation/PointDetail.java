@@ -10,12 +10,13 @@ import java.util.List;
 /**
  * One point in full: what {@link PointView} shows, and from its manifest its description, the point it started from, why its
  * consistency is lower than asked, the freeze window, each disk's source, format, how it was read and what it
- * stored, and the disks skipped. The same offline (the manifest) and through a server (its row and manifest).
+ * stored, and the disks skipped; through a server also when a restore drill last proved it bootable (null: never,
+ * and always offline: drills are a server's). The same offline (the manifest) and through a server (its row and manifest).
  */
 public record PointDetail(String id, String vault, String instance, String instanceName, Instant createdAt, String status,
                           String description, String consistency, String consistencyReason, Long freezeMillis, long logicalBytes,
                           long storedBytes, Instant expiresAt, String job, String parent, List<Disk> disks,
-                          List<BackupResult.SkippedDisk> skipped) {
+                          List<BackupResult.SkippedDisk> skipped, Instant provenBootableAt) {
 
     /**
      * One disk: its logical size and the bytes it added to the vault; where it was read from and its format; how
@@ -38,6 +39,12 @@ public record PointDetail(String id, String vault, String instance, String insta
                 facts.description(), view.consistency(), facts.consistency() == null ? null : facts.consistency().reason(),
                 facts.consistency() == null ? null : facts.consistency().freezeMillis(), view.logicalBytes(),
                 view.storedBytes(), view.expiresAt(), view.job(), manifest.parent(), disks,
-                manifest.skipped().stream().map(s -> new BackupResult.SkippedDisk(s.name(), s.reason())).toList());
+                manifest.skipped().stream().map(s -> new BackupResult.SkippedDisk(s.name(), s.reason())).toList(), null);
+    }
+
+    /** This detail with the end of the point's last passed restore drill. */
+    public PointDetail provenBootableAt(Instant at) {
+        return new PointDetail(id, vault, instance, instanceName, createdAt, status, description, consistency,
+                consistencyReason, freezeMillis, logicalBytes, storedBytes, expiresAt, job, parent, disks, skipped, at);
     }
 }

@@ -30,11 +30,18 @@ public final class PointLifecycle {
     private final Catalog catalog;
     private final RetentionSweep sweep;
     private final Clock clock;
+    private final RetentionSweep.Deletions deletions;
 
     public PointLifecycle(Catalog catalog, VaultDirectory vaults, Clock clock) {
+        this(catalog, vaults, clock, RetentionSweep.Deletions.NONE);
+    }
+
+    /** Telling {@code deletions} of every point deleted (the server's space reclaim). */
+    public PointLifecycle(Catalog catalog, VaultDirectory vaults, Clock clock, RetentionSweep.Deletions deletions) {
         this.catalog = catalog;
         this.sweep = new RetentionSweep(catalog, vaults, clock);
         this.clock = clock;
+        this.deletions = deletions;
     }
 
     public State state(String pointId) {
@@ -49,6 +56,7 @@ public final class PointLifecycle {
         State state = state(pointId);
         PointDeletion.requireAllowed(state.point().facts(), state.verdict(), clock.instant(), state.point().extended());
         sweep.deletePoint(state.point().vault(), pointId);
+        deletions.noteDeleted(state.point().vault(), clock.instant());
     }
 
     /** Keeps the point {@code days} more days (1 to 65,536) past its current expiry; it cannot be deleted before. */

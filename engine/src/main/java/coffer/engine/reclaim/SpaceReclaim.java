@@ -51,6 +51,11 @@ public final class SpaceReclaim {
         });
     }
 
+    /** The earliest deletion of {@code vault} whose space no step has reclaimed yet (empty: none). */
+    public Optional<Instant> pendingSince(String vault) {
+        return state(vaults.nameOr(vault)).pendingSince();
+    }
+
     /** What the decision would say now (for a loop that sleeps until the next due time). */
     public ReclaimDecision.Decision decision(String vault) {
         return ReclaimDecision.decide(settings, state(vaults.nameOr(vault)), clock.instant());

@@ -69,7 +69,15 @@ public final class Endpoints {
             post("/groups/{group}/backups", Role.operator, BackupGroup.class, 202),
             get("/groups/{group}/points", Role.viewer, ListGroupPoints.class),
             post("/groups/{group}/clone", Role.operator, CloneGroup.class, 202),
-            post("/group-points/{groupPoint}/restore", Role.operator, RestoreGroup.class, 202));
+            post("/group-points/{groupPoint}/restore", Role.operator, RestoreGroup.class, 202),
+
+            post("/vaults/{vault}/verify", Role.admin, VerifyVault.class, 202),
+            get("/verify-runs", Role.viewer, ListVerifyRuns.class),
+            post("/instances/{instance}/drills", Role.operator, DrillInstance.class, 202),
+            get("/drills", Role.viewer, ListDrills.class),
+            get("/alerts", Role.viewer, ListAlerts.class),
+            post("/alerts/{alert}/acknowledge", Role.operator, AcknowledgeAlert.class, 200),
+            get("/reclaims", Role.viewer, ListReclaims.class));
 
     private Endpoints() {
     }

@@ -1,15 +1,19 @@
 package coffer.server.api;
 
+import coffer.engine.catalog.Token;
+import coffer.engine.operation.Attributed;
 import coffer.engine.operation.JobOperation;
 import coffer.engine.operation.Operation;
 import coffer.engine.operation.Operations;
+import coffer.server.auth.BearerAuthentication;
 import coffer.server.http.Json;
 import coffer.server.http.RequestBinding;
 import coffer.server.http.Routes;
 
 /**
  * The API's operation endpoints ({@link Endpoints}): each binds its request into the operation record, calls
- * {@link Operations} (a job operation is started and answered with its job), and writes the result record.
+ * {@link Operations} (a job operation is started and answered with its job), and writes the result record. An
+ * {@link Attributed} record gets the name of the token that authenticated the request.
  * Nothing else happens here: the rules are the engine's.
  */
 public final class OperationRoutes {
@@ -23,6 +27,10 @@ public final class OperationRoutes {
         for (Endpoint endpoint : Endpoints.ALL) {
             routes.add(endpoint.method(), endpoint.path(), endpoint.role(), ctx -> {
                 Object request = RequestBinding.bind(endpoint, ctx);
+                if (request instanceof Attributed<?> attributed) { // who asks is the token's, never the body's
+                    Token token = ctx.attribute(BearerAuthentication.TOKEN);
+                    request = attributed.attributedTo(token == null ? null : token.name());
+                }
                 Object result = request instanceof JobOperation<?> job ? operations.start(job).job().orElseThrow()
                         : operations.call((Operation<?>) request);
                 Json.write(ctx, endpoint.status(), result);

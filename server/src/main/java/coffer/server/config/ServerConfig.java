@@ -1,6 +1,10 @@
 package coffer.server.config;
 
+import coffer.engine.alert.ChangeRules;
 import coffer.engine.catalog.CatalogConfig;
+import coffer.engine.drill.DrillSettings;
+import coffer.engine.reclaim.ReclaimSettings;
+import coffer.engine.verify.VerifySettings;
 import coffer.engine.vault.VaultLocation;
 import coffer.vault.secret.Secret;
 
@@ -14,18 +18,80 @@ import java.util.List;
  */
 public record ServerConfig(Path dataDir, String address, int port, Tls tls, CatalogConfig catalog,
                            List<VaultEntry> vaults, List<HostEntry> hosts, Limits limits,
-                           List<Path> restoreDirectories) {
+                           List<Path> restoreDirectories, Assurance assurance) {
     public static final int DEFAULT_PORT = 8470;
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
 
     public ServerConfig {
         restoreDirectories = List.copyOf(restoreDirectories);
+        assurance = assurance == null ? Assurance.defaults(dataDir) : assurance;
+    }
+
+    /** With the default assurance settings ({@link Assurance#defaults}). */
+    public ServerConfig(Path dataDir, String address, int port, Tls tls, CatalogConfig catalog,
+                        List<VaultEntry> vaults, List<HostEntry> hosts, Limits limits, List<Path> restoreDirectories) {
+        this(dataDir, address, port, tls, catalog, vaults, hosts, limits, restoreDirectories, null);
+    }
+
+    /** This configuration listening on {@code newPort}. */
+    public ServerConfig withPort(int newPort) {
+        return new ServerConfig(dataDir, address, newPort, tls, catalog, vaults, hosts, limits, restoreDirectories, assurance);
+    }
+
+    /** This configuration with other assurance settings. */
+    public ServerConfig withAssurance(Assurance newAssurance) {
+        return new ServerConfig(dataDir, address, port, tls, catalog, vaults, hosts, limits, restoreDirectories, newAssurance);
+    }
+
+    /**
+     * What the server does to keep proving its backups (docs/design/assurance.md, docs/server.md "Assurance"):
+     *
+     * @param verify        when vaults are verified (full, sampled and the sample period; null durations: off)
+     * @param quarantine    scheduled verifies move damaged chunks aside (as {@code vault verify --quarantine})
+     * @param drills        how restore drills run (their directory, the budget per host, timeouts)
+     * @param drillEvery    each instance with points is drilled this often by the server (null: only on request)
+     * @param drillCheck    the check command scheduled drills run in the copy (empty: none)
+     * @param alerts        when a backup's change raises an alert
+     * @param reclaim       how deleted points' space is reclaimed (null: not by the server, only by {@code vault gc})
+     */
+    public record Assurance(VerifySettings verify, boolean quarantine, DrillSettings drills, Duration drillEvery,
+                            List<String> drillCheck, ChangeRules alerts, ReclaimSettings reclaim) {
+        public Assurance {
+            drillCheck = List.copyOf(drillCheck);
+        }
+
+        /** Verify full weekly and sampled daily with quarantine, drills on request only, alerts and reclaim on. */
+        public static Assurance defaults(Path dataDir) {
+            return new Assurance(VerifySettings.DEFAULTS, true, DrillSettings.defaults(defaultDrillDirectory(dataDir)),
+                    null, List.of(), ChangeRules.DEFAULTS, ReclaimSettings.DEFAULTS);
+        }
+
+        public Assurance withDrillEvery(Duration every, List<String> check) {
+            return new Assurance(verify, quarantine, drills, every, check, alerts, reclaim);
+        }
+
+        public Assurance withVerify(VerifySettings settings) {
+            return new Assurance(settings, quarantine, drills, drillEvery, drillCheck, alerts, reclaim);
+        }
+
+        public Assurance withReclaim(ReclaimSettings settings) {
+            return new Assurance(verify, quarantine, drills, drillEvery, drillCheck, alerts, settings);
+        }
+
+        public Assurance withAlerts(ChangeRules rules) {
+            return new Assurance(verify, quarantine, drills, drillEvery, drillCheck, rules, reclaim);
+        }
+    }
+
+    /** Where drill copies' disks go by default: {@code <dataDir>/drills}. */
+    public static Path defaultDrillDirectory(Path dataDir) {
+        return dataDir.toAbsolutePath().resolve("drills");
     }
 
     /** With the default restore directory, {@link #defaultRestoreDirectory}. */
     public ServerConfig(Path dataDir, String address, int port, Tls tls, CatalogConfig catalog,
                         List<VaultEntry> vaults, List<HostEntry> hosts, Limits limits) {
-        this(dataDir, address, port, tls, catalog, vaults, hosts, limits, List.of(defaultRestoreDirectory(dataDir)));
+        this(dataDir, address, port, tls, catalog, vaults, hosts, limits, List.of(defaultRestoreDirectory(dataDir)), null);
     }
 
     /**

@@ -1,6 +1,10 @@
 package coffer.server.config;
 
+import coffer.engine.alert.ChangeRules;
 import coffer.engine.catalog.CatalogConfig;
+import coffer.engine.drill.DrillSettings;
+import coffer.engine.reclaim.ReclaimSettings;
+import coffer.engine.verify.VerifySettings;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,7 +41,7 @@ import java.util.function.Function;
  */
 public final class ServerConfigLoader {
     private static final Set<String> TOP = Set.of("dataDir", "listen", "tls", "catalog", "vaults", "hosts", "limits",
-            "restoreDirectories");
+            "restoreDirectories", "assurance");
 
     private final List<String> problems = new ArrayList<>();
     private final Function<String, String> environment;
@@ -199,13 +203,134 @@ public final class ServerConfigLoader {
             }
         }
 
+        ServerConfig.Assurance assurance = assurance(r.path("assurance"), dataDir);
+
         if (!problems.isEmpty()) {
             throw new CofferException(ErrorCode.InvalidArgument, (file == null ? "configuration" : "configuration file " + file)
                     + " has " + problems.size() + " problem" + (problems.size() == 1 ? "" : "s") + ":\n  "
                     + String.join("\n  ", problems));
         }
         return new ServerConfig(dataDir.toAbsolutePath(), address, port, tls, catalog, List.copyOf(vaults),
-                List.copyOf(hosts), limits, restoreDirectories);
+                List.copyOf(hosts), limits, restoreDirectories, assurance);
+    }
+
+    /**
+     * The {@code assurance} section (docs/server.md, "Assurance"): each part falls back to its defaults, and each
+     * settings record checks itself whole; its problems are reported with the others, named by their key.
+     */
+    private ServerConfig.Assurance assurance(JsonNode a, Path dataDir) {
+        ServerConfig.Assurance d = ServerConfig.Assurance.defaults(dataDir);
+        unknownKeys(a, Set.of("verify", "drills", "alerts", "reclaim"), "assurance.");
+
+        JsonNode v = a.path("verify");
+        unknownKeys(v, Set.of("fullEvery", "sampledEvery", "samplePeriod", "quarantine"), "assurance.verify.");
+        VerifySettings verify = settings("assurance.verify", () -> new VerifySettings(
+                duration(v.get("fullEvery"), "assurance.verify.fullEvery", d.verify().fullEvery(), true),
+                duration(v.get("sampledEvery"), "assurance.verify.sampledEvery", d.verify().sampledEvery(), true),
+                duration(v.get("samplePeriod"), "assurance.verify.samplePeriod", d.verify().samplePeriod(), false)),
+                d.verify());
+        boolean quarantine = bool(v.get("quarantine"), "assurance.verify.quarantine", d.quarantine());
+
+        JsonNode dr = a.path("drills");
+        unknownKeys(dr, Set.of("every", "check", "directory", "perHost", "budgetWait", "bootTimeout", "checkTimeout"),
+                "assurance.drills.");
+        DrillSettings dd = d.drills();
+        DrillSettings drills = settings("assurance.drills", () -> new DrillSettings(
+                path(dr.get("directory"), "assurance.drills.directory", dd.directory()),
+                integer(dr.get("perHost"), "assurance.drills.perHost", dd.perHost(), 1, 64),
+                duration(dr.get("budgetWait"), "assurance.drills.budgetWait", dd.budgetWait(), false),
+                duration(dr.get("bootTimeout"), "assurance.drills.bootTimeout", dd.bootTimeout(), false),
+                duration(dr.get("checkTimeout"), "assurance.drills.checkTimeout", dd.checkTimeout(), false),
+                dd.outputLimit()), dd);
+        Duration drillEvery = duration(dr.get("every"), "assurance.drills.every", null, true);
+        List<String> check = new ArrayList<>();
+        JsonNode checkNode = dr.get("check");
+        if (checkNode != null && !checkNode.isNull()) {
+            if (!checkNode.isArray() || checkNode.isEmpty()) {
+                problems.add("assurance.drills.check: a list: the command's absolute path in the guest, then its arguments");
+            } else {
+                checkNode.forEach(w -> check.add(w.asText()));
+                if (!check.getFirst().startsWith("/")) {
+                    problems.add("assurance.drills.check: the command's path must be absolute, got '" + check.getFirst() + "'");
+                }
+            }
+        }
+        if (drillEvery != null && drillEvery.compareTo(Duration.ofHours(1)) < 0) {
+            problems.add("assurance.drills.every: at least 1h (a drill boots a copy of the instance), got " + drillEvery);
+        }
+
+        JsonNode al = a.path("alerts");
+        unknownKeys(al, Set.of("window", "minimumSamples", "rateMultiple", "minimumMiB", "incompressible",
+                "usualCompressible"), "assurance.alerts.");
+        ChangeRules r = d.alerts();
+        ChangeRules alerts = settings("assurance.alerts", () -> new ChangeRules(
+                integer(al.get("window"), "assurance.alerts.window", r.window(), 1, 1000),
+                integer(al.get("minimumSamples"), "assurance.alerts.minimumSamples", r.minimumSamples(), 1, 1000),
+                number(al.get("rateMultiple"), "assurance.alerts.rateMultiple", r.rateMultiple()),
+                (long) integer(al.get("minimumMiB"), "assurance.alerts.minimumMiB", (int) (r.minimumBytes() >> 20), 0, 1 << 20) << 20,
+                number(al.get("incompressible"), "assurance.alerts.incompressible", r.incompressible()),
+                number(al.get("usualCompressible"), "assurance.alerts.usualCompressible", r.usualCompressible()),
+                r.sampleFloor()), r);
+
+        JsonNode re = a.path("reclaim");
+        unknownKeys(re, Set.of("enabled", "deadline", "grace", "lockWait", "sweepBudget", "retryAfter", "rescanEvery"),
+                "assurance.reclaim.");
+        ReclaimSettings rd = d.reclaim();
+        ReclaimSettings reclaim = settings("assurance.reclaim", () -> new ReclaimSettings(
+                duration(re.get("deadline"), "assurance.reclaim.deadline", rd.deadline(), false),
+                duration(re.get("grace"), "assurance.reclaim.grace", rd.grace(), false),
+                duration(re.get("lockWait"), "assurance.reclaim.lockWait", rd.lockWait(), false),
+                duration(re.get("sweepBudget"), "assurance.reclaim.sweepBudget", rd.sweepBudget(), false),
+                duration(re.get("retryAfter"), "assurance.reclaim.retryAfter", rd.retryAfter(), false),
+                duration(re.get("rescanEvery"), "assurance.reclaim.rescanEvery", rd.rescanEvery(), false)), rd);
+        boolean reclaimOn = bool(re.get("enabled"), "assurance.reclaim.enabled", true);
+        return new ServerConfig.Assurance(verify, quarantine, drills, drillEvery, check, alerts, reclaimOn ? reclaim : null);
+    }
+
+    /** A settings record made by {@code make}; its own check's problems become this file's (then the fallback). */
+    private <T> T settings(String key, java.util.function.Supplier<T> make, T fallback) {
+        try {
+            return make.get();
+        } catch (CofferException e) {
+            problems.add(key + ": " + e.getMessage());
+            return fallback;
+        }
+    }
+
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d{1,9})(s|min|h|d)");
+
+    /** {@code 45s}, {@code 30min}, {@code 12h}, {@code 7d}; with {@code offAllowed}, {@code off} is null. */
+    private Duration duration(JsonNode node, String key, Duration fallback, boolean offAllowed) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return fallback;
+        }
+        String text = node.asText().trim();
+        if (offAllowed && text.equals("off")) {
+            return null;
+        }
+        java.util.regex.Matcher m = DURATION.matcher(text);
+        if (!node.isTextual() || !m.matches()) {
+            problems.add(key + ": a duration such as 45s, 30min, 12h or 7d" + (offAllowed ? ", or off" : "") + ", got " + node);
+            return fallback;
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "min" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private double number(JsonNode node, String key, double fallback) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return fallback;
+        }
+        if (!node.isNumber()) {
+            problems.add(key + ": expected a number, got " + node);
+            return fallback;
+        }
+        return node.asDouble();
     }
 
     /** {@code $COFFER_DATA_DIR}, else {@code /var/lib/coffer}. */

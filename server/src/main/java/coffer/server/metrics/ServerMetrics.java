@@ -6,6 +6,7 @@ import coffer.engine.job.Job;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
+import coffer.engine.reclaim.ReclaimHistory;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -24,7 +25,8 @@ import java.util.Map;
 /**
  * The Prometheus metrics at {@code /metrics}, computed from the catalog at scrape time so they hold across
  * restarts and several servers: jobs by state and type, bytes backed up and restored (from succeeded
- * jobs), vault sizes (logical and stored), and job durations (a histogram of the jobs that ended since
+ * jobs), vault sizes (logical and stored), verification, drills, change alerts and space reclaim
+ * ({@link AssuranceMetrics}), and job durations (a histogram of the jobs that ended since
  * this server started, observed as scrapes find them).
  */
 public final class ServerMetrics {
@@ -40,8 +42,15 @@ public final class ServerMetrics {
     private List<PointRecord> points = List.of();
 
     public ServerMetrics(Catalog catalog, java.util.Set<String> vaults) {
+        this(catalog, vaults, List::of);
+    }
+
+    /** With the assurance metrics of the server's space reclaim loop ({@code reclaims}). */
+    public ServerMetrics(Catalog catalog, java.util.Set<String> vaults,
+                         java.util.function.Supplier<List<ReclaimHistory.VaultReclaim>> reclaims) {
         this.catalog = catalog;
         this.vaults = vaults;
+        new AssuranceMetrics(catalog, vaults, reclaims).register(registry);
         GaugeWithCallback.builder().name("coffer_jobs").help("Jobs by state and type")
                 .labelNames("state", "type")
                 .callback(cb -> {

@@ -18,6 +18,8 @@ import coffer.engine.operation.JobOperation;
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreGroup;
 import coffer.engine.operation.RestoreInstance;
+import coffer.engine.operation.DrillInstance;
+import coffer.engine.operation.VerifyVault;
 
 import java.util.List;
 
@@ -77,7 +79,36 @@ final class HostedJobs {
                         + point.instanceIds().getFirst() + " is not in the catalog"));
                 yield catalog.jobs().submit(r.resolved(point.id()), first.hostId());
             }
+            case VerifyVault v -> verify(v);
+            case DrillInstance d -> {
+                Instance instance = references.instance(d.instance());
+                if (catalog.points().listByInstance(instance.id()).isEmpty()) {
+                    throw new CofferException(ErrorCode.PointNotFound, "instance " + instance.name()
+                            + " has no point to drill; back it up first");
+                }
+                yield catalog.jobs().submit(d.resolved(instance.id()), instance.hostId());
+            }
         };
+    }
+
+    /**
+     * A verify of a vault, one at a time per vault (the scheduler's and a person's alike). It reads the vault, not a
+     * host: it is queued on the catalog's first host and takes no place in that host's job limit ({@code JobType}).
+     */
+    private Job verify(VerifyVault v) {
+        String vault = references.vault(v.vault());
+        for (coffer.engine.job.JobState state : List.of(coffer.engine.job.JobState.queued, coffer.engine.job.JobState.running)) {
+            for (Job other : catalog.jobs().list(new coffer.engine.job.Jobs.Filter(state, coffer.engine.job.JobType.verify,
+                    vault, 1))) {
+                throw new CofferException(ErrorCode.VerifyRunning, "a verify of vault " + vault + " is " + state
+                        + " already: job " + other.id());
+            }
+        }
+        List<coffer.engine.catalog.Host> hosts = catalog.hosts().list();
+        if (hosts.isEmpty()) {
+            throw new CofferException(ErrorCode.InvalidArgument, "the server has no libvirt host to queue the verify on");
+        }
+        return catalog.jobs().submit(v.resolved(vault), hosts.getFirst().id());
     }
 
     /** A person's backup: the protection's vault and disks unless the request names its own. */

@@ -3,6 +3,7 @@ package coffer.engine.operation.hosted;
 import coffer.engine.JobProgress;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogRebuild;
+import coffer.engine.catalog.DrillRun;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.Lookup;
@@ -19,6 +20,7 @@ import coffer.engine.plan.PlanBinding;
 import coffer.engine.plan.PlanScheduler;
 import coffer.engine.plan.PointLifecycle;
 import coffer.engine.plan.RetentionSweep;
+import coffer.engine.reclaim.ReclaimHistory;
 import coffer.engine.vault.VaultDirectory;
 
 import java.time.Clock;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * {@link Operations} on a server's catalog, in its process: the API answers with it. Queries read the catalog;
@@ -38,9 +41,14 @@ import java.util.function.Consumer;
 public final class HostedOperations implements Operations {
     /**
      * What the server is: its vaults (for the vault list), how many instances one request may name, how to
-     * discover a host's instances again, and its clock.
+     * discover a host's instances again, its clock, and what its space reclaim loop did.
      */
-    public record Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock) {
+    public record Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock,
+                           Supplier<List<ReclaimHistory.VaultReclaim>> reclaims) {
+        /** Without a reclaim loop (its list is empty). */
+        public Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock) {
+            this(vaults, instancesPerRequest, refreshHost, clock, List::of);
+        }
     }
 
     private final Catalog catalog;
@@ -55,6 +63,7 @@ public final class HostedOperations implements Operations {
     private final Protecting protecting;
     private final PolicyEditing policyEditing;
     private final GroupCreation groupCreation;
+    private final AssuranceViews assurance;
 
     public HostedOperations(Catalog catalog, VaultDirectory vaults, PlanScheduler scheduler, PlanBinding binding,
                             PointLifecycle points, RetentionSweep sweep, Settings settings) {
@@ -70,6 +79,7 @@ public final class HostedOperations implements Operations {
         this.protecting = new Protecting(catalog, references, binding, settings.instancesPerRequest(), settings.clock());
         this.policyEditing = new PolicyEditing(catalog, scheduler);
         this.groupCreation = new GroupCreation(catalog, references);
+        this.assurance = new AssuranceViews(catalog, references, settings.clock());
     }
 
     @Override
@@ -106,7 +116,8 @@ public final class HostedOperations implements Operations {
             case ShowPoint s -> {
                 PointRecord row = references.point(s.point());
                 try {
-                    yield PointDetail.of(row, vaults.open(row.vault()).point(row.id()), settings.clock().instant());
+                    yield PointDetail.of(row, vaults.open(row.vault()).point(row.id()), settings.clock().instant())
+                            .provenBootableAt(catalog.drillRuns().lastPassed(row.id()).map(DrillRun::finishedAt).orElse(null));
                 } catch (java.io.IOException e) {
                     throw coffer.engine.error.Errors.classify(e);
                 }
@@ -191,6 +202,19 @@ public final class HostedOperations implements Operations {
                 groups.forEach(g -> catalog.groups().points(g.id()).forEach(p -> all.add(views.groupPoint(p))));
                 yield GroupPointList.of(all);
             }
+            case ListVerifyRuns l -> {
+                List<String> names = l.vault() == null ? vaults.names().stream().sorted().toList() : List.of(references.vault(l.vault()));
+                List<VerifyRunView> runs = new ArrayList<>();
+                names.forEach(v -> catalog.verifyRuns().recent(v, l.limitOrDefault()).forEach(r -> runs.add(VerifyRunView.of(r))));
+                runs.sort(java.util.Comparator.comparing(VerifyRunView::finishedAt).reversed());
+                yield VerifyRunList.of(runs);
+            }
+            case ListDrills l -> assurance.drills(l);
+            case ListAlerts l -> AlertList.of((l.instance() == null ? catalog.changeAlerts().unacknowledged().reversed()
+                    : catalog.changeAlerts().ofInstance(references.instance(l.instance()).id(), l.limitOrDefault()))
+                    .stream().limit(l.limitOrDefault()).map(AlertView::of).toList());
+            case AcknowledgeAlert a -> AlertView.of(assurance.acknowledge(a));
+            case ListReclaims ignored -> ReclaimList.of(settings.reclaims().get());
         };
         return (R) result;
     }

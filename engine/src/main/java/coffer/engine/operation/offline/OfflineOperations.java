@@ -140,6 +140,10 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 yield GroupRestoreResult.of(r.inPlace() ? restore.inPlace(r.groupPoint(), progress)
                         : restore.asNewInstances(r.groupPoint(), r.suffix(), path(r.dir()), r.start(), progress));
             }
+            case VerifyVault ignored -> throw new CofferException(ErrorCode.InvalidArgument, "a verify job is a server's"
+                    + " (it records its run and rotation in the catalog); offline run 'coffer vault verify --vault PATH'");
+            case DrillInstance ignored -> throw new CofferException(ErrorCode.InvalidArgument, "a restore drill needs a"
+                    + " server (its budget, its record in the catalog); give the server with --url or COFFER_URL, and no --vault");
         };
     }
 

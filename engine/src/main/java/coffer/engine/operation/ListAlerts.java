@@ -1,0 +1,21 @@
+package coffer.engine.operation;
+
+import coffer.engine.error.Problems;
+
+/**
+ * Change alerts (docs/design/assurance.md): those standing (unacknowledged) of every instance, or with {@code instance}
+ * that instance's alerts, acknowledged ones included, newest first (at most {@code limit}, 1-1000, default 50).
+ */
+public record ListAlerts(String instance, Integer limit) implements Operation<AlertList> {
+    public ListAlerts {
+        Problems problems = new Problems();
+        if (limit != null && (limit < 1 || limit > 1000)) {
+            problems.add("limit", "a whole number from 1 to 1000, got '" + limit + "'");
+        }
+        problems.throwIfAny("alert list request");
+    }
+
+    public int limitOrDefault() {
+        return limit == null ? 50 : limit;
+    }
+}
