@@ -65,7 +65,7 @@ final class Render {
             }
             case JobLog l -> l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
             case GroupPointList l -> l.points().forEach(p -> groupPoint(out, p));
-            default -> RenderCatalog.text(out, result);
+            default -> RenderAssurance.text(out, result);
         }
     }
 

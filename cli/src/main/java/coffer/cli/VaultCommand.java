@@ -1,6 +1,8 @@
 package coffer.cli;
 
+import coffer.engine.catalog.VerifyRun;
 import coffer.engine.error.ErrorCode;
+import coffer.engine.operation.VerifyVault;
 import coffer.engine.error.Errors;
 import coffer.engine.vault.VaultLocation;
 import coffer.engine.vault.VaultOpener;
@@ -86,19 +88,30 @@ final class VaultCommand {
         }
     }
 
-    @Command(name = "verify", description = "Re-read points: authenticate and re-hash every chunk they reference.",
+    @Command(name = "verify", description = "Re-read points: authenticate and re-hash every chunk they reference; with a server, as a verify job of one of its vaults.",
             mixinStandardHelpOptions = true)
     static final class Verify implements Callable<Integer> {
         @Mixin CommonOptions common;
-        @Mixin KeyringOption keyring;
-        @Mixin VaultOption vaultOption;
-        @Parameters(paramLabel = "POINT", arity = "0..1", description = "Only this point (id, id prefix or name).") String point;
+        @Mixin Transport transport;
+        @Parameters(paramLabel = "POINT", arity = "0..1", description = "Offline: only this point (id, id prefix or name).") String point;
         @Option(names = "--quarantine", description = "Move damaged chunks to damaged/ so the next backup of the same data stores them again and the points that use them heal.")
         boolean quarantine;
+        @Option(names = "--sampled", description = "With a server: read only the next slice of the vault's sampled rotation (default: every chunk).")
+        boolean sampled;
+        @Option(names = "--target-vault", paramLabel = "NAME", description = "With a server: the server's vault to verify (default: its default vault).")
+        String targetVault;
+        @Option(names = "--wait", description = "With a server: wait for the verify job, with a progress bar.") boolean wait;
 
         @Override
-        public Integer call() throws IOException {
-            try (Vault vault = new VaultOpener(keyring.keyRing()).open(vaultOption.require());
+        public Integer call() throws IOException, InterruptedException {
+            if (!transport.offline()) {
+                transport.refuse(point != null, "POINT", "a server verifies a whole vault (or its next sample)");
+                return JobRun.run(transport, common, new VerifyVault(targetVault, sampled ? VerifyRun.Kind.SAMPLED
+                        : VerifyRun.Kind.FULL, quarantine), wait, 0, "verify");
+            }
+            transport.refuse(sampled, "--sampled", "the sample rotation is kept in a server's catalog");
+            transport.refuse(targetVault != null, "--target-vault", "the vault is the one given by --vault");
+            try (Vault vault = new VaultOpener(transport.keyring.keyRing()).open(transport.vaultOption.require());
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "verify")) {
                 List<PointManifest> points = point == null ? vault.points() : List.of(vault.resolve(point));
                 bar.starting(points.stream().mapToLong(PointManifest::logicalBytes).sum());

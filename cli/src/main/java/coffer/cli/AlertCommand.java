@@ -1,0 +1,44 @@
+package coffer.cli;
+
+import coffer.engine.operation.AcknowledgeAlert;
+import coffer.engine.operation.ListAlerts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+/** {@code coffer alert list|ack} (needs a server): change-rate and entropy alerts, docs/design/assurance.md. */
+@Command(name = "alert", description = "Change alerts: an instance changed far more than usual, or its new data stopped compressing.",
+        mixinStandardHelpOptions = true, subcommands = {AlertCommand.List_.class, AlertCommand.Ack.class})
+final class AlertCommand {
+
+    @Command(name = "list", description = "Standing alerts of every instance (or every alert of one instance), newest first.",
+            mixinStandardHelpOptions = true)
+    static final class List_ implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin ServerOption server;
+        @Option(names = "--instance", paramLabel = "INSTANCE", description = "Every alert of this instance, acknowledged ones too.") String instance;
+        @Option(names = "--limit", paramLabel = "N", description = "At most N alerts (1-1000, default 50).") Integer limit;
+
+        @Override
+        public Integer call() {
+            return Operate.call(server, common, new ListAlerts(instance, limit));
+        }
+    }
+
+    @Command(name = "ack", description = "Acknowledge an alert (operator or admin): retention resumes expiring the instance's older points.",
+            mixinStandardHelpOptions = true)
+    static final class Ack implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin ServerOption server;
+        @Parameters(paramLabel = "ALERT", description = "The alert's id.") String alert;
+        @Option(names = "--note", paramLabel = "TEXT", description = "Why (kept with the alert, at most 1000 characters).") String note;
+
+        @Override
+        public Integer call() {
+            return Operate.call(server, common, new AcknowledgeAlert(alert, note, null));
+        }
+    }
+}
