@@ -74,6 +74,25 @@ class OperationRecordsTest {
     }
 
     @Test
+    void theAssuranceRecordsCheckTheirValuesAndFillTheirDefaults() {
+        VerifyVault verify = CofferJson.readObject("{}", VerifyVault.class, "request body");
+        assertEquals(new VerifyVault(null, coffer.engine.catalog.VerifyRun.Kind.FULL, false), verify, "full, no quarantine");
+        assertTrue(assertThrows(CofferException.class, () -> CofferJson.readObject("{\"kind\": \"HALF\"}",
+                VerifyVault.class, "request body")).getMessage().contains("kind"));
+        CofferException drill = assertThrows(CofferException.class, () -> CofferJson.readObject(
+                "{\"check\": [\"true\"]}", DrillInstance.class, "request body"));
+        assertTrue(drill.getMessage().startsWith("drill request has 2 problems: instance: the instance is required; check:"
+                + " the command's path must be absolute"), drill.getMessage());
+        assertEquals(List.of(), new DrillInstance("web", null).check(), "no check: booting to the agent is the proof");
+        assertTrue(assertThrows(CofferException.class, () -> new DrillInstance("web", List.of("/bin/sh", "x".repeat(5000))))
+                .getMessage().contains("check: at most 4096 characters"));
+        assertTrue(assertThrows(CofferException.class, () -> new ListAlerts(null, 0)).getMessage().contains("limit"));
+        assertTrue(assertThrows(CofferException.class, () -> new AcknowledgeAlert("a", "x".repeat(1001), null))
+                .getMessage().contains("note: at most 1000 characters"));
+        assertEquals("ops", new AcknowledgeAlert("a", null, "someone").attributedTo("ops").by(), "the caller replaces any name sent");
+    }
+
+    @Test
     void crossFieldRulesLiveOnTheRecord() {
         assertTrue(assertThrows(CofferException.class, () -> new RestoreDisk("p", "vda", null, null, false, false))
                 .getMessage().contains("give exactly one of 'to' (a new file) and 'inPlace': true"));
