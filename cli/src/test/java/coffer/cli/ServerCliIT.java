@@ -103,6 +103,17 @@ class ServerCliIT {
         assertEquals("CRASH", result.path("consistency").asText(), backup.out());
         assertFalse(point.isEmpty(), backup.out());
 
+        // assurance through the server: a verify job of its vault, its runs, drills, alerts and reclaim listed
+        await(() -> json(cli("verify", "list", "--output", "json").ok()).path("count").asInt() >= 1); // the schedule's
+        JsonNode verified = json(cli("vault", "verify", "--wait", "--output", "json").ok());
+        assertEquals("FULL", verified.path("run").path("kind").asText(), verified.toString());
+        assertTrue(verified.path("run").path("chunksChecked").asLong() > 0 && verified.path("damage").isEmpty(), verified.toString());
+        assertTrue(cli("verify", "list").ok().out().contains("FULL verify of vault default"), "the text of a run");
+        assertTrue(cli("vault", "verify", "some-point").fails(2, "InvalidArgument").err().contains("POINT is for offline commands"));
+        assertTrue(cli("alert", "list").ok().out().contains("No change alerts."));
+        assertTrue(cli("drill", "list", domain).ok().out().contains("never proven bootable"));
+        assertEquals("default", json(cli("reclaim", "list", "--output", "json").ok()).path("vaults").get(0).path("vault").asText());
+
         JsonNode points = json(cli("point", "list", "--name", domain, "--output", "json").ok());
         assertEquals(1, points.path("count").asInt(), points.toString());
         JsonNode listed = points.path("points").get(0);
@@ -263,6 +274,14 @@ class ServerCliIT {
         List<String> ids = new ArrayList<>();
         points.path("points").forEach(p -> ids.add(p.path("id").asText()));
         return ids;
+    }
+
+    private static void await(java.util.concurrent.Callable<Boolean> done) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
+        while (!done.call()) {
+            assertTrue(System.nanoTime() < deadline, "not reached within a minute");
+            Thread.sleep(200);
+        }
     }
 
     private CliRun cli(String... args) {

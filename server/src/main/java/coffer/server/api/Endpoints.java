@@ -72,6 +72,7 @@ public final class Endpoints {
             post("/group-points/{groupPoint}/restore", Role.operator, RestoreGroup.class, 202),
 
             post("/vaults/{vault}/verify", Role.admin, VerifyVault.class, 202),
+            post("/verify", Role.admin, VerifyVault.class, 202),
             get("/verify-runs", Role.viewer, ListVerifyRuns.class),
             post("/instances/{instance}/drills", Role.operator, DrillInstance.class, 202),
             get("/drills", Role.viewer, ListDrills.class),
