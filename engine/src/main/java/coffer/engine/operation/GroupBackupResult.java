@@ -19,6 +19,16 @@ public record GroupBackupResult(String groupPoint, String group, Instant instant
     public record Member(String instance, String point, String consistency, String consistencyReason) {
     }
 
+    /** This result with {@code more} warnings after its own (change alerts raised on members' points). */
+    public GroupBackupResult withWarnings(List<String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new GroupBackupResult(groupPoint, group, instant, mode, pauseMillis, freezeMillis, members, List.copyOf(all));
+    }
+
     public static GroupBackupResult of(GroupBackup.Result result) {
         PointFacts.Group group = PointFacts.of(result.members().getFirst().point()).group();
         return new GroupBackupResult(result.id(), result.name(), group.instant(), group.mode(), result.pauseWindow().toMillis(),

@@ -1,9 +1,7 @@
 package coffer.engine.job.handler;
 
 import coffer.engine.alert.ChangeWatch;
-import coffer.engine.catalog.ChangeAlert;
 import coffer.engine.instance.PointFacts;
-import coffer.engine.operation.AlertView;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.Lookup;
@@ -24,7 +22,6 @@ import coffer.virt.libvirt.Libvirt;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.LinkedHashSet;
@@ -43,10 +40,10 @@ final class BackupHandler implements JobHandler<BackupInstance, BackupResult> {
     private final Path runtimeRoot;
     private final Clock clock;
 
-    private final ChangeWatch changes;
+    private final ChangeJudging changes;
 
     BackupHandler(Catalog catalog, VaultDirectory vaults, Path runtimeRoot, Clock clock, ChangeWatch changes) {
-        this.changes = changes;
+        this.changes = new ChangeJudging(changes);
         this.catalog = catalog;
         this.vaults = vaults;
         this.hosts = new HostConnections(catalog);
@@ -58,29 +55,6 @@ final class BackupHandler implements JobHandler<BackupInstance, BackupResult> {
     static PointFacts expiry(Integer retentionDays, Clock clock) {
         return retentionDays == null ? PointFacts.NONE
                 : PointFacts.expiring(clock.instant().plus(Duration.ofDays(retentionDays)));
-    }
-
-    /**
-     * The point's change judged against the instance's baseline (docs/design/assurance.md): each alert raised is on
-     * the point and this job (its row), a warning in the job's log and in the result. A failure to judge is a warning,
-     * never a failed backup: the point is stored.
-     */
-    private List<String> watch(Instance instance, InstanceBackup.Result result, Job job, JobContext context) {
-        List<String> alerts = new ArrayList<>();
-        try {
-            ChangeWatch.Outcome outcome = changes.observe(new ChangeWatch.Observation(instance.id(), result.point().id(),
-                    result.point().createdAt(), job.id(), result.change()));
-            for (ChangeAlert alert : outcome.raised()) {
-                String text = "change alert " + alert.id() + " (" + alert.kind() + ") on point " + alert.pointId() + ": "
-                        + AlertView.of(alert).describe() + "; retention keeps the older points of " + instance.name()
-                        + " until an operator acknowledges it (coffer alert ack " + alert.id() + ")";
-                context.warning(text);
-                alerts.add(text);
-            }
-        } catch (RuntimeException e) {
-            context.warning("the change of point " + result.point().id() + " could not be judged: " + e.getMessage());
-        }
-        return alerts;
     }
 
     @Override
@@ -107,7 +81,7 @@ final class BackupHandler implements JobHandler<BackupInstance, BackupResult> {
         result.warnings().forEach(context::warning);
         result.point().skipped().forEach(s -> context.warning("disk " + s.name() + " skipped: " + s.reason()));
         context.info("point " + result.point().id() + " stored");
-        List<String> alerts = watch(instance, result, job, context);
+        List<String> alerts = changes.judge(instance, result, job.id(), context);
         return BackupResult.of(result).withWarnings(alerts);
     }
 }

@@ -1,5 +1,6 @@
 package coffer.engine.job.handler;
 
+import coffer.engine.alert.ChangeWatch;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.GroupPointRecord;
 import coffer.engine.catalog.Instance;
@@ -24,7 +25,8 @@ import java.util.List;
 
 /**
  * A group backup (the job's target: the group's id): one point per member at one instant ({@link GroupBackup}),
- * each recorded as a point row, and the group point recorded with its members and windows. Stateless; thread-safe.
+ * each recorded as a point row, and the group point recorded with its members and windows; each member's change is
+ * judged as a single backup's is ({@link ChangeJudging}). Stateless; thread-safe.
  */
 final class GroupBackupHandler implements JobHandler<BackupGroup, GroupBackupResult> {
     private final Catalog catalog;
@@ -33,7 +35,10 @@ final class GroupBackupHandler implements JobHandler<BackupGroup, GroupBackupRes
     private final Path runtimeRoot;
     private final Clock clock;
 
-    GroupBackupHandler(Catalog catalog, VaultDirectory vaults, Path runtimeRoot, Clock clock) {
+    private final ChangeJudging changes;
+
+    GroupBackupHandler(Catalog catalog, VaultDirectory vaults, Path runtimeRoot, Clock clock, ChangeWatch changes) {
+        this.changes = new ChangeJudging(changes);
         this.catalog = catalog;
         this.vaults = vaults;
         this.hosts = new HostConnections(catalog);
@@ -60,7 +65,11 @@ final class GroupBackupHandler implements JobHandler<BackupGroup, GroupBackupRes
         result.warnings().forEach(context::warning);
         context.info("group point " + point.id() + " stored: paused " + point.pauseMillis() + " ms"
                 + (point.freezeMillis() == null ? "" : ", frozen " + point.freezeMillis() + " ms"));
-        return GroupBackupResult.of(result);
+        List<String> alerts = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            alerts.addAll(changes.judge(members.get(i), result.members().get(i), job.id(), context));
+        }
+        return GroupBackupResult.of(result).withWarnings(alerts);
     }
 
     /** Each member's point row and the group point's row, from a group backup's result. */

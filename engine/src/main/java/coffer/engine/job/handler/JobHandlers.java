@@ -47,16 +47,16 @@ public final class JobHandlers {
     public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
                                                          RestoreDirectories restoreDirectories, Assurance assurance) {
         Clock clock = Clock.systemUTC();
+        ChangeWatch watch = new ChangeWatch(catalog, assurance.alerts(), clock);
         return Map.of(
-                JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, clock,
-                        new ChangeWatch(catalog, assurance.alerts(), clock)),
+                JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, clock, watch),
                 JobType.verify, new VerifyHandler(new VaultVerification(catalog, vaults, assurance.verify(), clock,
                         VerifyHandler.threads())),
                 JobType.drill, new DrillHandler(catalog, vaults, assurance.budget(), assurance.drills(), clock),
                 JobType.restore_disk, new RestoreDiskHandler(catalog, vaults, restoreDirectories),
                 JobType.restore_instance, new RestoreInstanceHandler(catalog, vaults, restoreDirectories),
                 JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot, restoreDirectories),
-                JobType.group_backup, new GroupBackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
+                JobType.group_backup, new GroupBackupHandler(catalog, vaults, runtimeRoot, clock, watch),
                 JobType.group_restore, new GroupRestoreHandler(catalog, vaults, restoreDirectories),
                 JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot, restoreDirectories));
     }
