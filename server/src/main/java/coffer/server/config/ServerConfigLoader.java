@@ -305,7 +305,7 @@ public final class ServerConfigLoader {
             return fallback;
         }
         String text = node.asText().trim();
-        if (offAllowed && text.equals("off")) {
+        if (offAllowed && (text.equals("off") || node.isBoolean() && !node.asBoolean())) { // YAML reads a bare off as false
             return null;
         }
         java.util.regex.Matcher m = DURATION.matcher(text);

@@ -82,6 +82,52 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void assuranceHasItsDefaultsAndTakesEveryKeyNamingEachWrongValue() throws IOException {
+        ServerConfig.Assurance defaults = ServerConfigLoader.load(null, dir).assurance();
+        assertEquals(coffer.engine.verify.VerifySettings.DEFAULTS, defaults.verify());
+        assertTrue(defaults.quarantine(), "scheduled verifies quarantine");
+        assertNull(defaults.drillEvery(), "drills on request only");
+        assertEquals(dir.toAbsolutePath().resolve("drills"), defaults.drills().directory());
+        assertEquals(coffer.engine.reclaim.ReclaimSettings.DEFAULTS, defaults.reclaim());
+        assertEquals(coffer.engine.alert.ChangeRules.DEFAULTS, defaults.alerts());
+
+        ServerConfig.Assurance set = ServerConfigLoader.load(write("""
+                assurance:
+                  verify: {fullEvery: off, sampledEvery: 12h, samplePeriod: 7d, quarantine: false}
+                  drills: {every: 7d, check: [/bin/systemctl, is-system-running], perHost: 2, bootTimeout: 10min}
+                  alerts: {rateMultiple: 8, minimumMiB: 256}
+                  reclaim: {deadline: 5min, grace: 2h}
+                """), dir).assurance();
+        assertNull(set.verify().fullEvery());
+        assertEquals(java.time.Duration.ofHours(12), set.verify().sampledEvery());
+        assertEquals(14, set.verify().slices());
+        assertFalse(set.quarantine());
+        assertEquals(java.time.Duration.ofDays(7), set.drillEvery());
+        assertEquals(java.util.List.of("/bin/systemctl", "is-system-running"), set.drillCheck());
+        assertEquals(2, set.drills().perHost());
+        assertEquals(java.time.Duration.ofMinutes(10), set.drills().bootTimeout());
+        assertEquals(8.0, set.alerts().rateMultiple());
+        assertEquals(256L << 20, set.alerts().minimumBytes());
+        assertEquals(java.time.Duration.ofMinutes(5), set.reclaim().deadline());
+        assertEquals(java.time.Duration.ofHours(2), set.reclaim().grace());
+        assertNull(ServerConfigLoader.load(write("assurance: {reclaim: {enabled: false}}\n"), dir).assurance().reclaim());
+
+        CofferException e = assertThrows(CofferException.class, () -> ServerConfigLoader.load(write("""
+                assurance:
+                  verify: {sampledEvery: daily}
+                  drills: {every: 10min, check: [systemctl]}
+                  reclaim: {grace: 5min}
+                  colour: blue
+                """), dir));
+        String m = e.getMessage();
+        for (String expected : new String[]{"assurance.verify.sampledEvery: a duration such as 45s, 30min, 12h or 7d, or off",
+                "assurance.drills.every: at least 1h", "assurance.drills.check: the command's path must be absolute",
+                "assurance.reclaim: reclaim settings: grace: PT5M is shorter than PT20M", "assurance.colour"}) {
+            assertTrue(m.contains(expected), expected + " in: " + m);
+        }
+    }
+
+    @Test
     void restoreDirectoriesAreAbsolutePathsListedInTheFile() throws IOException {
         ServerConfig config = ServerConfigLoader.load(write("restoreDirectories: [/srv/restores, /var/lib/libvirt/images/]\n"), dir);
         assertEquals(java.util.List.of(Path.of("/srv/restores"), Path.of("/var/lib/libvirt/images")), config.restoreDirectories());
