@@ -47,6 +47,8 @@ final class PolicyCommand {
         @Option(names = "--archive-after", paramLabel = "DAYS", description = "Archive points after this many days (stored; not acted on yet).") Long archiveAfter;
         @Mixin AppConsistencyOptions consistency = new AppConsistencyOptions();
         @Option(names = "--crash-consistent", description = "Edit: turn application consistency off.") boolean crashConsistent;
+        @Option(names = "--drill-every", paramLabel = "PERIOD", description = "Restore-drill each instance of the policy every PERIOD: 7d, 2w (at most a year); off to stop.") String drillEvery;
+        @Option(names = "--drill-check", paramLabel = "COMMAND", split = " ", description = "The drills' check command in the copy, absolute path then arguments, space-separated: '/bin/systemctl is-system-running'.") List<String> drillCheck;
 
         /** The document of the given fields; {@code current} fills the other half of a schedule given in halves. */
         PolicyDocument document(String name, PolicyView current) {
@@ -74,8 +76,11 @@ final class PolicyCommand {
                 throw new CofferException(ErrorCode.InvalidArgument, "--crash-consistent excludes --app-consistent and its options");
             }
             AppConsistency app = crashConsistent ? AppConsistency.off() : consistency.given() ? consistency.consistency() : null;
+            PolicyDocument.DrillForm drill = drillEvery == null && drillCheck == null ? null
+                    : new PolicyDocument.DrillForm(drillEvery != null ? drillEvery
+                    : current != null && current.drill() != null ? current.drill().every() : null, drillCheck);
             return new PolicyDocument(name, scheduleForm, zone, retention, immutable, replication,
-                    archiveAfter == null ? null : new PolicyDocument.ArchiveForm(true, archiveAfter), app);
+                    archiveAfter == null ? null : new PolicyDocument.ArchiveForm(true, archiveAfter), app, drill);
         }
 
         private List<PolicyDocument.CalendarForm> calendarRules() {

@@ -82,6 +82,9 @@ final class RenderCatalog {
         out.line("  consistency: %s", c == null || !c.enabled() ? "crash-consistent" : "application-consistent (freeze "
                 + (c.freezeFileSystems() ? "on" : "off") + ", writers " + (c.includeWriters() ? "on" : "off")
                 + ", scripts " + Values.format(c.scriptTimeout()) + ")");
+        var d = p.drill();
+        out.line("  drills:      %s", d == null ? "off" : "every " + d.every()
+                + (d.check() == null || d.check().isEmpty() ? ", booting to the guest agent" : ", check " + String.join(" ", d.check())));
         out.line("  plans:       %d", p.plans());
     }
 

@@ -44,8 +44,7 @@ public final class ServerAssurance implements AutoCloseable {
     ServerAssurance(Catalog catalog, VaultDirectory vaults, ServerConfig.Assurance settings, Clock clock) {
         this.settings = settings;
         this.verify = new VerifyScheduler(catalog, vaults, settings.verify(), settings.quarantine(), clock);
-        this.drills = settings.drillEvery() == null ? null
-                : new DrillScheduler(catalog, settings.drillEvery(), settings.drillCheck(), clock);
+        this.drills = new DrillScheduler(catalog, settings.drillEvery(), settings.drillCheck(), clock); // policies' drills too
         this.reclaim = settings.reclaim() == null ? null
                 : new ReclaimHistory(new SpaceReclaim(vaults, settings.reclaim(), clock), vaults);
         this.budget = new DrillBudget(settings.drills().perHost());
@@ -64,9 +63,7 @@ public final class ServerAssurance implements AutoCloseable {
     synchronized void start() {
         schedules = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "coffer-assurance"));
         schedules.scheduleWithFixedDelay(() -> guarded("verify schedule", verify::tick), 1, TICK_SECONDS, TimeUnit.SECONDS);
-        if (drills != null) {
-            schedules.scheduleWithFixedDelay(() -> guarded("drill schedule", drills::tick), 2, TICK_SECONDS, TimeUnit.SECONDS);
-        }
+        schedules.scheduleWithFixedDelay(() -> guarded("drill schedule", drills::tick), 2, TICK_SECONDS, TimeUnit.SECONDS);
         if (reclaim != null) {
             reclaimLoop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "coffer-reclaim"));
             reclaimLoop.scheduleWithFixedDelay(() -> guarded("space reclaim", reclaim::tick), RECLAIM_SECONDS,
@@ -92,9 +89,9 @@ public final class ServerAssurance implements AutoCloseable {
         return verify;
     }
 
-    /** The drill schedule; empty when the configuration has none ({@code assurance.drills.every}). */
-    public Optional<DrillScheduler> drillSchedule() {
-        return Optional.ofNullable(drills);
+    /** The drill schedule: policies' drill rules, and the server's own ({@code assurance.drills.every}). */
+    public DrillScheduler drillSchedule() {
+        return drills;
     }
 
     /** The reclaim loop; empty when turned off ({@code assurance.reclaim.enabled: false}). */

@@ -3,6 +3,7 @@ package coffer.engine.operation;
 import coffer.engine.error.Problems;
 import coffer.engine.instance.AppConsistency;
 import coffer.engine.policy.ArchiveRule;
+import coffer.engine.policy.DrillRule;
 import coffer.engine.policy.CalendarRule;
 import coffer.engine.policy.CalendarUnit;
 import coffer.engine.policy.Interval;
@@ -34,7 +35,8 @@ import java.util.Map;
  *  "replication": {"enabled": true, "destinationRegion": "east", "destinationVault": "v", "retention": "30d",
  *                  "encryption": "auto" | {"keyId": "k"}},
  *  "archive": {"enabled": true, "afterDays": 30},
- *  "appConsistent": false | true | {"freezeFileSystems": true, "includeWriters": true, "scriptTimeoutSeconds": 60}}
+ *  "appConsistent": false | true | {"freezeFileSystems": true, "includeWriters": true, "scriptTimeoutSeconds": 60},
+ *  "drill": {"every": "7d", "check": ["/bin/systemctl", "is-system-running"]}}
  * }</pre>
  * {@code schedule} is the {@code I|} form or {@code {"start": ISO-8601 instant, "interval": "PT4H"|"P1D"|"P1W"}};
  * periods are {@code <n>d|w|m|y} or {@code forever}. Every field may be absent here (an edit gives only what
@@ -43,8 +45,23 @@ import java.util.Map;
  * parts: one file holds the whole document. Immutable.
  */
 public record PolicyDocument(String name, ScheduleForm schedule, String zone, RetentionForm retention, Boolean immutable,
-                             ReplicationForm replication, ArchiveForm archive, AppConsistency appConsistent) {
-    static final PolicyDocument EMPTY = new PolicyDocument(null, null, null, null, null, null, null, null);
+                             ReplicationForm replication, ArchiveForm archive, AppConsistency appConsistent,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) DrillForm drill) {
+    static final PolicyDocument EMPTY = new PolicyDocument(null, null, null, null, null, null, null, null, null);
+
+    /** A document without restore drills (as before they existed). */
+    public PolicyDocument(String name, ScheduleForm schedule, String zone, RetentionForm retention, Boolean immutable,
+                          ReplicationForm replication, ArchiveForm archive, AppConsistency appConsistent) {
+        this(name, schedule, zone, retention, immutable, replication, archive, appConsistent, null);
+    }
+
+    /**
+     * Restore drills of the policy's instances every {@code every} ({@code <n>d} or {@code <n>w}, at most a year), with
+     * an optional check command; {@code {"every": null}} or {@code "off"} turns them off in an edit.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DrillForm(String every, List<String> check) {
+    }
 
     /** {@code "I|<unix start>|<interval>"}, or {@code {"start", "interval"}}. */
     public record ScheduleForm(String text, String start, String interval) {
@@ -119,7 +136,8 @@ public record PolicyDocument(String name, ScheduleForm schedule, String zone, Re
                         r.calendar().stream().map(c -> new CalendarForm(c.unit().lower(), c.count())).toList()),
                 policy.immutable(), replication,
                 policy.archive().enabled() ? new ArchiveForm(true, policy.archive().afterDays()) : new ArchiveForm(false, null),
-                policy.consistency());
+                policy.consistency(), !policy.drill().enabled() ? null
+                        : new DrillForm(policy.drill().everyDays() + "d", policy.drill().check()));
     }
 
     /** This document's fields over {@code current}'s: what this one gives replaces, the rest stays. */
@@ -138,7 +156,7 @@ public record PolicyDocument(String name, ScheduleForm schedule, String zone, Re
                 : Boolean.FALSE.equals(archive.enabled) ? archive
                 : new ArchiveForm(or(archive.enabled, current.archive.enabled), or(archive.afterDays, current.archive.afterDays));
         return new PolicyDocument(or(name, current.name), or(schedule, current.schedule), or(zone, current.zone), r,
-                or(immutable, current.immutable), p, a, or(appConsistent, current.appConsistent));
+                or(immutable, current.immutable), p, a, or(appConsistent, current.appConsistent), or(drill, current.drill));
     }
 
     private static <T> T or(T given, T current) {
@@ -157,6 +175,7 @@ public record PolicyDocument(String name, ScheduleForm schedule, String zone, Re
         Schedule parsedSchedule = schedule(zoneId, problems);
         Retention parsedRetention = retention(zoneId, problems);
         ReplicationRule parsedReplication = replication(problems);
+        DrillRule parsedDrill = drill(problems);
         ArchiveRule parsedArchive = archive == null || !Boolean.TRUE.equals(archive.enabled) ? ArchiveRule.OFF
                 : archive.afterDays == null ? missing(problems, "archive.afterDays", "expected a whole number of days, got null", ArchiveRule.OFF)
                 : ArchiveRule.after(archive.afterDays);
@@ -170,7 +189,33 @@ public record PolicyDocument(String name, ScheduleForm schedule, String zone, Re
         }
         merged.throwIfAny("policy '" + (name == null ? "" : name) + "'");
         return new Policy(name, parsedSchedule, parsedRetention, Boolean.TRUE.equals(immutable), parsedReplication,
-                parsedArchive, appConsistent == null ? AppConsistency.off() : appConsistent);
+                parsedArchive, appConsistent == null ? AppConsistency.off() : appConsistent, parsedDrill);
+    }
+
+    /** The drill rule: {@code every} as {@code <n>d} or {@code <n>w}; absent, null or {@code off}: none. */
+    private DrillRule drill(Problems problems) {
+        if (drill == null || drill.every() == null || drill.every().equals("off")) {
+            if (drill != null && drill.check() != null && !drill.check().isEmpty()) {
+                problems.add("drill.check", "a check command needs drills: give 'every'");
+            }
+            return DrillRule.OFF;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([1-9][0-9]{0,2})([dw])").matcher(drill.every());
+        if (!m.matches()) {
+            problems.add("drill.every", "expected <n>d or <n>w (e.g. 7d, 2w) or off, got '" + drill.every() + "'");
+            return DrillRule.OFF;
+        }
+        int days = Integer.parseInt(m.group(1)) * (m.group(2).equals("w") ? 7 : 1);
+        if (days > 365) {
+            problems.add("drill.every", "at most a year (365d), got " + drill.every());
+            return DrillRule.OFF;
+        }
+        List<String> check = drill.check() == null ? List.of() : drill.check();
+        if (!check.isEmpty() && (check.getFirst() == null || !check.getFirst().startsWith("/"))) {
+            problems.add("drill.check", "the command's path must be absolute (it runs in the guest), got '" + check.getFirst() + "'");
+            return DrillRule.OFF;
+        }
+        return new DrillRule(days, check);
     }
 
     private static <T> T missing(Problems problems, String field, String message, T value) {

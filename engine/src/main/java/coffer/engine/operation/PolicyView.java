@@ -12,17 +12,19 @@ import java.time.Instant;
 public record PolicyView(String id, String name, PolicyDocument.ScheduleForm schedule, String zone,
                          PolicyDocument.RetentionForm retention, Boolean immutable, PolicyDocument.ReplicationForm replication,
                          PolicyDocument.ArchiveForm archive, AppConsistency appConsistent, Instant scheduleStart,
-                         String scheduleInterval, int plans, Instant createdAt, Instant updatedAt) {
+                         String scheduleInterval, int plans, Instant createdAt, Instant updatedAt,
+                         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                         PolicyDocument.DrillForm drill) {
 
     public static PolicyView of(StoredPolicy p, int plans) {
         PolicyDocument d = PolicyDocument.of(p.policy());
         return new PolicyView(p.id(), d.name(), d.schedule(), d.zone(), d.retention(), d.immutable(), d.replication(),
                 d.archive(), d.appConsistent(), p.policy().schedule().start(), p.policy().schedule().interval().iso(), plans,
-                p.createdAt(), p.updatedAt());
+                p.createdAt(), p.updatedAt(), d.drill());
     }
 
     /** The document part (what an edit changes). */
     public PolicyDocument document() {
-        return new PolicyDocument(name, schedule, zone, retention, immutable, replication, archive, appConsistent);
+        return new PolicyDocument(name, schedule, zone, retention, immutable, replication, archive, appConsistent, drill);
     }
 }

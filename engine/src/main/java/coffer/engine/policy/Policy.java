@@ -7,7 +7,8 @@ import coffer.engine.instance.AppConsistency;
 /**
  * A backup policy: when to back up, how long to keep, whether points are immutable, where to replicate,
  * when to archive, and how consistent its backups are asked to be ({@code consistency}: the seed's
- * application-consistency options, passed to every backup job of its plans). Every {@code Policy} is valid: the constructor checks all fields and throws one
+ * application-consistency options, passed to every backup job of its plans) and how often its instances are
+ * drilled ({@code drill}, docs/design/assurance.md). Every {@code Policy} is valid: the constructor checks all fields and throws one
  * {@link coffer.engine.error.CofferException} listing every problem, with the seed's codes
  * ({@code PolicyHasPermanentRetention}, {@code NoDestinationRegion}) and {@code InvalidArgument} for the
  * rest. {@link #problems} gives the same list without throwing (for forms that show each field's error).
@@ -16,7 +17,7 @@ import coffer.engine.instance.AppConsistency;
  * retention's zones must be the same (one policy, one clock on the wall).
  */
 public record Policy(String name, Schedule schedule, Retention retention, boolean immutable,
-                     ReplicationRule replication, ArchiveRule archive, AppConsistency consistency) {
+                     ReplicationRule replication, ArchiveRule archive, AppConsistency consistency, DrillRule drill) {
     public static final int MAX_NAME = 64;
 
     public Policy {
@@ -24,7 +25,15 @@ public record Policy(String name, Schedule schedule, Retention retention, boolea
         if (consistency == null) {
             problems.add("appConsistent", "the consistency settings are required (AppConsistency.off() when not wanted)");
         }
+        drill = drill == null ? DrillRule.OFF : drill;
+        drill.check("drill", problems);
         problems.throwIfAny("policy '" + name + "'");
+    }
+
+    /** A policy asking for no restore drills. */
+    public Policy(String name, Schedule schedule, Retention retention, boolean immutable,
+                  ReplicationRule replication, ArchiveRule archive, AppConsistency consistency) {
+        this(name, schedule, retention, immutable, replication, archive, consistency, DrillRule.OFF);
     }
 
     /** A crash-consistent policy. */

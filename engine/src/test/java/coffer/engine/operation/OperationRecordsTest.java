@@ -93,6 +93,28 @@ class OperationRecordsTest {
     }
 
     @Test
+    void aPolicysDrillRuleReadsBackAndEveryWrongValueIsNamed() {
+        String daily = "{\"name\": \"d\", \"schedule\": \"I|1631685600|P1D\", \"retention\": {\"keepFor\": \"7d\"}";
+        PolicyDocument document = CofferJson.readObject(daily + ", \"drill\": {\"every\": \"2w\", \"check\": [\"/bin/true\"]}}",
+                PolicyDocument.class, "request body");
+        coffer.engine.policy.Policy policy = document.toPolicy();
+        assertEquals(new coffer.engine.policy.DrillRule(14, List.of("/bin/true")), policy.drill());
+        assertEquals(new PolicyDocument.DrillForm("14d", List.of("/bin/true")), PolicyDocument.of(policy).drill());
+        assertEquals(policy, PolicyDocument.of(policy).toPolicy(), "reads back");
+        assertEquals(coffer.engine.policy.DrillRule.OFF, CofferJson.readObject(daily + "}", PolicyDocument.class, "body")
+                .toPolicy().drill(), "a policy of before drills has none");
+        assertEquals(null, PolicyDocument.of(CofferJson.readObject(daily + "}", PolicyDocument.class, "body").toPolicy()).drill());
+        assertEquals(coffer.engine.policy.DrillRule.OFF, new PolicyDocument(null, null, null, null, null, null, null, null,
+                new PolicyDocument.DrillForm("off", null)).mergedOnto(document).toPolicy().drill(), "an edit turns them off");
+        CofferException e = assertThrows(CofferException.class, () -> CofferJson.readObject(daily
+                + ", \"drill\": {\"every\": \"2y\"}}", PolicyDocument.class, "body").toPolicy());
+        assertTrue(e.getMessage().contains("drill.every: expected <n>d or <n>w"), e.getMessage());
+        e = assertThrows(CofferException.class, () -> CofferJson.readObject(daily
+                + ", \"drill\": {\"every\": \"7d\", \"check\": [\"true\"]}}", PolicyDocument.class, "body").toPolicy());
+        assertTrue(e.getMessage().contains("drill.check: the command's path must be absolute"), e.getMessage());
+    }
+
+    @Test
     void crossFieldRulesLiveOnTheRecord() {
         assertTrue(assertThrows(CofferException.class, () -> new RestoreDisk("p", "vda", null, null, false, false))
                 .getMessage().contains("give exactly one of 'to' (a new file) and 'inPlace': true"));

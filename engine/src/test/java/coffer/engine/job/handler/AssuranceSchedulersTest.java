@@ -7,6 +7,15 @@ import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.catalog.VerifyRun;
 import coffer.engine.drill.DrillScheduler;
+import coffer.engine.instance.AppConsistency;
+import coffer.engine.policy.ArchiveRule;
+import coffer.engine.policy.CalendarUnit;
+import coffer.engine.policy.DrillRule;
+import coffer.engine.policy.Policy;
+import coffer.engine.policy.ReplicationRule;
+import coffer.engine.policy.Retention;
+import coffer.engine.policy.RetentionPeriod;
+import coffer.engine.policy.Schedule;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobType;
 import coffer.engine.operation.DrillInstance;
@@ -103,5 +112,33 @@ class AssuranceSchedulersTest {
 
         clock.advance(Duration.ofDays(8));
         assertEquals(1, schedule.tick().size(), "a week later the next round begins");
+    }
+
+    @Test
+    void aPolicysDrillRuleDrillsTheInstancesOfItsPlansWithItsCheckWithoutAServerSchedule() {
+        Instant t = clock.instant();
+        catalog.instances().refresh("local", List.of(new Instance("u-1", "local", "web", "running", List.of(), t, false),
+                new Instance("u-2", "local", "db", "running", List.of(), t, false)));
+        catalog.protections().protect(List.of(new Protection("u-1", true, List.of(), "main", t),
+                new Protection("u-2", true, List.of(), "main", t)));
+        for (String instance : List.of("u-1", "u-2")) {
+            catalog.points().upsert(new PointRecord("p-" + instance, "main", instance, instance, t, "available", "CRASH",
+                    1, 1, null, null, List.of()));
+        }
+        Policy drilled = new Policy("drilled", Schedule.parse("I|1631685600|P1D"),
+                Retention.keepFor(new RetentionPeriod.Finite(7, CalendarUnit.DAYS)), false, ReplicationRule.OFF,
+                ArchiveRule.OFF, AppConsistency.off(), new DrillRule(3, List.of("/bin/true")));
+        String policy = catalog.policies().create(drilled).id();
+        assertEquals(drilled, catalog.policies().find(policy).orElseThrow().policy(), "the rule is stored with the policy");
+        catalog.plans().create("plan-1", "web-plan", "u-1", policy, t.plus(Duration.ofHours(1)));
+        DrillScheduler schedule = new DrillScheduler(catalog, null, List.of(), clock); // the server drills nothing itself
+        List<Job> first = schedule.tick();
+        assertEquals(List.of(new DrillInstance("u-1", List.of("/bin/true"))), first.stream().map(Job::operation).toList(),
+                "only the policy's instance, with its check");
+        catalog.jobs().cancel(first.getFirst().id());
+        clock.advance(Duration.ofDays(2));
+        assertEquals(List.of(), schedule.tick(), "every three days");
+        clock.advance(Duration.ofDays(2));
+        assertEquals(1, schedule.tick().size());
     }
 }
