@@ -90,6 +90,9 @@ class AssuranceJobsIT {
     final CountDownLatch release = new CountDownLatch(1);
     final CountDownLatch reading = new CountDownLatch(1);
     volatile boolean holdVerify;
+    /** Holds the verify once its indexes are read (on the job's own thread), until it is cancelled. */
+    volatile boolean holdStart;
+    final CountDownLatch started = new CountDownLatch(1);
 
     @BeforeEach
     void setUp() throws Exception {
@@ -108,7 +111,7 @@ class AssuranceJobsIT {
         @SuppressWarnings("unchecked")
         JobHandler<VerifyVault, VerifyResult> verify = (JobHandler<VerifyVault, VerifyResult>) handlers.get(JobType.verify);
         handlers.put(JobType.verify, (JobHandler<VerifyVault, VerifyResult>) (op, job, context) ->
-                verify.run(op, job, holdVerify ? held(context) : context));
+                verify.run(op, job, holdVerify || holdStart ? held(context) : context));
         // one running job per host: a verify that took a place would keep the backup queued
         runner = new JobRunner(catalog, JobRunner.newWorkerId(), handlers, JobRunner.Settings.defaults()
                 .withPerHostLimit(1).withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5)));
@@ -127,6 +130,14 @@ class AssuranceJobsIT {
             @Override
             public void starting(long totalBytes) {
                 real.starting(totalBytes);
+                if (holdStart) {
+                    started.countDown();
+                    try {
+                        release.await(3, TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // cancelled: the verify stops as it does on any interrupt
+                    }
+                }
             }
 
             @Override
@@ -232,6 +243,23 @@ class AssuranceJobsIT {
         assertEquals(0, slice.run().slice());
         assertEquals(VerifySettings.DEFAULTS.slices(), slice.run().slices());
         assertTrue(slice.run().chunksChecked() < result.run().chunksChecked(), "a slice reads fewer chunks: " + slice);
+    }
+
+    @Test
+    void aVerifyJobCancelledWhileItRunsEndsCancelledRecordsNoRunAndTheNextOneRuns() throws Exception {
+        holdStart = true;
+        coffer.engine.operation.JobView job = operations.start(new VerifyVault(null, VerifyRun.Kind.SAMPLED, null)).job().orElseThrow();
+        assertTrue(started.await(2, TimeUnit.MINUTES), "the verify job started");
+        operations.call(new coffer.engine.operation.CancelJob(job.id()));
+        Job cancelled = JobEnd.await(catalog.jobs(), catalog.jobs().find(job.id()).orElseThrow(), Duration.ofMinutes(1));
+        assertEquals(JobState.cancelled, cancelled.state(), cancelled.errorMessage());
+        assertEquals("Cancelled", cancelled.errorCode());
+        assertEquals(0, operations.call(new ListVerifyRuns(null, null)).count(), "a cancelled run is not recorded");
+
+        holdStart = false;
+        Job next = awaitEnd(catalog.jobs().find(operations.start(new VerifyVault(null, VerifyRun.Kind.SAMPLED, null))
+                .job().orElseThrow().id()).orElseThrow());
+        assertEquals(0, result(next, VerifyResult.class).run().slice(), "the rotation did not advance past the cancelled run");
     }
 
     @Test
