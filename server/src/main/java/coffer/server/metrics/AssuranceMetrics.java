@@ -25,17 +25,26 @@ import java.util.function.Supplier;
  * The assurance metrics (docs/design/assurance.md, "Metrics and alerts"; docs/prometheus/coffer-alerts.yml), read from
  * the catalog at scrape time (verify runs, drill runs, change alerts) and from the server's reclaim loop. Instances are
  * labelled {@code instance_name} and {@code instance_id}: Prometheus gives the label {@code instance} to the scraped
- * target itself. Thread-safe as far as the registry's scrape is (the caller serialises scrapes).
+ * target itself. Not thread-safe: {@link ServerMetrics} calls {@link #refresh} and scrapes under its lock.
  */
 final class AssuranceMetrics {
     private final Catalog catalog;
     private final Set<String> vaults;
     private final Supplier<List<ReclaimHistory.VaultReclaim>> reclaims;
+    /** What the scrape in progress reads, once ({@link #refresh}); used by every metric. */
+    private List<Drilled> drilled = List.of();
+    private List<ReclaimHistory.VaultReclaim> reclaimed = List.of();
 
     AssuranceMetrics(Catalog catalog, Set<String> vaults, Supplier<List<ReclaimHistory.VaultReclaim>> reclaims) {
         this.catalog = catalog;
         this.vaults = vaults;
         this.reclaims = reclaims;
+    }
+
+    /** Reads the rows of one scrape: the drills once for the four drill metrics, the reclaim loop's report once. */
+    void refresh() {
+        drilled = readDrilled();
+        reclaimed = reclaims.get();
     }
 
     void register(PrometheusRegistry registry) {
@@ -50,21 +59,21 @@ final class AssuranceMetrics {
 
         GaugeWithCallback.builder().name("coffer_drill_last_finished_timestamp_seconds")
                 .help("When the instance's last restore drill ended").labelNames("instance_name", "instance_id")
-                .callback(cb -> drilled().forEach(d -> d.last().ifPresent(r ->
+                .callback(cb -> drilled.forEach(d -> d.last().ifPresent(r ->
                         cb.call(r.finishedAt().toEpochMilli() / 1000.0, d.name(), d.id())))).register(registry);
         GaugeWithCallback.builder().name("coffer_drill_last_passed")
                 .help("1 when the instance's last restore drill passed, else 0").labelNames("instance_name", "instance_id")
-                .callback(cb -> drilled().forEach(d -> d.last().ifPresent(r ->
+                .callback(cb -> drilled.forEach(d -> d.last().ifPresent(r ->
                         cb.call(r.passed() ? 1 : 0, d.name(), d.id())))).register(registry);
         GaugeWithCallback.builder().name("coffer_drill_last_passed_timestamp_seconds")
                 .help("When a restore drill last proved one of the instance's points bootable")
                 .labelNames("instance_name", "instance_id")
-                .callback(cb -> drilled().forEach(d -> d.proven().ifPresent(r ->
+                .callback(cb -> drilled.forEach(d -> d.proven().ifPresent(r ->
                         cb.call(r.finishedAt().toEpochMilli() / 1000.0, d.name(), d.id())))).register(registry);
         GaugeWithCallback.builder().name("coffer_drill_phase_seconds")
                 .help("Timings of the instance's last restore drill: restore, boot (to the guest agent), check")
                 .labelNames("instance_name", "instance_id", "phase")
-                .callback(cb -> drilled().forEach(d -> d.last().ifPresent(r -> {
+                .callback(cb -> drilled.forEach(d -> d.last().ifPresent(r -> {
                     phase(r.restore()).ifPresent(s -> cb.call(s, d.name(), d.id(), "restore"));
                     phase(r.bootToAgent()).ifPresent(s -> cb.call(s, d.name(), d.id(), "boot"));
                     phase(r.check()).ifPresent(s -> cb.call(s, d.name(), d.id(), "check"));
@@ -84,15 +93,15 @@ final class AssuranceMetrics {
 
         GaugeWithCallback.builder().name("coffer_reclaim_pending_seconds")
                 .help("Age of the oldest deletion whose space the server has not reclaimed yet (0: none)")
-                .labelNames("vault").callback(cb -> reclaims.get().forEach(v -> cb.call(v.pendingSince() == null ? 0
+                .labelNames("vault").callback(cb -> reclaimed.forEach(v -> cb.call(v.pendingSince() == null ? 0
                         : Math.max(0, Duration.between(v.pendingSince(), Instant.now()).toMillis() / 1000.0), v.vault())))
                 .register(registry);
         CounterWithCallback.builder().name("coffer_reclaimed_bytes")
                 .help("Stored bytes the server's space reclaim deleted since it started").labelNames("vault")
-                .callback(cb -> reclaims.get().forEach(v -> cb.call(v.reclaimedBytes(), v.vault()))).register(registry);
+                .callback(cb -> reclaimed.forEach(v -> cb.call(v.reclaimedBytes(), v.vault()))).register(registry);
         CounterWithCallback.builder().name("coffer_reclaim_steps")
                 .help("Space reclaim steps (gc runs) since the server started").labelNames("vault")
-                .callback(cb -> reclaims.get().forEach(v -> cb.call(v.steps(), v.vault()))).register(registry);
+                .callback(cb -> reclaimed.forEach(v -> cb.call(v.steps(), v.vault()))).register(registry);
     }
 
     private void verify(PrometheusRegistry registry, String name, String help,
@@ -115,7 +124,7 @@ final class AssuranceMetrics {
     }
 
     /** Every instance with points, with its drills. */
-    private List<Drilled> drilled() {
+    private List<Drilled> readDrilled() {
         Set<String> ids = new LinkedHashSet<>();
         Map<String, List<String>> points = new HashMap<>();
         for (PointRecord p : catalog.points().listAll()) {

@@ -36,6 +36,7 @@ public final class ServerMetrics {
     private final java.util.Set<String> vaults;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram durations;
+    private final AssuranceMetrics assurance;
     private Instant observedUntil = Instant.now();
     /** The rows of the scrape in progress: read once, used by every metric. */
     private List<Job> jobs = List.of();
@@ -50,7 +51,8 @@ public final class ServerMetrics {
                          java.util.function.Supplier<List<ReclaimHistory.VaultReclaim>> reclaims) {
         this.catalog = catalog;
         this.vaults = vaults;
-        new AssuranceMetrics(catalog, vaults, reclaims).register(registry);
+        this.assurance = new AssuranceMetrics(catalog, vaults, reclaims);
+        assurance.register(registry);
         GaugeWithCallback.builder().name("coffer_jobs").help("Jobs by state and type")
                 .labelNames("state", "type")
                 .callback(cb -> {
@@ -85,6 +87,7 @@ public final class ServerMetrics {
     public synchronized byte[] scrape() throws IOException {
         jobs = catalog.jobs().list(Jobs.Filter.ALL);
         points = catalog.points().listAll();
+        assurance.refresh();
         observeEndedJobs();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         new PrometheusTextFormatWriter(false).write(out, registry.scrape());

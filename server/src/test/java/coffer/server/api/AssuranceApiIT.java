@@ -2,6 +2,7 @@ package coffer.server.api;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.ChangeAlert;
+import coffer.engine.catalog.DrillRun;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.TestDatabase;
@@ -142,6 +143,35 @@ class AssuranceApiIT {
         TestServer.Answer missing = server.admin("POST", "/api/v1/alerts/no-such-alert/acknowledge", "{}");
         assertEquals(404, missing.status(), missing.text());
         assertEquals("ResourceNotFound", missing.code());
+    }
+
+    @Test
+    void drillsAreListedByInstanceWithProvenBootableAtShownOnThePointAndExported() throws Exception {
+        Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        catalog.hosts().ensure("local", "qemu:///system");
+        catalog.instances().refresh("local", List.of(new Instance("u-drill", "local", "drill-web", "running", List.of(), t, false)));
+        catalog.points().upsert(new PointRecord("p-drill", "default", "u-drill", "drill-web", t, "available", "CRASH", 1, 1,
+                null, null, List.of()));
+        catalog.drillRuns().record(new DrillRun("d-1", "u-drill", "p-drill", "default", t, t.plusSeconds(20), true, null,
+                null, Duration.ofMillis(400), Duration.ofSeconds(12), Duration.ofMillis(50), 0, "ok", null));
+        catalog.drillRuns().record(new DrillRun("d-2", "u-drill", "p-drill", "default", t.plusSeconds(60), t.plusSeconds(70),
+                false, DrillRun.Phase.CHECK, "the check command ended with exit code 3", Duration.ofMillis(300),
+                Duration.ofSeconds(9), Duration.ofMillis(40), 3, "", null));
+        JsonNode drills = ok(200, "GET", "/api/v1/drills?instance=drill-web", null);
+        JsonNode instance = drills.path("instances").get(0);
+        assertEquals(t.plusSeconds(20).toString(), instance.path("provenBootableAt").asText(), drills.toString());
+        assertEquals("p-drill", instance.path("provenPoint").asText());
+        assertEquals("d-2", instance.path("drills").get(0).path("id").asText(), "newest first");
+        assertEquals("CHECK", instance.path("drills").get(0).path("failedPhase").asText());
+        String metrics = metrics();
+        assertTrue(metrics.contains("coffer_drill_last_passed{instance_id=\"u-drill\",instance_name=\"drill-web\"} 0.0"), metrics);
+        assertTrue(metrics.contains("coffer_drill_last_passed_timestamp_seconds{instance_id=\"u-drill\",instance_name=\"drill-web\"} "
+                + (t.plusSeconds(20).toEpochMilli() / 1000.0)), metrics);
+        assertTrue(metrics.contains("coffer_drill_phase_seconds{instance_id=\"u-drill\",instance_name=\"drill-web\",phase=\"boot\"} 9.0"),
+                metrics);
+        TestServer.Answer none = server.admin("POST", "/api/v1/instances/drill-web/drills", "{\"check\": [\"true\"]}");
+        assertEquals(400, none.status(), none.text());
+        assertTrue(none.body().path("detail").asText().contains("check: the command's path must be absolute"), none.text());
     }
 
     @Test
