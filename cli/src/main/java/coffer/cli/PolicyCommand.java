@@ -77,8 +77,7 @@ final class PolicyCommand {
             }
             AppConsistency app = crashConsistent ? AppConsistency.off() : consistency.given() ? consistency.consistency() : null;
             PolicyDocument.DrillForm drill = drillEvery == null && drillCheck == null ? null
-                    : new PolicyDocument.DrillForm(drillEvery != null ? drillEvery
-                    : current != null && current.drill() != null ? current.drill().every() : null, drillCheck);
+                    : new PolicyDocument.DrillForm(drillEvery, drillCheck); // an edit keeps what it does not give
             return new PolicyDocument(name, scheduleForm, zone, retention, immutable, replication,
                     archiveAfter == null ? null : new PolicyDocument.ArchiveForm(true, archiveAfter), app, drill);
         }

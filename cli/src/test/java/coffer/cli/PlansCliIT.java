@@ -118,6 +118,15 @@ class PlansCliIT {
         cli("policy", "create", "daily", "--start", start.toString(), "--every", "P1D", "--keep", "7d").ok();
         assertTrue(cli("policy", "list").ok().out().contains(schedule));
         assertEquals(2, json(cli("policy", "list", "--output", "json").ok()).path("count").asInt());
+        // a policy's restore drills (never bound here: a drill would boot a copy of the domain)
+        cli("policy", "create", "drilled", "--schedule", schedule, "--keep", "1d", "--drill-every", "2w",
+                "--drill-check", "/bin/systemctl is-system-running").ok();
+        assertTrue(cli("policy", "show", "drilled").ok().out().contains("drills:      every 14d, check /bin/systemctl is-system-running"));
+        cli("policy", "edit", "drilled", "--drill-check", "relative").fails(2, "InvalidArgument")
+                .errContains("drill.check: the command's path must be absolute");
+        assertTrue(json(cli("policy", "edit", "drilled", "--drill-every", "off", "--output", "json").ok()).path("drill").isMissingNode(),
+                "drills off");
+        cli("policy", "delete", "drilled").ok();
 
         // bind (protects the domain), a second policy only with --replace, a policy in use is not deleted
         JsonNode bound = json(cli("plan", "bind", "hourly", domain, "--name", "web-hourly", "--output", "json").ok())

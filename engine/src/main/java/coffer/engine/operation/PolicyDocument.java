@@ -155,8 +155,10 @@ public record PolicyDocument(String name, ScheduleForm schedule, String zone, Re
         ArchiveForm a = archive == null ? current.archive : current.archive == null ? archive
                 : Boolean.FALSE.equals(archive.enabled) ? archive
                 : new ArchiveForm(or(archive.enabled, current.archive.enabled), or(archive.afterDays, current.archive.afterDays));
+        DrillForm d = drill == null ? current.drill : current.drill == null || "off".equals(drill.every) ? drill
+                : new DrillForm(or(drill.every, current.drill.every), or(drill.check, current.drill.check));
         return new PolicyDocument(or(name, current.name), or(schedule, current.schedule), or(zone, current.zone), r,
-                or(immutable, current.immutable), p, a, or(appConsistent, current.appConsistent), or(drill, current.drill));
+                or(immutable, current.immutable), p, a, or(appConsistent, current.appConsistent), d);
     }
 
     private static <T> T or(T given, T current) {

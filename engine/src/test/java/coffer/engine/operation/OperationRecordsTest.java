@@ -106,6 +106,9 @@ class OperationRecordsTest {
         assertEquals(null, PolicyDocument.of(CofferJson.readObject(daily + "}", PolicyDocument.class, "body").toPolicy()).drill());
         assertEquals(coffer.engine.policy.DrillRule.OFF, new PolicyDocument(null, null, null, null, null, null, null, null,
                 new PolicyDocument.DrillForm("off", null)).mergedOnto(document).toPolicy().drill(), "an edit turns them off");
+        assertEquals(new coffer.engine.policy.DrillRule(14, List.of("/bin/false")), new PolicyDocument(null, null, null, null,
+                null, null, null, null, new PolicyDocument.DrillForm(null, List.of("/bin/false"))).mergedOnto(document)
+                .toPolicy().drill(), "an edit of the check keeps the period");
         CofferException e = assertThrows(CofferException.class, () -> CofferJson.readObject(daily
                 + ", \"drill\": {\"every\": \"2y\"}}", PolicyDocument.class, "body").toPolicy());
         assertTrue(e.getMessage().contains("drill.every: expected <n>d or <n>w"), e.getMessage());
