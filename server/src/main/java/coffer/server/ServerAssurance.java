@@ -2,13 +2,13 @@ package coffer.server;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.drill.DrillBudget;
-import coffer.engine.drill.DrillScheduler;
+import coffer.engine.assurance.DrillScheduler;
 import coffer.engine.job.handler.JobHandlers;
 import coffer.engine.plan.RetentionSweep;
 import coffer.engine.reclaim.ReclaimHistory;
 import coffer.engine.reclaim.SpaceReclaim;
 import coffer.engine.vault.VaultDirectory;
-import coffer.engine.verify.VerifyScheduler;
+import coffer.engine.assurance.VerifyScheduler;
 import coffer.server.config.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

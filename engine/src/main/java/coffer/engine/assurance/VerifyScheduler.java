@@ -1,4 +1,4 @@
-package coffer.engine.verify;
+package coffer.engine.assurance;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Host;
@@ -9,6 +9,8 @@ import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
 import coffer.engine.operation.VerifyVault;
 import coffer.engine.vault.VaultDirectory;
+import coffer.engine.verify.VerifySchedule;
+import coffer.engine.verify.VerifySettings;
 
 import java.time.Clock;
 import java.time.Duration;

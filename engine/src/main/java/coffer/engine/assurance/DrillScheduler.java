@@ -1,4 +1,4 @@
-package coffer.engine.drill;
+package coffer.engine.assurance;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Instance;
@@ -27,7 +27,7 @@ import java.util.Set;
  * drill period whose last drill job (passed, failed, or a person's) was queued that period ago or more, or never, gets
  * a drill job with the rule's check command (the same {@link DrillInstance} record a person's request makes). At most one scheduled drill per
  * host is queued or running at a time, so waiting drills never hold the host's job places that backups need (the
- * {@link DrillBudget} still bounds drills asked by people). The state is the catalog's jobs. Thread-safe.
+ * {@code DrillBudget} still bounds drills asked by people). The state is the catalog's jobs. Thread-safe.
  */
 public final class DrillScheduler {
     private final Catalog catalog;

@@ -1,4 +1,4 @@
-package coffer.engine.job.handler;
+package coffer.engine.assurance;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Instance;
@@ -6,7 +6,6 @@ import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.catalog.VerifyRun;
-import coffer.engine.drill.DrillScheduler;
 import coffer.engine.instance.AppConsistency;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.CalendarUnit;
@@ -21,7 +20,6 @@ import coffer.engine.job.JobType;
 import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.VerifyVault;
 import coffer.engine.vault.OneVault;
-import coffer.engine.verify.VerifyScheduler;
 import coffer.engine.verify.VerifySettings;
 import coffer.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
