@@ -91,7 +91,9 @@ class AssuranceApiIT {
         JsonNode run = full.path("runs").get(0);
         assertEquals("FULL", run.path("kind").asText(), "never verified: the schedule's first run is a full one");
         assertEquals("default", run.path("vault").asText());
-        assertEquals("verify", ok(200, "GET", "/api/v1/jobs/" + run.path("job").asText(), null).path("type").asText());
+        // the run is recorded by its job just before the job ends: a second verify waits for that end
+        JsonNode scheduled = await("/api/v1/jobs/" + run.path("job").asText(), j -> j.path("state").asText().equals("succeeded"));
+        assertEquals("verify", scheduled.path("type").asText());
 
         JsonNode job = ok(202, "POST", "/api/v1/vaults/default/verify", "{\"kind\": \"SAMPLED\"}");
         assertEquals("verify", job.path("type").asText());
