@@ -75,7 +75,8 @@ public enum ErrorCode {
 
     // ---- assurance (docs/design/assurance.md) ----
     DrillBusy(409, 7, "Restore drills run one at a time per host by default (the drill budget); run this one when the other has finished, or raise the budget."),
-    VerifyRunning(409, 7, "A verify of this vault is queued or running already; follow it with 'coffer job show ID', or cancel it first."),
+    VerifyRunning(409, 7, "A verify of this vault is queued or running already; follow it with 'coffer job show ID', or cancel it first.",
+            "A verify of this vault is queued or running already; follow it with GET /api/v1/jobs/{job}, or cancel it first (POST /api/v1/jobs/{job}/cancel)."),
 
     // ---- tools and jobs ----
     ToolFailed(500, 1, "A helper program or library (qemu-img, qemu-nbd, libguestfs) failed; its message is shown. Check it is installed (Debian: apt-get install qemu-utils; libguestfs0 for browsing a point's files) and working."),
