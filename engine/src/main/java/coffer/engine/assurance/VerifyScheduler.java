@@ -20,9 +20,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The server's verify schedule (docs/design/assurance.md): on each {@link #tick}, for every vault,
- * {@link VerifySchedule#decide} on the vault's last runs in the catalog and its verify jobs, and a due run queued as
- * a verify job (the same {@link VerifyVault} record a person's request makes). A vault whose last verify job failed
+ * The server's verify schedule (docs/design/assurance.md): on each {@link #tick}, for the vaults in name order,
+ * {@link VerifySchedule#decide} on the vault's last runs in the catalog and its verify jobs, and the first due run queued
+ * as a verify job (the same {@link VerifyVault} record a person's request makes). One scheduled verify at a time, over
+ * all vaults: while any verify job is queued or running none is queued, so verifies never take more than one of the job
+ * workers that backups need (a verify takes no place in its host's job limit, but a worker thread). A vault whose last verify job failed
  * or was cancelled gets no new one for {@link #RETRY_AFTER} (a failed run is not recorded, so the schedule would
  * otherwise ask again at once). The state is the catalog's: several servers on one catalog queue a run once per
  * vault (a second submit finds the first queued). Thread-safe.
@@ -53,14 +55,23 @@ public final class VerifyScheduler {
         if (hosts.isEmpty()) {
             return queued;
         }
+        if (anyVerifyQueuedOrRunning()) {
+            return queued; // one scheduled verify at a time: the others wait their turn, workers stay free for backups
+        }
         for (String vault : vaults.names().stream().sorted().toList()) {
             VerifySchedule.State state = new VerifySchedule.State(catalog.verifyRuns().latest(vault, VerifyRun.Kind.FULL),
                     catalog.verifyRuns().latest(vault, VerifyRun.Kind.SAMPLED), busy(vault, now));
             if (VerifySchedule.decide(settings, state, now) instanceof VerifySchedule.Decision.Run(VerifyRun.Kind kind)) {
                 queued.add(catalog.jobs().submit(new VerifyVault(vault, kind, quarantine), hosts.getFirst().id()));
+                return queued;
             }
         }
         return queued;
+    }
+
+    private boolean anyVerifyQueuedOrRunning() {
+        return !catalog.jobs().list(new Jobs.Filter(JobState.queued, JobType.verify, null, 1)).isEmpty()
+                || !catalog.jobs().list(new Jobs.Filter(JobState.running, JobType.verify, null, 1)).isEmpty();
     }
 
     /** A verify of the vault is queued or running, or the last one failed or was cancelled less than the pause ago. */

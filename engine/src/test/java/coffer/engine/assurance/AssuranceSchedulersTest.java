@@ -82,6 +82,34 @@ class AssuranceSchedulersTest {
     }
 
     @Test
+    void oneScheduledVerifyRunsAtATimeOverAllVaults() {
+        coffer.engine.vault.VaultDirectory two = new coffer.engine.vault.VaultDirectory() {
+            @Override
+            public java.util.Set<String> names() {
+                return java.util.Set.of("a", "b");
+            }
+
+            @Override
+            public String defaultName() {
+                return "a";
+            }
+
+            @Override
+            public coffer.vault.Vault open(String name) {
+                throw new UnsupportedOperationException("the schedule does not open vaults");
+            }
+        };
+        VerifyScheduler schedule = new VerifyScheduler(catalog, two, VerifySettings.DEFAULTS, false, clock);
+        List<Job> first = schedule.tick();
+        assertEquals(List.of("a"), first.stream().map(Job::target).toList(), "the first vault's, alone");
+        assertEquals(List.of(), schedule.tick(), "b waits while a's is queued");
+        catalog.verifyRuns().record(new VerifyRun("r-a", "a", VerifyRun.Kind.FULL, 0, 1, clock.instant(), clock.instant(),
+                0, 0, 0, 0, List.of(), 0, null, first.getFirst().id()));
+        catalog.jobs().cancel(first.getFirst().id()); // stands in for its end (no runner here)
+        assertEquals(List.of("b"), schedule.tick().stream().map(Job::target).toList(), "then b's");
+    }
+
+    @Test
     void aProtectedInstanceWithPointsGetsADrillOnePerHostAtATimeAndTheNextEveryPeriod() {
         Instant t = clock.instant();
         catalog.instances().refresh("local", List.of(new Instance("u-1", "local", "web", "running", List.of(), t, false),
