@@ -477,7 +477,7 @@ public final class Libvirt implements AutoCloseable {
         Objects.requireNonNull(backupXml, "backupXml");
         connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.backupBegin, handle, arena.allocateFrom(backupXml),
                 checkpointXml == null ? MemorySegment.NULL : arena.allocateFrom(checkpointXml), flags),
-                "virDomainBackupBegin(domain '" + domain + "', flags " + flags + ")"));
+                "virDomainBackupBegin(domain '" + domain + "'" + (flags == 0 ? "" : ", flags " + flags) + ")"));
     }
 
     /**
