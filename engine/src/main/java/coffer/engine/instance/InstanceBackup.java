@@ -240,7 +240,7 @@ public final class InstanceBackup {
                     if (abandoned.stream().anyMatch(dir -> backupXml.contains(dir.toString()))) {
                         libvirt.abortJob(domain.name());
                         warnings.add("aborted the backup job left running by an interrupted run");
-                        // libvirt ends it (and removes its scratch files) once QEMU has cancelled the block jobs
+                        // libvirt ends it once QEMU has cancelled the block jobs
                         if (!libvirt.awaitNoBackupJob(domain.name(), LEFTOVER_JOB_WAIT)) {
                             warnings.add(LEFTOVER_JOB_STUCK);
                         }
@@ -260,7 +260,7 @@ public final class InstanceBackup {
                             warnings.add("stopped qemu-nbd (pid " + pid + ") left by an interrupted run");
                         });
             }
-            FileTree.delete(dir); // libvirt may be deleting the dead run's scratch files and socket meanwhile
+            FileTree.delete(dir); // scratch files included; libvirt may be removing the socket meanwhile
         }
     }
 
