@@ -58,6 +58,14 @@ public interface Plans {
     /** Queues a job for the plan now ("run now") without touching its next run; the plan must be active. */
     Optional<Job> queueNow(String planId, JobOperation<?> operation, String hostId, Instant now);
 
+    /**
+     * Queues {@code operation} as the retry of the plan's interrupted run {@code interruptedJobId}, in one
+     * transaction that also makes the retry the plan's last run. Nothing happens (empty) unless the plan is
+     * active and its last run is still {@code interruptedJobId}: of two schedulers retrying the same run, one
+     * queues it.
+     */
+    Optional<Job> queueRetry(String planId, String interruptedJobId, JobOperation<?> operation, String hostId, Instant now);
+
     /** A due run of a suspended plan: moves the next run on and records {@code outcome}, if still expected. */
     boolean skipSuspended(String planId, Instant expectedNextRun, Instant nextRun, Plan.Outcome outcome);
 

@@ -54,7 +54,12 @@ final class SqlJobs implements Jobs {
 
     /** Inserts a queued job on {@code s} (also inside another repository's transaction); returns its id. */
     static String insertQueued(Sql.Session s, JobOperation<?> operation, String hostId, Instant now) throws SQLException {
-        String id = TimeOrderedIds.next();
+        return insertQueued(s, TimeOrderedIds.next(), operation, hostId, now);
+    }
+
+    /** Inserts a queued job with the id given (a {@link TimeOrderedIds#next()}); returns it. */
+    static String insertQueued(Sql.Session s, String id, JobOperation<?> operation, String hostId, Instant now)
+            throws SQLException {
         s.update("INSERT INTO jobs (id, type, target, host_id, state, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 id, operation.type(), operation.target(), hostId, JobState.queued, JobParams.stored(operation), now);
         return id;

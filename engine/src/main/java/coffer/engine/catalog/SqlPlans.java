@@ -144,12 +144,38 @@ final class SqlPlans implements Plans {
         return job;
     }
 
+    @Override
+    public Optional<Job> queueRetry(String planId, String interruptedJobId, JobOperation<?> operation, String hostId,
+                                    Instant now) {
+        Optional<Job> job = sql.transaction(s -> {
+            String jobId = TimeOrderedIds.next();
+            if (recordRun(s, jobId, " WHERE id = ? AND last_job_id = ? AND state = ?", now, planId, interruptedJobId,
+                    Plan.State.active) != 1) {
+                return Optional.empty();
+            }
+            SqlJobs.insertQueued(s, jobId, operation, hostId, now);
+            return s.one(SqlJobs.COLUMNS + " WHERE id = ?", SqlJobs::row, jobId);
+        });
+        job.ifPresent(j -> jobs.changed());
+        return job;
+    }
+
     private static Job queue(Sql.Session s, String planId, JobOperation<?> operation, String hostId, Instant now)
             throws SQLException {
         String jobId = SqlJobs.insertQueued(s, operation, hostId, now);
-        s.update("UPDATE plans SET last_run_at = ?, last_job_id = ?, last_outcome = ?, last_outcome_message = ?,"
-                + " last_outcome_at = ? WHERE id = ?", now, jobId, Plan.Outcome.QUEUED, "backup job " + jobId + " queued", now, planId);
+        recordRun(s, jobId, " WHERE id = ?", now, planId);
         return s.one(SqlJobs.COLUMNS + " WHERE id = ?", SqlJobs::row, jobId).orElseThrow();
+    }
+
+    /** Makes {@code jobId} the last run of the plans {@code where} selects (its arguments follow); returns how many. */
+    private static int recordRun(Sql.Session s, String jobId, String where, Instant now, Object... whereArgs)
+            throws SQLException {
+        Object[] args = new Object[5 + whereArgs.length];
+        Object[] set = {now, jobId, Plan.Outcome.QUEUED, "backup job " + jobId + " queued", now};
+        System.arraycopy(set, 0, args, 0, set.length);
+        System.arraycopy(whereArgs, 0, args, set.length, whereArgs.length);
+        return s.update("UPDATE plans SET last_run_at = ?, last_job_id = ?, last_outcome = ?, last_outcome_message = ?,"
+                + " last_outcome_at = ?" + where, args);
     }
 
     /**

@@ -71,11 +71,19 @@ public final class PlanScheduler {
     }
 
     public Tick tick() {
+        return tick(catalog.plans().list());
+    }
+
+    /**
+     * A tick on plans read before: what another scheduler wrote since is found by the conditional writes, not
+     * by reading again (tests give two schedulers the same plans to decide the same slots and retries).
+     */
+    Tick tick(List<Plan> plans) {
         Instant now = clock.instant();
         List<Job> queued = new ArrayList<>();
         int skipped = 0;
         int stopped = 0;
-        for (Plan plan : catalog.plans().list()) {
+        for (Plan plan : plans) {
             if (plan.state() == Plan.State.stopped) {
                 continue;
             }
@@ -118,7 +126,8 @@ public final class PlanScheduler {
      * A plan's run cut short by its server (a stop cancels it with "server stopping"; a kill -9 leaves it to be
      * failed WorkerLost at the next start) is run once more for the same slot, so a restart does not skip it.
      * A backup is safe to repeat: the next run cleans what the interrupted one left. A retry is not retried.
-     * With several servers two could queue the same retry (the catalog has no conditional write for it yet).
+     * The retry is queued only while the plan's last run is still the interrupted one
+     * ({@link coffer.engine.catalog.Plans#queueRetry}), so of several schedulers that read the plan, one queues it.
      */
     private Optional<Job> retryInterrupted(Plan plan, StoredPolicy policy, Instant now) {
         if (plan.state() != Plan.State.active || plan.lastJobId() == null) {
@@ -139,7 +148,7 @@ public final class PlanScheduler {
         BackupInstance again = backup(plan, policy, run.slot(), run.coalesced());
         again = new BackupInstance(again.instance(), again.vault(), again.disks(), again.retentionDays(), again.appConsistent(),
                 again.replicate(), again.plan().retrying(last.get().id()), null);
-        Optional<Job> retry = catalog.plans().queueNow(plan.id(), again, instance.get().hostId(), now);
+        Optional<Job> retry = catalog.plans().queueRetry(plan.id(), last.get().id(), again, instance.get().hostId(), now);
         retry.ifPresent(j -> LOG.info("plan {}: its {} run was interrupted by a server stop ({}); run again as job {}",
                 plan.name(), run.slot(), last.get().errorCode(), j.id()));
         return retry;

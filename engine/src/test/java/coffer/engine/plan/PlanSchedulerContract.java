@@ -174,6 +174,29 @@ abstract class PlanSchedulerContract {
     }
 
     @Test
+    void twoSchedulersThatReadThePlanBeforeEitherQueuesRetryTheInterruptedRunOnce() {
+        PlanScheduler schedulerA = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
+        StoredPolicy hourly = catalog.policies().create(policy("hourly", Interval.hours(1)));
+        Plan plan = bind(schedulerA, "plan-web", "u-web", hourly);
+        clock.set(plan.nextRun().plusSeconds(1));
+        Job first = schedulerA.tick().queued().getFirst();
+        catalog.jobs().claimNext("dead-host:1:0000", 4, clock.instant()).orElseThrow();
+        assertTrue(catalog.jobs().failLost(first.id(), "dead-host:1:0000", "worker lost", clock.instant()));
+        clock.advance(Duration.ofMinutes(1));
+
+        try (Catalog other = Catalog.open(database.config(), clock)) { // a second server on the same catalog
+            PlanScheduler schedulerB = new PlanScheduler(other, clock, Stagger.DEFAULT);
+            List<Plan> readByBoth = catalog.plans().list(); // both read the plan before either queues
+            int retries = schedulerA.tick(readByBoth).queued().size() + schedulerB.tick(readByBoth).queued().size();
+            assertEquals(1, retries, "the interrupted run is retried once, by one of the two schedulers");
+        }
+        List<Job> runs = catalog.jobs().list(Jobs.Filter.ALL);
+        assertEquals(2, runs.size(), "the interrupted run and one retry: " + runs);
+        assertEquals(runs.getFirst().id(), catalog.plans().find(plan.id()).orElseThrow().lastJobId(),
+                "the plan's last run is the retry");
+    }
+
+    @Test
     void aStaggeredPlanRunsInsideItsWindowAndManyPlansDoNotStartInOneSecond() {
         PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
         StoredPolicy hourly = catalog.policies().create(policy("hourly", Interval.hours(1)));
