@@ -13,6 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /** {@code coffer job list|show|log|cancel|wait} (needs a server). */
@@ -28,11 +29,16 @@ final class JobCommand {
         @Option(names = "--state", paramLabel = "STATE", description = "One of: ${COMPLETION-CANDIDATES}.") JobState state;
         @Option(names = "--type", paramLabel = "TYPE", description = "One of: ${COMPLETION-CANDIDATES}.") JobType type;
         @Option(names = "--target", paramLabel = "ID", description = "Instance, point, group or group point id.") String target;
+        @Option(names = "--instance", paramLabel = "INSTANCE", description = "Only the jobs of this instance (name or UUID).") String instance;
+        @Option(names = "--host", paramLabel = "HOST", description = "Only the jobs of this libvirt host.") String host;
+        @Option(names = "--from", paramLabel = "INSTANT", description = "Created at or after: 2026-01-01T00:00:00Z.") Instant from;
+        @Option(names = "--to", paramLabel = "INSTANT", description = "Created before.") Instant to;
         @Option(names = "--limit", paramLabel = "N", description = "At most N jobs (1-1000, default ${DEFAULT-VALUE}).", defaultValue = "50") int limit;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListJobs(state, type, target, limit));
+            return Operate.call(server, common, new ListJobs(state, type, target, instance, host, from, to, cursor, limit));
         }
     }
 

@@ -3,6 +3,9 @@ package coffer.cli;
 import coffer.engine.operation.ChangeRetention;
 import coffer.engine.operation.DeletePoint;
 import coffer.engine.operation.ListPoints;
+import coffer.engine.operation.Operations;
+import coffer.engine.operation.PointList;
+import coffer.engine.operation.PointView;
 import coffer.engine.operation.ShowPoint;
 import coffer.engine.operation.ShowRetention;
 import picocli.CommandLine.ArgGroup;
@@ -11,6 +14,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code coffer point list|show|delete|extend|retention}. */
@@ -20,15 +26,41 @@ import java.util.concurrent.Callable;
 final class PointCommand {
     static final String POINT = "Point id, unique id prefix, or instance name (its newest point).";
 
-    @Command(name = "list", description = "Points, newest first.", mixinStandardHelpOptions = true)
+    @Command(name = "list", description = "Points, newest first, filtered by the server; every page unless --limit is"
+            + " given.", mixinStandardHelpOptions = true)
     static final class ListPoints_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin Transport transport;
         @Option(names = "--name", paramLabel = "INSTANCE", description = "Only the points of this instance (name or UUID).") String name;
+        @Option(names = "--group", paramLabel = "GROUP", description = "Only the points of this group's instances (server).") String group;
+        @Option(names = "--region", paramLabel = "REGION", description = "Only the points of this region (server).") String region;
+        @Option(names = "--state", paramLabel = "STATE", description = "available or expired.") String state;
+        @Option(names = "--consistency", paramLabel = "LEVEL", description = "CRASH, FILESYSTEM or APPLICATION.") String consistency;
+        @Option(names = "--from", paramLabel = "INSTANT", description = "Created at or after: 2026-01-01T00:00:00Z.") Instant from;
+        @Option(names = "--to", paramLabel = "INSTANT", description = "Created before.") Instant to;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N points (1-1000), with the cursor of the next.") Integer limit;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
 
         @Override
         public Integer call() {
-            return Operate.call(transport, common, new ListPoints(name));
+            ListPoints first = new ListPoints(name, group, region, state, consistency, from, to, cursor, limit);
+            if (limit != null) {
+                return Operate.call(transport, common, first);
+            }
+            Operations operations = transport.open(0);
+            try {
+                List<PointView> all = new ArrayList<>();
+                PointList page = operations.call(first);
+                all.addAll(page.points());
+                while (page.nextCursor() != null) {
+                    page = operations.call(first.next(page.nextCursor()));
+                    all.addAll(page.points());
+                }
+                Render.result(common, PointList.of(all, null));
+            } finally {
+                Transport.close(operations);
+            }
+            return 0;
         }
     }
 

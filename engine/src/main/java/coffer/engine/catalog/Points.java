@@ -12,6 +12,9 @@ public interface Points {
 
     List<PointRecord> listAll();
 
+    /** One page of the points {@code query} selects, newest first (by creation, then id), with their disks. */
+    Page<PointRecord> page(PointQuery query);
+
     /** The points of one region, newest first (a replica is in its destination's region). */
     List<PointRecord> listByRegion(String region);
 

@@ -72,20 +72,7 @@ final class SqlJobs implements Jobs {
 
     @Override
     public List<Job> list(Filter filter) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
-        if (filter.state() != null) {
-            where.append(" AND state = ?");
-            args.add(filter.state());
-        }
-        if (filter.type() != null) {
-            where.append(" AND type = ?");
-            args.add(filter.type());
-        }
-        if (filter.target() != null) {
-            where.append(" AND target = ?");
-            args.add(filter.target());
-        }
+        Where where = where(filter);
         String limit = "";
         if (filter.limit() != null) {
             if (filter.limit() < 0) {
@@ -93,7 +80,23 @@ final class SqlJobs implements Jobs {
             }
             limit = " LIMIT " + filter.limit();
         }
-        return sql.query(COLUMNS + where + " ORDER BY created_at DESC, id DESC" + limit, SqlJobs::row, args.toArray());
+        return sql.query(COLUMNS + where.clause() + " ORDER BY created_at DESC, id DESC" + limit, SqlJobs::row, where.args());
+    }
+
+    @Override
+    public Page<Job> page(Filter filter) {
+        if (filter.limit() == null || filter.limit() < 1) {
+            throw new CofferException(ErrorCode.InvalidArgument, "a page of jobs needs a limit of at least 1, got "
+                    + filter.limit());
+        }
+        Where where = where(filter);
+        return Page.of(sql.query(COLUMNS + where.newestFirst(filter.limit()), SqlJobs::row, where.args()), filter.limit(),
+                j -> new PageCursor(j.createdAt(), j.id()));
+    }
+
+    private static Where where(Filter filter) {
+        return new Where().equal("state", filter.state()).equal("type", filter.type()).equal("target", filter.target())
+                .equal("host_id", filter.hostId()).created(filter.from(), filter.to()).after(filter.after());
     }
 
     @Override

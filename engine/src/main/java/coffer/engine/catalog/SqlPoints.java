@@ -51,6 +51,32 @@ final class SqlPoints implements Points {
     }
 
     @Override
+    public Page<PointRecord> page(PointQuery query) {
+        Where where = new Where().in("instance_id", query.instanceIds()).equal("region", query.region())
+                .equal("consistency", query.consistency()).created(query.from(), query.to()).after(query.after());
+        if (query.expired() != null) {
+            where.and(query.expired(), query.expired() ? "expires_at < ?" : "(expires_at IS NULL OR expires_at >= ?)",
+                    query.now());
+        }
+        return sql.read(s -> Page.of(withDisksOfPage(s, s.query(COLUMNS + where.newestFirst(query.limit()),
+                SqlPoints::row, where.args())), query.limit(), p -> new PageCursor(p.createdAt(), p.id())));
+    }
+
+    /** {@link #withDisks} in one statement for the whole page. */
+    private static List<PointRecord> withDisksOfPage(Sql.Session s, List<PointRecord> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Where ofPage = new Where().in("point_id", rows.stream().map(PointRecord::id).toList());
+        java.util.Map<String, List<PointRecord.PointDisk>> disks = new java.util.HashMap<>();
+        s.query("SELECT point_id, target, logical_bytes, stored_bytes FROM point_disks" + ofPage.clause()
+                + " ORDER BY point_id, ordinal", r -> disks.computeIfAbsent(r.getString("point_id"), k -> new ArrayList<>())
+                .add(new PointRecord.PointDisk(r.getString("target"), r.getLong("logical_bytes"), r.getLong("stored_bytes"))),
+                ofPage.args());
+        return rows.stream().map(p -> p.withDisks(disks.getOrDefault(p.id(), List.of()))).toList();
+    }
+
+    @Override
     public List<PointRecord> listByRegion(String region) {
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE region = ? ORDER BY created_at DESC, id DESC",
                 SqlPoints::row, region)));
@@ -79,9 +105,7 @@ final class SqlPoints implements Points {
         for (PointRecord p : rows) {
             List<PointRecord.PointDisk> disks = s.query(DISKS, r -> new PointRecord.PointDisk(r.getString("target"),
                     r.getLong("logical_bytes"), r.getLong("stored_bytes")), p.id());
-            result.add(new PointRecord(p.id(), p.vault(), p.instanceId(), p.instanceName(), p.createdAt(), p.status(),
-                    p.consistency(), p.logicalBytes(), p.storedBytes(), p.expiresAt(), p.jobId(), disks,
-                    p.consistencyReason(), p.region()));
+            result.add(p.withDisks(disks));
         }
         return result;
     }

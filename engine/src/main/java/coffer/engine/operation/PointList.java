@@ -2,19 +2,16 @@ package coffer.engine.operation;
 
 import java.util.List;
 
-/** Points, newest first. {@code count} is the list's length. */
-public record PointList(List<PointView> points, int count) {
+/**
+ * One page of points, newest first. {@code count} is the page's length; {@code nextCursor} asks for the next page
+ * ({@link ListPoints#cursor}), null on the last.
+ */
+public record PointList(List<PointView> points, int count, String nextCursor) {
     public PointList {
         points = List.copyOf(points);
     }
 
-    public static PointList of(List<PointView> points) {
-        return new PointList(points, points.size());
-    }
-
-    /** The points newest first (by creation, then id). */
-    public static PointList newestFirst(List<PointView> points) {
-        return of(points.stream().sorted(java.util.Comparator.comparing(PointView::createdAt)
-                .thenComparing(PointView::id).reversed()).toList());
+    public static PointList of(List<PointView> points, String nextCursor) {
+        return new PointList(points, points.size(), nextCursor);
     }
 }

@@ -23,6 +23,34 @@ final class Rules {
     private Rules() {
     }
 
+    /** An optional value from a fixed set. */
+    static void oneOf(Problems problems, String field, String value, java.util.Set<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            problems.add(field, "one of " + new java.util.TreeSet<>(allowed) + ", got '" + value + "'");
+        }
+    }
+
+    /**
+     * A list page's request: {@code from} before {@code to} when both are given, a cursor a server gave
+     * ({@link coffer.engine.catalog.PageCursor}), a limit from 1 to {@code max}.
+     */
+    static void page(Problems problems, java.time.Instant from, java.time.Instant to, String cursor, Integer limit, int max) {
+        if (from != null && to != null && !from.isBefore(to)) {
+            problems.add("from", "must be before to (" + to + "), got " + from);
+        }
+        if (cursor != null) {
+            try {
+                coffer.engine.catalog.PageCursor.decode("cursor", cursor);
+            } catch (coffer.engine.error.CofferException e) {
+                problems.add("cursor", "'" + cursor + "' is not a cursor this server gave (pass the previous page's"
+                        + " nextCursor unchanged)");
+            }
+        }
+        if (limit != null && (limit < 1 || limit > max)) {
+            problems.add("limit", "a whole number from 1 to " + max + ", got '" + limit + "'");
+        }
+    }
+
     static void required(Problems problems, String field, String value, String what) {
         if (value == null || value.isBlank()) {
             problems.add(field, what + " is required");

@@ -13,7 +13,6 @@ import coffer.engine.operation.GroupPointView;
 import coffer.engine.operation.GroupView;
 import coffer.engine.operation.InstanceView;
 import coffer.engine.operation.PlanView;
-import coffer.engine.operation.PointList;
 import coffer.engine.operation.PointView;
 import coffer.engine.operation.PolicyView;
 
@@ -45,10 +44,6 @@ final class HostedViews {
 
     InstanceView instance(Instance instance) {
         return InstanceView.of(instance, catalog.protections().find(instance.id()).orElse(null));
-    }
-
-    PointList points(List<PointRecord> points) {
-        return PointList.newestFirst(points.stream().map(this::point).toList());
     }
 
     PointView point(PointRecord point) {

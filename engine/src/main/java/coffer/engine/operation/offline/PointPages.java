@@ -1,0 +1,37 @@
+package coffer.engine.operation.offline;
+
+import coffer.engine.catalog.Page;
+import coffer.engine.catalog.PageCursor;
+import coffer.engine.operation.ListPoints;
+import coffer.engine.operation.PointList;
+import coffer.engine.operation.PointView;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * A page of a vault's points offline, cut as the server's catalog cuts it (newest first by creation then id,
+ * the same filters and cursor), in memory: a vault read offline lists its manifests anyway. Stateless.
+ */
+final class PointPages {
+    private static final Comparator<PointView> NEWEST_FIRST = Comparator.comparing(PointView::createdAt)
+            .thenComparing(PointView::id).reversed();
+
+    private PointPages() {
+    }
+
+    /** {@code all}: the vault's points (of the instance asked, when one was); filters, orders and cuts them. */
+    static PointList page(List<PointView> all, ListPoints request) {
+        PageCursor after = request.cursor() == null ? null : PageCursor.decode("cursor", request.cursor());
+        Predicate<PointView> keep = p -> (request.state() == null || request.state().equals(p.status()))
+                && (request.consistency() == null || request.consistency().equals(p.consistency()))
+                && (request.from() == null || !p.createdAt().isBefore(request.from()))
+                && (request.to() == null || p.createdAt().isBefore(request.to()))
+                && (after == null || p.createdAt().isBefore(after.createdAt())
+                || (p.createdAt().equals(after.createdAt()) && p.id().compareTo(after.id()) < 0));
+        List<PointView> rows = all.stream().filter(keep).sorted(NEWEST_FIRST).limit(request.pageSize() + 1L).toList();
+        Page<PointView> page = Page.of(rows, request.pageSize(), p -> new PageCursor(p.createdAt(), p.id()));
+        return PointList.of(page.items(), page.next() == null ? null : page.next().encode());
+    }
+}
