@@ -30,7 +30,7 @@ public final class ServerPlans implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServerPlans.class);
     static final long TICK_SECONDS = 30;
     static final long SWEEP_MINUTES = 10;
-    static final long LEAD_POLL_SECONDS = 2;
+    static final long LEAD_POLL_SECONDS = 1;
 
     private final PlanScheduler scheduler;
     private final RetentionSweep retention;

@@ -57,7 +57,7 @@ public final class Catalog implements AutoCloseable {
         this.instances = new SqlInstances(sql);
         this.protections = new SqlProtections(sql, clock);
         this.points = new SqlPoints(sql);
-        SqlJobs sqlJobs = new SqlJobs(sql, clock);
+        SqlJobs sqlJobs = new SqlJobs(sql, clock, dialect);
         this.jobs = sqlJobs;
         this.tokens = new SqlTokens(sql, clock);
         this.policies = new SqlPolicies(sql, clock);

@@ -47,6 +47,9 @@ public interface Plans {
 
     // ---- the scheduler ----
 
+    /** The earliest next run of a plan that is not stopped; empty when there is none. */
+    Optional<Instant> earliestNextRun();
+
     /**
      * In one transaction: queues the job and moves the plan's next run from {@code expectedNextRun} to
      * {@code nextRun}, recording the run. Nothing happens (empty) unless the plan is active and its next run

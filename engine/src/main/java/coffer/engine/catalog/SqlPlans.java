@@ -119,14 +119,22 @@ final class SqlPlans implements Plans {
     }
 
     @Override
+    public Optional<Instant> earliestNextRun() {
+        return sql.query("SELECT MIN(next_run) AS earliest FROM plans WHERE state <> ?", r -> Sql.instant(r, "earliest"),
+                Plan.State.stopped).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    @Override
     public Optional<Job> queueRun(String planId, Instant expectedNextRun, Instant nextRun, JobOperation<?> operation,
                                   String hostId, Instant now) {
         Optional<Job> job = sql.transaction(s -> {
-            if (s.update("UPDATE plans SET next_run = ?, updated_at = ? WHERE id = ? AND next_run = ? AND state = ?",
+            String jobId = TimeOrderedIds.next(); // the plan's update names the job, so one statement decides the slot
+            if (recordRun(s, jobId, ", next_run = ?, updated_at = ? WHERE id = ? AND next_run = ? AND state = ?", now,
                     nextRun, now, planId, expectedNextRun, Plan.State.active) != 1) {
                 return Optional.empty();
             }
-            return Optional.of(queue(s, planId, operation, hostId, now));
+            SqlJobs.insertQueued(s, jobId, operation, hostId, now);
+            return s.one(SqlJobs.COLUMNS + " WHERE id = ?", SqlJobs::row, jobId);
         });
         job.ifPresent(j -> jobs.changed());
         return job;
@@ -167,7 +175,10 @@ final class SqlPlans implements Plans {
         return s.one(SqlJobs.COLUMNS + " WHERE id = ?", SqlJobs::row, jobId).orElseThrow();
     }
 
-    /** Makes {@code jobId} the last run of the plans {@code where} selects (its arguments follow); returns how many. */
+    /**
+     * Makes {@code jobId} the last run of the plans {@code where} selects ({@code where} may begin with more
+     * assignments; its arguments follow); returns how many.
+     */
     private static int recordRun(Sql.Session s, String jobId, String where, Instant now, Object... whereArgs)
             throws SQLException {
         Object[] args = new Object[5 + whereArgs.length];

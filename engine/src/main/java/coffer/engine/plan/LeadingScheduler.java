@@ -8,9 +8,11 @@ import java.util.Optional;
 
 /**
  * The scheduler of one of several servers sharing a catalog: it ticks only while its server holds the lead
- * (docs/design/scheduler.md, "Several servers"). {@link #poll} is called every few seconds (far more often
+ * (docs/design/scheduler.md, "Several servers"). {@link #poll} is called every second or two (far more often
  * than the scheduler ticks, so a standby notices a dead holder within seconds); it ticks at once when the lead
- * was just taken, then every {@code tickEvery} on the scheduler's clock.
+ * was just taken, every {@code tickEvery} on the scheduler's clock, and as soon as a plan's next run has come
+ * (the earliest one, read at each poll), so a slot is queued within a poll of its time rather than a tick.
+ * A plan that stays due after a tick (its run could not be decided) does not make every poll tick.
  *
  * <p>Not thread-safe: one thread polls (the server's scheduler thread, or a test); {@link #leading} may be read
  * from any thread.
@@ -21,6 +23,7 @@ public final class LeadingScheduler implements AutoCloseable {
     private final Duration tickEvery;
     private volatile boolean leading;
     private Instant nextTick;
+    private Instant lastTick;
 
     public LeadingScheduler(PlanScheduler scheduler, Leadership leadership, Duration tickEvery) {
         this.scheduler = scheduler;
@@ -35,12 +38,18 @@ public final class LeadingScheduler implements AutoCloseable {
             return Optional.empty();
         }
         Instant now = scheduler.clock().instant();
-        if (leading && now.isBefore(nextTick)) {
+        if (leading && now.isBefore(nextTick) && !runDue(now)) {
             return Optional.empty();
         }
         leading = true;
+        lastTick = now;
         nextTick = now.plus(tickEvery);
         return Optional.of(scheduler.tick());
+    }
+
+    /** Whether a plan's next run came since the last tick. */
+    private boolean runDue(Instant now) {
+        return scheduler.earliestNextRun().filter(run -> !run.isAfter(now) && run.isAfter(lastTick)).isPresent();
     }
 
     /** Whether the last {@link #poll} found this server leading. */

@@ -19,7 +19,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Turns plans' persisted next-run times into backup jobs. Each {@link #tick}, for every plan not stopped:
@@ -80,6 +82,7 @@ public final class PlanScheduler {
      */
     Tick tick(List<Plan> plans) {
         Instant now = clock.instant();
+        Snapshot rows = Snapshot.read(catalog);
         List<Job> queued = new ArrayList<>();
         int skipped = 0;
         int stopped = 0;
@@ -88,17 +91,17 @@ public final class PlanScheduler {
                 continue;
             }
             try {
-                Optional<StoredPolicy> policy = catalog.policies().find(plan.policyId());
-                if (policy.isEmpty()) {
+                StoredPolicy policy = rows.policies().get(plan.policyId());
+                if (policy == null) {
                     continue; // a policy in use cannot be deleted; a concurrent rebind is seen next tick
                 }
-                RunDecision decision = RunDecision.decide(effectiveSchedule(plan.id(), policy.get().policy().schedule()),
+                RunDecision decision = RunDecision.decide(effectiveSchedule(plan.id(), policy.policy().schedule()),
                         plan.nextRun(), now);
                 if (!decision.runs()) {
-                    retryInterrupted(plan, policy.get(), now).ifPresent(queued::add);
+                    retryInterrupted(plan, policy, rows, now).ifPresent(queued::add);
                     continue;
                 }
-                Optional<Instance> instance = catalog.instances().find(plan.instanceId());
+                Optional<Instance> instance = Optional.ofNullable(rows.instances().get(plan.instanceId()));
                 if (instance.isEmpty() || instance.get().gone()) {
                     if (catalog.plans().stop(plan.id(), released(plan, instance, now))) {
                         stopped++;
@@ -111,7 +114,8 @@ public final class PlanScheduler {
                     }
                 } else {
                     catalog.plans().queueRun(plan.id(), plan.nextRun(), decision.nextRun(),
-                                    backup(plan, policy.get(), decision.runFor().orElseThrow().toString(), decision.coalesced()),
+                                    backup(rows.protections().get(plan.instanceId()), plan, policy,
+                                            decision.runFor().orElseThrow().toString(), decision.coalesced()),
                                     instance.get().hostId(), now)
                             .ifPresent(queued::add);
                 }
@@ -123,14 +127,35 @@ public final class PlanScheduler {
     }
 
     /**
+     * The rows a tick decides on, read once per tick (three statements, not three per plan): with thousands of
+     * plans sharing a slot the per-plan reads were most of the tick (docs/performance.md, "Scheduler").
+     */
+    private record Snapshot(Map<String, StoredPolicy> policies, Map<String, Instance> instances,
+                            Map<String, Protection> protections) {
+        static Snapshot read(Catalog catalog) {
+            return new Snapshot(
+                    catalog.policies().list().stream().collect(Collectors.toMap(StoredPolicy::id, p -> p)),
+                    catalog.instances().listAll().stream().collect(Collectors.toMap(Instance::id, i -> i, (a, b) -> a)),
+                    catalog.protections().list().stream().collect(Collectors.toMap(Protection::instanceId, p -> p, (a, b) -> a)));
+        }
+    }
+
+    /** The earliest next run of a plan not stopped: {@link LeadingScheduler} ticks when it comes. */
+    public Optional<Instant> earliestNextRun() {
+        return catalog.plans().earliestNextRun();
+    }
+
+    /**
      * A plan's run cut short by its server (a stop cancels it with "server stopping"; a kill -9 leaves it to be
      * failed WorkerLost at the next start) is run once more for the same slot, so a restart does not skip it.
      * A backup is safe to repeat: the next run cleans what the interrupted one left. A retry is not retried.
      * The retry is queued only while the plan's last run is still the interrupted one
      * ({@link coffer.engine.catalog.Plans#queueRetry}), so of several schedulers that read the plan, one queues it.
+     * Only a plan whose last outcome is such an end is looked at further (the job's end is recorded on its plan).
      */
-    private Optional<Job> retryInterrupted(Plan plan, StoredPolicy policy, Instant now) {
-        if (plan.state() != Plan.State.active || plan.lastJobId() == null) {
+    private Optional<Job> retryInterrupted(Plan plan, StoredPolicy policy, Snapshot rows, Instant now) {
+        if (plan.state() != Plan.State.active || plan.lastJobId() == null || plan.lastOutcome() == null
+                || !INTERRUPTED_CODES.contains(plan.lastOutcome().code())) {
             return Optional.empty();
         }
         Optional<Job> last = catalog.jobs().find(plan.lastJobId());
@@ -141,18 +166,21 @@ public final class PlanScheduler {
         if (run == null || run.retryOf() != null) {
             return Optional.empty();
         }
-        Optional<Instance> instance = catalog.instances().find(plan.instanceId());
-        if (instance.isEmpty() || instance.get().gone()) {
+        Instance instance = rows.instances().get(plan.instanceId());
+        if (instance == null || instance.gone()) {
             return Optional.empty(); // the next due run stops the plan with InstanceReleased
         }
-        BackupInstance again = backup(plan, policy, run.slot(), run.coalesced());
+        BackupInstance again = backup(rows.protections().get(plan.instanceId()), plan, policy, run.slot(), run.coalesced());
         again = new BackupInstance(again.instance(), again.vault(), again.disks(), again.retentionDays(), again.appConsistent(),
                 again.replicate(), again.plan().retrying(last.get().id()), null);
-        Optional<Job> retry = catalog.plans().queueRetry(plan.id(), last.get().id(), again, instance.get().hostId(), now);
+        Optional<Job> retry = catalog.plans().queueRetry(plan.id(), last.get().id(), again, instance.hostId(), now);
         retry.ifPresent(j -> LOG.info("plan {}: its {} run was interrupted by a server stop ({}); run again as job {}",
                 plan.name(), run.slot(), last.get().errorCode(), j.id()));
         return retry;
     }
+
+    private static final java.util.Set<String> INTERRUPTED_CODES = java.util.Set.of(ErrorCode.WorkerLost.name(),
+            ErrorCode.Cancelled.name());
 
     static boolean interruptedByItsServer(Job job) {
         return (job.state() == coffer.engine.job.JobState.failed && ErrorCode.WorkerLost.name().equals(job.errorCode()))
@@ -170,10 +198,6 @@ public final class PlanScheduler {
      * The backup a plan's run makes: the same {@link BackupInstance} a person would ask for (the protection's
      * vault and disks, the policy's application-consistency settings), with the run ({@link PlanRun}) added.
      */
-    BackupInstance backup(Plan plan, StoredPolicy policy, String slot, long coalesced) {
-        return backup(catalog.protections().find(plan.instanceId()).orElse(null), plan, policy, slot, coalesced);
-    }
-
     static BackupInstance backup(Protection protection, Plan plan, StoredPolicy policy, String slot, long coalesced) {
         return new BackupInstance(plan.instanceId(), protection == null ? null : protection.vault(),
                 protection == null || protection.allDisks() ? null : protection.disks(), null,
