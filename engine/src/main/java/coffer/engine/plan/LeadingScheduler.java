@@ -44,7 +44,7 @@ public final class LeadingScheduler implements AutoCloseable {
         leading = true;
         lastTick = now;
         nextTick = now.plus(tickEvery);
-        return Optional.of(scheduler.tick());
+        return Optional.of(scheduler.tick(leadership::lead));
     }
 
     /** Whether a plan's next run came since the last tick. */

@@ -43,6 +43,9 @@ public final class PlanScheduler {
     public record Tick(List<Job> queued, int suspendedSkipped, int stopped) {
     }
 
+    /** How many plans a tick decides between two checks of its lead. */
+    static final int LEAD_CHECK_EVERY = 100;
+
     private final Catalog catalog;
     private final Clock clock;
     private final Stagger stagger;
@@ -73,7 +76,16 @@ public final class PlanScheduler {
     }
 
     public Tick tick() {
-        return tick(catalog.plans().list());
+        return tick(catalog.plans().list(), () -> true);
+    }
+
+    /**
+     * A tick that asks {@code leading} every {@value #LEAD_CHECK_EVERY} plans whether this server still leads, and
+     * stops when it does not: a tick over thousands of plans takes seconds, and asking also keeps the lead's session
+     * from idling out ({@link coffer.engine.catalog.Leadership}) while it runs.
+     */
+    public Tick tick(java.util.function.BooleanSupplier leading) {
+        return tick(catalog.plans().list(), leading);
     }
 
     /**
@@ -81,12 +93,22 @@ public final class PlanScheduler {
      * by reading again (tests give two schedulers the same plans to decide the same slots and retries).
      */
     Tick tick(List<Plan> plans) {
+        return tick(plans, () -> true);
+    }
+
+    private Tick tick(List<Plan> plans, java.util.function.BooleanSupplier leading) {
         Instant now = clock.instant();
         Snapshot rows = Snapshot.read(catalog);
         List<Job> queued = new ArrayList<>();
         int skipped = 0;
         int stopped = 0;
+        int decided = 0;
         for (Plan plan : plans) {
+            if (++decided % LEAD_CHECK_EVERY == 0 && !leading.getAsBoolean()) {
+                LOG.warn("lost the lead after deciding {} of {} plans; the new holder decides the rest", decided - 1,
+                        plans.size());
+                break;
+            }
             if (plan.state() == Plan.State.stopped) {
                 continue;
             }

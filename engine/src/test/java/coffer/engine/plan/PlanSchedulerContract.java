@@ -197,6 +197,21 @@ abstract class PlanSchedulerContract {
     }
 
     @Test
+    void aTickStopsDecidingWhenItsServerNoLongerLeads() {
+        List<Instance> many = java.util.stream.IntStream.range(0, 250).mapToObj(i -> new Instance("u-" + i, "local",
+                "vm-" + i, "running", List.of(), T0, false)).toList();
+        catalog.instances().refresh("local", many);
+        PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.NONE);
+        StoredPolicy hourly = catalog.policies().create(policy("hourly", Interval.hours(1)));
+        many.forEach(i -> bind(scheduler, "plan-" + i.name(), i.id(), hourly));
+        clock.set(T0.plusSeconds(1));
+        int[] asked = {0};
+        PlanScheduler.Tick cut = scheduler.tick(() -> ++asked[0] < 2); // leads at the first check, not at the second
+        assertEquals(2 * PlanScheduler.LEAD_CHECK_EVERY - 1, cut.queued().size(), "decided up to the check that failed");
+        assertEquals(250 - cut.queued().size(), scheduler.tick().queued().size(), "the next holder decides the rest");
+    }
+
+    @Test
     void aStaggeredPlanRunsInsideItsWindowAndManyPlansDoNotStartInOneSecond() {
         PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
         StoredPolicy hourly = catalog.policies().create(policy("hourly", Interval.hours(1)));
