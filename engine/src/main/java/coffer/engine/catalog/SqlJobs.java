@@ -62,9 +62,16 @@ final class SqlJobs implements Jobs {
     /** Inserts a queued job with the id given (a {@link TimeOrderedIds#next()}); returns it. */
     static String insertQueued(Sql.Session s, String id, JobOperation<?> operation, String hostId, Instant now)
             throws SQLException {
-        s.update("INSERT INTO jobs (id, type, target, host_id, state, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                id, operation.type(), operation.target(), hostId, JobState.queued, JobParams.stored(operation), now);
+        s.update(INSERT_QUEUED, queuedRow(id, operation, hostId, now));
         return id;
+    }
+
+    /** Inserts a queued job; its arguments: {@link #queuedRow}. */
+    static final String INSERT_QUEUED = "INSERT INTO jobs (id, type, target, host_id, state, params, created_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    static Object[] queuedRow(String id, JobOperation<?> operation, String hostId, Instant now) {
+        return new Object[]{id, operation.type(), operation.target(), hostId, JobState.queued, JobParams.stored(operation), now};
     }
 
     @Override

@@ -3,6 +3,7 @@ package coffer.engine.plan;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.Plan;
+import coffer.engine.catalog.Plans;
 import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.error.ErrorCode;
@@ -30,7 +31,8 @@ import java.util.stream.Collectors;
  * <li>the instance is gone (refresh no longer finds the domain): the plan stops with {@code InstanceReleased};</li>
  * <li>the plan is suspended: nothing runs, the next run moves on and the plan shows {@code PlanSuspended};</li>
  * <li>else one backup job is queued and the next run saved, in one transaction, conditional on the next run
- * read ({@link coffer.engine.catalog.Plans#queueRun}).</li>
+ * read ({@link coffer.engine.catalog.Plans#queueRuns}: up to {@value #QUEUE_BATCH} plans' runs per transaction, each
+ * conditional on its own plan).</li>
  * </ul>
  * A restart (or a second scheduler on the same catalog) re-reads the persisted time, so a slot is run
  * once: never skipped, never doubled; slots missed while nothing ticked are folded into one catch-up run.
@@ -45,6 +47,8 @@ public final class PlanScheduler {
 
     /** How many plans a tick decides between two checks of its lead. */
     static final int LEAD_CHECK_EVERY = 100;
+    /** How many due runs a tick queues in one transaction. */
+    static final int QUEUE_BATCH = 200;
 
     private final Catalog catalog;
     private final Clock clock;
@@ -103,6 +107,7 @@ public final class PlanScheduler {
         int skipped = 0;
         int stopped = 0;
         int decided = 0;
+        List<Plans.DueRun> due = new ArrayList<>();
         for (Plan plan : plans) {
             if (++decided % LEAD_CHECK_EVERY == 0 && !leading.getAsBoolean()) {
                 LOG.warn("lost the lead after deciding {} of {} plans; the new holder decides the rest", decided - 1,
@@ -135,17 +140,38 @@ public final class PlanScheduler {
                         skipped++;
                     }
                 } else {
-                    catalog.plans().queueRun(plan.id(), plan.nextRun(), decision.nextRun(),
-                                    backup(rows.protections().get(plan.instanceId()), plan, policy,
-                                            decision.runFor().orElseThrow().toString(), decision.coalesced()),
-                                    instance.get().hostId(), now)
-                            .ifPresent(queued::add);
+                    due.add(new Plans.DueRun(plan.id(), plan.nextRun(), decision.nextRun(),
+                            backup(rows.protections().get(plan.instanceId()), plan, policy,
+                                    decision.runFor().orElseThrow().toString(), decision.coalesced()),
+                            instance.get().hostId()));
+                    if (due.size() >= QUEUE_BATCH) {
+                        queue(due, now, queued);
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.warn("plan {} ({}): the scheduler could not decide its run: {}", plan.name(), plan.id(), e.getMessage());
             }
         }
+        queue(due, now, queued);
         return new Tick(queued, skipped, stopped);
+    }
+
+    /**
+     * Queues the due runs gathered ({@link Plans#queueRuns}: one transaction, batched statements) and empties the
+     * list. When that fails, none of them is queued and their plans' next runs stay: the next tick decides them again.
+     */
+    private void queue(List<Plans.DueRun> due, Instant now, List<Job> queued) {
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            queued.addAll(catalog.plans().queueRuns(List.copyOf(due), now));
+        } catch (RuntimeException e) {
+            LOG.warn("the scheduler could not queue {} due run(s) (they are decided again at the next tick): {}",
+                    due.size(), e.getMessage());
+        } finally {
+            due.clear();
+        }
     }
 
     /**
