@@ -13,7 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /** {@code coffer job list|show|log|cancel|wait} (needs a server). */
@@ -31,14 +30,13 @@ final class JobCommand {
         @Option(names = "--target", paramLabel = "ID", description = "Instance, point, group or group point id.") String target;
         @Option(names = "--instance", paramLabel = "INSTANCE", description = "Only the jobs of this instance (name or UUID).") String instance;
         @Option(names = "--host", paramLabel = "HOST", description = "Only the jobs of this libvirt host.") String host;
-        @Option(names = "--from", paramLabel = "INSTANT", description = "Created at or after: 2026-01-01T00:00:00Z.") Instant from;
-        @Option(names = "--to", paramLabel = "INSTANT", description = "Created before.") Instant to;
+        @Mixin PageOptions page;
         @Option(names = "--limit", paramLabel = "N", description = "At most N jobs (1-1000, default ${DEFAULT-VALUE}).", defaultValue = "50") int limit;
-        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListJobs(state, type, target, instance, host, from, to, cursor, limit));
+            return Operate.call(server, common, new ListJobs(state, type, target, instance, host, page.from, page.to,
+                    page.cursor, limit));
         }
     }
 

@@ -14,7 +14,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -36,14 +35,13 @@ final class PointCommand {
         @Option(names = "--region", paramLabel = "REGION", description = "Only the points of this region (server).") String region;
         @Option(names = "--state", paramLabel = "STATE", description = "available or expired.") String state;
         @Option(names = "--consistency", paramLabel = "LEVEL", description = "CRASH, FILESYSTEM or APPLICATION.") String consistency;
-        @Option(names = "--from", paramLabel = "INSTANT", description = "Created at or after: 2026-01-01T00:00:00Z.") Instant from;
-        @Option(names = "--to", paramLabel = "INSTANT", description = "Created before.") Instant to;
+        @Mixin PageOptions page;
         @Option(names = "--limit", paramLabel = "N", description = "One page of at most N points (1-1000), with the cursor of the next.") Integer limit;
-        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
 
         @Override
         public Integer call() {
-            ListPoints first = new ListPoints(name, group, region, state, consistency, from, to, cursor, limit);
+            ListPoints first = new ListPoints(name, group, region, state, consistency, page.from, page.to, page.cursor,
+                    limit);
             if (limit != null) {
                 return Operate.call(transport, common, first);
             }
