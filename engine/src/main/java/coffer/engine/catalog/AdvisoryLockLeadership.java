@@ -99,7 +99,12 @@ final class AdvisoryLockLeadership implements Leadership {
         properties.setProperty("tcpKeepAlive", "true");
         Connection opened = DriverManager.getConnection(config.jdbcUrl(), properties);
         try (Statement statement = opened.createStatement()) {
-            statement.execute("SET idle_session_timeout = " + IDLE_LIMIT.toMillis());
+            try {
+                statement.execute("SET idle_session_timeout = " + IDLE_LIMIT.toMillis());
+            } catch (SQLException older) { // PostgreSQL before 14 has no such setting
+                LOG.warn("the catalog's PostgreSQL has no idle_session_timeout ({}): a frozen holder of the lead '{}'"
+                        + " keeps it until its connection drops", older.getMessage(), name);
+            }
             statement.execute("SET tcp_keepalives_idle = 5");
             statement.execute("SET tcp_keepalives_interval = 2");
             statement.execute("SET tcp_keepalives_count = 3");
