@@ -14,6 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -34,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Two servers' schedulers on one PostgreSQL catalog (two catalogs, two pools, two lead sessions): exactly one
- * schedules at a time; when the holder's session ends (what a kill -9 of its process does) or the holder
- * freezes, the other takes over within seconds, and over simulated days every plan's slots are run once:
+ * schedules at a time; when the holder's session ends (what a kill -9 of its process does: also shown with a real
+ * process, {@link LeadHolder}) or the holder freezes, the other takes over within seconds, and over simulated days every plan's slots are run once:
  * none skipped by the hand-over, none doubled.
  */
 class SchedulerLeadershipOnPostgresTest {
@@ -110,6 +114,30 @@ class SchedulerLeadershipOnPostgresTest {
         runFor(Duration.ofHours(3));
         assertTrue(standby.leading() && !holder.leading());
         assertEverySlotRunOnce(Duration.ofHours(6));
+    }
+
+    @Test
+    void aHolderProcessKilledWithSigkillLosesTheLeadWithinSeconds() throws Exception {
+        Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), LeadHolder.class.getName(), database.config().jdbcUrl())
+                .redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            StringBuilder log = new StringBuilder();
+            while ((line = out.readLine()) != null && !line.equals("leading")) {
+                log.append(line).append('\n'); // the holder's start-up log
+            }
+            assertEquals("leading", line, "the holder process took the lead; it said:\n" + log);
+            assertFalse(serverA.poll().isPresent(), "this server stands by while the other process leads");
+            holder.destroyForcibly(); // SIGKILL: no shutdown hook, no close; the kernel closes its sockets
+            Duration takeover = awaitLead(serverA, Duration.ofSeconds(15));
+            assertTrue(takeover.compareTo(Duration.ofSeconds(5)) < 0, "taken over within seconds of kill -9: " + takeover);
+            System.out.println("lead taken over " + takeover.toMillis() + " ms after kill -9 of its holder");
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor();
+        }
     }
 
     /** Both servers poll every simulated minute; at no moment do both lead. */
