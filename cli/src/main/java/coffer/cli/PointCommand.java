@@ -3,6 +3,8 @@ package coffer.cli;
 import coffer.engine.error.Errors;
 import coffer.engine.instance.PointAttributes;
 import coffer.engine.vault.VaultOpener;
+import coffer.engine.policy.PointDeletion;
+import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import picocli.CommandLine.Command;
@@ -53,9 +55,11 @@ final class PointCommand {
                 return 0;
             }
             try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
-                List<PointManifest> points = vault.points().stream().filter(p -> name == null || p.name().equals(name)).toList();
+                PointListing listing = vault.listPoints();
+                List<PointManifest> points = listing.points().stream().filter(p -> name == null || p.name().equals(name)).toList();
                 if (common.json()) {
                     Cli.out().json(points);
+                    damaged(listing).forEach(line -> Cli.err().println(line));
                 } else {
                     Cli.out().line("%-26s %-20s %-20s %-11s %5s %10s  %s", "ID", "NAME", "CREATED (UTC)", "CONSISTENCY",
                             "DISKS", "SIZE", "CONSISTENCY REASON");
@@ -65,12 +69,27 @@ final class PointCommand {
                                 p.createdAt().toString().substring(0, 19).replace('T', ' '), p.consistency(),
                                 p.disks().size(), Output.bytes(p.logicalBytes()), reason == null ? "" : reason);
                     }
+                    damaged(listing).forEach(line -> Cli.out().line("%s", line));
                 }
                 return 0;
             } catch (IOException e) {
                 throw Errors.classify(e);
             }
         }
+    }
+
+    /** One line per point whose manifest does not read or is lost (of any name: their names are unknown). */
+    static List<String> damaged(PointListing listing) {
+        List<String> lines = new java.util.ArrayList<>();
+        for (PointListing.Unreadable u : listing.unreadable()) {
+            lines.add(String.format("%-26s DAMAGED: its manifest cannot be read (%s); see 'coffer vault verify'", u.pointId(),
+                    u.problem()));
+        }
+        for (PointListing.Lost l : listing.lost()) {
+            lines.add(String.format("%-26s LOST: its manifest is missing, %d object(s) remain; see 'coffer vault verify'",
+                    l.pointId(), l.objects().size()));
+        }
+        return lines;
     }
 
     @Command(name = "show", description = "One point with its disks.", mixinStandardHelpOptions = true)
@@ -129,7 +148,17 @@ final class PointCommand {
         }
     }
 
-    @Command(name = "delete", description = "Delete a point (its chunks are reclaimed by 'coffer vault gc').",
+    /** The manifest of point {@code id}, or null when it does not read or is gone (what remains may be deleted). */
+    private static PointManifest readable(Vault vault, String id) throws IOException {
+        try {
+            return vault.point(id);
+        } catch (coffer.vault.CorruptDataException | coffer.vault.UnsupportedFormatException | coffer.vault.PointNotFoundException e) {
+            return null;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a point (its chunks are reclaimed by 'coffer vault gc'); offline,"
+            + " a point made under an immutable policy is refused (the server decides when it expires).",
             mixinStandardHelpOptions = true)
     static final class Delete implements Callable<Integer> {
         @Mixin CommonOptions common;
@@ -149,6 +178,10 @@ final class PointCommand {
                 return 0;
             }
             try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
+                PointManifest manifest = readable(vault, point);
+                if (manifest != null) {
+                    PointDeletion.requireAllowedOffline(manifest.id(), manifest.attributes());
+                }
                 vault.deletePoint(point);
                 if (common.json()) {
                     Cli.out().json(java.util.Map.of("deleted", point));

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -44,12 +45,22 @@ public final class VaultLocks {
     public final class Lock implements AutoCloseable {
         private final String name;
         private final byte[] body;
+        private final Instant since;
         private final Thread refresher;
 
-        private Lock(String name, byte[] body) {
+        private Lock(String name, byte[] body, Instant since) {
             this.name = name;
             this.body = body;
+            this.since = since;
             this.refresher = Thread.ofVirtual().name("vault-lock-refresh").start(this::refreshLoop);
+        }
+
+        /**
+         * When the backend recorded this lock's publication, by the backend's clock (the clock of every other
+         * object's modification time): whatever another holder did under the lock it saw came after this.
+         */
+        public Instant since() {
+            return since;
         }
 
         private void refreshLoop() {
@@ -90,9 +101,9 @@ public final class VaultLocks {
         long backoff = 50;
         while (true) {
             backend.put(name, ByteBuffer.wrap(body));
-            String conflict;
+            Listed listed;
             try {
-                conflict = conflictFor(kind, name);
+                listed = conflictFor(kind, name);
             } catch (IOException | RuntimeException e) {
                 try {
                     backend.delete(name); // a lock of a live process would block others until stale
@@ -101,12 +112,12 @@ public final class VaultLocks {
                 }
                 throw e;
             }
-            if (conflict == null) {
-                return new Lock(name, body);
+            if (listed.conflict() == null) {
+                return new Lock(name, body, listed.mine());
             }
             backend.delete(name);
             if (Instant.now().isAfter(deadline)) {
-                throw new VaultBusyException("the vault is busy: " + conflict + "; retry when it has finished");
+                throw new VaultBusyException("the vault is busy: " + listed.conflict() + "; retry when it has finished");
             }
             try {
                 Thread.sleep(backoff);
@@ -118,9 +129,22 @@ public final class VaultLocks {
         }
     }
 
-    /** A description of the first live lock that conflicts with holding {@code kind}, or null. */
-    private String conflictFor(Kind kind, String mine) throws IOException {
-        for (ObjectInfo info : backend.list(PREFIX)) {
+    /**
+     * What a listing of the locks showed: a description of the first live lock that conflicts (null: none), and
+     * the modification time of the lock {@code mine} (null when the listing missed it).
+     */
+    private record Listed(String conflict, Instant mine) {
+    }
+
+    private Listed conflictFor(Kind kind, String mine) throws IOException {
+        List<ObjectInfo> all = backend.list(PREFIX);
+        Instant published = null;
+        for (ObjectInfo info : all) {
+            if (info.name().equals(mine)) {
+                published = info.modified();
+            }
+        }
+        for (ObjectInfo info : all) {
             if (info.name().equals(mine)) {
                 continue;
             }
@@ -137,11 +161,11 @@ public final class VaultLocks {
                 continue;
             }
             if (kind == Kind.EXCLUSIVE || Kind.EXCLUSIVE.name().equals(other.kind())) {
-                return other.purpose() + " (" + other.kind().toLowerCase() + " lock of pid " + other.pid() + " on "
-                        + other.host() + " since " + other.createdAt() + ")";
+                return new Listed(other.purpose() + " (" + other.kind().toLowerCase() + " lock of pid " + other.pid()
+                        + " on " + other.host() + " since " + other.createdAt() + ")", published);
             }
         }
-        return null;
+        return new Listed(null, published == null ? Instant.now() : published);
     }
 
     private static boolean isStale(ObjectInfo info, Body body) {

@@ -247,14 +247,4 @@ class DamageTest {
             assertTrue(e.check().contains("missing") && e.check().contains(v.first().id()), e.getMessage());
         }
     }
-
-    @Test
-    void aDamagedManifestIsReportedNotSkipped() throws IOException {
-        try (TwoPoints v = twoPoints(VaultFlavour.MEMORY)) {
-            String manifest = Vault.manifestName(v.first().id());
-            flipBit(v.vault().backend(), manifest, 1);
-            CorruptDataException e = assertThrows(CorruptDataException.class, () -> v.vault().vault().points());
-            assertEquals(manifest, e.object());
-        }
-    }
 }

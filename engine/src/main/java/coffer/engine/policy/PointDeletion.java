@@ -2,8 +2,10 @@ package coffer.engine.policy;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.PointAttributes;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Whether a person may delete a point now (retention's own deletions are decided by {@link Verdict}).
@@ -18,6 +20,23 @@ import java.time.Instant;
  */
 public final class PointDeletion {
     private PointDeletion() {
+    }
+
+    /**
+     * Whether a point may be deleted offline ({@code point delete --vault}), where no catalog tells its policy's
+     * rules and so its time limit: a point whose manifest records that an immutable policy made it
+     * ({@code policy.immutable}) is refused, whatever its age; the server deletes it once it has expired.
+     *
+     * @param attributes the point's manifest attributes
+     * @throws CofferException {@code BackupPointImmutable} naming the point and its policy
+     */
+    public static void requireAllowedOffline(String pointId, Map<String, String> attributes) {
+        if (Boolean.parseBoolean(attributes.get(PointAttributes.POLICY_IMMUTABLE))) {
+            throw new CofferException(ErrorCode.BackupPointImmutable, "point " + pointId + " was made by policy "
+                    + attributes.getOrDefault(PointAttributes.POLICY, "?") + ", which makes its points immutable until they"
+                    + " expire; offline, without that policy's rules, its expiry is unknown, so it is not deleted: delete it"
+                    + " through the server once it has expired");
+        }
     }
 
     /**

@@ -1,17 +1,22 @@
 package coffer.vault.maintenance;
 
 import coffer.vault.ChunkId;
+import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
+import coffer.vault.UnfinishedMarker;
 import coffer.vault.Vault;
 import coffer.vault.VaultLocks;
 import coffer.vault.backend.ObjectInfo;
+import coffer.vault.backend.ObjectNotFoundException;
 import coffer.vault.format.FixedIndex;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,9 +26,12 @@ import java.util.Set;
  *   <li>take the exclusive vault lock: no backup is writing from here on;</li>
  *   <li>re-mark points published since step 1;</li>
  *   <li>sweep: delete chunks that are not live and older than the grace period; delete objects of
- *       unfinished points (no manifest) older than the grace period; remove abandoned temporaries.</li>
+ *       unfinished points (their {@link UnfinishedMarker} older than the grace period, no manifest) and markers
+ *       left beside a manifest; remove abandoned temporaries.</li>
  * </ol>
- * An index that cannot be read stops gc before anything is deleted: what it references is unknown.
+ * A point whose manifest does not read, and a lost point (its manifest gone), keep what their indexes name
+ * (read without the manifest's checksum) and their objects: that is what could bring them back. An index that
+ * cannot be read stops gc before anything is deleted: what it references is unknown.
  *
  * <p>Stateless; thread-safe (runs serialize on the exclusive lock).
  */
@@ -37,10 +45,10 @@ public final class GarbageCollector {
     public GcReport collect(Duration grace, Duration lockWait) throws IOException {
         Set<ChunkId> live = new HashSet<>();
         Set<String> marked = new HashSet<>();
-        mark(vault.points(), live, marked);
+        mark(vault.listPoints(), live, marked);
         try (VaultLocks.Lock ignored = vault.locks().exclusive("gc sweep", lockWait)) {
-            List<PointManifest> points = vault.points();
-            mark(points, live, marked);
+            PointListing listing = vault.listPoints();
+            mark(listing, live, marked);
             Instant cutoff = Instant.now().minus(grace);
             long swept = 0;
             long sweptBytes = 0;
@@ -59,42 +67,85 @@ public final class GarbageCollector {
                     kept++;
                 }
             }
-            int orphans = 0;
-            for (ObjectInfo info : vault.backend().list(Vault.POINTS)) {
-                int slash = info.name().indexOf('/', Vault.POINTS.length());
-                if (slash < 0) {
-                    continue; // not an object of a point: leave it alone
-                }
-                String id = info.name().substring(Vault.POINTS.length(), slash);
-                if (!marked.contains(id) && info.modified().isBefore(cutoff)
-                        && !vault.backend().exists(Vault.manifestName(id))) {
-                    vault.backend().delete(info.name());
-                    orphans++;
-                }
-            }
+            int orphans = sweepUnfinished(listing, cutoff);
             int temporaries = vault.backend().removeAbandonedUploads(cutoff);
             vault.backend().sync();
-            return new GcReport(points.size(), live.size(), swept, sweptBytes, kept, orphans, temporaries);
+            return new GcReport(listing.points().size(), live.size(), swept, sweptBytes, kept, orphans, temporaries,
+                    listing.unreadable().size() + listing.lost().size());
         }
     }
 
-    private void mark(List<PointManifest> points, Set<ChunkId> live, Set<String> marked) throws IOException {
-        for (PointManifest point : points) {
+    /**
+     * Removes the objects of unfinished points whose marker is older than {@code cutoff} (the marker last), and
+     * markers older than it left beside a manifest (a writer that died after publishing). Returns how many.
+     */
+    private int sweepUnfinished(PointListing listing, Instant cutoff) throws IOException {
+        Set<String> unfinished = new HashSet<>(listing.unfinished());
+        int removed = 0;
+        for (String id : listing.unfinished()) {
+            String marker = UnfinishedMarker.objectName(id);
+            Optional<ObjectInfo> info = vault.backend().stat(marker);
+            if (info.isEmpty() || !info.get().modified().isBefore(cutoff) || vault.backend().exists(Vault.manifestName(id))) {
+                continue; // finished meanwhile, or still young: maybe being written
+            }
+            for (ObjectInfo object : vault.backend().list(Vault.POINTS + id + "/")) {
+                if (!object.name().equals(marker)) {
+                    vault.backend().delete(object.name());
+                    removed++;
+                }
+            }
+            vault.backend().delete(marker);
+            removed++;
+        }
+        for (PointManifest point : listing.points()) {
+            String marker = UnfinishedMarker.objectName(point.id());
+            if (!unfinished.contains(point.id())) {
+                Optional<ObjectInfo> info = vault.backend().stat(marker);
+                if (info.isPresent() && info.get().modified().isBefore(cutoff)) {
+                    vault.backend().delete(marker);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private void mark(PointListing listing, Set<ChunkId> live, Set<String> marked) throws IOException {
+        for (PointManifest point : listing.points()) {
             if (!marked.add(point.id())) {
                 continue;
             }
             for (PointManifest.Disk disk : point.disks()) {
-                FixedIndex index = vault.readIndex(point, disk);
-                for (int i = 0; i < index.chunkCount(); i++) {
-                    ChunkId id = index.get(i);
-                    if (!id.isZero()) {
-                        live.add(id);
-                    }
-                    FixedIndex.Patched patched = index.patchOf(i);
-                    if (patched != null) {
-                        live.add(patched.base());
-                    }
+                markIndex(vault.readIndex(point, disk), live);
+            }
+        }
+        List<String> objectsOfDamagedPoints = new ArrayList<>();
+        for (PointListing.Unreadable damaged : listing.unreadable()) {
+            vault.backend().list(Vault.POINTS + damaged.pointId() + "/").forEach(o -> objectsOfDamagedPoints.add(o.name()));
+        }
+        for (PointListing.Lost lost : listing.lost()) {
+            objectsOfDamagedPoints.addAll(lost.objects());
+        }
+        for (String object : objectsOfDamagedPoints) {
+            if (object.endsWith(".fidx") && marked.add(object)) {
+                try {
+                    markIndex(vault.readIndexObject(object), live);
+                } catch (ObjectNotFoundException deleted) {
+                    // its point was deleted meanwhile
                 }
+            }
+        }
+    }
+
+    private static void markIndex(FixedIndex index, Set<ChunkId> live) {
+        for (int i = 0; i < index.chunkCount(); i++) {
+            ChunkId id = index.get(i);
+            if (!id.isZero()) {
+                live.add(id);
+            }
+            FixedIndex.Patched patched = index.patchOf(i);
+            if (patched != null) {
+                live.add(patched.base());
             }
         }
     }

@@ -1,6 +1,9 @@
 package coffer.vault.maintenance;
 
-/** What a gc run kept and removed. Immutable. */
+/**
+ * What a gc run kept and removed. {@code damagedPoints}: points whose manifest does not read or is lost; their
+ * objects and every chunk their indexes name were kept ({@code vault verify} reports them). Immutable.
+ */
 public record GcReport(int livePoints, long liveChunks, long sweptChunks, long sweptBytes, long keptUnreferenced,
-                       int orphanObjects, int abandonedUploads) {
+                       int orphanObjects, int abandonedUploads, int damagedPoints) {
 }

@@ -2,6 +2,7 @@ package coffer.vault.maintenance;
 
 import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
+import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.JitWarmup;
@@ -32,6 +33,23 @@ public final class Verifier {
     public Verifier(Vault vault, int threads) {
         this.vault = vault;
         this.threads = threads;
+    }
+
+    /**
+     * Verifies every point of {@code listing}, and reports its points whose manifest does not read and its lost
+     * points (manifest gone, indexes left) as damaged points.
+     */
+    public VerifyReport verify(PointListing listing, Progress progress) throws IOException {
+        List<PointDamage> points = new ArrayList<>();
+        for (PointListing.Unreadable u : listing.unreadable()) {
+            points.add(new PointDamage(u.pointId(), u.object(), "manifest cannot be read: " + u.problem()));
+        }
+        for (PointListing.Lost lost : listing.lost()) {
+            points.add(new PointDamage(lost.pointId(), Vault.manifestName(lost.pointId()), "manifest is missing while "
+                    + lost.objects().size() + " object(s) of the point remain (" + String.join(", ", lost.objects())
+                    + "): the point was published and its manifest lost"));
+        }
+        return verify(listing.points(), progress).with(points);
     }
 
     public VerifyReport verify(List<PointManifest> points, Progress progress) throws IOException {
@@ -103,7 +121,7 @@ public final class Verifier {
                 }
             }
         }
-        return new VerifyReport(points.size(), objects.size(), bytes.get(), List.copyOf(damage));
+        return new VerifyReport(points.size(), objects.size(), bytes.get(), damage, List.of());
     }
 
     /** What the indexes expect of an object: a chunk of {@code length} bytes, or a patch ({@code patch} set). */
