@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,23 +22,33 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Objects as files under one directory; an object name is its relative path.
+ * Objects as files under one directory (one file system: {@link #sync()} covers one); an object name is its
+ * relative path.
  *
- * <p>A write goes to {@code <name>~tmp~<random>} in the object's own directory and is published by
- * {@code rename(2)} ({@link #put}) or {@code link(2)} ({@link #putIfAbsent}, which fails atomically when the
- * target exists), so readers see whole objects only. Temporaries are never listed; a writer that dies
- * leaves one behind for {@link #removeAbandonedUploads}. {@link #sync()} is {@code syncfs(2)} of the file
- * system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per chunk.
+ * <p>A write goes to a temporary {@code <name>~tmp~<random>} in the writing process's own directory
+ * {@code ~tmp~/<host>.<pid>.<start>.<random>/} and is published by {@code rename(2)} ({@link #put}) or
+ * {@code link(2)} ({@link #putIfAbsent}, which fails atomically when the target exists), so readers see whole
+ * objects only. Temporaries are never listed. A writer killed mid-write leaves its directory behind: the next
+ * writer on the same host removes the directories of dead processes at its first write (and at most once a
+ * minute after), so a killed backup's temporaries do not outlive the next backup; {@link #removeAbandonedUploads}
+ * (gc) removes those of writers on other hosts after its grace period. {@link #sync()} is {@code syncfs(2)} of
+ * the file system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per
+ * chunk.
  *
  * <p>Thread-safe and safe across processes.
  */
 public final class LocalDirectoryBackend implements Backend {
     static final String TEMP_MARK = "~tmp~";
+    /** How often a writer looks for temporaries of dead writers. */
+    private static final Duration DEAD_WRITER_CHECK = Duration.ofMinutes(1);
 
     private final Path root;
+    private final WriterDirectory writer;
+    private volatile Instant deadWritersChecked = Instant.EPOCH;
 
     public LocalDirectoryBackend(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        this.writer = WriterDirectory.ofThisProcess(this.root.resolve(TEMP_MARK));
     }
 
     public Path root() {
@@ -187,7 +198,7 @@ public final class LocalDirectoryBackend implements Backend {
 
     @Override
     public int removeAbandonedUploads(Instant olderThan) throws IOException {
-        int[] removed = {0};
+        int[] removed = {WriterDirectory.removeDead(root.resolve(TEMP_MARK))};
         walk(path -> {
             if (path.getFileName().toString().contains(TEMP_MARK)) {
                 try {
@@ -200,7 +211,14 @@ public final class LocalDirectoryBackend implements Backend {
                 }
             }
         }, "");
+        WriterDirectory.removeEmpty(root.resolve(TEMP_MARK), olderThan, writer);
         return removed[0];
+    }
+
+    /** Removes this process's (empty) directory of temporaries. */
+    @Override
+    public void close() throws IOException {
+        writer.remove();
     }
 
     @Override
@@ -223,13 +241,15 @@ public final class LocalDirectoryBackend implements Backend {
     }
 
     private Path writeTemp(Path target, ByteBuffer data) throws IOException {
-        Path temp = target.resolveSibling(target.getFileName() + TEMP_MARK
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path temp = null;
         try {
             if (!Files.isDirectory(target.getParent())) {
                 Files.createDirectories(target.getParent());
             }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            removeTemporariesOfDeadWriters();
+            temp = writer.ensure().resolve(target.getFileName() + TEMP_MARK
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            try (FileChannel channel = open(temp)) {
                 ByteBuffer source = data.duplicate();
                 while (source.hasRemaining()) {
                     channel.write(source);
@@ -237,8 +257,29 @@ public final class LocalDirectoryBackend implements Backend {
             }
             return temp;
         } catch (IOException e) {
-            Files.deleteIfExists(temp);
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
             throw failure("write", nameOf(target), e);
+        }
+    }
+
+    /** Creates {@code temp}; when gc removed the (empty) writer directory meanwhile, makes it again. */
+    private FileChannel open(Path temp) throws IOException {
+        try {
+            return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException directoryRemoved) {
+            Files.createDirectories(temp.getParent());
+            return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+    }
+
+    /** At the first write, then at most once a minute: removes the temporaries of dead writers of this host. */
+    private void removeTemporariesOfDeadWriters() throws IOException {
+        Instant now = Instant.now();
+        if (deadWritersChecked.plus(DEAD_WRITER_CHECK).isBefore(now)) {
+            deadWritersChecked = now;
+            WriterDirectory.removeDead(root.resolve(TEMP_MARK));
         }
     }
 
