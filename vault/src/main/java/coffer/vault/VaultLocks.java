@@ -76,10 +76,33 @@ public final class VaultLocks {
             }
         }
 
+        /** The lock's object name, {@code locks/<kind>-<uuid>}. */
+        public String name() {
+            return name;
+        }
+
+        /** Releases the lock (see {@link #remove}). */
         @Override
         public void close() throws IOException {
             refresher.interrupt();
-            backend.delete(name);
+            remove(name);
+        }
+    }
+
+    /**
+     * Deletes lock object {@code name}, trying again on failure (three tries in all): a lock object left behind
+     * by a live process blocks gc and the chunk removal of failed backups until it goes stale.
+     */
+    private void remove(String name) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                backend.delete(name);
+                return;
+            } catch (IOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -106,7 +129,7 @@ public final class VaultLocks {
                 listed = conflictFor(kind, name);
             } catch (IOException | RuntimeException e) {
                 try {
-                    backend.delete(name); // a lock of a live process would block others until stale
+                    remove(name); // a lock of a live process would block others until stale
                 } catch (IOException suppressed) {
                     e.addSuppressed(suppressed);
                 }
@@ -115,7 +138,7 @@ public final class VaultLocks {
             if (listed.conflict() == null) {
                 return new Lock(name, body, listed.mine());
             }
-            backend.delete(name);
+            remove(name);
             if (Instant.now().isAfter(deadline)) {
                 throw new VaultBusyException("the vault is busy: " + listed.conflict() + "; retry when it has finished");
             }

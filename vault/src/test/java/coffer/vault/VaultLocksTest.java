@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,19 +72,32 @@ class VaultLocksTest {
     }
 
     @Test
-    void aWaitingContenderGetsTheLockWhenItIsReleased() throws Exception {
+    void aWaitingContenderWaitsWhileTheLockIsHeldAndGetsItWhenItIsReleased() throws Exception {
         VaultLocks.Lock held = locks.exclusive("gc sweep", Duration.ZERO);
-        CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
+        CrashingBackend watched = CrashingBackend.counting(backend); // every try: put own lock, list, delete own lock
+        VaultLocks contender = new VaultLocks(watched);
+        AtomicLong acquiredAt = new AtomicLong();
+        CompletableFuture<VaultLocks.Lock> waiting = CompletableFuture.supplyAsync(() -> {
             try {
-                Thread.sleep(300);
-                held.close();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
+                VaultLocks.Lock lock = contender.shared("backup", Duration.ofSeconds(60));
+                acquiredAt.set(System.nanoTime());
+                return lock;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         });
-        try (VaultLocks.Lock _ = locks.shared("backup", Duration.ofSeconds(20))) {
-            release.get();
-            assertEquals(1, lockObjects().size());
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (watched.calls() < 9) { // three tries refused
+            assertTrue(Instant.now().isBefore(deadline), "the contender did not retry within 30 s");
+            Thread.onSpinWait();
+        }
+        assertFalse(waiting.isDone(), "the contender waits while the exclusive lock is held");
+        assertEquals(List.of(held.name()), lockObjects(), "a refused contender keeps no lock object");
+        long releasedAt = System.nanoTime();
+        held.close();
+        try (VaultLocks.Lock got = waiting.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            assertTrue(acquiredAt.get() >= releasedAt, "the contender got the lock only after its release");
+            assertEquals(List.of(got.name()), lockObjects());
         }
     }
 
