@@ -32,7 +32,9 @@ public enum ErrorCode {
     UnsupportedFormat(422, 6, "The vault was written by a newer Coffer; upgrade Coffer to read it."),
     DataCorrupt(500, 3, "Run 'coffer vault verify' to find every damaged point and range; restore from another point or a replica."),
     VaultBusy(409, 7, "Another operation holds the vault; retry when it has finished."),
-    StorageFailure(503, 1, "Check the vault's storage (space, permissions, reachability) and retry."),
+    StorageFailure(503, 1, "Check the vault's storage (space, permissions, reachability) and retry. A failed backup removes the"
+            + " chunks it wrote that no point uses; to free more space, delete points you no longer need ('coffer point delete'),"
+            + " then run 'coffer vault gc' (it removes unreferenced chunks older than --grace, 1h by default)."),
 
     // ---- the API ----
     Unauthorized(401, 5, "Send a valid token: 'Authorization: Bearer <token>' (the server's first start wrote the admin token to a file; 'coffer token create' makes more)."),
