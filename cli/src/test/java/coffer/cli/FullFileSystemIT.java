@@ -1,19 +1,16 @@
 package coffer.cli;
 
 import coffer.testing.Environment;
+import coffer.testing.TestData;
 import coffer.vault.fs.FileTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,13 +36,13 @@ class FullFileSystemIT {
             Path keyRing = dir.resolve("keyring.json");
             Path vault = mount.resolve("vault");
             CliRun.run(keyRing, "vault", "init", vault.toString()).ok();
-            Path small = write(dir.resolve("small.raw"), 2L << 20, 1);
+            Path small = TestData.writeRandom(dir.resolve("small.raw"), 2L << 20, 1);
             String kept = point(CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "small",
                     small.toString()).ok());
             long freeBefore = free(mount);
             List<Path> chunksBefore = files(vault.resolve("chunks"));
 
-            Path big = write(dir.resolve("big.raw"), 128L << 20, 2);
+            Path big = TestData.writeRandom(dir.resolve("big.raw"), 128L << 20, 2);
             CliRun failed = CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "big", big.toString())
                     .fails(1, "StorageFailure");
             assertTrue(failed.err().contains("No space left on device"), failed.err());
@@ -62,7 +59,7 @@ class FullFileSystemIT {
             });
             assertEquals(List.of(), leftovers, "no temporary or lock left");
 
-            Path later = write(dir.resolve("later.raw"), 8L << 20, 3);
+            Path later = TestData.writeRandom(dir.resolve("later.raw"), 8L << 20, 3);
             CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "later", later.toString()).ok();
             Path restored = dir.resolve("restored.raw");
             CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), kept, "--to", restored.toString()).ok();
@@ -89,17 +86,5 @@ class FullFileSystemIT {
         FileTree.walkFiles(root, files::add);
         files.sort(null);
         return files;
-    }
-
-    private static Path write(Path file, long size, long seed) throws Exception {
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] buffer = new byte[1 << 20];
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (long done = 0; done < size; done += buffer.length) {
-                random.nextBytes(buffer);
-                ch.write(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, size - done)));
-            }
-        }
-        return file;
     }
 }

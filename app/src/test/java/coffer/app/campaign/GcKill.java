@@ -13,26 +13,17 @@ import java.util.regex.Pattern;
  *
  * <p>Not thread-safe.
  */
-final class GcKill implements KillScenario {
-    private final Coffer coffer;
-    private final CampaignVault vault;
+final class GcKill extends CommandKill {
     private final Path garbage;
-    private Duration typical = Duration.ofSeconds(2);
 
     GcKill(Coffer coffer, CampaignVault vault, Path dir) {
-        this.coffer = coffer;
-        this.vault = vault;
+        super(coffer, vault, Duration.ofSeconds(2));
         this.garbage = dir.resolve("garbage.raw");
     }
 
     @Override
     public String kind() {
         return "gc";
-    }
-
-    @Override
-    public CampaignVault vault() {
-        return vault;
     }
 
     @Override
@@ -52,29 +43,13 @@ final class GcKill implements KillScenario {
         return Map.of();
     }
 
-    private String[] gc() {
+    @Override
+    String[] command() {
         return new String[]{"vault", "gc", "--vault", vault.path().toString(), "--grace", "0s", "--wait", "1m"};
     }
 
     @Override
-    public Coffer.Child start() throws Exception {
-        return coffer.start(gc());
-    }
-
-    @Override
-    public Duration typical() {
-        return typical;
-    }
-
-    @Override
     public void afterKill(String what) {
-    }
-
-    @Override
-    public void next(String what) throws Exception {
-        long started = System.nanoTime();
-        coffer.runChild(Duration.ofMinutes(5), gc()).ok(what + ": the next gc");
-        typical = Duration.ofNanos(System.nanoTime() - started);
     }
 
     @Override

@@ -15,16 +15,12 @@ import java.util.Random;
  *
  * <p>Not thread-safe.
  */
-final class ImageBackupKill implements KillScenario {
+final class ImageBackupKill extends CommandKill {
     static final String DISK = "img.raw";
-    private final Coffer coffer;
-    private final CampaignVault vault;
     private final Path image;
-    private Duration typical = Duration.ofSeconds(2);
 
     ImageBackupKill(Coffer coffer, CampaignVault vault, Path dir, long size, Random draw) throws Exception {
-        this.coffer = coffer;
-        this.vault = vault;
+        super(coffer, vault, Duration.ofSeconds(2));
         this.image = dir.resolve(DISK);
         randomize(image, 0, size, draw);
     }
@@ -32,11 +28,6 @@ final class ImageBackupKill implements KillScenario {
     @Override
     public String kind() {
         return "image-backup";
-    }
-
-    @Override
-    public CampaignVault vault() {
-        return vault;
     }
 
     /** Writes {@code length} random bytes at {@code offset} of {@code file} (creating it). */
@@ -61,30 +52,14 @@ final class ImageBackupKill implements KillScenario {
         return Map.of(DISK, CampaignVault.sha256(image));
     }
 
-    private String[] backup() {
+    @Override
+    String[] command() {
         return new String[]{"image", "backup", "--vault", vault.path().toString(), "--name", "img", "--threads", "2",
                 image.toString()};
     }
 
     @Override
-    public Coffer.Child start() throws Exception {
-        return coffer.start(backup());
-    }
-
-    @Override
-    public Duration typical() {
-        return typical;
-    }
-
-    @Override
     public void afterKill(String what) {
-    }
-
-    @Override
-    public void next(String what) throws Exception {
-        long started = System.nanoTime();
-        coffer.runChild(Duration.ofMinutes(5), backup()).ok(what + ": the next image backup");
-        typical = Duration.ofNanos(System.nanoTime() - started);
     }
 
     @Override

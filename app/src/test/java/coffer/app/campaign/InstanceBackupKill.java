@@ -11,26 +11,17 @@ import java.util.Random;
  *
  * <p>Not thread-safe.
  */
-final class InstanceBackupKill implements KillScenario {
-    private final Coffer coffer;
-    private final CampaignVault vault;
+final class InstanceBackupKill extends CommandKill {
     private final CampaignDomain domain;
-    private Duration typical = Duration.ofSeconds(3);
 
     InstanceBackupKill(Coffer coffer, CampaignVault vault, CampaignDomain domain) {
-        this.coffer = coffer;
-        this.vault = vault;
+        super(coffer, vault, Duration.ofSeconds(3));
         this.domain = domain;
     }
 
     @Override
     public String kind() {
         return "instance-backup";
-    }
-
-    @Override
-    public CampaignVault vault() {
-        return vault;
     }
 
     @Override
@@ -43,30 +34,14 @@ final class InstanceBackupKill implements KillScenario {
         return domain.data();
     }
 
-    private String[] backup() {
+    @Override
+    String[] command() {
         return new String[]{"backup", domain.name(), "--vault", vault.path().toString()};
-    }
-
-    @Override
-    public Coffer.Child start() throws Exception {
-        return coffer.start(backup());
-    }
-
-    @Override
-    public Duration typical() {
-        return typical;
     }
 
     @Override
     public void afterKill(String what) throws Exception {
         domain.assertRunning(what);
-    }
-
-    @Override
-    public void next(String what) throws Exception {
-        long started = System.nanoTime();
-        coffer.runChild(Duration.ofMinutes(5), backup()).ok(what + ": the next instance backup");
-        typical = Duration.ofNanos(System.nanoTime() - started);
     }
 
     @Override

@@ -13,27 +13,18 @@ import java.util.Random;
  *
  * <p>Not thread-safe.
  */
-final class RestoreKill implements KillScenario {
-    private final Coffer coffer;
-    private final CampaignVault vault;
+final class RestoreKill extends CommandKill {
     private final Path target;
     private String point;
-    private Duration typical = Duration.ofSeconds(2);
 
     RestoreKill(Coffer coffer, CampaignVault vault, Path dir) {
-        this.coffer = coffer;
-        this.vault = vault;
+        super(coffer, vault, Duration.ofSeconds(2));
         this.target = dir.resolve("restored.raw");
     }
 
     @Override
     public String kind() {
         return "restore";
-    }
-
-    @Override
-    public CampaignVault vault() {
-        return vault;
     }
 
     @Override
@@ -50,19 +41,10 @@ final class RestoreKill implements KillScenario {
         return Map.of();
     }
 
-    private String[] restore() {
+    @Override
+    String[] command() {
         return new String[]{"image", "restore", "--vault", vault.path().toString(), point, "--disk", ImageBackupKill.DISK,
                 "--to", target.toString(), "--format", "raw"};
-    }
-
-    @Override
-    public Coffer.Child start() throws Exception {
-        return coffer.start(restore());
-    }
-
-    @Override
-    public Duration typical() {
-        return typical;
     }
 
     @Override
@@ -78,9 +60,7 @@ final class RestoreKill implements KillScenario {
 
     @Override
     public void next(String what) throws Exception {
-        long started = System.nanoTime();
-        coffer.runChild(Duration.ofMinutes(5), restore()).ok(what + ": the next restore");
-        typical = Duration.ofNanos(System.nanoTime() - started);
+        super.next(what);
         if (!CampaignVault.sha256(target).equals(vault.sha(point, ImageBackupKill.DISK))) {
             throw new AssertionError(what + ": the next restore is not bit-identical");
         }
