@@ -60,7 +60,8 @@ public final class LocalDirectoryBackend implements Backend {
         Path target = pathOf(name);
         Path temp = writeTemp(target, data);
         try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            intoDirectory(target, () -> Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING));
         } catch (IOException e) {
             Files.deleteIfExists(temp);
             throw failure("publish", name, e);
@@ -75,7 +76,7 @@ public final class LocalDirectoryBackend implements Backend {
         }
         Path temp = writeTemp(target, data);
         try {
-            Files.createLink(target, temp);
+            intoDirectory(target, () -> Files.createLink(target, temp));
             FileSystemSync.startWriteback(target);
             return true;
         } catch (FileAlreadyExistsException e) {
@@ -84,6 +85,43 @@ public final class LocalDirectoryBackend implements Backend {
             throw failure("publish", name, e);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** A step that puts a file into its directory. */
+    private interface Publish {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code publish}; when the target's directory was removed meanwhile (a delete of its last object
+     * removes an emptied directory), makes it again and tries again.
+     */
+    private static void intoDirectory(Path target, Publish publish) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                publish.run();
+                return;
+            } catch (NoSuchFileException directoryRemoved) {
+                if (attempt == 5 || Files.isDirectory(target.getParent())) {
+                    throw directoryRemoved;
+                }
+                Files.createDirectories(target.getParent());
+            }
+        }
+    }
+
+    /**
+     * Removes {@code dir} and its parents below the root while they are empty, so that deleted points (and
+     * failed or killed backups) leave no directory behind for listings to step through.
+     */
+    private void removeEmptyDirectories(Path dir) {
+        for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
+            try {
+                Files.delete(d);
+            } catch (IOException notEmptyOrGone) {
+                return;
+            }
         }
     }
 
@@ -140,8 +178,8 @@ public final class LocalDirectoryBackend implements Backend {
     public void delete(String name) throws IOException {
         try {
             Path path = pathOf(name);
-            if (!Files.isDirectory(path)) { // a directory is a prefix of objects, not an object
-                Files.deleteIfExists(path);
+            if (!Files.isDirectory(path) && Files.deleteIfExists(path)) { // a directory is a prefix, not an object
+                removeEmptyDirectories(path.getParent());
             }
         } catch (IOException e) {
             throw failure("delete", name, e);

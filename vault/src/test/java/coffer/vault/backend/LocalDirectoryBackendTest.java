@@ -92,6 +92,23 @@ class LocalDirectoryBackendTest extends BackendContract {
     }
 
     @Test
+    void deletingTheLastObjectOfADirectoryRemovesTheEmptiedDirectoriesAndALaterPutMakesThemAgain() throws IOException {
+        backend.put("points/20260101-000000-00000001/disk-0.fidx", bytes("i"));
+        backend.put("points/20260101-000000-00000001/manifest", bytes("m"));
+        backend.put("points/20260101-000000-00000002/manifest", bytes("m"));
+        backend.delete("points/20260101-000000-00000001/disk-0.fidx");
+        assertTrue(Files.isDirectory(root.resolve("points/20260101-000000-00000001")), "not empty yet");
+        backend.delete("points/20260101-000000-00000001/manifest");
+        assertFalse(Files.exists(root.resolve("points/20260101-000000-00000001")), "a deleted point leaves no directory");
+        assertEquals(List.of("20260101-000000-00000002"), backend.listChildren("points/"));
+        backend.delete("points/20260101-000000-00000002/manifest");
+        assertFalse(Files.exists(root.resolve("points")));
+        assertTrue(Files.isDirectory(root), "the root stays");
+        assertTrue(backend.putIfAbsent("points/20260101-000000-00000003/manifest", bytes("again")));
+        assertEquals("again", string(backend.get("points/20260101-000000-00000003/manifest")));
+    }
+
+    @Test
     void theTemporariesOfADeadWriterOfThisHostAreRemovedByTheNextWriteAndALiveWritersAreKept() throws IOException {
         backend.put("config", bytes("c"));
         Path dead = root.resolve(LocalDirectoryBackend.TEMP_MARK).resolve(WriterDirectory.host() + "."
