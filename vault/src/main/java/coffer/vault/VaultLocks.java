@@ -123,7 +123,16 @@ public final class VaultLocks {
                 purpose, Instant.now()));
         long backoff = 50;
         while (true) {
-            backend.put(name, ByteBuffer.wrap(body));
+            try {
+                backend.put(name, ByteBuffer.wrap(body));
+            } catch (IOException | RuntimeException e) {
+                try {
+                    remove(name); // the put may have landed before it failed: a live process's lock blocks others
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
             Listed listed;
             try {
                 listed = conflictFor(kind, name);

@@ -186,4 +186,24 @@ class DamagedPointTest {
             }
         }
     }
+
+    @Test
+    void aFailedWriterThatCannotRemoveItsIndexLeavesAnUnfinishedPointNotALostOne() throws IOException {
+        try (Vault3 v = threePoints(VaultFlavour.MEMORY)) {
+            CrashingBackend failing = CrashingBackend.failWhen(v.vault().backend(), (method, name) ->
+                    method.equals("put") && name.endsWith("/manifest") || method.equals("delete") && name.endsWith(".fidx"));
+            Vault vault = Vault.open(failing, null);
+            assertThrows(IOException.class, () -> {
+                try (coffer.vault.write.PointWriter writer = coffer.vault.write.PointWriter.begin(vault, "web",
+                        v.web2().createdAt().plusSeconds(60), 1)) {
+                    writer.writeDisk("vda", coffer.testing.ByteArrayBlockSource.of(webDisk), "raw", null, Progress.NONE);
+                    writer.commit("CRASH", null, null, null);
+                }
+            });
+            PointListing listing = v.vault().vault().listPoints();
+            assertEquals(List.of(), listing.lost(), "its index is left, and so is its marker");
+            assertEquals(1, listing.unfinished().size());
+            assertTrue(verifyAll(v.vault()).clean());
+        }
+    }
 }

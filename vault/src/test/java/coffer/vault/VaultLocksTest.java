@@ -138,4 +138,64 @@ class VaultLocksTest {
         assertTrue(failing.failure().contains("list"), failing.failure());
         assertEquals(List.of(), lockObjects(), "a lock object of a live process would block gc for 15 minutes");
     }
+
+    @Test
+    void aLockPutThatLandedButFailedIsRemoved() throws IOException {
+        CrashingBackend failing = CrashingBackend.crashAt(backend, 1, true); // the put lands, then every call fails
+        assertThrows(IOException.class, () -> new VaultLocks(failing).shared("backup", Duration.ZERO));
+        assertEquals(1, lockObjects().size(), "a crashed process cannot clean up; its lock goes stale");
+
+        backend.delete(lockObjects().getFirst());
+        assertThrows(IOException.class, () -> new VaultLocks(new LandedPut(backend)).shared("backup", Duration.ZERO));
+        assertEquals(List.of(), lockObjects(), "a live process removes the lock whose put failed after landing");
+    }
+
+    /** Puts land and then report a failure (a timeout after success); everything else passes. */
+    private record LandedPut(Backend delegate) implements Backend {
+        @Override
+        public void put(String name, ByteBuffer data) throws IOException {
+            delegate.put(name, data);
+            throw new coffer.vault.backend.BackendException("timed out after the put landed", true, null);
+        }
+
+        @Override
+        public boolean putIfAbsent(String name, ByteBuffer data) throws IOException {
+            return delegate.putIfAbsent(name, data);
+        }
+
+        @Override
+        public ByteBuffer get(String name) throws IOException {
+            return delegate.get(name);
+        }
+
+        @Override
+        public java.util.Optional<ObjectInfo> stat(String name) throws IOException {
+            return delegate.stat(name);
+        }
+
+        @Override
+        public void delete(String name) throws IOException {
+            delegate.delete(name);
+        }
+
+        @Override
+        public List<ObjectInfo> list(String prefix) throws IOException {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public void sync() throws IOException {
+            delegate.sync();
+        }
+
+        @Override
+        public int removeAbandonedUploads(Instant olderThan) throws IOException {
+            return delegate.removeAbandonedUploads(olderThan);
+        }
+
+        @Override
+        public String describe() {
+            return "landed-put(" + delegate.describe() + ")";
+        }
+    }
 }

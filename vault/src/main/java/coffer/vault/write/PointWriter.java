@@ -206,13 +206,18 @@ public final class PointWriter implements AutoCloseable {
     public void close() throws IOException {
         IOException failure = null;
         if (!committed) {
-            List<String> objects = new ArrayList<>(written.reversed());
-            objects.add(UnfinishedMarker.objectName(id)); // last: without it the indexes would be a lost point
-            for (String object : objects) {
+            for (String object : written.reversed()) {
                 try {
                     vault.backend().delete(object);
                 } catch (IOException e) {
                     failure = failure == null ? e : failure; // keep cleaning; gc removes what is left
+                }
+            }
+            if (failure == null) { // the marker goes last, and only when nothing is left: else it would look lost
+                try {
+                    vault.backend().delete(UnfinishedMarker.objectName(id));
+                } catch (IOException e) {
+                    failure = e;
                 }
             }
         }
