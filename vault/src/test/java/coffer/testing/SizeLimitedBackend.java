@@ -17,7 +17,7 @@ import java.util.Optional;
  * permanent "No space left on device" failures, every write that would take the objects' total size above a
  * limit. Deleting an object frees its size, as on a file system (without block rounding).
  *
- * <p>Thread-safe.
+ * <p>Thread-safe (writes are serialized: a fake, not a benchmark).
  */
 public final class SizeLimitedBackend implements Backend {
     private final Backend delegate;
@@ -39,37 +39,61 @@ public final class SizeLimitedBackend implements Backend {
         return used;
     }
 
+    /** Takes the space of {@code name} at {@code size} bytes before the write (two writers never share one gap). */
     private synchronized void reserve(String name, long size) throws BackendException {
         long after = used - sizes.getOrDefault(name, 0L) + size;
         if (after > limit) {
             throw new BackendException("cannot write '" + name + "' in " + describe() + ": No space left on device ("
                     + used + " of " + limit + " bytes used)", false, null);
         }
-    }
-
-    private synchronized void written(String name, long size) {
-        used += size - sizes.getOrDefault(name, 0L);
+        used = after;
         sizes.put(name, size);
     }
 
-    @Override
-    public void put(String name, ByteBuffer data) throws IOException {
-        reserve(name, data.remaining());
-        long size = data.remaining();
-        delegate.put(name, data);
-        written(name, size);
+    /** Gives back a reservation whose write did not happen: the object is as it was ({@code before}, or absent). */
+    private synchronized void release(String name, long size, Long before) {
+        used -= size - (before == null ? 0 : before);
+        if (before == null) {
+            sizes.remove(name);
+        } else {
+            sizes.put(name, before);
+        }
+    }
+
+    private synchronized Long sizeOf(String name) {
+        return sizes.get(name);
     }
 
     @Override
-    public boolean putIfAbsent(String name, ByteBuffer data) throws IOException {
+    public synchronized void put(String name, ByteBuffer data) throws IOException {
+        long size = data.remaining();
+        Long before = sizeOf(name);
+        reserve(name, size);
+        try {
+            delegate.put(name, data);
+        } catch (IOException | RuntimeException e) {
+            release(name, size, before);
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized boolean putIfAbsent(String name, ByteBuffer data) throws IOException {
         if (delegate.exists(name)) {
             return false;
         }
-        reserve(name, data.remaining());
         long size = data.remaining();
-        boolean created = delegate.putIfAbsent(name, data);
-        if (created) {
-            written(name, size);
+        Long before = sizeOf(name);
+        reserve(name, size);
+        boolean created;
+        try {
+            created = delegate.putIfAbsent(name, data);
+        } catch (IOException | RuntimeException e) {
+            release(name, size, before);
+            throw e;
+        }
+        if (!created) {
+            release(name, size, before);
         }
         return created;
     }

@@ -56,7 +56,14 @@ class FailedBackupSpaceTest {
             List<String> chunksBefore = vault.chunkObjects();
             long usedBefore = full.used();
 
-            BackendException e = assertThrows(BackendException.class, () -> vault.backup("big", TestData.random(82, 48 << 20)));
+            PointWriter[] writer = new PointWriter[1];
+            BackendException e = assertThrows(BackendException.class, () -> {
+                try (PointWriter w = PointWriter.begin(vault.vault(), "big", vault.nextCreationTime(), TestVault.THREADS)) {
+                    writer[0] = w;
+                    w.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(82, 48 << 20)), "raw", null, Progress.NONE);
+                }
+            });
+            assertEquals(null, writer[0].reclaimed().leftBecause(), "every chunk it created was removed");
             assertTrue(e.getMessage().contains("No space left"), e.getMessage());
             assertFalse(e.retryable());
 
