@@ -1,6 +1,7 @@
 package coffer.cli;
 
 import coffer.engine.error.CofferException;
+import coffer.engine.vault.VaultLocation;
 import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -20,7 +21,8 @@ import java.util.Set;
  * For {@code vault verify}: the points the server's catalog lists in this vault of which the vault holds no
  * trace (no manifest, no index, no marker): a point lost whole, which the vault alone cannot notice (for example
  * when all of {@code points/} was removed). Only when a server is configured and serves this vault (same
- * directory); a server that does not answer is named on standard error and the vault's own check stands.
+ * directory; S3 vaults are not compared); a server that does not answer is named on standard error and the
+ * vault's own check stands.
  *
  * <p>Stateless.
  */
@@ -28,10 +30,10 @@ final class CatalogCrossCheck {
     private CatalogCrossCheck() {
     }
 
-    static List<PointDamage> missingFromVault(ServerOption server, Path vaultPath, PointListing listing) {
+    static List<PointDamage> missingFromVault(ServerOption server, VaultLocation location, PointListing listing) {
         Optional<ApiClient> client = server.client();
-        if (client.isEmpty()) {
-            return List.of();
+        if (client.isEmpty() || !(location instanceof VaultLocation.Directory(Path vaultPath))) {
+            return List.of(); // a server's S3 vault is named by its bucket, not compared here
         }
         try {
             String vaultName = servedName(client.get(), vaultPath);

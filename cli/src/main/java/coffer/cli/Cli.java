@@ -32,6 +32,7 @@ public final class Cli {
 
     private static volatile PrintStream out = System.out;
     private static volatile PrintStream err = System.err;
+    private static volatile Map<String, String> environment = System.getenv();
 
     static Output out() {
         return new Output(out);
@@ -41,10 +42,21 @@ public final class Cli {
         return err;
     }
 
+    /** The environment variables the run reads settings from (the process's, unless a test gave others). */
+    static Map<String, String> environment() {
+        return environment;
+    }
+
     /** Runs the command line and returns the exit status; output goes to the given streams. */
     public static int run(String[] args, PrintStream stdout, PrintStream stderr) {
+        return run(args, stdout, stderr, System.getenv());
+    }
+
+    /** {@link #run(String[], PrintStream, PrintStream)} reading settings from {@code env} instead of the process's environment. */
+    static int run(String[] args, PrintStream stdout, PrintStream stderr, Map<String, String> env) {
         out = stdout;
         err = stderr;
+        environment = Map.copyOf(env);
         CommandLine line = new CommandLine(new Cli());
         String first = args.length == 0 ? "" : args[0];
         List<Class<?>> named = COMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(first)).toList();

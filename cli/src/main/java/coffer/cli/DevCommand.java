@@ -1,15 +1,26 @@
 package coffer.cli;
 
+import coffer.engine.live.PointServer;
+import coffer.engine.vault.VaultOpener;
+import coffer.vault.Vault;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** Tools for benchmarks and demonstrations: deterministic test images. Hidden from the main help. */
+/**
+ * Tools for benchmarks and demonstrations: deterministic test images, a point served over NBD in the foreground.
+ * Hidden from the main help.
+ */
 @Command(name = "dev", hidden = true, description = "Test images for benchmarks and demos; the start-up training workload.", mixinStandardHelpOptions = true,
-        subcommands = {DevCommand.MakeImage.class, DevCommand.Scatter.class, TrainCommand.class})
+        subcommands = {DevCommand.MakeImage.class, DevCommand.Scatter.class, DevCommand.ServeNbd.class, TrainCommand.class})
 final class DevCommand {
 
     @Command(name = "make-image", description = "Write a deterministic mixed sparse raw image (random, text, holes, duplicates).")
@@ -37,6 +48,39 @@ final class DevCommand {
         public Integer call() throws Exception {
             long changed = SampleImage.scatter(file, fraction, seed);
             Cli.out().line("{\"file\":\"%s\",\"changedBytes\":%d}", file, changed);
+            return 0;
+        }
+    }
+
+    @Command(name = "serve-nbd", description = "Serve disks of a point read-only over NBD until standard input closes "
+            + "(for benchmarks; mounts and exports with an expiry are server jobs).")
+    static final class ServeNbd implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin VaultOption vaultOption;
+        @Parameters(paramLabel = "POINT", description = "Point id, unique id prefix, or name (its newest point).") String point;
+        @Option(names = "--disk", paramLabel = "DISK", description = "A disk to serve (repeatable; default: all).")
+        List<String> disks = new ArrayList<>();
+        @Option(names = "--socket", required = true, paramLabel = "PATH", description = "Unix socket to create.") Path socket;
+        @Option(names = "--tcp-port", paramLabel = "PORT", description = "Also serve on 127.0.0.1:PORT (0: any free port).")
+        Integer tcpPort;
+        @Option(names = "--cache", paramLabel = "SIZE", converter = Values.SizeConverter.class, defaultValue = "128M",
+                description = "Chunk cache size (default: ${DEFAULT-VALUE}).") long cache;
+
+        @Override
+        public Integer call() throws Exception {
+            InetSocketAddress tcp = tcpPort == null ? null : new InetSocketAddress(InetAddress.getLoopbackAddress(), tcpPort);
+            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+                 PointServer server = PointServer.start(vault, new PointServer.Request(point, disks, socket, tcp, cache))) {
+                Cli.out().line("{\"point\":\"%s\",\"socket\":\"%s\",\"tcpPort\":%s,\"exports\":%s}",
+                        server.point().id(), socket, server.server().tcpAddress().map(a -> Integer.toString(a.getPort())).orElse("null"),
+                        server.server().exports().stream().map(e -> "\"" + e.name() + "\"").toList());
+                System.out.flush();
+                while (System.in.read() >= 0) {
+                    // serve until standard input closes
+                }
+                Cli.err().printf("served %d chunk loads, %d cache hits, %d failed reads%n", server.cache().loads(),
+                        server.cache().hits(), server.server().readFailures());
+            }
             return 0;
         }
     }

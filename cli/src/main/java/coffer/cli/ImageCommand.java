@@ -22,7 +22,10 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true, subcommands = {ImageCommand.Backup.class, ImageCommand.Restore.class})
 final class ImageCommand {
 
-    @Command(name = "backup", description = "Store one point holding the given disks (raw, qcow2, or any format qemu reads).",
+    @Command(name = "backup", description = {"Store one point holding the given disks (raw, qcow2, or another format qemu reads).",
+            "Without --format a block device is raw, and a file is raw unless its header claims an image format "
+                    + "(qcow2, qcow, qed, vdi, vhdx, vpc; vmdk must be named). An image whose header names a backing "
+                    + "file is refused unless --follow-backing."},
             mixinStandardHelpOptions = true)
     static final class Backup implements Callable<Integer> {
         @Mixin CommonOptions common;
@@ -30,13 +33,18 @@ final class ImageCommand {
         @Option(names = "--name", required = true, paramLabel = "NAME",
                 description = "Name of the point series; a later backup of the same name stores only changes.") String name;
         @Option(names = "--threads", paramLabel = "N", description = "Chunk workers (default: one per core).") int threads;
+        @Option(names = "--format", paramLabel = "FORMAT",
+                description = "Format of every FILE: raw, qcow2, qcow, qed, vmdk, vdi, vhdx or vpc (default: see above).") String format;
+        @Option(names = "--follow-backing",
+                description = "Read the backing file an image's header names, as part of the image.") boolean followBacking;
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "Disk image files or block devices.") List<Path> files;
 
         @Override
         public Integer call() throws Exception {
             try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "backup")) {
-                PointManifest point = new ImageBackup().run(vault, new ImageBackup.Request(name, files, threads), bar);
+                PointManifest point = new ImageBackup().run(vault, new ImageBackup.Request(name, files, threads,
+                        format == null ? null : format.toLowerCase(java.util.Locale.ROOT), followBacking), bar);
                 bar.close();
                 if (common.json()) {
                     Map<String, Object> result = new LinkedHashMap<>();

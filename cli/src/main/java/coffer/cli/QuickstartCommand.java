@@ -10,7 +10,6 @@ import coffer.vault.maintenance.StatsCollector;
 import coffer.vault.maintenance.VaultStats;
 import coffer.vault.maintenance.Verifier;
 import coffer.vault.maintenance.VerifyReport;
-import coffer.virt.image.DiskImages;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +25,10 @@ import java.util.concurrent.Callable;
 /**
  * The image-backup quick start on embedded defaults: makes a sample disk, an encrypted vault, a full and an
  * incremental point, restores the newest, compares checksums and verifies the vault; printing each step
- * as the command a user would type.
+ * as the command a user would type. Needs nothing but a JDK: the sample disk is raw, read and written
+ * without any QEMU tool.
+ *
+ * <p>Not thread-safe (a command object, run once).
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
         description = "Try Coffer: back up, change, back up again and restore a sample disk image, then verify.")
@@ -86,9 +88,11 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     private static PointManifest backup(Output out, Vault vault, Path disk, Path vaultPath) {
-        out.line("$ coffer image backup --vault %s --name quickstart %s", vaultPath, disk);
+        out.line("$ coffer image backup --vault %s --name quickstart --format raw %s", vaultPath, disk);
         try (ProgressBar bar = new ProgressBar(Cli.err(), true, "backup")) {
-            PointManifest point = new ImageBackup().run(vault, new ImageBackup.Request("quickstart", List.of(disk), 0), bar);
+            // a raw disk, said so: its content never chooses its format (docs/cli.md), and no QEMU tool is needed
+            PointManifest point = new ImageBackup().run(vault, new ImageBackup.Request("quickstart", List.of(disk), 0,
+                    "raw", false), bar);
             bar.close();
             PointManifest.Disk d = point.disks().getFirst();
             out.line("  point %s: read %s, stored %d new chunk(s) (%s) in %.1f s (%.0f MB/s)", point.id(),

@@ -29,7 +29,8 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig loaded = ServerConfigLoader.load(config, dataDir);
         ServerConfig chosen = port == null ? loaded : new ServerConfig(loaded.dataDir(), loaded.address(), port,
-                loaded.tls(), loaded.catalog(), loaded.vaults(), loaded.hosts(), loaded.limits());
+                loaded.tls(), loaded.catalog(), loaded.vaults(), loaded.hosts(), loaded.limits(),
+                loaded.restoreDirectories());
         CofferServer server = CofferServer.start(chosen);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -39,8 +40,8 @@ final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         Cli.out().line("Coffer server listening on %s", server.url());
         Cli.out().line("  data directory: %s", chosen.dataDir());
-        Cli.out().line("  catalog:        %s", chosen.catalog().jdbcUrl());
-        Cli.out().line("  vault:          %s (%s)", chosen.vaults().getFirst().path(), chosen.defaultVault());
+        Cli.out().line("  catalog:        %s", chosen.catalog().redactedUrl());
+        Cli.out().line("  vault:          %s (%s)", chosen.vaults().getFirst().location(), chosen.defaultVault());
         Cli.out().line("  admin token:    %s%s", chosen.adminTokenFile(),
                 server.firstAdminSecret() != null ? " (created now, mode 0600)" : "");
         Cli.out().line("  OpenAPI:        %s/api/v1/openapi.json", server.url());

@@ -2,6 +2,7 @@ package coffer.cli;
 
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
+import coffer.engine.vault.VaultLocation;
 import coffer.engine.vault.VaultOpener;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.PointListing;
@@ -35,10 +36,11 @@ import java.util.concurrent.Callable;
         subcommands = {VaultCommand.Init.class, VaultCommand.Verify.class, VaultCommand.Gc.class, VaultCommand.Stats.class})
 final class VaultCommand {
 
-    @Command(name = "init", description = "Create a vault in a new or empty directory.", mixinStandardHelpOptions = true)
+    @Command(name = "init", description = "Create a vault in a new or empty directory, or in an S3 bucket (created when absent) under an empty prefix.",
+            mixinStandardHelpOptions = true)
     static final class Init implements Callable<Integer> {
         @Mixin CommonOptions common;
-        @Parameters(paramLabel = "PATH", description = "Directory for the new vault.") Path path;
+        @Parameters(paramLabel = "LOCATION", description = "Directory, or s3://bucket[/prefix], for the new vault.") String location;
         @Option(names = "--no-encryption", description = "Store chunks unencrypted (default: AES-256-GCM).") boolean plain;
         @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Values.SizeConverter.class,
                 description = "Chunk size, a power of two from 256K to 16M (default: 512K).")
@@ -48,12 +50,14 @@ final class VaultCommand {
         public Integer call() throws IOException {
             int size = chunkSize == null ? VaultOpener.DEFAULT_CHUNK_SIZE : (int) Math.min(Integer.MAX_VALUE, chunkSize);
             VaultOpener opener = new VaultOpener(common.keyRing());
-            try (Vault vault = opener.create(path, size, !plain)) {
+            VaultLocation where = Locations.parse(location);
+            String shown = where instanceof VaultLocation.Directory(Path path) ? path.toAbsolutePath().toString() : where.toString();
+            try (Vault vault = opener.create(where, size, !plain)) {
                 VaultConfig c = vault.config();
                 Output out = Cli.out();
                 if (common.json()) {
                     Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("path", path.toAbsolutePath().toString());
+                    result.put("path", shown);
                     result.put("vaultId", c.vaultId());
                     result.put("chunkSize", c.chunkSize());
                     result.put("encrypted", c.encrypted());
@@ -63,7 +67,7 @@ final class VaultCommand {
                     }
                     out.json(result);
                 } else {
-                    out.line("Created vault %s (id %s, chunk size %s, %s)", path.toAbsolutePath(), c.vaultId(),
+                    out.line("Created vault %s (id %s, chunk size %s, %s)", shown, c.vaultId(),
                             Output.bytes(c.chunkSize()), c.encrypted() ? "encrypted with AES-256-GCM" : "NOT encrypted");
                     if (c.encrypted()) {
                         out.line("Its key %s is in the key ring %s", c.encryption().keyId(), opener.keyRing().toAbsolutePath());
@@ -89,8 +93,8 @@ final class VaultCommand {
 
         @Override
         public Integer call() throws IOException {
-            Path path = vaultOption.require();
-            try (Vault vault = new VaultOpener(common.keyRing()).open(path);
+            VaultLocation location = vaultOption.require();
+            try (Vault vault = new VaultOpener(common.keyRing()).open(location);
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "verify")) {
                 PointListing listing = point == null ? vault.listPoints() : null;
                 List<PointManifest> points = listing != null ? listing.points() : List.of(vault.resolve(point));
@@ -99,7 +103,7 @@ final class VaultCommand {
                 VerifyReport report = listing != null ? verifier.verify(listing, bar) : verifier.verify(points, bar);
                 bar.close();
                 if (listing != null) {
-                    report = report.with(CatalogCrossCheck.missingFromVault(server, path, listing));
+                    report = report.with(CatalogCrossCheck.missingFromVault(server, location, listing));
                 }
                 int quarantined = quarantine && !report.damage().isEmpty()
                         ? new Quarantine(vault).quarantine(report.damage(), Duration.ofMinutes(1)) : 0;
@@ -162,6 +166,10 @@ final class VaultCommand {
                     Cli.out().line("%d live point(s) use %d chunk(s). Removed %d unreferenced chunk(s) (%s), %d object(s) of unfinished points, %d abandoned temporary file(s); kept %d unreferenced chunk(s) younger than %s.",
                             report.livePoints(), report.liveChunks(), report.sweptChunks(), Output.bytes(report.sweptBytes()),
                             report.orphanObjects(), report.abandonedUploads(), report.keptUnreferenced(), grace);
+                    if (report.heldWithoutManifest() > 0) {
+                        Cli.out().line("Kept %d immutable point(s) whose manifest is missing (their hold still runs): see docs/format/hold.md.",
+                                report.heldWithoutManifest());
+                    }
                     if (report.damagedPoints() > 0) {
                         Cli.out().line("Kept %d damaged or lost point(s) and every chunk their indexes name: see 'coffer vault verify'.",
                                 report.damagedPoints());

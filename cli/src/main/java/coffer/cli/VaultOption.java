@@ -1,20 +1,23 @@
 package coffer.cli;
 
+import coffer.engine.vault.VaultLocation;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-
-/** {@code --vault PATH}, defaulting to {@code $COFFER_VAULT}. */
+/**
+ * {@code --vault LOCATION}, defaulting to {@code $COFFER_VAULT}: a directory, or {@code s3://bucket[/prefix]}
+ * reached with the settings of the environment ({@code COFFER_S3_ENDPOINT}, {@code AWS_*}; docs/cli.md).
+ */
 final class VaultOption {
-    @Option(names = "--vault", paramLabel = "PATH", description = "The vault (default: $COFFER_VAULT).",
+    @Option(names = "--vault", paramLabel = "LOCATION",
+            description = "The vault: a directory or s3://bucket[/prefix] (default: $COFFER_VAULT).",
             defaultValue = "${env:COFFER_VAULT}")
-    Path vault;
+    String vault;
 
-    Path require() {
-        if (vault == null) {
+    VaultLocation require() {
+        if (vault == null || vault.isBlank()) {
             throw new coffer.engine.error.CofferException(coffer.engine.error.ErrorCode.InvalidArgument,
-                    "no vault given: pass --vault PATH or set COFFER_VAULT");
+                    "no vault given: pass --vault LOCATION or set COFFER_VAULT");
         }
-        return vault;
+        return Locations.parse(vault);
     }
 }

@@ -11,13 +11,18 @@ import java.util.List;
 record CliRun(int exit, String out, String err) {
 
     static CliRun run(Path keyRing, String... args) {
+        return run(keyRing, System.getenv(), args);
+    }
+
+    /** The same, with {@code env} as the environment the command reads its settings from. */
+    static CliRun run(Path keyRing, java.util.Map<String, String> env, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--keyring");
         all.add(keyRing.toString());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = Cli.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+                new PrintStream(err, true, StandardCharsets.UTF_8), env);
         return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -1,6 +1,7 @@
 package coffer.cli;
 
 import coffer.testing.Environment;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * not a multiple of the chunk size, several incremental points, each restored bit-identical (sha256).
  */
 class ImageRoundTripIT {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern POINT_ID = Pattern.compile("Point (\\d{8}-\\d{6}-[0-9a-f]{8})");
     @TempDir Path dir;
     Path keyRing;
@@ -67,17 +69,37 @@ class ImageRoundTripIT {
         CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString()).ok();
     }
 
+    /**
+     * A second point of the same name stores only the chunk that changed, reads the file's data (a raw file has
+     * no change tracking: all its data, none of its hole), and both points restore bit for bit.
+     */
     @Test
-    void incrementalPointStoresOnlyChangedChunks() throws Exception {
+    void incrementalPointStoresOnlyChangedChunksAndBothPointsRestore() throws Exception {
         Path disk = dir.resolve("disk.raw");
         long size = 8L << 20;
-        writeData(disk, size, 0, size, 3);
-        backup("inc", disk);
+        long data = 6L << 20; // the last 2 MiB stay a hole
+        writeData(disk, size, 0, data, 3);
+        String firstSha = sha256(disk);
+        String first = backup("inc", disk);
         writeData(disk, size, 3L << 20, 1000, 4); // touches one 256 KiB chunk
+        String secondSha = sha256(disk);
         String second = backup("inc", disk);
-        CliRun show = CliRun.run(keyRing, "point", "show", "--vault", vault.toString(), second, "--output", "json").ok();
-        assertTrue(show.out().contains("\"newChunks\" : 1,"), show.out());
-        assertTrue(show.out().contains("\"parent\""), show.out());
+
+        JsonNode point = JSON.readTree(CliRun.run(keyRing, "point", "show", "--vault", vault.toString(), second,
+                "--output", "json").ok().out());
+        assertEquals(first, point.path("parent").asText(), point.toString());
+        JsonNode written = point.path("disks").get(0);
+        assertEquals(1, written.path("newChunks").asInt(), written.toString());
+        assertEquals(data, written.path("readBytes").asLong(), "read the file's data, not its hole: " + written);
+        assertEquals(data / (256 * 1024), written.path("dataChunks").asLong(), written.toString());
+        assertTrue(written.path("newStoredBytes").asLong() <= 256 * 1024 + 1024, "one chunk stored: " + written);
+
+        for (String[] expected : new String[][]{{first, firstSha}, {second, secondSha}}) {
+            Path restored = dir.resolve("restored-" + expected[0]);
+            CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), expected[0], "--to", restored.toString()).ok();
+            assertEquals(expected[1], sha256(restored), "point " + expected[0] + " restores bit for bit");
+        }
+        assertTrue(!firstSha.equals(secondSha));
     }
 
     @Test
@@ -141,16 +163,88 @@ class ImageRoundTripIT {
         String point = backup("two", a, b);
         CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", dir.resolve("x").toString())
                 .fails(2, "InvalidArgument");
-        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--disk", "b.raw", "--to",
-                dir.resolve("b.out").toString()).ok();
-        assertEquals(sha256(b), sha256(dir.resolve("b.out")));
+        for (Path disk : List.of(a, b)) {
+            Path restored = dir.resolve(disk.getFileName() + ".out");
+            CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--disk",
+                    disk.getFileName().toString(), "--to", restored.toString()).ok();
+            assertEquals(sha256(disk), sha256(restored), "disk " + disk.getFileName());
+            assertEquals(Files.size(disk), Files.size(restored));
+        }
+    }
+
+    /**
+     * The attack of a guest on its own raw disk: its first bytes are a qcow2 header naming a host file as its
+     * backing file. Without --format the image is refused (its header names another file; nothing is stored);
+     * with --format raw it is stored as the raw disk it is, bit for bit; the host file never reaches the vault.
+     */
+    @Test
+    void aRawDiskWhoseHeaderNamesAHostFileAsItsBackingFileNeverStoresThatFile() throws Exception {
+        Path qemuImg = Environment.requireCommand("qemu-img");
+        Path secret = dir.resolve("host-secret");
+        Files.writeString(secret, "HOST SECRET of this test " + System.nanoTime() + "\n");
+        Path disk = guestRawDiskWithQcow2Header(qemuImg, secret, 64L << 20);
+        String diskSha = sha256(disk);
+
+        CliRun refused = CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "guest",
+                disk.toString()).fails(2, "InvalidArgument");
+        assertTrue(refused.err().contains("backing file " + secret) && refused.err().contains("--follow-backing")
+                && refused.err().contains("--format raw"), refused.err());
+        assertEquals(0, JSON.readTree(CliRun.run(keyRing, "point", "list",
+                "--vault", vault.toString(), "--output", "json").ok().out()).size(), "nothing stored");
+
+        String point = backup("guest", "--format", "raw", disk.toString());
+        Path restored = dir.resolve("guest.restored");
+        CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", restored.toString()).ok();
+        assertEquals(64L << 20, Files.size(restored));
+        assertEquals(diskSha, sha256(restored), "the raw disk as it is, header included");
+    }
+
+    /**
+     * A block device is raw unless --format says otherwise, whatever its first bytes say: the same header on a
+     * loop device over the disk is read as raw.
+     */
+    @Test
+    void aBlockDeviceIsRawWhateverItsHeaderSays() throws Exception {
+        Path qemuImg = Environment.requireCommand("qemu-img");
+        Path losetup = Environment.requireCommand("losetup");
+        Path secret = dir.resolve("host-secret");
+        Files.writeString(secret, "HOST SECRET of this test " + System.nanoTime() + "\n");
+        Path disk = guestRawDiskWithQcow2Header(qemuImg, secret, 16L << 20);
+        Process attach = new ProcessBuilder(losetup.toString(), "--find", "--show", "--read-only", disk.toString())
+                .redirectErrorStream(true).start();
+        String device = new String(attach.getInputStream().readAllBytes()).strip();
+        Environment.need(attach.waitFor() == 0 && device.startsWith("/dev/loop"), "a loop device (losetup: " + device + ")");
+        try {
+            String point = backup("device", device);
+            Path restored = dir.resolve("device.restored");
+            CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", restored.toString()).ok();
+            assertEquals(sha256(disk), sha256(restored), "read as the raw device it is");
+        } finally {
+            run(losetup.toString(), "-d", device);
+        }
+    }
+
+    /** A raw disk of {@code size} random bytes whose first bytes are {@code qemu-img create -f qcow2 -b secret}. */
+    private Path guestRawDiskWithQcow2Header(Path qemuImg, Path secret, long size) throws Exception {
+        Path header = dir.resolve("header.qcow2");
+        Files.deleteIfExists(header);
+        run(qemuImg.toString(), "create", "-q", "-f", "qcow2", "-b", secret.toString(), "-F", "raw", header.toString(), "1M");
+        Path disk = dir.resolve("guest-" + System.nanoTime() + ".raw");
+        writeData(disk, size, 0, size, 21);
+        byte[] head = Files.readAllBytes(header);
+        try (FileChannel ch = FileChannel.open(disk, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(head), 0);
+        }
+        return disk;
     }
 
     private String backup(String name, Path... disks) {
+        return backup(name, java.util.Arrays.stream(disks).map(Path::toString).toArray(String[]::new));
+    }
+
+    private String backup(String name, String... arguments) {
         List<String> args = new ArrayList<>(List.of("image", "backup", "--vault", vault.toString(), "--name", name));
-        for (Path disk : disks) {
-            args.add(disk.toString());
-        }
+        args.addAll(List.of(arguments));
         CliRun run = CliRun.run(keyRing, args.toArray(String[]::new)).ok();
         Matcher m = POINT_ID.matcher(run.out());
         assertTrue(m.find(), run.out());

@@ -25,6 +25,7 @@ import coffer.server.http.ApiServer;
 import coffer.server.http.Route;
 import coffer.server.http.Routes;
 import coffer.server.metrics.ServerMetrics;
+import coffer.vault.fs.OwnerOnly;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -80,10 +80,11 @@ public final class CofferServer implements AutoCloseable {
     /** A server whose scheduler and retention run on {@code clock} (tests pass a simulated one). */
     public static CofferServer start(ServerConfig config, java.time.Clock clock) {
         createPrivateDirectory(config.dataDir());
+        createDefaultRestoreDirectory(config);
         Catalog catalog = Catalog.open(config.catalog());
         LocalVaults opened = null;
         try {
-            LocalVaults vaults = ServerVaults.openOrCreate(config.vaults());
+            LocalVaults vaults = ServerVaults.openOrCreate(config.vaults(), clock);
             opened = vaults;
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
             String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());
@@ -169,35 +170,66 @@ public final class CofferServer implements AutoCloseable {
     }
 
     /**
-     * On the very first start (no token in the catalog), creates an admin token and writes its secret to
-     * {@code file} with mode 0600; returns the secret, or null when tokens exist already.
+     * When the catalog has no live admin token (the first start, or a catalog whose admins were all revoked
+     * before revoking the last one was refused), creates one and writes its secret to {@code file} with mode
+     * 0600; returns the secret, or null when a live admin token exists.
      */
     private static String firstAdminToken(Tokens tokens, Path file) {
-        if (!tokens.list().isEmpty()) {
+        if (tokens.hasLiveAdmin()) {
             return null;
+        }
+        if (!tokens.list().isEmpty()) {
+            LOG.warn("the catalog has no live admin token: creating one, its secret written to {}", file);
         }
         Tokens.Created created = tokens.create("admin", "admin");
         try {
             Path temp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.deleteIfExists(temp);
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(temp, OwnerOnly.file());
             Files.writeString(temp, created.secret() + "\n", StandardOpenOption.WRITE);
             Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            tokens.revoke(created.token().id());
+            tokens.discard(created.token().id()); // its secret reached no one: the next start tries again
             throw Errors.classify(e);
         }
         return created.secret();
     }
 
+    /**
+     * Creates the data directory with mode 0700, or tightens an existing one to owner-only: it holds the admin
+     * token, the key ring and the catalog. A shared directory (world-writable or sticky, like /tmp) is refused
+     * rather than taken over.
+     */
+    /** {@code <dataDir>/restores}, owner-only, when it is one of the restore directories (docs/server.md). */
+    private static void createDefaultRestoreDirectory(ServerConfig config) {
+        Path restores = ServerConfig.defaultRestoreDirectory(config.dataDir());
+        try {
+            if (config.restoreDirectories().contains(restores) && !Files.isDirectory(restores)) {
+                OwnerOnly.createDirectories(restores);
+            }
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.StorageFailure, "cannot create the restore directory " + restores
+                    + ": " + e, e);
+        }
+    }
+
     private static void createPrivateDirectory(Path dir) {
         try {
             if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                OwnerOnly.createDirectories(dir);
+                return;
             }
+            int mode = (Integer) Files.getAttribute(dir, "unix:mode");
+            if ((mode & 01002) != 0) {
+                throw new CofferException(ErrorCode.InvalidArgument, "data directory " + dir + " is shared (mode "
+                        + Integer.toOctalString(mode & 07777) + ": world-writable or sticky); Coffer keeps its secrets"
+                        + " there and makes it owner-only (0700): choose a directory of its own");
+            }
+            OwnerOnly.tighten(dir);
         } catch (IOException e) {
-            throw new CofferException(ErrorCode.StorageFailure, "cannot create the data directory " + dir + ": " + e, e);
+            throw new CofferException(ErrorCode.StorageFailure, "cannot make the data directory " + dir
+                    + " owner-only (mode 0700): " + e, e);
         } catch (UncheckedIOException e) {
             throw Errors.classify(e.getCause());
         }

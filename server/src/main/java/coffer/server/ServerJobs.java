@@ -3,6 +3,7 @@ package coffer.server;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogRebuild;
 import coffer.engine.instance.InstanceBackup;
+import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.handler.JobHandlers;
 import coffer.engine.vault.VaultDirectory;
@@ -22,7 +23,8 @@ final class ServerJobs {
                 .withPerHostLimit(config.limits().jobsPerHost())
                 .withWorkerThreads(config.limits().workers());
         return new JobRunner(catalog, JobRunner.newWorkerId(),
-                coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot()),
+                coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot(),
+                        RestoreDirectories.under(config.restoreDirectories())),
                         catalog, retention), settings);
     }
 

@@ -19,13 +19,18 @@ import java.util.Map;
  * @param parent      the point whose indexes this one started from, or null for a first point
  * @param attributes  further facts recorded by upper layers (e.g. the domain XML); the vault does not
  *                    interpret them
+ * @param immutableUntil (version 2) the point may not be deleted before this instant ({@link Vault#FOREVER}: never);
+ *                    null for a point that is not immutable. A {@code hold} object may extend it, never shorten it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PointManifest(String format, int version, String id, String name, Instant createdAt,
                             String consistency, String parent, List<Disk> disks, List<SkippedDisk> skipped,
-                            Map<String, String> attributes) {
+                            Map<String, String> attributes, Instant immutableUntil) {
     public static final String FORMAT = "coffer-point";
-    public static final int VERSION = 1;
+    /** The newest version read. A point is written as version 1 unless it needs version 2 ({@code immutableUntil}). */
+    public static final int VERSION = 2;
+    /** The version that added {@code immutableUntil}. */
+    public static final int IMMUTABLE_SINCE = 2;
 
     public PointManifest {
         disks = List.copyOf(disks);

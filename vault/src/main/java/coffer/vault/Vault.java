@@ -12,12 +12,14 @@ import coffer.vault.format.FixedIndex;
 import coffer.vault.format.Json;
 import coffer.vault.format.ObjectCodec;
 import coffer.vault.format.ObjectKind;
+import coffer.vault.format.PointHold;
 import coffer.vault.format.VaultConfig;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -35,8 +37,12 @@ import java.util.function.Predicate;
  * {@code coffer.vault.maintenance}.
  *
  * <p>Object names: {@code config}; {@code chunks/xx/<id>}; {@code points/<point id>/manifest},
- * {@code points/<point id>/disk-<n>.fidx} and, while it is written or deleted, {@code points/<point id>/unfinished};
- * {@code locks/<kind>-<id>}.
+ * {@code points/<point id>/disk-<n>.fidx}, {@code points/<point id>/hold} and, while it is written or deleted,
+ * {@code points/<point id>/unfinished}; {@code locks/<kind>-<id>}.
+ *
+ * <p>Immutability is a property of the vault, not only of a catalog: a point committed immutable (its manifest's
+ * {@code immutableUntil}, extended by its hold object) cannot be deleted through the vault before then, and gc
+ * keeps the objects of a held point even if its manifest is gone (docs/format/hold.md).
  *
  * <p>Thread-safe: immutable after opening; the backend, codec and digester are thread-safe.
  */
@@ -47,15 +53,19 @@ public final class Vault implements AutoCloseable {
     /** Where {@code vault verify --quarantine} moves damaged chunks ({@code damaged/chunks/…}); never read back. */
     public static final String DAMAGED = "damaged/";
     private static final int COMPRESSION_LEVEL = 1;
+    /** An immutability that never ends ("never expires"): the latest instant the formats write. */
+    public static final Instant FOREVER = Instant.parse("9999-12-31T23:59:59Z");
 
     private final Backend backend;
     private final VaultConfig config;
     private final ObjectCodec codec;
     private final ChunkDigester digester;
     private final VaultLocks locks;
+    private final Clock clock;
 
-    private Vault(Backend backend, VaultConfig config, SubKeys keys) {
+    private Vault(Backend backend, VaultConfig config, SubKeys keys, Clock clock) {
         this.backend = backend;
+        this.clock = clock;
         this.config = config;
         this.codec = new ObjectCodec(keys == null ? null : keys.object(), config.compressionLevel());
         this.digester = keys == null ? ChunkDigester.sha256() : ChunkDigester.hmacSha256(keys.chunkId());
@@ -94,11 +104,19 @@ public final class Vault implements AutoCloseable {
             throw new IllegalArgumentException("a vault already exists in " + backend.describe());
         }
         backend.sync();
-        return new Vault(backend, config, subKeys);
+        return new Vault(backend, config, subKeys, Clock.systemUTC());
     }
 
-    /** Opens an existing vault; {@code keys} may be null for an unencrypted one. */
+    /** Opens an existing vault; {@code keys} may be null for an unencrypted one. Holds are judged by the system clock. */
     public static Vault open(Backend backend, KeyService keys) throws IOException {
+        return open(backend, keys, Clock.systemUTC());
+    }
+
+    /**
+     * Opens an existing vault whose holds (immutability) are judged by {@code clock}: the server passes its own
+     * clock, so the catalog and the vault agree on when a point expires.
+     */
+    public static Vault open(Backend backend, KeyService keys, Clock clock) throws IOException {
         ByteBuffer stored;
         try {
             stored = backend.get(CONFIG);
@@ -136,7 +154,7 @@ public final class Vault implements AutoCloseable {
                     wrapContext(config.vaultId()));
             subKeys = SubKeys.derive(dataKey, config.vaultId());
         }
-        return new Vault(backend, config, subKeys);
+        return new Vault(backend, config, subKeys, clock);
     }
 
     private static byte[] wrapContext(String vaultId) {
@@ -145,6 +163,11 @@ public final class Vault implements AutoCloseable {
 
     public Backend backend() {
         return backend;
+    }
+
+    /** The time holds are judged by (the system clock unless the vault was opened with another). */
+    public Instant now() {
+        return clock.instant();
     }
 
     public VaultConfig config() {
@@ -169,6 +192,10 @@ public final class Vault implements AutoCloseable {
 
     public static String manifestName(String pointId) {
         return POINTS + pointId + "/manifest";
+    }
+
+    public static String holdName(String pointId) {
+        return POINTS + pointId + "/hold";
     }
 
     // ---- points -------------------------------------------------------------------------------------
@@ -305,8 +332,11 @@ public final class Vault implements AutoCloseable {
 
     /**
      * Deletes a point: an {@link UnfinishedMarker} and a barrier, then the manifest (the point is gone at once)
-     * and a barrier, then its other objects, the marker last. Chunks stay for gc. Works on a point whose manifest
-     * does not read, and on a lost one (what remains of it is removed).
+     * and a barrier, then its indexes, its hold, and the marker last. Chunks stay for gc. Works on a point whose
+     * manifest does not read, and on a lost one (what remains of it is removed); those are judged by their hold
+     * alone.
+     *
+     * @throws PointImmutableException while the point is held immutable (its manifest or its hold)
      */
     public void deletePoint(String id) throws IOException {
         PointIds.check(id);
@@ -314,17 +344,98 @@ public final class Vault implements AutoCloseable {
         if (objects.isEmpty()) {
             throw new PointNotFoundException("no point '" + id + "' in the vault");
         }
+        Instant until;
+        try {
+            until = immutableUntil(point(id));
+        } catch (CorruptDataException | UnsupportedFormatException | PointNotFoundException damagedOrLost) {
+            until = readHold(id);
+        }
+        if (until != null && now().isBefore(until)) {
+            throw new PointImmutableException(id, until);
+        }
         String marker = UnfinishedMarker.objectName(id);
         UnfinishedMarker.of("delete").put(this, id);
         backend.sync(); // a crash from here on leaves an unfinished point, never a lost one
         backend.delete(manifestName(id));
         backend.sync();
         for (ObjectInfo info : objects) {
-            if (!info.name().equals(marker)) {
+            if (!info.name().equals(marker) && !info.name().equals(holdName(id))) {
                 backend.delete(info.name());
             }
         }
+        backend.delete(holdName(id));
         backend.delete(marker);
+    }
+
+    /**
+     * Until when {@code point} is immutable: the later of its manifest's {@code immutableUntil} and its hold object;
+     * null when it is not immutable. A hold that cannot be read counts as for ever: an unreadable hold must not make
+     * a point deletable.
+     */
+    public Instant immutableUntil(PointManifest point) throws IOException {
+        Instant held = readHold(point.id());
+        Instant own = point.immutableUntil();
+        if (held == null || own != null && own.isAfter(held)) {
+            return own;
+        }
+        return held;
+    }
+
+    /**
+     * Holds the point immutable until {@code until} unless it is held longer already: a hold is only ever extended.
+     * Returns until when the point is held now.
+     */
+    public Instant holdUntil(String id, Instant until) throws IOException {
+        PointManifest point = point(id);
+        Instant current = immutableUntil(point);
+        if (current != null && !until.isAfter(current)) {
+            return current;
+        }
+        writeHold(point.id(), until);
+        return until;
+    }
+
+    /**
+     * Writes the hold object of point {@code id} (callers make sure it only extends), and where the store has a lock of
+     * its own (S3 Object Lock) retains the point's manifest, indexes and hold until then too. Chunks are not retained
+     * by the store (one request per chunk per point): gc never sweeps a chunk a held point names.
+     */
+    public void writeHold(String id, Instant until) throws IOException {
+        String name = holdName(id);
+        byte[] body = Json.MAPPER.writeValueAsBytes(PointHold.of(id, until));
+        backend.put(name, codec.seal(ObjectKind.HOLD, name, body, body.length, false));
+        backend.sync();
+        if (backend.retain(name, until)) {
+            for (ObjectInfo info : backend.list(POINTS + id + "/")) {
+                if (!info.name().equals(name)) {
+                    backend.retain(info.name(), until);
+                }
+            }
+        }
+    }
+
+    /**
+     * The end of point {@code id}'s hold object, or null when it has none (the point may still be immutable by its
+     * manifest). An unreadable hold reads as {@link #FOREVER}.
+     */
+    public Instant readHold(String id) throws IOException {
+        String name = holdName(id);
+        ByteBuffer stored;
+        try {
+            stored = backend.get(name);
+        } catch (ObjectNotFoundException none) {
+            return null;
+        }
+        try {
+            PointHold hold = Json.MAPPER.readValue(codec.open(ObjectKind.HOLD, name, stored), PointHold.class);
+            if (!PointHold.FORMAT.equals(hold.format()) || hold.version() > PointHold.VERSION || !id.equals(hold.pointId())
+                    || hold.immutableUntil() == null) {
+                return FOREVER;
+            }
+            return hold.immutableUntil();
+        } catch (CorruptDataException | UnsupportedFormatException | com.fasterxml.jackson.core.JacksonException e) {
+            return FOREVER;
+        }
     }
 
     public PointManifest readManifestObject(String name) throws IOException {
@@ -338,7 +449,7 @@ public final class Vault implements AutoCloseable {
         if (!PointManifest.FORMAT.equals(manifest.format())) {
             throw new CorruptDataException(name, "not a point manifest (format '" + manifest.format() + "')");
         }
-        if (manifest.version() > PointManifest.VERSION) {
+        if (manifest.version() > PointManifest.VERSION || manifest.version() < 1) {
             throw new UnsupportedFormatException(name, "point manifest", manifest.version(), PointManifest.VERSION);
         }
         return manifest;

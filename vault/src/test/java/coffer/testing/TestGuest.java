@@ -60,6 +60,14 @@ public final class TestGuest implements AutoCloseable {
         return guest;
     }
 
+    /**
+     * A guest domain made by something else (a restore of a test guest), to talk to its agent; {@link #close()}
+     * destroys and undefines it.
+     */
+    public static TestGuest existing(String name, Path dir) {
+        return new TestGuest(name, dir, null, true);
+    }
+
     /** Defines (does not start) a guest; {@code agentChannel} false gives a domain without the channel. */
     public static TestGuest define(Path dir, boolean agentChannel) throws IOException {
         Path artifacts = Path.of(run(true, script("make-test-guest").toString()).output().trim());

@@ -125,7 +125,7 @@ class DamageTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
     void aDamagedPatchOrPatchBaseIsReportedForThePointsUsingIt(VaultFlavour flavour) throws IOException {
         long seed = TestSeed.of("DamageTest patch " + flavour);
         try (TwoPoints v = pointAndPatch(flavour)) {

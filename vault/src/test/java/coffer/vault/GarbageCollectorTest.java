@@ -47,7 +47,7 @@ class GarbageCollectorTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
     void gcRemovesChunksOnlyADeletedPointReferenced(VaultFlavour flavour) throws IOException {
         try (TestVault vault = flavour.create(dir)) {
             PointManifest old = vault.backup("vm", oldDisk);
@@ -147,9 +147,10 @@ class GarbageCollectorTest {
         }
     }
 
-    @Test
-    void gcRefusesToRunWhileABackupHoldsTheSharedLock() throws IOException {
-        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+    @ParameterizedTest
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "S3_ENCRYPTED"})
+    void gcRefusesToRunWhileABackupHoldsTheSharedLock(VaultFlavour flavour) throws IOException {
+        try (TestVault vault = flavour.create(dir)) {
             PointManifest old = vault.backup("vm", oldDisk);
             vault.vault().deletePoint(old.id());
             try (PointWriter writer = PointWriter.begin(vault.vault(), "vm", vault.nextCreationTime(), 2)) {

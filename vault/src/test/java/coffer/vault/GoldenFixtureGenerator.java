@@ -80,6 +80,7 @@ class GoldenFixtureGenerator {
         damaged.set("future-config", futureConfig(fixtures));
 
         vaults.putObject("patched").put("encrypted", false).set("points", writePatchedVault(fixtures.resolve("patched")));
+        vaults.putObject("immutable").put("encrypted", false).set("points", writeImmutableVault(fixtures.resolve("immutable")));
 
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
         removeEmptyDirectories(fixtures); // e.g. locks/: git keeps no empty directory, so neither do the fixtures
@@ -89,11 +90,21 @@ class GoldenFixtureGenerator {
     @Test
     @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "patched")
     void generatePatched() throws IOException {
+        regenerateOne("patched", GoldenFixtureGenerator::writePatchedVault);
+    }
+
+    /** How one unencrypted fixture vault is written into its directory; returns its points for fixtures.json. */
+    @FunctionalInterface
+    private interface VaultWriter {
+        ArrayNode write(Path dir) throws IOException;
+    }
+
+    /** (Re)writes the unencrypted fixture vault {@code name} and its entry in fixtures.json, leaving the others. */
+    private static void regenerateOne(String name, VaultWriter writer) throws IOException {
         Path fixtures = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/fixtures");
-        deleteTree(fixtures.resolve("patched"));
+        deleteTree(fixtures.resolve(name));
         ObjectNode json = (ObjectNode) Json.MAPPER.readTree(fixtures.resolve("fixtures.json").toFile());
-        ((ObjectNode) json.get("vaults")).putObject("patched").put("encrypted", false)
-                .set("points", writePatchedVault(fixtures.resolve("patched")));
+        ((ObjectNode) json.get("vaults")).putObject(name).put("encrypted", false).set("points", writer.write(fixtures.resolve(name)));
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
         removeEmptyDirectories(fixtures);
     }
@@ -137,6 +148,46 @@ class GoldenFixtureGenerator {
         Files.copy(dir.resolve(points.get(1).get("disks").get(0).get("index").asText()), index);
         return Json.MAPPER.createObjectNode().put("copyOf", "plain").put("unreadable", first).put("lost", second)
                 .put("unfinished", unfinished);
+    }
+
+    /** Only the {@code immutable} vault (manifest version 2, hold version 1), added beside the older fixtures. */
+    @Test
+    @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "immutable")
+    void generateImmutable() throws IOException {
+        regenerateOne("immutable", GoldenFixtureGenerator::writeImmutableVault);
+    }
+
+    /** When the first point of the immutable vault was held until: already past when the fixture was written. */
+    static final Instant IMMUTABLE_PAST = Instant.parse("2026-01-03T00:00:00Z");
+
+    /**
+     * An unencrypted vault with disk 1 as a point immutable until {@link #IMMUTABLE_PAST} (manifest version 2, a hold
+     * object), then disk 2 as a point immutable until 2026-02-01 whose hold extends it for ever.
+     */
+    private static ArrayNode writeImmutableVault(Path dir) throws IOException {
+        ArrayNode points = Json.MAPPER.createArrayNode();
+        try (Vault vault = Vault.create(new LocalDirectoryBackend(dir), CHUNK, null)) {
+            PointManifest first = writeImmutablePoint(vault, Instant.parse("2026-01-01T00:00:00Z"), disk1(), null,
+                    IMMUTABLE_PAST);
+            PointManifest second = writeImmutablePoint(vault, Instant.parse("2026-01-02T00:00:00Z"), disk2(), first,
+                    Instant.parse("2026-02-01T00:00:00Z"));
+            vault.holdUntil(second.id(), Vault.FOREVER);
+            describe(points, first, disk1());
+            describe(points, second, disk2());
+            ((ObjectNode) points.get(0)).put("immutableUntil", IMMUTABLE_PAST.toString());
+            ((ObjectNode) points.get(1)).put("immutableUntil", Vault.FOREVER.toString());
+        }
+        return points;
+    }
+
+    private static PointManifest writeImmutablePoint(Vault vault, Instant at, byte[] disk, PointManifest parent,
+                                                     Instant until) throws IOException {
+        DiskBase base = parent == null ? null : DiskBase.dedupAgainst(parent.id(), vault.readIndex(parent, parent.disk("vda")));
+        try (PointWriter writer = PointWriter.begin(vault, NAME, at, 1)) {
+            writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "raw", base, Progress.NONE);
+            writer.immutableUntil(until);
+            return writer.commit("CRASH", parent == null ? null : parent.id(), List.of(), Map.of("fixture", "golden"));
+        }
     }
 
     /** The ranges disk 2 changes: told to the second point of the patched vault as a dirty bitmap would. */

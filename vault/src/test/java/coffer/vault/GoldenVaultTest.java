@@ -75,7 +75,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted", "patched"})
+    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable"})
     void theFixtureVaultsListTheirRecordedPoints(String name) throws IOException {
         JsonNode recorded = expected.get("vaults").get(name);
         try (Vault vault = open(name, keysOf(name))) {
@@ -99,7 +99,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted", "patched"})
+    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable"})
     void everyDiskOfTheFixtureVaultsRestoresToItsRecordedSha256(String name) throws IOException {
         try (Vault vault = open(name, keysOf(name))) {
             for (JsonNode p : expected.get("vaults").get(name).get("points")) {
@@ -112,7 +112,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted", "patched"})
+    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable"})
     void theFixtureVaultsVerifyClean(String name) throws IOException {
         try (Vault vault = open(name, keysOf(name))) {
             VerifyReport report = new Verifier(vault, 2).verify(vault.points(), Progress.NONE);
@@ -147,6 +147,31 @@ class GoldenVaultTest {
             assertEquals(new coffer.vault.format.FixedIndex.Patched(base.get(4), 100), index.patchOf(4));
             assertEquals(5, new Verifier(vault, 2).verify(vault.points(), Progress.NONE).chunksChecked(),
                     "three chunks of the first point (chunk 1 zero, chunk 2 repeats chunk 0), two patches");
+        }
+    }
+
+    /**
+     * Manifest version 2 and hold version 1: the point held for ever by its hold (its manifest said 2026-02-01) is
+     * refused deletion; the one whose hold ran out in 2026-01 is deleted; version 1 manifests have no hold.
+     */
+    @Test
+    void theImmutableFixtureHoldsItsPointsAsRecorded() throws IOException {
+        JsonNode recorded = expected.get("vaults").get("immutable").get("points");
+        try (Vault vault = open("immutable", null); Vault plain = open("plain", null)) {
+            PointManifest first = vault.point(recorded.get(0).get("id").asText());
+            PointManifest second = vault.point(recorded.get(1).get("id").asText());
+            assertEquals(2, first.version());
+            assertEquals(Instant.parse(recorded.get(0).get("immutableUntil").asText()), vault.immutableUntil(first));
+            assertEquals(Vault.FOREVER, vault.immutableUntil(second));
+            assertEquals(Instant.parse("2026-02-01T00:00:00Z"), second.immutableUntil(), "the manifest keeps its own");
+            PointImmutableException refused = assertThrows(PointImmutableException.class, () -> vault.deletePoint(second.id()));
+            assertTrue(refused.getMessage().contains("for ever"), refused.getMessage());
+            vault.deletePoint(first.id());
+            assertEquals(List.of(second.id()), vault.points().stream().map(PointManifest::id).toList());
+            for (PointManifest old : plain.points()) {
+                assertEquals(1, old.version());
+                assertEquals(null, plain.immutableUntil(old), "a version 1 point is not immutable");
+            }
         }
     }
 

@@ -53,7 +53,7 @@ class IncrementalPointTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
     void aSecondPointOfTheSameContentStoresNoNewChunk(VaultFlavour flavour) throws IOException {
         byte[] disk = firstDisk();
         try (TestVault vault = flavour.create(dir)) {
@@ -74,7 +74,7 @@ class IncrementalPointTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
     void scatteredChangesStoreOnlyTheChangedChunks(VaultFlavour flavour) throws IOException {
         byte[] disk = firstDisk();
         byte[] next = changed(disk);
@@ -94,7 +94,7 @@ class IncrementalPointTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
     void withChangedExtentsOnlyTheChangedBytesAreReadAndStoredAsPatches(VaultFlavour flavour) throws IOException {
         byte[] disk = firstDisk();
         byte[] next = changed(disk);
@@ -123,7 +123,7 @@ class IncrementalPointTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
     void aPatchedChunkThatChangesAgainIsReadWholeAndUnchangedPatchesAreCarriedOver(VaultFlavour flavour) throws IOException {
         byte[] disk = firstDisk();
         byte[] next = changed(disk);
@@ -186,11 +186,12 @@ class IncrementalPointTest {
         }
     }
 
-    @Test
-    void aQuarantinedChunkIsReadAgainByTheNextIncrementalThoughUnchanged() throws IOException {
+    @ParameterizedTest
+    @EnumSource(value = VaultFlavour.class, names = {"LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
+    void aQuarantinedChunkIsReadAgainByTheNextIncrementalThoughUnchanged(VaultFlavour flavour) throws IOException {
         byte[] disk = firstDisk();
         byte[] next = changed(disk);
-        try (TestVault vault = VaultFlavour.LOCAL_ENCRYPTED.create(dir)) {
+        try (TestVault vault = flavour.create(dir)) {
             PointManifest first = vault.backup("vm", disk);
             FixedIndex base = vault.index(first, "vda");
             String chunk2 = base.get(2).objectName();
@@ -233,7 +234,7 @@ class IncrementalPointTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
     void ofAChangedChunkThatWasZeroInTheBaseOnlyTheChangedExtentsAreRead(VaultFlavour flavour) throws IOException {
         byte[] disk = firstDisk(); // chunk 6 is all zeros
         List<Extent> changes = List.of(

@@ -25,7 +25,7 @@ class StatsCollectorTest {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
     void statsCountPointsBytesAndDistinctChunks(VaultFlavour flavour) throws IOException {
         // chunk 0 text, chunk 1 zeros, chunk 2 repeats chunk 0, chunk 3 random, a 1000-byte tail of text
         byte[] disk = new DiskImage(4 * CHUNK + 1000, 61).text(0, CHUNK).copy(0, 2L * CHUNK, CHUNK)

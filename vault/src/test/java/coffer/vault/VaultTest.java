@@ -46,7 +46,7 @@ class VaultTest {
             point = vault.backup("vm", disk);
             backend = vault.backend();
         }
-        try (TestVault reopened = TestVault.open(backend, flavour.keys(dir))) {
+        try (TestVault reopened = TestVault.open(flavour.reopen(backend), flavour.keys(dir))) {
             VaultConfig config = reopened.vault().config();
             assertEquals(created, config);
             assertEquals(VaultConfig.FORMAT, config.format());

@@ -3,11 +3,13 @@ package coffer.engine.catalog;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Jobs;
+import coffer.vault.fs.OwnerOnly;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -82,7 +84,7 @@ public final class Catalog implements AutoCloseable {
         } catch (RuntimeException e) {
             pool.close();
             throw e instanceof CofferException c ? c : new CofferException(ErrorCode.CatalogFailure,
-                    "cannot migrate the catalog at " + redacted(config.jdbcUrl()) + ": " + e.getMessage(), e);
+                    "cannot migrate the catalog at " + config.redactedUrl() + ": " + e.getMessage(), e);
         }
     }
 
@@ -96,10 +98,10 @@ public final class Catalog implements AutoCloseable {
             hikari.setUsername(config.user());
         }
         if (config.password() != null) {
-            hikari.setPassword(config.password());
+            hikari.setPassword(config.password().reveal());
         }
         if (dialect == Dialect.SQLITE) {
-            createParent(config.jdbcUrl().substring("jdbc:sqlite:".length()));
+            ownerOnlyDatabase(config.jdbcUrl().substring("jdbc:sqlite:".length()));
             hikari.addDataSourceProperty("journal_mode", "WAL");
             hikari.addDataSourceProperty("synchronous", "NORMAL");
             hikari.addDataSourceProperty("busy_timeout", Integer.toString(SQLITE_BUSY_TIMEOUT_MS));
@@ -110,21 +112,29 @@ public final class Catalog implements AutoCloseable {
         return hikari;
     }
 
-    private static void createParent(String file) {
-        Path parent = Path.of(file).toAbsolutePath().getParent();
+    /**
+     * Creates the SQLite file (and its directory) owner-only before SQLite opens it, or takes group and other
+     * permissions from an existing one and its journals: SQLite creates {@code -wal}, {@code -shm} and
+     * {@code -journal} with the mode of the database file, so they follow.
+     */
+    private static void ownerOnlyDatabase(String file) {
+        Path database = Path.of(file).toAbsolutePath();
         try {
-            if (parent != null) {
-                Files.createDirectories(parent);
+            if (database.getParent() != null && !Files.isDirectory(database.getParent())) {
+                OwnerOnly.createDirectories(database.getParent());
+            }
+            try {
+                Files.createFile(database, OwnerOnly.file()); // an empty file is an empty SQLite database
+            } catch (FileAlreadyExistsException existing) {
+                // tightened below
+            }
+            for (String suffix : new String[]{"", "-wal", "-shm", "-journal"}) {
+                OwnerOnly.tighten(database.resolveSibling(database.getFileName() + suffix));
             }
         } catch (IOException e) {
-            throw new CofferException(ErrorCode.CatalogFailure, "cannot create the catalog directory " + parent
-                    + ": " + e.getMessage(), e);
+            throw new CofferException(ErrorCode.CatalogFailure, "cannot prepare the catalog file " + database
+                    + " (owner-only, mode 0600): " + e, e);
         }
-    }
-
-    /** The URL without any password parameter, for messages. */
-    static String redacted(String jdbcUrl) {
-        return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 
     /** For tests of this package: statements on the catalog's own pool. */

@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -20,11 +21,15 @@ import java.util.UUID;
 
 /**
  * {@link Tokens} in SQL. A secret is {@code cof_} + 32 random bytes in base64url; only its SHA-256 (hex) is
- * stored, so a leaked catalog reveals no usable token. Thread-safe.
+ * stored, so a leaked catalog reveals no usable token. A token's last use is recorded to the minute, so
+ * authenticating a request is a read, not a write, for a token in steady use. Thread-safe.
  */
 final class SqlTokens implements Tokens {
     static final String PREFIX = "cof_";
-    static final Set<String> ROLES = Set.of("admin", "operator", "viewer");
+    static final String ADMIN = "admin";
+    static final Set<String> ROLES = Set.of(ADMIN, "operator", "viewer");
+    /** A token's last use is recorded at most this often. */
+    static final Duration LAST_USE_RESOLUTION = Duration.ofMinutes(1);
     private static final String COLUMNS = "SELECT id, name, role, created_at, last_used_at, revoked_at FROM tokens";
 
     private final Sql sql;
@@ -62,8 +67,16 @@ final class SqlTokens implements Tokens {
         String hash = sha256(secret);
         Optional<Token> token = sql.one(COLUMNS + " WHERE secret_sha256 = ? AND revoked_at IS NULL", SqlTokens::row,
                 hash);
-        token.ifPresent(t -> sql.update("UPDATE tokens SET last_used_at = ? WHERE id = ?", clock.instant(), t.id()));
-        return token.flatMap(t -> find(t.id()));
+        if (token.isEmpty()) {
+            return token;
+        }
+        Instant now = clock.instant();
+        Token found = token.get();
+        if (found.lastUsedAt() != null && !found.lastUsedAt().isBefore(now.minus(LAST_USE_RESOLUTION))) {
+            return token; // recorded recently: no write (every API request authenticates; writes contend on SQLite)
+        }
+        sql.update("UPDATE tokens SET last_used_at = ? WHERE id = ?", now, found.id());
+        return find(found.id());
     }
 
     @Override
@@ -73,7 +86,31 @@ final class SqlTokens implements Tokens {
 
     @Override
     public boolean revoke(String id) {
-        return sql.update("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.instant(), id) > 0;
+        return sql.transaction(s -> {
+            // locks the live admin rows first (a no-op write; SQLite's BEGIN IMMEDIATE already serializes), so a
+            // concurrent revocation waits and then counts what this one leaves
+            s.update("UPDATE tokens SET role = role WHERE role = ? AND revoked_at IS NULL", ADMIN);
+            Optional<Token> token = s.one(COLUMNS + " WHERE id = ? AND revoked_at IS NULL", SqlTokens::row, id);
+            if (token.isEmpty()) {
+                return false;
+            }
+            if (token.get().role().equals(ADMIN) && s.count("SELECT COUNT(*) FROM tokens WHERE role = ?"
+                    + " AND revoked_at IS NULL AND id <> ?", ADMIN, id) == 0) {
+                throw new CofferException(ErrorCode.LastAdminToken, "token '" + token.get().name() + "' (" + id
+                        + ") is the last live admin token; revoking it would leave no administrator");
+            }
+            return s.update("UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", clock.instant(), id) > 0;
+        });
+    }
+
+    @Override
+    public void discard(String id) {
+        sql.update("DELETE FROM tokens WHERE id = ?", id);
+    }
+
+    @Override
+    public boolean hasLiveAdmin() {
+        return sql.read(s -> s.count("SELECT COUNT(*) FROM tokens WHERE role = ? AND revoked_at IS NULL", ADMIN)) > 0;
     }
 
     private Optional<Token> find(String id) {

@@ -3,7 +3,11 @@ package coffer.engine.catalog;
 import java.util.List;
 import java.util.Optional;
 
-/** API tokens. Secrets are generated here and returned once; only their SHA-256 is stored. */
+/**
+ * API tokens. Secrets are generated here and returned once; only their SHA-256 is stored. At least one live
+ * admin token always remains: revoking the last one is refused, so the server never loses its administrator
+ * (a catalog that has none anyway, written before this rule, gets a new one at the server's next start).
+ */
 public interface Tokens {
     /** A new token: the record and the secret to hand to its user (shown once). */
     record Created(Token token, String secret) {
@@ -11,10 +15,26 @@ public interface Tokens {
 
     Created create(String name, String role);
 
-    /** The live (not revoked) token with this secret; updates its last use. */
+    /** The live (not revoked) token with this secret; records its last use (to the minute). */
     Optional<Token> authenticate(String secret);
 
     List<Token> list();
 
+    /**
+     * Revokes the live token {@code id}; false when there is no live token with that id.
+     *
+     * @throws coffer.engine.error.CofferException {@link coffer.engine.error.ErrorCode#LastAdminToken} when it is
+     *                                             the last live admin token (checked atomically: two admins
+     *                                             revoking each other at once leave one)
+     */
     boolean revoke(String id);
+
+    /**
+     * Deletes token {@code id} outright, whatever its role: only for a token whose secret never reached anyone
+     * (the server could not write the admin token file it had just created the token for).
+     */
+    void discard(String id);
+
+    /** Whether a live (not revoked) admin token exists. */
+    boolean hasLiveAdmin();
 }

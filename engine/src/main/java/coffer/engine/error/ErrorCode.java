@@ -20,6 +20,7 @@ public enum ErrorCode {
     SourceNotFound(404, 4, "Check the path of the disk or image to back up."),
     SourceUnreadable(403, 4, "Check that the file or device exists and is readable by the user running Coffer."),
     TargetExists(409, 2, "Choose a new target path, or pass --force to replace it."),
+    RestoreTargetNotAllowed(403, 2, "Restore beneath one of the server's restore directories (restoreDirectories in its configuration; default <dataDir>/restores) or beside the instance's own disks; an administrator can add a directory to restoreDirectories."),
     PointNotFound(404, 4, "List the points with 'coffer point list' and use one of their ids."),
     InstanceNotFound(404, 4, "List the instances with 'coffer instance list' and check the name and --connect URI."),
     InstanceRunning(409, 2, "Shut the instance off first (virsh shutdown NAME), or restore to a new disk or instance instead."),
@@ -43,6 +44,10 @@ public enum ErrorCode {
     JobNotFound(404, 4, "List the jobs with 'coffer job list' and use one of their ids."),
     JobFinished(409, 2, "The job has already ended; nothing to cancel."),
     InstanceNotProtected(404, 4, "Protect the instance first, or list the protected instances with 'coffer protection list'."),
+    LastAdminToken(409, 2, "Create another admin token first ('coffer token create NAME --role admin'), then revoke this one."),
+    ServerBusy(503, 7, "The server is refusing requests whose bodies are slow to arrive while too many others wait; retry in a moment."),
+    RequestTimeout(408, 1, "The request body did not arrive in time; check the network and retry."),
+    RequestTooLarge(413, 2, "Send a smaller request body (the API accepts at most 1 MB)."),
     ServerUnreachable(503, 8, "Check that 'coffer server' runs and that --url (or COFFER_URL) points at it."),
 
     // ---- policies and plans (docs/design/scheduler.md) ----
@@ -54,7 +59,7 @@ public enum ErrorCode {
     CatalogFailure(503, 1, "Check the catalog database: space and permissions of the SQLite file, or that PostgreSQL is reachable with the configured user."),
 
     // ---- tools and jobs ----
-    ToolFailed(500, 1, "A helper program (qemu-img, qemu-nbd) failed; its message is shown. Check it is installed and working."),
+    ToolFailed(500, 1, "A helper program or library (qemu-img, qemu-nbd, libguestfs) failed; its message is shown. Check it is installed (Debian: apt-get install qemu-utils; libguestfs0 for browsing a point's files) and working."),
     WorkerLost(500, 1, "The server stopped while the job ran; nothing half-written was kept. Run the job again."),
     Cancelled(499, 130, "The operation was cancelled; everything it started was cleaned up."),
     Internal(500, 1, "An unexpected error; the log has the details. Please report it.");

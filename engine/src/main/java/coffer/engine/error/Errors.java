@@ -3,6 +3,7 @@ package coffer.engine.error;
 import coffer.vault.CorruptDataException;
 import coffer.vault.KeyUnavailableException;
 import coffer.vault.NotAVaultException;
+import coffer.vault.PointImmutableException;
 import coffer.vault.PointNotFoundException;
 import coffer.vault.UnsupportedFormatException;
 import coffer.vault.VaultBusyException;
@@ -25,13 +26,17 @@ public final class Errors {
             case KeyUnavailableException e -> new CofferException(ErrorCode.KeyUnavailable, e.getMessage(), e);
             case NotAVaultException e -> new CofferException(ErrorCode.NotAVault, e.getMessage(), e);
             case PointNotFoundException e -> new CofferException(ErrorCode.PointNotFound, e.getMessage(), e);
+            case PointImmutableException e -> new CofferException(ErrorCode.BackupPointImmutable, e.getMessage(), e);
             case UnsupportedFormatException e -> new CofferException(ErrorCode.UnsupportedFormat, e.getMessage(), e);
             case VaultBusyException e -> new CofferException(ErrorCode.VaultBusy, e.getMessage(), e);
             case InterruptedIOException e -> new CofferException(ErrorCode.Cancelled, "cancelled", e);
             case coffer.virt.libvirt.LibvirtException e -> new CofferException(ErrorCode.HypervisorFailure, e.getMessage(), e);
             case coffer.virt.domain.DomainDefinitionException e -> new CofferException(ErrorCode.HypervisorFailure,
                     e.getMessage(), e);
+            case coffer.virt.image.ImageRefusedException e -> new CofferException(ErrorCode.InvalidArgument,
+                    e.getMessage(), e);
             case coffer.virt.image.ExternalToolException e -> new CofferException(ErrorCode.ToolFailed, e.getMessage(), e);
+            case coffer.virt.guestfs.GuestfsException e -> new CofferException(ErrorCode.ToolFailed, e.getMessage(), e);
             case java.nio.file.FileAlreadyExistsException e -> new CofferException(ErrorCode.TargetExists,
                     e.getFile() + " already exists", e);
             case BackendException e -> new CofferException(ErrorCode.StorageFailure, e.getMessage(), e);

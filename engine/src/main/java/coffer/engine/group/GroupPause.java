@@ -104,13 +104,23 @@ final class GroupPause implements AutoCloseable {
                         libvirt.resume(domain);
                     }
                 } catch (LibvirtException e) {
-                    problems.add(domain + " (" + e.getMessage() + ")");
+                    if (stillPaused(domain)) { // else resumed meanwhile (the watchdog and close can race)
+                        problems.add(domain + " (" + e.getMessage() + ")");
+                    }
                 }
             });
         } catch (IOException | RuntimeException e) {
             problems.add(e.getMessage());
         }
         return List.copyOf(problems);
+    }
+
+    private boolean stillPaused(String domain) {
+        try {
+            return libvirt.state(domain) == DomainState.PAUSED;
+        } catch (LibvirtException e) {
+            return true;
+        }
     }
 
     /** The pause's length: first suspend sent to last resume returned; null before {@link #close}. */

@@ -11,6 +11,7 @@ import coffer.vault.io.BlockSource;
 import coffer.vault.write.DiskBase;
 import coffer.vault.write.PointWriter;
 import coffer.virt.image.DiskImages;
+import coffer.virt.image.ImageRefusedException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,12 +29,25 @@ import java.util.Set;
  * the same name starts each disk from the same disk of the newest earlier point (its index verified
  * against that point's manifest), so only changed chunks are stored.
  *
+ * <p>A disk's content never chooses how it is read (docs/cli.md, "image backup"): the format is the one asked
+ * for; without one a block device is raw and a file is raw unless its header claims an image format; a file
+ * the image's header names (a backing file) is read only when asked ({@code followBacking}), else the image
+ * is refused. A guest can write any header into its raw disk.
+ *
  * <p>Stateless; thread-safe.
  */
 public final class ImageBackup {
 
-    /** @param threads chunk workers; 0 for one per core */
-    public record Request(String name, List<Path> files, int threads) {
+    /**
+     * @param threads       chunk workers; 0 for one per core
+     * @param format        the format of every file (QEMU's name: raw, qcow2, ...), or null to decide per file
+     * @param followBacking read the backing files the images' headers name, as part of the images
+     */
+    public record Request(String name, List<Path> files, int threads, String format, boolean followBacking) {
+        /** Formats decided per file, no backing file followed. */
+        public Request(String name, List<Path> files, int threads) {
+            this(name, files, threads, null, false);
+        }
     }
 
     public PointManifest run(Vault vault, Request request, JobProgress listener) {
@@ -49,8 +63,8 @@ public final class ImageBackup {
             List<String> formats = new ArrayList<>();
             for (Path file : request.files()) {
                 checkReadable(file);
-                String format = DiskImages.inspect(file).format();
-                sources.add(DiskImages.openSource(file, format));
+                String format = DiskImages.chooseFormat(file, request.format());
+                sources.add(DiskImages.openSource(file, format, request.followBacking()));
                 formats.add(format);
             }
             PointManifest previous = vault.latest(request.name());
@@ -65,6 +79,13 @@ public final class ImageBackup {
                 }
                 return writer.commit("CRASH", previous == null ? null : previous.id(), List.of(), Map.of());
             }
+        } catch (ImageRefusedException e) {
+            throw new CofferException(ErrorCode.InvalidArgument, e.getMessage() + switch (e.reason()) {
+                case UNKNOWN_FORMAT -> "";
+                case NAMES_ANOTHER_FILE -> " (--follow-backing reads it as part of the image; if the image is a raw"
+                        + " disk whose first bytes only look like a header, give --format raw)";
+                case FORMAT_NOT_GUESSED -> " (give --format)";
+            }, e);
         } catch (IOException | RuntimeException e) {
             throw Errors.classify(e);
         } finally {

@@ -186,9 +186,12 @@ public final class InstanceBackup {
                 facts = facts(previous, disk, previousCheckpoint, checkpoints, checkpointDisks,
                         qemuBitmaps.getOrDefault(disk.source(), Set.of()), -1);
             } else {
-                ImageInfo info = DiskImages.inspect(Path.of(disk.source()));
-                facts = facts(previous, disk, previousCheckpoint, checkpoints, checkpointDisks, consistentBitmaps(info),
-                        info.virtualSize());
+                // the size from libvirt, the bitmaps from the qcow2 the domain XML says it is: never a probe of
+                // the disk's content, which the guest writes (a raw disk may start with any header)
+                long size = libvirt.blockInfo(domain.name(), disk.target()).capacity();
+                Set<String> bitmaps = disk.bitmapCapable()
+                        ? consistentBitmaps(DiskImages.inspect(Path.of(disk.source()), disk.formatOrRaw())) : Set.of();
+                facts = facts(previous, disk, previousCheckpoint, checkpoints, checkpointDisks, bitmaps, size);
             }
             DiskPlan plan = ChangeTracking.plan(facts);
             plans.add(plan);

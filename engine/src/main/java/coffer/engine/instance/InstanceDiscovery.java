@@ -3,19 +3,22 @@ package coffer.engine.instance;
 import coffer.engine.error.Errors;
 import coffer.virt.domain.DiskSpec;
 import coffer.virt.domain.DomainDefinition;
-import coffer.virt.image.DiskImages;
-import coffer.virt.image.ImageInfo;
+import coffer.virt.libvirt.BlockInfo;
 import coffer.virt.libvirt.DomainInfo;
 import coffer.virt.libvirt.Libvirt;
+import coffer.virt.libvirt.LibvirtException;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The instances of one libvirt host with their disks: target, format, virtual and allocated size, and
- * whether each can be backed up (with the reason when not). Reads only.
+ * whether each can be backed up (with the reason when not). Reads only. The format is the domain XML's driver
+ * type and the sizes are libvirt's ({@code virDomainGetBlockInfo}, which reads the image in that format):
+ * nothing is probed from a disk's content, which its guest writes.
+ *
+ * <p>Thread-safe as far as its {@link Libvirt} is.
  */
 public final class InstanceDiscovery {
     private final Libvirt libvirt;
@@ -36,7 +39,14 @@ public final class InstanceDiscovery {
         try {
             List<Instance> result = new ArrayList<>();
             for (DomainInfo domain : libvirt.domains()) {
-                result.add(describe(domain));
+                try {
+                    result.add(describe(domain));
+                } catch (LibvirtException e) {
+                    if (e.code() != LibvirtException.NO_DOMAIN) {
+                        throw e;
+                    }
+                    // undefined since it was listed: not an instance any more
+                }
             }
             return result;
         } catch (IOException | RuntimeException e) {
@@ -53,10 +63,10 @@ public final class InstanceDiscovery {
             String reason = spec.unsupportedReason().orElse(null);
             if (spec.source() != null && ("file".equals(spec.type()) || "block".equals(spec.type()))) {
                 try {
-                    ImageInfo info = DiskImages.inspect(Path.of(spec.source()));
-                    virtual = info.virtualSize();
-                    allocated = info.actualSize();
-                } catch (IOException e) {
+                    BlockInfo info = libvirt.blockInfo(domain.name(), spec.target());
+                    virtual = info.capacity();
+                    allocated = info.allocation();
+                } catch (LibvirtException e) {
                     reason = reason != null ? reason : "cannot read the image: " + e.getMessage();
                 }
             }

@@ -34,7 +34,8 @@ import java.util.Set;
  *       addresses, each backed-up disk written to a new file beside the original; optionally started.</li>
  *   <li>{@link #inPlace}: every backed-up disk written over the shut-off original, its definition restored.</li>
  * </ul>
- * Files appear only complete ({@link DiskFileRestore}).
+ * Files appear only complete ({@link DiskFileRestore}), and only where {@link RestoreDirectories} allows (a
+ * server restricts them; the offline command line does not).
  * After an in-place restore the instance's checkpoints no longer describe its disks; they are removed, so
  * the next backup reads in full.
  *
@@ -44,11 +45,19 @@ public final class InstanceRestore {
     private final Libvirt libvirt;
     private final Vault vault;
     private final int threads;
+    private final RestoreDirectories directories;
 
+    /** Restores that may write anywhere their user may: for the offline command line. */
     public InstanceRestore(Libvirt libvirt, Vault vault, int threads) {
+        this(libvirt, vault, threads, RestoreDirectories.anywhere());
+    }
+
+    /** Restores that create files only where {@code directories} allows (a server's restores). */
+    public InstanceRestore(Libvirt libvirt, Vault vault, int threads, RestoreDirectories directories) {
         this.libvirt = libvirt;
         this.vault = vault;
         this.threads = threads > 0 ? threads : ChunkWorkers.defaultThreads();
+        this.directories = java.util.Objects.requireNonNull(directories, "directories");
         coffer.vault.JitWarmup.startInBackground(vault);
     }
 
@@ -66,6 +75,7 @@ public final class InstanceRestore {
             PointManifest.Disk disk = point.disk(diskName);
             listener.starting(disk.size());
             if (target != null) {
+                checkTarget(target, point);
                 if (Files.exists(target) && !overwrite) {
                     throw new CofferException(ErrorCode.TargetExists, target + " already exists");
                 }
@@ -109,6 +119,7 @@ public final class InstanceRestore {
                     String format = spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw";
                     Path dir = directory != null ? directory : Path.of(spec.source()).toAbsolutePath().getParent();
                     Path file = dir.resolve(newName + "-" + disk.name() + "." + format);
+                    checkTarget(file, point);
                     if (Files.exists(file)) {
                         throw new CofferException(ErrorCode.TargetExists, file + " already exists");
                     }
@@ -166,6 +177,39 @@ public final class InstanceRestore {
         DiskFileRestore.write(vault, threads, point, disk, file, format, listener);
     }
 
+    /** Refuses a file outside the allowed directories; the instance's disks are looked up only when restricted. */
+    private void checkTarget(Path file, PointManifest point) throws IOException {
+        if (directories.restricted()) {
+            directories.check(file, ownDisks(point));
+        }
+    }
+
+    /**
+     * The instance's own disk files: those of the definition the point recorded, and of the domain's current
+     * definition while it exists. Empty for an image point.
+     */
+    private List<Path> ownDisks(PointManifest point) throws IOException {
+        List<Path> disks = new ArrayList<>();
+        String xml = point.attributes().get(PointAttributes.DOMAIN_XML);
+        if (xml != null) {
+            diskFiles(DomainDefinition.parse(xml), disks);
+        }
+        String uuid = point.attributes().get(PointAttributes.UUID);
+        Optional<DomainInfo> current = uuid == null ? Optional.empty() : libvirt.domain(uuid);
+        if (current.isPresent()) {
+            diskFiles(DomainDefinition.parse(libvirt.domainXml(current.get().name(), true)), disks);
+        }
+        return disks;
+    }
+
+    private static void diskFiles(DomainDefinition definition, List<Path> into) {
+        for (DiskSpec disk : definition.disks()) {
+            if ("disk".equals(disk.device()) && "file".equals(disk.type()) && disk.source() != null) {
+                into.add(Path.of(disk.source()));
+            }
+        }
+    }
+
     private DomainInfo shutOffOriginal(PointManifest point) throws IOException {
         String uuid = point.attributes().get(PointAttributes.UUID);
         Optional<DomainInfo> domain = uuid == null ? Optional.empty() : libvirt.domain(uuid);
@@ -180,7 +224,7 @@ public final class InstanceRestore {
         return domain.get();
     }
 
-    private static DomainDefinition definitionOf(PointManifest point) throws IOException {
+    static DomainDefinition definitionOf(PointManifest point) throws IOException {
         String xml = point.attributes().get(PointAttributes.DOMAIN_XML);
         if (xml == null) {
             throw new CofferException(ErrorCode.InvalidArgument, "point " + point.id()
@@ -194,7 +238,7 @@ public final class InstanceRestore {
     }
 
     /** Disks of the stored definition that the point has no data for and that cannot be shared (not cdroms). */
-    private static Set<String> notRestorable(DomainDefinition stored, PointManifest point) {
+    static Set<String> notRestorable(DomainDefinition stored, PointManifest point) {
         Set<String> backedUp = new HashSet<>();
         point.disks().forEach(d -> backedUp.add(d.name()));
         Set<String> removed = new HashSet<>();

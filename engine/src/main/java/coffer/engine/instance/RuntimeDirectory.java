@@ -1,6 +1,7 @@
 package coffer.engine.instance;
 
 import coffer.vault.fs.FileTree;
+import coffer.vault.fs.OwnerOnly;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,10 +33,17 @@ final class RuntimeDirectory implements AutoCloseable {
         return configured != null && !configured.isBlank() ? Path.of(configured) : Path.of("/var/lib/coffer/run");
     }
 
+    /**
+     * Creates the run's directory with mode 0700 (and the root, when missing): the NBD socket in it serves the
+     * guest's disks and the scratch files hold its data. An existing root keeps its mode (it may be a shared
+     * directory such as /tmp); the run's own directory is what keeps others out.
+     */
     static RuntimeDirectory create(Path root, String domainUuid, String pointId) throws IOException {
-        Path dir = root.resolve(prefix(domainUuid) + pointId.substring(pointId.length() - 8));
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
+        Path dir = OwnerOnly.createDirectories(root.resolve(prefix(domainUuid) + pointId.substring(pointId.length() - 8)));
+        OwnerOnly.tighten(dir);
+        Path owner = dir.resolve(OWNER);
+        Files.deleteIfExists(owner);
+        Files.writeString(Files.createFile(owner, OwnerOnly.file()), Long.toString(ProcessHandle.current().pid()));
         return new RuntimeDirectory(dir);
     }
 

@@ -328,9 +328,11 @@ public final class StagedBackup implements AutoCloseable {
             Path file = Path.of(disk.source());
             String context = plan.incremental() ? MetaContext.dirtyBitmap(plan.checkpoint()) : null;
             // qemu-nbd for every format (raw too): its shared lock keeps the domain from starting while
-            // the disk is read, and its pid file in the runtime directory lets a later run kill an orphan
+            // the disk is read, and its pid file in the runtime directory lets a later run kill an orphan.
+            // The format is the domain XML's; a qcow2's backing file is followed as QEMU follows it when the
+            // domain runs (its header is the host's, never the guest's to write)
             try (QemuNbdServer server = QemuNbdServer.start(file, QemuNbdServer.Options.readOnly(disk.formatOrRaw())
-                    .withConnections(writer.threads()).withRuntimeParent(run.path())
+                    .withBackingFollowed().withConnections(writer.threads()).withRuntimeParent(run.path())
                     .withBitmaps(plan.incremental() ? List.of(plan.checkpoint()) : List.of()));
                  NbdExportSource source = NbdExportSource.open(server.export(), writer.threads(),
                          context == null ? List.of() : List.of(context))) {

@@ -60,6 +60,10 @@ public final class PlanBackup implements JobHandler {
                     job.bytesPerSecond(), job.etaSeconds(), job.cancelRequested(), job.result(), job.errorCode(),
                     job.errorMessage()), context);
             catalog.pointRetentions().markPolicy(result.path("point").asText(), run.path("id").asText(), policyId, immutable);
+            if (immutable && !sweep.holdInVault(result.path("point").asText())) {
+                context.warning("the vault could not record that point " + result.path("point").asText()
+                        + " is immutable (the catalog still refuses to delete it; see the server log)");
+            }
             context.info("point " + result.path("point").asText() + " made by plan " + run.path("id").asText()
                     + " for its " + run.path("slot").asText() + " run" + (run.path("coalesced").asLong() > 0
                     ? " (" + run.path("coalesced").asLong() + " missed run(s) folded into it)" : "")

@@ -19,8 +19,8 @@ import java.time.ZoneOffset;
  * What people do to a point's lifetime: delete it (refused for every role while it is immutable and
  * unexpired: {@code BackupPointImmutable}), extend its retention by whole days, set it to never expire, and
  * what happens to a plan's points when the plan goes ({@link #detachPlan}). Every check runs on the catalog's
- * facts, so it holds for every client of the server; offline access to the vault itself bypasses it
- * (docs/design/scheduler.md). Thread-safe.
+ * facts, so it holds for every client of the server; an immutable point's lock is also held in the vault
+ * ({@link RetentionSweep#holdInVault}), so offline access to the vault cannot delete it either. Thread-safe.
  */
 public final class PointLifecycle {
     /** A point's retention as it stands: the row's facts and today's verdict. */
@@ -58,6 +58,7 @@ public final class PointLifecycle {
         catalog.pointRetentions().pin(pointId, extended, ((PointExpiry.At) extended).instant());
         State after = state(pointId);
         catalog.pointRetentions().showExpiry(pointId, after.verdict().expiresAt().orElse(null));
+        sweep.holdInVault(pointId);
         return state(pointId);
     }
 
@@ -68,6 +69,7 @@ public final class PointLifecycle {
             throw new CofferException(ErrorCode.InvalidArgument, "point " + pointId + " already never expires");
         }
         catalog.pointRetentions().pin(pointId, PointExpiry.never(), null);
+        sweep.holdInVault(pointId);
         return state(pointId);
     }
 

@@ -1,9 +1,12 @@
 package coffer.engine.plan;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.PointRetention;
+import coffer.engine.policy.PointExpiry;
 import coffer.engine.error.Errors;
 import coffer.engine.vault.VaultDirectory;
 import coffer.vault.PointNotFoundException;
+import coffer.vault.Vault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +78,39 @@ public final class RetentionSweep {
             }
         }
         return new Report(deleted, failures);
+    }
+
+    /**
+     * Brings the vault's hold of an immutable point up to the lock the catalog gives it now (its time limit; for
+     * ever when it never expires), so an offline delete through the vault is refused as a delete through the
+     * server is (docs/format/hold.md). A hold is only ever extended; points that are not immutable, whose lock has
+     * already ended, or that are not in the vault (a row whose manifest is gone) are left alone. The catalog's lock
+     * stands whatever happens here: a vault that cannot be written is logged and reported as false, not thrown.
+     *
+     * @return whether the vault holds the point now
+     */
+    public boolean holdInVault(String pointId) {
+        PointRetention row = catalog.pointRetentions().find(pointId).orElse(null);
+        if (row == null || !row.immutable()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant until = row.expiry() instanceof PointExpiry.Never ? Vault.FOREVER
+                : InstanceRetention.of(catalog, row.instanceId(), now).point(pointId)
+                .flatMap(judged -> judged.verdict().timeLimit()).orElse(null);
+        if (until == null || !until.isAfter(now)) {
+            return false;
+        }
+        try {
+            vaults.open(row.vault()).holdUntil(pointId, until);
+            return true;
+        } catch (PointNotFoundException notInTheVault) {
+            return false;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("the vault could not record that point {} is immutable until {} (the catalog still refuses to"
+                    + " delete it): {}", pointId, until, Errors.classify(e).getMessage());
+            return false;
+        }
     }
 
     /** The manifest from the vault (already gone is fine), then the row. */

@@ -6,27 +6,38 @@ import coffer.vault.Vault;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A {@link VaultDirectory} of local vault directories, each with its key ring, opened on first use with
- * {@link VaultOpener} and kept open until {@link #close}.
+ * A {@link VaultDirectory} of configured vaults (local directories or S3 buckets), each with its key ring,
+ * opened on first use with {@link VaultOpener} and kept open until {@link #close}.
  *
  * <p>Thread-safe.
  */
 public final class LocalVaults implements VaultDirectory, AutoCloseable {
     /** Where a vault lives and the key ring that opens it. */
-    public record Location(Path directory, Path keyRing) {
+    public record Location(VaultLocation where, Path keyRing) {
+        public Location(Path directory, Path keyRing) {
+            this(VaultLocation.directory(directory), keyRing);
+        }
     }
 
     private final Map<String, Location> locations;
     private final String defaultName;
     private final Map<String, Vault> open = new ConcurrentHashMap<>();
+    private final Clock clock;
 
     public LocalVaults(Map<String, Location> locations, String defaultName) {
+        this(locations, defaultName, Clock.systemUTC());
+    }
+
+    /** Vaults whose holds are judged by {@code clock} (the server's clock, so catalog and vault agree on expiry). */
+    public LocalVaults(Map<String, Location> locations, String defaultName, Clock clock) {
+        this.clock = clock;
         if (!locations.containsKey(defaultName)) {
             throw new CofferException(ErrorCode.InvalidArgument, "the default vault '" + defaultName
                     + "' is not among the configured vaults " + new TreeSet<>(locations.keySet()));
@@ -53,7 +64,7 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
             throw new CofferException(ErrorCode.NotAVault, "no vault named '" + key + "'; configured vaults: "
                     + new TreeSet<>(locations.keySet()));
         }
-        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing()).open(location.directory()));
+        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing(), clock).open(location.where()));
     }
 
     @Override

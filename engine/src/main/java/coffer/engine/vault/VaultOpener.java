@@ -4,26 +4,36 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.backend.Backend;
+import coffer.vault.backend.s3.S3Backend;
 import coffer.vault.crypto.LocalKeyRing;
 import coffer.vault.format.VaultConfig;
+import coffer.vault.fs.OwnerOnly;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 
 /**
- * Opens and creates vaults named by a location (for now a local directory) with the local key ring.
- * Stateless; thread-safe.
+ * Opens and creates vaults named by a {@link VaultLocation} (a local directory or an S3 bucket) with the local
+ * key ring. Stateless; thread-safe.
  */
 public final class VaultOpener {
     /** 512 KiB: see docs/performance.md ("chunk size") for the measurement behind it. */
     public static final int DEFAULT_CHUNK_SIZE = 512 * 1024;
 
     private final Path keyRing;
+    private final Clock clock;
 
     public VaultOpener(Path keyRing) {
+        this(keyRing, Clock.systemUTC());
+    }
+
+    /** Opens vaults whose holds are judged by {@code clock} (the server's). */
+    public VaultOpener(Path keyRing, Clock clock) {
         this.keyRing = keyRing;
+        this.clock = clock;
     }
 
     public Path keyRing() {
@@ -31,41 +41,73 @@ public final class VaultOpener {
     }
 
     public Vault open(Path location) {
-        if (!Files.isDirectory(location)) {
-            throw new CofferException(ErrorCode.NotAVault, location + " is not a vault: "
-                    + (Files.exists(location) ? "not a directory" : "no such directory")
-                    + "; create one with 'coffer vault init " + location + "'");
+        return open(VaultLocation.directory(location));
+    }
+
+    public Vault open(VaultLocation location) {
+        if (location instanceof VaultLocation.Directory(Path path) && !Files.isDirectory(path)) {
+            throw new CofferException(ErrorCode.NotAVault, path + " is not a vault: "
+                    + (Files.exists(path) ? "not a directory" : "no such directory")
+                    + "; create one with 'coffer vault init " + path + "'");
         }
+        Backend backend = null;
         try {
-            return Vault.open(new LocalDirectoryBackend(location), new LocalKeyRing(keyRing));
-        } catch (IOException e) {
+            backend = location.backend();
+            return Vault.open(backend, new LocalKeyRing(keyRing), clock);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(backend, e);
             throw Errors.classify(e);
         }
     }
 
     /** Creates a vault in a new or empty directory. */
     public Vault create(Path location, int chunkSize, boolean encrypted) {
+        return create(VaultLocation.directory(location), chunkSize, encrypted);
+    }
+
+    /** Creates a vault in a new or empty directory, or in an S3 bucket (created when absent) under an empty prefix. */
+    public Vault create(VaultLocation location, int chunkSize, boolean encrypted) {
         String problem = VaultConfig.checkChunkSize(chunkSize);
         if (problem != null) {
             throw new CofferException(ErrorCode.InvalidArgument, problem);
         }
+        Backend backend = null;
         try {
-            if (Files.exists(location) && !Files.isDirectory(location)) {
-                throw new CofferException(ErrorCode.InvalidArgument, location + " exists and is not a directory");
+            if (location instanceof VaultLocation.Directory(Path path)) {
+                prepareDirectory(path);
             }
-            if (Files.isDirectory(location)) {
-                try (var entries = Files.list(location)) {
-                    if (entries.findAny().isPresent()) {
-                        throw new CofferException(Files.exists(location.resolve(Vault.CONFIG)) ? ErrorCode.VaultExists
-                                : ErrorCode.InvalidArgument, location + (Files.exists(location.resolve(Vault.CONFIG))
-                                ? " already holds a vault" : " is not empty; a vault needs an empty directory"));
-                    }
-                }
+            backend = location.backend();
+            if (backend instanceof S3Backend s3) {
+                s3.createBucketIfAbsent();
             }
-            Files.createDirectories(location);
-            return Vault.create(new LocalDirectoryBackend(location), chunkSize, encrypted ? new LocalKeyRing(keyRing) : null);
-        } catch (IOException e) {
+            if (backend.exists(Vault.CONFIG)) {
+                throw new CofferException(ErrorCode.VaultExists, location + " already holds a vault");
+            }
+            if (!backend.list("").isEmpty()) {
+                throw new CofferException(ErrorCode.InvalidArgument, location + " is not empty; a vault needs an empty "
+                        + (location instanceof VaultLocation.Directory ? "directory" : "bucket or prefix"));
+            }
+            return Vault.create(backend, chunkSize, encrypted ? new LocalKeyRing(keyRing) : null);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(backend, e);
             throw Errors.classify(e);
+        }
+    }
+
+    private static void prepareDirectory(Path location) throws IOException {
+        if (Files.exists(location) && !Files.isDirectory(location)) {
+            throw new CofferException(ErrorCode.InvalidArgument, location + " exists and is not a directory");
+        }
+        OwnerOnly.createDirectories(location);
+    }
+
+    private static void closeQuietly(Backend backend, Exception failure) {
+        if (backend != null) {
+            try {
+                backend.close();
+            } catch (IOException e) {
+                failure.addSuppressed(e);
+            }
         }
     }
 }

@@ -15,10 +15,16 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -244,11 +250,65 @@ abstract class CatalogContract {
         Tokens.Created viewer = catalog.tokens().create("ci", "viewer");
         assertNotEquals(created.secret(), viewer.secret());
         assertEquals(List.of("admin", "ci"), catalog.tokens().list().stream().map(Token::name).toList());
+        catalog.tokens().create("ops", "admin"); // the last live admin cannot be revoked
         assertTrue(catalog.tokens().revoke(created.token().id()));
         assertFalse(catalog.tokens().revoke(created.token().id()));
         assertTrue(catalog.tokens().authenticate(created.secret()).isEmpty());
         assertTrue(catalog.tokens().list().getFirst().revokedAt() != null);
         assertEquals("viewer", catalog.tokens().authenticate(viewer.secret()).orElseThrow().role());
+    }
+
+    @Test
+    void theLastLiveAdminTokenCannotBeRevoked() {
+        assertFalse(catalog.tokens().hasLiveAdmin());
+        Tokens.Created first = catalog.tokens().create("first", "admin");
+        Tokens.Created viewer = catalog.tokens().create("ci", "viewer");
+        assertTrue(catalog.tokens().hasLiveAdmin());
+        CofferException e = assertThrows(CofferException.class, () -> catalog.tokens().revoke(first.token().id()));
+        assertEquals(ErrorCode.LastAdminToken, e.code());
+        assertTrue(e.getMessage().contains("'first'") && e.getMessage().contains(first.token().id()), e.getMessage());
+        assertTrue(catalog.tokens().authenticate(first.secret()).isPresent(), "still live");
+        assertTrue(catalog.tokens().revoke(viewer.token().id()), "other roles are revoked freely");
+
+        Tokens.Created second = catalog.tokens().create("second", "admin");
+        assertTrue(catalog.tokens().revoke(first.token().id()));
+        assertEquals(ErrorCode.LastAdminToken, assertThrows(CofferException.class,
+                () -> catalog.tokens().revoke(second.token().id())).code());
+        assertFalse(catalog.tokens().revoke(first.token().id()), "already revoked");
+        assertTrue(catalog.tokens().hasLiveAdmin());
+        catalog.tokens().discard(second.token().id()); // a token whose secret reached no one goes whatever its role
+        assertFalse(catalog.tokens().hasLiveAdmin());
+        assertEquals(List.of("first", "ci"), catalog.tokens().list().stream().map(Token::name).toList());
+    }
+
+    @Test
+    void twoAdminsRevokingEachOtherAtOnceLeaveOne() throws Exception {
+        Tokens.Created survivor = catalog.tokens().create("admin-0", "admin");
+        try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            for (int round = 1; round <= 20; round++) {
+                Tokens.Created other = catalog.tokens().create("admin-" + round, "admin");
+                CyclicBarrier start = new CyclicBarrier(2);
+                List<Future<Boolean>> revokes = new ArrayList<>();
+                for (Tokens.Created target : List.of(survivor, other)) {
+                    revokes.add(threads.submit(() -> {
+                        start.await();
+                        try {
+                            return catalog.tokens().revoke(target.token().id());
+                        } catch (CofferException e) {
+                            assertEquals(ErrorCode.LastAdminToken, e.code(), e.getMessage());
+                            return false;
+                        }
+                    }));
+                }
+                boolean firstRevoked = revokes.get(0).get(30, TimeUnit.SECONDS);
+                boolean otherRevoked = revokes.get(1).get(30, TimeUnit.SECONDS);
+                assertTrue(firstRevoked ^ otherRevoked, "round " + round + ": exactly one of the two is revoked, got "
+                        + firstRevoked + " and " + otherRevoked);
+                assertTrue(catalog.tokens().hasLiveAdmin(), "round " + round);
+                survivor = firstRevoked ? other : survivor;
+            }
+        }
+        assertEquals(1, catalog.tokens().list().stream().filter(t -> t.revokedAt() == null).count());
     }
 
     @Test

@@ -8,7 +8,13 @@ import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.io.Progress;
 import coffer.vault.write.PointWriter;
+import coffer.engine.vault.VaultLocation;
+import coffer.engine.vault.VaultOpener;
+import coffer.testing.S3Server;
+import coffer.vault.backend.s3.S3Location;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -56,10 +62,18 @@ class CatalogRebuildTest {
                 p.disks())).toList();
     }
 
-    @Test
-    void aDeletedCatalogFileIsRebuiltWithTheSamePoints() throws Exception {
-        Path vaultDir = Files.createDirectories(dir.resolve("vault"));
-        Vault vault = Vault.create(new LocalDirectoryBackend(vaultDir), 256 * 1024, null);
+    /** On a directory, and on a bucket of the test S3 server (created through VaultOpener as `vault init` does). */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aDeletedCatalogFileIsRebuiltWithTheSamePoints(boolean onS3) throws Exception {
+        Vault vault;
+        if (onS3) {
+            S3Server server = S3Server.shared();
+            vault = new VaultOpener(dir.resolve("keyring.json")).create(new VaultLocation.Bucket(
+                    new S3Location(server.newBucket(), "site/vault"), server.settings()), 256 * 1024, false);
+        } else {
+            vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
+        }
         String known = UUID.randomUUID().toString();
         String released = UUID.randomUUID().toString();
         Path file = dir.resolve("catalog.db");

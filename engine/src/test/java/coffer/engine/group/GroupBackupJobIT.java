@@ -67,7 +67,8 @@ class GroupBackupJobIT {
         catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")));
         catalog.hosts().ensure("local", "qemu:///system");
         runner = new JobRunner(catalog, JobRunner.newWorkerId(), JobHandlers.handlers(catalog, vaults,
-                Files.createDirectories(dir.resolve("run"))),
+                Files.createDirectories(dir.resolve("run")),
+                coffer.engine.instance.RestoreDirectories.under(java.util.List.of(dir.resolve("restores")))),
                 JobRunner.Settings.defaults().withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5)));
         runner.start();
         guest = TestGuest.start(dir);

@@ -203,6 +203,70 @@ class InstanceBackupIT {
         assertEquals(domain.sha("vda"), restoredSha(running.point(), "vda"));
     }
 
+    /**
+     * A guest's attack on its own raw disk: its first bytes are a qcow2 header naming a host file as backing
+     * file (then a header no QEMU tool can parse). Discovery and backup take the format from the domain XML
+     * (raw) and sizes from libvirt: discovery shows the disk's real size and that it can be backed up; the
+     * shut-off and the running backup store the raw disk as it is, and report its real size as progress.
+     */
+    @Test
+    void aRawDiskWhoseHeaderSaysQcow2IsBackedUpAsTheRawDiskTheDomainDefines() throws Exception {
+        long size = 64L << 20;
+        domain = TestDomain.create(dir, Map.of("vda", "raw"), 64);
+        Path secret = dir.resolve("host-secret");
+        Files.writeString(secret, "HOST SECRET of this test " + System.nanoTime() + "\n");
+        Path header = dir.resolve("header.qcow2");
+        TestDomain.run(true, "qemu-img", "create", "-q", "-f", "qcow2", "-b", secret.toString(), "-F", "raw",
+                header.toString(), "1M");
+        TestDomain.virsh("destroy", domain.name);
+        domain.overwriteFile("vda", 0, Files.readAllBytes(header));
+
+        assertDiscoveredAsRaw(size);
+        List<Long> totals = new ArrayList<>();
+        InstanceBackup.Result off = new InstanceBackup(libvirt, vault, runtime).run(
+                new InstanceBackup.Request(domain.name, Set.of(), 2, Map.of()), recordingTotals(totals));
+        assertEquals("shutoff", off.point().attributes().get(PointAttributes.STATE));
+        assertEquals(List.of(size), totals, "progress of the disk's real size");
+        assertEquals(size, off.point().disk("vda").size());
+        assertEquals(domain.sha("vda"), restoredSha(off.point(), "vda"));
+
+        TestDomain.virsh("start", domain.name);
+        InstanceBackup.Result running = backup();
+        assertEquals("running", running.point().attributes().get(PointAttributes.STATE));
+        assertEquals(size, running.point().disk("vda").size());
+        assertEquals(domain.sha("vda"), restoredSha(running.point(), "vda"));
+
+        // a header qemu-img refuses to read (qcow2 version 99) must not make the disk unreadable to Coffer
+        TestDomain.virsh("destroy", domain.name);
+        domain.overwriteFile("vda", 4, new byte[]{0, 0, 0, 99});
+        assertDiscoveredAsRaw(size);
+        InstanceBackup.Result unparsable = backup();
+        assertEquals(domain.sha("vda"), restoredSha(unparsable.point(), "vda"));
+        assertRuntimeClean();
+    }
+
+    private void assertDiscoveredAsRaw(long size) {
+        InstanceDiscovery.Instance found = new InstanceDiscovery(libvirt).list().stream()
+                .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
+        InstanceDiscovery.Disk disk = found.disks().getFirst();
+        assertEquals("raw", disk.format());
+        assertEquals(size, disk.virtualSize(), "the disk's size, not its header's: " + disk);
+        assertTrue(disk.backupable(), String.valueOf(disk.reason()));
+    }
+
+    private static JobProgress recordingTotals(List<Long> totals) {
+        return new JobProgress() {
+            @Override
+            public void starting(long totalBytes) {
+                totals.add(totalBytes);
+            }
+
+            @Override
+            public void advance(long bytes) {
+            }
+        };
+    }
+
     @Test
     void cancelledBackupLeavesNoJobCheckpointScratchFileOrSocket() throws Exception {
         domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 32);

@@ -45,6 +45,7 @@ class JobHandlersIT {
     LocalVaults vaults;
     Catalog catalog;
     JobRunner runner;
+    Path restores;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -55,8 +56,10 @@ class JobHandlersIT {
         vaults = new LocalVaults(Map.of("default", new LocalVaults.Location(vaultDir, keyRing)), "default");
         catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")));
         catalog.hosts().ensure("local", "qemu:///system");
+        restores = Files.createDirectories(dir.resolve("restores"));
         Path runtime = Files.createDirectories(dir.resolve("run"));
-        runner = new JobRunner(catalog, JobRunner.newWorkerId(), JobHandlers.handlers(catalog, vaults, runtime),
+        runner = new JobRunner(catalog, JobRunner.newWorkerId(), JobHandlers.handlers(catalog, vaults, runtime,
+                RestoreDirectories.under(java.util.List.of(restores))),
                 JobRunner.Settings.defaults().withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5)));
         runner.start();
     }
@@ -124,6 +127,27 @@ class JobHandlersIT {
         Job restore = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local", restoreParams));
         assertEquals(JobState.succeeded, restore.state(), restore.errorCode() + ": " + restore.errorMessage());
         assertEquals(domain.sha("vda"), TestDomain.sha256(restored));
+
+        // a server-side restore writes only under the restore directories and beside the instance's own disks
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")).resolve("cron-like");
+        Job outside = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
+                JSON.createObjectNode().put("disk", "vda").put("to", elsewhere.toString()).put("format", "raw")));
+        assertEquals("RestoreTargetNotAllowed", outside.errorCode(), outside.state() + ": " + outside.errorMessage());
+        assertTrue(outside.errorMessage().contains(restores.toString()), outside.errorMessage());
+        assertTrue(Files.notExists(elsewhere) && Files.notExists(Path.of(elsewhere + ".coffer-restore")), "nothing written");
+        Path escape = restores.resolve("escape");
+        Files.createSymbolicLink(escape, elsewhere.getParent());
+        Job viaLink = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
+                JSON.createObjectNode().put("disk", "vda").put("to", escape.resolve("x").toString())));
+        assertEquals("RestoreTargetNotAllowed", viaLink.errorCode(), viaLink.state() + ": " + viaLink.errorMessage());
+        Job dotDot = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
+                JSON.createObjectNode().put("disk", "vda").put("to", restores + "/../elsewhere/y")));
+        assertEquals("RestoreTargetNotAllowed", dotDot.errorCode(), dotDot.state() + ": " + dotDot.errorMessage());
+        Path inside = Files.createDirectories(restores.resolve("web")).resolve("vda.raw");
+        Job allowed = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
+                JSON.createObjectNode().put("disk", "vda").put("to", inside.toString()).put("format", "raw")));
+        assertEquals(JobState.succeeded, allowed.state(), allowed.errorCode() + ": " + allowed.errorMessage());
+        assertEquals(domain.sha("vda"), TestDomain.sha256(inside));
 
         Job bad = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
                 JSON.createObjectNode().put("disk", "vda").put("to", restored.toString()).put("format", "vmdk")));

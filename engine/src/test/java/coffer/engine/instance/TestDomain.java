@@ -109,6 +109,21 @@ public final class TestDomain implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes {@code data} at {@code offset} into a raw disk's file directly (the domain shut off) and into its
+     * model: what a guest could have written there.
+     */
+    public void overwriteFile(String target, long offset, byte[] data) throws IOException {
+        if (!disks.get(target).toString().endsWith(".raw")) {
+            throw new IllegalArgumentException(target + " is not a raw disk");
+        }
+        for (Path file : List.of(disks.get(target), models.get(target))) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(data), offset);
+            }
+        }
+    }
+
     /** Hot-adds a qcow2 disk (persistently) and gives it a model. */
     void hotAdd(String target, int sizeMiB) throws IOException {
         makeDisk(target, "qcow2", sizeMiB, 999);

@@ -39,6 +39,8 @@ import coffer.vault.write.PointWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import coffer.engine.error.Errors;
+import coffer.vault.PointImmutableException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -255,6 +257,33 @@ class RetentionSweepTest {
         assertTrue(given.path(PlanPointFields.POLICY_IMMUTABLE).asBoolean(), given.toString());
         PointRetention row = catalog.pointRetentions().find(made).orElseThrow();
         assertTrue(row.immutable() && locked.id().equals(row.policyId()), row.toString());
+        assertEquals(T0.plus(Duration.ofDays(1)), vault.immutableUntil(vault.point(made)),
+                "the vault holds the point until its policy's keep-for ends");
+    }
+
+    /**
+     * The catalog's lock of an immutable point is held in the vault too, and follows extensions: an offline delete
+     * through the vault (coffer point delete --vault) is refused as the server refuses it. The vault judges by the
+     * system clock, so this test's simulated dates (in the past) show as recorded holds; "never expires" is refused.
+     */
+    @Test
+    void anImmutablePointsLockIsHeldInTheVaultAndFollowsExtensions() throws Exception {
+        String point = policyPoint(T0, locked);
+        policyPoint(T0.plus(Duration.ofHours(1)), locked);
+        String free = policyPoint(T0.plus(Duration.ofHours(2)), hourly);
+        clock.set(T0.plus(Duration.ofHours(3)));
+        sweep.holdInVault(point);
+        sweep.holdInVault(free);
+        assertEquals(T0.plus(Duration.ofDays(1)), vault.immutableUntil(vault.point(point)));
+        assertEquals(null, vault.immutableUntil(vault.point(free)), "a point that is not immutable gets no hold");
+        lifecycle.extend(point, 2);
+        assertEquals(T0.plus(Duration.ofDays(3)), vault.immutableUntil(vault.point(point)), "the extension reaches the vault");
+        lifecycle.neverExpire(point);
+        assertEquals(Vault.FOREVER, vault.immutableUntil(vault.point(point)));
+        PointImmutableException offline = assertThrows(PointImmutableException.class, () -> vault.deletePoint(point));
+        assertTrue(offline.getMessage().contains(point), offline.getMessage());
+        assertEquals(ErrorCode.BackupPointImmutable, Errors.classify(offline).code());
+        assertTrue(manifests().contains(point));
     }
 
     @Test

@@ -57,7 +57,7 @@ public final class AdminApi {
         var vaults = api.config().vaults().stream().map(v -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", v.name());
-            m.put("path", v.path().toString());
+            m.put("path", v.location().toString()); // a directory or s3://bucket/prefix, never a credential
             m.put("encrypted", v.encrypted());
             m.put("default", v.name().equals(api.vaults().defaultName()));
             return m;

@@ -1,8 +1,11 @@
 package coffer.server.config;
 
 import coffer.engine.catalog.CatalogConfig;
+import coffer.engine.vault.VaultLocation;
+import coffer.vault.secret.Secret;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -10,25 +13,60 @@ import java.util.List;
  * with no file at all. Built by {@link ServerConfigLoader}, which reports every problem of a file at once.
  */
 public record ServerConfig(Path dataDir, String address, int port, Tls tls, CatalogConfig catalog,
-                           List<VaultEntry> vaults, List<HostEntry> hosts, Limits limits) {
+                           List<VaultEntry> vaults, List<HostEntry> hosts, Limits limits,
+                           List<Path> restoreDirectories) {
     public static final int DEFAULT_PORT = 8470;
     public static final String DEFAULT_ADDRESS = "127.0.0.1";
 
-    /** A PKCS#12 key store holding the certificate and its key; null {@link ServerConfig#tls} = plain HTTP. */
-    public record Tls(Path keystore, String password) {
+    public ServerConfig {
+        restoreDirectories = List.copyOf(restoreDirectories);
     }
 
-    /** A vault by name: a directory and the key ring of an encrypted vault. */
-    public record VaultEntry(String name, Path path, Path keyring, boolean encrypted) {
+    /** With the default restore directory, {@link #defaultRestoreDirectory}. */
+    public ServerConfig(Path dataDir, String address, int port, Tls tls, CatalogConfig catalog,
+                        List<VaultEntry> vaults, List<HostEntry> hosts, Limits limits) {
+        this(dataDir, address, port, tls, catalog, vaults, hosts, limits, List.of(defaultRestoreDirectory(dataDir)));
+    }
+
+    /**
+     * Where restores may write when the configuration names no directory: {@code <dataDir>/restores}
+     * (docs/server.md, "Restore directories").
+     */
+    public static Path defaultRestoreDirectory(Path dataDir) {
+        return dataDir.toAbsolutePath().resolve("restores");
+    }
+
+    /** A PKCS#12 key store holding the certificate and its key; null {@link ServerConfig#tls} = plain HTTP. */
+    public record Tls(Path keystore, Secret password) {
+    }
+
+    /** A vault by name: where it lives (a directory or an S3 bucket) and the key ring of an encrypted vault. */
+    public record VaultEntry(String name, VaultLocation location, Path keyring, boolean encrypted) {
+        public VaultEntry(String name, Path directory, Path keyring, boolean encrypted) {
+            this(name, VaultLocation.directory(directory), keyring, encrypted);
+        }
+
+        /** The directory of a local vault; null for an S3 vault. */
+        public Path path() {
+            return location instanceof VaultLocation.Directory(Path directory) ? directory : null;
+        }
     }
 
     /** A libvirt host by id. */
     public record HostEntry(String id, String uri) {
     }
 
-    /** Per-host running jobs, worker threads, and instances per protect request. */
-    public record Limits(int jobsPerHost, int workers, int instancesPerRequest) {
-        public static final Limits DEFAULT = new Limits(2, 4, 99);
+    /**
+     * Per-host running jobs, worker threads, instances per protect request; requests that may wait at once
+     * for request body bytes still to arrive, and how long a request body may take to arrive in full.
+     */
+    public record Limits(int jobsPerHost, int workers, int instancesPerRequest, int bodyReads, Duration bodyReadTimeout) {
+        public static final Limits DEFAULT = new Limits(2, 4, 99, 64, Duration.ofSeconds(10));
+
+        /** These limits with other request body bounds. */
+        public Limits withBodyReads(int reads, Duration timeout) {
+            return new Limits(jobsPerHost, workers, instancesPerRequest, reads, timeout);
+        }
     }
 
     public String defaultVault() {

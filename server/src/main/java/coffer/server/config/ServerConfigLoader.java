@@ -7,31 +7,52 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import coffer.engine.vault.VaultLocation;
+import coffer.vault.secret.Secret;
+import coffer.vault.backend.s3.S3Location;
+import coffer.vault.backend.s3.S3Settings;
+
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Reads the YAML configuration file and checks it whole: every unknown key, wrong type and bad value is
  * collected and reported in one {@link ErrorCode#InvalidArgument} error, one line per problem, each naming
- * the key (for example {@code limits.jobsPerHost: must be between 1 and 64, got 0}).
+ * the key (for example {@code limits.jobsPerHost: must be between 1 and 64, got 0}). Passwords may come from
+ * the file, a file of their own or an environment variable, and become {@link Secret}s that never print;
+ * listening beyond loopback without TLS must be allowed explicitly ({@code listen.allowPlainHttp}).
  */
 public final class ServerConfigLoader {
-    private static final Set<String> TOP = Set.of("dataDir", "listen", "tls", "catalog", "vaults", "hosts", "limits");
+    private static final Set<String> TOP = Set.of("dataDir", "listen", "tls", "catalog", "vaults", "hosts", "limits",
+            "restoreDirectories");
 
     private final List<String> problems = new ArrayList<>();
+    private final Function<String, String> environment;
 
-    private ServerConfigLoader() {
+    private ServerConfigLoader(Function<String, String> environment) {
+        this.environment = environment;
     }
 
     /** The configuration of {@code file} (null: defaults only), with {@code dataDir} overriding the file's. */
     public static ServerConfig load(Path file, Path dataDirOverride) {
+        return load(file, dataDirOverride, System::getenv);
+    }
+
+    /** As {@link #load(Path, Path)}, reading the variables {@code passwordEnv} names from {@code environment}. */
+    static ServerConfig load(Path file, Path dataDirOverride, Function<String, String> environment) {
         JsonNode root = null;
         if (file != null) {
             if (!Files.isRegularFile(file)) {
@@ -44,7 +65,7 @@ public final class ServerConfigLoader {
                         + e.getMessage().lines().findFirst().orElse(""));
             }
         }
-        return new ServerConfigLoader().build(root == null || root.isNull() ? null : root, file, dataDirOverride);
+        return new ServerConfigLoader(environment).build(root == null || root.isNull() ? null : root, file, dataDirOverride);
     }
 
     private ServerConfig build(JsonNode root, Path file, Path dataDirOverride) {
@@ -56,36 +77,42 @@ public final class ServerConfigLoader {
         Path dataDir = dataDirOverride != null ? dataDirOverride : path(r.get("dataDir"), "dataDir", defaultDataDir());
 
         JsonNode listen = r.path("listen");
-        unknownKeys(listen, Set.of("address", "port"), "listen.");
+        unknownKeys(listen, Set.of("address", "port", "allowPlainHttp"), "listen.");
         String address = text(listen.get("address"), "listen.address", ServerConfig.DEFAULT_ADDRESS);
         int port = integer(listen.get("port"), "listen.port", ServerConfig.DEFAULT_PORT, 0, 65535);
+        boolean allowPlainHttp = bool(listen.get("allowPlainHttp"), "listen.allowPlainHttp", false);
 
         ServerConfig.Tls tls = null;
         JsonNode tlsNode = r.get("tls");
         if (tlsNode != null && !tlsNode.isNull()) {
-            unknownKeys(tlsNode, Set.of("keystore", "password"), "tls.");
+            unknownKeys(tlsNode, Set.of("keystore", "password", "passwordFile", "passwordEnv"), "tls.");
             Path keystore = path(tlsNode.get("keystore"), "tls.keystore", null);
             if (keystore == null) {
                 problems.add("tls.keystore: required when tls is set (a PKCS#12 file with the certificate and key)");
             } else if (!Files.isReadable(keystore)) {
                 problems.add("tls.keystore: cannot read " + keystore);
             }
-            tls = new ServerConfig.Tls(keystore, text(tlsNode.get("password"), "tls.password", ""));
+            Secret password = secret(tlsNode, "tls.");
+            tls = new ServerConfig.Tls(keystore, password == null ? Secret.of("") : password);
+        }
+        if (tls == null && !allowPlainHttp && !loopback(address)) {
+            problems.add("listen.address: " + address + " is not a loopback address, and without TLS every token would"
+                    + " cross the network in plain text: configure tls, or set listen.allowPlainHttp: true (for example"
+                    + " behind a proxy that terminates TLS)");
         }
 
         JsonNode catalogNode = r.path("catalog");
-        unknownKeys(catalogNode, Set.of("url", "user", "password", "poolSize"), "catalog.");
+        unknownKeys(catalogNode, Set.of("url", "user", "password", "passwordFile", "passwordEnv", "poolSize"), "catalog.");
         String url = text(catalogNode.get("url"), "catalog.url", null);
         CatalogConfig catalog;
         if (url == null) {
             catalog = CatalogConfig.sqlite(dataDir.resolve("catalog.db"));
         } else {
             if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
-                problems.add("catalog.url: must start with jdbc:sqlite: or jdbc:postgresql:, got '" + url + "'");
+                problems.add("catalog.url: must start with jdbc:sqlite: or jdbc:postgresql:, got '" + CatalogConfig.redact(url) + "'");
             }
             catalog = new CatalogConfig(url, text(catalogNode.get("user"), "catalog.user", null),
-                    text(catalogNode.get("password"), "catalog.password", null),
-                    integer(catalogNode.get("poolSize"), "catalog.poolSize", 4, 1, 64));
+                    secret(catalogNode, "catalog."), integer(catalogNode.get("poolSize"), "catalog.poolSize", 4, 1, 64));
         }
 
         List<ServerConfig.VaultEntry> vaults = new ArrayList<>();
@@ -93,24 +120,21 @@ public final class ServerConfigLoader {
         if (vaultsNode == null || vaultsNode.isNull()) {
             vaults.add(new ServerConfig.VaultEntry("default", dataDir.resolve("vault"), dataDir.resolve("keyring"), true));
         } else if (!vaultsNode.isArray() || vaultsNode.isEmpty()) {
-            problems.add("vaults: must be a non-empty list of {name, path, keyring, encrypted}");
+            problems.add("vaults: must be a non-empty list of {name, path, keyring, encrypted, s3}");
         } else {
             Set<String> names = new HashSet<>();
             for (int i = 0; i < vaultsNode.size(); i++) {
                 String at = "vaults[" + i + "].";
                 JsonNode v = vaultsNode.get(i);
-                unknownKeys(v, Set.of("name", "path", "keyring", "encrypted"), at);
+                unknownKeys(v, Set.of("name", "path", "keyring", "encrypted", "s3"), at);
                 String name = name(v.get("name"), at + "name");
                 if (name != null && !names.add(name)) {
                     problems.add(at + "name: '" + name + "' is used twice");
                 }
-                Path path = path(v.get("path"), at + "path", null);
-                if (path == null) {
-                    problems.add(at + "path: required");
-                }
+                VaultLocation location = location(v, at);
                 boolean encrypted = bool(v.get("encrypted"), at + "encrypted", true);
                 Path keyring = path(v.get("keyring"), at + "keyring", dataDir.resolve("keyring"));
-                vaults.add(new ServerConfig.VaultEntry(name, path, keyring, encrypted));
+                vaults.add(new ServerConfig.VaultEntry(name, location, keyring, encrypted));
             }
         }
 
@@ -139,12 +163,35 @@ public final class ServerConfigLoader {
         }
 
         JsonNode limitsNode = r.path("limits");
-        unknownKeys(limitsNode, Set.of("jobsPerHost", "workers", "instancesPerRequest"), "limits.");
+        unknownKeys(limitsNode, Set.of("jobsPerHost", "workers", "instancesPerRequest", "bodyReads", "bodyReadSeconds"),
+                "limits.");
         ServerConfig.Limits d = ServerConfig.Limits.DEFAULT;
         ServerConfig.Limits limits = new ServerConfig.Limits(
                 integer(limitsNode.get("jobsPerHost"), "limits.jobsPerHost", d.jobsPerHost(), 1, 64),
                 integer(limitsNode.get("workers"), "limits.workers", d.workers(), 1, 256),
-                integer(limitsNode.get("instancesPerRequest"), "limits.instancesPerRequest", d.instancesPerRequest(), 1, 99));
+                integer(limitsNode.get("instancesPerRequest"), "limits.instancesPerRequest", d.instancesPerRequest(), 1, 99),
+                integer(limitsNode.get("bodyReads"), "limits.bodyReads", d.bodyReads(), 1, 10_000),
+                Duration.ofSeconds(integer(limitsNode.get("bodyReadSeconds"), "limits.bodyReadSeconds",
+                        (int) d.bodyReadTimeout().toSeconds(), 1, 300)));
+
+        List<Path> restoreDirectories = new ArrayList<>();
+        JsonNode restoreNode = r.get("restoreDirectories");
+        if (restoreNode == null || restoreNode.isNull()) {
+            restoreDirectories.add(ServerConfig.defaultRestoreDirectory(dataDir));
+        } else if (!restoreNode.isArray()) {
+            problems.add("restoreDirectories: must be a list of absolute directory paths");
+        } else {
+            for (int i = 0; i < restoreNode.size(); i++) {
+                JsonNode item = restoreNode.get(i);
+                Path directory = item.isTextual() ? Path.of(item.asText()).normalize() : null;
+                if (directory == null || !directory.isAbsolute() || directory.getParent() == null) {
+                    problems.add("restoreDirectories[" + i + "]: must be an absolute directory path other than /, got "
+                            + item);
+                } else {
+                    restoreDirectories.add(directory);
+                }
+            }
+        }
 
         if (!problems.isEmpty()) {
             throw new CofferException(ErrorCode.InvalidArgument, (file == null ? "configuration" : "configuration file " + file)
@@ -152,7 +199,7 @@ public final class ServerConfigLoader {
                     + String.join("\n  ", problems));
         }
         return new ServerConfig(dataDir.toAbsolutePath(), address, port, tls, catalog, List.copyOf(vaults),
-                List.copyOf(hosts), limits);
+                List.copyOf(hosts), limits, restoreDirectories);
     }
 
     /** {@code $COFFER_DATA_DIR}, else {@code /var/lib/coffer}. */
@@ -177,6 +224,86 @@ public final class ServerConfigLoader {
         }
     }
 
+    /** A vault's {@code path}: a directory, or {@code s3://bucket[/prefix]} with its optional {@code s3} settings. */
+    private VaultLocation location(JsonNode v, String at) {
+        String path = text(v.get("path"), at + "path", null);
+        JsonNode s3 = v.get("s3");
+        if (path == null) {
+            problems.add(at + "path: required");
+            return null;
+        }
+        if (!S3Location.isS3(path)) {
+            if (s3 != null) {
+                problems.add(at + "s3: only for a vault whose path is an s3:// location");
+            }
+            return VaultLocation.directory(Path.of(path));
+        }
+        S3Location bucket;
+        try {
+            bucket = S3Location.parse(path);
+        } catch (IllegalArgumentException e) {
+            problems.add(at + "path: " + e.getMessage());
+            return null;
+        }
+        return new VaultLocation.Bucket(bucket, s3Settings(s3, at + "s3."));
+    }
+
+    /**
+     * The {@code s3} block of an S3 vault: endpoint, region, pathStyle (default: true when an endpoint is set),
+     * accessKeyId with secretAccessKey or secretAccessKeyFile (default: the AWS chain), profile, parallelism. A
+     * problem with the secret names the key, never the value.
+     */
+    private S3Settings s3Settings(JsonNode node, String at) {
+        unknownKeys(node, Set.of("endpoint", "region", "pathStyle", "accessKeyId", "secretAccessKey",
+                "secretAccessKeyFile", "profile", "parallelism"), at);
+        JsonNode s3 = node == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : node;
+        String endpointText = text(s3.get("endpoint"), at + "endpoint", null);
+        URI endpoint = null;
+        if (endpointText != null) {
+            try {
+                endpoint = new URI(endpointText);
+            } catch (URISyntaxException e) {
+                problems.add(at + "endpoint: not a URL: " + e.getMessage());
+            }
+        }
+        String region = text(s3.get("region"), at + "region", S3Settings.DEFAULT_REGION);
+        boolean pathStyle = bool(s3.get("pathStyle"), at + "pathStyle", endpoint != null);
+        String keyId = text(s3.get("accessKeyId"), at + "accessKeyId", null);
+        JsonNode secretNode = s3.get("secretAccessKey");
+        Path secretFile = path(s3.get("secretAccessKeyFile"), at + "secretAccessKeyFile", null);
+        Secret secret = null;
+        if (secretNode != null && !secretNode.isNull()) {
+            if (secretNode.isTextual()) {
+                secret = Secret.of(secretNode.asText());
+            } else {
+                problems.add(at + "secretAccessKey: expected text");
+            }
+        }
+        if (secretFile != null) {
+            if (secret != null) {
+                problems.add(at + "secretAccessKeyFile: give secretAccessKey or secretAccessKeyFile, not both");
+            }
+            try {
+                secret = Secret.of(Files.readString(secretFile).strip());
+            } catch (IOException e) {
+                problems.add(at + "secretAccessKeyFile: cannot read " + secretFile + ": " + e.getClass().getSimpleName());
+            }
+        }
+        if ((keyId == null) != (secret == null)) {
+            problems.add(at + "accessKeyId and a secret go together (or leave both out for the AWS credential chain)");
+        }
+        String profile = text(s3.get("profile"), at + "profile", null);
+        int parallelism = integer(s3.get("parallelism"), at + "parallelism", S3Settings.DEFAULT_PARALLELISM, 1, 256);
+        try {
+            return new S3Settings(endpoint, region, pathStyle,
+                    keyId != null && secret != null ? new S3Settings.Credentials(keyId, secret) : null, profile,
+                    Math.clamp(parallelism, 1, 256));
+        } catch (IllegalArgumentException e) {
+            problems.add(at + e.getMessage());
+            return null;
+        }
+    }
+
     private String text(JsonNode node, String key, String fallback) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return fallback;
@@ -186,6 +313,80 @@ public final class ServerConfigLoader {
             return fallback;
         }
         return node.asText();
+    }
+
+    /**
+     * The secret under {@code password} (plain in the file), {@code passwordFile} (a file holding it; one trailing
+     * line break is dropped) or {@code passwordEnv} (an environment variable holding it): at most one of them;
+     * null when none is given. Problems never quote the secret.
+     */
+    private Secret secret(JsonNode parent, String prefix) {
+        List<String> given = new ArrayList<>();
+        for (String key : List.of("password", "passwordFile", "passwordEnv")) {
+            JsonNode node = parent.get(key);
+            if (node != null && !node.isNull()) {
+                given.add(key);
+            }
+        }
+        if (given.size() > 1) {
+            problems.add(prefix + "password: give one of password, passwordFile, passwordEnv, not "
+                    + String.join(" and ", given));
+            return null;
+        }
+        if (given.isEmpty()) {
+            return null;
+        }
+        String key = given.getFirst();
+        JsonNode node = parent.get(key);
+        if (!node.isTextual()) {
+            problems.add(prefix + key + ": expected text" + (key.equals("password") ? " (quote it)" : ", got " + node));
+            return null;
+        }
+        String value = node.asText();
+        return switch (key) {
+            case "password" -> Secret.of(value);
+            case "passwordFile" -> secretFile(Path.of(value), prefix + key);
+            default -> secretVariable(value, prefix + key);
+        };
+    }
+
+    private Secret secretFile(Path file, String key) {
+        try {
+            String text = Files.readString(file);
+            text = text.endsWith("\r\n") ? text.substring(0, text.length() - 2)
+                    : text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+            if (text.isEmpty()) {
+                problems.add(key + ": " + file + " is empty");
+                return null;
+            }
+            return Secret.of(text);
+        } catch (IOException e) {
+            problems.add(key + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            return null;
+        }
+    }
+
+    private Secret secretVariable(String variable, String key) {
+        if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            problems.add(key + ": expected the name of an environment variable, got '" + variable + "'");
+            return null;
+        }
+        String value = environment.apply(variable);
+        if (value == null || value.isEmpty()) {
+            problems.add(key + ": the environment variable " + variable + " is not set");
+            return null;
+        }
+        return Secret.of(value);
+    }
+
+    /** Whether {@code address} is a loopback address (a name is resolved; one that does not resolve is a problem). */
+    private boolean loopback(String address) {
+        try {
+            return InetAddress.getByName(address).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            problems.add("listen.address: cannot resolve '" + address + "'");
+            return true; // reported already
+        }
     }
 
     private String name(JsonNode node, String key) {

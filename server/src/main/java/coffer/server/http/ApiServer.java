@@ -15,11 +15,15 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import java.util.List;
 
 /**
- * The HTTP side (Javalin on Jetty): the routes, bearer authentication before every matched route,
- * problem+json for every error (including unknown paths and methods), and TLS when a key store is
- * configured.
+ * The HTTP side (Javalin on Jetty): the routes (each GET also as HEAD), bearer authentication before every
+ * matched route, problem+json for every error (including unknown paths and methods), request bodies read in
+ * full and bounded before the API sees them ({@link BodyReadLimit}), and TLS when a key store is configured.
+ * Thread-safe once started.
  */
 public final class ApiServer implements AutoCloseable {
+    /** The largest request body accepted (413 RequestTooLarge beyond). */
+    static final long MAX_BODY_BYTES = 1_000_000L;
+
     private final Javalin app;
 
     private ApiServer(Javalin app) {
@@ -29,11 +33,19 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(ServerConfig config, List<Route> routes, BearerAuthentication auth) {
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
-            c.http.maxRequestSize = 1_000_000L;
+            c.http.maxRequestSize = MAX_BODY_BYTES;
+            // request bodies are read in full, without a thread, before the API sees them (BodyReadLimit)
+            c.jetty.modifyServer(server -> server.insertHandler(new BodyReadLimit(MAX_BODY_BYTES,
+                    config.limits().bodyReads(), config.limits().bodyReadTimeout())));
             c.router.ignoreTrailingSlashes = true;
             for (Route route : routes) {
                 switch (route.method()) {
-                    case "GET" -> c.routes.get(route.path(), route.handler(), route.role());
+                    case "GET" -> {
+                        c.routes.get(route.path(), route.handler(), route.role());
+                        // HEAD is the GET without its body, authenticated like it (Javalin would otherwise answer
+                        // a HEAD on a GET route 200 itself, before any before-handler could check the token)
+                        c.routes.head(route.path(), route.handler(), route.role());
+                    }
                     case "POST" -> c.routes.post(route.path(), route.handler(), route.role());
                     case "PUT" -> c.routes.put(route.path(), route.handler(), route.role());
                     case "DELETE" -> c.routes.delete(route.path(), route.handler(), route.role());
@@ -48,7 +60,7 @@ public final class ApiServer implements AutoCloseable {
                 c.jetty.addConnector((server, http) -> {
                     SslContextFactory.Server ssl = new SslContextFactory.Server();
                     ssl.setKeyStorePath(config.tls().keystore().toString());
-                    ssl.setKeyStorePassword(config.tls().password());
+                    ssl.setKeyStorePassword(config.tls().password().reveal());
                     ssl.setKeyStoreType("PKCS12");
                     HttpConfiguration https = new HttpConfiguration(http);
                     https.addCustomizer(new SecureRequestCustomizer(false));

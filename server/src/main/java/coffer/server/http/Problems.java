@@ -30,6 +30,20 @@ public final class Problems {
     }
 
     public static void write(Context ctx, ErrorCode code, String detail) {
+        Json.write(ctx, code.httpStatus(), problem(code, detail));
+        ctx.contentType("application/problem+json");
+    }
+
+    /** The problem document as JSON bytes, for answers written below Javalin (the HTTP server's own limits). */
+    static byte[] json(ErrorCode code, String detail) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(problem(code, detail));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, Object> problem(ErrorCode code, String detail) {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "https://coffer.dev/problems/" + code.name());
         problem.put("title", code.name());
@@ -37,7 +51,6 @@ public final class Problems {
         problem.put("detail", detail);
         problem.put("code", code.name());
         problem.put("remedy", code.remedy());
-        Json.write(ctx, code.httpStatus(), problem);
-        ctx.contentType("application/problem+json");
+        return problem;
     }
 }

@@ -45,6 +45,7 @@ class ApiValidationIT {
     @CsvSource(delimiter = '|', textBlock = """
             POST | /api/v1/protections | {"instances": ["a"], "colour": 1}          | 400 | InvalidArgument | unknown field 'colour'
             POST | /api/v1/protections | {"instances": "a"}                         | 400 | InvalidArgument | field 'instances': expected a list
+            POST | /api/v1/protections | {"instances": [null]}                      | 400 | InvalidArgument | field 'instances[0]': expected text
             POST | /api/v1/protections | {"instances": []}                          | 400 | InvalidArgument | instances: name at least one instance
             POST | /api/v1/protections | {"instances": ["a"], "allDisks": "yes"}    | 400 | InvalidArgument | field 'allDisks': expected true or false
             POST | /api/v1/protections | {"instances": ["a"], "allDisks": false}    | 400 | InvalidArgument | allDisks=false needs the list of disk targets

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every endpoint against no token, a malformed header, an unknown token, a revoked token and each role: the
  * first four are 401 Unauthorized, a role below the route's is 403 Forbidden, and an allowed role gets past
- * authentication (whatever the endpoint then answers, never 401/403 and never a 500).
+ * authentication (whatever the endpoint then answers, never 401/403 and never a 500). HEAD on every GET
+ * endpoint is authenticated like the GET.
  */
 class AuthMatrixIT {
     @TempDir
@@ -50,6 +51,12 @@ class AuthMatrixIT {
                 expect(failures, route, "no token", server.call(route.method(), path, null, body), 401, "Unauthorized");
                 expect(failures, route, "unknown token", server.call(route.method(), path, "cof_wrong", body), 401, "Unauthorized");
                 expect(failures, route, "revoked token", server.call(route.method(), path, revokedSecret, body), 401, "Unauthorized");
+                if (route.method().equals("GET")) {
+                    // HEAD is GET without the body: the same authentication (a HEAD answer has no problem body)
+                    headStatus(failures, route, path, "no token", server.call("HEAD", path, null, null), 401);
+                    headStatus(failures, route, path, "unknown token", server.call("HEAD", path, "cof_wrong", null), 401);
+                    headStatus(failures, route, path, "revoked token", server.call("HEAD", path, revokedSecret, null), 401);
+                }
                 for (Role role : Role.values()) {
                     if (route.path().endsWith("/tokens") && route.method().equals("POST") && role == Role.admin) {
                         continue; // would create a token named nothing: checked as a 400 in ApiValidationIT
@@ -65,6 +72,13 @@ class AuthMatrixIT {
                 }
             }
             assertTrue(failures.isEmpty(), String.join("\n", failures));
+        }
+    }
+
+    private static void headStatus(List<String> failures, Route route, String path, String as, TestServer.Answer answer,
+                                   int status) {
+        if (answer.status() != status) {
+            failures.add("HEAD " + route.path() + " with " + as + ": expected " + status + ", got " + answer.status());
         }
     }
 

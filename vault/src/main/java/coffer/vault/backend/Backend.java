@@ -70,6 +70,33 @@ public interface Backend extends AutoCloseable {
         return List.copyOf(children);
     }
 
+    /**
+     * Whether {@link #stat}/{@link #exists} are cheap local calls (a file system) rather than a request to a
+     * remote store. Callers checking many objects (a backup checking its chunks) use what they already know
+     * instead of asking a backend where this is false.
+     */
+    default boolean cheapStat() {
+        return true;
+    }
+
+    /**
+     * How many calls this backend serves well at once. Callers that keep many calls in flight (the chunk
+     * workers of a backup, restore or verify) run at least this many at once; 1 means as many as there are
+     * CPU cores is best. A remote store hides its round trip behind more.
+     */
+    default int ioParallelism() {
+        return 1;
+    }
+
+    /**
+     * Asks the store itself to refuse deleting or overwriting {@code name} before {@code until} (S3 Object Lock
+     * retention), on top of the vault's own refusal; returns whether the store does. The default, and every store
+     * without such a lock, returns false.
+     */
+    default boolean retain(String name, Instant until) throws IOException {
+        return false;
+    }
+
     /** Makes every completed {@code put} durable. */
     void sync() throws IOException;
 

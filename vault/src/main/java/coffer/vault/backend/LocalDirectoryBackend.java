@@ -1,6 +1,7 @@
 package coffer.vault.backend;
 
 import coffer.vault.fs.FileTree;
+import coffer.vault.fs.OwnerOnly;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -33,7 +35,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * minute after), so a killed backup's temporaries do not outlive the next backup; {@link #removeAbandonedUploads}
  * (gc) removes those of writers on other hosts after its grace period. {@link #sync()} is {@code syncfs(2)} of
  * the file system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per
- * chunk.
+ * chunk. Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest
+ * data.
  *
  * <p>Thread-safe and safe across processes.
  */
@@ -106,7 +109,7 @@ public final class LocalDirectoryBackend implements Backend {
                 if (attempt == 5 || Files.isDirectory(target.getParent())) {
                     throw directoryRemoved;
                 }
-                Files.createDirectories(target.getParent());
+                OwnerOnly.createDirectories(target.getParent());
             }
         }
     }
@@ -188,7 +191,7 @@ public final class LocalDirectoryBackend implements Backend {
 
     @Override
     public List<ObjectInfo> list(String prefix) throws IOException {
-        checkPrefix(prefix);
+        ObjectNames.checkPrefix(prefix);
         List<ObjectInfo> result = new ArrayList<>();
         walk(path -> {
             String name = nameOf(path);
@@ -207,10 +210,7 @@ public final class LocalDirectoryBackend implements Backend {
     /** One directory read, where {@link #list} would stat every object below. */
     @Override
     public List<String> listChildren(String prefix) throws IOException {
-        checkPrefix(prefix);
-        if (!prefix.endsWith("/")) {
-            throw new IllegalArgumentException("a child listing needs a prefix ending with '/': '" + prefix + "'");
-        }
+        ObjectNames.checkChildPrefix(prefix);
         Path directory = root.resolve(prefix);
         if (!Files.isDirectory(directory)) {
             return List.of();
@@ -264,12 +264,6 @@ public final class LocalDirectoryBackend implements Backend {
         return "local directory " + root;
     }
 
-    private static void checkPrefix(String prefix) {
-        if (!prefix.matches("[a-z0-9._/-]*") || prefix.contains("..") || prefix.startsWith("/")) {
-            throw new IllegalArgumentException("invalid object name prefix: '" + prefix + "'");
-        }
-    }
-
     private Path pathOf(String name) {
         return root.resolve(ObjectNames.check(name));
     }
@@ -282,7 +276,7 @@ public final class LocalDirectoryBackend implements Backend {
         Path temp = null;
         try {
             if (!Files.isDirectory(target.getParent())) {
-                Files.createDirectories(target.getParent());
+                OwnerOnly.createDirectories(target.getParent());
             }
             removeTemporariesOfDeadWriters();
             temp = writer.ensure().resolve(target.getFileName() + TEMP_MARK
@@ -302,13 +296,13 @@ public final class LocalDirectoryBackend implements Backend {
         }
     }
 
-    /** Creates {@code temp}; when gc removed the (empty) writer directory meanwhile, makes it again. */
-    private FileChannel open(Path temp) throws IOException {
+    /** Creates {@code temp} (mode 0600); when gc removed the (empty) writer directory meanwhile, makes it again. */
+    private static FileChannel open(Path temp) throws IOException {
         try {
-            return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.file());
         } catch (NoSuchFileException directoryRemoved) {
-            Files.createDirectories(temp.getParent());
-            return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            OwnerOnly.createDirectories(temp.getParent());
+            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.file());
         }
     }
 

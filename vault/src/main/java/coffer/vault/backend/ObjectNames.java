@@ -17,4 +17,21 @@ public final class ObjectNames {
         }
         return name;
     }
+
+    /** Returns {@code prefix} if it may start object names (a {@code list} prefix), else throws {@link IllegalArgumentException}. */
+    public static String checkPrefix(String prefix) {
+        if (!prefix.matches("[a-z0-9._/-]*") || prefix.contains("..") || prefix.startsWith("/")) {
+            throw new IllegalArgumentException("invalid object name prefix: '" + prefix + "'");
+        }
+        return prefix;
+    }
+
+    /** Returns {@code prefix} if it may be listed by segments ({@code listChildren}: it ends with '/'). */
+    public static String checkChildPrefix(String prefix) {
+        checkPrefix(prefix);
+        if (!prefix.endsWith("/")) {
+            throw new IllegalArgumentException("a child listing needs a prefix ending with '/': '" + prefix + "'");
+        }
+        return prefix;
+    }
 }

@@ -1,6 +1,7 @@
 package coffer.vault.backend;
 
 import coffer.vault.fs.FileTree;
+import coffer.vault.fs.OwnerOnly;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -47,7 +48,7 @@ final class WriterDirectory {
     /** The directory, created if needed. */
     Path ensure() throws IOException {
         if (!Files.isDirectory(path)) {
-            Files.createDirectories(path);
+            OwnerOnly.createDirectories(path);
         }
         return path;
     }

@@ -1,5 +1,5 @@
 /**
  * Where vault objects are kept: the {@link coffer.vault.backend.Backend} contract and its implementations
- * (local directory, memory). Knows object names and bytes only, nothing of chunks or points.
+ * (local directory, memory; S3 in {@code coffer.vault.backend.s3}). Knows object names and bytes only, nothing of chunks or points.
  */
 package coffer.vault.backend;

@@ -1,6 +1,7 @@
 package coffer.vault.maintenance;
 
 import coffer.vault.ChunkId;
+import coffer.vault.ChunkWorkers;
 import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
 import coffer.vault.UnfinishedMarker;
@@ -26,12 +27,13 @@ import java.util.Set;
  *   <li>take the exclusive vault lock: no backup is writing from here on;</li>
  *   <li>re-mark points published since step 1;</li>
  *   <li>sweep: delete chunks that are not live and older than the grace period; delete objects of
- *       unfinished points (their {@link UnfinishedMarker} older than the grace period, no manifest) and markers
- *       left beside a manifest; remove abandoned temporaries.</li>
+ *       unfinished points (their {@link UnfinishedMarker} older than the grace period, no manifest, no running
+ *       hold) and markers left beside a manifest; remove abandoned temporaries.</li>
  * </ol>
- * A point whose manifest does not read, and a lost point (its manifest gone), keep what their indexes name
- * (read without the manifest's checksum) and their objects: that is what could bring them back. An index that
- * cannot be read stops gc before anything is deleted: what it references is unknown.
+ * A point whose manifest does not read, and a lost point (its manifest gone: removed behind the vault's back, a
+ * held point's too), keep what their indexes name (read without the manifest's checksum) and their objects: that
+ * is what could bring them back. An index that cannot be read stops gc before anything is deleted: what it
+ * references is unknown.
  *
  * <p>Stateless; thread-safe (runs serialize on the exclusive lock).
  */
@@ -52,6 +54,7 @@ public final class GarbageCollector {
             Instant cutoff = Instant.now().minus(grace);
             long swept = 0;
             long sweptBytes = 0;
+            List<String> doomed = new ArrayList<>();
             long kept = 0;
             for (ObjectInfo info : vault.backend().list(Vault.CHUNKS)) {
                 String hex = info.name().substring(info.name().lastIndexOf('/') + 1);
@@ -60,33 +63,58 @@ public final class GarbageCollector {
                     continue;
                 }
                 if (info.modified().isBefore(cutoff)) {
-                    vault.backend().delete(info.name());
+                    doomed.add(info.name());
                     swept++;
                     sweptBytes += info.size();
                 } else {
                     kept++;
                 }
             }
+            deleteAll(doomed);
             int orphans = sweepUnfinished(listing, cutoff);
             int temporaries = vault.backend().removeAbandonedUploads(cutoff);
             vault.backend().sync();
             return new GcReport(listing.points().size(), live.size(), swept, sweptBytes, kept, orphans, temporaries,
-                    listing.unreadable().size() + listing.lost().size());
+                    heldWithoutManifest(listing), listing.unreadable().size() + listing.lost().size());
         }
     }
 
+    /** Deletes {@code names} with as many calls in flight as the backend serves well (a round trip each on S3). */
+    private void deleteAll(List<String> names) throws IOException {
+        ChunkWorkers.run(names.size(), vault.backend().ioParallelism(), 0, (i, unused) -> vault.backend().delete(names.get(i)));
+    }
+
+    /** How many lost points still run a hold (docs/format/hold.md), judged by the vault's clock. */
+    private int heldWithoutManifest(PointListing listing) throws IOException {
+        Instant now = vault.now();
+        int held = 0;
+        for (PointListing.Lost lost : listing.lost()) {
+            Instant until = vault.readHold(lost.pointId());
+            if (until != null && now.isBefore(until)) {
+                held++;
+            }
+        }
+        return held;
+    }
+
     /**
-     * Removes the objects of unfinished points whose marker is older than {@code cutoff} (the marker last), and
-     * markers older than it left beside a manifest (a writer that died after publishing). Returns how many.
+     * Removes the objects of unfinished points whose marker is older than {@code cutoff} and that no running hold
+     * keeps (the marker last), and markers older than it left beside a manifest (a writer that died after
+     * publishing). Returns how many objects.
      */
     private int sweepUnfinished(PointListing listing, Instant cutoff) throws IOException {
         Set<String> unfinished = new HashSet<>(listing.unfinished());
+        Instant now = vault.now();
         int removed = 0;
         for (String id : listing.unfinished()) {
             String marker = UnfinishedMarker.objectName(id);
             Optional<ObjectInfo> info = vault.backend().stat(marker);
             if (info.isEmpty() || !info.get().modified().isBefore(cutoff) || vault.backend().exists(Vault.manifestName(id))) {
                 continue; // finished meanwhile, or still young: maybe being written
+            }
+            Instant until = vault.readHold(id);
+            if (until != null && now.isBefore(until)) {
+                continue; // held: kept whole
             }
             for (ObjectInfo object : vault.backend().list(Vault.POINTS + id + "/")) {
                 if (!object.name().equals(marker)) {

@@ -32,7 +32,7 @@ public final class Verifier {
 
     public Verifier(Vault vault, int threads) {
         this.vault = vault;
-        this.threads = threads;
+        this.threads = Math.max(threads, vault.backend().ioParallelism()); // a remote store's round trips overlap
     }
 
     /**

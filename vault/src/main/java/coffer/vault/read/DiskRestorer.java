@@ -28,7 +28,7 @@ public final class DiskRestorer {
 
     public DiskRestorer(Vault vault, int threads) {
         this.vault = vault;
-        this.threads = threads;
+        this.threads = Math.max(threads, vault.backend().ioParallelism()); // a remote store's round trips overlap
     }
 
     public void restore(PointManifest point, PointManifest.Disk disk, BlockSink sink, boolean zeroHoles,

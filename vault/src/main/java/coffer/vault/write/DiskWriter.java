@@ -38,10 +38,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *       that chunk (a patch is never based on a patch: a patched chunk that changes again is read whole);</li>
  *   <li>zero: an all-zero chunk becomes the zero entry, nothing stored;</li>
  *   <li>hash: SHA-256 or HMAC-SHA-256;</li>
- *   <li>dedup: a chunk already stored in this run, or present in the backend, is not stored again;</li>
+ *   <li>dedup: a chunk already stored in this run, or present in the backend, is not stored again. Where asking
+ *       the backend costs a request ({@link coffer.vault.backend.Backend#cheapStat()} false: S3), nothing is
+ *       asked: the base's chunks count as present (less those quarantined as damaged and not stored again), and
+ *       any other chunk is created with one conditional write that leaves an existing one alone;</li>
  *   <li>seal and store: zstd when it helps, AES-256-GCM when encrypted, published atomically.</li>
  * </ol>
- * Not thread-safe: one writer writes one disk.
+ * Runs at least as many workers as the backend serves calls well at once ({@link
+ * coffer.vault.backend.Backend#ioParallelism()}), so a remote store's round trips overlap.
+ *
+ * <p>Not thread-safe: one writer writes one disk.
  */
 final class DiskWriter {
     record Result(FixedIndex index, long dataChunks, long newChunks, long newStoredBytes, long readBytes) {
@@ -60,11 +66,14 @@ final class DiskWriter {
     private final int threads;
     private final byte[] zeros;
     private final Created created = new Created();
+    /** Whether to ask the backend if a chunk exists before storing it (a file system: one stat). */
+    private final boolean askBackend;
 
     DiskWriter(Vault vault, int threads) {
         this.vault = vault;
-        this.threads = threads;
+        this.threads = Math.max(threads, vault.backend().ioParallelism());
         this.zeros = new byte[vault.chunkSize()];
+        this.askBackend = vault.backend().cheapStat();
     }
 
     Result write(BlockSource source, DiskBase base, Progress progress) throws IOException {
@@ -81,15 +90,20 @@ final class DiskWriter {
         created.index = index;
         Map<Integer, List<Extent>> changedPerChunk = tracked ? changedPerChunk(chunkSize, previous, base.changed()) : Map.of();
         boolean[] mustRead = new boolean[index.chunkCount()];
+        Set<ChunkId> quarantined = tracked || (previous != null && !askBackend) ? vault.quarantinedMissing() : Set.of();
         if (tracked) {
             changedPerChunk.keySet().forEach(i -> mustRead[i] = true);
-            readWhatWasQuarantined(previous, mustRead);
+            readWhatWasQuarantined(previous, mustRead, quarantined);
         } else {
             Arrays.fill(mustRead, true);
         }
-        // chunks stored or found present during this run; the base's ids are deliberately not trusted
-        // without a look: a chunk quarantined as damaged must be stored again when its data is read again
+        // chunks stored or known present during this run. Where asking is cheap the base's ids are deliberately
+        // not trusted without a look (a chunk lost must be stored again when its data is read again); where it
+        // costs a request, they are, less those quarantined as damaged
         Set<ChunkId> known = ConcurrentHashMap.newKeySet();
+        if (previous != null && !askBackend) {
+            knownFromBase(previous, quarantined, known);
+        }
         long toRead = 0;
         long unchangedData = 0;
         long unchangedBytes = 0;
@@ -158,8 +172,7 @@ final class DiskWriter {
      * stored again yet: taken unread, the new point would name a missing object; read, it is stored again and
      * every point using it is whole again.
      */
-    private void readWhatWasQuarantined(FixedIndex previous, boolean[] mustRead) throws IOException {
-        Set<ChunkId> missing = vault.quarantinedMissing();
+    private static void readWhatWasQuarantined(FixedIndex previous, boolean[] mustRead, Set<ChunkId> missing) {
         if (missing.isEmpty()) {
             return;
         }
@@ -172,12 +185,29 @@ final class DiskWriter {
     }
 
     /**
+     * The chunks and patch bases {@code previous} names, less {@code quarantined}: present, since the base point
+     * exists and gc cannot sweep while this backup holds the shared lock (docs/design/locking.md).
+     */
+    private static void knownFromBase(FixedIndex previous, Set<ChunkId> quarantined, Set<ChunkId> known) {
+        for (int i = 0; i < previous.chunkCount(); i++) {
+            ChunkId id = previous.get(i);
+            if (!id.isZero() && !quarantined.contains(id)) {
+                known.add(id);
+            }
+            FixedIndex.Patched patched = previous.patchOf(i);
+            if (patched != null && !quarantined.contains(patched.base())) {
+                known.add(patched.base());
+            }
+        }
+    }
+
+    /**
      * Seals and stores {@code plain[0, length)} as {@code id} (the entry of chunk {@code i}, already set in the
-     * index) unless stored or found present in this run; one this call creates is recorded in {@link #created}.
+     * index) unless stored or known present in this run; one this call creates is recorded in {@link #created}.
      */
     private void store(ObjectKind kind, int i, ChunkId id, byte[] plain, int length, Set<ChunkId> known,
                        AtomicLong newChunks, AtomicLong newStored) throws IOException {
-        if (known.add(id) && !vault.backend().exists(id.objectName())) {
+        if (known.add(id) && !(askBackend && vault.backend().exists(id.objectName()))) {
             String name = id.objectName();
             ByteBuffer sealed = vault.codec().seal(kind, name, plain, length, true);
             int stored = sealed.remaining();
@@ -235,7 +265,7 @@ final class DiskWriter {
         if (from.patchOf(i) != null || bytesIn(changed) > PATCH_AT_MOST * length) {
             return false;
         }
-        if (known.contains(baseChunk) || vault.backend().exists(baseChunk.objectName())) {
+        if (known.contains(baseChunk) || (askBackend && vault.backend().exists(baseChunk.objectName()))) {
             known.add(baseChunk);
             return true;
         }

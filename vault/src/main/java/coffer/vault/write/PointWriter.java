@@ -27,11 +27,11 @@ import java.util.Set;
  * Writes one point. Order, so that a crash at any moment leaves no point that names missing data
  * (docs/format/README.md, "write order"): an {@link UnfinishedMarker}, the chunks of every disk, a durability
  * barrier, every disk's index, a barrier, the manifest, a barrier (three barriers whatever the number of disks),
- * then the marker is removed. The point exists once its manifest does. A writer closed without {@link #commit}
- * (failed or cancelled) removes the indexes it wrote and its marker, then the chunks it created that no point
- * uses ({@link ChunkReclaim}, under the exclusive lock; what it cannot remove stays for gc): a backup that
- * fails on a full vault gives its space back. Holds the vault's shared lock from start to close, so gc never
- * sweeps underneath it.
+ * then the marker is removed. The point exists once its manifest does. A point committed {@link #immutableUntil
+ * immutable} gets its hold object after that. A writer closed without {@link #commit} (failed or cancelled)
+ * removes the indexes it wrote and its marker, then the chunks it created that no point uses ({@link ChunkReclaim},
+ * under the exclusive lock; what it cannot remove stays for gc): a backup that fails on a full vault gives its
+ * space back. Holds the vault's shared lock from start to close, so gc never sweeps underneath it.
  *
  * <p>Disks may be written concurrently: {@link #reserve} each disk's place in the point first (one thread,
  * in the order the point should list them), then {@link #writeDisk(Slot, BlockSource, String, DiskBase,
@@ -53,6 +53,8 @@ public final class PointWriter implements AutoCloseable {
     private final List<DiskWriter> diskWriters = new ArrayList<>();
     private volatile boolean committed;
     private volatile Reclaimed reclaimed;
+    /** When set, the point is committed immutable until then. Guarded by {@code this}. */
+    private Instant immutableUntil;
 
     /**
      * What an abandoned writer did with the chunks it had created: how many, how many it removed, and why it left
@@ -154,6 +156,18 @@ public final class PointWriter implements AutoCloseable {
         return disk;
     }
 
+    /**
+     * Commits the point immutable until {@code until} ({@link Vault#FOREVER}: for ever): its manifest records it
+     * (manifest version 2) and a hold object is written after it; the vault refuses to delete the point before then
+     * (docs/format/hold.md).
+     */
+    public synchronized void immutableUntil(Instant until) {
+        if (committed) {
+            throw new IllegalStateException("point already committed");
+        }
+        this.immutableUntil = until;
+    }
+
     private String indexName(int position) {
         return Vault.POINTS + id + "/disk-" + position + ".fidx";
     }
@@ -163,7 +177,9 @@ public final class PointWriter implements AutoCloseable {
                                 Map<String, String> attributes) throws IOException {
         List<PointManifest.Disk> disks;
         List<FixedIndex> indexes;
+        Instant until;
         synchronized (this) {
+            until = immutableUntil;
             if (this.disks.isEmpty()) {
                 throw new IllegalStateException("a point needs at least one disk");
             }
@@ -173,8 +189,8 @@ public final class PointWriter implements AutoCloseable {
             disks = List.copyOf(this.disks);
             indexes = List.copyOf(this.indexes);
         }
-        PointManifest manifest = new PointManifest(PointManifest.FORMAT, PointManifest.VERSION, id, name, createdAt,
-                consistency, parent, disks, skipped, attributes);
+        PointManifest manifest = new PointManifest(PointManifest.FORMAT, until == null ? 1 : PointManifest.IMMUTABLE_SINCE,
+                id, name, createdAt, consistency, parent, disks, skipped, attributes, until);
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
         String manifestName = Vault.manifestName(id);
         vault.backend().sync(); // every disk's chunks before any index
@@ -189,6 +205,9 @@ public final class PointWriter implements AutoCloseable {
         vault.backend().put(manifestName, vault.codec().seal(ObjectKind.MANIFEST, manifestName, body, body.length, false));
         vault.backend().sync();
         committed = true;
+        if (until != null) {
+            vault.writeHold(id, until); // after the manifest: the manifest alone already holds the point
+        }
         try {
             vault.backend().delete(UnfinishedMarker.objectName(id));
         } catch (IOException leftBehind) {

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -43,6 +44,17 @@ class LocalDirectoryBackendTest extends BackendContract {
         Files.write(temp, partial);
         Files.setLastModifiedTime(temp, FileTime.from(modified));
         return temp;
+    }
+
+    @Test
+    void objectsAndTheirDirectoriesAreOwnerOnly() throws IOException {
+        backend.put("config", ByteBuffer.wrap(new byte[]{1}));
+        backend.putIfAbsent("chunks/ab/cdef", ByteBuffer.wrap(new byte[]{2}));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("config"))));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("chunks/ab/cdef"))));
+        for (Path made : List.of(root, root.resolve("chunks"), root.resolve("chunks/ab"))) {
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(made)), made.toString());
+        }
     }
 
     @Test

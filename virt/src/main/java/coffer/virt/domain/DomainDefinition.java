@@ -100,6 +100,10 @@ public final class DomainDefinition {
         }
     }
 
+    /** An NBD export on a Unix socket that a disk image reads through to (see {@link #withNbdBackings}). */
+    public record NbdBacking(java.nio.file.Path socket, String export) {
+    }
+
     /** Where a restored disk's data now lives. */
     public record NewDisk(String file, String format) {
     }
@@ -146,6 +150,39 @@ public final class DomainDefinition {
                 disk.insertBefore(driver, disk.getFirstChild());
             }
             driver.setAttribute("type", replacement.format());
+        }
+        return new DomainDefinition(copy);
+    }
+
+    /**
+     * The same definition with each named disk's image backed by an NBD export (an instant restore's overlay
+     * reading through to the point): a {@code <backingStore type='network'>} of protocol {@code nbd} over the
+     * export's Unix socket, raw, ending the chain, in place of any backing chain the disk had. libvirt then uses
+     * this chain instead of probing the image's header.
+     */
+    public DomainDefinition withNbdBackings(Map<String, NbdBacking> backings) {
+        Document copy = (Document) document.cloneNode(true);
+        for (Element disk : elements(copy, "disk")) {
+            NbdBacking backing = backings.get(targetOf(disk));
+            if (backing == null) {
+                continue;
+            }
+            removeChildren(disk, "backingStore");
+            Element store = copy.createElement("backingStore");
+            store.setAttribute("type", "network");
+            Element format = copy.createElement("format");
+            format.setAttribute("type", "raw");
+            Element source = copy.createElement("source");
+            source.setAttribute("protocol", "nbd");
+            source.setAttribute("name", backing.export());
+            Element host = copy.createElement("host");
+            host.setAttribute("transport", "unix");
+            host.setAttribute("socket", backing.socket().toString());
+            source.appendChild(host);
+            store.appendChild(format);
+            store.appendChild(source);
+            store.appendChild(copy.createElement("backingStore"));
+            disk.insertBefore(store, firstChild(disk, "target"));
         }
         return new DomainDefinition(copy);
     }

@@ -1,21 +1,30 @@
 package coffer.virt.image;
 
+import coffer.vault.fs.OwnerOnly;
 import coffer.vault.io.BlockSink;
 import coffer.vault.io.BlockSource;
+import coffer.virt.nbd.NbdExport;
 import coffer.virt.nbd.NbdExportSink;
 import coffer.virt.nbd.NbdExportSource;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Disk images on this host as vault sources and sinks, for offline backup and restore: raw files and block
- * devices are read and written directly; qcow2 and every other format QEMU reads go through {@code qemu-nbd}.
+ * devices are read and written directly; qcow2 and the other formats QEMU reads go through {@code qemu-nbd}.
+ * An image's content never chooses how Coffer reads it on its own: the caller gives the format (from the
+ * domain XML, or the user's choice, or {@link #chooseFormat}'s rule), {@code qemu-img} always runs with an
+ * explicit format, and the files a header names are opened only when asked.
  *
  * <p>Stateless; thread-safe.
  */
@@ -30,24 +39,70 @@ public final class DiskImages {
     }
 
     /**
-     * Opens an image for reading, detecting its format with {@code qemu-img info}. Detection trusts the image's
-     * content; for disks a guest could write, prefer {@link #openSource(Path, String)} with the format from the
-     * domain definition.
+     * The formats Coffer reads images in, by QEMU's names: raw, and the image formats QEMU reads. Protocol
+     * drivers ({@code nbd}, {@code file}, ...) and formats needing secrets ({@code luks}) are not among them.
+     */
+    public static final Set<String> READ_FORMATS = Set.of("raw", "qcow2", "qcow", "qed", "vmdk", "vdi", "vhdx", "vpc");
+
+    /**
+     * The format to read {@code image} in: {@code requested} when given (one of {@link #READ_FORMATS}); else raw
+     * for a block device, whatever its first bytes say; else the format its header claims (see
+     * {@link ImageHeader}), raw when it claims none. A header claiming VMDK is refused: a VMDK descriptor names
+     * further files, so its format must be asked for, never guessed. Only the caller can know that a file's
+     * content is not a guest's raw disk whose first bytes merely look like a header; {@link #openSource} still
+     * refuses an image whose header names another file unless asked to follow it.
+     *
+     * @param requested a format name, or null to decide as above
+     * @throws ImageRefusedException for an unknown format name or a VMDK header
+     */
+    public static String chooseFormat(Path image, String requested) throws IOException {
+        boolean blockDevice = checkReadable(image);
+        if (requested != null) {
+            checkFormat(image, requested);
+            return requested;
+        }
+        if (blockDevice) {
+            return ImageFormat.RAW.qemuName();
+        }
+        String claimed = ImageHeader.read(image).format();
+        if (claimed.equals("vmdk")) {
+            throw new ImageRefusedException(image.toString(), ImageRefusedException.Reason.FORMAT_NOT_GUESSED, image
+                    + " starts like a VMDK image, whose descriptor names further files: its format is read only when"
+                    + " named (vmdk, or raw if it is a raw disk whose first bytes only look like VMDK)");
+        }
+        return claimed;
+    }
+
+    /**
+     * Opens an image for reading in {@code format} (one of {@link #READ_FORMATS}): raw files and block devices
+     * directly, every other format through {@code qemu-nbd --read-only}. The files an image's header names (a
+     * backing file, a qcow2 external data file) are opened only with {@code followBacking}: without it such an
+     * image is refused (read without them, it would not hold the disk's data), and qemu-nbd is told to open no
+     * backing file in any case.
      *
      * @throws NoSuchFileException if {@code image} does not exist
      * @throws AccessDeniedException if it cannot be read
      * @throws FileSystemException if it is a directory or neither a regular file nor a block device
+     * @throws ImageRefusedException for an unknown format, or a header naming another file without {@code followBacking}
      * @throws ExternalToolException if qemu-img or qemu-nbd fail; the message carries their stderr
      */
-    public static BlockSource openSource(Path image) throws IOException {
+    public static BlockSource openSource(Path image, String format, boolean followBacking) throws IOException {
         boolean blockDevice = checkReadable(image);
-        return openChecked(image, detectFormat(image), blockDevice);
-    }
-
-    /** Opens an image for reading in a known format ({@code raw}, {@code qcow2}, or any QEMU format name). */
-    public static BlockSource openSource(Path image, String format) throws IOException {
-        boolean blockDevice = checkReadable(image);
-        return openChecked(image, format, blockDevice);
+        checkFormat(image, format);
+        if (format.equals(ImageFormat.RAW.qemuName())) {
+            return RawFileSource.open(image, blockDevice);
+        }
+        if (!followBacking) {
+            refuseReferences(image, format);
+        }
+        QemuNbdServer.Options options = QemuNbdServer.Options.readOnly(format).withConnections(CONNECTIONS);
+        QemuNbdServer server = QemuNbdServer.start(image, followBacking ? options.withBackingFollowed() : options);
+        try {
+            return new ServedSource(NbdExportSource.open(server.export(), CONNECTIONS, List.of()), server);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
     }
 
     /**
@@ -66,10 +121,26 @@ public final class DiskImages {
         QemuImg.removeBitmap(image, name);
     }
 
-    /** What {@code qemu-img info} reports about an image (format, virtual size, persistent bitmaps). */
-    public static ImageInfo inspect(Path image) throws IOException {
+    /**
+     * Creates a new qcow2 image of {@code size} bytes that reads through to the raw NBD export {@code backing}
+     * until its data has been pulled in (instant restore). Fails with
+     * {@link java.nio.file.FileAlreadyExistsException} if {@code image} exists.
+     */
+    public static void createOverlay(Path image, NbdExport backing, long size) throws IOException {
+        if (Files.exists(image, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(image.toString());
+        }
+        QemuImg.createOverlay(image, backing.toString(), size);
+    }
+
+    /**
+     * What {@code qemu-img info -f FORMAT} reports about an image read as {@code format} (virtual size, backing
+     * file, persistent bitmaps). The format is always given, never probed, and no backing file is opened.
+     */
+    public static ImageInfo inspect(Path image, String format) throws IOException {
         checkReadable(image);
-        return QemuImg.info(image);
+        checkFormat(image, format);
+        return QemuImg.info(image, format);
     }
 
     /**
@@ -86,17 +157,31 @@ public final class DiskImages {
         };
     }
 
-    private static BlockSource openChecked(Path image, String format, boolean blockDevice) throws IOException {
-        if (format.equals(ImageFormat.RAW.qemuName())) {
-            return RawFileSource.open(image, blockDevice);
+    private static void checkFormat(Path image, String format) throws ImageRefusedException {
+        if (!READ_FORMATS.contains(format)) {
+            throw new ImageRefusedException(image.toString(), ImageRefusedException.Reason.UNKNOWN_FORMAT,
+                    "cannot read " + image + " as '" + format + "': the formats are "
+                            + READ_FORMATS.stream().sorted().toList());
         }
-        QemuNbdServer server = QemuNbdServer.start(image, QemuNbdServer.Options.readOnly(format)
-                .withConnections(CONNECTIONS));
-        try {
-            return new ServedSource(NbdExportSource.open(server.export(), CONNECTIONS, List.of()), server);
-        } catch (IOException | RuntimeException e) {
-            server.close();
-            throw e;
+    }
+
+    /**
+     * Refuses an image whose header names another file. qcow2, qcow and QED headers are read by Coffer (nothing
+     * opened); other formats are asked of {@code qemu-img info} with the format given.
+     */
+    private static void refuseReferences(Path image, String format) throws IOException {
+        Optional<String> reference;
+        if (ImageHeader.referencesChecked(format)) {
+            ImageHeader header = ImageHeader.read(image);
+            // a header of another format than asked: QEMU refuses to open it as this one
+            reference = header.format().equals(format) ? header.reference() : Optional.empty();
+        } else {
+            reference = QemuImg.info(image, format).backingFile().map(file -> "backing file " + file);
+        }
+        if (reference.isPresent()) {
+            throw new ImageRefusedException(image.toString(), ImageRefusedException.Reason.NAMES_ANOTHER_FILE,
+                    image + " read as " + format + " names " + reference.get() + "; files an image names are read"
+                            + " only when following them is asked for");
         }
     }
 
@@ -110,7 +195,7 @@ public final class DiskImages {
         }
         boolean created = false;
         if (!overwrite || !Files.exists(image)) {
-            Files.createFile(image); // claims the name atomically; qemu-img fills it in
+            Files.createFile(image, OwnerOnly.file()); // claims the name atomically (mode 0600: guest data); qemu-img fills it in
             created = true;
         }
         QemuNbdServer server = null;
@@ -151,22 +236,5 @@ public final class DiskImages {
     private static boolean isBlockDevice(Path path) throws IOException {
         Object mode = Files.getAttribute(path, "unix:mode");
         return mode instanceof Integer bits && (bits & S_IFMT) == S_IFBLK;
-    }
-
-    private static String detectFormat(Path image) throws IOException {
-        if (!toolAvailable("qemu-img")) {
-            return QemuImg.formatByMagic(image);
-        }
-        return QemuImg.info(image).format();
-    }
-
-    private static boolean toolAvailable(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String dir : path.split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -4,16 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * {@code qemu-img}: format detection and image creation. Paths are passed absolute, so QEMU never reads a
+ * {@code qemu-img}: image facts (with the format always given), bitmaps and image creation. Paths are passed absolute, so QEMU never reads a
  * file name as a protocol prefix ({@code nbd:}, {@code json:}).
  *
  * <p>Stateless; thread-safe.
@@ -21,17 +19,19 @@ import java.util.List;
 final class QemuImg {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final byte[] QCOW2_MAGIC = {'Q', 'F', 'I', (byte) 0xfb};
 
     private QemuImg() {
     }
 
     /**
-     * Runs {@code qemu-img info --output=json --force-share} on an existing, readable image. Force-share lets
-     * it read the header of an image a running QEMU holds open (read-only, so it cannot disturb it).
+     * Runs {@code qemu-img info -f FORMAT --output=json --force-share} on an existing, readable image. The
+     * format is always given: probed, a guest's raw disk could claim any format it likes. Without
+     * {@code --backing-chain} qemu-img opens no backing file (it only reports its name). Force-share lets it read
+     * the header of an image a running QEMU holds open (read-only, so it cannot disturb it).
      */
-    static ImageInfo info(Path image) throws IOException {
-        List<String> command = List.of("qemu-img", "info", "--output=json", "--force-share", image.toAbsolutePath().toString());
+    static ImageInfo info(Path image, String format) throws IOException {
+        List<String> command = List.of("qemu-img", "info", "-f", format, "--output=json", "--force-share",
+                image.toAbsolutePath().toString());
         String json = Tool.run(command, TIMEOUT, "qemu-img info of " + image);
         return parseInfo(json, image);
     }
@@ -56,40 +56,42 @@ final class QemuImg {
                 }
             }
         }
-        return new ImageInfo(format.asText(), size.asLong(), root.path("actual-size").asLong(-1), bitmaps, inconsistent);
+        JsonNode backing = root.path("backing-filename");
+        return new ImageInfo(format.asText(), size.asLong(), root.path("actual-size").asLong(-1),
+                backing.isTextual() ? Optional.of(backing.asText()) : Optional.empty(), bitmaps, inconsistent);
     }
 
     /**
-     * The format without {@code qemu-img}: qcow2 by its magic, otherwise raw. Only for machines without QEMU
-     * tools, where nothing but raw images can be read anyway.
+     * {@code qemu-img bitmap -f qcow2 --add --enable}: a new persistent bitmap recording from now (image not in
+     * use). Persistent bitmaps exist only in qcow2, and the format is given, never probed.
      */
-    static String formatByMagic(Path image) throws IOException {
-        try (FileChannel channel = FileChannel.open(image, StandardOpenOption.READ)) {
-            ByteBuffer head = ByteBuffer.allocate(QCOW2_MAGIC.length);
-            while (head.hasRemaining() && channel.read(head) >= 0) {
-                // fill the head
-            }
-            return head.hasRemaining() || !head.flip().equals(ByteBuffer.wrap(QCOW2_MAGIC))
-                    ? ImageFormat.RAW.qemuName() : ImageFormat.QCOW2.qemuName();
-        }
-    }
-
-    /** Creates a qcow2 image of {@code size} bytes at {@code image}, replacing whatever file is there. */
-    /** {@code qemu-img bitmap --add --enable}: a new persistent bitmap recording from now (image not in use). */
     static void addBitmap(Path image, String name) throws IOException {
-        Tool.run(List.of("qemu-img", "bitmap", "--add", "--enable", image.toAbsolutePath().toString(), name), TIMEOUT,
+        Tool.run(List.of("qemu-img", "bitmap", "-f", "qcow2", "--add", "--enable", image.toAbsolutePath().toString(),
+                        name), TIMEOUT,
                 "qemu-img bitmap --add " + name + " on " + image);
     }
 
-    /** {@code qemu-img bitmap --remove} (image not in use). */
+    /** {@code qemu-img bitmap -f qcow2 --remove} (image not in use). */
     static void removeBitmap(Path image, String name) throws IOException {
-        Tool.run(List.of("qemu-img", "bitmap", "--remove", image.toAbsolutePath().toString(), name), TIMEOUT,
+        Tool.run(List.of("qemu-img", "bitmap", "-f", "qcow2", "--remove", image.toAbsolutePath().toString(), name),
+                TIMEOUT,
                 "qemu-img bitmap --remove " + name + " on " + image);
     }
 
+    /** Creates a qcow2 image of {@code size} bytes at {@code image}, replacing whatever file is there. */
     static void createQcow2(Path image, long size) throws IOException {
         List<String> command = List.of("qemu-img", "create", "-q", "-f", "qcow2",
                 image.toAbsolutePath().toString(), Long.toString(size));
         Tool.run(command, TIMEOUT, "qemu-img create of " + image);
+    }
+
+    /**
+     * A qcow2 overlay of {@code size} bytes whose backing is a raw image at {@code backing} (an NBD URI such as
+     * {@code nbd+unix:///vda?socket=/run/x.sock}), created without opening the backing ({@code -u}).
+     */
+    static void createOverlay(Path image, String backing, long size) throws IOException {
+        List<String> command = List.of("qemu-img", "create", "-q", "-f", "qcow2", "-u", "-F", "raw", "-b", backing,
+                image.toAbsolutePath().toString(), Long.toString(size));
+        Tool.run(command, TIMEOUT, "qemu-img create of overlay " + image);
     }
 }

@@ -1,18 +1,21 @@
 package coffer.virt.image;
 
 import coffer.vault.fs.FileTree;
+import coffer.vault.fs.OwnerOnly;
 import coffer.virt.nbd.NbdExport;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A {@code qemu-nbd} child process serving one image on a Unix socket in a private directory (mode 0700), for
@@ -33,8 +36,11 @@ import java.util.Objects;
  *   <li>{@code --persistent}: qemu-nbd otherwise exits when its last client leaves, so a connection closed
  *       and opened again (a pool replacing a broken one) would find no server. {@code --shared} allows the
  *       requested number of connections.</li>
- *   <li>{@code --format} is always explicit: probing a guest-written raw image could let the guest choose the
+ *   <li>The format is always explicit: probing a guest-written raw image could let the guest choose the
  *       format and a backing file on the host.</li>
+ *   <li>Backing files are opened only with {@link Options#followBacking}. Without it, an image of a format that
+ *       can have one (qcow2, qcow, QED, VMDK) is opened as {@code json:{"driver": FORMAT, "file": {...},
+ *       "backing": null}}: QEMU then opens no backing file, whatever the header names.</li>
  * </ul>
  *
  * <p>Thread-safe: immutable after start; {@link #close()} is idempotent and may be called from any thread.
@@ -44,21 +50,25 @@ public final class QemuNbdServer implements Closeable {
     public static final String EXPORT_NAME = "disk";
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+    /** Formats whose header can name a backing file (QEMU's {@code backing} option applies to them). */
+    private static final Set<String> BACKING_FORMATS = Set.of("qcow2", "qcow", "qed", "vmdk");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * How to serve: the image's format as QEMU names it, writable or not, how many client connections,
      * which persistent dirty bitmaps to expose as {@code qemu:dirty-bitmap:NAME}, where to make the private
      * directory (default {@code java.io.tmpdir}; its path must stay short: Unix socket paths are limited to
-     * 107 bytes), and how long to wait for the socket.
+     * 107 bytes), how long to wait for the socket, and whether the backing file the image's header names is
+     * opened (default: not).
      */
     public record Options(String format, boolean writable, int connections, List<String> bitmaps,
-                          Path runtimeParent, Duration startTimeout) {
+                          Path runtimeParent, Duration startTimeout, boolean followBacking) {
         public Options {
             Objects.requireNonNull(format, "format");
             Objects.requireNonNull(runtimeParent, "runtimeParent");
             Objects.requireNonNull(startTimeout, "startTimeout");
             bitmaps = List.copyOf(bitmaps);
-            if (format.isEmpty() || format.contains(",")) {
+            if (!format.matches("[a-z0-9_]+")) {
                 throw new IllegalArgumentException("bad image format name: '" + format + "'");
             }
             if (connections < 1) {
@@ -67,27 +77,32 @@ public final class QemuNbdServer implements Closeable {
         }
 
         public static Options readOnly(String format) {
-            return new Options(format, false, 4, List.of(), defaultParent(), Duration.ofSeconds(10));
+            return new Options(format, false, 4, List.of(), defaultParent(), Duration.ofSeconds(10), false);
         }
 
         public static Options writable(String format) {
-            return new Options(format, true, 4, List.of(), defaultParent(), Duration.ofSeconds(10));
+            return new Options(format, true, 4, List.of(), defaultParent(), Duration.ofSeconds(10), false);
         }
 
         public Options withConnections(int connections) {
-            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout);
+            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout, followBacking);
         }
 
         public Options withBitmaps(List<String> bitmaps) {
-            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout);
+            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout, followBacking);
         }
 
         public Options withRuntimeParent(Path runtimeParent) {
-            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout);
+            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout, followBacking);
         }
 
         public Options withStartTimeout(Duration startTimeout) {
-            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout);
+            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout, followBacking);
+        }
+
+        /** Opens the backing file the image's header names (an image whose data depends on it). */
+        public Options withBackingFollowed() {
+            return new Options(format, writable, connections, bitmaps, runtimeParent, startTimeout, true);
         }
 
         private static Path defaultParent() {
@@ -113,8 +128,7 @@ public final class QemuNbdServer implements Closeable {
     /** Starts qemu-nbd on {@code image} and waits until it accepts connections. */
     public static QemuNbdServer start(Path image, Options options) throws IOException {
         Path absolute = image.toAbsolutePath();
-        Path directory = Files.createTempDirectory(options.runtimeParent(), "coffer-nbd-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path directory = Files.createTempDirectory(options.runtimeParent(), "coffer-nbd-", OwnerOnly.directory());
         List<String> command = command(absolute, options, socketIn(directory));
         Process process;
         try {
@@ -138,7 +152,6 @@ public final class QemuNbdServer implements Closeable {
     static List<String> command(Path image, Options options, Path socket) {
         List<String> command = new ArrayList<>(List.of(
                 "qemu-nbd",
-                "--format=" + options.format(),
                 "--socket=" + socket,
                 "--export-name=" + EXPORT_NAME,
                 "--pid-file=" + pidFileIn(socket.getParent()),
@@ -156,8 +169,24 @@ public final class QemuNbdServer implements Closeable {
         for (String bitmap : options.bitmaps()) {
             command.add("--bitmap=" + bitmap);
         }
-        command.add(image.toString());
+        if (options.followBacking() || !BACKING_FORMATS.contains(options.format())) {
+            command.add("--format=" + options.format());
+            command.add(image.toString());
+        } else {
+            command.add(withoutBacking(image, options.format()));
+        }
         return List.copyOf(command);
+    }
+
+    /** The image as a {@code json:} file name that opens it in {@code format} with no backing file. */
+    private static String withoutBacking(Path image, String format) {
+        ObjectNode file = JSON.createObjectNode()
+                .put("driver", Files.isRegularFile(image) ? "file" : "host_device")
+                .put("filename", image.toString());
+        ObjectNode options = JSON.createObjectNode().put("driver", format);
+        options.set("file", file);
+        options.putNull("backing");
+        return "json:" + options;
     }
 
     /** Whether the image's file system takes {@code O_DIRECT} (tmpfs does not); false for missing files. */

@@ -1,5 +1,6 @@
 package coffer.virt.image;
 
+import coffer.vault.fs.OwnerOnly;
 import coffer.vault.io.BlockSink;
 
 import java.io.IOException;
@@ -55,7 +56,7 @@ final class RawFileSink implements BlockSink {
         }
         boolean created = false;
         if (!overwrite || !Files.exists(path)) {
-            Files.createFile(path);
+            Files.createFile(path, OwnerOnly.file()); // a restored disk holds guest data
             created = true;
         } else if (!Files.isRegularFile(path)) {
             throw new FileSystemException(path.toString(), null, "is not a regular file; raw sinks write files");

@@ -59,9 +59,18 @@ final class Tool {
         try {
             return builder.start();
         } catch (IOException e) {
-            throw new ExternalToolException(what + ": cannot run " + command.getFirst()
-                    + " (is it installed and on the PATH?)", command, ExternalToolException.NO_EXIT_STATUS, "", e);
+            throw new ExternalToolException(what + ": cannot run " + command.getFirst() + ", it is not installed or"
+                    + " not on the PATH" + debianPackage(command.getFirst()), command, ExternalToolException.NO_EXIT_STATUS,
+                    "", e);
         }
+    }
+
+    /** Where a program comes from on Debian, as advice for a missing one. */
+    static String debianPackage(String program) {
+        return switch (program) {
+            case "qemu-img", "qemu-nbd" -> " (Debian: apt-get install qemu-utils)";
+            default -> "";
+        };
     }
 
     /** Stops {@code process}: SIGTERM, then SIGKILL after {@code grace}; returns once it is gone. */

@@ -5,7 +5,10 @@
  * {@code coffer.virt.nbd}. {@link coffer.virt.image.DiskImages} is the entry point;
  * {@link coffer.virt.image.QemuNbdServer} is public for callers that need more (persistent dirty bitmaps).
  *
- * <p>Owns: format detection ({@code qemu-img info}), image creation ({@code qemu-img create}), the lifecycle of
+ * <p>Owns: what an image's header claims (read by {@code ImageHeader}, never by a QEMU probe), the rule of which
+ * format an image is read in and which files it may name ({@link coffer.virt.image.DiskImages#chooseFormat},
+ * {@link coffer.virt.image.DiskImages#openSource}), image facts ({@code qemu-img info} with an explicit format),
+ * image creation ({@code qemu-img create}), the lifecycle of
  * {@code qemu-nbd} processes with their private sockets, and the only use of the FFM API in this package
  * ({@code Libc}, whose types never leave it).
  *

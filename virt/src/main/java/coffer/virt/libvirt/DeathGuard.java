@@ -74,6 +74,11 @@ public final class DeathGuard implements AutoCloseable {
         }
     }
 
+    /** The helper process (null where it could not be started): for tests that watch it end. */
+    Process helper() {
+        return helper;
+    }
+
     @Override
     public void close() {
         disarm();

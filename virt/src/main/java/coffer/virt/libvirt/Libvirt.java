@@ -11,10 +11,11 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import static coffer.virt.libvirt.Native.callInt;
-import static coffer.virt.libvirt.Native.callPointer;
+import static coffer.virt.ffm.NativeCalls.callInt;
+import static coffer.virt.ffm.NativeCalls.callPointer;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One connection to libvirt ({@code virConnectPtr}), bound with the FFM API to {@code libvirt.so.0} and
@@ -61,6 +62,20 @@ public final class Libvirt implements AutoCloseable {
     public static final int CHECKPOINT_XML_NO_DOMAIN = 1 << 1;
     /** {@code VIR_DOMAIN_CHECKPOINT_XML_SIZE}: add each disk's bytes changed since the checkpoint (running only). */
     public static final int CHECKPOINT_XML_SIZE = 1 << 2;
+
+    /** {@link #attachDevice}/{@link #detachDevice} flag {@code VIR_DOMAIN_AFFECT_LIVE}: the running domain. */
+    public static final int AFFECT_LIVE = 1;
+    /** {@link #attachDevice}/{@link #detachDevice} flag {@code VIR_DOMAIN_AFFECT_CONFIG}: the persistent definition. */
+    public static final int AFFECT_CONFIG = 1 << 1;
+
+    /** {@code VIR_DOMAIN_BLOCK_PULL_BANDWIDTH_BYTES}: the pull's bandwidth is in bytes/s, not MiB/s. */
+    private static final int PULL_BANDWIDTH_BYTES = 1 << 6;
+    /** {@code VIR_DOMAIN_BLOCK_JOB_SPEED_BANDWIDTH_BYTES}: the new speed is in bytes/s, not MiB/s. */
+    private static final int SPEED_BANDWIDTH_BYTES = 1;
+    /** {@code VIR_DOMAIN_BLOCK_JOB_INFO_BANDWIDTH_BYTES}: report the bandwidth in bytes/s. */
+    private static final int JOB_INFO_BANDWIDTH_BYTES = 1;
+    /** {@code struct _virDomainBlockJobInfo} on LP64: int type, unsigned long bandwidth, unsigned long long cur, end. */
+    private static final long BLOCK_JOB_INFO_SIZE = 32;
 
     /** {@link #agentCommand} timeout {@code VIR_DOMAIN_QEMU_AGENT_COMMAND_BLOCK}: wait forever. */
     public static final int AGENT_TIMEOUT_BLOCK = -2;
@@ -189,6 +204,22 @@ public final class Libvirt implements AutoCloseable {
         });
     }
 
+    /**
+     * Sizes of one disk ({@code virDomainGetBlockInfo}, flags 0), {@code disk} being its target ({@code vda}) or
+     * source path. libvirt reads the image in the format of the domain's definition, running or not; nothing is
+     * probed from the disk's content.
+     */
+    public BlockInfo blockInfo(String domain, String disk) throws LibvirtException {
+        Objects.requireNonNull(disk, "disk");
+        return connection.onDomain(domain, (handle, arena) -> {
+            MemorySegment info = arena.allocate(JAVA_LONG, 3); // virDomainBlockInfo: three unsigned long long
+            if (callInt(lib.domainGetBlockInfo, handle, arena.allocateFrom(disk), info, 0) < 0) {
+                throw lib.lastError("virDomainGetBlockInfo(domain '" + domain + "', disk '" + disk + "')");
+            }
+            return new BlockInfo(info.getAtIndex(JAVA_LONG, 0), info.getAtIndex(JAVA_LONG, 1), info.getAtIndex(JAVA_LONG, 2));
+        });
+    }
+
     /** The domain's state ({@code virDomainGetState}, flags 0; the reason is not reported). */
     public DomainState state(String name) throws LibvirtException {
         return connection.onDomain(name, (domain, arena) -> connection.state(domain, name, arena));
@@ -256,6 +287,80 @@ public final class Libvirt implements AutoCloseable {
     /** Resumes a paused domain ({@code virDomainResume}). */
     public void resume(String name) throws LibvirtException {
         onDomainCall(name, "virDomainResume", lib.domainResume);
+    }
+
+    /**
+     * Adds a device to the domain ({@code virDomainAttachDeviceFlags}) from its XML, e.g. a {@code <disk>};
+     * {@code flags} are {@link #AFFECT_LIVE} (hot-plug into the running domain) and/or {@link #AFFECT_CONFIG}
+     * (the persistent definition). A disk hot-plugged with {@link #AFFECT_LIVE} alone is gone after the domain
+     * stops. A target name in use, or a domain that is not running with {@link #AFFECT_LIVE}:
+     * {@link LibvirtException#OPERATION_INVALID} or {@link LibvirtException#INVALID_ARG}.
+     */
+    public void attachDevice(String domain, String deviceXml, int flags) throws LibvirtException {
+        Objects.requireNonNull(deviceXml, "deviceXml");
+        connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.domainAttachDeviceFlags, handle,
+                arena.allocateFrom(deviceXml), flags), "virDomainAttachDeviceFlags(domain '" + domain + "', flags " + flags + ")"));
+    }
+
+    /**
+     * Removes a device from the domain ({@code virDomainDetachDeviceFlags}); the XML must identify it (for a disk,
+     * its {@code <target dev=…>} is enough). For a running domain QEMU asks the guest to release the device and
+     * libvirt waits a few seconds for it: a guest that has not let go by then keeps the device until it does,
+     * and the call still returns. Callers that must know it is gone poll {@link #domainXml}.
+     */
+    public void detachDevice(String domain, String deviceXml, int flags) throws LibvirtException {
+        Objects.requireNonNull(deviceXml, "deviceXml");
+        connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.domainDetachDeviceFlags, handle,
+                arena.allocateFrom(deviceXml), flags), "virDomainDetachDeviceFlags(domain '" + domain + "', flags " + flags + ")"));
+    }
+
+    /**
+     * Starts pulling the whole backing chain of the running domain's {@code disk} (its target, {@code vda}) into
+     * the disk's top image ({@code virDomainBlockPull}): a block job that runs while the guest does, and on
+     * completion leaves the top image standalone and the chain gone from the live and persistent definitions.
+     * {@code bytesPerSecond} limits its speed (0: unlimited). Follow it with {@link #blockJob}.
+     */
+    public void blockPull(String domain, String disk, long bytesPerSecond) throws LibvirtException {
+        Objects.requireNonNull(disk, "disk");
+        connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.domainBlockPull, handle,
+                arena.allocateFrom(disk), bytesPerSecond, bytesPerSecond == 0 ? 0 : PULL_BANDWIDTH_BYTES),
+                "virDomainBlockPull(domain '" + domain + "', disk '" + disk + "')"));
+    }
+
+    /**
+     * The block job running on the domain's {@code disk} ({@code virDomainGetBlockJobInfo}), empty when none: a
+     * pull that completed has no job any more.
+     */
+    public Optional<BlockJob> blockJob(String domain, String disk) throws LibvirtException {
+        Objects.requireNonNull(disk, "disk");
+        return connection.onDomain(domain, (handle, arena) -> {
+            MemorySegment info = arena.allocate(BLOCK_JOB_INFO_SIZE, 8);
+            int found = callInt(lib.domainGetBlockJobInfo, handle, arena.allocateFrom(disk), info, JOB_INFO_BANDWIDTH_BYTES);
+            if (found < 0) {
+                throw lib.lastError("virDomainGetBlockJobInfo(domain '" + domain + "', disk '" + disk + "')");
+            }
+            if (found == 0) {
+                return Optional.<BlockJob>empty();
+            }
+            return Optional.of(new BlockJob(info.get(JAVA_INT, 0), info.get(JAVA_LONG, 8), info.get(JAVA_LONG, 16),
+                    info.get(JAVA_LONG, 24)));
+        });
+    }
+
+    /** Changes a running block job's speed limit ({@code virDomainBlockJobSetSpeed}); 0 is unlimited. */
+    public void blockJobSpeed(String domain, String disk, long bytesPerSecond) throws LibvirtException {
+        connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.domainBlockJobSetSpeed, handle,
+                arena.allocateFrom(disk), bytesPerSecond, SPEED_BANDWIDTH_BYTES),
+                "virDomainBlockJobSetSpeed(domain '" + domain + "', disk '" + disk + "')"));
+    }
+
+    /**
+     * Cancels the block job on {@code disk} ({@code virDomainBlockJobAbort}, flags 0: waits until QEMU has stopped
+     * it). A cancelled pull leaves the chain in place; what it copied stays in the top image.
+     */
+    public void blockJobAbort(String domain, String disk) throws LibvirtException {
+        connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.domainBlockJobAbort, handle,
+                arena.allocateFrom(disk), 0), "virDomainBlockJobAbort(domain '" + domain + "', disk '" + disk + "')"));
     }
 
     /**
@@ -395,7 +500,7 @@ public final class Libvirt implements AutoCloseable {
                 int operation = fields.get("operation") instanceof Integer op ? op : 0;
                 return Optional.of(new JobInfo(jobType, operation, fields));
             } finally {
-                Native.callVoid(lib.typedParamsFree, array, n);
+                coffer.virt.ffm.NativeCalls.callVoid(lib.typedParamsFree, array, n);
             }
         });
     }

@@ -9,8 +9,11 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
+import coffer.virt.ffm.NativeCalls;
+
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The bound C functions of {@code libvirt.so.0}, {@code libvirt-qemu.so.0} and libc's {@code free}, one
@@ -65,6 +68,13 @@ final class Native {
     final MethodHandle domainUndefineFlags;
     final MethodHandle domainSuspend;
     final MethodHandle domainResume;
+    final MethodHandle domainGetBlockInfo;
+    final MethodHandle domainAttachDeviceFlags;
+    final MethodHandle domainDetachDeviceFlags;
+    final MethodHandle domainBlockPull;
+    final MethodHandle domainGetBlockJobInfo;
+    final MethodHandle domainBlockJobAbort;
+    final MethodHandle domainBlockJobSetSpeed;
     final MethodHandle checkpointCreateXml;
     final MethodHandle checkpointGetName;
     final MethodHandle checkpointLookupByName;
@@ -137,6 +147,20 @@ final class Native {
         domainUndefineFlags = function(libvirt, "virDomainUndefineFlags", intOfPtrInt);
         domainSuspend = function(libvirt, "virDomainSuspend", intOfPtr);
         domainResume = function(libvirt, "virDomainResume", intOfPtr);
+        domainGetBlockInfo = function(libvirt, "virDomainGetBlockInfo",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        domainAttachDeviceFlags = function(libvirt, "virDomainAttachDeviceFlags",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        domainDetachDeviceFlags = function(libvirt, "virDomainDetachDeviceFlags",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        domainBlockPull = function(libvirt, "virDomainBlockPull",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
+        domainGetBlockJobInfo = function(libvirt, "virDomainGetBlockJobInfo",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        domainBlockJobAbort = function(libvirt, "virDomainBlockJobAbort",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+        domainBlockJobSetSpeed = function(libvirt, "virDomainBlockJobSetSpeed",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
         checkpointCreateXml = function(libvirt, "virDomainCheckpointCreateXML", ptrOfPtrPtrInt);
         checkpointGetName = function(libvirt, "virDomainCheckpointGetName", ptrOfPtr);
         checkpointLookupByName = function(libvirt, "virDomainCheckpointLookupByName", ptrOfPtrPtrInt);
@@ -226,34 +250,8 @@ final class Native {
     }
 
     /** The C string at {@code pointer}, which stays owned by libvirt. */
-    @SuppressWarnings("restricted")
     static String readString(MemorySegment pointer) {
-        return pointer.reinterpret(Long.MAX_VALUE).getString(0);
-    }
-
-    /** Calls a bound function returning {@code int}. Arguments: {@link MemorySegment}s and {@code int}s. */
-    static int callInt(MethodHandle function, Object... arguments) {
-        return (int) call(function, arguments);
-    }
-
-    /** Calls a bound function returning a pointer ({@link MemorySegment#NULL} for NULL). */
-    static MemorySegment callPointer(MethodHandle function, Object... arguments) {
-        return (MemorySegment) call(function, arguments);
-    }
-
-    /** Calls a bound function returning {@code void}. */
-    static void callVoid(MethodHandle function, Object... arguments) {
-        call(function, arguments);
-    }
-
-    private static Object call(MethodHandle function, Object... arguments) {
-        try {
-            return function.invokeWithArguments(arguments);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        return NativeCalls.readString(pointer);
     }
 
     void free(MemorySegment pointer) {

@@ -3,7 +3,7 @@ package coffer.virt.nbd;
 /**
  * Numbers of the NBD protocol (NetworkBlockDevice/nbd {@code doc/proto.md}) and their names for messages.
  *
- * <p>Only what this client sends or must understand is listed. Stateless; thread-safe.
+ * <p>Only what Coffer's client and server send or must understand is listed. Stateless; thread-safe.
  */
 final class Protocol {
     private Protocol() {
@@ -22,11 +22,16 @@ final class Protocol {
 
     static final int OPT_EXPORT_NAME = 1;
     static final int OPT_ABORT = 2;
+    static final int OPT_LIST = 3;
+    static final int OPT_STARTTLS = 5;
+    static final int OPT_INFO = 6;
     static final int OPT_GO = 7;
     static final int OPT_STRUCTURED_REPLY = 8;
+    static final int OPT_LIST_META_CONTEXT = 9;
     static final int OPT_SET_META_CONTEXT = 10;
 
     static final int REP_ACK = 1;
+    static final int REP_SERVER = 2;
     static final int REP_INFO = 3;
     static final int REP_META_CONTEXT = 4;
     static final int REP_ERR_BIT = 0x8000_0000;
@@ -63,8 +68,13 @@ final class Protocol {
     static final int CMD_WRITE = 1;
     static final int CMD_DISC = 2;
     static final int CMD_FLUSH = 3;
+    static final int CMD_TRIM = 4;
+    static final int CMD_CACHE = 5;
     static final int CMD_WRITE_ZEROES = 6;
     static final int CMD_BLOCK_STATUS = 7;
+
+    /** Request flag of {@code NBD_CMD_BLOCK_STATUS}: describe one extent only. */
+    static final int CMD_FLAG_REQ_ONE = 1 << 3;
 
     static final int REPLY_FLAG_DONE = 1;
     static final int REPLY_TYPE_NONE = 0;
@@ -84,6 +94,10 @@ final class Protocol {
         return switch (option) {
             case OPT_EXPORT_NAME -> "NBD_OPT_EXPORT_NAME";
             case OPT_ABORT -> "NBD_OPT_ABORT";
+            case OPT_LIST -> "NBD_OPT_LIST";
+            case OPT_STARTTLS -> "NBD_OPT_STARTTLS";
+            case OPT_INFO -> "NBD_OPT_INFO";
+            case OPT_LIST_META_CONTEXT -> "NBD_OPT_LIST_META_CONTEXT";
             case OPT_GO -> "NBD_OPT_GO";
             case OPT_STRUCTURED_REPLY -> "NBD_OPT_STRUCTURED_REPLY";
             case OPT_SET_META_CONTEXT -> "NBD_OPT_SET_META_CONTEXT";
@@ -118,6 +132,8 @@ final class Protocol {
             case CMD_WRITE -> "NBD_CMD_WRITE";
             case CMD_DISC -> "NBD_CMD_DISC";
             case CMD_FLUSH -> "NBD_CMD_FLUSH";
+            case CMD_TRIM -> "NBD_CMD_TRIM";
+            case CMD_CACHE -> "NBD_CMD_CACHE";
             case CMD_WRITE_ZEROES -> "NBD_CMD_WRITE_ZEROES";
             case CMD_BLOCK_STATUS -> "NBD_CMD_BLOCK_STATUS";
             default -> "NBD_CMD_" + command;

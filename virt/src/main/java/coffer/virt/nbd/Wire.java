@@ -12,7 +12,8 @@ import java.nio.channels.ByteChannel;
  * temporary direct buffer as large as the transfer and caches it per thread, so a 32 MiB read would pin a
  * 32 MiB native buffer on every reading thread.
  *
- * <p>Not thread-safe: owned by one {@link NbdConnection}, which serializes its use.
+ * <p>Not thread-safe: owned by one connection ({@link NbdConnection}, or a server's), which serializes its reads and
+ * its writes; one thread may read while another writes.
  */
 final class Wire {
     static final int WINDOW = 256 << 10;
@@ -36,7 +37,7 @@ final class Wire {
                     dst.limit(Math.min(end, dst.position() + WINDOW));
                 }
                 if (channel.read(dst) < 0) {
-                    throw new EOFException("NBD server " + peer + " closed the connection in the middle of a message");
+                    throw new EOFException("NBD peer " + peer + " closed the connection in the middle of a message");
                 }
                 dst.limit(end);
             }

@@ -103,4 +103,29 @@ class DomainDefinitionTest {
                 "<!DOCTYPE d [<!ENTITY e SYSTEM 'file:///etc/passwd'>]><domain><name>&e;</name></domain>"));
         assertThrows(DomainDefinitionException.class, () -> DomainDefinition.parse("<domain type='kvm'></domain>"));
     }
+
+    @Test
+    void overlaysGetAnNbdBackingChainAndAttachedDisksTheFirstFreeName() throws Exception {
+        DomainDefinition def = DomainDefinition.parse(XML);
+        DomainDefinition overlaid = def.asNewInstance("web-1-instant",
+                java.util.Map.of("vda", new DomainDefinition.NewDisk("/restore/web-1-instant-vda.qcow2", "qcow2")), java.util.Set.of())
+                .withNbdBackings(java.util.Map.of("vda", new DomainDefinition.NbdBacking(java.nio.file.Path.of("/run/c/nbd.sock"), "vda")));
+        DomainDefinition reparsed = DomainDefinition.parse(overlaid.xml());
+        assertEquals("/restore/web-1-instant-vda.qcow2", reparsed.disk("vda").orElseThrow().source());
+        String xml = reparsed.xml();
+        assertTrue(xml.contains("<backingStore type=\"network\"><format type=\"raw\"/><source name=\"vda\" protocol=\"nbd\">")
+                || xml.contains("<backingStore type=\"network\"><format type=\"raw\"/><source protocol=\"nbd\" name=\"vda\">"), xml);
+        assertTrue(xml.contains("socket=\"/run/c/nbd.sock\""), xml);
+        assertEquals(2, xml.split("protocol=\"nbd\"", -1).length, "only vda is backed by the export");
+
+        assertEquals("vde", NbdDisk.freeTarget(def), "vda-vdd are taken");
+        NbdDisk disk = new NbdDisk("vde", java.nio.file.Path.of("/run/c/it's.sock"), "vd<a>", "coffer-1");
+        DomainDefinition attached = DomainDefinition.parse(XML.replace("</devices>", disk.xml() + "</devices>"));
+        DiskSpec spec = attached.disk("vde").orElseThrow();
+        assertEquals("network", spec.type());
+        assertEquals("nbd:vd<a>", spec.source());
+        assertTrue(spec.readOnly());
+        assertThrows(IllegalArgumentException.class, () -> new NbdDisk("sda", java.nio.file.Path.of("/s"), "x", null));
+        assertThrows(IllegalArgumentException.class, () -> new NbdDisk("vdb", java.nio.file.Path.of("/s"), "x", "bad serial!"));
+    }
 }

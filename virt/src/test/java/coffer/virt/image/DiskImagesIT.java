@@ -24,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Disk images through real qemu-img and qemu-nbd. */
 class DiskImagesIT {
@@ -48,6 +49,11 @@ class DiskImagesIT {
         return Images.sparseRaw(dir.resolve("disk.raw"), SIZE, DATA, 11);
     }
 
+    /** Opens {@code image} in the format {@link DiskImages#chooseFormat} decides, following no backing file. */
+    private static BlockSource open(Path image) throws Exception {
+        return DiskImages.openSource(image, DiskImages.chooseFormat(image, null), false);
+    }
+
     private Path qcow2(Path raw) throws Exception {
         Path qcow2 = dir.resolve("disk.qcow2");
         Images.mustRun("qemu-img", "convert", "-q", "-f", "raw", "-O", "qcow2", raw.toString(), qcow2.toString());
@@ -57,7 +63,7 @@ class DiskImagesIT {
     @Test
     void aRawFileIsDetectedAndReadDirectly() throws Exception {
         Path raw = raw();
-        try (BlockSource source = DiskImages.openSource(raw)) {
+        try (BlockSource source = open(raw)) {
             assertInstanceOf(RawFileSource.class, source);
             assertEquals(Images.sha256(raw), Images.sha256(source));
             assertEquals(DATA, source.dataExtents(0, SIZE));
@@ -69,7 +75,7 @@ class DiskImagesIT {
         Path raw = raw();
         Path qcow2 = qcow2(raw);
         ServedSource served;
-        try (BlockSource source = DiskImages.openSource(qcow2)) {
+        try (BlockSource source = open(qcow2)) {
             served = assertInstanceOf(ServedSource.class, source);
             assertEquals(SIZE, source.size());
             assertEquals(Images.sha256(raw), Images.sha256(source));
@@ -87,7 +93,7 @@ class DiskImagesIT {
                 List.of(new Extent(MiB, 40L * MiB)), 12);
         Path qcow2 = qcow2(raw);
         byte[] expected = Files.readAllBytes(raw);
-        try (BlockSource source = DiskImages.openSource(qcow2, "qcow2")) {
+        try (BlockSource source = DiskImages.openSource(qcow2, "qcow2", false)) {
             ByteBuffer big = ByteBuffer.allocate(40 * MiB + 4096);
             source.read(MiB - 4096, big);
             assertArrayEquals(java.util.Arrays.copyOfRange(expected, MiB - 4096, 41 * MiB), big.array());
@@ -106,7 +112,7 @@ class DiskImagesIT {
             offsets.add(offset);
         }
         java.util.Collections.shuffle(offsets, new Random(14));
-        try (BlockSource source = DiskImages.openSource(qcow2);
+        try (BlockSource source = open(qcow2);
              var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> reads = new ArrayList<>();
             for (int offset : offsets) {
@@ -127,7 +133,7 @@ class DiskImagesIT {
         Path raw = raw();
         Path restored = dir.resolve("restored.qcow2");
         ServedSink served;
-        try (BlockSource source = DiskImages.openSource(raw, "raw");
+        try (BlockSource source = DiskImages.openSource(raw, "raw", false);
              BlockSink sink = DiskImages.createSink(restored, ImageFormat.QCOW2, SIZE, false)) {
             served = assertInstanceOf(ServedSink.class, sink);
             ByteBuffer buffer = ByteBuffer.allocate(4 * MiB);
@@ -143,8 +149,10 @@ class DiskImagesIT {
         assertFalse(served.server().alive());
         assertEquals(0, Images.run("qemu-img", "compare", "-q", "-f", "raw", "-F", "qcow2",
                 raw.toString(), restored.toString()));
-        assertEquals("qcow2", DiskImages.inspect(restored).format());
-        try (BlockSource check = DiskImages.openSource(restored)) {
+        assertEquals("qcow2", ImageHeader.read(restored).format());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(restored)), "a restored disk holds guest data: owner-only");
+        try (BlockSource check = open(restored)) {
             assertEquals(DATA, check.dataExtents(0, SIZE), "only written clusters are allocated");
         }
     }
@@ -161,7 +169,7 @@ class DiskImagesIT {
             sink.writeZeroes(4L * MiB, 60L * MiB); // one request above qemu's 32 MiB payload limit
             sink.commit();
         }
-        try (BlockSource check = DiskImages.openSource(restored)) {
+        try (BlockSource check = open(restored)) {
             ByteBuffer all = ByteBuffer.allocate(2 * MiB);
             check.read(MiB, all);
             byte[] expected = data.clone();
@@ -182,6 +190,53 @@ class DiskImagesIT {
         try (BlockSink sink = DiskImages.createSink(existing, ImageFormat.QCOW2, MiB, true)) {
             sink.commit();
         }
-        assertEquals("qcow2", DiskImages.inspect(existing).format());
+        assertEquals("qcow2", ImageHeader.read(existing).format());
+    }
+
+    /** An image whose data lies partly in its backing file: read only when asked, never by qemu-nbd unasked. */
+    @Test
+    void aBackingFileIsReadOnlyWhenFollowingItIsAsked() throws Exception {
+        Path base = Images.sparseRaw(dir.resolve("base.raw"), 4L * MiB, List.of(new Extent(0, 4L * MiB)), 31);
+        Path overlay = dir.resolve("overlay.qcow2");
+        Images.mustRun("qemu-img", "create", "-q", "-f", "qcow2", "-b", base.toString(), "-F", "raw",
+                overlay.toString(), "4M");
+        Images.mustRun("qemu-io", "-f", "qcow2", "-c", "write -P 0x33 1M 64k", overlay.toString());
+
+        ImageRefusedException refused = assertThrows(ImageRefusedException.class,
+                () -> DiskImages.openSource(overlay, "qcow2", false));
+        assertEquals(ImageRefusedException.Reason.NAMES_ANOTHER_FILE, refused.reason());
+        assertTrue(refused.getMessage().contains("backing file " + base), refused.getMessage());
+        assertEquals(List.of(), Images.qemuNbdChildren(), "refused before any qemu-nbd ran");
+
+        byte[] expected = Files.readAllBytes(base);
+        java.util.Arrays.fill(expected, MiB, MiB + 65536, (byte) 0x33);
+        try (BlockSource followed = DiskImages.openSource(overlay, "qcow2", true)) {
+            ByteBuffer all = ByteBuffer.allocate((int) followed.size());
+            followed.read(0, all);
+            assertArrayEquals(expected, all.array(), "overlay and backing file together");
+        }
+
+        // qemu-nbd itself, unless told to follow, opens no backing file: what the base holds reads as zeros
+        byte[] topOnly = new byte[4 * MiB];
+        java.util.Arrays.fill(topOnly, MiB, MiB + 65536, (byte) 0x33);
+        try (QemuNbdServer server = QemuNbdServer.start(overlay, QemuNbdServer.Options.readOnly("qcow2"));
+             BlockSource top = coffer.virt.nbd.NbdExportSource.open(server.export(), 1, List.of())) {
+            ByteBuffer all = ByteBuffer.allocate((int) top.size());
+            top.read(0, all);
+            assertArrayEquals(topOnly, all.array(), "the overlay alone");
+        }
+    }
+
+    @Test
+    void aFileWhoseHeaderClaimsQcow2IsReadAsQcow2AndABlockDeviceIsRawRegardless() throws Exception {
+        Path raw = raw();
+        Path qcow2 = qcow2(raw);
+        assertEquals("qcow2", DiskImages.chooseFormat(qcow2, null));
+        assertEquals("raw", DiskImages.chooseFormat(raw, null));
+        assertEquals("raw", DiskImages.chooseFormat(qcow2, "raw"), "the format asked for wins");
+        try (BlockSource asRaw = DiskImages.openSource(qcow2, "raw", false)) {
+            assertEquals(Files.size(qcow2), asRaw.size(), "the qcow2 file itself, byte for byte");
+            assertEquals(Images.sha256(qcow2), Images.sha256(asRaw));
+        }
     }
 }

@@ -108,7 +108,7 @@ class QemuNbdServerIT {
         Images.mustRun("qemu-img", "bitmap", "--add", image.toString(), "b0");
         Images.mustRun("qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 4M 64k", "-c", "write -P 0x5b 9M 128k",
                 image.toString());
-        assertEquals(List.of("b0"), DiskImages.inspect(image).bitmaps());
+        assertEquals(List.of("b0"), DiskImages.inspect(image, "qcow2").bitmaps());
 
         String context = MetaContext.dirtyBitmap("b0");
         try (QemuNbdServer server = QemuNbdServer.start(image, QemuNbdServer.Options.readOnly("qcow2")

@@ -40,6 +40,8 @@ class RawFileSinkTest {
             sink.commit();
         }
         assertEquals(64L * MiB, Files.size(file));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                "a restored disk holds guest data: owner-only");
         try (RawFileSource source = RawFileSource.open(file, false)) {
             assertEquals(List.of(), source.dataExtents(0, source.size()));
         }

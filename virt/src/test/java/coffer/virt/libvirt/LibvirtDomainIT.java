@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -211,9 +210,11 @@ class LibvirtDomainIT {
     void aDisarmedGuardLeavesTheDomainAsItIs() throws Exception {
         String name = domains.start("guard", 8, "qcow2");
         libvirt.suspend(name);
-        Process guarded = DeathGuardProcessMain.start("disarm", libvirt.uri(), "resume", name);
-        assertEquals(0, guarded.waitFor(), "the guarded process exits normally");
-        Thread.sleep(Duration.ofSeconds(2)); // longer than a helper takes to act on an end of input
+        DeathGuardProcessMain.Guarded guarded = DeathGuardProcessMain.startGuarded("disarm", libvirt.uri(), "resume", name);
+        // the helper has ended: whatever it was going to do is done (a helper that missed the disarm would
+        // have run virsh resume before ending, or would still be waiting)
+        assertEquals("helper exited 0", guarded.output().readLine(), "the disarmed helper ended");
+        assertEquals(0, guarded.process().waitFor(), "the guarded process exits normally");
         assertEquals(DomainState.PAUSED, libvirt.state(name), "still paused: the guard was disarmed");
         libvirt.resume(name);
     }

@@ -6,6 +6,7 @@ import coffer.engine.catalog.PointRecord;
 import coffer.engine.instance.InstanceBackup;
 import coffer.engine.instance.InstanceClone;
 import coffer.engine.instance.InstanceRestore;
+import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
@@ -29,9 +30,11 @@ final class CloneHandler implements JobHandler {
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final HostConnections hosts;
+    private final RestoreDirectories directories;
     private final Path runtimeRoot;
 
-    CloneHandler(Catalog catalog, VaultDirectory vaults, Path runtimeRoot) {
+    CloneHandler(Catalog catalog, VaultDirectory vaults, Path runtimeRoot, RestoreDirectories directories) {
+        this.directories = directories;
         this.catalog = catalog;
         this.vaults = vaults;
         this.hosts = new HostConnections(catalog);
@@ -49,7 +52,7 @@ final class CloneHandler implements JobHandler {
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             context.info("cloning " + instance.name() + " as " + name);
             InstanceClone.Result result = new InstanceClone(new InstanceBackup(libvirt, vault, runtimeRoot),
-                    new InstanceRestore(libvirt, vault, 0)).run(instance.id(), name, null, 0, context.progress());
+                    new InstanceRestore(libvirt, vault, 0, directories)).run(instance.id(), name, null, 0, context.progress());
             catalog.points().upsert(PointRecord.of(result.backup().point(), vaultKey, instance.id(), job.id()));
             result.backup().warnings().forEach(context::warning);
             return RestoreInstanceHandler.describe(result.backup().point().id(), result.instance());

@@ -11,6 +11,7 @@ import coffer.engine.group.GroupRestore;
 import coffer.engine.instance.AppConsistency;
 import coffer.engine.instance.InstanceBackup;
 import coffer.engine.instance.InstanceRestore;
+import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
@@ -36,9 +37,11 @@ final class GroupCloneHandler implements JobHandler {
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final HostConnections hosts;
+    private final RestoreDirectories directories;
     private final Path runtimeRoot;
 
-    GroupCloneHandler(Catalog catalog, VaultDirectory vaults, Path runtimeRoot) {
+    GroupCloneHandler(Catalog catalog, VaultDirectory vaults, Path runtimeRoot, RestoreDirectories directories) {
+        this.directories = directories;
         this.catalog = catalog;
         this.vaults = vaults;
         this.hosts = new HostConnections(catalog);
@@ -58,7 +61,7 @@ final class GroupCloneHandler implements JobHandler {
             context.info("cloning group " + group.name() + " with suffix " + suffix);
             GroupClone.Result result = new GroupClone(
                     new GroupBackup(libvirt, new InstanceBackup(libvirt, vault, runtimeRoot)),
-                    new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0)))
+                    new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0, directories)))
                     .run(group.name(), members.stream().map(Instance::name).toList(), consistency, suffix, null,
                             context.progress());
             GroupPointRecord point = GroupBackupHandler.record(catalog, group, members, vaultName, result.backup(), job.id());

@@ -7,6 +7,7 @@ import coffer.engine.error.ErrorCode;
 import coffer.engine.group.GroupPoints;
 import coffer.engine.group.GroupRestore;
 import coffer.engine.instance.InstanceRestore;
+import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
@@ -32,8 +33,10 @@ final class GroupRestoreHandler implements JobHandler {
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final HostConnections hosts;
+    private final RestoreDirectories directories;
 
-    GroupRestoreHandler(Catalog catalog, VaultDirectory vaults) {
+    GroupRestoreHandler(Catalog catalog, VaultDirectory vaults, RestoreDirectories directories) {
+        this.directories = directories;
         this.catalog = catalog;
         this.vaults = vaults;
         this.hosts = new HostConnections(catalog);
@@ -52,7 +55,7 @@ final class GroupRestoreHandler implements JobHandler {
         GroupPointRecord point = groupPoint(catalog, job.target());
         Vault vault = vaults.open(point.vault());
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
-            GroupRestore restore = new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0));
+            GroupRestore restore = new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0, directories));
             context.info("restoring group point " + point.id() + " of " + point.groupName()
                     + (inPlace ? " in place" : " as new instances with suffix " + suffix));
             GroupRestore.Result result = inPlace ? restore.inPlace(point.id(), context.progress())

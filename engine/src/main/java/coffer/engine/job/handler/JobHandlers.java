@@ -1,6 +1,7 @@
 package coffer.engine.job.handler;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.JobHandler;
 import coffer.engine.job.JobType;
 import coffer.engine.vault.VaultDirectory;
@@ -18,15 +19,17 @@ public final class JobHandlers {
      * The handlers for every {@link JobType}, for a {@link coffer.engine.job.JobRunner}.
      *
      * @param runtimeRoot sockets and scratch files of backups ({@code InstanceBackup.defaultRuntimeRoot()})
+     * @param restoreDirectories where restores and clones may create files (the server's configuration)
      */
-    public static Map<JobType, JobHandler> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot) {
+    public static Map<JobType, JobHandler> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
+                                                    RestoreDirectories restoreDirectories) {
         return Map.of(
                 JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
-                JobType.restore_disk, new RestoreDiskHandler(catalog, vaults),
-                JobType.restore_instance, new RestoreInstanceHandler(catalog, vaults),
-                JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot),
+                JobType.restore_disk, new RestoreDiskHandler(catalog, vaults, restoreDirectories),
+                JobType.restore_instance, new RestoreInstanceHandler(catalog, vaults, restoreDirectories),
+                JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot, restoreDirectories),
                 JobType.group_backup, new GroupBackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
-                JobType.group_restore, new GroupRestoreHandler(catalog, vaults),
-                JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot));
+                JobType.group_restore, new GroupRestoreHandler(catalog, vaults, restoreDirectories),
+                JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot, restoreDirectories));
     }
 }

@@ -5,6 +5,7 @@ import coffer.engine.catalog.PointRecord;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.InstanceRestore;
+import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
@@ -29,8 +30,10 @@ final class RestoreDiskHandler implements JobHandler {
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final HostConnections hosts;
+    private final RestoreDirectories directories;
 
-    RestoreDiskHandler(Catalog catalog, VaultDirectory vaults) {
+    RestoreDiskHandler(Catalog catalog, VaultDirectory vaults, RestoreDirectories directories) {
+        this.directories = directories;
         this.catalog = catalog;
         this.vaults = vaults;
         this.hosts = new HostConnections(catalog);
@@ -51,7 +54,7 @@ final class RestoreDiskHandler implements JobHandler {
         Path file = to == null ? null : Path.of(to);
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             context.info("restoring disk " + disk + " of point " + point.id() + (inPlace ? " in place" : " to " + to));
-            InstanceRestore.DiskResult result = new InstanceRestore(libvirt, vaults.open(point.vault()), 0).disk(
+            InstanceRestore.DiskResult result = new InstanceRestore(libvirt, vaults.open(point.vault()), 0, directories).disk(
                     point.id(), disk, file, format == null ? null : ImageFormat.valueOf(format.toUpperCase()), false,
                     context.progress());
             return JsonNodeFactory.instance.objectNode().put("point", point.id()).put("disk", disk)

@@ -3,6 +3,7 @@ package coffer.engine.job.handler;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.instance.InstanceRestore;
+import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
@@ -26,8 +27,10 @@ final class RestoreInstanceHandler implements JobHandler {
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final HostConnections hosts;
+    private final RestoreDirectories directories;
 
-    RestoreInstanceHandler(Catalog catalog, VaultDirectory vaults) {
+    RestoreInstanceHandler(Catalog catalog, VaultDirectory vaults, RestoreDirectories directories) {
+        this.directories = directories;
         this.catalog = catalog;
         this.vaults = vaults;
         this.hosts = new HostConnections(catalog);
@@ -45,7 +48,7 @@ final class RestoreInstanceHandler implements JobHandler {
                 "an in-place restore leaves the instance shut off; start it yourself");
         PointRecord point = RestoreDiskHandler.knownPoint(catalog, job.target());
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
-            InstanceRestore restore = new InstanceRestore(libvirt, vaults.open(point.vault()), 0);
+            InstanceRestore restore = new InstanceRestore(libvirt, vaults.open(point.vault()), 0, directories);
             context.info("restoring point " + point.id() + (inPlace ? " in place" : " as new instance " + name));
             InstanceRestore.InstanceResult result = inPlace ? restore.inPlace(point.id(), context.progress())
                     : restore.asNewInstance(point.id(), name, null, start, context.progress());

@@ -1,0 +1,58 @@
+package coffer.vault.backend.s3;
+
+import coffer.vault.backend.BackendException;
+import coffer.vault.backend.ObjectNotFoundException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Turns what the AWS SDK throws into the backend contract's exceptions: a missing key into
+ * {@link ObjectNotFoundException}, everything else into a {@link BackendException} that says what was done
+ * to which object where, S3's error code and status, and whether a retry may help. Every message passes
+ * through the scrubber, so neither the access key id nor the secret can reach a log, a job row or an error.
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class S3Failures {
+    /** Statuses after which repeating the call may succeed: timeouts, throttling, server trouble. */
+    private static final List<Integer> RETRYABLE = List.of(408, 429, 500, 502, 503, 504);
+
+    private final String where;
+    private final UnaryOperator<String> scrub;
+
+    S3Failures(String where, UnaryOperator<String> scrub) {
+        this.where = where;
+        this.scrub = scrub;
+    }
+
+    BackendException of(String action, String name, SdkException e) {
+        if (e instanceof NoSuchKeyException || (e instanceof S3Exception s3 && s3.statusCode() == 404 && "get".equals(action))) {
+            return new ObjectNotFoundException(where, name);
+        }
+        String detail;
+        boolean retryable;
+        if (e instanceof S3Exception s3) {
+            String code = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorCode();
+            String message = s3.awsErrorDetails() == null ? null : s3.awsErrorDetails().errorMessage();
+            detail = "HTTP " + s3.statusCode() + (code == null ? "" : " " + code) + (message == null ? "" : ": " + message);
+            retryable = RETRYABLE.contains(s3.statusCode());
+        } else {
+            detail = e.getMessage();
+            retryable = e instanceof SdkClientException || e.retryable();
+        }
+        // the SDK's own exception is not kept as the cause: its message and request details are not scrubbed
+        return new BackendException(scrub.apply("cannot " + action + " '" + name + "' in " + where + ": " + detail),
+                retryable, null);
+    }
+
+    /** A transfer cut short (connection closed mid-body): repeating it may succeed. */
+    BackendException interrupted(String action, String name, java.io.IOException e) {
+        return new BackendException(scrub.apply("cannot " + action + " '" + name + "' in " + where + ": " + e.getMessage()),
+                true, null);
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The few lines every FFM binding of a C library here needs ({@code coffer.virt.libvirt}, {@code coffer.virt.guestfs}):
+ * calling a bound function with checked results and reading C strings. Each binding keeps its own function table,
+ * error conventions and memory ownership rules; FFM types do not leave those packages and this one.
+ */
+package coffer.virt.ffm;
