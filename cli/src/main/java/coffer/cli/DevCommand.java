@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
  * Hidden from the main help.
  */
 @Command(name = "dev", hidden = true, description = "Test images for benchmarks and demos; the start-up training workload.", mixinStandardHelpOptions = true,
-        subcommands = {DevCommand.MakeImage.class, DevCommand.Scatter.class, DevCommand.ServeNbd.class, TrainCommand.class})
+        subcommands = {DevCommand.MakeImage.class, DevCommand.Scatter.class, DevCommand.ServeNbd.class, TrainCommand.class,
+                DevReplicate.class})
 final class DevCommand {
 
     @Command(name = "make-image", description = "Write a deterministic mixed sparse raw image (random, text, holes, duplicates).")

@@ -39,7 +39,7 @@ final class ServerVaults {
                             + entry.location() + ": " + e.getMessage(), e);
                 }
             }
-            locations.put(entry.name(), new LocalVaults.Location(entry.location(), entry.keyring()));
+            locations.put(entry.name(), new LocalVaults.Location(entry.location(), entry.keyring(), entry.region()));
         }
         return new LocalVaults(locations, entries.getFirst().name(), clock);
     }

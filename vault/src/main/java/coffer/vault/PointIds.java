@@ -1,5 +1,8 @@
 package coffer.vault;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -20,6 +23,24 @@ public final class PointIds {
         byte[] random = new byte[4];
         RANDOM.nextBytes(random);
         return TIME.format(at) + "-" + HexFormat.of().formatHex(random);
+    }
+
+    /**
+     * The id of the replica of point {@code pointId} of vault {@code sourceVaultId} in vault {@code destinationVaultId}:
+     * the point's own time, then 32 bits of SHA-256 over the three. The same for every attempt, so a replication run
+     * again after a crash writes the same point, and different in each destination (docs/design/replication.md).
+     */
+    public static String replicaId(String sourceVaultId, String pointId, String destinationVaultId) {
+        if (!isId(pointId)) {
+            throw new IllegalArgumentException("'" + pointId + "' is not a point id");
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("coffer-replica:" + sourceVaultId + ":" + pointId
+                    + ":" + destinationVaultId).getBytes(StandardCharsets.UTF_8));
+            return pointId.substring(0, 16) + HexFormat.of().formatHex(digest, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
     }
 
     /** True when {@code id} has the form of a point id. */

@@ -149,6 +149,18 @@ public final class S3Server {
         return store.resolve(bucket).resolve(key);
     }
 
+    /** The requests by operation between two {@code S3Backend.requestCounts()} snapshots (operations with none left out). */
+    public static java.util.Map<String, Long> requestsSince(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+        java.util.Map<String, Long> delta = new java.util.HashMap<>();
+        after.forEach((op, n) -> {
+            long d = n - before.getOrDefault(op, 0L);
+            if (d != 0) {
+                delta.put(op, d);
+            }
+        });
+        return delta;
+    }
+
     /** The server's own log, for tests that check what it was sent. */
     public String log() {
         try {

@@ -69,10 +69,11 @@ public final class TestVault implements AutoCloseable {
         return backup(name, ByteArrayBlockSource.of(disk), null);
     }
 
+    /** Backs {@code source} up as point {@code name}; with a {@code base}, its point is the new point's parent. */
     public PointManifest backup(String name, BlockSource source, DiskBase base) throws IOException {
         try (PointWriter writer = PointWriter.begin(vault, name, nextCreationTime(), THREADS)) {
             writer.writeDisk("vda", source, "raw", base, Progress.NONE);
-            return writer.commit("CRASH", null, List.of(), Map.of());
+            return writer.commit("CRASH", base == null ? null : base.pointId(), List.of(), Map.of());
         }
     }
 

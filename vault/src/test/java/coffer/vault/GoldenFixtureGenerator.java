@@ -157,6 +157,41 @@ class GoldenFixtureGenerator {
         regenerateOne("immutable", GoldenFixtureGenerator::writeImmutableVault);
     }
 
+    /**
+     * Only the {@code replica} vault: an encrypted vault with its own key ring holding the replicas of the checked-in
+     * {@code patched} vault's two points (replica facts version 1 in their attributes; the second replica keeps its
+     * two patches, re-based onto the first replica's chunks). Needs the {@code patched} fixture.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "replica")
+    void generateReplica() throws IOException {
+        Path fixtures = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/fixtures");
+        deleteTree(fixtures.resolve("replica"));
+        Files.deleteIfExists(fixtures.resolve("replica-keyring.json"));
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(fixtures.resolve("fixtures.json").toFile());
+        ArrayNode points = Json.MAPPER.createArrayNode();
+        try (Vault source = Vault.open(new LocalDirectoryBackend(fixtures.resolve("patched")), null);
+             Vault replicas = Vault.create(new LocalDirectoryBackend(fixtures.resolve("replica")), CHUNK,
+                     new LocalKeyRing(fixtures.resolve("replica-keyring.json")))) {
+            byte[][] disks = {disk1(), disk2()};
+            int i = 0;
+            for (PointManifest point : source.points()) {
+                Map<String, String> attributes = new java.util.HashMap<>(point.attributes());
+                attributes.putAll(Map.of("replica.version", "1", "replica.region", "local", "replica.vault", "patched",
+                        "replica.vaultId", source.config().vaultId(), "replica.point", point.id()));
+                PointManifest replica = new coffer.vault.replicate.PointReplicator(source, replicas, 1).replicate(
+                        new coffer.vault.replicate.PointReplicator.Request(point.id(), attributes, null), Progress.NONE)
+                        .replica();
+                describe(points, replica, disks[i++]);
+                ((ObjectNode) points.get(points.size() - 1)).put("replicaOf", point.id());
+            }
+        }
+        ((ObjectNode) json.get("vaults")).putObject("replica").put("encrypted", true)
+                .put("keyRing", "replica-keyring.json").set("points", points);
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
+        removeEmptyDirectories(fixtures);
+    }
+
     /** When the first point of the immutable vault was held until: already past when the fixture was written. */
     static final Instant IMMUTABLE_PAST = Instant.parse("2026-01-03T00:00:00Z");
 

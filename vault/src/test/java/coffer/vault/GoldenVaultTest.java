@@ -99,7 +99,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable"})
+    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable", "replica"})
     void everyDiskOfTheFixtureVaultsRestoresToItsRecordedSha256(String name) throws IOException {
         try (Vault vault = open(name, keysOf(name))) {
             for (JsonNode p : expected.get("vaults").get(name).get("points")) {
@@ -112,7 +112,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable"})
+    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable", "replica"})
     void theFixtureVaultsVerifyClean(String name) throws IOException {
         try (Vault vault = open(name, keysOf(name))) {
             VerifyReport report = new Verifier(vault, 2).verify(vault.points(), Progress.NONE);
@@ -132,6 +132,37 @@ class GoldenVaultTest {
             assertEquals(0, again.disk("vda").newChunks(), "chunk ids are stable across builds");
             assertEquals(chunks, vault.chunkObjects());
             assertEquals(last.disk("vda").indexChecksum(), again.disk("vda").indexChecksum());
+        }
+    }
+
+    /**
+     * The replicas of the patched vault's points, in an encrypted vault of their own: their source in the attributes
+     * (replica facts version 1, docs/format/manifest.md), the second replica's patches kept and re-based onto the first
+     * replica's chunks, no object named as in the source.
+     */
+    @Test
+    void theReplicaFixtureRecordsItsSourcesAndKeepsThePatches() throws IOException {
+        JsonNode recorded = expected.get("vaults").get("replica").get("points");
+        try (Vault vault = open("replica", keysOf("replica")); Vault source = open("patched", null)) {
+            List<PointManifest> points = vault.points();
+            assertEquals(2, points.size());
+            for (int i = 0; i < 2; i++) {
+                PointManifest replica = points.get(i);
+                JsonNode p = recorded.get(i);
+                assertEquals(p.get("id").asText(), replica.id());
+                assertEquals(Map.of("fixture", "golden", "replica.version", "1", "replica.region", "local",
+                        "replica.vault", "patched", "replica.vaultId", source.config().vaultId(),
+                        "replica.point", p.get("replicaOf").asText()), replica.attributes());
+                assertEquals(source.point(p.get("replicaOf").asText()).createdAt(), replica.createdAt());
+            }
+            assertEquals(points.getFirst().id(), points.getLast().parent());
+            var index = vault.readIndex(points.getLast(), points.getLast().disk("vda"));
+            assertEquals(2, index.patchCount());
+            var base = vault.readIndex(points.getFirst(), points.getFirst().disk("vda"));
+            assertEquals(base.get(3), index.patchOf(3).base());
+            var sourceIndex = source.readIndex(source.points().getLast(), source.points().getLast().disk("vda"));
+            assertTrue(java.util.stream.IntStream.range(0, index.chunkCount()).filter(i -> !index.get(i).isZero())
+                    .noneMatch(i -> index.get(i).equals(sourceIndex.get(i))), "re-hashed with the replica vault's key");
         }
     }
 

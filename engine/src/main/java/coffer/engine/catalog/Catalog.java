@@ -42,6 +42,7 @@ public final class Catalog implements AutoCloseable {
     private final Plans plans;
     private final PointRetentions pointRetentions;
     private final Groups groups;
+    private final Replications replications;
 
     private Catalog(Dialect dialect, HikariDataSource pool, Clock clock) {
         this.dialect = dialect;
@@ -58,6 +59,7 @@ public final class Catalog implements AutoCloseable {
         this.plans = new SqlPlans(sql, clock, sqlJobs);
         this.pointRetentions = new SqlPointRetentions(sql);
         this.groups = new SqlGroups(sql, clock);
+        this.replications = new SqlReplications(sql, clock);
     }
 
     public static Catalog open(CatalogConfig config) {
@@ -184,6 +186,11 @@ public final class Catalog implements AutoCloseable {
 
     public Groups groups() {
         return groups;
+    }
+
+    /** Each point's replications (docs/design/replication.md). */
+    public Replications replications() {
+        return replications;
     }
 
     @Override

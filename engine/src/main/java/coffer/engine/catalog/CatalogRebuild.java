@@ -51,7 +51,16 @@ public final class CatalogRebuild {
         this.catalog = catalog;
     }
 
+    /** Rebuilds the rows of vault {@code vaultName} of the region {@code local}. */
     public Counts rebuild(String vaultName, Vault vault) {
+        return rebuild(PointRecord.LOCAL_REGION, vaultName, vault);
+    }
+
+    /**
+     * Rebuilds the rows of vault {@code vaultName} of {@code region}: its points (replicas included: a replica is a
+     * point of its own vault) are rows of that region.
+     */
+    public Counts rebuild(String region, String vaultName, Vault vault) {
         PointListing listing;
         try {
             listing = vault.listPoints();
@@ -84,7 +93,7 @@ public final class CatalogRebuild {
         }
         List<String> missing = new ArrayList<>();
         for (PointRecord row : catalog.points().listAll()) {
-            if (row.vault().equals(vaultName) && !unreadable.contains(row.id())) {
+            if (row.vault().equals(vaultName) && region.equals(row.region()) && !unreadable.contains(row.id())) {
                 catalog.points().delete(row.id());
                 if (!inVault.contains(row.id()) && !lost.contains(row.id())) {
                     missing.add(row.id());
@@ -95,7 +104,7 @@ public final class CatalogRebuild {
         for (PointManifest point : manifests) {
             String uuid = point.attributes().get(PointAttributes.UUID);
             if (uuid != null) {
-                catalog.points().upsert(PointRecord.of(point, vaultName, uuid, null));
+                catalog.points().upsert(PointRecord.of(point, vaultName, uuid, null).inRegion(region));
                 String plan = point.attributes().get(PointAttributes.PLAN);
                 String policy = point.attributes().get(PointAttributes.POLICY);
                 if (plan != null && policy != null) {

@@ -11,11 +11,28 @@ import java.util.List;
  * A backup point as the catalog indexes it (the manifest in the vault is the truth). {@code status} is
  * {@code available} (later also {@code expired}, {@code deleting}); {@code consistency} is
  * {@code CRASH}, {@code FILESYSTEM} or {@code APPLICATION}; {@code storedBytes} are the bytes the point
- * added to the vault (new chunks, after dedup and compression); {@code expiresAt} null = never.
+ * added to the vault (new chunks, after dedup and compression); {@code expiresAt} null = never; {@code region} the
+ * region of its vault (a replica's: its destination's; docs/design/replication.md).
  */
 public record PointRecord(String id, String vault, String instanceId, String instanceName, Instant createdAt,
                           String status, String consistency, long logicalBytes, long storedBytes,
-                          Instant expiresAt, String jobId, List<PointDisk> disks) {
+                          Instant expiresAt, String jobId, List<PointDisk> disks, String region) {
+    /** The region of a server configured without regions, and of every row written before regions existed. */
+    public static final String LOCAL_REGION = "local";
+
+    /** A point of the region {@value #LOCAL_REGION}. */
+    public PointRecord(String id, String vault, String instanceId, String instanceName, Instant createdAt, String status,
+                       String consistency, long logicalBytes, long storedBytes, Instant expiresAt, String jobId,
+                       List<PointDisk> disks) {
+        this(id, vault, instanceId, instanceName, createdAt, status, consistency, logicalBytes, storedBytes, expiresAt,
+                jobId, disks, LOCAL_REGION);
+    }
+
+    /** This row in {@code region}. */
+    public PointRecord inRegion(String region) {
+        return new PointRecord(id, vault, instanceId, instanceName, createdAt, status, consistency, logicalBytes,
+                storedBytes, expiresAt, jobId, disks, region);
+    }
 
     /**
      * The row for a point manifest: consistency from its attributes ({@link PointAttributes#CONSISTENCY},

@@ -12,8 +12,12 @@ public interface Points {
 
     List<PointRecord> listAll();
 
+    /** The points of one region, newest first (a replica is in its destination's region). */
+    List<PointRecord> listByRegion(String region);
+
     Optional<PointRecord> find(String id);
 
+    /** Deletes the row, its disks and its replication statuses. */
     boolean delete(String id);
 
     /** Removes every point row of a vault (used by a rebuild before re-adding from the manifests). */

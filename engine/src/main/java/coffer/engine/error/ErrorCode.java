@@ -37,6 +37,9 @@ public enum ErrorCode {
             + " chunks it wrote that no point uses; to free more space, delete points you no longer need ('coffer point delete'),"
             + " then run 'coffer vault gc' (it removes unreferenced chunks older than --grace, 1h by default)."),
 
+    // ---- replication (docs/design/replication.md) ----
+    DestinationEncryptionMismatch(409, 2, "Replicate into a vault encrypted as the rule asks (an assigned key: a vault encrypted under that key; Auto from an encrypted vault: an encrypted vault), or change the replication rule."),
+
     // ---- the API ----
     Unauthorized(401, 5, "Send a valid token: 'Authorization: Bearer <token>' (the server's first start wrote the admin token to a file; 'coffer token create' makes more)."),
     Forbidden(403, 5, "Use a token whose role allows this (viewer: read; operator: backup, restore, jobs; admin: everything)."),

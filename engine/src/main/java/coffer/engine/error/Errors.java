@@ -22,6 +22,8 @@ public final class Errors {
     public static CofferException classify(Throwable failure) {
         return switch (failure) {
             case CofferException c -> c;
+            case coffer.vault.replicate.ReplicaWriteException e -> new CofferException(ErrorCode.ReplicationMetadataSyncFailed,
+                    e.getMessage(), e);
             case CorruptDataException e -> new CofferException(ErrorCode.DataCorrupt, e.getMessage(), e);
             case KeyUnavailableException e -> new CofferException(ErrorCode.KeyUnavailable, e.getMessage(), e);
             case NotAVaultException e -> new CofferException(ErrorCode.NotAVault, e.getMessage(), e);

@@ -102,9 +102,27 @@ public final class InstanceRestore {
     /** A new instance {@code newName} from the point; disks go to {@code directory} (default: beside the originals). */
     public InstanceResult asNewInstance(String pointRef, String newName, Path directory, boolean start,
                                         JobProgress listener) {
+        return asNewInstance(pointRef, NewInstance.named(newName).withDirectory(directory), start, listener);
+    }
+
+    /**
+     * A new instance from the point, as {@code shape} says where it differs from the stored definition (name, vCPUs,
+     * memory, networks, disk directory and format; always a new UUID and new MACs), started when {@code start}. This
+     * is also the disaster recovery restore: a replica's point on a host of the destination region (its vault is the
+     * replica's; nothing of the source region is read). A failure removes what was made.
+     */
+    public InstanceResult asNewInstance(String pointRef, NewInstance shape, boolean start, JobProgress listener) {
+        String newName = shape.name();
         try {
             PointManifest point = vault.resolve(pointRef);
             DomainDefinition stored = definitionOf(point);
+            if (shape.networks() instanceof NewInstance.Networks.Mapped(Map<String, String> sources)) {
+                List<String> unknown = sources.keySet().stream().filter(s -> !stored.interfaceSources().contains(s)).toList();
+                if (!unknown.isEmpty()) {
+                    throw new CofferException(ErrorCode.InvalidArgument, "the instance of point " + point.id()
+                            + " has no interface on " + unknown + "; its networks and bridges: " + stored.interfaceSources());
+                }
+            }
             if (libvirt.domain(newName).isPresent()) {
                 throw new CofferException(ErrorCode.InvalidArgument, "a domain named '" + newName + "' already exists");
             }
@@ -116,8 +134,10 @@ public final class InstanceRestore {
             try {
                 for (PointManifest.Disk disk : point.disks()) {
                     DiskSpec spec = stored.disk(disk.name()).orElseThrow();
-                    String format = spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw";
-                    Path dir = directory != null ? directory : Path.of(spec.source()).toAbsolutePath().getParent();
+                    String format = shape.format() != null ? shape.format().name().toLowerCase()
+                            : spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw";
+                    Path dir = shape.directory() != null ? shape.directory()
+                            : Path.of(spec.source()).toAbsolutePath().getParent();
                     Path file = dir.resolve(newName + "-" + disk.name() + "." + format);
                     checkTarget(file, point);
                     if (Files.exists(file)) {
@@ -128,7 +148,7 @@ public final class InstanceRestore {
                     files.put(disk.name(), file);
                     newDisks.put(disk.name(), new DomainDefinition.NewDisk(file.toString(), format));
                 }
-                DomainDefinition copy = stored.asNewInstance(newName, newDisks, notRestorable(stored, point));
+                DomainDefinition copy = shaped(stored.asNewInstance(newName, newDisks, notRestorable(stored, point)), shape);
                 libvirt.define(copy.xml());
                 defined = true;
                 if (start) {
@@ -147,6 +167,22 @@ public final class InstanceRestore {
         } catch (IOException | RuntimeException e) {
             throw Errors.classify(e);
         }
+    }
+
+    /** The definition with the overrides of {@code shape}: vCPUs, memory, networks. */
+    private static DomainDefinition shaped(DomainDefinition definition, NewInstance shape) {
+        DomainDefinition result = definition;
+        if (shape.vcpus() != null) {
+            result = result.withVcpus(shape.vcpus());
+        }
+        if (shape.memoryMiB() != null) {
+            result = result.withMemory(shape.memoryMiB() * 1024);
+        }
+        return switch (shape.networks()) {
+            case NewInstance.Networks.Keep keep -> result;
+            case NewInstance.Networks.Mapped(Map<String, String> sources) -> result.withInterfaceSources(sources);
+            case NewInstance.Networks.None none -> result.withoutInterfaces();
+        };
     }
 
     /** Every backed-up disk written over the shut-off original, and its stored definition defined again. */

@@ -19,8 +19,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe.
  */
 public final class LocalVaults implements VaultDirectory, AutoCloseable {
-    /** Where a vault lives and the key ring that opens it. */
-    public record Location(VaultLocation where, Path keyRing) {
+    /** Where a vault lives, the key ring that opens it, and the region it belongs to. */
+    public record Location(VaultLocation where, Path keyRing, String region) {
+        public Location(VaultLocation where, Path keyRing) {
+            this(where, keyRing, LOCAL_REGION);
+        }
+
         public Location(Path directory, Path keyRing) {
             this(VaultLocation.directory(directory), keyRing);
         }
@@ -57,14 +61,24 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
     }
 
     @Override
+    public String regionOf(String name) {
+        return location(nameOr(name)).region();
+    }
+
+    @Override
     public Vault open(String name) {
-        String key = name == null ? defaultName : name;
-        Location location = locations.get(key);
+        String key = nameOr(name);
+        Location location = location(key);
+        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing(), clock).open(location.where()));
+    }
+
+    private Location location(String name) {
+        Location location = locations.get(name);
         if (location == null) {
-            throw new CofferException(ErrorCode.NotAVault, "no vault named '" + key + "'; configured vaults: "
+            throw new CofferException(ErrorCode.NotAVault, "no vault named '" + name + "'; configured vaults: "
                     + new TreeSet<>(locations.keySet()));
         }
-        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing(), clock).open(location.where()));
+        return location;
     }
 
     @Override

@@ -26,4 +26,21 @@ public interface VaultDirectory {
      *                                             known ones), or the codes of opening it
      */
     Vault open(String name);
+
+    /**
+     * The region vault {@code name} belongs to (docs/server.md, "regions"); a directory that knows no regions has all
+     * its vaults in {@code local}.
+     *
+     * @throws coffer.engine.error.CofferException NotAVault for a name that is not configured
+     */
+    default String regionOf(String name) {
+        if (!names().contains(nameOr(name))) {
+            throw new coffer.engine.error.CofferException(coffer.engine.error.ErrorCode.NotAVault, "no vault named '"
+                    + name + "'; configured vaults: " + new java.util.TreeSet<>(names()));
+        }
+        return LOCAL_REGION;
+    }
+
+    /** The region of a directory that knows no regions. */
+    String LOCAL_REGION = "local";
 }

@@ -40,8 +40,18 @@ public record ServerConfig(Path dataDir, String address, int port, Tls tls, Cata
     public record Tls(Path keystore, Secret password) {
     }
 
-    /** A vault by name: where it lives (a directory or an S3 bucket) and the key ring of an encrypted vault. */
-    public record VaultEntry(String name, VaultLocation location, Path keyring, boolean encrypted) {
+    /** The region of a configuration that names none: today's single site. */
+    public static final String LOCAL_REGION = "local";
+
+    /**
+     * A vault by name (unique across regions): where it lives (a directory or an S3 bucket), the key ring of an
+     * encrypted vault, and the region (site) it belongs to.
+     */
+    public record VaultEntry(String name, VaultLocation location, Path keyring, boolean encrypted, String region) {
+        public VaultEntry(String name, VaultLocation location, Path keyring, boolean encrypted) {
+            this(name, location, keyring, encrypted, LOCAL_REGION);
+        }
+
         public VaultEntry(String name, Path directory, Path keyring, boolean encrypted) {
             this(name, VaultLocation.directory(directory), keyring, encrypted);
         }
@@ -52,8 +62,11 @@ public record ServerConfig(Path dataDir, String address, int port, Tls tls, Cata
         }
     }
 
-    /** A libvirt host by id. */
-    public record HostEntry(String id, String uri) {
+    /** A libvirt host by id, and the region (site) it runs in. */
+    public record HostEntry(String id, String uri, String region) {
+        public HostEntry(String id, String uri) {
+            this(id, uri, LOCAL_REGION);
+        }
     }
 
     /**
@@ -71,6 +84,27 @@ public record ServerConfig(Path dataDir, String address, int port, Tls tls, Cata
 
     public String defaultVault() {
         return vaults.getFirst().name();
+    }
+
+    /**
+     * The regions (sites) the configuration names, in the order they first appear (vaults, then hosts): each has its
+     * own vaults and libvirt hosts (docs/server.md, "Regions"). Without any {@code region} key: {@code [local]}.
+     */
+    public List<String> regions() {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        vaults.forEach(v -> names.add(v.region()));
+        hosts.forEach(h -> names.add(h.region()));
+        return List.copyOf(names);
+    }
+
+    /** The vaults of {@code region}, the first being that region's default. */
+    public List<VaultEntry> vaultsIn(String region) {
+        return vaults.stream().filter(v -> v.region().equals(region)).toList();
+    }
+
+    /** The libvirt hosts of {@code region}. */
+    public List<HostEntry> hostsIn(String region) {
+        return hosts.stream().filter(h -> h.region().equals(region)).toList();
     }
 
     public Path adminTokenFile() {

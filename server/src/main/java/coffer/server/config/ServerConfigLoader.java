@@ -120,13 +120,13 @@ public final class ServerConfigLoader {
         if (vaultsNode == null || vaultsNode.isNull()) {
             vaults.add(new ServerConfig.VaultEntry("default", dataDir.resolve("vault"), dataDir.resolve("keyring"), true));
         } else if (!vaultsNode.isArray() || vaultsNode.isEmpty()) {
-            problems.add("vaults: must be a non-empty list of {name, path, keyring, encrypted, s3}");
+            problems.add("vaults: must be a non-empty list of {name, path, keyring, encrypted, s3, region}");
         } else {
             Set<String> names = new HashSet<>();
             for (int i = 0; i < vaultsNode.size(); i++) {
                 String at = "vaults[" + i + "].";
                 JsonNode v = vaultsNode.get(i);
-                unknownKeys(v, Set.of("name", "path", "keyring", "encrypted", "s3"), at);
+                unknownKeys(v, Set.of("name", "path", "keyring", "encrypted", "s3", "region"), at);
                 String name = name(v.get("name"), at + "name");
                 if (name != null && !names.add(name)) {
                     problems.add(at + "name: '" + name + "' is used twice");
@@ -134,7 +134,8 @@ public final class ServerConfigLoader {
                 VaultLocation location = location(v, at);
                 boolean encrypted = bool(v.get("encrypted"), at + "encrypted", true);
                 Path keyring = path(v.get("keyring"), at + "keyring", dataDir.resolve("keyring"));
-                vaults.add(new ServerConfig.VaultEntry(name, location, keyring, encrypted));
+                String region = region(v.get("region"), at + "region");
+                vaults.add(new ServerConfig.VaultEntry(name, location, keyring, encrypted, region));
             }
         }
 
@@ -143,13 +144,13 @@ public final class ServerConfigLoader {
         if (hostsNode == null || hostsNode.isNull()) {
             hosts.add(new ServerConfig.HostEntry("local", "qemu:///system"));
         } else if (!hostsNode.isArray() || hostsNode.isEmpty()) {
-            problems.add("hosts: must be a non-empty list of {id, uri}");
+            problems.add("hosts: must be a non-empty list of {id, uri, region}");
         } else {
             Set<String> ids = new HashSet<>();
             for (int i = 0; i < hostsNode.size(); i++) {
                 String at = "hosts[" + i + "].";
                 JsonNode h = hostsNode.get(i);
-                unknownKeys(h, Set.of("id", "uri"), at);
+                unknownKeys(h, Set.of("id", "uri", "region"), at);
                 String id = name(h.get("id"), at + "id");
                 if (id != null && !ids.add(id)) {
                     problems.add(at + "id: '" + id + "' is used twice");
@@ -158,7 +159,12 @@ public final class ServerConfigLoader {
                 if (uri == null || !uri.contains("://")) {
                     problems.add(at + "uri: required, a libvirt URI such as qemu:///system or qemu+ssh://host/system");
                 }
-                hosts.add(new ServerConfig.HostEntry(id, uri));
+                String region = region(h.get("region"), at + "region");
+                if (region != null && vaults.stream().noneMatch(v -> region.equals(v.region()))) {
+                    problems.add(at + "region: region '" + region + "' has no vault; its hosts' points need one there"
+                            + " (a vault with region: " + region + ")");
+                }
+                hosts.add(new ServerConfig.HostEntry(id, uri, region));
             }
         }
 
@@ -387,6 +393,14 @@ public final class ServerConfigLoader {
             problems.add("listen.address: cannot resolve '" + address + "'");
             return true; // reported already
         }
+    }
+
+    /** A vault's or host's {@code region}: a name, {@code local} when absent. */
+    private String region(JsonNode node, String key) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return ServerConfig.LOCAL_REGION;
+        }
+        return name(node, key);
     }
 
     private String name(JsonNode node, String key) {

@@ -40,6 +40,45 @@ class ServerConfigLoaderTest {
         assertEquals(ServerConfig.Limits.DEFAULT, config.limits());
         assertEquals("http://127.0.0.1:8470", config.url());
         assertEquals(java.util.List.of(dir.toAbsolutePath().resolve("restores")), config.restoreDirectories());
+        assertEquals(java.util.List.of("local"), config.regions(), "one region, as before regions existed");
+        assertEquals("local", config.hosts().getFirst().region());
+    }
+
+    @Test
+    void regionsGroupVaultsAndHostsBySite() throws IOException {
+        Path file = write("""
+                vaults:
+                  - {name: default, path: /srv/local}
+                  - {name: east-1, path: "s3://east-backups/coffer", region: east}
+                  - {name: east-2, path: /srv/east, region: east}
+                hosts:
+                  - {id: local, uri: "qemu:///system"}
+                  - {id: east-kvm, uri: "qemu+ssh://east/system", region: east}
+                """);
+        ServerConfig config = ServerConfigLoader.load(file, dir);
+        assertEquals(java.util.List.of("local", "east"), config.regions());
+        assertEquals(java.util.List.of("east-1", "east-2"),
+                config.vaultsIn("east").stream().map(ServerConfig.VaultEntry::name).toList());
+        assertEquals("local", config.vaults().getFirst().region());
+        assertEquals(java.util.List.of("east-kvm"), config.hostsIn("east").stream().map(ServerConfig.HostEntry::id).toList());
+        assertEquals(java.util.List.of("local"), config.hostsIn("local").stream().map(ServerConfig.HostEntry::id).toList());
+    }
+
+    @Test
+    void aRegionNeedsAValidNameAndItsHostsAVault() throws IOException {
+        Path file = write("""
+                vaults:
+                  - {name: default, path: /srv/local, region: "East Coast"}
+                  - {name: spare, path: /srv/spare, region: 7}
+                hosts:
+                  - {id: west-kvm, uri: "qemu+ssh://west/system", region: west}
+                """);
+        CofferException e = assertThrows(CofferException.class, () -> ServerConfigLoader.load(file, dir));
+        String m = e.getMessage();
+        for (String expected : new String[]{"vaults[0].region: use lower-case letters", "vaults[1].region: expected text",
+                "hosts[0].region: region 'west' has no vault"}) {
+            assertTrue(m.contains(expected), "missing '" + expected + "' in:\n" + m);
+        }
     }
 
     @Test

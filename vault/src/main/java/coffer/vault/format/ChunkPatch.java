@@ -126,6 +126,19 @@ public final class ChunkPatch {
         return base;
     }
 
+    /**
+     * The body of this patch over {@code newBase} instead of its base: the same ranges and bytes. A replica
+     * needs it: the same base content has another id in a vault with another chunk-id key.
+     */
+    public byte[] rebasedBody(ChunkId newBase) {
+        if (newBase.isZero()) {
+            throw new IllegalArgumentException("a patch needs a stored base chunk, not the zero chunk");
+        }
+        byte[] copy = body.clone();
+        newBase.writeTo(copy, 8);
+        return copy;
+    }
+
     public int chunkLength() {
         return chunkLength;
     }

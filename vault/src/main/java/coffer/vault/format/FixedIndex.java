@@ -126,6 +126,20 @@ public final class FixedIndex {
         return patches.size();
     }
 
+    /** Adds to {@code into} every stored object the index names (its entries and its patches' bases) not in {@code except}. */
+    public void addStoredIds(java.util.Set<ChunkId> except, java.util.Set<ChunkId> into) {
+        for (int i = 0; i < chunkCount(); i++) {
+            ChunkId id = get(i);
+            if (!id.isZero() && !except.contains(id)) {
+                into.add(id);
+            }
+            Patched patched = patches.get(i);
+            if (patched != null && !except.contains(patched.base())) {
+                into.add(patched.base());
+            }
+        }
+    }
+
     public String checksum() {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -189,16 +189,7 @@ final class DiskWriter {
      * exists and gc cannot sweep while this backup holds the shared lock (docs/design/locking.md).
      */
     private static void knownFromBase(FixedIndex previous, Set<ChunkId> quarantined, Set<ChunkId> known) {
-        for (int i = 0; i < previous.chunkCount(); i++) {
-            ChunkId id = previous.get(i);
-            if (!id.isZero() && !quarantined.contains(id)) {
-                known.add(id);
-            }
-            FixedIndex.Patched patched = previous.patchOf(i);
-            if (patched != null && !quarantined.contains(patched.base())) {
-                known.add(patched.base());
-            }
-        }
+        previous.addStoredIds(quarantined, known);
     }
 
     /**

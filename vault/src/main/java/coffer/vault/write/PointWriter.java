@@ -2,6 +2,7 @@ package coffer.vault.write;
 
 import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
+import coffer.vault.CorruptDataException;
 import coffer.vault.PointIds;
 import coffer.vault.PointManifest;
 import coffer.vault.UnfinishedMarker;
@@ -67,9 +68,12 @@ public final class PointWriter implements AutoCloseable {
     public record Slot(int position, String diskName) {
     }
 
-    private PointWriter(Vault vault, String name, Instant createdAt, int threads, VaultLocks.Lock lock) {
+    /** Whether commit reads the indexes back before publishing the manifest, and the manifest after. */
+    private volatile boolean verifyOnCommit;
+
+    private PointWriter(Vault vault, String id, String name, Instant createdAt, int threads, VaultLocks.Lock lock) {
         this.vault = vault;
-        this.id = PointIds.newId(createdAt);
+        this.id = id;
         this.name = name;
         this.createdAt = createdAt;
         this.threads = threads;
@@ -81,9 +85,28 @@ public final class PointWriter implements AutoCloseable {
             throw new IllegalArgumentException("a point needs a name");
         }
         VaultLocks.Lock lock = vault.locks().shared("backup of " + name, Duration.ofMinutes(10));
-        PointWriter writer = new PointWriter(vault, name, createdAt, threads, lock);
+        return marked(new PointWriter(vault, PointIds.newId(createdAt), name, createdAt, threads, lock));
+    }
+
+    /**
+     * Begins a point whose id the caller chose (a replica's, the same on every attempt: docs/design/replication.md),
+     * taking the shared lock for {@code purpose}. Objects a crashed earlier attempt left under that id are
+     * overwritten; the point does not exist until its manifest is published.
+     */
+    public static PointWriter beginWithId(Vault vault, String id, String name, Instant createdAt, int threads,
+                                          String purpose) throws IOException {
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("a point needs a name");
+        }
+        PointIds.check(id);
+        VaultLocks.Lock lock = vault.locks().shared(purpose, Duration.ofMinutes(10));
+        return marked(new PointWriter(vault, id, name, createdAt, threads, lock));
+    }
+
+    /** Publishes the writer's {@link UnfinishedMarker} before anything else; on failure, closes the writer. */
+    private static PointWriter marked(PointWriter writer) throws IOException {
         try {
-            UnfinishedMarker.of("write").put(vault, writer.id);
+            UnfinishedMarker.of("write").put(writer.vault, writer.id);
         } catch (IOException | RuntimeException e) {
             try (writer) {
                 throw e;
@@ -129,13 +152,7 @@ public final class PointWriter implements AutoCloseable {
     public PointManifest.Disk writeDisk(Slot slot, BlockSource source, String sourceFormat, DiskBase base,
                                         Progress progress) throws IOException {
         synchronized (this) {
-            if (committed) {
-                throw new IllegalStateException("point already committed");
-            }
-            if (slot.position() >= reserved.size() || !reserved.get(slot.position()).equals(slot.diskName())
-                    || disks.get(slot.position()) != null) {
-                throw new IllegalArgumentException("disk place " + slot + " is not reserved in this point, or written");
-            }
+            checkOpen(slot);
         }
         if (base != null && !vault.backend().exists(Vault.manifestName(base.pointId()))) {
             base = null; // its point was deleted: its chunks may be gone; read and store everything
@@ -154,6 +171,47 @@ public final class PointWriter implements AutoCloseable {
             indexes.set(slot.position(), index);
         }
         return disk;
+    }
+
+    /**
+     * Takes {@code index} as the disk of {@code slot}: a disk whose chunks and patches the caller has stored in this
+     * vault already (a replica's, copied from another vault). {@code counts} gives the figures the manifest records
+     * (data chunks, new chunks and their stored bytes, bytes read, where the disk came from); its index name, size,
+     * chunk size and checksum are the writer's. The commit's first barrier covers the caller's chunks too.
+     */
+    public PointManifest.Disk addDisk(Slot slot, FixedIndex index, PointManifest.Disk counts) {
+        if (index.chunkSize() != vault.chunkSize()) {
+            throw new IllegalArgumentException("an index of " + index.chunkSize() + "-byte chunks in a vault of "
+                    + vault.chunkSize() + "-byte chunks");
+        }
+        PointManifest.Disk disk = new PointManifest.Disk(slot.diskName(), indexName(slot.position()), index.diskSize(),
+                index.chunkSize(), index.checksum(), counts.dataChunks(), counts.newChunks(), counts.newStoredBytes(),
+                counts.readBytes(), counts.source(), counts.sourceFormat());
+        synchronized (this) {
+            checkOpen(slot);
+            disks.set(slot.position(), disk);
+            indexes.set(slot.position(), index);
+        }
+        return disk;
+    }
+
+    /** The point is not committed and {@code slot} is reserved and not written yet. Callers hold {@code this}. */
+    private void checkOpen(Slot slot) {
+        if (committed) {
+            throw new IllegalStateException("point already committed");
+        }
+        if (slot.position() >= reserved.size() || !reserved.get(slot.position()).equals(slot.diskName())
+                || disks.get(slot.position()) != null) {
+            throw new IllegalArgumentException("disk place " + slot + " is not reserved in this point, or written");
+        }
+    }
+
+    /**
+     * Makes {@link #commit} read every index back (and check it against what was written) before it publishes the
+     * manifest, and the manifest after: a copy checked on arrival (a replica's). Costs one read per object.
+     */
+    public void verifyOnCommit() {
+        this.verifyOnCommit = true;
     }
 
     /**
@@ -201,19 +259,35 @@ public final class PointWriter implements AutoCloseable {
             vault.backend().put(indexName, vault.codec().seal(ObjectKind.INDEX, indexName, indexBody, indexBody.length, false));
         }
         vault.backend().sync(); // indexes before the manifest
+        if (verifyOnCommit) {
+            for (int i = 0; i < indexes.size(); i++) {
+                readBack(manifest, disks.get(i), indexes.get(i));
+            }
+        }
         written.add(manifestName);
         vault.backend().put(manifestName, vault.codec().seal(ObjectKind.MANIFEST, manifestName, body, body.length, false));
         vault.backend().sync();
-        committed = true;
-        if (until != null) {
-            vault.writeHold(id, until); // after the manifest: the manifest alone already holds the point
+        if (verifyOnCommit && !vault.readManifestObject(manifestName).equals(manifest)) {
+            throw new CorruptDataException(manifestName, "the manifest read back differs from the one written");
         }
+        committed = true;
         try {
-            vault.backend().delete(UnfinishedMarker.objectName(id));
+            vault.backend().delete(UnfinishedMarker.objectName(id)); // before a hold retains the point's objects
         } catch (IOException leftBehind) {
             // beside a manifest the marker means nothing; gc removes it
         }
+        if (until != null) {
+            vault.writeHold(id, until); // after the manifest: the manifest alone already holds the point
+        }
         return manifest;
+    }
+
+    /** Reads the index of {@code disk} back: its checksum must match the manifest's and its entries the written ones. */
+    private void readBack(PointManifest manifest, PointManifest.Disk disk, FixedIndex written) throws IOException {
+        FixedIndex stored = vault.readIndex(manifest, disk);
+        if (!java.util.Arrays.equals(stored.encode(), written.encode())) {
+            throw new CorruptDataException(disk.index(), "the index read back differs from the one written");
+        }
     }
 
     /** After a {@link #close} without commit: what became of the chunks this writer created; else null. */

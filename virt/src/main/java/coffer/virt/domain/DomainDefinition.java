@@ -100,6 +100,91 @@ public final class DomainDefinition {
         }
     }
 
+    /**
+     * This definition with {@code count} virtual CPUs: {@code <vcpu>} set (any {@code current} count dropped), and the
+     * per-CPU list ({@code <vcpus>}) and CPU topology ({@code <cpu><topology>}) removed, since they were made for
+     * the old count (libvirt then gives one socket per CPU).
+     */
+    public DomainDefinition withVcpus(int count) {
+        Document copy = (Document) document.cloneNode(true);
+        Element root = copy.getDocumentElement();
+        setText(copy, root, "vcpu", Integer.toString(count));
+        firstChild(root, "vcpu").removeAttribute("current");
+        removeChildren(root, "vcpus");
+        Element cpu = firstChild(root, "cpu");
+        if (cpu != null) {
+            removeChildren(cpu, "topology");
+        }
+        return new DomainDefinition(copy);
+    }
+
+    /** This definition with {@code kibibytes} of memory: {@code <memory>} and {@code <currentMemory>}, in KiB. */
+    public DomainDefinition withMemory(long kibibytes) {
+        Document copy = (Document) document.cloneNode(true);
+        Element root = copy.getDocumentElement();
+        for (String tag : List.of("memory", "currentMemory")) {
+            if (tag.equals("memory") || firstChild(root, tag) != null) {
+                setText(copy, root, tag, Long.toString(kibibytes));
+                firstChild(root, tag).setAttribute("unit", "KiB");
+            }
+        }
+        return new DomainDefinition(copy);
+    }
+
+    /**
+     * The networks and bridges the interfaces connect to ({@code <source network=…>} or {@code <source bridge=…>}),
+     * in order; other interface kinds are left out.
+     */
+    public List<String> interfaceSources() {
+        List<String> sources = new ArrayList<>();
+        for (Element iface : elements(document, "interface")) {
+            String source = interfaceSource(iface);
+            if (source != null) {
+                sources.add(source);
+            }
+        }
+        return sources;
+    }
+
+    /**
+     * This definition with each interface's network or bridge renamed by {@code mapping} (old name → new name);
+     * interfaces whose source the mapping does not name are kept as they are.
+     */
+    public DomainDefinition withInterfaceSources(Map<String, String> mapping) {
+        Document copy = (Document) document.cloneNode(true);
+        for (Element iface : elements(copy, "interface")) {
+            String type = iface.getAttribute("type");
+            Element source = firstChild(iface, "source");
+            String old = interfaceSource(iface);
+            if (old != null && mapping.containsKey(old)) {
+                source.setAttribute(type.equals("bridge") ? "bridge" : "network", mapping.get(old));
+            }
+        }
+        return new DomainDefinition(copy);
+    }
+
+    /** This definition without network interfaces. */
+    public DomainDefinition withoutInterfaces() {
+        Document copy = (Document) document.cloneNode(true);
+        for (Element iface : elements(copy, "interface")) {
+            iface.getParentNode().removeChild(iface);
+        }
+        return new DomainDefinition(copy);
+    }
+
+    private static String interfaceSource(Element iface) {
+        Element source = firstChild(iface, "source");
+        if (source == null) {
+            return null;
+        }
+        String attribute = switch (iface.getAttribute("type")) {
+            case "network" -> "network";
+            case "bridge" -> "bridge";
+            default -> null;
+        };
+        return attribute == null || source.getAttribute(attribute).isEmpty() ? null : source.getAttribute(attribute);
+    }
+
     /** An NBD export on a Unix socket that a disk image reads through to (see {@link #withNbdBackings}). */
     public record NbdBacking(java.nio.file.Path socket, String export) {
     }

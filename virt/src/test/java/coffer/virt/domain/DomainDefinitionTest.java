@@ -128,4 +128,45 @@ class DomainDefinitionTest {
         assertThrows(IllegalArgumentException.class, () -> new NbdDisk("sda", java.nio.file.Path.of("/s"), "x", null));
         assertThrows(IllegalArgumentException.class, () -> new NbdDisk("vdb", java.nio.file.Path.of("/s"), "x", "bad serial!"));
     }
+
+    @Test
+    void aDisasterRecoveryCopyTakesNewSizesAndNetworks() throws Exception {
+        String xml = """
+                <domain type='kvm'>
+                  <name>db-1</name>
+                  <memory unit='GiB'>4</memory>
+                  <currentMemory unit='GiB'>2</currentMemory>
+                  <vcpu placement='static' current='2'>4</vcpu>
+                  <cpu mode='host-model'><topology sockets='1' cores='2' threads='2'/></cpu>
+                  <devices>
+                    <interface type='network'><mac address='52:54:00:00:00:01'/><source network='default'/></interface>
+                    <interface type='bridge'><mac address='52:54:00:00:00:02'/><source bridge='br-lan'/></interface>
+                    <interface type='user'><mac address='52:54:00:00:00:03'/></interface>
+                  </devices>
+                </domain>
+                """;
+        DomainDefinition original = DomainDefinition.parse(xml);
+        assertEquals(List.of("default", "br-lan"), original.interfaceSources());
+
+        DomainDefinition resized = original.withVcpus(2).withMemory(512 * 1024);
+        String out = resized.xml();
+        assertTrue(out.contains("<vcpu placement=\"static\">2</vcpu>"), out);
+        assertFalse(out.contains("topology"), out);
+        assertTrue(out.contains("<memory unit=\"KiB\">524288</memory>"), out);
+        assertTrue(out.contains("<currentMemory unit=\"KiB\">524288</currentMemory>"), out);
+
+        DomainDefinition mapped = original.withInterfaceSources(Map.of("default", "dr-net", "br-lan", "br-dr"));
+        assertEquals(List.of("dr-net", "br-dr"), mapped.interfaceSources());
+        assertEquals(3, mapped.xml().split("<interface").length - 1, "the user-mode interface kept");
+        assertEquals(List.of("default", "br-dr"), original.withInterfaceSources(Map.of("br-lan", "br-dr")).interfaceSources(),
+                "an unmapped network stays");
+
+        DomainDefinition isolated = original.withoutInterfaces();
+        assertFalse(isolated.xml().contains("<interface"), isolated.xml());
+        assertTrue(original.xml().contains("<interface"), "every change returns a new definition");
+
+        String bare = DomainDefinition.parse("<domain type='kvm'><name>x</name></domain>").withVcpus(3).withMemory(1024).xml();
+        assertTrue(bare.contains("<vcpu>3</vcpu>") && bare.contains("<memory unit=\"KiB\">1024</memory>")
+                && !bare.contains("currentMemory"), bare);
+    }
 }

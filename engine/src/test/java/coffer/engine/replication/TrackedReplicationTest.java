@@ -1,0 +1,197 @@
+package coffer.engine.replication;
+
+import coffer.engine.JobProgress;
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.CatalogConfig;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.ReplicationRecord;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.PointAttributes;
+import coffer.engine.policy.ReplicationRule;
+import coffer.engine.policy.RetentionPeriod;
+import coffer.engine.vault.LocalVaults;
+import coffer.engine.vault.VaultLocation;
+import coffer.engine.vault.VaultOpener;
+import coffer.testing.ByteArrayBlockSource;
+import coffer.testing.TestData;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.io.Progress;
+import coffer.vault.write.PointWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Replication with its status in a real catalog (SQLite) between vaults in local directories of two regions: queued,
+ * running, done with the replica recorded as a point of the destination's region; a destination that cannot be written
+ * fails as ReplicationMetadataSyncFailed and is due for a retry that then completes; a destination encrypted otherwise
+ * than the rule asks fails without a retry.
+ */
+class TrackedReplicationTest {
+    private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+    private static final Instant CREATED = Instant.parse("2026-03-01T11:00:00Z");
+
+    @TempDir
+    Path dir;
+    private Catalog catalog;
+    private LocalVaults vaults;
+    private final String uuid = UUID.randomUUID().toString();
+    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
+    @BeforeEach
+    void open() {
+        VaultOpener keys = new VaultOpener(dir.resolve("keyring.json"));
+        keys.create(dir.resolve("local-vault"), 256 * 1024, true).backend();
+        keys.create(dir.resolve("east-vault"), 256 * 1024, true);
+        keys.create(dir.resolve("east-plain"), 256 * 1024, false);
+        vaults = new LocalVaults(Map.of(
+                "default", new LocalVaults.Location(VaultLocation.directory(dir.resolve("local-vault")), dir.resolve("keyring.json")),
+                "east", new LocalVaults.Location(VaultLocation.directory(dir.resolve("east-vault")), dir.resolve("keyring.json"), "east"),
+                "east-plain", new LocalVaults.Location(VaultLocation.directory(dir.resolve("east-plain")), dir.resolve("keyring.json"), "east")),
+                "default");
+        catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")), clock);
+        catalog.hosts().ensure("local", "qemu:///system");
+        catalog.instances().refresh("local", List.of(new Instance(uuid, "local", "web", "running", List.of(), NOW, false)));
+    }
+
+    @AfterEach
+    void close() {
+        catalog.close();
+        vaults.close();
+    }
+
+    private PointRecord point() throws Exception {
+        Vault vault = vaults.open("default");
+        PointManifest manifest;
+        try (PointWriter writer = PointWriter.begin(vault, "web", CREATED, 2)) {
+            writer.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(3, 5 * 256 * 1024)), "raw", null, Progress.NONE);
+            manifest = writer.commit("CRASH", null, List.of(), Map.of(PointAttributes.UUID, uuid,
+                    PointAttributes.EXPIRES, CREATED.plusSeconds(86400).toString()));
+        }
+        PointRecord record = PointRecord.of(manifest, "default", uuid, "job-0");
+        catalog.points().upsert(record);
+        return record;
+    }
+
+    private TrackedReplication tracked() {
+        return new TrackedReplication(catalog, vaults, new PointReplication(2), clock);
+    }
+
+    private static TrackedReplication.Destination east(String vault, ReplicationRule.Encryption encryption) {
+        return new TrackedReplication.Destination("east", vault, encryption, RetentionPeriod.days(30), false);
+    }
+
+    @Test
+    void aReplicationIsQueuedRunAndRecordedAsAPointOfTheDestinationRegion() throws Exception {
+        PointRecord point = point();
+        TrackedReplication replication = tracked();
+        TrackedReplication.Destination destination = east("east", new ReplicationRule.Encryption.Auto());
+        assertEquals(new ReplicationStatus.NotReplicated(), replication.status(point.id(), destination));
+        assertTrue(replication.queue(point.id(), destination));
+        assertEquals(new ReplicationStatus.Queued(), replication.status(point.id(), destination));
+
+        PointReplication.Result result = replication.run(point.id(), destination, "job-1", JobProgress.NONE);
+        assertEquals(new ReplicationStatus.Done(result.replicaId()), replication.status(point.id(), destination));
+        PointRecord replica = catalog.points().find(result.replicaId()).orElseThrow();
+        assertEquals("east", replica.region());
+        assertEquals("east", replica.vault());
+        assertEquals(uuid, replica.instanceId(), "the same instance's point, in another region");
+        assertEquals(CREATED.plusSeconds(30 * 86400), replica.expiresAt(), "its own retention: 30 days from the point");
+        assertEquals(List.of(replica), catalog.points().listByRegion("east"));
+        assertEquals(point.id(), ReplicaFacts.of(vaults.open("east").point(result.replicaId())).orElseThrow().point());
+
+        CofferException again = assertThrows(CofferException.class,
+                () -> replication.run(point.id(), destination, "job-2", JobProgress.NONE));
+        assertTrue(again.getMessage().contains("done (replica " + result.replicaId() + ")"), again.getMessage());
+    }
+
+    @Test
+    void aDestinationThatCannotBeWrittenFailsAsMetadataSyncAndIsDueForARetryThatCompletes() throws Exception {
+        PointRecord point = point();
+        TrackedReplication replication = tracked();
+        TrackedReplication.Destination destination = east("east", new ReplicationRule.Encryption.Auto());
+        Path chunks = dir.resolve("east-vault").resolve("chunks");
+        Files.createDirectories(chunks.getParent());
+        Files.deleteIfExists(chunks);
+        Files.writeString(chunks, "not a directory: every chunk write fails");
+
+        CofferException e = assertThrows(CofferException.class,
+                () -> replication.run(point.id(), destination, "job-1", JobProgress.NONE));
+        assertEquals(ErrorCode.ReplicationMetadataSyncFailed, e.code());
+        assertTrue(e.getMessage().contains("vault east of region east"), e.getMessage());
+        ReplicationStatus.Failed failed = assertInstanceOf(ReplicationStatus.Failed.class,
+                replication.status(point.id(), destination));
+        assertEquals("ReplicationMetadataSyncFailed", failed.code());
+        assertEquals(1, failed.attempts());
+        assertEquals(NOW.plusSeconds(60), failed.retryAt());
+        assertEquals(List.of(), vaults.open("east").points(), "no replica");
+        assertEquals(List.of(), catalog.points().listByRegion("east"));
+        assertEquals(List.of(), replication.due(), "not yet due");
+
+        Files.delete(chunks);
+        TrackedReplication later = new TrackedReplication(catalog, vaults, new PointReplication(2),
+                Clock.fixed(NOW.plusSeconds(61), ZoneOffset.UTC));
+        List<ReplicationRecord> due = later.due();
+        assertEquals(1, due.size());
+        PointReplication.Result result = later.run(due.getFirst().pointId(), destination, "job-2", JobProgress.NONE);
+        assertEquals(new ReplicationStatus.Done(result.replicaId()), later.status(point.id(), destination));
+        assertNotNull(vaults.open("east").point(result.replicaId()));
+    }
+
+    @Test
+    void aDestinationNotEncryptedAsTheRuleAsksFailsWithoutARetry() throws Exception {
+        PointRecord point = point();
+        TrackedReplication replication = tracked();
+        TrackedReplication.Destination plain = east("east-plain", new ReplicationRule.Encryption.Auto());
+        CofferException e = assertThrows(CofferException.class,
+                () -> replication.run(point.id(), plain, "job-1", JobProgress.NONE));
+        assertEquals(ErrorCode.DestinationEncryptionMismatch, e.code());
+        ReplicationStatus.Failed failed = assertInstanceOf(ReplicationStatus.Failed.class, replication.status(point.id(), plain));
+        assertNull(failed.retryAt(), "the same destination fails the same way: not retried");
+
+        String key = vaults.open("east").config().encryption().keyId();
+        TrackedReplication.Destination assigned = east("east", new ReplicationRule.Encryption.AssignedKey("k-other"));
+        assertEquals(ErrorCode.DestinationEncryptionMismatch, assertThrows(CofferException.class,
+                () -> replication.run(point.id(), assigned, "job-2", JobProgress.NONE)).code());
+        TrackedReplication.Destination right = east("east", new ReplicationRule.Encryption.AssignedKey(key));
+        assertEquals(ReplicationRecord.State.FAILED, catalog.replications().find(point.id(), "east", "east").orElseThrow().state());
+        PointReplication.Result result = replication.run(point.id(), right, "job-3", JobProgress.NONE);
+        assertEquals(new ReplicationStatus.Done(result.replicaId()), replication.status(point.id(), right));
+    }
+
+    @Test
+    void aDestinationMustBeAVaultOfItsRegionAndNotThePointsOwn() throws Exception {
+        PointRecord point = point();
+        TrackedReplication replication = tracked();
+        CofferException wrongRegion = assertThrows(CofferException.class, () -> replication.queue(point.id(),
+                new TrackedReplication.Destination("west", "east", new ReplicationRule.Encryption.Auto(), null, false)));
+        assertEquals(ErrorCode.InvalidArgument, wrongRegion.code());
+        assertTrue(wrongRegion.getMessage().contains("vault east is in region east, not in west"), wrongRegion.getMessage());
+        assertEquals(ErrorCode.NoDestinationRegion, assertThrows(CofferException.class, () -> replication.queue(point.id(),
+                new TrackedReplication.Destination(null, "east", new ReplicationRule.Encryption.Auto(), null, false))).code());
+        assertEquals(ErrorCode.InvalidArgument, assertThrows(CofferException.class, () -> replication.queue(point.id(),
+                new TrackedReplication.Destination("local", "default", new ReplicationRule.Encryption.Auto(), null, false))).code());
+        assertEquals(ErrorCode.PointNotFound, assertThrows(CofferException.class, () -> replication.queue("20260101-000000-00000000",
+                east("east", new ReplicationRule.Encryption.Auto()))).code());
+    }
+}
