@@ -6,11 +6,8 @@ import coffer.vault.backend.ObjectInfo;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A fake of a full file system, for tests where mounting a small one is not wanted: a backend that refuses, as
@@ -19,14 +16,13 @@ import java.util.Optional;
  *
  * <p>Thread-safe (writes are serialized: a fake, not a benchmark).
  */
-public final class SizeLimitedBackend implements Backend {
-    private final Backend delegate;
+public final class SizeLimitedBackend extends ForwardingBackend {
     private final long limit;
     private final Map<String, Long> sizes = new HashMap<>();
     private long used;
 
     public SizeLimitedBackend(Backend delegate, long limit) throws IOException {
-        this.delegate = delegate;
+        super(delegate);
         this.limit = limit;
         for (ObjectInfo info : delegate.list("")) {
             sizes.put(info.name(), info.size());
@@ -99,16 +95,6 @@ public final class SizeLimitedBackend implements Backend {
     }
 
     @Override
-    public ByteBuffer get(String name) throws IOException {
-        return delegate.get(name);
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String name) throws IOException {
-        return delegate.stat(name);
-    }
-
-    @Override
     public void delete(String name) throws IOException {
         delegate.delete(name);
         synchronized (this) {
@@ -118,27 +104,7 @@ public final class SizeLimitedBackend implements Backend {
     }
 
     @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-        return delegate.list(prefix);
-    }
-
-    @Override
-    public void sync() throws IOException {
-        delegate.sync();
-    }
-
-    @Override
-    public int removeAbandonedUploads(Instant olderThan) throws IOException {
-        return delegate.removeAbandonedUploads(olderThan);
-    }
-
-    @Override
     public String describe() {
         return "size-limited(" + limit + " bytes, " + delegate.describe() + ")";
-    }
-
-    @Override
-    public void close() throws IOException {
-        delegate.close();
     }
 }

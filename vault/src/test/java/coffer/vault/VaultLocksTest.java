@@ -151,51 +151,15 @@ class VaultLocksTest {
     }
 
     /** Puts land and then report a failure (a timeout after success); everything else passes. */
-    private record LandedPut(Backend delegate) implements Backend {
+    private static final class LandedPut extends coffer.testing.ForwardingBackend {
+        LandedPut(Backend delegate) {
+            super(delegate);
+        }
+
         @Override
         public void put(String name, ByteBuffer data) throws IOException {
             delegate.put(name, data);
             throw new coffer.vault.backend.BackendException("timed out after the put landed", true, null);
-        }
-
-        @Override
-        public boolean putIfAbsent(String name, ByteBuffer data) throws IOException {
-            return delegate.putIfAbsent(name, data);
-        }
-
-        @Override
-        public ByteBuffer get(String name) throws IOException {
-            return delegate.get(name);
-        }
-
-        @Override
-        public java.util.Optional<ObjectInfo> stat(String name) throws IOException {
-            return delegate.stat(name);
-        }
-
-        @Override
-        public void delete(String name) throws IOException {
-            delegate.delete(name);
-        }
-
-        @Override
-        public List<ObjectInfo> list(String prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public void sync() throws IOException {
-            delegate.sync();
-        }
-
-        @Override
-        public int removeAbandonedUploads(Instant olderThan) throws IOException {
-            return delegate.removeAbandonedUploads(olderThan);
-        }
-
-        @Override
-        public String describe() {
-            return "landed-put(" + delegate.describe() + ")";
         }
     }
 }
