@@ -45,14 +45,19 @@ final class VaultCommand {
         @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Values.SizeConverter.class,
                 description = "Chunk size, a power of two from 256K to 16M (default: 512K).")
         Long chunkSize;
+        @Option(names = "--compression-level", paramLabel = "LEVEL",
+                description = "zstd level for new chunks: -7 to -1 (faster, larger) or 1 to 19 (smaller, slower); "
+                        + "default 1, level 3 stores ~5-9 % less of compressible data for ~15-35 % more CPU.")
+        Integer compressionLevel;
 
         @Override
         public Integer call() throws IOException {
             int size = chunkSize == null ? VaultOpener.DEFAULT_CHUNK_SIZE : (int) Math.min(Integer.MAX_VALUE, chunkSize);
+            int level = compressionLevel == null ? VaultConfig.DEFAULT_COMPRESSION_LEVEL : compressionLevel;
             VaultOpener opener = new VaultOpener(common.keyRing());
             VaultLocation where = Locations.parse(location);
             String shown = where instanceof VaultLocation.Directory(Path path) ? path.toAbsolutePath().toString() : where.toString();
-            try (Vault vault = opener.create(where, size, !plain)) {
+            try (Vault vault = opener.create(where, size, level, !plain)) {
                 VaultConfig c = vault.config();
                 Output out = Cli.out();
                 if (common.json()) {
@@ -60,6 +65,7 @@ final class VaultCommand {
                     result.put("path", shown);
                     result.put("vaultId", c.vaultId());
                     result.put("chunkSize", c.chunkSize());
+                    result.put("compressionLevel", c.compressionLevel());
                     result.put("encrypted", c.encrypted());
                     if (c.encrypted()) {
                         result.put("keyring", opener.keyRing().toAbsolutePath().toString());
@@ -67,8 +73,9 @@ final class VaultCommand {
                     }
                     out.json(result);
                 } else {
-                    out.line("Created vault %s (id %s, chunk size %s, %s)", shown, c.vaultId(),
-                            Output.bytes(c.chunkSize()), c.encrypted() ? "encrypted with AES-256-GCM" : "NOT encrypted");
+                    out.line("Created vault %s (id %s, chunk size %s, zstd level %d, %s)", shown, c.vaultId(),
+                            Output.bytes(c.chunkSize()), c.compressionLevel(),
+                            c.encrypted() ? "encrypted with AES-256-GCM" : "NOT encrypted");
                     if (c.encrypted()) {
                         out.line("Its key %s is in the key ring %s", c.encryption().keyId(), opener.keyRing().toAbsolutePath());
                         Cli.err().println("WARNING: keep a copy of " + opener.keyRing().toAbsolutePath()

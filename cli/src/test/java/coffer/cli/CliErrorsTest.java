@@ -89,6 +89,14 @@ class CliErrorsTest {
         CliRun.run(keyRing, "vault", "init", vault.toString()).fails(2, "VaultExists");
         CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--bogus").fails(2, "InvalidArgument");
         CliRun.run(keyRing, "vault", "init", dir.resolve("v4").toString(), "--chunk-size", "lots").fails(2, "InvalidArgument");
+        CliRun level = CliRun.run(keyRing, "vault", "init", dir.resolve("v5").toString(), "--compression-level", "20")
+                .fails(2, "InvalidArgument");
+        assertTrue(level.err().contains("compression level"), level.err());
+        assertFalse(Files.exists(dir.resolve("v5").resolve("config")));
+        CliRun chosen = CliRun.run(keyRing, "vault", "init", dir.resolve("v6").toString(), "--compression-level", "3",
+                "--output", "json").ok();
+        assertTrue(chosen.out().contains("\"compressionLevel\":3") || chosen.out().contains("\"compressionLevel\" : 3"),
+                chosen.out());
     }
 
     @Test

@@ -52,7 +52,8 @@ public final class Vault implements AutoCloseable {
     public static final String CHUNKS = "chunks/";
     /** Where {@code vault verify --quarantine} moves damaged chunks ({@code damaged/chunks/…}); never read back. */
     public static final String DAMAGED = "damaged/";
-    private static final int COMPRESSION_LEVEL = 1;
+    /** The level objects outside chunks are sealed at (the config itself, before any level is known). */
+    private static final int COMPRESSION_LEVEL = VaultConfig.DEFAULT_COMPRESSION_LEVEL;
     /** An immutability that never ends ("never expires"): the latest instant the formats write. */
     public static final Instant FOREVER = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -74,7 +75,15 @@ public final class Vault implements AutoCloseable {
 
     /** Creates a vault in an empty location. With {@code keys} non-null, encrypted under a new key of it. */
     public static Vault create(Backend backend, int chunkSize, KeyService keys) throws IOException {
+        return create(backend, chunkSize, VaultConfig.DEFAULT_COMPRESSION_LEVEL, keys);
+    }
+
+    /** Creates a vault whose chunks are compressed at zstd level {@code compressionLevel}. */
+    public static Vault create(Backend backend, int chunkSize, int compressionLevel, KeyService keys) throws IOException {
         String problem = VaultConfig.checkChunkSize(chunkSize);
+        if (problem == null) {
+            problem = VaultConfig.checkCompressionLevel(compressionLevel);
+        }
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
@@ -97,7 +106,7 @@ public final class Vault implements AutoCloseable {
             subKeys = SubKeys.derive(dataKey, vaultId);
         }
         VaultConfig config = new VaultConfig(VaultConfig.FORMAT, VaultConfig.VERSION, vaultId, Instant.now(), chunkSize,
-                keys == null ? "sha256" : "hmac-sha256", "zstd", COMPRESSION_LEVEL, encryption);
+                keys == null ? "sha256" : "hmac-sha256", "zstd", compressionLevel, encryption);
         byte[] body = Json.MAPPER.writeValueAsBytes(config);
         ByteBuffer sealed = new ObjectCodec(null, COMPRESSION_LEVEL).seal(ObjectKind.CONFIG, CONFIG, body, body.length, false);
         if (!backend.putIfAbsent(CONFIG, sealed)) {
@@ -143,6 +152,9 @@ public final class Vault implements AutoCloseable {
         }
         if (VaultConfig.checkChunkSize(config.chunkSize()) != null) {
             throw new CorruptDataException(CONFIG, VaultConfig.checkChunkSize(config.chunkSize()));
+        }
+        if (VaultConfig.checkCompressionLevel(config.compressionLevel()) != null) {
+            throw new CorruptDataException(CONFIG, VaultConfig.checkCompressionLevel(config.compressionLevel()));
         }
         SubKeys subKeys = null;
         if (config.encrypted()) {

@@ -38,6 +38,14 @@ public final class VaultLocks {
 
     public enum Kind { SHARED, EXCLUSIVE }
 
+    /**
+     * How long a lock may go without a refresh before another process removes it as stale. gc's grace period must
+     * exceed it (docs/design/assurance.md): a writer whose lock was wrongly found stale still keeps what it wrote.
+     */
+    public static Duration staleAfter() {
+        return STALE;
+    }
+
     record Body(String kind, String host, long pid, String purpose, Instant createdAt) {
     }
 

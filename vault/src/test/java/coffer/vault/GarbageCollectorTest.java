@@ -181,4 +181,51 @@ class GarbageCollectorTest {
             assertEquals(before, vault.objects(""));
         }
     }
+
+    @Test
+    void aSweepWhoseBudgetRunsOutLeavesTheRestForTheNextRunAndSaysSo() throws IOException {
+        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+            byte[] large = new DiskImage(40 * CHUNK, 53).random(0, 40 * CHUNK).bytes();
+            PointManifest old = vault.backup("vm", large);
+            PointManifest kept = vault.backup("vm", newDisk);
+            vault.vault().deletePoint(old.id());
+
+            GcReport cut = new GarbageCollector(vault.vault()).collect(
+                    new GarbageCollector.Request(Duration.ZERO, Duration.ZERO, Duration.ZERO));
+            assertFalse(cut.complete());
+            assertEquals(16, cut.sweptChunks(), "a run whose budget is spent still deletes its first batch");
+            assertEquals(24, cut.remainingChunks());
+            assertEquals(24 + 3, vault.chunkObjects().size());
+
+            GcReport rest = new GarbageCollector(vault.vault()).collect(
+                    new GarbageCollector.Request(Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1)));
+            assertTrue(rest.complete());
+            assertEquals(24, rest.sweptChunks());
+            assertEquals(0, rest.remainingChunks());
+            assertEquals(3, vault.chunkObjects().size());
+            assertArrayEquals(newDisk, vault.restore(kept, "vda"));
+        }
+    }
+
+    @Test
+    void aBackupCommittedBetweenGcsListingAndItsLockKeepsTheOldChunksItReused() throws IOException {
+        // gc lists the chunks before it locks; a backup that finished in between and reused chunks only a deleted
+        // point named must keep them: the re-mark under the lock sees its manifest
+        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+            PointManifest old = vault.backup("vm", oldDisk);
+            vault.backup("vm", newDisk);
+            vault.vault().deletePoint(old.id());
+            PointManifest[] again = new PointManifest[1];
+            coffer.testing.HookedBackend hooked = coffer.testing.HookedBackend.afterFirstList(vault.backend(), Vault.CHUNKS,
+                    () -> again[0] = vault.backup("vm", oldDisk));
+            try (Vault viaHook = Vault.open(hooked, null)) {
+                GcReport report = new GarbageCollector(viaHook).collect(Duration.ZERO, Duration.ZERO);
+                assertTrue(hooked.ran());
+                assertEquals(0, report.sweptChunks(), "every chunk of the deleted point is used again");
+                assertEquals(2, report.livePoints());
+            }
+            assertArrayEquals(oldDisk, vault.restore(again[0], "vda"));
+            assertEquals(5, vault.chunkObjects().size());
+        }
+    }
 }

@@ -192,6 +192,46 @@ class VaultTest {
         assertThrows(IllegalArgumentException.class, () -> Vault.create(backend, TestVault.CHUNK, null));
     }
 
+    @Test
+    void aVaultCompressesNewChunksAtTheLevelItRecordsAndReadsWhateverLevelWroteThem() throws IOException {
+        byte[] disk = TestData.text(7, 8 * TestVault.CHUNK);
+        long[] stored = new long[2];
+        int[] levels = {-7, 9};
+        for (int k = 0; k < levels.length; k++) {
+            MemoryBackend backend = new MemoryBackend();
+            Vault.create(backend, TestVault.CHUNK, levels[k], null).close();
+            try (TestVault vault = TestVault.open(backend, null)) {
+                assertEquals(levels[k], vault.vault().config().compressionLevel(), "recorded and read back");
+                PointManifest point = vault.backup("vm", disk);
+                assertArrayEquals(disk, vault.restore(point, "vda"));
+                for (String chunk : vault.chunkObjects()) {
+                    stored[k] += backend.stat(chunk).orElseThrow().size();
+                }
+            }
+        }
+        assertTrue(stored[1] < stored[0] * 0.95, "level 9 stores less than level -7: " + stored[1] + " against " + stored[0]);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, -8, 20, 22, Integer.MIN_VALUE})
+    void creatingWithACompressionLevelOutsideMinus7To19IsRefused(int level) {
+        MemoryBackend backend = new MemoryBackend();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Vault.create(backend, TestVault.CHUNK, level, null));
+        assertTrue(e.getMessage().contains("compression level") && e.getMessage().contains(Integer.toString(level)),
+                e.getMessage());
+    }
+
+    @Test
+    void aStoredConfigWithAnInvalidCompressionLevelIsCorrupt() throws IOException {
+        MemoryBackend backend = new MemoryBackend();
+        VaultConfig valid = config(VaultConfig.FORMAT, 1, TestVault.CHUNK);
+        putConfig(backend, new VaultConfig(valid.format(), valid.version(), valid.vaultId(), valid.createdAt(),
+                valid.chunkSize(), valid.digest(), valid.compression(), 99, null));
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> Vault.open(backend, null));
+        assertTrue(e.getMessage().contains("99"), e.getMessage());
+    }
+
     private static VaultConfig config(String format, int version, int chunkSize) {
         return new VaultConfig(format, version, "0b7f6a52-0000-4000-8000-000000000000", Instant.parse("2026-01-01T00:00:00Z"),
                 chunkSize, "sha256", "zstd", 1, null);

@@ -42,6 +42,9 @@ public final class Catalog implements AutoCloseable {
     private final Plans plans;
     private final PointRetentions pointRetentions;
     private final Groups groups;
+    private final VerifyRuns verifyRuns;
+    private final DrillRuns drillRuns;
+    private final ChangeAlerts changeAlerts;
     private final Replications replications;
 
     private Catalog(Dialect dialect, HikariDataSource pool, Clock clock) {
@@ -59,6 +62,9 @@ public final class Catalog implements AutoCloseable {
         this.plans = new SqlPlans(sql, clock, sqlJobs);
         this.pointRetentions = new SqlPointRetentions(sql);
         this.groups = new SqlGroups(sql, clock);
+        this.verifyRuns = new SqlVerifyRuns(sql);
+        this.drillRuns = new SqlDrillRuns(sql);
+        this.changeAlerts = new SqlChangeAlerts(sql);
         this.replications = new SqlReplications(sql, clock);
     }
 
@@ -186,6 +192,18 @@ public final class Catalog implements AutoCloseable {
 
     public Groups groups() {
         return groups;
+    }
+
+    public VerifyRuns verifyRuns() {
+        return verifyRuns;
+    }
+
+    public DrillRuns drillRuns() {
+        return drillRuns;
+    }
+
+    public ChangeAlerts changeAlerts() {
+        return changeAlerts;
     }
 
     /** Each point's replications (docs/design/replication.md). */

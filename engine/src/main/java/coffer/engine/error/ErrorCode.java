@@ -61,6 +61,9 @@ public enum ErrorCode {
     // ---- the catalog ----
     CatalogFailure(503, 1, "Check the catalog database: space and permissions of the SQLite file, or that PostgreSQL is reachable with the configured user."),
 
+    // ---- assurance (docs/design/assurance.md) ----
+    DrillBusy(409, 7, "Restore drills run one at a time per host by default (the drill budget); run this one when the other has finished, or raise the budget."),
+
     // ---- tools and jobs ----
     ToolFailed(500, 1, "A helper program or library (qemu-img, qemu-nbd, libguestfs) failed; its message is shown. Check it is installed (Debian: apt-get install qemu-utils; libguestfs0 for browsing a point's files) and working."),
     WorkerLost(500, 1, "The server stopped while the job ran; nothing half-written was kept. Run the job again."),

@@ -84,8 +84,11 @@ public final class InstanceBackup {
         }
     }
 
-    /** The point, how each disk was read, and what went wrong without failing the backup. */
-    public record Result(PointManifest point, List<DiskPlan> plans, List<String> warnings) {
+    /**
+     * The point, how each disk was read, what went wrong without failing the backup, and what the backup found
+     * changed (for change-rate alerts).
+     */
+    public record Result(PointManifest point, List<DiskPlan> plans, List<String> warnings, ChangeMeasure change) {
     }
 
     /** What {@link #prepare} found: the disks chosen and skipped, each disk's plan, the previous point. */

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Brings disks and instances back from instance points.
@@ -112,6 +113,15 @@ public final class InstanceRestore {
      * replica's; nothing of the source region is read). A failure removes what was made.
      */
     public InstanceResult asNewInstance(String pointRef, NewInstance shape, boolean start, JobProgress listener) {
+        return asNewInstance(pointRef, shape, start, UnaryOperator.identity(), listener);
+    }
+
+    /**
+     * As {@link #asNewInstance(String, NewInstance, boolean, JobProgress)}, with {@code adjust} applied last to the new
+     * instance's definition before it is defined (a restore drill's isolated copy: {@link DomainDefinition#isolated}).
+     */
+    public InstanceResult asNewInstance(String pointRef, NewInstance shape, boolean start,
+                                        UnaryOperator<DomainDefinition> adjust, JobProgress listener) {
         String newName = shape.name();
         try {
             PointManifest point = vault.resolve(pointRef);
@@ -129,26 +139,27 @@ public final class InstanceRestore {
             listener.starting(point.logicalBytes());
             Map<String, DomainDefinition.NewDisk> newDisks = new HashMap<>();
             Map<String, Path> files = new HashMap<>();
-            List<Path> written = new ArrayList<>();
+            List<DiskFileRestore.Target> targets = new ArrayList<>();
+            for (PointManifest.Disk disk : point.disks()) {
+                DiskSpec spec = stored.disk(disk.name()).orElseThrow();
+                String format = shape.format() != null ? shape.format().name().toLowerCase()
+                        : spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw";
+                Path dir = shape.directory() != null ? shape.directory()
+                        : Path.of(spec.source()).toAbsolutePath().getParent();
+                Path file = dir.resolve(newName + "-" + disk.name() + "." + format);
+                checkTarget(file, point);
+                if (Files.exists(file) || files.containsValue(file)) {
+                    throw new CofferException(ErrorCode.TargetExists, file + " already exists");
+                }
+                targets.add(new DiskFileRestore.Target(disk, file, ImageFormat.valueOf(format.toUpperCase())));
+                files.put(disk.name(), file);
+                newDisks.put(disk.name(), new DomainDefinition.NewDisk(file.toString(), format));
+            }
             boolean defined = false;
             try {
-                for (PointManifest.Disk disk : point.disks()) {
-                    DiskSpec spec = stored.disk(disk.name()).orElseThrow();
-                    String format = shape.format() != null ? shape.format().name().toLowerCase()
-                            : spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw";
-                    Path dir = shape.directory() != null ? shape.directory()
-                            : Path.of(spec.source()).toAbsolutePath().getParent();
-                    Path file = dir.resolve(newName + "-" + disk.name() + "." + format);
-                    checkTarget(file, point);
-                    if (Files.exists(file)) {
-                        throw new CofferException(ErrorCode.TargetExists, file + " already exists");
-                    }
-                    write(point, disk, file, ImageFormat.valueOf(format.toUpperCase()), listener);
-                    written.add(file);
-                    files.put(disk.name(), file);
-                    newDisks.put(disk.name(), new DomainDefinition.NewDisk(file.toString(), format));
-                }
-                DomainDefinition copy = shaped(stored.asNewInstance(newName, newDisks, notRestorable(stored, point)), shape);
+                DiskFileRestore.writeAll(vault, threads, point, targets, listener);
+                DomainDefinition copy = adjust.apply(shaped(stored.asNewInstance(newName, newDisks,
+                        notRestorable(stored, point)), shape));
                 libvirt.define(copy.xml());
                 defined = true;
                 if (start) {
@@ -159,7 +170,7 @@ public final class InstanceRestore {
                 if (defined) {
                     undefineQuietly(newName);
                 }
-                for (Path file : written) {
+                for (Path file : files.values()) { // none existed before: all are this restore's
                     Files.deleteIfExists(file);
                 }
                 throw e;
@@ -193,13 +204,15 @@ public final class InstanceRestore {
             DomainDefinition stored = definitionOf(point);
             listener.starting(point.logicalBytes());
             Map<String, Path> files = new HashMap<>();
+            List<DiskFileRestore.Target> targets = new ArrayList<>();
             for (PointManifest.Disk disk : point.disks()) {
                 DiskSpec spec = stored.disk(disk.name()).orElseThrow();
                 Path file = Path.of(spec.source());
-                write(point, disk, file, ImageFormat.valueOf((spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw").toUpperCase()),
-                        listener);
+                targets.add(new DiskFileRestore.Target(disk, file,
+                        ImageFormat.valueOf((spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw").toUpperCase())));
                 files.put(disk.name(), file);
             }
+            DiskFileRestore.writeAll(vault, threads, point, targets, listener);
             dropCheckpoints(domain.name());
             libvirt.define(stored.xml());
             return new InstanceResult(point, domain.name(), files, false);

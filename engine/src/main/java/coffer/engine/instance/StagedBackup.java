@@ -67,6 +67,9 @@ public final class StagedBackup implements AutoCloseable {
     private final String checkpointXml;
     private final String backupXml;
 
+    /** Per disk read incrementally: the bytes its dirty bitmap covered, known before its data is read. */
+    private final Map<String, Long> dirtyBytes = new java.util.concurrent.ConcurrentHashMap<>();
+
     private GuestQuiesce quiesce;
     private GuestQuiesce.Outcome outcome;
     private boolean begun;
@@ -262,7 +265,32 @@ public final class StagedBackup implements AutoCloseable {
         if (point == null) {
             throw new IllegalStateException("no point committed for " + domain.name());
         }
-        return new InstanceBackup.Result(point, plans, warnings);
+        return new InstanceBackup.Result(point, plans, warnings, changeMeasure());
+    }
+
+    /** Per disk: the dirty bytes (incrementals), and what was stored anew for it. After {@link #commit}. */
+    private ChangeMeasure changeMeasure() {
+        List<ChangeMeasure.Disk> disks = new ArrayList<>();
+        for (PointManifest.Disk disk : point.disks()) {
+            Long dirty = dirtyBytes.get(disk.name());
+            disks.add(new ChangeMeasure.Disk(disk.name(), dirty != null, dirty == null ? 0 : dirty,
+                    writer.newPlainBytes(disk.name()), disk.newStoredBytes()));
+        }
+        return new ChangeMeasure(disks);
+    }
+
+    /**
+     * The bytes the dirty bitmaps cover, per disk read incrementally, as far as known: each disk's entry appears
+     * before its data is read (for a caller that watches a running backup).
+     */
+    public Map<String, Long> dirtyBytes() {
+        return Map.copyOf(dirtyBytes);
+    }
+
+    private void noteDirty(String target, List<Extent> changed) {
+        if (changed != null) {
+            dirtyBytes.put(target, changed.stream().mapToLong(Extent::length).sum());
+        }
     }
 
     @Override
@@ -315,6 +343,7 @@ public final class StagedBackup implements AutoCloseable {
                     List<Extent> changed = plan.incremental() && sameSize
                             ? source.dirtyExtents(context, 0, source.size()) : null;
                     base = new DiskBase(plan.basePoint(), plan.base(), changed);
+                    noteDirty(plan.target(), changed);
                 }
                 writer.writeDisk(slot, source, disk.formatOrRaw(), base, listener);
                 trace.mark(domain.name() + " " + plan.target() + ": written");
@@ -338,8 +367,9 @@ public final class StagedBackup implements AutoCloseable {
                          context == null ? List.of() : List.of(context))) {
                 DiskBase base = null;
                 if (plan.base() != null) {
-                    base = new DiskBase(plan.basePoint(), plan.base(),
-                            plan.incremental() ? source.dirtyExtents(context, 0, source.size()) : null);
+                    List<Extent> changed = plan.incremental() ? source.dirtyExtents(context, 0, source.size()) : null;
+                    base = new DiskBase(plan.basePoint(), plan.base(), changed);
+                    noteDirty(plan.target(), changed);
                 }
                 writer.writeDisk(slot, source, disk.formatOrRaw(), base, listener);
             }

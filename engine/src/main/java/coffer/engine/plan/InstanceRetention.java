@@ -7,6 +7,7 @@ import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.policy.PointExpiry;
 import coffer.engine.policy.PointFacts;
 import coffer.engine.policy.Retention;
+import coffer.engine.policy.RetentionHold;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.policy.Verdict;
 
@@ -19,7 +20,8 @@ import java.util.Optional;
  * Retention's verdicts for every point of one instance at {@code now}: the rules of the instance's current
  * plan's policy, its own expiry for each point, and whether the instance is protected. Without a plan a
  * policy point that still says "by rules" (it should have been pinned when its plan went) is kept as if it
- * never expired: retention never deletes what no rule speaks for. Immutable once computed.
+ * never expired: retention never deletes what no rule speaks for. An unacknowledged change alert of the instance
+ * holds its points made before the alerted one ({@link RetentionHold}). Immutable once computed.
  */
 record InstanceRetention(String instanceId, Optional<StoredPolicy> policy, List<Judged> points) {
 
@@ -44,12 +46,21 @@ record InstanceRetention(String instanceId, Optional<StoredPolicy> policy, List<
             facts.add(f);
         }
         boolean protectedNow = catalog.protections().find(instanceId).isPresent();
-        List<Verdict> verdicts = policy.map(p -> p.policy().retention()).orElse(NO_RULES).evaluate(facts, now, protectedNow);
+        List<Verdict> verdicts = RetentionHold.apply(
+                policy.map(p -> p.policy().retention()).orElse(NO_RULES).evaluate(facts, now, protectedNow),
+                rows.stream().map(PointRetention::createdAt).toList(), holds(catalog, instanceId));
         List<Judged> judged = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             judged.add(new Judged(rows.get(i), verdicts.get(i)));
         }
         return new InstanceRetention(instanceId, policy, judged);
+    }
+
+    /** The holds of the instance's unacknowledged change alerts (docs/design/assurance.md). */
+    private static List<RetentionHold> holds(Catalog catalog, String instanceId) {
+        return catalog.changeAlerts().unacknowledged(instanceId).stream()
+                .map(a -> new RetentionHold(a.id(), a.pointCreatedAt(), a.kind() + " on point " + a.pointId()))
+                .toList();
     }
 
     Optional<Judged> point(String pointId) {

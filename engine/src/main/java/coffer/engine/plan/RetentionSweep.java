@@ -22,8 +22,9 @@ import java.util.Objects;
  * (its plan's policy, each point's own expiry, the newest point of a protected instance always kept); a point
  * no rule keeps is deleted, its manifest from the vault first, then its row (a crash between the two leaves a
  * row whose manifest is gone, which the next sweep or a delete removes). The expiry shown of every kept point
- * is brought up to date. The vault's chunks are NOT reclaimed here: that is the vault gc's job, on its own
- * schedule (docs/design/gc.md), so a sweep never holds the vault's gc lock. Run after each backup
+ * is brought up to date. The vault's chunks are NOT reclaimed here: that is the vault gc's job (docs/design/gc.md),
+ * so a sweep never holds the vault's gc lock; each deletion is told to {@link Deletions} (the server's
+ * {@code SpaceReclaim}, which runs gc soon after: docs/design/assurance.md). Run after each backup
  * ({@link PlanBackup}) and on a timer by the server. Thread-safe; two sweeps at once delete a point once.
  */
 public final class RetentionSweep {
@@ -33,14 +34,29 @@ public final class RetentionSweep {
     public record Report(List<String> deleted, List<String> failures) {
     }
 
+    /** Told of every point a sweep deleted from a vault, so that its space is reclaimed. Thread-safe. */
+    @FunctionalInterface
+    public interface Deletions {
+        Deletions NONE = (vault, at) -> {
+        };
+
+        void noteDeleted(String vault, Instant at);
+    }
+
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final Clock clock;
+    private final Deletions deletions;
 
     public RetentionSweep(Catalog catalog, VaultDirectory vaults, Clock clock) {
+        this(catalog, vaults, clock, Deletions.NONE);
+    }
+
+    public RetentionSweep(Catalog catalog, VaultDirectory vaults, Clock clock, Deletions deletions) {
         this.catalog = catalog;
         this.vaults = vaults;
         this.clock = clock;
+        this.deletions = deletions;
     }
 
     public Report sweepAll() {
@@ -69,6 +85,7 @@ public final class RetentionSweep {
             }
             try {
                 deletePoint(point.vault(), point.pointId());
+                deletions.noteDeleted(point.vault(), clock.instant());
                 deleted.add(point.pointId());
                 LOG.info("retention deleted point {} of instance {} (expired {})", point.pointId(), instanceId,
                         judged.verdict().timeLimit().map(Instant::toString).orElse("by its rules"));

@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param timeLimit  the latest end among the point's time-bound reasons (its pinned expiry, keep-for,
  *                   calendar rules), even if already past; empty when it has none
  * @param openEnded  whether a reason without an end keeps it (never-expire, keep-latest, newest point of a
- *                   protected instance): such a point is kept past {@code timeLimit}
+ *                   protected instance): such a point is kept past {@code timeLimit}. An unacknowledged change alert
+ *                   ({@link Kind#CHANGE_ALERT}) keeps a point past it too, but leaves this (and the expiry shown) alone
  * @param reasons    the rules keeping it, empty when expired
  */
 public record Verdict(String pointId, boolean kept, Optional<Instant> timeLimit, boolean openEnded,
@@ -26,7 +27,11 @@ public record Verdict(String pointId, boolean kept, Optional<Instant> timeLimit,
     }
 
     /** The kinds of rule that keep points. */
-    public enum Kind { PINNED, NEVER_EXPIRES, KEEP_FOR, KEEP_LATEST, CALENDAR, NEWEST_OF_PROTECTED_INSTANCE }
+    public enum Kind {
+        PINNED, NEVER_EXPIRES, KEEP_FOR, KEEP_LATEST, CALENDAR, NEWEST_OF_PROTECTED_INSTANCE,
+        /** An unacknowledged change alert holds the instance's older points ({@link RetentionHold}). */
+        CHANGE_ALERT
+    }
 
     public Verdict {
         reasons = List.copyOf(reasons);

@@ -60,14 +60,22 @@ public final class VaultOpener {
         }
     }
 
-    /** Creates a vault in a new or empty directory. */
+    /** Creates a vault in a new or empty directory, compressing at the default level. */
     public Vault create(Path location, int chunkSize, boolean encrypted) {
-        return create(VaultLocation.directory(location), chunkSize, encrypted);
+        return create(VaultLocation.directory(location), chunkSize, VaultConfig.DEFAULT_COMPRESSION_LEVEL, encrypted);
     }
 
     /** Creates a vault in a new or empty directory, or in an S3 bucket (created when absent) under an empty prefix. */
     public Vault create(VaultLocation location, int chunkSize, boolean encrypted) {
+        return create(location, chunkSize, VaultConfig.DEFAULT_COMPRESSION_LEVEL, encrypted);
+    }
+
+    /** As {@link #create(VaultLocation, int, boolean)}, chunks compressed at zstd level {@code compressionLevel}. */
+    public Vault create(VaultLocation location, int chunkSize, int compressionLevel, boolean encrypted) {
         String problem = VaultConfig.checkChunkSize(chunkSize);
+        if (problem == null) {
+            problem = VaultConfig.checkCompressionLevel(compressionLevel);
+        }
         if (problem != null) {
             throw new CofferException(ErrorCode.InvalidArgument, problem);
         }
@@ -87,7 +95,7 @@ public final class VaultOpener {
                 throw new CofferException(ErrorCode.InvalidArgument, location + " is not empty; a vault needs an empty "
                         + (location instanceof VaultLocation.Directory ? "directory" : "bucket or prefix"));
             }
-            return Vault.create(backend, chunkSize, encrypted ? new LocalKeyRing(keyRing) : null);
+            return Vault.create(backend, chunkSize, compressionLevel, encrypted ? new LocalKeyRing(keyRing) : null);
         } catch (IOException | RuntimeException e) {
             closeQuietly(backend, e);
             throw Errors.classify(e);

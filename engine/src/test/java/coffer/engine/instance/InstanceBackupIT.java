@@ -296,8 +296,12 @@ class InstanceBackupIT {
 
     @Test
     void restoreAsNewInstanceUsesOnlyItsOwnDiskFilesAndStarts() throws Exception {
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        Map<String, String> formats = new LinkedHashMap<>();
+        formats.put("vda", "qcow2");
+        formats.put("vdb", "raw");
+        domain = TestDomain.create(dir, formats, 16);
         domain.write("vda", 2L << 20, 65536, 0x99);
+        domain.write("vdb", 5L << 20, 300_000, 0x77);
         PointManifest point = backup().point();
         String copyName = domain.name + "-copy";
         domain.adopt(copyName);
@@ -312,6 +316,7 @@ class InstanceBackupIT {
         }
         assertFalse(defined.uuid().orElseThrow().equals(libvirt.domain(domain.name).orElseThrow().uuid()));
         assertEquals(domain.sha("vda"), TestDomain.imageSha(copy.disks().get("vda"), dir));
+        assertEquals(domain.sha("vdb"), TestDomain.imageSha(copy.disks().get("vdb"), dir), "both disks, written at once");
     }
 
     @Test

@@ -110,6 +110,31 @@ public final class TestDomain implements AutoCloseable {
     }
 
     /**
+     * Writes {@code length} bytes of seeded random data (incompressible, as encrypted data is) at {@code offset}
+     * through the guest's device ({@code qemu-io write -s FILE}, the file in the test's directory), and into the model.
+     */
+    public void writeRandom(String target, long offset, int length, long seed) throws IOException {
+        byte[] data = new byte[length];
+        new SplittableRandom(seed).nextBytes(data);
+        Path source = dir.resolve(name + "-random-" + seed + ".bin");
+        Files.write(source, data);
+        try {
+            int ordinal = new ArrayList<>(disks.keySet()).indexOf(target);
+            String command = "qemu-io -d /machine/peripheral/virtio-disk" + ordinal + "/virtio-backend \"write -s "
+                    + source + " " + offset + " " + length + "\"";
+            Result result = run(true, "virsh", "-c", "qemu:///system", "qemu-monitor-command", name, "--hmp", command);
+            if (result.output.toLowerCase().contains("error") || result.output.toLowerCase().contains("failed")) {
+                throw new IOException("qemu-io failed: " + result.output);
+            }
+        } finally {
+            Files.deleteIfExists(source);
+        }
+        try (FileChannel ch = FileChannel.open(models.get(target), StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(data), offset);
+        }
+    }
+
+    /**
      * Writes {@code data} at {@code offset} into a raw disk's file directly (the domain shut off) and into its
      * model: what a guest could have written there.
      */

@@ -362,4 +362,38 @@ class RetentionSweepTest {
         assertEquals(new PointExpiry.At(T0.plus(Duration.ofHours(3)).plus(Duration.ofDays(1))), retention(point).expiry());
         assertEquals(Set.of(point), rows());
     }
+
+    @Test
+    void anUnacknowledgedChangeAlertHoldsTheOlderPointsUntilItIsAcknowledged() throws Exception {
+        List<String> points = new java.util.ArrayList<>();
+        for (int hour = 0; hour < 6; hour++) {
+            points.add(policyPoint(T0.plus(Duration.ofHours(hour)), hourly));
+        }
+        // the run of hour 4 rewrote most of the disk: its alert holds hours 0-3
+        catalog.changeAlerts().raise(new coffer.engine.catalog.ChangeAlert("a-1", "u-web", points.get(4),
+                T0.plus(Duration.ofHours(4)), coffer.engine.catalog.ChangeAlert.Kind.CHANGE_RATE, 9e9, 1e8,
+                T0.plus(Duration.ofHours(4)), null, null, null, null));
+        clock.set(T0.plus(Duration.ofDays(10)));
+        RetentionSweep.Report held = sweep.sweep("u-web");
+        assertEquals(List.of(points.get(4)), held.deleted(), "the alerted point itself and later ones expire as usual");
+        assertEquals(Set.of(points.get(0), points.get(1), points.get(2), points.get(3), points.get(5)), rows());
+        assertEquals(T0.plus(Duration.ofDays(1)), retention(points.get(0)).expiresAt(),
+                "held: the expiry shown stays the rules' (the alert is the reason it is still kept)");
+
+        new coffer.engine.alert.ChangeWatch(catalog, coffer.engine.alert.ChangeRules.DEFAULTS, clock)
+                .acknowledge("a-1", "ops", "the guest was re-encrypted on purpose");
+        assertEquals(points.subList(0, 4), sweep.sweep("u-web").deleted(), "acknowledged: retention resumes");
+        assertEquals(Set.of(points.get(5)), rows());
+    }
+
+    @Test
+    void everyDeletionIsToldSoThatItsSpaceIsReclaimed() throws Exception {
+        String old = policyPoint(T0, hourly);
+        policyPoint(T0.plus(Duration.ofHours(1)), hourly);
+        List<String> told = new java.util.ArrayList<>();
+        RetentionSweep telling = new RetentionSweep(catalog, new coffer.engine.vault.OneVault("default", vault), clock, (v, at) -> told.add(v + "@" + at));
+        clock.set(T0.plus(Duration.ofDays(2)));
+        assertEquals(List.of(old), telling.sweep("u-web").deleted());
+        assertEquals(List.of("default@" + clock.instant()), told);
+    }
 }

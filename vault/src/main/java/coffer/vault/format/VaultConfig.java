@@ -13,6 +13,8 @@ import java.time.Instant;
  * @param version    config format version
  * @param chunkSize  power of two, 256 KiB to 16 MiB; fixed for the life of the vault
  * @param digest     {@code sha256} (unencrypted) or {@code hmac-sha256} (encrypted)
+ * @param compressionLevel the zstd level new chunks are compressed at ({@link #checkCompressionLevel}); a
+ *                   reader does not need it (every object says whether it is compressed)
  * @param encryption null for an unencrypted vault
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -22,6 +24,13 @@ public record VaultConfig(String format, int version, String vaultId, Instant cr
     public static final int VERSION = 1;
     public static final int MIN_CHUNK_SIZE = 256 * 1024;
     public static final int MAX_CHUNK_SIZE = 16 * 1024 * 1024;
+    /**
+     * zstd level 1: on the benchmark's mix and on real headers and libraries (docs/performance.md, "Compression
+     * level") the knee of the curve; level 3 stores 5-9 % less of the compressible data for 13-37 % more CPU.
+     */
+    public static final int DEFAULT_COMPRESSION_LEVEL = 1;
+    public static final int MIN_COMPRESSION_LEVEL = -7;
+    public static final int MAX_COMPRESSION_LEVEL = 19;
 
     /**
      * @param cipher     {@code aes-256-gcm}
@@ -35,6 +44,18 @@ public record VaultConfig(String format, int version, String vaultId, Instant cr
 
     public boolean encrypted() {
         return encryption != null;
+    }
+
+    /**
+     * Validates a zstd compression level: -7 to -1 (zstd's fast levels) or 1 to 19; returns a message naming the
+     * problem, or null when valid.
+     */
+    public static String checkCompressionLevel(int level) {
+        if (level < MIN_COMPRESSION_LEVEL || level > MAX_COMPRESSION_LEVEL || level == 0) {
+            return "compression level must be a zstd level from " + MIN_COMPRESSION_LEVEL + " to -1 or 1 to "
+                    + MAX_COMPRESSION_LEVEL + ", got " + level;
+        }
+        return null;
     }
 
     /** Validates a chunk size; returns a message naming the problem, or null when valid. */

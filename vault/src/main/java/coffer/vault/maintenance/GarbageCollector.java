@@ -17,71 +17,116 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Removes what no point needs (docs/design/gc.md):
  * <ol>
- *   <li>mark: read every manifest and index, collect the live chunk ids (no lock: reads only);</li>
+ *   <li>mark: read every manifest and index, collect the live chunk ids, and list the chunk objects (no lock:
+ *       reads only);</li>
  *   <li>take the exclusive vault lock: no backup is writing from here on;</li>
  *   <li>re-mark points published since step 1;</li>
- *   <li>sweep: delete chunks that are not live and older than the grace period; delete objects of
- *       unfinished points (their {@link UnfinishedMarker} older than the grace period, no manifest, no running
- *       hold) and markers left beside a manifest; remove abandoned temporaries.</li>
+ *   <li>sweep: delete the chunks of the step-1 listing that are not live and older than the grace period (for at
+ *       most the sweep budget, when one is given, but at least a first small batch); delete objects of unfinished
+ *       points (their {@link UnfinishedMarker} older than the grace period, no manifest, no running hold) and
+ *       markers left beside a manifest; remove abandoned temporaries.</li>
  * </ol>
  * A point whose manifest does not read, and a lost point (its manifest gone: removed behind the vault's back, a
  * held point's too), keep what their indexes name (read without the manifest's checksum) and their objects: that
- * is what could bring them back. An index that cannot be read stops gc before anything is deleted: what it
- * references is unknown.
+ * is what could bring them back. Listing the chunks before the lock is safe: a chunk missing from that listing is
+ * younger than it and so kept, and whether a listed chunk is live is decided under the lock, after the re-mark,
+ * when every manifest that can name it exists. So the lock is held only for the re-mark and the deletes, which a
+ * budget bounds. An index that cannot be read stops gc before anything is deleted: what it references is unknown.
  *
  * <p>Stateless; thread-safe (runs serialize on the exclusive lock).
  */
 public final class GarbageCollector {
+    /** The first batch of deletes (every run makes at least this much progress), doubling up to {@link #MAX_BATCH}. */
+    static final int FIRST_BATCH = 16;
+    static final int MAX_BATCH = 1024;
+
     private final Vault vault;
 
     public GarbageCollector(Vault vault) {
         this.vault = vault;
     }
 
+    /**
+     * How one run goes.
+     *
+     * @param grace       unreferenced data younger than this is kept
+     * @param lockWait    how long to wait for running backups before giving up ({@code VaultBusyException})
+     * @param sweepBudget at most this long deleting chunks under the lock; null for no limit
+     */
+    public record Request(Duration grace, Duration lockWait, Duration sweepBudget) {
+        public Request {
+            Objects.requireNonNull(grace, "grace");
+            Objects.requireNonNull(lockWait, "lockWait");
+            if (grace.isNegative() || lockWait.isNegative() || sweepBudget != null && sweepBudget.isNegative()) {
+                throw new IllegalArgumentException("gc durations must not be negative: " + this);
+            }
+        }
+    }
+
     public GcReport collect(Duration grace, Duration lockWait) throws IOException {
+        return collect(new Request(grace, lockWait, null));
+    }
+
+    public GcReport collect(Request request) throws IOException {
         Set<ChunkId> live = new HashSet<>();
         Set<String> marked = new HashSet<>();
         mark(vault.listPoints(), live, marked);
-        try (VaultLocks.Lock ignored = vault.locks().exclusive("gc sweep", lockWait)) {
+        List<ObjectInfo> chunks = vault.backend().list(Vault.CHUNKS);
+        try (VaultLocks.Lock ignored = vault.locks().exclusive("gc sweep", request.lockWait())) {
+            long locked = System.nanoTime();
             PointListing listing = vault.listPoints();
             mark(listing, live, marked);
-            Instant cutoff = Instant.now().minus(grace);
-            long swept = 0;
-            long sweptBytes = 0;
-            List<String> doomed = new ArrayList<>();
+            Instant cutoff = Instant.now().minus(request.grace());
+            List<ObjectInfo> doomed = new ArrayList<>();
             long kept = 0;
-            for (ObjectInfo info : vault.backend().list(Vault.CHUNKS)) {
+            for (ObjectInfo info : chunks) {
                 String hex = info.name().substring(info.name().lastIndexOf('/') + 1);
                 boolean isLive = hex.length() == 64 && live.contains(ChunkId.ofHex(hex));
                 if (isLive) {
                     continue;
                 }
                 if (info.modified().isBefore(cutoff)) {
-                    doomed.add(info.name());
-                    swept++;
-                    sweptBytes += info.size();
+                    doomed.add(info);
                 } else {
                     kept++;
                 }
             }
-            deleteAll(doomed);
+            long deadline = request.sweepBudget() == null ? Long.MAX_VALUE
+                    : locked + Math.min(request.sweepBudget().toNanos(), Long.MAX_VALUE / 4);
+            int swept = deleteWithin(doomed, deadline);
+            long sweptBytes = doomed.subList(0, swept).stream().mapToLong(ObjectInfo::size).sum();
             int orphans = sweepUnfinished(listing, cutoff);
             int temporaries = vault.backend().removeAbandonedUploads(cutoff);
             vault.backend().sync();
             return new GcReport(listing.points().size(), live.size(), swept, sweptBytes, kept, orphans, temporaries,
-                    heldWithoutManifest(listing), listing.unreadable().size() + listing.lost().size());
+                    heldWithoutManifest(listing), swept == doomed.size(), doomed.size() - swept,
+                    Duration.ofNanos(System.nanoTime() - locked), listing.unreadable().size() + listing.lost().size());
         }
     }
 
-    /** Deletes {@code names} with as many calls in flight as the backend serves well (a round trip each on S3). */
-    private void deleteAll(List<String> names) throws IOException {
-        ChunkWorkers.run(names.size(), vault.backend().ioParallelism(), 0, (i, unused) -> vault.backend().delete(names.get(i)));
+    /**
+     * Deletes {@code doomed} in order, with as many calls in flight as the backend serves well (a round trip each
+     * on S3), a batch at a time (the first {@link #FIRST_BATCH}, then doubling) until {@code deadline}
+     * ({@link System#nanoTime}) passes; the first batch always goes, so every run makes progress. Returns how many.
+     */
+    private int deleteWithin(List<ObjectInfo> doomed, long deadline) throws IOException {
+        int done = 0;
+        int size = FIRST_BATCH;
+        while (done < doomed.size() && (done == 0 || System.nanoTime() < deadline)) {
+            List<ObjectInfo> batch = doomed.subList(done, Math.min(doomed.size(), done + size));
+            ChunkWorkers.run(batch.size(), vault.backend().ioParallelism(), 0,
+                    (i, unused) -> vault.backend().delete(batch.get(i).name()));
+            done += batch.size();
+            size = Math.min(MAX_BATCH, size * 2);
+        }
+        return done;
     }
 
     /** How many lost points still run a hold (docs/format/hold.md), judged by the vault's clock. */

@@ -50,7 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Not thread-safe: one writer writes one disk.
  */
 final class DiskWriter {
-    record Result(FixedIndex index, long dataChunks, long newChunks, long newStoredBytes, long readBytes) {
+    /** {@code newPlainBytes}: the plaintext of the new objects (a patch: its body), which became {@code newStoredBytes}. */
+    record Result(FixedIndex index, long dataChunks, long newChunks, long newStoredBytes, long readBytes, long newPlainBytes) {
     }
 
     /**
@@ -125,6 +126,7 @@ final class DiskWriter {
         AtomicLong dataChunks = new AtomicLong(unchangedData);
         AtomicLong newChunks = new AtomicLong();
         AtomicLong newStored = new AtomicLong();
+        AtomicLong newPlain = new AtomicLong();
         AtomicLong readBytes = new AtomicLong();
         FixedIndex from = previous;
         DataExtentWindows data = new DataExtentWindows(source);
@@ -142,7 +144,7 @@ final class DiskWriter {
                 byte[] body = ChunkPatch.encode(from.get(i), length, relative, buffer);
                 ChunkId id = vault.digester().digest(body, 0, body.length);
                 index.setPatch(i, id, from.get(i), (int) bytesIn(changed));
-                store(ObjectKind.PATCH, i, id, body, body.length, known, newChunks, newStored);
+                store(ObjectKind.PATCH, i, id, body, body.length, known, newChunks, newStored, newPlain);
                 dataChunks.incrementAndGet();
                 progress.advance(length);
                 return;
@@ -161,10 +163,10 @@ final class DiskWriter {
             ChunkId id = vault.digester().digest(buffer, 0, length);
             dataChunks.incrementAndGet();
             index.set(i, id);
-            store(ObjectKind.CHUNK, i, id, buffer, length, known, newChunks, newStored);
+            store(ObjectKind.CHUNK, i, id, buffer, length, known, newChunks, newStored, newPlain);
             progress.advance(length);
         });
-        return new Result(index, dataChunks.get(), newChunks.get(), newStored.get(), readBytes.get());
+        return new Result(index, dataChunks.get(), newChunks.get(), newStored.get(), readBytes.get(), newPlain.get());
     }
 
     /**
@@ -197,7 +199,7 @@ final class DiskWriter {
      * index) unless stored or known present in this run; one this call creates is recorded in {@link #created}.
      */
     private void store(ObjectKind kind, int i, ChunkId id, byte[] plain, int length, Set<ChunkId> known,
-                       AtomicLong newChunks, AtomicLong newStored) throws IOException {
+                       AtomicLong newChunks, AtomicLong newStored, AtomicLong newPlain) throws IOException {
         if (known.add(id) && !(askBackend && vault.backend().exists(id.objectName()))) {
             String name = id.objectName();
             ByteBuffer sealed = vault.codec().seal(kind, name, plain, length, true);
@@ -206,6 +208,7 @@ final class DiskWriter {
                 created.add(i, stored);
                 newChunks.incrementAndGet();
                 newStored.addAndGet(stored);
+                newPlain.addAndGet(length);
             }
         }
     }

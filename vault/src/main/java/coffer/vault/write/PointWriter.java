@@ -52,6 +52,8 @@ public final class PointWriter implements AutoCloseable {
     private final List<String> written = new ArrayList<>();
     /** Every disk writer started, for the chunks each created. Guarded by {@code this}. */
     private final List<DiskWriter> diskWriters = new ArrayList<>();
+    /** Per written disk: the plaintext bytes of the new objects stored for it. Guarded by {@code this}. */
+    private final Map<String, Long> newPlainBytes = new java.util.HashMap<>();
     private volatile boolean committed;
     private volatile Reclaimed reclaimed;
     /** When set, the point is committed immutable until then. Guarded by {@code this}. */
@@ -169,8 +171,18 @@ public final class PointWriter implements AutoCloseable {
         synchronized (this) {
             disks.set(slot.position(), disk);
             indexes.set(slot.position(), index);
+            newPlainBytes.put(slot.diskName(), result.newPlainBytes());
         }
         return disk;
+    }
+
+    /**
+     * The plaintext bytes of the new objects stored for disk {@code diskName} (of a chunk patch: its body), which
+     * became the disk's {@link PointManifest.Disk#newStoredBytes}: how well the new data compressed (not recorded in
+     * the manifest). 0 for a disk not written.
+     */
+    public synchronized long newPlainBytes(String diskName) {
+        return newPlainBytes.getOrDefault(diskName, 0L);
     }
 
     /**

@@ -209,6 +209,73 @@ public final class DomainDefinition {
         return new DomainDefinition(copy).withDisks(newDisks, removed);
     }
 
+    /** The QEMU guest agent's channel name. */
+    public static final String AGENT_CHANNEL = "org.qemu.guest_agent.0";
+
+    /** Devices that reach the host or the network outside the copy's own disks: a throwaway copy has none. */
+    private static final List<String> HOST_REACHING = List.of("interface", "hostdev", "redirdev", "filesystem",
+            "smartcard", "shmem", "graphics", "audio", "parallel");
+
+    /** Character devices whose source is a host resource (a file, socket, device, port, pipe). */
+    private static final List<String> CHARACTER_DEVICES = List.of("serial", "console", "channel");
+
+    /** The free-text description ({@code <description>}), empty when there is none. */
+    public String description() {
+        return text(document.getDocumentElement(), "description");
+    }
+
+    /**
+     * A throwaway copy that reaches nothing outside its own disks (docs/design/assurance.md, restore drills): no
+     * network interface, no host device, shared directory, display, shared memory or parallel port; serial ports and
+     * consoles become ptys (never the original's log file or socket); of the channels only the guest agent's stays,
+     * with a socket libvirt makes for the copy (one is added when the definition has none); no NVRAM file of the
+     * original (libvirt makes a fresh one from its template); and {@code description} as its description (how a
+     * leftover copy is recognized). Apply after {@link #asNewInstance}, which gives the copy its name and disks.
+     */
+    public DomainDefinition isolated(String description) {
+        Document copy = (Document) document.cloneNode(true);
+        Element root = copy.getDocumentElement();
+        Element devices = firstChild(root, "devices");
+        if (devices == null) {
+            devices = copy.createElement("devices");
+            root.appendChild(devices);
+        }
+        for (String tag : HOST_REACHING) {
+            removeChildren(devices, tag);
+        }
+        boolean agent = false;
+        for (String tag : CHARACTER_DEVICES) {
+            for (Element device : children(devices, tag)) {
+                Element target = firstChild(device, "target");
+                boolean isAgent = tag.equals("channel") && target != null && AGENT_CHANNEL.equals(target.getAttribute("name"));
+                if (tag.equals("channel") && !isAgent) {
+                    devices.removeChild(device);
+                    continue;
+                }
+                removeChildren(device, "source");
+                removeChildren(device, "log");
+                removeChildren(device, "protocol");
+                device.setAttribute("type", isAgent ? "unix" : "pty");
+                agent |= isAgent;
+            }
+        }
+        if (!agent) {
+            Element channel = copy.createElement("channel");
+            channel.setAttribute("type", "unix");
+            Element target = copy.createElement("target");
+            target.setAttribute("type", "virtio");
+            target.setAttribute("name", AGENT_CHANNEL);
+            channel.appendChild(target);
+            devices.appendChild(channel);
+        }
+        Element os = firstChild(root, "os");
+        if (os != null) {
+            removeChildren(os, "nvram");
+        }
+        setText(copy, root, "description", description);
+        return new DomainDefinition(copy);
+    }
+
     /** The same instance with disks pointed at new files (in-place restore keeps name and UUID). */
     public DomainDefinition withDisks(Map<String, NewDisk> newDisks, Set<String> removed) {
         Document copy = (Document) document.cloneNode(true);
@@ -316,6 +383,16 @@ public final class DomainDefinition {
         NodeList children = devices.getChildNodes();
         for (int i = 0; i < children.getLength(); i++) {
             if (children.item(i) instanceof Element e && e.getTagName().equals(tag)) {
+                result.add(e);
+            }
+        }
+        return result;
+    }
+
+    private static List<Element> children(Element parent, String tag) {
+        List<Element> result = new ArrayList<>();
+        for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals(tag)) {
                 result.add(e);
             }
         }

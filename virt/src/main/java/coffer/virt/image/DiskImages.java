@@ -1,10 +1,8 @@
 package coffer.virt.image;
 
-import coffer.vault.fs.OwnerOnly;
 import coffer.vault.io.BlockSink;
 import coffer.vault.io.BlockSource;
 import coffer.virt.nbd.NbdExport;
-import coffer.virt.nbd.NbdExportSink;
 import coffer.virt.nbd.NbdExportSource;
 
 import java.io.IOException;
@@ -146,14 +144,15 @@ public final class DiskImages {
     /**
      * Creates a new image of {@code size} bytes to restore into, sparse, reading as zeros. Fails with
      * {@link java.nio.file.FileAlreadyExistsException} if {@code image} exists, unless {@code overwrite}. A qcow2
-     * is created with {@code qemu-img create} and written through a writable {@code qemu-nbd}; its size must be
-     * a multiple of 512. The caller removes the file if it closes the sink without committing.
+     * is written directly ({@link Qcow2FileSink}: clusters appended in the order written, tables written once at
+     * commit); its size must be a multiple of 512. The caller removes the file if it closes the sink without
+     * committing: before commit it is not a valid image.
      */
     public static BlockSink createSink(Path image, ImageFormat format, long size, boolean overwrite)
             throws IOException {
         return switch (format) {
             case RAW -> RawFileSink.create(image, size, overwrite);
-            case QCOW2 -> createQcow2Sink(image, size, overwrite);
+            case QCOW2 -> Qcow2FileSink.create(image, size, overwrite);
         };
     }
 
@@ -182,36 +181,6 @@ public final class DiskImages {
             throw new ImageRefusedException(image.toString(), ImageRefusedException.Reason.NAMES_ANOTHER_FILE,
                     image + " read as " + format + " names " + reference.get() + "; files an image names are read"
                             + " only when following them is asked for");
-        }
-    }
-
-    private static BlockSink createQcow2Sink(Path image, long size, boolean overwrite) throws IOException {
-        if (size <= 0 || size % 512 != 0) {
-            throw new IllegalArgumentException("a qcow2 image needs a positive size that is a multiple of 512, not "
-                    + size + " (" + image + ")");
-        }
-        if (Files.isDirectory(image)) {
-            throw new FileSystemException(image.toString(), null, "is a directory, not a disk image");
-        }
-        boolean created = false;
-        if (!overwrite || !Files.exists(image)) {
-            Files.createFile(image, OwnerOnly.file()); // claims the name atomically (mode 0600: guest data); qemu-img fills it in
-            created = true;
-        }
-        QemuNbdServer server = null;
-        try {
-            QemuImg.createQcow2(image, size);
-            server = QemuNbdServer.start(image, QemuNbdServer.Options.writable(ImageFormat.QCOW2.qemuName())
-                    .withConnections(CONNECTIONS));
-            return new ServedSink(NbdExportSink.open(server.export(), CONNECTIONS), server, size);
-        } catch (IOException | RuntimeException e) {
-            if (server != null) {
-                server.close();
-            }
-            if (created) {
-                Files.deleteIfExists(image);
-            }
-            throw e;
         }
     }
 

@@ -78,13 +78,6 @@ final class QemuImg {
                 "qemu-img bitmap --remove " + name + " on " + image);
     }
 
-    /** Creates a qcow2 image of {@code size} bytes at {@code image}, replacing whatever file is there. */
-    static void createQcow2(Path image, long size) throws IOException {
-        List<String> command = List.of("qemu-img", "create", "-q", "-f", "qcow2",
-                image.toAbsolutePath().toString(), Long.toString(size));
-        Tool.run(command, TIMEOUT, "qemu-img create of " + image);
-    }
-
     /**
      * A qcow2 overlay of {@code size} bytes whose backing is a raw image at {@code backing} (an NBD URI such as
      * {@code nbd+unix:///vda?socket=/run/x.sock}), created without opening the backing ({@code -u}).

@@ -1,16 +1,13 @@
 package coffer.virt.image;
 
-import coffer.vault.fs.OwnerOnly;
 import coffer.vault.io.BlockSink;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -23,7 +20,6 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 final class RawFileSink implements BlockSink {
     private static final int ZERO_BUFFER = 1 << 20;
-    private static final int HEAP_WINDOW = 1 << 20;
 
     private final Path path;
     private final RandomAccessFile file;
@@ -51,16 +47,7 @@ final class RawFileSink implements BlockSink {
         if (size < 0) {
             throw new IllegalArgumentException("negative size " + size + " for " + path);
         }
-        if (Files.isDirectory(path)) {
-            throw new FileSystemException(path.toString(), null, "is a directory, not a disk image");
-        }
-        boolean created = false;
-        if (!overwrite || !Files.exists(path)) {
-            Files.createFile(path, OwnerOnly.file()); // a restored disk holds guest data
-            created = true;
-        } else if (!Files.isRegularFile(path)) {
-            throw new FileSystemException(path.toString(), null, "is not a regular file; raw sinks write files");
-        }
+        boolean created = ImageFiles.claim(path, overwrite, "raw");
         RandomAccessFile file = null;
         int fd = -1;
         try {
@@ -91,20 +78,8 @@ final class RawFileSink implements BlockSink {
     @Override
     public void write(long offset, ByteBuffer src) throws IOException {
         checkRange(offset, src.remaining());
-        int end = src.limit();
-        long pos = offset;
-        try {
-            while (src.hasRemaining()) {
-                if (!src.isDirect()) {
-                    src.limit(Math.min(end, src.position() + HEAP_WINDOW));
-                }
-                pos += channel.write(src, pos);
-                src.limit(end);
-            }
-        } finally {
-            src.limit(end);
-        }
-        Libc.startWriteback(punchFd, offset, pos - offset);
+        long written = ImageFiles.writeAt(channel, src, offset);
+        Libc.startWriteback(punchFd, offset, written);
     }
 
     @Override
@@ -138,20 +113,11 @@ final class RawFileSink implements BlockSink {
 
     @Override
     public void commit() throws IOException {
-        channel.force(true);
-        Path directory = path.toAbsolutePath().getParent();
-        if (directory != null) {
-            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-                dir.force(true);
-            }
-        }
+        ImageFiles.force(channel, path);
     }
 
     private void checkRange(long offset, long length) throws IOException {
-        if (offset < 0 || length < 0 || offset + length > size) {
-            throw new IOException("write of " + length + " bytes at offset " + offset + " is outside " + path
-                    + " (" + size + " bytes)");
-        }
+        ImageFiles.checkRange(path, size, offset, length);
     }
 
     private void ensureOpen() throws IOException {

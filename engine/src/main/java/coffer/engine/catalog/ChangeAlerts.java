@@ -1,0 +1,35 @@
+package coffer.engine.catalog;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Change samples and change alerts of instances (V6). Implementations MUST be thread-safe.
+ */
+public interface ChangeAlerts {
+    /** Stores the sample of a point (a second sample of the same point replaces the first). */
+    void recordSample(ChangeSample sample);
+
+    /** The instance's samples taken before {@code before}, newest first, at most {@code limit}. */
+    List<ChangeSample> samplesBefore(String instanceId, Instant before, int limit);
+
+    void raise(ChangeAlert alert);
+
+    Optional<ChangeAlert> find(String alertId);
+
+    /** The instance's alerts nobody has acknowledged, oldest first. */
+    List<ChangeAlert> unacknowledged(String instanceId);
+
+    /** Every alert nobody has acknowledged, oldest first. */
+    List<ChangeAlert> unacknowledged();
+
+    /** The instance's alerts, newest first, at most {@code limit}. */
+    List<ChangeAlert> ofInstance(String instanceId, int limit);
+
+    /**
+     * Marks the alert acknowledged by {@code by} at {@code at} with an optional note; false when there is no such
+     * alert or it was acknowledged already (the first acknowledgement stands).
+     */
+    boolean acknowledge(String alertId, String by, Instant at, String note);
+}

@@ -1,0 +1,61 @@
+package coffer.engine.catalog;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link DrillRuns} on {@code drill_runs} (V6). Thread-safe. */
+final class SqlDrillRuns implements DrillRuns {
+    private static final String COLUMNS = "SELECT id, instance_id, point_id, vault, started_at, finished_at, passed,"
+            + " failed_phase, reason, restore_millis, boot_millis, check_millis, check_exit, check_output, job_id"
+            + " FROM drill_runs";
+
+    private final Sql sql;
+
+    SqlDrillRuns(Sql sql) {
+        this.sql = sql;
+    }
+
+    @Override
+    public void record(DrillRun r) {
+        sql.update("INSERT INTO drill_runs (id, instance_id, point_id, vault, started_at, finished_at, passed, failed_phase,"
+                        + " reason, restore_millis, boot_millis, check_millis, check_exit, check_output, job_id)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.id(), r.instanceId(), r.pointId(),
+                r.vault(), r.startedAt(), r.finishedAt(), r.passed(), r.failedPhase(), r.reason(), millis(r.restore()),
+                millis(r.bootToAgent()), millis(r.check()), r.checkExit(), r.checkOutput(), r.jobId());
+    }
+
+    @Override
+    public List<DrillRun> ofInstance(String instanceId, int limit) {
+        return sql.query(COLUMNS + " WHERE instance_id = ? ORDER BY finished_at DESC, id DESC LIMIT ?", SqlDrillRuns::row,
+                instanceId, limit);
+    }
+
+    @Override
+    public Optional<DrillRun> lastPassed(String pointId) {
+        return sql.one(COLUMNS + " WHERE point_id = ? AND passed = 1 ORDER BY finished_at DESC, id DESC LIMIT 1",
+                SqlDrillRuns::row, pointId);
+    }
+
+    private static Long millis(Duration duration) {
+        return duration == null ? null : duration.toMillis();
+    }
+
+    private static Duration duration(ResultSet row, String column) throws SQLException {
+        long millis = row.getLong(column);
+        return row.wasNull() ? null : Duration.ofMillis(millis);
+    }
+
+    private static DrillRun row(ResultSet row) throws SQLException {
+        String phase = row.getString("failed_phase");
+        int exit = row.getInt("check_exit");
+        Integer checkExit = row.wasNull() ? null : exit;
+        return new DrillRun(row.getString("id"), row.getString("instance_id"), row.getString("point_id"),
+                row.getString("vault"), Sql.instant(row, "started_at"), Sql.instant(row, "finished_at"),
+                Sql.flag(row, "passed"), phase == null ? null : DrillRun.Phase.valueOf(phase), row.getString("reason"),
+                duration(row, "restore_millis"), duration(row, "boot_millis"), duration(row, "check_millis"), checkExit,
+                row.getString("check_output"), row.getString("job_id"));
+    }
+}

@@ -1,0 +1,175 @@
+package coffer.engine.alert;
+
+import coffer.engine.JobProgress;
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.ChangeAlert;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.TestDatabase;
+import coffer.engine.instance.InstanceBackup;
+import coffer.engine.instance.PointAttributes;
+import coffer.engine.instance.TestDomain;
+import coffer.engine.plan.RetentionSweep;
+import coffer.engine.vault.OneVault;
+import coffer.testing.MutableClock;
+import coffer.testing.TestGuest;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.crypto.LocalKeyRing;
+import coffer.virt.libvirt.Libvirt;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Change alerts end to end on a real running no-OS domain (guest writes made from the host with qemu-io) and on the
+ * real test guest (writes by its own programs): incremental backups of ordinary writes raise nothing; a run after most
+ * of a disk was rewritten with random data raises CHANGE_RATE and ENTROPY on its point; retention then keeps the older
+ * points until the alert is acknowledged.
+ */
+class ChangeAlertIT {
+    private static final int MIB = 1 << 20;
+    private static final int CHUNK = 256 * 1024;
+    /** The defaults scaled to a 64 MiB disk: 4× the median and at least 8 MiB; 0.9 incompressible against ≤ 0.7. */
+    private static final ChangeRules RULES = new ChangeRules(14, 3, 4.0, 8L * MIB, 0.9, 0.7, 64 * 1024);
+
+    @TempDir Path dir;
+    TestDatabase database;
+    Catalog catalog;
+    Vault vault;
+    Libvirt libvirt;
+    TestDomain domain;
+    final MutableClock clock = new MutableClock(Instant.now());
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TestDomain.requireLibvirt();
+        database = TestDatabase.sqlite(dir);
+        catalog = Catalog.open(database.config());
+        vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), CHUNK,
+                new LocalKeyRing(dir.resolve("keyring.json")));
+        libvirt = Libvirt.connect("qemu:///system");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (domain != null) {
+            domain.close();
+        }
+        if (libvirt != null) {
+            libvirt.close();
+        }
+        if (vault != null) {
+            vault.close();
+        }
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @Test
+    void aRewriteWithRandomDataRaisesAnAlertAndRetentionHoldsUntilItIsAcknowledged() throws Exception {
+        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 64);
+        String uuid = TestDomain.virsh("domuuid", domain.name).trim();
+        catalog.hosts().ensure("local", "qemu:///system");
+        catalog.instances().refresh("local", List.of(new Instance(uuid, "local", domain.name, "running", List.of(),
+                Instant.now(), false)));
+        ChangeWatch watch = new ChangeWatch(catalog, RULES, clock);
+        List<String> points = new ArrayList<>();
+
+        ChangeWatch.Outcome first = backup(watch, points);
+        assertTrue(first.sample().isEmpty(), "the first point is a full read: no sample");
+        for (int run = 1; run <= 3; run++) { // ordinary days: a few MiB of (compressible) writes
+            domain.write("vda", (long) run * 4 * MIB, 2L * MIB + run * 64 * 1024, 0x10 + run);
+            ChangeWatch.Outcome ordinary = backup(watch, points);
+            assertEquals(List.of(), ordinary.raised(), "run " + run);
+            long dirty = ordinary.sample().orElseThrow().changedBytes();
+            assertTrue(dirty >= 2L * MIB && dirty <= 3L * MIB, "the dirty bitmap covered what was written: " + dirty);
+        }
+
+        domain.writeRandom("vda", 8L * MIB, 48 * MIB, 20); // most of the disk, as ransomware encrypting it would
+        ChangeWatch.Outcome rewrite = backup(watch, points);
+        assertEquals(List.of(ChangeAlert.Kind.CHANGE_RATE, ChangeAlert.Kind.ENTROPY),
+                rewrite.raised().stream().map(ChangeAlert::kind).toList());
+        ChangeAlert rate = rewrite.raised().getFirst();
+        assertEquals(points.getLast(), rate.pointId());
+        assertTrue(rate.measured() >= 48.0 * MIB, "measured " + rate.measured());
+        assertTrue(rate.baseline() < 3.0 * MIB, "baseline " + rate.baseline());
+        assertTrue(rewrite.raised().get(1).measured() > 0.95, "random data did not compress: " + rewrite.raised().get(1));
+
+        // every point expires after a minute; two days later only the alert keeps the older ones
+        clock.advance(Duration.ofDays(2));
+        RetentionSweep sweep = new RetentionSweep(catalog, new OneVault(vault), clock);
+        assertEquals(List.of(points.getLast()), sweep.sweep(uuid).deleted(), "the alerted point itself is not held");
+        assertEquals(Set.copyOf(points.subList(0, 4)), rows(uuid), "the clean history is held");
+        for (ChangeAlert alert : watch.standing(uuid)) {
+            watch.acknowledge(alert.id(), "operator", "test");
+        }
+        assertEquals(points.subList(0, 4), sweep.sweep(uuid).deleted(), "acknowledged: retention resumes");
+        assertEquals(List.of(), vault.points());
+    }
+
+    @Test
+    void aRealGuestThatFillsItsDataDiskWithRandomDataRaisesBothAlerts() throws Exception {
+        TestGuest.requireGuestSupport();
+        try (TestGuest guest = TestGuest.start(dir)) {
+            String uuid = TestDomain.virsh("domuuid", guest.name()).trim();
+            catalog.hosts().ensure("local", "qemu:///system");
+            catalog.instances().refresh("local", List.of(new Instance(uuid, "local", guest.name(), "running", List.of(),
+                    Instant.now(), false)));
+            ChangeWatch watch = new ChangeWatch(catalog, RULES, clock);
+            List<String> points = new ArrayList<>();
+            backup(watch, points, guest.name());
+            for (int run = 1; run <= 3; run++) { // ordinary days: a log grows by some text
+                guest.shell("for i in $(seq 1 2000); do echo \"day " + run + " line $i: all is well\"; done >> /data/app.log;"
+                        + " sync");
+                assertEquals(List.of(), backup(watch, points, guest.name()).raised(), "run " + run);
+            }
+            guest.shell("dd if=/dev/urandom of=/data/encrypted bs=1M count=20 2>/dev/null; sync");
+            ChangeWatch.Outcome rewrite = backup(watch, points, guest.name());
+            assertEquals(List.of(ChangeAlert.Kind.CHANGE_RATE, ChangeAlert.Kind.ENTROPY),
+                    rewrite.raised().stream().map(ChangeAlert::kind).toList(), String.valueOf(rewrite));
+            System.out.printf("[change] baseline %.0f bytes, measured %.0f; entropy %.3f against %.3f%n",
+                    rewrite.raised().get(0).baseline(), rewrite.raised().get(0).measured(),
+                    rewrite.raised().get(1).measured(), rewrite.raised().get(1).baseline());
+        }
+    }
+
+    private ChangeWatch.Outcome backup(ChangeWatch watch, List<String> points) {
+        return backup(watch, points, domain.name);
+    }
+
+    private ChangeWatch.Outcome backup(ChangeWatch watch, List<String> points, String instance) {
+        String expires = clock.instant().plus(Duration.ofMinutes(1)).toString();
+        InstanceBackup.Result result = new InstanceBackup(libvirt, vault, dir.resolve("run")).run(
+                new InstanceBackup.Request(instance, Set.of(), 2, Map.of(PointAttributes.EXPIRES, expires)),
+                JobProgress.NONE);
+        PointManifest point = result.point();
+        String uuid = point.attributes().get(PointAttributes.UUID);
+        catalog.points().upsert(PointRecord.of(point, "main", uuid, null));
+        points.add(point.id());
+        return watch.observe(new ChangeWatch.Observation(uuid, point.id(), point.createdAt(), null, result.change()));
+    }
+
+    private Set<String> rows(String uuid) {
+        return catalog.points().listByInstance(uuid).stream().map(PointRecord::id).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,82 @@
+package coffer.virt.image;
+
+import coffer.vault.fs.OwnerOnly;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * What the file sinks ({@link RawFileSink}, {@link Qcow2FileSink}) do alike with the file they write: claim its
+ * name, write a buffer at a position, check a range, make the file and its directory durable.
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class ImageFiles {
+    /** Heap buffers are written in windows: the JDK copies one through a direct buffer as large as the write. */
+    private static final int HEAP_WINDOW = 1 << 20;
+
+    private ImageFiles() {
+    }
+
+    /**
+     * Claims {@code path} for a new image: creates it owner-only (a restored disk holds guest data), or, with
+     * {@code overwrite}, accepts an existing regular file. Returns whether this call created it (the caller
+     * removes it again if it fails before the sink exists).
+     *
+     * @throws java.nio.file.FileAlreadyExistsException if it exists and {@code overwrite} is false
+     */
+    static boolean claim(Path path, boolean overwrite, String sink) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new FileSystemException(path.toString(), null, "is a directory, not a disk image");
+        }
+        if (!overwrite || !Files.exists(path)) {
+            Files.createFile(path, OwnerOnly.file());
+            return true;
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new FileSystemException(path.toString(), null, "is not a regular file; " + sink + " sinks write files");
+        }
+        return false;
+    }
+
+    /** Writes all of {@code src} at {@code position}; returns the bytes written. */
+    static long writeAt(FileChannel channel, ByteBuffer src, long position) throws IOException {
+        int end = src.limit();
+        long pos = position;
+        try {
+            while (src.hasRemaining()) {
+                if (!src.isDirect()) {
+                    src.limit(Math.min(end, src.position() + HEAP_WINDOW));
+                }
+                pos += channel.write(src, pos);
+                src.limit(end);
+            }
+        } finally {
+            src.limit(end);
+        }
+        return pos - position;
+    }
+
+    static void checkRange(Path path, long size, long offset, long length) throws IOException {
+        if (offset < 0 || length < 0 || offset + length > size) {
+            throw new IOException("write of " + length + " bytes at offset " + offset + " is outside " + path
+                    + " (" + size + " bytes)");
+        }
+    }
+
+    /** Makes the file's data and its directory entry durable. */
+    static void force(FileChannel channel, Path path) throws IOException {
+        channel.force(true);
+        Path directory = path.toAbsolutePath().getParent();
+        if (directory != null) {
+            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        }
+    }
+}
