@@ -3,8 +3,10 @@ package coffer.app;
 import coffer.cli.Cli;
 
 /**
- * Composition root: the one place that assembles Coffer. For now the command line is everything; the
- * server (catalog, scheduler, API) will be wired here too.
+ * The runnable jar's entry point: the command line ({@link Cli}), which also starts the server
+ * ({@code coffer server}: {@code coffer.server.CofferServer} assembles the catalog, vaults, jobs, scheduler and
+ * API) and chooses, per command, whether its operation runs offline or through a server
+ * (docs/design/operations.md).
  *
  * <p>Ctrl-C or SIGTERM interrupts the running command, which cancels its work and cleans up (temporary
  * objects, child processes) before the JVM exits.

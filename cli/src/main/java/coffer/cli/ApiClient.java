@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * as for a local failure.
  */
 final class ApiClient {
-    private static final ObjectMapper JSON = Output.JSON;
+    private static final ObjectMapper JSON = coffer.engine.json.CofferJson.MAPPER;
 
     private final String base;
     private final String token;
@@ -39,10 +39,15 @@ final class ApiClient {
     }
 
     JsonNode get(String path, Map<String, String> query) {
+        return get(path + query(query));
+    }
+
+    /** {@code ?a=1&b=2} of the non-null values, or nothing. */
+    static String query(Map<String, String> query) {
         String q = query.entrySet().stream().filter(e -> e.getValue() != null)
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        return get(q.isEmpty() ? path : path + "?" + q);
+        return q.isEmpty() ? "" : "?" + q;
     }
 
     JsonNode post(String path, Object body) {

@@ -3,8 +3,6 @@ package coffer.cli;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.AppConsistency;
-import coffer.engine.instance.AppConsistencyJson;
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -12,7 +10,7 @@ import java.time.Duration;
 /**
  * The seed's application-consistency options on the command line ({@code --app-consistent [--no-freeze]
  * [--no-writers] [--script-timeout D]}), for offline backups, server backups, policies and groups alike.
- * The options need {@code --app-consistent}; a script timeout sent to a server must be whole seconds.
+ * The options need {@code --app-consistent}; the script timeout is whole seconds, 1s to 3600s.
  */
 final class AppConsistencyOptions {
     @Option(names = "--app-consistent", description = "Application-consistent backup through the guest agent: "
@@ -34,7 +32,10 @@ final class AppConsistencyOptions {
         return appConsistent || noFreeze || noWriters || scriptTimeout != null;
     }
 
-    /** The settings; InvalidArgument when an option is given without {@code --app-consistent}. */
+    /**
+     * The settings; InvalidArgument when an option is given without {@code --app-consistent}, or the script
+     * timeout is not whole seconds from 1s to 3600s (offline and through a server alike).
+     */
     AppConsistency consistency() {
         if (!appConsistent && given()) {
             throw new CofferException(ErrorCode.InvalidArgument,
@@ -44,23 +45,17 @@ final class AppConsistencyOptions {
             return AppConsistency.off();
         }
         Duration script = scriptTimeout == null ? AppConsistency.DEFAULT_SCRIPT_TIMEOUT : scriptTimeout;
-        if (script.isNegative() || script.isZero()) {
-            throw new CofferException(ErrorCode.InvalidArgument, "--script-timeout must be positive, got " + script);
+        if (script.toNanosPart() != 0 || script.toSeconds() < 1
+                || script.toSeconds() > AppConsistency.MAX_SCRIPT_TIMEOUT_SECONDS) {
+            throw new CofferException(ErrorCode.InvalidArgument, "--script-timeout: whole seconds from 1s to "
+                    + AppConsistency.MAX_SCRIPT_TIMEOUT_SECONDS + "s, got " + script);
         }
         return AppConsistency.on().withFreezeFileSystems(!noFreeze).withIncludeWriters(!noWriters)
                 .withTimeouts(script, AppConsistency.DEFAULT_FREEZE_TIMEOUT, AppConsistency.DEFAULT_MAX_FROZEN);
     }
 
-    /** The settings in the API's form; the script timeout must be whole seconds, 1 to 3600. */
-    JsonNode json() {
-        AppConsistency consistency = consistency();
-        if (consistency.enabled()) {
-            Duration script = consistency.scriptTimeout();
-            if (script.toNanosPart() != 0 || script.toSeconds() > AppConsistencyJson.MAX_SCRIPT_TIMEOUT_SECONDS) {
-                throw new CofferException(ErrorCode.InvalidArgument, "--script-timeout: a server takes whole seconds from 1s to "
-                        + AppConsistencyJson.MAX_SCRIPT_TIMEOUT_SECONDS + "s, got " + script);
-            }
-        }
-        return AppConsistencyJson.write(consistency);
+    /** The settings in the API's form. */
+    Object json() {
+        return consistency();
     }
 }

@@ -1,10 +1,11 @@
 package coffer.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.operation.RebuildCatalog;
+import coffer.engine.operation.RebuildResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code coffer catalog rebuild}: the server re-reads every vault's manifests into its catalog. */
@@ -20,30 +21,9 @@ final class CatalogCommand {
 
         @Override
         public Integer call() {
-            JsonNode answer = server.require().post("/api/v1/catalog/rebuild", Map.of());
-            boolean whole = true;
-            for (var vault : answer.path("vaults").properties()) {
-                JsonNode v = vault.getValue();
-                whole &= v.path("unreadable").isEmpty() && v.path("lost").isEmpty() && v.path("missing").isEmpty();
-            }
-            if (common.json()) {
-                Cli.out().json(answer);
-            } else {
-                for (var vault : answer.path("vaults").properties()) {
-                    JsonNode v = vault.getValue();
-                    Cli.out().line("Vault %s: %d point(s) restored, %d gone instance(s) added, %d image point(s) skipped,"
-                                    + " %d group point(s) restored, %d skipped (group not in the catalog).", vault.getKey(),
-                            v.path("points").asInt(), v.path("instancesAdded").asInt(), v.path("skipped").asInt(),
-                            v.path("groupPoints").asInt(), v.path("groupPointsSkipped").asInt());
-                    v.path("unreadable").forEach(id -> Cli.out().line("  NOT RESTORED: point %s: its manifest cannot be"
-                            + " read (its catalog row is kept); see 'coffer vault verify'", id.asText()));
-                    v.path("lost").forEach(id -> Cli.out().line("  NOT RESTORED: point %s: its manifest is missing while"
-                            + " its indexes remain (lost); see 'coffer vault verify'", id.asText()));
-                    v.path("missing").forEach(id -> Cli.out().line("  NOT RESTORED: point %s: the catalog listed it, the"
-                            + " vault holds nothing of it (lost; its row is removed)", id.asText()));
-                }
-            }
-            return whole ? 0 : coffer.engine.error.ErrorCode.DataCorrupt.exitCode();
+            RebuildResult result = server.operations().call(new RebuildCatalog());
+            Render.result(common, result);
+            return result.whole() ? 0 : ErrorCode.DataCorrupt.exitCode();
         }
     }
 }

@@ -1,12 +1,16 @@
 package coffer.cli;
 
 import coffer.engine.error.CofferException;
+import coffer.engine.operation.ListPoints;
+import coffer.engine.operation.ListVaults;
+import coffer.engine.operation.Operations;
+import coffer.engine.operation.PointView;
+import coffer.engine.operation.VaultView;
 import coffer.engine.vault.VaultLocation;
 import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.maintenance.PointDamage;
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +40,8 @@ final class CatalogCrossCheck {
             return List.of(); // a server's S3 vault is named by its bucket, not compared here
         }
         try {
-            String vaultName = servedName(client.get(), vaultPath);
+            Operations operations = new HttpOperations(client.get());
+            String vaultName = servedName(operations, vaultPath);
             if (vaultName == null) {
                 return List.of();
             }
@@ -45,12 +50,11 @@ final class CatalogCrossCheck {
             listing.unreadable().forEach(u -> known.add(u.pointId()));
             listing.lost().forEach(l -> known.add(l.pointId()));
             List<PointDamage> missing = new ArrayList<>();
-            for (JsonNode p : client.get().get("/api/v1/points").path("points")) {
-                String id = p.path("id").asText();
-                if (vaultName.equals(p.path("vault").asText()) && !known.contains(id)) {
-                    missing.add(new PointDamage(id, Vault.manifestName(id), "the server's catalog lists this point of "
-                            + p.path("instanceName").asText() + " (created " + p.path("createdAt").asText() + ") in vault '"
-                            + vaultName + "', and the vault holds nothing of it: the point is lost"));
+            for (PointView p : operations.call(new ListPoints(null)).points()) {
+                if (vaultName.equals(p.vault()) && !known.contains(p.id())) {
+                    missing.add(new PointDamage(p.id(), Vault.manifestName(p.id()), "the server's catalog lists this point of "
+                            + p.instanceName() + " (created " + p.createdAt() + ") in vault '" + vaultName
+                            + "', and the vault holds nothing of it: the point is lost"));
                 }
             }
             return missing;
@@ -61,11 +65,11 @@ final class CatalogCrossCheck {
     }
 
     /** The name under which the server serves the vault in {@code vaultPath}, or null. */
-    private static String servedName(ApiClient client, Path vaultPath) {
+    private static String servedName(Operations operations, Path vaultPath) {
         Path wanted = real(vaultPath);
-        for (JsonNode v : client.get("/api/v1/vaults").path("vaults")) {
-            if (real(Path.of(v.path("path").asText())).equals(wanted)) {
-                return v.path("name").asText();
+        for (VaultView v : operations.call(new ListVaults()).vaults()) {
+            if (v.path() != null && real(Path.of(v.path())).equals(wanted)) {
+                return v.name();
             }
         }
         return null;

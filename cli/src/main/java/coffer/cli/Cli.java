@@ -34,6 +34,11 @@ public final class Cli {
     private static volatile PrintStream err = System.err;
     private static volatile Map<String, String> environment = System.getenv();
 
+    /** The top-level commands, in help order. */
+    static List<Class<?>> commands() {
+        return COMMANDS;
+    }
+
     static Output out() {
         return new Output(out);
     }
@@ -67,6 +72,7 @@ public final class Cli {
         line.setErr(new java.io.PrintWriter(stderr, true));
         line.setParameterExceptionHandler((ex, a) -> {
             stderr.println("error [" + ErrorCode.InvalidArgument + "]: " + ex.getMessage());
+            stderr.println("  what to do: " + ErrorCode.InvalidArgument.remedy());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, stderr);
             stderr.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ErrorCode.InvalidArgument.exitCode();

@@ -26,9 +26,9 @@ final class DevCommand {
 
     @Command(name = "make-image", description = "Write a deterministic mixed sparse raw image (random, text, holes, duplicates).")
     static final class MakeImage implements Callable<Integer> {
-        @Option(names = "--size", required = true, converter = Values.SizeConverter.class) long size;
-        @Option(names = "--seed", defaultValue = "1") long seed;
-        @Parameters(paramLabel = "FILE") Path file;
+        @Option(names = "--size", required = true, converter = Values.SizeConverter.class, description = "Size of the image, e.g. 4G.") long size;
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the content (default: ${DEFAULT-VALUE}).") long seed;
+        @Parameters(paramLabel = "FILE", description = "The raw image to create.") Path file;
 
         @Override
         public Integer call() throws Exception {
@@ -42,8 +42,8 @@ final class DevCommand {
     @Command(name = "scatter", description = "Overwrite scattered ranges (4 KiB-1 MiB each) with random data.")
     static final class Scatter implements Callable<Integer> {
         @Option(names = "--fraction", required = true, description = "Fraction of the image to change, e.g. 0.02.") double fraction;
-        @Option(names = "--seed", defaultValue = "2") long seed;
-        @Parameters(paramLabel = "FILE") Path file;
+        @Option(names = "--seed", defaultValue = "2", description = "Seed of the changes (default: ${DEFAULT-VALUE}).") long seed;
+        @Parameters(paramLabel = "FILE", description = "The raw image to change in place.") Path file;
 
         @Override
         public Integer call() throws Exception {
@@ -56,7 +56,7 @@ final class DevCommand {
     @Command(name = "serve-nbd", description = "Serve disks of a point read-only over NBD until standard input closes "
             + "(for benchmarks; mounts and exports with an expiry are server jobs).")
     static final class ServeNbd implements Callable<Integer> {
-        @Mixin CommonOptions common;
+        @Mixin KeyringOption keyring;
         @Mixin VaultOption vaultOption;
         @Parameters(paramLabel = "POINT", description = "Point id, unique id prefix, or name (its newest point).") String point;
         @Option(names = "--disk", paramLabel = "DISK", description = "A disk to serve (repeatable; default: all).")
@@ -70,7 +70,7 @@ final class DevCommand {
         @Override
         public Integer call() throws Exception {
             InetSocketAddress tcp = tcpPort == null ? null : new InetSocketAddress(InetAddress.getLoopbackAddress(), tcpPort);
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+            try (Vault vault = new VaultOpener(keyring.keyRing()).open(vaultOption.require());
                  PointServer server = PointServer.start(vault, new PointServer.Request(point, disks, socket, tcp, cache))) {
                 Cli.out().line("{\"point\":\"%s\",\"socket\":\"%s\",\"tcpPort\":%s,\"exports\":%s}",
                         server.point().id(), socket, server.server().tcpAddress().map(a -> Integer.toString(a.getPort())).orElse("null"),

@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "replicate", description = "Copy one point into another vault (for benchmarks; replication proper is a server job).")
 final class DevReplicate implements Callable<Integer> {
     @Mixin CommonOptions common;
+    @Mixin KeyringOption keyring;
     @Mixin VaultOption vaultOption;
     @Parameters(paramLabel = "POINT", description = "Point id, unique id prefix, or name (its newest point).") String point;
     @Option(names = "--to", required = true, paramLabel = "LOCATION", description = "The destination vault.") String to;
@@ -33,8 +34,8 @@ final class DevReplicate implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Vault source = new VaultOpener(common.keyRing()).open(vaultOption.require());
-             Vault destination = new VaultOpener(toKeyRing != null ? toKeyRing : common.keyRing()).open(Locations.parse(to));
+        try (Vault source = new VaultOpener(keyring.keyRing()).open(vaultOption.require());
+             Vault destination = new VaultOpener(toKeyRing != null ? toKeyRing : keyring.keyRing()).open(Locations.parse(to));
              ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "replicate")) {
             PointManifest manifest = source.resolve(point);
             PointReplication.Result result = new PointReplication(threads).run(new PointReplication.Request(

@@ -29,6 +29,7 @@ final class ImageCommand {
             mixinStandardHelpOptions = true)
     static final class Backup implements Callable<Integer> {
         @Mixin CommonOptions common;
+        @Mixin KeyringOption keyring;
         @Mixin VaultOption vaultOption;
         @Option(names = "--name", required = true, paramLabel = "NAME",
                 description = "Name of the point series; a later backup of the same name stores only changes.") String name;
@@ -41,7 +42,7 @@ final class ImageCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+            try (Vault vault = new VaultOpener(keyring.keyRing()).open(vaultOption.require());
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "backup")) {
                 PointManifest point = new ImageBackup().run(vault, new ImageBackup.Request(name, files, threads,
                         format == null ? null : format.toLowerCase(java.util.Locale.ROOT), followBacking), bar);
@@ -70,6 +71,7 @@ final class ImageCommand {
             mixinStandardHelpOptions = true)
     static final class Restore implements Callable<Integer> {
         @Mixin CommonOptions common;
+        @Mixin KeyringOption keyring;
         @Mixin VaultOption vaultOption;
         @Parameters(paramLabel = "POINT", description = "Point id, unique id prefix, or name (its newest point).") String point;
         @Option(names = "--disk", paramLabel = "DISK", description = "Disk to restore (needed when the point has several).") String disk;
@@ -87,7 +89,7 @@ final class ImageCommand {
                 default -> throw new coffer.engine.error.CofferException(coffer.engine.error.ErrorCode.InvalidArgument,
                         "--format must be raw or qcow2, got '" + format + "'");
             };
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require());
+            try (Vault vault = new VaultOpener(keyring.keyRing()).open(vaultOption.require());
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "restore")) {
                 ImageRestore.Result result = new ImageRestore().run(vault,
                         new ImageRestore.Request(point, disk, target, f, force, threads), bar);

@@ -1,19 +1,15 @@
 package coffer.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import coffer.engine.json.CofferJson;
+import com.fasterxml.jackson.core.JsonProcessingException;
 
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.Locale;
 
-/** Prints results as text for people or JSON for scripts. Stateless apart from the streams. */
+/** Prints results as text for people or JSON for scripts (Coffer's one JSON form, indented). Stateless apart from the stream. */
 final class Output {
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT);
-
     private final PrintStream out;
 
     Output(PrintStream out) {
@@ -22,8 +18,8 @@ final class Output {
 
     void json(Object value) {
         try {
-            out.println(JSON.writeValueAsString(value));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            out.println(CofferJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+        } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
@@ -32,7 +28,11 @@ final class Output {
         out.println(args.length == 0 ? format : String.format(Locale.ROOT, format, args));
     }
 
+    /** {@code 1.0 GiB}; {@code ?} for an unknown size (-1). */
     static String bytes(long bytes) {
+        if (bytes < 0) {
+            return "?";
+        }
         if (bytes < 1024) {
             return bytes + " B";
         }
@@ -44,5 +44,10 @@ final class Output {
             unit++;
         }
         return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    /** {@code 2026-01-01 02:00:00} (UTC, to the second); {@code -} for none. */
+    static String time(Instant at) {
+        return at == null ? "-" : at.toString().replace('T', ' ').replaceAll("\\.\\d+", "").replace("Z", "");
     }
 }

@@ -1,42 +1,41 @@
 package coffer.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import coffer.engine.operation.BackupResult;
+import coffer.engine.operation.BindPlan;
+import coffer.engine.operation.DeletePlan;
+import coffer.engine.operation.EditPlan;
+import coffer.engine.operation.JobFollow;
+import coffer.engine.operation.JobView;
+import coffer.engine.operation.ListPlans;
+import coffer.engine.operation.ResumePlan;
+import coffer.engine.operation.RunPlan;
+import coffer.engine.operation.ShowJob;
+import coffer.engine.operation.ShowPlan;
+import coffer.engine.operation.SuspendPlan;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code coffer plan list|show|bind|run|suspend|resume|delete} (server only): protection plans. */
+/** {@code coffer plan list|show|bind|edit|run|suspend|resume|delete} (needs a server): protection plans. */
 @Command(name = "plan", description = "Protection plans: an instance bound to a policy (needs a server).",
-        mixinStandardHelpOptions = true, subcommands = {PlanCommand.ListPlans.class, PlanCommand.Show.class,
-        PlanCommand.Bind.class, PlanCommand.Run.class, PlanCommand.Suspend.class, PlanCommand.Resume.class,
-        PlanCommand.Delete.class})
+        mixinStandardHelpOptions = true, subcommands = {PlanCommand.ListPlans_.class, PlanCommand.Show.class,
+        PlanCommand.Bind.class, PlanCommand.Edit.class, PlanCommand.Run.class, PlanCommand.Suspend.class,
+        PlanCommand.Resume.class, PlanCommand.Delete.class})
 final class PlanCommand {
+    static final String PLAN = "The plan's id or name.";
 
     @Command(name = "list", description = "Plans with their state, next run and last outcome.", mixinStandardHelpOptions = true)
-    static final class ListPlans implements Callable<Integer> {
+    static final class ListPlans_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
 
         @Override
         public Integer call() {
-            JsonNode answer = server.require().get("/api/v1/plans");
-            if (common.json()) {
-                Cli.out().json(answer);
-                return 0;
-            }
-            Cli.out().line("%-14s %-24s %-18s %-14s %-10s %-21s %s", "ID", "NAME", "INSTANCE", "POLICY", "STATE", "NEXT RUN", "LAST");
-            for (JsonNode p : answer.path("plans")) {
-                Cli.out().line("%-14s %-24s %-18s %-14s %-10s %-21s %s", p.path("id").asText(), p.path("name").asText(),
-                        p.path("instanceName").asText(), p.path("policyName").asText(), p.path("state").asText(),
-                        p.path("nextRun").asText("-"), p.path("lastOutcome").path("code").asText(""));
-            }
-            return 0;
+            return Operate.call(server, common, new ListPlans());
         }
     }
 
@@ -44,12 +43,11 @@ final class PlanCommand {
     static final class Show implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
-        @Parameters(paramLabel = "PLAN") String plan;
+        @Parameters(paramLabel = "PLAN", description = PLAN) String plan;
 
         @Override
         public Integer call() {
-            show(common, server.require().get("/api/v1/plans/" + ApiClient.segment(plan)));
-            return 0;
+            return Operate.call(server, common, new ShowPlan(plan));
         }
     }
 
@@ -58,49 +56,45 @@ final class PlanCommand {
     static final class Bind implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
-        @Parameters(index = "0", paramLabel = "POLICY") String policy;
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "INSTANCE") List<String> instances;
+        @Parameters(index = "0", paramLabel = "POLICY", description = "The policy's id or name.") String policy;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "INSTANCE", description = "Instance names or UUIDs.") List<String> instances;
         @Option(names = "--name", paramLabel = "NAME", description = "The plan's name (one instance; default: a random readable one).") String name;
         @Option(names = "--replace", description = "Replace the instance's current policy.") boolean replace;
-        @Option(names = "--target-vault", paramLabel = "NAME", description = "Vault of instances protected by this bind.") String vault;
+        @Option(names = "--target-vault", paramLabel = "NAME", description = "Vault of instances protected by this bind (default: the default vault).") String vault;
 
         @Override
         public Integer call() {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("policy", policy);
-            body.put("instances", instances);
-            if (name != null) {
-                body.put("name", name);
-            }
-            body.put("replace", replace);
-            if (vault != null) {
-                body.put("vault", vault);
-            }
-            JsonNode answer = server.require().post("/api/v1/plans", body);
-            if (common.json()) {
-                Cli.out().json(answer);
-            } else {
-                for (JsonNode p : answer.path("plans")) {
-                    Cli.out().line("Plan %s (%s): %s bound to policy %s, next run %s", p.path("name").asText(), p.path("id").asText(),
-                            p.path("instanceName").asText(), p.path("policyName").asText(), p.path("nextRun").asText());
-                }
-            }
-            return 0;
+            return Operate.call(server, common, new BindPlan(policy, instances, name, replace, vault));
         }
     }
 
-    @Command(name = "run", description = "Run a plan now (a backup job; --wait follows it).", mixinStandardHelpOptions = true)
+    @Command(name = "edit", description = "Rename a plan, or bind its instance to another policy.", mixinStandardHelpOptions = true)
+    static final class Edit implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin ServerOption server;
+        @Parameters(paramLabel = "PLAN", description = PLAN) String plan;
+        @Option(names = "--name", paramLabel = "NAME", description = "The new name.") String name;
+        @Option(names = "--policy", paramLabel = "POLICY", description = "Bind to this policy instead (the schedule restarts from now).") String policy;
+
+        @Override
+        public Integer call() {
+            return Operate.call(server, common, new EditPlan(plan, name, policy));
+        }
+    }
+
+    @Command(name = "run", description = "Run a plan now (a backup job; its schedule is unchanged).", mixinStandardHelpOptions = true)
     static final class Run implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
-        @Parameters(paramLabel = "PLAN") String plan;
-        @Option(names = "--wait", description = "Wait for the job, with a progress bar.") boolean wait;
+        @Parameters(paramLabel = "PLAN", description = PLAN) String plan;
+        @Option(names = "--wait", description = "Wait for the job, with a progress bar, and show the backup's result.") boolean wait;
 
         @Override
         public Integer call() throws InterruptedException {
-            ApiClient client = server.require();
-            JsonNode job = client.post("/api/v1/plans/" + ApiClient.segment(plan) + "/run", Map.of());
-            return JobWait.follow(client, job, wait, common, "plan " + plan);
+            HttpOperations operations = server.operations();
+            JobView job = operations.call(new RunPlan(plan));
+            return JobRun.follow(JobFollow.run(job, () -> operations.call(new ShowJob(job.id())), BackupResult.class), common,
+                    wait, "plan " + plan);
         }
     }
 
@@ -108,12 +102,11 @@ final class PlanCommand {
     static final class Suspend implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
-        @Parameters(paramLabel = "PLAN") String plan;
+        @Parameters(paramLabel = "PLAN", description = PLAN) String plan;
 
         @Override
         public Integer call() {
-            show(common, server.require().post("/api/v1/plans/" + ApiClient.segment(plan) + "/suspend", Map.of()));
-            return 0;
+            return Operate.call(server, common, new SuspendPlan(plan));
         }
     }
 
@@ -121,12 +114,11 @@ final class PlanCommand {
     static final class Resume implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
-        @Parameters(paramLabel = "PLAN") String plan;
+        @Parameters(paramLabel = "PLAN", description = PLAN) String plan;
 
         @Override
         public Integer call() {
-            show(common, server.require().post("/api/v1/plans/" + ApiClient.segment(plan) + "/resume", Map.of()));
-            return 0;
+            return Operate.call(server, common, new ResumePlan(plan));
         }
     }
 
@@ -134,34 +126,11 @@ final class PlanCommand {
     static final class Delete implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
-        @Parameters(paramLabel = "PLAN") String plan;
+        @Parameters(paramLabel = "PLAN", description = PLAN) String plan;
 
         @Override
         public Integer call() {
-            JsonNode answer = server.require().delete("/api/v1/plans/" + ApiClient.segment(plan));
-            if (common.json()) {
-                Cli.out().json(answer);
-            } else {
-                Cli.out().line("Deleted plan %s; %d point(s) kept.", answer.path("name").asText(), answer.path("pointsKept").asInt());
-            }
-            return 0;
-        }
-    }
-
-    static void show(CommonOptions common, JsonNode p) {
-        if (common.json()) {
-            Cli.out().json(p);
-            return;
-        }
-        Cli.out().line("Plan %s (%s): %s bound to policy %s", p.path("name").asText(), p.path("id").asText(),
-                p.path("instanceName").asText(), p.path("policyName").asText());
-        Cli.out().line("  state:    %s, next run %s", p.path("state").asText(), p.path("nextRun").asText("-"));
-        JsonNode last = p.path("lastOutcome");
-        if (!last.isMissingNode()) {
-            Cli.out().line("  last:     [%s] %s", last.path("code").asText(), last.path("message").asText());
-            if (last.hasNonNull("remedy")) {
-                Cli.out().line("  what to do: %s", last.path("remedy").asText());
-            }
+            return Operate.call(server, common, new DeletePlan(plan));
         }
     }
 }

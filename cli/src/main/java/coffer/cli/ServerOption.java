@@ -21,7 +21,7 @@ import java.util.Optional;
  * (docs/cli.md).
  */
 final class ServerOption {
-    @Option(names = "--url", paramLabel = "URL", description = "The Coffer server (default: $COFFER_URL, else ~/.config/coffer/client.yaml).")
+    @Option(names = "--url", paramLabel = "URL", description = "The Coffer server (default: $COFFER_URL, else the client file $XDG_CONFIG_HOME/coffer/client.yaml or ~/.config/coffer/client.yaml).")
     String url;
     @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the API token (default: $COFFER_TOKEN, $COFFER_TOKEN_FILE, the client file, the server's admin token file).")
     Path tokenFile;
@@ -41,7 +41,20 @@ final class ServerOption {
 
     ApiClient require() {
         return client().orElseThrow(() -> new CofferException(ErrorCode.InvalidArgument,
-                "no server given: pass --url URL, set COFFER_URL, or write ~/.config/coffer/client.yaml"));
+                "no server given: pass --url URL, set COFFER_URL, or write " + configDirectory().resolve("client.yaml")));
+    }
+
+    /** The operations of the server (for the commands that need one). */
+    HttpOperations operations() {
+        return new HttpOperations(require());
+    }
+
+    /** {@code $XDG_CONFIG_HOME/coffer}, else {@code $HOME/.config/coffer}. */
+    static Path configDirectory() {
+        String xdg = env("XDG_CONFIG_HOME");
+        String home = env("HOME");
+        return xdg != null ? Path.of(xdg, "coffer")
+                : Path.of(home != null ? home : System.getProperty("user.home"), ".config", "coffer");
     }
 
     private static String token(JsonNode file) {
@@ -66,8 +79,7 @@ final class ServerOption {
 
     private static JsonNode clientFile() {
         String configured = env("COFFER_CLIENT_CONFIG");
-        Path path = configured != null ? Path.of(configured)
-                : Path.of(System.getProperty("user.home"), ".config", "coffer", "client.yaml");
+        Path path = configured != null ? Path.of(configured) : configDirectory().resolve("client.yaml");
         if (!Files.isRegularFile(path)) {
             if (configured != null) {
                 throw new CofferException(ErrorCode.InvalidArgument, "COFFER_CLIENT_CONFIG names " + path + ", which does not exist");
@@ -90,7 +102,7 @@ final class ServerOption {
     }
 
     private static String env(String name) {
-        String value = System.getenv(name);
+        String value = Cli.environment().get(name);
         return value == null || value.isBlank() ? null : value;
     }
 }

@@ -40,6 +40,7 @@ final class VaultCommand {
             mixinStandardHelpOptions = true)
     static final class Init implements Callable<Integer> {
         @Mixin CommonOptions common;
+        @Mixin KeyringOption keyring;
         @Parameters(paramLabel = "LOCATION", description = "Directory, or s3://bucket[/prefix], for the new vault.") String location;
         @Option(names = "--no-encryption", description = "Store chunks unencrypted (default: AES-256-GCM).") boolean plain;
         @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Values.SizeConverter.class,
@@ -54,7 +55,7 @@ final class VaultCommand {
         public Integer call() throws IOException {
             int size = chunkSize == null ? VaultOpener.DEFAULT_CHUNK_SIZE : (int) Math.min(Integer.MAX_VALUE, chunkSize);
             int level = compressionLevel == null ? VaultConfig.DEFAULT_COMPRESSION_LEVEL : compressionLevel;
-            VaultOpener opener = new VaultOpener(common.keyRing());
+            VaultOpener opener = new VaultOpener(keyring.keyRing());
             VaultLocation where = Locations.parse(location);
             String shown = where instanceof VaultLocation.Directory(Path path) ? path.toAbsolutePath().toString() : where.toString();
             try (Vault vault = opener.create(where, size, level, !plain)) {
@@ -92,6 +93,7 @@ final class VaultCommand {
             mixinStandardHelpOptions = true)
     static final class Verify implements Callable<Integer> {
         @Mixin CommonOptions common;
+        @Mixin KeyringOption keyring;
         @Mixin VaultOption vaultOption;
         @Mixin ServerOption server;
         @Parameters(paramLabel = "POINT", arity = "0..1", description = "Only this point (id, id prefix or name).") String point;
@@ -101,7 +103,7 @@ final class VaultCommand {
         @Override
         public Integer call() throws IOException {
             VaultLocation location = vaultOption.require();
-            try (Vault vault = new VaultOpener(common.keyRing()).open(location);
+            try (Vault vault = new VaultOpener(keyring.keyRing()).open(location);
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "verify")) {
                 PointListing listing = point == null ? vault.listPoints() : null;
                 List<PointManifest> points = listing != null ? listing.points() : List.of(vault.resolve(point));
@@ -157,22 +159,23 @@ final class VaultCommand {
             mixinStandardHelpOptions = true)
     static final class Gc implements Callable<Integer> {
         @Mixin CommonOptions common;
+        @Mixin KeyringOption keyring;
         @Mixin VaultOption vaultOption;
         @Option(names = "--grace", paramLabel = "DURATION", converter = Values.DurationConverter.class, defaultValue = "1h",
-                description = "Keep unreferenced data younger than this (default: ${DEFAULT-VALUE}).") Duration grace;
-        @Option(names = "--wait", paramLabel = "DURATION", converter = Values.DurationConverter.class, defaultValue = "1m",
+                description = "Keep unreferenced data younger than this: 0, 30s, 15min, 1h, 7d (default: ${DEFAULT-VALUE}).") Duration grace;
+        @Option(names = "--wait", paramLabel = "DURATION", converter = Values.DurationConverter.class, defaultValue = "1min",
                 description = "How long to wait for running backups before giving up (default: ${DEFAULT-VALUE}).") Duration wait;
 
         @Override
         public Integer call() {
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
+            try (Vault vault = new VaultOpener(keyring.keyRing()).open(vaultOption.require())) {
                 GcReport report = new GarbageCollector(vault).collect(grace, wait);
                 if (common.json()) {
                     Cli.out().json(report);
                 } else {
                     Cli.out().line("%d live point(s) use %d chunk(s). Removed %d unreferenced chunk(s) (%s), %d object(s) of unfinished points, %d abandoned temporary file(s); kept %d unreferenced chunk(s) younger than %s.",
                             report.livePoints(), report.liveChunks(), report.sweptChunks(), Output.bytes(report.sweptBytes()),
-                            report.orphanObjects(), report.abandonedUploads(), report.keptUnreferenced(), grace);
+                            report.orphanObjects(), report.abandonedUploads(), report.keptUnreferenced(), Values.format(grace));
                     if (report.heldWithoutManifest() > 0) {
                         Cli.out().line("Kept %d immutable point(s) whose manifest is missing (their hold still runs): see docs/format/hold.md.",
                                 report.heldWithoutManifest());
@@ -193,11 +196,12 @@ final class VaultCommand {
             mixinStandardHelpOptions = true)
     static final class Stats implements Callable<Integer> {
         @Mixin CommonOptions common;
+        @Mixin KeyringOption keyring;
         @Mixin VaultOption vaultOption;
 
         @Override
         public Integer call() {
-            try (Vault vault = new VaultOpener(common.keyRing()).open(vaultOption.require())) {
+            try (Vault vault = new VaultOpener(keyring.keyRing()).open(vaultOption.require())) {
                 VaultStats s = new StatsCollector(vault).collect();
                 Output out = Cli.out();
                 if (common.json()) {

@@ -31,7 +31,7 @@ class AppConsistentCliIT {
             CliRun json = CliRun.run(keyRing, "backup", guest.name(), "--vault", vault, "--app-consistent",
                     "--output", "json").ok();
             assertTrue(json.out().contains("\"consistency\" : \"APPLICATION\""), json.out());
-            assertTrue(json.out().contains("\"consistency.freezeMillis\""), json.out());
+            assertTrue(json.out().contains("\"freezeMillis\""), json.out());
 
             CliRun crash = CliRun.run(keyRing, "backup", guest.name(), "--vault", vault, "--app-consistent",
                     "--no-freeze").ok();

@@ -1,7 +1,8 @@
 package coffer.cli;
 
 import coffer.engine.catalog.TestDatabase;
-import coffer.engine.instance.PointAttributes;
+import coffer.engine.instance.PointFacts;
+import coffer.engine.json.CofferJson;
 import coffer.engine.vault.VaultOpener;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,14 +55,15 @@ class CatalogLossIT {
                         try (PointWriter writer = PointWriter.begin(vault, "web", Instant.now().plusSeconds(i), 1)) {
                             writer.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(i, 1 << 20)), "raw", null,
                                     Progress.NONE);
-                            ids.add(writer.commit("CRASH", null, List.of(), Map.of(PointAttributes.UUID, uuid,
-                                    PointAttributes.URI, "test:///default")).id());
+                            ids.add(writer.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION,
+                                    new PointFacts.Instance(uuid, "test:///default", null), null, null, null, null, null,
+                                    null, null).json()).id());
                         }
                     }
                 }
                 List<String> client = List.of("--url", server.url(), "--token-file", config.adminTokenFile().toString());
                 CliRun rebuilt = cli(client, "catalog", "rebuild").ok();
-                assertTrue(rebuilt.out().contains("Vault default: 2 point(s) restored"), rebuilt.out());
+                assertTrue(rebuilt.out().contains("Vault default: 2 point(s) rebuilt"), rebuilt.out());
                 verify(client, keyRing, vaultDir).ok();
 
                 FileTree.delete(vaultDir.resolve("points"));
@@ -81,14 +82,16 @@ class CatalogLossIT {
                     assertTrue(lost.out().contains("NOT RESTORED: point " + id + ": the catalog listed it, the vault holds"
                             + " nothing of it"), lost.out());
                 }
-                JsonNode points = Output.JSON.readTree(cli(client, "point", "list", "--output", "json").ok().out());
+                JsonNode points = CofferJson.MAPPER.readTree(cli(client, "point", "list", "--output", "json").ok().out());
                 assertEquals(0, points.path("points").size(), "their rows are gone once reported: " + points);
             }
         }
     }
 
     private static CliRun verify(List<String> client, Path keyRing, Path vaultDir) {
-        List<String> all = new ArrayList<>(List.of("vault", "verify", "--vault", vaultDir.toString()));
+        // verify opens the vault here (--keyring) and asks the server (--url) for its catalog
+        List<String> all = new ArrayList<>(List.of("vault", "verify", "--vault", vaultDir.toString(), "--keyring",
+                keyRing.toString()));
         all.addAll(client);
         return CliRun.run(keyRing, all.toArray(String[]::new));
     }

@@ -1,5 +1,6 @@
 package coffer.cli;
 
+import coffer.engine.json.CofferJson;
 import coffer.engine.vault.VaultOpener;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -137,7 +138,7 @@ class CliErrorsTest {
         assertEquals(1, damaged.size(), verify.out());
         assertTrue(damaged.getFirst().startsWith("DAMAGED point " + point + " disk disk.raw bytes " + from + "-"
                 + (from + 262143) + " (" + object + "): "), "that 256 KiB chunk of the disk, and its object: " + verify.out());
-        JsonNode report = Output.JSON.readTree(CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString(),
+        JsonNode report = CofferJson.MAPPER.readTree(CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString(),
                 "--output", "json").out()).path("report");
         assertEquals(1, report.path("damage").size(), report.toString());
         JsonNode where = report.path("damage").get(0);

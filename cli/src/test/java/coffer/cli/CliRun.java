@@ -10,6 +10,14 @@ import java.util.List;
 /** Runs the real command line in-process and captures what it prints. */
 record CliRun(int exit, String out, String err) {
 
+    /** Commands that only a server answers: they take no --keyring. */
+    private static final List<String> SERVER_ONLY = List.of("protection", "job", "capacity", "token", "catalog", "policy",
+            "plan", "group create", "group list", "group show", "group delete", "point retention");
+
+    /**
+     * Runs the command with {@code --keyring keyRing} added where the command opens a vault itself (offline: not
+     * with {@code --url}, not on a command only a server answers).
+     */
     static CliRun run(Path keyRing, String... args) {
         return run(keyRing, System.getenv(), args);
     }
@@ -17,8 +25,13 @@ record CliRun(int exit, String out, String err) {
     /** The same, with {@code env} as the environment the command reads its settings from. */
     static CliRun run(Path keyRing, java.util.Map<String, String> env, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.add("--keyring");
-        all.add(keyRing.toString());
+        String command = args.length > 1 ? args[0] + " " + args[1] : args.length > 0 ? args[0] : "";
+        boolean serverOnly = SERVER_ONLY.stream().anyMatch(c -> command.equals(c) || command.startsWith(c + " ")
+                || args.length > 0 && c.equals(args[0]));
+        if (!serverOnly && !all.contains("--url")) {
+            all.add("--keyring");
+            all.add(keyRing.toString());
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = Cli.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),

@@ -1,12 +1,14 @@
 package coffer.cli;
 
-import coffer.engine.instance.PointAttributes;
+import coffer.engine.instance.PointFacts;
+import coffer.engine.json.CofferJson;
 import coffer.engine.vault.VaultOpener;
 import coffer.testing.ByteArrayBlockSource;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.io.Progress;
 import coffer.vault.write.PointWriter;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -97,6 +98,18 @@ class DamagedPointCliTest {
                 + " 1 object(s) of the point remain (points/" + lost + "/disk-0.fidx)"), verify.out());
         CliRun list = CliRun.run(keyRing, "point", "list", "--vault", vault.toString()).ok();
         assertTrue(list.out().lines().anyMatch(l -> l.startsWith(lost) && l.contains("LOST")), list.out());
+        JsonNode json = CofferJson.MAPPER.readTree(CliRun.run(keyRing, "point", "list", "--vault", vault.toString(),
+                "--output", "json").ok().out());
+        assertEquals(1, json.path("count").asInt(), json.toString());
+        assertEquals(1, json.path("damaged").size(), json.toString());
+        assertEquals(lost, json.path("damaged").get(0).path("id").asText());
+        assertEquals("lost", json.path("damaged").get(0).path("state").asText());
+
+        CliRun.run(keyRing, "point", "delete", "--vault", vault.toString(), lost).ok();
+        assertFalse(Files.exists(vault.resolve("points").resolve(lost)), "what remained of the lost point is gone");
+        CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString()).ok();
+        assertFalse(CliRun.run(keyRing, "point", "list", "--vault", vault.toString(), "--output", "json").ok().out()
+                .contains("damaged"), "no damaged list when every point reads");
     }
 
     @Test
@@ -104,10 +117,8 @@ class DamagedPointCliTest {
         String immutable;
         String ordinary;
         try (Vault v = new VaultOpener(keyRing).open(vault)) {
-            immutable = point(v, Map.of(PointAttributes.PLAN, "p-1", PointAttributes.POLICY, "daily",
-                    PointAttributes.POLICY_IMMUTABLE, "true"));
-            ordinary = point(v, Map.of(PointAttributes.PLAN, "p-1", PointAttributes.POLICY, "daily",
-                    PointAttributes.POLICY_IMMUTABLE, "false"));
+            immutable = point(v, new PointFacts.Plan("p-1", "daily", true));
+            ordinary = point(v, new PointFacts.Plan("p-1", "daily", false));
         }
         CliRun refused = CliRun.run(keyRing, "point", "delete", "--vault", vault.toString(), immutable)
                 .fails(1, "BackupPointImmutable");
@@ -117,10 +128,11 @@ class DamagedPointCliTest {
         assertFalse(Files.exists(manifest(ordinary)));
     }
 
-    private static String point(Vault vault, Map<String, String> attributes) throws Exception {
+    private static String point(Vault vault, PointFacts.Plan plan) throws Exception {
         try (PointWriter writer = PointWriter.begin(vault, "web", Instant.now(), 1)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(new byte[4096]), "raw", null, Progress.NONE);
-            PointManifest point = writer.commit("CRASH", null, List.of(), attributes);
+            PointManifest point = writer.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION, null, null,
+                    null, null, null, null, plan, null).json());
             return point.id();
         }
     }

@@ -190,7 +190,7 @@ class ImageRoundTripIT {
         assertTrue(refused.err().contains("backing file " + secret) && refused.err().contains("--follow-backing")
                 && refused.err().contains("--format raw"), refused.err());
         assertEquals(0, JSON.readTree(CliRun.run(keyRing, "point", "list",
-                "--vault", vault.toString(), "--output", "json").ok().out()).size(), "nothing stored");
+                "--vault", vault.toString(), "--output", "json").ok().out()).path("count").asInt(), "nothing stored");
 
         String point = backup("guest", "--format", "raw", disk.toString());
         Path restored = dir.resolve("guest.restored");

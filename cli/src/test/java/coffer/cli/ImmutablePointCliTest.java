@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +50,7 @@ class ImmutablePointCliTest {
             if (immutableUntil != null) {
                 writer.immutableUntil(immutableUntil);
             }
-            return writer.commit("CRASH", null, List.of(), Map.of());
+            return writer.commit("CRASH", null, List.of(), null);
         }
     }
 }

@@ -53,15 +53,15 @@ class InstanceCliIT {
     void listBackupRestoreAndCloneThroughTheCommandLine() throws Exception {
         CliRun list = CliRun.run(keyRing, "instance", "list", "--output", "json").ok();
         assertTrue(list.out().contains("\"name\" : \"" + domain + "\""), list.out());
-        assertTrue(list.out().contains("\"backupable\" : true"), list.out());
+        assertTrue(list.out().contains("\"supported\" : true"), list.out());
 
         CliRun first = CliRun.run(keyRing, "backup", domain, "--vault", vault.toString()).ok();
         assertTrue(first.out().contains("vda") && first.out().contains("full"), first.out());
         run("virsh", "-c", "qemu:///system", "qemu-monitor-command", domain, "--hmp",
                 "qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend \"write -P 0x5d 6M 64k\"");
         CliRun second = CliRun.run(keyRing, "backup", domain, "--vault", vault.toString(), "--output", "json").ok();
-        assertTrue(second.out().contains("\"mode\" : \"INCREMENTAL\""), second.out());
-        Matcher id = Pattern.compile("\"id\" : \"([0-9]{8}-[0-9]{6}-[0-9a-f]{8})\"").matcher(second.out());
+        assertTrue(second.out().contains("\"mode\" : \"incremental\""), second.out());
+        Matcher id = Pattern.compile("\"point\" : \"([0-9]{8}-[0-9]{6}-[0-9a-f]{8})\"").matcher(second.out());
         assertTrue(id.find(), second.out());
         String point = id.group(1);
 

@@ -7,18 +7,10 @@ import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.engine.job.JobRunner;
 import coffer.engine.vault.LocalVaults;
-import coffer.server.api.AdminApi;
-import coffer.server.api.ApiContext;
-import coffer.server.api.CapacityApi;
-import coffer.server.api.GroupsApi;
-import coffer.server.api.InstancesApi;
-import coffer.server.api.JobsApi;
+import coffer.engine.operation.VaultView;
+import coffer.engine.operation.hosted.HostedOperations;
 import coffer.server.api.MetaApi;
-import coffer.server.api.PlansApi;
-import coffer.server.api.PoliciesApi;
-import coffer.server.api.PointRetentionApi;
-import coffer.server.api.PointsApi;
-import coffer.server.api.ProtectionsApi;
+import coffer.server.api.OperationRoutes;
 import coffer.server.auth.BearerAuthentication;
 import coffer.server.config.ServerConfig;
 import coffer.server.http.ApiServer;
@@ -92,19 +84,10 @@ public final class CofferServer implements AutoCloseable {
             ServerPlans plans = new ServerPlans(catalog, vaults, clock);
             JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention());
             runner.start();
-            ApiContext api = new ApiContext(config, catalog, vaults, hosts::refresh);
             Routes routes = new Routes();
-            new InstancesApi(api).register(routes);
-            new ProtectionsApi(api, plans.binding()).register(routes);
-            new PointsApi(api, plans.points()).register(routes);
-            new JobsApi(api).register(routes);
-            new CapacityApi(api).register(routes);
-            new AdminApi(api, () -> ServerJobs.rebuild(catalog, vaults)).register(routes);
+            new OperationRoutes(plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
+                    config.limits().instancesPerRequest(), hosts::refresh, clock))).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names())).register(routes);
-            new PoliciesApi(api, plans.scheduler()).register(routes);
-            new PlansApi(api, plans.binding(), plans.scheduler()).register(routes);
-            new PointRetentionApi(plans.points(), plans.retention()).register(routes);
-            new GroupsApi(api).register(routes);
             ApiServer http;
             try {
                 http = ApiServer.start(config, routes.list(), new BearerAuthentication(catalog.tokens()));
@@ -128,6 +111,11 @@ public final class CofferServer implements AutoCloseable {
             catalog.close();
             throw e;
         }
+    }
+
+    private static List<VaultView> vaultViews(ServerConfig config, LocalVaults vaults) {
+        return config.vaults().stream().map(v -> new VaultView(v.name(), v.path().toString(), v.encrypted(),
+                v.name().equals(vaults.defaultName()))).toList();
     }
 
     /** The API's base URL, with the port actually bound (the configured port may be 0 in tests). */

@@ -1,7 +1,6 @@
 package coffer.server;
 
 import coffer.engine.catalog.Catalog;
-import coffer.engine.catalog.CatalogRebuild;
 import coffer.engine.instance.InstanceBackup;
 import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.JobRunner;
@@ -9,10 +8,8 @@ import coffer.engine.job.handler.JobHandlers;
 import coffer.engine.vault.VaultDirectory;
 import coffer.server.config.ServerConfig;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 
-/** Assembles the job runner of a server, and the catalog rebuild over all its vaults. */
+/** Assembles the job runner of a server. */
 final class ServerJobs {
     private ServerJobs() {
     }
@@ -26,13 +23,5 @@ final class ServerJobs {
                 coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot(),
                         RestoreDirectories.under(config.restoreDirectories())),
                         catalog, retention), settings);
-    }
-
-    static Map<String, Object> rebuild(Catalog catalog, VaultDirectory vaults) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        for (String name : vaults.names().stream().sorted().toList()) {
-            report.put(name, new CatalogRebuild(catalog).rebuild(name, vaults.open(name)));
-        }
-        return Map.of("vaults", report);
     }
 }

@@ -1,6 +1,7 @@
 package coffer.server;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.operation.hosted.HostedOperations;
 import coffer.engine.plan.PlanBinding;
 import coffer.engine.plan.PlanScheduler;
 import coffer.engine.plan.PointLifecycle;
@@ -72,6 +73,11 @@ public final class ServerPlans implements AutoCloseable {
 
     public PlanBinding binding() {
         return binding;
+    }
+
+    /** The operations the API answers, on this server's catalog, plans and retention. */
+    HostedOperations operations(Catalog catalog, VaultDirectory vaults, HostedOperations.Settings settings) {
+        return new HostedOperations(catalog, vaults, scheduler, binding, points, retention, settings);
     }
 
     @Override

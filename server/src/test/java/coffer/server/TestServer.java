@@ -75,12 +75,18 @@ public final class TestServer implements AutoCloseable {
     }
 
     public Answer call(String method, String path, String token, String body) throws IOException, InterruptedException {
+        return call(method, path, token, body, body == null ? null : "application/json");
+    }
+
+    /** A request with this body sent as {@code contentType} (none when null). */
+    public Answer call(String method, String path, String token, String body, String contentType)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url() + path));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        if (body != null) {
-            request.header("Content-Type", "application/json");
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());

@@ -1,6 +1,7 @@
 package coffer.vault;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
 import java.util.List;
@@ -17,25 +18,43 @@ import java.util.Map;
  * @param name        what was backed up: an instance name, or the name given to an image backup
  * @param consistency {@code APPLICATION}, {@code FILESYSTEM} or {@code CRASH}
  * @param parent      the point whose indexes this one started from, or null for a first point
- * @param attributes  further facts recorded by upper layers (e.g. the domain XML); the vault does not
- *                    interpret them
+ * @param attributes  version 1 and 2: facts recorded by upper layers as a string map (e.g. the domain XML);
+ *                    still read, no longer written (empty from version 3)
  * @param immutableUntil (version 2) the point may not be deleted before this instant ({@link Vault#FOREVER}: never);
  *                    null for a point that is not immutable. A {@code hold} object may extend it, never shorten it
+ * @param facts       (version 3) the facts upper layers record (instance, domain XML, each disk's mode, the
+ *                    consistency reason, retention, plan, group), a JSON object with its own {@code version}
+ *                    (docs/format/manifest.md); the vault stores it and does not interpret it. Null when none.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PointManifest(String format, int version, String id, String name, Instant createdAt,
                             String consistency, String parent, List<Disk> disks, List<SkippedDisk> skipped,
-                            Map<String, String> attributes, Instant immutableUntil) {
+                            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> attributes,
+                            Instant immutableUntil, JsonNode facts) {
     public static final String FORMAT = "coffer-point";
-    /** The newest version read. A point is written as version 1 unless it needs version 2 ({@code immutableUntil}). */
-    public static final int VERSION = 2;
-    /** The version that added {@code immutableUntil}. */
-    public static final int IMMUTABLE_SINCE = 2;
+    /** The version written and the newest read: 3 records upper layers' facts as the {@code facts} object. */
+    public static final int VERSION = 3;
 
     public PointManifest {
         disks = List.copyOf(disks);
         skipped = skipped == null ? List.of() : List.copyOf(skipped);
         attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        if (facts != null && !facts.isObject()) {
+            throw new IllegalArgumentException("point " + id + ": facts must be a JSON object, not " + facts.getNodeType());
+        }
+        facts = facts == null || facts.isEmpty() ? null : asRead(facts);
+    }
+
+    /**
+     * The facts as a reader of the manifest sees them (a copy through their JSON text: a number is the node JSON
+     * reads, an int where it fits), so a manifest read back equals the one written.
+     */
+    private static JsonNode asRead(JsonNode facts) {
+        try {
+            return coffer.vault.format.Json.MAPPER.readTree(coffer.vault.format.Json.MAPPER.writeValueAsBytes(facts));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("facts that do not write as JSON: " + e.getMessage(), e);
+        }
     }
 
     /**

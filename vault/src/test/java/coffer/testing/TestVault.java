@@ -15,7 +15,6 @@ import coffer.vault.write.PointWriter;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A vault with the smallest chunk size and short-hand for the usual steps of a test: back up a byte
@@ -73,7 +72,7 @@ public final class TestVault implements AutoCloseable {
     public PointManifest backup(String name, BlockSource source, DiskBase base) throws IOException {
         try (PointWriter writer = PointWriter.begin(vault, name, nextCreationTime(), THREADS)) {
             writer.writeDisk("vda", source, "raw", base, Progress.NONE);
-            return writer.commit("CRASH", base == null ? null : base.pointId(), List.of(), Map.of());
+            return writer.commit("CRASH", base == null ? null : base.pointId(), List.of(), null);
         }
     }
 

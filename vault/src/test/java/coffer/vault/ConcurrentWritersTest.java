@@ -53,7 +53,7 @@ class ConcurrentWritersTest {
                         start.await();
                         try (PointWriter writer = PointWriter.begin(handle, "vm-" + which, Instant.now(), 2)) {
                             writer.writeDisk("vda", ByteArrayBlockSource.of(disks.get(which)), "raw", null, Progress.NONE);
-                            return writer.commit("CRASH", null, List.of(), Map.of());
+                            return writer.commit("CRASH", null, List.of(), null);
                         }
                     }
                 }));

@@ -81,6 +81,8 @@ class GoldenFixtureGenerator {
 
         vaults.putObject("patched").put("encrypted", false).set("points", writePatchedVault(fixtures.resolve("patched")));
         vaults.putObject("immutable").put("encrypted", false).set("points", writeImmutableVault(fixtures.resolve("immutable")));
+        vaults.putObject("instance-facts").put("encrypted", false)
+                .set("points", writeInstanceFactsVault(fixtures.resolve("instance-facts")));
 
         Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
         removeEmptyDirectories(fixtures); // e.g. locks/: git keeps no empty directory, so neither do the fixtures
@@ -150,6 +152,63 @@ class GoldenFixtureGenerator {
                 .put("unfinished", unfinished);
     }
 
+    /**
+     * Only the {@code instance-facts} vault: the facts of an instance point recorded as manifest versions 1 and 2
+     * wrote them (the string map of keys such as {@code disk.vda.mode}) and as version 3 writes them (the typed
+     * {@code facts} object): the same facts, so a reader proves it reads both alike.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "instance-facts")
+    void generateInstanceFacts() throws IOException {
+        regenerateOne("instance-facts", GoldenFixtureGenerator::writeInstanceFactsVault);
+    }
+
+    /** What Coffer 0.1 wrote for an application-consistent, incremental point of a plan's run, kept 7 days. */
+    static final Map<String, String> VERSION_1_ATTRIBUTES = Map.ofEntries(
+            Map.entry("instance.uuid", "6f1c2a9e-0b7d-4c55-9a51-3c2f4d8e9b10"), Map.entry("instance.uri", "qemu:///system"),
+            Map.entry("instance.state", "running"), Map.entry("domain.xml", "<domain type='kvm'><name>fixture-vm</name></domain>"),
+            Map.entry("checkpoint", "coffer-fixture"), Map.entry("disk.vda.mode", "full"),
+            Map.entry("disk.vda.reason", "no previous point of this instance"), Map.entry("disk.vda.format", "qcow2"),
+            Map.entry("consistency", "FILESYSTEM"), Map.entry("consistency.reason", "no /tmp/prescript.sh in the guest"),
+            Map.entry("consistency.freezeMillis", "169"), Map.entry("expires", "2026-12-08T00:00:00Z"),
+            Map.entry("plan.id", "plan-1a2b3c4d"), Map.entry("policy.id", "pol-5e6f7a8b"), Map.entry("policy.immutable", "true"));
+
+    /** The same facts as manifest version 3 records them (docs/format/manifest.md). */
+    static ObjectNode version3Facts() throws IOException {
+        return (ObjectNode) Json.MAPPER.readTree("""
+                {"version": 1,
+                 "instance": {"uuid": "6f1c2a9e-0b7d-4c55-9a51-3c2f4d8e9b10", "uri": "qemu:///system", "state": "running"},
+                 "domainXml": "<domain type='kvm'><name>fixture-vm</name></domain>",
+                 "checkpoint": "coffer-fixture",
+                 "disks": {"vda": {"mode": "full", "reason": "no previous point of this instance", "format": "qcow2"}},
+                 "consistency": {"reason": "no /tmp/prescript.sh in the guest", "freezeMillis": 169},
+                 "expires": "2026-12-08T00:00:00Z",
+                 "plan": {"id": "plan-1a2b3c4d", "policy": "pol-5e6f7a8b", "immutable": true}}
+                """);
+    }
+
+    private static ArrayNode writeInstanceFactsVault(Path dir) throws IOException {
+        ArrayNode points = Json.MAPPER.createArrayNode();
+        try (Vault vault = Vault.create(new LocalDirectoryBackend(dir), CHUNK, null)) {
+            PointManifest first;
+            try (PointWriter writer = PointWriter.begin(vault, NAME, Instant.parse("2026-12-01T00:00:00Z"), 1)) {
+                writer.writeDisk("vda", ByteArrayBlockSource.of(disk1()), "qcow2", null, Progress.NONE);
+                first = writer.commit("FILESYSTEM", null, List.of(), null);
+            }
+            PointManifest version1 = rewriteManifest(vault, new PointManifest(PointManifest.FORMAT, 1, first.id(),
+                    first.name(), first.createdAt(), first.consistency(), null, first.disks(), first.skipped(),
+                    VERSION_1_ATTRIBUTES, null, null));
+            PointManifest second;
+            try (PointWriter writer = PointWriter.begin(vault, NAME, Instant.parse("2026-12-02T00:00:00Z"), 1)) {
+                writer.writeDisk("vda", ByteArrayBlockSource.of(disk1()), "qcow2", null, Progress.NONE);
+                second = writer.commit("FILESYSTEM", null, List.of(), version3Facts());
+            }
+            describe(points, version1, disk1());
+            describe(points, second, disk1());
+        }
+        return points;
+    }
+
     /** Only the {@code immutable} vault (manifest version 2, hold version 1), added beside the older fixtures. */
     @Test
     @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "immutable")
@@ -179,9 +238,13 @@ class GoldenFixtureGenerator {
                 Map<String, String> attributes = new java.util.HashMap<>(point.attributes());
                 attributes.putAll(Map.of("replica.version", "1", "replica.region", "local", "replica.vault", "patched",
                         "replica.vaultId", source.config().vaultId(), "replica.point", point.id()));
-                PointManifest replica = new coffer.vault.replicate.PointReplicator(source, replicas, 1).replicate(
-                        new coffer.vault.replicate.PointReplicator.Request(point.id(), attributes, null), Progress.NONE)
+                PointManifest copied = new coffer.vault.replicate.PointReplicator(source, replicas, 1).replicate(
+                        new coffer.vault.replicate.PointReplicator.Request(point.id(), null, null), Progress.NONE)
                         .replica();
+                // as replication wrote replicas before manifest version 3: version 1, the facts as attributes
+                PointManifest replica = rewriteManifest(replicas, new PointManifest(PointManifest.FORMAT, 1, copied.id(),
+                        copied.name(), copied.createdAt(), copied.consistency(), copied.parent(), copied.disks(),
+                        copied.skipped(), attributes, null, null));
                 describe(points, replica, disks[i++]);
                 ((ObjectNode) points.get(points.size() - 1)).put("replicaOf", point.id());
             }
@@ -221,8 +284,21 @@ class GoldenFixtureGenerator {
         try (PointWriter writer = PointWriter.begin(vault, NAME, at, 1)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "raw", base, Progress.NONE);
             writer.immutableUntil(until);
-            return writer.commit("CRASH", parent == null ? null : parent.id(), List.of(), Map.of("fixture", "golden"));
+            PointManifest point = writer.commit("CRASH", parent == null ? null : parent.id(), List.of(), null);
+            // as manifest version 2 wrote it: immutableUntil, and the upper layers' facts as attributes
+            return rewriteManifest(vault, new PointManifest(PointManifest.FORMAT, 2, point.id(), point.name(),
+                    point.createdAt(), point.consistency(), point.parent(), point.disks(), point.skipped(),
+                    Map.of("fixture", "golden"), until, null));
         }
+    }
+
+    /** Replaces the manifest of {@code older}'s point with {@code older}: what an older version wrote. */
+    private static PointManifest rewriteManifest(Vault vault, PointManifest older) throws IOException {
+        byte[] body = Json.MAPPER.writeValueAsBytes(older);
+        String name = Vault.manifestName(older.id());
+        vault.backend().delete(name);
+        vault.backend().put(name, vault.codec().seal(ObjectKind.MANIFEST, name, body, body.length, false));
+        return older;
     }
 
     /** The ranges disk 2 changes: told to the second point of the patched vault as a dirty bitmap would. */
@@ -292,7 +368,8 @@ class GoldenFixtureGenerator {
             throws IOException {
         try (PointWriter writer = PointWriter.begin(vault, NAME, at, 1)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "raw", base, Progress.NONE);
-            return writer.commit("CRASH", parent == null ? null : parent.id(), List.of(), Map.of("fixture", "golden"));
+            return writer.commit("CRASH", parent == null ? null : parent.id(), List.of(),
+                    Json.MAPPER.createObjectNode().put("fixture", "golden"));
         }
     }
 

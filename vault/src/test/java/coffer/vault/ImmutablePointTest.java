@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -46,7 +45,7 @@ class ImmutablePointTest {
         try (PointWriter writer = PointWriter.begin(vault.vault(), "vm", vault.nextCreationTime(), 2)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "raw", null, Progress.NONE);
             writer.immutableUntil(until);
-            return writer.commit("CRASH", null, List.of(), Map.of());
+            return writer.commit("CRASH", null, List.of(), null);
         }
     }
 
@@ -57,8 +56,9 @@ class ImmutablePointTest {
             Instant until = Instant.now().plus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             PointManifest point = immutablePoint(vault, until);
             PointManifest ordinary = vault.backup("vm", disk);
-            assertEquals(2, point.version(), "an immutable point needs manifest version 2");
-            assertEquals(1, ordinary.version(), "others stay readable by older readers");
+            assertEquals(PointManifest.VERSION, point.version());
+            assertEquals(until, point.immutableUntil(), "its manifest records it (since version 2)");
+            assertEquals(null, ordinary.immutableUntil(), "others are not immutable");
             assertEquals(until, vault.vault().immutableUntil(vault.vault().point(point.id())));
             assertTrue(vault.backend().exists(Vault.holdName(point.id())));
 

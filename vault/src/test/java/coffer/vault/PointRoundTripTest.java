@@ -8,6 +8,7 @@ import coffer.testing.TestVault;
 import coffer.testing.VaultFlavour;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Extent;
+import coffer.vault.format.Json;
 import coffer.vault.io.Progress;
 import coffer.vault.read.DiskRestorer;
 import coffer.vault.write.PointWriter;
@@ -117,8 +118,9 @@ class PointRoundTripTest {
             try (PointWriter writer = PointWriter.begin(vault.vault(), "vm", vault.nextCreationTime(), 2)) {
                 writer.writeDisk("vda", ByteArrayBlockSource.of(vda), "raw", null, Progress.NONE);
                 writer.writeDisk("vdb", ByteArrayBlockSource.of(vdb), "qcow2", null, Progress.NONE);
+                writer.verifyOnCommit(); // the manifest read back must equal the one written: a long fact too
                 point = writer.commit("FILESYSTEM", null, List.of(new PointManifest.SkippedDisk("vdc", "shareable")),
-                        Map.of("domain-xml", "<domain/>"));
+                        Json.MAPPER.createObjectNode().put("version", 1).put("domainXml", "<domain/>").put("freezeMillis", 169L));
             }
             PointManifest read = vault.vault().point(point.id());
             assertEquals(point, read);
@@ -126,7 +128,9 @@ class PointRoundTripTest {
             assertEquals("qcow2", read.disk("vdb").sourceFormat());
             assertEquals("FILESYSTEM", read.consistency());
             assertEquals(List.of(new PointManifest.SkippedDisk("vdc", "shareable")), read.skipped());
-            assertEquals("<domain/>", read.attributes().get("domain-xml"));
+            assertEquals("<domain/>", read.facts().path("domainXml").asText());
+            assertEquals(PointManifest.VERSION, read.version());
+            assertEquals(Map.of(), read.attributes(), "version 3 writes facts, not attributes");
             assertEquals(vda.length + vdb.length, read.logicalBytes());
             assertArrayEquals(vda, vault.restore(read, "vda"));
             assertArrayEquals(vdb, vault.restore(read, "vdb"));
@@ -239,12 +243,12 @@ class PointRoundTripTest {
                     other.shutdown();
                 }
                 IllegalStateException early = assertThrows(IllegalStateException.class,
-                        () -> writer.commit("CRASH", null, List.of(), Map.of()));
+                        () -> writer.commit("CRASH", null, List.of(), null));
                 assertTrue(early.getMessage().contains("not written"), early.getMessage());
                 writer.writeDisk(first, ByteArrayBlockSource.of(vda), "qcow2", null, Progress.NONE);
                 assertThrows(IllegalArgumentException.class, () -> writer.writeDisk(first,
                         ByteArrayBlockSource.of(vda), "qcow2", null, Progress.NONE), "a place is written once");
-                point = writer.commit("CRASH", null, List.of(), Map.of());
+                point = writer.commit("CRASH", null, List.of(), null);
             }
             PointManifest read = vault.vault().point(point.id());
             assertEquals(List.of("vda", "vdb"), read.disks().stream().map(PointManifest.Disk::name).toList());
@@ -309,7 +313,7 @@ class PointRoundTripTest {
                 java.time.Instant at = i >= 2 && i <= 4 ? second.plusMillis(10L * i) : second.plusSeconds(i);
                 try (PointWriter writer = PointWriter.begin(vault.vault(), names[i], at, 2)) {
                     writer.writeDisk("vda", ByteArrayBlockSource.of(new byte[] {(byte) i}), "raw", null, Progress.NONE);
-                    writer.commit("CRASH", null, List.of(), Map.of("n", Integer.toString(i)));
+                    writer.commit("CRASH", null, List.of(), Json.MAPPER.createObjectNode().put("n", Integer.toString(i)));
                 }
             }
             List<PointManifest> all = vault.vault().points();
@@ -318,8 +322,8 @@ class PointRoundTripTest {
                 assertEquals(ofName.getLast(), vault.vault().newest(p -> p.name().equals(name)), name);
             }
             // within the shared second, createdAt decides, not the random part of the id
-            assertEquals("4", vault.vault().newest(p -> Set.of("2", "3", "4").contains(p.attributes().get("n")))
-                    .attributes().get("n"));
+            assertEquals("4", vault.vault().newest(p -> Set.of("2", "3", "4").contains(p.facts().path("n").asText()))
+                    .facts().path("n").asText());
             assertEquals(null, vault.vault().newest(p -> false));
         }
     }

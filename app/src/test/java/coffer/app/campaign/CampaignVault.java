@@ -44,7 +44,11 @@ final class CampaignVault {
     Set<String> points() throws Exception {
         Coffer.Result list = coffer.run("point", "list", "--vault", path.toString(), "--output", "json").ok("point list");
         Set<String> ids = new TreeSet<>();
-        for (JsonNode p : JSON.readTree(list.out())) {
+        JsonNode listed = JSON.readTree(list.out());
+        if (listed.has("damaged")) {
+            throw new AssertionError("point list names damaged or lost points: " + listed.get("damaged"));
+        }
+        for (JsonNode p : listed.path("points")) {
             ids.add(p.path("id").asText());
         }
         return ids;

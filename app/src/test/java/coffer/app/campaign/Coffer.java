@@ -65,10 +65,12 @@ final class Coffer {
         return new Result(child.process().exitValue(), Files.readString(child.log()), "");
     }
 
-    /** Runs {@code coffer ARGS --keyring K} in this JVM (for checks). */
+    /** Runs {@code coffer ARGS --keyring K} in this JVM (for checks); through a server ({@code --url}) without the key ring. */
     Result run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--keyring", keyRing.toString()));
+        if (!all.contains("--url")) {
+            all.addAll(List.of("--keyring", keyRing.toString()));
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = Cli.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),

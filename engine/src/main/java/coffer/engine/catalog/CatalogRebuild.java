@@ -1,13 +1,13 @@
 package coffer.engine.catalog;
 
 import coffer.engine.error.Errors;
-import coffer.engine.group.GroupAttributes;
 import coffer.engine.group.GroupPoint;
 import coffer.engine.group.GroupPoints;
-import coffer.engine.instance.PointAttributes;
+import coffer.engine.instance.PointFacts;
 import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -43,6 +43,11 @@ public final class CatalogRebuild {
      */
     public record Counts(int points, int instancesAdded, int skipped, int groupPoints, int groupPointsSkipped,
                          List<String> unreadable, List<String> lost, List<String> missing) {
+        /** True when it restored every point: none unreadable, lost or missing. */
+        @JsonIgnore
+        public boolean whole() {
+            return unreadable.isEmpty() && lost.isEmpty() && missing.isEmpty();
+        }
     }
 
     private final Catalog catalog;
@@ -77,7 +82,7 @@ public final class CatalogRebuild {
         Map<String, PointManifest> newestByInstance = new LinkedHashMap<>();
         int skipped = 0;
         for (PointManifest point : manifests) {
-            String uuid = point.attributes().get(PointAttributes.UUID);
+            String uuid = PointFacts.of(point).uuid();
             if (uuid == null) {
                 skipped++;
             } else {
@@ -102,14 +107,12 @@ public final class CatalogRebuild {
         }
         int points = 0;
         for (PointManifest point : manifests) {
-            String uuid = point.attributes().get(PointAttributes.UUID);
-            if (uuid != null) {
-                catalog.points().upsert(PointRecord.of(point, vaultName, uuid, null).inRegion(region));
-                String plan = point.attributes().get(PointAttributes.PLAN);
-                String policy = point.attributes().get(PointAttributes.POLICY);
-                if (plan != null && policy != null) {
-                    catalog.pointRetentions().markPolicy(point.id(), plan, policy,
-                            Boolean.parseBoolean(point.attributes().get(PointAttributes.POLICY_IMMUTABLE)));
+            PointFacts facts = PointFacts.of(point);
+            if (facts.uuid() != null) {
+                catalog.points().upsert(PointRecord.of(point, vaultName, facts.uuid(), null).inRegion(region));
+                if (facts.plan() != null) {
+                    catalog.pointRetentions().markPolicy(point.id(), facts.plan().id(), facts.plan().policy(),
+                            facts.plan().immutable());
                 }
                 points++;
             }
@@ -142,10 +145,10 @@ public final class CatalogRebuild {
                 skipped++;
                 continue;
             }
-            Map<String, String> facts = point.members().getFirst().attributes();
+            PointFacts.Group facts = PointFacts.of(point.members().getFirst()).group();
             catalog.groups().recordPoint(new GroupPointRecord(point.id(), group.get().id(), point.name(), vaultName,
-                    point.instant(), facts.get(GroupAttributes.MODE), point.pauseMillis(), point.freezeMillis(), null,
-                    point.members().stream().map(m -> m.attributes().get(PointAttributes.UUID)).toList(),
+                    point.instant(), facts.mode(), point.pauseMillis(), point.freezeMillis(), null,
+                    point.members().stream().map(m -> PointFacts.of(m).uuid()).toList(),
                     point.members().stream().map(PointManifest::id).toList()));
             recorded++;
         }
@@ -153,11 +156,12 @@ public final class CatalogRebuild {
     }
 
     private void addGoneInstance(String uuid, PointManifest newest) {
-        String uri = newest.attributes().getOrDefault(PointAttributes.URI, "unknown");
+        PointFacts facts = PointFacts.of(newest);
+        String uri = facts.instance().uri() == null ? "unknown" : facts.instance().uri();
         Optional<Host> known = catalog.hosts().list().stream().filter(h -> h.uri().equals(uri)).findFirst();
         String hostId = known.map(Host::id).orElseGet(() -> catalog.hosts().ensure(uri, uri).id());
         List<InstanceDisk> disks = newest.disks().stream().map(d -> new InstanceDisk(d.name(), "disk",
-                newest.attributes().get(PointAttributes.format(d.name())), null, d.size(), -1, null)).toList();
+                facts.disk(d.name()) == null ? null : facts.disk(d.name()).format(), null, d.size(), -1, null)).toList();
         Instance instance = new Instance(uuid, hostId, newest.name(), "unknown", disks, newest.createdAt(), true);
         catalog.sql().transaction(s -> {
             SqlInstances.write(s, hostId, instance);

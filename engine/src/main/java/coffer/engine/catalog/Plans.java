@@ -2,7 +2,7 @@ package coffer.engine.catalog;
 
 import coffer.engine.job.Job;
 import coffer.engine.job.JobType;
-import com.fasterxml.jackson.databind.JsonNode;
+import coffer.engine.operation.JobOperation;
 
 import java.time.Instant;
 import java.util.List;
@@ -52,11 +52,11 @@ public interface Plans {
      * {@code nextRun}, recording the run. Nothing happens (empty) unless the plan is active and its next run
      * is still {@code expectedNextRun}.
      */
-    Optional<Job> queueRun(String planId, Instant expectedNextRun, Instant nextRun, JobType type, String target,
-                           String hostId, JsonNode params, Instant now);
+    Optional<Job> queueRun(String planId, Instant expectedNextRun, Instant nextRun, JobOperation<?> operation,
+                           String hostId, Instant now);
 
     /** Queues a job for the plan now ("run now") without touching its next run; the plan must be active. */
-    Optional<Job> queueNow(String planId, JobType type, String target, String hostId, JsonNode params, Instant now);
+    Optional<Job> queueNow(String planId, JobOperation<?> operation, String hostId, Instant now);
 
     /** A due run of a suspended plan: moves the next run on and records {@code outcome}, if still expected. */
     boolean skipSuspended(String planId, Instant expectedNextRun, Instant nextRun, Plan.Outcome outcome);

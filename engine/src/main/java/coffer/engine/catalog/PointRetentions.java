@@ -25,6 +25,12 @@ public interface PointRetentions {
     /** Sets the point's own expiry ({@code ByRules}, {@code At} or {@code Never}) and the expiry shown. */
     void pin(String pointId, PointExpiry expiry, Instant shownExpiry);
 
+    /**
+     * Like {@link #pin}, for a person's extension: the point is then locked until that expiry (docs/design/policies.md,
+     * "Permanent retention and extensions").
+     */
+    void extend(String pointId, PointExpiry expiry, Instant shownExpiry);
+
     /** Sets the expiry shown (null: none). */
     void showExpiry(String pointId, Instant shownExpiry);
 }

@@ -25,7 +25,7 @@ import java.util.Optional;
  * <p>Thread-safe (each call borrows a pooled connection).
  */
 final class Sql {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = coffer.engine.json.CofferJson.MAPPER;
 
     @FunctionalInterface
     interface Row<T> {

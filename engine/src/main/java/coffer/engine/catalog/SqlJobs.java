@@ -4,10 +4,11 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobLogEntry;
+import coffer.engine.job.JobParams;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
-import com.fasterxml.jackson.databind.JsonNode;
+import coffer.engine.operation.JobOperation;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,22 +42,21 @@ final class SqlJobs implements Jobs {
     }
 
     @Override
-    public Job submit(JobType type, String target, String hostId, JsonNode params) {
-        if (type == null || target == null || target.isBlank() || hostId == null) {
-            throw new CofferException(ErrorCode.InvalidArgument, "a job needs a type, a target and a host (got "
-                    + type + ", " + target + ", " + hostId + ")");
+    public Job submit(JobOperation<?> operation, String hostId) {
+        if (operation == null || operation.target() == null || operation.target().isBlank() || hostId == null) {
+            throw new CofferException(ErrorCode.InvalidArgument, "a job needs an operation with a target, and a host (got "
+                    + operation + ", " + hostId + ")");
         }
-        String id = sql.read(s -> insertQueued(s, type, target, hostId, params, clock.instant()));
+        String id = sql.read(s -> insertQueued(s, operation, hostId, clock.instant()));
         changed();
         return find(id).orElseThrow();
     }
 
     /** Inserts a queued job on {@code s} (also inside another repository's transaction); returns its id. */
-    static String insertQueued(Sql.Session s, JobType type, String target, String hostId, JsonNode params, Instant now)
-            throws SQLException {
+    static String insertQueued(Sql.Session s, JobOperation<?> operation, String hostId, Instant now) throws SQLException {
         String id = TimeOrderedIds.next();
         s.update("INSERT INTO jobs (id, type, target, host_id, state, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                id, type, target, hostId, JobState.queued, params == null ? Sql.JSON.createObjectNode() : params, now);
+                id, operation.type(), operation.target(), hostId, JobState.queued, JobParams.stored(operation), now);
         return id;
     }
 
@@ -225,8 +225,10 @@ final class SqlJobs implements Jobs {
     }
 
     static Job row(ResultSet row) throws SQLException {
-        return new Job(row.getString("id"), JobType.valueOf(row.getString("type")), row.getString("target"),
-                row.getString("host_id"), JobState.valueOf(row.getString("state")), Sql.json(row, "params"),
+        JobType type = JobType.valueOf(row.getString("type"));
+        String target = row.getString("target");
+        return new Job(row.getString("id"), type, target, row.getString("host_id"), JobState.valueOf(row.getString("state")),
+                JobParams.record(type, target, Sql.json(row, "params")),
                 Sql.instant(row, "created_at"), Sql.instant(row, "started_at"), Sql.instant(row, "finished_at"),
                 Sql.instant(row, "heartbeat_at"), row.getLong("bytes_done"), row.getLong("bytes_total"),
                 row.getLong("bytes_per_second"), row.getLong("eta_seconds"), Sql.flag(row, "cancel_requested"),

@@ -6,7 +6,7 @@ import coffer.engine.job.Job;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
-import com.fasterxml.jackson.databind.JsonNode;
+import coffer.engine.operation.JobOperation;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -119,34 +119,34 @@ final class SqlPlans implements Plans {
     }
 
     @Override
-    public Optional<Job> queueRun(String planId, Instant expectedNextRun, Instant nextRun, JobType type, String target,
-                                  String hostId, JsonNode params, Instant now) {
+    public Optional<Job> queueRun(String planId, Instant expectedNextRun, Instant nextRun, JobOperation<?> operation,
+                                  String hostId, Instant now) {
         Optional<Job> job = sql.transaction(s -> {
             if (s.update("UPDATE plans SET next_run = ?, updated_at = ? WHERE id = ? AND next_run = ? AND state = ?",
                     nextRun, now, planId, expectedNextRun, Plan.State.active) != 1) {
                 return Optional.empty();
             }
-            return Optional.of(queue(s, planId, type, target, hostId, params, now));
+            return Optional.of(queue(s, planId, operation, hostId, now));
         });
         job.ifPresent(j -> jobs.changed());
         return job;
     }
 
     @Override
-    public Optional<Job> queueNow(String planId, JobType type, String target, String hostId, JsonNode params, Instant now) {
+    public Optional<Job> queueNow(String planId, JobOperation<?> operation, String hostId, Instant now) {
         Optional<Job> job = sql.transaction(s -> {
             if (s.count("SELECT COUNT(*) FROM plans WHERE id = ? AND state = ?", planId, Plan.State.active) != 1) {
                 return Optional.empty();
             }
-            return Optional.of(queue(s, planId, type, target, hostId, params, now));
+            return Optional.of(queue(s, planId, operation, hostId, now));
         });
         job.ifPresent(j -> jobs.changed());
         return job;
     }
 
-    private static Job queue(Sql.Session s, String planId, JobType type, String target, String hostId, JsonNode params,
-                             Instant now) throws SQLException {
-        String jobId = SqlJobs.insertQueued(s, type, target, hostId, params, now);
+    private static Job queue(Sql.Session s, String planId, JobOperation<?> operation, String hostId, Instant now)
+            throws SQLException {
+        String jobId = SqlJobs.insertQueued(s, operation, hostId, now);
         s.update("UPDATE plans SET last_run_at = ?, last_job_id = ?, last_outcome = ?, last_outcome_message = ?,"
                 + " last_outcome_at = ? WHERE id = ?", now, jobId, Plan.Outcome.QUEUED, "backup job " + jobId + " queued", now, planId);
         return s.one(SqlJobs.COLUMNS + " WHERE id = ?", SqlJobs::row, jobId).orElseThrow();

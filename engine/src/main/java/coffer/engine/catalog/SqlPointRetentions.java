@@ -1,7 +1,7 @@
 package coffer.engine.catalog;
 
 import coffer.engine.policy.PointExpiry;
-import coffer.engine.policy.PointFacts;
+import coffer.engine.policy.RetentionFacts;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -38,15 +38,27 @@ final class SqlPointRetentions implements PointRetentions {
     @Override
     public void markPolicy(String pointId, String planId, String policyId, boolean immutable) {
         sql.update("UPDATE points SET origin = ?, plan_id = ?, policy_id = ?, immutable = ?, pinned = NULL, pinned_until = NULL"
-                + " WHERE id = ?", PointFacts.Origin.POLICY, planId, policyId, immutable, pointId);
+                + " WHERE id = ?", RetentionFacts.Origin.POLICY, planId, policyId, immutable, pointId);
     }
 
     @Override
     public void pin(String pointId, PointExpiry expiry, Instant shownExpiry) {
+        pin(pointId, expiry, shownExpiry, "");
+    }
+
+    @Override
+    public void extend(String pointId, PointExpiry expiry, Instant shownExpiry) {
+        pin(pointId, expiry, shownExpiry, EXTENDED);
+    }
+
+    /** {@code pinned} is AT or NEVER, with this prefix when a person extended the point (it locks it). */
+    private static final String EXTENDED = "EXTENDED_";
+
+    private void pin(String pointId, PointExpiry expiry, Instant shownExpiry, String prefix) {
         String kind = switch (expiry) {
             case PointExpiry.ByRules ignored -> null;
-            case PointExpiry.At ignored -> "AT";
-            case PointExpiry.Never ignored -> "NEVER";
+            case PointExpiry.At ignored -> prefix + "AT";
+            case PointExpiry.Never ignored -> prefix + "NEVER";
         };
         Instant until = expiry instanceof PointExpiry.At at ? at.instant() : null;
         sql.update("UPDATE points SET pinned = ?, pinned_until = ?, expires_at = ? WHERE id = ?", kind, until, shownExpiry,
@@ -59,21 +71,23 @@ final class SqlPointRetentions implements PointRetentions {
     }
 
     private static PointRetention row(ResultSet row) throws SQLException {
-        PointFacts.Origin origin = PointFacts.Origin.valueOf(row.getString("origin"));
+        RetentionFacts.Origin origin = RetentionFacts.Origin.valueOf(row.getString("origin"));
         Instant expiresAt = Sql.instant(row, "expires_at");
         String pinned = row.getString("pinned");
+        boolean extended = pinned != null && pinned.startsWith(EXTENDED);
+        pinned = extended ? pinned.substring(EXTENDED.length()) : pinned;
         PointExpiry expiry;
         if ("AT".equals(pinned)) {
             expiry = PointExpiry.at(Sql.instant(row, "pinned_until"));
         } else if ("NEVER".equals(pinned)) {
             expiry = PointExpiry.never();
-        } else if (origin == PointFacts.Origin.POLICY) {
+        } else if (origin == RetentionFacts.Origin.POLICY) {
             expiry = PointExpiry.byRules();
         } else {
             expiry = expiresAt == null ? PointExpiry.never() : PointExpiry.at(expiresAt); // a manual point's own retention
         }
         return new PointRetention(row.getString("id"), row.getString("vault"), row.getString("instance_id"),
                 Sql.instant(row, "created_at"), origin, row.getString("plan_id"), row.getString("policy_id"),
-                Sql.flag(row, "immutable"), expiry, expiresAt);
+                Sql.flag(row, "immutable"), expiry, expiresAt, extended);
     }
 }

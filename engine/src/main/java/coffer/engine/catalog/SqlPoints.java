@@ -9,7 +9,7 @@ import java.util.Optional;
 /** {@link Points} in SQL: one row per point, its disks in {@code point_disks}. Thread-safe. */
 final class SqlPoints implements Points {
     private static final String COLUMNS = "SELECT id, vault, instance_id, instance_name, created_at, status,"
-            + " consistency, logical_bytes, stored_bytes, expires_at, job_id, region FROM points";
+            + " consistency, logical_bytes, stored_bytes, expires_at, job_id, consistency_reason, region FROM points";
     private static final String DISKS = "SELECT target, logical_bytes, stored_bytes FROM point_disks"
             + " WHERE point_id = ? ORDER BY ordinal";
 
@@ -24,11 +24,11 @@ final class SqlPoints implements Points {
         sql.transaction(s -> {
             s.update("DELETE FROM points WHERE id = ?", point.id());
             s.update("INSERT INTO points (id, vault, instance_id, instance_name, created_at, status, consistency,"
-                            + " logical_bytes, stored_bytes, expires_at, job_id, region)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + " logical_bytes, stored_bytes, expires_at, job_id, consistency_reason, region)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     point.id(), point.vault(), point.instanceId(), point.instanceName(), point.createdAt(),
                     point.status(), point.consistency(), point.logicalBytes(), point.storedBytes(), point.expiresAt(),
-                    point.jobId(), point.region());
+                    point.jobId(), point.consistencyReason(), point.region());
             int ordinal = 0;
             for (PointRecord.PointDisk disk : point.disks()) {
                 s.update("INSERT INTO point_disks (point_id, ordinal, target, logical_bytes, stored_bytes)"
@@ -80,7 +80,8 @@ final class SqlPoints implements Points {
             List<PointRecord.PointDisk> disks = s.query(DISKS, r -> new PointRecord.PointDisk(r.getString("target"),
                     r.getLong("logical_bytes"), r.getLong("stored_bytes")), p.id());
             result.add(new PointRecord(p.id(), p.vault(), p.instanceId(), p.instanceName(), p.createdAt(), p.status(),
-                    p.consistency(), p.logicalBytes(), p.storedBytes(), p.expiresAt(), p.jobId(), disks, p.region()));
+                    p.consistency(), p.logicalBytes(), p.storedBytes(), p.expiresAt(), p.jobId(), disks,
+                    p.consistencyReason(), p.region()));
         }
         return result;
     }
@@ -89,6 +90,7 @@ final class SqlPoints implements Points {
         return new PointRecord(row.getString("id"), row.getString("vault"), row.getString("instance_id"),
                 row.getString("instance_name"), Sql.instant(row, "created_at"), row.getString("status"),
                 row.getString("consistency"), row.getLong("logical_bytes"), row.getLong("stored_bytes"),
-                Sql.instant(row, "expires_at"), row.getString("job_id"), List.of(), row.getString("region"));
+                Sql.instant(row, "expires_at"), row.getString("job_id"), List.of(), row.getString("consistency_reason"),
+                row.getString("region"));
     }
 }

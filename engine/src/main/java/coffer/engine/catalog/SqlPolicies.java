@@ -3,7 +3,8 @@ package coffer.engine.catalog;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.policy.Policy;
-import coffer.engine.policy.PolicyJson;
+import coffer.engine.json.CofferJson;
+import coffer.engine.operation.PolicyDocument;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,7 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 
-/** {@link Policies} in SQL: one row per policy, its fields as {@link PolicyJson} text. Thread-safe. */
+/** {@link Policies} in SQL: one row per policy, its fields as {@link PolicyDocument} text. Thread-safe. */
 final class SqlPolicies implements Policies {
     private static final String COLUMNS = "SELECT id, name, document, created_at, updated_at FROM policies";
 
@@ -33,7 +34,7 @@ final class SqlPolicies implements Policies {
         return sql.transaction(s -> {
             requireFreeName(s, policy.name(), null);
             s.update("INSERT INTO policies (id, name, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                    id, policy.name(), PolicyJson.write(policy), now, now);
+                    id, policy.name(), CofferJson.tree(PolicyDocument.of(policy)), now, now);
             return s.one(COLUMNS + " WHERE id = ?", SqlPolicies::row, id).orElseThrow();
         });
     }
@@ -44,7 +45,7 @@ final class SqlPolicies implements Policies {
         return sql.transaction(s -> {
             requireFreeName(s, policy.name(), id);
             if (s.update("UPDATE policies SET name = ?, document = ?, updated_at = ? WHERE id = ?", policy.name(),
-                    PolicyJson.write(policy), now, id) == 0) {
+                    CofferJson.tree(PolicyDocument.of(policy)), now, id) == 0) {
                 return Optional.empty();
             }
             for (Plan plan : s.query(SqlPlans.COLUMNS + " WHERE policy_id = ?", SqlPlans::row, id)) {
@@ -93,7 +94,7 @@ final class SqlPolicies implements Policies {
     private static StoredPolicy row(ResultSet row) throws SQLException {
         Policy policy;
         try {
-            policy = PolicyJson.read(Sql.json(row, "document"));
+            policy = CofferJson.read(Sql.json(row, "document"), PolicyDocument.class).toPolicy();
         } catch (CofferException e) {
             throw new SQLException("policies.document of " + row.getString("id") + " is not a valid policy: "
                     + e.getMessage(), e);

@@ -8,7 +8,7 @@ import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.engine.instance.InstanceRestore;
 import coffer.engine.instance.NewInstance;
-import coffer.engine.instance.PointAttributes;
+import coffer.engine.instance.PointFacts;
 import coffer.engine.vault.VaultDirectory;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -129,7 +129,7 @@ public final class RestoreDrill {
     }
 
     private static PointManifest newestPoint(Vault vault, String vaultName, String instanceId) throws IOException {
-        PointManifest point = vault.newest(p -> instanceId.equals(p.attributes().get(PointAttributes.UUID)));
+        PointManifest point = vault.newest(p -> instanceId.equals(PointFacts.of(p).uuid()));
         if (point == null) {
             throw new CofferException(ErrorCode.PointNotFound, "instance " + instanceId + " has no point in vault "
                     + vaultName + " to drill");

@@ -2,8 +2,8 @@ package coffer.engine.error;
 
 /**
  * The one catalogue of Coffer's stable error codes (docs/design/errors.md). Each code has the HTTP status
- * the API answers with, the CLI's exit code, and the remedy shown to people. Codes never change meaning;
- * new failures get new codes.
+ * the API answers with, the CLI's exit code, and the remedy: the command line's names commands, the API's names
+ * paths (the same text where it names neither). Codes never change meaning; new failures get new codes.
  */
 public enum ErrorCode {
     // ---- the seed's error states (DESIGN §5) ----
@@ -19,43 +19,60 @@ public enum ErrorCode {
     InvalidArgument(400, 2, "Correct the value named in the message."),
     SourceNotFound(404, 4, "Check the path of the disk or image to back up."),
     SourceUnreadable(403, 4, "Check that the file or device exists and is readable by the user running Coffer."),
-    TargetExists(409, 2, "Choose a new target path, or pass --force to replace it."),
+    TargetExists(409, 2, "Choose a new target path, or pass --force to replace it.",
+            "Choose a new target path, or set \"force\": true to replace it."),
     RestoreTargetNotAllowed(403, 2, "Restore beneath one of the server's restore directories (restoreDirectories in its configuration; default <dataDir>/restores) or beside the instance's own disks; an administrator can add a directory to restoreDirectories."),
-    PointNotFound(404, 4, "List the points with 'coffer point list' and use one of their ids."),
-    InstanceNotFound(404, 4, "List the instances with 'coffer instance list' and check the name and --connect URI."),
+    PointNotFound(404, 4, "List the points with 'coffer point list' and use one of their ids.",
+            "List the points with GET /api/v1/points and use one of their ids."),
+    InstanceNotFound(404, 4, "List the instances with 'coffer instance list' and check the name and --connect URI.",
+            "List the instances with GET /api/v1/instances (POST /api/v1/hosts/{host}/refresh finds new ones) and check the name."),
     InstanceRunning(409, 2, "Shut the instance off first (virsh shutdown NAME), or restore to a new disk or instance instead."),
     HypervisorFailure(502, 1, "libvirt refused or failed; its error number and message are shown. Check that libvirtd runs and the URI is right."),
 
     // ---- vaults ----
-    NotAVault(404, 4, "Check the vault path, or create a vault there with 'coffer vault init'."),
+    NotAVault(404, 4, "Check the vault path, or create a vault there with 'coffer vault init'.",
+            "Check the vault's path in the server's configuration (an absent or empty directory is made a vault at start)."),
     VaultExists(409, 2, "Use the existing vault, or choose an empty location for a new one."),
-    KeyUnavailable(403, 5, "Restore the key ring from your copy and point --keyring (or COFFER_KEYRING) at it."),
+    KeyUnavailable(403, 5, "Restore the key ring from your copy and point --keyring (or COFFER_KEYRING) at it.",
+            "Restore the vault's key ring from your copy to the path the server's configuration names."),
     UnsupportedFormat(422, 6, "The vault was written by a newer Coffer; upgrade Coffer to read it."),
-    DataCorrupt(500, 3, "Run 'coffer vault verify' to find every damaged point and range; restore from another point or a replica."),
+    DataCorrupt(500, 3, "Run 'coffer vault verify' to find every damaged point and range; restore from another point or a replica.",
+            "Verify the vault on the server's host to find every damaged point and range; restore from another point or a replica."),
     VaultBusy(409, 7, "Another operation holds the vault; retry when it has finished."),
     StorageFailure(503, 1, "Check the vault's storage (space, permissions, reachability) and retry. A failed backup removes the"
             + " chunks it wrote that no point uses; to free more space, delete points you no longer need ('coffer point delete'),"
-            + " then run 'coffer vault gc' (it removes unreferenced chunks older than --grace, 1h by default)."),
+            + " then run 'coffer vault gc' (it removes unreferenced chunks older than --grace, 1h by default).",
+            "Check the vault's storage (space, permissions, reachability) and retry. A failed backup removes the chunks it"
+            + " wrote that no point uses; to free more space, delete points you no longer need (DELETE /api/v1/points/{point}),"
+            + " then run the vault's gc on the server's host (it removes unreferenced chunks older than its grace period)."),
 
     // ---- replication (docs/design/replication.md) ----
     DestinationEncryptionMismatch(409, 2, "Replicate into a vault encrypted as the rule asks (an assigned key: a vault encrypted under that key; Auto from an encrypted vault: an encrypted vault), or change the replication rule."),
 
     // ---- the API ----
-    Unauthorized(401, 5, "Send a valid token: 'Authorization: Bearer <token>' (the server's first start wrote the admin token to a file; 'coffer token create' makes more)."),
+    Unauthorized(401, 5, "Give a valid token: --token-file FILE or COFFER_TOKEN (the server's first start wrote the admin token to a file; 'coffer token create' makes more).",
+            "Send a valid token: 'Authorization: Bearer <token>' (the server's first start wrote the admin token to a file; POST /api/v1/tokens makes more)."),
     Forbidden(403, 5, "Use a token whose role allows this (viewer: read; operator: backup, restore, jobs; admin: everything)."),
     ResourceNotFound(404, 4, "Check the path and the id; list the resources to find valid ids."),
-    JobNotFound(404, 4, "List the jobs with 'coffer job list' and use one of their ids."),
+    JobNotFound(404, 4, "List the jobs with 'coffer job list' and use one of their ids.",
+            "List the jobs with GET /api/v1/jobs and use one of their ids."),
     JobFinished(409, 2, "The job has already ended; nothing to cancel."),
-    InstanceNotProtected(404, 4, "Protect the instance first, or list the protected instances with 'coffer protection list'."),
-    LastAdminToken(409, 2, "Create another admin token first ('coffer token create NAME --role admin'), then revoke this one."),
+    InstanceNotProtected(404, 4, "Protect the instance first, or list the protected instances with 'coffer protection list'.",
+            "Protect the instance first (POST /api/v1/protections), or list the protected instances with GET /api/v1/protections."),
+    UnsupportedMediaType(415, 2, "Send the request body as JSON with the header 'Content-Type: application/json'."),
+    LastAdminToken(409, 2, "Create another admin token first ('coffer token create NAME --role admin'), then revoke this one.",
+            "Create another admin token first (POST /api/v1/tokens with \"role\": \"admin\"), then revoke this one."),
     ServerBusy(503, 7, "The server is refusing requests whose bodies are slow to arrive while too many others wait; retry in a moment."),
     RequestTimeout(408, 1, "The request body did not arrive in time; check the network and retry."),
     RequestTooLarge(413, 2, "Send a smaller request body (the API accepts at most 1 MB)."),
-    ServerUnreachable(503, 8, "Check that 'coffer server' runs and that --url (or COFFER_URL) points at it."),
+    ServerUnreachable(503, 8, "Check that 'coffer server' runs and that --url (or COFFER_URL) points at it.",
+            "Check that the server runs and is reachable."),
 
     // ---- policies and plans (docs/design/scheduler.md) ----
-    PolicyInUse(409, 2, "Bind its plans to another policy or delete them first; list them with 'coffer plan list'."),
-    PlanExists(409, 2, "The instance already has a plan; bind again with --replace to bind it to this policy instead."),
+    PolicyInUse(409, 2, "Bind its plans to another policy or delete them first; list them with 'coffer plan list'.",
+            "Bind its plans to another policy or delete them first; list them with GET /api/v1/plans."),
+    PlanExists(409, 2, "The instance already has a plan; bind again with --replace to bind it to this policy instead.",
+            "The instance already has a plan; bind again with \"replace\": true to bind it to this policy instead."),
     NameTaken(409, 2, "Choose another name, or edit the existing one."),
 
     // ---- the catalog ----
@@ -73,11 +90,17 @@ public enum ErrorCode {
     private final int httpStatus;
     private final int exitCode;
     private final String remedy;
+    private final String apiRemedy;
 
     ErrorCode(int httpStatus, int exitCode, String remedy) {
+        this(httpStatus, exitCode, remedy, remedy);
+    }
+
+    ErrorCode(int httpStatus, int exitCode, String remedy, String apiRemedy) {
         this.httpStatus = httpStatus;
         this.exitCode = exitCode;
         this.remedy = remedy;
+        this.apiRemedy = apiRemedy;
     }
 
     public int httpStatus() {
@@ -88,7 +111,13 @@ public enum ErrorCode {
         return exitCode;
     }
 
+    /** What to do, for a person at the command line (it names commands and options). */
     public String remedy() {
         return remedy;
+    }
+
+    /** What to do, for a client of the API (it names paths and fields, never a command). */
+    public String apiRemedy() {
+        return apiRemedy;
     }
 }

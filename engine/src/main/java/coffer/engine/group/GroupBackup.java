@@ -1,5 +1,6 @@
 package coffer.engine.group;
 
+import coffer.engine.instance.PointFacts;
 import coffer.engine.JobProgress;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
@@ -59,19 +60,19 @@ public final class GroupBackup {
      * @param name       the group's name, recorded on every member point
      * @param instances  the members (domain names or UUIDs on this host), at least one, each once
      * @param maxPaused  the pause watchdog's bound
-     * @param attributes more attributes for every member point (e.g. an expiry)
+     * @param facts      more facts for every member point (e.g. an expiry)
      */
     public record Request(String name, List<String> instances, AppConsistency consistency, int threads,
-                          Duration maxPaused, Map<String, String> attributes) {
+                          Duration maxPaused, PointFacts facts) {
         public Request {
             Objects.requireNonNull(consistency, "consistency");
             Objects.requireNonNull(maxPaused, "maxPaused");
             instances = List.copyOf(instances);
-            attributes = Map.copyOf(attributes);
+            facts = facts == null ? PointFacts.NONE : facts;
         }
 
         public Request(String name, List<String> instances, AppConsistency consistency) {
-            this(name, instances, consistency, 0, DEFAULT_MAX_PAUSED, Map.of());
+            this(name, instances, consistency, 0, DEFAULT_MAX_PAUSED, PointFacts.NONE);
         }
     }
 
@@ -89,7 +90,7 @@ public final class GroupBackup {
         try {
             for (String instance : request.instances()) {
                 members.add(backup.prepare(new InstanceBackup.Request(instance, Set.of(), request.threads(),
-                        request.attributes(), request.consistency())));
+                        request.facts(), request.consistency())));
             }
             listener.starting(members.stream().mapToLong(StagedBackup::totalBytes).sum());
             Concurrently.checkCancelled("before the group's instant");
@@ -99,11 +100,13 @@ public final class GroupBackup {
             for (StagedBackup member : members) {
                 member.read(listener);
             }
-            Map<String, String> group = groupAttributes(UUID.randomUUID().toString(), request, instant, windows);
-            commitAll(members, group);
+            PointFacts.Group group = new PointFacts.Group(UUID.randomUUID().toString(), request.name(), request.instances(),
+                    request.consistency().enabled() ? "application" : "crash", instant, windows.pause().toMillis(),
+                    windows.freeze() == null ? null : windows.freeze().toMillis());
+            commitAll(members, PointFacts.ofGroup(group));
             members.forEach(StagedBackup::pruneCheckpoints);
             List<InstanceBackup.Result> results = members.stream().map(StagedBackup::result).toList();
-            return new Result(group.get(GroupAttributes.ID), request.name(), results, windows.pause(),
+            return new Result(group.id(), request.name(), results, windows.pause(),
                     windows.freeze(), windows.warnings());
         } catch (IOException | RuntimeException e) {
             throw Errors.classify(e);
@@ -159,22 +162,8 @@ public final class GroupBackup {
         return new Windows(pauseWindow, freezeWindow, warnings);
     }
 
-    private static Map<String, String> groupAttributes(String id, Request request, Instant instant, Windows windows) {
-        Map<String, String> group = new LinkedHashMap<>();
-        group.put(GroupAttributes.ID, id);
-        group.put(GroupAttributes.NAME, request.name());
-        group.put(GroupAttributes.MEMBERS, String.join(",", request.instances()));
-        group.put(GroupAttributes.MODE, request.consistency().enabled() ? "application" : "crash");
-        group.put(GroupAttributes.INSTANT, instant.toString());
-        group.put(GroupAttributes.PAUSE_MILLIS, Long.toString(windows.pause().toMillis()));
-        if (windows.freeze() != null) {
-            group.put(GroupAttributes.FREEZE_MILLIS, Long.toString(windows.freeze().toMillis()));
-        }
-        return group;
-    }
-
     /** Commits every member; when one fails, the members already committed are taken back. */
-    private static void commitAll(List<StagedBackup> members, Map<String, String> group) throws IOException {
+    private static void commitAll(List<StagedBackup> members, PointFacts group) throws IOException {
         List<StagedBackup> committed = new ArrayList<>();
         try {
             for (StagedBackup member : members) {

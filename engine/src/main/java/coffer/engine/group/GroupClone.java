@@ -1,9 +1,9 @@
 package coffer.engine.group;
 
+import coffer.engine.instance.PointFacts;
 import coffer.engine.JobProgress;
 import coffer.engine.instance.AppConsistency;
 import coffer.engine.instance.InstanceClone;
-import coffer.engine.instance.PointAttributes;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -32,8 +32,7 @@ public final class GroupClone {
                       JobProgress listener) {
         GroupRestore.checkSuffix(suffix);
         GroupBackup.Result point = backup.run(new GroupBackup.Request(name, instances, consistency, 0,
-                GroupBackup.DEFAULT_MAX_PAUSED, Map.of(PointAttributes.EXPIRES,
-                Instant.now().plus(InstanceClone.KEEP).toString())), listener);
+                GroupBackup.DEFAULT_MAX_PAUSED, PointFacts.expiring(Instant.now().plus(InstanceClone.KEEP))), listener);
         return new Result(point, restore.asNewInstances(point.id(), suffix, directory, true, listener));
     }
 }

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A group point: the member points that share one {@link GroupAttributes#ID}, in the members' order.
+ * A group point: the member points that share one group id ({@link coffer.engine.instance.PointFacts.Group}), in the members' order.
  * {@link #complete()} is false when a member point is missing (deleted since, or the vault damaged).
  *
  * <p>Immutable; thread-safe.

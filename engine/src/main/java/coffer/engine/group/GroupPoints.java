@@ -1,5 +1,6 @@
 package coffer.engine.group;
 
+import coffer.engine.instance.PointFacts;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.vault.PointManifest;
@@ -32,8 +33,9 @@ public final class GroupPoints {
     public List<GroupPoint> list(String name) throws IOException {
         Map<String, List<PointManifest>> byId = new LinkedHashMap<>();
         for (PointManifest point : vault.points()) {
-            String id = point.attributes().get(GroupAttributes.ID);
-            if (id != null && (name == null || name.equals(point.attributes().get(GroupAttributes.NAME)))) {
+            PointFacts.Group group = PointFacts.of(point).group();
+            String id = group == null ? null : group.id();
+            if (id != null && (name == null || name.equals(group.name()))) {
                 byId.computeIfAbsent(id, k -> new ArrayList<>()).add(point);
             }
         }
@@ -63,14 +65,11 @@ public final class GroupPoints {
     }
 
     private static GroupPoint of(List<PointManifest> points) {
-        Map<String, String> first = points.getFirst().attributes();
-        List<String> instances = Arrays.asList(first.get(GroupAttributes.MEMBERS).split(","));
+        PointFacts.Group first = PointFacts.of(points.getFirst()).group();
+        List<String> instances = first.members();
         List<PointManifest> ordered = new ArrayList<>(points);
         ordered.sort(Comparator.comparingInt(p -> instances.indexOf(p.name())));
-        String freeze = first.get(GroupAttributes.FREEZE_MILLIS);
-        return new GroupPoint(first.get(GroupAttributes.ID), first.get(GroupAttributes.NAME),
-                Instant.parse(first.get(GroupAttributes.INSTANT)), instances, ordered,
-                Long.parseLong(first.getOrDefault(GroupAttributes.PAUSE_MILLIS, "0")),
-                freeze == null ? null : Long.parseLong(freeze));
+        return new GroupPoint(first.id(), first.name(), first.instant(), instances, ordered, first.pauseMillis(),
+                first.freezeMillis());
     }
 }

@@ -1,11 +1,11 @@
 package coffer.engine.group;
 
+import coffer.engine.instance.PointFacts;
 import coffer.engine.JobProgress;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.engine.instance.InstanceRestore;
-import coffer.engine.instance.PointAttributes;
 import coffer.vault.PointManifest;
 import coffer.virt.libvirt.DomainInfo;
 import coffer.virt.libvirt.Libvirt;
@@ -72,7 +72,7 @@ public final class GroupRestore {
             GroupPoint group = complete(points.resolve(groupRef));
             List<String> running = new ArrayList<>();
             for (PointManifest member : group.members()) {
-                Optional<DomainInfo> domain = libvirt.domain(member.attributes().get(PointAttributes.UUID));
+                Optional<DomainInfo> domain = libvirt.domain(PointFacts.of(member).uuid());
                 if (domain.isPresent() && domain.get().state().active()) {
                     running.add(domain.get().name());
                 }

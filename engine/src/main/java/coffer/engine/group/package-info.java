@@ -4,7 +4,7 @@
  * {@code backup-begin} of every member, then resumed and thawed at once — and restored or cloned together.
  *
  * <p>A group point is not an object of its own: it is the set of member points that carry the same
- * {@link coffer.engine.group.GroupAttributes#ID}. This package drives {@code coffer.engine.instance}'s
+ * group id ({@link coffer.engine.instance.PointFacts.Group}). This package drives {@code coffer.engine.instance}'s
  * staged backups and restores; it knows nothing of the catalog, the API or the CLI.
  */
 package coffer.engine.group;

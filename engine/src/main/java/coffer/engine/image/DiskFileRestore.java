@@ -1,6 +1,8 @@
 package coffer.engine.image;
 
 import coffer.engine.JobProgress;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -18,7 +20,8 @@ import java.util.List;
 /**
  * Writes one disk of a point to a file that appears only complete: the data goes to
  * {@code <file>.coffer-restore} and is renamed over {@code file} once committed. A failed or cancelled
- * restore removes the temporary and leaves whatever was at {@code file} untouched.
+ * restore removes the temporary and leaves whatever was at {@code file} untouched. A block device is written in
+ * place instead, its holes zeroed.
  *
  * <p>Stateless; thread-safe.
  */
@@ -46,6 +49,10 @@ public final class DiskFileRestore {
 
     public static void write(Vault vault, int threads, PointManifest point, PointManifest.Disk disk, Path file,
                              ImageFormat format, JobProgress progress) throws IOException {
+        if (Files.exists(file) && DiskImages.isBlockDevice(file)) {
+            writeDevice(vault, threads, point, disk, file, format, progress);
+            return;
+        }
         Path temp = file.resolveSibling(file.getFileName() + ".coffer-restore");
         Files.deleteIfExists(temp);
         BlockSink sink = DiskImages.createSink(temp, format, disk.size(), false);
@@ -59,5 +66,22 @@ public final class DiskFileRestore {
             }
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Over a block device (an LVM logical volume, a loop device): written in place, holes zeroed (the device's
+     * old data must not show through); a device cannot be renamed into, so a failed restore leaves it partly
+     * written, as any in-place restore of a disk does. Raw only.
+     */
+    private static void writeDevice(Vault vault, int threads, PointManifest point, PointManifest.Disk disk, Path device,
+                                    ImageFormat format, JobProgress progress) throws IOException {
+        if (format != ImageFormat.RAW) {
+            throw new CofferException(ErrorCode.InvalidArgument, device + " is a block device: it is restored raw, not as "
+                    + format.qemuName());
+        }
+        try (BlockSink sink = DiskImages.openDeviceSink(device, disk.size())) {
+            new DiskRestorer(vault, threads).restore(point, disk, sink, true, progress);
+            sink.commit();
+        }
     }
 }

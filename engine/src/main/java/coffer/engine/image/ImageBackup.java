@@ -77,7 +77,7 @@ public final class ImageBackup {
                     writer.writeDisk(names.get(i), sources.get(i), formats.get(i), baseFor(vault, previous, names.get(i)),
                             listener);
                 }
-                return writer.commit("CRASH", previous == null ? null : previous.id(), List.of(), Map.of());
+                return writer.commit("CRASH", previous == null ? null : previous.id(), List.of(), null);
             }
         } catch (ImageRefusedException e) {
             throw new CofferException(ErrorCode.InvalidArgument, e.getMessage() + switch (e.reason()) {

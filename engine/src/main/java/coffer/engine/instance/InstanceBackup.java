@@ -72,15 +72,16 @@ public final class InstanceBackup {
      *                the previous point)
      * @param threads chunk workers per disk (and NBD connections); 0 for two per core
      */
-    public record Request(String instance, Set<String> disks, int threads, Map<String, String> attributes,
+    public record Request(String instance, Set<String> disks, int threads, PointFacts facts,
                           AppConsistency consistency) {
         public Request {
             java.util.Objects.requireNonNull(consistency, "consistency");
+            facts = facts == null ? PointFacts.NONE : facts;
         }
 
         /** Crash-consistent ({@link AppConsistency#off()}). */
-        public Request(String instance, Set<String> disks, int threads, Map<String, String> attributes) {
-            this(instance, disks, threads, attributes, AppConsistency.off());
+        public Request(String instance, Set<String> disks, int threads, PointFacts facts) {
+            this(instance, disks, threads, facts, AppConsistency.off());
         }
     }
 
@@ -104,7 +105,7 @@ public final class InstanceBackup {
             staged.quiesceAndBegin();
             staged.read(listener);
             trace.mark("read");
-            staged.commit(Map.of());
+            staged.commit(PointFacts.NONE);
             trace.mark("committed");
             staged.pruneCheckpoints();
             trace.mark("old checkpoints pruned");
@@ -142,13 +143,13 @@ public final class InstanceBackup {
         // two workers per core: while one waits for an NBD read (QEMU reading the image) the other computes;
         // measured 10 % faster on a cold 4 GiB domain than one per core (docs/performance.md)
         int threads = request.threads() > 0 ? request.threads() : 2 * ChunkWorkers.defaultThreads();
-        Map<String, String> attributes = new LinkedHashMap<>(request.attributes());
-        attributes.put(PointAttributes.DOMAIN_XML, definitionXml);
+        PointFacts facts = request.facts().with(new PointFacts(PointFacts.VERSION, null, definitionXml, null, null, null,
+                null, null, null));
         PointWriter writer = PointWriter.begin(vault, domain.name(), Instant.now(), threads);
         RuntimeDirectory run = null;
         try {
             run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id());
-            return new StagedBackup(libvirt, vault, domain, plan, request.consistency(), attributes, warnings,
+            return new StagedBackup(libvirt, vault, domain, plan, request.consistency(), facts, warnings,
                     writer, run);
         } catch (IOException | RuntimeException e) {
             try (writer) {
@@ -170,7 +171,7 @@ public final class InstanceBackup {
         PointManifest previous = previousPoint(domain);
         trace.mark("previous point found");
         List<String> checkpoints = libvirt.checkpoints(domain.name());
-        String previousCheckpoint = previous == null ? null : previous.attributes().get(PointAttributes.CHECKPOINT);
+        String previousCheckpoint = previous == null ? null : PointFacts.of(previous).checkpoint();
         Set<String> checkpointDisks = new HashSet<>();
         if (previousCheckpoint != null && checkpoints.contains(previousCheckpoint)) {
             checkpointDisks.addAll(BackupXml.bitmapDisksOf(libvirt.checkpointXml(domain.name(), previousCheckpoint)));
@@ -246,7 +247,7 @@ public final class InstanceBackup {
     }
 
     private PointManifest previousPoint(DomainInfo domain) throws IOException {
-        return vault.newest(point -> domain.uuid().equals(point.attributes().get(PointAttributes.UUID)));
+        return vault.newest(point -> domain.uuid().equals(PointFacts.of(point).uuid()));
     }
 
     private ChangeTracking.Facts facts(PointManifest previous, DiskSpec disk, String checkpoint, List<String> checkpoints,

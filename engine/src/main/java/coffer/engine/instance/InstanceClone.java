@@ -30,7 +30,7 @@ public final class InstanceClone {
 
     public Result run(String instance, String newName, Path directory, int threads, JobProgress listener) {
         InstanceBackup.Result point = backup.run(new InstanceBackup.Request(instance, Set.of(), threads,
-                Map.of(PointAttributes.EXPIRES, Instant.now().plus(KEEP).toString())), listener);
+                PointFacts.expiring(Instant.now().plus(KEEP))), listener);
         InstanceRestore.InstanceResult copy = restore.asNewInstance(point.point().id(), newName, directory, true, listener);
         return new Result(point, copy);
     }

@@ -87,9 +87,9 @@ public final class InstanceRestore {
             DomainDefinition current = DomainDefinition.parse(libvirt.domainXml(domain.name(), true));
             DiskSpec spec = current.disk(diskName).orElseThrow(() -> new CofferException(ErrorCode.InvalidArgument,
                     "domain " + domain.name() + " has no disk " + diskName + " any more; restore it to a file with --to"));
-            if (!"file".equals(spec.type())) {
-                throw new CofferException(ErrorCode.InvalidArgument, "in-place restore writes files; disk " + diskName
-                        + " is a " + spec.type() + " disk: restore it with --to and copy it yourself");
+            if (!"file".equals(spec.type()) && !"block".equals(spec.type())) {
+                throw new CofferException(ErrorCode.InvalidArgument, "in-place restore writes files and block devices;"
+                        + " disk " + diskName + " is a " + spec.type() + " disk: restore it to a file instead");
             }
             Path file = Path.of(spec.source());
             write(point, disk, file, ImageFormat.valueOf(spec.formatOrRaw().toUpperCase()), listener);
@@ -239,11 +239,12 @@ public final class InstanceRestore {
      */
     private List<Path> ownDisks(PointManifest point) throws IOException {
         List<Path> disks = new ArrayList<>();
-        String xml = point.attributes().get(PointAttributes.DOMAIN_XML);
+        PointFacts facts = PointFacts.of(point);
+        String xml = facts.domainXml();
         if (xml != null) {
             diskFiles(DomainDefinition.parse(xml), disks);
         }
-        String uuid = point.attributes().get(PointAttributes.UUID);
+        String uuid = facts.uuid();
         Optional<DomainInfo> current = uuid == null ? Optional.empty() : libvirt.domain(uuid);
         if (current.isPresent()) {
             diskFiles(DomainDefinition.parse(libvirt.domainXml(current.get().name(), true)), disks);
@@ -260,7 +261,7 @@ public final class InstanceRestore {
     }
 
     private DomainInfo shutOffOriginal(PointManifest point) throws IOException {
-        String uuid = point.attributes().get(PointAttributes.UUID);
+        String uuid = PointFacts.of(point).uuid();
         Optional<DomainInfo> domain = uuid == null ? Optional.empty() : libvirt.domain(uuid);
         if (domain.isEmpty()) {
             throw new CofferException(ErrorCode.InstanceReleased, "the instance of point " + point.id() + " ("
@@ -274,7 +275,7 @@ public final class InstanceRestore {
     }
 
     static DomainDefinition definitionOf(PointManifest point) throws IOException {
-        String xml = point.attributes().get(PointAttributes.DOMAIN_XML);
+        String xml = PointFacts.of(point).domainXml();
         if (xml == null) {
             throw new CofferException(ErrorCode.InvalidArgument, "point " + point.id()
                     + " is not an instance point (an image backup); restore its disks with 'coffer image restore'");
@@ -283,7 +284,8 @@ public final class InstanceRestore {
     }
 
     private static ImageFormat formatOf(PointManifest point, String disk) {
-        return "qcow2".equals(point.attributes().get(PointAttributes.format(disk))) ? ImageFormat.QCOW2 : ImageFormat.RAW;
+        PointFacts.Disk facts = PointFacts.of(point).disk(disk);
+        return facts != null && "qcow2".equals(facts.format()) ? ImageFormat.QCOW2 : ImageFormat.RAW;
     }
 
     /** Disks of the stored definition that the point has no data for and that cannot be shared (not cdroms). */

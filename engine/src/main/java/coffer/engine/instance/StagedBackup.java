@@ -58,7 +58,7 @@ public final class StagedBackup implements AutoCloseable {
     private final PointManifest previous;
     private final GuestAgent agent;
     private final AppConsistency consistency;
-    private final Map<String, String> attributes;
+    private final PointFacts facts;
     private final List<String> warnings;
     private final long totalBytes;
     private final PointWriter writer;
@@ -78,7 +78,7 @@ public final class StagedBackup implements AutoCloseable {
     private PointManifest point;
 
     StagedBackup(Libvirt libvirt, Vault vault, DomainInfo domain, InstanceBackup.Plan plan, AppConsistency consistency,
-                 Map<String, String> attributes, List<String> warnings, PointWriter writer, RuntimeDirectory run) {
+                 PointFacts facts, List<String> warnings, PointWriter writer, RuntimeDirectory run) {
         this.libvirt = libvirt;
         this.vault = vault;
         this.domain = domain;
@@ -89,7 +89,7 @@ public final class StagedBackup implements AutoCloseable {
         this.previous = plan.previous();
         this.agent = new GuestAgent(libvirt, domain.name());
         this.consistency = consistency;
-        this.attributes = new LinkedHashMap<>(attributes);
+        this.facts = facts;
         this.warnings = warnings;
         this.totalBytes = plan.totalBytes();
         this.writer = writer;
@@ -206,25 +206,22 @@ public final class StagedBackup implements AutoCloseable {
         }
     }
 
-    /** Publishes the point with the consistency reached, the per-disk facts and {@code extra} attributes. */
-    public PointManifest commit(Map<String, String> extra) throws IOException {
+    /** Publishes the point with the consistency reached, the instance's and each disk's facts and {@code extra}. */
+    public PointManifest commit(PointFacts extra) throws IOException {
         finishGuest();
-        attributes.put(PointAttributes.UUID, domain.uuid());
-        attributes.put(PointAttributes.URI, libvirt.uri());
-        attributes.put(PointAttributes.STATE, running() ? "running" : "shutoff");
+        Map<String, PointFacts.Disk> disks = new LinkedHashMap<>();
         for (DiskPlan plan : plans) {
-            attributes.put(PointAttributes.mode(plan.target()), plan.incremental() ? "incremental" : "full");
-            if (plan.reason() != null) {
-                attributes.put(PointAttributes.reason(plan.target()), plan.reason());
-            }
-            attributes.put(PointAttributes.format(plan.target()), specOf(plan.target()).formatOrRaw());
+            disks.put(plan.target(), new PointFacts.Disk(plan.incremental() ? "incremental" : "full", plan.reason(),
+                    specOf(plan.target()).formatOrRaw()));
         }
-        if (checkpointCreated) {
-            attributes.put(PointAttributes.CHECKPOINT, checkpoint);
-        }
-        record(outcome, attributes, warnings);
-        attributes.putAll(extra);
-        point = writer.commit(outcome.level().name(), previous == null ? null : previous.id(), skipped, attributes);
+        warnings.addAll(outcome.warnings());
+        PointFacts.Consistency consistency = outcome.reason() == null && outcome.freezeWindow() == null ? null
+                : new PointFacts.Consistency(outcome.reason(),
+                outcome.freezeWindow() == null ? null : outcome.freezeWindow().toMillis());
+        PointFacts all = facts.with(new PointFacts(PointFacts.VERSION,
+                new PointFacts.Instance(domain.uuid(), libvirt.uri(), running() ? "running" : "shutoff"), null,
+                checkpointCreated ? checkpoint : null, disks, consistency, null, null, null)).with(extra);
+        point = writer.commit(outcome.level().name(), previous == null ? null : previous.id(), skipped, all.json());
         return point;
     }
 
@@ -386,16 +383,6 @@ public final class StagedBackup implements AutoCloseable {
                 + "was shut down cleanly)" : null, null, List.of());
     }
 
-    private static void record(GuestQuiesce.Outcome outcome, Map<String, String> attributes, List<String> warnings) {
-        attributes.put(PointAttributes.CONSISTENCY, outcome.level().name());
-        if (outcome.reason() != null) {
-            attributes.put(PointAttributes.CONSISTENCY_REASON, outcome.reason());
-        }
-        if (outcome.freezeWindow() != null) {
-            attributes.put(PointAttributes.FREEZE_MILLIS, Long.toString(outcome.freezeWindow().toMillis()));
-        }
-        warnings.addAll(outcome.warnings());
-    }
 
     /**
      * libvirt refuses checkpoints of inactive domains; the checked way (docs/design/libvirt.md (d)) is to add

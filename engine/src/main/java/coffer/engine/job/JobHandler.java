@@ -1,12 +1,13 @@
 package coffer.engine.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import coffer.engine.operation.JobOperation;
 
 /**
- * Runs one type of job on a worker thread. Cancellation interrupts that thread; the handler's use case
- * cleans up and throws {@link coffer.engine.error.CofferException} with code Cancelled.
+ * Runs one type of job on a worker thread: it receives the job's operation record as it was submitted and
+ * returns the operation's result record (stored on the row as JSON). Cancellation interrupts that thread; the
+ * handler's use case cleans up and throws {@link coffer.engine.error.CofferException} with code Cancelled.
  */
-public interface JobHandler {
-    /** @return the result stored on the job row (JSON) */
-    JsonNode run(Job job, JobContext context) throws Exception;
+@FunctionalInterface
+public interface JobHandler<O extends JobOperation<?>, R> {
+    R run(O operation, Job job, JobContext context) throws Exception;
 }

@@ -4,6 +4,8 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
+import coffer.engine.operation.JobOperation;
+import coffer.engine.json.CofferJson;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Clock;
@@ -87,7 +89,7 @@ public final class JobRunner implements AutoCloseable {
 
     private final Jobs jobs;
     private final String workerId;
-    private final Map<JobType, JobHandler> handlers;
+    private final Map<JobType, JobHandler<?, ?>> handlers;
     private final Settings settings;
     private final ExecutorService workers;
     private final Map<String, JobExecution> running = new ConcurrentHashMap<>();
@@ -98,7 +100,7 @@ public final class JobRunner implements AutoCloseable {
     private Jobs.Subscription subscription;
     private long nextHeartbeatNanos;
 
-    public JobRunner(Catalog catalog, String workerId, Map<JobType, JobHandler> handlers, Settings settings) {
+    public JobRunner(Catalog catalog, String workerId, Map<JobType, JobHandler<?, ?>> handlers, Settings settings) {
         this.jobs = catalog.jobs();
         this.workerId = workerId;
         this.handlers = Map.copyOf(handlers);
@@ -206,7 +208,7 @@ public final class JobRunner implements AutoCloseable {
         Jobs.Outcome outcome;
         execution.bind(Thread.currentThread());
         try {
-            JobHandler handler = handlers.get(job.type());
+            JobHandler<?, ?> handler = handlers.get(job.type());
             if (handler == null) {
                 throw new CofferException(ErrorCode.Internal, "no handler for " + job.type() + " jobs on worker "
                         + workerId);
@@ -214,8 +216,9 @@ public final class JobRunner implements AutoCloseable {
             if (execution.cancelReason() != null) {
                 throw new CofferException(ErrorCode.Cancelled, execution.cancelReason());
             }
+            JobOperation<?> operation = job.operation();
             execution.info("started on worker " + workerId);
-            JsonNode result = handler.run(job, execution);
+            JsonNode result = CofferJson.tree(run(handler, operation, job, execution));
             outcome = new Jobs.Outcome(JobState.succeeded, result, null, null);
             execution.info("succeeded");
         } catch (Throwable failure) {
@@ -250,6 +253,12 @@ public final class JobRunner implements AutoCloseable {
             busy.decrementAndGet();
             wake();
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <O extends JobOperation<?>> Object run(JobHandler<?, ?> handler, JobOperation<?> operation, Job job,
+                                                         JobContext context) throws Exception {
+        return ((JobHandler<O, ?>) handler).run((O) operation, job, context);
     }
 
     /**

@@ -1,11 +1,59 @@
 package coffer.engine.job;
 
+import coffer.engine.operation.BackupGroup;
+import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.BackupResult;
+import coffer.engine.operation.CloneGroup;
+import coffer.engine.operation.CloneInstance;
+import coffer.engine.operation.CloneResult;
+import coffer.engine.operation.GroupBackupResult;
+import coffer.engine.operation.GroupCloneResult;
+import coffer.engine.operation.GroupRestoreResult;
+import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.RestoreDisk;
+import coffer.engine.operation.RestoreDiskResult;
+import coffer.engine.operation.RestoreGroup;
+import coffer.engine.operation.RestoreInstance;
+import coffer.engine.operation.RestoreInstanceResult;
+
 /**
- * What a job does; the target names an instance (backup, clone), a point (restores), a consistency group
- * (group_backup, group_clone) or a group point (group_restore). A group job takes one slot of its host's
- * job limit, whatever its number of members (it holds one libvirt connection and reads the members one
- * after the other).
+ * What a job does: each type is one {@link JobOperation} record (the job's parameters) with its result record.
+ * The target names an instance (backup, clone), a point (restores), a consistency group (group_backup,
+ * group_clone) or a group point (group_restore): the record's field {@link #targetField}. A group job takes one
+ * slot of its host's job limit, whatever its number of members (it holds one libvirt connection and reads the
+ * members one after the other).
  */
 public enum JobType {
-    backup, restore_disk, restore_instance, clone, group_backup, group_restore, group_clone
+    backup(BackupInstance.class, BackupResult.class, "instance"),
+    restore_disk(RestoreDisk.class, RestoreDiskResult.class, "point"),
+    restore_instance(RestoreInstance.class, RestoreInstanceResult.class, "point"),
+    clone(CloneInstance.class, CloneResult.class, "instance"),
+    group_backup(BackupGroup.class, GroupBackupResult.class, "group"),
+    group_restore(RestoreGroup.class, GroupRestoreResult.class, "groupPoint"),
+    group_clone(CloneGroup.class, GroupCloneResult.class, "group");
+
+    private final Class<? extends JobOperation<?>> operation;
+    private final Class<?> result;
+    private final String targetField;
+
+    JobType(Class<? extends JobOperation<?>> operation, Class<?> result, String targetField) {
+        this.operation = operation;
+        this.result = result;
+        this.targetField = targetField;
+    }
+
+    /** The operation record a job of this type carries. */
+    public Class<? extends JobOperation<?>> operation() {
+        return operation;
+    }
+
+    /** The record its result is. */
+    public Class<?> result() {
+        return result;
+    }
+
+    /** The record's field that names the job's target. */
+    public String targetField() {
+        return targetField;
+    }
 }

@@ -1,5 +1,6 @@
 package coffer.engine.job;
 
+import coffer.engine.operation.JobOperation;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Instant;
@@ -17,7 +18,8 @@ public interface Jobs {
         public static final Filter ALL = new Filter(null, null, null, null);
     }
 
-    Job submit(JobType type, String target, String hostId, JsonNode params);
+    /** Queues the operation on the host; the row's type and target are the operation's. */
+    Job submit(JobOperation<?> operation, String hostId);
 
     Optional<Job> find(String id);
 

@@ -5,7 +5,7 @@ import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.PointRetention;
 import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.policy.PointExpiry;
-import coffer.engine.policy.PointFacts;
+import coffer.engine.policy.RetentionFacts;
 import coffer.engine.policy.Retention;
 import coffer.engine.policy.RetentionHold;
 import coffer.engine.policy.RetentionPeriod;
@@ -36,11 +36,11 @@ record InstanceRetention(String instanceId, Optional<StoredPolicy> policy, List<
         Optional<StoredPolicy> policy = catalog.plans().findByInstance(instanceId).map(Plan::policyId)
                 .flatMap(catalog.policies()::find);
         List<PointRetention> rows = catalog.pointRetentions().ofInstance(instanceId);
-        List<PointFacts> facts = new ArrayList<>();
+        List<RetentionFacts> facts = new ArrayList<>();
         for (PointRetention row : rows) {
-            PointFacts f = row.facts();
-            if (policy.isEmpty() && f.origin() == PointFacts.Origin.POLICY) {
-                f = new PointFacts(f.id(), f.createdAt(), PointFacts.Origin.MANUAL,
+            RetentionFacts f = row.facts();
+            if (policy.isEmpty() && f.origin() == RetentionFacts.Origin.POLICY) {
+                f = new RetentionFacts(f.id(), f.createdAt(), RetentionFacts.Origin.MANUAL,
                         f.expiry() instanceof PointExpiry.ByRules ? PointExpiry.never() : f.expiry(), f.immutable());
             }
             facts.add(f);

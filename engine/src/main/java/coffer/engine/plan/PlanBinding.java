@@ -7,7 +7,6 @@ import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
-import coffer.engine.job.JobType;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -61,9 +60,8 @@ public final class PlanBinding {
         }
         StoredPolicy policy = policy(plan);
         var now = scheduler.clock().instant();
-        return catalog.plans().queueNow(plan.id(), JobType.backup, instance.id(), instance.hostId(),
-                        PlanScheduler.backupParams(catalog.protections().find(plan.instanceId()).orElse(null), plan, policy,
-                                "now " + now, 0), now)
+        return catalog.plans().queueNow(plan.id(), PlanScheduler.backup(catalog.protections().find(plan.instanceId())
+                        .orElse(null), plan, policy, "now " + now, 0), instance.hostId(), now)
                 .orElseThrow(() -> new CofferException(ErrorCode.PlanSuspended, "plan '" + plan.name() + "' is not active"));
     }
 

@@ -6,15 +6,12 @@ import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.error.ErrorCode;
-import coffer.engine.instance.AppConsistencyJson;
 import coffer.engine.job.Job;
-import coffer.engine.job.JobType;
 import coffer.engine.policy.RunDecision;
 import coffer.engine.policy.Schedule;
 import coffer.engine.policy.Stagger;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.PlanRun;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,9 +102,9 @@ public final class PlanScheduler {
                         skipped++;
                     }
                 } else {
-                    catalog.plans().queueRun(plan.id(), plan.nextRun(), decision.nextRun(), JobType.backup,
-                                    instance.get().id(), instance.get().hostId(),
-                                    params(plan, policy.get(), decision.runFor().orElseThrow(), decision.coalesced()), now)
+                    catalog.plans().queueRun(plan.id(), plan.nextRun(), decision.nextRun(),
+                                    backup(plan, policy.get(), decision.runFor().orElseThrow().toString(), decision.coalesced()),
+                                    instance.get().hostId(), now)
                             .ifPresent(queued::add);
                 }
             } catch (RuntimeException e) {
@@ -131,21 +128,20 @@ public final class PlanScheduler {
         if (last.isEmpty() || !interruptedByItsServer(last.get())) {
             return Optional.empty();
         }
-        JsonNode run = last.get().params() == null ? null : last.get().params().get(PlanBackup.PLAN);
-        if (run == null || run.hasNonNull("retryOf")) {
+        PlanRun run = last.get().operation() instanceof BackupInstance b ? b.plan() : null;
+        if (run == null || run.retryOf() != null) {
             return Optional.empty();
         }
         Optional<Instance> instance = catalog.instances().find(plan.instanceId());
         if (instance.isEmpty() || instance.get().gone()) {
             return Optional.empty(); // the next due run stops the plan with InstanceReleased
         }
-        ObjectNode params = backupParams(catalog.protections().find(plan.instanceId()).orElse(null), plan, policy,
-                run.path("slot").asText(), run.path("coalesced").asLong());
-        ((ObjectNode) params.get(PlanBackup.PLAN)).put("retryOf", last.get().id());
-        Optional<Job> retry = catalog.plans().queueNow(plan.id(), JobType.backup, instance.get().id(), instance.get().hostId(),
-                params, now);
+        BackupInstance again = backup(plan, policy, run.slot(), run.coalesced());
+        again = new BackupInstance(again.instance(), again.vault(), again.disks(), again.retentionDays(), again.appConsistent(),
+                again.replicate(), again.plan().retrying(last.get().id()), null);
+        Optional<Job> retry = catalog.plans().queueNow(plan.id(), again, instance.get().hostId(), now);
         retry.ifPresent(j -> LOG.info("plan {}: its {} run was interrupted by a server stop ({}); run again as job {}",
-                plan.name(), run.path("slot").asText(), last.get().errorCode(), j.id()));
+                plan.name(), run.slot(), last.get().errorCode(), j.id()));
         return retry;
     }
 
@@ -162,28 +158,16 @@ public final class PlanScheduler {
     }
 
     /**
-     * The backup job's parameters: the protection's vault and disks, the policy's application-consistency
-     * settings and the plan run ({@link PlanBackup}).
+     * The backup a plan's run makes: the same {@link BackupInstance} a person would ask for (the protection's
+     * vault and disks, the policy's application-consistency settings), with the run ({@link PlanRun}) added.
      */
-    ObjectNode params(Plan plan, StoredPolicy policy, Instant slot, long coalesced) {
-        return backupParams(catalog.protections().find(plan.instanceId()).orElse(null), plan, policy, slot.toString(), coalesced);
+    BackupInstance backup(Plan plan, StoredPolicy policy, String slot, long coalesced) {
+        return backup(catalog.protections().find(plan.instanceId()).orElse(null), plan, policy, slot, coalesced);
     }
 
-    static ObjectNode backupParams(Protection protection, Plan plan, StoredPolicy policy, String slot, long coalesced) {
-        ObjectNode params = JsonNodeFactory.instance.objectNode();
-        if (protection != null && protection.vault() != null) {
-            params.put("vault", protection.vault());
-        }
-        if (protection != null && !protection.allDisks()) {
-            var disks = params.putArray("disks");
-            protection.disks().forEach(disks::add);
-        }
-        params.set("appConsistent", AppConsistencyJson.write(policy.policy().consistency()));
-        ObjectNode run = params.putObject(PlanBackup.PLAN);
-        run.put("id", plan.id());
-        run.put("policy", policy.id());
-        run.put("slot", slot);
-        run.put("coalesced", coalesced);
-        return params;
+    static BackupInstance backup(Protection protection, Plan plan, StoredPolicy policy, String slot, long coalesced) {
+        return new BackupInstance(plan.instanceId(), protection == null ? null : protection.vault(),
+                protection == null || protection.allDisks() ? null : protection.disks(), null,
+                policy.policy().consistency(), false, new PlanRun(plan.id(), policy.id(), slot, coalesced, null), null);
     }
 }

@@ -6,7 +6,7 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.policy.PointDeletion;
 import coffer.engine.policy.PointExpiry;
-import coffer.engine.policy.PointFacts;
+import coffer.engine.policy.RetentionFacts;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.policy.Verdict;
 import coffer.engine.vault.VaultDirectory;
@@ -19,7 +19,7 @@ import java.time.ZoneOffset;
  * What people do to a point's lifetime: delete it (refused for every role while it is immutable and
  * unexpired: {@code BackupPointImmutable}), extend its retention by whole days, set it to never expire, and
  * what happens to a plan's points when the plan goes ({@link #detachPlan}). Every check runs on the catalog's
- * facts, so it holds for every client of the server; an immutable point's lock is also held in the vault
+ * facts, so it holds for every client of the server; an immutable or extended point's lock is also held in the vault
  * ({@link RetentionSweep#holdInVault}), so offline access to the vault cannot delete it either. Thread-safe.
  */
 public final class PointLifecycle {
@@ -47,28 +47,28 @@ public final class PointLifecycle {
     /** Deletes the point (manifest, then row) unless it is immutable and unexpired. */
     public void delete(String pointId) {
         State state = state(pointId);
-        PointDeletion.requireAllowed(state.point().facts(), state.verdict(), clock.instant());
+        PointDeletion.requireAllowed(state.point().facts(), state.verdict(), clock.instant(), state.point().extended());
         sweep.deletePoint(state.point().vault(), pointId);
     }
 
-    /** Keeps the point {@code days} more days (1 to 65,536) past its current expiry. */
+    /** Keeps the point {@code days} more days (1 to 65,536) past its current expiry; it cannot be deleted before. */
     public State extend(String pointId, long days) {
         State state = state(pointId);
         PointExpiry extended = PointExpiry.extend(state.point().facts(), state.verdict(), days, clock.instant());
-        catalog.pointRetentions().pin(pointId, extended, ((PointExpiry.At) extended).instant());
+        catalog.pointRetentions().extend(pointId, extended, ((PointExpiry.At) extended).instant());
         State after = state(pointId);
         catalog.pointRetentions().showExpiry(pointId, after.verdict().expiresAt().orElse(null));
         sweep.holdInVault(pointId);
         return state(pointId);
     }
 
-    /** The point never expires (retention never deletes it; a person still may, unless it is immutable). */
+    /** The point never expires: retention never deletes it, and, extended, nobody can (docs/design/policies.md). */
     public State neverExpire(String pointId) {
         State state = state(pointId);
         if (state.point().expiry() instanceof PointExpiry.Never) {
             throw new CofferException(ErrorCode.InvalidArgument, "point " + pointId + " already never expires");
         }
-        catalog.pointRetentions().pin(pointId, PointExpiry.never(), null);
+        catalog.pointRetentions().extend(pointId, PointExpiry.never(), null);
         sweep.holdInVault(pointId);
         return state(pointId);
     }
@@ -88,8 +88,8 @@ public final class PointLifecycle {
         RetentionPeriod keepFor = retention.policy().get().policy().retention().keepFor();
         int pinned = 0;
         for (InstanceRetention.Judged judged : retention.points()) {
-            PointFacts facts = judged.point().facts();
-            if (facts.origin() != PointFacts.Origin.POLICY || !(facts.expiry() instanceof PointExpiry.ByRules)) {
+            RetentionFacts facts = judged.point().facts();
+            if (facts.origin() != RetentionFacts.Origin.POLICY || !(facts.expiry() instanceof PointExpiry.ByRules)) {
                 continue;
             }
             Instant limit = judged.verdict().timeLimit().orElse(now);

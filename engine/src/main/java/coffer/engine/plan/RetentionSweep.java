@@ -98,9 +98,10 @@ public final class RetentionSweep {
     }
 
     /**
-     * Brings the vault's hold of an immutable point up to the lock the catalog gives it now (its time limit; for
-     * ever when it never expires), so an offline delete through the vault is refused as a delete through the
-     * server is (docs/format/hold.md). A hold is only ever extended; points that are not immutable, whose lock has
+     * Brings the vault's hold of an immutable or extended point up to the lock the catalog gives it now (an
+     * immutable point's time limit, an extended point's expiry; for ever when it never expires), so an offline
+     * delete through the vault is refused as a delete through the server is (docs/format/hold.md,
+     * docs/design/policies.md). A hold is only ever extended; points that are neither, whose lock has
      * already ended, or that are not in the vault (a row whose manifest is gone) are left alone. The catalog's lock
      * stands whatever happens here: a vault that cannot be written is logged and reported as false, not thrown.
      *
@@ -108,11 +109,12 @@ public final class RetentionSweep {
      */
     public boolean holdInVault(String pointId) {
         PointRetention row = catalog.pointRetentions().find(pointId).orElse(null);
-        if (row == null || !row.immutable()) {
+        if (row == null || !(row.immutable() || row.extended())) {
             return false;
         }
         Instant now = clock.instant();
         Instant until = row.expiry() instanceof PointExpiry.Never ? Vault.FOREVER
+                : !row.immutable() ? (row.expiry() instanceof PointExpiry.At(Instant at) ? at : null) // extended: to its expiry
                 : InstanceRetention.of(catalog, row.instanceId(), now).point(pointId)
                 .flatMap(judged -> judged.verdict().timeLimit()).orElse(null);
         if (until == null || !until.isAfter(now)) {

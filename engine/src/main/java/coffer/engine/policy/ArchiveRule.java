@@ -1,5 +1,7 @@
 package coffer.engine.policy;
 
+import coffer.engine.error.Problems;
+
 /**
  * The seed's "automatic archiving of backup data": move a point to the archive tier {@code afterDays}
  * days after its creation. Stored and validated now; archive tiers are a later issue. Bounds: 1 to

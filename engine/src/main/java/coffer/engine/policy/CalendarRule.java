@@ -1,5 +1,7 @@
 package coffer.engine.policy;
 
+import coffer.engine.error.Problems;
+
 /**
  * A calendar ("grandfather-father-son") rule: keep the first point of each day, week (Monday to Sunday),
  * month or year, for {@code count} such periods. The first point of a period that begins at local

@@ -73,7 +73,7 @@ public enum CalendarUnit {
         return lower.substring(0, lower.length() - 1);
     }
 
-    String lower() {
+    public String lower() {
         return name().toLowerCase();
     }
 }

@@ -1,5 +1,7 @@
 package coffer.engine.policy;
 
+import coffer.engine.error.Problems;
+
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

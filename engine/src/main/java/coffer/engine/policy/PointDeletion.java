@@ -2,10 +2,9 @@ package coffer.engine.policy;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import coffer.engine.instance.PointAttributes;
+import coffer.engine.instance.PointFacts;
 
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Whether a person may delete a point now (retention's own deletions are decided by {@link Verdict}).
@@ -24,18 +23,20 @@ public final class PointDeletion {
 
     /**
      * Whether a point may be deleted offline ({@code point delete --vault}), where no catalog tells its policy's
-     * rules and so its time limit: a point whose manifest records that an immutable policy made it
-     * ({@code policy.immutable}) is refused, whatever its age; the server deletes it once it has expired.
+     * rules and so its time limit: a point whose facts record that an immutable policy made it
+     * ({@code plan.immutable}; {@code policy.immutable} in manifests before version 3) is refused, whatever its age;
+     * the server deletes it once it has expired. (A hold the vault keeps is the vault's own refusal.)
      *
-     * @param attributes the point's manifest attributes
+     * @param facts the point's facts
      * @throws CofferException {@code BackupPointImmutable} naming the point and its policy
      */
-    public static void requireAllowedOffline(String pointId, Map<String, String> attributes) {
-        if (Boolean.parseBoolean(attributes.get(PointAttributes.POLICY_IMMUTABLE))) {
+    public static void requireAllowedOffline(String pointId, PointFacts facts) {
+        PointFacts.Plan plan = facts.plan();
+        if (plan != null && plan.immutable()) {
             throw new CofferException(ErrorCode.BackupPointImmutable, "point " + pointId + " was made by policy "
-                    + attributes.getOrDefault(PointAttributes.POLICY, "?") + ", which makes its points immutable until they"
-                    + " expire; offline, without that policy's rules, its expiry is unknown, so it is not deleted: delete it"
-                    + " through the server once it has expired");
+                    + plan.policy() + ", which makes its points immutable until they expire; offline, without that"
+                    + " policy's rules, its expiry is unknown, so it is not deleted: delete it through the server once it"
+                    + " has expired");
         }
     }
 
@@ -43,7 +44,26 @@ public final class PointDeletion {
      * @param current the point's verdict at {@code now} (from {@link Retention#evaluate})
      * @throws CofferException {@code BackupPointImmutable} naming the point and when it can be deleted
      */
-    public static void requireAllowed(PointFacts point, Verdict current, Instant now) {
+    public static void requireAllowed(RetentionFacts point, Verdict current, Instant now) {
+        requireAllowed(point, current, now, false);
+    }
+
+    /**
+     * The same for a point a person extended ({@code extended}): an extended point cannot be deleted before it
+     * expires, as an immutable one (docs/design/policies.md, "Permanent retention and extensions").
+     */
+    public static void requireAllowed(RetentionFacts point, Verdict current, Instant now, boolean extended) {
+        if (extended && !point.immutable()) {
+            if (point.expiry() instanceof PointExpiry.Never) {
+                throw new CofferException(ErrorCode.BackupPointImmutable, "point " + point.id()
+                        + " was extended to never expire; an extended point cannot be deleted before it expires");
+            }
+            if (point.expiry() instanceof PointExpiry.At(Instant until) && until.isAfter(now)) {
+                throw new CofferException(ErrorCode.BackupPointImmutable, "point " + point.id() + " was extended to "
+                        + until + "; an extended point cannot be deleted before it expires");
+            }
+            return;
+        }
         if (!point.immutable()) {
             return;
         }

@@ -1,5 +1,7 @@
 package coffer.engine.policy;
 
+import coffer.engine.error.Problems;
+
 import java.time.Duration;
 import java.time.Instant;
 
@@ -47,7 +49,7 @@ public sealed interface PointExpiry {
      *
      * @throws coffer.engine.error.CofferException {@code InvalidArgument} naming the point and the bad value
      */
-    static PointExpiry extend(PointFacts point, Verdict current, long days, Instant now) {
+    static PointExpiry extend(RetentionFacts point, Verdict current, long days, Instant now) {
         String field = "point " + point.id() + " extension";
         if (point.expiry() instanceof Never) {
             throw Problems.invalid(field, "the point already never expires");

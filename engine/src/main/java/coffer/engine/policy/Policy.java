@@ -1,5 +1,7 @@
 package coffer.engine.policy;
 
+import coffer.engine.error.Problems;
+
 import coffer.engine.instance.AppConsistency;
 
 /**

@@ -1,5 +1,6 @@
 package coffer.engine.policy;
 
+import coffer.engine.error.Problems;
 import coffer.engine.error.ErrorCode;
 
 import java.util.regex.Pattern;

@@ -1,5 +1,7 @@
 package coffer.engine.policy;
 
+import coffer.engine.error.Problems;
+
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -71,7 +73,7 @@ public record Retention(RetentionPeriod keepFor, int keepLatest, List<CalendarRu
      * change-tracking base of its next backup) is kept whatever its age (see docs/design/policies.md).
      * Pure: the same arguments give the same verdicts, in the order of {@code points}.
      */
-    public List<Verdict> evaluate(List<PointFacts> points, Instant now, boolean instanceProtected) {
+    public List<Verdict> evaluate(List<RetentionFacts> points, Instant now, boolean instanceProtected) {
         return new RetentionEvaluation(this, points, now, instanceProtected).verdicts();
     }
 

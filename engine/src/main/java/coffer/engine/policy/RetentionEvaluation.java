@@ -1,6 +1,6 @@
 package coffer.engine.policy;
 
-import coffer.engine.policy.PointFacts.Origin;
+import coffer.engine.policy.RetentionFacts.Origin;
 import coffer.engine.policy.Verdict.Kind;
 import coffer.engine.policy.Verdict.Reason;
 
@@ -15,43 +15,43 @@ import java.util.Optional;
 
 /** One run of {@link Retention#evaluate}: ranks the points once, then judges each. Not shared. */
 final class RetentionEvaluation {
-    private static final Comparator<PointFacts> OLDEST_FIRST = Comparator.comparing(PointFacts::createdAt)
-            .thenComparing(PointFacts::id);
+    private static final Comparator<RetentionFacts> OLDEST_FIRST = Comparator.comparing(RetentionFacts::createdAt)
+            .thenComparing(RetentionFacts::id);
 
     private final Retention rules;
-    private final List<PointFacts> points;
+    private final List<RetentionFacts> points;
     private final Instant now;
     private final Map<String, Integer> latestRank = new HashMap<>();
     private final Map<String, List<CalendarRule>> firstOfPeriod = new HashMap<>();
     private final String newest;
 
-    RetentionEvaluation(Retention rules, List<PointFacts> points, Instant now, boolean instanceProtected) {
+    RetentionEvaluation(Retention rules, List<RetentionFacts> points, Instant now, boolean instanceProtected) {
         this.rules = rules;
         this.points = List.copyOf(points);
-        if (this.points.stream().map(PointFacts::id).distinct().count() != this.points.size()) {
+        if (this.points.stream().map(RetentionFacts::id).distinct().count() != this.points.size()) {
             throw new IllegalArgumentException("point ids must be unique within one evaluation");
         }
         this.now = now;
-        List<PointFacts> policyPoints = this.points.stream().filter(p -> p.origin() == Origin.POLICY)
+        List<RetentionFacts> policyPoints = this.points.stream().filter(p -> p.origin() == Origin.POLICY)
                 .sorted(OLDEST_FIRST).toList();
         for (int i = 0; i < policyPoints.size(); i++) {
             latestRank.put(policyPoints.get(i).id(), policyPoints.size() - i);
         }
         for (CalendarRule rule : rules.calendar()) {
-            Map<LocalDate, PointFacts> first = new HashMap<>();
-            for (PointFacts p : policyPoints) { // oldest first: the first put per period wins
+            Map<LocalDate, RetentionFacts> first = new HashMap<>();
+            for (RetentionFacts p : policyPoints) { // oldest first: the first put per period wins
                 first.putIfAbsent(rule.unit().bucketOf(p.createdAt().atZone(rules.zone()).toLocalDate()), p);
             }
             first.values().forEach(p -> firstOfPeriod.computeIfAbsent(p.id(), id -> new ArrayList<>()).add(rule));
         }
-        newest = instanceProtected ? this.points.stream().max(OLDEST_FIRST).map(PointFacts::id).orElse(null) : null;
+        newest = instanceProtected ? this.points.stream().max(OLDEST_FIRST).map(RetentionFacts::id).orElse(null) : null;
     }
 
     List<Verdict> verdicts() {
         return points.stream().map(this::judge).toList();
     }
 
-    private Verdict judge(PointFacts p) {
+    private Verdict judge(RetentionFacts p) {
         List<Reason> reasons = new ArrayList<>();
         List<Instant> limits = new ArrayList<>();
         boolean open = false;

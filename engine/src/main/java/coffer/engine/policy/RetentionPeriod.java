@@ -1,5 +1,6 @@
 package coffer.engine.policy;
 
+import coffer.engine.error.Problems;
 import coffer.engine.error.ErrorCode;
 
 import java.time.Instant;
@@ -34,6 +35,32 @@ public sealed interface RetentionPeriod {
         public String toString() {
             return "forever";
         }
+    }
+
+    /** {@code <n>d}, {@code <n>w}, {@code <n>m}, {@code <n>y} or {@code forever}; null when the text is none of these. */
+    static RetentionPeriod parse(String text) {
+        if ("forever".equals(text)) {
+            return forever();
+        }
+        java.util.regex.Matcher m = text == null ? null : java.util.regex.Pattern.compile("(\\d{1,9})([dwmy])").matcher(text);
+        if (m == null || !m.matches()) {
+            return null;
+        }
+        CalendarUnit unit = switch (m.group(2)) {
+            case "d" -> CalendarUnit.DAYS;
+            case "w" -> CalendarUnit.WEEKS;
+            case "m" -> CalendarUnit.MONTHS;
+            default -> CalendarUnit.YEARS;
+        };
+        return new Finite(Long.parseLong(m.group(1)), unit);
+    }
+
+    /** The text form {@link #parse} reads: {@code 7d}, {@code 2w}, {@code 6m}, {@code 1y} or {@code forever}. */
+    default String text() {
+        return switch (this) {
+            case Finite f -> f.amount() + f.unit().lower().substring(0, 1);
+            case Forever ignored -> "forever";
+        };
     }
 
     static RetentionPeriod days(long n) {

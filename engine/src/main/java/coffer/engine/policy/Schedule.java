@@ -1,5 +1,7 @@
 package coffer.engine.policy;
 
+import coffer.engine.error.Problems;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -37,9 +37,16 @@ public record Verdict(String pointId, boolean kept, Optional<Instant> timeLimit,
         reasons = List.copyOf(reasons);
     }
 
-    /** The expiry to show and store: the time limit, unless an open-ended rule keeps the point. */
+    /**
+     * The expiry to show and store: the time limit, unless an open-ended rule keeps the point. Being the newest
+     * point of a protected instance does not hide a time limit still running: a plan's fresh point shows when its
+     * rules end (it is kept past that only while it is still the newest), not "never" until the next backup.
+     */
     public Optional<Instant> expiresAt() {
-        return openEnded ? Optional.empty() : timeLimit;
+        boolean onlyNewest = reasons.stream().filter(r -> r.until().isEmpty())
+                .allMatch(r -> r.kind() == Kind.NEWEST_OF_PROTECTED_INSTANCE);
+        boolean timeBoundKeeps = reasons.stream().anyMatch(r -> r.until().isPresent());
+        return openEnded && !(onlyNewest && timeBoundKeeps) ? Optional.empty() : timeLimit;
     }
 
     public boolean keptBy(Kind kind) {

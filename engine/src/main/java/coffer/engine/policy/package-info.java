@@ -6,8 +6,10 @@
  *
  * <p>Owns: policy fields, their limits and error messages, the arithmetic of schedules and expiries.
  * Must not know: SQL, HTTP, jobs, the vault or libvirt. Everything here is immutable or stateless and
- * therefore thread-safe (except {@link coffer.engine.policy.Problems}, a local collector); time always
+ * therefore thread-safe (except {@link coffer.engine.error.Problems}, a local collector); time always
  * comes in as an argument ({@code now}), never from a clock, so every decision is a pure function that
  * the scheduler loop and the retention job call with persisted facts. Design: docs/design/policies.md.
  */
 package coffer.engine.policy;
+
+import coffer.engine.error.Problems;

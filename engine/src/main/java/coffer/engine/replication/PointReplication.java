@@ -69,7 +69,7 @@ public final class PointReplication {
                     request.source().vault().config().vaultId(), point.id());
             progress.starting(point.logicalBytes());
             PointReplicator.Result copied = new PointReplicator(request.source().vault(), request.destination().vault(),
-                    threads).replicate(new PointReplicator.Request(point.id(), facts.attributesFor(point,
+                    threads).replicate(new PointReplicator.Request(point.id(), facts.factsFor(point,
                     request.replicaExpires()), request.immutableUntil()), progress);
             return new Result(point.id(), copied.replica(), copied.base(), copied.newObjects(), copied.storedBytes(),
                     copied.readBytes(), copied.reusedEntries(), copied.alreadyThere(),

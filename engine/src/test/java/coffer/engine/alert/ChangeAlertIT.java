@@ -7,7 +7,7 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.InstanceBackup;
-import coffer.engine.instance.PointAttributes;
+import coffer.engine.instance.PointFacts;
 import coffer.engine.instance.TestDomain;
 import coffer.engine.plan.RetentionSweep;
 import coffer.engine.vault.OneVault;
@@ -158,12 +158,12 @@ class ChangeAlertIT {
     }
 
     private ChangeWatch.Outcome backup(ChangeWatch watch, List<String> points, String instance) {
-        String expires = clock.instant().plus(Duration.ofMinutes(1)).toString();
+        Instant expires = clock.instant().plus(Duration.ofMinutes(1));
         InstanceBackup.Result result = new InstanceBackup(libvirt, vault, dir.resolve("run")).run(
-                new InstanceBackup.Request(instance, Set.of(), 2, Map.of(PointAttributes.EXPIRES, expires)),
+                new InstanceBackup.Request(instance, Set.of(), 2, PointFacts.expiring(expires)),
                 JobProgress.NONE);
         PointManifest point = result.point();
-        String uuid = point.attributes().get(PointAttributes.UUID);
+        String uuid = PointFacts.of(point).uuid();
         catalog.points().upsert(PointRecord.of(point, "main", uuid, null));
         points.add(point.id());
         return watch.observe(new ChangeWatch.Observation(uuid, point.id(), point.createdAt(), null, result.change()));

@@ -1,8 +1,7 @@
 package coffer.engine.catalog;
 
-import coffer.engine.group.GroupAttributes;
-import coffer.engine.instance.PointAttributes;
 import coffer.testing.ByteArrayBlockSource;
+import coffer.engine.instance.PointFacts;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
@@ -36,7 +35,12 @@ class CatalogRebuildTest {
     @TempDir Path dir;
 
     private static PointManifest point(Vault vault, String name, String uuid, Instant at, long seed,
-                                       Map<String, String> extra) throws Exception {
+                                       PointFacts extra) throws Exception {
+        return point(vault, name, uuid, at, seed, extra, "CRASH");
+    }
+
+    private static PointManifest point(Vault vault, String name, String uuid, Instant at, long seed,
+                                       PointFacts extra, String consistency) throws Exception {
         byte[] vda = new byte[1 << 20];
         new SplittableRandom(seed).nextBytes(vda);
         byte[] vdb = new byte[1 << 19];
@@ -44,13 +48,10 @@ class CatalogRebuildTest {
         try (PointWriter writer = PointWriter.begin(vault, name, at, 2)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(vda), "qcow2", null, Progress.NONE);
             writer.writeDisk("vdb", ByteArrayBlockSource.of(vdb), "raw", null, Progress.NONE);
-            Map<String, String> attributes = new java.util.HashMap<>(extra);
-            if (uuid != null) {
-                attributes.put(PointAttributes.UUID, uuid);
-                attributes.put(PointAttributes.URI, "qemu:///system");
-                attributes.put(PointAttributes.format("vda"), "qcow2");
-            }
-            return writer.commit("CRASH", null, List.of(), attributes);
+            PointFacts facts = uuid == null ? extra : extra.with(new PointFacts(PointFacts.VERSION,
+                    new PointFacts.Instance(uuid, "qemu:///system", "running"), null, null,
+                    Map.of("vda", new PointFacts.Disk("full", null, "qcow2")), null, null, null, null));
+            return writer.commit(consistency, null, List.of(), facts.json());
         }
     }
 
@@ -84,15 +85,14 @@ class CatalogRebuildTest {
                     Instant.now(), false), new Instance(released, "local", "old", "shutoff", List.of(), Instant.now(), false)));
             Instant t = Instant.parse("2025-03-01T10:00:00.123456Z");
             List<PointManifest> made = List.of(
-                    point(vault, "web", known, t, 1, Map.of()),
+                    point(vault, "web", known, t, 1, PointFacts.NONE),
                     point(vault, "web", known, t.plusSeconds(3600), 2,
-                            Map.of(PointAttributes.EXPIRES, t.plusSeconds(86400).toString(),
-                                    PointAttributes.CONSISTENCY, "APPLICATION")),
-                    point(vault, "old", released, t.plusSeconds(7200), 3, Map.of()));
+                            PointFacts.expiring(t.plusSeconds(86400)), "APPLICATION"),
+                    point(vault, "old", released, t.plusSeconds(7200), 3, PointFacts.NONE));
             for (PointManifest m : made) {
-                catalog.points().upsert(PointRecord.of(m, "default", m.attributes().get(PointAttributes.UUID), "job-x"));
+                catalog.points().upsert(PointRecord.of(m, "default", PointFacts.of(m).uuid(), "job-x"));
             }
-            point(vault, "image.raw", null, t.plusSeconds(9000), 4, Map.of());
+            point(vault, "image.raw", null, t.plusSeconds(9000), 4, PointFacts.NONE);
             before = catalog.points().listAll();
         }
         assertEquals(3, before.size());
@@ -122,9 +122,8 @@ class CatalogRebuildTest {
         vault.close();
     }
 
-    private static Map<String, String> groupFacts(String id, String name, Instant instant) {
-        return Map.of(GroupAttributes.ID, id, GroupAttributes.NAME, name, GroupAttributes.MEMBERS, "web,db",
-                GroupAttributes.MODE, "crash", GroupAttributes.INSTANT, instant.toString(), GroupAttributes.PAUSE_MILLIS, "42");
+    private static PointFacts groupFacts(String id, String name, Instant instant) {
+        return PointFacts.ofGroup(new PointFacts.Group(id, name, List.of("web", "db"), "crash", instant, 42, null));
     }
 
     @Test
@@ -172,10 +171,10 @@ class CatalogRebuildTest {
         Vault vault = Vault.create(new LocalDirectoryBackend(vaultDir), 256 * 1024, null);
         String web = UUID.randomUUID().toString();
         Instant t = Instant.parse("2026-02-01T08:00:00Z");
-        PointManifest whole = point(vault, "web", web, t, 21, Map.of());
-        PointManifest damaged = point(vault, "web", web, t.plusSeconds(60), 22, Map.of());
-        PointManifest lost = point(vault, "web", web, t.plusSeconds(120), 23, Map.of());
-        PointManifest gone = point(vault, "web", web, t.plusSeconds(180), 24, Map.of());
+        PointManifest whole = point(vault, "web", web, t, 21, PointFacts.NONE);
+        PointManifest damaged = point(vault, "web", web, t.plusSeconds(60), 22, PointFacts.NONE);
+        PointManifest lost = point(vault, "web", web, t.plusSeconds(120), 23, PointFacts.NONE);
+        PointManifest gone = point(vault, "web", web, t.plusSeconds(180), 24, PointFacts.NONE);
         try (Catalog catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")))) {
             catalog.hosts().ensure("local", "qemu:///system");
             catalog.instances().refresh("local", List.of(new Instance(web, "local", "web", "running", List.of(), t, false)));

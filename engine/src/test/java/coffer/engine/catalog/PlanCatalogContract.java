@@ -3,13 +3,14 @@ package coffer.engine.catalog;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
+import coffer.engine.operation.BackupInstance;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.Interval;
 import coffer.engine.policy.PointExpiry;
-import coffer.engine.policy.PointFacts;
+import coffer.engine.policy.RetentionFacts;
 import coffer.engine.policy.Policy;
 import coffer.engine.policy.ReplicationRule;
 import coffer.engine.policy.Retention;
@@ -146,11 +147,11 @@ abstract class PlanCatalogContract {
     void queueRunQueuesOnceForTheExpectedNextRun() {
         StoredPolicy p = catalog.policies().create(hourly("p"));
         catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
-        var params = new ObjectMapper().createObjectNode().put("vault", "default");
-        Optional<Job> job = catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), JobType.backup, "u-web", "local", params, T0);
+        var params = new BackupInstance("u-web", "default", null, null, null, false, null, null);
+        Optional<Job> job = catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), params, "local", T0);
         assertTrue(job.isPresent());
         assertEquals("default", job.get().params().path("vault").asText());
-        Optional<Job> again = catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), JobType.backup, "u-web", "local", params, T0);
+        Optional<Job> again = catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), params, "local", T0);
         assertTrue(again.isEmpty(), "the slot was decided already");
         assertEquals(1, catalog.jobs().list(coffer.engine.job.Jobs.Filter.ALL).size());
         Plan plan = catalog.plans().find("plan-1").orElseThrow();
@@ -165,8 +166,8 @@ abstract class PlanCatalogContract {
         catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
         Instant hour = T0.plusSeconds(3600);
 
-        Job first = catalog.plans().queueRun("plan-1", T0, hour, JobType.backup, "u-web", "local", null, T0).orElseThrow();
-        Job unrelated = catalog.jobs().submit(JobType.backup, "u-db", "local", null);
+        Job first = catalog.plans().queueRun("plan-1", T0, hour, BackupInstance.of("u-web"), "local", T0).orElseThrow();
+        Job unrelated = catalog.jobs().submit(BackupInstance.of("u-db"), "local");
         catalog.jobs().claimNext("w1", 4, T0);
         catalog.jobs().claimNext("w1", 4, T0);
         assertTrue(catalog.jobs().finish(unrelated.id(), "w1", new Jobs.Outcome(JobState.succeeded, null, null, null), T0));
@@ -175,7 +176,7 @@ abstract class PlanCatalogContract {
         Plan.Outcome succeeded = catalog.plans().find("plan-1").orElseThrow().lastOutcome();
         assertEquals(new Plan.Outcome("Succeeded", "backup job " + first.id() + " succeeded", T0.plusSeconds(60)), succeeded);
 
-        Job second = catalog.plans().queueRun("plan-1", hour, hour.plusSeconds(3600), JobType.backup, "u-web", "local", null, hour).orElseThrow();
+        Job second = catalog.plans().queueRun("plan-1", hour, hour.plusSeconds(3600), BackupInstance.of("u-web"), "local", hour).orElseThrow();
         catalog.jobs().claimNext("w1", 4, hour);
         assertTrue(catalog.jobs().finish(second.id(), "w1", new Jobs.Outcome(JobState.failed, null,
                 ErrorCode.VaultBusy.name(), "vault 'default' is busy"), hour.plusSeconds(5)));
@@ -183,13 +184,13 @@ abstract class PlanCatalogContract {
                 catalog.plans().find("plan-1").orElseThrow().lastOutcome());
 
         Instant two = hour.plusSeconds(3600);
-        Job lost = catalog.plans().queueRun("plan-1", two, two.plusSeconds(3600), JobType.backup, "u-web", "local", null, two).orElseThrow();
+        Job lost = catalog.plans().queueRun("plan-1", two, two.plusSeconds(3600), BackupInstance.of("u-web"), "local", two).orElseThrow();
         catalog.jobs().claimNext("w1", 4, two);
         assertTrue(catalog.jobs().failLost(lost.id(), "w1", "worker lost: w1 stopped", two.plusSeconds(1)));
         assertEquals("WorkerLost", catalog.plans().find("plan-1").orElseThrow().lastOutcome().code());
 
         Instant three = two.plusSeconds(3600);
-        Job cancelled = catalog.plans().queueRun("plan-1", three, three.plusSeconds(3600), JobType.backup, "u-web", "local", null, three).orElseThrow();
+        Job cancelled = catalog.plans().queueRun("plan-1", three, three.plusSeconds(3600), BackupInstance.of("u-web"), "local", three).orElseThrow();
         catalog.jobs().claimNext("w1", 4, three);
         assertTrue(catalog.plans().stop("plan-1", new Plan.Outcome("InstanceReleased", "gone", three.plusSeconds(1))));
         assertTrue(catalog.jobs().finish(cancelled.id(), "w1", new Jobs.Outcome(JobState.cancelled, null,
@@ -203,8 +204,8 @@ abstract class PlanCatalogContract {
         StoredPolicy p = catalog.policies().create(hourly("p"));
         catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
         catalog.plans().setState("plan-1", Plan.State.suspended, T0, null);
-        assertTrue(catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), JobType.backup, "u-web", "local", null, T0).isEmpty());
-        assertTrue(catalog.plans().queueNow("plan-1", JobType.backup, "u-web", "local", null, T0).isEmpty());
+        assertTrue(catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), BackupInstance.of("u-web"), "local", T0).isEmpty());
+        assertTrue(catalog.plans().queueNow("plan-1", BackupInstance.of("u-web"), "local", T0).isEmpty());
         assertTrue(catalog.plans().skipSuspended("plan-1", T0, T0.plusSeconds(3600), new Plan.Outcome("PlanSuspended", "m", T0)));
         assertFalse(catalog.plans().skipSuspended("plan-1", T0, T0.plusSeconds(3600), new Plan.Outcome("PlanSuspended", "m", T0)));
         assertEquals(0, catalog.jobs().list(coffer.engine.job.Jobs.Filter.ALL).size());
@@ -220,13 +221,13 @@ abstract class PlanCatalogContract {
         catalog.points().upsert(new PointRecord("p-1", "default", "u-web", "web", T0, "available", "CRASH", 1, 1, expires, null, List.of()));
         catalog.points().upsert(new PointRecord("p-2", "default", "u-web", "web", T0.plusSeconds(1), "available", "CRASH", 1, 1, null, null, List.of()));
         PointRetention manual = catalog.pointRetentions().find("p-1").orElseThrow();
-        assertEquals(PointFacts.Origin.MANUAL, manual.origin());
+        assertEquals(RetentionFacts.Origin.MANUAL, manual.origin());
         assertEquals(PointExpiry.at(expires), manual.expiry());
         assertEquals(PointExpiry.never(), catalog.pointRetentions().find("p-2").orElseThrow().expiry());
 
         catalog.pointRetentions().markPolicy("p-2", "plan-1", "pol-1", true);
         PointRetention policy = catalog.pointRetentions().find("p-2").orElseThrow();
-        assertEquals(PointFacts.Origin.POLICY, policy.origin());
+        assertEquals(RetentionFacts.Origin.POLICY, policy.origin());
         assertEquals(PointExpiry.byRules(), policy.expiry());
         assertTrue(policy.immutable());
         assertEquals("plan-1", policy.planId());

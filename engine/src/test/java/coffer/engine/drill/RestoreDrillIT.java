@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -69,7 +68,7 @@ class RestoreDrillIT {
         vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 1 << 20,
                 new LocalKeyRing(dir.resolve("keyring.json")));
         point = new InstanceBackup(libvirt, vault, Files.createDirectories(dir.resolve("run")))
-                .run(new InstanceBackup.Request(original.name(), Set.of(), 2, Map.of()), JobProgress.NONE).point();
+                .run(new InstanceBackup.Request(original.name(), Set.of(), 2, coffer.engine.instance.PointFacts.NONE), JobProgress.NONE).point();
         uuid = libvirt.domain(original.name()).orElseThrow().uuid();
         originalXml = libvirt.domainXml(original.name(), true);
         database = TestDatabase.sqlite(dir);

@@ -5,8 +5,8 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.AppConsistency;
 import coffer.engine.instance.InstanceBackup;
+import coffer.engine.instance.PointFacts;
 import coffer.engine.instance.InstanceRestore;
-import coffer.engine.instance.PointAttributes;
 import coffer.engine.instance.StagedBackup;
 import coffer.engine.instance.TestDomain;
 import coffer.vault.PointManifest;
@@ -80,7 +80,7 @@ class GroupBackupIT {
 
     private GroupBackup.Request crash(List<String> names) {
         return new GroupBackup.Request("db-and-app", names, AppConsistency.off(), 2, GroupBackup.DEFAULT_MAX_PAUSED,
-                Map.of());
+                PointFacts.NONE);
     }
 
     private void assertAllRunningAndNoPoints() throws Exception {
@@ -111,12 +111,12 @@ class GroupBackupIT {
         assertTrue(result.pauseWindow().compareTo(Duration.ofSeconds(5)) < 0, "pause window " + result.pauseWindow());
         assertEquals(names.size(), result.members().size());
         for (InstanceBackup.Result member : result.members()) {
-            Map<String, String> attributes = member.point().attributes();
-            assertEquals(result.id(), attributes.get(GroupAttributes.ID));
-            assertEquals("db-and-app", attributes.get(GroupAttributes.NAME));
-            assertEquals(String.join(",", names), attributes.get(GroupAttributes.MEMBERS));
-            assertEquals(Long.toString(result.pauseWindow().toMillis()), attributes.get(GroupAttributes.PAUSE_MILLIS));
-            assertEquals("CRASH", attributes.get(PointAttributes.CONSISTENCY));
+            PointFacts.Group group = PointFacts.of(member.point()).group();
+            assertEquals(result.id(), group.id());
+            assertEquals("db-and-app", group.name());
+            assertEquals(names, group.members());
+            assertEquals(result.pauseWindow().toMillis(), group.pauseMillis());
+            assertEquals("CRASH", member.point().consistency());
         }
         for (TestDomain domain : domains) {
             assertEquals(DomainState.RUNNING, libvirt.state(domain.name), domain.name + " left paused");
@@ -151,7 +151,7 @@ class GroupBackupIT {
         Path otherVault = Files.createDirectories(dir.resolve("other-vault"));
         Vault other = Vault.create(new LocalDirectoryBackend(otherVault), CHUNK, new LocalKeyRing(dir.resolve("other.json")));
         try (StagedBackup holder = new InstanceBackup(libvirt, other, otherRuntime)
-                .prepare(new InstanceBackup.Request(names.get(1), Set.of(), 1, Map.of()))) {
+                .prepare(new InstanceBackup.Request(names.get(1), Set.of(), 1, PointFacts.NONE))) {
             holder.begin();
             CofferException failure = assertThrows(CofferException.class, () -> group().run(crash(names), JobProgress.NONE));
             assertEquals(ErrorCode.HypervisorFailure, failure.code(), failure.getMessage());
@@ -221,7 +221,7 @@ class GroupBackupIT {
     void pauseWatchdogResumesTheGroupAndFailsIt() throws Exception {
         List<String> names = members(2);
         GroupBackup.Request tooShort = new GroupBackup.Request("g", names, AppConsistency.off(), 2,
-                Duration.ofMillis(1), Map.of());
+                Duration.ofMillis(1), PointFacts.NONE);
         CofferException failure = assertThrows(CofferException.class, () -> group().run(tooShort, JobProgress.NONE));
         assertEquals(ErrorCode.HypervisorFailure, failure.code());
         assertTrue(failure.getMessage().contains("watchdog"), failure.getMessage());

@@ -7,7 +7,10 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.InstanceRefresh;
 import coffer.engine.instance.TestDomain;
+import coffer.engine.instance.AppConsistency;
+import coffer.engine.instance.PointFacts;
 import coffer.engine.job.Job;
+import coffer.engine.operation.BackupGroup;
 import coffer.engine.job.JobEnd;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobState;
@@ -102,8 +105,7 @@ class GroupBackupJobIT {
         String bareId = instances.stream().filter(i -> i.name().equals(bare.name)).findFirst().orElseThrow().id();
         InstanceGroup group = catalog.groups().create("app-and-bare", "local", List.of(guestId, bareId));
 
-        ObjectNode params = JsonNodeFactory.instance.objectNode().put("appConsistent", true).put("retentionDays", 1);
-        Job job = awaitEnd(catalog.jobs().submit(JobType.group_backup, group.id(), "local", params));
+        Job job = awaitEnd(catalog.jobs().submit(new BackupGroup(group.id(), null, null, 1, AppConsistency.on()), "local"));
         assertEquals(JobState.succeeded, job.state(), job.errorCode() + ": " + job.errorMessage());
         JsonNode result = job.result();
         System.out.println("group backup job result: " + result);
@@ -132,8 +134,8 @@ class GroupBackupJobIT {
         for (String pointId : point.pointIds()) {
             assertTrue(catalog.points().find(pointId).isPresent(), "catalog row of " + pointId);
             PointManifest manifest = vault.points().stream().filter(p -> p.id().equals(pointId)).findFirst().orElseThrow();
-            assertEquals(point.id(), manifest.attributes().get(GroupAttributes.ID), manifest.attributes().toString());
-            assertEquals(point.instant(), Instant.parse(manifest.attributes().get(GroupAttributes.INSTANT))
+            assertEquals(point.id(), PointFacts.of(manifest).group().id(), manifest.toString());
+            assertEquals(point.instant(), PointFacts.of(manifest).group().instant()
                     .truncatedTo(ChronoUnit.MILLIS), "the catalog keeps the common instant to the millisecond");
         }
 

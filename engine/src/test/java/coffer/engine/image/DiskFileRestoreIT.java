@@ -23,7 +23,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -55,7 +54,7 @@ class DiskFileRestoreIT {
         try (PointWriter writer = PointWriter.begin(vault.vault(), "two", vault.nextCreationTime(), TestVault.THREADS)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(first), "qcow2", null, Progress.NONE);
             writer.writeDisk("vdb", ByteArrayBlockSource.of(second), "raw", null, Progress.NONE);
-            point = writer.commit("CRASH", null, List.of(), Map.of());
+            point = writer.commit("CRASH", null, List.of(), null);
         }
     }
 

@@ -19,7 +19,7 @@ public final class BackupProcessMain {
     public static void main(String[] args) throws Exception {
         try (Libvirt libvirt = Libvirt.connect("qemu:///system");
              Vault vault = Vault.open(new LocalDirectoryBackend(Path.of(args[1])), new LocalKeyRing(Path.of(args[2])))) {
-            new InstanceBackup(libvirt, vault, Path.of(args[3])).run(new InstanceBackup.Request(args[0], Set.of(), 1, Map.of()),
+            new InstanceBackup(libvirt, vault, Path.of(args[3])).run(new InstanceBackup.Request(args[0], Set.of(), 1, PointFacts.NONE),
                     new JobProgress() {
                         @Override
                         public void starting(long totalBytes) {

@@ -104,15 +104,16 @@ class GuestConsistencyIT {
 
     private static InstanceBackup.Result backup(TestGuest g, AppConsistency consistency) {
         return new InstanceBackup(libvirt, vault, runtime).run(
-                new InstanceBackup.Request(g.name(), Set.of(), 2, Map.of(), consistency), NO_PROGRESS);
+                new InstanceBackup.Request(g.name(), Set.of(), 2, PointFacts.NONE, consistency), NO_PROGRESS);
     }
 
     private static String level(InstanceBackup.Result r) {
-        return r.point().attributes().get(PointAttributes.CONSISTENCY);
+        return r.point().consistency();
     }
 
     private static String reason(InstanceBackup.Result r) {
-        return r.point().attributes().get(PointAttributes.CONSISTENCY_REASON);
+        PointFacts.Consistency c = PointFacts.of(r.point()).consistency();
+        return c == null ? null : c.reason();
     }
 
     /** A file of the data disk as restored from {@code point}, read from the ext4 image with debugfs. */
@@ -199,7 +200,7 @@ class GuestConsistencyIT {
         assertEquals("APPLICATION", level(result), String.valueOf(reason(result)));
         assertEquals("APPLICATION", result.point().consistency());
         assertNull(reason(result));
-        long freezeMillis = Long.parseLong(result.point().attributes().get(PointAttributes.FREEZE_MILLIS));
+        long freezeMillis = PointFacts.of(result.point()).consistency().freezeMillis();
         System.out.println("freeze window: guest writes blocked for at most " + blocked.toMillis()
                 + " ms (measured in the guest); Coffer's freeze sent to thaw returned: " + freezeMillis + " ms");
         assertTrue(blocked.compareTo(PROMISED_FREEZE) < 0, "the guest's writes were blocked for " + blocked.toMillis()
@@ -218,7 +219,7 @@ class GuestConsistencyIT {
         InstanceBackup.Result result = backup(guest, AppConsistency.on());
         assertEquals("FILESYSTEM", level(result));
         assertTrue(reason(result).contains("/tmp/prescript.sh has mode 0755, not 0700"), reason(result));
-        assertNotNull(result.point().attributes().get(PointAttributes.FREEZE_MILLIS));
+        assertNotNull(freeze(result.point()));
         assertEquals("thawed", guest.freezeStatus());
         assertEquals("", guest.shell("cat " + SCRIPT_LOG + " 2>/dev/null || true"), "misconfigured scripts never run");
     }
@@ -269,7 +270,7 @@ class GuestConsistencyIT {
         InstanceBackup.Result result = backup(guest, AppConsistency.off());
         assertEquals("CRASH", level(result));
         assertNull(reason(result));
-        assertNull(result.point().attributes().get(PointAttributes.FREEZE_MILLIS));
+        assertNull(freeze(result.point()));
         assertEquals("", guest.shell("cat " + SCRIPT_LOG + " 2>/dev/null || true"));
     }
 
@@ -405,5 +406,10 @@ class GuestConsistencyIT {
     void optionsRejectAWatchdogBoundNotAboveTheFreezeTimeout() {
         assertThrows(IllegalArgumentException.class, () -> AppConsistency.on().withTimeouts(Duration.ofSeconds(1),
                 Duration.ofSeconds(10), Duration.ofSeconds(10)));
+    }
+
+    private static Long freeze(coffer.vault.PointManifest point) {
+        PointFacts.Consistency c = PointFacts.of(point).consistency();
+        return c == null ? null : c.freezeMillis();
     }
 }

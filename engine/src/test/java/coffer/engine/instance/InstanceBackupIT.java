@@ -63,7 +63,7 @@ class InstanceBackupIT {
 
     private InstanceBackup.Result backup() {
         return new InstanceBackup(libvirt, vault, runtime).run(
-                new InstanceBackup.Request(domain.name, Set.of(), 2, Map.of()), listener());
+                new InstanceBackup.Request(domain.name, Set.of(), 2, PointFacts.NONE), listener());
     }
 
     private static JobProgress listener() {
@@ -105,7 +105,7 @@ class InstanceBackupIT {
         assertEquals(DiskPlan.Mode.FULL, plan(full, "vda").mode());
         points.add(full.point());
         expected.add(Map.of("vda", domain.sha("vda"), "vdb", domain.sha("vdb")));
-        assertEquals(List.of(full.point().attributes().get(PointAttributes.CHECKPOINT)), libvirt.checkpoints(domain.name));
+        assertEquals(List.of(PointFacts.of(full.point()).checkpoint()), libvirt.checkpoints(domain.name));
 
         domain.write("vda", 3L << 20, 100_000, 0xaa);      // inside one 256 KiB chunk
         domain.write("vda", 20L << 20, 300_000, 0xbb);     // two chunks
@@ -121,7 +121,7 @@ class InstanceBackupIT {
         assertTrue(second.point().disk("vdb").newChunks() <= 1, "raw disk deduplicated: " + second.point().disk("vdb").newChunks());
         points.add(second.point());
         expected.add(Map.of("vda", domain.sha("vda"), "vdb", domain.sha("vdb")));
-        assertEquals(List.of(second.point().attributes().get(PointAttributes.CHECKPOINT)), libvirt.checkpoints(domain.name),
+        assertEquals(List.of(PointFacts.of(second.point()).checkpoint()), libvirt.checkpoints(domain.name),
                 "only the newest checkpoint is kept");
 
         InstanceBackup.Result third = backup(); // nothing written
@@ -165,7 +165,7 @@ class InstanceBackupIT {
         InstanceBackup.Result afterRestart = backup();
         assertEquals(domain.sha("vda"), restoredSha(afterRestart.point(), "vda"), "exact after a restart, whatever the mode");
 
-        String checkpoint = afterRestart.point().attributes().get(PointAttributes.CHECKPOINT);
+        String checkpoint = PointFacts.of(afterRestart.point()).checkpoint();
         TestDomain.virsh("checkpoint-delete", domain.name, checkpoint);
         domain.write("vda", 9L << 20, 65536, 0x55);
         InstanceBackup.Result afterDelete = backup();
@@ -185,9 +185,9 @@ class InstanceBackupIT {
         domain.write("vda", 1L << 20, 65536, 0x77);
         TestDomain.virsh("destroy", domain.name);
         InstanceBackup.Result off = backup();
-        assertEquals("shutoff", off.point().attributes().get(PointAttributes.STATE));
+        assertEquals("shutoff", PointFacts.of(off.point()).instance().state());
         assertEquals(domain.sha("vda"), restoredSha(off.point(), "vda"));
-        assertTrue(off.point().attributes().containsKey(PointAttributes.CHECKPOINT), "offline checkpoint: " + off.warnings());
+        assertTrue(PointFacts.of(off.point()).checkpoint() != null, "offline checkpoint: " + off.warnings());
         TestDomain.virsh("start", domain.name);
         domain.write("vda", 3L << 20, 65536, 0x78);
         TestDomain.virsh("destroy", domain.name);
@@ -195,7 +195,7 @@ class InstanceBackupIT {
         assertEquals(DiskPlan.Mode.INCREMENTAL, plan(again, "vda").mode(), String.valueOf(plan(again, "vda").reason()));
         assertTrue(again.point().disk("vda").readBytes() <= 2L * CHUNK, "read only what was written");
         assertEquals(domain.sha("vda"), restoredSha(again.point(), "vda"));
-        assertEquals(List.of(again.point().attributes().get(PointAttributes.CHECKPOINT)), libvirt.checkpoints(domain.name));
+        assertEquals(List.of(PointFacts.of(again.point()).checkpoint()), libvirt.checkpoints(domain.name));
         TestDomain.virsh("start", domain.name);
         domain.write("vda", 7L << 20, 4096, 0x79);
         InstanceBackup.Result running = backup();
@@ -224,15 +224,15 @@ class InstanceBackupIT {
         assertDiscoveredAsRaw(size);
         List<Long> totals = new ArrayList<>();
         InstanceBackup.Result off = new InstanceBackup(libvirt, vault, runtime).run(
-                new InstanceBackup.Request(domain.name, Set.of(), 2, Map.of()), recordingTotals(totals));
-        assertEquals("shutoff", off.point().attributes().get(PointAttributes.STATE));
+                new InstanceBackup.Request(domain.name, Set.of(), 2, PointFacts.NONE), recordingTotals(totals));
+        assertEquals("shutoff", PointFacts.of(off.point()).instance().state());
         assertEquals(List.of(size), totals, "progress of the disk's real size");
         assertEquals(size, off.point().disk("vda").size());
         assertEquals(domain.sha("vda"), restoredSha(off.point(), "vda"));
 
         TestDomain.virsh("start", domain.name);
         InstanceBackup.Result running = backup();
-        assertEquals("running", running.point().attributes().get(PointAttributes.STATE));
+        assertEquals("running", PointFacts.of(running.point()).instance().state());
         assertEquals(size, running.point().disk("vda").size());
         assertEquals(domain.sha("vda"), restoredSha(running.point(), "vda"));
 
@@ -283,7 +283,7 @@ class InstanceBackupIT {
             }
         };
         CofferException failure = assertThrows(CofferException.class, () -> new InstanceBackup(libvirt, vault, runtime)
-                .run(new InstanceBackup.Request(domain.name, Set.of(), 1, Map.of()), cancelling));
+                .run(new InstanceBackup.Request(domain.name, Set.of(), 1, PointFacts.NONE), cancelling));
         Thread.interrupted();
         assertEquals(ErrorCode.Cancelled, failure.code(), failure.getMessage());
         assertTrue(libvirt.job(domain.name).map(j -> !j.isBackup()).orElse(true), "no backup job left");
@@ -360,7 +360,7 @@ class InstanceBackupIT {
         assertEquals(DiskPlan.Mode.INCREMENTAL, plan(next, "vda").mode(), "still incremental from the last good point");
         assertEquals(first.id(), next.point().parent());
         assertEquals(domain.sha("vda"), restoredSha(next.point(), "vda"));
-        assertEquals(List.of(next.point().attributes().get(PointAttributes.CHECKPOINT)), libvirt.checkpoints(domain.name),
+        assertEquals(List.of(PointFacts.of(next.point()).checkpoint()), libvirt.checkpoints(domain.name),
                 "the killed run's checkpoint is gone");
         assertRuntimeClean();
         assertEquals(2, vault.points().size(), "no partial point from the killed run");

@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -59,7 +58,7 @@ class InstantRestoreIT {
         known = TestData.random(29, 200_000);
         source.writeFile("/data/known.bin", known);
         point = new InstanceBackup(libvirt, vault, Files.createDirectories(dir.resolve("run"))).run(
-                new InstanceBackup.Request(source.name(), Set.of(), 2, Map.of(), AppConsistency.on()), JobProgress.NONE).point();
+                new InstanceBackup.Request(source.name(), Set.of(), 2, PointFacts.NONE, AppConsistency.on()), JobProgress.NONE).point();
         assertEquals(List.of("vda", "vdb", "vdc"), point.disks().stream().map(PointManifest.Disk::name).toList());
         source.close();
     }

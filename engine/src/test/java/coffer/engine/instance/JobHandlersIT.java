@@ -9,15 +9,21 @@ import coffer.engine.job.Job;
 import coffer.engine.job.JobEnd;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobState;
-import coffer.engine.job.JobType;
 import coffer.engine.job.handler.JobHandlers;
-import coffer.engine.job.handler.PlanPointFields;
+import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.PlanRun;
+import coffer.engine.operation.RestoreDisk;
+import coffer.engine.policy.ArchiveRule;
+import coffer.engine.policy.CalendarUnit;
+import coffer.engine.policy.Policy;
+import coffer.engine.policy.ReplicationRule;
+import coffer.engine.policy.Retention;
+import coffer.engine.policy.RetentionPeriod;
+import coffer.engine.policy.Schedule;
 import coffer.engine.vault.LocalVaults;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.crypto.LocalKeyRing;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +45,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sizes, a restore_disk job writes exactly the disk's content. (In this package for {@link TestDomain}.)
  */
 class JobHandlersIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir Path dir;
     TestDomain domain;
     LocalVaults vaults;
@@ -93,8 +98,7 @@ class JobHandlersIT {
                 .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
         assertEquals("running", instance.state());
 
-        ObjectNode backupParams = JSON.createObjectNode().put("retentionDays", 7).put("appConsistent", false);
-        Job backup = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", backupParams));
+        Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, 7, null, false, null, null), "local"));
         assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
         String pointId = backup.result().get("point").asText();
         assertEquals("full", backup.result().get("disks").get(0).get("mode").asText());
@@ -105,54 +109,47 @@ class JobHandlersIT {
         assertEquals(backup.id(), point.jobId());
         assertTrue(point.expiresAt().isAfter(Instant.now().plus(Duration.ofDays(6))));
         assertEquals(16L << 20, backup.bytesTotal());
-        assertEquals(null, vaults.open("default").point(pointId).attributes().get(PointAttributes.PLAN), "a manual point");
+        assertEquals(null, PointFacts.of(vaults.open("default").point(pointId)).plan(), "a manual point");
 
-        // a plan's run hands its plan and policy to the backup, which records them in the manifest
-        ObjectNode planParams = JSON.createObjectNode().put(PlanPointFields.PLAN_ID, "plan-9")
-                .put(PlanPointFields.POLICY_ID, "policy-9").put(PlanPointFields.POLICY_IMMUTABLE, true);
-        Job planned = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", planParams));
+        // a plan's run names its plan and policy, which the backup records in the manifest
+        String policy = catalog.policies().create(new Policy("locked", Schedule.parse("I|1631685600|PT1H"),
+                Retention.keepFor(new RetentionPeriod.Finite(1, CalendarUnit.DAYS)), true, ReplicationRule.OFF, ArchiveRule.OFF)).id();
+        Job planned = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, null, null, false,
+                new PlanRun("plan-9", policy, "now", 0, null), null), "local"));
         assertEquals(JobState.succeeded, planned.state(), planned.errorCode() + ": " + planned.errorMessage());
-        Map<String, String> recorded = vaults.open("default").point(planned.result().get("point").asText()).attributes();
-        assertEquals("plan-9", recorded.get(PointAttributes.PLAN));
-        assertEquals("policy-9", recorded.get(PointAttributes.POLICY));
-        assertEquals("true", recorded.get(PointAttributes.POLICY_IMMUTABLE));
-        Job half = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local",
-                JSON.createObjectNode().put(PlanPointFields.PLAN_ID, "plan-9")));
-        assertEquals("InvalidArgument", half.errorCode());
-        assertTrue(half.errorMessage().contains("planId"), half.errorMessage());
+        PointFacts.Plan recorded = PointFacts.of(vaults.open("default").point(planned.result().get("point").asText())).plan();
+        assertEquals(new PointFacts.Plan("plan-9", policy, true), recorded);
 
         Path restored = dir.resolve("restored-vda.raw");
-        ObjectNode restoreParams = JSON.createObjectNode().put("disk", "vda").put("to", restored.toString())
-                .put("format", "raw");
-        Job restore = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local", restoreParams));
+        Job restore = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restored.toString(), "raw", false, false),
+                "local"));
         assertEquals(JobState.succeeded, restore.state(), restore.errorCode() + ": " + restore.errorMessage());
         assertEquals(domain.sha("vda"), TestDomain.sha256(restored));
 
+        Job existing = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restored.toString(), "raw", false, false),
+                "local"));
+        assertEquals("TargetExists", existing.errorCode(), existing.errorMessage());
+
         // a server-side restore writes only under the restore directories and beside the instance's own disks
         Path elsewhere = Files.createDirectories(dir.resolve("elsewhere")).resolve("cron-like");
-        Job outside = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
-                JSON.createObjectNode().put("disk", "vda").put("to", elsewhere.toString()).put("format", "raw")));
+        Job outside = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", elsewhere.toString(), "raw", false, false),
+                "local"));
         assertEquals("RestoreTargetNotAllowed", outside.errorCode(), outside.state() + ": " + outside.errorMessage());
         assertTrue(outside.errorMessage().contains(restores.toString()), outside.errorMessage());
         assertTrue(Files.notExists(elsewhere) && Files.notExists(Path.of(elsewhere + ".coffer-restore")), "nothing written");
         Path escape = restores.resolve("escape");
         Files.createSymbolicLink(escape, elsewhere.getParent());
-        Job viaLink = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
-                JSON.createObjectNode().put("disk", "vda").put("to", escape.resolve("x").toString())));
+        Job viaLink = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", escape.resolve("x").toString(), null,
+                false, false), "local"));
         assertEquals("RestoreTargetNotAllowed", viaLink.errorCode(), viaLink.state() + ": " + viaLink.errorMessage());
-        Job dotDot = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
-                JSON.createObjectNode().put("disk", "vda").put("to", restores + "/../elsewhere/y")));
+        Job dotDot = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restores + "/../elsewhere/y", null,
+                false, false), "local"));
         assertEquals("RestoreTargetNotAllowed", dotDot.errorCode(), dotDot.state() + ": " + dotDot.errorMessage());
         Path inside = Files.createDirectories(restores.resolve("web")).resolve("vda.raw");
-        Job allowed = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
-                JSON.createObjectNode().put("disk", "vda").put("to", inside.toString()).put("format", "raw")));
+        Job allowed = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", inside.toString(), "raw", false, false),
+                "local"));
         assertEquals(JobState.succeeded, allowed.state(), allowed.errorCode() + ": " + allowed.errorMessage());
         assertEquals(domain.sha("vda"), TestDomain.sha256(inside));
-
-        Job bad = awaitEnd(catalog.jobs().submit(JobType.restore_disk, pointId, "local",
-                JSON.createObjectNode().put("disk", "vda").put("to", restored.toString()).put("format", "vmdk")));
-        assertEquals("InvalidArgument", bad.errorCode());
-        assertTrue(bad.errorMessage().contains("'format'"), bad.errorMessage());
     }
 
     @Test
@@ -160,20 +157,13 @@ class JobHandlersIT {
         domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 8);
         Instance instance = new InstanceRefresh(catalog, Clock.systemUTC()).refresh("local").stream()
                 .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
-        ObjectNode params = JSON.createObjectNode();
-        params.putObject("appConsistent").put("freezeFileSystems", true).put("scriptTimeoutSeconds", 5);
-        Job backup = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", params));
+        Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, null,
+                AppConsistency.of(true, null, 5), false, null, null), "local"));
         assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
         assertEquals("CRASH", backup.result().path("consistency").asText(), backup.result().toString());
         assertTrue(backup.result().path("consistencyReason").asText().startsWith("no guest agent"), backup.result().toString());
         PointRecord point = catalog.points().find(backup.result().path("point").asText()).orElseThrow();
         assertEquals("CRASH", point.consistency());
 
-        ObjectNode bad = JSON.createObjectNode();
-        bad.putObject("appConsistent").put("scriptTimeoutSeconds", 0).put("freeze", true);
-        Job refused = awaitEnd(catalog.jobs().submit(JobType.backup, instance.id(), "local", bad));
-        assertEquals("InvalidArgument", refused.errorCode());
-        assertTrue(refused.errorMessage().contains("appConsistent.scriptTimeoutSeconds")
-                && refused.errorMessage().contains("appConsistent.freeze:"), refused.errorMessage());
     }
 }

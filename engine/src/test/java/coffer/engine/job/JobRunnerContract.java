@@ -3,6 +3,7 @@ package coffer.engine.job;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.error.CofferException;
+import coffer.engine.operation.BackupInstance;
 import coffer.engine.error.ErrorCode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -65,7 +66,7 @@ abstract class JobRunnerContract {
                 .withShutdownWait(Duration.ofSeconds(10));
     }
 
-    JobRunner runner(JobRunner.Settings settings, JobHandler handler) {
+    JobRunner runner(JobRunner.Settings settings, JobHandler<BackupInstance, Object> handler) {
         JobRunner runner = new JobRunner(catalog, JobRunner.newWorkerId(), Map.of(JobType.backup, handler), settings);
         runners.add(runner);
         runner.start();
@@ -73,8 +74,8 @@ abstract class JobRunnerContract {
     }
 
     /** Counts its runs, then waits for {@link #release} (or an interrupt, which it lets out as a cancel). */
-    JobHandler blockingHandler() {
-        return (job, context) -> {
+    JobHandler<BackupInstance, Object> blockingHandler() {
+        return (operation, job, context) -> {
             runs.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet();
             maxConcurrent.accumulateAndGet(concurrent.incrementAndGet(), Math::max);
             try {
@@ -87,7 +88,7 @@ abstract class JobRunnerContract {
     }
 
     Job submit(String host) {
-        return catalog.jobs().submit(JobType.backup, "instance-1", host, JSON.createObjectNode());
+        return catalog.jobs().submit(BackupInstance.of("instance-1"), host);
     }
 
     Job awaitState(String id, JobState state) {
@@ -112,7 +113,7 @@ abstract class JobRunnerContract {
 
     @Test
     void aJobSucceedsWithItsResultProgressAndLog() {
-        runner(fast(), (job, context) -> {
+        runner(fast(), (operation, job, context) -> {
             context.progress().starting(1000);
             context.progress().advance(400);
             context.progress().advance(600);
@@ -133,7 +134,7 @@ abstract class JobRunnerContract {
 
     @Test
     void aFailureRecordsTheErrorCodeAndMessage() {
-        runner(fast(), (job, context) -> {
+        runner(fast(), (operation, job, context) -> {
             throw new CofferException(ErrorCode.InstanceNotFound, "no domain 'web' on qemu:///system");
         });
         Job failed = awaitState(submit("local").id(), JobState.failed);
@@ -144,7 +145,7 @@ abstract class JobRunnerContract {
 
     @Test
     void anUnexpectedExceptionFailsAsInternal() {
-        runner(fast(), (job, context) -> {
+        runner(fast(), (operation, job, context) -> {
             throw new IllegalStateException("bug");
         });
         Job failed = awaitState(submit("local").id(), JobState.failed);
@@ -189,7 +190,7 @@ abstract class JobRunnerContract {
 
     @Test
     void twoRunnersNeverRunTheSameJob() {
-        JobHandler counting = (job, context) -> {
+        JobHandler<BackupInstance, Object> counting = (operation, job, context) -> {
             runs.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet();
             return JSON.createObjectNode();
         };

@@ -3,6 +3,7 @@ package coffer.engine.live;
 import coffer.engine.JobProgress;
 import coffer.engine.instance.AppConsistency;
 import coffer.engine.instance.InstanceBackup;
+import coffer.engine.instance.PointFacts;
 import coffer.testing.TestData;
 import coffer.testing.TestGuest;
 import coffer.vault.PointManifest;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,7 +71,7 @@ class InstanceMountIT {
         source.writeFile("/data/known.bin", known);
         source.shell("mkdir -p /data/dir && echo hello > /data/dir/note.txt && sync");
         PointManifest point = new InstanceBackup(libvirt, vault, Files.createDirectories(dir.resolve("run"))).run(
-                new InstanceBackup.Request(source.name(), Set.of(), 2, Map.of(), AppConsistency.on()), JobProgress.NONE).point();
+                new InstanceBackup.Request(source.name(), Set.of(), 2, PointFacts.NONE, AppConsistency.on()), JobProgress.NONE).point();
         source.shell("rm /data/known.bin && sync"); // the guest's own copy changes after the point: the mount shows the point
 
         Path socket = dir.resolve("mount.sock");

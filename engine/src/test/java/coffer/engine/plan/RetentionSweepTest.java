@@ -11,18 +11,17 @@ import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import coffer.engine.instance.PointAttributes;
+import coffer.engine.instance.PointFacts;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
 import coffer.engine.JobProgress;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
-import coffer.engine.job.handler.PlanPointFields;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.Interval;
 import coffer.engine.policy.PointExpiry;
-import coffer.engine.policy.PointFacts;
+import coffer.engine.policy.RetentionFacts;
 import coffer.engine.policy.Policy;
 import coffer.engine.policy.ReplicationRule;
 import coffer.engine.policy.Retention;
@@ -36,8 +35,10 @@ import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.io.Progress;
 import coffer.vault.write.PointWriter;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.BackupResult;
+import coffer.engine.json.CofferJson;
+import coffer.engine.operation.PlanRun;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coffer.engine.error.Errors;
 import coffer.vault.PointImmutableException;
@@ -141,7 +142,7 @@ class RetentionSweepTest {
 
     /** A small point in the vault and its row, as a manual backup makes it ({@code expires} null: never). */
     String manualPoint(Instant at, Instant expires) throws Exception {
-        String id = pointWith(at, expires == null ? Map.of() : Map.of(PointAttributes.EXPIRES, expires.toString()));
+        String id = pointWith(at, expires == null ? PointFacts.NONE : PointFacts.expiring(expires));
         catalog.points().upsert(PointRecord.of(vault.point(id), "default", "u-web", null));
         return id;
     }
@@ -222,19 +223,19 @@ class RetentionSweepTest {
     }
 
     @Test
-    void aPlanRunHandsItsPlanAndPolicyToTheBackupForTheManifest() throws Exception {
+    void aPlanRunHandsItsRecordUnchangedToTheBackupAndMarksThePointAsThePolicys() throws Exception {
         String made = manualPoint(T0, null);
-        List<JsonNode> handed = new ArrayList<>();
-        JobHandler backup = (job, context) -> {
-            handed.add(job.params());
-            return JsonNodeFactory.instance.objectNode().put("point", made);
+        List<BackupInstance> handed = new ArrayList<>();
+        JobHandler<BackupInstance, BackupResult> backup = (operation, job, context) -> {
+            handed.add(operation);
+            return new BackupResult(made, "web", "u-web", T0, null, "CRASH", null, null, 0, List.of(), List.of(), List.of());
         };
-        ObjectNode params = JsonNodeFactory.instance.objectNode().put("vault", "default");
-        params.putObject(PlanBackup.PLAN).put("id", plan.id()).put("policy", locked.id()).put("slot", T0.toString());
-        Job job = new Job("j-1", JobType.backup, "u-web", "local", JobState.running, params, T0, T0, null, null, 0, 0, 0, 0,
-                false, null, null, null);
+        BackupInstance run = new BackupInstance("u-web", "default", null, null, null, false,
+                new PlanRun(plan.id(), locked.id(), T0.toString(), 0, null), null);
+        Job job = new Job("j-1", JobType.backup, "u-web", "local", JobState.running, CofferJson.tree(run), T0, T0, null,
+                null, 0, 0, 0, 0, false, null, null, null);
         List<String> info = new ArrayList<>();
-        new PlanBackup(backup, catalog, sweep).run(job, new JobContext() {
+        new PlanBackup(backup, catalog, sweep).run(run, job, new JobContext() {
             @Override
             public JobProgress progress() {
                 return null;
@@ -250,11 +251,7 @@ class RetentionSweepTest {
                 info.add(message);
             }
         });
-        JsonNode given = handed.getFirst();
-        assertTrue(given.path(PlanBackup.PLAN).isMissingNode(), given.toString());
-        assertEquals(plan.id(), given.path(PlanPointFields.PLAN_ID).asText());
-        assertEquals(locked.id(), given.path(PlanPointFields.POLICY_ID).asText());
-        assertTrue(given.path(PlanPointFields.POLICY_IMMUTABLE).asBoolean(), given.toString());
+        assertEquals(List.of(run), handed, "the record as the scheduler made it");
         PointRetention row = catalog.pointRetentions().find(made).orElseThrow();
         assertTrue(row.immutable() && locked.id().equals(row.policyId()), row.toString());
         assertEquals(T0.plus(Duration.ofDays(1)), vault.immutableUntil(vault.point(made)),
@@ -288,15 +285,14 @@ class RetentionSweepTest {
 
     @Test
     void aPlansImmutablePointStaysImmutableWhenTheCatalogIsRebuiltFromTheVault() throws Exception {
-        String point = pointWith(T0, Map.of(PointAttributes.PLAN, plan.id(), PointAttributes.POLICY, locked.id(),
-                PointAttributes.POLICY_IMMUTABLE, "true"));
-        String manual = pointWith(T0.plus(Duration.ofHours(1)), Map.of());
+        String point = pointWith(T0, PointFacts.ofPlan(plan.id(), locked.id(), true));
+        String manual = pointWith(T0.plus(Duration.ofHours(1)), PointFacts.NONE);
         new CatalogRebuild(catalog).rebuild("default", vault);
         PointRetention row = catalog.pointRetentions().find(point).orElseThrow();
-        assertEquals(PointFacts.Origin.POLICY, row.origin());
+        assertEquals(RetentionFacts.Origin.POLICY, row.origin());
         assertEquals(plan.id(), row.planId());
         assertTrue(row.immutable(), "immutability comes back from the manifest");
-        assertEquals(PointFacts.Origin.MANUAL, catalog.pointRetentions().find(manual).orElseThrow().origin());
+        assertEquals(RetentionFacts.Origin.MANUAL, catalog.pointRetentions().find(manual).orElseThrow().origin());
         clock.set(T0.plus(Duration.ofHours(2)));
         assertEquals(ErrorCode.BackupPointImmutable, assertThrows(CofferException.class, () -> lifecycle.delete(point)).code());
         clock.set(T0.plus(Duration.ofDays(1)).plusSeconds(1));
@@ -305,14 +301,14 @@ class RetentionSweepTest {
     }
 
     /** A point in the vault whose manifest carries {@code extra} besides the instance's facts; no catalog row. */
-    String pointWith(Instant at, Map<String, String> extra) throws Exception {
-        Map<String, String> attributes = new HashMap<>(Map.of(PointAttributes.UUID, "u-web", PointAttributes.URI, "qemu:///system"));
-        attributes.putAll(extra);
+    String pointWith(Instant at, PointFacts extra) throws Exception {
+        PointFacts facts = new PointFacts(PointFacts.VERSION, new PointFacts.Instance("u-web", "qemu:///system", "running"),
+                null, null, null, null, null, null, null).with(extra);
         byte[] disk = new byte[64 * 1024];
         disk[0] = (byte) at.getEpochSecond();
         try (PointWriter writer = PointWriter.begin(vault, "web", at, 1)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "qcow2", null, Progress.NONE);
-            return writer.commit("CRASH", null, List.of(), attributes).id();
+            return writer.commit("CRASH", null, List.of(), facts.json()).id();
         }
     }
 

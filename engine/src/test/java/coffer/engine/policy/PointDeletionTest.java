@@ -31,7 +31,7 @@ class PointDeletionTest {
             "for=1d;           m:2024-01-01T00:00>never;            true;  2099-01-01T00:00;    true"}) // immutable and never expires
     void immutableUnexpiredPointsCannotBeDeleted(String rules, String point, boolean immutable, String now,
                                                  boolean refused) {
-        PointFacts facts = immutable ? point(point).asImmutable() : point(point);
+        RetentionFacts facts = immutable ? point(point).asImmutable() : point(point);
         Verdict verdict = rules(rules).evaluate(List.of(facts), at(now), false).getFirst();
         if (refused) {
             CofferException e = assertThrows(CofferException.class,
@@ -45,7 +45,7 @@ class PointDeletionTest {
 
     @Test
     void theRefusalSaysUntilWhen() {
-        PointFacts facts = point("2024-01-01T00:00").asImmutable();
+        RetentionFacts facts = point("2024-01-01T00:00").asImmutable();
         Verdict verdict = rules("for=7d").evaluate(List.of(facts), at("2024-01-02T00:00"), false).getFirst();
         CofferException e = assertThrows(CofferException.class,
                 () -> PointDeletion.requireAllowed(facts, verdict, at("2024-01-02T00:00")));
@@ -63,7 +63,7 @@ class PointDeletionTest {
             "for=1d;  2024-01-01T00:00;                    65535; 2024-01-01T12:00; 2203-06-08T00:00", // exactly the maximum
             "for=1d;  m:2024-01-01T00:00>2024-01-03T00:00; 2;     2024-01-02T00:00; 2024-01-05T00:00"})
     void extendsByWholeDays(String rules, String point, long days, String now, String expiry) {
-        PointFacts facts = point(point);
+        RetentionFacts facts = point(point);
         Verdict verdict = rules(rules).evaluate(List.of(facts), at(now), false).getFirst();
         assertEquals(PointExpiry.at(at(expiry)), PointExpiry.extend(facts, verdict, days, at(now)));
     }
@@ -76,7 +76,7 @@ class PointDeletionTest {
             "for=1d; 2024-01-01T00:00;         3;     2024-01-10T00:00; gives 2024-01-05T00:00:00Z, which is already past",
             "for=1d; m:2024-01-01T00:00>never; 3;     2024-01-10T00:00; the point already never expires"})
     void refusesBadExtensions(String rules, String point, long days, String now, String message) {
-        PointFacts facts = point(point);
+        RetentionFacts facts = point(point);
         Verdict verdict = rules(rules).evaluate(List.of(facts), at(now), false).getFirst();
         CofferException e = assertThrows(CofferException.class,
                 () -> PointExpiry.extend(facts, verdict, days, at(now)));
@@ -87,11 +87,11 @@ class PointDeletionTest {
 
     @Test
     void anExtendedPointIsKeptUntilItsNewExpiryThenExpires() {
-        PointFacts facts = point("2024-01-01T00:00");
+        RetentionFacts facts = point("2024-01-01T00:00");
         Retention week = rules("for=7d");
         Instant now = at("2024-01-05T00:00");
         PointExpiry extended = PointExpiry.extend(facts, week.evaluate(List.of(facts), now, false).getFirst(), 3, now);
-        PointFacts pinned = facts.withExpiry(extended);
+        RetentionFacts pinned = facts.withExpiry(extended);
         assertTrue(week.evaluate(List.of(pinned), at("2024-01-10T23:59:59"), false).getFirst().kept());
         assertEquals(false, week.evaluate(List.of(pinned), at("2024-01-11T00:00"), false).getFirst().kept());
     }

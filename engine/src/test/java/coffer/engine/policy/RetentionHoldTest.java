@@ -21,10 +21,10 @@ class RetentionHoldTest {
     static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
     static final Retention TWO_DAYS = Retention.keepFor(RetentionPeriod.days(2));
 
-    private static List<PointFacts> points() {
-        List<PointFacts> points = new ArrayList<>();
+    private static List<RetentionFacts> points() {
+        List<RetentionFacts> points = new ArrayList<>();
         for (int day = 0; day < 6; day++) {
-            points.add(PointFacts.policy("p" + day, T0.plus(Duration.ofDays(day))));
+            points.add(RetentionFacts.policy("p" + day, T0.plus(Duration.ofDays(day))));
         }
         return points;
     }
@@ -39,7 +39,7 @@ class RetentionHoldTest {
             "5,     p0 p1 p2 p3 p4 p5",
     })
     void anAlertHoldsEveryPointMadeBeforeTheAlertedOne(String alerts, String kept) {
-        List<PointFacts> points = points();
+        List<RetentionFacts> points = points();
         List<RetentionHold> holds = new ArrayList<>();
         if (!alerts.strip().equals("-")) {
             for (String day : alerts.strip().split(" ")) {
@@ -48,7 +48,7 @@ class RetentionHoldTest {
         }
         Instant now = T0.plus(Duration.ofDays(10));
         List<Verdict> verdicts = RetentionHold.apply(TWO_DAYS.evaluate(points, now, true),
-                points.stream().map(PointFacts::createdAt).toList(), holds);
+                points.stream().map(RetentionFacts::createdAt).toList(), holds);
         assertEquals(List.of(kept.strip().split(" ")), verdicts.stream().filter(Verdict::kept).map(Verdict::pointId).toList());
         for (Verdict v : verdicts) {
             if (v.kept() && !v.pointId().equals("p5")) {
@@ -62,10 +62,10 @@ class RetentionHoldTest {
 
     @Test
     void aHoldAddsItsReasonToAPointTheRulesKeepAnyway() {
-        List<PointFacts> points = points();
+        List<RetentionFacts> points = points();
         Instant now = T0.plus(Duration.ofDays(5)).plusSeconds(60); // days 4 and 5 are within their two days
         List<Verdict> verdicts = RetentionHold.apply(TWO_DAYS.evaluate(points, now, true),
-                points.stream().map(PointFacts::createdAt).toList(),
+                points.stream().map(RetentionFacts::createdAt).toList(),
                 List.of(new RetentionHold("a-9", T0.plus(Duration.ofDays(5)), "ENTROPY on point p5")));
         Verdict p4 = verdicts.get(4);
         assertTrue(p4.keptBy(Verdict.Kind.KEEP_FOR) && p4.keptBy(Verdict.Kind.CHANGE_ALERT), p4.toString());

@@ -114,7 +114,7 @@ class RetentionTest {
             "for=1d; 2024-01-01T00:00 m:2024-01-03T00:00>2024-01-04T00:00; 2024-01-10T00:00; true; 2024-01-03T00:00",
             "for=1d; ''; 2024-01-10T00:00; true; ''"})
     void keepsWhatAnyRuleKeeps(String rules, String points, String now, boolean protectedInstance, String kept) {
-        List<PointFacts> facts = Arrays.stream(points.split(" ")).filter(s -> !s.isEmpty())
+        List<RetentionFacts> facts = Arrays.stream(points.split(" ")).filter(s -> !s.isEmpty())
                 .map(RetentionTest::point).toList();
         List<Verdict> verdicts = rules(rules).evaluate(facts, at(now), protectedInstance);
         Set<String> actual = verdicts.stream().filter(Verdict::kept).map(Verdict::pointId)
@@ -128,7 +128,7 @@ class RetentionTest {
     @Test
     void verdictNamesTheRulesAndEveryExpiry() {
         Retention rules = rules("for=1d latest=2 monthly=12");
-        List<PointFacts> points = List.of(point("2024-03-01T00:00"), point("2024-03-02T00:00"),
+        List<RetentionFacts> points = List.of(point("2024-03-01T00:00"), point("2024-03-02T00:00"),
                 point("2024-03-03T00:00"), point("2024-03-04T00:00"));
         List<Verdict> verdicts = rules.evaluate(points, at("2024-03-04T12:00"), false);
 
@@ -167,7 +167,7 @@ class RetentionTest {
 
     @Test
     void verdictsComeInTheOrderOfThePointsGiven() {
-        List<PointFacts> points = List.of(point("2024-01-03T00:00"), point("2024-01-01T00:00"),
+        List<RetentionFacts> points = List.of(point("2024-01-03T00:00"), point("2024-01-01T00:00"),
                 point("2024-01-02T00:00"));
         assertEquals(List.of("2024-01-03T00:00", "2024-01-01T00:00", "2024-01-02T00:00"),
                 rules("for=1d").evaluate(points, at("2024-01-02T12:00"), false).stream().map(Verdict::pointId)
@@ -214,15 +214,15 @@ class RetentionTest {
         };
     }
 
-    static PointFacts point(String token) {
+    static RetentionFacts point(String token) {
         String[] parts = token.substring(token.indexOf(':') == 1 ? 2 : 0).split(">");
         String id = parts[0];
         if (token.startsWith("m:") || token.startsWith("p:")) {
             PointExpiry expiry = parts[1].equals("never") ? PointExpiry.never() : PointExpiry.at(at(parts[1]));
-            return token.startsWith("m:") ? PointFacts.manual(id, at(id), expiry)
-                    : PointFacts.policy(id, at(id)).withExpiry(expiry);
+            return token.startsWith("m:") ? RetentionFacts.manual(id, at(id), expiry)
+                    : RetentionFacts.policy(id, at(id)).withExpiry(expiry);
         }
-        return PointFacts.policy(id, at(id));
+        return RetentionFacts.policy(id, at(id));
     }
 
     static Instant at(String utc) {

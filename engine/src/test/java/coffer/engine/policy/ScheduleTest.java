@@ -1,5 +1,6 @@
 package coffer.engine.policy;
 
+import coffer.engine.error.Problems;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import org.junit.jupiter.api.Test;

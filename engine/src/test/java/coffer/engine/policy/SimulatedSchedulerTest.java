@@ -31,7 +31,7 @@ class SimulatedSchedulerTest {
     static final class SimulatedPlan {
         final Schedule schedule;
         Instant persistedNextRun;
-        final List<PointFacts> points = new ArrayList<>();
+        final List<RetentionFacts> points = new ArrayList<>();
         final List<Instant> slotsRun = new ArrayList<>();
         final List<Duration> lateness = new ArrayList<>();
         long coalesced;
@@ -52,7 +52,7 @@ class SimulatedSchedulerTest {
             slotsRun.add(decision.runFor().orElseThrow());
             lateness.add(decision.lateness(now));
             coalesced += decision.coalesced();
-            points.add(PointFacts.policy("p" + slotsRun.size(), now));
+            points.add(RetentionFacts.policy("p" + slotsRun.size(), now));
             persistedNextRun = decision.nextRun();
         }
 
@@ -139,6 +139,6 @@ class SimulatedSchedulerTest {
         plan.tick(Instant.parse("2024-03-01T10:00:00Z"), false);
         plan.tick(Instant.parse("2024-03-01T11:00:00Z"), false);
         plan.sweepRetention(Instant.parse("2024-03-09T00:00:00Z")); // a week later, before any new run
-        assertEquals(List.of("p2"), plan.points.stream().map(PointFacts::id).toList());
+        assertEquals(List.of("p2"), plan.points.stream().map(RetentionFacts::id).toList());
     }
 }

@@ -11,7 +11,7 @@ import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.InstanceBackup;
 import coffer.engine.instance.InstanceRestore;
 import coffer.engine.instance.NewInstance;
-import coffer.engine.instance.PointAttributes;
+import coffer.engine.instance.PointFacts;
 import coffer.engine.instance.TestDomain;
 import coffer.engine.policy.ReplicationRule;
 import coffer.engine.policy.RetentionPeriod;
@@ -110,19 +110,19 @@ class DisasterRecoveryIT {
              Catalog catalog = Catalog.open(CatalogConfig.sqlite(localCatalog))) {
             Vault vault = vaults.open("default");
             first = new InstanceBackup(libvirt, vault, runtime).run(new InstanceBackup.Request(domain.name, Set.of(), 2,
-                    Map.of()), quiet()).point();
+                    PointFacts.NONE), quiet()).point();
             for (String disk : disks.keySet()) {
                 shaAtFirst.put(disk, domain.sha(disk));
             }
             domain.write("vda", 3L << 20, 64 << 10, 0x5a);
             domain.write("vdb", 5L << 20, 2 << 20, 0xa5);
             second = new InstanceBackup(libvirt, vault, runtime).run(new InstanceBackup.Request(domain.name, Set.of(), 2,
-                    Map.of()), quiet()).point();
+                    PointFacts.NONE), quiet()).point();
             for (String disk : disks.keySet()) {
                 shaAtSecond.put(disk, domain.sha(disk));
             }
-            assertEquals("incremental", second.attributes().get(PointAttributes.mode("vda")));
-            uuid = first.attributes().get(PointAttributes.UUID);
+            assertEquals("incremental", PointFacts.of(second).disk("vda").mode());
+            uuid = PointFacts.of(first).uuid();
 
             catalog.hosts().ensure("local", "qemu:///system");
             catalog.instances().refresh("local", List.of(new Instance(uuid, "local", domain.name, "running", List.of(),
@@ -226,7 +226,7 @@ class DisasterRecoveryIT {
              TestGuest guest = TestGuest.start(dir)) {
             guest.writeFile("/data/known.bin", known);
             PointManifest point = new InstanceBackup(libvirt, source, Files.createDirectories(dir.resolve("run"))).run(
-                    new InstanceBackup.Request(guest.name(), Set.of(), 2, Map.of(),
+                    new InstanceBackup.Request(guest.name(), Set.of(), 2, PointFacts.NONE,
                             coffer.engine.instance.AppConsistency.on()), quiet()).point(); // the freeze flushes the file
             assertNotEquals("CRASH", point.consistency(), "file systems frozen (no scripts in the guest: FILESYSTEM)");
             replicaId = new PointReplication(2).run(new PointReplication.Request(new RegionVault("local", "default", source),

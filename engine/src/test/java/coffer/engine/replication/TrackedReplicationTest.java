@@ -8,7 +8,7 @@ import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.ReplicationRecord;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import coffer.engine.instance.PointAttributes;
+import coffer.engine.instance.PointFacts;
 import coffer.engine.policy.ReplicationRule;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.vault.LocalVaults;
@@ -85,8 +85,9 @@ class TrackedReplicationTest {
         PointManifest manifest;
         try (PointWriter writer = PointWriter.begin(vault, "web", CREATED, 2)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(3, 5 * 256 * 1024)), "raw", null, Progress.NONE);
-            manifest = writer.commit("CRASH", null, List.of(), Map.of(PointAttributes.UUID, uuid,
-                    PointAttributes.EXPIRES, CREATED.plusSeconds(86400).toString()));
+            manifest = writer.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION,
+                    new PointFacts.Instance(uuid, "qemu:///system", "running"), null, null, null, null,
+                    CREATED.plusSeconds(86400), null, null).json());
         }
         PointRecord record = PointRecord.of(manifest, "default", uuid, "job-0");
         catalog.points().upsert(record);

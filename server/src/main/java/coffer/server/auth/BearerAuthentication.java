@@ -41,7 +41,7 @@ public final class BearerAuthentication {
         Role role = Role.parse(token.role());
         if (!role.allows(required)) {
             throw new CofferException(ErrorCode.Forbidden, "token '" + token.name() + "' has role " + role
-                    + "; " + ctx.method() + " " + ctx.endpoint().path + " requires " + required);
+                    + "; " + ctx.method() + " " + ctx.path() + " requires " + required);
         }
         ctx.attribute(TOKEN, token);
     }

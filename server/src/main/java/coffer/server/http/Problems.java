@@ -37,7 +37,7 @@ public final class Problems {
     /** The problem document as JSON bytes, for answers written below Javalin (the HTTP server's own limits). */
     static byte[] json(ErrorCode code, String detail) {
         try {
-            return Json.MAPPER.writeValueAsBytes(problem(code, detail));
+            return coffer.engine.json.CofferJson.MAPPER.writeValueAsBytes(problem(code, detail));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -50,7 +50,7 @@ public final class Problems {
         problem.put("status", code.httpStatus());
         problem.put("detail", detail);
         problem.put("code", code.name());
-        problem.put("remedy", code.remedy());
+        problem.put("remedy", code.apiRemedy());
         return problem;
     }
 }

@@ -28,7 +28,7 @@ public final class Routes {
         return add("PUT", path, role, handler);
     }
 
-    private Routes add(String method, String path, Role role, Handler handler) {
+    public Routes add(String method, String path, Role role, Handler handler) {
         routes.add(new Route(method, path, role, handler));
         return this;
     }

@@ -40,7 +40,7 @@ class AdminTokensIT {
             assertEquals("LastAdminToken", refused.code());
             assertTrue(refused.contentType().startsWith("application/problem+json"), refused.contentType());
             assertTrue(refused.body().path("detail").asText().contains("last live admin token"), refused.text());
-            assertTrue(refused.body().path("remedy").asText().contains("coffer token create"), refused.text());
+            assertTrue(refused.body().path("remedy").asText().contains("POST /api/v1/tokens"), "an API remedy names the API (issue 14, fix 7): " + refused.text());
             assertEquals(200, server.admin("GET", "/api/v1/tokens", null).status(), "the token still works");
 
             var second = server.admin("POST", "/api/v1/tokens", "{\"name\":\"second\",\"role\":\"admin\"}");

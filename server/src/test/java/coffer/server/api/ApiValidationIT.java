@@ -2,6 +2,8 @@ package coffer.server.api;
 
 import coffer.engine.catalog.TestDatabase;
 import coffer.server.TestServer;
+import coffer.server.api.Endpoint;
+import coffer.server.api.Endpoints;
 import coffer.server.http.Route;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -43,7 +46,7 @@ class ApiValidationIT {
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource(delimiter = '|', textBlock = """
-            POST | /api/v1/protections | {"instances": ["a"], "colour": 1}          | 400 | InvalidArgument | unknown field 'colour'
+            POST | /api/v1/protections | {"instances": ["a"], "colour": 1}          | 400 | InvalidArgument | colour: unknown field (known: allDisks, disks, instances, vault)
             POST | /api/v1/protections | {"instances": "a"}                         | 400 | InvalidArgument | field 'instances': expected a list
             POST | /api/v1/protections | {"instances": [null]}                      | 400 | InvalidArgument | field 'instances[0]': expected text
             POST | /api/v1/protections | {"instances": []}                          | 400 | InvalidArgument | instances: name at least one instance
@@ -54,16 +57,20 @@ class ApiValidationIT {
             POST | /api/v1/protections | {"instances": ["a"], "vault": "nope"}      | 400 | InvalidArgument | vault: no vault named 'nope'
             POST | /api/v1/protections | {"instances": ["no-such-domain-x"]}        | 404 | InstanceNotFound | no instance named no-such-domain-x
             POST | /api/v1/protections | {"instances": [                            | 400 | InvalidArgument | not valid JSON
-            POST | /api/v1/protections | [1, 2]                                     | 400 | InvalidArgument | request body: expected an object
+            POST | /api/v1/protections | [1, 2]                                     | 400 | InvalidArgument | request body: expected a JSON object, got an array
             POST | /api/v1/tokens      | {"name": "x"}                              | 400 | InvalidArgument | role: required
             POST | /api/v1/tokens      | {"name": "x", "role": "root"}              | 400 | InvalidArgument | role: must be one of admin, operator, viewer, got 'root'
             POST | /api/v1/tokens      | {"name": "", "role": "viewer"}             | 400 | InvalidArgument | name: 1 to 64 letters
             POST | /api/v1/tokens      | {"name": 5, "role": "viewer"}              | 400 | InvalidArgument | field 'name': expected text
             POST | /api/v1/instances/no-such-domain-x/backups | {}                  | 404 | InstanceNotFound | no instance 'no-such-domain-x'
-            POST | /api/v1/points/p1/restore-disk | {"disk": "vda"}                  | 404 | PointNotFound | no point 'p1'
+            POST | /api/v1/points/p1/restore-disk | {"disk": "vda", "inPlace": true} | 404 | PointNotFound | no point 'p1'
+            POST | /api/v1/points/p1/restore-disk | {"disk": "vda"}                  | 400 | InvalidArgument | give exactly one of 'to' (a new file) and 'inPlace': true
+            POST | /api/v1/instances/x/backups | {"instance": "y"}                  | 400 | InvalidArgument | field 'instance' is given by the path
+            POST | /api/v1/instances/x/backups | {"plan": {"id": "p", "policy": "q", "slot": "s", "coalesced": 0}} | 400 | InvalidArgument | plan: set by a plan's run only
+            GET  | /api/v1/jobs?colour=red     |                                    | 400 | InvalidArgument | unknown query parameter 'colour'
             GET  | /api/v1/jobs?state=sleeping |                                    | 400 | InvalidArgument | state: one of [queued, running, succeeded, failed, cancelled], got 'sleeping'
             GET  | /api/v1/jobs?limit=0        |                                    | 400 | InvalidArgument | limit: a whole number from 1 to 1000, got '0'
-            GET  | /api/v1/jobs?limit=many     |                                    | 400 | InvalidArgument | limit: a whole number from 1 to 1000, got 'many'
+            GET  | /api/v1/jobs?limit=many     |                                    | 400 | InvalidArgument | limit: expected a whole number, got 'many'
             GET  | /api/v1/jobs/j-none         |                                    | 404 | JobNotFound | no job 'j-none'
             POST | /api/v1/jobs/j-none/cancel  |                                    | 404 | JobNotFound | no job 'j-none'
             GET  | /api/v1/instances?protected=maybe |                              | 400 | InvalidArgument | protected: true or false, got 'maybe'
@@ -79,6 +86,44 @@ class ApiValidationIT {
         assertEquals(code, answer.code(), answer.text());
         assertTrue(answer.body().path("detail").asText().contains(message), answer.text());
         assertTrue(!answer.body().path("remedy").asText().isBlank(), answer.text());
+    }
+
+    /** Issue 15, defect 5: JSON null, an array or a number as the body was a 500 on ten endpoints. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"null", "[]", "[{}]", "7", "\"text\"", "true"})
+    void anyBodyButAnObjectIsA400NamingWhatItWasOnEveryEndpointThatTakesOne(String body) throws Exception {
+        List<String> failures = new java.util.ArrayList<>();
+        for (Endpoint endpoint : Endpoints.ALL) {
+            if (!endpoint.hasBody()) {
+                continue;
+            }
+            String path = endpoint.path().replaceAll("\\{[A-Za-z]+}", "no-such-id");
+            TestServer.Answer answer = server.admin(endpoint.method(), path, body);
+            if (answer.status() != 400 || !"InvalidArgument".equals(answer.code())
+                    || !answer.body().path("detail").asText().contains("request body: expected a JSON object, got ")) {
+                failures.add(endpoint.method() + " " + endpoint.path() + ": " + answer.status() + " " + answer.text());
+            }
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "application/xml"})
+    void aBodyOfAnotherMediaTypeIsA415(String type) throws Exception {
+        for (Endpoint endpoint : Endpoints.ALL) {
+            if (!endpoint.hasBody()) {
+                continue;
+            }
+            String path = endpoint.path().replaceAll("\\{[A-Za-z]+}", "no-such-id");
+            TestServer.Answer answer = server.call(endpoint.method(), path, server.adminToken(), "{}", type);
+            assertEquals(415, answer.status(), endpoint + ": " + answer.text());
+            assertEquals("UnsupportedMediaType", answer.code(), answer.text());
+            assertTrue(answer.body().path("detail").asText().contains(type), answer.text());
+        }
+        assertEquals(200, server.call("POST", "/api/v1/retention/sweep", server.adminToken(), "{}",
+                "application/json; charset=utf-8").status(), "a charset is fine");
+        assertEquals(200, server.call("POST", "/api/v1/retention/sweep", server.adminToken(), null, null).status(),
+                "no body needs no type");
     }
 
     @Test

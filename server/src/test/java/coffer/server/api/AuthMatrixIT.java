@@ -46,7 +46,7 @@ class AuthMatrixIT {
             assertTrue(routes.size() >= 25, "routes: " + routes.size());
             List<String> failures = new ArrayList<>();
             for (Route route : routes) {
-                String path = route.path().replaceAll("\\{[a-z]+}", "no-such-id");
+                String path = route.path().replaceAll("\\{[A-Za-z]+}", "no-such-id");
                 String body = route.method().equals("POST") ? "{}" : null;
                 expect(failures, route, "no token", server.call(route.method(), path, null, body), 401, "Unauthorized");
                 expect(failures, route, "unknown token", server.call(route.method(), path, "cof_wrong", body), 401, "Unauthorized");

@@ -56,14 +56,16 @@ public final class LocalKeyRing implements KeyService {
         this.file = file.toAbsolutePath();
     }
 
-    /** {@code $COFFER_KEYRING}, else {@code $XDG_CONFIG_HOME/coffer/keyring.json}, else {@code ~/.config/coffer/keyring.json}. */
+    /** {@code $COFFER_KEYRING}, else {@code $XDG_CONFIG_HOME/coffer/keyring.json}, else {@code $HOME/.config/coffer/keyring.json}. */
     public static Path defaultPath() {
         String explicit = System.getenv("COFFER_KEYRING");
         if (explicit != null && !explicit.isBlank()) {
             return Path.of(explicit);
         }
         String xdg = System.getenv("XDG_CONFIG_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".config");
+        String home = System.getenv("HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg)
+                : Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home"), ".config");
         return base.resolve("coffer").resolve("keyring.json");
     }
 

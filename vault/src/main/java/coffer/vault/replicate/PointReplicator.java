@@ -10,6 +10,8 @@ import coffer.vault.format.FixedIndex;
 import coffer.vault.io.Progress;
 import coffer.vault.write.PointWriter;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Instant;
@@ -62,12 +64,12 @@ public final class PointReplicator {
     }
 
     /**
-     * What to copy: the source point, the attributes the replica's manifest records (the caller's: the source's facts
-     * and where the replica came from), and when set, until when the replica is immutable.
+     * What to copy: the source point, the facts the replica's manifest records (the caller's: the source's facts
+     * and where the replica came from; null: none), and when set, until when the replica is immutable.
      */
-    public record Request(String pointId, Map<String, String> attributes, Instant immutableUntil) {
+    public record Request(String pointId, JsonNode facts, Instant immutableUntil) {
         public Request {
-            attributes = Map.copyOf(attributes);
+            facts = facts == null ? null : facts.deepCopy();
         }
     }
 
@@ -143,7 +145,7 @@ public final class PointReplicator {
             }
             checkArrivals(target, arrivals);
             PointManifest replica = target.call(() -> writer.commit(point.consistency(),
-                    base == null ? null : base.replicaId(), point.skipped(), request.attributes()));
+                    base == null ? null : base.replicaId(), point.skipped(), request.facts()));
             return new Result(replica, base == null ? null : base.replicaId(), reused, newObjects, stored, read, listed,
                     false);
         }

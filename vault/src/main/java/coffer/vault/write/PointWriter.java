@@ -13,6 +13,7 @@ import coffer.vault.format.Json;
 import coffer.vault.format.ObjectKind;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Progress;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -228,7 +229,7 @@ public final class PointWriter implements AutoCloseable {
 
     /**
      * Commits the point immutable until {@code until} ({@link Vault#FOREVER}: for ever): its manifest records it
-     * (manifest version 2) and a hold object is written after it; the vault refuses to delete the point before then
+     * ({@code immutableUntil}, since manifest version 2) and a hold object is written after it; the vault refuses to delete the point before then
      * (docs/format/hold.md).
      */
     public synchronized void immutableUntil(Instant until) {
@@ -242,9 +243,9 @@ public final class PointWriter implements AutoCloseable {
         return Vault.POINTS + id + "/disk-" + position + ".fidx";
     }
 
-    /** Publishes the point. */
+    /** Publishes the point with the facts of the layer above ({@code null}: none), as manifest version 3. */
     public PointManifest commit(String consistency, String parent, List<PointManifest.SkippedDisk> skipped,
-                                Map<String, String> attributes) throws IOException {
+                                JsonNode facts) throws IOException {
         List<PointManifest.Disk> disks;
         List<FixedIndex> indexes;
         Instant until;
@@ -259,8 +260,8 @@ public final class PointWriter implements AutoCloseable {
             disks = List.copyOf(this.disks);
             indexes = List.copyOf(this.indexes);
         }
-        PointManifest manifest = new PointManifest(PointManifest.FORMAT, until == null ? 1 : PointManifest.IMMUTABLE_SINCE,
-                id, name, createdAt, consistency, parent, disks, skipped, attributes, until);
+        PointManifest manifest = new PointManifest(PointManifest.FORMAT, PointManifest.VERSION, id, name, createdAt,
+                consistency, parent, disks, skipped, Map.of(), until, facts);
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
         String manifestName = Vault.manifestName(id);
         vault.backend().sync(); // every disk's chunks before any index

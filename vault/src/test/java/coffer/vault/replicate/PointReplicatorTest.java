@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
@@ -82,7 +81,13 @@ class PointReplicatorTest {
 
     private static PointReplicator.Result replicate(TestVault from, TestVault to, PointManifest point) throws IOException {
         return new PointReplicator(from.vault(), to.vault(), 2)
-                .replicate(new PointReplicator.Request(point.id(), Map.of("replica.point", point.id()), null), Progress.NONE);
+                .replicate(new PointReplicator.Request(point.id(), sourceFacts(point), null), Progress.NONE);
+    }
+
+    /** Facts a caller might record on a replica (the vault stores them as given). */
+    private static com.fasterxml.jackson.databind.JsonNode sourceFacts(PointManifest point) {
+        return coffer.vault.format.Json.MAPPER.createObjectNode().put("version", 1).set("replica",
+                coffer.vault.format.Json.MAPPER.createObjectNode().put("point", point.id()));
     }
 
     private static Set<String> names(TestVault vault) throws IOException {
@@ -109,7 +114,7 @@ class PointReplicatorTest {
                     destination.vault().config().vaultId()), replica.id());
             assertEquals(first.createdAt(), replica.createdAt());
             assertEquals(first.name(), replica.name());
-            assertEquals(Map.of("replica.point", first.id()), replica.attributes());
+            assertEquals(sourceFacts(first), replica.facts(), "the caller's facts, as given");
             assertNull(full.base());
             assertEquals(10, full.newObjects(), "eleven data chunks, chunk 11 repeats chunk 0");
             assertArrayEquals(disk, destination.restore(replica, "vda"));
@@ -168,7 +173,7 @@ class PointReplicatorTest {
             PointManifest point = source.backup("vm", firstDisk());
             Instant until = Instant.now().plusSeconds(3600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
             PointManifest replica = new PointReplicator(source.vault(), destination.vault(), 2)
-                    .replicate(new PointReplicator.Request(point.id(), Map.of(), until), Progress.NONE).replica();
+                    .replicate(new PointReplicator.Request(point.id(), null, until), Progress.NONE).replica();
             assertEquals(until, replica.immutableUntil());
             assertEquals(until, destination.vault().readHold(replica.id()));
             assertThrows(PointImmutableException.class, () -> destination.vault().deletePoint(replica.id()));
@@ -186,7 +191,7 @@ class PointReplicatorTest {
             Thread run = Thread.ofPlatform().start(() -> {
                 try {
                     new PointReplicator(source.vault(), destination.vault(), 1).replicate(
-                            new PointReplicator.Request(point.id(), Map.of(), null), bytes -> {
+                            new PointReplicator.Request(point.id(), null, null), bytes -> {
                                 started.countDown();
                                 try {
                                     Thread.sleep(200); // each chunk slowly, so the cancel comes mid-way
@@ -230,7 +235,7 @@ class PointReplicatorTest {
                 CrashingBackend crashing = CrashingBackend.crashAt(store, call, call % 2 == 0);
                 try (Vault destination = Vault.open(crashing, new LocalKeyRing(ring))) {
                     new PointReplicator(source.vault(), destination, 2)
-                            .replicate(new PointReplicator.Request(point.id(), Map.of(), null), Progress.NONE);
+                            .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE);
                     break;
                 } catch (IOException e) {
                     assertInstanceOf(ReplicaWriteException.class, e, "the destination failed, not the source: " + e);
@@ -282,7 +287,7 @@ class PointReplicatorTest {
             PointManifest point = source.backup("vm", firstDisk());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
                     new PointReplicator(source.vault(), destination, 2).replicate(
-                            new PointReplicator.Request(point.id(), Map.of(), null), Progress.NONE));
+                            new PointReplicator.Request(point.id(), null, null), Progress.NONE));
             assertTrue(e.getMessage().contains("chunk size"), e.getMessage());
             assertEquals(List.of(), destination.points());
         }
@@ -299,7 +304,7 @@ class PointReplicatorTest {
             for (PointManifest point : List.of(first, second)) {
                 AtomicLong done = new AtomicLong();
                 new PointReplicator(source.vault(), destination.vault(), 2)
-                        .replicate(new PointReplicator.Request(point.id(), Map.of(), null), done::addAndGet);
+                        .replicate(new PointReplicator.Request(point.id(), null, null), done::addAndGet);
                 assertEquals(SIZE, done.get());
             }
             assertNotEquals(first.id(), destination.vault().points().getFirst().id());

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,7 +54,7 @@ class ReplicationKillIT {
             kept = source.backup("kept", small);
             doomed = source.backup("big", big);
             keptReplica = new PointReplicator(source.vault(), destination.vault(), 2)
-                    .replicate(new PointReplicator.Request(kept.id(), Map.of(), null), Progress.NONE).replica();
+                    .replicate(new PointReplicator.Request(kept.id(), null, null), Progress.NONE).replica();
         }
         int chunksBefore = chunks(server, bucket);
 
@@ -83,7 +82,7 @@ class ReplicationKillIT {
             assertTrue(report.clean(), report.damage().toString());
 
             PointReplicator.Result again = new PointReplicator(source.vault(), destination.vault(), 4)
-                    .replicate(new PointReplicator.Request(doomed.id(), Map.of(), null), Progress.NONE);
+                    .replicate(new PointReplicator.Request(doomed.id(), null, null), Progress.NONE);
             assertTrue(again.listed());
             assertEquals(CHUNKS - leftBehind, again.newObjects(), "what the killed run uploaded is kept and used");
             assertArrayEquals(big, destination.restore(again.replica(), "vda"));

@@ -11,7 +11,6 @@ import coffer.vault.secret.Secret;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * A separate JVM replicating one point from a vault in a directory to a vault in an S3 bucket, slowly, so a test can
@@ -28,7 +27,7 @@ public final class ReplicationProcessMain {
         try (Vault source = Vault.open(new LocalDirectoryBackend(Path.of(args[0])), new LocalKeyRing(Path.of(args[1])));
              Vault destination = Vault.open(S3Backend.open(new S3Location(args[3], args[4]), settings),
                      new LocalKeyRing(Path.of(args[5])))) {
-            new PointReplicator(source, destination, 1).replicate(new PointReplicator.Request(args[2], Map.of(), null),
+            new PointReplicator(source, destination, 1).replicate(new PointReplicator.Request(args[2], null, null),
                     bytes -> {
                         try {
                             Thread.sleep(100); // slow enough to be killed while chunks arrive

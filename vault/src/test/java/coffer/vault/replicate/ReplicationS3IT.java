@@ -55,7 +55,7 @@ class ReplicationS3IT {
 
     private static PointReplicator.Result replicate(TestVault from, TestVault to, PointManifest point) throws IOException {
         return new PointReplicator(from.vault(), to.vault(), 4)
-                .replicate(new PointReplicator.Request(point.id(), Map.of(), null), Progress.NONE);
+                .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE);
     }
 
     @Test

@@ -202,7 +202,19 @@ public final class DiskImages {
         return blockDevice;
     }
 
-    private static boolean isBlockDevice(Path path) throws IOException {
+    /**
+     * A sink writing over the existing block device {@code device} (raw only): nothing is created, the holes of
+     * what is written must be zeroed by the writer (the device keeps its old data elsewhere).
+     */
+    public static BlockSink openDeviceSink(Path device, long size) throws IOException {
+        if (!isBlockDevice(device)) {
+            throw new FileSystemException(device.toString(), null, "is not a block device");
+        }
+        return RawFileSink.device(device, size);
+    }
+
+    /** Whether {@code path} is a block device (following links, as /dev/vg/lv are). */
+    public static boolean isBlockDevice(Path path) throws IOException {
         Object mode = Files.getAttribute(path, "unix:mode");
         return mode instanceof Integer bits && (bits & S_IFMT) == S_IFBLK;
     }

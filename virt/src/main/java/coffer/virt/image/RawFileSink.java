@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -36,6 +37,33 @@ final class RawFileSink implements BlockSink {
         this.channel = file.getChannel();
         this.punchFd = punchFd;
         this.size = size;
+    }
+
+    /**
+     * Writes over an existing block device (an LVM logical volume, a loop device) of at least {@code size} bytes:
+     * nothing is created or truncated, and zeros are written, never punched (a device keeps its old data where
+     * nothing is written, so the writer must zero the holes of what it restores).
+     */
+    static RawFileSink device(Path path, long size) throws IOException {
+        RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw");
+        int fd = -1;
+        try {
+            fd = Libc.open(path, Libc.O_WRONLY);
+            long capacity = Libc.lseek(fd, 0, Libc.SEEK_END, path);
+            if (capacity < size) {
+                throw new FileSystemException(path.toString(), null, "the device holds " + capacity + " bytes; the disk needs "
+                        + size);
+            }
+            RawFileSink sink = new RawFileSink(path, file, fd, size);
+            sink.punchWorks = false;
+            return sink;
+        } catch (IOException | RuntimeException e) {
+            if (fd >= 0) {
+                Libc.close(fd);
+            }
+            file.close();
+            throw e;
+        }
     }
 
     /**

@@ -2,8 +2,7 @@ package coffer.engine.job.handler;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.GroupPointRecord;
-import coffer.engine.error.CofferException;
-import coffer.engine.error.ErrorCode;
+import coffer.engine.catalog.Lookup;
 import coffer.engine.group.GroupPoints;
 import coffer.engine.group.GroupRestore;
 import coffer.engine.instance.InstanceRestore;
@@ -11,25 +10,17 @@ import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
+import coffer.engine.operation.GroupRestoreResult;
+import coffer.engine.operation.RestoreGroup;
 import coffer.engine.vault.VaultDirectory;
 import coffer.vault.Vault;
 import coffer.virt.libvirt.Libvirt;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.util.Set;
 
 /**
- * Restores every member of a group point (target: the group point's id), from the vault its row names.
- * Parameters: {@code {"suffix": text|null, "start": bool, "inPlace": bool}}: either new instances
- * {@code <member><suffix>} (started when {@code start}), or in place over the shut-off originals.
- * Result: {@link #describe}. Stateless; thread-safe.
+ * Restores every member of a group point (the job's target: the group point's id), from the vault its row
+ * names: as new instances {@code <member><suffix>}, or in place over the shut-off originals. Stateless; thread-safe.
  */
-final class GroupRestoreHandler implements JobHandler {
-    static final Set<String> FIELDS = Set.of("suffix", "start", "inPlace");
-
+final class GroupRestoreHandler implements JobHandler<RestoreGroup, GroupRestoreResult> {
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final HostConnections hosts;
@@ -43,40 +34,15 @@ final class GroupRestoreHandler implements JobHandler {
     }
 
     @Override
-    public JsonNode run(Job job, JobContext context) {
-        Params params = Params.of(job, FIELDS);
-        String suffix = params.optionalString("suffix");
-        boolean start = params.flag("start");
-        boolean inPlace = params.flag("inPlace");
-        params.refuseIf(inPlace == (suffix != null), "suffix",
-                "give a suffix for new instances, or set 'inPlace' to restore over the originals (not both)");
-        params.refuseIf(inPlace && start, "start",
-                "an in-place restore leaves the instances shut off; start them yourself");
-        GroupPointRecord point = groupPoint(catalog, job.target());
+    public GroupRestoreResult run(RestoreGroup restore, Job job, JobContext context) {
+        GroupPointRecord point = Lookup.groupPoint(catalog, restore.groupPoint());
         Vault vault = vaults.open(point.vault());
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
-            GroupRestore restore = new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0, directories));
+            GroupRestore use = new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0, directories));
             context.info("restoring group point " + point.id() + " of " + point.groupName()
-                    + (inPlace ? " in place" : " as new instances with suffix " + suffix));
-            GroupRestore.Result result = inPlace ? restore.inPlace(point.id(), context.progress())
-                    : restore.asNewInstances(point.id(), suffix, null, start, context.progress());
-            return describe(point.id(), result);
+                    + (restore.inPlace() ? " in place" : " as new instances with suffix " + restore.suffix()));
+            return GroupRestoreResult.of(restore.inPlace() ? use.inPlace(point.id(), context.progress())
+                    : use.asNewInstances(point.id(), restore.suffix(), null, restore.start(), context.progress()));
         }
-    }
-
-    /** The group point by id; PointNotFound when the catalog has none. */
-    static GroupPointRecord groupPoint(Catalog catalog, String id) {
-        return catalog.groups().findPoint(id).orElseThrow(() -> new CofferException(ErrorCode.PointNotFound,
-                "no group point '" + id + "' in the catalog"));
-    }
-
-    /** {@code {"groupPoint", "instances": [{"point", "name", "disks", "started"}]}}. */
-    static ObjectNode describe(String groupPointId, GroupRestore.Result result) {
-        ObjectNode json = JsonNodeFactory.instance.objectNode().put("groupPoint", groupPointId);
-        ArrayNode instances = json.putArray("instances");
-        for (InstanceRestore.InstanceResult instance : result.instances()) {
-            instances.add(RestoreInstanceHandler.describe(instance.point().id(), instance));
-        }
-        return json;
     }
 }

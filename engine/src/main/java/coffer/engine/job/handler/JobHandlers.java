@@ -21,8 +21,8 @@ public final class JobHandlers {
      * @param runtimeRoot sockets and scratch files of backups ({@code InstanceBackup.defaultRuntimeRoot()})
      * @param restoreDirectories where restores and clones may create files (the server's configuration)
      */
-    public static Map<JobType, JobHandler> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
-                                                    RestoreDirectories restoreDirectories) {
+    public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
+                                                         RestoreDirectories restoreDirectories) {
         return Map.of(
                 JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
                 JobType.restore_disk, new RestoreDiskHandler(catalog, vaults, restoreDirectories),

@@ -1,29 +1,23 @@
 package coffer.engine.job.handler;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.Lookup;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.instance.InstanceRestore;
 import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
+import coffer.engine.operation.RestoreInstance;
+import coffer.engine.operation.RestoreInstanceResult;
 import coffer.engine.vault.VaultDirectory;
 import coffer.virt.libvirt.Libvirt;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.util.Set;
 
 /**
- * Restores an instance from a point (target: the point id). Parameters: {@code {"name": new name|null,
- * "start": bool, "inPlace": bool}}: either {@code inPlace} (over the shut-off original) or a new instance
- * called {@code name}, started when {@code start}. Result: {@code {"point", "name", "disks": {target: file},
- * "started"}}. Stateless; thread-safe.
+ * Restores an instance from a point (the job's target: the point's id): in place over the shut-off original,
+ * or as a new instance (started when asked). Stateless; thread-safe.
  */
-final class RestoreInstanceHandler implements JobHandler {
-    static final Set<String> FIELDS = Set.of("name", "start", "inPlace");
-
+final class RestoreInstanceHandler implements JobHandler<RestoreInstance, RestoreInstanceResult> {
     private final Catalog catalog;
     private final VaultDirectory vaults;
     private final HostConnections hosts;
@@ -37,29 +31,13 @@ final class RestoreInstanceHandler implements JobHandler {
     }
 
     @Override
-    public JsonNode run(Job job, JobContext context) {
-        Params params = Params.of(job, FIELDS);
-        String name = params.optionalString("name");
-        boolean start = params.flag("start");
-        boolean inPlace = params.flag("inPlace");
-        params.refuseIf(inPlace == (name != null), "name",
-                "give a new instance's name, or set 'inPlace' to restore over the original (not both)");
-        params.refuseIf(inPlace && start, "start",
-                "an in-place restore leaves the instance shut off; start it yourself");
-        PointRecord point = RestoreDiskHandler.knownPoint(catalog, job.target());
+    public RestoreInstanceResult run(RestoreInstance restore, Job job, JobContext context) {
+        PointRecord point = Lookup.point(catalog, restore.point());
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
-            InstanceRestore restore = new InstanceRestore(libvirt, vaults.open(point.vault()), 0, directories);
-            context.info("restoring point " + point.id() + (inPlace ? " in place" : " as new instance " + name));
-            InstanceRestore.InstanceResult result = inPlace ? restore.inPlace(point.id(), context.progress())
-                    : restore.asNewInstance(point.id(), name, null, start, context.progress());
-            return describe(point.id(), result);
+            InstanceRestore use = new InstanceRestore(libvirt, vaults.open(point.vault()), 0, directories);
+            context.info("restoring point " + point.id() + (restore.inPlace() ? " in place" : " as new instance " + restore.name()));
+            return RestoreInstanceResult.of(restore.inPlace() ? use.inPlace(point.id(), context.progress())
+                    : use.asNewInstance(point.id(), restore.name(), null, restore.start(), context.progress()));
         }
-    }
-
-    static ObjectNode describe(String pointId, InstanceRestore.InstanceResult result) {
-        ObjectNode json = JsonNodeFactory.instance.objectNode().put("point", pointId).put("name", result.name());
-        ObjectNode disks = json.putObject("disks");
-        result.disks().forEach((target, file) -> disks.put(target, file.toString()));
-        return json.put("started", result.started());
     }
 }

@@ -1,0 +1,205 @@
+package coffer.cli;
+
+import coffer.engine.operation.*;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders every result record, once: as JSON ({@code --output json}, the record itself) or as text for people
+ * (the same text offline and through a server, since both return the same records). The records of the catalog
+ * (policies, plans, groups, protections, tokens, capacity) are rendered by {@link RenderCatalog}. Stateless.
+ */
+final class Render {
+    private Render() {
+    }
+
+    static void result(CommonOptions common, Object result) {
+        Output out = Cli.out();
+        if (common.json()) {
+            out.json(result);
+        } else {
+            text(out, result);
+        }
+    }
+
+    private static void text(Output out, Object result) {
+        switch (result) {
+            case BackupResult r -> backup(out, r);
+            case CloneResult r -> {
+                out.line("Cloned as %s%s from point %s, which expires in one day", r.name(), r.started() ? " (started)" : "",
+                        r.point());
+                disks(out, r.disks());
+                warnings(r.warnings());
+            }
+            case RestoreDiskResult r -> out.line("Restored disk %s of point %s to %s", r.disk(), r.point(), r.file());
+            case RestoreInstanceResult r -> restored(out, r);
+            case GroupBackupResult r -> groupBackup(out, r.groupPoint(), r.group(), r.pauseMillis(), r.freezeMillis(),
+                    r.members(), r.warnings());
+            case GroupCloneResult r -> {
+                groupBackup(out, r.groupPoint(), r.group(), r.pauseMillis(), r.freezeMillis(), r.members(), r.warnings());
+                out.line("Cloned as (the group point expires in one day):");
+                r.instances().forEach(i -> out.line("  %s%s", i.name(), i.started() ? " (started)" : ""));
+            }
+            case GroupRestoreResult r -> {
+                out.line("Restored group point %s:", r.groupPoint());
+                r.instances().forEach(i -> out.line("  %-24s from point %s%s", i.name(), i.point(), i.started() ? " (started)" : ""));
+            }
+            case PointList l -> {
+                points(out, l.points());
+                l.damaged().forEach(d -> out.line("%-26s %s: %s; see 'coffer vault verify'", d.id(),
+                        d.state().toUpperCase(Locale.ROOT), d.problem()));
+            }
+            case PointDetail p -> point(out, p);
+            case Deleted d -> out.line("Deleted %s%s%s.", d.deleted(), d.name() == null ? "" : " (" + d.name() + ")",
+                    d.pointsKept() == null ? "" : "; its " + d.pointsKept() + " point(s) are kept");
+            case RetentionView r -> retention(out, r);
+            case SweepResult r -> out.line("Retention deleted %d point(s)%s%s", r.deleted().size(),
+                    r.deleted().isEmpty() ? "" : ": " + String.join(", ", r.deleted()),
+                    r.failures().isEmpty() ? "" : "; failed: " + String.join("; ", r.failures()));
+            case InstanceList l -> l.instances().forEach(i -> instance(out, i));
+            case InstanceView i -> instance(out, i);
+            case HostList l -> l.hosts().forEach(h -> out.line("%-10s %s", h.id(), h.uri()));
+            case JobView j -> job(out, j);
+            case JobList l -> {
+                out.line("%-36s %-16s %-10s %-20s %s", "JOB", "TYPE", "STATE", "CREATED", "PROGRESS");
+                l.jobs().forEach(j -> out.line("%-36s %-16s %-10s %-20s %s", j.id(), j.type(), j.state(), Output.time(j.createdAt()),
+                        progress(j)));
+            }
+            case JobLog l -> l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
+            case GroupPointList l -> l.points().forEach(p -> groupPoint(out, p));
+            default -> RenderCatalog.text(out, result);
+        }
+    }
+
+    private static void backup(Output out, BackupResult r) {
+        out.line("Point %s of %s: %d disk(s), %s%s", r.point(), r.name(), r.disks().size(), Output.bytes(r.logicalBytes()),
+                r.description() == null ? "" : " (" + r.description() + ")");
+        for (BackupResult.BackedUpDisk d : r.disks()) {
+            out.line("  %-6s %s, %s: read %s, %d new chunk(s) storing %s%s", d.target(), Output.bytes(d.size()), d.mode(),
+                    Output.bytes(d.readBytes()), d.newChunks(), Output.bytes(d.newStoredBytes()),
+                    d.reason() == null ? "" : " (" + d.reason() + ")");
+        }
+        r.skipped().forEach(s -> out.line("  %-6s skipped: %s", s.target(), s.reason()));
+        out.line("  consistency: %s", consistency(r.consistency(), r.freezeMillis(), r.consistencyReason()));
+        warnings(r.warnings());
+    }
+
+    /** "APPLICATION (file systems frozen 169 ms)", "FILESYSTEM: reason": the level, the freeze window, why lower. */
+    static String consistency(String level, Long freezeMillis, String reason) {
+        return level + (freezeMillis == null ? "" : " (file systems frozen " + freezeMillis + " ms)")
+                + (reason == null ? "" : ": " + reason);
+    }
+
+    private static void restored(Output out, RestoreInstanceResult r) {
+        out.line("Restored point %s as instance %s%s", r.point(), r.name(), r.started() ? " (started)" : "");
+        disks(out, r.disks());
+    }
+
+    private static void disks(Output out, Map<String, String> disks) {
+        disks.forEach((target, file) -> out.line("  %-6s %s", target, file));
+    }
+
+    private static void warnings(List<String> warnings) {
+        warnings.forEach(w -> Cli.err().println("warning: " + w));
+    }
+
+    private static void groupBackup(Output out, String id, String group, long pause, Long freeze,
+                                    List<GroupBackupResult.Member> members, List<String> warnings) {
+        out.line("Group point %s of %s: %d member(s) paused %d ms%s", id, group, members.size(), pause,
+                freeze == null ? "" : ", frozen " + freeze + " ms");
+        members.forEach(m -> out.line("  %-24s point %s  %s", m.instance(), m.point(),
+                consistency(m.consistency(), null, m.consistencyReason())));
+        warnings(warnings);
+    }
+
+    private static void points(Output out, List<PointView> points) {
+        out.line("%-26s %-20s %-19s %-11s %10s %10s  %-19s  %s", "ID", "INSTANCE", "CREATED (UTC)", "CONSISTENCY", "SIZE",
+                "STORED", "EXPIRES", "CONSISTENCY REASON");
+        for (PointView p : points) {
+            out.line("%-26s %-20s %-19s %-11s %10s %10s  %-19s  %s", p.id(), p.instanceName(), Output.time(p.createdAt()),
+                    p.consistency(), Output.bytes(p.logicalBytes()), Output.bytes(p.storedBytes()),
+                    p.expiresAt() == null ? "never" : Output.time(p.expiresAt()) + ("expired".equals(p.status()) ? " (expired)" : ""),
+                    p.consistencyReason() == null ? "" : p.consistencyReason());
+        }
+    }
+
+    private static void point(Output out, PointDetail p) {
+        out.line("Point:       %s", p.id());
+        out.line("Instance:    %s%s", p.instanceName(), p.instance() == null ? "" : " (" + p.instance() + ")");
+        out.line("Created:     %s", p.createdAt());
+        out.line("Status:      %s", p.status());
+        if (p.description() != null) {
+            out.line("Description: %s", p.description());
+        }
+        out.line("Consistency: %s", consistency(p.consistency(), p.freezeMillis(), p.consistencyReason()));
+        out.line("Size:        %s logical, %s stored", Output.bytes(p.logicalBytes()), Output.bytes(p.storedBytes()));
+        out.line("Expires:     %s", p.expiresAt() == null ? "never" : p.expiresAt());
+        out.line("Parent:      %s", p.parent() == null ? "(none: first point of this name)" : p.parent());
+        for (PointDetail.Disk d : p.disks()) {
+            out.line("Disk %s: %s (%d bytes) from %s [%s]%s; %d data chunk(s), %d new, %s stored new; read %s", d.target(),
+                    Output.bytes(d.logicalBytes()), d.logicalBytes(), d.source(), d.format(),
+                    d.mode() == null ? "" : ", " + d.mode() + (d.reason() == null ? "" : " (" + d.reason() + ")"),
+                    d.dataChunks(), d.newChunks(), Output.bytes(d.storedBytes()), Output.bytes(d.readBytes()));
+        }
+        p.skipped().forEach(s -> out.line("Skipped disk %s: %s", s.target(), s.reason()));
+    }
+
+    private static void retention(Output out, RetentionView r) {
+        out.line("Point %s (%s%s): %s", r.point(), r.origin().toLowerCase(Locale.ROOT),
+                r.immutable() ? ", immutable" : "", !r.kept() ? "expired"
+                        : r.expiresAt() == null ? "kept with no end" : "kept until " + r.expiresAt());
+        out.line("  own expiry: %s", r.expiry().kind() + (r.expiry().until() == null ? "" : " " + r.expiry().until()));
+        r.reasons().forEach(reason -> out.line("  kept by:    %s%s", reason.rule(), reason.until() == null ? "" : " (until " + reason.until() + ")"));
+    }
+
+    private static void instance(Output out, InstanceView i) {
+        out.line("%s  %s  %s  host %s%s", i.name(), i.state(), i.id(), i.host(), i.isProtected() ? "  [protected]" : "");
+        for (InstanceView.DiskView d : i.disks()) {
+            out.line("    %-5s %-6s %-6s %10s virtual %10s allocated  %s%s", d.target(), d.device(),
+                    d.format() == null ? "-" : d.format(), Output.bytes(d.virtualSize()), Output.bytes(d.allocatedSize()),
+                    d.source() == null ? "(empty)" : d.source(), d.supported() ? "" : "  [not backed up: " + d.unsupportedReason() + "]");
+        }
+    }
+
+    private static void job(Output out, JobView j) {
+        out.line("Job %s: %s of %s", j.id(), j.type(), j.target());
+        out.line("  state:    %s", j.state());
+        out.line("  progress: %s", progress(j));
+        out.line("  created:  %s", j.createdAt());
+        if (j.finishedAt() != null) {
+            out.line("  finished: %s", j.finishedAt());
+        }
+        if (j.result() != null && !j.result().isNull()) {
+            out.line("  result:   %s", j.result());
+        }
+        if (j.error() != null) {
+            out.line("  error:    [%s] %s", j.error().code(), j.error().message());
+        }
+        if (!j.state().isFinal()) {
+            out.line("Follow it with 'coffer job wait %s'.", j.id());
+        }
+    }
+
+    static String progress(JobView job) {
+        JobView.Progress p = job.progress();
+        if (p.bytesTotal() <= 0) {
+            return p.bytesDone() > 0 ? Output.bytes(p.bytesDone()) : "-";
+        }
+        String text = Output.bytes(p.bytesDone()) + " / " + Output.bytes(p.bytesTotal())
+                + String.format(Locale.ROOT, " (%d%%)", p.bytesDone() * 100 / p.bytesTotal());
+        if (p.bytesPerSecond() > 0 && job.state() == coffer.engine.job.JobState.running) {
+            long eta = Math.max(0, p.etaSeconds());
+            text += String.format(Locale.ROOT, " %.0f MB/s ETA %d:%02d", p.bytesPerSecond() / 1e6, eta / 60, eta % 60);
+        }
+        return text;
+    }
+
+    private static void groupPoint(Output out, GroupPointView p) {
+        out.line("%s  %s  %s  %s, paused %d ms%s%s", p.id(), p.groupName(), p.instant(), p.mode(), p.pauseMillis(),
+                p.freezeMillis() == null ? "" : ", frozen " + p.freezeMillis() + " ms", p.complete() ? "" : "  INCOMPLETE");
+        p.members().forEach(m -> out.line("  %-24s point %s  %s", m.instanceName() == null ? m.instance() : m.instanceName(),
+                m.point(), m.consistency() == null ? "missing" : m.consistency()));
+    }
+}

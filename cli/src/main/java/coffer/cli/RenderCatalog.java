@@ -1,0 +1,126 @@
+package coffer.cli;
+
+import coffer.engine.catalog.CatalogRebuild;
+import coffer.engine.operation.*;
+
+/** Renders the records of a server's catalog as text (policies, plans, groups, protections, tokens, vaults, capacity). Stateless. */
+final class RenderCatalog {
+    private RenderCatalog() {
+    }
+
+    static void text(Output out, Object result) {
+        switch (result) {
+            case PolicyList l -> {
+                out.line("%-14s %-20s %-28s %-8s %-9s %s", "ID", "NAME", "SCHEDULE", "KEEP", "IMMUTABLE", "PLANS");
+                l.policies().forEach(p -> out.line("%-14s %-20s %-28s %-8s %-9s %d", p.id(), p.name(), schedule(p),
+                        p.retention().keepFor(), Boolean.TRUE.equals(p.immutable()), p.plans()));
+            }
+            case PolicyView p -> policy(out, p);
+            case PlanList l -> {
+                out.line("%-14s %-24s %-18s %-14s %-10s %-19s %s", "ID", "NAME", "INSTANCE", "POLICY", "STATE", "NEXT RUN", "LAST");
+                l.plans().forEach(p -> out.line("%-14s %-24s %-18s %-14s %-10s %-19s %s", p.id(), p.name(), p.instanceName(),
+                        p.policyName(), p.state(), Output.time(p.nextRun()), p.lastOutcome() == null ? "" : p.lastOutcome().code()));
+            }
+            case PlanView p -> plan(out, p);
+            case GroupList l -> {
+                out.line("%-14s %-20s %-10s %s", "ID", "NAME", "HOST", "INSTANCES");
+                l.groups().forEach(g -> out.line("%-14s %-20s %-10s %s", g.id(), g.name(), g.host(),
+                        String.join(",", g.instances().stream().map(m -> m.name() == null ? m.id() : m.name()).toList())));
+            }
+            case GroupView g -> {
+                out.line("Group %s (%s) on host %s", g.name(), g.id(), g.host());
+                g.instances().forEach(m -> out.line("  %-24s %s  %s", m.name() == null ? "?" : m.name(), m.id(), m.state()));
+            }
+            case ProtectionList l -> {
+                out.line("%-38s %-20s %-10s %s", "INSTANCE", "NAME", "VAULT", "DISKS");
+                l.protections().forEach(p -> out.line("%-38s %-20s %-10s %s", p.instance(), p.name() == null ? "" : p.name(),
+                        p.vault(), p.allDisks() ? "all" : String.join(",", p.disks())));
+            }
+            case ProtectionStopped s -> out.line("Stopped protecting %s; its %d point(s) are kept.", s.name(), s.pointsKept());
+            case TokenList l -> {
+                out.line("%-36s %-20s %-9s %-25s %s", "ID", "NAME", "ROLE", "CREATED", "STATE");
+                l.tokens().forEach(t -> out.line("%-36s %-20s %-9s %-25s %s", t.id(), t.name(), t.role(), t.createdAt(),
+                        t.revokedAt() != null ? "revoked" : "live"));
+            }
+            case CreatedToken t -> {
+                out.line("Token %s (%s, role %s). Its secret, shown only now:", t.token().id(), t.token().name(), t.token().role());
+                out.line("%s", t.secret());
+            }
+            case Revoked r -> out.line("Revoked token %s.", r.revoked());
+            case VaultList l -> l.vaults().forEach(v -> out.line("%-12s %s%s%s", v.name(), v.path(),
+                    v.encrypted() ? " (encrypted)" : " (NOT encrypted)", v.isDefault() ? " [default]" : ""));
+            case RebuildResult r -> r.vaults().forEach((vault, c) -> rebuilt(out, vault, c));
+            case CapacityView c -> capacity(out, c);
+            default -> out.json(result);
+        }
+    }
+
+    private static void rebuilt(Output out, String vault, CatalogRebuild.Counts c) {
+        out.line("Vault %s: %d point(s) rebuilt, %d instance(s) added as gone, %d image point(s) skipped, %d group point(s)"
+                + " rebuilt, %d skipped (no group of that name)", vault, c.points(), c.instancesAdded(), c.skipped(),
+                c.groupPoints(), c.groupPointsSkipped());
+        c.unreadable().forEach(id -> out.line("  NOT RESTORED: point %s: its manifest cannot be read (its catalog row is"
+                + " kept); see 'coffer vault verify'", id));
+        c.lost().forEach(id -> out.line("  NOT RESTORED: point %s: its manifest is missing while its indexes remain (lost);"
+                + " see 'coffer vault verify'", id));
+        c.missing().forEach(id -> out.line("  NOT RESTORED: point %s: the catalog listed it, the vault holds nothing of it"
+                + " (lost; its row is removed)", id));
+    }
+
+    private static String schedule(PolicyView p) {
+        return p.schedule().text() != null ? p.schedule().text() : p.scheduleStart() + " every " + p.scheduleInterval();
+    }
+
+    private static void policy(Output out, PolicyView p) {
+        out.line("Policy %s (%s)", p.name(), p.id());
+        out.line("  schedule:    %s (first run %s, every %s, time zone %s)", schedule(p), p.scheduleStart(),
+                p.scheduleInterval(), p.zone());
+        var r = p.retention();
+        out.line("  retention:   keep %s%s%s", r.keepFor(), r.keepLatest() == null || r.keepLatest() == 0 ? ""
+                        : ", the newest " + r.keepLatest(),
+                r.calendar() == null || r.calendar().isEmpty() ? "" : ", the first of " + String.join(", ",
+                        r.calendar().stream().map(c -> c.count() + " " + c.unit()).toList()));
+        out.line("  immutable:   %s", Boolean.TRUE.equals(p.immutable()) ? "yes, until each point expires" : "no");
+        var rep = p.replication();
+        out.line("  replication: %s", rep == null || !Boolean.TRUE.equals(rep.enabled()) ? "off"
+                : "to " + rep.destinationRegion() + "/" + rep.destinationVault() + ", kept " + rep.retention() + ", "
+                + (rep.encryption() == null || rep.encryption().keyId() == null ? "encrypted as its vault (auto)"
+                : "encrypted with key " + rep.encryption().keyId()) + " (stored; not acted on yet)");
+        var a = p.archive();
+        out.line("  archive:     %s", a == null || !Boolean.TRUE.equals(a.enabled()) ? "off"
+                : "after " + a.afterDays() + " days (stored; not acted on yet)");
+        var c = p.appConsistent();
+        out.line("  consistency: %s", c == null || !c.enabled() ? "crash-consistent" : "application-consistent (freeze "
+                + (c.freezeFileSystems() ? "on" : "off") + ", writers " + (c.includeWriters() ? "on" : "off")
+                + ", scripts " + Values.format(c.scriptTimeout()) + ")");
+        out.line("  plans:       %d", p.plans());
+    }
+
+    private static void plan(Output out, PlanView p) {
+        out.line("Plan %s (%s): %s bound to policy %s", p.name(), p.id(), p.instanceName(), p.policyName());
+        out.line("  state:    %s, next run %s", p.state(), p.nextRun() == null ? "-" : p.nextRun());
+        if (p.lastOutcome() != null) {
+            out.line("  last:     [%s] %s", p.lastOutcome().code(), p.lastOutcome().message());
+            if (p.lastOutcome().remedy() != null) {
+                out.line("  what to do: %s", p.lastOutcome().remedy());
+            }
+        }
+    }
+
+    private static void capacity(Output out, CapacityView c) {
+        out.line("%-28s %8s %12s %12s %7s", "VAULT", "POINTS", "LOGICAL", "STORED", "RATIO");
+        c.vaults().forEach(v -> row(out, v.vault(), v.points(), v.logicalBytes(), v.storedBytes(), v.ratio()));
+        out.line("");
+        out.line("%-28s %8s %12s %12s %7s", "INSTANCE", "POINTS", "LOGICAL", "STORED", "RATIO");
+        c.instances().forEach(i -> row(out, i.name() == null ? i.instance() : i.name(), i.points(), i.logicalBytes(),
+                i.storedBytes(), i.ratio()));
+        out.line("");
+        out.line("%-28s %8s %12s %12s %7s", "DISK", "POINTS", "LOGICAL", "STORED", "RATIO");
+        c.disks().forEach(d -> row(out, d.instance().substring(0, Math.min(8, d.instance().length())) + "/" + d.disk(),
+                d.points(), d.logicalBytes(), d.storedBytes(), d.ratio()));
+    }
+
+    private static void row(Output out, String name, long points, long logical, long stored, Double ratio) {
+        out.line("%-28s %8d %12s %12s %7s", name, points, Output.bytes(logical), Output.bytes(stored), ratio == null ? "-" : ratio + "x");
+    }
+}

@@ -1,0 +1,23 @@
+package coffer.engine.operation;
+
+import coffer.engine.error.Problems;
+
+import java.util.List;
+
+/** Create an API token with one role ({@code admin}, {@code operator} or {@code viewer}); its secret is shown once. */
+public record CreateToken(String name, String role) implements Operation<CreatedToken> {
+    public static final List<String> ROLES = List.of("admin", "operator", "viewer");
+
+    public CreateToken {
+        Problems problems = new Problems();
+        if (name == null || !Rules.NAME.matcher(name).matches()) {
+            problems.add("name", "1 to 64 letters, digits, '.', '_', '+' or '-', got " + (name == null ? "nothing" : "'" + name + "'"));
+        }
+        if (role == null) {
+            problems.add("role", "required, one of admin, operator, viewer");
+        } else if (!ROLES.contains(role)) {
+            problems.add("role", "must be one of admin, operator, viewer, got '" + role + "'");
+        }
+        problems.throwIfAny("token request");
+    }
+}

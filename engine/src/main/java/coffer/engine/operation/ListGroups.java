@@ -1,0 +1,4 @@
+package coffer.engine.operation;
+
+/** The consistency groups, by name. */
+public record ListGroups() implements Operation<GroupList> {}

@@ -1,0 +1,4 @@
+package coffer.engine.operation;
+
+/** The protected instances. */
+public record ListProtections() implements Operation<ProtectionList> {}

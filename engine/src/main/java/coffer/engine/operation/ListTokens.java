@@ -1,0 +1,4 @@
+package coffer.engine.operation;
+
+/** The API tokens (never their secrets). */
+public record ListTokens() implements Operation<TokenList> {}

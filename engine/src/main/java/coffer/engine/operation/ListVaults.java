@@ -1,0 +1,4 @@
+package coffer.engine.operation;
+
+/** The server's vaults. */
+public record ListVaults() implements Operation<VaultList> {}

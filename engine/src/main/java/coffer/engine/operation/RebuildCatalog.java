@@ -1,0 +1,4 @@
+package coffer.engine.operation;
+
+/** Recreate the catalog's points and group points from every vault's manifests. */
+public record RebuildCatalog() implements Operation<RebuildResult> {}

@@ -1,0 +1,5 @@
+package coffer.engine.operation;
+
+/** A token revoked. */
+public record Revoked(String revoked) {
+}

@@ -1,0 +1,94 @@
+package coffer.engine.operation;
+
+import coffer.engine.error.Problems;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The value rules operation records share, each adding a problem named by its field. Stateless.
+ */
+final class Rules {
+    /** Names of instances, plans, groups, tokens: a letter or digit, then letters, digits, '.', '_', '+', '-'. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]{0,63}");
+    /** Disk targets look like vda, sdb, hdc, xvda. */
+    static final Pattern TARGET = Pattern.compile("[a-z]{1,4}[a-z0-9]{0,8}");
+    /** A suffix makes new domain and file names: no '/', no spaces. */
+    static final Pattern SUFFIX = Pattern.compile("[A-Za-z0-9._+-]{1,32}");
+    /** The seed's longest retention, also the longest extension. */
+    static final int MAX_DAYS = 65_536;
+    /** The longest description of a point. */
+    static final int MAX_DESCRIPTION = 256;
+
+    private Rules() {
+    }
+
+    static void required(Problems problems, String field, String value, String what) {
+        if (value == null || value.isBlank()) {
+            problems.add(field, what + " is required");
+        }
+    }
+
+    /** An optional name; {@code what} says what it names. */
+    static void name(Problems problems, String field, String value, String what) {
+        if (value != null && !NAME.matcher(value).matches()) {
+            problems.add(field, what + "1 to 64 letters, digits, '.', '_', '+' or '-', got '" + value + "'");
+        }
+    }
+
+    /** An optional note: at most {@link #MAX_DESCRIPTION} characters, no control characters. */
+    static void description(Problems problems, String field, String text) {
+        if (text != null && (text.length() > MAX_DESCRIPTION || text.chars().anyMatch(Character::isISOControl))) {
+            problems.add(field, "at most " + MAX_DESCRIPTION + " characters without control characters, got "
+                    + text.length() + " characters");
+        }
+    }
+
+    static void days(Problems problems, String field, Integer days) {
+        if (days != null && (days < 1 || days > MAX_DAYS)) {
+            problems.add(field, "must be between 1 and " + MAX_DAYS + ", got " + days);
+        }
+    }
+
+    /** Optional disk targets: each a target, each once; null stays null (all disks). */
+    static List<String> targets(Problems problems, String field, List<String> disks) {
+        if (disks == null) {
+            return null;
+        }
+        for (String d : disks) {
+            if (d == null || !TARGET.matcher(d).matches()) {
+                problems.add(field, (d == null ? "nothing" : "'" + d + "'") + " is not a disk target (e.g. vda)");
+            }
+        }
+        if (disks.stream().distinct().count() != disks.size()) {
+            problems.add(field, "a disk is named twice");
+        }
+        return List.copyOf(disks.stream().map(d -> d == null ? "" : d).toList());
+    }
+
+    /** Instance references (UUIDs or names): at least one, each once. */
+    static List<String> references(Problems problems, String field, List<String> references, String what) {
+        if (references == null || references.isEmpty()) {
+            problems.add(field, what);
+            return List.of();
+        }
+        if (references.stream().anyMatch(r -> r == null || r.isBlank())) {
+            problems.add(field, "an instance reference is empty");
+        }
+        if (references.stream().distinct().count() != references.size()) {
+            problems.add(field, "an instance is named twice");
+        }
+        return List.copyOf(references.stream().map(r -> r == null ? "" : r).toList());
+    }
+
+    static void suffix(Problems problems, String field, String suffix) {
+        if (suffix != null && !SUFFIX.matcher(suffix).matches()) {
+            problems.add(field, "1 to 32 letters, digits, '.', '_', '+' or '-' appended to each member's name, got '"
+                    + suffix + "'");
+        }
+    }
+
+    static boolean flag(Boolean value) {
+        return value != null && value;
+    }
+}

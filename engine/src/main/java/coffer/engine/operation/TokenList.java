@@ -1,0 +1,14 @@
+package coffer.engine.operation;
+
+import java.util.List;
+
+/** API tokens (never their secrets). {@code count} is the list's length. */
+public record TokenList(List<coffer.engine.catalog.Token> tokens, int count) {
+    public TokenList {
+        tokens = List.copyOf(tokens);
+    }
+
+    public static TokenList of(List<coffer.engine.catalog.Token> tokens) {
+        return new TokenList(tokens, tokens.size());
+    }
+}

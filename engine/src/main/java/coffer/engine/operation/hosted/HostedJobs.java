@@ -1,0 +1,108 @@
+package coffer.engine.operation.hosted;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.GroupPointRecord;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.InstanceGroup;
+import coffer.engine.catalog.Lookup;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.Protection;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.job.Job;
+import coffer.engine.operation.BackupGroup;
+import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.CloneGroup;
+import coffer.engine.operation.CloneInstance;
+import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.RestoreDisk;
+import coffer.engine.operation.RestoreGroup;
+import coffer.engine.operation.RestoreInstance;
+
+import java.util.List;
+
+/**
+ * Submits long operations as jobs: each record resolved (the instance, point, group or group point it names
+ * checked and replaced by its id; the defaults of the protection and the server filled in) and queued on the
+ * host that holds its target. What only the offline commands can do ({@code dir}, a group's {@code instances})
+ * is refused naming the offline form. Thread-safe.
+ */
+final class HostedJobs {
+    private final Catalog catalog;
+    private final References references;
+
+    HostedJobs(Catalog catalog, References references) {
+        this.catalog = catalog;
+        this.references = references;
+    }
+
+    Job submit(JobOperation<?> operation) {
+        return switch (operation) {
+            case BackupInstance b -> backup(b);
+            case CloneInstance c -> {
+                offlineOnly(c.dir() != null, "dir", "new disk files go beside the originals");
+                Instance instance = Lookup.live(references.instance(c.instance()));
+                yield catalog.jobs().submit(c.resolved(instance.id(), references.vault(c.vault())), instance.hostId());
+            }
+            case RestoreDisk r -> {
+                PointRecord point = references.point(r.point());
+                if (point.disks().stream().noneMatch(d -> d.target().equals(r.disk()))) {
+                    throw new CofferException(ErrorCode.InvalidArgument, "disk: point " + point.id() + " has no disk '"
+                            + r.disk() + "' (it has " + String.join(", ", point.disks().stream()
+                            .map(PointRecord.PointDisk::target).toList()) + ")");
+                }
+                yield catalog.jobs().submit(r.resolved(point.id()), hostOf(point));
+            }
+            case RestoreInstance r -> {
+                offlineOnly(r.dir() != null, "dir", "new disk files go beside the originals");
+                PointRecord point = references.point(r.point());
+                yield catalog.jobs().submit(r.resolved(point.id()), hostOf(point));
+            }
+            case BackupGroup b -> {
+                offlineOnly(b.instances() != null, "instances", "the members are those of the server's group");
+                InstanceGroup group = Lookup.group(catalog, b.group());
+                yield catalog.jobs().submit(b.resolved(group.id(), references.vault(b.vault())), group.hostId());
+            }
+            case CloneGroup c -> {
+                offlineOnly(c.instances() != null, "instances", "the members are those of the server's group");
+                offlineOnly(c.dir() != null, "dir", "new disk files go beside the originals");
+                InstanceGroup group = Lookup.group(catalog, c.group());
+                yield catalog.jobs().submit(c.resolved(group.id(), references.vault(c.vault())), group.hostId());
+            }
+            case RestoreGroup r -> {
+                offlineOnly(r.dir() != null, "dir", "new disk files go beside the originals");
+                GroupPointRecord point = Lookup.groupPoint(catalog, r.groupPoint());
+                Instance first = catalog.instances().find(point.instanceIds().getFirst()).orElseThrow(() -> new CofferException(
+                        ErrorCode.InstanceNotFound, "group point " + point.id() + ": its instance "
+                        + point.instanceIds().getFirst() + " is not in the catalog"));
+                yield catalog.jobs().submit(r.resolved(point.id()), first.hostId());
+            }
+        };
+    }
+
+    /** A person's backup: the protection's vault and disks unless the request names its own. */
+    private Job backup(BackupInstance b) {
+        if (b.plan() != null) {
+            throw new CofferException(ErrorCode.InvalidArgument, "plan: set by a plan's run only; run a plan with its run operation");
+        }
+        Instance instance = Lookup.live(references.instance(b.instance()));
+        Protection protection = catalog.protections().find(instance.id()).orElse(null);
+        String vault = references.vault(b.vault() != null ? b.vault() : protection != null ? protection.vault() : null);
+        List<String> disks = b.disks() != null ? b.disks()
+                : protection != null && !protection.allDisks() ? protection.disks() : null;
+        return catalog.jobs().submit(b.resolved(instance.id(), vault, disks), instance.hostId());
+    }
+
+    private String hostOf(PointRecord point) {
+        return catalog.instances().find(point.instanceId()).map(Instance::hostId)
+                .orElseGet(() -> catalog.hosts().list().getFirst().id());
+    }
+
+    /** InvalidArgument naming the field as an offline one, with what a server does instead. */
+    static void offlineOnly(boolean given, String field, String instead) {
+        if (given) {
+            throw new CofferException(ErrorCode.InvalidArgument, field + ": not taken by a server (" + instead
+                    + "); it is for operations run offline on a vault");
+        }
+    }
+}

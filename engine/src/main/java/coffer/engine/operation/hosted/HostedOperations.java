@@ -1,0 +1,222 @@
+package coffer.engine.operation.hosted;
+
+import coffer.engine.JobProgress;
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.CatalogRebuild;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.InstanceGroup;
+import coffer.engine.catalog.Lookup;
+import coffer.engine.catalog.Plan;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.StoredPolicy;
+import coffer.engine.catalog.Tokens;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.job.Job;
+import coffer.engine.job.Jobs;
+import coffer.engine.operation.*;
+import coffer.engine.plan.PlanBinding;
+import coffer.engine.plan.PlanScheduler;
+import coffer.engine.plan.PointLifecycle;
+import coffer.engine.plan.RetentionSweep;
+import coffer.engine.vault.VaultDirectory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * {@link Operations} on a server's catalog, in its process: the API answers with it. Queries read the catalog;
+ * changes apply the use-case rules (here and in {@code coffer.engine.plan}); long operations are queued as jobs
+ * ({@link HostedJobs}) and {@link Run#await} follows them on the catalog. The one switch over every operation
+ * is here: a new operation record does not compile until it is handled. Thread-safe.
+ */
+public final class HostedOperations implements Operations {
+    /**
+     * What the server is: its vaults (for the vault list), how many instances one request may name, how to
+     * discover a host's instances again, and its clock.
+     */
+    public record Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock) {
+    }
+
+    private final Catalog catalog;
+    private final VaultDirectory vaults;
+    private final Settings settings;
+    private final PlanBinding binding;
+    private final PointLifecycle points;
+    private final RetentionSweep sweep;
+    private final References references;
+    private final HostedViews views;
+    private final HostedJobs jobs;
+    private final Protecting protecting;
+    private final PolicyEditing policyEditing;
+    private final GroupCreation groupCreation;
+
+    public HostedOperations(Catalog catalog, VaultDirectory vaults, PlanScheduler scheduler, PlanBinding binding,
+                            PointLifecycle points, RetentionSweep sweep, Settings settings) {
+        this.catalog = catalog;
+        this.vaults = vaults;
+        this.settings = settings;
+        this.binding = binding;
+        this.points = points;
+        this.sweep = sweep;
+        this.references = new References(catalog, vaults, settings.refreshHost());
+        this.views = new HostedViews(catalog, settings.clock());
+        this.jobs = new HostedJobs(catalog, references);
+        this.protecting = new Protecting(catalog, references, binding, settings.instancesPerRequest(), settings.clock());
+        this.policyEditing = new PolicyEditing(catalog, scheduler);
+        this.groupCreation = new GroupCreation(catalog, references);
+    }
+
+    @Override
+    public <R> Run<R> start(JobOperation<R> operation) {
+        JobView job = JobView.of(jobs.submit(operation));
+        @SuppressWarnings("unchecked")
+        Class<R> result = (Class<R>) job.type().result();
+        return JobFollow.run(job, () -> JobView.of(Lookup.job(catalog, job.id())), result);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R> R call(Operation<R> operation) {
+        Object result = switch (operation) {
+            case ListHosts ignored -> HostList.of(catalog.hosts().list());
+            case RefreshHost r -> {
+                catalog.hosts().find(r.host()).orElseThrow(() -> new CofferException(ErrorCode.ResourceNotFound,
+                        "no host '" + r.host() + "'"));
+                settings.refreshHost().accept(r.host());
+                yield InstanceList.of(views.instances(catalog.instances().list(r.host())));
+            }
+            case ListInstances l -> {
+                List<Instance> all = l.host() == null ? catalog.instances().listAll() : catalog.instances().list(l.host());
+                yield InstanceList.of(views.instances(all).stream()
+                        .filter(v -> l.protectedOnly() == null || v.isProtected() == l.protectedOnly()).toList());
+            }
+            case ShowInstance s -> views.instance(references.instance(s.instance()));
+            case ListProtections ignored -> ProtectionList.of(catalog.protections().list().stream()
+                    .map(p -> ProtectionView.of(p, catalog.instances().find(p.instanceId()).orElse(null))).toList());
+            case Protect p -> protecting.protect(p);
+            case StopProtection s -> protecting.stop(s);
+            case ListPoints l -> views.points(l.instance() == null ? catalog.points().listAll()
+                    : catalog.points().listByInstance(references.instance(l.instance()).id()));
+            case ShowPoint s -> {
+                PointRecord row = references.point(s.point());
+                try {
+                    yield PointDetail.of(row, vaults.open(row.vault()).point(row.id()), settings.clock().instant());
+                } catch (java.io.IOException e) {
+                    throw coffer.engine.error.Errors.classify(e);
+                }
+            }
+            case DeletePoint d -> {
+                PointRecord point = references.point(d.point());
+                points.delete(point.id()); // BackupPointImmutable while immutable and unexpired; manifest, then row
+                yield new Deleted(point.id(), null, null);
+            }
+            case ShowRetention s -> RetentionView.of(points.state(references.point(s.point()).id()));
+            case ChangeRetention c -> {
+                String id = references.point(c.point()).id();
+                yield RetentionView.of(c.extendDays() != null ? points.extend(id, c.extendDays()) : points.neverExpire(id));
+            }
+            case SweepRetention ignored -> {
+                RetentionSweep.Report report = sweep.sweepAll();
+                yield new SweepResult(report.deleted(), report.failures());
+            }
+            case ListJobs l -> JobList.of(catalog.jobs().list(new Jobs.Filter(l.state(), l.type(), l.target(),
+                    l.limit())).stream().map(JobView::of).toList());
+            case ShowJob s -> JobView.of(Lookup.job(catalog, s.job()));
+            case ShowJobLog s -> JobLog.of(catalog.jobs().log(Lookup.job(catalog, s.job()).id()));
+            case CancelJob c -> {
+                Job job = Lookup.job(catalog, c.job());
+                if (job.state().isFinal()) {
+                    throw new CofferException(ErrorCode.JobFinished, "job " + job.id() + " has already ended (" + job.state() + ")");
+                }
+                yield JobView.of(catalog.jobs().cancel(job.id()).orElseThrow());
+            }
+            case ShowCapacity ignored -> views.capacity(vaults.names());
+            case ListTokens ignored -> TokenList.of(catalog.tokens().list());
+            case CreateToken c -> {
+                Tokens.Created created = catalog.tokens().create(c.name(), c.role());
+                yield new CreatedToken(created.token(), created.secret());
+            }
+            case RevokeToken r -> {
+                if (!catalog.tokens().revoke(r.token())) {
+                    throw new CofferException(ErrorCode.ResourceNotFound, "no live token with id '" + r.token() + "'");
+                }
+                yield new Revoked(r.token());
+            }
+            case ListVaults ignored -> VaultList.of(settings.vaults());
+            case RebuildCatalog ignored -> {
+                Map<String, CatalogRebuild.Counts> report = new LinkedHashMap<>();
+                for (String name : vaults.names().stream().sorted().toList()) {
+                    report.put(name, new CatalogRebuild(catalog).rebuild(name, vaults.open(name)));
+                }
+                yield new RebuildResult(report);
+            }
+            case ListPolicies ignored -> PolicyList.of(catalog.policies().list().stream().map(views::policy).toList());
+            case ShowPolicy s -> views.policy(Lookup.policy(catalog, s.policy()));
+            case CreatePolicy c -> views.policy(catalog.policies().create(c.document().toPolicy()));
+            case EditPolicy e -> views.policy(policyEditing.edit(e));
+            case DeletePolicy d -> {
+                StoredPolicy policy = Lookup.policy(catalog, d.policy());
+                catalog.policies().delete(policy.id());
+                yield new Deleted(policy.id(), policy.name(), null);
+            }
+            case ListPlans ignored -> PlanList.of(catalog.plans().list().stream().map(views::plan).toList());
+            case ShowPlan s -> views.plan(Lookup.plan(catalog, s.plan()));
+            case BindPlan b -> bind(b);
+            case EditPlan e -> edit(e);
+            case DeletePlan d -> {
+                Plan plan = Lookup.plan(catalog, d.plan());
+                binding.delete(plan);
+                yield new Deleted(plan.id(), plan.name(), catalog.points().listByInstance(plan.instanceId()).size());
+            }
+            case RunPlan r -> JobView.of(binding.runNow(Lookup.plan(catalog, r.plan())));
+            case SuspendPlan s -> views.plan(binding.suspend(Lookup.plan(catalog, s.plan())));
+            case ResumePlan r -> views.plan(binding.resume(Lookup.plan(catalog, r.plan())));
+            case ListGroups ignored -> GroupList.of(catalog.groups().list().stream().map(views::group).toList());
+            case ShowGroup s -> views.group(Lookup.group(catalog, s.group()));
+            case CreateGroup c -> views.group(groupCreation.create(c));
+            case DeleteGroup d -> {
+                InstanceGroup group = Lookup.group(catalog, d.group());
+                catalog.groups().delete(group.id());
+                yield new Deleted(group.id(), group.name(), null);
+            }
+            case ListGroupPoints l -> {
+                List<InstanceGroup> groups = l.group() == null ? catalog.groups().list() : List.of(Lookup.group(catalog, l.group()));
+                List<GroupPointView> all = new ArrayList<>();
+                groups.forEach(g -> catalog.groups().points(g.id()).forEach(p -> all.add(views.groupPoint(p))));
+                yield GroupPointList.of(all);
+            }
+        };
+        return (R) result;
+    }
+
+    /** One plan per instance; an instance not yet protected is protected first (all disks, the vault asked). */
+    private PlanList bind(BindPlan request) {
+        Protecting.checkCount(request.instances().size(), settings.instancesPerRequest());
+        StoredPolicy policy = Lookup.policy(catalog, request.policy());
+        String vault = references.vault(request.vault());
+        List<Instance> instances = request.instances().stream().map(references::instance).toList();
+        protecting.protectIfNeeded(instances, vault);
+        List<PlanView> plans = new ArrayList<>();
+        for (Instance instance : instances) {
+            plans.add(views.plan(binding.bind(instance, policy, request.name(), request.replacing())));
+        }
+        return PlanList.of(plans);
+    }
+
+    private PlanView edit(EditPlan request) {
+        Plan plan = Lookup.plan(catalog, request.plan());
+        Instance instance = catalog.instances().find(plan.instanceId()).orElseThrow();
+        if (request.policy() != null) {
+            plan = binding.bind(instance, Lookup.policy(catalog, request.policy()), request.name(), true);
+        } else if (request.name() != null) {
+            plan = catalog.plans().rename(plan.id(), request.name()).orElseThrow();
+        }
+        return views.plan(plan);
+    }
+}

@@ -1,0 +1,168 @@
+package coffer.engine.operation;
+
+import coffer.engine.json.CofferJson;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.job.JobParams;
+import coffer.engine.job.JobType;
+import coffer.engine.policy.Policy;
+import coffer.engine.policy.ReplicationRule;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The operation records: checked once when made, every problem at once; their JSON forms; job rows old and new. */
+class OperationRecordsTest {
+
+    @Test
+    void aRecordReportsEveryProblemAtOnce() {
+        CofferException e = assertThrows(CofferException.class, () -> CofferJson.readObject(
+                "{\"instance\": \"web\", \"disks\": [\"vda\", \"VDA!\", \"vda\"], \"retentionDays\": 0}",
+                BackupInstance.class, "request body"));
+        assertEquals(ErrorCode.InvalidArgument, e.code());
+        assertTrue(e.getMessage().startsWith("backup request has 3 problems: "), e.getMessage());
+        assertTrue(e.getMessage().contains("disks: 'VDA!' is not a disk target"), e.getMessage());
+        assertTrue(e.getMessage().contains("disks: a disk is named twice"), e.getMessage());
+        assertTrue(e.getMessage().contains("retentionDays: must be between 1 and 65536, got 0"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            null          | request body: expected a JSON object, got null
+            [1, 2]        | request body: expected a JSON object, got an array
+            7             | request body: expected a JSON object, got a number
+            "web"         | request body: expected a JSON object, got a string
+            {"instance": ["web"]} | field 'instance': expected text
+            {"instance": "web", "colour": 1} | colour: unknown field
+            {"instance": "web", "retentionDays": "3"} | field 'retentionDays': expected a whole number
+            {"instance": "web", "replicate": 1} | field 'replicate': expected true or false
+            {"instance":      | not valid JSON
+            """)
+    void anythingButTheExpectedObjectIsRefusedNamingWhatWasWrong(String body, String expected) {
+        CofferException e = assertThrows(CofferException.class, () -> CofferJson.readObject(body, BackupInstance.class,
+                "request body"));
+        assertEquals(ErrorCode.InvalidArgument, e.code());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void unknownFieldsAreReportedWithTheRecordsOwnProblems() {
+        CofferException e = assertThrows(CofferException.class, () -> CofferJson.readObject(
+                "{\"instance\": \"web\", \"retentionDays\": 0, \"colour\": 1, \"appConsistent\": {\"freeze\": true}}",
+                BackupInstance.class, "request body"));
+        assertTrue(e.getMessage().startsWith("backup request has 3 problems: retentionDays: must be between"), e.getMessage());
+        assertTrue(e.getMessage().contains("colour: unknown field"), e.getMessage());
+        assertTrue(e.getMessage().contains("appConsistent.freeze: unknown field"), e.getMessage());
+    }
+
+    @Test
+    void aBackupsDescriptionIsAShortLineOfText() {
+        assertEquals("before the upgrade", new BackupInstance("web", null, null, null, null, false, null,
+                "before the upgrade").description());
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null,
+                "x".repeat(257))).getMessage().contains("description: at most 256 characters"));
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null,
+                "two\nlines")).getMessage().contains("without control characters"));
+    }
+
+    @Test
+    void crossFieldRulesLiveOnTheRecord() {
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreDisk("p", "vda", null, null, false, false))
+                .getMessage().contains("give exactly one of 'to' (a new file) and 'inPlace': true"));
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreDisk("p", "vda", "/x", "vmdk", false, false))
+                .getMessage().contains("format: qcow2 or raw, got 'vmdk'"));
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstance("p", null, true, true, null))
+                .getMessage().contains("start: an in-place restore leaves the instance shut off"));
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreGroup("g", "-copy", true, true, null))
+                .getMessage().contains("give exactly one of 'suffix'"));
+        assertTrue(assertThrows(CofferException.class, () -> new ChangeRetention("p", 3, true))
+                .getMessage().contains("give exactly one of 'extendDays'"));
+        assertTrue(assertThrows(CofferException.class, () -> new Protect(List.of("a"), false, null, null))
+                .getMessage().contains("allDisks=false needs the list of disk targets"));
+    }
+
+    @Test
+    void aJobRowStoresItsRecordAsVersionedJsonAndGivesItBackUnchanged() {
+        BackupInstance backup = new BackupInstance("u-web", "default", List.of("vda"), 7, null, false,
+                new PlanRun("plan-1", "policy-1", "2026-01-01T00:00:00Z", 2, null), null);
+        JsonNode stored = JobParams.stored(backup);
+        assertEquals(JobParams.VERSION, stored.path("version").asInt());
+        JsonNode record = JobParams.record(JobType.backup, "u-web", stored);
+        assertEquals(backup, JobParams.operation(JobType.backup, record));
+    }
+
+    @Test
+    void aJobRowWrittenBeforeTheRecordsReadsWithItsTargetPutBack() throws Exception {
+        JsonNode legacy = CofferJson.MAPPER.readTree("{\"vault\": \"default\", \"disks\": null, \"retentionDays\": null,"
+                + " \"appConsistent\": false, \"replicate\": false, \"plan\": {\"id\": \"plan-1\", \"policy\": \"pol-1\","
+                + " \"slot\": \"2026-01-01T00:00:00Z\", \"coalesced\": 0}}");
+        var operation = JobParams.operation(JobType.backup, JobParams.record(JobType.backup, "u-web", legacy));
+        BackupInstance backup = assertInstanceOf(BackupInstance.class, operation);
+        assertEquals("u-web", backup.instance());
+        assertEquals("plan-1", backup.plan().id());
+        JsonNode restore = CofferJson.MAPPER.readTree("{\"disk\": \"vda\", \"to\": \"/tmp/x.raw\", \"format\": \"raw\", \"inPlace\": false}");
+        assertEquals(new RestoreDisk("20260101-000000-aaaaaaaa", "vda", "/tmp/x.raw", "raw", false, false),
+                JobParams.operation(JobType.restore_disk, JobParams.record(JobType.restore_disk, "20260101-000000-aaaaaaaa", restore)));
+    }
+
+    @Test
+    void aJobOfANewerVersionIsRefusedWithTheVersions() throws Exception {
+        JsonNode newer = CofferJson.MAPPER.readTree("{\"version\": 2, \"operation\": {}}");
+        CofferException e = assertThrows(CofferException.class, () -> JobParams.operation(JobType.backup,
+                JobParams.record(JobType.backup, "u", newer)));
+        assertEquals(ErrorCode.UnsupportedFormat, e.code());
+    }
+
+    @Test
+    void everyJobTypeCarriesItsRecordAndNamesItsTargetField() {
+        for (JobType type : JobType.values()) {
+            assertTrue(java.util.Arrays.stream(type.operation().getRecordComponents())
+                    .anyMatch(c -> c.getName().equals(type.targetField())), type.toString());
+        }
+    }
+
+    static final String POLICY = "{\"name\": \"p\", \"schedule\": \"I|1631685600|PT1H\", \"retention\": {\"keepFor\": \"7d\"},"
+            + " \"replication\": {\"enabled\": true, \"destinationRegion\": \"east\", \"destinationVault\": \"v\","
+            + " \"retention\": \"30d\", \"encryption\": {\"keyId\": \"k1\"}}}";
+
+    @Test
+    void aPolicyDocumentReadsWritesAndReadsBackTheSamePolicy() {
+        Policy policy = CofferJson.readObject(POLICY, PolicyDocument.class, "policy").toPolicy();
+        PolicyDocument written = PolicyDocument.of(policy);
+        assertEquals(policy, CofferJson.read(CofferJson.tree(written), PolicyDocument.class).toPolicy());
+        assertEquals("{\"keyId\":\"k1\"}", CofferJson.tree(written).path("replication").path("encryption").toString());
+        assertEquals("I|1631685600|PT1H", CofferJson.tree(written).path("schedule").asText());
+    }
+
+    @Test
+    void anEditGivesOnlyWhatChangesAndTheRestStays() {
+        PolicyDocument current = CofferJson.readObject(POLICY, PolicyDocument.class, "policy");
+        PolicyDocument edit = CofferJson.readObject("{\"retention\": {\"keepLatest\": 3}, \"replication\": {\"destinationVault\": \"w\"}}",
+                PolicyDocument.class, "policy");
+        Policy merged = edit.mergedOnto(current).toPolicy();
+        assertEquals(3, merged.retention().keepLatest());
+        assertEquals("7 days", merged.retention().keepFor().toString());
+        assertEquals("w", merged.replication().destinationVault());
+        assertEquals(new ReplicationRule.Encryption.AssignedKey("k1"), merged.replication().encryption());
+    }
+
+    @Test
+    void aPolicyDocumentNamesEveryProblemWithTheSeedsCodes() {
+        CofferException e = assertThrows(CofferException.class, () -> CofferJson.readObject(
+                "{\"name\": \" \", \"schedule\": \"I|1631685600|P1M\", \"retention\": {\"keepFor\": \"forever\"},"
+                        + " \"replication\": {\"enabled\": true}}", PolicyDocument.class, "policy").toPolicy());
+        assertEquals(ErrorCode.PolicyHasPermanentRetention, e.code());
+        for (String expected : List.of("name: a policy name is required", "months and years are not schedule intervals",
+                "retention.keepFor", "replication.destinationRegion")) {
+            assertTrue(e.getMessage().contains(expected), expected + " in " + e.getMessage());
+        }
+    }
+}
