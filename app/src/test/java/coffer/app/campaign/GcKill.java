@@ -45,7 +45,7 @@ final class GcKill extends CommandKill {
 
     @Override
     String[] command() {
-        return new String[]{"vault", "gc", "--vault", vault.path().toString(), "--grace", "0s", "--wait", "1m"};
+        return new String[]{"vault", "gc", "--vault", vault.path().toString(), "--grace", "0s", "--wait", "1min"};
     }
 
     @Override
