@@ -26,7 +26,8 @@ final class PointCommand {
     static final String POINT = "Point id, unique id prefix, or instance name (its newest point).";
 
     @Command(name = "list", description = "Points, newest first, filtered by the server; every page unless --limit is"
-            + " given.", mixinStandardHelpOptions = true)
+            + " given; offline also the points whose manifest does not read (DAMAGED) or is gone (LOST).",
+            mixinStandardHelpOptions = true)
     static final class ListPoints_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin Transport transport;
@@ -48,13 +49,14 @@ final class PointCommand {
             Operations operations = transport.open(0);
             try {
                 List<PointView> all = new ArrayList<>();
-                PointList page = operations.call(first);
-                all.addAll(page.points());
-                while (page.nextCursor() != null) {
-                    page = operations.call(first.next(page.nextCursor()));
-                    all.addAll(page.points());
+                PointList firstPage = operations.call(first);
+                PointList current = firstPage;
+                all.addAll(current.points());
+                while (current.nextCursor() != null) {
+                    current = operations.call(first.next(current.nextCursor()));
+                    all.addAll(current.points());
                 }
-                Render.result(common, PointList.of(all, null));
+                Render.result(common, PointList.of(all, null, firstPage.damaged())); // damaged: on the first page only
             } finally {
                 Transport.close(operations);
             }
@@ -74,8 +76,10 @@ final class PointCommand {
         }
     }
 
-    @Command(name = "delete", description = "Delete a point (refused while it is immutable and unexpired); its chunks"
-            + " are reclaimed by 'coffer vault gc'.", mixinStandardHelpOptions = true)
+    @Command(name = "delete", description = "Delete a point (refused while it is immutable and unexpired; offline, a"
+            + " point made under an immutable policy is refused: the server decides when it expires); its chunks are"
+            + " reclaimed by 'coffer vault gc'. Offline, the exact id of a damaged or lost point removes what remains of it.",
+            mixinStandardHelpOptions = true)
     static final class Delete implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin Transport transport;

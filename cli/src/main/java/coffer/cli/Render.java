@@ -48,6 +48,8 @@ final class Render {
             }
             case PointList l -> {
                 points(out, l.points());
+                l.damaged().forEach(d -> out.line("%-26s %s: %s; see 'coffer vault verify'", d.id(),
+                        d.state().toUpperCase(Locale.ROOT), d.problem()));
                 more(out, l.nextCursor());
             }
             case PointDetail p -> point(out, p);

@@ -21,8 +21,11 @@ final class PointPages {
     private PointPages() {
     }
 
-    /** {@code all}: the vault's points (of the instance asked, when one was); filters, orders and cuts them. */
-    static PointList page(List<PointView> all, ListPoints request) {
+    /**
+     * {@code all}: the vault's points (of the instance asked, when one was); filters, orders and cuts them. The
+     * vault's damaged and lost points come with the first page (they have no time to be ordered by).
+     */
+    static PointList page(List<PointView> all, List<PointList.DamagedPoint> damaged, ListPoints request) {
         PageCursor after = request.cursor() == null ? null : PageCursor.decode("cursor", request.cursor());
         Predicate<PointView> keep = p -> (request.state() == null || request.state().equals(p.status()))
                 && (request.consistency() == null || request.consistency().equals(p.consistency()))
@@ -32,6 +35,7 @@ final class PointPages {
                 || (p.createdAt().equals(after.createdAt()) && p.id().compareTo(after.id()) < 0));
         List<PointView> rows = all.stream().filter(keep).sorted(NEWEST_FIRST).limit(request.pageSize() + 1L).toList();
         Page<PointView> page = Page.of(rows, request.pageSize(), p -> new PageCursor(p.createdAt(), p.id()));
-        return PointList.of(page.items(), page.next() == null ? null : page.next().encode());
+        return PointList.of(page.items(), page.next() == null ? null : page.next().encode(),
+                request.cursor() == null ? damaged : List.of());
     }
 }
