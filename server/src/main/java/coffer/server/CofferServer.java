@@ -13,6 +13,10 @@ import coffer.server.api.MetaApi;
 import coffer.server.api.OperationRoutes;
 import coffer.server.auth.BearerAuthentication;
 import coffer.server.config.ServerConfig;
+import coffer.server.console.Console;
+import coffer.server.console.ConsoleSessions;
+import coffer.server.console.page.ConsolePages;
+import coffer.engine.operation.Operations;
 import coffer.server.http.ApiServer;
 import coffer.server.http.Route;
 import coffer.server.http.Routes;
@@ -33,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One Coffer server: the catalog, the vaults, the job workers for the configured libvirt hosts, and the
- * HTTP API. {@link #start} prepares everything a first start needs (data directory, catalog, the default
+ * HTTP API with the web console. {@link #start} prepares everything a first start needs (data directory, catalog, the default
  * vault, the admin token); {@link #close} is the SIGTERM path: the API stops taking requests, running jobs
  * are cancelled and clean up, the catalog is closed.
  */
@@ -85,12 +89,18 @@ public final class CofferServer implements AutoCloseable {
             JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention());
             runner.start();
             Routes routes = new Routes();
-            new OperationRoutes(plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
-                    config.limits().instancesPerRequest(), hosts::refresh, clock))).register(routes);
+            Operations operations = plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
+                    config.limits().instancesPerRequest(), hosts::refresh, clock));
+            new OperationRoutes(operations).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names())).register(routes);
+            // the web console: the same operations, at / on the same port (docs/console.md)
+            Routes consoleRoutes = new Routes();
+            new Console(operations, new ConsoleSessions(catalog.tokens(), clock, config.tls() != null))
+                    .register(consoleRoutes, ConsolePages.ALL);
             ApiServer http;
             try {
-                http = ApiServer.start(config, routes.list(), new BearerAuthentication(catalog.tokens()));
+                http = ApiServer.start(config, java.util.stream.Stream.concat(routes.list().stream(),
+                        consoleRoutes.list().stream()).toList(), new BearerAuthentication(catalog.tokens()));
             } catch (RuntimeException e) {
                 runner.close();
                 throw new CofferException(ErrorCode.InvalidArgument, "cannot listen on " + config.url() + ": "
@@ -137,6 +147,7 @@ public final class CofferServer implements AutoCloseable {
         return plans;
     }
 
+    /** The API's routes (not the console's pages). */
     public List<Route> routes() {
         return routes;
     }
