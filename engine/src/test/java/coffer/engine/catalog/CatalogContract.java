@@ -226,6 +226,8 @@ abstract class CatalogContract {
                 List.of(new PointRecord.PointDisk("vda", 3000, 1200)));
         catalog.points().upsert(expiring);
         assertEquals(Optional.of(expiring), catalog.points().find(first.id()), "upsert replaces row and disks");
+        assertEquals(List.of(elsewhere, second, expiring), catalog.points().listAll(), "each point with its own disks");
+        assertEquals(List.of(elsewhere, second, expiring), catalog.points().listByInstance(instance));
 
         assertEquals(2, catalog.points().deleteVault("default"));
         assertEquals(List.of(elsewhere), catalog.points().listAll());
