@@ -2,6 +2,7 @@ package coffer.engine.catalog;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,6 +52,42 @@ final class SqlPoints implements Points {
     @Override
     public List<PointRecord> listAll() {
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " ORDER BY created_at DESC, id DESC", SqlPoints::row), ""));
+    }
+
+    @Override
+    public Page page(String instanceId, String consistency, Instant since, Instant until, Integer limit, int offset) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (instanceId != null) {
+            where.append(" AND instance_id = ?");
+            args.add(instanceId);
+        }
+        if (consistency != null) {
+            where.append(" AND consistency = ?");
+            args.add(consistency);
+        }
+        if (since != null) {
+            where.append(" AND created_at >= ?");
+            args.add(since);
+        }
+        if (until != null) {
+            where.append(" AND created_at < ?");
+            args.add(until);
+        }
+        return sql.read(s -> {
+            int total = (int) s.count("SELECT COUNT(*) FROM points" + where, args.toArray());
+            List<Object> paged = new ArrayList<>(args);
+            paged.add(limit == null ? Integer.MAX_VALUE : limit);
+            paged.add(offset);
+            List<PointRecord> rows = s.query(COLUMNS + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                    SqlPoints::row, paged.toArray());
+            if (rows.isEmpty()) {
+                return new Page(rows, total);
+            }
+            String ids = String.join(", ", java.util.Collections.nCopies(rows.size(), "?"));
+            return new Page(withDisks(s, rows, " WHERE d.point_id IN (" + ids + ")",
+                    rows.stream().map(PointRecord::id).toArray()), total);
+        });
     }
 
     @Override

@@ -47,8 +47,10 @@ final class HostedViews {
         return InstanceView.of(instance, catalog.protections().find(instance.id()).orElse(null));
     }
 
-    PointList points(List<PointRecord> points) {
-        return PointList.newestFirst(points.stream().map(this::point).toList());
+    /** A page the catalog listed newest first, with the number that matched. */
+    PointList points(coffer.engine.catalog.Points.Page page) {
+        List<PointView> points = page.points().stream().map(this::point).toList();
+        return new PointList(points, points.size(), page.total());
     }
 
     PointView point(PointRecord point) {

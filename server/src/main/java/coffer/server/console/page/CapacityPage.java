@@ -18,7 +18,7 @@ public final class CapacityPage implements ConsoleRoutes {
     public void register(Routes routes, Console console) {
         console.page(routes, "/capacity", ShowCapacity.class, (ctx, session) -> {
             CapacityView capacity = console.operations().call(new ShowCapacity());
-            String chart = GrowthChart.svg(GrowthChart.days(console.operations().call(new ListPoints(null)).points()));
+            String chart = GrowthChart.svg(GrowthChart.days(console.operations().call(ListPoints.of(null)).points()));
             console.render(ctx, "capacity.jte", new Model(console.frame(session, "Capacity", "capacity"), capacity, chart));
         });
     }

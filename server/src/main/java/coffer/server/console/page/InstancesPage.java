@@ -26,6 +26,11 @@ public final class InstancesPage implements ConsoleRoutes {
     public record Model(Frame frame, List<Row> rows, List<PolicyView> policies) {
     }
 
+    /** The instance's newest point (one row read), or null. */
+    private static PointView newest(Operations ops, InstanceView instance) {
+        return ops.call(new ListPoints(instance.id(), null, null, null, 1, 0)).points().stream().findFirst().orElse(null);
+    }
+
     @Override
     public void register(Routes routes, Console console) {
         console.page(routes, "/instances", ListInstances.class, (ctx, session) -> {
@@ -34,13 +39,9 @@ public final class InstancesPage implements ConsoleRoutes {
             for (PlanView plan : ops.call(new ListPlans()).plans()) {
                 plans.computeIfAbsent(plan.instance(), k -> new ArrayList<>()).add(plan);
             }
-            Map<String, PointView> last = new HashMap<>();
-            for (PointView point : ops.call(new ListPoints(null)).points()) {
-                last.putIfAbsent(point.instance(), point); // newest first
-            }
             List<Row> rows = ops.call(new ListInstances(null, null)).instances().stream()
                     .sorted(Comparator.comparing(InstanceView::name))
-                    .map(i -> new Row(i, plans.getOrDefault(i.id(), List.of()), last.get(i.id()))).toList();
+                    .map(i -> new Row(i, plans.getOrDefault(i.id(), List.of()), newest(ops, i))).toList();
             console.render(ctx, "instances.jte", new Model(console.frame(session, "Instances", "instances"), rows,
                     ops.call(new ListPolicies()).policies()));
         });

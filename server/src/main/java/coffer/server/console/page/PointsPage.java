@@ -16,13 +16,14 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Backup points: the list filtered by instance, consistency and creation date (a page of {@link #PAGE} at a time),
+ * Backup points: the list filtered by instance, consistency and creation date, one page of {@link #PAGE} read at a
+ * time (ListPoints' filters, limit and offset: the catalog reads only that page),
  * and one point's page: its disks, expiry and retention, extend retention, delete (an immutable point's refusal
  * shown with its code), restore a disk, restore the instance. Stateless.
  */
 public final class PointsPage implements ConsoleRoutes {
     static final int PAGE = 50;
-    static final List<String> CONSISTENCIES = List.of("APPLICATION", "FILESYSTEM", "CRASH");
+    static final List<String> CONSISTENCIES = ListPoints.CONSISTENCIES;
 
     /** The list's filters as given (null: not filtering); {@code page} from 0. */
     public record Filter(String instance, String consistency, String from, String to, int page) {
@@ -89,22 +90,14 @@ public final class PointsPage implements ConsoleRoutes {
         Problems problems = new Problems();
         Instant from = day(filter.from(), "from", problems, 0);
         Instant to = day(filter.to(), "to", problems, 1);
-        if (filter.consistency() != null && !CONSISTENCIES.contains(filter.consistency())) {
-            problems.add("consistency", "one of " + CONSISTENCIES + ", got '" + filter.consistency() + "'");
-        }
         problems.throwIfAny("point filter");
-        List<PointView> matching = console.operations().call(new ListPoints(filter.instance())).points().stream()
-                .filter(p -> filter.consistency() == null || filter.consistency().equals(p.consistency()))
-                .filter(p -> from == null || !p.createdAt().isBefore(from))
-                .filter(p -> to == null || p.createdAt().isBefore(to))
-                .toList();
-        int pages = Math.max(1, (matching.size() + PAGE - 1) / PAGE);
-        int page = Math.min(filter.page(), pages - 1);
+        PointList matching = console.operations().call(new ListPoints(filter.instance(), filter.consistency(), from, to,
+                PAGE, filter.page() * PAGE));
+        int pages = Math.max(1, (matching.total() + PAGE - 1) / PAGE);
         List<InstanceView> instances = console.operations().call(new ListInstances(null, null)).instances().stream()
                 .sorted(Comparator.comparing(InstanceView::name)).toList();
-        console.render(ctx, "points.jte", new ListModel(console.frame(session, "Backup points", "points"),
-                new Filter(filter.instance(), filter.consistency(), filter.from(), filter.to(), page), instances,
-                matching.subList(page * PAGE, Math.min(matching.size(), (page + 1) * PAGE)), matching.size(), pages));
+        console.render(ctx, "points.jte", new ListModel(console.frame(session, "Backup points", "points"), filter, instances,
+                matching.points(), matching.total(), pages));
     }
 
     private static String blank(String value) {
@@ -113,7 +106,7 @@ public final class PointsPage implements ConsoleRoutes {
 
     private static int page(String text) {
         try {
-            return text == null ? 0 : Math.max(0, Integer.parseInt(text));
+            return text == null ? 0 : Math.min(1_000_000, Math.max(0, Integer.parseInt(text)));
         } catch (NumberFormatException e) {
             return 0;
         }
