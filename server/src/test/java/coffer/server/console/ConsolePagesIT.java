@@ -104,7 +104,7 @@ class ConsolePagesIT {
     void everyPageRendersForAnAdmin() throws Exception {
         ConsoleClient admin = signedIn("admin");
         for (String path : List.of("/instances", "/points", "/points?instance=" + WEB + "&consistency=CRASH", "/jobs",
-                "/jobs/table", "/policies", "/policies/new", "/plans", "/capacity", "/tokens")) {
+                "/jobs/table", "/policies", "/policies/new", "/plans", "/groups", "/capacity", "/tokens")) {
             ConsoleClient.Page page = admin.get(path);
             assertEquals(200, page.status(), path + ": " + page.body());
         }
@@ -170,6 +170,25 @@ class ConsolePagesIT {
         assertEquals(303, created.status(), created.body());
         String list = admin.get("/policies").body();
         assertTrue(list.contains("daily") && list.contains("keep 7d") && list.contains("4 weeks"), list);
+    }
+
+    @Test
+    void aGroupIsCreatedFromTheFormAndAnEngineRefusalIsShownWithItsCode() throws Exception {
+        ConsoleClient operator = signedIn("operator");
+        String csrf = operator.get("/groups").csrf();
+        assertEquals(303, operator.post("/groups", "_csrf", csrf, "name", "shop", "instance", WEB, "instance", DB).status());
+        String groups = operator.get("/groups").body();
+        assertTrue(groups.contains("Group shop created with 2 instance(s)") && groups.contains("id=\"group-shop\""), groups);
+        ConsoleClient.Page refused = operator.post("/groups", "_csrf", csrf, "name", "bad name!");
+        assertEquals(303, refused.status());
+        String shown = operator.get("/groups").body();
+        assertTrue(shown.contains("InvalidArgument") && shown.contains("name: 1 to 64 letters"), shown);
+
+        ConsoleClient.Page extended = operator.post("/points/pt-1/retention", "_csrf", csrf, "extendDays", "3");
+        assertEquals(303, extended.status(), extended.body());
+        String notice = operator.get("/instances").body();
+        assertTrue(notice.contains("InvalidArgument") && notice.contains("point pt-1 extension: the point already never expires"),
+                "the engine's refusal, as the API gives it: " + notice);
     }
 
     @Test

@@ -72,7 +72,7 @@ public final class InstancesPage implements ConsoleRoutes {
         console.change(routes, "/instances/{instance}/stop-protection", StopProtection.class, (ctx, session) -> {
             console.operations().call(new StopProtection(ctx.pathParam("instance")));
             console.notify(session, "Protection stopped; the instance's points are kept.");
-            return "/instances";
+            return Console.back(ctx);
         });
     }
 }

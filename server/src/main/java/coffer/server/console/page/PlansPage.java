@@ -8,7 +8,10 @@ import coffer.server.http.Routes;
 
 import java.util.List;
 
-/** Protection plans: run now, suspend, resume, delete (the points are kept); the last outcome with its remedy. Stateless. */
+/**
+ * Protection plans: run now, suspend, resume, delete (the points are kept), stop protecting the instance (the points
+ * are kept; InstancesPage runs it); the last outcome with its remedy. Stateless.
+ */
 public final class PlansPage implements ConsoleRoutes {
     public record Model(Frame frame, List<PlanView> plans) {
     }
