@@ -1,7 +1,6 @@
 package coffer.server.console.page;
 
 import coffer.engine.operation.CapacityView;
-import coffer.engine.operation.ListPoints;
 import coffer.engine.operation.ShowCapacity;
 import coffer.server.console.Console;
 import coffer.server.console.ConsoleRoutes;
@@ -18,7 +17,7 @@ public final class CapacityPage implements ConsoleRoutes {
     public void register(Routes routes, Console console) {
         console.page(routes, "/capacity", ShowCapacity.class, (ctx, session) -> {
             CapacityView capacity = console.operations().call(new ShowCapacity());
-            String chart = GrowthChart.svg(GrowthChart.days(console.operations().call(ListPoints.of(null)).points()));
+            String chart = GrowthChart.svg(capacity.growth());
             console.render(ctx, "capacity.jte", new Model(console.frame(session, "Capacity", "capacity"), capacity, chart));
         });
     }

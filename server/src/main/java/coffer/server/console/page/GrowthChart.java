@@ -1,17 +1,14 @@
 package coffer.server.console.page;
 
-import coffer.engine.operation.PointView;
+import coffer.engine.operation.CapacityView.Day;
 
 import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeMap;
 
 /**
- * The capacity page's chart, drawn here as SVG (no script, no charting library): the logical and stored bytes of
- * the points still in the catalog, added up day by day (UTC), as two step lines. Its text is made of numbers, dates
+ * The capacity page's chart, drawn here as SVG (no script, no charting library): the running totals of logical and
+ * stored bytes by day that {@code ShowCapacity} answers ({@code growth}), as two step lines. Its text is made of numbers, dates
  * and fixed words only, so it is safe to write into the page as it is. Stateless.
  */
 public final class GrowthChart {
@@ -21,30 +18,7 @@ public final class GrowthChart {
     private static final int BOTTOM = 30;
     private static final int TOP = 16;
 
-    /** One day's running totals. */
-    public record Day(LocalDate day, long logical, long stored) {
-    }
-
     private GrowthChart() {
-    }
-
-    /** Running totals per day, oldest first. */
-    public static List<Day> days(List<PointView> points) {
-        TreeMap<LocalDate, long[]> perDay = new TreeMap<>();
-        for (PointView p : points) {
-            long[] sums = perDay.computeIfAbsent(LocalDate.ofInstant(p.createdAt(), ZoneOffset.UTC), d -> new long[2]);
-            sums[0] += Math.max(0, p.logicalBytes());
-            sums[1] += Math.max(0, p.storedBytes());
-        }
-        List<Day> days = new ArrayList<>();
-        long logical = 0;
-        long stored = 0;
-        for (var e : perDay.entrySet()) {
-            logical += e.getValue()[0];
-            stored += e.getValue()[1];
-            days.add(new Day(e.getKey(), logical, stored));
-        }
-        return days;
     }
 
     /** The chart's SVG element; a short sentence instead when there is nothing to draw. */
@@ -52,7 +26,7 @@ public final class GrowthChart {
         if (days.isEmpty()) {
             return "<p>No points yet: nothing to draw.</p>";
         }
-        long max = Math.max(1, days.stream().mapToLong(d -> Math.max(d.logical(), d.stored())).max().orElse(1));
+        long max = Math.max(1, days.stream().mapToLong(d -> Math.max(d.logicalBytes(), d.storedBytes())).max().orElse(1));
         LocalDate first = days.getFirst().day();
         LocalDate last = days.getLast().day();
         long span = Math.max(1, last.toEpochDay() - first.toEpochDay());
@@ -60,7 +34,7 @@ public final class GrowthChart {
         svg.append(String.format(Locale.ROOT, "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\""
                 + " aria-labelledby=\"chart-title\"><title id=\"chart-title\">Logical and stored bytes over time, %s to %s:"
                 + " %s logical, %s stored</title>", WIDTH, HEIGHT, WIDTH, HEIGHT, first, last,
-                Show.bytes(days.getLast().logical()), Show.bytes(days.getLast().stored())));
+                Show.bytes(days.getLast().logicalBytes()), Show.bytes(days.getLast().storedBytes())));
         int plotWidth = WIDTH - LEFT - 10;
         int plotHeight = HEIGHT - TOP - BOTTOM;
         for (int i = 0; i <= 4; i++) {
@@ -84,7 +58,7 @@ public final class GrowthChart {
         double previousY = -1;
         for (Day d : days) {
             double x = LEFT + plotWidth * (double) (d.day().toEpochDay() - first.toEpochDay()) / span;
-            double y = TOP + plotHeight - plotHeight * (double) (logical ? d.logical() : d.stored()) / max;
+            double y = TOP + plotHeight - plotHeight * (double) (logical ? d.logicalBytes() : d.storedBytes()) / max;
             if (previousY >= 0) {
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, previousY)); // a step: flat until the next day
             }
