@@ -53,11 +53,13 @@ public final class CofferServer implements AutoCloseable {
     private final ApiServer http;
     private final ScheduledExecutorService background;
     private final List<Route> routes;
+    private final List<Route> consoleRoutes;
     private final String firstAdminSecret;
     private final ServerPlans plans;
 
     private CofferServer(ServerConfig config, Catalog catalog, LocalVaults vaults, JobRunner runner, ApiServer http,
-                         ScheduledExecutorService background, List<Route> routes, String firstAdminSecret, ServerPlans plans) {
+                         ScheduledExecutorService background, List<Route> routes, List<Route> consoleRoutes,
+                         String firstAdminSecret, ServerPlans plans) {
         this.config = config;
         this.catalog = catalog;
         this.vaults = vaults;
@@ -65,6 +67,7 @@ public final class CofferServer implements AutoCloseable {
         this.http = http;
         this.background = background;
         this.routes = routes;
+        this.consoleRoutes = consoleRoutes;
         this.firstAdminSecret = firstAdminSecret;
         this.plans = plans;
     }
@@ -113,7 +116,8 @@ public final class CofferServer implements AutoCloseable {
             });
             background.scheduleWithFixedDelay(hosts::refreshAll, REFRESH_MINUTES, REFRESH_MINUTES, TimeUnit.MINUTES);
             plans.start();
-            return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), adminSecret, plans);
+            return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), consoleRoutes.list(),
+                    adminSecret, plans);
         } catch (RuntimeException e) {
             if (opened != null) {
                 opened.close();
@@ -150,6 +154,11 @@ public final class CofferServer implements AutoCloseable {
     /** The API's routes (not the console's pages). */
     public List<Route> routes() {
         return routes;
+    }
+
+    /** The web console's routes (pages and changes; they carry no API role: docs/console.md). */
+    public List<Route> consoleRoutes() {
+        return consoleRoutes;
     }
 
     /** The admin token's secret when this start created it, else null (it is in the admin token file). */

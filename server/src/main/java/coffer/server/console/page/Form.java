@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * A submitted form's fields as the operation records' types: blank is absent (null), numbers are checked and a
- * bad one is named with its field (InvalidArgument, as the API names a bad JSON value). Stateless.
+ * bad one is named with its field (InvalidArgument, as the API names a bad JSON value). One per request; not
+ * thread-safe.
  */
 final class Form {
     private final Context ctx;
