@@ -171,6 +171,16 @@ class ConsolePagesIT {
         assertEquals(303, created.status(), created.body());
         String list = admin.get("/policies").body();
         assertTrue(list.contains("daily") && list.contains("keep 7d") && list.contains("4 weeks"), list);
+
+        // bound to an instance from the instances page, then the plan renamed from the plans page
+        assertEquals(303, admin.post("/instances/protect", "_csrf", csrf, "instance", WEB, "disks-choice", "all",
+                "policy", "daily").status());
+        String plans = admin.get("/plans").body();
+        assertTrue(plans.contains("web-x") && plans.contains("daily"), plans);
+        String plan = catalog.plans().list().getFirst().id();
+        assertEquals(303, admin.post("/plans/" + plan, "_csrf", csrf, "name", "web-nightly", "policy", "daily").status());
+        String renamed = admin.get("/plans").body();
+        assertTrue(renamed.contains("Plan web-nightly saved") && renamed.contains("id=\"plan-web-nightly\""), renamed);
     }
 
     @Test
