@@ -46,9 +46,14 @@ public record ListPoints(String instance, String consistency, Instant since, Ins
 
     /** The page of {@code matching} (newest first) this request asks for, with the number that matched. */
     public PointList page(List<PointView> matching) {
+        return page(matching, List.of());
+    }
+
+    /** The same, with the vault's damaged points (offline). */
+    public PointList page(List<PointView> matching, List<PointList.DamagedPoint> damaged) {
         int from = Math.min(matching.size(), offset == null ? 0 : offset);
         int to = limit == null ? matching.size() : (int) Math.min(matching.size(), (long) from + limit);
         List<PointView> page = matching.subList(from, to);
-        return new PointList(page, page.size(), matching.size());
+        return new PointList(page, page.size(), matching.size(), damaged);
     }
 }

@@ -50,7 +50,7 @@ final class HostedViews {
     /** A page the catalog listed newest first, with the number that matched. */
     PointList points(coffer.engine.catalog.Points.Page page) {
         List<PointView> points = page.points().stream().map(this::point).toList();
-        return new PointList(points, points.size(), page.total());
+        return new PointList(points, points.size(), page.total(), List.of());
     }
 
     PointView point(PointRecord point) {
