@@ -35,7 +35,7 @@ final class JobCommand {
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListJobs(state, type, target, instance, host, page.from, page.to,
+            return Operate.call(server, common, new ListJobs(state, type, target, instance, host, page.since, page.until,
                     page.cursor, limit));
         }
     }

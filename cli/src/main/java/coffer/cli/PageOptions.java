@@ -9,10 +9,10 @@ import java.time.Instant;
  * A picocli mixin; not thread-safe (one command's parse).
  */
 final class PageOptions {
-    @Option(names = "--from", paramLabel = "INSTANT", description = "Created at or after: 2026-01-01T00:00:00Z.")
-    Instant from;
-    @Option(names = "--to", paramLabel = "INSTANT", description = "Created before.")
-    Instant to;
+    @Option(names = "--since", paramLabel = "INSTANT", description = "Only those created at or after this instant (e.g. 2026-03-02T00:00:00Z).")
+    Instant since;
+    @Option(names = "--until", paramLabel = "INSTANT", description = "Only those created before this instant.")
+    Instant until;
     @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).")
     String cursor;
 }

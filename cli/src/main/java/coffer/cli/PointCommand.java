@@ -35,15 +35,16 @@ final class PointCommand {
         @Option(names = "--group", paramLabel = "GROUP", description = "Only the points of this group's instances (server).") String group;
         @Option(names = "--region", paramLabel = "REGION", description = "Only the points of this region (server).") String region;
         @Option(names = "--state", paramLabel = "STATE", description = "available or expired.") String state;
-        @Option(names = "--consistency", paramLabel = "LEVEL", description = "CRASH, FILESYSTEM or APPLICATION.") String consistency;
+        @Option(names = "--consistency", paramLabel = "LEVEL", description = "Only points of this consistency: APPLICATION, FILESYSTEM or CRASH.") String consistency;
         @Mixin PageOptions page;
         @Option(names = "--limit", paramLabel = "N", description = "One page of at most N points (1-1000), with the cursor of the next.") Integer limit;
+        @Option(names = "--offset", paramLabel = "N", description = "One page from the N+1-th newest matching point (with the number that matched).") Integer offset;
 
         @Override
         public Integer call() {
-            ListPoints first = new ListPoints(name, group, region, state, consistency, page.from, page.to, page.cursor,
-                    limit);
-            if (limit != null) {
+            ListPoints first = new ListPoints(name, group, region, state, consistency, page.since, page.until, page.cursor,
+                    limit, offset);
+            if (limit != null || offset != null) {
                 return Operate.call(transport, common, first);
             }
             Operations operations = transport.open(0);
@@ -56,7 +57,7 @@ final class PointCommand {
                     current = operations.call(first.next(current.nextCursor()));
                     all.addAll(current.points());
                 }
-                Render.result(common, PointList.of(all, null, firstPage.damaged())); // damaged: on the first page only
+                Render.result(common, PointList.all(all, firstPage.damaged())); // damaged: on the first page only
             } finally {
                 Transport.close(operations);
             }

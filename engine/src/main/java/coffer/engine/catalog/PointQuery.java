@@ -10,11 +10,17 @@ import java.util.List;
  * {@code after}: the page starts after this cursor; at most {@code limit} points. Immutable.
  */
 public record PointQuery(List<String> instanceIds, String region, String consistency, Boolean expired, Instant now,
-                         Instant from, Instant to, PageCursor after, int limit) {
+                         Instant from, Instant to, PageCursor after, Integer offset, int limit) {
     public PointQuery {
         instanceIds = instanceIds == null ? null : List.copyOf(instanceIds);
         if (limit < 1) {
             throw new IllegalArgumentException("a page holds at least one point, got limit " + limit);
+        }
+        if (after != null && offset != null) {
+            throw new IllegalArgumentException("a page starts after a cursor or at an offset, not both");
+        }
+        if (offset != null && offset < 0) {
+            throw new IllegalArgumentException("offset " + offset + " is negative");
         }
         if (expired != null && now == null) {
             throw new IllegalArgumentException("an expiry filter needs the time it is decided at");
@@ -23,11 +29,11 @@ public record PointQuery(List<String> instanceIds, String region, String consist
 
     /** Every point, in pages of {@code limit}. */
     public static PointQuery all(int limit) {
-        return new PointQuery(null, null, null, null, null, null, null, null, limit);
+        return new PointQuery(null, null, null, null, null, null, null, null, null, limit);
     }
 
     /** The same query for the page after {@code cursor}. */
     public PointQuery after(PageCursor cursor) {
-        return new PointQuery(instanceIds, region, consistency, expired, now, from, to, cursor, limit);
+        return new PointQuery(instanceIds, region, consistency, expired, now, from, to, cursor, offset, limit);
     }
 }

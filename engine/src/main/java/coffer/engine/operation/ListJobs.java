@@ -8,11 +8,11 @@ import java.time.Instant;
 
 /**
  * One page of jobs, newest first, filtered on the server by state, type, target (an instance, point, group or group
- * point id), {@code instance} (UUID or name: the jobs whose target it is), host, created in [{@code from},
- * {@code to}); the page after {@code cursor} (the previous page's {@code nextCursor}); at most {@code limit} jobs
+ * point id), {@code instance} (UUID or name: the jobs whose target it is), host, created at or after {@code since} and
+ * before {@code until}; the page after {@code cursor} (the previous page's {@code nextCursor}); at most {@code limit} jobs
  * (1 to {@value #MAX_LIMIT}; default {@value #DEFAULT_LIMIT}).
  */
-public record ListJobs(JobState state, JobType type, String target, String instance, String host, Instant from, Instant to,
+public record ListJobs(JobState state, JobType type, String target, String instance, String host, Instant since, Instant until,
                        String cursor, Integer limit) implements Operation<JobList> {
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;
@@ -22,7 +22,7 @@ public record ListJobs(JobState state, JobType type, String target, String insta
         if (target != null && instance != null) {
             problems.add("instance", "give the target or the instance, not both");
         }
-        Rules.page(problems, from, to, cursor, limit, MAX_LIMIT);
+        Rules.page(problems, since, until, cursor, limit, MAX_LIMIT);
         problems.throwIfAny("job list request");
     }
 
@@ -33,7 +33,7 @@ public record ListJobs(JobState state, JobType type, String target, String insta
 
     /** The page after {@code next} of the same list. */
     public ListJobs next(String next) {
-        return new ListJobs(state, type, target, instance, host, from, to, next, limit);
+        return new ListJobs(state, type, target, instance, host, since, until, next, limit);
     }
 
     /** The page size asked, or the default. */

@@ -31,12 +31,13 @@ final class Rules {
     }
 
     /**
-     * A list page's request: {@code from} before {@code to} when both are given, a cursor a server gave
+     * A list page's request: {@code since} before {@code until} when both are given, a cursor a server gave
      * ({@link coffer.engine.catalog.PageCursor}), a limit from 1 to {@code max}.
      */
-    static void page(Problems problems, java.time.Instant from, java.time.Instant to, String cursor, Integer limit, int max) {
-        if (from != null && to != null && !from.isBefore(to)) {
-            problems.add("from", "must be before to (" + to + "), got " + from);
+    static void page(Problems problems, java.time.Instant since, java.time.Instant until, String cursor, Integer limit,
+                     int max) {
+        if (since != null && until != null && !since.isBefore(until)) {
+            problems.add("until", "must be after since (" + since + "), got " + until);
         }
         if (cursor != null) {
             try {

@@ -144,19 +144,19 @@ abstract class ListPagesContract {
         Instant now = T0.plus(Duration.ofDays(2)); // the points with an expiry have expired
         Instant from = T0.plusSeconds(100);
         Instant to = T0.plusSeconds(400);
-        check(all, new PointQuery(List.of("u-7", "u-8"), null, null, null, null, null, null, null, 7),
+        check(all, new PointQuery(List.of("u-7", "u-8"), null, null, null, null, null, null, null, null, 7),
                 p -> p.instanceId().equals("u-7") || p.instanceId().equals("u-8"));
-        check(all, new PointQuery(null, "eu", null, null, null, null, null, null, 50), p -> p.region().equals("eu"));
-        check(all, new PointQuery(null, null, "APPLICATION", null, null, null, null, null, 100),
+        check(all, new PointQuery(null, "eu", null, null, null, null, null, null, null, 50), p -> p.region().equals("eu"));
+        check(all, new PointQuery(null, null, "APPLICATION", null, null, null, null, null, null, 100),
                 p -> p.consistency().equals("APPLICATION"));
-        check(all, new PointQuery(null, null, null, true, now, null, null, null, 100), p -> p.expiresAt() != null);
-        check(all, new PointQuery(null, null, null, false, now, null, null, null, 100), p -> p.expiresAt() == null);
-        check(all, new PointQuery(null, null, null, null, null, from, to, null, 64),
+        check(all, new PointQuery(null, null, null, true, now, null, null, null, null, 100), p -> p.expiresAt() != null);
+        check(all, new PointQuery(null, null, null, false, now, null, null, null, null, 100), p -> p.expiresAt() == null);
+        check(all, new PointQuery(null, null, null, null, null, from, to, null, null, 64),
                 p -> !p.createdAt().isBefore(from) && p.createdAt().isBefore(to));
-        check(all, new PointQuery(List.of("u-10", "u-20", "u-30"), "eu", "FILESYSTEM", false, now, from, null, null, 3),
+        check(all, new PointQuery(List.of("u-10", "u-20", "u-30"), "eu", "FILESYSTEM", false, now, from, null, null, null, 3),
                 p -> List.of("u-10", "u-20", "u-30").contains(p.instanceId()) && p.region().equals("eu")
                         && p.consistency().equals("FILESYSTEM") && p.expiresAt() == null && !p.createdAt().isBefore(from));
-        check(all, new PointQuery(List.of(), null, null, null, null, null, null, null, 10), p -> false);
+        check(all, new PointQuery(List.of(), null, null, null, null, null, null, null, null, 10), p -> false);
     }
 
     private void check(List<PointRecord> all, PointQuery query, Predicate<PointRecord> expected) {

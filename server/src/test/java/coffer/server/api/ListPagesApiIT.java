@@ -68,7 +68,7 @@ class ListPagesApiIT {
             /api/v1/points?region=eu&consistency=CRASH&limit=3     | 15
             /api/v1/points?state=expired&limit=2                   | 9
             /api/v1/points?state=available&limit=1000             | 36
-            /api/v1/points?from=2026-01-01T00:05:00Z&to=2026-01-01T00:10:00Z&limit=3 | 10
+            /api/v1/points?since=2026-01-01T00:05:00Z&until=2026-01-01T00:10:00Z&limit=3 | 10
             """)
     void pagesFollowTheirCursorToTheLastAndHoldEveryMatchingPointOnceNewestFirst(String first, int expected)
             throws Exception {
@@ -105,7 +105,7 @@ class ListPagesApiIT {
             /api/v1/points?consistency=GOOD      | 400 | consistency: one of [APPLICATION, CRASH, FILESYSTEM], got 'GOOD'
             /api/v1/points?limit=1001            | 400 | limit: a whole number from 1 to 1000, got '1001'
             /api/v1/points?cursor=zzz            | 400 | cursor: 'zzz' is not a cursor this server gave
-            /api/v1/points?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z | 400 | from: must be before to
+            /api/v1/points?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z | 400 | until: must be after since
             /api/v1/points?group=no-such-group   | 404 | no consistency group 'no-such-group'
             /api/v1/jobs?cursor=zzz              | 400 | cursor: 'zzz' is not a cursor this server gave
             /api/v1/jobs?target=a&instance=b     | 400 | instance: give the target or the instance, not both

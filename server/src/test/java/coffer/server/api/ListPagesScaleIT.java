@@ -57,7 +57,7 @@ class ListPagesScaleIT {
             time(server, "points by region and consistency", "/api/v1/points?region=eu&consistency=CRASH&limit=100", 100);
             time(server, "expired points", "/api/v1/points?state=expired&limit=100", 100);
             Instant from = T0.plusSeconds(points / 2);
-            time(server, "points in one hour (mid-list)", "/api/v1/points?from=" + from + "&to=" + from.plusSeconds(3600)
+            time(server, "points in one hour (mid-list)", "/api/v1/points?since=" + from + "&until=" + from.plusSeconds(3600)
                     + "&limit=100", 100);
             time(server, "jobs, first page of 100", "/api/v1/jobs?limit=100", 100);
             time(server, "failed jobs of one host", "/api/v1/jobs?state=failed&host=h-scale&limit=100", 100);

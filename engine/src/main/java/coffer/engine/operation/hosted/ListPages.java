@@ -44,14 +44,15 @@ final class ListPages {
         }
         var now = clock.instant();
         Page<PointRecord> page = catalog.points().page(new PointQuery(instances, l.region(), l.consistency(),
-                l.state() == null ? null : l.state().equals("expired"), now, l.from(), l.to(), cursor(l.cursor()),
-                l.pageSize()));
-        return PointList.of(page.items().stream().map(p -> PointView.of(p, now)).toList(), next(page));
+                l.state() == null ? null : l.state().equals("expired"), now, l.since(), l.until(), cursor(l.cursor()),
+                l.offset(), l.pageSize()));
+        List<PointView> points = page.items().stream().map(p -> PointView.of(p, now)).toList();
+        return new PointList(points, points.size(), page.total(), next(page), List.of());
     }
 
     JobList jobs(ListJobs l) {
         String target = l.instance() != null ? references.instance(l.instance()).id() : l.target();
-        Page<Job> page = catalog.jobs().page(new Jobs.Filter(l.state(), l.type(), target, l.host(), l.from(), l.to(),
+        Page<Job> page = catalog.jobs().page(new Jobs.Filter(l.state(), l.type(), target, l.host(), l.since(), l.until(),
                 cursor(l.cursor()), l.pageSize()));
         return JobList.of(page.items().stream().map(JobView::of).toList(), next(page));
     }

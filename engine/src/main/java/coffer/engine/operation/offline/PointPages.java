@@ -27,15 +27,22 @@ final class PointPages {
      */
     static PointList page(List<PointView> all, List<PointList.DamagedPoint> damaged, ListPoints request) {
         PageCursor after = request.cursor() == null ? null : PageCursor.decode("cursor", request.cursor());
-        Predicate<PointView> keep = p -> (request.state() == null || request.state().equals(p.status()))
+        Predicate<PointView> matches = p -> (request.state() == null || request.state().equals(p.status()))
                 && (request.consistency() == null || request.consistency().equals(p.consistency()))
-                && (request.from() == null || !p.createdAt().isBefore(request.from()))
-                && (request.to() == null || p.createdAt().isBefore(request.to()))
-                && (after == null || p.createdAt().isBefore(after.createdAt())
-                || (p.createdAt().equals(after.createdAt()) && p.id().compareTo(after.id()) < 0));
-        List<PointView> rows = all.stream().filter(keep).sorted(NEWEST_FIRST).limit(request.pageSize() + 1L).toList();
+                && (request.since() == null || !p.createdAt().isBefore(request.since()))
+                && (request.until() == null || p.createdAt().isBefore(request.until()));
+        List<PointView> matching = all.stream().filter(matches).sorted(NEWEST_FIRST).toList();
+        List<PointList.DamagedPoint> firstOnly = request.cursor() == null ? damaged : List.of();
+        if (request.offset() != null) { // a numbered page
+            int from = Math.min(matching.size(), request.offset());
+            List<PointView> items = matching.subList(from, Math.min(matching.size(), from + request.pageSize()));
+            return new PointList(items, items.size(), matching.size(), null, firstOnly);
+        }
+        List<PointView> rows = matching.stream().filter(p -> after == null || p.createdAt().isBefore(after.createdAt())
+                || (p.createdAt().equals(after.createdAt()) && p.id().compareTo(after.id()) < 0))
+                .limit(request.pageSize() + 1L).toList();
         Page<PointView> page = Page.of(rows, request.pageSize(), p -> new PageCursor(p.createdAt(), p.id()));
-        return PointList.of(page.items(), page.next() == null ? null : page.next().encode(),
-                request.cursor() == null ? damaged : List.of());
+        return new PointList(page.items(), page.items().size(), matching.size(),
+                page.next() == null ? null : page.next().encode(), firstOnly);
     }
 }
