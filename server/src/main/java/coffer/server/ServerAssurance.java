@@ -1,6 +1,7 @@
 package coffer.server;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.Leadership;
 import coffer.engine.drill.DrillBudget;
 import coffer.engine.assurance.DrillScheduler;
 import coffer.engine.job.handler.JobHandlers;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's assurance at work (docs/design/assurance.md, docs/server.md "Assurance"): every
- * {@value #TICK_SECONDS} s the verify schedule and the drill schedule queue the jobs that are due; every
+ * {@value #TICK_SECONDS} s the verify schedule and the drill schedule queue the jobs that are due (on the one server
+ * that holds the catalog's "assurance" lead, when several share it); every
  * {@value #RECLAIM_SECONDS} s the reclaim loop runs the due gc step of each vault, on a thread of its own (a step may
  * hold a vault's lock for its sweep budget; the schedules never wait for it). Retention and point deletes tell the
  * reclaim of each deletion ({@link #deletions}). The schedules and the loop are also callable directly: tests drive
@@ -38,6 +40,8 @@ public final class ServerAssurance implements AutoCloseable {
     private final DrillScheduler drills;
     private final ReclaimHistory reclaim;
     private final DrillBudget budget;
+    /** Several servers on one catalog: only the leader queues scheduled verifies and drills. */
+    private final Leadership leadership;
     private ScheduledExecutorService schedules;
     private ScheduledExecutorService reclaimLoop;
 
@@ -48,6 +52,7 @@ public final class ServerAssurance implements AutoCloseable {
         this.reclaim = settings.reclaim() == null ? null
                 : new ReclaimHistory(new SpaceReclaim(vaults, settings.reclaim(), clock), vaults);
         this.budget = new DrillBudget(settings.drills().perHost());
+        this.leadership = catalog.leadership("assurance");
     }
 
     /** What retention and deletes tell of each deleted point: its vault's space is reclaimed on time. */
@@ -62,8 +67,12 @@ public final class ServerAssurance implements AutoCloseable {
 
     synchronized void start() {
         schedules = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "coffer-assurance"));
-        schedules.scheduleWithFixedDelay(() -> guarded("verify schedule", verify::tick), 1, TICK_SECONDS, TimeUnit.SECONDS);
-        schedules.scheduleWithFixedDelay(() -> guarded("drill schedule", drills::tick), 2, TICK_SECONDS, TimeUnit.SECONDS);
+        schedules.scheduleWithFixedDelay(() -> guarded("verify and drill schedules", () -> {
+            if (leadership.lead()) {
+                verify.tick();
+                drills.tick();
+            }
+        }), 1, TICK_SECONDS, TimeUnit.SECONDS);
         if (reclaim != null) {
             reclaimLoop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "coffer-reclaim"));
             reclaimLoop.scheduleWithFixedDelay(() -> guarded("space reclaim", reclaim::tick), RECLAIM_SECONDS,
@@ -108,7 +117,13 @@ public final class ServerAssurance implements AutoCloseable {
     public synchronized void close() {
         if (schedules != null) {
             schedules.shutdownNow();
+            try {
+                schedules.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        leadership.close();
         if (reclaimLoop != null) {
             reclaimLoop.shutdownNow();
             try {

@@ -12,6 +12,12 @@ public interface Points {
 
     List<PointRecord> listAll();
 
+    /**
+     * One page of the points {@code query} selects, newest first (by creation, then id), with their disks: after its
+     * cursor (with the next page's), or at its offset (with how many matched in all).
+     */
+    Page<PointRecord> page(PointQuery query);
+
     /** The points of one region, newest first (a replica is in its destination's region). */
     List<PointRecord> listByRegion(String region);
 

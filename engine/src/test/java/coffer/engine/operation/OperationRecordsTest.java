@@ -64,6 +64,20 @@ class OperationRecordsTest {
     }
 
     @Test
+    void aPointListRequestsBadValuesAreNamedAtOnce() {
+        CofferException e = assertThrows(CofferException.class, () -> new ListPoints(null, null, null, "old", "crash",
+                java.time.Instant.parse("2026-03-02T00:00:00Z"), java.time.Instant.parse("2026-03-01T00:00:00Z"), "zzz", 0, -1));
+        assertTrue(e.getMessage().startsWith("point list request has 7 problems: "), e.getMessage());
+        assertTrue(e.getMessage().contains("state: one of [available, expired], got 'old'"), e.getMessage());
+        assertTrue(e.getMessage().contains("consistency: one of [APPLICATION, CRASH, FILESYSTEM], got 'crash'"), e.getMessage());
+        assertTrue(e.getMessage().contains("until: must be after since"), e.getMessage());
+        assertTrue(e.getMessage().contains("cursor: 'zzz' is not a cursor this server gave"), e.getMessage());
+        assertTrue(e.getMessage().contains("limit: a whole number from 1 to 1000, got '0'"), e.getMessage());
+        assertTrue(e.getMessage().contains("offset: 0 or more, got -1"), e.getMessage());
+        assertTrue(e.getMessage().contains("offset: give the cursor or the offset, not both"), e.getMessage());
+    }
+
+    @Test
     void aBackupsDescriptionIsAShortLineOfText() {
         assertEquals("before the upgrade", new BackupInstance("web", null, null, null, null, false, null,
                 "before the upgrade").description());

@@ -13,7 +13,6 @@ import coffer.engine.operation.GroupPointView;
 import coffer.engine.operation.GroupView;
 import coffer.engine.operation.InstanceView;
 import coffer.engine.operation.PlanView;
-import coffer.engine.operation.PointList;
 import coffer.engine.operation.PointView;
 import coffer.engine.operation.PolicyView;
 
@@ -45,10 +44,6 @@ final class HostedViews {
 
     InstanceView instance(Instance instance) {
         return InstanceView.of(instance, catalog.protections().find(instance.id()).orElse(null));
-    }
-
-    PointList points(List<PointRecord> points) {
-        return PointList.newestFirst(points.stream().map(this::point).toList());
     }
 
     PointView point(PointRecord point) {
@@ -92,7 +87,10 @@ final class HostedViews {
         vaultNames.forEach(name -> vaults.put(name, new long[3]));
         Map<String, long[]> instances = new TreeMap<>();
         Map<String, long[]> disks = new TreeMap<>();
+        Map<java.time.LocalDate, long[]> days = new TreeMap<>();
         for (PointRecord p : catalog.points().listAll()) {
+            add(days.computeIfAbsent(java.time.LocalDate.ofInstant(p.createdAt(), java.time.ZoneOffset.UTC), d -> new long[3]),
+                    p.logicalBytes(), p.storedBytes());
             add(vaults.computeIfAbsent(p.vault(), v -> new long[3]), p.logicalBytes(), p.storedBytes());
             add(instances.computeIfAbsent(p.instanceId(), v -> new long[3]), p.logicalBytes(), p.storedBytes());
             for (PointRecord.PointDisk d : p.disks()) {
@@ -108,7 +106,21 @@ final class HostedViews {
                 disks.entrySet().stream().map(e -> {
                     String[] key = e.getKey().split("\u0000", 2);
                     return new CapacityView.Disk(key[0], key[1], e.getValue()[0], e.getValue()[1], e.getValue()[2], ratio(e.getValue()));
-                }).toList());
+                }).toList(),
+                growth(days));
+    }
+
+    /** Running totals by day, oldest first. */
+    private static List<CapacityView.Day> growth(Map<java.time.LocalDate, long[]> days) {
+        List<CapacityView.Day> growth = new ArrayList<>();
+        long logical = 0;
+        long stored = 0;
+        for (var day : days.entrySet()) {
+            logical += day.getValue()[1];
+            stored += day.getValue()[2];
+            growth.add(new CapacityView.Day(day.getKey(), logical, stored));
+        }
+        return growth;
     }
 
     private static void add(long[] totals, long logical, long stored) {
