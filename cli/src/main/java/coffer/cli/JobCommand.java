@@ -29,10 +29,11 @@ final class JobCommand {
         @Option(names = "--type", paramLabel = "TYPE", description = "One of: ${COMPLETION-CANDIDATES}.") JobType type;
         @Option(names = "--target", paramLabel = "ID", description = "Instance, point, group or group point id.") String target;
         @Option(names = "--limit", paramLabel = "N", description = "At most N jobs (1-1000, default ${DEFAULT-VALUE}).", defaultValue = "50") int limit;
+        @Option(names = "--region", paramLabel = "REGION", description = "Only the jobs run by a host of this region.") String region;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListJobs(state, type, target, limit));
+            return Operate.call(server, common, new ListJobs(state, type, target, limit, region));
         }
     }
 

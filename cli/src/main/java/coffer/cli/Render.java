@@ -35,6 +35,10 @@ final class Render {
             }
             case RestoreDiskResult r -> out.line("Restored disk %s of point %s to %s", r.disk(), r.point(), r.file());
             case RestoreInstanceResult r -> restored(out, r);
+            case ReplicateResult r -> out.line("Replicated point %s to vault %s of region %s as replica %s: %s",
+                    r.point(), r.vault(), r.region(), r.replica(), r.alreadyThere() ? "it was there already"
+                            : String.format(Locale.ROOT, "%d chunk(s) copied (%s), %d taken from replica %s, %.1f s",
+                            r.chunksCopied(), Output.bytes(r.bytesMoved()), r.chunksSkipped(), r.base(), r.seconds()));
             case GroupBackupResult r -> groupBackup(out, r.groupPoint(), r.group(), r.pauseMillis(), r.freezeMillis(),
                     r.members(), r.warnings());
             case GroupCloneResult r -> {
@@ -123,6 +127,11 @@ final class Render {
 
     private static void point(Output out, PointDetail p) {
         out.line("Point:       %s", p.id());
+        out.line("Vault:       %s (region %s)", p.vault(), p.region());
+        if (p.replicaOf() != null) {
+            out.line("Replica of:  point %s of vault %s (region %s)", p.replicaOf().point(), p.replicaOf().vault(),
+                    p.replicaOf().region());
+        }
         out.line("Instance:    %s%s", p.instanceName(), p.instance() == null ? "" : " (" + p.instance() + ")");
         out.line("Created:     %s", p.createdAt());
         out.line("Status:      %s", p.status());
@@ -140,6 +149,12 @@ final class Render {
                     d.dataChunks(), d.newChunks(), Output.bytes(d.storedBytes()), Output.bytes(d.readBytes()));
         }
         p.skipped().forEach(s -> out.line("Skipped disk %s: %s", s.target(), s.reason()));
+        for (PointDetail.Replication r : p.replications()) {
+            out.line("Replication to %s/%s: %s%s%s", r.region(), r.vault(), r.state(),
+                    r.replica() == null ? "" : ", replica " + r.replica(),
+                    r.errorCode() == null || "DONE".equals(r.state()) ? "" : ", [" + r.errorCode() + "] " + r.error()
+                            + " (attempt " + r.attempts() + (r.retryAt() == null ? ", not retried" : ", retried at " + r.retryAt()) + ")");
+        }
     }
 
     private static void retention(Output out, RetentionView r) {

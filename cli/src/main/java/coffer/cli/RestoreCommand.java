@@ -55,14 +55,21 @@ final class RestoreCommand {
         @Parameters(paramLabel = "POINT", description = POINT) String point;
         @ArgGroup(exclusive = true, multiplicity = "1") InstanceTarget target;
         @Option(names = "--start", description = "Start the new instance.") boolean start;
-        @Option(names = "--dir", paramLabel = "DIR", description = "Offline: directory for the new disk files (default: beside the originals).") Path dir;
+        @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the new disk files (default: beside the originals; with a server: beneath one of its restore directories).") Path dir;
+        @Option(names = "--region", paramLabel = "REGION", description = "With a server: disaster recovery in REGION, from the point's replica there, on a host of REGION.") String region;
+        @Option(names = "--vcpus", paramLabel = "N", description = "The new instance's vCPUs (default: as backed up).") Integer vcpus;
+        @Option(names = "--memory-mib", paramLabel = "MIB", description = "The new instance's memory in MiB (default: as backed up).") Long memoryMiB;
+        @Option(names = "--network", paramLabel = "OLD=NEW", description = "Attach the interfaces on network or bridge OLD to NEW instead (repeatable).") java.util.Map<String, String> networks;
+        @Option(names = "--no-network", description = "Remove every network interface.") boolean noNetwork;
+        @Option(names = "--format", paramLabel = "qcow2|raw", description = "Format of the new disk files (default: each disk's own).") String format;
         @Option(names = "--threads", paramLabel = "N", description = "Offline: chunk workers (default: one per core).") int threads;
         @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
 
         @Override
         public Integer call() throws Exception {
             return JobRun.run(transport, common, new RestoreInstance(point, target.inPlace ? null : target.name, start,
-                    target.inPlace, dir == null ? null : dir.toAbsolutePath().toString()), wait, threads, "restore");
+                    target.inPlace, dir == null ? null : dir.toAbsolutePath().toString(), region, vcpus, memoryMiB, networks,
+                    noNetwork, format == null ? null : format.toLowerCase(Locale.ROOT)), wait, threads, "restore");
         }
     }
 }

@@ -137,7 +137,7 @@ class CoherenceCliIT {
         assertTrue(offline("point", "extend", "p", "--days", "3").fails(2, "InvalidArgument").err().contains("needs a server"));
         assertTrue(cli("backup", "web", "--threads", "4").fails(2, "InvalidArgument").err()
                 .contains("--threads is for offline commands"));
-        assertTrue(cli("restore", "instance", "p", "--name", "n", "--dir", dir.toString()).fails(2, "InvalidArgument").err()
+        assertTrue(cli("clone", "web", "--name", "n", "--dir", dir.toString()).fails(2, "InvalidArgument").err()
                 .contains("dir: not taken by a server"));
         CliRun run = CliRun.run(keyRing, "plan", "run", "p", "--keyring", keyRing.toString(), "--url", server.url());
         assertEquals(2, run.exit());

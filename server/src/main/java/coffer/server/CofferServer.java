@@ -9,6 +9,7 @@ import coffer.engine.job.JobRunner;
 import coffer.engine.vault.LocalVaults;
 import coffer.engine.operation.VaultView;
 import coffer.engine.operation.hosted.HostedOperations;
+import coffer.engine.replication.Regions;
 import coffer.server.api.MetaApi;
 import coffer.server.api.OperationRoutes;
 import coffer.server.auth.BearerAuthentication;
@@ -26,7 +27,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -81,12 +85,13 @@ public final class CofferServer implements AutoCloseable {
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
             String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());
             hosts.refreshAll();
-            ServerPlans plans = new ServerPlans(catalog, vaults, clock);
-            JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention());
+            Regions regions = regions(config);
+            ServerPlans plans = new ServerPlans(catalog, vaults, regions, clock);
+            JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention(), plans.replications());
             runner.start();
             Routes routes = new Routes();
             new OperationRoutes(plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
-                    config.limits().instancesPerRequest(), hosts::refresh, clock))).register(routes);
+                    config.limits().instancesPerRequest(), hosts::refresh, clock, regions))).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names())).register(routes);
             ApiServer http;
             try {
@@ -113,9 +118,18 @@ public final class CofferServer implements AutoCloseable {
         }
     }
 
+    /** The configuration's regions: each one's vaults (the first its default) and hosts, in configuration order. */
+    static Regions regions(ServerConfig config) {
+        Map<String, List<String>> vaults = new LinkedHashMap<>();
+        Map<String, List<String>> hosts = new LinkedHashMap<>();
+        config.vaults().forEach(v -> vaults.computeIfAbsent(v.region(), r -> new ArrayList<>()).add(v.name()));
+        config.hosts().forEach(h -> hosts.computeIfAbsent(h.region(), r -> new ArrayList<>()).add(h.id()));
+        return new Regions(vaults, hosts);
+    }
+
     private static List<VaultView> vaultViews(ServerConfig config, LocalVaults vaults) {
-        return config.vaults().stream().map(v -> new VaultView(v.name(), v.path().toString(), v.encrypted(),
-                v.name().equals(vaults.defaultName()))).toList();
+        return config.vaults().stream().map(v -> new VaultView(v.name(), v.location().toString(), v.encrypted(),
+                v.name().equals(vaults.defaultName()), v.region())).toList();
     }
 
     /** The API's base URL, with the port actually bound (the configured port may be 0 in tests). */

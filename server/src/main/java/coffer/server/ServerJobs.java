@@ -15,13 +15,14 @@ final class ServerJobs {
     }
 
     static JobRunner runner(Catalog catalog, VaultDirectory vaults, ServerConfig config,
-                            coffer.engine.plan.RetentionSweep retention) {
+                            coffer.engine.plan.RetentionSweep retention,
+                            coffer.engine.replication.ReplicationQueue replications) {
         JobRunner.Settings settings = JobRunner.Settings.defaults()
                 .withPerHostLimit(config.limits().jobsPerHost())
                 .withWorkerThreads(config.limits().workers());
         return new JobRunner(catalog, JobRunner.newWorkerId(),
                 coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot(),
                         RestoreDirectories.under(config.restoreDirectories())),
-                        catalog, retention), settings);
+                        catalog, retention, replications), settings);
     }
 }

@@ -7,6 +7,8 @@ import coffer.engine.plan.PlanScheduler;
 import coffer.engine.plan.PointLifecycle;
 import coffer.engine.plan.RetentionSweep;
 import coffer.engine.policy.Stagger;
+import coffer.engine.replication.Regions;
+import coffer.engine.replication.ReplicationQueue;
 import coffer.engine.vault.VaultDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's plans at work: the scheduler ticks every {@value #TICK_SECONDS} s and retention sweeps every
- * {@value #SWEEP_MINUTES} minutes (and after each backup, see {@link coffer.engine.plan.PlanBackup}), on one
+ * {@value #SWEEP_MINUTES} minutes (and after each backup, see {@link coffer.engine.plan.PlanBackup}), and failed
+ * replications whose retry is due are queued again at each tick ({@link ReplicationQueue#retryDue}), on one
  * background thread, with the server's clock. Both are also callable directly ({@link #scheduler()},
  * {@link #retention()}): tests drive them on a simulated clock. Thread-safe.
  */
@@ -31,9 +34,11 @@ public final class ServerPlans implements AutoCloseable {
     private final RetentionSweep retention;
     private final PointLifecycle points;
     private final PlanBinding binding;
+    private final ReplicationQueue replications;
     private ScheduledExecutorService timer;
 
-    ServerPlans(Catalog catalog, VaultDirectory vaults, Clock clock) {
+    ServerPlans(Catalog catalog, VaultDirectory vaults, Regions regions, Clock clock) {
+        this.replications = new ReplicationQueue(catalog, vaults, regions, clock);
         this.scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
         this.retention = new RetentionSweep(catalog, vaults, clock);
         this.points = new PointLifecycle(catalog, vaults, clock);
@@ -47,6 +52,8 @@ public final class ServerPlans implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(() -> guarded("scheduler tick", scheduler::tick), 1, TICK_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> guarded("replication retries", replications::retryDue), 1, TICK_SECONDS,
+                TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("retention sweep", retention::sweepAll), SWEEP_MINUTES, SWEEP_MINUTES,
                 TimeUnit.MINUTES);
     }
@@ -69,6 +76,11 @@ public final class ServerPlans implements AutoCloseable {
 
     public PointLifecycle points() {
         return points;
+    }
+
+    /** The replication jobs: queued after backups, on request, and again when a failed one's retry is due. */
+    public ReplicationQueue replications() {
+        return replications;
     }
 
     public PlanBinding binding() {

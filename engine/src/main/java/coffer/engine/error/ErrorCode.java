@@ -43,6 +43,9 @@ public enum ErrorCode {
 
     // ---- replication (docs/design/replication.md) ----
     DestinationEncryptionMismatch(409, 2, "Replicate into a vault encrypted as the rule asks (an assigned key: a vault encrypted under that key; Auto from an encrypted vault: an encrypted vault), or change the replication rule."),
+    UnknownRegion(404, 4, "Name a region of the server's configuration: 'coffer vault list' shows each vault's region.",
+            "Name a region of the server's configuration: GET /api/v1/vaults shows each vault's region."),
+    NoHostInRegion(409, 2, "Add a libvirt host with that region to the server's configuration (hosts[].region), or restore in a region that has hosts."),
 
     // ---- the API ----
     Unauthorized(401, 5, "Give a valid token: --token-file FILE or COFFER_TOKEN (the server's first start wrote the admin token to a file; 'coffer token create' makes more).",

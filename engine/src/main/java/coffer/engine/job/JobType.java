@@ -10,6 +10,8 @@ import coffer.engine.operation.GroupBackupResult;
 import coffer.engine.operation.GroupCloneResult;
 import coffer.engine.operation.GroupRestoreResult;
 import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.ReplicatePoint;
+import coffer.engine.operation.ReplicateResult;
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreDiskResult;
 import coffer.engine.operation.RestoreGroup;
@@ -30,7 +32,8 @@ public enum JobType {
     clone(CloneInstance.class, CloneResult.class, "instance"),
     group_backup(BackupGroup.class, GroupBackupResult.class, "group"),
     group_restore(RestoreGroup.class, GroupRestoreResult.class, "groupPoint"),
-    group_clone(CloneGroup.class, GroupCloneResult.class, "group");
+    group_clone(CloneGroup.class, GroupCloneResult.class, "group"),
+    replicate(ReplicatePoint.class, ReplicateResult.class, "point");
 
     private final Class<? extends JobOperation<?>> operation;
     private final Class<?> result;

@@ -65,11 +65,11 @@ class OperationRecordsTest {
 
     @Test
     void aBackupsDescriptionIsAShortLineOfText() {
-        assertEquals("before the upgrade", new BackupInstance("web", null, null, null, null, false, null,
+        assertEquals("before the upgrade", new BackupInstance("web", null, null, null, null, false, null, null,
                 "before the upgrade").description());
-        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null,
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null, null,
                 "x".repeat(257))).getMessage().contains("description: at most 256 characters"));
-        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null,
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null, null,
                 "two\nlines")).getMessage().contains("without control characters"));
     }
 
@@ -79,7 +79,7 @@ class OperationRecordsTest {
                 .getMessage().contains("give exactly one of 'to' (a new file) and 'inPlace': true"));
         assertTrue(assertThrows(CofferException.class, () -> new RestoreDisk("p", "vda", "/x", "vmdk", false, false))
                 .getMessage().contains("format: qcow2 or raw, got 'vmdk'"));
-        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstance("p", null, true, true, null))
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstance("p", null, true, true, null, null, null, null, null, false, null))
                 .getMessage().contains("start: an in-place restore leaves the instance shut off"));
         assertTrue(assertThrows(CofferException.class, () -> new RestoreGroup("g", "-copy", true, true, null))
                 .getMessage().contains("give exactly one of 'suffix'"));
@@ -91,7 +91,7 @@ class OperationRecordsTest {
 
     @Test
     void aJobRowStoresItsRecordAsVersionedJsonAndGivesItBackUnchanged() {
-        BackupInstance backup = new BackupInstance("u-web", "default", List.of("vda"), 7, null, false,
+        BackupInstance backup = new BackupInstance("u-web", "default", List.of("vda"), 7, null, false, null,
                 new PlanRun("plan-1", "policy-1", "2026-01-01T00:00:00Z", 2, null), null);
         JsonNode stored = JobParams.stored(backup);
         assertEquals(JobParams.VERSION, stored.path("version").asInt());

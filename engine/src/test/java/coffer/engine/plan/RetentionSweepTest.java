@@ -83,6 +83,8 @@ class RetentionSweepTest {
     StoredPolicy locked;
     Plan plan;
 
+    VaultDirectory vaults;
+
     @BeforeEach
     void open() throws Exception {
         database = TestDatabase.sqlite(dir);
@@ -91,7 +93,7 @@ class RetentionSweepTest {
         catalog.instances().refresh("local", List.of(new Instance("u-web", "local", "web", "running", List.of(), T0, false)));
         catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", T0)));
         vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
-        VaultDirectory vaults = new VaultDirectory() {
+        vaults = new VaultDirectory() {
             @Override
             public Set<String> names() {
                 return Set.of("default");
@@ -230,12 +232,13 @@ class RetentionSweepTest {
             handed.add(operation);
             return new BackupResult(made, "web", "u-web", T0, null, "CRASH", null, null, 0, List.of(), List.of(), List.of());
         };
-        BackupInstance run = new BackupInstance("u-web", "default", null, null, null, false,
+        BackupInstance run = new BackupInstance("u-web", "default", null, null, null, false, null,
                 new PlanRun(plan.id(), locked.id(), T0.toString(), 0, null), null);
         Job job = new Job("j-1", JobType.backup, "u-web", "local", JobState.running, CofferJson.tree(run), T0, T0, null,
                 null, 0, 0, 0, 0, false, null, null, null);
         List<String> info = new ArrayList<>();
-        new PlanBackup(backup, catalog, sweep).run(run, job, new JobContext() {
+        new PlanBackup(backup, catalog, sweep, new coffer.engine.replication.ReplicationQueue(catalog, vaults,
+                coffer.engine.replication.Regions.local(List.of("default"), List.of("local")), clock)).run(run, job, new JobContext() {
             @Override
             public JobProgress progress() {
                 return null;

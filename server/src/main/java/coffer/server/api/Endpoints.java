@@ -31,6 +31,7 @@ public final class Endpoints {
             delete("/points/{point}", Role.admin, DeletePoint.class),
             post("/points/{point}/restore-disk", Role.operator, RestoreDisk.class, 202),
             post("/points/{point}/restore-instance", Role.operator, RestoreInstance.class, 202),
+            post("/points/{point}/replicate", Role.operator, ReplicatePoint.class, 202),
             get("/points/{point}/retention", Role.viewer, ShowRetention.class),
             post("/points/{point}/retention", Role.operator, ChangeRetention.class, 200),
             post("/retention/sweep", Role.operator, SweepRetention.class, 200),

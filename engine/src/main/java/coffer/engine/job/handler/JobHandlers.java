@@ -4,6 +4,8 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.JobHandler;
 import coffer.engine.job.JobType;
+import coffer.engine.replication.PointReplication;
+import coffer.engine.replication.TrackedReplication;
 import coffer.engine.vault.VaultDirectory;
 
 import java.nio.file.Path;
@@ -30,6 +32,8 @@ public final class JobHandlers {
                 JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot, restoreDirectories),
                 JobType.group_backup, new GroupBackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
                 JobType.group_restore, new GroupRestoreHandler(catalog, vaults, restoreDirectories),
-                JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot, restoreDirectories));
+                JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot, restoreDirectories),
+                JobType.replicate, new ReplicateHandler(catalog, new TrackedReplication(catalog, vaults,
+                        new PointReplication(0), Clock.systemUTC())));
     }
 }

@@ -17,7 +17,11 @@ import coffer.engine.operation.CloneInstance;
 import coffer.engine.operation.JobOperation;
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreGroup;
+import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.RestoreInstance;
+import coffer.engine.catalog.ReplicationRecord;
+import coffer.engine.replication.Regions;
+import coffer.engine.replication.ReplicationQueue;
 
 import java.util.List;
 
@@ -30,10 +34,14 @@ import java.util.List;
 final class HostedJobs {
     private final Catalog catalog;
     private final References references;
+    private final ReplicationQueue replications;
+    private final Regions regions;
 
-    HostedJobs(Catalog catalog, References references) {
+    HostedJobs(Catalog catalog, References references, ReplicationQueue replications, Regions regions) {
         this.catalog = catalog;
         this.references = references;
+        this.replications = replications;
+        this.regions = regions;
     }
 
     Job submit(JobOperation<?> operation) {
@@ -51,12 +59,16 @@ final class HostedJobs {
                             + r.disk() + "' (it has " + String.join(", ", point.disks().stream()
                             .map(PointRecord.PointDisk::target).toList()) + ")");
                 }
-                yield catalog.jobs().submit(r.resolved(point.id()), hostOf(point));
+                yield catalog.jobs().submit(r.resolved(point.id()), replications.hostOf(point));
             }
-            case RestoreInstance r -> {
-                offlineOnly(r.dir() != null, "dir", "new disk files go beside the originals");
+            case RestoreInstance r -> restoreInstance(r);
+            case ReplicatePoint r -> {
+                if (r.policy() != null) {
+                    throw new CofferException(ErrorCode.InvalidArgument, "policy: set by a policy's backup only; a person's"
+                            + " replication names its destination (region, vault) and retentionDays");
+                }
                 PointRecord point = references.point(r.point());
-                yield catalog.jobs().submit(r.resolved(point.id()), hostOf(point));
+                yield replications.submit(r.resolved(point.id(), r.region(), r.vault()), replications.hostOf(point));
             }
             case BackupGroup b -> {
                 offlineOnly(b.instances() != null, "instances", "the members are those of the server's group");
@@ -90,12 +102,33 @@ final class HostedJobs {
         String vault = references.vault(b.vault() != null ? b.vault() : protection != null ? protection.vault() : null);
         List<String> disks = b.disks() != null ? b.disks()
                 : protection != null && !protection.allDisks() ? protection.disks() : null;
+        replications.checkBackup(b, instance.id());
         return catalog.jobs().submit(b.resolved(instance.id(), vault, disks), instance.hostId());
     }
 
-    private String hostOf(PointRecord point) {
-        return catalog.instances().find(point.instanceId()).map(Instance::hostId)
-                .orElseGet(() -> catalog.hosts().list().getFirst().id());
+    /**
+     * A restore of an instance: in place on the instance's host; as a new instance on a host of the point's region,
+     * or with {@code region} from the point's replica in that region on a host there (a disaster recovery).
+     */
+    private Job restoreInstance(RestoreInstance r) {
+        PointRecord point = references.point(r.point());
+        if (r.region() != null && !regions.check(r.region()).equals(point.region())) {
+            point = replicaIn(point, r.region());
+        }
+        String host = r.inPlace() || !regions.names().contains(point.region()) ? replications.hostOf(point)
+                : regions.hostIn(point.region(), replications.hostOf(point));
+        return catalog.jobs().submit(r.resolved(point.id()), host);
+    }
+
+    /** The replica of {@code point} in {@code region}; PointNotFound naming where it is replicated when none is. */
+    private PointRecord replicaIn(PointRecord point, String region) {
+        List<ReplicationRecord> all = catalog.replications().ofPoint(point.id());
+        return all.stream().filter(r -> r.region().equals(region) && r.state() == ReplicationRecord.State.DONE)
+                .map(r -> catalog.points().find(r.replicaId())).flatMap(java.util.Optional::stream).findFirst()
+                .orElseThrow(() -> new CofferException(ErrorCode.PointNotFound, "point " + point.id() + " (region "
+                        + point.region() + ") has no replica in region " + region + (all.isEmpty() ? " (it is not replicated)"
+                        : " (its replications: " + String.join(", ", all.stream().map(r -> r.region() + "/" + r.vault()
+                        + " " + r.state()).toList()) + ")")));
     }
 
     /** InvalidArgument naming the field as an offline one, with what a server does instead. */

@@ -19,6 +19,8 @@ import coffer.engine.plan.PlanBinding;
 import coffer.engine.plan.PlanScheduler;
 import coffer.engine.plan.PointLifecycle;
 import coffer.engine.plan.RetentionSweep;
+import coffer.engine.replication.Regions;
+import coffer.engine.replication.ReplicationQueue;
 import coffer.engine.vault.VaultDirectory;
 
 import java.time.Clock;
@@ -38,9 +40,10 @@ import java.util.function.Consumer;
 public final class HostedOperations implements Operations {
     /**
      * What the server is: its vaults (for the vault list), how many instances one request may name, how to
-     * discover a host's instances again, and its clock.
+     * discover a host's instances again, its clock, and its regions' vaults and hosts.
      */
-    public record Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock) {
+    public record Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock,
+                           Regions regions) {
     }
 
     private final Catalog catalog;
@@ -66,7 +69,8 @@ public final class HostedOperations implements Operations {
         this.sweep = sweep;
         this.references = new References(catalog, vaults, settings.refreshHost());
         this.views = new HostedViews(catalog, settings.clock());
-        this.jobs = new HostedJobs(catalog, references);
+        this.jobs = new HostedJobs(catalog, references, new ReplicationQueue(catalog, vaults, settings.regions(),
+                settings.clock()), settings.regions());
         this.protecting = new Protecting(catalog, references, binding, settings.instancesPerRequest(), settings.clock());
         this.policyEditing = new PolicyEditing(catalog, scheduler);
         this.groupCreation = new GroupCreation(catalog, references);
@@ -97,16 +101,23 @@ public final class HostedOperations implements Operations {
                         .filter(v -> l.protectedOnly() == null || v.isProtected() == l.protectedOnly()).toList());
             }
             case ShowInstance s -> views.instance(references.instance(s.instance()));
-            case ListProtections ignored -> ProtectionList.of(catalog.protections().list().stream()
+            case ListProtections l -> ProtectionList.of(catalog.protections().list().stream()
+                    .filter(p -> l.region() == null || inRegion(l.region(), p.vault()))
                     .map(p -> ProtectionView.of(p, catalog.instances().find(p.instanceId()).orElse(null))).toList());
             case Protect p -> protecting.protect(p);
             case StopProtection s -> protecting.stop(s);
-            case ListPoints l -> views.points(l.instance() == null ? catalog.points().listAll()
-                    : catalog.points().listByInstance(references.instance(l.instance()).id()));
+            case ListPoints l -> {
+                String region = l.region() == null ? null : settings.regions().check(l.region());
+                List<PointRecord> rows = l.instance() != null
+                        ? catalog.points().listByInstance(references.instance(l.instance()).id())
+                        : region != null ? catalog.points().listByRegion(region) : catalog.points().listAll();
+                yield views.points(rows.stream().filter(p -> region == null || region.equals(p.region())).toList());
+            }
             case ShowPoint s -> {
                 PointRecord row = references.point(s.point());
                 try {
-                    yield PointDetail.of(row, vaults.open(row.vault()).point(row.id()), settings.clock().instant());
+                    yield PointDetail.of(row, vaults.open(row.vault()).point(row.id()), settings.clock().instant(),
+                            catalog.replications().ofPoint(row.id()));
                 } catch (java.io.IOException e) {
                     throw coffer.engine.error.Errors.classify(e);
                 }
@@ -125,8 +136,13 @@ public final class HostedOperations implements Operations {
                 RetentionSweep.Report report = sweep.sweepAll();
                 yield new SweepResult(report.deleted(), report.failures());
             }
-            case ListJobs l -> JobList.of(catalog.jobs().list(new Jobs.Filter(l.state(), l.type(), l.target(),
-                    l.limit())).stream().map(JobView::of).toList());
+            case ListJobs l -> {
+                String region = l.region() == null ? null : settings.regions().check(l.region());
+                yield JobList.of(catalog.jobs().list(new Jobs.Filter(l.state(), l.type(), l.target(),
+                                region == null ? l.limit() : null)).stream()
+                        .filter(j -> region == null || settings.regions().ofHost(j.hostId()).orElse("").equals(region))
+                        .limit(l.limit() == null ? Long.MAX_VALUE : l.limit()).map(JobView::of).toList());
+            }
             case ShowJob s -> JobView.of(Lookup.job(catalog, s.job()));
             case ShowJobLog s -> JobLog.of(catalog.jobs().log(Lookup.job(catalog, s.job()).id()));
             case CancelJob c -> {
@@ -193,6 +209,12 @@ public final class HostedOperations implements Operations {
             }
         };
         return (R) result;
+    }
+
+    /** Whether vault {@code vault} is in {@code region} (UnknownRegion for a region not configured). */
+    private boolean inRegion(String region, String vault) {
+        settings.regions().check(region);
+        return vaults.names().contains(vault) && vaults.regionOf(vault).equals(region);
     }
 
     /** One plan per instance; an instance not yet protected is protected first (all disks, the vault asked). */

@@ -87,6 +87,7 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 refuseVaultName(b.vault());
                 refuse(b.plan() != null, "plan", "a plan's runs are a server's");
                 refuse(b.replicate(), "replicate", "replication is a server's");
+                refuse(b.replicateTo() != null, "replicateTo", "replication is a server's");
                 connectInBackground();
                 InstanceBackup.Result result = new InstanceBackup(libvirt(), vault(), settings.runtimeRoot()).run(
                         new InstanceBackup.Request(b.instance(), b.disks() == null ? Set.of() : new LinkedHashSet<>(b.disks()),
@@ -110,10 +111,11 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 yield new RestoreDiskResult(result.point().id(), result.disk(), result.file().toString());
             }
             case RestoreInstance r -> {
+                refuse(r.region() != null, "region", "regions are a server's (offline the point is in the command's vault)");
                 connectInBackground();
                 InstanceRestore restore = new InstanceRestore(vaultThenLibvirt(), vault(), settings.threads());
                 yield RestoreInstanceResult.of(r.inPlace() ? restore.inPlace(r.point(), progress)
-                        : restore.asNewInstance(r.point(), r.name(), path(r.dir()), r.start(), progress));
+                        : restore.asNewInstance(r.point(), r.newInstance(), r.start(), progress));
             }
             case BackupGroup b -> {
                 refuseVaultName(b.vault());
@@ -132,6 +134,9 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                         new GroupRestore(l, new GroupPoints(v), new InstanceRestore(l, v, settings.threads())))
                         .run(c.group(), members(c.instances()), c.appConsistent(), c.suffix(), path(c.dir()), progress));
             }
+            case ReplicatePoint r -> throw new CofferException(ErrorCode.InvalidArgument, "replication needs a server"
+                    + " (its regions, vaults and the points' replication status are the server's); give the server with"
+                    + " --url or COFFER_URL, and no --vault ('coffer dev replicate' copies between two vault directories)");
             case RestoreGroup r -> {
                 connectInBackground();
                 Vault v = vault();
