@@ -50,7 +50,11 @@ class CoherenceCliIT {
     @BeforeEach
     void start() throws Exception {
         db = TestDatabase.sqlite(dir);
-        ServerConfig config = ServerCliIT.config(dir.resolve("data"), db);
+        ServerConfig one = ServerCliIT.config(dir.resolve("data"), db);
+        ServerConfig.VaultEntry first = one.vaults().getFirst();
+        ServerConfig config = new ServerConfig(one.dataDir(), one.address(), one.port(), one.tls(), one.catalog(),
+                java.util.List.of(first, new ServerConfig.VaultEntry("v2",
+                        coffer.engine.vault.VaultLocation.directory(dir.resolve("data/v2")), first.keyring(), true, "east")), one.hosts(), one.limits()); // a replication rule names a vault of a configured region
         server = CofferServer.start(config);
         tokenFile = config.adminTokenFile();
         keyRing = dir.resolve("keyring.json");

@@ -47,7 +47,8 @@ final class CloneHandler implements JobHandler<CloneInstance, CloneResult> {
             context.info("cloning " + instance.name() + " as " + clone.name());
             InstanceClone.Result result = new InstanceClone(new InstanceBackup(libvirt, vault, runtimeRoot),
                     new InstanceRestore(libvirt, vault, 0, directories)).run(instance.id(), clone.name(), null, 0, context.progress());
-            catalog.points().upsert(PointRecord.of(result.backup().point(), vaultName, instance.id(), job.id()));
+            catalog.points().upsert(PointRecord.of(result.backup().point(), vaultName, instance.id(), job.id())
+                    .inRegion(vaults.regionOf(vaultName)));
             result.backup().warnings().forEach(context::warning);
             return CloneResult.of(result);
         }

@@ -69,10 +69,10 @@ public final class HostedOperations implements Operations {
         this.sweep = sweep;
         this.references = new References(catalog, vaults, settings.refreshHost());
         this.views = new HostedViews(catalog, settings.clock());
-        this.jobs = new HostedJobs(catalog, references, new ReplicationQueue(catalog, vaults, settings.regions(),
-                settings.clock()), settings.regions());
+        ReplicationQueue replications = new ReplicationQueue(catalog, vaults, settings.regions(), settings.clock());
+        this.jobs = new HostedJobs(catalog, references, replications, settings.regions());
         this.protecting = new Protecting(catalog, references, binding, settings.instancesPerRequest(), settings.clock());
-        this.policyEditing = new PolicyEditing(catalog, scheduler);
+        this.policyEditing = new PolicyEditing(catalog, scheduler, replications);
         this.groupCreation = new GroupCreation(catalog, references);
     }
 
@@ -168,13 +168,13 @@ public final class HostedOperations implements Operations {
             case RebuildCatalog ignored -> {
                 Map<String, CatalogRebuild.Counts> report = new LinkedHashMap<>();
                 for (String name : vaults.names().stream().sorted().toList()) {
-                    report.put(name, new CatalogRebuild(catalog).rebuild(name, vaults.open(name)));
+                    report.put(name, new CatalogRebuild(catalog).rebuild(vaults.regionOf(name), name, vaults.open(name)));
                 }
                 yield new RebuildResult(report);
             }
             case ListPolicies ignored -> PolicyList.of(catalog.policies().list().stream().map(views::policy).toList());
             case ShowPolicy s -> views.policy(Lookup.policy(catalog, s.policy()));
-            case CreatePolicy c -> views.policy(catalog.policies().create(c.document().toPolicy()));
+            case CreatePolicy c -> views.policy(policyEditing.create(c));
             case EditPolicy e -> views.policy(policyEditing.edit(e));
             case DeletePolicy d -> {
                 StoredPolicy policy = Lookup.policy(catalog, d.policy());
