@@ -61,6 +61,7 @@ final class RestoreCommand {
         @Option(names = "--memory-mib", paramLabel = "MIB", description = "The new instance's memory in MiB (default: as backed up).") Long memoryMiB;
         @Option(names = "--network", paramLabel = "OLD=NEW", description = "Attach the interfaces on network or bridge OLD to NEW instead (repeatable).") java.util.Map<String, String> networks;
         @Option(names = "--no-network", description = "Remove every network interface.") boolean noNetwork;
+        @Option(names = "--filter", paramLabel = "NWFILTER", description = "Filter every interface's traffic with this libvirt network filter (the security group; it must exist on the host).") String filter;
         @Option(names = "--format", paramLabel = "qcow2|raw", description = "Format of the new disk files (default: each disk's own).") String format;
         @Option(names = "--threads", paramLabel = "N", description = "Offline: chunk workers (default: one per core).") int threads;
         @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
@@ -69,7 +70,7 @@ final class RestoreCommand {
         public Integer call() throws Exception {
             return JobRun.run(transport, common, new RestoreInstance(point, target.inPlace ? null : target.name, start,
                     target.inPlace, dir == null ? null : dir.toAbsolutePath().toString(), region, vcpus, memoryMiB, networks,
-                    noNetwork, format == null ? null : format.toLowerCase(Locale.ROOT)), wait, threads, "restore");
+                    noNetwork, format == null ? null : format.toLowerCase(Locale.ROOT), filter), wait, threads, "restore");
         }
     }
 }

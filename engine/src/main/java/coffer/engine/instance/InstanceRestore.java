@@ -189,11 +189,12 @@ public final class InstanceRestore {
         if (shape.memoryMiB() != null) {
             result = result.withMemory(shape.memoryMiB() * 1024);
         }
-        return switch (shape.networks()) {
+        result = switch (shape.networks()) {
             case NewInstance.Networks.Keep keep -> result;
             case NewInstance.Networks.Mapped(Map<String, String> sources) -> result.withInterfaceSources(sources);
             case NewInstance.Networks.None none -> result.withoutInterfaces();
         };
+        return shape.filter() == null ? result : result.withInterfaceFilter(shape.filter());
     }
 
     /** Every backed-up disk written over the shut-off original, and its stored definition defined again. */

@@ -26,10 +26,12 @@ import java.util.Map;
  * @param networks  the interfaces' networks and bridges renamed, old name to new name; null: kept
  * @param noNetwork remove every network interface (an isolated instance); not with {@code networks}
  * @param format    the new disk files' format, {@code raw} or {@code qcow2}; null: each disk's own
+ * @param filter    the libvirt network filter (the "security group") of every interface of the new instance; null: as
+ *                  stored
  */
 public record RestoreInstance(String point, String name, boolean start, boolean inPlace, String dir, String region,
                               Integer vcpus, Long memoryMiB, Map<String, String> networks, boolean noNetwork,
-                              String format)
+                              String format, String filter)
         implements JobOperation<RestoreInstanceResult> {
     public RestoreInstance {
         Problems problems = new Problems();
@@ -43,10 +45,16 @@ public record RestoreInstance(String point, String name, boolean start, boolean 
             problems.add("start", "an in-place restore leaves the instance shut off; start it yourself");
         }
         if (inPlace && (dir != null || region != null || vcpus != null || memoryMiB != null || networks != null
-                || noNetwork || format != null)) {
+                || noNetwork || format != null || filter != null)) {
             problems.add("inPlace", "an in-place restore writes over the instance's own disks on its own host, as it"
-                    + " was defined: 'dir', 'region', 'vcpus', 'memoryMiB', 'networks', 'noNetwork' and 'format' are for a"
-                    + " new instance");
+                    + " was defined: 'dir', 'region', 'vcpus', 'memoryMiB', 'networks', 'noNetwork', 'format' and"
+                    + " 'filter' are for a new instance");
+        }
+        if (filter != null && !NewInstance.FILTER_NAME.matcher(filter).matches()) {
+            problems.add("filter", "a network filter name: 1 to 64 letters, digits, '_', '.', ':' or '-', got '" + filter + "'");
+        }
+        if (filter != null && noNetwork) {
+            problems.add("filter", "an instance without network interfaces has nothing to filter");
         }
         if (vcpus != null && (vcpus < 1 || vcpus > 4096)) {
             problems.add("vcpus", "must be between 1 and 4096, got " + vcpus);
@@ -76,16 +84,17 @@ public record RestoreInstance(String point, String name, boolean start, boolean 
 
     /** A restore as the new instance {@code name}, shaped as stored. */
     public static RestoreInstance asNew(String point, String name, boolean start) {
-        return new RestoreInstance(point, name, start, false, null, null, null, null, null, false, null);
+        return new RestoreInstance(point, name, start, false, null, null, null, null, null, false, null, null);
     }
 
     /** An in-place restore over the shut-off original. */
     public static RestoreInstance inPlaceOf(String point) {
-        return new RestoreInstance(point, null, false, true, null, null, null, null, null, false, null);
+        return new RestoreInstance(point, null, false, true, null, null, null, null, null, false, null, null);
     }
 
     public RestoreInstance resolved(String pointId) {
-        return new RestoreInstance(pointId, name, start, inPlace, dir, region, vcpus, memoryMiB, networks, noNetwork, format);
+        return new RestoreInstance(pointId, name, start, inPlace, dir, region, vcpus, memoryMiB, networks, noNetwork, format,
+                filter);
     }
 
     /** The new instance this record asks for (not for an in-place restore). */
@@ -93,7 +102,7 @@ public record RestoreInstance(String point, String name, boolean start, boolean 
         NewInstance.Networks nets = noNetwork ? new NewInstance.Networks.None()
                 : networks != null ? new NewInstance.Networks.Mapped(networks) : new NewInstance.Networks.Keep();
         return new NewInstance(name, vcpus, memoryMiB, nets, dir == null ? null : Path.of(dir),
-                format == null ? null : ImageFormat.valueOf(format.toUpperCase(Locale.ROOT)));
+                format == null ? null : ImageFormat.valueOf(format.toUpperCase(Locale.ROOT)), filter);
     }
 
     @Override

@@ -2,6 +2,7 @@ package coffer.engine.operation;
 
 import coffer.engine.json.CofferJson;
 import coffer.engine.error.CofferException;
+import coffer.engine.instance.NewInstance;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.JobParams;
 import coffer.engine.job.JobType;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -74,13 +76,48 @@ class OperationRecordsTest {
     }
 
     @Test
+    void replicationAndDisasterRecoveryRecordsNameEveryProblem() {
+        CofferException none = assertThrows(CofferException.class, () -> new ReplicatePoint("p", null, null, null, null));
+        assertEquals(ErrorCode.NoDestinationRegion, none.code(), none.getMessage());
+        CofferException bad = assertThrows(CofferException.class, () -> new ReplicatePoint("", "east west", null, 0, null));
+        assertEquals(ErrorCode.InvalidArgument, bad.code());
+        assertTrue(bad.getMessage().contains("3 problems") && bad.getMessage().contains("region: a region: 1 to 64")
+                && bad.getMessage().contains("retentionDays: must be between 1 and 65536"), bad.getMessage());
+        assertEquals(new ReplicatePoint("p", "east", "v2", null, null), ReplicatePoint.to("p", "east/v2", null));
+        assertEquals(new ReplicatePoint("p", "east", null, 7, null), ReplicatePoint.to("p", "east", 7));
+        assertEquals(new ReplicatePoint("p", null, "v2", null, null), ReplicatePoint.to("p", "/v2", null));
+        for (String wrong : List.of("east/", "/", "a/b/c", "")) {
+            assertTrue(assertThrows(CofferException.class, () -> ReplicatePoint.to("p", wrong, null)).getMessage()
+                    .contains("to: a destination is REGION, REGION/VAULT or /VAULT"), wrong);
+        }
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, true, "east",
+                null, null)).getMessage().contains("replicate: give one of 'replicate'"));
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, "a/b/c",
+                null, null)).getMessage().contains("replicateTo: a destination is REGION"));
+
+        CofferException dr = assertThrows(CofferException.class, () -> new RestoreInstance("p", "web-dr", false, false,
+                "relative", "east", 0, 8L, Map.of("default", " "), true, "vmdk", "bad filter"));
+        for (String problem : List.of("vcpus: must be between 1 and 4096", "memoryMiB: must be between 16",
+                "networks: 'default' -> ' '", "noNetwork: give one of 'networks'", "format: raw or qcow2, got 'vmdk'",
+                "dir: an absolute directory", "filter: a network filter name")) {
+            assertTrue(dr.getMessage().contains(problem), problem + " in " + dr.getMessage());
+        }
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstance("p", null, false, true, null, "east", null,
+                null, null, false, null, null)).getMessage().contains("'region'"));
+        NewInstance shape = new RestoreInstance("p", "web-dr", true, false, "/srv/dr", "east", 2, 96L,
+                Map.of("default", "dr-net"), false, "raw", "dr-web").newInstance();
+        assertEquals(new NewInstance("web-dr", 2, 96L, new NewInstance.Networks.Mapped(Map.of("default", "dr-net")),
+                java.nio.file.Path.of("/srv/dr"), coffer.virt.image.ImageFormat.RAW, "dr-web"), shape);
+    }
+
+    @Test
     void crossFieldRulesLiveOnTheRecord() {
         assertTrue(assertThrows(CofferException.class, () -> new RestoreDisk("p", "vda", null, null, false, false))
                 .getMessage().contains("give exactly one of 'to' (a new file) and 'inPlace': true"));
         assertTrue(assertThrows(CofferException.class, () -> new RestoreDisk("p", "vda", "/x", "vmdk", false, false))
                 .getMessage().contains("format: qcow2 or raw, got 'vmdk'"));
-        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstance("p", null, true, true, null, null, null, null, null, false, null))
-                .getMessage().contains("start: an in-place restore leaves the instance shut off"));
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstance("p", null, true, true, null, null, null,
+                null, null, false, null, null)).getMessage().contains("start: an in-place restore leaves the instance shut off"));
         assertTrue(assertThrows(CofferException.class, () -> new RestoreGroup("g", "-copy", true, true, null))
                 .getMessage().contains("give exactly one of 'suffix'"));
         assertTrue(assertThrows(CofferException.class, () -> new ChangeRetention("p", 3, true))

@@ -163,6 +163,24 @@ public final class DomainDefinition {
         return new DomainDefinition(copy);
     }
 
+    /**
+     * This definition with every network interface's traffic filtered by the libvirt network filter {@code filter}
+     * (its "security group": {@code <filterref filter='NAME'/>}), replacing any filter it had; the filter must exist on
+     * the host that starts the domain.
+     */
+    public DomainDefinition withInterfaceFilter(String filter) {
+        Document copy = (Document) document.cloneNode(true);
+        for (Element iface : elements(copy, "interface")) {
+            for (Element old = firstChild(iface, "filterref"); old != null; old = firstChild(iface, "filterref")) {
+                iface.removeChild(old);
+            }
+            Element ref = copy.createElement("filterref");
+            ref.setAttribute("filter", filter);
+            iface.appendChild(ref);
+        }
+        return new DomainDefinition(copy);
+    }
+
     /** This definition without network interfaces. */
     public DomainDefinition withoutInterfaces() {
         Document copy = (Document) document.cloneNode(true);
