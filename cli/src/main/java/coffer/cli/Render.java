@@ -28,8 +28,8 @@ final class Render {
         switch (result) {
             case BackupResult r -> backup(out, r);
             case CloneResult r -> {
-                out.line("Cloned as %s%s from point %s, which expires in one day", r.name(), r.started() ? " (started)" : "",
-                        r.point());
+                out.line("Cloned as %s%s from point %s%s, which expires in one day", r.name(), r.started() ? " (started)" : "",
+                        r.point(), r.replica() == null ? "" : " (restored from its replica " + r.replica() + ")");
                 disks(out, r.disks());
                 warnings(r.warnings());
             }

@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (only the changed chunks move); the replicas restore in east, as new instances on east's host, bit for bit
  * (checksums of the disk the domain had at each point); every error state has its code: an unknown region, no
  * destination, a vault of another region, a replication done already, a point with no replica in the region, a
- * region with no host.
+ * region with no host; a clone into east in one job (backup, replication, restore from the replica there).
  *
  * <p>Both "hosts" are this machine's libvirtd (one machine here): the configuration names it twice, once per region,
  * so either may list the domain; the jobs are checked against their host's region, not against which one.
@@ -216,6 +216,24 @@ class ReplicationCliIT {
         assertEquals(3, inWest.path("count").asInt() + inEast.path("count").asInt(), "a job is in its host's region");
         inWest.path("jobs").forEach(j -> assertEquals("local", j.path("host").asText(), j.toString()));
         inEast.path("jobs").forEach(j -> assertEquals("east-1", j.path("host").asText(), j.toString()));
+
+        // clone into east in one job: backup here, replicate, restore there (started), from the replica
+        cli("clone", domain, "--name", domain + "-x", "--region", "mars").fails(4, "UnknownRegion");
+        cli("clone", domain, "--name", domain + "-x", "--region", "north").fails(2, "NoHostInRegion");
+        String copy = domain + "-c";
+        restored.add(copy);
+        JsonNode clone = json(cli("clone", domain, "--name", copy, "--region", "east", "--wait", "--output", "json").ok());
+        assertTrue(clone.path("started").asBoolean(), clone.toString());
+        String replica = clone.path("replica").asText();
+        assertEquals("east", json(cli("point", "show", replica, "--output", "json").ok()).path("region").asText());
+        JsonNode clonePoint = json(cli("point", "show", clone.path("point").asText(), "--output", "json").ok());
+        assertEquals("DONE", clonePoint.path("replications").get(0).path("state").asText(), clonePoint.toString());
+        Path cloneDisk = Path.of(clone.path("disks").path("vda").asText());
+        Path raw = dir.resolve("clone.raw");
+        String converted = ServerCliIT.run("qemu-img", "convert", "-U", "-f", "qcow2", "-O", "raw", cloneDisk.toString(),
+                raw.toString());
+        assertTrue(converted.startsWith("ok"), converted);
+        assertEquals(sha256(disk), sha256(Files.readAllBytes(raw)), "the clone in east has the disk as it is now");
     }
 
     /** The replication job of {@code point}, once it has ended (at most two minutes). */

@@ -22,7 +22,7 @@ final class ServerJobs {
                 .withWorkerThreads(config.limits().workers());
         return new JobRunner(catalog, JobRunner.newWorkerId(),
                 coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot(),
-                        RestoreDirectories.under(config.restoreDirectories())),
+                        RestoreDirectories.under(config.restoreDirectories()), CofferServer.regions(config)),
                         catalog, retention, replications), settings);
     }
 }

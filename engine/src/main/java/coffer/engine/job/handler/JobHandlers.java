@@ -4,12 +4,15 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.instance.RestoreDirectories;
 import coffer.engine.job.JobHandler;
 import coffer.engine.job.JobType;
+import coffer.engine.catalog.Host;
 import coffer.engine.replication.PointReplication;
+import coffer.engine.replication.Regions;
 import coffer.engine.replication.TrackedReplication;
 import coffer.engine.vault.VaultDirectory;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /** The one place that says which handler runs which job type. */
@@ -25,15 +28,22 @@ public final class JobHandlers {
      */
     public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
                                                          RestoreDirectories restoreDirectories) {
+        return handlers(catalog, vaults, runtimeRoot, restoreDirectories, Regions.local(List.copyOf(vaults.names()),
+                catalog.hosts().list().stream().map(Host::id).toList()));
+    }
+
+    /** As above, for a server whose configuration declares {@code regions} (a clone into another region). */
+    public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
+                                                         RestoreDirectories restoreDirectories, Regions regions) {
+        TrackedReplication replication = new TrackedReplication(catalog, vaults, new PointReplication(0), Clock.systemUTC());
         return Map.of(
                 JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
                 JobType.restore_disk, new RestoreDiskHandler(catalog, vaults, restoreDirectories),
                 JobType.restore_instance, new RestoreInstanceHandler(catalog, vaults, restoreDirectories),
-                JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot, restoreDirectories),
+                JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot, restoreDirectories, regions, replication),
                 JobType.group_backup, new GroupBackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
                 JobType.group_restore, new GroupRestoreHandler(catalog, vaults, restoreDirectories),
                 JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot, restoreDirectories),
-                JobType.replicate, new ReplicateHandler(catalog, new TrackedReplication(catalog, vaults,
-                        new PointReplication(0), Clock.systemUTC())));
+                JobType.replicate, new ReplicateHandler(catalog, replication));
     }
 }

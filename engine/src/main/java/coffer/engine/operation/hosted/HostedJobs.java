@@ -50,6 +50,10 @@ final class HostedJobs {
             case CloneInstance c -> {
                 offlineOnly(c.dir() != null, "dir", "new disk files go beside the originals");
                 Instance instance = Lookup.live(references.instance(c.instance()));
+                if (c.region() != null) {
+                    replications.resolve(c.region(), null); // UnknownRegion, or a region with no vault
+                    regions.hostIn(c.region(), null); // NoHostInRegion
+                }
                 yield catalog.jobs().submit(c.resolved(instance.id(), references.vault(c.vault())), instance.hostId());
             }
             case RestoreDisk r -> {

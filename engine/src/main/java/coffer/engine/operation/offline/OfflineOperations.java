@@ -97,6 +97,7 @@ public final class OfflineOperations implements Operations, AutoCloseable {
             }
             case CloneInstance c -> {
                 refuseVaultName(c.vault());
+                refuse(c.region() != null, "region", "regions are a server's");
                 connectInBackground();
                 Vault v = vault();
                 yield CloneResult.of(new InstanceClone(new InstanceBackup(libvirt(), v, settings.runtimeRoot()),
