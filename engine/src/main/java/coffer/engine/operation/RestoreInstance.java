@@ -76,7 +76,7 @@ public record RestoreInstance(String point, String name, boolean start, boolean 
         if (format != null && !format.equals("raw") && !format.equals("qcow2")) {
             problems.add("format", "raw or qcow2, got '" + format + "'");
         }
-        if (dir != null && !Path.of(dir).isAbsolute()) {
+        if (dir != null && (dir.indexOf('\0') >= 0 || !Path.of(dir).isAbsolute())) {
             problems.add("dir", "an absolute directory, got '" + dir + "'");
         }
         problems.throwIfAny("restore-instance request");

@@ -117,8 +117,21 @@ public final class ReplicationQueue {
         return policy.filter(p -> p.policy().replication().enabled()).map(p -> submit(ofPolicy(pointId, p), hostId));
     }
 
-    /** The failed replications whose next attempt is due, queued again; returns their jobs. */
+    /**
+     * The failed replications whose next attempt is due, queued again; returns their jobs. First, a replication still
+     * marked running whose job has ended (its server was killed, the job failed as WorkerLost) is marked failed with
+     * WorkerLost and its retry time, so it is retried like any other failure.
+     */
     public List<Job> retryDue() {
+        for (ReplicationRecord running : catalog.replications().running()) {
+            Optional<Job> job = running.jobId() == null ? Optional.empty() : catalog.jobs().find(running.jobId());
+            if (job.isEmpty() || job.get().state().isFinal()) {
+                catalog.replications().abandoned(running.pointId(), running.region(), running.vault(), running.jobId(),
+                        ErrorCode.WorkerLost.name(), "its job " + running.jobId() + " ended ("
+                                + job.map(j -> j.state().name()).orElse("gone") + ") while the replication ran",
+                        RetryBackoff.next(ErrorCode.WorkerLost, running.attempts() + 1, clock.instant()).orElse(null));
+            }
+        }
         List<Job> queued = new ArrayList<>();
         for (ReplicationRecord due : catalog.replications().due(clock.instant())) {
             Optional<PointRecord> point = catalog.points().find(due.pointId());

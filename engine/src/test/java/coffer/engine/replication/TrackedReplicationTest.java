@@ -260,6 +260,13 @@ class TrackedReplicationTest {
         assertEquals(ReplicationRecord.State.QUEUED, catalog.replications().find(point.id(), "east", "east").orElseThrow().state());
         assertEquals(List.of(), queue.retryDue(), "queued once");
 
+        catalog.replications().start(point.id(), "east", "east", "job-of-a-killed-server"); // no such job any more
+        assertEquals(List.of(), queue.retryDue(), "retried after the back-off, not at once");
+        ReplicationRecord lost = catalog.replications().find(point.id(), "east", "east").orElseThrow();
+        assertEquals(ReplicationRecord.State.FAILED, lost.state());
+        assertEquals("WorkerLost", lost.errorCode());
+        assertEquals(NOW.plus(RetryBackoff.FIRST.multipliedBy(1L << (lost.attempts() - 1))), lost.nextAttemptAt(), lost.toString());
+
         catalog.replications().done(point.id(), "east", "east", "r-1");
         assertTrue(assertThrows(CofferException.class, () -> queue.submit(new ReplicatePoint(point.id(), "east", null, null,
                 null), "local")).getMessage().contains("already (replica r-1)"));
