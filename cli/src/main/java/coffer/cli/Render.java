@@ -115,10 +115,11 @@ final class Render {
     }
 
     private static void points(Output out, List<PointView> points) {
-        out.line("%-26s %-20s %-19s %-11s %10s %10s  %-19s  %s", "ID", "INSTANCE", "CREATED (UTC)", "CONSISTENCY", "SIZE",
-                "STORED", "EXPIRES", "CONSISTENCY REASON");
+        out.line("%-26s %-20s %-12s %-19s %-11s %10s %10s  %-19s  %s", "ID", "INSTANCE", "REGION", "CREATED (UTC)",
+                "CONSISTENCY", "SIZE", "STORED", "EXPIRES", "CONSISTENCY REASON");
         for (PointView p : points) {
-            out.line("%-26s %-20s %-19s %-11s %10s %10s  %-19s  %s", p.id(), p.instanceName(), Output.time(p.createdAt()),
+            out.line("%-26s %-20s %-12s %-19s %-11s %10s %10s  %-19s  %s", p.id(), p.instanceName(), p.region(),
+                    Output.time(p.createdAt()),
                     p.consistency(), Output.bytes(p.logicalBytes()), Output.bytes(p.storedBytes()),
                     p.expiresAt() == null ? "never" : Output.time(p.expiresAt()) + ("expired".equals(p.status()) ? " (expired)" : ""),
                     p.consistencyReason() == null ? "" : p.consistencyReason());
