@@ -154,6 +154,9 @@ class ReplicationCliIT {
         assertTrue(result2.path("chunksSkipped").asLong() > 0, "unchanged entries taken from the first replica: " + result2);
         assertTrue(result2.path("bytesRead").asLong() <= 1 << 20, "only the changed MiB is read from the source: " + result2);
 
+        assertEquals(p2, json(cli("point", "show", domain, "--output", "json").ok()).path("id").asText(),
+                "an instance's newest point is the one in its own vault, not its replica taken at the same time");
+
         // lists filtered by region, through the CLI and the API
         List<String> east = ids(json(cli("point", "list", "--region", "east", "--output", "json").ok()));
         assertEquals(List.of(r2, r1), east);
