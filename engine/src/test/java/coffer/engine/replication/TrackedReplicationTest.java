@@ -128,6 +128,10 @@ class TrackedReplicationTest {
         CofferException again = assertThrows(CofferException.class,
                 () -> replication.run(point.id(), destination, "job-2", JobProgress.NONE));
         assertTrue(again.getMessage().contains("done (replica " + result.replicaId() + ")"), again.getMessage());
+
+        catalog.points().delete(result.replicaId());
+        assertEquals(new ReplicationStatus.NotReplicated(), replication.status(point.id(), destination),
+                "a replica deleted: its point is not replicated there any more, and may be again");
     }
 
     @Test
