@@ -112,6 +112,13 @@ class ReplicationCliIT {
                 "--replica-keep", "30d").fails(2, "InvalidArgument").errContains("vault west-vault is in region west");
         cli("policy", "create", "dr", "--every", "1d", "--keep", "7d", "--replicate-to", "east/east-vault",
                 "--replica-keep", "30d").ok();
+        cli("policy", "create", "bad", "--every", "1d", "--keep", "7d", "--region", "mars").fails(4, "UnknownRegion");
+        cli("policy", "create", "east-daily", "--every", "1d", "--keep", "7d", "--region", "east").ok();
+        assertEquals("west", json(cli("policy", "show", "dr", "--output", "json").ok()).path("region").asText(),
+                "a policy is of the server's first region unless it names one");
+        assertEquals(List.of("dr"), names(json(cli("policy", "list", "--region", "west", "--output", "json").ok())));
+        assertEquals(List.of("east-daily"), names(api("GET", "/api/v1/policies?region=east", null, 200)));
+        cli("policy", "edit", "dr", "--region", "east").fails(2, "InvalidArgument").errContains("fixed when it was created");
         cli("plan", "bind", "dr", domain, "--name", "web-dr").ok();
 
         // the plan's backup queues the replication its policy asks for; the point shows the replica when it is done
@@ -262,6 +269,12 @@ class ReplicationCliIT {
 
     private static void write(byte[] disk, int pattern, int offset, int length) {
         Arrays.fill(disk, offset, offset + length, (byte) pattern);
+    }
+
+    private static List<String> names(JsonNode policies) {
+        List<String> names = new ArrayList<>();
+        policies.path("policies").forEach(p -> names.add(p.path("name").asText()));
+        return names;
     }
 
     private static List<String> ids(JsonNode list) {

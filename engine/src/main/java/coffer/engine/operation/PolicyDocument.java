@@ -34,8 +34,11 @@ import java.util.Map;
  *  "replication": {"enabled": true, "destinationRegion": "east", "destinationVault": "v", "retention": "30d",
  *                  "encryption": "auto" | {"keyId": "k"}},
  *  "archive": {"enabled": true, "afterDays": 30},
- *  "appConsistent": false | true | {"freezeFileSystems": true, "includeWriters": true, "scriptTimeoutSeconds": 60}}
+ *  "appConsistent": false | true | {"freezeFileSystems": true, "includeWriters": true, "scriptTimeoutSeconds": 60},
+ *  "region": "west"}
  * }</pre>
+ * {@code region}: the region whose instances the policy protects (docs/server.md, "Regions"), fixed when it is created
+ * (default: the server's first region); it is the stored policy's, not part of its rules.
  * {@code schedule} is the {@code I|} form or {@code {"start": ISO-8601 instant, "interval": "PT4H"|"P1D"|"P1W"}};
  * periods are {@code <n>d|w|m|y} or {@code forever}. Every field may be absent here (an edit gives only what
  * changes, {@link #mergedOnto}); {@link #toPolicy} checks the whole and reports every problem at once, with the
@@ -43,8 +46,9 @@ import java.util.Map;
  * parts: one file holds the whole document. Immutable.
  */
 public record PolicyDocument(String name, ScheduleForm schedule, String zone, RetentionForm retention, Boolean immutable,
-                             ReplicationForm replication, ArchiveForm archive, AppConsistency appConsistent) {
-    static final PolicyDocument EMPTY = new PolicyDocument(null, null, null, null, null, null, null, null);
+                             ReplicationForm replication, ArchiveForm archive, AppConsistency appConsistent,
+                             String region) {
+    static final PolicyDocument EMPTY = new PolicyDocument(null, null, null, null, null, null, null, null, null);
 
     /** {@code "I|<unix start>|<interval>"}, or {@code {"start", "interval"}}. */
     public record ScheduleForm(String text, String start, String interval) {
@@ -119,7 +123,7 @@ public record PolicyDocument(String name, ScheduleForm schedule, String zone, Re
                         r.calendar().stream().map(c -> new CalendarForm(c.unit().lower(), c.count())).toList()),
                 policy.immutable(), replication,
                 policy.archive().enabled() ? new ArchiveForm(true, policy.archive().afterDays()) : new ArchiveForm(false, null),
-                policy.consistency());
+                policy.consistency(), null);
     }
 
     /** This document's fields over {@code current}'s: what this one gives replaces, the rest stays. */
@@ -138,7 +142,7 @@ public record PolicyDocument(String name, ScheduleForm schedule, String zone, Re
                 : Boolean.FALSE.equals(archive.enabled) ? archive
                 : new ArchiveForm(or(archive.enabled, current.archive.enabled), or(archive.afterDays, current.archive.afterDays));
         return new PolicyDocument(or(name, current.name), or(schedule, current.schedule), or(zone, current.zone), r,
-                or(immutable, current.immutable), p, a, or(appConsistent, current.appConsistent));
+                or(immutable, current.immutable), p, a, or(appConsistent, current.appConsistent), or(region, current.region));
     }
 
     private static <T> T or(T given, T current) {

@@ -72,7 +72,7 @@ public final class HostedOperations implements Operations {
         ReplicationQueue replications = new ReplicationQueue(catalog, vaults, settings.regions(), settings.clock());
         this.jobs = new HostedJobs(catalog, references, replications, settings.regions());
         this.protecting = new Protecting(catalog, references, binding, settings.instancesPerRequest(), settings.clock());
-        this.policyEditing = new PolicyEditing(catalog, scheduler, replications);
+        this.policyEditing = new PolicyEditing(catalog, scheduler, replications, settings.regions());
         this.groupCreation = new GroupCreation(catalog, references);
     }
 
@@ -172,7 +172,11 @@ public final class HostedOperations implements Operations {
                 }
                 yield new RebuildResult(report);
             }
-            case ListPolicies ignored -> PolicyList.of(catalog.policies().list().stream().map(views::policy).toList());
+            case ListPolicies l -> {
+                String region = l.region() == null ? null : settings.regions().check(l.region());
+                yield PolicyList.of(catalog.policies().list().stream().filter(p -> region == null || region.equals(p.region()))
+                        .map(views::policy).toList());
+            }
             case ShowPolicy s -> views.policy(Lookup.policy(catalog, s.policy()));
             case CreatePolicy c -> views.policy(policyEditing.create(c));
             case EditPolicy e -> views.policy(policyEditing.edit(e));

@@ -11,6 +11,7 @@ import coffer.engine.operation.PolicyDocument;
 import coffer.engine.plan.PlanScheduler;
 import coffer.engine.policy.Policy;
 import coffer.engine.policy.ReplicationRule;
+import coffer.engine.replication.Regions;
 import coffer.engine.replication.ReplicationQueue;
 
 import java.util.Objects;
@@ -26,21 +27,31 @@ final class PolicyEditing {
     private final Catalog catalog;
     private final PlanScheduler scheduler;
     private final ReplicationQueue replications;
+    private final Regions regions;
 
-    PolicyEditing(Catalog catalog, PlanScheduler scheduler, ReplicationQueue replications) {
+    PolicyEditing(Catalog catalog, PlanScheduler scheduler, ReplicationQueue replications, Regions regions) {
         this.catalog = catalog;
         this.scheduler = scheduler;
         this.replications = replications;
+        this.regions = regions;
     }
 
+    /** A new policy of the document's region (default: the server's first region; UnknownRegion). */
     StoredPolicy create(CreatePolicy create) {
         Policy policy = create.document().toPolicy();
+        String region = create.document().region() == null ? regions.names().iterator().next()
+                : regions.check(create.document().region());
         checkDestination(policy.replication());
-        return catalog.policies().create(policy);
+        return catalog.policies().create(policy, region);
     }
 
     StoredPolicy edit(EditPolicy edit) {
         StoredPolicy current = Lookup.policy(catalog, edit.policy());
+        if (edit.document().region() != null && !edit.document().region().equals(current.region())) {
+            throw new CofferException(ErrorCode.InvalidArgument, "region: policy " + current.name() + " is a policy of"
+                    + " region " + current.region() + ", fixed when it was created; create another policy for region "
+                    + edit.document().region());
+        }
         Policy edited = edit.document().mergedOnto(PolicyDocument.of(current.policy())).toPolicy();
         requireSameKey(current.policy().replication(), edited.replication());
         if (!edited.replication().equals(current.policy().replication())) {
