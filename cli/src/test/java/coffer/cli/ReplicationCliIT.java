@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (only the changed chunks move); the replicas restore in east, as new instances on east's host, bit for bit
  * (checksums of the disk the domain had at each point); every error state has its code: an unknown region, no
  * destination, a vault of another region, a replication done already, a point with no replica in the region, a
- * region with no host; a clone into east in one job (backup, replication, restore from the replica there).
+ * region with no host; policies of a region, listed by region; a clone into east in one job (backup, replication, restore from the replica there).
  *
  * <p>Both "hosts" are this machine's libvirtd (one machine here): the configuration names it twice, once per region,
  * so either may list the domain; the jobs are checked against their host's region, not against which one.
