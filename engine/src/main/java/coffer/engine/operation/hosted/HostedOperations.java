@@ -106,13 +106,9 @@ public final class HostedOperations implements Operations {
                     .map(p -> ProtectionView.of(p, catalog.instances().find(p.instanceId()).orElse(null))).toList());
             case Protect p -> protecting.protect(p);
             case StopProtection s -> protecting.stop(s);
-            case ListPoints l -> {
-                String region = l.region() == null ? null : settings.regions().check(l.region());
-                List<PointRecord> rows = l.instance() != null
-                        ? catalog.points().listByInstance(references.instance(l.instance()).id())
-                        : region != null ? catalog.points().listByRegion(region) : catalog.points().listAll();
-                yield views.points(rows.stream().filter(p -> region == null || region.equals(p.region())).toList());
-            }
+            case ListPoints l -> views.points(catalog.points().page(l.instance() == null ? null
+                    : references.instance(l.instance()).id(), l.consistency(), l.since(), l.until(), l.limit(),
+                    l.offset() == null ? 0 : l.offset(), l.region() == null ? null : settings.regions().check(l.region())));
             case ShowPoint s -> {
                 PointRecord row = references.point(s.point());
                 try {
