@@ -13,7 +13,6 @@ import coffer.engine.catalog.Tokens;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
-import coffer.engine.job.Jobs;
 import coffer.engine.operation.*;
 import coffer.engine.plan.PlanBinding;
 import coffer.engine.plan.PlanScheduler;
@@ -58,6 +57,7 @@ public final class HostedOperations implements Operations {
     private final Protecting protecting;
     private final PolicyEditing policyEditing;
     private final GroupCreation groupCreation;
+    private final ListPages lists;
 
     public HostedOperations(Catalog catalog, VaultDirectory vaults, PlanScheduler scheduler, PlanBinding binding,
                             PointLifecycle points, RetentionSweep sweep, Settings settings) {
@@ -74,6 +74,7 @@ public final class HostedOperations implements Operations {
         this.protecting = new Protecting(catalog, references, binding, settings.instancesPerRequest(), settings.clock());
         this.policyEditing = new PolicyEditing(catalog, scheduler, replications, settings.regions());
         this.groupCreation = new GroupCreation(catalog, references);
+        this.lists = new ListPages(catalog, references, settings.regions(), settings.clock());
     }
 
     @Override
@@ -106,9 +107,7 @@ public final class HostedOperations implements Operations {
                     .map(p -> ProtectionView.of(p, catalog.instances().find(p.instanceId()).orElse(null))).toList());
             case Protect p -> protecting.protect(p);
             case StopProtection s -> protecting.stop(s);
-            case ListPoints l -> views.points(catalog.points().page(l.instance() == null ? null
-                    : references.instance(l.instance()).id(), l.consistency(), l.since(), l.until(), l.limit(),
-                    l.offset() == null ? 0 : l.offset(), l.region() == null ? null : settings.regions().check(l.region())));
+            case ListPoints l -> lists.points(l);
             case ShowPoint s -> {
                 PointRecord row = references.point(s.point());
                 try {
@@ -132,13 +131,7 @@ public final class HostedOperations implements Operations {
                 RetentionSweep.Report report = sweep.sweepAll();
                 yield new SweepResult(report.deleted(), report.failures());
             }
-            case ListJobs l -> {
-                String region = l.region() == null ? null : settings.regions().check(l.region());
-                yield JobList.of(catalog.jobs().list(new Jobs.Filter(l.state(), l.type(), l.target(),
-                                region == null ? l.limit() : null)).stream()
-                        .filter(j -> region == null || settings.regions().ofHost(j.hostId()).orElse("").equals(region))
-                        .limit(l.limit() == null ? Long.MAX_VALUE : l.limit()).map(JobView::of).toList());
-            }
+            case ListJobs l -> lists.jobs(l);
             case ShowJob s -> JobView.of(Lookup.job(catalog, s.job()));
             case ShowJobLog s -> JobLog.of(catalog.jobs().log(Lookup.job(catalog, s.job()).id()));
             case CancelJob c -> {

@@ -63,6 +63,6 @@ public final class JobsPage implements ConsoleRoutes {
                 throw coffer.engine.error.Problems.invalid("state", "one of " + List.of(JobState.values()) + ", got '" + state + "'");
             }
         }
-        return console.operations().call(new ListJobs(wanted, null, null, SHOWN, null)).jobs();
+        return console.operations().call(new ListJobs(wanted, null, null, SHOWN)).jobs();
     }
 }
