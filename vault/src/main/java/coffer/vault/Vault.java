@@ -61,6 +61,7 @@ public final class Vault implements AutoCloseable {
     private final ObjectCodec codec;
     private final ChunkDigester digester;
     private final VaultLocks locks;
+    private final PointLeases leases;
     private final Clock clock;
 
     private Vault(Backend backend, VaultConfig config, SubKeys keys, Clock clock) {
@@ -70,6 +71,7 @@ public final class Vault implements AutoCloseable {
         this.codec = new ObjectCodec(keys == null ? null : keys.object(), config.compressionLevel());
         this.digester = keys == null ? ChunkDigester.sha256() : ChunkDigester.hmacSha256(keys.chunkId());
         this.locks = new VaultLocks(backend);
+        this.leases = new PointLeases(backend);
     }
 
     /** Creates a vault in an empty location. With {@code keys} non-null, encrypted under a new key of it. */
@@ -201,6 +203,11 @@ public final class Vault implements AutoCloseable {
         return locks;
     }
 
+    /** The leases that keep served points from deletion (docs/design/live-access.md). */
+    public PointLeases leases() {
+        return leases;
+    }
+
     public static String manifestName(String pointId) {
         return POINTS + pointId + "/manifest";
     }
@@ -324,12 +331,17 @@ public final class Vault implements AutoCloseable {
      * for gc.
      *
      * @throws PointImmutableException while the point is held immutable (its manifest or its hold)
+     * @throws PointInUseException while the point is served under a live lease ({@link PointLeases})
      */
     public void deletePoint(String id) throws IOException {
         PointManifest point = point(id);
         Instant until = immutableUntil(point);
         if (until != null && now().isBefore(until)) {
             throw new PointImmutableException(point.id(), until);
+        }
+        List<String> served = leases.live(point.id());
+        if (!served.isEmpty()) {
+            throw new PointInUseException(point.id(), served);
         }
         backend.delete(manifestName(point.id()));
         backend.sync();

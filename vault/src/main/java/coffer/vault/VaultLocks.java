@@ -152,7 +152,7 @@ public final class VaultLocks {
         return null;
     }
 
-    private static boolean isStale(ObjectInfo info, Body body) {
+    static boolean isStale(ObjectInfo info, Body body) {
         if (info.modified().isBefore(Instant.now().minus(STALE))) {
             return true;
         }
@@ -160,7 +160,7 @@ public final class VaultLocks {
                 && ProcessHandle.of(body.pid()).map(p -> !p.isAlive()).orElse(true);
     }
 
-    private static String hostName() {
+    static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
