@@ -65,6 +65,17 @@ final class Render {
             }
             case JobLog l -> l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
             case GroupPointList l -> l.points().forEach(p -> groupPoint(out, p));
+            case MountView m -> out.line("Mounted disk %s of point %s into %s as %s (read-only) until %s; mount %s", m.disk(),
+                    m.point(), m.instance(), m.target(), Output.time(m.expiresAt()), m.id());
+            case MountList l -> {
+                out.line("%-36s %-26s %-5s %-16s %-6s %-20s %s", "MOUNT", "POINT", "DISK", "INSTANCE", "AS", "EXPIRES", "STATE");
+                l.mounts().forEach(m -> out.line("%-36s %-26s %-5s %-16s %-6s %-20s %s", m.id(), m.point(), m.disk(), m.instance(),
+                        m.target() == null ? "-" : m.target(), Output.time(m.expiresAt()),
+                        m.active() ? "active" : m.endReason().toLowerCase(Locale.ROOT) + " " + Output.time(m.endedAt())));
+            }
+            case MountResult r -> out.line("Mount %s of disk %s of point %s in %s (%s) ended: %s", r.mount(), r.disk(), r.point(),
+                    r.instance(), r.target(), r.ended().toLowerCase(Locale.ROOT));
+            case UnmountResult r -> out.line("Unmounted %s from %s (mount %s)", r.target(), r.instance(), r.mount());
             default -> RenderCatalog.text(out, result);
         }
     }

@@ -1,6 +1,8 @@
 package coffer.server;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.instance.InstanceBackup;
+import coffer.engine.job.handler.StaleMounts;
 import coffer.engine.catalog.Tokens;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
@@ -84,6 +86,11 @@ public final class CofferServer implements AutoCloseable {
             ServerPlans plans = new ServerPlans(catalog, vaults, clock);
             JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention());
             runner.start();
+            // after the runner failed the jobs of dead workers: their mounts' disks are taken out of the instances
+            for (String stale : new StaleMounts(catalog, InstanceBackup.defaultRuntimeRoot(), java.time.Clock.systemUTC())
+                    .detachAll()) {
+                LOG.warn("stale mount taken out at start: {}", stale);
+            }
             Routes routes = new Routes();
             new OperationRoutes(plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
                     config.limits().instancesPerRequest(), hosts::refresh, clock))).register(routes);

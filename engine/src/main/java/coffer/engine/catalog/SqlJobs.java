@@ -127,19 +127,25 @@ final class SqlJobs implements Jobs {
 
     @Override
     public Optional<Job> claimNext(String workerId, int perHostLimit, Instant now) {
-        List<String[]> candidates = sql.query("SELECT id, host_id FROM jobs WHERE state = ? ORDER BY created_at, id"
-                + " LIMIT " + CLAIM_CANDIDATES, r -> new String[]{r.getString("id"), r.getString("host_id")}, JobState.queued);
+        List<String[]> candidates = sql.query("SELECT id, host_id, type FROM jobs WHERE state = ? ORDER BY created_at, id"
+                + " LIMIT " + CLAIM_CANDIDATES, r -> new String[]{r.getString("id"), r.getString("host_id"), r.getString("type")},
+                JobState.queued);
+        List<String> servingTypes = java.util.Arrays.stream(JobType.values()).filter(JobType::serving).map(Enum::name).toList();
+        String notServing = servingTypes.isEmpty() ? "" : " AND type NOT IN ("
+                + String.join(", ", servingTypes.stream().map(t -> "'" + t + "'").toList()) + ")";
         List<String> fullHosts = new ArrayList<>();
         for (String[] candidate : candidates) {
             String id = candidate[0];
             String host = candidate[1];
-            if (fullHosts.contains(host)) {
+            boolean serving = servingTypes.contains(candidate[2]); // a mount takes no slot of the host's limit
+            if (!serving && fullHosts.contains(host)) {
                 continue;
             }
             Boolean claimed = sql.transaction(s -> {
                 s.update("UPDATE hosts SET claims = claims + 1 WHERE id = ?", host);
-                long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?", host, JobState.running);
-                if (running >= perHostLimit) {
+                long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?" + notServing, host,
+                        JobState.running);
+                if (!serving && running >= perHostLimit) {
                     return null;
                 }
                 return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"

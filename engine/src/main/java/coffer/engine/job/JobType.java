@@ -10,6 +10,10 @@ import coffer.engine.operation.GroupBackupResult;
 import coffer.engine.operation.GroupCloneResult;
 import coffer.engine.operation.GroupRestoreResult;
 import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.MountDisk;
+import coffer.engine.operation.MountResult;
+import coffer.engine.operation.UnmountDisk;
+import coffer.engine.operation.UnmountResult;
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreDiskResult;
 import coffer.engine.operation.RestoreGroup;
@@ -30,7 +34,9 @@ public enum JobType {
     clone(CloneInstance.class, CloneResult.class, "instance"),
     group_backup(BackupGroup.class, GroupBackupResult.class, "group"),
     group_restore(RestoreGroup.class, GroupRestoreResult.class, "groupPoint"),
-    group_clone(CloneGroup.class, GroupCloneResult.class, "group");
+    group_clone(CloneGroup.class, GroupCloneResult.class, "group"),
+    mount(MountDisk.class, MountResult.class, "point"),
+    unmount(UnmountDisk.class, UnmountResult.class, "mount");
 
     private final Class<? extends JobOperation<?>> operation;
     private final Class<?> result;
@@ -50,6 +56,14 @@ public enum JobType {
     /** The record its result is. */
     public Class<?> result() {
         return result;
+    }
+
+    /**
+     * Whether a job of this type serves for as long as it runs (a mount: hours or days) rather than working to an end:
+     * it takes no slot of its host's job limit and no worker thread (docs/design/jobs.md).
+     */
+    public boolean serving() {
+        return this == mount;
     }
 
     /** The record's field that names the job's target. */

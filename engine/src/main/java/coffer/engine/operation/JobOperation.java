@@ -8,7 +8,8 @@ import coffer.engine.job.JobType;
  * succeeds. Every record checks its values in its constructor and reports every problem at once.
  */
 public sealed interface JobOperation<R> permits BackupInstance, CloneInstance, RestoreDisk, RestoreInstance, BackupGroup,
-        CloneGroup, RestoreGroup {
+        CloneGroup, RestoreGroup,
+        MountDisk, UnmountDisk {
     /** The job's type. */
     JobType type();
 

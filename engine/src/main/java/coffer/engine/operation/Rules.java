@@ -91,4 +91,39 @@ final class Rules {
     static boolean flag(Boolean value) {
         return value != null && value;
     }
+
+    private static final Pattern LIFETIME = Pattern.compile("([1-9][0-9]{0,6})([smhd])");
+
+    /**
+     * An optional lifetime ({@code 90s}, {@code 30m}, {@code 12h}, {@code 7d}, or ISO-8601 {@code PT12H}) of at least
+     * one second and at most {@code max}; null when absent or wrong (the problem is added).
+     */
+    static java.time.Duration lifetime(Problems problems, String field, String value, java.time.Duration max) {
+        if (value == null) {
+            return null;
+        }
+        java.time.Duration parsed = null;
+        java.util.regex.Matcher m = LIFETIME.matcher(value);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            parsed = switch (m.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                case "h" -> java.time.Duration.ofHours(n);
+                default -> java.time.Duration.ofDays(n);
+            };
+        } else {
+            try {
+                parsed = java.time.Duration.parse(value);
+            } catch (java.time.format.DateTimeParseException e) {
+                // named below
+            }
+        }
+        if (parsed == null || parsed.toSeconds() < 1 || parsed.compareTo(max) > 0) {
+            problems.add(field, "a lifetime such as 90s, 30m, 12h or 7d (at least 1 s, at most " + max.toDays()
+                    + " days), got '" + value + "'");
+            return null;
+        }
+        return parsed;
+    }
 }

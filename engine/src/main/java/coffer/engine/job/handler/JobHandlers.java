@@ -23,13 +23,15 @@ public final class JobHandlers {
      */
     public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
                                                          RestoreDirectories restoreDirectories) {
-        return Map.of(
-                JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
-                JobType.restore_disk, new RestoreDiskHandler(catalog, vaults, restoreDirectories),
-                JobType.restore_instance, new RestoreInstanceHandler(catalog, vaults, restoreDirectories),
-                JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot, restoreDirectories),
-                JobType.group_backup, new GroupBackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
-                JobType.group_restore, new GroupRestoreHandler(catalog, vaults, restoreDirectories),
-                JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot, restoreDirectories));
+        return Map.ofEntries(
+                Map.entry(JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC())),
+                Map.entry(JobType.restore_disk, new RestoreDiskHandler(catalog, vaults, restoreDirectories)),
+                Map.entry(JobType.restore_instance, new RestoreInstanceHandler(catalog, vaults, restoreDirectories)),
+                Map.entry(JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot, restoreDirectories)),
+                Map.entry(JobType.group_backup, new GroupBackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC())),
+                Map.entry(JobType.group_restore, new GroupRestoreHandler(catalog, vaults, restoreDirectories)),
+                Map.entry(JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot, restoreDirectories)),
+                Map.entry(JobType.mount, new MountHandler(catalog, vaults, runtimeRoot, Clock.systemUTC())),
+                Map.entry(JobType.unmount, new UnmountHandler(catalog, new StaleMounts(catalog, runtimeRoot, Clock.systemUTC()))));
     }
 }

@@ -136,6 +136,8 @@ public final class HostedOperations implements Operations {
                 }
                 yield JobView.of(catalog.jobs().cancel(job.id()).orElseThrow());
             }
+            case ListMounts l -> MountList.of((l.includeEnded() ? catalog.mounts().recent(100) : catalog.mounts().active())
+                    .stream().map(m -> MountView.of(m, Lookup.liveInstanceName(catalog, m.instanceId()))).toList());
             case ShowCapacity ignored -> views.capacity(vaults.names());
             case ListTokens ignored -> TokenList.of(catalog.tokens().list());
             case CreateToken c -> {
