@@ -75,6 +75,11 @@ final class Render {
             }
             case MountResult r -> out.line("Mount %s of disk %s of point %s in %s (%s) ended: %s", r.mount(), r.disk(), r.point(),
                     r.instance(), r.target(), r.ended().toLowerCase(Locale.ROOT));
+            case InstantRestoreResult r -> {
+                out.line("Instant restore of point %s as instance %s: started after %.1f s, on local disks after %.1f s", r.point(),
+                        r.name(), r.startedMillis() / 1000.0, r.localMillis() / 1000.0);
+                disks(out, r.disks());
+            }
             case UnmountResult r -> out.line("Unmounted %s from %s (mount %s)", r.target(), r.instance(), r.mount());
             default -> RenderCatalog.text(out, result);
         }

@@ -10,7 +10,9 @@ import coffer.engine.operation.GroupBackupResult;
 import coffer.engine.operation.GroupCloneResult;
 import coffer.engine.operation.GroupRestoreResult;
 import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.InstantRestoreResult;
 import coffer.engine.operation.MountDisk;
+import coffer.engine.operation.RestoreInstant;
 import coffer.engine.operation.MountResult;
 import coffer.engine.operation.UnmountDisk;
 import coffer.engine.operation.UnmountResult;
@@ -36,7 +38,8 @@ public enum JobType {
     group_restore(RestoreGroup.class, GroupRestoreResult.class, "groupPoint"),
     group_clone(CloneGroup.class, GroupCloneResult.class, "group"),
     mount(MountDisk.class, MountResult.class, "point"),
-    unmount(UnmountDisk.class, UnmountResult.class, "mount");
+    unmount(UnmountDisk.class, UnmountResult.class, "mount"),
+    instant_restore(RestoreInstant.class, InstantRestoreResult.class, "point");
 
     private final Class<? extends JobOperation<?>> operation;
     private final Class<?> result;

@@ -9,7 +9,7 @@ import coffer.engine.job.JobType;
  */
 public sealed interface JobOperation<R> permits BackupInstance, CloneInstance, RestoreDisk, RestoreInstance, BackupGroup,
         CloneGroup, RestoreGroup,
-        MountDisk, UnmountDisk {
+        MountDisk, UnmountDisk, RestoreInstant {
     /** The job's type. */
     JobType type();
 

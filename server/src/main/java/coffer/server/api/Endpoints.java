@@ -73,7 +73,8 @@ public final class Endpoints {
 
             post("/points/{point}/mounts", Role.operator, MountDisk.class, 202),
             get("/mounts", Role.viewer, ListMounts.class),
-            post("/mounts/{mount}/unmount", Role.operator, UnmountDisk.class, 202));
+            post("/mounts/{mount}/unmount", Role.operator, UnmountDisk.class, 202),
+            post("/points/{point}/instant-restore", Role.operator, RestoreInstant.class, 202));
 
     private Endpoints() {
     }

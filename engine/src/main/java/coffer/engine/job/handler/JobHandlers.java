@@ -32,6 +32,7 @@ public final class JobHandlers {
                 Map.entry(JobType.group_restore, new GroupRestoreHandler(catalog, vaults, restoreDirectories)),
                 Map.entry(JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot, restoreDirectories)),
                 Map.entry(JobType.mount, new MountHandler(catalog, vaults, runtimeRoot, Clock.systemUTC())),
+                Map.entry(JobType.instant_restore, new InstantRestoreHandler(catalog, vaults, runtimeRoot, restoreDirectories)),
                 Map.entry(JobType.unmount, new UnmountHandler(catalog, new StaleMounts(catalog, runtimeRoot, Clock.systemUTC()))));
     }
 }

@@ -17,6 +17,7 @@ import coffer.engine.operation.CloneInstance;
 import coffer.engine.operation.JobOperation;
 import coffer.engine.operation.MountDisk;
 import coffer.engine.operation.UnmountDisk;
+import coffer.engine.operation.RestoreInstant;
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreGroup;
 import coffer.engine.operation.RestoreInstance;
@@ -77,6 +78,10 @@ final class HostedJobs {
                 Instance instance = Lookup.live(references.instance(m.instance()));
                 Lookup.notMounted(catalog, point.id(), m.disk(), instance, null);
                 yield catalog.jobs().submit(m.resolved(point.id(), instance.id()), instance.hostId());
+            }
+            case RestoreInstant r -> {
+                PointRecord point = references.point(r.point());
+                yield catalog.jobs().submit(r.resolved(point.id()), hostOf(point));
             }
             case UnmountDisk u -> catalog.jobs().submit(u, Lookup.activeMount(catalog, u.mount()).hostId());
             case RestoreGroup r -> {

@@ -132,6 +132,9 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                         new GroupRestore(l, new GroupPoints(v), new InstanceRestore(l, v, settings.threads())))
                         .run(c.group(), members(c.instances()), c.appConsistent(), c.suffix(), path(c.dir()), progress));
             }
+            case RestoreInstant r -> throw new CofferException(ErrorCode.InvalidArgument, "an instant restore needs a"
+                    + " server (it serves the point until the instance's disks are copied); give the server with --url or"
+                    + " COFFER_URL, and no --vault");
             case MountDisk m -> throw new CofferException(ErrorCode.InvalidArgument, "a mount needs a server (it serves the"
                     + " point for as long as the mount lasts); give the server with --url or COFFER_URL, and no --vault");
             case UnmountDisk u -> throw new CofferException(ErrorCode.InvalidArgument, "mounts are a server's; give the"
