@@ -31,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Mounts through a real server and the real command line, with two real test guests: a point of one guest's data disk
  * mounted into the other running guest, which reads the backed-up file (checksum); each refusal with its code; the
  * served point refused deletion; unmount, expiry and server stop each take the disk out; a server killed with
- * {@code kill -9} while a mount is up leaves a disk reading a dead socket, which the next start detaches and reports.
+ * {@code kill -9} while a mount is up and an instant restore copies leaves a disk reading a dead socket and an instance
+ * reading a dead export: the next start detaches the disk and removes the instance with its overlays, and reports.
  */
 class MountCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,6 +93,7 @@ class MountCliIT {
 
         String point = json(cli("backup", source.name(), "--wait", "--output", "json").ok()).path("point").asText();
         source.shell("rm /data/known.bin && sync"); // the guest's copy changes after the point: the mount shows the point
+        source.close(); // an instant restore of it below writes the same console log file: only one of them can run
 
         // each refusal with its code
         cli("mount", point, "vdz", "--instance", target.name()).fails(4, "DiskNotInPoint");
@@ -149,6 +151,8 @@ class MountCliIT {
                 System.getProperty("java.class.path"), ServerProcess.class.getName(), "server", "--config", configFile.toString())
                 .redirectErrorStream(true).start();
         String killed;
+        String instant = "coffer-it-instant-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Path restores = config.dataDir().resolve("restores");
         try {
             BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             String line;
@@ -166,6 +170,15 @@ class MountCliIT {
             url = processUrl;
             assertEquals("SERVER_STOPPED", mountOf(stopping).path("endReason").asText());
             killed = json(cli("mount", point, "vdb", "--instance", target.name(), "--output", "json").ok()).path("id").asText();
+            // an instant restore copying slowly: killed before its copy completes, its instance must not survive
+            toClose.add(() -> {
+                virsh("destroy", instant);
+                virsh("undefine", instant);
+            });
+            cli("restore", "instance", point, "--instant", "--name", instant, "--dir", restores.toString(), "--copy-speed",
+                    "65536").ok();
+            await(() -> virsh("domstate", instant).trim().equals("running"), "the instant restore's instance runs");
+            assertFalse(listFiles(restores).isEmpty(), "its overlays");
             process.destroyForcibly();
             assertTrue(process.waitFor(30, TimeUnit.SECONDS));
         } finally {
@@ -177,11 +190,21 @@ class MountCliIT {
         toClose.add(server::close);
         url = server.url();
         assertNoMountIn(target);
+        assertTrue(virsh("dominfo", instant).contains("failed to get domain"), "the dead instant restore's instance is gone");
+        assertEquals(List.of(), listFiles(restores), "and its overlays");
         JsonNode stale = mountOf(killed);
         assertEquals("STALE", stale.path("endReason").asText(), stale.toString());
         assertTrue(json(cli("job", "log", killed, "--output", "json").ok()).toString().contains("stale mount"));
         assertEquals(0, json(cli("mount", "list", "--output", "json").ok()).path("count").asInt());
         cli("point", "delete", point).ok(); // no lease is left: the killed server's is stale
+    }
+
+    private static List<Path> listFiles(Path directory) {
+        try (var files = Files.list(directory)) {
+            return files.toList();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private JsonNode mountOf(String id) throws Exception {

@@ -2,6 +2,7 @@ package coffer.server;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.instance.InstanceBackup;
+import coffer.engine.job.handler.StaleInstantRestores;
 import coffer.engine.job.handler.StaleMounts;
 import coffer.engine.catalog.Tokens;
 import coffer.engine.error.CofferException;
@@ -90,6 +91,9 @@ public final class CofferServer implements AutoCloseable {
             for (String stale : new StaleMounts(catalog, InstanceBackup.defaultRuntimeRoot(), java.time.Clock.systemUTC())
                     .detachAll()) {
                 LOG.warn("stale mount taken out at start: {}", stale);
+            }
+            for (String dead : new StaleInstantRestores(catalog, InstanceBackup.defaultRuntimeRoot()).removeAll()) {
+                LOG.warn("dead instant restore removed at start: {}", dead);
             }
             Routes routes = new Routes();
             new OperationRoutes(plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
