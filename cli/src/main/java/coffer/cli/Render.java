@@ -80,6 +80,21 @@ final class Render {
                         r.name(), r.startedMillis() / 1000.0, r.localMillis() / 1000.0);
                 disks(out, r.disks());
             }
+            case FilesystemList l -> {
+                out.line("partitions: %s", String.join(", ", l.partitions()));
+                l.filesystems().forEach(f -> out.line("%-14s %-8s%s", f.device(), f.type(), f.mountable() ? "" : "  (not browsable)"));
+            }
+            case FileList l -> l.files().forEach(f -> out.line("%-9s %5s %6d:%-6d %12d %-20s %s%s", f.type().toLowerCase(Locale.ROOT),
+                    f.mode(), f.uid(), f.gid(), f.size(), Output.time(f.modified()), f.name(),
+                    f.linkTarget() == null ? "" : " -> " + f.linkTarget()));
+            case ExportResult r -> out.line("Export %s: %d file(s), %d director(ies), %d link(s) in %s, sha256 %s; downloadable until %s",
+                    r.export(), r.files(), r.directories(), r.links(), Output.bytes(r.bytes()), r.sha256(), Output.time(r.expiresAt()));
+            case ExportList l -> {
+                out.line("%-36s %-26s %-5s %-10s %-12s %-20s %s", "EXPORT", "POINT", "DISK", "STATUS", "SIZE", "EXPIRES", "PATHS");
+                l.exports().forEach(e -> out.line("%-36s %-26s %-5s %-10s %-12s %-20s %s", e.id(), e.point(), e.disk(), e.status(),
+                        e.bytes() == null ? "-" : Output.bytes(e.bytes()), e.expiresAt() == null ? "-" : Output.time(e.expiresAt()),
+                        String.join(" ", e.paths())));
+            }
             case UnmountResult r -> out.line("Unmounted %s from %s (mount %s)", r.target(), r.instance(), r.mount());
             default -> RenderCatalog.text(out, result);
         }

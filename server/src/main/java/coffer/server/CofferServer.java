@@ -2,7 +2,9 @@ package coffer.server;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.instance.InstanceBackup;
+import coffer.engine.job.handler.ExportRecords;
 import coffer.engine.job.handler.StaleInstantRestores;
+import coffer.server.api.ExportDownloads;
 import coffer.engine.job.handler.StaleMounts;
 import coffer.engine.catalog.Tokens;
 import coffer.engine.error.CofferException;
@@ -44,6 +46,8 @@ public final class CofferServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
     /** How often the hosts' instances are discovered again in the background. */
     private static final long REFRESH_MINUTES = 5;
+    /** How often expired export archives are removed. */
+    private static final long EXPORT_SWEEP_SECONDS = 30;
 
     private final ServerConfig config;
     private final Catalog catalog;
@@ -99,6 +103,8 @@ public final class CofferServer implements AutoCloseable {
             new OperationRoutes(plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
                     config.limits().instancesPerRequest(), hosts::refresh, clock))).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names())).register(routes);
+            ExportRecords exports = new ExportRecords(catalog, ServerJobs.exportArea(config), java.time.Clock.systemUTC());
+            new ExportDownloads(exports).register(routes);
             ApiServer http;
             try {
                 http = ApiServer.start(config, routes.list(), new BearerAuthentication(catalog.tokens()));
@@ -113,6 +119,7 @@ public final class CofferServer implements AutoCloseable {
                 return t;
             });
             background.scheduleWithFixedDelay(hosts::refreshAll, REFRESH_MINUTES, REFRESH_MINUTES, TimeUnit.MINUTES);
+            background.scheduleWithFixedDelay(() -> sweepExports(exports), 0, EXPORT_SWEEP_SECONDS, TimeUnit.SECONDS);
             plans.start();
             return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), adminSecret, plans);
         } catch (RuntimeException e) {
@@ -121,6 +128,15 @@ public final class CofferServer implements AutoCloseable {
             }
             catalog.close();
             throw e;
+        }
+    }
+
+    /** Removes expired export archives and partial ones of exports no longer running (logged). */
+    private static void sweepExports(ExportRecords exports) {
+        try {
+            exports.sweep().forEach(line -> LOG.info("exports: {}", line));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("exports could not be swept: {}", e.getMessage());
         }
     }
 

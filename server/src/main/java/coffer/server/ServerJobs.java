@@ -14,6 +14,11 @@ final class ServerJobs {
     private ServerJobs() {
     }
 
+    /** Where exported archives are kept: {@code <dataDir>/exports}. */
+    static coffer.engine.live.ExportArea exportArea(ServerConfig config) {
+        return new coffer.engine.live.ExportArea(config.dataDir().resolve("exports"));
+    }
+
     static JobRunner runner(Catalog catalog, VaultDirectory vaults, ServerConfig config,
                             coffer.engine.plan.RetentionSweep retention) {
         JobRunner.Settings settings = JobRunner.Settings.defaults()
@@ -21,7 +26,7 @@ final class ServerJobs {
                 .withWorkerThreads(config.limits().workers());
         return new JobRunner(catalog, JobRunner.newWorkerId(),
                 coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot(),
-                        RestoreDirectories.under(config.restoreDirectories())),
+                        RestoreDirectories.under(config.restoreDirectories()), exportArea(config)),
                         catalog, retention), settings);
     }
 }

@@ -86,6 +86,8 @@ public enum ErrorCode {
             "This disk of the point is already mounted into that instance; use that mount (GET /api/v1/mounts) or unmount it first."),
     MountNotFound(404, 4, "List the active mounts with 'coffer mount list' and use one of their ids.",
             "List the active mounts with GET /api/v1/mounts and use one of their ids."),
+    ExportNotAvailable(404, 4, "List the exports with 'coffer export list'; an export downloads while it is available, until it expires; export the files again after that.",
+            "List the exports with GET /api/v1/exports; an export downloads while it is available, until it expires; export the files again after that."),
 
     // ---- tools and jobs ----
     ToolFailed(500, 1, "A helper program or library (qemu-img, qemu-nbd, libguestfs) failed; its message is shown. Check it is installed (Debian: apt-get install qemu-utils; libguestfs0 for browsing a point's files) and working."),

@@ -10,6 +10,8 @@ import coffer.engine.operation.GroupBackupResult;
 import coffer.engine.operation.GroupCloneResult;
 import coffer.engine.operation.GroupRestoreResult;
 import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.ExportFiles;
+import coffer.engine.operation.ExportResult;
 import coffer.engine.operation.InstantRestoreResult;
 import coffer.engine.operation.MountDisk;
 import coffer.engine.operation.RestoreInstant;
@@ -39,7 +41,8 @@ public enum JobType {
     group_clone(CloneGroup.class, GroupCloneResult.class, "group"),
     mount(MountDisk.class, MountResult.class, "point"),
     unmount(UnmountDisk.class, UnmountResult.class, "mount"),
-    instant_restore(RestoreInstant.class, InstantRestoreResult.class, "point");
+    instant_restore(RestoreInstant.class, InstantRestoreResult.class, "point"),
+    export(ExportFiles.class, ExportResult.class, "point");
 
     private final Class<? extends JobOperation<?>> operation;
     private final Class<?> result;

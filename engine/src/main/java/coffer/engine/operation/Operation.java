@@ -13,5 +13,5 @@ public sealed interface Operation<R> permits ListHosts, RefreshHost, ListInstanc
         ListPolicies, ShowPolicy, CreatePolicy, EditPolicy, DeletePolicy,
         ListPlans, ShowPlan, BindPlan, EditPlan, DeletePlan, RunPlan, SuspendPlan, ResumePlan,
         ListGroups, ShowGroup, CreateGroup, DeleteGroup, ListGroupPoints,
-        ListMounts {
+        ListMounts, ListFilesystems, ListFiles, ListExports {
 }

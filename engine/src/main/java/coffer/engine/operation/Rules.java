@@ -126,4 +126,21 @@ final class Rules {
         }
         return parsed;
     }
+
+    private static final Pattern DEVICE = Pattern.compile("/dev/[a-z0-9/_-]{1,60}");
+
+    /** An optional absolute path in a guest's file system: no NUL, no control characters, at most 4096 bytes. */
+    static void guestPath(Problems problems, String field, String path) {
+        if (path != null && (!path.startsWith("/") || path.length() > 4096 || path.chars().anyMatch(Character::isISOControl))) {
+            problems.add(field, "an absolute path in the guest's file system without control characters, got '"
+                    + path.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+    }
+
+    /** An optional file system device as libguestfs names it ({@code /dev/sda1}). */
+    static void device(Problems problems, String field, String device) {
+        if (device != null && !DEVICE.matcher(device).matches()) {
+            problems.add(field, "a device as the file system list shows it (e.g. /dev/sda1), got '" + device + "'");
+        }
+    }
 }

@@ -74,7 +74,11 @@ public final class Endpoints {
             post("/points/{point}/mounts", Role.operator, MountDisk.class, 202),
             get("/mounts", Role.viewer, ListMounts.class),
             post("/mounts/{mount}/unmount", Role.operator, UnmountDisk.class, 202),
-            post("/points/{point}/instant-restore", Role.operator, RestoreInstant.class, 202));
+            post("/points/{point}/instant-restore", Role.operator, RestoreInstant.class, 202),
+            get("/points/{point}/disks/{disk}/filesystems", Role.viewer, ListFilesystems.class),
+            get("/points/{point}/disks/{disk}/files", Role.viewer, ListFiles.class),
+            post("/points/{point}/exports", Role.operator, ExportFiles.class, 202),
+            get("/exports", Role.viewer, ListExports.class));
 
     private Endpoints() {
     }

@@ -23,7 +23,17 @@ public final class JobHandlers {
      */
     public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
                                                          RestoreDirectories restoreDirectories) {
+        return handlers(catalog, vaults, runtimeRoot, restoreDirectories, null);
+    }
+
+    /**
+     * The same, with the server's export area ({@code <dataDir>/exports}; null: export jobs are refused).
+     */
+    public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
+                                                         RestoreDirectories restoreDirectories,
+                                                         coffer.engine.live.ExportArea exports) {
         return Map.ofEntries(
+                Map.entry(JobType.export, new ExportHandler(catalog, vaults, runtimeRoot, exports, Clock.systemUTC())),
                 Map.entry(JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC())),
                 Map.entry(JobType.restore_disk, new RestoreDiskHandler(catalog, vaults, restoreDirectories)),
                 Map.entry(JobType.restore_instance, new RestoreInstanceHandler(catalog, vaults, restoreDirectories)),

@@ -18,6 +18,7 @@ import coffer.engine.operation.JobOperation;
 import coffer.engine.operation.MountDisk;
 import coffer.engine.operation.UnmountDisk;
 import coffer.engine.operation.RestoreInstant;
+import coffer.engine.operation.ExportFiles;
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreGroup;
 import coffer.engine.operation.RestoreInstance;
@@ -78,6 +79,11 @@ final class HostedJobs {
                 Instance instance = Lookup.live(references.instance(m.instance()));
                 Lookup.notMounted(catalog, point.id(), m.disk(), instance, null);
                 yield catalog.jobs().submit(m.resolved(point.id(), instance.id()), instance.hostId());
+            }
+            case ExportFiles e -> {
+                PointRecord point = references.point(e.point());
+                Lookup.disk(point, e.disk());
+                yield catalog.jobs().submit(e.resolved(point.id()), hostOf(point));
             }
             case RestoreInstant r -> {
                 PointRecord point = references.point(r.point());

@@ -132,6 +132,9 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                         new GroupRestore(l, new GroupPoints(v), new InstanceRestore(l, v, settings.threads())))
                         .run(c.group(), members(c.instances()), c.appConsistent(), c.suffix(), path(c.dir()), progress));
             }
+            case ExportFiles e -> throw new CofferException(ErrorCode.InvalidArgument, "an export needs a server (its"
+                    + " archive is kept in the server's export area until it expires); give the server with --url or"
+                    + " COFFER_URL, and no --vault");
             case RestoreInstant r -> throw new CofferException(ErrorCode.InvalidArgument, "an instant restore needs a"
                     + " server (it serves the point until the instance's disks are copied); give the server with --url or"
                     + " COFFER_URL, and no --vault");
@@ -183,6 +186,9 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                     yield InstanceList.of(new InstanceDiscovery(libvirt()).list().stream()
                             .map(i -> InstanceView.of(i, settings.uri(), settings.clock().instant())).toList());
                 }
+                case ListFilesystems l -> coffer.engine.operation.hosted.FileBrowsing.filesystems(vault(),
+                        vault().resolve(l.point()).id(), l);
+                case ListFiles l -> coffer.engine.operation.hosted.FileBrowsing.files(vault(), vault().resolve(l.point()).id(), l);
                 case ListGroupPoints l -> GroupPointList.of(new GroupPoints(vault()).list(l.group()).stream()
                         .map(this::groupPoint).toList());
                 default -> throw new CofferException(ErrorCode.InvalidArgument, "this needs a server ("
