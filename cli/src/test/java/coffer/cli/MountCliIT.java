@@ -11,8 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,27 +145,13 @@ class MountCliIT {
         assertNoMountIn(target);
 
         // kill -9 of the serving process: the disk stays, reading a dead socket, until the next start detaches it
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), ServerProcess.class.getName(), "server", "--config", configFile.toString())
-                .redirectErrorStream(true).start();
+        ServerProcess.Running running = ServerProcess.start(configFile);
+        Process process = running.process();
         String killed;
         String instant = "coffer-it-instant-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         Path restores = config.dataDir().resolve("restores");
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            String processUrl = null;
-            while ((line = lines.readLine()) != null) {
-                if (line.startsWith("Coffer server listening on ")) {
-                    processUrl = line.substring("Coffer server listening on ".length()).trim();
-                    break;
-                }
-            }
-            assertTrue(processUrl != null, "the server process printed its URL");
-            Thread drain = new Thread(() -> lines.lines().forEach(l -> { }), "server-output");
-            drain.setDaemon(true);
-            drain.start();
-            url = processUrl;
+            url = running.url();
             assertEquals("SERVER_STOPPED", mountOf(stopping).path("endReason").asText());
             killed = json(cli("mount", point, "vdb", "--instance", target.name(), "--output", "json").ok()).path("id").asText();
             // an instant restore copying slowly: killed before its copy completes, its instance must not survive

@@ -2,7 +2,6 @@ package coffer.vault;
 
 import coffer.vault.backend.Backend;
 import coffer.vault.backend.ObjectInfo;
-import coffer.vault.backend.ObjectNotFoundException;
 import coffer.vault.format.Json;
 
 import java.io.IOException;
@@ -36,33 +35,15 @@ public final class PointLeases {
 
     /** A held lease; closing it releases it. */
     public final class Lease implements AutoCloseable {
-        private final String name;
-        private final byte[] body;
-        private final Thread refresher;
+        private final HeldObject held;
 
         private Lease(String name, byte[] body) {
-            this.name = name;
-            this.body = body;
-            this.refresher = Thread.ofVirtual().name("point-lease-refresh").start(this::refreshLoop);
-        }
-
-        private void refreshLoop() {
-            while (true) {
-                try {
-                    Thread.sleep(VaultLocks.REFRESH);
-                    backend.put(name, ByteBuffer.wrap(body));
-                } catch (InterruptedException released) {
-                    return;
-                } catch (IOException | RuntimeException failed) {
-                    // try again next period: a lease goes stale only after several missed refreshes
-                }
-            }
+            this.held = new HeldObject(backend, name, body);
         }
 
         @Override
         public void close() throws IOException {
-            refresher.interrupt();
-            backend.delete(name);
+            held.close();
         }
     }
 
@@ -84,13 +65,9 @@ public final class PointLeases {
     public List<String> live(String pointId) throws IOException {
         List<String> live = new ArrayList<>();
         for (ObjectInfo info : backend.list(PREFIX + pointId + "/")) {
-            VaultLocks.Body lease;
-            try {
-                lease = Json.MAPPER.readValue(backend.get(info.name()).array(), VaultLocks.Body.class);
-            } catch (ObjectNotFoundException released) {
+            VaultLocks.Body lease = VaultLocks.readBody(backend, info, KIND, "lease");
+            if (lease == null) {
                 continue;
-            } catch (com.fasterxml.jackson.core.JacksonException unreadable) {
-                lease = new VaultLocks.Body(KIND, "?", -1, "unreadable lease " + info.name(), info.modified());
             }
             if (VaultLocks.isStale(info, lease)) {
                 backend.delete(info.name());

@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * ({@code application/zstd}, a tar inside), with HTTP range requests (one range: {@code Range: bytes=a-b}, {@code a-} or {@code -n}, answered
  * {@code 206 Partial Content} with {@code Content-Range}; one that cannot be satisfied: {@code 416}) so a broken
  * download resumes. Operator role: an archive holds a guest's file contents.
- * Not an operation record: its answer is the file, not a JSON record (docs/api.md).
+ * Not an operation record: its answer is the file, not a JSON record (docs/api.md). Thread-safe.
  */
 public final class ExportDownloads {
     private final ExportRecords exports;
