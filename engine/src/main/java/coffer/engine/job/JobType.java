@@ -26,8 +26,9 @@ import coffer.engine.operation.RestoreInstanceResult;
 
 /**
  * What a job does: each type is one {@link JobOperation} record (the job's parameters) with its result record.
- * The target names an instance (backup, clone), a point (restores), a consistency group (group_backup,
- * group_clone) or a group point (group_restore): the record's field {@link #targetField}. A group job takes one
+ * The target names an instance (backup, clone), a point (restores, mount, instant_restore, export), a consistency
+ * group (group_backup, group_clone), a group point (group_restore) or a mount (unmount): the record's field
+ * {@link #targetField}. A group job takes one
  * slot of its host's job limit, whatever its number of members (it holds one libvirt connection and reads the
  * members one after the other).
  */
