@@ -66,21 +66,21 @@ final class MountHandler implements JobHandler<MountDisk, MountResult> {
         MountDirectory directory = MountDirectory.create(runtimeRoot, job.id());
         catalog.mounts().create(new MountRecord(job.id(), point.id(), mount.disk(), instance.id(), job.hostId(), null,
                 directory.socket().toString(), created, expires, null, null, null));
-        Libvirt libvirt = null;
+        HostLink libvirt = null;
         PointServer server = null;
         InstanceMount.Attached attached = null;
         MountRecord.EndReason reason = MountRecord.EndReason.FAILED;
         String note = null;
         try {
-            libvirt = hosts.connect(job.hostId());
+            libvirt = new HostLink(hosts, job.hostId());
             server = PointServer.start(vaults.open(point.vault()), new PointServer.Request(point.id(), List.of(mount.disk()),
                     directory.socket(), null, PointServer.DEFAULT_CACHE_BYTES),
                     "mount of " + mount.disk() + " into " + instance.name() + " (job " + job.id() + ")");
-            attached = new InstanceMount(libvirt).attach(instance.name(), server.export(mount.disk()), serial(job.id()));
+            attached = new InstanceMount(libvirt.get()).attach(instance.name(), server.export(mount.disk()), serial(job.id()));
             catalog.mounts().attached(job.id(), attached.disk().target());
             context.info("point " + point.id() + " disk " + mount.disk() + " mounted into " + instance.name() + " as "
                     + attached.disk().target() + " (read-only) until " + expires);
-            reason = serve(new InstanceMount(libvirt), attached, expires);
+            reason = serve(libvirt, attached, expires);
             note = reason == MountRecord.EndReason.INSTANCE_STOPPED ? "the instance stopped or let the disk go" : "expired";
             context.info(reason == MountRecord.EndReason.EXPIRED ? "expired at " + expires : "the instance no longer has the disk");
             return new MountResult(job.id(), point.id(), mount.disk(), instance.name(), attached.disk().target(), expires,
@@ -99,7 +99,7 @@ final class MountHandler implements JobHandler<MountDisk, MountResult> {
     }
 
     /** Waits until the mount expires or the instance no longer has the disk; InterruptedException on cancel. */
-    private MountRecord.EndReason serve(InstanceMount mounts, InstanceMount.Attached attached, Instant expires)
+    private MountRecord.EndReason serve(HostLink libvirt, InstanceMount.Attached attached, Instant expires)
             throws InterruptedException {
         while (true) {
             Duration left = Duration.between(clock.instant(), expires);
@@ -108,23 +108,24 @@ final class MountHandler implements JobHandler<MountDisk, MountResult> {
             }
             Thread.sleep(left.compareTo(CHECK) < 0 ? left : CHECK);
             try {
-                if (!mounts.attachedNow(attached)) {
+                if (!new InstanceMount(libvirt.get()).attachedNow(attached)) {
                     return MountRecord.EndReason.INSTANCE_STOPPED;
                 }
-            } catch (coffer.virt.libvirt.LibvirtException | coffer.virt.domain.DomainDefinitionException e) {
-                // libvirt is restarting: the disk is still there for all we know; look again
+            } catch (coffer.virt.libvirt.LibvirtException | coffer.virt.domain.DomainDefinitionException | CofferException e) {
+                // libvirt is restarting (a new connection is made at the next look): the disk is still there for all we
+                // know; look again
             }
         }
     }
 
     /** Detaches, closes the export, removes the directory and ends the record: on a thread no cancel interrupts. */
-    private void end(String id, Libvirt libvirt, PointServer server, InstanceMount.Attached attached,
+    private void end(String id, HostLink libvirt, PointServer server, InstanceMount.Attached attached,
                      MountRecord.EndReason reason, String note, JobContext context) {
         String[] failure = new String[1];
         Thread cleanup = Thread.ofVirtual().name("mount-end-" + id).start(() -> {
             try {
                 if (attached != null) {
-                    new InstanceMount(libvirt).detach(attached, DETACH_WAIT);
+                    new InstanceMount(libvirt.get()).detach(attached, DETACH_WAIT);
                     context.info("detached " + attached.disk().target() + " from " + attached.instance());
                 }
             } catch (RuntimeException e) {
@@ -158,6 +159,35 @@ final class MountHandler implements JobHandler<MountDisk, MountResult> {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * The connection to the mount's host for as long as the mount lasts (hours or days): made again when libvirtd
+     * restarted meanwhile. Used by the mount's own thread, then by its clean-up thread after it: not shared at once.
+     */
+    private static final class HostLink implements AutoCloseable {
+        private final HostConnections hosts;
+        private final String hostId;
+        private Libvirt libvirt;
+
+        HostLink(HostConnections hosts, String hostId) {
+            this.hosts = hosts;
+            this.hostId = hostId;
+            this.libvirt = hosts.connect(hostId);
+        }
+
+        synchronized Libvirt get() {
+            if (!libvirt.alive()) {
+                libvirt.close();
+                libvirt = hosts.connect(hostId);
+            }
+            return libvirt;
+        }
+
+        @Override
+        public synchronized void close() {
+            libvirt.close();
         }
     }
 
