@@ -1,20 +1,17 @@
 package coffer.app;
 
+import coffer.testing.TestData;
 import coffer.vault.fs.FileTree;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,13 +30,13 @@ class CrashRecoveryIT {
         Path vault = dir.resolve("vault");
         Path keyRing = dir.resolve("keyring.json");
         Path small = dir.resolve("small.raw");
-        writeRandom(small, 2L << 20, 1);
+        TestData.writeRandom(small, 2L << 20, 1);
         assertEquals(0, coffer(keyRing, "vault", "init", vault.toString(), "--chunk-size", "256K").waitFor());
         assertEquals(0, coffer(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "keep", small.toString()).waitFor());
         List<Path> chunksBefore = files(vault.resolve("chunks"));
 
         Path big = dir.resolve("big.raw");
-        writeRandom(big, 768L << 20, 2);
+        TestData.writeRandom(big, 768L << 20, 2);
         Process backup = coffer(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "doomed", "--threads", "1",
                 big.toString());
         try {
@@ -103,16 +100,5 @@ class CrashRecoveryIT {
         FileTree.walkFiles(root, files::add);
         files.sort(null);
         return files;
-    }
-
-    private static void writeRandom(Path file, long size, long seed) throws IOException {
-        SplittableRandom random = new SplittableRandom(seed);
-        byte[] buffer = new byte[1 << 20];
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            for (long done = 0; done < size; done += buffer.length) {
-                random.nextBytes(buffer);
-                ch.write(ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, size - done)));
-            }
-        }
     }
 }

@@ -1,6 +1,8 @@
 package coffer.cli;
 
+import coffer.engine.error.ErrorCode;
 import coffer.engine.operation.RebuildCatalog;
+import coffer.engine.operation.RebuildResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -11,7 +13,7 @@ import java.util.concurrent.Callable;
         subcommands = {CatalogCommand.Rebuild.class})
 final class CatalogCommand {
 
-    @Command(name = "rebuild", description = "Recreate the catalog's points (with their plan, policy and immutability) and group points from the vaults' manifests (admin).",
+    @Command(name = "rebuild", description = "Recreate the catalog's points (with their plan, policy and immutability) and group points from the vaults' manifests (admin); name the points it could not restore (exit 3).",
             mixinStandardHelpOptions = true)
     static final class Rebuild implements Callable<Integer> {
         @Mixin CommonOptions common;
@@ -19,7 +21,9 @@ final class CatalogCommand {
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new RebuildCatalog());
+            RebuildResult result = server.operations().call(new RebuildCatalog());
+            Render.result(common, result);
+            return result.whole() ? 0 : ErrorCode.DataCorrupt.exitCode();
         }
     }
 }

@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
 final class PointCommand {
     static final String POINT = "Point id, unique id prefix, or instance name (its newest point).";
 
-    @Command(name = "list", description = "Points, newest first.", mixinStandardHelpOptions = true)
+    @Command(name = "list", description = "Points, newest first; offline also the points whose manifest does not read"
+            + " (DAMAGED) or is gone (LOST).", mixinStandardHelpOptions = true)
     static final class ListPoints_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin Transport transport;
@@ -44,8 +45,10 @@ final class PointCommand {
         }
     }
 
-    @Command(name = "delete", description = "Delete a point (refused while it is immutable and unexpired); its chunks"
-            + " are reclaimed by 'coffer vault gc'.", mixinStandardHelpOptions = true)
+    @Command(name = "delete", description = "Delete a point (refused while it is immutable and unexpired; offline, a"
+            + " point made under an immutable policy is refused: the server decides when it expires); its chunks are"
+            + " reclaimed by 'coffer vault gc'. Offline, the exact id of a damaged or lost point removes what remains of it.",
+            mixinStandardHelpOptions = true)
     static final class Delete implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin Transport transport;

@@ -46,7 +46,11 @@ final class Render {
                 out.line("Restored group point %s:", r.groupPoint());
                 r.instances().forEach(i -> out.line("  %-24s from point %s%s", i.name(), i.point(), i.started() ? " (started)" : ""));
             }
-            case PointList l -> points(out, l.points());
+            case PointList l -> {
+                points(out, l.points());
+                l.damaged().forEach(d -> out.line("%-26s %s: %s; see 'coffer vault verify'", d.id(),
+                        d.state().toUpperCase(Locale.ROOT), d.problem()));
+            }
             case PointDetail p -> point(out, p);
             case Deleted d -> out.line("Deleted %s%s%s.", d.deleted(), d.name() == null ? "" : " (" + d.name() + ")",
                     d.pointsKept() == null ? "" : "; its " + d.pointsKept() + " point(s) are kept");

@@ -1,5 +1,6 @@
 package coffer.cli;
 
+import coffer.engine.catalog.CatalogRebuild;
 import coffer.engine.operation.*;
 
 /** Renders the records of a server's catalog as text (policies, plans, groups, protections, tokens, vaults, capacity). Stateless. */
@@ -48,12 +49,22 @@ final class RenderCatalog {
             case Revoked r -> out.line("Revoked token %s.", r.revoked());
             case VaultList l -> l.vaults().forEach(v -> out.line("%-12s %s%s%s", v.name(), v.path(),
                     v.encrypted() ? " (encrypted)" : " (NOT encrypted)", v.isDefault() ? " [default]" : ""));
-            case RebuildResult r -> r.vaults().forEach((vault, c) -> out.line("Vault %s: %d point(s) rebuilt, %d instance(s)"
-                    + " added as gone, %d image point(s) skipped, %d group point(s) rebuilt, %d skipped (no group of that name)",
-                    vault, c.points(), c.instancesAdded(), c.skipped(), c.groupPoints(), c.groupPointsSkipped()));
+            case RebuildResult r -> r.vaults().forEach((vault, c) -> rebuilt(out, vault, c));
             case CapacityView c -> capacity(out, c);
             default -> out.json(result);
         }
+    }
+
+    private static void rebuilt(Output out, String vault, CatalogRebuild.Counts c) {
+        out.line("Vault %s: %d point(s) rebuilt, %d instance(s) added as gone, %d image point(s) skipped, %d group point(s)"
+                + " rebuilt, %d skipped (no group of that name)", vault, c.points(), c.instancesAdded(), c.skipped(),
+                c.groupPoints(), c.groupPointsSkipped());
+        c.unreadable().forEach(id -> out.line("  NOT RESTORED: point %s: its manifest cannot be read (its catalog row is"
+                + " kept); see 'coffer vault verify'", id));
+        c.lost().forEach(id -> out.line("  NOT RESTORED: point %s: its manifest is missing while its indexes remain (lost);"
+                + " see 'coffer vault verify'", id));
+        c.missing().forEach(id -> out.line("  NOT RESTORED: point %s: the catalog listed it, the vault holds nothing of it"
+                + " (lost; its row is removed)", id));
     }
 
     private static String schedule(PolicyView p) {

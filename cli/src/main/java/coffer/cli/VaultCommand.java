@@ -5,12 +5,14 @@ import coffer.engine.error.Errors;
 import coffer.engine.vault.VaultLocation;
 import coffer.engine.vault.VaultOpener;
 import coffer.vault.ChunkWorkers;
+import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.format.VaultConfig;
 import coffer.vault.maintenance.Damage;
 import coffer.vault.maintenance.GarbageCollector;
 import coffer.vault.maintenance.GcReport;
+import coffer.vault.maintenance.PointDamage;
 import coffer.vault.maintenance.Quarantine;
 import coffer.vault.maintenance.StatsCollector;
 import coffer.vault.maintenance.VaultStats;
@@ -86,25 +88,33 @@ final class VaultCommand {
         }
     }
 
-    @Command(name = "verify", description = "Re-read points: authenticate and re-hash every chunk they reference.",
+    @Command(name = "verify", description = "Re-read points: authenticate and re-hash every chunk they reference; report"
+            + " points whose manifest is damaged or lost, and (with a server configured) catalog points the vault lacks.",
             mixinStandardHelpOptions = true)
     static final class Verify implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin KeyringOption keyring;
         @Mixin VaultOption vaultOption;
+        @Mixin ServerOption server;
         @Parameters(paramLabel = "POINT", arity = "0..1", description = "Only this point (id, id prefix or name).") String point;
         @Option(names = "--quarantine", description = "Move damaged chunks to damaged/ so the next backup of the same data stores them again and the points that use them heal.")
         boolean quarantine;
 
         @Override
         public Integer call() throws IOException {
-            try (Vault vault = new VaultOpener(keyring.keyRing()).open(vaultOption.require());
+            VaultLocation location = vaultOption.require();
+            try (Vault vault = new VaultOpener(keyring.keyRing()).open(location);
                  ProgressBar bar = new ProgressBar(Cli.err(), !common.json(), "verify")) {
-                List<PointManifest> points = point == null ? vault.points() : List.of(vault.resolve(point));
+                PointListing listing = point == null ? vault.listPoints() : null;
+                List<PointManifest> points = listing != null ? listing.points() : List.of(vault.resolve(point));
                 bar.starting(points.stream().mapToLong(PointManifest::logicalBytes).sum());
-                VerifyReport report = new Verifier(vault, ChunkWorkers.defaultThreads()).verify(points, bar);
+                Verifier verifier = new Verifier(vault, ChunkWorkers.defaultThreads());
+                VerifyReport report = listing != null ? verifier.verify(listing, bar) : verifier.verify(points, bar);
                 bar.close();
-                int quarantined = quarantine && !report.clean()
+                if (listing != null) {
+                    report = report.with(CatalogCrossCheck.missingFromVault(server, location, listing));
+                }
+                int quarantined = quarantine && !report.damage().isEmpty()
                         ? new Quarantine(vault).quarantine(report.damage(), Duration.ofMinutes(1)) : 0;
                 Output out = Cli.out();
                 if (common.json()) {
@@ -118,12 +128,21 @@ final class VaultCommand {
                 } else {
                     out.line("Checked %d point(s), %d chunk(s), %s of data.", report.points(), report.chunksChecked(),
                             Output.bytes(report.bytesChecked()));
+                    for (PointDamage d : report.damagedPoints()) {
+                        out.line("DAMAGED point %s (%s): %s", d.pointId(), d.object(), d.problem());
+                    }
                     for (Damage d : report.damage()) {
                         out.line("DAMAGED point %s disk %s bytes %d-%d (%s): %s", d.pointId(), d.disk(), d.offset(),
                                 d.offset() + d.length() - 1, d.object(), d.problem());
                     }
-                    out.line(report.clean() ? "No damage found." : report.damage().size() + " damaged range(s). "
-                            + ErrorCode.DataCorrupt.remedy());
+                    if (report.clean()) {
+                        out.line("No damage found.");
+                    } else {
+                        out.line("%s%s", report.damagedPoints().isEmpty() ? "" : report.damagedPoints().size()
+                                + " damaged point(s): restore their manifests from a copy of the vault, or remove what"
+                                + " remains of them with 'coffer point delete ID'. ", report.damage().isEmpty() ? ""
+                                : report.damage().size() + " damaged range(s). " + ErrorCode.DataCorrupt.remedy());
+                    }
                     if (quarantined > 0) {
                         out.line("Moved %d damaged chunk(s) to damaged/: the next backup of the same data stores them again.",
                                 quarantined);
@@ -160,6 +179,10 @@ final class VaultCommand {
                     if (report.heldWithoutManifest() > 0) {
                         Cli.out().line("Kept %d immutable point(s) whose manifest is missing (their hold still runs): see docs/format/hold.md.",
                                 report.heldWithoutManifest());
+                    }
+                    if (report.damagedPoints() > 0) {
+                        Cli.out().line("Kept %d damaged or lost point(s) and every chunk their indexes name: see 'coffer vault verify'.",
+                                report.damagedPoints());
                     }
                 }
                 return 0;

@@ -1,6 +1,11 @@
 package coffer.cli;
 
+import coffer.engine.json.CofferJson;
+import coffer.engine.vault.VaultOpener;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
 import coffer.vault.format.ObjectCodec;
+import com.fasterxml.jackson.databind.JsonNode;
 import coffer.vault.format.ObjectKind;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,19 +113,40 @@ class CliErrorsTest {
                 dir.resolve("t2").toString()).fails(4, "PointNotFound");
     }
 
+    /** The object name of chunk {@code i} of the point's disk (read with the vault API, as a test's oracle). */
+    private String chunkObject(String point, int i) throws Exception {
+        try (Vault v = new VaultOpener(keyRing).open(vault)) {
+            PointManifest p = v.point(point);
+            return v.readIndex(p, p.disk("disk.raw")).get(i).objectName();
+        }
+    }
+
     @Test
     void flippedBitIsFoundByVerifyAndFailsRestoreNamingTheRange() throws Exception {
+        Files.write(disk, coffer.testing.TestData.random(7, 2 << 20)); // every chunk distinct
         String point = backup();
-        Path chunk;
-        try (Stream<Path> files = Files.walk(vault.resolve("chunks"))) {
-            chunk = files.filter(Files::isRegularFile).findFirst().orElseThrow();
-        }
+        int place = 3;
+        long from = place * 262144L;
+        String object = chunkObject(point, place);
+        Path chunk = vault.resolve(object);
         byte[] bytes = Files.readAllBytes(chunk);
         bytes[bytes.length / 2] ^= 0x10;
         Files.write(chunk, bytes);
         CliRun verify = CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString());
         assertEquals(3, verify.exit(), verify.out() + verify.err());
-        assertTrue(verify.out().contains("DAMAGED point " + point + " disk disk.raw bytes"), verify.out());
+        List<String> damaged = verify.out().lines().filter(l -> l.startsWith("DAMAGED")).toList();
+        assertEquals(1, damaged.size(), verify.out());
+        assertTrue(damaged.getFirst().startsWith("DAMAGED point " + point + " disk disk.raw bytes " + from + "-"
+                + (from + 262143) + " (" + object + "): "), "that 256 KiB chunk of the disk, and its object: " + verify.out());
+        JsonNode report = CofferJson.MAPPER.readTree(CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString(),
+                "--output", "json").out()).path("report");
+        assertEquals(1, report.path("damage").size(), report.toString());
+        JsonNode where = report.path("damage").get(0);
+        assertEquals(point, where.path("pointId").asText());
+        assertEquals("disk.raw", where.path("disk").asText());
+        assertEquals(from, where.path("offset").asLong());
+        assertEquals(262144, where.path("length").asLong());
+        assertEquals(object, where.path("object").asText());
         Path target = dir.resolve("out.raw");
         CliRun restore = CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", target.toString())
                 .fails(3, "DataCorrupt");
@@ -137,16 +163,18 @@ class CliErrorsTest {
 
     @Test
     void quarantinedChunksAreStoredAgainByTheNextBackupAndOldPointsHeal() throws Exception {
+        Files.write(disk, coffer.testing.TestData.random(8, 2 << 20)); // every chunk distinct
         String point = backup();
-        Path chunk;
-        try (Stream<Path> files = Files.walk(vault.resolve("chunks"))) {
-            chunk = files.filter(Files::isRegularFile).findFirst().orElseThrow();
-        }
+        int place = 5;
+        String object = chunkObject(point, place);
+        Path chunk = vault.resolve(object);
         byte[] bytes = Files.readAllBytes(chunk);
         bytes[bytes.length / 3] ^= 0x01;
         Files.write(chunk, bytes);
         CliRun verify = CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString(), "--quarantine");
         assertEquals(3, verify.exit(), verify.out() + verify.err());
+        assertTrue(verify.out().contains("DAMAGED point " + point + " disk disk.raw bytes " + place * 262144L + "-"
+                + (place * 262144L + 262143) + " (" + object + "): "), verify.out());
         assertTrue(verify.out().contains("Moved 1 damaged chunk(s)"), verify.out());
         assertFalse(Files.exists(chunk));
         assertTrue(Files.exists(vault.resolve("damaged").resolve(vault.relativize(chunk))), "kept as evidence");

@@ -36,9 +36,14 @@ final class HeldObject implements AutoCloseable {
         }
     }
 
+    /** Stops rewriting it (the caller removes it its own way). */
+    void stopRefreshing() {
+        refresher.interrupt();
+    }
+
     @Override
     public void close() throws IOException {
-        refresher.interrupt();
+        stopRefreshing();
         backend.delete(name);
     }
 }

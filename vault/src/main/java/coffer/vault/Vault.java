@@ -37,7 +37,8 @@ import java.util.function.Predicate;
  * {@code coffer.vault.maintenance}.
  *
  * <p>Object names: {@code config}; {@code chunks/xx/<id>}; {@code points/<point id>/manifest},
- * {@code points/<point id>/disk-<n>.fidx} and {@code points/<point id>/hold}; {@code locks/<kind>-<id>}.
+ * {@code points/<point id>/disk-<n>.fidx}, {@code points/<point id>/hold} and, while it is written or deleted,
+ * {@code points/<point id>/unfinished}; {@code locks/<kind>-<id>}.
  *
  * <p>Immutability is a property of the vault, not only of a catalog: a point committed immutable (its manifest's
  * {@code immutableUntil}, extended by its hold object) cannot be deleted through the vault before then, and gc
@@ -218,24 +219,18 @@ public final class Vault implements AutoCloseable {
 
     // ---- points -------------------------------------------------------------------------------------
 
-    /** The order of points: oldest first, by creation time, then id. */
-    private static final Comparator<PointManifest> OLDEST_FIRST =
-            Comparator.comparing(PointManifest::createdAt).thenComparing(PointManifest::id);
-
-    /** Every point, oldest first. A manifest that cannot be read is reported, not skipped. */
+    /**
+     * Every point whose manifest reads, oldest first. A damaged manifest does not stop the listing: that
+     * point is left out here and reported by {@link #listPoints()} (which {@code vault verify} and {@code point
+     * list} use).
+     */
     public List<PointManifest> points() throws IOException {
-        List<PointManifest> result = new ArrayList<>();
-        for (ObjectInfo info : backend.list(POINTS)) {
-            if (info.name().endsWith("/manifest")) {
-                try {
-                    result.add(readManifestObject(info.name()));
-                } catch (ObjectNotFoundException deletedMeanwhile) {
-                    // deleted between list and read
-                }
-            }
-        }
-        result.sort(OLDEST_FIRST);
-        return result;
+        return listPoints().points();
+    }
+
+    /** Every point, with those whose manifest does not read, the lost and the unfinished ones. */
+    public PointListing listPoints() throws IOException {
+        return PointListing.scan(this);
     }
 
     public PointManifest point(String id) throws IOException {
@@ -247,28 +242,41 @@ public final class Vault implements AutoCloseable {
     }
 
     /**
-     * Finds a point by exact id, unique id prefix, or name (the newest point of that name).
+     * Finds a point by exact id (reading that one manifest only), unique id prefix, or name (the newest point of
+     * that name). A name is refused while a manifest newer than its newest readable point is damaged: that point
+     * might be the newest of the name, and restoring an older one unasked would be wrong.
      */
     public PointManifest resolve(String reference) throws IOException {
-        List<PointManifest> all = points();
-        List<PointManifest> byId = all.stream().filter(p -> p.id().startsWith(reference)).toList();
-        if (byId.size() == 1) {
-            return byId.getFirst();
+        if (PointIds.isId(reference) && backend.exists(manifestName(reference))) {
+            return point(reference);
         }
-        for (PointManifest p : byId) {
-            if (p.id().equals(reference)) {
-                return p;
+        List<String> byId = new ArrayList<>();
+        for (String id : backend.listChildren(POINTS)) {
+            if (PointIds.isId(id) && id.startsWith(reference) && backend.exists(manifestName(id))) {
+                byId.add(id);
             }
         }
-        List<PointManifest> byName = all.stream().filter(p -> p.name().equals(reference)).toList();
-        if (!byName.isEmpty()) {
-            return byName.getLast();
+        if (byId.size() == 1) {
+            return point(byId.getFirst());
+        }
+        List<String> unreadable = new ArrayList<>();
+        PointManifest byName = newest(p -> p.name().equals(reference), unreadable);
+        if (byName != null) {
+            if (!unreadable.isEmpty()) {
+                throw new CorruptDataException(manifestName(unreadable.getFirst()), "the manifest of point "
+                        + String.join(", ", unreadable) + " (newer than point " + byName.id() + ", the newest readable point"
+                        + " named '" + reference + "') cannot be read, so the newest point of that name is unknown;"
+                        + " give the id of the point you want");
+            }
+            return byName;
         }
         if (byId.size() > 1) {
-            throw new PointNotFoundException("'" + reference + "' matches " + byId.size() + " points: "
-                    + byId.stream().map(PointManifest::id).toList() + "; give more of the id");
+            throw new PointNotFoundException("'" + reference + "' matches " + byId.size() + " points: " + byId
+                    + "; give more of the id");
         }
-        throw new PointNotFoundException("no point with id, id prefix or name '" + reference + "' in the vault");
+        throw new PointNotFoundException("no point with id, id prefix or name '" + reference + "' in the vault"
+                + (unreadable.isEmpty() ? "" : " (the manifests of points " + unreadable + " cannot be read: see"
+                + " 'coffer vault verify')"));
     }
 
     /** The newest point of {@code name}, or null. */
@@ -279,26 +287,34 @@ public final class Vault implements AutoCloseable {
     /**
      * The newest point that {@code matching} accepts (the last in {@link #points()} order), or null. Reads
      * manifests newest first and stops at the first second that holds a match, so finding the base of a
-     * backup reads about one manifest per instance backed up since, not every manifest in the vault.
+     * backup reads about one manifest per instance backed up since, not every manifest in the vault. A
+     * manifest that cannot be read is passed over (it cannot serve as a base).
      */
     public PointManifest newest(Predicate<PointManifest> matching) throws IOException {
+        return newest(matching, new ArrayList<>());
+    }
+
+    /** As {@link #newest(Predicate)}; adds to {@code unreadable} the ids of the manifests passed over. */
+    private PointManifest newest(Predicate<PointManifest> matching, List<String> unreadable) throws IOException {
         // ids begin with their UTC second (yyyyMMdd-HHmmss); within one second, createdAt then id decide
         TreeMap<String, List<String>> bySecond = new TreeMap<>(Comparator.reverseOrder());
         for (String id : backend.listChildren(POINTS)) {
             if (PointIds.isId(id)) {
-                bySecond.computeIfAbsent(id.substring(0, 15), k -> new ArrayList<>()).add(manifestName(id));
+                bySecond.computeIfAbsent(id.substring(0, 15), k -> new ArrayList<>()).add(id);
             }
         }
-        for (List<String> names : bySecond.values()) {
+        for (List<String> ids : bySecond.values()) {
             PointManifest best = null;
-            for (String name : names) {
+            for (String id : ids) {
                 try {
-                    PointManifest point = readManifestObject(name);
-                    if (matching.test(point) && (best == null || OLDEST_FIRST.compare(point, best) > 0)) {
+                    PointManifest point = readManifestObject(manifestName(id));
+                    if (matching.test(point) && (best == null || PointListing.OLDEST_FIRST.compare(point, best) > 0)) {
                         best = point;
                     }
                 } catch (ObjectNotFoundException noManifest) {
                     // deleted between list and read, or being written (its manifest comes last)
+                } catch (CorruptDataException | UnsupportedFormatException damaged) {
+                    unreadable.add(id);
                 }
             }
             if (best != null) {
@@ -309,13 +325,12 @@ public final class Vault implements AutoCloseable {
     }
 
     public FixedIndex readIndex(PointManifest point, PointManifest.Disk disk) throws IOException {
-        byte[] body;
+        FixedIndex index;
         try {
-            body = codec.open(ObjectKind.INDEX, disk.index(), backend.get(disk.index()));
+            index = readIndexObject(disk.index());
         } catch (ObjectNotFoundException e) {
             throw new CorruptDataException(disk.index(), "index of point " + point.id() + " disk " + disk.name() + " is missing");
         }
-        FixedIndex index = FixedIndex.decode(disk.index(), body);
         if (!index.checksum().equals(disk.indexChecksum())) {
             throw new CorruptDataException(disk.index(), "index checksum differs from the one point " + point.id()
                     + " recorded for disk " + disk.name());
@@ -327,30 +342,53 @@ public final class Vault implements AutoCloseable {
     }
 
     /**
-     * Deletes a point: the manifest first (the point is gone at once), then its indexes, its hold last. Chunks stay
-     * for gc.
+     * Reads the index object {@code name} by itself, checked by its envelope and own checksum only: for what has
+     * no manifest to check it against (a point whose manifest is damaged or lost). Else use {@link #readIndex}.
+     */
+    public FixedIndex readIndexObject(String name) throws IOException {
+        return FixedIndex.decode(name, codec.open(ObjectKind.INDEX, name, backend.get(name)));
+    }
+
+    /**
+     * Deletes a point: an {@link UnfinishedMarker} and a barrier, then the manifest (the point is gone at once)
+     * and a barrier, then its indexes, its hold, and the marker last. Chunks stay for gc. Works on a point whose
+     * manifest does not read, and on a lost one (what remains of it is removed); those are judged by their hold
+     * alone.
      *
      * @throws PointImmutableException while the point is held immutable (its manifest or its hold)
      * @throws PointInUseException while the point is served under a live lease ({@link PointLeases})
      */
     public void deletePoint(String id) throws IOException {
-        PointManifest point = point(id);
-        Instant until = immutableUntil(point);
+        PointIds.check(id);
+        List<ObjectInfo> objects = backend.list(POINTS + id + "/");
+        if (objects.isEmpty()) {
+            throw new PointNotFoundException("no point '" + id + "' in the vault");
+        }
+        Instant until;
+        try {
+            until = immutableUntil(point(id));
+        } catch (CorruptDataException | UnsupportedFormatException | PointNotFoundException damagedOrLost) {
+            until = readHold(id);
+        }
         if (until != null && now().isBefore(until)) {
-            throw new PointImmutableException(point.id(), until);
+            throw new PointImmutableException(id, until);
         }
-        List<String> served = leases.live(point.id());
+        List<String> served = leases.live(id);
         if (!served.isEmpty()) {
-            throw new PointInUseException(point.id(), served);
+            throw new PointInUseException(id, served);
         }
-        backend.delete(manifestName(point.id()));
+        String marker = UnfinishedMarker.objectName(id);
+        UnfinishedMarker.of("delete").put(this, id);
+        backend.sync(); // a crash from here on leaves an unfinished point, never a lost one
+        backend.delete(manifestName(id));
         backend.sync();
-        for (ObjectInfo info : backend.list(POINTS + point.id() + "/")) {
-            if (!info.name().equals(holdName(point.id()))) {
+        for (ObjectInfo info : objects) {
+            if (!info.name().equals(marker) && !info.name().equals(holdName(id))) {
                 backend.delete(info.name());
             }
         }
-        backend.delete(holdName(point.id()));
+        backend.delete(holdName(id));
+        backend.delete(marker);
     }
 
     /**

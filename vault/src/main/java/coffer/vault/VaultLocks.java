@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -50,15 +51,51 @@ public final class VaultLocks {
 
     /** A held lock; closing it releases it. */
     public final class Lock implements AutoCloseable {
+        private final String name;
+        private final Instant since;
         private final HeldObject held;
 
-        private Lock(String name, byte[] body) {
+        private Lock(String name, byte[] body, Instant since) {
+            this.name = name;
+            this.since = since;
             this.held = new HeldObject(backend, name, body);
         }
 
+        /**
+         * When the backend recorded this lock's publication, by the backend's clock (the clock of every other
+         * object's modification time): whatever another holder did under the lock it saw came after this.
+         */
+        public Instant since() {
+            return since;
+        }
+
+        /** The lock's object name, {@code locks/<kind>-<uuid>}. */
+        public String name() {
+            return name;
+        }
+
+        /** Releases the lock (see {@link #remove}). */
         @Override
         public void close() throws IOException {
-            held.close();
+            held.stopRefreshing();
+            remove(name);
+        }
+    }
+
+    /**
+     * Deletes lock object {@code name}, trying again on failure (three tries in all): a lock object left behind
+     * by a live process blocks gc and the chunk removal of failed backups until it goes stale.
+     */
+    private void remove(String name) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                backend.delete(name);
+                return;
+            } catch (IOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -79,24 +116,33 @@ public final class VaultLocks {
                 purpose, Instant.now()));
         long backoff = 50;
         while (true) {
-            backend.put(name, ByteBuffer.wrap(body));
-            String conflict;
             try {
-                conflict = conflictFor(kind, name);
+                backend.put(name, ByteBuffer.wrap(body));
             } catch (IOException | RuntimeException e) {
                 try {
-                    backend.delete(name); // a lock of a live process would block others until stale
+                    remove(name); // the put may have landed before it failed: a live process's lock blocks others
                 } catch (IOException suppressed) {
                     e.addSuppressed(suppressed);
                 }
                 throw e;
             }
-            if (conflict == null) {
-                return new Lock(name, body);
+            Listed listed;
+            try {
+                listed = conflictFor(kind, name);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    remove(name); // a lock of a live process would block others until stale
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
             }
-            backend.delete(name);
+            if (listed.conflict() == null) {
+                return new Lock(name, body, listed.mine());
+            }
+            remove(name);
             if (Instant.now().isAfter(deadline)) {
-                throw new VaultBusyException("the vault is busy: " + conflict + "; retry when it has finished");
+                throw new VaultBusyException("the vault is busy: " + listed.conflict() + "; retry when it has finished");
             }
             try {
                 Thread.sleep(backoff);
@@ -108,9 +154,22 @@ public final class VaultLocks {
         }
     }
 
-    /** A description of the first live lock that conflicts with holding {@code kind}, or null. */
-    private String conflictFor(Kind kind, String mine) throws IOException {
-        for (ObjectInfo info : backend.list(PREFIX)) {
+    /**
+     * What a listing of the locks showed: a description of the first live lock that conflicts (null: none), and
+     * the modification time of the lock {@code mine} (null when the listing missed it).
+     */
+    private record Listed(String conflict, Instant mine) {
+    }
+
+    private Listed conflictFor(Kind kind, String mine) throws IOException {
+        List<ObjectInfo> all = backend.list(PREFIX);
+        Instant published = null;
+        for (ObjectInfo info : all) {
+            if (info.name().equals(mine)) {
+                published = info.modified();
+            }
+        }
+        for (ObjectInfo info : all) {
             if (info.name().equals(mine)) {
                 continue;
             }
@@ -123,11 +182,11 @@ public final class VaultLocks {
                 continue;
             }
             if (kind == Kind.EXCLUSIVE || Kind.EXCLUSIVE.name().equals(other.kind())) {
-                return other.purpose() + " (" + other.kind().toLowerCase() + " lock of pid " + other.pid() + " on "
-                        + other.host() + " since " + other.createdAt() + ")";
+                return new Listed(other.purpose() + " (" + other.kind().toLowerCase() + " lock of pid " + other.pid()
+                        + " on " + other.host() + " since " + other.createdAt() + ")", published);
             }
         }
-        return null;
+        return new Listed(null, published == null ? Instant.now() : published);
     }
 
     /**

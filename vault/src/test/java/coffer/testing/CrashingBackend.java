@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       reaches storage. With {@code lastCallApplied} call {@code n} reaches the delegate before failing
  *       (the write landed, the process died before learning it).</li>
  *   <li>{@link #failOnce}: only call {@code n} fails, retryably; later calls pass (a transient fault).</li>
+ *   <li>{@link #failWhen}: every call the predicate picks (method and object name) fails, retryably.</li>
  *   <li>{@link #counting}: never fails; {@link #calls()} tells how many calls an operation makes.</li>
  * </ul>
  * {@link #crashAtSeeded} draws {@code n} from a seed and prints it (see {@link TestSeed}).
@@ -28,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe.
  */
 public final class CrashingBackend implements Backend {
-    private enum Mode { CRASH, ONCE, NEVER }
+    private enum Mode { CRASH, ONCE, NEVER, MATCH }
 
     private final Backend delegate;
     private final Mode mode;
@@ -36,12 +37,24 @@ public final class CrashingBackend implements Backend {
     private final boolean lastCallApplied;
     private final AtomicLong calls = new AtomicLong();
     private volatile String failure;
+    private final java.util.function.BiPredicate<String, String> picks;
 
     private CrashingBackend(Backend delegate, Mode mode, long failAt, boolean lastCallApplied) {
+        this(delegate, mode, failAt, lastCallApplied, (method, name) -> false);
+    }
+
+    private CrashingBackend(Backend delegate, Mode mode, long failAt, boolean lastCallApplied,
+                            java.util.function.BiPredicate<String, String> picks) {
         this.delegate = delegate;
         this.mode = mode;
         this.failAt = failAt;
         this.lastCallApplied = lastCallApplied;
+        this.picks = picks;
+    }
+
+    /** Fails, retryably, every call whose method and object name {@code picks} accepts. */
+    public static CrashingBackend failWhen(Backend delegate, java.util.function.BiPredicate<String, String> picks) {
+        return new CrashingBackend(delegate, Mode.MATCH, Long.MAX_VALUE, false, picks);
     }
 
     public static CrashingBackend crashAt(Backend delegate, long call, boolean lastCallApplied) {
@@ -145,6 +158,7 @@ public final class CrashingBackend implements Backend {
             case CRASH -> "crash at call " + failAt + (lastCallApplied ? " (applied)" : " (lost)");
             case ONCE -> "transient failure of call " + failAt;
             case NEVER -> "no failure";
+            case MATCH -> "failure of the calls picked";
         };
     }
 
@@ -158,6 +172,7 @@ public final class CrashingBackend implements Backend {
             case CRASH -> n >= failAt;
             case ONCE -> n == failAt;
             case NEVER -> false;
+            case MATCH -> picks.test(method, name);
         };
         if (!fails) {
             return call.run();
@@ -167,9 +182,9 @@ public final class CrashingBackend implements Backend {
         }
         String what = "simulated " + (mode == Mode.CRASH ? "crash" : "transient failure") + " at backend call " + n
                 + ": " + method + " '" + name + "'";
-        if (n == failAt) {
+        if (n == failAt || (mode == Mode.MATCH && failure == null)) {
             failure = what;
         }
-        throw new BackendException(what, mode == Mode.ONCE, null);
+        throw new BackendException(what, mode == Mode.ONCE || mode == Mode.MATCH, null);
     }
 }

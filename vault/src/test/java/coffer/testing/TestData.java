@@ -27,6 +27,20 @@ public final class TestData {
         return bytes;
     }
 
+    /** Creates {@code file} holding {@code size} incompressible bytes, written 1 MiB at a time (no large array). */
+    public static java.nio.file.Path writeRandom(java.nio.file.Path file, long size, long seed) throws java.io.IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        byte[] buffer = new byte[1 << 20];
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            for (long done = 0; done < size; done += buffer.length) {
+                random.nextBytes(buffer);
+                ch.write(java.nio.ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, size - done)));
+            }
+        }
+        return file;
+    }
+
     /** {@code length} bytes of log-like ASCII text that zstd compresses several times over. */
     public static byte[] text(long seed, int length) {
         Random random = new Random(seed);

@@ -2,7 +2,10 @@
  * Test helpers shared by every module through the vault test-jar: in-memory disks
  * ({@link coffer.testing.ByteArrayBlockSource}, {@link coffer.testing.ByteArrayBlockSink}), deterministic data
  * ({@link coffer.testing.TestData}, {@link coffer.testing.DiskImage}), printed seeds
- * ({@link coffer.testing.TestSeed}), fault injection ({@link coffer.testing.CrashingBackend}), a settable
+ * ({@link coffer.testing.TestSeed}), fault injection ({@link coffer.testing.CrashingBackend} for crashes,
+ * {@link coffer.testing.PowerLossBackend} for lost unsynced writes, {@link coffer.testing.FaultyBackend} for
+ * failing and slow calls, {@link coffer.testing.SizeLimitedBackend} for a full file system; {@link coffer.testing.ForwardingBackend} to
+ * write more), a settable
  * clock, a vault short-hand ({@link coffer.testing.TestVault}, {@link coffer.testing.VaultFlavour}) and the
  * integration-test environment ({@link coffer.testing.Environment}).
  *

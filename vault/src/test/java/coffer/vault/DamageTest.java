@@ -212,7 +212,13 @@ class DamageTest {
             CorruptDataException e = assertThrows(CorruptDataException.class, () -> v.vault().restore(v.first(), "vda"));
             assertTrue(e.check().contains("missing"), e.getMessage());
             assertTrue(e.getMessage().contains("bytes " + 4L * CHUNK + "-" + (SIZE - 1)), e.getMessage());
-            assertEquals(2, verify(v.vault()).damage().size());
+            VerifyReport report = verify(v.vault());
+            String problem = report.damage().getFirst().problem();
+            assertTrue(problem.contains("missing") && problem.contains(chunk), problem);
+            assertEquals(List.of(
+                    new Damage(v.first().id(), "vda", 4L * CHUNK, SIZE - 4L * CHUNK, chunk, problem),
+                    new Damage(v.second().id(), "vda", 4L * CHUNK, SIZE - 4L * CHUNK, chunk, problem)),
+                    report.damage(), "the last, short chunk of both points, which share it");
         }
     }
 
@@ -225,7 +231,13 @@ class DamageTest {
             v.vault().backend().put(victim, v.vault().backend().get(other));
             CorruptDataException e = assertThrows(CorruptDataException.class, () -> v.vault().restore(v.first(), "vda"));
             assertTrue(e.check().contains(flavour.encrypted() ? "authentication" : "digest"), e.getMessage());
-            assertEquals(2, verify(v.vault()).damage().size());
+            assertEquals(victim, e.object());
+            VerifyReport report = verify(v.vault());
+            String problem = report.damage().getFirst().problem();
+            assertEquals(List.of(
+                    new Damage(v.first().id(), "vda", 0, CHUNK, victim, problem),
+                    new Damage(v.second().id(), "vda", 0, CHUNK, victim, problem)),
+                    report.damage(), "chunk 0 of both points, which share it; chunk 1 (whose object was copied) is whole");
         }
     }
 
@@ -235,7 +247,13 @@ class DamageTest {
         try (TwoPoints v = twoPoints(flavour)) {
             String index = v.first().disk("vda").index();
             v.vault().backend().put(index, v.vault().backend().get(v.second().disk("vda").index()));
-            assertThrows(CorruptDataException.class, () -> v.vault().restore(v.first(), "vda"));
+            CorruptDataException e = assertThrows(CorruptDataException.class, () -> v.vault().restore(v.first(), "vda"));
+            assertEquals(index, e.object());
+            VerifyReport report = verify(v.vault());
+            String problem = report.damage().getFirst().problem();
+            assertTrue(problem.contains(flavour.encrypted() ? "authentication" : "checksum"), problem);
+            assertEquals(List.of(new Damage(v.first().id(), "vda", 0, SIZE, index, problem)), report.damage(),
+                    "the whole disk of the first point; the second point's own index is intact");
         }
     }
 
@@ -245,16 +263,11 @@ class DamageTest {
             v.vault().backend().delete(v.first().disk("vda").index());
             CorruptDataException e = assertThrows(CorruptDataException.class, () -> v.vault().restore(v.first(), "vda"));
             assertTrue(e.check().contains("missing") && e.check().contains(v.first().id()), e.getMessage());
-        }
-    }
-
-    @Test
-    void aDamagedManifestIsReportedNotSkipped() throws IOException {
-        try (TwoPoints v = twoPoints(VaultFlavour.MEMORY)) {
-            String manifest = Vault.manifestName(v.first().id());
-            flipBit(v.vault().backend(), manifest, 1);
-            CorruptDataException e = assertThrows(CorruptDataException.class, () -> v.vault().vault().points());
-            assertEquals(manifest, e.object());
+            VerifyReport report = verify(v.vault());
+            String problem = report.damage().getFirst().problem();
+            assertTrue(problem.contains("missing"), problem);
+            assertEquals(List.of(new Damage(v.first().id(), "vda", 0, SIZE, v.first().disk("vda").index(), problem)),
+                    report.damage());
         }
     }
 }

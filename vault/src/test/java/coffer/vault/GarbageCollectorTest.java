@@ -104,7 +104,9 @@ class GarbageCollectorTest {
     void gcRemovesTheObjectsOfAPointThatWasNeverCommitted() throws IOException {
         try (TestVault vault = VaultFlavour.LOCAL.create(dir)) {
             PointManifest live = vault.backup("vm", oldDisk);
-            String orphan = Vault.POINTS + "20260101-000000-0badf00d/disk-0.fidx";
+            String unfinished = "20260101-000000-0badf00d";
+            UnfinishedMarker.of("write").put(vault.vault(), unfinished);
+            String orphan = Vault.POINTS + unfinished + "/disk-0.fidx";
             vault.backend().put(orphan, ByteBuffer.wrap(new byte[100]));
             Path root = ((LocalDirectoryBackend) vault.backend()).root();
             Path temp = root.resolve("chunks/ab/" + "ab".repeat(32) + "~tmp~0123");
@@ -112,13 +114,36 @@ class GarbageCollectorTest {
             Files.write(temp, new byte[10]);
             Files.setLastModifiedTime(temp, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
 
-            GcReport report = gc(vault, Duration.ZERO);
-            assertEquals(1, report.orphanObjects());
-            assertEquals(1, report.abandonedUploads());
+            GcReport report = gc(vault, Duration.ofHours(1));
+            assertEquals(0, report.orphanObjects(), "a young unfinished point may be being written");
+            assertEquals(1, report.abandonedUploads(), "a day-old temporary is abandoned");
+            assertEquals(2, gc(vault, Duration.ZERO).orphanObjects(), "its index and its marker");
             assertFalse(vault.backend().exists(orphan));
             assertFalse(Files.exists(temp));
             assertEquals(List.of(Vault.manifestName(live.id()), live.disk("vda").index()).stream().sorted().toList(),
                     vault.objects(Vault.POINTS));
+        }
+    }
+
+    @Test
+    void gcKeepsALostPointsIndexesAndTheChunksTheyName() throws IOException {
+        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+            PointManifest lost = vault.backup("vm", oldDisk);
+            PointManifest kept = vault.backup("vm", newDisk);
+            vault.backend().delete(Vault.manifestName(lost.id()));
+            List<String> chunks = vault.chunkObjects();
+
+            GcReport report = gc(vault, Duration.ZERO);
+            assertEquals(1, report.livePoints());
+            assertEquals(1, report.damagedPoints());
+            assertEquals(0, report.sweptChunks(), "chunks only the lost point's index names are kept");
+            assertEquals(0, report.orphanObjects());
+            assertEquals(chunks, vault.chunkObjects());
+            assertTrue(vault.backend().exists(lost.disk("vda").index()), "what could bring the point back is kept");
+            assertArrayEquals(newDisk, vault.restore(kept, "vda"));
+
+            vault.vault().deletePoint(lost.id());
+            assertEquals(2, gc(vault, Duration.ZERO).sweptChunks(), "once deleted on purpose, its chunks go");
         }
     }
 

@@ -112,6 +112,47 @@ class GoldenFixtureGenerator {
     }
 
     /**
+     * Only the {@code damaged-points} vault (unfinished-point marker version 1), added beside the other fixtures:
+     * {@code -Dcoffer.fixtures.generate=damaged-points}.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "damaged-points")
+    void generateDamagedPoints() throws IOException {
+        Path fixtures = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/fixtures");
+        deleteTree(fixtures.resolve("damaged-points"));
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(fixtures.resolve("fixtures.json").toFile());
+        ((ObjectNode) json.get("damaged")).set("damaged-points",
+                damagePoints(fixtures, (ArrayNode) json.get("vaults").get("plain").get("points")));
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
+        removeEmptyDirectories(fixtures);
+    }
+
+    /**
+     * A copy of the plain vault whose first point's manifest is truncated (a damaged point), whose second point's
+     * manifest is gone (a lost point: its index is left), and which holds an unfinished point: a marker (written
+     * by a delete) beside a copy of the second point's index under a new id.
+     */
+    private static ObjectNode damagePoints(Path fixtures, ArrayNode points) throws IOException {
+        Path dir = fixtures.resolve("damaged-points");
+        copyTree(fixtures.resolve("plain"), dir);
+        String first = points.get(0).get("id").asText();
+        String second = points.get(1).get("id").asText();
+        Path manifest = dir.resolve(Vault.manifestName(first));
+        byte[] bytes = Files.readAllBytes(manifest);
+        Files.write(manifest, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.delete(dir.resolve(Vault.manifestName(second)));
+        String unfinished = "20260103-000000-0000f00d";
+        try (Vault vault = Vault.open(new LocalDirectoryBackend(dir), null)) {
+            new UnfinishedMarker(UnfinishedMarker.FORMAT, UnfinishedMarker.VERSION, "delete", "fixture-host", 4242,
+                    Instant.parse("2026-01-03T00:00:00Z")).put(vault, unfinished);
+        }
+        Path index = dir.resolve(Vault.POINTS + unfinished + "/disk-0.fidx");
+        Files.copy(dir.resolve(points.get(1).get("disks").get(0).get("index").asText()), index);
+        return Json.MAPPER.createObjectNode().put("copyOf", "plain").put("unreadable", first).put("lost", second)
+                .put("unfinished", unfinished);
+    }
+
+    /**
      * Only the {@code instance-facts} vault: the facts of an instance point recorded as manifest versions 1 and 2
      * wrote them (the string map of keys such as {@code disk.vda.mode}) and as version 3 writes them (the typed
      * {@code facts} object): the same facts, so a reader proves it reads both alike.

@@ -4,11 +4,14 @@ import coffer.testing.ByteArrayBlockSink;
 import coffer.testing.TestData;
 import coffer.testing.TestVault;
 import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.backend.ObjectInfo;
 import coffer.vault.crypto.KeyService;
 import coffer.vault.crypto.LocalKeyRing;
 import coffer.vault.format.Json;
 import coffer.vault.io.Progress;
 import coffer.vault.maintenance.Damage;
+import coffer.vault.maintenance.GarbageCollector;
+import coffer.vault.maintenance.GcReport;
 import coffer.vault.maintenance.Verifier;
 import coffer.vault.maintenance.VerifyReport;
 import coffer.vault.read.DiskRestorer;
@@ -23,6 +26,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -274,6 +278,34 @@ class GoldenVaultTest {
             assertEquals(0, d.offset());
             assertEquals(broken.disk("vda").size(), d.length());
             assertEquals(damaged.get("object").asText(), d.object());
+        }
+    }
+
+    @Test
+    void theDamagedPointsFixtureListsADamagedALostAndAnUnfinishedPointAndGcKeepsWhatTheyName() throws IOException {
+        JsonNode damaged = expected.get("damaged").get("damaged-points");
+        String unreadable = damaged.get("unreadable").asText();
+        String lost = damaged.get("lost").asText();
+        String unfinished = damaged.get("unfinished").asText();
+        try (Vault vault = open("damaged-points", null)) {
+            PointListing listing = vault.listPoints();
+            assertEquals(List.of(), listing.points());
+            assertEquals(List.of(unreadable), listing.unreadable().stream().map(PointListing.Unreadable::pointId).toList());
+            assertEquals(List.of(lost), listing.lost().stream().map(PointListing.Lost::pointId).toList());
+            assertEquals(List.of(unfinished), listing.unfinished(), "a version 1 marker makes its point unfinished");
+
+            VerifyReport report = new Verifier(vault, 2).verify(listing, Progress.NONE);
+            assertEquals(List.of(unreadable, lost), report.damagedPoints().stream().map(d -> d.pointId()).toList());
+            assertEquals(List.of(Vault.manifestName(unreadable), Vault.manifestName(lost)),
+                    report.damagedPoints().stream().map(d -> d.object()).toList());
+
+            List<String> chunks = vault.backend().list(Vault.CHUNKS).stream().map(ObjectInfo::name).sorted().toList();
+            GcReport gc = new GarbageCollector(vault).collect(Duration.ZERO, Duration.ZERO);
+            assertEquals(2, gc.damagedPoints());
+            assertEquals(2, gc.orphanObjects(), "the unfinished point's index and marker");
+            assertEquals(chunks, vault.backend().list(Vault.CHUNKS).stream().map(ObjectInfo::name).sorted().toList(),
+                    "every chunk the damaged and the lost point's indexes name is kept");
+            assertTrue(vault.listPoints().unfinished().isEmpty());
         }
     }
 

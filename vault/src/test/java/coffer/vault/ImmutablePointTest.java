@@ -121,6 +121,10 @@ class ImmutablePointTest {
             vault.vault().writeHold(point.id(), Instant.now().minusSeconds(1)); // the hold has run out
             report = new GarbageCollector(vault.vault()).collect(Duration.ZERO, Duration.ofSeconds(30));
             assertEquals(0, report.heldWithoutManifest());
+            assertEquals(1, report.damagedPoints(), "still a lost point (its manifest is gone): kept until deleted on purpose");
+            assertEquals(0, report.sweptChunks());
+            vault.vault().deletePoint(point.id()); // allowed now: the hold has run out
+            report = new GarbageCollector(vault.vault()).collect(Duration.ZERO, Duration.ofSeconds(30));
             assertEquals(chunks, report.sweptChunks());
             assertEquals(List.of(), vault.objects(Vault.POINTS));
         }

@@ -195,12 +195,14 @@ class PointRoundTripTest {
             try (PointWriter writer = PointWriter.begin(vault.vault(), "vm", vault.nextCreationTime(), 2)) {
                 writer.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(17, 2 * CHUNK)), "raw", null, Progress.NONE);
                 writer.writeDisk("vdb", ByteArrayBlockSource.of(TestData.random(18, CHUNK)), "raw", null, Progress.NONE);
-                assertEquals(List.of(), vault.objects(Vault.POINTS), "indexes are published only at commit, after one barrier");
+                assertEquals(List.of(UnfinishedMarker.objectName(writer.id())), vault.objects(Vault.POINTS),
+                        "indexes are published only at commit, after one barrier; until then the point is marked unfinished");
+                assertEquals(3, vault.chunkObjects().size());
             }
             assertEquals(List.of(), vault.vault().points());
             assertEquals(List.of(), vault.objects(Vault.POINTS));
             assertEquals(List.of(), vault.objects("locks/"), "the shared lock is released");
-            assertEquals(3, vault.chunkObjects().size(), "chunks stay for gc");
+            assertEquals(List.of(), vault.chunkObjects(), "the chunks it created and no point uses are removed");
         }
     }
 

@@ -56,8 +56,8 @@ class S3VaultIT {
             Map<String, Long> full = since(start, s3.requestCounts());
             System.out.println("S3VaultIT full backup of " + CHUNKS + " chunks: " + full);
             assertEquals(0, full.getOrDefault("HeadObject", 0L), "no existence check per chunk: " + full);
-            // the chunks, the index, the manifest, and the lock object
-            assertEquals(CHUNKS + 3, full.get("PutObject"), full.toString());
+            // the chunks, the index, the manifest, the lock object and the unfinished marker
+            assertEquals(CHUNKS + 4, full.get("PutObject"), full.toString());
 
             // an incremental with changed extents: two chunks changed a little (patches), one rewritten whole
             byte[] next = disk.clone();
@@ -74,7 +74,8 @@ class S3VaultIT {
             System.out.println("S3VaultIT incremental (3 of " + CHUNKS + " chunks changed): " + incremental);
             FixedIndex index = vault.index(second, "vda");
             assertEquals(2, index.patchCount());
-            assertEquals(3 + 3, incremental.get("PutObject"), "two patches, one chunk, index, manifest, lock: " + incremental);
+            assertEquals(3 + 4, incremental.get("PutObject"), "two patches, one chunk, index, manifest, lock, marker: "
+                    + incremental);
             assertTrue(incremental.getOrDefault("HeadObject", 0L) <= 1, "the base's manifest at most: " + incremental);
 
             // the same data read in full (no changed extents, e.g. a raw disk): every chunk the base names whole is
@@ -84,7 +85,7 @@ class S3VaultIT {
                     new DiskBase(second.id(), vault.index(second, "vda"), null));
             Map<String, Long> reread = since(before, s3.requestCounts());
             System.out.println("S3VaultIT full re-read of an unchanged disk: " + reread);
-            assertEquals(2 + 3, reread.get("PutObject"), "two whole chunks, index, manifest, lock: " + reread);
+            assertEquals(2 + 4, reread.get("PutObject"), "two whole chunks, index, manifest, lock, marker: " + reread);
             assertTrue(reread.getOrDefault("HeadObject", 0L) <= 1, reread.toString());
 
             assertArrayEquals(disk, vault.restore(first, "vda"));

@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,19 +72,37 @@ class VaultLocksTest {
     }
 
     @Test
-    void aWaitingContenderGetsTheLockWhenItIsReleased() throws Exception {
+    void aWaitingContenderWaitsWhileTheLockIsHeldAndGetsItWhenItIsReleased() throws Exception {
         VaultLocks.Lock held = locks.exclusive("gc sweep", Duration.ZERO);
-        CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
+        CrashingBackend watched = CrashingBackend.counting(backend); // every try: put own lock, list, delete own lock
+        VaultLocks contender = new VaultLocks(watched);
+        AtomicLong acquiredAt = new AtomicLong();
+        CompletableFuture<VaultLocks.Lock> waiting = CompletableFuture.supplyAsync(() -> {
             try {
-                Thread.sleep(300);
-                held.close();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
+                VaultLocks.Lock lock = contender.shared("backup", Duration.ofSeconds(60));
+                acquiredAt.set(System.nanoTime());
+                return lock;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         });
-        try (VaultLocks.Lock _ = locks.shared("backup", Duration.ofSeconds(20))) {
-            release.get();
-            assertEquals(1, lockObjects().size());
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (watched.calls() < 9) { // three tries refused
+            assertTrue(Instant.now().isBefore(deadline), "the contender did not retry within 30 s");
+            Thread.onSpinWait();
+        }
+        assertFalse(waiting.isDone(), "the contender waits while the exclusive lock is held");
+        // between its tries (it may be within one now: then its own lock object exists for a moment)
+        while (!lockObjects().equals(List.of(held.name()))) {
+            assertTrue(Instant.now().isBefore(deadline), "a refused contender keeps no lock object: " + lockObjects());
+            Thread.onSpinWait();
+        }
+        assertFalse(waiting.isDone(), "the contender still waits");
+        long releasedAt = System.nanoTime();
+        held.close();
+        try (VaultLocks.Lock got = waiting.get(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            assertTrue(acquiredAt.get() >= releasedAt, "the contender got the lock only after its release");
+            assertEquals(List.of(got.name()), lockObjects());
         }
     }
 
@@ -122,5 +142,29 @@ class VaultLocksTest {
         assertThrows(IOException.class, () -> flaky.shared("backup", Duration.ZERO));
         assertTrue(failing.failure().contains("list"), failing.failure());
         assertEquals(List.of(), lockObjects(), "a lock object of a live process would block gc for 15 minutes");
+    }
+
+    @Test
+    void aLockPutThatLandedButFailedIsRemoved() throws IOException {
+        CrashingBackend failing = CrashingBackend.crashAt(backend, 1, true); // the put lands, then every call fails
+        assertThrows(IOException.class, () -> new VaultLocks(failing).shared("backup", Duration.ZERO));
+        assertEquals(1, lockObjects().size(), "a crashed process cannot clean up; its lock goes stale");
+
+        backend.delete(lockObjects().getFirst());
+        assertThrows(IOException.class, () -> new VaultLocks(new LandedPut(backend)).shared("backup", Duration.ZERO));
+        assertEquals(List.of(), lockObjects(), "a live process removes the lock whose put failed after landing");
+    }
+
+    /** Puts land and then report a failure (a timeout after success); everything else passes. */
+    private static final class LandedPut extends coffer.testing.ForwardingBackend {
+        LandedPut(Backend delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public void put(String name, ByteBuffer data) throws IOException {
+            delegate.put(name, data);
+            throw new coffer.vault.backend.BackendException("timed out after the put landed", true, null);
+        }
     }
 }

@@ -1,17 +1,23 @@
 package coffer.engine.catalog;
 
-import coffer.engine.instance.PointFacts;
 import coffer.engine.error.Errors;
 import coffer.engine.group.GroupPoint;
 import coffer.engine.group.GroupPoints;
+import coffer.engine.instance.PointFacts;
+import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Recreates a vault's point rows from its manifests (the vault is the source of truth; the catalog an
@@ -22,14 +28,26 @@ import java.util.Optional;
  * policy's again (immutable when it was), not as a manual point. Group points (their facts are on every
  * member's manifest) the catalog lacks are recorded again under the catalog's group of the same name.
  *
+ * <p>What it could not restore is reported, not dropped silently: points whose manifest does not read (their old
+ * rows are kept: the point still exists, damaged), lost points (objects left, manifest gone), and points the
+ * catalog listed in this vault of which the vault holds nothing (their rows go: they cannot be restored).
+ *
  * <p>Stateless apart from its collaborators; not meant to run twice at once for one vault.
  */
 public final class CatalogRebuild {
     /**
      * What a rebuild did: instance points written, instances added (gone), image points skipped, group points
-     * recorded again, and group points skipped (their group is no longer in the catalog).
+     * recorded again, and group points skipped (their group is no longer in the catalog); and what it could not
+     * restore: the ids of points whose manifest does not read ({@code unreadable}, rows kept), of lost points
+     * ({@code lost}: manifest gone, indexes left) and of catalog points the vault holds nothing of ({@code missing}).
      */
-    public record Counts(int points, int instancesAdded, int skipped, int groupPoints, int groupPointsSkipped) {
+    public record Counts(int points, int instancesAdded, int skipped, int groupPoints, int groupPointsSkipped,
+                         List<String> unreadable, List<String> lost, List<String> missing) {
+        /** True when it restored every point: none unreadable, lost or missing. */
+        @JsonIgnore
+        public boolean whole() {
+            return unreadable.isEmpty() && lost.isEmpty() && missing.isEmpty();
+        }
     }
 
     private final Catalog catalog;
@@ -48,12 +66,19 @@ public final class CatalogRebuild {
      * point of its own vault) are rows of that region.
      */
     public Counts rebuild(String region, String vaultName, Vault vault) {
-        List<PointManifest> manifests;
+        PointListing listing;
         try {
-            manifests = vault.points();
+            listing = vault.listPoints();
         } catch (IOException e) {
             throw Errors.classify(e);
         }
+        List<PointManifest> manifests = listing.points();
+        Set<String> unreadable = new TreeSet<>();
+        listing.unreadable().forEach(u -> unreadable.add(u.pointId()));
+        Set<String> inVault = new HashSet<>(unreadable);
+        manifests.forEach(m -> inVault.add(m.id()));
+        listing.unfinished().forEach(inVault::add);
+        List<String> lost = listing.lost().stream().map(PointListing.Lost::pointId).toList();
         Map<String, PointManifest> newestByInstance = new LinkedHashMap<>();
         int skipped = 0;
         for (PointManifest point : manifests) {
@@ -71,7 +96,15 @@ public final class CatalogRebuild {
                 added++;
             }
         }
-        catalog.points().deleteVault(vaultName);
+        List<String> missing = new ArrayList<>();
+        for (PointRecord row : catalog.points().listAll()) {
+            if (row.vault().equals(vaultName) && region.equals(row.region()) && !unreadable.contains(row.id())) {
+                catalog.points().delete(row.id());
+                if (!inVault.contains(row.id()) && !lost.contains(row.id())) {
+                    missing.add(row.id());
+                }
+            }
+        }
         int points = 0;
         for (PointManifest point : manifests) {
             PointFacts facts = PointFacts.of(point);
@@ -85,7 +118,8 @@ public final class CatalogRebuild {
             }
         }
         int[] groups = rebuildGroupPoints(vaultName, vault);
-        return new Counts(points, added, skipped, groups[0], groups[1]);
+        missing.sort(null);
+        return new Counts(points, added, skipped, groups[0], groups[1], List.copyOf(unreadable), lost, missing);
     }
 
     /**

@@ -39,7 +39,12 @@ public enum ErrorCode {
     DataCorrupt(500, 3, "Run 'coffer vault verify' to find every damaged point and range; restore from another point or a replica.",
             "Verify the vault on the server's host to find every damaged point and range; restore from another point or a replica."),
     VaultBusy(409, 7, "Another operation holds the vault; retry when it has finished."),
-    StorageFailure(503, 1, "Check the vault's storage (space, permissions, reachability) and retry."),
+    StorageFailure(503, 1, "Check the vault's storage (space, permissions, reachability) and retry. A failed backup removes the"
+            + " chunks it wrote that no point uses; to free more space, delete points you no longer need ('coffer point delete'),"
+            + " then run 'coffer vault gc' (it removes unreferenced chunks older than --grace, 1h by default).",
+            "Check the vault's storage (space, permissions, reachability) and retry. A failed backup removes the chunks it"
+            + " wrote that no point uses; to free more space, delete points you no longer need (DELETE /api/v1/points/{point}),"
+            + " then run the vault's gc on the server's host (it removes unreferenced chunks older than its grace period)."),
 
     // ---- replication (docs/design/replication.md) ----
     DestinationEncryptionMismatch(409, 2, "Replicate into a vault encrypted as the rule asks (an assigned key: a vault encrypted under that key; Auto from an encrypted vault: an encrypted vault), or change the replication rule."),

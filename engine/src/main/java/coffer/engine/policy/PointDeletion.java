@@ -2,6 +2,7 @@ package coffer.engine.policy;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.PointFacts;
 
 import java.time.Instant;
 
@@ -18,6 +19,25 @@ import java.time.Instant;
  */
 public final class PointDeletion {
     private PointDeletion() {
+    }
+
+    /**
+     * Whether a point may be deleted offline ({@code point delete --vault}), where no catalog tells its policy's
+     * rules and so its time limit: a point whose facts record that an immutable policy made it
+     * ({@code plan.immutable}; {@code policy.immutable} in manifests before version 3) is refused, whatever its age;
+     * the server deletes it once it has expired. (A hold the vault keeps is the vault's own refusal.)
+     *
+     * @param facts the point's facts
+     * @throws CofferException {@code BackupPointImmutable} naming the point and its policy
+     */
+    public static void requireAllowedOffline(String pointId, PointFacts facts) {
+        PointFacts.Plan plan = facts.plan();
+        if (plan != null && plan.immutable()) {
+            throw new CofferException(ErrorCode.BackupPointImmutable, "point " + pointId + " was made by policy "
+                    + plan.policy() + ", which makes its points immutable until they expire; offline, without that"
+                    + " policy's rules, its expiry is unknown, so it is not deleted: delete it through the server once it"
+                    + " has expired");
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.VerifyRun;
 import coffer.engine.error.Errors;
 import coffer.engine.vault.VaultDirectory;
+import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.VaultBusyException;
@@ -93,7 +94,8 @@ public final class VaultVerification {
             Vault vault = vaults.open(name);
             ChunkSample sample = request.kind() == VerifyRun.Kind.FULL ? ChunkSample.all()
                     : VerifySchedule.nextSample(catalog.verifyRuns().latest(name, VerifyRun.Kind.SAMPLED), settings.slices());
-            List<PointManifest> points = vault.points();
+            PointListing listing = vault.listPoints();
+            List<PointManifest> points = listing.points();
             Verifier verifier = new Verifier(vault, threads);
             VerifyPlan plan = verifier.plan(points, sample);
             progress.starting(plan.selectedBytes());
@@ -112,10 +114,12 @@ public final class VaultVerification {
                             + busy.getMessage() + "); the next verify moves them";
                 }
             }
-            VerifyReport kept = new VerifyReport(report.points(), report.chunksChecked(), report.bytesChecked(), damage);
+            // a point whose manifest does not read, or is lost, is damaged as a whole: one damaged range each
+            VerifyReport kept = new VerifyReport(report.points(), report.chunksChecked(), report.bytesChecked(), damage,
+                    Verifier.wholePoints(listing));
             VerifyRun run = new VerifyRun(UUID.randomUUID().toString(), name, request.kind(), sample.slice(),
                     sample.slices(), started, clock.instant().truncatedTo(ChronoUnit.MILLIS), kept.points(), kept.chunksChecked(), kept.bytesChecked(),
-                    damage.size(), kept.pointsAffected(), quarantined, note, request.jobId());
+                    damage.size() + kept.damagedPoints().size(), kept.pointsAffected(), quarantined, note, request.jobId());
             catalog.verifyRuns().record(run);
             return new Result(run, damage);
         } catch (IOException | RuntimeException e) {

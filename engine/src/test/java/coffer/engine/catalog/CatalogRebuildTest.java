@@ -106,7 +106,7 @@ class CatalogRebuildTest {
             catalog.instances().refresh("local", List.of(new Instance(known, "local", "web", "running", List.of(),
                     Instant.now(), false)));
             CatalogRebuild.Counts counts = new CatalogRebuild(catalog).rebuild("default", vault);
-            assertEquals(new CatalogRebuild.Counts(3, 1, 1, 0, 0), counts);
+            assertEquals(new CatalogRebuild.Counts(3, 1, 1, 0, 0, List.of(), List.of(), List.of()), counts);
             assertEquals(sorted(before), sorted(catalog.points().listAll()), "ids, times, sizes, expiry, consistency");
             assertFalse(catalog.instances().find(known).orElseThrow().gone());
             Instance old = catalog.instances().find(released).orElseThrow();
@@ -115,7 +115,7 @@ class CatalogRebuildTest {
             assertEquals("local", old.hostId(), "host found by the recorded URI");
             assertEquals(List.of("vda", "vdb"), old.disks().stream().map(InstanceDisk::target).toList());
 
-            assertEquals(new CatalogRebuild.Counts(3, 0, 1, 0, 0), new CatalogRebuild(catalog).rebuild("default", vault),
+            assertEquals(new CatalogRebuild.Counts(3, 0, 1, 0, 0, List.of(), List.of(), List.of()), new CatalogRebuild(catalog).rebuild("default", vault),
                     "rebuilding again changes nothing");
             assertEquals(sorted(before), sorted(catalog.points().listAll()));
         }
@@ -146,7 +146,7 @@ class CatalogRebuildTest {
             InstanceGroup shop = catalog.groups().create("shop", "local", List.of(web, db));
 
             CatalogRebuild.Counts counts = new CatalogRebuild(catalog).rebuild("default", vault);
-            assertEquals(new CatalogRebuild.Counts(4, 0, 0, 1, 1), counts, "the group no longer in the catalog is skipped");
+            assertEquals(new CatalogRebuild.Counts(4, 0, 0, 1, 1, List.of(), List.of(), List.of()), counts, "the group no longer in the catalog is skipped");
             List<GroupPointRecord> points = catalog.groups().points(shop.id());
             assertEquals(1, points.size());
             GroupPointRecord p = points.getFirst();
@@ -159,8 +159,39 @@ class CatalogRebuildTest {
             assertEquals(null, p.freezeMillis());
             assertEquals(List.of(web, db), p.instanceIds(), "in the members' order");
             assertEquals(List.of(webPoint.id(), dbPoint.id()), p.pointIds());
-            assertEquals(new CatalogRebuild.Counts(4, 0, 0, 0, 1), new CatalogRebuild(catalog).rebuild("default", vault),
+            assertEquals(new CatalogRebuild.Counts(4, 0, 0, 0, 1, List.of(), List.of(), List.of()), new CatalogRebuild(catalog).rebuild("default", vault),
                     "a group point the catalog has is kept as it is");
+        }
+        vault.close();
+    }
+
+    @Test
+    void whatTheVaultLostIsNamedNotDroppedSilently() throws Exception {
+        Path vaultDir = Files.createDirectories(dir.resolve("vault"));
+        Vault vault = Vault.create(new LocalDirectoryBackend(vaultDir), 256 * 1024, null);
+        String web = UUID.randomUUID().toString();
+        Instant t = Instant.parse("2026-02-01T08:00:00Z");
+        PointManifest whole = point(vault, "web", web, t, 21, PointFacts.NONE);
+        PointManifest damaged = point(vault, "web", web, t.plusSeconds(60), 22, PointFacts.NONE);
+        PointManifest lost = point(vault, "web", web, t.plusSeconds(120), 23, PointFacts.NONE);
+        PointManifest gone = point(vault, "web", web, t.plusSeconds(180), 24, PointFacts.NONE);
+        try (Catalog catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")))) {
+            catalog.hosts().ensure("local", "qemu:///system");
+            catalog.instances().refresh("local", List.of(new Instance(web, "local", "web", "running", List.of(), t, false)));
+            for (PointManifest m : List.of(whole, damaged, lost, gone)) {
+                catalog.points().upsert(PointRecord.of(m, "default", web, "job-x"));
+            }
+            Path manifest = vaultDir.resolve(Vault.manifestName(damaged.id()));
+            byte[] bytes = Files.readAllBytes(manifest);
+            Files.write(manifest, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+            Files.delete(vaultDir.resolve(Vault.manifestName(lost.id())));
+            vault.deletePoint(gone.id());
+
+            CatalogRebuild.Counts counts = new CatalogRebuild(catalog).rebuild("default", vault);
+            assertEquals(new CatalogRebuild.Counts(1, 0, 0, 0, 0, List.of(damaged.id()), List.of(lost.id()),
+                    List.of(gone.id())), counts);
+            assertEquals(List.of(whole.id(), damaged.id()), catalog.points().listAll().stream().map(PointRecord::id).sorted().toList(),
+                    "the damaged point still exists (its row is kept); the lost ones cannot be restored");
         }
         vault.close();
     }

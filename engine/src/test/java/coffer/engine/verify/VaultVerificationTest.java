@@ -140,6 +140,24 @@ class VaultVerificationTest {
     }
 
     @Test
+    void aPointWhoseManifestIsDamagedOrLostIsReportedAndTheOthersAreVerified() throws IOException {
+        PointManifest damaged = vault.backup("vm", diskA);
+        PointManifest lost = vault.backup("db", diskB);
+        PointManifest whole = vault.backup("web", diskA);
+        String manifest = Vault.manifestName(damaged.id());
+        ByteBuffer stored = backend.get(manifest);
+        backend.put(manifest, stored.limit(stored.limit() / 2));
+        backend.delete(Vault.manifestName(lost.id()));
+
+        VaultVerification.Result result = verification().run(request(VerifyRun.Kind.FULL, false), JobProgress.NONE);
+        assertFalse(result.run().clean());
+        assertEquals(List.of(damaged.id(), lost.id()).stream().sorted().toList(), result.run().pointsAffected());
+        assertEquals(2, result.run().damagedRanges(), "each point damaged as a whole counts once");
+        assertEquals(1, result.run().points(), "the other point is verified as usual");
+        assertArrayEquals(diskA, vault.restore(whole, "vda"));
+    }
+
+    @Test
     void aBackupRunsToItsEndWhileAVerifyIsReading() throws Exception {
         vault.backup("vm", diskA);
         byte[] other = new DiskImage(SIZE, 73).random(0, SIZE).bytes();

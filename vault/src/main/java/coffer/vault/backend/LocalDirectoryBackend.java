@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,24 +24,34 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Objects as files under one directory; an object name is its relative path.
+ * Objects as files under one directory (one file system: {@link #sync()} covers one); an object name is its
+ * relative path.
  *
- * <p>A write goes to {@code <name>~tmp~<random>} in the object's own directory and is published by
- * {@code rename(2)} ({@link #put}) or {@code link(2)} ({@link #putIfAbsent}, which fails atomically when the
- * target exists), so readers see whole objects only. Temporaries are never listed; a writer that dies
- * leaves one behind for {@link #removeAbandonedUploads}. {@link #sync()} is {@code syncfs(2)} of the file
- * system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per chunk.
- * Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest data.
+ * <p>A write goes to a temporary {@code <name>~tmp~<random>} in the writing process's own directory
+ * {@code ~tmp~/<host>.<pid>.<start>.<random>/} and is published by {@code rename(2)} ({@link #put}) or
+ * {@code link(2)} ({@link #putIfAbsent}, which fails atomically when the target exists), so readers see whole
+ * objects only. Temporaries are never listed. A writer killed mid-write leaves its directory behind: the next
+ * writer on the same host removes the directories of dead processes at its first write (and at most once a
+ * minute after), so a killed backup's temporaries do not outlive the next backup; {@link #removeAbandonedUploads}
+ * (gc) removes those of writers on other hosts after its grace period. {@link #sync()} is {@code syncfs(2)} of
+ * the file system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per
+ * chunk. Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest
+ * data.
  *
  * <p>Thread-safe and safe across processes.
  */
 public final class LocalDirectoryBackend implements Backend {
     static final String TEMP_MARK = "~tmp~";
+    /** How often a writer looks for temporaries of dead writers. */
+    private static final Duration DEAD_WRITER_CHECK = Duration.ofMinutes(1);
 
     private final Path root;
+    private final WriterDirectory writer;
+    private volatile Instant deadWritersChecked = Instant.EPOCH;
 
     public LocalDirectoryBackend(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        this.writer = WriterDirectory.ofThisProcess(this.root.resolve(TEMP_MARK));
     }
 
     public Path root() {
@@ -52,7 +63,8 @@ public final class LocalDirectoryBackend implements Backend {
         Path target = pathOf(name);
         Path temp = writeTemp(target, data);
         try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            intoDirectory(target, () -> Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING));
         } catch (IOException e) {
             Files.deleteIfExists(temp);
             throw failure("publish", name, e);
@@ -67,7 +79,7 @@ public final class LocalDirectoryBackend implements Backend {
         }
         Path temp = writeTemp(target, data);
         try {
-            Files.createLink(target, temp);
+            intoDirectory(target, () -> Files.createLink(target, temp));
             FileSystemSync.startWriteback(target);
             return true;
         } catch (FileAlreadyExistsException e) {
@@ -76,6 +88,43 @@ public final class LocalDirectoryBackend implements Backend {
             throw failure("publish", name, e);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** A step that puts a file into its directory. */
+    private interface Publish {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs {@code publish}; when the target's directory was removed meanwhile (a delete of its last object
+     * removes an emptied directory), makes it again and tries again.
+     */
+    private static void intoDirectory(Path target, Publish publish) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                publish.run();
+                return;
+            } catch (NoSuchFileException directoryRemoved) {
+                if (attempt == 5 || Files.isDirectory(target.getParent())) {
+                    throw directoryRemoved;
+                }
+                OwnerOnly.createDirectories(target.getParent());
+            }
+        }
+    }
+
+    /**
+     * Removes {@code dir} and its parents below the root while they are empty, so that deleted points (and
+     * failed or killed backups) leave no directory behind for listings to step through.
+     */
+    private void removeEmptyDirectories(Path dir) {
+        for (Path d = dir; d != null && d.startsWith(root) && !d.equals(root); d = d.getParent()) {
+            try {
+                Files.delete(d);
+            } catch (IOException notEmptyOrGone) {
+                return;
+            }
         }
     }
 
@@ -132,8 +181,8 @@ public final class LocalDirectoryBackend implements Backend {
     public void delete(String name) throws IOException {
         try {
             Path path = pathOf(name);
-            if (!Files.isDirectory(path)) { // a directory is a prefix of objects, not an object
-                Files.deleteIfExists(path);
+            if (!Files.isDirectory(path) && Files.deleteIfExists(path)) { // a directory is a prefix, not an object
+                removeEmptyDirectories(path.getParent());
             }
         } catch (IOException e) {
             throw failure("delete", name, e);
@@ -187,7 +236,7 @@ public final class LocalDirectoryBackend implements Backend {
 
     @Override
     public int removeAbandonedUploads(Instant olderThan) throws IOException {
-        int[] removed = {0};
+        int[] removed = {WriterDirectory.removeDead(root.resolve(TEMP_MARK))};
         walk(path -> {
             if (path.getFileName().toString().contains(TEMP_MARK)) {
                 try {
@@ -200,7 +249,14 @@ public final class LocalDirectoryBackend implements Backend {
                 }
             }
         }, "");
+        WriterDirectory.removeEmpty(root.resolve(TEMP_MARK), olderThan, writer);
         return removed[0];
+    }
+
+    /** Removes this process's (empty) directory of temporaries. */
+    @Override
+    public void close() throws IOException {
+        writer.remove();
     }
 
     @Override
@@ -217,14 +273,15 @@ public final class LocalDirectoryBackend implements Backend {
     }
 
     private Path writeTemp(Path target, ByteBuffer data) throws IOException {
-        Path temp = target.resolveSibling(target.getFileName() + TEMP_MARK
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path temp = null;
         try {
             if (!Files.isDirectory(target.getParent())) {
                 OwnerOnly.createDirectories(target.getParent());
             }
-            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-                    OwnerOnly.file())) {
+            removeTemporariesOfDeadWriters();
+            temp = writer.ensure().resolve(target.getFileName() + TEMP_MARK
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            try (FileChannel channel = open(temp)) {
                 ByteBuffer source = data.duplicate();
                 while (source.hasRemaining()) {
                     channel.write(source);
@@ -232,8 +289,29 @@ public final class LocalDirectoryBackend implements Backend {
             }
             return temp;
         } catch (IOException e) {
-            Files.deleteIfExists(temp);
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
             throw failure("write", nameOf(target), e);
+        }
+    }
+
+    /** Creates {@code temp} (mode 0600); when gc removed the (empty) writer directory meanwhile, makes it again. */
+    private static FileChannel open(Path temp) throws IOException {
+        try {
+            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.file());
+        } catch (NoSuchFileException directoryRemoved) {
+            OwnerOnly.createDirectories(temp.getParent());
+            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.file());
+        }
+    }
+
+    /** At the first write, then at most once a minute: removes the temporaries of dead writers of this host. */
+    private void removeTemporariesOfDeadWriters() throws IOException {
+        Instant now = Instant.now();
+        if (deadWritersChecked.plus(DEAD_WRITER_CHECK).isBefore(now)) {
+            deadWritersChecked = now;
+            WriterDirectory.removeDead(root.resolve(TEMP_MARK));
         }
     }
 

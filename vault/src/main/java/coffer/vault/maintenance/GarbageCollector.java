@@ -2,13 +2,14 @@ package coffer.vault.maintenance;
 
 import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
-import coffer.vault.PointIds;
+import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
+import coffer.vault.UnfinishedMarker;
 import coffer.vault.Vault;
 import coffer.vault.VaultLocks;
 import coffer.vault.backend.ObjectInfo;
+import coffer.vault.backend.ObjectNotFoundException;
 import coffer.vault.format.FixedIndex;
-import coffer.vault.format.ObjectKind;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -26,16 +28,17 @@ import java.util.Set;
  *       reads only);</li>
  *   <li>take the exclusive vault lock: no backup is writing from here on;</li>
  *   <li>re-mark points published since step 1;</li>
- *   <li>keep held points: a point without a manifest whose hold object still runs (its manifest was removed
- *       behind the vault's back) keeps its objects, and the chunks its indexes name are live;</li>
  *   <li>sweep: delete the chunks of the step-1 listing that are not live and older than the grace period (for at
- *       most the sweep budget, when one is given, but at least a first small batch); delete objects of unfinished points (no manifest, no running
- *       hold) older than the grace period; remove abandoned temporaries.</li>
+ *       most the sweep budget, when one is given, but at least a first small batch); delete objects of unfinished
+ *       points (their {@link UnfinishedMarker} older than the grace period, no manifest, no running hold) and
+ *       markers left beside a manifest; remove abandoned temporaries.</li>
  * </ol>
- * Listing the chunks before the lock is safe: a chunk missing from that listing is younger than it and so kept,
- * and whether a listed chunk is live is decided under the lock, after the re-mark, when every manifest that can
- * name it exists. So the lock is held only for the re-mark and the deletes, which a budget bounds.
- * An index that cannot be read stops gc before anything is deleted: what it references is unknown.
+ * A point whose manifest does not read, and a lost point (its manifest gone: removed behind the vault's back, a
+ * held point's too), keep what their indexes name (read without the manifest's checksum) and their objects: that
+ * is what could bring them back. Listing the chunks before the lock is safe: a chunk missing from that listing is
+ * younger than it and so kept, and whether a listed chunk is live is decided under the lock, after the re-mark,
+ * when every manifest that can name it exists. So the lock is held only for the re-mark and the deletes, which a
+ * budget bounds. An index that cannot be read stops gc before anything is deleted: what it references is unknown.
  *
  * <p>Stateless; thread-safe (runs serialize on the exclusive lock).
  */
@@ -74,13 +77,12 @@ public final class GarbageCollector {
     public GcReport collect(Request request) throws IOException {
         Set<ChunkId> live = new HashSet<>();
         Set<String> marked = new HashSet<>();
-        mark(vault.points(), live, marked);
+        mark(vault.listPoints(), live, marked);
         List<ObjectInfo> chunks = vault.backend().list(Vault.CHUNKS);
         try (VaultLocks.Lock ignored = vault.locks().exclusive("gc sweep", request.lockWait())) {
             long locked = System.nanoTime();
-            List<PointManifest> points = vault.points();
-            mark(points, live, marked);
-            Set<String> held = markHeldWithoutManifest(marked, live);
+            PointListing listing = vault.listPoints();
+            mark(listing, live, marked);
             Instant cutoff = Instant.now().minus(request.grace());
             List<ObjectInfo> doomed = new ArrayList<>();
             long kept = 0;
@@ -100,23 +102,12 @@ public final class GarbageCollector {
                     : locked + Math.min(request.sweepBudget().toNanos(), Long.MAX_VALUE / 4);
             int swept = deleteWithin(doomed, deadline);
             long sweptBytes = doomed.subList(0, swept).stream().mapToLong(ObjectInfo::size).sum();
-            int orphans = 0;
-            for (ObjectInfo info : vault.backend().list(Vault.POINTS)) {
-                int slash = info.name().indexOf('/', Vault.POINTS.length());
-                if (slash < 0) {
-                    continue; // not an object of a point: leave it alone
-                }
-                String id = info.name().substring(Vault.POINTS.length(), slash);
-                if (!marked.contains(id) && !held.contains(id) && info.modified().isBefore(cutoff)
-                        && !vault.backend().exists(Vault.manifestName(id))) {
-                    vault.backend().delete(info.name());
-                    orphans++;
-                }
-            }
+            int orphans = sweepUnfinished(listing, cutoff);
             int temporaries = vault.backend().removeAbandonedUploads(cutoff);
             vault.backend().sync();
-            return new GcReport(points.size(), live.size(), swept, sweptBytes, kept, orphans, temporaries, held.size(),
-                    swept == doomed.size(), doomed.size() - swept, Duration.ofNanos(System.nanoTime() - locked));
+            return new GcReport(listing.points().size(), live.size(), swept, sweptBytes, kept, orphans, temporaries,
+                    heldWithoutManifest(listing), swept == doomed.size(), doomed.size() - swept,
+                    Duration.ofNanos(System.nanoTime() - locked), listing.unreadable().size() + listing.lost().size());
         }
     }
 
@@ -138,40 +129,83 @@ public final class GarbageCollector {
         return done;
     }
 
-    /**
-     * The points that have objects and a running hold but no manifest (the ids not in {@code marked}): their chunks
-     * are marked live from their index objects, read without a manifest to check them against. An index that cannot
-     * be read stops gc, as in {@link #mark}.
-     */
-    private Set<String> markHeldWithoutManifest(Set<String> marked, Set<ChunkId> live) throws IOException {
-        Set<String> held = new HashSet<>();
-        Instant now = vault.now(); // holds are judged by the vault's clock
-        for (String id : vault.backend().listChildren(Vault.POINTS)) {
-            if (!PointIds.isId(id) || marked.contains(id) || vault.backend().exists(Vault.manifestName(id))) {
-                continue;
-            }
-            Instant until = vault.readHold(id);
-            if (until == null || !now.isBefore(until)) {
-                continue;
-            }
-            held.add(id);
-            for (ObjectInfo info : vault.backend().list(Vault.POINTS + id + "/")) {
-                if (info.name().endsWith(".fidx")) {
-                    byte[] body = vault.codec().open(ObjectKind.INDEX, info.name(), vault.backend().get(info.name()));
-                    markIndex(FixedIndex.decode(info.name(), body), live);
-                }
+    /** How many lost points still run a hold (docs/format/hold.md), judged by the vault's clock. */
+    private int heldWithoutManifest(PointListing listing) throws IOException {
+        Instant now = vault.now();
+        int held = 0;
+        for (PointListing.Lost lost : listing.lost()) {
+            Instant until = vault.readHold(lost.pointId());
+            if (until != null && now.isBefore(until)) {
+                held++;
             }
         }
         return held;
     }
 
-    private void mark(List<PointManifest> points, Set<ChunkId> live, Set<String> marked) throws IOException {
-        for (PointManifest point : points) {
+    /**
+     * Removes the objects of unfinished points whose marker is older than {@code cutoff} and that no running hold
+     * keeps (the marker last), and markers older than it left beside a manifest (a writer that died after
+     * publishing). Returns how many objects.
+     */
+    private int sweepUnfinished(PointListing listing, Instant cutoff) throws IOException {
+        Set<String> unfinished = new HashSet<>(listing.unfinished());
+        Instant now = vault.now();
+        int removed = 0;
+        for (String id : listing.unfinished()) {
+            String marker = UnfinishedMarker.objectName(id);
+            Optional<ObjectInfo> info = vault.backend().stat(marker);
+            if (info.isEmpty() || !info.get().modified().isBefore(cutoff) || vault.backend().exists(Vault.manifestName(id))) {
+                continue; // finished meanwhile, or still young: maybe being written
+            }
+            Instant until = vault.readHold(id);
+            if (until != null && now.isBefore(until)) {
+                continue; // held: kept whole
+            }
+            for (ObjectInfo object : vault.backend().list(Vault.POINTS + id + "/")) {
+                if (!object.name().equals(marker)) {
+                    vault.backend().delete(object.name());
+                    removed++;
+                }
+            }
+            vault.backend().delete(marker);
+            removed++;
+        }
+        for (PointManifest point : listing.points()) {
+            String marker = UnfinishedMarker.objectName(point.id());
+            if (!unfinished.contains(point.id())) {
+                Optional<ObjectInfo> info = vault.backend().stat(marker);
+                if (info.isPresent() && info.get().modified().isBefore(cutoff)) {
+                    vault.backend().delete(marker);
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private void mark(PointListing listing, Set<ChunkId> live, Set<String> marked) throws IOException {
+        for (PointManifest point : listing.points()) {
             if (!marked.add(point.id())) {
                 continue;
             }
             for (PointManifest.Disk disk : point.disks()) {
                 markIndex(vault.readIndex(point, disk), live);
+            }
+        }
+        List<String> objectsOfDamagedPoints = new ArrayList<>();
+        for (PointListing.Unreadable damaged : listing.unreadable()) {
+            vault.backend().list(Vault.POINTS + damaged.pointId() + "/").forEach(o -> objectsOfDamagedPoints.add(o.name()));
+        }
+        for (PointListing.Lost lost : listing.lost()) {
+            objectsOfDamagedPoints.addAll(lost.objects());
+        }
+        for (String object : objectsOfDamagedPoints) {
+            if (object.endsWith(".fidx") && marked.add(object)) {
+                try {
+                    markIndex(vault.readIndexObject(object), live);
+                } catch (ObjectNotFoundException deleted) {
+                    // its point was deleted meanwhile
+                }
             }
         }
     }

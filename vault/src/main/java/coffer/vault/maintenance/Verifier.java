@@ -4,6 +4,7 @@ import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.CorruptDataException;
 import coffer.vault.JitWarmup;
+import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
 import coffer.vault.UnsupportedFormatException;
 import coffer.vault.Vault;
@@ -38,6 +39,28 @@ public final class Verifier {
     public Verifier(Vault vault, int threads) {
         this.vault = vault;
         this.threads = Math.max(threads, vault.backend().ioParallelism()); // a remote store's round trips overlap
+    }
+
+    /**
+     * Verifies every point of {@code listing}, and reports its points whose manifest does not read and its lost
+     * points (manifest gone, indexes left) as damaged points.
+     */
+    public VerifyReport verify(PointListing listing, Progress progress) throws IOException {
+        return verify(listing.points(), progress).with(wholePoints(listing));
+    }
+
+    /** The points of {@code listing} damaged as a whole: their manifest does not read, or is lost. */
+    public static List<PointDamage> wholePoints(PointListing listing) {
+        List<PointDamage> points = new ArrayList<>();
+        for (PointListing.Unreadable u : listing.unreadable()) {
+            points.add(new PointDamage(u.pointId(), u.object(), "manifest cannot be read: " + u.problem()));
+        }
+        for (PointListing.Lost lost : listing.lost()) {
+            points.add(new PointDamage(lost.pointId(), Vault.manifestName(lost.pointId()), "manifest is missing while "
+                    + lost.objects().size() + " object(s) of the point remain (" + String.join(", ", lost.objects())
+                    + "): the point was published and its manifest lost"));
+        }
+        return points;
     }
 
     /** A full verify of {@code points}: {@link #plan} with every chunk, then {@link #check}. */

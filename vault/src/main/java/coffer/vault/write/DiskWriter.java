@@ -15,8 +15,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,6 +66,7 @@ final class DiskWriter {
     private final Vault vault;
     private final int threads;
     private final byte[] zeros;
+    private final Created created = new Created();
     /** Whether to ask the backend if a chunk exists before storing it (a file system: one stat). */
     private final boolean askBackend;
 
@@ -85,6 +88,7 @@ final class DiskWriter {
         // with changed extents, the chunks outside them are the base's entries (patch records included), taken
         // in one copy; the workers see only the chunks to read
         FixedIndex index = tracked ? previous.copy() : new FixedIndex(size, chunkSize);
+        created.index = index;
         Map<Integer, List<Extent>> changedPerChunk = tracked ? changedPerChunk(chunkSize, previous, base.changed()) : Map.of();
         boolean[] mustRead = new boolean[index.chunkCount()];
         Set<ChunkId> quarantined = tracked || (previous != null && !askBackend) ? vault.quarantinedMissing() : Set.of();
@@ -139,8 +143,8 @@ final class DiskWriter {
                 List<Extent> relative = changed.stream().map(r -> new Extent(r.offset() - offset, r.length())).toList();
                 byte[] body = ChunkPatch.encode(from.get(i), length, relative, buffer);
                 ChunkId id = vault.digester().digest(body, 0, body.length);
-                store(ObjectKind.PATCH, id, body, body.length, known, newChunks, newStored, newPlain);
                 index.setPatch(i, id, from.get(i), (int) bytesIn(changed));
+                store(ObjectKind.PATCH, i, id, body, body.length, known, newChunks, newStored, newPlain);
                 dataChunks.incrementAndGet();
                 progress.advance(length);
                 return;
@@ -158,8 +162,8 @@ final class DiskWriter {
             }
             ChunkId id = vault.digester().digest(buffer, 0, length);
             dataChunks.incrementAndGet();
-            store(ObjectKind.CHUNK, id, buffer, length, known, newChunks, newStored, newPlain);
             index.set(i, id);
+            store(ObjectKind.CHUNK, i, id, buffer, length, known, newChunks, newStored, newPlain);
             progress.advance(length);
         });
         return new Result(index, dataChunks.get(), newChunks.get(), newStored.get(), readBytes.get(), newPlain.get());
@@ -190,18 +194,57 @@ final class DiskWriter {
         previous.addStoredIds(quarantined, known);
     }
 
-    /** Seals and stores {@code plain[0, length)} as {@code id} unless stored or known present in this run. */
-    private void store(ObjectKind kind, ChunkId id, byte[] plain, int length, Set<ChunkId> known, AtomicLong newChunks,
-                       AtomicLong newStored, AtomicLong newPlain) throws IOException {
+    /**
+     * Seals and stores {@code plain[0, length)} as {@code id} (the entry of chunk {@code i}, already set in the
+     * index) unless stored or known present in this run; one this call creates is recorded in {@link #created}.
+     */
+    private void store(ObjectKind kind, int i, ChunkId id, byte[] plain, int length, Set<ChunkId> known,
+                       AtomicLong newChunks, AtomicLong newStored, AtomicLong newPlain) throws IOException {
         if (known.add(id) && !(askBackend && vault.backend().exists(id.objectName()))) {
             String name = id.objectName();
             ByteBuffer sealed = vault.codec().seal(kind, name, plain, length, true);
             int stored = sealed.remaining();
             if (vault.backend().putIfAbsent(name, sealed)) {
+                created.add(i, stored);
                 newChunks.incrementAndGet();
                 newStored.addAndGet(stored);
                 newPlain.addAndGet(length);
             }
+        }
+    }
+
+    /** What this writer's run stored that the vault did not have, also after a failure. */
+    Created created() {
+        return created;
+    }
+
+    /**
+     * The chunks and patches a run created (its {@code putIfAbsent} published them): their places in the
+     * disk's index, one bit per chunk, so a large backup costs no set of ids. Read {@link #ids} after the run
+     * ended, failed or not. Thread-safe.
+     */
+    static final class Created {
+        private final BitSet places = new BitSet();
+        private volatile FixedIndex index;
+        private long bytes;
+
+        private synchronized void add(int place, int storedBytes) {
+            places.set(place);
+            bytes += storedBytes;
+        }
+
+        /** The ids created, each once. */
+        synchronized Set<ChunkId> ids() {
+            Set<ChunkId> ids = new HashSet<>();
+            for (int i = places.nextSetBit(0); i >= 0; i = places.nextSetBit(i + 1)) {
+                ids.add(index.get(i));
+            }
+            return ids;
+        }
+
+        /** Their stored size. */
+        synchronized long bytes() {
+            return bytes;
         }
     }
 

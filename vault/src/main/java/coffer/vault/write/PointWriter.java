@@ -1,9 +1,11 @@
 package coffer.vault.write;
 
+import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.CorruptDataException;
 import coffer.vault.PointIds;
 import coffer.vault.PointManifest;
+import coffer.vault.UnfinishedMarker;
 import coffer.vault.Vault;
 import coffer.vault.VaultLocks;
 import coffer.vault.format.FixedIndex;
@@ -18,15 +20,20 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes one point. Order, so that a crash at any moment leaves no point that names missing data
- * (docs/format/README.md, "write order"): the chunks of every disk, a durability barrier, every disk's
- * index, a barrier, the manifest, a barrier: three barriers whatever the number of disks. The point exists once its manifest
- * does. A point committed {@link #immutableUntil immutable} gets its hold object after that. A writer closed without {@link #commit} removes the indexes it wrote; its chunks stay for gc.
- * Holds the vault's shared lock from start to close, so gc never sweeps underneath it.
+ * (docs/format/README.md, "write order"): an {@link UnfinishedMarker}, the chunks of every disk, a durability
+ * barrier, every disk's index, a barrier, the manifest, a barrier (three barriers whatever the number of disks),
+ * then the marker is removed. The point exists once its manifest does. A point committed {@link #immutableUntil
+ * immutable} gets its hold object after that. A writer closed without {@link #commit} (failed or cancelled)
+ * removes the indexes it wrote and its marker, then the chunks it created that no point uses ({@link ChunkReclaim},
+ * under the exclusive lock; what it cannot remove stays for gc): a backup that fails on a full vault gives its
+ * space back. Holds the vault's shared lock from start to close, so gc never sweeps underneath it.
  *
  * <p>Disks may be written concurrently: {@link #reserve} each disk's place in the point first (one thread,
  * in the order the point should list them), then {@link #writeDisk(Slot, BlockSource, String, DiskBase,
@@ -44,11 +51,21 @@ public final class PointWriter implements AutoCloseable {
     private final List<PointManifest.Disk> disks = new ArrayList<>();
     private final List<FixedIndex> indexes = new ArrayList<>();
     private final List<String> written = new ArrayList<>();
+    /** Every disk writer started, for the chunks each created. Guarded by {@code this}. */
+    private final List<DiskWriter> diskWriters = new ArrayList<>();
     /** Per written disk: the plaintext bytes of the new objects stored for it. Guarded by {@code this}. */
     private final Map<String, Long> newPlainBytes = new java.util.HashMap<>();
     private volatile boolean committed;
+    private volatile Reclaimed reclaimed;
     /** When set, the point is committed immutable until then. Guarded by {@code this}. */
     private Instant immutableUntil;
+
+    /**
+     * What an abandoned writer did with the chunks it had created: how many, how many it removed, and why it left
+     * the rest to gc (null when it removed every unused one).
+     */
+    public record Reclaimed(int createdChunks, int removedChunks, String leftBecause) {
+    }
 
     /** A disk's place in the point (its index file is {@code disk-<position>.fidx}). */
     public record Slot(int position, String diskName) {
@@ -71,7 +88,7 @@ public final class PointWriter implements AutoCloseable {
             throw new IllegalArgumentException("a point needs a name");
         }
         VaultLocks.Lock lock = vault.locks().shared("backup of " + name, Duration.ofMinutes(10));
-        return new PointWriter(vault, PointIds.newId(createdAt), name, createdAt, threads, lock);
+        return marked(new PointWriter(vault, PointIds.newId(createdAt), name, createdAt, threads, lock));
     }
 
     /**
@@ -86,7 +103,19 @@ public final class PointWriter implements AutoCloseable {
         }
         PointIds.check(id);
         VaultLocks.Lock lock = vault.locks().shared(purpose, Duration.ofMinutes(10));
-        return new PointWriter(vault, id, name, createdAt, threads, lock);
+        return marked(new PointWriter(vault, id, name, createdAt, threads, lock));
+    }
+
+    /** Publishes the writer's {@link UnfinishedMarker} before anything else; on failure, closes the writer. */
+    private static PointWriter marked(PointWriter writer) throws IOException {
+        try {
+            UnfinishedMarker.of("write").put(writer.vault, writer.id);
+        } catch (IOException | RuntimeException e) {
+            try (writer) {
+                throw e;
+            }
+        }
+        return writer;
     }
 
     public static PointWriter begin(Vault vault, String name) throws IOException {
@@ -131,7 +160,11 @@ public final class PointWriter implements AutoCloseable {
         if (base != null && !vault.backend().exists(Vault.manifestName(base.pointId()))) {
             base = null; // its point was deleted: its chunks may be gone; read and store everything
         }
-        DiskWriter.Result result = new DiskWriter(vault, threads).write(source, base, progress);
+        DiskWriter diskWriter = new DiskWriter(vault, threads);
+        synchronized (this) {
+            diskWriters.add(diskWriter);
+        }
+        DiskWriter.Result result = diskWriter.write(source, base, progress);
         FixedIndex index = result.index();
         PointManifest.Disk disk = new PointManifest.Disk(slot.diskName(), indexName(slot.position()), index.diskSize(),
                 index.chunkSize(), index.checksum(), result.dataChunks(), result.newChunks(), result.newStoredBytes(),
@@ -251,6 +284,11 @@ public final class PointWriter implements AutoCloseable {
             throw new CorruptDataException(manifestName, "the manifest read back differs from the one written");
         }
         committed = true;
+        try {
+            vault.backend().delete(UnfinishedMarker.objectName(id)); // before a hold retains the point's objects
+        } catch (IOException leftBehind) {
+            // beside a manifest the marker means nothing; gc removes it
+        }
         if (until != null) {
             vault.writeHold(id, until); // after the manifest: the manifest alone already holds the point
         }
@@ -265,6 +303,11 @@ public final class PointWriter implements AutoCloseable {
         }
     }
 
+    /** After a {@link #close} without commit: what became of the chunks this writer created; else null. */
+    public Reclaimed reclaimed() {
+        return reclaimed;
+    }
+
     @Override
     public void close() throws IOException {
         IOException failure = null;
@@ -276,13 +319,32 @@ public final class PointWriter implements AutoCloseable {
                     failure = failure == null ? e : failure; // keep cleaning; gc removes what is left
                 }
             }
+            if (failure == null) { // the marker goes last, and only when nothing is left: else it would look lost
+                try {
+                    vault.backend().delete(UnfinishedMarker.objectName(id));
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
         }
+        boolean released = false;
         try {
             lock.close();
+            released = true;
         } catch (IOException e) {
             // a lock object left behind goes stale and is removed by whoever finds it; a committed point
             // must not be reported as failed because of it
             failure = committed ? failure : (failure == null ? e : failure);
+        }
+        if (!committed && reclaimed == null) {
+            Set<ChunkId> created = new HashSet<>();
+            synchronized (this) {
+                for (DiskWriter diskWriter : diskWriters) {
+                    created.addAll(diskWriter.created().ids());
+                }
+            }
+            reclaimed = released ? ChunkReclaim.reclaim(vault, created, lock.since(), ChunkReclaim.WAIT)
+                    : new Reclaimed(created.size(), 0, "this backup's own lock could not be released");
         }
         if (failure != null && !committed) {
             throw failure;

@@ -98,7 +98,101 @@ class LocalDirectoryBackendTest extends BackendContract {
         backend.putIfAbsent("a/two", bytes("2"));
         backend.putIfAbsent("a/two", bytes("2 again"));
         try (Stream<Path> files = Files.walk(root)) {
-            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().contains(LocalDirectoryBackend.TEMP_MARK)).toList());
+            assertEquals(List.of(), files.filter(Files::isRegularFile)
+                    .filter(p -> p.getFileName().toString().contains(LocalDirectoryBackend.TEMP_MARK)).toList());
+        }
+    }
+
+    @Test
+    void deletingTheLastObjectOfADirectoryRemovesTheEmptiedDirectoriesAndALaterPutMakesThemAgain() throws IOException {
+        backend.put("points/20260101-000000-00000001/disk-0.fidx", bytes("i"));
+        backend.put("points/20260101-000000-00000001/manifest", bytes("m"));
+        backend.put("points/20260101-000000-00000002/manifest", bytes("m"));
+        backend.delete("points/20260101-000000-00000001/disk-0.fidx");
+        assertTrue(Files.isDirectory(root.resolve("points/20260101-000000-00000001")), "not empty yet");
+        backend.delete("points/20260101-000000-00000001/manifest");
+        assertFalse(Files.exists(root.resolve("points/20260101-000000-00000001")), "a deleted point leaves no directory");
+        assertEquals(List.of("20260101-000000-00000002"), backend.listChildren("points/"));
+        backend.delete("points/20260101-000000-00000002/manifest");
+        assertFalse(Files.exists(root.resolve("points")));
+        assertTrue(Files.isDirectory(root), "the root stays");
+        assertTrue(backend.putIfAbsent("points/20260101-000000-00000003/manifest", bytes("again")));
+        assertEquals("again", string(backend.get("points/20260101-000000-00000003/manifest")));
+    }
+
+    @Test
+    void theTemporariesOfADeadWriterOfThisHostAreRemovedByTheNextWriteAndALiveWritersAreKept() throws IOException {
+        backend.put("config", bytes("c"));
+        Path dead = root.resolve(LocalDirectoryBackend.TEMP_MARK).resolve(WriterDirectory.host() + "."
+                + 999_999_999L + ".1700000000000.0badcafe");
+        Files.createDirectories(dead);
+        Files.write(dead.resolve("abc" + LocalDirectoryBackend.TEMP_MARK + "1234"), new byte[]{1});
+        LocalDirectoryBackend live = new LocalDirectoryBackend(root); // another writer of this (live) process
+        live.put("chunks/aa/live", bytes("l"));
+        Path liveDir = temporaryDirectories().stream().filter(p -> !p.equals(dead)).findFirst().orElseThrow();
+
+        LocalDirectoryBackend next = new LocalDirectoryBackend(root);
+        next.put("chunks/aa/next", bytes("n"));
+        assertFalse(Files.exists(dead), "the next writer removed what the dead one left");
+        assertTrue(Files.isDirectory(liveDir), "a live writer's directory stays");
+        next.close();
+        live.close();
+        backend.close();
+        assertEquals(List.of(), temporaryDirectories(), "a closed writer removes its own directory");
+        assertEquals(List.of("chunks/aa/live", "chunks/aa/next", "config"), names(backend.list("")).stream().sorted().toList());
+    }
+
+    @Test
+    void aWriterKilledMidWriteLeavesNoTemporaryAfterTheNextWrite() throws Exception {
+        backend.put("config", bytes("c"));
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", classPath, LargePutMain.class.getName(), root.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+            while (temporaryFiles().isEmpty()) {
+                assertTrue(writer.isAlive(), "the writer ended before it could be killed");
+                assertTrue(Instant.now().isBefore(deadline), "no temporary within 60 s");
+                Thread.onSpinWait();
+            }
+        } finally {
+            writer.destroyForcibly(); // SIGKILL, mid-write
+            writer.waitFor();
+        }
+        assertFalse(temporaryFiles().isEmpty(), "the killed writer left a temporary");
+        new LocalDirectoryBackend(root).put("points/20260101-000000-00000001/manifest", bytes("next"));
+        assertEquals(List.of(), temporaryFiles(), "the next write removed it");
+    }
+
+    /** Writes one large object after another into the directory given, until killed. */
+    static final class LargePutMain {
+        public static void main(String[] args) throws IOException {
+            LocalDirectoryBackend backend = new LocalDirectoryBackend(Path.of(args[0]));
+            ByteBuffer large = ByteBuffer.allocate(256 << 20);
+            for (int i = 0; ; i++) {
+                backend.put("chunks/aa/large-" + i, large.duplicate());
+            }
+        }
+    }
+
+    private List<Path> temporaryFiles() throws IOException {
+        List<Path> found = new java.util.ArrayList<>();
+        coffer.vault.fs.FileTree.walkFiles(root, p -> {
+            if (p.getFileName().toString().contains(LocalDirectoryBackend.TEMP_MARK)) {
+                found.add(p);
+            }
+        });
+        return found;
+    }
+
+    private List<Path> temporaryDirectories() throws IOException {
+        Path parent = root.resolve(LocalDirectoryBackend.TEMP_MARK);
+        if (!Files.isDirectory(parent)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(parent)) {
+            return dirs.toList();
         }
     }
 

@@ -16,9 +16,15 @@ import coffer.engine.instance.InstanceDiscovery;
 import coffer.engine.instance.InstanceRestore;
 import coffer.engine.instance.PointFacts;
 import coffer.engine.operation.*;
+import coffer.engine.policy.PointDeletion;
 import coffer.engine.vault.VaultLocation;
 import coffer.engine.vault.VaultOpener;
+import coffer.vault.CorruptDataException;
+import coffer.vault.PointIds;
+import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
+import coffer.vault.PointNotFoundException;
+import coffer.vault.UnsupportedFormatException;
 import coffer.vault.Vault;
 import coffer.virt.image.ImageFormat;
 import coffer.virt.libvirt.Libvirt;
@@ -27,6 +33,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -159,24 +166,24 @@ public final class OfflineOperations implements Operations, AutoCloseable {
         try {
             Object result = switch (operation) {
                 case ListPoints l -> {
-                    List<PointView> points = vault().points().stream()
+                    PointListing listing = vault().listPoints();
+                    List<PointView> points = listing.points().stream()
                             .filter(p -> l.instance() == null || l.instance().equals(p.name())
                                     || l.instance().equals(PointFacts.of(p).uuid()))
                             .map(p -> PointView.of(row(p), settings.clock().instant())).toList();
-                    yield PointList.newestFirst(points);
+                    yield PointList.newestFirst(points, damaged(listing));
                 }
                 case ShowPoint s -> {
                     PointManifest point = vault().resolve(s.point());
                     yield PointDetail.of(row(point), point, settings.clock().instant());
                 }
                 case DeletePoint d -> {
-                    PointManifest point = vault().resolve(d.point());
-                    PointFacts.Plan plan = PointFacts.of(point).plan();
-                    if (plan != null && plan.immutable()) {
-                        throw new CofferException(ErrorCode.BackupPointImmutable, "point " + point.id() + " was made by"
-                                + " the immutable policy " + plan.policy() + "; offline its expiry cannot be decided"
-                                + " (the policy's rules are the server's): delete it through the server once it expired");
+                    PointManifest point = readable(d.point());
+                    if (point == null) { // damaged or lost: what remains goes, judged by its hold alone
+                        vault().deletePoint(d.point());
+                        yield new Deleted(d.point(), null, null);
                     }
+                    PointDeletion.requireAllowedOffline(point.id(), PointFacts.of(point));
                     vault().deletePoint(point.id());
                     yield new Deleted(point.id(), null, null);
                 }
@@ -199,6 +206,31 @@ public final class OfflineOperations implements Operations, AutoCloseable {
         } catch (IOException e) {
             throw Errors.classify(e);
         }
+    }
+
+    /**
+     * The point {@code reference} names (id, id prefix or name), or null when it is the exact id of a point whose
+     * manifest does not read or is gone (what remains of it may be deleted).
+     */
+    private PointManifest readable(String reference) throws IOException {
+        try {
+            return vault().resolve(reference);
+        } catch (CorruptDataException | UnsupportedFormatException | PointNotFoundException damagedOrLost) {
+            if (PointIds.isId(reference)) {
+                return null;
+            }
+            throw damagedOrLost;
+        }
+    }
+
+    /** The points of the listing that are no points: their manifest does not read, or is gone. */
+    private static List<PointList.DamagedPoint> damaged(PointListing listing) {
+        List<PointList.DamagedPoint> damaged = new ArrayList<>();
+        listing.unreadable().forEach(u -> damaged.add(new PointList.DamagedPoint(u.pointId(), PointList.DamagedPoint.DAMAGED,
+                "its manifest cannot be read (" + u.problem() + ")")));
+        listing.lost().forEach(l -> damaged.add(new PointList.DamagedPoint(l.pointId(), PointList.DamagedPoint.LOST,
+                "its manifest is missing, " + l.objects().size() + " object(s) remain")));
+        return damaged;
     }
 
     /** The catalog row the point would have: the same summary a server shows of it. */

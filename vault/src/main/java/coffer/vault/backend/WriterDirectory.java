@@ -1,0 +1,140 @@
+package coffer.vault.backend;
+
+import coffer.vault.fs.FileTree;
+import coffer.vault.fs.OwnerOnly;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The directory where one process's {@link LocalDirectoryBackend} writes its temporaries:
+ * {@code ~tmp~/<host>.<pid>.<start>.<random>} under the vault. Its name says whose it is, so that a later
+ * writer on the same host can tell a dead writer's leftovers from a live writer's work without reading any
+ * file: the pid is gone, or belongs to a process started at another time (a reused pid).
+ *
+ * <p>Immutable apart from the directory on disk; thread-safe.
+ */
+final class WriterDirectory {
+    private static final String HOST = hostToken();
+
+    private final Path path;
+
+    private WriterDirectory(Path path) {
+        this.path = path;
+    }
+
+    /** This host's token in directory names. */
+    static String host() {
+        return HOST;
+    }
+
+    static WriterDirectory ofThisProcess(Path parent) {
+        ProcessHandle self = ProcessHandle.current();
+        byte[] random = new byte[4];
+        ThreadLocalRandom.current().nextBytes(random);
+        return new WriterDirectory(parent.resolve(HOST + "." + self.pid() + "." + startOf(self) + "."
+                + HexFormat.of().formatHex(random)));
+    }
+
+    /** The directory, created if needed. */
+    Path ensure() throws IOException {
+        if (!Files.isDirectory(path)) {
+            OwnerOnly.createDirectories(path);
+        }
+        return path;
+    }
+
+    void remove() throws IOException {
+        FileTree.delete(path);
+    }
+
+    /** Removes the directories under {@code parent} of dead writers of this host; returns the files they held. */
+    static int removeDead(Path parent) throws IOException {
+        int[] removed = {0};
+        forEach(parent, dir -> {
+            if (deadWriterOfThisHost(dir.getFileName().toString())) {
+                FileTree.walkFiles(dir, file -> removed[0]++);
+                FileTree.delete(dir);
+            }
+        });
+        return removed[0];
+    }
+
+    /** Removes empty directories under {@code parent} last changed before {@code olderThan}, except {@code mine}. */
+    static void removeEmpty(Path parent, Instant olderThan, WriterDirectory mine) throws IOException {
+        forEach(parent, dir -> {
+            if (!dir.equals(mine.path) && Files.getLastModifiedTime(dir).toInstant().isBefore(olderThan)) {
+                try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                    if (!entries.iterator().hasNext()) {
+                        Files.deleteIfExists(dir);
+                    }
+                } catch (java.nio.file.DirectoryNotEmptyException | NoSuchFileException busyOrGone) {
+                    // a writer put a temporary in it meanwhile, or it is gone already
+                }
+            }
+        });
+    }
+
+    private static void forEach(Path parent, FileTree.Visitor visitor) throws IOException {
+        if (!Files.isDirectory(parent)) {
+            return;
+        }
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(parent, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                try {
+                    visitor.visit(dir);
+                } catch (NoSuchFileException gone) {
+                    // removed by another process meanwhile
+                }
+            }
+        } catch (NoSuchFileException gone) {
+            // no temporaries at all
+        }
+    }
+
+    /** Whether {@code name} ({@code <host>.<pid>.<start>.<random>}) names a writer of this host that is gone. */
+    static boolean deadWriterOfThisHost(String name) {
+        String[] parts = name.split("\\.");
+        if (parts.length != 4 || !parts[0].equals(HOST)) {
+            return false;
+        }
+        long pid;
+        long start;
+        try {
+            pid = Long.parseLong(parts[1]);
+            start = Long.parseLong(parts[2]);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid);
+        if (process.isEmpty() || !process.get().isAlive()) {
+            return true;
+        }
+        long actual = startOf(process.get());
+        return start != 0 && actual != 0 && actual != start; // the pid was reused by a newer process
+    }
+
+    private static long startOf(ProcessHandle process) {
+        return process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+    }
+
+    private static String hostToken() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        String token = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        return token.isEmpty() ? "host" : token;
+    }
+}

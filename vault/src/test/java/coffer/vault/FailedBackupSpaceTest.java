@@ -1,0 +1,166 @@
+package coffer.vault;
+
+import coffer.testing.ByteArrayBlockSource;
+import coffer.testing.SizeLimitedBackend;
+import coffer.testing.TestData;
+import coffer.testing.TestVault;
+import coffer.testing.VaultFlavour;
+import coffer.vault.backend.BackendException;
+import coffer.vault.backend.MemoryBackend;
+import coffer.vault.io.BlockSource;
+import coffer.vault.io.Extent;
+import coffer.vault.io.Progress;
+import coffer.vault.maintenance.Verifier;
+import coffer.vault.write.PointWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static coffer.testing.TestVault.CHUNK;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A backup that fails or is cancelled gives back the space it took: it removes the chunks it created that no
+ * point uses, so a full vault accepts the next, smaller backup; chunks another backup came to use meanwhile
+ * (deduplication) are kept. The full vault is {@link SizeLimitedBackend}, a fake of a full file system (the
+ * same on a real 48 MiB tmpfs: {@code FullFileSystemIT} in the cli module).
+ */
+class FailedBackupSpaceTest {
+    private static final long LIMIT = 16L << 20;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "MEMORY_ENCRYPTED"})
+    void aBackupFailingOnAFullVaultRemovesItsChunksAndALaterBackupSucceeds(VaultFlavour flavour) throws IOException {
+        SizeLimitedBackend full = new SizeLimitedBackend(new MemoryBackend(), LIMIT);
+        try (TestVault vault = TestVault.create(full, flavour.keys(dir))) {
+            byte[] small = TestData.random(81, 2 << 20);
+            PointManifest kept = vault.backup("small", small);
+            List<String> chunksBefore = vault.chunkObjects();
+            long usedBefore = full.used();
+
+            PointWriter[] writer = new PointWriter[1];
+            BackendException e = assertThrows(BackendException.class, () -> {
+                try (PointWriter w = PointWriter.begin(vault.vault(), "big", vault.nextCreationTime(), TestVault.THREADS)) {
+                    writer[0] = w;
+                    w.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(82, 48 << 20)), "raw", null, Progress.NONE);
+                }
+            });
+            assertEquals(null, writer[0].reclaimed().leftBecause(), "every chunk it created was removed");
+            assertTrue(e.getMessage().contains("No space left"), e.getMessage());
+            assertFalse(e.retryable());
+
+            assertEquals(chunksBefore, vault.chunkObjects(), "the failed backup removed every chunk it had written");
+            assertEquals(usedBefore, full.used(), "and so gave back all the space it took");
+            assertEquals(List.of(), vault.objects("locks/"));
+            assertEquals(List.of(kept.disk("vda").index(), Vault.manifestName(kept.id())), vault.objects(Vault.POINTS));
+
+            byte[] later = TestData.random(83, 4 << 20);
+            PointManifest next = vault.backup("later", later);
+            assertArrayEquals(later, vault.restore(next, "vda"), "a later, smaller backup succeeds");
+            assertArrayEquals(small, vault.restore(kept, "vda"));
+            assertTrue(new Verifier(vault.vault(), 2).verify(vault.vault().listPoints(), Progress.NONE).clean());
+        }
+    }
+
+    @Test
+    void chunksAnotherBackupCameToUseMeanwhileAreKept() throws IOException {
+        byte[] shared = TestData.random(84, 3 * CHUNK);
+        byte[] own = TestData.random(85, 2 * CHUNK);
+        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+            PointWriter failing = PointWriter.begin(vault.vault(), "a", vault.nextCreationTime(), 2);
+            failing.writeDisk("vda", ByteArrayBlockSource.of(shared), "raw", null, Progress.NONE);
+            failing.writeDisk("vdb", ByteArrayBlockSource.of(own), "raw", null, Progress.NONE);
+            assertEquals(5, vault.chunkObjects().size());
+
+            PointManifest other = vault.backup("b", shared); // finds the failing writer's three chunks present
+            assertEquals(0, other.disk("vda").newChunks(), "deduplicated against chunks of a writer still running");
+
+            failing.close(); // fails: never committed
+            assertEquals(new PointWriter.Reclaimed(5, 2, null), failing.reclaimed());
+            assertEquals(3, vault.chunkObjects().size());
+            assertArrayEquals(shared, vault.restore(other, "vda"), "the other point lost nothing");
+            assertTrue(new Verifier(vault.vault(), 2).verify(vault.vault().listPoints(), Progress.NONE).clean());
+        }
+    }
+
+    @Test
+    void aCancelledBackupRemovesItsChunks() throws Exception {
+        try (TestVault vault = VaultFlavour.LOCAL.create(dir)) {
+            vault.backup("before", TestData.random(86, CHUNK));
+            List<String> chunksBefore = vault.chunkObjects();
+            CountDownLatch reading = new CountDownLatch(1);
+            BlockSource stalls = new StallingSource(ByteArrayBlockSource.of(TestData.random(87, 8 * CHUNK)), 4L * CHUNK, reading);
+            AtomicReference<Throwable> outcome = new AtomicReference<>();
+            Thread backup = Thread.ofPlatform().start(() -> {
+                try (PointWriter writer = PointWriter.begin(vault.vault(), "cancelled", vault.nextCreationTime(), 1)) {
+                    writer.writeDisk("vda", stalls, "raw", null, Progress.NONE);
+                    writer.commit("CRASH", null, null, null);
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            reading.await();
+            assertTrue(vault.chunkObjects().size() > chunksBefore.size(), "it had stored chunks when cancelled");
+            backup.interrupt();
+            backup.join();
+            assertInstanceOf(InterruptedIOException.class, outcome.get());
+            assertEquals(chunksBefore, vault.chunkObjects(), "the cancelled backup removed the chunks it stored");
+            assertEquals(List.of(), vault.objects("locks/"));
+            assertNull(vault.vault().latest("cancelled"));
+        }
+    }
+
+    /** Reads normally up to {@code stallAt}, then signals {@code reached} and blocks until interrupted. */
+    private record StallingSource(BlockSource delegate, long stallAt, CountDownLatch reached) implements BlockSource {
+        @Override
+        public long size() {
+            return delegate.size();
+        }
+
+        @Override
+        public List<Extent> dataExtents(long offset, long length) throws IOException {
+            return delegate.dataExtents(offset, length);
+        }
+
+        @Override
+        public void read(long offset, ByteBuffer dst) throws IOException {
+            if (offset >= stallAt) {
+                reached.countDown();
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    throw new InterruptedIOException("read interrupted");
+                }
+            }
+            delegate.read(offset, dst);
+        }
+
+        @Override
+        public String describe() {
+            return "stalling source";
+        }
+
+        @Override
+        public void close() throws IOException {
+            delegate.close();
+        }
+    }
+}
