@@ -48,6 +48,8 @@ import java.util.Optional;
  */
 public final class InstantRestore {
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long a completed pull's backing chain may take to leave the live definition. */
+    private static final Duration SETTLE = Duration.ofSeconds(30);
 
     /**
      * What to restore: a point reference, the new instance's name, where its disk files go (null: beside the
@@ -144,6 +146,7 @@ public final class InstantRestore {
         private volatile boolean local;
         private volatile boolean cancelled;
         private String copying; // the disk being pulled, guarded by this
+        private long settling; // when the current pull's job was first seen gone with its chain still there, guarded by this
         private long bytesPerSecond; // guarded by this
         private RuntimeException failure; // why the copy stopped, guarded by this
         private Thread pump;
@@ -199,6 +202,20 @@ public final class InstantRestore {
                 return;
             }
             if (copying != null && libvirt.blockJob(name, copying).isEmpty()) {
+                // the job is gone from libvirt's list before QEMU and libvirt have dropped the disk's backing chain;
+                // the next pull starts only once the live definition no longer names this disk's export (a pull
+                // started in that window was seen to crash QEMU 7.2: docs/design/live-access.md)
+                if (libvirt.domainXml(name, false).contains("protocol='nbd' name='" + copying + "'")) {
+                    if (settling == 0) {
+                        settling = System.nanoTime();
+                    } else if (System.nanoTime() - settling > SETTLE.toNanos()) {
+                        throw new CofferException(ErrorCode.HypervisorFailure, "the copy of disk " + copying + " of "
+                                + name + " ended but the instance still reads it from the export after "
+                                + SETTLE.toSeconds() + " s");
+                    }
+                    return;
+                }
+                settling = 0;
                 copied.add(copying);
                 copying = null;
             }
