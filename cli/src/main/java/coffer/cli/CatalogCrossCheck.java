@@ -50,7 +50,7 @@ final class CatalogCrossCheck {
             listing.unreadable().forEach(u -> known.add(u.pointId()));
             listing.lost().forEach(l -> known.add(l.pointId()));
             List<PointDamage> missing = new ArrayList<>();
-            for (PointView p : operations.call(new ListPoints(null)).points()) {
+            for (PointView p : operations.call(ListPoints.of(null)).points()) {
                 if (vaultName.equals(p.vault()) && !known.contains(p.id())) {
                     missing.add(new PointDamage(p.id(), Vault.manifestName(p.id()), "the server's catalog lists this point of "
                             + p.instanceName() + " (created " + p.createdAt() + ") in vault '" + vaultName

@@ -26,10 +26,15 @@ final class PointCommand {
         @Mixin CommonOptions common;
         @Mixin Transport transport;
         @Option(names = "--name", paramLabel = "INSTANCE", description = "Only the points of this instance (name or UUID).") String name;
+        @Option(names = "--consistency", paramLabel = "LEVEL", description = "Only points of this consistency: APPLICATION, FILESYSTEM or CRASH.") String consistency;
+        @Option(names = "--since", paramLabel = "INSTANT", description = "Only points taken at or after this instant (e.g. 2026-03-02T00:00:00Z).") java.time.Instant since;
+        @Option(names = "--until", paramLabel = "INSTANT", description = "Only points taken before this instant.") java.time.Instant until;
+        @Option(names = "--limit", paramLabel = "N", description = "At most N points (1 to 1000).") Integer limit;
+        @Option(names = "--offset", paramLabel = "N", description = "Skip the newest N matching points.") Integer offset;
 
         @Override
         public Integer call() {
-            return Operate.call(transport, common, new ListPoints(name));
+            return Operate.call(transport, common, new ListPoints(name, consistency, since, until, limit, offset));
         }
     }
 

@@ -45,6 +45,7 @@ final class ServerCommand implements Callable<Integer> {
         Cli.out().line("  admin token:    %s%s", chosen.adminTokenFile(),
                 server.firstAdminSecret() != null ? " (created now, mode 0600)" : "");
         Cli.out().line("  OpenAPI:        %s/api/v1/openapi.json", server.url());
+        Cli.out().line("  console:        %s/ (sign in with a token)", server.url());
         Cli.out().line("Use it: export COFFER_URL=%s COFFER_TOKEN_FILE=%s", server.url(), chosen.adminTokenFile());
         try {
             stopped.await();

@@ -18,6 +18,10 @@ import coffer.server.api.MetaApi;
 import coffer.server.api.OperationRoutes;
 import coffer.server.auth.BearerAuthentication;
 import coffer.server.config.ServerConfig;
+import coffer.server.console.Console;
+import coffer.server.console.ConsoleSessions;
+import coffer.server.console.page.ConsolePages;
+import coffer.engine.operation.Operations;
 import coffer.server.http.ApiServer;
 import coffer.server.http.Route;
 import coffer.server.http.Routes;
@@ -38,7 +42,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One Coffer server: the catalog, the vaults, the job workers for the configured libvirt hosts, and the
- * HTTP API. {@link #start} prepares everything a first start needs (data directory, catalog, the default
+ * HTTP API with the web console. {@link #start} prepares everything a first start needs (data directory, catalog, the default
  * vault, the admin token); {@link #close} is the SIGTERM path: the API stops taking requests, running jobs
  * are cancelled and clean up, the catalog is closed.
  */
@@ -56,11 +60,13 @@ public final class CofferServer implements AutoCloseable {
     private final ApiServer http;
     private final ScheduledExecutorService background;
     private final List<Route> routes;
+    private final List<Route> consoleRoutes;
     private final String firstAdminSecret;
     private final ServerPlans plans;
 
     private CofferServer(ServerConfig config, Catalog catalog, LocalVaults vaults, JobRunner runner, ApiServer http,
-                         ScheduledExecutorService background, List<Route> routes, String firstAdminSecret, ServerPlans plans) {
+                         ScheduledExecutorService background, List<Route> routes, List<Route> consoleRoutes,
+                         String firstAdminSecret, ServerPlans plans) {
         this.config = config;
         this.catalog = catalog;
         this.vaults = vaults;
@@ -68,6 +74,7 @@ public final class CofferServer implements AutoCloseable {
         this.http = http;
         this.background = background;
         this.routes = routes;
+        this.consoleRoutes = consoleRoutes;
         this.firstAdminSecret = firstAdminSecret;
         this.plans = plans;
     }
@@ -100,14 +107,20 @@ public final class CofferServer implements AutoCloseable {
                 LOG.warn("dead instant restore removed at start: {}", dead);
             }
             Routes routes = new Routes();
-            new OperationRoutes(plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
-                    config.limits().instancesPerRequest(), hosts::refresh, clock))).register(routes);
+            Operations operations = plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
+                    config.limits().instancesPerRequest(), hosts::refresh, clock));
+            new OperationRoutes(operations).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names())).register(routes);
             ExportRecords exports = new ExportRecords(catalog, ServerJobs.exportArea(config), java.time.Clock.systemUTC());
             new ExportDownloads(exports).register(routes);
+            // the web console: the same operations, at / on the same port (docs/console.md)
+            Routes consoleRoutes = new Routes();
+            new Console(operations, new ConsoleSessions(catalog.tokens(), clock, config.tls() != null))
+                    .register(consoleRoutes, ConsolePages.ALL);
             ApiServer http;
             try {
-                http = ApiServer.start(config, routes.list(), new BearerAuthentication(catalog.tokens()));
+                http = ApiServer.start(config, java.util.stream.Stream.concat(routes.list().stream(),
+                        consoleRoutes.list().stream()).toList(), new BearerAuthentication(catalog.tokens()));
             } catch (RuntimeException e) {
                 runner.close();
                 throw new CofferException(ErrorCode.InvalidArgument, "cannot listen on " + config.url() + ": "
@@ -121,7 +134,8 @@ public final class CofferServer implements AutoCloseable {
             background.scheduleWithFixedDelay(hosts::refreshAll, REFRESH_MINUTES, REFRESH_MINUTES, TimeUnit.MINUTES);
             background.scheduleWithFixedDelay(() -> sweepExports(exports), 0, EXPORT_SWEEP_SECONDS, TimeUnit.SECONDS);
             plans.start();
-            return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), adminSecret, plans);
+            return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), consoleRoutes.list(),
+                    adminSecret, plans);
         } catch (RuntimeException e) {
             if (opened != null) {
                 opened.close();
@@ -164,8 +178,14 @@ public final class CofferServer implements AutoCloseable {
         return plans;
     }
 
+    /** The API's routes (not the console's pages). */
     public List<Route> routes() {
         return routes;
+    }
+
+    /** The web console's routes (pages and changes; they carry no API role: docs/console.md). */
+    public List<Route> consoleRoutes() {
+        return consoleRoutes;
     }
 
     /** The admin token's secret when this start created it, else null (it is in the admin token file). */

@@ -12,6 +12,18 @@ public interface Points {
 
     List<PointRecord> listAll();
 
+    /** A page of points, newest first, and how many matched in all. */
+    record Page(List<PointRecord> points, int total) {
+    }
+
+    /**
+     * The points matching every filter given (null: not filtering): of one instance (its UUID), of one consistency,
+     * taken at or after {@code since} and before {@code until}; newest first, {@code limit} of them (null: all) from
+     * {@code offset}.
+     */
+    Page page(String instanceId, String consistency, java.time.Instant since, java.time.Instant until, Integer limit,
+              int offset);
+
     /** The points of one region, newest first (a replica is in its destination's region). */
     List<PointRecord> listByRegion(String region);
 

@@ -2,16 +2,20 @@ package coffer.engine.catalog;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** {@link Points} in SQL: one row per point, its disks in {@code point_disks}. Thread-safe. */
 final class SqlPoints implements Points {
     private static final String COLUMNS = "SELECT id, vault, instance_id, instance_name, created_at, status,"
             + " consistency, logical_bytes, stored_bytes, expires_at, job_id, consistency_reason, region FROM points";
-    private static final String DISKS = "SELECT target, logical_bytes, stored_bytes FROM point_disks"
-            + " WHERE point_id = ? ORDER BY ordinal";
+    /** The disks of the listed points in one query (not one per point: a list of 10,000 points is one read). */
+    private static final String DISKS = "SELECT d.point_id, d.target, d.logical_bytes, d.stored_bytes FROM point_disks d";
+    private static final String DISK_ORDER = " ORDER BY d.point_id, d.ordinal";
 
     private final Sql sql;
 
@@ -42,23 +46,60 @@ final class SqlPoints implements Points {
     @Override
     public List<PointRecord> listByInstance(String instanceId) {
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE instance_id = ? ORDER BY created_at DESC, id DESC",
-                SqlPoints::row, instanceId)));
+                SqlPoints::row, instanceId), " JOIN points p ON p.id = d.point_id WHERE p.instance_id = ?", instanceId));
     }
 
     @Override
     public List<PointRecord> listAll() {
-        return sql.read(s -> withDisks(s, s.query(COLUMNS + " ORDER BY created_at DESC, id DESC", SqlPoints::row)));
+        return sql.read(s -> withDisks(s, s.query(COLUMNS + " ORDER BY created_at DESC, id DESC", SqlPoints::row), ""));
+    }
+
+    @Override
+    public Page page(String instanceId, String consistency, Instant since, Instant until, Integer limit, int offset) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (instanceId != null) {
+            where.append(" AND instance_id = ?");
+            args.add(instanceId);
+        }
+        if (consistency != null) {
+            where.append(" AND consistency = ?");
+            args.add(consistency);
+        }
+        if (since != null) {
+            where.append(" AND created_at >= ?");
+            args.add(since);
+        }
+        if (until != null) {
+            where.append(" AND created_at < ?");
+            args.add(until);
+        }
+        return sql.read(s -> {
+            int total = (int) s.count("SELECT COUNT(*) FROM points" + where, args.toArray());
+            List<Object> paged = new ArrayList<>(args);
+            paged.add(limit == null ? Integer.MAX_VALUE : limit);
+            paged.add(offset);
+            List<PointRecord> rows = s.query(COLUMNS + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                    SqlPoints::row, paged.toArray());
+            if (rows.isEmpty()) {
+                return new Page(rows, total);
+            }
+            String ids = String.join(", ", java.util.Collections.nCopies(rows.size(), "?"));
+            return new Page(withDisks(s, rows, " WHERE d.point_id IN (" + ids + ")",
+                    rows.stream().map(PointRecord::id).toArray()), total);
+        });
     }
 
     @Override
     public List<PointRecord> listByRegion(String region) {
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE region = ? ORDER BY created_at DESC, id DESC",
-                SqlPoints::row, region)));
+                SqlPoints::row, region), " JOIN points p ON p.id = d.point_id WHERE p.region = ?", region));
     }
 
     @Override
     public Optional<PointRecord> find(String id) {
-        return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE id = ?", SqlPoints::row, id)).stream().findFirst());
+        return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE id = ?", SqlPoints::row, id), " WHERE d.point_id = ?", id)
+                .stream().findFirst());
     }
 
     @Override
@@ -74,16 +115,27 @@ final class SqlPoints implements Points {
         return sql.update("DELETE FROM points WHERE vault = ?", vault);
     }
 
-    private static List<PointRecord> withDisks(Sql.Session s, List<PointRecord> rows) throws SQLException {
+    /** The rows with their disks, read in one query: {@code where} selects the disks of (at least) these rows. */
+    private static List<PointRecord> withDisks(Sql.Session s, List<PointRecord> rows, String where, Object... args)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return rows;
+        }
+        Map<String, List<PointRecord.PointDisk>> disks = new HashMap<>();
+        for (DiskRow d : s.query(DISKS + where + DISK_ORDER, r -> new DiskRow(r.getString("point_id"),
+                new PointRecord.PointDisk(r.getString("target"), r.getLong("logical_bytes"), r.getLong("stored_bytes"))), args)) {
+            disks.computeIfAbsent(d.point(), k -> new ArrayList<>()).add(d.disk());
+        }
         List<PointRecord> result = new ArrayList<>(rows.size());
         for (PointRecord p : rows) {
-            List<PointRecord.PointDisk> disks = s.query(DISKS, r -> new PointRecord.PointDisk(r.getString("target"),
-                    r.getLong("logical_bytes"), r.getLong("stored_bytes")), p.id());
             result.add(new PointRecord(p.id(), p.vault(), p.instanceId(), p.instanceName(), p.createdAt(), p.status(),
-                    p.consistency(), p.logicalBytes(), p.storedBytes(), p.expiresAt(), p.jobId(), disks,
-                    p.consistencyReason(), p.region()));
+                    p.consistency(), p.logicalBytes(), p.storedBytes(), p.expiresAt(), p.jobId(),
+                    List.copyOf(disks.getOrDefault(p.id(), List.of())), p.consistencyReason(), p.region()));
         }
         return result;
+    }
+
+    private record DiskRow(String point, PointRecord.PointDisk disk) {
     }
 
     private static PointRecord row(ResultSet row) throws SQLException {

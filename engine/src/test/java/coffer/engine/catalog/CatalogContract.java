@@ -226,12 +226,36 @@ abstract class CatalogContract {
                 List.of(new PointRecord.PointDisk("vda", 3000, 1200)));
         catalog.points().upsert(expiring);
         assertEquals(Optional.of(expiring), catalog.points().find(first.id()), "upsert replaces row and disks");
+        assertEquals(List.of(elsewhere, second, expiring), catalog.points().listAll(), "each point with its own disks");
+        assertEquals(List.of(elsewhere, second, expiring), catalog.points().listByInstance(instance));
 
         assertEquals(2, catalog.points().deleteVault("default"));
         assertEquals(List.of(elsewhere), catalog.points().listAll());
         assertTrue(catalog.points().delete(elsewhere.id()));
         assertFalse(catalog.points().delete(elsewhere.id()));
         assertTrue(catalog.points().listByInstance(instance).isEmpty());
+    }
+
+    @Test
+    void aPageOfPointsIsFilteredInTheQueryAndCountsEveryMatch() {
+        String instance = knownInstance();
+        Instant t = Instant.parse("2025-01-01T00:00:00Z");
+        List<PointRecord> written = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            PointRecord p = new PointRecord(String.format("2025010%d-000000-aaaaaaaa", i + 1), "default", instance, "web",
+                    millis(t.plusSeconds(86400L * i)), "available", i % 3 == 0 ? "APPLICATION" : "CRASH", 10, 5, null, null,
+                    List.of(new PointRecord.PointDisk("vd" + (char) ('a' + i), i, i)));
+            catalog.points().upsert(p);
+            written.add(p);
+        }
+        Points.Page all = catalog.points().page(null, null, null, null, null, 0);
+        assertEquals(6, all.total());
+        assertEquals(written.reversed(), all.points(), "newest first, each with its own disks");
+        Points.Page crash = catalog.points().page(instance, "CRASH", t.plusSeconds(86400), t.plusSeconds(5 * 86400), 2, 1);
+        assertEquals(3, crash.total(), "days 1, 2 and 4 are CRASH within [since, until)");
+        assertEquals(List.of(written.get(2), written.get(1)), crash.points());
+        assertEquals(0, catalog.points().page("no-such-instance", null, null, null, 5, 0).total());
+        assertTrue(catalog.points().page(null, null, null, null, 5, 6).points().isEmpty());
     }
 
     @Test

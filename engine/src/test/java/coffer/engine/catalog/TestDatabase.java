@@ -50,9 +50,22 @@ public final class TestDatabase implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        if (adminUrl != null) {
+        if (adminUrl == null) {
+            return;
+        }
+        // WITH (FORCE) may not terminate an autovacuum worker that happens to be in the database (it runs as the
+        // bootstrap superuser: "must be a member of the role whose process is being terminated"); it ends within
+        // moments, so the drop is tried again for up to 10 s
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (true) {
             try (Connection admin = DriverManager.getConnection(adminUrl); Statement statement = admin.createStatement()) {
                 statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+                return;
+            } catch (SQLException e) {
+                if (!"42501".equals(e.getSQLState()) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100));
             }
         }
     }

@@ -26,7 +26,7 @@ public final class BearerAuthentication {
     public void check(Context ctx) {
         Set<io.javalin.security.RouteRole> roles = ctx.routeRoles();
         if (roles.isEmpty()) {
-            return; // unmatched path: answered 404 by the router
+            return; // unmatched path (answered 404 by the router), or a console page (guarded by its session)
         }
         Role required = (Role) roles.iterator().next();
         String header = ctx.header("Authorization");

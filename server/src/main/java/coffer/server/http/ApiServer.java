@@ -5,6 +5,7 @@ import coffer.server.auth.BearerAuthentication;
 import coffer.server.config.ServerConfig;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.security.RouteRole;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -16,7 +17,7 @@ import java.util.List;
 
 /**
  * The HTTP side (Javalin on Jetty): the routes (each GET also as HEAD), bearer authentication before every
- * matched route, problem+json for every error (including unknown paths and methods), request bodies read in
+ * matched API route (the console's routes carry no role and check their session themselves), problem+json for every error (including unknown paths and methods), request bodies read in
  * full and bounded before the API sees them ({@link BodyReadLimit}), and TLS when a key store is configured.
  * Thread-safe once started.
  */
@@ -39,16 +40,18 @@ public final class ApiServer implements AutoCloseable {
                     config.limits().bodyReads(), config.limits().bodyReadTimeout())));
             c.router.ignoreTrailingSlashes = true;
             for (Route route : routes) {
+                // a console route has no API role: it authenticates by session itself (coffer.server.console)
+                RouteRole[] roles = route.role() == null ? new RouteRole[0] : new RouteRole[]{route.role()};
                 switch (route.method()) {
                     case "GET" -> {
-                        c.routes.get(route.path(), route.handler(), route.role());
+                        c.routes.get(route.path(), route.handler(), roles);
                         // HEAD is the GET without its body, authenticated like it (Javalin would otherwise answer
                         // a HEAD on a GET route 200 itself, before any before-handler could check the token)
-                        c.routes.head(route.path(), route.handler(), route.role());
+                        c.routes.head(route.path(), route.handler(), roles);
                     }
-                    case "POST" -> c.routes.post(route.path(), route.handler(), route.role());
-                    case "PUT" -> c.routes.put(route.path(), route.handler(), route.role());
-                    case "DELETE" -> c.routes.delete(route.path(), route.handler(), route.role());
+                    case "POST" -> c.routes.post(route.path(), route.handler(), roles);
+                    case "PUT" -> c.routes.put(route.path(), route.handler(), roles);
+                    case "DELETE" -> c.routes.delete(route.path(), route.handler(), roles);
                     default -> throw new IllegalArgumentException(route.method());
                 }
             }
@@ -81,8 +84,8 @@ public final class ApiServer implements AutoCloseable {
 
     private static void notFound(Context ctx) {
         String type = ctx.res().getContentType();
-        if (type != null && type.startsWith("application/problem+json")) {
-            return; // a handler already answered with its own problem
+        if (type != null && (type.startsWith("application/problem+json") || type.startsWith("text/html"))) {
+            return; // a handler already answered with its own problem (or a console page with its own)
         }
         Problems.write(ctx, ErrorCode.ResourceNotFound, "no endpoint " + ctx.method() + " " + ctx.path());
     }

@@ -28,7 +28,11 @@ public final class Routes {
         return add("PUT", path, role, handler);
     }
 
+    /** Adds a route; {@code role} null only for a console page (never under {@link #PREFIX}: every API route has a role). */
     public Routes add(String method, String path, Role role, Handler handler) {
+        if (role == null && path.startsWith(PREFIX)) {
+            throw new IllegalArgumentException(method + " " + path + ": an API route needs a role");
+        }
         routes.add(new Route(method, path, role, handler));
         return this;
     }

@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The server with a TLS key store from the configuration file, its password in a file of its own: HTTPS only,
- * with the configured certificate; a client that does not trust it fails the handshake; plain HTTP on the port
+ * with the configured certificate (the console too, its session cookie Secure); a client that does not trust it fails the handshake; plain HTTP on the port
  * gets a TLS alert and no HTTP answer; the password appears in no log line.
  */
 class TlsIT {
@@ -77,6 +77,21 @@ class TlsIT {
                     .send(request, HttpResponse.BodyHandlers.ofString());
             assertEquals(200, answer.statusCode(), answer.body());
             assertTrue(answer.body().contains("\"default\""), answer.body());
+
+            // the console on the same port and certificate: its session cookie is Secure under TLS
+            HttpClient browser = HttpClient.newBuilder().sslContext(tls).cookieHandler(new java.net.CookieManager()).build();
+            String form = browser.send(HttpRequest.newBuilder(URI.create(server.url() + "/login")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            var csrf = java.util.regex.Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(form);
+            assertTrue(csrf.find(), form);
+            HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(URI.create(server.url() + "/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + csrf.group(1) + "&token="
+                            + Files.readString(config.adminTokenFile()).strip())).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(303, signedIn.statusCode(), signedIn.body());
+            String cookie = signedIn.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("coffer_session="))
+                    .findFirst().orElseThrow();
+            assertTrue(cookie.contains("; Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
 
             // a client that does not trust the certificate fails the handshake
             assertThrows(SSLHandshakeException.class, () -> HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()));

@@ -101,8 +101,9 @@ public final class HostedOperations implements Operations {
                     .map(p -> ProtectionView.of(p, catalog.instances().find(p.instanceId()).orElse(null))).toList());
             case Protect p -> protecting.protect(p);
             case StopProtection s -> protecting.stop(s);
-            case ListPoints l -> views.points(l.instance() == null ? catalog.points().listAll()
-                    : catalog.points().listByInstance(references.instance(l.instance()).id()));
+            case ListPoints l -> views.points(catalog.points().page(l.instance() == null ? null
+                    : references.instance(l.instance()).id(), l.consistency(), l.since(), l.until(), l.limit(),
+                    l.offset() == null ? 0 : l.offset()));
             case ShowPoint s -> {
                 PointRecord row = references.point(s.point());
                 try {

@@ -47,8 +47,10 @@ final class HostedViews {
         return InstanceView.of(instance, catalog.protections().find(instance.id()).orElse(null));
     }
 
-    PointList points(List<PointRecord> points) {
-        return PointList.newestFirst(points.stream().map(this::point).toList());
+    /** A page the catalog listed newest first, with the number that matched. */
+    PointList points(coffer.engine.catalog.Points.Page page) {
+        List<PointView> points = page.points().stream().map(this::point).toList();
+        return new PointList(points, points.size(), page.total(), List.of());
     }
 
     PointView point(PointRecord point) {
@@ -92,7 +94,10 @@ final class HostedViews {
         vaultNames.forEach(name -> vaults.put(name, new long[3]));
         Map<String, long[]> instances = new TreeMap<>();
         Map<String, long[]> disks = new TreeMap<>();
+        Map<java.time.LocalDate, long[]> days = new TreeMap<>();
         for (PointRecord p : catalog.points().listAll()) {
+            add(days.computeIfAbsent(java.time.LocalDate.ofInstant(p.createdAt(), java.time.ZoneOffset.UTC), d -> new long[3]),
+                    p.logicalBytes(), p.storedBytes());
             add(vaults.computeIfAbsent(p.vault(), v -> new long[3]), p.logicalBytes(), p.storedBytes());
             add(instances.computeIfAbsent(p.instanceId(), v -> new long[3]), p.logicalBytes(), p.storedBytes());
             for (PointRecord.PointDisk d : p.disks()) {
@@ -108,7 +113,21 @@ final class HostedViews {
                 disks.entrySet().stream().map(e -> {
                     String[] key = e.getKey().split("\u0000", 2);
                     return new CapacityView.Disk(key[0], key[1], e.getValue()[0], e.getValue()[1], e.getValue()[2], ratio(e.getValue()));
-                }).toList());
+                }).toList(),
+                growth(days));
+    }
+
+    /** Running totals by day, oldest first. */
+    private static List<CapacityView.Day> growth(Map<java.time.LocalDate, long[]> days) {
+        List<CapacityView.Day> growth = new ArrayList<>();
+        long logical = 0;
+        long stored = 0;
+        for (var day : days.entrySet()) {
+            logical += day.getValue()[1];
+            stored += day.getValue()[2];
+            growth.add(new CapacityView.Day(day.getKey(), logical, stored));
+        }
+        return growth;
     }
 
     private static void add(long[] totals, long logical, long stored) {

@@ -170,8 +170,8 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                     List<PointView> points = listing.points().stream()
                             .filter(p -> l.instance() == null || l.instance().equals(p.name())
                                     || l.instance().equals(PointFacts.of(p).uuid()))
-                            .map(p -> PointView.of(row(p), settings.clock().instant())).toList();
-                    yield PointList.newestFirst(points, damaged(listing));
+                            .map(p -> PointView.of(row(p), settings.clock().instant())).filter(l::matches).toList();
+                    yield l.page(PointList.sorted(points), damaged(listing));
                 }
                 case ShowPoint s -> {
                     PointManifest point = vault().resolve(s.point());

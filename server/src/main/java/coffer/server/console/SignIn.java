@@ -1,0 +1,77 @@
+package coffer.server.console;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.server.http.Routes;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+/**
+ * Signing in with a token's secret and signing out. The sign-in form has no session yet, so its CSRF check is a
+ * double submit: a random value in its own SameSite=Strict cookie and in the form, which must match. Stateless.
+ */
+public final class SignIn {
+    private final Console console;
+
+    SignIn(Console console) {
+        this.console = console;
+    }
+
+    void register(Routes routes) {
+        routes.add("GET", "/login", null, this::form);
+        routes.add("POST", "/login", null, this::signIn);
+        routes.add("POST", "/logout", null, this::signOut);
+    }
+
+    /** The sign-in form's model: its CSRF value and the problem of a refused attempt. */
+    public record Model(String csrf, Notice problem) {
+    }
+
+    private void form(Context ctx) {
+        show(ctx, null);
+    }
+
+    private void show(Context ctx, Notice problem) {
+        Console.secureHeaders(ctx);
+        String csrf = console.sessions().randomId();
+        ctx.header("Set-Cookie", console.sessions().cookie(ConsoleSessions.LOGIN_COOKIE, csrf, 3600));
+        console.render(ctx, "login.jte", new Model(csrf, problem));
+    }
+
+    private void signIn(Context ctx) {
+        String cookie = ctx.cookie(ConsoleSessions.LOGIN_COOKIE);
+        String given = ctx.formParam(Console.CSRF_FIELD);
+        if (cookie == null || given == null || !java.security.MessageDigest.isEqual(cookie.getBytes(), given.getBytes())) {
+            ctx.status(HttpStatus.FORBIDDEN);
+            show(ctx, Notice.problem(ErrorCode.Forbidden, "the sign-in form's CSRF token is missing or wrong; sign in from"
+                    + " the form again"));
+            return;
+        }
+        try {
+            ConsoleSession session = console.sessions().signIn(ctx.formParam("token"));
+            ctx.res().addHeader("Set-Cookie", console.sessions().cookie(ConsoleSessions.LOGIN_COOKIE, "", 0));
+            ctx.res().addHeader("Set-Cookie", console.sessions().cookie(ConsoleSessions.COOKIE, session.id(),
+                    ConsoleSessions.LIFETIME.toSeconds()));
+            ctx.redirect("/instances", HttpStatus.SEE_OTHER);
+        } catch (CofferException e) {
+            ctx.status(e.code().httpStatus());
+            show(ctx, Notice.problem(e));
+        }
+    }
+
+    private void signOut(Context ctx) {
+        var session = console.sessions().find(ctx.cookie(ConsoleSessions.COOKIE));
+        if (session.isPresent()) {
+            if (!ConsoleSessions.csrfMatches(session.get(), ctx.formParam(Console.CSRF_FIELD))) {
+                Console.secureHeaders(ctx);
+                ctx.status(HttpStatus.FORBIDDEN);
+                console.render(ctx, "error.jte", new Console.ErrorPage(new Frame("Refused", "", session.get(), null),
+                        Notice.problem(ErrorCode.Forbidden, "the form's CSRF token is missing or wrong; reload the page")));
+                return;
+            }
+            console.sessions().signOut(session.get());
+        }
+        ctx.header("Set-Cookie", console.sessions().cookie(ConsoleSessions.COOKIE, "", 0));
+        ctx.redirect("/login", HttpStatus.SEE_OTHER);
+    }
+}

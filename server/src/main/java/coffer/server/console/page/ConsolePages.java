@@ -1,0 +1,14 @@
+package coffer.server.console.page;
+
+import coffer.server.console.ConsoleRoutes;
+
+import java.util.List;
+
+/** The console's sections, in the navigation's order. Immutable. */
+public final class ConsolePages {
+    public static final List<ConsoleRoutes> ALL = List.of(new InstancesPage(), new PointsPage(), new JobsPage(),
+            new PoliciesPage(), new PlansPage(), new GroupsPage(), new CapacityPage(), new TokensPage());
+
+    private ConsolePages() {
+    }
+}

@@ -1,0 +1,57 @@
+package coffer.server.console.page;
+
+import coffer.engine.operation.*;
+import coffer.server.console.Console;
+import coffer.server.console.ConsoleRoutes;
+import coffer.server.console.Frame;
+import coffer.server.http.Routes;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Consistency groups (docs/design/consistency-groups.md): the groups with their members, create one from instances,
+ * back one up now (one point per member at one instant), delete (group points kept); a group's page lists its group
+ * points with each member's point and restores one as new instances or in place. Stateless.
+ */
+public final class GroupsPage implements ConsoleRoutes {
+    public record ListModel(Frame frame, List<GroupView> groups, List<InstanceView> instances) {
+    }
+
+    public record GroupModel(Frame frame, GroupView group, List<GroupPointView> points) {
+    }
+
+    @Override
+    public void register(Routes routes, Console console) {
+        console.page(routes, "/groups", ListGroups.class, (ctx, session) -> console.render(ctx, "groups.jte",
+                new ListModel(console.frame(session, "Consistency groups", "groups"),
+                        console.operations().call(new ListGroups()).groups(),
+                        console.operations().call(new ListInstances(null, null)).instances().stream()
+                                .filter(i -> !"gone".equals(i.state())).sorted(Comparator.comparing(InstanceView::name)).toList())));
+        console.page(routes, "/groups/{group}", ShowGroup.class, (ctx, session) -> {
+            GroupView group = console.operations().call(new ShowGroup(ctx.pathParam("group")));
+            console.render(ctx, "group.jte", new GroupModel(console.frame(session, "Group " + group.name(), "groups"), group,
+                    console.operations().call(new ListGroupPoints(group.id())).points()));
+        });
+        console.change(routes, "/groups", CreateGroup.class, (ctx, session) -> {
+            Form form = new Form(ctx);
+            GroupView group = console.operations().call(new CreateGroup(form.text("name"), form.all("instance")));
+            console.notify(session, "Group " + group.name() + " created with " + group.instances().size() + " instance(s).");
+            return "/groups";
+        });
+        console.change(routes, "/groups/{group}/backup", BackupGroup.class, (ctx, session) ->
+                "/jobs/" + console.operations().start(new BackupGroup(ctx.pathParam("group"), null, null, null, null))
+                        .job().orElseThrow().id());
+        console.change(routes, "/groups/{group}/delete", DeleteGroup.class, (ctx, session) -> {
+            console.operations().call(new DeleteGroup(ctx.pathParam("group")));
+            console.notify(session, "Group deleted; its group points are kept.");
+            return "/groups";
+        });
+        console.change(routes, "/group-points/{groupPoint}/restore", RestoreGroup.class, (ctx, session) -> {
+            Form form = new Form(ctx);
+            boolean inPlace = form.checked("inPlace");
+            return "/jobs/" + console.operations().start(new RestoreGroup(ctx.pathParam("groupPoint"),
+                    inPlace ? null : form.text("suffix"), !inPlace && form.checked("start"), inPlace, null)).job().orElseThrow().id();
+        });
+    }
+}

@@ -1,0 +1,78 @@
+package coffer.server.console.page;
+
+import coffer.engine.operation.*;
+import coffer.server.console.Console;
+import coffer.server.console.ConsoleRoutes;
+import coffer.server.console.Frame;
+import coffer.server.http.Routes;
+
+import java.time.Instant;
+import java.util.*;
+
+/**
+ * Instances: protected or not, their plans, last point and its consistency, next run, disks; protect several at
+ * once (all disks or some, optionally binding a policy), back up now, clone, stop protection (points kept).
+ * Stateless.
+ */
+public final class InstancesPage implements ConsoleRoutes {
+    /** One instance with its plans and its newest point (null: none). */
+    public record Row(InstanceView instance, List<PlanView> plans, PointView last) {
+        /** The soonest next run of its active plans; null when none is scheduled. */
+        public Instant nextRun() {
+            return plans.stream().map(PlanView::nextRun).filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(null);
+        }
+    }
+
+    public record Model(Frame frame, List<Row> rows, List<PolicyView> policies) {
+    }
+
+    /** The instance's newest point (one row read), or null. */
+    private static PointView newest(Operations ops, InstanceView instance) {
+        return ops.call(new ListPoints(instance.id(), null, null, null, 1, 0)).points().stream().findFirst().orElse(null);
+    }
+
+    @Override
+    public void register(Routes routes, Console console) {
+        console.page(routes, "/instances", ListInstances.class, (ctx, session) -> {
+            Operations ops = console.operations();
+            Map<String, List<PlanView>> plans = new HashMap<>();
+            for (PlanView plan : ops.call(new ListPlans()).plans()) {
+                plans.computeIfAbsent(plan.instance(), k -> new ArrayList<>()).add(plan);
+            }
+            List<Row> rows = ops.call(new ListInstances(null, null)).instances().stream()
+                    .sorted(Comparator.comparing(InstanceView::name))
+                    .map(i -> new Row(i, plans.getOrDefault(i.id(), List.of()), newest(ops, i))).toList();
+            console.render(ctx, "instances.jte", new Model(console.frame(session, "Instances", "instances"), rows,
+                    ops.call(new ListPolicies()).policies()));
+        });
+        console.change(routes, "/instances/protect", Protect.class, (ctx, session) -> {
+            Form form = new Form(ctx);
+            List<String> instances = form.all("instance");
+            boolean allDisks = !"some".equals(form.text("disks-choice"));
+            Protect protect = new Protect(instances, allDisks, allDisks ? null : form.list("disks"), null);
+            var protections = console.operations().call(protect);
+            String text = "Protected " + protections.count() + " instance(s)";
+            String policy = form.text("policy");
+            if (policy != null) {
+                console.operations().call(new BindPlan(policy, instances, null, false, null));
+                text += " and bound them to policy " + policy;
+            }
+            console.notify(session, text + ".");
+            return "/instances";
+        });
+        console.change(routes, "/instances/{instance}/backup", BackupInstance.class, (ctx, session) -> {
+            var run = console.operations().start(BackupInstance.of(ctx.pathParam("instance")));
+            return "/jobs/" + run.job().orElseThrow().id();
+        });
+        console.change(routes, "/instances/clone", CloneInstance.class, (ctx, session) -> {
+            Form form = new Form(ctx);
+            var run = console.operations().start(new CloneInstance(form.text("instance"), form.text("name"), null, null));
+            return "/jobs/" + run.job().orElseThrow().id();
+        });
+        console.change(routes, "/instances/{instance}/stop-protection", StopProtection.class, (ctx, session) -> {
+            console.operations().call(new StopProtection(ctx.pathParam("instance")));
+            console.notify(session, "Protection stopped; the instance's points are kept.");
+            return Console.back(ctx);
+        });
+    }
+}

@@ -1,0 +1,68 @@
+package coffer.server.console.page;
+
+import coffer.engine.job.JobState;
+import coffer.engine.operation.*;
+import coffer.server.console.Console;
+import coffer.server.console.ConsoleRoutes;
+import coffer.server.console.Frame;
+import coffer.server.http.Routes;
+
+import java.util.List;
+
+/**
+ * Jobs: the newest {@link #SHOWN}, optionally of one state, refreshed in place every two seconds (htmx polls the
+ * table's fragment); one job's page with its progress and log, refreshed until it ends, and cancel. Stateless.
+ */
+public final class JobsPage implements ConsoleRoutes {
+    static final int SHOWN = 200;
+
+    public record ListModel(Frame frame, String state, List<JobView> jobs) {
+        public List<JobState> states() {
+            return List.of(JobState.values());
+        }
+    }
+
+    /** One job with its log; {@code frame} carries the CSRF token for cancel. */
+    public record JobModel(Frame frame, JobView job, JobLog log) {
+    }
+
+    @Override
+    public void register(Routes routes, Console console) {
+        console.page(routes, "/jobs", ListJobs.class, (ctx, session) -> {
+            String state = ctx.queryParam("state");
+            console.render(ctx, "jobs.jte", new ListModel(console.frame(session, "Jobs", "jobs"), state, list(console, state)));
+        });
+        console.page(routes, "/jobs/table", ListJobs.class, (ctx, session) -> {
+            String state = ctx.queryParam("state");
+            console.render(ctx, "jobs-table.jte", new ListModel(new Frame("Jobs", "jobs", session, null), state,
+                    list(console, state)));
+        });
+        console.page(routes, "/jobs/{job}", ShowJob.class, (ctx, session) -> {
+            JobView job = console.operations().call(new ShowJob(ctx.pathParam("job")));
+            console.render(ctx, "job.jte", new JobModel(console.frame(session, "Job " + job.id(), "jobs"), job,
+                    console.operations().call(new ShowJobLog(job.id()))));
+        });
+        console.page(routes, "/jobs/{job}/live", ShowJob.class, (ctx, session) -> {
+            JobView job = console.operations().call(new ShowJob(ctx.pathParam("job")));
+            console.render(ctx, "job-live.jte", new JobModel(new Frame("Job", "jobs", session, null), job,
+                    console.operations().call(new ShowJobLog(job.id()))));
+        });
+        console.change(routes, "/jobs/{job}/cancel", CancelJob.class, (ctx, session) -> {
+            console.operations().call(new CancelJob(ctx.pathParam("job")));
+            console.notify(session, "Cancel requested; the job stops and cleans up.");
+            return "/jobs/" + Show.query(ctx.pathParam("job"));
+        });
+    }
+
+    private static List<JobView> list(Console console, String state) {
+        JobState wanted = null;
+        if (state != null && !state.isBlank()) {
+            try {
+                wanted = JobState.valueOf(state);
+            } catch (IllegalArgumentException e) {
+                throw coffer.engine.error.Problems.invalid("state", "one of " + List.of(JobState.values()) + ", got '" + state + "'");
+            }
+        }
+        return console.operations().call(new ListJobs(wanted, null, null, SHOWN)).jobs();
+    }
+}

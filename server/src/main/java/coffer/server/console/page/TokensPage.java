@@ -1,0 +1,41 @@
+package coffer.server.console.page;
+
+import coffer.engine.catalog.Token;
+import coffer.engine.operation.*;
+import coffer.server.console.Console;
+import coffer.server.console.ConsoleRoutes;
+import coffer.server.console.Frame;
+import coffer.server.console.Notice;
+import coffer.server.http.Routes;
+
+import java.util.List;
+
+/** API tokens, for admins only (the roles of ListTokens, CreateToken, RevokeToken): list, create (secret shown once), revoke. Stateless. */
+public final class TokensPage implements ConsoleRoutes {
+    /** {@code created}: the token just made, whose secret this page shows once (else null). */
+    public record Model(Frame frame, List<Token> tokens, CreatedToken created) {
+        public List<String> roles() {
+            return CreateToken.ROLES;
+        }
+    }
+
+    @Override
+    public void register(Routes routes, Console console) {
+        console.page(routes, "/tokens", ListTokens.class, (ctx, session) -> console.render(ctx, "tokens.jte",
+                new Model(console.frame(session, "Tokens", "tokens"), console.operations().call(new ListTokens()).tokens(), null)));
+        console.change(routes, "/tokens", CreateToken.class, (ctx, session) -> {
+            Form form = new Form(ctx);
+            CreatedToken created = console.operations().call(new CreateToken(form.text("name"), form.text("role")));
+            // rendered here, not redirected: the secret is shown once and kept nowhere
+            console.render(ctx, "tokens.jte", new Model(new Frame("Tokens", "tokens", session,
+                    Notice.ok("Token '" + created.token().name() + "' created; copy its secret now, it is not shown again.")),
+                    console.operations().call(new ListTokens()).tokens(), created));
+            return null;
+        });
+        console.change(routes, "/tokens/{token}/revoke", RevokeToken.class, (ctx, session) -> {
+            console.operations().call(new RevokeToken(ctx.pathParam("token")));
+            console.notify(session, "Token revoked; its sessions end at their next request.");
+            return "/tokens";
+        });
+    }
+}
