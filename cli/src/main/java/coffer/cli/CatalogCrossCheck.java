@@ -2,6 +2,7 @@ package coffer.cli;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.operation.ListPoints;
+import coffer.engine.operation.PointList;
 import coffer.engine.operation.ListVaults;
 import coffer.engine.operation.Operations;
 import coffer.engine.operation.PointView;
@@ -50,7 +51,15 @@ final class CatalogCrossCheck {
             listing.unreadable().forEach(u -> known.add(u.pointId()));
             listing.lost().forEach(l -> known.add(l.pointId()));
             List<PointDamage> missing = new ArrayList<>();
-            for (PointView p : operations.call(ListPoints.of(null)).points()) {
+            List<PointView> listed = new ArrayList<>();
+            ListPoints all = ListPoints.of(null);
+            for (PointList page = operations.call(all); ; page = operations.call(all.next(page.nextCursor()))) {
+                listed.addAll(page.points()); // every page of the server's list
+                if (page.nextCursor() == null) {
+                    break;
+                }
+            }
+            for (PointView p : listed) {
                 if (vaultName.equals(p.vault()) && !known.contains(p.id())) {
                     missing.add(new PointDamage(p.id(), Vault.manifestName(p.id()), "the server's catalog lists this point of "
                             + p.instanceName() + " (created " + p.createdAt() + ") in vault '" + vaultName

@@ -28,11 +28,15 @@ final class JobCommand {
         @Option(names = "--state", paramLabel = "STATE", description = "One of: ${COMPLETION-CANDIDATES}.") JobState state;
         @Option(names = "--type", paramLabel = "TYPE", description = "One of: ${COMPLETION-CANDIDATES}.") JobType type;
         @Option(names = "--target", paramLabel = "ID", description = "Instance, point, group or group point id.") String target;
+        @Option(names = "--instance", paramLabel = "INSTANCE", description = "Only the jobs of this instance (name or UUID).") String instance;
+        @Option(names = "--host", paramLabel = "HOST", description = "Only the jobs of this libvirt host.") String host;
+        @Mixin PageOptions page;
         @Option(names = "--limit", paramLabel = "N", description = "At most N jobs (1-1000, default ${DEFAULT-VALUE}).", defaultValue = "50") int limit;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListJobs(state, type, target, limit));
+            return Operate.call(server, common, new ListJobs(state, type, target, instance, host, page.since, page.until,
+                    page.cursor, limit));
         }
     }
 

@@ -3,6 +3,9 @@ package coffer.cli;
 import coffer.engine.operation.ChangeRetention;
 import coffer.engine.operation.DeletePoint;
 import coffer.engine.operation.ListPoints;
+import coffer.engine.operation.Operations;
+import coffer.engine.operation.PointList;
+import coffer.engine.operation.PointView;
 import coffer.engine.operation.ShowPoint;
 import coffer.engine.operation.ShowRetention;
 import picocli.CommandLine.ArgGroup;
@@ -11,6 +14,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code coffer point list|show|delete|extend|retention}. */
@@ -20,21 +25,43 @@ import java.util.concurrent.Callable;
 final class PointCommand {
     static final String POINT = "Point id, unique id prefix, or instance name (its newest point).";
 
-    @Command(name = "list", description = "Points, newest first; offline also the points whose manifest does not read"
-            + " (DAMAGED) or is gone (LOST).", mixinStandardHelpOptions = true)
+    @Command(name = "list", description = "Points, newest first, filtered by the server; every page unless --limit is"
+            + " given; offline also the points whose manifest does not read (DAMAGED) or is gone (LOST).",
+            mixinStandardHelpOptions = true)
     static final class ListPoints_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin Transport transport;
         @Option(names = "--name", paramLabel = "INSTANCE", description = "Only the points of this instance (name or UUID).") String name;
+        @Option(names = "--group", paramLabel = "GROUP", description = "Only the points of this group's instances (server).") String group;
+        @Option(names = "--region", paramLabel = "REGION", description = "Only the points of this region (server).") String region;
+        @Option(names = "--state", paramLabel = "STATE", description = "available or expired.") String state;
         @Option(names = "--consistency", paramLabel = "LEVEL", description = "Only points of this consistency: APPLICATION, FILESYSTEM or CRASH.") String consistency;
-        @Option(names = "--since", paramLabel = "INSTANT", description = "Only points taken at or after this instant (e.g. 2026-03-02T00:00:00Z).") java.time.Instant since;
-        @Option(names = "--until", paramLabel = "INSTANT", description = "Only points taken before this instant.") java.time.Instant until;
-        @Option(names = "--limit", paramLabel = "N", description = "At most N points (1 to 1000).") Integer limit;
-        @Option(names = "--offset", paramLabel = "N", description = "Skip the newest N matching points.") Integer offset;
+        @Mixin PageOptions page;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N points (1-1000), with the cursor of the next.") Integer limit;
+        @Option(names = "--offset", paramLabel = "N", description = "One page from the N+1-th newest matching point (with the number that matched).") Integer offset;
 
         @Override
         public Integer call() {
-            return Operate.call(transport, common, new ListPoints(name, consistency, since, until, limit, offset));
+            ListPoints first = new ListPoints(name, group, region, state, consistency, page.since, page.until, page.cursor,
+                    limit, offset);
+            if (limit != null || offset != null) {
+                return Operate.call(transport, common, first);
+            }
+            Operations operations = transport.open(0);
+            try {
+                List<PointView> all = new ArrayList<>();
+                PointList firstPage = operations.call(first);
+                PointList current = firstPage;
+                all.addAll(current.points());
+                while (current.nextCursor() != null) {
+                    current = operations.call(first.next(current.nextCursor()));
+                    all.addAll(current.points());
+                }
+                Render.result(common, PointList.all(all, firstPage.damaged())); // damaged: on the first page only
+            } finally {
+                Transport.close(operations);
+            }
+            return 0;
         }
     }
 

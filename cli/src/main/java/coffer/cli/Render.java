@@ -50,6 +50,7 @@ final class Render {
                 points(out, l.points());
                 l.damaged().forEach(d -> out.line("%-26s %s: %s; see 'coffer vault verify'", d.id(),
                         d.state().toUpperCase(Locale.ROOT), d.problem()));
+                more(out, l.nextCursor());
             }
             case PointDetail p -> point(out, p);
             case Deleted d -> out.line("Deleted %s%s%s.", d.deleted(), d.name() == null ? "" : " (" + d.name() + ")",
@@ -66,6 +67,7 @@ final class Render {
                 out.line("%-36s %-16s %-10s %-20s %s", "JOB", "TYPE", "STATE", "CREATED", "PROGRESS");
                 l.jobs().forEach(j -> out.line("%-36s %-16s %-10s %-20s %s", j.id(), j.type(), j.state(), Output.time(j.createdAt()),
                         progress(j)));
+                more(out, l.nextCursor());
             }
             case JobLog l -> l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
             case GroupPointList l -> l.points().forEach(p -> groupPoint(out, p));
@@ -101,6 +103,13 @@ final class Render {
             }
             case UnmountResult r -> out.line("Unmounted %s from %s (mount %s)", r.target(), r.instance(), r.mount());
             default -> RenderCatalog.text(out, result);
+        }
+    }
+
+    /** The hint to the next page of a list, when there is one. */
+    private static void more(Output out, String nextCursor) {
+        if (nextCursor != null) {
+            out.line("More: the same command with --cursor %s", nextCursor);
         }
     }
 

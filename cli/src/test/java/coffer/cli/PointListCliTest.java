@@ -39,7 +39,7 @@ class PointListCliTest {
 
         CliRun bad = CliRun.run(keyRing, "point", "list", "--vault", vault.toString(), "--limit", "0", "--consistency", "crash")
                 .fails(2, "InvalidArgument");
-        assertTrue(bad.err().contains("limit: a whole number from 1 to 1000, got 0") && bad.err().contains("consistency:"),
+        assertTrue(bad.err().contains("limit: a whole number from 1 to 1000, got '0'") && bad.err().contains("consistency:"),
                 bad.err());
     }
 }

@@ -2,6 +2,7 @@ package coffer.server;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.operation.hosted.HostedOperations;
+import coffer.engine.plan.LeadingScheduler;
 import coffer.engine.plan.PlanBinding;
 import coffer.engine.plan.PlanScheduler;
 import coffer.engine.plan.PointLifecycle;
@@ -12,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -19,22 +21,27 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server's plans at work: the scheduler ticks every {@value #TICK_SECONDS} s and retention sweeps every
  * {@value #SWEEP_MINUTES} minutes (and after each backup, see {@link coffer.engine.plan.PlanBackup}), on one
- * background thread, with the server's clock. Both are also callable directly ({@link #scheduler()},
- * {@link #retention()}): tests drive them on a simulated clock. Thread-safe.
+ * background thread, with the server's clock. Of several servers on one catalog only the one holding the
+ * lead "scheduler" does either ({@link LeadingScheduler}, polled every {@value #LEAD_POLL_SECONDS} s, so a
+ * standby takes over within seconds of its holder's death). Both are also callable directly
+ * ({@link #scheduler()}, {@link #retention()}): tests drive them on a simulated clock. Thread-safe.
  */
 public final class ServerPlans implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServerPlans.class);
     static final long TICK_SECONDS = 30;
     static final long SWEEP_MINUTES = 10;
+    static final long LEAD_POLL_SECONDS = 1;
 
     private final PlanScheduler scheduler;
     private final RetentionSweep retention;
     private final PointLifecycle points;
     private final PlanBinding binding;
+    private final LeadingScheduler leading;
     private ScheduledExecutorService timer;
 
     ServerPlans(Catalog catalog, VaultDirectory vaults, Clock clock) {
         this.scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
+        this.leading = new LeadingScheduler(scheduler, catalog.leadership("scheduler"), Duration.ofSeconds(TICK_SECONDS));
         this.retention = new RetentionSweep(catalog, vaults, clock);
         this.points = new PointLifecycle(catalog, vaults, clock);
         this.binding = new PlanBinding(catalog, scheduler, points);
@@ -46,9 +53,12 @@ public final class ServerPlans implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        timer.scheduleWithFixedDelay(() -> guarded("scheduler tick", scheduler::tick), 1, TICK_SECONDS, TimeUnit.SECONDS);
-        timer.scheduleWithFixedDelay(() -> guarded("retention sweep", retention::sweepAll), SWEEP_MINUTES, SWEEP_MINUTES,
-                TimeUnit.MINUTES);
+        timer.scheduleWithFixedDelay(() -> guarded("scheduler tick", leading::poll), 1, LEAD_POLL_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> guarded("retention sweep", () -> {
+            if (leading.leading()) {
+                retention.sweepAll();
+            }
+        }), SWEEP_MINUTES, SWEEP_MINUTES, TimeUnit.MINUTES);
     }
 
     private static void guarded(String what, Runnable work) {
@@ -84,6 +94,12 @@ public final class ServerPlans implements AutoCloseable {
     public synchronized void close() {
         if (timer != null) {
             timer.shutdownNow();
+            try {
+                timer.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        leading.close();
     }
 }

@@ -30,6 +30,7 @@ public final class Catalog implements AutoCloseable {
     static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
 
     private final Dialect dialect;
+    private final CatalogConfig config;
     private final HikariDataSource pool;
     private final Sql sql;
     private final Hosts hosts;
@@ -48,15 +49,16 @@ public final class Catalog implements AutoCloseable {
     private final ChangeAlerts changeAlerts;
     private final Replications replications;
 
-    private Catalog(Dialect dialect, HikariDataSource pool, Clock clock) {
+    private Catalog(Dialect dialect, CatalogConfig config, HikariDataSource pool, Clock clock) {
         this.dialect = dialect;
+        this.config = config;
         this.pool = pool;
         this.sql = new Sql(pool);
         this.hosts = new SqlHosts(sql, clock);
         this.instances = new SqlInstances(sql);
         this.protections = new SqlProtections(sql, clock);
         this.points = new SqlPoints(sql);
-        SqlJobs sqlJobs = new SqlJobs(sql, clock);
+        SqlJobs sqlJobs = new SqlJobs(sql, clock, dialect);
         this.jobs = sqlJobs;
         this.tokens = new SqlTokens(sql, clock);
         this.policies = new SqlPolicies(sql, clock);
@@ -90,7 +92,7 @@ public final class Catalog implements AutoCloseable {
                     .failOnMissingLocations(true)
                     .load()
                     .migrate();
-            return new Catalog(dialect, pool, clock);
+            return new Catalog(dialect, config, pool, clock);
         } catch (RuntimeException e) {
             pool.close();
             throw e instanceof CofferException c ? c : new CofferException(ErrorCode.CatalogFailure,
@@ -154,6 +156,15 @@ public final class Catalog implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * The lead named {@code name} among the servers sharing this catalog (docs/design/scheduler.md, "Several
+     * servers"): an advisory lock on its own session on PostgreSQL; always held on SQLite (one server per
+     * file). Close it before the catalog.
+     */
+    public Leadership leadership(String name) {
+        return dialect == Dialect.POSTGRESQL ? new AdvisoryLockLeadership(config, name) : new SoleLeadership();
     }
 
     public Hosts hosts() {

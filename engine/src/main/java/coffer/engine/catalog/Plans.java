@@ -47,6 +47,9 @@ public interface Plans {
 
     // ---- the scheduler ----
 
+    /** The earliest next run of a plan that is not stopped; empty when there is none. */
+    Optional<Instant> earliestNextRun();
+
     /**
      * In one transaction: queues the job and moves the plan's next run from {@code expectedNextRun} to
      * {@code nextRun}, recording the run. Nothing happens (empty) unless the plan is active and its next run
@@ -55,8 +58,27 @@ public interface Plans {
     Optional<Job> queueRun(String planId, Instant expectedNextRun, Instant nextRun, JobOperation<?> operation,
                            String hostId, Instant now);
 
+    /** A due run of an active plan, as {@link #queueRun} takes it. */
+    record DueRun(String planId, Instant expectedNextRun, Instant nextRun, JobOperation<?> operation, String hostId) {
+    }
+
+    /**
+     * {@link #queueRun} for many plans at once, in one transaction (statements sent in batches): each run is
+     * queued, with its plan's next run moved, only if its plan is active and its next run is still the expected one.
+     * Returns the jobs queued. A tick over thousands of plans due in one slot uses it.
+     */
+    List<Job> queueRuns(List<DueRun> runs, Instant now);
+
     /** Queues a job for the plan now ("run now") without touching its next run; the plan must be active. */
     Optional<Job> queueNow(String planId, JobOperation<?> operation, String hostId, Instant now);
+
+    /**
+     * Queues {@code operation} as the retry of the plan's interrupted run {@code interruptedJobId}, in one
+     * transaction that also makes the retry the plan's last run. Nothing happens (empty) unless the plan is
+     * active and its last run is still {@code interruptedJobId}: of two schedulers retrying the same run, one
+     * queues it.
+     */
+    Optional<Job> queueRetry(String planId, String interruptedJobId, JobOperation<?> operation, String hostId, Instant now);
 
     /** A due run of a suspended plan: moves the next run on and records {@code outcome}, if still expected. */
     boolean skipSuspended(String planId, Instant expectedNextRun, Instant nextRun, Plan.Outcome outcome);

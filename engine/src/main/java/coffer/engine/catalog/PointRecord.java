@@ -35,6 +35,12 @@ public record PointRecord(String id, String vault, String instanceId, String ins
                 storedBytes, expiresAt, jobId, disks, consistencyReason, region);
     }
 
+    /** This row with {@code pointDisks}. */
+    public PointRecord withDisks(List<PointDisk> pointDisks) {
+        return new PointRecord(id, vault, instanceId, instanceName, createdAt, status, consistency, logicalBytes,
+                storedBytes, expiresAt, jobId, pointDisks, consistencyReason, region);
+    }
+
     /**
      * The row for a point manifest: its consistency (CRASH when none is recorded), expiry from its
      * {@link PointFacts} (null: never), logical

@@ -12,17 +12,11 @@ public interface Points {
 
     List<PointRecord> listAll();
 
-    /** A page of points, newest first, and how many matched in all. */
-    record Page(List<PointRecord> points, int total) {
-    }
-
     /**
-     * The points matching every filter given (null: not filtering): of one instance (its UUID), of one consistency,
-     * taken at or after {@code since} and before {@code until}; newest first, {@code limit} of them (null: all) from
-     * {@code offset}.
+     * One page of the points {@code query} selects, newest first (by creation, then id), with their disks: after its
+     * cursor (with the next page's), or at its offset (with how many matched in all).
      */
-    Page page(String instanceId, String consistency, java.time.Instant since, java.time.Instant until, Integer limit,
-              int offset);
+    Page<PointRecord> page(PointQuery query);
 
     /** The points of one region, newest first (a replica is in its destination's region). */
     List<PointRecord> listByRegion(String region);

@@ -121,6 +121,22 @@ final class Sql {
             }
         }
 
+        /** One statement with each row of arguments, sent as one JDBC batch; the update count of each row. */
+        int[] batch(String sql, List<Object[]> rows) throws SQLException {
+            if (rows.isEmpty()) {
+                return new int[0];
+            }
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                for (Object[] row : rows) {
+                    for (int i = 0; i < row.length; i++) {
+                        statement.setObject(i + 1, parameter(row[i]));
+                    }
+                    statement.addBatch();
+                }
+                return statement.executeBatch();
+            }
+        }
+
         private PreparedStatement prepare(String sql, Object... args) throws SQLException {
             PreparedStatement statement = connection.prepareStatement(sql);
             try {

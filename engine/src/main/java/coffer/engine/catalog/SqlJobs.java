@@ -34,11 +34,13 @@ final class SqlJobs implements Jobs {
 
     private final Sql sql;
     private final Clock clock;
+    private final Dialect dialect;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-    SqlJobs(Sql sql, Clock clock) {
+    SqlJobs(Sql sql, Clock clock, Dialect dialect) {
         this.sql = sql;
         this.clock = clock;
+        this.dialect = dialect;
     }
 
     @Override
@@ -54,10 +56,22 @@ final class SqlJobs implements Jobs {
 
     /** Inserts a queued job on {@code s} (also inside another repository's transaction); returns its id. */
     static String insertQueued(Sql.Session s, JobOperation<?> operation, String hostId, Instant now) throws SQLException {
-        String id = TimeOrderedIds.next();
-        s.update("INSERT INTO jobs (id, type, target, host_id, state, params, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                id, operation.type(), operation.target(), hostId, JobState.queued, JobParams.stored(operation), now);
+        return insertQueued(s, TimeOrderedIds.next(), operation, hostId, now);
+    }
+
+    /** Inserts a queued job with the id given (a {@link TimeOrderedIds#next()}); returns it. */
+    static String insertQueued(Sql.Session s, String id, JobOperation<?> operation, String hostId, Instant now)
+            throws SQLException {
+        s.update(INSERT_QUEUED, queuedRow(id, operation, hostId, now));
         return id;
+    }
+
+    /** Inserts a queued job; its arguments: {@link #queuedRow}. */
+    static final String INSERT_QUEUED = "INSERT INTO jobs (id, type, target, host_id, state, params, created_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    static Object[] queuedRow(String id, JobOperation<?> operation, String hostId, Instant now) {
+        return new Object[]{id, operation.type(), operation.target(), hostId, JobState.queued, JobParams.stored(operation), now};
     }
 
     @Override
@@ -67,20 +81,7 @@ final class SqlJobs implements Jobs {
 
     @Override
     public List<Job> list(Filter filter) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
-        if (filter.state() != null) {
-            where.append(" AND state = ?");
-            args.add(filter.state());
-        }
-        if (filter.type() != null) {
-            where.append(" AND type = ?");
-            args.add(filter.type());
-        }
-        if (filter.target() != null) {
-            where.append(" AND target = ?");
-            args.add(filter.target());
-        }
+        Where where = where(filter);
         String limit = "";
         if (filter.limit() != null) {
             if (filter.limit() < 0) {
@@ -88,7 +89,23 @@ final class SqlJobs implements Jobs {
             }
             limit = " LIMIT " + filter.limit();
         }
-        return sql.query(COLUMNS + where + " ORDER BY created_at DESC, id DESC" + limit, SqlJobs::row, args.toArray());
+        return sql.query(COLUMNS + where.clause() + " ORDER BY created_at DESC, id DESC" + limit, SqlJobs::row, where.args());
+    }
+
+    @Override
+    public Page<Job> page(Filter filter) {
+        if (filter.limit() == null || filter.limit() < 1) {
+            throw new CofferException(ErrorCode.InvalidArgument, "a page of jobs needs a limit of at least 1, got "
+                    + filter.limit());
+        }
+        Where where = where(filter);
+        return Page.of(sql.query(COLUMNS + where.newestFirst(filter.limit()), SqlJobs::row, where.args()), filter.limit(),
+                j -> new PageCursor(j.createdAt(), j.id()));
+    }
+
+    private static Where where(Filter filter) {
+        return new Where().equal("state", filter.state()).equal("type", filter.type()).equal("target", filter.target())
+                .equal("host_id", filter.hostId()).created(filter.from(), filter.to()).after(filter.after());
     }
 
     @Override
@@ -125,32 +142,35 @@ final class SqlJobs implements Jobs {
 
     // ---- worker side ----
 
+    /** The serving job types (names), which take no slot of their host's limit. */
+    private static final List<String> SERVING = java.util.Arrays.stream(JobType.values()).filter(JobType::serving)
+            .map(Enum::name).toList();
+    /** {@link #SERVING} as an SQL list of literals (enum names: letters and '_' only). */
+    private static final String SERVING_LIST = "(" + String.join(", ", SERVING.stream().map(t -> "'" + t + "'").toList()) + ")";
+
     @Override
     public Optional<Job> claimNext(String workerId, int perHostLimit, Instant now) {
+        return dialect == Dialect.POSTGRESQL ? claimSkippingLocked(workerId, perHostLimit, now)
+                : claimOldest(workerId, perHostLimit, now);
+    }
+
+    /**
+     * SQLite (one writer at a time): the oldest queued jobs in turn, each tried in a transaction that holds the
+     * write lock.
+     */
+    private Optional<Job> claimOldest(String workerId, int perHostLimit, Instant now) {
         List<String[]> candidates = sql.query("SELECT id, host_id, type FROM jobs WHERE state = ? ORDER BY created_at, id"
                 + " LIMIT " + CLAIM_CANDIDATES, r -> new String[]{r.getString("id"), r.getString("host_id"), r.getString("type")},
                 JobState.queued);
-        List<String> servingTypes = java.util.Arrays.stream(JobType.values()).filter(JobType::serving).map(Enum::name).toList();
-        String notServing = servingTypes.isEmpty() ? "" : " AND type NOT IN ("
-                + String.join(", ", servingTypes.stream().map(t -> "'" + t + "'").toList()) + ")";
         List<String> fullHosts = new ArrayList<>();
         for (String[] candidate : candidates) {
             String id = candidate[0];
             String host = candidate[1];
-            boolean serving = servingTypes.contains(candidate[2]); // a mount takes no slot of the host's limit
+            boolean serving = SERVING.contains(candidate[2]); // a mount takes no slot of the host's limit
             if (!serving && fullHosts.contains(host)) {
                 continue;
             }
-            Boolean claimed = sql.transaction(s -> {
-                s.update("UPDATE hosts SET claims = claims + 1 WHERE id = ?", host);
-                long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?" + notServing, host,
-                        JobState.running);
-                if (!serving && running >= perHostLimit) {
-                    return null;
-                }
-                return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"
-                        + " WHERE id = ? AND state = ?", JobState.running, workerId, now, now, id, JobState.queued) == 1;
-            });
+            Boolean claimed = sql.transaction(s -> claimOnHost(s, id, host, serving, workerId, perHostLimit, now));
             if (claimed == null) {
                 fullHosts.add(host);
             } else if (claimed) {
@@ -158,6 +178,64 @@ final class SqlJobs implements Jobs {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * PostgreSQL: the oldest queued job no other claim has locked ({@code FOR UPDATE SKIP LOCKED}), so runners of
+     * several servers claiming at once take different jobs instead of queueing on the same row and losing it to the
+     * first (measured: docs/performance.md, "Scheduler"); its host then as on SQLite. Hosts found at their limit
+     * are left out of the next look.
+     */
+    private Optional<Job> claimSkippingLocked(String workerId, int perHostLimit, Instant now) {
+        List<String> fullHosts = new ArrayList<>();
+        for (int attempt = 0; attempt < CLAIM_CANDIDATES; attempt++) {
+            Where where = new Where().equal("state", JobState.queued);
+            if (!fullHosts.isEmpty()) {
+                where.and(true, "(host_id NOT IN (" + String.join(", ", java.util.Collections.nCopies(fullHosts.size(), "?"))
+                        + ")" + (SERVING.isEmpty() ? "" : " OR type IN " + SERVING_LIST) + ")", fullHosts.toArray());
+            }
+            String[] outcome = sql.transaction(s -> {
+                Optional<String[]> next = s.one("SELECT id, host_id, type FROM jobs" + where.clause()
+                        + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
+                        r -> new String[]{r.getString("id"), r.getString("host_id"), r.getString("type")}, where.args());
+                if (next.isEmpty()) {
+                    return null;
+                }
+                Boolean claimed = claimOnHost(s, next.get()[0], next.get()[1], SERVING.contains(next.get()[2]), workerId,
+                        perHostLimit, now);
+                return new String[]{next.get()[0], next.get()[1], claimed == null ? "full" : claimed.toString()};
+            });
+            if (outcome == null) {
+                return Optional.empty();
+            }
+            switch (outcome[2]) {
+                case "true" -> {
+                    return find(outcome[0]);
+                }
+                case "full" -> fullHosts.add(outcome[1]);
+                default -> {
+                    // lost to a cancel meanwhile: look again
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * In a claim's transaction: locks the host row, counts its running jobs (over all workers) and, below the
+     * limit, makes the job running for the worker. Null when the host is at its limit; else whether the job was
+     * still queued. Serving jobs (a mount: {@link JobType#serving()}) are not counted and take no slot.
+     */
+    private static Boolean claimOnHost(Sql.Session s, String id, String host, boolean serving, String workerId,
+                                       int perHostLimit, Instant now) throws SQLException {
+        s.update("UPDATE hosts SET claims = claims + 1 WHERE id = ?", host);
+        long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?"
+                + (SERVING.isEmpty() ? "" : " AND type NOT IN " + SERVING_LIST), host, JobState.running);
+        if (!serving && running >= perHostLimit) {
+            return null;
+        }
+        return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"
+                + " WHERE id = ? AND state = ?", JobState.running, workerId, now, now, id, JobState.queued) == 1;
     }
 
     @Override

@@ -24,6 +24,10 @@ final class SqlPlans implements Plans {
     static final String COLUMNS = "SELECT id, name, instance_id, policy_id, state, next_run, created_at, updated_at,"
             + " last_run_at, last_job_id, last_outcome, last_outcome_message, last_outcome_at FROM plans";
 
+    /** Makes a job the plan's last run: last_run_at, last_job_id, last_outcome (Queued), its message, its time. */
+    private static final String RECORD_RUN = "UPDATE plans SET last_run_at = ?, last_job_id = ?, last_outcome = ?,"
+            + " last_outcome_message = ?, last_outcome_at = ?";
+
     private final Sql sql;
     private final Clock clock;
     private final SqlJobs jobs;
@@ -119,17 +123,48 @@ final class SqlPlans implements Plans {
     }
 
     @Override
+    public Optional<Instant> earliestNextRun() {
+        return sql.query("SELECT MIN(next_run) AS earliest FROM plans WHERE state <> ?", r -> Sql.instant(r, "earliest"),
+                Plan.State.stopped).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    @Override
     public Optional<Job> queueRun(String planId, Instant expectedNextRun, Instant nextRun, JobOperation<?> operation,
                                   String hostId, Instant now) {
-        Optional<Job> job = sql.transaction(s -> {
-            if (s.update("UPDATE plans SET next_run = ?, updated_at = ? WHERE id = ? AND next_run = ? AND state = ?",
-                    nextRun, now, planId, expectedNextRun, Plan.State.active) != 1) {
-                return Optional.empty();
+        return queueRuns(List.of(new DueRun(planId, expectedNextRun, nextRun, operation, hostId)), now).stream().findFirst();
+    }
+
+    @Override
+    public List<Job> queueRuns(List<DueRun> runs, Instant now) {
+        List<Job> queued = sql.transaction(s -> {
+            List<String> jobIds = new java.util.ArrayList<>();
+            List<Object[]> decide = new java.util.ArrayList<>();
+            for (DueRun run : runs) {
+                String jobId = TimeOrderedIds.next();
+                jobIds.add(jobId);
+                decide.add(new Object[]{now, jobId, Plan.Outcome.QUEUED, "backup job " + jobId + " queued", now,
+                        run.nextRun(), now, run.planId(), run.expectedNextRun(), Plan.State.active});
             }
-            return Optional.of(queue(s, planId, operation, hostId, now));
+            int[] decided = s.batch(RECORD_RUN + ", next_run = ?, updated_at = ? WHERE id = ? AND next_run = ? AND state = ?",
+                    decide);
+            List<Object[]> insert = new java.util.ArrayList<>();
+            for (int i = 0; i < runs.size(); i++) {
+                if (decided[i] == 1) {
+                    DueRun run = runs.get(i);
+                    insert.add(SqlJobs.queuedRow(jobIds.get(i), run.operation(), run.hostId(), now));
+                }
+            }
+            s.batch(SqlJobs.INSERT_QUEUED, insert);
+            if (insert.isEmpty()) {
+                return List.<Job>of();
+            }
+            Where ids = new Where().in("id", insert.stream().map(row -> (String) row[0]).toList());
+            return s.query(SqlJobs.COLUMNS + ids.clause() + " ORDER BY created_at, id", SqlJobs::row, ids.args());
         });
-        job.ifPresent(j -> jobs.changed());
-        return job;
+        if (!queued.isEmpty()) {
+            jobs.changed();
+        }
+        return queued;
     }
 
     @Override
@@ -144,12 +179,40 @@ final class SqlPlans implements Plans {
         return job;
     }
 
+    @Override
+    public Optional<Job> queueRetry(String planId, String interruptedJobId, JobOperation<?> operation, String hostId,
+                                    Instant now) {
+        Optional<Job> job = sql.transaction(s -> {
+            String jobId = TimeOrderedIds.next();
+            if (recordRun(s, jobId, " WHERE id = ? AND last_job_id = ? AND state = ?", now, planId, interruptedJobId,
+                    Plan.State.active) != 1) {
+                return Optional.empty();
+            }
+            SqlJobs.insertQueued(s, jobId, operation, hostId, now);
+            return s.one(SqlJobs.COLUMNS + " WHERE id = ?", SqlJobs::row, jobId);
+        });
+        job.ifPresent(j -> jobs.changed());
+        return job;
+    }
+
     private static Job queue(Sql.Session s, String planId, JobOperation<?> operation, String hostId, Instant now)
             throws SQLException {
         String jobId = SqlJobs.insertQueued(s, operation, hostId, now);
-        s.update("UPDATE plans SET last_run_at = ?, last_job_id = ?, last_outcome = ?, last_outcome_message = ?,"
-                + " last_outcome_at = ? WHERE id = ?", now, jobId, Plan.Outcome.QUEUED, "backup job " + jobId + " queued", now, planId);
+        recordRun(s, jobId, " WHERE id = ?", now, planId);
         return s.one(SqlJobs.COLUMNS + " WHERE id = ?", SqlJobs::row, jobId).orElseThrow();
+    }
+
+    /**
+     * Makes {@code jobId} the last run of the plans {@code where} selects ({@code where} may begin with more
+     * assignments; its arguments follow); returns how many.
+     */
+    private static int recordRun(Sql.Session s, String jobId, String where, Instant now, Object... whereArgs)
+            throws SQLException {
+        Object[] args = new Object[5 + whereArgs.length];
+        Object[] set = {now, jobId, Plan.Outcome.QUEUED, "backup job " + jobId + " queued", now};
+        System.arraycopy(set, 0, args, 0, set.length);
+        System.arraycopy(whereArgs, 0, args, set.length, whereArgs.length);
+        return s.update(RECORD_RUN + where, args);
     }
 
     /**

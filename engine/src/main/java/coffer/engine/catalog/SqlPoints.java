@@ -55,39 +55,29 @@ final class SqlPoints implements Points {
     }
 
     @Override
-    public Page page(String instanceId, String consistency, Instant since, Instant until, Integer limit, int offset) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        List<Object> args = new ArrayList<>();
-        if (instanceId != null) {
-            where.append(" AND instance_id = ?");
-            args.add(instanceId);
-        }
-        if (consistency != null) {
-            where.append(" AND consistency = ?");
-            args.add(consistency);
-        }
-        if (since != null) {
-            where.append(" AND created_at >= ?");
-            args.add(since);
-        }
-        if (until != null) {
-            where.append(" AND created_at < ?");
-            args.add(until);
+    public Page<PointRecord> page(PointQuery query) {
+        Where where = new Where().in("instance_id", query.instanceIds()).equal("region", query.region())
+                .equal("consistency", query.consistency()).created(query.from(), query.to()).after(query.after());
+        if (query.expired() != null) {
+            where.and(query.expired(), query.expired() ? "expires_at < ?" : "(expires_at IS NULL OR expires_at >= ?)",
+                    query.now());
         }
         return sql.read(s -> {
-            int total = (int) s.count("SELECT COUNT(*) FROM points" + where, args.toArray());
-            List<Object> paged = new ArrayList<>(args);
-            paged.add(limit == null ? Integer.MAX_VALUE : limit);
-            paged.add(offset);
-            List<PointRecord> rows = s.query(COLUMNS + where + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                    SqlPoints::row, paged.toArray());
-            if (rows.isEmpty()) {
-                return new Page(rows, total);
+            if (query.offset() != null) { // numbered pages (the console): the page at an offset, and how many matched
+                int total = (int) s.count("SELECT COUNT(*) FROM points" + where.clause(), where.args());
+                List<PointRecord> rows = s.query(COLUMNS + where.clause() + " ORDER BY created_at DESC, id DESC LIMIT "
+                        + query.limit() + " OFFSET " + query.offset(), SqlPoints::row, where.args());
+                return new Page<>(ofPage(s, rows), null, total);
             }
-            String ids = String.join(", ", java.util.Collections.nCopies(rows.size(), "?"));
-            return new Page(withDisks(s, rows, " WHERE d.point_id IN (" + ids + ")",
-                    rows.stream().map(PointRecord::id).toArray()), total);
+            return Page.of(ofPage(s, s.query(COLUMNS + where.newestFirst(query.limit()), SqlPoints::row, where.args())),
+                    query.limit(), p -> new PageCursor(p.createdAt(), p.id()));
         });
+    }
+
+    /** The page's rows with their disks, read in one statement. */
+    private static List<PointRecord> ofPage(Sql.Session s, List<PointRecord> rows) throws SQLException {
+        Where ids = new Where().in("d.point_id", rows.stream().map(PointRecord::id).toList());
+        return withDisks(s, rows, ids.clause(), ids.args());
     }
 
     @Override
@@ -128,9 +118,7 @@ final class SqlPoints implements Points {
         }
         List<PointRecord> result = new ArrayList<>(rows.size());
         for (PointRecord p : rows) {
-            result.add(new PointRecord(p.id(), p.vault(), p.instanceId(), p.instanceName(), p.createdAt(), p.status(),
-                    p.consistency(), p.logicalBytes(), p.storedBytes(), p.expiresAt(), p.jobId(),
-                    List.copyOf(disks.getOrDefault(p.id(), List.of())), p.consistencyReason(), p.region()));
+            result.add(p.withDisks(List.copyOf(disks.getOrDefault(p.id(), List.of()))));
         }
         return result;
     }

@@ -1,5 +1,7 @@
 package coffer.engine.job;
 
+import coffer.engine.catalog.Page;
+import coffer.engine.catalog.PageCursor;
 import coffer.engine.operation.JobOperation;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -13,9 +15,18 @@ import java.util.Optional;
  * the second is the worker side, used by {@link JobRunner}. Implementations MUST be thread-safe.
  */
 public interface Jobs {
-    /** Filters for {@link #list}; null fields match everything. */
-    record Filter(JobState state, JobType type, String target, Integer limit) {
+    /**
+     * Filters for {@link #list} and {@link #page}; null fields match everything. {@code from} inclusive, {@code to}
+     * exclusive, on the creation time; {@code after}: the page starts after this cursor; {@code limit}: at most
+     * this many (null: all, for {@link #list}).
+     */
+    record Filter(JobState state, JobType type, String target, String hostId, Instant from, Instant to,
+                  PageCursor after, Integer limit) {
         public static final Filter ALL = new Filter(null, null, null, null);
+
+        public Filter(JobState state, JobType type, String target, Integer limit) {
+            this(state, type, target, null, null, null, null, limit);
+        }
     }
 
     /** Queues the operation on the host; the row's type and target are the operation's. */
@@ -24,6 +35,9 @@ public interface Jobs {
     Optional<Job> find(String id);
 
     List<Job> list(Filter filter);
+
+    /** One page of the jobs {@code filter} selects, newest first; its limit is required. */
+    Page<Job> page(Filter filter);
 
     List<JobLogEntry> log(String id);
 

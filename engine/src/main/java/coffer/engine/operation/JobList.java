@@ -2,13 +2,16 @@ package coffer.engine.operation;
 
 import java.util.List;
 
-/** Jobs, newest first. {@code count} is the list's length. */
-public record JobList(List<JobView> jobs, int count) {
+/**
+ * One page of jobs, newest first. {@code count} is the page's length; {@code nextCursor} asks for the next page
+ * ({@link ListJobs#cursor}), null on the last.
+ */
+public record JobList(List<JobView> jobs, int count, String nextCursor) {
     public JobList {
         jobs = List.copyOf(jobs);
     }
 
-    public static JobList of(List<JobView> jobs) {
-        return new JobList(jobs, jobs.size());
+    public static JobList of(List<JobView> jobs, String nextCursor) {
+        return new JobList(jobs, jobs.size(), nextCursor);
     }
 }

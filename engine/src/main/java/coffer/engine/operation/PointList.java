@@ -5,12 +5,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
- * Points, newest first. {@code count} is the list's length; {@code total} how many matched before a limit and
- * offset. {@code damaged}: the points of the vault that cannot be listed as points (offline only: a server lists its
- * catalog's rows), of any instance since their names are unknown; absent when there is none.
+ * One page of points, newest first. {@code count} is the page's length; {@code total} how many matched in all (for a
+ * page asked by offset, and offline; absent otherwise: counting every match costs what a page should not);
+ * {@code nextCursor} asks for the next page ({@link ListPoints#cursor}), null on the last. {@code damaged}: the points
+ * of the vault that cannot be listed as points (offline only: a server lists its catalog's rows), of any instance since
+ * their names are unknown; on the first page only, absent when there is none.
  */
-public record PointList(List<PointView> points, int count, int total,
-                        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DamagedPoint> damaged) {
+public record PointList(List<PointView> points, int count, @JsonInclude(JsonInclude.Include.NON_NULL) Integer total,
+                        String nextCursor, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<DamagedPoint> damaged) {
     public PointList {
         points = List.copyOf(points);
         damaged = damaged == null ? List.of() : List.copyOf(damaged);
@@ -26,24 +28,8 @@ public record PointList(List<PointView> points, int count, int total,
         public static final String LOST = "lost";
     }
 
-    public static PointList of(List<PointView> points) {
-        return new PointList(points, points.size(), points.size(), List.of());
-    }
-
-    /** The points newest first (by creation, then id). */
-    public static PointList newestFirst(List<PointView> points) {
-        return newestFirst(points, List.of());
-    }
-
-    /** The points newest first (by creation, then id), and the damaged ones. */
-    public static PointList newestFirst(List<PointView> points, List<DamagedPoint> damaged) {
-        List<PointView> sorted = sorted(points);
-        return new PointList(sorted, sorted.size(), sorted.size(), damaged);
-    }
-
-    /** Newest first (by creation, then id). */
-    public static List<PointView> sorted(List<PointView> points) {
-        return points.stream().sorted(java.util.Comparator.comparing(PointView::createdAt)
-                .thenComparing(PointView::id).reversed()).toList();
+    /** Every point of a list in one answer (the command line's walk over every page). */
+    public static PointList all(List<PointView> points, List<DamagedPoint> damaged) {
+        return new PointList(points, points.size(), points.size(), null, damaged);
     }
 }

@@ -23,6 +23,35 @@ final class Rules {
     private Rules() {
     }
 
+    /** An optional value from a fixed set. */
+    static void oneOf(Problems problems, String field, String value, java.util.Set<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            problems.add(field, "one of " + new java.util.TreeSet<>(allowed) + ", got '" + value + "'");
+        }
+    }
+
+    /**
+     * A list page's request: {@code since} before {@code until} when both are given, a cursor a server gave
+     * ({@link coffer.engine.catalog.PageCursor}), a limit from 1 to {@code max}.
+     */
+    static void page(Problems problems, java.time.Instant since, java.time.Instant until, String cursor, Integer limit,
+                     int max) {
+        if (since != null && until != null && !since.isBefore(until)) {
+            problems.add("until", "must be after since (" + since + "), got " + until);
+        }
+        if (cursor != null) {
+            try {
+                coffer.engine.catalog.PageCursor.decode("cursor", cursor);
+            } catch (coffer.engine.error.CofferException e) {
+                problems.add("cursor", "'" + cursor + "' is not a cursor this server gave (pass the previous page's"
+                        + " nextCursor unchanged)");
+            }
+        }
+        if (limit != null && (limit < 1 || limit > max)) {
+            problems.add("limit", "a whole number from 1 to " + max + ", got '" + limit + "'");
+        }
+    }
+
     static void required(Problems problems, String field, String value, String what) {
         if (value == null || value.isBlank()) {
             problems.add(field, what + " is required");

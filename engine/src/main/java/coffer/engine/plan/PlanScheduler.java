@@ -3,6 +3,7 @@ package coffer.engine.plan;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.Plan;
+import coffer.engine.catalog.Plans;
 import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.error.ErrorCode;
@@ -19,7 +20,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Turns plans' persisted next-run times into backup jobs. Each {@link #tick}, for every plan not stopped:
@@ -28,7 +31,8 @@ import java.util.Optional;
  * <li>the instance is gone (refresh no longer finds the domain): the plan stops with {@code InstanceReleased};</li>
  * <li>the plan is suspended: nothing runs, the next run moves on and the plan shows {@code PlanSuspended};</li>
  * <li>else one backup job is queued and the next run saved, in one transaction, conditional on the next run
- * read ({@link coffer.engine.catalog.Plans#queueRun}).</li>
+ * read ({@link coffer.engine.catalog.Plans#queueRuns}: up to {@value #QUEUE_BATCH} plans' runs per transaction, each
+ * conditional on its own plan).</li>
  * </ul>
  * A restart (or a second scheduler on the same catalog) re-reads the persisted time, so a slot is run
  * once: never skipped, never doubled; slots missed while nothing ticked are folded into one catch-up run.
@@ -40,6 +44,11 @@ public final class PlanScheduler {
     /** What one tick did. */
     public record Tick(List<Job> queued, int suspendedSkipped, int stopped) {
     }
+
+    /** How many plans a tick decides between two checks of its lead. */
+    static final int LEAD_CHECK_EVERY = 100;
+    /** How many due runs a tick queues in one transaction. */
+    static final int QUEUE_BATCH = 200;
 
     private final Catalog catalog;
     private final Clock clock;
@@ -71,26 +80,55 @@ public final class PlanScheduler {
     }
 
     public Tick tick() {
+        return tick(catalog.plans().list(), () -> true);
+    }
+
+    /**
+     * A tick that asks {@code leading} every {@value #LEAD_CHECK_EVERY} plans whether this server still leads, and
+     * stops when it does not: a tick over thousands of plans takes seconds, and asking also keeps the lead's session
+     * from idling out ({@link coffer.engine.catalog.Leadership}) while it runs.
+     */
+    public Tick tick(java.util.function.BooleanSupplier leading) {
+        return tick(catalog.plans().list(), leading);
+    }
+
+    /**
+     * A tick on plans read before: what another scheduler wrote since is found by the conditional writes, not
+     * by reading again (tests give two schedulers the same plans to decide the same slots and retries).
+     */
+    Tick tick(List<Plan> plans) {
+        return tick(plans, () -> true);
+    }
+
+    private Tick tick(List<Plan> plans, java.util.function.BooleanSupplier leading) {
         Instant now = clock.instant();
+        Snapshot rows = Snapshot.read(catalog);
         List<Job> queued = new ArrayList<>();
         int skipped = 0;
         int stopped = 0;
-        for (Plan plan : catalog.plans().list()) {
+        int decided = 0;
+        List<Plans.DueRun> due = new ArrayList<>();
+        for (Plan plan : plans) {
+            if (++decided % LEAD_CHECK_EVERY == 0 && !leading.getAsBoolean()) {
+                LOG.warn("lost the lead after deciding {} of {} plans; the new holder decides the rest", decided - 1,
+                        plans.size());
+                break;
+            }
             if (plan.state() == Plan.State.stopped) {
                 continue;
             }
             try {
-                Optional<StoredPolicy> policy = catalog.policies().find(plan.policyId());
-                if (policy.isEmpty()) {
+                StoredPolicy policy = rows.policies().get(plan.policyId());
+                if (policy == null) {
                     continue; // a policy in use cannot be deleted; a concurrent rebind is seen next tick
                 }
-                RunDecision decision = RunDecision.decide(effectiveSchedule(plan.id(), policy.get().policy().schedule()),
+                RunDecision decision = RunDecision.decide(effectiveSchedule(plan.id(), policy.policy().schedule()),
                         plan.nextRun(), now);
                 if (!decision.runs()) {
-                    retryInterrupted(plan, policy.get(), now).ifPresent(queued::add);
+                    retryInterrupted(plan, policy, rows, now).ifPresent(queued::add);
                     continue;
                 }
-                Optional<Instance> instance = catalog.instances().find(plan.instanceId());
+                Optional<Instance> instance = Optional.ofNullable(rows.instances().get(plan.instanceId()));
                 if (instance.isEmpty() || instance.get().gone()) {
                     if (catalog.plans().stop(plan.id(), released(plan, instance, now))) {
                         stopped++;
@@ -102,26 +140,70 @@ public final class PlanScheduler {
                         skipped++;
                     }
                 } else {
-                    catalog.plans().queueRun(plan.id(), plan.nextRun(), decision.nextRun(),
-                                    backup(plan, policy.get(), decision.runFor().orElseThrow().toString(), decision.coalesced()),
-                                    instance.get().hostId(), now)
-                            .ifPresent(queued::add);
+                    due.add(new Plans.DueRun(plan.id(), plan.nextRun(), decision.nextRun(),
+                            backup(rows.protections().get(plan.instanceId()), plan, policy,
+                                    decision.runFor().orElseThrow().toString(), decision.coalesced()),
+                            instance.get().hostId()));
+                    if (due.size() >= QUEUE_BATCH) {
+                        queue(due, now, queued);
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.warn("plan {} ({}): the scheduler could not decide its run: {}", plan.name(), plan.id(), e.getMessage());
             }
         }
+        queue(due, now, queued);
         return new Tick(queued, skipped, stopped);
+    }
+
+    /**
+     * Queues the due runs gathered ({@link Plans#queueRuns}: one transaction, batched statements) and empties the
+     * list. When that fails, none of them is queued and their plans' next runs stay: the next tick decides them again.
+     */
+    private void queue(List<Plans.DueRun> due, Instant now, List<Job> queued) {
+        if (due.isEmpty()) {
+            return;
+        }
+        try {
+            queued.addAll(catalog.plans().queueRuns(List.copyOf(due), now));
+        } catch (RuntimeException e) {
+            LOG.warn("the scheduler could not queue {} due run(s) (they are decided again at the next tick): {}",
+                    due.size(), e.getMessage());
+        } finally {
+            due.clear();
+        }
+    }
+
+    /**
+     * The rows a tick decides on, read once per tick (three statements, not three per plan): with thousands of
+     * plans sharing a slot the per-plan reads were most of the tick (docs/performance.md, "Scheduler").
+     */
+    private record Snapshot(Map<String, StoredPolicy> policies, Map<String, Instance> instances,
+                            Map<String, Protection> protections) {
+        static Snapshot read(Catalog catalog) {
+            return new Snapshot(
+                    catalog.policies().list().stream().collect(Collectors.toMap(StoredPolicy::id, p -> p)),
+                    catalog.instances().listAll().stream().collect(Collectors.toMap(Instance::id, i -> i, (a, b) -> a)),
+                    catalog.protections().list().stream().collect(Collectors.toMap(Protection::instanceId, p -> p, (a, b) -> a)));
+        }
+    }
+
+    /** The earliest next run of a plan not stopped: {@link LeadingScheduler} ticks when it comes. */
+    public Optional<Instant> earliestNextRun() {
+        return catalog.plans().earliestNextRun();
     }
 
     /**
      * A plan's run cut short by its server (a stop cancels it with "server stopping"; a kill -9 leaves it to be
      * failed WorkerLost at the next start) is run once more for the same slot, so a restart does not skip it.
      * A backup is safe to repeat: the next run cleans what the interrupted one left. A retry is not retried.
-     * With several servers two could queue the same retry (the catalog has no conditional write for it yet).
+     * The retry is queued only while the plan's last run is still the interrupted one
+     * ({@link coffer.engine.catalog.Plans#queueRetry}), so of several schedulers that read the plan, one queues it.
+     * Only a plan whose last outcome is such an end is looked at further (the job's end is recorded on its plan).
      */
-    private Optional<Job> retryInterrupted(Plan plan, StoredPolicy policy, Instant now) {
-        if (plan.state() != Plan.State.active || plan.lastJobId() == null) {
+    private Optional<Job> retryInterrupted(Plan plan, StoredPolicy policy, Snapshot rows, Instant now) {
+        if (plan.state() != Plan.State.active || plan.lastJobId() == null || plan.lastOutcome() == null
+                || !INTERRUPTED_CODES.contains(plan.lastOutcome().code())) {
             return Optional.empty();
         }
         Optional<Job> last = catalog.jobs().find(plan.lastJobId());
@@ -132,18 +214,21 @@ public final class PlanScheduler {
         if (run == null || run.retryOf() != null) {
             return Optional.empty();
         }
-        Optional<Instance> instance = catalog.instances().find(plan.instanceId());
-        if (instance.isEmpty() || instance.get().gone()) {
+        Instance instance = rows.instances().get(plan.instanceId());
+        if (instance == null || instance.gone()) {
             return Optional.empty(); // the next due run stops the plan with InstanceReleased
         }
-        BackupInstance again = backup(plan, policy, run.slot(), run.coalesced());
+        BackupInstance again = backup(rows.protections().get(plan.instanceId()), plan, policy, run.slot(), run.coalesced());
         again = new BackupInstance(again.instance(), again.vault(), again.disks(), again.retentionDays(), again.appConsistent(),
                 again.replicate(), again.plan().retrying(last.get().id()), null);
-        Optional<Job> retry = catalog.plans().queueNow(plan.id(), again, instance.get().hostId(), now);
+        Optional<Job> retry = catalog.plans().queueRetry(plan.id(), last.get().id(), again, instance.hostId(), now);
         retry.ifPresent(j -> LOG.info("plan {}: its {} run was interrupted by a server stop ({}); run again as job {}",
                 plan.name(), run.slot(), last.get().errorCode(), j.id()));
         return retry;
     }
+
+    private static final java.util.Set<String> INTERRUPTED_CODES = java.util.Set.of(ErrorCode.WorkerLost.name(),
+            ErrorCode.Cancelled.name());
 
     static boolean interruptedByItsServer(Job job) {
         return (job.state() == coffer.engine.job.JobState.failed && ErrorCode.WorkerLost.name().equals(job.errorCode()))
@@ -161,10 +246,6 @@ public final class PlanScheduler {
      * The backup a plan's run makes: the same {@link BackupInstance} a person would ask for (the protection's
      * vault and disks, the policy's application-consistency settings), with the run ({@link PlanRun}) added.
      */
-    BackupInstance backup(Plan plan, StoredPolicy policy, String slot, long coalesced) {
-        return backup(catalog.protections().find(plan.instanceId()).orElse(null), plan, policy, slot, coalesced);
-    }
-
     static BackupInstance backup(Protection protection, Plan plan, StoredPolicy policy, String slot, long coalesced) {
         return new BackupInstance(plan.instanceId(), protection == null ? null : protection.vault(),
                 protection == null || protection.allDisks() ? null : protection.disks(), null,

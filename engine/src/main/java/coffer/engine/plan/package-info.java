@@ -1,6 +1,7 @@
 /**
  * Protection plans at work: the scheduler that turns persisted next-run times into backup jobs
- * ({@link coffer.engine.plan.PlanScheduler}), retention that deletes expired points
+ * ({@link coffer.engine.plan.PlanScheduler}) and, of several servers on one catalog, the one that ticks it
+ * ({@link coffer.engine.plan.LeadingScheduler}), retention that deletes expired points
  * ({@link coffer.engine.plan.RetentionSweep}), the checks and changes people make to a point's lifetime
  * ({@link coffer.engine.plan.PointLifecycle}), and the backup-job decorator that marks a plan's points and
  * sweeps after each backup ({@link coffer.engine.plan.PlanBackup}).

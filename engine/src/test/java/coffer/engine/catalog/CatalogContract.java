@@ -248,14 +248,16 @@ abstract class CatalogContract {
             catalog.points().upsert(p);
             written.add(p);
         }
-        Points.Page all = catalog.points().page(null, null, null, null, null, 0);
+        Page<PointRecord> all = catalog.points().page(new PointQuery(null, null, null, null, null, null, null, null, 0, 1000));
         assertEquals(6, all.total());
-        assertEquals(written.reversed(), all.points(), "newest first, each with its own disks");
-        Points.Page crash = catalog.points().page(instance, "CRASH", t.plusSeconds(86400), t.plusSeconds(5 * 86400), 2, 1);
+        assertEquals(written.reversed(), all.items(), "newest first, each with its own disks");
+        Page<PointRecord> crash = catalog.points().page(new PointQuery(List.of(instance), null, "CRASH", null, null,
+                t.plusSeconds(86400), t.plusSeconds(5 * 86400), null, 1, 2));
         assertEquals(3, crash.total(), "days 1, 2 and 4 are CRASH within [since, until)");
-        assertEquals(List.of(written.get(2), written.get(1)), crash.points());
-        assertEquals(0, catalog.points().page("no-such-instance", null, null, null, 5, 0).total());
-        assertTrue(catalog.points().page(null, null, null, null, 5, 6).points().isEmpty());
+        assertEquals(List.of(written.get(2), written.get(1)), crash.items());
+        assertEquals(0, catalog.points().page(new PointQuery(List.of("no-such-instance"), null, null, null, null, null, null,
+                null, 0, 5)).total());
+        assertTrue(catalog.points().page(new PointQuery(null, null, null, null, null, null, null, null, 6, 5)).items().isEmpty());
     }
 
     @Test

@@ -142,19 +142,25 @@ abstract class PlanSchedulerContract {
         assertTrue(late <= 1, planId + ": at most one catch-up run, got " + late);
     }
 
-    @Test
-    void aRunInterruptedByItsServerIsRunOnceMoreForTheSameSlot() {
-        PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
+    /** Plan "plan-web" (hourly), its first run queued, claimed by a server that is then killed: failed WorkerLost. */
+    Job interruptedFirstRun(PlanScheduler scheduler) {
         StoredPolicy hourly = catalog.policies().create(policy("hourly", Interval.hours(1)));
         Plan plan = bind(scheduler, "plan-web", "u-web", hourly);
         clock.set(plan.nextRun().plusSeconds(1));
         Job first = scheduler.tick().queued().getFirst();
-        // the server running it is killed: at the next start its job is failed WorkerLost
         Job claimed = catalog.jobs().claimNext("dead-host:1:0000", 4, clock.instant()).orElseThrow();
         assertEquals(first.id(), claimed.id());
         assertTrue(catalog.jobs().failLost(first.id(), "dead-host:1:0000", "worker lost", clock.instant()));
-
         clock.advance(Duration.ofMinutes(1));
+        return first;
+    }
+
+    @Test
+    void aRunInterruptedByItsServerIsRunOnceMoreForTheSameSlot() {
+        PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
+        Job first = interruptedFirstRun(scheduler);
+        String planId = "plan-web";
+
         List<Job> retried = scheduler.tick().queued();
         assertEquals(1, retried.size(), "the interrupted run is run again");
         assertEquals(first.params().path("plan").path("slot"), retried.getFirst().params().path("plan").path("slot"));
@@ -167,10 +173,42 @@ abstract class PlanSchedulerContract {
         assertTrue(catalog.jobs().failLost(retried.getFirst().id(), "dead-host:1:0000", "worker lost", clock.instant()));
         clock.advance(Duration.ofMinutes(1));
         assertTrue(scheduler.tick().queued().isEmpty(), "a retry is not retried");
-        clock.set(catalog.plans().find(plan.id()).orElseThrow().nextRun().plusSeconds(1));
+        clock.set(catalog.plans().find(planId).orElseThrow().nextRun().plusSeconds(1));
         List<Job> next = scheduler.tick().queued();
         assertEquals(1, next.size());
         assertFalse(next.getFirst().params().path("plan").hasNonNull("retryOf"));
+    }
+
+    @Test
+    void twoSchedulersThatReadThePlanBeforeEitherQueuesRetryTheInterruptedRunOnce() {
+        PlanScheduler schedulerA = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
+        interruptedFirstRun(schedulerA);
+
+        try (Catalog other = Catalog.open(database.config(), clock)) { // a second server on the same catalog
+            PlanScheduler schedulerB = new PlanScheduler(other, clock, Stagger.DEFAULT);
+            List<Plan> readByBoth = catalog.plans().list(); // both read the plan before either queues
+            int retries = schedulerA.tick(readByBoth).queued().size() + schedulerB.tick(readByBoth).queued().size();
+            assertEquals(1, retries, "the interrupted run is retried once, by one of the two schedulers");
+        }
+        List<Job> runs = catalog.jobs().list(Jobs.Filter.ALL);
+        assertEquals(2, runs.size(), "the interrupted run and one retry: " + runs);
+        assertEquals(runs.getFirst().id(), catalog.plans().find("plan-web").orElseThrow().lastJobId(),
+                "the plan's last run is the retry");
+    }
+
+    @Test
+    void aTickStopsDecidingWhenItsServerNoLongerLeads() {
+        List<Instance> many = java.util.stream.IntStream.range(0, 250).mapToObj(i -> new Instance("u-" + i, "local",
+                "vm-" + i, "running", List.of(), T0, false)).toList();
+        catalog.instances().refresh("local", many);
+        PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.NONE);
+        StoredPolicy hourly = catalog.policies().create(policy("hourly", Interval.hours(1)));
+        many.forEach(i -> bind(scheduler, "plan-" + i.name(), i.id(), hourly));
+        clock.set(T0.plusSeconds(1));
+        int[] asked = {0};
+        PlanScheduler.Tick cut = scheduler.tick(() -> ++asked[0] < 2); // leads at the first check, not at the second
+        assertEquals(2 * PlanScheduler.LEAD_CHECK_EVERY - 1, cut.queued().size(), "decided up to the check that failed");
+        assertEquals(250 - cut.queued().size(), scheduler.tick().queued().size(), "the next holder decides the rest");
     }
 
     @Test

@@ -80,7 +80,7 @@ class GeneratedClientIT {
             job = jobs.showJob(job.getId());
         }
         assertEquals(JobState.SUCCEEDED, job.getState(), job.toString());
-        PointList points = new PointsApi(client).listPoints(domain, null, null, null, null, null);
+        PointList points = new PointsApi(client).listPoints(domain, null, null, null, null, null, null, null, null, null);
         assertEquals(1, points.getCount(), points.toString());
         assertEquals(domain, points.getPoints().getFirst().getInstanceName());
 

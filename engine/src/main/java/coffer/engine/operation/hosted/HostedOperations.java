@@ -13,7 +13,6 @@ import coffer.engine.catalog.Tokens;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
-import coffer.engine.job.Jobs;
 import coffer.engine.operation.*;
 import coffer.engine.plan.PlanBinding;
 import coffer.engine.plan.PlanScheduler;
@@ -55,6 +54,7 @@ public final class HostedOperations implements Operations {
     private final Protecting protecting;
     private final PolicyEditing policyEditing;
     private final GroupCreation groupCreation;
+    private final ListPages lists;
 
     public HostedOperations(Catalog catalog, VaultDirectory vaults, PlanScheduler scheduler, PlanBinding binding,
                             PointLifecycle points, RetentionSweep sweep, Settings settings) {
@@ -70,6 +70,7 @@ public final class HostedOperations implements Operations {
         this.protecting = new Protecting(catalog, references, binding, settings.instancesPerRequest(), settings.clock());
         this.policyEditing = new PolicyEditing(catalog, scheduler);
         this.groupCreation = new GroupCreation(catalog, references);
+        this.lists = new ListPages(catalog, references, settings.clock());
     }
 
     @Override
@@ -101,9 +102,7 @@ public final class HostedOperations implements Operations {
                     .map(p -> ProtectionView.of(p, catalog.instances().find(p.instanceId()).orElse(null))).toList());
             case Protect p -> protecting.protect(p);
             case StopProtection s -> protecting.stop(s);
-            case ListPoints l -> views.points(catalog.points().page(l.instance() == null ? null
-                    : references.instance(l.instance()).id(), l.consistency(), l.since(), l.until(), l.limit(),
-                    l.offset() == null ? 0 : l.offset()));
+            case ListPoints l -> lists.points(l);
             case ShowPoint s -> {
                 PointRecord row = references.point(s.point());
                 try {
@@ -126,8 +125,7 @@ public final class HostedOperations implements Operations {
                 RetentionSweep.Report report = sweep.sweepAll();
                 yield new SweepResult(report.deleted(), report.failures());
             }
-            case ListJobs l -> JobList.of(catalog.jobs().list(new Jobs.Filter(l.state(), l.type(), l.target(),
-                    l.limit())).stream().map(JobView::of).toList());
+            case ListJobs l -> lists.jobs(l);
             case ShowJob s -> JobView.of(Lookup.job(catalog, s.job()));
             case ShowJobLog s -> JobLog.of(catalog.jobs().log(Lookup.job(catalog, s.job()).id()));
             case CancelJob c -> {

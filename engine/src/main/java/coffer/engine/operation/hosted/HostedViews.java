@@ -13,7 +13,6 @@ import coffer.engine.operation.GroupPointView;
 import coffer.engine.operation.GroupView;
 import coffer.engine.operation.InstanceView;
 import coffer.engine.operation.PlanView;
-import coffer.engine.operation.PointList;
 import coffer.engine.operation.PointView;
 import coffer.engine.operation.PolicyView;
 
@@ -45,12 +44,6 @@ final class HostedViews {
 
     InstanceView instance(Instance instance) {
         return InstanceView.of(instance, catalog.protections().find(instance.id()).orElse(null));
-    }
-
-    /** A page the catalog listed newest first, with the number that matched. */
-    PointList points(coffer.engine.catalog.Points.Page page) {
-        List<PointView> points = page.points().stream().map(this::point).toList();
-        return new PointList(points, points.size(), page.total(), List.of());
     }
 
     PointView point(PointRecord point) {

@@ -166,12 +166,14 @@ public final class OfflineOperations implements Operations, AutoCloseable {
         try {
             Object result = switch (operation) {
                 case ListPoints l -> {
+                    refuse(l.group() != null, "group", "groups are a server's; give the instance");
+                    refuse(l.region() != null, "region", "offline the region is the vault given by its path");
                     PointListing listing = vault().listPoints();
                     List<PointView> points = listing.points().stream()
                             .filter(p -> l.instance() == null || l.instance().equals(p.name())
                                     || l.instance().equals(PointFacts.of(p).uuid()))
-                            .map(p -> PointView.of(row(p), settings.clock().instant())).filter(l::matches).toList();
-                    yield l.page(PointList.sorted(points), damaged(listing));
+                            .map(p -> PointView.of(row(p), settings.clock().instant())).toList();
+                    yield PointPages.page(points, damaged(listing), l);
                 }
                 case ShowPoint s -> {
                     PointManifest point = vault().resolve(s.point());

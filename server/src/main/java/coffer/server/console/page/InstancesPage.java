@@ -28,7 +28,7 @@ public final class InstancesPage implements ConsoleRoutes {
 
     /** The instance's newest point (one row read), or null. */
     private static PointView newest(Operations ops, InstanceView instance) {
-        return ops.call(new ListPoints(instance.id(), null, null, null, 1, 0)).points().stream().findFirst().orElse(null);
+        return ops.call(new ListPoints(instance.id(), null, null, null, null, null, null, null, 1, null)).points().stream().findFirst().orElse(null);
     }
 
     @Override

@@ -91,8 +91,8 @@ public final class PointsPage implements ConsoleRoutes {
         Instant from = day(filter.from(), "from", problems, 0);
         Instant to = day(filter.to(), "to", problems, 1);
         problems.throwIfAny("point filter");
-        PointList matching = console.operations().call(new ListPoints(filter.instance(), filter.consistency(), from, to,
-                PAGE, filter.page() * PAGE));
+        PointList matching = console.operations().call(new ListPoints(filter.instance(), null, null, null,
+                filter.consistency(), from, to, null, PAGE, filter.page() * PAGE));
         int pages = Math.max(1, (matching.total() + PAGE - 1) / PAGE);
         List<InstanceView> instances = console.operations().call(new ListInstances(null, null)).instances().stream()
                 .sorted(Comparator.comparing(InstanceView::name)).toList();

@@ -1,0 +1,67 @@
+package coffer.engine.operation.hosted;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.Lookup;
+import coffer.engine.catalog.Page;
+import coffer.engine.catalog.PageCursor;
+import coffer.engine.catalog.PointQuery;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.job.Job;
+import coffer.engine.job.Jobs;
+import coffer.engine.operation.JobList;
+import coffer.engine.operation.JobView;
+import coffer.engine.operation.ListJobs;
+import coffer.engine.operation.ListPoints;
+import coffer.engine.operation.PointList;
+import coffer.engine.operation.PointView;
+
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The paged lists (docs/api.md, "Lists"): a list request's names resolved (instance, group) and its filters and
+ * cursor handed to the catalog, which filters, orders and cuts the page in SQL. Thread-safe.
+ */
+final class ListPages {
+    private final Catalog catalog;
+    private final References references;
+    private final Clock clock;
+
+    ListPages(Catalog catalog, References references, Clock clock) {
+        this.catalog = catalog;
+        this.references = references;
+        this.clock = clock;
+    }
+
+    PointList points(ListPoints l) {
+        List<String> instances = null;
+        if (l.instance() != null) {
+            instances = List.of(references.instance(l.instance()).id());
+        }
+        if (l.group() != null) {
+            List<String> members = Lookup.group(catalog, l.group()).instanceIds();
+            instances = instances == null ? members : instances.stream().filter(members::contains).toList();
+        }
+        var now = clock.instant();
+        Page<PointRecord> page = catalog.points().page(new PointQuery(instances, l.region(), l.consistency(),
+                l.state() == null ? null : l.state().equals("expired"), now, l.since(), l.until(), cursor(l.cursor()),
+                l.offset(), l.pageSize()));
+        List<PointView> points = page.items().stream().map(p -> PointView.of(p, now)).toList();
+        return new PointList(points, points.size(), page.total(), next(page), List.of());
+    }
+
+    JobList jobs(ListJobs l) {
+        String target = l.instance() != null ? references.instance(l.instance()).id() : l.target();
+        Page<Job> page = catalog.jobs().page(new Jobs.Filter(l.state(), l.type(), target, l.host(), l.since(), l.until(),
+                cursor(l.cursor()), l.pageSize()));
+        return JobList.of(page.items().stream().map(JobView::of).toList(), next(page));
+    }
+
+    private static PageCursor cursor(String token) {
+        return token == null ? null : PageCursor.decode("cursor", token);
+    }
+
+    private static String next(Page<?> page) {
+        return page.next() == null ? null : page.next().encode();
+    }
+}

@@ -1,0 +1,209 @@
+package coffer.engine.catalog;
+
+import coffer.engine.job.Job;
+import coffer.engine.job.JobState;
+import coffer.engine.job.Jobs;
+import coffer.engine.operation.BackupInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The paged lists on a real catalog with many rows: walking every page returns every row once, also while rows are
+ * added between pages (newer and older ones, and rows sharing a creation time); each filter returns exactly the rows
+ * it names; a page is read fast (indicative: the bound is loose, the timings are printed).
+ */
+abstract class ListPagesContract {
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    static final String[] CONSISTENCIES = {"CRASH", "FILESYSTEM", "APPLICATION"};
+    TestDatabase database;
+    Catalog catalog;
+    final Random random = new Random(21);
+
+    abstract TestDatabase database() throws Exception;
+
+    /** How many points the walk test inserts (10,000 on PostgreSQL). */
+    abstract int points();
+
+    @BeforeEach
+    void open() throws Exception {
+        database = database();
+        catalog = Catalog.open(database.config());
+        catalog.hosts().ensure("h1", "qemu:///system");
+        catalog.hosts().ensure("h2", "qemu+ssh://other/system");
+        catalog.instances().refresh("h1", IntStream.range(0, 50).mapToObj(i -> instance("h1", i)).toList());
+        catalog.instances().refresh("h2", IntStream.range(50, 100).mapToObj(i -> instance("h2", i)).toList());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    static Instance instance(String host, int i) {
+        return new Instance("u-" + i, host, "vm-" + i, "running", List.of(), T0, false);
+    }
+
+    /** Point {@code n}: instance n % 100, every third pair of points at the same millisecond, regions and levels mixed. */
+    PointRecord point(int n, Instant at) {
+        return new PointRecord(String.format("p-%06d-%04x", n, random.nextInt(0x10000)), "default", "u-" + (n % 100),
+                "vm-" + (n % 100), at, "available", CONSISTENCIES[n % 3], 1L << 20, 1L << 10,
+                n % 7 == 0 ? T0.plus(Duration.ofDays(1)) : null, null, List.of(new PointRecord.PointDisk("vda", 1L << 20, 1L << 10)),
+                null, n % 5 == 0 ? "eu" : PointRecord.LOCAL_REGION);
+    }
+
+    /** Inserts many rows in one transaction (the repository's upsert is one transaction per point). */
+    List<PointRecord> insert(int from, int count, Instant start) {
+        List<PointRecord> rows = new ArrayList<>();
+        for (int n = from; n < from + count; n++) {
+            rows.add(point(n, start.plusMillis((n - from) / 3 * 1000L))); // three points per instant: ties on the time
+        }
+        catalog.sql().transaction(s -> {
+            for (PointRecord p : rows) {
+                s.update("INSERT INTO points (id, vault, instance_id, instance_name, created_at, status, consistency,"
+                                + " logical_bytes, stored_bytes, expires_at, job_id, consistency_reason, region)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", p.id(), p.vault(), p.instanceId(),
+                        p.instanceName(), p.createdAt(), p.status(), p.consistency(), p.logicalBytes(), p.storedBytes(),
+                        p.expiresAt(), p.jobId(), p.consistencyReason(), p.region());
+                s.update("INSERT INTO point_disks (point_id, ordinal, target, logical_bytes, stored_bytes) VALUES (?, 0, ?, ?, ?)",
+                        p.id(), "vda", p.logicalBytes(), p.storedBytes());
+            }
+            return null;
+        });
+        return rows;
+    }
+
+    @Test
+    void walkingEveryPageReturnsEveryPointOnceWhilePointsAreAddedNewerAndOlder() {
+        List<PointRecord> existing = insert(0, points(), T0);
+        Set<String> seen = new HashSet<>();
+        List<Long> pageMillis = new ArrayList<>();
+        PointQuery query = PointQuery.all(500);
+        int pages = 0;
+        int added = 0;
+        PageCursor after = null;
+        PointRecord previous = null;
+        do {
+            long started = System.nanoTime();
+            Page<PointRecord> page = catalog.points().page(query.after(after));
+            pageMillis.add((System.nanoTime() - started) / 1_000_000);
+            for (PointRecord p : page.items()) {
+                assertTrue(seen.add(p.id()), "point " + p.id() + " on two pages");
+                assertEquals(1, p.disks().size(), "a page's points come with their disks");
+                if (previous != null) {
+                    assertTrue(NEWEST_FIRST.compare(previous, p) < 0, "newest first: " + previous.id() + " then " + p.id());
+                }
+                previous = p;
+            }
+            after = page.next();
+            pages++;
+            if (after != null) { // between pages: a newer point (before every cursor) and an older one (met once, later)
+                insert(points() + 2 * added, 1, T0.plus(Duration.ofDays(30)).plusSeconds(added));
+                insert(points() + 2 * added + 1, 1, T0.minus(Duration.ofDays(30)).minusSeconds(added));
+                added++;
+            }
+        } while (after != null);
+
+        for (PointRecord p : existing) {
+            assertTrue(seen.contains(p.id()), "point " + p.id() + " missed by the walk");
+        }
+        assertEquals(points() + added, seen.size(), "every existing point once, and each older point added meanwhile once");
+        assertEquals((points() + 499) / 500 + 1, pages, "full pages, then the older points added meanwhile");
+        List<Long> sorted = pageMillis.stream().sorted().toList();
+        System.out.printf("%d points, %d pages of 500: page read p50 %d ms, max %d ms (%s)%n", points(), pages,
+                sorted.get(sorted.size() / 2), sorted.getLast(), catalog.dialect());
+        assertTrue(sorted.get(sorted.size() / 2) < 2_000, "a page is read in well under 2 s: " + sorted);
+    }
+
+    static final Comparator<PointRecord> NEWEST_FIRST = Comparator.comparing(PointRecord::createdAt)
+            .thenComparing(PointRecord::id).reversed();
+
+    @Test
+    void eachFilterReturnsExactlyThePointsItNamesPageByPage() {
+        List<PointRecord> all = insert(0, 2_000, T0);
+        Instant now = T0.plus(Duration.ofDays(2)); // the points with an expiry have expired
+        Instant from = T0.plusSeconds(100);
+        Instant to = T0.plusSeconds(400);
+        check(all, new PointQuery(List.of("u-7", "u-8"), null, null, null, null, null, null, null, null, 7),
+                p -> p.instanceId().equals("u-7") || p.instanceId().equals("u-8"));
+        check(all, new PointQuery(null, "eu", null, null, null, null, null, null, null, 50), p -> p.region().equals("eu"));
+        check(all, new PointQuery(null, null, "APPLICATION", null, null, null, null, null, null, 100),
+                p -> p.consistency().equals("APPLICATION"));
+        check(all, new PointQuery(null, null, null, true, now, null, null, null, null, 100), p -> p.expiresAt() != null);
+        check(all, new PointQuery(null, null, null, false, now, null, null, null, null, 100), p -> p.expiresAt() == null);
+        check(all, new PointQuery(null, null, null, null, null, from, to, null, null, 64),
+                p -> !p.createdAt().isBefore(from) && p.createdAt().isBefore(to));
+        check(all, new PointQuery(List.of("u-10", "u-20", "u-30"), "eu", "FILESYSTEM", false, now, from, null, null, null, 3),
+                p -> List.of("u-10", "u-20", "u-30").contains(p.instanceId()) && p.region().equals("eu")
+                        && p.consistency().equals("FILESYSTEM") && p.expiresAt() == null && !p.createdAt().isBefore(from));
+        check(all, new PointQuery(List.of(), null, null, null, null, null, null, null, null, 10), p -> false);
+    }
+
+    private void check(List<PointRecord> all, PointQuery query, Predicate<PointRecord> expected) {
+        List<String> want = all.stream().filter(expected).sorted(NEWEST_FIRST).map(PointRecord::id).toList();
+        List<String> got = new ArrayList<>();
+        PageCursor after = null;
+        do {
+            Page<PointRecord> page = catalog.points().page(query.after(after));
+            assertTrue(page.items().size() <= query.limit());
+            page.items().forEach(p -> got.add(p.id()));
+            after = page.next();
+        } while (after != null);
+        assertEquals(want, got, "the points of " + query);
+    }
+
+    @Test
+    void jobsPageNewestFirstFilteredByStateTargetHostAndTime() {
+        List<Job> submitted = new ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            String instance = "u-" + (i % 100);
+            submitted.add(catalog.jobs().submit(new BackupInstance(instance, null, null, null, null, false, null, null),
+                    i % 100 < 50 ? "h1" : "h2"));
+        }
+        catalog.jobs().cancel(submitted.get(3).id());
+        List<Job> all = catalog.jobs().list(Jobs.Filter.ALL);
+        checkJobs(all, new Jobs.Filter(null, null, null, null, null, null, null, 25), j -> true);
+        checkJobs(all, new Jobs.Filter(JobState.cancelled, null, null, null, null, null, null, 10), j -> j.state() == JobState.cancelled);
+        checkJobs(all, new Jobs.Filter(null, null, "u-3", null, null, null, null, 1), j -> j.target().equals("u-3"));
+        checkJobs(all, new Jobs.Filter(JobState.queued, null, null, "h2", null, null, null, 30),
+                j -> j.hostId().equals("h2") && j.state() == JobState.queued);
+        Instant middle = submitted.get(115).createdAt();
+        checkJobs(all, new Jobs.Filter(null, null, null, null, middle, null, null, 40), j -> !j.createdAt().isBefore(middle));
+        checkJobs(all, new Jobs.Filter(null, null, null, null, null, middle, null, 40), j -> j.createdAt().isBefore(middle));
+        assertNull(catalog.jobs().page(new Jobs.Filter(null, null, null, null, null, null, null, 1000)).next(),
+                "one page holds them all: no next cursor");
+    }
+
+    private void checkJobs(List<Job> all, Jobs.Filter filter, Predicate<Job> expected) {
+        List<String> want = all.stream().filter(expected).map(Job::id).toList();
+        List<String> got = new ArrayList<>();
+        PageCursor after = null;
+        do {
+            Page<Job> page = catalog.jobs().page(new Jobs.Filter(filter.state(), filter.type(), filter.target(),
+                    filter.hostId(), filter.from(), filter.to(), after, filter.limit()));
+            page.items().forEach(j -> got.add(j.id()));
+            after = page.next();
+        } while (after != null);
+        assertEquals(want, got, "the jobs of " + filter);
+    }
+}
