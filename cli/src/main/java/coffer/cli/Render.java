@@ -75,6 +75,37 @@ final class Render {
             }
             case JobLog l -> l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
             case GroupPointList l -> l.points().forEach(p -> groupPoint(out, p));
+            case MountView m -> out.line("Mounted disk %s of point %s into %s as %s (read-only) until %s; mount %s", m.disk(),
+                    m.point(), m.instance(), m.target(), Output.time(m.expiresAt()), m.id());
+            case MountList l -> {
+                out.line("%-36s %-26s %-5s %-16s %-6s %-20s %s", "MOUNT", "POINT", "DISK", "INSTANCE", "AS", "EXPIRES", "STATE");
+                l.mounts().forEach(m -> out.line("%-36s %-26s %-5s %-16s %-6s %-20s %s", m.id(), m.point(), m.disk(), m.instance(),
+                        m.target() == null ? "-" : m.target(), Output.time(m.expiresAt()),
+                        m.active() ? "active" : m.endReason().toLowerCase(Locale.ROOT) + " " + Output.time(m.endedAt())));
+            }
+            case MountResult r -> out.line("Mount %s of disk %s of point %s in %s (%s) ended: %s", r.mount(), r.disk(), r.point(),
+                    r.instance(), r.target(), r.ended().toLowerCase(Locale.ROOT));
+            case InstantRestoreResult r -> {
+                out.line("Instant restore of point %s as instance %s: started after %.1f s, on local disks after %.1f s", r.point(),
+                        r.name(), r.startedMillis() / 1000.0, r.localMillis() / 1000.0);
+                disks(out, r.disks());
+            }
+            case FilesystemList l -> {
+                out.line("partitions: %s", String.join(", ", l.partitions()));
+                l.filesystems().forEach(f -> out.line("%-14s %-8s%s", f.device(), f.type(), f.mountable() ? "" : "  (not browsable)"));
+            }
+            case FileList l -> l.files().forEach(f -> out.line("%-9s %5s %6d:%-6d %12d %-20s %s%s", f.type().toLowerCase(Locale.ROOT),
+                    f.mode(), f.uid(), f.gid(), f.size(), Output.time(f.modified()), f.name(),
+                    f.linkTarget() == null ? "" : " -> " + f.linkTarget()));
+            case ExportResult r -> out.line("Export %s: %d file(s), %d director(ies), %d link(s) in %s, sha256 %s; downloadable until %s",
+                    r.export(), r.files(), r.directories(), r.links(), Output.bytes(r.bytes()), r.sha256(), Output.time(r.expiresAt()));
+            case ExportList l -> {
+                out.line("%-36s %-26s %-5s %-10s %-12s %-20s %s", "EXPORT", "POINT", "DISK", "STATUS", "SIZE", "EXPIRES", "PATHS");
+                l.exports().forEach(e -> out.line("%-36s %-26s %-5s %-10s %-12s %-20s %s", e.id(), e.point(), e.disk(), e.status(),
+                        e.bytes() == null ? "-" : Output.bytes(e.bytes()), e.expiresAt() == null ? "-" : Output.time(e.expiresAt()),
+                        String.join(" ", e.paths())));
+            }
+            case UnmountResult r -> out.line("Unmounted %s from %s (mount %s)", r.target(), r.instance(), r.mount());
             default -> RenderCatalog.text(out, result);
         }
     }

@@ -1,6 +1,11 @@
 package coffer.server;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.instance.InstanceBackup;
+import coffer.engine.job.handler.ExportRecords;
+import coffer.engine.job.handler.StaleInstantRestores;
+import coffer.server.api.ExportDownloads;
+import coffer.engine.job.handler.StaleMounts;
 import coffer.engine.catalog.Tokens;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
@@ -49,6 +54,8 @@ public final class CofferServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
     /** How often the hosts' instances are discovered again in the background. */
     private static final long REFRESH_MINUTES = 5;
+    /** How often expired export archives are removed. */
+    private static final long EXPORT_SWEEP_SECONDS = 30;
 
     private final ServerConfig config;
     private final Catalog catalog;
@@ -96,11 +103,21 @@ public final class CofferServer implements AutoCloseable {
             ServerPlans plans = new ServerPlans(catalog, vaults, regions, clock);
             JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention(), plans.replications());
             runner.start();
+            // after the runner failed the jobs of dead workers: their mounts' disks are taken out of the instances
+            for (String stale : new StaleMounts(catalog, InstanceBackup.defaultRuntimeRoot(), java.time.Clock.systemUTC())
+                    .detachAll()) {
+                LOG.warn("stale mount taken out at start: {}", stale);
+            }
+            for (String dead : new StaleInstantRestores(catalog, InstanceBackup.defaultRuntimeRoot()).removeAll()) {
+                LOG.warn("dead instant restore removed at start: {}", dead);
+            }
             Routes routes = new Routes();
             Operations operations = plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
                     config.limits().instancesPerRequest(), hosts::refresh, clock, regions));
             new OperationRoutes(operations).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names())).register(routes);
+            ExportRecords exports = new ExportRecords(catalog, ServerJobs.exportArea(config), java.time.Clock.systemUTC());
+            new ExportDownloads(exports).register(routes);
             // the web console: the same operations, at / on the same port (docs/console.md)
             Routes consoleRoutes = new Routes();
             new Console(operations, new ConsoleSessions(catalog.tokens(), clock, config.tls() != null))
@@ -120,6 +137,7 @@ public final class CofferServer implements AutoCloseable {
                 return t;
             });
             background.scheduleWithFixedDelay(hosts::refreshAll, REFRESH_MINUTES, REFRESH_MINUTES, TimeUnit.MINUTES);
+            background.scheduleWithFixedDelay(() -> sweepExports(exports), 0, EXPORT_SWEEP_SECONDS, TimeUnit.SECONDS);
             plans.start();
             return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), consoleRoutes.list(),
                     adminSecret, plans);
@@ -139,6 +157,15 @@ public final class CofferServer implements AutoCloseable {
         config.vaults().forEach(v -> vaults.computeIfAbsent(v.region(), r -> new ArrayList<>()).add(v.name()));
         config.hosts().forEach(h -> hosts.computeIfAbsent(h.region(), r -> new ArrayList<>()).add(h.id()));
         return new Regions(vaults, hosts);
+    }
+
+    /** Removes expired export archives and partial ones of exports no longer running (logged). */
+    private static void sweepExports(ExportRecords exports) {
+        try {
+            exports.sweep().forEach(line -> LOG.info("exports: {}", line));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("exports could not be swept: {}", e.getMessage());
+        }
     }
 
     private static List<VaultView> vaultViews(ServerConfig config, LocalVaults vaults) {

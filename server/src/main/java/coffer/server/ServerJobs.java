@@ -14,6 +14,11 @@ final class ServerJobs {
     private ServerJobs() {
     }
 
+    /** Where exported archives are kept: {@code <dataDir>/exports}. */
+    static coffer.engine.live.ExportArea exportArea(ServerConfig config) {
+        return new coffer.engine.live.ExportArea(config.dataDir().resolve("exports"));
+    }
+
     static JobRunner runner(Catalog catalog, VaultDirectory vaults, ServerConfig config,
                             coffer.engine.plan.RetentionSweep retention,
                             coffer.engine.replication.ReplicationQueue replications) {
@@ -22,7 +27,7 @@ final class ServerJobs {
                 .withWorkerThreads(config.limits().workers());
         return new JobRunner(catalog, JobRunner.newWorkerId(),
                 coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot(),
-                        RestoreDirectories.under(config.restoreDirectories()), CofferServer.regions(config)),
-                        catalog, retention, replications), settings);
+                        RestoreDirectories.under(config.restoreDirectories()), CofferServer.regions(config),
+                        exportArea(config)), catalog, retention, replications), settings);
     }
 }

@@ -142,6 +142,12 @@ final class SqlJobs implements Jobs {
 
     // ---- worker side ----
 
+    /** The serving job types (names), which take no slot of their host's limit. */
+    private static final List<String> SERVING = java.util.Arrays.stream(JobType.values()).filter(JobType::serving)
+            .map(Enum::name).toList();
+    /** {@link #SERVING} as an SQL list of literals (enum names: letters and '_' only). */
+    private static final String SERVING_LIST = "(" + String.join(", ", SERVING.stream().map(t -> "'" + t + "'").toList()) + ")";
+
     @Override
     public Optional<Job> claimNext(String workerId, int perHostLimit, Instant now) {
         return dialect == Dialect.POSTGRESQL ? claimSkippingLocked(workerId, perHostLimit, now)
@@ -153,16 +159,18 @@ final class SqlJobs implements Jobs {
      * write lock.
      */
     private Optional<Job> claimOldest(String workerId, int perHostLimit, Instant now) {
-        List<String[]> candidates = sql.query("SELECT id, host_id FROM jobs WHERE state = ? ORDER BY created_at, id"
-                + " LIMIT " + CLAIM_CANDIDATES, r -> new String[]{r.getString("id"), r.getString("host_id")}, JobState.queued);
+        List<String[]> candidates = sql.query("SELECT id, host_id, type FROM jobs WHERE state = ? ORDER BY created_at, id"
+                + " LIMIT " + CLAIM_CANDIDATES, r -> new String[]{r.getString("id"), r.getString("host_id"), r.getString("type")},
+                JobState.queued);
         List<String> fullHosts = new ArrayList<>();
         for (String[] candidate : candidates) {
             String id = candidate[0];
             String host = candidate[1];
-            if (fullHosts.contains(host)) {
+            boolean serving = SERVING.contains(candidate[2]); // a mount takes no slot of the host's limit
+            if (!serving && fullHosts.contains(host)) {
                 continue;
             }
-            Boolean claimed = sql.transaction(s -> claimOnHost(s, id, host, workerId, perHostLimit, now));
+            Boolean claimed = sql.transaction(s -> claimOnHost(s, id, host, serving, workerId, perHostLimit, now));
             if (claimed == null) {
                 fullHosts.add(host);
             } else if (claimed) {
@@ -183,17 +191,18 @@ final class SqlJobs implements Jobs {
         for (int attempt = 0; attempt < CLAIM_CANDIDATES; attempt++) {
             Where where = new Where().equal("state", JobState.queued);
             if (!fullHosts.isEmpty()) {
-                where.and(true, "host_id NOT IN (" + String.join(", ", java.util.Collections.nCopies(fullHosts.size(), "?"))
-                        + ")", fullHosts.toArray());
+                where.and(true, "(host_id NOT IN (" + String.join(", ", java.util.Collections.nCopies(fullHosts.size(), "?"))
+                        + ")" + (SERVING.isEmpty() ? "" : " OR type IN " + SERVING_LIST) + ")", fullHosts.toArray());
             }
             String[] outcome = sql.transaction(s -> {
-                Optional<String[]> next = s.one("SELECT id, host_id FROM jobs" + where.clause()
+                Optional<String[]> next = s.one("SELECT id, host_id, type FROM jobs" + where.clause()
                         + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
-                        r -> new String[]{r.getString("id"), r.getString("host_id")}, where.args());
+                        r -> new String[]{r.getString("id"), r.getString("host_id"), r.getString("type")}, where.args());
                 if (next.isEmpty()) {
                     return null;
                 }
-                Boolean claimed = claimOnHost(s, next.get()[0], next.get()[1], workerId, perHostLimit, now);
+                Boolean claimed = claimOnHost(s, next.get()[0], next.get()[1], SERVING.contains(next.get()[2]), workerId,
+                        perHostLimit, now);
                 return new String[]{next.get()[0], next.get()[1], claimed == null ? "full" : claimed.toString()};
             });
             if (outcome == null) {
@@ -215,13 +224,14 @@ final class SqlJobs implements Jobs {
     /**
      * In a claim's transaction: locks the host row, counts its running jobs (over all workers) and, below the
      * limit, makes the job running for the worker. Null when the host is at its limit; else whether the job was
-     * still queued.
+     * still queued. Serving jobs (a mount: {@link JobType#serving()}) are not counted and take no slot.
      */
-    private static Boolean claimOnHost(Sql.Session s, String id, String host, String workerId, int perHostLimit,
-                                       Instant now) throws SQLException {
+    private static Boolean claimOnHost(Sql.Session s, String id, String host, boolean serving, String workerId,
+                                       int perHostLimit, Instant now) throws SQLException {
         s.update("UPDATE hosts SET claims = claims + 1 WHERE id = ?", host);
-        long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?", host, JobState.running);
-        if (running >= perHostLimit) {
+        long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?"
+                + (SERVING.isEmpty() ? "" : " AND type NOT IN " + SERVING_LIST), host, JobState.running);
+        if (!serving && running >= perHostLimit) {
             return null;
         }
         return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"

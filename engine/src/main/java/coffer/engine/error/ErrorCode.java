@@ -84,6 +84,19 @@ public enum ErrorCode {
     // ---- assurance (docs/design/assurance.md) ----
     DrillBusy(409, 7, "Restore drills run one at a time per host by default (the drill budget); run this one when the other has finished, or raise the budget."),
 
+    // ---- live access: mounts, file exports, instant restore (docs/design/live-access.md) ----
+    PointInUse(409, 2, "The point is served (mounted, browsed or instantly restored); unmount it or cancel that job first ('coffer mount list' shows the mounts), then delete it. A retention sweep deletes it once it is no longer served.",
+            "The point is served (mounted, browsed or instantly restored); unmount it or cancel that job first (GET /api/v1/mounts shows the mounts), then delete it. A retention sweep deletes it once it is no longer served."),
+    InstanceNotRunning(409, 2, "Start the instance first (virsh start NAME); a point's disk is mounted into a running instance."),
+    DiskNotInPoint(404, 4, "Show the point's disks with 'coffer point show POINT' and use one of their names (vda, ...).",
+            "Show the point's disks with GET /api/v1/points/{point} and use one of their names (vda, ...)."),
+    AlreadyMounted(409, 2, "This disk of the point is already mounted into that instance; use that mount ('coffer mount list') or unmount it first.",
+            "This disk of the point is already mounted into that instance; use that mount (GET /api/v1/mounts) or unmount it first."),
+    MountNotFound(404, 4, "List the active mounts with 'coffer mount list' and use one of their ids.",
+            "List the active mounts with GET /api/v1/mounts and use one of their ids."),
+    ExportNotAvailable(404, 4, "List the exports with 'coffer export list'; an export downloads while it is available, until it expires; export the files again after that.",
+            "List the exports with GET /api/v1/exports; an export downloads while it is available, until it expires; export the files again after that."),
+
     // ---- tools and jobs ----
     ToolFailed(500, 1, "A helper program or library (qemu-img, qemu-nbd, libguestfs) failed; its message is shown. Check it is installed (Debian: apt-get install qemu-utils; libguestfs0 for browsing a point's files) and working."),
     WorkerLost(500, 1, "The server stopped while the job ran; nothing half-written was kept. Run the job again."),

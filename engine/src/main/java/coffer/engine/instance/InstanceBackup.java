@@ -42,7 +42,7 @@ import java.util.Set;
  * persistent bitmap when one is valid, and the checkpoint created after the point is stored.
  *
  * <p>Cleanup on every path: the libvirt job is aborted, the new checkpoint removed on failure, scratch
- * files and the socket deleted; a killed run's leftovers are found and removed by the next run.
+ * files (made by Coffer, not libvirt: {@link #createScratch}) and the socket deleted; a killed run's leftovers are found and removed by the next run.
  *
  * <p>Not thread-safe: one run at a time per instance (later: serialized by the job system).
  */
@@ -149,6 +149,10 @@ public final class InstanceBackup {
         RuntimeDirectory run = null;
         try {
             run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id());
+            if (domain.state().active()) {
+                createScratch(domain, plan, run);
+                trace.mark("scratch images created");
+            }
             return new StagedBackup(libvirt, vault, domain, plan, request.consistency(), facts, warnings,
                     writer, run);
         } catch (IOException | RuntimeException e) {
@@ -205,6 +209,20 @@ public final class InstanceBackup {
     }
 
     /**
+     * One empty qcow2 scratch image per exported disk, of the disk's size as QEMU sees it, made here (before
+     * any freeze) rather than by libvirt's {@code backup-begin}: libvirt would create each one in QEMU with a
+     * {@code blockdev-create} job, during which any other client's block query of the domain (another Coffer
+     * process listing instances, libvirt's own stats) aborts QEMU 7.2 (docs/design/backup-flow.md, "QEMU 7.2
+     * hazards"). {@link StagedBackup#begin} then has libvirt only attach them.
+     */
+    private void createScratch(DomainInfo domain, Plan plan, RuntimeDirectory run) throws IOException {
+        for (DiskPlan disk : plan.plans()) {
+            long size = libvirt.blockInfo(domain.name(), disk.target()).capacity();
+            DiskImages.createScratch(run.scratch(disk.target()), size);
+        }
+    }
+
+    /**
      * Leftovers of killed runs: a backup job still serving a socket in an abandoned runtime directory is
      * aborted; the directories (sockets, scratch files) are deleted; checkpoints newer than the one the
      * newest point needs are removed by {@link StagedBackup#pruneCheckpoints} after the next success.
@@ -222,7 +240,7 @@ public final class InstanceBackup {
                     if (abandoned.stream().anyMatch(dir -> backupXml.contains(dir.toString()))) {
                         libvirt.abortJob(domain.name());
                         warnings.add("aborted the backup job left running by an interrupted run");
-                        // libvirt ends it (and removes its scratch files) once QEMU has cancelled the block jobs
+                        // libvirt ends it once QEMU has cancelled the block jobs
                         if (!libvirt.awaitNoBackupJob(domain.name(), LEFTOVER_JOB_WAIT)) {
                             warnings.add(LEFTOVER_JOB_STUCK);
                         }
@@ -242,7 +260,7 @@ public final class InstanceBackup {
                             warnings.add("stopped qemu-nbd (pid " + pid + ") left by an interrupted run");
                         });
             }
-            FileTree.delete(dir); // libvirt may be deleting the dead run's scratch files and socket meanwhile
+            FileTree.delete(dir); // scratch files included; libvirt may be removing the socket meanwhile
         }
     }
 

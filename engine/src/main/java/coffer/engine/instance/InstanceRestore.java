@@ -228,7 +228,7 @@ public final class InstanceRestore {
     }
 
     /** Refuses a file outside the allowed directories; the instance's disks are looked up only when restricted. */
-    private void checkTarget(Path file, PointManifest point) throws IOException {
+    void checkTarget(Path file, PointManifest point) throws IOException {
         if (directories.restricted()) {
             directories.check(file, ownDisks(point));
         }

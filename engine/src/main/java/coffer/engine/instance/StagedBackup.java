@@ -148,14 +148,14 @@ public final class StagedBackup implements AutoCloseable {
 
     /**
      * Step 3, the instant: one pull-mode {@code backup-begin} for all chosen disks (one QEMU transaction) with
-     * the new checkpoint. Nothing to do for a shut-off domain.
+     * the new checkpoint, on the scratch images {@link InstanceBackup#prepare} made. Nothing to do for a shut-off domain.
      */
     public void begin() throws IOException {
         if (!running()) {
             return;
         }
         PhaseTrace trace = new PhaseTrace();
-        libvirt.backupBegin(domain.name(), backupXml, checkpointXml);
+        libvirt.backupBeginOnScratch(domain.name(), backupXml, checkpointXml); // scratch made by InstanceBackup
         begun = true;
         checkpointCreated = true;
         trace.mark(domain.name() + ": backup-begin returned");

@@ -9,7 +9,7 @@ import coffer.engine.job.JobType;
  */
 public sealed interface JobOperation<R> permits BackupInstance, CloneInstance, RestoreDisk, RestoreInstance, BackupGroup,
         CloneGroup, RestoreGroup,
-        ReplicatePoint {
+        MountDisk, UnmountDisk, RestoreInstant, ExportFiles, ReplicatePoint {
     /** The job's type. */
     JobType type();
 

@@ -12,5 +12,6 @@ public sealed interface Operation<R> permits ListHosts, RefreshHost, ListInstanc
         ShowCapacity, ListTokens, CreateToken, RevokeToken, ListVaults, RebuildCatalog,
         ListPolicies, ShowPolicy, CreatePolicy, EditPolicy, DeletePolicy,
         ListPlans, ShowPlan, BindPlan, EditPlan, DeletePlan, RunPlan, SuspendPlan, ResumePlan,
-        ListGroups, ShowGroup, CreateGroup, DeleteGroup, ListGroupPoints {
+        ListGroups, ShowGroup, CreateGroup, DeleteGroup, ListGroupPoints,
+        ListMounts, ListFilesystems, ListFiles, ListExports {
 }

@@ -219,4 +219,30 @@ class OperationRecordsTest {
             assertTrue(e.getMessage().contains(expected), expected + " in " + e.getMessage());
         }
     }
+
+    /** Live access: lifetimes, guest paths, devices and the instant restore's directory are checked on the records. */
+    @Test
+    void liveAccessRecordsCheckLifetimesPathsAndDevices() {
+        assertEquals(java.time.Duration.ofDays(1), new MountDisk("p", "vdb", "web", null).lifetime(), "default: one day");
+        assertEquals(java.time.Duration.ofSeconds(90), new MountDisk("p", "vdb", "web", "90s").lifetime());
+        assertEquals(java.time.Duration.ofHours(12), new MountDisk("p", "vdb", "web", "PT12H").lifetime());
+        CofferException mount = assertThrows(CofferException.class, () -> new MountDisk("p", "VDB!", null, "31d"));
+        assertTrue(mount.getMessage().startsWith("mount request has 3 problems"), mount.getMessage());
+        assertTrue(mount.getMessage().contains("expires: a lifetime such as 90s, 30m, 12h or 7d (at least 1 s, at most 30 days), got '31d'"),
+                mount.getMessage());
+        assertEquals(MountDisk.class, JobType.mount.operation());
+        assertTrue(JobType.mount.serving() && !JobType.unmount.serving() && !JobType.export.serving());
+
+        CofferException export = assertThrows(CofferException.class, () -> new ExportFiles("p", "vdb", "sda1",
+                java.util.List.of("/etc", "relative", "/a\u0000b"), "0s"));
+        assertTrue(export.getMessage().startsWith("export request has 4 problems"), export.getMessage());
+        assertTrue(export.getMessage().contains("filesystem: a device as the file system list shows it"), export.getMessage());
+        assertTrue(export.getMessage().contains("paths: an absolute path in the guest's file system"), export.getMessage());
+        assertThrows(CofferException.class, () -> new ExportFiles("p", "vdb", null, java.util.List.of(), null));
+        assertEquals(java.util.List.of("/etc"), new ExportFiles("p", "vdb", "/dev/sda1", java.util.List.of("/etc"), "7d").paths());
+
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstant("p", "new", "relative/dir", -1L)).getMessage()
+                .contains("2 problems"));
+        assertEquals(0, new RestoreInstant("p", "new", null, null).speed());
+    }
 }

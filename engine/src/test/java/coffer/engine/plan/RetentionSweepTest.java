@@ -161,6 +161,30 @@ class RetentionSweepTest {
         return catalog.pointRetentions().find(point).orElseThrow();
     }
 
+    /**
+     * A point served over NBD (a mount, a file browser, an instant restore) holds a lease: a person's delete is
+     * refused with PointInUse and the retention sweep leaves it for a later run; once served no more, both work.
+     */
+    @Test
+    void aServedPointIsRefusedDeletionAndTheSweepDefersItUntilServingEnds() throws Exception {
+        String served = manualPoint(T0, T0.plus(Duration.ofHours(1)));
+        manualPoint(T0.plus(Duration.ofHours(2)), null);
+        clock.set(T0.plus(Duration.ofDays(2)));
+        try (coffer.engine.live.PointServer server = coffer.engine.live.PointServer.start(vault,
+                new coffer.engine.live.PointServer.Request(served, List.of(), dir.resolve("nbd.sock"), null, 1 << 20),
+                "mount of vda into web-2")) {
+            CofferException refused = assertThrows(CofferException.class, () -> lifecycle.delete(served));
+            assertEquals(ErrorCode.PointInUse, refused.code());
+            assertTrue(refused.getMessage().contains("mount of vda into web-2"), refused.getMessage());
+            RetentionSweep.Report deferred = sweep.sweep("u-web");
+            assertEquals(List.of(), deferred.deleted());
+            assertEquals(1, deferred.failures().size());
+            assertTrue(deferred.failures().getFirst().contains("in use"), deferred.failures().toString());
+            assertTrue(rows().contains(served) && manifests().contains(served), "row and manifest kept while served");
+        }
+        assertEquals(List.of(served), sweep.sweep("u-web").deleted(), "the next sweep deletes it");
+    }
+
     @Test
     void expiredPolicyPointsLoseTheirManifestAndRowAndTheNewestStays() throws Exception {
         List<String> points = new java.util.ArrayList<>();

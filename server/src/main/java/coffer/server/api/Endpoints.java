@@ -70,7 +70,16 @@ public final class Endpoints {
             post("/groups/{group}/backups", Role.operator, BackupGroup.class, 202),
             get("/groups/{group}/points", Role.viewer, ListGroupPoints.class),
             post("/groups/{group}/clone", Role.operator, CloneGroup.class, 202),
-            post("/group-points/{groupPoint}/restore", Role.operator, RestoreGroup.class, 202));
+            post("/group-points/{groupPoint}/restore", Role.operator, RestoreGroup.class, 202),
+
+            post("/points/{point}/mounts", Role.operator, MountDisk.class, 202),
+            get("/mounts", Role.viewer, ListMounts.class),
+            post("/mounts/{mount}/unmount", Role.operator, UnmountDisk.class, 202),
+            post("/points/{point}/instant-restore", Role.operator, RestoreInstant.class, 202),
+            get("/points/{point}/disks/{disk}/filesystems", Role.viewer, ListFilesystems.class),
+            get("/points/{point}/disks/{disk}/files", Role.viewer, ListFiles.class),
+            post("/points/{point}/exports", Role.operator, ExportFiles.class, 202),
+            get("/exports", Role.viewer, ListExports.class));
 
     private Endpoints() {
     }

@@ -132,6 +132,19 @@ public final class DiskImages {
     }
 
     /**
+     * Creates the empty qcow2 scratch image of a pull backup for a disk of {@code size} bytes (QEMU's backup
+     * job requires the scratch's size to be the disk's). Coffer makes scratch images itself, so that libvirt's
+     * {@code backup-begin} only attaches them: see {@code Libvirt.backupBeginOnScratch}. Fails with
+     * {@link java.nio.file.FileAlreadyExistsException} if {@code image} exists.
+     */
+    public static void createScratch(Path image, long size) throws IOException {
+        if (Files.exists(image, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(image.toString());
+        }
+        QemuImg.createEmptyQcow2(image, size);
+    }
+
+    /**
      * What {@code qemu-img info -f FORMAT} reports about an image read as {@code format} (virtual size, backing
      * file, persistent bitmaps). The format is always given, never probed, and no backing file is opened.
      */

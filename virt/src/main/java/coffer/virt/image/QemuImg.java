@@ -87,4 +87,10 @@ final class QemuImg {
                 image.toAbsolutePath().toString(), Long.toString(size));
         Tool.run(command, TIMEOUT, "qemu-img create of overlay " + image);
     }
+
+    /** {@code qemu-img create -f qcow2} of an empty image of {@code size} bytes, without a backing file. */
+    static void createEmptyQcow2(Path image, long size) throws IOException {
+        Tool.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", image.toAbsolutePath().toString(),
+                Long.toString(size)), TIMEOUT, "qemu-img create of " + image);
+    }
 }

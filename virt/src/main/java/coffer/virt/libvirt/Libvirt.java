@@ -87,6 +87,7 @@ public final class Libvirt implements AutoCloseable {
     private static final int XML_INACTIVE = 1 << 1;
     private static final int CHECKPOINT_LIST_TOPOLOGICAL = 1 << 1;
     private static final int CHECKPOINT_DELETE_METADATA_ONLY = 1 << 1;
+    private static final int BACKUP_BEGIN_REUSE_EXTERNAL = 1;
     private static final int MONITOR_COMMAND_HMP = 1;
     private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
@@ -454,13 +455,29 @@ public final class Libvirt implements AutoCloseable {
      * every disk as an NBD export named after its target ({@code vda}) on the given socket, with a
      * {@code qemu:dirty-bitmap:backup-<target>} context for incremental disks, until {@link #abortJob} ends the
      * job; libvirt then removes the socket and scratch files. Scratch files must not exist beforehand
-     * ({@link LibvirtException#INVALID_ARG}).
+     * ({@link LibvirtException#INVALID_ARG}): libvirt creates them in QEMU ({@code blockdev-create}), which
+     * QEMU 7.2 survives only if no other client queries the domain's block nodes meanwhile (docs/design/
+     * backup-flow.md, "QEMU 7.2 hazards"); {@link #backupBeginOnScratch} avoids that.
      */
     public void backupBegin(String domain, String backupXml, String checkpointXml) throws LibvirtException {
+        backupBegin(domain, backupXml, checkpointXml, 0);
+    }
+
+    /**
+     * {@link #backupBegin} on scratch files the caller has created (qcow2, each of its disk's exact size):
+     * {@code VIR_DOMAIN_BACKUP_BEGIN_REUSE_EXTERNAL}. libvirt only attaches them ({@code blockdev-add}, one
+     * monitor command, no window in which a half-open qcow2 node is visible to other queries) and leaves
+     * them behind when the job ends: deleting them is the caller's.
+     */
+    public void backupBeginOnScratch(String domain, String backupXml, String checkpointXml) throws LibvirtException {
+        backupBegin(domain, backupXml, checkpointXml, BACKUP_BEGIN_REUSE_EXTERNAL);
+    }
+
+    private void backupBegin(String domain, String backupXml, String checkpointXml, int flags) throws LibvirtException {
         Objects.requireNonNull(backupXml, "backupXml");
         connection.onDomain(domain, (handle, arena) -> connection.check(callInt(lib.backupBegin, handle, arena.allocateFrom(backupXml),
-                checkpointXml == null ? MemorySegment.NULL : arena.allocateFrom(checkpointXml), 0),
-                "virDomainBackupBegin(domain '" + domain + "')"));
+                checkpointXml == null ? MemorySegment.NULL : arena.allocateFrom(checkpointXml), flags),
+                "virDomainBackupBegin(domain '" + domain + "'" + (flags == 0 ? "" : ", flags " + flags) + ")"));
     }
 
     /**

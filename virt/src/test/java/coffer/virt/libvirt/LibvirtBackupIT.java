@@ -129,6 +129,33 @@ class LibvirtBackupIT {
     }
 
     @Test
+    void onScratchImagesMadeBeforehandTheBackupServesTheInstantAndLeavesThemToTheCaller() throws Exception {
+        String name = domains.start("reuse", SIZE_MIB, "qcow2");
+        byte[] model = new byte[(int) SIZE];
+        domains.write(name, 0, 0x66, 3 * MiB, MiB);
+        fill(model, 0x66, 3 * MiB, MiB);
+        Path wrongSize = scratch("b0", "vda");
+        coffer.virt.image.DiskImages.createScratch(wrongSize, SIZE + MiB);
+        LibvirtException sizes = assertThrows(LibvirtException.class,
+                () -> libvirt.backupBeginOnScratch(name, pullBackup("b0", null, "vda"), checkpoint("c0", "vda")));
+        assertTrue(sizes.getMessage().contains("different sizes"), sizes.getMessage());
+        assertEquals(Optional.empty(), libvirt.job(name));
+        assertEquals(List.of(), libvirt.checkpoints(name));
+
+        coffer.virt.image.DiskImages.createScratch(scratch("b1", "vda"), SIZE);
+        libvirt.backupBeginOnScratch(name, pullBackup("b1", null, "vda"), checkpoint("c1", "vda"));
+        domains.write(name, 0, 0xee, 3 * MiB, MiB); // after the instant: copied into the scratch first
+        try (NbdExportSource source = NbdExportSource.open(NbdExport.unix(socket("b1"), "vda"), 2, List.of())) {
+            assertEquals(SIZE, source.size());
+            assertArrayEquals(Arrays.copyOfRange(model, 0, 8 * MiB), read(source, 0, 8 * MiB));
+        }
+        libvirt.abortJob(name);
+        assertTrue(libvirt.awaitNoBackupJob(name, java.time.Duration.ofSeconds(10)));
+        assertTrue(Files.exists(scratch("b1", "vda")), "libvirt leaves a scratch file it did not make");
+        assertTrue(Files.exists(wrongSize));
+    }
+
+    @Test
     void anIncrementalBackupsDirtyExtentsAreExactlyTheRangeWrittenSinceTheCheckpoint() throws Exception {
         String name = domains.start("incr", SIZE_MIB, "qcow2");
         domains.write(name, 0, 0x55, 0, MiB);

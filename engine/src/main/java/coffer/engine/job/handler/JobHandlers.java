@@ -29,21 +29,30 @@ public final class JobHandlers {
     public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
                                                          RestoreDirectories restoreDirectories) {
         return handlers(catalog, vaults, runtimeRoot, restoreDirectories, Regions.local(List.copyOf(vaults.names()),
-                catalog.hosts().list().stream().map(Host::id).toList()));
+                catalog.hosts().list().stream().map(Host::id).toList()), null);
     }
 
-    /** As above, for a server whose configuration declares {@code regions} (a clone into another region). */
+    /**
+     * The same, for a server whose configuration declares {@code regions} (a clone into another region), with its
+     * export area ({@code <dataDir>/exports}; null: export jobs are refused).
+     */
     public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
-                                                         RestoreDirectories restoreDirectories, Regions regions) {
+                                                         RestoreDirectories restoreDirectories, Regions regions,
+                                                         coffer.engine.live.ExportArea exports) {
         TrackedReplication replication = new TrackedReplication(catalog, vaults, new PointReplication(0), Clock.systemUTC());
-        return Map.of(
-                JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
-                JobType.restore_disk, new RestoreDiskHandler(catalog, vaults, restoreDirectories),
-                JobType.restore_instance, new RestoreInstanceHandler(catalog, vaults, restoreDirectories),
-                JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot, restoreDirectories, regions, replication),
-                JobType.group_backup, new GroupBackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC()),
-                JobType.group_restore, new GroupRestoreHandler(catalog, vaults, restoreDirectories),
-                JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot, restoreDirectories),
-                JobType.replicate, new ReplicateHandler(catalog, replication));
+        return Map.ofEntries(
+                Map.entry(JobType.export, new ExportHandler(catalog, vaults, runtimeRoot, exports, Clock.systemUTC())),
+                Map.entry(JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC())),
+                Map.entry(JobType.restore_disk, new RestoreDiskHandler(catalog, vaults, restoreDirectories)),
+                Map.entry(JobType.restore_instance, new RestoreInstanceHandler(catalog, vaults, restoreDirectories)),
+                Map.entry(JobType.clone, new CloneHandler(catalog, vaults, runtimeRoot, restoreDirectories, regions,
+                        replication)),
+                Map.entry(JobType.group_backup, new GroupBackupHandler(catalog, vaults, runtimeRoot, Clock.systemUTC())),
+                Map.entry(JobType.group_restore, new GroupRestoreHandler(catalog, vaults, restoreDirectories)),
+                Map.entry(JobType.group_clone, new GroupCloneHandler(catalog, vaults, runtimeRoot, restoreDirectories)),
+                Map.entry(JobType.mount, new MountHandler(catalog, vaults, runtimeRoot, Clock.systemUTC())),
+                Map.entry(JobType.instant_restore, new InstantRestoreHandler(catalog, vaults, runtimeRoot, restoreDirectories)),
+                Map.entry(JobType.unmount, new UnmountHandler(catalog, new StaleMounts(catalog, runtimeRoot, Clock.systemUTC()))),
+                Map.entry(JobType.replicate, new ReplicateHandler(catalog, replication)));
     }
 }

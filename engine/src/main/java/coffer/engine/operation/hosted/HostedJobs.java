@@ -15,6 +15,10 @@ import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.CloneGroup;
 import coffer.engine.operation.CloneInstance;
 import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.MountDisk;
+import coffer.engine.operation.UnmountDisk;
+import coffer.engine.operation.RestoreInstant;
+import coffer.engine.operation.ExportFiles;
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreGroup;
 import coffer.engine.operation.ReplicatePoint;
@@ -85,6 +89,23 @@ final class HostedJobs {
                 InstanceGroup group = Lookup.group(catalog, c.group());
                 yield catalog.jobs().submit(c.resolved(group.id(), references.vault(c.vault())), group.hostId());
             }
+            case MountDisk m -> {
+                PointRecord point = references.point(m.point());
+                Lookup.disk(point, m.disk());
+                Instance instance = Lookup.live(references.instance(m.instance()));
+                Lookup.notMounted(catalog, point.id(), m.disk(), instance, null);
+                yield catalog.jobs().submit(m.resolved(point.id(), instance.id()), instance.hostId());
+            }
+            case ExportFiles e -> {
+                PointRecord point = references.point(e.point());
+                Lookup.disk(point, e.disk());
+                yield catalog.jobs().submit(e.resolved(point.id()), replications.hostOf(point));
+            }
+            case RestoreInstant r -> {
+                PointRecord point = references.point(r.point());
+                yield catalog.jobs().submit(r.resolved(point.id()), replications.hostOf(point));
+            }
+            case UnmountDisk u -> catalog.jobs().submit(u, Lookup.activeMount(catalog, u.mount()).hostId());
             case RestoreGroup r -> {
                 offlineOnly(r.dir() != null, "dir", "new disk files go beside the originals");
                 GroupPointRecord point = Lookup.groupPoint(catalog, r.groupPoint());

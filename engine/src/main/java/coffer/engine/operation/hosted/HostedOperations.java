@@ -141,6 +141,19 @@ public final class HostedOperations implements Operations {
                 }
                 yield JobView.of(catalog.jobs().cancel(job.id()).orElseThrow());
             }
+            case ListMounts l -> MountList.of((l.includeEnded() ? catalog.mounts().recent(100) : catalog.mounts().active())
+                    .stream().map(m -> MountView.of(m, Lookup.liveInstanceName(catalog, m.instanceId()))).toList());
+            case ListFilesystems l -> {
+                PointRecord point = references.point(l.point());
+                Lookup.disk(point, l.disk());
+                yield FileBrowsing.filesystems(vaults.open(point.vault()), point.id(), l);
+            }
+            case ListFiles l -> {
+                PointRecord point = references.point(l.point());
+                Lookup.disk(point, l.disk());
+                yield FileBrowsing.files(vaults.open(point.vault()), point.id(), l);
+            }
+            case ListExports ignored -> coffer.engine.job.handler.ExportRecords.list(catalog, settings.clock().instant());
             case ShowCapacity ignored -> views.capacity(vaults.names());
             case ListTokens ignored -> TokenList.of(catalog.tokens().list());
             case CreateToken c -> {

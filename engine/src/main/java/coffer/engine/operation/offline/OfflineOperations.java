@@ -145,6 +145,16 @@ public final class OfflineOperations implements Operations, AutoCloseable {
             case ReplicatePoint r -> throw new CofferException(ErrorCode.InvalidArgument, "replication needs a server"
                     + " (its regions, vaults and the points' replication status are the server's); give the server with"
                     + " --url or COFFER_URL, and no --vault ('coffer dev replicate' copies between two vault directories)");
+            case ExportFiles e -> throw new CofferException(ErrorCode.InvalidArgument, "an export needs a server (its"
+                    + " archive is kept in the server's export area until it expires); give the server with --url or"
+                    + " COFFER_URL, and no --vault");
+            case RestoreInstant r -> throw new CofferException(ErrorCode.InvalidArgument, "an instant restore needs a"
+                    + " server (it serves the point until the instance's disks are copied); give the server with --url or"
+                    + " COFFER_URL, and no --vault");
+            case MountDisk m -> throw new CofferException(ErrorCode.InvalidArgument, "a mount needs a server (it serves the"
+                    + " point for as long as the mount lasts); give the server with --url or COFFER_URL, and no --vault");
+            case UnmountDisk u -> throw new CofferException(ErrorCode.InvalidArgument, "mounts are a server's; give the"
+                    + " server with --url or COFFER_URL, and no --vault");
             case RestoreGroup r -> {
                 connectInBackground();
                 Vault v = vault();
@@ -191,6 +201,9 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                     yield InstanceList.of(new InstanceDiscovery(libvirt()).list().stream()
                             .map(i -> InstanceView.of(i, settings.uri(), settings.clock().instant())).toList());
                 }
+                case ListFilesystems l -> coffer.engine.operation.hosted.FileBrowsing.filesystems(vault(),
+                        vault().resolve(l.point()).id(), l);
+                case ListFiles l -> coffer.engine.operation.hosted.FileBrowsing.files(vault(), vault().resolve(l.point()).id(), l);
                 case ListGroupPoints l -> GroupPointList.of(new GroupPoints(vault()).list(l.group()).stream()
                         .map(this::groupPoint).toList());
                 default -> throw new CofferException(ErrorCode.InvalidArgument, "this needs a server ("
