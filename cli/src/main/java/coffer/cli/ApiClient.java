@@ -95,6 +95,49 @@ final class ApiClient {
         }
     }
 
+    /**
+     * Downloads {@code path} into the new file {@code to} (TargetExists when it exists). With {@code from} above 0 it
+     * asks for the bytes from there on ({@code Range}) and appends them: a broken download resumes. Returns the bytes
+     * written.
+     */
+    long download(String path, java.nio.file.Path to, long from) {
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofHours(12)).GET();
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            if (from > 0) {
+                request.header("Range", "bytes=" + from + "-");
+            }
+            HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream body = response.body()) {
+                if (response.statusCode() >= 400) {
+                    byte[] answer = body.readAllBytes();
+                    throw problem(response.statusCode(), answer.length == 0 ? JSON.createObjectNode() : JSON.readTree(answer));
+                }
+                if (from > 0 && response.statusCode() != 206) {
+                    throw new CofferException(ErrorCode.Internal, "the server did not answer the range request (HTTP "
+                            + response.statusCode() + ")");
+                }
+                try (java.io.OutputStream out = from > 0
+                        ? java.nio.file.Files.newOutputStream(to, java.nio.file.StandardOpenOption.APPEND)
+                        : java.nio.file.Files.newOutputStream(to, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    return body.transferTo(out);
+                }
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new CofferException(ErrorCode.TargetExists, to + " already exists");
+        } catch (ConnectException e) {
+            throw new CofferException(ErrorCode.ServerUnreachable, "cannot connect to the Coffer server at " + base);
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.ServerUnreachable, "downloading from the Coffer server at " + base + " failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CofferException(ErrorCode.Cancelled, "interrupted");
+        }
+    }
+
     private static CofferException problem(int status, JsonNode answer) {
         String codeName = answer.path("code").asText("");
         ErrorCode code;

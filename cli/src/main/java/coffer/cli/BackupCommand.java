@@ -26,12 +26,16 @@ final class BackupCommand implements Callable<Integer> {
     int threads;
     @Option(names = "--description", paramLabel = "TEXT", description = "A note kept with the point (at most 256 characters).")
     String description;
+    @Option(names = "--replicate-to", paramLabel = "REGION[/VAULT]", description = "With a server: once the point is taken, replicate it to this region (its default vault, or VAULT); the replica is kept as long as the point.")
+    String replicateTo;
+    @Option(names = "--replicate", description = "With a server: once the point is taken, replicate it as the replication rule of the instance's plan's policy says.")
+    boolean replicate;
     @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
     @Mixin AppConsistencyOptions consistency = new AppConsistencyOptions();
 
     @Override
     public Integer call() throws Exception {
         return JobRun.run(transport, common, new BackupInstance(instance, targetVault, disks, retentionDays,
-                consistency.consistency(), false, null, description), wait, threads, "backup");
+                consistency.consistency(), replicate, replicateTo, null, description), wait, threads, "backup");
     }
 }

@@ -28,7 +28,8 @@ public final class Cli {
             BackupCommand.class, RestoreCommand.class, CloneCommand.class, GroupCommand.class, VaultCommand.class,
             ImageCommand.class, PointCommand.class, DevCommand.class, ServerCommand.class, ProtectionCommand.class,
             JobCommand.class, CapacityCommand.class, TokenCommand.class, CatalogCommand.class, PolicyCommand.class,
-            PlanCommand.class, VerifyCommand.class, DrillCommand.class, AlertCommand.class, ReclaimCommand.class);
+            PlanCommand.class, MountCommand.class, MountCommand.Unmount.class, FilesCommand.class, ExportCommand.class,
+            VerifyCommand.class, DrillCommand.class, AlertCommand.class, ReclaimCommand.class);
 
     private static volatile PrintStream out = System.out;
     private static volatile PrintStream err = System.err;

@@ -20,11 +20,13 @@ final class CloneCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Offline: directory for the new disk files (default: beside the originals).") Path dir;
     @Option(names = "--target-vault", paramLabel = "NAME", description = "With a server: the server's vault to use (default: its default vault).")
     String targetVault;
+    @Option(names = "--region", paramLabel = "REGION", description = "With a server: clone into REGION (the point replicated to its first vault and restored on one of its hosts, in one job).")
+    String region;
     @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
 
     @Override
     public Integer call() throws Exception {
         return JobRun.run(transport, common, new CloneInstance(instance, name, targetVault,
-                dir == null ? null : dir.toAbsolutePath().toString()), wait, 0, "clone");
+                dir == null ? null : dir.toAbsolutePath().toString(), region), wait, 0, "clone");
     }
 }

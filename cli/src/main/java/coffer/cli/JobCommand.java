@@ -32,10 +32,11 @@ final class JobCommand {
         @Option(names = "--host", paramLabel = "HOST", description = "Only the jobs of this libvirt host.") String host;
         @Mixin PageOptions page;
         @Option(names = "--limit", paramLabel = "N", description = "At most N jobs (1-1000, default ${DEFAULT-VALUE}).", defaultValue = "50") int limit;
+        @Option(names = "--region", paramLabel = "REGION", description = "Only the jobs run by a host of this region.") String region;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListJobs(state, type, target, instance, host, page.since, page.until,
+            return Operate.call(server, common, new ListJobs(state, type, target, instance, host, region, page.since, page.until,
                     page.cursor, limit));
         }
     }

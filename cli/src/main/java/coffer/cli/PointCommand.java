@@ -6,6 +6,7 @@ import coffer.engine.operation.ListPoints;
 import coffer.engine.operation.Operations;
 import coffer.engine.operation.PointList;
 import coffer.engine.operation.PointView;
+import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.ShowPoint;
 import coffer.engine.operation.ShowRetention;
 import picocli.CommandLine.ArgGroup;
@@ -18,10 +19,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code coffer point list|show|delete|extend|retention}. */
-@Command(name = "point", description = "List, show, delete and keep points longer.", mixinStandardHelpOptions = true,
+/** {@code coffer point list|show|delete|extend|retention|replicate}. */
+@Command(name = "point", description = "List, show, delete, replicate and keep points longer.", mixinStandardHelpOptions = true,
         subcommands = {PointCommand.ListPoints_.class, PointCommand.Show.class, PointCommand.Delete.class,
-                PointCommand.Extend.class, PointCommand.Retention.class})
+                PointCommand.Extend.class, PointCommand.Retention.class, PointCommand.Replicate.class})
 final class PointCommand {
     static final String POINT = "Point id, unique id prefix, or instance name (its newest point).";
 
@@ -33,7 +34,7 @@ final class PointCommand {
         @Mixin Transport transport;
         @Option(names = "--name", paramLabel = "INSTANCE", description = "Only the points of this instance (name or UUID).") String name;
         @Option(names = "--group", paramLabel = "GROUP", description = "Only the points of this group's instances (server).") String group;
-        @Option(names = "--region", paramLabel = "REGION", description = "Only the points of this region (server).") String region;
+        @Option(names = "--region", paramLabel = "REGION", description = "Only the points in a vault of this region (server; a replica is in its vault's region).") String region;
         @Option(names = "--state", paramLabel = "STATE", description = "available or expired.") String state;
         @Option(names = "--consistency", paramLabel = "LEVEL", description = "Only points of this consistency: APPLICATION, FILESYSTEM or CRASH.") String consistency;
         @Mixin PageOptions page;
@@ -121,6 +122,25 @@ final class PointCommand {
         @Override
         public Integer call() {
             return Operate.call(transport, common, new ShowRetention(point));
+        }
+    }
+
+    @Command(name = "replicate", description = "Replicate a point to a vault of another region (with a server): only the"
+            + " chunks the destination lacks are copied, re-encrypted for it; the replica appears when complete.",
+            mixinStandardHelpOptions = true)
+    static final class Replicate implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin Transport transport;
+        @Parameters(paramLabel = "POINT", description = POINT) String point;
+        @Option(names = "--to", required = true, paramLabel = "REGION[/VAULT]", description = "The destination region (its"
+                + " default vault), REGION/VAULT, or /VAULT (that vault's region).") String to;
+        @Option(names = "--replica-days", paramLabel = "DAYS", description = "The replica expires DAYS after the point was"
+                + " taken (1-65536; default: when the point expires).") Integer days;
+        @Option(names = "--wait", description = "Wait for the job, with a progress bar.") boolean wait;
+
+        @Override
+        public Integer call() throws Exception {
+            return JobRun.run(transport, common, ReplicatePoint.to(point, to, days), wait, 0, "replicate");
         }
     }
 }

@@ -44,6 +44,7 @@ final class PolicyCommand {
                 description = "Retention of replicas: 7d, 4w, 6m, 1y (stored; not acted on yet).") String replicaKeep;
         @Option(names = "--replica-key", paramLabel = "KEY", description = "Encrypt replicas with this key of the destination (default: auto; cannot be changed once set).") String replicaKey;
         @Option(names = "--no-replication", description = "Turn replication off.") boolean noReplication;
+        @Option(names = "--region", paramLabel = "REGION", description = "The region whose instances the policy protects (create; default: the server's first region; fixed once created).") String region;
         @Option(names = "--archive-after", paramLabel = "DAYS", description = "Archive points after this many days (stored; not acted on yet).") Long archiveAfter;
         @Mixin AppConsistencyOptions consistency = new AppConsistencyOptions();
         @Option(names = "--crash-consistent", description = "Edit: turn application consistency off.") boolean crashConsistent;
@@ -79,7 +80,7 @@ final class PolicyCommand {
             PolicyDocument.DrillForm drill = drillEvery == null && drillCheck == null ? null
                     : new PolicyDocument.DrillForm(drillEvery, drillCheck); // an edit keeps what it does not give
             return new PolicyDocument(name, scheduleForm, zone, retention, immutable, replication,
-                    archiveAfter == null ? null : new PolicyDocument.ArchiveForm(true, archiveAfter), app, drill);
+                    archiveAfter == null ? null : new PolicyDocument.ArchiveForm(true, archiveAfter), app, region, drill);
         }
 
         private List<PolicyDocument.CalendarForm> calendarRules() {
@@ -139,10 +140,11 @@ final class PolicyCommand {
     static final class ListPolicies_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
+        @Option(names = "--region", paramLabel = "REGION", description = "Only the policies of this region.") String region;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListPolicies());
+            return Operate.call(server, common, new ListPolicies(region));
         }
     }
 

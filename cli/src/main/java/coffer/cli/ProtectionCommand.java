@@ -20,10 +20,11 @@ final class ProtectionCommand {
     static final class ListProtections_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
+        @Option(names = "--region", paramLabel = "REGION", description = "Only the instances whose points go to a vault of this region.") String region;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListProtections());
+            return Operate.call(server, common, new ListProtections(region));
         }
     }
 

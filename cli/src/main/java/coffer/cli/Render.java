@@ -28,13 +28,17 @@ final class Render {
         switch (result) {
             case BackupResult r -> backup(out, r);
             case CloneResult r -> {
-                out.line("Cloned as %s%s from point %s, which expires in one day", r.name(), r.started() ? " (started)" : "",
-                        r.point());
+                out.line("Cloned as %s%s from point %s%s, which expires in one day", r.name(), r.started() ? " (started)" : "",
+                        r.point(), r.replica() == null ? "" : " (restored from its replica " + r.replica() + ")");
                 disks(out, r.disks());
                 warnings(r.warnings());
             }
             case RestoreDiskResult r -> out.line("Restored disk %s of point %s to %s", r.disk(), r.point(), r.file());
             case RestoreInstanceResult r -> restored(out, r);
+            case ReplicateResult r -> out.line("Replicated point %s to vault %s of region %s as replica %s: %s",
+                    r.point(), r.vault(), r.region(), r.replica(), r.alreadyThere() ? "it was there already"
+                            : String.format(Locale.ROOT, "%d chunk(s) copied (%s), %d taken from replica %s, %.1f s",
+                            r.chunksCopied(), Output.bytes(r.bytesMoved()), r.chunksSkipped(), r.base(), r.seconds()));
             case GroupBackupResult r -> groupBackup(out, r.groupPoint(), r.group(), r.pauseMillis(), r.freezeMillis(),
                     r.members(), r.warnings());
             case GroupCloneResult r -> {
@@ -71,6 +75,37 @@ final class Render {
             }
             case JobLog l -> l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
             case GroupPointList l -> l.points().forEach(p -> groupPoint(out, p));
+            case MountView m -> out.line("Mounted disk %s of point %s into %s as %s (read-only) until %s; mount %s", m.disk(),
+                    m.point(), m.instance(), m.target(), Output.time(m.expiresAt()), m.id());
+            case MountList l -> {
+                out.line("%-36s %-26s %-5s %-16s %-6s %-20s %s", "MOUNT", "POINT", "DISK", "INSTANCE", "AS", "EXPIRES", "STATE");
+                l.mounts().forEach(m -> out.line("%-36s %-26s %-5s %-16s %-6s %-20s %s", m.id(), m.point(), m.disk(), m.instance(),
+                        m.target() == null ? "-" : m.target(), Output.time(m.expiresAt()),
+                        m.active() ? "active" : m.endReason().toLowerCase(Locale.ROOT) + " " + Output.time(m.endedAt())));
+            }
+            case MountResult r -> out.line("Mount %s of disk %s of point %s in %s (%s) ended: %s", r.mount(), r.disk(), r.point(),
+                    r.instance(), r.target(), r.ended().toLowerCase(Locale.ROOT));
+            case InstantRestoreResult r -> {
+                out.line("Instant restore of point %s as instance %s: started after %.1f s, on local disks after %.1f s", r.point(),
+                        r.name(), r.startedMillis() / 1000.0, r.localMillis() / 1000.0);
+                disks(out, r.disks());
+            }
+            case FilesystemList l -> {
+                out.line("partitions: %s", String.join(", ", l.partitions()));
+                l.filesystems().forEach(f -> out.line("%-14s %-8s%s", f.device(), f.type(), f.mountable() ? "" : "  (not browsable)"));
+            }
+            case FileList l -> l.files().forEach(f -> out.line("%-9s %5s %6d:%-6d %12d %-20s %s%s", f.type().toLowerCase(Locale.ROOT),
+                    f.mode(), f.uid(), f.gid(), f.size(), Output.time(f.modified()), f.name(),
+                    f.linkTarget() == null ? "" : " -> " + f.linkTarget()));
+            case ExportResult r -> out.line("Export %s: %d file(s), %d director(ies), %d link(s) in %s, sha256 %s; downloadable until %s",
+                    r.export(), r.files(), r.directories(), r.links(), Output.bytes(r.bytes()), r.sha256(), Output.time(r.expiresAt()));
+            case ExportList l -> {
+                out.line("%-36s %-26s %-5s %-10s %-12s %-20s %s", "EXPORT", "POINT", "DISK", "STATUS", "SIZE", "EXPIRES", "PATHS");
+                l.exports().forEach(e -> out.line("%-36s %-26s %-5s %-10s %-12s %-20s %s", e.id(), e.point(), e.disk(), e.status(),
+                        e.bytes() == null ? "-" : Output.bytes(e.bytes()), e.expiresAt() == null ? "-" : Output.time(e.expiresAt()),
+                        String.join(" ", e.paths())));
+            }
+            case UnmountResult r -> out.line("Unmounted %s from %s (mount %s)", r.target(), r.instance(), r.mount());
             default -> RenderAssurance.text(out, result);
         }
     }
@@ -124,10 +159,11 @@ final class Render {
     }
 
     private static void points(Output out, List<PointView> points) {
-        out.line("%-26s %-20s %-19s %-11s %10s %10s  %-19s  %s", "ID", "INSTANCE", "CREATED (UTC)", "CONSISTENCY", "SIZE",
-                "STORED", "EXPIRES", "CONSISTENCY REASON");
+        out.line("%-26s %-20s %-12s %-19s %-11s %10s %10s  %-19s  %s", "ID", "INSTANCE", "REGION", "CREATED (UTC)",
+                "CONSISTENCY", "SIZE", "STORED", "EXPIRES", "CONSISTENCY REASON");
         for (PointView p : points) {
-            out.line("%-26s %-20s %-19s %-11s %10s %10s  %-19s  %s", p.id(), p.instanceName(), Output.time(p.createdAt()),
+            out.line("%-26s %-20s %-12s %-19s %-11s %10s %10s  %-19s  %s", p.id(), p.instanceName(), p.region(),
+                    Output.time(p.createdAt()),
                     p.consistency(), Output.bytes(p.logicalBytes()), Output.bytes(p.storedBytes()),
                     p.expiresAt() == null ? "never" : Output.time(p.expiresAt()) + ("expired".equals(p.status()) ? " (expired)" : ""),
                     p.consistencyReason() == null ? "" : p.consistencyReason());
@@ -136,6 +172,11 @@ final class Render {
 
     private static void point(Output out, PointDetail p) {
         out.line("Point:       %s", p.id());
+        out.line("Vault:       %s (region %s)", p.vault(), p.region());
+        if (p.replicaOf() != null) {
+            out.line("Replica of:  point %s of vault %s (region %s)", p.replicaOf().point(), p.replicaOf().vault(),
+                    p.replicaOf().region());
+        }
         out.line("Instance:    %s%s", p.instanceName(), p.instance() == null ? "" : " (" + p.instance() + ")");
         out.line("Created:     %s", p.createdAt());
         out.line("Status:      %s", p.status());
@@ -153,6 +194,12 @@ final class Render {
                     d.dataChunks(), d.newChunks(), Output.bytes(d.storedBytes()), Output.bytes(d.readBytes()));
         }
         p.skipped().forEach(s -> out.line("Skipped disk %s: %s", s.target(), s.reason()));
+        for (PointDetail.Replication r : p.replications()) {
+            out.line("Replication to %s/%s: %s%s%s", r.region(), r.vault(), r.state(),
+                    r.replica() == null ? "" : ", replica " + r.replica(),
+                    r.errorCode() == null || "DONE".equals(r.state()) ? "" : ", [" + r.errorCode() + "] " + r.error()
+                            + " (attempt " + r.attempts() + (r.retryAt() == null ? ", not retried" : ", retried at " + r.retryAt()) + ")");
+        }
     }
 
     private static void retention(Output out, RetentionView r) {

@@ -72,7 +72,7 @@ final class RenderCatalog {
     }
 
     private static void policy(Output out, PolicyView p) {
-        out.line("Policy %s (%s)", p.name(), p.id());
+        out.line("Policy %s (%s) of region %s", p.name(), p.id(), p.region());
         out.line("  schedule:    %s (first run %s, every %s, time zone %s)", schedule(p), p.scheduleStart(),
                 p.scheduleInterval(), p.zone());
         var r = p.retention();

@@ -2,6 +2,7 @@ package coffer.cli;
 
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreInstance;
+import coffer.engine.operation.RestoreInstant;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,14 +56,39 @@ final class RestoreCommand {
         @Parameters(paramLabel = "POINT", description = POINT) String point;
         @ArgGroup(exclusive = true, multiplicity = "1") InstanceTarget target;
         @Option(names = "--start", description = "Start the new instance.") boolean start;
-        @Option(names = "--dir", paramLabel = "DIR", description = "Offline: directory for the new disk files (default: beside the originals).") Path dir;
+        @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the new disk files (offline default: beside the originals); with a server, and for --instant's overlays: beneath one of its restore directories.") Path dir;
+        @Option(names = "--region", paramLabel = "REGION", description = "With a server: disaster recovery in REGION, from the point's replica there, on a host of REGION.") String region;
+        @Option(names = "--vcpus", paramLabel = "N", description = "The new instance's vCPUs (default: as backed up).") Integer vcpus;
+        @Option(names = "--memory-mib", paramLabel = "MIB", description = "The new instance's memory in MiB (default: as backed up).") Long memoryMiB;
+        @Option(names = "--network", paramLabel = "OLD=NEW", description = "Attach the interfaces on network or bridge OLD to NEW instead (repeatable).") java.util.Map<String, String> networks;
+        @Option(names = "--no-network", description = "Remove every network interface.") boolean noNetwork;
+        @Option(names = "--filter", paramLabel = "NWFILTER", description = "Filter every interface's traffic with this libvirt network filter (the security group; it must exist on the host).") String filter;
+        @Option(names = "--format", paramLabel = "qcow2|raw", description = "Format of the new disk files (default: each disk's own).") String format;
         @Option(names = "--threads", paramLabel = "N", description = "Offline: chunk workers (default: one per core).") int threads;
         @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
+        @Option(names = "--instant", description = "Through a server: start the new instance at once on the point, served from the vault, while its disks are copied to local files (--name; --dir must be a restore directory of the server).") boolean instant;
+        @Option(names = "--copy-speed", paramLabel = "BYTES", description = "With --instant: the copy's speed limit per disk in bytes per second (default: none).") Long copySpeed;
 
         @Override
         public Integer call() throws Exception {
+            if (instant || copySpeed != null) {
+                transport.refuse(transport.offline(), "--instant", "the server serves the point while the instance runs");
+                if (target.inPlace || start) {
+                    throw new coffer.engine.error.CofferException(coffer.engine.error.ErrorCode.InvalidArgument,
+                            "--instant makes a new, started instance: give --name, without --in-place or --start");
+                }
+                if (region != null || vcpus != null || memoryMiB != null || networks != null || noNetwork || filter != null
+                        || format != null) {
+                    throw new coffer.engine.error.CofferException(coffer.engine.error.ErrorCode.InvalidArgument,
+                            "--instant restores the instance as backed up, in the point's region: without --region, --vcpus,"
+                                    + " --memory-mib, --network, --no-network, --filter or --format");
+                }
+                return JobRun.run(transport, common, new RestoreInstant(point, target.name,
+                        dir == null ? null : dir.toAbsolutePath().toString(), copySpeed), wait, threads, "instant restore");
+            }
             return JobRun.run(transport, common, new RestoreInstance(point, target.inPlace ? null : target.name, start,
-                    target.inPlace, dir == null ? null : dir.toAbsolutePath().toString()), wait, threads, "restore");
+                    target.inPlace, dir == null ? null : dir.toAbsolutePath().toString(), region, vcpus, memoryMiB, networks,
+                    noNetwork, format == null ? null : format.toLowerCase(Locale.ROOT), filter), wait, threads, "restore");
         }
     }
 }

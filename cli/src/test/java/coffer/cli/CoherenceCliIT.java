@@ -50,7 +50,11 @@ class CoherenceCliIT {
     @BeforeEach
     void start() throws Exception {
         db = TestDatabase.sqlite(dir);
-        ServerConfig config = ServerCliIT.config(dir.resolve("data"), db);
+        ServerConfig one = ServerCliIT.config(dir.resolve("data"), db);
+        ServerConfig.VaultEntry first = one.vaults().getFirst();
+        ServerConfig config = new ServerConfig(one.dataDir(), one.address(), one.port(), one.tls(), one.catalog(),
+                java.util.List.of(first, new ServerConfig.VaultEntry("v2",
+                        coffer.engine.vault.VaultLocation.directory(dir.resolve("data/v2")), first.keyring(), true, "east")), one.hosts(), one.limits()); // a replication rule names a vault of a configured region
         server = CofferServer.start(config);
         tokenFile = config.adminTokenFile();
         keyRing = dir.resolve("keyring.json");
@@ -137,7 +141,7 @@ class CoherenceCliIT {
         assertTrue(offline("point", "extend", "p", "--days", "3").fails(2, "InvalidArgument").err().contains("needs a server"));
         assertTrue(cli("backup", "web", "--threads", "4").fails(2, "InvalidArgument").err()
                 .contains("--threads is for offline commands"));
-        assertTrue(cli("restore", "instance", "p", "--name", "n", "--dir", dir.toString()).fails(2, "InvalidArgument").err()
+        assertTrue(cli("clone", "web", "--name", "n", "--dir", dir.toString()).fails(2, "InvalidArgument").err()
                 .contains("dir: not taken by a server"));
         CliRun run = CliRun.run(keyRing, "plan", "run", "p", "--keyring", keyRing.toString(), "--url", server.url());
         assertEquals(2, run.exit());

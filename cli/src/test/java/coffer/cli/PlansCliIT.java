@@ -361,28 +361,8 @@ class PlansCliIT {
         }
     }
 
-    private Checked cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", url, "--token-file", tokenFile.toString()));
-        return new Checked(CliRun.run(dir.resolve("unused-keyring.json"), all.toArray(String[]::new)));
-    }
-
-    /** A CLI run with one more check: the error message names what was wrong. */
-    private record Checked(CliRun run) {
-        CliRun ok() {
-            return run.ok();
-        }
-
-        Checked fails(int exit, String code) {
-            run.fails(exit, code);
-            assertTrue(run.err().contains("what to do: "), "a remedy is shown: " + run.err());
-            return this;
-        }
-
-        Checked errContains(String text) {
-            assertTrue(run.err().contains(text), "expected '" + text + "' in: " + run.err());
-            return this;
-        }
+    private ServerCliRun cli(String... args) {
+        return ServerCliRun.run(url, tokenFile, dir.resolve("unused-keyring.json"), args);
     }
 
     private static JsonNode json(CliRun run) throws Exception {

@@ -11,8 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,24 +171,10 @@ class ServerCliIT {
         // kill -9 the server during a backup: after the restart the job is failed, never left running
         server.close();
         toClose.remove(toClose.size() - 1);
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), ServerProcess.class.getName(), "server", "--config", configFile.toString())
-                .redirectErrorStream(true).start();
+        ServerProcess.Running running = ServerProcess.start(configFile);
+        Process process = running.process();
         try {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            String processUrl = null;
-            while ((line = lines.readLine()) != null) {
-                if (line.startsWith("Coffer server listening on ")) {
-                    processUrl = line.substring("Coffer server listening on ".length()).trim();
-                    break;
-                }
-            }
-            assertTrue(processUrl != null, "the server process printed its URL");
-            Thread drain = new Thread(() -> lines.lines().forEach(l -> { }), "server-output");
-            drain.setDaemon(true);
-            drain.start();
-            url = processUrl;
+            url = running.url();
             randomize(rawDisk);
             String killedJob = json(cli("backup", domain, "--output", "json").ok()).path("id").asText();
             assertTrue(awaitProgress(killedJob), "the backup to kill is running");

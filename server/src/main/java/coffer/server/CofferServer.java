@@ -1,6 +1,11 @@
 package coffer.server;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.instance.InstanceBackup;
+import coffer.engine.job.handler.ExportRecords;
+import coffer.engine.job.handler.StaleInstantRestores;
+import coffer.server.api.ExportDownloads;
+import coffer.engine.job.handler.StaleMounts;
 import coffer.engine.catalog.Tokens;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
@@ -9,6 +14,7 @@ import coffer.engine.job.JobRunner;
 import coffer.engine.vault.LocalVaults;
 import coffer.engine.operation.VaultView;
 import coffer.engine.operation.hosted.HostedOperations;
+import coffer.engine.replication.Regions;
 import coffer.server.api.MetaApi;
 import coffer.server.api.OperationRoutes;
 import coffer.server.auth.BearerAuthentication;
@@ -30,7 +36,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +54,8 @@ public final class CofferServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CofferServer.class);
     /** How often the hosts' instances are discovered again in the background. */
     private static final long REFRESH_MINUTES = 5;
+    /** How often expired export archives are removed. */
+    private static final long EXPORT_SWEEP_SECONDS = 30;
 
     private final ServerConfig config;
     private final Catalog catalog;
@@ -90,15 +101,27 @@ public final class CofferServer implements AutoCloseable {
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
             String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());
             hosts.refreshAll();
+            Regions regions = regions(config);
             ServerAssurance assurance = new ServerAssurance(catalog, vaults, config.assurance(), clock);
-            ServerPlans plans = new ServerPlans(catalog, vaults, clock, assurance.deletions());
-            JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention(), assurance.jobs());
+            ServerPlans plans = new ServerPlans(catalog, vaults, regions, clock, assurance.deletions());
+            JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention(), plans.replications(),
+                    assurance.jobs());
             runner.start();
+            // after the runner failed the jobs of dead workers: their mounts' disks are taken out of the instances
+            for (String stale : new StaleMounts(catalog, InstanceBackup.defaultRuntimeRoot(), java.time.Clock.systemUTC())
+                    .detachAll()) {
+                LOG.warn("stale mount taken out at start: {}", stale);
+            }
+            for (String dead : new StaleInstantRestores(catalog, InstanceBackup.defaultRuntimeRoot()).removeAll()) {
+                LOG.warn("dead instant restore removed at start: {}", dead);
+            }
             Routes routes = new Routes();
             Operations operations = plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
-                    config.limits().instancesPerRequest(), hosts::refresh, clock, assurance::reclaimReport));
+                    config.limits().instancesPerRequest(), hosts::refresh, clock, regions, assurance::reclaimReport));
             new OperationRoutes(operations).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names(), assurance::reclaimReport)).register(routes);
+            ExportRecords exports = new ExportRecords(catalog, ServerJobs.exportArea(config), java.time.Clock.systemUTC());
+            new ExportDownloads(exports).register(routes);
             // the web console: the same operations, at / on the same port (docs/console.md)
             Routes consoleRoutes = new Routes();
             new Console(operations, new ConsoleSessions(catalog.tokens(), clock, config.tls() != null))
@@ -118,6 +141,7 @@ public final class CofferServer implements AutoCloseable {
                 return t;
             });
             background.scheduleWithFixedDelay(hosts::refreshAll, REFRESH_MINUTES, REFRESH_MINUTES, TimeUnit.MINUTES);
+            background.scheduleWithFixedDelay(() -> sweepExports(exports), 0, EXPORT_SWEEP_SECONDS, TimeUnit.SECONDS);
             plans.start();
             assurance.start();
             return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), consoleRoutes.list(),
@@ -131,9 +155,27 @@ public final class CofferServer implements AutoCloseable {
         }
     }
 
+    /** The configuration's regions: each one's vaults (the first its default) and hosts, in configuration order. */
+    static Regions regions(ServerConfig config) {
+        Map<String, List<String>> vaults = new LinkedHashMap<>();
+        Map<String, List<String>> hosts = new LinkedHashMap<>();
+        config.vaults().forEach(v -> vaults.computeIfAbsent(v.region(), r -> new ArrayList<>()).add(v.name()));
+        config.hosts().forEach(h -> hosts.computeIfAbsent(h.region(), r -> new ArrayList<>()).add(h.id()));
+        return new Regions(vaults, hosts);
+    }
+
+    /** Removes expired export archives and partial ones of exports no longer running (logged). */
+    private static void sweepExports(ExportRecords exports) {
+        try {
+            exports.sweep().forEach(line -> LOG.info("exports: {}", line));
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("exports could not be swept: {}", e.getMessage());
+        }
+    }
+
     private static List<VaultView> vaultViews(ServerConfig config, LocalVaults vaults) {
-        return config.vaults().stream().map(v -> new VaultView(v.name(), v.path().toString(), v.encrypted(),
-                v.name().equals(vaults.defaultName()))).toList();
+        return config.vaults().stream().map(v -> new VaultView(v.name(), v.location().toString(), v.encrypted(),
+                v.name().equals(vaults.defaultName()), v.region())).toList();
     }
 
     /** The API's base URL, with the port actually bound (the configured port may be 0 in tests). */

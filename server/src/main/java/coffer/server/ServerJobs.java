@@ -14,14 +14,20 @@ final class ServerJobs {
     private ServerJobs() {
     }
 
+    /** Where exported archives are kept: {@code <dataDir>/exports}. */
+    static coffer.engine.live.ExportArea exportArea(ServerConfig config) {
+        return new coffer.engine.live.ExportArea(config.dataDir().resolve("exports"));
+    }
+
     static JobRunner runner(Catalog catalog, VaultDirectory vaults, ServerConfig config,
-                            coffer.engine.plan.RetentionSweep retention, JobHandlers.Assurance assurance) {
+                            coffer.engine.plan.RetentionSweep retention,
+                            coffer.engine.replication.ReplicationQueue replications, JobHandlers.Assurance assurance) {
         JobRunner.Settings settings = JobRunner.Settings.defaults()
                 .withPerHostLimit(config.limits().jobsPerHost())
                 .withWorkerThreads(config.limits().workers());
         return new JobRunner(catalog, JobRunner.newWorkerId(),
                 coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot(),
-                        RestoreDirectories.under(config.restoreDirectories()), assurance),
-                        catalog, retention), settings);
+                        RestoreDirectories.under(config.restoreDirectories()), CofferServer.regions(config),
+                        exportArea(config), assurance), catalog, retention, replications), settings);
     }
 }

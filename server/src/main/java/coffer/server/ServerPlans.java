@@ -8,6 +8,8 @@ import coffer.engine.plan.PlanScheduler;
 import coffer.engine.plan.PointLifecycle;
 import coffer.engine.plan.RetentionSweep;
 import coffer.engine.policy.Stagger;
+import coffer.engine.replication.Regions;
+import coffer.engine.replication.ReplicationQueue;
 import coffer.engine.vault.VaultDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +22,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's plans at work: the scheduler ticks every {@value #TICK_SECONDS} s and retention sweeps every
- * {@value #SWEEP_MINUTES} minutes (and after each backup, see {@link coffer.engine.plan.PlanBackup}), on one
- * background thread, with the server's clock. Of several servers on one catalog only the one holding the
- * lead "scheduler" does either ({@link LeadingScheduler}, polled every {@value #LEAD_POLL_SECONDS} s, so a
+ * {@value #SWEEP_MINUTES} minutes (and after each backup, see {@link coffer.engine.plan.PlanBackup}), and failed
+ * replications whose retry is due are queued again every {@value #TICK_SECONDS} s ({@link ReplicationQueue#retryDue}),
+ * on one background thread, with the server's clock. Of several servers on one catalog only the one holding the
+ * lead "scheduler" does any of them ({@link LeadingScheduler}, polled every {@value #LEAD_POLL_SECONDS} s, so a
  * standby takes over within seconds of its holder's death). Both are also callable directly
  * ({@link #scheduler()}, {@link #retention()}): tests drive them on a simulated clock. Thread-safe.
  */
@@ -36,10 +39,12 @@ public final class ServerPlans implements AutoCloseable {
     private final RetentionSweep retention;
     private final PointLifecycle points;
     private final PlanBinding binding;
+    private final ReplicationQueue replications;
     private final LeadingScheduler leading;
     private ScheduledExecutorService timer;
 
-    ServerPlans(Catalog catalog, VaultDirectory vaults, Clock clock, RetentionSweep.Deletions deletions) {
+    ServerPlans(Catalog catalog, VaultDirectory vaults, Regions regions, Clock clock, RetentionSweep.Deletions deletions) {
+        this.replications = new ReplicationQueue(catalog, vaults, regions, clock);
         this.scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
         this.leading = new LeadingScheduler(scheduler, catalog.leadership("scheduler"), Duration.ofSeconds(TICK_SECONDS));
         this.retention = new RetentionSweep(catalog, vaults, clock, deletions);
@@ -54,6 +59,11 @@ public final class ServerPlans implements AutoCloseable {
             return t;
         });
         timer.scheduleWithFixedDelay(() -> guarded("scheduler tick", leading::poll), 1, LEAD_POLL_SECONDS, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> guarded("replication retries", () -> {
+            if (leading.leading()) {
+                replications.retryDue();
+            }
+        }), 1, TICK_SECONDS, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("retention sweep", () -> {
             if (leading.leading()) {
                 retention.sweepAll();
@@ -79,6 +89,11 @@ public final class ServerPlans implements AutoCloseable {
 
     public PointLifecycle points() {
         return points;
+    }
+
+    /** The replication jobs: queued after backups, on request, and again when a failed one's retry is due. */
+    public ReplicationQueue replications() {
+        return replications;
     }
 
     public PlanBinding binding() {

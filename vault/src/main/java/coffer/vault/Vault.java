@@ -62,6 +62,7 @@ public final class Vault implements AutoCloseable {
     private final ObjectCodec codec;
     private final ChunkDigester digester;
     private final VaultLocks locks;
+    private final PointLeases leases;
     private final Clock clock;
 
     private Vault(Backend backend, VaultConfig config, SubKeys keys, Clock clock) {
@@ -71,6 +72,7 @@ public final class Vault implements AutoCloseable {
         this.codec = new ObjectCodec(keys == null ? null : keys.object(), config.compressionLevel());
         this.digester = keys == null ? ChunkDigester.sha256() : ChunkDigester.hmacSha256(keys.chunkId());
         this.locks = new VaultLocks(backend);
+        this.leases = new PointLeases(backend);
     }
 
     /** Creates a vault in an empty location. With {@code keys} non-null, encrypted under a new key of it. */
@@ -200,6 +202,11 @@ public final class Vault implements AutoCloseable {
 
     public VaultLocks locks() {
         return locks;
+    }
+
+    /** The leases that keep served points from deletion (docs/design/live-access.md). */
+    public PointLeases leases() {
+        return leases;
     }
 
     public static String manifestName(String pointId) {
@@ -349,6 +356,7 @@ public final class Vault implements AutoCloseable {
      * alone.
      *
      * @throws PointImmutableException while the point is held immutable (its manifest or its hold)
+     * @throws PointInUseException while the point is served under a live lease ({@link PointLeases})
      */
     public void deletePoint(String id) throws IOException {
         PointIds.check(id);
@@ -364,6 +372,10 @@ public final class Vault implements AutoCloseable {
         }
         if (until != null && now().isBefore(until)) {
             throw new PointImmutableException(id, until);
+        }
+        List<String> served = leases.live(id);
+        if (!served.isEmpty()) {
+            throw new PointInUseException(id, served);
         }
         String marker = UnfinishedMarker.objectName(id);
         UnfinishedMarker.of("delete").put(this, id);

@@ -52,15 +52,13 @@ public final class VaultLocks {
     /** A held lock; closing it releases it. */
     public final class Lock implements AutoCloseable {
         private final String name;
-        private final byte[] body;
         private final Instant since;
-        private final Thread refresher;
+        private final HeldObject held;
 
         private Lock(String name, byte[] body, Instant since) {
             this.name = name;
-            this.body = body;
             this.since = since;
-            this.refresher = Thread.ofVirtual().name("vault-lock-refresh").start(this::refreshLoop);
+            this.held = new HeldObject(backend, name, body);
         }
 
         /**
@@ -71,19 +69,6 @@ public final class VaultLocks {
             return since;
         }
 
-        private void refreshLoop() {
-            while (true) {
-                try {
-                    Thread.sleep(REFRESH);
-                    backend.put(name, ByteBuffer.wrap(body));
-                } catch (InterruptedException released) {
-                    return;
-                } catch (IOException | RuntimeException failed) {
-                    // try again next period: a lock goes stale only after STALE = 7 missed refreshes
-                }
-            }
-        }
-
         /** The lock's object name, {@code locks/<kind>-<uuid>}. */
         public String name() {
             return name;
@@ -92,7 +77,7 @@ public final class VaultLocks {
         /** Releases the lock (see {@link #remove}). */
         @Override
         public void close() throws IOException {
-            refresher.interrupt();
+            held.stopRefreshing();
             remove(name);
         }
     }
@@ -188,13 +173,9 @@ public final class VaultLocks {
             if (info.name().equals(mine)) {
                 continue;
             }
-            Body other;
-            try {
-                other = Json.MAPPER.readValue(backend.get(info.name()).array(), Body.class);
-            } catch (ObjectNotFoundException released) {
+            Body other = readBody(backend, info, Kind.EXCLUSIVE.name(), "lock");
+            if (other == null) {
                 continue;
-            } catch (com.fasterxml.jackson.core.JacksonException unreadable) {
-                other = new Body(Kind.EXCLUSIVE.name(), "?", -1, "unreadable lock " + info.name(), info.modified());
             }
             if (isStale(info, other)) {
                 backend.delete(info.name());
@@ -208,7 +189,21 @@ public final class VaultLocks {
         return new Listed(null, published == null ? Instant.now() : published);
     }
 
-    private static boolean isStale(ObjectInfo info, Body body) {
+    /**
+     * The body of a lock or lease object; null when it is gone meanwhile. An unreadable one counts as a live object of
+     * {@code unreadableKind} (damage must not release anything) until it goes stale by its age.
+     */
+    static Body readBody(Backend backend, ObjectInfo info, String unreadableKind, String what) throws IOException {
+        try {
+            return Json.MAPPER.readValue(backend.get(info.name()).array(), Body.class);
+        } catch (ObjectNotFoundException released) {
+            return null;
+        } catch (com.fasterxml.jackson.core.JacksonException unreadable) {
+            return new Body(unreadableKind, "?", -1, "unreadable " + what + " " + info.name(), info.modified());
+        }
+    }
+
+    static boolean isStale(ObjectInfo info, Body body) {
         if (info.modified().isBefore(Instant.now().minus(STALE))) {
             return true;
         }
@@ -216,7 +211,7 @@ public final class VaultLocks {
                 && ProcessHandle.of(body.pid()).map(p -> !p.isAlive()).orElse(true);
     }
 
-    private static String hostName() {
+    static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {

@@ -45,6 +45,7 @@ public final class Catalog implements AutoCloseable {
     private final Groups groups;
     private final VerifyRuns verifyRuns;
     private final DrillRuns drillRuns;
+    private final Mounts mounts;
     private final ChangeAlerts changeAlerts;
     private final Replications replications;
 
@@ -66,6 +67,7 @@ public final class Catalog implements AutoCloseable {
         this.groups = new SqlGroups(sql, clock);
         this.verifyRuns = new SqlVerifyRuns(sql);
         this.drillRuns = new SqlDrillRuns(sql);
+        this.mounts = new SqlMounts(sql);
         this.changeAlerts = new SqlChangeAlerts(sql);
         this.replications = new SqlReplications(sql, clock);
     }
@@ -211,6 +213,11 @@ public final class Catalog implements AutoCloseable {
 
     public DrillRuns drillRuns() {
         return drillRuns;
+    }
+
+    /** Mounts of points' disks into instances (docs/design/live-access.md). */
+    public Mounts mounts() {
+        return mounts;
     }
 
     public ChangeAlerts changeAlerts() {

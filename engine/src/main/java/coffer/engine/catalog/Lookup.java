@@ -35,6 +35,42 @@ public final class Lookup {
                 "no point '" + id + "' in the catalog"));
     }
 
+    /** The point's disk {@code target}; DiskNotInPoint naming the disks it has. */
+    public static PointRecord.PointDisk disk(PointRecord point, String target) {
+        return point.disks().stream().filter(d -> d.target().equals(target)).findFirst().orElseThrow(() ->
+                new CofferException(ErrorCode.DiskNotInPoint, "point " + point.id() + " has no disk '" + target
+                        + "' (it has " + String.join(", ", point.disks().stream().map(PointRecord.PointDisk::target).toList())
+                        + ")"));
+    }
+
+    /** AlreadyMounted when an active mount other than {@code except} has this disk of the point in the instance. */
+    public static void notMounted(Catalog catalog, String pointId, String disk, Instance instance, String except) {
+        for (MountRecord m : catalog.mounts().active()) {
+            if (m.pointId().equals(pointId) && m.disk().equals(disk) && m.instanceId().equals(instance.id())
+                    && !m.id().equals(except)) {
+                throw new CofferException(ErrorCode.AlreadyMounted, "disk " + disk + " of point " + pointId
+                        + " is already mounted into " + instance.name() + " by mount " + m.id()
+                        + (m.target() == null ? "" : " as " + m.target()) + " until " + m.expiresAt());
+            }
+        }
+    }
+
+    /** The instance's name, or its id when the catalog no longer knows it. */
+    public static String liveInstanceName(Catalog catalog, String instanceId) {
+        return catalog.instances().find(instanceId).map(Instance::name).orElse(instanceId);
+    }
+
+    /** The active mount {@code id}; MountNotFound when there is none or it has ended (saying when and why). */
+    public static MountRecord activeMount(Catalog catalog, String id) {
+        MountRecord mount = catalog.mounts().find(id).orElseThrow(() -> new CofferException(ErrorCode.MountNotFound,
+                "no mount '" + id + "'"));
+        if (!mount.active()) {
+            throw new CofferException(ErrorCode.MountNotFound, "mount " + id + " has ended already (" + mount.endReason()
+                    + " at " + mount.endedAt() + ")");
+        }
+        return mount;
+    }
+
     /** The group by id or name; ResourceNotFound when there is none. */
     public static InstanceGroup group(Catalog catalog, String idOrName) {
         return catalog.groups().resolve(idOrName).orElseThrow(() -> new CofferException(ErrorCode.ResourceNotFound,

@@ -23,7 +23,7 @@ public interface Points {
 
     Optional<PointRecord> find(String id);
 
-    /** Deletes the row, its disks and its replication statuses. */
+    /** Deletes the row, its disks and its replication statuses; for a replica, its source's status of that replication. */
     boolean delete(String id);
 
     /** Removes every point row of a vault (used by a rebuild before re-adding from the manifests). */

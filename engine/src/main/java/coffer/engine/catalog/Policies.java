@@ -10,7 +10,12 @@ import java.util.function.Function;
 /** The policy center. Names are unique. Implementations MUST be thread-safe. */
 public interface Policies {
     /** Stores a new policy; {@code NameTaken} when another policy has its name. */
-    StoredPolicy create(Policy policy);
+    default StoredPolicy create(Policy policy) {
+        return create(policy, PointRecord.LOCAL_REGION);
+    }
+
+    /** Stores a new policy of {@code region}; {@code NameTaken} when another policy has its name. */
+    StoredPolicy create(Policy policy, String region);
 
     /**
      * Replaces a policy's fields and, in the same transaction, sets the next run of every plan bound to it

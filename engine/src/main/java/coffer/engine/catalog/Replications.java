@@ -29,4 +29,14 @@ public interface Replications {
 
     /** Failed replications whose next attempt is due at {@code now}, the longest waiting first. */
     List<ReplicationRecord> due(Instant now);
+
+    /** The replications marked running (each with its job). */
+    List<ReplicationRecord> running();
+
+    /**
+     * Marks a replication that is still running for {@code jobId} failed (its job ended without ending it: a killed
+     * server); returns whether it was.
+     */
+    boolean abandoned(String pointId, String region, String vault, String jobId, String code, String message,
+                      Instant nextAttemptAt);
 }

@@ -105,7 +105,7 @@ final class SqlJobs implements Jobs {
 
     private static Where where(Filter filter) {
         return new Where().equal("state", filter.state()).equal("type", filter.type()).equal("target", filter.target())
-                .equal("host_id", filter.hostId()).created(filter.from(), filter.to()).after(filter.after());
+                .equal("host_id", filter.hostId()).in("host_id", filter.hostIds()).created(filter.from(), filter.to()).after(filter.after());
     }
 
     @Override
@@ -142,6 +142,15 @@ final class SqlJobs implements Jobs {
 
     // ---- worker side ----
 
+    /**
+     * The job types (names) that take no slot of their host's limit: serving ones (a mount) and those that do not work
+     * on their host ({@link JobType#usesHost}: a verify reads a vault).
+     */
+    private static final List<String> SERVING = java.util.Arrays.stream(JobType.values())
+            .filter(t -> t.serving() || !t.usesHost()).map(Enum::name).toList();
+    /** {@link #SERVING} as an SQL list of literals (enum names: letters and '_' only). */
+    private static final String SERVING_LIST = "(" + String.join(", ", SERVING.stream().map(t -> "'" + t + "'").toList()) + ")";
+
     @Override
     public Optional<Job> claimNext(String workerId, int perHostLimit, Instant now) {
         return dialect == Dialect.POSTGRESQL ? claimSkippingLocked(workerId, perHostLimit, now)
@@ -160,11 +169,11 @@ final class SqlJobs implements Jobs {
         for (String[] candidate : candidates) {
             String id = candidate[0];
             String host = candidate[1];
-            JobType type = JobType.valueOf(candidate[2]);
-            if (type.usesHost() && fullHosts.contains(host)) {
+            boolean serving = SERVING.contains(candidate[2]); // a mount takes no slot of the host's limit
+            if (!serving && fullHosts.contains(host)) {
                 continue;
             }
-            Boolean claimed = sql.transaction(s -> claimOnHost(s, id, host, type, workerId, perHostLimit, now));
+            Boolean claimed = sql.transaction(s -> claimOnHost(s, id, host, serving, workerId, perHostLimit, now));
             if (claimed == null) {
                 fullHosts.add(host);
             } else if (claimed) {
@@ -185,9 +194,8 @@ final class SqlJobs implements Jobs {
         for (int attempt = 0; attempt < CLAIM_CANDIDATES; attempt++) {
             Where where = new Where().equal("state", JobState.queued);
             if (!fullHosts.isEmpty()) {
-                // a full host's jobs wait, but for those that do not work on their host (a verify)
                 where.and(true, "(host_id NOT IN (" + String.join(", ", java.util.Collections.nCopies(fullHosts.size(), "?"))
-                        + ") OR type IN (" + typesIn(false) + "))", fullHosts.toArray());
+                        + ")" + (SERVING.isEmpty() ? "" : " OR type IN " + SERVING_LIST) + ")", fullHosts.toArray());
             }
             String[] outcome = sql.transaction(s -> {
                 Optional<String[]> next = s.one("SELECT id, host_id, type FROM jobs" + where.clause()
@@ -196,7 +204,7 @@ final class SqlJobs implements Jobs {
                 if (next.isEmpty()) {
                     return null;
                 }
-                Boolean claimed = claimOnHost(s, next.get()[0], next.get()[1], JobType.valueOf(next.get()[2]), workerId,
+                Boolean claimed = claimOnHost(s, next.get()[0], next.get()[1], SERVING.contains(next.get()[2]), workerId,
                         perHostLimit, now);
                 return new String[]{next.get()[0], next.get()[1], claimed == null ? "full" : claimed.toString()};
             });
@@ -217,29 +225,20 @@ final class SqlJobs implements Jobs {
     }
 
     /**
-     * In a claim's transaction: locks the host row, counts its running jobs that work on it (over all workers) and,
-     * below the limit, makes the job running for the worker. Null when the host is at its limit; else whether the job
-     * was still queued. A job that does not work on its host ({@link JobType#usesHost}: a verify) neither locks, waits
-     * for nor counts in the host's limit.
+     * In a claim's transaction: locks the host row, counts its running jobs (over all workers) and, below the
+     * limit, makes the job running for the worker. Null when the host is at its limit; else whether the job was
+     * still queued. Serving jobs (a mount: {@link JobType#serving()}) are not counted and take no slot.
      */
-    private static Boolean claimOnHost(Sql.Session s, String id, String host, JobType type, String workerId,
+    private static Boolean claimOnHost(Sql.Session s, String id, String host, boolean serving, String workerId,
                                        int perHostLimit, Instant now) throws SQLException {
-        if (type.usesHost()) {
-            s.update("UPDATE hosts SET claims = claims + 1 WHERE id = ?", host);
-            long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ? AND type IN ("
-                    + typesIn(true) + ")", host, JobState.running);
-            if (running >= perHostLimit) {
-                return null;
-            }
+        s.update("UPDATE hosts SET claims = claims + 1 WHERE id = ?", host);
+        long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?"
+                + (SERVING.isEmpty() ? "" : " AND type NOT IN " + SERVING_LIST), host, JobState.running);
+        if (!serving && running >= perHostLimit) {
+            return null;
         }
         return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"
                 + " WHERE id = ? AND state = ?", JobState.running, workerId, now, now, id, JobState.queued) == 1;
-    }
-
-    /** The job types that work on their host ({@code usesHost}) or not, as a SQL list of literals (enum names). */
-    private static String typesIn(boolean usesHost) {
-        return String.join(", ", java.util.Arrays.stream(JobType.values()).filter(t -> t.usesHost() == usesHost)
-                .map(t -> "'" + t.name() + "'").toList());
     }
 
     @Override

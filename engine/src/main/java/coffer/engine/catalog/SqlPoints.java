@@ -96,6 +96,7 @@ final class SqlPoints implements Points {
     public boolean delete(String id) {
         return sql.transaction(s -> {
             s.update("DELETE FROM point_replications WHERE point_id = ?", id);
+            s.update("DELETE FROM point_replications WHERE replica_id = ?", id); // a replica gone: its source is not replicated there
             return s.update("DELETE FROM points WHERE id = ?", id) > 0;
         });
     }

@@ -17,7 +17,7 @@ import java.util.function.Function;
 
 /** {@link Policies} in SQL: one row per policy, its fields as {@link PolicyDocument} text. Thread-safe. */
 final class SqlPolicies implements Policies {
-    private static final String COLUMNS = "SELECT id, name, document, created_at, updated_at FROM policies";
+    private static final String COLUMNS = "SELECT id, name, document, created_at, updated_at, region FROM policies";
 
     private final Sql sql;
     private final Clock clock;
@@ -28,13 +28,13 @@ final class SqlPolicies implements Policies {
     }
 
     @Override
-    public StoredPolicy create(Policy policy) {
+    public StoredPolicy create(Policy policy, String region) {
         String id = "pol-" + UUID.randomUUID().toString().substring(0, 8);
         Instant now = clock.instant();
         return sql.transaction(s -> {
             requireFreeName(s, policy.name(), null);
-            s.update("INSERT INTO policies (id, name, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-                    id, policy.name(), CofferJson.tree(PolicyDocument.of(policy)), now, now);
+            s.update("INSERT INTO policies (id, name, document, created_at, updated_at, region) VALUES (?, ?, ?, ?, ?, ?)",
+                    id, policy.name(), CofferJson.tree(PolicyDocument.of(policy)), now, now, region);
             return s.one(COLUMNS + " WHERE id = ?", SqlPolicies::row, id).orElseThrow();
         });
     }
@@ -99,6 +99,7 @@ final class SqlPolicies implements Policies {
             throw new SQLException("policies.document of " + row.getString("id") + " is not a valid policy: "
                     + e.getMessage(), e);
         }
-        return new StoredPolicy(row.getString("id"), policy, Sql.instant(row, "created_at"), Sql.instant(row, "updated_at"));
+        return new StoredPolicy(row.getString("id"), policy, Sql.instant(row, "created_at"), Sql.instant(row, "updated_at"),
+                row.getString("region"));
     }
 }

@@ -77,6 +77,21 @@ final class SqlReplications implements Replications {
                 + " ORDER BY next_attempt_at, point_id", SqlReplications::row, ReplicationRecord.State.FAILED, now);
     }
 
+    @Override
+    public List<ReplicationRecord> running() {
+        return sql.query(COLUMNS + " WHERE state = ? ORDER BY updated_at, point_id", SqlReplications::row,
+                ReplicationRecord.State.RUNNING);
+    }
+
+    @Override
+    public boolean abandoned(String pointId, String region, String vault, String jobId, String code, String message,
+                             Instant nextAttemptAt) {
+        return sql.update("UPDATE point_replications SET state = ?, attempts = attempts + 1, error_code = ?,"
+                        + " error_message = ?, next_attempt_at = ?, updated_at = ?" + KEY + " AND state = ? AND job_id = ?",
+                ReplicationRecord.State.FAILED, code, message, nextAttemptAt, clock.instant(), pointId, region, vault,
+                ReplicationRecord.State.RUNNING, jobId) > 0;
+    }
+
     private static ReplicationRecord row(ResultSet row) throws SQLException {
         return new ReplicationRecord(row.getString("point_id"), row.getString("region"), row.getString("vault"),
                 ReplicationRecord.State.valueOf(row.getString("state")), row.getString("replica_id"),

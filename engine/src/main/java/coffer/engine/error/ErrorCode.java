@@ -48,6 +48,9 @@ public enum ErrorCode {
 
     // ---- replication (docs/design/replication.md) ----
     DestinationEncryptionMismatch(409, 2, "Replicate into a vault encrypted as the rule asks (an assigned key: a vault encrypted under that key; Auto from an encrypted vault: an encrypted vault), or change the replication rule."),
+    UnknownRegion(404, 4, "Name a region of the server's configuration: 'coffer vault list' shows each vault's region.",
+            "Name a region of the server's configuration: GET /api/v1/vaults shows each vault's region."),
+    NoHostInRegion(409, 2, "Add a libvirt host with that region to the server's configuration (hosts[].region), or restore in a region that has hosts."),
 
     // ---- the API ----
     Unauthorized(401, 5, "Give a valid token: --token-file FILE or COFFER_TOKEN (the server's first start wrote the admin token to a file; 'coffer token create' makes more).",
@@ -82,6 +85,19 @@ public enum ErrorCode {
     DrillBusy(409, 7, "Restore drills run one at a time per host by default (the drill budget); run this one when the other has finished, or raise the budget."),
     VerifyRunning(409, 7, "A verify of this vault is queued or running already; follow it with 'coffer job show ID', or cancel it first.",
             "A verify of this vault is queued or running already; follow it with GET /api/v1/jobs/{job}, or cancel it first (POST /api/v1/jobs/{job}/cancel)."),
+
+    // ---- live access: mounts, file exports, instant restore (docs/design/live-access.md) ----
+    PointInUse(409, 2, "The point is served (mounted, browsed or instantly restored); unmount it or cancel that job first ('coffer mount list' shows the mounts), then delete it. A retention sweep deletes it once it is no longer served.",
+            "The point is served (mounted, browsed or instantly restored); unmount it or cancel that job first (GET /api/v1/mounts shows the mounts), then delete it. A retention sweep deletes it once it is no longer served."),
+    InstanceNotRunning(409, 2, "Start the instance first (virsh start NAME); a point's disk is mounted into a running instance."),
+    DiskNotInPoint(404, 4, "Show the point's disks with 'coffer point show POINT' and use one of their names (vda, ...).",
+            "Show the point's disks with GET /api/v1/points/{point} and use one of their names (vda, ...)."),
+    AlreadyMounted(409, 2, "This disk of the point is already mounted into that instance; use that mount ('coffer mount list') or unmount it first.",
+            "This disk of the point is already mounted into that instance; use that mount (GET /api/v1/mounts) or unmount it first."),
+    MountNotFound(404, 4, "List the active mounts with 'coffer mount list' and use one of their ids.",
+            "List the active mounts with GET /api/v1/mounts and use one of their ids."),
+    ExportNotAvailable(404, 4, "List the exports with 'coffer export list'; an export downloads while it is available, until it expires; export the files again after that.",
+            "List the exports with GET /api/v1/exports; an export downloads while it is available, until it expires; export the files again after that."),
 
     // ---- tools and jobs ----
     ToolFailed(500, 1, "A helper program or library (qemu-img, qemu-nbd, libguestfs) failed; its message is shown. Check it is installed (Debian: apt-get install qemu-utils; libguestfs0 for browsing a point's files) and working."),

@@ -29,6 +29,7 @@ public final class Errors {
             case NotAVaultException e -> new CofferException(ErrorCode.NotAVault, e.getMessage(), e);
             case PointNotFoundException e -> new CofferException(ErrorCode.PointNotFound, e.getMessage(), e);
             case PointImmutableException e -> new CofferException(ErrorCode.BackupPointImmutable, e.getMessage(), e);
+            case coffer.vault.PointInUseException e -> new CofferException(ErrorCode.PointInUse, e.getMessage(), e);
             case UnsupportedFormatException e -> new CofferException(ErrorCode.UnsupportedFormat, e.getMessage(), e);
             case VaultBusyException e -> new CofferException(ErrorCode.VaultBusy, e.getMessage(), e);
             case InterruptedIOException e -> new CofferException(ErrorCode.Cancelled, "cancelled", e);

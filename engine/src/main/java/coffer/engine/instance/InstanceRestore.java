@@ -189,11 +189,12 @@ public final class InstanceRestore {
         if (shape.memoryMiB() != null) {
             result = result.withMemory(shape.memoryMiB() * 1024);
         }
-        return switch (shape.networks()) {
+        result = switch (shape.networks()) {
             case NewInstance.Networks.Keep keep -> result;
             case NewInstance.Networks.Mapped(Map<String, String> sources) -> result.withInterfaceSources(sources);
             case NewInstance.Networks.None none -> result.withoutInterfaces();
         };
+        return shape.filter() == null ? result : result.withInterfaceFilter(shape.filter());
     }
 
     /** Every backed-up disk written over the shut-off original, and its stored definition defined again. */
@@ -227,7 +228,7 @@ public final class InstanceRestore {
     }
 
     /** Refuses a file outside the allowed directories; the instance's disks are looked up only when restricted. */
-    private void checkTarget(Path file, PointManifest point) throws IOException {
+    void checkTarget(Path file, PointManifest point) throws IOException {
         if (directories.restricted()) {
             directories.check(file, ownDisks(point));
         }

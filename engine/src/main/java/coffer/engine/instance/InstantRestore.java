@@ -48,6 +48,8 @@ import java.util.Optional;
  */
 public final class InstantRestore {
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long a completed pull's backing chain may take to leave the live definition. */
+    private static final Duration SETTLE = Duration.ofSeconds(30);
 
     /**
      * What to restore: a point reference, the new instance's name, where its disk files go (null: beside the
@@ -58,10 +60,21 @@ public final class InstantRestore {
 
     private final Libvirt libvirt;
     private final Vault vault;
+    private final RestoreDirectories directories;
 
+    /** Overlays anywhere the caller may write (the offline command line, tests). */
     public InstantRestore(Libvirt libvirt, Vault vault) {
+        this(libvirt, vault, RestoreDirectories.anywhere());
+    }
+
+    /**
+     * Overlays only where {@code directories} allow (a server's restore directories, or beside the instance's own
+     * disks: {@code RestoreTargetNotAllowed} otherwise, before anything is created).
+     */
+    public InstantRestore(Libvirt libvirt, Vault vault, RestoreDirectories directories) {
         this.libvirt = libvirt;
         this.vault = vault;
+        this.directories = directories;
     }
 
     /** Defines and starts the new instance on overlays of the point's export and starts copying. */
@@ -73,6 +86,10 @@ public final class InstantRestore {
             if (libvirt.domain(request.newName()).isPresent()) {
                 throw new CofferException(ErrorCode.InvalidArgument, "a domain named '" + request.newName() + "' already exists");
             }
+            InstanceRestore targets = new InstanceRestore(libvirt, vault, 0, directories);
+            for (PointManifest.Disk disk : point.disks()) {
+                targets.checkTarget(overlayFile(request, stored, disk), point); // every overlay, before any is made
+            }
             Path runtime = Files.createTempDirectory(Files.createDirectories(request.runtimeDirectory()), "instant-");
             session = new Session(request.newName(), runtime);
             session.server = PointServer.start(vault, new PointServer.Request(point.id(), List.of(),
@@ -80,10 +97,7 @@ public final class InstantRestore {
             Map<String, DomainDefinition.NewDisk> overlays = new LinkedHashMap<>();
             Map<String, DomainDefinition.NbdBacking> backings = new LinkedHashMap<>();
             for (PointManifest.Disk disk : point.disks()) {
-                DiskSpec spec = stored.disk(disk.name()).orElseThrow();
-                Path dir = request.diskDirectory() != null ? request.diskDirectory()
-                        : Path.of(spec.source()).toAbsolutePath().getParent();
-                Path file = dir.resolve(request.newName() + "-" + disk.name() + ".qcow2");
+                Path file = overlayFile(request, stored, disk);
                 DiskImages.createOverlay(file, session.server.export(disk.name()), disk.size());
                 session.disks.put(disk.name(), file);
                 overlays.put(disk.name(), new DomainDefinition.NewDisk(file.toString(), "qcow2"));
@@ -102,6 +116,14 @@ public final class InstantRestore {
             }
             throw Errors.classify(e);
         }
+    }
+
+    /** Where a disk's overlay goes: the chosen directory, else beside the original disk. */
+    private static Path overlayFile(Request request, DomainDefinition stored, PointManifest.Disk disk) {
+        DiskSpec spec = stored.disk(disk.name()).orElseThrow();
+        Path dir = request.diskDirectory() != null ? request.diskDirectory()
+                : Path.of(spec.source()).toAbsolutePath().getParent();
+        return dir.resolve(request.newName() + "-" + disk.name() + ".qcow2");
     }
 
     /** How far one disk's copy has come. */
@@ -124,6 +146,7 @@ public final class InstantRestore {
         private volatile boolean local;
         private volatile boolean cancelled;
         private String copying; // the disk being pulled, guarded by this
+        private long settling; // when the current pull's job was first seen gone with its chain still there, guarded by this
         private long bytesPerSecond; // guarded by this
         private RuntimeException failure; // why the copy stopped, guarded by this
         private Thread pump;
@@ -179,6 +202,20 @@ public final class InstantRestore {
                 return;
             }
             if (copying != null && libvirt.blockJob(name, copying).isEmpty()) {
+                // the job is gone from libvirt's list before QEMU and libvirt have dropped the disk's backing chain;
+                // the next pull starts only once the live definition no longer names this disk's export (a pull
+                // started in that window was seen to crash QEMU 7.2: docs/design/live-access.md)
+                if (libvirt.domainXml(name, false).contains("protocol='nbd' name='" + copying + "'")) {
+                    if (settling == 0) {
+                        settling = System.nanoTime();
+                    } else if (System.nanoTime() - settling > SETTLE.toNanos()) {
+                        throw new CofferException(ErrorCode.HypervisorFailure, "the copy of disk " + copying + " of "
+                                + name + " ended but the instance still reads it from the export after "
+                                + SETTLE.toSeconds() + " s");
+                    }
+                    return;
+                }
+                settling = 0;
                 copied.add(copying);
                 copying = null;
             }
@@ -254,6 +291,11 @@ public final class InstantRestore {
             } catch (LibvirtException e) {
                 throw Errors.classify(e);
             }
+        }
+
+        /** Whether the copy has ended: completed, failed or cancelled ({@link #awaitLocal} says which). */
+        public boolean copyEnded() {
+            return pump == null || !pump.isAlive();
         }
 
         /** Whether the copy completed: the instance runs from local files only. */

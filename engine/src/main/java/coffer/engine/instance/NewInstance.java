@@ -17,9 +17,14 @@ import java.util.Map;
  * The new instance always gets a new UUID and new MAC addresses. Checked when made; immutable.
  *
  * @param networks the interfaces: kept, their networks and bridges renamed, or removed
+ * @param filter   the libvirt network filter (the "security group") every interface gets, replacing its own; null:
+ *                 as stored
  */
 public record NewInstance(String name, Integer vcpus, Long memoryMiB, Networks networks, Path directory,
-                          ImageFormat format) {
+                          ImageFormat format, String filter) {
+    /** A network filter's name as libvirt takes it. */
+    public static final java.util.regex.Pattern FILTER_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+
     /** What happens to the stored definition's network interfaces. */
     public sealed interface Networks {
         /** Kept as they are (the same networks must exist on the host). */
@@ -52,6 +57,12 @@ public record NewInstance(String name, Integer vcpus, Long memoryMiB, Networks n
         if (networks == null) {
             networks = new Networks.Keep();
         }
+        if (filter != null && !FILTER_NAME.matcher(filter).matches()) {
+            problems.add("filter: '" + filter + "' is not a network filter name (1 to 64 letters, digits, '_', '.', ':' or '-')");
+        }
+        if (filter != null && networks instanceof Networks.None) {
+            problems.add("filter: an instance without network interfaces has nothing to filter");
+        }
         if (networks instanceof Networks.Mapped(Map<String, String> sources)) {
             sources.forEach((from, to) -> {
                 if (to == null || to.isBlank()) {
@@ -66,22 +77,22 @@ public record NewInstance(String name, Integer vcpus, Long memoryMiB, Networks n
 
     /** A new instance {@code name} as the point recorded it (new UUID and MACs, disks beside the originals). */
     public static NewInstance named(String name) {
-        return new NewInstance(name, null, null, new Networks.Keep(), null, null);
+        return new NewInstance(name, null, null, new Networks.Keep(), null, null, null);
     }
 
     public NewInstance withDirectory(Path directory) {
-        return new NewInstance(name, vcpus, memoryMiB, networks, directory, format);
+        return new NewInstance(name, vcpus, memoryMiB, networks, directory, format, filter);
     }
 
     public NewInstance withSize(Integer vcpus, Long memoryMiB) {
-        return new NewInstance(name, vcpus, memoryMiB, networks, directory, format);
+        return new NewInstance(name, vcpus, memoryMiB, networks, directory, format, filter);
     }
 
     public NewInstance withNetworks(Networks networks) {
-        return new NewInstance(name, vcpus, memoryMiB, networks, directory, format);
+        return new NewInstance(name, vcpus, memoryMiB, networks, directory, format, filter);
     }
 
     public NewInstance withFormat(ImageFormat format) {
-        return new NewInstance(name, vcpus, memoryMiB, networks, directory, format);
+        return new NewInstance(name, vcpus, memoryMiB, networks, directory, format, filter);
     }
 }

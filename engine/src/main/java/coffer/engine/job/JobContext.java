@@ -9,4 +9,12 @@ public interface JobContext {
     void info(String message);
 
     void warning(String message);
+
+    /**
+     * Why the job is being cancelled ("cancelled on request", "server stopping"), or null while it is not: a serving
+     * job (a mount) records why it ended.
+     */
+    default String cancelReason() {
+        return null;
+    }
 }

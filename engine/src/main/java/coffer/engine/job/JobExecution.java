@@ -93,7 +93,8 @@ final class JobExecution implements JobContext, JobProgress {
         }
     }
 
-    synchronized String cancelReason() {
+    @Override
+    public synchronized String cancelReason() {
         return cancelReason;
     }
 

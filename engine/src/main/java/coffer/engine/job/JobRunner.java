@@ -94,6 +94,7 @@ public final class JobRunner implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<String, JobExecution> running = new ConcurrentHashMap<>();
     private final AtomicInteger busy = new AtomicInteger();
+    private final java.util.Set<Thread> serving = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
     private final Thread loop;
     private volatile boolean stopping;
@@ -173,9 +174,17 @@ public final class JobRunner implements AutoCloseable {
                 break;
             }
             JobExecution execution = new JobExecution(claimed.get());
-            busy.incrementAndGet();
             running.put(execution.job().id(), execution);
-            workers.execute(() -> execute(execution));
+            if (execution.job().type().serving()) {
+                // a mount serves for hours: its own virtual thread, no worker slot (docs/design/jobs.md)
+                Thread thread = Thread.ofVirtual().name("coffer-job-" + execution.job().type() + "-" + execution.job().id())
+                        .unstarted(() -> execute(execution));
+                serving.add(thread);
+                thread.start();
+            } else {
+                busy.incrementAndGet();
+                workers.execute(() -> execute(execution));
+            }
         }
     }
 
@@ -250,7 +259,10 @@ public final class JobRunner implements AutoCloseable {
                     + "); a restart will find it lost", e);
         } finally {
             running.remove(job.id());
-            busy.decrementAndGet();
+            if (!job.type().serving()) {
+                busy.decrementAndGet();
+            }
+            serving.remove(Thread.currentThread());
             wake();
         }
     }
@@ -297,7 +309,12 @@ public final class JobRunner implements AutoCloseable {
             }
             running.values().forEach(execution -> execution.cancel("server stopping"));
             workers.shutdown();
-            if (!workers.awaitTermination(settings.shutdownWait().toMillis(), TimeUnit.MILLISECONDS)) {
+            long deadline = System.nanoTime() + settings.shutdownWait().toNanos();
+            for (Thread thread : List.copyOf(serving)) {
+                thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            }
+            if (!workers.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+                    || !serving.isEmpty()) {
                 List<String> left = List.copyOf(running.keySet());
                 LOG.log(System.Logger.Level.WARNING, "jobs " + left + " did not stop within "
                         + settings.shutdownWait() + "; the next start marks them failed (WorkerLost)");

@@ -10,6 +10,16 @@ import coffer.engine.operation.GroupBackupResult;
 import coffer.engine.operation.GroupCloneResult;
 import coffer.engine.operation.GroupRestoreResult;
 import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.ExportFiles;
+import coffer.engine.operation.ExportResult;
+import coffer.engine.operation.InstantRestoreResult;
+import coffer.engine.operation.MountDisk;
+import coffer.engine.operation.RestoreInstant;
+import coffer.engine.operation.MountResult;
+import coffer.engine.operation.UnmountDisk;
+import coffer.engine.operation.UnmountResult;
+import coffer.engine.operation.ReplicatePoint;
+import coffer.engine.operation.ReplicateResult;
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreDiskResult;
 import coffer.engine.operation.RestoreGroup;
@@ -22,8 +32,9 @@ import coffer.engine.operation.VerifyVault;
 
 /**
  * What a job does: each type is one {@link JobOperation} record (the job's parameters) with its result record.
- * The target names an instance (backup, clone), a point (restores), a consistency group (group_backup,
- * group_clone), a group point (group_restore) or a vault (verify): the record's field {@link #targetField}. A group job takes one
+ * The target names an instance (backup, clone, drill), a point (restores, mount, instant_restore, export), a
+ * consistency group (group_backup, group_clone), a group point (group_restore), a mount (unmount) or a vault (verify):
+ * the record's field {@link #targetField}. A group job takes one
  * slot of its host's job limit, whatever its number of members (it holds one libvirt connection and reads the
  * members one after the other).
  */
@@ -35,6 +46,11 @@ public enum JobType {
     group_backup(BackupGroup.class, GroupBackupResult.class, "group"),
     group_restore(RestoreGroup.class, GroupRestoreResult.class, "groupPoint"),
     group_clone(CloneGroup.class, GroupCloneResult.class, "group"),
+    mount(MountDisk.class, MountResult.class, "point"),
+    unmount(UnmountDisk.class, UnmountResult.class, "mount"),
+    instant_restore(RestoreInstant.class, InstantRestoreResult.class, "point"),
+    export(ExportFiles.class, ExportResult.class, "point"),
+    replicate(ReplicatePoint.class, ReplicateResult.class, "point"),
     /** Reads a vault, not a host: it takes no place in its host's job limit (docs/design/jobs.md). */
     verify(VerifyVault.class, VerifyResult.class, "vault", false),
     drill(DrillInstance.class, DrillResult.class, "instance");
@@ -73,6 +89,14 @@ public enum JobType {
     /** The record its result is. */
     public Class<?> result() {
         return result;
+    }
+
+    /**
+     * Whether a job of this type serves for as long as it runs (a mount: hours or days) rather than working to an end:
+     * it takes no slot of its host's job limit and no worker thread (docs/design/jobs.md).
+     */
+    public boolean serving() {
+        return this == mount;
     }
 
     /** The record's field that names the job's target. */

@@ -18,14 +18,20 @@ public interface Jobs {
     /**
      * Filters for {@link #list} and {@link #page}; null fields match everything. {@code from} inclusive, {@code to}
      * exclusive, on the creation time; {@code after}: the page starts after this cursor; {@code limit}: at most
-     * this many (null: all, for {@link #list}).
+     * this many (null: all, for {@link #list}); {@code hostIds}: only jobs on one of these hosts (a region's;
+     * empty: none).
      */
     record Filter(JobState state, JobType type, String target, String hostId, Instant from, Instant to,
-                  PageCursor after, Integer limit) {
+                  PageCursor after, Integer limit, java.util.List<String> hostIds) {
         public static final Filter ALL = new Filter(null, null, null, null);
 
         public Filter(JobState state, JobType type, String target, Integer limit) {
             this(state, type, target, null, null, null, null, limit);
+        }
+
+        public Filter(JobState state, JobType type, String target, String hostId, Instant from, Instant to,
+                      PageCursor after, Integer limit) {
+            this(state, type, target, hostId, from, to, after, limit, null);
         }
     }
 

@@ -50,7 +50,7 @@ public final class InstanceMount {
         }
         try {
             if (!libvirt.state(instance).active()) {
-                throw new CofferException(ErrorCode.InvalidArgument, "instance " + instance
+                throw new CofferException(ErrorCode.InstanceNotRunning, "instance " + instance
                         + " is not running; a point's disk is mounted into a running instance");
             }
             DomainDefinition live = DomainDefinition.parse(libvirt.domainXml(instance, false));
@@ -71,7 +71,14 @@ public final class InstanceMount {
             if (!attachedNow(attached)) {
                 return;
             }
-            libvirt.detachDevice(attached.instance(), attached.disk().detachXml(), Libvirt.AFFECT_LIVE);
+            try {
+                libvirt.detachDevice(attached.instance(), attached.disk().detachXml(), Libvirt.AFFECT_LIVE);
+            } catch (LibvirtException e) {
+                if (attachedNow(attached)) {
+                    throw e;
+                }
+                return; // the instance stopped or let go meanwhile
+            }
             long deadline = System.nanoTime() + timeout.toNanos();
             while (attachedNow(attached)) {
                 if (System.nanoTime() > deadline) {
@@ -90,12 +97,15 @@ public final class InstanceMount {
         }
     }
 
-    /** Whether the running instance's live definition still has the disk (false when it no longer runs). */
+    /**
+     * Whether the running instance's live definition still has the disk, reading this disk's socket (false when it no
+     * longer runs, or the target now names another disk).
+     */
     public boolean attachedNow(Attached attached) throws LibvirtException, DomainDefinitionException {
         if (libvirt.domain(attached.instance()).isEmpty() || !libvirt.state(attached.instance()).active()) {
             return false;
         }
-        return DomainDefinition.parse(libvirt.domainXml(attached.instance(), false)).disk(attached.disk().target())
-                .isPresent();
+        return attached.disk().socket().toString().equals(DomainDefinition.parse(libvirt.domainXml(attached.instance(), false))
+                .nbdSockets().get(attached.disk().target()));
     }
 }

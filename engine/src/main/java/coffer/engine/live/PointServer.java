@@ -4,6 +4,7 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.vault.JitWarmup;
+import coffer.vault.PointLeases;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.read.ChunkCache;
@@ -23,9 +24,9 @@ import java.util.List;
  * Runs until closed; closing hangs up every client and removes the socket (the vault stays open: the caller
  * owns it).
  *
- * <p>The vault's shared lock is not held: a point being served must be kept from deletion by its caller
- * (a mount or instant restore records its use of the point), and garbage collection only removes chunks no
- * point names.
+ * <p>While it serves, the server holds a lease on the point ({@link PointLeases}): the vault refuses to delete a
+ * served point ({@code PointInUse}), whoever asks. The vault's shared lock is not held (it would keep gc's sweep
+ * out for as long as a mount lasts): garbage collection only removes chunks no point names.
  *
  * <p>Thread-safe.
  */
@@ -51,17 +52,32 @@ public final class PointServer implements AutoCloseable {
     private final PointManifest point;
     private final ChunkCache cache;
     private final NbdServer server;
+    private final PointLeases.Lease lease;
 
-    private PointServer(PointManifest point, ChunkCache cache, NbdServer server) {
+    private PointServer(PointManifest point, ChunkCache cache, NbdServer server, PointLeases.Lease lease) {
         this.point = point;
         this.cache = cache;
         this.server = server;
+        this.lease = lease;
     }
 
+    /** Serves the point; its lease says "NBD export on SOCKET". */
     public static PointServer start(Vault vault, Request request) {
+        return start(vault, request, "NBD export on " + request.socket());
+    }
+
+    /**
+     * Serves the point under a lease whose {@code purpose} is what a refused delete names ("mount of … into …").
+     * The lease is taken before the point is read, so a delete either finds it or happened before (and the point is
+     * not found here).
+     */
+    public static PointServer start(Vault vault, Request request, String purpose) {
         JitWarmup.startInBackground(vault); // chunk decryption runs compiled before the first client reads
+        PointLeases.Lease lease = null;
         try {
             PointManifest point = vault.resolve(request.point());
+            lease = vault.leases().take(point.id(), purpose);
+            point = vault.point(point.id()); // still there once leased
             List<PointManifest.Disk> disks = new ArrayList<>();
             if (request.disks().isEmpty()) {
                 disks.addAll(point.disks());
@@ -75,8 +91,10 @@ public final class PointServer implements AutoCloseable {
             for (PointManifest.Disk disk : disks) {
                 exports.add(new NbdServer.Export(disk.name(), PointDiskSource.open(vault, point, disk, cache)));
             }
-            return new PointServer(point, cache, NbdServer.start(exports, request.socket(), request.tcp(), MAX_CONNECTIONS));
+            return new PointServer(point, cache, NbdServer.start(exports, request.socket(), request.tcp(), MAX_CONNECTIONS),
+                    lease);
         } catch (IOException | RuntimeException e) {
+            release(lease);
             throw Errors.classify(e);
         }
     }
@@ -103,12 +121,28 @@ public final class PointServer implements AutoCloseable {
         return cache;
     }
 
+    /** Stops serving, then releases the point's lease. */
     @Override
     public void close() {
         try {
             server.close();
         } catch (IOException e) {
             throw Errors.classify(e);
+        } finally {
+            release(lease);
+        }
+    }
+
+    private static void release(PointLeases.Lease lease) {
+        if (lease == null) {
+            return;
+        }
+        try {
+            lease.close();
+        } catch (IOException e) {
+            // left behind: it goes stale when its refresh stops (docs/design/live-access.md)
+            System.getLogger(PointServer.class.getName()).log(System.Logger.Level.WARNING,
+                    "could not release a point's lease; it goes stale by itself: " + e.getMessage());
         }
     }
 }

@@ -1,7 +1,9 @@
 /**
  * Live access to points: a point's disks served read-only over NBD straight from the vault
  * ({@link coffer.engine.live.PointServer}), for tools, for mounting into a running instance and for instant
- * restore. The jobs, API and catalog records that keep such an export alive with an expiry are built on top of
- * this package, not in it.
+ * restore, under a lease that keeps the point from deletion; a mount's directory ({@link coffer.engine.live.MountDirectory}),
+ * browsing sessions ({@link coffer.engine.live.PointBrowse}) and the server's export area
+ * ({@link coffer.engine.live.ExportArea}). The jobs, API and catalog records that keep an export alive with an expiry
+ * ({@code coffer.engine.job.handler}) are built on top of this package, not in it.
  */
 package coffer.engine.live;

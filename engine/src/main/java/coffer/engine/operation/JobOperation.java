@@ -9,6 +9,7 @@ import coffer.engine.job.JobType;
  */
 public sealed interface JobOperation<R> permits BackupInstance, CloneInstance, RestoreDisk, RestoreInstance, BackupGroup,
         CloneGroup, RestoreGroup,
+        MountDisk, UnmountDisk, RestoreInstant, ExportFiles, ReplicatePoint,
         VerifyVault, DrillInstance {
     /** The job's type. */
     JobType type();

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * One page of points, newest first (by creation, then id), filtered on the server: {@code instance} (UUID or name),
- * {@code group} (the points of its member instances), {@code region}, {@code state} ({@code available} or
+ * {@code group} (the points of its member instances), {@code region} (a replica is a point of its vault's region), {@code state} ({@code available} or
  * {@code expired}), {@code consistency} ({@code CRASH}, {@code FILESYSTEM}, {@code APPLICATION}), taken at or after
  * {@code since} and before {@code until}. The page: the one after {@code cursor} (the previous page's
  * {@code nextCursor}), or the one at {@code offset} (numbered pages, with {@code total}, the number that matched);
@@ -23,6 +23,7 @@ public record ListPoints(String instance, String group, String region, String st
 
     public ListPoints {
         Problems problems = new Problems();
+        Rules.name(problems, "region", region, "a region: ");
         Rules.oneOf(problems, "state", state, STATES);
         Rules.oneOf(problems, "consistency", consistency, Set.copyOf(CONSISTENCIES));
         Rules.page(problems, since, until, cursor, limit, MAX_LIMIT);

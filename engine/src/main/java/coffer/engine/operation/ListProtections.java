@@ -1,4 +1,12 @@
 package coffer.engine.operation;
 
-/** The protected instances. */
-public record ListProtections() implements Operation<ProtectionList> {}
+import coffer.engine.error.Problems;
+
+/** The protected instances; only those whose points go to a vault of {@code region} when given. */
+public record ListProtections(String region) implements Operation<ProtectionList> {
+    public ListProtections {
+        Problems problems = new Problems();
+        Rules.name(problems, "region", region, "a region: ");
+        problems.throwIfAny("protection list request");
+    }
+}

@@ -36,8 +36,11 @@ import java.util.Map;
  *                  "encryption": "auto" | {"keyId": "k"}},
  *  "archive": {"enabled": true, "afterDays": 30},
  *  "appConsistent": false | true | {"freezeFileSystems": true, "includeWriters": true, "scriptTimeoutSeconds": 60},
+ *  "region": "west",
  *  "drill": {"every": "7d", "check": ["/bin/systemctl", "is-system-running"]}}
  * }</pre>
+ * {@code region}: the region whose instances the policy protects (docs/server.md, "Regions"), fixed when it is created
+ * (default: the server's first region); it is the stored policy's, not part of its rules.
  * {@code schedule} is the {@code I|} form or {@code {"start": ISO-8601 instant, "interval": "PT4H"|"P1D"|"P1W"}};
  * periods are {@code <n>d|w|m|y} or {@code forever}. Every field may be absent here (an edit gives only what
  * changes, {@link #mergedOnto}); {@link #toPolicy} checks the whole and reports every problem at once, with the
@@ -46,13 +49,13 @@ import java.util.Map;
  */
 public record PolicyDocument(String name, ScheduleForm schedule, String zone, RetentionForm retention, Boolean immutable,
                              ReplicationForm replication, ArchiveForm archive, AppConsistency appConsistent,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) DrillForm drill) {
-    static final PolicyDocument EMPTY = new PolicyDocument(null, null, null, null, null, null, null, null, null);
+                             String region, @JsonInclude(JsonInclude.Include.NON_NULL) DrillForm drill) {
+    static final PolicyDocument EMPTY = new PolicyDocument(null, null, null, null, null, null, null, null, null, null);
 
     /** A document without restore drills (as before they existed). */
     public PolicyDocument(String name, ScheduleForm schedule, String zone, RetentionForm retention, Boolean immutable,
-                          ReplicationForm replication, ArchiveForm archive, AppConsistency appConsistent) {
-        this(name, schedule, zone, retention, immutable, replication, archive, appConsistent, null);
+                          ReplicationForm replication, ArchiveForm archive, AppConsistency appConsistent, String region) {
+        this(name, schedule, zone, retention, immutable, replication, archive, appConsistent, region, null);
     }
 
     /**
@@ -136,7 +139,7 @@ public record PolicyDocument(String name, ScheduleForm schedule, String zone, Re
                         r.calendar().stream().map(c -> new CalendarForm(c.unit().lower(), c.count())).toList()),
                 policy.immutable(), replication,
                 policy.archive().enabled() ? new ArchiveForm(true, policy.archive().afterDays()) : new ArchiveForm(false, null),
-                policy.consistency(), !policy.drill().enabled() ? null
+                policy.consistency(), null, !policy.drill().enabled() ? null
                         : new DrillForm(policy.drill().everyDays() + "d", policy.drill().check()));
     }
 
@@ -158,7 +161,7 @@ public record PolicyDocument(String name, ScheduleForm schedule, String zone, Re
         DrillForm d = drill == null ? current.drill : current.drill == null || "off".equals(drill.every) ? drill
                 : new DrillForm(or(drill.every, current.drill.every), or(drill.check, current.drill.check));
         return new PolicyDocument(or(name, current.name), or(schedule, current.schedule), or(zone, current.zone), r,
-                or(immutable, current.immutable), p, a, or(appConsistent, current.appConsistent), d);
+                or(immutable, current.immutable), p, a, or(appConsistent, current.appConsistent), or(region, current.region), d);
     }
 
     private static <T> T or(T given, T current) {

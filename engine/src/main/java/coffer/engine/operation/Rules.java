@@ -120,4 +120,56 @@ final class Rules {
     static boolean flag(Boolean value) {
         return value != null && value;
     }
+
+    private static final Pattern LIFETIME = Pattern.compile("([1-9][0-9]{0,6})([smhd])");
+
+    /**
+     * An optional lifetime ({@code 90s}, {@code 30m}, {@code 12h}, {@code 7d}, or ISO-8601 {@code PT12H}) of at least
+     * one second and at most {@code max}; null when absent or wrong (the problem is added).
+     */
+    static java.time.Duration lifetime(Problems problems, String field, String value, java.time.Duration max) {
+        if (value == null) {
+            return null;
+        }
+        java.time.Duration parsed = null;
+        java.util.regex.Matcher m = LIFETIME.matcher(value);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            parsed = switch (m.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                case "h" -> java.time.Duration.ofHours(n);
+                default -> java.time.Duration.ofDays(n);
+            };
+        } else {
+            try {
+                parsed = java.time.Duration.parse(value);
+            } catch (java.time.format.DateTimeParseException e) {
+                // named below
+            }
+        }
+        if (parsed == null || parsed.toSeconds() < 1 || parsed.compareTo(max) > 0) {
+            problems.add(field, "a lifetime such as 90s, 30m, 12h or 7d (at least 1 s, at most " + max.toDays()
+                    + " days), got '" + value + "'");
+            return null;
+        }
+        return parsed;
+    }
+
+    private static final Pattern DEVICE = Pattern.compile("/dev/[a-z0-9/_-]{1,60}");
+
+    /** An optional absolute path in a guest's file system: no NUL, no control characters, at most 4096 bytes. */
+    static void guestPath(Problems problems, String field, String path) {
+        if (path != null && (!path.startsWith("/") || path.length() > 4096 || path.chars().anyMatch(Character::isISOControl))) {
+            problems.add(field, "an absolute path in the guest's file system without control characters, got '"
+                    + path.replaceAll("\\p{Cntrl}", "?") + "'");
+        }
+    }
+
+    /** An optional file system device as libguestfs names it ({@code /dev/sda1}). */
+    static void device(Problems problems, String field, String device) {
+        if (device != null && !DEVICE.matcher(device).matches()) {
+            problems.add(field, "a device as the file system list shows it (e.g. /dev/sda1), got '" + device + "'");
+        }
+    }
 }

@@ -2,6 +2,7 @@ package coffer.engine.operation;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** A vault of the server: its name, directory, whether it is encrypted, and whether it is the default. */
-public record VaultView(String name, String path, boolean encrypted, @JsonProperty("default") boolean isDefault) {
+/** A vault of the server: its name, where it is (a directory or a bucket), whether it is encrypted, whether it is the default, and its region. */
+public record VaultView(String name, String path, boolean encrypted, @JsonProperty("default") boolean isDefault,
+                        String region) {
 }

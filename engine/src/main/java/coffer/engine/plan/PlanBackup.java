@@ -2,6 +2,7 @@ package coffer.engine.plan;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.StoredPolicy;
+import coffer.engine.error.CofferException;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
@@ -9,6 +10,7 @@ import coffer.engine.job.JobType;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.BackupResult;
 import coffer.engine.operation.PlanRun;
+import coffer.engine.replication.ReplicationQueue;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -17,26 +19,31 @@ import java.util.Map;
  * Wraps the backup handler: after a plan's run (its record carries the {@link coffer.engine.operation.PlanRun}),
  * marks the new point as the plan's (origin POLICY, immutable when its policy is); after every successful backup
  * (a plan's or a manual one) it sweeps the instance's expired points. A failing sweep is a warning on the job,
- * never a failed backup. Thread-safe.
+ * never a failed backup. Then it queues the replication the backup asks for (its plan's policy's rule, or a
+ * person's {@code replicateTo}; {@link ReplicationQueue}): a replication that cannot be queued is a warning on the
+ * backup's job and the point shows no replication, never a failed backup. Thread-safe.
  */
 public final class PlanBackup implements JobHandler<BackupInstance, BackupResult> {
     private final JobHandler<BackupInstance, BackupResult> backup;
     private final Catalog catalog;
     private final RetentionSweep sweep;
+    private final ReplicationQueue replications;
 
-    public PlanBackup(JobHandler<BackupInstance, BackupResult> backup, Catalog catalog, RetentionSweep sweep) {
+    public PlanBackup(JobHandler<BackupInstance, BackupResult> backup, Catalog catalog, RetentionSweep sweep,
+                      ReplicationQueue replications) {
         this.backup = backup;
         this.catalog = catalog;
         this.sweep = sweep;
+        this.replications = replications;
     }
 
     /** The handlers with the backup handler wrapped. */
     @SuppressWarnings("unchecked")
     public static Map<JobType, JobHandler<?, ?>> wrap(Map<JobType, JobHandler<?, ?>> handlers, Catalog catalog,
-                                                   RetentionSweep sweep) {
+                                                   RetentionSweep sweep, ReplicationQueue replications) {
         Map<JobType, JobHandler<?, ?>> wrapped = new HashMap<>(handlers);
         wrapped.put(JobType.backup, new PlanBackup((JobHandler<BackupInstance, BackupResult>) handlers.get(JobType.backup),
-                catalog, sweep));
+                catalog, sweep, replications));
         return Map.copyOf(wrapped);
     }
 
@@ -64,6 +71,13 @@ public final class PlanBackup implements JobHandler<BackupInstance, BackupResult
             report.failures().forEach(f -> context.warning("retention: " + f));
         } catch (RuntimeException e) {
             context.warning("retention could not run after the backup: " + e.getMessage());
+        }
+        try {
+            replications.afterBackup(operation, result.point(), job.hostId()).ifPresent(queued -> context.info(
+                    "replication of point " + result.point() + " queued as job " + queued.id()));
+        } catch (CofferException e) {
+            context.warning("the replication of point " + result.point() + " could not be queued: [" + e.code() + "] "
+                    + e.getMessage());
         }
         return result;
     }

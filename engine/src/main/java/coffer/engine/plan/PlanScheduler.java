@@ -220,7 +220,7 @@ public final class PlanScheduler {
         }
         BackupInstance again = backup(rows.protections().get(plan.instanceId()), plan, policy, run.slot(), run.coalesced());
         again = new BackupInstance(again.instance(), again.vault(), again.disks(), again.retentionDays(), again.appConsistent(),
-                again.replicate(), again.plan().retrying(last.get().id()), null);
+                again.replicate(), again.replicateTo(), again.plan().retrying(last.get().id()), null);
         Optional<Job> retry = catalog.plans().queueRetry(plan.id(), last.get().id(), again, instance.hostId(), now);
         retry.ifPresent(j -> LOG.info("plan {}: its {} run was interrupted by a server stop ({}); run again as job {}",
                 plan.name(), run.slot(), last.get().errorCode(), j.id()));
@@ -249,6 +249,6 @@ public final class PlanScheduler {
     static BackupInstance backup(Protection protection, Plan plan, StoredPolicy policy, String slot, long coalesced) {
         return new BackupInstance(plan.instanceId(), protection == null ? null : protection.vault(),
                 protection == null || protection.allDisks() ? null : protection.disks(), null,
-                policy.policy().consistency(), false, new PlanRun(plan.id(), policy.id(), slot, coalesced, null), null);
+                policy.policy().consistency(), false, null, new PlanRun(plan.id(), policy.id(), slot, coalesced, null), null);
     }
 }

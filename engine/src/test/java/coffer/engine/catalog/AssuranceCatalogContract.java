@@ -12,7 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** What {@link VerifyRuns}, {@link DrillRuns} and {@link ChangeAlerts} must do (V6 schema), on SQLite and PostgreSQL. */
+/**
+ * What {@link VerifyRuns}, {@link DrillRuns} and {@link ChangeAlerts} must do (V6 schema), and {@link Mounts} (V9), on
+ * SQLite and PostgreSQL.
+ */
 abstract class AssuranceCatalogContract {
     static final Instant T0 = Instant.parse("2026-04-01T00:00:00Z");
     TestDatabase database;
@@ -115,5 +118,27 @@ abstract class AssuranceCatalogContract {
         assertEquals("planned re-encryption", acknowledged.note());
         assertEquals(List.of(entropy), alerts.unacknowledged("u-web"));
         assertEquals(List.of(entropy, acknowledged), alerts.ofInstance("u-web", 10));
+    }
+
+    /** Mounts (V9): made, attached, ended once (the first end stands), listed active and recent. */
+    @Test
+    void mountsAreRecordedAttachedAndEndedOnce() {
+        MountRecord one = new MountRecord("m-1", "p-1", "vdb", "u-web", "local", null, "/run/coffer/mounts/m-1/nbd.sock",
+                T0, T0.plus(Duration.ofDays(1)), null, null, null);
+        MountRecord two = new MountRecord("m-2", "p-1", "vda", "u-db", "local", null, "/run/coffer/mounts/m-2/nbd.sock",
+                T0.plusSeconds(5), T0.plus(Duration.ofHours(1)), null, null, null);
+        catalog.mounts().create(one);
+        catalog.mounts().create(two);
+        catalog.mounts().attached("m-1", "vdc");
+        assertEquals("vdc", catalog.mounts().find("m-1").orElseThrow().target());
+        assertEquals(List.of("m-1", "m-2"), catalog.mounts().active().stream().map(MountRecord::id).toList());
+        assertTrue(catalog.mounts().ended("m-1", T0.plusSeconds(60), MountRecord.EndReason.UNMOUNTED, "cancelled on request"));
+        assertFalse(catalog.mounts().ended("m-1", T0.plusSeconds(90), MountRecord.EndReason.STALE, "later"), "ended once");
+        MountRecord ended = catalog.mounts().find("m-1").orElseThrow();
+        assertEquals(new MountRecord("m-1", "p-1", "vdb", "u-web", "local", "vdc", one.socket(), T0, one.expiresAt(),
+                T0.plusSeconds(60), MountRecord.EndReason.UNMOUNTED, "cancelled on request"), ended);
+        assertEquals(List.of("m-2"), catalog.mounts().active().stream().map(MountRecord::id).toList());
+        assertEquals(List.of("m-2", "m-1"), catalog.mounts().recent(10).stream().map(MountRecord::id).toList());
+        assertEquals(List.of("m-2"), catalog.mounts().recent(1).stream().map(MountRecord::id).toList());
     }
 }

@@ -279,7 +279,7 @@ abstract class CatalogContract {
     void rowsOfEveryKindBelongToTheLocalRegionUnlessTold() {
         String instance = knownInstance();
         catalog.protections().protect(List.of(new Protection(instance, true, List.of(), "default", millis(Instant.now()))));
-        String job = catalog.jobs().submit(new coffer.engine.operation.BackupInstance("web", null, null, null, null, false, null,
+        String job = catalog.jobs().submit(new coffer.engine.operation.BackupInstance("web", null, null, null, null, false, null, null,
                 null), catalog.hosts().list().getFirst().id()).id();
         for (String table : List.of("protections", "jobs", "points", "policies")) {
             long notLocal = catalog.sql().<Long>read(s -> s.count("SELECT COUNT(*) FROM " + table + " WHERE region <> 'local'"));
@@ -428,7 +428,7 @@ abstract class CatalogContract {
     // ---- jobs (the rows; the runner has its own contract) ----
 
     static BackupInstance backup(String instance) {
-        return new BackupInstance(instance, "default", null, null, null, false, null, null);
+        return new BackupInstance(instance, "default", null, null, null, false, null, null, null);
     }
 
     @Test

@@ -177,7 +177,7 @@ abstract class ListPagesContract {
         List<Job> submitted = new ArrayList<>();
         for (int i = 0; i < 230; i++) {
             String instance = "u-" + (i % 100);
-            submitted.add(catalog.jobs().submit(new BackupInstance(instance, null, null, null, null, false, null, null),
+            submitted.add(catalog.jobs().submit(new BackupInstance(instance, null, null, null, null, false, null, null, null),
                     i % 100 < 50 ? "h1" : "h2"));
         }
         catalog.jobs().cancel(submitted.get(3).id());

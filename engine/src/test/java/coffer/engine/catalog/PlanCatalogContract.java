@@ -147,7 +147,7 @@ abstract class PlanCatalogContract {
     void queueRunQueuesOnceForTheExpectedNextRun() {
         StoredPolicy p = catalog.policies().create(hourly("p"));
         catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
-        var params = new BackupInstance("u-web", "default", null, null, null, false, null, null);
+        var params = new BackupInstance("u-web", "default", null, null, null, false, null, null, null);
         Optional<Job> job = catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), params, "local", T0);
         assertTrue(job.isPresent());
         assertEquals("default", job.get().params().path("vault").asText());

@@ -98,7 +98,7 @@ class JobHandlersIT {
                 .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
         assertEquals("running", instance.state());
 
-        Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, 7, null, false, null, null), "local"));
+        Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, 7, null, false, null, null, null), "local"));
         assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
         String pointId = backup.result().get("point").asText();
         assertEquals("full", backup.result().get("disks").get(0).get("mode").asText());
@@ -114,7 +114,7 @@ class JobHandlersIT {
         // a plan's run names its plan and policy, which the backup records in the manifest
         String policy = catalog.policies().create(new Policy("locked", Schedule.parse("I|1631685600|PT1H"),
                 Retention.keepFor(new RetentionPeriod.Finite(1, CalendarUnit.DAYS)), true, ReplicationRule.OFF, ArchiveRule.OFF)).id();
-        Job planned = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, null, null, false,
+        Job planned = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, null, null, false, null,
                 new PlanRun("plan-9", policy, "now", 0, null), null), "local"));
         assertEquals(JobState.succeeded, planned.state(), planned.errorCode() + ": " + planned.errorMessage());
         PointFacts.Plan recorded = PointFacts.of(vaults.open("default").point(planned.result().get("point").asText())).plan();
@@ -158,7 +158,7 @@ class JobHandlersIT {
         Instance instance = new InstanceRefresh(catalog, Clock.systemUTC()).refresh("local").stream()
                 .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
         Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, null,
-                AppConsistency.of(true, null, 5), false, null, null), "local"));
+                AppConsistency.of(true, null, 5), false, null, null, null), "local"));
         assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
         assertEquals("CRASH", backup.result().path("consistency").asText(), backup.result().toString());
         assertTrue(backup.result().path("consistencyReason").asText().startsWith("no guest agent"), backup.result().toString());

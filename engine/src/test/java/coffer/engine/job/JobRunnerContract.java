@@ -231,6 +231,43 @@ abstract class JobRunnerContract {
         assertTrue(maxConcurrent.get() <= 3, "at most two on local plus one on other: " + maxConcurrent.get());
     }
 
+    /**
+     * A mount serves for as long as it lasts: mounts take neither a slot of their host's limit nor a worker thread,
+     * so backups still run beside any number of them; close ends them like every job ("server stopping").
+     */
+    @Test
+    void servingJobsTakeNoHostSlotNorWorkerThread() {
+        AtomicInteger mountsRunning = new AtomicInteger();
+        JobHandler<coffer.engine.operation.MountDisk, Object> mountHandler = (operation, job, context) -> {
+            mountsRunning.incrementAndGet();
+            try {
+                new CountDownLatch(1).await(); // until cancelled
+                return null;
+            } finally {
+                mountsRunning.decrementAndGet();
+            }
+        };
+        JobRunner runner = new JobRunner(catalog, JobRunner.newWorkerId(), Map.of(JobType.backup, blockingHandler(),
+                JobType.mount, mountHandler), fast().withPerHostLimit(1).withWorkerThreads(1));
+        runners.add(runner);
+        runner.start();
+        List<Job> mounts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            mounts.add(catalog.jobs().submit(new coffer.engine.operation.MountDisk("p-" + i, "vdb", "instance-2", "1h"), "local"));
+        }
+        await(() -> mountsRunning.get() == 3, "three mounts running on one host with a limit of one job and one worker");
+        Job backup = submit("local");
+        awaitState(backup.id(), JobState.running);
+        release.countDown();
+        awaitState(backup.id(), JobState.succeeded);
+        runner.close();
+        for (Job mount : mounts) {
+            Job ended = awaitState(mount.id(), JobState.cancelled);
+            assertEquals("server stopping", ended.errorMessage());
+        }
+        assertEquals(0, mountsRunning.get());
+    }
+
     @Test
     void aJobOfAWorkerWithAStaleHeartbeatFailsWithWorkerLost() {
         Job job = submit("local");

@@ -2,6 +2,7 @@ package coffer.engine.operation;
 
 import coffer.engine.json.CofferJson;
 import coffer.engine.error.CofferException;
+import coffer.engine.instance.NewInstance;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.JobParams;
 import coffer.engine.job.JobType;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -65,9 +67,10 @@ class OperationRecordsTest {
 
     @Test
     void aPointListRequestsBadValuesAreNamedAtOnce() {
-        CofferException e = assertThrows(CofferException.class, () -> new ListPoints(null, null, null, "old", "crash",
+        CofferException e = assertThrows(CofferException.class, () -> new ListPoints(null, null, "east coast", "old", "crash",
                 java.time.Instant.parse("2026-03-02T00:00:00Z"), java.time.Instant.parse("2026-03-01T00:00:00Z"), "zzz", 0, -1));
-        assertTrue(e.getMessage().startsWith("point list request has 7 problems: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith("point list request has 8 problems: "), e.getMessage());
+        assertTrue(e.getMessage().contains("region: a region: 1 to 64 letters"), e.getMessage());
         assertTrue(e.getMessage().contains("state: one of [available, expired], got 'old'"), e.getMessage());
         assertTrue(e.getMessage().contains("consistency: one of [APPLICATION, CRASH, FILESYSTEM], got 'crash'"), e.getMessage());
         assertTrue(e.getMessage().contains("until: must be after since"), e.getMessage());
@@ -75,15 +78,17 @@ class OperationRecordsTest {
         assertTrue(e.getMessage().contains("limit: a whole number from 1 to 1000, got '0'"), e.getMessage());
         assertTrue(e.getMessage().contains("offset: 0 or more, got -1"), e.getMessage());
         assertTrue(e.getMessage().contains("offset: give the cursor or the offset, not both"), e.getMessage());
+        assertTrue(assertThrows(CofferException.class, () -> new ListJobs(null, null, null, null, null, "east/1", null, null,
+                null, null)).getMessage().contains("region: a region: 1 to 64 letters"));
     }
 
     @Test
     void aBackupsDescriptionIsAShortLineOfText() {
-        assertEquals("before the upgrade", new BackupInstance("web", null, null, null, null, false, null,
+        assertEquals("before the upgrade", new BackupInstance("web", null, null, null, null, false, null, null,
                 "before the upgrade").description());
-        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null,
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null, null,
                 "x".repeat(257))).getMessage().contains("description: at most 256 characters"));
-        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null,
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, null, null,
                 "two\nlines")).getMessage().contains("without control characters"));
     }
 
@@ -118,10 +123,10 @@ class OperationRecordsTest {
         assertEquals(coffer.engine.policy.DrillRule.OFF, CofferJson.readObject(daily + "}", PolicyDocument.class, "body")
                 .toPolicy().drill(), "a policy of before drills has none");
         assertEquals(null, PolicyDocument.of(CofferJson.readObject(daily + "}", PolicyDocument.class, "body").toPolicy()).drill());
-        assertEquals(coffer.engine.policy.DrillRule.OFF, new PolicyDocument(null, null, null, null, null, null, null, null,
+        assertEquals(coffer.engine.policy.DrillRule.OFF, new PolicyDocument(null, null, null, null, null, null, null, null, null,
                 new PolicyDocument.DrillForm("off", null)).mergedOnto(document).toPolicy().drill(), "an edit turns them off");
         assertEquals(new coffer.engine.policy.DrillRule(14, List.of("/bin/false")), new PolicyDocument(null, null, null, null,
-                null, null, null, null, new PolicyDocument.DrillForm(null, List.of("/bin/false"))).mergedOnto(document)
+                null, null, null, null, null, new PolicyDocument.DrillForm(null, List.of("/bin/false"))).mergedOnto(document)
                 .toPolicy().drill(), "an edit of the check keeps the period");
         CofferException e = assertThrows(CofferException.class, () -> CofferJson.readObject(daily
                 + ", \"drill\": {\"every\": \"2y\"}}", PolicyDocument.class, "body").toPolicy());
@@ -132,13 +137,48 @@ class OperationRecordsTest {
     }
 
     @Test
+    void replicationAndDisasterRecoveryRecordsNameEveryProblem() {
+        CofferException none = assertThrows(CofferException.class, () -> new ReplicatePoint("p", null, null, null, null));
+        assertEquals(ErrorCode.NoDestinationRegion, none.code(), none.getMessage());
+        CofferException bad = assertThrows(CofferException.class, () -> new ReplicatePoint("", "east west", null, 0, null));
+        assertEquals(ErrorCode.InvalidArgument, bad.code());
+        assertTrue(bad.getMessage().contains("3 problems") && bad.getMessage().contains("region: a region: 1 to 64")
+                && bad.getMessage().contains("retentionDays: must be between 1 and 65536"), bad.getMessage());
+        assertEquals(new ReplicatePoint("p", "east", "v2", null, null), ReplicatePoint.to("p", "east/v2", null));
+        assertEquals(new ReplicatePoint("p", "east", null, 7, null), ReplicatePoint.to("p", "east", 7));
+        assertEquals(new ReplicatePoint("p", null, "v2", null, null), ReplicatePoint.to("p", "/v2", null));
+        for (String wrong : List.of("east/", "/", "a/b/c", "")) {
+            assertTrue(assertThrows(CofferException.class, () -> ReplicatePoint.to("p", wrong, null)).getMessage()
+                    .contains("to: a destination is REGION, REGION/VAULT or /VAULT"), wrong);
+        }
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, true, "east",
+                null, null)).getMessage().contains("replicate: give one of 'replicate'"));
+        assertTrue(assertThrows(CofferException.class, () -> new BackupInstance("web", null, null, null, null, false, "a/b/c",
+                null, null)).getMessage().contains("replicateTo: a destination is REGION"));
+
+        CofferException dr = assertThrows(CofferException.class, () -> new RestoreInstance("p", "web-dr", false, false,
+                "relative", "east", 0, 8L, Map.of("default", " "), true, "vmdk", "bad filter"));
+        for (String problem : List.of("vcpus: must be between 1 and 4096", "memoryMiB: must be between 16",
+                "networks: 'default' -> ' '", "noNetwork: give one of 'networks'", "format: raw or qcow2, got 'vmdk'",
+                "dir: an absolute directory", "filter: a network filter name")) {
+            assertTrue(dr.getMessage().contains(problem), problem + " in " + dr.getMessage());
+        }
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstance("p", null, false, true, null, "east", null,
+                null, null, false, null, null)).getMessage().contains("'region'"));
+        NewInstance shape = new RestoreInstance("p", "web-dr", true, false, "/srv/dr", "east", 2, 96L,
+                Map.of("default", "dr-net"), false, "raw", "dr-web").newInstance();
+        assertEquals(new NewInstance("web-dr", 2, 96L, new NewInstance.Networks.Mapped(Map.of("default", "dr-net")),
+                java.nio.file.Path.of("/srv/dr"), coffer.virt.image.ImageFormat.RAW, "dr-web"), shape);
+    }
+
+    @Test
     void crossFieldRulesLiveOnTheRecord() {
         assertTrue(assertThrows(CofferException.class, () -> new RestoreDisk("p", "vda", null, null, false, false))
                 .getMessage().contains("give exactly one of 'to' (a new file) and 'inPlace': true"));
         assertTrue(assertThrows(CofferException.class, () -> new RestoreDisk("p", "vda", "/x", "vmdk", false, false))
                 .getMessage().contains("format: qcow2 or raw, got 'vmdk'"));
-        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstance("p", null, true, true, null))
-                .getMessage().contains("start: an in-place restore leaves the instance shut off"));
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstance("p", null, true, true, null, null, null,
+                null, null, false, null, null)).getMessage().contains("start: an in-place restore leaves the instance shut off"));
         assertTrue(assertThrows(CofferException.class, () -> new RestoreGroup("g", "-copy", true, true, null))
                 .getMessage().contains("give exactly one of 'suffix'"));
         assertTrue(assertThrows(CofferException.class, () -> new ChangeRetention("p", 3, true))
@@ -149,7 +189,7 @@ class OperationRecordsTest {
 
     @Test
     void aJobRowStoresItsRecordAsVersionedJsonAndGivesItBackUnchanged() {
-        BackupInstance backup = new BackupInstance("u-web", "default", List.of("vda"), 7, null, false,
+        BackupInstance backup = new BackupInstance("u-web", "default", List.of("vda"), 7, null, false, null,
                 new PlanRun("plan-1", "policy-1", "2026-01-01T00:00:00Z", 2, null), null);
         JsonNode stored = JobParams.stored(backup);
         assertEquals(JobParams.VERSION, stored.path("version").asInt());
@@ -222,5 +262,31 @@ class OperationRecordsTest {
                 "retention.keepFor", "replication.destinationRegion")) {
             assertTrue(e.getMessage().contains(expected), expected + " in " + e.getMessage());
         }
+    }
+
+    /** Live access: lifetimes, guest paths, devices and the instant restore's directory are checked on the records. */
+    @Test
+    void liveAccessRecordsCheckLifetimesPathsAndDevices() {
+        assertEquals(java.time.Duration.ofDays(1), new MountDisk("p", "vdb", "web", null).lifetime(), "default: one day");
+        assertEquals(java.time.Duration.ofSeconds(90), new MountDisk("p", "vdb", "web", "90s").lifetime());
+        assertEquals(java.time.Duration.ofHours(12), new MountDisk("p", "vdb", "web", "PT12H").lifetime());
+        CofferException mount = assertThrows(CofferException.class, () -> new MountDisk("p", "VDB!", null, "31d"));
+        assertTrue(mount.getMessage().startsWith("mount request has 3 problems"), mount.getMessage());
+        assertTrue(mount.getMessage().contains("expires: a lifetime such as 90s, 30m, 12h or 7d (at least 1 s, at most 30 days), got '31d'"),
+                mount.getMessage());
+        assertEquals(MountDisk.class, JobType.mount.operation());
+        assertTrue(JobType.mount.serving() && !JobType.unmount.serving() && !JobType.export.serving());
+
+        CofferException export = assertThrows(CofferException.class, () -> new ExportFiles("p", "vdb", "sda1",
+                java.util.List.of("/etc", "relative", "/a\u0000b"), "0s"));
+        assertTrue(export.getMessage().startsWith("export request has 4 problems"), export.getMessage());
+        assertTrue(export.getMessage().contains("filesystem: a device as the file system list shows it"), export.getMessage());
+        assertTrue(export.getMessage().contains("paths: an absolute path in the guest's file system"), export.getMessage());
+        assertThrows(CofferException.class, () -> new ExportFiles("p", "vdb", null, java.util.List.of(), null));
+        assertEquals(java.util.List.of("/etc"), new ExportFiles("p", "vdb", "/dev/sda1", java.util.List.of("/etc"), "7d").paths());
+
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstant("p", "new", "relative/dir", -1L)).getMessage()
+                .contains("2 problems"));
+        assertEquals(0, new RestoreInstant("p", "new", null, null).speed());
     }
 }

@@ -83,6 +83,8 @@ class RetentionSweepTest {
     StoredPolicy locked;
     Plan plan;
 
+    VaultDirectory vaults;
+
     @BeforeEach
     void open() throws Exception {
         database = TestDatabase.sqlite(dir);
@@ -91,7 +93,7 @@ class RetentionSweepTest {
         catalog.instances().refresh("local", List.of(new Instance("u-web", "local", "web", "running", List.of(), T0, false)));
         catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", T0)));
         vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
-        VaultDirectory vaults = new VaultDirectory() {
+        vaults = new VaultDirectory() {
             @Override
             public Set<String> names() {
                 return Set.of("default");
@@ -157,6 +159,30 @@ class RetentionSweepTest {
 
     PointRetention retention(String point) {
         return catalog.pointRetentions().find(point).orElseThrow();
+    }
+
+    /**
+     * A point served over NBD (a mount, a file browser, an instant restore) holds a lease: a person's delete is
+     * refused with PointInUse and the retention sweep leaves it for a later run; once served no more, both work.
+     */
+    @Test
+    void aServedPointIsRefusedDeletionAndTheSweepDefersItUntilServingEnds() throws Exception {
+        String served = manualPoint(T0, T0.plus(Duration.ofHours(1)));
+        manualPoint(T0.plus(Duration.ofHours(2)), null);
+        clock.set(T0.plus(Duration.ofDays(2)));
+        try (coffer.engine.live.PointServer server = coffer.engine.live.PointServer.start(vault,
+                new coffer.engine.live.PointServer.Request(served, List.of(), dir.resolve("nbd.sock"), null, 1 << 20),
+                "mount of vda into web-2")) {
+            CofferException refused = assertThrows(CofferException.class, () -> lifecycle.delete(served));
+            assertEquals(ErrorCode.PointInUse, refused.code());
+            assertTrue(refused.getMessage().contains("mount of vda into web-2"), refused.getMessage());
+            RetentionSweep.Report deferred = sweep.sweep("u-web");
+            assertEquals(List.of(), deferred.deleted());
+            assertEquals(1, deferred.failures().size());
+            assertTrue(deferred.failures().getFirst().contains("in use"), deferred.failures().toString());
+            assertTrue(rows().contains(served) && manifests().contains(served), "row and manifest kept while served");
+        }
+        assertEquals(List.of(served), sweep.sweep("u-web").deleted(), "the next sweep deletes it");
     }
 
     @Test
@@ -230,12 +256,13 @@ class RetentionSweepTest {
             handed.add(operation);
             return new BackupResult(made, "web", "u-web", T0, null, "CRASH", null, null, 0, List.of(), List.of(), List.of());
         };
-        BackupInstance run = new BackupInstance("u-web", "default", null, null, null, false,
+        BackupInstance run = new BackupInstance("u-web", "default", null, null, null, false, null,
                 new PlanRun(plan.id(), locked.id(), T0.toString(), 0, null), null);
         Job job = new Job("j-1", JobType.backup, "u-web", "local", JobState.running, CofferJson.tree(run), T0, T0, null,
                 null, 0, 0, 0, 0, false, null, null, null);
         List<String> info = new ArrayList<>();
-        new PlanBackup(backup, catalog, sweep).run(run, job, new JobContext() {
+        new PlanBackup(backup, catalog, sweep, new coffer.engine.replication.ReplicationQueue(catalog, vaults,
+                coffer.engine.replication.Regions.local(List.of("default"), List.of("local")), clock)).run(run, job, new JobContext() {
             @Override
             public JobProgress progress() {
                 return null;

@@ -9,6 +9,9 @@ import coffer.engine.catalog.ReplicationRecord;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.PointFacts;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobType;
+import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.policy.ReplicationRule;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.vault.LocalVaults;
@@ -45,7 +48,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Replication with its status in a real catalog (SQLite) between vaults in local directories of two regions: queued,
  * running, done with the replica recorded as a point of the destination's region; a destination that cannot be written
  * fails as ReplicationMetadataSyncFailed and is due for a retry that then completes; a destination encrypted otherwise
- * than the rule asks fails without a retry.
+ * than the rule asks fails without a retry; a replication cancelled mid-way leaves no replica and shows Cancelled until
+ * it is run again; the queue ({@link ReplicationQueue}) checks destinations, queues jobs and queues due retries once.
  */
 class TrackedReplicationTest {
     private static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
@@ -124,6 +128,10 @@ class TrackedReplicationTest {
         CofferException again = assertThrows(CofferException.class,
                 () -> replication.run(point.id(), destination, "job-2", JobProgress.NONE));
         assertTrue(again.getMessage().contains("done (replica " + result.replicaId() + ")"), again.getMessage());
+
+        catalog.points().delete(result.replicaId());
+        assertEquals(new ReplicationStatus.NotReplicated(), replication.status(point.id(), destination),
+                "a replica deleted: its point is not replicated there any more, and may be again");
     }
 
     @Test
@@ -194,5 +202,77 @@ class TrackedReplicationTest {
                 new TrackedReplication.Destination("local", "default", new ReplicationRule.Encryption.Auto(), null, false))).code());
         assertEquals(ErrorCode.PointNotFound, assertThrows(CofferException.class, () -> replication.queue("20260101-000000-00000000",
                 east("east", new ReplicationRule.Encryption.Auto()))).code());
+    }
+
+    @Test
+    void aReplicationCancelledMidWayLeavesNoReplicaAndShowsCancelledUntilItIsRunAgain() throws Exception {
+        PointRecord point = point();
+        TrackedReplication replication = tracked();
+        TrackedReplication.Destination destination = east("east", new ReplicationRule.Encryption.Auto());
+        Thread caller = Thread.currentThread();
+        JobProgress cancelAfterOneChunk = new JobProgress() {
+            @Override
+            public void starting(long totalBytes) {
+            }
+
+            @Override
+            public void advance(long bytes) {
+                caller.interrupt(); // what a job's cancel does to the job's thread
+            }
+        };
+        CofferException cancelled = assertThrows(CofferException.class,
+                () -> replication.run(point.id(), destination, "job-1", cancelAfterOneChunk));
+        Thread.interrupted();
+        assertEquals(ErrorCode.Cancelled, cancelled.code(), cancelled.getMessage());
+        assertEquals(List.of(), vaults.open("east").points(), "no replica published in the destination");
+        assertEquals(List.of(), catalog.points().listByRegion("east"), "no replica listed");
+        ReplicationStatus.Failed failed = assertInstanceOf(ReplicationStatus.Failed.class,
+                replication.status(point.id(), destination));
+        assertEquals("Cancelled", failed.code());
+        assertNull(failed.retryAt(), "a cancel by a person is not retried");
+        assertEquals(List.of(), replication.due());
+
+        PointReplication.Result result = replication.run(point.id(), destination, "job-2", JobProgress.NONE);
+        assertEquals(new ReplicationStatus.Done(result.replicaId()), replication.status(point.id(), destination));
+        assertEquals(List.of(result.replicaId()), vaults.open("east").points().stream().map(PointManifest::id).toList());
+    }
+
+    @Test
+    void theQueueChecksDestinationsQueuesJobsAndQueuesADueRetryOnce() throws Exception {
+        PointRecord point = point();
+        ReplicationQueue queue = new ReplicationQueue(catalog, vaults, new Regions(
+                Map.of("local", List.of("default"), "east", List.of("east", "east-plain")), Map.of("local", List.of("local"))),
+                clock);
+        assertEquals(ErrorCode.UnknownRegion, assertThrows(CofferException.class, () -> queue.resolve("mars", null)).code());
+        CofferException elsewhere = assertThrows(CofferException.class, () -> queue.resolve("local", "east"));
+        assertTrue(elsewhere.getMessage().contains("vault east is in region east, not in local"), elsewhere.getMessage());
+        assertEquals(new ReplicatePoint.Destination("east", "east"), queue.resolve("east", null), "the region's first vault");
+        assertEquals(new ReplicatePoint.Destination("east", "east-plain"), queue.resolve(null, "east-plain"));
+
+        Job job = queue.submit(new ReplicatePoint(point.id(), "east", null, 3, null), "local");
+        assertEquals(JobType.replicate, job.type());
+        assertEquals(new ReplicatePoint(point.id(), "east", "east", 3, null), job.operation());
+        assertEquals(ReplicationRecord.State.QUEUED, catalog.replications().find(point.id(), "east", "east").orElseThrow().state());
+
+        catalog.replications().start(point.id(), "east", "east", job.id());
+        assertTrue(assertThrows(CofferException.class, () -> queue.submit(new ReplicatePoint(point.id(), "east", null, null,
+                null), "local")).getMessage().contains("is running (job " + job.id() + ")"));
+        catalog.replications().failed(point.id(), "east", "east", "StorageFailure", "the disk filled", NOW.minusSeconds(1));
+        List<Job> retried = queue.retryDue();
+        assertEquals(1, retried.size());
+        assertEquals(new ReplicatePoint(point.id(), "east", "east", null, null), retried.getFirst().operation());
+        assertEquals(ReplicationRecord.State.QUEUED, catalog.replications().find(point.id(), "east", "east").orElseThrow().state());
+        assertEquals(List.of(), queue.retryDue(), "queued once");
+
+        catalog.replications().start(point.id(), "east", "east", "job-of-a-killed-server"); // no such job any more
+        assertEquals(List.of(), queue.retryDue(), "retried after the back-off, not at once");
+        ReplicationRecord lost = catalog.replications().find(point.id(), "east", "east").orElseThrow();
+        assertEquals(ReplicationRecord.State.FAILED, lost.state());
+        assertEquals("WorkerLost", lost.errorCode());
+        assertEquals(NOW.plus(RetryBackoff.FIRST.multipliedBy(1L << (lost.attempts() - 1))), lost.nextAttemptAt(), lost.toString());
+
+        catalog.replications().done(point.id(), "east", "east", "r-1");
+        assertTrue(assertThrows(CofferException.class, () -> queue.submit(new ReplicatePoint(point.id(), "east", null, null,
+                null), "local")).getMessage().contains("already (replica r-1)"));
     }
 }

@@ -31,6 +31,7 @@ public final class Endpoints {
             delete("/points/{point}", Role.admin, DeletePoint.class),
             post("/points/{point}/restore-disk", Role.operator, RestoreDisk.class, 202),
             post("/points/{point}/restore-instance", Role.operator, RestoreInstance.class, 202),
+            post("/points/{point}/replicate", Role.operator, ReplicatePoint.class, 202),
             get("/points/{point}/retention", Role.viewer, ShowRetention.class),
             post("/points/{point}/retention", Role.operator, ChangeRetention.class, 200),
             post("/retention/sweep", Role.operator, SweepRetention.class, 200),
@@ -70,6 +71,16 @@ public final class Endpoints {
             get("/groups/{group}/points", Role.viewer, ListGroupPoints.class),
             post("/groups/{group}/clone", Role.operator, CloneGroup.class, 202),
             post("/group-points/{groupPoint}/restore", Role.operator, RestoreGroup.class, 202),
+
+            post("/points/{point}/mounts", Role.operator, MountDisk.class, 202),
+            get("/mounts", Role.viewer, ListMounts.class),
+            post("/mounts/{mount}/unmount", Role.operator, UnmountDisk.class, 202),
+            post("/points/{point}/instant-restore", Role.operator, RestoreInstant.class, 202),
+            get("/points/{point}/disks/{disk}/filesystems", Role.viewer, ListFilesystems.class),
+            get("/points/{point}/disks/{disk}/files", Role.viewer, ListFiles.class),
+            post("/points/{point}/exports", Role.operator, ExportFiles.class, 202),
+            get("/exports", Role.viewer, ListExports.class),
+
 
             post("/vaults/{vault}/verify", Role.admin, VerifyVault.class, 202),
             post("/verify", Role.admin, VerifyVault.class, 202),

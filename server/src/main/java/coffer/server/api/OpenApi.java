@@ -186,6 +186,24 @@ public final class OpenApi {
         metrics.putObject("responses").putObject("200").put("description", "the metrics in Prometheus' text format")
                 .putObject("content").putObject("text/plain").putObject("schema").put("type", "string");
         ((ObjectNode) metrics.get("responses")).putObject("401").put("$ref", "#/components/responses/Problem401");
+        ObjectNode download = pathItem(paths, Endpoints.PREFIX + "/exports/{export}/download").putObject("get");
+        download.put("operationId", "downloadExport").put("summary", "Download an export's archive (tar + zstd), or one range of it")
+                .put("x-coffer-role", Role.operator.name());
+        download.putArray("tags").add("exports");
+        ArrayNode parameters = download.putArray("parameters");
+        parameters.addObject().put("name", "export").put("in", "path").put("required", true)
+                .putObject("schema").put("type", "string");
+        parameters.addObject().put("name", "Range").put("in", "header").put("required", false)
+                .put("description", "one range: bytes=a-b, bytes=a- or bytes=-n").putObject("schema").put("type", "string");
+        ObjectNode answers = download.putObject("responses");
+        for (String status : new String[] {"200", "206"}) {
+            answers.putObject(status).put("description", status.equals("200") ? "the archive" : "the range asked for")
+                    .putObject("content").putObject("application/zstd").putObject("schema").put("type", "string")
+                    .put("format", "binary");
+        }
+        answers.putObject("416").put("description", "the range cannot be satisfied");
+        PROBLEMS.keySet().forEach(status -> answers.putObject(Integer.toString(status))
+                .put("$ref", "#/components/responses/Problem" + status));
     }
 
     private static ObjectNode pathItem(ObjectNode paths, String path) {

@@ -4,7 +4,9 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.TestDatabase;
+import coffer.engine.vault.VaultLocation;
 import coffer.server.TestServer;
+import coffer.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +40,11 @@ class ListPagesApiIT {
 
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        server = TestServer.start(TestServer.config(dir, TestDatabase.sqlite(dir).config()));
+        ServerConfig base = TestServer.config(dir, TestDatabase.sqlite(dir).config());
+        List<ServerConfig.VaultEntry> vaults = new ArrayList<>(base.vaults()); // a second region, 'eu', to filter on
+        vaults.add(new ServerConfig.VaultEntry("eu-vault", VaultLocation.directory(dir.resolve("eu-vault")), null, false, "eu"));
+        server = TestServer.start(new ServerConfig(base.dataDir(), base.address(), base.port(), base.tls(), base.catalog(),
+                vaults, base.hosts(), base.limits(), base.restoreDirectories()));
         Catalog catalog = server.server().catalog();
         catalog.hosts().ensure("h-pages", "qemu+ssh://pages.invalid/system");
         catalog.instances().refresh("h-pages", IntStream.range(0, 4).mapToObj(i -> new Instance("u-page-" + i, "h-pages",
@@ -107,6 +113,8 @@ class ListPagesApiIT {
             /api/v1/points?cursor=zzz            | 400 | cursor: 'zzz' is not a cursor this server gave
             /api/v1/points?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z | 400 | until: must be after since
             /api/v1/points?group=no-such-group   | 404 | no consistency group 'no-such-group'
+            /api/v1/points?region=mars           | 404 | no region 'mars' in the server's configuration
+            /api/v1/jobs?region=mars             | 404 | no region 'mars' in the server's configuration
             /api/v1/jobs?cursor=zzz              | 400 | cursor: 'zzz' is not a cursor this server gave
             /api/v1/jobs?target=a&instance=b     | 400 | instance: give the target or the instance, not both
             """)
@@ -121,7 +129,7 @@ class ListPagesApiIT {
         Catalog catalog = server.server().catalog();
         for (int i = 0; i < 5; i++) {
             catalog.jobs().submit(new coffer.engine.operation.BackupInstance("u-page-0", null, null, null, null, false,
-                    null, null), "h-pages");
+                    null, null, null), "h-pages");
         }
         TestServer.Answer first = server.admin("GET", "/api/v1/jobs?instance=page-vm-0&limit=3", null);
         assertEquals(3, first.body().path("count").asInt(), first.text());

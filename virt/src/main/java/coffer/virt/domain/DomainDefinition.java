@@ -84,6 +84,26 @@ public final class DomainDefinition {
         return disks;
     }
 
+    /**
+     * The disks read from an NBD export on a Unix socket (network disks of protocol {@code nbd}, as a mount attaches
+     * them): socket path by target, in document order. Backing stores are not included.
+     */
+    public java.util.Map<String, String> nbdSockets() {
+        java.util.Map<String, String> sockets = new java.util.LinkedHashMap<>();
+        for (Element disk : diskElements()) {
+            Element source = firstChild(disk, "source");
+            if (!"network".equals(disk.getAttribute("type")) || source == null || !"nbd".equals(source.getAttribute("protocol"))) {
+                continue;
+            }
+            Element host = firstChild(source, "host");
+            if (host != null && "unix".equals(host.getAttribute("transport")) && !host.getAttribute("socket").isEmpty()
+                    && targetOf(disk) != null) {
+                sockets.put(targetOf(disk), host.getAttribute("socket"));
+            }
+        }
+        return sockets;
+    }
+
     public Optional<DiskSpec> disk(String target) {
         return disks().stream().filter(d -> d.target().equals(target)).findFirst();
     }
@@ -159,6 +179,24 @@ public final class DomainDefinition {
             if (old != null && mapping.containsKey(old)) {
                 source.setAttribute(type.equals("bridge") ? "bridge" : "network", mapping.get(old));
             }
+        }
+        return new DomainDefinition(copy);
+    }
+
+    /**
+     * This definition with every network interface's traffic filtered by the libvirt network filter {@code filter}
+     * (its "security group": {@code <filterref filter='NAME'/>}), replacing any filter it had; the filter must exist on
+     * the host that starts the domain.
+     */
+    public DomainDefinition withInterfaceFilter(String filter) {
+        Document copy = (Document) document.cloneNode(true);
+        for (Element iface : elements(copy, "interface")) {
+            for (Element old = firstChild(iface, "filterref"); old != null; old = firstChild(iface, "filterref")) {
+                iface.removeChild(old);
+            }
+            Element ref = copy.createElement("filterref");
+            ref.setAttribute("filter", filter);
+            iface.appendChild(ref);
         }
         return new DomainDefinition(copy);
     }

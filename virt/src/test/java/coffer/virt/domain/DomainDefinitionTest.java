@@ -161,6 +161,11 @@ class DomainDefinitionTest {
         assertEquals(List.of("default", "br-dr"), original.withInterfaceSources(Map.of("br-lan", "br-dr")).interfaceSources(),
                 "an unmapped network stays");
 
+        DomainDefinition filtered = mapped.withInterfaceFilter("clean-traffic").withInterfaceFilter("dr-web");
+        assertEquals(3, filtered.xml().split("<filterref filter=\"dr-web\"/>").length - 1, filtered.xml());
+        assertFalse(filtered.xml().contains("clean-traffic"), "the filter replaces the one before: " + filtered.xml());
+        assertEquals(List.of("dr-net", "br-dr"), filtered.interfaceSources());
+
         DomainDefinition isolated = original.withoutInterfaces();
         assertFalse(isolated.xml().contains("<interface"), isolated.xml());
         assertTrue(original.xml().contains("<interface"), "every change returns a new definition");

@@ -77,7 +77,8 @@ final class BackupHandler implements JobHandler<BackupInstance, BackupResult> {
                     instance.id(), backup.disks() == null ? java.util.Set.of() : new LinkedHashSet<>(backup.disks()), 0,
                     facts, backup.appConsistent()), context.progress());
         }
-        catalog.points().upsert(PointRecord.of(result.point(), vault, instance.id(), job.id()));
+        catalog.points().upsert(PointRecord.of(result.point(), vault, instance.id(), job.id())
+                .inRegion(vaults.regionOf(vault)));
         result.warnings().forEach(context::warning);
         result.point().skipped().forEach(s -> context.warning("disk " + s.name() + " skipped: " + s.reason()));
         context.info("point " + result.point().id() + " stored");

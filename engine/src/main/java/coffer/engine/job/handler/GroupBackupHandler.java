@@ -61,7 +61,7 @@ final class GroupBackupHandler implements JobHandler<BackupGroup, GroupBackupRes
                             backup.appConsistent(), 0, GroupBackup.DEFAULT_MAX_PAUSED,
                             BackupHandler.expiry(backup.retentionDays(), clock)), context.progress());
         }
-        GroupPointRecord point = record(catalog, group, members, vault, result, job.id());
+        GroupPointRecord point = record(catalog, group, members, vault, vaults.regionOf(vault), result, job.id());
         result.warnings().forEach(context::warning);
         context.info("group point " + point.id() + " stored: paused " + point.pauseMillis() + " ms"
                 + (point.freezeMillis() == null ? "" : ", frozen " + point.freezeMillis() + " ms"));
@@ -72,13 +72,13 @@ final class GroupBackupHandler implements JobHandler<BackupGroup, GroupBackupRes
         return GroupBackupResult.of(result).withWarnings(alerts);
     }
 
-    /** Each member's point row and the group point's row, from a group backup's result. */
+    /** Each member's point row (in the vault's {@code region}) and the group point's row, from a group backup's result. */
     static GroupPointRecord record(Catalog catalog, InstanceGroup group, List<Instance> members, String vault,
-                                   GroupBackup.Result result, String jobId) {
+                                   String region, GroupBackup.Result result, String jobId) {
         List<String> pointIds = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             var point = result.members().get(i).point();
-            catalog.points().upsert(PointRecord.of(point, vault, members.get(i).id(), jobId));
+            catalog.points().upsert(PointRecord.of(point, vault, members.get(i).id(), jobId).inRegion(region));
             pointIds.add(point.id());
         }
         GroupBackupResult described = GroupBackupResult.of(result);

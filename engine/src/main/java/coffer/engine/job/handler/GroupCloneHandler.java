@@ -55,7 +55,8 @@ final class GroupCloneHandler implements JobHandler<CloneGroup, GroupCloneResult
                     new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0, directories)))
                     .run(group.name(), members.stream().map(Instance::name).toList(), clone.appConsistent(), clone.suffix(),
                             null, context.progress());
-            GroupBackupHandler.record(catalog, group, members, vaultName, result.backup(), job.id());
+            GroupBackupHandler.record(catalog, group, members, vaultName, vaults.regionOf(vaultName), result.backup(),
+                    job.id());
             result.backup().warnings().forEach(context::warning);
             return GroupCloneResult.of(result);
         }

@@ -35,9 +35,11 @@ final class RestoreInstanceHandler implements JobHandler<RestoreInstance, Restor
         PointRecord point = Lookup.point(catalog, restore.point());
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
             InstanceRestore use = new InstanceRestore(libvirt, vaults.open(point.vault()), 0, directories);
-            context.info("restoring point " + point.id() + (restore.inPlace() ? " in place" : " as new instance " + restore.name()));
+            context.info("restoring point " + point.id() + " of vault " + point.vault() + " (region " + point.region()
+                    + ")" + (restore.inPlace() ? " in place" : " as new instance " + restore.name()) + " on host "
+                    + job.hostId());
             return RestoreInstanceResult.of(restore.inPlace() ? use.inPlace(point.id(), context.progress())
-                    : use.asNewInstance(point.id(), restore.name(), null, restore.start(), context.progress()));
+                    : use.asNewInstance(point.id(), restore.newInstance(), restore.start(), context.progress()));
         }
     }
 }

@@ -15,11 +15,19 @@ import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.CloneGroup;
 import coffer.engine.operation.CloneInstance;
 import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.MountDisk;
+import coffer.engine.operation.UnmountDisk;
+import coffer.engine.operation.RestoreInstant;
+import coffer.engine.operation.ExportFiles;
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreGroup;
+import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.RestoreInstance;
 import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.VerifyVault;
+import coffer.engine.catalog.ReplicationRecord;
+import coffer.engine.replication.Regions;
+import coffer.engine.replication.ReplicationQueue;
 
 import java.util.List;
 
@@ -32,10 +40,14 @@ import java.util.List;
 final class HostedJobs {
     private final Catalog catalog;
     private final References references;
+    private final ReplicationQueue replications;
+    private final Regions regions;
 
-    HostedJobs(Catalog catalog, References references) {
+    HostedJobs(Catalog catalog, References references, ReplicationQueue replications, Regions regions) {
         this.catalog = catalog;
         this.references = references;
+        this.replications = replications;
+        this.regions = regions;
     }
 
     Job submit(JobOperation<?> operation) {
@@ -44,6 +56,10 @@ final class HostedJobs {
             case CloneInstance c -> {
                 offlineOnly(c.dir() != null, "dir", "new disk files go beside the originals");
                 Instance instance = Lookup.live(references.instance(c.instance()));
+                if (c.region() != null) {
+                    replications.resolve(c.region(), null); // UnknownRegion, or a region with no vault
+                    regions.hostIn(c.region(), null); // NoHostInRegion
+                }
                 yield catalog.jobs().submit(c.resolved(instance.id(), references.vault(c.vault())), instance.hostId());
             }
             case RestoreDisk r -> {
@@ -53,12 +69,16 @@ final class HostedJobs {
                             + r.disk() + "' (it has " + String.join(", ", point.disks().stream()
                             .map(PointRecord.PointDisk::target).toList()) + ")");
                 }
-                yield catalog.jobs().submit(r.resolved(point.id()), hostOf(point));
+                yield catalog.jobs().submit(r.resolved(point.id()), replications.hostOf(point));
             }
-            case RestoreInstance r -> {
-                offlineOnly(r.dir() != null, "dir", "new disk files go beside the originals");
+            case RestoreInstance r -> restoreInstance(r);
+            case ReplicatePoint r -> {
+                if (r.policy() != null) {
+                    throw new CofferException(ErrorCode.InvalidArgument, "policy: set by a policy's backup only; a person's"
+                            + " replication names its destination (region, vault) and retentionDays");
+                }
                 PointRecord point = references.point(r.point());
-                yield catalog.jobs().submit(r.resolved(point.id()), hostOf(point));
+                yield replications.submit(r.resolved(point.id(), r.region(), r.vault()), replications.hostOf(point));
             }
             case BackupGroup b -> {
                 offlineOnly(b.instances() != null, "instances", "the members are those of the server's group");
@@ -71,6 +91,23 @@ final class HostedJobs {
                 InstanceGroup group = Lookup.group(catalog, c.group());
                 yield catalog.jobs().submit(c.resolved(group.id(), references.vault(c.vault())), group.hostId());
             }
+            case MountDisk m -> {
+                PointRecord point = references.point(m.point());
+                Lookup.disk(point, m.disk());
+                Instance instance = Lookup.live(references.instance(m.instance()));
+                Lookup.notMounted(catalog, point.id(), m.disk(), instance, null);
+                yield catalog.jobs().submit(m.resolved(point.id(), instance.id()), instance.hostId());
+            }
+            case ExportFiles e -> {
+                PointRecord point = references.point(e.point());
+                Lookup.disk(point, e.disk());
+                yield catalog.jobs().submit(e.resolved(point.id()), replications.hostOf(point));
+            }
+            case RestoreInstant r -> {
+                PointRecord point = references.point(r.point());
+                yield catalog.jobs().submit(r.resolved(point.id()), replications.hostOf(point));
+            }
+            case UnmountDisk u -> catalog.jobs().submit(u, Lookup.activeMount(catalog, u.mount()).hostId());
             case RestoreGroup r -> {
                 offlineOnly(r.dir() != null, "dir", "new disk files go beside the originals");
                 GroupPointRecord point = Lookup.groupPoint(catalog, r.groupPoint());
@@ -121,12 +158,33 @@ final class HostedJobs {
         String vault = references.vault(b.vault() != null ? b.vault() : protection != null ? protection.vault() : null);
         List<String> disks = b.disks() != null ? b.disks()
                 : protection != null && !protection.allDisks() ? protection.disks() : null;
+        replications.checkBackup(b, instance.id());
         return catalog.jobs().submit(b.resolved(instance.id(), vault, disks), instance.hostId());
     }
 
-    private String hostOf(PointRecord point) {
-        return catalog.instances().find(point.instanceId()).map(Instance::hostId)
-                .orElseGet(() -> catalog.hosts().list().getFirst().id());
+    /**
+     * A restore of an instance: in place on the instance's host; as a new instance on a host of the point's region,
+     * or with {@code region} from the point's replica in that region on a host there (a disaster recovery).
+     */
+    private Job restoreInstance(RestoreInstance r) {
+        PointRecord point = references.point(r.point());
+        if (r.region() != null && !regions.check(r.region()).equals(point.region())) {
+            point = replicaIn(point, r.region());
+        }
+        String host = r.inPlace() || !regions.names().contains(point.region()) ? replications.hostOf(point)
+                : regions.hostIn(point.region(), replications.hostOf(point));
+        return catalog.jobs().submit(r.resolved(point.id()), host);
+    }
+
+    /** The replica of {@code point} in {@code region}; PointNotFound naming where it is replicated when none is. */
+    private PointRecord replicaIn(PointRecord point, String region) {
+        List<ReplicationRecord> all = catalog.replications().ofPoint(point.id());
+        return all.stream().filter(r -> r.region().equals(region) && r.state() == ReplicationRecord.State.DONE)
+                .map(r -> catalog.points().find(r.replicaId())).flatMap(java.util.Optional::stream).findFirst()
+                .orElseThrow(() -> new CofferException(ErrorCode.PointNotFound, "point " + point.id() + " (region "
+                        + point.region() + ") has no replica in region " + region + (all.isEmpty() ? " (it is not replicated)"
+                        : " (its replications: " + String.join(", ", all.stream().map(r -> r.region() + "/" + r.vault()
+                        + " " + r.state()).toList()) + ")")));
     }
 
     /** InvalidArgument naming the field as an offline one, with what a server does instead. */

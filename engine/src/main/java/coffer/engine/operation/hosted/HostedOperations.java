@@ -20,6 +20,8 @@ import coffer.engine.plan.PlanScheduler;
 import coffer.engine.plan.PointLifecycle;
 import coffer.engine.plan.RetentionSweep;
 import coffer.engine.reclaim.ReclaimHistory;
+import coffer.engine.replication.Regions;
+import coffer.engine.replication.ReplicationQueue;
 import coffer.engine.vault.VaultDirectory;
 
 import java.time.Clock;
@@ -40,13 +42,14 @@ import java.util.function.Supplier;
 public final class HostedOperations implements Operations {
     /**
      * What the server is: its vaults (for the vault list), how many instances one request may name, how to
-     * discover a host's instances again, its clock, and what its space reclaim loop did.
+     * discover a host's instances again, its clock, its regions' vaults and hosts, and what its space reclaim loop did.
      */
     public record Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock,
-                           Supplier<List<ReclaimHistory.VaultReclaim>> reclaims) {
+                           Regions regions, Supplier<List<ReclaimHistory.VaultReclaim>> reclaims) {
         /** Without a reclaim loop (its list is empty). */
-        public Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock) {
-            this(vaults, instancesPerRequest, refreshHost, clock, List::of);
+        public Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock,
+                        Regions regions) {
+            this(vaults, instancesPerRequest, refreshHost, clock, regions, List::of);
         }
     }
 
@@ -75,12 +78,13 @@ public final class HostedOperations implements Operations {
         this.sweep = sweep;
         this.references = new References(catalog, vaults, settings.refreshHost());
         this.views = new HostedViews(catalog, settings.clock());
-        this.jobs = new HostedJobs(catalog, references);
+        ReplicationQueue replications = new ReplicationQueue(catalog, vaults, settings.regions(), settings.clock());
+        this.jobs = new HostedJobs(catalog, references, replications, settings.regions());
         this.protecting = new Protecting(catalog, references, binding, settings.instancesPerRequest(), settings.clock());
-        this.policyEditing = new PolicyEditing(catalog, scheduler);
+        this.policyEditing = new PolicyEditing(catalog, scheduler, replications, settings.regions());
         this.groupCreation = new GroupCreation(catalog, references);
         this.assurance = new AssuranceViews(catalog, references, settings.clock());
-        this.lists = new ListPages(catalog, references, settings.clock());
+        this.lists = new ListPages(catalog, references, settings.regions(), settings.clock());
     }
 
     @Override
@@ -108,7 +112,8 @@ public final class HostedOperations implements Operations {
                         .filter(v -> l.protectedOnly() == null || v.isProtected() == l.protectedOnly()).toList());
             }
             case ShowInstance s -> views.instance(references.instance(s.instance()));
-            case ListProtections ignored -> ProtectionList.of(catalog.protections().list().stream()
+            case ListProtections l -> ProtectionList.of(catalog.protections().list().stream()
+                    .filter(p -> l.region() == null || inRegion(l.region(), p.vault()))
                     .map(p -> ProtectionView.of(p, catalog.instances().find(p.instanceId()).orElse(null))).toList());
             case Protect p -> protecting.protect(p);
             case StopProtection s -> protecting.stop(s);
@@ -116,7 +121,8 @@ public final class HostedOperations implements Operations {
             case ShowPoint s -> {
                 PointRecord row = references.point(s.point());
                 try {
-                    yield PointDetail.of(row, vaults.open(row.vault()).point(row.id()), settings.clock().instant())
+                    yield PointDetail.of(row, vaults.open(row.vault()).point(row.id()), settings.clock().instant(),
+                            catalog.replications().ofPoint(row.id()))
                             .provenBootableAt(catalog.drillRuns().lastPassed(row.id()).map(DrillRun::finishedAt).orElse(null));
                 } catch (java.io.IOException e) {
                     throw coffer.engine.error.Errors.classify(e);
@@ -146,6 +152,19 @@ public final class HostedOperations implements Operations {
                 }
                 yield JobView.of(catalog.jobs().cancel(job.id()).orElseThrow());
             }
+            case ListMounts l -> MountList.of((l.includeEnded() ? catalog.mounts().recent(100) : catalog.mounts().active())
+                    .stream().map(m -> MountView.of(m, Lookup.liveInstanceName(catalog, m.instanceId()))).toList());
+            case ListFilesystems l -> {
+                PointRecord point = references.point(l.point());
+                Lookup.disk(point, l.disk());
+                yield FileBrowsing.filesystems(vaults.open(point.vault()), point.id(), l);
+            }
+            case ListFiles l -> {
+                PointRecord point = references.point(l.point());
+                Lookup.disk(point, l.disk());
+                yield FileBrowsing.files(vaults.open(point.vault()), point.id(), l);
+            }
+            case ListExports ignored -> coffer.engine.job.handler.ExportRecords.list(catalog, settings.clock().instant());
             case ShowCapacity ignored -> views.capacity(vaults.names());
             case ListTokens ignored -> TokenList.of(catalog.tokens().list());
             case CreateToken c -> {
@@ -162,13 +181,17 @@ public final class HostedOperations implements Operations {
             case RebuildCatalog ignored -> {
                 Map<String, CatalogRebuild.Counts> report = new LinkedHashMap<>();
                 for (String name : vaults.names().stream().sorted().toList()) {
-                    report.put(name, new CatalogRebuild(catalog).rebuild(name, vaults.open(name)));
+                    report.put(name, new CatalogRebuild(catalog).rebuild(vaults.regionOf(name), name, vaults.open(name)));
                 }
                 yield new RebuildResult(report);
             }
-            case ListPolicies ignored -> PolicyList.of(catalog.policies().list().stream().map(views::policy).toList());
+            case ListPolicies l -> {
+                String region = l.region() == null ? null : settings.regions().check(l.region());
+                yield PolicyList.of(catalog.policies().list().stream().filter(p -> region == null || region.equals(p.region()))
+                        .map(views::policy).toList());
+            }
             case ShowPolicy s -> views.policy(Lookup.policy(catalog, s.policy()));
-            case CreatePolicy c -> views.policy(catalog.policies().create(c.document().toPolicy()));
+            case CreatePolicy c -> views.policy(policyEditing.create(c));
             case EditPolicy e -> views.policy(policyEditing.edit(e));
             case DeletePolicy d -> {
                 StoredPolicy policy = Lookup.policy(catalog, d.policy());
@@ -216,6 +239,12 @@ public final class HostedOperations implements Operations {
             case ListReclaims ignored -> ReclaimList.of(settings.reclaims().get());
         };
         return (R) result;
+    }
+
+    /** Whether vault {@code vault} is in {@code region} (UnknownRegion for a region not configured). */
+    private boolean inRegion(String region, String vault) {
+        settings.regions().check(region);
+        return vaults.names().contains(vault) && vaults.regionOf(vault).equals(region);
     }
 
     /** One plan per instance; an instance not yet protected is protected first (all disks, the vault asked). */

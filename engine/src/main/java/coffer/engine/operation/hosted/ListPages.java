@@ -14,22 +14,27 @@ import coffer.engine.operation.ListJobs;
 import coffer.engine.operation.ListPoints;
 import coffer.engine.operation.PointList;
 import coffer.engine.operation.PointView;
+import coffer.engine.replication.Regions;
 
 import java.time.Clock;
 import java.util.List;
 
 /**
  * The paged lists (docs/api.md, "Lists"): a list request's names resolved (instance, group) and its filters and
- * cursor handed to the catalog, which filters, orders and cuts the page in SQL. Thread-safe.
+ * cursor handed to the catalog, which filters, orders and cuts the page in SQL. A region must be one of the server's
+ * (UnknownRegion): a point's is its vault's (a replica's, its destination's), a job's the region of its host.
+ * Thread-safe.
  */
 final class ListPages {
     private final Catalog catalog;
     private final References references;
+    private final Regions regions;
     private final Clock clock;
 
-    ListPages(Catalog catalog, References references, Clock clock) {
+    ListPages(Catalog catalog, References references, Regions regions, Clock clock) {
         this.catalog = catalog;
         this.references = references;
+        this.regions = regions;
         this.clock = clock;
     }
 
@@ -43,7 +48,8 @@ final class ListPages {
             instances = instances == null ? members : instances.stream().filter(members::contains).toList();
         }
         var now = clock.instant();
-        Page<PointRecord> page = catalog.points().page(new PointQuery(instances, l.region(), l.consistency(),
+        Page<PointRecord> page = catalog.points().page(new PointQuery(instances,
+                l.region() == null ? null : regions.check(l.region()), l.consistency(),
                 l.state() == null ? null : l.state().equals("expired"), now, l.since(), l.until(), cursor(l.cursor()),
                 l.offset(), l.pageSize()));
         List<PointView> points = page.items().stream().map(p -> PointView.of(p, now)).toList();
@@ -52,8 +58,9 @@ final class ListPages {
 
     JobList jobs(ListJobs l) {
         String target = l.instance() != null ? references.instance(l.instance()).id() : l.target();
+        List<String> hosts = l.region() == null ? null : regions.hosts().getOrDefault(regions.check(l.region()), List.of());
         Page<Job> page = catalog.jobs().page(new Jobs.Filter(l.state(), l.type(), target, l.host(), l.since(), l.until(),
-                cursor(l.cursor()), l.pageSize()));
+                cursor(l.cursor()), l.pageSize(), hosts));
         return JobList.of(page.items().stream().map(JobView::of).toList(), next(page));
     }
 

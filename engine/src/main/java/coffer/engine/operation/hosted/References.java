@@ -53,8 +53,9 @@ final class References {
     }
 
     /**
-     * A point by exact id, else by unique id prefix, else by instance name or UUID (its newest point): the same
-     * references the offline commands take (docs/cli.md). PointNotFound names what was tried.
+     * A point by exact id, else by unique id prefix, else by instance name or UUID (its newest point; of a point and
+     * its replicas, taken at the same time, the one in the instance's protection vault): the same references the offline
+     * commands take (docs/cli.md). PointNotFound names what was tried.
      */
     PointRecord point(String reference) {
         Optional<PointRecord> exact = catalog.points().find(reference);
@@ -71,8 +72,13 @@ final class References {
                     + " point ids (" + String.join(", ", prefixed.stream().map(PointRecord::id).limit(5).toList())
                     + "); give more of the id");
         }
-        return all.stream().filter(p -> reference.equals(p.instanceName()) || reference.equals(p.instanceId()))
-                .max(Comparator.comparing(PointRecord::createdAt)).orElseThrow(() -> new CofferException(
+        List<PointRecord> named = all.stream().filter(p -> reference.equals(p.instanceName())
+                || reference.equals(p.instanceId())).toList();
+        String home = named.isEmpty() ? null : catalog.protections().find(named.getFirst().instanceId())
+                .map(coffer.engine.catalog.Protection::vault).orElse(null);
+        // a replica has its point's creation time: of the two, the point in the instance's own vault
+        return named.stream().max(Comparator.comparing(PointRecord::createdAt)
+                        .thenComparing(p -> p.vault().equals(home))).orElseThrow(() -> new CofferException(
                         ErrorCode.PointNotFound, "no point '" + reference + "' in the catalog (by id, id prefix or instance name)"));
     }
 

@@ -94,6 +94,7 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 refuseVaultName(b.vault());
                 refuse(b.plan() != null, "plan", "a plan's runs are a server's");
                 refuse(b.replicate(), "replicate", "replication is a server's");
+                refuse(b.replicateTo() != null, "replicateTo", "replication is a server's");
                 connectInBackground();
                 InstanceBackup.Result result = new InstanceBackup(libvirt(), vault(), settings.runtimeRoot()).run(
                         new InstanceBackup.Request(b.instance(), b.disks() == null ? Set.of() : new LinkedHashSet<>(b.disks()),
@@ -103,6 +104,7 @@ public final class OfflineOperations implements Operations, AutoCloseable {
             }
             case CloneInstance c -> {
                 refuseVaultName(c.vault());
+                refuse(c.region() != null, "region", "regions are a server's");
                 connectInBackground();
                 Vault v = vault();
                 yield CloneResult.of(new InstanceClone(new InstanceBackup(libvirt(), v, settings.runtimeRoot()),
@@ -117,10 +119,11 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 yield new RestoreDiskResult(result.point().id(), result.disk(), result.file().toString());
             }
             case RestoreInstance r -> {
+                refuse(r.region() != null, "region", "regions are a server's (offline the point is in the command's vault)");
                 connectInBackground();
                 InstanceRestore restore = new InstanceRestore(vaultThenLibvirt(), vault(), settings.threads());
                 yield RestoreInstanceResult.of(r.inPlace() ? restore.inPlace(r.point(), progress)
-                        : restore.asNewInstance(r.point(), r.name(), path(r.dir()), r.start(), progress));
+                        : restore.asNewInstance(r.point(), r.newInstance(), r.start(), progress));
             }
             case BackupGroup b -> {
                 refuseVaultName(b.vault());
@@ -139,6 +142,19 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                         new GroupRestore(l, new GroupPoints(v), new InstanceRestore(l, v, settings.threads())))
                         .run(c.group(), members(c.instances()), c.appConsistent(), c.suffix(), path(c.dir()), progress));
             }
+            case ReplicatePoint r -> throw new CofferException(ErrorCode.InvalidArgument, "replication needs a server"
+                    + " (its regions, vaults and the points' replication status are the server's); give the server with"
+                    + " --url or COFFER_URL, and no --vault ('coffer dev replicate' copies between two vault directories)");
+            case ExportFiles e -> throw new CofferException(ErrorCode.InvalidArgument, "an export needs a server (its"
+                    + " archive is kept in the server's export area until it expires); give the server with --url or"
+                    + " COFFER_URL, and no --vault");
+            case RestoreInstant r -> throw new CofferException(ErrorCode.InvalidArgument, "an instant restore needs a"
+                    + " server (it serves the point until the instance's disks are copied); give the server with --url or"
+                    + " COFFER_URL, and no --vault");
+            case MountDisk m -> throw new CofferException(ErrorCode.InvalidArgument, "a mount needs a server (it serves the"
+                    + " point for as long as the mount lasts); give the server with --url or COFFER_URL, and no --vault");
+            case UnmountDisk u -> throw new CofferException(ErrorCode.InvalidArgument, "mounts are a server's; give the"
+                    + " server with --url or COFFER_URL, and no --vault");
             case RestoreGroup r -> {
                 connectInBackground();
                 Vault v = vault();
@@ -189,6 +205,9 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                     yield InstanceList.of(new InstanceDiscovery(libvirt()).list().stream()
                             .map(i -> InstanceView.of(i, settings.uri(), settings.clock().instant())).toList());
                 }
+                case ListFilesystems l -> coffer.engine.operation.hosted.FileBrowsing.filesystems(vault(),
+                        vault().resolve(l.point()).id(), l);
+                case ListFiles l -> coffer.engine.operation.hosted.FileBrowsing.files(vault(), vault().resolve(l.point()).id(), l);
                 case ListGroupPoints l -> GroupPointList.of(new GroupPoints(vault()).list(l.group()).stream()
                         .map(this::groupPoint).toList());
                 default -> throw new CofferException(ErrorCode.InvalidArgument, "this needs a server ("

@@ -120,7 +120,7 @@ class AssuranceJobsIT {
         PointLifecycle points = new PointLifecycle(catalog, vaults, clock);
         operations = new HostedOperations(catalog, vaults, scheduler, new PlanBinding(catalog, scheduler, points), points,
                 new RetentionSweep(catalog, vaults, clock), new HostedOperations.Settings(List.of(), 99, host -> {
-        }, clock));
+        }, clock, coffer.engine.replication.Regions.local(List.of("default"), List.of("local"))));
     }
 
     /** The verify's context, whose progress holds the first chunk read until {@link #release}. */
@@ -201,7 +201,7 @@ class AssuranceJobsIT {
     }
 
     private Job backup(Instance instance) throws InterruptedException {
-        return awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, 1, null, false, null, null), "local"));
+        return awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, 1, null, false, null, null, null), "local"));
     }
 
     @Test

@@ -98,11 +98,11 @@ class DrillJobsIT {
         operations = new HostedOperations(catalog, vaults, scheduler, new PlanBinding(catalog, scheduler, points), points,
                 new RetentionSweep(catalog, vaults, Clock.systemUTC()), new HostedOperations.Settings(List.of(), 99,
                 host -> {
-                }, Clock.systemUTC()));
+                }, Clock.systemUTC(), coffer.engine.replication.Regions.local(List.of("default"), List.of("local"))));
         instance = new InstanceRefresh(catalog, Clock.systemUTC()).refresh("local").stream()
                 .filter(i -> i.name().equals(original.name())).findFirst().orElseThrow();
         Job backup = JobEnd.await(catalog.jobs(), catalog.jobs().submit(new BackupInstance(instance.id(), null, null, null,
-                null, false, null, null), "local"), Duration.ofMinutes(3));
+                null, false, null, null, null), "local"), Duration.ofMinutes(3));
         assertEquals(JobState.succeeded, backup.state(), backup.errorMessage());
         pointId = backup.result().get("point").asText();
     }

@@ -43,7 +43,7 @@ public final class InstancesPage implements ConsoleRoutes {
                     .sorted(Comparator.comparing(InstanceView::name))
                     .map(i -> new Row(i, plans.getOrDefault(i.id(), List.of()), newest(ops, i))).toList();
             console.render(ctx, "instances.jte", new Model(console.frame(session, "Instances", "instances"), rows,
-                    ops.call(new ListPolicies()).policies()));
+                    ops.call(new ListPolicies(null)).policies()));
         });
         console.change(routes, "/instances/protect", Protect.class, (ctx, session) -> {
             Form form = new Form(ctx);
@@ -66,7 +66,7 @@ public final class InstancesPage implements ConsoleRoutes {
         });
         console.change(routes, "/instances/clone", CloneInstance.class, (ctx, session) -> {
             Form form = new Form(ctx);
-            var run = console.operations().start(new CloneInstance(form.text("instance"), form.text("name"), null, null));
+            var run = console.operations().start(new CloneInstance(form.text("instance"), form.text("name"), null, null, null));
             return "/jobs/" + run.job().orElseThrow().id();
         });
         console.change(routes, "/instances/{instance}/stop-protection", StopProtection.class, (ctx, session) -> {

@@ -20,7 +20,7 @@ public final class PlansPage implements ConsoleRoutes {
     public void register(Routes routes, Console console) {
         console.page(routes, "/plans", ListPlans.class, (ctx, session) -> console.render(ctx, "plans.jte",
                 new Model(console.frame(session, "Protection plans", "plans"), console.operations().call(new ListPlans()).plans(),
-                        console.operations().call(new ListPolicies()).policies())));
+                        console.operations().call(new ListPolicies(null)).policies())));
         console.change(routes, "/plans/{plan}", EditPlan.class, (ctx, session) -> {
             Form form = new Form(ctx);
             PlanView plan = console.operations().call(new EditPlan(ctx.pathParam("plan"), form.text("name"), form.text("policy")));

@@ -79,7 +79,7 @@ public final class PointsPage implements ConsoleRoutes {
             Form form = new Form(ctx);
             boolean inPlace = form.checked("inPlace");
             var run = console.operations().start(new RestoreInstance(ctx.pathParam("point"), inPlace ? null : form.text("name"),
-                    !inPlace && form.checked("start"), inPlace, null));
+                    !inPlace && form.checked("start"), inPlace, null, null, null, null, null, false, null, null));
             return "/jobs/" + run.job().orElseThrow().id();
         });
     }

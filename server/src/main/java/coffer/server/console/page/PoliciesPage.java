@@ -32,7 +32,7 @@ public final class PoliciesPage implements ConsoleRoutes {
     @Override
     public void register(Routes routes, Console console) {
         console.page(routes, "/policies", ListPolicies.class, (ctx, session) -> console.render(ctx, "policies.jte",
-                new ListModel(console.frame(session, "Policies", "policies"), console.operations().call(new ListPolicies()).policies())));
+                new ListModel(console.frame(session, "Policies", "policies"), console.operations().call(new ListPolicies(null)).policies())));
         console.page(routes, "/policies/new", ListPolicies.class, (ctx, session) -> console.render(ctx, "policy-form.jte",
                 new FormModel(console.frame(session, "New policy", "policies"), null, PolicyForm.empty(Instant.now()))));
         console.page(routes, "/policies/{policy}/edit", ShowPolicy.class, (ctx, session) -> {

@@ -108,7 +108,7 @@ public record PolicyForm(String name, String start, String every, String unit, S
                 replicate && blank(keyId) != null ? new PolicyDocument.EncryptionForm(keyId.strip()) : null);
         return new PolicyDocument(blank(name), startInstant == null || interval == null ? null
                 : PolicyDocument.ScheduleForm.of(startInstant, interval), blank(zone),
-                new PolicyDocument.RetentionForm(blank(keepFor), latest, rules), immutable, replication, null, app);
+                new PolicyDocument.RetentionForm(blank(keepFor), latest, rules), immutable, replication, null, app, null);
     }
 
     private static Integer whole(String text, String field, coffer.engine.error.Problems problems) {

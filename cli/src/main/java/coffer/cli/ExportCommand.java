@@ -1,0 +1,70 @@
+package coffer.cli;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.operation.ExportFiles;
+import coffer.engine.operation.ListExports;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code coffer export POINT DISK PATH…} (an export job: the paths as tar + zstd in the server's export area),
+ * {@code coffer export list} (the export records) and {@code coffer export download EXPORT --to FILE} (through a
+ * server; a broken download resumes with {@code --resume}).
+ */
+@Command(name = "export", description = "Export files of a point's disk as an archive to download (through a server); 'export list', 'export download'.",
+        mixinStandardHelpOptions = true, subcommands = {ExportCommand.ListExports_.class, ExportCommand.Download.class})
+final class ExportCommand implements Callable<Integer> {
+    @Mixin CommonOptions common;
+    @Mixin ServerOption server;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "POINT", description = RestoreCommand.POINT) String point;
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DISK", description = FilesCommand.DISK) String disk;
+    @Parameters(index = "2..*", arity = "0..*", paramLabel = "PATH", description = "Absolute paths of files or directories to export.") List<String> paths;
+    @Option(names = "--fs", paramLabel = "DEVICE", description = FilesCommand.FS) String filesystem;
+    @Option(names = "--expires", paramLabel = "LIFETIME", description = "How long the archive can be downloaded: 90s, 30m, 12h, 7d (default: 1 day, at most 30 days).") String expires;
+    @Option(names = "--wait", description = "Wait for the export job, with a progress bar.") boolean wait;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (point == null || disk == null) {
+            throw new CofferException(ErrorCode.InvalidArgument, "give POINT, DISK and PATHs: coffer export POINT DISK PATH...");
+        }
+        return JobRun.follow(server.operations().start(new ExportFiles(point, disk, filesystem, paths, expires)), common,
+                wait, "export");
+    }
+
+    @Command(name = "list", description = "The export records: state, size, expiry.", mixinStandardHelpOptions = true)
+    static final class ListExports_ implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin ServerOption server;
+
+        @Override
+        public Integer call() {
+            return Operate.call(server, common, new ListExports());
+        }
+    }
+
+    @Command(name = "download", description = "Download an export's archive (a tar compressed with zstd).", mixinStandardHelpOptions = true)
+    static final class Download implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin ServerOption server;
+        @Parameters(paramLabel = "EXPORT", description = "The export's id, as 'coffer export list' shows it.") String export;
+        @Option(names = "--to", required = true, paramLabel = "FILE", description = "The new file to write.") Path to;
+        @Option(names = "--resume", description = "FILE holds the start of this archive: fetch the rest and append it.") boolean resume;
+
+        @Override
+        public Integer call() throws Exception {
+            long from = resume && Files.exists(to) ? Files.size(to) : 0;
+            long written = server.require().download("/api/v1/exports/" + ApiClient.segment(export) + "/download", to, from);
+            Cli.out().line("Downloaded export %s to %s (%d bytes%s)", export, to, written, from > 0 ? " after " + from : "");
+            return 0;
+        }
+    }
+}

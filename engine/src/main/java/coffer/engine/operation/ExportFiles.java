@@ -1,0 +1,54 @@
+package coffer.engine.operation;
+
+import coffer.engine.error.Problems;
+import coffer.engine.job.JobType;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Export chosen files and directories of a point's disk as one archive (tar + zstd) into the server's export area,
+ * kept for download until it expires ({@code expires}: a lifetime such as {@code 7d}; default
+ * {@link #DEFAULT_LIFETIME}). Paths are absolute in the guest's file system on {@code filesystem} (default: the disk's
+ * only mountable one); archive names are relative, links are stored as links (docs/design/live-access.md).
+ */
+public record ExportFiles(String point, String disk, String filesystem, List<String> paths, String expires)
+        implements JobOperation<ExportResult> {
+    public static final Duration DEFAULT_LIFETIME = Duration.ofDays(1);
+    public static final Duration MAX_LIFETIME = Duration.ofDays(30);
+    public static final int MAX_PATHS = 100;
+
+    public ExportFiles {
+        Problems problems = new Problems();
+        Rules.required(problems, "point", point, "the point");
+        Rules.targets(problems, "disk", java.util.Collections.singletonList(disk));
+        Rules.device(problems, "filesystem", filesystem);
+        if (paths == null || paths.isEmpty() || paths.size() > MAX_PATHS) {
+            problems.add("paths", "1 to " + MAX_PATHS + " absolute paths, got " + (paths == null ? "none" : paths.size()));
+        } else {
+            paths.forEach(p -> Rules.guestPath(problems, "paths", p == null ? "" : p));
+        }
+        Rules.lifetime(problems, "expires", expires, MAX_LIFETIME);
+        problems.throwIfAny("export request");
+        paths = List.copyOf(paths);
+    }
+
+    public Duration lifetime() {
+        Duration given = Rules.lifetime(new Problems(), "expires", expires, MAX_LIFETIME);
+        return given == null ? DEFAULT_LIFETIME : given;
+    }
+
+    public ExportFiles resolved(String pointId) {
+        return new ExportFiles(pointId, disk, filesystem, paths, expires);
+    }
+
+    @Override
+    public JobType type() {
+        return JobType.export;
+    }
+
+    @Override
+    public String target() {
+        return point;
+    }
+}

@@ -1,0 +1,80 @@
+package coffer.vault;
+
+import coffer.vault.backend.Backend;
+import coffer.vault.backend.ObjectInfo;
+import coffer.vault.format.Json;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Leases that keep a point from deletion while it is served (a mount, a file browser, an instant restore:
+ * docs/design/live-access.md), kept as objects {@code leases/<point id>/<uuid>} so they hold across processes and
+ * hosts, whoever deletes (the server, a retention sweep, {@code coffer point delete --vault}). A lease has the body
+ * of a vault lock ({@link VaultLocks}: kind {@code SERVE}, host, pid, purpose, time), is rewritten every
+ * {@link VaultLocks#REFRESH} while held, and is stale, like a lock, when not rewritten for {@link VaultLocks#STALE}
+ * or when its process on this host is gone (so a {@code kill -9} of the server releases it). A lease conflicts with
+ * nothing but the deletion of its point: backups, gc and restores ignore it (gc only sweeps chunks no manifest
+ * names, and the served point's manifest stays).
+ *
+ * <p>Thread-safe.
+ */
+public final class PointLeases {
+    static final String PREFIX = "leases/";
+    private static final String KIND = "SERVE";
+
+    private final Backend backend;
+
+    PointLeases(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** A held lease; closing it releases it. */
+    public final class Lease implements AutoCloseable {
+        private final HeldObject held;
+
+        private Lease(String name, byte[] body) {
+            this.held = new HeldObject(backend, name, body);
+        }
+
+        @Override
+        public void close() throws IOException {
+            held.close();
+        }
+    }
+
+    /** Takes a lease on {@code pointId} for {@code purpose} (shown to whoever is refused a delete). */
+    public Lease take(String pointId, String purpose) throws IOException {
+        PointIds.check(pointId);
+        String name = PREFIX + pointId + "/" + UUID.randomUUID();
+        byte[] body = Json.MAPPER.writeValueAsBytes(new VaultLocks.Body(KIND, VaultLocks.hostName(),
+                ProcessHandle.current().pid(), purpose, Instant.now()));
+        backend.put(name, ByteBuffer.wrap(body));
+        return new Lease(name, body);
+    }
+
+    /**
+     * The live leases of {@code pointId}, described for a person ("mount of … (pid 12 on host since …)"); stale
+     * ones found on the way are removed. An unreadable lease counts as live (damage must not make a served point
+     * deletable) until it goes stale by its age.
+     */
+    public List<String> live(String pointId) throws IOException {
+        List<String> live = new ArrayList<>();
+        for (ObjectInfo info : backend.list(PREFIX + pointId + "/")) {
+            VaultLocks.Body lease = VaultLocks.readBody(backend, info, KIND, "lease");
+            if (lease == null) {
+                continue;
+            }
+            if (VaultLocks.isStale(info, lease)) {
+                backend.delete(info.name());
+                continue;
+            }
+            live.add(lease.purpose() + " (pid " + lease.pid() + " on " + lease.host() + " since " + lease.createdAt() + ")");
+        }
+        return live;
+    }
+}
