@@ -3,7 +3,9 @@ package coffer.server.api;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.TestDatabase;
+import coffer.engine.vault.VaultLocation;
 import coffer.server.TestServer;
+import coffer.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +39,7 @@ class ListPagesScaleIT {
     @Test
     void pagesOfTheListsComeQuicklyOverManyRows(@TempDir Path dir) throws Exception {
         try (TestDatabase database = TestDatabase.postgres();
-             TestServer server = TestServer.start(TestServer.config(dir, database.config()))) {
+             TestServer server = TestServer.start(withRegionEu(TestServer.config(dir, database.config())))) {
             Catalog catalog = server.server().catalog();
             catalog.hosts().ensure("h-scale", "qemu+ssh://scale.invalid/system");
             catalog.instances().refresh("h-scale", IntStream.range(0, 1000).mapToObj(i -> new Instance("u-" + i, "h-scale",
@@ -63,6 +65,14 @@ class ListPagesScaleIT {
             time(server, "failed jobs of one host", "/api/v1/jobs?state=failed&host=h-scale&limit=100", 100);
             deepPages(server);
         }
+    }
+
+    /** The test server's configuration with a second region, {@code eu}, to filter on (a filter names a configured region). */
+    private static ServerConfig withRegionEu(ServerConfig base) {
+        List<ServerConfig.VaultEntry> vaults = new ArrayList<>(base.vaults());
+        vaults.add(new ServerConfig.VaultEntry("eu-vault", VaultLocation.directory(base.dataDir().resolve("eu-vault")), null, false, "eu"));
+        return new ServerConfig(base.dataDir(), base.address(), base.port(), base.tls(), base.catalog(),
+                vaults, base.hosts(), base.limits(), base.restoreDirectories());
     }
 
     /** Points and jobs made by PostgreSQL: a point a second from {@link #T0}, over 1,000 instances. */
