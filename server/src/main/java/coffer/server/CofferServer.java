@@ -3,6 +3,8 @@ package coffer.server;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.instance.InstanceBackup;
 import coffer.engine.job.handler.ExportRecords;
+import coffer.engine.live.BrowseSessions;
+import coffer.engine.live.LiveAccess;
 import coffer.engine.job.handler.StaleInstantRestores;
 import coffer.server.api.ExportDownloads;
 import coffer.engine.job.handler.StaleMounts;
@@ -68,11 +70,13 @@ public final class CofferServer implements AutoCloseable {
     private final String firstAdminSecret;
     private final ServerPlans plans;
     private final ServerAssurance assurance;
+    private final BrowseSessions browsing;
 
     private CofferServer(ServerConfig config, Catalog catalog, LocalVaults vaults, JobRunner runner, ApiServer http,
                          ScheduledExecutorService background, List<Route> routes, List<Route> consoleRoutes,
-                         String firstAdminSecret, ServerPlans plans, ServerAssurance assurance) {
+                         String firstAdminSecret, ServerPlans plans, ServerAssurance assurance, BrowseSessions browsing) {
         this.assurance = assurance;
+        this.browsing = browsing;
         this.config = config;
         this.catalog = catalog;
         this.vaults = vaults;
@@ -95,6 +99,7 @@ public final class CofferServer implements AutoCloseable {
         createDefaultRestoreDirectory(config);
         Catalog catalog = Catalog.open(config.catalog());
         LocalVaults opened = null;
+        BrowseSessions browsing = null;
         try {
             LocalVaults vaults = ServerVaults.openOrCreate(config.vaults(), clock);
             opened = vaults;
@@ -104,8 +109,12 @@ public final class CofferServer implements AutoCloseable {
             Regions regions = regions(config);
             ServerAssurance assurance = new ServerAssurance(catalog, vaults, config.assurance(), clock);
             ServerPlans plans = new ServerPlans(catalog, vaults, regions, clock, assurance.deletions());
+            // live access: the export area and the browsing sessions kept between requests (docs/design/live-access.md)
+            LiveAccess live = new LiveAccess(ServerJobs.exportArea(config), new BrowseSessions(BrowseSessions.Limits.DEFAULTS,
+                    InstanceBackup.defaultRuntimeRoot(), BrowseSessions.Opener.DEFAULT, java.time.Clock.systemUTC()));
+            browsing = live.browsing();
             JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention(), plans.replications(),
-                    assurance.jobs());
+                    assurance.jobs(), live);
             runner.start();
             // after the runner failed the jobs of dead workers: their mounts' disks are taken out of the instances
             for (String stale : new StaleMounts(catalog, InstanceBackup.defaultRuntimeRoot(), java.time.Clock.systemUTC())
@@ -117,10 +126,10 @@ public final class CofferServer implements AutoCloseable {
             }
             Routes routes = new Routes();
             Operations operations = plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
-                    config.limits().instancesPerRequest(), hosts::refresh, clock, regions, assurance::reclaimReport));
+                    config.limits().instancesPerRequest(), hosts::refresh, clock, regions, assurance::reclaimReport, live));
             new OperationRoutes(operations).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names(), assurance::reclaimReport)).register(routes);
-            ExportRecords exports = new ExportRecords(catalog, ServerJobs.exportArea(config), java.time.Clock.systemUTC());
+            ExportRecords exports = new ExportRecords(catalog, live.exports(), java.time.Clock.systemUTC());
             new ExportDownloads(exports).register(routes);
             // the web console: the same operations, at / on the same port (docs/console.md)
             Routes consoleRoutes = new Routes();
@@ -145,8 +154,11 @@ public final class CofferServer implements AutoCloseable {
             plans.start();
             assurance.start();
             return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), consoleRoutes.list(),
-                    adminSecret, plans, assurance);
+                    adminSecret, plans, assurance, live.browsing());
         } catch (RuntimeException e) {
+            if (browsing != null) {
+                browsing.close();
+            }
             if (opened != null) {
                 opened.close();
             }
@@ -225,6 +237,7 @@ public final class CofferServer implements AutoCloseable {
         assurance.close();
         http.close();
         runner.close();
+        browsing.close(); // after the runner: exports using a session have been cancelled
         vaults.close();
         catalog.close();
     }

@@ -21,13 +21,14 @@ final class ServerJobs {
 
     static JobRunner runner(Catalog catalog, VaultDirectory vaults, ServerConfig config,
                             coffer.engine.plan.RetentionSweep retention,
-                            coffer.engine.replication.ReplicationQueue replications, JobHandlers.Assurance assurance) {
+                            coffer.engine.replication.ReplicationQueue replications, JobHandlers.Assurance assurance,
+                            coffer.engine.live.LiveAccess live) {
         JobRunner.Settings settings = JobRunner.Settings.defaults()
                 .withPerHostLimit(config.limits().jobsPerHost())
                 .withWorkerThreads(config.limits().workers());
         return new JobRunner(catalog, JobRunner.newWorkerId(),
                 coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot(),
                         RestoreDirectories.under(config.restoreDirectories()), CofferServer.regions(config),
-                        exportArea(config), assurance), catalog, retention, replications), settings);
+                        live, assurance), catalog, retention, replications), settings);
     }
 }

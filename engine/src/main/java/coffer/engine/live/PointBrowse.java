@@ -13,7 +13,8 @@ import java.util.function.Function;
 /**
  * One browsing session of a point's disk for one request: {@link PointFiles} opened (the appliance booted), the chosen
  * file system mounted read-only (or the only mountable one when none is chosen), {@code work} applied, everything
- * closed. Each call pays the appliance's boot (tens of seconds under TCG: docs/design/live-access.md). Stateless.
+ * closed. Each call pays the appliance's boot (tens of seconds under TCG: docs/design/live-access.md); a server keeps
+ * sessions between requests in {@link BrowseSessions}. Stateless.
  */
 public final class PointBrowse {
     private PointBrowse() {
@@ -35,7 +36,7 @@ public final class PointBrowse {
         });
     }
 
-    private static String onlyMountable(List<Filesystem> found) {
+    static String onlyMountable(List<Filesystem> found) {
         List<Filesystem> mountable = found.stream().filter(Filesystem::mountable).toList();
         if (mountable.size() != 1) {
             throw new CofferException(ErrorCode.InvalidArgument, "filesystem: choose one of the disk's file systems "

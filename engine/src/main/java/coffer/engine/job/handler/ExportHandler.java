@@ -11,7 +11,8 @@ import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
 import coffer.engine.live.ExportArea;
 import coffer.engine.live.FileArchive;
-import coffer.engine.live.PointBrowse;
+import coffer.engine.live.BrowseSessions;
+import coffer.engine.live.LiveAccess;
 import coffer.engine.operation.ExportFiles;
 import coffer.engine.operation.ExportResult;
 import coffer.engine.vault.VaultDirectory;
@@ -29,7 +30,7 @@ import java.util.HexFormat;
 
 /**
  * Exports chosen paths of a point's disk into the server's export area (docs/design/live-access.md): the disk served
- * from the vault and read by a libguestfs appliance ({@link PointBrowse}), the paths streamed as tar + zstd
+ * from the vault and read by a libguestfs appliance (the disk's browsing session, {@link BrowseSessions}), the paths streamed as tar + zstd
  * ({@link FileArchive}: relative names, links stored as links) into {@code <id>.tar.zst.part}, renamed when complete.
  * Cancelled or failed, the partial archive is removed. The result records size, SHA-256 and expiry. Stateless;
  * thread-safe.
@@ -37,15 +38,15 @@ import java.util.HexFormat;
 final class ExportHandler implements JobHandler<ExportFiles, ExportResult> {
     private final Catalog catalog;
     private final VaultDirectory vaults;
-    private final Path runtimeRoot;
+    private final BrowseSessions browsing;
     private final ExportArea area;
     private final Clock clock;
 
-    ExportHandler(Catalog catalog, VaultDirectory vaults, Path runtimeRoot, ExportArea area, Clock clock) {
+    ExportHandler(Catalog catalog, VaultDirectory vaults, LiveAccess live, Clock clock) {
         this.catalog = catalog;
         this.vaults = vaults;
-        this.runtimeRoot = runtimeRoot;
-        this.area = area;
+        this.browsing = live.browsing();
+        this.area = live.exports();
         this.clock = clock;
     }
 
@@ -60,9 +61,10 @@ final class ExportHandler implements JobHandler<ExportFiles, ExportResult> {
         boolean done = false;
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            context.info("starting the file browser (libguestfs appliance) on disk " + export.disk() + " of point " + point.id());
-            FileArchive.Summary summary = PointBrowse.mounted(vaults.open(point.vault()), point.id(), export.disk(),
-                    export.filesystem(), runtimeRoot, files -> {
+            context.info("opening the file browser (a libguestfs appliance, or the disk's open browsing session) on disk "
+                    + export.disk() + " of point " + point.id());
+            FileArchive.Summary summary = browsing.mounted(vaults.open(point.vault()), point.vault(), point.id(), export.disk(),
+                    export.filesystem(), files -> {
                         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(part), sha)) {
                             return files.archive(export.paths(), out);
                         } catch (IOException e) {

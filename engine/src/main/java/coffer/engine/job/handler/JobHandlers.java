@@ -52,21 +52,22 @@ public final class JobHandlers {
     public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
                                                          RestoreDirectories restoreDirectories, Assurance assurance) {
         return handlers(catalog, vaults, runtimeRoot, restoreDirectories, Regions.local(List.copyOf(vaults.names()),
-                catalog.hosts().list().stream().map(Host::id).toList()), null, assurance);
+                catalog.hosts().list().stream().map(Host::id).toList()), coffer.engine.live.LiveAccess.none(runtimeRoot),
+                assurance);
     }
 
     /**
      * The same, for a server whose configuration declares {@code regions} (a clone into another region), with its
-     * export area ({@code <dataDir>/exports}; null: export jobs are refused).
+     * export area ({@code <dataDir>/exports}; null: export jobs are refused) and browsing sessions.
      */
     public static Map<JobType, JobHandler<?, ?>> handlers(Catalog catalog, VaultDirectory vaults, Path runtimeRoot,
                                                          RestoreDirectories restoreDirectories, Regions regions,
-                                                         coffer.engine.live.ExportArea exports, Assurance assurance) {
+                                                         coffer.engine.live.LiveAccess live, Assurance assurance) {
         Clock clock = Clock.systemUTC();
         ChangeWatch watch = new ChangeWatch(catalog, assurance.alerts(), clock);
         TrackedReplication replication = new TrackedReplication(catalog, vaults, new PointReplication(0), Clock.systemUTC());
         return Map.ofEntries(
-                Map.entry(JobType.export, new ExportHandler(catalog, vaults, runtimeRoot, exports, Clock.systemUTC())),
+                Map.entry(JobType.export, new ExportHandler(catalog, vaults, live, Clock.systemUTC())),
                 Map.entry(JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, clock, watch)),
                 Map.entry(JobType.verify, new VerifyHandler(new VaultVerification(catalog, vaults, assurance.verify(), clock,
                         VerifyHandler.threads()))),

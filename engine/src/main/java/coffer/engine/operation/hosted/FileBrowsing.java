@@ -1,7 +1,7 @@
 package coffer.engine.operation.hosted;
 
 import coffer.engine.instance.InstanceBackup;
-import coffer.engine.live.PointBrowse;
+import coffer.engine.live.BrowseSessions;
 import coffer.engine.live.PointFiles;
 import coffer.engine.operation.FileList;
 import coffer.engine.operation.FileView;
@@ -13,25 +13,36 @@ import coffer.vault.Vault;
 import java.util.List;
 
 /**
- * Browsing a point's files, the same on a server and offline: each request opens a browsing session of the disk
- * ({@link PointBrowse}: the disk served from the vault, a libguestfs appliance booted) and closes it. Stateless.
+ * Browsing a point's files, the same on a server and offline, in a browsing session of the disk
+ * ({@link BrowseSessions}: the disk served from the vault, a libguestfs appliance booted): a server keeps the session
+ * for later requests; offline each request opens its own and closes it. Stateless.
  */
 public final class FileBrowsing {
     private FileBrowsing() {
     }
 
+    /** Offline: one session for this request only. */
     public static FilesystemList filesystems(Vault vault, String pointId, ListFilesystems request) {
-        return PointBrowse.disk(vault, pointId, request.disk(), InstanceBackup.defaultRuntimeRoot(), files ->
+        return filesystems(BrowseSessions.oneOff(InstanceBackup.defaultRuntimeRoot()), vault, "", pointId, request);
+    }
+
+    /** Offline: one session for this request only. */
+    public static FileList files(Vault vault, String pointId, ListFiles request) {
+        return files(BrowseSessions.oneOff(InstanceBackup.defaultRuntimeRoot()), vault, "", pointId, request);
+    }
+
+    public static FilesystemList filesystems(BrowseSessions sessions, Vault vault, String vaultName, String pointId,
+                                             ListFilesystems request) {
+        return sessions.disk(vault, vaultName, pointId, request.disk(), files ->
                 FilesystemList.of(files.partitions(), files.filesystems().stream()
                         .map(f -> new FilesystemList.Found(f.device(), f.type(), f.mountable())).toList()));
     }
 
-    public static FileList files(Vault vault, String pointId, ListFiles request) {
-        return PointBrowse.mounted(vault, pointId, request.disk(), request.filesystem(), InstanceBackup.defaultRuntimeRoot(),
-                files -> {
-                    String path = request.pathOrRoot();
-                    List<PointFiles.Entry> entries = request.statOnly() ? List.of(files.stat(path)) : files.list(path);
-                    return FileList.of(path, entries.stream().map(FileView::of).toList());
-                });
+    public static FileList files(BrowseSessions sessions, Vault vault, String vaultName, String pointId, ListFiles request) {
+        return sessions.mounted(vault, vaultName, pointId, request.disk(), request.filesystem(), files -> {
+            String path = request.pathOrRoot();
+            List<PointFiles.Entry> entries = request.statOnly() ? List.of(files.stat(path)) : files.list(path);
+            return FileList.of(path, entries.stream().map(FileView::of).toList());
+        });
     }
 }

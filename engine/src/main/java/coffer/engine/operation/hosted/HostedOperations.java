@@ -45,7 +45,15 @@ public final class HostedOperations implements Operations {
      * discover a host's instances again, its clock, its regions' vaults and hosts, and what its space reclaim loop did.
      */
     public record Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock,
-                           Regions regions, Supplier<List<ReclaimHistory.VaultReclaim>> reclaims) {
+                           Regions regions, Supplier<List<ReclaimHistory.VaultReclaim>> reclaims,
+                           coffer.engine.live.LiveAccess live) {
+        /** Without an export area; each browsing request boots its own appliance. */
+        public Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock,
+                        Regions regions, Supplier<List<ReclaimHistory.VaultReclaim>> reclaims) {
+            this(vaults, instancesPerRequest, refreshHost, clock, regions, reclaims,
+                    coffer.engine.live.LiveAccess.none(coffer.engine.instance.InstanceBackup.defaultRuntimeRoot()));
+        }
+
         /** Without a reclaim loop (its list is empty). */
         public Settings(List<VaultView> vaults, int instancesPerRequest, Consumer<String> refreshHost, Clock clock,
                         Regions regions) {
@@ -157,12 +165,13 @@ public final class HostedOperations implements Operations {
             case ListFilesystems l -> {
                 PointRecord point = references.point(l.point());
                 Lookup.disk(point, l.disk());
-                yield FileBrowsing.filesystems(vaults.open(point.vault()), point.id(), l);
+                yield FileBrowsing.filesystems(settings.live().browsing(), vaults.open(point.vault()), point.vault(),
+                        point.id(), l);
             }
             case ListFiles l -> {
                 PointRecord point = references.point(l.point());
                 Lookup.disk(point, l.disk());
-                yield FileBrowsing.files(vaults.open(point.vault()), point.id(), l);
+                yield FileBrowsing.files(settings.live().browsing(), vaults.open(point.vault()), point.vault(), point.id(), l);
             }
             case ListExports ignored -> coffer.engine.job.handler.ExportRecords.list(catalog, settings.clock().instant());
             case ShowCapacity ignored -> views.capacity(vaults.names());
