@@ -2,6 +2,7 @@ package coffer.cli;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
+import coffer.engine.operation.DeleteExport;
 import coffer.engine.operation.ExportFiles;
 import coffer.engine.operation.ListExports;
 import picocli.CommandLine.Command;
@@ -16,11 +17,12 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code coffer export POINT DISK PATH…} (an export job: the paths as tar + zstd in the server's export area),
- * {@code coffer export list} (the export records) and {@code coffer export download EXPORT --to FILE} (through a
+ * {@code coffer export list} (the export records), {@code coffer export delete EXPORT} (removed before its expiry) and {@code coffer export download EXPORT --to FILE} (through a
  * server; a broken download resumes with {@code --resume}).
  */
 @Command(name = "export", description = "Export files of a point's disk as an archive to download (through a server); 'export list', 'export download'.",
-        mixinStandardHelpOptions = true, subcommands = {ExportCommand.ListExports_.class, ExportCommand.Download.class})
+        mixinStandardHelpOptions = true, subcommands = {ExportCommand.ListExports_.class, ExportCommand.Download.class,
+        ExportCommand.Delete.class})
 final class ExportCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
     @Mixin ServerOption server;
@@ -48,6 +50,19 @@ final class ExportCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             return Operate.call(server, common, new ListExports());
+        }
+    }
+
+    @Command(name = "delete", description = "Remove an export before it expires: its archive is deleted, or, while it runs, it is cancelled.",
+            mixinStandardHelpOptions = true)
+    static final class Delete implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin ServerOption server;
+        @Parameters(paramLabel = "EXPORT", description = "The export's id, as 'coffer export list' shows it.") String export;
+
+        @Override
+        public Integer call() {
+            return Operate.call(server, common, new DeleteExport(export));
         }
     }
 

@@ -105,6 +105,8 @@ final class Render {
                         e.bytes() == null ? "-" : Output.bytes(e.bytes()), e.expiresAt() == null ? "-" : Output.time(e.expiresAt()),
                         String.join(" ", e.paths())));
             }
+            case ExportView e -> out.line("Export %s: %s%s", e.id(), e.status(),
+                    e.deletedAt() == null ? "" : " (removed at " + Output.time(e.deletedAt()) + ")");
             case UnmountResult r -> out.line("Unmounted %s from %s (mount %s)", r.target(), r.instance(), r.mount());
             default -> RenderAssurance.text(out, result);
         }

@@ -4,6 +4,7 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.instance.InstanceBackup;
 import coffer.engine.job.handler.ExportRecords;
 import coffer.engine.live.BrowseSessions;
+import coffer.engine.live.PointFiles;
 import coffer.engine.live.LiveAccess;
 import coffer.engine.job.handler.StaleInstantRestores;
 import coffer.server.api.ExportDownloads;
@@ -123,6 +124,9 @@ public final class CofferServer implements AutoCloseable {
             }
             for (String dead : new StaleInstantRestores(catalog, InstanceBackup.defaultRuntimeRoot()).removeAll()) {
                 LOG.warn("dead instant restore removed at start: {}", dead);
+            }
+            for (String dead : PointFiles.removeAbandoned(InstanceBackup.defaultRuntimeRoot().resolve("files"))) {
+                LOG.warn("abandoned browsing session removed at start: {}", dead);
             }
             Routes routes = new Routes();
             Operations operations = plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),

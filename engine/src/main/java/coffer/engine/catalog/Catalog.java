@@ -46,6 +46,7 @@ public final class Catalog implements AutoCloseable {
     private final VerifyRuns verifyRuns;
     private final DrillRuns drillRuns;
     private final Mounts mounts;
+    private final ExportRemovals exportRemovals;
     private final ChangeAlerts changeAlerts;
     private final Replications replications;
 
@@ -68,6 +69,7 @@ public final class Catalog implements AutoCloseable {
         this.verifyRuns = new SqlVerifyRuns(sql);
         this.drillRuns = new SqlDrillRuns(sql);
         this.mounts = new SqlMounts(sql);
+        this.exportRemovals = new SqlExportRemovals(sql);
         this.changeAlerts = new SqlChangeAlerts(sql);
         this.replications = new SqlReplications(sql, clock);
     }
@@ -218,6 +220,11 @@ public final class Catalog implements AutoCloseable {
     /** Mounts of points' disks into instances (docs/design/live-access.md). */
     public Mounts mounts() {
         return mounts;
+    }
+
+    /** Exports removed on request before their expiry (docs/design/live-access.md). */
+    public ExportRemovals exportRemovals() {
+        return exportRemovals;
     }
 
     public ChangeAlerts changeAlerts() {

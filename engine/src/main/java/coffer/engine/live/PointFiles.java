@@ -33,6 +33,9 @@ public final class PointFiles implements AutoCloseable {
     public record Entry(String name, FileStat stat, String linkTarget) {
     }
 
+    /** The file in a session's runtime directory naming the pid of the process that serves it. */
+    private static final String OWNER = "owner";
+
     private final PointServer server;
     private final Guestfs guestfs;
     private final Path runtime;
@@ -49,6 +52,7 @@ public final class PointFiles implements AutoCloseable {
         PointServer server = null;
         try {
             runtime = Files.createTempDirectory(Files.createDirectories(runtimeRoot), "files-");
+            Files.writeString(runtime.resolve(OWNER), Long.toString(ProcessHandle.current().pid()));
             server = PointServer.start(vault, new PointServer.Request(point, List.of(disk), runtime.resolve("nbd.sock"),
                     null, PointServer.DEFAULT_CACHE_BYTES));
             return new PointFiles(server, Guestfs.launch(server.export(disk), options), runtime);
@@ -140,6 +144,36 @@ public final class PointFiles implements AutoCloseable {
             server.close();
             deleteQuietly(runtime);
         }
+    }
+
+    /**
+     * Removes the runtime directories under {@code runtimeRoot} (as given to {@link #open}) whose owner process is gone:
+     * what a {@code kill -9} of a serving process leaves (its socket; the appliance itself is stopped by libguestfs's
+     * recovery process when its parent dies). A directory without an owner file is left alone. One line per removal.
+     */
+    public static List<String> removeAbandoned(Path runtimeRoot) {
+        List<String> removed = new java.util.ArrayList<>();
+        if (!Files.isDirectory(runtimeRoot)) {
+            return removed;
+        }
+        try (java.util.stream.Stream<Path> dirs = Files.list(runtimeRoot)) {
+            for (Path dir : dirs.filter(d -> d.getFileName().toString().startsWith("files-")).toList()) {
+                long pid;
+                try {
+                    pid = Long.parseLong(Files.readString(dir.resolve(OWNER)).trim());
+                } catch (IOException | NumberFormatException noOwner) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                deleteQuietly(dir);
+                removed.add("browsing session " + dir + " of process " + pid + " (gone): its socket removed");
+            }
+        } catch (IOException e) {
+            removed.add("the browsing sessions' directory " + runtimeRoot + " could not be read: " + e.getMessage());
+        }
+        return removed;
     }
 
     private static void deleteQuietly(Path dir) {

@@ -13,6 +13,6 @@ public sealed interface Operation<R> permits ListHosts, RefreshHost, ListInstanc
         ListPolicies, ShowPolicy, CreatePolicy, EditPolicy, DeletePolicy,
         ListPlans, ShowPlan, BindPlan, EditPlan, DeletePlan, RunPlan, SuspendPlan, ResumePlan,
         ListGroups, ShowGroup, CreateGroup, DeleteGroup, ListGroupPoints,
-        ListMounts, ListFilesystems, ListFiles, ListExports,
+        ListMounts, ListFilesystems, ListFiles, ListExports, DeleteExport,
         ListVerifyRuns, ListDrills, ListAlerts, AcknowledgeAlert, ListReclaims {
 }

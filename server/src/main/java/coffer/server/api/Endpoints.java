@@ -80,6 +80,7 @@ public final class Endpoints {
             get("/points/{point}/disks/{disk}/files", Role.viewer, ListFiles.class),
             post("/points/{point}/exports", Role.operator, ExportFiles.class, 202),
             get("/exports", Role.viewer, ListExports.class),
+            delete("/exports/{export}", Role.operator, DeleteExport.class),
 
 
             post("/vaults/{vault}/verify", Role.admin, VerifyVault.class, 202),

@@ -174,6 +174,14 @@ public final class HostedOperations implements Operations {
                 yield FileBrowsing.files(settings.live().browsing(), vaults.open(point.vault()), point.vault(), point.id(), l);
             }
             case ListExports ignored -> coffer.engine.job.handler.ExportRecords.list(catalog, settings.clock().instant());
+            case DeleteExport d -> {
+                try {
+                    yield new coffer.engine.job.handler.ExportRecords(catalog, settings.live().exports(), settings.clock())
+                            .delete(d.export(), "API request");
+                } catch (java.io.IOException e) {
+                    throw coffer.engine.error.Errors.classify(e);
+                }
+            }
             case ShowCapacity ignored -> views.capacity(vaults.names());
             case ListTokens ignored -> TokenList.of(catalog.tokens().list());
             case CreateToken c -> {
