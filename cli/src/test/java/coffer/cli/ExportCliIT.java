@@ -1,13 +1,11 @@
 package coffer.cli;
 
-import coffer.engine.catalog.TestDatabase;
-import coffer.server.CofferServer;
+import coffer.engine.instance.InstanceBackup;
 import coffer.server.config.ServerConfig;
 import coffer.testing.Environment;
 import coffer.testing.TestData;
 import coffer.testing.TestGuest;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
@@ -15,20 +13,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
+import static coffer.cli.GuestServer.await;
+import static coffer.cli.GuestServer.json;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,64 +40,55 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Browsing and exporting a point's files through a real server and the command line, with the real test guest and a
- * libguestfs appliance (under TCG here: tens of seconds per command, docs/design/live-access.md): file systems and a
- * directory listed; a file and a directory exported as tar + zstd, downloaded whole, by ranges and resumed, all
- * bit-exact; archive names relative, a symbolic link stored as a link; an expired export refused and its archive
- * swept.
+ * libguestfs appliance (under TCG here: tens of seconds per boot, docs/design/live-access.md): file systems and a
+ * directory listed, the second request reusing the first one's browsing session; a file and a directory exported as
+ * tar + zstd, downloaded whole, by ranges and resumed, all bit-exact; archive names relative, a symbolic link stored
+ * as a link; an expired export refused and its archive swept; an available export deleted (file gone, listed
+ * {@code deleted}), a running one deleted (cancelled, partial archive gone); a server killed with {@code kill -9}
+ * during an export: the next start reports it failed and leaves no partial archive, socket, appliance or lease.
  */
 class ExportCliIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir Path dir;
-    final List<AutoCloseable> toClose = new ArrayList<>();
-    String url;
-    Path tokenFile;
-    Path keyRing;
+    GuestServer fx;
 
     @AfterEach
     void tearDown() {
-        for (AutoCloseable c : toClose.reversed()) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort
-            }
+        if (fx != null) {
+            fx.close();
         }
     }
 
     private CliRun cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", url, "--token-file", tokenFile.toString()));
-        return CliRun.run(keyRing, all.toArray(String[]::new));
-    }
-
-    private static JsonNode json(CliRun run) throws Exception {
-        return JSON.readTree(run.out());
+        return fx.cli(args);
     }
 
     @Test
     void browseExportDownloadWithRangesAndExpire() throws Exception {
         TestGuest.requireGuestSupport();
         Environment.need(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libguestfs.so.0")), "libguestfs0 (Debian package)");
-        TestGuest source = TestGuest.start(dir);
-        toClose.add(source);
+        fx = GuestServer.start(dir);
+        TestGuest source = fx.guest();
         byte[] known = TestData.random(29, 1_500_000);
         source.writeFile("/data/known.bin", known);
         source.shell("mkdir -p /data/dir && echo hello > /data/dir/note.txt && ln -s /etc/passwd /data/dir/abs && sync");
 
-        TestDatabase db = TestDatabase.sqlite(dir);
-        toClose.add(db);
-        ServerConfig config = ServerCliIT.config(dir.resolve("data"), db);
-        CofferServer server = CofferServer.start(config);
-        toClose.add(server::close);
-        url = server.url();
-        tokenFile = config.adminTokenFile();
-        keyRing = dir.resolve("keyring.json");
-        String point = json(cli("backup", source.name(), "--wait", "--output", "json").ok()).path("point").asText();
+        ServerConfig config = fx.config();
+        String url = fx.url();
+        Path tokenFile = fx.tokenFile();
+        String point = fx.backUp();
 
+        // the first request boots the appliance; the second reuses the browsing session
+        long start = System.nanoTime();
         JsonNode filesystems = json(cli("files", "fs", point, "vdb", "--output", "json").ok());
+        long first = System.nanoTime() - start;
         assertEquals("ext4", filesystems.path("filesystems").get(0).path("type").asText(), filesystems.toString());
+        start = System.nanoTime();
         JsonNode listing = json(cli("files", "ls", point, "vdb", "/", "--output", "json").ok());
+        long later = System.nanoTime() - start;
+        System.out.printf("ExportCliIT: 'files fs' %d ms (appliance boot), then 'files ls' %d ms (session reused)%n",
+                first / 1_000_000, later / 1_000_000);
+        assertEquals(1, fx.server().browsingSessions().size(), fx.server().browsingSessions().toString());
+        assertEquals(2, fx.server().browsingSessions().getFirst().uses(), "the listing reused the session");
         Map<String, JsonNode> byName = new HashMap<>();
         listing.path("files").forEach(f -> byName.put(f.path("name").asText(), f));
         assertEquals(known.length, byName.get("known.bin").path("size").asLong(), listing.toString());
@@ -170,5 +165,89 @@ class ExportCliIT {
             Thread.sleep(500);
         }
         assertTrue(Files.exists(config.dataDir().resolve("exports").resolve(export + ".tar.zst")), "the other one stays");
+
+        // an available export deleted before its expiry: its archive goes, it reads 'deleted', it downloads no more
+        Path exports = config.dataDir().resolve("exports");
+        JsonNode deleted = json(cli("export", "delete", export, "--output", "json").ok());
+        assertEquals("deleted", deleted.path("status").asText(), deleted.toString());
+        assertFalse(deleted.path("deletedAt").isNull(), deleted.toString());
+        assertFalse(Files.exists(exports.resolve(export + ".tar.zst")), "the deleted archive is gone");
+        assertEquals("deleted", recordOf(export).path("status").asText());
+        cli("export", "download", export, "--to", dir.resolve("gone").toString()).fails(4, "ExportNotAvailable");
+        cli("export", "delete", export).fails(4, "ExportNotAvailable");
+        cli("export", "delete", "no-such-export").fails(4, "ExportNotAvailable");
+
+        // a running export deleted: a fresh server boots a new appliance, the export is cancelled while it boots
+        fx.restart();
+        String running = json(cli("export", point, "vdb", "/known.bin", "--output", "json").ok()).path("id").asText();
+        Path part = exports.resolve(running + ".tar.zst.part");
+        await(() -> Files.exists(part), "the export started writing its archive");
+        JsonNode cancelled = json(cli("export", "delete", running, "--output", "json").ok());
+        assertEquals("cancelled", cancelled.path("status").asText(), cancelled.toString());
+        await(() -> fx.jobState(running).equals("cancelled"), "the export job was cancelled");
+        assertFalse(Files.exists(part), "the partial archive is removed");
+        assertEquals("cancelled", recordOf(running).path("status").asText());
+        await(() -> sessionDirectoriesOf(ProcessHandle.current().pid()).isEmpty(), "the cancelled export's session closed");
+
+        // kill -9 of the server during an export: the next start fails it and removes what it left
+        ServerProcess.Running process = fx.startProcess();
+        String killed = json(cli("export", point, "vdb", "/known.bin", "/dir", "--output", "json").ok()).path("id").asText();
+        Path killedPart = exports.resolve(killed + ".tar.zst.part");
+        long pid = process.process().pid();
+        await(() -> Files.exists(killedPart) && !sessionDirectoriesOf(pid).isEmpty(), "the export served the disk");
+        List<Path> left = sessionDirectoriesOf(pid);
+        process.process().destroyForcibly();
+        assertTrue(process.process().waitFor(30, TimeUnit.SECONDS));
+        await(() -> applianceOf(left.getFirst()).isEmpty(), "libguestfs's recovery process stopped the killed server's appliance");
+        fx.restart();
+        assertEquals(List.of(), sessionDirectoriesOf(pid), "the killed server's socket directory is removed at start");
+        await(() -> !Files.exists(killedPart), "the partial archive is swept at start");
+        assertEquals("failed", fx.jobState(killed));
+        JsonNode record = recordOf(killed);
+        assertEquals("failed", record.path("status").asText(), record.toString());
+        assertTrue(record.path("error").asText().startsWith("WorkerLost"), record.toString());
+        assertEquals(List.of(), fx.server().browsingSessions());
+        cli("point", "delete", point).ok(); // no live lease is left on the point
+    }
+
+    private JsonNode recordOf(String id) throws IOException {
+        for (JsonNode e : json(cli("export", "list", "--output", "json").ok()).path("exports")) {
+            if (e.path("id").asText().equals(id)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no export record " + id);
+    }
+
+    /** The browsing sessions' runtime directories owned by process {@code pid}. */
+    private static List<Path> sessionDirectoriesOf(long pid) {
+        Path root = InstanceBackup.defaultRuntimeRoot().resolve("files");
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(root)) {
+            return dirs.filter(d -> {
+                try {
+                    return Files.readString(d.resolve("owner")).trim().equals(Long.toString(pid));
+                } catch (IOException e) {
+                    return false;
+                }
+            }).toList();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A process (the libguestfs appliance's QEMU) whose command line names {@code sessionDir}. */
+    private static Optional<ProcessHandle> applianceOf(Path sessionDir) {
+        return ProcessHandle.allProcesses().filter(p -> {
+            try {
+                return new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")),
+                        StandardCharsets.UTF_8).contains(sessionDir.toString());
+            } catch (IOException e) {
+                return false;
+            }
+        }).findFirst();
     }
 }
+

@@ -218,6 +218,11 @@ public final class CofferServer implements AutoCloseable {
         return assurance;
     }
 
+    /** The browsing sessions this server keeps open between requests (docs/design/live-access.md). */
+    public List<BrowseSessions.SessionView> browsingSessions() {
+        return browsing.sessions();
+    }
+
     /** The API's routes (not the console's pages). */
     public List<Route> routes() {
         return routes;
