@@ -1,26 +1,23 @@
 package coffer.cli;
 
-import coffer.engine.catalog.TestDatabase;
-import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
 import coffer.testing.TestData;
 import coffer.testing.TestGuest;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static coffer.cli.GuestServer.await;
+import static coffer.cli.GuestServer.json;
+import static coffer.cli.GuestServer.virsh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,63 +30,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reading a dead export: the next start detaches the disk and removes the instance with its overlays, and reports.
  */
 class MountCliIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir Path dir;
-    final List<AutoCloseable> toClose = new ArrayList<>();
-    TestGuest source;
-    TestGuest target;
-    String url;
-    Path tokenFile;
-    Path keyRing;
+    GuestServer fx;
 
     @AfterEach
     void tearDown() {
-        for (AutoCloseable c : toClose.reversed()) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort: the next closes must still run
-            }
+        if (fx != null) {
+            fx.close();
         }
     }
 
     private CliRun cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", url, "--token-file", tokenFile.toString()));
-        return CliRun.run(keyRing, all.toArray(String[]::new));
-    }
-
-    private static JsonNode json(CliRun run) throws Exception {
-        return JSON.readTree(run.out());
+        return fx.cli(args);
     }
 
     @Test
     void mountReadUnmountExpireStopAndKill() throws Exception {
-        TestGuest.requireGuestSupport();
-        source = TestGuest.start(dir);
-        toClose.add(source);
-        target = TestGuest.start(dir);
-        toClose.add(target);
+        fx = GuestServer.start(dir);
+        TestGuest source = fx.guest();
+        TestGuest target = TestGuest.start(dir);
+        fx.closeLater(target);
         TestGuest stopped = TestGuest.define(dir, true);
-        toClose.add(stopped);
+        fx.closeLater(stopped);
         byte[] known = TestData.random(23, 400_000);
         source.writeFile("/data/known.bin", known);
         source.shell("sync");
+        ServerConfig config = fx.config();
+        // the instances are refreshed from libvirt when the server starts: the target guest was defined after
+        fx.restart();
 
-        TestDatabase db = TestDatabase.sqlite(dir);
-        toClose.add(db);
-        ServerConfig config = ServerCliIT.config(dir.resolve("data"), db);
-        Path configFile = dir.resolve("server.yaml");
-        Files.writeString(configFile, "dataDir: " + config.dataDir() + "\nlisten: {address: 127.0.0.1, port: 0}\n"
-                + "catalog: {url: \"" + config.catalog().jdbcUrl() + "\"}\n");
-        CofferServer server = CofferServer.start(config);
-        toClose.add(server::close);
-        url = server.url();
-        tokenFile = config.adminTokenFile();
-        keyRing = dir.resolve("keyring.json");
-
-        String point = json(cli("backup", source.name(), "--wait", "--output", "json").ok()).path("point").asText();
+        String point = fx.backUp();
         source.shell("rm /data/known.bin && sync"); // the guest's copy changes after the point: the mount shows the point
         source.close(); // an instant restore of it below writes the same console log file: only one of them can run
 
@@ -135,28 +105,26 @@ class MountCliIT {
         // expiry: the mount job ends by itself, succeeded, and the disk is gone
         String expiring = json(cli("mount", point, "vdb", "--instance", target.name(), "--expires", "3s", "--output", "json")
                 .ok()).path("id").asText();
-        await(() -> jobState(expiring).equals("succeeded"), "the mount expired");
+        await(() -> fx.jobState(expiring).equals("succeeded"), "the mount expired");
         assertEquals("EXPIRED", json(cli("job", "show", expiring, "--output", "json").ok()).path("result").path("ended").asText());
         assertNoMountIn(target);
 
         // server stop: its mounts are taken out
         String stopping = json(cli("mount", point, "vdb", "--instance", target.name(), "--output", "json").ok()).path("id").asText();
-        server.close();
-        toClose.remove(toClose.size() - 1);
+        fx.stop();
         assertNoMountIn(target);
 
         // kill -9 of the serving process: the disk stays, reading a dead socket, until the next start detaches it
-        ServerProcess.Running running = ServerProcess.start(configFile);
+        ServerProcess.Running running = fx.startProcess();
         Process process = running.process();
         String killed;
         String instant = "coffer-it-instant-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         Path restores = config.dataDir().resolve("restores");
         try {
-            url = running.url();
             assertEquals("SERVER_STOPPED", mountOf(stopping).path("endReason").asText());
             killed = json(cli("mount", point, "vdb", "--instance", target.name(), "--output", "json").ok()).path("id").asText();
             // an instant restore copying slowly: killed before its copy completes, its instance must not survive
-            toClose.add(() -> {
+            fx.closeLater(() -> {
                 virsh("destroy", instant);
                 virsh("undefine", instant);
             });
@@ -171,9 +139,7 @@ class MountCliIT {
         }
         assertTrue(virsh("dumpxml", target.name()).contains("/mounts/" + killed + "/nbd.sock"),
                 "the killed server's disk is still attached");
-        server = CofferServer.start(config);
-        toClose.add(server::close);
-        url = server.url();
+        fx.restart();
         assertNoMountIn(target);
         assertTrue(virsh("dominfo", instant).contains("failed to get domain"), "the dead instant restore's instance is gone");
         assertEquals(List.of(), listFiles(restores), "and its overlays");
@@ -201,41 +167,10 @@ class MountCliIT {
         throw new AssertionError("no mount " + id);
     }
 
-    private String jobState(String id) {
-        try {
-            return json(cli("job", "show", id, "--output", "json").ok()).path("state").asText();
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
     /** The instance's live definition reads no NBD socket of Coffer's. */
     private void assertNoMountIn(TestGuest guest) {
         String xml = virsh("dumpxml", guest.name());
         assertFalse(xml.contains("/mounts/"), "no mount left in " + guest.name() + ": " + xml);
-    }
-
-    private static String virsh(String... args) {
-        List<String> command = new ArrayList<>(List.of("virsh", "-c", "qemu:///system"));
-        command.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            p.waitFor();
-            return out;
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(300);
-        }
     }
 
     private static void awaitInGuest(TestGuest guest, String condition) throws InterruptedException {
