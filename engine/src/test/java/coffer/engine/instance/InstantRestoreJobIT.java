@@ -1,21 +1,10 @@
 package coffer.engine.instance;
 
 import coffer.engine.catalog.Catalog;
-import coffer.engine.catalog.CatalogConfig;
-import coffer.engine.catalog.Instance;
-import coffer.engine.catalog.InstanceRefresh;
 import coffer.engine.job.Job;
-import coffer.engine.job.JobEnd;
-import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobState;
-import coffer.engine.job.handler.JobHandlers;
-import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.RestoreInstant;
-import coffer.engine.vault.LocalVaults;
 import coffer.testing.TestGuest;
-import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.crypto.LocalKeyRing;
 import coffer.virt.libvirt.Libvirt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,10 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -43,9 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InstantRestoreJobIT {
     @TempDir Path dir;
-    LocalVaults vaults;
+    JobRunnerFixture fx;
     Catalog catalog;
-    JobRunner runner;
     Libvirt libvirt;
     Path restores;
     TestGuest source;
@@ -53,25 +39,17 @@ class InstantRestoreJobIT {
     @BeforeEach
     void setUp() throws Exception {
         TestGuest.requireGuestSupport();
-        Path vaultDir = Files.createDirectories(dir.resolve("vault"));
-        Path keyRing = dir.resolve("keyring.json");
-        Vault.create(new LocalDirectoryBackend(vaultDir), 256 * 1024, new LocalKeyRing(keyRing)).close();
-        vaults = new LocalVaults(Map.of("default", new LocalVaults.Location(vaultDir, keyRing)), "default");
-        catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")));
-        catalog.hosts().ensure("local", "qemu:///system");
-        restores = Files.createDirectories(dir.resolve("restores"));
-        runner = new JobRunner(catalog, JobRunner.newWorkerId(), JobHandlers.handlers(catalog, vaults,
-                Files.createDirectories(dir.resolve("run")), RestoreDirectories.under(List.of(restores))),
-                JobRunner.Settings.defaults().withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5)));
-        runner.start();
+        fx = JobRunnerFixture.start(dir);
+        catalog = fx.catalog;
+        restores = fx.restores;
         libvirt = Libvirt.connect("qemu:///system");
         source = TestGuest.start(dir);
     }
 
     @AfterEach
     void tearDown() {
-        if (runner != null) {
-            runner.close();
+        if (fx != null) {
+            fx.close();
         }
         if (source != null) {
             source.close();
@@ -79,24 +57,15 @@ class InstantRestoreJobIT {
         if (libvirt != null) {
             libvirt.close();
         }
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (vaults != null) {
-            vaults.close();
-        }
     }
 
     private Job awaitEnd(Job job) throws InterruptedException {
-        return JobEnd.await(catalog.jobs(), job, Duration.ofMinutes(5));
+        return fx.awaitEnd(job, Duration.ofMinutes(5));
     }
 
     @Test
     void refusedOutsideTheRestoreDirectoriesCancelledLeavesNothingCompletedRunsFromLocalFiles() throws Exception {
-        Instance instance = new InstanceRefresh(catalog, Clock.systemUTC()).refresh("local").stream()
-                .filter(i -> i.name().equals(source.name())).findFirst().orElseThrow();
-        Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, 7, null, false, null, null, null), "local"));
-        assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
+        Job backup = fx.backUp(fx.instance(source.name()));
         String point = backup.result().get("point").asText();
         source.close(); // a copy of the guest writes the same console log file: only one of them can run
         source = null;

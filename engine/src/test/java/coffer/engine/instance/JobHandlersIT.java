@@ -1,15 +1,10 @@
 package coffer.engine.instance;
 
 import coffer.engine.catalog.Catalog;
-import coffer.engine.catalog.CatalogConfig;
 import coffer.engine.catalog.Instance;
-import coffer.engine.catalog.InstanceRefresh;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.job.Job;
-import coffer.engine.job.JobEnd;
-import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobState;
-import coffer.engine.job.handler.JobHandlers;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.PlanRun;
 import coffer.engine.operation.RestoreDisk;
@@ -21,9 +16,6 @@ import coffer.engine.policy.Retention;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.policy.Schedule;
 import coffer.engine.vault.LocalVaults;
-import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.crypto.LocalKeyRing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -47,38 +38,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JobHandlersIT {
     @TempDir Path dir;
     TestDomain domain;
+    JobRunnerFixture fx;
     LocalVaults vaults;
     Catalog catalog;
-    JobRunner runner;
     Path restores;
 
     @BeforeEach
     void setUp() throws Exception {
         TestDomain.requireLibvirt();
-        Path vaultDir = Files.createDirectories(dir.resolve("vault"));
-        Path keyRing = dir.resolve("keyring.json");
-        Vault.create(new LocalDirectoryBackend(vaultDir), 256 * 1024, new LocalKeyRing(keyRing)).close();
-        vaults = new LocalVaults(Map.of("default", new LocalVaults.Location(vaultDir, keyRing)), "default");
-        catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")));
-        catalog.hosts().ensure("local", "qemu:///system");
-        restores = Files.createDirectories(dir.resolve("restores"));
-        Path runtime = Files.createDirectories(dir.resolve("run"));
-        runner = new JobRunner(catalog, JobRunner.newWorkerId(), JobHandlers.handlers(catalog, vaults, runtime,
-                RestoreDirectories.under(java.util.List.of(restores))),
-                JobRunner.Settings.defaults().withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5)));
-        runner.start();
+        fx = JobRunnerFixture.start(dir);
+        vaults = fx.vaults;
+        catalog = fx.catalog;
+        restores = fx.restores;
     }
 
     @AfterEach
     void tearDown() {
-        if (runner != null) {
-            runner.close();
-        }
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (vaults != null) {
-            vaults.close();
+        if (fx != null) {
+            fx.close();
         }
         if (domain != null) {
             domain.close();
@@ -86,7 +63,7 @@ class JobHandlersIT {
     }
 
     private Job awaitEnd(Job job) throws InterruptedException {
-        return JobEnd.await(catalog.jobs(), job, Duration.ofMinutes(3));
+        return fx.awaitEnd(job, Duration.ofMinutes(3));
     }
 
     @Test
@@ -94,8 +71,7 @@ class JobHandlersIT {
         Map<String, String> formats = new LinkedHashMap<>();
         formats.put("vda", "qcow2");
         domain = TestDomain.create(dir, formats, 16);
-        Instance instance = new InstanceRefresh(catalog, Clock.systemUTC()).refresh("local").stream()
-                .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
+        Instance instance = fx.instance(domain.name);
         assertEquals("running", instance.state());
 
         Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, 7, null, false, null, null, null), "local"));
@@ -155,8 +131,7 @@ class JobHandlersIT {
     @Test
     void anAppConsistentBackupJobOfADomainWithoutAgentRecordsCrashWithTheReason() throws Exception {
         domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 8);
-        Instance instance = new InstanceRefresh(catalog, Clock.systemUTC()).refresh("local").stream()
-                .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
+        Instance instance = fx.instance(domain.name);
         Job backup = awaitEnd(catalog.jobs().submit(new BackupInstance(instance.id(), null, null, null,
                 AppConsistency.of(true, null, 5), false, null, null, null), "local"));
         assertEquals(JobState.succeeded, backup.state(), backup.errorCode() + ": " + backup.errorMessage());
