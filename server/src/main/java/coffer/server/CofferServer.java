@@ -134,11 +134,13 @@ public final class CofferServer implements AutoCloseable {
             new OperationRoutes(operations).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names(), assurance::reclaimReport)).register(routes);
             ExportRecords exports = new ExportRecords(catalog, live.exports(), java.time.Clock.systemUTC());
-            new ExportDownloads(exports).register(routes);
+            ExportDownloads downloads = new ExportDownloads(exports);
+            downloads.register(routes);
             // the web console: the same operations, at / on the same port (docs/console.md)
             Routes consoleRoutes = new Routes();
-            new Console(operations, new ConsoleSessions(catalog.tokens(), clock, config.tls() != null))
-                    .register(consoleRoutes, ConsolePages.ALL);
+            Console console = new Console(operations, new ConsoleSessions(catalog.tokens(), clock, config.tls() != null));
+            console.register(consoleRoutes, ConsolePages.ALL);
+            downloads.registerConsole(consoleRoutes, console); // the export's archive, for a console session
             ApiServer http;
             try {
                 http = ApiServer.start(config, java.util.stream.Stream.concat(routes.list().stream(),

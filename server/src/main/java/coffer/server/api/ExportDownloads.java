@@ -54,7 +54,19 @@ public final class ExportDownloads {
     }
 
     public void register(Routes routes) {
-        routes.get(Routes.PREFIX + "/exports/{export}/download", Role.operator, ctx -> {
+        routes.get(Routes.PREFIX + "/exports/{export}/download", Role.operator, this::send);
+    }
+
+    /**
+     * The same download in the web console, at {@code /exports/{export}/download}: a signed-in session with the role
+     * that may export (operator), as the API's.
+     */
+    public void registerConsole(Routes routes, coffer.server.console.Console console) {
+        console.page(routes, "/exports/{export}/download", coffer.engine.operation.ExportFiles.class,
+                (ctx, session) -> send(ctx));
+    }
+
+    private void send(io.javalin.http.Context ctx) throws IOException {
             String id = ctx.pathParam("export");
             Path file = exports.available(id.matches("[A-Za-z0-9-]{1,64}") ? id : "-").orElseThrow(() -> new CofferException(
                     ErrorCode.ExportNotAvailable, "export '" + id + "' is not available for download (unknown, not"
@@ -95,6 +107,5 @@ public final class ExportDownloads {
                     at += n;
                 }
             }
-        });
     }
 }
