@@ -122,6 +122,17 @@ abstract class AssuranceCatalogContract {
 
     /** Mounts (V9): made, attached, ended once (the first end stands), listed active and recent. */
     @Test
+    void anExportRemovalIsRecordedOnceAndFoundAmongOthers() {
+        java.time.Instant at = java.time.Instant.parse("2026-03-01T10:00:00Z");
+        assertTrue(catalog.exportRemovals().find("x-1").isEmpty());
+        assertTrue(catalog.exportRemovals().removed("x-1", at, "API request"));
+        assertFalse(catalog.exportRemovals().removed("x-1", at.plusSeconds(5), "again"), "the first removal stands");
+        assertEquals(java.util.Optional.of(at), catalog.exportRemovals().find("x-1"));
+        assertEquals(java.util.Map.of("x-1", at), catalog.exportRemovals().among(java.util.List.of("x-1", "x-2")));
+        assertEquals(java.util.Map.of(), catalog.exportRemovals().among(java.util.List.of()));
+    }
+
+    @Test
     void mountsAreRecordedAttachedAndEndedOnce() {
         MountRecord one = new MountRecord("m-1", "p-1", "vdb", "u-web", "local", null, "/run/coffer/mounts/m-1/nbd.sock",
                 T0, T0.plus(Duration.ofDays(1)), null, null, null);

@@ -283,6 +283,9 @@ class OperationRecordsTest {
         assertTrue(export.getMessage().contains("filesystem: a device as the file system list shows it"), export.getMessage());
         assertTrue(export.getMessage().contains("paths: an absolute path in the guest's file system"), export.getMessage());
         assertThrows(CofferException.class, () -> new ExportFiles("p", "vdb", null, java.util.List.of(), null));
+        CofferException delete = assertThrows(CofferException.class, () -> new DeleteExport(" "));
+        assertEquals(ErrorCode.InvalidArgument, delete.code());
+        assertTrue(delete.getMessage().contains("export"), delete.getMessage());
         assertEquals(java.util.List.of("/etc"), new ExportFiles("p", "vdb", "/dev/sda1", java.util.List.of("/etc"), "7d").paths());
 
         assertTrue(assertThrows(CofferException.class, () -> new RestoreInstant("p", "new", "relative/dir", -1L)).getMessage()
