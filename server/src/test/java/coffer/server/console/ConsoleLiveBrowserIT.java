@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The live-access pages in headless Chromium on a real server and a real test guest: browse a point's data disk
  * (file systems, a directory), choose files, export them, watch the export listed available, download the archive with
  * the browser's session (its files as backed up), delete it (listed deleted, the archive gone); a viewer sees the
- * listing but no export, download or delete control, and the server refuses a viewer's delete.
+ * listing but no export, download or delete control, and the server refuses a viewer's delete; the mounts page offers
+ * the running instance and a point's page instant restore, to an operator only.
  */
 class ConsoleLiveBrowserIT {
     @TempDir Path dir;
@@ -123,9 +124,21 @@ class ConsoleLiveBrowserIT {
                     c.value = document.querySelector('input[name=_csrf]').value; f.appendChild(c);
                     document.body.appendChild(f); f.submit();""".formatted(export));
             assertEquals("Forbidden", viewer.problemCode());
+            viewer.go("/mounts");
+            assertTrue(viewer.has("#mounts") && !viewer.has("#mount-form") && !viewer.has("#mounts button"),
+                    "a viewer sees the mounts, no mount or unmount control");
+            viewer.go("/points/" + point);
+            assertFalse(viewer.has("#instant-restore-form"), "no instant restore for a viewer");
         } finally {
             viewer.close();
         }
+
+        // the mounts page offers the running guest; the point's page offers instant restore and browsing
+        browser.go("/mounts");
+        assertTrue(browser.text("#m-instance").contains(guest.name()), browser.text("#m-instance"));
+        browser.screenshot("live-mounts");
+        browser.go("/points/" + point);
+        assertTrue(browser.has("#instant-restore-form") && browser.has("#live a"));
 
         // delete: listed deleted, the archive gone, the download refused
         browser.go("/exports");
