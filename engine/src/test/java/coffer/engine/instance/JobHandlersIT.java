@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -119,6 +120,14 @@ class JobHandlersIT {
         assertEquals(JobState.succeeded, planned.state(), planned.errorCode() + ": " + planned.errorMessage());
         PointFacts.Plan recorded = PointFacts.of(vaults.open("default").point(planned.result().get("point").asText())).plan();
         assertEquals(new PointFacts.Plan("plan-9", policy, true), recorded);
+        // immutable from birth: this runner has no PlanBackup, as a server killed right after the commit, before the
+        // catalog's hold; the manifest alone holds the point for the policy's keep-for, so the vault refuses a delete
+        Vault vault = vaults.open("default");
+        coffer.vault.PointManifest lockedPoint = vault.point(planned.result().get("point").asText());
+        assertEquals(lockedPoint.createdAt().plus(Duration.ofDays(1)), lockedPoint.immutableUntil());
+        assertEquals(lockedPoint.immutableUntil(), vault.immutableUntil(lockedPoint), "the hold written after the manifest");
+        assertThrows(coffer.vault.PointImmutableException.class, () -> vault.deletePoint(lockedPoint.id()));
+        assertEquals(null, vault.point(pointId).immutableUntil(), "a manual point is not immutable");
 
         Path restored = dir.resolve("restored-vda.raw");
         Job restore = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restored.toString(), "raw", false, false),
