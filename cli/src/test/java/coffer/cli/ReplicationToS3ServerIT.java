@@ -176,6 +176,11 @@ class ReplicationToS3ServerIT {
                 "--dir", restores.toString(), "--no-network", "--wait", "--output", "json").ok());
         assertEquals(incrementalSha, sha256(Path.of(recovered.path("disks").path("vda").asText())),
                 "the disaster recovery in east restores the incremental replica: " + recovered);
+        // offline, a replication is refused, naming the server and the vault-to-vault copy (docs/design/replication.md)
+        CliRun offline = CliRun.run(data.resolve("west-keyring"), s3Env, "point", "replicate", p1, "--to", "east",
+                "--vault", data.resolve("west-vault").toString()).fails(2, "InvalidArgument");
+        assertTrue(offline.err().contains("replication needs a server") && offline.err().contains("coffer dev replicate"),
+                offline.err());
         JsonNode restoreJobs = json(cli("job", "list", "--region", "east", "--type", "restore_instance", "--output", "json").ok());
         assertEquals(1, restoreJobs.path("count").asInt(), restoreJobs.toString());
     }
