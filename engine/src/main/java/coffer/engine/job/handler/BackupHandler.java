@@ -98,8 +98,12 @@ final class BackupHandler implements JobHandler<BackupInstance, BackupResult> {
                     instance.id(), backup.disks() == null ? java.util.Set.of() : new LinkedHashSet<>(backup.disks()), 0,
                     facts, backup.appConsistent(), immutableFloor), context.progress());
         }
-        catalog.points().upsert(PointRecord.of(result.point(), vault, instance.id(), job.id())
-                .inRegion(vaults.regionOf(vault)));
+        PointRecord row = PointRecord.of(result.point(), vault, instance.id(), job.id()).inRegion(vaults.regionOf(vault));
+        if (backup.plan() != null) { // the row and its plan's mark at once: never an immutable point's row unmarked
+            catalog.points().upsertOfPlan(row, backup.plan().id(), backup.plan().policy(), immutableFloor != null);
+        } else {
+            catalog.points().upsert(row);
+        }
         result.warnings().forEach(context::warning);
         result.point().skipped().forEach(s -> context.warning("disk " + s.name() + " skipped: " + s.reason()));
         context.info("point " + result.point().id() + " stored");
