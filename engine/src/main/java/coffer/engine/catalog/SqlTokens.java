@@ -27,7 +27,7 @@ import java.util.UUID;
 final class SqlTokens implements Tokens {
     static final String PREFIX = "cof_";
     static final String ADMIN = "admin";
-    static final Set<String> ROLES = Set.of(ADMIN, "operator", "viewer");
+    static final Set<String> ROLES = Set.of(ADMIN, "operator", "viewer", "agent");
     /** A token's last use is recorded at most this often. */
     static final Duration LAST_USE_RESOLUTION = Duration.ofMinutes(1);
     private static final String COLUMNS = "SELECT id, name, role, created_at, last_used_at, revoked_at FROM tokens";

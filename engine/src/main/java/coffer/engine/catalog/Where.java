@@ -13,6 +13,15 @@ final class Where {
     private final StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
     private final List<Object> args = new ArrayList<>();
 
+    /** A fixed condition with its arguments, kept to be added to several statements. */
+    record Condition(String sql, Object... args) {
+    }
+
+    /** {@code AND <condition>}. */
+    Where and(Condition condition) {
+        return and(true, condition.sql(), condition.args());
+    }
+
     /** {@code AND <condition>} with its arguments, when {@code value} is not null. */
     Where and(Object value, String condition, Object... conditionArgs) {
         if (value != null) {

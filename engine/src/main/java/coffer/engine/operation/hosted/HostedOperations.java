@@ -67,6 +67,7 @@ public final class HostedOperations implements Operations {
     private final GroupCreation groupCreation;
     private final AssuranceViews assurance;
     private final ListPages lists;
+    private final HostedAgents agents;
 
     public HostedOperations(Catalog catalog, VaultDirectory vaults, PlanScheduler scheduler, PlanBinding binding,
                             PointLifecycle points, RetentionSweep sweep, Settings settings) {
@@ -85,6 +86,8 @@ public final class HostedOperations implements Operations {
         this.groupCreation = new GroupCreation(catalog, references);
         this.assurance = new AssuranceViews(catalog, references, settings.clock());
         this.lists = new ListPages(catalog, references, settings.regions(), settings.clock());
+        this.agents = new HostedAgents(catalog, coffer.engine.plan.PlanBackup.afterSteps(catalog, sweep, replications),
+                settings.clock());
     }
 
     @Override
@@ -237,6 +240,11 @@ public final class HostedOperations implements Operations {
                     .stream().limit(l.limitOrDefault()).map(AlertView::of).toList());
             case AcknowledgeAlert a -> AlertView.of(assurance.acknowledge(a));
             case ListReclaims ignored -> ReclaimList.of(settings.reclaims().get());
+            case AnnounceAgent a -> agents.announce(a);
+            case ClaimAgentJob c -> agents.claim(c);
+            case HeartbeatAgent h -> agents.heartbeat(h);
+            case ReportAgentJob r -> agents.report(r);
+            case FinishAgentJob f -> agents.finish(f);
         };
         return (R) result;
     }
