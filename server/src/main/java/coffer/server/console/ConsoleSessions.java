@@ -49,6 +49,10 @@ public final class ConsoleSessions {
         }
         Token token = tokens.authenticate(secret.strip()).orElseThrow(() ->
                 new CofferException(ErrorCode.Unauthorized, "token: the token is unknown or revoked"));
+        if (Role.parse(token.role()) == Role.agent) {
+            throw new CofferException(ErrorCode.Forbidden, "token '" + token.name() + "' has role agent: it does agent work"
+                    + " only (docs/design/agents.md); sign in with a viewer, operator or admin token");
+        }
         dropExpired();
         ConsoleSession session = new ConsoleSession(randomId(), token.id(), token.name(), Role.parse(token.role()),
                 randomId(), clock.instant().plus(LIFETIME));
