@@ -113,26 +113,14 @@ class AgentIT {
         assertEquals("local", served.hostId());
         assertEquals(first.worker(), served.agent());
 
-        // a backup and a restore of its disk run on the agent; the restored disk is the domain's, bit for bit
-        JsonNode backup = awaitEnd(url, admin, post(url + "/api/v1/instances/" + domain.name + "/backups", admin, "{}"));
-        assertEquals("succeeded", backup.path("state").asText(), backup.toString());
-        assertRanOn(url, admin, backup, first);
-        String point = backup.path("result").path("point").asText();
-        Path restored = data.resolve("restores").resolve("first.raw");
-        JsonNode restore = awaitEnd(url, admin, post(url + "/api/v1/points/" + point + "/restore-disk", admin,
-                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}"));
-        assertEquals("succeeded", restore.path("state").asText(), restore.toString());
-        assertRanOn(url, admin, restore, first);
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the restored disk is the backed-up one");
-
         // a plan's run, its agent killed -9 while it runs: WorkerLost, and a retry queued for the host's agent
         CliRun.run(null, "policy", "create", "nightly", "--start", Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
                 "--every", "P1D", "--keep", "7d", "--url", url, "--token-file", data.resolve("admin.token").toString()).ok();
         CliRun.run(null, "plan", "bind", "nightly", domain.name, "--name", "agent-plan", "--url", url, "--token-file",
                 data.resolve("admin.token").toString()).ok();
         String run = post(url + "/api/v1/plans/agent-plan/run", admin, "{}").path("id").asText();
-        Job running = await(() -> server.catalog().jobs().find(run).filter(j -> j.state().name().equals("running")),
-                "the plan's run running on the agent");
+        Job running = await(() -> server.catalog().jobs().find(run).filter(j -> j.state().name().equals("running")
+                        && j.bytesDone() > 0), "the plan's run copying on the agent");
         System.out.println("killing the agent -9 with job " + run + " at " + running.bytesDone() + " of "
                 + running.bytesTotal() + " bytes");
         first.process().destroyForcibly().waitFor();
@@ -143,8 +131,9 @@ class AgentIT {
                 .filter(j -> j.operation() instanceof BackupInstance b && b.plan() != null && run.equals(b.plan().retryOf()))
                 .findFirst(),
                 "the run's retry queued");
-        assertEquals("queued", server.catalog().jobs().find(retry.id()).orElseThrow().state().name(),
-                "the server's own worker leaves the agent's host's job to the agent");
+        assertTrue(server.catalog().jobs().claimNext("server-probe", 2, Instant.now()).isEmpty(),
+                "a server's claim leaves the agent's host's job to the agent");
+        assertEquals("queued", server.catalog().jobs().find(retry.id()).orElseThrow().state().name());
 
         Agent second = startAgent(url, agentToken, config, "second");
         Job again = await(() -> server.catalog().jobs().find(retry.id()).filter(j -> j.state().isFinal()),
@@ -152,7 +141,8 @@ class AgentIT {
         assertEquals("succeeded", again.state().name(), again + "\nagent output: " + second.output());
         JsonNode retried = call(url + "/api/v1/jobs/" + retry.id(), admin);
         assertRanOn(url, admin, retried, second);
-        System.out.println("the restarted agent said: " + second.output());
+        assertTrue(second.output().stream().anyMatch(l -> l.contains("instance " + domain.name + ": ")),
+                "the restarted agent cleaned up what the killed run left: " + second.output());
         assertTrue(TestDomain.virsh("domjobinfo", domain.name).contains("None"), "no backup job left on the domain");
 
         Path restoredAgain = data.resolve("restores").resolve("retry.raw");
@@ -160,6 +150,19 @@ class AgentIT {
                 + "/restore-disk", admin, "{\"disk\": \"vda\", \"to\": \"" + restoredAgain + "\", \"format\": \"raw\"}"));
         assertEquals("succeeded", restoreAgain.path("state").asText(), restoreAgain.toString());
         assertEquals(domain.sha("vda"), TestDomain.sha256(restoredAgain), "the retry's point restores bit-identically");
+
+        // a person's backup (an incremental of what the guest wrote since) and a restore of its disk run on the agent
+        domain.write("vda", 700L << 20, 4L << 20, 0x5a);
+        JsonNode backup = awaitEnd(url, admin, post(url + "/api/v1/instances/" + domain.name + "/backups", admin, "{}"));
+        assertEquals("succeeded", backup.path("state").asText(), backup.toString());
+        assertRanOn(url, admin, backup, second);
+        String point = backup.path("result").path("point").asText();
+        Path restored = data.resolve("restores").resolve("incremental.raw");
+        JsonNode restore = awaitEnd(url, admin, post(url + "/api/v1/points/" + point + "/restore-disk", admin,
+                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}"));
+        assertEquals("succeeded", restore.path("state").asText(), restore.toString());
+        assertRanOn(url, admin, restore, second);
+        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the restored disk is the backed-up one");
     }
 
     /** A {@code coffer agent} process, its worker id and what it printed. */
