@@ -65,7 +65,9 @@ final class Render {
                     r.failures().isEmpty() ? "" : "; failed: " + String.join("; ", r.failures()));
             case InstanceList l -> l.instances().forEach(i -> instance(out, i));
             case InstanceView i -> instance(out, i);
-            case HostList l -> l.hosts().forEach(h -> out.line("%-10s %s", h.id(), h.uri()));
+            case HostList l -> l.hosts().forEach(h -> out.line("%-10s %s%s", h.id(), h.uri(), l.agents().stream()
+                    .filter(a -> a.hostId().equals(h.id())).findFirst()
+                    .map(a -> "  (agent " + a.agent() + ", seen " + a.seenAt() + ")").orElse("")));
             case JobView j -> job(out, j);
             case JobList l -> {
                 out.line("%-36s %-16s %-10s %-20s %s", "JOB", "TYPE", "STATE", "CREATED", "PROGRESS");

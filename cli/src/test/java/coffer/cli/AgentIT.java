@@ -112,6 +112,8 @@ class AgentIT {
         Hosts.AgentSeen served = server.catalog().hosts().agentServed().getFirst();
         assertEquals("local", served.hostId());
         assertEquals(first.worker(), served.agent());
+        JsonNode hosts = call(url + "/api/v1/hosts", admin);
+        assertEquals(first.worker(), hosts.path("agents").path(0).path("agent").asText(), hosts.toString());
 
         // a plan's run, its agent killed -9 while it runs: WorkerLost, and a retry queued for the host's agent
         CliRun.run(null, "policy", "create", "nightly", "--start", Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),

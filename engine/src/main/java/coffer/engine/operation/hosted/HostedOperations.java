@@ -102,7 +102,7 @@ public final class HostedOperations implements Operations {
     @SuppressWarnings("unchecked")
     public <R> R call(Operation<R> operation) {
         Object result = switch (operation) {
-            case ListHosts ignored -> HostList.of(catalog.hosts().list());
+            case ListHosts ignored -> HostList.of(catalog.hosts().list(), catalog.hosts().agentServed());
             case RefreshHost r -> {
                 catalog.hosts().find(r.host()).orElseThrow(() -> new CofferException(ErrorCode.ResourceNotFound,
                         "no host '" + r.host() + "'"));
