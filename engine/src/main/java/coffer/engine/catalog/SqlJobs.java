@@ -165,7 +165,10 @@ final class SqlJobs implements Jobs {
 
     @Override
     public Optional<Job> claimForAgent(String hostId, String workerId, int perHostLimit, Instant now) {
-        return claim(new Where.Condition("host_id = ? AND type IN " + AGENT_LIST, hostId), workerId, perHostLimit, now);
+        // the host must be served by this agent, checked in the claim's statement: an agent that lost its host to another
+        // one (a newer announce) claims nothing there, however the two interleave
+        return claim(new Where.Condition("host_id = ? AND type IN " + AGENT_LIST
+                + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, workerId), workerId, perHostLimit, now);
     }
 
     private Optional<Job> claim(Where.Condition scope, String workerId, int perHostLimit, Instant now) {

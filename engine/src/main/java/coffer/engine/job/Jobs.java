@@ -74,7 +74,7 @@ public interface Jobs extends WorkerJobs {
 
     /**
      * Claims for the agent serving {@code hostId} (docs/design/agents.md): as {@link #claimNext}, but only the jobs of
-     * that host that agents run ({@link JobType#onAgent}). {@link #claimNext} leaves those jobs of a host an agent
+     * that host that agents run ({@link JobType#onAgent}), and nothing unless {@code workerId} is the host's agent. {@link #claimNext} leaves those jobs of a host an agent
      * serves ({@link coffer.engine.catalog.Hosts#serveByAgent}) to the agent.
      */
     Optional<Job> claimForAgent(String hostId, String workerId, int perHostLimit, Instant now);
