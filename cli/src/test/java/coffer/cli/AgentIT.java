@@ -44,7 +44,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * backup and a restore run on the agent (their logs name its worker) and the restored disk is bit-identical; a plan's
  * run whose agent is killed (-9) is failed WorkerLost, its retry waits queued for the host's agent (the server's own
  * worker leaves it), and runs when the agent comes back, which has cleaned up what the dead run left on the host;
- * that point restores bit-identically too.
+ * that point restores bit-identically too. Then a second host, an embedded QEMU driver with its own domain (no second
+ * daemon can run here: as root, {@code qemu:///session} is the system daemon), gets an agent of its own: two agents on
+ * two hosts at once, the second host's backup and restore run by its agent, bit-identical.
  */
 class AgentIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -165,6 +167,42 @@ class AgentIT {
         assertEquals("succeeded", restore.path("state").asText(), restore.toString());
         assertRanOn(url, admin, restore, second);
         assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the restored disk is the backed-up one");
+
+        // a second host: an embedded QEMU driver (its own domains, no daemon) served by a second agent, while the
+        // first host's agent runs on; a backup of its shut-off domain and the restore of it run there
+        Path embedRoot = dir.resolve("host2-root");
+        String host2 = "qemu:///embed?root=" + embedRoot;
+        Path disk2 = dir.resolve("host2-vda.qcow2");
+        run("qemu-img", "create", "-q", "-f", "qcow2", disk2.toString(), "64M");
+        run("qemu-io", "-f", "qcow2", "-c", "write -P 0x3c 1M 8M", "-c", "write -P 0xc3 40M 3M", disk2.toString());
+        Path xml2 = dir.resolve("host2.xml");
+        String name2 = "coffer-it-h2-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Files.writeString(xml2, """
+                <domain type='qemu'><name>%s</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+                <os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='disk'>
+                <driver name='qemu' type='qcow2'/><source file='%s'/><target dev='vda' bus='virtio'/></disk></devices>
+                </domain>""".formatted(name2, disk2));
+        run("virsh", "-c", host2, "define", xml2.toString());
+        String disk2Sha = TestDomain.imageSha(disk2, dir);
+        Agent other = startAgent(url, agentToken, config, "host2", "second", host2, dir.resolve("agent2-data"));
+        assertEquals(2, server.catalog().hosts().agentServed().size(), "two hosts, each served by its agent");
+        JsonNode backup2 = awaitEnd(url, admin, post(url + "/api/v1/instances/" + name2 + "/backups", admin, "{}"));
+        assertEquals("succeeded", backup2.path("state").asText(), backup2 + "\nagent output: " + other.output());
+        assertEquals("second", backup2.path("host").asText(), backup2.toString());
+        assertRanOn(url, admin, backup2, other);
+        Path restored2 = data.resolve("restores").resolve("host2.raw");
+        JsonNode restore2 = awaitEnd(url, admin, post(url + "/api/v1/points/" + backup2.path("result").path("point").asText()
+                + "/restore-disk", admin, "{\"disk\": \"vda\", \"to\": \"" + restored2 + "\", \"format\": \"raw\"}"));
+        assertEquals("succeeded", restore2.path("state").asText(), restore2.toString());
+        assertRanOn(url, admin, restore2, other);
+        assertEquals(disk2Sha, TestDomain.sha256(restored2), "the second host's disk restores bit-identically");
+        assertTrue(second.process().isAlive(), "the first host's agent runs on");
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     /** A {@code coffer agent} process, its worker id and what it printed. */
@@ -172,10 +210,15 @@ class AgentIT {
     }
 
     private Agent startAgent(String url, Path token, Path config, String name) throws IOException {
+        return startAgent(url, token, config, name, "local", "qemu:///system", dir.resolve("agent-data"));
+    }
+
+    private Agent startAgent(String url, Path token, Path config, String name, String host, String libvirt, Path data)
+            throws IOException {
         Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), ServerProcess.class.getName(), "agent", "--server", url,
-                "--token-file", token.toString(), "--host", "local", "--libvirt", "qemu:///system", "--config",
-                config.toString(), "--data-dir", dir.resolve("agent-data").toString())
+                "--token-file", token.toString(), "--host", host, "--libvirt", libvirt, "--config",
+                config.toString(), "--data-dir", data.toString())
                 .redirectErrorStream(true).start();
         agents.add(process);
         List<String> output = new CopyOnWriteArrayList<>();
