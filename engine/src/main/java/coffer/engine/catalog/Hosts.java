@@ -10,6 +10,12 @@ public interface Hosts {
 
     List<Host> list();
 
+    /**
+     * Writes the configuration's {@code region} of host {@code id} (its {@code hosts.region}, V15), and when it changes,
+     * into that host's jobs (a job's region is its host's); returns whether it changed. An unknown host: false.
+     */
+    boolean place(String id, String region);
+
     Optional<Host> find(String id);
 
     /** Which agent serves a host, and when it last announced itself or heart-beat (docs/design/agents.md). */
