@@ -173,6 +173,52 @@ abstract class ListPagesContract {
     }
 
     @Test
+    void capacityTotalsAreSummedInTheCatalogPerVaultInstanceDiskAndDay() {
+        List<PointRecord> all = new ArrayList<>();
+        for (int day = 0; day < 5; day++) { // each batch starts two minutes before midnight and ends after it
+            all.addAll(insert(day * 400, 400, T0.plus(Duration.ofDays(day)).plus(Duration.ofMinutes(23 * 60 + 58))));
+        }
+        PointRecord other = new PointRecord("p-other", "cold", "u-1", "vm-1", T0.plus(Duration.ofDays(2)),
+                "available", "CRASH", 7L << 30, 5L << 20, null, null, List.of(new PointRecord.PointDisk("vda", 3L << 30,
+                2L << 20), new PointRecord.PointDisk("vdb", 4L << 30, 3L << 20)), null, PointRecord.LOCAL_REGION);
+        catalog.points().upsert(other); // a second vault, two disks
+        all.add(other);
+        long started = System.nanoTime();
+        PointTotals totals = catalog.points().totals();
+        System.out.printf("totals of %d points in %d ms (%s)%n", all.size(), (System.nanoTime() - started) / 1_000_000,
+                catalog.dialect());
+
+        assertEquals(expected(all, PointRecord::vault, p -> null), totals.vaults());
+        assertEquals(expected(all, PointRecord::instanceId, p -> "vm-" + p.instanceId().substring(2)), totals.instances());
+        List<PointTotals.Sum> disks = new ArrayList<>();
+        all.stream().flatMap(p -> p.disks().stream().map(d -> new PointTotals.Sum(p.instanceId(), d.target(), 1,
+                        d.logicalBytes(), d.storedBytes())))
+                .collect(java.util.stream.Collectors.groupingBy(d -> d.key() + "/" + d.detail(), java.util.TreeMap::new,
+                        java.util.stream.Collectors.toList()))
+                .forEach((k, v) -> disks.add(new PointTotals.Sum(v.getFirst().key(), v.getFirst().detail(), v.size(),
+                        v.stream().mapToLong(PointTotals.Sum::logicalBytes).sum(), v.stream().mapToLong(PointTotals.Sum::storedBytes).sum())));
+        disks.sort(Comparator.comparing(PointTotals.Sum::key).thenComparing(PointTotals.Sum::detail));
+        assertEquals(disks, totals.disks());
+        List<PointTotals.Day> days = new ArrayList<>();
+        all.stream().collect(java.util.stream.Collectors.groupingBy(p -> java.time.LocalDate.ofInstant(p.createdAt(),
+                        java.time.ZoneOffset.UTC), java.util.TreeMap::new, java.util.stream.Collectors.toList()))
+                .forEach((day, v) -> days.add(new PointTotals.Day(day, v.size(), v.stream().mapToLong(PointRecord::logicalBytes).sum(),
+                        v.stream().mapToLong(PointRecord::storedBytes).sum())));
+        assertTrue(days.size() >= 6, "the points span more than five days: " + days.size());
+        assertEquals(days, totals.days());
+    }
+
+    /** The sums of {@code all} grouped by {@code key}, in key order (what the catalog's GROUP BY must give). */
+    private static List<PointTotals.Sum> expected(List<PointRecord> all, java.util.function.Function<PointRecord, String> key,
+                                                  java.util.function.Function<PointRecord, String> detail) {
+        List<PointTotals.Sum> sums = new ArrayList<>();
+        all.stream().collect(java.util.stream.Collectors.groupingBy(key, java.util.TreeMap::new, java.util.stream.Collectors.toList()))
+                .forEach((k, v) -> sums.add(new PointTotals.Sum(k, detail.apply(v.getFirst()), v.size(),
+                        v.stream().mapToLong(PointRecord::logicalBytes).sum(), v.stream().mapToLong(PointRecord::storedBytes).sum())));
+        return sums;
+    }
+
+    @Test
     void jobsPageNewestFirstFilteredByStateTargetHostAndTime() {
         List<Job> submitted = new ArrayList<>();
         for (int i = 0; i < 230; i++) {

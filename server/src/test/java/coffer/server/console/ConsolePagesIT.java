@@ -216,4 +216,24 @@ class ConsolePagesIT {
         assertTrue(bad.body().contains("InvalidArgument") && bad.body().contains("from: a date YYYY-MM-DD"), bad.body());
         assertNotNull(viewer.get("/points?instance=db-x").body());
     }
+
+    @Test
+    void pointsAreFilteredByConsistencyGroup() throws Exception {
+        catalog.points().upsert(new PointRecord("pt-db", "default", DB, "db-x", T0, "available", "CRASH", 1L << 20,
+                1L << 10, null, null, List.of(), null, PointRecord.LOCAL_REGION));
+        String group = catalog.groups().create("databases", "local", List.of(DB)).id();
+        ConsoleClient viewer = signedIn("viewer");
+        String page = viewer.get("/points").body();
+        assertTrue(page.contains("4 point(s)") && page.contains("<option value=\"" + group + "\"") && page.contains(">databases<"),
+                page);
+        for (String chosen : List.of(group, "databases")) {
+            String members = viewer.get("/points?group=" + chosen).body();
+            assertTrue(members.contains("1 point(s)") && members.contains("pt-db") && !members.contains("pt-0"), members);
+        }
+        String none = viewer.get("/points?group=databases&instance=" + WEB).body();
+        assertTrue(none.contains("0 point(s)"), none);
+        ConsoleClient.Page unknown = viewer.get("/points?group=nope");
+        assertEquals(404, unknown.status(), unknown.body());
+        assertTrue(unknown.body().contains("nope"), unknown.body());
+    }
 }
