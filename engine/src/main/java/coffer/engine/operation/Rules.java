@@ -52,6 +52,21 @@ final class Rules {
         }
     }
 
+    /** A page of a list ordered by name: its cursor ({@link coffer.engine.catalog.NameCursor}) and limit. */
+    static void namePage(Problems problems, String cursor, Integer limit, int max) {
+        if (cursor != null) {
+            try {
+                coffer.engine.catalog.NameCursor.decode("cursor", cursor);
+            } catch (coffer.engine.error.CofferException e) {
+                problems.add("cursor", "'" + cursor + "' is not a cursor this server gave (pass the previous page's"
+                        + " nextCursor unchanged)");
+            }
+        }
+        if (limit != null && (limit < 1 || limit > max)) {
+            problems.add("limit", "a whole number from 1 to " + max + ", got '" + limit + "'");
+        }
+    }
+
     static void required(Problems problems, String field, String value, String what) {
         if (value == null || value.isBlank()) {
             problems.add(field, what + " is required");

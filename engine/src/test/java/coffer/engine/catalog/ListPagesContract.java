@@ -173,6 +173,89 @@ abstract class ListPagesContract {
     }
 
     @Test
+    void instancesPageByNameWithTheirFiltersAndEachOnceWhileInstancesAreAdded() {
+        List<Instance> extra = new ArrayList<>();
+        for (int i = 100; i < 1_100; i++) { // names shared by two hosts: the id breaks the tie
+            extra.add(new Instance(String.format("x-%04d", i), i % 2 == 0 ? "h1" : "h2", "vm-" + (i % 500),
+                    i % 3 == 0 ? "shutoff" : "running", List.of(new InstanceDisk("vda", "disk", "qcow2", "/d/" + i, 1L << 30, 1L << 20, null)),
+                    T0, false));
+        }
+        catalog.instances().refresh("h1", java.util.stream.Stream.concat(IntStream.range(0, 50).mapToObj(i -> instance("h1", i)),
+                extra.stream().filter(i -> i.hostId().equals("h1"))).toList());
+        catalog.instances().refresh("h2", java.util.stream.Stream.concat(IntStream.range(50, 100).mapToObj(i -> instance("h2", i)),
+                extra.stream().filter(i -> i.hostId().equals("h2"))).toList());
+        for (int i = 0; i < 1_100; i += 7) {
+            catalog.protections().protect(List.of(new Protection(i < 100 ? "u-" + i : String.format("x-%04d", i), true,
+                    List.of(), "default", T0)));
+        }
+        List<Instance> all = catalog.instances().listAll();
+        assertEquals(1_100, all.size());
+        Set<String> protectedIds = new HashSet<>();
+        catalog.protections().list().forEach(p -> protectedIds.add(p.instanceId()));
+
+        List<Long> pageMillis = new ArrayList<>();
+        checkInstances(all, new InstanceQuery(null, null, null, null, null, 100), i -> true, pageMillis);
+        checkInstances(all, new InstanceQuery(List.of("h2"), null, null, null, null, 33), i -> i.hostId().equals("h2"), pageMillis);
+        checkInstances(all, new InstanceQuery(null, null, true, null, null, 17), i -> protectedIds.contains(i.id()), pageMillis);
+        checkInstances(all, new InstanceQuery(null, null, false, "shutoff", null, 50),
+                i -> !protectedIds.contains(i.id()) && i.state().equals("shutoff"), pageMillis);
+        checkInstances(all, new InstanceQuery(List.of("h1"), List.of("u-3", "u-60", "x-0102"), null, null, null, 1),
+                i -> i.hostId().equals("h1") && List.of("u-3", "u-60", "x-0102").contains(i.id()), pageMillis);
+        checkInstances(all, new InstanceQuery(null, List.of(), null, null, null, 10), i -> false, pageMillis);
+
+        // a walk while instances are added: each instance that existed is met once
+        Set<String> seen = new HashSet<>();
+        InstanceQuery query = new InstanceQuery(null, null, null, null, null, 250);
+        NameCursor after = null;
+        int added = 0;
+        do {
+            NamePage<Instance> page = catalog.instances().page(query.after(after));
+            for (Instance i : page.items()) {
+                assertTrue(seen.add(i.id()), "instance " + i.id() + " on two pages");
+                assertEquals(i.id().startsWith("x-") ? 1 : 0, i.disks().size(), "a page's instances come with their disks");
+            }
+            after = page.next();
+            if (after != null) {
+                Instance fresh = new Instance("new-" + added, "h1", (added % 2 == 0 ? "aaa-" : "zzz-") + added,
+                        "running", List.of(), T0, false);
+                catalog.sql().transaction(s -> {
+                    SqlInstances.write(s, "h1", fresh);
+                    return null;
+                });
+                added++;
+            }
+        } while (after != null);
+        all.forEach(i -> assertTrue(seen.contains(i.id()), "instance " + i.id() + " missed by the walk"));
+        List<Long> sorted = pageMillis.stream().sorted().toList();
+        System.out.printf("%d instances: page read p50 %d ms, max %d ms (%s)%n", all.size(), sorted.get(sorted.size() / 2),
+                sorted.getLast(), catalog.dialect());
+    }
+
+    private void checkInstances(List<Instance> all, InstanceQuery query, Predicate<Instance> expected, List<Long> millis) {
+        Set<String> want = new HashSet<>(all.stream().filter(expected).map(Instance::id).toList());
+        List<String> got = new ArrayList<>();
+        Instance previous = null;
+        NameCursor after = null;
+        do {
+            long started = System.nanoTime();
+            NamePage<Instance> page = catalog.instances().page(query.after(after));
+            millis.add((System.nanoTime() - started) / 1_000_000);
+            assertTrue(page.items().size() <= query.limit());
+            for (Instance i : page.items()) {
+                got.add(i.id());
+                if (previous != null) { // the database's own order of names (its collation), then the id
+                    assertTrue(previous.name().equals(i.name()) ? previous.id().compareTo(i.id()) < 0
+                            : !previous.name().equals(i.name()), "by name then id: " + previous.id() + " then " + i.id());
+                }
+                previous = i;
+            }
+            after = page.next();
+        } while (after != null);
+        assertEquals(want.size(), got.size(), "each instance of " + query + " once: " + got);
+        assertEquals(want, new HashSet<>(got), "the instances of " + query);
+    }
+
+    @Test
     void capacityTotalsAreSummedInTheCatalogPerVaultInstanceDiskAndDay() {
         List<PointRecord> all = new ArrayList<>();
         for (int day = 0; day < 5; day++) { // each batch starts two minutes before midnight and ends after it

@@ -106,11 +106,7 @@ public final class HostedOperations implements Operations {
                 settings.refreshHost().accept(r.host());
                 yield InstanceList.of(views.instances(catalog.instances().list(r.host())));
             }
-            case ListInstances l -> {
-                List<Instance> all = l.host() == null ? catalog.instances().listAll() : catalog.instances().list(l.host());
-                yield InstanceList.of(views.instances(all).stream()
-                        .filter(v -> l.protectedOnly() == null || v.isProtected() == l.protectedOnly()).toList());
-            }
+            case ListInstances l -> lists.instances(l, views);
             case ShowInstance s -> views.instance(references.instance(s.instance()));
             case ListProtections l -> ProtectionList.of(catalog.protections().list().stream()
                     .filter(p -> l.region() == null || inRegion(l.region(), p.vault()))
@@ -198,7 +194,7 @@ public final class HostedOperations implements Operations {
                 catalog.policies().delete(policy.id());
                 yield new Deleted(policy.id(), policy.name(), null);
             }
-            case ListPlans ignored -> PlanList.of(catalog.plans().list().stream().map(views::plan).toList());
+            case ListPlans l -> lists.plans(l, views);
             case ShowPlan s -> views.plan(Lookup.plan(catalog, s.plan()));
             case BindPlan b -> bind(b);
             case EditPlan e -> edit(e);

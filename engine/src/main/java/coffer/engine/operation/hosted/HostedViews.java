@@ -37,10 +37,9 @@ final class HostedViews {
         this.clock = clock;
     }
 
+    /** The instances with their protections (a page's: each one's looked up, not every protection read). */
     List<InstanceView> instances(List<Instance> instances) {
-        Map<String, Protection> protections = catalog.protections().list().stream()
-                .collect(Collectors.toMap(Protection::instanceId, Function.identity()));
-        return instances.stream().map(i -> InstanceView.of(i, protections.get(i.id()))).toList();
+        return instances.stream().map(this::instance).toList();
     }
 
     InstanceView instance(Instance instance) {

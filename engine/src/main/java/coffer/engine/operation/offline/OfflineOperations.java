@@ -202,6 +202,9 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 case ListInstances l -> {
                     refuse(l.host() != null, "host", "offline the host is the libvirt connection");
                     refuse(l.protectedOnly() != null, "protected", "protections are a server's");
+                    refuse(l.group() != null || l.region() != null, "group", "groups and regions are a server's");
+                    refuse(l.state() != null || l.cursor() != null || l.limit() != null, "limit",
+                            "offline every domain of the connection is listed in one answer");
                     yield InstanceList.of(new InstanceDiscovery(libvirt()).list().stream()
                             .map(i -> InstanceView.of(i, settings.uri(), settings.clock().instant())).toList());
                 }

@@ -26,7 +26,7 @@ public final class GroupsPage implements ConsoleRoutes {
         console.page(routes, "/groups", ListGroups.class, (ctx, session) -> console.render(ctx, "groups.jte",
                 new ListModel(console.frame(session, "Consistency groups", "groups"),
                         console.operations().call(new ListGroups()).groups(),
-                        console.operations().call(new ListInstances(null, null)).instances().stream()
+                        console.operations().call(ListInstances.first(ListInstances.MAX_LIMIT)).instances().stream()
                                 .filter(i -> !"gone".equals(i.state())).sorted(Comparator.comparing(InstanceView::name)).toList())));
         console.page(routes, "/groups/{group}", ShowGroup.class, (ctx, session) -> {
             GroupView group = console.operations().call(new ShowGroup(ctx.pathParam("group")));

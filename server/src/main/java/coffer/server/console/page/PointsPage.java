@@ -96,7 +96,7 @@ public final class PointsPage implements ConsoleRoutes {
         PointList matching = console.operations().call(new ListPoints(filter.instance(), filter.group(), null, null,
                 filter.consistency(), from, to, null, PAGE, filter.page() * PAGE));
         int pages = Math.max(1, (matching.total() + PAGE - 1) / PAGE);
-        List<InstanceView> instances = console.operations().call(new ListInstances(null, null)).instances().stream()
+        List<InstanceView> instances = console.operations().call(ListInstances.first(ListInstances.MAX_LIMIT)).instances().stream()
                 .sorted(Comparator.comparing(InstanceView::name)).toList();
         List<GroupView> groups = console.operations().call(new ListGroups()).groups();
         console.render(ctx, "points.jte", new ListModel(console.frame(session, "Backup points", "points"), filter, instances,
