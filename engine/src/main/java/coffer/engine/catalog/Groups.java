@@ -20,6 +20,9 @@ public interface Groups {
     /** All groups by name. */
     List<InstanceGroup> list();
 
+    /** One page of the groups (of host {@code hostId} when given), by name, with their members, after {@code after}. */
+    NamePage<InstanceGroup> page(String hostId, NameCursor after, int limit);
+
     /** Deletes the group (its group points stay); false if there is none. */
     boolean delete(String id);
 

@@ -13,5 +13,11 @@ public interface Protections {
 
     List<Protection> list();
 
+    /**
+     * One page of the protections (of the instances whose points go to one of {@code vaults} when given; empty: none),
+     * by their instance's name then id, after {@code after} (a cursor on the instance's name and id).
+     */
+    NamePage<Protection> page(java.util.List<String> vaults, NameCursor after, int limit);
+
     Optional<Protection> find(String instanceId);
 }

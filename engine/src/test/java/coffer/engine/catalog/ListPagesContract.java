@@ -256,6 +256,69 @@ abstract class ListPagesContract {
     }
 
     @Test
+    void plansPoliciesTokensGroupsAndProtectionsPageByNameWithTheirFilters() {
+        List<StoredPolicy> policies = new ArrayList<>();
+        for (int i = 0; i < 130; i++) {
+            policies.add(catalog.policies().create(PlanCatalogContract.hourly(String.format("pol-%03d", i)), i % 3 == 0 ? "eu" : "local"));
+        }
+        List<Protection> protections = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            protections.add(new Protection("u-" + i, true, List.of(), i % 2 == 0 ? "default" : "cold", T0));
+        }
+        catalog.protections().protect(protections);
+        for (int i = 0; i < 100; i++) {
+            catalog.plans().create("plan-id-" + i, String.format("plan-%03d", i), "u-" + i, policies.get(i % 5).id(), T0);
+        }
+        for (int i = 0; i < 120; i++) {
+            catalog.tokens().create("tok-" + (i % 40), List.of("admin", "operator", "viewer").get(i % 3)); // names shared
+        }
+        for (int i = 0; i < 60; i++) {
+            catalog.groups().create(String.format("grp-%02d", i), i < 30 ? "h1" : "h2", List.of("u-" + (i < 30 ? i : 20 + i)));
+        }
+
+        assertEquals(130, walk(c -> catalog.policies().page(null, c, 17), StoredPolicy::id).size());
+        assertEquals(44, walk(c -> catalog.policies().page("eu", c, 10), StoredPolicy::id).size());
+        assertEquals(100, walk(c -> catalog.plans().page(new PlanQuery(null, null, null, c, 9)), Plan::id).size());
+        assertEquals(20, walk(c -> catalog.plans().page(new PlanQuery(null, policies.get(3).id(), Plan.State.active, c, 6)),
+                Plan::id).size());
+        assertEquals(List.of("plan-id-7"), walk(c -> catalog.plans().page(new PlanQuery(List.of("u-7"), null, null, c, 1)), Plan::id));
+        assertEquals(0, walk(c -> catalog.plans().page(new PlanQuery(null, null, Plan.State.suspended, c, 5)), Plan::id).size());
+        assertEquals(120, walk(c -> catalog.tokens().page(null, c, 11), Token::id).size());
+        assertEquals(40, walk(c -> catalog.tokens().page("viewer", c, 7), Token::id).size());
+        assertEquals(60, walk(c -> catalog.groups().page(null, c, 8), InstanceGroup::id).size());
+        List<InstanceGroup> h2 = new ArrayList<>();
+        NameCursor after = null;
+        do {
+            NamePage<InstanceGroup> page = catalog.groups().page("h2", after, 7);
+            h2.addAll(page.items());
+            after = page.next();
+        } while (after != null);
+        assertEquals(30, h2.size());
+        assertTrue(h2.stream().allMatch(g -> g.hostId().equals("h2") && g.instanceIds().size() == 1), "with their members");
+        assertEquals(100, walk(c -> catalog.protections().page(null, c, 13), Protection::instanceId).size());
+        List<String> cold = walk(c -> catalog.protections().page(List.of("cold"), c, 13), Protection::instanceId);
+        assertEquals(50, cold.size());
+        assertTrue(cold.stream().allMatch(id -> Integer.parseInt(id.substring(2)) % 2 == 1), "the cold vault's: " + cold);
+        assertEquals(0, walk(c -> catalog.protections().page(List.of(), c, 13), Protection::instanceId).size());
+    }
+
+    /** The ids of every page of a name-ordered list, each at most once (a repeat fails). */
+    private static <T> List<String> walk(java.util.function.Function<NameCursor, NamePage<T>> read,
+                                         java.util.function.Function<T, String> id) {
+        List<String> ids = new ArrayList<>();
+        NameCursor after = null;
+        do {
+            NamePage<T> page = read.apply(after);
+            for (T row : page.items()) {
+                assertTrue(!ids.contains(id.apply(row)), "on two pages: " + id.apply(row));
+                ids.add(id.apply(row));
+            }
+            after = page.next();
+        } while (after != null);
+        return ids;
+    }
+
+    @Test
     void capacityTotalsAreSummedInTheCatalogPerVaultInstanceDiskAndDay() {
         List<PointRecord> all = new ArrayList<>();
         for (int day = 0; day < 5; day++) { // each batch starts two minutes before midnight and ends after it

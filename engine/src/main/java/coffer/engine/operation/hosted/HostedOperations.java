@@ -7,9 +7,12 @@ import coffer.engine.catalog.DrillRun;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.Lookup;
+import coffer.engine.catalog.NamePage;
 import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.StoredPolicy;
+import coffer.engine.catalog.Token;
 import coffer.engine.catalog.Tokens;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
@@ -108,9 +111,14 @@ public final class HostedOperations implements Operations {
             }
             case ListInstances l -> lists.instances(l, views);
             case ShowInstance s -> views.instance(references.instance(s.instance()));
-            case ListProtections l -> ProtectionList.of(catalog.protections().list().stream()
-                    .filter(p -> l.region() == null || inRegion(l.region(), p.vault()))
-                    .map(p -> ProtectionView.of(p, catalog.instances().find(p.instanceId()).orElse(null))).toList());
+            case ListProtections l -> {
+                List<String> regionVaults = l.region() == null ? null : vaults.names().stream()
+                        .filter(v -> inRegion(l.region(), v)).toList();
+                NamePage<Protection> page = catalog.protections().page(regionVaults, ListPages.nameCursor(l.cursor()),
+                        l.pageSize());
+                yield ProtectionList.of(page.items().stream().map(p -> ProtectionView.of(p,
+                        catalog.instances().find(p.instanceId()).orElse(null))).toList(), ListPages.next(page));
+            }
             case Protect p -> protecting.protect(p);
             case StopProtection s -> protecting.stop(s);
             case ListPoints l -> lists.points(l);
@@ -162,7 +170,10 @@ public final class HostedOperations implements Operations {
             }
             case ListExports ignored -> coffer.engine.job.handler.ExportRecords.list(catalog, settings.clock().instant());
             case ShowCapacity ignored -> views.capacity(vaults.names());
-            case ListTokens ignored -> TokenList.of(catalog.tokens().list());
+            case ListTokens l -> {
+                NamePage<Token> page = catalog.tokens().page(l.role(), ListPages.nameCursor(l.cursor()), l.pageSize());
+                yield TokenList.of(page.items(), ListPages.next(page));
+            }
             case CreateToken c -> {
                 Tokens.Created created = catalog.tokens().create(c.name(), c.role());
                 yield new CreatedToken(created.token(), created.secret());
@@ -183,8 +194,8 @@ public final class HostedOperations implements Operations {
             }
             case ListPolicies l -> {
                 String region = l.region() == null ? null : settings.regions().check(l.region());
-                yield PolicyList.of(catalog.policies().list().stream().filter(p -> region == null || region.equals(p.region()))
-                        .map(views::policy).toList());
+                NamePage<StoredPolicy> page = catalog.policies().page(region, ListPages.nameCursor(l.cursor()), l.pageSize());
+                yield PolicyList.of(page.items().stream().map(views::policy).toList(), ListPages.next(page));
             }
             case ShowPolicy s -> views.policy(Lookup.policy(catalog, s.policy()));
             case CreatePolicy c -> views.policy(policyEditing.create(c));
@@ -206,7 +217,10 @@ public final class HostedOperations implements Operations {
             case RunPlan r -> JobView.of(binding.runNow(Lookup.plan(catalog, r.plan())));
             case SuspendPlan s -> views.plan(binding.suspend(Lookup.plan(catalog, s.plan())));
             case ResumePlan r -> views.plan(binding.resume(Lookup.plan(catalog, r.plan())));
-            case ListGroups ignored -> GroupList.of(catalog.groups().list().stream().map(views::group).toList());
+            case ListGroups l -> {
+                NamePage<InstanceGroup> page = catalog.groups().page(l.host(), ListPages.nameCursor(l.cursor()), l.pageSize());
+                yield GroupList.of(page.items().stream().map(views::group).toList(), ListPages.next(page));
+            }
             case ShowGroup s -> views.group(Lookup.group(catalog, s.group()));
             case CreateGroup c -> views.group(groupCreation.create(c));
             case DeleteGroup d -> {

@@ -74,16 +74,16 @@ final class ListPages {
         }
         List<String> members = l.group() == null ? null : Lookup.group(catalog, l.group()).instanceIds();
         NamePage<Instance> page = catalog.instances().page(new InstanceQuery(hosts, members, l.protectedOnly(), l.state(),
-                l.cursor() == null ? null : NameCursor.decode("cursor", l.cursor()), l.pageSize()));
-        return InstanceList.of(views.instances(page.items()), page.next() == null ? null : page.next().encode());
+                nameCursor(l.cursor()), l.pageSize()));
+        return InstanceList.of(views.instances(page.items()), next(page));
     }
 
     PlanList plans(ListPlans l, HostedViews views) {
         NamePage<Plan> page = catalog.plans().page(new PlanQuery(
                 l.instance() == null ? null : List.of(references.instance(l.instance()).id()),
                 l.policy() == null ? null : Lookup.policy(catalog, l.policy()).id(), l.state(),
-                l.cursor() == null ? null : NameCursor.decode("cursor", l.cursor()), l.pageSize()));
-        return PlanList.of(page.items().stream().map(views::plan).toList(), page.next() == null ? null : page.next().encode());
+                nameCursor(l.cursor()), l.pageSize()));
+        return PlanList.of(page.items().stream().map(views::plan).toList(), next(page));
     }
 
     JobList jobs(ListJobs l) {
@@ -92,6 +92,16 @@ final class ListPages {
         Page<Job> page = catalog.jobs().page(new Jobs.Filter(l.state(), l.type(), target, l.host(), l.since(), l.until(),
                 cursor(l.cursor()), l.pageSize(), hosts));
         return JobList.of(page.items().stream().map(JobView::of).toList(), next(page));
+    }
+
+    /** The name cursor of a request's {@code cursor}, or null. */
+    static NameCursor nameCursor(String token) {
+        return token == null ? null : NameCursor.decode("cursor", token);
+    }
+
+    /** The token of a name page's next cursor, or null on its last page. */
+    static String next(NamePage<?> page) {
+        return page.next() == null ? null : page.next().encode();
     }
 
     private static PageCursor cursor(String token) {

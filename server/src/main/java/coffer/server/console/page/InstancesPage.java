@@ -43,7 +43,7 @@ public final class InstancesPage implements ConsoleRoutes {
             List<Row> rows = page.instances().stream() // by name, one page; each row's plan and newest point
                     .map(i -> new Row(i, ops.call(new ListPlans(i.id(), null, null, null, 1)).plans(), newest(ops, i))).toList();
             console.render(ctx, "instances.jte", new Model(console.frame(session, "Instances", "instances"), rows,
-                    ops.call(new ListPolicies(null)).policies(), Show.nextPage("/instances", page.nextCursor()), cursor != null));
+                    ops.call(new ListPolicies(null, null, ListPolicies.MAX_LIMIT)).policies(), Show.nextPage("/instances", page.nextCursor()), cursor != null));
         });
         console.change(routes, "/instances/protect", Protect.class, (ctx, session) -> {
             Form form = new Form(ctx);

@@ -25,7 +25,7 @@ public final class PlansPage implements ConsoleRoutes {
             String cursor = Show.blank(ctx.queryParam("cursor"));
             PlanList page = console.operations().call(new ListPlans(null, null, null, cursor, PAGE));
             console.render(ctx, "plans.jte", new Model(console.frame(session, "Protection plans", "plans"), page.plans(),
-                    console.operations().call(new ListPolicies(null)).policies(), Show.nextPage("/plans", page.nextCursor()),
+                    console.operations().call(new ListPolicies(null, null, ListPolicies.MAX_LIMIT)).policies(), Show.nextPage("/plans", page.nextCursor()),
                     cursor != null));
         });
         console.change(routes, "/plans/{plan}", EditPlan.class, (ctx, session) -> {

@@ -98,7 +98,7 @@ public final class PointsPage implements ConsoleRoutes {
         int pages = Math.max(1, (matching.total() + PAGE - 1) / PAGE);
         List<InstanceView> instances = console.operations().call(ListInstances.first(ListInstances.MAX_LIMIT)).instances().stream()
                 .sorted(Comparator.comparing(InstanceView::name)).toList();
-        List<GroupView> groups = console.operations().call(new ListGroups()).groups();
+        List<GroupView> groups = console.operations().call(new ListGroups(null, null, ListGroups.MAX_LIMIT)).groups();
         console.render(ctx, "points.jte", new ListModel(console.frame(session, "Backup points", "points"), filter, instances,
                 groups, matching.points(), matching.total(), pages));
     }
