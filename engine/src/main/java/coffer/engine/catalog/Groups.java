@@ -34,4 +34,7 @@ public interface Groups {
 
     /** A group point by its id. */
     Optional<GroupPointRecord> findPoint(String id);
+
+    /** One page of group points (of group {@code groupId} when given), oldest first (instant, id), with their members. */
+    Page<GroupPointRecord> pointPage(String groupId, PageCursor after, int limit);
 }

@@ -110,6 +110,18 @@ final class SqlGroups implements Groups {
     }
 
     @Override
+    public Page<GroupPointRecord> pointPage(String groupId, PageCursor after, int limit) {
+        Where where = new Where().equal("group_id", groupId).afterOldest(after, "instant");
+        return sql.read(s -> {
+            List<GroupPointRecord> points = new ArrayList<>();
+            for (GroupPointRecord head : s.query(POINTS + where.oldestFirst(limit, "instant"), SqlGroups::point, where.args())) {
+                points.add(withMembers(s, head));
+            }
+            return Page.of(points, limit, p -> new PageCursor(p.instant(), p.id()));
+        });
+    }
+
+    @Override
     public Optional<GroupPointRecord> findPoint(String id) {
         return sql.read(s -> {
             Optional<GroupPointRecord> head = s.one(POINTS + " WHERE id = ?", SqlGroups::point, id);

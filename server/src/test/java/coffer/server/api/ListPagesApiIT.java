@@ -156,6 +156,30 @@ class ListPagesApiIT {
     }
 
     @Test
+    void tokensPageByNameFilteredByRole() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            server.server().catalog().tokens().create("reader-" + i, "viewer");
+        }
+        List<String> names = new ArrayList<>();
+        String path = "/api/v1/tokens?role=viewer&limit=2";
+        int pages = 0;
+        while (path != null) {
+            TestServer.Answer answer = server.admin("GET", path, null);
+            assertEquals(200, answer.status(), answer.text());
+            answer.body().path("tokens").forEach(t -> names.add(t.path("name").asText()));
+            JsonNode next = answer.body().path("nextCursor");
+            path = next.isNull() ? null : "/api/v1/tokens?role=viewer&limit=2&cursor=" + URLEncoder.encode(next.asText(),
+                    StandardCharsets.UTF_8);
+            pages++;
+        }
+        assertEquals(List.of("reader-0", "reader-1", "reader-2", "reader-3", "reader-4"), names);
+        assertEquals(3, pages);
+        TestServer.Answer bad = server.admin("GET", "/api/v1/tokens?role=root", null);
+        assertEquals(400, bad.status(), bad.text());
+        assertTrue(bad.body().path("detail").asText().contains("role: one of [admin, operator, viewer], got 'root'"), bad.text());
+    }
+
+    @Test
     void theJobsListPagesToo() throws Exception {
         Catalog catalog = server.server().catalog();
         for (int i = 0; i < 5; i++) {

@@ -8,6 +8,7 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.Lookup;
 import coffer.engine.catalog.NamePage;
+import coffer.engine.catalog.PageCursor;
 import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.Protection;
@@ -229,10 +230,11 @@ public final class HostedOperations implements Operations {
                 yield new Deleted(group.id(), group.name(), null);
             }
             case ListGroupPoints l -> {
-                List<InstanceGroup> groups = l.group() == null ? catalog.groups().list() : List.of(Lookup.group(catalog, l.group()));
-                List<GroupPointView> all = new ArrayList<>();
-                groups.forEach(g -> catalog.groups().points(g.id()).forEach(p -> all.add(views.groupPoint(p))));
-                yield GroupPointList.of(all);
+                String group = l.group() == null ? null : Lookup.group(catalog, l.group()).id();
+                var page = catalog.groups().pointPage(group, l.cursor() == null ? null : PageCursor.decode("cursor", l.cursor()),
+                        l.pageSize());
+                yield GroupPointList.of(page.items().stream().map(views::groupPoint).toList(),
+                        page.next() == null ? null : page.next().encode());
             }
             case ListVerifyRuns l -> {
                 List<String> names = l.vault() == null ? vaults.names().stream().sorted().toList() : List.of(references.vault(l.vault()));

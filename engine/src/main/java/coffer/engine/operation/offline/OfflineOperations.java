@@ -211,6 +211,8 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 case ListFilesystems l -> coffer.engine.operation.hosted.FileBrowsing.filesystems(vault(),
                         vault().resolve(l.point()).id(), l);
                 case ListFiles l -> coffer.engine.operation.hosted.FileBrowsing.files(vault(), vault().resolve(l.point()).id(), l);
+                case ListGroupPoints l when l.cursor() != null || l.limit() != null -> throw new CofferException(
+                        ErrorCode.InvalidArgument, "limit: not taken offline (a vault's group points are listed in one answer)");
                 case ListGroupPoints l -> GroupPointList.of(new GroupPoints(vault()).list(l.group()).stream()
                         .map(this::groupPoint).toList());
                 default -> throw new CofferException(ErrorCode.InvalidArgument, "this needs a server ("

@@ -21,7 +21,8 @@ public final class GroupsPage implements ConsoleRoutes {
 
     static final int PAGE = 50;
 
-    public record GroupModel(Frame frame, GroupView group, List<GroupPointView> points) {
+    /** A group with one page of its points; {@code next} the next page's link (null on the last), {@code later} past the first. */
+    public record GroupModel(Frame frame, GroupView group, List<GroupPointView> points, String next, boolean later) {
     }
 
     @Override
@@ -36,8 +37,10 @@ public final class GroupsPage implements ConsoleRoutes {
         });
         console.page(routes, "/groups/{group}", ShowGroup.class, (ctx, session) -> {
             GroupView group = console.operations().call(new ShowGroup(ctx.pathParam("group")));
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            GroupPointList points = console.operations().call(new ListGroupPoints(group.id(), cursor, PAGE));
             console.render(ctx, "group.jte", new GroupModel(console.frame(session, "Group " + group.name(), "groups"), group,
-                    console.operations().call(new ListGroupPoints(group.id())).points()));
+                    points.points(), Show.nextPage("/groups/" + Show.query(group.id()), points.nextCursor()), cursor != null));
         });
         console.change(routes, "/groups", CreateGroup.class, (ctx, session) -> {
             Form form = new Form(ctx);
