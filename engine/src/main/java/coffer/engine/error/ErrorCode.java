@@ -72,7 +72,7 @@ public enum ErrorCode {
             "Check that the server runs and is reachable."),
 
     // ---- the console's sign-in (docs/console.md) ----
-    SignInThrottled(429, 5, "Too many failed sign-ins came from this client lately; wait the time the message names, then sign in with a live token's secret (an administrator can create a token with 'coffer token create')."),
+    SignInThrottled(429, 5, "Too many failed sign-ins came from this client lately; wait the time the message names, then sign in with a live token's secret (an administrator makes tokens on the console's Tokens page)."),
 
     // ---- policies and plans (docs/design/scheduler.md) ----
     PolicyInUse(409, 2, "Bind its plans to another policy or delete them first; list them with 'coffer plan list'.",
