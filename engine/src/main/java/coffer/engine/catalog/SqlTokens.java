@@ -80,6 +80,13 @@ final class SqlTokens implements Tokens {
     }
 
     @Override
+    public NamePage<Token> page(String role, NameCursor after, int limit) {
+        Where where = new Where().equal("role", role).after(after);
+        return NamePage.of(sql.query(COLUMNS + where.byName(limit), SqlTokens::row, where.args()), limit,
+                t -> new NameCursor(t.name(), t.id()));
+    }
+
+    @Override
     public List<Token> list() {
         return sql.query(COLUMNS + " ORDER BY created_at, id", SqlTokens::row);
     }

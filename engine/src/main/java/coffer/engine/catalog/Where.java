@@ -61,6 +61,28 @@ final class Where {
                 cursor.createdAt(), cursor.createdAt(), cursor.id());
     }
 
+    /** Rows after the cursor in the order {@code <time> ASC, id ASC} (oldest first; the group points' {@code instant}). */
+    Where afterOldest(PageCursor cursor, String time) {
+        return cursor == null ? this : and(cursor, "(" + time + " > ? OR (" + time + " = ? AND id > ?))",
+                cursor.createdAt(), cursor.createdAt(), cursor.id());
+    }
+
+    /** The clause, then the oldest-first order on {@code time} and {@code LIMIT limit + 1} (see {@link Page#of}). */
+    String oldestFirst(int limit, String time) {
+        return sql + " ORDER BY " + time + ", id LIMIT " + (limit + 1);
+    }
+
+    /** Rows after the cursor in the order {@code name, id}. */
+    Where after(NameCursor cursor) {
+        return cursor == null ? this : and(cursor, "(name > ? OR (name = ? AND id > ?))", cursor.name(), cursor.name(),
+                cursor.id());
+    }
+
+    /** The clause, then the order by name and {@code LIMIT limit + 1} (see {@link NamePage#of}). */
+    String byName(int limit) {
+        return sql + " ORDER BY name, id LIMIT " + (limit + 1);
+    }
+
     /** The clause, then the newest-first order and {@code LIMIT limit + 1} (see {@link Page#of}). */
     String newestFirst(int limit) {
         return sql + " ORDER BY created_at DESC, id DESC LIMIT " + (limit + 1);

@@ -73,6 +73,9 @@ public enum ErrorCode {
     ServerUnreachable(503, 8, "Check that 'coffer server' runs and that --url (or COFFER_URL) points at it.",
             "Check that the server runs and is reachable."),
 
+    // ---- the console's sign-in (docs/console.md) ----
+    SignInThrottled(429, 5, "Too many failed sign-ins came from this client lately; wait the time the message names, then sign in with a live token's secret (an administrator makes tokens on the console's Tokens page)."),
+
     // ---- policies and plans (docs/design/scheduler.md) ----
     PolicyInUse(409, 2, "Bind its plans to another policy or delete them first; list them with 'coffer plan list'.",
             "Bind its plans to another policy or delete them first; list them with GET /api/v1/plans."),
