@@ -139,7 +139,7 @@ public final class CofferServer implements AutoCloseable {
             downloads.register(routes);
             // the web console: the same operations, at / on the same port (docs/console.md)
             Routes consoleRoutes = new Routes();
-            Console console = new Console(operations, new ConsoleSessions(catalog.tokens(), clock, config.tls() != null));
+            Console console = new Console(operations, new ConsoleSessions(catalog, clock, config.tls() != null));
             console.register(consoleRoutes, ConsolePages.ALL);
             downloads.registerConsole(consoleRoutes, console); // the export's archive, for a console session
             ApiServer http;

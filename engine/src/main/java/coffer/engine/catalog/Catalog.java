@@ -49,6 +49,7 @@ public final class Catalog implements AutoCloseable {
     private final ExportRemovals exportRemovals;
     private final ChangeAlerts changeAlerts;
     private final Replications replications;
+    private final ConsoleSessions consoleSessions;
 
     private Catalog(Dialect dialect, CatalogConfig config, HikariDataSource pool, Clock clock) {
         this.dialect = dialect;
@@ -72,6 +73,7 @@ public final class Catalog implements AutoCloseable {
         this.exportRemovals = new SqlExportRemovals(sql);
         this.changeAlerts = new SqlChangeAlerts(sql);
         this.replications = new SqlReplications(sql, clock);
+        this.consoleSessions = new SqlConsoleSessions(sql, clock);
     }
 
     public static Catalog open(CatalogConfig config) {
@@ -234,6 +236,11 @@ public final class Catalog implements AutoCloseable {
     /** Each point's replications (docs/design/replication.md). */
     public Replications replications() {
         return replications;
+    }
+
+    /** The web console's sessions (docs/console.md). */
+    public ConsoleSessions consoleSessions() {
+        return consoleSessions;
     }
 
     @Override
