@@ -8,9 +8,10 @@ import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The open image file a file sink ({@link RawFileSink}, {@link Qcow2FileSink}) writes: its channel, a second
- * descriptor for the calls Java has no API for ({@code fallocate}, {@code sync_file_range}), the image's size
- * with the range check every write makes, and the closed flag. Calls run {@link #whileOpen while open}: under the
+ * The open image file a file sink ({@link RawFileSink}, {@link Qcow2FileSink}) writes or {@link RawFileSource}
+ * reads: its channel, a second descriptor for the calls Java has no API for ({@code fallocate},
+ * {@code sync_file_range}, {@code lseek} for data and holes), the image's size with the range check every write
+ * makes, and the closed flag. Calls run {@link #whileOpen while open}: under the
  * shared side of a lock whose exclusive side {@link #close()} takes, so closing waits for the calls in flight and
  * a call after it fails instead of writing into a closed or reused descriptor.
  *
@@ -21,6 +22,12 @@ final class ImageFileHandle implements AutoCloseable {
     @FunctionalInterface
     interface Action {
         void run() throws IOException;
+    }
+
+    /** A call on the open file that answers. */
+    @FunctionalInterface
+    interface Call<T> {
+        T run() throws IOException;
     }
 
     private final Path path;
@@ -46,7 +53,7 @@ final class ImageFileHandle implements AutoCloseable {
         return channel;
     }
 
-    /** The second descriptor (write-only), for {@link Libc}. */
+    /** The second descriptor, for {@link Libc}. */
     int fd() {
         return fd;
     }
@@ -62,12 +69,20 @@ final class ImageFileHandle implements AutoCloseable {
 
     /** Runs {@code action} unless the file is closed; {@link #close()} waits for it. */
     void whileOpen(Action action) throws IOException {
+        whileOpen(() -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** Runs {@code call} unless the file is closed, and returns its answer; {@link #close()} waits for it. */
+    <T> T whileOpen(Call<T> call) throws IOException {
         lifecycle.readLock().lock();
         try {
             if (closed) {
                 throw new IOException(path + " is closed");
             }
-            action.run();
+            return call.run();
         } finally {
             lifecycle.readLock().unlock();
         }
