@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -35,7 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * minute after), so a killed backup's temporaries do not outlive the next backup; {@link #removeAbandonedUploads}
  * (gc) removes those of writers on other hosts after its grace period. {@link #sync()} is {@code syncfs(2)} of
  * the file system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per
- * chunk. Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest
+ * chunk; each temporary's write-back is started as it is written ({@link NewFile}), so little is left for it. Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest
  * data.
  *
  * <p>Thread-safe and safe across processes.
@@ -80,7 +79,6 @@ public final class LocalDirectoryBackend implements Backend {
         Path temp = writeTemp(target, data);
         try {
             intoDirectory(target, () -> Files.createLink(target, temp));
-            FileSystemSync.startWriteback(target);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
@@ -272,20 +270,23 @@ public final class LocalDirectoryBackend implements Backend {
         return root.relativize(path).toString().replace('\\', '/');
     }
 
+    /**
+     * Writes {@code data} into a new temporary in this process's directory and starts its write-back ({@link
+     * NewFile}). The target's directory is not looked at here: publishing makes it when missing ({@link
+     * #intoDirectory}), so a chunk costs no {@code stat} of it; this process's directory is made at the first
+     * write, and again if gc removed it while it was empty.
+     */
     private Path writeTemp(Path target, ByteBuffer data) throws IOException {
         Path temp = null;
         try {
-            if (!Files.isDirectory(target.getParent())) {
-                OwnerOnly.createDirectories(target.getParent());
-            }
             removeTemporariesOfDeadWriters();
-            temp = writer.ensure().resolve(target.getFileName() + TEMP_MARK
+            temp = writer.path().resolve(target.getFileName() + TEMP_MARK
                     + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-            try (FileChannel channel = open(temp)) {
-                ByteBuffer source = data.duplicate();
-                while (source.hasRemaining()) {
-                    channel.write(source);
-                }
+            try {
+                NewFile.write(temp, data);
+            } catch (NoSuchFileException writerDirectoryMissing) {
+                writer.ensure();
+                NewFile.write(temp, data);
             }
             return temp;
         } catch (IOException e) {
@@ -293,16 +294,6 @@ public final class LocalDirectoryBackend implements Backend {
                 Files.deleteIfExists(temp);
             }
             throw failure("write", nameOf(target), e);
-        }
-    }
-
-    /** Creates {@code temp} (mode 0600); when gc removed the (empty) writer directory meanwhile, makes it again. */
-    private static FileChannel open(Path temp) throws IOException {
-        try {
-            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.file());
-        } catch (NoSuchFileException directoryRemoved) {
-            OwnerOnly.createDirectories(temp.getParent());
-            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.file());
         }
     }
 

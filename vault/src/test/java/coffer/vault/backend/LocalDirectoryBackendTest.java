@@ -104,6 +104,16 @@ class LocalDirectoryBackendTest extends BackendContract {
     }
 
     @Test
+    void aWriteAfterThisWritersEmptyTemporaryDirectoryWasRemovedMakesItAgain() throws IOException {
+        backend.putIfAbsent("chunks/ab/one", bytes("1"));
+        coffer.vault.fs.FileTree.delete(root.resolve(LocalDirectoryBackend.TEMP_MARK)); // as gc removes empty writer directories
+        assertTrue(backend.putIfAbsent("chunks/ab/two", bytes("2")));
+        backend.put("chunks/cd/three", bytes("3"));
+        assertEquals("2", string(backend.get("chunks/ab/two")));
+        assertEquals("3", string(backend.get("chunks/cd/three")));
+    }
+
+    @Test
     void deletingTheLastObjectOfADirectoryRemovesTheEmptiedDirectoriesAndALaterPutMakesThemAgain() throws IOException {
         backend.put("points/20260101-000000-00000001/disk-0.fidx", bytes("i"));
         backend.put("points/20260101-000000-00000001/manifest", bytes("m"));
