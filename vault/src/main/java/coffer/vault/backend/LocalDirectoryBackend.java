@@ -70,12 +70,14 @@ public final class LocalDirectoryBackend implements Backend {
         }
     }
 
+    /**
+     * {@code link(2)} alone decides whether the object exists: no {@code stat} first. The callers that often find
+     * their object present (a backup's and a replication's chunk writers) ask {@link #exists} before they seal it,
+     * so a second look here would cost every new chunk one more system call.
+     */
     @Override
     public boolean putIfAbsent(String name, ByteBuffer data) throws IOException {
         Path target = pathOf(name);
-        if (Files.exists(target)) {
-            return false;
-        }
         Path temp = writeTemp(target, data);
         try {
             intoDirectory(target, () -> Files.createLink(target, temp));
