@@ -97,19 +97,23 @@ public final class LocalDirectoryBackend implements Backend {
     }
 
     /**
-     * Runs {@code publish}; when the target's directory was removed meanwhile (a delete of its last object
-     * removes an emptied directory), makes it again and tries again.
+     * Runs {@code publish}; when the target's directory does not exist (not made yet: writers do not look before
+     * they publish; or removed meanwhile: a delete of its last object removes an emptied directory), makes it and
+     * tries again. A directory found present after a failure was made meanwhile by another writer: tried again
+     * too. At most five tries, so a temporary that is itself gone fails the publish.
      */
     private static void intoDirectory(Path target, Publish publish) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 publish.run();
                 return;
-            } catch (NoSuchFileException directoryRemoved) {
-                if (attempt == 5 || Files.isDirectory(target.getParent())) {
-                    throw directoryRemoved;
+            } catch (NoSuchFileException directoryMissing) {
+                if (attempt == 5) {
+                    throw directoryMissing;
                 }
-                OwnerOnly.createDirectories(target.getParent());
+                if (!Files.isDirectory(target.getParent())) {
+                    OwnerOnly.createDirectories(target.getParent());
+                }
             }
         }
     }
