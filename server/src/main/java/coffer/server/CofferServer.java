@@ -99,6 +99,7 @@ public final class CofferServer implements AutoCloseable {
             LocalVaults vaults = ServerVaults.openOrCreate(config.vaults(), clock);
             opened = vaults;
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
+            config.vaults().forEach(v -> catalog.protections().place(v.name(), v.region())); // a protection's region: its vault's
             String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());
             hosts.refreshAll();
             Regions regions = regions(config);
@@ -124,7 +125,7 @@ public final class CofferServer implements AutoCloseable {
             new ExportDownloads(exports).register(routes);
             // the web console: the same operations, at / on the same port (docs/console.md)
             Routes consoleRoutes = new Routes();
-            new Console(operations, new ConsoleSessions(catalog.tokens(), clock, config.tls() != null))
+            new Console(operations, new ConsoleSessions(catalog, clock, config.tls() != null))
                     .register(consoleRoutes, ConsolePages.ALL);
             ApiServer http;
             try {

@@ -8,9 +8,19 @@ public interface Points {
     /** Inserts or replaces the row (rebuild and backup both call it). */
     void upsert(PointRecord point);
 
+    /**
+     * Inserts or replaces the row of a point a plan's run made, marked as that plan's under that policy (immutable
+     * when the policy is), in one transaction: the row never exists unmarked, so no crash between two writes leaves
+     * an immutable point that the catalog would let a person delete (docs/format/hold.md, "Who sets it").
+     */
+    void upsertOfPlan(PointRecord point, String planId, String policyId, boolean immutable);
+
     List<PointRecord> listByInstance(String instanceId);
 
     List<PointRecord> listAll();
+
+    /** Logical and stored bytes of every point row, summed in the catalog per vault, instance, disk and day. */
+    PointTotals totals();
 
     /**
      * One page of the points {@code query} selects, newest first (by creation, then id), with their disks: after its

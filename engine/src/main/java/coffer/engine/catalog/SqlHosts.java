@@ -40,6 +40,17 @@ final class SqlHosts implements Hosts {
     }
 
     @Override
+    public boolean place(String id, String region) {
+        return sql.transaction(s -> {
+            if (s.update("UPDATE hosts SET region = ? WHERE id = ? AND region <> ?", region, id, region) == 0) {
+                return false;
+            }
+            s.update("UPDATE jobs SET region = ? WHERE host_id = ? AND region <> ?", region, id, region);
+            return true;
+        });
+    }
+
+    @Override
     public List<Host> list() {
         return sql.query(COLUMNS + " ORDER BY id", SqlHosts::host);
     }
@@ -47,6 +58,19 @@ final class SqlHosts implements Hosts {
     @Override
     public Optional<Host> find(String id) {
         return sql.one(COLUMNS + " WHERE id = ?", SqlHosts::host, id);
+    }
+
+    @Override
+    public void serveByAgent(String id, String agent, java.time.Instant now) {
+        if (sql.update("UPDATE hosts SET agent = ?, agent_seen_at = ? WHERE id = ?", agent, now, id) == 0) {
+            throw new CofferException(ErrorCode.InvalidArgument, "no host '" + id + "' in the catalog");
+        }
+    }
+
+    @Override
+    public List<AgentSeen> agentServed() {
+        return sql.query("SELECT id, agent, agent_seen_at FROM hosts WHERE agent IS NOT NULL ORDER BY id",
+                r -> new AgentSeen(r.getString("id"), r.getString("agent"), Sql.instant(r, "agent_seen_at")));
     }
 
     private static Host host(ResultSet row) throws SQLException {

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /** {@link Protections} in SQL; the disk list is a JSON array. Thread-safe. */
 final class SqlProtections implements Protections {
-    private static final String COLUMNS = "SELECT instance_id, all_disks, disks, vault, created_at FROM protections";
+    private static final String COLUMNS = "SELECT instance_id, all_disks, disks, vault, created_at, region FROM protections";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
@@ -27,11 +27,12 @@ final class SqlProtections implements Protections {
     public void protect(List<Protection> protections) {
         sql.transaction(s -> {
             for (Protection p : protections) {
-                s.update("INSERT INTO protections (instance_id, all_disks, disks, vault, created_at)"
-                                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (instance_id) DO UPDATE SET"
-                                + " all_disks = excluded.all_disks, disks = excluded.disks, vault = excluded.vault",
+                s.update("INSERT INTO protections (instance_id, all_disks, disks, vault, created_at, region)"
+                                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (instance_id) DO UPDATE SET"
+                                + " all_disks = excluded.all_disks, disks = excluded.disks, vault = excluded.vault,"
+                                + " region = excluded.region",
                         p.instanceId(), p.allDisks(), Sql.jsonText(p.disks() == null ? List.of() : p.disks()),
-                        p.vault(), p.createdAt() != null ? p.createdAt() : clock.instant());
+                        p.vault(), p.createdAt() != null ? p.createdAt() : clock.instant(), p.region());
             }
             return null;
         });
@@ -43,8 +44,31 @@ final class SqlProtections implements Protections {
     }
 
     @Override
+    public NamePage<Protection> page(String region, NameCursor after, int limit) {
+        Where where = new Where().equal("p.region", region).after(after); // name and id: the instance's (protections have neither)
+        List<Named> rows = sql.query("SELECT p.instance_id, p.all_disks, p.disks, p.vault, p.created_at, p.region, i.name, i.id"
+                + " FROM protections p JOIN instances i ON i.id = p.instance_id" + where.byName(limit),
+                r -> new Named(row(r), r.getString("name")), where.args());
+        NamePage<Named> page = NamePage.of(rows, limit, n -> new NameCursor(n.name(), n.protection().instanceId()));
+        return new NamePage<>(page.items().stream().map(Named::protection).toList(), page.next());
+    }
+
+    private record Named(Protection protection, String name) {
+    }
+
+    @Override
     public List<Protection> list() {
         return sql.query(COLUMNS + " ORDER BY created_at, instance_id", SqlProtections::row);
+    }
+
+    @Override
+    public List<Protection> list(String region) {
+        return sql.query(COLUMNS + " WHERE region = ? ORDER BY created_at, instance_id", SqlProtections::row, region);
+    }
+
+    @Override
+    public int place(String vault, String region) {
+        return sql.update("UPDATE protections SET region = ? WHERE vault = ? AND region <> ?", region, vault, region);
     }
 
     @Override
@@ -60,6 +84,6 @@ final class SqlProtections implements Protections {
             throw new SQLException("protections.disks of " + row.getString("instance_id") + " is no JSON list", e);
         }
         return new Protection(row.getString("instance_id"), Sql.flag(row, "all_disks"), disks, row.getString("vault"),
-                Sql.instant(row, "created_at"));
+                Sql.instant(row, "created_at"), row.getString("region"));
     }
 }

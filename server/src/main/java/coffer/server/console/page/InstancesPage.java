@@ -23,8 +23,11 @@ public final class InstancesPage implements ConsoleRoutes {
         }
     }
 
-    public record Model(Frame frame, List<Row> rows, List<PolicyView> policies) {
+    /** One page of instances; {@code next} the next page's link (null on the last), {@code later} past the first. */
+    public record Model(Frame frame, List<Row> rows, List<PolicyView> policies, String next, boolean later) {
     }
+
+    static final int PAGE = 50;
 
     /** The instance's newest point (one row read), or null. */
     private static PointView newest(Operations ops, InstanceView instance) {
@@ -35,15 +38,12 @@ public final class InstancesPage implements ConsoleRoutes {
     public void register(Routes routes, Console console) {
         console.page(routes, "/instances", ListInstances.class, (ctx, session) -> {
             Operations ops = console.operations();
-            Map<String, List<PlanView>> plans = new HashMap<>();
-            for (PlanView plan : ops.call(new ListPlans()).plans()) {
-                plans.computeIfAbsent(plan.instance(), k -> new ArrayList<>()).add(plan);
-            }
-            List<Row> rows = ops.call(new ListInstances(null, null)).instances().stream()
-                    .sorted(Comparator.comparing(InstanceView::name))
-                    .map(i -> new Row(i, plans.getOrDefault(i.id(), List.of()), newest(ops, i))).toList();
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            InstanceList page = ops.call(new ListInstances(null, null, null, null, null, cursor, PAGE));
+            List<Row> rows = page.instances().stream() // by name, one page; each row's plan and newest point
+                    .map(i -> new Row(i, ops.call(new ListPlans(i.id(), null, null, null, 1)).plans(), newest(ops, i))).toList();
             console.render(ctx, "instances.jte", new Model(console.frame(session, "Instances", "instances"), rows,
-                    ops.call(new ListPolicies(null)).policies()));
+                    ops.call(new ListPolicies(null, null, ListPolicies.MAX_LIMIT)).policies(), Show.nextPage("/instances", page.nextCursor()), cursor != null));
         });
         console.change(routes, "/instances/protect", Protect.class, (ctx, session) -> {
             Form form = new Form(ctx);
