@@ -29,7 +29,8 @@ public final class Cli {
             ImageCommand.class, PointCommand.class, DevCommand.class, ServerCommand.class, ProtectionCommand.class,
             JobCommand.class, CapacityCommand.class, TokenCommand.class, CatalogCommand.class, PolicyCommand.class,
             PlanCommand.class, MountCommand.class, MountCommand.Unmount.class, FilesCommand.class, ExportCommand.class,
-            VerifyCommand.class, DrillCommand.class, AlertCommand.class, ReclaimCommand.class);
+            VerifyCommand.class, DrillCommand.class, AlertCommand.class, ReclaimCommand.class,
+            RegionCommand.class);
 
     private static volatile PrintStream out = System.out;
     private static volatile PrintStream err = System.err;

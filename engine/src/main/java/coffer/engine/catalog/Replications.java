@@ -27,6 +27,9 @@ public interface Replications {
     /** Every destination of one point. */
     List<ReplicationRecord> ofPoint(String pointId);
 
+    /** Every destination of each of {@code pointIds} (one query; a page of a point list), by point then region and vault. */
+    List<ReplicationRecord> ofPoints(java.util.Collection<String> pointIds);
+
     /** Failed replications whose next attempt is due at {@code now}, the longest waiting first. */
     List<ReplicationRecord> due(Instant now);
 

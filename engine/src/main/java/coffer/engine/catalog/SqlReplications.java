@@ -72,6 +72,15 @@ final class SqlReplications implements Replications {
     }
 
     @Override
+    public List<ReplicationRecord> ofPoints(java.util.Collection<String> pointIds) {
+        if (pointIds.isEmpty()) {
+            return List.of();
+        }
+        return sql.query(COLUMNS + " WHERE point_id IN (" + String.join(", ", java.util.Collections.nCopies(pointIds.size(), "?"))
+                + ") ORDER BY point_id, region, vault", SqlReplications::row, pointIds.toArray());
+    }
+
+    @Override
     public List<ReplicationRecord> due(Instant now) {
         return sql.query(COLUMNS + " WHERE state = ? AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
                 + " ORDER BY next_attempt_at, point_id", SqlReplications::row, ReplicationRecord.State.FAILED, now);

@@ -14,5 +14,6 @@ public sealed interface Operation<R> permits ListHosts, RefreshHost, ListInstanc
         ListPlans, ShowPlan, BindPlan, EditPlan, DeletePlan, RunPlan, SuspendPlan, ResumePlan,
         ListGroups, ShowGroup, CreateGroup, DeleteGroup, ListGroupPoints,
         ListMounts, ListFilesystems, ListFiles, ListExports,
-        ListVerifyRuns, ListDrills, ListAlerts, AcknowledgeAlert, ListReclaims {
+        ListVerifyRuns, ListDrills, ListAlerts, AcknowledgeAlert, ListReclaims,
+        ListRegions {
 }

@@ -89,7 +89,8 @@ public final class Endpoints {
             get("/drills", Role.viewer, ListDrills.class),
             get("/alerts", Role.viewer, ListAlerts.class),
             post("/alerts/{alert}/acknowledge", Role.operator, AcknowledgeAlert.class, 200),
-            get("/reclaims", Role.viewer, ListReclaims.class));
+            get("/reclaims", Role.viewer, ListReclaims.class),
+            get("/regions", Role.viewer, ListRegions.class));
 
     private Endpoints() {
     }

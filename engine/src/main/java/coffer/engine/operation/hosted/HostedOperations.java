@@ -237,8 +237,19 @@ public final class HostedOperations implements Operations {
                     .stream().limit(l.limitOrDefault()).map(AlertView::of).toList());
             case AcknowledgeAlert a -> AlertView.of(assurance.acknowledge(a));
             case ListReclaims ignored -> ReclaimList.of(settings.reclaims().get());
+            case ListRegions ignored -> regions();
         };
         return (R) result;
+    }
+
+    /** Each region's vaults and hosts, as configured. */
+    private RegionList regions() {
+        Regions regions = settings.regions();
+        return RegionList.of(regions.names().stream().map(name -> {
+            List<String> names = regions.vaults().getOrDefault(name, List.of());
+            return new RegionList.Region(name, names, names.isEmpty() ? null : names.getFirst(),
+                    regions.hosts().getOrDefault(name, List.of()));
+        }).toList());
     }
 
     /** Whether vault {@code vault} is in {@code region} (UnknownRegion for a region not configured). */

@@ -7,7 +7,10 @@ import java.util.List;
 /** The console's sections, in the navigation's order. Immutable. */
 public final class ConsolePages {
     public static final List<ConsoleRoutes> ALL = List.of(new InstancesPage(), new PointsPage(), new JobsPage(),
-            new PoliciesPage(), new PlansPage(), new GroupsPage(), new CapacityPage(), new TokensPage());
+            new PoliciesPage(), new PlansPage(), new GroupsPage(), new CapacityPage(), new TokensPage(),
+            // assurance, regions and replication (docs/console.md)
+            new AlertsPage(), new VerifyPage(), new DrillsPage(), new ReclaimsPage(), new RegionsPage(),
+            new PointReplicationActions());
 
     private ConsolePages() {
     }

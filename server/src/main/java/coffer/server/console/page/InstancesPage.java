@@ -23,7 +23,8 @@ public final class InstancesPage implements ConsoleRoutes {
         }
     }
 
-    public record Model(Frame frame, List<Row> rows, List<PolicyView> policies) {
+    /** {@code region}: the region filter as given (null: every instance); {@code regions}: the server's. */
+    public record Model(Frame frame, List<Row> rows, List<PolicyView> policies, String region, List<String> regions) {
     }
 
     /** The instance's newest point (one row read), or null. */
@@ -39,11 +40,21 @@ public final class InstancesPage implements ConsoleRoutes {
             for (PlanView plan : ops.call(new ListPlans()).plans()) {
                 plans.computeIfAbsent(plan.instance(), k -> new ArrayList<>()).add(plan);
             }
+            String region = ctx.queryParam("region") == null || ctx.queryParam("region").isBlank() ? null
+                    : ctx.queryParam("region").strip();
+            List<coffer.engine.operation.RegionList.Region> regions = RegionsPage.all(console);
+            Set<String> hosts = region == null ? null : new HashSet<>(regions.stream().filter(r -> r.name().equals(region))
+                    .findFirst().orElseThrow(() -> new coffer.engine.error.CofferException(
+                            coffer.engine.error.ErrorCode.UnknownRegion, "no region '" + region
+                            + "' in the server's configuration (its regions: " + String.join(", ",
+                            regions.stream().map(coffer.engine.operation.RegionList.Region::name).toList()) + ")")).hosts());
             List<Row> rows = ops.call(new ListInstances(null, null)).instances().stream()
+                    .filter(i -> hosts == null || hosts.contains(i.host()))
                     .sorted(Comparator.comparing(InstanceView::name))
                     .map(i -> new Row(i, plans.getOrDefault(i.id(), List.of()), newest(ops, i))).toList();
             console.render(ctx, "instances.jte", new Model(console.frame(session, "Instances", "instances"), rows,
-                    ops.call(new ListPolicies(null)).policies()));
+                    ops.call(new ListPolicies(null)).policies(), region,
+                    regions.stream().map(coffer.engine.operation.RegionList.Region::name).toList()));
         });
         console.change(routes, "/instances/protect", Protect.class, (ctx, session) -> {
             Form form = new Form(ctx);

@@ -26,22 +26,22 @@ public final class PointsPage implements ConsoleRoutes {
     static final List<String> CONSISTENCIES = ListPoints.CONSISTENCIES;
 
     /** The list's filters as given (null: not filtering); {@code page} from 0. */
-    public record Filter(String instance, String consistency, String from, String to, int page) {
+    public record Filter(String instance, String consistency, String from, String to, int page, String region) {
         /** The query string of this filter on another page. */
         public String query(int page) {
             return "?instance=" + Show.query(instance) + "&consistency=" + Show.query(consistency) + "&from="
-                    + Show.query(from) + "&to=" + Show.query(to) + "&page=" + page;
+                    + Show.query(from) + "&to=" + Show.query(to) + "&region=" + Show.query(region) + "&page=" + page;
         }
     }
 
     public record ListModel(Frame frame, Filter filter, List<InstanceView> instances, List<PointView> points, int matching,
-                            int pages) {
+                            int pages, List<String> regions) {
         public List<String> consistencies() {
             return CONSISTENCIES;
         }
     }
 
-    public record PointModel(Frame frame, PointDetail point, RetentionView retention) {
+    public record PointModel(Frame frame, PointDetail point, RetentionView retention, PointAssurance assurance) {
     }
 
     @Override
@@ -52,7 +52,7 @@ public final class PointsPage implements ConsoleRoutes {
             PointDetail point = console.operations().call(new ShowPoint(id));
             RetentionView retention = console.operations().call(new ShowRetention(point.id()));
             console.render(ctx, "point.jte", new PointModel(console.frame(session, "Point " + point.id(), "points"), point,
-                    retention));
+                    retention, PointAssurance.of(console, point)));
         });
         console.change(routes, "/points/{point}/retention", ChangeRetention.class, (ctx, session) -> {
             Form form = new Form(ctx);
@@ -86,18 +86,19 @@ public final class PointsPage implements ConsoleRoutes {
 
     private static void list(Console console, Context ctx, coffer.server.console.ConsoleSession session) {
         Filter filter = new Filter(blank(ctx.queryParam("instance")), blank(ctx.queryParam("consistency")),
-                blank(ctx.queryParam("from")), blank(ctx.queryParam("to")), page(ctx.queryParam("page")));
+                blank(ctx.queryParam("from")), blank(ctx.queryParam("to")), page(ctx.queryParam("page")),
+                blank(ctx.queryParam("region")));
         Problems problems = new Problems();
         Instant from = day(filter.from(), "from", problems, 0);
         Instant to = day(filter.to(), "to", problems, 1);
         problems.throwIfAny("point filter");
-        PointList matching = console.operations().call(new ListPoints(filter.instance(), null, null, null,
+        PointList matching = console.operations().call(new ListPoints(filter.instance(), null, filter.region(), null,
                 filter.consistency(), from, to, null, PAGE, filter.page() * PAGE));
         int pages = Math.max(1, (matching.total() + PAGE - 1) / PAGE);
         List<InstanceView> instances = console.operations().call(new ListInstances(null, null)).instances().stream()
                 .sorted(Comparator.comparing(InstanceView::name)).toList();
         console.render(ctx, "points.jte", new ListModel(console.frame(session, "Backup points", "points"), filter, instances,
-                matching.points(), matching.total(), pages));
+                matching.points(), matching.total(), pages, RegionsPage.names(console)));
     }
 
     private static String blank(String value) {
