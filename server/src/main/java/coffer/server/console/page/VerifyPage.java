@@ -20,7 +20,7 @@ import java.util.List;
 
 /**
  * Verification (docs/design/assurance.md): the finished verify runs of every vault or one (chunks checked, damaged
- * ranges, points affected, quarantined), the verify jobs still running (cancel on their job page), and start a full
+ * ranges, points affected, quarantined), the verify jobs not ended (cancel: the jobs page's change), and start a full
  * or sampled verify of a vault (admin: the API's role for {@link VerifyVault}), which opens its job's page. Stateless.
  */
 public final class VerifyPage implements ConsoleRoutes {
