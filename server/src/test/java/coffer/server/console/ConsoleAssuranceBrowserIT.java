@@ -35,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * alert; a viewer sees no acknowledge, verify, replicate or restore buttons and a form it forges is refused
  * (Forbidden, requires operator) with nothing changed; and on a real libvirt domain backed up through the API, an admin
  * replicates the point to east from its page, the replica is listed under the region filter east and the point's
- * replication shows DONE, and a full verify started from the console reaches succeeded and is listed with the chunks
- * it checked. Screenshots in target/console-screenshots/ (assurance-*).
+ * replication shows DONE; the point is restored in east from its page (disaster recovery: from the replica, on east's
+ * host, no network, the disk bit for bit); and a full verify started from the console reaches succeeded and is listed
+ * with the chunks it checked. Screenshots in target/console-screenshots/ (assurance-*).
  */
 class ConsoleAssuranceBrowserIT {
     static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
@@ -60,10 +61,23 @@ class ConsoleAssuranceBrowserIT {
         if (domain != null) {
             domain.close();
         }
+        if (restored != null) { // the disaster recovery's instance, never started; its disk is under the temporary directory
+            try {
+                TestDomain.virsh("undefine", restored);
+            } catch (IllegalStateException notDefined) {
+                // the test failed before the restore defined it
+            }
+        }
     }
 
+    String restored;
+
     void startServer() throws Exception {
-        server = TestServer.start(ConsoleAssurancePagesIT.twoRegions(dir, TestDatabase.sqlite(dir).config()));
+        startServer(ConsoleAssurancePagesIT.twoRegions(dir, TestDatabase.sqlite(dir).config()));
+    }
+
+    void startServer(coffer.server.config.ServerConfig config) throws Exception {
+        server = TestServer.start(config);
         browser = Browser.open(server.url());
     }
 
@@ -132,7 +146,11 @@ class ConsoleAssuranceBrowserIT {
         Environment.requireCommand("qemu-img");
         domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
         domain.write("vda", 1 << 20, 2 << 20, 0x5c);
-        startServer();
+        // east has a host too, the disaster recovery's destination: this machine's libvirtd again, as a second site, by
+        // another URI (the catalog knows a host by its URI: the same one twice would be one host)
+        startServer(ConsoleAssurancePagesIT.twoRegions(dir, TestDatabase.sqlite(dir).config(), List.of(
+                new coffer.server.config.ServerConfig.HostEntry("local", "qemu:///system", "west"),
+                new coffer.server.config.ServerConfig.HostEntry("east-1", "qemu+unix:///system", "east"))));
         Catalog catalog = server.server().catalog();
         TestServer.Answer backup = server.admin("POST", "/api/v1/instances/" + domain.name + "/backups", "{}");
         assertEquals(202, backup.status(), backup.text());
@@ -170,6 +188,28 @@ class ConsoleAssuranceBrowserIT {
                 replicaRow);
         browser.screenshot("assurance-points-east");
 
+        // disaster recovery from the point's page: restored in east from the replica there, with no network, as raw
+        restored = "coffer-it-dr-" + domain.name.substring("coffer-it-".length());
+        Path restores = server.server().config().dataDir().resolve("restores");
+        browser.go("/points/" + point);
+        new Select(browser.find("#dr-region")).selectByValue("east");
+        browser.find("#dr-name").sendKeys(restored);
+        browser.find("#dr-nonet").click();
+        new Select(browser.find("#dr-format")).selectByVisibleText("raw");
+        browser.find("#dr-dir").sendKeys(restores.toString());
+        browser.find("#restore-in-region").click();
+        awaitJobPage(catalog);
+        assertEquals("succeeded", browser.text("#job-state"), browser.driver.getPageSource());
+        Job recovery = catalog.jobs().find(browser.driver.getCurrentUrl().replaceAll(".*/jobs/", "")).orElseThrow();
+        assertEquals(done.replicaId(), recovery.result().path("point").asText(), "restored from the replica in east");
+        assertEquals("east-1", recovery.hostId(), "on east's host");
+        assertEquals("", TestDomain.virsh("domiflist", restored).lines().skip(2).filter(l -> !l.isBlank())
+                .reduce("", String::concat), "no network interface");
+        Path disk = Path.of(recovery.result().path("disks").path("vda").asText());
+        assertTrue(disk.startsWith(restores), disk.toString());
+        assertEquals(domain.sha("vda"), TestDomain.sha256(disk), "the recovered disk is the backed-up disk, bit for bit");
+        browser.screenshot("assurance-recovered");
+
         browser.go("/verify");
         new Select(browser.find("#v-vault")).selectByValue("default");
         new Select(browser.find("#v-kind")).selectByVisibleText("FULL");
@@ -184,6 +224,17 @@ class ConsoleAssuranceBrowserIT {
         assertTrue(browser.driver.findElement(By.cssSelector("#verify-runs tbody tr.clean")).getText().contains(
                 String.valueOf(checked)), "no damage, and the chunks it checked");
         browser.screenshot("assurance-verify");
+    }
+
+    /** The job page the browser went to, once its job ended; the page and the jobs when it does not. */
+    private void awaitJobPage(Catalog catalog) {
+        try {
+            browser.await(JOB, d -> browser.has("#job-state") && ENDED.contains(browser.text("#job-state")));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("no ended job at " + browser.driver.getCurrentUrl() + "; jobs: "
+                    + catalog.jobs().page(new coffer.engine.job.Jobs.Filter(null, null, null, null, null, null, null, 20, null)
+                    ).items() + "\n" + browser.driver.getPageSource(), e);
+        }
     }
 
     private static Job awaitJob(Catalog catalog, String id) throws InterruptedException {

@@ -38,12 +38,17 @@ class ConsoleAssurancePagesIT {
 
     /** Two regions: west (vault default, host local) and east (vault east-vault, no host). */
     static ServerConfig twoRegions(Path dataDir, CatalogConfig catalog) {
+        return twoRegions(dataDir, catalog, List.of(new ServerConfig.HostEntry("local", "qemu:///system", "west")));
+    }
+
+    /** The same two regions with these hosts. */
+    static ServerConfig twoRegions(Path dataDir, CatalogConfig catalog, List<ServerConfig.HostEntry> hosts) {
         return new ServerConfig(dataDir, "127.0.0.1", 0, null, catalog, List.of(
                 new ServerConfig.VaultEntry("default", VaultLocation.directory(dataDir.resolve("vault")),
                         dataDir.resolve("keyring"), true, "west"),
                 new ServerConfig.VaultEntry("east-vault", VaultLocation.directory(dataDir.resolve("east-vault")),
                         dataDir.resolve("east-keyring"), true, "east")),
-                List.of(new ServerConfig.HostEntry("local", "qemu:///system", "west")), ServerConfig.Limits.DEFAULT);
+                hosts, ServerConfig.Limits.DEFAULT);
     }
 
     @BeforeEach
