@@ -141,7 +141,7 @@ class ConsoleAssuranceBrowserIT {
     }
 
     @Test
-    void aPointReplicatedFromItsPageIsListedInTheOtherRegionAndAVerifyStartedHereSucceeds() throws Exception {
+    void aPointReplicatedFromItsPageIsListedInTheOtherRegionAndRestoredThereAndAVerifyStartedHereSucceeds() throws Exception {
         TestDomain.requireLibvirt();
         Environment.requireCommand("qemu-img");
         domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
@@ -168,6 +168,9 @@ class ConsoleAssuranceBrowserIT {
         browser.go("/points/" + point);
         assertTrue(browser.text("#replications").contains("not replicated"));
         assertTrue(browser.text("#proven-bootable").startsWith("not yet"));
+        assertEquals(List.of(), ((JavascriptExecutor) browser.driver).executeScript(ConsoleBrowserIT.UNLABELLED),
+                "the point page's forms: inputs without a label");
+        browser.screenshot("assurance-point");
         new Select(browser.find("#rp-region")).selectByValue("east");
         browser.find("#replicate").click();
         browser.await(JOB, d -> browser.has("#job-state") && ENDED.contains(browser.text("#job-state")));

@@ -171,6 +171,26 @@ class ConsoleAssurancePagesIT {
         assertTrue(noHostShown.contains("NoHostInRegion"), noHostShown);
     }
 
+    @Test
+    void aDrillOrVerifyFormWithABadValueIsRefusedWithItsCodeAndQueuesNothing() throws Exception {
+        ConsoleClient admin = signedIn("admin");
+        String csrf = admin.get("/drills").csrf();
+        ConsoleClient.Page drill = admin.post("/drills", "_csrf", csrf, "instance", "web-a", "check", "ls -l /", "back", "/drills");
+        assertEquals(303, drill.status());
+        String drills = admin.get("/drills").body();
+        assertTrue(drills.contains("InvalidArgument") && drills.contains("check: the command's path must be absolute"), drills);
+        ConsoleClient.Page verify = admin.post("/verify", "_csrf", csrf, "vault", "default", "kind", "EVERYTHING", "back", "/verify");
+        assertEquals(303, verify.status());
+        String shown = admin.get("/verify").body();
+        assertTrue(shown.contains("InvalidArgument") && shown.contains("kind: one of [FULL, SAMPLED], got 'EVERYTHING'"), shown);
+        ConsoleClient.Page unknown = admin.post("/verify", "_csrf", csrf, "vault", "nowhere", "kind", "FULL", "back", "/verify");
+        assertEquals(303, unknown.status());
+        String noVault = admin.get("/verify").body();
+        assertTrue(noVault.contains("nowhere") && noVault.contains("What to do:"), noVault);
+        assertTrue(catalog.jobs().page(new coffer.engine.job.Jobs.Filter(null, coffer.engine.job.JobType.drill, null, null, null,
+                null, null, 10, null)).items().isEmpty(), "no drill queued");
+    }
+
     /** The table row whose id (or first cell) is {@code id}. */
     static String row(String body, String id) {
         int at = body.indexOf(id);
