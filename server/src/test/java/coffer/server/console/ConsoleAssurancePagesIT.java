@@ -149,6 +149,9 @@ class ConsoleAssurancePagesIT {
         assertTrue(after.contains("Alert al-1 acknowledged by t-operator") && after.contains("acknowledged by t-operator at"),
                 after);
         assertFalse(operator.get("/alerts").body().contains("id=\"alert-al-1\""), "no longer standing");
+        String history = operator.get("/alerts?acknowledged=on").body();
+        assertTrue(history.contains("id=\"alert-al-1\"") && history.contains("acknowledged by t-operator at"),
+                "every instance's acknowledged alerts: " + history);
     }
 
     @Test

@@ -232,8 +232,10 @@ public final class HostedOperations implements Operations {
                 yield VerifyRunList.of(runs);
             }
             case ListDrills l -> assurance.drills(l);
-            case ListAlerts l -> AlertList.of((l.instance() == null ? catalog.changeAlerts().unacknowledged().reversed()
-                    : catalog.changeAlerts().ofInstance(references.instance(l.instance()).id(), l.limitOrDefault()))
+            case ListAlerts l -> AlertList.of((l.instance() != null
+                    ? catalog.changeAlerts().ofInstance(references.instance(l.instance()).id(), l.limitOrDefault())
+                    : Boolean.TRUE.equals(l.acknowledged()) ? catalog.changeAlerts().recent(l.limitOrDefault())
+                    : catalog.changeAlerts().unacknowledged().reversed())
                     .stream().limit(l.limitOrDefault()).map(AlertView::of).toList());
             case AcknowledgeAlert a -> AlertView.of(assurance.acknowledge(a));
             case ListReclaims ignored -> ReclaimList.of(settings.reclaims().get());

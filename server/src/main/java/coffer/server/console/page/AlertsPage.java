@@ -14,15 +14,23 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Change alerts (docs/design/assurance.md): the standing ones of every instance, or one instance's alerts with the
- * acknowledged ones (who, when, why); acknowledge (operator: the API's role for {@link AcknowledgeAlert}), attributed
+ * Change alerts (docs/design/assurance.md): the standing ones of every instance, or every instance's or one instance's
+ * alerts with the acknowledged ones (who, when, why); acknowledge (operator: the API's role for {@link AcknowledgeAlert}), attributed
  * to the signed-in token as the API attributes it to the caller's. Stateless.
  */
 public final class AlertsPage implements ConsoleRoutes {
     static final int SHOWN = 200;
 
-    /** {@code instance}: the filter as given (null: the standing alerts of all). */
-    public record Model(Frame frame, String instance, List<InstanceView> instances, List<AlertView> alerts) {
+    /**
+     * {@code instance}: the filter as given (null: the standing alerts of all); {@code acknowledged}: every instance's
+     * acknowledged alerts too.
+     */
+    public record Model(Frame frame, String instance, boolean acknowledged, List<InstanceView> instances,
+                        List<AlertView> alerts) {
+        /** Where the acknowledge form comes back to: the same list. */
+        public String back() {
+            return "/alerts?instance=" + Show.query(instance) + (acknowledged ? "&acknowledged=on" : "");
+        }
         /** The instance's name, or its id when the server no longer lists it. */
         public String name(String instanceId) {
             return instances.stream().filter(i -> i.id().equals(instanceId)).map(InstanceView::name).findFirst()
@@ -34,11 +42,13 @@ public final class AlertsPage implements ConsoleRoutes {
     public void register(Routes routes, Console console) {
         console.page(routes, "/alerts", ListAlerts.class, (ctx, session) -> {
             String instance = blank(ctx.queryParam("instance"));
-            List<AlertView> alerts = console.operations().call(new ListAlerts(instance, SHOWN)).alerts();
+            boolean acknowledged = ctx.queryParam("acknowledged") != null;
+            List<AlertView> alerts = console.operations().call(new ListAlerts(instance, SHOWN, acknowledged ? true : null))
+                    .alerts();
             List<InstanceView> instances = console.operations().call(new ListInstances(null, null)).instances().stream()
                     .sorted(Comparator.comparing(InstanceView::name)).toList();
-            console.render(ctx, "alerts.jte", new Model(console.frame(session, "Change alerts", "alerts"), instance, instances,
-                    alerts));
+            console.render(ctx, "alerts.jte", new Model(console.frame(session, "Change alerts", "alerts"), instance,
+                    acknowledged, instances, alerts));
         });
         console.change(routes, "/alerts/{alert}/acknowledge", AcknowledgeAlert.class, (ctx, session) -> {
             AlertView alert = console.operations().call(new AcknowledgeAlert(ctx.pathParam("alert"),
