@@ -79,9 +79,9 @@ public final class Catalog implements AutoCloseable {
     /** Opens the catalog, creating or migrating its schema; {@code clock} stamps rows. */
     public static Catalog open(CatalogConfig config, Clock clock) {
         Dialect dialect = Dialect.of(config.jdbcUrl());
-        if (config.maxPoolSize() < 1) {
+        if (config.maxPoolSize() < 2) {
             throw new CofferException(ErrorCode.InvalidArgument, "catalog pool size " + config.maxPoolSize()
-                    + " must be at least 1");
+                    + " must be at least 2 (schema migrations hold two connections)");
         }
         HikariDataSource pool = new HikariDataSource(poolConfig(config, dialect));
         try {

@@ -116,7 +116,7 @@ public final class ServerConfigLoader {
                 problems.add("catalog.url: must start with jdbc:sqlite: or jdbc:postgresql:, got '" + CatalogConfig.redact(url) + "'");
             }
             catalog = new CatalogConfig(url, text(catalogNode.get("user"), "catalog.user", null),
-                    secret(catalogNode, "catalog."), integer(catalogNode.get("poolSize"), "catalog.poolSize", 4, 1, 64));
+                    secret(catalogNode, "catalog."), integer(catalogNode.get("poolSize"), "catalog.poolSize", 4, 2, 64));
         }
 
         List<ServerConfig.VaultEntry> vaults = new ArrayList<>();

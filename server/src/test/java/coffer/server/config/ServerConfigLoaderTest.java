@@ -139,6 +139,13 @@ class ServerConfigLoaderTest {
     }
 
     @Test
+    void aCatalogPoolOfOneIsRefusedBecauseMigrationsNeedTwoConnections() throws IOException {
+        CofferException e = assertThrows(CofferException.class, () -> ServerConfigLoader.load(
+                write("catalog: {url: \"jdbc:postgresql://db/coffer\", poolSize: 1}\n"), dir));
+        assertTrue(e.getMessage().contains("catalog.poolSize"), e.getMessage());
+    }
+
+    @Test
     void aFullFileIsRead() throws IOException {
         Path file = write("""
                 dataDir: %s
