@@ -173,7 +173,7 @@ class ConsoleAssuranceBrowserIT {
         browser.screenshot("assurance-point");
         new Select(browser.find("#rp-region")).selectByValue("east");
         browser.find("#replicate").click();
-        browser.await(JOB, d -> browser.has("#job-state") && ENDED.contains(browser.text("#job-state")));
+        awaitJobPage(catalog);
         assertEquals("succeeded", browser.text("#job-state"), browser.driver.getPageSource());
         browser.screenshot("assurance-replicated");
 
@@ -217,7 +217,7 @@ class ConsoleAssuranceBrowserIT {
         new Select(browser.find("#v-vault")).selectByValue("default");
         new Select(browser.find("#v-kind")).selectByVisibleText("FULL");
         browser.find("#verify").click();
-        browser.await(JOB, d -> browser.has("#job-state") && ENDED.contains(browser.text("#job-state")));
+        awaitJobPage(catalog);
         assertEquals("succeeded", browser.text("#job-state"), browser.driver.getPageSource());
         browser.go("/verify");
         String run = browser.driver.findElement(By.cssSelector("#verify-runs tbody tr")).getText();
@@ -229,10 +229,19 @@ class ConsoleAssuranceBrowserIT {
         browser.screenshot("assurance-verify");
     }
 
-    /** The job page the browser went to, once its job ended; the page and the jobs when it does not. */
+    /**
+     * The job page the browser went to, once its job ended (the page refreshes its part in place: an element read while
+     * it is swapped is read again); the page and the jobs when it does not.
+     */
     private void awaitJobPage(Catalog catalog) {
         try {
-            browser.await(JOB, d -> browser.has("#job-state") && ENDED.contains(browser.text("#job-state")));
+            browser.await(JOB, d -> {
+                try {
+                    return browser.has("#job-state") && ENDED.contains(browser.text("#job-state"));
+                } catch (org.openqa.selenium.StaleElementReferenceException swapped) {
+                    return false;
+                }
+            });
         } catch (org.openqa.selenium.TimeoutException e) {
             throw new AssertionError("no ended job at " + browser.driver.getCurrentUrl() + "; jobs: "
                     + catalog.jobs().page(new coffer.engine.job.Jobs.Filter(null, null, null, null, null, null, null, 20, null)
