@@ -307,7 +307,7 @@ class ServerCliIT {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static String sha256(Path file) throws Exception {
+    static String sha256(Path file) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         try (var in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 20];

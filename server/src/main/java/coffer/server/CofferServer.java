@@ -99,6 +99,7 @@ public final class CofferServer implements AutoCloseable {
             LocalVaults vaults = ServerVaults.openOrCreate(config.vaults(), clock);
             opened = vaults;
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
+            config.vaults().forEach(v -> catalog.protections().place(v.name(), v.region())); // a protection's region: its vault's
             String adminSecret = firstAdminToken(catalog.tokens(), config.adminTokenFile());
             hosts.refreshAll();
             Regions regions = regions(config);

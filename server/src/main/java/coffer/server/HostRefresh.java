@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * Keeps the catalog's hosts and their instances current: the configured hosts are added at start, and
+ * Keeps the catalog's hosts and their instances current: the configured hosts are added at start (with their
+ * region, which their jobs' rows take: docs/design/replication.md, "Regions in lists"), and
  * each is discovered again at start, in the background, and on request. A host that cannot be reached is
  * logged and skipped (its instances keep their last known state).
  */
@@ -21,7 +22,9 @@ final class HostRefresh {
     HostRefresh(Catalog catalog, List<ServerConfig.HostEntry> hosts) {
         this.catalog = catalog;
         for (ServerConfig.HostEntry host : hosts) {
-            catalog.hosts().ensure(host.id(), host.uri());
+            if (catalog.hosts().ensure(host.id(), host.uri()).id().equals(host.id())) {
+                catalog.hosts().place(host.id(), host.region()); // a second id for a known URI is that host: not placed
+            }
         }
     }
 

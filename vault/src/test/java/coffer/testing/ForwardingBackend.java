@@ -66,6 +66,11 @@ public abstract class ForwardingBackend implements Backend {
     }
 
     @Override
+    public boolean retain(String name, Instant until) throws IOException {
+        return delegate.retain(name, until);
+    }
+
+    @Override
     public void sync() throws IOException {
         delegate.sync();
     }

@@ -6,20 +6,18 @@ import coffer.vault.backend.ObjectInfo;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A backend that runs a test's action once, right after the first {@code list} or {@code get} of a name under a
  * prefix has returned, on the calling thread: to put another operation exactly between two steps of the one under
  * test (a backup committed between gc's listing and its lock; a backup run while a verify reads its first chunk).
- * Every call goes to the delegate unchanged; {@link #ran()} tells whether the action ran.
+ * Every call goes to the delegate unchanged ({@link ForwardingBackend}); {@link #ran()} tells whether the action ran.
  *
  * <p>Thread-safe (the action runs at most once).
  */
-public final class HookedBackend implements Backend {
+public final class HookedBackend extends ForwardingBackend {
     /** The action; may throw {@link IOException}. */
     @FunctionalInterface
     public interface Action {
@@ -28,14 +26,13 @@ public final class HookedBackend implements Backend {
 
     private enum On { LIST, GET }
 
-    private final Backend delegate;
     private final On on;
     private final String prefix;
     private final Action action;
     private final AtomicBoolean armed = new AtomicBoolean(true);
 
     private HookedBackend(Backend delegate, On on, String prefix, Action action) {
-        this.delegate = delegate;
+        super(delegate);
         this.on = on;
         this.prefix = prefix;
         this.action = action;
@@ -66,30 +63,10 @@ public final class HookedBackend implements Backend {
     }
 
     @Override
-    public void put(String name, ByteBuffer data) throws IOException {
-        delegate.put(name, data);
-    }
-
-    @Override
-    public boolean putIfAbsent(String name, ByteBuffer data) throws IOException {
-        return delegate.putIfAbsent(name, data);
-    }
-
-    @Override
     public ByteBuffer get(String name) throws IOException {
         ByteBuffer result = delegate.get(name);
         after(On.GET, name);
         return result;
-    }
-
-    @Override
-    public Optional<ObjectInfo> stat(String name) throws IOException {
-        return delegate.stat(name);
-    }
-
-    @Override
-    public void delete(String name) throws IOException {
-        delegate.delete(name);
     }
 
     @Override
@@ -100,42 +77,7 @@ public final class HookedBackend implements Backend {
     }
 
     @Override
-    public List<String> listChildren(String prefix) throws IOException {
-        return delegate.listChildren(prefix);
-    }
-
-    @Override
-    public boolean cheapStat() {
-        return delegate.cheapStat();
-    }
-
-    @Override
-    public int ioParallelism() {
-        return delegate.ioParallelism();
-    }
-
-    @Override
-    public boolean retain(String name, Instant until) throws IOException {
-        return delegate.retain(name, until);
-    }
-
-    @Override
-    public void sync() throws IOException {
-        delegate.sync();
-    }
-
-    @Override
-    public int removeAbandonedUploads(Instant olderThan) throws IOException {
-        return delegate.removeAbandonedUploads(olderThan);
-    }
-
-    @Override
     public String describe() {
         return delegate.describe();
-    }
-
-    @Override
-    public void close() throws IOException {
-        delegate.close();
     }
 }

@@ -10,5 +10,11 @@ public interface Hosts {
 
     List<Host> list();
 
+    /**
+     * Writes the configuration's {@code region} of host {@code id} (its {@code hosts.region}, V15), and when it changes,
+     * into that host's jobs (a job's region is its host's); returns whether it changed. An unknown host: false.
+     */
+    boolean place(String id, String region);
+
     Optional<Host> find(String id);
 }

@@ -8,6 +8,13 @@ public interface Points {
     /** Inserts or replaces the row (rebuild and backup both call it). */
     void upsert(PointRecord point);
 
+    /**
+     * Inserts or replaces the row of a point a plan's run made, marked as that plan's under that policy (immutable
+     * when the policy is), in one transaction: the row never exists unmarked, so no crash between two writes leaves
+     * an immutable point that the catalog would let a person delete (docs/format/hold.md, "Who sets it").
+     */
+    void upsertOfPlan(PointRecord point, String planId, String policyId, boolean immutable);
+
     List<PointRecord> listByInstance(String instanceId);
 
     List<PointRecord> listAll();

@@ -13,5 +13,14 @@ public interface Protections {
 
     List<Protection> list();
 
+    /** The protections of {@code region} (its {@code protections.region} column). */
+    List<Protection> list(String region);
+
+    /**
+     * Writes {@code region} into the protections of vault {@code vault} that name another (a server's start, for
+     * each configured vault: rows written before V15, or a vault moved to another region); returns how many.
+     */
+    int place(String vault, String region);
+
     Optional<Protection> find(String instanceId);
 }

@@ -40,6 +40,17 @@ final class SqlHosts implements Hosts {
     }
 
     @Override
+    public boolean place(String id, String region) {
+        return sql.transaction(s -> {
+            if (s.update("UPDATE hosts SET region = ? WHERE id = ? AND region <> ?", region, id, region) == 0) {
+                return false;
+            }
+            s.update("UPDATE jobs SET region = ? WHERE host_id = ? AND region <> ?", region, id, region);
+            return true;
+        });
+    }
+
+    @Override
     public List<Host> list() {
         return sql.query(COLUMNS + " ORDER BY id", SqlHosts::host);
     }

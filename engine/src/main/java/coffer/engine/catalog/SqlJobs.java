@@ -67,11 +67,13 @@ final class SqlJobs implements Jobs {
     }
 
     /** Inserts a queued job; its arguments: {@link #queuedRow}. */
-    static final String INSERT_QUEUED = "INSERT INTO jobs (id, type, target, host_id, state, params, created_at)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?)";
+    static final String INSERT_QUEUED = "INSERT INTO jobs (id, type, target, host_id, state, params, created_at, region)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT region FROM hosts WHERE id = ?), 'local'))";
 
+    /** The arguments of {@link #INSERT_QUEUED}: the job's region is its host's ({@code hosts.region}, V15). */
     static Object[] queuedRow(String id, JobOperation<?> operation, String hostId, Instant now) {
-        return new Object[]{id, operation.type(), operation.target(), hostId, JobState.queued, JobParams.stored(operation), now};
+        return new Object[]{id, operation.type(), operation.target(), hostId, JobState.queued, JobParams.stored(operation), now,
+                hostId};
     }
 
     @Override
@@ -105,7 +107,7 @@ final class SqlJobs implements Jobs {
 
     private static Where where(Filter filter) {
         return new Where().equal("state", filter.state()).equal("type", filter.type()).equal("target", filter.target())
-                .equal("host_id", filter.hostId()).in("host_id", filter.hostIds()).created(filter.from(), filter.to()).after(filter.after());
+                .equal("host_id", filter.hostId()).equal("region", filter.region()).created(filter.from(), filter.to()).after(filter.after());
     }
 
     @Override

@@ -35,10 +35,13 @@ final class SqlPointRetentions implements PointRetentions {
         return sql.query("SELECT DISTINCT instance_id FROM points ORDER BY instance_id", r -> r.getString(1));
     }
 
+    /** Marks a point a plan's: origin, plan, policy, immutable, id. */
+    static final String MARK_POLICY = "UPDATE points SET origin = ?, plan_id = ?, policy_id = ?, immutable = ?, pinned = NULL,"
+            + " pinned_until = NULL WHERE id = ?";
+
     @Override
     public void markPolicy(String pointId, String planId, String policyId, boolean immutable) {
-        sql.update("UPDATE points SET origin = ?, plan_id = ?, policy_id = ?, immutable = ?, pinned = NULL, pinned_until = NULL"
-                + " WHERE id = ?", RetentionFacts.Origin.POLICY, planId, policyId, immutable, pointId);
+        sql.update(MARK_POLICY, RetentionFacts.Origin.POLICY, planId, policyId, immutable, pointId);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package coffer.engine.catalog;
 
+import coffer.engine.policy.RetentionFacts;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -26,21 +28,34 @@ final class SqlPoints implements Points {
     @Override
     public void upsert(PointRecord point) {
         sql.transaction(s -> {
-            s.update("DELETE FROM points WHERE id = ?", point.id());
-            s.update("INSERT INTO points (id, vault, instance_id, instance_name, created_at, status, consistency,"
-                            + " logical_bytes, stored_bytes, expires_at, job_id, consistency_reason, region)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    point.id(), point.vault(), point.instanceId(), point.instanceName(), point.createdAt(),
-                    point.status(), point.consistency(), point.logicalBytes(), point.storedBytes(), point.expiresAt(),
-                    point.jobId(), point.consistencyReason(), point.region());
-            int ordinal = 0;
-            for (PointRecord.PointDisk disk : point.disks()) {
-                s.update("INSERT INTO point_disks (point_id, ordinal, target, logical_bytes, stored_bytes)"
-                        + " VALUES (?, ?, ?, ?, ?)", point.id(), ordinal++, disk.target(), disk.logicalBytes(),
-                        disk.storedBytes());
-            }
+            insert(s, point);
             return null;
         });
+    }
+
+    @Override
+    public void upsertOfPlan(PointRecord point, String planId, String policyId, boolean immutable) {
+        sql.transaction(s -> {
+            insert(s, point);
+            s.update(SqlPointRetentions.MARK_POLICY, RetentionFacts.Origin.POLICY, planId, policyId, immutable, point.id());
+            return null;
+        });
+    }
+
+    private static void insert(Sql.Session s, PointRecord point) throws java.sql.SQLException {
+        s.update("DELETE FROM points WHERE id = ?", point.id());
+        s.update("INSERT INTO points (id, vault, instance_id, instance_name, created_at, status, consistency,"
+                        + " logical_bytes, stored_bytes, expires_at, job_id, consistency_reason, region)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                point.id(), point.vault(), point.instanceId(), point.instanceName(), point.createdAt(),
+                point.status(), point.consistency(), point.logicalBytes(), point.storedBytes(), point.expiresAt(),
+                point.jobId(), point.consistencyReason(), point.region());
+        int ordinal = 0;
+        for (PointRecord.PointDisk disk : point.disks()) {
+            s.update("INSERT INTO point_disks (point_id, ordinal, target, logical_bytes, stored_bytes)"
+                    + " VALUES (?, ?, ?, ?, ?)", point.id(), ordinal++, disk.target(), disk.logicalBytes(),
+                    disk.storedBytes());
+        }
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /** {@link Protections} in SQL; the disk list is a JSON array. Thread-safe. */
 final class SqlProtections implements Protections {
-    private static final String COLUMNS = "SELECT instance_id, all_disks, disks, vault, created_at FROM protections";
+    private static final String COLUMNS = "SELECT instance_id, all_disks, disks, vault, created_at, region FROM protections";
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
 
@@ -27,11 +27,12 @@ final class SqlProtections implements Protections {
     public void protect(List<Protection> protections) {
         sql.transaction(s -> {
             for (Protection p : protections) {
-                s.update("INSERT INTO protections (instance_id, all_disks, disks, vault, created_at)"
-                                + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (instance_id) DO UPDATE SET"
-                                + " all_disks = excluded.all_disks, disks = excluded.disks, vault = excluded.vault",
+                s.update("INSERT INTO protections (instance_id, all_disks, disks, vault, created_at, region)"
+                                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (instance_id) DO UPDATE SET"
+                                + " all_disks = excluded.all_disks, disks = excluded.disks, vault = excluded.vault,"
+                                + " region = excluded.region",
                         p.instanceId(), p.allDisks(), Sql.jsonText(p.disks() == null ? List.of() : p.disks()),
-                        p.vault(), p.createdAt() != null ? p.createdAt() : clock.instant());
+                        p.vault(), p.createdAt() != null ? p.createdAt() : clock.instant(), p.region());
             }
             return null;
         });
@@ -48,6 +49,16 @@ final class SqlProtections implements Protections {
     }
 
     @Override
+    public List<Protection> list(String region) {
+        return sql.query(COLUMNS + " WHERE region = ? ORDER BY created_at, instance_id", SqlProtections::row, region);
+    }
+
+    @Override
+    public int place(String vault, String region) {
+        return sql.update("UPDATE protections SET region = ? WHERE vault = ? AND region <> ?", region, vault, region);
+    }
+
+    @Override
     public Optional<Protection> find(String instanceId) {
         return sql.one(COLUMNS + " WHERE instance_id = ?", SqlProtections::row, instanceId);
     }
@@ -60,6 +71,6 @@ final class SqlProtections implements Protections {
             throw new SQLException("protections.disks of " + row.getString("instance_id") + " is no JSON list", e);
         }
         return new Protection(row.getString("instance_id"), Sql.flag(row, "all_disks"), disks, row.getString("vault"),
-                Sql.instant(row, "created_at"));
+                Sql.instant(row, "created_at"), row.getString("region"));
     }
 }

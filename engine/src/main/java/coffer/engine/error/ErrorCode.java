@@ -51,6 +51,8 @@ public enum ErrorCode {
     UnknownRegion(404, 4, "Name a region of the server's configuration: 'coffer vault list' shows each vault's region.",
             "Name a region of the server's configuration: GET /api/v1/vaults shows each vault's region."),
     NoHostInRegion(409, 2, "Add a libvirt host with that region to the server's configuration (hosts[].region), or restore in a region that has hosts."),
+    PolicyRegionMismatch(409, 2, "Bind a policy of the instance's region: 'coffer policy list --region R' lists them; a policy's region is fixed when it is created.",
+            "Bind a policy of the instance's region: GET /api/v1/policies?region=R lists them; a policy's region is fixed when it is created."),
 
     // ---- the API ----
     Unauthorized(401, 5, "Give a valid token: --token-file FILE or COFFER_TOKEN (the server's first start wrote the admin token to a file; 'coffer token create' makes more).",

@@ -71,12 +71,21 @@ public final class InstanceBackup {
      * @param disks   targets to back up; empty for every disk that can be (including disks attached since
      *                the previous point)
      * @param threads chunk workers per disk (and NBD connections); 0 for two per core
+     * @param immutableFloor null, or for a point that is immutable from birth (a run of an immutable policy): from
+     *                the point's creation time, the time its manifest holds it immutable until. The vault refuses to
+     *                delete the point from the moment it exists, so no crash between the commit and the catalog's
+     *                hold leaves an immutable point deletable (docs/format/hold.md, "Who sets it")
      */
     public record Request(String instance, Set<String> disks, int threads, PointFacts facts,
-                          AppConsistency consistency) {
+                          AppConsistency consistency, java.util.function.UnaryOperator<Instant> immutableFloor) {
         public Request {
             java.util.Objects.requireNonNull(consistency, "consistency");
             facts = facts == null ? PointFacts.NONE : facts;
+        }
+
+        /** A point that is not immutable from birth. */
+        public Request(String instance, Set<String> disks, int threads, PointFacts facts, AppConsistency consistency) {
+            this(instance, disks, threads, facts, consistency, null);
         }
 
         /** Crash-consistent ({@link AppConsistency#off()}). */
@@ -145,7 +154,11 @@ public final class InstanceBackup {
         int threads = request.threads() > 0 ? request.threads() : 2 * ChunkWorkers.defaultThreads();
         PointFacts facts = request.facts().with(new PointFacts(PointFacts.VERSION, null, definitionXml, null, null, null,
                 null, null, null));
-        PointWriter writer = PointWriter.begin(vault, domain.name(), Instant.now(), threads);
+        Instant created = Instant.now();
+        PointWriter writer = PointWriter.begin(vault, domain.name(), created, threads);
+        if (request.immutableFloor() != null) {
+            writer.immutableUntil(request.immutableFloor().apply(created)); // the manifest's floor, before it exists
+        }
         RuntimeDirectory run = null;
         try {
             run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id());

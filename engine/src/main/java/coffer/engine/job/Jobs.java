@@ -18,11 +18,11 @@ public interface Jobs {
     /**
      * Filters for {@link #list} and {@link #page}; null fields match everything. {@code from} inclusive, {@code to}
      * exclusive, on the creation time; {@code after}: the page starts after this cursor; {@code limit}: at most
-     * this many (null: all, for {@link #list}); {@code hostIds}: only jobs on one of these hosts (a region's;
-     * empty: none).
+     * this many (null: all, for {@link #list}); {@code region}: only jobs of that region (the catalog's
+     * {@code jobs.region}: its host's region when it was queued).
      */
     record Filter(JobState state, JobType type, String target, String hostId, Instant from, Instant to,
-                  PageCursor after, Integer limit, java.util.List<String> hostIds) {
+                  PageCursor after, Integer limit, String region) {
         public static final Filter ALL = new Filter(null, null, null, null);
 
         public Filter(JobState state, JobType type, String target, Integer limit) {

@@ -54,6 +54,7 @@ public final class PlanBackup implements JobHandler<BackupInstance, BackupResult
         if (run != null) {
             boolean immutable = catalog.policies().find(run.policy()).map(StoredPolicy::policy).map(p -> p.immutable())
                     .orElse(false);
+            // the backup handler wrote the row marked (Points.upsertOfPlan); marked again for one that did not
             catalog.pointRetentions().markPolicy(result.point(), run.id(), run.policy(), immutable);
             if (immutable && !sweep.holdInVault(result.point())) {
                 context.warning("the vault could not record that point " + result.point()

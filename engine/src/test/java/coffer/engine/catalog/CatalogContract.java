@@ -133,6 +133,30 @@ abstract class CatalogContract {
         assertEquals(ErrorCode.InvalidArgument, e.code());
     }
 
+    @Test
+    void aJobTakesItsHostsRegionAndAHostMovedToAnotherRegionTakesItsJobsAlong() {
+        catalog.hosts().ensure("local", "qemu:///system");
+        catalog.hosts().ensure("remote", "qemu+ssh://root@b/system");
+        assertTrue(catalog.hosts().place("remote", "east"));
+        assertFalse(catalog.hosts().place("remote", "east"), "unchanged");
+        assertFalse(catalog.hosts().place("nope", "east"), "no such host");
+        String before = catalog.jobs().submit(BackupInstance.of("web"), "local").id();
+        String there = catalog.jobs().submit(BackupInstance.of("db"), "remote").id();
+        assertEquals(List.of(there), ids(catalog.jobs().list(regionFilter("east"))));
+        assertEquals(List.of(before), ids(catalog.jobs().list(regionFilter("local"))), "a host never placed is 'local'");
+        assertTrue(catalog.hosts().place("local", "west"));
+        assertEquals(List.of(before), ids(catalog.jobs().list(regionFilter("west"))), "its jobs moved with it");
+        assertTrue(catalog.jobs().list(regionFilter("local")).isEmpty());
+    }
+
+    private static Jobs.Filter regionFilter(String region) {
+        return new Jobs.Filter(null, null, null, null, null, null, null, null, region);
+    }
+
+    private static List<String> ids(List<Job> jobs) {
+        return jobs.stream().map(Job::id).toList();
+    }
+
     // ---- instances ----
 
     @Test
@@ -188,6 +212,21 @@ abstract class CatalogContract {
         assertTrue(catalog.protections().remove(id));
         assertFalse(catalog.protections().remove(id));
         assertTrue(catalog.protections().list().isEmpty());
+    }
+
+    @Test
+    void aProtectionIsOfItsVaultsRegionAndPlacingAVaultMovesItsProtections() {
+        String id = knownInstance();
+        Instant at = millis(Instant.now());
+        catalog.protections().protect(List.of(new Protection(id, true, List.of(), "east-vault", at, "east")));
+        assertEquals("east", catalog.protections().find(id).orElseThrow().region());
+        assertEquals(List.of(id), catalog.protections().list("east").stream().map(Protection::instanceId).toList());
+        assertTrue(catalog.protections().list("west").isEmpty());
+        assertEquals(0, catalog.protections().place("east-vault", "east"), "already there");
+        assertEquals(0, catalog.protections().place("other", "west"), "another vault's");
+        assertEquals(1, catalog.protections().place("east-vault", "west"));
+        assertEquals(List.of(id), catalog.protections().list("west").stream().map(Protection::instanceId).toList());
+        assertEquals("local", new Protection(id, true, List.of(), "v", at).region(), "a server without regions");
     }
 
     @Test

@@ -38,11 +38,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The job handlers through a real runner, catalog and libvirt domain: a backup job records its point with
- * sizes, a restore_disk job writes exactly the disk's content. (In this package for {@link TestDomain}.)
+ * sizes, a restore_disk job writes exactly the disk's content; a plan's run of an immutable policy is immutable in the
+ * vault and in the catalog from the moment it exists (this runner has no PlanBackup after the backup). (In this package for {@link TestDomain}.)
  */
 class JobHandlersIT {
     @TempDir Path dir;
@@ -119,6 +121,18 @@ class JobHandlersIT {
         assertEquals(JobState.succeeded, planned.state(), planned.errorCode() + ": " + planned.errorMessage());
         PointFacts.Plan recorded = PointFacts.of(vaults.open("default").point(planned.result().get("point").asText())).plan();
         assertEquals(new PointFacts.Plan("plan-9", policy, true), recorded);
+        // immutable from birth: this runner has no PlanBackup, as a server killed right after the commit, before the
+        // catalog's hold; the manifest alone holds the point for the policy's keep-for, so the vault refuses a delete
+        Vault vault = vaults.open("default");
+        coffer.vault.PointManifest lockedPoint = vault.point(planned.result().get("point").asText());
+        assertEquals(lockedPoint.createdAt().plus(Duration.ofDays(1)), lockedPoint.immutableUntil());
+        assertEquals(lockedPoint.immutableUntil(), vault.immutableUntil(lockedPoint), "the hold written after the manifest");
+        assertThrows(coffer.vault.PointImmutableException.class, () -> vault.deletePoint(lockedPoint.id()));
+        assertEquals(null, vault.point(pointId).immutableUntil(), "a manual point is not immutable");
+        coffer.engine.catalog.PointRetention lockedRow = catalog.pointRetentions().find(lockedPoint.id()).orElseThrow();
+        assertTrue(lockedRow.immutable() && policy.equals(lockedRow.policyId()) && "plan-9".equals(lockedRow.planId()),
+                "the row is written marked, in one transaction: " + lockedRow);
+        assertEquals(false, catalog.pointRetentions().find(pointId).orElseThrow().immutable());
 
         Path restored = dir.resolve("restored-vda.raw");
         Job restore = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restored.toString(), "raw", false, false),

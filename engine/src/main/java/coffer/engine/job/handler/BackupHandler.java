@@ -16,14 +16,19 @@ import coffer.engine.job.JobHandler;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.BackupResult;
 import coffer.engine.json.CofferJson;
+import coffer.engine.policy.Policy;
+import coffer.engine.policy.Retention;
+import coffer.vault.Vault;
 import coffer.engine.vault.VaultDirectory;
 import coffer.virt.libvirt.Libvirt;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.LinkedHashSet;
 import java.util.Map;
 
@@ -57,16 +62,32 @@ final class BackupHandler implements JobHandler<BackupInstance, BackupResult> {
                 : PointFacts.expiring(clock.instant().plus(Duration.ofDays(retentionDays)));
     }
 
+    /**
+     * For a run of an immutable policy, the floor its manifest records from the point's creation: its keep-for (the
+     * earliest end of the lock the catalog then gives it; the catalog's later hold extends it, never shortens it);
+     * null for a policy that is not immutable. Without it a server killed between the commit and the catalog's hold
+     * (PlanBackup) would leave an immutable point deletable through the vault.
+     */
+    static UnaryOperator<Instant> immutableFloor(Policy policy) {
+        if (!policy.immutable()) {
+            return null;
+        }
+        Retention retention = policy.retention();
+        return created -> retention.keepFor().expiryOf(created, retention.zone()).orElse(Vault.FOREVER);
+    }
+
     @Override
     public BackupResult run(BackupInstance backup, Job job, JobContext context) {
         Instance instance = Lookup.liveInstance(catalog, backup.instance());
         String vault = vaults.nameOr(backup.vault());
         PointFacts facts = expiry(backup.retentionDays(), clock).with(PointFacts.described(backup.description()));
+        UnaryOperator<Instant> immutableFloor = null;
         if (backup.plan() != null) {
-            boolean immutable = catalog.policies().find(backup.plan().policy()).map(StoredPolicy::policy)
-                    .map(p -> p.immutable()).orElseThrow(() -> new CofferException(ErrorCode.ResourceNotFound,
+            Policy policy = catalog.policies().find(backup.plan().policy()).map(StoredPolicy::policy)
+                    .orElseThrow(() -> new CofferException(ErrorCode.ResourceNotFound,
                             "plan " + backup.plan().id() + " names policy " + backup.plan().policy() + ", which does not exist"));
-            facts = facts.with(PointFacts.ofPlan(backup.plan().id(), backup.plan().policy(), immutable));
+            facts = facts.with(PointFacts.ofPlan(backup.plan().id(), backup.plan().policy(), policy.immutable()));
+            immutableFloor = immutableFloor(policy);
         }
         InstanceBackup.Result result;
         try (Libvirt libvirt = hosts.connect(job.hostId())) {
@@ -75,10 +96,14 @@ final class BackupHandler implements JobHandler<BackupInstance, BackupResult> {
                     + CofferJson.text(backup.appConsistent()) : ""));
             result = new InstanceBackup(libvirt, vaults.open(vault), runtimeRoot).run(new InstanceBackup.Request(
                     instance.id(), backup.disks() == null ? java.util.Set.of() : new LinkedHashSet<>(backup.disks()), 0,
-                    facts, backup.appConsistent()), context.progress());
+                    facts, backup.appConsistent(), immutableFloor), context.progress());
         }
-        catalog.points().upsert(PointRecord.of(result.point(), vault, instance.id(), job.id())
-                .inRegion(vaults.regionOf(vault)));
+        PointRecord row = PointRecord.of(result.point(), vault, instance.id(), job.id()).inRegion(vaults.regionOf(vault));
+        if (backup.plan() != null) { // the row and its plan's mark at once: never an immutable point's row unmarked
+            catalog.points().upsertOfPlan(row, backup.plan().id(), backup.plan().policy(), immutableFloor != null);
+        } else {
+            catalog.points().upsert(row);
+        }
         result.warnings().forEach(context::warning);
         result.point().skipped().forEach(s -> context.warning("disk " + s.name() + " skipped: " + s.reason()));
         context.info("point " + result.point().id() + " stored");

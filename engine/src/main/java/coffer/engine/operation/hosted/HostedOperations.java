@@ -80,7 +80,8 @@ public final class HostedOperations implements Operations {
         this.views = new HostedViews(catalog, settings.clock());
         ReplicationQueue replications = new ReplicationQueue(catalog, vaults, settings.regions(), settings.clock());
         this.jobs = new HostedJobs(catalog, references, replications, settings.regions());
-        this.protecting = new Protecting(catalog, references, binding, settings.instancesPerRequest(), settings.clock());
+        this.protecting = new Protecting(catalog, references, binding, settings.instancesPerRequest(), settings.clock(),
+                vault -> vaults.names().contains(vault) ? vaults.regionOf(vault) : null);
         this.policyEditing = new PolicyEditing(catalog, scheduler, replications, settings.regions());
         this.groupCreation = new GroupCreation(catalog, references);
         this.assurance = new AssuranceViews(catalog, references, settings.clock());
@@ -112,8 +113,8 @@ public final class HostedOperations implements Operations {
                         .filter(v -> l.protectedOnly() == null || v.isProtected() == l.protectedOnly()).toList());
             }
             case ShowInstance s -> views.instance(references.instance(s.instance()));
-            case ListProtections l -> ProtectionList.of(catalog.protections().list().stream()
-                    .filter(p -> l.region() == null || inRegion(l.region(), p.vault()))
+            case ListProtections l -> ProtectionList.of((l.region() == null ? catalog.protections().list()
+                    : catalog.protections().list(settings.regions().check(l.region()))).stream()
                     .map(p -> ProtectionView.of(p, catalog.instances().find(p.instanceId()).orElse(null))).toList());
             case Protect p -> protecting.protect(p);
             case StopProtection s -> protecting.stop(s);
@@ -254,12 +255,6 @@ public final class HostedOperations implements Operations {
         }).toList());
     }
 
-    /** Whether vault {@code vault} is in {@code region} (UnknownRegion for a region not configured). */
-    private boolean inRegion(String region, String vault) {
-        settings.regions().check(region);
-        return vaults.names().contains(vault) && vaults.regionOf(vault).equals(region);
-    }
-
     /** One plan per instance; an instance not yet protected is protected first (all disks, the vault asked). */
     private PlanList bind(BindPlan request) {
         Protecting.checkCount(request.instances().size(), settings.instancesPerRequest());
@@ -268,6 +263,7 @@ public final class HostedOperations implements Operations {
         List<Instance> instances = request.instances().stream().map(references::instance).toList();
         protecting.protectIfNeeded(instances, vault);
         List<PlanView> plans = new ArrayList<>();
+        instances.forEach(instance -> checkRegion(policy, instance));
         for (Instance instance : instances) {
             plans.add(views.plan(binding.bind(instance, policy, request.name(), request.replacing())));
         }
@@ -278,10 +274,25 @@ public final class HostedOperations implements Operations {
         Plan plan = Lookup.plan(catalog, request.plan());
         Instance instance = catalog.instances().find(plan.instanceId()).orElseThrow();
         if (request.policy() != null) {
-            plan = binding.bind(instance, Lookup.policy(catalog, request.policy()), request.name(), true);
+            StoredPolicy policy = Lookup.policy(catalog, request.policy());
+            checkRegion(policy, instance);
+            plan = binding.bind(instance, policy, request.name(), true);
         } else if (request.name() != null) {
             plan = catalog.plans().rename(plan.id(), request.name()).orElseThrow();
         }
         return views.plan(plan);
+    }
+
+    /**
+     * PolicyRegionMismatch when {@code policy} is a policy of another region than the host of {@code instance} (the
+     * configuration's {@code hosts[].region}); a host the configuration does not name (found by a catalog rebuild) has
+     * no region to compare and is not refused.
+     */
+    private void checkRegion(StoredPolicy policy, Instance instance) {
+        settings.regions().ofHost(instance.hostId()).filter(region -> !region.equals(policy.region())).ifPresent(region -> {
+            throw new CofferException(ErrorCode.PolicyRegionMismatch, "policy " + policy.policy().name() + " is a policy"
+                    + " of region " + policy.region() + ", instance '" + instance.name() + "' runs on host "
+                    + instance.hostId() + " of region " + region + "; bind a policy of region " + region);
+        });
     }
 }

@@ -66,9 +66,9 @@ final class ListPages {
 
     JobList jobs(ListJobs l) {
         String target = l.instance() != null ? references.instance(l.instance()).id() : l.target();
-        List<String> hosts = l.region() == null ? null : regions.hosts().getOrDefault(regions.check(l.region()), List.of());
+        String region = l.region() == null ? null : regions.check(l.region());
         Page<Job> page = catalog.jobs().page(new Jobs.Filter(l.state(), l.type(), target, l.host(), l.since(), l.until(),
-                cursor(l.cursor()), l.pageSize(), hosts));
+                cursor(l.cursor()), l.pageSize(), region));
         return JobList.of(page.items().stream().map(JobView::of).toList(), next(page));
     }
 

@@ -30,8 +30,11 @@ final class Protecting {
     private final PlanBinding plans;
     private final int perRequest;
     private final Clock clock;
+    private final java.util.function.UnaryOperator<String> regionOfVault;
 
-    Protecting(Catalog catalog, References references, PlanBinding plans, int perRequest, Clock clock) {
+    Protecting(Catalog catalog, References references, PlanBinding plans, int perRequest, Clock clock,
+               java.util.function.UnaryOperator<String> regionOfVault) {
+        this.regionOfVault = regionOfVault;
         this.catalog = catalog;
         this.references = references;
         this.plans = plans;
@@ -62,7 +65,8 @@ final class Protecting {
                     }
                 }
             }
-            Protection p = new Protection(instance.id(), all, all ? List.of() : request.disks(), vault, clock.instant());
+            Protection p = new Protection(instance.id(), all, all ? List.of() : request.disks(), vault, clock.instant(),
+                    regionOfVault.apply(vault));
             protections.add(p);
             views.add(ProtectionView.of(p, instance));
         }
@@ -78,7 +82,8 @@ final class Protecting {
     void protectIfNeeded(List<Instance> instances, String vault) {
         for (Instance instance : instances) {
             if (catalog.protections().find(instance.id()).isEmpty() && !instance.gone()) {
-                catalog.protections().protect(List.of(new Protection(instance.id(), true, List.of(), vault, clock.instant())));
+                catalog.protections().protect(List.of(new Protection(instance.id(), true, List.of(), vault, clock.instant(),
+                        regionOfVault.apply(vault))));
             }
         }
     }

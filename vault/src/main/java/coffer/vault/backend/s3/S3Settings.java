@@ -65,7 +65,8 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, Credent
     /**
      * The settings named by the environment, as the command line takes them: {@code COFFER_S3_ENDPOINT}
      * (path-style when set), {@code COFFER_S3_REGION} or {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID} with
-     * {@code AWS_SECRET_ACCESS_KEY}, else the profile file ({@code AWS_PROFILE}) of the AWS chain.
+     * {@code AWS_SECRET_ACCESS_KEY}, else the profile file ({@code AWS_PROFILE}) of the AWS chain;
+     * {@code COFFER_S3_PARALLELISM} the requests in flight (default {@value #DEFAULT_PARALLELISM}).
      */
     public static S3Settings fromEnvironment(Map<String, String> env) {
         String endpoint = env.get("COFFER_S3_ENDPOINT");
@@ -75,7 +76,20 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, Credent
         Credentials credentials = keyId != null && !keyId.isBlank() && secret != null
                 ? new Credentials(keyId, Secret.of(secret)) : null;
         return new S3Settings(endpoint == null || endpoint.isBlank() ? null : URI.create(endpoint), region,
-                endpoint != null && !endpoint.isBlank(), credentials, env.get("AWS_PROFILE"), DEFAULT_PARALLELISM);
+                endpoint != null && !endpoint.isBlank(), credentials, env.get("AWS_PROFILE"), parallelism(env));
+    }
+
+    private static int parallelism(Map<String, String> env) {
+        String value = env.get("COFFER_S3_PARALLELISM");
+        if (value == null || value.isBlank()) {
+            return DEFAULT_PARALLELISM;
+        }
+        try {
+            return Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("COFFER_S3_PARALLELISM must be a number of requests (1 to 256), got '"
+                    + value + "'");
+        }
     }
 
     public S3Settings withEndpoint(URI newEndpoint, boolean newPathStyle) {
