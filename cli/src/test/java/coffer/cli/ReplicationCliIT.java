@@ -108,7 +108,7 @@ class ReplicationCliIT {
 
         // the regions as configured: each one's vaults (its default first) and hosts, in the configuration's order
         JsonNode regions = json(cli("region", "list", "--output", "json").ok());
-        assertEquals("[{\"name\":\"west\",\"vaults\":[\"west-vault\"],\"defaultVault\":\"west-vault\",\"hosts\":[\"local\"]},"
+        assertEquals("[{\"name\":\"west\",\"vaults\":[\"west-vault\"],\"defaultVault\":\"west-vault\",\"hosts\":[\"west-1\"]},"
                 + "{\"name\":\"east\",\"vaults\":[\"east-vault\"],\"defaultVault\":\"east-vault\",\"hosts\":[\"east-1\"]},"
                 + "{\"name\":\"north\",\"vaults\":[\"north-vault\"],\"defaultVault\":\"north-vault\",\"hosts\":[]}]",
                 regions.path("regions").toString());
