@@ -59,14 +59,23 @@ final class GroupCommand {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "The server's consistency groups.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The server's consistency groups, by name;"
+            + " every page unless --limit is given.")
     static final class ListGroups_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
+        @Option(names = "--host", paramLabel = "HOST", description = "Only the groups of this host.") String host;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N (1-1000), with the cursor of the next.") Integer limit;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListGroups());
+            ListGroups first = new ListGroups(host, cursor, limit);
+            if (limit != null) {
+                return Operate.call(server, common, first);
+            }
+            return Operate.callEveryPage(server, common, first, coffer.engine.operation.GroupList::nextCursor, first::next,
+                    (a, b) -> coffer.engine.operation.GroupList.of(java.util.stream.Stream.concat(a.groups().stream(), b.groups().stream()).toList()));
         }
     }
 
@@ -113,15 +122,24 @@ final class GroupCommand {
         }
     }
 
-    @Command(name = "points", mixinStandardHelpOptions = true, description = "Group points with their members, oldest first.")
+    @Command(name = "points", mixinStandardHelpOptions = true, description = "Group points with their members, oldest first;"
+            + " through a server every page unless --limit is given.")
     static final class Points implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin Transport transport;
         @Parameters(paramLabel = "NAME", arity = "0..1", description = "The group (default: every group).") String name;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor; server).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N (1-1000), with the cursor of the next (server).") Integer limit;
 
         @Override
         public Integer call() {
-            return Operate.call(transport, common, new ListGroupPoints(name));
+            ListGroupPoints first = new ListGroupPoints(name, cursor, limit);
+            if (limit != null || transport.offline()) {
+                return Operate.call(transport, common, first);
+            }
+            return Operate.callEveryPage(transport, common, first, coffer.engine.operation.GroupPointList::nextCursor,
+                    first::next, (a, b) -> coffer.engine.operation.GroupPointList.of(java.util.stream.Stream.concat(
+                            a.points().stream(), b.points().stream()).toList()));
         }
     }
 

@@ -1,25 +1,40 @@
 package coffer.cli;
 
+import coffer.engine.operation.InstanceList;
 import coffer.engine.operation.ListInstances;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /** {@code coffer instance list}. */
 @Command(name = "instance", description = "Instances (libvirt domains) on a host.", mixinStandardHelpOptions = true,
         subcommands = {InstanceCommand.ListInstances_.class})
 final class InstanceCommand {
 
-    @Command(name = "list", description = "Domains with state and disks, and whether each disk can be backed up.",
-            mixinStandardHelpOptions = true)
+    @Command(name = "list", description = "Domains with state and disks, and whether each disk can be backed up; by name,"
+            + " filtered by the server; every page unless --limit is given.", mixinStandardHelpOptions = true)
     static final class ListInstances_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin Transport transport;
+        @Option(names = "--host", paramLabel = "HOST", description = "Only the instances of this host (server).") String host;
+        @Option(names = "--protected", paramLabel = "true|false", description = "Only the protected (true) or unprotected (false) ones (server).") Boolean protectedOnly;
+        @Option(names = "--state", paramLabel = "STATE", description = "Only those in this state: running, shutoff, paused, ... or gone (server).") String state;
+        @Option(names = "--group", paramLabel = "GROUP", description = "Only the members of this consistency group (server).") String group;
+        @Option(names = "--region", paramLabel = "REGION", description = "Only the instances of this region's hosts (server).") String region;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N instances (1-1000), with the cursor of the next.") Integer limit;
 
         @Override
         public Integer call() {
-            return Operate.call(transport, common, new ListInstances(null, null));
+            ListInstances first = new ListInstances(host, protectedOnly, state, group, region, cursor, limit);
+            if (limit != null || transport.offline()) {
+                return Operate.call(transport, common, first);
+            }
+            return Operate.callEveryPage(transport, common, first, InstanceList::nextCursor, first::next,
+                    (a, b) -> InstanceList.of(Stream.concat(a.instances().stream(), b.instances().stream()).toList()));
         }
     }
 }

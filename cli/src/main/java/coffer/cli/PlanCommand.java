@@ -6,7 +6,9 @@ import coffer.engine.operation.DeletePlan;
 import coffer.engine.operation.EditPlan;
 import coffer.engine.operation.JobFollow;
 import coffer.engine.operation.JobView;
+import coffer.engine.catalog.Plan;
 import coffer.engine.operation.ListPlans;
+import coffer.engine.operation.PlanList;
 import coffer.engine.operation.ResumePlan;
 import coffer.engine.operation.RunPlan;
 import coffer.engine.operation.ShowJob;
@@ -28,14 +30,25 @@ import java.util.concurrent.Callable;
 final class PlanCommand {
     static final String PLAN = "The plan's id or name.";
 
-    @Command(name = "list", description = "Plans with their state, next run and last outcome.", mixinStandardHelpOptions = true)
+    @Command(name = "list", description = "Plans with their state, next run and last outcome; by name, filtered by the"
+            + " server; every page unless --limit is given.", mixinStandardHelpOptions = true)
     static final class ListPlans_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
+        @Option(names = "--instance", paramLabel = "INSTANCE", description = "Only the plan of this instance (name or UUID).") String instance;
+        @Option(names = "--policy", paramLabel = "POLICY", description = "Only the plans bound to this policy (id or name).") String policy;
+        @Option(names = "--state", paramLabel = "STATE", description = "active or suspended.") Plan.State state;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N plans (1-1000), with the cursor of the next.") Integer limit;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListPlans());
+            ListPlans first = new ListPlans(instance, policy, state, cursor, limit);
+            if (limit != null) {
+                return Operate.call(server, common, first);
+            }
+            return Operate.callEveryPage(server, common, first, PlanList::nextCursor, first::next,
+                    (a, b) -> PlanList.of(java.util.stream.Stream.concat(a.plans().stream(), b.plans().stream()).toList()));
         }
     }
 

@@ -136,15 +136,22 @@ final class PolicyCommand {
         }
     }
 
-    @Command(name = "list", description = "Policies.", mixinStandardHelpOptions = true)
+    @Command(name = "list", description = "Policies, by name; every page unless --limit is given.", mixinStandardHelpOptions = true)
     static final class ListPolicies_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
         @Option(names = "--region", paramLabel = "REGION", description = "Only the policies of this region.") String region;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N (1-1000), with the cursor of the next.") Integer limit;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListPolicies(region));
+            ListPolicies first = new ListPolicies(region, cursor, limit);
+            if (limit != null) {
+                return Operate.call(server, common, first);
+            }
+            return Operate.callEveryPage(server, common, first, coffer.engine.operation.PolicyList::nextCursor, first::next,
+                    (a, b) -> coffer.engine.operation.PolicyList.of(java.util.stream.Stream.concat(a.policies().stream(), b.policies().stream()).toList()));
         }
     }
 

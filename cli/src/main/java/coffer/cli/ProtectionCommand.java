@@ -16,15 +16,23 @@ import java.util.concurrent.Callable;
         subcommands = {ProtectionCommand.ListProtections_.class, ProtectionCommand.Add.class, ProtectionCommand.Remove.class})
 final class ProtectionCommand {
 
-    @Command(name = "list", description = "Protected instances.", mixinStandardHelpOptions = true)
+    @Command(name = "list", description = "Protected instances, by name; every page unless --limit is given.",
+            mixinStandardHelpOptions = true)
     static final class ListProtections_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
         @Option(names = "--region", paramLabel = "REGION", description = "Only the instances whose points go to a vault of this region.") String region;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N (1-1000), with the cursor of the next.") Integer limit;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListProtections(region));
+            ListProtections first = new ListProtections(region, cursor, limit);
+            if (limit != null) {
+                return Operate.call(server, common, first);
+            }
+            return Operate.callEveryPage(server, common, first, coffer.engine.operation.ProtectionList::nextCursor, first::next,
+                    (a, b) -> coffer.engine.operation.ProtectionList.of(java.util.stream.Stream.concat(a.protections().stream(), b.protections().stream()).toList()));
         }
     }
 

@@ -63,9 +63,14 @@ final class Render {
             case SweepResult r -> out.line("Retention deleted %d point(s)%s%s", r.deleted().size(),
                     r.deleted().isEmpty() ? "" : ": " + String.join(", ", r.deleted()),
                     r.failures().isEmpty() ? "" : "; failed: " + String.join("; ", r.failures()));
-            case InstanceList l -> l.instances().forEach(i -> instance(out, i));
+            case InstanceList l -> {
+                l.instances().forEach(i -> instance(out, i));
+                more(out, l.nextCursor());
+            }
             case InstanceView i -> instance(out, i);
-            case HostList l -> l.hosts().forEach(h -> out.line("%-10s %s", h.id(), h.uri()));
+            case HostList l -> l.hosts().forEach(h -> out.line("%-10s %s%s", h.id(), h.uri(), l.agents().stream()
+                    .filter(a -> a.hostId().equals(h.id())).findFirst()
+                    .map(a -> "  (agent " + a.agent() + ", seen " + a.seenAt() + ")").orElse("")));
             case JobView j -> job(out, j);
             case JobList l -> {
                 out.line("%-36s %-16s %-10s %-20s %s", "JOB", "TYPE", "STATE", "CREATED", "PROGRESS");
@@ -74,7 +79,10 @@ final class Render {
                 more(out, l.nextCursor());
             }
             case JobLog l -> l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
-            case GroupPointList l -> l.points().forEach(p -> groupPoint(out, p));
+            case GroupPointList l -> {
+                l.points().forEach(p -> groupPoint(out, p));
+                more(out, l.nextCursor());
+            }
             case MountView m -> out.line("Mounted disk %s of point %s into %s as %s (read-only) until %s; mount %s", m.disk(),
                     m.point(), m.instance(), m.target(), Output.time(m.expiresAt()), m.id());
             case MountList l -> {
@@ -111,7 +119,7 @@ final class Render {
     }
 
     /** The hint to the next page of a list, when there is one. */
-    private static void more(Output out, String nextCursor) {
+    static void more(Output out, String nextCursor) {
         if (nextCursor != null) {
             out.line("More: the same command with --cursor %s", nextCursor);
         }

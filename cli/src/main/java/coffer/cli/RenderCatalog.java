@@ -14,18 +14,21 @@ final class RenderCatalog {
                 out.line("%-14s %-20s %-28s %-8s %-9s %s", "ID", "NAME", "SCHEDULE", "KEEP", "IMMUTABLE", "PLANS");
                 l.policies().forEach(p -> out.line("%-14s %-20s %-28s %-8s %-9s %d", p.id(), p.name(), schedule(p),
                         p.retention().keepFor(), Boolean.TRUE.equals(p.immutable()), p.plans()));
+                Render.more(out, l.nextCursor());
             }
             case PolicyView p -> policy(out, p);
             case PlanList l -> {
                 out.line("%-14s %-24s %-18s %-14s %-10s %-19s %s", "ID", "NAME", "INSTANCE", "POLICY", "STATE", "NEXT RUN", "LAST");
                 l.plans().forEach(p -> out.line("%-14s %-24s %-18s %-14s %-10s %-19s %s", p.id(), p.name(), p.instanceName(),
                         p.policyName(), p.state(), Output.time(p.nextRun()), p.lastOutcome() == null ? "" : p.lastOutcome().code()));
+                Render.more(out, l.nextCursor());
             }
             case PlanView p -> plan(out, p);
             case GroupList l -> {
                 out.line("%-14s %-20s %-10s %s", "ID", "NAME", "HOST", "INSTANCES");
                 l.groups().forEach(g -> out.line("%-14s %-20s %-10s %s", g.id(), g.name(), g.host(),
                         String.join(",", g.instances().stream().map(m -> m.name() == null ? m.id() : m.name()).toList())));
+                Render.more(out, l.nextCursor());
             }
             case GroupView g -> {
                 out.line("Group %s (%s) on host %s", g.name(), g.id(), g.host());
@@ -35,12 +38,14 @@ final class RenderCatalog {
                 out.line("%-38s %-20s %-10s %s", "INSTANCE", "NAME", "VAULT", "DISKS");
                 l.protections().forEach(p -> out.line("%-38s %-20s %-10s %s", p.instance(), p.name() == null ? "" : p.name(),
                         p.vault(), p.allDisks() ? "all" : String.join(",", p.disks())));
+                Render.more(out, l.nextCursor());
             }
             case ProtectionStopped s -> out.line("Stopped protecting %s; its %d point(s) are kept.", s.name(), s.pointsKept());
             case TokenList l -> {
                 out.line("%-36s %-20s %-9s %-25s %s", "ID", "NAME", "ROLE", "CREATED", "STATE");
                 l.tokens().forEach(t -> out.line("%-36s %-20s %-9s %-25s %s", t.id(), t.name(), t.role(), t.createdAt(),
                         t.revokedAt() != null ? "revoked" : "live"));
+                Render.more(out, l.nextCursor());
             }
             case CreatedToken t -> {
                 out.line("Token %s (%s, role %s). Its secret, shown only now:", t.token().id(), t.token().name(), t.token().role());

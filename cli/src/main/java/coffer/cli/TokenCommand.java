@@ -28,14 +28,23 @@ final class TokenCommand {
         }
     }
 
-    @Command(name = "list", description = "Tokens (never their secrets).", mixinStandardHelpOptions = true)
+    @Command(name = "list", description = "Tokens (never their secrets), by name; every page unless --limit is given.",
+            mixinStandardHelpOptions = true)
     static final class ListTokens_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
+        @Option(names = "--role", paramLabel = "ROLE", description = "Only the tokens of this role: admin, operator or viewer.") String role;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N (1-1000), with the cursor of the next.") Integer limit;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListTokens());
+            ListTokens first = new ListTokens(role, cursor, limit);
+            if (limit != null) {
+                return Operate.call(server, common, first);
+            }
+            return Operate.callEveryPage(server, common, first, coffer.engine.operation.TokenList::nextCursor, first::next,
+                    (a, b) -> coffer.engine.operation.TokenList.of(java.util.stream.Stream.concat(a.tokens().stream(), b.tokens().stream()).toList()));
         }
     }
 

@@ -111,6 +111,26 @@ class CoherenceCliIT {
     }
 
     @Test
+    void namedListsWalkEveryPageUnlessALimitIsGivenThenNameTheNextCursor() throws Exception {
+        for (int i = 0; i < 150; i++) { // more than a server's default page of 100
+            server.catalog().tokens().create(String.format("t-%03d", i), "viewer");
+        }
+        JsonNode all = json(cli("token", "list", "--output", "json").ok());
+        assertEquals(151, all.path("count").asInt(), "every page, the admin token too");
+        assertEquals(150, json(cli("token", "list", "--role", "viewer", "--output", "json").ok()).path("count").asInt());
+        String one = cli("token", "list", "--role", "viewer", "--limit", "2").ok().out();
+        assertTrue(one.contains("t-000") && one.contains("t-001") && !one.contains("t-002"), one);
+        java.util.regex.Matcher more = java.util.regex.Pattern.compile("--cursor (\\S+)").matcher(one);
+        assertTrue(more.find(), "the next page's cursor is named: " + one);
+        String two = cli("token", "list", "--role", "viewer", "--limit", "2", "--cursor", more.group(1)).ok().out();
+        assertTrue(two.contains("t-002") && two.contains("t-003") && !two.contains("t-001"), two);
+        cli("policy", "create", "p1", "--every", "1d", "--keep", "7d").ok();
+        cli("policy", "create", "p2", "--every", "1d", "--keep", "7d").ok();
+        assertEquals(2, json(cli("policy", "list", "--output", "json").ok()).path("count").asInt());
+        assertTrue(cli("policy", "list", "--limit", "1").ok().out().contains("--cursor"));
+    }
+
+    @Test
     void fix2PolicyShowNamesThingsOnce() throws Exception {
         cli("policy", "create", "p1", "--every", "1d", "--keep", "7d", "--zone", "Europe/Berlin").ok();
         String shown = cli("policy", "show", "p1").ok().out();

@@ -125,7 +125,7 @@ public final class CofferServer implements AutoCloseable {
             new ExportDownloads(exports).register(routes);
             // the web console: the same operations, at / on the same port (docs/console.md)
             Routes consoleRoutes = new Routes();
-            new Console(operations, new ConsoleSessions(catalog.tokens(), clock, config.tls() != null))
+            new Console(operations, new ConsoleSessions(catalog, clock, config.tls() != null))
                     .register(consoleRoutes, ConsolePages.ALL);
             ApiServer http;
             try {

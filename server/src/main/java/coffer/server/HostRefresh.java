@@ -12,7 +12,8 @@ import java.util.List;
  * Keeps the catalog's hosts and their instances current: the configured hosts are added at start (with their
  * region, which their jobs' rows take: docs/design/replication.md, "Regions in lists"), and
  * each is discovered again at start, in the background, and on request. A host that cannot be reached is
- * logged and skipped (its instances keep their last known state).
+ * logged and skipped (its instances keep their last known state). A host served by a {@code coffer agent} is not
+ * connected to: its instances come from its agent's announces (docs/design/agents.md).
  */
 final class HostRefresh {
     private static final Logger LOG = LoggerFactory.getLogger(HostRefresh.class);
@@ -40,6 +41,9 @@ final class HostRefresh {
 
     void refresh(String hostId) {
         var host = catalog.hosts().find(hostId).orElseThrow();
+        if (catalog.hosts().agentServed().stream().anyMatch(a -> a.hostId().equals(hostId))) {
+            return; // its agent announces its instances every minute
+        }
         new InstanceRefresh(catalog, java.time.Clock.systemUTC()).refresh(host.id());
     }
 }

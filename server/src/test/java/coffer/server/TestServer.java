@@ -99,6 +99,21 @@ public final class TestServer implements AutoCloseable {
         return call(method, path, adminToken, body);
     }
 
+    private volatile String agentToken;
+
+    /** A token that may call an endpoint of {@code role}: the admin's, or for the agent endpoints an agent's (made once). */
+    public String tokenFor(coffer.server.auth.Role role) {
+        if (role != coffer.server.auth.Role.agent) {
+            return adminToken;
+        }
+        synchronized (this) {
+            if (agentToken == null) {
+                agentToken = server.catalog().tokens().create("test-agent", "agent").secret();
+            }
+            return agentToken;
+        }
+    }
+
     @Override
     public void close() {
         server.close();

@@ -48,6 +48,7 @@ public final class Catalog implements AutoCloseable {
     private final Mounts mounts;
     private final ChangeAlerts changeAlerts;
     private final Replications replications;
+    private final ConsoleSessions consoleSessions;
 
     private Catalog(Dialect dialect, CatalogConfig config, HikariDataSource pool, Clock clock) {
         this.dialect = dialect;
@@ -70,6 +71,7 @@ public final class Catalog implements AutoCloseable {
         this.mounts = new SqlMounts(sql);
         this.changeAlerts = new SqlChangeAlerts(sql);
         this.replications = new SqlReplications(sql, clock);
+        this.consoleSessions = new SqlConsoleSessions(sql, clock);
     }
 
     public static Catalog open(CatalogConfig config) {
@@ -227,6 +229,11 @@ public final class Catalog implements AutoCloseable {
     /** Each point's replications (docs/design/replication.md). */
     public Replications replications() {
         return replications;
+    }
+
+    /** The web console's sessions (docs/console.md). */
+    public ConsoleSessions consoleSessions() {
+        return consoleSessions;
     }
 
     @Override

@@ -20,6 +20,9 @@ public interface Groups {
     /** All groups by name. */
     List<InstanceGroup> list();
 
+    /** One page of the groups (of host {@code hostId} when given), by name, with their members, after {@code after}. */
+    NamePage<InstanceGroup> page(String hostId, NameCursor after, int limit);
+
     /** Deletes the group (its group points stay); false if there is none. */
     boolean delete(String id);
 
@@ -31,4 +34,7 @@ public interface Groups {
 
     /** A group point by its id. */
     Optional<GroupPointRecord> findPoint(String id);
+
+    /** One page of group points (of group {@code groupId} when given), oldest first (instant, id), with their members. */
+    Page<GroupPointRecord> pointPage(String groupId, PageCursor after, int limit);
 }

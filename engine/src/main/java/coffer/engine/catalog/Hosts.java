@@ -17,4 +17,17 @@ public interface Hosts {
     boolean place(String id, String region);
 
     Optional<Host> find(String id);
+
+    /** Which agent serves a host, and when it last announced itself or heart-beat (docs/design/agents.md). */
+    record AgentSeen(String hostId, String agent, java.time.Instant seenAt) {
+    }
+
+    /**
+     * Marks the host served by the agent {@code agent} (its worker id) as seen at {@code now}: the agents' jobs on it
+     * are then claimed by that agent only ({@link coffer.engine.job.Jobs#claimForAgent}).
+     */
+    void serveByAgent(String id, String agent, java.time.Instant now);
+
+    /** The hosts agents serve. */
+    List<AgentSeen> agentServed();
 }

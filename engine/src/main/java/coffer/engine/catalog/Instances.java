@@ -15,6 +15,9 @@ public interface Instances {
 
     List<Instance> listAll();
 
+    /** One page of the instances {@code query} selects, by name then id, with their disks and the next page's cursor. */
+    NamePage<Instance> page(InstanceQuery query);
+
     Optional<Instance> find(String id);
 
     /** By UUID, or by name (on any host; the first match by host id) when {@code idOrName} is no UUID. */

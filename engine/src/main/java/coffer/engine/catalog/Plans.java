@@ -38,6 +38,9 @@ public interface Plans {
 
     List<Plan> list();
 
+    /** One page of the plans {@code query} selects, by name then id, with the next page's cursor. */
+    NamePage<Plan> page(PlanQuery query);
+
     List<Plan> listByPolicy(String policyId);
 
     boolean delete(String id);

@@ -19,6 +19,9 @@ public interface Points {
 
     List<PointRecord> listAll();
 
+    /** Logical and stored bytes of every point row, summed in the catalog per vault, instance, disk and day. */
+    PointTotals totals();
+
     /**
      * One page of the points {@code query} selects, newest first (by creation, then id), with their disks: after its
      * cursor (with the next page's), or at its offset (with how many matched in all).

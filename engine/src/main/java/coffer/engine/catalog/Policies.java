@@ -32,6 +32,9 @@ public interface Policies {
     /** All policies by name. */
     List<StoredPolicy> list();
 
+    /** One page of the policies (of {@code region} when given), by name, after {@code after}. */
+    NamePage<StoredPolicy> page(String region, NameCursor after, int limit);
+
     /** Deletes an unused policy; false if there is none; {@code PolicyInUse} naming the plans bound to it. */
     boolean delete(String id);
 }

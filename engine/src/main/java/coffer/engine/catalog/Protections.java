@@ -13,6 +13,12 @@ public interface Protections {
 
     List<Protection> list();
 
+    /**
+     * One page of the protections (of {@code region} when given: its {@code protections.region} column), by their
+     * instance's name then id, after {@code after} (a cursor on the instance's name and id).
+     */
+    NamePage<Protection> page(String region, NameCursor after, int limit);
+
     /** The protections of {@code region} (its {@code protections.region} column). */
     List<Protection> list(String region);
 

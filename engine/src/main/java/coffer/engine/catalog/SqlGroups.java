@@ -57,6 +57,18 @@ final class SqlGroups implements Groups {
     }
 
     @Override
+    public NamePage<InstanceGroup> page(String hostId, NameCursor after, int limit) {
+        Where where = new Where().equal("host_id", hostId).after(after);
+        return sql.read(s -> {
+            List<InstanceGroup> groups = new ArrayList<>();
+            for (Head head : s.query(GROUPS + where.byName(limit), SqlGroups::head, where.args())) {
+                groups.add(group(s, head));
+            }
+            return NamePage.of(groups, limit, g -> new NameCursor(g.name(), g.id()));
+        });
+    }
+
+    @Override
     public List<InstanceGroup> list() {
         return sql.read(s -> {
             List<InstanceGroup> groups = new ArrayList<>();
@@ -94,6 +106,18 @@ final class SqlGroups implements Groups {
                 points.add(withMembers(s, head));
             }
             return points;
+        });
+    }
+
+    @Override
+    public Page<GroupPointRecord> pointPage(String groupId, PageCursor after, int limit) {
+        Where where = new Where().equal("group_id", groupId).afterOldest(after, "instant");
+        return sql.read(s -> {
+            List<GroupPointRecord> points = new ArrayList<>();
+            for (GroupPointRecord head : s.query(POINTS + where.oldestFirst(limit, "instant"), SqlGroups::point, where.args())) {
+                points.add(withMembers(s, head));
+            }
+            return Page.of(points, limit, p -> new PageCursor(p.instant(), p.id()));
         });
     }
 

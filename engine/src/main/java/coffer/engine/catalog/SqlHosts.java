@@ -60,6 +60,19 @@ final class SqlHosts implements Hosts {
         return sql.one(COLUMNS + " WHERE id = ?", SqlHosts::host, id);
     }
 
+    @Override
+    public void serveByAgent(String id, String agent, java.time.Instant now) {
+        if (sql.update("UPDATE hosts SET agent = ?, agent_seen_at = ? WHERE id = ?", agent, now, id) == 0) {
+            throw new CofferException(ErrorCode.InvalidArgument, "no host '" + id + "' in the catalog");
+        }
+    }
+
+    @Override
+    public List<AgentSeen> agentServed() {
+        return sql.query("SELECT id, agent, agent_seen_at FROM hosts WHERE agent IS NOT NULL ORDER BY id",
+                r -> new AgentSeen(r.getString("id"), r.getString("agent"), Sql.instant(r, "agent_seen_at")));
+    }
+
     private static Host host(ResultSet row) throws SQLException {
         return new Host(row.getString("id"), row.getString("uri"), Sql.instant(row, "added_at"));
     }

@@ -65,6 +65,21 @@ final class SqlInstances implements Instances {
     }
 
     @Override
+    public NamePage<Instance> page(InstanceQuery query) {
+        String protectedRow = "EXISTS (SELECT 1 FROM protections p WHERE p.instance_id = instances.id)";
+        Where where = new Where().in("host_id", query.hostIds()).in("id", query.instanceIds())
+                .and(query.protectedOnly(), Boolean.TRUE.equals(query.protectedOnly()) ? protectedRow : "NOT " + protectedRow);
+        if ("gone".equals(query.state())) {
+            where.and(true, "gone = ?", true);
+        } else if (query.state() != null) {
+            where.and(true, "gone = ? AND state = ?", false, query.state());
+        }
+        where.after(query.after());
+        return sql.read(s -> NamePage.of(withDisks(s, s.query(COLUMNS + where.byName(query.limit()), SqlInstances::row,
+                where.args())), query.limit(), i -> new NameCursor(i.name(), i.id())));
+    }
+
+    @Override
     public Optional<Instance> find(String id) {
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE id = ?", SqlInstances::row, id))
                 .stream().findFirst());

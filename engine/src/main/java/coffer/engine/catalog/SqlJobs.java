@@ -153,20 +153,40 @@ final class SqlJobs implements Jobs {
     /** {@link #SERVING} as an SQL list of literals (enum names: letters and '_' only). */
     private static final String SERVING_LIST = "(" + String.join(", ", SERVING.stream().map(t -> "'" + t + "'").toList()) + ")";
 
+    /** The job types (names) agents run ({@link JobType#onAgent}), as an SQL list of literals. */
+    private static final String AGENT_LIST = "(" + String.join(", ", java.util.Arrays.stream(JobType.values())
+            .filter(JobType::onAgent).map(t -> "'" + t + "'").toList()) + ")";
+    /** What a server's worker may claim: not the agents' jobs on the hosts agents serve (docs/design/agents.md). */
+    private static final Where.Condition SERVER_SCOPE = new Where.Condition("NOT (type IN " + AGENT_LIST
+            + " AND host_id IN (SELECT id FROM hosts WHERE agent IS NOT NULL))");
+
     @Override
     public Optional<Job> claimNext(String workerId, int perHostLimit, Instant now) {
-        return dialect == Dialect.POSTGRESQL ? claimSkippingLocked(workerId, perHostLimit, now)
-                : claimOldest(workerId, perHostLimit, now);
+        return claim(SERVER_SCOPE, workerId, perHostLimit, now);
+    }
+
+    @Override
+    public Optional<Job> claimForAgent(String hostId, String workerId, int perHostLimit, Instant now) {
+        // the host must be served by this agent, checked in the claim's statement: an agent that lost its host to another
+        // one (a newer announce) claims nothing there, however the two interleave
+        return claim(new Where.Condition("host_id = ? AND type IN " + AGENT_LIST
+                + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, workerId), workerId, perHostLimit, now);
+    }
+
+    private Optional<Job> claim(Where.Condition scope, String workerId, int perHostLimit, Instant now) {
+        return dialect == Dialect.POSTGRESQL ? claimSkippingLocked(scope, workerId, perHostLimit, now)
+                : claimOldest(scope, workerId, perHostLimit, now);
     }
 
     /**
      * SQLite (one writer at a time): the oldest queued jobs in turn, each tried in a transaction that holds the
      * write lock.
      */
-    private Optional<Job> claimOldest(String workerId, int perHostLimit, Instant now) {
-        List<String[]> candidates = sql.query("SELECT id, host_id, type FROM jobs WHERE state = ? ORDER BY created_at, id"
+    private Optional<Job> claimOldest(Where.Condition scope, String workerId, int perHostLimit, Instant now) {
+        Where where = new Where().equal("state", JobState.queued).and(scope);
+        List<String[]> candidates = sql.query("SELECT id, host_id, type FROM jobs" + where.clause() + " ORDER BY created_at, id"
                 + " LIMIT " + CLAIM_CANDIDATES, r -> new String[]{r.getString("id"), r.getString("host_id"), r.getString("type")},
-                JobState.queued);
+                where.args());
         List<String> fullHosts = new ArrayList<>();
         for (String[] candidate : candidates) {
             String id = candidate[0];
@@ -191,10 +211,10 @@ final class SqlJobs implements Jobs {
      * first (measured: docs/performance.md, "Scheduler"); its host then as on SQLite. Hosts found at their limit
      * are left out of the next look.
      */
-    private Optional<Job> claimSkippingLocked(String workerId, int perHostLimit, Instant now) {
+    private Optional<Job> claimSkippingLocked(Where.Condition scope, String workerId, int perHostLimit, Instant now) {
         List<String> fullHosts = new ArrayList<>();
         for (int attempt = 0; attempt < CLAIM_CANDIDATES; attempt++) {
-            Where where = new Where().equal("state", JobState.queued);
+            Where where = new Where().equal("state", JobState.queued).and(scope);
             if (!fullHosts.isEmpty()) {
                 where.and(true, "(host_id NOT IN (" + String.join(", ", java.util.Collections.nCopies(fullHosts.size(), "?"))
                         + ")" + (SERVING.isEmpty() ? "" : " OR type IN " + SERVING_LIST) + ")", fullHosts.toArray());

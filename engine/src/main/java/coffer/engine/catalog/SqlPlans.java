@@ -108,6 +108,14 @@ final class SqlPlans implements Plans {
     }
 
     @Override
+    public NamePage<Plan> page(PlanQuery query) {
+        Where where = new Where().in("instance_id", query.instanceIds()).equal("policy_id", query.policyId())
+                .equal("state", query.state()).after(query.after());
+        return NamePage.of(sql.query(COLUMNS + where.byName(query.limit()), SqlPlans::row, where.args()), query.limit(),
+                p -> new NameCursor(p.name(), p.id()));
+    }
+
+    @Override
     public List<Plan> listByPolicy(String policyId) {
         return sql.query(COLUMNS + " WHERE policy_id = ? ORDER BY name", SqlPlans::row, policyId);
     }

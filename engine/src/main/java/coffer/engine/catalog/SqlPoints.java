@@ -5,7 +5,9 @@ import coffer.engine.policy.RetentionFacts;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +20,8 @@ final class SqlPoints implements Points {
     /** The disks of the listed points in one query (not one per point: a list of 10,000 points is one read). */
     private static final String DISKS = "SELECT d.point_id, d.target, d.logical_bytes, d.stored_bytes FROM point_disks d";
     private static final String DISK_ORDER = " ORDER BY d.point_id, d.ordinal";
+
+    private static final long DAY_MILLIS = 86_400_000L;
 
     private final Sql sql;
 
@@ -67,6 +71,32 @@ final class SqlPoints implements Points {
     @Override
     public List<PointRecord> listAll() {
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " ORDER BY created_at DESC, id DESC", SqlPoints::row), ""));
+    }
+
+    @Override
+    public PointTotals totals() {
+        String sums = "COUNT(*) AS n, COALESCE(SUM(p.logical_bytes), 0) AS logical, COALESCE(SUM(p.stored_bytes), 0) AS stored";
+        Sql.Row<PointTotals.Sum> sum = r -> new PointTotals.Sum(r.getString(1), r.getString(2), r.getLong("n"),
+                r.getLong("logical"), r.getLong("stored"));
+        Comparator<PointTotals.Sum> order = Comparator.comparing(PointTotals.Sum::key)
+                .thenComparing(PointTotals.Sum::detail, Comparator.nullsFirst(Comparator.naturalOrder()));
+        return sql.read(s -> new PointTotals(
+                sorted(s.query("SELECT p.vault, NULL, " + sums + " FROM points p GROUP BY p.vault", sum), order),
+                sorted(s.query("SELECT p.instance_id, MAX(i.name), " + sums + " FROM points p LEFT JOIN instances i"
+                        + " ON i.id = p.instance_id GROUP BY p.instance_id", sum), order),
+                sorted(s.query("SELECT p.instance_id, d.target, COUNT(*) AS n, COALESCE(SUM(d.logical_bytes), 0) AS logical,"
+                        + " COALESCE(SUM(d.stored_bytes), 0) AS stored FROM point_disks d JOIN points p ON p.id = d.point_id"
+                        + " GROUP BY p.instance_id, d.target", sum), order),
+                s.query("SELECT p.created_at / " + DAY_MILLIS + " AS day, " + sums + " FROM points p GROUP BY p.created_at / "
+                        + DAY_MILLIS + " ORDER BY day", r -> new PointTotals.Day(LocalDate.ofEpochDay(r.getLong("day")),
+                        r.getLong("n"), r.getLong("logical"), r.getLong("stored")))));
+    }
+
+    /** In Java's order: the databases' collations differ (PostgreSQL's follows the locale). */
+    private static <T> List<T> sorted(List<T> rows, Comparator<T> order) {
+        List<T> copy = new ArrayList<>(rows);
+        copy.sort(order);
+        return copy;
     }
 
     @Override

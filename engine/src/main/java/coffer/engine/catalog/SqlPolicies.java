@@ -66,6 +66,13 @@ final class SqlPolicies implements Policies {
     }
 
     @Override
+    public NamePage<StoredPolicy> page(String region, NameCursor after, int limit) {
+        Where where = new Where().equal("region", region).after(after);
+        return NamePage.of(sql.query(COLUMNS + where.byName(limit), SqlPolicies::row, where.args()), limit,
+                p -> new NameCursor(p.name(), p.id()));
+    }
+
+    @Override
     public List<StoredPolicy> list() {
         return sql.query(COLUMNS + " ORDER BY name", SqlPolicies::row);
     }

@@ -44,6 +44,19 @@ final class SqlProtections implements Protections {
     }
 
     @Override
+    public NamePage<Protection> page(String region, NameCursor after, int limit) {
+        Where where = new Where().equal("p.region", region).after(after); // name and id: the instance's (protections have neither)
+        List<Named> rows = sql.query("SELECT p.instance_id, p.all_disks, p.disks, p.vault, p.created_at, p.region, i.name, i.id"
+                + " FROM protections p JOIN instances i ON i.id = p.instance_id" + where.byName(limit),
+                r -> new Named(row(r), r.getString("name")), where.args());
+        NamePage<Named> page = NamePage.of(rows, limit, n -> new NameCursor(n.name(), n.protection().instanceId()));
+        return new NamePage<>(page.items().stream().map(Named::protection).toList(), page.next());
+    }
+
+    private record Named(Protection protection, String name) {
+    }
+
+    @Override
     public List<Protection> list() {
         return sql.query(COLUMNS + " ORDER BY created_at, instance_id", SqlProtections::row);
     }

@@ -27,7 +27,7 @@ import java.util.UUID;
 final class SqlTokens implements Tokens {
     static final String PREFIX = "cof_";
     static final String ADMIN = "admin";
-    static final Set<String> ROLES = Set.of(ADMIN, "operator", "viewer");
+    static final Set<String> ROLES = Set.of(ADMIN, "operator", "viewer", "agent");
     /** A token's last use is recorded at most this often. */
     static final Duration LAST_USE_RESOLUTION = Duration.ofMinutes(1);
     private static final String COLUMNS = "SELECT id, name, role, created_at, last_used_at, revoked_at FROM tokens";
@@ -77,6 +77,13 @@ final class SqlTokens implements Tokens {
         }
         sql.update("UPDATE tokens SET last_used_at = ? WHERE id = ?", now, found.id());
         return find(found.id());
+    }
+
+    @Override
+    public NamePage<Token> page(String role, NameCursor after, int limit) {
+        Where where = new Where().equal("role", role).after(after);
+        return NamePage.of(sql.query(COLUMNS + where.byName(limit), SqlTokens::row, where.args()), limit,
+                t -> new NameCursor(t.name(), t.id()));
     }
 
     @Override

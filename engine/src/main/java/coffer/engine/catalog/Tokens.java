@@ -20,6 +20,9 @@ public interface Tokens {
 
     List<Token> list();
 
+    /** One page of the tokens (of {@code role} when given; revoked ones too), by name then id, after {@code after}. */
+    NamePage<Token> page(String role, NameCursor after, int limit);
+
     /**
      * Revokes the live token {@code id}; false when there is no live token with that id.
      *

@@ -13,6 +13,15 @@ final class Where {
     private final StringBuilder sql = new StringBuilder(" WHERE 1 = 1");
     private final List<Object> args = new ArrayList<>();
 
+    /** A fixed condition with its arguments, kept to be added to several statements. */
+    record Condition(String sql, Object... args) {
+    }
+
+    /** {@code AND <condition>}. */
+    Where and(Condition condition) {
+        return and(true, condition.sql(), condition.args());
+    }
+
     /** {@code AND <condition>} with its arguments, when {@code value} is not null. */
     Where and(Object value, String condition, Object... conditionArgs) {
         if (value != null) {
@@ -50,6 +59,28 @@ final class Where {
     Where after(PageCursor cursor) {
         return cursor == null ? this : and(cursor, "(created_at < ? OR (created_at = ? AND id < ?))",
                 cursor.createdAt(), cursor.createdAt(), cursor.id());
+    }
+
+    /** Rows after the cursor in the order {@code <time> ASC, id ASC} (oldest first; the group points' {@code instant}). */
+    Where afterOldest(PageCursor cursor, String time) {
+        return cursor == null ? this : and(cursor, "(" + time + " > ? OR (" + time + " = ? AND id > ?))",
+                cursor.createdAt(), cursor.createdAt(), cursor.id());
+    }
+
+    /** The clause, then the oldest-first order on {@code time} and {@code LIMIT limit + 1} (see {@link Page#of}). */
+    String oldestFirst(int limit, String time) {
+        return sql + " ORDER BY " + time + ", id LIMIT " + (limit + 1);
+    }
+
+    /** Rows after the cursor in the order {@code name, id}. */
+    Where after(NameCursor cursor) {
+        return cursor == null ? this : and(cursor, "(name > ? OR (name = ? AND id > ?))", cursor.name(), cursor.name(),
+                cursor.id());
+    }
+
+    /** The clause, then the order by name and {@code LIMIT limit + 1} (see {@link NamePage#of}). */
+    String byName(int limit) {
+        return sql + " ORDER BY name, id LIMIT " + (limit + 1);
     }
 
     /** The clause, then the newest-first order and {@code LIMIT limit + 1} (see {@link Page#of}). */

@@ -2,8 +2,11 @@
  * The catalog: Coffer's metadata in SQL (hosts, instances, protections, points, jobs, tokens), on SQLite
  * (default, zero set-up) or PostgreSQL, through one code path and versioned migrations
  * (docs/design/catalog.md). The vault stays the source of truth: {@link coffer.engine.catalog.CatalogRebuild}
- * recreates the points of every instance from the vault's manifests. Lists are read a page at a time after a
- * {@link coffer.engine.catalog.PageCursor}; which of several servers on one catalog leads (runs the scheduler) is a
+ * recreates the points of every instance from the vault's manifests. Lists are read a page at a time: the points,
+ * jobs and group points in time order after a {@link coffer.engine.catalog.PageCursor}, the named things (instances,
+ * plans, policies, tokens, groups, protections) by name after a {@link coffer.engine.catalog.NameCursor}; the
+ * capacity view's sums are the database's ({@link coffer.engine.catalog.PointTotals}); the console's sessions are
+ * rows too ({@link coffer.engine.catalog.ConsoleSessions}); which of several servers on one catalog leads (runs the scheduler) is a
  * {@link coffer.engine.catalog.Leadership} (a PostgreSQL advisory lock).
  *
  * <p>Plain JDBC, not Jdbi: the schema is small, the statements are few and portable, and one

@@ -73,6 +73,9 @@ public enum ErrorCode {
     ServerUnreachable(503, 8, "Check that 'coffer server' runs and that --url (or COFFER_URL) points at it.",
             "Check that the server runs and is reachable."),
 
+    // ---- the console's sign-in (docs/console.md) ----
+    SignInThrottled(429, 5, "Too many failed sign-ins came from this client lately; wait the time the message names, then sign in with a live token's secret (an administrator makes tokens on the console's Tokens page)."),
+
     // ---- policies and plans (docs/design/scheduler.md) ----
     PolicyInUse(409, 2, "Bind its plans to another policy or delete them first; list them with 'coffer plan list'.",
             "Bind its plans to another policy or delete them first; list them with GET /api/v1/plans."),
@@ -104,6 +107,9 @@ public enum ErrorCode {
     // ---- tools and jobs ----
     ToolFailed(500, 1, "A helper program or library (qemu-img, qemu-nbd, libguestfs) failed; its message is shown. Check it is installed (Debian: apt-get install qemu-utils; libguestfs0 for browsing a point's files) and working."),
     WorkerLost(500, 1, "The server stopped while the job ran; nothing half-written was kept. Run the job again."),
+    // ---- agents (docs/design/agents.md) ----
+    AgentVersionMismatch(409, 2, "The agent and the server are of different versions and refuse each other; upgrade the servers first, then install the servers' version on the agent's host and start 'coffer agent' again (docs/deployment.md).",
+            "The agent and the server are of different versions and refuse each other; upgrade the servers first, then install the servers' version on the agent's host and start the agent again (docs/deployment.md)."),
     Cancelled(499, 130, "The operation was cancelled; everything it started was cleaned up."),
     Internal(500, 1, "An unexpected error; the log has the details. Please report it.");
 

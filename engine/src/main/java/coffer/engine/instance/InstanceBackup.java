@@ -236,6 +236,20 @@ public final class InstanceBackup {
     }
 
     /**
+     * Removes now what killed runs left on the instance (their backup job, sockets, scratch files), as its next backup
+     * would; returns what was done. A {@code coffer agent} calls it for its host's instances when it starts
+     * (docs/design/agents.md), as the single-process server leaves it to the next run. Nothing when the instance is gone.
+     */
+    public List<String> cleanLeftovers(String instance) throws IOException {
+        DomainInfo domain = libvirt.domain(instance).orElse(null);
+        List<String> done = new ArrayList<>();
+        if (domain != null) {
+            cleanLeftovers(domain, done);
+        }
+        return done;
+    }
+
+    /**
      * Leftovers of killed runs: a backup job still serving a socket in an abandoned runtime directory is
      * aborted; the directories (sockets, scratch files) are deleted; checkpoints newer than the one the
      * newest point needs are removed by {@link StagedBackup#pruneCheckpoints} after the next success.

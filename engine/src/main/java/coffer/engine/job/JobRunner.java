@@ -87,7 +87,7 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    private final Jobs jobs;
+    private final WorkerJobs jobs;
     private final String workerId;
     private final Map<JobType, JobHandler<?, ?>> handlers;
     private final Settings settings;
@@ -102,7 +102,15 @@ public final class JobRunner implements AutoCloseable {
     private long nextHeartbeatNanos;
 
     public JobRunner(Catalog catalog, String workerId, Map<JobType, JobHandler<?, ?>> handlers, Settings settings) {
-        this.jobs = catalog.jobs();
+        this(catalog.jobs(), workerId, handlers, settings);
+    }
+
+    /**
+     * A runner on any {@link WorkerJobs}: a {@code coffer agent}'s claims, reports and ends its jobs through the
+     * server's API (docs/design/agents.md), with the same handlers as a server's.
+     */
+    public JobRunner(WorkerJobs jobs, String workerId, Map<JobType, JobHandler<?, ?>> handlers, Settings settings) {
+        this.jobs = jobs;
         this.workerId = workerId;
         this.handlers = Map.copyOf(handlers);
         this.settings = settings;

@@ -99,6 +99,15 @@ public enum JobType {
         return this == mount;
     }
 
+    /**
+     * Whether a {@code coffer agent} runs jobs of this type on the host it serves (docs/design/agents.md): the jobs that
+     * read or write the host's disks. On a host served by an agent, the servers' in-process workers leave them to it;
+     * jobs of other types on that host run on a server as before.
+     */
+    public boolean onAgent() {
+        return this == backup || this == restore_disk || this == restore_instance;
+    }
+
     /** The record's field that names the job's target. */
     public String targetField() {
         return targetField;

@@ -14,7 +14,7 @@ import java.util.Optional;
  * ends exactly once (docs/design/jobs.md). The first group of methods is for clients (the API, the CLI);
  * the second is the worker side, used by {@link JobRunner}. Implementations MUST be thread-safe.
  */
-public interface Jobs {
+public interface Jobs extends WorkerJobs {
     /**
      * Filters for {@link #list} and {@link #page}; null fields match everything. {@code from} inclusive, {@code to}
      * exclusive, on the creation time; {@code after}: the page starts after this cursor; {@code limit}: at most
@@ -71,6 +71,13 @@ public interface Jobs {
      * of two workers racing for a job, one gets it; the per-host count is checked under a lock of the host.
      */
     Optional<Job> claimNext(String workerId, int perHostLimit, Instant now);
+
+    /**
+     * Claims for the agent serving {@code hostId} (docs/design/agents.md): as {@link #claimNext}, but only the jobs of
+     * that host that agents run ({@link JobType#onAgent}), and nothing unless {@code workerId} is the host's agent. {@link #claimNext} leaves those jobs of a host an agent
+     * serves ({@link coffer.engine.catalog.Hosts#serveByAgent}) to the agent.
+     */
+    Optional<Job> claimForAgent(String hostId, String workerId, int perHostLimit, Instant now);
 
     /** Marks every running job of {@code workerId} alive at {@code now}; returns how many there are. */
     int heartbeat(String workerId, Instant now);

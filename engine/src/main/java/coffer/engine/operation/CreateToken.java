@@ -4,9 +4,12 @@ import coffer.engine.error.Problems;
 
 import java.util.List;
 
-/** Create an API token with one role ({@code admin}, {@code operator} or {@code viewer}); its secret is shown once. */
+/**
+ * Create an API token with one role ({@code admin}, {@code operator}, {@code viewer}, or {@code agent}: a
+ * {@code coffer agent}'s, for agent work only); its secret is shown once.
+ */
 public record CreateToken(String name, String role) implements Operation<CreatedToken> {
-    public static final List<String> ROLES = List.of("admin", "operator", "viewer");
+    public static final List<String> ROLES = List.of("admin", "operator", "viewer", "agent");
 
     public CreateToken {
         Problems problems = new Problems();
@@ -14,9 +17,9 @@ public record CreateToken(String name, String role) implements Operation<Created
             problems.add("name", "1 to 64 letters, digits, '.', '_', '+' or '-', got " + (name == null ? "nothing" : "'" + name + "'"));
         }
         if (role == null) {
-            problems.add("role", "required, one of admin, operator, viewer");
+            problems.add("role", "required, one of admin, operator, viewer, agent");
         } else if (!ROLES.contains(role)) {
-            problems.add("role", "must be one of admin, operator, viewer, got '" + role + "'");
+            problems.add("role", "must be one of admin, operator, viewer, agent, got '" + role + "'");
         }
         problems.throwIfAny("token request");
     }

@@ -1,10 +1,34 @@
 package coffer.engine.operation;
 
-/** The policies, by name. */
-public record ListPolicies(String region) implements Operation<PolicyList> {
+import coffer.engine.error.Problems;
+
+/**
+ * One page of the policies, by name: of one {@code region} when given; the page after {@code cursor} (the previous
+ * page's {@code nextCursor}); at most {@code limit} (1 to {@value #MAX_LIMIT}; default {@value #DEFAULT_LIMIT}).
+ */
+public record ListPolicies(String region, String cursor, Integer limit) implements Operation<PolicyList> {
+    public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_LIMIT = 1000;
+
     public ListPolicies {
-        coffer.engine.error.Problems problems = new coffer.engine.error.Problems();
+        Problems problems = new Problems();
         Rules.name(problems, "region", region, "a region: ");
+        Rules.namePage(problems, cursor, limit, MAX_LIMIT);
         problems.throwIfAny("policy list request");
+    }
+
+    /** The first page of the policies (of {@code region} when given). */
+    public ListPolicies(String region) {
+        this(region, null, null);
+    }
+
+    /** The page after {@code next} of the same list. */
+    public ListPolicies next(String next) {
+        return new ListPolicies(region, next, limit);
+    }
+
+    /** The page size asked, or the default. */
+    public int pageSize() {
+        return limit == null ? DEFAULT_LIMIT : limit;
     }
 }

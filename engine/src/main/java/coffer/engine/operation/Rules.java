@@ -39,9 +39,20 @@ final class Rules {
         if (since != null && until != null && !since.isBefore(until)) {
             problems.add("until", "must be after since (" + since + "), got " + until);
         }
+        cursorAndLimit(problems, cursor, c -> coffer.engine.catalog.PageCursor.decode("cursor", c), limit, max);
+    }
+
+    /** A page of a list ordered by name: its cursor ({@link coffer.engine.catalog.NameCursor}) and limit. */
+    static void namePage(Problems problems, String cursor, Integer limit, int max) {
+        cursorAndLimit(problems, cursor, c -> coffer.engine.catalog.NameCursor.decode("cursor", c), limit, max);
+    }
+
+    /** A cursor {@code decode} reads (it throws for one the server did not give) and a limit from 1 to {@code max}. */
+    private static void cursorAndLimit(Problems problems, String cursor, java.util.function.Consumer<String> decode,
+                                       Integer limit, int max) {
         if (cursor != null) {
             try {
-                coffer.engine.catalog.PageCursor.decode("cursor", cursor);
+                decode.accept(cursor);
             } catch (coffer.engine.error.CofferException e) {
                 problems.add("cursor", "'" + cursor + "' is not a cursor this server gave (pass the previous page's"
                         + " nextCursor unchanged)");

@@ -37,6 +37,13 @@ public final class PlanBackup implements JobHandler<BackupInstance, BackupResult
         this.replications = replications;
     }
 
+    /** Only the steps after a backup ({@link #afterBackup}), for a server ending an agent's backup job. */
+    public static PlanBackup afterSteps(Catalog catalog, RetentionSweep sweep, ReplicationQueue replications) {
+        return new PlanBackup((operation, job, context) -> {
+            throw new IllegalStateException("the backup itself runs on the agent");
+        }, catalog, sweep, replications);
+    }
+
     /** The handlers with the backup handler wrapped. */
     @SuppressWarnings("unchecked")
     public static Map<JobType, JobHandler<?, ?>> wrap(Map<JobType, JobHandler<?, ?>> handlers, Catalog catalog,
@@ -50,6 +57,15 @@ public final class PlanBackup implements JobHandler<BackupInstance, BackupResult
     @Override
     public BackupResult run(BackupInstance operation, Job job, JobContext context) throws Exception {
         BackupResult result = backup.run(operation, job, context);
+        afterBackup(operation, result, job, context);
+        return result;
+    }
+
+    /**
+     * The steps after a successful backup, on the catalog: a plan's point marked, retention swept, replication queued.
+     * A server runs them after an agent's backup ended (docs/design/agents.md), before it ends the job.
+     */
+    public void afterBackup(BackupInstance operation, BackupResult result, Job job, JobContext context) {
         PlanRun run = operation.plan();
         if (run != null) {
             boolean immutable = catalog.policies().find(run.policy()).map(StoredPolicy::policy).map(p -> p.immutable())
@@ -80,6 +96,5 @@ public final class PlanBackup implements JobHandler<BackupInstance, BackupResult
             context.warning("the replication of point " + result.point() + " could not be queued: [" + e.code() + "] "
                     + e.getMessage());
         }
-        return result;
     }
 }

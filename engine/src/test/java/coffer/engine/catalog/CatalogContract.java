@@ -396,6 +396,31 @@ abstract class CatalogContract {
     }
 
     @Test
+    void consoleSessionsAreFoundByTheirIdUntilTheyEndAndOnlyTheirHashIsStored() throws Exception {
+        catalog.tokens().create("keeper", "admin");
+        Tokens.Created op = catalog.tokens().create("op", "operator");
+        Instant now = Instant.parse("2026-03-02T10:00:00Z");
+        catalog.consoleSessions().open("session-a", op.token().id(), "csrf-a", now.plusSeconds(3600));
+        catalog.consoleSessions().open("session-b", op.token().id(), "csrf-b", now.plusSeconds(60));
+        ConsoleSessionRecord a = catalog.consoleSessions().findLive("session-a", now).orElseThrow();
+        assertEquals(List.of(op.token().id(), "op", "operator", "csrf-a", now.plusSeconds(3600)),
+                List.of(a.tokenId(), a.tokenName(), a.role(), a.csrf(), a.expiresAt()));
+        assertTrue(catalog.consoleSessions().findLive("session-c", now).isEmpty());
+        assertTrue(catalog.consoleSessions().findLive("session-b", now.plusSeconds(60)).isEmpty(), "ended at its expiry");
+        List<String> stored = catalog.sql().query("SELECT id_sha256 FROM console_sessions ORDER BY id_sha256", r -> r.getString(1));
+        assertEquals(2, stored.size());
+        assertFalse(stored.contains("session-a") || stored.contains("session-b"), "only hashes: " + stored);
+
+        assertEquals(1, catalog.consoleSessions().sweep(now.plusSeconds(60)), "the expired one swept");
+        assertTrue(catalog.consoleSessions().close("session-a"));
+        assertFalse(catalog.consoleSessions().close("session-a"));
+        catalog.consoleSessions().open("session-d", op.token().id(), "csrf-d", now.plusSeconds(3600));
+        assertTrue(catalog.tokens().revoke(op.token().id()));
+        assertTrue(catalog.consoleSessions().findLive("session-d", now).isEmpty(), "its token revoked");
+        assertEquals(1, catalog.consoleSessions().sweep(now), "a revoked token's session swept");
+    }
+
+    @Test
     void theLastLiveAdminTokenCannotBeRevoked() {
         assertFalse(catalog.tokens().hasLiveAdmin());
         Tokens.Created first = catalog.tokens().create("first", "admin");

@@ -58,6 +58,38 @@ abstract class GroupCatalogContract {
     }
 
     @Test
+    void groupPointsPageOldestFirstThroughTheirCursorPerGroupOrAll() {
+        InstanceGroup shop = catalog.groups().create("shop", "local", List.of("u-web", "u-db"));
+        InstanceGroup web = catalog.groups().create("web", "local", List.of("u-web"));
+        List<GroupPointRecord> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) { // two at each instant: the id breaks the tie
+            InstanceGroup group = i % 5 == 0 ? web : shop;
+            GroupPointRecord p = new GroupPointRecord(String.format("gp-%02d", 24 - i), group.id(), group.name(), "v",
+                    T0.plusSeconds(i / 2 * 60L), "crash", 1, null, null, group.instanceIds(),
+                    group.instanceIds().stream().map(m -> m + "-p" + 0).toList());
+            catalog.groups().recordPoint(p);
+            all.add(p);
+        }
+        java.util.Comparator<GroupPointRecord> oldestFirst = java.util.Comparator.comparing(GroupPointRecord::instant)
+                .thenComparing(GroupPointRecord::id);
+        assertEquals(all.stream().sorted(oldestFirst).toList(), walk(null, 4));
+        assertEquals(all.stream().filter(p -> p.groupId().equals(shop.id())).sorted(oldestFirst).toList(), walk(shop.id(), 3));
+        assertEquals(catalog.groups().points(web.id()), walk(web.id(), 1000));
+    }
+
+    private List<GroupPointRecord> walk(String groupId, int limit) {
+        List<GroupPointRecord> got = new java.util.ArrayList<>();
+        PageCursor after = null;
+        do {
+            Page<GroupPointRecord> page = catalog.groups().pointPage(groupId, after, limit);
+            assertTrue(page.items().size() <= limit);
+            got.addAll(page.items());
+            after = page.next();
+        } while (after != null);
+        return got;
+    }
+
+    @Test
     void groupPointsReadBackWithTheirMembersAndOutliveTheirGroup() {
         InstanceGroup group = catalog.groups().create("shop", "local", List.of("u-web", "u-db"));
         GroupPointRecord crash = new GroupPointRecord("gp-1", group.id(), "shop", "v", T0, "crash", 7, null, "job-1",

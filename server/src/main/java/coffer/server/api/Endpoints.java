@@ -90,7 +90,14 @@ public final class Endpoints {
             get("/alerts", Role.viewer, ListAlerts.class),
             post("/alerts/{alert}/acknowledge", Role.operator, AcknowledgeAlert.class, 200),
             get("/reclaims", Role.viewer, ListReclaims.class),
-            get("/regions", Role.viewer, ListRegions.class));
+            get("/regions", Role.viewer, ListRegions.class),
+
+            // the agent protocol (docs/design/agents.md): agent tokens only, and agent tokens nowhere else
+            post("/agent/announce", Role.agent, AnnounceAgent.class, 200),
+            post("/agent/claims", Role.agent, ClaimAgentJob.class, 200),
+            post("/agent/heartbeats", Role.agent, HeartbeatAgent.class, 200),
+            post("/agent/jobs/{job}/report", Role.agent, ReportAgentJob.class, 200),
+            post("/agent/jobs/{job}/finish", Role.agent, FinishAgentJob.class, 200));
 
     private Endpoints() {
     }

@@ -8,7 +8,9 @@ import io.javalin.http.HttpStatus;
 
 /**
  * Signing in with a token's secret and signing out. The sign-in form has no session yet, so its CSRF check is a
- * double submit: a random value in its own SameSite=Strict cookie and in the form, which must match. Stateless.
+ * double submit: a random value in its own SameSite=Strict cookie and in the form, which must match. Repeated failed
+ * sign-ins from one client are refused {@code SignInThrottled} for a while, with {@code Retry-After} (SignInThrottle).
+ * Stateless.
  */
 public final class SignIn {
     private final Console console;
@@ -48,13 +50,16 @@ public final class SignIn {
             return;
         }
         try {
-            ConsoleSession session = console.sessions().signIn(ctx.formParam("token"));
+            ConsoleSession session = console.sessions().signIn(ctx.formParam("token"), ctx.ip());
             ctx.res().addHeader("Set-Cookie", console.sessions().cookie(ConsoleSessions.LOGIN_COOKIE, "", 0));
             ctx.res().addHeader("Set-Cookie", console.sessions().cookie(ConsoleSessions.COOKIE, session.id(),
                     ConsoleSessions.LIFETIME.toSeconds()));
             ctx.redirect("/instances", HttpStatus.SEE_OTHER);
         } catch (CofferException e) {
             ctx.status(e.code().httpStatus());
+            if (e.code() == ErrorCode.SignInThrottled) {
+                ctx.header("Retry-After", Long.toString(console.sessions().retryAfterSeconds(ctx.ip())));
+            }
             show(ctx, Notice.problem(e));
         }
     }

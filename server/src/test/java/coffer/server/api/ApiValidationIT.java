@@ -59,7 +59,7 @@ class ApiValidationIT {
             POST | /api/v1/protections | {"instances": [                            | 400 | InvalidArgument | not valid JSON
             POST | /api/v1/protections | [1, 2]                                     | 400 | InvalidArgument | request body: expected a JSON object, got an array
             POST | /api/v1/tokens      | {"name": "x"}                              | 400 | InvalidArgument | role: required
-            POST | /api/v1/tokens      | {"name": "x", "role": "root"}              | 400 | InvalidArgument | role: must be one of admin, operator, viewer, got 'root'
+            POST | /api/v1/tokens      | {"name": "x", "role": "root"}              | 400 | InvalidArgument | role: must be one of admin, operator, viewer, agent, got 'root'
             POST | /api/v1/tokens      | {"name": "", "role": "viewer"}             | 400 | InvalidArgument | name: 1 to 64 letters
             POST | /api/v1/tokens      | {"name": 5, "role": "viewer"}              | 400 | InvalidArgument | field 'name': expected text
             POST | /api/v1/instances/no-such-domain-x/backups | {}                  | 404 | InstanceNotFound | no instance 'no-such-domain-x'
@@ -98,7 +98,7 @@ class ApiValidationIT {
                 continue;
             }
             String path = endpoint.path().replaceAll("\\{[A-Za-z]+}", "no-such-id");
-            TestServer.Answer answer = server.admin(endpoint.method(), path, body);
+            TestServer.Answer answer = server.call(endpoint.method(), path, server.tokenFor(endpoint.role()), body);
             if (answer.status() != 400 || !"InvalidArgument".equals(answer.code())
                     || !answer.body().path("detail").asText().contains("request body: expected a JSON object, got ")) {
                 failures.add(endpoint.method() + " " + endpoint.path() + ": " + answer.status() + " " + answer.text());
@@ -115,7 +115,7 @@ class ApiValidationIT {
                 continue;
             }
             String path = endpoint.path().replaceAll("\\{[A-Za-z]+}", "no-such-id");
-            TestServer.Answer answer = server.call(endpoint.method(), path, server.adminToken(), "{}", type);
+            TestServer.Answer answer = server.call(endpoint.method(), path, server.tokenFor(endpoint.role()), "{}", type);
             assertEquals(415, answer.status(), endpoint + ": " + answer.text());
             assertEquals("UnsupportedMediaType", answer.code(), answer.text());
             assertTrue(answer.body().path("detail").asText().contains(type), answer.text());

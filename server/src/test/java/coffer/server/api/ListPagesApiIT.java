@@ -124,6 +124,61 @@ class ListPagesApiIT {
         assertTrue(answer.body().path("detail").asText().contains(message), answer.text());
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            /api/v1/instances?host=h-pages&limit=3                    | 4 | page-vm-0 page-vm-1 page-vm-2 page-vm-3
+            /api/v1/instances?group=page-group&limit=1                | 2 | page-vm-1 page-vm-2
+            /api/v1/instances?host=h-pages&state=running&limit=1000   | 4 | page-vm-0 page-vm-1 page-vm-2 page-vm-3
+            /api/v1/instances?host=h-pages&state=shutoff&limit=2      | 0 | ''
+            /api/v1/instances?host=h-pages&protected=true&limit=2     | 0 | ''
+            """)
+    void instancesPageByNameThroughTheirCursor(String first, int expected, String names) throws Exception {
+        List<String> got = new ArrayList<>();
+        String path = first;
+        while (true) {
+            TestServer.Answer answer = server.admin("GET", path, null);
+            assertEquals(200, answer.status(), answer.text());
+            answer.body().path("instances").forEach(i -> got.add(i.path("name").asText()));
+            assertEquals(answer.body().path("instances").size(), answer.body().path("count").asInt());
+            JsonNode next = answer.body().path("nextCursor");
+            if (next.isNull() || next.isMissingNode()) {
+                break;
+            }
+            path = first + "&cursor=" + URLEncoder.encode(next.asText(), StandardCharsets.UTF_8);
+        }
+        assertEquals(expected, got.size(), first + " gave " + got);
+        assertEquals(names, String.join(" ", got));
+        TestServer.Answer bad = server.admin("GET", "/api/v1/instances?cursor=zzz", null);
+        assertEquals(400, bad.status(), bad.text());
+        assertTrue(bad.body().path("detail").asText().contains("cursor: 'zzz' is not a cursor this server gave"), bad.text());
+        TestServer.Answer wrongKind = server.admin("GET", "/api/v1/plans?state=sleeping", null);
+        assertEquals(400, wrongKind.status(), wrongKind.text());
+    }
+
+    @Test
+    void tokensPageByNameFilteredByRole() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            server.server().catalog().tokens().create("reader-" + i, "viewer");
+        }
+        List<String> names = new ArrayList<>();
+        String path = "/api/v1/tokens?role=viewer&limit=2";
+        int pages = 0;
+        while (path != null) {
+            TestServer.Answer answer = server.admin("GET", path, null);
+            assertEquals(200, answer.status(), answer.text());
+            answer.body().path("tokens").forEach(t -> names.add(t.path("name").asText()));
+            JsonNode next = answer.body().path("nextCursor");
+            path = next.isNull() ? null : "/api/v1/tokens?role=viewer&limit=2&cursor=" + URLEncoder.encode(next.asText(),
+                    StandardCharsets.UTF_8);
+            pages++;
+        }
+        assertEquals(List.of("reader-0", "reader-1", "reader-2", "reader-3", "reader-4"), names);
+        assertEquals(3, pages);
+        TestServer.Answer bad = server.admin("GET", "/api/v1/tokens?role=root", null);
+        assertEquals(400, bad.status(), bad.text());
+        assertTrue(bad.body().path("detail").asText().contains("role: one of [admin, operator, viewer], got 'root'"), bad.text());
+    }
+
     @Test
     void theJobsListPagesToo() throws Exception {
         Catalog catalog = server.server().catalog();

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 final class ConsoleClient {
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
-    record Page(int status, String location, String body, List<String> cookies) {
+    record Page(int status, String location, String body, List<String> cookies, String retryAfter) {
         String csrf() {
             Matcher m = CSRF.matcher(body);
             if (!m.find()) {
@@ -31,11 +31,28 @@ final class ConsoleClient {
     }
 
     private final String url;
+    private final CookieManager cookies = new CookieManager();
     private final HttpClient http;
 
     ConsoleClient(String url) {
         this.url = url;
-        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** This client with a cookie a browser kept (e.g. from another server of the same catalog). */
+    ConsoleClient withCookie(String name, String value) {
+        java.net.HttpCookie cookie = new java.net.HttpCookie(name, value);
+        cookie.setPath("/");
+        cookie.setVersion(0);
+        cookies.getCookieStore().add(URI.create(url), cookie);
+        return this;
+    }
+
+    /** The value a Set-Cookie of {@code page} gives the cookie {@code name}. */
+    static String cookieValue(Page page, String name) {
+        return page.cookies().stream().filter(c -> c.startsWith(name + "=")).findFirst()
+                .map(c -> c.substring(name.length() + 1, c.indexOf(';'))).orElseThrow(() ->
+                        new AssertionError("no cookie " + name + " set: " + page.cookies()));
     }
 
     Page get(String path) throws IOException, InterruptedException {
@@ -61,6 +78,6 @@ final class ConsoleClient {
     private Page send(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
         return new Page(r.statusCode(), r.headers().firstValue("Location").orElse(null), r.body(),
-                r.headers().allValues("Set-Cookie"));
+                r.headers().allValues("Set-Cookie"), r.headers().firstValue("Retry-After").orElse(null));
     }
 }

@@ -216,4 +216,44 @@ class ConsolePagesIT {
         assertTrue(bad.body().contains("InvalidArgument") && bad.body().contains("from: a date YYYY-MM-DD"), bad.body());
         assertNotNull(viewer.get("/points?instance=db-x").body());
     }
+
+    @Test
+    void theInstancesPageShowsOnePageAndLinksTheNext() throws Exception {
+        catalog.hosts().ensure("many", "qemu+ssh://many.invalid/system");
+        catalog.instances().refresh("many", java.util.stream.IntStream.range(0, 60).mapToObj(i -> new Instance(
+                String.format("5f0c2a3e-0000-4000-8000-0000000b%04d", i), "many", String.format("aaa-%02d", i), "running",
+                List.of(), T0, false)).toList());
+        ConsoleClient viewer = signedIn("viewer");
+        String first = viewer.get("/instances").body();
+        assertTrue(first.contains("50 instance(s)") && first.contains("aaa-00") && first.contains("aaa-49")
+                && !first.contains("aaa-50") && first.contains("rel=\"next\""), first);
+        java.util.regex.Matcher next = java.util.regex.Pattern.compile("href=\"(/instances\\?cursor=[^\"]+)\" rel=\"next\"")
+                .matcher(first);
+        assertTrue(next.find(), first);
+        String second = viewer.get(next.group(1).replace("&amp;", "&")).body();
+        // the rest (the host's live domains too, when libvirt runs here: they are not counted)
+        assertTrue(second.contains("aaa-50") && second.contains("aaa-59") && !second.contains("aaa-49")
+                && second.contains("rel=\"first\""), second);
+        assertEquals(400, viewer.get("/instances?cursor=zzz").status());
+    }
+
+    @Test
+    void pointsAreFilteredByConsistencyGroup() throws Exception {
+        catalog.points().upsert(new PointRecord("pt-db", "default", DB, "db-x", T0, "available", "CRASH", 1L << 20,
+                1L << 10, null, null, List.of(), null, PointRecord.LOCAL_REGION));
+        String group = catalog.groups().create("databases", "local", List.of(DB)).id();
+        ConsoleClient viewer = signedIn("viewer");
+        String page = viewer.get("/points").body();
+        assertTrue(page.contains("4 point(s)") && page.contains("<option value=\"" + group + "\"") && page.contains(">databases<"),
+                page);
+        for (String chosen : List.of(group, "databases")) {
+            String members = viewer.get("/points?group=" + chosen).body();
+            assertTrue(members.contains("1 point(s)") && members.contains("pt-db") && !members.contains("pt-0"), members);
+        }
+        String none = viewer.get("/points?group=databases&instance=" + WEB).body();
+        assertTrue(none.contains("0 point(s)"), none);
+        ConsoleClient.Page unknown = viewer.get("/points?group=nope");
+        assertEquals(404, unknown.status(), unknown.body());
+        assertTrue(unknown.body().contains("nope"), unknown.body());
+    }
 }

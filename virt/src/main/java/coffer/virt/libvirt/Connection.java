@@ -42,6 +42,9 @@ final class Connection {
 
     /** {@code virConnectOpen(uri)}, then {@code virConnectGetURI} for the canonical URI. */
     static Connection open(Native lib, String uri) throws LibvirtException {
+        if (uri.contains(":///embed")) {
+            lib.requireEventLoop();
+        }
         return onPlatformThread(() -> {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment connection = callPointer(lib.connectOpen, arena.allocateFrom(uri));

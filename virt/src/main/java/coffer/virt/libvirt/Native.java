@@ -49,6 +49,9 @@ final class Native {
     final MethodHandle getLastError;
     final MethodHandle resetLastError;
     final MethodHandle connectOpen;
+    private final MethodHandle eventRegisterDefaultImpl;
+    private final MethodHandle eventRunDefaultImpl;
+    private volatile boolean eventLoopRunning;
     final MethodHandle connectClose;
     final MethodHandle connectGetUri;
     final MethodHandle connectIsAlive;
@@ -125,6 +128,8 @@ final class Native {
         getLastError = function(libvirt, "virGetLastError", FunctionDescriptor.of(ADDRESS));
         resetLastError = function(libvirt, "virResetLastError", FunctionDescriptor.ofVoid());
         connectOpen = function(libvirt, "virConnectOpen", ptrOfPtr);
+        eventRegisterDefaultImpl = function(libvirt, "virEventRegisterDefaultImpl", FunctionDescriptor.of(JAVA_INT));
+        eventRunDefaultImpl = function(libvirt, "virEventRunDefaultImpl", FunctionDescriptor.of(JAVA_INT));
         connectClose = function(libvirt, "virConnectClose", intOfPtr);
         connectGetUri = function(libvirt, "virConnectGetURI", ptrOfPtr);
         connectIsAlive = function(libvirt, "virConnectIsAlive", intOfPtr);
@@ -181,6 +186,36 @@ final class Native {
         qemuMonitorCommand = function(libvirtQemu, "virDomainQemuMonitorCommand",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
         silenceDefaultErrorHandler();
+    }
+
+    /**
+     * Registers libvirt's default event loop and runs it on a daemon thread, once per process: an embedded driver
+     * ({@code qemu:///embed?root=DIR}, a QEMU driver inside this process with its own domains) needs one. Connections
+     * to a daemon need none (and open without it).
+     */
+    synchronized void requireEventLoop() throws LibvirtException {
+        if (eventLoopRunning) {
+            return;
+        }
+        try {
+            if ((int) eventRegisterDefaultImpl.invokeExact() < 0) {
+                throw lastError("virEventRegisterDefaultImpl");
+            }
+        } catch (LibvirtException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new LibvirtException("virEventRegisterDefaultImpl", LibvirtException.NOT_FROM_LIBVIRT, 0, e.toString());
+        }
+        Thread.ofPlatform().daemon().name("libvirt-event-loop").start(() -> {
+            while (true) {
+                try {
+                    int ignored = (int) eventRunDefaultImpl.invokeExact();
+                } catch (Throwable e) {
+                    return;
+                }
+            }
+        });
+        eventLoopRunning = true;
     }
 
     @SuppressWarnings("restricted")

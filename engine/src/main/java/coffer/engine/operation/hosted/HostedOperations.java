@@ -7,9 +7,13 @@ import coffer.engine.catalog.DrillRun;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.Lookup;
+import coffer.engine.catalog.NamePage;
+import coffer.engine.catalog.PageCursor;
 import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.StoredPolicy;
+import coffer.engine.catalog.Token;
 import coffer.engine.catalog.Tokens;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
@@ -67,6 +71,7 @@ public final class HostedOperations implements Operations {
     private final GroupCreation groupCreation;
     private final AssuranceViews assurance;
     private final ListPages lists;
+    private final HostedAgents agents;
 
     public HostedOperations(Catalog catalog, VaultDirectory vaults, PlanScheduler scheduler, PlanBinding binding,
                             PointLifecycle points, RetentionSweep sweep, Settings settings) {
@@ -86,6 +91,8 @@ public final class HostedOperations implements Operations {
         this.groupCreation = new GroupCreation(catalog, references);
         this.assurance = new AssuranceViews(catalog, references, settings.clock());
         this.lists = new ListPages(catalog, references, settings.regions(), settings.clock());
+        this.agents = new HostedAgents(catalog, coffer.engine.plan.PlanBackup.afterSteps(catalog, sweep, replications),
+                settings.clock());
     }
 
     @Override
@@ -100,22 +107,21 @@ public final class HostedOperations implements Operations {
     @SuppressWarnings("unchecked")
     public <R> R call(Operation<R> operation) {
         Object result = switch (operation) {
-            case ListHosts ignored -> HostList.of(catalog.hosts().list());
+            case ListHosts ignored -> HostList.of(catalog.hosts().list(), catalog.hosts().agentServed());
             case RefreshHost r -> {
                 catalog.hosts().find(r.host()).orElseThrow(() -> new CofferException(ErrorCode.ResourceNotFound,
                         "no host '" + r.host() + "'"));
                 settings.refreshHost().accept(r.host());
                 yield InstanceList.of(views.instances(catalog.instances().list(r.host())));
             }
-            case ListInstances l -> {
-                List<Instance> all = l.host() == null ? catalog.instances().listAll() : catalog.instances().list(l.host());
-                yield InstanceList.of(views.instances(all).stream()
-                        .filter(v -> l.protectedOnly() == null || v.isProtected() == l.protectedOnly()).toList());
-            }
+            case ListInstances l -> lists.instances(l, views);
             case ShowInstance s -> views.instance(references.instance(s.instance()));
-            case ListProtections l -> ProtectionList.of((l.region() == null ? catalog.protections().list()
-                    : catalog.protections().list(settings.regions().check(l.region()))).stream()
-                    .map(p -> ProtectionView.of(p, catalog.instances().find(p.instanceId()).orElse(null))).toList());
+            case ListProtections l -> {
+                NamePage<Protection> page = catalog.protections().page(l.region() == null ? null
+                        : settings.regions().check(l.region()), ListPages.nameCursor(l.cursor()), l.pageSize());
+                yield ProtectionList.of(page.items().stream().map(p -> ProtectionView.of(p,
+                        catalog.instances().find(p.instanceId()).orElse(null))).toList(), ListPages.next(page));
+            }
             case Protect p -> protecting.protect(p);
             case StopProtection s -> protecting.stop(s);
             case ListPoints l -> lists.points(l);
@@ -167,7 +173,10 @@ public final class HostedOperations implements Operations {
             }
             case ListExports ignored -> coffer.engine.job.handler.ExportRecords.list(catalog, settings.clock().instant());
             case ShowCapacity ignored -> views.capacity(vaults.names());
-            case ListTokens ignored -> TokenList.of(catalog.tokens().list());
+            case ListTokens l -> {
+                NamePage<Token> page = catalog.tokens().page(l.role(), ListPages.nameCursor(l.cursor()), l.pageSize());
+                yield TokenList.of(page.items(), ListPages.next(page));
+            }
             case CreateToken c -> {
                 Tokens.Created created = catalog.tokens().create(c.name(), c.role());
                 yield new CreatedToken(created.token(), created.secret());
@@ -188,8 +197,8 @@ public final class HostedOperations implements Operations {
             }
             case ListPolicies l -> {
                 String region = l.region() == null ? null : settings.regions().check(l.region());
-                yield PolicyList.of(catalog.policies().list().stream().filter(p -> region == null || region.equals(p.region()))
-                        .map(views::policy).toList());
+                NamePage<StoredPolicy> page = catalog.policies().page(region, ListPages.nameCursor(l.cursor()), l.pageSize());
+                yield PolicyList.of(page.items().stream().map(views::policy).toList(), ListPages.next(page));
             }
             case ShowPolicy s -> views.policy(Lookup.policy(catalog, s.policy()));
             case CreatePolicy c -> views.policy(policyEditing.create(c));
@@ -199,7 +208,7 @@ public final class HostedOperations implements Operations {
                 catalog.policies().delete(policy.id());
                 yield new Deleted(policy.id(), policy.name(), null);
             }
-            case ListPlans ignored -> PlanList.of(catalog.plans().list().stream().map(views::plan).toList());
+            case ListPlans l -> lists.plans(l, views);
             case ShowPlan s -> views.plan(Lookup.plan(catalog, s.plan()));
             case BindPlan b -> bind(b);
             case EditPlan e -> edit(e);
@@ -211,7 +220,10 @@ public final class HostedOperations implements Operations {
             case RunPlan r -> JobView.of(binding.runNow(Lookup.plan(catalog, r.plan())));
             case SuspendPlan s -> views.plan(binding.suspend(Lookup.plan(catalog, s.plan())));
             case ResumePlan r -> views.plan(binding.resume(Lookup.plan(catalog, r.plan())));
-            case ListGroups ignored -> GroupList.of(catalog.groups().list().stream().map(views::group).toList());
+            case ListGroups l -> {
+                NamePage<InstanceGroup> page = catalog.groups().page(l.host(), ListPages.nameCursor(l.cursor()), l.pageSize());
+                yield GroupList.of(page.items().stream().map(views::group).toList(), ListPages.next(page));
+            }
             case ShowGroup s -> views.group(Lookup.group(catalog, s.group()));
             case CreateGroup c -> views.group(groupCreation.create(c));
             case DeleteGroup d -> {
@@ -220,10 +232,11 @@ public final class HostedOperations implements Operations {
                 yield new Deleted(group.id(), group.name(), null);
             }
             case ListGroupPoints l -> {
-                List<InstanceGroup> groups = l.group() == null ? catalog.groups().list() : List.of(Lookup.group(catalog, l.group()));
-                List<GroupPointView> all = new ArrayList<>();
-                groups.forEach(g -> catalog.groups().points(g.id()).forEach(p -> all.add(views.groupPoint(p))));
-                yield GroupPointList.of(all);
+                String group = l.group() == null ? null : Lookup.group(catalog, l.group()).id();
+                var page = catalog.groups().pointPage(group, l.cursor() == null ? null : PageCursor.decode("cursor", l.cursor()),
+                        l.pageSize());
+                yield GroupPointList.of(page.items().stream().map(views::groupPoint).toList(),
+                        page.next() == null ? null : page.next().encode());
             }
             case ListVerifyRuns l -> {
                 List<String> names = l.vault() == null ? vaults.names().stream().sorted().toList() : List.of(references.vault(l.vault()));
@@ -240,6 +253,11 @@ public final class HostedOperations implements Operations {
                     .stream().limit(l.limitOrDefault()).map(AlertView::of).toList());
             case AcknowledgeAlert a -> AlertView.of(assurance.acknowledge(a));
             case ListReclaims ignored -> ReclaimList.of(settings.reclaims().get());
+            case AnnounceAgent a -> agents.announce(a);
+            case ClaimAgentJob c -> agents.claim(c);
+            case HeartbeatAgent h -> agents.heartbeat(h);
+            case ReportAgentJob r -> agents.report(r);
+            case FinishAgentJob f -> agents.finish(f);
             case ListRegions ignored -> regions();
         };
         return (R) result;

@@ -6,6 +6,7 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.PointTotals;
 import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.operation.CapacityView;
@@ -36,10 +37,9 @@ final class HostedViews {
         this.clock = clock;
     }
 
+    /** The instances with their protections (a page's: each one's looked up, not every protection read). */
     List<InstanceView> instances(List<Instance> instances) {
-        Map<String, Protection> protections = catalog.protections().list().stream()
-                .collect(Collectors.toMap(Protection::instanceId, Function.identity()));
-        return instances.stream().map(i -> InstanceView.of(i, protections.get(i.id()))).toList();
+        return instances.stream().map(this::instance).toList();
     }
 
     InstanceView instance(Instance instance) {
@@ -82,54 +82,39 @@ final class HostedViews {
                 point.pauseMillis(), point.freezeMillis(), point.jobId(), members, complete);
     }
 
+    /**
+     * The capacity view from the catalog's sums ({@link coffer.engine.catalog.Points#totals}: four grouped queries, not
+     * a read of every point); every configured vault is listed, with zeros when it holds no point.
+     */
     CapacityView capacity(Iterable<String> vaultNames) {
-        Map<String, long[]> vaults = new TreeMap<>();
-        vaultNames.forEach(name -> vaults.put(name, new long[3]));
-        Map<String, long[]> instances = new TreeMap<>();
-        Map<String, long[]> disks = new TreeMap<>();
-        Map<java.time.LocalDate, long[]> days = new TreeMap<>();
-        for (PointRecord p : catalog.points().listAll()) {
-            add(days.computeIfAbsent(java.time.LocalDate.ofInstant(p.createdAt(), java.time.ZoneOffset.UTC), d -> new long[3]),
-                    p.logicalBytes(), p.storedBytes());
-            add(vaults.computeIfAbsent(p.vault(), v -> new long[3]), p.logicalBytes(), p.storedBytes());
-            add(instances.computeIfAbsent(p.instanceId(), v -> new long[3]), p.logicalBytes(), p.storedBytes());
-            for (PointRecord.PointDisk d : p.disks()) {
-                add(disks.computeIfAbsent(p.instanceId() + "\u0000" + d.target(), v -> new long[3]), d.logicalBytes(), d.storedBytes());
-            }
-        }
+        PointTotals totals = catalog.points().totals();
+        Map<String, PointTotals.Sum> vaults = new TreeMap<>();
+        vaultNames.forEach(name -> vaults.put(name, new PointTotals.Sum(name, null, 0, 0, 0)));
+        totals.vaults().forEach(v -> vaults.put(v.key(), v));
         return new CapacityView(
-                vaults.entrySet().stream().map(e -> new CapacityView.Vault(e.getKey(), e.getValue()[0], e.getValue()[1],
-                        e.getValue()[2], ratio(e.getValue()))).toList(),
-                instances.entrySet().stream().map(e -> new CapacityView.Instance(e.getKey(),
-                        catalog.instances().find(e.getKey()).map(Instance::name).orElse(null), e.getValue()[0], e.getValue()[1],
-                        e.getValue()[2], ratio(e.getValue()))).toList(),
-                disks.entrySet().stream().map(e -> {
-                    String[] key = e.getKey().split("\u0000", 2);
-                    return new CapacityView.Disk(key[0], key[1], e.getValue()[0], e.getValue()[1], e.getValue()[2], ratio(e.getValue()));
-                }).toList(),
-                growth(days));
+                vaults.values().stream().map(v -> new CapacityView.Vault(v.key(), v.points(), v.logicalBytes(),
+                        v.storedBytes(), ratio(v))).toList(),
+                totals.instances().stream().map(i -> new CapacityView.Instance(i.key(), i.detail(), i.points(),
+                        i.logicalBytes(), i.storedBytes(), ratio(i))).toList(),
+                totals.disks().stream().map(d -> new CapacityView.Disk(d.key(), d.detail(), d.points(), d.logicalBytes(),
+                        d.storedBytes(), ratio(d))).toList(),
+                growth(totals.days()));
     }
 
     /** Running totals by day, oldest first. */
-    private static List<CapacityView.Day> growth(Map<java.time.LocalDate, long[]> days) {
+    private static List<CapacityView.Day> growth(List<PointTotals.Day> days) {
         List<CapacityView.Day> growth = new ArrayList<>();
         long logical = 0;
         long stored = 0;
-        for (var day : days.entrySet()) {
-            logical += day.getValue()[1];
-            stored += day.getValue()[2];
-            growth.add(new CapacityView.Day(day.getKey(), logical, stored));
+        for (PointTotals.Day day : days) {
+            logical += day.logicalBytes();
+            stored += day.storedBytes();
+            growth.add(new CapacityView.Day(day.day(), logical, stored));
         }
         return growth;
     }
 
-    private static void add(long[] totals, long logical, long stored) {
-        totals[0]++;
-        totals[1] += logical;
-        totals[2] += stored;
-    }
-
-    private static Double ratio(long[] totals) {
-        return totals[2] == 0 ? null : Math.round(100.0 * totals[1] / totals[2]) / 100.0;
+    private static Double ratio(PointTotals.Sum sum) {
+        return sum.storedBytes() == 0 ? null : Math.round(100.0 * sum.logicalBytes() / sum.storedBytes()) / 100.0;
     }
 }

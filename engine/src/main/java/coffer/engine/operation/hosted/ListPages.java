@@ -1,6 +1,12 @@
 package coffer.engine.operation.hosted;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.InstanceQuery;
+import coffer.engine.catalog.NameCursor;
+import coffer.engine.catalog.NamePage;
+import coffer.engine.catalog.Plan;
+import coffer.engine.catalog.PlanQuery;
 import coffer.engine.catalog.Lookup;
 import coffer.engine.catalog.Page;
 import coffer.engine.catalog.PageCursor;
@@ -8,7 +14,11 @@ import coffer.engine.catalog.PointQuery;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.job.Job;
 import coffer.engine.job.Jobs;
+import coffer.engine.operation.InstanceList;
 import coffer.engine.operation.JobList;
+import coffer.engine.operation.ListInstances;
+import coffer.engine.operation.ListPlans;
+import coffer.engine.operation.PlanList;
 import coffer.engine.operation.JobView;
 import coffer.engine.operation.ListJobs;
 import coffer.engine.operation.ListPoints;
@@ -64,12 +74,42 @@ final class ListPages {
         return new PointList(points, points.size(), page.total(), next(page), List.of());
     }
 
+    InstanceList instances(ListInstances l, HostedViews views) {
+        List<String> hosts = l.host() == null ? null : List.of(l.host());
+        if (l.region() != null) {
+            List<String> inRegion = regions.hosts().getOrDefault(regions.check(l.region()), List.of());
+            hosts = hosts == null ? inRegion : hosts.stream().filter(inRegion::contains).toList();
+        }
+        List<String> members = l.group() == null ? null : Lookup.group(catalog, l.group()).instanceIds();
+        NamePage<Instance> page = catalog.instances().page(new InstanceQuery(hosts, members, l.protectedOnly(), l.state(),
+                nameCursor(l.cursor()), l.pageSize()));
+        return InstanceList.of(views.instances(page.items()), next(page));
+    }
+
+    PlanList plans(ListPlans l, HostedViews views) {
+        NamePage<Plan> page = catalog.plans().page(new PlanQuery(
+                l.instance() == null ? null : List.of(references.instance(l.instance()).id()),
+                l.policy() == null ? null : Lookup.policy(catalog, l.policy()).id(), l.state(),
+                nameCursor(l.cursor()), l.pageSize()));
+        return PlanList.of(page.items().stream().map(views::plan).toList(), next(page));
+    }
+
     JobList jobs(ListJobs l) {
         String target = l.instance() != null ? references.instance(l.instance()).id() : l.target();
         String region = l.region() == null ? null : regions.check(l.region());
         Page<Job> page = catalog.jobs().page(new Jobs.Filter(l.state(), l.type(), target, l.host(), l.since(), l.until(),
                 cursor(l.cursor()), l.pageSize(), region));
         return JobList.of(page.items().stream().map(JobView::of).toList(), next(page));
+    }
+
+    /** The name cursor of a request's {@code cursor}, or null. */
+    static NameCursor nameCursor(String token) {
+        return token == null ? null : NameCursor.decode("cursor", token);
+    }
+
+    /** The token of a name page's next cursor, or null on its last page. */
+    static String next(NamePage<?> page) {
+        return page.next() == null ? null : page.next().encode();
     }
 
     private static PageCursor cursor(String token) {

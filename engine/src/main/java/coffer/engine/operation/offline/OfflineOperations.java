@@ -202,12 +202,17 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 case ListInstances l -> {
                     refuse(l.host() != null, "host", "offline the host is the libvirt connection");
                     refuse(l.protectedOnly() != null, "protected", "protections are a server's");
+                    refuse(l.group() != null || l.region() != null, "group", "groups and regions are a server's");
+                    refuse(l.state() != null || l.cursor() != null || l.limit() != null, "limit",
+                            "offline every domain of the connection is listed in one answer");
                     yield InstanceList.of(new InstanceDiscovery(libvirt()).list().stream()
                             .map(i -> InstanceView.of(i, settings.uri(), settings.clock().instant())).toList());
                 }
                 case ListFilesystems l -> coffer.engine.operation.hosted.FileBrowsing.filesystems(vault(),
                         vault().resolve(l.point()).id(), l);
                 case ListFiles l -> coffer.engine.operation.hosted.FileBrowsing.files(vault(), vault().resolve(l.point()).id(), l);
+                case ListGroupPoints l when l.cursor() != null || l.limit() != null -> throw new CofferException(
+                        ErrorCode.InvalidArgument, "limit: not taken offline (a vault's group points are listed in one answer)");
                 case ListGroupPoints l -> GroupPointList.of(new GroupPoints(vault()).list(l.group()).stream()
                         .map(this::groupPoint).toList());
                 default -> throw new CofferException(ErrorCode.InvalidArgument, "this needs a server ("

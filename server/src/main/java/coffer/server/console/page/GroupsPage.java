@@ -15,23 +15,32 @@ import java.util.List;
  * points with each member's point and restores one as new instances or in place. Stateless.
  */
 public final class GroupsPage implements ConsoleRoutes {
-    public record ListModel(Frame frame, List<GroupView> groups, List<InstanceView> instances) {
+    /** One page of groups; {@code next} the next page's link (null on the last), {@code later} past the first. */
+    public record ListModel(Frame frame, List<GroupView> groups, List<InstanceView> instances, String next, boolean later) {
     }
 
-    public record GroupModel(Frame frame, GroupView group, List<GroupPointView> points) {
+    static final int PAGE = 50;
+
+    /** A group with one page of its points; {@code next} the next page's link (null on the last), {@code later} past the first. */
+    public record GroupModel(Frame frame, GroupView group, List<GroupPointView> points, String next, boolean later) {
     }
 
     @Override
     public void register(Routes routes, Console console) {
-        console.page(routes, "/groups", ListGroups.class, (ctx, session) -> console.render(ctx, "groups.jte",
-                new ListModel(console.frame(session, "Consistency groups", "groups"),
-                        console.operations().call(new ListGroups()).groups(),
-                        console.operations().call(new ListInstances(null, null)).instances().stream()
-                                .filter(i -> !"gone".equals(i.state())).sorted(Comparator.comparing(InstanceView::name)).toList())));
+        console.page(routes, "/groups", ListGroups.class, (ctx, session) -> {
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            GroupList page = console.operations().call(new ListGroups(null, cursor, PAGE));
+            console.render(ctx, "groups.jte", new ListModel(console.frame(session, "Consistency groups", "groups"),
+                    page.groups(), console.operations().call(ListInstances.first(ListInstances.MAX_LIMIT)).instances().stream()
+                            .filter(i -> !"gone".equals(i.state())).sorted(Comparator.comparing(InstanceView::name)).toList(),
+                    Show.nextPage("/groups", page.nextCursor()), cursor != null));
+        });
         console.page(routes, "/groups/{group}", ShowGroup.class, (ctx, session) -> {
             GroupView group = console.operations().call(new ShowGroup(ctx.pathParam("group")));
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            GroupPointList points = console.operations().call(new ListGroupPoints(group.id(), cursor, PAGE));
             console.render(ctx, "group.jte", new GroupModel(console.frame(session, "Group " + group.name(), "groups"), group,
-                    console.operations().call(new ListGroupPoints(group.id())).points()));
+                    points.points(), Show.nextPage("/groups/" + Show.query(group.id()), points.nextCursor()), cursor != null));
         });
         console.change(routes, "/groups", CreateGroup.class, (ctx, session) -> {
             Form form = new Form(ctx);

@@ -23,9 +23,15 @@ public final class InstancesPage implements ConsoleRoutes {
         }
     }
 
-    /** {@code region}: the region filter as given (null: every instance); {@code regions}: the server's. */
-    public record Model(Frame frame, List<Row> rows, List<PolicyView> policies, String region, List<String> regions) {
+    /**
+     * One page of instances; {@code next} the next page's link (null on the last), {@code later} past the first;
+     * {@code region}: the region filter as given (null: every instance); {@code regions}: the server's.
+     */
+    public record Model(Frame frame, List<Row> rows, List<PolicyView> policies, String next, boolean later, String region,
+                        List<String> regions) {
     }
+
+    static final int PAGE = 50;
 
     /** The instance's newest point (one row read), or null. */
     private static PointView newest(Operations ops, InstanceView instance) {
@@ -36,25 +42,16 @@ public final class InstancesPage implements ConsoleRoutes {
     public void register(Routes routes, Console console) {
         console.page(routes, "/instances", ListInstances.class, (ctx, session) -> {
             Operations ops = console.operations();
-            Map<String, List<PlanView>> plans = new HashMap<>();
-            for (PlanView plan : ops.call(new ListPlans()).plans()) {
-                plans.computeIfAbsent(plan.instance(), k -> new ArrayList<>()).add(plan);
-            }
-            String region = ctx.queryParam("region") == null || ctx.queryParam("region").isBlank() ? null
-                    : ctx.queryParam("region").strip();
-            List<coffer.engine.operation.RegionList.Region> regions = RegionsPage.all(console);
-            Set<String> hosts = region == null ? null : new HashSet<>(regions.stream().filter(r -> r.name().equals(region))
-                    .findFirst().orElseThrow(() -> new coffer.engine.error.CofferException(
-                            coffer.engine.error.ErrorCode.UnknownRegion, "no region '" + region
-                            + "' in the server's configuration (its regions: " + String.join(", ",
-                            regions.stream().map(coffer.engine.operation.RegionList.Region::name).toList()) + ")")).hosts());
-            List<Row> rows = ops.call(new ListInstances(null, null)).instances().stream()
-                    .filter(i -> hosts == null || hosts.contains(i.host()))
-                    .sorted(Comparator.comparing(InstanceView::name))
-                    .map(i -> new Row(i, plans.getOrDefault(i.id(), List.of()), newest(ops, i))).toList();
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            String region = Show.blank(ctx.queryParam("region"));
+            InstanceList page = ops.call(new ListInstances(null, null, null, null, region, cursor, PAGE));
+            List<Row> rows = page.instances().stream() // by name, one page; each row's plan and newest point
+                    .map(i -> new Row(i, ops.call(new ListPlans(i.id(), null, null, null, 1)).plans(), newest(ops, i))).toList();
+            String next = Show.nextPage("/instances", page.nextCursor());
             console.render(ctx, "instances.jte", new Model(console.frame(session, "Instances", "instances"), rows,
-                    ops.call(new ListPolicies(null)).policies(), region,
-                    regions.stream().map(coffer.engine.operation.RegionList.Region::name).toList()));
+                    ops.call(new ListPolicies(null, null, ListPolicies.MAX_LIMIT)).policies(),
+                    next == null || region == null ? next : next + "&region=" + Show.query(region), cursor != null, region,
+                    RegionsPage.names(console)));
         });
         console.change(routes, "/instances/protect", Protect.class, (ctx, session) -> {
             Form form = new Form(ctx);

@@ -13,14 +13,21 @@ import java.util.List;
  * are kept; InstancesPage runs it); the last outcome with its remedy. Stateless.
  */
 public final class PlansPage implements ConsoleRoutes {
-    public record Model(Frame frame, List<PlanView> plans, List<PolicyView> policies) {
+    /** One page of plans; {@code next} the next page's link (null on the last), {@code later} past the first. */
+    public record Model(Frame frame, List<PlanView> plans, List<PolicyView> policies, String next, boolean later) {
     }
+
+    static final int PAGE = 50;
 
     @Override
     public void register(Routes routes, Console console) {
-        console.page(routes, "/plans", ListPlans.class, (ctx, session) -> console.render(ctx, "plans.jte",
-                new Model(console.frame(session, "Protection plans", "plans"), console.operations().call(new ListPlans()).plans(),
-                        console.operations().call(new ListPolicies(null)).policies())));
+        console.page(routes, "/plans", ListPlans.class, (ctx, session) -> {
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            PlanList page = console.operations().call(new ListPlans(null, null, null, cursor, PAGE));
+            console.render(ctx, "plans.jte", new Model(console.frame(session, "Protection plans", "plans"), page.plans(),
+                    console.operations().call(new ListPolicies(null, null, ListPolicies.MAX_LIMIT)).policies(), Show.nextPage("/plans", page.nextCursor()),
+                    cursor != null));
+        });
         console.change(routes, "/plans/{plan}", EditPlan.class, (ctx, session) -> {
             Form form = new Form(ctx);
             PlanView plan = console.operations().call(new EditPlan(ctx.pathParam("plan"), form.text("name"), form.text("policy")));

@@ -16,7 +16,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Backup points: the list filtered by instance, consistency and creation date, one page of {@link #PAGE} read at a
+ * Backup points: the list filtered by instance, consistency group, consistency and creation date, one page of {@link #PAGE} read at a
  * time (ListPoints' filters, limit and offset: the catalog reads only that page),
  * and one point's page: its disks, expiry and retention, extend retention, delete (an immutable point's refusal
  * shown with its code), restore a disk, restore the instance. Stateless.
@@ -26,16 +26,18 @@ public final class PointsPage implements ConsoleRoutes {
     static final List<String> CONSISTENCIES = ListPoints.CONSISTENCIES;
 
     /** The list's filters as given (null: not filtering); {@code page} from 0. */
-    public record Filter(String instance, String consistency, String from, String to, int page, String region) {
+    public record Filter(String instance, String group, String consistency, String from, String to, int page,
+                         String region) {
         /** The query string of this filter on another page. */
         public String query(int page) {
-            return "?instance=" + Show.query(instance) + "&consistency=" + Show.query(consistency) + "&from="
+            return "?instance=" + Show.query(instance) + "&group=" + Show.query(group) + "&consistency="
+                    + Show.query(consistency) + "&from="
                     + Show.query(from) + "&to=" + Show.query(to) + "&region=" + Show.query(region) + "&page=" + page;
         }
     }
 
-    public record ListModel(Frame frame, Filter filter, List<InstanceView> instances, List<PointView> points, int matching,
-                            int pages, List<String> regions) {
+    public record ListModel(Frame frame, Filter filter, List<InstanceView> instances, List<GroupView> groups,
+                            List<PointView> points, int matching, int pages, List<String> regions) {
         public List<String> consistencies() {
             return CONSISTENCIES;
         }
@@ -85,20 +87,22 @@ public final class PointsPage implements ConsoleRoutes {
     }
 
     private static void list(Console console, Context ctx, coffer.server.console.ConsoleSession session) {
-        Filter filter = new Filter(blank(ctx.queryParam("instance")), blank(ctx.queryParam("consistency")),
+        Filter filter = new Filter(blank(ctx.queryParam("instance")), blank(ctx.queryParam("group")),
+                blank(ctx.queryParam("consistency")),
                 blank(ctx.queryParam("from")), blank(ctx.queryParam("to")), page(ctx.queryParam("page")),
                 blank(ctx.queryParam("region")));
         Problems problems = new Problems();
         Instant from = day(filter.from(), "from", problems, 0);
         Instant to = day(filter.to(), "to", problems, 1);
         problems.throwIfAny("point filter");
-        PointList matching = console.operations().call(new ListPoints(filter.instance(), null, filter.region(), null,
+        PointList matching = console.operations().call(new ListPoints(filter.instance(), filter.group(), filter.region(), null,
                 filter.consistency(), from, to, null, PAGE, filter.page() * PAGE));
         int pages = Math.max(1, (matching.total() + PAGE - 1) / PAGE);
-        List<InstanceView> instances = console.operations().call(new ListInstances(null, null)).instances().stream()
+        List<InstanceView> instances = console.operations().call(ListInstances.first(ListInstances.MAX_LIMIT)).instances().stream()
                 .sorted(Comparator.comparing(InstanceView::name)).toList();
+        List<GroupView> groups = console.operations().call(new ListGroups(null, null, ListGroups.MAX_LIMIT)).groups();
         console.render(ctx, "points.jte", new ListModel(console.frame(session, "Backup points", "points"), filter, instances,
-                matching.points(), matching.total(), pages, RegionsPage.names(console)));
+                groups, matching.points(), matching.total(), pages, RegionsPage.names(console)));
     }
 
     private static String blank(String value) {

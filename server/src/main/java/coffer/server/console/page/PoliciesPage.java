@@ -19,8 +19,11 @@ import java.util.List;
  * policy document's own messages: PolicyHasPermanentRetention, NoDestinationRegion, InvalidArgument). Stateless.
  */
 public final class PoliciesPage implements ConsoleRoutes {
-    public record ListModel(Frame frame, List<PolicyView> policies) {
+    /** One page of policies; {@code next} the next page's link (null on the last), {@code later} past the first. */
+    public record ListModel(Frame frame, List<PolicyView> policies, String next, boolean later) {
     }
+
+    static final int PAGE = 50;
 
     /** The form: {@code policy} is the edited policy's id (null: a new one). */
     public record FormModel(Frame frame, String policy, PolicyForm form) {
@@ -31,8 +34,12 @@ public final class PoliciesPage implements ConsoleRoutes {
 
     @Override
     public void register(Routes routes, Console console) {
-        console.page(routes, "/policies", ListPolicies.class, (ctx, session) -> console.render(ctx, "policies.jte",
-                new ListModel(console.frame(session, "Policies", "policies"), console.operations().call(new ListPolicies(null)).policies())));
+        console.page(routes, "/policies", ListPolicies.class, (ctx, session) -> {
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            PolicyList page = console.operations().call(new ListPolicies(null, cursor, PAGE));
+            console.render(ctx, "policies.jte", new ListModel(console.frame(session, "Policies", "policies"), page.policies(),
+                    Show.nextPage("/policies", page.nextCursor()), cursor != null));
+        });
         console.page(routes, "/policies/new", ListPolicies.class, (ctx, session) -> console.render(ctx, "policy-form.jte",
                 new FormModel(console.frame(session, "New policy", "policies"), null, PolicyForm.empty(Instant.now()))));
         console.page(routes, "/policies/{policy}/edit", ShowPolicy.class, (ctx, session) -> {

@@ -44,6 +44,16 @@ public final class Show {
         return total <= 0 ? 0 : (int) Math.min(100, done * 100 / total);
     }
 
+    /** A query parameter as given, or null when absent or blank. */
+    public static String blank(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** The link to a paged list's next page ({@code path?cursor=…}), or null on its last page. */
+    public static String nextPage(String path, String nextCursor) {
+        return nextCursor == null ? null : path + "?cursor=" + query(nextCursor);
+    }
+
     /** A URL query value. */
     public static String query(String value) {
         return value == null ? "" : java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);

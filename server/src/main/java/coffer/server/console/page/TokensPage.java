@@ -13,23 +13,29 @@ import java.util.List;
 /** API tokens, for admins only (the roles of ListTokens, CreateToken, RevokeToken): list, create (secret shown once), revoke. Stateless. */
 public final class TokensPage implements ConsoleRoutes {
     /** {@code created}: the token just made, whose secret this page shows once (else null). */
-    public record Model(Frame frame, List<Token> tokens, CreatedToken created) {
+    public record Model(Frame frame, List<Token> tokens, CreatedToken created, String next, boolean later) {
         public List<String> roles() {
             return CreateToken.ROLES;
         }
     }
 
+    static final int PAGE = 50;
+
     @Override
     public void register(Routes routes, Console console) {
-        console.page(routes, "/tokens", ListTokens.class, (ctx, session) -> console.render(ctx, "tokens.jte",
-                new Model(console.frame(session, "Tokens", "tokens"), console.operations().call(new ListTokens()).tokens(), null)));
+        console.page(routes, "/tokens", ListTokens.class, (ctx, session) -> {
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            TokenList page = console.operations().call(new ListTokens(null, cursor, PAGE));
+            console.render(ctx, "tokens.jte", new Model(console.frame(session, "Tokens", "tokens"), page.tokens(), null,
+                    Show.nextPage("/tokens", page.nextCursor()), cursor != null));
+        });
         console.change(routes, "/tokens", CreateToken.class, (ctx, session) -> {
             Form form = new Form(ctx);
             CreatedToken created = console.operations().call(new CreateToken(form.text("name"), form.text("role")));
             // rendered here, not redirected: the secret is shown once and kept nowhere
             console.render(ctx, "tokens.jte", new Model(new Frame("Tokens", "tokens", session,
                     Notice.ok("Token '" + created.token().name() + "' created; copy its secret now, it is not shown again.")),
-                    console.operations().call(new ListTokens()).tokens(), created));
+                    console.operations().call(new ListTokens(null, null, PAGE)).tokens(), created, null, false));
             return null;
         });
         console.change(routes, "/tokens/{token}/revoke", RevokeToken.class, (ctx, session) -> {

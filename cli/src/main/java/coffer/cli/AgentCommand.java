@@ -1,0 +1,91 @@
+package coffer.cli;
+
+import coffer.engine.agent.CofferAgent;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.InstanceBackup;
+import coffer.engine.instance.RestoreDirectories;
+import coffer.engine.vault.LocalVaults;
+import coffer.server.config.ServerConfig;
+import coffer.server.config.ServerConfigLoader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code coffer agent}: serves one libvirt host for the servers (docs/design/agents.md). It connects out to a server
+ * with a token of role {@code agent}, announces the host and its instances, and runs the host's backups and restores
+ * here, writing to the vaults directly. The vaults (locations, key rings) and restore directories come from the
+ * servers' own configuration file ({@code --config}); the server's answer carries no storage settings or keys.
+ * Stops cleanly on SIGTERM: running jobs are cancelled and clean up.
+ */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run a Coffer agent: claim and run the jobs of this libvirt host for a Coffer server.")
+final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--server", paramLabel = "URL", description = "The Coffer server (default: $COFFER_URL).",
+            defaultValue = "${env:COFFER_URL}")
+    String server;
+    @Option(names = "--token", paramLabel = "TOKEN", description = "A token of role agent (default: $COFFER_TOKEN).",
+            defaultValue = "${env:COFFER_TOKEN}")
+    String token;
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the agent token (instead of --token).")
+    Path tokenFile;
+    @Option(names = "--host", paramLabel = "NAME", description = "This host's id in the servers' catalog (default: the machine's host name).")
+    String host;
+    @Option(names = "--libvirt", paramLabel = "URI", description = "The libvirt connection of this host (default: qemu:///system).",
+            defaultValue = "qemu:///system")
+    String libvirt;
+    @Option(names = "--config", paramLabel = "FILE", description = "The servers' YAML configuration: its vaults and restore directories are used (default: $COFFER_CONFIG).",
+            defaultValue = "${env:COFFER_CONFIG}")
+    Path config;
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "The agent's own directory, its working catalog (default: /var/lib/coffer-agent).",
+            defaultValue = "/var/lib/coffer-agent")
+    Path dataDir;
+    @Option(names = "--jobs-per-host", paramLabel = "N", description = "Jobs running at once on this host (default: 2).", defaultValue = "2")
+    int jobsPerHost;
+    @Option(names = "--workers", paramLabel = "N", description = "Jobs this agent runs at once (default: 4).", defaultValue = "4")
+    int workers;
+
+    @Override
+    public Integer call() throws Exception {
+        if (server == null || server.isBlank()) {
+            throw new CofferException(ErrorCode.InvalidArgument, "--server: the Coffer server's URL is required (or $COFFER_URL)");
+        }
+        if (config == null) {
+            throw new CofferException(ErrorCode.InvalidArgument, "--config: the servers' configuration file is required"
+                    + " (its vaults are where this agent writes; or $COFFER_CONFIG)");
+        }
+        String secret = tokenFile != null ? Files.readString(tokenFile).strip() : token;
+        if (secret == null || secret.isBlank()) {
+            throw new CofferException(ErrorCode.InvalidArgument, "--token or --token-file: a token of role agent is required"
+                    + " (create one with 'coffer token create NAME --role agent')");
+        }
+        ServerConfig servers = ServerConfigLoader.load(config, null);
+        Map<String, LocalVaults.Location> locations = new LinkedHashMap<>();
+        servers.vaults().forEach(v -> locations.put(v.name(), new LocalVaults.Location(v.location(), v.keyring(), v.region())));
+        String hostId = host != null ? host : java.net.InetAddress.getLocalHost().getHostName();
+        try (LocalVaults vaults = new LocalVaults(locations, servers.vaults().getFirst().name())) {
+            CofferAgent agent = CofferAgent.start(new HttpOperations(new ApiClient(server, secret)), vaults,
+                    new CofferAgent.Settings(hostId, libvirt, dataDir.toAbsolutePath(), InstanceBackup.defaultRuntimeRoot(),
+                            RestoreDirectories.under(servers.restoreDirectories()), jobsPerHost, workers));
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                agent.close();
+                stopped.countDown();
+            }, "coffer-agent-shutdown"));
+            Cli.out().line("Coffer agent %s serving host %s (%s) for %s", agent.workerId(), hostId, libvirt, server);
+            try {
+                stopped.await();
+            } catch (InterruptedException signalled) {
+                stopped.await(2, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        }
+        return 0;
+    }
+}

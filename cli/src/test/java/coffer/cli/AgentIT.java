@@ -1,0 +1,293 @@
+package coffer.cli;
+
+import coffer.engine.agent.AgentProtocol;
+import coffer.engine.catalog.Hosts;
+import coffer.engine.instance.TestDomain;
+import coffer.engine.job.Job;
+import coffer.engine.job.Jobs;
+import coffer.engine.operation.BackupInstance;
+import coffer.server.CofferServer;
+import coffer.server.config.ServerConfigLoader;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Issue 21's agents, with real components: a server (in this JVM, SQLite) and {@code coffer agent} as a process of its
+ * own serving the host {@code local} (the system libvirtd), a 1 GiB test domain. The agent token works on the agent
+ * endpoints only and the others' tokens not there; an agent of another version is refused (AgentVersionMismatch); a
+ * backup and a restore run on the agent (their logs name its worker) and the restored disk is bit-identical; a plan's
+ * run whose agent is killed (-9) is failed WorkerLost, its retry waits queued for the host's agent (the server's own
+ * worker leaves it), and runs when the agent comes back, which has cleaned up what the dead run left on the host;
+ * that point restores bit-identically too. Then a second host, an embedded QEMU driver with its own domain (no second
+ * daemon can run here: as root, {@code qemu:///session} is the system daemon), gets an agent of its own: two agents on
+ * two hosts at once, the second host's backup and restore run by its agent, bit-identical.
+ */
+class AgentIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofMinutes(4);
+
+    @TempDir Path dir;
+    final List<AutoCloseable> toClose = new ArrayList<>();
+    final List<Process> agents = new ArrayList<>();
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void tearDown() {
+        agents.forEach(Process::destroyForcibly);
+        for (AutoCloseable c : toClose.reversed()) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort: the next closes must still run
+            }
+        }
+    }
+
+    @Test
+    void agentRunsItsHostsJobsRefusesOtherVersionsAndItsKilledRunIsLostThenRetriedWhenItReturns() throws Exception {
+        TestDomain.requireLibvirt();
+        Path domainDir = Files.createDirectories(dir.resolve("domain"));
+        TestDomain domain = TestDomain.create(domainDir, Map.of("vda", "qcow2"), 1024);
+        toClose.add(domain);
+        Path data = dir.resolve("data");
+        Path config = dir.resolve("coffer.yaml");
+        Files.writeString(config, """
+                dataDir: %s
+                listen: {address: 127.0.0.1, port: 0}
+                vaults:
+                  - name: default
+                    path: %s
+                    keyring: %s
+                    encrypted: true
+                hosts:
+                  - id: local
+                    uri: qemu:///system
+                """.formatted(data, data.resolve("vault"), data.resolve("keyring")));
+        CofferServer server = CofferServer.start(ServerConfigLoader.load(config, null));
+        toClose.add(server);
+        String url = server.url();
+        String admin = Files.readString(data.resolve("admin.token")).strip();
+        String agentSecret = server.catalog().tokens().create("agent-1", "agent").secret();
+        Path agentToken = dir.resolve("agent.token");
+        Files.writeString(agentToken, agentSecret);
+
+        // roles: an agent token does agent work only; no other token does agent work
+        problem(call("GET", url + "/api/v1/points", agentSecret, null), 403, "Forbidden");
+        problem(call("POST", url + "/api/v1/instances/" + domain.name + "/backups", agentSecret, "{}"), 403, "Forbidden");
+        problem(call("POST", url + "/api/v1/agent/claims", admin, "{\"host\": \"local\", \"agent\": \"x\", \"perHostLimit\": 1}"),
+                403, "Forbidden");
+        // another version is refused before anything changes
+        HttpResponse<String> old = call("POST", url + "/api/v1/agent/announce", agentSecret, """
+                {"host": "local", "uri": "qemu:///system", "agent": "old:1:ab", "version": "0.0.9", "protocol": %d,
+                 "instances": []}""".formatted(AgentProtocol.PROTOCOL));
+        problem(old, 409, "AgentVersionMismatch");
+        assertTrue(old.body().contains("0.0.9") && old.body().contains(AgentProtocol.VERSION), old.body());
+        assertTrue(server.catalog().hosts().agentServed().isEmpty(), "a refused agent serves no host");
+
+        Agent first = startAgent(url, agentToken, config, "first");
+        Hosts.AgentSeen served = server.catalog().hosts().agentServed().getFirst();
+        assertEquals("local", served.hostId());
+        assertEquals(first.worker(), served.agent());
+        JsonNode hosts = call(url + "/api/v1/hosts", admin);
+        assertEquals(first.worker(), hosts.path("agents").path(0).path("agent").asText(), hosts.toString());
+
+        // a plan's run, its agent killed -9 while it runs: WorkerLost, and a retry queued for the host's agent
+        CliRun.run(null, "policy", "create", "nightly", "--start", Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
+                "--every", "P1D", "--keep", "7d", "--url", url, "--token-file", data.resolve("admin.token").toString()).ok();
+        CliRun.run(null, "plan", "bind", "nightly", domain.name, "--name", "agent-plan", "--url", url, "--token-file",
+                data.resolve("admin.token").toString()).ok();
+        String run = post(url + "/api/v1/plans/agent-plan/run", admin, "{}").path("id").asText();
+        Job running = await(() -> server.catalog().jobs().find(run).filter(j -> j.state().name().equals("running")
+                        && j.bytesDone() > 0), "the plan's run copying on the agent");
+        System.out.println("killing the agent -9 with job " + run + " at " + running.bytesDone() + " of "
+                + running.bytesTotal() + " bytes");
+        first.process().destroyForcibly().waitFor();
+        Job lost = await(() -> server.catalog().jobs().find(run).filter(j -> j.state().isFinal()), "the run ended");
+        assertEquals("failed", lost.state().name(), lost.toString());
+        assertEquals("WorkerLost", lost.errorCode(), lost.toString());
+        Job retry = await(() -> server.catalog().jobs().list(Jobs.Filter.ALL).stream()
+                .filter(j -> j.operation() instanceof BackupInstance b && b.plan() != null && run.equals(b.plan().retryOf()))
+                .findFirst(),
+                "the run's retry queued");
+        assertTrue(server.catalog().jobs().claimNext("server-probe", 2, Instant.now()).isEmpty(),
+                "a server's claim leaves the agent's host's job to the agent");
+        assertEquals("queued", server.catalog().jobs().find(retry.id()).orElseThrow().state().name());
+
+        Agent second = startAgent(url, agentToken, config, "second");
+        Job again = await(() -> server.catalog().jobs().find(retry.id()).filter(j -> j.state().isFinal()),
+                "the retry ended");
+        assertEquals("succeeded", again.state().name(), again + "\nagent output: " + second.output());
+        JsonNode retried = call(url + "/api/v1/jobs/" + retry.id(), admin);
+        assertRanOn(url, admin, retried, second);
+        assertTrue(second.output().stream().anyMatch(l -> l.contains("instance " + domain.name + ": ")),
+                "the restarted agent cleaned up what the killed run left: " + second.output());
+        assertTrue(TestDomain.virsh("domjobinfo", domain.name).contains("None"), "no backup job left on the domain");
+
+        Path restoredAgain = data.resolve("restores").resolve("retry.raw");
+        JsonNode restoreAgain = awaitEnd(url, admin, post(url + "/api/v1/points/" + again.result().path("point").asText()
+                + "/restore-disk", admin, "{\"disk\": \"vda\", \"to\": \"" + restoredAgain + "\", \"format\": \"raw\"}"));
+        assertEquals("succeeded", restoreAgain.path("state").asText(), restoreAgain.toString());
+        assertEquals(domain.sha("vda"), TestDomain.sha256(restoredAgain), "the retry's point restores bit-identically");
+
+        // a person's backup (an incremental of what the guest wrote since) and a restore of its disk run on the agent
+        domain.write("vda", 700L << 20, 4L << 20, 0x5a);
+        JsonNode backup = awaitEnd(url, admin, post(url + "/api/v1/instances/" + domain.name + "/backups", admin, "{}"));
+        assertEquals("succeeded", backup.path("state").asText(), backup.toString());
+        assertRanOn(url, admin, backup, second);
+        String point = backup.path("result").path("point").asText();
+        Path restored = data.resolve("restores").resolve("incremental.raw");
+        JsonNode restore = awaitEnd(url, admin, post(url + "/api/v1/points/" + point + "/restore-disk", admin,
+                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}"));
+        assertEquals("succeeded", restore.path("state").asText(), restore.toString());
+        assertRanOn(url, admin, restore, second);
+        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the restored disk is the backed-up one");
+
+        // a second host: an embedded QEMU driver (its own domains, no daemon) served by a second agent, while the
+        // first host's agent runs on; a backup of its shut-off domain and the restore of it run there
+        Path embedRoot = dir.resolve("host2-root");
+        String host2 = "qemu:///embed?root=" + embedRoot;
+        Path disk2 = dir.resolve("host2-vda.qcow2");
+        run("qemu-img", "create", "-q", "-f", "qcow2", disk2.toString(), "64M");
+        run("qemu-io", "-f", "qcow2", "-c", "write -P 0x3c 1M 8M", "-c", "write -P 0xc3 40M 3M", disk2.toString());
+        Path xml2 = dir.resolve("host2.xml");
+        String name2 = "coffer-it-h2-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        Files.writeString(xml2, """
+                <domain type='qemu'><name>%s</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>
+                <os><type arch='x86_64'>hvm</type></os><devices><disk type='file' device='disk'>
+                <driver name='qemu' type='qcow2'/><source file='%s'/><target dev='vda' bus='virtio'/></disk></devices>
+                </domain>""".formatted(name2, disk2));
+        run("virsh", "-c", host2, "define", xml2.toString());
+        String disk2Sha = TestDomain.imageSha(disk2, dir);
+        Agent other = startAgent(url, agentToken, config, "host2", "second", host2, dir.resolve("agent2-data"));
+        assertEquals(2, server.catalog().hosts().agentServed().size(), "two hosts, each served by its agent");
+        JsonNode backup2 = awaitEnd(url, admin, post(url + "/api/v1/instances/" + name2 + "/backups", admin, "{}"));
+        assertEquals("succeeded", backup2.path("state").asText(), backup2 + "\nagent output: " + other.output());
+        assertEquals("second", backup2.path("host").asText(), backup2.toString());
+        assertRanOn(url, admin, backup2, other);
+        Path restored2 = data.resolve("restores").resolve("host2.raw");
+        JsonNode restore2 = awaitEnd(url, admin, post(url + "/api/v1/points/" + backup2.path("result").path("point").asText()
+                + "/restore-disk", admin, "{\"disk\": \"vda\", \"to\": \"" + restored2 + "\", \"format\": \"raw\"}"));
+        assertEquals("succeeded", restore2.path("state").asText(), restore2.toString());
+        assertRanOn(url, admin, restore2, other);
+        assertEquals(disk2Sha, TestDomain.sha256(restored2), "the second host's disk restores bit-identically");
+        assertTrue(second.process().isAlive(), "the first host's agent runs on");
+    }
+
+    private static void run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
+    }
+
+    /** A {@code coffer agent} process, its worker id and what it printed. */
+    record Agent(Process process, String worker, List<String> output) {
+    }
+
+    private Agent startAgent(String url, Path token, Path config, String name) throws IOException {
+        return startAgent(url, token, config, name, "local", "qemu:///system", dir.resolve("agent-data"));
+    }
+
+    private Agent startAgent(String url, Path token, Path config, String name, String host, String libvirt, Path data)
+            throws IOException {
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), ServerProcess.class.getName(), "agent", "--server", url,
+                "--token-file", token.toString(), "--host", host, "--libvirt", libvirt, "--config",
+                config.toString(), "--data-dir", data.toString())
+                .redirectErrorStream(true).start();
+        agents.add(process);
+        List<String> output = new CopyOnWriteArrayList<>();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = lines.readLine()) != null) {
+            output.add(line);
+            if (line.startsWith("Coffer agent ")) {
+                Thread drain = new Thread(() -> lines.lines().forEach(output::add), "agent-" + name + "-output");
+                drain.setDaemon(true);
+                drain.start();
+                return new Agent(process, line.split(" ")[2], output);
+            }
+        }
+        throw new IOException("agent " + name + " ended without starting: " + String.join("\n", output));
+    }
+
+    private void assertRanOn(String url, String admin, JsonNode job, Agent agent) throws Exception {
+        JsonNode log = call(url + "/api/v1/jobs/" + job.path("id").asText() + "/log", admin);
+        assertTrue(log.toString().contains("started on worker " + agent.worker()), "job " + job.path("id").asText()
+                + " ran on the agent " + agent.worker() + ": " + log);
+    }
+
+    private JsonNode awaitEnd(String url, String admin, JsonNode job) throws Exception {
+        String id = job.path("id").asText();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode now = call(url + "/api/v1/jobs/" + id, admin);
+            if (List.of("succeeded", "failed", "cancelled").contains(now.path("state").asText())) {
+                return now;
+            }
+            Thread.sleep(200);
+        }
+        return fail("job " + id + " did not end within " + WAIT);
+    }
+
+    private static <T> T await(Supplier<Optional<T>> condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<T> value = condition.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            Thread.sleep(100);
+        }
+        return fail("not within " + WAIT + ": " + what);
+    }
+
+    private JsonNode post(String url, String token, String body) throws Exception {
+        HttpResponse<String> response = call("POST", url, token, body);
+        assertTrue(response.statusCode() / 100 == 2, response.statusCode() + " " + response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private JsonNode call(String url, String token) throws Exception {
+        HttpResponse<String> response = call("GET", url, token, null);
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> call(String method, String url, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void problem(HttpResponse<String> response, int status, String code) throws IOException {
+        assertEquals(status, response.statusCode(), response.body());
+        assertEquals(code, JSON.readTree(response.body()).path("code").asText(), response.body());
+    }
+}

@@ -1,0 +1,31 @@
+package coffer.engine.agent;
+
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+
+/**
+ * The version handshake of agents and servers (docs/design/agents.md "Versions"): each side sends its Coffer version
+ * and agent protocol, and each refuses the other when either differs ({@link ErrorCode#AgentVersionMismatch}), before
+ * any job is claimed. Stateless.
+ */
+public final class AgentProtocol {
+    /** The agent protocol: the agent endpoints, their records and the job rows they carry. */
+    public static final int PROTOCOL = 1;
+    /** This build's Coffer version (the one {@code coffer --version} prints). */
+    public static final String VERSION = "0.1.0";
+
+    private AgentProtocol() {
+    }
+
+    /**
+     * Refuses a peer of another version or protocol. {@code peer} names it for the message ("agent edge-1:4711:ab"
+     * or "server http://…"); {@code self} says who refuses ("this server", "this agent").
+     */
+    public static void requireSame(String peer, String version, int protocol, String self) {
+        if (!VERSION.equals(version) || protocol != PROTOCOL) {
+            throw new CofferException(ErrorCode.AgentVersionMismatch, peer + " is Coffer " + version + " (agent protocol "
+                    + protocol + "); " + self + " is Coffer " + VERSION + " (agent protocol " + PROTOCOL
+                    + "): agents and servers of different versions refuse each other");
+        }
+    }
+}

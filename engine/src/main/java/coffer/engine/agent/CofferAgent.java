@@ -1,0 +1,165 @@
+package coffer.engine.agent;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.CatalogConfig;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.InstanceRefresh;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.error.Errors;
+import coffer.engine.instance.InstanceBackup;
+import coffer.engine.instance.RestoreDirectories;
+import coffer.engine.job.JobHandler;
+import coffer.engine.job.JobRunner;
+import coffer.engine.job.JobType;
+import coffer.engine.job.handler.JobHandlers;
+import coffer.engine.operation.AgentWelcome;
+import coffer.engine.operation.AnnounceAgent;
+import coffer.engine.operation.Operations;
+import coffer.engine.vault.VaultDirectory;
+import coffer.vault.fs.OwnerOnly;
+import coffer.virt.libvirt.Libvirt;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A running {@code coffer agent} (docs/design/agents.md): it serves one libvirt host for the servers. At start it
+ * removes what a dead run left on the host's instances ({@link InstanceBackup#cleanLeftovers}), announces the host and
+ * its instances (the version handshake: a server of another version is refused), then runs a {@link JobRunner} whose
+ * jobs are the server's ({@link RemoteJobs}) with the same handlers as a server's in-process worker
+ * ({@link JobHandlers}), for the job types agents run ({@link JobType#onAgent}). The handlers read the host's disks
+ * here and write chunks straight to the vaults; they read and write catalog rows in the agent's own working catalog
+ * (SQLite, in its data directory), filled with each job's rows by the server. It announces itself again every minute
+ * (instances found since). {@link #close} (SIGTERM) cancels the running jobs, which clean up and end cancelled.
+ * Thread-safe; start once, close once.
+ */
+public final class CofferAgent implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(CofferAgent.class.getName());
+    private static final Duration ANNOUNCE_EVERY = Duration.ofMinutes(1);
+
+    /**
+     * @param host          the host's id in the servers' catalog
+     * @param uri           the host's libvirt URI, as this agent connects to it
+     * @param dataDir       the agent's own directory (its working catalog), made owner-only
+     * @param runtimeRoot   sockets and scratch files of backups
+     * @param restores      where restores may create files
+     * @param perHostLimit  jobs running at once on the host (the agent's claims ask for no more)
+     * @param workerThreads jobs this agent runs at once
+     */
+    public record Settings(String host, String uri, Path dataDir, Path runtimeRoot, RestoreDirectories restores,
+                           int perHostLimit, int workerThreads) {
+    }
+
+    private final Settings settings;
+    private final Operations server;
+    private final Catalog working;
+    private final JobRunner runner;
+    private final ScheduledExecutorService announcing;
+    private final String workerId;
+
+    private CofferAgent(Settings settings, Operations server, Catalog working, JobRunner runner,
+                        ScheduledExecutorService announcing, String workerId) {
+        this.settings = settings;
+        this.server = server;
+        this.working = working;
+        this.runner = runner;
+        this.announcing = announcing;
+        this.workerId = workerId;
+    }
+
+    /** Cleans up the host, announces it and starts claiming; AgentVersionMismatch when the server is of another version. */
+    public static CofferAgent start(Operations server, VaultDirectory vaults, Settings settings) {
+        Catalog working = openWorkingCatalog(settings.dataDir());
+        try {
+            working.hosts().ensure(settings.host(), settings.uri());
+            String workerId = JobRunner.newWorkerId();
+            List<Instance> instances = discover(working, settings);
+            cleanLeftovers(settings, instances);
+            AgentWelcome welcome = announce(server, settings, workerId, instances);
+            Map<JobType, JobHandler<?, ?>> handlers = JobHandlers.handlers(working, vaults, settings.runtimeRoot(),
+                            settings.restores()).entrySet().stream().filter(e -> e.getKey().onAgent())
+                    .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+            JobRunner runner = new JobRunner(new RemoteJobs(server, welcome.host(), workerId, working), workerId, handlers,
+                    JobRunner.Settings.defaults().withPerHostLimit(settings.perHostLimit())
+                            .withWorkerThreads(settings.workerThreads())
+                            .withHeartbeat(Duration.ofSeconds(welcome.heartbeatSeconds()),
+                                    Duration.ofSeconds(welcome.staleSeconds())));
+            runner.start();
+            ScheduledExecutorService announcing = Executors.newSingleThreadScheduledExecutor(
+                    r -> Thread.ofPlatform().daemon().name("coffer-agent-announce").unstarted(r));
+            CofferAgent agent = new CofferAgent(settings, server, working, runner, announcing, workerId);
+            announcing.scheduleWithFixedDelay(agent::announceAgain, ANNOUNCE_EVERY.toSeconds(), ANNOUNCE_EVERY.toSeconds(),
+                    TimeUnit.SECONDS);
+            return agent;
+        } catch (RuntimeException e) {
+            working.close();
+            throw e;
+        }
+    }
+
+    /** This agent's worker id (the jobs it runs show it). */
+    public String workerId() {
+        return workerId;
+    }
+
+    private static Catalog openWorkingCatalog(Path dataDir) {
+        try {
+            OwnerOnly.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new CofferException(ErrorCode.StorageFailure, "cannot create the agent's data directory " + dataDir + ": "
+                    + e.getMessage(), e);
+        }
+        return Catalog.open(CatalogConfig.sqlite(dataDir.resolve("agent-catalog.db")));
+    }
+
+    /** The host's instances, found by libvirt and kept in the working catalog. */
+    private static List<Instance> discover(Catalog working, Settings settings) {
+        return new InstanceRefresh(working, Clock.systemUTC()).refresh(settings.host()).stream()
+                .filter(i -> !i.gone()).toList();
+    }
+
+    /** What dead runs of this host left (backup jobs, sockets, scratch files), removed before any job is claimed. */
+    private static void cleanLeftovers(Settings settings, List<Instance> instances) {
+        try (Libvirt libvirt = Libvirt.connect(settings.uri())) {
+            InstanceBackup backups = new InstanceBackup(libvirt, null, settings.runtimeRoot());
+            for (Instance instance : instances) {
+                for (String done : backups.cleanLeftovers(instance.id())) {
+                    LOG.log(System.Logger.Level.WARNING, "instance " + instance.name() + ": " + done);
+                }
+            }
+        } catch (IOException e) {
+            throw Errors.classify(e);
+        }
+    }
+
+    private static AgentWelcome announce(Operations server, Settings settings, String workerId, List<Instance> instances) {
+        AgentWelcome welcome = server.call(new AnnounceAgent(settings.host(), settings.uri(), workerId, AgentProtocol.VERSION,
+                AgentProtocol.PROTOCOL, instances));
+        AgentProtocol.requireSame("the server", welcome.version(), welcome.protocol(), "this agent");
+        return welcome;
+    }
+
+    private void announceAgain() {
+        try {
+            announce(server, settings, workerId, discover(working, settings));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "agent " + workerId + ": announce failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        announcing.shutdownNow();
+        runner.close();
+        working.close();
+    }
+}

@@ -1,0 +1,54 @@
+package coffer.engine.catalog;
+
+import coffer.engine.json.CofferJson;
+import coffer.engine.operation.PolicyDocument;
+
+import java.util.List;
+
+/**
+ * The catalog rows one job's handler reads, sent by the server with the job to the {@code coffer agent} that claimed
+ * it and written into the agent's working catalog before the handler runs (docs/design/agents.md): the job's host, the
+ * instances it names, the policy of a plan's run, the points it reads. The handler then finds them as it would on the
+ * server; the points it writes go back with the job's end ({@link #writtenBy}). Immutable.
+ */
+public record JobRows(Host host, List<Instance> instances, List<PolicyRow> policies, List<PointRecord> points) {
+    /** A policy as its row holds it (the document, as the API shows it). */
+    public record PolicyRow(String id, PolicyDocument document, java.time.Instant createdAt, java.time.Instant updatedAt,
+                            String region) {
+        public static PolicyRow of(StoredPolicy policy) {
+            return new PolicyRow(policy.id(), PolicyDocument.of(policy.policy()), policy.createdAt(), policy.updatedAt(),
+                    policy.region());
+        }
+    }
+
+    public JobRows {
+        instances = List.copyOf(instances);
+        policies = List.copyOf(policies);
+        points = List.copyOf(points);
+    }
+
+    /**
+     * Writes the rows into {@code working} (an agent's own catalog), replacing rows of the same ids. The host must
+     * already be there (the agent adds its one host when it starts).
+     */
+    public void copyInto(Catalog working) {
+        working.sql().transaction(s -> {
+            for (Instance instance : instances) {
+                SqlInstances.write(s, instance.hostId(), instance);
+            }
+            for (PolicyRow policy : policies) {
+                s.update("DELETE FROM policies WHERE id = ? OR name = ?", policy.id(), policy.document().name());
+                s.update("INSERT INTO policies (id, name, document, created_at, updated_at, region) VALUES (?, ?, ?, ?, ?, ?)",
+                        policy.id(), policy.document().name(), CofferJson.tree(policy.document()), policy.createdAt(),
+                        policy.updatedAt(), policy.region());
+            }
+            return null;
+        });
+        points.forEach(working.points()::upsert);
+    }
+
+    /** The points the job {@code jobId} wrote into {@code working}, to be indexed by the server. */
+    public static List<PointRecord> writtenBy(Catalog working, String jobId) {
+        return working.points().listAll().stream().filter(p -> jobId.equals(p.jobId())).toList();
+    }
+}

@@ -1,0 +1,32 @@
+package coffer.engine.operation;
+
+import coffer.engine.catalog.Instance;
+import coffer.engine.error.Problems;
+
+import java.util.List;
+
+/**
+ * A {@code coffer agent} says who it is (docs/design/agents.md): the host it serves (its id and libvirt URI), its
+ * worker id, its Coffer version and agent protocol, and the instances it found on the host. The server refuses
+ * another version ({@code AgentVersionMismatch}), else marks the host served by this agent and takes its instances.
+ * Sent at the agent's start and again every minute.
+ */
+public record AnnounceAgent(String host, String uri, String agent, String version, int protocol, List<Instance> instances)
+        implements Operation<AgentWelcome> {
+    public AnnounceAgent {
+        Problems problems = new Problems();
+        Rules.name(problems, "host", host, "the host's id");
+        Rules.required(problems, "uri", uri, "the host's libvirt URI");
+        Rules.required(problems, "agent", agent, "the agent's worker id");
+        Rules.required(problems, "version", version, "the agent's Coffer version");
+        if (instances == null) {
+            problems.add("instances", "required, the host's instances (may be empty)");
+        } else {
+            instances.stream().filter(i -> i.hostId() == null || !i.hostId().equals(host)).findFirst()
+                    .ifPresent(i -> problems.add("instances", "instance " + i.id() + " names host " + i.hostId()
+                            + ", not the announced host " + host));
+        }
+        problems.throwIfAny("agent announce");
+        instances = List.copyOf(instances);
+    }
+}

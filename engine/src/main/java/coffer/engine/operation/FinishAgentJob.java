@@ -1,0 +1,29 @@
+package coffer.engine.operation;
+
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.error.Problems;
+import coffer.engine.job.JobState;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/**
+ * How an agent's job ended: its final state, the result record (succeeded) or error code and message, and the point
+ * rows the handler wrote into the agent's working catalog (the server indexes them before it ends the job, so a
+ * succeeded backup's point is listed as soon as its job shows succeeded).
+ */
+public record FinishAgentJob(String job, String agent, JobState state, JsonNode result, String errorCode,
+                             String errorMessage, List<PointRecord> points) implements Operation<AgentAck> {
+    public FinishAgentJob {
+        Problems problems = new Problems();
+        Rules.required(problems, "job", job, "the job's id");
+        Rules.required(problems, "agent", agent, "the agent's worker id");
+        if (state == null || state == JobState.queued || state == JobState.running) {
+            problems.add("state", "one of succeeded, failed, cancelled, got " + state);
+        } else if (state != JobState.succeeded && errorCode == null) {
+            problems.add("errorCode", "required for a " + state + " job");
+        }
+        problems.throwIfAny("agent job end");
+        points = points == null ? List.of() : List.copyOf(points);
+    }
+}

@@ -1,0 +1,180 @@
+package coffer.engine.operation.hosted;
+
+import coffer.engine.JobProgress;
+import coffer.engine.agent.AgentProtocol;
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.Host;
+import coffer.engine.catalog.Hosts;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.JobRows;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobContext;
+import coffer.engine.job.JobState;
+import coffer.engine.job.JobType;
+import coffer.engine.job.Jobs;
+import coffer.engine.json.CofferJson;
+import coffer.engine.operation.AgentAck;
+import coffer.engine.operation.AgentBeat;
+import coffer.engine.operation.AgentClaim;
+import coffer.engine.operation.AgentWelcome;
+import coffer.engine.operation.AnnounceAgent;
+import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.BackupResult;
+import coffer.engine.operation.ClaimAgentJob;
+import coffer.engine.operation.FinishAgentJob;
+import coffer.engine.operation.HeartbeatAgent;
+import coffer.engine.operation.ReportAgentJob;
+import coffer.engine.plan.PlanBackup;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The server's side of the agent protocol (docs/design/agents.md), on its catalog: an agent's announce (the version
+ * handshake, its host marked served by it, its instances taken), its claims of its host's jobs with the rows their
+ * handlers read, heartbeats, reports and ends. A job's end from an agent is checked against the job's worker (an agent
+ * found lost cannot overwrite the verdict) and, for a succeeded backup, followed by what the in-process worker does
+ * after one ({@link PlanBackup#afterBackup}). Thread-safe (the catalog is).
+ */
+final class HostedAgents {
+    /** How often an agent heart-beats, and when the server's runners take its jobs for lost (docs/design/jobs.md). */
+    static final int HEARTBEAT_SECONDS = 5;
+    static final int STALE_SECONDS = 30;
+
+    private final Catalog catalog;
+    private final PlanBackup after;
+    private final Clock clock;
+
+    HostedAgents(Catalog catalog, PlanBackup after, Clock clock) {
+        this.catalog = catalog;
+        this.after = after;
+        this.clock = clock;
+    }
+
+    AgentWelcome announce(AnnounceAgent announce) {
+        AgentProtocol.requireSame("agent " + announce.agent() + " of host " + announce.host(), announce.version(),
+                announce.protocol(), "this server");
+        Host host = catalog.hosts().find(announce.host()).orElseGet(() -> register(announce));
+        catalog.hosts().serveByAgent(host.id(), announce.agent(), clock.instant());
+        catalog.instances().refresh(host.id(), announce.instances());
+        return new AgentWelcome(host.id(), AgentProtocol.VERSION, AgentProtocol.PROTOCOL, HEARTBEAT_SECONDS, STALE_SECONDS);
+    }
+
+    /**
+     * A host first named by its agent. Its libvirt URI is the agent's (host-relative, often {@code qemu:///system}): when
+     * another host has that URI already, it is kept as {@code <uri>#<host>} (the servers never connect to an agent's
+     * host: its agent does).
+     */
+    private Host register(AnnounceAgent announce) {
+        Host host = catalog.hosts().ensure(announce.host(), announce.uri());
+        return host.id().equals(announce.host()) ? host
+                : catalog.hosts().ensure(announce.host(), announce.uri() + "#" + announce.host());
+    }
+
+    AgentClaim claim(ClaimAgentJob claim) {
+        seen(claim.host(), claim.agent());
+        Optional<Job> job = catalog.jobs().claimForAgent(claim.host(), claim.agent(), claim.perHostLimit(), clock.instant());
+        return job.map(j -> new AgentClaim(j, rows(j))).orElse(AgentClaim.NONE);
+    }
+
+    AgentBeat heartbeat(HeartbeatAgent beat) {
+        seen(beat.host(), beat.agent());
+        int running = catalog.jobs().heartbeat(beat.agent(), clock.instant());
+        return new AgentBeat(running, catalog.jobs().cancelRequested(beat.agent()));
+    }
+
+    AgentAck report(ReportAgentJob report) {
+        if (!runsFor(report.job(), report.agent())) {
+            return new AgentAck(false);
+        }
+        if (report.message() != null) {
+            catalog.jobs().appendLog(report.job(), report.level(), report.message());
+        }
+        if (report.bytesDone() != null) {
+            catalog.jobs().progress(report.job(), report.bytesDone(), report.bytesTotal(), report.bytesPerSecond(),
+                    report.etaSeconds());
+        }
+        return new AgentAck(true);
+    }
+
+    AgentAck finish(FinishAgentJob end) {
+        Job job = catalog.jobs().find(end.job()).orElseThrow(() -> new CofferException(ErrorCode.JobNotFound,
+                "job " + end.job() + " does not exist"));
+        if (!runsFor(job.id(), end.agent())) {
+            return new AgentAck(false);
+        }
+        JobState state = end.state();
+        String code = end.errorCode();
+        String message = end.errorMessage();
+        for (PointRecord point : end.points()) {
+            if (!job.id().equals(point.jobId())) {
+                throw new CofferException(ErrorCode.InvalidArgument, "points: point " + point.id() + " was written by job "
+                        + point.jobId() + ", not by job " + job.id());
+            }
+            catalog.points().upsert(point);
+        }
+        if (state == JobState.succeeded && job.type() == JobType.backup) {
+            after.afterBackup((BackupInstance) job.operation(), CofferJson.read(end.result(), BackupResult.class), job,
+                    new LogContext(catalog.jobs(), job.id()));
+        }
+        boolean ended = catalog.jobs().finish(job.id(), end.agent(), new Jobs.Outcome(state, end.result(), code, message),
+                clock.instant());
+        return new AgentAck(ended);
+    }
+
+    /** The host is served by this agent (it announced itself, and no other agent since); marks it seen now. */
+    private void seen(String hostId, String agent) {
+        Optional<Hosts.AgentSeen> served = catalog.hosts().agentServed().stream().filter(s -> s.hostId().equals(hostId))
+                .findFirst();
+        if (served.isEmpty() || !served.get().agent().equals(agent)) {
+            throw new CofferException(ErrorCode.InvalidArgument, "host '" + hostId + "' is not served by agent " + agent
+                    + (served.isEmpty() ? "" : " but by agent " + served.get().agent())
+                    + ": an agent announces itself (POST /api/v1/agent/announce) before it claims or heart-beats");
+        }
+        catalog.hosts().serveByAgent(hostId, agent, clock.instant());
+    }
+
+    private boolean runsFor(String jobId, String agent) {
+        return catalog.jobs().claims().stream().anyMatch(c -> c.jobId().equals(jobId) && agent.equals(c.workerId()));
+    }
+
+    /** The rows the job's handler reads (docs/design/agents.md "Job rows"). */
+    private JobRows rows(Job job) {
+        Host host = catalog.hosts().find(job.hostId()).orElseThrow();
+        List<Instance> instances = new ArrayList<>();
+        List<PointRecord> points = new ArrayList<>();
+        catalog.points().find(job.target()).ifPresent(point -> {
+            points.add(point);
+            catalog.instances().find(point.instanceId()).ifPresent(instances::add);
+        });
+        catalog.instances().find(job.target()).ifPresent(instances::add);
+        List<JobRows.PolicyRow> policies = new ArrayList<>();
+        if (job.operation() instanceof BackupInstance backup && backup.plan() != null) {
+            catalog.policies().find(backup.plan().policy()).map(JobRows.PolicyRow::of).ifPresent(policies::add);
+        }
+        return new JobRows(host, instances, policies, points);
+    }
+
+    /** The job's log, for the steps a server runs after an agent's backup. */
+    private record LogContext(Jobs jobs, String id) implements JobContext {
+        @Override
+        public JobProgress progress() {
+            return JobProgress.NONE;
+        }
+
+        @Override
+        public void info(String message) {
+            jobs.appendLog(id, "info", message);
+        }
+
+        @Override
+        public void warning(String message) {
+            jobs.appendLog(id, "warning", message);
+        }
+    }
+}
