@@ -24,14 +24,11 @@ final class FileSystemSync {
     private static final MethodHandle OPEN;
     private static final MethodHandle SYNCFS;
     private static final MethodHandle CLOSE;
-    private static final MethodHandle SYNC_FILE_RANGE;
-    private static final int SYNC_FILE_RANGE_WRITE = 2;
 
     static {
         MethodHandle open = null;
         MethodHandle syncfs = null;
         MethodHandle close = null;
-        MethodHandle syncFileRange = null;
         try {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
@@ -42,16 +39,12 @@ final class FileSystemSync {
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
             close = linker.downcallHandle(libc.find("close").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            syncFileRange = linker.downcallHandle(libc.find("sync_file_range").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-                            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
         } catch (RuntimeException | LinkageError unavailable) {
             open = null;
         }
         OPEN = open;
         SYNCFS = syncfs;
         CLOSE = close;
-        SYNC_FILE_RANGE = syncFileRange;
     }
 
     private FileSystemSync() {
@@ -63,29 +56,6 @@ final class FileSystemSync {
         }
         try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
             channel.force(true);
-        }
-    }
-
-    /**
-     * Starts writing a just-published file back to the disk without waiting ({@code sync_file_range} with
-     * {@code SYNC_FILE_RANGE_WRITE}): the write-back then overlaps with the CPU work on later chunks instead
-     * of piling up for the barrier. Durability still comes only from {@link #syncFileSystemOf}. Best effort.
-     */
-    static void startWriteback(Path file) {
-        if (OPEN == null || SYNC_FILE_RANGE == null) {
-            return;
-        }
-        try (Arena arena = Arena.ofConfined()) {
-            int fd = (int) OPEN.invokeExact(arena.allocateFrom(file.toString()), O_RDONLY);
-            if (fd >= 0) {
-                try {
-                    int ignored = (int) SYNC_FILE_RANGE.invokeExact(fd, 0L, 0L, SYNC_FILE_RANGE_WRITE);
-                } finally {
-                    int ignored = (int) CLOSE.invokeExact(fd);
-                }
-            }
-        } catch (Throwable ignored) {
-            // only an optimization
         }
     }
 

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -35,7 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * minute after), so a killed backup's temporaries do not outlive the next backup; {@link #removeAbandonedUploads}
  * (gc) removes those of writers on other hosts after its grace period. {@link #sync()} is {@code syncfs(2)} of
  * the file system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per
- * chunk. Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest
+ * chunk; each temporary's write-back is started as it is written ({@link NewFile}), so little is left for it. Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest
  * data.
  *
  * <p>Thread-safe and safe across processes.
@@ -71,16 +70,17 @@ public final class LocalDirectoryBackend implements Backend {
         }
     }
 
+    /**
+     * {@code link(2)} alone decides whether the object exists: no {@code stat} first. The callers that often find
+     * their object present (a backup's and a replication's chunk writers) ask {@link #exists} before they seal it,
+     * so a second look here would cost every new chunk one more system call.
+     */
     @Override
     public boolean putIfAbsent(String name, ByteBuffer data) throws IOException {
         Path target = pathOf(name);
-        if (Files.exists(target)) {
-            return false;
-        }
         Path temp = writeTemp(target, data);
         try {
             intoDirectory(target, () -> Files.createLink(target, temp));
-            FileSystemSync.startWriteback(target);
             return true;
         } catch (FileAlreadyExistsException e) {
             return false;
@@ -97,19 +97,23 @@ public final class LocalDirectoryBackend implements Backend {
     }
 
     /**
-     * Runs {@code publish}; when the target's directory was removed meanwhile (a delete of its last object
-     * removes an emptied directory), makes it again and tries again.
+     * Runs {@code publish}; when the target's directory does not exist (not made yet: writers do not look before
+     * they publish; or removed meanwhile: a delete of its last object removes an emptied directory), makes it and
+     * tries again. A directory found present after a failure was made meanwhile by another writer: tried again
+     * too. At most five tries, so a temporary that is itself gone fails the publish.
      */
     private static void intoDirectory(Path target, Publish publish) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
                 publish.run();
                 return;
-            } catch (NoSuchFileException directoryRemoved) {
-                if (attempt == 5 || Files.isDirectory(target.getParent())) {
-                    throw directoryRemoved;
+            } catch (NoSuchFileException directoryMissing) {
+                if (attempt == 5) {
+                    throw directoryMissing;
                 }
-                OwnerOnly.createDirectories(target.getParent());
+                if (!Files.isDirectory(target.getParent())) {
+                    OwnerOnly.createDirectories(target.getParent());
+                }
             }
         }
     }
@@ -272,20 +276,23 @@ public final class LocalDirectoryBackend implements Backend {
         return root.relativize(path).toString().replace('\\', '/');
     }
 
+    /**
+     * Writes {@code data} into a new temporary in this process's directory and starts its write-back ({@link
+     * NewFile}). The target's directory is not looked at here: publishing makes it when missing ({@link
+     * #intoDirectory}), so a chunk costs no {@code stat} of it; this process's directory is made at the first
+     * write, and again if gc removed it while it was empty.
+     */
     private Path writeTemp(Path target, ByteBuffer data) throws IOException {
         Path temp = null;
         try {
-            if (!Files.isDirectory(target.getParent())) {
-                OwnerOnly.createDirectories(target.getParent());
-            }
             removeTemporariesOfDeadWriters();
-            temp = writer.ensure().resolve(target.getFileName() + TEMP_MARK
+            temp = writer.path().resolve(target.getFileName() + TEMP_MARK
                     + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-            try (FileChannel channel = open(temp)) {
-                ByteBuffer source = data.duplicate();
-                while (source.hasRemaining()) {
-                    channel.write(source);
-                }
+            try {
+                NewFile.write(temp, data);
+            } catch (NoSuchFileException writerDirectoryMissing) {
+                writer.ensure();
+                NewFile.write(temp, data);
             }
             return temp;
         } catch (IOException e) {
@@ -293,16 +300,6 @@ public final class LocalDirectoryBackend implements Backend {
                 Files.deleteIfExists(temp);
             }
             throw failure("write", nameOf(target), e);
-        }
-    }
-
-    /** Creates {@code temp} (mode 0600); when gc removed the (empty) writer directory meanwhile, makes it again. */
-    private static FileChannel open(Path temp) throws IOException {
-        try {
-            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.file());
-        } catch (NoSuchFileException directoryRemoved) {
-            OwnerOnly.createDirectories(temp.getParent());
-            return FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OwnerOnly.file());
         }
     }
 

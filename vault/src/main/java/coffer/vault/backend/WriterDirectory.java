@@ -45,6 +45,11 @@ final class WriterDirectory {
                 + HexFormat.of().formatHex(random)));
     }
 
+    /** The directory, which may not exist yet. */
+    Path path() {
+        return path;
+    }
+
     /** The directory, created if needed. */
     Path ensure() throws IOException {
         if (!Files.isDirectory(path)) {

@@ -11,7 +11,13 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -101,6 +107,51 @@ class LocalDirectoryBackendTest extends BackendContract {
             assertEquals(List.of(), files.filter(Files::isRegularFile)
                     .filter(p -> p.getFileName().toString().contains(LocalDirectoryBackend.TEMP_MARK)).toList());
         }
+    }
+
+    @Test
+    void writersRacingIntoANewDirectoryAllPublish() throws Exception {
+        int writers = 8;
+        int rounds = 200;
+        CyclicBarrier start = new CyclicBarrier(writers);
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Future<?>> done = new ArrayList<>();
+        try {
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                done.add(pool.submit(() -> {
+                    try {
+                        for (int r = 0; r < rounds; r++) {
+                            start.await(); // each round's objects go into a directory no writer has made yet
+                            assertTrue(backend.putIfAbsent("chunks/r" + r + "/w" + writer, bytes(r + "." + writer)));
+                        }
+                    } catch (BrokenBarrierException anotherWriterFailed) {
+                        return null;
+                    } catch (Exception | AssertionError e) {
+                        start.reset(); // releases the others waiting for this writer
+                        throw e;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(writers * rounds, backend.list("chunks/").size());
+        assertEquals("7.3", string(backend.get("chunks/r7/w3")));
+    }
+
+    @Test
+    void aWriteAfterThisWritersEmptyTemporaryDirectoryWasRemovedMakesItAgain() throws IOException {
+        backend.putIfAbsent("chunks/ab/one", bytes("1"));
+        coffer.vault.fs.FileTree.delete(root.resolve(LocalDirectoryBackend.TEMP_MARK)); // as gc removes empty writer directories
+        assertTrue(backend.putIfAbsent("chunks/ab/two", bytes("2")));
+        backend.put("chunks/cd/three", bytes("3"));
+        assertEquals("2", string(backend.get("chunks/ab/two")));
+        assertEquals("3", string(backend.get("chunks/cd/three")));
     }
 
     @Test

@@ -13,8 +13,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 import static coffer.virt.image.Qcow2Layout.L2_ENTRIES;
 import static coffer.virt.image.Qcow2Layout.ZERO_FLAG;
@@ -41,7 +39,7 @@ import static coffer.virt.image.Qcow2Layout.ZERO_FLAG;
  * writes to a temporary name and renames it once committed.
  *
  * <p>Thread-safe: cluster allocation and the tables are guarded by one lock, data is written outside it;
- * {@link #close()} waits for writes in flight.
+ * {@link #close()} waits for writes in flight ({@link ImageFileHandle}).
  */
 final class Qcow2FileSink implements BlockSink {
     static final int CLUSTER_BITS = Qcow2Layout.CLUSTER_BITS;
@@ -51,9 +49,7 @@ final class Qcow2FileSink implements BlockSink {
 
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(CLUSTER).asReadOnlyBuffer();
 
-    private final Path path;
-    private final FileChannel channel;
-    private final int writebackFd;
+    private final ImageFileHandle file;
     private final long size;
     private final int residentLimit;
     private final long[] l1; // host offset of each L2 table, 0 when it has none yet; guarded by tables
@@ -65,14 +61,10 @@ final class Qcow2FileSink implements BlockSink {
      */
     private final LinkedHashMap<Integer, long[]> resident = new LinkedHashMap<>(16, 0.75f, true); // guarded by tables
     private long nextCluster; // guarded by tables
-    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed; // guarded by lifecycle
     private boolean committed; // guarded by tables
 
     private Qcow2FileSink(Path path, FileChannel channel, int writebackFd, long size, int residentLimit) {
-        this.path = path;
-        this.channel = channel;
-        this.writebackFd = writebackFd;
+        this.file = new ImageFileHandle(path, channel, writebackFd, size);
         this.size = size;
         this.residentLimit = residentLimit;
         this.l1 = new long[(int) Qcow2Layout.l1Entries(size)];
@@ -134,7 +126,7 @@ final class Qcow2FileSink implements BlockSink {
 
     @Override
     public void write(long offset, ByteBuffer src) throws IOException {
-        checkRange(offset, src.remaining());
+        file.checkRange(offset, src.remaining());
         int length = src.remaining();
         if (length == 0) {
             return;
@@ -148,9 +140,7 @@ final class Qcow2FileSink implements BlockSink {
             zero[p] = isZero(src, base + at, n);
             at += n;
         }
-        lifecycle.readLock().lock();
-        try {
-            ensureOpen();
+        file.whileOpen(() -> {
             List<Run> runs = map(offset, length, zero);
             for (Run run : runs) {
                 writeAt(src.slice(base + run.srcOffset(), run.length()), run.host());
@@ -158,11 +148,9 @@ final class Qcow2FileSink implements BlockSink {
             if (!runs.isEmpty()) {
                 Run first = runs.getFirst();
                 Run last = runs.getLast();
-                Libc.startWriteback(writebackFd, first.host(), last.host() + last.length() - first.host());
+                Libc.startWriteback(file.fd(), first.host(), last.host() + last.length() - first.host());
             }
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        });
         src.position(src.limit());
     }
 
@@ -175,7 +163,7 @@ final class Qcow2FileSink implements BlockSink {
         List<Run> runs = new ArrayList<>();
         synchronized (tables) {
             if (committed) {
-                throw new IllegalStateException(path + " is committed; no more writes");
+                throw new IllegalStateException(file.path() + " is committed; no more writes");
             }
             for (int p = 0, at = 0; at < length; p++) {
                 long guest = offset + at;
@@ -221,10 +209,8 @@ final class Qcow2FileSink implements BlockSink {
      */
     @Override
     public void writeZeroes(long offset, long length) throws IOException {
-        checkRange(offset, length);
-        lifecycle.readLock().lock();
-        try {
-            ensureOpen();
+        file.checkRange(offset, length);
+        file.whileOpen(() -> {
             for (long at = 0; at < length; ) {
                 long guest = offset + at;
                 int n = pieceLength(guest, length - at);
@@ -247,9 +233,7 @@ final class Qcow2FileSink implements BlockSink {
                 }
                 at += n;
             }
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+        });
     }
 
     /**
@@ -258,9 +242,7 @@ final class Qcow2FileSink implements BlockSink {
      */
     @Override
     public void commit() throws IOException {
-        lifecycle.readLock().lock();
-        try {
-            ensureOpen();
+        file.whileOpen(() -> {
             synchronized (tables) {
                 for (Map.Entry<Integer, long[]> table : resident.entrySet()) {
                     writeTable(l1[table.getKey()], table.getValue());
@@ -274,10 +256,8 @@ final class Qcow2FileSink implements BlockSink {
                 writeAt(Qcow2Layout.header(size, l1.length, refcounts), 0);
                 committed = true;
             }
-            ImageFiles.force(channel, path);
-        } finally {
-            lifecycle.readLock().unlock();
-        }
+            file.force();
+        });
     }
 
     /**
@@ -320,7 +300,7 @@ final class Qcow2FileSink implements BlockSink {
     private long[] readTable(long host) throws IOException {
         ByteBuffer bytes = ByteBuffer.allocate(CLUSTER);
         while (bytes.hasRemaining()) {
-            if (channel.read(bytes, host + bytes.position()) < 0) {
+            if (file.channel().read(bytes, host + bytes.position()) < 0) {
                 bytes.put(new byte[bytes.remaining()]); // never written past here: zeros
             }
         }
@@ -328,7 +308,7 @@ final class Qcow2FileSink implements BlockSink {
     }
 
     private void writeAt(ByteBuffer src, long position) throws IOException {
-        ImageFiles.writeAt(channel, src, position);
+        file.writeAt(src, position);
     }
 
     /** Whether a piece of {@code n} bytes at {@code guest} is all of its cluster (the last one may be short). */
@@ -348,33 +328,13 @@ final class Qcow2FileSink implements BlockSink {
         return src.slice(from, length).mismatch(ZEROS.slice(0, length)) < 0;
     }
 
-    private void checkRange(long offset, long length) throws IOException {
-        ImageFiles.checkRange(path, size, offset, length);
-    }
-
-    private void ensureOpen() throws IOException {
-        if (closed) {
-            throw new IOException(path + " is closed");
-        }
-    }
-
     @Override
     public String describe() {
-        return path.toString();
+        return file.describe();
     }
 
     @Override
     public void close() throws IOException {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            Libc.close(writebackFd);
-            channel.close();
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        file.close();
     }
 }

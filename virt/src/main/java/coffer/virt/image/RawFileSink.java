@@ -5,38 +5,26 @@ import coffer.vault.io.BlockSink;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A new raw image file, sparse: it is created at its full length without allocating anything, so ranges the
  * restore never writes stay holes. {@link #writeZeroes} punches a hole ({@code fallocate PUNCH_HOLE|KEEP_SIZE})
  * or, where the file system cannot, writes zeros. {@link #commit()} syncs the file and its directory.
  *
- * <p>Thread-safe: writes are positional; {@link #close()} waits for calls in flight.
+ * <p>Thread-safe: writes are positional; {@link #close()} waits for calls in flight ({@link ImageFileHandle}).
  */
 final class RawFileSink implements BlockSink {
     private static final int ZERO_BUFFER = 1 << 20;
 
-    private final Path path;
-    private final RandomAccessFile file;
-    private final FileChannel channel;
-    private final int punchFd;
-    private final long size;
-    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed; // guarded by lifecycle
+    private final ImageFileHandle file;
     private volatile boolean punchWorks = true;
 
+    /** {@code punchFd}: a second, write-only descriptor of the file; both are closed with the sink. */
     private RawFileSink(Path path, RandomAccessFile file, int punchFd, long size) {
-        this.path = path;
-        this.file = file;
-        this.channel = file.getChannel();
-        this.punchFd = punchFd;
-        this.size = size;
+        this.file = new ImageFileHandle(path, file.getChannel(), punchFd, size); // closing the channel closes file
     }
 
     /**
@@ -100,36 +88,26 @@ final class RawFileSink implements BlockSink {
 
     @Override
     public long size() {
-        return size;
+        return file.size();
     }
 
     @Override
     public void write(long offset, ByteBuffer src) throws IOException {
-        checkRange(offset, src.remaining());
-        long written = ImageFiles.writeAt(channel, src, offset);
-        Libc.startWriteback(punchFd, offset, written);
+        file.checkRange(offset, src.remaining());
+        file.whileOpen(() -> {
+            long written = file.writeAt(src, offset);
+            Libc.startWriteback(file.fd(), offset, written);
+        });
     }
 
     @Override
     public void writeZeroes(long offset, long length) throws IOException {
-        checkRange(offset, length);
+        file.checkRange(offset, length);
         if (length == 0) {
             return;
         }
-        if (punchWorks) {
-            lifecycle.readLock().lock();
-            try {
-                ensureOpen();
-                Libc.fallocate(punchFd, Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, offset, length, path);
-                return;
-            } catch (Libc.ErrnoException e) {
-                if (e.errno() != Libc.EOPNOTSUPP && e.errno() != Libc.ENOSYS && e.errno() != Libc.EINVAL) {
-                    throw e;
-                }
-                punchWorks = false; // the file system cannot punch holes: write zeros instead
-            } finally {
-                lifecycle.readLock().unlock();
-            }
+        if (punchWorks && punched(offset, length)) {
+            return;
         }
         ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_BUFFER, length));
         for (long done = 0; done < length; ) {
@@ -139,38 +117,35 @@ final class RawFileSink implements BlockSink {
         }
     }
 
+    /** Punches a hole over the range; false when the file system cannot (then {@link #punchWorks} is false). */
+    private boolean punched(long offset, long length) throws IOException {
+        boolean[] done = {false};
+        file.whileOpen(() -> {
+            try {
+                Libc.fallocate(file.fd(), Libc.FALLOC_FL_PUNCH_HOLE | Libc.FALLOC_FL_KEEP_SIZE, offset, length, file.path());
+                done[0] = true;
+            } catch (Libc.ErrnoException e) {
+                if (e.errno() != Libc.EOPNOTSUPP && e.errno() != Libc.ENOSYS && e.errno() != Libc.EINVAL) {
+                    throw e;
+                }
+                punchWorks = false; // the file system cannot punch holes: write zeros instead
+            }
+        });
+        return done[0];
+    }
+
     @Override
     public void commit() throws IOException {
-        ImageFiles.force(channel, path);
-    }
-
-    private void checkRange(long offset, long length) throws IOException {
-        ImageFiles.checkRange(path, size, offset, length);
-    }
-
-    private void ensureOpen() throws IOException {
-        if (closed) {
-            throw new IOException(path + " is closed");
-        }
+        file.whileOpen(file::force);
     }
 
     @Override
     public String describe() {
-        return path.toString();
+        return file.describe();
     }
 
     @Override
     public void close() throws IOException {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            Libc.close(punchFd);
-            file.close();
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        file.close();
     }
 }

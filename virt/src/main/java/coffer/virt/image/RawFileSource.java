@@ -11,8 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A raw disk image file or block device, read directly. {@link #dataExtents} asks the file system with
@@ -29,8 +27,7 @@ final class RawFileSource implements BlockSource {
     private final FileChannel channel;
     private final int seekFd;
     private final long size;
-    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private boolean closed; // guarded by lifecycle
+    private final ImageFileHandle file;
     private volatile boolean seekDataWorks = true;
 
     private RawFileSource(Path path, FileChannel channel, int seekFd, long size) {
@@ -38,6 +35,7 @@ final class RawFileSource implements BlockSource {
         this.channel = channel;
         this.seekFd = seekFd;
         this.size = size;
+        this.file = new ImageFileHandle(path, channel, seekFd, size);
     }
 
     /** Opens a regular file or block device read-only; see {@link DiskImages} for the path checks. */
@@ -77,18 +75,14 @@ final class RawFileSource implements BlockSource {
         if (!seekDataWorks) {
             return List.of(new Extent(offset, end - offset));
         }
-        lifecycle.readLock().lock();
         try {
-            ensureOpen();
-            return seekExtents(offset, end);
+            return file.whileOpen(() -> seekExtents(offset, end));
         } catch (Libc.ErrnoException e) {
             if (e.errno() == Libc.EINVAL || e.errno() == Libc.EOPNOTSUPP) {
                 seekDataWorks = false; // the file system cannot tell: all data
                 return List.of(new Extent(offset, end - offset));
             }
             throw e;
-        } finally {
-            lifecycle.readLock().unlock();
         }
     }
 
@@ -139,25 +133,9 @@ final class RawFileSource implements BlockSource {
         return path.toString();
     }
 
-    private void ensureOpen() throws IOException {
-        if (closed) {
-            throw new IOException(path + " is closed");
-        }
-    }
-
     @Override
     public void close() throws IOException {
-        lifecycle.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            Libc.close(seekFd);
-            channel.close();
-        } finally {
-            lifecycle.writeLock().unlock();
-        }
+        file.close();
     }
 
     @Override

@@ -1,0 +1,173 @@
+package coffer.vault.backend;
+
+import coffer.vault.fs.OwnerOnly;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Writes a new file (mode 0600, failing if it exists) through one descriptor, straight from the caller's buffer:
+ * {@code open(O_WRONLY|O_CREAT|O_EXCL|O_CLOEXEC)}, {@code write(2)}, {@code sync_file_range(SYNC_FILE_RANGE_WRITE)}
+ * to start its write-back, {@code close}. A backup writes one such file per new chunk, so the per-file costs show
+ * in its profile (docs/performance.md, session 9): through {@link FileChannel} a heap buffer is first copied into a
+ * temporary direct buffer, and starting the write-back needed the file opened a second time. Here the heap buffer
+ * reaches the kernel without a copy (a {@linkplain Linker.Option#critical critical} call, as
+ * {@code coffer.vault.crypto.LibCrypto} does for its arrays) and the write-back starts on the same descriptor.
+ * Where the FFM binding is unavailable the JDK's channel writes the file and nothing starts the write-back early;
+ * durability comes only from {@link FileSystemSync#syncFileSystemOf} either way.
+ *
+ * <p>Stateless; thread-safe.
+ */
+final class NewFile {
+    private static final int O_WRONLY = 1;
+    private static final int O_CREAT = 0100;
+    private static final int O_EXCL = 0200;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int MODE = 0600;
+    private static final int SYNC_FILE_RANGE_WRITE = 2;
+    private static final int ENOENT = 2;
+    private static final int EINTR = 4;
+    private static final int EACCES = 13;
+    private static final int EEXIST = 17;
+    private static final int EPERM = 1;
+
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final MethodHandle OPEN;
+    private static final MethodHandle WRITE;
+    private static final MethodHandle SYNC_FILE_RANGE;
+    private static final MethodHandle CLOSE;
+    private static final MethodHandle STRERROR;
+
+    static {
+        MethodHandle open = null;
+        MethodHandle write = null;
+        MethodHandle syncFileRange = null;
+        MethodHandle close = null;
+        MethodHandle strerror = null;
+        try {
+            Linker linker = Linker.nativeLinker();
+            SymbolLookup libc = linker.defaultLookup();
+            Linker.Option errno = Linker.Option.captureCallState("errno");
+            open = linker.downcallHandle(libc.findOrThrow("open"),
+                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno, Linker.Option.firstVariadicArg(2));
+            write = linker.downcallHandle(libc.findOrThrow("write"),
+                    FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errno, Linker.Option.critical(true));
+            syncFileRange = linker.downcallHandle(libc.findOrThrow("sync_file_range"),
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+            close = linker.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            strerror = linker.downcallHandle(libc.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+        } catch (RuntimeException | LinkageError unavailable) {
+            open = null;
+        }
+        OPEN = open;
+        WRITE = write;
+        SYNC_FILE_RANGE = syncFileRange;
+        CLOSE = close;
+        STRERROR = strerror;
+    }
+
+    private NewFile() {
+    }
+
+    /** Whether files are written through the native calls (else through a {@link FileChannel}). */
+    static boolean nativeCalls() {
+        return OPEN != null;
+    }
+
+    /**
+     * Creates {@code path} holding {@code data}'s remaining bytes (its position is left alone) and starts its
+     * write-back. Fails with {@link FileAlreadyExistsException} when it exists and {@link NoSuchFileException}
+     * when its directory does not; a file this call created and could not fill is left for the caller to remove.
+     */
+    static void write(Path path, ByteBuffer data) throws IOException {
+        if (OPEN == null) {
+            writeThroughChannel(path, data);
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, MODE);
+            if (fd < 0) {
+                throw failure(path, "open", errno(state));
+            }
+            try {
+                MemorySegment bytes = MemorySegment.ofBuffer(data);
+                long done = 0;
+                while (done < bytes.byteSize()) {
+                    long n = (long) WRITE.invokeExact(state, fd, bytes.asSlice(done), bytes.byteSize() - done);
+                    if (n < 0) {
+                        int errno = errno(state);
+                        if (errno != EINTR) {
+                            throw failure(path, "write", errno);
+                        }
+                    } else {
+                        done += n;
+                    }
+                }
+                int ignored = (int) SYNC_FILE_RANGE.invokeExact(fd, 0L, 0L, SYNC_FILE_RANGE_WRITE); // best effort
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(fd);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    private static void writeThroughChannel(Path path, ByteBuffer data) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                OwnerOnly.file())) {
+            ByteBuffer source = data.duplicate();
+            while (source.hasRemaining()) {
+                channel.write(source);
+            }
+        }
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    /** The exception the JDK would throw for {@code errno}: the same types, and its message text ({@code strerror}). */
+    private static IOException failure(Path path, String call, int errno) {
+        String file = path.toString();
+        return switch (errno) {
+            case EEXIST -> new FileAlreadyExistsException(file);
+            case ENOENT -> new NoSuchFileException(file);
+            case EACCES, EPERM -> new AccessDeniedException(file);
+            default -> new FileSystemException(file, null, call + ": " + message(errno));
+        };
+    }
+
+    private static String message(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            return text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package coffer.vault.backend;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NewFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theNativeCallsAreBoundOnLinux() {
+        assertTrue(NewFile.nativeCalls(), "open/write/sync_file_range/close through FFM");
+    }
+
+    @Test
+    void writesTheRemainingBytesOfAHeapBufferSliceAndLeavesItsPositionAlone() throws IOException {
+        byte[] array = new byte[3 << 20]; // larger than one write of the JDK's channel window
+        new Random(7).nextBytes(array);
+        ByteBuffer slice = ByteBuffer.wrap(array, 5, array.length - 17);
+        NewFile.write(dir.resolve("heap"), slice);
+        assertArrayEquals(Arrays.copyOfRange(array, 5, array.length - 12), Files.readAllBytes(dir.resolve("heap")));
+        assertEquals(5, slice.position());
+        assertEquals(array.length - 12, slice.limit());
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("heap"))));
+    }
+
+    @Test
+    void writesADirectBufferAndAnEmptyOne() throws IOException {
+        ByteBuffer direct = ByteBuffer.allocateDirect(70_000);
+        for (int i = 0; i < direct.capacity(); i++) {
+            direct.put(i, (byte) (i * 31));
+        }
+        NewFile.write(dir.resolve("direct"), direct);
+        byte[] expected = new byte[direct.capacity()];
+        direct.get(0, expected);
+        assertArrayEquals(expected, Files.readAllBytes(dir.resolve("direct")));
+        NewFile.write(dir.resolve("empty"), ByteBuffer.allocate(0));
+        assertEquals(0, Files.size(dir.resolve("empty")));
+    }
+
+    @Test
+    void anExistingFileIsNeitherReplacedNorWrittenAndAMissingDirectoryIsNamed() throws IOException {
+        Files.writeString(dir.resolve("there"), "old");
+        assertThrows(FileAlreadyExistsException.class, () -> NewFile.write(dir.resolve("there"), ByteBuffer.wrap(new byte[]{1})));
+        assertEquals("old", Files.readString(dir.resolve("there")));
+        NoSuchFileException missing = assertThrows(NoSuchFileException.class,
+                () -> NewFile.write(dir.resolve("gone/file"), ByteBuffer.wrap(new byte[]{1})));
+        assertEquals(dir.resolve("gone/file").toString(), missing.getFile());
+    }
+}
