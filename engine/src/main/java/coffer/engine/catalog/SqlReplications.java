@@ -87,6 +87,15 @@ final class SqlReplications implements Replications {
     }
 
     @Override
+    public List<Lag> lags() {
+        return sql.query("SELECT p.vault AS source, r.region, r.vault, MIN(CASE WHEN r.state <> ? THEN p.created_at END)"
+                        + " AS oldest FROM point_replications r JOIN points p ON p.id = r.point_id"
+                        + " GROUP BY p.vault, r.region, r.vault ORDER BY p.vault, r.region, r.vault",
+                row -> new Lag(row.getString("source"), row.getString("region"), row.getString("vault"),
+                        Sql.instant(row, "oldest")), ReplicationRecord.State.DONE);
+    }
+
+    @Override
     public List<ReplicationRecord> running() {
         return sql.query(COLUMNS + " WHERE state = ? ORDER BY updated_at, point_id", SqlReplications::row,
                 ReplicationRecord.State.RUNNING);
