@@ -21,10 +21,11 @@ final class AlertCommand {
         @Mixin ServerOption server;
         @Option(names = "--instance", paramLabel = "INSTANCE", description = "Every alert of this instance, acknowledged ones too.") String instance;
         @Option(names = "--limit", paramLabel = "N", description = "At most N alerts (1-1000, default 50).") Integer limit;
+        @Option(names = "--acknowledged", description = "Every instance's alerts, acknowledged ones too.") boolean acknowledged;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListAlerts(instance, limit));
+            return Operate.call(server, common, new ListAlerts(instance, limit, acknowledged ? true : null));
         }
     }
 

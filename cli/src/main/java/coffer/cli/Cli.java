@@ -30,7 +30,7 @@ public final class Cli {
             JobCommand.class, CapacityCommand.class, TokenCommand.class, CatalogCommand.class, PolicyCommand.class,
             PlanCommand.class, MountCommand.class, MountCommand.Unmount.class, FilesCommand.class, ExportCommand.class,
             VerifyCommand.class, DrillCommand.class, AlertCommand.class, ReclaimCommand.class,
-            AgentCommand.class);
+            AgentCommand.class, RegionCommand.class);
 
     private static volatile PrintStream out = System.out;
     private static volatile PrintStream err = System.err;

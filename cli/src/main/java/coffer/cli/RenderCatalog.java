@@ -56,6 +56,12 @@ final class RenderCatalog {
                     v.encrypted() ? " (encrypted)" : " (NOT encrypted)", v.isDefault() ? " [default]" : ""));
             case RebuildResult r -> r.vaults().forEach((vault, c) -> rebuilt(out, vault, c));
             case CapacityView c -> capacity(out, c);
+            case coffer.engine.operation.RegionList l -> {
+                out.line("%-12s %-32s %s", "REGION", "VAULTS (DEFAULT FIRST)", "HOSTS");
+                l.regions().forEach(r -> out.line("%-12s %-32s %s", r.name(),
+                        r.vaults().isEmpty() ? "-" : String.join(",", r.vaults()),
+                        r.hosts().isEmpty() ? "-" : String.join(",", r.hosts())));
+            }
             default -> out.json(result);
         }
     }

@@ -106,6 +106,16 @@ class ReplicationCliIT {
         url = server.url();
         tokenFile = config.adminTokenFile();
 
+        // the regions as configured: each one's vaults (its default first) and hosts, in the configuration's order
+        JsonNode regions = json(cli("region", "list", "--output", "json").ok());
+        assertEquals("[{\"name\":\"west\",\"vaults\":[\"west-vault\"],\"defaultVault\":\"west-vault\",\"hosts\":[\"west-1\"]},"
+                + "{\"name\":\"east\",\"vaults\":[\"east-vault\"],\"defaultVault\":\"east-vault\",\"hosts\":[\"east-1\"]},"
+                + "{\"name\":\"north\",\"vaults\":[\"north-vault\"],\"defaultVault\":\"north-vault\",\"hosts\":[]}]",
+                regions.path("regions").toString());
+        String table = cli("region", "list").ok().out();
+        assertTrue(table.contains("north") && table.lines().anyMatch(l -> l.startsWith("east") && l.contains("east-vault")
+                && l.endsWith("east-1")), table);
+
         // a replication rule names a configured region, and a vault of it
         cli("policy", "create", "bad", "--every", "1d", "--keep", "7d", "--replicate-to", "mars/east-vault",
                 "--replica-keep", "30d").fails(4, "UnknownRegion").errContains("no region 'mars'");

@@ -110,6 +110,7 @@ class ServerCliIT {
         assertTrue(cli("verify", "list").ok().out().contains("FULL verify of vault default"), "the text of a run");
         assertTrue(cli("vault", "verify", "some-point").fails(2, "InvalidArgument").err().contains("POINT is for offline commands"));
         assertTrue(cli("alert", "list").ok().out().contains("No change alerts."));
+        assertTrue(cli("alert", "list", "--acknowledged").ok().out().contains("No change alerts."), "acknowledged ones too: none");
         assertTrue(cli("drill", "list", domain).ok().out().contains("never proven bootable"));
         assertEquals("default", json(cli("reclaim", "list", "--output", "json").ok()).path("vaults").get(0).path("vault").asText());
 

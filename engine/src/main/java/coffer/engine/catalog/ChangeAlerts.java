@@ -24,6 +24,9 @@ public interface ChangeAlerts {
     /** Every alert nobody has acknowledged, oldest first. */
     List<ChangeAlert> unacknowledged();
 
+    /** Every instance's alerts, acknowledged ones too, newest first, at most {@code limit}. */
+    List<ChangeAlert> recent(int limit);
+
     /** The instance's alerts, newest first, at most {@code limit}. */
     List<ChangeAlert> ofInstance(String instanceId, int limit);
 

@@ -27,8 +27,21 @@ public interface Replications {
     /** Every destination of one point. */
     List<ReplicationRecord> ofPoint(String pointId);
 
+    /** Every destination of each of {@code pointIds} (one query; a page of a point list), by point then region and vault. */
+    List<ReplicationRecord> ofPoints(java.util.Collection<String> pointIds);
+
     /** Failed replications whose next attempt is due at {@code now}, the longest waiting first. */
     List<ReplicationRecord> due(Instant now);
+
+    /**
+     * Per source vault and destination (region, vault) with replication rows: when the oldest point whose replica is
+     * not done yet was made (null: every replica there is done). Points deleted since are left out. One query.
+     */
+    List<Lag> lags();
+
+    /** {@link #lags()}: the oldest point of {@code sourceVault} not replicated to {@code region}/{@code vault} yet. */
+    record Lag(String sourceVault, String region, String vault, Instant oldestPending) {
+    }
 
     /** The replications marked running (each with its job). */
     List<ReplicationRecord> running();

@@ -61,6 +61,11 @@ final class SqlChangeAlerts implements ChangeAlerts {
     }
 
     @Override
+    public List<ChangeAlert> recent(int limit) {
+        return sql.query(ALERTS + " ORDER BY raised_at DESC, kind, id LIMIT ?", SqlChangeAlerts::alert, limit);
+    }
+
+    @Override
     public List<ChangeAlert> ofInstance(String instanceId, int limit) {
         return sql.query(ALERTS + " WHERE instance_id = ? ORDER BY raised_at DESC, kind, id LIMIT ?", SqlChangeAlerts::alert,
                 instanceId, limit);

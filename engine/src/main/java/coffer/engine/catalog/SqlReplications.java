@@ -72,9 +72,27 @@ final class SqlReplications implements Replications {
     }
 
     @Override
+    public List<ReplicationRecord> ofPoints(java.util.Collection<String> pointIds) {
+        if (pointIds.isEmpty()) {
+            return List.of();
+        }
+        return sql.query(COLUMNS + " WHERE point_id IN (" + String.join(", ", java.util.Collections.nCopies(pointIds.size(), "?"))
+                + ") ORDER BY point_id, region, vault", SqlReplications::row, pointIds.toArray());
+    }
+
+    @Override
     public List<ReplicationRecord> due(Instant now) {
         return sql.query(COLUMNS + " WHERE state = ? AND next_attempt_at IS NOT NULL AND next_attempt_at <= ?"
                 + " ORDER BY next_attempt_at, point_id", SqlReplications::row, ReplicationRecord.State.FAILED, now);
+    }
+
+    @Override
+    public List<Lag> lags() {
+        return sql.query("SELECT p.vault AS source, r.region, r.vault, MIN(CASE WHEN r.state <> ? THEN p.created_at END)"
+                        + " AS oldest FROM point_replications r JOIN points p ON p.id = r.point_id"
+                        + " GROUP BY p.vault, r.region, r.vault ORDER BY p.vault, r.region, r.vault",
+                row -> new Lag(row.getString("source"), row.getString("region"), row.getString("vault"),
+                        Sql.instant(row, "oldest")), ReplicationRecord.State.DONE);
     }
 
     @Override

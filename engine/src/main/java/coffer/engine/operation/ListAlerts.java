@@ -3,10 +3,16 @@ package coffer.engine.operation;
 import coffer.engine.error.Problems;
 
 /**
- * Change alerts (docs/design/assurance.md): those standing (unacknowledged) of every instance, or with {@code instance}
- * that instance's alerts, acknowledged ones included, newest first (at most {@code limit}, 1-1000, default 50).
+ * Change alerts (docs/design/assurance.md): those standing (unacknowledged) of every instance, or with
+ * {@code acknowledged} every instance's alerts, acknowledged ones included, or with {@code instance} that instance's
+ * alerts, acknowledged ones included; newest first (at most {@code limit}, 1-1000, default 50).
  */
-public record ListAlerts(String instance, Integer limit) implements Operation<AlertList> {
+public record ListAlerts(String instance, Integer limit, Boolean acknowledged) implements Operation<AlertList> {
+    /** The standing alerts of every instance, or every alert of {@code instance}. */
+    public ListAlerts(String instance, Integer limit) {
+        this(instance, limit, null);
+    }
+
     public ListAlerts {
         Problems problems = new Problems();
         if (limit != null && (limit < 1 || limit > 1000)) {

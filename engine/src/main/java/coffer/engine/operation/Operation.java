@@ -15,5 +15,6 @@ public sealed interface Operation<R> permits ListHosts, RefreshHost, ListInstanc
         ListGroups, ShowGroup, CreateGroup, DeleteGroup, ListGroupPoints,
         ListMounts, ListFilesystems, ListFiles, ListExports, DeleteExport,
         ListVerifyRuns, ListDrills, ListAlerts, AcknowledgeAlert, ListReclaims,
-        AnnounceAgent, ClaimAgentJob, HeartbeatAgent, ReportAgentJob, FinishAgentJob {
+        AnnounceAgent, ClaimAgentJob, HeartbeatAgent, ReportAgentJob, FinishAgentJob,
+        ListRegions {
 }

@@ -4,6 +4,20 @@ import coffer.engine.JobProgress;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.ChangeAlert;
 import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.InstanceGroup;
+import coffer.engine.catalog.InstanceRefresh;
+import coffer.engine.drill.DrillBudget;
+import coffer.engine.drill.DrillSettings;
+import coffer.engine.instance.AppConsistency;
+import coffer.engine.instance.RestoreDirectories;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobEnd;
+import coffer.engine.job.JobRunner;
+import coffer.engine.job.JobState;
+import coffer.engine.job.handler.JobHandlers;
+import coffer.engine.operation.BackupGroup;
+import coffer.engine.vault.LocalVaults;
+import coffer.engine.verify.VerifySettings;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.InstanceBackup;
@@ -34,13 +48,16 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Change alerts end to end on a real running no-OS domain (guest writes made from the host with qemu-io) and on the
  * real test guest (writes by its own programs): incremental backups of ordinary writes raise nothing; a run after most
  * of a disk was rewritten with random data raises CHANGE_RATE and ENTROPY on its point; retention then keeps the older
- * points until the alert is acknowledged.
+ * points until the alert is acknowledged. The same through a consistency group's backup job, as a server runs it: the
+ * alert is raised on the member whose disk was rewritten (its point and the group job), and retention holds that
+ * member's history only.
  */
 class ChangeAlertIT {
     private static final int MIB = 1 << 20;
@@ -151,6 +168,74 @@ class ChangeAlertIT {
                     rewrite.raised().get(0).baseline(), rewrite.raised().get(0).measured(),
                     rewrite.raised().get(1).measured(), rewrite.raised().get(1).baseline());
         }
+    }
+
+    @Test
+    void aGroupBackupJobRaisesTheAlertOnTheRewrittenMemberAndRetentionHoldsThatMembersHistory() throws Exception {
+        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 64);
+        try (TestDomain quiet = TestDomain.create(Files.createDirectories(dir.resolve("quiet")), Map.of("vda", "qcow2"), 8);
+             LocalVaults vaults = new LocalVaults(Map.of("default", new LocalVaults.Location(
+                     Files.createDirectories(dir.resolve("group-vault")), dir.resolve("group-keyring.json"))), "default")) {
+            Vault.create(new LocalDirectoryBackend(dir.resolve("group-vault")), CHUNK,
+                    new LocalKeyRing(dir.resolve("group-keyring.json"))).close();
+            catalog.hosts().ensure("local", "qemu:///system");
+            List<Instance> known = new InstanceRefresh(catalog, java.time.Clock.systemUTC()).refresh("local");
+            String loud = known.stream().filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow().id();
+            String calm = known.stream().filter(i -> i.name().equals(quiet.name)).findFirst().orElseThrow().id();
+            InstanceGroup group = catalog.groups().create("pair-" + domain.name.substring(10), "local", List.of(loud, calm));
+            try (JobRunner runner = new JobRunner(catalog, JobRunner.newWorkerId(), JobHandlers.handlers(catalog, vaults,
+                    Files.createDirectories(dir.resolve("run")), RestoreDirectories.under(List.of(dir.resolve("restores"))),
+                    new JobHandlers.Assurance(VerifySettings.DEFAULTS, DrillSettings.defaults(dir.resolve("drills")),
+                            new DrillBudget(1), RULES)),
+                    JobRunner.Settings.defaults().withHeartbeat(Duration.ofMillis(500), Duration.ofSeconds(5)))) {
+                runner.start();
+                groupBackup(group);
+                for (int run = 1; run <= 3; run++) { // ordinary days on both members
+                    domain.write("vda", (long) run * 4 * MIB, 2L * MIB + run * 64 * 1024, 0x20 + run);
+                    quiet.write("vda", MIB, 256 * 1024, 0x30 + run);
+                    Job ordinary = groupBackup(group);
+                    assertFalse(ordinary.result().toString().contains("change alert"), "run " + run + ": " + ordinary.result());
+                }
+                domain.writeRandom("vda", 8L * MIB, 48 * MIB, 21);
+                Job rewrite = groupBackup(group);
+                assertTrue(rewrite.result().path("warnings").toString().contains("change alert"), rewrite.result().toString());
+
+                List<ChangeAlert> standing = catalog.changeAlerts().unacknowledged(loud);
+                assertEquals(List.of(ChangeAlert.Kind.CHANGE_RATE, ChangeAlert.Kind.ENTROPY),
+                        standing.stream().map(ChangeAlert::kind).toList());
+                String alerted = catalog.groups().points(group.id()).stream()
+                        .filter(g -> g.jobId().equals(rewrite.id())).findFirst().orElseThrow()
+                        .pointIds().getFirst();
+                for (ChangeAlert alert : standing) {
+                    assertEquals(alerted, alert.pointId(), "on the rewritten member's point of the group point");
+                    assertEquals(rewrite.id(), alert.jobId(), "and on the group job");
+                }
+                assertEquals(List.of(), catalog.changeAlerts().unacknowledged(calm), "the quiet member raised nothing");
+
+                // every point expires after a day; two days later the alert holds the loud member's older points only
+                Set<String> loudPoints = rows(loud);
+                assertEquals(5, loudPoints.size());
+                RetentionSweep sweep = new RetentionSweep(catalog, vaults, new MutableClock(Instant.now().plus(Duration.ofDays(2))));
+                assertEquals(5, sweep.sweep(calm).deleted().size(), "nothing holds the quiet member's points");
+                assertEquals(List.of(alerted), sweep.sweep(loud).deleted(), "the alerted point itself is not held");
+                Set<String> held = new java.util.HashSet<>(loudPoints);
+                held.remove(alerted);
+                assertEquals(held, rows(loud), "the loud member's clean history is held");
+                ChangeWatch watch = new ChangeWatch(catalog, RULES, clock);
+                for (ChangeAlert alert : standing) {
+                    watch.acknowledge(alert.id(), "operator", "test");
+                }
+                assertEquals(held, Set.copyOf(sweep.sweep(loud).deleted()), "acknowledged: retention resumes");
+                assertEquals(Set.of(), rows(loud));
+            }
+        }
+    }
+
+    private Job groupBackup(InstanceGroup group) throws InterruptedException {
+        Job job = JobEnd.await(catalog.jobs(), catalog.jobs().submit(new BackupGroup(group.id(), null, null, 1,
+                AppConsistency.off()), "local"), Duration.ofMinutes(5));
+        assertEquals(JobState.succeeded, job.state(), job.errorCode() + ": " + job.errorMessage());
+        return job;
     }
 
     private ChangeWatch.Outcome backup(ChangeWatch watch, List<String> points) {

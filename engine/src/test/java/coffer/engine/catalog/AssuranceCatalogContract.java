@@ -118,6 +118,11 @@ abstract class AssuranceCatalogContract {
         assertEquals("planned re-encryption", acknowledged.note());
         assertEquals(List.of(entropy), alerts.unacknowledged("u-web"));
         assertEquals(List.of(entropy, acknowledged), alerts.ofInstance("u-web", 10));
+        ChangeAlert other = new ChangeAlert("a-3", "u-db", "p-4", T0, ChangeAlert.Kind.CHANGE_RATE, 9.0e9, 1.0e8,
+                T0.plusSeconds(7), "job-4", null, null, null);
+        alerts.raise(other);
+        assertEquals(List.of(other, entropy, acknowledged), alerts.recent(10), "every instance's, acknowledged ones too");
+        assertEquals(List.of(other), alerts.recent(1));
     }
 
     /** Mounts (V9): made, attached, ended once (the first end stands), listed active and recent. */

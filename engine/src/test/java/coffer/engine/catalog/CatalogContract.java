@@ -337,6 +337,8 @@ abstract class CatalogContract {
 
         assertTrue(replications.queue(point.id(), "east", "v"));
         assertFalse(replications.queue(point.id(), "east", "v"), "queued once");
+        assertEquals(List.of(new Replications.Lag("default", "east", "v", point.createdAt())), replications.lags(),
+                "the queued point is the oldest not replicated");
         assertTrue(replications.start(point.id(), "east", "v", "job-1"));
         assertFalse(replications.start(point.id(), "east", "v", "job-2"), "one run at a time");
         Instant retry = millis(Instant.parse("2025-01-01T01:00:00Z"));
@@ -356,14 +358,17 @@ abstract class CatalogContract {
         assertEquals("20250101-000000-12345678", done.replicaId());
         assertNull(done.errorCode());
         assertFalse(replications.queue(point.id(), "east", "v"), "done stays done");
+        assertEquals(List.of(new Replications.Lag("default", "east", "v", null)), replications.lags(), "nothing pending");
         assertEquals(List.of(), replications.due(retry.plusSeconds(3600)));
 
         assertTrue(replications.queue(point.id(), "west", "w"), "another destination of the same point");
         assertEquals(List.of("east", "west"), replications.ofPoint(point.id()).stream().map(ReplicationRecord::region).toList());
         catalog.points().upsert(point);
         assertEquals(2, replications.ofPoint(point.id()).size(), "a point row replaced (a rebuild) keeps its statuses");
+        assertEquals(new Replications.Lag("default", "west", "w", point.createdAt()), replications.lags().get(1));
         catalog.points().delete(point.id());
         assertEquals(List.of(), replications.ofPoint(point.id()), "deleted with the point");
+        assertEquals(List.of(), replications.lags());
     }
 
     // ---- tokens ----

@@ -91,6 +91,12 @@ final class AssuranceMetrics {
                     counts.forEach((labels, n) -> cb.call(n, labels.get(0), labels.get(1), labels.get(2)));
                 }).register(registry);
 
+        GaugeWithCallback.builder().name("coffer_replication_lag_seconds")
+                .help("Age of the oldest point of the vault whose replica in the destination (region/vault) is not done"
+                        + " (0: all done)").labelNames("vault", "destination")
+                .callback(cb -> catalog.replications().lags().forEach(l -> cb.call(l.oldestPending() == null ? 0
+                        : Math.max(0, Duration.between(l.oldestPending(), Instant.now()).toMillis() / 1000.0),
+                        l.sourceVault(), l.region() + "/" + l.vault()))).register(registry);
         GaugeWithCallback.builder().name("coffer_reclaim_pending_seconds")
                 .help("Age of the oldest deletion whose space the server has not reclaimed yet (0: none)")
                 .labelNames("vault").callback(cb -> reclaimed.forEach(v -> cb.call(v.pendingSince() == null ? 0

@@ -206,4 +206,27 @@ class AssuranceApiIT {
         assertTrue(metrics.contains("coffer_reclaim_pending_seconds{vault=\"default\"} 0.0"), metrics);
         assertTrue(metrics.contains("coffer_reclaimed_bytes_total{vault=\"default\"}"), metrics);
     }
+
+    @Test
+    void replicationLagIsTheAgeOfTheOldestPointNotReplicatedYetPerDestination() throws Exception {
+        Instant t = Instant.now().minus(Duration.ofHours(7)).truncatedTo(ChronoUnit.MILLIS);
+        catalog.hosts().ensure("local", "qemu:///system");
+        catalog.instances().refresh("local", List.of(new Instance("u-lag", "local", "lag-web", "running", List.of(), t, false)));
+        for (String id : List.of("p-lag-1", "p-lag-2")) {
+            catalog.points().upsert(new PointRecord(id, "default", "u-lag", "lag-web", id.endsWith("1") ? t : t.plusSeconds(3600),
+                    "available", "CRASH", 1, 1, null, null, List.of()));
+            catalog.replications().queue(id, "east", "far");
+            catalog.replications().queue(id, "west", "near");
+        }
+        catalog.replications().start("p-lag-1", "west", "near", "j-1");
+        catalog.replications().done("p-lag-1", "west", "near", "r-1");
+        catalog.replications().start("p-lag-2", "west", "near", "j-2");
+        catalog.replications().done("p-lag-2", "west", "near", "r-2");
+        String metrics = metrics();
+        String east = metrics.lines().filter(l -> l.startsWith("coffer_replication_lag_seconds{destination=\"east/far\",vault=\"default\"}"))
+                .findFirst().orElseThrow(() -> new AssertionError(metrics));
+        double lag = Double.parseDouble(east.substring(east.lastIndexOf(' ') + 1));
+        assertTrue(lag >= 7 * 3600 && lag < 8 * 3600, "the oldest pending point is 7 h old: " + east);
+        assertTrue(metrics.contains("coffer_replication_lag_seconds{destination=\"west/near\",vault=\"default\"} 0.0"), metrics);
+    }
 }

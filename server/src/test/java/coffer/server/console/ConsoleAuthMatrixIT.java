@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the API's endpoint table) 403 Forbidden, before anything runs.
  */
 class ConsoleAuthMatrixIT {
-    /** The changes whose operations need admin (DeletePoint, CreateToken, RevokeToken); every other needs operator. */
-    static final Set<String> ADMIN = Set.of("/points/{point}/delete", "/tokens", "/tokens/{token}/revoke");
+    /** The changes whose operations need admin (DeletePoint, CreateToken, RevokeToken, VerifyVault); every other needs operator. */
+    static final Set<String> ADMIN = Set.of("/points/{point}/delete", "/tokens", "/tokens/{token}/revoke", "/verify");
     /** Routes open to anyone: the sign-in form, signing in and out, static files, the redirect at /. */
     static final Set<String> OPEN = Set.of("/", "/login", "/logout", "/static/console.css", "/static/htmx.min.js");
 

@@ -263,8 +263,10 @@ public final class HostedOperations implements Operations {
                 yield VerifyRunList.of(runs);
             }
             case ListDrills l -> assurance.drills(l);
-            case ListAlerts l -> AlertList.of((l.instance() == null ? catalog.changeAlerts().unacknowledged().reversed()
-                    : catalog.changeAlerts().ofInstance(references.instance(l.instance()).id(), l.limitOrDefault()))
+            case ListAlerts l -> AlertList.of((l.instance() != null
+                    ? catalog.changeAlerts().ofInstance(references.instance(l.instance()).id(), l.limitOrDefault())
+                    : Boolean.TRUE.equals(l.acknowledged()) ? catalog.changeAlerts().recent(l.limitOrDefault())
+                    : catalog.changeAlerts().unacknowledged().reversed())
                     .stream().limit(l.limitOrDefault()).map(AlertView::of).toList());
             case AcknowledgeAlert a -> AlertView.of(assurance.acknowledge(a));
             case ListReclaims ignored -> ReclaimList.of(settings.reclaims().get());
@@ -273,8 +275,19 @@ public final class HostedOperations implements Operations {
             case HeartbeatAgent h -> agents.heartbeat(h);
             case ReportAgentJob r -> agents.report(r);
             case FinishAgentJob f -> agents.finish(f);
+            case ListRegions ignored -> regions();
         };
         return (R) result;
+    }
+
+    /** Each region's vaults and hosts, as configured. */
+    private RegionList regions() {
+        Regions regions = settings.regions();
+        return RegionList.of(regions.names().stream().map(name -> {
+            List<String> names = regions.vaults().getOrDefault(name, List.of());
+            return new RegionList.Region(name, names, names.isEmpty() ? null : names.getFirst(),
+                    regions.hosts().getOrDefault(name, List.of()));
+        }).toList());
     }
 
     /** One plan per instance; an instance not yet protected is protected first (all disks, the vault asked). */

@@ -22,12 +22,16 @@ import coffer.engine.operation.PlanList;
 import coffer.engine.operation.JobView;
 import coffer.engine.operation.ListJobs;
 import coffer.engine.operation.ListPoints;
+import coffer.engine.operation.PointDetail;
 import coffer.engine.operation.PointList;
 import coffer.engine.operation.PointView;
 import coffer.engine.replication.Regions;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The paged lists (docs/api.md, "Lists"): a list request's names resolved (instance, group) and its filters and
@@ -62,7 +66,11 @@ final class ListPages {
                 l.region() == null ? null : regions.check(l.region()), l.consistency(),
                 l.state() == null ? null : l.state().equals("expired"), now, l.since(), l.until(), cursor(l.cursor()),
                 l.offset(), l.pageSize()));
-        List<PointView> points = page.items().stream().map(p -> PointView.of(p, now)).toList();
+        Map<String, List<PointDetail.Replication>> replications = new HashMap<>();
+        catalog.replications().ofPoints(page.items().stream().map(PointRecord::id).toList()).forEach(r ->
+                replications.computeIfAbsent(r.pointId(), id -> new ArrayList<>()).add(PointDetail.Replication.of(r)));
+        List<PointView> points = page.items().stream()
+                .map(p -> PointView.of(p, now).withReplications(replications.getOrDefault(p.id(), List.of()))).toList();
         return new PointList(points, points.size(), page.total(), next(page), List.of());
     }
 

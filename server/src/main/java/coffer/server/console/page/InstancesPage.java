@@ -23,8 +23,12 @@ public final class InstancesPage implements ConsoleRoutes {
         }
     }
 
-    /** One page of instances; {@code next} the next page's link (null on the last), {@code later} past the first. */
-    public record Model(Frame frame, List<Row> rows, List<PolicyView> policies, String next, boolean later) {
+    /**
+     * One page of instances; {@code next} the next page's link (null on the last), {@code later} past the first;
+     * {@code region}: the region filter as given (null: every instance); {@code regions}: the server's.
+     */
+    public record Model(Frame frame, List<Row> rows, List<PolicyView> policies, String next, boolean later, String region,
+                        List<String> regions) {
     }
 
     static final int PAGE = 50;
@@ -39,11 +43,15 @@ public final class InstancesPage implements ConsoleRoutes {
         console.page(routes, "/instances", ListInstances.class, (ctx, session) -> {
             Operations ops = console.operations();
             String cursor = Show.blank(ctx.queryParam("cursor"));
-            InstanceList page = ops.call(new ListInstances(null, null, null, null, null, cursor, PAGE));
+            String region = Show.blank(ctx.queryParam("region"));
+            InstanceList page = ops.call(new ListInstances(null, null, null, null, region, cursor, PAGE));
             List<Row> rows = page.instances().stream() // by name, one page; each row's plan and newest point
                     .map(i -> new Row(i, ops.call(new ListPlans(i.id(), null, null, null, 1)).plans(), newest(ops, i))).toList();
+            String next = Show.nextPage("/instances", page.nextCursor());
             console.render(ctx, "instances.jte", new Model(console.frame(session, "Instances", "instances"), rows,
-                    ops.call(new ListPolicies(null, null, ListPolicies.MAX_LIMIT)).policies(), Show.nextPage("/instances", page.nextCursor()), cursor != null));
+                    ops.call(new ListPolicies(null, null, ListPolicies.MAX_LIMIT)).policies(),
+                    next == null || region == null ? next : next + "&region=" + Show.query(region), cursor != null, region,
+                    RegionsPage.names(console)));
         });
         console.change(routes, "/instances/protect", Protect.class, (ctx, session) -> {
             Form form = new Form(ctx);

@@ -16,9 +16,15 @@ import java.util.List;
 public final class JobsPage implements ConsoleRoutes {
     static final int SHOWN = 200;
 
-    public record ListModel(Frame frame, String state, List<JobView> jobs) {
+    /** {@code region}: the region filter as given (null: every job); {@code regions}: the server's. */
+    public record ListModel(Frame frame, String state, List<JobView> jobs, String region, List<String> regions) {
         public List<JobState> states() {
             return List.of(JobState.values());
+        }
+
+        /** The table's refresh URL: the same filters. */
+        public String refresh() {
+            return "/jobs/table?state=" + Show.query(state) + "&region=" + Show.query(region);
         }
     }
 
@@ -30,12 +36,15 @@ public final class JobsPage implements ConsoleRoutes {
     public void register(Routes routes, Console console) {
         console.page(routes, "/jobs", ListJobs.class, (ctx, session) -> {
             String state = ctx.queryParam("state");
-            console.render(ctx, "jobs.jte", new ListModel(console.frame(session, "Jobs", "jobs"), state, list(console, state)));
+            String region = region(ctx.queryParam("region"));
+            console.render(ctx, "jobs.jte", new ListModel(console.frame(session, "Jobs", "jobs"), state,
+                    list(console, state, region), region, RegionsPage.names(console)));
         });
         console.page(routes, "/jobs/table", ListJobs.class, (ctx, session) -> {
             String state = ctx.queryParam("state");
+            String region = region(ctx.queryParam("region"));
             console.render(ctx, "jobs-table.jte", new ListModel(new Frame("Jobs", "jobs", session, null), state,
-                    list(console, state)));
+                    list(console, state, region), region, List.of()));
         });
         console.page(routes, "/jobs/{job}", ShowJob.class, (ctx, session) -> {
             JobView job = console.operations().call(new ShowJob(ctx.pathParam("job")));
@@ -54,7 +63,11 @@ public final class JobsPage implements ConsoleRoutes {
         });
     }
 
-    private static List<JobView> list(Console console, String state) {
+    private static String region(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+
+    private static List<JobView> list(Console console, String state, String region) {
         JobState wanted = null;
         if (state != null && !state.isBlank()) {
             try {
@@ -63,6 +76,6 @@ public final class JobsPage implements ConsoleRoutes {
                 throw coffer.engine.error.Problems.invalid("state", "one of " + List.of(JobState.values()) + ", got '" + state + "'");
             }
         }
-        return console.operations().call(new ListJobs(wanted, null, null, SHOWN)).jobs();
+        return console.operations().call(new ListJobs(wanted, null, null, null, null, region, null, null, null, SHOWN)).jobs();
     }
 }

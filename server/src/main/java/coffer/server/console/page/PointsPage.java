@@ -26,23 +26,24 @@ public final class PointsPage implements ConsoleRoutes {
     static final List<String> CONSISTENCIES = ListPoints.CONSISTENCIES;
 
     /** The list's filters as given (null: not filtering); {@code page} from 0. */
-    public record Filter(String instance, String group, String consistency, String from, String to, int page) {
+    public record Filter(String instance, String group, String consistency, String from, String to, int page,
+                         String region) {
         /** The query string of this filter on another page. */
         public String query(int page) {
             return "?instance=" + Show.query(instance) + "&group=" + Show.query(group) + "&consistency="
                     + Show.query(consistency) + "&from="
-                    + Show.query(from) + "&to=" + Show.query(to) + "&page=" + page;
+                    + Show.query(from) + "&to=" + Show.query(to) + "&region=" + Show.query(region) + "&page=" + page;
         }
     }
 
     public record ListModel(Frame frame, Filter filter, List<InstanceView> instances, List<GroupView> groups,
-                            List<PointView> points, int matching, int pages) {
+                            List<PointView> points, int matching, int pages, List<String> regions) {
         public List<String> consistencies() {
             return CONSISTENCIES;
         }
     }
 
-    public record PointModel(Frame frame, PointDetail point, RetentionView retention) {
+    public record PointModel(Frame frame, PointDetail point, RetentionView retention, PointAssurance assurance) {
     }
 
     @Override
@@ -53,7 +54,7 @@ public final class PointsPage implements ConsoleRoutes {
             PointDetail point = console.operations().call(new ShowPoint(id));
             RetentionView retention = console.operations().call(new ShowRetention(point.id()));
             console.render(ctx, "point.jte", new PointModel(console.frame(session, "Point " + point.id(), "points"), point,
-                    retention));
+                    retention, PointAssurance.of(console, point)));
         });
         console.change(routes, "/points/{point}/retention", ChangeRetention.class, (ctx, session) -> {
             Form form = new Form(ctx);
@@ -88,19 +89,20 @@ public final class PointsPage implements ConsoleRoutes {
     private static void list(Console console, Context ctx, coffer.server.console.ConsoleSession session) {
         Filter filter = new Filter(blank(ctx.queryParam("instance")), blank(ctx.queryParam("group")),
                 blank(ctx.queryParam("consistency")),
-                blank(ctx.queryParam("from")), blank(ctx.queryParam("to")), page(ctx.queryParam("page")));
+                blank(ctx.queryParam("from")), blank(ctx.queryParam("to")), page(ctx.queryParam("page")),
+                blank(ctx.queryParam("region")));
         Problems problems = new Problems();
         Instant from = day(filter.from(), "from", problems, 0);
         Instant to = day(filter.to(), "to", problems, 1);
         problems.throwIfAny("point filter");
-        PointList matching = console.operations().call(new ListPoints(filter.instance(), filter.group(), null, null,
+        PointList matching = console.operations().call(new ListPoints(filter.instance(), filter.group(), filter.region(), null,
                 filter.consistency(), from, to, null, PAGE, filter.page() * PAGE));
         int pages = Math.max(1, (matching.total() + PAGE - 1) / PAGE);
         List<InstanceView> instances = console.operations().call(ListInstances.first(ListInstances.MAX_LIMIT)).instances().stream()
                 .sorted(Comparator.comparing(InstanceView::name)).toList();
         List<GroupView> groups = console.operations().call(new ListGroups(null, null, ListGroups.MAX_LIMIT)).groups();
         console.render(ctx, "points.jte", new ListModel(console.frame(session, "Backup points", "points"), filter, instances,
-                groups, matching.points(), matching.total(), pages));
+                groups, matching.points(), matching.total(), pages, RegionsPage.names(console)));
     }
 
     private static String blank(String value) {

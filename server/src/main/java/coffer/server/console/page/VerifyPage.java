@@ -1,0 +1,59 @@
+package coffer.server.console.page;
+
+import coffer.engine.catalog.VerifyRun;
+import coffer.engine.job.JobState;
+import coffer.engine.job.JobType;
+import coffer.engine.operation.JobView;
+import coffer.engine.operation.ListJobs;
+import coffer.engine.operation.ListVaults;
+import coffer.engine.operation.ListVerifyRuns;
+import coffer.engine.operation.VaultView;
+import coffer.engine.operation.VerifyRunView;
+import coffer.engine.operation.VerifyVault;
+import coffer.server.console.Console;
+import coffer.server.console.ConsoleRoutes;
+import coffer.server.console.Frame;
+import coffer.server.http.Routes;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Verification (docs/design/assurance.md): the finished verify runs of every vault or one (chunks checked, damaged
+ * ranges, points affected, quarantined), the verify jobs not ended (cancel: the jobs page's change), and start a full
+ * or sampled verify of a vault (admin: the API's role for {@link VerifyVault}), which opens its job's page. Stateless.
+ */
+public final class VerifyPage implements ConsoleRoutes {
+    public record Model(Frame frame, String vault, List<VaultView> vaults, List<VerifyRunView> runs, List<JobView> running) {
+        public List<VerifyRun.Kind> kinds() {
+            return List.of(VerifyRun.Kind.values());
+        }
+    }
+
+    @Override
+    public void register(Routes routes, Console console) {
+        console.page(routes, "/verify", ListVerifyRuns.class, (ctx, session) -> {
+            String vault = AlertsPage.blank(ctx.queryParam("vault"));
+            List<VerifyRunView> runs = console.operations().call(new ListVerifyRuns(vault, 50)).runs();
+            List<JobView> running = new ArrayList<>();
+            for (JobState state : List.of(JobState.queued, JobState.running)) {
+                running.addAll(console.operations().call(new ListJobs(state, JobType.verify, null, 50)).jobs());
+            }
+            console.render(ctx, "verify.jte", new Model(console.frame(session, "Verification", "verify"), vault,
+                    console.operations().call(new ListVaults()).vaults(), runs, running));
+        });
+        console.change(routes, "/verify", VerifyVault.class, (ctx, session) -> {
+            Form form = new Form(ctx);
+            String kind = form.text("kind");
+            VerifyRun.Kind chosen;
+            try {
+                chosen = kind == null ? null : VerifyRun.Kind.valueOf(kind);
+            } catch (IllegalArgumentException e) {
+                throw coffer.engine.error.Problems.invalid("kind", "one of " + List.of(VerifyRun.Kind.values()) + ", got '"
+                        + kind + "'");
+            }
+            var run = console.operations().start(new VerifyVault(form.text("vault"), chosen, form.checked("quarantine")));
+            return "/jobs/" + run.job().orElseThrow().id();
+        });
+    }
+}
