@@ -194,6 +194,19 @@ class ConsolePagesIT {
         assertEquals(303, refused.status());
         String shown = operator.get("/groups").body();
         assertTrue(shown.contains("InvalidArgument") && shown.contains("name: 1 to 64 letters"), shown);
+        String shop = catalog.groups().list().stream().filter(g -> g.name().equals("shop")).findFirst().orElseThrow().id();
+        // the clone posted below runs as a job against these catalog-only instances and fails there: not this test's concern
+        String groupPage = operator.get("/groups/" + shop).body();
+        assertTrue(groupPage.contains("id=\"group-clone\""), "an operator may clone the group: " + groupPage);
+        assertFalse(signedIn("viewer").get("/groups/" + shop).body().contains("group-clone"), "a viewer sees no clone form");
+        assertEquals(303, operator.post("/groups/" + shop + "/clone", "_csrf", csrf, "suffix", "bad suffix!").status());
+        String badSuffix = operator.get("/groups/" + shop).body();
+        assertTrue(badSuffix.contains("InvalidArgument") && badSuffix.contains("suffix"), badSuffix);
+        ConsoleClient.Page cloned = operator.post("/groups/" + shop + "/clone", "_csrf", csrf, "suffix", "-c");
+        assertEquals(303, cloned.status(), cloned.body());
+        assertTrue(cloned.location().startsWith("/jobs/"), "the clone's job page: " + cloned.location());
+        assertEquals(coffer.engine.job.JobType.group_clone, catalog.jobs().find(cloned.location().substring("/jobs/".length()))
+                .orElseThrow().type(), "the clone is a group clone job");
 
         ConsoleClient.Page extended = operator.post("/points/pt-1/retention", "_csrf", csrf, "extendDays", "3");
         assertEquals(303, extended.status(), extended.body());

@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Consistency groups (docs/design/consistency-groups.md): the groups with their members, create one from instances,
- * back one up now (one point per member at one instant), delete (group points kept); a group's page lists its group
+ * back one up now (one point per member at one instant), delete (group points kept); a group's page clones the group
+ * (new instances, one suffix) and lists its group
  * points with each member's point and restores one as new instances or in place. Stateless.
  */
 public final class GroupsPage implements ConsoleRoutes {
@@ -51,6 +52,9 @@ public final class GroupsPage implements ConsoleRoutes {
         console.change(routes, "/groups/{group}/backup", BackupGroup.class, (ctx, session) ->
                 "/jobs/" + console.operations().start(new BackupGroup(ctx.pathParam("group"), null, null, null, null))
                         .job().orElseThrow().id());
+        console.change(routes, "/groups/{group}/clone", CloneGroup.class, (ctx, session) ->
+                "/jobs/" + console.operations().start(new CloneGroup(ctx.pathParam("group"), new Form(ctx).text("suffix"),
+                        null, null, null, null)).job().orElseThrow().id());
         console.change(routes, "/groups/{group}/delete", DeleteGroup.class, (ctx, session) -> {
             console.operations().call(new DeleteGroup(ctx.pathParam("group")));
             console.notify(session, "Group deleted; its group points are kept.");
