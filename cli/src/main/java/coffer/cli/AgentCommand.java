@@ -1,10 +1,12 @@
 package coffer.cli;
 
 import coffer.engine.agent.CofferAgent;
+import coffer.engine.agent.FailoverOperations;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.InstanceBackup;
 import coffer.engine.instance.RestoreDirectories;
+import coffer.engine.operation.Operations;
 import coffer.engine.vault.LocalVaults;
 import coffer.server.config.ServerConfig;
 import coffer.server.config.ServerConfigLoader;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,14 +26,17 @@ import java.util.concurrent.CountDownLatch;
  * with a token of role {@code agent}, announces the host and its instances, and runs the host's backups and restores
  * here, writing to the vaults directly. The vaults (locations, key rings) and restore directories come from the
  * servers' own configuration file ({@code --config}); the server's answer carries no storage settings or keys.
+ * Given several servers (of one catalog) it moves to the next when one fails ({@link FailoverOperations}).
  * Stops cleanly on SIGTERM: running jobs are cancelled and clean up.
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Run a Coffer agent: claim and run the jobs of this libvirt host for a Coffer server.")
 final class AgentCommand implements Callable<Integer> {
-    @Option(names = "--server", paramLabel = "URL", description = "The Coffer server (default: $COFFER_URL).",
+    @Option(names = "--server", paramLabel = "URL", split = ",",
+            description = "A Coffer server; repeat it or give a comma list for several servers of one catalog, tried in"
+                    + " order: a call failing with a connection error or 5xx goes to the next (default: $COFFER_URL).",
             defaultValue = "${env:COFFER_URL}")
-    String server;
+    List<String> servers;
     @Option(names = "--token", paramLabel = "TOKEN", description = "A token of role agent (default: $COFFER_TOKEN).",
             defaultValue = "${env:COFFER_TOKEN}")
     String token;
@@ -54,7 +60,9 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (server == null || server.isBlank()) {
+        List<String> urls = servers == null ? List.of()
+                : servers.stream().map(String::strip).filter(u -> !u.isEmpty()).toList();
+        if (urls.isEmpty()) {
             throw new CofferException(ErrorCode.InvalidArgument, "--server: the Coffer server's URL is required (or $COFFER_URL)");
         }
         if (config == null) {
@@ -71,7 +79,8 @@ final class AgentCommand implements Callable<Integer> {
         servers.vaults().forEach(v -> locations.put(v.name(), new LocalVaults.Location(v.location(), v.keyring(), v.region())));
         String hostId = host != null ? host : java.net.InetAddress.getLocalHost().getHostName();
         try (LocalVaults vaults = new LocalVaults(locations, servers.vaults().getFirst().name())) {
-            CofferAgent agent = CofferAgent.start(new HttpOperations(new ApiClient(server, secret)), vaults,
+            List<Operations> transports = urls.stream().<Operations>map(u -> new HttpOperations(new ApiClient(u, secret))).toList();
+            CofferAgent agent = CofferAgent.start(new FailoverOperations(transports), vaults,
                     new CofferAgent.Settings(hostId, libvirt, dataDir.toAbsolutePath(), InstanceBackup.defaultRuntimeRoot(),
                             RestoreDirectories.under(servers.restoreDirectories()), jobsPerHost, workers));
             CountDownLatch stopped = new CountDownLatch(1);
@@ -79,7 +88,7 @@ final class AgentCommand implements Callable<Integer> {
                 agent.close();
                 stopped.countDown();
             }, "coffer-agent-shutdown"));
-            Cli.out().line("Coffer agent %s serving host %s (%s) for %s", agent.workerId(), hostId, libvirt, server);
+            Cli.out().line("Coffer agent %s serving host %s (%s) for %s", agent.workerId(), hostId, libvirt, String.join(", ", urls));
             try {
                 stopped.await();
             } catch (InterruptedException signalled) {

@@ -1,0 +1,199 @@
+package coffer.cli;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.TestDatabase;
+import coffer.engine.instance.TestDomain;
+import coffer.engine.job.Job;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Issue 21's server replicas, for agents: two {@code coffer server} processes on ONE PostgreSQL catalog and one
+ * {@code coffer agent} process given both URLs (a comma list). While the agent runs a backup it claimed through the
+ * first server, that server is killed (-9, a process of its own); the agent's heartbeats, reports and the job's end go
+ * to the second server, so the job succeeds (not WorkerLost), and its point restores bit-identically through the
+ * second server. A small (64 MiB) test domain.
+ */
+class AgentFailoverIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofMinutes(4);
+
+    @TempDir Path dir;
+    final List<AutoCloseable> toClose = new ArrayList<>();
+    final List<Process> processes = new ArrayList<>();
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void tearDown() {
+        processes.forEach(Process::destroyForcibly);
+        for (Process p : processes) {
+            try {
+                p.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (AutoCloseable c : toClose.reversed()) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort: the next closes must still run
+            }
+        }
+    }
+
+    @Test
+    void agentCarriesOnThroughTheOtherServerWhenItsServerIsKilled() throws Exception {
+        TestDomain.requireLibvirt();
+        TestDatabase database = TestDatabase.postgres();
+        toClose.add(database);
+        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 64);
+        toClose.add(domain);
+        Path vault = dir.resolve("vault");
+        Path keyring = dir.resolve("keyring");
+        Path configA = config("a", database, vault, keyring);
+        Path configB = config("b", database, vault, keyring);
+        ServerProcess.Running a = ServerProcess.start(configA);
+        processes.add(a.process());
+        ServerProcess.Running b = ServerProcess.start(configB);
+        processes.add(b.process());
+
+        Catalog catalog = Catalog.open(database.config());
+        toClose.add(catalog);
+        String admin = catalog.tokens().create("failover-admin", "admin").secret();
+        Path agentToken = dir.resolve("agent.token");
+        Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
+
+        // the agent talks to a first (its list's first server)
+        List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
+        String worker = output.getLast().split(" ")[2];
+        String job = post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin, "{}").path("id").asText();
+        await(() -> catalog.jobs().find(job).filter(j -> j.state().name().equals("running")),
+                "the backup running on the agent");
+        a.process().destroyForcibly().waitFor();
+        Job afterKill = catalog.jobs().find(job).orElseThrow();
+        System.out.println("killed server a (-9) with job " + job + " " + afterKill.state() + " at "
+                + afterKill.bytesDone() + " of " + afterKill.bytesTotal() + " bytes; worker " + worker);
+        assertFalse(afterKill.state().isFinal(), "the job still ran when its server was killed: " + afterKill);
+
+        JsonNode ended = awaitEnd(b.url(), admin, job);
+        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + output);
+        String point = ended.path("result").path("point").asText();
+        Path restored = dir.resolve("data-b").resolve("restores").resolve("vda.raw");
+        JsonNode restore = awaitEnd(b.url(), admin, post(b.url() + "/api/v1/points/" + point + "/restore-disk", admin,
+                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}").path("id").asText());
+        assertEquals("succeeded", restore.path("state").asText(), restore + "\nagent output: " + output);
+        assertTrue(call("GET", b.url() + "/api/v1/jobs/" + restore.path("id").asText() + "/log", admin, null).body()
+                .contains("started on worker " + worker), "the restore ran on the agent");
+        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the point restores bit-identically");
+    }
+
+    private Path config(String name, TestDatabase database, Path vault, Path keyring) throws IOException {
+        Path data = dir.resolve("data-" + name);
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, """
+                dataDir: %s
+                listen: {address: 127.0.0.1, port: 0}
+                catalog:
+                  url: "%s"
+                vaults:
+                  - name: default
+                    path: %s
+                    keyring: %s
+                    encrypted: true
+                restoreDirectories: [%s]
+                hosts:
+                  - id: local
+                    uri: qemu:///system
+                """.formatted(data, database.config().jdbcUrl(), vault, keyring, dir.resolve("data-b").resolve("restores")));
+        return file;
+    }
+
+    /** Starts {@code coffer agent --server URLS} for the host {@code local}; what it prints is collected. */
+    private List<String> startAgent(String urls, Path token, Path config) throws IOException {
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), ServerProcess.class.getName(), "agent", "--server", urls,
+                "--token-file", token.toString(), "--host", "local", "--libvirt", "qemu:///system", "--config",
+                config.toString(), "--data-dir", dir.resolve("agent-data").toString())
+                .redirectErrorStream(true).start();
+        processes.add(process);
+        List<String> output = new CopyOnWriteArrayList<>();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = lines.readLine()) != null) {
+            output.add(line);
+            if (line.startsWith("Coffer agent ")) {
+                Thread drain = new Thread(() -> lines.lines().forEach(output::add), "agent-output");
+                drain.setDaemon(true);
+                drain.start();
+                return output;
+            }
+        }
+        throw new IOException("the agent ended without starting: " + String.join("\n", output));
+    }
+
+    private JsonNode awaitEnd(String url, String admin, String id) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> now = call("GET", url + "/api/v1/jobs/" + id, admin, null);
+            assertEquals(200, now.statusCode(), now.body());
+            JsonNode job = JSON.readTree(now.body());
+            if (List.of("succeeded", "failed", "cancelled").contains(job.path("state").asText())) {
+                return job;
+            }
+            Thread.sleep(200);
+        }
+        return fail("job " + id + " did not end within " + WAIT);
+    }
+
+    private static <T> T await(Supplier<Optional<T>> condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<T> value = condition.get();
+            if (value.isPresent()) {
+                return value.get();
+            }
+            Thread.sleep(50);
+        }
+        return fail("not within " + WAIT + ": " + what);
+    }
+
+    private JsonNode post(String url, String token, String body) throws Exception {
+        HttpResponse<String> response = call("POST", url, token, body);
+        assertTrue(response.statusCode() / 100 == 2, response.statusCode() + " " + response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> call(String method, String url, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
