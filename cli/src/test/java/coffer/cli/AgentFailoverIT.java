@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code coffer agent} process given both URLs (a comma list). While the agent runs a backup it claimed through the
  * first server, that server is killed (-9, a process of its own); the agent's heartbeats, reports and the job's end go
  * to the second server, so the job succeeds (not WorkerLost), and its point restores bit-identically through the
- * second server. A small (64 MiB) test domain.
+ * second server. A small (256 MiB) test domain: its copy outlasts the kill. Both servers and the agent are processes
+ * of their own.
  */
 class AgentFailoverIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +49,7 @@ class AgentFailoverIT {
     final List<AutoCloseable> toClose = new ArrayList<>();
     final List<Process> processes = new ArrayList<>();
     final HttpClient http = HttpClient.newHttpClient();
+    final List<String> agentOutput = new CopyOnWriteArrayList<>();
 
     @AfterEach
     void tearDown() {
@@ -73,7 +75,7 @@ class AgentFailoverIT {
         TestDomain.requireLibvirt();
         TestDatabase database = TestDatabase.postgres();
         toClose.add(database);
-        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 64);
+        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 256);
         toClose.add(domain);
         Path vault = dir.resolve("vault");
         Path keyring = dir.resolve("keyring");
@@ -94,8 +96,16 @@ class AgentFailoverIT {
         List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
         String worker = output.getLast().split(" ")[2];
         String job = post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin, "{}").path("id").asText();
-        await(() -> catalog.jobs().find(job).filter(j -> j.state().name().equals("running")),
-                "the backup running on the agent");
+        // killed once the job's first log line came through a: the claim's answer reached the agent (a claim whose
+        // answer dies with its server is not handled yet: docs/design/agents.md, "Not yet")
+        await(() -> {
+            try {
+                return Optional.of(call("GET", b.url() + "/api/v1/jobs/" + job + "/log", admin, null).body())
+                        .filter(log -> log.contains("started on worker " + worker));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "the backup started on the agent");
         a.process().destroyForcibly().waitFor();
         Job afterKill = catalog.jobs().find(job).orElseThrow();
         System.out.println("killed server a (-9) with job " + job + " " + afterKill.state() + " at "
@@ -143,7 +153,7 @@ class AgentFailoverIT {
                 config.toString(), "--data-dir", dir.resolve("agent-data").toString())
                 .redirectErrorStream(true).start();
         processes.add(process);
-        List<String> output = new CopyOnWriteArrayList<>();
+        List<String> output = agentOutput;
         BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = lines.readLine()) != null) {
@@ -169,7 +179,8 @@ class AgentFailoverIT {
             }
             Thread.sleep(200);
         }
-        return fail("job " + id + " did not end within " + WAIT);
+        return fail("job " + id + " did not end within " + WAIT + ": "
+                + call("GET", url + "/api/v1/jobs/" + id, admin, null).body() + "\nagent output: " + String.join("\n", agentOutput));
     }
 
     private static <T> T await(Supplier<Optional<T>> condition, String what) throws InterruptedException {
