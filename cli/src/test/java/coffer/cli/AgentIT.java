@@ -128,6 +128,9 @@ class AgentIT {
         System.out.println("killing the agent -9 with job " + run + " at " + running.bytesDone() + " of "
                 + running.bytesTotal() + " bytes");
         first.process().destroyForcibly().waitFor();
+        // the kill can land after the copy ended (the job still running its last steps): then nothing is left to clean
+        boolean leftBehind = !TestDomain.virsh("domjobinfo", domain.name).contains("None");
+        System.out.println("a libvirt backup job left behind by the killed agent: " + leftBehind);
         Job lost = await(() -> server.catalog().jobs().find(run).filter(j -> j.state().isFinal()), "the run ended");
         assertEquals("failed", lost.state().name(), lost.toString());
         assertEquals("WorkerLost", lost.errorCode(), lost.toString());
@@ -145,8 +148,10 @@ class AgentIT {
         assertEquals("succeeded", again.state().name(), again + "\nagent output: " + second.output());
         JsonNode retried = call(url + "/api/v1/jobs/" + retry.id(), admin);
         assertRanOn(url, admin, retried, second);
-        assertTrue(second.output().stream().anyMatch(l -> l.contains("instance " + domain.name + ": ")),
-                "the restarted agent cleaned up what the killed run left: " + second.output());
+        if (leftBehind) {
+            assertTrue(second.output().stream().anyMatch(l -> l.contains("instance " + domain.name + ": ")),
+                    "the restarted agent cleaned up what the killed run left: " + second.output());
+        }
         assertTrue(TestDomain.virsh("domjobinfo", domain.name).contains("None"), "no backup job left on the domain");
 
         Path restoredAgain = data.resolve("restores").resolve("retry.raw");
