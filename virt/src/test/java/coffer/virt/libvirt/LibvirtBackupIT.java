@@ -121,6 +121,8 @@ class LibvirtBackupIT {
         }
 
         libvirt.abortJob(name);
+        // libvirt ends an aborted backup job when QEMU's block jobs report their end: wait for it, then it is gone
+        assertTrue(libvirt.awaitNoBackupJob(name, java.time.Duration.ofSeconds(10)));
         assertEquals(Optional.empty(), libvirt.job(name));
         awaitGone(socket("b1"), scratch("b1", "vda"));
         assertEquals(List.of("c1"), libvirt.checkpoints(name));
