@@ -100,7 +100,7 @@ class CliModesIT {
         String point = backupServer.path("point").asText();
         compare("point show by id", List.of("point", "show", point));
         assertEquals("the worked example", server("point", "show", point).path("description").asText());
-        compare("point show by prefix", List.of("point", "show", point.substring(0, 17)));
+        compare("point show by prefix", List.of("point", "show", uniquePrefix(point, server("point", "list"))));
         compare("point show by instance name", List.of("point", "show", domain));
         compare("group points", List.of("group", "points", "modes"));
         // the instance list: protections are a server's, and the allocation is measured live offline but when the
@@ -175,6 +175,23 @@ class CliModesIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--output", "json", "--connect", "qemu:///system"));
         return JSON.readTree(CliRun.run(keyring, all.toArray(String[]::new)).ok().out());
+    }
+
+    /**
+     * The shortest prefix of {@code point}, past its date and time, that no other listed point id starts with (points
+     * made in the same second share 16 characters, and may share more).
+     */
+    private static String uniquePrefix(String point, JsonNode list) {
+        List<String> others = new ArrayList<>();
+        list.path("points").forEach(p -> others.add(p.path("id").asText()));
+        others.remove(point);
+        for (int length = 17; length < point.length(); length++) {
+            String prefix = point.substring(0, length);
+            if (others.stream().noneMatch(o -> o.startsWith(prefix))) {
+                return prefix;
+            }
+        }
+        return point;
     }
 
     /** The instance list's entry of this domain (other domains of the host come and go meanwhile). */

@@ -2,6 +2,7 @@ package coffer.cli;
 
 import coffer.testing.Environment;
 import coffer.testing.S3Server;
+import coffer.testing.ThrottledProxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -48,6 +49,7 @@ class ReplicationToS3ServerIT {
     String url;
     Path tokenFile;
     Process server;
+    ThrottledProxy slowUploads;
     final List<String> restored = new ArrayList<>();
 
     @AfterEach
@@ -55,6 +57,9 @@ class ReplicationToS3ServerIT {
         if (server != null) {
             server.destroyForcibly();
             server.waitFor(30, TimeUnit.SECONDS);
+        }
+        if (slowUploads != null) {
+            slowUploads.close();
         }
         for (String name : restored) {
             ServerCliIT.run("virsh", "-c", "qemu:///system", "destroy", name);
@@ -71,6 +76,9 @@ class ReplicationToS3ServerIT {
         Environment.need(ServerCliIT.run("virsh", "-c", "qemu:///system", "version").startsWith("ok"), "libvirtd answering");
         S3Server s3 = S3Server.shared();
         String bucket = s3.newBucket();
+        // the server uploads through a proxy held to 4 MB/s, so a replication runs long enough to be cancelled and
+        // killed on a quiet machine too (unthrottled it can end within a second, before the CLI's cancel arrives)
+        slowUploads = ThrottledProxy.in(s3.endpoint(), 4_000_000);
         domain = "coffer-rs3-" + UUID.randomUUID().toString().substring(0, 8);
         String made = ServerCliIT.run(SCRIPTS.resolve("make-test-domain").toString(), domain, dir.toString(), "--raw",
                 "--size-mb", String.valueOf(SIZE_MB));
@@ -97,7 +105,7 @@ class ReplicationToS3ServerIT {
                 "    keyring: " + eastKeyring,
                 "    encrypted: true",
                 "    region: east",
-                "    s3: {endpoint: \"" + s3.endpoint() + "\", region: us-east-1, accessKeyId: " + S3Server.ACCESS_KEY_ID
+                "    s3: {endpoint: \"" + slowUploads.endpoint() + "\", region: us-east-1, accessKeyId: " + S3Server.ACCESS_KEY_ID
                         + ", secretAccessKeyFile: " + secret + "}",
                 "hosts:",
                 "  - {id: east-1, uri: \"qemu+unix:///system\", region: east}",
