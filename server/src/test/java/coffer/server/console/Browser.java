@@ -60,12 +60,16 @@ final class Browser implements AutoCloseable {
 
     /** The text of the element, once the page shows it (a click's navigation may still be under way). */
     String text(String css) {
-        await(Duration.ofSeconds(20), d -> has(css));
-        return find(css).getText();
+        return await(Duration.ofSeconds(20), d -> find(css).getText());
     }
 
+    /**
+     * Waits until {@code condition} gives a value other than null or false. An element the page replaced while the
+     * condition read it (htmx swaps the live job fragments) is looked up again on the next try, not an error.
+     */
     <T> T await(Duration timeout, Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, timeout, Duration.ofMillis(200)).until(condition);
+        return new WebDriverWait(driver, timeout, Duration.ofMillis(200))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
     }
 
     /** The code of the page's problem notice; fails with the page's source when there is none. */
