@@ -49,7 +49,10 @@ class ConcurrentWritersTest {
             for (int w = 0; w < writers; w++) {
                 int which = w;
                 results.add(pool.submit(() -> {
-                    try (Vault handle = Vault.open(first.backend(), VaultFlavour.LOCAL_ENCRYPTED.keys(dir))) {
+                    // each writer its own backend on the vault's directory, as separate processes have (a Vault
+                    // closes its backend, and with it the backend's directory of temporaries)
+                    try (Vault handle = Vault.open(VaultFlavour.LOCAL_ENCRYPTED.backend(dir),
+                            VaultFlavour.LOCAL_ENCRYPTED.keys(dir))) {
                         start.await();
                         try (PointWriter writer = PointWriter.begin(handle, "vm-" + which, Instant.now(), 2)) {
                             writer.writeDisk("vda", ByteArrayBlockSource.of(disks.get(which)), "raw", null, Progress.NONE);
