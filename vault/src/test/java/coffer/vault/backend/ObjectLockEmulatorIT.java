@@ -69,11 +69,7 @@ class ObjectLockEmulatorIT {
     @Test
     void anImmutablePointsManifestIndexAndHoldAreRetainedByTheStoreInComplianceMode() throws Exception {
         URI endpoint = startMoto();
-        try (S3Client admin = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(Apache5HttpClient.create()).build();
-             S3Backend backend = S3Backend.open(new S3Location(BUCKET, "vault"), S3Settings.at(endpoint,
-                     new S3Settings.Credentials("testing", Secret.of("testing"))))) {
+        try (S3Client admin = admin(endpoint); S3Backend backend = backend(endpoint)) {
             admin.createBucket(b -> b.bucket(BUCKET).objectLockEnabledForBucket(true));
             Vault vault = Vault.create(backend, 256 * 1024, new LocalKeyRing(dir.resolve("keyring.json")));
             assertTrue(backend.objectLockEnabled(), "the bucket's lock configuration is read");
@@ -117,11 +113,7 @@ class ObjectLockEmulatorIT {
     @Test
     void aCommitKilledBeforeItsHoldIsRetainedByTheStoreAtTheNextHold() throws Exception {
         URI endpoint = startMoto();
-        try (S3Client admin = S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
-                .httpClient(Apache5HttpClient.create()).build();
-             S3Backend backend = S3Backend.open(new S3Location(BUCKET, "vault"), S3Settings.at(endpoint,
-                     new S3Settings.Credentials("testing", Secret.of("testing"))))) {
+        try (S3Client admin = admin(endpoint); S3Backend backend = backend(endpoint)) {
             admin.createBucket(b -> b.bucket(BUCKET).objectLockEnabledForBucket(true));
             java.util.concurrent.atomic.AtomicBoolean killed = new java.util.concurrent.atomic.AtomicBoolean();
             Backend dying = new coffer.testing.ForwardingBackend(backend) {
@@ -153,6 +145,18 @@ class ObjectLockEmulatorIT {
                 assertEquals(until, head.objectLockRetainUntilDate(), name);
             }
         }
+    }
+
+    /** The bucket's owner, asking the store directly (what a client holding the bucket's credentials can do). */
+    private static S3Client admin(URI endpoint) {
+        return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClient(Apache5HttpClient.create()).build();
+    }
+
+    private static S3Backend backend(URI endpoint) throws IOException {
+        return S3Backend.open(new S3Location(BUCKET, "vault"), S3Settings.at(endpoint,
+                new S3Settings.Credentials("testing", Secret.of("testing"))));
     }
 
     private static PointManifest point(Vault vault, byte[] disk, Instant until) throws IOException {
