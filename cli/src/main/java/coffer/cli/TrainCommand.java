@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
  *
  * <p>It runs real commands in this JVM on throwaway data in a temporary directory: a small encrypted vault,
  * image backups (full and incremental, raw and, where {@code qemu-img} exists, qcow2 read through qemu-nbd
- * and the NBD client), restores, listings, verify, and an instance listing over libvirt's built-in test
+ * and the NBD client), restores, listings, verify, the S3 backend's requests ({@link S3TrainingRequests}), and an
+ * instance listing over libvirt's built-in test
  * driver ({@code test:///default}, no daemon needed). A step that cannot run here (no qemu-img, no libvirt
  * library) is skipped: the cache is then smaller, never wrong. Prints the steps and their status; exits 0
  * unless the temporary directory cannot be made.
@@ -57,6 +58,12 @@ final class TrainCommand implements Callable<Integer> {
                         "--format", "qcow2", "--vault", vault, "--keyring", keyring);
             }
             run(report, quiet, "vault", "verify", "--vault", vault, "--keyring", keyring);
+            try {
+                S3TrainingRequests.run();
+                report.printf("train: S3 requests to a loopback sink: done%n");
+            } catch (IOException | RuntimeException e) {
+                report.printf("train: S3 requests to a loopback sink: failed (%s)%n", e.getMessage());
+            }
             run(report, quiet, "vault", "stats", "--vault", vault, "--keyring", keyring);
             run(report, quiet, "instance", "list", "--connect", "test:///default");
             run(report, quiet, "instance", "list", "--connect", "test:///default", "--output", "json");

@@ -32,5 +32,6 @@ class TrainCommandIT {
             assertTrue(step.endsWith(": exit 0"), "a training step failed:\n" + report);
         }
         assertTrue(report.contains("qemu-img convert to qcow2: done"), report);
+        assertTrue(report.contains("train: S3 requests to a loopback sink: done"), report);
     }
 }

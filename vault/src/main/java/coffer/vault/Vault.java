@@ -407,16 +407,21 @@ public final class Vault implements AutoCloseable {
 
     /**
      * Holds the point immutable until {@code until} unless it is held longer already: a hold is only ever extended.
-     * Returns until when the point is held now.
+     * Returns until when the point is held now. A point whose manifest holds it but whose hold object is missing or
+     * shorter (a commit killed between the manifest and its hold) gets its hold now, at least the manifest's time, and
+     * with it the store's retention where the store has one (S3 Object Lock): the manifest alone is the vault's
+     * refusal, not the store's.
      */
     public Instant holdUntil(String id, Instant until) throws IOException {
         PointManifest point = point(id);
-        Instant current = immutableUntil(point);
-        if (current != null && !until.isAfter(current)) {
-            return current;
+        Instant held = readHold(point.id());
+        Instant own = point.immutableUntil();
+        Instant wanted = own != null && own.isAfter(until) ? own : until;
+        if (held != null && !wanted.isAfter(held)) {
+            return held;
         }
-        writeHold(point.id(), until);
-        return until;
+        writeHold(point.id(), wanted);
+        return wanted;
     }
 
     /**

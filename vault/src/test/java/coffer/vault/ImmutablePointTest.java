@@ -81,6 +81,28 @@ class ImmutablePointTest {
         }
     }
 
+    /**
+     * A commit killed after its manifest and before its hold (the state it leaves: a manifest that holds the point, no
+     * hold object): the vault refuses already, and the next hold of the same time, what the server writes right after
+     * a plan's run (docs/format/hold.md), writes the missing hold rather than finding the point "held long enough".
+     */
+    @ParameterizedTest
+    @EnumSource(value = VaultFlavour.class, names = {"MEMORY", "LOCAL_ENCRYPTED"})
+    void aHoldMissingAfterACommitKilledBeforeItIsWrittenByTheNextHold(VaultFlavour flavour) throws IOException {
+        try (TestVault vault = flavour.create(dir)) {
+            Instant until = Instant.now().plus(Duration.ofDays(7)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            PointManifest point = immutablePoint(vault, until);
+            vault.backend().delete(Vault.holdName(point.id())); // as if killed between the manifest and the hold
+            assertNull(vault.vault().readHold(point.id()));
+            assertEquals(until, assertThrows(PointImmutableException.class, () -> vault.vault().deletePoint(point.id()))
+                    .until(), "the manifest alone holds it");
+
+            assertEquals(until, vault.vault().holdUntil(point.id(), until.minus(Duration.ofDays(1))));
+            assertEquals(until, vault.vault().readHold(point.id()), "the hold is written, at the manifest's time");
+            assertArrayEquals(disk, vault.restore(vault.vault().point(point.id()), "vda"));
+        }
+    }
+
     @Test
     void aPointWhoseTimeHasPassedIsDeletedWithItsHold() throws IOException {
         try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {

@@ -16,10 +16,13 @@ import software.amazon.awssdk.identity.spi.IdentityProviders;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * SigV4 with {@code UNSIGNED-PAYLOAD} also over plain HTTP, where the SDK otherwise hashes every request body
- * with SHA-256 (the store then hashes it again to check): measured on this machine, that hashing was 40 % of
- * the client's CPU in a backup to a loopback store, and it buys nothing here, since every stored object carries
- * its own GCM tag or digest, checked on every read. Headers (bucket, key, conditions, date) stay signed.
+ * SigV4 with {@code UNSIGNED-PAYLOAD} also over plain HTTP to a store on this host (a loopback address), where the
+ * SDK otherwise hashes every request body with SHA-256 (the store then hashes it again to check): measured on this
+ * machine, that hashing was 40 % of the client's CPU in a backup to a loopback store, and it buys nothing there:
+ * no one else is on the path, and every stored object carries its own GCM tag or digest, checked on every read.
+ * Headers (bucket, key, conditions, date) stay signed. Over HTTPS the SDK sends {@code UNSIGNED-PAYLOAD} itself
+ * (TLS protects the body). Plain HTTP to any other host keeps the signed payload: there the signature is what
+ * stops a body being changed on the way (docs/design/s3.md, "Request signing").
  *
  * <p>The SDK decides "sign the payload" from the request's protocol alone, and the protocol is not part of
  * what SigV4 signs (method, path, query, headers, payload hash). So the standard signer signs a copy of the
@@ -51,7 +54,7 @@ final class UnsignedPayloadScheme implements AuthScheme<AwsCredentialsIdentity> 
         @Override
         public SignedRequest sign(SignRequest<? extends AwsCredentialsIdentity> request) {
             SdkHttpRequest http = request.request();
-            if (!"http".equals(http.protocol()) || http.port() == 80 || http.port() == 443) {
+            if (!"http".equals(http.protocol()) || http.port() == 80 || http.port() == 443 || !loopback(http.host())) {
                 return standard.sign(request);
             }
             SignRequest<? extends AwsCredentialsIdentity> asHttps = request.copy(b -> b
@@ -60,6 +63,22 @@ final class UnsignedPayloadScheme implements AuthScheme<AwsCredentialsIdentity> 
                     .putProperty(AwsV4HttpSigner.CHUNK_ENCODING_ENABLED, false));
             SignedRequest signed = standard.sign(asHttps);
             return signed.copy(b -> b.request(signed.request().toBuilder().protocol("http").port(http.port()).build()));
+        }
+
+        /** A loopback address written as such ({@code localhost}, {@code 127.x.x.x}, {@code ::1}); no name is resolved. */
+        static boolean loopback(String host) {
+            if (host == null) {
+                return false;
+            }
+            if (host.equalsIgnoreCase("localhost")) {
+                return true;
+            }
+            String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            try {
+                return java.net.InetAddress.ofLiteral(literal).isLoopbackAddress();
+            } catch (IllegalArgumentException notAnAddress) {
+                return false; // a host name: not resolved here (DNS could say anything)
+            }
         }
 
         @Override
