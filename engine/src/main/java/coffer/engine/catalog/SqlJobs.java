@@ -8,6 +8,7 @@ import coffer.engine.job.JobParams;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
+import coffer.engine.job.WorkerJobs;
 import coffer.engine.operation.JobOperation;
 
 import java.sql.ResultSet;
@@ -26,11 +27,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Thread-safe.
  */
 final class SqlJobs implements Jobs {
-    static final String COLUMNS = "SELECT id, type, target, host_id, state, params, created_at, started_at,"
+    /** The columns {@link #row} reads. */
+    private static final String COLUMN_LIST = "id, type, target, host_id, state, params, created_at, started_at,"
             + " finished_at, heartbeat_at, bytes_done, bytes_total, bytes_per_second, eta_seconds, cancel_requested,"
-            + " result, error_code, error_message FROM jobs";
+            + " result, error_code, error_message";
+    static final String COLUMNS = "SELECT " + COLUMN_LIST + " FROM jobs";
     /** Queued jobs looked at per claim attempt; those of hosts at their limit are passed over. */
     private static final int CLAIM_CANDIDATES = 50;
+    /** Looks of a batch claim ({@link #claim(String, int, int, Instant)}) that found candidates but claimed none. */
+    private static final int BATCH_ATTEMPTS = 4;
+    private static final String INSERT_LOG = "INSERT INTO job_log (job_id, logged_at, level, message) VALUES (?, ?, ?, ?)";
 
     private final Sql sql;
     private final Clock clock;
@@ -119,8 +125,7 @@ final class SqlJobs implements Jobs {
 
     @Override
     public void appendLog(String id, String level, String message) {
-        sql.update("INSERT INTO job_log (job_id, logged_at, level, message) VALUES (?, ?, ?, ?)", id, clock.instant(),
-                level, message);
+        sql.update(INSERT_LOG, id, clock.instant(), level, message);
     }
 
     @Override
@@ -173,6 +178,119 @@ final class SqlJobs implements Jobs {
                 + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, workerId), workerId, perHostLimit, now);
     }
 
+    /**
+     * Claims a batch in one transaction (docs/design/jobs.md, "Claiming"): the oldest queued jobs whose host was below
+     * the limit when read (on PostgreSQL twice {@code max} of them, locked, passing over those other claims have locked:
+     * {@code FOR UPDATE SKIP LOCKED}; on SQLite {@link #CLAIM_CANDIDATES}), at most the limit's number per host, then
+     * their hosts locked in the order of their ids ({@code FOR NO KEY UPDATE}, which a job insert's foreign-key check does
+     * not wait for), counts the running jobs of those hosts once, chooses the jobs oldest first while their host is below
+     * the limit, makes them running in one {@code UPDATE … RETURNING} and writes their start lines in one
+     * {@code INSERT … SELECT}. SQLite's transactions take the write lock when they begin, so there the same statements
+     * run one claim at a time (nothing to lock row by row). A look that claimed nothing while there were candidates
+     * (another server took them, or their hosts filled) is followed by another, at most {@link #BATCH_ATTEMPTS}.
+     */
+    @Override
+    public List<Job> claim(String workerId, int perHostLimit, int max, Instant now) {
+        if (max < 1) {
+            return List.of();
+        }
+        for (int attempt = 0; attempt < BATCH_ATTEMPTS; attempt++) {
+            Batch batch = sql.transaction(s -> claimBatch(s, workerId, perHostLimit, max, now));
+            if (!batch.claimed().isEmpty() || batch.candidates() == 0) {
+                return batch.claimed();
+            }
+        }
+        return List.of();
+    }
+
+    /** What one look of a batch claim found: the jobs it claimed and how many candidates it read. */
+    private record Batch(List<Job> claimed, int candidates) {
+    }
+
+    private Batch claimBatch(Sql.Session s, String workerId, int perHostLimit, int max, Instant now) throws SQLException {
+        boolean postgres = dialect == Dialect.POSTGRESQL;
+        // the head of the queue, less the jobs of hosts at their limit now (the count is checked again under the lock)
+        Where where = new Where().equal("state", JobState.queued).and(SERVER_SCOPE).and(true, "(type IN " + SERVING_LIST
+                + " OR (SELECT COUNT(*) FROM jobs r WHERE r.host_id = jobs.host_id AND r.state = ? AND r.type NOT IN "
+                + SERVING_LIST + ") < ?)", JobState.running, perHostLimit);
+        // PostgreSQL: as many as two batches, locked, passing over those other claims have locked (so runners of several
+        // servers take different jobs); SQLite: the write lock is held, no row locks
+        List<String[]> head = s.query("SELECT id, host_id, type FROM jobs" + where.clause() + " ORDER BY created_at, id LIMIT "
+                        + (postgres ? 2 * max + " FOR UPDATE SKIP LOCKED" : CLAIM_CANDIDATES),
+                r -> new String[]{r.getString("id"), r.getString("host_id"), r.getString("type")}, where.args());
+        if (head.isEmpty()) {
+            return new Batch(List.of(), 0);
+        }
+        java.util.Map<String, Integer> perHost = new java.util.HashMap<>();
+        List<String[]> candidates = new ArrayList<>();
+        for (String[] job : head) {
+            if (SERVING.contains(job[2]) || perHost.merge(job[1], 1, Integer::sum) <= perHostLimit) {
+                candidates.add(job);
+            }
+        }
+        java.util.SortedSet<String> hosts = new java.util.TreeSet<>();
+        candidates.stream().filter(c -> !SERVING.contains(c[2])).forEach(c -> hosts.add(c[1]));
+        java.util.Map<String, Long> running = new java.util.HashMap<>();
+        if (!hosts.isEmpty()) {
+            if (postgres) {
+                s.query("SELECT id FROM hosts WHERE id" + in(hosts.size()) + " ORDER BY id FOR NO KEY UPDATE", r -> r.getString(1),
+                        hosts.toArray());
+            }
+            s.query("SELECT host_id, COUNT(*) FROM jobs WHERE host_id" + in(hosts.size()) + " AND state = ? AND type NOT IN "
+                            + SERVING_LIST + " GROUP BY host_id", r -> running.put(r.getString(1), r.getLong(2)),
+                    with(new ArrayList<>(hosts), JobState.running));
+        }
+        List<String> chosen = new ArrayList<>();
+        for (String[] candidate : candidates) {
+            if (chosen.size() == max) {
+                break;
+            }
+            long onHost = running.getOrDefault(candidate[1], 0L);
+            if (SERVING.contains(candidate[2])) { // a mount, a verify: no slot of the host's limit
+                chosen.add(candidate[0]);
+            } else if (onHost < perHostLimit) {
+                chosen.add(candidate[0]);
+                running.put(candidate[1], onHost + 1);
+            }
+        }
+        if (chosen.isEmpty()) {
+            return new Batch(List.of(), head.size());
+        }
+        List<Object> args = new ArrayList<>(List.of(JobState.running, workerId, now, now));
+        args.addAll(chosen);
+        args.add(JobState.queued);
+        List<Job> claimed = new ArrayList<>(s.query("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"
+                + " WHERE id" + in(chosen.size()) + " AND state = ? RETURNING " + COLUMN_LIST, SqlJobs::row, args.toArray()));
+        claimed.sort(java.util.Comparator.comparing(Job::createdAt).thenComparing(Job::id));
+        List<Object> logArgs = new ArrayList<>(List.of(now, "info", WorkerJobs.startedLine(workerId)));
+        claimed.forEach(j -> logArgs.add(j.id()));
+        if (!claimed.isEmpty()) {
+            s.update("INSERT INTO job_log (job_id, logged_at, level, message) SELECT id, ?, ?, ? FROM jobs WHERE id"
+                    + in(claimed.size()) + " ORDER BY created_at, id", logArgs.toArray());
+        }
+        return new Batch(claimed, head.size());
+    }
+
+    /** {@code " IN (?, …)"} with {@code n} parameters. */
+    private static String in(int n) {
+        return " IN (" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+    }
+
+    /** {@code values} then {@code last}, as statement arguments. */
+    private static Object[] with(List<String> values, Object last) {
+        List<Object> args = new ArrayList<>(values);
+        args.add(last);
+        return args.toArray();
+    }
+
+    /** Leaves the jobs of {@code fullHosts} out of {@code where}, except those that take no slot of their host. */
+    private static void leaveOut(Where where, List<String> fullHosts) {
+        if (!fullHosts.isEmpty()) {
+            where.and(true, "(host_id NOT IN (" + String.join(", ", java.util.Collections.nCopies(fullHosts.size(), "?"))
+                    + ")" + (SERVING.isEmpty() ? "" : " OR type IN " + SERVING_LIST) + ")", fullHosts.toArray());
+        }
+    }
+
     private Optional<Job> claim(Where.Condition scope, String workerId, int perHostLimit, Instant now) {
         return dialect == Dialect.POSTGRESQL ? claimSkippingLocked(scope, workerId, perHostLimit, now)
                 : claimOldest(scope, workerId, perHostLimit, now);
@@ -215,10 +333,7 @@ final class SqlJobs implements Jobs {
         List<String> fullHosts = new ArrayList<>();
         for (int attempt = 0; attempt < CLAIM_CANDIDATES; attempt++) {
             Where where = new Where().equal("state", JobState.queued).and(scope);
-            if (!fullHosts.isEmpty()) {
-                where.and(true, "(host_id NOT IN (" + String.join(", ", java.util.Collections.nCopies(fullHosts.size(), "?"))
-                        + ")" + (SERVING.isEmpty() ? "" : " OR type IN " + SERVING_LIST) + ")", fullHosts.toArray());
-            }
+            leaveOut(where, fullHosts);
             String[] outcome = sql.transaction(s -> {
                 Optional<String[]> next = s.one("SELECT id, host_id, type FROM jobs" + where.clause()
                         + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
@@ -275,23 +390,46 @@ final class SqlJobs implements Jobs {
                 r -> r.getString("id"), workerId, JobState.running);
     }
 
+    private static final String PROGRESS = "UPDATE jobs SET bytes_done = ?, bytes_total = ?, bytes_per_second = ?,"
+            + " eta_seconds = ? WHERE id = ?";
+
     @Override
     public void progress(String id, long bytesDone, long bytesTotal, long bytesPerSecond, long etaSeconds) {
-        sql.update("UPDATE jobs SET bytes_done = ?, bytes_total = ?, bytes_per_second = ?, eta_seconds = ? WHERE id = ?",
-                bytesDone, bytesTotal, bytesPerSecond, etaSeconds, id);
+        sql.update(PROGRESS, bytesDone, bytesTotal, bytesPerSecond, etaSeconds, id);
     }
 
     @Override
     public boolean finish(String id, String workerId, Outcome outcome, Instant now) {
+        return finish(id, workerId, outcome, now, List.of(), null);
+    }
+
+    /**
+     * One transaction: the job's last log lines, its end (with its last progress in the same {@code UPDATE}) and its
+     * plan's outcome; the lines are kept even when the job is no longer the worker's.
+     */
+    @Override
+    public boolean finish(String id, String workerId, Outcome outcome, Instant now, List<LogLine> lastLines,
+                          Progress lastProgress) {
         if (!outcome.state().isFinal()) {
             throw new IllegalArgumentException("a job cannot finish " + outcome.state());
         }
         return sql.transaction(s -> {
+            s.batch(INSERT_LOG, lastLines.stream().map(l -> new Object[]{id, l.at(), l.level(), l.message()}).toList());
+            String progress = lastProgress == null ? "" : ", bytes_done = ?, bytes_total = ?, bytes_per_second = ?, eta_seconds = ?";
+            List<Object> args = new ArrayList<>(java.util.Arrays.asList(outcome.state(), outcome.result(), outcome.errorCode(),
+                    outcome.errorMessage(), now));
+            if (lastProgress != null) {
+                args.addAll(List.of(lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
+                        lastProgress.etaSeconds()));
+            }
+            args.addAll(List.of(id, workerId, JobState.running));
             boolean finished = s.update("UPDATE jobs SET state = ?, result = ?, error_code = ?, error_message = ?,"
-                            + " finished_at = ? WHERE id = ? AND worker = ? AND state = ?", outcome.state(), outcome.result(),
-                    outcome.errorCode(), outcome.errorMessage(), now, id, workerId, JobState.running) == 1;
+                    + " finished_at = ?" + progress + " WHERE id = ? AND worker = ? AND state = ?", args.toArray()) == 1;
             if (finished) {
                 SqlPlans.recordRunEnd(s, id, outcome, now);
+            } else if (lastProgress != null) {
+                s.update(PROGRESS, lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
+                        lastProgress.etaSeconds(), id);
             }
             return finished;
         });
@@ -330,7 +468,7 @@ final class SqlJobs implements Jobs {
     }
 
     private static void log(Sql.Session s, String id, String level, String message, Instant now) throws SQLException {
-        s.update("INSERT INTO job_log (job_id, logged_at, level, message) VALUES (?, ?, ?, ?)", id, now, level, message);
+        s.update(INSERT_LOG, id, now, level, message);
     }
 
     static Job row(ResultSet row) throws SQLException {
