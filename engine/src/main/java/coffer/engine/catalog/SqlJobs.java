@@ -76,6 +76,25 @@ final class SqlJobs implements Jobs {
     static final String INSERT_QUEUED = "INSERT INTO jobs (id, type, target, host_id, state, params, created_at, region)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT region FROM hosts WHERE id = ?), 'local'))";
 
+    /**
+     * Inserts queued jobs, each row {@link #queuedRow}, in one statement ({@code INSERT … VALUES (…), (…) RETURNING}: a
+     * tick queues a slot's runs 200 to a transaction, docs/design/scheduler.md); returns them in the order given.
+     */
+    static List<Job> insertQueued(Sql.Session s, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        String values = INSERT_QUEUED.substring(INSERT_QUEUED.indexOf(" VALUES ") + " VALUES ".length());
+        List<Object> args = new ArrayList<>();
+        rows.forEach(row -> args.addAll(java.util.Arrays.asList(row)));
+        List<Job> inserted = s.query(INSERT_QUEUED.substring(0, INSERT_QUEUED.indexOf(" VALUES ") + " VALUES ".length())
+                + String.join(", ", java.util.Collections.nCopies(rows.size(), values)) + " RETURNING " + COLUMN_LIST,
+                SqlJobs::row, args.toArray());
+        java.util.Map<String, Job> byId = new java.util.HashMap<>();
+        inserted.forEach(j -> byId.put(j.id(), j));
+        return rows.stream().map(row -> byId.get((String) row[0])).toList();
+    }
+
     /** The arguments of {@link #INSERT_QUEUED}: the job's region is its host's ({@code hosts.region}, V15). */
     static Object[] queuedRow(String id, JobOperation<?> operation, String hostId, Instant now) {
         return new Object[]{id, operation.type(), operation.target(), hostId, JobState.queued, JobParams.stored(operation), now,
@@ -404,8 +423,10 @@ final class SqlJobs implements Jobs {
     }
 
     /**
-     * One transaction: the job's last log lines, its end (with its last progress in the same {@code UPDATE}) and its
-     * plan's outcome; the lines are kept even when the job is no longer the worker's.
+     * The job's last log lines, its end (with its last progress in the same {@code UPDATE}) and its plan's outcome, at
+     * once: on PostgreSQL one statement (data-modifying {@code WITH}: a job's end was a transaction of four or more
+     * statements, docs/performance.md "Scheduler"), on SQLite one transaction. The lines are kept even when the job is no
+     * longer the worker's.
      */
     @Override
     public boolean finish(String id, String workerId, Outcome outcome, Instant now, List<LogLine> lastLines,
@@ -413,25 +434,48 @@ final class SqlJobs implements Jobs {
         if (!outcome.state().isFinal()) {
             throw new IllegalArgumentException("a job cannot finish " + outcome.state());
         }
+        List<Object> endArgs = new ArrayList<>(java.util.Arrays.asList(outcome.state(), outcome.result(), outcome.errorCode(),
+                outcome.errorMessage(), now));
+        String progress = "";
+        if (lastProgress != null) {
+            progress = ", bytes_done = ?, bytes_total = ?, bytes_per_second = ?, eta_seconds = ?";
+            endArgs.addAll(List.of(lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
+                    lastProgress.etaSeconds()));
+        }
+        endArgs.addAll(List.of(id, workerId, JobState.running));
+        String end = "UPDATE jobs SET state = ?, result = ?, error_code = ?, error_message = ?, finished_at = ?" + progress
+                + " WHERE id = ? AND worker = ? AND state = ?";
+        boolean finished;
+        if (dialect == Dialect.POSTGRESQL) {
+            List<Object> args = new ArrayList<>();
+            StringBuilder statement = new StringBuilder("WITH ");
+            if (!lastLines.isEmpty()) {
+                statement.append("logged AS (INSERT INTO job_log (job_id, logged_at, level, message) VALUES ")
+                        .append(String.join(", ", java.util.Collections.nCopies(lastLines.size(), "(?, ?, ?, ?)"))).append("), ");
+                lastLines.forEach(l -> args.addAll(List.of(id, l.at(), l.level(), l.message())));
+            }
+            statement.append("ended AS (").append(end).append(" RETURNING id), planned AS (").append(SqlPlans.RUN_END)
+                    .append(" WHERE last_job_id IN (SELECT id FROM ended) AND last_outcome = ?) SELECT COUNT(*) FROM ended");
+            args.addAll(endArgs);
+            args.addAll(SqlPlans.runEndArgs(outcome, id, now));
+            args.add(coffer.engine.catalog.Plan.Outcome.QUEUED);
+            finished = sql.one(statement.toString(), r -> r.getLong(1), args.toArray()).orElse(0L) == 1;
+            if (!finished && lastProgress != null) {
+                progress(id, lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
+                        lastProgress.etaSeconds());
+            }
+            return finished;
+        }
         return sql.transaction(s -> {
             s.batch(INSERT_LOG, lastLines.stream().map(l -> new Object[]{id, l.at(), l.level(), l.message()}).toList());
-            String progress = lastProgress == null ? "" : ", bytes_done = ?, bytes_total = ?, bytes_per_second = ?, eta_seconds = ?";
-            List<Object> args = new ArrayList<>(java.util.Arrays.asList(outcome.state(), outcome.result(), outcome.errorCode(),
-                    outcome.errorMessage(), now));
-            if (lastProgress != null) {
-                args.addAll(List.of(lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
-                        lastProgress.etaSeconds()));
-            }
-            args.addAll(List.of(id, workerId, JobState.running));
-            boolean finished = s.update("UPDATE jobs SET state = ?, result = ?, error_code = ?, error_message = ?,"
-                    + " finished_at = ?" + progress + " WHERE id = ? AND worker = ? AND state = ?", args.toArray()) == 1;
-            if (finished) {
+            boolean ended = s.update(end, endArgs.toArray()) == 1;
+            if (ended) {
                 SqlPlans.recordRunEnd(s, id, outcome, now);
             } else if (lastProgress != null) {
                 s.update(PROGRESS, lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
                         lastProgress.etaSeconds(), id);
             }
-            return finished;
+            return ended;
         });
     }
 

@@ -162,12 +162,7 @@ final class SqlPlans implements Plans {
                     insert.add(SqlJobs.queuedRow(jobIds.get(i), run.operation(), run.hostId(), now));
                 }
             }
-            s.batch(SqlJobs.INSERT_QUEUED, insert);
-            if (insert.isEmpty()) {
-                return List.<Job>of();
-            }
-            Where ids = new Where().in("id", insert.stream().map(row -> (String) row[0]).toList());
-            return s.query(SqlJobs.COLUMNS + ids.clause() + " ORDER BY created_at, id", SqlJobs::row, ids.args());
+            return SqlJobs.insertQueued(s, insert);
         });
         if (!queued.isEmpty()) {
             jobs.changed();
@@ -230,12 +225,22 @@ final class SqlPlans implements Plans {
      * no plan's last run change nothing.
      */
     static void recordRunEnd(Sql.Session s, String jobId, Jobs.Outcome outcome, Instant now) throws SQLException {
+        List<Object> args = runEndArgs(outcome, jobId, now);
+        args.add(jobId);
+        args.add(Plan.Outcome.QUEUED);
+        s.update(RUN_END + " WHERE last_job_id = ? AND last_outcome = ?", args.toArray());
+    }
+
+    /** {@link #recordRunEnd}'s statement before its {@code WHERE} (its arguments: {@link #runEndArgs}). */
+    static final String RUN_END = "UPDATE plans SET last_outcome = ?, last_outcome_message = ?, last_outcome_at = ?";
+
+    /** {@link #RUN_END}'s arguments: the outcome's code, its message and when. */
+    static List<Object> runEndArgs(Jobs.Outcome outcome, String jobId, Instant now) {
         boolean succeeded = outcome.state() == JobState.succeeded;
         String code = succeeded ? Plan.Outcome.SUCCEEDED : outcome.errorCode() != null ? outcome.errorCode() : outcome.state().name();
         String message = succeeded ? "backup job " + jobId + " succeeded"
                 : outcome.errorMessage() != null ? outcome.errorMessage() : "backup job " + jobId + " " + outcome.state();
-        s.update("UPDATE plans SET last_outcome = ?, last_outcome_message = ?, last_outcome_at = ?"
-                + " WHERE last_job_id = ? AND last_outcome = ?", code, message, now, jobId, Plan.Outcome.QUEUED);
+        return new java.util.ArrayList<>(java.util.Arrays.asList(code, message, now));
     }
 
     @Override
