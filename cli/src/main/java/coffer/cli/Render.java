@@ -78,7 +78,10 @@ final class Render {
                         progress(j)));
                 more(out, l.nextCursor());
             }
-            case JobLog l -> l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
+            case JobLog l -> {
+                l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
+                more(out, l.nextCursor());
+            }
             case GroupPointList l -> {
                 l.points().forEach(p -> groupPoint(out, p));
                 more(out, l.nextCursor());

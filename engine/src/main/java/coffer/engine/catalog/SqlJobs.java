@@ -138,8 +138,31 @@ final class SqlJobs implements Jobs {
     @Override
     public List<JobLogEntry> log(String id) {
         return sql.query("SELECT sequence, logged_at, level, message FROM job_log WHERE job_id = ? ORDER BY sequence",
-                r -> new JobLogEntry(r.getLong("sequence"), Sql.instant(r, "logged_at"), r.getString("level"),
-                        r.getString("message")), id);
+                SqlJobs::logLine, id);
+    }
+
+    @Override
+    public Page<JobLogEntry> logPage(String id, PageCursor after, int limit) {
+        if (limit < 1) {
+            throw new CofferException(ErrorCode.InvalidArgument, "a page of a job's log needs a limit of at least 1, got " + limit);
+        }
+        long afterSequence = 0;
+        if (after != null) {
+            try {
+                afterSequence = Long.parseLong(after.id());
+            } catch (NumberFormatException e) {
+                throw new CofferException(ErrorCode.InvalidArgument, "cursor: not a cursor of a job's log (pass the"
+                        + " nextCursor of the previous page unchanged)");
+            }
+        }
+        // keyset on the sequence (index job_log (job_id, sequence)): a page costs the same at any depth
+        return Page.of(sql.query("SELECT sequence, logged_at, level, message FROM job_log WHERE job_id = ? AND sequence > ?"
+                        + " ORDER BY sequence LIMIT " + (limit + 1), SqlJobs::logLine, id, afterSequence), limit,
+                l -> new PageCursor(l.at(), Long.toString(l.sequence())));
+    }
+
+    private static JobLogEntry logLine(ResultSet r) throws SQLException {
+        return new JobLogEntry(r.getLong("sequence"), Sql.instant(r, "logged_at"), r.getString("level"), r.getString("message"));
     }
 
     @Override

@@ -532,6 +532,33 @@ abstract class CatalogContract {
         assertTrue(log.get(0).sequence() < log.get(1).sequence());
     }
 
+    /** A job's log a page at a time, oldest first, by its cursor: every line once, another job's lines never. */
+    @Test
+    void aJobsLogPagesThroughItsCursorOldestLineFirst() {
+        Job job = catalog.jobs().submit(backup(knownInstance()), "local");
+        Job other = catalog.jobs().submit(backup(knownInstance()), "local");
+        for (int i = 1; i <= 7; i++) {
+            catalog.jobs().appendLog(job.id(), "info", "line " + i);
+            catalog.jobs().appendLog(other.id(), "info", "other " + i);
+        }
+        List<String> read = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        PageCursor cursor = null;
+        do {
+            Page<JobLogEntry> page = catalog.jobs().logPage(job.id(), cursor, 3);
+            page.items().forEach(l -> read.add(l.message()));
+            sizes.add(page.items().size());
+            cursor = page.next();
+        } while (cursor != null);
+        assertEquals(List.of("line 1", "line 2", "line 3", "line 4", "line 5", "line 6", "line 7"), read);
+        assertEquals(List.of(3, 3, 1), sizes);
+        assertNull(catalog.jobs().logPage(job.id(), null, 7).next(), "seven lines fit a page of seven");
+        CofferException bad = assertThrows(CofferException.class,
+                () -> catalog.jobs().logPage(job.id(), new PageCursor(Instant.now(), "not-a-sequence"), 3));
+        assertEquals(ErrorCode.InvalidArgument, bad.code());
+        assertTrue(bad.getMessage().startsWith("cursor"), bad.getMessage());
+    }
+
     @Test
     void cancellingAQueuedJobEndsItAtOnceAndARunningOneSetsTheFlag() {
         String instance = knownInstance();
