@@ -221,15 +221,15 @@ final class SqlJobs implements Jobs {
     }
 
     /**
-     * Claims a batch in one transaction (docs/design/jobs.md, "Claiming"): the oldest queued jobs whose host was below
-     * the limit when read (on PostgreSQL twice {@code max} of them, locked, passing over those other claims have locked:
-     * {@code FOR UPDATE SKIP LOCKED}; on SQLite {@link #CLAIM_CANDIDATES}), at most the limit's number per host, then
-     * their hosts locked in the order of their ids ({@code FOR NO KEY UPDATE}, which a job insert's foreign-key check does
-     * not wait for), counts the running jobs of those hosts once, chooses the jobs oldest first while their host is below
-     * the limit, makes them running in one {@code UPDATE … RETURNING} and writes their start lines in one
-     * {@code INSERT … SELECT}. SQLite's transactions take the write lock when they begin, so there the same statements
-     * run one claim at a time (nothing to lock row by row). A look that claimed nothing while there were candidates
-     * (another server took them, or their hosts filled) is followed by another, at most {@link #BATCH_ATTEMPTS}.
+     * Claims a batch in one transaction (docs/design/jobs.md, "Claiming"). PostgreSQL, two statements: the oldest queued
+     * jobs whose host was below the limit when read, twice {@code max} of them, locked, passing over those other claims
+     * have locked ({@code FOR UPDATE SKIP LOCKED}), with their hosts locked in the order of their ids
+     * ({@code FOR NO KEY UPDATE}, which a job insert's foreign-key check does not wait for); then, its snapshot taken once
+     * the hosts are locked, the jobs chosen oldest first while their host's running jobs and the batch's own stay within
+     * the limit, made running ({@code UPDATE … RETURNING}) with their start lines. SQLite's transactions take the write
+     * lock when they begin, so there the same choice is made in Java on the {@link #CLAIM_CANDIDATES} oldest. A look
+     * that claimed nothing while there were candidates (another server took them, or their hosts filled) is followed by
+     * another, at most {@link #BATCH_ATTEMPTS}.
      */
     @Override
     public List<Job> claim(String workerId, int perHostLimit, int max, Instant now) {
@@ -249,16 +249,54 @@ final class SqlJobs implements Jobs {
     private record Batch(List<Job> claimed, int candidates) {
     }
 
-    private Batch claimBatch(Sql.Session s, String workerId, int perHostLimit, int max, Instant now) throws SQLException {
-        boolean postgres = dialect == Dialect.POSTGRESQL;
-        // the head of the queue, less the jobs of hosts at their limit now (the count is checked again under the lock)
-        Where where = new Where().equal("state", JobState.queued).and(SERVER_SCOPE).and(true, "(type IN " + SERVING_LIST
+    /** The head of the queue, less the jobs of hosts at their limit now (the count is checked again under the lock). */
+    private static Where head(int perHostLimit) {
+        return new Where().equal("state", JobState.queued).and(SERVER_SCOPE).and(true, "(type IN " + SERVING_LIST
                 + " OR (SELECT COUNT(*) FROM jobs r WHERE r.host_id = jobs.host_id AND r.state = ? AND r.type NOT IN "
                 + SERVING_LIST + ") < ?)", JobState.running, perHostLimit);
-        // PostgreSQL: as many as two batches, locked, passing over those other claims have locked (so runners of several
-        // servers take different jobs); SQLite: the write lock is held, no row locks
+    }
+
+    /**
+     * PostgreSQL's batch claim in two statements (each a round trip: on a busy machine the wait for the database's turn,
+     * not its work, was most of a claim): the head locked with its hosts, then, with a snapshot taken once the hosts
+     * are locked (so the counts see every claim committed before), the choice, the update and the start lines.
+     */
+    private Batch claimBatchPostgres(Sql.Session s, String workerId, int perHostLimit, int max, Instant now)
+            throws SQLException {
+        Where where = head(perHostLimit);
+        List<String> head = s.query("WITH head AS (SELECT id, host_id, type, created_at FROM jobs" + where.clause()
+                        + " ORDER BY created_at, id LIMIT " + 2 * max + " FOR UPDATE SKIP LOCKED),"
+                        + " locked AS (SELECT id FROM hosts WHERE id IN (SELECT host_id FROM head WHERE type NOT IN "
+                        + SERVING_LIST + ") ORDER BY id FOR NO KEY UPDATE)"
+                        + " SELECT id FROM head WHERE (SELECT COUNT(*) FROM locked) >= 0 ORDER BY created_at, id",
+                r -> r.getString("id"), where.args());
+        if (head.isEmpty()) {
+            return new Batch(List.of(), 0);
+        }
+        String serving = "type IN " + SERVING_LIST;
+        List<Object> args = new ArrayList<>(head);
+        args.addAll(List.of(JobState.queued, JobState.running, perHostLimit, JobState.running, workerId, now, now,
+                JobState.queued, now, "info", WorkerJobs.startedLine(workerId)));
+        List<Job> claimed = s.query("WITH candidate AS (SELECT id, host_id, type, created_at, ROW_NUMBER() OVER"
+                + " (PARTITION BY host_id, " + serving + " ORDER BY created_at, id) AS rank FROM jobs WHERE id" + in(head.size())
+                + " AND state = ?), chosen AS (SELECT id FROM candidate c WHERE c." + serving + " OR c.rank + (SELECT COUNT(*)"
+                + " FROM jobs r WHERE r.host_id = c.host_id AND r.state = ? AND r.type NOT IN " + SERVING_LIST + ") <= ?"
+                + " ORDER BY created_at, id LIMIT " + max + "), claimed AS (UPDATE jobs SET state = ?, worker = ?,"
+                + " started_at = ?, heartbeat_at = ? WHERE id IN (SELECT id FROM chosen) AND state = ? RETURNING "
+                + COLUMN_LIST + "), logged AS (INSERT INTO job_log (job_id, logged_at, level, message) SELECT id, ?, ?, ?"
+                + " FROM claimed ORDER BY created_at, id) SELECT * FROM claimed ORDER BY created_at, id", SqlJobs::row,
+                args.toArray());
+        return new Batch(claimed, head.size());
+    }
+
+    private Batch claimBatch(Sql.Session s, String workerId, int perHostLimit, int max, Instant now) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            return claimBatchPostgres(s, workerId, perHostLimit, max, now);
+        }
+        // SQLite: the transaction holds the write lock from its start, so nothing else claims meanwhile (no row locks)
+        Where where = head(perHostLimit);
         List<String[]> head = s.query("SELECT id, host_id, type FROM jobs" + where.clause() + " ORDER BY created_at, id LIMIT "
-                        + (postgres ? 2 * max + " FOR UPDATE SKIP LOCKED" : CLAIM_CANDIDATES),
+                        + CLAIM_CANDIDATES,
                 r -> new String[]{r.getString("id"), r.getString("host_id"), r.getString("type")}, where.args());
         if (head.isEmpty()) {
             return new Batch(List.of(), 0);
@@ -274,10 +312,6 @@ final class SqlJobs implements Jobs {
         candidates.stream().filter(c -> !SERVING.contains(c[2])).forEach(c -> hosts.add(c[1]));
         java.util.Map<String, Long> running = new java.util.HashMap<>();
         if (!hosts.isEmpty()) {
-            if (postgres) {
-                s.query("SELECT id FROM hosts WHERE id" + in(hosts.size()) + " ORDER BY id FOR NO KEY UPDATE", r -> r.getString(1),
-                        hosts.toArray());
-            }
             s.query("SELECT host_id, COUNT(*) FROM jobs WHERE host_id" + in(hosts.size()) + " AND state = ? AND type NOT IN "
                             + SERVING_LIST + " GROUP BY host_id", r -> running.put(r.getString(1), r.getLong(2)),
                     with(new ArrayList<>(hosts), JobState.running));
