@@ -11,6 +11,11 @@ public record FileList(String path, List<FileView> files, int count, String next
         files = List.copyOf(files);
     }
 
+    /** Every entry given, as one page (no next). */
+    public static FileList of(String path, List<FileView> files) {
+        return new FileList(path, files, files.size(), null);
+    }
+
     public static FileList of(String path, List<FileView> files, String nextCursor) {
         return new FileList(path, files, files.size(), nextCursor);
     }

@@ -11,6 +11,11 @@ public record JobLog(List<coffer.engine.job.JobLogEntry> entries, int count, Str
         entries = List.copyOf(entries);
     }
 
+    /** Every line given, as one page (no next). */
+    public static JobLog of(List<coffer.engine.job.JobLogEntry> entries) {
+        return new JobLog(entries, entries.size(), null);
+    }
+
     public static JobLog of(coffer.engine.catalog.Page<coffer.engine.job.JobLogEntry> page) {
         return new JobLog(page.items(), page.items().size(), page.next() == null ? null : page.next().encode());
     }
