@@ -1,5 +1,6 @@
 package coffer.cli;
 
+import coffer.engine.operation.FileList;
 import coffer.engine.operation.ListFiles;
 import coffer.engine.operation.ListFilesystems;
 import picocli.CommandLine.Command;
@@ -32,7 +33,8 @@ final class FilesCommand {
         }
     }
 
-    @Command(name = "ls", description = "A directory's entries with size, mode, owner, time and link target.", mixinStandardHelpOptions = true)
+    @Command(name = "ls", description = "A directory's entries with size, mode, owner, time and link target, by name;"
+            + " through a server every page unless --limit is given.", mixinStandardHelpOptions = true)
     static final class Ls implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin Transport transport;
@@ -40,10 +42,18 @@ final class FilesCommand {
         @Parameters(index = "1", paramLabel = "DISK", description = DISK) String disk;
         @Parameters(index = "2", arity = "0..1", paramLabel = "PATH", description = "An absolute directory (default: /).") String path;
         @Option(names = "--fs", paramLabel = "DEVICE", description = FS) String filesystem;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The entries after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N entries (1-1000), with the cursor of the next.") Integer limit;
 
         @Override
         public Integer call() {
-            return Operate.call(transport, common, new ListFiles(point, disk, filesystem, path, false));
+            ListFiles first = new ListFiles(point, disk, filesystem, path, false, cursor, limit);
+            if (limit != null || transport.offline()) { // offline every page would start the appliance again
+                return Operate.call(transport, common, first);
+            }
+            return Operate.callEveryPage(transport, common, first, FileList::nextCursor, first::next,
+                    (a, b) -> FileList.of(a.path(), java.util.stream.Stream.concat(a.files().stream(), b.files().stream())
+                            .toList(), b.nextCursor()));
         }
     }
 

@@ -4,6 +4,7 @@ import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.operation.CancelJob;
 import coffer.engine.operation.JobFollow;
+import coffer.engine.operation.JobLog;
 import coffer.engine.operation.JobView;
 import coffer.engine.operation.ListJobs;
 import coffer.engine.operation.ShowJob;
@@ -53,15 +54,24 @@ final class JobCommand {
         }
     }
 
-    @Command(name = "log", description = "A job's log.", mixinStandardHelpOptions = true)
+    @Command(name = "log", description = "A job's log, oldest line first; every page unless --limit is given.",
+            mixinStandardHelpOptions = true)
     static final class Log implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
         @Parameters(paramLabel = "JOB", description = "The job's id.") String job;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The lines after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N lines (1-1000), with the cursor of the next.") Integer limit;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ShowJobLog(job));
+            ShowJobLog first = new ShowJobLog(job, cursor, limit);
+            if (limit != null) {
+                return Operate.call(server, common, first);
+            }
+            return Operate.callEveryPage(server, common, first, JobLog::nextCursor, next -> new ShowJobLog(job, next, null),
+                    (a, b) -> new JobLog(java.util.stream.Stream.concat(a.entries().stream(), b.entries().stream()).toList(),
+                            a.count() + b.count(), b.nextCursor()));
         }
     }
 

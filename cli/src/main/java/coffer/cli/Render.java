@@ -78,7 +78,10 @@ final class Render {
                         progress(j)));
                 more(out, l.nextCursor());
             }
-            case JobLog l -> l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
+            case JobLog l -> {
+                l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
+                more(out, l.nextCursor());
+            }
             case GroupPointList l -> {
                 l.points().forEach(p -> groupPoint(out, p));
                 more(out, l.nextCursor());
@@ -102,9 +105,12 @@ final class Render {
                 out.line("partitions: %s", String.join(", ", l.partitions()));
                 l.filesystems().forEach(f -> out.line("%-14s %-8s%s", f.device(), f.type(), f.mountable() ? "" : "  (not browsable)"));
             }
-            case FileList l -> l.files().forEach(f -> out.line("%-9s %5s %6d:%-6d %12d %-20s %s%s", f.type().toLowerCase(Locale.ROOT),
+            case FileList l -> {
+                l.files().forEach(f -> out.line("%-9s %5s %6d:%-6d %12d %-20s %s%s", f.type().toLowerCase(Locale.ROOT),
                     f.mode(), f.uid(), f.gid(), f.size(), Output.time(f.modified()), f.name(),
                     f.linkTarget() == null ? "" : " -> " + f.linkTarget()));
+                more(out, l.nextCursor());
+            }
             case ExportResult r -> out.line("Export %s: %d file(s), %d director(ies), %d link(s) in %s, sha256 %s; downloadable until %s",
                     r.export(), r.files(), r.directories(), r.links(), Output.bytes(r.bytes()), r.sha256(), Output.time(r.expiresAt()));
             case ExportList l -> {

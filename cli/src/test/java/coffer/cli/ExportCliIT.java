@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -93,6 +94,23 @@ class ExportCliIT {
         listing.path("files").forEach(f -> byName.put(f.path("name").asText(), f));
         assertEquals(known.length, byName.get("known.bin").path("size").asLong(), listing.toString());
         assertEquals("DIRECTORY", byName.get("dir").path("type").asText());
+        // a page at a time by name (docs/api.md, "Lists"): the pages of one entry hold the whole listing, in order
+        List<String> names = new ArrayList<>();
+        listing.path("files").forEach(f -> names.add(f.path("name").asText()));
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        do {
+            List<String> args = new ArrayList<>(List.of("files", "ls", point, "vdb", "/", "--limit", "1", "--output", "json"));
+            if (cursor != null) {
+                args.addAll(List.of("--cursor", cursor));
+            }
+            JsonNode page = json(cli(args.toArray(String[]::new)).ok());
+            assertEquals(1, page.path("count").asInt(), page.toString());
+            page.path("files").forEach(f -> paged.add(f.path("name").asText()));
+            cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+        } while (cursor != null);
+        assertEquals(names, paged);
+        assertTrue(listing.path("nextCursor").isNull(), "without --limit every page: " + listing);
         cli("files", "ls", point, "vdz").fails(4, "DiskNotInPoint");
         cli("export", point, "vdb", "relative/path").fails(2, "InvalidArgument");
 

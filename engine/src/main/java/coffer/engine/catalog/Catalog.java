@@ -163,6 +163,14 @@ public final class Catalog implements AutoCloseable {
     }
 
     /**
+     * SQL statements this catalog has run since it was opened (each row of a batch counts as one; the migrations and
+     * the lead's own session are not counted): what the benchmarks report per unit of work (docs/performance.md).
+     */
+    public long statementsRun() {
+        return sql.statementsRun();
+    }
+
+    /**
      * The lead named {@code name} among the servers sharing this catalog (docs/design/scheduler.md, "Several
      * servers"): an advisory lock on its own session on PostgreSQL; always held on SQLite (one server per
      * file). Close it before the catalog.

@@ -38,9 +38,15 @@ final class Sql {
     }
 
     private final DataSource dataSource;
+    /** Statements run so far (each row of a batch is one): {@link Catalog#statementsRun()}. */
+    private final java.util.concurrent.atomic.LongAdder statements = new java.util.concurrent.atomic.LongAdder();
 
     Sql(DataSource dataSource) {
         this.dataSource = dataSource;
+    }
+
+    long statementsRun() {
+        return statements.sum();
     }
 
     <T> List<T> query(String sql, Row<T> row, Object... args) {
@@ -58,7 +64,7 @@ final class Sql {
     /** Runs {@code work} on one connection in auto-commit mode. */
     <T> T read(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
-            return work.run(new Session(connection));
+            return work.run(new Session(connection, statements));
         } catch (SQLException e) {
             throw failure(e);
         }
@@ -69,7 +75,7 @@ final class Sql {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                T result = work.run(new Session(connection));
+                T result = work.run(new Session(connection, statements));
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
@@ -91,9 +97,11 @@ final class Sql {
     /** One connection's statements. Not thread-safe; lives for one {@link Work}. */
     static final class Session {
         private final Connection connection;
+        private final java.util.concurrent.atomic.LongAdder statements;
 
-        private Session(Connection connection) {
+        private Session(Connection connection, java.util.concurrent.atomic.LongAdder statements) {
             this.connection = connection;
+            this.statements = statements;
         }
 
         <T> List<T> query(String sql, Row<T> row, Object... args) throws SQLException {
@@ -132,12 +140,14 @@ final class Sql {
                         statement.setObject(i + 1, parameter(row[i]));
                     }
                     statement.addBatch();
+                    statements.increment();
                 }
                 return statement.executeBatch();
             }
         }
 
         private PreparedStatement prepare(String sql, Object... args) throws SQLException {
+            statements.increment();
             PreparedStatement statement = connection.prepareStatement(sql);
             try {
                 for (int i = 0; i < args.length; i++) {

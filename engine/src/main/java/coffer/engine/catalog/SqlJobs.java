@@ -8,6 +8,7 @@ import coffer.engine.job.JobParams;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
+import coffer.engine.job.WorkerJobs;
 import coffer.engine.operation.JobOperation;
 
 import java.sql.ResultSet;
@@ -26,11 +27,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Thread-safe.
  */
 final class SqlJobs implements Jobs {
-    static final String COLUMNS = "SELECT id, type, target, host_id, state, params, created_at, started_at,"
+    /** The columns {@link #row} reads. */
+    private static final String COLUMN_LIST = "id, type, target, host_id, state, params, created_at, started_at,"
             + " finished_at, heartbeat_at, bytes_done, bytes_total, bytes_per_second, eta_seconds, cancel_requested,"
-            + " result, error_code, error_message FROM jobs";
+            + " result, error_code, error_message";
+    static final String COLUMNS = "SELECT " + COLUMN_LIST + " FROM jobs";
     /** Queued jobs looked at per claim attempt; those of hosts at their limit are passed over. */
     private static final int CLAIM_CANDIDATES = 50;
+    /** Looks of a batch claim ({@link #claim(String, int, int, Instant)}) that found candidates but claimed none. */
+    private static final int BATCH_ATTEMPTS = 4;
+    private static final String INSERT_LOG = "INSERT INTO job_log (job_id, logged_at, level, message) VALUES (?, ?, ?, ?)";
 
     private final Sql sql;
     private final Clock clock;
@@ -69,6 +75,25 @@ final class SqlJobs implements Jobs {
     /** Inserts a queued job; its arguments: {@link #queuedRow}. */
     static final String INSERT_QUEUED = "INSERT INTO jobs (id, type, target, host_id, state, params, created_at, region)"
             + " VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT region FROM hosts WHERE id = ?), 'local'))";
+
+    /**
+     * Inserts queued jobs, each row {@link #queuedRow}, in one statement ({@code INSERT … VALUES (…), (…) RETURNING}: a
+     * tick queues a slot's runs 200 to a transaction, docs/design/scheduler.md); returns them in the order given.
+     */
+    static List<Job> insertQueued(Sql.Session s, List<Object[]> rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        String values = INSERT_QUEUED.substring(INSERT_QUEUED.indexOf(" VALUES ") + " VALUES ".length());
+        List<Object> args = new ArrayList<>();
+        rows.forEach(row -> args.addAll(java.util.Arrays.asList(row)));
+        List<Job> inserted = s.query(INSERT_QUEUED.substring(0, INSERT_QUEUED.indexOf(" VALUES ") + " VALUES ".length())
+                + String.join(", ", java.util.Collections.nCopies(rows.size(), values)) + " RETURNING " + COLUMN_LIST,
+                SqlJobs::row, args.toArray());
+        java.util.Map<String, Job> byId = new java.util.HashMap<>();
+        inserted.forEach(j -> byId.put(j.id(), j));
+        return rows.stream().map(row -> byId.get((String) row[0])).toList();
+    }
 
     /** The arguments of {@link #INSERT_QUEUED}: the job's region is its host's ({@code hosts.region}, V15). */
     static Object[] queuedRow(String id, JobOperation<?> operation, String hostId, Instant now) {
@@ -113,14 +138,36 @@ final class SqlJobs implements Jobs {
     @Override
     public List<JobLogEntry> log(String id) {
         return sql.query("SELECT sequence, logged_at, level, message FROM job_log WHERE job_id = ? ORDER BY sequence",
-                r -> new JobLogEntry(r.getLong("sequence"), Sql.instant(r, "logged_at"), r.getString("level"),
-                        r.getString("message")), id);
+                SqlJobs::logLine, id);
+    }
+
+    @Override
+    public Page<JobLogEntry> logPage(String id, PageCursor after, int limit) {
+        if (limit < 1) {
+            throw new CofferException(ErrorCode.InvalidArgument, "a page of a job's log needs a limit of at least 1, got " + limit);
+        }
+        long afterSequence = 0;
+        if (after != null) {
+            try {
+                afterSequence = Long.parseLong(after.id());
+            } catch (NumberFormatException e) {
+                throw new CofferException(ErrorCode.InvalidArgument, "cursor: not a cursor of a job's log (pass the"
+                        + " nextCursor of the previous page unchanged)");
+            }
+        }
+        // keyset on the sequence (index job_log (job_id, sequence)): a page costs the same at any depth
+        return Page.of(sql.query("SELECT sequence, logged_at, level, message FROM job_log WHERE job_id = ? AND sequence > ?"
+                        + " ORDER BY sequence LIMIT " + (limit + 1), SqlJobs::logLine, id, afterSequence), limit,
+                l -> new PageCursor(l.at(), Long.toString(l.sequence())));
+    }
+
+    private static JobLogEntry logLine(ResultSet r) throws SQLException {
+        return new JobLogEntry(r.getLong("sequence"), Sql.instant(r, "logged_at"), r.getString("level"), r.getString("message"));
     }
 
     @Override
     public void appendLog(String id, String level, String message) {
-        sql.update("INSERT INTO job_log (job_id, logged_at, level, message) VALUES (?, ?, ?, ?)", id, clock.instant(),
-                level, message);
+        sql.update(INSERT_LOG, id, clock.instant(), level, message);
     }
 
     @Override
@@ -173,6 +220,153 @@ final class SqlJobs implements Jobs {
                 + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, workerId), workerId, perHostLimit, now);
     }
 
+    /**
+     * Claims a batch in one transaction (docs/design/jobs.md, "Claiming"). PostgreSQL, two statements: the oldest queued
+     * jobs whose host was below the limit when read, twice {@code max} of them, locked, passing over those other claims
+     * have locked ({@code FOR UPDATE SKIP LOCKED}), with their hosts locked in the order of their ids
+     * ({@code FOR NO KEY UPDATE}, which a job insert's foreign-key check does not wait for); then, its snapshot taken once
+     * the hosts are locked, the jobs chosen oldest first while their host's running jobs and the batch's own stay within
+     * the limit, made running ({@code UPDATE … RETURNING}) with their start lines. SQLite's transactions take the write
+     * lock when they begin, so there the same choice is made in Java on the {@link #CLAIM_CANDIDATES} oldest. A look
+     * that claimed nothing while there were candidates (another server took them, or their hosts filled) is followed by
+     * another, at most {@link #BATCH_ATTEMPTS}.
+     */
+    @Override
+    public List<Job> claim(String workerId, int perHostLimit, int max, Instant now) {
+        if (max < 1) {
+            return List.of();
+        }
+        for (int attempt = 0; attempt < BATCH_ATTEMPTS; attempt++) {
+            Batch batch = sql.transaction(s -> claimBatch(s, workerId, perHostLimit, max, now));
+            if (!batch.claimed().isEmpty() || batch.candidates() == 0) {
+                return batch.claimed();
+            }
+        }
+        return List.of();
+    }
+
+    /** What one look of a batch claim found: the jobs it claimed and how many candidates it read. */
+    private record Batch(List<Job> claimed, int candidates) {
+    }
+
+    /** The head of the queue, less the jobs of hosts at their limit now (the count is checked again under the lock). */
+    private static Where head(int perHostLimit) {
+        return new Where().equal("state", JobState.queued).and(SERVER_SCOPE).and(true, "(type IN " + SERVING_LIST
+                + " OR (SELECT COUNT(*) FROM jobs r WHERE r.host_id = jobs.host_id AND r.state = ? AND r.type NOT IN "
+                + SERVING_LIST + ") < ?)", JobState.running, perHostLimit);
+    }
+
+    /**
+     * PostgreSQL's batch claim in two statements (each a round trip: on a busy machine the wait for the database's turn,
+     * not its work, was most of a claim): the head locked with its hosts, then, with a snapshot taken once the hosts
+     * are locked (so the counts see every claim committed before), the choice, the update and the start lines.
+     */
+    private Batch claimBatchPostgres(Sql.Session s, String workerId, int perHostLimit, int max, Instant now)
+            throws SQLException {
+        Where where = head(perHostLimit);
+        List<String> head = s.query("WITH head AS (SELECT id, host_id, type, created_at FROM jobs" + where.clause()
+                        + " ORDER BY created_at, id LIMIT " + 2 * max + " FOR UPDATE SKIP LOCKED),"
+                        + " locked AS (SELECT id FROM hosts WHERE id IN (SELECT host_id FROM head WHERE type NOT IN "
+                        + SERVING_LIST + ") ORDER BY id FOR NO KEY UPDATE)"
+                        + " SELECT id FROM head WHERE (SELECT COUNT(*) FROM locked) >= 0 ORDER BY created_at, id",
+                r -> r.getString("id"), where.args());
+        if (head.isEmpty()) {
+            return new Batch(List.of(), 0);
+        }
+        String serving = "type IN " + SERVING_LIST;
+        List<Object> args = new ArrayList<>(head);
+        args.addAll(List.of(JobState.queued, JobState.running, perHostLimit, JobState.running, workerId, now, now,
+                JobState.queued, now, "info", WorkerJobs.startedLine(workerId)));
+        List<Job> claimed = s.query("WITH candidate AS (SELECT id, host_id, type, created_at, ROW_NUMBER() OVER"
+                + " (PARTITION BY host_id, " + serving + " ORDER BY created_at, id) AS rank FROM jobs WHERE id" + in(head.size())
+                + " AND state = ?), chosen AS (SELECT id FROM candidate c WHERE c." + serving + " OR c.rank + (SELECT COUNT(*)"
+                + " FROM jobs r WHERE r.host_id = c.host_id AND r.state = ? AND r.type NOT IN " + SERVING_LIST + ") <= ?"
+                + " ORDER BY created_at, id LIMIT " + max + "), claimed AS (UPDATE jobs SET state = ?, worker = ?,"
+                + " started_at = ?, heartbeat_at = ? WHERE id IN (SELECT id FROM chosen) AND state = ? RETURNING "
+                + COLUMN_LIST + "), logged AS (INSERT INTO job_log (job_id, logged_at, level, message) SELECT id, ?, ?, ?"
+                + " FROM claimed ORDER BY created_at, id) SELECT * FROM claimed ORDER BY created_at, id", SqlJobs::row,
+                args.toArray());
+        return new Batch(claimed, head.size());
+    }
+
+    private Batch claimBatch(Sql.Session s, String workerId, int perHostLimit, int max, Instant now) throws SQLException {
+        if (dialect == Dialect.POSTGRESQL) {
+            return claimBatchPostgres(s, workerId, perHostLimit, max, now);
+        }
+        // SQLite: the transaction holds the write lock from its start, so nothing else claims meanwhile (no row locks)
+        Where where = head(perHostLimit);
+        List<String[]> head = s.query("SELECT id, host_id, type FROM jobs" + where.clause() + " ORDER BY created_at, id LIMIT "
+                        + CLAIM_CANDIDATES,
+                r -> new String[]{r.getString("id"), r.getString("host_id"), r.getString("type")}, where.args());
+        if (head.isEmpty()) {
+            return new Batch(List.of(), 0);
+        }
+        java.util.Map<String, Integer> perHost = new java.util.HashMap<>();
+        List<String[]> candidates = new ArrayList<>();
+        for (String[] job : head) {
+            if (SERVING.contains(job[2]) || perHost.merge(job[1], 1, Integer::sum) <= perHostLimit) {
+                candidates.add(job);
+            }
+        }
+        java.util.SortedSet<String> hosts = new java.util.TreeSet<>();
+        candidates.stream().filter(c -> !SERVING.contains(c[2])).forEach(c -> hosts.add(c[1]));
+        java.util.Map<String, Long> running = new java.util.HashMap<>();
+        if (!hosts.isEmpty()) {
+            s.query("SELECT host_id, COUNT(*) FROM jobs WHERE host_id" + in(hosts.size()) + " AND state = ? AND type NOT IN "
+                            + SERVING_LIST + " GROUP BY host_id", r -> running.put(r.getString(1), r.getLong(2)),
+                    with(new ArrayList<>(hosts), JobState.running));
+        }
+        List<String> chosen = new ArrayList<>();
+        for (String[] candidate : candidates) {
+            if (chosen.size() == max) {
+                break;
+            }
+            long onHost = running.getOrDefault(candidate[1], 0L);
+            if (SERVING.contains(candidate[2])) { // a mount, a verify: no slot of the host's limit
+                chosen.add(candidate[0]);
+            } else if (onHost < perHostLimit) {
+                chosen.add(candidate[0]);
+                running.put(candidate[1], onHost + 1);
+            }
+        }
+        if (chosen.isEmpty()) {
+            return new Batch(List.of(), head.size());
+        }
+        List<Object> args = new ArrayList<>(List.of(JobState.running, workerId, now, now));
+        args.addAll(chosen);
+        args.add(JobState.queued);
+        List<Job> claimed = new ArrayList<>(s.query("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"
+                + " WHERE id" + in(chosen.size()) + " AND state = ? RETURNING " + COLUMN_LIST, SqlJobs::row, args.toArray()));
+        claimed.sort(java.util.Comparator.comparing(Job::createdAt).thenComparing(Job::id));
+        List<Object> logArgs = new ArrayList<>(List.of(now, "info", WorkerJobs.startedLine(workerId)));
+        claimed.forEach(j -> logArgs.add(j.id()));
+        if (!claimed.isEmpty()) {
+            s.update("INSERT INTO job_log (job_id, logged_at, level, message) SELECT id, ?, ?, ? FROM jobs WHERE id"
+                    + in(claimed.size()) + " ORDER BY created_at, id", logArgs.toArray());
+        }
+        return new Batch(claimed, head.size());
+    }
+
+    /** {@code " IN (?, …)"} with {@code n} parameters. */
+    private static String in(int n) {
+        return " IN (" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+    }
+
+    /** {@code values} then {@code last}, as statement arguments. */
+    private static Object[] with(List<String> values, Object last) {
+        List<Object> args = new ArrayList<>(values);
+        args.add(last);
+        return args.toArray();
+    }
+
+    /** Leaves the jobs of {@code fullHosts} out of {@code where}, except those that take no slot of their host. */
+    private static void leaveOut(Where where, List<String> fullHosts) {
+        if (!fullHosts.isEmpty()) {
+            where.and(true, "(host_id NOT IN (" + String.join(", ", java.util.Collections.nCopies(fullHosts.size(), "?"))
+                    + ")" + (SERVING.isEmpty() ? "" : " OR type IN " + SERVING_LIST) + ")", fullHosts.toArray());
+        }
+    }
+
     private Optional<Job> claim(Where.Condition scope, String workerId, int perHostLimit, Instant now) {
         return dialect == Dialect.POSTGRESQL ? claimSkippingLocked(scope, workerId, perHostLimit, now)
                 : claimOldest(scope, workerId, perHostLimit, now);
@@ -215,10 +409,7 @@ final class SqlJobs implements Jobs {
         List<String> fullHosts = new ArrayList<>();
         for (int attempt = 0; attempt < CLAIM_CANDIDATES; attempt++) {
             Where where = new Where().equal("state", JobState.queued).and(scope);
-            if (!fullHosts.isEmpty()) {
-                where.and(true, "(host_id NOT IN (" + String.join(", ", java.util.Collections.nCopies(fullHosts.size(), "?"))
-                        + ")" + (SERVING.isEmpty() ? "" : " OR type IN " + SERVING_LIST) + ")", fullHosts.toArray());
-            }
+            leaveOut(where, fullHosts);
             String[] outcome = sql.transaction(s -> {
                 Optional<String[]> next = s.one("SELECT id, host_id, type FROM jobs" + where.clause()
                         + " ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED",
@@ -275,25 +466,73 @@ final class SqlJobs implements Jobs {
                 r -> r.getString("id"), workerId, JobState.running);
     }
 
+    private static final String PROGRESS = "UPDATE jobs SET bytes_done = ?, bytes_total = ?, bytes_per_second = ?,"
+            + " eta_seconds = ? WHERE id = ?";
+
     @Override
     public void progress(String id, long bytesDone, long bytesTotal, long bytesPerSecond, long etaSeconds) {
-        sql.update("UPDATE jobs SET bytes_done = ?, bytes_total = ?, bytes_per_second = ?, eta_seconds = ? WHERE id = ?",
-                bytesDone, bytesTotal, bytesPerSecond, etaSeconds, id);
+        sql.update(PROGRESS, bytesDone, bytesTotal, bytesPerSecond, etaSeconds, id);
     }
 
     @Override
     public boolean finish(String id, String workerId, Outcome outcome, Instant now) {
+        return finish(id, workerId, outcome, now, List.of(), null);
+    }
+
+    /**
+     * The job's last log lines, its end (with its last progress in the same {@code UPDATE}) and its plan's outcome, at
+     * once: on PostgreSQL one statement (data-modifying {@code WITH}: a job's end was a transaction of four or more
+     * statements, docs/performance.md "Scheduler"), on SQLite one transaction. The lines are kept even when the job is no
+     * longer the worker's.
+     */
+    @Override
+    public boolean finish(String id, String workerId, Outcome outcome, Instant now, List<LogLine> lastLines,
+                          Progress lastProgress) {
         if (!outcome.state().isFinal()) {
             throw new IllegalArgumentException("a job cannot finish " + outcome.state());
         }
-        return sql.transaction(s -> {
-            boolean finished = s.update("UPDATE jobs SET state = ?, result = ?, error_code = ?, error_message = ?,"
-                            + " finished_at = ? WHERE id = ? AND worker = ? AND state = ?", outcome.state(), outcome.result(),
-                    outcome.errorCode(), outcome.errorMessage(), now, id, workerId, JobState.running) == 1;
-            if (finished) {
-                SqlPlans.recordRunEnd(s, id, outcome, now);
+        List<Object> endArgs = new ArrayList<>(java.util.Arrays.asList(outcome.state(), outcome.result(), outcome.errorCode(),
+                outcome.errorMessage(), now));
+        String progress = "";
+        if (lastProgress != null) {
+            progress = ", bytes_done = ?, bytes_total = ?, bytes_per_second = ?, eta_seconds = ?";
+            endArgs.addAll(List.of(lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
+                    lastProgress.etaSeconds()));
+        }
+        endArgs.addAll(List.of(id, workerId, JobState.running));
+        String end = "UPDATE jobs SET state = ?, result = ?, error_code = ?, error_message = ?, finished_at = ?" + progress
+                + " WHERE id = ? AND worker = ? AND state = ?";
+        boolean finished;
+        if (dialect == Dialect.POSTGRESQL) {
+            List<Object> args = new ArrayList<>();
+            StringBuilder statement = new StringBuilder("WITH ");
+            if (!lastLines.isEmpty()) {
+                statement.append("logged AS (INSERT INTO job_log (job_id, logged_at, level, message) VALUES ")
+                        .append(String.join(", ", java.util.Collections.nCopies(lastLines.size(), "(?, ?, ?, ?)"))).append("), ");
+                lastLines.forEach(l -> args.addAll(List.of(id, l.at(), l.level(), l.message())));
+            }
+            statement.append("ended AS (").append(end).append(" RETURNING id), planned AS (").append(SqlPlans.RUN_END)
+                    .append(" WHERE last_job_id IN (SELECT id FROM ended) AND last_outcome = ?) SELECT COUNT(*) FROM ended");
+            args.addAll(endArgs);
+            args.addAll(SqlPlans.runEndArgs(outcome, id, now));
+            args.add(coffer.engine.catalog.Plan.Outcome.QUEUED);
+            finished = sql.one(statement.toString(), r -> r.getLong(1), args.toArray()).orElse(0L) == 1;
+            if (!finished && lastProgress != null) {
+                progress(id, lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
+                        lastProgress.etaSeconds());
             }
             return finished;
+        }
+        return sql.transaction(s -> {
+            s.batch(INSERT_LOG, lastLines.stream().map(l -> new Object[]{id, l.at(), l.level(), l.message()}).toList());
+            boolean ended = s.update(end, endArgs.toArray()) == 1;
+            if (ended) {
+                SqlPlans.recordRunEnd(s, id, outcome, now);
+            } else if (lastProgress != null) {
+                s.update(PROGRESS, lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
+                        lastProgress.etaSeconds(), id);
+            }
+            return ended;
         });
     }
 
@@ -330,7 +569,7 @@ final class SqlJobs implements Jobs {
     }
 
     private static void log(Sql.Session s, String id, String level, String message, Instant now) throws SQLException {
-        s.update("INSERT INTO job_log (job_id, logged_at, level, message) VALUES (?, ?, ?, ?)", id, now, level, message);
+        s.update(INSERT_LOG, id, now, level, message);
     }
 
     static Job row(ResultSet row) throws SQLException {

@@ -145,34 +145,57 @@ final class SqlPlans implements Plans {
     @Override
     public List<Job> queueRuns(List<DueRun> runs, Instant now) {
         List<Job> queued = sql.transaction(s -> {
-            List<String> jobIds = new java.util.ArrayList<>();
-            List<Object[]> decide = new java.util.ArrayList<>();
-            for (DueRun run : runs) {
-                String jobId = TimeOrderedIds.next();
-                jobIds.add(jobId);
-                decide.add(new Object[]{now, jobId, Plan.Outcome.QUEUED, "backup job " + jobId + " queued", now,
-                        run.nextRun(), now, run.planId(), run.expectedNextRun(), Plan.State.active});
-            }
-            int[] decided = s.batch(RECORD_RUN + ", next_run = ?, updated_at = ? WHERE id = ? AND next_run = ? AND state = ?",
-                    decide);
+            List<String> jobIds = runs.stream().map(run -> TimeOrderedIds.next()).toList();
+            java.util.Set<String> updated = decideRuns(s, runs, jobIds, now);
             List<Object[]> insert = new java.util.ArrayList<>();
             for (int i = 0; i < runs.size(); i++) {
-                if (decided[i] == 1) {
+                if (updated.contains(runs.get(i).planId())) {
                     DueRun run = runs.get(i);
                     insert.add(SqlJobs.queuedRow(jobIds.get(i), run.operation(), run.hostId(), now));
                 }
             }
-            s.batch(SqlJobs.INSERT_QUEUED, insert);
-            if (insert.isEmpty()) {
-                return List.<Job>of();
-            }
-            Where ids = new Where().in("id", insert.stream().map(row -> (String) row[0]).toList());
-            return s.query(SqlJobs.COLUMNS + ids.clause() + " ORDER BY created_at, id", SqlJobs::row, ids.args());
+            return SqlJobs.insertQueued(s, insert);
         });
         if (!queued.isEmpty()) {
             jobs.changed();
         }
         return queued;
+    }
+
+    /**
+     * The conditional updates of {@code runs}' plans (each: {@code next_run} still the value read, the plan active), in
+     * one statement ({@code WITH v(…) AS (VALUES …) UPDATE plans … FROM v … RETURNING id}: a tick queues 200 runs to a
+     * transaction, docs/design/scheduler.md); the ids of the plans updated. Runs of one plan twice in a list (no tick
+     * makes such a list) take one statement each, so each is decided on its own.
+     */
+    private static java.util.Set<String> decideRuns(Sql.Session s, List<DueRun> runs, List<String> jobIds, Instant now)
+            throws SQLException {
+        if (runs.stream().map(DueRun::planId).distinct().count() < runs.size()) {
+            java.util.Set<String> updated = new java.util.HashSet<>();
+            for (int i = 0; i < runs.size(); i++) {
+                DueRun run = runs.get(i);
+                String jobId = jobIds.get(i);
+                if (s.update(RECORD_RUN + ", next_run = ?, updated_at = ? WHERE id = ? AND next_run = ? AND state = ?", now,
+                        jobId, Plan.Outcome.QUEUED, "backup job " + jobId + " queued", now, run.nextRun(), now, run.planId(),
+                        run.expectedNextRun(), Plan.State.active) == 1) {
+                    updated.add(run.planId());
+                }
+            }
+            return updated;
+        }
+        List<Object> args = new java.util.ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            DueRun run = runs.get(i);
+            args.addAll(List.of(run.planId(), run.expectedNextRun(), run.nextRun(), jobIds.get(i),
+                    "backup job " + jobIds.get(i) + " queued"));
+        }
+        args.addAll(List.of(now, Plan.Outcome.QUEUED, now, now, Plan.State.active));
+        String row = "(CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS TEXT))";
+        return new java.util.HashSet<>(s.query("WITH v (plan_id, expected, next_run, job_id, message) AS (VALUES "
+                + String.join(", ", java.util.Collections.nCopies(runs.size(), row)) + ") UPDATE plans SET last_run_at = ?,"
+                + " last_job_id = v.job_id, last_outcome = ?, last_outcome_message = v.message, last_outcome_at = ?,"
+                + " next_run = v.next_run, updated_at = ? FROM v WHERE plans.id = v.plan_id AND plans.next_run = v.expected"
+                + " AND plans.state = ? RETURNING id", r -> r.getString(1), args.toArray()));
     }
 
     @Override
@@ -230,12 +253,22 @@ final class SqlPlans implements Plans {
      * no plan's last run change nothing.
      */
     static void recordRunEnd(Sql.Session s, String jobId, Jobs.Outcome outcome, Instant now) throws SQLException {
+        List<Object> args = runEndArgs(outcome, jobId, now);
+        args.add(jobId);
+        args.add(Plan.Outcome.QUEUED);
+        s.update(RUN_END + " WHERE last_job_id = ? AND last_outcome = ?", args.toArray());
+    }
+
+    /** {@link #recordRunEnd}'s statement before its {@code WHERE} (its arguments: {@link #runEndArgs}). */
+    static final String RUN_END = "UPDATE plans SET last_outcome = ?, last_outcome_message = ?, last_outcome_at = ?";
+
+    /** {@link #RUN_END}'s arguments: the outcome's code, its message and when. */
+    static List<Object> runEndArgs(Jobs.Outcome outcome, String jobId, Instant now) {
         boolean succeeded = outcome.state() == JobState.succeeded;
         String code = succeeded ? Plan.Outcome.SUCCEEDED : outcome.errorCode() != null ? outcome.errorCode() : outcome.state().name();
         String message = succeeded ? "backup job " + jobId + " succeeded"
                 : outcome.errorMessage() != null ? outcome.errorMessage() : "backup job " + jobId + " " + outcome.state();
-        s.update("UPDATE plans SET last_outcome = ?, last_outcome_message = ?, last_outcome_at = ?"
-                + " WHERE last_job_id = ? AND last_outcome = ?", code, message, now, jobId, Plan.Outcome.QUEUED);
+        return new java.util.ArrayList<>(java.util.Arrays.asList(code, message, now));
     }
 
     @Override

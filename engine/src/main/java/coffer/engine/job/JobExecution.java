@@ -16,22 +16,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe.
  */
 final class JobExecution implements JobContext, JobProgress {
-    record LogLine(String level, String message) {
-    }
-
     private final Job job;
+    private final java.time.Clock clock;
     private final AtomicLong done = new AtomicLong();
     private final AtomicLong total = new AtomicLong();
-    private final ConcurrentLinkedQueue<LogLine> log = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<WorkerJobs.LogLine> log = new ConcurrentLinkedQueue<>();
     private final long startedNanos = System.nanoTime();
-    private long flushedDone = -1;
-    private long flushedTotal = -1;
+    // what a new row holds (0 of 0 bytes, rate and ETA unknown): a job that reports no bytes writes no progress
+    private long flushedDone;
+    private long flushedTotal;
     private long flushedAtNanos;
     private Thread thread;
     private String cancelReason;
 
-    JobExecution(Job job) {
+    /** {@code clock} stamps the log lines when they are said (they are written later, docs/design/jobs.md). */
+    JobExecution(Job job, java.time.Clock clock) {
         this.job = job;
+        this.clock = clock;
     }
 
     Job job() {
@@ -47,16 +48,16 @@ final class JobExecution implements JobContext, JobProgress {
 
     @Override
     public void info(String message) {
-        log.add(new LogLine("info", message));
+        log.add(new WorkerJobs.LogLine(clock.instant(), "info", message));
     }
 
     @Override
     public void warning(String message) {
-        log.add(new LogLine("warning", message));
+        log.add(new WorkerJobs.LogLine(clock.instant(), "warning", message));
     }
 
     void error(String message) {
-        log.add(new LogLine("error", message));
+        log.add(new WorkerJobs.LogLine(clock.instant(), "error", message));
     }
 
     @Override
@@ -101,7 +102,7 @@ final class JobExecution implements JobContext, JobProgress {
     // ---- for the runner's loop ----
 
     /** Progress to store, or null when unchanged since the last call or stored less than a second ago. */
-    synchronized long[] progressChanged(boolean force) {
+    synchronized WorkerJobs.Progress progressChanged(boolean force) {
         long now = System.nanoTime();
         long d = done.get();
         long t = Math.max(total.get(), d);
@@ -114,12 +115,12 @@ final class JobExecution implements JobContext, JobProgress {
         double seconds = (now - startedNanos) / 1e9;
         long rate = seconds > 0 && d > 0 ? (long) (d / seconds) : -1;
         long eta = rate > 0 && t > 0 ? (t - d) / rate : -1;
-        return new long[]{d, t, rate, eta};
+        return new WorkerJobs.Progress(d, t, rate, eta);
     }
 
-    List<LogLine> drainLog() {
-        List<LogLine> lines = new ArrayList<>();
-        for (LogLine line; (line = log.poll()) != null; ) {
+    List<WorkerJobs.LogLine> drainLog() {
+        List<WorkerJobs.LogLine> lines = new ArrayList<>();
+        for (WorkerJobs.LogLine line; (line = log.poll()) != null; ) {
             lines.add(line);
         }
         return lines;

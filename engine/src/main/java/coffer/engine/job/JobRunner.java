@@ -96,10 +96,13 @@ public final class JobRunner implements AutoCloseable {
     private final AtomicInteger busy = new AtomicInteger();
     private final java.util.Set<Thread> serving = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
+    /** Set when a submit or cancel came through this runner's catalog: the next tick looks for cancel requests. */
+    private final java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread loop;
     private volatile boolean stopping;
     private Jobs.Subscription subscription;
     private long nextHeartbeatNanos;
+    private long nextCancelPollNanos;
 
     public JobRunner(Catalog catalog, String workerId, Map<JobType, JobHandler<?, ?>> handlers, Settings settings) {
         this(catalog.jobs(), workerId, handlers, settings);
@@ -137,7 +140,10 @@ public final class JobRunner implements AutoCloseable {
         WorkerId.register(workerId);
         recoverLost();
         nextHeartbeatNanos = System.nanoTime();
-        subscription = jobs.whenChanged(this::wake);
+        subscription = jobs.whenChanged(() -> {
+            changed.set(true);
+            wake();
+        });
         loop.start();
     }
 
@@ -163,12 +169,17 @@ public final class JobRunner implements AutoCloseable {
 
     private void tick() {
         for (JobExecution execution : running.values()) {
-            flush(execution, false);
+            flush(execution);
         }
-        for (String id : jobs.cancelRequested(workerId)) {
-            JobExecution execution = running.get(id);
-            if (execution != null) {
-                execution.cancel("cancelled on request");
+        // cancel requests: every tick, and at once after a change through this catalog; not at every job's end, which
+        // also wakes the loop (one statement per job less, docs/performance.md "Scheduler")
+        if (changed.getAndSet(false) || System.nanoTime() - nextCancelPollNanos >= 0) {
+            nextCancelPollNanos = System.nanoTime() + TICK.toNanos();
+            for (String id : jobs.cancelRequested(workerId)) {
+                JobExecution execution = running.get(id);
+                if (execution != null) {
+                    execution.cancel("cancelled on request");
+                }
             }
         }
         if (System.nanoTime() - nextHeartbeatNanos >= 0) {
@@ -177,22 +188,28 @@ public final class JobRunner implements AutoCloseable {
             nextHeartbeatNanos = System.nanoTime() + settings.heartbeatInterval().toNanos();
         }
         while (!stopping && busy.get() < settings.workerThreads()) {
-            var claimed = jobs.claimNext(workerId, settings.perHostLimit(), settings.clock().instant());
+            // as many as there are free worker threads, in one claim (docs/design/jobs.md, "Claiming")
+            List<Job> claimed = jobs.claim(workerId, settings.perHostLimit(), settings.workerThreads() - busy.get(),
+                    settings.clock().instant());
             if (claimed.isEmpty()) {
                 break;
             }
-            JobExecution execution = new JobExecution(claimed.get());
-            running.put(execution.job().id(), execution);
-            if (execution.job().type().serving()) {
-                // a mount serves for hours: its own virtual thread, no worker slot (docs/design/jobs.md)
-                Thread thread = Thread.ofVirtual().name("coffer-job-" + execution.job().type() + "-" + execution.job().id())
-                        .unstarted(() -> execute(execution));
-                serving.add(thread);
-                thread.start();
-            } else {
-                busy.incrementAndGet();
-                workers.execute(() -> execute(execution));
-            }
+            claimed.forEach(this::launch);
+        }
+    }
+
+    private void launch(Job job) {
+        JobExecution execution = new JobExecution(job, settings.clock());
+        running.put(job.id(), execution);
+        if (job.type().serving()) {
+            // a mount serves for hours: its own virtual thread, no worker slot (docs/design/jobs.md)
+            Thread thread = Thread.ofVirtual().name("coffer-job-" + job.type() + "-" + job.id())
+                    .unstarted(() -> execute(execution));
+            serving.add(thread);
+            thread.start();
+        } else {
+            busy.incrementAndGet();
+            workers.execute(() -> execute(execution));
         }
     }
 
@@ -233,8 +250,7 @@ public final class JobRunner implements AutoCloseable {
             if (execution.cancelReason() != null) {
                 throw new CofferException(ErrorCode.Cancelled, execution.cancelReason());
             }
-            JobOperation<?> operation = job.operation();
-            execution.info("started on worker " + workerId);
+            JobOperation<?> operation = job.operation(); // its start line was written with its claim
             JsonNode result = CofferJson.tree(run(handler, operation, job, execution));
             outcome = new Jobs.Outcome(JobState.succeeded, result, null, null);
             execution.info("succeeded");
@@ -257,8 +273,7 @@ public final class JobRunner implements AutoCloseable {
             Thread.interrupted();
         }
         try {
-            flush(execution, true);
-            if (!jobs.finish(job.id(), workerId, outcome, settings.clock().instant())) {
+            if (!finish(execution, outcome)) {
                 LOG.log(System.Logger.Level.WARNING, "job " + job.id() + " was no longer running on " + workerId
                         + " when it ended " + outcome.state());
             }
@@ -286,15 +301,24 @@ public final class JobRunner implements AutoCloseable {
      * runner's loop and the worker's last flush before the job's end would otherwise race, the loop taking the
      * last progress and writing it after the job had ended (seen in CI: a succeeded job showing 0 bytes done).
      */
-    private void flush(JobExecution execution, boolean last) {
+    private void flush(JobExecution execution) {
         synchronized (execution) {
-            for (JobExecution.LogLine line : execution.drainLog()) {
+            for (WorkerJobs.LogLine line : execution.drainLog()) {
                 jobs.appendLog(execution.job().id(), line.level(), line.message());
             }
-            long[] progress = execution.progressChanged(last);
+            WorkerJobs.Progress progress = execution.progressChanged(false);
             if (progress != null) {
-                jobs.progress(execution.job().id(), progress[0], progress[1], progress[2], progress[3]);
+                jobs.progress(execution.job().id(), progress.bytesDone(), progress.bytesTotal(), progress.bytesPerSecond(),
+                        progress.etaSeconds());
             }
+        }
+    }
+
+    /** Writes the execution's last log lines and progress with its end, in one call; see {@link #flush}. */
+    private boolean finish(JobExecution execution, Jobs.Outcome outcome) {
+        synchronized (execution) {
+            return jobs.finish(execution.job().id(), workerId, outcome, settings.clock().instant(), execution.drainLog(),
+                    execution.progressChanged(true));
         }
     }
 

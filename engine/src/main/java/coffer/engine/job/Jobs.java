@@ -47,6 +47,13 @@ public interface Jobs extends WorkerJobs {
 
     List<JobLogEntry> log(String id);
 
+    /**
+     * One page of a job's log, oldest line first: at most {@code limit} lines after {@code after} (null: from the first).
+     * The cursor is the last line's time and sequence ({@link PageCursor}, its id the sequence number); a cursor
+     * whose id is no sequence number is {@code InvalidArgument} naming {@code cursor}.
+     */
+    Page<JobLogEntry> logPage(String id, PageCursor after, int limit);
+
     void appendLog(String id, String level, String message);
 
     /**

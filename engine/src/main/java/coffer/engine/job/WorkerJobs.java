@@ -11,8 +11,36 @@ import java.util.Optional;
  * one set of job handlers, two places to run them. Implementations MUST be thread-safe.
  */
 public interface WorkerJobs {
+    /** A job's log line, stamped when its handler said it (the runner buffers them, docs/design/jobs.md). */
+    record LogLine(Instant at, String level, String message) {
+    }
+
+    /** A job's progress as stored: bytes done and total, the rate and the ETA (-1 unknown). */
+    record Progress(long bytesDone, long bytesTotal, long bytesPerSecond, long etaSeconds) {
+    }
+
     /** See {@link Jobs#claimNext}. */
     Optional<Job> claimNext(String workerId, int perHostLimit, Instant now);
+
+    /**
+     * Claims up to {@code max} jobs (at least one when one can be claimed), each as {@link #claimNext} would (oldest first,
+     * per-host limit over all workers), and writes each one's log line {@link #startedLine}; oldest first. This default
+     * claims one job by {@link #claimNext} (an agent's, through the server's API: its claim may wait for a job, so it is
+     * not called twice in a row); the catalog's claims a batch in one transaction (docs/design/jobs.md, "Claiming").
+     */
+    default List<Job> claim(String workerId, int perHostLimit, int max, Instant now) {
+        if (max < 1) {
+            return List.of();
+        }
+        Optional<Job> next = claimNext(workerId, perHostLimit, now);
+        next.ifPresent(job -> appendLog(job.id(), "info", startedLine(workerId)));
+        return next.stream().toList();
+    }
+
+    /** The log line of a job's start, written with its claim. */
+    static String startedLine(String workerId) {
+        return "started on worker " + workerId;
+    }
 
     /** Marks every running job of {@code workerId} alive at {@code now}; returns how many there are. */
     int heartbeat(String workerId, Instant now);
@@ -27,6 +55,24 @@ public interface WorkerJobs {
 
     /** Ends a running job claimed by {@code workerId}; false (and no change) if it is not, e.g. found lost. */
     boolean finish(String id, String workerId, Jobs.Outcome outcome, Instant now);
+
+    /**
+     * Writes the job's last log lines (in order) and, when not null, its last progress, then ends it as
+     * {@link #finish(String, String, Jobs.Outcome, Instant)}. This default makes one call of each; the catalog's
+     * writes all of it in the transaction of the job's end. The lines are kept even when the job is no longer
+     * {@code workerId}'s (found lost meanwhile).
+     */
+    default boolean finish(String id, String workerId, Jobs.Outcome outcome, Instant now, List<LogLine> lastLines,
+                           Progress lastProgress) {
+        for (LogLine line : lastLines) {
+            appendLog(id, line.level(), line.message());
+        }
+        if (lastProgress != null) {
+            progress(id, lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
+                    lastProgress.etaSeconds());
+        }
+        return finish(id, workerId, outcome, now);
+    }
 
     /** Every running job with its worker and heartbeat (empty where the lost are judged elsewhere: an agent). */
     List<Jobs.Claim> claims();

@@ -101,6 +101,34 @@ public final class PointFiles implements AutoCloseable {
         });
     }
 
+    /** One page of a directory: its entries in name order, and whether more follow. */
+    public record Listing(List<Entry> entries, boolean more) {
+        public Listing {
+            entries = List.copyOf(entries);
+        }
+    }
+
+    /**
+     * One page of directory {@code path} (docs/api.md, "Lists"): the entries whose names sort after {@code after} (null:
+     * from the first), at most {@code limit}; the metadata and link targets are read for those only.
+     */
+    public Listing list(String path, String after, int limit) {
+        GuestPath dir = GuestPath.parse(path);
+        return call(() -> {
+            List<String> names = namesAfter(guestfs.list(dir.absolute()).stream().filter(GuestPath::plain).toList(), after,
+                    limit + 1);
+            boolean more = names.size() > limit;
+            List<String> page = more ? names.subList(0, limit) : names;
+            Map<String, FileStat> stats = guestfs.stats(dir.absolute(), page);
+            return new Listing(page.stream().map(name -> entry(dir.child(name), name, stats.get(name))).toList(), more);
+        });
+    }
+
+    /** The names sorting after {@code after} (null: all), in name order ({@link String#compareTo}), at most {@code count}. */
+    static List<String> namesAfter(List<String> names, String after, int count) {
+        return names.stream().filter(n -> after == null || n.compareTo(after) > 0).sorted().limit(count).toList();
+    }
+
     /** The metadata of {@code path} (a link is described, not followed). */
     public Entry stat(String path) {
         GuestPath p = GuestPath.parse(path);

@@ -10,6 +10,7 @@ import coffer.engine.job.JobLogEntry;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
+import coffer.engine.job.WorkerJobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterEach;
@@ -531,6 +532,33 @@ abstract class CatalogContract {
         assertTrue(log.get(0).sequence() < log.get(1).sequence());
     }
 
+    /** A job's log a page at a time, oldest first, by its cursor: every line once, another job's lines never. */
+    @Test
+    void aJobsLogPagesThroughItsCursorOldestLineFirst() {
+        Job job = catalog.jobs().submit(backup(knownInstance()), "local");
+        Job other = catalog.jobs().submit(backup(knownInstance()), "local");
+        for (int i = 1; i <= 7; i++) {
+            catalog.jobs().appendLog(job.id(), "info", "line " + i);
+            catalog.jobs().appendLog(other.id(), "info", "other " + i);
+        }
+        List<String> read = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        PageCursor cursor = null;
+        do {
+            Page<JobLogEntry> page = catalog.jobs().logPage(job.id(), cursor, 3);
+            page.items().forEach(l -> read.add(l.message()));
+            sizes.add(page.items().size());
+            cursor = page.next();
+        } while (cursor != null);
+        assertEquals(List.of("line 1", "line 2", "line 3", "line 4", "line 5", "line 6", "line 7"), read);
+        assertEquals(List.of(3, 3, 1), sizes);
+        assertNull(catalog.jobs().logPage(job.id(), null, 7).next(), "seven lines fit a page of seven");
+        CofferException bad = assertThrows(CofferException.class,
+                () -> catalog.jobs().logPage(job.id(), new PageCursor(Instant.now(), "not-a-sequence"), 3));
+        assertEquals(ErrorCode.InvalidArgument, bad.code());
+        assertTrue(bad.getMessage().startsWith("cursor"), bad.getMessage());
+    }
+
     @Test
     void cancellingAQueuedJobEndsItAtOnceAndARunningOneSetsTheFlag() {
         String instance = knownInstance();
@@ -572,6 +600,60 @@ abstract class CatalogContract {
         assertEquals(c.id(), catalog.jobs().claimNext("w2", 1, now).orElseThrow().id(), "local is at its limit");
         assertTrue(catalog.jobs().claimNext("w2", 1, now).isEmpty());
         assertEquals(b.id(), catalog.jobs().claimNext("w2", 2, now).orElseThrow().id());
+    }
+
+    /**
+     * A batch claim (docs/design/jobs.md, "Claiming") takes the oldest jobs while their host is below the limit, counting
+     * the host's running jobs of every worker and the ones it takes itself, and writes each one's start line.
+     */
+    @Test
+    void aBatchClaimTakesTheOldestJobsWithinEachHostsLimitAndWritesTheirStartLines() {
+        String instance = knownInstance();
+        catalog.hosts().ensure("other", "qemu+ssh://other/system");
+        List<Job> local = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            local.add(catalog.jobs().submit(backup(instance), "local"));
+        }
+        Job elsewhere = catalog.jobs().submit(backup(instance), "other");
+        Job lastOfOther = catalog.jobs().submit(backup(instance), "other");
+        Instant now = millis(Instant.now());
+        assertEquals(local.getFirst().id(), catalog.jobs().claimNext("w1", 2, now).orElseThrow().id());
+
+        List<Job> batch = catalog.jobs().claim("w2", 2, 10, now);
+        assertEquals(List.of(local.get(1).id(), elsewhere.id(), lastOfOther.id()), batch.stream().map(Job::id).toList(),
+                "one more on local (w1 runs one), two on other, oldest first");
+        assertTrue(batch.stream().allMatch(j -> j.state() == JobState.running && now.equals(j.startedAt())
+                && now.equals(j.heartbeatAt())), batch.toString());
+        assertEquals(List.of("started on worker w2"), catalog.jobs().log(elsewhere.id()).stream()
+                .map(JobLogEntry::message).toList());
+        assertTrue(catalog.jobs().claim("w3", 2, 10, now).isEmpty(), "every host at its limit");
+        assertEquals(List.of(local.get(2).id()), catalog.jobs().claim("w3", 3, 10, now).stream().map(Job::id).toList());
+        assertEquals(List.of(local.get(3).id()), catalog.jobs().claim("w3", 4, 1, now).stream().map(Job::id).toList(),
+                "no more than asked for");
+        assertTrue(catalog.jobs().claim("w3", 9, 10, now).isEmpty(), "nothing queued");
+    }
+
+    /** A job's last lines and progress are written with its end; the lines stay when it was no longer the worker's. */
+    @Test
+    void aJobsLastLinesAndProgressAreWrittenWithItsEnd() {
+        Job job = catalog.jobs().submit(backup(knownInstance()), "local");
+        Instant start = millis(Instant.now());
+        catalog.jobs().claim("w1", 2, 1, start);
+        Jobs.Outcome done = new Jobs.Outcome(JobState.succeeded, JSON.createObjectNode().put("point", "p1"), null, null);
+        assertTrue(catalog.jobs().finish(job.id(), "w1", done, start.plusSeconds(9), List.of(
+                new WorkerJobs.LogLine(start.plusSeconds(2), "warning", "vdb skipped"),
+                new WorkerJobs.LogLine(start.plusSeconds(8), "info", "succeeded")), new WorkerJobs.Progress(1000, 1000, 125, 0)));
+        Job finished = catalog.jobs().find(job.id()).orElseThrow();
+        assertEquals(List.of(1000L, 1000L, 125L, 0L), List.of(finished.bytesDone(), finished.bytesTotal(),
+                finished.bytesPerSecond(), finished.etaSeconds()));
+        assertEquals(JobState.succeeded, finished.state());
+        List<JobLogEntry> log = catalog.jobs().log(job.id());
+        assertEquals(List.of("started on worker w1", "vdb skipped", "succeeded"), log.stream().map(JobLogEntry::message).toList());
+        assertEquals(start.plusSeconds(2), log.get(1).at(), "stamped when said, not when written");
+
+        assertFalse(catalog.jobs().finish(job.id(), "w1", done, start.plusSeconds(10),
+                List.of(new WorkerJobs.LogLine(start.plusSeconds(10), "info", "late")), null), "ends once");
+        assertEquals("late", catalog.jobs().log(job.id()).getLast().message());
     }
 
     @Test

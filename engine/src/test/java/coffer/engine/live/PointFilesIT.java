@@ -84,6 +84,14 @@ class PointFilesIT {
         List<PointFiles.Entry> root = files.list("/");
         assertEquals(List.of("dir", "known.bin", "lost+found"), root.stream().map(PointFiles.Entry::name).toList());
         assertEquals(known.length, root.get(1).stat().size());
+        // a page at a time by name (docs/api.md, "Lists"): two, then the rest after the second's name
+        PointFiles.Listing first = files.list("/", null, 2);
+        assertEquals(List.of("dir", "known.bin"), first.entries().stream().map(PointFiles.Entry::name).toList());
+        assertTrue(first.more());
+        assertEquals(known.length, first.entries().get(1).stat().size());
+        PointFiles.Listing last = files.list("/", "known.bin", 2);
+        assertEquals(List.of("lost+found"), last.entries().stream().map(PointFiles.Entry::name).toList());
+        assertFalse(last.more());
         PointFiles.Entry up = files.stat("/dir/up");
         assertEquals(FileStat.Type.SYMLINK, up.stat().type());
         assertEquals("../known.bin", up.linkTarget());

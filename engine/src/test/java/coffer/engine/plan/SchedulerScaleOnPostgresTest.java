@@ -103,6 +103,7 @@ class SchedulerScaleOnPostgresTest {
             Clock clock = Clock.offset(Clock.systemUTC(), Duration.between(Instant.now().plusMillis(1500), slot));
             long xactBefore = transactions(database);
             List<Job> done;
+            long statements = 0;
             try {
                 for (int i = 0; i < servers; i++) {
                     Catalog catalog = Catalog.open(database.config(), clock);
@@ -126,10 +127,14 @@ class SchedulerScaleOnPostgresTest {
                 }
                 Catalog catalog = catalogs.getFirst();
                 long deadline = System.nanoTime() + Duration.ofMinutes(Long.getLong("coffer.scale.minutes", 5)).toNanos();
-                while (catalog.jobs().list(new Jobs.Filter(JobState.succeeded, null, null, null)).size() < instances) {
-                    assertTrue(System.nanoTime() < deadline, "every run done in time");
-                    Thread.sleep(500);
+                // watched on a connection of its own (a count, not the rows), so the servers' statements are theirs alone
+                try (Connection watch = DriverManager.getConnection(database.config().jdbcUrl())) {
+                    while (succeeded(watch) < instances) {
+                        assertTrue(System.nanoTime() < deadline, "every run done in time");
+                        Thread.sleep(500);
+                    }
                 }
+                statements = catalogs.stream().mapToLong(Catalog::statementsRun).sum();
                 assertEquals(1, schedulers.stream().filter(LeadingScheduler::leading).count(), "one server schedules");
                 done = catalog.jobs().list(Jobs.Filter.ALL);
             } finally {
@@ -139,7 +144,14 @@ class SchedulerScaleOnPostgresTest {
                 schedulers.forEach(LeadingScheduler::close);
                 catalogs.forEach(Catalog::close);
             }
-            report(done, slot, setupSeconds, transactions(database) - xactBefore);
+            report(done, slot, setupSeconds, transactions(database) - xactBefore, statements);
+        }
+    }
+
+    private static long succeeded(Connection watch) throws Exception {
+        try (Statement s = watch.createStatement();
+             ResultSet r = s.executeQuery("SELECT COUNT(*) FROM jobs WHERE state = 'succeeded'")) {
+            return r.next() ? r.getLong(1) : 0;
         }
     }
 
@@ -164,7 +176,8 @@ class SchedulerScaleOnPostgresTest {
         }
     }
 
-    private void report(List<Job> jobs, Instant slot, double setupSeconds, long transactions) throws Exception {
+    private void report(List<Job> jobs, Instant slot, double setupSeconds, long transactions, long statements)
+            throws Exception {
         assertEquals(instances, jobs.size(), "one run per plan, over " + servers + " servers");
         assertEquals(instances, jobs.stream().map(j -> j.params().path("plan").path("id").asText()).distinct().count(),
                 "no plan run twice");
@@ -209,6 +222,9 @@ class SchedulerScaleOnPostgresTest {
         System.out.printf("scheduler scale: claims %.0f jobs/s (%d starts in %.1f s); most running on one host %d;"
                         + " catalog transactions per run %.1f%n", instances / claimSeconds, instances, claimSeconds,
                 maxRunning, (double) transactions / instances);
+        System.out.printf("scheduler scale: catalog statements per run %.1f (%d by the %d servers from their start until"
+                + " every run was done)%n", (double) statements / instances,
+                statements, servers);
         System.out.printf("scheduler scale: peak heap %d MiB, peak RSS %d MiB (this JVM: %d servers and the test)%n",
                 peakHeapBytes() >> 20, peakRssKib() >> 10, servers);
     }

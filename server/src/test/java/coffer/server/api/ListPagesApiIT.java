@@ -194,4 +194,38 @@ class ListPagesApiIT {
         assertEquals(2, second.body().path("count").asInt(), second.text());
         assertTrue(second.body().path("nextCursor").isNull(), second.text());
     }
+
+    /** {@code GET /api/v1/jobs/{id}/log} a page at a time, oldest line first: the pages hold the whole log, in order. */
+    @Test
+    void aJobsLogPagesThroughItsCursor() throws Exception {
+        Catalog catalog = server.server().catalog();
+        coffer.engine.job.Job job = catalog.jobs().submit(new coffer.engine.operation.BackupInstance("u-page-1", null, null,
+                null, null, false, null, null, null), "h-pages");
+        for (int i = 1; i <= 5; i++) {
+            catalog.jobs().appendLog(job.id(), "info", "page line " + i);
+        }
+        coffer.engine.job.JobEnd.await(catalog.jobs(), job, java.time.Duration.ofSeconds(60)); // its runner adds its own lines
+        List<String> whole = catalog.jobs().log(job.id()).stream().map(coffer.engine.job.JobLogEntry::message).toList();
+        assertTrue(whole.containsAll(List.of("page line 1", "page line 5")), whole.toString());
+        List<String> paged = new ArrayList<>();
+        String path = "/api/v1/jobs/" + job.id() + "/log?limit=2";
+        int pages = 0;
+        while (path != null) {
+            TestServer.Answer answer = server.admin("GET", path, null);
+            assertEquals(200, answer.status(), answer.text());
+            answer.body().path("entries").forEach(e -> paged.add(e.path("message").asText()));
+            assertEquals(answer.body().path("entries").size(), answer.body().path("count").asInt());
+            JsonNode next = answer.body().path("nextCursor");
+            path = next.isNull() ? null : "/api/v1/jobs/" + job.id() + "/log?limit=2&cursor="
+                    + URLEncoder.encode(next.asText(), StandardCharsets.UTF_8);
+            pages++;
+        }
+        assertEquals(whole, paged);
+        assertEquals((whole.size() + 1) / 2, pages, "pages of two up to the last");
+        TestServer.Answer bad = server.admin("GET", "/api/v1/jobs/" + job.id() + "/log?cursor=zzz", null);
+        assertEquals(400, bad.status(), bad.text());
+        assertTrue(bad.body().path("detail").asText().contains("cursor: 'zzz' is not a cursor this server gave"), bad.text());
+        TestServer.Answer tooMany = server.admin("GET", "/api/v1/jobs/" + job.id() + "/log?limit=1001", null);
+        assertEquals(400, tooMany.status(), tooMany.text());
+    }
 }

@@ -112,6 +112,28 @@ class ConsolePagesIT {
         assertTrue(capacity.contains("2026-03-02 to 2026-03-04: 3.0 GiB logical, 3.0 MiB stored</title>"), capacity);
     }
 
+    /** A job's page shows its log a page (1,000 lines) at a time, with a link to the later lines (docs/api.md, "Lists"). */
+    @Test
+    void aJobsPageShowsItsLogAPageAtATime() throws Exception {
+        coffer.engine.job.Job job = catalog.jobs().submit(coffer.engine.operation.BackupInstance.of("no-such-instance"), "local");
+        coffer.engine.job.JobEnd.await(catalog.jobs(), job, java.time.Duration.ofSeconds(60)); // its runner's own lines first
+        for (int i = 1; i <= 1001; i++) {
+            catalog.jobs().appendLog(job.id(), "info", "log-line-" + i + ".");
+        }
+        ConsoleClient viewer = signedIn("viewer");
+        ConsoleClient.Page first = viewer.get("/jobs/" + job.id());
+        assertEquals(200, first.status(), first.body());
+        assertTrue(first.body().contains("log-line-1.") && !first.body().contains("log-line-1001."), "the first 1000 lines");
+        java.util.regex.Matcher later = java.util.regex.Pattern.compile("id=\"job-log-later\" href=\"([^\"]+)\"")
+                .matcher(first.body());
+        assertTrue(later.find(), first.body());
+        ConsoleClient.Page second = viewer.get(later.group(1));
+        assertEquals(200, second.status(), second.body());
+        assertTrue(second.body().contains("log-line-1001.") && !second.body().contains("log-line-1."), second.body());
+        assertFalse(second.body().contains("id=\"job-log-later\""), "the last page");
+        assertTrue(second.body().contains("id=\"job-log-first\""), second.body());
+    }
+
     @Test
     void aViewerSeesNoChangesAndTheServerRefusesThem() throws Exception {
         ConsoleClient viewer = signedIn("viewer");

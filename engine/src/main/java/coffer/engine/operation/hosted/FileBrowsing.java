@@ -18,6 +18,9 @@ import java.util.List;
  * for later requests; offline each request opens its own and closes it. Stateless.
  */
 public final class FileBrowsing {
+    /** The id part of a directory page's cursor ({@link coffer.engine.catalog.NameCursor}: a name is its key here). */
+    private static final String FILE_CURSOR = "file";
+
     private FileBrowsing() {
     }
 
@@ -39,10 +42,15 @@ public final class FileBrowsing {
     }
 
     public static FileList files(BrowseSessions sessions, Vault vault, String vaultName, String pointId, ListFiles request) {
+        String after = request.cursor() == null ? null : coffer.engine.catalog.NameCursor.decode("cursor", request.cursor()).name();
         return sessions.mounted(vault, vaultName, pointId, request.disk(), request.filesystem(), files -> {
             String path = request.pathOrRoot();
-            List<PointFiles.Entry> entries = request.statOnly() ? List.of(files.stat(path)) : files.list(path);
-            return FileList.of(path, entries.stream().map(FileView::of).toList());
+            if (request.statOnly()) {
+                return FileList.of(path, List.of(FileView.of(files.stat(path))), null);
+            }
+            PointFiles.Listing page = files.list(path, after, request.pageSize());
+            return FileList.of(path, page.entries().stream().map(FileView::of).toList(), page.more()
+                    ? new coffer.engine.catalog.NameCursor(page.entries().getLast().name(), FILE_CURSOR).encode() : null);
         });
     }
 }

@@ -159,7 +159,8 @@ public final class HostedOperations implements Operations {
             }
             case ListJobs l -> lists.jobs(l);
             case ShowJob s -> JobView.of(Lookup.job(catalog, s.job()));
-            case ShowJobLog s -> JobLog.of(catalog.jobs().log(Lookup.job(catalog, s.job()).id()));
+            case ShowJobLog s -> JobLog.of(catalog.jobs().logPage(Lookup.job(catalog, s.job()).id(),
+                    s.cursor() == null ? null : coffer.engine.catalog.PageCursor.decode("cursor", s.cursor()), s.pageSize()));
             case CancelJob c -> {
                 Job job = Lookup.job(catalog, c.job());
                 if (job.state().isFinal()) {

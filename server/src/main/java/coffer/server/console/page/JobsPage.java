@@ -28,8 +28,20 @@ public final class JobsPage implements ConsoleRoutes {
         }
     }
 
-    /** One job with its log; {@code frame} carries the CSRF token for cancel. */
-    public record JobModel(Frame frame, JobView job, JobLog log) {
+    /**
+     * One job with a page of its log ({@code logCursor}: the page's cursor, null for the first); {@code frame} carries
+     * the CSRF token for cancel.
+     */
+    public record JobModel(Frame frame, JobView job, JobLog log, String logCursor) {
+        /** The live refresh's URL: the same page of the log. */
+        public String live() {
+            return "/jobs/" + job.id() + "/live" + (logCursor == null ? "" : "?log=" + Show.query(logCursor));
+        }
+
+        /** The next page of the log, null on the last. */
+        public String laterLines() {
+            return log.nextCursor() == null ? null : "/jobs/" + job.id() + "?log=" + Show.query(log.nextCursor());
+        }
     }
 
     @Override
@@ -46,21 +58,28 @@ public final class JobsPage implements ConsoleRoutes {
             console.render(ctx, "jobs-table.jte", new ListModel(new Frame("Jobs", "jobs", session, null), state,
                     list(console, state, region), region, List.of()));
         });
+        // the log a page at a time (docs/api.md, "Lists"): ?log=<cursor> shows the lines after it
         console.page(routes, "/jobs/{job}", ShowJob.class, (ctx, session) -> {
             JobView job = console.operations().call(new ShowJob(ctx.pathParam("job")));
+            String cursor = logCursor(ctx.queryParam("log"));
             console.render(ctx, "job.jte", new JobModel(console.frame(session, "Job " + job.id(), "jobs"), job,
-                    console.operations().call(new ShowJobLog(job.id()))));
+                    console.operations().call(new ShowJobLog(job.id(), cursor, null)), cursor));
         });
         console.page(routes, "/jobs/{job}/live", ShowJob.class, (ctx, session) -> {
             JobView job = console.operations().call(new ShowJob(ctx.pathParam("job")));
+            String cursor = logCursor(ctx.queryParam("log"));
             console.render(ctx, "job-live.jte", new JobModel(new Frame("Job", "jobs", session, null), job,
-                    console.operations().call(new ShowJobLog(job.id()))));
+                    console.operations().call(new ShowJobLog(job.id(), cursor, null)), cursor));
         });
         console.change(routes, "/jobs/{job}/cancel", CancelJob.class, (ctx, session) -> {
             console.operations().call(new CancelJob(ctx.pathParam("job")));
             console.notify(session, "Cancel requested; the job stops and cleans up.");
             return "/jobs/" + Show.query(ctx.pathParam("job"));
         });
+    }
+
+    private static String logCursor(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
     }
 
     private static String region(String text) {

@@ -42,6 +42,12 @@ public final class LivePage implements ConsoleRoutes {
         public String at(String path) {
             return "?disk=" + Show.query(disk) + "&fs=" + Show.query(filesystem) + "&path=" + Show.query(path);
         }
+
+        /** The query of the directory's next page, null on its last. */
+        public String laterEntries() {
+            return listing == null || listing.nextCursor() == null ? null
+                    : at(listing.path()) + "&cursor=" + Show.query(listing.nextCursor());
+        }
     }
 
     public record ExportsModel(Frame frame, List<ExportView> exports) {
@@ -111,8 +117,9 @@ public final class LivePage implements ConsoleRoutes {
         if (filesystem == null && mountable.size() == 1) {
             filesystem = mountable.getFirst().device();
         }
+        // a page of the directory at a time (docs/api.md, "Lists"): ?cursor= shows the entries after it
         FileList listing = filesystem == null ? null : console.operations().call(new ListFiles(detail.id(), disk, filesystem,
-                blank(ctx.queryParam("path")), null));
+                blank(ctx.queryParam("path")), null, blank(ctx.queryParam("cursor")), null));
         console.render(ctx, "files.jte", new FilesModel(frame, detail.id(), disk, disks, filesystems, filesystem, listing));
     }
 
