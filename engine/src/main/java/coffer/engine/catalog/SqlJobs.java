@@ -319,6 +319,13 @@ final class SqlJobs implements Jobs {
     }
 
     @Override
+    public List<Held> runningOf(String workerId) {
+        return sql.query("SELECT id, started_at, cancel_requested FROM jobs WHERE worker = ? AND state = ?",
+                r -> new Held(r.getString("id"), Sql.instant(r, "started_at"), Sql.flag(r, "cancel_requested")),
+                workerId, JobState.running);
+    }
+
+    @Override
     public Subscription whenChanged(Runnable listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);

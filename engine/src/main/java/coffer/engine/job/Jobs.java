@@ -100,6 +100,15 @@ public interface Jobs extends WorkerJobs {
      */
     boolean failLost(String id, String workerId, String message, Instant now);
 
+    // ---- agents (docs/design/agents.md) ----
+
+    /** A running job of one worker: when it was claimed, and whether its cancellation was requested. */
+    record Held(String jobId, Instant startedAt, boolean cancelRequested) {
+    }
+
+    /** The running jobs of {@code workerId} (an agent's heartbeat compares them with the jobs it names). */
+    List<Held> runningOf(String workerId);
+
     /**
      * Calls {@code listener} (on the caller's thread, so it must be quick) after every submit and cancel made
      * through this object, so a runner in the same process wakes at once. Close the result to stop.
