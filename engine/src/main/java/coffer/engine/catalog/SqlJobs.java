@@ -173,6 +173,14 @@ final class SqlJobs implements Jobs {
                 + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, workerId), workerId, perHostLimit, now);
     }
 
+    @Override
+    public boolean claimableForAgent(String hostId, String workerId, int perHostLimit) {
+        return sql.read(s -> s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ? AND type IN " + AGENT_LIST
+                + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, JobState.queued, workerId) > 0
+                && s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?" + (SERVING.isEmpty() ? ""
+                : " AND type NOT IN " + SERVING_LIST), hostId, JobState.running) < perHostLimit);
+    }
+
     private Optional<Job> claim(Where.Condition scope, String workerId, int perHostLimit, Instant now) {
         return dialect == Dialect.POSTGRESQL ? claimSkippingLocked(scope, workerId, perHostLimit, now)
                 : claimOldest(scope, workerId, perHostLimit, now);

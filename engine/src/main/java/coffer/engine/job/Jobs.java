@@ -106,6 +106,12 @@ public interface Jobs extends WorkerJobs {
     record Held(String jobId, Instant startedAt, boolean cancelRequested) {
     }
 
+    /**
+     * Whether {@link #claimForAgent} would find a job now (a queued one of the host for this agent, the host below its
+     * limit), without claiming: what a waiting claim looks for (docs/design/agents.md "Long polls").
+     */
+    boolean claimableForAgent(String hostId, String workerId, int perHostLimit);
+
     /** The running jobs of {@code workerId} (an agent's heartbeat compares them with the jobs it names). */
     List<Held> runningOf(String workerId);
 

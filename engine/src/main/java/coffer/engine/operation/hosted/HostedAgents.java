@@ -91,30 +91,33 @@ final class HostedAgents {
 
     /**
      * Claims the host's next job for the agent; a long poll (docs/design/agents.md "Long polls"): when there is none, it
-     * waits up to the claim's {@code waitSeconds} and claims as soon as one may be there: at once when it was queued
-     * through this catalog ({@link Jobs#whenChanged}: this server's API and scheduler), else at the next look, every
-     * {@link #LOOK_AGAIN} (a job queued by another server of the catalog).
+     * waits up to the claim's {@code waitSeconds} and answers (empty) as soon as one can be claimed, for the agent to
+     * claim it at once with its next call: at once when it was queued through this catalog ({@link Jobs#whenChanged}:
+     * this server's API and scheduler), else at the next look, every {@link #LOOK_AGAIN} (a job queued by another server
+     * of the catalog). A waiting claim never claims: an agent that died while its claim waited (its request still held
+     * here) takes no job.
      */
     AgentClaim claim(ClaimAgentJob claim) {
         seen(claim.host(), claim.agent());
+        Optional<Job> job = catalog.jobs().claimForAgent(claim.host(), claim.agent(), claim.perHostLimit(), clock.instant());
+        if (job.isPresent()) {
+            return new AgentClaim(job.get(), rows(job.get()));
+        }
         long deadline = System.nanoTime() + Duration.ofSeconds(claim.waitSeconds() == null ? 0 : claim.waitSeconds()).toNanos();
         Semaphore changed = new Semaphore(0);
         try (Jobs.Subscription ignored = catalog.jobs().whenChanged(changed::release)) {
-            while (true) {
-                Optional<Job> job = catalog.jobs().claimForAgent(claim.host(), claim.agent(), claim.perHostLimit(),
-                        clock.instant());
-                long left = deadline - System.nanoTime();
-                if (job.isPresent() || left <= 0) {
-                    return job.map(j -> new AgentClaim(j, rows(j))).orElse(AgentClaim.NONE);
-                }
+            for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
                 if (changed.tryAcquire(Math.min(left, LOOK_AGAIN.toNanos()), TimeUnit.NANOSECONDS)) {
                     changed.drainPermits();
+                }
+                if (catalog.jobs().claimableForAgent(claim.host(), claim.agent(), claim.perHostLimit())) {
+                    break;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return AgentClaim.NONE;
         }
+        return AgentClaim.NONE;
     }
 
     /**
