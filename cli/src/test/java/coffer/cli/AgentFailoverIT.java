@@ -79,31 +79,52 @@ class AgentFailoverIT {
         }
     }
 
-    @Test
-    void agentCarriesOnThroughTheOtherServerWhenItsServerIsKilled() throws Exception {
+    /**
+     * The fixture of both tests: a test domain of {@code domainMiB}, two servers a and b on one PostgreSQL catalog (a
+     * started first; b once a holds the scheduler's lead), an admin token, and an agent given both (a first).
+     */
+    private record Cluster(TestDomain domain, ServerProcess.Running a, ServerProcess.Running b, Catalog catalog,
+                           String admin, Path adminToken, List<String> agentOutput, String worker) {
+    }
+
+    private Cluster cluster(int domainMiB) throws Exception {
         TestDomain.requireLibvirt();
         TestDatabase database = TestDatabase.postgres();
         toClose.add(database);
-        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 256);
+        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"),
+                domainMiB);
         toClose.add(domain);
         Path vault = dir.resolve("vault");
         Path keyring = dir.resolve("keyring");
         Path configA = config("a", database, vault, keyring);
-        Path configB = config("b", database, vault, keyring);
         ServerProcess.Running a = ServerProcess.start(configA);
         processes.add(a.process());
-        ServerProcess.Running b = ServerProcess.start(configB);
+        await(() -> Optional.of(schedulerLeads(database)).filter(n -> n == 1), "server a holds the scheduler lead");
+        ServerProcess.Running b = ServerProcess.start(config("b", database, vault, keyring));
         processes.add(b.process());
 
         Catalog catalog = Catalog.open(database.config());
         toClose.add(catalog);
-        String admin = catalog.tokens().create("failover-admin", "admin").secret();
+        String admin = catalog.tokens().create("cluster-admin", "admin").secret();
+        Path adminToken = dir.resolve("admin.token");
+        Files.writeString(adminToken, admin);
         Path agentToken = dir.resolve("agent.token");
         Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
-
-        // the agent talks to a first (its list's first server)
         List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
-        String worker = output.getLast().split(" ")[2];
+        return new Cluster(domain, a, b, catalog, admin, adminToken, output, output.getLast().split(" ")[2]);
+    }
+
+    @Test
+    void agentCarriesOnThroughTheOtherServerWhenItsServerIsKilled() throws Exception {
+        // the agent talks to a first (its list's first server)
+        Cluster cluster = cluster(256);
+        TestDomain domain = cluster.domain();
+        ServerProcess.Running a = cluster.a();
+        ServerProcess.Running b = cluster.b();
+        Catalog catalog = cluster.catalog();
+        String admin = cluster.admin();
+        List<String> output = cluster.agentOutput();
+        String worker = cluster.worker();
         String job = post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin, "{}").path("id").asText();
         // killed once the job's first log line came through a: the claim's answer reached the agent (a claim whose
         // answer died with its server is failed WorkerLost by the agent's heartbeats instead: AgentLostJobsTest)
@@ -142,29 +163,15 @@ class AgentFailoverIT {
      */
     @Test
     void aPlansRunIsQueuedOnceAcrossAKilledLeadAndRunByTheAgent() throws Exception {
-        TestDomain.requireLibvirt();
-        TestDatabase database = TestDatabase.postgres();
-        toClose.add(database);
-        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 64);
-        toClose.add(domain);
-        Path vault = dir.resolve("vault");
-        Path keyring = dir.resolve("keyring");
-        Path configA = config("a", database, vault, keyring);
-        ServerProcess.Running a = ServerProcess.start(configA);
-        processes.add(a.process());
-        await(() -> Optional.of(schedulerLeads(database)).filter(n -> n == 1), "server a holds the scheduler lead");
-        ServerProcess.Running b = ServerProcess.start(config("b", database, vault, keyring));
-        processes.add(b.process());
-
-        Catalog catalog = Catalog.open(database.config());
-        toClose.add(catalog);
-        String admin = catalog.tokens().create("lead-admin", "admin").secret();
-        Path adminToken = dir.resolve("admin.token");
-        Files.writeString(adminToken, admin);
-        Path agentToken = dir.resolve("agent.token");
-        Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
-        List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
-        String worker = output.getLast().split(" ")[2];
+        Cluster cluster = cluster(64);
+        TestDomain domain = cluster.domain();
+        ServerProcess.Running a = cluster.a();
+        ServerProcess.Running b = cluster.b();
+        Catalog catalog = cluster.catalog();
+        String admin = cluster.admin();
+        Path adminToken = cluster.adminToken();
+        List<String> output = cluster.agentOutput();
+        String worker = cluster.worker();
 
         // an hourly policy, its plan's staggered offset read back, then the policy moved so the next run is ~20 s away
         Instant start = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);

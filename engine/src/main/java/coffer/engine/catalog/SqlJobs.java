@@ -37,10 +37,14 @@ final class SqlJobs implements Jobs {
     private final Dialect dialect;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-    SqlJobs(Sql sql, Clock clock, Dialect dialect) {
+    /** Other servers' changes, heard on PostgreSQL (null on SQLite: one server per file). */
+    private final JobNotices notices;
+
+    SqlJobs(Sql sql, Clock clock, Dialect dialect, JobNotices notices) {
         this.sql = sql;
         this.clock = clock;
         this.dialect = dialect;
+        this.notices = notices;
     }
 
     @Override
@@ -339,9 +343,33 @@ final class SqlJobs implements Jobs {
         return () -> listeners.remove(listener);
     }
 
-    /** Wakes the runners of this process (after a job was queued in another repository's transaction, too). */
+    /**
+     * Wakes the runners of this process (after a job was queued in another repository's transaction, too), and on
+     * PostgreSQL tells the other servers ({@link JobNotices}).
+     */
     void changed() {
         listeners.forEach(Runnable::run);
+        if (notices != null) {
+            try {
+                sql.read(s -> s.one("SELECT pg_notify(?, '')", r -> Boolean.TRUE, JobNotices.CHANNEL));
+            } catch (RuntimeException e) { // the others still look at the catalog every second
+                System.getLogger(SqlJobs.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot tell the other servers of a job change: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public Subscription whenChangedAnywhere(Runnable listener) {
+        Subscription local = whenChanged(listener);
+        if (notices == null) {
+            return local;
+        }
+        Subscription others = notices.subscribe(listener);
+        return () -> {
+            local.close();
+            others.close();
+        };
     }
 
     private static void log(Sql.Session s, String id, String level, String message, Instant now) throws SQLException {

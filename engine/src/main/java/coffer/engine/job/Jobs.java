@@ -112,6 +112,12 @@ public interface Jobs extends WorkerJobs {
      */
     boolean claimableForAgent(String hostId, String workerId, int perHostLimit);
 
+    /**
+     * Like {@link #whenChanged}, and also after the submits and cancels of the other servers of a PostgreSQL catalog
+     * (heard through the database, on a thread of its own): what an agent's waiting claim listens to.
+     */
+    Subscription whenChangedAnywhere(Runnable listener);
+
     /** The running jobs of {@code workerId} (an agent's heartbeat compares them with the jobs it names). */
     List<Held> runningOf(String workerId);
 

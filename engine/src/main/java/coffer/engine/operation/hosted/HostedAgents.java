@@ -92,10 +92,10 @@ final class HostedAgents {
     /**
      * Claims the host's next job for the agent; a long poll (docs/design/agents.md "Long polls"): when there is none, it
      * waits up to the claim's {@code waitSeconds} and answers (empty) as soon as one can be claimed, for the agent to
-     * claim it at once with its next call: at once when it was queued through this catalog ({@link Jobs#whenChanged}:
-     * this server's API and scheduler), else at the next look, every {@link #LOOK_AGAIN} (a job queued by another server
-     * of the catalog). A waiting claim never claims: an agent that died while its claim waited (its request still held
-     * here) takes no job.
+     * claim it at once with its next call: at once when it was queued through this catalog, or on PostgreSQL by another
+     * server of it ({@link Jobs#whenChangedAnywhere}), else at the latest at the next look, every {@link #LOOK_AGAIN}
+     * (a change not heard). A waiting claim never claims: an agent that died while its claim waited (its request still
+     * held here) takes no job.
      */
     AgentClaim claim(ClaimAgentJob claim) {
         seen(claim.host(), claim.agent());
@@ -105,7 +105,7 @@ final class HostedAgents {
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(claim.waitSeconds() == null ? 0 : claim.waitSeconds()).toNanos();
         Semaphore changed = new Semaphore(0);
-        try (Jobs.Subscription ignored = catalog.jobs().whenChanged(changed::release)) {
+        try (Jobs.Subscription ignored = catalog.jobs().whenChangedAnywhere(changed::release)) {
             for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
                 if (changed.tryAcquire(Math.min(left, LOOK_AGAIN.toNanos()), TimeUnit.NANOSECONDS)) {
                     changed.drainPermits();
