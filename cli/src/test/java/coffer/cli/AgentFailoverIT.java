@@ -189,9 +189,12 @@ class AgentFailoverIT {
 
         await(() -> Optional.of(Instant.now()).filter(now -> !now.isBefore(slot.minusSeconds(1))), "a second before the slot");
         a.process().destroyForcibly().waitFor();
-        System.out.println("killed the scheduler's lead (server a, -9) at " + Instant.now() + "; slot " + slot);
+        Instant killed = Instant.now();
 
         JsonNode run = await(() -> planRuns(catalog).stream().findFirst(), "the plan's run queued");
+        Instant queuedAt = catalog.jobs().find(run.path("id").asText()).orElseThrow().createdAt();
+        System.out.println("killed the scheduler's lead (server a, -9) at " + killed + "; slot " + slot + "; the run queued at "
+                + queuedAt + (queuedAt.isAfter(killed) ? " (by b, the new lead)" : " (by a, before the kill)"));
         JsonNode ended = awaitEnd(b.url(), admin, run.path("id").asText());
         assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + output);
         assertTrue(call("GET", b.url() + "/api/v1/jobs/" + run.path("id").asText() + "/log", admin, null).body()
