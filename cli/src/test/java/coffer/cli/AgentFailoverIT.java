@@ -20,13 +20,21 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
+import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -39,7 +47,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * first server, that server is killed (-9, a process of its own); the agent's heartbeats, reports and the job's end go
  * to the second server, so the job succeeds (not WorkerLost), and its point restores bit-identically through the
  * second server. A small (256 MiB) test domain: its copy outlasts the kill. Both servers and the agent are processes
- * of their own.
+ * of their own. And a plan's run across the kill of the server holding the scheduler's lead: queued once, run by the
+ * agent, restored bit-identically.
  */
 class AgentFailoverIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -70,34 +79,55 @@ class AgentFailoverIT {
         }
     }
 
-    @Test
-    void agentCarriesOnThroughTheOtherServerWhenItsServerIsKilled() throws Exception {
+    /**
+     * The fixture of both tests: a test domain of {@code domainMiB}, two servers a and b on one PostgreSQL catalog (a
+     * started first; b once a holds the scheduler's lead), an admin token, and an agent given both (a first).
+     */
+    private record Cluster(TestDomain domain, ServerProcess.Running a, ServerProcess.Running b, Catalog catalog,
+                           String admin, Path adminToken, List<String> agentOutput, String worker) {
+    }
+
+    private Cluster cluster(int domainMiB) throws Exception {
         TestDomain.requireLibvirt();
         TestDatabase database = TestDatabase.postgres();
         toClose.add(database);
-        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 256);
+        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"),
+                domainMiB);
         toClose.add(domain);
         Path vault = dir.resolve("vault");
         Path keyring = dir.resolve("keyring");
         Path configA = config("a", database, vault, keyring);
-        Path configB = config("b", database, vault, keyring);
         ServerProcess.Running a = ServerProcess.start(configA);
         processes.add(a.process());
-        ServerProcess.Running b = ServerProcess.start(configB);
+        await(() -> Optional.of(schedulerLeads(database)).filter(n -> n == 1), "server a holds the scheduler lead");
+        ServerProcess.Running b = ServerProcess.start(config("b", database, vault, keyring));
         processes.add(b.process());
 
         Catalog catalog = Catalog.open(database.config());
         toClose.add(catalog);
-        String admin = catalog.tokens().create("failover-admin", "admin").secret();
+        String admin = catalog.tokens().create("cluster-admin", "admin").secret();
+        Path adminToken = dir.resolve("admin.token");
+        Files.writeString(adminToken, admin);
         Path agentToken = dir.resolve("agent.token");
         Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
-
-        // the agent talks to a first (its list's first server)
         List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
-        String worker = output.getLast().split(" ")[2];
+        return new Cluster(domain, a, b, catalog, admin, adminToken, output, output.getLast().split(" ")[2]);
+    }
+
+    @Test
+    void agentCarriesOnThroughTheOtherServerWhenItsServerIsKilled() throws Exception {
+        // the agent talks to a first (its list's first server)
+        Cluster cluster = cluster(256);
+        TestDomain domain = cluster.domain();
+        ServerProcess.Running a = cluster.a();
+        ServerProcess.Running b = cluster.b();
+        Catalog catalog = cluster.catalog();
+        String admin = cluster.admin();
+        List<String> output = cluster.agentOutput();
+        String worker = cluster.worker();
         String job = post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin, "{}").path("id").asText();
         // killed once the job's first log line came through a: the claim's answer reached the agent (a claim whose
-        // answer dies with its server is not handled yet: docs/design/agents.md, "Not yet")
+        // answer died with its server is failed WorkerLost by the agent's heartbeats instead: AgentLostJobsTest)
         await(() -> {
             try {
                 return Optional.of(call("GET", b.url() + "/api/v1/jobs/" + job + "/log", admin, null).body())
@@ -122,6 +152,103 @@ class AgentFailoverIT {
         assertTrue(call("GET", b.url() + "/api/v1/jobs/" + restore.path("id").asText() + "/log", admin, null).body()
                 .contains("started on worker " + worker), "the restore ran on the agent");
         assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the point restores bit-identically");
+    }
+
+    /**
+     * A plan's run across a killed scheduler lead: server a holds the lead "scheduler" (started first; the lock is seen
+     * in {@code pg_locks}), then b starts; the plan's policy is moved so its next run falls about 20 s later; a is
+     * killed (-9) a second before that slot. b takes the lead and the slot is queued exactly once (not skipped, not
+     * doubled: one job of the plan, for that slot, and the plan's next run the slot an hour later), claimed by the
+     * agent (through b: its claim moved there), and its point restores bit-identically.
+     */
+    @Test
+    void aPlansRunIsQueuedOnceAcrossAKilledLeadAndRunByTheAgent() throws Exception {
+        Cluster cluster = cluster(64);
+        TestDomain domain = cluster.domain();
+        ServerProcess.Running a = cluster.a();
+        ServerProcess.Running b = cluster.b();
+        Catalog catalog = cluster.catalog();
+        String admin = cluster.admin();
+        Path adminToken = cluster.adminToken();
+        List<String> output = cluster.agentOutput();
+        String worker = cluster.worker();
+
+        // an hourly policy, its plan's staggered offset read back, then the policy moved so the next run is ~20 s away
+        Instant start = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
+        CliRun.run(null, "policy", "create", "soon", "--start", start.toString(), "--every", "PT1H", "--keep", "1d",
+                "--url", a.url(), "--token-file", adminToken.toString()).ok();
+        CliRun.run(null, "plan", "bind", "soon", domain.name, "--name", "lead-plan", "--url", a.url(), "--token-file",
+                adminToken.toString()).ok();
+        Instant firstRun = Instant.parse(get(a.url() + "/api/v1/plans/lead-plan", admin).path("nextRun").asText());
+        long offset = Math.floorMod(Duration.between(start, firstRun).toSeconds(), 3600);
+        Instant slot = Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.SECONDS);
+        CliRun.run(null, "policy", "edit", "soon", "--start", slot.minusSeconds(offset).toString(), "--url", a.url(),
+                "--token-file", adminToken.toString()).ok();
+        assertEquals(slot, Instant.parse(get(b.url() + "/api/v1/plans/lead-plan", admin).path("nextRun").asText()),
+                "the plan's next run moved to the slot");
+
+        await(() -> Optional.of(Instant.now()).filter(now -> !now.isBefore(slot.minusSeconds(1))), "a second before the slot");
+        a.process().destroyForcibly().waitFor();
+        Instant killed = Instant.now();
+
+        JsonNode run = await(() -> planRuns(catalog).stream().findFirst(), "the plan's run queued");
+        Instant queuedAt = catalog.jobs().find(run.path("id").asText()).orElseThrow().createdAt();
+        System.out.println("killed the scheduler's lead (server a, -9) at " + killed + "; slot " + slot + "; the run queued at "
+                + queuedAt + (queuedAt.isAfter(killed) ? " (by b, the new lead)" : " (by a, before the kill)"));
+        JsonNode ended = awaitEnd(b.url(), admin, run.path("id").asText());
+        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + output);
+        assertTrue(call("GET", b.url() + "/api/v1/jobs/" + run.path("id").asText() + "/log", admin, null).body()
+                .contains("started on worker " + worker), "the run ran on the agent");
+        JsonNode plan = get(b.url() + "/api/v1/plans/lead-plan", admin);
+        assertEquals(slot.plus(Duration.ofHours(1)), Instant.parse(plan.path("nextRun").asText()), plan.toString());
+        List<JsonNode> runs = planRuns(catalog);
+        assertEquals(1, runs.size(), "the slot is run exactly once: " + runs);
+        assertEquals(slot.toString(), Instant.parse(runs.getFirst().path("params").path("plan").path("slot").asText())
+                .toString(), runs.toString());
+
+        String point = ended.path("result").path("point").asText();
+        Path restored = dir.resolve("data-b").resolve("restores").resolve("vda.raw");
+        JsonNode restore = awaitEnd(b.url(), admin, post(b.url() + "/api/v1/points/" + point + "/restore-disk", admin,
+                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}").path("id").asText());
+        assertEquals("succeeded", restore.path("state").asText(), restore + "\nagent output: " + output);
+        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the point restores bit-identically");
+    }
+
+    /** The plan's runs (backup jobs with a plan), as the API shows them. */
+    private List<JsonNode> planRuns(Catalog catalog) {
+        List<JsonNode> runs = new ArrayList<>();
+        for (Job job : catalog.jobs().list(coffer.engine.job.Jobs.Filter.ALL)) {
+            JsonNode params = JSON.valueToTree(job.params());
+            if (job.type() == coffer.engine.job.JobType.backup && params.path("plan").hasNonNull("slot")) {
+                runs.add(JSON.createObjectNode().put("id", job.id()).set("params", params));
+            }
+        }
+        return runs;
+    }
+
+    /** How many sessions hold the lead "scheduler" (the advisory lock of docs/design/scheduler.md) on the database. */
+    private static long schedulerLeads(TestDatabase database) {
+        CRC32 crc = new CRC32();
+        crc.update("scheduler".getBytes(StandardCharsets.UTF_8));
+        try (Connection connection = DriverManager.getConnection(database.config().jdbcUrl());
+             PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+                     + " AND granted AND classid::text::bigint = ? AND objid::text::bigint = ?"
+                     + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
+            query.setLong(1, 0x436F6666L);
+            query.setLong(2, crc.getValue());
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode get(String url, String token) throws Exception {
+        HttpResponse<String> response = call("GET", url, token, null);
+        assertEquals(200, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
     }
 
     private Path config(String name, TestDatabase database, Path vault, Path keyring) throws IOException {

@@ -9,8 +9,11 @@ import coffer.engine.error.ErrorCode;
  * any job is claimed. Stateless.
  */
 public final class AgentProtocol {
-    /** The agent protocol: the agent endpoints, their records and the job rows they carry. */
-    public static final int PROTOCOL = 1;
+    /**
+     * The agent protocol: the agent endpoints, their records and the job rows they carry. 2: heartbeats name the jobs
+     * the agent holds, claims wait (long polls).
+     */
+    public static final int PROTOCOL = 2;
     /** This build's Coffer version (the one {@code coffer --version} prints). */
     public static final String VERSION = "0.1.0";
 

@@ -87,7 +87,8 @@ final class AdvisoryLockLeadership implements Leadership {
         }
     }
 
-    private Connection open() throws SQLException {
+    /** A connection of its own to the catalog, outside the pool (also {@link JobNotices}'s). */
+    static Connection connect(CatalogConfig config, String application) throws SQLException {
         Properties properties = new Properties();
         if (config.user() != null) {
             properties.setProperty("user", config.user());
@@ -95,9 +96,13 @@ final class AdvisoryLockLeadership implements Leadership {
         if (config.password() != null) {
             properties.setProperty("password", config.password().reveal());
         }
-        properties.setProperty("ApplicationName", "coffer lead " + name);
+        properties.setProperty("ApplicationName", application);
         properties.setProperty("tcpKeepAlive", "true");
-        Connection opened = DriverManager.getConnection(config.jdbcUrl(), properties);
+        return DriverManager.getConnection(config.jdbcUrl(), properties);
+    }
+
+    private Connection open() throws SQLException {
+        Connection opened = connect(config, "coffer lead " + name);
         try (Statement statement = opened.createStatement()) {
             try {
                 statement.execute("SET idle_session_timeout = " + IDLE_LIMIT.toMillis());

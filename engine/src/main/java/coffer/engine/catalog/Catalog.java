@@ -30,6 +30,8 @@ public final class Catalog implements AutoCloseable {
     static final int SQLITE_BUSY_TIMEOUT_MS = 30_000;
 
     private final Dialect dialect;
+    /** Other servers' job changes (PostgreSQL), null on SQLite. */
+    private final JobNotices jobNotices;
     private final CatalogConfig config;
     private final HikariDataSource pool;
     private final Sql sql;
@@ -60,7 +62,8 @@ public final class Catalog implements AutoCloseable {
         this.instances = new SqlInstances(sql);
         this.protections = new SqlProtections(sql, clock);
         this.points = new SqlPoints(sql);
-        SqlJobs sqlJobs = new SqlJobs(sql, clock, dialect);
+        this.jobNotices = dialect == Dialect.POSTGRESQL ? new JobNotices(config) : null;
+        SqlJobs sqlJobs = new SqlJobs(sql, clock, dialect, jobNotices);
         this.jobs = sqlJobs;
         this.tokens = new SqlTokens(sql, clock);
         this.policies = new SqlPolicies(sql, clock);
@@ -253,6 +256,9 @@ public final class Catalog implements AutoCloseable {
 
     @Override
     public void close() {
+        if (jobNotices != null) {
+            jobNotices.close();
+        }
         pool.close();
     }
 }

@@ -43,10 +43,14 @@ final class SqlJobs implements Jobs {
     private final Dialect dialect;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-    SqlJobs(Sql sql, Clock clock, Dialect dialect) {
+    /** Other servers' changes, heard on PostgreSQL (null on SQLite: one server per file). */
+    private final JobNotices notices;
+
+    SqlJobs(Sql sql, Clock clock, Dialect dialect, JobNotices notices) {
         this.sql = sql;
         this.clock = clock;
         this.dialect = dialect;
+        this.notices = notices;
     }
 
     @Override
@@ -367,6 +371,14 @@ final class SqlJobs implements Jobs {
         }
     }
 
+    @Override
+    public boolean claimableForAgent(String hostId, String workerId, int perHostLimit) {
+        return sql.read(s -> s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ? AND type IN " + AGENT_LIST
+                + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, JobState.queued, workerId) > 0
+                && s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?" + (SERVING.isEmpty() ? ""
+                : " AND type NOT IN " + SERVING_LIST), hostId, JobState.running) < perHostLimit);
+    }
+
     private Optional<Job> claim(Where.Condition scope, String workerId, int perHostLimit, Instant now) {
         return dialect == Dialect.POSTGRESQL ? claimSkippingLocked(scope, workerId, perHostLimit, now)
                 : claimOldest(scope, workerId, perHostLimit, now);
@@ -558,14 +570,45 @@ final class SqlJobs implements Jobs {
     }
 
     @Override
+    public List<Held> runningOf(String workerId) {
+        return sql.query("SELECT id, started_at, cancel_requested FROM jobs WHERE worker = ? AND state = ?",
+                r -> new Held(r.getString("id"), Sql.instant(r, "started_at"), Sql.flag(r, "cancel_requested")),
+                workerId, JobState.running);
+    }
+
+    @Override
     public Subscription whenChanged(Runnable listener) {
         listeners.add(listener);
         return () -> listeners.remove(listener);
     }
 
-    /** Wakes the runners of this process (after a job was queued in another repository's transaction, too). */
+    /**
+     * Wakes the runners of this process (after a job was queued in another repository's transaction, too), and on
+     * PostgreSQL tells the other servers ({@link JobNotices}).
+     */
     void changed() {
         listeners.forEach(Runnable::run);
+        if (notices != null) {
+            try {
+                sql.read(s -> s.one("SELECT pg_notify(?, '')", r -> Boolean.TRUE, JobNotices.CHANNEL));
+            } catch (RuntimeException e) { // the others still look at the catalog every second
+                System.getLogger(SqlJobs.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot tell the other servers of a job change: " + e.getMessage());
+            }
+        }
+    }
+
+    @Override
+    public Subscription whenChangedAnywhere(Runnable listener) {
+        Subscription local = whenChanged(listener);
+        if (notices == null) {
+            return local;
+        }
+        Subscription others = notices.subscribe(listener);
+        return () -> {
+            local.close();
+            others.close();
+        };
     }
 
     private static void log(Sql.Session s, String id, String level, String message, Instant now) throws SQLException {

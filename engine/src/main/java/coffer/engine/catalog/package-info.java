@@ -7,7 +7,8 @@
  * plans, policies, tokens, groups, protections) by name after a {@link coffer.engine.catalog.NameCursor}; the
  * capacity view's sums are the database's ({@link coffer.engine.catalog.PointTotals}); the console's sessions are
  * rows too ({@link coffer.engine.catalog.ConsoleSessions}); which of several servers on one catalog leads (runs the scheduler) is a
- * {@link coffer.engine.catalog.Leadership} (a PostgreSQL advisory lock).
+ * {@link coffer.engine.catalog.Leadership} (a PostgreSQL advisory lock); the job changes of the other servers are heard
+ * through PostgreSQL's {@code LISTEN/NOTIFY} ({@code JobNotices}, for agents' waiting claims).
  *
  * <p>Plain JDBC, not Jdbi: the schema is small, the statements are few and portable, and one
  * package-private class ({@code Sql}: parameters, row mapping, transactions, one error translation) is all

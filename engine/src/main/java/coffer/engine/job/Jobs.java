@@ -107,6 +107,27 @@ public interface Jobs extends WorkerJobs {
      */
     boolean failLost(String id, String workerId, String message, Instant now);
 
+    // ---- agents (docs/design/agents.md) ----
+
+    /** A running job of one worker: when it was claimed, and whether its cancellation was requested. */
+    record Held(String jobId, Instant startedAt, boolean cancelRequested) {
+    }
+
+    /**
+     * Whether {@link #claimForAgent} would find a job now (a queued one of the host for this agent, the host below its
+     * limit), without claiming: what a waiting claim looks for (docs/design/agents.md "Long polls").
+     */
+    boolean claimableForAgent(String hostId, String workerId, int perHostLimit);
+
+    /**
+     * Like {@link #whenChanged}, and also after the submits and cancels of the other servers of a PostgreSQL catalog
+     * (heard through the database, on a thread of its own): what an agent's waiting claim listens to.
+     */
+    Subscription whenChangedAnywhere(Runnable listener);
+
+    /** The running jobs of {@code workerId} (an agent's heartbeat compares them with the jobs it names). */
+    List<Held> runningOf(String workerId);
+
     /**
      * Calls {@code listener} (on the caller's thread, so it must be quick) after every submit and cancel made
      * through this object, so a runner in the same process wakes at once. Close the result to stop.

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * error, counting its calls; the real transport and servers are in AgentFailoverIT (cli).
  */
 class FailoverOperationsTest {
-    private static final HeartbeatAgent BEAT = new HeartbeatAgent("local", "vm:1:ab");
+    private static final HeartbeatAgent BEAT = new HeartbeatAgent("local", "vm:1:ab", List.of());
 
     /** A fake server: throws {@code failure} when set, else answers a beat with {@code running}. */
     static final class FakeServer implements Operations {
@@ -40,7 +40,7 @@ class FailoverOperationsTest {
             if (failure != null) {
                 throw new CofferException(failure, "fake server fails " + failure);
             }
-            return (R) new AgentBeat(running, List.of());
+            return (R) new AgentBeat(running, List.of(), List.of());
         }
 
         @Override

@@ -70,4 +70,25 @@ class AgentClaimsTest {
         assertTrue(catalog.jobs().claimForAgent("edge", "edge:1:aa", 2, now).isEmpty(), "the host is no longer its");
         assertEquals(next.id(), catalog.jobs().claimForAgent("edge", "edge:2:cc", 2, now).orElseThrow().id());
     }
+
+    /**
+     * An agent's waiting claim listens to {@code whenChangedAnywhere}: on PostgreSQL a job queued through another catalog
+     * (another server) is heard (NOTIFY / LISTEN, {@code JobNotices}), not only at the next look a second later.
+     */
+    @org.junit.jupiter.api.Test
+    void aJobQueuedByAnotherServerIsHeardOnPostgresql() throws Exception {
+        database = TestDatabase.postgres();
+        catalog = Catalog.open(database.config());
+        catalog.hosts().ensure("edge", "qemu:///system");
+        java.util.concurrent.CountDownLatch heard = new java.util.concurrent.CountDownLatch(1);
+        try (Catalog other = Catalog.open(database.config());
+             coffer.engine.job.Jobs.Subscription ignored = catalog.jobs().whenChangedAnywhere(heard::countDown)) {
+            // the listener's LISTEN may start after a first submit: submit until heard (each submit is a new change)
+            for (int i = 0; i < 600 && heard.getCount() > 0; i++) {
+                other.jobs().submit(BackupInstance.of("instance-" + i), "edge");
+                heard.await(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            assertEquals(0, heard.getCount(), "a submit through another catalog is heard");
+        }
+    }
 }

@@ -86,10 +86,29 @@ class AgentApiIT {
                 {"host": "local", "uri": "qemu:///system", "agent": "%s", "version": "%s", "protocol": %d, "instances": []}"""
                 .formatted(next, AgentProtocol.VERSION, AgentProtocol.PROTOCOL)).status());
         TestServer.Answer refused = server.call("POST", "/api/v1/agent/heartbeats", agentToken,
-                "{\"host\": \"local\", \"agent\": \"" + dead + "\"}");
+                "{\"host\": \"local\", \"agent\": \"" + dead + "\", \"running\": []}");
         assertEquals(400, refused.status(), refused.text());
         assertEquals("InvalidArgument", refused.code(), refused.text());
         assertTrue(refused.text().contains("but by agent " + next), refused.text());
+
+        // a claim is a long poll: it waits on the server and answers with the job queued meanwhile
+        java.util.concurrent.CompletableFuture<TestServer.Answer> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        return server.call("POST", "/api/v1/agent/claims", agentToken, "{\"host\": \"local\", \"agent\": \""
+                                + next + "\", \"perHostLimit\": 2, \"waitSeconds\": 20}");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        String queuedMeanwhile = server.admin("POST", "/api/v1/instances/agent-api-vm/backups", "{}").body().path("id").asText();
+        TestServer.Answer claimed = waiting.get(2, java.util.concurrent.TimeUnit.MINUTES);
+        assertEquals(200, claimed.status(), claimed.text());
+        assertEquals(queuedMeanwhile, claimed.body().path("job").path("id").asText(), claimed.text());
+        TestServer.Answer tooLong = server.call("POST", "/api/v1/agent/claims", agentToken, "{\"host\": \"local\", \"agent\": \""
+                + next + "\", \"perHostLimit\": 2, \"waitSeconds\": 600}");
+        assertEquals(400, tooLong.status(), tooLong.text());
+        assertTrue(tooLong.text().contains("waitSeconds"), tooLong.text());
     }
 
     private JsonNode awaitFinal(String job) throws Exception {

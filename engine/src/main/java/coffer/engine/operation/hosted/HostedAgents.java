@@ -30,9 +30,15 @@ import coffer.engine.operation.ReportAgentJob;
 import coffer.engine.plan.PlanBackup;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The server's side of the agent protocol (docs/design/agents.md), on its catalog: an agent's announce (the version
@@ -45,6 +51,13 @@ final class HostedAgents {
     /** How often an agent heart-beats, and when the server's runners take its jobs for lost (docs/design/jobs.md). */
     static final int HEARTBEAT_SECONDS = 5;
     static final int STALE_SECONDS = 30;
+    /**
+     * A running job an agent's heartbeat does not name is failed only when claimed longer ago than this: a claim
+     * answered while the heartbeat was on its way is not failed (also covers some clock skew between servers).
+     */
+    static final Duration CLAIM_GRACE = Duration.ofSeconds(15);
+    /** How often a waiting claim looks at the catalog for jobs queued by another server. */
+    static final Duration LOOK_AGAIN = Duration.ofSeconds(1);
 
     private final Catalog catalog;
     private final PlanBackup after;
@@ -76,16 +89,66 @@ final class HostedAgents {
                 : catalog.hosts().ensure(announce.host(), announce.uri() + "#" + announce.host());
     }
 
+    /**
+     * Claims the host's next job for the agent; a long poll (docs/design/agents.md "Long polls"): when there is none, it
+     * waits up to the claim's {@code waitSeconds} and answers (empty) as soon as one can be claimed, for the agent to
+     * claim it at once with its next call: at once when it was queued through this catalog, or on PostgreSQL by another
+     * server of it ({@link Jobs#whenChangedAnywhere}), else at the latest at the next look, every {@link #LOOK_AGAIN}
+     * (a change not heard). A waiting claim never claims: an agent that died while its claim waited (its request still
+     * held here) takes no job.
+     */
     AgentClaim claim(ClaimAgentJob claim) {
         seen(claim.host(), claim.agent());
         Optional<Job> job = catalog.jobs().claimForAgent(claim.host(), claim.agent(), claim.perHostLimit(), clock.instant());
-        return job.map(j -> new AgentClaim(j, rows(j))).orElse(AgentClaim.NONE);
+        if (job.isPresent()) {
+            return new AgentClaim(job.get(), rows(job.get()));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(claim.waitSeconds() == null ? 0 : claim.waitSeconds()).toNanos();
+        Semaphore changed = new Semaphore(0);
+        try (Jobs.Subscription ignored = catalog.jobs().whenChangedAnywhere(changed::release)) {
+            for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+                if (changed.tryAcquire(Math.min(left, LOOK_AGAIN.toNanos()), TimeUnit.NANOSECONDS)) {
+                    changed.drainPermits();
+                }
+                if (catalog.jobs().claimableForAgent(claim.host(), claim.agent(), claim.perHostLimit())) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return AgentClaim.NONE;
     }
 
+    /**
+     * Stamps the jobs the agent names alive; fails {@code WorkerLost} its running jobs it no longer names once they
+     * were claimed more than {@link #CLAIM_GRACE} ago (a claim whose answer never reached it: the agent does not know
+     * it holds the job, docs/design/agents.md); answers which named jobs are to be cancelled and which are no longer
+     * the agent's (the agent stops those).
+     */
     AgentBeat heartbeat(HeartbeatAgent beat) {
         seen(beat.host(), beat.agent());
-        int running = catalog.jobs().heartbeat(beat.agent(), clock.instant());
-        return new AgentBeat(running, catalog.jobs().cancelRequested(beat.agent()));
+        Instant now = clock.instant();
+        Set<String> named = Set.copyOf(beat.running());
+        List<Jobs.Held> held = catalog.jobs().runningOf(beat.agent());
+        Set<String> mine = new HashSet<>();
+        List<String> cancel = new ArrayList<>();
+        for (Jobs.Held job : held) {
+            boolean unknownToAgent = !named.contains(job.jobId()) && job.startedAt() != null
+                    && job.startedAt().isBefore(now.minus(CLAIM_GRACE));
+            if (unknownToAgent && catalog.jobs().failLost(job.jobId(), beat.agent(), "worker lost: agent " + beat.agent()
+                    + " does not run it (its heartbeats stopped naming it: the answer to its claim was lost, or it"
+                    + " dropped the job); nothing half-written was kept", now)) {
+                continue;
+            }
+            mine.add(job.jobId());
+            if (job.cancelRequested()) {
+                cancel.add(job.jobId());
+            }
+        }
+        int running = catalog.jobs().heartbeat(beat.agent(), now);
+        List<String> lost = beat.running().stream().filter(id -> !mine.contains(id)).toList();
+        return new AgentBeat(running, cancel, lost);
     }
 
     AgentAck report(ReportAgentJob report) {
