@@ -83,6 +83,40 @@ abstract class AssuranceCatalogContract {
         assertEquals(List.of(), catalog.drillRuns().ofInstance("u-db", 10));
     }
 
+    private static DrillRun drill(String id, String instance, String point, int finishedSecond, boolean passed) {
+        return new DrillRun(id, instance, point, "main", T0, T0.plusSeconds(finishedSecond), passed,
+                passed ? null : DrillRun.Phase.BOOT, passed ? null : "no agent", null, null, null, null, null, null);
+    }
+
+    private void point(String id, String instance, int second) {
+        catalog.points().upsert(new PointRecord(id, "main", instance, instance, T0.plusSeconds(second), "available",
+                "CRASH", 10, 5, null, null, List.of()));
+    }
+
+    @Test
+    void eachInstanceWithPointsHasItsNewestDrillAndItsNewestPassedDrillOfOneOfItsPoints() {
+        point("p-1", "u-web", 1);
+        point("p-2", "u-web", 2);
+        DrillRun passedOld = drill("d-1", "u-web", "p-1", 10, true);
+        DrillRun passedNew = drill("d-2", "u-web", "p-2", 20, true);
+        DrillRun passedOfDeletedPoint = drill("d-3", "u-web", "p-gone", 30, true);
+        DrillRun failedLast = drill("d-4", "u-web", "p-2", 40, false);
+        DrillRun ofInstanceWithoutPoints = drill("d-5", "u-db", "p-9", 50, true);
+        for (DrillRun r : List.of(failedLast, passedOld, ofInstanceWithoutPoints, passedNew, passedOfDeletedPoint)) {
+            catalog.drillRuns().record(r);
+        }
+        assertEquals(List.of(new DrillRuns.Drilled("u-web", "web", failedLast, java.util.Optional.of(passedNew))),
+                catalog.drillRuns().latestOfInstancesWithPoints(),
+                "u-db has no point; the passed drill of a deleted point proves nothing");
+
+        point("p-3", "u-db", 3);
+        DrillRun failedOnly = drill("d-6", "u-db", "p-3", 60, false);
+        catalog.drillRuns().record(failedOnly);
+        assertEquals(List.of(new DrillRuns.Drilled("u-db", "db", failedOnly, java.util.Optional.empty()),
+                        new DrillRuns.Drilled("u-web", "web", failedLast, java.util.Optional.of(passedNew))),
+                catalog.drillRuns().latestOfInstancesWithPoints());
+    }
+
     @Test
     void changeSamplesComeNewestFirstBeforeAnInstantAndAPointHasOneSample() {
         ChangeAlerts alerts = catalog.changeAlerts();
