@@ -126,6 +126,19 @@ final class SqlPoints implements Points {
     }
 
     @Override
+    public List<PointRecord> newestOfInstances(java.util.Collection<String> instanceIds) {
+        if (instanceIds.isEmpty()) {
+            return List.of();
+        }
+        Where where = new Where().in("instance_id", instanceIds);
+        // each instance's first row by ROW_NUMBER() OVER (PARTITION BY …): one pass, on SQLite and PostgreSQL alike
+        String newest = COLUMNS.replace(" FROM points", " FROM (SELECT points.*, ROW_NUMBER() OVER (PARTITION BY instance_id"
+                + " ORDER BY created_at DESC, id DESC) AS nth FROM points" + where.clause() + ") points WHERE nth = 1"
+                + " ORDER BY instance_id");
+        return sql.read(s -> ofPage(s, s.query(newest, SqlPoints::row, where.args())));
+    }
+
+    @Override
     public List<PointRecord> listByRegion(String region) {
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE region = ? ORDER BY created_at DESC, id DESC",
                 SqlPoints::row, region), " JOIN points p ON p.id = d.point_id WHERE p.region = ?", region));

@@ -247,6 +247,33 @@ abstract class CatalogContract {
     }
 
     @Test
+    void theNewestPointOfEachInstanceAndTheirProtectionsAreReadForAPageAtOnce() {
+        catalog.hosts().ensure("local", "qemu:///system");
+        List<String> ids = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        catalog.instances().refresh("local", List.of(instance(ids.get(0), "local", "a", "running", disk("vda")),
+                instance(ids.get(1), "local", "b", "running", disk("vda")), instance(ids.get(2), "local", "c", "running")));
+        Instant t = Instant.parse("2025-01-01T00:00:00Z");
+        PointRecord older = point("20250101-000000-aaaaaaaa", "default", ids.get(0), t);
+        PointRecord newestOfA = point("20250102-000000-bbbbbbbb", "remote", ids.get(0), t.plusSeconds(60));
+        PointRecord tieLow = point("20250103-000000-cccccccc", "default", ids.get(1), t);
+        PointRecord tieHigh = point("20250103-000000-dddddddd", "default", ids.get(1), t);
+        for (PointRecord p : List.of(newestOfA, tieLow, older, tieHigh)) {
+            catalog.points().upsert(p);
+        }
+        List<PointRecord> newest = catalog.points().newestOfInstances(ids);
+        assertEquals(Set.of(newestOfA, tieHigh), Set.copyOf(newest), "by creation, then id; c has none");
+        assertEquals(2, newest.size());
+        assertEquals(List.of(tieHigh), catalog.points().newestOfInstances(List.of(ids.get(1))));
+        assertEquals(List.of(), catalog.points().newestOfInstances(List.of()));
+
+        Protection protection = new Protection(ids.get(1), true, List.of(), "default", millis(t));
+        catalog.protections().protect(List.of(protection));
+        assertEquals(List.of(protection), catalog.protections().ofInstances(ids));
+        assertEquals(List.of(), catalog.protections().ofInstances(List.of(ids.get(0))));
+        assertEquals(List.of(), catalog.protections().ofInstances(List.of()));
+    }
+
+    @Test
     void pointsAreUpsertedListedNewestFirstAndDeleted() {
         String instance = knownInstance();
         Instant t = Instant.parse("2025-01-01T00:00:00Z");
