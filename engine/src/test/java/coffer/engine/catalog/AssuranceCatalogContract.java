@@ -1,6 +1,5 @@
 package coffer.engine.catalog;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,31 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What {@link VerifyRuns}, {@link DrillRuns} and {@link ChangeAlerts} must do (V6 schema), and {@link Mounts} (V9), on
  * SQLite and PostgreSQL.
  */
-abstract class AssuranceCatalogContract {
+abstract class AssuranceCatalogContract extends CatalogFixture {
     static final Instant T0 = Instant.parse("2026-04-01T00:00:00Z");
-    TestDatabase database;
-    Catalog catalog;
-
-    abstract TestDatabase database() throws Exception;
 
     @BeforeEach
-    void open() throws Exception {
-        database = database();
-        catalog = Catalog.open(database.config());
-        catalog.hosts().ensure("local", "qemu:///system");
-        catalog.instances().refresh("local", List.of(
-                new Instance("u-web", "local", "web", "running", List.of(), T0, false),
-                new Instance("u-db", "local", "db", "running", List.of(), T0, false)));
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+    void instances() {
+        webAndDb(T0);
     }
 
     private static VerifyRun run(String id, String vault, VerifyRun.Kind kind, int slice, int slices, Instant finished) {

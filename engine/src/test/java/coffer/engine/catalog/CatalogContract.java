@@ -12,8 +12,6 @@ import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -40,28 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The catalog's repositories, one contract for every database: subclasses say which ({@link #database}).
  */
-abstract class CatalogContract {
+abstract class CatalogContract extends CatalogFixture {
     static final ObjectMapper JSON = new ObjectMapper();
-    TestDatabase database;
-    Catalog catalog;
-
-    abstract TestDatabase database() throws Exception;
-
-    @BeforeEach
-    void open() throws Exception {
-        database = database();
-        catalog = Catalog.open(database.config());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
-        }
-    }
 
     @Test
     void jobsSubmittedInOneMillisecondAreClaimedInTheOrderTheyWereSubmitted() throws Exception {
