@@ -40,17 +40,29 @@ final class LibvirtTestResources implements AfterEachCallback {
         List<String> command = new ArrayList<>(List.of(SCRIPTS.resolve("make-test-domain").toString(), domain,
                 dir.toString()));
         command.addAll(List.of(options));
-        domains.push(() -> ServerCliIT.run(SCRIPTS.resolve("remove-test-domain").toString(), domain));
+        removedLater(domain);
         String out = ServerCliIT.run(command.toArray(String[]::new));
         assertTrue(out.startsWith("ok"), out);
         return domain;
     }
 
-    /** An instance the test restores as {@code name}: destroyed and undefined after the test (if it was defined). */
+    /**
+     * A domain the test makes like the test domain (restored or cloned with its disks in the test's directory):
+     * scripts/remove-test-domain removes it after the test, with the domains, the last made first.
+     */
+    String removedLater(String domain) {
+        domains.push(() -> ServerCliIT.run(SCRIPTS.resolve("remove-test-domain").toString(), domain));
+        return domain;
+    }
+
+    /**
+     * An instance the test restores as {@code name}: destroyed and undefined (with its checkpoints' metadata) after the
+     * test, if it was defined; its disks are left to the test's directory.
+     */
     String restored(String name) {
         restored.push(() -> {
             ServerCliIT.run("virsh", "-c", "qemu:///system", "destroy", name);
-            ServerCliIT.run("virsh", "-c", "qemu:///system", "undefine", name);
+            ServerCliIT.run("virsh", "-c", "qemu:///system", "undefine", name, "--checkpoints-metadata");
         });
         return name;
     }
@@ -59,6 +71,12 @@ final class LibvirtTestResources implements AfterEachCallback {
     <T extends AutoCloseable> T closeLater(T resource) {
         started.push(resource);
         return resource;
+    }
+
+    /** Closes {@code resource} now (a server the test stops), and not again after the test. */
+    void closeNow(AutoCloseable resource) throws Exception {
+        started.remove(resource);
+        resource.close();
     }
 
     @Override
