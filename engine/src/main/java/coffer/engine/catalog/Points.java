@@ -30,7 +30,7 @@ public interface Points {
 
     /**
      * The newest point (by creation, then id) of each of these instances that has one, with its disks: two statements
-     * whatever the number of instances (a page of the console's instances).
+     * whatever the number of instances (a page of the console's instances), each instance's point found by its index.
      */
     List<PointRecord> newestOfInstances(java.util.Collection<String> instanceIds);
 
