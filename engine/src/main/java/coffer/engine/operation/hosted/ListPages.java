@@ -100,9 +100,9 @@ final class ListPages {
     }
 
     /**
-     * A page of instances with their plans and newest points: the page, its protections, its plans (an instance has at
-     * most one: {@code plans.instance_id} is unique), their policies, the newest points with their disks and their
-     * replications; seven statements whatever the page's length.
+     * A page of instances with their plans and newest points: the page and its instances' disks, its protections, its
+     * plans (an instance has at most one: {@code plans.instance_id} is unique), their policies, the newest points with
+     * their disks and their replications; eight statements whatever the page's length.
      */
     InstanceOverviewList overviews(ListInstanceOverviews l, HostedViews views) {
         InstanceList page = instances(l.instances(), views);
