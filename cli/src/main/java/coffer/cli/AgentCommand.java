@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code coffer agent}: serves one libvirt host for the servers (docs/design/agents.md). It connects out to a server
@@ -83,17 +82,9 @@ final class AgentCommand implements Callable<Integer> {
             CofferAgent agent = CofferAgent.start(new FailoverOperations(transports), vaults,
                     new CofferAgent.Settings(hostId, libvirt, dataDir.toAbsolutePath(), InstanceBackup.defaultRuntimeRoot(),
                             RestoreDirectories.under(servers.restoreDirectories()), jobsPerHost, workers));
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                agent.close();
-                stopped.countDown();
-            }, "coffer-agent-shutdown"));
+            UntilStopped running = UntilStopped.on(agent::close, "coffer-agent-shutdown");
             Cli.out().line("Coffer agent %s serving host %s (%s) for %s", agent.workerId(), hostId, libvirt, String.join(", ", urls));
-            try {
-                stopped.await();
-            } catch (InterruptedException signalled) {
-                stopped.await(2, java.util.concurrent.TimeUnit.MINUTES);
-            }
+            running.await();
         }
         return 0;
     }

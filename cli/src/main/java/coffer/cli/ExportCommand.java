@@ -5,6 +5,7 @@ import coffer.engine.error.ErrorCode;
 import coffer.engine.operation.DeleteExport;
 import coffer.engine.operation.ExportFiles;
 import coffer.engine.operation.ListExports;
+import coffer.engine.operation.Operation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,13 +44,10 @@ final class ExportCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", description = "The export records: state, size, expiry.", mixinStandardHelpOptions = true)
-    static final class ListExports_ implements Callable<Integer> {
-        @Mixin CommonOptions common;
-        @Mixin ServerOption server;
-
+    static final class ListExports_ extends ServerQuery {
         @Override
-        public Integer call() {
-            return Operate.call(server, common, new ListExports());
+        Operation<?> query() {
+            return new ListExports();
         }
     }
 

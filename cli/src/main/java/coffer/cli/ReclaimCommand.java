@@ -1,10 +1,8 @@
 package coffer.cli;
 
 import coffer.engine.operation.ListReclaims;
+import coffer.engine.operation.Operation;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-
-import java.util.concurrent.Callable;
 
 /** {@code coffer reclaim list} (needs a server): what the server's space reclaim did, docs/design/assurance.md. */
 @Command(name = "reclaim", description = "Space the server reclaimed from deleted and expired points.",
@@ -13,13 +11,10 @@ final class ReclaimCommand {
 
     @Command(name = "list", description = "Per vault: bytes reclaimed since the server started, a deletion still waiting, recent steps.",
             mixinStandardHelpOptions = true)
-    static final class List_ implements Callable<Integer> {
-        @Mixin CommonOptions common;
-        @Mixin ServerOption server;
-
+    static final class List_ extends ServerQuery {
         @Override
-        public Integer call() {
-            return Operate.call(server, common, new ListReclaims());
+        Operation<?> query() {
+            return new ListReclaims();
         }
     }
 }

@@ -8,7 +8,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code coffer server}: runs the server on embedded defaults, or as a configuration file says
@@ -30,12 +29,7 @@ final class ServerCommand implements Callable<Integer> {
         ServerConfig loaded = ServerConfigLoader.load(config, dataDir);
         ServerConfig chosen = port == null ? loaded : loaded.withPort(port);
         CofferServer server = CofferServer.start(chosen);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "coffer-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        UntilStopped running = UntilStopped.on(server::close, "coffer-shutdown");
         Cli.out().line("Coffer server listening on %s", server.url());
         Cli.out().line("  data directory: %s", chosen.dataDir());
         Cli.out().line("  catalog:        %s", chosen.catalog().redactedUrl());
@@ -45,12 +39,7 @@ final class ServerCommand implements Callable<Integer> {
         Cli.out().line("  OpenAPI:        %s/api/v1/openapi.json", server.url());
         Cli.out().line("  console:        %s/ (sign in with a token)", server.url());
         Cli.out().line("Use it: export COFFER_URL=%s COFFER_TOKEN_FILE=%s", server.url(), chosen.adminTokenFile());
-        try {
-            stopped.await();
-        } catch (InterruptedException signalled) {
-            // SIGTERM/Ctrl-C also interrupts the main thread (coffer.app.Main): the hook above stops the server
-            stopped.await(2, java.util.concurrent.TimeUnit.MINUTES);
-        }
+        running.await();
         return 0;
     }
 }

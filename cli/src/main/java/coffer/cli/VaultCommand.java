@@ -20,6 +20,7 @@ import coffer.vault.maintenance.StatsCollector;
 import coffer.vault.maintenance.VaultStats;
 import coffer.vault.maintenance.Verifier;
 import coffer.vault.maintenance.VerifyReport;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,9 +29,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code coffer vault init|verify|gc|stats}. */
@@ -64,17 +63,9 @@ final class VaultCommand {
                 VaultConfig c = vault.config();
                 Output out = Cli.out();
                 if (common.json()) {
-                    Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("path", shown);
-                    result.put("vaultId", c.vaultId());
-                    result.put("chunkSize", c.chunkSize());
-                    result.put("compressionLevel", c.compressionLevel());
-                    result.put("encrypted", c.encrypted());
-                    if (c.encrypted()) {
-                        result.put("keyring", opener.keyRing().toAbsolutePath().toString());
-                        result.put("keyId", c.encryption().keyId());
-                    }
-                    out.json(result);
+                    out.json(new Created(shown, c.vaultId(), c.chunkSize(), c.compressionLevel(), c.encrypted(),
+                            c.encrypted() ? opener.keyRing().toAbsolutePath().toString() : null,
+                            c.encrypted() ? c.encryption().keyId() : null));
                 } else {
                     out.line("Created vault %s (id %s, chunk size %s, zstd level %d, %s)", shown, c.vaultId(),
                             Output.bytes(c.chunkSize()), c.compressionLevel(),
@@ -88,6 +79,15 @@ final class VaultCommand {
             }
             return 0;
         }
+    }
+
+    /**
+     * A vault made ({@code --output json}): where, its id, chunk size and zstd level, and, when encrypted, the key ring
+     * holding its key and that key's id (absent when it is not).
+     */
+    record Created(String path, String vaultId, int chunkSize, int compressionLevel, boolean encrypted,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) String keyring,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) String keyId) {
     }
 
     @Command(name = "verify", description = "Re-read points: authenticate and re-hash every chunk they reference; report"
@@ -131,13 +131,8 @@ final class VaultCommand {
                         ? new Quarantine(vault).quarantine(report.damage(), Duration.ofMinutes(1)) : 0;
                 Output out = Cli.out();
                 if (common.json()) {
-                    Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("report", report);
-                    result.put("clean", report.clean());
-                    result.put("quarantined", quarantined);
-                    result.put("seconds", bar.elapsed().toMillis() / 1000.0);
-                    result.put("logicalMBps", bar.rateMBps());
-                    out.json(result);
+                    out.json(new Verified(report, report.clean(), quarantined, bar.elapsed().toMillis() / 1000.0,
+                            bar.rateMBps()));
                 } else {
                     out.line("Checked %d point(s), %d chunk(s), %s of data.", report.points(), report.chunksChecked(),
                             Output.bytes(report.bytesChecked()));
@@ -166,6 +161,13 @@ final class VaultCommand {
                 throw Errors.classify(e);
             }
         }
+    }
+
+    /**
+     * What an offline verify found ({@code --output json}): the report, whether it found no damage, how many damaged
+     * chunks were moved to {@code damaged/}, and how long it took at what logical rate.
+     */
+    record Verified(VerifyReport report, boolean clean, int quarantined, double seconds, double logicalMBps) {
     }
 
     @Command(name = "gc", description = "Delete chunks no point references (older than the grace period).",
@@ -218,11 +220,7 @@ final class VaultCommand {
                 VaultStats s = new StatsCollector(vault).collect();
                 Output out = Cli.out();
                 if (common.json()) {
-                    Map<String, Object> result = new LinkedHashMap<>();
-                    result.put("stats", s);
-                    result.put("dedupRatio", s.dedupRatio());
-                    result.put("compressionRatio", s.compressionRatio());
-                    out.json(result);
+                    out.json(new Measured(s, s.dedupRatio(), s.compressionRatio()));
                     return 0;
                 }
                 out.line("Points:            %d", s.points());
@@ -246,6 +244,10 @@ final class VaultCommand {
                 throw Errors.classify(e);
             }
         }
+    }
+
+    /** A vault's sizes ({@code --output json}): the statistics with their dedup and compression ratios. */
+    record Measured(VaultStats stats, double dedupRatio, double compressionRatio) {
     }
 
 }

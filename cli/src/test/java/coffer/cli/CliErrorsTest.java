@@ -138,8 +138,12 @@ class CliErrorsTest {
         assertEquals(1, damaged.size(), verify.out());
         assertTrue(damaged.getFirst().startsWith("DAMAGED point " + point + " disk disk.raw bytes " + from + "-"
                 + (from + 262143) + " (" + object + "): "), "that 256 KiB chunk of the disk, and its object: " + verify.out());
-        JsonNode report = CofferJson.MAPPER.readTree(CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString(),
-                "--output", "json").out()).path("report");
+        JsonNode verified = CofferJson.MAPPER.readTree(CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString(),
+                "--output", "json").out());
+        assertEquals(List.of("report", "clean", "quarantined", "seconds", "logicalMBps"), fieldNames(verified));
+        assertFalse(verified.path("clean").asBoolean());
+        assertEquals(0, verified.path("quarantined").asInt());
+        JsonNode report = verified.path("report");
         assertEquals(1, report.path("damage").size(), report.toString());
         JsonNode where = report.path("damage").get(0);
         assertEquals(point, where.path("pointId").asText());
@@ -231,6 +235,29 @@ class CliErrorsTest {
         assertEquals(0, countFiles(vault.resolve("chunks")));
         CliRun stats = CliRun.run(keyRing, "vault", "stats", "--vault", vault.toString()).ok();
         assertTrue(stats.out().contains("Points:            0"), stats.out());
+        JsonNode measured = CofferJson.MAPPER.readTree(CliRun.run(keyRing, "vault", "stats", "--vault", vault.toString(),
+                "--output", "json").ok().out());
+        assertEquals(List.of("stats", "dedupRatio", "compressionRatio"), fieldNames(measured));
+        assertEquals(0, measured.path("stats").path("points").asInt(), measured.toString());
+    }
+
+    @Test
+    void vaultInitAnswersInJsonWithTheKeyOnlyWhenEncrypted() throws Exception {
+        JsonNode encrypted = CofferJson.MAPPER.readTree(CliRun.run(keyRing, "vault", "init", dir.resolve("v-enc").toString(),
+                "--output", "json").ok().out());
+        assertEquals(List.of("path", "vaultId", "chunkSize", "compressionLevel", "encrypted", "keyring", "keyId"),
+                fieldNames(encrypted));
+        assertEquals(keyRing.toAbsolutePath().toString(), encrypted.path("keyring").asText());
+        JsonNode plain = CofferJson.MAPPER.readTree(CliRun.run(keyRing, "vault", "init", dir.resolve("v-plain").toString(),
+                "--no-encryption", "--output", "json").ok().out());
+        assertEquals(List.of("path", "vaultId", "chunkSize", "compressionLevel", "encrypted"), fieldNames(plain));
+        assertFalse(plain.path("encrypted").asBoolean());
+    }
+
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private String backup() {

@@ -3,11 +3,10 @@ package coffer.cli;
 import coffer.engine.catalog.TestDatabase;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
-import coffer.testing.Environment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +16,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,7 +28,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * comparison: {@link #WHERE}.
  */
 class CliModesIT {
-    private static final Path SCRIPTS = Path.of("..", "scripts");
     private static final ObjectMapper JSON = new ObjectMapper();
     /**
      * A server's vault name vs the vault's path offline; the job that made a point (none offline); a server's
@@ -39,40 +36,19 @@ class CliModesIT {
     static final Set<String> WHERE = Set.of("vault", "job", "host", "refreshedAt", "group");
 
     @TempDir Path dir;
-    final List<String> domains = new ArrayList<>();
-    final List<AutoCloseable> toClose = new ArrayList<>();
+    @RegisterExtension final LibvirtTestResources resources = new LibvirtTestResources();
     String url;
     Path tokenFile;
     Path vault;
     Path keyring;
 
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort: the next closes must still run
-            }
-        }
-        for (String domain : domains.reversed()) {
-            ServerCliIT.run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
-        }
-    }
-
     @Test
     void everyCommandOfBothModesGivesTheSameJsonOnTheSameData() throws Exception {
-        Environment.requireCommand("virsh");
-        Environment.need(ServerCliIT.run("virsh", "-c", "qemu:///system", "version").startsWith("ok"), "libvirtd answering");
-        TestDatabase db = TestDatabase.sqlite(dir);
-        toClose.add(db);
-        String domain = "coffer-modes-" + UUID.randomUUID().toString().substring(0, 8);
-        domains.add(domain);
-        String made = ServerCliIT.run(SCRIPTS.resolve("make-test-domain").toString(), domain, dir.toString(), "--size-mb", "16");
-        assertTrue(made.startsWith("ok"), made);
+        String domain = resources.domain(dir, "coffer-modes-", "--size-mb", "16");
+        TestDatabase db = resources.closeLater(TestDatabase.sqlite(dir));
         ServerConfig config = ServerCliIT.config(dir.resolve("data"), db);
         CofferServer server = CofferServer.start(config);
-        toClose.add(server::close);
+        resources.closeLater(server);
         url = server.url();
         tokenFile = config.adminTokenFile();
         vault = config.vaults().getFirst().path();
@@ -122,25 +98,25 @@ class CliModesIT {
                 "--format", "raw");
         sameShape("restore disk", diskServer, diskOffline);
         sameValues("restore disk", diskServer, diskOffline, "file");
-        domains.add(domain + "-s");
-        domains.add(domain + "-o");
+        resources.removedLater(domain + "-s");
+        resources.removedLater(domain + "-o");
         JsonNode restoredServer = server("restore", "instance", point, "--name", domain + "-s", "--wait");
         JsonNode restoredOffline = offline("restore", "instance", point, "--name", domain + "-o");
         sameShape("restore instance", restoredServer, restoredOffline);
         sameValues("restore instance", restoredServer, restoredOffline, "name", "disks");
-        domains.add(domain + "-cs");
-        domains.add(domain + "-co");
+        resources.removedLater(domain + "-cs");
+        resources.removedLater(domain + "-co");
         JsonNode cloneServer = server("clone", domain, "--name", domain + "-cs", "--wait");
         JsonNode cloneOffline = offline("clone", domain, "--name", domain + "-co");
         sameShape("clone", cloneServer, cloneOffline);
         String groupPoint = groupServer.path("groupPoint").asText();
-        domains.add(domain + "-gs");
-        domains.add(domain + "-go");
+        resources.removedLater(domain + "-gs");
+        resources.removedLater(domain + "-go");
         JsonNode groupRestoreServer = server("group", "restore", groupPoint, "--suffix", "-gs", "--wait");
         JsonNode groupRestoreOffline = offline("group", "restore", groupPoint, "--suffix", "-go");
         sameShape("group restore", groupRestoreServer, groupRestoreOffline);
-        domains.add(domain + "-gcs");
-        domains.add(domain + "-gco");
+        resources.removedLater(domain + "-gcs");
+        resources.removedLater(domain + "-gco");
         JsonNode groupCloneServer = server("group", "clone", "modes", "--suffix", "-gcs", "--wait");
         JsonNode groupCloneOffline = offline("group", "clone", "modes", "--instances", domain, "--suffix", "-gco");
         sameShape("group clone", groupCloneServer, groupCloneOffline);

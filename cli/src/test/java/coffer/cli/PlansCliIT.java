@@ -4,10 +4,9 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.engine.plan.SimulatedClock;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
-import coffer.testing.Environment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,7 +45,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * at the real time, so a point is as old as the simulated time that passed after it.
  */
 class PlansCliIT {
-    private static final Path SCRIPTS = Path.of("..", "scripts");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir Path dir;
@@ -56,32 +53,13 @@ class PlansCliIT {
     String url;
     CofferServer server;
     SimulatedClock clock;
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort: the next closes must still run
-            }
-        }
-        if (domain != null) {
-            ServerCliIT.run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
-        }
-    }
+    @RegisterExtension final LibvirtTestResources resources = new LibvirtTestResources();
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void hourlyPlanRunsOnSimulatedTimeExpiresPointsSurvivesARestartAndEveryErrorStateShows(String database) throws Exception {
-        Environment.requireCommand("virsh");
-        Environment.need(ServerCliIT.run("virsh", "-c", "qemu:///system", "version").startsWith("ok"), "libvirtd answering");
-        TestDatabase db = database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
-        toClose.add(db);
-        domain = "coffer-plan-" + UUID.randomUUID().toString().substring(0, 8);
-        String made = ServerCliIT.run(SCRIPTS.resolve("make-test-domain").toString(), domain, dir.toString(), "--size-mb", "16");
-        assertTrue(made.startsWith("ok"), made);
+        domain = resources.domain(dir, "coffer-plan-", "--size-mb", "16");
+        TestDatabase db = resources.closeLater(database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres());
 
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         clock = new SimulatedClock(t0);
@@ -258,7 +236,7 @@ class PlansCliIT {
 
         // the domain removed: its plan stops with InstanceReleased and the remedy; run now is refused the same way
         JsonNode last = json(cli("plan", "bind", "hourly", domain, "--name", "last", "--output", "json").ok()).path("plans").get(0);
-        String removed = ServerCliIT.run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
+        String removed = ServerCliIT.run(LibvirtTestResources.SCRIPTS.resolve("remove-test-domain").toString(), domain);
         assertTrue(removed.startsWith("ok"), removed);
         domain = null;
         http("POST", "/api/v1/hosts/local/refresh");
@@ -334,18 +312,16 @@ class PlansCliIT {
     }
 
     private void startServer(ServerConfig config) {
-        server = CofferServer.start(config, clock);
-        toClose.add(server::close);
+        server = resources.closeLater(CofferServer.start(config, clock));
         url = server.url();
         tokenFile = config.adminTokenFile();
     }
 
-    private void stopServer() {
-        server.close();
-        toClose.remove(toClose.size() - 1);
+    private void stopServer() throws Exception {
+        resources.closeNow(server);
     }
 
-    private void restart(ServerConfig config) {
+    private void restart(ServerConfig config) throws Exception {
         stopServer();
         startServer(config);
     }

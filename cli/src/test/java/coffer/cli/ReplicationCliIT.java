@@ -4,11 +4,10 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.engine.vault.VaultLocation;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
-import coffer.testing.Environment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -47,45 +45,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * so the domain is west's. A plan of an east policy for it is PolicyRegionMismatch; each job is in its host's region.
  */
 class ReplicationCliIT {
-    private static final Path SCRIPTS = Path.of("..", "scripts");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SIZE_MB = 16;
 
     @TempDir Path dir;
+    @RegisterExtension final LibvirtTestResources resources = new LibvirtTestResources();
     String domain;
-    final List<String> restored = new ArrayList<>();
     Path tokenFile;
     String url;
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort: the next closes must still run
-            }
-        }
-        for (String name : restored) {
-            ServerCliIT.run("virsh", "-c", "qemu:///system", "destroy", name);
-            ServerCliIT.run("virsh", "-c", "qemu:///system", "undefine", name);
-        }
-        if (domain != null) {
-            ServerCliIT.run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
-        }
-    }
 
     @Test
     void aPolicysReplicationRuleReplicatesEachBackupAndTheReplicasRestoreInTheOtherRegion() throws Exception {
-        Environment.requireCommand("virsh");
-        Environment.need(ServerCliIT.run("virsh", "-c", "qemu:///system", "version").startsWith("ok"), "libvirtd answering");
-        TestDatabase db = TestDatabase.sqlite(dir);
-        toClose.add(db);
-        domain = "coffer-repl-" + UUID.randomUUID().toString().substring(0, 8);
-        String made = ServerCliIT.run(SCRIPTS.resolve("make-test-domain").toString(), domain, dir.toString(), "--size-mb",
-                String.valueOf(SIZE_MB));
-        assertTrue(made.startsWith("ok"), made);
+        domain = resources.domain(dir, "coffer-repl-", "--size-mb", String.valueOf(SIZE_MB));
+        TestDatabase db = resources.closeLater(TestDatabase.sqlite(dir));
         guestWrites(0x5a, "1M", "3M");
         byte[] disk = new byte[SIZE_MB << 20];
         write(disk, 0x5a, 1 << 20, 3 << 20);
@@ -102,7 +74,7 @@ class ReplicationCliIT {
                         new ServerConfig.HostEntry("west-1", "qemu:///system", "west")),
                 ServerConfig.Limits.DEFAULT);
         CofferServer server = CofferServer.start(config);
-        toClose.add(server::close);
+        resources.closeLater(server);
         url = server.url();
         tokenFile = config.adminTokenFile();
 
@@ -210,8 +182,7 @@ class ReplicationCliIT {
 
         // disaster recovery in east from each replica: new instances on east's host, their disks bit for bit
         Path restores = ServerConfig.defaultRestoreDirectory(data);
-        String dr1 = domain + "-dr1";
-        restored.add(dr1);
+        String dr1 = resources.restored(domain + "-dr1");
         JsonNode restore1 = json(cli("restore", "instance", p1, "--region", "east", "--name", dr1, "--format", "raw",
                 "--dir", restores.toString(), "--vcpus", "2", "--memory-mib", "96", "--start", "--wait", "--output", "json")
                 .ok());
@@ -222,8 +193,7 @@ class ReplicationCliIT {
         assertEquals(sha256(disk1), sha256(Files.readAllBytes(file1)), "the first replica restores bit for bit");
         String xml = ServerCliIT.run("virsh", "-c", "qemu:///system", "dumpxml", dr1);
         assertTrue(xml.contains("<vcpu placement='static'>2</vcpu>") && xml.contains("98304"), xml);
-        String dr2 = domain + "-dr2";
-        restored.add(dr2);
+        String dr2 = resources.restored(domain + "-dr2");
         JsonNode restore2 = json(cli("restore", "instance", r2, "--name", dr2, "--format", "raw", "--dir",
                 restores.toString(), "--no-network", "--wait", "--output", "json").ok());
         assertEquals(sha256(disk), sha256(Files.readAllBytes(Path.of(restore2.path("disks").path("vda").asText()))),
@@ -244,8 +214,7 @@ class ReplicationCliIT {
         // clone into east in one job: backup here, replicate, restore there (started), from the replica
         cli("clone", domain, "--name", domain + "-x", "--region", "mars").fails(4, "UnknownRegion");
         cli("clone", domain, "--name", domain + "-x", "--region", "north").fails(2, "NoHostInRegion");
-        String copy = domain + "-c";
-        restored.add(copy);
+        String copy = resources.restored(domain + "-c");
         JsonNode clone = json(cli("clone", domain, "--name", copy, "--region", "east", "--wait", "--output", "json").ok());
         assertTrue(clone.path("started").asBoolean(), clone.toString());
         String replica = clone.path("replica").asText();

@@ -1,24 +1,20 @@
 package coffer.cli;
 
-import coffer.testing.Environment;
 import coffer.testing.S3Server;
 import coffer.testing.ThrottledProxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,49 +36,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * </ul>
  */
 class ReplicationToS3ServerIT {
-    private static final Path SCRIPTS = Path.of("..", "scripts");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SIZE_MB = 128;
 
     @TempDir Path dir;
-    String domain;
+    @RegisterExtension final LibvirtTestResources resources = new LibvirtTestResources();
     String url;
     Path tokenFile;
     Process server;
-    ThrottledProxy slowUploads;
-    final List<String> restored = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        if (server != null) {
-            server.destroyForcibly();
-            server.waitFor(30, TimeUnit.SECONDS);
-        }
-        if (slowUploads != null) {
-            slowUploads.close();
-        }
-        for (String name : restored) {
-            ServerCliIT.run("virsh", "-c", "qemu:///system", "destroy", name);
-            ServerCliIT.run("virsh", "-c", "qemu:///system", "undefine", name);
-        }
-        if (domain != null) {
-            ServerCliIT.run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
-        }
-    }
 
     @Test
     void replicasInAnS3RegionSurviveCancelAndKillAndRestoreThere() throws Exception {
-        Environment.requireCommand("virsh");
-        Environment.need(ServerCliIT.run("virsh", "-c", "qemu:///system", "version").startsWith("ok"), "libvirtd answering");
+        String domain = resources.domain(dir, "coffer-rs3-", "--raw", "--size-mb", String.valueOf(SIZE_MB));
         S3Server s3 = S3Server.shared();
         String bucket = s3.newBucket();
         // the server uploads through a proxy held to 4 MB/s, so a replication runs long enough to be cancelled and
         // killed on a quiet machine too (unthrottled it can end within a second, before the CLI's cancel arrives)
-        slowUploads = ThrottledProxy.in(s3.endpoint(), 4_000_000);
-        domain = "coffer-rs3-" + UUID.randomUUID().toString().substring(0, 8);
-        String made = ServerCliIT.run(SCRIPTS.resolve("make-test-domain").toString(), domain, dir.toString(), "--raw",
-                "--size-mb", String.valueOf(SIZE_MB));
-        assertTrue(made.startsWith("ok"), made);
+        ThrottledProxy slowUploads = resources.closeLater(ThrottledProxy.in(s3.endpoint(), 4_000_000));
         Path disk = dir.resolve(domain + "-vda.raw");
         assertTrue(ServerCliIT.run("dd", "if=/dev/urandom", "of=" + disk, "bs=1M", "count=" + SIZE_MB, "conv=notrunc",
                 "status=none").startsWith("ok"));
@@ -138,7 +108,8 @@ class ReplicationToS3ServerIT {
         JsonNode lost = json(cli("job", "show", killed, "--output", "json").ok());
         assertEquals("failed", lost.path("state").asText(), lost.toString());
         assertEquals("WorkerLost", lost.path("error").path("code").asText(), lost.toString());
-        await(() -> replicationOf(p1).path("errorCode").asText().equals("WorkerLost"), "the killed replication is FAILED");
+        GuestServer.await(() -> replicationOf(p1).path("errorCode").asText().equals("WorkerLost"),
+                "the killed replication is FAILED");
         assertEquals(0, json(cli("point", "list", "--region", "east", "--output", "json").ok()).path("count").asInt());
 
         // the next request completes; the chunks the killed run stored are found there, not sent again
@@ -157,7 +128,7 @@ class ReplicationToS3ServerIT {
         String incrementalSha = sha256(disk);
         String p2 = json(cli("backup", domain, "--replicate-to", "east", "--wait", "--output", "json").ok())
                 .path("point").asText();
-        await(() -> replicationOf(p2).path("state").asText().equals("DONE"), "the incremental is replicated");
+        GuestServer.await(() -> replicationOf(p2).path("state").asText().equals("DONE"), "the incremental is replicated");
         String r2 = replicationOf(p2).path("replica").asText();
         JsonNode second = json(cli("job", "show", replicationOf(p2).path("job").asText(), "--output", "json").ok())
                 .path("result");
@@ -176,8 +147,7 @@ class ReplicationToS3ServerIT {
                     "--output", "json").ok());
             assertEquals(replica.getValue(), sha256(to), "replica " + replica.getKey() + " restores bit for bit");
         }
-        String dr = domain + "-dr";
-        restored.add(dr);
+        String dr = resources.restored(domain + "-dr");
         JsonNode recovered = json(cli("restore", "instance", p2, "--region", "east", "--name", dr, "--format", "raw",
                 "--dir", restores.toString(), "--no-network", "--wait", "--output", "json").ok());
         assertEquals(incrementalSha, sha256(Path.of(recovered.path("disks").path("vda").asText())),
@@ -242,17 +212,9 @@ class ReplicationToS3ServerIT {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (!condition.getAsBoolean()) {
-            assertTrue(Instant.now().isBefore(deadline), "not within two minutes: " + what);
-            Thread.sleep(250);
-        }
-    }
-
     private void startServer(Path configFile) throws Exception {
         ServerProcess.Running running = ServerProcess.start(configFile);
-        server = running.process();
+        server = resources.closeLater(running).process();
         url = running.url();
     }
 

@@ -3,10 +3,9 @@ package coffer.cli;
 import coffer.engine.catalog.TestDatabase;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
-import coffer.testing.Environment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +19,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,46 +33,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a lost catalog from the vault.
  */
 class ServerCliIT {
-    private static final Path SCRIPTS = Path.of("..", "scripts");
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Random data on the raw disk: a backup of it takes seconds, long enough to cancel or kill. */
     private static final int RANDOM_MB = 768;
 
     @TempDir Path dir;
     String domain;
-    String restoredDomain;
     Path tokenFile;
     String url;
-    final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void tearDown() throws Exception {
-        for (AutoCloseable c : toClose.reversed()) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort: the next closes must still run
-            }
-        }
-        if (restoredDomain != null) {
-            run("virsh", "-c", "qemu:///system", "undefine", restoredDomain, "--checkpoints-metadata");
-        }
-        if (domain != null) {
-            run(SCRIPTS.resolve("remove-test-domain").toString(), domain);
-        }
-    }
+    @RegisterExtension final LibvirtTestResources resources = new LibvirtTestResources();
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void protectBackupRestoreCancelKillAndRebuild(String database) throws Exception {
-        Environment.requireCommand("virsh");
-        Environment.need(run("virsh", "-c", "qemu:///system", "version").startsWith("ok"), "libvirtd answering");
-        TestDatabase db = database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
-        toClose.add(db);
-        domain = "coffer-srv-" + UUID.randomUUID().toString().substring(0, 8);
-        String made = run(SCRIPTS.resolve("make-test-domain").toString(), domain, dir.toString(), "--formats", "qcow2,raw",
-                "--size-mb", Integer.toString(RANDOM_MB));
-        assertTrue(made.startsWith("ok"), made);
+        domain = resources.domain(dir, "coffer-srv-", "--formats", "qcow2,raw", "--size-mb", Integer.toString(RANDOM_MB));
+        TestDatabase db = resources.closeLater(database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres());
         run("virsh", "-c", "qemu:///system", "qemu-monitor-command", domain, "--hmp",
                 "qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend \"write -P 0x6a 1M 2M\"");
         Path rawDisk = dir.resolve(domain + "-vdb.raw");
@@ -85,8 +58,7 @@ class ServerCliIT {
         ServerConfig config = config(dataDir, db);
         Path configFile = dir.resolve("server.yaml");
         Files.writeString(configFile, yaml(config));
-        CofferServer server = CofferServer.start(config);
-        toClose.add(server::close);
+        CofferServer server = resources.closeLater(CofferServer.start(config));
         url = server.url();
         tokenFile = config.adminTokenFile();
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)));
@@ -134,7 +106,7 @@ class ServerCliIT {
         assertEquals(rawSha, sha256(vdb), "the raw disk restored bit for bit");
 
         // the whole instance as a new domain (a job too), and capacity per vault, instance and disk
-        restoredDomain = domain + "-restored";
+        String restoredDomain = resources.restored(domain + "-restored");
         cli("restore", "instance", point, "--name", restoredDomain, "--wait").ok();
         assertTrue(run("virsh", "-c", "qemu:///system", "dominfo", restoredDomain).startsWith("ok"), "the new domain is defined");
         JsonNode capacity = json(cli("capacity", "--output", "json").ok());
@@ -170,8 +142,7 @@ class ServerCliIT {
         cli("job", "cancel", cancelJob).fails(2, "JobFinished");
 
         // kill -9 the server during a backup: after the restart the job is failed, never left running
-        server.close();
-        toClose.remove(toClose.size() - 1);
+        resources.closeNow(server);
         ServerProcess.Running running = ServerProcess.start(configFile);
         Process process = running.process();
         try {
@@ -184,8 +155,7 @@ class ServerCliIT {
         } finally {
             process.destroyForcibly();
         }
-        server = CofferServer.start(config);
-        toClose.add(server::close);
+        server = resources.closeLater(CofferServer.start(config));
         url = server.url();
         JsonNode failed = json(cli("job", "list", "--state", "failed", "--output", "json").ok());
         assertEquals(1, failed.path("count").asInt(), failed.toString());
@@ -199,14 +169,11 @@ class ServerCliIT {
         // the catalog is an index: a lost one is rebuilt from the vault with every point
         JsonNode before = json(cli("point", "list", "--output", "json").ok());
         assertEquals(pointsBefore + 1, before.path("count").asInt(), before.toString());
-        server.close();
-        toClose.remove(toClose.size() - 1);
-        TestDatabase fresh = database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
-        toClose.add(fresh);
+        resources.closeNow(server);
+        TestDatabase fresh = resources.closeLater(database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres());
         ServerConfig lost = config(dataDir, fresh);
         Files.delete(lost.adminTokenFile()); // a new catalog makes a new admin token
-        server = CofferServer.start(lost);
-        toClose.add(server::close);
+        server = resources.closeLater(CofferServer.start(lost));
         url = server.url();
         assertEquals(0, json(cli("point", "list", "--output", "json").ok()).path("count").asInt());
         cli("catalog", "rebuild").ok();

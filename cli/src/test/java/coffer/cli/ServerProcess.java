@@ -15,8 +15,13 @@ public final class ServerProcess {
         System.exit(Cli.run(args, System.out, System.err));
     }
 
-    /** A {@code coffer server} process and the URL it printed. */
-    record Running(Process process, String url) {
+    /** A {@code coffer server} process and the URL it printed; closing it kills the process (SIGKILL) and waits for it. */
+    record Running(Process process, String url) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     /**

@@ -12,4 +12,15 @@ public interface DrillRuns {
 
     /** The drill of the point that passed last: "proven bootable at …". */
     Optional<DrillRun> lastPassed(String pointId);
+
+    /**
+     * For each instance that has points and a drill: its name (null when the instance row is gone), its newest drill
+     * and its newest passed drill of one of its points (its "proven bootable at"), by instance id. Two grouped queries
+     * whatever the number of points: the metrics read it on every scrape.
+     */
+    List<Drilled> latestOfInstancesWithPoints();
+
+    /** An instance's newest drill and newest passed drill of one of its current points. */
+    record Drilled(String instanceId, String instanceName, DrillRun last, Optional<DrillRun> proven) {
+    }
 }

@@ -28,6 +28,12 @@ public interface Points {
      */
     Page<PointRecord> page(PointQuery query);
 
+    /**
+     * The newest point (by creation, then id) of each of these instances that has one, with its disks: two statements
+     * whatever the number of instances (a page of the console's instances), each instance's point found by its index.
+     */
+    List<PointRecord> newestOfInstances(java.util.Collection<String> instanceIds);
+
     /** The points of one region, newest first (a replica is in its destination's region). */
     List<PointRecord> listByRegion(String region);
 

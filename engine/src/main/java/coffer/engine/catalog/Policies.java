@@ -32,6 +32,9 @@ public interface Policies {
     /** All policies by name. */
     List<StoredPolicy> list();
 
+    /** The policies of these ids (those that exist), in one statement. */
+    List<StoredPolicy> find(java.util.Collection<String> ids);
+
     /** One page of the policies (of {@code region} when given), by name, after {@code after}. */
     NamePage<StoredPolicy> page(String region, NameCursor after, int limit);
 

@@ -29,4 +29,7 @@ public interface Protections {
     int place(String vault, String region);
 
     Optional<Protection> find(String instanceId);
+
+    /** The protections of these instances (those protected), in one statement. */
+    List<Protection> ofInstances(java.util.Collection<String> instanceIds);
 }

@@ -4,7 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** {@link DrillRuns} on {@code drill_runs} (V6). Thread-safe. */
 final class SqlDrillRuns implements DrillRuns {
@@ -37,6 +39,25 @@ final class SqlDrillRuns implements DrillRuns {
     public Optional<DrillRun> lastPassed(String pointId) {
         return sql.one(COLUMNS + " WHERE point_id = ? AND passed = 1 ORDER BY finished_at DESC, id DESC LIMIT 1",
                 SqlDrillRuns::row, pointId);
+    }
+
+    @Override
+    public List<Drilled> latestOfInstancesWithPoints() {
+        // ROW_NUMBER() OVER (PARTITION BY …) picks each instance's newest row in one pass, on SQLite and PostgreSQL alike
+        String newest = " ROW_NUMBER() OVER (PARTITION BY %s ORDER BY d.finished_at DESC, d.id DESC) AS nth";
+        Map<String, DrillRun> proven = sql.query("SELECT * FROM (SELECT d.*, p.instance_id AS owner,"
+                        + newest.formatted("p.instance_id")
+                        + " FROM drill_runs d JOIN points p ON p.id = d.point_id WHERE d.passed = 1) r WHERE nth = 1",
+                row -> Map.entry(row.getString("owner"), row(row))).stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        return sql.query("SELECT r.*, i.name AS instance_name FROM (SELECT d.*," + newest.formatted("d.instance_id")
+                        + " FROM drill_runs d WHERE EXISTS (SELECT 1 FROM points p WHERE p.instance_id = d.instance_id)) r"
+                        + " LEFT JOIN instances i ON i.id = r.instance_id WHERE nth = 1 ORDER BY r.instance_id",
+                row -> {
+                    DrillRun last = row(row);
+                    return new Drilled(last.instanceId(), row.getString("instance_name"), last,
+                            Optional.ofNullable(proven.get(last.instanceId())));
+                });
     }
 
     private static Long millis(Duration duration) {

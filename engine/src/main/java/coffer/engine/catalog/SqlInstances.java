@@ -4,17 +4,20 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /** {@link Instances} in SQL: one row per instance, its disks in {@code instance_disks}. Thread-safe. */
 final class SqlInstances implements Instances {
     private static final String COLUMNS = "SELECT id, host_id, name, state, refreshed_at, gone FROM instances";
+    /** The disks of the listed instances, read in one query for up to {@value #DISKS_PER_QUERY} instances. */
     private static final String DISKS = "SELECT instance_id, target, device, format, source, virtual_size, allocated_size,"
-            + " unsupported_reason FROM instance_disks WHERE instance_id IN (%s) ORDER BY instance_id, ordinal";
-    /** Instances whose disks one statement reads. */
-    private static final int DISKS_PER_READ = 500;
+            + " unsupported_reason FROM instance_disks";
+    /** Instances whose disks one query reads: well inside SQLite's and PostgreSQL's limits on parameters. */
+    private static final int DISKS_PER_QUERY = 500;
 
     private final Sql sql;
 
@@ -107,22 +110,21 @@ final class SqlInstances implements Instances {
         }
     }
 
-    /**
-     * The rows with their disks, read {@value #DISKS_PER_READ} instances to a statement (a tick of the scheduler reads
-     * every instance: one statement per instance was one per plan, docs/performance.md "Scheduler").
-     */
+    /** The rows with their disks: one query per {@value #DISKS_PER_QUERY} rows, not one per row. */
     private static List<Instance> withDisks(Sql.Session s, List<Instance> rows) throws SQLException {
-        java.util.Map<String, List<InstanceDisk>> disks = new java.util.HashMap<>();
-        for (int from = 0; from < rows.size(); from += DISKS_PER_READ) {
-            List<Instance> part = rows.subList(from, Math.min(rows.size(), from + DISKS_PER_READ));
-            s.query(DISKS.formatted(String.join(", ", Collections.nCopies(part.size(), "?"))),
-                    r -> disks.computeIfAbsent(r.getString("instance_id"), id -> new ArrayList<>()).add(disk(r)),
-                    part.stream().map(Instance::id).toArray());
+        Map<String, List<InstanceDisk>> disks = new HashMap<>();
+        for (int from = 0; from < rows.size(); from += DISKS_PER_QUERY) {
+            Where ids = new Where().in("instance_id", rows.subList(from, Math.min(rows.size(), from + DISKS_PER_QUERY))
+                    .stream().map(Instance::id).toList());
+            for (var disk : s.query(DISKS + ids.clause() + " ORDER BY instance_id, ordinal",
+                    r -> Map.entry(r.getString("instance_id"), disk(r)), ids.args())) {
+                disks.computeIfAbsent(disk.getKey(), id -> new ArrayList<>()).add(disk.getValue());
+            }
         }
         List<Instance> result = new ArrayList<>(rows.size());
         for (Instance row : rows) {
-            result.add(new Instance(row.id(), row.hostId(), row.name(), row.state(), disks.getOrDefault(row.id(), List.of()),
-                    row.refreshedAt(), row.gone()));
+            result.add(new Instance(row.id(), row.hostId(), row.name(), row.state(),
+                    List.copyOf(disks.getOrDefault(row.id(), List.of())), row.refreshedAt(), row.gone()));
         }
         return result;
     }

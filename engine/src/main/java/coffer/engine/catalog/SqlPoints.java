@@ -126,6 +126,19 @@ final class SqlPoints implements Points {
     }
 
     @Override
+    public List<PointRecord> newestOfInstances(java.util.Collection<String> instanceIds) {
+        if (instanceIds.isEmpty()) {
+            return List.of();
+        }
+        Where where = new Where().in("i.id", instanceIds);
+        // driven by the instances: one seek of points_by_instance (instance_id, created_at) each, not a pass over
+        // every point of the instances (a window over them read all 10,000 points of scripts/bench-console's catalog)
+        String newest = COLUMNS + " WHERE id IN (SELECT (SELECT q.id FROM points q WHERE q.instance_id = i.id"
+                + " ORDER BY q.created_at DESC, q.id DESC LIMIT 1) FROM instances i" + where.clause() + ") ORDER BY instance_id";
+        return sql.read(s -> ofPage(s, s.query(newest, SqlPoints::row, where.args())));
+    }
+
+    @Override
     public List<PointRecord> listByRegion(String region) {
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE region = ? ORDER BY created_at DESC, id DESC",
                 SqlPoints::row, region), " JOIN points p ON p.id = d.point_id WHERE p.region = ?", region));

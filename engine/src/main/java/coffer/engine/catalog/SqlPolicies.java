@@ -73,6 +73,15 @@ final class SqlPolicies implements Policies {
     }
 
     @Override
+    public List<StoredPolicy> find(java.util.Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Where where = new Where().in("id", ids);
+        return sql.query(COLUMNS + where.clause() + " ORDER BY id", SqlPolicies::row, where.args());
+    }
+
+    @Override
     public List<StoredPolicy> list() {
         return sql.query(COLUMNS + " ORDER BY name", SqlPolicies::row);
     }

@@ -72,6 +72,15 @@ final class SqlProtections implements Protections {
     }
 
     @Override
+    public List<Protection> ofInstances(java.util.Collection<String> instanceIds) {
+        if (instanceIds.isEmpty()) {
+            return List.of();
+        }
+        Where where = new Where().in("instance_id", instanceIds);
+        return sql.query(COLUMNS + where.clause() + " ORDER BY instance_id", SqlProtections::row, where.args());
+    }
+
+    @Override
     public Optional<Protection> find(String instanceId) {
         return sql.one(COLUMNS + " WHERE instance_id = ?", SqlProtections::row, instanceId);
     }

@@ -1,6 +1,5 @@
 package coffer.engine.catalog;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,31 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * What {@link VerifyRuns}, {@link DrillRuns} and {@link ChangeAlerts} must do (V6 schema), and {@link Mounts} (V9), on
  * SQLite and PostgreSQL.
  */
-abstract class AssuranceCatalogContract {
+abstract class AssuranceCatalogContract extends CatalogFixture {
     static final Instant T0 = Instant.parse("2026-04-01T00:00:00Z");
-    TestDatabase database;
-    Catalog catalog;
-
-    abstract TestDatabase database() throws Exception;
 
     @BeforeEach
-    void open() throws Exception {
-        database = database();
-        catalog = Catalog.open(database.config());
-        catalog.hosts().ensure("local", "qemu:///system");
-        catalog.instances().refresh("local", List.of(
-                new Instance("u-web", "local", "web", "running", List.of(), T0, false),
-                new Instance("u-db", "local", "db", "running", List.of(), T0, false)));
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+    void instances() {
+        webAndDb(T0);
     }
 
     private static VerifyRun run(String id, String vault, VerifyRun.Kind kind, int slice, int slices, Instant finished) {
@@ -81,6 +61,40 @@ abstract class AssuranceCatalogContract {
         assertEquals(passed, catalog.drillRuns().lastPassed("p-1").orElseThrow());
         assertTrue(catalog.drillRuns().lastPassed("p-2").isEmpty());
         assertEquals(List.of(), catalog.drillRuns().ofInstance("u-db", 10));
+    }
+
+    private static DrillRun drill(String id, String instance, String point, int finishedSecond, boolean passed) {
+        return new DrillRun(id, instance, point, "main", T0, T0.plusSeconds(finishedSecond), passed,
+                passed ? null : DrillRun.Phase.BOOT, passed ? null : "no agent", null, null, null, null, null, null);
+    }
+
+    private void point(String id, String instance, int second) {
+        catalog.points().upsert(new PointRecord(id, "main", instance, instance, T0.plusSeconds(second), "available",
+                "CRASH", 10, 5, null, null, List.of()));
+    }
+
+    @Test
+    void eachInstanceWithPointsHasItsNewestDrillAndItsNewestPassedDrillOfOneOfItsPoints() {
+        point("p-1", "u-web", 1);
+        point("p-2", "u-web", 2);
+        DrillRun passedOld = drill("d-1", "u-web", "p-1", 10, true);
+        DrillRun passedNew = drill("d-2", "u-web", "p-2", 20, true);
+        DrillRun passedOfDeletedPoint = drill("d-3", "u-web", "p-gone", 30, true);
+        DrillRun failedLast = drill("d-4", "u-web", "p-2", 40, false);
+        DrillRun ofInstanceWithoutPoints = drill("d-5", "u-db", "p-9", 50, true);
+        for (DrillRun r : List.of(failedLast, passedOld, ofInstanceWithoutPoints, passedNew, passedOfDeletedPoint)) {
+            catalog.drillRuns().record(r);
+        }
+        assertEquals(List.of(new DrillRuns.Drilled("u-web", "web", failedLast, java.util.Optional.of(passedNew))),
+                catalog.drillRuns().latestOfInstancesWithPoints(),
+                "u-db has no point; the passed drill of a deleted point proves nothing");
+
+        point("p-3", "u-db", 3);
+        DrillRun failedOnly = drill("d-6", "u-db", "p-3", 60, false);
+        catalog.drillRuns().record(failedOnly);
+        assertEquals(List.of(new DrillRuns.Drilled("u-db", "db", failedOnly, java.util.Optional.empty()),
+                        new DrillRuns.Drilled("u-web", "web", failedLast, java.util.Optional.of(passedNew))),
+                catalog.drillRuns().latestOfInstancesWithPoints());
     }
 
     @Test

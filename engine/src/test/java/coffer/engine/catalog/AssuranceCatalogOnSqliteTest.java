@@ -9,7 +9,7 @@ class AssuranceCatalogOnSqliteTest extends AssuranceCatalogContract {
     @TempDir Path dir;
 
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.sqlite(dir);
     }
 }

@@ -13,8 +13,6 @@ import coffer.engine.job.Jobs;
 import coffer.engine.job.WorkerJobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -41,28 +39,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The catalog's repositories, one contract for every database: subclasses say which ({@link #database}).
  */
-abstract class CatalogContract {
+abstract class CatalogContract extends CatalogFixture {
     static final ObjectMapper JSON = new ObjectMapper();
-    TestDatabase database;
-    Catalog catalog;
-
-    abstract TestDatabase database() throws Exception;
-
-    @BeforeEach
-    void open() throws Exception {
-        database = database();
-        catalog = Catalog.open(database.config());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
-        }
-    }
 
     @Test
     void jobsSubmittedInOneMillisecondAreClaimedInTheOrderTheyWereSubmitted() throws Exception {
@@ -245,6 +223,33 @@ abstract class CatalogContract {
     static PointRecord point(String id, String vault, String instanceId, Instant at) {
         return new PointRecord(id, vault, instanceId, "web", millis(at), "available", "CRASH", 3000, 1200,
                 null, null, List.of(new PointRecord.PointDisk("vda", 2000, 1000), new PointRecord.PointDisk("vdb", 1000, 200)));
+    }
+
+    @Test
+    void theNewestPointOfEachInstanceAndTheirProtectionsAreReadForAPageAtOnce() {
+        catalog.hosts().ensure("local", "qemu:///system");
+        List<String> ids = List.of(UUID.randomUUID().toString(), UUID.randomUUID().toString(), UUID.randomUUID().toString());
+        catalog.instances().refresh("local", List.of(instance(ids.get(0), "local", "a", "running", disk("vda")),
+                instance(ids.get(1), "local", "b", "running", disk("vda")), instance(ids.get(2), "local", "c", "running")));
+        Instant t = Instant.parse("2025-01-01T00:00:00Z");
+        PointRecord older = point("20250101-000000-aaaaaaaa", "default", ids.get(0), t);
+        PointRecord newestOfA = point("20250102-000000-bbbbbbbb", "remote", ids.get(0), t.plusSeconds(60));
+        PointRecord tieLow = point("20250103-000000-cccccccc", "default", ids.get(1), t);
+        PointRecord tieHigh = point("20250103-000000-dddddddd", "default", ids.get(1), t);
+        for (PointRecord p : List.of(newestOfA, tieLow, older, tieHigh)) {
+            catalog.points().upsert(p);
+        }
+        List<PointRecord> newest = catalog.points().newestOfInstances(ids);
+        assertEquals(Set.of(newestOfA, tieHigh), Set.copyOf(newest), "by creation, then id; c has none");
+        assertEquals(2, newest.size());
+        assertEquals(List.of(tieHigh), catalog.points().newestOfInstances(List.of(ids.get(1))));
+        assertEquals(List.of(), catalog.points().newestOfInstances(List.of()));
+
+        Protection protection = new Protection(ids.get(1), true, List.of(), "default", millis(t));
+        catalog.protections().protect(List.of(protection));
+        assertEquals(List.of(protection), catalog.protections().ofInstances(ids));
+        assertEquals(List.of(), catalog.protections().ofInstances(List.of(ids.get(0))));
+        assertEquals(List.of(), catalog.protections().ofInstances(List.of()));
     }
 
     @Test

@@ -13,7 +13,7 @@ class CatalogOnSqliteTest extends CatalogContract {
     @TempDir Path dir;
 
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.sqlite(dir);
     }
 

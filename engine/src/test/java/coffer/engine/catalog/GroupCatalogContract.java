@@ -2,7 +2,6 @@ package coffer.engine.catalog;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,31 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What every {@link Groups} must do (V3 schema), run on SQLite and PostgreSQL. */
-abstract class GroupCatalogContract {
+abstract class GroupCatalogContract extends CatalogFixture {
     static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
-    TestDatabase database;
-    Catalog catalog;
-
-    abstract TestDatabase database() throws Exception;
 
     @BeforeEach
-    void open() throws Exception {
-        database = database();
-        catalog = Catalog.open(database.config());
-        catalog.hosts().ensure("local", "qemu:///system");
-        catalog.instances().refresh("local", List.of(
-                new Instance("u-web", "local", "web", "running", List.of(), T0, false),
-                new Instance("u-db", "local", "db", "running", List.of(), T0, false)));
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+    void instances() {
+        webAndDb(T0);
     }
 
     @Test

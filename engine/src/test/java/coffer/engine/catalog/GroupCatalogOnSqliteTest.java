@@ -9,7 +9,7 @@ class GroupCatalogOnSqliteTest extends GroupCatalogContract {
     @TempDir Path dir;
 
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.sqlite(dir);
     }
 }

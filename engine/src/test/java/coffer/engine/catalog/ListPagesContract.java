@@ -4,7 +4,6 @@ import coffer.engine.job.Job;
 import coffer.engine.job.JobState;
 import coffer.engine.job.Jobs;
 import coffer.engine.operation.BackupInstance;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,36 +27,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * added between pages (newer and older ones, and rows sharing a creation time); each filter returns exactly the rows
  * it names; a page is read fast (indicative: the bound is loose, the timings are printed).
  */
-abstract class ListPagesContract {
+abstract class ListPagesContract extends CatalogFixture {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
     static final String[] CONSISTENCIES = {"CRASH", "FILESYSTEM", "APPLICATION"};
-    TestDatabase database;
-    Catalog catalog;
     final Random random = new Random(21);
-
-    abstract TestDatabase database() throws Exception;
 
     /** How many points the walk test inserts (10,000 on PostgreSQL). */
     abstract int points();
 
     @BeforeEach
-    void open() throws Exception {
-        database = database();
-        catalog = Catalog.open(database.config());
+    void instances() {
         catalog.hosts().ensure("h1", "qemu:///system");
         catalog.hosts().ensure("h2", "qemu+ssh://other/system");
         catalog.instances().refresh("h1", IntStream.range(0, 50).mapToObj(i -> instance("h1", i)).toList());
         catalog.instances().refresh("h2", IntStream.range(50, 100).mapToObj(i -> instance("h2", i)).toList());
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
-        }
     }
 
     static Instance instance(String host, int i) {

@@ -3,7 +3,7 @@ package coffer.engine.catalog;
 /** The paged lists on PostgreSQL, with 10,000 points. */
 class ListPagesOnPostgresTest extends ListPagesContract {
     @Override
-    TestDatabase database() throws Exception {
+    protected TestDatabase database() throws Exception {
         return TestDatabase.postgres();
     }
 

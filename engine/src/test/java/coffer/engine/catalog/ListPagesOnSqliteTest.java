@@ -10,7 +10,7 @@ class ListPagesOnSqliteTest extends ListPagesContract {
     Path dir;
 
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.sqlite(dir);
     }
 

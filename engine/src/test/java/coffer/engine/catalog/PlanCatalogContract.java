@@ -17,7 +17,6 @@ import coffer.engine.policy.Retention;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.policy.Schedule;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,31 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Policies, plans and the points' retention columns (migration V2), one contract for every database. */
-abstract class PlanCatalogContract {
+abstract class PlanCatalogContract extends CatalogFixture {
     static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
-    TestDatabase database;
-    Catalog catalog;
-
-    abstract TestDatabase database() throws Exception;
 
     @BeforeEach
-    void open() throws Exception {
-        database = database();
-        catalog = Catalog.open(database.config());
-        catalog.hosts().ensure("local", "qemu:///system");
-        catalog.instances().refresh("local", List.of(
-                new Instance("u-web", "local", "web", "running", List.of(), T0, false),
-                new Instance("u-db", "local", "db", "running", List.of(), T0, false)));
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+    void instances() {
+        webAndDb(T0);
     }
 
     static Policy hourly(String name) {

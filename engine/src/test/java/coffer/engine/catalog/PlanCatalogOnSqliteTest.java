@@ -9,7 +9,7 @@ class PlanCatalogOnSqliteTest extends PlanCatalogContract {
     @TempDir Path dir;
 
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.sqlite(dir);
     }
 }

@@ -1,11 +1,11 @@
 package coffer.engine.plan;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.CatalogFixture;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.StoredPolicy;
-import coffer.engine.catalog.TestDatabase;
 import coffer.engine.job.Job;
 import coffer.engine.job.Jobs;
 import coffer.engine.policy.ArchiveRule;
@@ -16,10 +16,10 @@ import coffer.engine.policy.Retention;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.policy.Schedule;
 import coffer.engine.policy.Stagger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,35 +38,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * catalog and scheduler on the same database) and downtimes, suspended and released plans. Jobs are only
  * queued here (no runner): every queued job is one run.
  */
-abstract class PlanSchedulerContract {
+abstract class PlanSchedulerContract extends CatalogFixture {
     static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
-    TestDatabase database;
-    Catalog catalog;
-    SimulatedClock clock;
+    final SimulatedClock clock = new SimulatedClock(T0.minusSeconds(30));
 
-    abstract TestDatabase database() throws Exception;
-
-    @BeforeEach
-    void open() throws Exception {
-        database = database();
-        clock = new SimulatedClock(T0.minusSeconds(30));
-        catalog = Catalog.open(database.config(), clock);
-        catalog.hosts().ensure("local", "qemu:///system");
-        catalog.instances().refresh("local", List.of(
-                new Instance("u-web", "local", "web", "running", List.of(), T0, false),
-                new Instance("u-db", "local", "db", "running", List.of(), T0, false)));
-        catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", T0),
-                new Protection("u-db", false, List.of("vdb"), "other", T0)));
+    @Override
+    protected Clock clock() {
+        return clock;
     }
 
-    @AfterEach
-    void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
-        }
+    @BeforeEach
+    void protectedInstances() {
+        webAndDb(T0);
+        catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", T0),
+                new Protection("u-db", false, List.of("vdb"), "other", T0)));
     }
 
     static Policy policy(String name, Interval interval) {

@@ -5,7 +5,7 @@ import coffer.engine.catalog.TestDatabase;
 /** The scheduler contract on a PostgreSQL catalog. */
 class PlanSchedulerOnPostgresTest extends PlanSchedulerContract {
     @Override
-    TestDatabase database() throws Exception {
+    protected TestDatabase database() throws Exception {
         return TestDatabase.postgres();
     }
 }

@@ -10,7 +10,7 @@ class PlanSchedulerOnSqliteTest extends PlanSchedulerContract {
     @TempDir Path dir;
 
     @Override
-    TestDatabase database() {
+    protected TestDatabase database() {
         return TestDatabase.sqlite(dir);
     }
 }

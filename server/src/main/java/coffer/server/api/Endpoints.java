@@ -92,6 +92,7 @@ public final class Endpoints {
             post("/alerts/{alert}/acknowledge", Role.operator, AcknowledgeAlert.class, 200),
             get("/reclaims", Role.viewer, ListReclaims.class),
             get("/regions", Role.viewer, ListRegions.class),
+            get("/instance-overviews", Role.viewer, ListInstanceOverviews.class),
 
             // the agent protocol (docs/design/agents.md): agent tokens only, and agent tokens nowhere else
             post("/agent/announce", Role.agent, AnnounceAgent.class, 200),

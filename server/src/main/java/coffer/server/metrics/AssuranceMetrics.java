@@ -4,7 +4,6 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.ChangeAlert;
 import coffer.engine.catalog.DrillRun;
 import coffer.engine.catalog.Instance;
-import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.VerifyRun;
 import coffer.engine.reclaim.ReclaimHistory;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -14,7 +13,6 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,20 +127,9 @@ final class AssuranceMetrics {
     private record Drilled(String id, String name, Optional<DrillRun> last, Optional<DrillRun> proven) {
     }
 
-    /** Every instance with points, with its drills. */
+    /** Every instance with points and a drill, with its drills: grouped in the catalog, not a read of every point. */
     private List<Drilled> readDrilled() {
-        Set<String> ids = new LinkedHashSet<>();
-        Map<String, List<String>> points = new HashMap<>();
-        for (PointRecord p : catalog.points().listAll()) {
-            ids.add(p.instanceId());
-            points.computeIfAbsent(p.instanceId(), k -> new java.util.ArrayList<>()).add(p.id());
-        }
-        return ids.stream().map(id -> {
-            List<DrillRun> recent = catalog.drillRuns().ofInstance(id, 1);
-            Optional<DrillRun> proven = points.get(id).stream().map(p -> catalog.drillRuns().lastPassed(p))
-                    .flatMap(Optional::stream).max(java.util.Comparator.comparing(DrillRun::finishedAt));
-            String name = catalog.instances().find(id).map(Instance::name).orElse(id);
-            return new Drilled(id, name, recent.stream().findFirst(), proven);
-        }).filter(d -> d.last().isPresent()).toList();
+        return catalog.drillRuns().latestOfInstancesWithPoints().stream().map(d -> new Drilled(d.instanceId(),
+                d.instanceName() == null ? d.instanceId() : d.instanceName(), Optional.of(d.last()), d.proven())).toList();
     }
 }

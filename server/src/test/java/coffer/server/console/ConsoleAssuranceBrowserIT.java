@@ -11,7 +11,7 @@ import coffer.engine.job.Job;
 import coffer.engine.job.JobState;
 import coffer.server.TestServer;
 import coffer.testing.Environment;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -46,39 +46,18 @@ class ConsoleAssuranceBrowserIT {
     static final List<String> ENDED = List.of("succeeded", "failed", "cancelled");
 
     @TempDir Path dir;
+    @RegisterExtension final BrowserTests opened = new BrowserTests();
     TestServer server;
     Browser browser;
     TestDomain domain;
-
-    @AfterEach
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (domain != null) {
-            domain.close();
-        }
-        if (restored != null) { // the disaster recovery's instance, never started; its disk is under the temporary directory
-            try {
-                TestDomain.virsh("undefine", restored);
-            } catch (IllegalStateException notDefined) {
-                // the test failed before the restore defined it
-            }
-        }
-    }
-
-    String restored;
 
     void startServer() throws Exception {
         startServer(ConsoleAssurancePagesIT.twoRegions(dir, TestDatabase.sqlite(dir).config()));
     }
 
     void startServer(coffer.server.config.ServerConfig config) throws Exception {
-        server = TestServer.start(config);
-        browser = Browser.open(server.url());
+        server = opened.server(config);
+        browser = opened.browser(server.url());
     }
 
     void signOut() {
@@ -144,7 +123,7 @@ class ConsoleAssuranceBrowserIT {
     void aPointReplicatedFromItsPageIsListedInTheOtherRegionAndRestoredThereAndAVerifyStartedHereSucceeds() throws Exception {
         TestDomain.requireLibvirt();
         Environment.requireCommand("qemu-img");
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        domain = opened.made(TestDomain.create(dir, Map.of("vda", "qcow2"), 16));
         domain.write("vda", 1 << 20, 2 << 20, 0x5c);
         // east has a host too, the disaster recovery's destination: this machine's libvirtd again, as a second site, by
         // another URI (the catalog knows a host by its URI: the same one twice would be one host)
@@ -192,7 +171,14 @@ class ConsoleAssuranceBrowserIT {
         browser.screenshot("assurance-points-east");
 
         // disaster recovery from the point's page: restored in east from the replica there, with no network, as raw
-        restored = "coffer-it-dr-" + domain.name.substring("coffer-it-".length());
+        String restored = "coffer-it-dr-" + domain.name.substring("coffer-it-".length());
+        opened.made(() -> { // the disaster recovery's instance, never started; its disk is under the temporary directory
+            try {
+                TestDomain.virsh("undefine", restored);
+            } catch (IllegalStateException notDefined) {
+                // the test failed before the restore defined it
+            }
+        });
         Path restores = server.server().config().dataDir().resolve("restores");
         browser.go("/points/" + point);
         new Select(browser.find("#dr-region")).selectByValue("east");

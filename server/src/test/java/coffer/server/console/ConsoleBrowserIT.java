@@ -8,7 +8,7 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.TestDomain;
 import coffer.testing.Environment;
 import coffer.server.TestServer;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -46,26 +46,14 @@ class ConsoleBrowserIT {
             """;
 
     @TempDir Path dir;
+    @RegisterExtension final BrowserTests opened = new BrowserTests();
     TestServer server;
     Browser browser;
     TestDomain domain;
 
-    @AfterEach
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (domain != null) {
-            domain.close();
-        }
-    }
-
     void startServer() throws Exception {
-        server = TestServer.start(TestServer.config(dir, TestDatabase.sqlite(dir).config()));
-        browser = Browser.open(server.url());
+        server = opened.server(TestServer.config(dir, TestDatabase.sqlite(dir).config()));
+        browser = opened.browser(server.url());
     }
 
     @Test
@@ -137,7 +125,7 @@ class ConsoleBrowserIT {
     void protectRunAndRestoreARealInstanceWhileTheJobUpdatesInPlace() throws Exception {
         TestDomain.requireLibvirt();
         Environment.requireCommand("qemu-img");
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        domain = opened.made(TestDomain.create(dir, Map.of("vda", "qcow2"), 16));
         startServer();
         browser.signIn(server.adminToken());
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.luben.zstd.ZstdInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -39,34 +39,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ConsoleLiveBrowserIT {
     @TempDir Path dir;
+    @RegisterExtension final BrowserTests opened = new BrowserTests();
     TestGuest guest;
     TestServer server;
     Browser browser;
-
-    @AfterEach
-    void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-        if (guest != null) {
-            guest.close();
-        }
-    }
 
     @Test
     void browseExportDownloadAndDelete() throws Exception {
         TestGuest.requireGuestSupport();
         Environment.need(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libguestfs.so.0")), "libguestfs0 (Debian package)");
-        guest = TestGuest.start(dir);
+        guest = opened.made(TestGuest.start(dir));
         guest.shell("mkdir -p /data/docs && echo hello > /data/docs/note.txt && echo other > /data/other.txt && sync");
-        server = TestServer.start(TestServer.config(dir.resolve("data"), TestDatabase.sqlite(dir).config()));
+        server = opened.server(TestServer.config(dir.resolve("data"), TestDatabase.sqlite(dir).config()));
         TestServer.Answer backup = server.admin("POST", "/api/v1/instances/" + guest.name() + "/backups", "{}");
         assertEquals(202, backup.status(), backup.text());
         String point = awaitJob(backup.body().path("id").asText()).path("result").path("point").asText();
-        browser = Browser.open(server.url());
+        browser = opened.browser(server.url());
         browser.signIn(server.adminToken());
 
         // browse: the data disk's only file system is listed at its root; into a directory and back up

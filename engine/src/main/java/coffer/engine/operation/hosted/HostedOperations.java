@@ -277,6 +277,7 @@ public final class HostedOperations implements Operations {
             case ReportAgentJob r -> agents.report(r);
             case FinishAgentJob f -> agents.finish(f);
             case ListRegions ignored -> regions();
+            case ListInstanceOverviews l -> lists.overviews(l, views);
         };
         return (R) result;
     }

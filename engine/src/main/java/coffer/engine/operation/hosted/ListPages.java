@@ -6,6 +6,7 @@ import coffer.engine.catalog.InstanceQuery;
 import coffer.engine.catalog.NameCursor;
 import coffer.engine.catalog.NamePage;
 import coffer.engine.catalog.Plan;
+import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.catalog.PlanQuery;
 import coffer.engine.catalog.Lookup;
 import coffer.engine.catalog.Page;
@@ -15,6 +16,10 @@ import coffer.engine.catalog.PointRecord;
 import coffer.engine.job.Job;
 import coffer.engine.job.Jobs;
 import coffer.engine.operation.InstanceList;
+import coffer.engine.operation.InstanceOverviewList;
+import coffer.engine.operation.InstanceView;
+import coffer.engine.operation.ListInstanceOverviews;
+import coffer.engine.operation.PlanView;
 import coffer.engine.operation.JobList;
 import coffer.engine.operation.ListInstances;
 import coffer.engine.operation.ListPlans;
@@ -32,6 +37,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The paged lists (docs/api.md, "Lists"): a list request's names resolved (instance, group) and its filters and
@@ -66,12 +73,18 @@ final class ListPages {
                 l.region() == null ? null : regions.check(l.region()), l.consistency(),
                 l.state() == null ? null : l.state().equals("expired"), now, l.since(), l.until(), cursor(l.cursor()),
                 l.offset(), l.pageSize()));
-        Map<String, List<PointDetail.Replication>> replications = new HashMap<>();
-        catalog.replications().ofPoints(page.items().stream().map(PointRecord::id).toList()).forEach(r ->
-                replications.computeIfAbsent(r.pointId(), id -> new ArrayList<>()).add(PointDetail.Replication.of(r)));
-        List<PointView> points = page.items().stream()
-                .map(p -> PointView.of(p, now).withReplications(replications.getOrDefault(p.id(), List.of()))).toList();
+        List<PointView> points = withReplications(page.items());
         return new PointList(points, points.size(), page.total(), next(page), List.of());
+    }
+
+    /** The points' views with their replications' statuses, read in one statement. */
+    private List<PointView> withReplications(List<PointRecord> rows) {
+        var now = clock.instant();
+        Map<String, List<PointDetail.Replication>> replications = new HashMap<>();
+        catalog.replications().ofPoints(rows.stream().map(PointRecord::id).toList()).forEach(r ->
+                replications.computeIfAbsent(r.pointId(), id -> new ArrayList<>()).add(PointDetail.Replication.of(r)));
+        return rows.stream().map(p -> PointView.of(p, now).withReplications(replications.getOrDefault(p.id(), List.of())))
+                .toList();
     }
 
     InstanceList instances(ListInstances l, HostedViews views) {
@@ -84,6 +97,30 @@ final class ListPages {
         NamePage<Instance> page = catalog.instances().page(new InstanceQuery(hosts, members, l.protectedOnly(), l.state(),
                 nameCursor(l.cursor()), l.pageSize()));
         return InstanceList.of(views.instances(page.items()), next(page));
+    }
+
+    /**
+     * A page of instances with their plans and newest points: the page and its instances' disks, its protections, its
+     * plans (an instance has at most one: {@code plans.instance_id} is unique), their policies, the newest points with
+     * their disks and their replications; eight statements whatever the page's length.
+     */
+    InstanceOverviewList overviews(ListInstanceOverviews l, HostedViews views) {
+        InstanceList page = instances(l.instances(), views);
+        List<String> ids = page.instances().stream().map(InstanceView::id).toList();
+        if (ids.isEmpty()) {
+            return InstanceOverviewList.of(List.of(), page.nextCursor());
+        }
+        Map<String, String> names = page.instances().stream().collect(Collectors.toMap(InstanceView::id, InstanceView::name));
+        List<Plan> plans = catalog.plans().page(new PlanQuery(ids, null, null, null, ids.size())).items();
+        Map<String, String> policies = catalog.policies().find(plans.stream().map(Plan::policyId).distinct().toList())
+                .stream().collect(Collectors.toMap(StoredPolicy::id, StoredPolicy::name));
+        Map<String, PlanView> planOf = plans.stream().collect(Collectors.toMap(Plan::instanceId,
+                p -> PlanView.of(p, names.get(p.instanceId()), policies.get(p.policyId()))));
+        Map<String, PointView> newest = withReplications(catalog.points().newestOfInstances(ids)).stream()
+                .collect(Collectors.toMap(PointView::instance, Function.identity()));
+        return InstanceOverviewList.of(page.instances().stream().map(i -> new InstanceOverviewList.Overview(i,
+                planOf.containsKey(i.id()) ? List.of(planOf.get(i.id())) : List.of(), newest.get(i.id()))).toList(),
+                page.nextCursor());
     }
 
     PlanList plans(ListPlans l, HostedViews views) {

@@ -33,20 +33,15 @@ public final class InstancesPage implements ConsoleRoutes {
 
     static final int PAGE = 50;
 
-    /** The instance's newest point (one row read), or null. */
-    private static PointView newest(Operations ops, InstanceView instance) {
-        return ops.call(new ListPoints(instance.id(), null, null, null, null, null, null, null, 1, null)).points().stream().findFirst().orElse(null);
-    }
-
     @Override
     public void register(Routes routes, Console console) {
-        console.page(routes, "/instances", ListInstances.class, (ctx, session) -> {
+        console.page(routes, "/instances", ListInstanceOverviews.class, (ctx, session) -> {
             Operations ops = console.operations();
             String cursor = Show.blank(ctx.queryParam("cursor"));
             String region = Show.blank(ctx.queryParam("region"));
-            InstanceList page = ops.call(new ListInstances(null, null, null, null, region, cursor, PAGE));
-            List<Row> rows = page.instances().stream() // by name, one page; each row's plan and newest point
-                    .map(i -> new Row(i, ops.call(new ListPlans(i.id(), null, null, null, 1)).plans(), newest(ops, i))).toList();
+            // by name, one page, each row with its plan and newest point: a fixed number of catalog reads
+            InstanceOverviewList page = ops.call(new ListInstanceOverviews(null, null, null, null, region, cursor, PAGE));
+            List<Row> rows = page.instances().stream().map(o -> new Row(o.instance(), o.plans(), o.last())).toList();
             String next = Show.nextPage("/instances", page.nextCursor());
             console.render(ctx, "instances.jte", new Model(console.frame(session, "Instances", "instances"), rows,
                     ops.call(new ListPolicies(null, null, ListPolicies.MAX_LIMIT)).policies(),

@@ -9,12 +9,17 @@ import coffer.server.console.ConsoleRoutes;
 import coffer.server.console.Frame;
 import coffer.server.http.Routes;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import java.time.Duration;
 import java.util.List;
 
 /**
  * Regions (docs/server.md, "Regions"): each region's vaults (the first its default) and libvirt hosts
  * ({@link ListRegions}), and what its vaults hold, points with their logical and stored bytes ({@link ShowCapacity}
- * per vault, added up); links to the region's points, jobs and instances. Read only. Stateless.
+ * per vault, added up, read at most once per {@link #FRESH}: the page is viewed far more often than points are made);
+ * links to the region's points, jobs and instances. Read only. Thread-safe: its one state is each console's cache.
  */
 public final class RegionsPage implements ConsoleRoutes {
     /** One region with what its vaults hold. */
@@ -24,10 +29,15 @@ public final class RegionsPage implements ConsoleRoutes {
     public record Model(Frame frame, List<Row> regions, List<CapacityView.Vault> vaults) {
     }
 
+    /** How long the regions' sums are shown before the catalog is read again. */
+    static final Duration FRESH = Duration.ofSeconds(10);
+
     @Override
     public void register(Routes routes, Console console) {
+        Cache<Class<ShowCapacity>, List<CapacityView.Vault>> sums = Caffeine.newBuilder().expireAfterWrite(FRESH).build();
         console.page(routes, "/regions", ListRegions.class, (ctx, session) -> {
-            List<CapacityView.Vault> vaults = console.operations().call(new ShowCapacity()).vaults();
+            List<CapacityView.Vault> vaults = sums.get(ShowCapacity.class,
+                    ignored -> console.operations().call(new ShowCapacity()).vaults());
             List<Row> rows = console.operations().call(new ListRegions()).regions().stream().map(r -> {
                 List<CapacityView.Vault> held = vaults.stream().filter(v -> r.vaults().contains(v.vault())).toList();
                 return new Row(r, held.stream().mapToLong(CapacityView.Vault::points).sum(),

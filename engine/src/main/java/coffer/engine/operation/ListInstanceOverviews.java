@@ -1,0 +1,21 @@
+package coffer.engine.operation;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * One page of instances as {@link ListInstances} selects it (the same filters, order and cursor), each with its plans
+ * and its newest point: what the console's instances page shows, read in a fixed number of catalog statements
+ * whatever the page's length (not two lists per instance).
+ */
+public record ListInstanceOverviews(String host, @JsonProperty("protected") Boolean protectedOnly, String state,
+                                    String group, String region, String cursor, Integer limit)
+        implements Operation<InstanceOverviewList> {
+    public ListInstanceOverviews {
+        new ListInstances(host, protectedOnly, state, group, region, cursor, limit); // its rules, every problem at once
+    }
+
+    /** The instance list this page is of. */
+    public ListInstances instances() {
+        return new ListInstances(host, protectedOnly, state, group, region, cursor, limit);
+    }
+}
