@@ -56,7 +56,7 @@ final class VaultCommand {
         Compression compression;
         @Option(names = "--compression-level", paramLabel = "LEVEL",
                 description = "zstd level for new chunks: -7 to -1 (faster, larger) or 1 to 19 (smaller, slower); "
-                        + "default 1, level 3 stores ~5-9 % less of compressible data for ~15-35 % more CPU.")
+                        + "default 1, level 3 stores ~5-9 %% less of compressible data for ~15-35 %% more CPU.")
         Integer compressionLevel;
 
         @Override
