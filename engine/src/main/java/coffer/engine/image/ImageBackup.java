@@ -72,7 +72,7 @@ public final class ImageBackup {
             PointManifest previous = vault.latest(request.name());
             long total = sources.stream().mapToLong(BlockSource::size).sum();
             listener.starting(total);
-            int threads = request.threads() > 0 ? request.threads() : ChunkWorkers.defaultThreads();
+            int threads = request.threads() > 0 ? request.threads() : ChunkWorkers.backupThreads();
             try (PointWriter writer = PointWriter.begin(vault, request.name(), Instant.now(), threads)) {
                 List<String> names = diskNames(request.files());
                 List<PointWriter.Slot> slots = new ArrayList<>();

@@ -149,9 +149,7 @@ public final class InstanceBackup {
         Plan plan = plan(domain, DomainDefinition.parse(liveXml), request.disks(), trace);
         trace.mark("planned: " + plan.plans().stream().map(p -> p.target() + "=" + p.mode()).toList());
 
-        // two workers per core: while one waits for an NBD read (QEMU reading the image) the other computes;
-        // measured 10 % faster on a cold 4 GiB domain than one per core (docs/performance.md)
-        int threads = request.threads() > 0 ? request.threads() : 2 * ChunkWorkers.defaultThreads();
+        int threads = request.threads() > 0 ? request.threads() : ChunkWorkers.backupThreads();
         PointFacts facts = request.facts().with(new PointFacts(PointFacts.VERSION, null, definitionXml, null, null, null,
                 null, null, null));
         Instant created = Instant.now();
