@@ -33,7 +33,7 @@ final class ImageCommand {
         @Mixin VaultOption vaultOption;
         @Option(names = "--name", required = true, paramLabel = "NAME",
                 description = "Name of the point series; a later backup of the same name stores only changes.") String name;
-        @Option(names = "--threads", paramLabel = "N", description = "Chunk workers (default: one per core).") int threads;
+        @Option(names = "--threads", paramLabel = "N", description = "Chunk workers per disk (default: two per core).") int threads;
         @Option(names = "--format", paramLabel = "FORMAT",
                 description = "Format of every FILE: raw, qcow2, qcow, qed, vmdk, vdi, vhdx or vpc (default: see above).") String format;
         @Option(names = "--follow-backing",

@@ -98,6 +98,13 @@ class CliErrorsTest {
                 "--output", "json").ok();
         assertTrue(chosen.out().contains("\"compressionLevel\":3") || chosen.out().contains("\"compressionLevel\" : 3"),
                 chosen.out());
+        CliRun codec = CliRun.run(keyRing, "vault", "init", dir.resolve("v7").toString(), "--compression", "brotli")
+                .fails(2, "InvalidArgument");
+        assertTrue(codec.err().contains("brotli") && codec.err().contains("lz4"), codec.err());
+        CliRun lz4Level = CliRun.run(keyRing, "vault", "init", dir.resolve("v8").toString(), "--compression", "lz4",
+                "--compression-level", "3").fails(2, "InvalidArgument");
+        assertTrue(lz4Level.err().contains("lz4"), lz4Level.err());
+        assertFalse(Files.exists(dir.resolve("v8").resolve("config")));
     }
 
     @Test
@@ -245,12 +252,12 @@ class CliErrorsTest {
     void vaultInitAnswersInJsonWithTheKeyOnlyWhenEncrypted() throws Exception {
         JsonNode encrypted = CofferJson.MAPPER.readTree(CliRun.run(keyRing, "vault", "init", dir.resolve("v-enc").toString(),
                 "--output", "json").ok().out());
-        assertEquals(List.of("path", "vaultId", "chunkSize", "compressionLevel", "encrypted", "keyring", "keyId"),
+        assertEquals(List.of("path", "vaultId", "chunkSize", "compression", "compressionLevel", "encrypted", "keyring", "keyId"),
                 fieldNames(encrypted));
         assertEquals(keyRing.toAbsolutePath().toString(), encrypted.path("keyring").asText());
         JsonNode plain = CofferJson.MAPPER.readTree(CliRun.run(keyRing, "vault", "init", dir.resolve("v-plain").toString(),
                 "--no-encryption", "--output", "json").ok().out());
-        assertEquals(List.of("path", "vaultId", "chunkSize", "compressionLevel", "encrypted"), fieldNames(plain));
+        assertEquals(List.of("path", "vaultId", "chunkSize", "compression", "compressionLevel", "encrypted"), fieldNames(plain));
         assertFalse(plain.path("encrypted").asBoolean());
     }
 

@@ -10,6 +10,7 @@ import coffer.vault.crypto.WrappedKey;
 import coffer.vault.format.ChunkPatch;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.format.Json;
+import coffer.vault.format.Compression;
 import coffer.vault.format.ObjectCodec;
 import coffer.vault.format.ObjectKind;
 import coffer.vault.format.PointHold;
@@ -69,7 +70,7 @@ public final class Vault implements AutoCloseable {
         this.backend = backend;
         this.clock = clock;
         this.config = config;
-        this.codec = new ObjectCodec(keys == null ? null : keys.object(), config.compressionLevel());
+        this.codec = new ObjectCodec(keys == null ? null : keys.object(), config.codec(), config.compressionLevel());
         this.digester = keys == null ? ChunkDigester.sha256() : ChunkDigester.hmacSha256(keys.chunkId());
         this.locks = new VaultLocks(backend);
         this.leases = new PointLeases(backend);
@@ -82,9 +83,18 @@ public final class Vault implements AutoCloseable {
 
     /** Creates a vault whose chunks are compressed at zstd level {@code compressionLevel}. */
     public static Vault create(Backend backend, int chunkSize, int compressionLevel, KeyService keys) throws IOException {
+        return create(backend, chunkSize, Compression.ZSTD, compressionLevel, keys);
+    }
+
+    /**
+     * Creates a vault whose chunks are compressed with {@code compression} ({@code compressionLevel}: zstd's level, 1 for
+     * LZ4). A zstd vault's config is version 1, an LZ4 vault's version 2 (docs/format/config.md).
+     */
+    public static Vault create(Backend backend, int chunkSize, Compression compression, int compressionLevel,
+                               KeyService keys) throws IOException {
         String problem = VaultConfig.checkChunkSize(chunkSize);
         if (problem == null) {
-            problem = VaultConfig.checkCompressionLevel(compressionLevel);
+            problem = VaultConfig.checkCompression(compression, compressionLevel);
         }
         if (problem != null) {
             throw new IllegalArgumentException(problem);
@@ -107,8 +117,8 @@ public final class Vault implements AutoCloseable {
                     Base64.getEncoder().encodeToString(wrapped.blob()));
             subKeys = SubKeys.derive(dataKey, vaultId);
         }
-        VaultConfig config = new VaultConfig(VaultConfig.FORMAT, VaultConfig.VERSION, vaultId, Instant.now(), chunkSize,
-                keys == null ? "sha256" : "hmac-sha256", "zstd", compressionLevel, encryption);
+        VaultConfig config = new VaultConfig(VaultConfig.FORMAT, compression.configVersion(), vaultId, Instant.now(),
+                chunkSize, keys == null ? "sha256" : "hmac-sha256", compression.configName(), compressionLevel, encryption);
         byte[] body = Json.MAPPER.writeValueAsBytes(config);
         ByteBuffer sealed = new ObjectCodec(null, COMPRESSION_LEVEL).seal(ObjectKind.CONFIG, CONFIG, body, body.length, false);
         if (!backend.putIfAbsent(CONFIG, sealed)) {
@@ -155,8 +165,15 @@ public final class Vault implements AutoCloseable {
         if (VaultConfig.checkChunkSize(config.chunkSize()) != null) {
             throw new CorruptDataException(CONFIG, VaultConfig.checkChunkSize(config.chunkSize()));
         }
-        if (VaultConfig.checkCompressionLevel(config.compressionLevel()) != null) {
-            throw new CorruptDataException(CONFIG, VaultConfig.checkCompressionLevel(config.compressionLevel()));
+        Compression codec = config.codec();
+        if (codec == null || codec.configVersion() > config.version()) {
+            // version 1 knew only zstd (and did not check the field): a version 1 config naming another codec was not
+            // written by Coffer
+            throw new CorruptDataException(CONFIG, "config version " + config.version() + " names an unknown compression '"
+                    + config.compression() + "'");
+        }
+        if (VaultConfig.checkCompression(codec, config.compressionLevel()) != null) {
+            throw new CorruptDataException(CONFIG, VaultConfig.checkCompression(codec, config.compressionLevel()));
         }
         SubKeys subKeys = null;
         if (config.encrypted()) {

@@ -6,6 +6,6 @@
  *
  * <p>Hand-written because it is the product's core: no library offers a versioned, encrypted,
  * deduplicating fixed-chunk store with these write-order guarantees. Libraries are used for what is not
- * core: zstd-jni for compression, Jackson for the JSON bodies, the JDK for AES-GCM, HMAC and HKDF.
+ * core: zstd-jni and lz4-java for compression, Jackson for the JSON bodies, the JDK for AES-GCM, HMAC and HKDF.
  */
 package coffer.vault;

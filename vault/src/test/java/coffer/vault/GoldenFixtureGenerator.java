@@ -6,6 +6,7 @@ import coffer.testing.TestData;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.crypto.KeyService;
 import coffer.vault.crypto.LocalKeyRing;
+import coffer.vault.format.Compression;
 import coffer.vault.format.Json;
 import coffer.vault.format.ObjectCodec;
 import coffer.vault.format.ObjectKind;
@@ -255,6 +256,25 @@ class GoldenFixtureGenerator {
         removeEmptyDirectories(fixtures);
     }
 
+    /**
+     * Only the {@code lz4} vault (config version 2, LZ4 objects: envelope flag bit 2): an encrypted vault with its own
+     * key ring holding the two points of {@code plain/}, the second deduplicated against the first.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "coffer.fixtures.generate", matches = "lz4")
+    void generateLz4() throws IOException {
+        Path fixtures = Path.of(System.getProperty("basedir", ".")).resolve("src/test/resources/fixtures");
+        deleteTree(fixtures.resolve("lz4"));
+        Files.deleteIfExists(fixtures.resolve("lz4-keyring.json"));
+        ObjectNode json = (ObjectNode) Json.MAPPER.readTree(fixtures.resolve("fixtures.json").toFile());
+        ArrayNode points = writeVault(fixtures.resolve("lz4"), Compression.LZ4,
+                new LocalKeyRing(fixtures.resolve("lz4-keyring.json")), disk1(), disk2());
+        ((ObjectNode) json.get("vaults")).putObject("lz4").put("encrypted", true).put("keyRing", "lz4-keyring.json")
+                .set("points", points);
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValue(fixtures.resolve("fixtures.json").toFile(), json);
+        removeEmptyDirectories(fixtures);
+    }
+
     /** When the first point of the immutable vault was held until: already past when the fixture was written. */
     static final Instant IMMUTABLE_PAST = Instant.parse("2026-01-03T00:00:00Z");
 
@@ -349,8 +369,13 @@ class GoldenFixtureGenerator {
     }
 
     private static ArrayNode writeVault(Path dir, KeyService keys, byte[] disk1, byte[] disk2) throws IOException {
+        return writeVault(dir, Compression.ZSTD, keys, disk1, disk2);
+    }
+
+    private static ArrayNode writeVault(Path dir, Compression codec, KeyService keys, byte[] disk1, byte[] disk2)
+            throws IOException {
         ArrayNode points = Json.MAPPER.createArrayNode();
-        try (Vault vault = Vault.create(new LocalDirectoryBackend(dir), CHUNK, keys)) {
+        try (Vault vault = Vault.create(new LocalDirectoryBackend(dir), CHUNK, codec, 1, keys)) {
             PointManifest first = writePoint(vault, Instant.parse("2026-01-01T00:00:00Z"), disk1, null);
             PointManifest second = writePoint(vault, Instant.parse("2026-01-02T00:00:00Z"), disk2, first);
             describe(points, first, disk1);

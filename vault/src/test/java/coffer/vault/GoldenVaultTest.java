@@ -74,8 +74,24 @@ class GoldenVaultTest {
         return sink.bytes();
     }
 
+    /** The lz4 fixture is a config version 2 vault whose compressed objects are LZ4 blocks (flag bit 2), not zstd. */
+    @Test
+    void theLz4FixtureIsAConfigVersion2VaultOfLz4Objects() throws IOException {
+        try (TestVault vault = TestVault.open(new LocalDirectoryBackend(fixtures.resolve("lz4")), keysOf("lz4"))) {
+            assertEquals(2, vault.vault().config().version());
+            assertEquals("lz4", vault.vault().config().compression());
+            int lz4 = 0;
+            for (String chunk : vault.chunkObjects()) {
+                byte flags = Files.readAllBytes(fixtures.resolve("lz4").resolve(chunk))[6];
+                assertEquals(0, flags & 1, chunk + " is not zstd");
+                lz4 += (flags & 4) != 0 ? 1 : 0;
+            }
+            assertTrue(lz4 >= 2, "the text chunks are LZ4 blocks: " + lz4);
+        }
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable", "instance-facts"})
+    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable", "instance-facts", "lz4"})
     void theFixtureVaultsListTheirRecordedPoints(String name) throws IOException {
         JsonNode recorded = expected.get("vaults").get(name);
         try (Vault vault = open(name, keysOf(name))) {
@@ -102,7 +118,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable", "replica", "instance-facts"})
+    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable", "replica", "instance-facts", "lz4"})
     void everyDiskOfTheFixtureVaultsRestoresToItsRecordedSha256(String name) throws IOException {
         try (Vault vault = open(name, keysOf(name))) {
             for (JsonNode p : expected.get("vaults").get(name).get("points")) {
@@ -115,7 +131,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable", "replica", "instance-facts"})
+    @ValueSource(strings = {"plain", "encrypted", "patched", "immutable", "replica", "instance-facts", "lz4"})
     void theFixtureVaultsVerifyClean(String name) throws IOException {
         try (Vault vault = open(name, keysOf(name))) {
             VerifyReport report = new Verifier(vault, 2).verify(vault.points(), Progress.NONE);
@@ -125,7 +141,7 @@ class GoldenVaultTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "encrypted"})
+    @ValueSource(strings = {"plain", "encrypted", "lz4"})
     void aNewPointOfTheSameContentReusesTheFixtureChunks(String name) throws IOException {
         try (TestVault vault = TestVault.open(new LocalDirectoryBackend(fixtures.resolve(name)), keysOf(name))) {
             List<String> chunks = vault.chunkObjects();

@@ -7,6 +7,7 @@ import coffer.vault.backend.Backend;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.backend.MemoryBackend;
 import coffer.vault.crypto.LocalKeyRing;
+import coffer.vault.format.Compression;
 import coffer.vault.format.Json;
 import coffer.vault.format.ObjectCodec;
 import coffer.vault.format.ObjectKind;
@@ -50,7 +51,8 @@ class VaultTest {
             VaultConfig config = reopened.vault().config();
             assertEquals(created, config);
             assertEquals(VaultConfig.FORMAT, config.format());
-            assertEquals(VaultConfig.VERSION, config.version());
+            assertEquals(1, config.version(), "a zstd vault keeps config version 1, which every Coffer reads");
+            assertEquals("zstd", config.compression());
             assertEquals(TestVault.CHUNK, config.chunkSize());
             assertEquals(flavour.encrypted(), config.encrypted());
             assertEquals(flavour.encrypted() ? "hmac-sha256" : "sha256", config.digest());
@@ -230,6 +232,56 @@ class VaultTest {
                 valid.chunkSize(), valid.digest(), valid.compression(), 99, null));
         CorruptDataException e = assertThrows(CorruptDataException.class, () -> Vault.open(backend, null));
         assertTrue(e.getMessage().contains("99"), e.getMessage());
+    }
+
+    @Test
+    void anLz4VaultRecordsItsCodecInConfigVersion2AndRestoresBitIdentical() throws IOException {
+        byte[] disk = TestData.text(7, 8 * TestVault.CHUNK);
+        long[] stored = new long[2];
+        Compression[] codecs = {Compression.ZSTD, Compression.LZ4};
+        for (int k = 0; k < codecs.length; k++) {
+            MemoryBackend backend = new MemoryBackend();
+            Vault.create(backend, TestVault.CHUNK, codecs[k], 1, null).close();
+            try (TestVault vault = TestVault.open(backend, null)) {
+                VaultConfig config = vault.vault().config();
+                assertEquals(codecs[k].configName(), config.compression(), "recorded and read back");
+                assertEquals(codecs[k] == Compression.LZ4 ? 2 : 1, config.version());
+                assertEquals(codecs[k], vault.vault().codec().compression());
+                PointManifest point = vault.backup("vm", disk);
+                assertArrayEquals(disk, vault.restore(point, "vda"));
+                for (String chunk : vault.chunkObjects()) {
+                    ByteBuffer object = backend.get(chunk);
+                    assertEquals(codecs[k] == Compression.LZ4 ? 4 : 1, object.get(object.position() + 6) & 5,
+                            "envelope flag of " + chunk);
+                    stored[k] += backend.stat(chunk).orElseThrow().size();
+                }
+            }
+        }
+        assertTrue(stored[1] > stored[0] && stored[1] < disk.length, "lz4 stores more than zstd, less than the data: "
+                + stored[1] + " against " + stored[0]);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2, 3, -1, 9})
+    void anLz4VaultWithACompressionLevelIsRefused(int level) {
+        MemoryBackend backend = new MemoryBackend();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Vault.create(backend, TestVault.CHUNK, Compression.LZ4, level, null));
+        assertTrue(e.getMessage().contains("lz4") && e.getMessage().contains(Integer.toString(level)), e.getMessage());
+        assertEquals(List.of(), backend.list(""), "nothing written");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1:lz4", "2:brotli", "1:brotli"})
+    void aConfigNamingACodecItsVersionDoesNotKnowIsCorrupt(String versionAndCodec) throws IOException {
+        int version = Integer.parseInt(versionAndCodec.split(":")[0]);
+        String codec = versionAndCodec.split(":")[1];
+        MemoryBackend backend = new MemoryBackend();
+        VaultConfig valid = config(VaultConfig.FORMAT, version, TestVault.CHUNK);
+        putConfig(backend, new VaultConfig(valid.format(), version, valid.vaultId(), valid.createdAt(),
+                valid.chunkSize(), valid.digest(), codec, 1, null));
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> Vault.open(backend, null));
+        assertTrue(e.getMessage().contains(codec), e.getMessage());
     }
 
     private static VaultConfig config(String format, int version, int chunkSize) {

@@ -149,9 +149,7 @@ public final class InstanceBackup {
         Plan plan = plan(domain, DomainDefinition.parse(liveXml), request.disks(), trace);
         trace.mark("planned: " + plan.plans().stream().map(p -> p.target() + "=" + p.mode()).toList());
 
-        // two workers per core: while one waits for an NBD read (QEMU reading the image) the other computes;
-        // measured 10 % faster on a cold 4 GiB domain than one per core (docs/performance.md)
-        int threads = request.threads() > 0 ? request.threads() : 2 * ChunkWorkers.defaultThreads();
+        int threads = request.threads() > 0 ? request.threads() : ChunkWorkers.backupThreads();
         PointFacts facts = request.facts().with(new PointFacts(PointFacts.VERSION, null, definitionXml, null, null, null,
                 null, null, null));
         Instant created = Instant.now();
@@ -229,10 +227,15 @@ public final class InstanceBackup {
      * hazards"). {@link StagedBackup#begin} then has libvirt only attach them.
      */
     private void createScratch(DomainInfo domain, Plan plan, RuntimeDirectory run) throws IOException {
-        for (DiskPlan disk : plan.plans()) {
-            long size = libvirt.blockInfo(domain.name(), disk.target()).capacity();
-            DiskImages.createScratch(run.scratch(disk.target()), size);
+        List<DiskPlan> disks = plan.plans();
+        long[] sizes = new long[disks.size()];
+        for (int i = 0; i < sizes.length; i++) {
+            sizes[i] = libvirt.blockInfo(domain.name(), disks.get(i).target()).capacity();
         }
+        // one qemu-img process per disk, at once: the start of a backup runs on one core (docs/performance.md,
+        // session 10), so its waits on child processes should overlap
+        ChunkWorkers.run(sizes.length, sizes.length, 0,
+                (i, unused) -> DiskImages.createScratch(run.scratch(disks.get(i).target()), sizes[i]));
     }
 
     /**

@@ -45,7 +45,7 @@ import java.util.Map;
  */
 public final class StagedBackup implements AutoCloseable {
     /** Disks read at the same time. */
-    static final int PARALLEL_DISKS = 4;
+    static final int PARALLEL_DISKS = PointWriter.PARALLEL_DISKS;
     private static final Duration JOB_END_WAIT = Duration.ofSeconds(10);
 
     private final Libvirt libvirt;

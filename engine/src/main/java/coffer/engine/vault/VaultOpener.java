@@ -7,6 +7,7 @@ import coffer.vault.Vault;
 import coffer.vault.backend.Backend;
 import coffer.vault.backend.s3.S3Backend;
 import coffer.vault.crypto.LocalKeyRing;
+import coffer.vault.format.Compression;
 import coffer.vault.format.VaultConfig;
 import coffer.vault.fs.OwnerOnly;
 
@@ -72,9 +73,18 @@ public final class VaultOpener {
 
     /** As {@link #create(VaultLocation, int, boolean)}, chunks compressed at zstd level {@code compressionLevel}. */
     public Vault create(VaultLocation location, int chunkSize, int compressionLevel, boolean encrypted) {
+        return create(location, chunkSize, Compression.ZSTD, compressionLevel, encrypted);
+    }
+
+    /**
+     * As {@link #create(VaultLocation, int, boolean)}, chunks compressed with {@code compression} (docs/format/config.md;
+     * {@code compressionLevel}: zstd's level, 1 for LZ4).
+     */
+    public Vault create(VaultLocation location, int chunkSize, Compression compression, int compressionLevel,
+                        boolean encrypted) {
         String problem = VaultConfig.checkChunkSize(chunkSize);
         if (problem == null) {
-            problem = VaultConfig.checkCompressionLevel(compressionLevel);
+            problem = VaultConfig.checkCompression(compression, compressionLevel);
         }
         if (problem != null) {
             throw new CofferException(ErrorCode.InvalidArgument, problem);
@@ -95,7 +105,7 @@ public final class VaultOpener {
                 throw new CofferException(ErrorCode.InvalidArgument, location + " is not empty; a vault needs an empty "
                         + (location instanceof VaultLocation.Directory ? "directory" : "bucket or prefix"));
             }
-            return Vault.create(backend, chunkSize, compressionLevel, encrypted ? new LocalKeyRing(keyRing) : null);
+            return Vault.create(backend, chunkSize, compression, compressionLevel, encrypted ? new LocalKeyRing(keyRing) : null);
         } catch (IOException | RuntimeException e) {
             closeQuietly(backend, e);
             throw Errors.classify(e);

@@ -7,6 +7,9 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.SecretKey;
@@ -24,7 +27,8 @@ import java.util.zip.CRC32C;
  *   0  4  magic "COFR"
  *   4  1  envelope version (1)
  *   5  1  kind (ObjectKind)
- *   6  1  flags: bit 0 = payload is zstd-compressed, bit 1 = payload is AES-256-GCM encrypted
+ *   6  1  flags: bit 0 = payload is zstd-compressed, bit 1 = payload is AES-256-GCM encrypted,
+ *                bit 2 = payload is an LZ4 block (never with bit 0)
  *   7  1  reserved, 0
  *   8  8  plaintext length
  *  16  8  payload length (after compression, before encryption)
@@ -34,7 +38,10 @@ import java.util.zip.CRC32C;
  * Binding the object name into the AAD means an object copied or renamed to another name fails to open,
  * so a chunk's name (its keyed digest) vouches for its content without re-hashing.
  *
- * <p>Thread-safe: per-thread buffers and compression contexts. {@link #seal} returns a buffer owned by the
+ * <p>New objects are compressed with the vault's {@link Compression}; objects of either codec open.
+ *
+ * <p>Thread-safe: per-thread buffers and compression contexts (the LZ4 compressor and decompressor are
+ * stateless and shared). {@link #seal} returns a buffer owned by the
  * calling thread, valid until that thread's next {@code seal}.
  */
 public final class ObjectCodec {
@@ -43,28 +50,47 @@ public final class ObjectCodec {
     static final int VERSION = 1;
     private static final int FLAG_ZSTD = 1;
     private static final int FLAG_AES_GCM = 2;
+    private static final int FLAG_LZ4 = 4;
+    /** The LZ4 library's JNI binding where it loads (it ships the native code for this platform), else pure Java. */
+    private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
     private static final int NONCE_SIZE = AesGcm.NONCE_SIZE;
     private static final int TAG_SIZE = AesGcm.TAG_SIZE;
     private static final int SAMPLE = 4096;
 
     private final AesGcm cipher;
+    private final Compression compression;
     private final int level;
     private final ThreadLocal<Scratch> scratch;
 
     /** @param key the object key, or null for an unencrypted vault; @param level zstd level */
     public ObjectCodec(SecretKey key, int level) {
-        this(level, key == null ? null : AesGcm.of(key));
+        this(key, Compression.ZSTD, level);
     }
 
-    private ObjectCodec(int level, AesGcm cipher) {
+    /**
+     * @param key         the object key, or null for an unencrypted vault
+     * @param compression the codec new objects are compressed with
+     * @param level       the zstd level (ignored for LZ4)
+     */
+    public ObjectCodec(SecretKey key, Compression compression, int level) {
+        this(compression, level, key == null ? null : AesGcm.of(key));
+    }
+
+    private ObjectCodec(Compression compression, int level, AesGcm cipher) {
         this.cipher = cipher;
+        this.compression = compression;
         this.level = level;
         this.scratch = ThreadLocal.withInitial(Scratch::new);
     }
 
     /** A codec with the given cipher implementation (e.g. {@link AesGcm#jdk}, for cross-checks). */
     public static ObjectCodec using(AesGcm cipher, int level) {
-        return new ObjectCodec(level, cipher);
+        return new ObjectCodec(Compression.ZSTD, level, cipher);
+    }
+
+    /** The codec new objects are compressed with. */
+    public Compression compression() {
+        return compression;
     }
 
     public boolean encrypted() {
@@ -78,7 +104,12 @@ public final class ObjectCodec {
 
     /** Largest sealed size of a plaintext of {@code length} bytes. */
     public static int maxSealedSize(int length) {
-        return HEADER_SIZE + NONCE_SIZE + (int) Zstd.compressBound(length) + TAG_SIZE + 4;
+        return HEADER_SIZE + NONCE_SIZE + compressBound(length) + TAG_SIZE + 4;
+    }
+
+    /** The largest compressed size of {@code length} bytes by either codec. */
+    private static int compressBound(int length) {
+        return (int) Math.max(Zstd.compressBound(length), LZ4.fastCompressor().maxCompressedLength(length));
     }
 
     /**
@@ -97,7 +128,7 @@ public final class ObjectCodec {
             if (compressed > 0 && compressed <= length - (length >>> 5)) {
                 payload = s.compressed;
                 payloadLength = compressed;
-                flags |= FLAG_ZSTD;
+                flags |= compression == Compression.LZ4 ? FLAG_LZ4 : FLAG_ZSTD;
             }
         }
         if (cipher != null) {
@@ -208,14 +239,17 @@ public final class ObjectCodec {
             into = h.encrypted && !h.compressed ? payload : new byte[(int) h.plainLength];
         }
         if (h.compressed) {
+            int n;
             try {
-                int n = s.decompressor.decompressByteArray(into, 0, (int) h.plainLength,
-                        payload, payloadOffset, (int) h.payloadLength);
-                if (n != h.plainLength) {
-                    throw new CorruptDataException(name, "decompressed " + n + " bytes, header says " + h.plainLength);
-                }
-            } catch (ZstdException e) {
-                throw new CorruptDataException(name, "zstd: " + e.getMessage(), e);
+                n = h.lz4 ? LZ4.safeDecompressor().decompress(payload, payloadOffset, (int) h.payloadLength, into, 0,
+                        (int) h.plainLength)
+                        : s.decompressor.decompressByteArray(into, 0, (int) h.plainLength, payload, payloadOffset,
+                        (int) h.payloadLength);
+            } catch (ZstdException | LZ4Exception e) {
+                throw new CorruptDataException(name, (h.lz4 ? "lz4: " : "zstd: ") + e.getMessage(), e);
+            }
+            if (n != h.plainLength) {
+                throw new CorruptDataException(name, "decompressed " + n + " bytes, header says " + h.plainLength);
             }
         } else if (!h.encrypted) {
             System.arraycopy(payload, payloadOffset, into, 0, (int) h.plainLength);
@@ -223,7 +257,8 @@ public final class ObjectCodec {
         return into;
     }
 
-    private record Header(ObjectKind kind, boolean compressed, boolean encrypted, long plainLength,
+    /** @param lz4 the payload is an LZ4 block (else, when {@code compressed}, a zstd frame) */
+    private record Header(ObjectKind kind, boolean compressed, boolean lz4, boolean encrypted, long plainLength,
                           long payloadLength) {
     }
 
@@ -246,7 +281,8 @@ public final class ObjectCodec {
             throw new CorruptDataException(name, "holds a " + kind + " object where a " + expected + " was expected");
         }
         int flags = b.get() & 0xff;
-        if ((flags & ~(FLAG_ZSTD | FLAG_AES_GCM)) != 0 || b.get() != 0) {
+        if ((flags & ~(FLAG_ZSTD | FLAG_AES_GCM | FLAG_LZ4)) != 0 || (flags & (FLAG_ZSTD | FLAG_LZ4)) == (FLAG_ZSTD | FLAG_LZ4)
+                || b.get() != 0) {
             throw new CorruptDataException(name, "unknown header flags 0x" + Integer.toHexString(flags));
         }
         long plain = b.getLong();
@@ -254,7 +290,8 @@ public final class ObjectCodec {
         if (plain < 0 || payload < 0 || payload > stored.remaining()) {
             throw new CorruptDataException(name, "lengths out of range in header (plaintext " + plain + ", payload " + payload + ")");
         }
-        return new Header(kind, (flags & FLAG_ZSTD) != 0, (flags & FLAG_AES_GCM) != 0, plain, payload);
+        return new Header(kind, (flags & (FLAG_ZSTD | FLAG_LZ4)) != 0, (flags & FLAG_LZ4) != 0,
+                (flags & FLAG_AES_GCM) != 0, plain, payload);
     }
 
     private static void writeHeader(ByteBuffer out, ObjectKind kind, int flags, long plain, long payload) {
@@ -266,15 +303,18 @@ public final class ObjectCodec {
         int[] starts = {0, length / 2 - SAMPLE / 2, length - SAMPLE};
         int total = 0;
         for (int start : starts) {
-            total += s.compressor.compressByteArray(s.sample, 0, s.sample.length, plain, start, SAMPLE);
+            total += compression == Compression.LZ4
+                    ? LZ4.fastCompressor().compress(plain, start, SAMPLE, s.sample, 0, s.sample.length)
+                    : s.compressor.compressByteArray(s.sample, 0, s.sample.length, plain, start, SAMPLE);
         }
         return total < 3 * SAMPLE * 15 / 16;
     }
 
     private int compress(Scratch s, byte[] plain, int length, byte[] into) {
         try {
-            return s.compressor.compressByteArray(into, 0, into.length, plain, 0, length);
-        } catch (ZstdException e) {
+            return compression == Compression.LZ4 ? LZ4.fastCompressor().compress(plain, 0, length, into, 0, into.length)
+                    : s.compressor.compressByteArray(into, 0, into.length, plain, 0, length);
+        } catch (ZstdException | LZ4Exception e) {
             return -1;
         }
     }
@@ -292,13 +332,13 @@ public final class ObjectCodec {
     private final class Scratch {
         final ZstdCompressCtx compressor = new ZstdCompressCtx().setLevel(level);
         final ZstdDecompressCtx decompressor = new ZstdDecompressCtx();
-        final byte[] sample = new byte[(int) Zstd.compressBound(SAMPLE)];
+        final byte[] sample = new byte[compressBound(SAMPLE)];
         final SecureRandom random = new SecureRandom();
         byte[] compressed = new byte[0];
         byte[] sealed = new byte[0];
 
         void ensure(int length) {
-            int bound = (int) Zstd.compressBound(length) + TAG_SIZE;
+            int bound = compressBound(length) + TAG_SIZE;
             if (compressed.length < bound) {
                 compressed = new byte[bound];
                 sealed = new byte[maxSealedSize(length)];

@@ -13,15 +13,19 @@ import java.time.Instant;
  * @param version    config format version
  * @param chunkSize  power of two, 256 KiB to 16 MiB; fixed for the life of the vault
  * @param digest     {@code sha256} (unencrypted) or {@code hmac-sha256} (encrypted)
- * @param compressionLevel the zstd level new chunks are compressed at ({@link #checkCompressionLevel}); a
- *                   reader does not need it (every object says whether it is compressed)
+ * @param version    config format version: 1 for zstd vaults (what every Coffer reads), 2 for the codecs added since
+ *                   ({@link Compression#configVersion()}), so a Coffer that does not know them refuses the vault
+ * @param compression the codec new objects are compressed with ({@link Compression#configName()})
+ * @param compressionLevel the zstd level new chunks are compressed at ({@link #checkCompressionLevel}); 1 for LZ4;
+ *                   a reader does not need it (every object says whether and how it is compressed)
  * @param encryption null for an unencrypted vault
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VaultConfig(String format, int version, String vaultId, Instant createdAt, int chunkSize,
                           String digest, String compression, int compressionLevel, Encryption encryption) {
     public static final String FORMAT = "coffer-vault";
-    public static final int VERSION = 1;
+    /** The newest config version this build reads and writes (2: the {@code compression} field may be {@code lz4}). */
+    public static final int VERSION = 2;
     public static final int MIN_CHUNK_SIZE = 256 * 1024;
     public static final int MAX_CHUNK_SIZE = 16 * 1024 * 1024;
     /**
@@ -44,6 +48,23 @@ public record VaultConfig(String format, int version, String vaultId, Instant cr
 
     public boolean encrypted() {
         return encryption != null;
+    }
+
+    /** The vault's codec (zstd when the field is absent); null when the config names one this build does not know. */
+    public Compression codec() {
+        return compression == null ? Compression.ZSTD : Compression.named(compression);
+    }
+
+    /**
+     * Validates a codec and level for a new vault: zstd takes the levels of {@link #checkCompressionLevel}, LZ4 only
+     * 1 (its fast compressor). Returns a message naming the problem, or null when valid.
+     */
+    public static String checkCompression(Compression compression, int level) {
+        if (compression == Compression.LZ4) {
+            return level == 1 ? null : "the lz4 codec has no compression levels (got " + level
+                    + "); leave the level out, or choose zstd";
+        }
+        return checkCompressionLevel(level);
     }
 
     /**

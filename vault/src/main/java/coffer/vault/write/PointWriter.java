@@ -131,6 +131,13 @@ public final class PointWriter implements AutoCloseable {
         return threads;
     }
 
+    /**
+     * How many disks of a point its callers write at once ({@link #writeDisk(Slot, BlockSource, String, DiskBase,
+     * Progress)} from a thread each, every disk with {@link #threads()} chunk workers): an incremental is bound by
+     * the latency of scattered reads, a full by the CPU, and a small disk then no longer waits for a large one.
+     */
+    public static final int PARALLEL_DISKS = 4;
+
     /** Reserves the point's next disk place for {@code diskName}. */
     public synchronized Slot reserve(String diskName) {
         if (committed) {

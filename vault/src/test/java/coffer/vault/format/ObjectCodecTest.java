@@ -256,4 +256,75 @@ class ObjectCodecTest {
         assertThrows(CorruptDataException.class,
                 () -> codec.open(ObjectKind.CHUNK, NAME, ByteBuffer.wrap(stored), new byte[9_999]));
     }
+
+    // ---- the LZ4 codec (docs/format/objects.md, flag bit 2) ----------------------------------------------
+
+    private static final int FLAG_LZ4 = 4;
+
+    private static ObjectCodec lz4(boolean encrypted) {
+        return new ObjectCodec(encrypted ? key(7) : null, Compression.LZ4, 1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void lz4RoundTripsEveryKindOfContentAndAZstdCodecOpensItsObjects(boolean encrypted) throws Exception {
+        ObjectCodec lz4 = lz4(encrypted);
+        ObjectCodec zstd = codec(encrypted);
+        byte[][] contents = {new byte[0], {42}, TestData.text(1, 1000), TestData.text(2, 256 * 1024),
+                TestData.random(3, 256 * 1024), new byte[256 * 1024], TestData.random(4, 17)};
+        for (byte[] plain : contents) {
+            for (boolean sampleFirst : new boolean[]{false, true}) {
+                byte[] stored = seal(lz4, ObjectKind.CHUNK, NAME, plain, sampleFirst);
+                assertEquals(0, stored[FLAGS] & FLAG_ZSTD, "never flagged zstd");
+                assertArrayEquals(plain, open(lz4, stored), plain.length + " bytes, sampleFirst " + sampleFirst);
+                assertArrayEquals(plain, open(zstd, stored), "a zstd vault's codec opens it too");
+                byte[] into = new byte[256 * 1024];
+                int n = lz4.open(ObjectKind.CHUNK, NAME, ByteBuffer.wrap(stored), into);
+                assertArrayEquals(plain, java.util.Arrays.copyOf(into, n));
+                byte[] zstdStored = seal(zstd, ObjectKind.CHUNK, NAME, plain, sampleFirst);
+                assertArrayEquals(plain, open(lz4, zstdStored), "an LZ4 vault's codec opens zstd objects");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void lz4FlagsCompressibleDataWithBit2AndStoresItSmallerButLargerThanZstd(boolean encrypted) {
+        byte[] text = TestData.text(6, 256 * 1024);
+        byte[] stored = seal(lz4(encrypted), text);
+        assertEquals(FLAG_LZ4, stored[FLAGS] & (FLAG_LZ4 | FLAG_ZSTD), "LZ4 flag only");
+        byte[] zstdStored = seal(codec(encrypted), text);
+        assertTrue(stored.length < text.length * 0.8 && stored.length > zstdStored.length,
+                "lz4 " + stored.length + ", zstd " + zstdStored.length + " of " + text.length);
+        byte[] random = TestData.random(7, 256 * 1024);
+        assertEquals(0, seal(lz4(encrypted), random)[FLAGS] & (FLAG_LZ4 | FLAG_ZSTD), "random data stays raw");
+    }
+
+    @Test
+    void anObjectFlaggedBothZstdAndLz4IsCorrupt() {
+        byte[] stored = seal(codec(false), TestData.text(21, 5000));
+        stored[FLAGS] |= FLAG_LZ4;
+        CorruptDataException e = assertThrows(CorruptDataException.class, () -> open(codec(false), stored));
+        assertTrue(e.check().contains("flags"), e.getMessage());
+    }
+
+    @Test
+    void aDamagedLz4PayloadWithAValidChecksumIsCorruptNotACrash() throws Exception {
+        byte[] stored = seal(lz4(false), TestData.text(22, 64 * 1024));
+        assertEquals(FLAG_LZ4, stored[FLAGS] & FLAG_LZ4);
+        int payloadEnd = stored.length - 4;
+        for (int at = ObjectCodec.HEADER_SIZE; at < payloadEnd; at += 97) {
+            byte[] damaged = stored.clone();
+            damaged[at] ^= (byte) 0xA5;
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(damaged, 0, payloadEnd);
+            ByteBuffer.wrap(damaged, payloadEnd, 4).putInt((int) crc.getValue());
+            try {
+                byte[] opened = open(lz4(false), damaged);
+                assertEquals(64 * 1024, opened.length, "when a damaged block still decodes, it fills exactly the plaintext length");
+            } catch (CorruptDataException expected) {
+                assertTrue(expected.check().startsWith("lz4") || expected.check().startsWith("decompressed"), expected.getMessage());
+            }
+        }
+    }
 }

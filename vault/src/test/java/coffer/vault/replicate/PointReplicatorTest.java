@@ -28,6 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -277,6 +278,37 @@ class PointReplicatorTest {
             assertEquals(4, result.newObjects(), "the quarantined chunk is copied again beside the three changes");
             assertArrayEquals(next, destination.restore(result.replica(), "vda"));
             assertArrayEquals(disk, destination.restore(replica, "vda"), "the first replica is whole again");
+        }
+    }
+
+    /**
+     * Replication re-seals every object with the destination's codec: a zstd vault's points replicated into an LZ4 vault
+     * (and back) restore bit-identical, and the destination's compressed chunks carry its own codec's flag.
+     */
+    @Test
+    void replicasAreSealedWithTheDestinationsCodecAndRestoreBitIdentical() throws IOException {
+        byte[] disk = firstDisk();
+        byte[] next = changed(disk);
+        Backend lz4Store = new MemoryBackend();
+        Vault.create(lz4Store, CHUNK, coffer.vault.format.Compression.LZ4, 1, null).close();
+        try (TestVault zstd = vault("zstd", false, false); TestVault lz4 = TestVault.open(lz4Store, null);
+             TestVault back = vault("back", false, false)) {
+            PointManifest first = zstd.backup("vm", disk);
+            PointManifest second = zstd.backup("vm", next);
+            PointManifest firstReplica = replicate(zstd, lz4, first).replica();
+            PointManifest secondReplica = replicate(zstd, lz4, second).replica();
+            assertArrayEquals(disk, lz4.restore(firstReplica, "vda"));
+            assertArrayEquals(next, lz4.restore(secondReplica, "vda"));
+            int lz4Flagged = 0;
+            for (String chunk : lz4.chunkObjects()) {
+                ByteBuffer object = lz4Store.get(chunk);
+                int flags = object.get(object.position() + 6);
+                assertEquals(0, flags & 1, chunk + " is not zstd");
+                lz4Flagged += (flags & 4) != 0 ? 1 : 0;
+            }
+            assertTrue(lz4Flagged > 0, "the text chunks are LZ4 blocks in the destination");
+            PointManifest again = replicate(lz4, back, secondReplica).replica();
+            assertArrayEquals(next, back.restore(again, "vda"));
         }
     }
 
