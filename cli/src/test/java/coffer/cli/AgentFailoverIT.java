@@ -1,9 +1,12 @@
 package coffer.cli;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.ReplicationRecord;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.TestDomain;
 import coffer.engine.job.Job;
+import coffer.testing.S3Server;
+import coffer.testing.ThrottledProxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -124,7 +127,100 @@ class AgentFailoverIT {
         assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the point restores bit-identically");
     }
 
+    /**
+     * A replication through the agent while a server is killed (docs/design/agents.md, "Which jobs an agent runs"): the
+     * agent's configuration names both vaults (west: a directory, east: an S3 bucket behind a proxy held to 4 MB/s, so
+     * the copy outlasts the kill), so the replicate job is the agent's. Server a is killed once the job started on the
+     * agent; the job succeeds through b, the point's replication is DONE with the replica in the catalog, and the replica
+     * restores (on the agent, from the bucket) bit-identically.
+     */
+    @Test
+    void replicationRunsOnTheAgentAndCarriesOnWhenItsServerIsKilled() throws Exception {
+        TestDomain.requireLibvirt();
+        TestDatabase database = TestDatabase.postgres();
+        toClose.add(database);
+        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 128);
+        toClose.add(domain);
+        S3Server s3 = S3Server.shared();
+        ThrottledProxy slowUploads = ThrottledProxy.in(s3.endpoint(), 4_000_000);
+        toClose.add(slowUploads);
+        Path secret = dir.resolve("s3.secret");
+        Files.writeString(secret, S3Server.SECRET_ACCESS_KEY);
+        String regions = """
+                  - {name: west-vault, path: %s, keyring: %s, encrypted: true, region: west}
+                  - name: east-vault
+                    path: s3://%s/east
+                    keyring: %s
+                    encrypted: true
+                    region: east
+                    s3: {endpoint: "%s", region: us-east-1, accessKeyId: %s, secretAccessKeyFile: %s}
+                """.formatted(dir.resolve("west-vault"), dir.resolve("west-keyring"), s3.newBucket(),
+                dir.resolve("east-keyring"), slowUploads.endpoint(), S3Server.ACCESS_KEY_ID, secret);
+        Path configA = config("a", database, regions, "west");
+        Path configB = config("b", database, regions, "west");
+        ServerProcess.Running a = ServerProcess.start(configA);
+        processes.add(a.process());
+        ServerProcess.Running b = ServerProcess.start(configB);
+        processes.add(b.process());
+
+        Catalog catalog = Catalog.open(database.config());
+        toClose.add(catalog);
+        String admin = catalog.tokens().create("failover-admin", "admin").secret();
+        Path agentToken = dir.resolve("agent.token");
+        Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
+        List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
+        String worker = output.getLast().split(" ")[2];
+
+        JsonNode backup = awaitEnd(a.url(), admin, post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin,
+                "{}").path("id").asText());
+        assertEquals("succeeded", backup.path("state").asText(), backup + "\nagent output: " + output);
+        String point = backup.path("result").path("point").asText();
+
+        String job = post(a.url() + "/api/v1/points/" + point + "/replicate", admin, "{\"region\": \"east\"}").path("id")
+                .asText();
+        await(() -> {
+            try {
+                return Optional.of(call("GET", b.url() + "/api/v1/jobs/" + job + "/log", admin, null).body())
+                        .filter(log -> log.contains("started on worker " + worker));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "the replication started on the agent");
+        a.process().destroyForcibly().waitFor();
+        Job afterKill = catalog.jobs().find(job).orElseThrow();
+        System.out.println("killed server a (-9) with replication job " + job + " " + afterKill.state() + " at "
+                + afterKill.bytesDone() + " of " + afterKill.bytesTotal() + " bytes; worker " + worker);
+        assertFalse(afterKill.state().isFinal(), "the replication still ran when its server was killed: " + afterKill);
+
+        JsonNode ended = awaitEnd(b.url(), admin, job);
+        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + output);
+        String replica = ended.path("result").path("replica").asText();
+        ReplicationRecord status = catalog.replications().find(point, "east", "east-vault").orElseThrow();
+        assertEquals(ReplicationRecord.State.DONE, status.state(), status.toString());
+        assertEquals(replica, status.replicaId(), status.toString());
+        assertEquals("east", catalog.points().find(replica).orElseThrow().region(), "the replica is a point of east");
+        System.out.println("replication through the agent: " + ended.path("result"));
+
+        Path restored = dir.resolve("data-b").resolve("restores").resolve("replica-vda.raw");
+        JsonNode restore = awaitEnd(b.url(), admin, post(b.url() + "/api/v1/points/" + replica + "/restore-disk", admin,
+                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}").path("id").asText());
+        assertEquals("succeeded", restore.path("state").asText(), restore + "\nagent output: " + output);
+        assertTrue(call("GET", b.url() + "/api/v1/jobs/" + restore.path("id").asText() + "/log", admin, null).body()
+                .contains("started on worker " + worker), "the replica's restore ran on the agent");
+        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the replica restores bit-identically");
+    }
+
     private Path config(String name, TestDatabase database, Path vault, Path keyring) throws IOException {
+        return config(name, database, """
+                  - name: default
+                    path: %s
+                    keyring: %s
+                    encrypted: true
+                """.formatted(vault, keyring), null);
+    }
+
+    /** A server's configuration on the shared catalog with these {@code vaults} (YAML list items), host local in {@code region}. */
+    private Path config(String name, TestDatabase database, String vaults, String region) throws IOException {
         Path data = dir.resolve("data-" + name);
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, """
@@ -133,15 +229,12 @@ class AgentFailoverIT {
                 catalog:
                   url: "%s"
                 vaults:
-                  - name: default
-                    path: %s
-                    keyring: %s
-                    encrypted: true
-                restoreDirectories: [%s]
+                %srestoreDirectories: [%s]
                 hosts:
                   - id: local
                     uri: qemu:///system
-                """.formatted(data, database.config().jdbcUrl(), vault, keyring, dir.resolve("data-b").resolve("restores")));
+                %s""".formatted(data, database.config().jdbcUrl(), vaults, dir.resolve("data-b").resolve("restores"),
+                region == null ? "" : "    region: " + region + "\n"));
         return file;
     }
 

@@ -78,7 +78,7 @@ public final class RemoteJobs implements WorkerJobs {
     @Override
     public boolean finish(String id, String workerId, Jobs.Outcome outcome, Instant now) {
         FinishAgentJob end = new FinishAgentJob(id, workerId, outcome.state(), outcome.result(), outcome.errorCode(),
-                outcome.errorMessage(), JobRows.writtenBy(working, id));
+                outcome.errorMessage(), JobRows.writtenBy(working, id), JobRows.replicationsBy(working, id));
         return retried(() -> server.call(end).accepted());
     }
 

@@ -8,10 +8,12 @@ import java.util.List;
 /**
  * The catalog rows one job's handler reads, sent by the server with the job to the {@code coffer agent} that claimed
  * it and written into the agent's working catalog before the handler runs (docs/design/agents.md): the job's host, the
- * instances it names, the policy of a plan's run, the points it reads. The handler then finds them as it would on the
+ * instances it names, the policy of a plan's run or a policy's replication, the points it reads, the status of the
+ * replication it runs. The handler then finds them as it would on the
  * server; the points it writes go back with the job's end ({@link #writtenBy}). Immutable.
  */
-public record JobRows(Host host, List<Instance> instances, List<PolicyRow> policies, List<PointRecord> points) {
+public record JobRows(Host host, List<Instance> instances, List<PolicyRow> policies, List<PointRecord> points,
+                      List<ReplicationRecord> replications) {
     /** A policy as its row holds it (the document, as the API shows it). */
     public record PolicyRow(String id, PolicyDocument document, java.time.Instant createdAt, java.time.Instant updatedAt,
                             String region) {
@@ -25,6 +27,7 @@ public record JobRows(Host host, List<Instance> instances, List<PolicyRow> polic
         instances = List.copyOf(instances);
         policies = List.copyOf(policies);
         points = List.copyOf(points);
+        replications = replications == null ? List.of() : List.copyOf(replications);
     }
 
     /**
@@ -45,6 +48,23 @@ public record JobRows(Host host, List<Instance> instances, List<PolicyRow> polic
             return null;
         });
         points.forEach(working.points()::upsert);
+        working.sql().transaction(s -> {
+            for (ReplicationRecord r : replications) { // a replication's status as the server had it when it was claimed
+                s.update("DELETE FROM point_replications WHERE point_id = ? AND region = ? AND vault = ?", r.pointId(),
+                        r.region(), r.vault());
+                s.update("INSERT INTO point_replications (point_id, region, vault, state, replica_id, attempts,"
+                                + " next_attempt_at, error_code, error_message, job_id, updated_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", r.pointId(), r.region(), r.vault(), r.state(),
+                        r.replicaId(), r.attempts(), r.nextAttemptAt(), r.errorCode(), r.errorMessage(), r.jobId(),
+                        r.updatedAt());
+            }
+            return null;
+        });
+    }
+
+    /** The replications the job {@code jobId} ran in {@code working} (their end, to be recorded by the server). */
+    public static List<ReplicationRecord> replicationsBy(Catalog working, String jobId) {
+        return working.sql().query(SqlReplications.COLUMNS + " WHERE job_id = ?", SqlReplications::row, jobId);
     }
 
     /** The points the job {@code jobId} wrote into {@code working}, to be indexed by the server. */

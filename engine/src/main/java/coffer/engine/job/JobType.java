@@ -108,6 +108,19 @@ public enum JobType {
         return this == backup || this == restore_disk || this == restore_instance;
     }
 
+    /**
+     * Whether a {@code coffer agent} runs some jobs of this type, decided per job when it is queued (docs/design/agents.md,
+     * "Which jobs an agent runs"): a replication whose two vaults the host's agent reaches. The others stay on a server.
+     */
+    public boolean placedPerJob() {
+        return this == replicate;
+    }
+
+    /** The job types a {@code coffer agent} takes: {@link #onAgent} and {@link #placedPerJob}. */
+    public boolean agentMayRun() {
+        return onAgent() || placedPerJob();
+    }
+
     /** The record's field that names the job's target. */
     public String targetField() {
         return targetField;

@@ -10,10 +10,12 @@ import java.util.List;
 /**
  * How an agent's job ended: its final state, the result record (succeeded) or error code and message, and the point
  * rows the handler wrote into the agent's working catalog (the server indexes them before it ends the job, so a
- * succeeded backup's point is listed as soon as its job shows succeeded).
+ * succeeded backup's point is listed as soon as its job shows succeeded), and the end of the replication it ran (done
+ * with its replica, or failed with the reason and the next attempt), which the server records before the job's end.
  */
 public record FinishAgentJob(String job, String agent, JobState state, JsonNode result, String errorCode,
-                             String errorMessage, List<PointRecord> points) implements Operation<AgentAck> {
+                             String errorMessage, List<PointRecord> points,
+                             List<coffer.engine.catalog.ReplicationRecord> replications) implements Operation<AgentAck> {
     public FinishAgentJob {
         Problems problems = new Problems();
         Rules.required(problems, "job", job, "the job's id");
@@ -25,5 +27,6 @@ public record FinishAgentJob(String job, String agent, JobState state, JsonNode 
         }
         problems.throwIfAny("agent job end");
         points = points == null ? List.of() : List.copyOf(points);
+        replications = replications == null ? List.of() : List.copyOf(replications);
     }
 }

@@ -8,6 +8,7 @@ import coffer.engine.catalog.Hosts;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.JobRows;
 import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.ReplicationRecord;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
@@ -26,8 +27,10 @@ import coffer.engine.operation.BackupResult;
 import coffer.engine.operation.ClaimAgentJob;
 import coffer.engine.operation.FinishAgentJob;
 import coffer.engine.operation.HeartbeatAgent;
+import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.ReportAgentJob;
 import coffer.engine.plan.PlanBackup;
+import coffer.engine.replication.RetryBackoff;
 
 import java.time.Clock;
 import java.util.ArrayList;
@@ -62,6 +65,7 @@ final class HostedAgents {
         Host host = catalog.hosts().find(announce.host()).orElseGet(() -> register(announce));
         catalog.hosts().serveByAgent(host.id(), announce.agent(), clock.instant());
         catalog.instances().refresh(host.id(), announce.instances());
+        catalog.hosts().agentVaults(host.id(), announce.vaults());
         return new AgentWelcome(host.id(), AgentProtocol.VERSION, AgentProtocol.PROTOCOL, HEARTBEAT_SECONDS, STALE_SECONDS);
     }
 
@@ -79,7 +83,11 @@ final class HostedAgents {
     AgentClaim claim(ClaimAgentJob claim) {
         seen(claim.host(), claim.agent());
         Optional<Job> job = catalog.jobs().claimForAgent(claim.host(), claim.agent(), claim.perHostLimit(), clock.instant());
-        return job.map(j -> new AgentClaim(j, rows(j))).orElse(AgentClaim.NONE);
+        return job.map(j -> {
+            JobRows rows = rows(j);
+            replicationRunning(j);
+            return new AgentClaim(j, rows);
+        }).orElse(AgentClaim.NONE);
     }
 
     AgentBeat heartbeat(HeartbeatAgent beat) {
@@ -118,6 +126,7 @@ final class HostedAgents {
             }
             catalog.points().upsert(point);
         }
+        replicationEnded(job, end);
         if (state == JobState.succeeded && job.type() == JobType.backup) {
             after.afterBackup((BackupInstance) job.operation(), CofferJson.read(end.result(), BackupResult.class), job,
                     new LogContext(catalog.jobs(), job.id()));
@@ -157,7 +166,68 @@ final class HostedAgents {
         if (job.operation() instanceof BackupInstance backup && backup.plan() != null) {
             catalog.policies().find(backup.plan().policy()).map(JobRows.PolicyRow::of).ifPresent(policies::add);
         }
-        return new JobRows(host, instances, policies, points);
+        List<ReplicationRecord> replications = new ArrayList<>();
+        if (job.operation() instanceof ReplicatePoint replicate) {
+            if (replicate.policy() != null) {
+                catalog.policies().find(replicate.policy()).map(JobRows.PolicyRow::of).ifPresent(policies::add);
+            }
+            catalog.replications().find(replicate.point(), replicate.region(), replicate.vault()).ifPresent(replications::add);
+        }
+        return new JobRows(host, instances, policies, points, replications);
+    }
+
+    /**
+     * A replication claimed by an agent shows running with its job here too (as a server's run marks it), so one whose
+     * agent is lost is found by the retry sweep ({@code ReplicationQueue.retryDue}) like one of a killed server. The rows
+     * sent to the agent hold its status before this mark: the agent's own run marks it running in its working catalog.
+     */
+    private void replicationRunning(Job job) {
+        if (job.operation() instanceof ReplicatePoint r) {
+            catalog.replications().queue(r.point(), r.region(), r.vault());
+            catalog.replications().start(r.point(), r.region(), r.vault(), job.id());
+        }
+    }
+
+    /**
+     * The end of an agent's replication, recorded as its run on the agent's working catalog ended it: done with its
+     * replica, or failed with the reason and next attempt (counted here). One the agent never reached (the job failed
+     * before) is failed with the job's error, its next attempt by the same back-off.
+     */
+    private void replicationEnded(Job job, FinishAgentJob end) {
+        if (!(job.operation() instanceof ReplicatePoint r)) {
+            return;
+        }
+        for (ReplicationRecord ran : end.replications()) {
+            if (!job.id().equals(ran.jobId()) || !ran.pointId().equals(r.point()) || !ran.region().equals(r.region())
+                    || !ran.vault().equals(r.vault())) {
+                throw new CofferException(ErrorCode.InvalidArgument, "replications: the replication of point "
+                        + ran.pointId() + " to " + ran.region() + "/" + ran.vault() + " by job " + ran.jobId()
+                        + " is not job " + job.id() + "'s");
+            }
+            switch (ran.state()) {
+                case DONE -> catalog.replications().done(ran.pointId(), ran.region(), ran.vault(), ran.replicaId());
+                case FAILED -> catalog.replications().failed(ran.pointId(), ran.region(), ran.vault(), ran.errorCode(),
+                        ran.errorMessage(), ran.nextAttemptAt());
+                case QUEUED, RUNNING -> {
+                    // not ended there: failed below with the job's error
+                }
+            }
+        }
+        catalog.replications().find(r.point(), r.region(), r.vault())
+                .filter(now -> now.state() == ReplicationRecord.State.RUNNING && job.id().equals(now.jobId()))
+                .ifPresent(now -> {
+                    ErrorCode code = ErrorCode.Internal;
+                    try {
+                        code = end.errorCode() == null ? ErrorCode.Internal : ErrorCode.valueOf(end.errorCode());
+                    } catch (IllegalArgumentException unknown) {
+                        // a code this server does not know: retried as an internal failure
+                    }
+                    catalog.replications().abandoned(now.pointId(), now.region(), now.vault(), job.id(), code.name(),
+                            end.errorMessage() == null ? "the job ended " + end.state() + " before its replication ran"
+                                    : end.errorMessage(),
+                            code == ErrorCode.Cancelled ? null
+                                    : RetryBackoff.next(code, now.attempts() + 1, clock.instant()).orElse(null));
+                });
     }
 
     /** The job's log, for the steps a server runs after an agent's backup. */
