@@ -82,7 +82,8 @@ final class AgentCommand implements Callable<Integer> {
             List<Operations> transports = urls.stream().<Operations>map(u -> new HttpOperations(new ApiClient(u, secret))).toList();
             CofferAgent agent = CofferAgent.start(new FailoverOperations(transports), vaults,
                     new CofferAgent.Settings(hostId, libvirt, dataDir.toAbsolutePath(), InstanceBackup.defaultRuntimeRoot(),
-                            RestoreDirectories.under(servers.restoreDirectories()), jobsPerHost, workers));
+                            RestoreDirectories.under(servers.restoreDirectories()), jobsPerHost, workers,
+                            servers.assurance().alerts()));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 agent.close();

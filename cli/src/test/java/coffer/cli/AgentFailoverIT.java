@@ -1,6 +1,7 @@
 package coffer.cli;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.ChangeAlert;
 import coffer.engine.catalog.ReplicationRecord;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.TestDomain;
@@ -42,11 +43,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * first server, that server is killed (-9, a process of its own); the agent's heartbeats, reports and the job's end go
  * to the second server, so the job succeeds (not WorkerLost), and its point restores bit-identically through the
  * second server. A small (256 MiB) test domain: its copy outlasts the kill. Both servers and the agent are processes
- * of their own.
+ * of their own. The same for a replication the agent runs (to an S3 region), and an agent's backups judged for change
+ * as a server's are (docs/design/agents.md, "Which jobs an agent runs").
  */
 class AgentFailoverIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofMinutes(4);
+    private static final int MIB = 1 << 20;
 
     @TempDir Path dir;
     final List<AutoCloseable> toClose = new ArrayList<>();
@@ -156,8 +159,8 @@ class AgentFailoverIT {
                     s3: {endpoint: "%s", region: us-east-1, accessKeyId: %s, secretAccessKeyFile: %s}
                 """.formatted(dir.resolve("west-vault"), dir.resolve("west-keyring"), s3.newBucket(),
                 dir.resolve("east-keyring"), slowUploads.endpoint(), S3Server.ACCESS_KEY_ID, secret);
-        Path configA = config("a", database, regions, "west");
-        Path configB = config("b", database, regions, "west");
+        Path configA = config("a", database, regions, "west", "");
+        Path configB = config("b", database, regions, "west", "");
         ServerProcess.Running a = ServerProcess.start(configA);
         processes.add(a.process());
         ServerProcess.Running b = ServerProcess.start(configB);
@@ -210,17 +213,85 @@ class AgentFailoverIT {
         assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the replica restores bit-identically");
     }
 
+    /**
+     * A backup run by the agent has its change judged as a server's backup has (docs/design/assurance.md): the same
+     * handler judges it on the agent against the instance's samples its claim carried, and the server records the sample
+     * and the alerts with the job's end. Three ordinary incrementals raise nothing; a rewrite of most of the disk with
+     * random data raises CHANGE_RATE on the agent's point and job, in the servers' catalog.
+     */
+    @Test
+    void anAgentsBackupIsJudgedForChangeAsAServersIs() throws Exception {
+        TestDomain.requireLibvirt();
+        TestDatabase database = TestDatabase.postgres();
+        toClose.add(database);
+        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 64);
+        toClose.add(domain);
+        String instance = TestDomain.virsh("domuuid", domain.name).trim();
+        // the defaults scaled to a 64 MiB disk (ChangeAlertIT): 4x the median and at least 8 MiB
+        Path configA = config("a", database, """
+                  - name: default
+                    path: %s
+                    keyring: %s
+                    encrypted: true
+                """.formatted(dir.resolve("vault"), dir.resolve("keyring")), null,
+                "assurance: {alerts: {minimumMiB: 8}}\n");
+        ServerProcess.Running a = ServerProcess.start(configA);
+        processes.add(a.process());
+        Catalog catalog = Catalog.open(database.config());
+        toClose.add(catalog);
+        String admin = catalog.tokens().create("alerts-admin", "admin").secret();
+        Path agentToken = dir.resolve("agent.token");
+        Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
+        List<String> output = startAgent(a.url(), agentToken, configA);
+        String worker = output.getLast().split(" ")[2];
+
+        agentBackup(a.url(), admin, domain, worker);
+        for (int run = 1; run <= 3; run++) { // ordinary days: a few MiB of compressible writes
+            domain.write("vda", (long) run * 4 * MIB, 2L * MIB + run * 64 * 1024, 0x10 + run);
+            JsonNode ordinary = agentBackup(a.url(), admin, domain, worker);
+            assertEquals(0, ordinary.path("result").path("warnings").size(), "run " + run + ": " + ordinary);
+        }
+        assertEquals(List.of(), catalog.changeAlerts().ofInstance(instance, 10));
+        domain.writeRandom("vda", 8L * MIB, 48 * MIB, 20); // most of the disk, as ransomware encrypting it would
+        JsonNode rewrite = agentBackup(a.url(), admin, domain, worker);
+        String point = rewrite.path("result").path("point").asText();
+        List<ChangeAlert> raised = catalog.changeAlerts().ofInstance(instance, 10);
+        System.out.println("alerts of the agent's backup " + rewrite.path("id").asText() + ": " + raised);
+        // CHANGE_RATE: 48 MiB against a median of about 2 MiB (ENTROPY depends on the sample floor, not configurable)
+        assertTrue(raised.stream().map(ChangeAlert::kind).toList().contains(ChangeAlert.Kind.CHANGE_RATE), raised.toString());
+        for (ChangeAlert alert : raised) {
+            assertEquals(point, alert.pointId(), alert.toString());
+            assertEquals(rewrite.path("id").asText(), alert.jobId(), alert.toString());
+        }
+        assertTrue(rewrite.path("result").path("warnings").toString().contains("change alert"), rewrite.toString());
+        assertEquals(4, catalog.changeAlerts().samplesBefore(instance, java.time.Instant.now(), 100).size(),
+                "the four incrementals' samples are in the servers' catalog");
+    }
+
+    /** A backup through {@code url} that the agent {@code worker} ran, ended succeeded. */
+    private JsonNode agentBackup(String url, String admin, TestDomain domain, String worker) throws Exception {
+        JsonNode job = awaitEnd(url, admin, post(url + "/api/v1/instances/" + domain.name + "/backups", admin, "{}")
+                .path("id").asText());
+        assertEquals("succeeded", job.path("state").asText(), job + "\nagent output: " + agentOutput);
+        assertTrue(call("GET", url + "/api/v1/jobs/" + job.path("id").asText() + "/log", admin, null).body()
+                .contains("started on worker " + worker), "the backup ran on the agent");
+        return job;
+    }
+
     private Path config(String name, TestDatabase database, Path vault, Path keyring) throws IOException {
         return config(name, database, """
                   - name: default
                     path: %s
                     keyring: %s
                     encrypted: true
-                """.formatted(vault, keyring), null);
+                """.formatted(vault, keyring), null, "");
     }
 
-    /** A server's configuration on the shared catalog with these {@code vaults} (YAML list items), host local in {@code region}. */
-    private Path config(String name, TestDatabase database, String vaults, String region) throws IOException {
+    /**
+     * A server's configuration on the shared catalog with these {@code vaults} (YAML list items), host local in
+     * {@code region} (null: none), and {@code extra} top-level YAML.
+     */
+    private Path config(String name, TestDatabase database, String vaults, String region, String extra) throws IOException {
         Path data = dir.resolve("data-" + name);
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, """
@@ -233,8 +304,8 @@ class AgentFailoverIT {
                 hosts:
                   - id: local
                     uri: qemu:///system
-                %s""".formatted(data, database.config().jdbcUrl(), vaults, dir.resolve("data-b").resolve("restores"),
-                region == null ? "" : "    region: " + region + "\n"));
+                %s%s""".formatted(data, database.config().jdbcUrl(), vaults, dir.resolve("data-b").resolve("restores"),
+                region == null ? "" : "    region: " + region + "\n", extra));
         return file;
     }
 

@@ -9,11 +9,12 @@ import java.util.List;
  * The catalog rows one job's handler reads, sent by the server with the job to the {@code coffer agent} that claimed
  * it and written into the agent's working catalog before the handler runs (docs/design/agents.md): the job's host, the
  * instances it names, the policy of a plan's run or a policy's replication, the points it reads, the status of the
- * replication it runs. The handler then finds them as it would on the
+ * replication it runs, the change samples of the instance it backs up (the baseline its change is judged against, by
+ * the same code as a server's backup: docs/design/assurance.md). The handler then finds them as it would on the
  * server; the points it writes go back with the job's end ({@link #writtenBy}). Immutable.
  */
 public record JobRows(Host host, List<Instance> instances, List<PolicyRow> policies, List<PointRecord> points,
-                      List<ReplicationRecord> replications) {
+                      List<ReplicationRecord> replications, List<ChangeSample> samples) {
     /** A policy as its row holds it (the document, as the API shows it). */
     public record PolicyRow(String id, PolicyDocument document, java.time.Instant createdAt, java.time.Instant updatedAt,
                             String region) {
@@ -28,6 +29,7 @@ public record JobRows(Host host, List<Instance> instances, List<PolicyRow> polic
         policies = List.copyOf(policies);
         points = List.copyOf(points);
         replications = replications == null ? List.of() : List.copyOf(replications);
+        samples = samples == null ? List.of() : List.copyOf(samples);
     }
 
     /**
@@ -60,6 +62,20 @@ public record JobRows(Host host, List<Instance> instances, List<PolicyRow> polic
             }
             return null;
         });
+        samples.forEach(working.changeAlerts()::recordSample);
+    }
+
+    /** The change samples recorded in {@code working} for the points the job {@code jobId} wrote there. */
+    public static List<ChangeSample> samplesBy(Catalog working, String jobId) {
+        return working.sql().query("SELECT s.point_id, s.instance_id, s.taken_at, s.changed_bytes, s.new_bytes,"
+                + " s.new_stored_bytes FROM change_samples s JOIN points p ON p.id = s.point_id WHERE p.job_id = ?",
+                r -> new ChangeSample(r.getString("point_id"), r.getString("instance_id"), Sql.instant(r, "taken_at"),
+                        r.getLong("changed_bytes"), r.getLong("new_bytes"), r.getLong("new_stored_bytes")), jobId);
+    }
+
+    /** The change alerts the job {@code jobId} raised in {@code working}. */
+    public static List<ChangeAlert> alertsBy(Catalog working, String jobId) {
+        return working.sql().query(SqlChangeAlerts.ALERTS + " WHERE job_id = ?", SqlChangeAlerts::alert, jobId);
     }
 
     /** The replications the job {@code jobId} ran in {@code working} (their end, to be recorded by the server). */

@@ -11,11 +11,14 @@ import java.util.List;
  * How an agent's job ended: its final state, the result record (succeeded) or error code and message, and the point
  * rows the handler wrote into the agent's working catalog (the server indexes them before it ends the job, so a
  * succeeded backup's point is listed as soon as its job shows succeeded), and the end of the replication it ran (done
- * with its replica, or failed with the reason and the next attempt), which the server records before the job's end.
+ * with its replica, or failed with the reason and the next attempt), and the change sample and alerts its backup's
+ * judging recorded (docs/design/assurance.md), which the server records before the job's end.
  */
 public record FinishAgentJob(String job, String agent, JobState state, JsonNode result, String errorCode,
                              String errorMessage, List<PointRecord> points,
-                             List<coffer.engine.catalog.ReplicationRecord> replications) implements Operation<AgentAck> {
+                             List<coffer.engine.catalog.ReplicationRecord> replications,
+                             List<coffer.engine.catalog.ChangeSample> samples,
+                             List<coffer.engine.catalog.ChangeAlert> alerts) implements Operation<AgentAck> {
     public FinishAgentJob {
         Problems problems = new Problems();
         Rules.required(problems, "job", job, "the job's id");
@@ -28,5 +31,7 @@ public record FinishAgentJob(String job, String agent, JobState state, JsonNode 
         problems.throwIfAny("agent job end");
         points = points == null ? List.of() : List.copyOf(points);
         replications = replications == null ? List.of() : List.copyOf(replications);
+        samples = samples == null ? List.of() : List.copyOf(samples);
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
     }
 }

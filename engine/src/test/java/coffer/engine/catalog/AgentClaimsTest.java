@@ -3,6 +3,7 @@ package coffer.engine.catalog;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobType;
 import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.VerifyVault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,5 +70,38 @@ class AgentClaimsTest {
         catalog.hosts().serveByAgent("edge", "edge:2:cc", now);
         assertTrue(catalog.jobs().claimForAgent("edge", "edge:1:aa", 2, now).isEmpty(), "the host is no longer its");
         assertEquals(next.id(), catalog.jobs().claimForAgent("edge", "edge:2:cc", 2, now).orElseThrow().id());
+    }
+
+    /**
+     * A replication is the agent's when its configuration names both vaults (docs/design/agents.md, "Which jobs an agent
+     * runs"), decided when queued and again when the agent announces other vaults; else a server's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aReplicationIsTheAgentsWhenItReachesBothVaults(String kind) throws Exception {
+        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
+        catalog = Catalog.open(database.config());
+        catalog.hosts().ensure("edge", "qemu:///system");
+        Instant now = Instant.now();
+        catalog.hosts().serveByAgent("edge", "edge:1:aa", now);
+        catalog.hosts().agentVaults("edge", java.util.List.of("west", "east"));
+        String instance = java.util.UUID.randomUUID().toString();
+        catalog.instances().refresh("edge", java.util.List.of(CatalogContract.instance(instance, "edge", "web", "running",
+                CatalogContract.disk("vda"))));
+        catalog.points().upsert(CatalogContract.point("20250101-000000-aaaaaaaa", "west", instance, now));
+
+        Job reached = catalog.jobs().submit(new ReplicatePoint("20250101-000000-aaaaaaaa", "east", "east", null, null), "edge");
+        Job unreached = catalog.jobs().submit(new ReplicatePoint("20250101-000000-aaaaaaaa", "north", "north", null, null),
+                "edge");
+        assertEquals(unreached.id(), catalog.jobs().claimNext("server:1:bb", 2, now).orElseThrow().id(),
+                "a vault the agent does not name: the server's");
+        assertTrue(catalog.jobs().claimNext("server:1:bb", 2, now).isEmpty(), "the agent's replication is left to it");
+        assertEquals(reached.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 2, now).orElseThrow().id());
+
+        // queued for the agent, which then announces without the destination: the server's again
+        Job queued = catalog.jobs().submit(new ReplicatePoint("20250101-000000-aaaaaaaa", "east", "east", null, null), "edge");
+        catalog.hosts().agentVaults("edge", java.util.List.of("west"));
+        assertTrue(catalog.jobs().claimForAgent("edge", "edge:1:aa", 3, now).isEmpty(), "no longer the agent's");
+        assertEquals(queued.id(), catalog.jobs().claimNext("server:1:bb", 3, now).orElseThrow().id());
     }
 }

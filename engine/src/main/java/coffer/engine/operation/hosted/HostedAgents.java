@@ -3,6 +3,8 @@ package coffer.engine.operation.hosted;
 import coffer.engine.JobProgress;
 import coffer.engine.agent.AgentProtocol;
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.ChangeAlert;
+import coffer.engine.catalog.ChangeSample;
 import coffer.engine.catalog.Host;
 import coffer.engine.catalog.Hosts;
 import coffer.engine.catalog.Instance;
@@ -48,6 +50,8 @@ final class HostedAgents {
     /** How often an agent heart-beats, and when the server's runners take its jobs for lost (docs/design/jobs.md). */
     static final int HEARTBEAT_SECONDS = 5;
     static final int STALE_SECONDS = 30;
+    /** The change samples a backup's claim carries: the most a baseline reads ({@code ChangeRules.window}, at most 1000). */
+    private static final int SAMPLES = 1000;
 
     private final Catalog catalog;
     private final PlanBackup after;
@@ -126,6 +130,7 @@ final class HostedAgents {
             }
             catalog.points().upsert(point);
         }
+        changesJudged(job, end);
         replicationEnded(job, end);
         if (state == JobState.succeeded && job.type() == JobType.backup) {
             after.afterBackup((BackupInstance) job.operation(), CofferJson.read(end.result(), BackupResult.class), job,
@@ -173,7 +178,33 @@ final class HostedAgents {
             }
             catalog.replications().find(replicate.point(), replicate.region(), replicate.vault()).ifPresent(replications::add);
         }
-        return new JobRows(host, instances, policies, points, replications);
+        List<ChangeSample> samples = new ArrayList<>();
+        if (job.type() == JobType.backup) {
+            instances.forEach(i -> samples.addAll(catalog.changeAlerts().samplesBefore(i.id(), clock.instant(), SAMPLES)));
+        }
+        return new JobRows(host, instances, policies, points, replications, samples);
+    }
+
+    /**
+     * The change sample and alerts an agent's backup recorded, judged on the agent by the same code as a server's
+     * backup against the samples its claim carried (docs/design/assurance.md): recorded here before the job's end and
+     * before the steps after a backup, so retention holds the instance's points for an alert at once.
+     */
+    private void changesJudged(Job job, FinishAgentJob end) {
+        for (ChangeSample sample : end.samples()) {
+            if (end.points().stream().noneMatch(p -> p.id().equals(sample.pointId()))) {
+                throw new CofferException(ErrorCode.InvalidArgument, "samples: point " + sample.pointId()
+                        + " is not a point job " + job.id() + " wrote");
+            }
+            catalog.changeAlerts().recordSample(sample);
+        }
+        for (ChangeAlert alert : end.alerts()) {
+            if (!job.id().equals(alert.jobId()) || end.points().stream().noneMatch(p -> p.id().equals(alert.pointId()))) {
+                throw new CofferException(ErrorCode.InvalidArgument, "alerts: alert " + alert.id() + " is not on a point job "
+                        + job.id() + " wrote");
+            }
+            catalog.changeAlerts().raise(alert);
+        }
     }
 
     /**
