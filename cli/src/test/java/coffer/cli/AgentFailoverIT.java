@@ -252,6 +252,12 @@ class AgentFailoverIT {
             assertEquals(0, ordinary.path("result").path("warnings").size(), "run " + run + ": " + ordinary);
         }
         assertEquals(List.of(), catalog.changeAlerts().ofInstance(instance, 10));
+        // a new agent with an empty working catalog: the baseline is the servers' samples, carried by the claim
+        Process first = processes.getLast();
+        first.destroy();
+        assertTrue(first.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "the first agent stopped");
+        agentOutput.clear();
+        worker = startAgent(a.url(), agentToken, configA, dir.resolve("agent-data-2")).getLast().split(" ")[2];
         domain.writeRandom("vda", 8L * MIB, 48 * MIB, 20); // most of the disk, as ransomware encrypting it would
         JsonNode rewrite = agentBackup(a.url(), admin, domain, worker);
         String point = rewrite.path("result").path("point").asText();
@@ -311,10 +317,14 @@ class AgentFailoverIT {
 
     /** Starts {@code coffer agent --server URLS} for the host {@code local}; what it prints is collected. */
     private List<String> startAgent(String urls, Path token, Path config) throws IOException {
+        return startAgent(urls, token, config, dir.resolve("agent-data"));
+    }
+
+    private List<String> startAgent(String urls, Path token, Path config, Path dataDir) throws IOException {
         Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), ServerProcess.class.getName(), "agent", "--server", urls,
                 "--token-file", token.toString(), "--host", "local", "--libvirt", "qemu:///system", "--config",
-                config.toString(), "--data-dir", dir.resolve("agent-data").toString())
+                config.toString(), "--data-dir", dataDir.toString())
                 .redirectErrorStream(true).start();
         processes.add(process);
         List<String> output = agentOutput;

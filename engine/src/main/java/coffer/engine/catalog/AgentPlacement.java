@@ -2,7 +2,11 @@ package coffer.engine.catalog;
 
 import coffer.engine.job.JobType;
 import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.BackupGroup;
+import coffer.engine.operation.CloneGroup;
+import coffer.engine.operation.CloneInstance;
 import coffer.engine.operation.ReplicatePoint;
+import coffer.engine.operation.RestoreGroup;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import java.sql.SQLException;
@@ -11,7 +15,10 @@ import java.util.List;
 /**
  * Whether a job of a type an agent runs only sometimes ({@link JobType#placedPerJob}) is its host's agent's
  * (docs/design/agents.md, "Which jobs an agent runs"), kept in {@code jobs.on_agent} (catalog V19): a replication when
- * the host's agent announced both its vaults, the point's and the destination. Decided when the job is queued, and again
+ * the host's agent announced both its vaults, the point's and the destination; a clone within its vault's region (no
+ * other region named) into a vault the agent announced; a group's backup, clone or restore when the agent announced
+ * its vault and every member is an instance of the host (a group whose members are on other hosts stays a server's).
+ * Decided when the job is queued, and again
  * for the host's queued jobs when its agent announces other vaults. A host no agent serves keeps the flag but its jobs
  * are the servers' anyway (the claims look at {@code hosts.agent} too). Stateless.
  */
@@ -32,8 +39,22 @@ final class AgentPlacement {
             case ReplicatePoint r -> r.vault() != null && reached.contains(r.vault())
                     && s.one("SELECT vault FROM points WHERE id = ?", row -> row.getString("vault"), r.point())
                     .map(reached::contains).orElse(false);
+            case CloneInstance c -> c.region() == null && c.vault() != null && reached.contains(c.vault());
+            case BackupGroup b -> b.vault() != null && reached.contains(b.vault()) && membersOn(s, b.group(), hostId);
+            case CloneGroup c -> c.vault() != null && reached.contains(c.vault()) && membersOn(s, c.group(), hostId);
+            case RestoreGroup r -> s.one("SELECT vault FROM group_points WHERE id = ?", row -> row.getString("vault"),
+                    r.groupPoint()).map(reached::contains).orElse(false)
+                    && s.count("SELECT COUNT(*) FROM group_point_members m LEFT JOIN instances i ON i.id = m.instance_id"
+                    + " WHERE m.group_point_id = ? AND (i.host_id IS NULL OR i.host_id <> ?)", r.groupPoint(), hostId) == 0;
             default -> false;
         };
+    }
+
+    /** Every member of the group is an instance of {@code hostId} (a group of no members is not). */
+    private static boolean membersOn(Sql.Session s, String groupId, String hostId) throws SQLException {
+        return s.count("SELECT COUNT(*) FROM instance_group_members WHERE group_id = ?", groupId) > 0
+                && s.count("SELECT COUNT(*) FROM instance_group_members m LEFT JOIN instances i ON i.id = m.instance_id"
+                + " WHERE m.group_id = ? AND (i.host_id IS NULL OR i.host_id <> ?)", groupId, hostId) == 0;
     }
 
     /** The vaults the host's agent announced (none: no agent, or one that named none). */

@@ -10,11 +10,12 @@ import java.util.List;
  * it and written into the agent's working catalog before the handler runs (docs/design/agents.md): the job's host, the
  * instances it names, the policy of a plan's run or a policy's replication, the points it reads, the status of the
  * replication it runs, the change samples of the instance it backs up (the baseline its change is judged against, by
- * the same code as a server's backup: docs/design/assurance.md). The handler then finds them as it would on the
+ * the same code as a server's backup: docs/design/assurance.md), the consistency group and group point it works on. The handler then finds them as it would on the
  * server; the points it writes go back with the job's end ({@link #writtenBy}). Immutable.
  */
 public record JobRows(Host host, List<Instance> instances, List<PolicyRow> policies, List<PointRecord> points,
-                      List<ReplicationRecord> replications, List<ChangeSample> samples) {
+                      List<ReplicationRecord> replications, List<ChangeSample> samples, List<InstanceGroup> groups,
+                      List<GroupPointRecord> groupPoints) {
     /** A policy as its row holds it (the document, as the API shows it). */
     public record PolicyRow(String id, PolicyDocument document, java.time.Instant createdAt, java.time.Instant updatedAt,
                             String region) {
@@ -30,6 +31,8 @@ public record JobRows(Host host, List<Instance> instances, List<PolicyRow> polic
         points = List.copyOf(points);
         replications = replications == null ? List.of() : List.copyOf(replications);
         samples = samples == null ? List.of() : List.copyOf(samples);
+        groups = groups == null ? List.of() : List.copyOf(groups);
+        groupPoints = groupPoints == null ? List.of() : List.copyOf(groupPoints);
     }
 
     /**
@@ -63,6 +66,31 @@ public record JobRows(Host host, List<Instance> instances, List<PolicyRow> polic
             return null;
         });
         samples.forEach(working.changeAlerts()::recordSample);
+        working.sql().transaction(s -> {
+            for (InstanceGroup group : groups) { // a consistency group and its members, as the server has them
+                s.update("DELETE FROM instance_group_members WHERE group_id IN (SELECT id FROM instance_groups WHERE id = ?"
+                        + " OR name = ?)", group.id(), group.name());
+                s.update("DELETE FROM instance_groups WHERE id = ? OR name = ?", group.id(), group.name());
+                s.update("INSERT INTO instance_groups (id, name, host_id, created_at) VALUES (?, ?, ?, ?)", group.id(),
+                        group.name(), group.hostId(), group.createdAt());
+                for (int i = 0; i < group.instanceIds().size(); i++) {
+                    s.update("INSERT INTO instance_group_members (group_id, ordinal, instance_id) VALUES (?, ?, ?)",
+                            group.id(), i, group.instanceIds().get(i));
+                }
+            }
+            for (GroupPointRecord point : groupPoints) {
+                s.update("DELETE FROM group_point_members WHERE group_point_id = ?", point.id());
+                s.update("DELETE FROM group_points WHERE id = ?", point.id());
+            }
+            return null;
+        });
+        groupPoints.forEach(working.groups()::recordPoint);
+    }
+
+    /** The group points the job {@code jobId} recorded in {@code working}. */
+    public static List<GroupPointRecord> groupPointsBy(Catalog working, String jobId) {
+        return working.sql().query("SELECT id FROM group_points WHERE job_id = ?", r -> r.getString("id"), jobId).stream()
+                .map(id -> working.groups().findPoint(id).orElseThrow()).toList();
     }
 
     /** The change samples recorded in {@code working} for the points the job {@code jobId} wrote there. */

@@ -5,9 +5,11 @@ import coffer.engine.agent.AgentProtocol;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.ChangeAlert;
 import coffer.engine.catalog.ChangeSample;
+import coffer.engine.catalog.GroupPointRecord;
 import coffer.engine.catalog.Host;
 import coffer.engine.catalog.Hosts;
 import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.JobRows;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.ReplicationRecord;
@@ -130,6 +132,15 @@ final class HostedAgents {
             }
             catalog.points().upsert(point);
         }
+        for (GroupPointRecord groupPoint : end.groupPoints()) {
+            if (!job.id().equals(groupPoint.jobId())) {
+                throw new CofferException(ErrorCode.InvalidArgument, "groupPoints: group point " + groupPoint.id()
+                        + " was recorded by job " + groupPoint.jobId() + ", not by job " + job.id());
+            }
+            if (catalog.groups().findPoint(groupPoint.id()).isEmpty()) {
+                catalog.groups().recordPoint(groupPoint);
+            }
+        }
         changesJudged(job, end);
         replicationEnded(job, end);
         if (state == JobState.succeeded && job.type() == JobType.backup) {
@@ -167,6 +178,21 @@ final class HostedAgents {
             catalog.instances().find(point.instanceId()).ifPresent(instances::add);
         });
         catalog.instances().find(job.target()).ifPresent(instances::add);
+        List<InstanceGroup> groups = new ArrayList<>();
+        List<GroupPointRecord> groupPoints = new ArrayList<>();
+        if (job.type() == JobType.group_restore) {
+            catalog.groups().findPoint(job.target()).ifPresent(groupPoint -> {
+                groupPoints.add(groupPoint);
+                catalog.groups().resolve(groupPoint.groupId()).ifPresent(groups::add);
+                groupPoint.instanceIds().forEach(id -> catalog.instances().find(id).ifPresent(instances::add));
+                groupPoint.pointIds().forEach(id -> catalog.points().find(id).ifPresent(points::add));
+            });
+        } else if (job.type() == JobType.group_backup || job.type() == JobType.group_clone) {
+            catalog.groups().resolve(job.target()).ifPresent(group -> {
+                groups.add(group);
+                group.instanceIds().forEach(id -> catalog.instances().find(id).ifPresent(instances::add));
+            });
+        }
         List<JobRows.PolicyRow> policies = new ArrayList<>();
         if (job.operation() instanceof BackupInstance backup && backup.plan() != null) {
             catalog.policies().find(backup.plan().policy()).map(JobRows.PolicyRow::of).ifPresent(policies::add);
@@ -179,10 +205,10 @@ final class HostedAgents {
             catalog.replications().find(replicate.point(), replicate.region(), replicate.vault()).ifPresent(replications::add);
         }
         List<ChangeSample> samples = new ArrayList<>();
-        if (job.type() == JobType.backup) {
+        if (job.type() == JobType.backup || job.type() == JobType.group_backup) {
             instances.forEach(i -> samples.addAll(catalog.changeAlerts().samplesBefore(i.id(), clock.instant(), SAMPLES)));
         }
-        return new JobRows(host, instances, policies, points, replications, samples);
+        return new JobRows(host, instances, policies, points, replications, samples, groups, groupPoints);
     }
 
     /**
