@@ -274,14 +274,72 @@ class AgentFailoverIT {
                 "the four incrementals' samples are in the servers' catalog");
     }
 
-    /** A backup through {@code url} that the agent {@code worker} ran, ended succeeded. */
-    private JsonNode agentBackup(String url, String admin, TestDomain domain, String worker) throws Exception {
-        JsonNode job = awaitEnd(url, admin, post(url + "/api/v1/instances/" + domain.name + "/backups", admin, "{}")
-                .path("id").asText());
+    /**
+     * A clone, and a consistency group's backup, restore and clone run on the agent when every member is on its host
+     * (docs/design/agents.md, "Which jobs an agent runs"): each job's log names the agent's worker, the group point is in
+     * the servers' catalog, and the restored and cloned disks hold what the domains' disks held.
+     */
+    @Test
+    void clonesAndGroupJobsOfTheAgentsHostRunOnTheAgent() throws Exception {
+        TestDomain.requireLibvirt();
+        TestDatabase database = TestDatabase.postgres();
+        toClose.add(database);
+        Path restores = dir.resolve("data-b").resolve("restores"); // new disks go beside the originals: a restore directory
+        TestDomain web = TestDomain.create(Files.createDirectories(restores.resolve("web")), Map.of("vda", "qcow2"), 32);
+        toClose.add(web);
+        TestDomain db = TestDomain.create(Files.createDirectories(restores.resolve("db")), Map.of("vda", "qcow2"), 32);
+        toClose.add(db);
+        Path configA = config("a", database, dir.resolve("vault"), dir.resolve("keyring"));
+        ServerProcess.Running a = ServerProcess.start(configA);
+        processes.add(a.process());
+        Catalog catalog = Catalog.open(database.config());
+        toClose.add(catalog);
+        String admin = catalog.tokens().create("groups-admin", "admin").secret();
+        Path agentToken = dir.resolve("agent.token");
+        Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
+        String worker = startAgent(a.url(), agentToken, configA).getLast().split(" ")[2];
+        post(a.url() + "/api/v1/groups", admin, "{\"name\": \"shop\", \"instances\": [\"" + web.name + "\", \""
+                + db.name + "\"]}");
+
+        JsonNode backup = agentJob(a.url(), admin, worker, "/api/v1/groups/shop/backups", "{}");
+        String groupPoint = backup.path("result").path("groupPoint").asText();
+        assertEquals(backup.path("id").asText(), catalog.groups().findPoint(groupPoint).orElseThrow().jobId(),
+                "the group point is in the servers' catalog");
+        JsonNode restored = agentJob(a.url(), admin, worker, "/api/v1/group-points/" + groupPoint + "/restore",
+                "{\"suffix\": \"-r\"}");
+        for (JsonNode instance : restored.path("result").path("instances")) {
+            String name = instance.path("name").asText();
+            web.adopt(name);
+            TestDomain original = name.startsWith(web.name) ? web : db;
+            assertEquals(original.sha("vda"), TestDomain.imageSha(Path.of(instance.path("disks").path("vda").asText()), dir),
+                    name + " restores its member's disk");
+        }
+        assertEquals(2, restored.path("result").path("instances").size(), restored.toString());
+
+        JsonNode clone = agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/clone",
+                "{\"name\": \"" + web.name + "-c\"}");
+        web.adopt(web.name + "-c");
+        assertEquals(web.sha("vda"), TestDomain.imageSha(Path.of(clone.path("result").path("disks").path("vda").asText()),
+                dir), "the clone has the disk");
+        JsonNode groupClone = agentJob(a.url(), admin, worker, "/api/v1/groups/shop/clone", "{\"suffix\": \"-gc\"}");
+        web.adopt(web.name + "-gc");
+        web.adopt(db.name + "-gc");
+        System.out.println("on the agent: group backup " + backup.path("result").path("groupPoint") + ", group restore, clone "
+                + clone.path("result").path("name") + ", group clone " + groupClone.path("result"));
+    }
+
+    /** A job submitted through {@code url} ({@code POST path body}) that the agent {@code worker} ran, ended succeeded. */
+    private JsonNode agentJob(String url, String admin, String worker, String path, String body) throws Exception {
+        JsonNode job = awaitEnd(url, admin, post(url + path, admin, body).path("id").asText());
         assertEquals("succeeded", job.path("state").asText(), job + "\nagent output: " + agentOutput);
         assertTrue(call("GET", url + "/api/v1/jobs/" + job.path("id").asText() + "/log", admin, null).body()
-                .contains("started on worker " + worker), "the backup ran on the agent");
+                .contains("started on worker " + worker), path + " ran on the agent");
         return job;
+    }
+
+    /** A backup through {@code url} that the agent {@code worker} ran, ended succeeded. */
+    private JsonNode agentBackup(String url, String admin, TestDomain domain, String worker) throws Exception {
+        return agentJob(url, admin, worker, "/api/v1/instances/" + domain.name + "/backups", "{}");
     }
 
     private Path config(String name, TestDatabase database, Path vault, Path keyring) throws IOException {
