@@ -87,16 +87,13 @@ class AgentFailoverIT {
         Path keyring = dir.resolve("keyring");
         Path configA = config("a", database, vault, keyring);
         Path configB = config("b", database, vault, keyring);
-        ServerProcess.Running a = ServerProcess.start(configA);
-        processes.add(a.process());
-        ServerProcess.Running b = ServerProcess.start(configB);
-        processes.add(b.process());
+        ServerProcess.Running a = server(configA);
+        ServerProcess.Running b = server(configB);
 
         Catalog catalog = Catalog.open(database.config());
         toClose.add(catalog);
         String admin = catalog.tokens().create("failover-admin", "admin").secret();
-        Path agentToken = dir.resolve("agent.token");
-        Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
+        Path agentToken = agentToken(catalog);
 
         // the agent talks to a first (its list's first server)
         List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
@@ -104,14 +101,7 @@ class AgentFailoverIT {
         String job = post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin, "{}").path("id").asText();
         // killed once the job's first log line came through a: the claim's answer reached the agent (a claim whose
         // answer dies with its server is not handled yet: docs/design/agents.md, "Not yet")
-        await(() -> {
-            try {
-                return Optional.of(call("GET", b.url() + "/api/v1/jobs/" + job + "/log", admin, null).body())
-                        .filter(log -> log.contains("started on worker " + worker));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "the backup started on the agent");
+        awaitStartedOn(b.url(), admin, job, worker, "the backup started on the agent");
         a.process().destroyForcibly().waitFor();
         Job afterKill = catalog.jobs().find(job).orElseThrow();
         System.out.println("killed server a (-9) with job " + job + " " + afterKill.state() + " at "
@@ -161,16 +151,13 @@ class AgentFailoverIT {
                 dir.resolve("east-keyring"), slowUploads.endpoint(), S3Server.ACCESS_KEY_ID, secret);
         Path configA = config("a", database, regions, "west", "");
         Path configB = config("b", database, regions, "west", "");
-        ServerProcess.Running a = ServerProcess.start(configA);
-        processes.add(a.process());
-        ServerProcess.Running b = ServerProcess.start(configB);
-        processes.add(b.process());
+        ServerProcess.Running a = server(configA);
+        ServerProcess.Running b = server(configB);
 
         Catalog catalog = Catalog.open(database.config());
         toClose.add(catalog);
         String admin = catalog.tokens().create("failover-admin", "admin").secret();
-        Path agentToken = dir.resolve("agent.token");
-        Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
+        Path agentToken = agentToken(catalog);
         List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
         String worker = output.getLast().split(" ")[2];
 
@@ -181,14 +168,7 @@ class AgentFailoverIT {
 
         String job = post(a.url() + "/api/v1/points/" + point + "/replicate", admin, "{\"region\": \"east\"}").path("id")
                 .asText();
-        await(() -> {
-            try {
-                return Optional.of(call("GET", b.url() + "/api/v1/jobs/" + job + "/log", admin, null).body())
-                        .filter(log -> log.contains("started on worker " + worker));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "the replication started on the agent");
+        awaitStartedOn(b.url(), admin, job, worker, "the replication started on the agent");
         a.process().destroyForcibly().waitFor();
         Job afterKill = catalog.jobs().find(job).orElseThrow();
         System.out.println("killed server a (-9) with replication job " + job + " " + afterKill.state() + " at "
@@ -235,13 +215,11 @@ class AgentFailoverIT {
                     encrypted: true
                 """.formatted(dir.resolve("vault"), dir.resolve("keyring")), null,
                 "assurance: {alerts: {minimumMiB: 8}}\n");
-        ServerProcess.Running a = ServerProcess.start(configA);
-        processes.add(a.process());
+        ServerProcess.Running a = server(configA);
         Catalog catalog = Catalog.open(database.config());
         toClose.add(catalog);
         String admin = catalog.tokens().create("alerts-admin", "admin").secret();
-        Path agentToken = dir.resolve("agent.token");
-        Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
+        Path agentToken = agentToken(catalog);
         List<String> output = startAgent(a.url(), agentToken, configA);
         String worker = output.getLast().split(" ")[2];
 
@@ -290,13 +268,11 @@ class AgentFailoverIT {
         TestDomain db = TestDomain.create(Files.createDirectories(restores.resolve("db")), Map.of("vda", "qcow2"), 32);
         toClose.add(db);
         Path configA = config("a", database, dir.resolve("vault"), dir.resolve("keyring"));
-        ServerProcess.Running a = ServerProcess.start(configA);
-        processes.add(a.process());
+        ServerProcess.Running a = server(configA);
         Catalog catalog = Catalog.open(database.config());
         toClose.add(catalog);
         String admin = catalog.tokens().create("groups-admin", "admin").secret();
-        Path agentToken = dir.resolve("agent.token");
-        Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
+        Path agentToken = agentToken(catalog);
         String worker = startAgent(a.url(), agentToken, configA).getLast().split(" ")[2];
         post(a.url() + "/api/v1/groups", admin, "{\"name\": \"shop\", \"instances\": [\"" + web.name + "\", \""
                 + db.name + "\"]}");
@@ -371,6 +347,32 @@ class AgentFailoverIT {
                 %s%s""".formatted(data, database.config().jdbcUrl(), vaults, dir.resolve("data-b").resolve("restores"),
                 region == null ? "" : "    region: " + region + "\n", extra));
         return file;
+    }
+
+    /** A {@code coffer server} process of {@code config}, killed at the end. */
+    private ServerProcess.Running server(Path config) throws IOException {
+        ServerProcess.Running server = ServerProcess.start(config);
+        processes.add(server.process());
+        return server;
+    }
+
+    /** A file holding a new token of role agent. */
+    private Path agentToken(Catalog catalog) throws IOException {
+        Path file = dir.resolve("agent.token");
+        Files.writeString(file, catalog.tokens().create("agent-1", "agent").secret());
+        return file;
+    }
+
+    /** Waits until job {@code job}'s log (read through {@code url}) says it started on {@code worker}. */
+    private void awaitStartedOn(String url, String admin, String job, String worker, String what) throws InterruptedException {
+        await(() -> {
+            try {
+                return Optional.of(call("GET", url + "/api/v1/jobs/" + job + "/log", admin, null).body())
+                        .filter(log -> log.contains("started on worker " + worker));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, what);
     }
 
     /** Starts {@code coffer agent --server URLS} for the host {@code local}; what it prints is collected. */
