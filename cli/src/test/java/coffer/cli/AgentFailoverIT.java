@@ -101,23 +101,10 @@ class AgentFailoverIT {
         String job = post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin, "{}").path("id").asText();
         // killed once the job's first log line came through a: the claim's answer reached the agent (a claim whose
         // answer dies with its server is not handled yet: docs/design/agents.md, "Not yet")
-        awaitStartedOn(b.url(), admin, job, worker, "the backup started on the agent");
-        a.process().destroyForcibly().waitFor();
-        Job afterKill = catalog.jobs().find(job).orElseThrow();
-        System.out.println("killed server a (-9) with job " + job + " " + afterKill.state() + " at "
-                + afterKill.bytesDone() + " of " + afterKill.bytesTotal() + " bytes; worker " + worker);
-        assertFalse(afterKill.state().isFinal(), "the job still ran when its server was killed: " + afterKill);
-
-        JsonNode ended = awaitEnd(b.url(), admin, job);
-        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + output);
+        JsonNode ended = succeedsThroughBWhenAIsKilled(a, b, catalog, admin, job, worker, "the backup started on the agent");
         String point = ended.path("result").path("point").asText();
-        Path restored = dir.resolve("data-b").resolve("restores").resolve("vda.raw");
-        JsonNode restore = awaitEnd(b.url(), admin, post(b.url() + "/api/v1/points/" + point + "/restore-disk", admin,
-                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}").path("id").asText());
-        assertEquals("succeeded", restore.path("state").asText(), restore + "\nagent output: " + output);
-        assertTrue(call("GET", b.url() + "/api/v1/jobs/" + restore.path("id").asText() + "/log", admin, null).body()
-                .contains("started on worker " + worker), "the restore ran on the agent");
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the point restores bit-identically");
+        assertEquals(domain.sha("vda"), TestDomain.sha256(restoredOnAgent(b.url(), admin, worker, point, "vda.raw")),
+                "the point restores bit-identically");
     }
 
     /**
@@ -161,22 +148,12 @@ class AgentFailoverIT {
         List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
         String worker = output.getLast().split(" ")[2];
 
-        JsonNode backup = awaitEnd(a.url(), admin, post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin,
-                "{}").path("id").asText());
-        assertEquals("succeeded", backup.path("state").asText(), backup + "\nagent output: " + output);
+        JsonNode backup = agentBackup(a.url(), admin, domain, worker);
         String point = backup.path("result").path("point").asText();
 
         String job = post(a.url() + "/api/v1/points/" + point + "/replicate", admin, "{\"region\": \"east\"}").path("id")
                 .asText();
-        awaitStartedOn(b.url(), admin, job, worker, "the replication started on the agent");
-        a.process().destroyForcibly().waitFor();
-        Job afterKill = catalog.jobs().find(job).orElseThrow();
-        System.out.println("killed server a (-9) with replication job " + job + " " + afterKill.state() + " at "
-                + afterKill.bytesDone() + " of " + afterKill.bytesTotal() + " bytes; worker " + worker);
-        assertFalse(afterKill.state().isFinal(), "the replication still ran when its server was killed: " + afterKill);
-
-        JsonNode ended = awaitEnd(b.url(), admin, job);
-        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + output);
+        JsonNode ended = succeedsThroughBWhenAIsKilled(a, b, catalog, admin, job, worker, "the replication started on the agent");
         String replica = ended.path("result").path("replica").asText();
         ReplicationRecord status = catalog.replications().find(point, "east", "east-vault").orElseThrow();
         assertEquals(ReplicationRecord.State.DONE, status.state(), status.toString());
@@ -184,20 +161,15 @@ class AgentFailoverIT {
         assertEquals("east", catalog.points().find(replica).orElseThrow().region(), "the replica is a point of east");
         System.out.println("replication through the agent: " + ended.path("result"));
 
-        Path restored = dir.resolve("data-b").resolve("restores").resolve("replica-vda.raw");
-        JsonNode restore = awaitEnd(b.url(), admin, post(b.url() + "/api/v1/points/" + replica + "/restore-disk", admin,
-                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}").path("id").asText());
-        assertEquals("succeeded", restore.path("state").asText(), restore + "\nagent output: " + output);
-        assertTrue(call("GET", b.url() + "/api/v1/jobs/" + restore.path("id").asText() + "/log", admin, null).body()
-                .contains("started on worker " + worker), "the replica's restore ran on the agent");
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the replica restores bit-identically");
+        assertEquals(domain.sha("vda"), TestDomain.sha256(restoredOnAgent(b.url(), admin, worker, replica, "replica-vda.raw")), "the replica restores bit-identically");
     }
 
     /**
      * A backup run by the agent has its change judged as a server's backup has (docs/design/assurance.md): the same
      * handler judges it on the agent against the instance's samples its claim carried, and the server records the sample
-     * and the alerts with the job's end. Three ordinary incrementals raise nothing; a rewrite of most of the disk with
-     * random data raises CHANGE_RATE on the agent's point and job, in the servers' catalog.
+     * and the alerts with the job's end. Three ordinary incrementals raise nothing; then another agent with an empty
+     * working catalog takes the host over, and a rewrite of most of the disk with random data raises CHANGE_RATE on its
+     * point and job, in the servers' catalog (the baseline came with the claim).
      */
     @Test
     void anAgentsBackupIsJudgedForChangeAsAServersIs() throws Exception {
@@ -302,6 +274,31 @@ class AgentFailoverIT {
         web.adopt(db.name + "-gc");
         System.out.println("on the agent: group backup " + backup.path("result").path("groupPoint") + ", group restore, clone "
                 + clone.path("result").path("name") + ", group clone " + groupClone.path("result"));
+    }
+
+    /**
+     * Kills server {@code a} (-9) once {@code job} started on the agent {@code worker} (its first log line came through:
+     * the claim's answer reached the agent) and while it runs; the job ends succeeded, seen through {@code b}.
+     */
+    private JsonNode succeedsThroughBWhenAIsKilled(ServerProcess.Running a, ServerProcess.Running b, Catalog catalog,
+                                                   String admin, String job, String worker, String what) throws Exception {
+        awaitStartedOn(b.url(), admin, job, worker, what);
+        a.process().destroyForcibly().waitFor();
+        Job afterKill = catalog.jobs().find(job).orElseThrow();
+        System.out.println("killed server a (-9) with " + afterKill.type() + " job " + job + " " + afterKill.state() + " at "
+                + afterKill.bytesDone() + " of " + afterKill.bytesTotal() + " bytes; worker " + worker);
+        assertFalse(afterKill.state().isFinal(), "the job still ran when its server was killed: " + afterKill);
+        JsonNode ended = awaitEnd(b.url(), admin, job);
+        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + agentOutput);
+        return ended;
+    }
+
+    /** Disk vda of {@code point} restored raw by the agent {@code worker} (through {@code url}) into the file {@code name}. */
+    private Path restoredOnAgent(String url, String admin, String worker, String point, String name) throws Exception {
+        Path restored = dir.resolve("data-b").resolve("restores").resolve(name);
+        agentJob(url, admin, worker, "/api/v1/points/" + point + "/restore-disk",
+                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}");
+        return restored;
     }
 
     /** A job submitted through {@code url} ({@code POST path body}) that the agent {@code worker} ran, ended succeeded. */
