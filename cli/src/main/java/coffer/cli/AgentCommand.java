@@ -1,6 +1,8 @@
 package coffer.cli;
 
 import coffer.engine.agent.CofferAgent;
+import coffer.engine.drill.DrillBudget;
+import coffer.engine.job.handler.JobHandlers;
 import coffer.engine.agent.FailoverOperations;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
@@ -83,7 +85,8 @@ final class AgentCommand implements Callable<Integer> {
             CofferAgent agent = CofferAgent.start(new FailoverOperations(transports), vaults,
                     new CofferAgent.Settings(hostId, libvirt, dataDir.toAbsolutePath(), InstanceBackup.defaultRuntimeRoot(),
                             RestoreDirectories.under(servers.restoreDirectories()), jobsPerHost, workers,
-                            servers.assurance().alerts()));
+                            new JobHandlers.Assurance(servers.assurance().verify(), servers.assurance().drills(),
+                                    new DrillBudget(servers.assurance().drills().perHost()), servers.assurance().alerts())));
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 agent.close();

@@ -225,9 +225,10 @@ class AgentFailoverIT {
     }
 
     /**
-     * A clone, and a consistency group's backup, restore and clone run on the agent when every member is on its host
-     * (docs/design/agents.md, "Which jobs an agent runs"): each job's log names the agent's worker, the group point is in
-     * the servers' catalog, and the restored and cloned disks hold what the domains' disks held.
+     * A clone, a consistency group's backup, restore and clone, and a restore drill run on the agent when every member
+     * is on its host (docs/design/agents.md, "Which jobs an agent runs"): each job's log names the agent's worker, the
+     * group point and the drill's run are in the servers' catalog, and the restored and cloned disks hold what the
+     * domains' disks held.
      */
     @Test
     void clonesAndGroupJobsOfTheAgentsHostRunOnTheAgent() throws Exception {
@@ -239,7 +240,13 @@ class AgentFailoverIT {
         toClose.add(web);
         TestDomain db = TestDomain.create(Files.createDirectories(restores.resolve("db")), Map.of("vda", "qcow2"), 32);
         toClose.add(db);
-        Path configA = config("a", database, dir.resolve("vault"), dir.resolve("keyring"));
+        // a no-OS domain never answers a guest agent: its drill fails in phase BOOT after 10 s, recorded all the same
+        Path configA = config("a", database, """
+                  - name: default
+                    path: %s
+                    keyring: %s
+                    encrypted: true
+                """.formatted(dir.resolve("vault"), dir.resolve("keyring")), null, "assurance: {drills: {bootTimeout: 10s}}\n");
         ServerProcess.Running a = server(configA);
         Catalog catalog = Catalog.open(database.config());
         toClose.add(catalog);
@@ -274,6 +281,14 @@ class AgentFailoverIT {
         web.adopt(db.name + "-gc");
         System.out.println("on the agent: group backup " + backup.path("result").path("groupPoint") + ", group restore, clone "
                 + clone.path("result").path("name") + ", group clone " + groupClone.path("result"));
+
+        JsonNode drill = agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/drills", "{}");
+        System.out.println("drill on the agent: " + drill.path("result"));
+        assertFalse(drill.path("result").path("passed").asBoolean(), drill.toString());
+        assertEquals("BOOT", drill.path("result").path("failedPhase").asText(), drill.toString());
+        String webId = TestDomain.virsh("domuuid", web.name).trim();
+        assertEquals(List.of(drill.path("id").asText()), catalog.drillRuns().ofInstance(webId, 10).stream()
+                .map(coffer.engine.catalog.DrillRun::jobId).toList(), "the drill's run is in the servers' catalog");
     }
 
     /**

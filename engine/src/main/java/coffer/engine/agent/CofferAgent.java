@@ -1,6 +1,5 @@
 package coffer.engine.agent;
 
-import coffer.engine.alert.ChangeRules;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogConfig;
 import coffer.engine.catalog.Instance;
@@ -55,10 +54,11 @@ public final class CofferAgent implements AutoCloseable {
      * @param restores      where restores may create files
      * @param perHostLimit  jobs running at once on the host (the agent's claims ask for no more)
      * @param workerThreads jobs this agent runs at once
-     * @param alerts        the rules a backup's change is judged by (the servers' configuration's, docs/design/assurance.md)
+     * @param assurance     the rules a backup's change is judged by and how drills run, with the one drill budget of
+     *                      this agent's host (the servers' configuration's, docs/design/assurance.md)
      */
     public record Settings(String host, String uri, Path dataDir, Path runtimeRoot, RestoreDirectories restores,
-                           int perHostLimit, int workerThreads, ChangeRules alerts) {
+                           int perHostLimit, int workerThreads, JobHandlers.Assurance assurance) {
     }
 
     private final Settings settings;
@@ -89,10 +89,8 @@ public final class CofferAgent implements AutoCloseable {
             List<Instance> instances = discover(working, settings);
             cleanLeftovers(settings, instances);
             AgentWelcome welcome = announce(server, settings, workerId, instances, vaults);
-            JobHandlers.Assurance defaults = JobHandlers.Assurance.defaults(settings.runtimeRoot().resolve("drills"));
             Map<JobType, JobHandler<?, ?>> handlers = JobHandlers.handlers(working, vaults, settings.runtimeRoot(),
-                            settings.restores(), new JobHandlers.Assurance(defaults.verify(), defaults.drills(),
-                                    defaults.budget(), settings.alerts())).entrySet().stream().filter(e -> e.getKey().agentMayRun())
+                            settings.restores(), settings.assurance()).entrySet().stream().filter(e -> e.getKey().agentMayRun())
                     .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
             JobRunner runner = new JobRunner(new RemoteJobs(server, welcome.host(), workerId, working), workerId, handlers,
                     JobRunner.Settings.defaults().withPerHostLimit(settings.perHostLimit())

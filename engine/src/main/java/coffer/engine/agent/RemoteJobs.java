@@ -79,7 +79,8 @@ public final class RemoteJobs implements WorkerJobs {
     public boolean finish(String id, String workerId, Jobs.Outcome outcome, Instant now) {
         FinishAgentJob end = new FinishAgentJob(id, workerId, outcome.state(), outcome.result(), outcome.errorCode(),
                 outcome.errorMessage(), JobRows.writtenBy(working, id), JobRows.replicationsBy(working, id),
-                JobRows.samplesBy(working, id), JobRows.alertsBy(working, id), JobRows.groupPointsBy(working, id));
+                JobRows.samplesBy(working, id), JobRows.alertsBy(working, id), JobRows.groupPointsBy(working, id),
+                JobRows.drillRunsBy(working, id));
         return retried(() -> server.call(end).accepted());
     }
 

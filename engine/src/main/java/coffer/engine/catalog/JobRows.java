@@ -87,6 +87,11 @@ public record JobRows(Host host, List<Instance> instances, List<PolicyRow> polic
         groupPoints.forEach(working.groups()::recordPoint);
     }
 
+    /** The restore drills the job {@code jobId} recorded in {@code working}. */
+    public static List<DrillRun> drillRunsBy(Catalog working, String jobId) {
+        return working.sql().query(SqlDrillRuns.COLUMNS + " WHERE job_id = ?", SqlDrillRuns::row, jobId);
+    }
+
     /** The group points the job {@code jobId} recorded in {@code working}. */
     public static List<GroupPointRecord> groupPointsBy(Catalog working, String jobId) {
         return working.sql().query("SELECT id FROM group_points WHERE job_id = ?", r -> r.getString("id"), jobId).stream()

@@ -5,6 +5,7 @@ import coffer.engine.agent.AgentProtocol;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.ChangeAlert;
 import coffer.engine.catalog.ChangeSample;
+import coffer.engine.catalog.DrillRun;
 import coffer.engine.catalog.GroupPointRecord;
 import coffer.engine.catalog.Host;
 import coffer.engine.catalog.Hosts;
@@ -29,6 +30,7 @@ import coffer.engine.operation.AnnounceAgent;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.BackupResult;
 import coffer.engine.operation.ClaimAgentJob;
+import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.FinishAgentJob;
 import coffer.engine.operation.HeartbeatAgent;
 import coffer.engine.operation.ReplicatePoint;
@@ -141,6 +143,13 @@ final class HostedAgents {
                 catalog.groups().recordPoint(groupPoint);
             }
         }
+        for (DrillRun drill : end.drillRuns()) {
+            if (!job.id().equals(drill.jobId())) {
+                throw new CofferException(ErrorCode.InvalidArgument, "drillRuns: drill " + drill.id() + " was run by job "
+                        + drill.jobId() + ", not by job " + job.id());
+            }
+            catalog.drillRuns().record(drill);
+        }
         changesJudged(job, end);
         replicationEnded(job, end);
         if (state == JobState.succeeded && job.type() == JobType.backup) {
@@ -192,6 +201,10 @@ final class HostedAgents {
                 groups.add(group);
                 group.instanceIds().forEach(id -> catalog.instances().find(id).ifPresent(instances::add));
             });
+        }
+        if (job.operation() instanceof DrillInstance drill) { // its newest point, the one the drill restores
+            catalog.points().listByInstance(drill.instance()).stream().max(java.util.Comparator.comparing(
+                    PointRecord::createdAt)).ifPresent(points::add);
         }
         List<JobRows.PolicyRow> policies = new ArrayList<>();
         if (job.operation() instanceof BackupInstance backup && backup.plan() != null) {
