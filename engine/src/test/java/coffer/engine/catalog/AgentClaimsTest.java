@@ -5,6 +5,7 @@ import coffer.engine.job.JobType;
 import coffer.engine.operation.BackupGroup;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.CloneInstance;
+import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.VerifyVault;
 import org.junit.jupiter.api.AfterEach;
@@ -122,7 +123,8 @@ class AgentClaimsTest {
 
     /**
      * A clone within its vault's region and a group's backup are the agent's when it names the vault (the group's members
-     * all on its host); a clone into another region, and a vault the agent does not name, stay the servers'.
+     * all on its host), and a drill of a point in a vault it names; a clone into another region, and a vault the agent
+     * does not name, stay the servers'.
      */
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
@@ -143,5 +145,13 @@ class AgentClaimsTest {
         assertTrue(catalog.jobs().claimNext("server:1:bb", 5, now).isEmpty(), "the agent's clone and group backup");
         assertEquals(clone.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 5, now).orElseThrow().id());
         assertEquals(groupBackup.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 5, now).orElseThrow().id());
+
+        // a drill restores the instance's newest point: the agent's when it names that point's vault
+        catalog.points().upsert(CatalogContract.point("20250101-000000-aaaaaaaa", "west", web, now.minusSeconds(60)));
+        catalog.points().upsert(CatalogContract.point("20250101-000000-bbbbbbbb", "north", db, now.minusSeconds(60)));
+        Job drill = catalog.jobs().submit(new DrillInstance(web, null), "edge");
+        Job drillElsewhere = catalog.jobs().submit(new DrillInstance(db, null), "edge");
+        assertEquals(drillElsewhere.id(), catalog.jobs().claimNext("server:1:bb", 9, now).orElseThrow().id());
+        assertEquals(drill.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 9, now).orElseThrow().id());
     }
 }
