@@ -1,6 +1,8 @@
 package coffer.cli;
 
 import coffer.engine.agent.CofferAgent;
+import coffer.engine.drill.DrillBudget;
+import coffer.engine.job.handler.JobHandlers;
 import coffer.engine.agent.FailoverOperations;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
@@ -81,7 +83,9 @@ final class AgentCommand implements Callable<Integer> {
             List<Operations> transports = urls.stream().<Operations>map(u -> new HttpOperations(new ApiClient(u, secret))).toList();
             CofferAgent agent = CofferAgent.start(new FailoverOperations(transports), vaults,
                     new CofferAgent.Settings(hostId, libvirt, dataDir.toAbsolutePath(), InstanceBackup.defaultRuntimeRoot(),
-                            RestoreDirectories.under(servers.restoreDirectories()), jobsPerHost, workers));
+                            RestoreDirectories.under(servers.restoreDirectories()), jobsPerHost, workers,
+                            new JobHandlers.Assurance(servers.assurance().verify(), servers.assurance().drills(),
+                                    new DrillBudget(servers.assurance().drills().perHost()), servers.assurance().alerts())));
             UntilStopped running = UntilStopped.on(agent::close, "coffer-agent-shutdown");
             Cli.out().line("Coffer agent %s serving host %s (%s) for %s", agent.workerId(), hostId, libvirt, String.join(", ", urls));
             running.await();

@@ -65,7 +65,7 @@ class AgentClaimLatencyTest {
             HttpOperations transport = new HttpOperations(new ApiClient(server.url(), secret));
             String worker = JobRunner.newWorkerId();
             transport.call(new AnnounceAgent("edge", "qemu:///system", worker, AgentProtocol.VERSION, AgentProtocol.PROTOCOL,
-                    List.of()));
+                    List.of(), List.of()));
             working.hosts().ensure("edge", "qemu:///system");
             try (JobRunner agent = new JobRunner(new RemoteJobs(transport, "edge", worker, working), worker,
                     Map.<JobType, JobHandler<?, ?>>of(JobType.backup, record), JobRunner.Settings.defaults())) {

@@ -1,9 +1,13 @@
 package coffer.cli;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.ChangeAlert;
+import coffer.engine.catalog.ReplicationRecord;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.TestDomain;
 import coffer.engine.job.Job;
+import coffer.testing.S3Server;
+import coffer.testing.ThrottledProxy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -20,21 +24,13 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import java.util.zip.CRC32;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,12 +43,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  * first server, that server is killed (-9, a process of its own); the agent's heartbeats, reports and the job's end go
  * to the second server, so the job succeeds (not WorkerLost), and its point restores bit-identically through the
  * second server. A small (256 MiB) test domain: its copy outlasts the kill. Both servers and the agent are processes
- * of their own. And a plan's run across the kill of the server holding the scheduler's lead: queued once, run by the
- * agent, restored bit-identically.
+ * of their own. The same for a replication the agent runs (to an S3 region), and an agent's backups judged for change
+ * as a server's are (docs/design/agents.md, "Which jobs an agent runs").
  */
 class AgentFailoverIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofMinutes(4);
+    private static final int MIB = 1 << 20;
 
     @TempDir Path dir;
     final List<AutoCloseable> toClose = new ArrayList<>();
@@ -79,179 +76,274 @@ class AgentFailoverIT {
         }
     }
 
-    /**
-     * The fixture of both tests: a test domain of {@code domainMiB}, two servers a and b on one PostgreSQL catalog (a
-     * started first; b once a holds the scheduler's lead), an admin token, and an agent given both (a first).
-     */
-    private record Cluster(TestDomain domain, ServerProcess.Running a, ServerProcess.Running b, Catalog catalog,
-                           String admin, Path adminToken, List<String> agentOutput, String worker) {
-    }
-
-    private Cluster cluster(int domainMiB) throws Exception {
+    @Test
+    void agentCarriesOnThroughTheOtherServerWhenItsServerIsKilled() throws Exception {
         TestDomain.requireLibvirt();
         TestDatabase database = TestDatabase.postgres();
         toClose.add(database);
-        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"),
-                domainMiB);
+        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 256);
         toClose.add(domain);
         Path vault = dir.resolve("vault");
         Path keyring = dir.resolve("keyring");
         Path configA = config("a", database, vault, keyring);
-        ServerProcess.Running a = ServerProcess.start(configA);
-        processes.add(a.process());
-        await(() -> Optional.of(schedulerLeads(database)).filter(n -> n == 1), "server a holds the scheduler lead");
-        ServerProcess.Running b = ServerProcess.start(config("b", database, vault, keyring));
-        processes.add(b.process());
+        Path configB = config("b", database, vault, keyring);
+        ServerProcess.Running a = server(configA);
+        ServerProcess.Running b = server(configB);
 
         Catalog catalog = Catalog.open(database.config());
         toClose.add(catalog);
-        String admin = catalog.tokens().create("cluster-admin", "admin").secret();
-        Path adminToken = dir.resolve("admin.token");
-        Files.writeString(adminToken, admin);
-        Path agentToken = dir.resolve("agent.token");
-        Files.writeString(agentToken, catalog.tokens().create("agent-1", "agent").secret());
-        List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
-        return new Cluster(domain, a, b, catalog, admin, adminToken, output, output.getLast().split(" ")[2]);
-    }
+        String admin = catalog.tokens().create("failover-admin", "admin").secret();
+        Path agentToken = agentToken(catalog);
 
-    @Test
-    void agentCarriesOnThroughTheOtherServerWhenItsServerIsKilled() throws Exception {
         // the agent talks to a first (its list's first server)
-        Cluster cluster = cluster(256);
-        TestDomain domain = cluster.domain();
-        ServerProcess.Running a = cluster.a();
-        ServerProcess.Running b = cluster.b();
-        Catalog catalog = cluster.catalog();
-        String admin = cluster.admin();
-        List<String> output = cluster.agentOutput();
-        String worker = cluster.worker();
+        List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
+        String worker = output.getLast().split(" ")[2];
         String job = post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin, "{}").path("id").asText();
         // killed once the job's first log line came through a: the claim's answer reached the agent (a claim whose
         // answer died with its server is failed WorkerLost by the agent's heartbeats instead: AgentLostJobsTest)
-        await(() -> {
-            try {
-                return Optional.of(call("GET", b.url() + "/api/v1/jobs/" + job + "/log", admin, null).body())
-                        .filter(log -> log.contains("started on worker " + worker));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "the backup started on the agent");
-        a.process().destroyForcibly().waitFor();
-        Job afterKill = catalog.jobs().find(job).orElseThrow();
-        System.out.println("killed server a (-9) with job " + job + " " + afterKill.state() + " at "
-                + afterKill.bytesDone() + " of " + afterKill.bytesTotal() + " bytes; worker " + worker);
-        assertFalse(afterKill.state().isFinal(), "the job still ran when its server was killed: " + afterKill);
-
-        JsonNode ended = awaitEnd(b.url(), admin, job);
-        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + output);
+        JsonNode ended = succeedsThroughBWhenAIsKilled(a, b, catalog, admin, job, worker, "the backup started on the agent");
         String point = ended.path("result").path("point").asText();
-        Path restored = dir.resolve("data-b").resolve("restores").resolve("vda.raw");
-        JsonNode restore = awaitEnd(b.url(), admin, post(b.url() + "/api/v1/points/" + point + "/restore-disk", admin,
-                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}").path("id").asText());
-        assertEquals("succeeded", restore.path("state").asText(), restore + "\nagent output: " + output);
-        assertTrue(call("GET", b.url() + "/api/v1/jobs/" + restore.path("id").asText() + "/log", admin, null).body()
-                .contains("started on worker " + worker), "the restore ran on the agent");
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the point restores bit-identically");
+        assertEquals(domain.sha("vda"), TestDomain.sha256(restoredOnAgent(b.url(), admin, worker, point, "vda.raw")),
+                "the point restores bit-identically");
     }
 
     /**
-     * A plan's run across a killed scheduler lead: server a holds the lead "scheduler" (started first; the lock is seen
-     * in {@code pg_locks}), then b starts; the plan's policy is moved so its next run falls about 20 s later; a is
-     * killed (-9) a second before that slot. b takes the lead and the slot is queued exactly once (not skipped, not
-     * doubled: one job of the plan, for that slot, and the plan's next run the slot an hour later), claimed by the
-     * agent (through b: its claim moved there), and its point restores bit-identically.
+     * A replication through the agent while a server is killed (docs/design/agents.md, "Which jobs an agent runs"): the
+     * agent's configuration names both vaults (west: a directory, east: an S3 bucket behind a proxy held to 4 MB/s, so
+     * the copy outlasts the kill), so the replicate job is the agent's. Server a is killed once the job started on the
+     * agent; the job succeeds through b, the point's replication is DONE with the replica in the catalog, and the replica
+     * restores (on the agent, from the bucket) bit-identically.
      */
     @Test
-    void aPlansRunIsQueuedOnceAcrossAKilledLeadAndRunByTheAgent() throws Exception {
-        Cluster cluster = cluster(64);
-        TestDomain domain = cluster.domain();
-        ServerProcess.Running a = cluster.a();
-        ServerProcess.Running b = cluster.b();
-        Catalog catalog = cluster.catalog();
-        String admin = cluster.admin();
-        Path adminToken = cluster.adminToken();
-        List<String> output = cluster.agentOutput();
-        String worker = cluster.worker();
+    void replicationRunsOnTheAgentAndCarriesOnWhenItsServerIsKilled() throws Exception {
+        TestDomain.requireLibvirt();
+        TestDatabase database = TestDatabase.postgres();
+        toClose.add(database);
+        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 128);
+        toClose.add(domain);
+        S3Server s3 = S3Server.shared();
+        ThrottledProxy slowUploads = ThrottledProxy.in(s3.endpoint(), 4_000_000);
+        toClose.add(slowUploads);
+        Path secret = dir.resolve("s3.secret");
+        Files.writeString(secret, S3Server.SECRET_ACCESS_KEY);
+        String regions = """
+                  - {name: west-vault, path: %s, keyring: %s, encrypted: true, region: west}
+                  - name: east-vault
+                    path: s3://%s/east
+                    keyring: %s
+                    encrypted: true
+                    region: east
+                    s3: {endpoint: "%s", region: us-east-1, accessKeyId: %s, secretAccessKeyFile: %s}
+                """.formatted(dir.resolve("west-vault"), dir.resolve("west-keyring"), s3.newBucket(),
+                dir.resolve("east-keyring"), slowUploads.endpoint(), S3Server.ACCESS_KEY_ID, secret);
+        Path configA = config("a", database, regions, "west", "");
+        Path configB = config("b", database, regions, "west", "");
+        ServerProcess.Running a = server(configA);
+        ServerProcess.Running b = server(configB);
 
-        // an hourly policy, its plan's staggered offset read back, then the policy moved so the next run is ~20 s away
-        Instant start = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
-        CliRun.run(null, "policy", "create", "soon", "--start", start.toString(), "--every", "PT1H", "--keep", "1d",
-                "--url", a.url(), "--token-file", adminToken.toString()).ok();
-        CliRun.run(null, "plan", "bind", "soon", domain.name, "--name", "lead-plan", "--url", a.url(), "--token-file",
-                adminToken.toString()).ok();
-        Instant firstRun = Instant.parse(get(a.url() + "/api/v1/plans/lead-plan", admin).path("nextRun").asText());
-        long offset = Math.floorMod(Duration.between(start, firstRun).toSeconds(), 3600);
-        Instant slot = Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.SECONDS);
-        CliRun.run(null, "policy", "edit", "soon", "--start", slot.minusSeconds(offset).toString(), "--url", a.url(),
-                "--token-file", adminToken.toString()).ok();
-        assertEquals(slot, Instant.parse(get(b.url() + "/api/v1/plans/lead-plan", admin).path("nextRun").asText()),
-                "the plan's next run moved to the slot");
+        Catalog catalog = Catalog.open(database.config());
+        toClose.add(catalog);
+        String admin = catalog.tokens().create("failover-admin", "admin").secret();
+        Path agentToken = agentToken(catalog);
+        List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
+        String worker = output.getLast().split(" ")[2];
 
-        await(() -> Optional.of(Instant.now()).filter(now -> !now.isBefore(slot.minusSeconds(1))), "a second before the slot");
+        JsonNode backup = agentBackup(a.url(), admin, domain, worker);
+        String point = backup.path("result").path("point").asText();
+
+        String job = post(a.url() + "/api/v1/points/" + point + "/replicate", admin, "{\"region\": \"east\"}").path("id")
+                .asText();
+        JsonNode ended = succeedsThroughBWhenAIsKilled(a, b, catalog, admin, job, worker, "the replication started on the agent");
+        String replica = ended.path("result").path("replica").asText();
+        ReplicationRecord status = catalog.replications().find(point, "east", "east-vault").orElseThrow();
+        assertEquals(ReplicationRecord.State.DONE, status.state(), status.toString());
+        assertEquals(replica, status.replicaId(), status.toString());
+        assertEquals("east", catalog.points().find(replica).orElseThrow().region(), "the replica is a point of east");
+        System.out.println("replication through the agent: " + ended.path("result"));
+
+        assertEquals(domain.sha("vda"), TestDomain.sha256(restoredOnAgent(b.url(), admin, worker, replica, "replica-vda.raw")), "the replica restores bit-identically");
+    }
+
+    /**
+     * A backup run by the agent has its change judged as a server's backup has (docs/design/assurance.md): the same
+     * handler judges it on the agent against the instance's samples its claim carried, and the server records the sample
+     * and the alerts with the job's end. Three ordinary incrementals raise nothing; then another agent with an empty
+     * working catalog takes the host over, and a rewrite of most of the disk with random data raises CHANGE_RATE on its
+     * point and job, in the servers' catalog (the baseline came with the claim).
+     */
+    @Test
+    void anAgentsBackupIsJudgedForChangeAsAServersIs() throws Exception {
+        TestDomain.requireLibvirt();
+        TestDatabase database = TestDatabase.postgres();
+        toClose.add(database);
+        TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 64);
+        toClose.add(domain);
+        String instance = TestDomain.virsh("domuuid", domain.name).trim();
+        // the defaults scaled to a 64 MiB disk (ChangeAlertIT): 4x the median and at least 8 MiB
+        Path configA = config("a", database, """
+                  - name: default
+                    path: %s
+                    keyring: %s
+                    encrypted: true
+                """.formatted(dir.resolve("vault"), dir.resolve("keyring")), null,
+                "assurance: {alerts: {minimumMiB: 8}}\n");
+        ServerProcess.Running a = server(configA);
+        Catalog catalog = Catalog.open(database.config());
+        toClose.add(catalog);
+        String admin = catalog.tokens().create("alerts-admin", "admin").secret();
+        Path agentToken = agentToken(catalog);
+        List<String> output = startAgent(a.url(), agentToken, configA);
+        String worker = output.getLast().split(" ")[2];
+
+        agentBackup(a.url(), admin, domain, worker);
+        for (int run = 1; run <= 3; run++) { // ordinary days: a few MiB of compressible writes
+            domain.write("vda", (long) run * 4 * MIB, 2L * MIB + run * 64 * 1024, 0x10 + run);
+            JsonNode ordinary = agentBackup(a.url(), admin, domain, worker);
+            assertEquals(0, ordinary.path("result").path("warnings").size(), "run " + run + ": " + ordinary);
+        }
+        assertEquals(List.of(), catalog.changeAlerts().ofInstance(instance, 10));
+        // a new agent with an empty working catalog: the baseline is the servers' samples, carried by the claim
+        Process first = processes.getLast();
+        first.destroy();
+        assertTrue(first.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "the first agent stopped");
+        agentOutput.clear();
+        worker = startAgent(a.url(), agentToken, configA, dir.resolve("agent-data-2")).getLast().split(" ")[2];
+        domain.writeRandom("vda", 8L * MIB, 48 * MIB, 20); // most of the disk, as ransomware encrypting it would
+        JsonNode rewrite = agentBackup(a.url(), admin, domain, worker);
+        String point = rewrite.path("result").path("point").asText();
+        List<ChangeAlert> raised = catalog.changeAlerts().ofInstance(instance, 10);
+        System.out.println("alerts of the agent's backup " + rewrite.path("id").asText() + ": " + raised);
+        // CHANGE_RATE: 48 MiB against a median of about 2 MiB (ENTROPY depends on the sample floor, not configurable)
+        assertTrue(raised.stream().map(ChangeAlert::kind).toList().contains(ChangeAlert.Kind.CHANGE_RATE), raised.toString());
+        for (ChangeAlert alert : raised) {
+            assertEquals(point, alert.pointId(), alert.toString());
+            assertEquals(rewrite.path("id").asText(), alert.jobId(), alert.toString());
+        }
+        assertTrue(rewrite.path("result").path("warnings").toString().contains("change alert"), rewrite.toString());
+        assertEquals(4, catalog.changeAlerts().samplesBefore(instance, java.time.Instant.now(), 100).size(),
+                "the four incrementals' samples are in the servers' catalog");
+    }
+
+    /**
+     * A clone, a consistency group's backup, restore and clone, and a restore drill run on the agent when every member
+     * is on its host (docs/design/agents.md, "Which jobs an agent runs"): each job's log names the agent's worker, the
+     * group point and the drill's run are in the servers' catalog, and the restored and cloned disks hold what the
+     * domains' disks held.
+     */
+    @Test
+    void clonesAndGroupJobsOfTheAgentsHostRunOnTheAgent() throws Exception {
+        TestDomain.requireLibvirt();
+        TestDatabase database = TestDatabase.postgres();
+        toClose.add(database);
+        Path restores = dir.resolve("data-b").resolve("restores"); // new disks go beside the originals: a restore directory
+        TestDomain web = TestDomain.create(Files.createDirectories(restores.resolve("web")), Map.of("vda", "qcow2"), 32);
+        toClose.add(web);
+        TestDomain db = TestDomain.create(Files.createDirectories(restores.resolve("db")), Map.of("vda", "qcow2"), 32);
+        toClose.add(db);
+        // a no-OS domain never answers a guest agent: its drill fails in phase BOOT after 10 s, recorded all the same
+        Path configA = config("a", database, """
+                  - name: default
+                    path: %s
+                    keyring: %s
+                    encrypted: true
+                """.formatted(dir.resolve("vault"), dir.resolve("keyring")), null, "assurance: {drills: {bootTimeout: 10s}}\n");
+        ServerProcess.Running a = server(configA);
+        Catalog catalog = Catalog.open(database.config());
+        toClose.add(catalog);
+        String admin = catalog.tokens().create("groups-admin", "admin").secret();
+        Path agentToken = agentToken(catalog);
+        String worker = startAgent(a.url(), agentToken, configA).getLast().split(" ")[2];
+        post(a.url() + "/api/v1/groups", admin, "{\"name\": \"shop\", \"instances\": [\"" + web.name + "\", \""
+                + db.name + "\"]}");
+
+        JsonNode backup = agentJob(a.url(), admin, worker, "/api/v1/groups/shop/backups", "{}");
+        String groupPoint = backup.path("result").path("groupPoint").asText();
+        assertEquals(backup.path("id").asText(), catalog.groups().findPoint(groupPoint).orElseThrow().jobId(),
+                "the group point is in the servers' catalog");
+        JsonNode restored = agentJob(a.url(), admin, worker, "/api/v1/group-points/" + groupPoint + "/restore",
+                "{\"suffix\": \"-r\"}");
+        for (JsonNode instance : restored.path("result").path("instances")) {
+            String name = instance.path("name").asText();
+            web.adopt(name);
+            TestDomain original = name.startsWith(web.name) ? web : db;
+            assertEquals(original.sha("vda"), TestDomain.imageSha(Path.of(instance.path("disks").path("vda").asText()), dir),
+                    name + " restores its member's disk");
+        }
+        assertEquals(2, restored.path("result").path("instances").size(), restored.toString());
+
+        JsonNode clone = agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/clone",
+                "{\"name\": \"" + web.name + "-c\"}");
+        web.adopt(web.name + "-c");
+        assertEquals(web.sha("vda"), TestDomain.imageSha(Path.of(clone.path("result").path("disks").path("vda").asText()),
+                dir), "the clone has the disk");
+        JsonNode groupClone = agentJob(a.url(), admin, worker, "/api/v1/groups/shop/clone", "{\"suffix\": \"-gc\"}");
+        web.adopt(web.name + "-gc");
+        web.adopt(db.name + "-gc");
+        System.out.println("on the agent: group backup " + backup.path("result").path("groupPoint") + ", group restore, clone "
+                + clone.path("result").path("name") + ", group clone " + groupClone.path("result"));
+
+        JsonNode drill = agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/drills", "{}");
+        System.out.println("drill on the agent: " + drill.path("result"));
+        assertFalse(drill.path("result").path("passed").asBoolean(), drill.toString());
+        assertEquals("BOOT", drill.path("result").path("failedPhase").asText(), drill.toString());
+        String webId = TestDomain.virsh("domuuid", web.name).trim();
+        assertEquals(List.of(drill.path("id").asText()), catalog.drillRuns().ofInstance(webId, 10).stream()
+                .map(coffer.engine.catalog.DrillRun::jobId).toList(), "the drill's run is in the servers' catalog");
+    }
+
+    /**
+     * Kills server {@code a} (-9) once {@code job} started on the agent {@code worker} (its first log line came through:
+     * the claim's answer reached the agent) and while it runs; the job ends succeeded, seen through {@code b}.
+     */
+    private JsonNode succeedsThroughBWhenAIsKilled(ServerProcess.Running a, ServerProcess.Running b, Catalog catalog,
+                                                   String admin, String job, String worker, String what) throws Exception {
+        awaitStartedOn(b.url(), admin, job, worker, what);
         a.process().destroyForcibly().waitFor();
-        Instant killed = Instant.now();
-
-        JsonNode run = await(() -> planRuns(catalog).stream().findFirst(), "the plan's run queued");
-        Instant queuedAt = catalog.jobs().find(run.path("id").asText()).orElseThrow().createdAt();
-        System.out.println("killed the scheduler's lead (server a, -9) at " + killed + "; slot " + slot + "; the run queued at "
-                + queuedAt + (queuedAt.isAfter(killed) ? " (by b, the new lead)" : " (by a, before the kill)"));
-        JsonNode ended = awaitEnd(b.url(), admin, run.path("id").asText());
-        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + output);
-        assertTrue(call("GET", b.url() + "/api/v1/jobs/" + run.path("id").asText() + "/log", admin, null).body()
-                .contains("started on worker " + worker), "the run ran on the agent");
-        JsonNode plan = get(b.url() + "/api/v1/plans/lead-plan", admin);
-        assertEquals(slot.plus(Duration.ofHours(1)), Instant.parse(plan.path("nextRun").asText()), plan.toString());
-        List<JsonNode> runs = planRuns(catalog);
-        assertEquals(1, runs.size(), "the slot is run exactly once: " + runs);
-        assertEquals(slot.toString(), Instant.parse(runs.getFirst().path("params").path("plan").path("slot").asText())
-                .toString(), runs.toString());
-
-        String point = ended.path("result").path("point").asText();
-        Path restored = dir.resolve("data-b").resolve("restores").resolve("vda.raw");
-        JsonNode restore = awaitEnd(b.url(), admin, post(b.url() + "/api/v1/points/" + point + "/restore-disk", admin,
-                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}").path("id").asText());
-        assertEquals("succeeded", restore.path("state").asText(), restore + "\nagent output: " + output);
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the point restores bit-identically");
+        Job afterKill = catalog.jobs().find(job).orElseThrow();
+        System.out.println("killed server a (-9) with " + afterKill.type() + " job " + job + " " + afterKill.state() + " at "
+                + afterKill.bytesDone() + " of " + afterKill.bytesTotal() + " bytes; worker " + worker);
+        assertFalse(afterKill.state().isFinal(), "the job still ran when its server was killed: " + afterKill);
+        JsonNode ended = awaitEnd(b.url(), admin, job);
+        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + agentOutput);
+        return ended;
     }
 
-    /** The plan's runs (backup jobs with a plan), as the API shows them. */
-    private List<JsonNode> planRuns(Catalog catalog) {
-        List<JsonNode> runs = new ArrayList<>();
-        for (Job job : catalog.jobs().list(coffer.engine.job.Jobs.Filter.ALL)) {
-            JsonNode params = JSON.valueToTree(job.params());
-            if (job.type() == coffer.engine.job.JobType.backup && params.path("plan").hasNonNull("slot")) {
-                runs.add(JSON.createObjectNode().put("id", job.id()).set("params", params));
-            }
-        }
-        return runs;
+    /** Disk vda of {@code point} restored raw by the agent {@code worker} (through {@code url}) into the file {@code name}. */
+    private Path restoredOnAgent(String url, String admin, String worker, String point, String name) throws Exception {
+        Path restored = dir.resolve("data-b").resolve("restores").resolve(name);
+        agentJob(url, admin, worker, "/api/v1/points/" + point + "/restore-disk",
+                "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}");
+        return restored;
     }
 
-    /** How many sessions hold the lead "scheduler" (the advisory lock of docs/design/scheduler.md) on the database. */
-    private static long schedulerLeads(TestDatabase database) {
-        CRC32 crc = new CRC32();
-        crc.update("scheduler".getBytes(StandardCharsets.UTF_8));
-        try (Connection connection = DriverManager.getConnection(database.config().jdbcUrl());
-             PreparedStatement query = connection.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
-                     + " AND granted AND classid::text::bigint = ? AND objid::text::bigint = ?"
-                     + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())")) {
-            query.setLong(1, 0x436F6666L);
-            query.setLong(2, crc.getValue());
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+    /** A job submitted through {@code url} ({@code POST path body}) that the agent {@code worker} ran, ended succeeded. */
+    private JsonNode agentJob(String url, String admin, String worker, String path, String body) throws Exception {
+        JsonNode job = awaitEnd(url, admin, post(url + path, admin, body).path("id").asText());
+        assertEquals("succeeded", job.path("state").asText(), job + "\nagent output: " + agentOutput);
+        assertTrue(call("GET", url + "/api/v1/jobs/" + job.path("id").asText() + "/log", admin, null).body()
+                .contains("started on worker " + worker), path + " ran on the agent");
+        return job;
     }
 
-    private JsonNode get(String url, String token) throws Exception {
-        HttpResponse<String> response = call("GET", url, token, null);
-        assertEquals(200, response.statusCode(), response.body());
-        return JSON.readTree(response.body());
+    /** A backup through {@code url} that the agent {@code worker} ran, ended succeeded. */
+    private JsonNode agentBackup(String url, String admin, TestDomain domain, String worker) throws Exception {
+        return agentJob(url, admin, worker, "/api/v1/instances/" + domain.name + "/backups", "{}");
     }
 
     private Path config(String name, TestDatabase database, Path vault, Path keyring) throws IOException {
+        return config(name, database, """
+                  - name: default
+                    path: %s
+                    keyring: %s
+                    encrypted: true
+                """.formatted(vault, keyring), null, "");
+    }
+
+    /**
+     * A server's configuration on the shared catalog with these {@code vaults} (YAML list items), host local in
+     * {@code region} (null: none), and {@code extra} top-level YAML.
+     */
+    private Path config(String name, TestDatabase database, String vaults, String region, String extra) throws IOException {
         Path data = dir.resolve("data-" + name);
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, """
@@ -260,24 +352,51 @@ class AgentFailoverIT {
                 catalog:
                   url: "%s"
                 vaults:
-                  - name: default
-                    path: %s
-                    keyring: %s
-                    encrypted: true
-                restoreDirectories: [%s]
+                %srestoreDirectories: [%s]
                 hosts:
                   - id: local
                     uri: qemu:///system
-                """.formatted(data, database.config().jdbcUrl(), vault, keyring, dir.resolve("data-b").resolve("restores")));
+                %s%s""".formatted(data, database.config().jdbcUrl(), vaults, dir.resolve("data-b").resolve("restores"),
+                region == null ? "" : "    region: " + region + "\n", extra));
         return file;
+    }
+
+    /** A {@code coffer server} process of {@code config}, killed at the end. */
+    private ServerProcess.Running server(Path config) throws IOException {
+        ServerProcess.Running server = ServerProcess.start(config);
+        processes.add(server.process());
+        return server;
+    }
+
+    /** A file holding a new token of role agent. */
+    private Path agentToken(Catalog catalog) throws IOException {
+        Path file = dir.resolve("agent.token");
+        Files.writeString(file, catalog.tokens().create("agent-1", "agent").secret());
+        return file;
+    }
+
+    /** Waits until job {@code job}'s log (read through {@code url}) says it started on {@code worker}. */
+    private void awaitStartedOn(String url, String admin, String job, String worker, String what) throws InterruptedException {
+        await(() -> {
+            try {
+                return Optional.of(call("GET", url + "/api/v1/jobs/" + job + "/log", admin, null).body())
+                        .filter(log -> log.contains("started on worker " + worker));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, what);
     }
 
     /** Starts {@code coffer agent --server URLS} for the host {@code local}; what it prints is collected. */
     private List<String> startAgent(String urls, Path token, Path config) throws IOException {
+        return startAgent(urls, token, config, dir.resolve("agent-data"));
+    }
+
+    private List<String> startAgent(String urls, Path token, Path config, Path dataDir) throws IOException {
         Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), ServerProcess.class.getName(), "agent", "--server", urls,
                 "--token-file", token.toString(), "--host", "local", "--libvirt", "qemu:///system", "--config",
-                config.toString(), "--data-dir", dir.resolve("agent-data").toString())
+                config.toString(), "--data-dir", dataDir.toString())
                 .redirectErrorStream(true).start();
         processes.add(process);
         List<String> output = agentOutput;

@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  * removes what a dead run left on the host's instances ({@link InstanceBackup#cleanLeftovers}), announces the host and
  * its instances (the version handshake: a server of another version is refused), then runs a {@link JobRunner} whose
  * jobs are the server's ({@link RemoteJobs}) with the same handlers as a server's in-process worker
- * ({@link JobHandlers}), for the job types agents run ({@link JobType#onAgent}). The handlers read the host's disks
+ * ({@link JobHandlers}), for the job types agents run ({@link JobType#agentMayRun}). The handlers read the host's disks
  * here and write chunks straight to the vaults; they read and write catalog rows in the agent's own working catalog
  * (SQLite, in its data directory), filled with each job's rows by the server. It announces itself again every minute
  * (instances found since). {@link #close} (SIGTERM) cancels the running jobs, which clean up and end cancelled.
@@ -54,9 +54,11 @@ public final class CofferAgent implements AutoCloseable {
      * @param restores      where restores may create files
      * @param perHostLimit  jobs running at once on the host (the agent's claims ask for no more)
      * @param workerThreads jobs this agent runs at once
+     * @param assurance     the rules a backup's change is judged by and how drills run, with the one drill budget of
+     *                      this agent's host (the servers' configuration's, docs/design/assurance.md)
      */
     public record Settings(String host, String uri, Path dataDir, Path runtimeRoot, RestoreDirectories restores,
-                           int perHostLimit, int workerThreads) {
+                           int perHostLimit, int workerThreads, JobHandlers.Assurance assurance) {
     }
 
     private final Settings settings;
@@ -65,9 +67,11 @@ public final class CofferAgent implements AutoCloseable {
     private final JobRunner runner;
     private final ScheduledExecutorService announcing;
     private final String workerId;
+    private final VaultDirectory vaults;
 
     private CofferAgent(Settings settings, Operations server, Catalog working, JobRunner runner,
-                        ScheduledExecutorService announcing, String workerId) {
+                        ScheduledExecutorService announcing, String workerId, VaultDirectory vaults) {
+        this.vaults = vaults;
         this.settings = settings;
         this.server = server;
         this.working = working;
@@ -84,9 +88,9 @@ public final class CofferAgent implements AutoCloseable {
             String workerId = JobRunner.newWorkerId();
             List<Instance> instances = discover(working, settings);
             cleanLeftovers(settings, instances);
-            AgentWelcome welcome = announce(server, settings, workerId, instances);
+            AgentWelcome welcome = announce(server, settings, workerId, instances, vaults);
             Map<JobType, JobHandler<?, ?>> handlers = JobHandlers.handlers(working, vaults, settings.runtimeRoot(),
-                            settings.restores()).entrySet().stream().filter(e -> e.getKey().onAgent())
+                            settings.restores(), settings.assurance()).entrySet().stream().filter(e -> e.getKey().agentMayRun())
                     .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
             JobRunner runner = new JobRunner(new RemoteJobs(server, welcome.host(), workerId, working), workerId, handlers,
                     JobRunner.Settings.defaults().withPerHostLimit(settings.perHostLimit())
@@ -96,7 +100,7 @@ public final class CofferAgent implements AutoCloseable {
             runner.start();
             ScheduledExecutorService announcing = Executors.newSingleThreadScheduledExecutor(
                     r -> Thread.ofPlatform().daemon().name("coffer-agent-announce").unstarted(r));
-            CofferAgent agent = new CofferAgent(settings, server, working, runner, announcing, workerId);
+            CofferAgent agent = new CofferAgent(settings, server, working, runner, announcing, workerId, vaults);
             announcing.scheduleWithFixedDelay(agent::announceAgain, ANNOUNCE_EVERY.toSeconds(), ANNOUNCE_EVERY.toSeconds(),
                     TimeUnit.SECONDS);
             return agent;
@@ -141,16 +145,17 @@ public final class CofferAgent implements AutoCloseable {
         }
     }
 
-    private static AgentWelcome announce(Operations server, Settings settings, String workerId, List<Instance> instances) {
+    private static AgentWelcome announce(Operations server, Settings settings, String workerId, List<Instance> instances,
+                                         VaultDirectory vaults) {
         AgentWelcome welcome = server.call(new AnnounceAgent(settings.host(), settings.uri(), workerId, AgentProtocol.VERSION,
-                AgentProtocol.PROTOCOL, instances));
+                AgentProtocol.PROTOCOL, instances, List.copyOf(vaults.names())));
         AgentProtocol.requireSame("the server", welcome.version(), welcome.protocol(), "this agent");
         return welcome;
     }
 
     private void announceAgain() {
         try {
-            announce(server, settings, workerId, discover(working, settings));
+            announce(server, settings, workerId, discover(working, settings), vaults);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "agent " + workerId + ": announce failed: " + e.getMessage());
         }

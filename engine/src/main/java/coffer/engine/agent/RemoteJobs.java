@@ -192,7 +192,9 @@ public final class RemoteJobs implements WorkerJobs {
     @Override
     public boolean finish(String id, String workerId, Jobs.Outcome outcome, Instant now) {
         FinishAgentJob end = new FinishAgentJob(id, workerId, outcome.state(), outcome.result(), outcome.errorCode(),
-                outcome.errorMessage(), JobRows.writtenBy(working, id));
+                outcome.errorMessage(), JobRows.writtenBy(working, id), JobRows.replicationsBy(working, id),
+                JobRows.samplesBy(working, id), JobRows.alertsBy(working, id), JobRows.groupPointsBy(working, id),
+                JobRows.drillRunsBy(working, id));
         try {
             return retried(() -> server.call(end).accepted());
         } finally {

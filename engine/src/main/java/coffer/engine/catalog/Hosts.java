@@ -30,4 +30,10 @@ public interface Hosts {
 
     /** The hosts agents serve. */
     List<AgentSeen> agentServed();
+
+    /**
+     * The vaults the host's agent reaches (its configuration's, as it announced them), and the host's queued jobs placed
+     * per job decided again (docs/design/agents.md, "Which jobs an agent runs").
+     */
+    void agentVaults(String id, List<String> vaults);
 }

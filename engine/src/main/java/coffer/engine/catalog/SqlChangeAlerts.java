@@ -10,7 +10,7 @@ import java.util.Optional;
 final class SqlChangeAlerts implements ChangeAlerts {
     private static final String SAMPLES = "SELECT point_id, instance_id, taken_at, changed_bytes, new_bytes,"
             + " new_stored_bytes FROM change_samples";
-    private static final String ALERTS = "SELECT id, instance_id, point_id, point_created_at, kind, measured, baseline,"
+    static final String ALERTS = "SELECT id, instance_id, point_id, point_created_at, kind, measured, baseline,"
             + " raised_at, job_id, acknowledged_at, acknowledged_by, note FROM change_alerts";
 
     private final Sql sql;
@@ -77,7 +77,7 @@ final class SqlChangeAlerts implements ChangeAlerts {
                 + " WHERE id = ? AND acknowledged_at IS NULL", at, by, note, alertId) > 0;
     }
 
-    private static ChangeAlert alert(ResultSet row) throws SQLException {
+    static ChangeAlert alert(ResultSet row) throws SQLException {
         return new ChangeAlert(row.getString("id"), row.getString("instance_id"), row.getString("point_id"),
                 Sql.instant(row, "point_created_at"), ChangeAlert.Kind.valueOf(row.getString("kind")),
                 row.getDouble("measured"), row.getDouble("baseline"), Sql.instant(row, "raised_at"),

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
 
 /** {@link DrillRuns} on {@code drill_runs} (V6). Thread-safe. */
 final class SqlDrillRuns implements DrillRuns {
-    private static final String COLUMNS = "SELECT id, instance_id, point_id, vault, started_at, finished_at, passed,"
+    static final String COLUMNS = "SELECT id, instance_id, point_id, vault, started_at, finished_at, passed,"
             + " failed_phase, reason, restore_millis, boot_millis, check_millis, check_exit, check_output, job_id"
             + " FROM drill_runs";
 
@@ -69,7 +69,7 @@ final class SqlDrillRuns implements DrillRuns {
         return row.wasNull() ? null : Duration.ofMillis(millis);
     }
 
-    private static DrillRun row(ResultSet row) throws SQLException {
+    static DrillRun row(ResultSet row) throws SQLException {
         String phase = row.getString("failed_phase");
         int exit = row.getInt("check_exit");
         Integer checkExit = row.wasNull() ? null : exit;

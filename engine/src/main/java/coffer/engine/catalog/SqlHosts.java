@@ -73,6 +73,15 @@ final class SqlHosts implements Hosts {
                 r -> new AgentSeen(r.getString("id"), r.getString("agent"), Sql.instant(r, "agent_seen_at")));
     }
 
+    @Override
+    public void agentVaults(String id, List<String> vaults) {
+        sql.transaction(s -> {
+            s.update("UPDATE hosts SET agent_vaults = ? WHERE id = ?", Sql.jsonText(List.copyOf(vaults)), id);
+            AgentPlacement.replaceQueued(s, id);
+            return null;
+        });
+    }
+
     private static Host host(ResultSet row) throws SQLException {
         return new Host(row.getString("id"), row.getString("uri"), Sql.instant(row, "added_at"));
     }

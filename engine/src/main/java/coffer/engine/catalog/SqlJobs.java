@@ -59,7 +59,7 @@ final class SqlJobs implements Jobs {
             throw new CofferException(ErrorCode.InvalidArgument, "a job needs an operation with a target, and a host (got "
                     + operation + ", " + hostId + ")");
         }
-        String id = sql.read(s -> insertQueued(s, operation, hostId, clock.instant()));
+        String id = sql.transaction(s -> insertQueued(s, operation, hostId, clock.instant()));
         changed();
         return find(id).orElseThrow();
     }
@@ -73,6 +73,9 @@ final class SqlJobs implements Jobs {
     static String insertQueued(Sql.Session s, String id, JobOperation<?> operation, String hostId, Instant now)
             throws SQLException {
         s.update(INSERT_QUEUED, queuedRow(id, operation, hostId, now));
+        if (AgentPlacement.onAgent(s, operation, hostId)) { // in the insert's transaction: never claimed by a server first
+            s.update("UPDATE jobs SET on_agent = 1 WHERE id = ?", id);
+        }
         return id;
     }
 
@@ -207,8 +210,10 @@ final class SqlJobs implements Jobs {
     /** The job types (names) agents run ({@link JobType#onAgent}), as an SQL list of literals. */
     private static final String AGENT_LIST = "(" + String.join(", ", java.util.Arrays.stream(JobType.values())
             .filter(JobType::onAgent).map(t -> "'" + t + "'").toList()) + ")";
+    /** An agent's job: of a type agents run, or placed on its host's agent when queued ({@code on_agent}, V19). */
+    private static final String AGENT_JOB = "(type IN " + AGENT_LIST + " OR on_agent = 1)";
     /** What a server's worker may claim: not the agents' jobs on the hosts agents serve (docs/design/agents.md). */
-    private static final Where.Condition SERVER_SCOPE = new Where.Condition("NOT (type IN " + AGENT_LIST
+    private static final Where.Condition SERVER_SCOPE = new Where.Condition("NOT (" + AGENT_JOB
             + " AND host_id IN (SELECT id FROM hosts WHERE agent IS NOT NULL))");
 
     @Override
@@ -220,7 +225,7 @@ final class SqlJobs implements Jobs {
     public Optional<Job> claimForAgent(String hostId, String workerId, int perHostLimit, Instant now) {
         // the host must be served by this agent, checked in the claim's statement: an agent that lost its host to another
         // one (a newer announce) claims nothing there, however the two interleave
-        return claim(new Where.Condition("host_id = ? AND type IN " + AGENT_LIST
+        return claim(new Where.Condition("host_id = ? AND " + AGENT_JOB
                 + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, workerId), workerId, perHostLimit, now);
     }
 
@@ -373,7 +378,7 @@ final class SqlJobs implements Jobs {
 
     @Override
     public boolean claimableForAgent(String hostId, String workerId, int perHostLimit) {
-        return sql.read(s -> s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ? AND type IN " + AGENT_LIST
+        return sql.read(s -> s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ? AND " + AGENT_JOB
                 + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, JobState.queued, workerId) > 0
                 && s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?" + (SERVING.isEmpty() ? ""
                 : " AND type NOT IN " + SERVING_LIST), hostId, JobState.running) < perHostLimit);

@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /** {@link Replications} on {@code point_replications} (V5). Each transition is one conditional statement. Thread-safe. */
 final class SqlReplications implements Replications {
-    private static final String COLUMNS = "SELECT point_id, region, vault, state, replica_id, attempts, next_attempt_at,"
+    static final String COLUMNS = "SELECT point_id, region, vault, state, replica_id, attempts, next_attempt_at,"
             + " error_code, error_message, job_id, updated_at FROM point_replications";
     private static final String KEY = " WHERE point_id = ? AND region = ? AND vault = ?";
 
@@ -110,7 +110,7 @@ final class SqlReplications implements Replications {
                 ReplicationRecord.State.RUNNING, jobId) > 0;
     }
 
-    private static ReplicationRecord row(ResultSet row) throws SQLException {
+    static ReplicationRecord row(ResultSet row) throws SQLException {
         return new ReplicationRecord(row.getString("point_id"), row.getString("region"), row.getString("vault"),
                 ReplicationRecord.State.valueOf(row.getString("state")), row.getString("replica_id"),
                 row.getInt("attempts"), Sql.instant(row, "next_attempt_at"), row.getString("error_code"),

@@ -108,6 +108,22 @@ public enum JobType {
         return this == backup || this == restore_disk || this == restore_instance;
     }
 
+    /**
+     * Whether a {@code coffer agent} runs some jobs of this type, decided per job when it is queued (docs/design/agents.md,
+     * "Which jobs an agent runs"): a replication whose two vaults the host's agent reaches; a clone within its vault's
+     * region and a consistency group's backup, restore or clone, when the vault is the agent's and every member is on its
+     * host; a restore drill whose point's vault is the agent's. The others stay on a server.
+     */
+    public boolean placedPerJob() {
+        return this == replicate || this == clone || this == group_backup || this == group_restore || this == group_clone
+                || this == drill;
+    }
+
+    /** The job types a {@code coffer agent} takes: {@link #onAgent} and {@link #placedPerJob}. */
+    public boolean agentMayRun() {
+        return onAgent() || placedPerJob();
+    }
+
     /** The record's field that names the job's target. */
     public String targetField() {
         return targetField;

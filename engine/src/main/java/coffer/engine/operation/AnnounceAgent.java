@@ -11,9 +11,11 @@ import java.util.List;
  * another version ({@code AgentVersionMismatch}), else marks the host served by this agent and takes its instances.
  * Sent at the agent's start and again every minute.
  */
-public record AnnounceAgent(String host, String uri, String agent, String version, int protocol, List<Instance> instances)
+public record AnnounceAgent(String host, String uri, String agent, String version, int protocol, List<Instance> instances,
+                            List<String> vaults)
         implements Operation<AgentWelcome> {
     public AnnounceAgent {
+        vaults = vaults == null ? List.of() : List.copyOf(vaults); // the vaults its configuration names (none: older agent)
         Problems problems = new Problems();
         Rules.name(problems, "host", host, "the host's id");
         Rules.required(problems, "uri", uri, "the host's libvirt URI");

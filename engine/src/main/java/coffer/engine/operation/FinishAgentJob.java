@@ -10,10 +10,18 @@ import java.util.List;
 /**
  * How an agent's job ended: its final state, the result record (succeeded) or error code and message, and the point
  * rows the handler wrote into the agent's working catalog (the server indexes them before it ends the job, so a
- * succeeded backup's point is listed as soon as its job shows succeeded).
+ * succeeded backup's point is listed as soon as its job shows succeeded), and the end of the replication it ran (done
+ * with its replica, or failed with the reason and the next attempt), and the change sample and alerts its backup's
+ * judging recorded (docs/design/assurance.md), the group point a group backup or clone recorded, and the restore drill
+ * a drill recorded, which the server records before the job's end.
  */
 public record FinishAgentJob(String job, String agent, JobState state, JsonNode result, String errorCode,
-                             String errorMessage, List<PointRecord> points) implements Operation<AgentAck> {
+                             String errorMessage, List<PointRecord> points,
+                             List<coffer.engine.catalog.ReplicationRecord> replications,
+                             List<coffer.engine.catalog.ChangeSample> samples,
+                             List<coffer.engine.catalog.ChangeAlert> alerts,
+                             List<coffer.engine.catalog.GroupPointRecord> groupPoints,
+                             List<coffer.engine.catalog.DrillRun> drillRuns) implements Operation<AgentAck> {
     public FinishAgentJob {
         Problems problems = new Problems();
         Rules.required(problems, "job", job, "the job's id");
@@ -25,5 +33,10 @@ public record FinishAgentJob(String job, String agent, JobState state, JsonNode 
         }
         problems.throwIfAny("agent job end");
         points = points == null ? List.of() : List.copyOf(points);
+        replications = replications == null ? List.of() : List.copyOf(replications);
+        samples = samples == null ? List.of() : List.copyOf(samples);
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
+        groupPoints = groupPoints == null ? List.of() : List.copyOf(groupPoints);
+        drillRuns = drillRuns == null ? List.of() : List.copyOf(drillRuns);
     }
 }

@@ -2,7 +2,11 @@ package coffer.engine.catalog;
 
 import coffer.engine.job.Job;
 import coffer.engine.job.JobType;
+import coffer.engine.operation.BackupGroup;
 import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.CloneInstance;
+import coffer.engine.operation.DrillInstance;
+import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.VerifyVault;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,5 +94,85 @@ class AgentClaimsTest {
             }
             assertEquals(0, heard.getCount(), "a submit through another catalog is heard");
         }
+    }
+
+    /** A catalog whose host edge is served by agent edge:1:aa, which announced {@code vaults}; the time of its announce. */
+    private Instant edgeServedByAgentNaming(String kind, String... vaults) throws Exception {
+        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
+        catalog = Catalog.open(database.config());
+        catalog.hosts().ensure("edge", "qemu:///system");
+        Instant now = Instant.now();
+        catalog.hosts().serveByAgent("edge", "edge:1:aa", now);
+        catalog.hosts().agentVaults("edge", java.util.List.of(vaults));
+        return now;
+    }
+
+    /** A new instance {@code name} of host edge (the host's others stay); its id. */
+    private String instanceOfEdge(String name) {
+        String id = java.util.UUID.randomUUID().toString();
+        java.util.List<coffer.engine.catalog.Instance> all = new java.util.ArrayList<>(catalog.instances().list("edge"));
+        all.add(CatalogContract.instance(id, "edge", name, "running", CatalogContract.disk("vda")));
+        catalog.instances().refresh("edge", all);
+        return id;
+    }
+
+    /**
+     * A replication is the agent's when its configuration names both vaults (docs/design/agents.md, "Which jobs an agent
+     * runs"), decided when queued and again when the agent announces other vaults; else a server's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aReplicationIsTheAgentsWhenItReachesBothVaults(String kind) throws Exception {
+        Instant now = edgeServedByAgentNaming(kind, "west", "east");
+        String instance = instanceOfEdge("web");
+        catalog.points().upsert(CatalogContract.point("20250101-000000-aaaaaaaa", "west", instance, now));
+
+        Job reached = catalog.jobs().submit(new ReplicatePoint("20250101-000000-aaaaaaaa", "east", "east", null, null), "edge");
+        Job unreached = catalog.jobs().submit(new ReplicatePoint("20250101-000000-aaaaaaaa", "north", "north", null, null),
+                "edge");
+        assertEquals(unreached.id(), catalog.jobs().claimNext("server:1:bb", 2, now).orElseThrow().id(),
+                "a vault the agent does not name: the server's");
+        assertTrue(catalog.jobs().claimNext("server:1:bb", 2, now).isEmpty(), "the agent's replication is left to it");
+        assertEquals(reached.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 2, now).orElseThrow().id());
+
+        // queued for the agent, which then announces without the destination: the server's again
+        Job queued = catalog.jobs().submit(new ReplicatePoint("20250101-000000-aaaaaaaa", "east", "east", null, null), "edge");
+        catalog.hosts().agentVaults("edge", java.util.List.of("west"));
+        assertTrue(catalog.jobs().claimForAgent("edge", "edge:1:aa", 3, now).isEmpty(), "no longer the agent's");
+        assertEquals(queued.id(), catalog.jobs().claimNext("server:1:bb", 3, now).orElseThrow().id());
+    }
+
+    /**
+     * A clone within its vault's region and a group's backup are the agent's when it names the vault (the group's members
+     * all on its host), and a drill of a point in a vault it names; a clone into another region, and a vault the agent
+     * does not name, stay the servers'.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void clonesAndGroupJobsAreTheAgentsWhenItsHostHoldsThem(String kind) throws Exception {
+        Instant now = edgeServedByAgentNaming(kind, "west");
+        String web = instanceOfEdge("web");
+        String db = instanceOfEdge("db");
+        String group = catalog.groups().create("shop", "edge", java.util.List.of(web, db)).id();
+
+        Job clone = catalog.jobs().submit(new CloneInstance(web, "web-copy", "west", null, null), "edge");
+        Job groupBackup = catalog.jobs().submit(new BackupGroup(group, null, "west", null, null), "edge");
+        Job elsewhere = catalog.jobs().submit(new CloneInstance(web, "web-east", "west", null, "east"), "edge");
+        Job otherVault = catalog.jobs().submit(new BackupGroup(group, null, "north", null, null), "edge");
+        assertEquals(elsewhere.id(), catalog.jobs().claimNext("server:1:bb", 5, now).orElseThrow().id(),
+                "a clone into another region: the server's");
+        assertEquals(otherVault.id(), catalog.jobs().claimNext("server:1:bb", 5, now).orElseThrow().id(),
+                "a vault the agent does not name: the server's");
+        assertTrue(catalog.jobs().claimNext("server:1:bb", 5, now).isEmpty(), "the agent's clone and group backup");
+        assertEquals(clone.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 5, now).orElseThrow().id());
+        assertEquals(groupBackup.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 5, now).orElseThrow().id());
+
+        // a drill restores the instance's newest point: the agent's when it names that point's vault
+        catalog.points().upsert(CatalogContract.point("20250101-000000-aaaaaaaa", "west", web, now.minusSeconds(60)));
+        catalog.points().upsert(CatalogContract.point("20250101-000000-bbbbbbbb", "north", db, now.minusSeconds(60)));
+        Job drill = catalog.jobs().submit(new DrillInstance(web, null), "edge");
+        Job drillElsewhere = catalog.jobs().submit(new DrillInstance(db, null), "edge");
+        assertEquals(drillElsewhere.id(), catalog.jobs().claimNext("server:1:bb", 9, now).orElseThrow().id());
+        assertEquals(drill.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 9, now).orElseThrow().id());
     }
 }

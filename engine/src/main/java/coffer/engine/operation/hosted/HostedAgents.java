@@ -3,11 +3,17 @@ package coffer.engine.operation.hosted;
 import coffer.engine.JobProgress;
 import coffer.engine.agent.AgentProtocol;
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.ChangeAlert;
+import coffer.engine.catalog.ChangeSample;
+import coffer.engine.catalog.DrillRun;
+import coffer.engine.catalog.GroupPointRecord;
 import coffer.engine.catalog.Host;
 import coffer.engine.catalog.Hosts;
 import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.JobRows;
 import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.ReplicationRecord;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
@@ -24,10 +30,13 @@ import coffer.engine.operation.AnnounceAgent;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.BackupResult;
 import coffer.engine.operation.ClaimAgentJob;
+import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.FinishAgentJob;
 import coffer.engine.operation.HeartbeatAgent;
+import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.ReportAgentJob;
 import coffer.engine.plan.PlanBackup;
+import coffer.engine.replication.RetryBackoff;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -58,6 +67,8 @@ final class HostedAgents {
     static final Duration CLAIM_GRACE = Duration.ofSeconds(15);
     /** How often a waiting claim looks at the catalog for jobs queued by another server. */
     static final Duration LOOK_AGAIN = Duration.ofSeconds(1);
+    /** The change samples a backup's claim carries: the most a baseline reads ({@code ChangeRules.window}, at most 1000). */
+    private static final int SAMPLES = 1000;
 
     private final Catalog catalog;
     private final PlanBackup after;
@@ -75,6 +86,7 @@ final class HostedAgents {
         Host host = catalog.hosts().find(announce.host()).orElseGet(() -> register(announce));
         catalog.hosts().serveByAgent(host.id(), announce.agent(), clock.instant());
         catalog.instances().refresh(host.id(), announce.instances());
+        catalog.hosts().agentVaults(host.id(), announce.vaults());
         return new AgentWelcome(host.id(), AgentProtocol.VERSION, AgentProtocol.PROTOCOL, HEARTBEAT_SECONDS, STALE_SECONDS);
     }
 
@@ -101,7 +113,9 @@ final class HostedAgents {
         seen(claim.host(), claim.agent());
         Optional<Job> job = catalog.jobs().claimForAgent(claim.host(), claim.agent(), claim.perHostLimit(), clock.instant());
         if (job.isPresent()) {
-            return new AgentClaim(job.get(), rows(job.get()));
+            JobRows rows = rows(job.get());
+            replicationRunning(job.get());
+            return new AgentClaim(job.get(), rows);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(claim.waitSeconds() == null ? 0 : claim.waitSeconds()).toNanos();
         Semaphore changed = new Semaphore(0);
@@ -181,6 +195,24 @@ final class HostedAgents {
             }
             catalog.points().upsert(point);
         }
+        for (GroupPointRecord groupPoint : end.groupPoints()) {
+            if (!job.id().equals(groupPoint.jobId())) {
+                throw new CofferException(ErrorCode.InvalidArgument, "groupPoints: group point " + groupPoint.id()
+                        + " was recorded by job " + groupPoint.jobId() + ", not by job " + job.id());
+            }
+            if (catalog.groups().findPoint(groupPoint.id()).isEmpty()) {
+                catalog.groups().recordPoint(groupPoint);
+            }
+        }
+        for (DrillRun drill : end.drillRuns()) {
+            if (!job.id().equals(drill.jobId())) {
+                throw new CofferException(ErrorCode.InvalidArgument, "drillRuns: drill " + drill.id() + " was run by job "
+                        + drill.jobId() + ", not by job " + job.id());
+            }
+            catalog.drillRuns().record(drill);
+        }
+        changesJudged(job, end);
+        replicationEnded(job, end);
         if (state == JobState.succeeded && job.type() == JobType.backup) {
             after.afterBackup((BackupInstance) job.operation(), CofferJson.read(end.result(), BackupResult.class), job,
                     new LogContext(catalog.jobs(), job.id()));
@@ -216,11 +248,117 @@ final class HostedAgents {
             catalog.instances().find(point.instanceId()).ifPresent(instances::add);
         });
         catalog.instances().find(job.target()).ifPresent(instances::add);
+        List<InstanceGroup> groups = new ArrayList<>();
+        List<GroupPointRecord> groupPoints = new ArrayList<>();
+        if (job.type() == JobType.group_restore) {
+            catalog.groups().findPoint(job.target()).ifPresent(groupPoint -> {
+                groupPoints.add(groupPoint);
+                catalog.groups().resolve(groupPoint.groupId()).ifPresent(groups::add);
+                groupPoint.instanceIds().forEach(id -> catalog.instances().find(id).ifPresent(instances::add));
+                groupPoint.pointIds().forEach(id -> catalog.points().find(id).ifPresent(points::add));
+            });
+        } else if (job.type() == JobType.group_backup || job.type() == JobType.group_clone) {
+            catalog.groups().resolve(job.target()).ifPresent(group -> {
+                groups.add(group);
+                group.instanceIds().forEach(id -> catalog.instances().find(id).ifPresent(instances::add));
+            });
+        }
+        if (job.operation() instanceof DrillInstance drill) { // its newest point, the one the drill restores
+            catalog.points().listByInstance(drill.instance()).stream().max(java.util.Comparator.comparing(
+                    PointRecord::createdAt)).ifPresent(points::add);
+        }
         List<JobRows.PolicyRow> policies = new ArrayList<>();
         if (job.operation() instanceof BackupInstance backup && backup.plan() != null) {
             catalog.policies().find(backup.plan().policy()).map(JobRows.PolicyRow::of).ifPresent(policies::add);
         }
-        return new JobRows(host, instances, policies, points);
+        List<ReplicationRecord> replications = new ArrayList<>();
+        if (job.operation() instanceof ReplicatePoint replicate) {
+            if (replicate.policy() != null) {
+                catalog.policies().find(replicate.policy()).map(JobRows.PolicyRow::of).ifPresent(policies::add);
+            }
+            catalog.replications().find(replicate.point(), replicate.region(), replicate.vault()).ifPresent(replications::add);
+        }
+        List<ChangeSample> samples = new ArrayList<>();
+        if (job.type() == JobType.backup || job.type() == JobType.group_backup) {
+            instances.forEach(i -> samples.addAll(catalog.changeAlerts().samplesBefore(i.id(), clock.instant(), SAMPLES)));
+        }
+        return new JobRows(host, instances, policies, points, replications, samples, groups, groupPoints);
+    }
+
+    /**
+     * The change sample and alerts an agent's backup recorded, judged on the agent by the same code as a server's
+     * backup against the samples its claim carried (docs/design/assurance.md): recorded here before the job's end and
+     * before the steps after a backup, so retention holds the instance's points for an alert at once.
+     */
+    private void changesJudged(Job job, FinishAgentJob end) {
+        for (ChangeSample sample : end.samples()) {
+            if (end.points().stream().noneMatch(p -> p.id().equals(sample.pointId()))) {
+                throw new CofferException(ErrorCode.InvalidArgument, "samples: point " + sample.pointId()
+                        + " is not a point job " + job.id() + " wrote");
+            }
+            catalog.changeAlerts().recordSample(sample);
+        }
+        for (ChangeAlert alert : end.alerts()) {
+            if (!job.id().equals(alert.jobId()) || end.points().stream().noneMatch(p -> p.id().equals(alert.pointId()))) {
+                throw new CofferException(ErrorCode.InvalidArgument, "alerts: alert " + alert.id() + " is not on a point job "
+                        + job.id() + " wrote");
+            }
+            catalog.changeAlerts().raise(alert);
+        }
+    }
+
+    /**
+     * A replication claimed by an agent shows running with its job here too (as a server's run marks it), so one whose
+     * agent is lost is found by the retry sweep ({@code ReplicationQueue.retryDue}) like one of a killed server. The rows
+     * sent to the agent hold its status before this mark: the agent's own run marks it running in its working catalog.
+     */
+    private void replicationRunning(Job job) {
+        if (job.operation() instanceof ReplicatePoint r) {
+            catalog.replications().queue(r.point(), r.region(), r.vault());
+            catalog.replications().start(r.point(), r.region(), r.vault(), job.id());
+        }
+    }
+
+    /**
+     * The end of an agent's replication, recorded as its run on the agent's working catalog ended it: done with its
+     * replica, or failed with the reason and next attempt (counted here). One the agent never reached (the job failed
+     * before) is failed with the job's error, its next attempt by the same back-off.
+     */
+    private void replicationEnded(Job job, FinishAgentJob end) {
+        if (!(job.operation() instanceof ReplicatePoint r)) {
+            return;
+        }
+        for (ReplicationRecord ran : end.replications()) {
+            if (!job.id().equals(ran.jobId()) || !ran.pointId().equals(r.point()) || !ran.region().equals(r.region())
+                    || !ran.vault().equals(r.vault())) {
+                throw new CofferException(ErrorCode.InvalidArgument, "replications: the replication of point "
+                        + ran.pointId() + " to " + ran.region() + "/" + ran.vault() + " by job " + ran.jobId()
+                        + " is not job " + job.id() + "'s");
+            }
+            switch (ran.state()) {
+                case DONE -> catalog.replications().done(ran.pointId(), ran.region(), ran.vault(), ran.replicaId());
+                case FAILED -> catalog.replications().failed(ran.pointId(), ran.region(), ran.vault(), ran.errorCode(),
+                        ran.errorMessage(), ran.nextAttemptAt());
+                case QUEUED, RUNNING -> {
+                    // not ended there: failed below with the job's error
+                }
+            }
+        }
+        catalog.replications().find(r.point(), r.region(), r.vault())
+                .filter(now -> now.state() == ReplicationRecord.State.RUNNING && job.id().equals(now.jobId()))
+                .ifPresent(now -> {
+                    ErrorCode code = ErrorCode.Internal;
+                    try {
+                        code = end.errorCode() == null ? ErrorCode.Internal : ErrorCode.valueOf(end.errorCode());
+                    } catch (IllegalArgumentException unknown) {
+                        // a code this server does not know: retried as an internal failure
+                    }
+                    catalog.replications().abandoned(now.pointId(), now.region(), now.vault(), job.id(), code.name(),
+                            end.errorMessage() == null ? "the job ended " + end.state() + " before its replication ran"
+                                    : end.errorMessage(),
+                            code == ErrorCode.Cancelled ? null
+                                    : RetryBackoff.next(code, now.attempts() + 1, clock.instant()).orElse(null));
+                });
     }
 
     /** The job's log, for the steps a server runs after an agent's backup. */

@@ -1,0 +1,101 @@
+package coffer.engine.catalog;
+
+import coffer.engine.job.JobType;
+import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.BackupGroup;
+import coffer.engine.operation.CloneGroup;
+import coffer.engine.operation.CloneInstance;
+import coffer.engine.operation.DrillInstance;
+import coffer.engine.operation.ReplicatePoint;
+import coffer.engine.operation.RestoreGroup;
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Whether a job of a type an agent runs only sometimes ({@link JobType#placedPerJob}) is its host's agent's
+ * (docs/design/agents.md, "Which jobs an agent runs"), kept in {@code jobs.on_agent} (catalog V19): a replication when
+ * the host's agent announced both its vaults, the point's and the destination; a clone within its vault's region (no
+ * other region named) into a vault the agent announced; a group's backup, clone or restore when the agent announced
+ * its vault and every member is an instance of the host (a group whose members are on other hosts stays a server's); a
+ * restore drill when the agent announced the vault of the instance's newest point.
+ * Decided when the job is queued, and again
+ * for the host's queued jobs when its agent announces other vaults. A host no agent serves keeps the flag but its jobs
+ * are the servers' anyway (the claims look at {@code hosts.agent} too). Stateless.
+ */
+final class AgentPlacement {
+    private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
+    };
+
+    private AgentPlacement() {
+    }
+
+    /** Whether the host's agent runs {@code operation}, on the rows as {@code s} sees them. */
+    static boolean onAgent(Sql.Session s, JobOperation<?> operation, String hostId) throws SQLException {
+        if (!operation.type().placedPerJob()) {
+            return false;
+        }
+        List<String> reached = agentVaults(s, hostId);
+        return switch (operation) {
+            case ReplicatePoint r -> r.vault() != null && reached.contains(r.vault())
+                    && s.one("SELECT vault FROM points WHERE id = ?", row -> row.getString("vault"), r.point())
+                    .map(reached::contains).orElse(false);
+            case CloneInstance c -> c.region() == null && c.vault() != null && reached.contains(c.vault());
+            case BackupGroup b -> b.vault() != null && reached.contains(b.vault()) && membersOn(s, b.group(), hostId);
+            case CloneGroup c -> c.vault() != null && reached.contains(c.vault()) && membersOn(s, c.group(), hostId);
+            case RestoreGroup r -> s.one("SELECT vault FROM group_points WHERE id = ?", row -> row.getString("vault"),
+                    r.groupPoint()).map(reached::contains).orElse(false)
+                    && s.count("SELECT COUNT(*) FROM group_point_members m LEFT JOIN instances i ON i.id = m.instance_id"
+                    + " WHERE m.group_point_id = ? AND (i.host_id IS NULL OR i.host_id <> ?)", r.groupPoint(), hostId) == 0;
+            case DrillInstance d -> s.one("SELECT vault FROM points WHERE instance_id = ? ORDER BY created_at DESC, id DESC"
+                    + " LIMIT 1", row -> row.getString("vault"), d.instance()).map(reached::contains).orElse(false);
+            default -> false;
+        };
+    }
+
+    /** Every member of the group is an instance of {@code hostId} (a group of no members is not). */
+    private static boolean membersOn(Sql.Session s, String groupId, String hostId) throws SQLException {
+        return s.count("SELECT COUNT(*) FROM instance_group_members WHERE group_id = ?", groupId) > 0
+                && s.count("SELECT COUNT(*) FROM instance_group_members m LEFT JOIN instances i ON i.id = m.instance_id"
+                + " WHERE m.group_id = ? AND (i.host_id IS NULL OR i.host_id <> ?)", groupId, hostId) == 0;
+    }
+
+    /** The vaults the host's agent announced (none: no agent, or one that named none). */
+    static List<String> agentVaults(Sql.Session s, String hostId) throws SQLException {
+        List<String> texts = s.query("SELECT agent_vaults FROM hosts WHERE id = ? AND agent_vaults IS NOT NULL",
+                row -> row.getString("agent_vaults"), hostId);
+        if (texts.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return Sql.JSON.readValue(texts.getFirst(), NAMES);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SQLException("hosts.agent_vaults of host " + hostId + " holds no list of names: " + e.getMessage(), e);
+        }
+    }
+
+    /** Decides again for the host's queued jobs placed per job (its agent announced other vaults). */
+    static void replaceQueued(Sql.Session s, String hostId) throws SQLException {
+        List<String> types = java.util.Arrays.stream(JobType.values()).filter(JobType::placedPerJob).map(Enum::name).toList();
+        if (types.isEmpty()) {
+            return;
+        }
+        List<coffer.engine.job.Job> queued = s.query(SqlJobs.COLUMNS + " WHERE host_id = ? AND state = 'queued' AND type IN ("
+                + String.join(", ", java.util.Collections.nCopies(types.size(), "?")) + ")", SqlJobs::row,
+                concat(hostId, types));
+        for (coffer.engine.job.Job job : queued) {
+            s.update("UPDATE jobs SET on_agent = ? WHERE id = ? AND state = 'queued'",
+                    onAgent(s, job.operation(), hostId) ? 1 : 0, job.id());
+        }
+    }
+
+    private static Object[] concat(String first, List<String> rest) {
+        Object[] all = new Object[rest.size() + 1];
+        all[0] = first;
+        for (int i = 0; i < rest.size(); i++) {
+            all[i + 1] = rest.get(i);
+        }
+        return all;
+    }
+}
