@@ -20,6 +20,12 @@ public interface Instances {
 
     Optional<Instance> find(String id);
 
+    /**
+     * The instances of these ids that exist, with their disks, in no set order: two statements for up to 500 ids
+     * (a page's members or a list's instances), not one read per id.
+     */
+    List<Instance> find(java.util.Collection<String> ids);
+
     /** By UUID, or by name (on any host; the first match by host id) when {@code idOrName} is no UUID. */
     Optional<Instance> resolve(String idOrName);
 }

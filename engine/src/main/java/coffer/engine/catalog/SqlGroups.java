@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -41,7 +43,7 @@ final class SqlGroups implements Groups {
                 s.update("INSERT INTO instance_group_members (group_id, ordinal, instance_id) VALUES (?, ?, ?)",
                         id, i, instanceIds.get(i));
             }
-            return group(s, s.one(GROUPS + " WHERE id = ?", SqlGroups::head, id).orElseThrow());
+            return groups(s, List.of(s.one(GROUPS + " WHERE id = ?", SqlGroups::head, id).orElseThrow())).getFirst();
         });
     }
 
@@ -52,31 +54,20 @@ final class SqlGroups implements Groups {
             if (head.isEmpty()) {
                 head = s.one(GROUPS + " WHERE name = ?", SqlGroups::head, idOrName);
             }
-            return head.isEmpty() ? Optional.empty() : Optional.of(group(s, head.get()));
+            return head.isEmpty() ? Optional.<InstanceGroup>empty() : Optional.of(groups(s, List.of(head.get())).getFirst());
         });
     }
 
     @Override
     public NamePage<InstanceGroup> page(String hostId, NameCursor after, int limit) {
         Where where = new Where().equal("host_id", hostId).after(after);
-        return sql.read(s -> {
-            List<InstanceGroup> groups = new ArrayList<>();
-            for (Head head : s.query(GROUPS + where.byName(limit), SqlGroups::head, where.args())) {
-                groups.add(group(s, head));
-            }
-            return NamePage.of(groups, limit, g -> new NameCursor(g.name(), g.id()));
-        });
+        return sql.read(s -> NamePage.of(groups(s, s.query(GROUPS + where.byName(limit), SqlGroups::head, where.args())),
+                limit, g -> new NameCursor(g.name(), g.id())));
     }
 
     @Override
     public List<InstanceGroup> list() {
-        return sql.read(s -> {
-            List<InstanceGroup> groups = new ArrayList<>();
-            for (Head head : s.query(GROUPS + " ORDER BY name", SqlGroups::head)) {
-                groups.add(group(s, head));
-            }
-            return groups;
-        });
+        return sql.read(s -> groups(s, s.query(GROUPS + " ORDER BY name", SqlGroups::head)));
     }
 
     @Override
@@ -100,32 +91,22 @@ final class SqlGroups implements Groups {
 
     @Override
     public List<GroupPointRecord> points(String groupId) {
-        return sql.read(s -> {
-            List<GroupPointRecord> points = new ArrayList<>();
-            for (GroupPointRecord head : s.query(POINTS + " WHERE group_id = ? ORDER BY instant, id", SqlGroups::point, groupId)) {
-                points.add(withMembers(s, head));
-            }
-            return points;
-        });
+        return sql.read(s -> withMembers(s, s.query(POINTS + " WHERE group_id = ? ORDER BY instant, id", SqlGroups::point,
+                groupId)));
     }
 
     @Override
     public Page<GroupPointRecord> pointPage(String groupId, PageCursor after, int limit) {
         Where where = new Where().equal("group_id", groupId).afterOldest(after, "instant");
-        return sql.read(s -> {
-            List<GroupPointRecord> points = new ArrayList<>();
-            for (GroupPointRecord head : s.query(POINTS + where.oldestFirst(limit, "instant"), SqlGroups::point, where.args())) {
-                points.add(withMembers(s, head));
-            }
-            return Page.of(points, limit, p -> new PageCursor(p.instant(), p.id()));
-        });
+        return sql.read(s -> Page.of(withMembers(s, s.query(POINTS + where.oldestFirst(limit, "instant"), SqlGroups::point,
+                where.args())), limit, p -> new PageCursor(p.instant(), p.id())));
     }
 
     @Override
     public Optional<GroupPointRecord> findPoint(String id) {
         return sql.read(s -> {
             Optional<GroupPointRecord> head = s.one(POINTS + " WHERE id = ?", SqlGroups::point, id);
-            return head.isEmpty() ? Optional.empty() : Optional.of(withMembers(s, head.get()));
+            return head.isEmpty() ? Optional.<GroupPointRecord>empty() : Optional.of(withMembers(s, List.of(head.get())).getFirst());
         });
     }
 
@@ -136,10 +117,18 @@ final class SqlGroups implements Groups {
         return new Head(row.getString("id"), row.getString("name"), row.getString("host_id"), Sql.instant(row, "created_at"));
     }
 
-    private static InstanceGroup group(Sql.Session s, Head head) throws SQLException {
-        List<String> members = s.query("SELECT instance_id FROM instance_group_members WHERE group_id = ? ORDER BY ordinal",
-                r -> r.getString(1), head.id());
-        return new InstanceGroup(head.id(), head.name(), head.hostId(), members, head.createdAt());
+    /** The groups with their members, read in one statement for them all (a page's), not one per group. */
+    private static List<InstanceGroup> groups(Sql.Session s, List<Head> heads) throws SQLException {
+        Map<String, List<String>> members = new HashMap<>();
+        if (!heads.isEmpty()) {
+            Where ids = new Where().in("group_id", heads.stream().map(Head::id).toList());
+            for (String[] m : s.query("SELECT group_id, instance_id FROM instance_group_members" + ids.clause()
+                    + " ORDER BY group_id, ordinal", r -> new String[]{r.getString(1), r.getString(2)}, ids.args())) {
+                members.computeIfAbsent(m[0], id -> new ArrayList<>()).add(m[1]);
+            }
+        }
+        return heads.stream().map(h -> new InstanceGroup(h.id(), h.name(), h.hostId(),
+                members.getOrDefault(h.id(), List.of()), h.createdAt())).toList();
     }
 
     private static GroupPointRecord point(ResultSet row) throws SQLException {
@@ -150,10 +139,22 @@ final class SqlGroups implements Groups {
                 freezeMillis, row.getString("job_id"), List.of(), List.of());
     }
 
-    private static GroupPointRecord withMembers(Sql.Session s, GroupPointRecord p) throws SQLException {
-        List<String[]> members = s.query("SELECT instance_id, point_id FROM group_point_members WHERE group_point_id = ?"
-                + " ORDER BY ordinal", r -> new String[]{r.getString(1), r.getString(2)}, p.id());
-        return new GroupPointRecord(p.id(), p.groupId(), p.groupName(), p.vault(), p.instant(), p.mode(), p.pauseMillis(),
-                p.freezeMillis(), p.jobId(), members.stream().map(m -> m[0]).toList(), members.stream().map(m -> m[1]).toList());
+    /** The group points with their members, read in one statement for them all (a page's), not one per point. */
+    private static List<GroupPointRecord> withMembers(Sql.Session s, List<GroupPointRecord> points) throws SQLException {
+        Map<String, List<String[]>> members = new HashMap<>();
+        if (!points.isEmpty()) {
+            Where ids = new Where().in("group_point_id", points.stream().map(GroupPointRecord::id).toList());
+            for (String[] m : s.query("SELECT group_point_id, instance_id, point_id FROM group_point_members" + ids.clause()
+                    + " ORDER BY group_point_id, ordinal", r -> new String[]{r.getString(1), r.getString(2), r.getString(3)},
+                    ids.args())) {
+                members.computeIfAbsent(m[0], id -> new ArrayList<>()).add(m);
+            }
+        }
+        return points.stream().map(p -> {
+            List<String[]> of = members.getOrDefault(p.id(), List.of());
+            return new GroupPointRecord(p.id(), p.groupId(), p.groupName(), p.vault(), p.instant(), p.mode(),
+                    p.pauseMillis(), p.freezeMillis(), p.jobId(), of.stream().map(m -> m[1]).toList(),
+                    of.stream().map(m -> m[2]).toList());
+        }).toList();
     }
 }

@@ -91,6 +91,19 @@ final class SqlInstances implements Instances {
     }
 
     @Override
+    public List<Instance> find(java.util.Collection<String> ids) {
+        List<String> distinct = ids.stream().distinct().toList();
+        return sql.read(s -> {
+            List<Instance> rows = new ArrayList<>(distinct.size());
+            for (int from = 0; from < distinct.size(); from += DISKS_PER_QUERY) {
+                Where where = new Where().in("id", distinct.subList(from, Math.min(distinct.size(), from + DISKS_PER_QUERY)));
+                rows.addAll(s.query(COLUMNS + where.clause(), SqlInstances::row, where.args()));
+            }
+            return withDisks(s, rows);
+        });
+    }
+
+    @Override
     public Optional<Instance> resolve(String idOrName) {
         if (isUuid(idOrName)) {
             Optional<Instance> byId = find(idOrName.toLowerCase());

@@ -21,6 +21,8 @@ final class SqlPoints implements Points {
     private static final String DISKS = "SELECT d.point_id, d.target, d.logical_bytes, d.stored_bytes FROM point_disks d";
     private static final String DISK_ORDER = " ORDER BY d.point_id, d.ordinal";
 
+    /** Points one {@link #find(java.util.Collection)} statement reads: well inside SQLite's and PostgreSQL's limits on parameters. */
+    private static final int IDS_PER_QUERY = 500;
     private static final long DAY_MILLIS = 86_400_000L;
 
     private final Sql sql;
@@ -148,6 +150,19 @@ final class SqlPoints implements Points {
     public Optional<PointRecord> find(String id) {
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE id = ?", SqlPoints::row, id), " WHERE d.point_id = ?", id)
                 .stream().findFirst());
+    }
+
+    @Override
+    public List<PointRecord> find(java.util.Collection<String> ids) {
+        List<String> distinct = ids.stream().distinct().toList();
+        return sql.read(s -> {
+            List<PointRecord> rows = new ArrayList<>(distinct.size());
+            for (int from = 0; from < distinct.size(); from += IDS_PER_QUERY) {
+                Where where = new Where().in("id", distinct.subList(from, Math.min(distinct.size(), from + IDS_PER_QUERY)));
+                rows.addAll(ofPage(s, s.query(COLUMNS + where.clause(), SqlPoints::row, where.args())));
+            }
+            return rows;
+        });
     }
 
     @Override

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The assurance metrics (docs/design/assurance.md, "Metrics and alerts"; docs/prometheus/coffer-alerts.yml), read from
@@ -82,8 +83,11 @@ final class AssuranceMetrics {
                 .labelNames("instance_name", "instance_id", "kind")
                 .callback(cb -> {
                     Map<List<String>, Integer> counts = new HashMap<>();
-                    for (ChangeAlert a : catalog.changeAlerts().unacknowledged()) {
-                        String name = catalog.instances().find(a.instanceId()).map(Instance::name).orElse(a.instanceId());
+                    List<ChangeAlert> alerts = catalog.changeAlerts().unacknowledged();
+                    Map<String, String> names = catalog.instances().find(alerts.stream().map(ChangeAlert::instanceId).toList())
+                            .stream().collect(Collectors.toMap(Instance::id, Instance::name)); // at once, not per alert
+                    for (ChangeAlert a : alerts) {
+                        String name = names.getOrDefault(a.instanceId(), a.instanceId());
                         counts.merge(List.of(name, a.instanceId(), a.kind().name()), 1, Integer::sum);
                     }
                     counts.forEach((labels, n) -> cb.call(n, labels.get(0), labels.get(1), labels.get(2)));

@@ -240,7 +240,7 @@ public final class HostedOperations implements Operations {
             case ResumePlan r -> views.plan(binding.resume(Lookup.plan(catalog, r.plan())));
             case ListGroups l -> {
                 NamePage<InstanceGroup> page = catalog.groups().page(l.host(), ListPages.nameCursor(l.cursor()), l.pageSize());
-                yield GroupList.of(page.items().stream().map(views::group).toList(), ListPages.next(page));
+                yield GroupList.of(views.groups(page.items()), ListPages.next(page));
             }
             case ShowGroup s -> views.group(Lookup.group(catalog, s.group()));
             case CreateGroup c -> views.group(groupCreation.create(c));
@@ -253,7 +253,7 @@ public final class HostedOperations implements Operations {
                 String group = l.group() == null ? null : Lookup.group(catalog, l.group()).id();
                 var page = catalog.groups().pointPage(group, l.cursor() == null ? null : PageCursor.decode("cursor", l.cursor()),
                         l.pageSize());
-                yield GroupPointList.of(page.items().stream().map(views::groupPoint).toList(),
+                yield GroupPointList.of(views.groupPoints(page.items()),
                         page.next() == null ? null : page.next().encode());
             }
             case ListVerifyRuns l -> {
@@ -299,12 +299,12 @@ public final class HostedOperations implements Operations {
         String vault = references.vault(request.vault());
         List<Instance> instances = request.instances().stream().map(references::instance).toList();
         protecting.protectIfNeeded(instances, vault);
-        List<PlanView> plans = new ArrayList<>();
+        List<Plan> plans = new ArrayList<>();
         instances.forEach(instance -> checkRegion(policy, instance));
         for (Instance instance : instances) {
-            plans.add(views.plan(binding.bind(instance, policy, request.name(), request.replacing())));
+            plans.add(binding.bind(instance, policy, request.name(), request.replacing()));
         }
-        return PlanList.of(plans);
+        return PlanList.of(views.plans(plans));
     }
 
     private PlanView edit(EditPlan request) {

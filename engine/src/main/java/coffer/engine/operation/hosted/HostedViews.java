@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -53,8 +52,14 @@ final class HostedViews {
     }
 
     PlanView plan(Plan p) {
-        return PlanView.of(p, catalog.instances().find(p.instanceId()).map(Instance::name).orElse(null),
-                catalog.policies().find(p.policyId()).map(StoredPolicy::name).orElse(null));
+        return plans(List.of(p)).getFirst();
+    }
+
+    /** The plans with their instances' and policies' names: two reads of instances and one of policies, not per plan. */
+    List<PlanView> plans(List<Plan> plans) {
+        Map<String, String> instances = names(plans.stream().map(Plan::instanceId).toList());
+        Map<String, String> policies = policyNames(plans);
+        return plans.stream().map(p -> PlanView.of(p, instances.get(p.instanceId()), policies.get(p.policyId()))).toList();
     }
 
     PolicyView policy(StoredPolicy p) {
@@ -62,26 +67,54 @@ final class HostedViews {
     }
 
     GroupView group(InstanceGroup group) {
-        List<GroupView.Member> members = new ArrayList<>();
-        for (String id : group.instanceIds()) {
-            Optional<Instance> instance = catalog.instances().find(id);
-            members.add(new GroupView.Member(id, instance.map(Instance::name).orElse(null),
-                    instance.map(i -> i.gone() ? "gone" : i.state()).orElse("gone")));
-        }
-        return new GroupView(group.id(), group.name(), group.hostId(), members, group.createdAt());
+        return groups(List.of(group)).getFirst();
     }
 
-    GroupPointView groupPoint(GroupPointRecord point) {
-        List<GroupPointView.Member> members = new ArrayList<>();
-        boolean complete = true;
-        for (int i = 0; i < point.pointIds().size(); i++) {
-            Optional<PointRecord> row = catalog.points().find(point.pointIds().get(i));
-            complete &= row.isPresent();
-            members.add(new GroupPointView.Member(point.instanceIds().get(i), row.map(PointRecord::instanceName).orElse(null),
-                    point.pointIds().get(i), row.map(PointRecord::consistency).orElse(null)));
-        }
-        return new GroupPointView(point.id(), point.groupId(), point.groupName(), point.vault(), point.instant(), point.mode(),
-                point.pauseMillis(), point.freezeMillis(), point.jobId(), members, complete);
+    /** The groups with their members' names and states: the members of them all read at once, not one by one. */
+    List<GroupView> groups(List<InstanceGroup> groups) {
+        Map<String, Instance> instances = instancesById(groups.stream().flatMap(g -> g.instanceIds().stream()).toList());
+        return groups.stream().map(group -> new GroupView(group.id(), group.name(), group.hostId(),
+                group.instanceIds().stream().map(id -> {
+                    Instance instance = instances.get(id);
+                    return new GroupView.Member(id, instance == null ? null : instance.name(),
+                            instance == null || instance.gone() ? "gone" : instance.state());
+                }).toList(), group.createdAt())).toList();
+    }
+
+    /**
+     * The group points with their members' points (a member whose point is gone leaves the group point incomplete):
+     * the members' points of them all read at once, not one by one.
+     */
+    List<GroupPointView> groupPoints(List<GroupPointRecord> points) {
+        Map<String, PointRecord> rows = catalog.points().find(points.stream().flatMap(p -> p.pointIds().stream()).toList())
+                .stream().collect(Collectors.toMap(PointRecord::id, Function.identity()));
+        return points.stream().map(point -> {
+            List<GroupPointView.Member> members = new ArrayList<>();
+            boolean complete = true;
+            for (int i = 0; i < point.pointIds().size(); i++) {
+                PointRecord row = rows.get(point.pointIds().get(i));
+                complete &= row != null;
+                members.add(new GroupPointView.Member(point.instanceIds().get(i), row == null ? null : row.instanceName(),
+                        point.pointIds().get(i), row == null ? null : row.consistency()));
+            }
+            return new GroupPointView(point.id(), point.groupId(), point.groupName(), point.vault(), point.instant(),
+                    point.mode(), point.pauseMillis(), point.freezeMillis(), point.jobId(), members, complete);
+        }).toList();
+    }
+
+    /** The names of the plans' policies, by id, read in one statement. */
+    Map<String, String> policyNames(List<Plan> plans) {
+        return catalog.policies().find(plans.stream().map(Plan::policyId).distinct().toList()).stream()
+                .collect(Collectors.toMap(StoredPolicy::id, StoredPolicy::name));
+    }
+
+    /** The names of these instances that exist, by id. */
+    Map<String, String> names(List<String> instanceIds) {
+        return instancesById(instanceIds).values().stream().collect(Collectors.toMap(Instance::id, Instance::name));
+    }
+
+    private Map<String, Instance> instancesById(List<String> ids) {
+        return catalog.instances().find(ids).stream().collect(Collectors.toMap(Instance::id, Function.identity()));
     }
 
     /**

@@ -6,7 +6,6 @@ import coffer.engine.catalog.InstanceQuery;
 import coffer.engine.catalog.NameCursor;
 import coffer.engine.catalog.NamePage;
 import coffer.engine.catalog.Plan;
-import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.catalog.PlanQuery;
 import coffer.engine.catalog.Lookup;
 import coffer.engine.catalog.Page;
@@ -112,8 +111,7 @@ final class ListPages {
         }
         Map<String, String> names = page.instances().stream().collect(Collectors.toMap(InstanceView::id, InstanceView::name));
         List<Plan> plans = catalog.plans().page(new PlanQuery(ids, null, null, null, ids.size())).items();
-        Map<String, String> policies = catalog.policies().find(plans.stream().map(Plan::policyId).distinct().toList())
-                .stream().collect(Collectors.toMap(StoredPolicy::id, StoredPolicy::name));
+        Map<String, String> policies = views.policyNames(plans);
         Map<String, PlanView> planOf = plans.stream().collect(Collectors.toMap(Plan::instanceId,
                 p -> PlanView.of(p, names.get(p.instanceId()), policies.get(p.policyId()))));
         Map<String, PointView> newest = withReplications(catalog.points().newestOfInstances(ids)).stream()
@@ -128,7 +126,7 @@ final class ListPages {
                 l.instance() == null ? null : List.of(references.instance(l.instance()).id()),
                 l.policy() == null ? null : Lookup.policy(catalog, l.policy()).id(), l.state(),
                 nameCursor(l.cursor()), l.pageSize()));
-        return PlanList.of(page.items().stream().map(views::plan).toList(), next(page));
+        return PlanList.of(views.plans(page.items()), next(page));
     }
 
     JobList jobs(ListJobs l) {

@@ -1,0 +1,187 @@
+package coffer.engine.operation.hosted;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.GroupPointRecord;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.InstanceGroup;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.StoredPolicy;
+import coffer.engine.catalog.TestDatabase;
+import coffer.engine.operation.GroupList;
+import coffer.engine.operation.GroupPointList;
+import coffer.engine.operation.GroupPointView;
+import coffer.engine.operation.GroupView;
+import coffer.engine.operation.ListGroupPoints;
+import coffer.engine.operation.ListGroups;
+import coffer.engine.operation.ListPlans;
+import coffer.engine.operation.PlanList;
+import coffer.engine.operation.PlanView;
+import coffer.engine.plan.PlanBinding;
+import coffer.engine.plan.PlanScheduler;
+import coffer.engine.plan.PointLifecycle;
+import coffer.engine.plan.RetentionSweep;
+import coffer.engine.policy.ArchiveRule;
+import coffer.engine.policy.Interval;
+import coffer.engine.policy.Policy;
+import coffer.engine.policy.ReplicationRule;
+import coffer.engine.policy.Retention;
+import coffer.engine.policy.RetentionPeriod;
+import coffer.engine.policy.Schedule;
+import coffer.engine.policy.Stagger;
+import coffer.engine.replication.Regions;
+import coffer.engine.vault.LocalVaults;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The lists whose rows name other rows read a page in a fixed number of catalog statements whatever its length, on
+ * SQLite and PostgreSQL: plans (their instances' and policies' names), groups (their members' names and states) and
+ * group points (their members' points). Counted with {@link Catalog#statementsRun()}: a page of 3 rows and a page of
+ * 30 read the same number; before the views were batched each row read its instance, policy or point on its own.
+ */
+class BatchedViewsTest {
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir Path dir;
+    TestDatabase database;
+    Catalog catalog;
+    HostedOperations operations;
+
+    void open(String kind) throws Exception {
+        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
+        catalog = Catalog.open(database.config());
+        catalog.hosts().ensure("local", "qemu:///system");
+        Clock clock = Clock.systemUTC();
+        PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
+        LocalVaults vaults = new LocalVaults(Map.of("default", new LocalVaults.Location(dir.resolve("vault"),
+                dir.resolve("keyring.json"))), "default");
+        PointLifecycle points = new PointLifecycle(catalog, vaults, clock);
+        operations = new HostedOperations(catalog, vaults, scheduler, new PlanBinding(catalog, scheduler, points), points,
+                new RetentionSweep(catalog, vaults, clock), new HostedOperations.Settings(List.of(), 99, host -> {
+                }, clock, Regions.local(List.of("default"), List.of("local"))));
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aPageOfPlansGroupsAndGroupPointsIsReadInTheSameStatementsWhateverItsLength(String kind) throws Exception {
+        open(kind);
+        Rows few = rows("few", 3);
+        long plans = statements(() -> few.check(operations.call(new ListPlans(null, null, null, null, 1000))));
+        long groups = statements(() -> few.check(operations.call(new ListGroups("few", null, 1000))));
+        long groupPoints = statements(() -> few.check(operations.call(new ListGroupPoints(null, null, 1000))));
+
+        Rows many = rows("many", 30); // ten times the rows: every list is now 11 times as long
+        assertEquals(plans, statements(() -> many.check(operations.call(new ListPlans(null, null, null, null, 1000)))),
+                "plans");
+        assertEquals(groups, statements(() -> many.check(operations.call(new ListGroups("many", null, 1000)))), "groups");
+        assertEquals(groupPoints, statements(() -> many.check(operations.call(new ListGroupPoints(null, null, 1000)))),
+                "group points");
+        System.out.printf("%s: a page of plans in %d statements, of groups in %d, of group points in %d%n", kind, plans,
+                groups, groupPoints);
+    }
+
+    /** The statements {@code read} ran on the catalog. */
+    private long statements(Runnable read) {
+        long before = catalog.statementsRun();
+        read.run();
+        return catalog.statementsRun() - before;
+    }
+
+    /**
+     * On host {@code host}: {@code n} instances, each with a plan of one of three policies and a point; {@code n / 3}
+     * groups of three members, each with a group point of their points (the last one's third point deleted).
+     */
+    private Rows rows(String host, int n) {
+        catalog.hosts().ensure(host, "qemu+ssh://" + host + ".invalid/system");
+        List<Instance> instances = IntStream.range(0, n).mapToObj(i -> new Instance("u-" + host + "-" + i, host,
+                host + "-vm-" + i, i % 2 == 0 ? "running" : "shutoff", List.of(), T0, false)).toList();
+        catalog.instances().refresh(host, instances);
+        List<StoredPolicy> policies = IntStream.range(0, 3).mapToObj(i -> catalog.policies().create(new Policy(
+                host + "-policy-" + i, Schedule.of(Instant.parse("2030-01-01T00:00:00Z"), Interval.hours(1)),
+                Retention.keepFor(RetentionPeriod.days(1)), false, ReplicationRule.OFF, ArchiveRule.OFF))).toList();
+        List<InstanceGroup> groups = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Instance instance = instances.get(i);
+            catalog.plans().create("plan-" + instance.name(), "plan-" + instance.name(), instance.id(),
+                    policies.get(i % 3).id(), Instant.parse("2030-01-01T00:00:00Z"));
+            catalog.points().upsert(new PointRecord("pt-" + instance.name(), "default", instance.id(), instance.name(),
+                    T0.plusSeconds(i), "available", "CRASH", 10, 1, null, null,
+                    List.of(new PointRecord.PointDisk("vda", 10, 1)), null, PointRecord.LOCAL_REGION));
+        }
+        for (int g = 0; g < n / 3; g++) {
+            List<Instance> members = instances.subList(3 * g, 3 * g + 3);
+            InstanceGroup group = catalog.groups().create(host + "-group-" + g, host,
+                    members.stream().map(Instance::id).toList());
+            groups.add(group);
+            catalog.groups().recordPoint(new GroupPointRecord("gp-" + host + "-" + g, group.id(), group.name(), "default",
+                    T0.plusSeconds(g), "CRASH", 5, null, null, group.instanceIds(),
+                    members.stream().map(m -> "pt-" + m.name()).toList()));
+        }
+        catalog.points().delete("pt-" + instances.get(n - 1).name());
+        return new Rows(host, instances, policies);
+    }
+
+    /** What a host's rows are, and what the lists must say of them. */
+    private record Rows(String host, List<Instance> instances, List<StoredPolicy> policies) {
+        void check(PlanList list) {
+            List<PlanView> mine = list.plans().stream().filter(p -> p.instanceName() != null
+                    && p.instanceName().startsWith(host + "-")).toList();
+            assertEquals(instances.size(), mine.size(), list.toString());
+            for (PlanView plan : mine) {
+                int i = Integer.parseInt(plan.instanceName().substring((host + "-vm-").length()));
+                assertEquals(instances.get(i).id(), plan.instance());
+                assertEquals(policies.get(i % 3).name(), plan.policyName(), plan.toString());
+            }
+        }
+
+        void check(GroupList list) {
+            assertEquals(instances.size() / 3, list.count());
+            for (GroupView group : list.groups()) {
+                int g = Integer.parseInt(group.name().substring((host + "-group-").length()));
+                for (int m = 0; m < 3; m++) {
+                    Instance instance = instances.get(3 * g + m);
+                    assertEquals(new GroupView.Member(instance.id(), instance.name(), instance.state()),
+                            group.instances().get(m), group.toString());
+                }
+            }
+        }
+
+        void check(GroupPointList list) {
+            List<GroupPointView> mine = list.points().stream().filter(p -> p.groupName().startsWith(host + "-")).toList();
+            assertEquals(instances.size() / 3, mine.size(), list.toString());
+            for (GroupPointView point : mine) {
+                int g = Integer.parseInt(point.groupName().substring((host + "-group-").length()));
+                boolean last = g == instances.size() / 3 - 1;
+                assertEquals(!last, point.complete(), point.toString());
+                for (int m = 0; m < 3; m++) {
+                    Instance instance = instances.get(3 * g + m);
+                    boolean gone = last && m == 2;
+                    assertEquals(new GroupPointView.Member(instance.id(), gone ? null : instance.name(),
+                            "pt-" + instance.name(), gone ? null : "CRASH"), point.members().get(m), point.toString());
+                }
+            }
+        }
+    }
+}
