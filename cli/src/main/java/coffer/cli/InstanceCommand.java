@@ -1,6 +1,8 @@
 package coffer.cli;
 
 import coffer.engine.operation.InstanceList;
+import coffer.engine.operation.InstanceOverviewList;
+import coffer.engine.operation.ListInstanceOverviews;
 import coffer.engine.operation.ListInstances;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,9 +11,9 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-/** {@code coffer instance list}. */
+/** {@code coffer instance list|overview}. */
 @Command(name = "instance", description = "Instances (libvirt domains) on a host.", mixinStandardHelpOptions = true,
-        subcommands = {InstanceCommand.ListInstances_.class})
+        subcommands = {InstanceCommand.ListInstances_.class, InstanceCommand.Overview.class})
 final class InstanceCommand {
 
     @Command(name = "list", description = "Domains with state and disks, and whether each disk can be backed up; by name,"
@@ -35,6 +37,32 @@ final class InstanceCommand {
             }
             return Operate.callEveryPage(transport, common, first, InstanceList::nextCursor, first::next,
                     (a, b) -> InstanceList.of(Stream.concat(a.instances().stream(), b.instances().stream()).toList()));
+        }
+    }
+
+    @Command(name = "overview", description = "The server's instances, each with its plan and its newest point (what the"
+            + " console's instances page shows); by name, filtered as 'instance list'; every page unless --limit is given.",
+            mixinStandardHelpOptions = true)
+    static final class Overview implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin ServerOption server;
+        @Option(names = "--host", paramLabel = "HOST", description = "Only the instances of this host.") String host;
+        @Option(names = "--protected", paramLabel = "true|false", description = "Only the protected (true) or unprotected (false) ones.") Boolean protectedOnly;
+        @Option(names = "--state", paramLabel = "STATE", description = "Only those in this state: running, shutoff, paused, ... or gone.") String state;
+        @Option(names = "--group", paramLabel = "GROUP", description = "Only the members of this consistency group.") String group;
+        @Option(names = "--region", paramLabel = "REGION", description = "Only the instances of this region's hosts.") String region;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N instances (1-1000), with the cursor of the next.") Integer limit;
+
+        @Override
+        public Integer call() {
+            ListInstanceOverviews first = new ListInstanceOverviews(host, protectedOnly, state, group, region, cursor, limit);
+            if (limit != null) {
+                return Operate.call(server, common, first);
+            }
+            return Operate.callEveryPage(server, common, first, InstanceOverviewList::nextCursor, first::next,
+                    (a, b) -> InstanceOverviewList.of(Stream.concat(a.instances().stream(), b.instances().stream()).toList(),
+                            null));
         }
     }
 }

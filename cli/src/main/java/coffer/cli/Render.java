@@ -68,6 +68,12 @@ final class Render {
                 more(out, l.nextCursor());
             }
             case InstanceView i -> instance(out, i);
+            case InstanceOverviewList l -> {
+                out.line("%-24s %-9s %-10s %-4s %-24s %-16s %-20s %s", "INSTANCE", "STATE", "HOST", "PROT", "PLAN", "POLICY",
+                        "NEXT RUN", "LAST POINT");
+                l.instances().forEach(o -> overview(out, o));
+                more(out, l.nextCursor());
+            }
             case HostList l -> l.hosts().forEach(h -> out.line("%-10s %s%s", h.id(), h.uri(), l.agents().stream()
                     .filter(a -> a.hostId().equals(h.id())).findFirst()
                     .map(a -> "  (agent " + a.agent() + ", seen " + a.seenAt() + ")").orElse("")));
@@ -233,6 +239,18 @@ final class Render {
                     d.format() == null ? "-" : d.format(), Output.bytes(d.virtualSize()), Output.bytes(d.allocatedSize()),
                     d.source() == null ? "(empty)" : d.source(), d.supported() ? "" : "  [not backed up: " + d.unsupportedReason() + "]");
         }
+    }
+
+    /** One line of an instance overview: its plan (or '-') and its newest point, with when and how consistent. */
+    private static void overview(Output out, InstanceOverviewList.Overview o) {
+        InstanceView i = o.instance();
+        PlanView plan = o.plans().isEmpty() ? null : o.plans().getFirst();
+        PointView last = o.last();
+        out.line("%-24s %-9s %-10s %-4s %-24s %-16s %-20s %s", i.name(), i.state(), i.host(), i.isProtected() ? "yes" : "no",
+                plan == null ? "-" : plan.name() + (plan.state() == coffer.engine.catalog.Plan.State.active ? ""
+                        : " (" + plan.state() + ")"),
+                plan == null ? "-" : plan.policyName(), plan == null ? "-" : Output.time(plan.nextRun()),
+                last == null ? "none" : last.id() + " (" + Output.time(last.createdAt()) + ", " + last.consistency() + ")");
     }
 
     private static void job(Output out, JobView j) {

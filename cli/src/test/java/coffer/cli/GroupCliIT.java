@@ -1,9 +1,6 @@
 package coffer.cli;
 
-import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.TestDomain;
-import coffer.server.CofferServer;
-import coffer.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -27,19 +24,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GroupCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir Path dir;
-    TestDatabase db;
-    CofferServer server;
+    LocalServer server;
     final List<TestDomain> domains = new ArrayList<>();
     final List<String> restored = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         TestDomain.requireLibvirt();
-        db = TestDatabase.sqlite(dir);
-        Path dataDir = dir.resolve("data");
-        server = CofferServer.start(new ServerConfig(dataDir, "127.0.0.1", 0, null, db.config(),
-                List.of(new ServerConfig.VaultEntry("default", dataDir.resolve("vault"), dataDir.resolve("keyring"), true)),
-                List.of(new ServerConfig.HostEntry("local", "qemu:///system")), ServerConfig.Limits.DEFAULT));
+        server = LocalServer.start(dir);
         for (int i = 0; i < 2; i++) {
             domains.add(TestDomain.create(dir, Map.of("vda", "qcow2"), 8));
         }
@@ -58,15 +50,10 @@ class GroupCliIT {
         if (server != null) {
             server.close();
         }
-        if (db != null) {
-            db.close();
-        }
     }
 
     private CliRun cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", server.url(), "--token-file", server.config().adminTokenFile().toString()));
-        return CliRun.run(dir.resolve("unused-keyring.json"), all.toArray(String[]::new));
+        return server.cli(args);
     }
 
     private static JsonNode json(CliRun run) throws Exception {

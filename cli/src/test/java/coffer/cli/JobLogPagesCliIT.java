@@ -1,13 +1,10 @@
 package coffer.cli;
 
-import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.TestDomain;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobEnd;
 import coffer.engine.job.JobLogEntry;
 import coffer.engine.operation.BackupInstance;
-import coffer.server.CofferServer;
-import coffer.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
@@ -32,17 +29,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class JobLogPagesCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     @TempDir Path dir;
-    TestDatabase db;
-    CofferServer server;
+    LocalServer server;
 
     @BeforeEach
     void start() throws Exception {
         TestDomain.requireLibvirt();
-        db = TestDatabase.sqlite(dir);
-        Path dataDir = dir.resolve("data");
-        server = CofferServer.start(new ServerConfig(dataDir, "127.0.0.1", 0, null, db.config(),
-                List.of(new ServerConfig.VaultEntry("default", dataDir.resolve("vault"), dataDir.resolve("keyring"), true)),
-                List.of(new ServerConfig.HostEntry("local", "qemu:///system")), ServerConfig.Limits.DEFAULT));
+        server = LocalServer.start(dir);
     }
 
     @AfterEach
@@ -50,25 +42,20 @@ class JobLogPagesCliIT {
         if (server != null) {
             server.close();
         }
-        if (db != null) {
-            db.close();
-        }
     }
 
     private CliRun cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", server.url(), "--token-file", server.config().adminTokenFile().toString()));
-        return CliRun.run(dir.resolve("unused-keyring.json"), all.toArray(String[]::new));
+        return server.cli(args);
     }
 
     @Test
     void jobLogFetchesEveryPageUnlessALimitIsGivenAndTheCursorsWalkEveryLineOnce() throws Exception {
-        Job job = server.catalog().jobs().submit(BackupInstance.of("no-such-instance-for-log-pages"), "local");
-        Job ended = JobEnd.await(server.catalog().jobs(), job, Duration.ofSeconds(60));
+        Job job = server.server().catalog().jobs().submit(BackupInstance.of("no-such-instance-for-log-pages"), "local");
+        Job ended = JobEnd.await(server.server().catalog().jobs(), job, Duration.ofSeconds(60));
         for (int i = 1; i <= 7; i++) {
-            server.catalog().jobs().appendLog(job.id(), "info", "line " + i);
+            server.server().catalog().jobs().appendLog(job.id(), "info", "line " + i);
         }
-        List<String> whole = server.catalog().jobs().log(job.id()).stream().map(JobLogEntry::message).toList();
+        List<String> whole = server.server().catalog().jobs().log(job.id()).stream().map(JobLogEntry::message).toList();
         assertTrue(whole.size() >= 8, ended + ": " + whole);
 
         JsonNode all = JSON.readTree(cli("job", "log", job.id(), "--output", "json").ok().out());

@@ -14,6 +14,11 @@ public record ListInstanceOverviews(String host, @JsonProperty("protected") Bool
         new ListInstances(host, protectedOnly, state, group, region, cursor, limit); // its rules, every problem at once
     }
 
+    /** The same list from the page after {@code next} (the previous page's {@code nextCursor}). */
+    public ListInstanceOverviews next(String next) {
+        return new ListInstanceOverviews(host, protectedOnly, state, group, region, next, limit);
+    }
+
     /** The instance list this page is of. */
     public ListInstances instances() {
         return new ListInstances(host, protectedOnly, state, group, region, cursor, limit);
