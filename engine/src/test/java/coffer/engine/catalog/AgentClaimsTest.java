@@ -8,12 +8,10 @@ import coffer.engine.operation.CloneInstance;
 import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.VerifyVault;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -25,27 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * backups and restores are claimed by that agent only; a server's claim leaves them and takes the jobs agents do not
  * run (a verify); hosts no agent serves are the servers' as before.
  */
-class AgentClaimsTest {
-    @TempDir Path dir;
-    TestDatabase database;
-    Catalog catalog;
-
-    @AfterEach
-    void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
-        }
-    }
+class AgentClaimsTest extends AgentHostFixture {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void anAgentsHostJobsAreItsAndTheServersClaimLeavesThem(String kind) throws Exception {
-        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
-        catalog = Catalog.open(database.config());
-        catalog.hosts().ensure("edge", "qemu:///system");
+        openWithEdge(kind, Clock.systemUTC());
         catalog.hosts().ensure("plain", "qemu+ssh://plain/system");
         Instant now = Instant.now();
         catalog.hosts().serveByAgent("edge", "edge:1:aa", now);
@@ -81,9 +64,7 @@ class AgentClaimsTest {
      */
     @org.junit.jupiter.api.Test
     void aJobQueuedByAnotherServerIsHeardOnPostgresql() throws Exception {
-        database = TestDatabase.postgres();
-        catalog = Catalog.open(database.config());
-        catalog.hosts().ensure("edge", "qemu:///system");
+        openWithEdge("postgresql", Clock.systemUTC());
         java.util.concurrent.CountDownLatch heard = new java.util.concurrent.CountDownLatch(1);
         try (Catalog other = Catalog.open(database.config());
              coffer.engine.job.Jobs.Subscription ignored = catalog.jobs().whenChangedAnywhere(heard::countDown)) {
@@ -98,9 +79,7 @@ class AgentClaimsTest {
 
     /** A catalog whose host edge is served by agent edge:1:aa, which announced {@code vaults}; the time of its announce. */
     private Instant edgeServedByAgentNaming(String kind, String... vaults) throws Exception {
-        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
-        catalog = Catalog.open(database.config());
-        catalog.hosts().ensure("edge", "qemu:///system");
+        openWithEdge(kind, Clock.systemUTC());
         Instant now = Instant.now();
         catalog.hosts().serveByAgent("edge", "edge:1:aa", now);
         catalog.hosts().agentVaults("edge", java.util.List.of(vaults));

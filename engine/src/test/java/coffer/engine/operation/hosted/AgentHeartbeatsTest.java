@@ -1,11 +1,10 @@
 package coffer.engine.operation.hosted;
 
-import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.AgentHostFixture;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.StoredPolicy;
-import coffer.engine.catalog.TestDatabase;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobState;
@@ -25,12 +24,9 @@ import coffer.engine.policy.Retention;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.policy.Schedule;
 import coffer.engine.policy.Stagger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -45,35 +41,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * retried for its slot; a job claimed moments ago is not failed; named jobs no longer the agent's are answered lost.
  * Before the fix a heartbeat stamped every running job of the agent, so the unknown claim stayed running for ever.
  */
-class AgentHeartbeatsTest {
+class AgentHeartbeatsTest extends AgentHostFixture {
     static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
     static final String AGENT = "edge:1:aa";
 
-    @TempDir Path dir;
-    TestDatabase database;
-    Catalog catalog;
     SimulatedClock clock;
     HostedAgents agents;
 
     void open(String kind) throws Exception {
-        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
         clock = new SimulatedClock(T0.minusSeconds(30));
-        catalog = Catalog.open(database.config(), clock);
-        catalog.hosts().ensure("edge", "qemu:///system");
+        openWithEdge(kind, clock);
         catalog.instances().refresh("edge", List.of(new Instance("u-web", "edge", "web", "running", List.of(), T0, false)));
         catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", T0, null)));
         catalog.hosts().serveByAgent("edge", AGENT, clock.instant());
         agents = new HostedAgents(catalog, PlanBackup.afterSteps(catalog, null, null), clock);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
-        }
     }
 
     @ParameterizedTest
