@@ -16,11 +16,8 @@ import java.util.stream.Stream;
         subcommands = {InstanceCommand.ListInstances_.class, InstanceCommand.Overview.class})
 final class InstanceCommand {
 
-    @Command(name = "list", description = "Domains with state and disks, and whether each disk can be backed up; by name,"
-            + " filtered by the server; every page unless --limit is given.", mixinStandardHelpOptions = true)
-    static final class ListInstances_ implements Callable<Integer> {
-        @Mixin CommonOptions common;
-        @Mixin Transport transport;
+    /** The filters and page of the instance lists (a server's; offline {@code instance list} takes none). */
+    static final class Filters {
         @Option(names = "--host", paramLabel = "HOST", description = "Only the instances of this host (server).") String host;
         @Option(names = "--protected", paramLabel = "true|false", description = "Only the protected (true) or unprotected (false) ones (server).") Boolean protectedOnly;
         @Option(names = "--state", paramLabel = "STATE", description = "Only those in this state: running, shutoff, paused, ... or gone (server).") String state;
@@ -29,10 +26,26 @@ final class InstanceCommand {
         @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
         @Option(names = "--limit", paramLabel = "N", description = "One page of at most N instances (1-1000), with the cursor of the next.") Integer limit;
 
+        ListInstances instances() {
+            return new ListInstances(host, protectedOnly, state, group, region, cursor, limit);
+        }
+
+        ListInstanceOverviews overviews() {
+            return new ListInstanceOverviews(host, protectedOnly, state, group, region, cursor, limit);
+        }
+    }
+
+    @Command(name = "list", description = "Domains with state and disks, and whether each disk can be backed up; by name,"
+            + " filtered by the server; every page unless --limit is given.", mixinStandardHelpOptions = true)
+    static final class ListInstances_ implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin Transport transport;
+        @Mixin Filters filters;
+
         @Override
         public Integer call() {
-            ListInstances first = new ListInstances(host, protectedOnly, state, group, region, cursor, limit);
-            if (limit != null || transport.offline()) {
+            ListInstances first = filters.instances();
+            if (filters.limit != null || transport.offline()) {
                 return Operate.call(transport, common, first);
             }
             return Operate.callEveryPage(transport, common, first, InstanceList::nextCursor, first::next,
@@ -46,18 +59,12 @@ final class InstanceCommand {
     static final class Overview implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
-        @Option(names = "--host", paramLabel = "HOST", description = "Only the instances of this host.") String host;
-        @Option(names = "--protected", paramLabel = "true|false", description = "Only the protected (true) or unprotected (false) ones.") Boolean protectedOnly;
-        @Option(names = "--state", paramLabel = "STATE", description = "Only those in this state: running, shutoff, paused, ... or gone.") String state;
-        @Option(names = "--group", paramLabel = "GROUP", description = "Only the members of this consistency group.") String group;
-        @Option(names = "--region", paramLabel = "REGION", description = "Only the instances of this region's hosts.") String region;
-        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
-        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N instances (1-1000), with the cursor of the next.") Integer limit;
+        @Mixin Filters filters;
 
         @Override
         public Integer call() {
-            ListInstanceOverviews first = new ListInstanceOverviews(host, protectedOnly, state, group, region, cursor, limit);
-            if (limit != null) {
+            ListInstanceOverviews first = filters.overviews();
+            if (filters.limit != null) {
                 return Operate.call(server, common, first);
             }
             return Operate.callEveryPage(server, common, first, InstanceOverviewList::nextCursor, first::next,

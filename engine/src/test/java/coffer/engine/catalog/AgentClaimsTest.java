@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * backups and restores are claimed by that agent only; a server's claim leaves them and takes the jobs agents do not
  * run (a verify); hosts no agent serves are the servers' as before.
  */
-class AgentClaimsTest extends AgentHostFixture {
+class AgentClaimsTest extends CatalogKindFixture {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})

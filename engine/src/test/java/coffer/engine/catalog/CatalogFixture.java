@@ -34,6 +34,11 @@ public abstract class CatalogFixture {
 
     @AfterEach
     protected void closeCatalog() throws Exception {
+        close(catalog, database);
+    }
+
+    /** Closes the catalog (when open), then its database (when made), whatever the first did. */
+    static void close(Catalog catalog, TestDatabase database) throws Exception {
         try {
             if (catalog != null) {
                 catalog.close();

@@ -1,6 +1,6 @@
 package coffer.engine.operation.hosted;
 
-import coffer.engine.catalog.AgentHostFixture;
+import coffer.engine.catalog.CatalogKindFixture;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.Protection;
@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * retried for its slot; a job claimed moments ago is not failed; named jobs no longer the agent's are answered lost.
  * Before the fix a heartbeat stamped every running job of the agent, so the unknown claim stayed running for ever.
  */
-class AgentHeartbeatsTest extends AgentHostFixture {
+class AgentHeartbeatsTest extends CatalogKindFixture {
     static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
     static final String AGENT = "edge:1:aa";
 

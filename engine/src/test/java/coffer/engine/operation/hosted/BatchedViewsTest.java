@@ -6,7 +6,7 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.StoredPolicy;
-import coffer.engine.catalog.TestDatabase;
+import coffer.engine.catalog.CatalogKindFixture;
 import coffer.engine.operation.GroupList;
 import coffer.engine.operation.GroupPointList;
 import coffer.engine.operation.GroupPointView;
@@ -30,12 +30,9 @@ import coffer.engine.policy.Schedule;
 import coffer.engine.policy.Stagger;
 import coffer.engine.replication.Regions;
 import coffer.engine.vault.LocalVaults;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,19 +48,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * group points (their members' points). Counted with {@link Catalog#statementsRun()}: a page of 3 rows and a page of
  * 30 read the same number; before the views were batched each row read its instance, policy or point on its own.
  */
-class BatchedViewsTest {
+class BatchedViewsTest extends CatalogKindFixture {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    @TempDir Path dir;
-    TestDatabase database;
-    Catalog catalog;
     HostedOperations operations;
 
     void open(String kind) throws Exception {
-        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
-        catalog = Catalog.open(database.config());
-        catalog.hosts().ensure("local", "qemu:///system");
         Clock clock = Clock.systemUTC();
+        open(kind, clock);
+        catalog.hosts().ensure("local", "qemu:///system");
         PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
         LocalVaults vaults = new LocalVaults(Map.of("default", new LocalVaults.Location(dir.resolve("vault"),
                 dir.resolve("keyring.json"))), "default");
@@ -71,16 +64,6 @@ class BatchedViewsTest {
         operations = new HostedOperations(catalog, vaults, scheduler, new PlanBinding(catalog, scheduler, points), points,
                 new RetentionSweep(catalog, vaults, clock), new HostedOperations.Settings(List.of(), 99, host -> {
                 }, clock, Regions.local(List.of("default"), List.of("local"))));
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
-        }
     }
 
     @ParameterizedTest
