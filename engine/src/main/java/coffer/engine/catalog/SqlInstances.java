@@ -92,11 +92,9 @@ final class SqlInstances implements Instances {
 
     @Override
     public List<Instance> find(java.util.Collection<String> ids) {
-        List<String> distinct = ids.stream().distinct().toList();
         return sql.read(s -> {
-            List<Instance> rows = new ArrayList<>(distinct.size());
-            for (int from = 0; from < distinct.size(); from += DISKS_PER_QUERY) {
-                Where where = new Where().in("id", distinct.subList(from, Math.min(distinct.size(), from + DISKS_PER_QUERY)));
+            List<Instance> rows = new ArrayList<>();
+            for (Where where : Where.inChunks("id", ids, DISKS_PER_QUERY)) {
                 rows.addAll(s.query(COLUMNS + where.clause(), SqlInstances::row, where.args()));
             }
             return withDisks(s, rows);
@@ -126,9 +124,7 @@ final class SqlInstances implements Instances {
     /** The rows with their disks: one query per {@value #DISKS_PER_QUERY} rows, not one per row. */
     private static List<Instance> withDisks(Sql.Session s, List<Instance> rows) throws SQLException {
         Map<String, List<InstanceDisk>> disks = new HashMap<>();
-        for (int from = 0; from < rows.size(); from += DISKS_PER_QUERY) {
-            Where ids = new Where().in("instance_id", rows.subList(from, Math.min(rows.size(), from + DISKS_PER_QUERY))
-                    .stream().map(Instance::id).toList());
+        for (Where ids : Where.inChunks("instance_id", rows.stream().map(Instance::id).toList(), DISKS_PER_QUERY)) {
             for (var disk : s.query(DISKS + ids.clause() + " ORDER BY instance_id, ordinal",
                     r -> Map.entry(r.getString("instance_id"), disk(r)), ids.args())) {
                 disks.computeIfAbsent(disk.getKey(), id -> new ArrayList<>()).add(disk.getValue());

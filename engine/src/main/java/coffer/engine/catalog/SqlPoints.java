@@ -154,11 +154,9 @@ final class SqlPoints implements Points {
 
     @Override
     public List<PointRecord> find(java.util.Collection<String> ids) {
-        List<String> distinct = ids.stream().distinct().toList();
         return sql.read(s -> {
-            List<PointRecord> rows = new ArrayList<>(distinct.size());
-            for (int from = 0; from < distinct.size(); from += IDS_PER_QUERY) {
-                Where where = new Where().in("id", distinct.subList(from, Math.min(distinct.size(), from + IDS_PER_QUERY)));
+            List<PointRecord> rows = new ArrayList<>();
+            for (Where where : Where.inChunks("id", ids, IDS_PER_QUERY)) {
                 rows.addAll(ofPage(s, s.query(COLUMNS + where.clause(), SqlPoints::row, where.args())));
             }
             return rows;

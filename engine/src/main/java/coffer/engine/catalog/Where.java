@@ -35,6 +35,19 @@ final class Where {
         return and(value, column + " = ?", value == null ? new Object[0] : new Object[]{value});
     }
 
+    /**
+     * One clause {@code column IN (…)} for each {@code size} of the distinct {@code values} (none for no values): a long
+     * list read in a few statements, each well inside SQLite's and PostgreSQL's limits on parameters.
+     */
+    static List<Where> inChunks(String column, Collection<String> values, int size) {
+        List<String> distinct = values.stream().distinct().toList();
+        List<Where> chunks = new ArrayList<>();
+        for (int from = 0; from < distinct.size(); from += size) {
+            chunks.add(new Where().in(column, distinct.subList(from, Math.min(distinct.size(), from + size))));
+        }
+        return chunks;
+    }
+
     /** {@code column IN (…)}; an empty collection matches nothing. */
     Where in(String column, Collection<String> values) {
         if (values != null) {
