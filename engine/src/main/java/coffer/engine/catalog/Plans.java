@@ -43,6 +43,9 @@ public interface Plans {
 
     List<Plan> listByPolicy(String policyId);
 
+    /** How many plans each of these policies has (a policy with none: absent), counted in one statement. */
+    java.util.Map<String, Integer> countByPolicies(java.util.Collection<String> policyIds);
+
     boolean delete(String id);
 
     /** Deletes the instance's plans (stop protection); returns how many. */

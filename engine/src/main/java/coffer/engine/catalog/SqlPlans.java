@@ -121,6 +121,18 @@ final class SqlPlans implements Plans {
     }
 
     @Override
+    public java.util.Map<String, Integer> countByPolicies(java.util.Collection<String> policyIds) {
+        java.util.Map<String, Integer> counts = new java.util.HashMap<>();
+        if (!policyIds.isEmpty()) {
+            Where where = new Where().in("policy_id", policyIds.stream().distinct().toList());
+            sql.query("SELECT policy_id, COUNT(*) FROM plans" + where.clause() + " GROUP BY policy_id",
+                    r -> java.util.Map.entry(r.getString(1), r.getInt(2)), where.args())
+                    .forEach(e -> counts.put(e.getKey(), e.getValue()));
+        }
+        return counts;
+    }
+
+    @Override
     public boolean delete(String id) {
         return sql.update("DELETE FROM plans WHERE id = ?", id) > 0;
     }

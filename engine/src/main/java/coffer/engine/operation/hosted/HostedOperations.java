@@ -216,7 +216,7 @@ public final class HostedOperations implements Operations {
             case ListPolicies l -> {
                 String region = l.region() == null ? null : settings.regions().check(l.region());
                 NamePage<StoredPolicy> page = catalog.policies().page(region, ListPages.nameCursor(l.cursor()), l.pageSize());
-                yield PolicyList.of(page.items().stream().map(views::policy).toList(), ListPages.next(page));
+                yield PolicyList.of(views.policies(page.items()), ListPages.next(page));
             }
             case ShowPolicy s -> views.policy(Lookup.policy(catalog, s.policy()));
             case CreatePolicy c -> views.policy(policyEditing.create(c));

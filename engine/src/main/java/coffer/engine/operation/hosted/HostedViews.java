@@ -63,7 +63,13 @@ final class HostedViews {
     }
 
     PolicyView policy(StoredPolicy p) {
-        return PolicyView.of(p, catalog.plans().listByPolicy(p.id()).size());
+        return policies(List.of(p)).getFirst();
+    }
+
+    /** The policies with how many plans use each: counted in one statement, not one list of plans per policy. */
+    List<PolicyView> policies(List<StoredPolicy> policies) {
+        Map<String, Integer> plans = catalog.plans().countByPolicies(policies.stream().map(StoredPolicy::id).toList());
+        return policies.stream().map(p -> PolicyView.of(p, plans.getOrDefault(p.id(), 0))).toList();
     }
 
     GroupView group(InstanceGroup group) {

@@ -14,6 +14,9 @@ import coffer.engine.operation.GroupView;
 import coffer.engine.operation.ListGroupPoints;
 import coffer.engine.operation.ListGroups;
 import coffer.engine.operation.ListPlans;
+import coffer.engine.operation.ListPolicies;
+import coffer.engine.operation.PolicyList;
+import coffer.engine.operation.PolicyView;
 import coffer.engine.operation.PlanList;
 import coffer.engine.operation.PlanView;
 import coffer.engine.plan.PlanBinding;
@@ -44,8 +47,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The lists whose rows name other rows read a page in a fixed number of catalog statements whatever its length, on
- * SQLite and PostgreSQL: plans (their instances' and policies' names), groups (their members' names and states) and
- * group points (their members' points). Counted with {@link Catalog#statementsRun()}: a page of 3 rows and a page of
+ * SQLite and PostgreSQL: plans (their instances' and policies' names), groups (their members' names and states),
+ * group points (their members' points) and policies (how many plans use each). Counted with {@link Catalog#statementsRun()}: a page of 3 rows and a page of
  * 30 read the same number; before the views were batched each row read its instance, policy or point on its own.
  */
 class BatchedViewsTest extends CatalogKindFixture {
@@ -74,6 +77,7 @@ class BatchedViewsTest extends CatalogKindFixture {
         long plans = statements(() -> few.check(operations.call(new ListPlans(null, null, null, null, 1000))));
         long groups = statements(() -> few.check(operations.call(new ListGroups("few", null, 1000))));
         long groupPoints = statements(() -> few.check(operations.call(new ListGroupPoints(null, null, 1000))));
+        long policies = statements(() -> few.check(operations.call(new ListPolicies(null, null, 1000))));
 
         Rows many = rows("many", 30); // ten times the rows: every list is now 11 times as long
         assertEquals(plans, statements(() -> many.check(operations.call(new ListPlans(null, null, null, null, 1000)))),
@@ -81,8 +85,10 @@ class BatchedViewsTest extends CatalogKindFixture {
         assertEquals(groups, statements(() -> many.check(operations.call(new ListGroups("many", null, 1000)))), "groups");
         assertEquals(groupPoints, statements(() -> many.check(operations.call(new ListGroupPoints(null, null, 1000)))),
                 "group points");
-        System.out.printf("%s: a page of plans in %d statements, of groups in %d, of group points in %d%n", kind, plans,
-                groups, groupPoints);
+        assertEquals(policies, statements(() -> many.check(operations.call(new ListPolicies(null, null, 1000)))),
+                "policies");
+        System.out.printf("%s: a page of plans in %d statements, of groups in %d, of group points in %d, of policies in %d%n",
+                kind, plans, groups, groupPoints, policies);
     }
 
     /** The statements {@code read} ran on the catalog. */
@@ -136,6 +142,15 @@ class BatchedViewsTest extends CatalogKindFixture {
                 int i = Integer.parseInt(plan.instanceName().substring((host + "-vm-").length()));
                 assertEquals(instances.get(i).id(), plan.instance());
                 assertEquals(policies.get(i % 3).name(), plan.policyName(), plan.toString());
+            }
+        }
+
+        void check(PolicyList list) {
+            List<PolicyView> mine = list.policies().stream().filter(p -> p.name().startsWith(host + "-")).toList();
+            assertEquals(policies.size(), mine.size(), list.toString());
+            for (PolicyView policy : mine) {
+                int i = Integer.parseInt(policy.name().substring((host + "-policy-").length()));
+                assertEquals((instances.size() + 2 - i) / 3, policy.plans(), policy.toString());
             }
         }
 
