@@ -94,7 +94,10 @@ public final class Catalog implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(pool)
-                    .locations("classpath:db/migration")
+                    // PostgreSQL's own migrations (functions SQLite has no language for) in a location of their own,
+                    // numbered with the shared ones (docs/design/catalog.md)
+                    .locations(dialect == Dialect.POSTGRESQL ? new String[]{"classpath:db/migration", "classpath:db/postgresql"}
+                            : new String[]{"classpath:db/migration"})
                     .placeholders(Map.of("identity", dialect.identity()))
                     .failOnMissingLocations(true)
                     .load()

@@ -209,8 +209,43 @@ public final class JobRunner implements AutoCloseable {
             thread.start();
         } else {
             busy.incrementAndGet();
-            workers.execute(() -> execute(execution));
+            workers.execute(() -> work(execution));
         }
+    }
+
+    /**
+     * On a worker thread: runs the job, then each job this thread claimed with the end of the one before
+     * ({@link WorkerJobs#finishAndClaim}), keeping its slot until a claim finds nothing.
+     */
+    private void work(JobExecution first) {
+        JobExecution execution = first;
+        while (execution != null) {
+            execution = execute(execution);
+        }
+    }
+
+    /**
+     * Registers a job claimed by a worker thread with its predecessor's end; serving ones (a mount) start on a thread
+     * of their own. A job claimed while the runner stops is cancelled at once ({@link #close} cancels those registered
+     * before it looks, this those registered after).
+     */
+    private JobExecution adopt(Job job) {
+        if (job.type().serving()) {
+            launch(job);
+            if (stopping) {
+                JobExecution execution = running.get(job.id());
+                if (execution != null) {
+                    execution.cancel("server stopping");
+                }
+            }
+            return null;
+        }
+        JobExecution execution = new JobExecution(job, settings.clock());
+        running.put(job.id(), execution);
+        if (stopping) {
+            execution.cancel("server stopping");
+        }
+        return execution;
     }
 
     /** Fails every running job whose worker is certainly dead or whose heartbeat is stale. */
@@ -236,8 +271,11 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    /** On a worker thread: runs the handler and stores how the job ended. */
-    private void execute(JobExecution execution) {
+    /**
+     * On a worker thread: runs the handler and stores how the job ended; on a worker slot (not a serving job's thread),
+     * unless the runner stops, claims the thread's next job with that end and returns it (null: the slot is free).
+     */
+    private JobExecution execute(JobExecution execution) {
         Job job = execution.job();
         Jobs.Outcome outcome;
         execution.bind(Thread.currentThread());
@@ -272,22 +310,34 @@ public final class JobRunner implements AutoCloseable {
             execution.unbind();
             Thread.interrupted();
         }
+        JobExecution next = null;
         try {
-            if (!finish(execution, outcome)) {
+            boolean claimNext = !job.type().serving() && !stopping;
+            WorkerJobs.Ended ended = finish(execution, outcome, claimNext ? 1 : 0);
+            if (!ended.finished()) {
                 LOG.log(System.Logger.Level.WARNING, "job " + job.id() + " was no longer running on " + workerId
                         + " when it ended " + outcome.state());
+            }
+            for (Job claimed : ended.claimed()) {
+                JobExecution adopted = adopt(claimed);
+                if (adopted != null) {
+                    next = adopted; // at most one: the claim was for this thread's slot alone
+                }
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "job " + job.id() + ": cannot store its end (" + outcome.state()
                     + "); a restart will find it lost", e);
         } finally {
             running.remove(job.id());
-            if (!job.type().serving()) {
+            if (!job.type().serving() && next == null) {
                 busy.decrementAndGet();
             }
             serving.remove(Thread.currentThread());
-            wake();
+            if (next == null) {
+                wake();
+            }
         }
+        return next;
     }
 
     @SuppressWarnings("unchecked")
@@ -314,11 +364,14 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    /** Writes the execution's last log lines and progress with its end, in one call; see {@link #flush}. */
-    private boolean finish(JobExecution execution, Jobs.Outcome outcome) {
+    /**
+     * Writes the execution's last log lines and progress with its end, in one call, and claims up to {@code claim} jobs
+     * with it ({@link WorkerJobs#finishAndClaim}); see {@link #flush}.
+     */
+    private WorkerJobs.Ended finish(JobExecution execution, Jobs.Outcome outcome, int claim) {
         synchronized (execution) {
-            return jobs.finish(execution.job().id(), workerId, outcome, settings.clock().instant(), execution.drainLog(),
-                    execution.progressChanged(true));
+            return jobs.finishAndClaim(execution.job().id(), workerId, outcome, settings.clock().instant(),
+                    execution.drainLog(), execution.progressChanged(true), settings.perHostLimit(), claim);
         }
     }
 

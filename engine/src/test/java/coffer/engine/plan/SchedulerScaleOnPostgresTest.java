@@ -104,6 +104,9 @@ class SchedulerScaleOnPostgresTest {
             long xactBefore = transactions(database);
             List<Job> done;
             long statements = 0;
+            long cpuBefore = processCpuNanos();
+            long jvmCpu;
+            long databaseCpu;
             try {
                 for (int i = 0; i < servers; i++) {
                     Catalog catalog = Catalog.open(database.config(), clock);
@@ -135,6 +138,8 @@ class SchedulerScaleOnPostgresTest {
                     }
                 }
                 statements = catalogs.stream().mapToLong(Catalog::statementsRun).sum();
+                jvmCpu = processCpuNanos() - cpuBefore;
+                databaseCpu = backendCpuNanos(database);
                 assertEquals(1, schedulers.stream().filter(LeadingScheduler::leading).count(), "one server schedules");
                 done = catalog.jobs().list(Jobs.Filter.ALL);
             } finally {
@@ -145,6 +150,9 @@ class SchedulerScaleOnPostgresTest {
                 catalogs.forEach(Catalog::close);
             }
             report(done, slot, setupSeconds, transactions(database) - xactBefore, statements);
+            System.out.printf("scheduler scale: CPU per run: this JVM %.2f ms (the servers, their runners and the test,"
+                            + " from the servers' start until every run was done), the database's sessions %.2f ms%n",
+                    jvmCpu / 1e6 / instances, databaseCpu / 1e6 / instances);
         }
     }
 
@@ -268,6 +276,31 @@ class SchedulerScaleOnPostgresTest {
              ResultSet r = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
             return r.next() ? r.getLong(1) : -1;
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU time the sessions of the test's database (the servers' pools; PostgreSQL runs on this machine) have spent
+     * since they began: user and system time of their processes ({@code /proc/PID/stat}, clock ticks of 10 ms).
+     */
+    private static long backendCpuNanos(TestDatabase database) throws Exception {
+        long ticks = 0;
+        try (Connection c = DriverManager.getConnection(database.config().jdbcUrl()); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                     + " AND pid <> pg_backend_pid()")) {
+            while (r.next()) {
+                Path stat = Path.of("/proc", Integer.toString(r.getInt(1)), "stat");
+                if (Files.isReadable(stat)) {
+                    String text = Files.readString(stat);
+                    String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+                }
+            }
+        }
+        return ticks * 10_000_000L;
     }
 
     private static long peakHeapBytes() {
