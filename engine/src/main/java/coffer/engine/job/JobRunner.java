@@ -22,9 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs queued jobs of the catalog (docs/design/jobs.md). One loop thread claims jobs, heartbeats, stores
- * progress and log lines, passes cancel requests on and fails the jobs of dead workers; each claimed job runs
- * on one of {@link Settings#workerThreads} worker threads.
+ * Runs queued jobs of the catalog (docs/design/jobs.md). One loop thread claims jobs for free worker threads,
+ * heartbeats, stores progress and log lines, passes cancel requests on and fails the jobs of dead workers; each claimed
+ * job runs on one of {@link Settings#workerThreads} worker threads; with {@link Settings#claimWithEnd} a thread claims
+ * its next job with the end of the one before ({@link WorkerJobs#finishAndClaim}) and frees its slot only when that
+ * claim found nothing.
  *
  * <ul>
  *   <li>{@link #start}: first fails the running jobs whose worker is gone (code WorkerLost), then loops.</li>
@@ -46,9 +48,13 @@ public final class JobRunner implements AutoCloseable {
      * @param staleAfter        a running job whose heartbeat is older than this has lost its worker
      * @param shutdownWait      how long {@link #close} waits for cancelled jobs to end
      * @param clock             stamps heartbeats and decides staleness
+     * @param claimWithEnd      a worker thread claims its next job with its job's end (one statement on PostgreSQL)
+     *                          instead of leaving the claim to the loop; off by default: on the benchmark's busy 2-core
+     *                          machine its claim per job cost the database 1.4-1.7 ms of CPU a run against 0.9-1.0 for
+     *                          the loop's batches, and the runs started no sooner (docs/performance.md, "Scheduler")
      */
     public record Settings(int perHostLimit, int workerThreads, Duration heartbeatInterval, Duration staleAfter,
-                           Duration shutdownWait, Clock clock) {
+                           Duration shutdownWait, Clock clock, boolean claimWithEnd) {
         public Settings {
             if (perHostLimit < 1 || workerThreads < 1) {
                 throw new CofferException(ErrorCode.InvalidArgument, "per-host limit (" + perHostLimit
@@ -63,27 +69,31 @@ public final class JobRunner implements AutoCloseable {
 
         public static Settings defaults() {
             return new Settings(2, 4, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), false);
         }
 
         public Settings withPerHostLimit(int limit) {
-            return new Settings(limit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, clock);
+            return new Settings(limit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, clock, claimWithEnd);
         }
 
         public Settings withWorkerThreads(int threads) {
-            return new Settings(perHostLimit, threads, heartbeatInterval, staleAfter, shutdownWait, clock);
+            return new Settings(perHostLimit, threads, heartbeatInterval, staleAfter, shutdownWait, clock, claimWithEnd);
         }
 
         public Settings withHeartbeat(Duration interval, Duration stale) {
-            return new Settings(perHostLimit, workerThreads, interval, stale, shutdownWait, clock);
+            return new Settings(perHostLimit, workerThreads, interval, stale, shutdownWait, clock, claimWithEnd);
         }
 
         public Settings withShutdownWait(Duration wait) {
-            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, wait, clock);
+            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, wait, clock, claimWithEnd);
+        }
+
+        public Settings withClaimWithEnd(boolean claim) {
+            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, clock, claim);
         }
 
         public Settings withClock(Clock newClock) {
-            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, newClock);
+            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, newClock, claimWithEnd);
         }
     }
 
@@ -312,7 +322,7 @@ public final class JobRunner implements AutoCloseable {
         }
         JobExecution next = null;
         try {
-            boolean claimNext = !job.type().serving() && !stopping;
+            boolean claimNext = settings.claimWithEnd() && !job.type().serving() && !stopping;
             WorkerJobs.Ended ended = finish(execution, outcome, claimNext ? 1 : 0);
             if (!ended.finished()) {
                 LOG.log(System.Logger.Level.WARNING, "job " + job.id() + " was no longer running on " + workerId

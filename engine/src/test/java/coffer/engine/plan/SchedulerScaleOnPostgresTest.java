@@ -67,6 +67,8 @@ class SchedulerScaleOnPostgresTest {
     final int workers = Integer.getInteger("coffer.scale.workers", 8);
     final int perHost = Integer.getInteger("coffer.scale.perHost", 2);
     final long jobMillis = Long.getLong("coffer.scale.jobMillis", 20);
+    /** {@link JobRunner.Settings#claimWithEnd}: worker threads claim their next job with their job's end. */
+    final boolean claimWithEnd = Boolean.getBoolean("coffer.scale.claimWithEnd");
 
     /** The fake worker: it runs no backup, it waits {@code jobMillis} (a job's length) and marks the job done. */
     record FakeBackupResult(String fake) {
@@ -124,7 +126,8 @@ class SchedulerScaleOnPostgresTest {
                         }
                     }, 0, 1, TimeUnit.SECONDS);
                     JobRunner runner = new JobRunner(catalog, JobRunner.newWorkerId(), Map.of(JobType.backup, fakeBackup()),
-                            JobRunner.Settings.defaults().withPerHostLimit(perHost).withWorkerThreads(workers).withClock(clock));
+                            JobRunner.Settings.defaults().withPerHostLimit(perHost).withWorkerThreads(workers).withClock(clock)
+                                    .withClaimWithEnd(claimWithEnd));
                     runner.start();
                     runners.add(runner);
                 }
@@ -220,7 +223,8 @@ class SchedulerScaleOnPostgresTest {
         Instant lastStart = jobs.stream().map(Job::startedAt).max(Comparator.naturalOrder()).orElseThrow();
         double claimSeconds = Math.max(0.001, Duration.between(firstStart, lastStart).toMillis() / 1000.0);
         System.out.printf("scheduler scale: %d instances on %d hosts, %d servers x %d fake workers, cap %d per host,"
-                        + " fake job %d ms; set-up %.1f s%n", instances, hosts, servers, workers, perHost, jobMillis, setupSeconds);
+                        + " fake job %d ms; %s; set-up %.1f s%n", instances, hosts, servers, workers, perHost, jobMillis,
+                claimWithEnd ? "worker threads claim with their job's end" : "the runners' loops claim", setupSeconds);
         System.out.printf("scheduler scale: queueing: the tick began %d ms after the slot and queued %d runs in %d ms"
                         + " (%.1f ms a run; %d tick(s))%n", millis(slot, tick.began()), tick.queued(),
                 millis(tick.began(), tick.ended()), (double) millis(tick.began(), tick.ended()) / tick.queued(), ticks.size());
