@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * The open catalog: a connection pool on SQLite or PostgreSQL, migrated to the current schema
- * ({@code db/migration}, docs/design/catalog.md), and its repositories.
+ * ({@code db/migration}, and on PostgreSQL also {@code db/postgresql}: docs/design/catalog.md), and its repositories.
  *
  * <p>SQLite connections use WAL (readers never wait for the writer), a busy timeout (writers wait for each
  * other instead of failing), foreign keys, and {@code BEGIN IMMEDIATE} transactions (a transaction takes the
