@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * The open catalog: a connection pool on SQLite or PostgreSQL, migrated to the current schema
- * ({@code db/migration}, docs/design/catalog.md), and its repositories.
+ * ({@code db/migration}, and on PostgreSQL also {@code db/postgresql}: docs/design/catalog.md), and its repositories.
  *
  * <p>SQLite connections use WAL (readers never wait for the writer), a busy timeout (writers wait for each
  * other instead of failing), foreign keys, and {@code BEGIN IMMEDIATE} transactions (a transaction takes the
@@ -94,7 +94,10 @@ public final class Catalog implements AutoCloseable {
         try {
             Flyway.configure()
                     .dataSource(pool)
-                    .locations("classpath:db/migration")
+                    // PostgreSQL's own migrations (functions SQLite has no language for) in a location of their own,
+                    // numbered with the shared ones (docs/design/catalog.md)
+                    .locations(dialect == Dialect.POSTGRESQL ? new String[]{"classpath:db/migration", "classpath:db/postgresql"}
+                            : new String[]{"classpath:db/migration"})
                     .placeholders(Map.of("identity", dialect.identity()))
                     .failOnMissingLocations(true)
                     .load()

@@ -207,9 +207,12 @@ final class SqlJobs implements Jobs {
     /** {@link #SERVING} as an SQL list of literals (enum names: letters and '_' only). */
     private static final String SERVING_LIST = "(" + String.join(", ", SERVING.stream().map(t -> "'" + t + "'").toList()) + ")";
 
-    /** The job types (names) agents run ({@link JobType#onAgent}), as an SQL list of literals. */
-    private static final String AGENT_LIST = "(" + String.join(", ", java.util.Arrays.stream(JobType.values())
-            .filter(JobType::onAgent).map(t -> "'" + t + "'").toList()) + ")";
+    /** The job types (names) agents run ({@link JobType#onAgent}), comma-separated. */
+    private static final String AGENT_TYPES = String.join(",", java.util.Arrays.stream(JobType.values())
+            .filter(JobType::onAgent).map(Enum::name).toList());
+    /** {@link #AGENT_TYPES} as an SQL list of literals. */
+    private static final String AGENT_LIST = "(" + String.join(", ", java.util.Arrays.stream(AGENT_TYPES.split(","))
+            .map(t -> "'" + t + "'").toList()) + ")";
     /** An agent's job: of a type agents run, or placed on its host's agent when queued ({@code on_agent}, V19). */
     private static final String AGENT_JOB = "(type IN " + AGENT_LIST + " OR on_agent = 1)";
     /** What a server's worker may claim: not the agents' jobs on the hosts agents serve (docs/design/agents.md). */
@@ -245,6 +248,10 @@ final class SqlJobs implements Jobs {
         if (max < 1) {
             return List.of();
         }
+        if (dialect == Dialect.POSTGRESQL) { // one round trip: the function of catalog V20 (db/postgresql)
+            return sql.query(COLUMNS.replace(" FROM jobs", " FROM " + CLAIM_FUNCTION), SqlJobs::row,
+                    claimArgs(workerId, perHostLimit, max, now).toArray());
+        }
         for (int attempt = 0; attempt < BATCH_ATTEMPTS; attempt++) {
             Batch batch = sql.transaction(s -> claimBatch(s, workerId, perHostLimit, max, now));
             if (!batch.claimed().isEmpty() || batch.candidates() == 0) {
@@ -266,42 +273,21 @@ final class SqlJobs implements Jobs {
     }
 
     /**
-     * PostgreSQL's batch claim in two statements (each a round trip: on a busy machine the wait for the database's turn,
-     * not its work, was most of a claim): the head locked with its hosts, then, with a snapshot taken once the hosts
-     * are locked (so the counts see every claim committed before), the choice, the update and the start lines.
+     * PostgreSQL's batch claim, a call of the function {@code coffer_claim_jobs} (catalog V20, db/postgresql: the head
+     * locked with its hosts, then the choice, the update and the start lines on a snapshot taken once the hosts are
+     * locked), its arguments {@link #claimArgs}. One round trip: a claim was three (two statements and the commit), and on
+     * a busy machine the wait for the database's turn, not its work, was most of a claim (docs/performance.md).
      */
-    private Batch claimBatchPostgres(Sql.Session s, String workerId, int perHostLimit, int max, Instant now)
-            throws SQLException {
-        Where where = head(perHostLimit);
-        List<String> head = s.query("WITH head AS (SELECT id, host_id, type, created_at FROM jobs" + where.clause()
-                        + " ORDER BY created_at, id LIMIT " + 2 * max + " FOR UPDATE SKIP LOCKED),"
-                        + " locked AS (SELECT id FROM hosts WHERE id IN (SELECT host_id FROM head WHERE type NOT IN "
-                        + SERVING_LIST + ") ORDER BY id FOR NO KEY UPDATE)"
-                        + " SELECT id FROM head WHERE (SELECT COUNT(*) FROM locked) >= 0 ORDER BY created_at, id",
-                r -> r.getString("id"), where.args());
-        if (head.isEmpty()) {
-            return new Batch(List.of(), 0);
-        }
-        String serving = "type IN " + SERVING_LIST;
-        List<Object> args = new ArrayList<>(head);
-        args.addAll(List.of(JobState.queued, JobState.running, perHostLimit, JobState.running, workerId, now, now,
-                JobState.queued, now, "info", WorkerJobs.startedLine(workerId)));
-        List<Job> claimed = s.query("WITH candidate AS (SELECT id, host_id, type, created_at, ROW_NUMBER() OVER"
-                + " (PARTITION BY host_id, " + serving + " ORDER BY created_at, id) AS rank FROM jobs WHERE id" + in(head.size())
-                + " AND state = ?), chosen AS (SELECT id FROM candidate c WHERE c." + serving + " OR c.rank + (SELECT COUNT(*)"
-                + " FROM jobs r WHERE r.host_id = c.host_id AND r.state = ? AND r.type NOT IN " + SERVING_LIST + ") <= ?"
-                + " ORDER BY created_at, id LIMIT " + max + "), claimed AS (UPDATE jobs SET state = ?, worker = ?,"
-                + " started_at = ?, heartbeat_at = ? WHERE id IN (SELECT id FROM chosen) AND state = ? RETURNING "
-                + COLUMN_LIST + "), logged AS (INSERT INTO job_log (job_id, logged_at, level, message) SELECT id, ?, ?, ?"
-                + " FROM claimed ORDER BY created_at, id) SELECT * FROM claimed ORDER BY created_at, id", SqlJobs::row,
-                args.toArray());
-        return new Batch(claimed, head.size());
+    private static final String CLAIM_FUNCTION = "coffer_claim_jobs(?, ?, ?, ?, ?, ?, ?)";
+
+    /** The arguments of {@link #CLAIM_FUNCTION}. */
+    private static List<Object> claimArgs(String workerId, int perHostLimit, int max, Instant now) {
+        return new ArrayList<>(List.of(workerId, perHostLimit, max, now.toEpochMilli(), WorkerJobs.startedLine(workerId),
+                String.join(",", SERVING), AGENT_TYPES));
     }
 
+    /** SQLite's batch claim (PostgreSQL's is {@link #CLAIM_FUNCTION}). */
     private Batch claimBatch(Sql.Session s, String workerId, int perHostLimit, int max, Instant now) throws SQLException {
-        if (dialect == Dialect.POSTGRESQL) {
-            return claimBatchPostgres(s, workerId, perHostLimit, max, now);
-        }
         // SQLite: the transaction holds the write lock from its start, so nothing else claims meanwhile (no row locks)
         Where where = head(perHostLimit);
         List<String[]> head = s.query("SELECT id, host_id, type FROM jobs" + where.clause() + " ORDER BY created_at, id LIMIT "
@@ -505,35 +491,12 @@ final class SqlJobs implements Jobs {
     @Override
     public boolean finish(String id, String workerId, Outcome outcome, Instant now, List<LogLine> lastLines,
                           Progress lastProgress) {
-        if (!outcome.state().isFinal()) {
-            throw new IllegalArgumentException("a job cannot finish " + outcome.state());
-        }
-        List<Object> endArgs = new ArrayList<>(java.util.Arrays.asList(outcome.state(), outcome.result(), outcome.errorCode(),
-                outcome.errorMessage(), now));
-        String progress = "";
-        if (lastProgress != null) {
-            progress = ", bytes_done = ?, bytes_total = ?, bytes_per_second = ?, eta_seconds = ?";
-            endArgs.addAll(List.of(lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
-                    lastProgress.etaSeconds()));
-        }
-        endArgs.addAll(List.of(id, workerId, JobState.running));
-        String end = "UPDATE jobs SET state = ?, result = ?, error_code = ?, error_message = ?, finished_at = ?" + progress
-                + " WHERE id = ? AND worker = ? AND state = ?";
-        boolean finished;
+        List<Object> endArgs = new ArrayList<>();
+        String end = end(id, workerId, outcome, now, lastProgress, endArgs);
         if (dialect == Dialect.POSTGRESQL) {
             List<Object> args = new ArrayList<>();
-            StringBuilder statement = new StringBuilder("WITH ");
-            if (!lastLines.isEmpty()) {
-                statement.append("logged AS (INSERT INTO job_log (job_id, logged_at, level, message) VALUES ")
-                        .append(String.join(", ", java.util.Collections.nCopies(lastLines.size(), "(?, ?, ?, ?)"))).append("), ");
-                lastLines.forEach(l -> args.addAll(List.of(id, l.at(), l.level(), l.message())));
-            }
-            statement.append("ended AS (").append(end).append(" RETURNING id), planned AS (").append(SqlPlans.RUN_END)
-                    .append(" WHERE last_job_id IN (SELECT id FROM ended) AND last_outcome = ?) SELECT COUNT(*) FROM ended");
-            args.addAll(endArgs);
-            args.addAll(SqlPlans.runEndArgs(outcome, id, now));
-            args.add(coffer.engine.catalog.Plan.Outcome.QUEUED);
-            finished = sql.one(statement.toString(), r -> r.getLong(1), args.toArray()).orElse(0L) == 1;
+            boolean finished = sql.one(endStatement(id, outcome, now, lastLines, end, endArgs, args)
+                    + " SELECT COUNT(*) FROM ended", r -> r.getLong(1), args.toArray()).orElse(0L) == 1;
             if (!finished && lastProgress != null) {
                 progress(id, lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
                         lastProgress.etaSeconds());
@@ -551,6 +514,92 @@ final class SqlJobs implements Jobs {
             }
             return ended;
         });
+    }
+
+    /**
+     * The job's end and its next claim (docs/design/jobs.md, "Claiming"). PostgreSQL: one statement, the end's
+     * data-modifying {@code WITH} of {@link #finish(String, String, Outcome, Instant, List, Progress)} and the claim
+     * function called after it ({@code LATERAL} on the end's count; its own snapshots see the end, so the ended job no
+     * longer counts on its host). SQLite: the end's transaction, then a claim's. Should the combined statement fail, the
+     * job is ended alone, so its end is never lost to its successor's claim.
+     */
+    @Override
+    public Ended finishAndClaim(String id, String workerId, Outcome outcome, Instant now, List<LogLine> lastLines,
+                                Progress lastProgress, int perHostLimit, int max) {
+        if (dialect != Dialect.POSTGRESQL || max < 1) {
+            boolean finished = finish(id, workerId, outcome, now, lastLines, lastProgress);
+            return new Ended(finished, claim(workerId, perHostLimit, max, now));
+        }
+        List<Object> endArgs = new ArrayList<>();
+        String end = end(id, workerId, outcome, now, lastProgress, endArgs);
+        List<Object> args = new ArrayList<>();
+        String statement = endStatement(id, outcome, now, lastLines, end, endArgs, args)
+                + " SELECT e.ended, c.* FROM (SELECT COUNT(*) AS ended FROM ended) e LEFT JOIN LATERAL "
+                + "coffer_claim_jobs(?, ?, CASE WHEN e.ended >= 0 THEN ? ELSE 0 END, ?, ?, ?, ?) c ON TRUE";
+        args.addAll(claimArgs(workerId, perHostLimit, max, now));
+        List<Job> claimed = new ArrayList<>();
+        boolean[] finished = new boolean[1];
+        try {
+            sql.query(statement, r -> {
+                finished[0] = r.getLong("ended") == 1;
+                if (r.getString("id") != null) {
+                    claimed.add(row(r));
+                }
+                return Boolean.TRUE;
+            }, args.toArray());
+        } catch (CofferException e) {
+            System.getLogger(SqlJobs.class.getName()).log(System.Logger.Level.WARNING, "job " + id
+                    + ": its end with the next claim failed (" + e.getMessage() + "); ending it alone");
+            return new Ended(finish(id, workerId, outcome, now, lastLines, lastProgress), List.of());
+        }
+        if (!finished[0] && lastProgress != null) {
+            progress(id, lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
+                    lastProgress.etaSeconds());
+        }
+        return new Ended(finished[0], claimed);
+    }
+
+    /**
+     * The conditional {@code UPDATE} of a job's end (with its last progress when not null); fills {@code args} with its
+     * arguments.
+     */
+    private static String end(String id, String workerId, Outcome outcome, Instant now, Progress lastProgress,
+                              List<Object> args) {
+        if (!outcome.state().isFinal()) {
+            throw new IllegalArgumentException("a job cannot finish " + outcome.state());
+        }
+        args.addAll(java.util.Arrays.asList(outcome.state(), outcome.result(), outcome.errorCode(), outcome.errorMessage(),
+                now));
+        String progress = "";
+        if (lastProgress != null) {
+            progress = ", bytes_done = ?, bytes_total = ?, bytes_per_second = ?, eta_seconds = ?";
+            args.addAll(List.of(lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
+                    lastProgress.etaSeconds()));
+        }
+        args.addAll(List.of(id, workerId, JobState.running));
+        return "UPDATE jobs SET state = ?, result = ?, error_code = ?, error_message = ?, finished_at = ?" + progress
+                + " WHERE id = ? AND worker = ? AND state = ?";
+    }
+
+    /**
+     * PostgreSQL: the {@code WITH} of a job's end, up to its main query: its last lines ({@code logged}), its row
+     * ({@code ended}: {@code end}, its ids returned) and its plan's outcome ({@code planned}); adds the arguments to
+     * {@code args}.
+     */
+    private static String endStatement(String id, Outcome outcome, Instant now, List<LogLine> lastLines, String end,
+                                       List<Object> endArgs, List<Object> args) {
+        StringBuilder statement = new StringBuilder("WITH ");
+        if (!lastLines.isEmpty()) {
+            statement.append("logged AS (INSERT INTO job_log (job_id, logged_at, level, message) VALUES ")
+                    .append(String.join(", ", java.util.Collections.nCopies(lastLines.size(), "(?, ?, ?, ?)"))).append("), ");
+            lastLines.forEach(l -> args.addAll(List.of(id, l.at(), l.level(), l.message())));
+        }
+        statement.append("ended AS (").append(end).append(" RETURNING id), planned AS (").append(SqlPlans.RUN_END)
+                .append(" WHERE last_job_id IN (SELECT id FROM ended) AND last_outcome = ?)");
+        args.addAll(endArgs);
+        args.addAll(SqlPlans.runEndArgs(outcome, id, now));
+        args.add(coffer.engine.catalog.Plan.Outcome.QUEUED);
+        return statement.toString();
     }
 
     @Override

@@ -22,9 +22,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs queued jobs of the catalog (docs/design/jobs.md). One loop thread claims jobs, heartbeats, stores
- * progress and log lines, passes cancel requests on and fails the jobs of dead workers; each claimed job runs
- * on one of {@link Settings#workerThreads} worker threads.
+ * Runs queued jobs of the catalog (docs/design/jobs.md). One loop thread claims jobs for free worker threads,
+ * heartbeats, stores progress and log lines, passes cancel requests on and fails the jobs of dead workers; each claimed
+ * job runs on one of {@link Settings#workerThreads} worker threads; with {@link Settings#claimWithEnd} a thread claims
+ * its next job with the end of the one before ({@link WorkerJobs#finishAndClaim}) and frees its slot only when that
+ * claim found nothing.
  *
  * <ul>
  *   <li>{@link #start}: first fails the running jobs whose worker is gone (code WorkerLost), then loops.</li>
@@ -46,9 +48,13 @@ public final class JobRunner implements AutoCloseable {
      * @param staleAfter        a running job whose heartbeat is older than this has lost its worker
      * @param shutdownWait      how long {@link #close} waits for cancelled jobs to end
      * @param clock             stamps heartbeats and decides staleness
+     * @param claimWithEnd      a worker thread claims its next job with its job's end (one statement on PostgreSQL)
+     *                          instead of leaving the claim to the loop; off by default: on the benchmark's busy 2-core
+     *                          machine its claim per job cost the database 1.4-1.7 ms of CPU a run against 0.9-1.0 for
+     *                          the loop's batches, and the runs started no sooner (docs/performance.md, "Scheduler")
      */
     public record Settings(int perHostLimit, int workerThreads, Duration heartbeatInterval, Duration staleAfter,
-                           Duration shutdownWait, Clock clock) {
+                           Duration shutdownWait, Clock clock, boolean claimWithEnd) {
         public Settings {
             if (perHostLimit < 1 || workerThreads < 1) {
                 throw new CofferException(ErrorCode.InvalidArgument, "per-host limit (" + perHostLimit
@@ -63,27 +69,31 @@ public final class JobRunner implements AutoCloseable {
 
         public static Settings defaults() {
             return new Settings(2, 4, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60),
-                    Clock.systemUTC());
+                    Clock.systemUTC(), false);
         }
 
         public Settings withPerHostLimit(int limit) {
-            return new Settings(limit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, clock);
+            return new Settings(limit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, clock, claimWithEnd);
         }
 
         public Settings withWorkerThreads(int threads) {
-            return new Settings(perHostLimit, threads, heartbeatInterval, staleAfter, shutdownWait, clock);
+            return new Settings(perHostLimit, threads, heartbeatInterval, staleAfter, shutdownWait, clock, claimWithEnd);
         }
 
         public Settings withHeartbeat(Duration interval, Duration stale) {
-            return new Settings(perHostLimit, workerThreads, interval, stale, shutdownWait, clock);
+            return new Settings(perHostLimit, workerThreads, interval, stale, shutdownWait, clock, claimWithEnd);
         }
 
         public Settings withShutdownWait(Duration wait) {
-            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, wait, clock);
+            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, wait, clock, claimWithEnd);
+        }
+
+        public Settings withClaimWithEnd(boolean claim) {
+            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, clock, claim);
         }
 
         public Settings withClock(Clock newClock) {
-            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, newClock);
+            return new Settings(perHostLimit, workerThreads, heartbeatInterval, staleAfter, shutdownWait, newClock, claimWithEnd);
         }
     }
 
@@ -209,8 +219,43 @@ public final class JobRunner implements AutoCloseable {
             thread.start();
         } else {
             busy.incrementAndGet();
-            workers.execute(() -> execute(execution));
+            workers.execute(() -> work(execution));
         }
+    }
+
+    /**
+     * On a worker thread: runs the job, then each job this thread claimed with the end of the one before
+     * ({@link WorkerJobs#finishAndClaim}), keeping its slot until a claim finds nothing.
+     */
+    private void work(JobExecution first) {
+        JobExecution execution = first;
+        while (execution != null) {
+            execution = execute(execution);
+        }
+    }
+
+    /**
+     * Registers a job claimed by a worker thread with its predecessor's end; serving ones (a mount) start on a thread
+     * of their own. A job claimed while the runner stops is cancelled at once ({@link #close} cancels those registered
+     * before it looks, this those registered after).
+     */
+    private JobExecution adopt(Job job) {
+        if (job.type().serving()) {
+            launch(job);
+            if (stopping) {
+                JobExecution execution = running.get(job.id());
+                if (execution != null) {
+                    execution.cancel("server stopping");
+                }
+            }
+            return null;
+        }
+        JobExecution execution = new JobExecution(job, settings.clock());
+        running.put(job.id(), execution);
+        if (stopping) {
+            execution.cancel("server stopping");
+        }
+        return execution;
     }
 
     /** Fails every running job whose worker is certainly dead or whose heartbeat is stale. */
@@ -236,8 +281,11 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    /** On a worker thread: runs the handler and stores how the job ended. */
-    private void execute(JobExecution execution) {
+    /**
+     * On a worker thread: runs the handler and stores how the job ended; on a worker slot (not a serving job's thread),
+     * unless the runner stops, claims the thread's next job with that end and returns it (null: the slot is free).
+     */
+    private JobExecution execute(JobExecution execution) {
         Job job = execution.job();
         Jobs.Outcome outcome;
         execution.bind(Thread.currentThread());
@@ -272,22 +320,34 @@ public final class JobRunner implements AutoCloseable {
             execution.unbind();
             Thread.interrupted();
         }
+        JobExecution next = null;
         try {
-            if (!finish(execution, outcome)) {
+            boolean claimNext = settings.claimWithEnd() && !job.type().serving() && !stopping;
+            WorkerJobs.Ended ended = finish(execution, outcome, claimNext ? 1 : 0);
+            if (!ended.finished()) {
                 LOG.log(System.Logger.Level.WARNING, "job " + job.id() + " was no longer running on " + workerId
                         + " when it ended " + outcome.state());
+            }
+            for (Job claimed : ended.claimed()) {
+                JobExecution adopted = adopt(claimed);
+                if (adopted != null) {
+                    next = adopted; // at most one: the claim was for this thread's slot alone
+                }
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "job " + job.id() + ": cannot store its end (" + outcome.state()
                     + "); a restart will find it lost", e);
         } finally {
             running.remove(job.id());
-            if (!job.type().serving()) {
+            if (!job.type().serving() && next == null) {
                 busy.decrementAndGet();
             }
             serving.remove(Thread.currentThread());
-            wake();
+            if (next == null) {
+                wake();
+            }
         }
+        return next;
     }
 
     @SuppressWarnings("unchecked")
@@ -314,11 +374,14 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
-    /** Writes the execution's last log lines and progress with its end, in one call; see {@link #flush}. */
-    private boolean finish(JobExecution execution, Jobs.Outcome outcome) {
+    /**
+     * Writes the execution's last log lines and progress with its end, in one call, and claims up to {@code claim} jobs
+     * with it ({@link WorkerJobs#finishAndClaim}); see {@link #flush}.
+     */
+    private WorkerJobs.Ended finish(JobExecution execution, Jobs.Outcome outcome, int claim) {
         synchronized (execution) {
-            return jobs.finish(execution.job().id(), workerId, outcome, settings.clock().instant(), execution.drainLog(),
-                    execution.progressChanged(true));
+            return jobs.finishAndClaim(execution.job().id(), workerId, outcome, settings.clock().instant(),
+                    execution.drainLog(), execution.progressChanged(true), settings.perHostLimit(), claim);
         }
     }
 

@@ -74,6 +74,25 @@ public interface WorkerJobs {
         return finish(id, workerId, outcome, now);
     }
 
+    /** What {@link #finishAndClaim} did: whether the job ended (as {@link #finish} says) and the jobs claimed with it. */
+    record Ended(boolean finished, List<Job> claimed) {
+        public Ended {
+            claimed = List.copyOf(claimed);
+        }
+    }
+
+    /**
+     * Ends a job as {@link #finish(String, String, Jobs.Outcome, Instant, List, Progress)} and claims up to {@code max}
+     * jobs as {@link #claim} (with their start lines) for the worker thread it frees, so the thread starts its next job
+     * without waiting for the runner's loop (docs/design/jobs.md, "Claiming"). The claim is made whether or not the job
+     * was still the worker's. This default only ends the job and claims nothing (an agent's claim may wait on the server
+     * for a job: its runner's loop claims); the catalog's does both, on PostgreSQL in one statement.
+     */
+    default Ended finishAndClaim(String id, String workerId, Jobs.Outcome outcome, Instant now, List<LogLine> lastLines,
+                                 Progress lastProgress, int perHostLimit, int max) {
+        return new Ended(finish(id, workerId, outcome, now, lastLines, lastProgress), List.of());
+    }
+
     /** Every running job with its worker and heartbeat (empty where the lost are judged elsewhere: an agent). */
     List<Jobs.Claim> claims();
 

@@ -7,6 +7,7 @@ import coffer.engine.operation.BackupInstance;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
+import coffer.engine.job.WorkerJobs;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.Interval;
 import coffer.engine.policy.PointExpiry;
@@ -177,6 +178,61 @@ abstract class PlanCatalogContract extends CatalogFixture {
                 ErrorCode.Cancelled.name(), "cancelled"), three.plusSeconds(2)));
         assertEquals("InstanceReleased", catalog.plans().find("plan-1").orElseThrow().lastOutcome().code(),
                 "an outcome recorded after the run was queued is kept");
+    }
+
+    /**
+     * A worker thread's end with its next claim ({@code finishAndClaim}, docs/design/jobs.md "Claiming"): the ended run
+     * keeps its state, last lines, progress and its plan's outcome; the claim sees the end (the freed slot of a host at
+     * its limit is taken), writes its start line, never goes past a host's limit, and is made even when the job was no
+     * longer the worker's.
+     */
+    @Test
+    void aRunsEndWithTheNextClaimKeepsItsOutcomeAndTakesTheSlotItFreed() {
+        StoredPolicy p = catalog.policies().create(hourly("p"));
+        catalog.plans().create("plan-1", "one", "u-web", p.id(), T0);
+        catalog.hosts().ensure("other", "qemu+ssh://other/system");
+        Job run = catalog.plans().queueRun("plan-1", T0, T0.plusSeconds(3600), BackupInstance.of("u-web"), "local", T0)
+                .orElseThrow();
+        Job next = catalog.jobs().submit(BackupInstance.of("u-db"), "local");
+        Job third = catalog.jobs().submit(BackupInstance.of("u-db"), "local");
+        assertEquals(List.of(run.id()), catalog.jobs().claim("w1", 1, 5, T0).stream().map(Job::id).toList(), "limit 1");
+
+        Instant end = T0.plusSeconds(60);
+        WorkerJobs.Ended ended = catalog.jobs().finishAndClaim(run.id(), "w1", new Jobs.Outcome(JobState.succeeded,
+                        null, null, null), end, List.of(new WorkerJobs.LogLine(T0.plusSeconds(30), "warning", "vdb skipped"),
+                        new WorkerJobs.LogLine(end, "info", "succeeded")), new WorkerJobs.Progress(1000, 1000, 20, 0), 1, 1);
+        assertTrue(ended.finished());
+        Job done = catalog.jobs().find(run.id()).orElseThrow();
+        assertEquals(JobState.succeeded, done.state());
+        assertEquals(end, done.finishedAt());
+        assertEquals(List.of(1000L, 1000L, 20L, 0L), List.of(done.bytesDone(), done.bytesTotal(), done.bytesPerSecond(),
+                done.etaSeconds()));
+        assertEquals(List.of("started on worker w1", "vdb skipped", "succeeded"),
+                catalog.jobs().log(run.id()).stream().map(coffer.engine.job.JobLogEntry::message).toList());
+        assertEquals(new Plan.Outcome("Succeeded", "backup job " + run.id() + " succeeded", end),
+                catalog.plans().find("plan-1").orElseThrow().lastOutcome());
+        assertEquals(List.of(next.id()), ended.claimed().stream().map(Job::id).toList(),
+                "the slot its end freed on a host at its limit");
+        Job claimed = catalog.jobs().find(next.id()).orElseThrow();
+        assertEquals(JobState.running, claimed.state());
+        assertEquals(end, claimed.startedAt());
+        assertEquals(List.of("started on worker w1"),
+                catalog.jobs().log(next.id()).stream().map(coffer.engine.job.JobLogEntry::message).toList());
+
+        Job elsewhere = catalog.jobs().submit(BackupInstance.of("u-db"), "other");
+        WorkerJobs.Ended again = catalog.jobs().finishAndClaim(run.id(), "w1", new Jobs.Outcome(JobState.failed, null,
+                ErrorCode.Internal.name(), "late"), end.plusSeconds(1), List.of(), null, 1, 5);
+        assertFalse(again.finished(), "ends once");
+        assertEquals(JobState.succeeded, catalog.jobs().find(run.id()).orElseThrow().state());
+        assertEquals(List.of(elsewhere.id()), again.claimed().stream().map(Job::id).toList(),
+                "claimed all the same; the third waits: its host is at its limit");
+        assertEquals(JobState.queued, catalog.jobs().find(third.id()).orElseThrow().state());
+        assertEquals("Succeeded", catalog.plans().find("plan-1").orElseThrow().lastOutcome().code());
+        assertTrue(catalog.jobs().finishAndClaim(next.id(), "w1", new Jobs.Outcome(JobState.cancelled, null,
+                ErrorCode.Cancelled.name(), "cancelled"), end.plusSeconds(2), List.of(), null, 1, 0).claimed().isEmpty(),
+                "nothing asked for, nothing claimed");
+        assertEquals(JobState.cancelled, catalog.jobs().find(next.id()).orElseThrow().state());
+        assertEquals(JobState.queued, catalog.jobs().find(third.id()).orElseThrow().state());
     }
 
     @Test

@@ -316,6 +316,60 @@ abstract class JobRunnerContract {
         assertEquals(JobState.queued, catalog.jobs().find(later.id()).orElseThrow().state(), "no claims after close");
     }
 
+    /**
+     * Worker threads that claim their next job with their job's end ({@link JobRunner.Settings#claimWithEnd}, docs/design/
+     * jobs.md "Claiming"): over two runners, every job runs once and ends with its log, and no host ever runs more than
+     * its limit.
+     */
+    @Test
+    void workerThreadsClaimingWithTheirJobsEndRunEachJobOnceWithinTheCaps() {
+        Map<String, AtomicInteger> onHost = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, AtomicInteger> mostOnHost = new java.util.concurrent.ConcurrentHashMap<>();
+        JobHandler<BackupInstance, Object> counting = (operation, job, context) -> {
+            runs.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet();
+            int now = onHost.computeIfAbsent(job.hostId(), h -> new AtomicInteger()).incrementAndGet();
+            mostOnHost.computeIfAbsent(job.hostId(), h -> new AtomicInteger()).accumulateAndGet(now, Math::max);
+            try {
+                Thread.sleep(5);
+                context.info("worked");
+                return JSON.createObjectNode();
+            } finally {
+                onHost.get(job.hostId()).decrementAndGet();
+            }
+        };
+        JobRunner.Settings settings = fast().withPerHostLimit(2).withWorkerThreads(3).withClaimWithEnd(true);
+        runner(settings, counting);
+        runner(settings, counting);
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            jobs.add(submit(i % 4 == 0 ? "other" : "local"));
+        }
+        for (Job job : jobs) {
+            awaitState(job.id(), JobState.succeeded);
+        }
+        for (Job job : jobs) {
+            assertEquals(1, runs.get(job.id()).get(), "job " + job.id() + " ran once");
+            List<String> log = catalog.jobs().log(job.id()).stream().map(coffer.engine.job.JobLogEntry::message).toList();
+            assertTrue(log.getFirst().startsWith("started on worker "), log.toString());
+            assertEquals(List.of("worked", "succeeded"), log.subList(1, log.size()));
+        }
+        assertTrue(mostOnHost.values().stream().allMatch(m -> m.get() <= 2), "at most 2 a host: " + mostOnHost);
+        assertTrue(catalog.jobs().claims().isEmpty(), "nothing left running");
+    }
+
+    /** A worker thread whose job ends while its runner stops claims nothing with that end. */
+    @Test
+    void aJobEndingWhileItsRunnerStopsClaimsNoSuccessor() {
+        JobRunner runner = runner(fast().withWorkerThreads(1).withClaimWithEnd(true), blockingHandler());
+        Job job = submit("local");
+        await(() -> runs.containsKey(job.id()), "handler started");
+        Job next = submit("local");
+        runner.close();
+        assertEquals("server stopping", catalog.jobs().find(job.id()).orElseThrow().errorMessage());
+        assertEquals(JobState.queued, catalog.jobs().find(next.id()).orElseThrow().state(), "left for another runner");
+        assertTrue(catalog.jobs().claims().isEmpty(), "nothing left running");
+    }
+
     @Test
     void settingsRefuseBadValues() {
         CofferException e = org.junit.jupiter.api.Assertions.assertThrows(CofferException.class,

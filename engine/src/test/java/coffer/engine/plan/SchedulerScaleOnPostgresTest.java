@@ -67,6 +67,8 @@ class SchedulerScaleOnPostgresTest {
     final int workers = Integer.getInteger("coffer.scale.workers", 8);
     final int perHost = Integer.getInteger("coffer.scale.perHost", 2);
     final long jobMillis = Long.getLong("coffer.scale.jobMillis", 20);
+    /** {@link JobRunner.Settings#claimWithEnd}: worker threads claim their next job with their job's end. */
+    final boolean claimWithEnd = Boolean.getBoolean("coffer.scale.claimWithEnd");
 
     /** The fake worker: it runs no backup, it waits {@code jobMillis} (a job's length) and marks the job done. */
     record FakeBackupResult(String fake) {
@@ -104,6 +106,9 @@ class SchedulerScaleOnPostgresTest {
             long xactBefore = transactions(database);
             List<Job> done;
             long statements = 0;
+            long cpuBefore = processCpuNanos();
+            long jvmCpu;
+            long databaseCpu;
             try {
                 for (int i = 0; i < servers; i++) {
                     Catalog catalog = Catalog.open(database.config(), clock);
@@ -121,7 +126,8 @@ class SchedulerScaleOnPostgresTest {
                         }
                     }, 0, 1, TimeUnit.SECONDS);
                     JobRunner runner = new JobRunner(catalog, JobRunner.newWorkerId(), Map.of(JobType.backup, fakeBackup()),
-                            JobRunner.Settings.defaults().withPerHostLimit(perHost).withWorkerThreads(workers).withClock(clock));
+                            JobRunner.Settings.defaults().withPerHostLimit(perHost).withWorkerThreads(workers).withClock(clock)
+                                    .withClaimWithEnd(claimWithEnd));
                     runner.start();
                     runners.add(runner);
                 }
@@ -135,6 +141,8 @@ class SchedulerScaleOnPostgresTest {
                     }
                 }
                 statements = catalogs.stream().mapToLong(Catalog::statementsRun).sum();
+                jvmCpu = processCpuNanos() - cpuBefore;
+                databaseCpu = backendCpuNanos(database);
                 assertEquals(1, schedulers.stream().filter(LeadingScheduler::leading).count(), "one server schedules");
                 done = catalog.jobs().list(Jobs.Filter.ALL);
             } finally {
@@ -145,6 +153,9 @@ class SchedulerScaleOnPostgresTest {
                 catalogs.forEach(Catalog::close);
             }
             report(done, slot, setupSeconds, transactions(database) - xactBefore, statements);
+            System.out.printf("scheduler scale: CPU per run: this JVM %.2f ms (the servers, their runners and the test,"
+                            + " from the servers' start until every run was done), the database's sessions %.2f ms%n",
+                    jvmCpu / 1e6 / instances, databaseCpu / 1e6 / instances);
         }
     }
 
@@ -212,7 +223,8 @@ class SchedulerScaleOnPostgresTest {
         Instant lastStart = jobs.stream().map(Job::startedAt).max(Comparator.naturalOrder()).orElseThrow();
         double claimSeconds = Math.max(0.001, Duration.between(firstStart, lastStart).toMillis() / 1000.0);
         System.out.printf("scheduler scale: %d instances on %d hosts, %d servers x %d fake workers, cap %d per host,"
-                        + " fake job %d ms; set-up %.1f s%n", instances, hosts, servers, workers, perHost, jobMillis, setupSeconds);
+                        + " fake job %d ms; %s; set-up %.1f s%n", instances, hosts, servers, workers, perHost, jobMillis,
+                claimWithEnd ? "worker threads claim with their job's end" : "the runners' loops claim", setupSeconds);
         System.out.printf("scheduler scale: queueing: the tick began %d ms after the slot and queued %d runs in %d ms"
                         + " (%.1f ms a run; %d tick(s))%n", millis(slot, tick.began()), tick.queued(),
                 millis(tick.began(), tick.ended()), (double) millis(tick.began(), tick.ended()) / tick.queued(), ticks.size());
@@ -268,6 +280,31 @@ class SchedulerScaleOnPostgresTest {
              ResultSet r = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
             return r.next() ? r.getLong(1) : -1;
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU time the sessions of the test's database (the servers' pools; PostgreSQL runs on this machine) have spent
+     * since they began: user and system time of their processes ({@code /proc/PID/stat}, clock ticks of 10 ms).
+     */
+    private static long backendCpuNanos(TestDatabase database) throws Exception {
+        long ticks = 0;
+        try (Connection c = DriverManager.getConnection(database.config().jdbcUrl()); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                     + " AND pid <> pg_backend_pid()")) {
+            while (r.next()) {
+                Path stat = Path.of("/proc", Integer.toString(r.getInt(1)), "stat");
+                if (Files.isReadable(stat)) {
+                    String text = Files.readString(stat);
+                    String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+                }
+            }
+        }
+        return ticks * 10_000_000L;
     }
 
     private static long peakHeapBytes() {
