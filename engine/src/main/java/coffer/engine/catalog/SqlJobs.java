@@ -222,11 +222,21 @@ final class SqlJobs implements Jobs {
     }
 
     @Override
-    public Optional<Job> claimForAgent(String hostId, String workerId, int perHostLimit, Instant now) {
+    public Optional<Job> claimForAgent(String hostId, String workerId, String claimId, int perHostLimit, Instant now) {
         // the host must be served by this agent, checked in the claim's statement: an agent that lost its host to another
         // one (a newer announce) claims nothing there, however the two interleave
-        return claim(new Where.Condition("host_id = ? AND " + AGENT_JOB
+        Optional<Job> job = claim(new Where.Condition("host_id = ? AND " + AGENT_JOB
                 + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, workerId), workerId, perHostLimit, now);
+        if (claimId != null && job.isPresent()) { // a server dying between the two leaves the fallback: heartbeats
+            sql.update("UPDATE jobs SET agent_claim = ? WHERE id = ? AND worker = ?", claimId, job.get().id(), workerId);
+        }
+        return job;
+    }
+
+    @Override
+    public Optional<Job> claimedByAgent(String claimId, String workerId) {
+        return sql.one(COLUMNS + " WHERE agent_claim = ? AND worker = ? ORDER BY created_at, id LIMIT 1", SqlJobs::row,
+                claimId, workerId);
     }
 
     /**
