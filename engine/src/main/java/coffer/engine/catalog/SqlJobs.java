@@ -73,8 +73,9 @@ final class SqlJobs implements Jobs {
     static String insertQueued(Sql.Session s, String id, JobOperation<?> operation, String hostId, Instant now)
             throws SQLException {
         s.update(INSERT_QUEUED, queuedRow(id, operation, hostId, now));
-        if (AgentPlacement.onAgent(s, operation, hostId)) { // in the insert's transaction: never claimed by a server first
-            s.update("UPDATE jobs SET on_agent = 1 WHERE id = ?", id);
+        int placement = AgentPlacement.placement(s, operation, hostId); // in the insert's transaction: never claimed
+        if (placement != AgentPlacement.BY_TYPE) {                       // by the wrong side first
+            s.update("UPDATE jobs SET on_agent = ? WHERE id = ?", placement, id);
         }
         return id;
     }
@@ -210,8 +211,11 @@ final class SqlJobs implements Jobs {
     /** The job types (names) agents run ({@link JobType#onAgent}), as an SQL list of literals. */
     private static final String AGENT_LIST = "(" + String.join(", ", java.util.Arrays.stream(JobType.values())
             .filter(JobType::onAgent).map(t -> "'" + t + "'").toList()) + ")";
-    /** An agent's job: of a type agents run, or placed on its host's agent when queued ({@code on_agent}, V19). */
-    private static final String AGENT_JOB = "(type IN " + AGENT_LIST + " OR on_agent = 1)";
+    /**
+     * An agent's job: of a type agents run unless left to the servers when queued (its vault not the agent's, -1), or
+     * placed on its host's agent when queued (1) ({@code on_agent}, V19, {@link AgentPlacement}).
+     */
+    private static final String AGENT_JOB = "((type IN " + AGENT_LIST + " AND on_agent >= 0) OR on_agent = 1)";
     /** What a server's worker may claim: not the agents' jobs on the hosts agents serve (docs/design/agents.md). */
     private static final Where.Condition SERVER_SCOPE = new Where.Condition("NOT (" + AGENT_JOB
             + " AND host_id IN (SELECT id FROM hosts WHERE agent IS NOT NULL))");
