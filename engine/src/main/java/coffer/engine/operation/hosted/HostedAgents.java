@@ -116,8 +116,7 @@ final class HostedAgents {
             Optional<Job> again = catalog.jobs().claimedByAgent(claim.claimId(), claim.agent());
             if (again.isPresent()) { // the claim sent again: its answer was lost; the job it took, if it still runs for it
                 Job taken = again.get();
-                boolean runs = taken.state() == JobState.running && taken.hostId().equals(claim.host())
-                        && runsFor(taken.id(), claim.agent());
+                boolean runs = taken.state() == JobState.running && taken.hostId().equals(claim.host()); // its worker's
                 return runs ? new AgentClaim(taken, rows(taken)) : AgentClaim.NONE;
             }
         }
