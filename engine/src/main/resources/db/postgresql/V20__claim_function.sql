@@ -28,7 +28,7 @@ BEGIN
         SELECT array_agg(h.id ORDER BY h.created_at, h.id) INTO head FROM (
             SELECT j.id, j.created_at FROM jobs j
             WHERE j.state = 'queued'
-              AND NOT ((j.type = ANY (agent_types) OR j.on_agent = 1)
+              AND NOT (((j.type = ANY (agent_types) AND j.on_agent >= 0) OR j.on_agent = 1)
                        AND j.host_id IN (SELECT id FROM hosts WHERE agent IS NOT NULL))
               AND (j.type = ANY (uncounted)
                    OR (SELECT COUNT(*) FROM jobs r WHERE r.host_id = j.host_id AND r.state = 'running'

@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  * ({@link JobHandlers}), for the job types agents run ({@link JobType#agentMayRun}). The handlers read the host's disks
  * here and write chunks straight to the vaults; they read and write catalog rows in the agent's own working catalog
  * (SQLite, in its data directory), filled with each job's rows by the server. It announces itself again every minute
- * (instances found since). {@link #close} (SIGTERM) cancels the running jobs, which clean up and end cancelled.
+ * (instances found since, and the vaults of its configuration that open now: {@link ReachableVaults}). {@link #close} (SIGTERM) cancels the running jobs, which clean up and end cancelled.
  * Thread-safe; start once, close once.
  */
 public final class CofferAgent implements AutoCloseable {
@@ -67,10 +67,10 @@ public final class CofferAgent implements AutoCloseable {
     private final JobRunner runner;
     private final ScheduledExecutorService announcing;
     private final String workerId;
-    private final VaultDirectory vaults;
+    private final ReachableVaults vaults;
 
     private CofferAgent(Settings settings, Operations server, Catalog working, JobRunner runner,
-                        ScheduledExecutorService announcing, String workerId, VaultDirectory vaults) {
+                        ScheduledExecutorService announcing, String workerId, ReachableVaults vaults) {
         this.vaults = vaults;
         this.settings = settings;
         this.server = server;
@@ -88,7 +88,8 @@ public final class CofferAgent implements AutoCloseable {
             String workerId = JobRunner.newWorkerId();
             List<Instance> instances = discover(working, settings);
             cleanLeftovers(settings, instances);
-            AgentWelcome welcome = announce(server, settings, workerId, instances, vaults);
+            ReachableVaults reachable = new ReachableVaults(vaults);
+            AgentWelcome welcome = announce(server, settings, workerId, instances, reachable);
             Map<JobType, JobHandler<?, ?>> handlers = JobHandlers.handlers(working, vaults, settings.runtimeRoot(),
                             settings.restores(), settings.assurance()).entrySet().stream().filter(e -> e.getKey().agentMayRun())
                     .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
@@ -100,7 +101,7 @@ public final class CofferAgent implements AutoCloseable {
             runner.start();
             ScheduledExecutorService announcing = Executors.newSingleThreadScheduledExecutor(
                     r -> Thread.ofPlatform().daemon().name("coffer-agent-announce").unstarted(r));
-            CofferAgent agent = new CofferAgent(settings, server, working, runner, announcing, workerId, vaults);
+            CofferAgent agent = new CofferAgent(settings, server, working, runner, announcing, workerId, reachable);
             announcing.scheduleWithFixedDelay(agent::announceAgain, ANNOUNCE_EVERY.toSeconds(), ANNOUNCE_EVERY.toSeconds(),
                     TimeUnit.SECONDS);
             return agent;
@@ -145,10 +146,11 @@ public final class CofferAgent implements AutoCloseable {
         }
     }
 
+    /** Announces the host, its instances and the vaults that open now (the others' jobs are left to the servers). */
     private static AgentWelcome announce(Operations server, Settings settings, String workerId, List<Instance> instances,
-                                         VaultDirectory vaults) {
+                                         ReachableVaults vaults) {
         AgentWelcome welcome = server.call(new AnnounceAgent(settings.host(), settings.uri(), workerId, AgentProtocol.VERSION,
-                AgentProtocol.PROTOCOL, instances, List.copyOf(vaults.names())));
+                AgentProtocol.PROTOCOL, instances, vaults.check()));
         AgentProtocol.requireSame("the server", welcome.version(), welcome.protocol(), "this agent");
         return welcome;
     }

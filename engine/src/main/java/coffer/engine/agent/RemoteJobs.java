@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,7 +42,9 @@ import java.util.function.Supplier;
  * <p><b>Claims are long polls.</b> {@link #claimNext} never waits: it hands over a job a long poll already claimed, or
  * starts one on the claiming thread and answers none. The long poll ({@link ClaimAgentJob} with
  * {@link #WAIT_SECONDS}) waits on the server until a job of the host is queued; its job is handed over at the runner's
- * wake-up ({@link #whenChanged}, the runner's own listener), so it starts at once. The runner asks only while it has a
+ * wake-up ({@link #whenChanged}, the runner's own listener), so it starts at once. Each claim carries an id of its own
+ * (a UUID); a claim that failed (no answer: the connection dropped, every server failed) is sent again with the same
+ * id, so a job the server claimed before its answer was lost is answered again and runs here (idempotent claims). The runner asks only while it has a
  * free worker, so a poll runs only then, and asks again after an empty answer until it gets a job. The runner's loop
  * (heartbeats, cancels, progress) is never held by a waiting claim.
  *
@@ -101,18 +104,25 @@ public final class RemoteJobs implements WorkerJobs {
     /** On the claiming thread: long polls until a job is claimed (or the agent stops), then wakes the runner. */
     private void poll(int perHostLimit) {
         try {
+            String claimId = null;
             while (!closed) {
                 AgentClaim claim;
+                if (claimId == null) {
+                    claimId = UUID.randomUUID().toString();
+                }
                 try {
-                    claim = server.call(new ClaimAgentJob(hostId, workerId, perHostLimit, WAIT_SECONDS));
+                    claim = server.call(new ClaimAgentJob(hostId, workerId, perHostLimit, WAIT_SECONDS, claimId));
                 } catch (CofferException e) {
                     if (closed || Thread.currentThread().isInterrupted()) {
                         return;
                     }
-                    LOG.log(System.Logger.Level.WARNING, "agent " + workerId + ": claim failed: " + e.getMessage());
+                    // sent again with the same id: the server may have claimed a job whose answer was lost
+                    LOG.log(System.Logger.Level.WARNING, "agent " + workerId + ": claim " + claimId + " failed ("
+                            + e.getMessage() + "): asking again with the same claim id");
                     Thread.sleep(POLL_BACK_OFF);
                     continue;
                 }
+                claimId = null; // answered: the next claim is a new one
                 if (claim.job() != null) {
                     take(claim);
                     return;

@@ -7,32 +7,88 @@ import coffer.engine.operation.CloneGroup;
 import coffer.engine.operation.CloneInstance;
 import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.ReplicatePoint;
+import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreGroup;
+import coffer.engine.operation.RestoreInstance;
+import coffer.engine.operation.BackupInstance;
 import com.fasterxml.jackson.core.type.TypeReference;
 
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Whether a job of a type an agent runs only sometimes ({@link JobType#placedPerJob}) is its host's agent's
- * (docs/design/agents.md, "Which jobs an agent runs"), kept in {@code jobs.on_agent} (catalog V19): a replication when
- * the host's agent announced both its vaults, the point's and the destination; a clone within its vault's region (no
- * other region named) into a vault the agent announced; a group's backup, clone or restore when the agent announced
- * its vault and every member is an instance of the host (a group whose members are on other hosts stays a server's); a
- * restore drill when the agent announced the vault of the instance's newest point.
- * Decided when the job is queued, and again
- * for the host's queued jobs when its agent announces other vaults. A host no agent serves keeps the flag but its jobs
- * are the servers' anyway (the claims look at {@code hosts.agent} too). Stateless.
+ * Whether a job of a type an agent runs is its host's agent's (docs/design/agents.md, "Which jobs an agent runs"), kept
+ * in {@code jobs.on_agent} (catalog V19): {@link #ON_AGENT} for a job of a type placed per job
+ * ({@link JobType#placedPerJob}) the agent runs: a replication when the host's agent announced both its vaults, the
+ * point's and the destination; a clone within its vault's region (no other region named) into a vault the agent
+ * announced; a group's backup, clone or restore when the agent announced its vault and every member is an instance of
+ * the host (a group whose members are on other hosts stays a server's); a restore drill when the agent announced the
+ * vault of the instance's newest point. {@link #ON_SERVER} for a backup or restore ({@link JobType#onAgent}) whose vault
+ * the agent did not announce (it announces only the vaults it can open, {@code coffer.engine.agent.ReachableVaults}): a
+ * server runs it; such a job naming no vault, or on a host whose agent announced none yet, stays the agent's.
+ * Decided when the job is queued, and again for the host's queued jobs when its agent announces other vaults. A host
+ * no agent serves keeps the flag but its jobs are the servers' anyway (the claims look at {@code hosts.agent} too).
+ * Stateless.
  */
 final class AgentPlacement {
     private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
     };
+    /** {@code on_agent}: a job of a type placed per job that the host's agent runs. */
+    static final int ON_AGENT = 1;
+    /** {@code on_agent}: a backup or restore the host's agent cannot run (it does not reach the vault): a server's. */
+    static final int ON_SERVER = -1;
+    /** {@code on_agent}: as the job's type says (a backup or restore: the agent's; another type: a server's). */
+    static final int BY_TYPE = 0;
 
     private AgentPlacement() {
     }
 
-    /** Whether the host's agent runs {@code operation}, on the rows as {@code s} sees them. */
-    static boolean onAgent(Sql.Session s, JobOperation<?> operation, String hostId) throws SQLException {
+    /** The {@code on_agent} value of {@code operation} queued on {@code hostId}, on the rows as {@code s} sees them. */
+    static int placement(Sql.Session s, JobOperation<?> operation, String hostId) throws SQLException {
+        if (operation.type().onAgent()) {
+            Optional<List<String>> announced = announcedVaults(s, hostId);
+            if (announced.isEmpty()) {
+                return BY_TYPE;
+            }
+            Optional<String> vault = switch (operation) {
+                case BackupInstance b -> Optional.ofNullable(b.vault());
+                case RestoreDisk r -> pointVault(s, r.point());
+                case RestoreInstance r -> pointVault(s, r.point());
+                default -> Optional.empty();
+            };
+            return vault.isPresent() && !announced.get().contains(vault.get()) ? ON_SERVER : BY_TYPE;
+        }
+        return onAgent(s, operation, hostId) ? ON_AGENT : BY_TYPE;
+    }
+
+    private static Optional<String> pointVault(Sql.Session s, String point) throws SQLException {
+        return s.one("SELECT vault FROM points WHERE id = ?", row -> row.getString("vault"), point);
+    }
+
+    /** Decides for jobs just inserted without a placement (a scheduler's batch of runs), in the insert's transaction. */
+    static void placeInserted(Sql.Session s, List<coffer.engine.job.Job> inserted) throws SQLException {
+        java.util.Map<String, Boolean> announcing = new java.util.HashMap<>(); // per host: its agent announced vaults
+        for (coffer.engine.job.Job job : inserted) {
+            if (!job.type().agentMayRun()) {
+                continue;
+            }
+            Boolean judged = announcing.get(job.hostId());
+            if (judged == null) {
+                judged = announcedVaults(s, job.hostId()).isPresent();
+                announcing.put(job.hostId(), judged);
+            }
+            if (judged) {
+                int placement = placement(s, job.operation(), job.hostId());
+                if (placement != BY_TYPE) {
+                    s.update("UPDATE jobs SET on_agent = ? WHERE id = ?", placement, job.id());
+                }
+            }
+        }
+    }
+
+    /** Whether the host's agent runs {@code operation} of a type placed per job, on the rows as {@code s} sees them. */
+    private static boolean onAgent(Sql.Session s, JobOperation<?> operation, String hostId) throws SQLException {
         if (!operation.type().placedPerJob()) {
             return false;
         }
@@ -63,21 +119,29 @@ final class AgentPlacement {
 
     /** The vaults the host's agent announced (none: no agent, or one that named none). */
     static List<String> agentVaults(Sql.Session s, String hostId) throws SQLException {
+        return announcedVaults(s, hostId).orElse(List.of());
+    }
+
+    /** The vaults the host's agent announced; empty when none announced any list (no agent). */
+    private static Optional<List<String>> announcedVaults(Sql.Session s, String hostId) throws SQLException {
         List<String> texts = s.query("SELECT agent_vaults FROM hosts WHERE id = ? AND agent_vaults IS NOT NULL",
                 row -> row.getString("agent_vaults"), hostId);
         if (texts.isEmpty()) {
-            return List.of();
+            return Optional.empty();
         }
         try {
-            return Sql.JSON.readValue(texts.getFirst(), NAMES);
+            return Optional.of(Sql.JSON.readValue(texts.getFirst(), NAMES));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("hosts.agent_vaults of host " + hostId + " holds no list of names: " + e.getMessage(), e);
         }
     }
 
-    /** Decides again for the host's queued jobs placed per job (its agent announced other vaults). */
+    /**
+     * Decides again for the host's queued jobs of the types agents run (its agent announced other vaults: a vault
+     * mounted since, or one it no longer opens, whose queued jobs go back to the servers).
+     */
     static void replaceQueued(Sql.Session s, String hostId) throws SQLException {
-        List<String> types = java.util.Arrays.stream(JobType.values()).filter(JobType::placedPerJob).map(Enum::name).toList();
+        List<String> types = java.util.Arrays.stream(JobType.values()).filter(JobType::agentMayRun).map(Enum::name).toList();
         if (types.isEmpty()) {
             return;
         }
@@ -86,7 +150,7 @@ final class AgentPlacement {
                 concat(hostId, types));
         for (coffer.engine.job.Job job : queued) {
             s.update("UPDATE jobs SET on_agent = ? WHERE id = ? AND state = 'queued'",
-                    onAgent(s, job.operation(), hostId) ? 1 : 0, job.id());
+                    placement(s, job.operation(), hostId), job.id());
         }
     }
 

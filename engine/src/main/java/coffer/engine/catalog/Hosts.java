@@ -32,8 +32,9 @@ public interface Hosts {
     List<AgentSeen> agentServed();
 
     /**
-     * The vaults the host's agent reaches (its configuration's, as it announced them), and the host's queued jobs placed
-     * per job decided again (docs/design/agents.md, "Which jobs an agent runs").
+     * The vaults the host's agent reaches (those of its configuration it can open, as it announced them; null: not
+     * said), and the host's queued jobs of the types agents run decided again (docs/design/agents.md, "Which jobs an
+     * agent runs").
      */
     void agentVaults(String id, List<String> vaults);
 }

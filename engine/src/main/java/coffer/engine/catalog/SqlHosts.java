@@ -76,7 +76,7 @@ final class SqlHosts implements Hosts {
     @Override
     public void agentVaults(String id, List<String> vaults) {
         sql.transaction(s -> {
-            s.update("UPDATE hosts SET agent_vaults = ? WHERE id = ?", Sql.jsonText(List.copyOf(vaults)), id);
+            s.update("UPDATE hosts SET agent_vaults = ? WHERE id = ?", vaults == null ? null : Sql.jsonText(List.copyOf(vaults)), id);
             AgentPlacement.replaceQueued(s, id);
             return null;
         });

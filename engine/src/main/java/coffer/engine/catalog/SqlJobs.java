@@ -73,8 +73,9 @@ final class SqlJobs implements Jobs {
     static String insertQueued(Sql.Session s, String id, JobOperation<?> operation, String hostId, Instant now)
             throws SQLException {
         s.update(INSERT_QUEUED, queuedRow(id, operation, hostId, now));
-        if (AgentPlacement.onAgent(s, operation, hostId)) { // in the insert's transaction: never claimed by a server first
-            s.update("UPDATE jobs SET on_agent = 1 WHERE id = ?", id);
+        int placement = AgentPlacement.placement(s, operation, hostId); // in the insert's transaction: never claimed
+        if (placement != AgentPlacement.BY_TYPE) {                       // by the wrong side first
+            s.update("UPDATE jobs SET on_agent = ? WHERE id = ?", placement, id);
         }
         return id;
     }
@@ -213,8 +214,12 @@ final class SqlJobs implements Jobs {
     /** {@link #AGENT_TYPES} as an SQL list of literals. */
     private static final String AGENT_LIST = "(" + String.join(", ", java.util.Arrays.stream(AGENT_TYPES.split(","))
             .map(t -> "'" + t + "'").toList()) + ")";
-    /** An agent's job: of a type agents run, or placed on its host's agent when queued ({@code on_agent}, V19). */
-    private static final String AGENT_JOB = "(type IN " + AGENT_LIST + " OR on_agent = 1)";
+    /**
+     * An agent's job: of a type agents run unless left to the servers when queued (its vault not the agent's, -1), or
+     * placed on its host's agent when queued (1) ({@code on_agent}, V19, {@link AgentPlacement}). The PostgreSQL claim
+     * function (db/postgresql V20) states the same rule.
+     */
+    private static final String AGENT_JOB = "((type IN " + AGENT_LIST + " AND on_agent >= 0) OR on_agent = 1)";
     /** What a server's worker may claim: not the agents' jobs on the hosts agents serve (docs/design/agents.md). */
     private static final Where.Condition SERVER_SCOPE = new Where.Condition("NOT (" + AGENT_JOB
             + " AND host_id IN (SELECT id FROM hosts WHERE agent IS NOT NULL))");
@@ -225,11 +230,21 @@ final class SqlJobs implements Jobs {
     }
 
     @Override
-    public Optional<Job> claimForAgent(String hostId, String workerId, int perHostLimit, Instant now) {
+    public Optional<Job> claimForAgent(String hostId, String workerId, String claimId, int perHostLimit, Instant now) {
         // the host must be served by this agent, checked in the claim's statement: an agent that lost its host to another
         // one (a newer announce) claims nothing there, however the two interleave
-        return claim(new Where.Condition("host_id = ? AND " + AGENT_JOB
+        Optional<Job> job = claim(new Where.Condition("host_id = ? AND " + AGENT_JOB
                 + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, workerId), workerId, perHostLimit, now);
+        if (claimId != null && job.isPresent()) { // a server dying between the two leaves the fallback: heartbeats
+            sql.update("UPDATE jobs SET agent_claim = ? WHERE id = ? AND worker = ?", claimId, job.get().id(), workerId);
+        }
+        return job;
+    }
+
+    @Override
+    public Optional<Job> claimedByAgent(String claimId, String workerId) {
+        return sql.one(COLUMNS + " WHERE agent_claim = ? AND worker = ? ORDER BY created_at, id LIMIT 1", SqlJobs::row,
+                claimId, workerId);
     }
 
     /**

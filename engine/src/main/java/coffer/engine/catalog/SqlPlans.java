@@ -166,7 +166,9 @@ final class SqlPlans implements Plans {
                     insert.add(SqlJobs.queuedRow(jobIds.get(i), run.operation(), run.hostId(), now));
                 }
             }
-            return SqlJobs.insertQueued(s, insert);
+            List<Job> inserted = SqlJobs.insertQueued(s, insert);
+            AgentPlacement.placeInserted(s, inserted); // a run whose vault the host's agent does not reach: a server's
+            return inserted;
         });
         if (!queued.isEmpty()) {
             jobs.changed();

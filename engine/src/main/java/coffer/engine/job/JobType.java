@@ -101,8 +101,9 @@ public enum JobType {
 
     /**
      * Whether a {@code coffer agent} runs jobs of this type on the host it serves (docs/design/agents.md): the jobs that
-     * read or write the host's disks. On a host served by an agent, the servers' in-process workers leave them to it;
-     * jobs of other types on that host run on a server as before.
+     * read or write the host's disks. On a host served by an agent, the servers' in-process workers leave them to it,
+     * unless the agent did not announce the job's vault (it cannot open it: then a server runs it); jobs of other types
+     * on that host run on a server as before.
      */
     public boolean onAgent() {
         return this == backup || this == restore_disk || this == restore_instance;

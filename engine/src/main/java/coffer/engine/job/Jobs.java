@@ -84,7 +84,22 @@ public interface Jobs extends WorkerJobs {
      * that host that agents run ({@link JobType#onAgent}), and nothing unless {@code workerId} is the host's agent. {@link #claimNext} leaves those jobs of a host an agent
      * serves ({@link coffer.engine.catalog.Hosts#serveByAgent}) to the agent.
      */
-    Optional<Job> claimForAgent(String hostId, String workerId, int perHostLimit, Instant now);
+    default Optional<Job> claimForAgent(String hostId, String workerId, int perHostLimit, Instant now) {
+        return claimForAgent(hostId, workerId, null, perHostLimit, now);
+    }
+
+    /**
+     * {@link #claimForAgent(String, String, int, Instant)}, recording {@code claimId} (the agent's id of the claim; null:
+     * none) on the job claimed, so that a claim sent again with that id finds it ({@link #claimedByAgent}).
+     */
+    Optional<Job> claimForAgent(String hostId, String workerId, String claimId, int perHostLimit, Instant now);
+
+    /**
+     * What an agent's claim of id {@code claimId} took (docs/design/agents.md "Claims"): empty when no job was claimed
+     * with that id; else the job, which answers the claim again when it still runs for {@code workerId} (its state
+     * tells: a job ended or given to another worker since is not the agent's to run).
+     */
+    Optional<Job> claimedByAgent(String claimId, String workerId);
 
     /** Marks every running job of {@code workerId} alive at {@code now}; returns how many there are. */
     int heartbeat(String workerId, Instant now);

@@ -15,7 +15,9 @@ public record AnnounceAgent(String host, String uri, String agent, String versio
                             List<String> vaults)
         implements Operation<AgentWelcome> {
     public AnnounceAgent {
-        vaults = vaults == null ? List.of() : List.copyOf(vaults); // the vaults its configuration names (none: older agent)
+        // the vaults of its configuration it can open now; null: not said (a client other than coffer agent): its
+        // backups and restores stay the agent's whatever their vault, and no job placed per job is its
+        vaults = vaults == null ? null : List.copyOf(vaults);
         Problems problems = new Problems();
         Rules.name(problems, "host", host, "the host's id");
         Rules.required(problems, "uri", uri, "the host's libvirt URI");

@@ -72,6 +72,22 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
         return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing(), clock).open(location.where()));
     }
 
+    /** Opens the vault afresh (its config object read, its keys unwrapped) and closes it again; see the interface. */
+    @Override
+    public java.util.Optional<String> whyUnreachable(String name) {
+        try {
+            Location location = location(nameOr(name));
+            try (Vault probe = new VaultOpener(location.keyRing(), clock).open(location.where())) {
+                return java.util.Optional.empty();
+            }
+        } catch (CofferException e) {
+            return java.util.Optional.of(e.code() + ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            CofferException classified = coffer.engine.error.Errors.classify(e);
+            return java.util.Optional.of(classified.code() + ": " + classified.getMessage());
+        }
+    }
+
     private Location location(String name) {
         Location location = locations.get(name);
         if (location == null) {

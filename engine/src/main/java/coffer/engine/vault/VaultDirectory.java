@@ -28,6 +28,20 @@ public interface VaultDirectory {
     Vault open(String name);
 
     /**
+     * Why vault {@code name} cannot be opened now (its error code and message: a directory not mounted, a bucket not
+     * answering with the vault's config object, a key ring missing), or empty when it can. Looked at afresh at each
+     * call (a vault opened before and unmounted since is found so). The default opens it through {@link #open}.
+     */
+    default java.util.Optional<String> whyUnreachable(String name) {
+        try {
+            open(name);
+            return java.util.Optional.empty();
+        } catch (coffer.engine.error.CofferException e) {
+            return java.util.Optional.of(e.code() + ": " + e.getMessage());
+        }
+    }
+
+    /**
      * The region vault {@code name} belongs to (docs/server.md, "regions"); a directory that knows no regions has all
      * its vaults in {@code local}.
      *

@@ -26,4 +26,14 @@ class AgentProtocolTest {
         assertEquals(ErrorCode.AgentVersionMismatch, protocol.code());
         assertTrue(protocol.getMessage().contains("agent protocol " + (AgentProtocol.PROTOCOL + 1)), protocol.getMessage());
     }
+
+    @Test
+    void agentsOfProtocol2WithoutClaimIdsAndServersOf3RefuseEachOther() {
+        assertEquals(3, AgentProtocol.PROTOCOL, "3: idempotent claims (docs/design/agents.md \"Versions\")");
+        CofferException older = assertThrows(CofferException.class,
+                () -> AgentProtocol.requireSame("agent a:1:b", AgentProtocol.VERSION, 2, "this server"));
+        assertEquals(ErrorCode.AgentVersionMismatch, older.code());
+        assertTrue(older.getMessage().contains("(agent protocol 2); this server is Coffer " + AgentProtocol.VERSION
+                + " (agent protocol 3)"), older.getMessage());
+    }
 }

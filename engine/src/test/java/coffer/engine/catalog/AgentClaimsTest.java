@@ -96,6 +96,72 @@ class AgentClaimsTest extends CatalogKindFixture {
     }
 
     /**
+     * A backup or restore whose vault the agent did not announce (it announces only the vaults it can open) is a
+     * server's: queued by a person, by the scheduler's batch of runs, or a restore of a point in that vault; when the
+     * agent announces the vault (mounted since), its queued jobs are the agent's again, and back to the servers when it
+     * no longer does. A backup naming no vault stays the agent's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aBackupOrRestoreIsAServersWhenTheAgentDoesNotReachItsVault(String kind) throws Exception {
+        Instant now = edgeServedByAgentNaming(kind, "mounted");
+        String instance = instanceOfEdge("web");
+        catalog.points().upsert(CatalogContract.point("20250101-000000-aaaaaaaa", "unmounted", instance, now));
+        catalog.points().upsert(CatalogContract.point("20250101-000000-bbbbbbbb", "mounted", instance, now.plusSeconds(1)));
+
+        Job reached = catalog.jobs().submit(backupInto(instance, "mounted"), "edge");
+        Job unreached = catalog.jobs().submit(backupInto(instance, "unmounted"), "edge");
+        Job restoreUnreached = catalog.jobs().submit(new coffer.engine.operation.RestoreDisk("20250101-000000-aaaaaaaa",
+                "vda", "/tmp/x.qcow2", null, false, false), "edge");
+        Job restoreReached = catalog.jobs().submit(new coffer.engine.operation.RestoreDisk("20250101-000000-bbbbbbbb",
+                "vda", "/tmp/y.qcow2", null, false, false), "edge");
+        Job noVault = catalog.jobs().submit(BackupInstance.of(instance), "edge");
+
+        // a plan's run, queued by the scheduler's batch insert, into a vault the agent does not announce
+        coffer.engine.plan.SimulatedClock clock = new coffer.engine.plan.SimulatedClock(now);
+        catalog.protections().protect(java.util.List.of(new Protection(instance, true, java.util.List.of(), "unmounted",
+                now, null)));
+        coffer.engine.plan.PlanScheduler scheduler = new coffer.engine.plan.PlanScheduler(catalog, clock,
+                coffer.engine.policy.Stagger.DEFAULT);
+        StoredPolicy hourly = catalog.policies().create(new coffer.engine.policy.Policy("hourly",
+                coffer.engine.policy.Schedule.of(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), coffer.engine.policy.Interval.hours(1)),
+                coffer.engine.policy.Retention.keepFor(coffer.engine.policy.RetentionPeriod.days(1)), false,
+                coffer.engine.policy.ReplicationRule.OFF, coffer.engine.policy.ArchiveRule.OFF));
+        Plan plan = catalog.plans().create("plan-web", "plan-web", instance, hourly.id(),
+                scheduler.firstRun("plan-web", hourly.policy().schedule()));
+        clock.set(plan.nextRun().plusSeconds(1));
+        Job run = scheduler.tick().queued().getFirst();
+        assertEquals("unmounted", ((BackupInstance) run.operation()).vault());
+
+        java.util.Set<String> servers = new java.util.HashSet<>();
+        for (Optional<Job> j = catalog.jobs().claimNext("server:1:bb", 10, now); j.isPresent();
+             j = catalog.jobs().claimNext("server:1:bb", 10, now)) {
+            servers.add(j.get().id());
+        }
+        assertEquals(java.util.Set.of(unreached.id(), restoreUnreached.id(), run.id()), servers,
+                "the jobs of the vault the agent left out run on a server");
+        java.util.Set<String> agents = new java.util.HashSet<>();
+        for (Optional<Job> j = catalog.jobs().claimForAgent("edge", "edge:1:aa", 10, now); j.isPresent();
+             j = catalog.jobs().claimForAgent("edge", "edge:1:aa", 10, now)) {
+            agents.add(j.get().id());
+        }
+        assertEquals(java.util.Set.of(reached.id(), restoreReached.id(), noVault.id()), agents);
+
+        // queued while the vault is left out, then the agent announces it (mounted since): the agent's
+        Job later = catalog.jobs().submit(backupInto(instance, "unmounted"), "edge");
+        catalog.hosts().agentVaults("edge", java.util.List.of("mounted", "unmounted"));
+        assertTrue(catalog.jobs().claimNext("server:1:bb", 20, now).isEmpty(), "now the agent's");
+        // and back to the servers when the agent no longer announces it (unmounted again)
+        catalog.hosts().agentVaults("edge", java.util.List.of("mounted"));
+        assertTrue(catalog.jobs().claimForAgent("edge", "edge:1:aa", 20, now).isEmpty(), "no longer the agent's");
+        assertEquals(later.id(), catalog.jobs().claimNext("server:1:bb", 20, now).orElseThrow().id());
+    }
+
+    private static BackupInstance backupInto(String instance, String vault) {
+        return new BackupInstance(instance, vault, null, null, null, false, null, null, null);
+    }
+
+    /**
      * A replication is the agent's when its configuration names both vaults (docs/design/agents.md, "Which jobs an agent
      * runs"), decided when queued and again when the agent announces other vaults; else a server's.
      */

@@ -107,11 +107,21 @@ final class HostedAgents {
      * claim it at once with its next call: at once when it was queued through this catalog, or on PostgreSQL by another
      * server of it ({@link Jobs#whenChangedAnywhere}), else at the latest at the next look, every {@link #LOOK_AGAIN}
      * (a change not heard). A waiting claim never claims: an agent that died while its claim waited (its request still
-     * held here) takes no job.
+     * held here) takes no job. A claim sent again with the id of one that took a job (its answer was lost) answers that
+     * job again while it runs for the agent, and nothing once it ended; it never takes another.
      */
     AgentClaim claim(ClaimAgentJob claim) {
         seen(claim.host(), claim.agent());
-        Optional<Job> job = catalog.jobs().claimForAgent(claim.host(), claim.agent(), claim.perHostLimit(), clock.instant());
+        if (claim.claimId() != null) {
+            Optional<Job> again = catalog.jobs().claimedByAgent(claim.claimId(), claim.agent());
+            if (again.isPresent()) { // the claim sent again: its answer was lost; the job it took, if it still runs for it
+                Job taken = again.get();
+                boolean runs = taken.state() == JobState.running && taken.hostId().equals(claim.host()); // its worker's
+                return runs ? new AgentClaim(taken, rows(taken)) : AgentClaim.NONE;
+            }
+        }
+        Optional<Job> job = catalog.jobs().claimForAgent(claim.host(), claim.agent(), claim.claimId(), claim.perHostLimit(),
+                clock.instant());
         if (job.isPresent()) {
             JobRows rows = rows(job.get());
             replicationRunning(job.get());

@@ -107,6 +107,40 @@ class AgentHeartbeatsTest extends CatalogKindFixture {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
+    void aClaimSentAgainWithItsIdAnswersTheJobItTookAndNoOther(String kind) throws Exception {
+        open(kind);
+        Job first = catalog.jobs().submit(BackupInstance.of("u-web"), "edge");
+        Job second = catalog.jobs().submit(BackupInstance.of("u-web"), "edge");
+        String id = java.util.UUID.randomUUID().toString();
+
+        // the answer of the first claim is lost; the agent sends the same claim again (through another server)
+        assertEquals(first.id(), agents.claim(new ClaimAgentJob("edge", AGENT, 2, 0, id)).job().id());
+        AgentClaim again = agents.claim(new ClaimAgentJob("edge", AGENT, 2, 0, id));
+        assertEquals(first.id(), again.job().id(), "the same job, not the next one");
+        assertEquals("edge", again.rows().host().id(), "with its rows");
+        assertEquals(JobState.queued, state(second.id()), "the repeated claim took nothing more");
+
+        // the agent holds it: past the grace its heartbeats name it, so it is not failed WorkerLost
+        clock.advance(HostedAgents.CLAIM_GRACE.plusSeconds(1));
+        AgentBeat beat = agents.heartbeat(new HeartbeatAgent("edge", AGENT, List.of(first.id())));
+        assertTrue(beat.lost().isEmpty(), beat.toString());
+        assertEquals(JobState.running, state(first.id()));
+
+        // a new claim (a new id) takes the next job; the old id, once its job ended, answers nothing and takes nothing
+        assertEquals(second.id(), agents.claim(new ClaimAgentJob("edge", AGENT, 2, 0, "claim-2")).job().id());
+        assertTrue(catalog.jobs().cancel(first.id()).isPresent());
+        assertTrue(catalog.jobs().finish(first.id(), AGENT, new coffer.engine.job.Jobs.Outcome(JobState.cancelled, null,
+                ErrorCode.Cancelled.name(), "cancelled"), clock.instant()));
+        Job third = catalog.jobs().submit(BackupInstance.of("u-web"), "edge");
+        assertEquals(AgentClaim.NONE, agents.claim(new ClaimAgentJob("edge", AGENT, 2, 0, id)));
+        assertEquals(JobState.queued, state(third.id()));
+        // another agent's claim of that id is not this one's
+        catalog.hosts().serveByAgent("edge", "edge:2:bb", clock.instant());
+        assertEquals(third.id(), agents.claim(new ClaimAgentJob("edge", "edge:2:bb", 2, 0, id)).job().id());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
     void namedJobsNoLongerTheAgentsAreAnsweredLostAndCancelRequestsPassedOn(String kind) throws Exception {
         open(kind);
         Job first = catalog.jobs().submit(BackupInstance.of("u-web"), "edge");

@@ -48,8 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@link HostedAgents}) on the real catalog, SQLite and PostgreSQL, with the HTTP hop replaced by a direct call (named
  * a fake: it can drop an answer the server did send, as a server dying after its claim's commit does):
  * <ul>
- *   <li>a claim whose answer is lost: the agent never runs the job; its heartbeats do not name it, and the server
- *       fails it {@code WorkerLost} after the grace (before the fix it stayed {@code running} for ever);</li>
+ *   <li>a claim whose answer is lost: the agent sends it again with its claim id and gets the same job, which runs
+ *       once and is not failed {@code WorkerLost} past the grace (before idempotent claims the agent never ran it and
+ *       the server failed it after the grace; the heartbeats' fallback is {@link AgentHeartbeatsTest}'s);</li>
  *   <li>a job failed {@code WorkerLost} while the agent was cut off: the next heartbeat says so, and the agent stops
  *       it and its handler cleans up (before the fix it kept running);</li>
  *   <li>the claims are long polls: a job queued while the agent waits is claimed and started.</li>
@@ -94,9 +95,11 @@ class AgentLostJobsTest {
         Direct server = new Direct(new HostedAgents(catalog, PlanBackup.afterSteps(catalog, null, null), clock));
 
         Set<String> started = ConcurrentHashMap.newKeySet();
+        List<String> starts = new java.util.concurrent.CopyOnWriteArrayList<>();
         Set<String> cleanedUp = ConcurrentHashMap.newKeySet();
         JobHandler<BackupInstance, BackupResult> blocking = (operation, job, context) -> {
             started.add(job.id());
+            starts.add(job.id());
             try {
                 new CountDownLatch(1).await(); // a long backup, until stopped
                 throw new IllegalStateException("not reached");
@@ -112,15 +115,28 @@ class AgentLostJobsTest {
                 JobRunner.Settings.defaults().withHeartbeat(Duration.ofMillis(200), Duration.ofSeconds(1)));
         runner.start();
 
-        // 1. the server claims a job for the agent, and the answer is lost on its way back
+        // 1. the server claims a job for the agent, and the answer is lost on its way back: the agent asks again with
+        // the same claim id and gets that job (idempotent claims, protocol 3), which runs once; the next job queued
+        // meanwhile is not taken by the repeated claim
         server.dropNextClaimAnswer.set(true);
         Job lostAnswer = catalog.jobs().submit(BackupInstance.of("u-web"), "edge");
         await(() -> state(lostAnswer.id()) == JobState.running && !server.dropNextClaimAnswer.get(), "the lost claim");
+        Job queuedMeanwhile = catalog.jobs().submit(BackupInstance.of("u-web"), "edge");
+        await(() -> starts.contains(lostAnswer.id()), "the job whose claim's answer was lost started on the agent");
+        String dropped = server.droppedClaimId.get();
+        assertEquals(2, server.claimIds.stream().filter(dropped::equals).count(),
+                "the claim was sent again with its id: " + server.claimIds);
         clock.advance(HostedAgents.CLAIM_GRACE.plusSeconds(1));
-        await(() -> state(lostAnswer.id()) == JobState.failed, "the lost claim failed by the agent's heartbeats");
-        Job failed = catalog.jobs().find(lostAnswer.id()).orElseThrow();
-        assertEquals(ErrorCode.WorkerLost.name(), failed.errorCode());
-        assertTrue(!started.contains(lostAnswer.id()), "the agent never ran it");
+        Instant pastGrace = clock.instant();
+        await(() -> !catalog.jobs().find(lostAnswer.id()).orElseThrow().heartbeatAt().isBefore(pastGrace.minusMillis(1)),
+                "a heartbeat past the claim's grace names it");
+        assertEquals(JobState.running, state(lostAnswer.id()), "not failed WorkerLost: the agent holds it");
+        catalog.jobs().cancel(lostAnswer.id());
+        await(() -> state(lostAnswer.id()) == JobState.cancelled, "the job cancelled");
+        await(() -> starts.contains(queuedMeanwhile.id()), "the job queued meanwhile claimed by the next claim");
+        assertEquals(1, starts.stream().filter(lostAnswer.id()::equals).count(), "the job ran once: " + starts);
+        catalog.jobs().cancel(queuedMeanwhile.id());
+        await(() -> state(queuedMeanwhile.id()) == JobState.cancelled, "the job queued meanwhile cancelled");
 
         // 2. a job runs on the agent; the servers find it lost (the agent was cut off); the agent is told and stops it
         Job cutOff = catalog.jobs().submit(BackupInstance.of("u-web"), "edge");
@@ -158,6 +174,8 @@ class AgentLostJobsTest {
         final HostedAgents agents;
         final AtomicBoolean dropNextClaimAnswer = new AtomicBoolean();
         final List<Integer> waits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<String> claimIds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicReference<String> droppedClaimId = new java.util.concurrent.atomic.AtomicReference<>();
 
         Direct(HostedAgents agents) {
             this.agents = agents;
@@ -169,8 +187,10 @@ class AgentLostJobsTest {
             Object answer = switch (operation) {
                 case ClaimAgentJob c -> {
                     waits.add(c.waitSeconds());
+                    claimIds.add(String.valueOf(c.claimId()));
                     AgentClaim claim = agents.claim(c);
                     if (claim.job() != null && dropNextClaimAnswer.getAndSet(false)) {
+                        droppedClaimId.set(String.valueOf(c.claimId()));
                         throw new CofferException(ErrorCode.ServerUnreachable, "the server died before answering");
                     }
                     yield claim;
