@@ -1,0 +1,160 @@
+package coffer.cli;
+
+import coffer.engine.catalog.TestDatabase;
+import coffer.engine.plan.SimulatedClock;
+import coffer.server.CofferServer;
+import coffer.server.config.ServerConfig;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A server killed between a plan's backup's commit in the vault and the catalog's row (the test hook
+ * {@code COFFER_TEST_HOOK_HALT=backup-committed} halts its process there, as {@code kill -9} would): the vault holds an
+ * immutable point the catalog does not know. After the restart the point is adopted (docs/design/catalog.md, "Adopting
+ * the point of a lost job"): listed with its job and its policy's expiry, its deletion refused as immutable, the killed
+ * job failed {@code WorkerLost} with the adoption in its log, the plan's retry of that slot succeeds with the same point
+ * and makes no second one; and retention later deletes it as any expired point (on a simulated clock, which the
+ * server's vault judges immutability by too). On SQLite and PostgreSQL.
+ */
+class LostPointAdoptionIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir Path dir;
+    @RegisterExtension final LibvirtTestResources resources = new LibvirtTestResources();
+    private String url;
+    private Path tokenFile;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aPointCommittedBeforeTheKillIsAdoptedAtRestartAndExpiresLater(String database) throws Exception {
+        String domain = resources.domain(dir, "coffer-adopt-", "--size-mb", "16");
+        TestDatabase db = resources.closeLater(database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres());
+        Path dataDir = dir.resolve("data");
+        ServerConfig config = ServerCliIT.config(dataDir, db);
+        Path configFile = dir.resolve("server.yaml");
+        Files.writeString(configFile, "dataDir: " + dataDir + "\nlisten: {address: 127.0.0.1, port: 0}\n"
+                + "catalog: {url: \"" + config.catalog().jdbcUrl() + "\"}\n");
+        tokenFile = config.adminTokenFile();
+        Path points = dataDir.resolve("vault").resolve("points");
+
+        // a plan's run of an immutable policy, its server halted right after the vault's commit
+        String killedJob;
+        ServerProcess.Running killed = ServerProcess.start(configFile, Map.of("COFFER_TEST_HOOK_HALT", "backup-committed"));
+        try {
+            url = killed.url();
+            cli("protection", "add", domain).ok();
+            cli("policy", "create", "daily", "--every", "1d", "--keep", "1d", "--immutable").ok();
+            cli("plan", "bind", "daily", domain, "--name", "nightly").ok();
+            killedJob = json(cli("plan", "run", "nightly", "--output", "json").ok()).path("id").asText();
+            assertTrue(killed.process().waitFor(3, TimeUnit.MINUTES), "the test hook halted the server");
+            assertEquals(137, killed.process().exitValue(), "halted by the test hook, not ended otherwise");
+        } finally {
+            killed.close();
+        }
+        List<String> inVault = ids(points);
+        assertEquals(1, inVault.size(), "the vault holds the killed run's point: " + inVault);
+        String point = inVault.getFirst();
+        assertTrue(Files.exists(points.resolve(point).resolve("manifest")) && Files.exists(points.resolve(point).resolve("hold")),
+                "committed with its hold before the halt");
+
+        // the restart: the job is failed WorkerLost, its point adopted, the retry of the slot makes no second point
+        SimulatedClock clock = new SimulatedClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        CofferServer server = resources.closeLater(CofferServer.start(config, clock));
+        url = server.url();
+        JsonNode retry = await(() -> {
+            JsonNode jobs = json(cli("job", "list", "--type", "backup", "--output", "json").ok()).path("jobs");
+            for (JsonNode job : jobs) {
+                if (!job.path("id").asText().equals(killedJob) && job.path("state").asText().equals("succeeded")) {
+                    return job;
+                }
+            }
+            return null;
+        }, "the retry of the interrupted slot has succeeded");
+        JsonNode killedShown = json(cli("job", "show", killedJob, "--output", "json").ok());
+        assertEquals("failed", killedShown.path("state").asText(), killedShown.toString());
+        assertEquals("WorkerLost", killedShown.path("error").path("code").asText(), killedShown.toString());
+        JsonNode retryShown = json(cli("job", "show", retry.path("id").asText(), "--output", "json").ok());
+        assertEquals(point, retryShown.path("result").path("point").asText(), "the retry's result is the adopted point: "
+                + retryShown);
+        assertEquals(killedJob, retryShown.path("params").path("plan").path("retryOf").asText(), retryShown.toString());
+        String killedLog = cli("job", "log", killedJob).ok().out() + cli("job", "log", retry.path("id").asText()).ok().out();
+        assertTrue(killedLog.contains("point " + point + " was committed in vault default before this job's worker was lost")
+                || killedLog.contains("committed point " + point + " before its worker was lost"), killedLog);
+        assertTrue(cli("job", "log", retry.path("id").asText()).ok().out().contains("the slot is not backed up again"));
+        assertEquals(List.of(point), ids(points), "no second point for the slot");
+
+        JsonNode listed = json(cli("point", "list", "--name", domain, "--output", "json").ok());
+        assertEquals(1, listed.path("count").asInt(), listed.toString());
+        JsonNode row = listed.path("points").get(0);
+        assertEquals(point, row.path("id").asText());
+        assertEquals(killedJob, row.path("job").asText(), "the point names the job that made it: " + row);
+        Instant created = Instant.parse(row.path("createdAt").asText());
+        assertEquals(created.plus(Duration.ofDays(1)), Instant.parse(row.path("expiresAt").asText()),
+                "the policy's keep-for: " + row);
+        cli("point", "delete", point).fails(1, "BackupPointImmutable");
+
+        // a day later, with a newer point (the newest of a protected instance is always kept), retention deletes it;
+        // the plan suspended first, so that only the point asked for here is made
+        cli("plan", "suspend", "nightly").ok();
+        clock.set(created.plus(Duration.ofDays(1)).plus(Duration.ofHours(1)));
+        String newer = json(cli("backup", domain, "--wait", "--output", "json").ok()).path("point").asText();
+        assertFalse(newer.isEmpty());
+        server.plans().retention().sweepAll();
+        List<String> left = new ArrayList<>();
+        json(cli("point", "list", "--name", domain, "--output", "json").ok()).path("points")
+                .forEach(p -> left.add(p.path("id").asText()));
+        assertEquals(List.of(newer), left, "the adopted point expired and was deleted; the newer one is kept");
+        assertFalse(Files.exists(points.resolve(point).resolve("manifest")), "deleted from the vault too");
+    }
+
+    private static List<String> ids(Path points) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(points)) {
+            entries.map(p -> p.getFileName().toString()).filter(coffer.vault.PointIds::isId)
+                    .filter(id -> Files.exists(points.resolve(id).resolve("manifest"))).sorted().forEach(ids::add);
+        }
+        return ids;
+    }
+
+    private static <T> T await(Callable<T> found, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (true) {
+            T value = found.call();
+            if (value != null) {
+                return value;
+            }
+            assertTrue(System.nanoTime() < deadline, what + ": not within 3 minutes");
+            Thread.sleep(200);
+        }
+    }
+
+    private CliRun cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", url, "--token-file", tokenFile.toString()));
+        return CliRun.run(dir.resolve("unused-keyring.json"), all.toArray(String[]::new));
+    }
+
+    private static JsonNode json(CliRun run) throws Exception {
+        return JSON.readTree(run.out());
+    }
+}
