@@ -34,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the point of a lost job"): listed with its job and its policy's expiry, its deletion refused as immutable, the killed
  * job failed {@code WorkerLost} with the adoption in its log, the plan's retry of that slot succeeds with the same point
  * and makes no second one; and retention later deletes it as any expired point (on a simulated clock, which the
- * server's vault judges immutability by too). On SQLite and PostgreSQL.
+ * server's vault judges immutability by too). A person's backup killed the same way (nothing retries it) is adopted by
+ * the server's sweep of lost jobs, with its own expiry. On SQLite and PostgreSQL.
  */
 class LostPointAdoptionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,12 +58,29 @@ class LostPointAdoptionIT {
         tokenFile = config.adminTokenFile();
         Path points = dataDir.resolve("vault").resolve("points");
 
-        // a plan's run of an immutable policy, its server halted right after the vault's commit
+        // a person's backup (no plan: nothing retries it), its server halted right after the vault's commit
+        Map<String, String> hook = Map.of("COFFER_TEST_HOOK_HALT", "backup-committed");
+        String manualJob;
+        ServerProcess.Running first = ServerProcess.start(configFile, hook);
+        try {
+            url = first.url();
+            cli("protection", "add", domain).ok();
+            manualJob = json(cli("backup", domain, "--retention-days", "3", "--output", "json").ok()).path("id").asText();
+            assertTrue(first.process().waitFor(3, TimeUnit.MINUTES), "the test hook halted the server");
+            assertEquals(137, first.process().exitValue(), "halted by the test hook, not ended otherwise");
+        } finally {
+            first.close();
+        }
+        List<String> manualPoints = ids(points);
+        assertEquals(1, manualPoints.size(), "the vault holds the killed backup's point: " + manualPoints);
+        String manual = manualPoints.getFirst();
+
+        // a plan's run of an immutable policy, its server halted right after the vault's commit (the server adopts
+        // the person's point a few seconds after its start, or the restart below does)
         String killedJob;
-        ServerProcess.Running killed = ServerProcess.start(configFile, Map.of("COFFER_TEST_HOOK_HALT", "backup-committed"));
+        ServerProcess.Running killed = ServerProcess.start(configFile, hook);
         try {
             url = killed.url();
-            cli("protection", "add", domain).ok();
             cli("policy", "create", "daily", "--every", "1d", "--keep", "1d", "--immutable").ok();
             cli("plan", "bind", "daily", domain, "--name", "nightly").ok();
             killedJob = json(cli("plan", "run", "nightly", "--output", "json").ok()).path("id").asText();
@@ -72,6 +90,7 @@ class LostPointAdoptionIT {
             killed.close();
         }
         List<String> inVault = ids(points);
+        inVault.remove(manual);
         assertEquals(1, inVault.size(), "the vault holds the killed run's point: " + inVault);
         String point = inVault.getFirst();
         assertTrue(Files.exists(points.resolve(point).resolve("manifest")) && Files.exists(points.resolve(point).resolve("hold")),
@@ -101,7 +120,28 @@ class LostPointAdoptionIT {
         assertTrue(killedLog.contains("point " + point + " was committed in vault default before this job's worker was lost")
                 || killedLog.contains("committed point " + point + " before its worker was lost"), killedLog);
         assertTrue(cli("job", "log", retry.path("id").asText()).ok().out().contains("the slot is not backed up again"));
-        assertEquals(List.of(point), ids(points), "no second point for the slot");
+        assertEquals(List.of(manual, point), ids(points), "no second point for the slot");
+
+        // the person's point, found by the server's sweep of lost jobs: its job, its own expiry, deletable
+        JsonNode manualRow = await(() -> {
+            JsonNode found = json(cli("point", "list", "--name", domain, "--output", "json").ok());
+            for (JsonNode p : found.path("points")) {
+                if (p.path("id").asText().equals(manual)) {
+                    return p;
+                }
+            }
+            return null;
+        }, "the person's point adopted");
+        assertEquals(manualJob, manualRow.path("job").asText(), manualRow.toString());
+        Duration beforeItsCreation = Duration.between(Instant.parse(manualRow.path("expiresAt").asText()),
+                Instant.parse(manualRow.path("createdAt").asText()).plus(Duration.ofDays(3)));
+        assertTrue(!beforeItsCreation.isNegative() && beforeItsCreation.compareTo(Duration.ofMinutes(1)) < 0,
+                "3 days from the job's start, recorded in the manifest: " + manualRow);
+        JsonNode manualShown = json(cli("job", "show", manualJob, "--output", "json").ok());
+        assertEquals("WorkerLost", manualShown.path("error").path("code").asText(), manualShown.toString());
+        assertTrue(cli("job", "log", manualJob).ok().out().contains("point " + manual + " was committed in vault default"
+                + " before this job's worker was lost; adopted"));
+        cli("point", "delete", manual).ok();
 
         JsonNode listed = json(cli("point", "list", "--name", domain, "--output", "json").ok());
         assertEquals(1, listed.path("count").asInt(), listed.toString());
