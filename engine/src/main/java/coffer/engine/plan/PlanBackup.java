@@ -23,7 +23,9 @@ import java.util.Optional;
  * (a plan's or a manual one) it sweeps the instance's expired points. A failing sweep is a warning on the job,
  * never a failed backup. Then it queues the replication the backup asks for (its plan's policy's rule, or a
  * person's {@code replicateTo}; {@link ReplicationQueue}): a replication that cannot be queued is a warning on the
- * backup's job and the point shows no replication, never a failed backup. Thread-safe.
+ * backup's job and the point shows no replication, never a failed backup. The retry of an interrupted plan's run
+ * first looks for the point the interrupted run committed before its worker was lost ({@link LostPoints}): found, the
+ * retry ends with it and does not back up the slot again. Thread-safe.
  */
 public final class PlanBackup implements JobHandler<BackupInstance, BackupResult> {
     private final JobHandler<BackupInstance, BackupResult> backup;
