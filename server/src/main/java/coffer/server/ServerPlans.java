@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * The server's plans at work: the scheduler ticks every {@value #TICK_SECONDS} s and retention sweeps every
  * {@value #SWEEP_MINUTES} minutes (and after each backup, see {@link coffer.engine.plan.PlanBackup}), and failed
  * replications whose retry is due are queued again every {@value #TICK_SECONDS} s ({@link ReplicationQueue#retryDue}),
- * and the points of lost backup jobs that only their vault holds are adopted ({@link LostPoints#sweep}: a few seconds
- * after the start, then every {@value #TICK_SECONDS} s), on one background thread, with the server's clock. Of several servers on one catalog only the one holding the
+ * and the points of lost backup jobs that only their vault holds are adopted ({@link LostPoints#sweep}: by every server
+ * at its start, before its scheduler's first tick, then by the leader every {@value #TICK_SECONDS} s), on one background thread, with the server's clock. Of several servers on one catalog only the one holding the
  * lead "scheduler" does any of them ({@link LeadingScheduler}, polled every {@value #LEAD_POLL_SECONDS} s, so a
  * standby takes over within seconds of its holder's death). Both are also callable directly
  * ({@link #scheduler()}, {@link #retention()}): tests drive them on a simulated clock. Thread-safe.
@@ -63,6 +63,9 @@ public final class ServerPlans implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // first, on this one thread: the points of the jobs the runner has just failed as lost are adopted before the
+        // scheduler's first tick decides whether their plans' runs are run again (docs/design/catalog.md)
+        timer.execute(() -> guarded("adoption of lost points", lost::sweep));
         timer.scheduleWithFixedDelay(() -> guarded("scheduler tick", leading::poll), 1, LEAD_POLL_SECONDS, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("replication retries", () -> {
             if (leading.leading()) {
@@ -74,8 +77,6 @@ public final class ServerPlans implements AutoCloseable {
                 retention.sweepAll();
             }
         }), SWEEP_MINUTES, SWEEP_MINUTES, TimeUnit.MINUTES);
-        // every server once after its start (its runner has just failed the jobs of dead workers), then the leader
-        timer.schedule(() -> guarded("adoption of lost points", lost::sweep), 3, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("adoption of lost points", () -> {
             if (leading.leading()) {
                 lost.sweep();

@@ -12,11 +12,16 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.PointFacts;
+import coffer.engine.JobProgress;
 import coffer.engine.job.Job;
+import coffer.engine.job.JobContext;
+import coffer.engine.job.JobHandler;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
+import coffer.engine.json.CofferJson;
 import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.BackupResult;
 import coffer.engine.operation.PlanRun;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.Interval;
@@ -38,6 +43,7 @@ import coffer.vault.backend.s3.S3Location;
 import coffer.vault.io.Progress;
 import coffer.vault.write.PointWriter;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,6 +52,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,21 +86,27 @@ class LostPointsTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void aLostRunsCommittedPointIsAdoptedOnceWithItsPolicysLockExpiryAndReplication(boolean onS3) throws Exception {
-        SimulatedClock clock = new SimulatedClock(T0);
+    Vault vault;
+    VaultDirectory vaults;
+    SimulatedClock clock;
+    StoredPolicy policy;
+    Plan plan;
+    RetentionSweep sweep;
+    ReplicationQueue replications;
+
+    private void open(boolean onS3) throws Exception {
+        clock = new SimulatedClock(T0);
         database = TestDatabase.sqlite(dir);
         catalog = Catalog.open(database.config(), clock);
         catalog.hosts().ensure("local", "qemu:///system");
         catalog.instances().refresh("local", List.of(new Instance("u-web", "local", "web", "running", List.of(), T0, false),
                 new Instance("u-db", "local", "db", "running", List.of(), T0, false)));
         catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", T0)));
-        Vault vault = onS3
+        vault = onS3
                 ? new VaultOpener(dir.resolve("keyring.json")).create(new VaultLocation.Bucket(
                 new S3Location(S3Server.shared().newBucket(), "lost"), S3Server.shared().settings()), 256 * 1024, false)
                 : Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
-        VaultDirectory vaults = new VaultDirectory() {
+        vaults = new VaultDirectory() {
             @Override
             public Set<String> names() {
                 return Set.of("default", "east-vault");
@@ -116,26 +129,45 @@ class LostPointsTest {
         };
         Regions regions = new Regions(Map.of("local", List.of("default"), "east", List.of("east-vault")),
                 Map.of("local", List.of("local"), "east", List.of()));
-        StoredPolicy policy = catalog.policies().create(new Policy("locked", Schedule.of(T0, Interval.hours(1)),
+        policy = catalog.policies().create(new Policy("locked", Schedule.of(T0, Interval.hours(1)),
                 Retention.keepFor(RetentionPeriod.days(1)), true,
                 ReplicationRule.to("east", "east-vault", RetentionPeriod.days(7), new ReplicationRule.Encryption.Auto()),
                 ArchiveRule.OFF));
-        Plan plan = catalog.plans().create("plan-1", "web-hourly", "u-web", policy.id(), T0);
-        RetentionSweep sweep = new RetentionSweep(catalog, vaults, clock);
-        ReplicationQueue replications = new ReplicationQueue(catalog, vaults, regions, clock);
-        LostPoints lost = new LostPoints(catalog, vaults, PlanBackup.afterSteps(catalog, sweep, replications), clock);
+        plan = catalog.plans().create("plan-1", "web-hourly", "u-web", policy.id(), T0);
+        sweep = new RetentionSweep(catalog, vaults, clock);
+        replications = new ReplicationQueue(catalog, vaults, regions, clock);
+    }
 
-        // the run: claimed at T0, its point committed at T0+10s, its worker lost at T0+20s
-        String older = point(vault, "u-web", T0.minus(Duration.ofHours(2)), PointFacts.ofPlan(plan.id(), policy.id(), true));
-        Job job = catalog.jobs().submit(new BackupInstance("u-web", "default", null, null, null, false, null,
+    private LostPoints lostPoints() {
+        return new LostPoints(catalog, vaults, PlanBackup.afterSteps(catalog, sweep, replications), clock);
+    }
+
+    /** A plan's run claimed at T0 whose point is committed at T0+10s, lost at T0+20s; returns the point. */
+    private String lostRun(Job[] job) throws Exception {
+        job[0] = catalog.jobs().submit(new BackupInstance("u-web", "default", null, null, null, false, null,
                 new PlanRun(plan.id(), policy.id(), T0.toString(), 0, null), null), "local");
-        Job claimed = catalog.jobs().claimNext("worker-1", 2, T0).orElseThrow();
-        assertEquals(job.id(), claimed.id());
+        assertEquals(job[0].id(), catalog.jobs().claimNext("worker-1", 2, T0).orElseThrow().id());
         String made = point(vault, "u-web", T0.plusSeconds(10), PointFacts.ofPlan(plan.id(), policy.id(), true));
+        assertTrue(catalog.jobs().failLost(job[0].id(), "worker-1", "worker-1 is gone", T0.plusSeconds(20)));
+        return made;
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aLostRunsCommittedPointIsAdoptedOnceWithItsPolicysLockExpiryAndReplication(boolean onS3) throws Exception {
+        open(onS3);
+        LostPoints lost = lostPoints();
+        String made;
+        Job job;
+        // the run: claimed at T0, its point committed at T0+10s, its worker lost at T0+20s; beside it an older point
+        // the catalog lacks, another instance's point of the same seconds, and a point still being written
+        String older = point(vault, "u-web", T0.minus(Duration.ofHours(2)), PointFacts.ofPlan(plan.id(), policy.id(), true));
         String otherInstance = point(vault, "u-db", T0.plusSeconds(12), PointFacts.NONE);
         try (PointWriter writing = PointWriter.begin(vault, "web", T0.plusSeconds(15), 1)) {
             writing.writeDisk("vda", ByteArrayBlockSource.of(new byte[64 * 1024]), "qcow2", null, Progress.NONE);
-            assertTrue(catalog.jobs().failLost(job.id(), "worker-1", "worker-1 is gone", T0.plusSeconds(20)));
+            Job[] lostJob = new Job[1];
+            made = lostRun(lostJob);
+            job = lostJob[0];
             clock.set(T0.plusSeconds(30));
 
             assertEquals(List.of(made), lost.sweep(), "the lost run's point only, not one still being written");
@@ -162,10 +194,55 @@ class LostPointsTest {
                 "another instance's point and an older unknown one are not this job's");
 
         assertEquals(List.of(), lost.sweep(), "looked at once");
-        LostPoints another = new LostPoints(catalog, vaults, PlanBackup.afterSteps(catalog, sweep, replications), clock);
+        LostPoints another = lostPoints();
         assertEquals(List.of(), another.sweep(), "another server's sweep finds the point in the catalog already");
         assertEquals(List.of(new LostPoints.Adopted(vault.point(made), false)), another.adopt(after));
         assertEquals(1, replicateJobs(), "no second replication");
+    }
+
+    /**
+     * The retry of the lost run, queued before any sweep adopted its point, adopts it (with the steps after a backup)
+     * and ends with it, without backing up again; a sweep afterwards finds it done.
+     */
+    @Test
+    void theRetryOfALostRunAdoptsItsPointInsteadOfBackingUpTheSlotAgain() throws Exception {
+        open(false);
+        Job[] lostJob = new Job[1];
+        String made = lostRun(lostJob);
+        clock.set(T0.plusSeconds(30));
+        LostPoints lost = lostPoints();
+        BackupInstance retry = new BackupInstance("u-web", "default", null, null, null, false, null,
+                new PlanRun(plan.id(), policy.id(), T0.toString(), 0, lostJob[0].id()), null);
+        Job retryJob = new Job("j-retry", JobType.backup, "u-web", "local", JobState.running, CofferJson.tree(retry), T0, T0,
+                null, null, 0, 0, 0, 0, false, null, null, null);
+        JobHandler<BackupInstance, BackupResult> never = (operation, job, context) -> {
+            throw new AssertionError("the slot was backed up again");
+        };
+        List<String> lines = new ArrayList<>();
+        BackupResult result = new PlanBackup(never, catalog, sweep, replications, lost).run(retry, retryJob, new JobContext() {
+            @Override
+            public JobProgress progress() {
+                return JobProgress.NONE;
+            }
+
+            @Override
+            public void info(String message) {
+                lines.add(message);
+            }
+
+            @Override
+            public void warning(String message) {
+                lines.add(message);
+            }
+        });
+        assertEquals(made, result.point());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("committed point " + made) && l.contains("adopted")
+                && l.contains("not backed up again")), lines.toString());
+        assertEquals(lostJob[0].id(), catalog.points().find(made).orElseThrow().jobId());
+        assertTrue(catalog.pointRetentions().find(made).orElseThrow().immutable());
+        assertEquals(1, replicateJobs());
+        assertEquals(List.of(), lost.sweep(), "adopted already");
+        assertEquals(1, replicateJobs());
     }
 
     private int replicateJobs() {
