@@ -125,6 +125,11 @@ public final class LostPoints {
             }
         }
         String vaultName = vaults.nameOr(backup.vault());
+        if (!vaults.names().contains(vaultName)) {
+            LOG.warn("lost backup job {}: its vault {} is no longer configured; its point, if any, is not adopted", job.id(),
+                    vaultName);
+            return List.of();
+        }
         Vault vault = vaults.open(vaultName);
         for (PointManifest point : committedDuring(vault, job)) {
             if (known.contains(point.id())) {
