@@ -4,6 +4,8 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.engine.plan.SimulatedClock;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
+import coffer.server.config.ServerConfigLoader;
+import coffer.testing.S3Server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the point of a lost job"): listed with its job and its policy's expiry, its deletion refused as immutable, the killed
  * job failed {@code WorkerLost} with the adoption in its log, and the slot is not run again (no second point); and retention later deletes it as any expired point (on a simulated clock, which the
  * server's vault judges immutability by too). A person's backup killed the same way (nothing retries it) is adopted by
- * the server's sweep of lost jobs, with its own expiry. On SQLite and PostgreSQL.
+ * the server's sweep of lost jobs, with its own expiry. On SQLite and PostgreSQL with a directory vault, and with a vault
+ * in a bucket of the test S3 server (s3proxy: no Object Lock; the store's retention is ObjectLockEmulatorIT's).
  */
 class LostPointAdoptionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,18 +47,31 @@ class LostPointAdoptionIT {
     private String url;
     private Path tokenFile;
 
+    /** {@code sqlite}, {@code postgresql}: a directory vault; {@code s3}: a bucket of the test S3 server, SQLite. */
     @ParameterizedTest
-    @ValueSource(strings = {"sqlite", "postgresql"})
-    void aPointCommittedBeforeTheKillIsAdoptedAtRestartAndExpiresLater(String database) throws Exception {
+    @ValueSource(strings = {"sqlite", "postgresql", "s3"})
+    void aPointCommittedBeforeTheKillIsAdoptedAtRestartAndExpiresLater(String setup) throws Exception {
         String domain = resources.domain(dir, "coffer-adopt-", "--size-mb", "16");
-        TestDatabase db = resources.closeLater(database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres());
+        TestDatabase db = resources.closeLater(setup.equals("postgresql") ? TestDatabase.postgres() : TestDatabase.sqlite(dir));
         Path dataDir = dir.resolve("data");
-        ServerConfig config = ServerCliIT.config(dataDir, db);
         Path configFile = dir.resolve("server.yaml");
-        Files.writeString(configFile, "dataDir: " + dataDir + "\nlisten: {address: 127.0.0.1, port: 0}\n"
-                + "catalog: {url: \"" + config.catalog().jdbcUrl() + "\"}\n");
+        String yaml = "dataDir: " + dataDir + "\nlisten: {address: 127.0.0.1, port: 0}\n"
+                + "catalog: {url: \"" + ServerCliIT.config(dataDir, db).catalog().jdbcUrl() + "\"}\n";
+        Path points;
+        if (setup.equals("s3")) {
+            S3Server s3 = S3Server.shared();
+            String bucket = s3.newBucket();
+            Path secret = Files.writeString(dir.resolve("s3.secret"), S3Server.SECRET_ACCESS_KEY);
+            yaml += String.join("\n", "vaults:", "  - name: default", "    path: s3://" + bucket + "/site",
+                    "    keyring: " + dataDir.resolve("keyring"), "    s3: {endpoint: \"" + s3.endpoint() + "\", region: us-east-1,"
+                            + " accessKeyId: " + S3Server.ACCESS_KEY_ID + ", secretAccessKeyFile: " + secret + "}", "");
+            points = s3.fileOf(bucket, "site/points"); // s3proxy's filesystem store: a file per object
+        } else {
+            points = dataDir.resolve("vault").resolve("points");
+        }
+        Files.writeString(configFile, yaml);
+        ServerConfig config = ServerConfigLoader.load(configFile, null);
         tokenFile = config.adminTokenFile();
-        Path points = dataDir.resolve("vault").resolve("points");
 
         // a person's backup (no plan: nothing retries it), its server halted right after the vault's commit
         Map<String, String> hook = Map.of("COFFER_TEST_HOOK_HALT", "backup-committed");
