@@ -170,7 +170,15 @@ class LostPointsTest {
             job = lostJob[0];
             clock.set(T0.plusSeconds(30));
 
+            Map<String, Long> before = onS3 ? ((coffer.vault.backend.s3.S3Backend) vault.backend()).requestCounts() : null;
             assertEquals(List.of(made), lost.sweep(), "the lost run's point only, not one still being written");
+            if (onS3) {
+                Map<String, Long> sent = S3Server.requestsSince(before,
+                        ((coffer.vault.backend.s3.S3Backend) vault.backend()).requestCounts());
+                System.out.println("S3 requests of one lost job's adoption (finding, row, hold, retention, replication): "
+                        + sent);
+                assertEquals(1L, sent.getOrDefault("ListObjectsV2", 0L), "one listing of the point ids: " + sent);
+            }
         }
 
         PointRecord row = catalog.points().find(made).orElseThrow();
