@@ -29,9 +29,16 @@ public final class ServerProcess {
      * further output is drained. The caller kills it ({@code destroyForcibly}: SIGKILL).
      */
     static Running start(Path configFile) throws IOException {
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+        return start(configFile, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path)}, with {@code env} added to the process's environment (a test hook). */
+    static Running start(Path configFile, java.util.Map<String, String> env) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), ServerProcess.class.getName(), "server", "--config", configFile.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = lines.readLine()) != null) {

@@ -116,7 +116,7 @@ public final class CofferServer implements AutoCloseable {
                     InstanceBackup.defaultRuntimeRoot(), BrowseSessions.Opener.DEFAULT, java.time.Clock.systemUTC()));
             browsing = live.browsing();
             JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention(), plans.replications(),
-                    assurance.jobs(), live);
+                    assurance.jobs(), live, plans.lostPoints());
             runner.start();
             // after the runner failed the jobs of dead workers: their mounts' disks are taken out of the instances
             for (String stale : new StaleMounts(catalog, InstanceBackup.defaultRuntimeRoot(), java.time.Clock.systemUTC())

@@ -22,13 +22,13 @@ final class ServerJobs {
     static JobRunner runner(Catalog catalog, VaultDirectory vaults, ServerConfig config,
                             coffer.engine.plan.RetentionSweep retention,
                             coffer.engine.replication.ReplicationQueue replications, JobHandlers.Assurance assurance,
-                            coffer.engine.live.LiveAccess live) {
+                            coffer.engine.live.LiveAccess live, coffer.engine.plan.LostPoints lost) {
         JobRunner.Settings settings = JobRunner.Settings.defaults()
                 .withPerHostLimit(config.limits().jobsPerHost())
                 .withWorkerThreads(config.limits().workers());
         return new JobRunner(catalog, JobRunner.newWorkerId(),
                 coffer.engine.plan.PlanBackup.wrap(JobHandlers.handlers(catalog, vaults, InstanceBackup.defaultRuntimeRoot(),
                         RestoreDirectories.under(config.restoreDirectories()), CofferServer.regions(config),
-                        live, assurance), catalog, retention, replications), settings);
+                        live, assurance), catalog, retention, replications, lost), settings);
     }
 }

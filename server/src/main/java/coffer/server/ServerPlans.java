@@ -3,6 +3,8 @@ package coffer.server;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.operation.hosted.HostedOperations;
 import coffer.engine.plan.LeadingScheduler;
+import coffer.engine.plan.LostPoints;
+import coffer.engine.plan.PlanBackup;
 import coffer.engine.plan.PlanBinding;
 import coffer.engine.plan.PlanScheduler;
 import coffer.engine.plan.PointLifecycle;
@@ -24,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * The server's plans at work: the scheduler ticks every {@value #TICK_SECONDS} s and retention sweeps every
  * {@value #SWEEP_MINUTES} minutes (and after each backup, see {@link coffer.engine.plan.PlanBackup}), and failed
  * replications whose retry is due are queued again every {@value #TICK_SECONDS} s ({@link ReplicationQueue#retryDue}),
- * on one background thread, with the server's clock. Of several servers on one catalog only the one holding the
+ * and the points of lost backup jobs that only their vault holds are adopted ({@link LostPoints#sweep}: by every server
+ * at its start, before its scheduler's first tick, then by the leader every {@value #TICK_SECONDS} s), on one background thread, with the server's clock. Of several servers on one catalog only the one holding the
  * lead "scheduler" does any of them ({@link LeadingScheduler}, polled every {@value #LEAD_POLL_SECONDS} s, so a
  * standby takes over within seconds of its holder's death). Both are also callable directly
  * ({@link #scheduler()}, {@link #retention()}): tests drive them on a simulated clock. Thread-safe.
@@ -41,6 +44,7 @@ public final class ServerPlans implements AutoCloseable {
     private final PlanBinding binding;
     private final ReplicationQueue replications;
     private final LeadingScheduler leading;
+    private final LostPoints lost;
     private ScheduledExecutorService timer;
 
     ServerPlans(Catalog catalog, VaultDirectory vaults, Regions regions, Clock clock, RetentionSweep.Deletions deletions) {
@@ -50,6 +54,7 @@ public final class ServerPlans implements AutoCloseable {
         this.retention = new RetentionSweep(catalog, vaults, clock, deletions);
         this.points = new PointLifecycle(catalog, vaults, clock, deletions);
         this.binding = new PlanBinding(catalog, scheduler, points);
+        this.lost = new LostPoints(catalog, vaults, PlanBackup.afterSteps(catalog, retention, replications), clock);
     }
 
     synchronized void start() {
@@ -58,6 +63,9 @@ public final class ServerPlans implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // first, on this one thread: the points of the jobs the runner has just failed as lost are adopted before the
+        // scheduler's first tick decides whether their plans' runs are run again (docs/design/catalog.md)
+        timer.execute(() -> guarded("adoption of lost points", lost::sweep));
         timer.scheduleWithFixedDelay(() -> guarded("scheduler tick", leading::poll), 1, LEAD_POLL_SECONDS, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("replication retries", () -> {
             if (leading.leading()) {
@@ -69,6 +77,11 @@ public final class ServerPlans implements AutoCloseable {
                 retention.sweepAll();
             }
         }), SWEEP_MINUTES, SWEEP_MINUTES, TimeUnit.MINUTES);
+        timer.scheduleWithFixedDelay(() -> guarded("adoption of lost points", () -> {
+            if (leading.leading()) {
+                lost.sweep();
+            }
+        }), TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
     }
 
     private static void guarded(String what, Runnable work) {
@@ -94,6 +107,11 @@ public final class ServerPlans implements AutoCloseable {
     /** The replication jobs: queued after backups, on request, and again when a failed one's retry is due. */
     public ReplicationQueue replications() {
         return replications;
+    }
+
+    /** The adoption of points lost jobs committed (shared with the job runner's backup handler: one per server). */
+    public LostPoints lostPoints() {
+        return lost;
     }
 
     public PlanBinding binding() {

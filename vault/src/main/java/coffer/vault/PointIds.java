@@ -43,6 +43,14 @@ public final class PointIds {
         }
     }
 
+    /**
+     * The second {@code at} falls in, as ids begin ({@code yyyyMMdd-HHmmss}, UTC): ids compare with it as strings, so
+     * the points of a time window are found from a listing of ids alone, without reading manifests.
+     */
+    public static String second(Instant at) {
+        return TIME.format(at);
+    }
+
     /** True when {@code id} has the form of a point id. */
     public static boolean isId(String id) {
         return ID.matcher(id).matches();

@@ -107,19 +107,38 @@ public final class CatalogRebuild {
         }
         int points = 0;
         for (PointManifest point : manifests) {
-            PointFacts facts = PointFacts.of(point);
-            if (facts.uuid() != null) {
-                catalog.points().upsert(PointRecord.of(point, vaultName, facts.uuid(), null).inRegion(region));
-                if (facts.plan() != null) {
-                    catalog.pointRetentions().markPolicy(point.id(), facts.plan().id(), facts.plan().policy(),
-                            facts.plan().immutable());
-                }
+            if (restorePoint(region, vaultName, point, null)) {
                 points++;
             }
         }
         int[] groups = rebuildGroupPoints(vaultName, vault);
         missing.sort(null);
         return new Counts(points, added, skipped, groups[0], groups[1], List.copyOf(unreadable), lost, missing);
+    }
+
+    /**
+     * Writes the row of one instance point from its manifest, as a rebuild does for each: the instance added (gone)
+     * from this manifest when the catalog does not know it, then the row ({@link PointRecord#of}) with {@code jobId}
+     * (null: unknown), marked as its plan's (immutable when its policy was) in the same transaction when a plan made
+     * it. Also what adopts the point a killed backup committed in the vault before its row was written
+     * ({@code coffer.engine.plan.LostPoints}, docs/design/catalog.md "Adopting the point of a lost job"). Returns
+     * false (nothing written) for an image point (no instance).
+     */
+    public boolean restorePoint(String region, String vaultName, PointManifest point, String jobId) {
+        PointFacts facts = PointFacts.of(point);
+        if (facts.uuid() == null) {
+            return false;
+        }
+        if (catalog.instances().find(facts.uuid()).isEmpty()) {
+            addGoneInstance(facts.uuid(), point);
+        }
+        PointRecord row = PointRecord.of(point, vaultName, facts.uuid(), jobId).inRegion(region);
+        if (facts.plan() != null) {
+            catalog.points().upsertOfPlan(row, facts.plan().id(), facts.plan().policy(), facts.plan().immutable());
+        } else {
+            catalog.points().upsert(row);
+        }
+        return true;
     }
 
     /**

@@ -43,6 +43,25 @@ public record BackupResult(String point, String name, String instance, Instant c
                 freezeMillis, logicalBytes, disks, skipped, List.copyOf(all));
     }
 
+    /**
+     * The result of a point known only from its manifest (its backup's worker died after the commit, and the point was
+     * adopted: docs/design/catalog.md): how each disk was read comes from its facts, what was read and stored from the
+     * manifest; no warnings.
+     */
+    public static BackupResult ofManifest(PointManifest point) {
+        PointFacts facts = PointFacts.of(point);
+        List<BackedUpDisk> disks = new ArrayList<>();
+        for (PointManifest.Disk d : point.disks()) {
+            PointFacts.Disk read = facts.disk(d.name());
+            disks.add(new BackedUpDisk(d.name(), d.size(), read == null || read.mode() == null ? "full" : read.mode(),
+                    read == null ? null : read.reason(), d.readBytes(), d.newChunks(), d.newStoredBytes()));
+        }
+        return new BackupResult(point.id(), point.name(), facts.uuid(), point.createdAt(), facts.description(), level(point),
+                facts.consistency() == null ? null : facts.consistency().reason(),
+                facts.consistency() == null ? null : facts.consistency().freezeMillis(), point.logicalBytes(), disks,
+                point.skipped().stream().map(s -> new SkippedDisk(s.name(), s.reason())).toList(), List.of());
+    }
+
     public static BackupResult of(InstanceBackup.Result result) {
         PointManifest point = result.point();
         PointFacts facts = PointFacts.of(point);

@@ -199,7 +199,9 @@ public final class PlanScheduler {
      * A backup is safe to repeat: the next run cleans what the interrupted one left. A retry is not retried.
      * The retry is queued only while the plan's last run is still the interrupted one
      * ({@link coffer.engine.catalog.Plans#queueRetry}), so of several schedulers that read the plan, one queues it.
-     * Only a plan whose last outcome is such an end is looked at further (the job's end is recorded on its plan).
+     * Only a plan whose last outcome is such an end is looked at further (the job's end is recorded on its plan). A run
+     * whose point was committed before it was lost and adopted since ({@link LostPoints}: a point row names the job) is
+     * not run again: its slot has its point.
      */
     private Optional<Job> retryInterrupted(Plan plan, StoredPolicy policy, Snapshot rows, Instant now) {
         if (plan.state() != Plan.State.active || plan.lastJobId() == null || plan.lastOutcome() == null
@@ -213,6 +215,10 @@ public final class PlanScheduler {
         PlanRun run = last.get().operation() instanceof BackupInstance b ? b.plan() : null;
         if (run == null || run.retryOf() != null) {
             return Optional.empty();
+        }
+        String lostJob = last.get().id();
+        if (catalog.points().listByInstance(plan.instanceId()).stream().anyMatch(p -> lostJob.equals(p.jobId()))) {
+            return Optional.empty(); // it committed its point before it was lost, adopted since (LostPoints): slot done
         }
         Instance instance = rows.instances().get(plan.instanceId());
         if (instance == null || instance.gone()) {

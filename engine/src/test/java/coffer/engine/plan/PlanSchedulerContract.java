@@ -164,6 +164,17 @@ abstract class PlanSchedulerContract extends CatalogFixture {
         assertFalse(next.getFirst().params().path("plan").hasNonNull("retryOf"));
     }
 
+    /** A lost run whose point was committed and adopted (a point row names its job: LostPoints) is not run again. */
+    @Test
+    void aRunLostAfterItsPointWasCommittedAndAdoptedIsNotRunAgain() {
+        PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
+        Job first = interruptedFirstRun(scheduler);
+        catalog.points().upsert(new coffer.engine.catalog.PointRecord("20260301-000001-0000abcd", "default", "u-web", "web",
+                clock.instant(), "available", "CRASH", 1, 1, null, first.id(), List.of()));
+        assertTrue(scheduler.tick().queued().isEmpty(), "the slot has its point");
+        assertEquals(List.of(first.id()), catalog.jobs().list(Jobs.Filter.ALL).stream().map(Job::id).toList());
+    }
+
     @Test
     void twoSchedulersThatReadThePlanBeforeEitherQueuesRetryTheInterruptedRunOnce() {
         PlanScheduler schedulerA = new PlanScheduler(catalog, clock, Stagger.DEFAULT);

@@ -98,6 +98,7 @@ final class BackupHandler implements JobHandler<BackupInstance, BackupResult> {
                     instance.id(), backup.disks() == null ? java.util.Set.of() : new LinkedHashSet<>(backup.disks()), 0,
                     facts, backup.appConsistent(), immutableFloor), context.progress());
         }
+        CrashTestHook.haltAt(CrashTestHook.BACKUP_COMMITTED); // kill tests only: the vault has the point, the catalog not
         PointRecord row = PointRecord.of(result.point(), vault, instance.id(), job.id()).inRegion(vaults.regionOf(vault));
         if (backup.plan() != null) { // the row and its plan's mark at once: never an immutable point's row unmarked
             catalog.points().upsertOfPlan(row, backup.plan().id(), backup.plan().policy(), immutableFloor != null);

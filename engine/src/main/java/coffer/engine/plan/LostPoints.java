@@ -1,0 +1,200 @@
+package coffer.engine.plan;
+
+import coffer.engine.JobProgress;
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.CatalogRebuild;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.error.Errors;
+import coffer.engine.instance.PointFacts;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobContext;
+import coffer.engine.job.JobState;
+import coffer.engine.job.JobType;
+import coffer.engine.job.Jobs;
+import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.BackupResult;
+import coffer.engine.vault.VaultDirectory;
+import coffer.vault.PointIds;
+import coffer.vault.PointManifest;
+import coffer.vault.PointNotFoundException;
+import coffer.vault.Vault;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Adopts the point a lost backup job committed in its vault before its row was written (docs/design/catalog.md,
+ * "Adopting the point of a lost job"): a worker killed after the vault's commit (manifest, and for an immutable
+ * point its hold) and before the catalog's row leaves a point the vault holds and the catalog does not know. For a
+ * backup job failed {@code WorkerLost}, the points of its vault whose ids fall within the job's run (one listing of the
+ * point ids; only the manifests of that window are read), that are of its instance and its plan (or of no plan, for a
+ * person's backup) and that the catalog lacks, are written as {@code catalog rebuild} writes a point
+ * ({@link CatalogRebuild#restorePoint}, naming the job), and the steps after a backup follow as for a normal one
+ * ({@link PlanBackup#afterBackup}: the plan's mark, the vault's hold, retention, replication), logged on the lost job.
+ * The job stays failed {@code WorkerLost} (its worker did die) and its point row names it.
+ *
+ * <p>Only points with a manifest are adopted: a point whose writer still runs has none yet (its unfinished marker,
+ * docs/format/unfinished.md), and only ended jobs are looked at. Found by {@link #sweep} (the server's, every tick,
+ * for the lost backup jobs of the last {@link #WINDOW}) and by the retry of an interrupted plan's run
+ * ({@link PlanBackup}), which then does not back up the slot a second time. Thread-safe; two adoptions of one job at
+ * once in this process are serialized.
+ */
+public final class LostPoints {
+    private static final Logger LOG = LoggerFactory.getLogger(LostPoints.class);
+    /** How far back the sweep looks for lost backup jobs. */
+    static final Duration WINDOW = Duration.ofDays(2);
+    /** Points whose id time is this much before the job's start still count (the writer's clock, an agent's). */
+    static final Duration SKEW = Duration.ofMinutes(1);
+
+    /** A point of a lost job in the catalog: {@code adoptedNow} when this call wrote its row. */
+    public record Adopted(PointManifest point, boolean adoptedNow) {
+    }
+
+    private final Catalog catalog;
+    private final VaultDirectory vaults;
+    private final PlanBackup after;
+    private final Clock clock;
+    private final CatalogRebuild rows;
+    /** Lost jobs this process has looked at, with when they were created (forgotten after {@link #WINDOW}). */
+    private final Map<String, Instant> examined = new ConcurrentHashMap<>();
+
+    /** {@code after}: the steps after a backup ({@link PlanBackup#afterSteps}). */
+    public LostPoints(Catalog catalog, VaultDirectory vaults, PlanBackup after, Clock clock) {
+        this.catalog = catalog;
+        this.vaults = vaults;
+        this.after = after;
+        this.clock = clock;
+        this.rows = new CatalogRebuild(catalog);
+    }
+
+    /** True for a backup job failed because its worker was lost: the jobs whose point may be in the vault only. */
+    public static boolean lostBackup(Job job) {
+        return job.type() == JobType.backup && job.state() == JobState.failed
+                && ErrorCode.WorkerLost.name().equals(job.errorCode());
+    }
+
+    /**
+     * Adopts the points of the lost backup jobs created in the last {@link #WINDOW} that this process has not looked
+     * at yet; a job whose vault could not be read is looked at again next time. Returns the points adopted now.
+     */
+    public List<String> sweep() {
+        Instant now = clock.instant();
+        examined.values().removeIf(created -> created.isBefore(now.minus(WINDOW)));
+        List<String> adopted = new ArrayList<>();
+        List<Job> lost = catalog.jobs().list(new Jobs.Filter(JobState.failed, JobType.backup, null, null,
+                now.minus(WINDOW), null, null, null)).stream().filter(LostPoints::lostBackup)
+                .filter(j -> !examined.containsKey(j.id())).sorted(Comparator.comparing(Job::createdAt)).toList();
+        for (Job job : lost) {
+            try {
+                adopt(job).stream().filter(Adopted::adoptedNow).forEach(a -> adopted.add(a.point().id()));
+                examined.put(job.id(), job.createdAt());
+            } catch (RuntimeException e) {
+                LOG.warn("could not look for the point of lost backup job {} in its vault (tried again later): {}",
+                        job.id(), e.getMessage());
+            }
+        }
+        return adopted;
+    }
+
+    /**
+     * The points of lost backup job {@code job} in the catalog, adopting those only its vault holds: empty when it
+     * committed none (killed before its manifest), and for any other job.
+     */
+    public synchronized List<Adopted> adopt(Job job) {
+        if (!lostBackup(job) || job.startedAt() == null || !(job.operation() instanceof BackupInstance backup)) {
+            return List.of();
+        }
+        String instance = job.target();
+        List<Adopted> found = new ArrayList<>();
+        List<String> known = new ArrayList<>();
+        for (PointRecord row : catalog.points().listByInstance(instance)) {
+            if (job.id().equals(row.jobId())) {
+                known.add(row.id());
+            }
+        }
+        String vaultName = vaults.nameOr(backup.vault());
+        if (!vaults.names().contains(vaultName)) {
+            LOG.warn("lost backup job {}: its vault {} is no longer configured; its point, if any, is not adopted", job.id(),
+                    vaultName);
+            return List.of();
+        }
+        Vault vault = vaults.open(vaultName);
+        for (PointManifest point : committedDuring(vault, job)) {
+            if (known.contains(point.id())) {
+                found.add(new Adopted(point, false));
+                continue;
+            }
+            PointFacts facts = PointFacts.of(point);
+            String plan = facts.plan() == null ? null : facts.plan().id();
+            if (!instance.equals(facts.uuid()) || !Objects.equals(plan, backup.plan() == null ? null : backup.plan().id())
+                    || catalog.points().find(point.id()).isPresent()) {
+                continue; // another instance's, another plan's or a person's, or in the catalog under another job
+            }
+            rows.restorePoint(vaults.regionOf(vaultName), vaultName, point, job.id());
+            found.add(new Adopted(point, true));
+            JobContext log = new LostJobLog(catalog, job.id());
+            log.info("point " + point.id() + " was committed in vault " + vaultName + " before this job's worker was lost;"
+                    + " adopted into the catalog (docs/design/catalog.md)");
+            after.afterBackup(backup, BackupResult.ofManifest(point), job, log);
+            LOG.info("adopted point {} of lost backup job {} (instance {}, vault {})", point.id(), job.id(), instance,
+                    vaultName);
+        }
+        return found;
+    }
+
+    /** The readable points of {@code vault} whose id time falls within the job's run (from its start less the skew). */
+    private static List<PointManifest> committedDuring(Vault vault, Job job) {
+        String from = PointIds.second(job.startedAt().minus(SKEW));
+        String to = PointIds.second(job.finishedAt() == null ? Instant.MAX.minusSeconds(1) : job.finishedAt());
+        List<PointManifest> points = new ArrayList<>();
+        try {
+            for (String id : vault.backend().listChildren(Vault.POINTS)) {
+                String second = PointIds.isId(id) ? id.substring(0, 15) : null;
+                if (second == null || second.compareTo(from) < 0 || second.compareTo(to) > 0) {
+                    continue;
+                }
+                try {
+                    points.add(vault.point(id)); // no manifest: unfinished (being written or left), not a point yet
+                } catch (PointNotFoundException notCommitted) {
+                    // skipped
+                } catch (coffer.vault.CorruptDataException | coffer.vault.UnsupportedFormatException unreadable) {
+                    LOG.warn("lost job {}: the manifest of point {} does not read ({}); not adopted", job.id(), id,
+                            unreadable.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw Errors.classify(e);
+        }
+        return points;
+    }
+
+    /** The log of an ended job: the lines of its adoption. Thread-safe. */
+    private record LostJobLog(Catalog catalog, String jobId) implements JobContext {
+        @Override
+        public JobProgress progress() {
+            return JobProgress.NONE;
+        }
+
+        @Override
+        public void info(String message) {
+            catalog.jobs().appendLog(jobId, "info", message);
+        }
+
+        @Override
+        public void warning(String message) {
+            catalog.jobs().appendLog(jobId, "warning", message);
+        }
+    }
+}

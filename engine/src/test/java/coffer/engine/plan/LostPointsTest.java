@@ -1,0 +1,271 @@
+package coffer.engine.plan;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.Plan;
+import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.PointRetention;
+import coffer.engine.catalog.Protection;
+import coffer.engine.catalog.ReplicationRecord;
+import coffer.engine.catalog.StoredPolicy;
+import coffer.engine.catalog.TestDatabase;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.instance.PointFacts;
+import coffer.engine.JobProgress;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobContext;
+import coffer.engine.job.JobHandler;
+import coffer.engine.job.JobState;
+import coffer.engine.job.JobType;
+import coffer.engine.job.Jobs;
+import coffer.engine.json.CofferJson;
+import coffer.engine.operation.BackupInstance;
+import coffer.engine.operation.BackupResult;
+import coffer.engine.operation.PlanRun;
+import coffer.engine.policy.ArchiveRule;
+import coffer.engine.policy.Interval;
+import coffer.engine.policy.Policy;
+import coffer.engine.policy.ReplicationRule;
+import coffer.engine.policy.Retention;
+import coffer.engine.policy.RetentionPeriod;
+import coffer.engine.policy.Schedule;
+import coffer.engine.replication.Regions;
+import coffer.engine.replication.ReplicationQueue;
+import coffer.engine.vault.VaultDirectory;
+import coffer.engine.vault.VaultLocation;
+import coffer.engine.vault.VaultOpener;
+import coffer.testing.ByteArrayBlockSource;
+import coffer.testing.S3Server;
+import coffer.vault.Vault;
+import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.backend.s3.S3Location;
+import coffer.vault.io.Progress;
+import coffer.vault.write.PointWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The adoption of a lost backup job's point ({@link LostPoints}, docs/design/catalog.md "Adopting the point of a lost
+ * job") on a real catalog and a real vault, a directory and a bucket of the test S3 server: a plan's run of an immutable
+ * policy that replicates, its job failed {@code WorkerLost} after its point was committed. The sweep adopts exactly that
+ * point (not another instance's in the same seconds, not an older unknown point, not a point still being written),
+ * marks it immutable as its policy's with the policy's expiry, holds it in the vault, queues its replication, logs it on
+ * the lost job; a second sweep, of this server or another, adopts nothing and queues nothing again.
+ */
+class LostPointsTest {
+    static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
+
+    @TempDir Path dir;
+    TestDatabase database;
+    Catalog catalog;
+
+    @AfterEach
+    void close() throws Exception {
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    Vault vault;
+    VaultDirectory vaults;
+    SimulatedClock clock;
+    StoredPolicy policy;
+    Plan plan;
+    RetentionSweep sweep;
+    ReplicationQueue replications;
+
+    private void open(boolean onS3) throws Exception {
+        clock = new SimulatedClock(T0);
+        database = TestDatabase.sqlite(dir);
+        catalog = Catalog.open(database.config(), clock);
+        catalog.hosts().ensure("local", "qemu:///system");
+        catalog.instances().refresh("local", List.of(new Instance("u-web", "local", "web", "running", List.of(), T0, false),
+                new Instance("u-db", "local", "db", "running", List.of(), T0, false)));
+        catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", T0)));
+        vault = onS3
+                ? new VaultOpener(dir.resolve("keyring.json")).create(new VaultLocation.Bucket(
+                new S3Location(S3Server.shared().newBucket(), "lost"), S3Server.shared().settings()), 256 * 1024, false)
+                : Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
+        vaults = new VaultDirectory() {
+            @Override
+            public Set<String> names() {
+                return Set.of("default", "east-vault");
+            }
+
+            @Override
+            public String defaultName() {
+                return "default";
+            }
+
+            @Override
+            public Vault open(String name) {
+                return vault; // the replica's vault is never opened here: the replication is only queued
+            }
+
+            @Override
+            public String regionOf(String name) {
+                return name.equals("east-vault") ? "east" : "local";
+            }
+        };
+        Regions regions = new Regions(Map.of("local", List.of("default"), "east", List.of("east-vault")),
+                Map.of("local", List.of("local"), "east", List.of()));
+        policy = catalog.policies().create(new Policy("locked", Schedule.of(T0, Interval.hours(1)),
+                Retention.keepFor(RetentionPeriod.days(1)), true,
+                ReplicationRule.to("east", "east-vault", RetentionPeriod.days(7), new ReplicationRule.Encryption.Auto()),
+                ArchiveRule.OFF));
+        plan = catalog.plans().create("plan-1", "web-hourly", "u-web", policy.id(), T0);
+        sweep = new RetentionSweep(catalog, vaults, clock);
+        replications = new ReplicationQueue(catalog, vaults, regions, clock);
+    }
+
+    private LostPoints lostPoints() {
+        return new LostPoints(catalog, vaults, PlanBackup.afterSteps(catalog, sweep, replications), clock);
+    }
+
+    /** A plan's run claimed at T0 whose point is committed at T0+10s, lost at T0+20s; returns the point. */
+    private String lostRun(Job[] job) throws Exception {
+        job[0] = catalog.jobs().submit(new BackupInstance("u-web", "default", null, null, null, false, null,
+                new PlanRun(plan.id(), policy.id(), T0.toString(), 0, null), null), "local");
+        assertEquals(job[0].id(), catalog.jobs().claimNext("worker-1", 2, T0).orElseThrow().id());
+        String made = point(vault, "u-web", T0.plusSeconds(10), PointFacts.ofPlan(plan.id(), policy.id(), true));
+        assertTrue(catalog.jobs().failLost(job[0].id(), "worker-1", "worker-1 is gone", T0.plusSeconds(20)));
+        return made;
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aLostRunsCommittedPointIsAdoptedOnceWithItsPolicysLockExpiryAndReplication(boolean onS3) throws Exception {
+        open(onS3);
+        LostPoints lost = lostPoints();
+        String made;
+        Job job;
+        // the run: claimed at T0, its point committed at T0+10s, its worker lost at T0+20s; beside it an older point
+        // the catalog lacks, another instance's point of the same seconds, and a point still being written
+        String older = point(vault, "u-web", T0.minus(Duration.ofHours(2)), PointFacts.ofPlan(plan.id(), policy.id(), true));
+        String otherInstance = point(vault, "u-db", T0.plusSeconds(12), PointFacts.NONE);
+        try (PointWriter writing = PointWriter.begin(vault, "web", T0.plusSeconds(15), 1)) {
+            writing.writeDisk("vda", ByteArrayBlockSource.of(new byte[64 * 1024]), "qcow2", null, Progress.NONE);
+            Job[] lostJob = new Job[1];
+            made = lostRun(lostJob);
+            job = lostJob[0];
+            clock.set(T0.plusSeconds(30));
+
+            Map<String, Long> before = onS3 ? ((coffer.vault.backend.s3.S3Backend) vault.backend()).requestCounts() : null;
+            assertEquals(List.of(made), lost.sweep(), "the lost run's point only, not one still being written");
+            if (onS3) {
+                Map<String, Long> sent = S3Server.requestsSince(before,
+                        ((coffer.vault.backend.s3.S3Backend) vault.backend()).requestCounts());
+                System.out.println("S3 requests of one lost job's adoption (finding, row, hold, retention, replication): "
+                        + sent);
+                assertEquals(1L, sent.getOrDefault("ListObjectsV2", 0L), "one listing of the point ids: " + sent);
+            }
+        }
+
+        PointRecord row = catalog.points().find(made).orElseThrow();
+        assertEquals(job.id(), row.jobId(), "the row names the lost job");
+        PointRetention retention = catalog.pointRetentions().find(made).orElseThrow();
+        assertTrue(retention.immutable() && policy.id().equals(retention.policyId()), retention.toString());
+        assertEquals(vault.point(made).createdAt().plus(Duration.ofDays(1)), row.expiresAt(), "the policy's keep-for");
+        assertEquals(vault.point(made).createdAt().plus(Duration.ofDays(1)), vault.readHold(made),
+                "the vault's hold is the catalog's lock");
+        assertEquals(ErrorCode.BackupPointImmutable, assertThrows(CofferException.class,
+                () -> new PointLifecycle(catalog, vaults, clock).delete(made)).code());
+        ReplicationRecord replication = catalog.replications().find(made, "east", "east-vault").orElseThrow();
+        assertEquals(ReplicationRecord.State.QUEUED, replication.state());
+        assertEquals(1, replicateJobs(), "its policy's replication queued");
+        assertTrue(catalog.jobs().log(job.id()).stream().anyMatch(l -> l.message().contains("point " + made
+                + " was committed in vault default before this job's worker was lost; adopted")), "logged on the lost job");
+        Job after = catalog.jobs().find(job.id()).orElseThrow();
+        assertEquals(JobState.failed, after.state());
+        assertEquals("WorkerLost", after.errorCode(), "the job stays what it was: its worker was lost");
+        assertTrue(catalog.points().find(otherInstance).isEmpty() && catalog.points().find(older).isEmpty(),
+                "another instance's point and an older unknown one are not this job's");
+
+        assertEquals(List.of(), lost.sweep(), "looked at once");
+        LostPoints another = lostPoints();
+        assertEquals(List.of(), another.sweep(), "another server's sweep finds the point in the catalog already");
+        assertEquals(List.of(new LostPoints.Adopted(vault.point(made), false)), another.adopt(after));
+        assertEquals(1, replicateJobs(), "no second replication");
+    }
+
+    /**
+     * The retry of the lost run, queued before any sweep adopted its point, adopts it (with the steps after a backup)
+     * and ends with it, without backing up again; a sweep afterwards finds it done.
+     */
+    @Test
+    void theRetryOfALostRunAdoptsItsPointInsteadOfBackingUpTheSlotAgain() throws Exception {
+        open(false);
+        Job[] lostJob = new Job[1];
+        String made = lostRun(lostJob);
+        clock.set(T0.plusSeconds(30));
+        LostPoints lost = lostPoints();
+        BackupInstance retry = new BackupInstance("u-web", "default", null, null, null, false, null,
+                new PlanRun(plan.id(), policy.id(), T0.toString(), 0, lostJob[0].id()), null);
+        Job retryJob = new Job("j-retry", JobType.backup, "u-web", "local", JobState.running, CofferJson.tree(retry), T0, T0,
+                null, null, 0, 0, 0, 0, false, null, null, null);
+        JobHandler<BackupInstance, BackupResult> never = (operation, job, context) -> {
+            throw new AssertionError("the slot was backed up again");
+        };
+        List<String> lines = new ArrayList<>();
+        BackupResult result = new PlanBackup(never, catalog, sweep, replications, lost).run(retry, retryJob, new JobContext() {
+            @Override
+            public JobProgress progress() {
+                return JobProgress.NONE;
+            }
+
+            @Override
+            public void info(String message) {
+                lines.add(message);
+            }
+
+            @Override
+            public void warning(String message) {
+                lines.add(message);
+            }
+        });
+        assertEquals(made, result.point());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("committed point " + made) && l.contains("adopted")
+                && l.contains("not backed up again")), lines.toString());
+        assertEquals(lostJob[0].id(), catalog.points().find(made).orElseThrow().jobId());
+        assertTrue(catalog.pointRetentions().find(made).orElseThrow().immutable());
+        assertEquals(1, replicateJobs());
+        assertEquals(List.of(), lost.sweep(), "adopted already");
+        assertEquals(1, replicateJobs());
+    }
+
+    private int replicateJobs() {
+        return catalog.jobs().list(new Jobs.Filter(null, JobType.replicate, null, null)).size();
+    }
+
+    /** A committed point of {@code uuid} at {@code at} with {@code extra} facts; no catalog row. */
+    private static String point(Vault vault, String uuid, Instant at, PointFacts extra) throws Exception {
+        PointFacts facts = new PointFacts(PointFacts.VERSION, new PointFacts.Instance(uuid, "qemu:///system", "running"),
+                null, null, null, null, null, null, null).with(extra);
+        byte[] disk = new byte[64 * 1024];
+        disk[0] = (byte) at.getEpochSecond();
+        try (PointWriter writer = PointWriter.begin(vault, uuid, at, 1)) {
+            writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "qcow2", null, Progress.NONE);
+            return writer.commit("CRASH", null, List.of(), facts.json()).id();
+        }
+    }
+}
