@@ -11,9 +11,10 @@ import coffer.engine.error.ErrorCode;
 public final class AgentProtocol {
     /**
      * The agent protocol: the agent endpoints, their records and the job rows they carry. 2: heartbeats name the jobs
-     * the agent holds, claims wait (long polls).
+     * the agent holds, claims wait (long polls). 3: mounts run on the agent, their rows carried by a report's and an
+     * end's {@code mounts}.
      */
-    public static final int PROTOCOL = 2;
+    public static final int PROTOCOL = 3;
     /** This build's Coffer version (the one {@code coffer --version} prints). */
     public static final String VERSION = "0.1.0";
 

@@ -13,6 +13,7 @@ import coffer.engine.job.JobHandler;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobType;
 import coffer.engine.job.handler.JobHandlers;
+import coffer.engine.job.handler.StaleMounts;
 import coffer.engine.operation.AgentWelcome;
 import coffer.engine.operation.AnnounceAgent;
 import coffer.engine.operation.Operations;
@@ -33,7 +34,8 @@ import java.util.stream.Collectors;
 
 /**
  * A running {@code coffer agent} (docs/design/agents.md): it serves one libvirt host for the servers. At start it
- * removes what a dead run left on the host's instances ({@link InstanceBackup#cleanLeftovers}), announces the host and
+ * removes what a dead run left on the host's instances ({@link InstanceBackup#cleanLeftovers}; mounts of a dead run
+ * detached, {@link StaleMounts}), announces the host and
  * its instances (the version handshake: a server of another version is refused), then runs a {@link JobRunner} whose
  * jobs are the server's ({@link RemoteJobs}) with the same handlers as a server's in-process worker
  * ({@link JobHandlers}), for the job types agents run ({@link JobType#agentMayRun}). The handlers read the host's disks
@@ -88,6 +90,9 @@ public final class CofferAgent implements AutoCloseable {
             String workerId = JobRunner.newWorkerId();
             List<Instance> instances = discover(working, settings);
             cleanLeftovers(settings, instances);
+            for (String stale : new StaleMounts(working, settings.runtimeRoot(), Clock.systemUTC()).detachAll()) {
+                LOG.log(System.Logger.Level.WARNING, "stale mount: " + stale);
+            }
             AgentWelcome welcome = announce(server, settings, workerId, instances, vaults);
             Map<JobType, JobHandler<?, ?>> handlers = JobHandlers.handlers(working, vaults, settings.runtimeRoot(),
                             settings.restores(), settings.assurance()).entrySet().stream().filter(e -> e.getKey().agentMayRun())
