@@ -27,9 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The agent tests' fixture (AgentFailoverIT, AgentLeaderKillIT, AgentMountIT): {@code coffer server} processes on ONE
- * PostgreSQL catalog with the host {@code local} ({@code qemu:///system}), a {@code coffer agent} process for that host
- * (its output collected), tokens, and the HTTP calls and waits the tests make. Everything it started is killed and
+ * The agent tests' fixture (AgentIT, AgentFailoverIT, AgentLeaderKillIT, AgentMountIT): {@code coffer server} processes
+ * on ONE PostgreSQL catalog with the host {@code local} ({@code qemu:///system}), {@code coffer agent} processes (their
+ * output collected), tokens, and the HTTP calls and waits the tests make. Everything it started is killed and
  * closed by {@link #close} (the test's {@code @AfterEach}), processes first.
  *
  * <p>Not thread-safe; one per test.
@@ -136,8 +136,8 @@ final class AgentCluster implements AutoCloseable {
         return server;
     }
 
-    /** A started agent process and its worker id (the jobs it runs log "started on worker ID"). */
-    record Agent(Process process, String worker) {
+    /** A started agent process, its worker id (the jobs it runs log "started on worker ID") and what it printed. */
+    record Agent(Process process, String worker, List<String> output) {
     }
 
     /** Starts {@code coffer agent --server URLS} for the host {@code local}, data in {@code dir/agent-data}. */
@@ -145,26 +145,39 @@ final class AgentCluster implements AutoCloseable {
         return startAgent(urls, token, config, dir.resolve("agent-data"));
     }
 
-    /** Starts {@code coffer agent --server URLS} for the host {@code local}; what it prints is collected. */
+    /** Starts {@code coffer agent --server URLS} for the host {@code local} ({@code qemu:///system}). */
     Agent startAgent(String urls, Path token, Path config, Path dataDir) throws IOException {
+        return startAgent(urls, token, config, "local", "qemu:///system", dataDir);
+    }
+
+    /**
+     * Starts {@code coffer agent --server URLS} for {@code host} on libvirt {@code libvirt}; what it prints is collected
+     * (the agent's own {@link Agent#output}, and all agents' {@link #agentOutput}). Returns once it has started.
+     */
+    Agent startAgent(String urls, Path token, Path config, String host, String libvirt, Path dataDir) throws IOException {
         Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
                 System.getProperty("java.class.path"), ServerProcess.class.getName(), "agent", "--server", urls,
-                "--token-file", token.toString(), "--host", "local", "--libvirt", "qemu:///system", "--config",
+                "--token-file", token.toString(), "--host", host, "--libvirt", libvirt, "--config",
                 config.toString(), "--data-dir", dataDir.toString())
                 .redirectErrorStream(true).start();
         processes.add(process);
+        List<String> output = new CopyOnWriteArrayList<>();
         BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = lines.readLine()) != null) {
+            output.add(line);
             agentOutput.add(line);
             if (line.startsWith("Coffer agent ")) {
-                Thread drain = new Thread(() -> lines.lines().forEach(agentOutput::add), "agent-output");
+                Thread drain = new Thread(() -> lines.lines().forEach(l -> {
+                    output.add(l);
+                    agentOutput.add(l);
+                }), "agent-" + host + "-output");
                 drain.setDaemon(true);
                 drain.start();
-                return new Agent(process, line.split(" ")[2]);
+                return new Agent(process, line.split(" ")[2], output);
             }
         }
-        throw new IOException("the agent ended without starting: " + String.join("\n", agentOutput));
+        throw new IOException("the agent of host " + host + " ended without starting: " + String.join("\n", output));
     }
 
     /** What the agents printed. */
@@ -187,6 +200,11 @@ final class AgentCluster implements AutoCloseable {
         return fail("job " + id + " did not end within " + WAIT + ": "
                 + call("GET", url + "/api/v1/jobs/" + id, admin, null).body() + "\nagent output: "
                 + String.join("\n", agentOutput));
+    }
+
+    /** Waits until {@code job} (an answer naming its {@code id}) ended (read through {@code url}) and returns it. */
+    JsonNode awaitEnd(String url, String admin, JsonNode job) throws Exception {
+        return awaitEnd(url, admin, job.path("id").asText());
     }
 
     /** Waits until job {@code job}'s log (read through {@code url}) says it started on {@code worker}. */
