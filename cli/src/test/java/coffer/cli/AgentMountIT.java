@@ -27,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * running guest: the mount job starts on the agent, the guest reads the backed-up file (checksum), {@code coffer mount
  * list} through the other server shows it, the served point is refused deletion; {@code coffer unmount} (through the
  * other server) reaches the agent, the disk leaves the guest, no NBD socket is left, and the point can be deleted. A
- * short mount expires on the agent by itself; one left up by an agent killed with {@code kill -9} is detached by the
+ * short mount expires on the agent by itself; an instant restore of the point runs on the agent and its instance reads
+ * the backed-up file; one left up by an agent killed with {@code kill -9} is detached by the
  * agent's next start and its row ended {@code STALE}.
  */
 class AgentMountIT {
@@ -101,6 +102,22 @@ class AgentMountIT {
         assertEquals("EXPIRED", expired.path("result").path("ended").asText(), expired.toString());
         assertEquals("EXPIRED", mountOf(a.url(), adminFile, expiring).path("endReason").asText());
         assertNoMountIn(target);
+
+        // an instant restore on the agent: the new instance starts on the agent's export of the point, is copied to local
+        // files, and reads the backed-up file
+        source.close(); // the restored instance writes the same console log file: only one of them can run
+        String instant = "coffer-it-instant-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        TestGuest restored = cluster.closeLater(TestGuest.existing(instant, dir.resolve("source")));
+        Path instantDir = Files.createDirectories(cluster.restores().resolve("instant"));
+        String restoreJob = cluster.post(b.url() + "/api/v1/points/" + point + "/instant-restore", admin,
+                "{\"name\": \"" + instant + "\", \"dir\": \"" + instantDir + "\"}").path("id").asText();
+        cluster.awaitStartedOn(b.url(), admin, restoreJob, agent.worker(), "the instant restore started on the agent");
+        JsonNode restoredEnd = cluster.awaitEnd(b.url(), admin, restoreJob);
+        assertEquals("succeeded", restoredEnd.path("state").asText(), restoredEnd + "\nagent output: " + cluster.agentOutput());
+        System.out.println("instant restore on the agent: " + restoredEnd.path("result"));
+        assertFalse(virsh("dumpxml", instant).contains("nbd"), "the instance runs from local files only");
+        restored.awaitAgent(java.time.Duration.ofSeconds(180));
+        assertEquals(TestData.sha256(known), restored.sha256("/data/known.bin"), "the restored instance reads the file");
 
         // an agent killed (-9) under a mount leaves the disk attached; its next start detaches it, the row ends STALE
         String killed = json(cli(a.url(), adminFile, "mount", point, "vdb", "--instance", target.name(), "--output", "json")

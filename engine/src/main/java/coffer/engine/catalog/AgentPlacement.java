@@ -7,6 +7,7 @@ import coffer.engine.operation.CloneGroup;
 import coffer.engine.operation.CloneInstance;
 import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.MountDisk;
+import coffer.engine.operation.RestoreInstant;
 import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.RestoreGroup;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -20,8 +21,8 @@ import java.util.List;
  * the host's agent announced both its vaults, the point's and the destination; a clone within its vault's region (no
  * other region named) into a vault the agent announced; a group's backup, clone or restore when the agent announced
  * its vault and every member is an instance of the host (a group whose members are on other hosts stays a server's); a
- * restore drill when the agent announced the vault of the instance's newest point; a mount when the agent announced the
- * point's vault.
+ * restore drill when the agent announced the vault of the instance's newest point; a mount or an instant restore when
+ * the agent announced the point's vault.
  * Decided when the job is queued, and again
  * for the host's queued jobs when its agent announces other vaults. A host no agent serves keeps the flag but its jobs
  * are the servers' anyway (the claims look at {@code hosts.agent} too). Stateless.
@@ -40,9 +41,7 @@ final class AgentPlacement {
         }
         List<String> reached = agentVaults(s, hostId);
         return switch (operation) {
-            case ReplicatePoint r -> r.vault() != null && reached.contains(r.vault())
-                    && s.one("SELECT vault FROM points WHERE id = ?", row -> row.getString("vault"), r.point())
-                    .map(reached::contains).orElse(false);
+            case ReplicatePoint r -> r.vault() != null && reached.contains(r.vault()) && pointIn(s, r.point(), reached);
             case CloneInstance c -> c.region() == null && c.vault() != null && reached.contains(c.vault());
             case BackupGroup b -> b.vault() != null && reached.contains(b.vault()) && membersOn(s, b.group(), hostId);
             case CloneGroup c -> c.vault() != null && reached.contains(c.vault()) && membersOn(s, c.group(), hostId);
@@ -52,10 +51,16 @@ final class AgentPlacement {
                     + " WHERE m.group_point_id = ? AND (i.host_id IS NULL OR i.host_id <> ?)", r.groupPoint(), hostId) == 0;
             case DrillInstance d -> s.one("SELECT vault FROM points WHERE instance_id = ? ORDER BY created_at DESC, id DESC"
                     + " LIMIT 1", row -> row.getString("vault"), d.instance()).map(reached::contains).orElse(false);
-            case MountDisk m -> s.one("SELECT vault FROM points WHERE id = ?", row -> row.getString("vault"), m.point())
-                    .map(reached::contains).orElse(false);
+            case MountDisk m -> pointIn(s, m.point(), reached);
+            case RestoreInstant r -> pointIn(s, r.point(), reached);
             default -> false;
         };
+    }
+
+    /** The point is in one of the {@code reached} vaults (a point not in the catalog is not). */
+    private static boolean pointIn(Sql.Session s, String pointId, List<String> reached) throws SQLException {
+        return s.one("SELECT vault FROM points WHERE id = ?", row -> row.getString("vault"), pointId).map(reached::contains)
+                .orElse(false);
     }
 
     /** Every member of the group is an instance of {@code hostId} (a group of no members is not). */

@@ -7,6 +7,7 @@ import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.CloneInstance;
 import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.MountDisk;
+import coffer.engine.operation.RestoreInstant;
 import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.VerifyVault;
 import org.junit.jupiter.api.AfterEach;
@@ -178,8 +179,8 @@ class AgentClaimsTest {
     }
 
     /**
-     * A mount is the agent's when it names the point's vault (docs/design/agents.md, "A mount on the agent"); a mount of
-     * a point in another vault stays the servers'. Mounts are serving jobs: the host's limit does not hold them back.
+     * A mount and an instant restore are the agent's when it names the point's vault (docs/design/agents.md, "A mount on
+     * the agent"); those of a point in another vault stay the servers'. Mounts are serving jobs: the host's limit does not hold them back.
      */
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
@@ -195,5 +196,13 @@ class AgentClaimsTest {
                 "a point in a vault the agent does not name: the server's");
         assertTrue(catalog.jobs().claimNext("server:1:bb", 1, now).isEmpty(), "the agent's mount is left to it");
         assertEquals(mount.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 1, now).orElseThrow().id());
+
+        // an instant restore likewise: the agent's when it names the point's vault
+        Job instant = catalog.jobs().submit(new RestoreInstant("20250101-000000-aaaaaaaa", "web-now", null, null), "edge");
+        Job serverInstant = catalog.jobs().submit(new RestoreInstant("20250101-000000-bbbbbbbb", "web-then", null, null),
+                "edge");
+        assertEquals(serverInstant.id(), catalog.jobs().claimNext("server:1:bb", 9, now).orElseThrow().id());
+        assertTrue(catalog.jobs().claimNext("server:1:bb", 9, now).isEmpty(), "the agent's instant restore is left to it");
+        assertEquals(instant.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 9, now).orElseThrow().id());
     }
 }
