@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * list} through the other server shows it, the served point is refused deletion; {@code coffer unmount} (through the
  * other server) reaches the agent, the disk leaves the guest, no NBD socket is left, and the point can be deleted. A
  * short mount expires on the agent by itself; an instant restore of the point runs on the agent and its instance reads
- * the backed-up file; one left up by an agent killed with {@code kill -9} is detached by the
- * agent's next start and its row ended {@code STALE}.
+ * the backed-up file; a mount of an agent stopped (SIGTERM) is detached, its row ended {@code SERVER_STOPPED}; one left
+ * up by an agent killed with {@code kill -9} is detached by the agent's next start and its row ended {@code STALE}.
  */
 class AgentMountIT {
     @TempDir Path dir;
@@ -118,6 +118,16 @@ class AgentMountIT {
         assertFalse(virsh("dumpxml", instant).contains("nbd"), "the instance runs from local files only");
         restored.awaitAgent(java.time.Duration.ofSeconds(180));
         assertEquals(TestData.sha256(known), restored.sha256("/data/known.bin"), "the restored instance reads the file");
+
+        // the agent stopped (SIGTERM) under a mount: it detaches the disk, and the row ends SERVER_STOPPED
+        String stopping = json(cli(a.url(), adminFile, "mount", point, "vdb", "--instance", target.name(), "--output", "json")
+                .ok()).path("id").asText();
+        agent.process().destroy();
+        assertTrue(agent.process().waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "the agent stopped");
+        assertEquals("cancelled", cluster.awaitEnd(a.url(), admin, stopping).path("state").asText());
+        assertEquals("SERVER_STOPPED", mountOf(b.url(), adminFile, stopping).path("endReason").asText());
+        assertNoMountIn(target);
+        agent = cluster.startAgent(a.url() + "," + b.url(), cluster.agentToken(), configA);
 
         // an agent killed (-9) under a mount leaves the disk attached; its next start detaches it, the row ends STALE
         String killed = json(cli(a.url(), adminFile, "mount", point, "vdb", "--instance", target.name(), "--output", "json")
