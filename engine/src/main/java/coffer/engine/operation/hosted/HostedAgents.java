@@ -56,7 +56,8 @@ import java.util.concurrent.TimeUnit;
  * handshake, its host marked served by it, its instances taken), its claims of its host's jobs with the rows their
  * handlers read, heartbeats, reports and ends. A job's end from an agent is checked against the job's worker (an agent
  * found lost cannot overwrite the verdict) and, for a succeeded backup, followed by what the in-process worker does
- * after one ({@link PlanBackup#afterBackup}). Thread-safe (the catalog is).
+ * after one ({@link PlanBackup#afterBackup}). A mount job's reports and end carry its mount row, kept when it is the
+ * job's own. Thread-safe (the catalog is).
  */
 final class HostedAgents {
     /** How often an agent heart-beats, and when the server's runners take its jobs for lost (docs/design/jobs.md). */
