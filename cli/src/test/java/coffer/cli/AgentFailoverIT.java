@@ -3,39 +3,24 @@ package coffer.cli;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.ChangeAlert;
 import coffer.engine.catalog.ReplicationRecord;
-import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.TestDomain;
 import coffer.engine.job.Job;
 import coffer.testing.S3Server;
 import coffer.testing.ThrottledProxy;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Issue 21's server replicas, for agents: two {@code coffer server} processes on ONE PostgreSQL catalog and one
@@ -47,58 +32,40 @@ import static org.junit.jupiter.api.Assertions.fail;
  * as a server's are (docs/design/agents.md, "Which jobs an agent runs").
  */
 class AgentFailoverIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofMinutes(4);
     private static final int MIB = 1 << 20;
 
     @TempDir Path dir;
-    final List<AutoCloseable> toClose = new ArrayList<>();
-    final List<Process> processes = new ArrayList<>();
-    final HttpClient http = HttpClient.newHttpClient();
-    final List<String> agentOutput = new CopyOnWriteArrayList<>();
+    AgentCluster cluster;
+
+    @BeforeEach
+    void cluster() {
+        cluster = new AgentCluster(dir);
+    }
 
     @AfterEach
     void tearDown() {
-        processes.forEach(Process::destroyForcibly);
-        for (Process p : processes) {
-            try {
-                p.waitFor();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        for (AutoCloseable c : toClose.reversed()) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort: the next closes must still run
-            }
-        }
+        cluster.close();
     }
 
     @Test
     void agentCarriesOnThroughTheOtherServerWhenItsServerIsKilled() throws Exception {
         TestDomain.requireLibvirt();
-        TestDatabase database = TestDatabase.postgres();
-        toClose.add(database);
         TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 256);
-        toClose.add(domain);
+        cluster.closeLater(domain);
         Path vault = dir.resolve("vault");
         Path keyring = dir.resolve("keyring");
-        Path configA = config("a", database, vault, keyring);
-        Path configB = config("b", database, vault, keyring);
-        ServerProcess.Running a = server(configA);
-        ServerProcess.Running b = server(configB);
+        Path configA = cluster.config("a", vault, keyring);
+        Path configB = cluster.config("b", vault, keyring);
+        ServerProcess.Running a = cluster.server(configA);
+        ServerProcess.Running b = cluster.server(configB);
 
-        Catalog catalog = Catalog.open(database.config());
-        toClose.add(catalog);
+        Catalog catalog = cluster.catalog();
         String admin = catalog.tokens().create("failover-admin", "admin").secret();
-        Path agentToken = agentToken(catalog);
+        Path agentToken = cluster.agentToken();
 
         // the agent talks to a first (its list's first server)
-        List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
-        String worker = output.getLast().split(" ")[2];
-        String job = post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin, "{}").path("id").asText();
+        String worker = cluster.startAgent(a.url() + "," + b.url(), agentToken, configA).worker();
+        String job = cluster.post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin, "{}").path("id").asText();
         // killed once the job's first log line came through a: the claim's answer reached the agent (a claim whose
         // answer died with its server is failed WorkerLost by the agent's heartbeats instead: AgentLostJobsTest)
         JsonNode ended = succeedsThroughBWhenAIsKilled(a, b, catalog, admin, job, worker, "the backup started on the agent");
@@ -117,13 +84,11 @@ class AgentFailoverIT {
     @Test
     void replicationRunsOnTheAgentAndCarriesOnWhenItsServerIsKilled() throws Exception {
         TestDomain.requireLibvirt();
-        TestDatabase database = TestDatabase.postgres();
-        toClose.add(database);
         TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 128);
-        toClose.add(domain);
+        cluster.closeLater(domain);
         S3Server s3 = S3Server.shared();
         ThrottledProxy slowUploads = ThrottledProxy.in(s3.endpoint(), 4_000_000);
-        toClose.add(slowUploads);
+        cluster.closeLater(slowUploads);
         Path secret = dir.resolve("s3.secret");
         Files.writeString(secret, S3Server.SECRET_ACCESS_KEY);
         String regions = """
@@ -136,22 +101,20 @@ class AgentFailoverIT {
                     s3: {endpoint: "%s", region: us-east-1, accessKeyId: %s, secretAccessKeyFile: %s}
                 """.formatted(dir.resolve("west-vault"), dir.resolve("west-keyring"), s3.newBucket(),
                 dir.resolve("east-keyring"), slowUploads.endpoint(), S3Server.ACCESS_KEY_ID, secret);
-        Path configA = config("a", database, regions, "west", "");
-        Path configB = config("b", database, regions, "west", "");
-        ServerProcess.Running a = server(configA);
-        ServerProcess.Running b = server(configB);
+        Path configA = cluster.config("a", regions, "west", "");
+        Path configB = cluster.config("b", regions, "west", "");
+        ServerProcess.Running a = cluster.server(configA);
+        ServerProcess.Running b = cluster.server(configB);
 
-        Catalog catalog = Catalog.open(database.config());
-        toClose.add(catalog);
+        Catalog catalog = cluster.catalog();
         String admin = catalog.tokens().create("failover-admin", "admin").secret();
-        Path agentToken = agentToken(catalog);
-        List<String> output = startAgent(a.url() + "," + b.url(), agentToken, configA);
-        String worker = output.getLast().split(" ")[2];
+        Path agentToken = cluster.agentToken();
+        String worker = cluster.startAgent(a.url() + "," + b.url(), agentToken, configA).worker();
 
         JsonNode backup = agentBackup(a.url(), admin, domain, worker);
         String point = backup.path("result").path("point").asText();
 
-        String job = post(a.url() + "/api/v1/points/" + point + "/replicate", admin, "{\"region\": \"east\"}").path("id")
+        String job = cluster.post(a.url() + "/api/v1/points/" + point + "/replicate", admin, "{\"region\": \"east\"}").path("id")
                 .asText();
         JsonNode ended = succeedsThroughBWhenAIsKilled(a, b, catalog, admin, job, worker, "the replication started on the agent");
         String replica = ended.path("result").path("replica").asText();
@@ -174,26 +137,23 @@ class AgentFailoverIT {
     @Test
     void anAgentsBackupIsJudgedForChangeAsAServersIs() throws Exception {
         TestDomain.requireLibvirt();
-        TestDatabase database = TestDatabase.postgres();
-        toClose.add(database);
         TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 64);
-        toClose.add(domain);
+        cluster.closeLater(domain);
         String instance = TestDomain.virsh("domuuid", domain.name).trim();
         // the defaults scaled to a 64 MiB disk (ChangeAlertIT): 4x the median and at least 8 MiB
-        Path configA = config("a", database, """
+        Path configA = cluster.config("a", """
                   - name: default
                     path: %s
                     keyring: %s
                     encrypted: true
                 """.formatted(dir.resolve("vault"), dir.resolve("keyring")), null,
                 "assurance: {alerts: {minimumMiB: 8}}\n");
-        ServerProcess.Running a = server(configA);
-        Catalog catalog = Catalog.open(database.config());
-        toClose.add(catalog);
+        ServerProcess.Running a = cluster.server(configA);
+        Catalog catalog = cluster.catalog();
         String admin = catalog.tokens().create("alerts-admin", "admin").secret();
-        Path agentToken = agentToken(catalog);
-        List<String> output = startAgent(a.url(), agentToken, configA);
-        String worker = output.getLast().split(" ")[2];
+        Path agentToken = cluster.agentToken();
+        AgentCluster.Agent agent = cluster.startAgent(a.url(), agentToken, configA);
+        String worker = agent.worker();
 
         agentBackup(a.url(), admin, domain, worker);
         for (int run = 1; run <= 3; run++) { // ordinary days: a few MiB of compressible writes
@@ -203,11 +163,11 @@ class AgentFailoverIT {
         }
         assertEquals(List.of(), catalog.changeAlerts().ofInstance(instance, 10));
         // a new agent with an empty working catalog: the baseline is the servers' samples, carried by the claim
-        Process first = processes.getLast();
+        Process first = agent.process();
         first.destroy();
         assertTrue(first.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "the first agent stopped");
-        agentOutput.clear();
-        worker = startAgent(a.url(), agentToken, configA, dir.resolve("agent-data-2")).getLast().split(" ")[2];
+        cluster.agentOutput().clear();
+        worker = cluster.startAgent(a.url(), agentToken, configA, dir.resolve("agent-data-2")).worker();
         domain.writeRandom("vda", 8L * MIB, 48 * MIB, 20); // most of the disk, as ransomware encrypting it would
         JsonNode rewrite = agentBackup(a.url(), admin, domain, worker);
         String point = rewrite.path("result").path("point").asText();
@@ -233,34 +193,31 @@ class AgentFailoverIT {
     @Test
     void clonesAndGroupJobsOfTheAgentsHostRunOnTheAgent() throws Exception {
         TestDomain.requireLibvirt();
-        TestDatabase database = TestDatabase.postgres();
-        toClose.add(database);
-        Path restores = dir.resolve("data-b").resolve("restores"); // new disks go beside the originals: a restore directory
+        Path restores = cluster.restores(); // new disks go beside the originals: a restore directory
         TestDomain web = TestDomain.create(Files.createDirectories(restores.resolve("web")), Map.of("vda", "qcow2"), 32);
-        toClose.add(web);
+        cluster.closeLater(web);
         TestDomain db = TestDomain.create(Files.createDirectories(restores.resolve("db")), Map.of("vda", "qcow2"), 32);
-        toClose.add(db);
+        cluster.closeLater(db);
         // a no-OS domain never answers a guest agent: its drill fails in phase BOOT after 10 s, recorded all the same
-        Path configA = config("a", database, """
+        Path configA = cluster.config("a", """
                   - name: default
                     path: %s
                     keyring: %s
                     encrypted: true
                 """.formatted(dir.resolve("vault"), dir.resolve("keyring")), null, "assurance: {drills: {bootTimeout: 10s}}\n");
-        ServerProcess.Running a = server(configA);
-        Catalog catalog = Catalog.open(database.config());
-        toClose.add(catalog);
+        ServerProcess.Running a = cluster.server(configA);
+        Catalog catalog = cluster.catalog();
         String admin = catalog.tokens().create("groups-admin", "admin").secret();
-        Path agentToken = agentToken(catalog);
-        String worker = startAgent(a.url(), agentToken, configA).getLast().split(" ")[2];
-        post(a.url() + "/api/v1/groups", admin, "{\"name\": \"shop\", \"instances\": [\"" + web.name + "\", \""
+        Path agentToken = cluster.agentToken();
+        String worker = cluster.startAgent(a.url(), agentToken, configA).worker();
+        cluster.post(a.url() + "/api/v1/groups", admin, "{\"name\": \"shop\", \"instances\": [\"" + web.name + "\", \""
                 + db.name + "\"]}");
 
-        JsonNode backup = agentJob(a.url(), admin, worker, "/api/v1/groups/shop/backups", "{}");
+        JsonNode backup = cluster.agentJob(a.url(), admin, worker, "/api/v1/groups/shop/backups", "{}");
         String groupPoint = backup.path("result").path("groupPoint").asText();
         assertEquals(backup.path("id").asText(), catalog.groups().findPoint(groupPoint).orElseThrow().jobId(),
                 "the group point is in the servers' catalog");
-        JsonNode restored = agentJob(a.url(), admin, worker, "/api/v1/group-points/" + groupPoint + "/restore",
+        JsonNode restored = cluster.agentJob(a.url(), admin, worker, "/api/v1/group-points/" + groupPoint + "/restore",
                 "{\"suffix\": \"-r\"}");
         for (JsonNode instance : restored.path("result").path("instances")) {
             String name = instance.path("name").asText();
@@ -271,18 +228,18 @@ class AgentFailoverIT {
         }
         assertEquals(2, restored.path("result").path("instances").size(), restored.toString());
 
-        JsonNode clone = agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/clone",
+        JsonNode clone = cluster.agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/clone",
                 "{\"name\": \"" + web.name + "-c\"}");
         web.adopt(web.name + "-c");
         assertEquals(web.sha("vda"), TestDomain.imageSha(Path.of(clone.path("result").path("disks").path("vda").asText()),
                 dir), "the clone has the disk");
-        JsonNode groupClone = agentJob(a.url(), admin, worker, "/api/v1/groups/shop/clone", "{\"suffix\": \"-gc\"}");
+        JsonNode groupClone = cluster.agentJob(a.url(), admin, worker, "/api/v1/groups/shop/clone", "{\"suffix\": \"-gc\"}");
         web.adopt(web.name + "-gc");
         web.adopt(db.name + "-gc");
         System.out.println("on the agent: group backup " + backup.path("result").path("groupPoint") + ", group restore, clone "
                 + clone.path("result").path("name") + ", group clone " + groupClone.path("result"));
 
-        JsonNode drill = agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/drills", "{}");
+        JsonNode drill = cluster.agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/drills", "{}");
         System.out.println("drill on the agent: " + drill.path("result"));
         assertFalse(drill.path("result").path("passed").asBoolean(), drill.toString());
         assertEquals("BOOT", drill.path("result").path("failedPhase").asText(), drill.toString());
@@ -297,160 +254,27 @@ class AgentFailoverIT {
      */
     private JsonNode succeedsThroughBWhenAIsKilled(ServerProcess.Running a, ServerProcess.Running b, Catalog catalog,
                                                    String admin, String job, String worker, String what) throws Exception {
-        awaitStartedOn(b.url(), admin, job, worker, what);
+        cluster.awaitStartedOn(b.url(), admin, job, worker, what);
         a.process().destroyForcibly().waitFor();
         Job afterKill = catalog.jobs().find(job).orElseThrow();
         System.out.println("killed server a (-9) with " + afterKill.type() + " job " + job + " " + afterKill.state() + " at "
                 + afterKill.bytesDone() + " of " + afterKill.bytesTotal() + " bytes; worker " + worker);
         assertFalse(afterKill.state().isFinal(), "the job still ran when its server was killed: " + afterKill);
-        JsonNode ended = awaitEnd(b.url(), admin, job);
-        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + agentOutput);
+        JsonNode ended = cluster.awaitEnd(b.url(), admin, job);
+        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + cluster.agentOutput());
         return ended;
     }
 
     /** Disk vda of {@code point} restored raw by the agent {@code worker} (through {@code url}) into the file {@code name}. */
     private Path restoredOnAgent(String url, String admin, String worker, String point, String name) throws Exception {
-        Path restored = dir.resolve("data-b").resolve("restores").resolve(name);
-        agentJob(url, admin, worker, "/api/v1/points/" + point + "/restore-disk",
+        Path restored = cluster.restores().resolve(name);
+        cluster.agentJob(url, admin, worker, "/api/v1/points/" + point + "/restore-disk",
                 "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}");
         return restored;
     }
 
-    /** A job submitted through {@code url} ({@code POST path body}) that the agent {@code worker} ran, ended succeeded. */
-    private JsonNode agentJob(String url, String admin, String worker, String path, String body) throws Exception {
-        JsonNode job = awaitEnd(url, admin, post(url + path, admin, body).path("id").asText());
-        assertEquals("succeeded", job.path("state").asText(), job + "\nagent output: " + agentOutput);
-        assertTrue(call("GET", url + "/api/v1/jobs/" + job.path("id").asText() + "/log", admin, null).body()
-                .contains("started on worker " + worker), path + " ran on the agent");
-        return job;
-    }
-
     /** A backup through {@code url} that the agent {@code worker} ran, ended succeeded. */
     private JsonNode agentBackup(String url, String admin, TestDomain domain, String worker) throws Exception {
-        return agentJob(url, admin, worker, "/api/v1/instances/" + domain.name + "/backups", "{}");
-    }
-
-    private Path config(String name, TestDatabase database, Path vault, Path keyring) throws IOException {
-        return config(name, database, """
-                  - name: default
-                    path: %s
-                    keyring: %s
-                    encrypted: true
-                """.formatted(vault, keyring), null, "");
-    }
-
-    /**
-     * A server's configuration on the shared catalog with these {@code vaults} (YAML list items), host local in
-     * {@code region} (null: none), and {@code extra} top-level YAML.
-     */
-    private Path config(String name, TestDatabase database, String vaults, String region, String extra) throws IOException {
-        Path data = dir.resolve("data-" + name);
-        Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, """
-                dataDir: %s
-                listen: {address: 127.0.0.1, port: 0}
-                catalog:
-                  url: "%s"
-                vaults:
-                %srestoreDirectories: [%s]
-                hosts:
-                  - id: local
-                    uri: qemu:///system
-                %s%s""".formatted(data, database.config().jdbcUrl(), vaults, dir.resolve("data-b").resolve("restores"),
-                region == null ? "" : "    region: " + region + "\n", extra));
-        return file;
-    }
-
-    /** A {@code coffer server} process of {@code config}, killed at the end. */
-    private ServerProcess.Running server(Path config) throws IOException {
-        ServerProcess.Running server = ServerProcess.start(config);
-        processes.add(server.process());
-        return server;
-    }
-
-    /** A file holding a new token of role agent. */
-    private Path agentToken(Catalog catalog) throws IOException {
-        Path file = dir.resolve("agent.token");
-        Files.writeString(file, catalog.tokens().create("agent-1", "agent").secret());
-        return file;
-    }
-
-    /** Waits until job {@code job}'s log (read through {@code url}) says it started on {@code worker}. */
-    private void awaitStartedOn(String url, String admin, String job, String worker, String what) throws InterruptedException {
-        await(() -> {
-            try {
-                return Optional.of(call("GET", url + "/api/v1/jobs/" + job + "/log", admin, null).body())
-                        .filter(log -> log.contains("started on worker " + worker));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, what);
-    }
-
-    /** Starts {@code coffer agent --server URLS} for the host {@code local}; what it prints is collected. */
-    private List<String> startAgent(String urls, Path token, Path config) throws IOException {
-        return startAgent(urls, token, config, dir.resolve("agent-data"));
-    }
-
-    private List<String> startAgent(String urls, Path token, Path config, Path dataDir) throws IOException {
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), ServerProcess.class.getName(), "agent", "--server", urls,
-                "--token-file", token.toString(), "--host", "local", "--libvirt", "qemu:///system", "--config",
-                config.toString(), "--data-dir", dataDir.toString())
-                .redirectErrorStream(true).start();
-        processes.add(process);
-        List<String> output = agentOutput;
-        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = lines.readLine()) != null) {
-            output.add(line);
-            if (line.startsWith("Coffer agent ")) {
-                Thread drain = new Thread(() -> lines.lines().forEach(output::add), "agent-output");
-                drain.setDaemon(true);
-                drain.start();
-                return output;
-            }
-        }
-        throw new IOException("the agent ended without starting: " + String.join("\n", output));
-    }
-
-    private JsonNode awaitEnd(String url, String admin, String id) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> now = call("GET", url + "/api/v1/jobs/" + id, admin, null);
-            assertEquals(200, now.statusCode(), now.body());
-            JsonNode job = JSON.readTree(now.body());
-            if (List.of("succeeded", "failed", "cancelled").contains(job.path("state").asText())) {
-                return job;
-            }
-            Thread.sleep(200);
-        }
-        return fail("job " + id + " did not end within " + WAIT + ": "
-                + call("GET", url + "/api/v1/jobs/" + id, admin, null).body() + "\nagent output: " + String.join("\n", agentOutput));
-    }
-
-    private static <T> T await(Supplier<Optional<T>> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<T> value = condition.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            Thread.sleep(50);
-        }
-        return fail("not within " + WAIT + ": " + what);
-    }
-
-    private JsonNode post(String url, String token, String body) throws Exception {
-        HttpResponse<String> response = call("POST", url, token, body);
-        assertTrue(response.statusCode() / 100 == 2, response.statusCode() + " " + response.body());
-        return JSON.readTree(response.body());
-    }
-
-    private HttpResponse<String> call(String method, String url, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return cluster.agentJob(url, admin, worker, "/api/v1/instances/" + domain.name + "/backups", "{}");
     }
 }

@@ -11,31 +11,21 @@ import coffer.server.config.ServerConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Issue 21's agents, with real components: a server (in this JVM, SQLite) and {@code coffer agent} as a process of its
@@ -49,24 +39,19 @@ import static org.junit.jupiter.api.Assertions.fail;
  * two hosts at once, the second host's backup and restore run by its agent, bit-identical.
  */
 class AgentIT {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration WAIT = Duration.ofMinutes(4);
+    private static final ObjectMapper JSON = AgentCluster.JSON;
 
     @TempDir Path dir;
-    final List<AutoCloseable> toClose = new ArrayList<>();
-    final List<Process> agents = new ArrayList<>();
-    final HttpClient http = HttpClient.newHttpClient();
+    AgentCluster fixture;
+
+    @BeforeEach
+    void fixture() {
+        fixture = new AgentCluster(dir);
+    }
 
     @AfterEach
     void tearDown() {
-        agents.forEach(Process::destroyForcibly);
-        for (AutoCloseable c : toClose.reversed()) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // best effort: the next closes must still run
-            }
-        }
+        fixture.close();
     }
 
     @Test
@@ -74,7 +59,7 @@ class AgentIT {
         TestDomain.requireLibvirt();
         Path domainDir = Files.createDirectories(dir.resolve("domain"));
         TestDomain domain = TestDomain.create(domainDir, Map.of("vda", "qcow2"), 1024);
-        toClose.add(domain);
+        fixture.closeLater(domain);
         Path data = dir.resolve("data");
         Path config = dir.resolve("coffer.yaml");
         Files.writeString(config, """
@@ -90,7 +75,7 @@ class AgentIT {
                     uri: qemu:///system
                 """.formatted(data, data.resolve("vault"), data.resolve("keyring")));
         CofferServer server = CofferServer.start(ServerConfigLoader.load(config, null));
-        toClose.add(server);
+        fixture.closeLater(server);
         String url = server.url();
         String admin = Files.readString(data.resolve("admin.token")).strip();
         String agentSecret = server.catalog().tokens().create("agent-1", "agent").secret();
@@ -98,23 +83,23 @@ class AgentIT {
         Files.writeString(agentToken, agentSecret);
 
         // roles: an agent token does agent work only; no other token does agent work
-        problem(call("GET", url + "/api/v1/points", agentSecret, null), 403, "Forbidden");
-        problem(call("POST", url + "/api/v1/instances/" + domain.name + "/backups", agentSecret, "{}"), 403, "Forbidden");
-        problem(call("POST", url + "/api/v1/agent/claims", admin, "{\"host\": \"local\", \"agent\": \"x\", \"perHostLimit\": 1}"),
+        problem(fixture.call("GET", url + "/api/v1/points", agentSecret, null), 403, "Forbidden");
+        problem(fixture.call("POST", url + "/api/v1/instances/" + domain.name + "/backups", agentSecret, "{}"), 403, "Forbidden");
+        problem(fixture.call("POST", url + "/api/v1/agent/claims", admin, "{\"host\": \"local\", \"agent\": \"x\", \"perHostLimit\": 1}"),
                 403, "Forbidden");
         // another version is refused before anything changes
-        HttpResponse<String> old = call("POST", url + "/api/v1/agent/announce", agentSecret, """
+        HttpResponse<String> old = fixture.call("POST", url + "/api/v1/agent/announce", agentSecret, """
                 {"host": "local", "uri": "qemu:///system", "agent": "old:1:ab", "version": "0.0.9", "protocol": %d,
                  "instances": []}""".formatted(AgentProtocol.PROTOCOL));
         problem(old, 409, "AgentVersionMismatch");
         assertTrue(old.body().contains("0.0.9") && old.body().contains(AgentProtocol.VERSION), old.body());
         assertTrue(server.catalog().hosts().agentServed().isEmpty(), "a refused agent serves no host");
 
-        Agent first = startAgent(url, agentToken, config, "first");
+        AgentCluster.Agent first = startAgent(url, agentToken, config);
         Hosts.AgentSeen served = server.catalog().hosts().agentServed().getFirst();
         assertEquals("local", served.hostId());
         assertEquals(first.worker(), served.agent());
-        JsonNode hosts = call(url + "/api/v1/hosts", admin);
+        JsonNode hosts = fixture.get(url + "/api/v1/hosts", admin);
         assertEquals(first.worker(), hosts.path("agents").path(0).path("agent").asText(), hosts.toString());
 
         // a plan's run, its agent killed -9 while it runs: WorkerLost, and a retry queued for the host's agent
@@ -122,8 +107,8 @@ class AgentIT {
                 "--every", "P1D", "--keep", "7d", "--url", url, "--token-file", data.resolve("admin.token").toString()).ok();
         CliRun.run(null, "plan", "bind", "nightly", domain.name, "--name", "agent-plan", "--url", url, "--token-file",
                 data.resolve("admin.token").toString()).ok();
-        String run = post(url + "/api/v1/plans/agent-plan/run", admin, "{}").path("id").asText();
-        Job running = await(() -> server.catalog().jobs().find(run).filter(j -> j.state().name().equals("running")
+        String run = fixture.post(url + "/api/v1/plans/agent-plan/run", admin, "{}").path("id").asText();
+        Job running = AgentCluster.await(() -> server.catalog().jobs().find(run).filter(j -> j.state().name().equals("running")
                         && j.bytesDone() > 0), "the plan's run copying on the agent");
         System.out.println("killing the agent -9 with job " + run + " at " + running.bytesDone() + " of "
                 + running.bytesTotal() + " bytes");
@@ -131,10 +116,10 @@ class AgentIT {
         // the kill can land after the copy ended (the job still running its last steps): then nothing is left to clean
         boolean leftBehind = !TestDomain.virsh("domjobinfo", domain.name).contains("None");
         System.out.println("a libvirt backup job left behind by the killed agent: " + leftBehind);
-        Job lost = await(() -> server.catalog().jobs().find(run).filter(j -> j.state().isFinal()), "the run ended");
+        Job lost = AgentCluster.await(() -> server.catalog().jobs().find(run).filter(j -> j.state().isFinal()), "the run ended");
         assertEquals("failed", lost.state().name(), lost.toString());
         assertEquals("WorkerLost", lost.errorCode(), lost.toString());
-        Job retry = await(() -> server.catalog().jobs().list(Jobs.Filter.ALL).stream()
+        Job retry = AgentCluster.await(() -> server.catalog().jobs().list(Jobs.Filter.ALL).stream()
                 .filter(j -> j.operation() instanceof BackupInstance b && b.plan() != null && run.equals(b.plan().retryOf()))
                 .findFirst(),
                 "the run's retry queued");
@@ -142,11 +127,11 @@ class AgentIT {
                 "a server's claim leaves the agent's host's job to the agent");
         assertEquals("queued", server.catalog().jobs().find(retry.id()).orElseThrow().state().name());
 
-        Agent second = startAgent(url, agentToken, config, "second");
-        Job again = await(() -> server.catalog().jobs().find(retry.id()).filter(j -> j.state().isFinal()),
+        AgentCluster.Agent second = startAgent(url, agentToken, config);
+        Job again = AgentCluster.await(() -> server.catalog().jobs().find(retry.id()).filter(j -> j.state().isFinal()),
                 "the retry ended");
         assertEquals("succeeded", again.state().name(), again + "\nagent output: " + second.output());
-        JsonNode retried = call(url + "/api/v1/jobs/" + retry.id(), admin);
+        JsonNode retried = fixture.get(url + "/api/v1/jobs/" + retry.id(), admin);
         assertRanOn(url, admin, retried, second);
         if (leftBehind) {
             assertTrue(second.output().stream().anyMatch(l -> l.contains("instance " + domain.name + ": ")),
@@ -155,19 +140,19 @@ class AgentIT {
         assertTrue(TestDomain.virsh("domjobinfo", domain.name).contains("None"), "no backup job left on the domain");
 
         Path restoredAgain = data.resolve("restores").resolve("retry.raw");
-        JsonNode restoreAgain = awaitEnd(url, admin, post(url + "/api/v1/points/" + again.result().path("point").asText()
+        JsonNode restoreAgain = fixture.awaitEnd(url, admin, fixture.post(url + "/api/v1/points/" + again.result().path("point").asText()
                 + "/restore-disk", admin, "{\"disk\": \"vda\", \"to\": \"" + restoredAgain + "\", \"format\": \"raw\"}"));
         assertEquals("succeeded", restoreAgain.path("state").asText(), restoreAgain.toString());
         assertEquals(domain.sha("vda"), TestDomain.sha256(restoredAgain), "the retry's point restores bit-identically");
 
         // a person's backup (an incremental of what the guest wrote since) and a restore of its disk run on the agent
         domain.write("vda", 700L << 20, 4L << 20, 0x5a);
-        JsonNode backup = awaitEnd(url, admin, post(url + "/api/v1/instances/" + domain.name + "/backups", admin, "{}"));
+        JsonNode backup = fixture.awaitEnd(url, admin, fixture.post(url + "/api/v1/instances/" + domain.name + "/backups", admin, "{}"));
         assertEquals("succeeded", backup.path("state").asText(), backup.toString());
         assertRanOn(url, admin, backup, second);
         String point = backup.path("result").path("point").asText();
         Path restored = data.resolve("restores").resolve("incremental.raw");
-        JsonNode restore = awaitEnd(url, admin, post(url + "/api/v1/points/" + point + "/restore-disk", admin,
+        JsonNode restore = fixture.awaitEnd(url, admin, fixture.post(url + "/api/v1/points/" + point + "/restore-disk", admin,
                 "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}"));
         assertEquals("succeeded", restore.path("state").asText(), restore.toString());
         assertRanOn(url, admin, restore, second);
@@ -189,14 +174,14 @@ class AgentIT {
                 </domain>""".formatted(name2, disk2));
         run("virsh", "-c", host2, "define", xml2.toString());
         String disk2Sha = TestDomain.imageSha(disk2, dir);
-        Agent other = startAgent(url, agentToken, config, "host2", "second", host2, dir.resolve("agent2-data"));
+        AgentCluster.Agent other = fixture.startAgent(url, agentToken, config, "second", host2, dir.resolve("agent2-data"));
         assertEquals(2, server.catalog().hosts().agentServed().size(), "two hosts, each served by its agent");
-        JsonNode backup2 = awaitEnd(url, admin, post(url + "/api/v1/instances/" + name2 + "/backups", admin, "{}"));
+        JsonNode backup2 = fixture.awaitEnd(url, admin, fixture.post(url + "/api/v1/instances/" + name2 + "/backups", admin, "{}"));
         assertEquals("succeeded", backup2.path("state").asText(), backup2 + "\nagent output: " + other.output());
         assertEquals("second", backup2.path("host").asText(), backup2.toString());
         assertRanOn(url, admin, backup2, other);
         Path restored2 = data.resolve("restores").resolve("host2.raw");
-        JsonNode restore2 = awaitEnd(url, admin, post(url + "/api/v1/points/" + backup2.path("result").path("point").asText()
+        JsonNode restore2 = fixture.awaitEnd(url, admin, fixture.post(url + "/api/v1/points/" + backup2.path("result").path("point").asText()
                 + "/restore-disk", admin, "{\"disk\": \"vda\", \"to\": \"" + restored2 + "\", \"format\": \"raw\"}"));
         assertEquals("succeeded", restore2.path("state").asText(), restore2.toString());
         assertRanOn(url, admin, restore2, other);
@@ -210,85 +195,14 @@ class AgentIT {
         assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
-    /** A {@code coffer agent} process, its worker id and what it printed. */
-    record Agent(Process process, String worker, List<String> output) {
+    private AgentCluster.Agent startAgent(String url, Path token, Path config) throws IOException {
+        return fixture.startAgent(url, token, config, dir.resolve("agent-data"));
     }
 
-    private Agent startAgent(String url, Path token, Path config, String name) throws IOException {
-        return startAgent(url, token, config, name, "local", "qemu:///system", dir.resolve("agent-data"));
-    }
-
-    private Agent startAgent(String url, Path token, Path config, String name, String host, String libvirt, Path data)
-            throws IOException {
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), ServerProcess.class.getName(), "agent", "--server", url,
-                "--token-file", token.toString(), "--host", host, "--libvirt", libvirt, "--config",
-                config.toString(), "--data-dir", data.toString())
-                .redirectErrorStream(true).start();
-        agents.add(process);
-        List<String> output = new CopyOnWriteArrayList<>();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = lines.readLine()) != null) {
-            output.add(line);
-            if (line.startsWith("Coffer agent ")) {
-                Thread drain = new Thread(() -> lines.lines().forEach(output::add), "agent-" + name + "-output");
-                drain.setDaemon(true);
-                drain.start();
-                return new Agent(process, line.split(" ")[2], output);
-            }
-        }
-        throw new IOException("agent " + name + " ended without starting: " + String.join("\n", output));
-    }
-
-    private void assertRanOn(String url, String admin, JsonNode job, Agent agent) throws Exception {
-        JsonNode log = call(url + "/api/v1/jobs/" + job.path("id").asText() + "/log", admin);
-        assertTrue(log.toString().contains("started on worker " + agent.worker()), "job " + job.path("id").asText()
-                + " ran on the agent " + agent.worker() + ": " + log);
-    }
-
-    private JsonNode awaitEnd(String url, String admin, JsonNode job) throws Exception {
-        String id = job.path("id").asText();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            JsonNode now = call(url + "/api/v1/jobs/" + id, admin);
-            if (List.of("succeeded", "failed", "cancelled").contains(now.path("state").asText())) {
-                return now;
-            }
-            Thread.sleep(200);
-        }
-        return fail("job " + id + " did not end within " + WAIT);
-    }
-
-    private static <T> T await(Supplier<Optional<T>> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<T> value = condition.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            Thread.sleep(100);
-        }
-        return fail("not within " + WAIT + ": " + what);
-    }
-
-    private JsonNode post(String url, String token, String body) throws Exception {
-        HttpResponse<String> response = call("POST", url, token, body);
-        assertTrue(response.statusCode() / 100 == 2, response.statusCode() + " " + response.body());
-        return JSON.readTree(response.body());
-    }
-
-    private JsonNode call(String url, String token) throws Exception {
-        HttpResponse<String> response = call("GET", url, token, null);
-        assertEquals(200, response.statusCode(), response.body());
-        return JSON.readTree(response.body());
-    }
-
-    private HttpResponse<String> call(String method, String url, String token, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private void assertRanOn(String url, String admin, JsonNode job, AgentCluster.Agent agent) throws Exception {
+        assertTrue(fixture.ranOn(url, admin, job.path("id").asText(), agent.worker()), "job " + job.path("id").asText()
+                + " ran on the agent " + agent.worker() + ": " + fixture.get(url + "/api/v1/jobs/" + job.path("id").asText()
+                + "/log", admin));
     }
 
     private static void problem(HttpResponse<String> response, int status, String code) throws IOException {

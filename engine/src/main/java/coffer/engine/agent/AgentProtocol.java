@@ -12,7 +12,8 @@ public final class AgentProtocol {
     /**
      * The agent protocol: the agent endpoints, their records and the job rows they carry. 2: heartbeats name the jobs
      * the agent holds, claims wait (long polls). 3: claims carry an id chosen by the agent, a claim sent again with
-     * it answers the job it took (idempotent claims).
+     * it answers the job it took (idempotent claims); mounts and instant restores run on the agent, a mount's rows
+     * carried by a report's and an end's {@code mounts}.
      */
     public static final int PROTOCOL = 3;
     /** This build's Coffer version (the one {@code coffer --version} prints). */

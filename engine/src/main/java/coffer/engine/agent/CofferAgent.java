@@ -13,6 +13,8 @@ import coffer.engine.job.JobHandler;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobType;
 import coffer.engine.job.handler.JobHandlers;
+import coffer.engine.job.handler.StaleInstantRestores;
+import coffer.engine.job.handler.StaleMounts;
 import coffer.engine.operation.AgentWelcome;
 import coffer.engine.operation.AnnounceAgent;
 import coffer.engine.operation.Operations;
@@ -33,8 +35,9 @@ import java.util.stream.Collectors;
 
 /**
  * A running {@code coffer agent} (docs/design/agents.md): it serves one libvirt host for the servers. At start it
- * removes what a dead run left on the host's instances ({@link InstanceBackup#cleanLeftovers}), announces the host and
- * its instances (the version handshake: a server of another version is refused), then runs a {@link JobRunner} whose
+ * removes what a dead run left on the host's instances ({@link InstanceBackup#cleanLeftovers}; mounts of a dead run
+ * detached, {@link StaleMounts}; instances of its dead instant restores removed, {@link StaleInstantRestores}),
+ * announces the host and its instances (the version handshake: a server of another version is refused), then runs a {@link JobRunner} whose
  * jobs are the server's ({@link RemoteJobs}) with the same handlers as a server's in-process worker
  * ({@link JobHandlers}), for the job types agents run ({@link JobType#agentMayRun}). The handlers read the host's disks
  * here and write chunks straight to the vaults; they read and write catalog rows in the agent's own working catalog
@@ -88,6 +91,12 @@ public final class CofferAgent implements AutoCloseable {
             String workerId = JobRunner.newWorkerId();
             List<Instance> instances = discover(working, settings);
             cleanLeftovers(settings, instances);
+            for (String stale : new StaleMounts(working, settings.runtimeRoot(), Clock.systemUTC()).detachAll()) {
+                LOG.log(System.Logger.Level.WARNING, "stale mount: " + stale);
+            }
+            for (String dead : new StaleInstantRestores(working, settings.runtimeRoot()).removeAll()) {
+                LOG.log(System.Logger.Level.WARNING, "dead instant restore removed: " + dead);
+            }
             ReachableVaults reachable = new ReachableVaults(vaults);
             AgentWelcome welcome = announce(server, settings, workerId, instances, reachable);
             Map<JobType, JobHandler<?, ?>> handlers = JobHandlers.handlers(working, vaults, settings.runtimeRoot(),

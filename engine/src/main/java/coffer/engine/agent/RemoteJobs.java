@@ -190,12 +190,13 @@ public final class RemoteJobs implements WorkerJobs {
 
     @Override
     public void progress(String id, long bytesDone, long bytesTotal, long bytesPerSecond, long etaSeconds) {
-        server.call(new ReportAgentJob(id, workerId, null, null, bytesDone, bytesTotal, bytesPerSecond, etaSeconds));
+        server.call(new ReportAgentJob(id, workerId, null, null, bytesDone, bytesTotal, bytesPerSecond, etaSeconds,
+                null));
     }
 
     @Override
     public void appendLog(String id, String level, String message) {
-        server.call(new ReportAgentJob(id, workerId, level, message, null, null, null, null));
+        server.call(new ReportAgentJob(id, workerId, level, message, null, null, null, null, mountOf(id)));
     }
 
     /** Sends the job's end; the job stays held (named in heartbeats) until the server has the end or gave up on it. */
@@ -204,12 +205,17 @@ public final class RemoteJobs implements WorkerJobs {
         FinishAgentJob end = new FinishAgentJob(id, workerId, outcome.state(), outcome.result(), outcome.errorCode(),
                 outcome.errorMessage(), JobRows.writtenBy(working, id), JobRows.replicationsBy(working, id),
                 JobRows.samplesBy(working, id), JobRows.alertsBy(working, id), JobRows.groupPointsBy(working, id),
-                JobRows.drillRunsBy(working, id));
+                JobRows.drillRunsBy(working, id), mountOf(id));
         try {
             return retried(() -> server.call(end).accepted());
         } finally {
             held.remove(id);
         }
+    }
+
+    /** The mount job {@code id} serves, as the working catalog has it (none for other jobs): the servers list it. */
+    private List<coffer.engine.catalog.MountRecord> mountOf(String id) {
+        return working.mounts().find(id).stream().toList();
     }
 
     /** Calls again while the server is unreachable or busy, up to {@link #END_RETRY}: a finished job's end is worth it. */

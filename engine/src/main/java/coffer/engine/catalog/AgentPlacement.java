@@ -6,6 +6,8 @@ import coffer.engine.operation.BackupGroup;
 import coffer.engine.operation.CloneGroup;
 import coffer.engine.operation.CloneInstance;
 import coffer.engine.operation.DrillInstance;
+import coffer.engine.operation.MountDisk;
+import coffer.engine.operation.RestoreInstant;
 import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.RestoreDisk;
 import coffer.engine.operation.RestoreGroup;
@@ -24,9 +26,10 @@ import java.util.Optional;
  * point's and the destination; a clone within its vault's region (no other region named) into a vault the agent
  * announced; a group's backup, clone or restore when the agent announced its vault and every member is an instance of
  * the host (a group whose members are on other hosts stays a server's); a restore drill when the agent announced the
- * vault of the instance's newest point. {@link #ON_SERVER} for a backup or restore ({@link JobType#onAgent}) whose vault
- * the agent did not announce (it announces only the vaults it can open, {@code coffer.engine.agent.ReachableVaults}): a
- * server runs it; such a job naming no vault, or on a host whose agent announced none yet, stays the agent's.
+ * vault of the instance's newest point; a mount or an instant restore when the agent announced the point's vault.
+ * {@link #ON_SERVER} for a backup or restore ({@link JobType#onAgent}) whose vault the agent did not announce (it
+ * announces only the vaults it can open, {@code coffer.engine.agent.ReachableVaults}): a server runs it; such a job
+ * naming no vault, or on a host whose agent announced none yet, stays the agent's.
  * Decided when the job is queued, and again for the host's queued jobs when its agent announces other vaults. A host
  * no agent serves keeps the flag but its jobs are the servers' anyway (the claims look at {@code hosts.agent} too).
  * Stateless.
@@ -94,9 +97,7 @@ final class AgentPlacement {
         }
         List<String> reached = agentVaults(s, hostId);
         return switch (operation) {
-            case ReplicatePoint r -> r.vault() != null && reached.contains(r.vault())
-                    && s.one("SELECT vault FROM points WHERE id = ?", row -> row.getString("vault"), r.point())
-                    .map(reached::contains).orElse(false);
+            case ReplicatePoint r -> r.vault() != null && reached.contains(r.vault()) && pointIn(s, r.point(), reached);
             case CloneInstance c -> c.region() == null && c.vault() != null && reached.contains(c.vault());
             case BackupGroup b -> b.vault() != null && reached.contains(b.vault()) && membersOn(s, b.group(), hostId);
             case CloneGroup c -> c.vault() != null && reached.contains(c.vault()) && membersOn(s, c.group(), hostId);
@@ -106,8 +107,16 @@ final class AgentPlacement {
                     + " WHERE m.group_point_id = ? AND (i.host_id IS NULL OR i.host_id <> ?)", r.groupPoint(), hostId) == 0;
             case DrillInstance d -> s.one("SELECT vault FROM points WHERE instance_id = ? ORDER BY created_at DESC, id DESC"
                     + " LIMIT 1", row -> row.getString("vault"), d.instance()).map(reached::contains).orElse(false);
+            case MountDisk m -> pointIn(s, m.point(), reached);
+            case RestoreInstant r -> pointIn(s, r.point(), reached);
             default -> false;
         };
+    }
+
+    /** The point is in one of the {@code reached} vaults (a point not in the catalog is not). */
+    private static boolean pointIn(Sql.Session s, String pointId, List<String> reached) throws SQLException {
+        return s.one("SELECT vault FROM points WHERE id = ?", row -> row.getString("vault"), pointId).map(reached::contains)
+                .orElse(false);
     }
 
     /** Every member of the group is an instance of {@code hostId} (a group of no members is not). */

@@ -15,6 +15,12 @@ public interface Mounts {
     /** Ends an active mount; false when it had ended already (the first end stands). */
     boolean ended(String id, Instant at, MountRecord.EndReason reason, String note);
 
+    /**
+     * A mount as the agent serving it has it (docs/design/agents.md): added when new, its target set once attached, its
+     * end recorded once (the first end stands, as {@link #ended}).
+     */
+    void mirror(MountRecord mount);
+
     Optional<MountRecord> find(String id);
 
     /** Active mounts, oldest first. */

@@ -37,6 +37,24 @@ final class SqlMounts implements Mounts {
     }
 
     @Override
+    public void mirror(MountRecord m) {
+        sql.transaction(s -> {
+            if (s.count("SELECT COUNT(*) FROM mounts WHERE id = ?", m.id()) == 0) {
+                s.update("INSERT INTO mounts (id, point_id, disk, instance_id, host_id, target, socket, created_at,"
+                                + " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", m.id(), m.pointId(), m.disk(),
+                        m.instanceId(), m.hostId(), m.target(), m.socket(), m.createdAt(), m.expiresAt());
+            } else if (m.target() != null) {
+                s.update("UPDATE mounts SET target = ? WHERE id = ? AND target IS NULL", m.target(), m.id());
+            }
+            if (m.endedAt() != null && m.endReason() != null) {
+                s.update("UPDATE mounts SET ended_at = ?, end_reason = ?, note = ? WHERE id = ? AND ended_at IS NULL",
+                        m.endedAt(), m.endReason().name(), m.note(), m.id());
+            }
+            return null;
+        });
+    }
+
+    @Override
     public Optional<MountRecord> find(String id) {
         return sql.one(COLUMNS + " WHERE id = ?", SqlMounts::row, id);
     }

@@ -113,11 +113,14 @@ public enum JobType {
      * Whether a {@code coffer agent} runs some jobs of this type, decided per job when it is queued (docs/design/agents.md,
      * "Which jobs an agent runs"): a replication whose two vaults the host's agent reaches; a clone within its vault's
      * region and a consistency group's backup, restore or clone, when the vault is the agent's and every member is on its
-     * host; a restore drill whose point's vault is the agent's. The others stay on a server.
+     * host; a restore drill whose point's vault is the agent's; a mount whose point's vault is the agent's (served over
+     * NBD on the agent's host, its {@code unmount} a server's job that cancels it); an instant restore of a point in a
+     * vault the agent names. The others stay on a server.
      */
     public boolean placedPerJob() {
         return this == replicate || this == clone || this == group_backup || this == group_restore || this == group_clone
-                || this == drill;
+                || this == drill
+                || this == mount || this == instant_restore;
     }
 
     /** The job types a {@code coffer agent} takes: {@link #onAgent} and {@link #placedPerJob}. */

@@ -13,7 +13,8 @@ import java.util.List;
  * succeeded backup's point is listed as soon as its job shows succeeded), and the end of the replication it ran (done
  * with its replica, or failed with the reason and the next attempt), and the change sample and alerts its backup's
  * judging recorded (docs/design/assurance.md), the group point a group backup or clone recorded, and the restore drill
- * a drill recorded, which the server records before the job's end.
+ * a drill recorded, and the mount a mount job served (ended; agent protocol 3), which the server records before the
+ * job's end.
  */
 public record FinishAgentJob(String job, String agent, JobState state, JsonNode result, String errorCode,
                              String errorMessage, List<PointRecord> points,
@@ -21,7 +22,8 @@ public record FinishAgentJob(String job, String agent, JobState state, JsonNode 
                              List<coffer.engine.catalog.ChangeSample> samples,
                              List<coffer.engine.catalog.ChangeAlert> alerts,
                              List<coffer.engine.catalog.GroupPointRecord> groupPoints,
-                             List<coffer.engine.catalog.DrillRun> drillRuns) implements Operation<AgentAck> {
+                             List<coffer.engine.catalog.DrillRun> drillRuns,
+                             List<coffer.engine.catalog.MountRecord> mounts) implements Operation<AgentAck> {
     public FinishAgentJob {
         Problems problems = new Problems();
         Rules.required(problems, "job", job, "the job's id");
@@ -38,5 +40,6 @@ public record FinishAgentJob(String job, String agent, JobState state, JsonNode 
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
         groupPoints = groupPoints == null ? List.of() : List.copyOf(groupPoints);
         drillRuns = drillRuns == null ? List.of() : List.copyOf(drillRuns);
+        mounts = mounts == null ? List.of() : List.copyOf(mounts);
     }
 }

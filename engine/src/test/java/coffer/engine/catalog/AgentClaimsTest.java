@@ -6,6 +6,8 @@ import coffer.engine.operation.BackupGroup;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.CloneInstance;
 import coffer.engine.operation.DrillInstance;
+import coffer.engine.operation.MountDisk;
+import coffer.engine.operation.RestoreInstant;
 import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.VerifyVault;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -219,5 +221,33 @@ class AgentClaimsTest extends CatalogKindFixture {
         Job drillElsewhere = catalog.jobs().submit(new DrillInstance(db, null), "edge");
         assertEquals(drillElsewhere.id(), catalog.jobs().claimNext("server:1:bb", 9, now).orElseThrow().id());
         assertEquals(drill.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 9, now).orElseThrow().id());
+    }
+
+    /**
+     * A mount and an instant restore are the agent's when it names the point's vault (docs/design/agents.md, "A mount on
+     * the agent"); those of a point in another vault stay the servers'. Mounts are serving jobs: the host's limit does not hold them back.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aMountIsTheAgentsWhenItNamesThePointsVault(String kind) throws Exception {
+        Instant now = edgeServedByAgentNaming(kind, "west");
+        String web = instanceOfEdge("web");
+        String db = instanceOfEdge("db");
+        catalog.points().upsert(CatalogContract.point("20250101-000000-aaaaaaaa", "west", web, now.minusSeconds(60)));
+        catalog.points().upsert(CatalogContract.point("20250101-000000-bbbbbbbb", "north", web, now.minusSeconds(60)));
+        Job mount = catalog.jobs().submit(new MountDisk("20250101-000000-aaaaaaaa", "vda", db, "1h"), "edge");
+        Job serverMount = catalog.jobs().submit(new MountDisk("20250101-000000-bbbbbbbb", "vda", db, "1h"), "edge");
+        assertEquals(serverMount.id(), catalog.jobs().claimNext("server:1:bb", 1, now).orElseThrow().id(),
+                "a point in a vault the agent does not name: the server's");
+        assertTrue(catalog.jobs().claimNext("server:1:bb", 1, now).isEmpty(), "the agent's mount is left to it");
+        assertEquals(mount.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 1, now).orElseThrow().id());
+
+        // an instant restore likewise: the agent's when it names the point's vault
+        Job instant = catalog.jobs().submit(new RestoreInstant("20250101-000000-aaaaaaaa", "web-now", null, null), "edge");
+        Job serverInstant = catalog.jobs().submit(new RestoreInstant("20250101-000000-bbbbbbbb", "web-then", null, null),
+                "edge");
+        assertEquals(serverInstant.id(), catalog.jobs().claimNext("server:1:bb", 9, now).orElseThrow().id());
+        assertTrue(catalog.jobs().claimNext("server:1:bb", 9, now).isEmpty(), "the agent's instant restore is left to it");
+        assertEquals(instant.id(), catalog.jobs().claimForAgent("edge", "edge:1:aa", 9, now).orElseThrow().id());
     }
 }

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * server's start every domain of every host is looked at: one whose definition (live or persistent) names an NBD
  * socket under {@code <runtime root>/instant/} that no process serves any more (the socket file is gone, or nothing
  * accepts on it) is destroyed and undefined, and its overlays (qcow2 files whose backing is such an export) deleted;
- * each is logged and returned. An instant restore whose copy completed names no socket and is left alone.
+ * each is logged and returned. An instant restore whose copy completed names no socket and is left alone. A host an
+ * agent serves is not connected to: the agent runs this at its start on its own host (docs/design/agents.md).
  *
  * <p>Stateless; thread-safe.
  */
@@ -50,7 +51,12 @@ public final class StaleInstantRestores {
     /** Removes every instance of a dead instant restore on every host; one line per instance removed. */
     public List<String> removeAll() {
         List<String> report = new ArrayList<>();
+        Set<String> agents = new java.util.HashSet<>();
+        catalog.hosts().agentServed().forEach(seen -> agents.add(seen.hostId()));
         for (Host host : catalog.hosts().list()) {
+            if (agents.contains(host.id())) { // its agent removes them at its start (docs/design/agents.md)
+                continue;
+            }
             try (Libvirt libvirt = hosts.connect(host.id())) {
                 for (DomainInfo domain : libvirt.domains()) {
                     remove(libvirt, domain, report);

@@ -27,7 +27,8 @@ import java.util.Optional;
  * runner has failed the jobs of dead workers) every running instance of every host is looked at: a disk read from a
  * socket under {@code <runtime root>/mounts/<id>/} whose mount job no longer runs and whose directory's owner process
  * is gone is detached, its directory removed, and its record ended {@code STALE}, each reported in the mount job's log
- * and returned. Active records whose job has ended are ended too (their instance may have stopped meanwhile).
+ * and returned. Active records whose job has ended are ended too (their instance may have stopped meanwhile). A host
+ * an agent serves is not connected to: the agent runs this at its start on its own host (docs/design/agents.md).
  *
  * <p>Stateless; thread-safe.
  */
@@ -49,7 +50,12 @@ public final class StaleMounts {
     /** Detaches every stale mount on every host; returns one line per mount taken out. */
     public List<String> detachAll() {
         List<String> report = new ArrayList<>();
+        java.util.Set<String> agents = catalog.hosts().agentServed().stream().map(coffer.engine.catalog.Hosts.AgentSeen::hostId)
+                .collect(java.util.stream.Collectors.toSet());
         for (Host host : catalog.hosts().list()) {
+            if (agents.contains(host.id())) { // its agent detaches them at its start (docs/design/agents.md)
+                continue;
+            }
             try (Libvirt libvirt = hosts.connect(host.id())) {
                 for (DomainInfo domain : libvirt.domains()) {
                     if (domain.state().active()) {

@@ -17,7 +17,10 @@ import java.time.Duration;
 /**
  * Unmounts: cancels the mount's job, whose handler detaches the disk and ends the mount, and waits for that end (at
  * most the guest's detach time and a little more). A mount whose job is no longer running (its server died and no
- * start has cleaned up yet) is taken out here, as a start would ({@link StaleMounts}). Stateless; thread-safe.
+ * start has cleaned up yet) is taken out here, as a start would ({@link StaleMounts}); on a host an agent serves only
+ * its row is ended, the agent's next start detaches the disk. The mount of an agent's job is ended by the agent: the
+ * cancel reaches it in its heartbeat's answer, and the row's end comes back with the job's end (docs/design/agents.md,
+ * "A mount on the agent"). Stateless; thread-safe.
  */
 final class UnmountHandler implements JobHandler<UnmountDisk, UnmountResult> {
     private static final Duration POLL = Duration.ofMillis(250);

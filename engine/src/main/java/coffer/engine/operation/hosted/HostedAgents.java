@@ -12,6 +12,7 @@ import coffer.engine.catalog.Hosts;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.JobRows;
+import coffer.engine.catalog.MountRecord;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.ReplicationRecord;
 import coffer.engine.error.CofferException;
@@ -33,6 +34,7 @@ import coffer.engine.operation.ClaimAgentJob;
 import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.FinishAgentJob;
 import coffer.engine.operation.HeartbeatAgent;
+import coffer.engine.operation.MountDisk;
 import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.ReportAgentJob;
 import coffer.engine.plan.PlanBackup;
@@ -54,7 +56,8 @@ import java.util.concurrent.TimeUnit;
  * handshake, its host marked served by it, its instances taken), its claims of its host's jobs with the rows their
  * handlers read, heartbeats, reports and ends. A job's end from an agent is checked against the job's worker (an agent
  * found lost cannot overwrite the verdict) and, for a succeeded backup, followed by what the in-process worker does
- * after one ({@link PlanBackup#afterBackup}). Thread-safe (the catalog is).
+ * after one ({@link PlanBackup#afterBackup}). A mount job's reports and end carry its mount row, kept when it is the
+ * job's own. Thread-safe (the catalog is).
  */
 final class HostedAgents {
     /** How often an agent heart-beats, and when the server's runners take its jobs for lost (docs/design/jobs.md). */
@@ -87,6 +90,7 @@ final class HostedAgents {
         catalog.hosts().serveByAgent(host.id(), announce.agent(), clock.instant());
         catalog.instances().refresh(host.id(), announce.instances());
         catalog.hosts().agentVaults(host.id(), announce.vaults());
+        endLostMounts(host.id());
         return new AgentWelcome(host.id(), AgentProtocol.VERSION, AgentProtocol.PROTOCOL, HEARTBEAT_SECONDS, STALE_SECONDS);
     }
 
@@ -179,6 +183,10 @@ final class HostedAgents {
         if (!runsFor(report.job(), report.agent())) {
             return new AgentAck(false);
         }
+        if (!report.mounts().isEmpty()) {
+            Job job = catalog.jobs().find(report.job()).orElseThrow();
+            report.mounts().forEach(mount -> catalog.mounts().mirror(mountOf(job, mount)));
+        }
         if (report.message() != null) {
             catalog.jobs().appendLog(report.job(), report.level(), report.message());
         }
@@ -221,6 +229,9 @@ final class HostedAgents {
             }
             catalog.drillRuns().record(drill);
         }
+        for (MountRecord mount : end.mounts()) {
+            catalog.mounts().mirror(mountOf(job, mount));
+        }
         changesJudged(job, end);
         replicationEnded(job, end);
         if (state == JobState.succeeded && job.type() == JobType.backup) {
@@ -230,6 +241,37 @@ final class HostedAgents {
         boolean ended = catalog.jobs().finish(job.id(), end.agent(), new Jobs.Outcome(state, end.result(), code, message),
                 clock.instant());
         return new AgentAck(ended);
+    }
+
+    /**
+     * The mount an agent's mount job reports, checked to be the job's own: its id is the job's, and its point, disk,
+     * instance and host are those the job was queued for.
+     */
+    private static MountRecord mountOf(Job job, MountRecord mount) {
+        if (!(job.operation() instanceof MountDisk asked) || !job.id().equals(mount.id())
+                || !asked.point().equals(mount.pointId()) || !asked.disk().equals(mount.disk())
+                || !asked.instance().equals(mount.instanceId()) || !job.hostId().equals(mount.hostId())) {
+            throw new CofferException(ErrorCode.InvalidArgument, "mounts: mount " + mount.id() + " (" + mount.disk()
+                    + " of point " + mount.pointId() + " into instance " + mount.instanceId() + ") is not job " + job.id()
+                    + "'s");
+        }
+        return mount;
+    }
+
+    /**
+     * Ends the host's active mounts whose job has ended without ending them (its agent was lost: killed, or cut off
+     * for longer than the stale limit): the agent's start detaches what its dead run left attached
+     * (docs/design/agents.md); here the servers' rows follow, at the agent's announce.
+     */
+    private void endLostMounts(String hostId) {
+        for (MountRecord mount : catalog.mounts().active()) {
+            if (mount.hostId().equals(hostId) && catalog.jobs().find(mount.id()).map(j -> j.state().isFinal()).orElse(true)
+                    && catalog.mounts().ended(mount.id(), clock.instant(), MountRecord.EndReason.STALE,
+                    "its job ended without ending the mount (its agent was lost); the agent detaches it at its start")) {
+                catalog.jobs().find(mount.id()).ifPresent(j -> catalog.jobs().appendLog(j.id(), "WARNING",
+                        "stale mount: its job ended without ending it; the agent detaches it at its start"));
+            }
+        }
     }
 
     /** The host is served by this agent (it announced itself, and no other agent since); marks it seen now. */
@@ -258,6 +300,9 @@ final class HostedAgents {
             catalog.instances().find(point.instanceId()).ifPresent(instances::add);
         });
         catalog.instances().find(job.target()).ifPresent(instances::add);
+        if (job.operation() instanceof MountDisk mount) { // the instance it mounts into
+            catalog.instances().find(mount.instance()).ifPresent(instances::add);
+        }
         List<InstanceGroup> groups = new ArrayList<>();
         List<GroupPointRecord> groupPoints = new ArrayList<>();
         if (job.type() == JobType.group_restore) {
