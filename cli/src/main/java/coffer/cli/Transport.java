@@ -32,7 +32,7 @@ final class Transport {
         if (offline()) {
             return new OfflineOperations(new OfflineOperations.Settings(
                     vaultOption.vault == null || vaultOption.vault.isBlank() ? null : Locations.parse(vaultOption.vault), keyring.keyRing(), connect.resolved(),
-                    InstanceBackup.defaultRuntimeRoot(), threads, Clock.systemUTC()));
+                    InstanceBackup.runtimeRoot(Cli.environment()), threads, Clock.systemUTC()));
         }
         refuse(keyring.keyring != null, "--keyring", "the server opens its vaults with its own key rings");
         refuse(threads != 0, "--threads", "the server chooses its workers");

@@ -5,10 +5,8 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.vault.ChunkWorkers;
-import coffer.vault.CorruptDataException;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
-import coffer.vault.format.FixedIndex;
 import coffer.vault.fs.FileTree;
 import coffer.vault.write.PointWriter;
 import coffer.virt.domain.BackupXml;
@@ -31,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Backs up a libvirt domain: every chosen disk at one instant (docs/design/backup-flow.md).
@@ -65,6 +64,11 @@ public final class InstanceBackup {
     /** {@code $COFFER_RUNTIME_DIR}, else {@code /var/lib/coffer/run}: sockets and scratch files of runs. */
     public static Path defaultRuntimeRoot() {
         return RuntimeDirectory.root();
+    }
+
+    /** {@link #defaultRuntimeRoot()} as the environment variables {@code env} say (a command run with other variables). */
+    public static Path runtimeRoot(Map<String, String> env) {
+        return RuntimeDirectory.root(env);
     }
 
     /**
@@ -140,61 +144,70 @@ public final class InstanceBackup {
         List<String> warnings = new ArrayList<>();
         cleanLeftovers(domain, warnings);
         trace.mark("domain found, leftovers checked");
-        String liveXml = libvirt.domainXml(domain.name(), false);
-        if (domain.state().active() && liveXml.contains(AGENT_CHANNEL)) {
-            GuestQuiesce.thawLeftFrozen(new GuestAgent(libvirt, domain.name()), warnings);
-        }
-        String definitionXml = domain.persistent() ? libvirt.domainXml(domain.name(), true) : liveXml;
-        trace.mark("domain XML read");
-        Plan plan = plan(domain, DomainDefinition.parse(liveXml), request.disks(), trace);
-        trace.mark("planned: " + plan.plans().stream().map(p -> p.target() + "=" + p.mode()).toList());
+        // the vault's side of the plan (previous point, its indexes) is read meanwhile (docs/performance.md, session 12)
+        try (PreviousPointRead base = PreviousPointRead.start(vault, domain.uuid(), request.disks())) {
+            String liveXml = libvirt.domainXml(domain.name(), false);
+            if (domain.state().active() && liveXml.contains(AGENT_CHANNEL)) {
+                GuestQuiesce.thawLeftFrozen(new GuestAgent(libvirt, domain.name()), warnings);
+            }
+            String definitionXml = domain.persistent() ? libvirt.domainXml(domain.name(), true) : liveXml;
+            trace.mark("domain XML read");
+            DomainDefinition definition = DomainDefinition.parse(liveXml);
+            List<DiskSpec> chosen = new ArrayList<>();
+            List<PointManifest.SkippedDisk> skipped = new ArrayList<>();
+            choose(definition, request.disks(), chosen, skipped);
 
-        int threads = request.threads() > 0 ? request.threads() : ChunkWorkers.backupThreads();
-        PointFacts facts = request.facts().with(new PointFacts(PointFacts.VERSION, null, definitionXml, null, null, null,
-                null, null, null));
-        Instant created = Instant.now();
-        PointWriter writer = PointWriter.begin(vault, domain.name(), created, threads);
-        if (request.immutableFloor() != null) {
-            writer.immutableUntil(request.immutableFloor().apply(created)); // the manifest's floor, before it exists
-        }
-        RuntimeDirectory run = null;
-        try {
-            run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id());
-            if (domain.state().active()) {
-                createScratch(domain, plan, run);
-                trace.mark("scratch images created");
+            int threads = request.threads() > 0 ? request.threads() : ChunkWorkers.backupThreads();
+            PointFacts facts = request.facts().with(new PointFacts(PointFacts.VERSION, null, definitionXml, null, null,
+                    null, null, null, null));
+            Instant created = Instant.now();
+            PointWriter writer = PointWriter.begin(vault, domain.name(), created, threads);
+            if (request.immutableFloor() != null) {
+                writer.immutableUntil(request.immutableFloor().apply(created)); // the manifest's floor, before it exists
             }
-            return new StagedBackup(libvirt, vault, domain, plan, request.consistency(), facts, warnings,
-                    writer, run);
-        } catch (IOException | RuntimeException e) {
-            try (writer) {
-                if (run != null) {
-                    run.close();
+            RuntimeDirectory run = null;
+            CompletableFuture<Void> scratch = CompletableFuture.completedFuture(null);
+            try {
+                run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id());
+                if (domain.state().active()) {
+                    // made while libvirt is asked for the checkpoints and bitmaps (one scratch image per chosen disk,
+                    // as each chosen disk gets one plan)
+                    scratch = createScratchInBackground(domain, chosen, run, trace);
                 }
+                Plan plan = plan(domain, definition, chosen, skipped, base, trace);
+                trace.mark("planned: " + plan.plans().stream().map(p -> p.target() + "=" + p.mode()).toList());
+                awaitScratch(scratch);
+                return new StagedBackup(libvirt, vault, domain, plan, request.consistency(), facts, warnings,
+                        writer, run);
+            } catch (IOException | RuntimeException e) {
+                try (writer) {
+                    awaitQuietly(scratch, e); // no qemu-img may still write into the directory removed next
+                    if (run != null) {
+                        run.close();
+                    }
+                }
+                throw e;
             }
-            throw e;
         }
     }
 
-    private Plan plan(DomainInfo domain, DomainDefinition definition, Set<String> wanted, PhaseTrace trace)
+    private Plan plan(DomainInfo domain, DomainDefinition definition, List<DiskSpec> chosen,
+                      List<PointManifest.SkippedDisk> skipped, PreviousPointRead base, PhaseTrace trace)
             throws IOException {
         boolean running = domain.state().active();
-        List<DiskSpec> chosen = new ArrayList<>();
-        List<PointManifest.SkippedDisk> skipped = new ArrayList<>();
-        choose(definition, wanted, chosen, skipped);
-
-        PointManifest previous = previousPoint(domain);
-        trace.mark("previous point found");
         List<String> checkpoints = libvirt.checkpoints(domain.name());
+        trace.mark("checkpoints listed");
+        Map<String, Set<String>> qemuBitmaps = running ? BlockNodeBitmaps.parse(libvirt.monitorCommand(domain.name(),
+                "{\"execute\":\"query-named-block-nodes\"}", false)) : Map.of();
+        trace.mark("QEMU bitmaps queried");
+        PreviousPointRead.Base previousRead = base.join();
+        PointManifest previous = previousRead.point();
+        trace.mark("previous point read");
         String previousCheckpoint = previous == null ? null : PointFacts.of(previous).checkpoint();
         Set<String> checkpointDisks = new HashSet<>();
         if (previousCheckpoint != null && checkpoints.contains(previousCheckpoint)) {
             checkpointDisks.addAll(BackupXml.bitmapDisksOf(libvirt.checkpointXml(domain.name(), previousCheckpoint)));
         }
-        trace.mark("checkpoints listed");
-        Map<String, Set<String>> qemuBitmaps = running ? BlockNodeBitmaps.parse(libvirt.monitorCommand(domain.name(),
-                "{\"execute\":\"query-named-block-nodes\"}", false)) : Map.of();
-        trace.mark("QEMU bitmaps queried");
         List<DiskPlan> plans = new ArrayList<>();
         long total = 0;
         for (DiskSpec disk : chosen) {
@@ -202,7 +215,7 @@ public final class InstanceBackup {
             if (running) {
                 // the disk's size is checked against the NBD export once connected: no qemu-img process per
                 // disk on the common path
-                facts = facts(previous, disk, previousCheckpoint, checkpoints, checkpointDisks,
+                facts = facts(previousRead, disk, previousCheckpoint, checkpoints, checkpointDisks,
                         qemuBitmaps.getOrDefault(disk.source(), Set.of()), -1);
             } else {
                 // the size from libvirt, the bitmaps from the qcow2 the domain XML says it is: never a probe of
@@ -210,13 +223,50 @@ public final class InstanceBackup {
                 long size = libvirt.blockInfo(domain.name(), disk.target()).capacity();
                 Set<String> bitmaps = disk.bitmapCapable()
                         ? consistentBitmaps(DiskImages.inspect(Path.of(disk.source()), disk.formatOrRaw())) : Set.of();
-                facts = facts(previous, disk, previousCheckpoint, checkpoints, checkpointDisks, bitmaps, size);
+                facts = facts(previousRead, disk, previousCheckpoint, checkpoints, checkpointDisks, bitmaps, size);
             }
             DiskPlan plan = ChangeTracking.plan(facts);
             plans.add(plan);
             total += facts.currentSize() >= 0 ? facts.currentSize() : plan.base() != null ? plan.base().diskSize() : 0;
         }
         return new Plan(definition, chosen, skipped, plans, previous, total);
+    }
+
+    /** {@link #createScratch} on a thread of its own; the future fails as it would have. */
+    private CompletableFuture<Void> createScratchInBackground(DomainInfo domain, List<DiskSpec> chosen,
+                                                              RuntimeDirectory run, PhaseTrace trace) {
+        return CompletableFuture.runAsync(() -> {
+            try {
+                createScratch(domain, chosen.stream().map(DiskSpec::target).toList(), run);
+                trace.mark("scratch images created");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, task -> Thread.ofPlatform().daemon().name("scratch-images").start(task));
+    }
+
+    private static void awaitScratch(CompletableFuture<Void> scratch) throws IOException {
+        try {
+            scratch.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof java.io.UncheckedIOException io) {
+                throw io.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
+
+    private static void awaitQuietly(CompletableFuture<Void> scratch, Exception failure) {
+        try {
+            awaitScratch(scratch);
+        } catch (IOException | RuntimeException e) {
+            if (e != failure && e.getCause() != failure) {
+                failure.addSuppressed(e);
+            }
+        }
     }
 
     /**
@@ -226,16 +276,15 @@ public final class InstanceBackup {
      * process listing instances, libvirt's own stats) aborts QEMU 7.2 (docs/design/backup-flow.md, "QEMU 7.2
      * hazards"). {@link StagedBackup#begin} then has libvirt only attach them.
      */
-    private void createScratch(DomainInfo domain, Plan plan, RuntimeDirectory run) throws IOException {
-        List<DiskPlan> disks = plan.plans();
-        long[] sizes = new long[disks.size()];
+    private void createScratch(DomainInfo domain, List<String> targets, RuntimeDirectory run) throws IOException {
+        long[] sizes = new long[targets.size()];
         for (int i = 0; i < sizes.length; i++) {
-            sizes[i] = libvirt.blockInfo(domain.name(), disks.get(i).target()).capacity();
+            sizes[i] = libvirt.blockInfo(domain.name(), targets.get(i)).capacity();
         }
         // one qemu-img process per disk, at once: the start of a backup runs on one core (docs/performance.md,
         // session 10), so its waits on child processes should overlap
         ChunkWorkers.run(sizes.length, sizes.length, 0,
-                (i, unused) -> DiskImages.createScratch(run.scratch(disks.get(i).target()), sizes[i]));
+                (i, unused) -> DiskImages.createScratch(run.scratch(targets.get(i)), sizes[i]));
     }
 
     /**
@@ -294,27 +343,12 @@ public final class InstanceBackup {
         }
     }
 
-    private PointManifest previousPoint(DomainInfo domain) throws IOException {
-        return vault.newest(point -> domain.uuid().equals(PointFacts.of(point).uuid()));
-    }
-
-    private ChangeTracking.Facts facts(PointManifest previous, DiskSpec disk, String checkpoint, List<String> checkpoints,
-                                       Set<String> checkpointDisks, Set<String> bitmaps, long size) throws IOException {
-        FixedIndex index = null;
-        String problem = null;
-        if (previous != null) {
-            for (PointManifest.Disk d : previous.disks()) {
-                if (d.name().equals(disk.target())) {
-                    try {
-                        index = vault.readIndex(previous, d);
-                    } catch (CorruptDataException e) {
-                        problem = e.getMessage();
-                    }
-                }
-            }
-        }
-        return new ChangeTracking.Facts(disk, previous == null ? null : previous.id(), index, problem, checkpoint,
-                Set.copyOf(checkpoints), checkpointDisks, bitmaps, size);
+    private static ChangeTracking.Facts facts(PreviousPointRead.Base base, DiskSpec disk, String checkpoint,
+                                              List<String> checkpoints, Set<String> checkpointDisks,
+                                              Set<String> bitmaps, long size) {
+        PointManifest previous = base.point();
+        return new ChangeTracking.Facts(disk, previous == null ? null : previous.id(), base.indexes().get(disk.target()),
+                base.problems().get(disk.target()), checkpoint, Set.copyOf(checkpoints), checkpointDisks, bitmaps, size);
     }
 
     private static Set<String> consistentBitmaps(ImageInfo info) {

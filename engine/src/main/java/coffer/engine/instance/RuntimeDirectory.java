@@ -29,7 +29,12 @@ final class RuntimeDirectory implements AutoCloseable {
 
     /** {@code $COFFER_RUNTIME_DIR}, else {@code /var/lib/coffer/run} (QEMU, running as root here, must reach it). */
     static Path root() {
-        String configured = System.getenv("COFFER_RUNTIME_DIR");
+        return root(System.getenv());
+    }
+
+    /** {@link #root()} as the variables {@code env} say. */
+    static Path root(java.util.Map<String, String> env) {
+        String configured = env.get("COFFER_RUNTIME_DIR");
         return configured != null && !configured.isBlank() ? Path.of(configured) : Path.of("/var/lib/coffer/run");
     }
 

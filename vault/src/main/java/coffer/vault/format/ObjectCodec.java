@@ -51,8 +51,14 @@ public final class ObjectCodec {
     private static final int FLAG_ZSTD = 1;
     private static final int FLAG_AES_GCM = 2;
     private static final int FLAG_LZ4 = 4;
-    /** The LZ4 library's JNI binding where it loads (it ships the native code for this platform), else pure Java. */
-    private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
+    /**
+     * The LZ4 library's JNI binding where it loads (it ships the native code for this platform), else pure Java;
+     * loaded on the first LZ4 object only: loading extracts and links a native library (~20-50 ms of every command's
+     * start-up, docs/performance.md, session 12), which a zstd vault never needs.
+     */
+    private static final class Lz4 {
+        static final LZ4Factory FACTORY = LZ4Factory.fastestInstance();
+    }
     private static final int NONCE_SIZE = AesGcm.NONCE_SIZE;
     private static final int TAG_SIZE = AesGcm.TAG_SIZE;
     private static final int SAMPLE = 4096;
@@ -109,7 +115,8 @@ public final class ObjectCodec {
 
     /** The largest compressed size of {@code length} bytes by either codec. */
     private static int compressBound(int length) {
-        return (int) Math.max(Zstd.compressBound(length), LZ4.fastCompressor().maxCompressedLength(length));
+        // LZ4's LZ4_COMPRESSBOUND (lz4.h), the library's maxCompressedLength, without loading the library
+        return (int) Math.max(Zstd.compressBound(length), (long) length + length / 255 + 16);
     }
 
     /**
@@ -241,7 +248,7 @@ public final class ObjectCodec {
         if (h.compressed) {
             int n;
             try {
-                n = h.lz4 ? LZ4.safeDecompressor().decompress(payload, payloadOffset, (int) h.payloadLength, into, 0,
+                n = h.lz4 ? Lz4.FACTORY.safeDecompressor().decompress(payload, payloadOffset, (int) h.payloadLength, into, 0,
                         (int) h.plainLength)
                         : s.decompressor.decompressByteArray(into, 0, (int) h.plainLength, payload, payloadOffset,
                         (int) h.payloadLength);
@@ -304,7 +311,7 @@ public final class ObjectCodec {
         int total = 0;
         for (int start : starts) {
             total += compression == Compression.LZ4
-                    ? LZ4.fastCompressor().compress(plain, start, SAMPLE, s.sample, 0, s.sample.length)
+                    ? Lz4.FACTORY.fastCompressor().compress(plain, start, SAMPLE, s.sample, 0, s.sample.length)
                     : s.compressor.compressByteArray(s.sample, 0, s.sample.length, plain, start, SAMPLE);
         }
         return total < 3 * SAMPLE * 15 / 16;
@@ -312,7 +319,7 @@ public final class ObjectCodec {
 
     private int compress(Scratch s, byte[] plain, int length, byte[] into) {
         try {
-            return compression == Compression.LZ4 ? LZ4.fastCompressor().compress(plain, 0, length, into, 0, into.length)
+            return compression == Compression.LZ4 ? Lz4.FACTORY.fastCompressor().compress(plain, 0, length, into, 0, into.length)
                     : s.compressor.compressByteArray(into, 0, into.length, plain, 0, length);
         } catch (ZstdException | LZ4Exception e) {
             return -1;

@@ -11,6 +11,7 @@ import coffer.engine.group.GroupPoint;
 import coffer.engine.group.GroupPoints;
 import coffer.engine.group.GroupRestore;
 import coffer.engine.instance.InstanceBackup;
+import coffer.engine.instance.PhaseTrace;
 import coffer.engine.instance.InstanceClone;
 import coffer.engine.instance.InstanceDiscovery;
 import coffer.engine.instance.InstanceRestore;
@@ -91,12 +92,14 @@ public final class OfflineOperations implements Operations, AutoCloseable {
     private Object run(JobOperation<?> operation, JobProgress progress) throws IOException {
         return switch (operation) {
             case BackupInstance b -> {
+                new PhaseTrace().mark("offline backup operation starts");
                 refuseVaultName(b.vault());
                 refuse(b.plan() != null, "plan", "a plan's runs are a server's");
                 refuse(b.replicate(), "replicate", "replication is a server's");
                 refuse(b.replicateTo() != null, "replicateTo", "replication is a server's");
                 connectInBackground();
-                InstanceBackup.Result result = new InstanceBackup(libvirt(), vault(), settings.runtimeRoot()).run(
+                Vault v = vault(); // opened while libvirt connects, not after (arguments evaluate left to right)
+                InstanceBackup.Result result = new InstanceBackup(libvirt(), v, settings.runtimeRoot()).run(
                         new InstanceBackup.Request(b.instance(), b.disks() == null ? Set.of() : new LinkedHashSet<>(b.disks()),
                                 settings.threads(), expiry(b.retentionDays()).with(PointFacts.described(b.description())),
                                 b.appConsistent()), progress);
@@ -306,7 +309,9 @@ public final class OfflineOperations implements Operations, AutoCloseable {
             if (settings.vault() == null) {
                 throw new CofferException(ErrorCode.InvalidArgument, "no vault given: pass --vault LOCATION or set COFFER_VAULT");
             }
+            new PhaseTrace().mark("vault opens");
             vault = new VaultOpener(settings.keyRing()).open(settings.vault());
+            new PhaseTrace().mark("vault opened");
         }
         return vault;
     }
@@ -335,7 +340,10 @@ public final class OfflineOperations implements Operations, AutoCloseable {
 
     private Libvirt connect() {
         try {
-            return Libvirt.connect(settings.uri());
+            new PhaseTrace().mark("libvirt connects");
+            Libvirt connected = Libvirt.connect(settings.uri());
+            new PhaseTrace().mark("libvirt connected");
+            return connected;
         } catch (IOException e) {
             throw Errors.classify(e);
         }

@@ -1,0 +1,71 @@
+package coffer.engine.instance;
+
+import coffer.engine.JobProgress;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.testing.Environment;
+import coffer.vault.Vault;
+import coffer.vault.backend.LocalDirectoryBackend;
+import coffer.vault.crypto.LocalKeyRing;
+import coffer.virt.libvirt.Libvirt;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * A backup whose planning fails after its overlapped steps began (the previous point read on its own thread, the
+ * scratch images made on another: docs/performance.md, session 12) leaves nothing: no run directory, no scratch
+ * image, no point. The domain is a running one of libvirt's test driver (a node file, no daemon), which answers
+ * the domain's XML, its disks' sizes and its checkpoints but refuses QEMU monitor commands, so the plan fails at
+ * the bitmap query, after the scratch images were started.
+ */
+class PreparationFailureIT {
+    @TempDir Path dir;
+
+    @Test
+    void aPlanThatFailsAfterTheScratchImagesStartedLeavesNothing() throws Exception {
+        TestDomain.requireLibvirt();
+        Environment.requireCommand("qemu-img");
+        Path disk = dir.resolve("vda.qcow2");
+        Process created = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M")
+                .inheritIO().start();
+        assertEquals(0, created.waitFor());
+        Path node = dir.resolve("node.xml");
+        Files.writeString(node, """
+                <node>
+                  <domain type='test'>
+                    <name>coffer-prepare-fails</name>
+                    <uuid>6f1c2a8e-3c1d-4e55-9a53-0c0ffe700002</uuid>
+                    <memory>65536</memory>
+                    <os><type arch='x86_64'>hvm</type></os>
+                    <devices>
+                      <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='%s'/>
+                        <target dev='vda' bus='virtio'/></disk>
+                    </devices>
+                  </domain>
+                </node>
+                """.formatted(disk));
+        Path runtime = Files.createDirectories(dir.resolve("run"));
+        Path vaultDir = Files.createDirectories(dir.resolve("vault"));
+        try (Vault vault = Vault.create(new LocalDirectoryBackend(vaultDir), 256 * 1024,
+                new LocalKeyRing(dir.resolve("keyring.json")));
+             Libvirt libvirt = Libvirt.connect("test://" + node)) {
+            CofferException failure = assertThrows(CofferException.class, () -> new InstanceBackup(libvirt, vault, runtime)
+                    .run(new InstanceBackup.Request("coffer-prepare-fails", Set.of(), 1, null), JobProgress.NONE));
+            assertEquals(ErrorCode.HypervisorFailure, failure.code(), failure.getMessage());
+            try (Stream<Path> left = Files.walk(runtime)) {
+                assertEquals(List.of(runtime), left.toList(), "the run directory and its scratch images are gone");
+            }
+            assertNull(vault.newest(point -> true), "no point");
+        }
+    }
+}
