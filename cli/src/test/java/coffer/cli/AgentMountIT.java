@@ -10,8 +10,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 import static coffer.cli.GuestServer.json;
@@ -153,9 +151,7 @@ class AgentMountIT {
     }
 
     private CliRun cli(String url, Path tokenFile, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", url, "--token-file", tokenFile.toString()));
-        return CliRun.run(dir.resolve("cli-keyring.json"), all.toArray(String[]::new));
+        return CliRun.through(url, tokenFile, args);
     }
 
     private JsonNode mountOf(String url, Path tokenFile, String id) throws Exception {

@@ -137,8 +137,8 @@ class CliModesIT {
 
     private JsonNode server(String... args) throws Exception {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--output", "json", "--url", url, "--token-file", tokenFile.toString()));
-        return JSON.readTree(CliRun.run(keyring, all.toArray(String[]::new)).ok().out());
+        all.addAll(List.of("--output", "json"));
+        return JSON.readTree(CliRun.through(url, tokenFile, all.toArray(String[]::new)).ok().out());
     }
 
     private JsonNode offline(String... args) throws Exception {

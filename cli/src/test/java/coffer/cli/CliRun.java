@@ -22,6 +22,16 @@ record CliRun(int exit, String out, String err) {
         return run(keyRing, System.getenv(), args);
     }
 
+    /**
+     * Runs the command through the server at {@code url}: {@code --url url --token-file tokenFile} added to the
+     * arguments (no key ring: a command through a server never opens a vault itself).
+     */
+    static CliRun through(String url, Path tokenFile, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", url, "--token-file", tokenFile.toString()));
+        return run(null, all.toArray(String[]::new));
+    }
+
     /** The same, with {@code env} as the environment the command reads its settings from. */
     static CliRun run(Path keyRing, java.util.Map<String, String> env, String... args) {
         List<String> all = new ArrayList<>(List.of(args));

@@ -69,9 +69,7 @@ class CoherenceCliIT {
     }
 
     private CliRun cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", server.url(), "--token-file", tokenFile.toString()));
-        return CliRun.run(keyRing, all.toArray(String[]::new));
+        return CliRun.through(server.url(), tokenFile, args);
     }
 
     private CliRun offline(String... args) {

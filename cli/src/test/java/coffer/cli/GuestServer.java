@@ -32,7 +32,6 @@ final class GuestServer implements AutoCloseable {
     private final TestGuest guest;
     private final ServerConfig config;
     private final Path configFile;
-    private final Path keyRing;
     private CofferServer server;
     private String url;
 
@@ -41,7 +40,6 @@ final class GuestServer implements AutoCloseable {
         this.guest = guest;
         this.config = config;
         this.configFile = configFile;
-        this.keyRing = dir.resolve("keyring.json");
     }
 
     /** Starts a test guest in {@code dir} and a server whose data lies in {@code dir/data}. */
@@ -98,9 +96,7 @@ final class GuestServer implements AutoCloseable {
 
     /** {@code coffer ARGS --url … --token-file …}. */
     CliRun cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", url, "--token-file", tokenFile().toString()));
-        return CliRun.run(keyRing, all.toArray(String[]::new));
+        return CliRun.through(url, tokenFile(), args);
     }
 
     /** A command's standard output read as JSON. */

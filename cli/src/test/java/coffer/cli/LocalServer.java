@@ -14,12 +14,10 @@ import java.sql.SQLException;
  * <p>Not thread-safe; one per test.
  */
 final class LocalServer implements AutoCloseable {
-    private final Path dir;
     private final TestDatabase db;
     private final CofferServer server;
 
-    private LocalServer(Path dir, TestDatabase db, CofferServer server) {
-        this.dir = dir;
+    private LocalServer(TestDatabase db, CofferServer server) {
         this.db = db;
         this.server = server;
     }
@@ -28,7 +26,7 @@ final class LocalServer implements AutoCloseable {
     static LocalServer start(Path dir) throws SQLException {
         TestDatabase db = TestDatabase.sqlite(dir);
         try {
-            return new LocalServer(dir, db, CofferServer.start(ServerCliIT.config(dir.resolve("data"), db)));
+            return new LocalServer(db, CofferServer.start(ServerCliIT.config(dir.resolve("data"), db)));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -41,7 +39,7 @@ final class LocalServer implements AutoCloseable {
 
     /** The command line with {@code args}, through this server as its admin. */
     CliRun cli(String... args) {
-        return ServerCliRun.run(server.url(), server.config().adminTokenFile(), dir.resolve("unused-keyring.json"), args).run();
+        return CliRun.through(server.url(), server.config().adminTokenFile(), args);
     }
 
     @Override

@@ -338,7 +338,7 @@ class PlansCliIT {
     }
 
     private ServerCliRun cli(String... args) {
-        return ServerCliRun.run(url, tokenFile, dir.resolve("unused-keyring.json"), args);
+        return ServerCliRun.run(url, tokenFile, args);
     }
 
     private static JsonNode json(CliRun run) throws Exception {

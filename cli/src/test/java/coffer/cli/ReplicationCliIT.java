@@ -287,7 +287,7 @@ class ReplicationCliIT {
     }
 
     private ServerCliRun cli(String... args) {
-        return ServerCliRun.run(url, tokenFile, dir.resolve("unused-keyring.json"), args);
+        return ServerCliRun.run(url, tokenFile, args);
     }
 
     private static JsonNode json(CliRun run) throws Exception {

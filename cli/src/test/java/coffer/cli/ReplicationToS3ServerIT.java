@@ -219,7 +219,7 @@ class ReplicationToS3ServerIT {
     }
 
     private ServerCliRun cli(String... args) {
-        return ServerCliRun.run(url, tokenFile, dir.resolve("unused-keyring.json"), args);
+        return ServerCliRun.run(url, tokenFile, args);
     }
 
     private static JsonNode json(CliRun run) throws Exception {

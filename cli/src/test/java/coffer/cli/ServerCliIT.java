@@ -238,9 +238,7 @@ class ServerCliIT {
     }
 
     private CliRun cli(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", url, "--token-file", tokenFile.toString()));
-        return CliRun.run(dir.resolve("unused-keyring.json"), all.toArray(String[]::new));
+        return CliRun.through(url, tokenFile, args);
     }
 
     private static JsonNode json(CliRun run) throws Exception {

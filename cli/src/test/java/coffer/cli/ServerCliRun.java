@@ -1,8 +1,6 @@
 package coffer.cli;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server tests make of a failure: its exit status and code, a remedy shown, and text the message must name. Immutable.
  */
 record ServerCliRun(CliRun run) {
-    static ServerCliRun run(String url, Path tokenFile, Path keyRing, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--url", url, "--token-file", tokenFile.toString()));
-        return new ServerCliRun(CliRun.run(keyRing, all.toArray(String[]::new)));
+    static ServerCliRun run(String url, Path tokenFile, String... args) {
+        return new ServerCliRun(CliRun.through(url, tokenFile, args));
     }
 
     CliRun ok() {
