@@ -3,8 +3,8 @@ package coffer.engine.operation.hosted;
 import coffer.engine.agent.RemoteJobs;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogConfig;
+import coffer.engine.catalog.CatalogKindFixture;
 import coffer.engine.catalog.Instance;
-import coffer.engine.catalog.TestDatabase;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
@@ -25,11 +25,9 @@ import coffer.engine.operation.ReportAgentJob;
 import coffer.engine.plan.PlanBackup;
 import coffer.engine.plan.SimulatedClock;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -56,25 +54,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>the claims are long polls: a job queued while the agent waits is claimed and started.</li>
  * </ul>
  */
-class AgentLostJobsTest {
+class AgentLostJobsTest extends CatalogKindFixture {
     static final Duration WAIT = Duration.ofSeconds(60);
     static final java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<Object>> JOBS =
             new java.util.concurrent.atomic.AtomicReference<>(() -> "");
 
-    @TempDir Path dir;
-    TestDatabase database;
-    Catalog catalog;
     Catalog working;
     JobRunner runner;
 
+    /** Runs before {@link CatalogKindFixture}'s, which closes the server's catalog and its database. */
     @AfterEach
-    void close() throws Exception {
-        if (runner != null) {
-            runner.close();
-        }
-        for (AutoCloseable c : new AutoCloseable[]{working, catalog, database}) {
-            if (c != null) {
-                c.close();
+    void closeAgent() throws Exception {
+        try {
+            if (runner != null) {
+                runner.close();
+            }
+        } finally {
+            if (working != null) {
+                working.close();
             }
         }
     }
@@ -82,10 +79,8 @@ class AgentLostJobsTest {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void lostClaimsAreFailedAndJobsNoLongerTheAgentsAreStoppedAndCleanedUp(String kind) throws Exception {
-        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
         SimulatedClock clock = new SimulatedClock(Instant.now());
-        catalog = Catalog.open(database.config(), clock);
-        catalog.hosts().ensure("edge", "qemu:///system");
+        openWithEdge(kind, clock);
         catalog.instances().refresh("edge", List.of(new Instance("u-web", "edge", "web", "running", List.of(),
                 clock.instant(), false)));
         String agent = JobRunner.newWorkerId();
