@@ -27,10 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The agent tests' fixture (AgentIT, AgentFailoverIT, AgentLeaderKillIT, AgentMountIT): {@code coffer server} processes
- * on ONE PostgreSQL catalog with the host {@code local} ({@code qemu:///system}), {@code coffer agent} processes (their
- * output collected), tokens, and the HTTP calls and waits the tests make. Everything it started is killed and
- * closed by {@link #close} (the test's {@code @AfterEach}), processes first.
+ * The agent tests' fixture (AgentIT, AgentFailoverIT, AgentLeaderKillIT, AgentMountIT, AgentVaultsIT): {@code coffer
+ * server} processes on ONE PostgreSQL catalog with the host {@code local} ({@code qemu:///system}), {@code coffer
+ * agent} processes (their output collected), tokens, and the HTTP calls and waits the tests make. Everything it
+ * started is killed and closed by {@link #close} (the test's {@code @AfterEach}), processes first.
  *
  * <p>Not thread-safe; one per test.
  */
