@@ -6,6 +6,7 @@ import coffer.engine.catalog.GroupPointRecord;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.catalog.CatalogKindFixture;
 import coffer.engine.operation.DrillList;
@@ -19,7 +20,10 @@ import coffer.engine.operation.ListGroupPoints;
 import coffer.engine.operation.ListGroups;
 import coffer.engine.operation.ListPlans;
 import coffer.engine.operation.ListPolicies;
+import coffer.engine.operation.ListProtections;
 import coffer.engine.operation.PolicyList;
+import coffer.engine.operation.ProtectionList;
+import coffer.engine.operation.ProtectionView;
 import coffer.engine.operation.PolicyView;
 import coffer.engine.operation.PlanList;
 import coffer.engine.operation.PlanView;
@@ -53,7 +57,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * The lists whose rows name other rows read a page in a fixed number of catalog statements whatever its length, on
  * SQLite and PostgreSQL: plans (their instances' and policies' names), groups (their members' names and states),
- * group points (their members' points), policies (how many plans use each) and drills (every instance's drills and last
+ * group points (their members' points), policies (how many plans use each), protections (their instances' names) and drills (every instance's drills and last
  * passed drill). Counted with {@link Catalog#statementsRun()}: a page of 3 rows and a page of
  * 30 read the same number; before the views were batched each row read its instance, policy or point on its own.
  */
@@ -109,6 +113,37 @@ class BatchedViewsTest extends CatalogKindFixture {
         assertEquals(List.of(operations.call(new ListDrills(null, 2)).instances().stream()
                 .filter(i -> i.instanceName().equals("many-vm-4")).findFirst().orElseThrow()), one.instances());
         System.out.printf("%s: drills of every instance in %d statements%n", kind, few);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aPageOfProtectionsIsReadInTheSameStatementsWhateverItsLength(String kind) throws Exception {
+        open(kind);
+        protectedInstances("few", 3);
+        long few = statements(() -> checkProtections(operations.call(new ListProtections(null, null, 1000)), 3));
+        protectedInstances("many", 30);
+        assertEquals(few, statements(() -> checkProtections(operations.call(new ListProtections(null, null, 1000)), 33)),
+                "protections");
+        System.out.printf("%s: a page of protections in %d statements%n", kind, few);
+    }
+
+    /** On host {@code host}: {@code n} protected instances. */
+    private void protectedInstances(String host, int n) {
+        catalog.hosts().ensure(host, "qemu+ssh://" + host + ".invalid/system");
+        List<Instance> instances = IntStream.range(0, n).mapToObj(i -> new Instance("u-" + host + "-" + i, host,
+                host + "-vm-" + i, "running", List.of(), T0, false)).toList();
+        catalog.instances().refresh(host, instances);
+        catalog.protections().protect(instances.stream().map(i -> new Protection(i.id(), true, List.of(), "default", T0))
+                .toList());
+    }
+
+    /** Every protection with its instance's name (instance {@code u-<host>-<i>} is {@code <host>-vm-<i>}). */
+    private static void checkProtections(ProtectionList list, int protections) {
+        assertEquals(protections, list.protections().size(), list.toString());
+        for (ProtectionView view : list.protections()) {
+            String[] id = view.instance().split("-");
+            assertEquals(id[1] + "-vm-" + id[2], view.name(), view.toString());
+        }
     }
 
     /**
