@@ -14,6 +14,13 @@ public interface ChangeAlerts {
     /** The instance's samples taken before {@code before}, newest first, at most {@code limit}. */
     List<ChangeSample> samplesBefore(String instanceId, Instant before, int limit);
 
+    /**
+     * {@link #samplesBefore} of each of the instances, by instance id (an instance without samples is absent): one
+     * statement per 500 instances, not one per instance (a group backup's claim reads its members' samples).
+     */
+    java.util.Map<String, List<ChangeSample>> samplesBefore(java.util.Collection<String> instanceIds, Instant before,
+                                                            int limit);
+
     void raise(ChangeAlert alert);
 
     Optional<ChangeAlert> find(String alertId);

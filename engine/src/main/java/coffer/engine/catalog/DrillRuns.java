@@ -14,6 +14,18 @@ public interface DrillRuns {
     Optional<DrillRun> lastPassed(String pointId);
 
     /**
+     * {@link #ofInstance} of each of the instances, by instance id (an instance without drills is absent): one
+     * statement per 500 instances, not one per instance.
+     */
+    java.util.Map<String, List<DrillRun>> ofInstances(java.util.Collection<String> instanceIds, int limit);
+
+    /**
+     * Of each of the instances, the newest passed drill of one of its current points (its "proven bootable at"), by
+     * instance id (an instance without one is absent): one statement per 500 instances, not one per point.
+     */
+    java.util.Map<String, DrillRun> lastPassedOfInstances(java.util.Collection<String> instanceIds);
+
+    /**
      * For each instance that has points and a drill: its name (null when the instance row is gone), its newest drill
      * and its newest passed drill of one of its points (its "proven bootable at"), by instance id. Two grouped queries
      * whatever the number of points: the metrics read it on every scrape.

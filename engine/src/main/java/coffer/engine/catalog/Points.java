@@ -34,6 +34,12 @@ public interface Points {
      */
     List<PointRecord> newestOfInstances(java.util.Collection<String> instanceIds);
 
+    /**
+     * The ids of the instances that have points, in the order {@link #listAll()} first names them (the instance with
+     * the newest point first): one statement, not a read of every point.
+     */
+    List<String> instanceIdsNewestFirst();
+
     /** The points of one region, newest first (a replica is in its destination's region). */
     List<PointRecord> listByRegion(String region);
 

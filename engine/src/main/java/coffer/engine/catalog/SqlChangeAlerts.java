@@ -13,6 +13,9 @@ final class SqlChangeAlerts implements ChangeAlerts {
     static final String ALERTS = "SELECT id, instance_id, point_id, point_created_at, kind, measured, baseline,"
             + " raised_at, job_id, acknowledged_at, acknowledged_by, note FROM change_alerts";
 
+    /** Instances one batched {@link #samplesBefore} statement reads: well inside the limits on parameters. */
+    private static final int INSTANCES_PER_QUERY = 500;
+
     private final Sql sql;
 
     SqlChangeAlerts(Sql sql) {
@@ -31,9 +34,31 @@ final class SqlChangeAlerts implements ChangeAlerts {
     @Override
     public List<ChangeSample> samplesBefore(String instanceId, Instant before, int limit) {
         return sql.query(SAMPLES + " WHERE instance_id = ? AND taken_at < ? ORDER BY taken_at DESC, point_id DESC LIMIT ?",
-                row -> new ChangeSample(row.getString("point_id"), row.getString("instance_id"),
-                        Sql.instant(row, "taken_at"), row.getLong("changed_bytes"), row.getLong("new_bytes"),
-                        row.getLong("new_stored_bytes")), instanceId, before, limit);
+                SqlChangeAlerts::sample, instanceId, before, limit);
+    }
+
+    @Override
+    public java.util.Map<String, List<ChangeSample>> samplesBefore(java.util.Collection<String> instanceIds,
+                                                                   Instant before, int limit) {
+        return sql.read(s -> {
+            java.util.Map<String, List<ChangeSample>> samples = new java.util.HashMap<>();
+            for (Where where : Where.inChunks("instance_id", instanceIds, INSTANCES_PER_QUERY)) {
+                where.and(true, "taken_at < ?", before);
+                // ROW_NUMBER() OVER (PARTITION BY …) numbers each instance's samples newest first, on SQLite and PostgreSQL alike
+                s.query("SELECT * FROM (SELECT point_id, instance_id, taken_at, changed_bytes, new_bytes, new_stored_bytes,"
+                                + " ROW_NUMBER() OVER (PARTITION BY instance_id ORDER BY taken_at DESC, point_id DESC) AS nth"
+                                + " FROM change_samples" + where.clause() + ") r WHERE nth <= " + limit
+                                + " ORDER BY instance_id, nth", SqlChangeAlerts::sample, where.args())
+                        .forEach(sample -> samples.computeIfAbsent(sample.instanceId(), id -> new java.util.ArrayList<>())
+                                .add(sample));
+            }
+            return samples;
+        });
+    }
+
+    private static ChangeSample sample(ResultSet row) throws SQLException {
+        return new ChangeSample(row.getString("point_id"), row.getString("instance_id"), Sql.instant(row, "taken_at"),
+                row.getLong("changed_bytes"), row.getLong("new_bytes"), row.getLong("new_stored_bytes"));
     }
 
     @Override

@@ -13,6 +13,10 @@ final class SqlDrillRuns implements DrillRuns {
     static final String COLUMNS = "SELECT id, instance_id, point_id, vault, started_at, finished_at, passed,"
             + " failed_phase, reason, restore_millis, boot_millis, check_millis, check_exit, check_output, job_id"
             + " FROM drill_runs";
+    /** Instances one {@link #ofInstances} or {@link #lastPassedOfInstances} statement reads: well inside the limits on parameters. */
+    private static final int INSTANCES_PER_QUERY = 500;
+    /** ROW_NUMBER() OVER (PARTITION BY …) numbers each group's rows newest first in one pass, on SQLite and PostgreSQL alike. */
+    private static final String NEWEST = " ROW_NUMBER() OVER (PARTITION BY %s ORDER BY d.finished_at DESC, d.id DESC) AS nth";
 
     private final Sql sql;
 
@@ -42,9 +46,36 @@ final class SqlDrillRuns implements DrillRuns {
     }
 
     @Override
+    public Map<String, List<DrillRun>> ofInstances(java.util.Collection<String> instanceIds, int limit) {
+        return sql.read(s -> {
+            Map<String, List<DrillRun>> runs = new java.util.HashMap<>();
+            for (Where where : Where.inChunks("d.instance_id", instanceIds, INSTANCES_PER_QUERY)) {
+                s.query("SELECT * FROM (SELECT d.*," + NEWEST.formatted("d.instance_id") + " FROM drill_runs d"
+                                + where.clause() + ") r WHERE nth <= " + limit + " ORDER BY instance_id, nth",
+                        SqlDrillRuns::row, where.args())
+                        .forEach(run -> runs.computeIfAbsent(run.instanceId(), id -> new java.util.ArrayList<>()).add(run));
+            }
+            return runs;
+        });
+    }
+
+    @Override
+    public Map<String, DrillRun> lastPassedOfInstances(java.util.Collection<String> instanceIds) {
+        return sql.read(s -> {
+            Map<String, DrillRun> proven = new java.util.HashMap<>();
+            for (Where where : Where.inChunks("p.instance_id", instanceIds, INSTANCES_PER_QUERY)) {
+                s.query("SELECT * FROM (SELECT d.*, p.instance_id AS owner," + NEWEST.formatted("p.instance_id")
+                                + " FROM drill_runs d JOIN points p ON p.id = d.point_id" + where.clause()
+                                + " AND d.passed = 1) r WHERE nth = 1", row -> Map.entry(row.getString("owner"), row(row)),
+                        where.args()).forEach(e -> proven.put(e.getKey(), e.getValue()));
+            }
+            return proven;
+        });
+    }
+
+    @Override
     public List<Drilled> latestOfInstancesWithPoints() {
-        // ROW_NUMBER() OVER (PARTITION BY …) picks each instance's newest row in one pass, on SQLite and PostgreSQL alike
-        String newest = " ROW_NUMBER() OVER (PARTITION BY %s ORDER BY d.finished_at DESC, d.id DESC) AS nth";
+        String newest = NEWEST;
         Map<String, DrillRun> proven = sql.query("SELECT * FROM (SELECT d.*, p.instance_id AS owner,"
                         + newest.formatted("p.instance_id")
                         + " FROM drill_runs d JOIN points p ON p.id = d.point_id WHERE d.passed = 1) r WHERE nth = 1",

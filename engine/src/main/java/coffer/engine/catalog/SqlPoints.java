@@ -141,6 +141,13 @@ final class SqlPoints implements Points {
     }
 
     @Override
+    public List<String> instanceIdsNewestFirst() {
+        return sql.query("SELECT instance_id FROM (SELECT instance_id, created_at, id, ROW_NUMBER() OVER (PARTITION BY"
+                + " instance_id ORDER BY created_at DESC, id DESC) AS nth FROM points) r WHERE nth = 1"
+                + " ORDER BY created_at DESC, id DESC", row -> row.getString("instance_id"));
+    }
+
+    @Override
     public List<PointRecord> listByRegion(String region) {
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE region = ? ORDER BY created_at DESC, id DESC",
                 SqlPoints::row, region), " JOIN points p ON p.id = d.point_id WHERE p.region = ?", region));

@@ -11,7 +11,11 @@ import java.util.List;
 public record ProtectionView(String instance, @JsonInclude(JsonInclude.Include.NON_NULL) String name, boolean allDisks,
                              List<String> disks, String vault, Instant createdAt) {
     public static ProtectionView of(Protection p, Instance instance) {
-        return new ProtectionView(p.instanceId(), instance == null ? null : instance.name(), p.allDisks(), p.disks(),
-                p.vault(), p.createdAt());
+        return of(p, instance == null ? null : instance.name());
+    }
+
+    /** {@code instanceName}: null when the instance row is gone. */
+    public static ProtectionView of(Protection p, String instanceName) {
+        return new ProtectionView(p.instanceId(), instanceName, p.allDisks(), p.disks(), p.vault(), p.createdAt());
     }
 }

@@ -6,7 +6,6 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.ChangeAlert;
 import coffer.engine.catalog.DrillRun;
 import coffer.engine.catalog.Instance;
-import coffer.engine.catalog.PointRecord;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.operation.AcknowledgeAlert;
@@ -16,10 +15,12 @@ import coffer.engine.operation.ListDrills;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The answers about assurance that need more than one row (docs/design/assurance.md): drills by instance with "proven
@@ -36,36 +37,41 @@ final class AssuranceViews {
         this.changes = new ChangeWatch(catalog, ChangeRules.DEFAULTS, clock); // only acknowledges: its rules are unused
     }
 
+    /**
+     * A fixed number of catalog statements whatever the number of instances: their ids, their rows, their recent
+     * drills, and the last passed drill of those whose recent drills all failed (docs/api.md).
+     */
     DrillList drills(ListDrills request) {
         List<Instance> instances;
         if (request.instance() != null) {
             instances = List.of(references.instance(request.instance()));
         } else {
-            Set<String> ids = new LinkedHashSet<>();
-            catalog.points().listAll().forEach(p -> ids.add(p.instanceId()));
-            instances = ids.stream().map(id -> catalog.instances().find(id)).flatMap(Optional::stream)
-                    .sorted(java.util.Comparator.comparing(Instance::name)).toList();
+            List<String> ids = catalog.points().instanceIdsNewestFirst();
+            Map<String, Instance> rows = new HashMap<>();
+            catalog.instances().find(ids).forEach(i -> rows.put(i.id(), i));
+            // stable: instances of one name stay in the order of their newest point
+            instances = ids.stream().map(rows::get).filter(Objects::nonNull)
+                    .sorted(Comparator.comparing(Instance::name)).toList();
+        }
+        List<String> ids = instances.stream().map(Instance::id).toList();
+        Map<String, List<DrillRun>> runs = catalog.drillRuns().ofInstances(ids, request.limitOrDefault());
+        // the instance's last passed drill: among its listed runs, else of any of its points
+        Map<String, DrillRun> proven = new HashMap<>();
+        runs.forEach((id, recent) -> recent.stream().filter(DrillRun::passed).findFirst()
+                .ifPresent(run -> proven.put(id, run)));
+        List<String> unproven = ids.stream().filter(id -> !proven.containsKey(id)).toList();
+        if (!unproven.isEmpty()) {
+            proven.putAll(catalog.drillRuns().lastPassedOfInstances(unproven));
         }
         List<DrillList.InstanceDrills> all = new ArrayList<>();
         for (Instance instance : instances) {
-            List<DrillRun> runs = catalog.drillRuns().ofInstance(instance.id(), request.limitOrDefault());
-            Optional<DrillRun> proven = lastPassed(instance.id(), runs);
+            List<DrillRun> recent = runs.getOrDefault(instance.id(), List.of());
+            Optional<DrillRun> last = Optional.ofNullable(proven.get(instance.id()));
             all.add(new DrillList.InstanceDrills(instance.id(), instance.name(),
-                    proven.map(DrillRun::finishedAt).orElse(null), proven.map(DrillRun::pointId).orElse(null),
-                    runs.stream().map(DrillResult::of).toList()));
+                    last.map(DrillRun::finishedAt).orElse(null), last.map(DrillRun::pointId).orElse(null),
+                    recent.stream().map(DrillResult::of).toList()));
         }
         return DrillList.of(all);
-    }
-
-    /** The instance's last passed drill: among the listed runs, else of any of its points. */
-    private Optional<DrillRun> lastPassed(String instanceId, List<DrillRun> recent) {
-        Optional<DrillRun> listed = recent.stream().filter(DrillRun::passed).findFirst();
-        if (listed.isPresent()) {
-            return listed;
-        }
-        return catalog.points().listByInstance(instanceId).stream().map(PointRecord::id)
-                .map(id -> catalog.drillRuns().lastPassed(id)).flatMap(Optional::stream)
-                .max(java.util.Comparator.comparing(DrillRun::finishedAt));
     }
 
     ChangeAlert acknowledge(AcknowledgeAlert request) {

@@ -290,6 +290,16 @@ final class HostedAgents {
         return catalog.jobs().claims().stream().anyMatch(c -> c.jobId().equals(jobId) && agent.equals(c.workerId()));
     }
 
+    /**
+     * The rows of {@code ids} that exist, in the order of {@code ids}: a group's members are read in one statement each
+     * for their instances, points and change samples, not one per member.
+     */
+    private static <T> List<T> inOrder(List<String> ids, List<T> rows, java.util.function.Function<T, String> id) {
+        java.util.Map<String, T> byId = new java.util.HashMap<>();
+        rows.forEach(row -> byId.put(id.apply(row), row));
+        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+    }
+
     /** The rows the job's handler reads (docs/design/agents.md "Job rows"). */
     private JobRows rows(Job job) {
         Host host = catalog.hosts().find(job.hostId()).orElseThrow();
@@ -309,13 +319,14 @@ final class HostedAgents {
             catalog.groups().findPoint(job.target()).ifPresent(groupPoint -> {
                 groupPoints.add(groupPoint);
                 catalog.groups().resolve(groupPoint.groupId()).ifPresent(groups::add);
-                groupPoint.instanceIds().forEach(id -> catalog.instances().find(id).ifPresent(instances::add));
-                groupPoint.pointIds().forEach(id -> catalog.points().find(id).ifPresent(points::add));
+                instances.addAll(inOrder(groupPoint.instanceIds(), catalog.instances().find(groupPoint.instanceIds()),
+                        Instance::id));
+                points.addAll(inOrder(groupPoint.pointIds(), catalog.points().find(groupPoint.pointIds()), PointRecord::id));
             });
         } else if (job.type() == JobType.group_backup || job.type() == JobType.group_clone) {
             catalog.groups().resolve(job.target()).ifPresent(group -> {
                 groups.add(group);
-                group.instanceIds().forEach(id -> catalog.instances().find(id).ifPresent(instances::add));
+                instances.addAll(inOrder(group.instanceIds(), catalog.instances().find(group.instanceIds()), Instance::id));
             });
         }
         if (job.operation() instanceof DrillInstance drill) { // its newest point, the one the drill restores
@@ -335,7 +346,9 @@ final class HostedAgents {
         }
         List<ChangeSample> samples = new ArrayList<>();
         if (job.type() == JobType.backup || job.type() == JobType.group_backup) {
-            instances.forEach(i -> samples.addAll(catalog.changeAlerts().samplesBefore(i.id(), clock.instant(), SAMPLES)));
+            java.util.Map<String, List<ChangeSample>> byInstance = catalog.changeAlerts().samplesBefore(
+                    instances.stream().map(Instance::id).toList(), clock.instant(), SAMPLES);
+            instances.forEach(i -> samples.addAll(byInstance.getOrDefault(i.id(), List.of())));
         }
         return new JobRows(host, instances, policies, points, replications, samples, groups, groupPoints);
     }

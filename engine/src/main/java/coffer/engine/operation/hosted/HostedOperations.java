@@ -127,8 +127,9 @@ public final class HostedOperations implements Operations {
             case ListProtections l -> {
                 NamePage<Protection> page = catalog.protections().page(l.region() == null ? null
                         : settings.regions().check(l.region()), ListPages.nameCursor(l.cursor()), l.pageSize());
-                yield ProtectionList.of(page.items().stream().map(p -> ProtectionView.of(p,
-                        catalog.instances().find(p.instanceId()).orElse(null))).toList(), ListPages.next(page));
+                java.util.Map<String, String> names = views.names(page.items().stream().map(Protection::instanceId).toList());
+                yield ProtectionList.of(page.items().stream().map(p -> ProtectionView.of(p, names.get(p.instanceId())))
+                        .toList(), ListPages.next(page)); // the page's instance names in one read, not one per row
             }
             case Protect p -> protecting.protect(p);
             case StopProtection s -> protecting.stop(s);

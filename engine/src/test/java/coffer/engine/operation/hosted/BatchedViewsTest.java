@@ -1,21 +1,29 @@
 package coffer.engine.operation.hosted;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.DrillRun;
 import coffer.engine.catalog.GroupPointRecord;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.PointRecord;
+import coffer.engine.catalog.Protection;
 import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.catalog.CatalogKindFixture;
+import coffer.engine.operation.DrillList;
+import coffer.engine.operation.DrillResult;
 import coffer.engine.operation.GroupList;
 import coffer.engine.operation.GroupPointList;
 import coffer.engine.operation.GroupPointView;
 import coffer.engine.operation.GroupView;
+import coffer.engine.operation.ListDrills;
 import coffer.engine.operation.ListGroupPoints;
 import coffer.engine.operation.ListGroups;
 import coffer.engine.operation.ListPlans;
 import coffer.engine.operation.ListPolicies;
+import coffer.engine.operation.ListProtections;
 import coffer.engine.operation.PolicyList;
+import coffer.engine.operation.ProtectionList;
+import coffer.engine.operation.ProtectionView;
 import coffer.engine.operation.PolicyView;
 import coffer.engine.operation.PlanList;
 import coffer.engine.operation.PlanView;
@@ -44,11 +52,13 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The lists whose rows name other rows read a page in a fixed number of catalog statements whatever its length, on
  * SQLite and PostgreSQL: plans (their instances' and policies' names), groups (their members' names and states),
- * group points (their members' points) and policies (how many plans use each). Counted with {@link Catalog#statementsRun()}: a page of 3 rows and a page of
+ * group points (their members' points), policies (how many plans use each), protections (their instances' names) and drills (every instance's drills and last
+ * passed drill). Counted with {@link Catalog#statementsRun()}: a page of 3 rows and a page of
  * 30 read the same number; before the views were batched each row read its instance, policy or point on its own.
  */
 class BatchedViewsTest extends CatalogKindFixture {
@@ -89,6 +99,116 @@ class BatchedViewsTest extends CatalogKindFixture {
                 "policies");
         System.out.printf("%s: a page of plans in %d statements, of groups in %d, of group points in %d, of policies in %d%n",
                 kind, plans, groups, groupPoints, policies);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void drillsOfEveryInstanceAreReadInTheSameStatementsWhateverTheirNumber(String kind) throws Exception {
+        open(kind);
+        drilled("few", 3);
+        long few = statements(() -> checkDrills(operations.call(new ListDrills(null, 2)), 3));
+        drilled("many", 30); // eleven times the instances
+        assertEquals(few, statements(() -> checkDrills(operations.call(new ListDrills(null, 2)), 33)), "drills");
+        DrillList one = operations.call(new ListDrills("many-vm-4", 2));
+        assertEquals(List.of(operations.call(new ListDrills(null, 2)).instances().stream()
+                .filter(i -> i.instanceName().equals("many-vm-4")).findFirst().orElseThrow()), one.instances());
+        System.out.printf("%s: drills of every instance in %d statements%n", kind, few);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aPageOfProtectionsIsReadInTheSameStatementsWhateverItsLength(String kind) throws Exception {
+        open(kind);
+        protectedInstances("few", 3);
+        long few = statements(() -> checkProtections(operations.call(new ListProtections(null, null, 1000)), 3));
+        protectedInstances("many", 30);
+        assertEquals(few, statements(() -> checkProtections(operations.call(new ListProtections(null, null, 1000)), 33)),
+                "protections");
+        System.out.printf("%s: a page of protections in %d statements%n", kind, few);
+    }
+
+    /** On host {@code host}: {@code n} protected instances. */
+    private void protectedInstances(String host, int n) {
+        catalog.hosts().ensure(host, "qemu+ssh://" + host + ".invalid/system");
+        List<Instance> instances = IntStream.range(0, n).mapToObj(i -> new Instance("u-" + host + "-" + i, host,
+                host + "-vm-" + i, "running", List.of(), T0, false)).toList();
+        catalog.instances().refresh(host, instances);
+        catalog.protections().protect(instances.stream().map(i -> new Protection(i.id(), true, List.of(), "default", T0))
+                .toList());
+    }
+
+    /** Every protection with its instance's name (instance {@code u-<host>-<i>} is {@code <host>-vm-<i>}). */
+    private static void checkProtections(ProtectionList list, int protections) {
+        assertEquals(protections, list.protections().size(), list.toString());
+        for (ProtectionView view : list.protections()) {
+            String[] id = view.instance().split("-");
+            assertEquals(id[1] + "-vm-" + id[2], view.name(), view.toString());
+        }
+    }
+
+    /**
+     * On host {@code host}: {@code n} instances with two points each. Instance {@code i}: when {@code i % 3 == 0} a
+     * failed then a passed drill of its second point (proven by its listed drills); when {@code i % 3 == 1} a passed
+     * drill of its first point then two failed ones (proven by an older drill than the two listed); else no drill.
+     */
+    private void drilled(String host, int n) {
+        catalog.hosts().ensure(host, "qemu+ssh://" + host + ".invalid/system");
+        List<Instance> instances = IntStream.range(0, n).mapToObj(i -> new Instance("u-" + host + "-" + i, host,
+                host + "-vm-" + i, "running", List.of(), T0, false)).toList();
+        catalog.instances().refresh(host, instances);
+        for (int i = 0; i < n; i++) {
+            Instance instance = instances.get(i);
+            for (String p : List.of("a", "b")) {
+                catalog.points().upsert(new PointRecord("pt-" + instance.name() + "-" + p, "default", instance.id(),
+                        instance.name(), T0.plusSeconds(i), "available", "CRASH", 10, 1, null, null,
+                        List.of(new PointRecord.PointDisk("vda", 10, 1)), null, PointRecord.LOCAL_REGION));
+            }
+            List<Boolean> passes = switch (i % 3) {
+                case 0 -> List.of(false, true);
+                case 1 -> List.of(true, false, false);
+                default -> List.of();
+            };
+            for (int d = 0; d < passes.size(); d++) {
+                Instant finished = T0.plusSeconds(1000L * i + d);
+                String point = "pt-" + instance.name() + (i % 3 == 0 ? "-b" : "-a");
+                catalog.drillRuns().record(new DrillRun("dr-" + instance.name() + "-" + d, instance.id(), point, "default",
+                        finished.minusSeconds(1), finished, passes.get(d), passes.get(d) ? null : DrillRun.Phase.BOOT,
+                        passes.get(d) ? null : "no agent", null, null, null, null, null, null));
+            }
+        }
+    }
+
+    /** The list names every instance by name, its two newest drills newest first, and its last passed drill. */
+    private static void checkDrills(DrillList list, int instances) {
+        assertEquals(instances, list.count(), list.toString());
+        List<String> names = list.instances().stream().map(DrillList.InstanceDrills::instanceName).toList();
+        assertEquals(names.stream().sorted().toList(), names);
+        for (DrillList.InstanceDrills drills : list.instances()) {
+            String name = drills.instanceName();
+            int i = Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+            String host = name.substring(0, name.indexOf('-'));
+            List<String> expected = switch (i % 3) {
+                case 0 -> List.of("dr-" + name + "-1", "dr-" + name + "-0");
+                case 1 -> List.of("dr-" + name + "-2", "dr-" + name + "-1");
+                default -> List.of();
+            };
+            assertEquals(expected, drills.drills().stream().map(DrillResult::id).toList(), drills.toString());
+            assertEquals("u-" + host + "-" + i, drills.instance());
+            switch (i % 3) {
+                case 0 -> {
+                    assertEquals(T0.plusSeconds(1000L * i + 1), drills.provenBootableAt(), drills.toString());
+                    assertEquals("pt-" + name + "-b", drills.provenPoint());
+                }
+                case 1 -> {
+                    assertEquals(T0.plusSeconds(1000L * i), drills.provenBootableAt(), drills.toString());
+                    assertEquals("pt-" + name + "-a", drills.provenPoint());
+                }
+                default -> {
+                    assertNull(drills.provenBootableAt(), drills.toString());
+                    assertNull(drills.provenPoint());
+                }
+            }
+        }
     }
 
     /** The statements {@code read} ran on the catalog. */
