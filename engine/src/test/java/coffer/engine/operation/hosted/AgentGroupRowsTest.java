@@ -2,12 +2,12 @@ package coffer.engine.operation.hosted;
 
 import coffer.engine.agent.AgentProtocol;
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.CatalogKindFixture;
 import coffer.engine.catalog.ChangeSample;
 import coffer.engine.catalog.GroupPointRecord;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.PointRecord;
-import coffer.engine.catalog.TestDatabase;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobState;
 import coffer.engine.operation.AgentClaim;
@@ -18,12 +18,9 @@ import coffer.engine.operation.FinishAgentJob;
 import coffer.engine.operation.RestoreGroup;
 import coffer.engine.plan.PlanBackup;
 import coffer.engine.plan.SimulatedClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -40,30 +37,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * order; and a group of 30 members is read in as many catalog statements as one of 3 (the members are read together,
  * not one by one).
  */
-class AgentGroupRowsTest {
+class AgentGroupRowsTest extends CatalogKindFixture {
     static final String AGENT = "edge:1:aa";
 
-    @TempDir Path dir;
-    TestDatabase database;
-    Catalog catalog;
     SimulatedClock clock;
     HostedAgents agents;
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{catalog, database}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aGroupsClaimCarriesItsMembersInOrderInTheSameStatementsWhateverTheirNumber(String kind) throws Exception {
-        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
         clock = new SimulatedClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        catalog = Catalog.open(database.config(), clock);
+        open(kind, clock);
         agents = new HostedAgents(catalog, PlanBackup.afterSteps(catalog, null, null), clock);
         List<Instance> instances = IntStream.range(0, 33).mapToObj(i -> new Instance("u-vm-" + i, "edge", "vm-" + i,
                 "running", List.of(), clock.instant(), false)).toList();

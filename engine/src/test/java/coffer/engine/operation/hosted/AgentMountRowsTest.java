@@ -2,10 +2,10 @@ package coffer.engine.operation.hosted;
 
 import coffer.engine.agent.AgentProtocol;
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.CatalogKindFixture;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.MountRecord;
 import coffer.engine.catalog.PointRecord;
-import coffer.engine.catalog.TestDatabase;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
@@ -19,12 +19,9 @@ import coffer.engine.operation.MountDisk;
 import coffer.engine.operation.ReportAgentJob;
 import coffer.engine.plan.PlanBackup;
 import coffer.engine.plan.SimulatedClock;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -42,26 +39,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * instance, is refused {@code InvalidArgument}); the end's row ends the servers'; a mount whose job ended without
  * ending it (its agent lost) is ended {@code STALE} at the agent's next announce.
  */
-class AgentMountRowsTest {
-    @TempDir Path dir;
-    TestDatabase database;
-    Catalog catalog;
-
-    @AfterEach
-    void close() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[]{catalog, database}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-    }
+class AgentMountRowsTest extends CatalogKindFixture {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aMountsRowsComeFromItsOwnJobOnly(String kind) throws Exception {
-        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
         SimulatedClock clock = new SimulatedClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
-        catalog = Catalog.open(database.config(), clock);
+        open(kind, clock);
         HostedAgents agents = new HostedAgents(catalog, PlanBackup.afterSteps(catalog, null, null), clock);
         String agent = "edge:1:aa";
         List<Instance> instances = List.of(
