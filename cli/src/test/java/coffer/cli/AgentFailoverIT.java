@@ -8,10 +8,7 @@ import coffer.engine.job.Job;
 import coffer.testing.S3Server;
 import coffer.testing.ThrottledProxy;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,41 +28,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of their own. The same for a replication the agent runs (to an S3 region), and an agent's backups judged for change
  * as a server's are (docs/design/agents.md, "Which jobs an agent runs").
  */
-class AgentFailoverIT {
+class AgentFailoverIT extends WithAgentCluster {
     private static final int MIB = 1 << 20;
-
-    @TempDir Path dir;
-    AgentCluster cluster;
-
-    @BeforeEach
-    void cluster() {
-        cluster = new AgentCluster(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
-    }
 
     @Test
     void agentCarriesOnThroughTheOtherServerWhenItsServerIsKilled() throws Exception {
         TestDomain.requireLibvirt();
         TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 256);
-        cluster.closeLater(domain);
+        fixture.closeLater(domain);
         Path vault = dir.resolve("vault");
         Path keyring = dir.resolve("keyring");
-        Path configA = cluster.config("a", vault, keyring);
-        Path configB = cluster.config("b", vault, keyring);
-        ServerProcess.Running a = cluster.server(configA);
-        ServerProcess.Running b = cluster.server(configB);
+        Path configA = fixture.config("a", vault, keyring);
+        Path configB = fixture.config("b", vault, keyring);
+        ServerProcess.Running a = fixture.server(configA);
+        ServerProcess.Running b = fixture.server(configB);
 
-        Catalog catalog = cluster.catalog();
+        Catalog catalog = fixture.catalog();
         String admin = catalog.tokens().create("failover-admin", "admin").secret();
-        Path agentToken = cluster.agentToken();
+        Path agentToken = fixture.agentToken();
 
         // the agent talks to a first (its list's first server)
-        String worker = cluster.startAgent(a.url() + "," + b.url(), agentToken, configA).worker();
-        String job = cluster.post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin, "{}").path("id").asText();
+        String worker = fixture.startAgent(a.url() + "," + b.url(), agentToken, configA).worker();
+        String job = fixture.post(a.url() + "/api/v1/instances/" + domain.name + "/backups", admin, "{}").path("id").asText();
         // killed once the job's first log line came through a: the claim's answer reached the agent (a claim whose
         // answer died with its server is failed WorkerLost by the agent's heartbeats instead: AgentLostJobsTest)
         JsonNode ended = succeedsThroughBWhenAIsKilled(a, b, catalog, admin, job, worker, "the backup started on the agent");
@@ -85,10 +69,10 @@ class AgentFailoverIT {
     void replicationRunsOnTheAgentAndCarriesOnWhenItsServerIsKilled() throws Exception {
         TestDomain.requireLibvirt();
         TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 128);
-        cluster.closeLater(domain);
+        fixture.closeLater(domain);
         S3Server s3 = S3Server.shared();
         ThrottledProxy slowUploads = ThrottledProxy.in(s3.endpoint(), 4_000_000);
-        cluster.closeLater(slowUploads);
+        fixture.closeLater(slowUploads);
         Path secret = dir.resolve("s3.secret");
         Files.writeString(secret, S3Server.SECRET_ACCESS_KEY);
         String regions = """
@@ -101,20 +85,20 @@ class AgentFailoverIT {
                     s3: {endpoint: "%s", region: us-east-1, accessKeyId: %s, secretAccessKeyFile: %s}
                 """.formatted(dir.resolve("west-vault"), dir.resolve("west-keyring"), s3.newBucket(),
                 dir.resolve("east-keyring"), slowUploads.endpoint(), S3Server.ACCESS_KEY_ID, secret);
-        Path configA = cluster.config("a", regions, "west", "");
-        Path configB = cluster.config("b", regions, "west", "");
-        ServerProcess.Running a = cluster.server(configA);
-        ServerProcess.Running b = cluster.server(configB);
+        Path configA = fixture.config("a", regions, "west", "");
+        Path configB = fixture.config("b", regions, "west", "");
+        ServerProcess.Running a = fixture.server(configA);
+        ServerProcess.Running b = fixture.server(configB);
 
-        Catalog catalog = cluster.catalog();
+        Catalog catalog = fixture.catalog();
         String admin = catalog.tokens().create("failover-admin", "admin").secret();
-        Path agentToken = cluster.agentToken();
-        String worker = cluster.startAgent(a.url() + "," + b.url(), agentToken, configA).worker();
+        Path agentToken = fixture.agentToken();
+        String worker = fixture.startAgent(a.url() + "," + b.url(), agentToken, configA).worker();
 
         JsonNode backup = agentBackup(a.url(), admin, domain, worker);
         String point = backup.path("result").path("point").asText();
 
-        String job = cluster.post(a.url() + "/api/v1/points/" + point + "/replicate", admin, "{\"region\": \"east\"}").path("id")
+        String job = fixture.post(a.url() + "/api/v1/points/" + point + "/replicate", admin, "{\"region\": \"east\"}").path("id")
                 .asText();
         JsonNode ended = succeedsThroughBWhenAIsKilled(a, b, catalog, admin, job, worker, "the replication started on the agent");
         String replica = ended.path("result").path("replica").asText();
@@ -138,21 +122,21 @@ class AgentFailoverIT {
     void anAgentsBackupIsJudgedForChangeAsAServersIs() throws Exception {
         TestDomain.requireLibvirt();
         TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 64);
-        cluster.closeLater(domain);
+        fixture.closeLater(domain);
         String instance = TestDomain.virsh("domuuid", domain.name).trim();
         // the defaults scaled to a 64 MiB disk (ChangeAlertIT): 4x the median and at least 8 MiB
-        Path configA = cluster.config("a", """
+        Path configA = fixture.config("a", """
                   - name: default
                     path: %s
                     keyring: %s
                     encrypted: true
                 """.formatted(dir.resolve("vault"), dir.resolve("keyring")), null,
                 "assurance: {alerts: {minimumMiB: 8}}\n");
-        ServerProcess.Running a = cluster.server(configA);
-        Catalog catalog = cluster.catalog();
+        ServerProcess.Running a = fixture.server(configA);
+        Catalog catalog = fixture.catalog();
         String admin = catalog.tokens().create("alerts-admin", "admin").secret();
-        Path agentToken = cluster.agentToken();
-        AgentCluster.Agent agent = cluster.startAgent(a.url(), agentToken, configA);
+        Path agentToken = fixture.agentToken();
+        AgentCluster.Agent agent = fixture.startAgent(a.url(), agentToken, configA);
         String worker = agent.worker();
 
         agentBackup(a.url(), admin, domain, worker);
@@ -166,8 +150,8 @@ class AgentFailoverIT {
         Process first = agent.process();
         first.destroy();
         assertTrue(first.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "the first agent stopped");
-        cluster.agentOutput().clear();
-        worker = cluster.startAgent(a.url(), agentToken, configA, dir.resolve("agent-data-2")).worker();
+        fixture.agentOutput().clear();
+        worker = fixture.startAgent(a.url(), agentToken, configA, dir.resolve("agent-data-2")).worker();
         domain.writeRandom("vda", 8L * MIB, 48 * MIB, 20); // most of the disk, as ransomware encrypting it would
         JsonNode rewrite = agentBackup(a.url(), admin, domain, worker);
         String point = rewrite.path("result").path("point").asText();
@@ -193,31 +177,31 @@ class AgentFailoverIT {
     @Test
     void clonesAndGroupJobsOfTheAgentsHostRunOnTheAgent() throws Exception {
         TestDomain.requireLibvirt();
-        Path restores = cluster.restores(); // new disks go beside the originals: a restore directory
+        Path restores = fixture.restores(); // new disks go beside the originals: a restore directory
         TestDomain web = TestDomain.create(Files.createDirectories(restores.resolve("web")), Map.of("vda", "qcow2"), 32);
-        cluster.closeLater(web);
+        fixture.closeLater(web);
         TestDomain db = TestDomain.create(Files.createDirectories(restores.resolve("db")), Map.of("vda", "qcow2"), 32);
-        cluster.closeLater(db);
+        fixture.closeLater(db);
         // a no-OS domain never answers a guest agent: its drill fails in phase BOOT after 10 s, recorded all the same
-        Path configA = cluster.config("a", """
+        Path configA = fixture.config("a", """
                   - name: default
                     path: %s
                     keyring: %s
                     encrypted: true
                 """.formatted(dir.resolve("vault"), dir.resolve("keyring")), null, "assurance: {drills: {bootTimeout: 10s}}\n");
-        ServerProcess.Running a = cluster.server(configA);
-        Catalog catalog = cluster.catalog();
+        ServerProcess.Running a = fixture.server(configA);
+        Catalog catalog = fixture.catalog();
         String admin = catalog.tokens().create("groups-admin", "admin").secret();
-        Path agentToken = cluster.agentToken();
-        String worker = cluster.startAgent(a.url(), agentToken, configA).worker();
-        cluster.post(a.url() + "/api/v1/groups", admin, "{\"name\": \"shop\", \"instances\": [\"" + web.name + "\", \""
+        Path agentToken = fixture.agentToken();
+        String worker = fixture.startAgent(a.url(), agentToken, configA).worker();
+        fixture.post(a.url() + "/api/v1/groups", admin, "{\"name\": \"shop\", \"instances\": [\"" + web.name + "\", \""
                 + db.name + "\"]}");
 
-        JsonNode backup = cluster.agentJob(a.url(), admin, worker, "/api/v1/groups/shop/backups", "{}");
+        JsonNode backup = fixture.agentJob(a.url(), admin, worker, "/api/v1/groups/shop/backups", "{}");
         String groupPoint = backup.path("result").path("groupPoint").asText();
         assertEquals(backup.path("id").asText(), catalog.groups().findPoint(groupPoint).orElseThrow().jobId(),
                 "the group point is in the servers' catalog");
-        JsonNode restored = cluster.agentJob(a.url(), admin, worker, "/api/v1/group-points/" + groupPoint + "/restore",
+        JsonNode restored = fixture.agentJob(a.url(), admin, worker, "/api/v1/group-points/" + groupPoint + "/restore",
                 "{\"suffix\": \"-r\"}");
         for (JsonNode instance : restored.path("result").path("instances")) {
             String name = instance.path("name").asText();
@@ -228,18 +212,18 @@ class AgentFailoverIT {
         }
         assertEquals(2, restored.path("result").path("instances").size(), restored.toString());
 
-        JsonNode clone = cluster.agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/clone",
+        JsonNode clone = fixture.agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/clone",
                 "{\"name\": \"" + web.name + "-c\"}");
         web.adopt(web.name + "-c");
         assertEquals(web.sha("vda"), TestDomain.imageSha(Path.of(clone.path("result").path("disks").path("vda").asText()),
                 dir), "the clone has the disk");
-        JsonNode groupClone = cluster.agentJob(a.url(), admin, worker, "/api/v1/groups/shop/clone", "{\"suffix\": \"-gc\"}");
+        JsonNode groupClone = fixture.agentJob(a.url(), admin, worker, "/api/v1/groups/shop/clone", "{\"suffix\": \"-gc\"}");
         web.adopt(web.name + "-gc");
         web.adopt(db.name + "-gc");
         System.out.println("on the agent: group backup " + backup.path("result").path("groupPoint") + ", group restore, clone "
                 + clone.path("result").path("name") + ", group clone " + groupClone.path("result"));
 
-        JsonNode drill = cluster.agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/drills", "{}");
+        JsonNode drill = fixture.agentJob(a.url(), admin, worker, "/api/v1/instances/" + web.name + "/drills", "{}");
         System.out.println("drill on the agent: " + drill.path("result"));
         assertFalse(drill.path("result").path("passed").asBoolean(), drill.toString());
         assertEquals("BOOT", drill.path("result").path("failedPhase").asText(), drill.toString());
@@ -254,27 +238,27 @@ class AgentFailoverIT {
      */
     private JsonNode succeedsThroughBWhenAIsKilled(ServerProcess.Running a, ServerProcess.Running b, Catalog catalog,
                                                    String admin, String job, String worker, String what) throws Exception {
-        cluster.awaitStartedOn(b.url(), admin, job, worker, what);
+        fixture.awaitStartedOn(b.url(), admin, job, worker, what);
         a.process().destroyForcibly().waitFor();
         Job afterKill = catalog.jobs().find(job).orElseThrow();
         System.out.println("killed server a (-9) with " + afterKill.type() + " job " + job + " " + afterKill.state() + " at "
                 + afterKill.bytesDone() + " of " + afterKill.bytesTotal() + " bytes; worker " + worker);
         assertFalse(afterKill.state().isFinal(), "the job still ran when its server was killed: " + afterKill);
-        JsonNode ended = cluster.awaitEnd(b.url(), admin, job);
-        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + cluster.agentOutput());
+        JsonNode ended = fixture.awaitEnd(b.url(), admin, job);
+        assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + fixture.agentOutput());
         return ended;
     }
 
     /** Disk vda of {@code point} restored raw by the agent {@code worker} (through {@code url}) into the file {@code name}. */
     private Path restoredOnAgent(String url, String admin, String worker, String point, String name) throws Exception {
-        Path restored = cluster.restores().resolve(name);
-        cluster.agentJob(url, admin, worker, "/api/v1/points/" + point + "/restore-disk",
+        Path restored = fixture.restores().resolve(name);
+        fixture.agentJob(url, admin, worker, "/api/v1/points/" + point + "/restore-disk",
                 "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}");
         return restored;
     }
 
     /** A backup through {@code url} that the agent {@code worker} ran, ended succeeded. */
     private JsonNode agentBackup(String url, String admin, TestDomain domain, String worker) throws Exception {
-        return cluster.agentJob(url, admin, worker, "/api/v1/instances/" + domain.name + "/backups", "{}");
+        return fixture.agentJob(url, admin, worker, "/api/v1/instances/" + domain.name + "/backups", "{}");
     }
 }

@@ -10,10 +10,7 @@ import coffer.server.CofferServer;
 import coffer.server.config.ServerConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -38,21 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * daemon can run here: as root, {@code qemu:///session} is the system daemon), gets an agent of its own: two agents on
  * two hosts at once, the second host's backup and restore run by its agent, bit-identical.
  */
-class AgentIT {
+class AgentIT extends WithAgentCluster {
     private static final ObjectMapper JSON = AgentCluster.JSON;
-
-    @TempDir Path dir;
-    AgentCluster fixture;
-
-    @BeforeEach
-    void fixture() {
-        fixture = new AgentCluster(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
 
     @Test
     void agentRunsItsHostsJobsRefusesOtherVersionsAndItsKilledRunIsLostThenRetriedWhenItReturns() throws Exception {

@@ -6,10 +6,7 @@ import coffer.engine.instance.TestDomain;
 import coffer.engine.job.Job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,21 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * given both URLs; a is killed (-9) a second before the plan's slot: the run is queued once (not skipped, not doubled),
  * run by the agent, and its point restores bit-identically. (AgentFailoverIT kills a server under running agent jobs.)
  */
-class AgentLeaderKillIT {
+class AgentLeaderKillIT extends WithAgentCluster {
     private static final ObjectMapper JSON = AgentCluster.JSON;
-
-    @TempDir Path dir;
-    AgentCluster fixture;
-
-    @BeforeEach
-    void fixture() {
-        fixture = new AgentCluster(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
 
     /**
      * The fixture: a test domain of {@code domainMiB}, two servers a and b on one PostgreSQL catalog (a

@@ -4,10 +4,7 @@ import coffer.engine.instance.TestDomain;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfigLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,20 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code StorageFailure}), and restores bit-identically; a backup into {@code default} runs on the agent. (The agent is
  * started by the {@link AgentCluster} fixture.)
  */
-class AgentVaultsIT {
-    @TempDir Path dir;
-    AgentCluster fixture;
-
-    @BeforeEach
-    void fixture() {
-        fixture = new AgentCluster(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        fixture.close();
-    }
-
+class AgentVaultsIT extends WithAgentCluster {
     @Test
     void aVaultNotMountedOnTheAgentsHostIsLeftOutAndItsBackupRunsOnAServer() throws Exception {
         TestDomain.requireLibvirt();

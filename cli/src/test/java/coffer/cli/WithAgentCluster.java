@@ -1,0 +1,26 @@
+package coffer.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+/**
+ * The set-up the agent ITs share: a temporary directory and an {@link AgentCluster} in it, made before each test and
+ * closed after it (its processes stopped, whatever the test did).
+ */
+abstract class WithAgentCluster {
+    @TempDir Path dir;
+    AgentCluster fixture;
+
+    @BeforeEach
+    void startCluster() {
+        fixture = new AgentCluster(dir);
+    }
+
+    @AfterEach
+    void closeCluster() {
+        fixture.close();
+    }
+}
