@@ -17,4 +17,12 @@ public interface JobContext {
     default String cancelReason() {
         return null;
     }
+
+    /**
+     * The context of job {@code jobId} for code that runs outside its handler: lines appended to the job's log in
+     * {@code jobs}, no progress.
+     */
+    static JobContext logOf(WorkerJobs jobs, String jobId) {
+        return new JobLogContext(jobs, jobId);
+    }
 }

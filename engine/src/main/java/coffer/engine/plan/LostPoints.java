@@ -1,6 +1,5 @@
 package coffer.engine.plan;
 
-import coffer.engine.JobProgress;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogRebuild;
 import coffer.engine.catalog.PointRecord;
@@ -144,7 +143,7 @@ public final class LostPoints {
             }
             rows.restorePoint(vaults.regionOf(vaultName), vaultName, point, job.id());
             found.add(new Adopted(point, true));
-            JobContext log = new LostJobLog(catalog, job.id());
+            JobContext log = JobContext.logOf(catalog.jobs(), job.id());
             log.info("point " + point.id() + " was committed in vault " + vaultName + " before this job's worker was lost;"
                     + " adopted into the catalog (docs/design/catalog.md)");
             after.afterBackup(backup, BackupResult.ofManifest(point), job, log);
@@ -178,23 +177,5 @@ public final class LostPoints {
             throw Errors.classify(e);
         }
         return points;
-    }
-
-    /** The log of an ended job: the lines of its adoption. Thread-safe. */
-    private record LostJobLog(Catalog catalog, String jobId) implements JobContext {
-        @Override
-        public JobProgress progress() {
-            return JobProgress.NONE;
-        }
-
-        @Override
-        public void info(String message) {
-            catalog.jobs().appendLog(jobId, "info", message);
-        }
-
-        @Override
-        public void warning(String message) {
-            catalog.jobs().appendLog(jobId, "warning", message);
-        }
     }
 }

@@ -1,6 +1,5 @@
 package coffer.engine.operation.hosted;
 
-import coffer.engine.JobProgress;
 import coffer.engine.agent.AgentProtocol;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.ChangeAlert;
@@ -236,7 +235,7 @@ final class HostedAgents {
         replicationEnded(job, end);
         if (state == JobState.succeeded && job.type() == JobType.backup) {
             after.afterBackup((BackupInstance) job.operation(), CofferJson.read(end.result(), BackupResult.class), job,
-                    new LogContext(catalog.jobs(), job.id()));
+                    JobContext.logOf(catalog.jobs(), job.id()));
         }
         boolean ended = catalog.jobs().finish(job.id(), end.agent(), new Jobs.Outcome(state, end.result(), code, message),
                 clock.instant());
@@ -427,23 +426,5 @@ final class HostedAgents {
                             code == ErrorCode.Cancelled ? null
                                     : RetryBackoff.next(code, now.attempts() + 1, clock.instant()).orElse(null));
                 });
-    }
-
-    /** The job's log, for the steps a server runs after an agent's backup. */
-    private record LogContext(Jobs jobs, String id) implements JobContext {
-        @Override
-        public JobProgress progress() {
-            return JobProgress.NONE;
-        }
-
-        @Override
-        public void info(String message) {
-            jobs.appendLog(id, "info", message);
-        }
-
-        @Override
-        public void warning(String message) {
-            jobs.appendLog(id, "warning", message);
-        }
     }
 }
