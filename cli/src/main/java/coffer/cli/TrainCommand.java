@@ -1,6 +1,7 @@
 package coffer.cli;
 
 import coffer.vault.fs.FileTree;
+import coffer.virt.domain.TestDriverDomain;
 import picocli.CommandLine.Command;
 
 import java.io.IOException;
@@ -92,25 +93,10 @@ final class TrainCommand implements Callable<Integer> {
      */
     private static void instanceBackups(PrintStream report, PrintStream quiet, Path dir, String qcow2, String vault,
                                         String keyring) throws IOException {
-        Path node = dir.resolve("node.xml");
-        Files.writeString(node, """
-                <node>
-                  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
-                    <name>coffer-train</name>
-                    <uuid>6f1c2a8e-3c1d-4e55-9a53-0c0ffe700001</uuid>
-                    <memory>65536</memory>
-                    <os><type arch='x86_64'>hvm</type></os>
-                    <devices>
-                      <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='%s'/>
-                        <target dev='vda' bus='virtio'/></disk>
-                    </devices>
-                    <test:runstate>5</test:runstate>
-                  </domain>
-                </node>
-                """.formatted(qcow2));
+        String uri = TestDriverDomain.of("coffer-train", "6f1c2a8e-3c1d-4e55-9a53-0c0ffe700001", Path.of(qcow2))
+                .shutOff().writeNode(dir.resolve("node.xml"));
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("COFFER_RUNTIME_DIR", dir.resolve("run").toString());
-        String uri = "test://" + node.toAbsolutePath();
         for (String output : List.of("json", "text")) {
             int status = Cli.run(new String[] {"backup", "coffer-train", "--connect", uri, "--vault", vault,
                     "--keyring", keyring, "--output", output}, quiet, quiet, env);

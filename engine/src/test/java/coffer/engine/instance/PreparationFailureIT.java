@@ -7,6 +7,7 @@ import coffer.testing.Environment;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.crypto.LocalKeyRing;
+import coffer.virt.domain.TestDriverDomain;
 import coffer.virt.libvirt.Libvirt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,26 +40,13 @@ class PreparationFailureIT {
         Process created = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M")
                 .inheritIO().start();
         assertEquals(0, created.waitFor());
-        Path node = dir.resolve("node.xml");
-        Files.writeString(node, """
-                <node>
-                  <domain type='test'>
-                    <name>coffer-prepare-fails</name>
-                    <uuid>6f1c2a8e-3c1d-4e55-9a53-0c0ffe700002</uuid>
-                    <memory>65536</memory>
-                    <os><type arch='x86_64'>hvm</type></os>
-                    <devices>
-                      <disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='%s'/>
-                        <target dev='vda' bus='virtio'/></disk>
-                    </devices>
-                  </domain>
-                </node>
-                """.formatted(disk));
+        String uri = TestDriverDomain.of("coffer-prepare-fails", "6f1c2a8e-3c1d-4e55-9a53-0c0ffe700002", disk)
+                .writeNode(dir.resolve("node.xml"));
         Path runtime = Files.createDirectories(dir.resolve("run"));
         Path vaultDir = Files.createDirectories(dir.resolve("vault"));
         try (Vault vault = Vault.create(new LocalDirectoryBackend(vaultDir), 256 * 1024,
                 new LocalKeyRing(dir.resolve("keyring.json")));
-             Libvirt libvirt = Libvirt.connect("test://" + node)) {
+             Libvirt libvirt = Libvirt.connect(uri)) {
             CofferException failure = assertThrows(CofferException.class, () -> new InstanceBackup(libvirt, vault, runtime)
                     .run(new InstanceBackup.Request("coffer-prepare-fails", Set.of(), 1, null), JobProgress.NONE));
             assertEquals(ErrorCode.HypervisorFailure, failure.code(), failure.getMessage());
