@@ -29,8 +29,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The agent tests' fixture (AgentIT, AgentFailoverIT, AgentLeaderKillIT, AgentMountIT, AgentVaultsIT): {@code coffer
  * server} processes on ONE PostgreSQL catalog with the host {@code local} ({@code qemu:///system}), {@code coffer
- * agent} processes (their output collected), tokens, and the HTTP calls and waits the tests make. Everything it
- * started is killed and closed by {@link #close} (the test's {@code @AfterEach}), processes first.
+ * agent} processes (their output collected), their configuration files ({@link #config}), tokens, and the HTTP calls and
+ * waits the tests make. Everything it started is killed and closed by {@link #close} (the test's {@code @AfterEach}),
+ * processes first.
  *
  * <p>Not thread-safe; one per test.
  */
@@ -94,12 +95,7 @@ final class AgentCluster implements AutoCloseable {
 
     /** A server's configuration with one encrypted directory vault {@code default}. */
     Path config(String name, Path vault, Path keyring) throws IOException {
-        return config(name, """
-                  - name: default
-                    path: %s
-                    keyring: %s
-                    encrypted: true
-                """.formatted(vault, keyring), null, "");
+        return config(name, encryptedVault("default", vault, keyring), null, "");
     }
 
     /**
@@ -107,24 +103,44 @@ final class AgentCluster implements AutoCloseable {
      * {@code region} (null: none), and {@code extra} top-level YAML. Restores may go to {@link #restores()}.
      */
     Path config(String name, String vaults, String region, String extra) throws IOException {
-        Path data = dir.resolve("data-" + name);
+        return config(name, dir.resolve("data-" + name), true, vaults, region, extra);
+    }
+
+    /**
+     * The configuration {@code NAME.yaml} of a server or an agent, written in the test's directory: data in {@code data},
+     * listening on a free loopback port, the catalog the shared PostgreSQL one ({@code sharedCatalog}; restores may
+     * then go to {@link #restores()}) or SQLite in {@code data} (restores to {@code data/restores}), these {@code vaults}
+     * (YAML list items), the host local ({@code qemu:///system}) in {@code region} (null: none), and {@code extra}
+     * top-level YAML.
+     */
+    Path config(String name, Path data, boolean sharedCatalog, String vaults, String region, String extra)
+            throws IOException {
         Path file = dir.resolve(name + ".yaml");
         Files.writeString(file, """
                 dataDir: %s
                 listen: {address: 127.0.0.1, port: 0}
-                catalog:
-                  url: "%s"
-                vaults:
-                %srestoreDirectories: [%s]
-                hosts:
+                %svaults:
+                %s%shosts:
                   - id: local
                     uri: qemu:///system
-                %s%s""".formatted(data, database().config().jdbcUrl(), vaults, restores(),
+                %s%s""".formatted(data,
+                sharedCatalog ? "catalog:\n  url: \"" + database().config().jdbcUrl() + "\"\n" : "", vaults,
+                sharedCatalog ? "restoreDirectories: [" + restores() + "]\n" : "",
                 region == null ? "" : "    region: " + region + "\n", extra));
         return file;
     }
 
-    /** The restore directory every configuration names. */
+    /** The YAML list item of the encrypted directory vault {@code name} at {@code path}, its keys in {@code keyring}. */
+    static String encryptedVault(String name, Path path, Path keyring) {
+        return """
+                  - name: %s
+                    path: %s
+                    keyring: %s
+                    encrypted: true
+                """.formatted(name, path, keyring);
+    }
+
+    /** The restore directory every configuration on the shared catalog names. */
     Path restores() {
         return dir.resolve("data-b").resolve("restores");
     }

@@ -125,13 +125,8 @@ class AgentFailoverIT extends WithAgentCluster {
         fixture.closeLater(domain);
         String instance = TestDomain.virsh("domuuid", domain.name).trim();
         // the defaults scaled to a 64 MiB disk (ChangeAlertIT): 4x the median and at least 8 MiB
-        Path configA = fixture.config("a", """
-                  - name: default
-                    path: %s
-                    keyring: %s
-                    encrypted: true
-                """.formatted(dir.resolve("vault"), dir.resolve("keyring")), null,
-                "assurance: {alerts: {minimumMiB: 8}}\n");
+        Path configA = fixture.config("a", AgentCluster.encryptedVault("default", dir.resolve("vault"), dir.resolve("keyring")),
+                null, "assurance: {alerts: {minimumMiB: 8}}\n");
         ServerProcess.Running a = fixture.server(configA);
         Catalog catalog = fixture.catalog();
         String admin = catalog.tokens().create("alerts-admin", "admin").secret();
@@ -183,12 +178,8 @@ class AgentFailoverIT extends WithAgentCluster {
         TestDomain db = TestDomain.create(Files.createDirectories(restores.resolve("db")), Map.of("vda", "qcow2"), 32);
         fixture.closeLater(db);
         // a no-OS domain never answers a guest agent: its drill fails in phase BOOT after 10 s, recorded all the same
-        Path configA = fixture.config("a", """
-                  - name: default
-                    path: %s
-                    keyring: %s
-                    encrypted: true
-                """.formatted(dir.resolve("vault"), dir.resolve("keyring")), null, "assurance: {drills: {bootTimeout: 10s}}\n");
+        Path configA = fixture.config("a", AgentCluster.encryptedVault("default", dir.resolve("vault"), dir.resolve("keyring")),
+                null, "assurance: {drills: {bootTimeout: 10s}}\n");
         ServerProcess.Running a = fixture.server(configA);
         Catalog catalog = fixture.catalog();
         String admin = catalog.tokens().create("groups-admin", "admin").secret();

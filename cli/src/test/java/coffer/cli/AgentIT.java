@@ -45,19 +45,8 @@ class AgentIT extends WithAgentCluster {
         TestDomain domain = TestDomain.create(domainDir, Map.of("vda", "qcow2"), 1024);
         fixture.closeLater(domain);
         Path data = dir.resolve("data");
-        Path config = dir.resolve("coffer.yaml");
-        Files.writeString(config, """
-                dataDir: %s
-                listen: {address: 127.0.0.1, port: 0}
-                vaults:
-                  - name: default
-                    path: %s
-                    keyring: %s
-                    encrypted: true
-                hosts:
-                  - id: local
-                    uri: qemu:///system
-                """.formatted(data, data.resolve("vault"), data.resolve("keyring")));
+        Path config = fixture.config("coffer", data, false,
+                AgentCluster.encryptedVault("default", data.resolve("vault"), data.resolve("keyring")), null, "");
         CofferServer server = CofferServer.start(ServerConfigLoader.load(config, null));
         fixture.closeLater(server);
         String url = server.url();

@@ -30,23 +30,9 @@ class AgentVaultsIT extends WithAgentCluster {
         TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 256);
         fixture.closeLater(domain);
         Path data = dir.resolve("data");
-        String vaults = """
-                vaults:
-                  - name: default
-                    path: %s
-                    keyring: %s
-                    encrypted: true
-                  - name: offsite
-                    path: %s
-                    keyring: %s
-                    encrypted: true
-                hosts:
-                  - id: local
-                    uri: qemu:///system
-                """;
-        Path config = dir.resolve("coffer.yaml");
-        Files.writeString(config, "dataDir: " + data + "\nlisten: {address: 127.0.0.1, port: 0}\n" + vaults.formatted(
-                data.resolve("vault"), data.resolve("keyring"), data.resolve("offsite"), data.resolve("keyring")));
+        Path config = fixture.config("coffer", data, false,
+                AgentCluster.encryptedVault("default", data.resolve("vault"), data.resolve("keyring"))
+                        + AgentCluster.encryptedVault("offsite", data.resolve("offsite"), data.resolve("keyring")), null, "");
         CofferServer server = CofferServer.start(ServerConfigLoader.load(config, null));
         fixture.closeLater(server);
         String url = server.url();
@@ -55,9 +41,9 @@ class AgentVaultsIT extends WithAgentCluster {
         Files.writeString(agentToken, server.catalog().tokens().create("agent-1", "agent").secret());
         // the agent's host has the default vault and the key ring, but offsite's directory is not mounted there
         Path unmounted = dir.resolve("mnt-offsite-not-mounted").resolve("offsite");
-        Path agentConfig = dir.resolve("agent.yaml");
-        Files.writeString(agentConfig, "dataDir: " + data + "\nlisten: {address: 127.0.0.1, port: 0}\n" + vaults.formatted(
-                data.resolve("vault"), data.resolve("keyring"), unmounted, data.resolve("keyring")));
+        Path agentConfig = fixture.config("agent", data, false,
+                AgentCluster.encryptedVault("default", data.resolve("vault"), data.resolve("keyring"))
+                        + AgentCluster.encryptedVault("offsite", unmounted, data.resolve("keyring")), null, "");
 
         AgentCluster.Agent agent = fixture.startAgent(url, agentToken, agentConfig);
         AgentCluster.await(() -> agent.output().stream().filter(l -> l.contains("vault 'offsite'") && l.contains("left out")
