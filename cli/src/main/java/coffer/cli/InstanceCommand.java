@@ -9,7 +9,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code coffer instance list|overview}. */
 @Command(name = "instance", description = "Instances (libvirt domains) on a host.", mixinStandardHelpOptions = true,
@@ -45,11 +44,9 @@ final class InstanceCommand {
         @Override
         public Integer call() {
             ListInstances first = filters.instances();
-            if (filters.limit != null || transport.offline()) {
-                return Operate.call(transport, common, first);
-            }
-            return Operate.callEveryPage(transport, common, first, InstanceList::nextCursor, first::next,
-                    (a, b) -> InstanceList.of(Stream.concat(a.instances().stream(), b.instances().stream()).toList()));
+            return Operate.callOneOrEveryPage(transport, common, filters.limit != null || transport.offline(), first,
+                    InstanceList::nextCursor, first::next,
+                    pages -> InstanceList.of(pages.stream().flatMap(page -> page.instances().stream()).toList()));
         }
     }
 
@@ -64,12 +61,9 @@ final class InstanceCommand {
         @Override
         public Integer call() {
             ListInstanceOverviews first = filters.overviews();
-            if (filters.limit != null) {
-                return Operate.call(server, common, first);
-            }
-            return Operate.callEveryPage(server, common, first, InstanceOverviewList::nextCursor, first::next,
-                    (a, b) -> InstanceOverviewList.of(Stream.concat(a.instances().stream(), b.instances().stream()).toList(),
-                            null));
+            return Operate.callOneOrEveryPage(server, common, filters.limit != null, first, InstanceOverviewList::nextCursor,
+                    first::next, pages -> InstanceOverviewList.of(
+                            pages.stream().flatMap(page -> page.instances().stream()).toList(), null));
         }
     }
 }

@@ -3,6 +3,11 @@ package coffer.cli;
 import coffer.engine.operation.Operation;
 import coffer.engine.operation.Operations;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
+
 /** Runs an operation answered at once in the command's mode and renders its result. */
 final class Operate {
     private Operate() {
@@ -24,37 +29,65 @@ final class Operate {
      * answer's {@code nextCursor} ({@code next} makes that request), joined into one answer by {@code join}.
      */
     static <R> int callEveryPage(Transport transport, CommonOptions common, Operation<R> first,
-                                 java.util.function.Function<R, String> nextCursor,
-                                 java.util.function.Function<String, Operation<R>> next,
-                                 java.util.function.BinaryOperator<R> join) {
+                                 Function<R, String> nextCursor, Function<String, Operation<R>> next,
+                                 BinaryOperator<R> join) {
+        return callOneOrEveryPage(transport, common, false, first, nextCursor, next, joined(join));
+    }
+
+    /** {@link #callEveryPage(Transport, CommonOptions, Operation, Function, Function, BinaryOperator)} through the server. */
+    static <R> int callEveryPage(ServerOption server, CommonOptions common, Operation<R> first,
+                                 Function<R, String> nextCursor, Function<String, Operation<R>> next,
+                                 BinaryOperator<R> join) {
+        return callOneOrEveryPage(server, common, false, first, nextCursor, next, joined(join));
+    }
+
+    /**
+     * The body of a paged list command (docs/api.md, "Lists"): with {@code onePage} (the command was given a page's
+     * size or offset, or its pages are not to be walked) {@code first} as answered; otherwise every page through one
+     * connection, {@code first}, then the page after each answer's {@code nextCursor} ({@code next} makes that
+     * request), made one answer by {@code whole} from the pages in order.
+     */
+    static <R> int callOneOrEveryPage(Transport transport, CommonOptions common, boolean onePage, Operation<R> first,
+                                      Function<R, String> nextCursor, Function<String, Operation<R>> next,
+                                      Function<List<R>, R> whole) {
+        if (onePage) {
+            return call(transport, common, first);
+        }
         Operations operations = transport.open(0);
         try {
-            Render.result(common, everyPage(operations, first, nextCursor, next, join));
+            Render.result(common, whole.apply(everyPage(operations, first, nextCursor, next)));
         } finally {
             Transport.close(operations);
         }
         return 0;
     }
 
-    /** {@link #callEveryPage(Transport, CommonOptions, Operation, java.util.function.Function, java.util.function.Function, java.util.function.BinaryOperator)} through the server. */
-    static <R> int callEveryPage(ServerOption server, CommonOptions common, Operation<R> first,
-                                 java.util.function.Function<R, String> nextCursor,
-                                 java.util.function.Function<String, Operation<R>> next,
-                                 java.util.function.BinaryOperator<R> join) {
-        Render.result(common, everyPage(server.operations(), first, nextCursor, next, join));
+    /** {@link #callOneOrEveryPage(Transport, CommonOptions, boolean, Operation, Function, Function, Function)} through the server. */
+    static <R> int callOneOrEveryPage(ServerOption server, CommonOptions common, boolean onePage, Operation<R> first,
+                                      Function<R, String> nextCursor, Function<String, Operation<R>> next,
+                                      Function<List<R>, R> whole) {
+        if (onePage) {
+            return call(server, common, first);
+        }
+        Render.result(common, whole.apply(everyPage(server.operations(), first, nextCursor, next)));
         return 0;
     }
 
-    private static <R> R everyPage(Operations operations, Operation<R> first, java.util.function.Function<R, String> nextCursor,
-                                   java.util.function.Function<String, Operation<R>> next,
-                                   java.util.function.BinaryOperator<R> join) {
-        R all = operations.call(first);
-        R page = all;
+    private static <R> List<R> everyPage(Operations operations, Operation<R> first, Function<R, String> nextCursor,
+                                         Function<String, Operation<R>> next) {
+        List<R> pages = new ArrayList<>();
+        R page = operations.call(first);
+        pages.add(page);
         while (nextCursor.apply(page) != null) {
             page = operations.call(next.apply(nextCursor.apply(page)));
-            all = join.apply(all, page);
+            pages.add(page);
         }
-        return all;
+        return pages;
+    }
+
+    /** The pages joined pairwise in order: the first alone when it is the only one. */
+    private static <R> Function<List<R>, R> joined(BinaryOperator<R> join) {
+        return pages -> pages.stream().reduce(join).orElseThrow();
     }
 
     /** Through the server (commands that need one). */

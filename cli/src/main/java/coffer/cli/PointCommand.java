@@ -3,9 +3,7 @@ package coffer.cli;
 import coffer.engine.operation.ChangeRetention;
 import coffer.engine.operation.DeletePoint;
 import coffer.engine.operation.ListPoints;
-import coffer.engine.operation.Operations;
 import coffer.engine.operation.PointList;
-import coffer.engine.operation.PointView;
 import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.ShowPoint;
 import coffer.engine.operation.ShowRetention;
@@ -15,8 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code coffer point list|show|delete|extend|retention|replicate}. */
@@ -45,24 +41,10 @@ final class PointCommand {
         public Integer call() {
             ListPoints first = new ListPoints(name, group, region, state, consistency, page.since, page.until, page.cursor,
                     limit, offset);
-            if (limit != null || offset != null) {
-                return Operate.call(transport, common, first);
-            }
-            Operations operations = transport.open(0);
-            try {
-                List<PointView> all = new ArrayList<>();
-                PointList firstPage = operations.call(first);
-                PointList current = firstPage;
-                all.addAll(current.points());
-                while (current.nextCursor() != null) {
-                    current = operations.call(first.next(current.nextCursor()));
-                    all.addAll(current.points());
-                }
-                Render.result(common, PointList.all(all, firstPage.damaged())); // damaged: on the first page only
-            } finally {
-                Transport.close(operations);
-            }
-            return 0;
+            return Operate.callOneOrEveryPage(transport, common, limit != null || offset != null, first,
+                    PointList::nextCursor, first::next,
+                    pages -> PointList.all(pages.stream().flatMap(page -> page.points().stream()).toList(),
+                            pages.getFirst().damaged())); // damaged: on the first page only
         }
     }
 
