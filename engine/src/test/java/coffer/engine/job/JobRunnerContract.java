@@ -1,5 +1,6 @@
 package coffer.engine.job;
 
+import coffer.engine.Await;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.error.CofferException;
@@ -98,16 +99,10 @@ abstract class JobRunnerContract {
     }
 
     static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
+        try {
+            Await.until(condition, WAIT, () -> what);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -1,5 +1,6 @@
 package coffer.engine.operation.hosted;
 
+import coffer.engine.Await;
 import coffer.engine.agent.RemoteJobs;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogConfig;
@@ -155,13 +156,7 @@ class AgentLostJobsTest extends CatalogKindFixture {
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what + "; jobs: " + JOBS.get().get());
-            }
-            Thread.sleep(20);
-        }
+        Await.until(condition, WAIT, () -> what + "; jobs: " + JOBS.get().get());
     }
 
     /** A fake of the HTTP hop (not what is tested): the agent's calls go straight to the server's side. */
