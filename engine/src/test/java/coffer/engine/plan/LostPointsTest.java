@@ -12,9 +12,8 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.PointFacts;
-import coffer.engine.JobProgress;
 import coffer.engine.job.Job;
-import coffer.engine.job.JobContext;
+import coffer.engine.job.RecordingJobContext;
 import coffer.engine.job.JobHandler;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
@@ -52,7 +51,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -226,23 +224,9 @@ class LostPointsTest {
         JobHandler<BackupInstance, BackupResult> never = (operation, job, context) -> {
             throw new AssertionError("the slot was backed up again");
         };
-        List<String> lines = new ArrayList<>();
-        BackupResult result = new PlanBackup(never, catalog, sweep, replications, lost).run(retry, retryJob, new JobContext() {
-            @Override
-            public JobProgress progress() {
-                return JobProgress.NONE;
-            }
-
-            @Override
-            public void info(String message) {
-                lines.add(message);
-            }
-
-            @Override
-            public void warning(String message) {
-                lines.add(message);
-            }
-        });
+        RecordingJobContext log = new RecordingJobContext();
+        BackupResult result = new PlanBackup(never, catalog, sweep, replications, lost).run(retry, retryJob, log);
+        List<String> lines = log.lines();
         assertEquals(made, result.point());
         assertTrue(lines.stream().anyMatch(l -> l.contains("committed point " + made) && l.contains("adopted")
                 && l.contains("not backed up again")), lines.toString());

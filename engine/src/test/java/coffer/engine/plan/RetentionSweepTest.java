@@ -13,9 +13,8 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.instance.PointFacts;
 import coffer.engine.job.Job;
-import coffer.engine.job.JobContext;
+import coffer.engine.job.RecordingJobContext;
 import coffer.engine.job.JobHandler;
-import coffer.engine.JobProgress;
 import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.policy.ArchiveRule;
@@ -260,24 +259,9 @@ class RetentionSweepTest {
                 new PlanRun(plan.id(), locked.id(), T0.toString(), 0, null), null);
         Job job = new Job("j-1", JobType.backup, "u-web", "local", JobState.running, CofferJson.tree(run), T0, T0, null,
                 null, 0, 0, 0, 0, false, null, null, null);
-        List<String> info = new ArrayList<>();
         new PlanBackup(backup, catalog, sweep, new coffer.engine.replication.ReplicationQueue(catalog, vaults,
-                coffer.engine.replication.Regions.local(List.of("default"), List.of("local")), clock)).run(run, job, new JobContext() {
-            @Override
-            public JobProgress progress() {
-                return null;
-            }
-
-            @Override
-            public void info(String message) {
-                info.add(message);
-            }
-
-            @Override
-            public void warning(String message) {
-                info.add(message);
-            }
-        });
+                coffer.engine.replication.Regions.local(List.of("default"), List.of("local")), clock)).run(run, job,
+                new RecordingJobContext());
         assertEquals(List.of(run), handed, "the record as the scheduler made it");
         PointRetention row = catalog.pointRetentions().find(made).orElseThrow();
         assertTrue(row.immutable() && locked.id().equals(row.policyId()), row.toString());
