@@ -1,4 +1,5 @@
--- PostgreSQL only (docs/design/catalog.md): fewer index writes per job state change (docs/performance.md, "Scheduler").
+-- PostgreSQL only (docs/design/catalog.md): a cheaper claim and fewer index writes per job state change (issue 21,
+-- docs/performance.md "Scheduler").
 -- 1. Free space in the pages of plans and jobs (fillfactor), so that an update whose changed columns no index holds is
 --    heap-only (HOT: no index entry written): the end of every scheduled run updates its plan's outcome columns
 --    (SqlPlans.RUN_END), which no index holds, but with full pages (the default fillfactor 100) its new row version had
