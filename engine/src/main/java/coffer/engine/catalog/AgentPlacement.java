@@ -49,8 +49,16 @@ final class AgentPlacement {
 
     /** The {@code on_agent} value of {@code operation} queued on {@code hostId}, on the rows as {@code s} sees them. */
     static int placement(Sql.Session s, JobOperation<?> operation, String hostId) throws SQLException {
+        return placement(s, operation, hostId, operation.type().onAgent() ? announcedVaults(s, hostId) : Optional.empty());
+    }
+
+    /**
+     * {@link #placement(Sql.Session, JobOperation, String)} with the vaults the host's agent announced already read
+     * ({@code announced}; used for the types agents run, {@link JobType#onAgent}).
+     */
+    private static int placement(Sql.Session s, JobOperation<?> operation, String hostId,
+                                 Optional<List<String>> announced) throws SQLException {
         if (operation.type().onAgent()) {
-            Optional<List<String>> announced = announcedVaults(s, hostId);
             if (announced.isEmpty()) {
                 return BY_TYPE;
             }
@@ -71,24 +79,32 @@ final class AgentPlacement {
 
     /** Decides for jobs just inserted without a placement (a scheduler's batch of runs), in the insert's transaction. */
     static void placeInserted(Sql.Session s, List<coffer.engine.job.Job> inserted) throws SQLException {
-        java.util.Map<String, Boolean> announcing = new java.util.HashMap<>(); // per host: its agent announced vaults
+        List<String> hosts = inserted.stream().filter(job -> job.type().agentMayRun()).map(coffer.engine.job.Job::hostId)
+                .distinct().toList();
+        // the announcing hosts of the whole batch in one statement (one per host was one statement per scheduled run,
+        // docs/performance.md "Scheduler"); a host that announced none leaves its jobs as their type says
+        java.util.Map<String, List<String>> announcing = new java.util.HashMap<>();
+        for (int from = 0; from < hosts.size(); from += HOSTS_PER_READ) {
+            Where where = new Where().in("id", hosts.subList(from, Math.min(hosts.size(), from + HOSTS_PER_READ)))
+                    .and(new Where.Condition("agent_vaults IS NOT NULL"));
+            for (String[] host : s.query("SELECT id, agent_vaults FROM hosts" + where.clause(),
+                    row -> new String[]{row.getString("id"), row.getString("agent_vaults")}, where.args())) {
+                announcing.put(host[0], names(host[0], host[1]));
+            }
+        }
         for (coffer.engine.job.Job job : inserted) {
-            if (!job.type().agentMayRun()) {
-                continue;
-            }
-            Boolean judged = announcing.get(job.hostId());
-            if (judged == null) {
-                judged = announcedVaults(s, job.hostId()).isPresent();
-                announcing.put(job.hostId(), judged);
-            }
-            if (judged) {
-                int placement = placement(s, job.operation(), job.hostId());
+            List<String> announced = announcing.get(job.hostId());
+            if (announced != null && job.type().agentMayRun()) {
+                int placement = placement(s, job.operation(), job.hostId(), Optional.of(announced));
                 if (placement != BY_TYPE) {
                     s.update("UPDATE jobs SET on_agent = ? WHERE id = ?", placement, job.id());
                 }
             }
         }
     }
+
+    /** Hosts whose announced vaults {@link #placeInserted} reads in one statement. */
+    private static final int HOSTS_PER_READ = 500;
 
     /** Whether the host's agent runs {@code operation} of a type placed per job, on the rows as {@code s} sees them. */
     private static boolean onAgent(Sql.Session s, JobOperation<?> operation, String hostId) throws SQLException {
@@ -138,8 +154,13 @@ final class AgentPlacement {
         if (texts.isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(names(hostId, texts.getFirst()));
+    }
+
+    /** The vault names of a host's {@code agent_vaults} column (a JSON list). */
+    private static List<String> names(String hostId, String agentVaults) throws SQLException {
         try {
-            return Optional.of(Sql.JSON.readValue(texts.getFirst(), NAMES));
+            return Sql.JSON.readValue(agentVaults, NAMES);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new SQLException("hosts.agent_vaults of host " + hostId + " holds no list of names: " + e.getMessage(), e);
         }

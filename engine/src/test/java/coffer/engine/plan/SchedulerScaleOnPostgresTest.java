@@ -107,7 +107,11 @@ class SchedulerScaleOnPostgresTest {
             List<Job> done;
             long statements = 0;
             long cpuBefore = processCpuNanos();
+            Map<String, Long> threadCpuBefore = cpuByThreadKind();
+            long compileBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            long gcBefore = gcMillis();
             long jvmCpu;
+            Map<String, Long> threadCpu;
             long databaseCpu;
             try {
                 for (int i = 0; i < servers; i++) {
@@ -142,6 +146,11 @@ class SchedulerScaleOnPostgresTest {
                 }
                 statements = catalogs.stream().mapToLong(Catalog::statementsRun).sum();
                 jvmCpu = processCpuNanos() - cpuBefore;
+                threadCpu = cpuByThreadKind();
+                threadCpu.put("(JIT compiler, ms of its threads)", (ManagementFactory.getCompilationMXBean()
+                        .getTotalCompilationTime() - compileBefore) * 1_000_000);
+                threadCpu.put("(GC, ms of collection)", (gcMillis() - gcBefore) * 1_000_000);
+                threadCpuBefore.forEach((kind, nanos) -> threadCpu.merge(kind, -nanos, Long::sum));
                 databaseCpu = backendCpuNanos(database);
                 assertEquals(1, schedulers.stream().filter(LeadingScheduler::leading).count(), "one server schedules");
                 done = catalog.jobs().list(Jobs.Filter.ALL);
@@ -156,6 +165,10 @@ class SchedulerScaleOnPostgresTest {
             System.out.printf("scheduler scale: CPU per run: this JVM %.2f ms (the servers, their runners and the test,"
                             + " from the servers' start until every run was done), the database's sessions %.2f ms%n",
                     jvmCpu / 1e6 / instances, databaseCpu / 1e6 / instances);
+            System.out.printf("scheduler scale: JVM CPU per run by thread: %s%n", threadCpu.entrySet().stream()
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .map(e -> String.format("%s %.3f ms", e.getKey(), e.getValue() / 1e6 / instances))
+                    .collect(java.util.stream.Collectors.joining(", ")));
         }
     }
 
@@ -280,6 +293,28 @@ class SchedulerScaleOnPostgresTest {
              ResultSet r = s.executeQuery("SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
             return r.next() ? r.getLong(1) : -1;
         }
+    }
+
+    /**
+     * CPU time of this JVM's live threads by kind (their names without numbers: the runners' loops
+     * {@code coffer-job-runner}, their worker threads {@code coffer-job-N}, the schedulers' pollers, which tick,
+     * {@code pool-N-thread-N}), so that the JVM's CPU per run shows where it goes.
+     */
+    private static Map<String, Long> cpuByThreadKind() {
+        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byKind = new HashMap<>();
+        for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            long nanos = info == null ? -1 : threads.getThreadCpuTime(info.getThreadId());
+            if (nanos > 0) {
+                byKind.merge(info.getThreadName().replaceAll("\\d+", "N"), nanos, Long::sum);
+            }
+        }
+        return byKind;
+    }
+
+    private static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(java.lang.management.GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
     private static long processCpuNanos() {
