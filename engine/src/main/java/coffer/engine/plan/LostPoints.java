@@ -142,7 +142,10 @@ public final class LostPoints {
                     || catalog.points().find(point.id()).isPresent()) {
                 continue; // another instance's, another plan's or a person's, or in the catalog under another job
             }
-            rows.restorePoint(vaults.regionOf(vaultName), vaultName, point, job.id());
+            if (!rows.adoptPoint(vaults.regionOf(vaultName), vaultName, point, job.id())) {
+                found.add(new Adopted(point, false)); // another server's adoption wrote its row a moment ago: it runs the steps
+                continue;
+            }
             found.add(new Adopted(point, true));
             JobContext log = new LostJobLog(catalog, job.id());
             log.info("point " + point.id() + " was committed in vault " + vaultName + " before this job's worker was lost;"

@@ -94,9 +94,17 @@ class LostPointsTest {
     RetentionSweep sweep;
     ReplicationQueue replications;
 
+    Regions regions;
+    /** While set, {@code regionOf("default")} waits here (at most 30 s) until two callers are in it: two adopters. */
+    volatile java.util.concurrent.CountDownLatch atTheInsert;
+
     private void open(boolean onS3) throws Exception {
+        open(onS3, "sqlite");
+    }
+
+    private void open(boolean onS3, String kind) throws Exception {
         clock = new SimulatedClock(T0);
-        database = TestDatabase.sqlite(dir);
+        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
         catalog = Catalog.open(database.config(), clock);
         catalog.hosts().ensure("local", "qemu:///system");
         catalog.instances().refresh("local", List.of(new Instance("u-web", "local", "web", "running", List.of(), T0, false),
@@ -124,10 +132,19 @@ class LostPointsTest {
 
             @Override
             public String regionOf(String name) {
+                java.util.concurrent.CountDownLatch race = atTheInsert;
+                if (race != null && name.equals("default")) { // an adoption asks it right before it writes the row
+                    race.countDown();
+                    try {
+                        race.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 return name.equals("east-vault") ? "east" : "local";
             }
         };
-        Regions regions = new Regions(Map.of("local", List.of("default"), "east", List.of("east-vault")),
+        regions = new Regions(Map.of("local", List.of("default"), "east", List.of("east-vault")),
                 Map.of("local", List.of("local"), "east", List.of()));
         policy = catalog.policies().create(new Policy("locked", Schedule.of(T0, Interval.hours(1)),
                 Retention.keepFor(RetentionPeriod.days(1)), true,
@@ -251,6 +268,47 @@ class LostPointsTest {
         assertEquals(1, replicateJobs());
         assertEquals(List.of(), lost.sweep(), "adopted already");
         assertEquals(1, replicateJobs());
+    }
+
+    /**
+     * Two servers (two catalogs on one database) adopt the same lost point at the same moment: both have found it
+     * without a row and are about to write it. The row's insert decides: one adopts it and queues its replication, the
+     * other finds it adopted; one replication job, one adoption logged. Before, both wrote the row and both queued the
+     * replication (two jobs).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void twoServersAdoptingTheSamePointAtOnceQueueItsReplicationOnce(String kind) throws Exception {
+        open(false, kind);
+        Job[] lostJob = new Job[1];
+        String made = lostRun(lostJob);
+        clock.set(T0.plusSeconds(30));
+        try (Catalog other = Catalog.open(database.config(), clock)) {
+            LostPoints first = lostPoints();
+            LostPoints second = new LostPoints(other, vaults, PlanBackup.afterSteps(other,
+                    new RetentionSweep(other, vaults, clock), new ReplicationQueue(other, vaults, regions, clock)), clock);
+            Job seenByFirst = catalog.jobs().find(lostJob[0].id()).orElseThrow();
+            Job seenBySecond = other.jobs().find(lostJob[0].id()).orElseThrow();
+            atTheInsert = new java.util.concurrent.CountDownLatch(2);
+            java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var a = two.submit(() -> first.adopt(seenByFirst));
+                var b = two.submit(() -> second.adopt(seenBySecond));
+                List<LostPoints.Adopted> adopted = new ArrayList<>(a.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                adopted.addAll(b.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(0, atTheInsert.getCount(), "both adopters reached the row's insert");
+                assertEquals(List.of(made, made), adopted.stream().map(x -> x.point().id()).toList());
+                assertEquals(1, adopted.stream().filter(LostPoints.Adopted::adoptedNow).count(), adopted.toString());
+            } finally {
+                atTheInsert = null;
+                two.shutdownNow();
+            }
+        }
+        assertEquals(lostJob[0].id(), catalog.points().find(made).orElseThrow().jobId());
+        assertTrue(catalog.pointRetentions().find(made).orElseThrow().immutable());
+        assertEquals(1, replicateJobs(), "the replication queued once");
+        assertEquals(1, catalog.jobs().log(lostJob[0].id()).stream().filter(l -> l.message().contains("adopted into the"
+                + " catalog")).count(), "one adoption logged on the lost job");
     }
 
     private int replicateJobs() {
