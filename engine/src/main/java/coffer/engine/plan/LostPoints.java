@@ -14,6 +14,8 @@ import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.BackupResult;
+import coffer.engine.operation.InterruptedRunPoint;
+import coffer.engine.operation.PlanRun;
 import coffer.engine.vault.VaultDirectory;
 import coffer.vault.PointIds;
 import coffer.vault.PointManifest;
@@ -48,7 +50,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Only points with a manifest are adopted: a point whose writer still runs has none yet (its unfinished marker,
  * docs/format/unfinished.md), and only ended jobs are looked at. Found by {@link #sweep} (the server's, every tick,
  * for the lost backup jobs of the last {@link #WINDOW}) and by the retry of an interrupted plan's run
- * ({@link PlanBackup}), which then does not back up the slot a second time. Thread-safe; two adoptions of one job at
+ * ({@link #ofInterruptedRun}, through {@link InterruptedRunFirst} on a server's worker or an agent), which then does
+ * not back up the slot a second time. Of two adoptions of one point at once (two servers) the row's insert decides
+ * which runs the steps after the backup ({@link CatalogRebuild#adoptPoint}). Thread-safe; two adoptions of one job at
  * once in this process are serialized.
  */
 public final class LostPoints {
@@ -155,6 +159,30 @@ public final class LostPoints {
                     vaultName);
         }
         return found;
+    }
+
+    /**
+     * For the retry of an interrupted plan's run ({@code operation}'s plan run names the interrupted job): the point the
+     * interrupted run committed in the vault before its worker was lost, adopted if the catalog lacks it (with the steps
+     * after a backup, logged on the interrupted job); none when it committed none, or when {@code operation} is no such
+     * retry. What a retry runs first wherever it runs ({@link InterruptedRunFirst}: a server's worker calls it, an
+     * agent's asks a server to).
+     */
+    public InterruptedRunPoint ofInterruptedRun(BackupInstance operation) {
+        PlanRun run = operation.plan();
+        if (run == null || run.retryOf() == null) {
+            return InterruptedRunPoint.NONE;
+        }
+        Optional<Job> interrupted = catalog.jobs().find(run.retryOf());
+        if (interrupted.isEmpty() || !lostBackup(interrupted.get())) {
+            return InterruptedRunPoint.NONE;
+        }
+        List<Adopted> points = adopt(interrupted.get());
+        if (points.isEmpty()) {
+            return InterruptedRunPoint.NONE;
+        }
+        Adopted point = points.getLast();
+        return new InterruptedRunPoint(run.retryOf(), BackupResult.ofManifest(point.point()), point.adoptedNow());
     }
 
     /** The readable points of {@code vault} whose id time falls within the job's run (from its start less the skew). */

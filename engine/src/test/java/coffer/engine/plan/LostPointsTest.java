@@ -244,7 +244,10 @@ class LostPointsTest {
             throw new AssertionError("the slot was backed up again");
         };
         List<String> lines = new ArrayList<>();
-        BackupResult result = new PlanBackup(never, catalog, sweep, replications, lost).run(retry, retryJob, new JobContext() {
+        @SuppressWarnings("unchecked")
+        JobHandler<BackupInstance, BackupResult> server = (JobHandler<BackupInstance, BackupResult>) PlanBackup.wrap(
+                Map.of(JobType.backup, never), catalog, sweep, replications, lost).get(JobType.backup);
+        BackupResult result = server.run(retry, retryJob, new JobContext() {
             @Override
             public JobProgress progress() {
                 return JobProgress.NONE;
