@@ -314,6 +314,68 @@ class LostPointsTest {
                 + " catalog")).count(), "one adoption logged on the lost job");
     }
 
+    /**
+     * A lost run whose writer goes on after its job was failed (an agent cut off from the servers): the first sweep finds
+     * only its unfinished point; its manifest appears afterwards, and the sweep's next look adopts it (before, the job
+     * was looked at once and the point stayed out of the catalog). A writer that commits only after the sweep's bound
+     * ({@link LostPoints#LOOK_AGAIN_FOR} after its job was failed) is not looked for again by the sweep; the retry's
+     * look ({@link LostPoints#adopt}) still finds it.
+     */
+    @Test
+    void aPointCommittedAfterTheSweepLookedIsAdoptedByALaterLookUntilTheBound() throws Exception {
+        open(false);
+        Job lateJob = catalog.jobs().submit(new BackupInstance("u-web", "default", null, null, null, false, null,
+                new PlanRun(plan.id(), policy.id(), T0.toString(), 0, null), null), "local");
+        assertEquals(lateJob.id(), catalog.jobs().claimNext("worker-1", 2, T0).orElseThrow().id());
+        LostPoints lost = lostPoints();
+        String late;
+        try (PointWriter writing = PointWriter.begin(vault, "u-web", T0.plusSeconds(10), 1)) {
+            writing.writeDisk("vda", ByteArrayBlockSource.of(new byte[64 * 1024]), "qcow2", null, Progress.NONE);
+            assertTrue(catalog.jobs().failLost(lateJob.id(), "worker-1", "worker-1 is gone", T0.plusSeconds(20)));
+            clock.set(T0.plusSeconds(30));
+            assertEquals(List.of(), lost.sweep(), "still being written: nothing to adopt yet");
+            late = writing.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION,
+                    new PointFacts.Instance("u-web", "qemu:///system", "running"), null, null, null, null, null, null,
+                    null).with(PointFacts.ofPlan(plan.id(), policy.id(), true)).json()).id();
+        }
+        assertEquals(List.of(), lost.sweep(), "not due yet: the next look comes " + LostPoints.FIRST_LOOK_AGAIN + " later");
+        clock.set(T0.plusSeconds(30).plus(LostPoints.FIRST_LOOK_AGAIN));
+        assertEquals(List.of(late), lost.sweep(), "the next look adopts the point committed after the first");
+        assertEquals(lateJob.id(), catalog.points().find(late).orElseThrow().jobId());
+        assertEquals(1, replicateJobs());
+        clock.set(T0.plus(Duration.ofHours(1)));
+        assertEquals(List.of(), lost.sweep(), "found: not looked at again");
+
+        // past the bound: a run lost at T1+20s whose manifest appears more than LOOK_AGAIN_FOR later
+        Instant t1 = T0.plus(Duration.ofHours(2));
+        Job tooLate = catalog.jobs().submit(new BackupInstance("u-web", "default", null, null, null, false, null,
+                new PlanRun(plan.id(), policy.id(), t1.toString(), 0, null), null), "local");
+        catalog.jobs().list(new Jobs.Filter(null, JobType.replicate, null, null)).forEach(j -> catalog.jobs().cancel(j.id()));
+        assertEquals(tooLate.id(), catalog.jobs().claimNext("worker-1", 2, t1).orElseThrow().id());
+        String last;
+        try (PointWriter writing = PointWriter.begin(vault, "u-web", t1.plusSeconds(10), 1)) {
+            writing.writeDisk("vda", ByteArrayBlockSource.of(new byte[64 * 1024]), "qcow2", null, Progress.NONE);
+            assertTrue(catalog.jobs().failLost(tooLate.id(), "worker-1", "worker-1 is gone", t1.plusSeconds(20)));
+            clock.set(t1.plusSeconds(30));
+            assertEquals(List.of(), lost.sweep());
+            for (Instant at = t1.plusSeconds(30); at.isBefore(t1.plus(LostPoints.LOOK_AGAIN_FOR)); at = at.plus(
+                    Duration.ofMinutes(10))) {
+                clock.set(at);
+                assertEquals(List.of(), lost.sweep(), "looked at again and again until the bound: nothing committed");
+            }
+            clock.set(t1.plusSeconds(21).plus(LostPoints.LOOK_AGAIN_FOR));
+            last = writing.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION,
+                    new PointFacts.Instance("u-web", "qemu:///system", "running"), null, null, null, null, null, null,
+                    null).with(PointFacts.ofPlan(plan.id(), policy.id(), true)).json()).id();
+        }
+        clock.set(t1.plus(LostPoints.LOOK_AGAIN_FOR).plus(Duration.ofHours(1)));
+        assertEquals(List.of(), lost.sweep(), "past the bound the sweep does not look again");
+        assertTrue(catalog.points().find(last).isEmpty());
+        Job failed = catalog.jobs().find(tooLate.id()).orElseThrow();
+        assertEquals(List.of(new LostPoints.Adopted(vault.point(last), true)), lost.adopt(failed),
+                "a retry's look (or catalog rebuild) still finds it");
+    }
+
     private int replicateJobs() {
         return catalog.jobs().list(new Jobs.Filter(null, JobType.replicate, null, null)).size();
     }
