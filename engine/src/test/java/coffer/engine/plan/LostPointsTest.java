@@ -23,13 +23,6 @@ import coffer.engine.json.CofferJson;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.BackupResult;
 import coffer.engine.operation.PlanRun;
-import coffer.engine.policy.ArchiveRule;
-import coffer.engine.policy.Interval;
-import coffer.engine.policy.Policy;
-import coffer.engine.policy.ReplicationRule;
-import coffer.engine.policy.Retention;
-import coffer.engine.policy.RetentionPeriod;
-import coffer.engine.policy.Schedule;
 import coffer.engine.replication.Regions;
 import coffer.engine.replication.ReplicationQueue;
 import coffer.engine.vault.VaultDirectory;
@@ -55,7 +48,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -114,42 +106,19 @@ class LostPointsTest {
                 ? new VaultOpener(dir.resolve("keyring.json")).create(new VaultLocation.Bucket(
                 new S3Location(S3Server.shared().newBucket(), "lost"), S3Server.shared().settings()), 256 * 1024, false)
                 : Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
-        vaults = new VaultDirectory() {
-            @Override
-            public Set<String> names() {
-                return Set.of("default", "east-vault");
-            }
-
-            @Override
-            public String defaultName() {
-                return "default";
-            }
-
-            @Override
-            public Vault open(String name) {
-                return vault; // the replica's vault is never opened here: the replication is only queued
-            }
-
-            @Override
-            public String regionOf(String name) {
-                java.util.concurrent.CountDownLatch race = atTheInsert;
-                if (race != null && name.equals("default")) { // an adoption asks it right before it writes the row
-                    race.countDown();
-                    try {
-                        race.await(30, java.util.concurrent.TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+        vaults = new ReplicatingVaults(vault, "local", () -> {
+            java.util.concurrent.CountDownLatch race = atTheInsert;
+            if (race != null) { // an adoption asks it right before it writes the row
+                race.countDown();
+                try {
+                    race.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                return name.equals("east-vault") ? "east" : "local";
             }
-        };
-        regions = new Regions(Map.of("local", List.of("default"), "east", List.of("east-vault")),
-                Map.of("local", List.of("local"), "east", List.of()));
-        policy = catalog.policies().create(new Policy("locked", Schedule.of(T0, Interval.hours(1)),
-                Retention.keepFor(RetentionPeriod.days(1)), true,
-                ReplicationRule.to("east", "east-vault", RetentionPeriod.days(7), new ReplicationRule.Encryption.Auto()),
-                ArchiveRule.OFF));
+        });
+        regions = ((ReplicatingVaults) vaults).regions();
+        policy = ReplicatingVaults.lockedPolicy(catalog, T0);
         plan = catalog.plans().create("plan-1", "web-hourly", "u-web", policy.id(), T0);
         sweep = new RetentionSweep(catalog, vaults, clock);
         replications = new ReplicationQueue(catalog, vaults, regions, clock);

@@ -17,31 +17,17 @@ import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
 import coffer.engine.json.CofferJson;
-import coffer.engine.operation.AdoptInterruptedPoint;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.BackupResult;
-import coffer.engine.operation.ClaimAgentJob;
-import coffer.engine.operation.FinishAgentJob;
-import coffer.engine.operation.HeartbeatAgent;
-import coffer.engine.operation.JobOperation;
-import coffer.engine.operation.Operation;
 import coffer.engine.operation.Operations;
 import coffer.engine.operation.PlanRun;
-import coffer.engine.operation.ReportAgentJob;
 import coffer.engine.plan.LostPoints;
 import coffer.engine.plan.PlanBackup;
+import coffer.engine.plan.ReplicatingVaults;
 import coffer.engine.plan.RetentionSweep;
 import coffer.engine.plan.SimulatedClock;
-import coffer.engine.policy.ArchiveRule;
-import coffer.engine.policy.Interval;
-import coffer.engine.policy.Policy;
-import coffer.engine.policy.ReplicationRule;
-import coffer.engine.policy.Retention;
-import coffer.engine.policy.RetentionPeriod;
-import coffer.engine.policy.Schedule;
 import coffer.engine.replication.Regions;
 import coffer.engine.replication.ReplicationQueue;
-import coffer.engine.vault.VaultDirectory;
 import coffer.testing.ByteArrayBlockSource;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
@@ -57,7 +43,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,33 +85,9 @@ class AgentRetryOfLostRunTest extends CatalogKindFixture {
         catalog.instances().refresh("edge", List.of(new Instance("u-web", "edge", "web", "running", List.of(), t0, false)));
         catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", t0)));
         Vault vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
-        VaultDirectory vaults = new VaultDirectory() {
-            @Override
-            public Set<String> names() {
-                return Set.of("default", "east-vault");
-            }
-
-            @Override
-            public String defaultName() {
-                return "default";
-            }
-
-            @Override
-            public Vault open(String name) {
-                return vault; // the replica's vault is never opened here: the replication is only queued
-            }
-
-            @Override
-            public String regionOf(String name) {
-                return name.equals("east-vault") ? "east" : "local";
-            }
-        };
-        Regions regions = new Regions(Map.of("local", List.of("default"), "east", List.of("east-vault")),
-                Map.of("local", List.of("edge"), "east", List.of()));
-        StoredPolicy policy = catalog.policies().create(new Policy("locked", Schedule.of(t0, Interval.hours(1)),
-                Retention.keepFor(RetentionPeriod.days(1)), true,
-                ReplicationRule.to("east", "east-vault", RetentionPeriod.days(7), new ReplicationRule.Encryption.Auto()),
-                ArchiveRule.OFF));
+        ReplicatingVaults vaults = new ReplicatingVaults(vault, "edge");
+        Regions regions = vaults.regions();
+        StoredPolicy policy = ReplicatingVaults.lockedPolicy(catalog, t0);
         Plan plan = catalog.plans().create("plan-1", "web-hourly", "u-web", policy.id(), t0);
         PlanBackup after = PlanBackup.afterSteps(catalog, new RetentionSweep(catalog, vaults, clock),
                 new ReplicationQueue(catalog, vaults, regions, clock));
@@ -158,7 +119,7 @@ class AgentRetryOfLostRunTest extends CatalogKindFixture {
         };
         working = Catalog.open(CatalogConfig.sqlite(dir.resolve("agent-catalog.db")));
         working.hosts().ensure("edge", "qemu:///system"); // as the agent does at start
-        Operations server = new Direct(agents);
+        Operations server = new AgentLostJobsTest.Direct(agents);
         runner = new JobRunner(new RemoteJobs(server, "edge", agent, working), agent,
                 CofferAgent.handlers(Map.of(JobType.backup, backup), server, agent),
                 JobRunner.Settings.defaults().withHeartbeat(Duration.ofMillis(200), Duration.ofSeconds(1)));
@@ -181,27 +142,5 @@ class AgentRetryOfLostRunTest extends CatalogKindFixture {
         assertEquals(1, catalog.jobs().list(new Jobs.Filter(null, JobType.replicate, null, null)).size(),
                 "its replication queued once (by the adoption; the retry's end queues none)");
         assertEquals(JobState.failed, catalog.jobs().find(lost.id()).orElseThrow().state(), "the lost job stays failed");
-    }
-
-    /** A fake of the HTTP hop (not what is tested): the agent's calls go straight to the server's side. */
-    private record Direct(HostedAgents agents) implements Operations {
-        @Override
-        @SuppressWarnings("unchecked")
-        public <R> R call(Operation<R> operation) {
-            Object answer = switch (operation) {
-                case ClaimAgentJob c -> agents.claim(c);
-                case HeartbeatAgent h -> agents.heartbeat(h);
-                case ReportAgentJob r -> agents.report(r);
-                case FinishAgentJob f -> agents.finish(f);
-                case AdoptInterruptedPoint a -> agents.interruptedPoint(a);
-                default -> throw new IllegalArgumentException(operation.toString());
-            };
-            return (R) answer;
-        }
-
-        @Override
-        public <R> Run<R> start(JobOperation<R> operation) {
-            throw new UnsupportedOperationException("agents start no jobs");
-        }
     }
 }
