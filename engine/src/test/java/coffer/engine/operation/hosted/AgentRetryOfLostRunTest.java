@@ -19,6 +19,7 @@ import coffer.engine.job.Jobs;
 import coffer.engine.json.CofferJson;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.BackupResult;
+import coffer.engine.operation.InterruptedRunPoint;
 import coffer.engine.operation.Operations;
 import coffer.engine.operation.PlanRun;
 import coffer.engine.plan.LostPoints;
@@ -142,5 +143,7 @@ class AgentRetryOfLostRunTest extends CatalogKindFixture {
         assertEquals(1, catalog.jobs().list(new Jobs.Filter(null, JobType.replicate, null, null)).size(),
                 "its replication queued once (by the adoption; the retry's end queues none)");
         assertEquals(JobState.failed, catalog.jobs().find(lost.id()).orElseThrow().state(), "the lost job stays failed");
+        InterruptedRunPoint answer = new InterruptedRunPoint(lost.id(), BackupResult.ofManifest(vault.point(made)), true);
+        assertEquals(answer, CofferJson.read(CofferJson.tree(answer), InterruptedRunPoint.class), "the answer's JSON");
     }
 }
