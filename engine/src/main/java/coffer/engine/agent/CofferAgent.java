@@ -101,8 +101,8 @@ public final class CofferAgent implements AutoCloseable {
             }
             ReachableVaults reachable = new ReachableVaults(vaults);
             AgentWelcome welcome = announce(server, settings, workerId, instances, reachable);
-            Map<JobType, JobHandler<?, ?>> handlers = handlers(JobHandlers.handlers(working, vaults, settings.runtimeRoot(),
-                    settings.restores(), settings.assurance()), server, workerId);
+            Map<JobType, JobHandler<?, ?>> handlers = handlers(JobHandlers.handlers(working, vaults,
+                    settings.runtimeRoot(), settings.restores(), settings.assurance()), server, workerId);
             JobRunner runner = new JobRunner(new RemoteJobs(server, welcome.host(), workerId, working), workerId, handlers,
                     JobRunner.Settings.defaults().withPerHostLimit(settings.perHostLimit())
                             .withWorkerThreads(settings.workerThreads())

@@ -149,8 +149,8 @@ public final class CatalogRebuild {
         PointRecord row = PointRecord.of(point, vaultName, facts.uuid(), jobId).inRegion(region);
         PointFacts.Plan plan = facts.plan();
         if (onlyNew) {
-            return catalog.points().insertIfAbsent(row, plan == null ? null : plan.id(), plan == null ? null : plan.policy(),
-                    plan != null && plan.immutable());
+            return plan == null ? catalog.points().insertIfAbsent(row, null, null, false)
+                    : catalog.points().insertIfAbsent(row, plan.id(), plan.policy(), plan.immutable());
         }
         if (plan != null) {
             catalog.points().upsertOfPlan(row, plan.id(), plan.policy(), plan.immutable());

@@ -56,7 +56,8 @@ final class SqlPoints implements Points {
             }
             insertDisks(s, point);
             if (planId != null) {
-                s.update(SqlPointRetentions.MARK_POLICY, RetentionFacts.Origin.POLICY, planId, policyId, immutable, point.id());
+                s.update(SqlPointRetentions.MARK_POLICY, RetentionFacts.Origin.POLICY, planId, policyId, immutable,
+                        point.id());
             }
             return true;
         });

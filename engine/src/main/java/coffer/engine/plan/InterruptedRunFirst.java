@@ -69,7 +69,8 @@ public final class InterruptedRunFirst implements JobHandler<BackupInstance, Bac
             if (point.found()) {
                 context.info("the interrupted run of this slot (job " + run.retryOf() + ") committed point "
                         + point.result().point() + " before its worker was lost"
-                        + (point.adoptedNow() ? "; adopted into the catalog" : "") + "; the slot is not backed up again");
+                        + (point.adoptedNow() ? "; adopted into the catalog" : "")
+                        + "; the slot is not backed up again");
                 return point.result();
             }
         }

@@ -50,11 +50,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Only points with a manifest are adopted: a point whose writer still runs has none yet (its unfinished marker,
  * docs/format/unfinished.md), and only ended jobs are looked at. Found by {@link #sweep} (the server's, every tick,
  * for the lost backup jobs of the last {@link #WINDOW}; a job whose point it did not find is looked at again, less
- * and less often, for {@link #LOOK_AGAIN_FOR} after it was failed: its writer may commit after being judged lost) and by the retry of an interrupted plan's run
- * ({@link #ofInterruptedRun}, through {@link InterruptedRunFirst} on a server's worker or an agent), which then does
- * not back up the slot a second time. Of two adoptions of one point at once (two servers) the row's insert decides
- * which runs the steps after the backup ({@link CatalogRebuild#adoptPoint}). Thread-safe; two adoptions of one job at
- * once in this process are serialized.
+ * and less often, for {@link #LOOK_AGAIN_FOR} after it was failed: its writer may commit after being judged lost) and
+ * by the retry of an interrupted plan's run ({@link #ofInterruptedRun}, through {@link InterruptedRunFirst} on a
+ * server's worker or an agent), which then does not back up the slot a second time. Of two adoptions of one point
+ * at once (two servers) the row's insert decides which runs the steps after the backup
+ * ({@link CatalogRebuild#adoptPoint}). Thread-safe; two adoptions of one job at once in this process are serialized.
  */
 public final class LostPoints {
     private static final Logger LOG = LoggerFactory.getLogger(LostPoints.class);
@@ -184,7 +184,7 @@ public final class LostPoints {
                 continue; // another instance's, another plan's or a person's, or in the catalog under another job
             }
             if (!rows.adoptPoint(vaults.regionOf(vaultName), vaultName, point, job.id())) {
-                found.add(new Adopted(point, false)); // another server's adoption wrote its row a moment ago: it runs the steps
+                found.add(new Adopted(point, false)); // another adoption wrote the row just now: it runs the steps
                 continue;
             }
             found.add(new Adopted(point, true));
@@ -199,11 +199,11 @@ public final class LostPoints {
     }
 
     /**
-     * For the retry of an interrupted plan's run ({@code operation}'s plan run names the interrupted job): the point the
-     * interrupted run committed in the vault before its worker was lost, adopted if the catalog lacks it (with the steps
-     * after a backup, logged on the interrupted job); none when it committed none, or when {@code operation} is no such
-     * retry. What a retry runs first wherever it runs ({@link InterruptedRunFirst}: a server's worker calls it, an
-     * agent's asks a server to).
+     * For the retry of an interrupted plan's run ({@code operation}'s plan run names the interrupted job): the point
+     * the interrupted run committed in the vault before its worker was lost, adopted if the catalog lacks it (with the
+     * steps after a backup, logged on the interrupted job); none when it committed none, or when {@code operation} is
+     * no such retry. What a retry runs first wherever it runs ({@link InterruptedRunFirst}: a server's worker calls
+     * it, an agent's asks a server to).
      */
     public InterruptedRunPoint ofInterruptedRun(BackupInstance operation) {
         PlanRun run = operation.plan();

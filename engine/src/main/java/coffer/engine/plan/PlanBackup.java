@@ -81,7 +81,8 @@ public final class PlanBackup implements JobHandler<BackupInstance, BackupResult
      * A server runs them after an agent's backup ended (docs/design/agents.md), before it ends the job.
      */
     public void afterBackup(BackupInstance operation, BackupResult result, Job job, JobContext context) {
-        String madeBy = catalog.points().find(result.point()).map(coffer.engine.catalog.PointRecord::jobId).orElse(null);
+        String madeBy = catalog.points().find(result.point()).map(coffer.engine.catalog.PointRecord::jobId)
+                .orElse(null);
         if (madeBy != null && !madeBy.equals(job.id())) {
             return; // a retry ending with its interrupted run's point: the steps ran when that point was adopted
         }
