@@ -13,9 +13,10 @@ public final class AgentProtocol {
      * The agent protocol: the agent endpoints, their records and the job rows they carry. 2: heartbeats name the jobs
      * the agent holds, claims wait (long polls). 3: claims carry an id chosen by the agent, a claim sent again with
      * it answers the job it took (idempotent claims); mounts and instant restores run on the agent, a mount's rows
-     * carried by a report's and an end's {@code mounts}.
+     * carried by a report's and an end's {@code mounts}. 4: a plan's retry asks for the point its interrupted run
+     * committed ({@code AdoptInterruptedPoint}).
      */
-    public static final int PROTOCOL = 3;
+    public static final int PROTOCOL = 4;
     /** This build's Coffer version (the one {@code coffer --version} prints). */
     public static final String VERSION = "0.1.0";
 

@@ -17,7 +17,9 @@ import coffer.engine.job.handler.StaleInstantRestores;
 import coffer.engine.job.handler.StaleMounts;
 import coffer.engine.operation.AgentWelcome;
 import coffer.engine.operation.AnnounceAgent;
+import coffer.engine.operation.AdoptInterruptedPoint;
 import coffer.engine.operation.Operations;
+import coffer.engine.plan.InterruptedRunFirst;
 import coffer.engine.vault.VaultDirectory;
 import coffer.vault.fs.OwnerOnly;
 import coffer.virt.libvirt.Libvirt;
@@ -99,9 +101,8 @@ public final class CofferAgent implements AutoCloseable {
             }
             ReachableVaults reachable = new ReachableVaults(vaults);
             AgentWelcome welcome = announce(server, settings, workerId, instances, reachable);
-            Map<JobType, JobHandler<?, ?>> handlers = JobHandlers.handlers(working, vaults, settings.runtimeRoot(),
-                            settings.restores(), settings.assurance()).entrySet().stream().filter(e -> e.getKey().agentMayRun())
-                    .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+            Map<JobType, JobHandler<?, ?>> handlers = handlers(JobHandlers.handlers(working, vaults,
+                    settings.runtimeRoot(), settings.restores(), settings.assurance()), server, workerId);
             JobRunner runner = new JobRunner(new RemoteJobs(server, welcome.host(), workerId, working), workerId, handlers,
                     JobRunner.Settings.defaults().withPerHostLimit(settings.perHostLimit())
                             .withWorkerThreads(settings.workerThreads())
@@ -118,6 +119,20 @@ public final class CofferAgent implements AutoCloseable {
             working.close();
             throw e;
         }
+    }
+
+    /**
+     * The handlers an agent runs: those of the types agents run ({@link JobType#agentMayRun}) of a server's worker
+     * ({@code all}), the backup's looking first, for a plan's retry, for the point its interrupted run committed
+     * ({@link InterruptedRunFirst}, as a server's worker does): a server answers it ({@link AdoptInterruptedPoint},
+     * adopting the point if the catalog lacks it).
+     */
+    public static Map<JobType, JobHandler<?, ?>> handlers(Map<JobType, JobHandler<?, ?>> all, Operations server,
+                                                         String workerId) {
+        Map<JobType, JobHandler<?, ?>> mine = all.entrySet().stream().filter(e -> e.getKey().agentMayRun())
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+        return InterruptedRunFirst.wrap(mine, (operation, retry) -> server.call(new AdoptInterruptedPoint(retry.id(),
+                workerId)));
     }
 
     /** This agent's worker id (the jobs it runs show it). */

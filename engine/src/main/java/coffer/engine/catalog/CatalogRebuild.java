@@ -125,6 +125,20 @@ public final class CatalogRebuild {
      * false (nothing written) for an image point (no instance).
      */
     public boolean restorePoint(String region, String vaultName, PointManifest point, String jobId) {
+        return write(region, vaultName, point, jobId, false);
+    }
+
+    /**
+     * Writes the row of one instance point from its manifest as {@link #restorePoint} does, but only when the catalog
+     * has no row of that id: true when this call wrote it. The adoption of a lost job's point
+     * ({@code coffer.engine.plan.LostPoints}): of two servers adopting it at once, the one whose insert wrote the row
+     * runs the steps after the backup (its replication queued once).
+     */
+    public boolean adoptPoint(String region, String vaultName, PointManifest point, String jobId) {
+        return write(region, vaultName, point, jobId, true);
+    }
+
+    private boolean write(String region, String vaultName, PointManifest point, String jobId, boolean onlyNew) {
         PointFacts facts = PointFacts.of(point);
         if (facts.uuid() == null) {
             return false;
@@ -133,8 +147,13 @@ public final class CatalogRebuild {
             addGoneInstance(facts.uuid(), point);
         }
         PointRecord row = PointRecord.of(point, vaultName, facts.uuid(), jobId).inRegion(region);
-        if (facts.plan() != null) {
-            catalog.points().upsertOfPlan(row, facts.plan().id(), facts.plan().policy(), facts.plan().immutable());
+        PointFacts.Plan plan = facts.plan();
+        if (onlyNew) {
+            return plan == null ? catalog.points().insertIfAbsent(row, null, null, false)
+                    : catalog.points().insertIfAbsent(row, plan.id(), plan.policy(), plan.immutable());
+        }
+        if (plan != null) {
+            catalog.points().upsertOfPlan(row, plan.id(), plan.policy(), plan.immutable());
         } else {
             catalog.points().upsert(row);
         }

@@ -15,6 +15,14 @@ public interface Points {
      */
     void upsertOfPlan(PointRecord point, String planId, String policyId, boolean immutable);
 
+    /**
+     * Inserts the row only when the catalog has none of that id, marked as plan {@code planId}'s under that policy
+     * (immutable when the policy is) in the same transaction when {@code planId} is not null; true when this call
+     * inserted it. Of two callers at once (two servers adopting one lost point, docs/design/catalog.md "Adopting the
+     * point of a lost job") exactly one gets true: the database's unique key on the id decides.
+     */
+    boolean insertIfAbsent(PointRecord point, String planId, String policyId, boolean immutable);
+
     List<PointRecord> listByInstance(String instanceId);
 
     List<PointRecord> listAll();

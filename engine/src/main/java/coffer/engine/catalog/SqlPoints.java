@@ -48,14 +48,38 @@ final class SqlPoints implements Points {
         });
     }
 
+    @Override
+    public boolean insertIfAbsent(PointRecord point, String planId, String policyId, boolean immutable) {
+        return sql.transaction(s -> {
+            if (insertRow(s, point, " ON CONFLICT (id) DO NOTHING") == 0) {
+                return false; // a row of that id exists (written by another caller, perhaps a moment ago): left alone
+            }
+            insertDisks(s, point);
+            if (planId != null) {
+                s.update(SqlPointRetentions.MARK_POLICY, RetentionFacts.Origin.POLICY, planId, policyId, immutable,
+                        point.id());
+            }
+            return true;
+        });
+    }
+
     private static void insert(Sql.Session s, PointRecord point) throws java.sql.SQLException {
         s.update("DELETE FROM points WHERE id = ?", point.id());
-        s.update("INSERT INTO points (id, vault, instance_id, instance_name, created_at, status, consistency,"
+        insertRow(s, point, "");
+        insertDisks(s, point);
+    }
+
+    /** Inserts the point's row ({@code onConflict}: the clause after its values); returns the rows inserted. */
+    private static int insertRow(Sql.Session s, PointRecord point, String onConflict) throws java.sql.SQLException {
+        return s.update("INSERT INTO points (id, vault, instance_id, instance_name, created_at, status, consistency,"
                         + " logical_bytes, stored_bytes, expires_at, job_id, consistency_reason, region)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + onConflict,
                 point.id(), point.vault(), point.instanceId(), point.instanceName(), point.createdAt(),
                 point.status(), point.consistency(), point.logicalBytes(), point.storedBytes(), point.expiresAt(),
                 point.jobId(), point.consistencyReason(), point.region());
+    }
+
+    private static void insertDisks(Sql.Session s, PointRecord point) throws java.sql.SQLException {
         int ordinal = 0;
         for (PointRecord.PointDisk disk : point.disks()) {
             s.update("INSERT INTO point_disks (point_id, ordinal, target, logical_bytes, stored_bytes)"

@@ -13,9 +13,7 @@ import coffer.engine.operation.PlanRun;
 import coffer.engine.replication.ReplicationQueue;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Wraps the backup handler: after a plan's run (its record carries the {@link coffer.engine.operation.PlanRun}),
@@ -24,33 +22,22 @@ import java.util.Optional;
  * never a failed backup. Then it queues the replication the backup asks for (its plan's policy's rule, or a
  * person's {@code replicateTo}; {@link ReplicationQueue}): a replication that cannot be queued is a warning on the
  * backup's job and the point shows no replication, never a failed backup. The retry of an interrupted plan's run
- * first looks for the point the interrupted run committed before its worker was lost ({@link LostPoints}): found, the
- * retry ends with it and does not back up the slot again. Thread-safe.
+ * first looks for the point the interrupted run committed before its worker was lost ({@link InterruptedRunFirst}):
+ * found, the retry ends with it and does not back up the slot again, and these steps (run when that point was adopted)
+ * are not run again for it: they run only for a point whose row names the job at hand. Thread-safe.
  */
 public final class PlanBackup implements JobHandler<BackupInstance, BackupResult> {
     private final JobHandler<BackupInstance, BackupResult> backup;
     private final Catalog catalog;
     private final RetentionSweep sweep;
     private final ReplicationQueue replications;
-    /** Null: a retry of an interrupted run backs up again without looking for the point the interrupted one made. */
-    private final LostPoints lost;
 
     public PlanBackup(JobHandler<BackupInstance, BackupResult> backup, Catalog catalog, RetentionSweep sweep,
                       ReplicationQueue replications) {
-        this(backup, catalog, sweep, replications, null);
-    }
-
-    /**
-     * With {@code lost}: the retry of a plan's run interrupted after its vault's commit adopts the interrupted run's
-     * point ({@link LostPoints}) and does not back up that slot again.
-     */
-    public PlanBackup(JobHandler<BackupInstance, BackupResult> backup, Catalog catalog, RetentionSweep sweep,
-                      ReplicationQueue replications, LostPoints lost) {
         this.backup = backup;
         this.catalog = catalog;
         this.sweep = sweep;
         this.replications = replications;
-        this.lost = lost;
     }
 
     /** Only the steps after a backup ({@link #afterBackup}), for a server ending an agent's backup job. */
@@ -66,51 +53,27 @@ public final class PlanBackup implements JobHandler<BackupInstance, BackupResult
         return wrap(handlers, catalog, sweep, replications, null);
     }
 
-    /** The handlers with the backup handler wrapped; a retry adopts the interrupted run's point ({@code lost}). */
+    /**
+     * The handlers with the backup handler wrapped; with {@code lost}, a retry first looks for the interrupted run's
+     * point ({@link InterruptedRunFirst}, on this server's catalog) and does not back up that slot again.
+     */
     @SuppressWarnings("unchecked")
     public static Map<JobType, JobHandler<?, ?>> wrap(Map<JobType, JobHandler<?, ?>> handlers, Catalog catalog,
                                                    RetentionSweep sweep, ReplicationQueue replications,
                                                    LostPoints lost) {
-        Map<JobType, JobHandler<?, ?>> wrapped = new HashMap<>(handlers);
-        wrapped.put(JobType.backup, new PlanBackup((JobHandler<BackupInstance, BackupResult>) handlers.get(JobType.backup),
-                catalog, sweep, replications, lost));
+        Map<JobType, JobHandler<?, ?>> first = lost == null ? handlers
+                : InterruptedRunFirst.wrap(handlers, (operation, retry) -> lost.ofInterruptedRun(operation));
+        Map<JobType, JobHandler<?, ?>> wrapped = new HashMap<>(first);
+        wrapped.put(JobType.backup, new PlanBackup((JobHandler<BackupInstance, BackupResult>) first.get(JobType.backup),
+                catalog, sweep, replications));
         return Map.copyOf(wrapped);
     }
 
     @Override
     public BackupResult run(BackupInstance operation, Job job, JobContext context) throws Exception {
-        Optional<BackupResult> done = pointOfInterruptedRun(operation, context);
-        if (done.isPresent()) {
-            return done.get();
-        }
         BackupResult result = backup.run(operation, job, context);
         afterBackup(operation, result, job, context);
         return result;
-    }
-
-    /**
-     * For the retry of an interrupted plan's run: the point the interrupted run committed in the vault before its
-     * worker was lost, adopted if the catalog lacks it (with the steps after a backup, logged on the interrupted job);
-     * empty when it committed none, and then the slot is backed up now (docs/design/catalog.md).
-     */
-    private Optional<BackupResult> pointOfInterruptedRun(BackupInstance operation, JobContext context) {
-        PlanRun run = operation.plan();
-        if (lost == null || run == null || run.retryOf() == null) {
-            return Optional.empty();
-        }
-        Optional<coffer.engine.job.Job> interrupted = catalog.jobs().find(run.retryOf());
-        if (interrupted.isEmpty() || !LostPoints.lostBackup(interrupted.get())) {
-            return Optional.empty();
-        }
-        List<LostPoints.Adopted> points = lost.adopt(interrupted.get());
-        if (points.isEmpty()) {
-            return Optional.empty();
-        }
-        LostPoints.Adopted point = points.getLast();
-        context.info("the interrupted run of this slot (job " + run.retryOf() + ") committed point " + point.point().id()
-                + " before its worker was lost" + (point.adoptedNow() ? "; adopted into the catalog" : "")
-                + "; the slot is not backed up again");
-        return Optional.of(BackupResult.ofManifest(point.point()));
     }
 
     /**
@@ -118,6 +81,11 @@ public final class PlanBackup implements JobHandler<BackupInstance, BackupResult
      * A server runs them after an agent's backup ended (docs/design/agents.md), before it ends the job.
      */
     public void afterBackup(BackupInstance operation, BackupResult result, Job job, JobContext context) {
+        String madeBy = catalog.points().find(result.point()).map(coffer.engine.catalog.PointRecord::jobId)
+                .orElse(null);
+        if (madeBy != null && !madeBy.equals(job.id())) {
+            return; // a retry ending with its interrupted run's point: the steps ran when that point was adopted
+        }
         PlanRun run = operation.plan();
         if (run != null) {
             boolean immutable = catalog.policies().find(run.policy()).map(StoredPolicy::policy).map(p -> p.immutable())

@@ -5,7 +5,8 @@
  * ({@link coffer.engine.plan.RetentionSweep}), the checks and changes people make to a point's lifetime
  * ({@link coffer.engine.plan.PointLifecycle}), and the backup-job decorator that marks a plan's points and
  * sweeps after each backup ({@link coffer.engine.plan.PlanBackup}), and the adoption of the point a lost backup job
- * committed in its vault before its catalog row ({@link coffer.engine.plan.LostPoints}).
+ * committed in its vault before its catalog row ({@link coffer.engine.plan.LostPoints}), which a plan's retry looks
+ * for first wherever it runs, a server's worker or an agent ({@link coffer.engine.plan.InterruptedRunFirst}).
  *
  * <p>Owns: when a plan runs, what a due run of a suspended or released plan records, which points are deleted.
  * The arithmetic is {@link coffer.engine.policy}'s (pure); persistence is the catalog's. Time comes from an

@@ -22,13 +22,6 @@ import coffer.engine.json.CofferJson;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.BackupResult;
 import coffer.engine.operation.PlanRun;
-import coffer.engine.policy.ArchiveRule;
-import coffer.engine.policy.Interval;
-import coffer.engine.policy.Policy;
-import coffer.engine.policy.ReplicationRule;
-import coffer.engine.policy.Retention;
-import coffer.engine.policy.RetentionPeriod;
-import coffer.engine.policy.Schedule;
 import coffer.engine.replication.Regions;
 import coffer.engine.replication.ReplicationQueue;
 import coffer.engine.vault.VaultDirectory;
@@ -51,9 +44,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,9 +85,17 @@ class LostPointsTest {
     RetentionSweep sweep;
     ReplicationQueue replications;
 
+    Regions regions;
+    /** While set, {@code regionOf("default")} waits here (at most 30 s) until two callers are in it: two adopters. */
+    volatile java.util.concurrent.CountDownLatch atTheInsert;
+
     private void open(boolean onS3) throws Exception {
+        open(onS3, "sqlite");
+    }
+
+    private void open(boolean onS3, String kind) throws Exception {
         clock = new SimulatedClock(T0);
-        database = TestDatabase.sqlite(dir);
+        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
         catalog = Catalog.open(database.config(), clock);
         catalog.hosts().ensure("local", "qemu:///system");
         catalog.instances().refresh("local", List.of(new Instance("u-web", "local", "web", "running", List.of(), T0, false),
@@ -104,33 +105,19 @@ class LostPointsTest {
                 ? new VaultOpener(dir.resolve("keyring.json")).create(new VaultLocation.Bucket(
                 new S3Location(S3Server.shared().newBucket(), "lost"), S3Server.shared().settings()), 256 * 1024, false)
                 : Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
-        vaults = new VaultDirectory() {
-            @Override
-            public Set<String> names() {
-                return Set.of("default", "east-vault");
+        vaults = new ReplicatingVaults(vault, "local", () -> {
+            java.util.concurrent.CountDownLatch race = atTheInsert;
+            if (race != null) { // an adoption asks it right before it writes the row
+                race.countDown();
+                try {
+                    race.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
-
-            @Override
-            public String defaultName() {
-                return "default";
-            }
-
-            @Override
-            public Vault open(String name) {
-                return vault; // the replica's vault is never opened here: the replication is only queued
-            }
-
-            @Override
-            public String regionOf(String name) {
-                return name.equals("east-vault") ? "east" : "local";
-            }
-        };
-        Regions regions = new Regions(Map.of("local", List.of("default"), "east", List.of("east-vault")),
-                Map.of("local", List.of("local"), "east", List.of()));
-        policy = catalog.policies().create(new Policy("locked", Schedule.of(T0, Interval.hours(1)),
-                Retention.keepFor(RetentionPeriod.days(1)), true,
-                ReplicationRule.to("east", "east-vault", RetentionPeriod.days(7), new ReplicationRule.Encryption.Auto()),
-                ArchiveRule.OFF));
+        });
+        regions = ((ReplicatingVaults) vaults).regions();
+        policy = ReplicatingVaults.lockedPolicy(catalog, T0);
         plan = catalog.plans().create("plan-1", "web-hourly", "u-web", policy.id(), T0);
         sweep = new RetentionSweep(catalog, vaults, clock);
         replications = new ReplicationQueue(catalog, vaults, regions, clock);
@@ -225,7 +212,10 @@ class LostPointsTest {
             throw new AssertionError("the slot was backed up again");
         };
         RecordingJobContext log = new RecordingJobContext();
-        BackupResult result = new PlanBackup(never, catalog, sweep, replications, lost).run(retry, retryJob, log);
+        @SuppressWarnings("unchecked")
+        JobHandler<BackupInstance, BackupResult> server = (JobHandler<BackupInstance, BackupResult>) PlanBackup.wrap(
+                Map.of(JobType.backup, never), catalog, sweep, replications, lost).get(JobType.backup);
+        BackupResult result = server.run(retry, retryJob, log);
         List<String> lines = log.lines();
         assertEquals(made, result.point());
         assertTrue(lines.stream().anyMatch(l -> l.contains("committed point " + made) && l.contains("adopted")
@@ -235,6 +225,109 @@ class LostPointsTest {
         assertEquals(1, replicateJobs());
         assertEquals(List.of(), lost.sweep(), "adopted already");
         assertEquals(1, replicateJobs());
+    }
+
+    /**
+     * Two servers (two catalogs on one database) adopt the same lost point at the same moment: both have found it
+     * without a row and are about to write it. The row's insert decides: one adopts it and queues its replication, the
+     * other finds it adopted; one replication job, one adoption logged. Before, both wrote the row and both queued the
+     * replication (two jobs).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void twoServersAdoptingTheSamePointAtOnceQueueItsReplicationOnce(String kind) throws Exception {
+        open(false, kind);
+        Job[] lostJob = new Job[1];
+        String made = lostRun(lostJob);
+        clock.set(T0.plusSeconds(30));
+        try (Catalog other = Catalog.open(database.config(), clock)) {
+            LostPoints first = lostPoints();
+            LostPoints second = new LostPoints(other, vaults, PlanBackup.afterSteps(other,
+                    new RetentionSweep(other, vaults, clock), new ReplicationQueue(other, vaults, regions, clock)), clock);
+            Job seenByFirst = catalog.jobs().find(lostJob[0].id()).orElseThrow();
+            Job seenBySecond = other.jobs().find(lostJob[0].id()).orElseThrow();
+            atTheInsert = new java.util.concurrent.CountDownLatch(2);
+            java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var a = two.submit(() -> first.adopt(seenByFirst));
+                var b = two.submit(() -> second.adopt(seenBySecond));
+                List<LostPoints.Adopted> adopted = new ArrayList<>(a.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                adopted.addAll(b.get(60, java.util.concurrent.TimeUnit.SECONDS));
+                assertEquals(0, atTheInsert.getCount(), "both adopters reached the row's insert");
+                assertEquals(List.of(made, made), adopted.stream().map(x -> x.point().id()).toList());
+                assertEquals(1, adopted.stream().filter(LostPoints.Adopted::adoptedNow).count(), adopted.toString());
+            } finally {
+                atTheInsert = null;
+                two.shutdownNow();
+            }
+        }
+        assertEquals(lostJob[0].id(), catalog.points().find(made).orElseThrow().jobId());
+        assertTrue(catalog.pointRetentions().find(made).orElseThrow().immutable());
+        assertEquals(1, replicateJobs(), "the replication queued once");
+        assertEquals(1, catalog.jobs().log(lostJob[0].id()).stream().filter(l -> l.message().contains("adopted into the"
+                + " catalog")).count(), "one adoption logged on the lost job");
+    }
+
+    /**
+     * A lost run whose writer goes on after its job was failed (an agent cut off from the servers): the first sweep finds
+     * only its unfinished point; its manifest appears afterwards, and the sweep's next look adopts it (before, the job
+     * was looked at once and the point stayed out of the catalog). A writer that commits only after the sweep's bound
+     * ({@link LostPoints#LOOK_AGAIN_FOR} after its job was failed) is not looked for again by the sweep; the retry's
+     * look ({@link LostPoints#adopt}) still finds it.
+     */
+    @Test
+    void aPointCommittedAfterTheSweepLookedIsAdoptedByALaterLookUntilTheBound() throws Exception {
+        open(false);
+        Job lateJob = catalog.jobs().submit(new BackupInstance("u-web", "default", null, null, null, false, null,
+                new PlanRun(plan.id(), policy.id(), T0.toString(), 0, null), null), "local");
+        assertEquals(lateJob.id(), catalog.jobs().claimNext("worker-1", 2, T0).orElseThrow().id());
+        LostPoints lost = lostPoints();
+        String late;
+        try (PointWriter writing = PointWriter.begin(vault, "u-web", T0.plusSeconds(10), 1)) {
+            writing.writeDisk("vda", ByteArrayBlockSource.of(new byte[64 * 1024]), "qcow2", null, Progress.NONE);
+            assertTrue(catalog.jobs().failLost(lateJob.id(), "worker-1", "worker-1 is gone", T0.plusSeconds(20)));
+            clock.set(T0.plusSeconds(30));
+            assertEquals(List.of(), lost.sweep(), "still being written: nothing to adopt yet");
+            late = writing.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION,
+                    new PointFacts.Instance("u-web", "qemu:///system", "running"), null, null, null, null, null, null,
+                    null).with(PointFacts.ofPlan(plan.id(), policy.id(), true)).json()).id();
+        }
+        assertEquals(List.of(), lost.sweep(), "not due yet: the next look comes " + LostPoints.FIRST_LOOK_AGAIN + " later");
+        clock.set(T0.plusSeconds(30).plus(LostPoints.FIRST_LOOK_AGAIN));
+        assertEquals(List.of(late), lost.sweep(), "the next look adopts the point committed after the first");
+        assertEquals(lateJob.id(), catalog.points().find(late).orElseThrow().jobId());
+        assertEquals(1, replicateJobs());
+        clock.set(T0.plus(Duration.ofHours(1)));
+        assertEquals(List.of(), lost.sweep(), "found: not looked at again");
+
+        // past the bound: a run lost at T1+20s whose manifest appears more than LOOK_AGAIN_FOR later
+        Instant t1 = T0.plus(Duration.ofHours(2));
+        Job tooLate = catalog.jobs().submit(new BackupInstance("u-web", "default", null, null, null, false, null,
+                new PlanRun(plan.id(), policy.id(), t1.toString(), 0, null), null), "local");
+        catalog.jobs().list(new Jobs.Filter(null, JobType.replicate, null, null)).forEach(j -> catalog.jobs().cancel(j.id()));
+        assertEquals(tooLate.id(), catalog.jobs().claimNext("worker-1", 2, t1).orElseThrow().id());
+        String last;
+        try (PointWriter writing = PointWriter.begin(vault, "u-web", t1.plusSeconds(10), 1)) {
+            writing.writeDisk("vda", ByteArrayBlockSource.of(new byte[64 * 1024]), "qcow2", null, Progress.NONE);
+            assertTrue(catalog.jobs().failLost(tooLate.id(), "worker-1", "worker-1 is gone", t1.plusSeconds(20)));
+            clock.set(t1.plusSeconds(30));
+            assertEquals(List.of(), lost.sweep());
+            for (Instant at = t1.plusSeconds(30); at.isBefore(t1.plus(LostPoints.LOOK_AGAIN_FOR)); at = at.plus(
+                    Duration.ofMinutes(10))) {
+                clock.set(at);
+                assertEquals(List.of(), lost.sweep(), "looked at again and again until the bound: nothing committed");
+            }
+            clock.set(t1.plusSeconds(21).plus(LostPoints.LOOK_AGAIN_FOR));
+            last = writing.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION,
+                    new PointFacts.Instance("u-web", "qemu:///system", "running"), null, null, null, null, null, null,
+                    null).with(PointFacts.ofPlan(plan.id(), policy.id(), true)).json()).id();
+        }
+        clock.set(t1.plus(LostPoints.LOOK_AGAIN_FOR).plus(Duration.ofHours(1)));
+        assertEquals(List.of(), lost.sweep(), "past the bound the sweep does not look again");
+        assertTrue(catalog.points().find(last).isEmpty());
+        Job failed = catalog.jobs().find(tooLate.id()).orElseThrow();
+        assertEquals(List.of(new LostPoints.Adopted(vault.point(last), true)), lost.adopt(failed),
+                "a retry's look (or catalog rebuild) still finds it");
     }
 
     private int replicateJobs() {

@@ -69,6 +69,11 @@ class AgentApiIT {
         JsonNode shown = server.admin("GET", "/api/v1/jobs/" + job, null).body();
         assertEquals(10, shown.path("progress").path("bytesDone").asLong(), shown.toString());
         assertTrue(server.admin("GET", "/api/v1/jobs/" + job + "/log", null).text().contains("reading vda"));
+        // a backup that is no plan's retry: no interrupted run's point (protocol 4, docs/design/catalog.md)
+        TestServer.Answer none = server.call("POST", "/api/v1/agent/jobs/" + job + "/interrupted-point", agentToken,
+                "{\"agent\": \"" + dead + "\"}");
+        assertEquals(200, none.status(), none.text());
+        assertTrue(none.body().path("result").isNull() && !none.body().path("adoptedNow").asBoolean(), none.text());
 
         // the agent's process is gone: the server fails its job WorkerLost, and a late end changes nothing
         JsonNode lost = awaitFinal(job);
@@ -79,6 +84,9 @@ class AgentApiIT {
         assertEquals(200, late.status(), late.text());
         assertFalse(late.body().path("accepted").asBoolean(), late.text());
         assertEquals("WorkerLost", server.admin("GET", "/api/v1/jobs/" + job, null).body().path("error").path("code").asText());
+        TestServer.Answer notRunning = server.call("POST", "/api/v1/agent/jobs/" + job + "/interrupted-point", agentToken,
+                "{\"agent\": \"" + dead + "\"}");
+        assertEquals("InvalidArgument", notRunning.code(), notRunning.text());
 
         // another agent announces the host: the first one's heartbeats are refused
         String next = InetAddress.getLocalHost().getHostName() + ":" + ProcessHandle.current().pid() + ":0c0d";

@@ -22,6 +22,7 @@ import coffer.engine.job.JobState;
 import coffer.engine.job.JobType;
 import coffer.engine.job.Jobs;
 import coffer.engine.json.CofferJson;
+import coffer.engine.operation.AdoptInterruptedPoint;
 import coffer.engine.operation.AgentAck;
 import coffer.engine.operation.AgentBeat;
 import coffer.engine.operation.AgentClaim;
@@ -33,9 +34,11 @@ import coffer.engine.operation.ClaimAgentJob;
 import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.FinishAgentJob;
 import coffer.engine.operation.HeartbeatAgent;
+import coffer.engine.operation.InterruptedRunPoint;
 import coffer.engine.operation.MountDisk;
 import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.ReportAgentJob;
+import coffer.engine.plan.LostPoints;
 import coffer.engine.plan.PlanBackup;
 import coffer.engine.replication.RetryBackoff;
 
@@ -75,11 +78,19 @@ final class HostedAgents {
     private final Catalog catalog;
     private final PlanBackup after;
     private final Clock clock;
+    /** Null: an agent's retry of an interrupted run is told of no committed point (it backs the slot up). */
+    private final LostPoints lost;
 
     HostedAgents(Catalog catalog, PlanBackup after, Clock clock) {
+        this(catalog, after, clock, null);
+    }
+
+    /** With {@code lost}: an agent's retry of an interrupted run is answered the point that run committed. */
+    HostedAgents(Catalog catalog, PlanBackup after, Clock clock, LostPoints lost) {
         this.catalog = catalog;
         this.after = after;
         this.clock = clock;
+        this.lost = lost;
     }
 
     AgentWelcome announce(AnnounceAgent announce) {
@@ -240,6 +251,25 @@ final class HostedAgents {
         boolean ended = catalog.jobs().finish(job.id(), end.agent(), new Jobs.Outcome(state, end.result(), code, message),
                 clock.instant());
         return new AgentAck(ended);
+    }
+
+    /**
+     * For an agent's retry of an interrupted plan's run (a backup job running for the agent): the point the interrupted
+     * run committed before its worker was lost, adopted here if the catalog lacks it, by the code a server's own retry
+     * runs ({@link LostPoints#ofInterruptedRun}); none when it committed none (docs/design/catalog.md). The agent's
+     * retry then ends with it, and its end runs no steps after a backup for it again ({@link PlanBackup#afterBackup}).
+     */
+    InterruptedRunPoint interruptedPoint(AdoptInterruptedPoint ask) {
+        Job job = catalog.jobs().find(ask.job()).orElseThrow(() -> new CofferException(ErrorCode.JobNotFound,
+                "job " + ask.job() + " does not exist"));
+        if (!runsFor(job.id(), ask.agent())) {
+            throw new CofferException(ErrorCode.InvalidArgument, "job " + job.id() + " does not run for agent "
+                    + ask.agent());
+        }
+        if (lost == null || !(job.operation() instanceof BackupInstance backup)) {
+            return InterruptedRunPoint.NONE;
+        }
+        return lost.ofInterruptedRun(backup);
     }
 
     /**

@@ -99,8 +99,9 @@ public final class HostedOperations implements Operations {
         this.groupCreation = new GroupCreation(catalog, references);
         this.assurance = new AssuranceViews(catalog, references, settings.clock());
         this.lists = new ListPages(catalog, references, settings.regions(), settings.clock());
-        this.agents = new HostedAgents(catalog, coffer.engine.plan.PlanBackup.afterSteps(catalog, sweep, replications),
-                settings.clock());
+        coffer.engine.plan.PlanBackup after = coffer.engine.plan.PlanBackup.afterSteps(catalog, sweep, replications);
+        this.agents = new HostedAgents(catalog, after, settings.clock(),
+                new coffer.engine.plan.LostPoints(catalog, vaults, after, settings.clock()));
     }
 
     @Override
@@ -277,6 +278,7 @@ public final class HostedOperations implements Operations {
             case HeartbeatAgent h -> agents.heartbeat(h);
             case ReportAgentJob r -> agents.report(r);
             case FinishAgentJob f -> agents.finish(f);
+            case AdoptInterruptedPoint a -> agents.interruptedPoint(a);
             case ListRegions ignored -> regions();
             case ListInstanceOverviews l -> lists.overviews(l, views);
         };

@@ -188,6 +188,7 @@ class AgentLostJobsTest extends CatalogKindFixture {
                 case HeartbeatAgent h -> agents.heartbeat(h);
                 case ReportAgentJob r -> agents.report(r);
                 case FinishAgentJob f -> agents.finish(f);
+                case coffer.engine.operation.AdoptInterruptedPoint a -> agents.interruptedPoint(a);
                 default -> throw new IllegalArgumentException(operation.toString());
             };
             return (R) answer;
