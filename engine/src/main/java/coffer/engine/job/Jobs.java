@@ -90,7 +90,8 @@ public interface Jobs extends WorkerJobs {
 
     /**
      * {@link #claimForAgent(String, String, int, Instant)}, recording {@code claimId} (the agent's id of the claim; null:
-     * none) on the job claimed, so that a claim sent again with that id finds it ({@link #claimedByAgent}).
+     * none) on the job claimed, in the claim's transaction, so that a claim sent again with that id finds it
+     * ({@link #claimedByAgent}) whenever the claim committed.
      */
     Optional<Job> claimForAgent(String hostId, String workerId, String claimId, int perHostLimit, Instant now);
 
