@@ -89,7 +89,7 @@ final class HostedAgents {
         Host host = catalog.hosts().find(announce.host()).orElseGet(() -> register(announce));
         catalog.hosts().serveByAgent(host.id(), announce.agent(), clock.instant());
         catalog.instances().refresh(host.id(), announce.instances());
-        catalog.hosts().agentVaults(host.id(), announce.vaults());
+        catalog.hosts().agentVaults(host.id(), announce.vaults(), announce.defaultVault());
         endLostMounts(host.id());
         return new AgentWelcome(host.id(), AgentProtocol.VERSION, AgentProtocol.PROTOCOL, HEARTBEAT_SECONDS, STALE_SECONDS);
     }
