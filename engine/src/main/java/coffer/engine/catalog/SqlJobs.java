@@ -674,6 +674,11 @@ final class SqlJobs implements Jobs {
     }
 
     @Override
+    public void wakeWaitingClaims() {
+        changed();
+    }
+
+    @Override
     public Subscription whenChangedAnywhere(Runnable listener) {
         Subscription local = whenChanged(listener);
         if (notices == null) {

@@ -141,6 +141,13 @@ public interface Jobs extends WorkerJobs {
      */
     Subscription whenChangedAnywhere(Runnable listener);
 
+    /**
+     * Wakes the waiting claims after a job of an agent's host ended (a place on the host may be free): the
+     * {@link #whenChanged} listeners of this process at once, on the caller's thread, and on PostgreSQL those of the other
+     * servers ({@link #whenChangedAnywhere}), as a submit does (docs/design/agents.md "Long polls").
+     */
+    void wakeWaitingClaims();
+
     /** The running jobs of {@code workerId} (an agent's heartbeat compares them with the jobs it names). */
     List<Held> runningOf(String workerId);
 
