@@ -174,7 +174,7 @@ public final class CofferAgent implements AutoCloseable {
     private static AgentWelcome announce(Operations server, Settings settings, String workerId, List<Instance> instances,
                                          ReachableVaults vaults) {
         AgentWelcome welcome = server.call(new AnnounceAgent(settings.host(), settings.uri(), workerId, AgentProtocol.VERSION,
-                AgentProtocol.PROTOCOL, instances, vaults.check()));
+                AgentProtocol.PROTOCOL, instances, vaults.check(), vaults.defaultName()));
         AgentProtocol.requireSame("the server", welcome.version(), welcome.protocol(), "this agent");
         return welcome;
     }

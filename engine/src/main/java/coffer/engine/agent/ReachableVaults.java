@@ -28,6 +28,11 @@ final class ReachableVaults {
         this.vaults = vaults;
     }
 
+    /** The vault the agent uses for a job naming none: its configuration's default (announced with the others). */
+    String defaultName() {
+        return vaults.defaultName();
+    }
+
     /** The names of the configured vaults that open now, sorted; logs the ones left out when that changed. */
     synchronized List<String> check() {
         TreeSet<String> reached = new TreeSet<>();

@@ -28,8 +28,10 @@ import java.util.Optional;
  * the host (a group whose members are on other hosts stays a server's); a restore drill when the agent announced the
  * vault of the instance's newest point; a mount or an instant restore when the agent announced the point's vault.
  * {@link #ON_SERVER} for a backup or restore ({@link JobType#onAgent}) whose vault the agent did not announce (it
- * announces only the vaults it can open, {@code coffer.engine.agent.ReachableVaults}): a server runs it; such a job
- * naming no vault, or on a host whose agent announced none yet, stays the agent's.
+ * announces only the vaults it can open, {@code coffer.engine.agent.ReachableVaults}): a server runs it. A backup naming
+ * no vault (a plan's run of a protection with no vault) is judged by the vault the agent uses for it, the default vault
+ * it announced ({@code hosts.agent_default_vault}, V24); one on a host whose agent announced no vaults yet, or naming no
+ * vault where the agent did not say its default, stays the agent's.
  * Decided when the job is queued, and again for the host's queued jobs when its agent announces other vaults. A host
  * no agent serves keeps the flag but its jobs are the servers' anyway (the claims look at {@code hosts.agent} too).
  * Stateless.
@@ -63,7 +65,7 @@ final class AgentPlacement {
                 return BY_TYPE;
             }
             Optional<String> vault = switch (operation) {
-                case BackupInstance b -> Optional.ofNullable(b.vault());
+                case BackupInstance b -> b.vault() != null ? Optional.of(b.vault()) : agentDefaultVault(s, hostId);
                 case RestoreDisk r -> pointVault(s, r.point());
                 case RestoreInstance r -> pointVault(s, r.point());
                 default -> Optional.empty();
@@ -75,6 +77,12 @@ final class AgentPlacement {
 
     private static Optional<String> pointVault(Sql.Session s, String point) throws SQLException {
         return s.one("SELECT vault FROM points WHERE id = ?", row -> row.getString("vault"), point);
+    }
+
+    /** The vault the host's agent uses for a job naming none, as it announced it (empty: not said). */
+    private static Optional<String> agentDefaultVault(Sql.Session s, String hostId) throws SQLException {
+        return s.one("SELECT agent_default_vault FROM hosts WHERE id = ? AND agent_default_vault IS NOT NULL",
+                row -> row.getString("agent_default_vault"), hostId);
     }
 
     /** Decides for jobs just inserted without a placement (a scheduler's batch of runs), in the insert's transaction. */

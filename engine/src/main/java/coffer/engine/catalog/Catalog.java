@@ -72,7 +72,7 @@ public final class Catalog implements AutoCloseable {
         this.groups = new SqlGroups(sql, clock);
         this.verifyRuns = new SqlVerifyRuns(sql);
         this.drillRuns = new SqlDrillRuns(sql);
-        this.mounts = new SqlMounts(sql);
+        this.mounts = new SqlMounts(sql, sqlJobs, dialect, clock);
         this.exportRemovals = new SqlExportRemovals(sql);
         this.changeAlerts = new SqlChangeAlerts(sql);
         this.replications = new SqlReplications(sql, clock);

@@ -36,5 +36,13 @@ public interface Hosts {
      * said), and the host's queued jobs of the types agents run decided again (docs/design/agents.md, "Which jobs an
      * agent runs").
      */
-    void agentVaults(String id, List<String> vaults);
+    default void agentVaults(String id, List<String> vaults) {
+        agentVaults(id, vaults, null);
+    }
+
+    /**
+     * {@link #agentVaults(String, List)}, with the vault the agent uses for a job naming none ({@code defaultVault}, its
+     * configuration's default; null: not said): a backup naming no vault is judged by it.
+     */
+    void agentVaults(String id, List<String> vaults, String defaultVault);
 }

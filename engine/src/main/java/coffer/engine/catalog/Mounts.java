@@ -6,6 +6,15 @@ import java.util.Optional;
 
 /** Mounts of points' disks into instances (V9). Implementations MUST be thread-safe. */
 public interface Mounts {
+    /**
+     * Queues the job of {@code mount} (its point and instance resolved to their ids) on {@code hostId}, unless that disk
+     * of the point is mounted into the instance or being mounted: an active mount, or a mount job of the same disk,
+     * point and instance queued or running whose mount has not ended ({@code AlreadyMounted}, naming it). Checked and
+     * queued in one transaction, serialized per point, so two identical requests at once queue one job
+     * (docs/design/live-access.md, "The mount job").
+     */
+    coffer.engine.job.Job queue(coffer.engine.operation.MountDisk mount, String hostId);
+
     /** Records a mount being made (not attached yet: no target). */
     void create(MountRecord mount);
 

@@ -74,9 +74,10 @@ final class SqlHosts implements Hosts {
     }
 
     @Override
-    public void agentVaults(String id, List<String> vaults) {
+    public void agentVaults(String id, List<String> vaults, String defaultVault) {
         sql.transaction(s -> {
-            s.update("UPDATE hosts SET agent_vaults = ? WHERE id = ?", vaults == null ? null : Sql.jsonText(List.copyOf(vaults)), id);
+            s.update("UPDATE hosts SET agent_vaults = ?, agent_default_vault = ? WHERE id = ?",
+                    vaults == null ? null : Sql.jsonText(List.copyOf(vaults)), defaultVault, id);
             AgentPlacement.replaceQueued(s, id);
             return null;
         });

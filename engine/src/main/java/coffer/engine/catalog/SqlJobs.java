@@ -226,19 +226,17 @@ final class SqlJobs implements Jobs {
 
     @Override
     public Optional<Job> claimNext(String workerId, int perHostLimit, Instant now) {
-        return claim(SERVER_SCOPE, workerId, perHostLimit, now);
+        return claim(SERVER_SCOPE, workerId, null, perHostLimit, now);
     }
 
     @Override
     public Optional<Job> claimForAgent(String hostId, String workerId, String claimId, int perHostLimit, Instant now) {
         // the host must be served by this agent, checked in the claim's statement: an agent that lost its host to another
-        // one (a newer announce) claims nothing there, however the two interleave
-        Optional<Job> job = claim(new Where.Condition("host_id = ? AND " + AGENT_JOB
-                + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, workerId), workerId, perHostLimit, now);
-        if (claimId != null && job.isPresent()) { // a server dying between the two leaves the fallback: heartbeats
-            sql.update("UPDATE jobs SET agent_claim = ? WHERE id = ? AND worker = ?", claimId, job.get().id(), workerId);
-        }
-        return job;
+        // one (a newer announce) claims nothing there, however the two interleave. The claim's id is recorded by the
+        // very update that makes the job running: a claim sent again finds its job whenever the claim committed
+        return claim(new Where.Condition("host_id = ? AND " + AGENT_JOB
+                + " AND host_id IN (SELECT id FROM hosts WHERE agent = ?)", hostId, workerId), workerId, claimId, perHostLimit,
+                now);
     }
 
     @Override
@@ -385,16 +383,18 @@ final class SqlJobs implements Jobs {
                 : " AND type NOT IN " + SERVING_LIST), hostId, JobState.running) < perHostLimit);
     }
 
-    private Optional<Job> claim(Where.Condition scope, String workerId, int perHostLimit, Instant now) {
-        return dialect == Dialect.POSTGRESQL ? claimSkippingLocked(scope, workerId, perHostLimit, now)
-                : claimOldest(scope, workerId, perHostLimit, now);
+    /** One job in {@code scope} for the worker; {@code claimId}, when not null, recorded on it by the claiming update. */
+    private Optional<Job> claim(Where.Condition scope, String workerId, String claimId, int perHostLimit, Instant now) {
+        return dialect == Dialect.POSTGRESQL ? claimSkippingLocked(scope, workerId, claimId, perHostLimit, now)
+                : claimOldest(scope, workerId, claimId, perHostLimit, now);
     }
 
     /**
      * SQLite (one writer at a time): the oldest queued jobs in turn, each tried in a transaction that holds the
      * write lock.
      */
-    private Optional<Job> claimOldest(Where.Condition scope, String workerId, int perHostLimit, Instant now) {
+    private Optional<Job> claimOldest(Where.Condition scope, String workerId, String claimId, int perHostLimit,
+                                      Instant now) {
         Where where = new Where().equal("state", JobState.queued).and(scope);
         List<String[]> candidates = sql.query("SELECT id, host_id, type FROM jobs" + where.clause() + " ORDER BY created_at, id"
                 + " LIMIT " + CLAIM_CANDIDATES, r -> new String[]{r.getString("id"), r.getString("host_id"), r.getString("type")},
@@ -407,7 +407,7 @@ final class SqlJobs implements Jobs {
             if (!serving && fullHosts.contains(host)) {
                 continue;
             }
-            Boolean claimed = sql.transaction(s -> claimOnHost(s, id, host, serving, workerId, perHostLimit, now));
+            Boolean claimed = sql.transaction(s -> claimOnHost(s, id, host, serving, workerId, claimId, perHostLimit, now));
             if (claimed == null) {
                 fullHosts.add(host);
             } else if (claimed) {
@@ -423,7 +423,8 @@ final class SqlJobs implements Jobs {
      * first (measured: docs/performance.md, "Scheduler"); its host then as on SQLite. Hosts found at their limit
      * are left out of the next look.
      */
-    private Optional<Job> claimSkippingLocked(Where.Condition scope, String workerId, int perHostLimit, Instant now) {
+    private Optional<Job> claimSkippingLocked(Where.Condition scope, String workerId, String claimId, int perHostLimit,
+                                              Instant now) {
         List<String> fullHosts = new ArrayList<>();
         for (int attempt = 0; attempt < CLAIM_CANDIDATES; attempt++) {
             Where where = new Where().equal("state", JobState.queued).and(scope);
@@ -436,7 +437,7 @@ final class SqlJobs implements Jobs {
                     return null;
                 }
                 Boolean claimed = claimOnHost(s, next.get()[0], next.get()[1], SERVING.contains(next.get()[2]), workerId,
-                        perHostLimit, now);
+                        claimId, perHostLimit, now);
                 return new String[]{next.get()[0], next.get()[1], claimed == null ? "full" : claimed.toString()};
             });
             if (outcome == null) {
@@ -458,15 +459,20 @@ final class SqlJobs implements Jobs {
     /**
      * In a claim's transaction: locks the host row, counts its running jobs (over all workers) and, below the
      * limit, makes the job running for the worker. Null when the host is at its limit; else whether the job was
-     * still queued. Serving jobs (a mount: {@link JobType#serving()}) are not counted and take no slot.
+     * still queued. Serving jobs (a mount: {@link JobType#serving()}) are not counted and take no slot. An agent's
+     * {@code claimId} (null for a server's claim) is set by the same update ({@code jobs.agent_claim}).
      */
     private static Boolean claimOnHost(Sql.Session s, String id, String host, boolean serving, String workerId,
-                                       int perHostLimit, Instant now) throws SQLException {
+                                       String claimId, int perHostLimit, Instant now) throws SQLException {
         s.update("UPDATE hosts SET claims = claims + 1 WHERE id = ?", host);
         long running = s.count("SELECT COUNT(*) FROM jobs WHERE host_id = ? AND state = ?"
                 + (SERVING.isEmpty() ? "" : " AND type NOT IN " + SERVING_LIST), host, JobState.running);
         if (!serving && running >= perHostLimit) {
             return null;
+        }
+        if (claimId != null) {
+            return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?, agent_claim = ?"
+                    + " WHERE id = ? AND state = ?", JobState.running, workerId, now, now, claimId, id, JobState.queued) == 1;
         }
         return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"
                 + " WHERE id = ? AND state = ?", JobState.running, workerId, now, now, id, JobState.queued) == 1;
@@ -665,6 +671,11 @@ final class SqlJobs implements Jobs {
                         "cannot tell the other servers of a job change: " + e.getMessage());
             }
         }
+    }
+
+    @Override
+    public void wakeWaitingClaims() {
+        changed();
     }
 
     @Override

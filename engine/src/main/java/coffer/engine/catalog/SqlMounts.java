@@ -1,20 +1,65 @@
 package coffer.engine.catalog;
 
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+import coffer.engine.job.Job;
+import coffer.engine.job.JobState;
+import coffer.engine.job.JobType;
+import coffer.engine.operation.MountDisk;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link Mounts} on {@code mounts} (V9). Thread-safe. */
+/** {@link Mounts} on {@code mounts} (V9); a mount's job queued with {@link SqlJobs}. Thread-safe. */
 final class SqlMounts implements Mounts {
     private static final String COLUMNS = "SELECT id, point_id, disk, instance_id, host_id, target, socket, created_at,"
             + " expires_at, ended_at, end_reason, note FROM mounts";
 
     private final Sql sql;
+    private final SqlJobs jobs;
+    private final Dialect dialect;
+    private final Clock clock;
 
-    SqlMounts(Sql sql) {
+    SqlMounts(Sql sql, SqlJobs jobs, Dialect dialect, Clock clock) {
         this.sql = sql;
+        this.jobs = jobs;
+        this.dialect = dialect;
+        this.clock = clock;
+    }
+
+    @Override
+    public Job queue(MountDisk mount, String hostId) {
+        String id = sql.transaction(s -> {
+            if (dialect == Dialect.POSTGRESQL) { // one request of a point at a time (SQLite: the transaction's write lock)
+                s.query("SELECT id FROM points WHERE id = ? FOR UPDATE", r -> r.getString(1), mount.point());
+            }
+            Optional<MountRecord> active = s.one(COLUMNS + " WHERE ended_at IS NULL AND point_id = ? AND disk = ?"
+                    + " AND instance_id = ?", SqlMounts::row, mount.point(), mount.disk(), mount.instance());
+            if (active.isPresent()) {
+                MountRecord m = active.get();
+                throw new CofferException(ErrorCode.AlreadyMounted, "disk " + mount.disk() + " of point " + mount.point()
+                        + " is already mounted into instance " + mount.instance() + " by mount " + m.id()
+                        + (m.target() == null ? "" : " as " + m.target()) + " until " + m.expiresAt());
+            }
+            // a mount's job queued or running whose mount is not recorded yet, or not ended: its mount is being made
+            for (Job pending : s.query(SqlJobs.COLUMNS + " WHERE type = ? AND state IN (?, ?) AND id NOT IN"
+                            + " (SELECT id FROM mounts WHERE ended_at IS NOT NULL)", SqlJobs::row, JobType.mount,
+                    JobState.queued, JobState.running)) {
+                if (pending.operation() instanceof MountDisk other && other.point().equals(mount.point())
+                        && other.disk().equals(mount.disk()) && other.instance().equals(mount.instance())) {
+                    throw new CofferException(ErrorCode.AlreadyMounted, "disk " + mount.disk() + " of point "
+                            + mount.point() + " is being mounted into instance " + mount.instance() + " by mount "
+                            + pending.id() + " (its job is " + pending.state() + ")");
+                }
+            }
+            return SqlJobs.insertQueued(s, mount, hostId, clock.instant());
+        });
+        jobs.changed();
+        return jobs.find(id).orElseThrow();
     }
 
     @Override

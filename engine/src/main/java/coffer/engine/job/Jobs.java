@@ -90,7 +90,8 @@ public interface Jobs extends WorkerJobs {
 
     /**
      * {@link #claimForAgent(String, String, int, Instant)}, recording {@code claimId} (the agent's id of the claim; null:
-     * none) on the job claimed, so that a claim sent again with that id finds it ({@link #claimedByAgent}).
+     * none) on the job claimed, in the claim's transaction, so that a claim sent again with that id finds it
+     * ({@link #claimedByAgent}) whenever the claim committed.
      */
     Optional<Job> claimForAgent(String hostId, String workerId, String claimId, int perHostLimit, Instant now);
 
@@ -139,6 +140,13 @@ public interface Jobs extends WorkerJobs {
      * (heard through the database, on a thread of its own): what an agent's waiting claim listens to.
      */
     Subscription whenChangedAnywhere(Runnable listener);
+
+    /**
+     * Wakes the waiting claims after a job of an agent's host ended (a place on the host may be free): the
+     * {@link #whenChanged} listeners of this process at once, on the caller's thread, and on PostgreSQL those of the other
+     * servers ({@link #whenChangedAnywhere}), as a submit does (docs/design/agents.md "Long polls").
+     */
+    void wakeWaitingClaims();
 
     /** The running jobs of {@code workerId} (an agent's heartbeat compares them with the jobs it names). */
     List<Held> runningOf(String workerId);

@@ -10,10 +10,20 @@ import java.util.List;
  * worker id, its Coffer version and agent protocol, and the instances it found on the host. The server refuses
  * another version ({@code AgentVersionMismatch}), else marks the host served by this agent and takes its instances.
  * Sent at the agent's start and again every minute.
+ *
+ * @param vaults       the vaults of its configuration it can open now (null: not said)
+ * @param defaultVault the vault it uses for a job naming none (its configuration's default vault, announced or not);
+ *                     null: not said, such a job is judged by no vault
  */
 public record AnnounceAgent(String host, String uri, String agent, String version, int protocol, List<Instance> instances,
-                            List<String> vaults)
+                            List<String> vaults, String defaultVault)
         implements Operation<AgentWelcome> {
+    /** An announce that does not say its default vault. */
+    public AnnounceAgent(String host, String uri, String agent, String version, int protocol, List<Instance> instances,
+                         List<String> vaults) {
+        this(host, uri, agent, version, protocol, instances, vaults, null);
+    }
+
     public AnnounceAgent {
         // the vaults of its configuration it can open now; null: not said (a client other than coffer agent): its
         // backups and restores stay the agent's whatever their vault, and no job placed per job is its
@@ -23,6 +33,9 @@ public record AnnounceAgent(String host, String uri, String agent, String versio
         Rules.required(problems, "uri", uri, "the host's libvirt URI");
         Rules.required(problems, "agent", agent, "the agent's worker id");
         Rules.required(problems, "version", version, "the agent's Coffer version");
+        if (defaultVault != null) {
+            Rules.name(problems, "defaultVault", defaultVault, "the agent's default vault");
+        }
         if (instances == null) {
             problems.add("instances", "required, the host's instances (may be empty)");
         } else {

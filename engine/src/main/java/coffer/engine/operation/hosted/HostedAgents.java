@@ -99,7 +99,7 @@ final class HostedAgents {
         Host host = catalog.hosts().find(announce.host()).orElseGet(() -> register(announce));
         catalog.hosts().serveByAgent(host.id(), announce.agent(), clock.instant());
         catalog.instances().refresh(host.id(), announce.instances());
-        catalog.hosts().agentVaults(host.id(), announce.vaults());
+        catalog.hosts().agentVaults(host.id(), announce.vaults(), announce.defaultVault());
         endLostMounts(host.id());
         return new AgentWelcome(host.id(), AgentProtocol.VERSION, AgentProtocol.PROTOCOL, HEARTBEAT_SECONDS, STALE_SECONDS);
     }
@@ -119,8 +119,9 @@ final class HostedAgents {
      * Claims the host's next job for the agent; a long poll (docs/design/agents.md "Long polls"): when there is none, it
      * waits up to the claim's {@code waitSeconds} and answers (empty) as soon as one can be claimed, for the agent to
      * claim it at once with its next call: at once when it was queued through this catalog, or on PostgreSQL by another
-     * server of it ({@link Jobs#whenChangedAnywhere}), else at the latest at the next look, every {@link #LOOK_AGAIN}
-     * (a change not heard). A waiting claim never claims: an agent that died while its claim waited (its request still
+     * server of it ({@link Jobs#whenChangedAnywhere}), and when an agent's job ended here or there, freeing a place on its
+     * host ({@link Jobs#wakeWaitingClaims}); else at the latest at the next look, every {@link #LOOK_AGAIN} (a change
+     * not heard, or the end of a server's job on the host). A waiting claim never claims: an agent that died while its claim waited (its request still
      * held here) takes no job. A claim sent again with the id of one that took a job (its answer was lost) answers that
      * job again while it runs for the agent, and nothing once it ended; it never takes another.
      */
@@ -171,18 +172,23 @@ final class HostedAgents {
         List<Jobs.Held> held = catalog.jobs().runningOf(beat.agent());
         Set<String> mine = new HashSet<>();
         List<String> cancel = new ArrayList<>();
+        boolean failed = false;
         for (Jobs.Held job : held) {
             boolean unknownToAgent = !named.contains(job.jobId()) && job.startedAt() != null
                     && job.startedAt().isBefore(now.minus(CLAIM_GRACE));
             if (unknownToAgent && catalog.jobs().failLost(job.jobId(), beat.agent(), "worker lost: agent " + beat.agent()
                     + " does not run it (its heartbeats stopped naming it: the answer to its claim was lost, or it"
                     + " dropped the job); nothing half-written was kept", now)) {
+                failed = true;
                 continue;
             }
             mine.add(job.jobId());
             if (job.cancelRequested()) {
                 cancel.add(job.jobId());
             }
+        }
+        if (failed) { // places on the host are free
+            catalog.jobs().wakeWaitingClaims();
         }
         int running = catalog.jobs().heartbeat(beat.agent(), now);
         List<String> lost = beat.running().stream().filter(id -> !mine.contains(id)).toList();
@@ -250,6 +256,9 @@ final class HostedAgents {
         }
         boolean ended = catalog.jobs().finish(job.id(), end.agent(), new Jobs.Outcome(state, end.result(), code, message),
                 clock.instant());
+        if (ended) { // its place on the host is free: the waiting claims look now, not at their next look
+            catalog.jobs().wakeWaitingClaims();
+        }
         return new AgentAck(ended);
     }
 

@@ -95,8 +95,9 @@ final class HostedJobs {
                 PointRecord point = references.point(m.point());
                 Lookup.disk(point, m.disk());
                 Instance instance = Lookup.live(references.instance(m.instance()));
-                Lookup.notMounted(catalog, point.id(), m.disk(), instance, null);
-                yield catalog.jobs().submit(m.resolved(point.id(), instance.id()), instance.hostId());
+                Lookup.notMounted(catalog, point.id(), m.disk(), instance, null); // its message names the instance
+                // checked again with the mounts being made (jobs queued or running), in the queueing transaction
+                yield catalog.mounts().queue(m.resolved(point.id(), instance.id()), instance.hostId());
             }
             case ExportFiles e -> {
                 PointRecord point = references.point(e.point());

@@ -139,6 +139,50 @@ class AgentHeartbeatsTest extends CatalogKindFixture {
         assertEquals(third.id(), agents.claim(new ClaimAgentJob("edge", "edge:2:bb", 2, 0, id)).job().id());
     }
 
+    /**
+     * The claim's id is recorded by the claim's own transaction: a server that dies right after its claim committed (a
+     * fault injected as a trigger that fails a later write of {@code jobs.agent_claim} on the running job, as the second
+     * statement of a dying server would) still leaves the job findable by the claim sent again with its id. Before, the
+     * id was written by a second statement after the claim's commit: the job stayed running with no id, the claim sent
+     * again took the next job, and the first was left to the heartbeats' fallback ({@code WorkerLost} after the grace).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void aClaimsIdIsRecordedInTheClaimsTransaction(String kind) throws Exception {
+        open(kind);
+        Job first = catalog.jobs().submit(BackupInstance.of("u-web"), "edge");
+        Job second = catalog.jobs().submit(BackupInstance.of("u-web"), "edge");
+        serverDiesAfterClaiming(kind, first.id());
+        String id = java.util.UUID.randomUUID().toString();
+
+        try {
+            agents.claim(new ClaimAgentJob("edge", AGENT, 2, 0, id)); // its answer is lost: the server dies
+        } catch (coffer.engine.error.CofferException diedAfterTheClaim) {
+            // a server that died after its claim's commit answers nothing either
+        }
+        assertEquals(JobState.running, state(first.id()), "the claim committed");
+        AgentClaim again = agents.claim(new ClaimAgentJob("edge", AGENT, 2, 0, id));
+        assertEquals(first.id(), again.job() == null ? null : again.job().id(),
+                "the claim sent again with its id answers the job it took");
+        assertEquals(JobState.queued, state(second.id()), "and takes no other");
+    }
+
+    /** Fault injection: a write of {@code jobs.agent_claim} on {@code job} once it runs fails, as if its server died. */
+    private void serverDiesAfterClaiming(String kind, String job) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(database.config().jdbcUrl());
+             java.sql.Statement s = c.createStatement()) {
+            if (kind.equals("sqlite")) {
+                s.execute("CREATE TRIGGER server_dies BEFORE UPDATE OF agent_claim ON jobs WHEN OLD.state = 'running'"
+                        + " AND OLD.id = '" + job + "' BEGIN SELECT RAISE(ABORT, 'the server died after its claim committed'); END");
+            } else {
+                s.execute("CREATE FUNCTION server_dies() RETURNS trigger LANGUAGE plpgsql AS"
+                        + " $$ BEGIN RAISE EXCEPTION 'the server died after its claim committed'; END $$");
+                s.execute("CREATE TRIGGER server_dies BEFORE UPDATE OF agent_claim ON jobs FOR EACH ROW"
+                        + " WHEN (OLD.state = 'running' AND OLD.id = '" + job + "') EXECUTE FUNCTION server_dies()");
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void namedJobsNoLongerTheAgentsAreAnsweredLostAndCancelRequestsPassedOn(String kind) throws Exception {

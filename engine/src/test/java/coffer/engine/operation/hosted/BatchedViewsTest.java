@@ -27,10 +27,6 @@ import coffer.engine.operation.ProtectionView;
 import coffer.engine.operation.PolicyView;
 import coffer.engine.operation.PlanList;
 import coffer.engine.operation.PlanView;
-import coffer.engine.plan.PlanBinding;
-import coffer.engine.plan.PlanScheduler;
-import coffer.engine.plan.PointLifecycle;
-import coffer.engine.plan.RetentionSweep;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.Interval;
 import coffer.engine.policy.Policy;
@@ -38,9 +34,6 @@ import coffer.engine.policy.ReplicationRule;
 import coffer.engine.policy.Retention;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.policy.Schedule;
-import coffer.engine.policy.Stagger;
-import coffer.engine.replication.Regions;
-import coffer.engine.vault.LocalVaults;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,7 +41,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -69,14 +61,7 @@ class BatchedViewsTest extends CatalogKindFixture {
     void open(String kind) throws Exception {
         Clock clock = Clock.systemUTC();
         open(kind, clock);
-        catalog.hosts().ensure("local", "qemu:///system");
-        PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
-        LocalVaults vaults = new LocalVaults(Map.of("default", new LocalVaults.Location(dir.resolve("vault"),
-                dir.resolve("keyring.json"))), "default");
-        PointLifecycle points = new PointLifecycle(catalog, vaults, clock);
-        operations = new HostedOperations(catalog, vaults, scheduler, new PlanBinding(catalog, scheduler, points), points,
-                new RetentionSweep(catalog, vaults, clock), new HostedOperations.Settings(List.of(), 99, host -> {
-                }, clock, Regions.local(List.of("default"), List.of("local"))));
+        operations = LocalOperations.on(catalog, dir, clock);
     }
 
     @ParameterizedTest
