@@ -344,12 +344,15 @@ class InstanceBackupIT {
                 dir.resolve("vault").toString(), dir.resolve("keyring.json").toString(), runtime.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
         java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
-        while (!backupJobRunning()) {
-            assertTrue(killed.isAlive(), "the backup process ended early: " + Files.readString(dir.resolve("killed.log")));
-            assertTrue(java.time.Instant.now().isBefore(deadline), "no backup job within 60 s");
-            Thread.sleep(20);
+        try {
+            while (!backupJobRunning()) {
+                assertTrue(killed.isAlive(), "the backup process ended early: " + Files.readString(dir.resolve("killed.log")));
+                assertTrue(java.time.Instant.now().isBefore(deadline), "no backup job within 60 s");
+                Thread.sleep(20);
+            }
+        } finally {
+            killed.destroyForcibly().waitFor(); // it holds at its first progress report until killed
         }
-        killed.destroyForcibly().waitFor();
         assertEquals(2, libvirt.checkpoints(domain.name).size(), "the killed run left its checkpoint behind");
         try (Stream<Path> left = Files.list(runtime)) {
             assertEquals(1, left.count(), "and its runtime directory");
