@@ -60,7 +60,7 @@ class AgentFailoverIT extends WithAgentCluster {
 
     /**
      * A replication through the agent while a server is killed (docs/design/agents.md, "Which jobs an agent runs"): the
-     * agent's configuration names both vaults (west: a directory, east: an S3 bucket behind a proxy held to 4 MB/s, so
+     * agent's configuration names both vaults (west: a directory, east: an S3 bucket behind a proxy held to 8 MB/s, so
      * the copy outlasts the kill), so the replicate job is the agent's. Server a is killed once the job started on the
      * agent; the job succeeds through b, the point's replication is DONE with the replica in the catalog, and the replica
      * restores (on the agent, from the bucket) bit-identically.
@@ -71,7 +71,7 @@ class AgentFailoverIT extends WithAgentCluster {
         TestDomain domain = TestDomain.create(Files.createDirectories(dir.resolve("domain")), Map.of("vda", "qcow2"), 128);
         fixture.closeLater(domain);
         S3Server s3 = S3Server.shared();
-        ThrottledProxy slowUploads = ThrottledProxy.in(s3.endpoint(), 4_000_000);
+        ThrottledProxy slowUploads = ThrottledProxy.in(s3.endpoint(), 8_000_000);
         fixture.closeLater(slowUploads);
         Path secret = dir.resolve("s3.secret");
         Files.writeString(secret, S3Server.SECRET_ACCESS_KEY);

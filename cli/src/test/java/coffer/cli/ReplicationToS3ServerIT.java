@@ -50,9 +50,10 @@ class ReplicationToS3ServerIT {
         String domain = resources.domain(dir, "coffer-rs3-", "--raw", "--size-mb", String.valueOf(SIZE_MB));
         S3Server s3 = S3Server.shared();
         String bucket = s3.newBucket();
-        // the server uploads through a proxy held to 4 MB/s, so a replication runs long enough to be cancelled and
-        // killed on a quiet machine too (unthrottled it can end within a second, before the CLI's cancel arrives)
-        ThrottledProxy slowUploads = resources.closeLater(ThrottledProxy.in(s3.endpoint(), 4_000_000));
+        // the server uploads through a proxy held to 8 MB/s in all (~17 s for the point), so a replication runs long
+        // enough to be cancelled and killed on a quiet machine too (unthrottled it can end within a second, before the
+        // CLI's cancel arrives)
+        ThrottledProxy slowUploads = resources.closeLater(ThrottledProxy.in(s3.endpoint(), 8_000_000));
         Path disk = dir.resolve(domain + "-vda.raw");
         assertTrue(ServerCliIT.run("dd", "if=/dev/urandom", "of=" + disk, "bs=1M", "count=" + SIZE_MB, "conv=notrunc",
                 "status=none").startsWith("ok"));

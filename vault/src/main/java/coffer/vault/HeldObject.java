@@ -4,6 +4,7 @@ import coffer.vault.backend.Backend;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * An object that says "still here" while it is held: rewritten every {@link VaultLocks#REFRESH} by a virtual thread
@@ -11,24 +12,37 @@ import java.nio.ByteBuffer;
  * lease are made of. Thread-safe.
  */
 final class HeldObject implements AutoCloseable {
+    /** How long a release waits for a rewrite under way (a hung store must not hang the release). */
+    private static final Duration STOP_WAIT = Duration.ofMinutes(1);
+
     private final Backend backend;
     private final String name;
     private final byte[] body;
+    private final Duration refresh;
     private final Thread refresher;
+    private volatile boolean released;
 
     HeldObject(Backend backend, String name, byte[] body) {
+        this(backend, name, body, VaultLocks.REFRESH);
+    }
+
+    /** Rewritten every {@code refresh} (tests use a short one). */
+    HeldObject(Backend backend, String name, byte[] body, Duration refresh) {
         this.backend = backend;
         this.name = name;
         this.body = body;
+        this.refresh = refresh;
         this.refresher = Thread.ofVirtual().name("vault-held-refresh").start(this::refreshLoop);
     }
 
     private void refreshLoop() {
-        while (true) {
+        while (!released) {
             try {
-                Thread.sleep(VaultLocks.REFRESH);
-                backend.put(name, ByteBuffer.wrap(body));
-            } catch (InterruptedException released) {
+                Thread.sleep(refresh);
+                if (!released) {
+                    backend.put(name, ByteBuffer.wrap(body));
+                }
+            } catch (InterruptedException stopped) {
                 return;
             } catch (IOException | RuntimeException failed) {
                 // try again next period: the object goes stale only after several missed refreshes
@@ -36,9 +50,25 @@ final class HeldObject implements AutoCloseable {
         }
     }
 
-    /** Stops rewriting it (the caller removes it its own way). */
+    /**
+     * Stops rewriting it and waits for a rewrite under way to end (the caller removes it its own way): a rewrite that
+     * landed after the removal would leave a live-looking object behind until it went stale.
+     */
     void stopRefreshing() {
+        released = true;
         refresher.interrupt();
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+        boolean interrupted = false;
+        while (refresher.isAlive() && System.nanoTime() < deadline) {
+            try {
+                refresher.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                interrupted = true; // a cancelled caller still releases: wait on, then keep its interrupt
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

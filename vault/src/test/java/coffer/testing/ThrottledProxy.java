@@ -15,6 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A loopback TCP proxy in front of a test server whose upload direction (client to server) is held to a byte rate,
  * so a test can interrupt a transfer that would otherwise end before the interruption arrives (a cancel, a kill).
+ * The rate is the sum over all connections (a client uploading on 16 connections gets no more than on one), and a
+ * connection that was idle gets no credit for it (a pooled connection reused by a later transfer bursts no faster).
  * Downloads pass at full speed. Each connection is a pair of virtual threads; {@link #close} drops them all.
  *
  * <p>Thread-safe.
@@ -24,6 +26,8 @@ public final class ThrottledProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final long uploadBytesPerSecond;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private final Object uploads = new Object();
+    private long uploadsFreeAt = System.nanoTime(); // when the bytes reserved so far have passed at the rate; under uploads
 
     private ThrottledProxy(ServerSocket listener, InetSocketAddress target, long uploadBytesPerSecond) {
         this.listener = listener;
@@ -66,11 +70,12 @@ public final class ThrottledProxy implements AutoCloseable {
         }
     }
 
-    /** Copies {@code from} to {@code to}, at most {@code rate} bytes a second when positive; closes both at the end. */
+    /**
+     * Copies {@code from} to {@code to}, at most {@code rate} bytes a second in all connections' uploads together when
+     * positive; closes both at the end.
+     */
     private void pump(Socket from, Socket to, long rate) {
         byte[] buffer = new byte[16 << 10];
-        long started = System.nanoTime();
-        long total = 0;
         try (from; to) {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
@@ -78,9 +83,12 @@ public final class ThrottledProxy implements AutoCloseable {
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
                 out.flush();
-                total += n;
                 if (rate > 0) {
-                    long due = started + total * 1_000_000_000L / rate;
+                    long due;
+                    synchronized (uploads) {
+                        uploadsFreeAt = Math.max(uploadsFreeAt, System.nanoTime()) + n * 1_000_000_000L / rate;
+                        due = uploadsFreeAt;
+                    }
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
                         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));

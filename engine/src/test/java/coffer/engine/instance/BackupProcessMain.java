@@ -7,10 +7,14 @@ import coffer.vault.crypto.LocalKeyRing;
 import coffer.virt.libvirt.Libvirt;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 
-/** A separate JVM running one instance backup, slowly, so a test can kill it with SIGKILL mid-way. */
+/**
+ * A separate JVM running one instance backup that stops at its first progress report (while libvirt's backup job runs)
+ * until it is killed, so a test can kill it with SIGKILL mid-way however fast the machine reads the disk.
+ */
 public final class BackupProcessMain {
     private BackupProcessMain() {
     }
@@ -28,7 +32,7 @@ public final class BackupProcessMain {
                         @Override
                         public void advance(long bytes) {
                             try {
-                                Thread.sleep(50); // slow enough to be killed while the backup job runs
+                                Thread.sleep(Duration.ofMinutes(10)); // held while the backup job runs, until killed
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                             }

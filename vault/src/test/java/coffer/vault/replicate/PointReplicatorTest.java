@@ -188,6 +188,7 @@ class PointReplicatorTest {
         try (TestVault source = vault("source", true, true); TestVault destination = vault("dest", true, true)) {
             PointManifest point = source.backup("vm", disk);
             CountDownLatch started = new CountDownLatch(1);
+            CountDownLatch cancelSent = new CountDownLatch(1);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread run = Thread.ofPlatform().start(() -> {
                 try {
@@ -195,7 +196,7 @@ class PointReplicatorTest {
                             new PointReplicator.Request(point.id(), null, null), bytes -> {
                                 started.countDown();
                                 try {
-                                    Thread.sleep(200); // each chunk slowly, so the cancel comes mid-way
+                                    cancelSent.await(); // no progress until the cancel is sent, so it comes mid-way
                                 } catch (InterruptedException e) {
                                     Thread.currentThread().interrupt();
                                 }
@@ -206,6 +207,7 @@ class PointReplicatorTest {
             });
             started.await();
             run.interrupt();
+            cancelSent.countDown();
             run.join();
             assertInstanceOf(InterruptedIOException.class, failure.get(), String.valueOf(failure.get()));
             assertEquals(List.of(), destination.vault().points(), "no half replica");

@@ -71,6 +71,7 @@ class ReplicationKillIT {
             child.waitFor();
         }
         int leftBehind = chunks(server, bucket) - chunksBefore;
+        System.out.println("ReplicationKillIT: killed with " + leftBehind + " of " + CHUNKS + " chunks uploaded");
         assertTrue(leftBehind >= 20 && leftBehind < CHUNKS, "killed mid-way: " + leftBehind + " of " + CHUNKS + " chunks");
 
         try (TestVault source = TestVault.open(new LocalDirectoryBackend(sourceDir), new LocalKeyRing(sourceKeys));

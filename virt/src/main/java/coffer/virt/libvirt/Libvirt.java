@@ -157,7 +157,8 @@ public final class Libvirt implements AutoCloseable {
 
     /**
      * The domain with this name, or with this UUID when the argument looks like one
-     * ({@code virDomainLookupByUUIDString}, then {@code virDomainLookupByName}); empty when there is none.
+     * ({@code virDomainLookupByUUIDString}, then {@code virDomainLookupByName}); empty when there is none, also when
+     * it vanishes between its lookup and the questions about it (a transient domain destroyed meanwhile).
      */
     public Optional<DomainInfo> domain(String nameOrUuid) throws LibvirtException {
         Objects.requireNonNull(nameOrUuid, "nameOrUuid");
@@ -184,6 +185,11 @@ public final class Libvirt implements AutoCloseable {
             }
             try {
                 return Optional.of(connection.info(domain, arena));
+            } catch (LibvirtException e) {
+                if (e.code() == LibvirtException.NO_DOMAIN) { // a transient domain that ended after its lookup
+                    return Optional.empty();
+                }
+                throw e;
             } finally {
                 callInt(lib.domainFree, domain);
             }
