@@ -28,12 +28,13 @@ class AgentProtocolTest {
     }
 
     @Test
-    void agentsOfProtocol2WithoutClaimIdsAndServersOf3RefuseEachOther() {
-        assertEquals(3, AgentProtocol.PROTOCOL, "3: idempotent claims (docs/design/agents.md \"Versions\")");
+    void agentsOfProtocol3WithoutTheRetrysLookAndServersOf4RefuseEachOther() {
+        assertEquals(4, AgentProtocol.PROTOCOL,
+                "4: a plan's retry on an agent asks for its interrupted run's point (docs/design/agents.md \"Versions\")");
         CofferException older = assertThrows(CofferException.class,
-                () -> AgentProtocol.requireSame("agent a:1:b", AgentProtocol.VERSION, 2, "this server"));
+                () -> AgentProtocol.requireSame("agent a:1:b", AgentProtocol.VERSION, 3, "this server"));
         assertEquals(ErrorCode.AgentVersionMismatch, older.code());
-        assertTrue(older.getMessage().contains("(agent protocol 2); this server is Coffer " + AgentProtocol.VERSION
-                + " (agent protocol 3)"), older.getMessage());
+        assertTrue(older.getMessage().contains("(agent protocol 3); this server is Coffer " + AgentProtocol.VERSION
+                + " (agent protocol 4)"), older.getMessage());
     }
 }
