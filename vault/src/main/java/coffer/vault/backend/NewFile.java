@@ -60,6 +60,10 @@ final class NewFile {
     private static final MethodHandle CLOSE;
     private static final MethodHandle STRERROR;
 
+    /** Initializes this class (its bindings, in the static initializer below); nothing else. */
+    static void bind() {
+    }
+
     static {
         MethodHandle open = null;
         MethodHandle write = null;
