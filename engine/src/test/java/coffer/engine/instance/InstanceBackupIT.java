@@ -344,7 +344,8 @@ class InstanceBackupIT {
                 dir.resolve("vault").toString(), dir.resolve("keyring.json").toString(), runtime.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
         java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
-        while (!backupJobRunning()) {
+        // libvirt shows the backup job a moment before it records the job's checkpoint: wait for both
+        while (!backupJobRunning() || libvirt.checkpoints(domain.name).size() < 2) {
             assertTrue(killed.isAlive(), "the backup process ended early: " + Files.readString(dir.resolve("killed.log")));
             assertTrue(java.time.Instant.now().isBefore(deadline), "no backup job within 60 s");
             Thread.sleep(20);
