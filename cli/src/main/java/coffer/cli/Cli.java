@@ -64,7 +64,6 @@ public final class Cli {
         out = stdout;
         err = stderr;
         environment = Map.copyOf(env);
-        EarlyStart.begin(args, environment);
         CommandLine line = new CommandLine(new Cli());
         String first = args.length == 0 ? "" : args[0];
         List<Class<?>> named = COMMANDS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(first)).toList();

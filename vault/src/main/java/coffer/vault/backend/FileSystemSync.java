@@ -25,10 +25,6 @@ final class FileSystemSync {
     private static final MethodHandle SYNCFS;
     private static final MethodHandle CLOSE;
 
-    /** Initializes this class (its bindings, in the static initializer below); nothing else. */
-    static void bind() {
-    }
-
     static {
         MethodHandle open = null;
         MethodHandle syncfs = null;

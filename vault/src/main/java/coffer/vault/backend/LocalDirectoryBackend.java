@@ -40,15 +40,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Thread-safe and safe across processes.
  */
 public final class LocalDirectoryBackend implements Backend {
-    /**
-     * Binds the system calls this backend makes through the foreign function API (creating files, {@code syncfs})
-     * now, on the calling thread, so that the first backend opened later does not; idempotent.
-     */
-    public static void preload() {
-        NewFile.bind();
-        FileSystemSync.bind();
-    }
-
     static final String TEMP_MARK = "~tmp~";
     /** How often a writer looks for temporaries of dead writers. */
     private static final Duration DEAD_WRITER_CHECK = Duration.ofMinutes(1);

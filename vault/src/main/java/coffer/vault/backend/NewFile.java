@@ -60,10 +60,6 @@ final class NewFile {
     private static final MethodHandle CLOSE;
     private static final MethodHandle STRERROR;
 
-    /** Initializes this class (its bindings, in the static initializer below); nothing else. */
-    static void bind() {
-    }
-
     static {
         MethodHandle open = null;
         MethodHandle write = null;

@@ -21,20 +21,6 @@ public abstract sealed class AesGcm {
     }
 
     /** libcrypto when available, else the JDK. */
-    /**
-     * Binds libcrypto's functions now (where it loads) and looks up the JDK's AES-GCM (the key ring's unwrap), on the
-     * calling thread, so that the first vault opened later does neither; idempotent, and silent: a failure shows where
-     * the work is really done.
-     */
-    public static void preload() {
-        LibCrypto.get();
-        try {
-            javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-        } catch (java.security.GeneralSecurityException e) {
-            // reported by the real use
-        }
-    }
-
     public static AesGcm of(SecretKey key) {
         return LibCrypto.get().<AesGcm>map(lib -> new Native(lib, key)).orElseGet(() -> new Jdk(key));
     }

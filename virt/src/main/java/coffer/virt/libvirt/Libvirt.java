@@ -105,19 +105,6 @@ public final class Libvirt implements AutoCloseable {
      * remote URI whose transport authenticates by itself, e.g. {@code qemu+ssh://} with keys). Null or ""
      * means {@link #DEFAULT_URI}.
      */
-    /**
-     * Loads libvirt and binds its functions now, on the calling thread, so that a {@link #connect} later only
-     * connects (the binding is a third of a command-line backup's start: docs/performance.md, session 13);
-     * idempotent, and silent: a machine without libvirt gets its error from {@link #connect}.
-     */
-    public static void preload() {
-        try {
-            Native.get();
-        } catch (LibvirtException e) {
-            // reported by connect
-        }
-    }
-
     public static Libvirt connect(String uri) throws LibvirtException {
         String requested = uri == null || uri.isEmpty() ? DEFAULT_URI : uri;
         return new Libvirt(Connection.open(Native.get(), requested));
