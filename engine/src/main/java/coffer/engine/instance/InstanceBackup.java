@@ -10,7 +10,6 @@ import coffer.vault.Vault;
 import coffer.vault.fs.FileTree;
 import coffer.vault.write.PointWriter;
 import coffer.virt.domain.BackupXml;
-import coffer.virt.domain.BlockNodeBitmaps;
 import coffer.virt.domain.DiskSpec;
 import coffer.virt.domain.DomainDefinition;
 import coffer.virt.agent.GuestAgent;
@@ -144,8 +143,10 @@ public final class InstanceBackup {
         List<String> warnings = new ArrayList<>();
         cleanLeftovers(domain, warnings);
         trace.mark("domain found, leftovers checked");
-        // the vault's side of the plan (previous point, its indexes) is read meanwhile (docs/performance.md, session 12)
-        try (PreviousPointRead base = PreviousPointRead.start(vault, domain.uuid(), request.disks())) {
+        // the vault's side of the plan (previous point, its indexes) is read meanwhile (docs/performance.md, session 12),
+        // and libvirt's checkpoints and QEMU's bitmaps asked for (session 13)
+        try (PreviousPointRead base = PreviousPointRead.start(vault, domain.uuid(), request.disks());
+             TrackingStateRead tracking = TrackingStateRead.start(libvirt, domain.name(), domain.state().active(), trace)) {
             String liveXml = libvirt.domainXml(domain.name(), false);
             if (domain.state().active() && liveXml.contains(AGENT_CHANNEL)) {
                 GuestQuiesce.thawLeftFrozen(new GuestAgent(libvirt, domain.name()), warnings);
@@ -174,7 +175,7 @@ public final class InstanceBackup {
                     // as each chosen disk gets one plan)
                     scratch = createScratchInBackground(domain, chosen, run, trace);
                 }
-                Plan plan = plan(domain, definition, chosen, skipped, base, trace);
+                Plan plan = plan(domain, definition, chosen, skipped, base, tracking.join());
                 trace.mark("planned: " + plan.plans().stream().map(p -> p.target() + "=" + p.mode()).toList());
                 awaitScratch(scratch);
                 return new StagedBackup(libvirt, vault, domain, plan, request.consistency(), facts, warnings,
@@ -192,14 +193,12 @@ public final class InstanceBackup {
     }
 
     private Plan plan(DomainInfo domain, DomainDefinition definition, List<DiskSpec> chosen,
-                      List<PointManifest.SkippedDisk> skipped, PreviousPointRead base, PhaseTrace trace)
+                      List<PointManifest.SkippedDisk> skipped, PreviousPointRead base, TrackingStateRead.State tracking)
             throws IOException {
+        PhaseTrace trace = new PhaseTrace();
         boolean running = domain.state().active();
-        List<String> checkpoints = libvirt.checkpoints(domain.name());
-        trace.mark("checkpoints listed");
-        Map<String, Set<String>> qemuBitmaps = running ? BlockNodeBitmaps.parse(libvirt.monitorCommand(domain.name(),
-                "{\"execute\":\"query-named-block-nodes\"}", false)) : Map.of();
-        trace.mark("QEMU bitmaps queried");
+        List<String> checkpoints = tracking.checkpoints();
+        Map<String, Set<String>> qemuBitmaps = tracking.qemuBitmaps();
         PreviousPointRead.Base previousRead = base.join();
         PointManifest previous = previousRead.point();
         trace.mark("previous point read");
