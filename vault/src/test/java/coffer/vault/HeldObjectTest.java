@@ -1,17 +1,15 @@
 package coffer.vault;
 
 import coffer.testing.CrashingBackend;
+import coffer.testing.ForwardingBackend;
 import coffer.vault.backend.Backend;
 import coffer.vault.backend.MemoryBackend;
-import coffer.vault.backend.ObjectInfo;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,51 +64,18 @@ class HeldObjectTest {
     }
 
     /** Passes every call on; counts {@code putDone} down once a put has returned. */
-    private record AfterPut(Backend delegate, CountDownLatch putDone) implements Backend {
+    private static final class AfterPut extends ForwardingBackend {
+        private final CountDownLatch putDone;
+
+        AfterPut(Backend delegate, CountDownLatch putDone) {
+            super(delegate);
+            this.putDone = putDone;
+        }
+
         @Override
         public void put(String name, ByteBuffer data) throws IOException {
             delegate.put(name, data);
             putDone.countDown();
-        }
-
-        @Override
-        public boolean putIfAbsent(String name, ByteBuffer data) throws IOException {
-            return delegate.putIfAbsent(name, data);
-        }
-
-        @Override
-        public ByteBuffer get(String name) throws IOException {
-            return delegate.get(name);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(String name) throws IOException {
-            return delegate.stat(name);
-        }
-
-        @Override
-        public void delete(String name) throws IOException {
-            delegate.delete(name);
-        }
-
-        @Override
-        public List<ObjectInfo> list(String prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public void sync() throws IOException {
-            delegate.sync();
-        }
-
-        @Override
-        public int removeAbandonedUploads(Instant olderThan) throws IOException {
-            return delegate.removeAbandonedUploads(olderThan);
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
         }
     }
 

@@ -143,10 +143,12 @@ public final class InstanceBackup {
         List<String> warnings = new ArrayList<>();
         cleanLeftovers(domain, warnings);
         trace.mark("domain found, leftovers checked");
-        // the vault's side of the plan (previous point, its indexes) is read meanwhile (docs/performance.md, session 12),
-        // and libvirt's checkpoints and QEMU's bitmaps asked for (session 13)
-        try (PreviousPointRead base = PreviousPointRead.start(vault, domain.uuid(), request.disks());
-             TrackingStateRead tracking = TrackingStateRead.start(libvirt, domain.name(), domain.state().active(), trace)) {
+        // the vault's side of the plan (previous point, its indexes) is read meanwhile (docs/performance.md,
+        // session 12), and libvirt's checkpoints and QEMU's bitmaps asked for (session 13)
+        try (BackgroundRead<PreviousPointRead.Base> base = PreviousPointRead.start(vault, domain.uuid(),
+                request.disks());
+             BackgroundRead<TrackingStateRead.State> tracking = TrackingStateRead.start(libvirt, domain.name(),
+                     domain.state().active(), trace)) {
             String liveXml = libvirt.domainXml(domain.name(), false);
             if (domain.state().active() && liveXml.contains(AGENT_CHANNEL)) {
                 GuestQuiesce.thawLeftFrozen(new GuestAgent(libvirt, domain.name()), warnings);
@@ -193,7 +195,8 @@ public final class InstanceBackup {
     }
 
     private Plan plan(DomainInfo domain, DomainDefinition definition, List<DiskSpec> chosen,
-                      List<PointManifest.SkippedDisk> skipped, PreviousPointRead base, TrackingStateRead.State tracking)
+                      List<PointManifest.SkippedDisk> skipped, BackgroundRead<PreviousPointRead.Base> base,
+                      TrackingStateRead.State tracking)
             throws IOException {
         PhaseTrace trace = new PhaseTrace();
         boolean running = domain.state().active();

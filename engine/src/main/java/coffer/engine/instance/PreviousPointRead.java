@@ -6,12 +6,9 @@ import coffer.vault.Vault;
 import coffer.vault.format.FixedIndex;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * The vault's side of a backup's plan, read on a thread of its own while the backup asks libvirt for the rest
@@ -20,9 +17,9 @@ import java.util.concurrent.CompletionException;
  * libvirtd and QEMU there), so overlapping them shortens a command-line incremental's serial start
  * (docs/performance.md, "Session 12").
  *
- * <p>Thread-safe; {@link #close} waits for the read to end, so no read outlives the backup's preparation.
+ * <p>Stateless; the read runs as a {@link BackgroundRead}.
  */
-final class PreviousPointRead implements AutoCloseable {
+final class PreviousPointRead {
     /**
      * The newest point of the instance (null: none) and, per disk of it that was read, its index, or why the
      * index could not be used (a damaged index: the disk is read in full, with the reason).
@@ -31,52 +28,15 @@ final class PreviousPointRead implements AutoCloseable {
         static final Base NONE = new Base(null, Map.of(), Map.of());
     }
 
-    private final CompletableFuture<Base> read;
-
-    private PreviousPointRead(CompletableFuture<Base> read) {
-        this.read = read;
+    private PreviousPointRead() {
     }
 
     /**
      * Starts reading the newest point whose instance has {@code uuid}, and the indexes of its disks named in
      * {@code disks} (all of them when empty).
      */
-    static PreviousPointRead start(Vault vault, String uuid, Set<String> disks) {
-        return new PreviousPointRead(CompletableFuture.supplyAsync(() -> {
-            try {
-                return read(vault, uuid, disks);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }, task -> Thread.ofPlatform().daemon().name("previous-point").start(task)));
-    }
-
-    /** The base, once read; the read's failure as thrown by the vault. */
-    Base join() throws IOException {
-        try {
-            return read.join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof UncheckedIOException io) {
-                throw io.getCause();
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error error) {
-                throw error;
-            }
-            throw e;
-        }
-    }
-
-    @Override
-    public void close() {
-        try {
-            read.join();
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
-            // the caller has its own failure, or will meet this one in join
-        }
+    static BackgroundRead<Base> start(Vault vault, String uuid, Set<String> disks) {
+        return BackgroundRead.start("previous-point", () -> read(vault, uuid, disks));
     }
 
     private static Base read(Vault vault, String uuid, Set<String> disks) throws IOException {

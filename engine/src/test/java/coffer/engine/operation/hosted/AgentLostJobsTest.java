@@ -4,7 +4,6 @@ import coffer.engine.Await;
 import coffer.engine.agent.RemoteJobs;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogConfig;
-import coffer.engine.catalog.CatalogKindFixture;
 import coffer.engine.catalog.Instance;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
@@ -25,7 +24,6 @@ import coffer.engine.operation.Operations;
 import coffer.engine.operation.ReportAgentJob;
 import coffer.engine.plan.PlanBackup;
 import coffer.engine.plan.SimulatedClock;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -55,27 +53,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>the claims are long polls: a job queued while the agent waits is claimed and started.</li>
  * </ul>
  */
-class AgentLostJobsTest extends CatalogKindFixture {
+class AgentLostJobsTest extends AgentRunnerFixture {
     static final Duration WAIT = Duration.ofSeconds(60);
     static final java.util.concurrent.atomic.AtomicReference<java.util.function.Supplier<Object>> JOBS =
             new java.util.concurrent.atomic.AtomicReference<>(() -> "");
-
-    Catalog working;
-    JobRunner runner;
-
-    /** Runs before {@link CatalogKindFixture}'s, which closes the server's catalog and its database. */
-    @AfterEach
-    void closeAgent() throws Exception {
-        try {
-            if (runner != null) {
-                runner.close();
-            }
-        } finally {
-            if (working != null) {
-                working.close();
-            }
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})

@@ -4,7 +4,6 @@ import coffer.engine.agent.CofferAgent;
 import coffer.engine.agent.RemoteJobs;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogConfig;
-import coffer.engine.catalog.CatalogKindFixture;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.Protection;
@@ -34,7 +33,6 @@ import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.io.Progress;
 import coffer.vault.write.PointWriter;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -59,24 +57,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * without backing the slot up again; the retry's end queues no second replication. Before, the agent ran the backup
  * handler without looking, and backed the slot up again (here: the backup handler, which must not run, was run).
  */
-class AgentRetryOfLostRunTest extends CatalogKindFixture {
-    Catalog working;
-    JobRunner runner;
-
-    /** Runs before {@link CatalogKindFixture}'s, which closes the server's catalog and its database. */
-    @AfterEach
-    void closeAgent() throws Exception {
-        try {
-            if (runner != null) {
-                runner.close();
-            }
-        } finally {
-            if (working != null) {
-                working.close();
-            }
-        }
-    }
-
+class AgentRetryOfLostRunTest extends AgentRunnerFixture {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void anAgentsRetryOfALostRunEndsWithTheRunsCommittedPointInsteadOfBackingUpAgain(String kind) throws Exception {
