@@ -48,12 +48,10 @@ final class FilesCommand {
         @Override
         public Integer call() {
             ListFiles first = new ListFiles(point, disk, filesystem, path, false, cursor, limit);
-            if (limit != null || transport.offline()) { // offline every page would start the appliance again
-                return Operate.call(transport, common, first);
-            }
-            return Operate.callEveryPage(transport, common, first, FileList::nextCursor, first::next,
-                    (a, b) -> FileList.of(a.path(), java.util.stream.Stream.concat(a.files().stream(), b.files().stream())
-                            .toList(), b.nextCursor()));
+            // offline every page would start the appliance again
+            return Operate.callOneOrEveryPage(transport, common, limit != null || transport.offline(), first,
+                    FileList::nextCursor, first::next, pages -> FileList.of(pages.getFirst().path(),
+                            pages.stream().flatMap(page -> page.files().stream()).toList()));
         }
     }
 

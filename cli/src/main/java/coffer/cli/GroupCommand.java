@@ -71,11 +71,9 @@ final class GroupCommand {
         @Override
         public Integer call() {
             ListGroups first = new ListGroups(host, cursor, limit);
-            if (limit != null) {
-                return Operate.call(server, common, first);
-            }
-            return Operate.callEveryPage(server, common, first, coffer.engine.operation.GroupList::nextCursor, first::next,
-                    (a, b) -> coffer.engine.operation.GroupList.of(java.util.stream.Stream.concat(a.groups().stream(), b.groups().stream()).toList()));
+            return Operate.callOneOrEveryPage(server, common, limit != null, first,
+                    coffer.engine.operation.GroupList::nextCursor, first::next, pages -> coffer.engine.operation.GroupList.of(
+                            pages.stream().flatMap(page -> page.groups().stream()).toList()));
         }
     }
 
@@ -134,12 +132,10 @@ final class GroupCommand {
         @Override
         public Integer call() {
             ListGroupPoints first = new ListGroupPoints(name, cursor, limit);
-            if (limit != null || transport.offline()) {
-                return Operate.call(transport, common, first);
-            }
-            return Operate.callEveryPage(transport, common, first, coffer.engine.operation.GroupPointList::nextCursor,
-                    first::next, (a, b) -> coffer.engine.operation.GroupPointList.of(java.util.stream.Stream.concat(
-                            a.points().stream(), b.points().stream()).toList()));
+            return Operate.callOneOrEveryPage(transport, common, limit != null || transport.offline(), first,
+                    coffer.engine.operation.GroupPointList::nextCursor, first::next,
+                    pages -> coffer.engine.operation.GroupPointList.of(
+                            pages.stream().flatMap(page -> page.points().stream()).toList()));
         }
     }
 

@@ -66,12 +66,9 @@ final class JobCommand {
         @Override
         public Integer call() {
             ShowJobLog first = new ShowJobLog(job, cursor, limit);
-            if (limit != null) {
-                return Operate.call(server, common, first);
-            }
-            return Operate.callEveryPage(server, common, first, JobLog::nextCursor, next -> new ShowJobLog(job, next, null),
-                    (a, b) -> new JobLog(java.util.stream.Stream.concat(a.entries().stream(), b.entries().stream()).toList(),
-                            a.count() + b.count(), b.nextCursor()));
+            return Operate.callOneOrEveryPage(server, common, limit != null, first, JobLog::nextCursor,
+                    next -> new ShowJobLog(job, next, null),
+                    pages -> JobLog.of(pages.stream().flatMap(page -> page.entries().stream()).toList()));
         }
     }
 

@@ -5,7 +5,6 @@ import coffer.engine.operation.Operations;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BinaryOperator;
 import java.util.function.Function;
 
 /** Runs an operation answered at once in the command's mode and renders its result. */
@@ -22,23 +21,6 @@ final class Operate {
             Transport.close(operations);
         }
         return 0;
-    }
-
-    /**
-     * Every page of a paged list (docs/api.md, "Lists") through one connection: {@code first}, then the page after each
-     * answer's {@code nextCursor} ({@code next} makes that request), joined into one answer by {@code join}.
-     */
-    static <R> int callEveryPage(Transport transport, CommonOptions common, Operation<R> first,
-                                 Function<R, String> nextCursor, Function<String, Operation<R>> next,
-                                 BinaryOperator<R> join) {
-        return callOneOrEveryPage(transport, common, false, first, nextCursor, next, joined(join));
-    }
-
-    /** {@link #callEveryPage(Transport, CommonOptions, Operation, Function, Function, BinaryOperator)} through the server. */
-    static <R> int callEveryPage(ServerOption server, CommonOptions common, Operation<R> first,
-                                 Function<R, String> nextCursor, Function<String, Operation<R>> next,
-                                 BinaryOperator<R> join) {
-        return callOneOrEveryPage(server, common, false, first, nextCursor, next, joined(join));
     }
 
     /**
@@ -83,11 +65,6 @@ final class Operate {
             pages.add(page);
         }
         return pages;
-    }
-
-    /** The pages joined pairwise in order: the first alone when it is the only one. */
-    private static <R> Function<List<R>, R> joined(BinaryOperator<R> join) {
-        return pages -> pages.stream().reduce(join).orElseThrow();
     }
 
     /** Through the server (commands that need one). */

@@ -44,11 +44,8 @@ final class PlanCommand {
         @Override
         public Integer call() {
             ListPlans first = new ListPlans(instance, policy, state, cursor, limit);
-            if (limit != null) {
-                return Operate.call(server, common, first);
-            }
-            return Operate.callEveryPage(server, common, first, PlanList::nextCursor, first::next,
-                    (a, b) -> PlanList.of(java.util.stream.Stream.concat(a.plans().stream(), b.plans().stream()).toList()));
+            return Operate.callOneOrEveryPage(server, common, limit != null, first, PlanList::nextCursor, first::next,
+                    pages -> PlanList.of(pages.stream().flatMap(page -> page.plans().stream()).toList()));
         }
     }
 

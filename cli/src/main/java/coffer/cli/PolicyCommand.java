@@ -147,11 +147,9 @@ final class PolicyCommand {
         @Override
         public Integer call() {
             ListPolicies first = new ListPolicies(region, cursor, limit);
-            if (limit != null) {
-                return Operate.call(server, common, first);
-            }
-            return Operate.callEveryPage(server, common, first, coffer.engine.operation.PolicyList::nextCursor, first::next,
-                    (a, b) -> coffer.engine.operation.PolicyList.of(java.util.stream.Stream.concat(a.policies().stream(), b.policies().stream()).toList()));
+            return Operate.callOneOrEveryPage(server, common, limit != null, first,
+                    coffer.engine.operation.PolicyList::nextCursor, first::next, pages -> coffer.engine.operation.PolicyList.of(
+                            pages.stream().flatMap(page -> page.policies().stream()).toList()));
         }
     }
 

@@ -28,11 +28,10 @@ final class ProtectionCommand {
         @Override
         public Integer call() {
             ListProtections first = new ListProtections(region, cursor, limit);
-            if (limit != null) {
-                return Operate.call(server, common, first);
-            }
-            return Operate.callEveryPage(server, common, first, coffer.engine.operation.ProtectionList::nextCursor, first::next,
-                    (a, b) -> coffer.engine.operation.ProtectionList.of(java.util.stream.Stream.concat(a.protections().stream(), b.protections().stream()).toList()));
+            return Operate.callOneOrEveryPage(server, common, limit != null, first,
+                    coffer.engine.operation.ProtectionList::nextCursor, first::next,
+                    pages -> coffer.engine.operation.ProtectionList.of(
+                            pages.stream().flatMap(page -> page.protections().stream()).toList()));
         }
     }
 

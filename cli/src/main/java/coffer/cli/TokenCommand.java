@@ -40,11 +40,9 @@ final class TokenCommand {
         @Override
         public Integer call() {
             ListTokens first = new ListTokens(role, cursor, limit);
-            if (limit != null) {
-                return Operate.call(server, common, first);
-            }
-            return Operate.callEveryPage(server, common, first, coffer.engine.operation.TokenList::nextCursor, first::next,
-                    (a, b) -> coffer.engine.operation.TokenList.of(java.util.stream.Stream.concat(a.tokens().stream(), b.tokens().stream()).toList()));
+            return Operate.callOneOrEveryPage(server, common, limit != null, first,
+                    coffer.engine.operation.TokenList::nextCursor, first::next, pages -> coffer.engine.operation.TokenList.of(
+                            pages.stream().flatMap(page -> page.tokens().stream()).toList()));
         }
     }
 
