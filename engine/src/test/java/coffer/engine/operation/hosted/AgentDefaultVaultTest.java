@@ -3,24 +3,13 @@ package coffer.engine.operation.hosted;
 import coffer.engine.agent.AgentProtocol;
 import coffer.engine.catalog.CatalogKindFixture;
 import coffer.engine.catalog.Instance;
-import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.Protection;
-import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.job.Job;
 import coffer.engine.operation.AnnounceAgent;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.ClaimAgentJob;
 import coffer.engine.plan.PlanBackup;
-import coffer.engine.plan.PlanScheduler;
 import coffer.engine.plan.SimulatedClock;
-import coffer.engine.policy.ArchiveRule;
-import coffer.engine.policy.Interval;
-import coffer.engine.policy.Policy;
-import coffer.engine.policy.ReplicationRule;
-import coffer.engine.policy.Retention;
-import coffer.engine.policy.RetentionPeriod;
-import coffer.engine.policy.Schedule;
-import coffer.engine.policy.Stagger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -56,13 +45,7 @@ class AgentDefaultVaultTest extends CatalogKindFixture {
         // the agent's configuration names east (its default, not mounted on its host) and west: it announces west only
         agents.announce(announce(instances, List.of("west"), "east"));
         catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), null, T0, null)));
-        PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
-        StoredPolicy hourly = catalog.policies().create(new Policy("hourly", Schedule.of(T0, Interval.hours(1)),
-                Retention.keepFor(RetentionPeriod.days(1)), false, ReplicationRule.OFF, ArchiveRule.OFF));
-        Plan plan = catalog.plans().create("plan-web", "plan-web", "u-web", hourly.id(),
-                scheduler.firstRun("plan-web", hourly.policy().schedule()));
-        clock.set(plan.nextRun().plusSeconds(1));
-        Job run = scheduler.tick().queued().getFirst();
+        Job run = HourlyPlanRun.queue(catalog, clock, T0).run();
         assertNull(((BackupInstance) run.operation()).vault(), "the plan's run names no vault");
         Job manual = catalog.jobs().submit(BackupInstance.of("u-web"), "edge");
         Job west = catalog.jobs().submit(new BackupInstance("u-web", "west", null, null, null, false, null, null, null), "edge");

@@ -2,9 +2,7 @@ package coffer.engine.operation.hosted;
 
 import coffer.engine.catalog.CatalogKindFixture;
 import coffer.engine.catalog.Instance;
-import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.Protection;
-import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobState;
@@ -16,14 +14,6 @@ import coffer.engine.operation.HeartbeatAgent;
 import coffer.engine.plan.PlanBackup;
 import coffer.engine.plan.PlanScheduler;
 import coffer.engine.plan.SimulatedClock;
-import coffer.engine.policy.ArchiveRule;
-import coffer.engine.policy.Interval;
-import coffer.engine.policy.Policy;
-import coffer.engine.policy.ReplicationRule;
-import coffer.engine.policy.Retention;
-import coffer.engine.policy.RetentionPeriod;
-import coffer.engine.policy.Schedule;
-import coffer.engine.policy.Stagger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -61,13 +51,9 @@ class AgentHeartbeatsTest extends CatalogKindFixture {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aClaimTheAgentNeverLearnedOfIsFailedWorkerLostAndThePlansRunRetried(String kind) throws Exception {
         open(kind);
-        PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
-        StoredPolicy hourly = catalog.policies().create(new Policy("hourly", Schedule.of(T0, Interval.hours(1)),
-                Retention.keepFor(RetentionPeriod.days(1)), false, ReplicationRule.OFF, ArchiveRule.OFF));
-        Plan plan = catalog.plans().create("plan-web", "plan-web", "u-web", hourly.id(),
-                scheduler.firstRun("plan-web", hourly.policy().schedule()));
-        clock.set(plan.nextRun().plusSeconds(1));
-        Job run = scheduler.tick().queued().getFirst();
+        HourlyPlanRun hourly = HourlyPlanRun.queue(catalog, clock, T0);
+        PlanScheduler scheduler = hourly.scheduler();
+        Job run = hourly.run();
         Job manual = catalog.jobs().submit(BackupInstance.of("u-web"), "edge");
 
         // the server claims the plan's run for the agent, then its answer is lost (the server died before sending it)
