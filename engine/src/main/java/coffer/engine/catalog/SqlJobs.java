@@ -460,7 +460,8 @@ final class SqlJobs implements Jobs {
      * In a claim's transaction: locks the host row, counts its running jobs (over all workers) and, below the
      * limit, makes the job running for the worker. Null when the host is at its limit; else whether the job was
      * still queued. Serving jobs (a mount: {@link JobType#serving()}) are not counted and take no slot. An agent's
-     * {@code claimId} (null for a server's claim) is set by the same update ({@code jobs.agent_claim}).
+     * {@code claimId} is set by the same update ({@code jobs.agent_claim}; null for a server's claim, so a job queued
+     * again and claimed by a server carries no earlier agent's claim id).
      */
     private static Boolean claimOnHost(Sql.Session s, String id, String host, boolean serving, String workerId,
                                        String claimId, int perHostLimit, Instant now) throws SQLException {
@@ -470,12 +471,8 @@ final class SqlJobs implements Jobs {
         if (!serving && running >= perHostLimit) {
             return null;
         }
-        if (claimId != null) {
-            return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?, agent_claim = ?"
-                    + " WHERE id = ? AND state = ?", JobState.running, workerId, now, now, claimId, id, JobState.queued) == 1;
-        }
-        return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"
-                + " WHERE id = ? AND state = ?", JobState.running, workerId, now, now, id, JobState.queued) == 1;
+        return s.update("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?, agent_claim = ?"
+                + " WHERE id = ? AND state = ?", JobState.running, workerId, now, now, claimId, id, JobState.queued) == 1;
     }
 
     @Override
