@@ -4,7 +4,6 @@ import coffer.vault.format.Json;
 import coffer.vault.format.ObjectKind;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Instant;
 
 /**
@@ -36,13 +35,8 @@ public record UnfinishedMarker(String format, int version, String operation, Str
     }
 
     public static UnfinishedMarker of(String operation) {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "localhost";
-        }
-        return new UnfinishedMarker(FORMAT, VERSION, operation, host, ProcessHandle.current().pid(), Instant.now());
+        return new UnfinishedMarker(FORMAT, VERSION, operation, HostName.get(), ProcessHandle.current().pid(),
+                Instant.now());
     }
 
     /** Publishes this marker for {@code pointId} (no barrier: the caller's next one makes it durable). */

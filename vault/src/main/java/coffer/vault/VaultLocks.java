@@ -6,7 +6,6 @@ import coffer.vault.backend.ObjectNotFoundException;
 import coffer.vault.format.Json;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -212,10 +211,6 @@ public final class VaultLocks {
     }
 
     static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
+        return HostName.get();
     }
 }

@@ -5,7 +5,6 @@ import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,10 +89,6 @@ record DrillCopy(String name, Path directory, String pointId, long ownerPid, Str
     }
 
     static String thisHost() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
+        return coffer.vault.HostName.get();
     }
 }

@@ -1,7 +1,5 @@
 package coffer.engine.job;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
@@ -64,10 +62,6 @@ record WorkerId(String host, long pid, String nonce) {
     }
 
     static String localHost() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
+        return coffer.vault.HostName.get();
     }
 }

@@ -1,10 +1,10 @@
 package coffer.vault.backend;
 
+import coffer.vault.HostName;
 import coffer.vault.fs.FileTree;
 import coffer.vault.fs.OwnerOnly;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -133,12 +133,7 @@ final class WriterDirectory {
     }
 
     private static String hostToken() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "localhost";
-        }
+        String host = HostName.get();
         String token = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         return token.isEmpty() ? "host" : token;
     }
