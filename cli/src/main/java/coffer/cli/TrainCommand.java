@@ -3,6 +3,7 @@ package coffer.cli;
 import coffer.vault.fs.FileTree;
 import coffer.virt.domain.TestDriverDomain;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +30,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "train", description = "Run the start-up training workload (used by the launcher to build its AOT cache).")
 final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = "--without-s3", description = "Leave out the S3 requests (the launcher's cache for local commands).")
+    boolean withoutS3;
 
     @Override
     public Integer call() throws IOException {
@@ -63,11 +67,15 @@ final class TrainCommand implements Callable<Integer> {
                         "--format", "qcow2", "--vault", vault, "--keyring", keyring);
             }
             run(report, quiet, "vault", "verify", "--vault", vault, "--keyring", keyring);
-            try {
-                S3TrainingRequests.run();
-                report.printf("train: S3 requests to a loopback sink: done%n");
-            } catch (IOException | RuntimeException e) {
-                report.printf("train: S3 requests to a loopback sink: failed (%s)%n", e.getMessage());
+            if (withoutS3) {
+                report.printf("train: S3 requests to a loopback sink: left out (--without-s3)%n");
+            } else {
+                try {
+                    S3TrainingRequests.run();
+                    report.printf("train: S3 requests to a loopback sink: done%n");
+                } catch (IOException | RuntimeException e) {
+                    report.printf("train: S3 requests to a loopback sink: failed (%s)%n", e.getMessage());
+                }
             }
             run(report, quiet, "vault", "stats", "--vault", vault, "--keyring", keyring);
             run(report, quiet, "instance", "list", "--connect", "test:///default");
