@@ -13,7 +13,7 @@ import java.lang.invoke.MethodHandle;
  * (about 2 ms per function on this project's machine, docs/performance.md, session 14), so a command binds only
  * the functions it calls.
  *
- * <p>Thread-safe: two threads calling first may both bind, and one handle wins; the handles are equivalent.
+ * <p>Thread-safe: the first call binds under this object's lock, later calls read the bound handle (volatile).
  */
 public final class Downcall {
     private static final Linker LINKER = Linker.nativeLinker();
@@ -40,8 +40,14 @@ public final class Downcall {
     }
 
     /** The bound function; binds it on the first call. */
-    @SuppressWarnings("restricted") // binding C functions is what the callers of this class exist for
     public MethodHandle handle() {
+        MethodHandle bound = handle;
+        return bound != null ? bound : bind();
+    }
+
+    /** Once: threads that call first together (a backup's chunk workers) wait for one binding. */
+    @SuppressWarnings("restricted") // binding C functions is what the callers of this class exist for
+    private synchronized MethodHandle bind() {
         MethodHandle bound = handle;
         if (bound == null) {
             bound = LINKER.downcallHandle(symbol, descriptor, options);
