@@ -32,9 +32,10 @@ final class FileSystemSync {
         try {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
+            // bound as NewFile binds it (mode argument, errno captured): the JDK spins one stub per shape, not two
             open = linker.downcallHandle(libc.find("open").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-                    Linker.Option.firstVariadicArg(2));
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                    Linker.Option.captureCallState("errno"), Linker.Option.firstVariadicArg(2));
             syncfs = linker.downcallHandle(libc.find("syncfs").orElseThrow(),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
             close = linker.downcallHandle(libc.find("close").orElseThrow(),
@@ -62,7 +63,8 @@ final class FileSystemSync {
     private static boolean syncfs(Path directory) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment path = arena.allocateFrom(directory.toString());
-            int fd = (int) OPEN.invokeExact(path, O_RDONLY);
+            MemorySegment callState = arena.allocate(Linker.Option.captureStateLayout());
+            int fd = (int) OPEN.invokeExact(callState, path, O_RDONLY, 0);
             if (fd < 0) {
                 return false;
             }

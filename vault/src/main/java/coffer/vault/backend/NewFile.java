@@ -1,5 +1,6 @@
 package coffer.vault.backend;
 
+import coffer.vault.ffm.Downcall;
 import coffer.vault.fs.OwnerOnly;
 
 import java.io.IOException;
@@ -58,14 +59,14 @@ final class NewFile {
     private static final MethodHandle WRITE;
     private static final MethodHandle SYNC_FILE_RANGE;
     private static final MethodHandle CLOSE;
-    private static final MethodHandle STRERROR;
+    private static final Downcall STRERROR; // bound on the first failure only
 
     static {
         MethodHandle open = null;
         MethodHandle write = null;
         MethodHandle syncFileRange = null;
         MethodHandle close = null;
-        MethodHandle strerror = null;
+        Downcall strerror = null;
         try {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
@@ -77,7 +78,7 @@ final class NewFile {
             syncFileRange = linker.downcallHandle(libc.findOrThrow("sync_file_range"),
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
             close = linker.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-            strerror = linker.downcallHandle(libc.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+            strerror = Downcall.find(libc, "strerror", "no strerror in libc", FunctionDescriptor.of(ADDRESS, JAVA_INT));
         } catch (RuntimeException | LinkageError unavailable) {
             open = null;
         }
@@ -164,7 +165,7 @@ final class NewFile {
 
     private static String message(int errno) {
         try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment text = (MemorySegment) STRERROR.handle().invokeExact(errno);
             return text.reinterpret(256).getString(0);
         } catch (Throwable t) {
             return "errno " + errno;

@@ -5,8 +5,9 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.util.Optional;
+
+import coffer.vault.ffm.Downcall;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -22,28 +23,29 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * libcrypto uses AES-NI, PCLMULQDQ and SHA extensions from the first call. The JDK stays the fallback where
  * {@code libcrypto.so.3} is missing, and both produce the same bytes (tested both ways).
  *
- * <p>Calls that take the caller's arrays are linked {@linkplain Linker.Option#critical critical} with heap
+ * <p>Every symbol is found when the library loads (one missing: the JDK is used), each function is bound on its
+ * first call ({@link Downcall}): a command binds only what it uses. Calls that take the caller's arrays are linked
+ * {@linkplain Linker.Option#critical critical} with heap
  * access: no copy into native memory, and none of these functions calls back into Java. Thread-safe: the
  * functions are, and every call here uses its own context.
  */
 final class LibCrypto {
-    private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option HEAP = Linker.Option.critical(true);
     private static final int EVP_CTRL_GCM_GET_TAG = 0x10;
     private static final int EVP_CTRL_GCM_SET_TAG = 0x11;
     private static final Optional<LibCrypto> INSTANCE = load();
 
-    private final MethodHandle ctxNew;
-    private final MethodHandle ctxFree;
-    private final MethodHandle encryptInit;
-    private final MethodHandle encryptUpdate;
-    private final MethodHandle encryptFinal;
-    private final MethodHandle decryptInit;
-    private final MethodHandle decryptUpdate;
-    private final MethodHandle decryptFinal;
-    private final MethodHandle ctrl;
-    private final MethodHandle digest;
-    private final MethodHandle hmac;
+    private final Downcall ctxNew;
+    private final Downcall ctxFree;
+    private final Downcall encryptInit;
+    private final Downcall encryptUpdate;
+    private final Downcall encryptFinal;
+    private final Downcall decryptInit;
+    private final Downcall decryptUpdate;
+    private final Downcall decryptFinal;
+    private final Downcall ctrl;
+    private final Downcall digest;
+    private final Downcall hmac;
     private final MemorySegment aes256Gcm;
     private final MemorySegment sha256;
 
@@ -64,13 +66,13 @@ final class LibCrypto {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         hmac = heap(lib, "HMAC",
                 FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
-        MethodHandle cipherFetch = plain(lib, "EVP_CIPHER_fetch", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-        MethodHandle mdFetch = plain(lib, "EVP_MD_fetch", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        Downcall cipherFetch = plain(lib, "EVP_CIPHER_fetch", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        Downcall mdFetch = plain(lib, "EVP_MD_fetch", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         try (Arena arena = Arena.ofConfined()) {
             // fetched once, kept for the life of the process (explicit fetches skip a per-call lookup)
-            aes256Gcm = (MemorySegment) cipherFetch.invokeExact(MemorySegment.NULL, arena.allocateFrom("AES-256-GCM"),
+            aes256Gcm = (MemorySegment) cipherFetch.handle().invokeExact(MemorySegment.NULL, arena.allocateFrom("AES-256-GCM"),
                     MemorySegment.NULL);
-            sha256 = (MemorySegment) mdFetch.invokeExact(MemorySegment.NULL, arena.allocateFrom("SHA2-256"),
+            sha256 = (MemorySegment) mdFetch.handle().invokeExact(MemorySegment.NULL, arena.allocateFrom("SHA2-256"),
                     MemorySegment.NULL);
         }
         if (aes256Gcm.equals(MemorySegment.NULL) || sha256.equals(MemorySegment.NULL)) {
@@ -94,12 +96,12 @@ final class LibCrypto {
         }
     }
 
-    private static MethodHandle plain(SymbolLookup lib, String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(lib.findOrThrow(name), descriptor);
+    private static Downcall plain(SymbolLookup lib, String name, FunctionDescriptor descriptor) {
+        return Downcall.find(lib, name, "no " + name + " in libcrypto", descriptor);
     }
 
-    private static MethodHandle heap(SymbolLookup lib, String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(lib.findOrThrow(name), descriptor, HEAP);
+    private static Downcall heap(SymbolLookup lib, String name, FunctionDescriptor descriptor) {
+        return Downcall.find(lib, name, "no " + name + " in libcrypto", descriptor, HEAP);
     }
 
     private static MemorySegment of(byte[] array, int offset, int length) {
@@ -115,20 +117,20 @@ final class LibCrypto {
         try {
             int[] written = new int[1];
             MemorySegment count = MemorySegment.ofArray(written);
-            check((int) encryptInit.invokeExact(ctx, aes256Gcm, MemorySegment.NULL, of(key, 0, key.length),
+            check((int) encryptInit.handle().invokeExact(ctx, aes256Gcm, MemorySegment.NULL, of(key, 0, key.length),
                     of(nonce, 0, nonce.length)), "EVP_EncryptInit_ex");
-            check((int) encryptUpdate.invokeExact(ctx, MemorySegment.NULL, count, of(aad, 0, aad.length), aad.length),
+            check((int) encryptUpdate.handle().invokeExact(ctx, MemorySegment.NULL, count, of(aad, 0, aad.length), aad.length),
                     "EVP_EncryptUpdate (AAD)");
             int total = 0;
             if (length > 0) {
-                check((int) encryptUpdate.invokeExact(ctx, of(out, outOffset, length), count, of(in, inOffset, length),
+                check((int) encryptUpdate.handle().invokeExact(ctx, of(out, outOffset, length), count, of(in, inOffset, length),
                         length), "EVP_EncryptUpdate");
                 total = written[0];
             }
-            check((int) encryptFinal.invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count),
+            check((int) encryptFinal.handle().invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count),
                     "EVP_EncryptFinal_ex");
             total += written[0];
-            check((int) ctrl.invokeExact(ctx, EVP_CTRL_GCM_GET_TAG, 16, of(out, outOffset + total, 16)),
+            check((int) ctrl.handle().invokeExact(ctx, EVP_CTRL_GCM_GET_TAG, 16, of(out, outOffset + total, 16)),
                     "EVP_CTRL_GCM_GET_TAG");
             return total + 16;
         } catch (Throwable e) {
@@ -150,20 +152,20 @@ final class LibCrypto {
         try {
             int[] written = new int[1];
             MemorySegment count = MemorySegment.ofArray(written);
-            check((int) decryptInit.invokeExact(ctx, aes256Gcm, MemorySegment.NULL, of(key, 0, key.length),
+            check((int) decryptInit.handle().invokeExact(ctx, aes256Gcm, MemorySegment.NULL, of(key, 0, key.length),
                     of(nonce, nonceOffset, 12)), "EVP_DecryptInit_ex");
-            check((int) decryptUpdate.invokeExact(ctx, MemorySegment.NULL, count, of(aad, 0, aad.length), aad.length),
+            check((int) decryptUpdate.handle().invokeExact(ctx, MemorySegment.NULL, count, of(aad, 0, aad.length), aad.length),
                     "EVP_DecryptUpdate (AAD)");
             int total = 0;
             if (cipherLength > 0) {
-                check((int) decryptUpdate.invokeExact(ctx, of(out, outOffset, cipherLength), count,
+                check((int) decryptUpdate.handle().invokeExact(ctx, of(out, outOffset, cipherLength), count,
                         of(in, inOffset, cipherLength), cipherLength), "EVP_DecryptUpdate");
                 total = written[0];
             }
             // the tag is copied: SET_TAG reads it during the call only
-            check((int) ctrl.invokeExact(ctx, EVP_CTRL_GCM_SET_TAG, 16, of(in, inOffset + cipherLength, 16)),
+            check((int) ctrl.handle().invokeExact(ctx, EVP_CTRL_GCM_SET_TAG, 16, of(in, inOffset + cipherLength, 16)),
                     "EVP_CTRL_GCM_SET_TAG");
-            return (int) decryptFinal.invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count) > 0;
+            return (int) decryptFinal.handle().invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count) > 0;
         } catch (Throwable e) {
             throw rethrow(e);
         } finally {
@@ -175,7 +177,7 @@ final class LibCrypto {
     byte[] sha256(byte[] data, int offset, int length) {
         byte[] md = new byte[32];
         try {
-            check((int) digest.invokeExact(of(data, offset, length), (long) length, MemorySegment.ofArray(md),
+            check((int) digest.handle().invokeExact(of(data, offset, length), (long) length, MemorySegment.ofArray(md),
                     MemorySegment.NULL, sha256, MemorySegment.NULL), "EVP_Digest");
             return md;
         } catch (Throwable e) {
@@ -188,7 +190,7 @@ final class LibCrypto {
         byte[] md = new byte[32];
         int[] mdLength = new int[1];
         try {
-            MemorySegment result = (MemorySegment) hmac.invokeExact(sha256, of(key, 0, key.length), key.length,
+            MemorySegment result = (MemorySegment) hmac.handle().invokeExact(sha256, of(key, 0, key.length), key.length,
                     of(data, offset, length), (long) length, MemorySegment.ofArray(md), MemorySegment.ofArray(mdLength));
             if (result.equals(MemorySegment.NULL) || mdLength[0] != 32) {
                 throw new IllegalStateException("libcrypto HMAC failed");
@@ -201,7 +203,7 @@ final class LibCrypto {
 
     private MemorySegment newContext() {
         try {
-            MemorySegment ctx = (MemorySegment) ctxNew.invokeExact();
+            MemorySegment ctx = (MemorySegment) ctxNew.handle().invokeExact();
             if (ctx.equals(MemorySegment.NULL)) {
                 throw new OutOfMemoryError("EVP_CIPHER_CTX_new");
             }
@@ -213,7 +215,7 @@ final class LibCrypto {
 
     private void freeContext(MemorySegment ctx) {
         try {
-            ctxFree.invokeExact(ctx); // also wipes the key schedule
+            ctxFree.handle().invokeExact(ctx); // also wipes the key schedule
         } catch (Throwable e) {
             throw rethrow(e);
         }

@@ -5,9 +5,10 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.List;
+
+import coffer.vault.ffm.Downcall;
 
 import static coffer.virt.ffm.NativeCalls.callInt;
 import static coffer.virt.ffm.NativeCalls.callPointer;
@@ -19,7 +20,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The bound C functions of {@code libguestfs.so.0} (1.48) and libc's {@code free}, one {@link MethodHandle} each,
+ * The C functions of {@code libguestfs.so.0} (1.48) and libc's {@code free}, one {@link Downcall} each (bound on first use),
  * with the helpers every call needs: the handle's last error as a {@link GuestfsException}, C strings and
  * NULL-terminated string arrays in and out (taking ownership of what libguestfs returns). A binding table, so
  * longer than the other classes here.
@@ -48,30 +49,29 @@ final class GuestfsLibrary {
 
     private static volatile GuestfsLibrary instance;
 
-    private final Linker linker = Linker.nativeLinker();
-    final MethodHandle free;
-    final MethodHandle create;
-    final MethodHandle close;
-    final MethodHandle lastError;
-    final MethodHandle lastErrno;
-    final MethodHandle setErrorHandler;
-    final MethodHandle setBackend;
-    final MethodHandle setBackendSettings;
-    final MethodHandle setMemsize;
-    final MethodHandle addDriveOpts;
-    final MethodHandle launch;
-    final MethodHandle shutdown;
-    final MethodHandle listPartitions;
-    final MethodHandle listFilesystems;
-    final MethodHandle mountRo;
-    final MethodHandle umountAll;
-    final MethodHandle ls;
-    final MethodHandle lstatns;
-    final MethodHandle lstatnslist;
-    final MethodHandle freeStatns;
-    final MethodHandle freeStatnsList;
-    final MethodHandle readlink;
-    final MethodHandle pread;
+    final Downcall free;
+    final Downcall create;
+    final Downcall close;
+    final Downcall lastError;
+    final Downcall lastErrno;
+    final Downcall setErrorHandler;
+    final Downcall setBackend;
+    final Downcall setBackendSettings;
+    final Downcall setMemsize;
+    final Downcall addDriveOpts;
+    final Downcall launch;
+    final Downcall shutdown;
+    final Downcall listPartitions;
+    final Downcall listFilesystems;
+    final Downcall mountRo;
+    final Downcall umountAll;
+    final Downcall ls;
+    final Downcall lstatns;
+    final Downcall lstatnslist;
+    final Downcall freeStatns;
+    final Downcall freeStatnsList;
+    final Downcall readlink;
+    final Downcall pread;
 
     /** The bindings, loaded on first use; a machine without libguestfs gets a {@link GuestfsException}. */
     static GuestfsLibrary get() throws GuestfsException {
@@ -99,7 +99,7 @@ final class GuestfsLibrary {
         FunctionDescriptor intOfPtrPtr = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
         FunctionDescriptor ptrOfPtr = FunctionDescriptor.of(ADDRESS, ADDRESS);
         FunctionDescriptor ptrOfPtrPtr = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS);
-        free = linker.downcallHandle(linker.defaultLookup().find("free").orElseThrow(), FunctionDescriptor.ofVoid(ADDRESS));
+        free = Downcall.find(Linker.nativeLinker().defaultLookup(), "free", "no free in libc", FunctionDescriptor.ofVoid(ADDRESS));
         create = function(lib, "guestfs_create", FunctionDescriptor.of(ADDRESS));
         close = function(lib, "guestfs_close", FunctionDescriptor.ofVoid(ADDRESS));
         lastError = function(lib, "guestfs_last_error", ptrOfPtr);
@@ -124,11 +124,8 @@ final class GuestfsLibrary {
         pread = function(lib, "guestfs_pread", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
     }
 
-    @SuppressWarnings("restricted")
-    private MethodHandle function(SymbolLookup library, String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = library.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in " + LIBRARY + " (needs libguestfs 1.48)"));
-        return linker.downcallHandle(symbol, descriptor);
+    private static Downcall function(SymbolLookup library, String name, FunctionDescriptor descriptor) {
+        return Downcall.find(library, name, "no " + name + " in " + LIBRARY + " (needs libguestfs 1.48)", descriptor);
     }
 
     /** The handle's last error as an exception naming {@code call}; must follow the failed call on the same handle. */

@@ -8,12 +8,13 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+
+import coffer.vault.ffm.Downcall;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -66,23 +67,21 @@ final class Libc {
     private static final VarHandle ERRNO_VALUE =
             CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-    private static final MethodHandle OPEN = function("open",
+    private static final Downcall OPEN = function("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
-    private static final MethodHandle LSEEK = function("lseek",
+    private static final Downcall LSEEK = function("lseek",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT), ERRNO);
-    private static final MethodHandle FALLOCATE = function("fallocate",
+    private static final Downcall FALLOCATE = function("fallocate",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG), ERRNO);
-    private static final MethodHandle CLOSE = function("close",
+    private static final Downcall CLOSE = function("close",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
-    private static final MethodHandle SYNC_FILE_RANGE = function("sync_file_range",
+    private static final Downcall SYNC_FILE_RANGE = function("sync_file_range",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), ERRNO);
     private static final int SYNC_FILE_RANGE_WRITE = 2;
 
-    @SuppressWarnings("restricted") // the point of this class; run with --enable-native-access
-    private static MethodHandle function(String name, FunctionDescriptor descriptor, Linker.Option... options) {
-        MemorySegment symbol = LIBC.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("libc has no " + name));
-        return LINKER.downcallHandle(symbol, descriptor, options);
+    /** {@code name}, bound on its first call: a command that only opens and closes binds only those two. */
+    private static Downcall function(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        return Downcall.find(LIBC, name, "libc has no " + name, descriptor, options);
     }
 
     /** An {@code errno} from a libc call, with the call and path for the message. Immutable; thread-safe. */
@@ -104,7 +103,7 @@ final class Libc {
     static int open(Path path, int flags) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path.toString()), flags | O_CLOEXEC, 0);
+            int fd = (int) OPEN.handle().invokeExact(state, arena.allocateFrom(path.toString()), flags | O_CLOEXEC, 0);
             if (fd >= 0) {
                 return fd;
             }
@@ -141,7 +140,7 @@ final class Libc {
     static long lseek(int fd, long offset, int whence, Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            long result = (long) LSEEK.invokeExact(state, fd, offset, whence);
+            long result = (long) LSEEK.handle().invokeExact(state, fd, offset, whence);
             if (result >= 0) {
                 return result;
             }
@@ -160,7 +159,7 @@ final class Libc {
     static void fallocate(int fd, int mode, long offset, long length, Path path) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int result = (int) FALLOCATE.invokeExact(state, fd, mode, offset, length);
+            int result = (int) FALLOCATE.handle().invokeExact(state, fd, mode, offset, length);
             if (result != 0) {
                 throw new ErrnoException(path, "fallocate(mode=" + mode + ", " + offset + ", " + length + ")",
                         errno(state));
@@ -179,7 +178,7 @@ final class Libc {
      */
     static void startWriteback(int fd, long offset, long length) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) SYNC_FILE_RANGE.invokeExact(arena.allocate(CALL_STATE), fd, offset, length, SYNC_FILE_RANGE_WRITE);
+            int ignored = (int) SYNC_FILE_RANGE.handle().invokeExact(arena.allocate(CALL_STATE), fd, offset, length, SYNC_FILE_RANGE_WRITE);
         } catch (Throwable ignored) {
             // only an optimization
         }
@@ -188,7 +187,7 @@ final class Libc {
     /** Closes {@code fd}; errors are ignored (Linux releases the descriptor even when close fails). */
     static void close(int fd) {
         try (Arena arena = Arena.ofConfined()) {
-            int ignored = (int) CLOSE.invokeExact(arena.allocate(CALL_STATE), fd);
+            int ignored = (int) CLOSE.handle().invokeExact(arena.allocate(CALL_STATE), fd);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -1,7 +1,6 @@
 package coffer.virt.libvirt;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,6 +9,8 @@ import java.util.Objects;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.regex.Pattern;
+
+import coffer.vault.ffm.Downcall;
 
 import static coffer.virt.ffm.NativeCalls.callInt;
 import static coffer.virt.ffm.NativeCalls.callPointer;
@@ -620,7 +621,7 @@ public final class Libvirt implements AutoCloseable {
         return "Libvirt[" + connection.uri() + "]";
     }
 
-    private void onDomainCall(String name, String call, MethodHandle function) throws LibvirtException {
+    private void onDomainCall(String name, String call, Downcall function) throws LibvirtException {
         connection.onDomain(name, (domain, arena) -> connection.check(callInt(function, domain),
                 call + "(domain '" + name + "')"));
     }

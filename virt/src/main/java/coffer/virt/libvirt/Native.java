@@ -6,9 +6,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 
+import coffer.vault.ffm.Downcall;
 import coffer.virt.ffm.NativeCalls;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -16,14 +15,15 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The bound C functions of {@code libvirt.so.0}, {@code libvirt-qemu.so.0} and libc's {@code free}, one
- * {@link MethodHandle} each, plus the two things every call needs: reading libvirt's last error into a
+ * The C functions of {@code libvirt.so.0}, {@code libvirt-qemu.so.0} and libc's {@code free}, one
+ * {@link Downcall} each, plus the two things every call needs: reading libvirt's last error into a
  * {@link LibvirtException} and taking ownership of C strings libvirt returns. A binding table, so longer than
  * the other classes here, with one short wrapper per C function.
  *
- * <p>Only the functions of libvirt 9.0 (Debian 12) are bound. Loading installs a global libvirt error handler
- * that does nothing: libvirt's default one prints every error to stderr, and errors reach callers as
- * exceptions instead.
+ * <p>Only the functions of libvirt 9.0 (Debian 12) are bound. Loading finds every symbol, so an older libvirt
+ * fails here, and binds each function on its first call ({@link Downcall}; a command calls about half of them).
+ * Loading installs a global libvirt error handler that does nothing: libvirt's default one prints every error to
+ * stderr, and errors reach callers as exceptions instead.
  *
  * <p>Immutable after construction; thread-safe (libvirt's functions are thread-safe, its last error is
  * thread-local: {@link #lastError} must run on the thread that made the failing call, with no blocking in
@@ -45,53 +45,53 @@ final class Native {
     private final SymbolLookup libvirt;
     private final SymbolLookup libvirtQemu;
 
-    final MethodHandle free;
-    final MethodHandle getLastError;
-    final MethodHandle resetLastError;
-    final MethodHandle connectOpen;
-    private final MethodHandle eventRegisterDefaultImpl;
-    private final MethodHandle eventRunDefaultImpl;
+    final Downcall free;
+    final Downcall getLastError;
+    final Downcall resetLastError;
+    final Downcall connectOpen;
+    private final Downcall eventRegisterDefaultImpl;
+    private final Downcall eventRunDefaultImpl;
     private volatile boolean eventLoopRunning;
-    final MethodHandle connectClose;
-    final MethodHandle connectGetUri;
-    final MethodHandle connectIsAlive;
-    final MethodHandle connectListAllDomains;
-    final MethodHandle domainLookupByName;
-    final MethodHandle domainLookupByUuidString;
-    final MethodHandle domainFree;
-    final MethodHandle domainGetName;
-    final MethodHandle domainGetUuidString;
-    final MethodHandle domainGetState;
-    final MethodHandle domainIsPersistent;
-    final MethodHandle domainGetXmlDesc;
-    final MethodHandle domainDefineXml;
-    final MethodHandle domainCreate;
-    final MethodHandle domainDestroy;
-    final MethodHandle domainShutdown;
-    final MethodHandle domainUndefineFlags;
-    final MethodHandle domainSuspend;
-    final MethodHandle domainResume;
-    final MethodHandle domainGetBlockInfo;
-    final MethodHandle domainAttachDeviceFlags;
-    final MethodHandle domainDetachDeviceFlags;
-    final MethodHandle domainBlockPull;
-    final MethodHandle domainGetBlockJobInfo;
-    final MethodHandle domainBlockJobAbort;
-    final MethodHandle domainBlockJobSetSpeed;
-    final MethodHandle checkpointCreateXml;
-    final MethodHandle checkpointGetName;
-    final MethodHandle checkpointLookupByName;
-    final MethodHandle checkpointGetXmlDesc;
-    final MethodHandle checkpointDelete;
-    final MethodHandle checkpointFree;
-    final MethodHandle listAllCheckpoints;
-    final MethodHandle backupBegin;
-    final MethodHandle backupGetXmlDesc;
-    final MethodHandle getJobStats;
-    final MethodHandle typedParamsFree;
-    final MethodHandle abortJob;
-    final MethodHandle qemuAgentCommand;
-    final MethodHandle qemuMonitorCommand;
+    final Downcall connectClose;
+    final Downcall connectGetUri;
+    final Downcall connectIsAlive;
+    final Downcall connectListAllDomains;
+    final Downcall domainLookupByName;
+    final Downcall domainLookupByUuidString;
+    final Downcall domainFree;
+    final Downcall domainGetName;
+    final Downcall domainGetUuidString;
+    final Downcall domainGetState;
+    final Downcall domainIsPersistent;
+    final Downcall domainGetXmlDesc;
+    final Downcall domainDefineXml;
+    final Downcall domainCreate;
+    final Downcall domainDestroy;
+    final Downcall domainShutdown;
+    final Downcall domainUndefineFlags;
+    final Downcall domainSuspend;
+    final Downcall domainResume;
+    final Downcall domainGetBlockInfo;
+    final Downcall domainAttachDeviceFlags;
+    final Downcall domainDetachDeviceFlags;
+    final Downcall domainBlockPull;
+    final Downcall domainGetBlockJobInfo;
+    final Downcall domainBlockJobAbort;
+    final Downcall domainBlockJobSetSpeed;
+    final Downcall checkpointCreateXml;
+    final Downcall checkpointGetName;
+    final Downcall checkpointLookupByName;
+    final Downcall checkpointGetXmlDesc;
+    final Downcall checkpointDelete;
+    final Downcall checkpointFree;
+    final Downcall listAllCheckpoints;
+    final Downcall backupBegin;
+    final Downcall backupGetXmlDesc;
+    final Downcall getJobStats;
+    final Downcall typedParamsFree;
+    final Downcall abortJob;
+    final Downcall qemuAgentCommand;
+    final Downcall qemuMonitorCommand;
 
     /** The bindings, loaded on first use; a machine without libvirt gets a {@link LibvirtException}. */
     static Native get() throws LibvirtException {
@@ -123,8 +123,7 @@ final class Native {
         FunctionDescriptor ptrOfPtrPtr = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS);
         FunctionDescriptor ptrOfPtrPtrInt = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
 
-        free = linker.downcallHandle(linker.defaultLookup().find("free").orElseThrow(),
-                FunctionDescriptor.ofVoid(ADDRESS));
+        free = Downcall.find(linker.defaultLookup(), "free", "no free in libc", FunctionDescriptor.ofVoid(ADDRESS));
         getLastError = function(libvirt, "virGetLastError", FunctionDescriptor.of(ADDRESS));
         resetLastError = function(libvirt, "virResetLastError", FunctionDescriptor.ofVoid());
         connectOpen = function(libvirt, "virConnectOpen", ptrOfPtr);
@@ -198,7 +197,7 @@ final class Native {
             return;
         }
         try {
-            if ((int) eventRegisterDefaultImpl.invokeExact() < 0) {
+            if ((int) eventRegisterDefaultImpl.handle().invokeExact() < 0) {
                 throw lastError("virEventRegisterDefaultImpl");
             }
         } catch (LibvirtException e) {
@@ -206,10 +205,11 @@ final class Native {
         } catch (Throwable e) {
             throw new LibvirtException("virEventRegisterDefaultImpl", LibvirtException.NOT_FROM_LIBVIRT, 0, e.toString());
         }
+        MethodHandle runOnce = eventRunDefaultImpl.handle();
         Thread.ofPlatform().daemon().name("libvirt-event-loop").start(() -> {
             while (true) {
                 try {
-                    int ignored = (int) eventRunDefaultImpl.invokeExact();
+                    int ignored = (int) runOnce.invokeExact();
                 } catch (Throwable e) {
                     return;
                 }
@@ -218,32 +218,28 @@ final class Native {
         eventLoopRunning = true;
     }
 
-    @SuppressWarnings("restricted")
-    private MethodHandle function(SymbolLookup library, String name, FunctionDescriptor descriptor) {
-        MemorySegment symbol = library.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("no " + name + " in libvirt here (needs libvirt 9.0)"));
-        return linker.downcallHandle(symbol, descriptor);
+    private static Downcall function(SymbolLookup library, String name, FunctionDescriptor descriptor) {
+        return Downcall.find(library, name, "no " + name + " in libvirt here (needs libvirt 9.0)", descriptor);
     }
 
-    @SuppressWarnings("restricted")
+    /**
+     * Installs a global error handler that does nothing: {@code virSetErrorFunc(NULL, virResetError)}. libvirt calls
+     * its handler as {@code handler(userData, error)} with the userData given here, NULL, and {@code virResetError}
+     * returns at once for a NULL error (libvirt's virerror.c since 0.1.0); the second argument is ignored, as a
+     * callee does with an extra register argument on the C ABIs Coffer runs on (x86-64 System V, AArch64). A handler
+     * in Java did the same through an upcall stub, spun at every command's start (docs/performance.md, session 14).
+     */
     private void silenceDefaultErrorHandler() {
+        MemorySegment doNothing = libvirt.find("virResetError")
+                .orElseThrow(() -> new UnsatisfiedLinkError("no virResetError in libvirt here (needs libvirt 9.0)"));
         try {
-            MethodHandle ignore = MethodHandles.lookup().findStatic(Native.class, "ignoreError",
-                    MethodType.methodType(void.class, MemorySegment.class, MemorySegment.class));
-            MemorySegment stub = linker.upcallStub(ignore, FunctionDescriptor.ofVoid(ADDRESS, ADDRESS),
-                    Arena.global());
-            MethodHandle setErrorFunc = function(libvirt, "virSetErrorFunc",
-                    FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-            setErrorFunc.invokeExact(MemorySegment.NULL, stub);
+            function(libvirt, "virSetErrorFunc", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)).handle()
+                    .invokeExact(MemorySegment.NULL, doNothing);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
-    }
-
-    /** libvirt's error callback: errors are read with {@link #lastError} instead. */
-    private static void ignoreError(MemorySegment userData, MemorySegment error) {
     }
 
     /**
@@ -253,7 +249,7 @@ final class Native {
     @SuppressWarnings("restricted")
     LibvirtException lastError(String call) {
         try {
-            MemorySegment error = (MemorySegment) getLastError.invokeExact();
+            MemorySegment error = (MemorySegment) getLastError.handle().invokeExact();
             if (error.equals(MemorySegment.NULL)) {
                 return new LibvirtException(call, LibvirtException.NOT_FROM_LIBVIRT, 0,
                         "failed without a libvirt error");
@@ -263,7 +259,7 @@ final class Native {
             int domain = error.get(JAVA_INT, ERROR_DOMAIN);
             MemorySegment message = error.get(ADDRESS, ERROR_MESSAGE);
             String text = message.equals(MemorySegment.NULL) ? null : readString(message);
-            resetLastError.invokeExact();
+            resetLastError.handle().invokeExact();
             return new LibvirtException(call, code, domain, text);
         } catch (RuntimeException | Error e) {
             throw e;
@@ -291,7 +287,7 @@ final class Native {
 
     void free(MemorySegment pointer) {
         try {
-            free.invokeExact(pointer);
+            free.handle().invokeExact(pointer);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
