@@ -213,7 +213,9 @@ public final class InstanceBackup {
         String previousCheckpoint = previous == null ? null : PointFacts.of(previous).checkpoint();
         Set<String> checkpointDisks = new HashSet<>();
         if (previousCheckpoint != null && checkpoints.contains(previousCheckpoint)) {
-            checkpointDisks.addAll(BackupXml.bitmapDisksOf(libvirt.checkpointXml(domain.name(), previousCheckpoint)));
+            List<String> bitmapDisks = tracking.bitmapDisksOf(previousCheckpoint); // read with the checkpoints
+            checkpointDisks.addAll(bitmapDisks != null ? bitmapDisks
+                    : BackupXml.bitmapDisksOf(libvirt.checkpointXml(domain.name(), previousCheckpoint)));
         }
         List<DiskPlan> plans = new ArrayList<>();
         long total = 0;
