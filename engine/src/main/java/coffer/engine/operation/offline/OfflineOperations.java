@@ -16,7 +16,6 @@ import coffer.engine.instance.InstanceClone;
 import coffer.engine.instance.InstanceDiscovery;
 import coffer.engine.instance.InstanceRestore;
 import coffer.engine.instance.PointFacts;
-import coffer.engine.instance.PointReaders;
 import coffer.engine.operation.*;
 import coffer.engine.policy.PointDeletion;
 import coffer.engine.vault.VaultLocation;
@@ -99,7 +98,6 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 refuse(b.replicate(), "replicate", "replication is a server's");
                 refuse(b.replicateTo() != null, "replicateTo", "replication is a server's");
                 connectInBackground();
-                PointReaders.startInBackground(); // the plan's manifest readers, built meanwhile (docs/performance.md)
                 Vault v = vault(); // opened while libvirt connects, not after (arguments evaluate left to right)
                 InstanceBackup.Result result = new InstanceBackup(libvirt(), v, settings.runtimeRoot()).run(
                         new InstanceBackup.Request(b.instance(), b.disks() == null ? Set.of() : new LinkedHashSet<>(b.disks()),
@@ -111,7 +109,6 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 refuseVaultName(c.vault());
                 refuse(c.region() != null, "region", "regions are a server's");
                 connectInBackground();
-                PointReaders.startInBackground();
                 Vault v = vault();
                 yield CloneResult.of(new InstanceClone(new InstanceBackup(libvirt(), v, settings.runtimeRoot()),
                         new InstanceRestore(libvirt(), v, settings.threads())).run(c.instance(), c.name(), path(c.dir()),
@@ -134,7 +131,6 @@ public final class OfflineOperations implements Operations, AutoCloseable {
             case BackupGroup b -> {
                 refuseVaultName(b.vault());
                 connectInBackground();
-                PointReaders.startInBackground();
                 Vault v = vault();
                 yield GroupBackupResult.of(new GroupBackup(libvirt(), new InstanceBackup(libvirt(), v, settings.runtimeRoot()))
                         .run(new GroupBackup.Request(b.group(), members(b.instances()), b.appConsistent(), settings.threads(),
@@ -143,7 +139,6 @@ public final class OfflineOperations implements Operations, AutoCloseable {
             case CloneGroup c -> {
                 refuseVaultName(c.vault());
                 connectInBackground();
-                PointReaders.startInBackground();
                 Vault v = vault();
                 Libvirt l = libvirt();
                 yield GroupCloneResult.of(new GroupClone(new GroupBackup(l, new InstanceBackup(l, v, settings.runtimeRoot())),
