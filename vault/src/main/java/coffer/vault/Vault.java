@@ -217,18 +217,6 @@ public final class Vault implements AutoCloseable {
         return digester;
     }
 
-    /**
-     * Makes now what a point writer's first begin in this process makes on the caller's thread: the backend's
-     * bindings for writing ({@link Backend#prepareWrites}) and the JSON writers of a lock and of an unfinished marker.
-     * Writes nothing.
-     */
-    public void prepareWrites() throws IOException {
-        backend.prepareWrites();
-        locks.prepare();
-        Json.MAPPER.writeValueAsBytes(new UnfinishedMarker(UnfinishedMarker.FORMAT, UnfinishedMarker.VERSION, "write",
-                "", 0, Instant.EPOCH));
-    }
-
     public VaultLocks locks() {
         return locks;
     }

@@ -99,11 +99,6 @@ public final class VaultLocks {
         }
     }
 
-    /** Makes the JSON writer of a lock's body (see {@link Vault#prepareWrites}); writes nothing. */
-    void prepare() throws IOException {
-        Json.MAPPER.writeValueAsBytes(new Body(Kind.SHARED.name(), "", 0, "", Instant.EPOCH));
-    }
-
     /** Takes a shared lock (backups), waiting up to {@code wait} while an exclusive holder (gc sweep) works. */
     public Lock shared(String purpose, Duration wait) throws IOException {
         return acquire(Kind.SHARED, purpose, wait);

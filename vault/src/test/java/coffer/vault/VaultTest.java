@@ -115,21 +115,6 @@ class VaultTest {
     }
 
     @Test
-    void preparingWritesWritesNothing() throws IOException {
-        // made ahead of a backup's first begin (its bindings, its JSON writers): no object, no file appears
-        try (Vault vault = Vault.create(new LocalDirectoryBackend(dir), TestVault.CHUNK, null)) {
-            List<java.nio.file.Path> before;
-            try (var files = java.nio.file.Files.walk(dir)) {
-                before = files.sorted().toList();
-            }
-            vault.prepareWrites();
-            try (var files = java.nio.file.Files.walk(dir)) {
-                assertEquals(before, files.sorted().toList());
-            }
-        }
-    }
-
-    @Test
     void anEmptyDirectoryIsNotAVault() {
         NotAVaultException empty = assertThrows(NotAVaultException.class,
                 () -> Vault.open(new LocalDirectoryBackend(dir), null));

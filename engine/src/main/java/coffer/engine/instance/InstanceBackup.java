@@ -139,7 +139,6 @@ public final class InstanceBackup {
     public StagedBackup prepare(Request request) throws IOException {
         PhaseTrace trace = new PhaseTrace();
         coffer.vault.JitWarmup.startInBackground(vault);
-        PointWriter.prepareInBackground(vault); // the lock's first write binds natives, not on the critical path
         DomainInfo domain = libvirt.domain(request.instance()).orElseThrow(() -> new CofferException(
                 ErrorCode.InstanceNotFound, "no domain '" + request.instance() + "' on " + libvirt.uri()));
         List<String> warnings = new ArrayList<>();

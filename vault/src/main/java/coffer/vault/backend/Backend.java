@@ -37,14 +37,6 @@ public interface Backend extends AutoCloseable {
     /** Publishes {@code data} (from its position to its limit) under {@code name}, replacing any object. */
     void put(String name, ByteBuffer data) throws IOException;
 
-    /**
-     * Makes now what this backend makes on its first write in a process (a local directory: the bindings of its
-     * system calls), so that a caller that knows writes will follow can have it made off its critical path. Touches
-     * no object; the default does nothing.
-     */
-    default void prepareWrites() {
-    }
-
     /** Publishes unless an object of that name exists; returns whether this call created it. */
     boolean putIfAbsent(String name, ByteBuffer data) throws IOException;
 

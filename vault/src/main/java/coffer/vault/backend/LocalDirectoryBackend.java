@@ -58,11 +58,6 @@ public final class LocalDirectoryBackend implements Backend {
     }
 
     @Override
-    public void prepareWrites() {
-        NewFile.bind();
-    }
-
-    @Override
     public void put(String name, ByteBuffer data) throws IOException {
         Path target = pathOf(name);
         Path temp = writeTemp(target, data);

@@ -88,14 +88,6 @@ final class NewFile {
         STRERROR = strerror;
     }
 
-    /**
-     * Binds the functions now, if not yet done: the class's initialization above (~25 ms of a command-line run, the
-     * foreign linker spinning a stub per function shape), which the first {@link #write} would otherwise pay.
-     */
-    static void bind() {
-        // initializing the class is the work
-    }
-
     private NewFile() {
     }
 

@@ -83,26 +83,6 @@ public final class PointWriter implements AutoCloseable {
         this.lock = lock;
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean PREPARING = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /**
-     * Starts {@link Vault#prepareWrites} on a daemon thread, once per process (what it makes is the process's: the
-     * first vault's backend decides which bindings), so that a caller about to {@link #begin} a writer (a backup, while
-     * it asks libvirt for the domain) does not make them on its own critical path (docs/performance.md,
-     * "Session 14"). Returns at once; a failure only costs speed.
-     */
-    public static void prepareInBackground(Vault vault) {
-        if (PREPARING.compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon().name("writer-prepare").start(() -> {
-                try {
-                    vault.prepareWrites();
-                } catch (IOException | RuntimeException e) {
-                    // the first begin makes what is missing
-                }
-            });
-        }
-    }
-
     public static PointWriter begin(Vault vault, String name, Instant createdAt, int threads) throws IOException {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a point needs a name");
