@@ -5,6 +5,7 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.vault.ChunkWorkers;
+import coffer.vault.PointIds;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.fs.FileTree;
@@ -164,18 +165,23 @@ public final class InstanceBackup {
             PointFacts facts = request.facts().with(new PointFacts(PointFacts.VERSION, null, definitionXml, null, null,
                     null, null, null, null));
             Instant created = Instant.now();
-            PointWriter writer = PointWriter.begin(vault, domain.name(), created, threads);
-            if (request.immutableFloor() != null) {
-                writer.immutableUntil(request.immutableFloor().apply(created)); // the manifest's floor, before it exists
-            }
-            RuntimeDirectory run = null;
+            // the point is named before its writer takes the vault's shared lock, so that its runtime directory's
+            // scratch images are made meanwhile (docs/performance.md, "Session 14"); nothing of the point is written
+            // to the vault, and libvirt's backup does not begin, before the lock is held
+            String pointId = PointIds.newId(created);
+            RuntimeDirectory run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), pointId);
             CompletableFuture<Void> scratch = CompletableFuture.completedFuture(null);
+            PointWriter writer = null;
             try {
-                run = RuntimeDirectory.create(runtimeRoot, domain.uuid(), writer.id());
                 if (domain.state().active()) {
-                    // made while libvirt is asked for the checkpoints and bitmaps (one scratch image per chosen disk,
-                    // as each chosen disk gets one plan)
+                    // made while the lock is taken and libvirt is asked for the checkpoints and bitmaps (one scratch
+                    // image per chosen disk, as each chosen disk gets one plan)
                     scratch = createScratchInBackground(domain, chosen, run, trace);
+                }
+                writer = PointWriter.beginWithId(vault, pointId, domain.name(), created, threads,
+                        "backup of " + domain.name());
+                if (request.immutableFloor() != null) {
+                    writer.immutableUntil(request.immutableFloor().apply(created)); // the manifest's floor, before it exists
                 }
                 Plan plan = plan(domain, definition, chosen, skipped, base, tracking.join());
                 trace.mark("planned: " + plan.plans().stream().map(p -> p.target() + "=" + p.mode()).toList());
@@ -183,11 +189,9 @@ public final class InstanceBackup {
                 return new StagedBackup(libvirt, vault, domain, plan, request.consistency(), facts, warnings,
                         writer, run);
             } catch (IOException | RuntimeException e) {
-                try (writer) {
+                try (PointWriter begun = writer) { // null: the lock was not taken
                     awaitQuietly(scratch, e); // no qemu-img may still write into the directory removed next
-                    if (run != null) {
-                        run.close();
-                    }
+                    run.close();
                 }
                 throw e;
             }
@@ -208,7 +212,9 @@ public final class InstanceBackup {
         String previousCheckpoint = previous == null ? null : PointFacts.of(previous).checkpoint();
         Set<String> checkpointDisks = new HashSet<>();
         if (previousCheckpoint != null && checkpoints.contains(previousCheckpoint)) {
-            checkpointDisks.addAll(BackupXml.bitmapDisksOf(libvirt.checkpointXml(domain.name(), previousCheckpoint)));
+            List<String> bitmapDisks = tracking.bitmapDisksOf(previousCheckpoint); // read with the checkpoints
+            checkpointDisks.addAll(bitmapDisks != null ? bitmapDisks
+                    : BackupXml.bitmapDisksOf(libvirt.checkpointXml(domain.name(), previousCheckpoint)));
         }
         List<DiskPlan> plans = new ArrayList<>();
         long total = 0;

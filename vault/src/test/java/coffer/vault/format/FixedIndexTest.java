@@ -133,6 +133,18 @@ class FixedIndexTest {
     }
 
     @Test
+    void theChecksumIsTheSha256OfTheEntriesThenThePatchRecords() throws Exception {
+        // as docs/format/index.md defines it, whichever engine (libcrypto or the JDK) computes it
+        for (FixedIndex index : new FixedIndex[] {sample(), withPatches()}) {
+            byte[] body = index.encode();
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(body, 64, body.length - 64); // the entries, then the patch records, to the end
+            assertEquals(java.util.HexFormat.of().formatHex(sha.digest()), index.checksum());
+            assertEquals(index.checksum(), java.util.HexFormat.of().formatHex(body, 32, 64), "the header's checksum");
+        }
+    }
+
+    @Test
     void theChecksumCoversThePatchRecords() {
         FixedIndex index = withPatches();
         FixedIndex otherBase = index.copy();
