@@ -5,6 +5,7 @@ import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import java.security.GeneralSecurityException;
+import java.util.Optional;
 
 /**
  * AES-256-GCM with a 12-byte nonce and a 16-byte tag appended to the ciphertext: the vault's object cipher.
@@ -20,9 +21,14 @@ public abstract sealed class AesGcm {
     private AesGcm() {
     }
 
-    /** libcrypto when available, else the JDK. */
+    /** libcrypto when available (its cipher functions bound now), else the JDK. */
     public static AesGcm of(SecretKey key) {
-        return LibCrypto.get().<AesGcm>map(lib -> new Native(lib, key)).orElseGet(() -> new Jdk(key));
+        return of(key, LibCrypto.forCipher());
+    }
+
+    /** libcrypto's cipher from {@code lib} when it binds, else the JDK's (a test gives a libcrypto of its own). */
+    static AesGcm of(SecretKey key, Optional<LibCrypto> lib) {
+        return lib.filter(LibCrypto::cipherBound).<AesGcm>map(l -> new Native(l, key)).orElseGet(() -> new Jdk(key));
     }
 
     /** The JDK's provider, whatever else is available (for cross-checks). */

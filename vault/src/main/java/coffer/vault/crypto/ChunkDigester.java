@@ -6,6 +6,7 @@ import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -31,17 +32,27 @@ public final class ChunkDigester {
         this.nativeCode = nativeCode;
     }
 
-    /** SHA-256 by libcrypto where it loads (see {@link LibCrypto}), else by the JDK. */
+    /** SHA-256 by libcrypto where it loads and binds (see {@link LibCrypto}), else by the JDK. */
     public static ChunkDigester sha256() {
-        return LibCrypto.get().map(lib -> {
-            Engine engine = lib::sha256;
+        return sha256(LibCrypto.forDigest());
+    }
+
+    /** SHA-256 by {@code lib} when its digest binds, else by the JDK (a test gives a libcrypto of its own). */
+    static ChunkDigester sha256(Optional<LibCrypto> lib) {
+        return lib.filter(LibCrypto::digestBound).map(l -> {
+            Engine engine = l::sha256;
             return new ChunkDigester("sha256", () -> engine, true);
         }).orElseGet(ChunkDigester::jdkSha256);
     }
 
-    /** HMAC-SHA-256 under {@code key} by libcrypto where it loads, else by the JDK. */
+    /** HMAC-SHA-256 under {@code key} by libcrypto where it loads and binds, else by the JDK. */
     public static ChunkDigester hmacSha256(SecretKey key) {
-        return LibCrypto.get().map(lib -> {
+        return hmacSha256(key, LibCrypto.forHmac());
+    }
+
+    /** HMAC-SHA-256 by {@code lib} when its HMAC binds, else by the JDK (a test gives a libcrypto of its own). */
+    static ChunkDigester hmacSha256(SecretKey key, Optional<LibCrypto> libCrypto) {
+        return libCrypto.filter(LibCrypto::hmacBound).map(lib -> {
             byte[] raw = key.getEncoded();
             Engine engine = (data, offset, length) -> lib.hmacSha256(raw, data, offset, length);
             return new ChunkDigester("hmac-sha256", () -> engine, true);

@@ -23,8 +23,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * libcrypto uses AES-NI, PCLMULQDQ and SHA extensions from the first call. The JDK stays the fallback where
  * {@code libcrypto.so.3} is missing, and both produce the same bytes (tested both ways).
  *
- * <p>Every symbol is found when the library loads (one missing: the JDK is used), each function is bound on its
- * first call ({@link Downcall}): a command binds only what it uses. Calls that take the caller's arrays are linked
+ * <p>Whether libcrypto does a kind of work is decided once, before any data is processed: every symbol is found
+ * when the library loads ({@code dlsym}, cheap; one missing: the JDK does all of it), and the functions of one kind
+ * (the cipher's, the digest, the HMAC) are bound ({@link Downcall}) together when the first engine of that kind is
+ * made ({@link #forCipher}, {@link #forDigest}, {@link #forHmac}), so a command binds only the kinds it uses, and a
+ * kind whose functions do not bind is done by the JDK from its first byte on, never switched in the middle of a run
+ * (docs/performance.md, session 15). Calls that take the caller's arrays are linked
  * {@linkplain Linker.Option#critical critical} with heap
  * access: no copy into native memory, and none of these functions calls back into Java. Thread-safe: the
  * functions are, and every call here uses its own context.
@@ -48,6 +52,9 @@ final class LibCrypto {
     private final Downcall hmac;
     private final MemorySegment aes256Gcm;
     private final MemorySegment sha256;
+    private final Kind cipher;
+    private final Kind digestKind;
+    private final Kind hmacKind;
 
     private LibCrypto(SymbolLookup lib) throws Throwable {
         ctxNew = plain(lib, "EVP_CIPHER_CTX_new", FunctionDescriptor.of(ADDRESS));
@@ -78,11 +85,48 @@ final class LibCrypto {
         if (aes256Gcm.equals(MemorySegment.NULL) || sha256.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("libcrypto has no AES-256-GCM or SHA2-256");
         }
+        cipher = new Kind(ctxNew, ctxFree, encryptInit, encryptUpdate, encryptFinal, decryptInit, decryptUpdate,
+                decryptFinal, ctrl);
+        digestKind = new Kind(digest);
+        hmacKind = new Kind(hmac);
     }
 
-    /** libcrypto when it can be loaded and has what the vault needs; empty means: use the JDK. */
+    /**
+     * libcrypto when it can be loaded and has every function the vault needs (found, not yet bound); empty means:
+     * use the JDK.
+     */
     static Optional<LibCrypto> get() {
         return INSTANCE;
+    }
+
+    /** libcrypto's AES-256-GCM when its functions are found and bound (now, on the first call); empty: the JDK's. */
+    static Optional<LibCrypto> forCipher() {
+        return INSTANCE.filter(LibCrypto::cipherBound);
+    }
+
+    /** libcrypto's SHA-256 when its function is found and bound (now, on the first call); empty: the JDK's. */
+    static Optional<LibCrypto> forDigest() {
+        return INSTANCE.filter(LibCrypto::digestBound);
+    }
+
+    /** libcrypto's HMAC-SHA-256 when its function is found and bound (now, on the first call); empty: the JDK's. */
+    static Optional<LibCrypto> forHmac() {
+        return INSTANCE.filter(LibCrypto::hmacBound);
+    }
+
+    /** True when the cipher's functions are bound; binds them on the first call, false for good if that failed. */
+    boolean cipherBound() {
+        return cipher.bound();
+    }
+
+    /** True when {@code EVP_Digest} is bound; binds it on the first call, false for good if that failed. */
+    boolean digestBound() {
+        return digestKind.bound();
+    }
+
+    /** True when {@code HMAC} is bound; binds it on the first call, false for good if that failed. */
+    boolean hmacBound() {
+        return hmacKind.bound();
     }
 
     private static Optional<LibCrypto> load() {
@@ -90,9 +134,50 @@ final class LibCrypto {
             return Optional.empty();
         }
         try {
-            return Optional.of(new LibCrypto(SymbolLookup.libraryLookup("libcrypto.so.3", Arena.global())));
+            return load(SymbolLookup.libraryLookup("libcrypto.so.3", Arena.global()));
         } catch (Throwable e) {
             return Optional.empty(); // no OpenSSL 3 here: the JDK's providers do the same work, slower when cold
+        }
+    }
+
+    /** libcrypto's functions found in {@code lib}; empty when one is missing or the algorithms are not there. */
+    static Optional<LibCrypto> load(SymbolLookup lib) {
+        try {
+            return Optional.of(new LibCrypto(lib));
+        } catch (Throwable e) {
+            return Optional.empty(); // a libcrypto without a function the vault calls: the JDK does the work
+        }
+    }
+
+    /**
+     * The functions one kind of work calls, bound together before the first engine of that kind is made: binding
+     * fails for all of a kind's data or for none of it.
+     */
+    private static final class Kind {
+        private final Downcall[] functions;
+        private volatile Boolean bound;
+
+        Kind(Downcall... functions) {
+            this.functions = functions;
+        }
+
+        boolean bound() {
+            Boolean known = bound;
+            return known != null ? known : bind();
+        }
+
+        private synchronized boolean bind() {
+            if (bound == null) {
+                try {
+                    for (Downcall function : functions) {
+                        function.handle();
+                    }
+                    bound = true;
+                } catch (Throwable e) {
+                    bound = false; // as when the library was bound at once: a binding that fails means the JDK
+                }
+            }
+            return bound;
         }
     }
 
