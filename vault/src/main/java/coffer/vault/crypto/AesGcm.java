@@ -21,14 +21,18 @@ public abstract sealed class AesGcm {
     private AesGcm() {
     }
 
-    /** libcrypto when available (its cipher functions bound now), else the JDK. */
+    /** libcrypto when available, else the JDK. */
     public static AesGcm of(SecretKey key) {
-        return of(key, LibCrypto.forCipher());
+        return of(key, LibCrypto.get());
     }
 
-    /** libcrypto's cipher from {@code lib} when it binds, else the JDK's (a test gives a libcrypto of its own). */
+    /**
+     * libcrypto's cipher from {@code lib} when its functions bind, else the JDK's (a test gives a libcrypto of its
+     * own). Which one is decided once, on the first call or {@link #nativeCode()} ({@link LibCrypto} says why not
+     * earlier), and kept.
+     */
     static AesGcm of(SecretKey key, Optional<LibCrypto> lib) {
-        return lib.filter(LibCrypto::cipherBound).<AesGcm>map(l -> new Native(l, key)).orElseGet(() -> new Jdk(key));
+        return lib.<AesGcm>map(l -> new Native(l, key)).orElseGet(() -> new Jdk(key));
     }
 
     /** The JDK's provider, whatever else is available (for cross-checks). */
@@ -55,9 +59,11 @@ public abstract sealed class AesGcm {
     public abstract int decrypt(byte[] nonce, int nonceOffset, byte[] aad, byte[] in, int inOffset, int length,
                                 byte[] out, int outOffset) throws AEADBadTagException;
 
+    /** libcrypto's, or the JDK's for good when libcrypto's cipher functions do not bind. */
     private static final class Native extends AesGcm {
         private final LibCrypto lib;
         private final byte[] key;
+        private final Jdk jdk;
 
         Native(LibCrypto lib, SecretKey key) {
             this.lib = lib;
@@ -65,21 +71,28 @@ public abstract sealed class AesGcm {
             if (this.key.length != 32) {
                 throw new IllegalArgumentException("AES-256 needs a 32-byte key");
             }
+            this.jdk = new Jdk(key); // cheap: its ciphers are made on first use
         }
 
         @Override
         public boolean nativeCode() {
-            return true;
+            return lib.cipherBound();
         }
 
         @Override
         public int encrypt(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+            if (!lib.cipherBound()) {
+                return jdk.encrypt(nonce, aad, in, inOffset, length, out, outOffset);
+            }
             return lib.encrypt(key, nonce, aad, in, inOffset, length, out, outOffset);
         }
 
         @Override
         public int decrypt(byte[] nonce, int nonceOffset, byte[] aad, byte[] in, int inOffset, int length,
                            byte[] out, int outOffset) throws AEADBadTagException {
+            if (!lib.cipherBound()) {
+                return jdk.decrypt(nonce, nonceOffset, aad, in, inOffset, length, out, outOffset);
+            }
             if (length < TAG_SIZE) {
                 throw new AEADBadTagException("shorter than the tag");
             }

@@ -7,6 +7,7 @@ import javax.crypto.SecretKey;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -20,13 +21,13 @@ public final class ChunkDigester {
     /** A stateless native engine for every thread, or a JDK engine per thread (they carry state). */
     private final Supplier<Engine> engines;
     private final String algorithm;
-    private final boolean nativeCode;
+    private final BooleanSupplier nativeCode;
 
     private interface Engine {
         byte[] digest(byte[] data, int offset, int length);
     }
 
-    private ChunkDigester(String algorithm, Supplier<Engine> engines, boolean nativeCode) {
+    private ChunkDigester(String algorithm, Supplier<Engine> engines, BooleanSupplier nativeCode) {
         this.algorithm = algorithm;
         this.engines = engines;
         this.nativeCode = nativeCode;
@@ -34,28 +35,33 @@ public final class ChunkDigester {
 
     /** SHA-256 by libcrypto where it loads and binds (see {@link LibCrypto}), else by the JDK. */
     public static ChunkDigester sha256() {
-        return sha256(LibCrypto.forDigest());
+        return sha256(LibCrypto.get());
     }
 
-    /** SHA-256 by {@code lib} when its digest binds, else by the JDK (a test gives a libcrypto of its own). */
-    static ChunkDigester sha256(Optional<LibCrypto> lib) {
-        return lib.filter(LibCrypto::digestBound).map(l -> {
-            Engine engine = l::sha256;
-            return new ChunkDigester("sha256", () -> engine, true);
+    /**
+     * SHA-256 by {@code lib} when its digest binds, else by the JDK (a test gives a libcrypto of its own). Which one
+     * is decided once, on the first digest or {@link #nativeCode()} ({@link LibCrypto} says why not earlier).
+     */
+    static ChunkDigester sha256(Optional<LibCrypto> libCrypto) {
+        return libCrypto.map(lib -> {
+            Engine engine = lib::sha256;
+            Supplier<Engine> jdk = jdkSha256().engines;
+            return new ChunkDigester("sha256", () -> lib.digestBound() ? engine : jdk.get(), lib::digestBound);
         }).orElseGet(ChunkDigester::jdkSha256);
     }
 
     /** HMAC-SHA-256 under {@code key} by libcrypto where it loads and binds, else by the JDK. */
     public static ChunkDigester hmacSha256(SecretKey key) {
-        return hmacSha256(key, LibCrypto.forHmac());
+        return hmacSha256(key, LibCrypto.get());
     }
 
-    /** HMAC-SHA-256 by {@code lib} when its HMAC binds, else by the JDK (a test gives a libcrypto of its own). */
+    /** HMAC-SHA-256 by {@code lib} when its HMAC binds, else by the JDK; decided as {@link #sha256(Optional)}. */
     static ChunkDigester hmacSha256(SecretKey key, Optional<LibCrypto> libCrypto) {
-        return libCrypto.filter(LibCrypto::hmacBound).map(lib -> {
+        return libCrypto.map(lib -> {
             byte[] raw = key.getEncoded();
             Engine engine = (data, offset, length) -> lib.hmacSha256(raw, data, offset, length);
-            return new ChunkDigester("hmac-sha256", () -> engine, true);
+            Supplier<Engine> jdk = jdkHmacSha256(key).engines;
+            return new ChunkDigester("hmac-sha256", () -> lib.hmacBound() ? engine : jdk.get(), lib::hmacBound);
         }).orElseGet(() -> jdkHmacSha256(key));
     }
 
@@ -67,7 +73,7 @@ public final class ChunkDigester {
                 md.update(data, offset, length);
                 return md.digest();
             };
-        }), false);
+        }), () -> false);
     }
 
     /** The JDK's HMAC-SHA-256, whatever else is available (for cross-checks). */
@@ -84,7 +90,7 @@ public final class ChunkDigester {
                 mac.update(data, offset, length);
                 return mac.doFinal();
             };
-        }), false);
+        }), () -> false);
     }
 
     private static Supplier<Engine> perThread(Supplier<Engine> make) {
@@ -93,7 +99,7 @@ public final class ChunkDigester {
 
     /** True when digests run in native code at full speed from the first call (no JIT warm-up needed). */
     public boolean nativeCode() {
-        return nativeCode;
+        return nativeCode.getAsBoolean();
     }
 
     /** {@code sha256} or {@code hmac-sha256}, as recorded in the vault config. */

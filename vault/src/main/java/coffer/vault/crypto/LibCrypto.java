@@ -23,11 +23,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * libcrypto uses AES-NI, PCLMULQDQ and SHA extensions from the first call. The JDK stays the fallback where
  * {@code libcrypto.so.3} is missing, and both produce the same bytes (tested both ways).
  *
- * <p>Whether libcrypto does a kind of work is decided once, before any data is processed: every symbol is found
- * when the library loads ({@code dlsym}, cheap; one missing: the JDK does all of it), and the functions of one kind
- * (the cipher's, the digest, the HMAC) are bound ({@link Downcall}) together when the first engine of that kind is
- * made ({@link #forCipher}, {@link #forDigest}, {@link #forHmac}), so a command binds only the kinds it uses, and a
- * kind whose functions do not bind is done by the JDK from its first byte on, never switched in the middle of a run
+ * <p>Whether libcrypto does a kind of work is decided once, before any data of that kind is processed: every symbol
+ * is found when the library loads ({@code dlsym}, cheap; one missing: the JDK does all of it), and the functions of
+ * one kind (the cipher's, the digest, the HMAC) are bound ({@link Downcall}) together on that kind's first use (an
+ * engine's first call, or its {@code nativeCode()}), so a command binds only the kinds it uses, and a kind whose
+ * functions do not bind is done by the JDK from its first byte on, never switched in the middle of a run; binding
+ * when the engines are made instead cost a command that opens a vault and stops early ~0.06 s of CPU
  * (docs/performance.md, session 15). Calls that take the caller's arrays are linked
  * {@linkplain Linker.Option#critical critical} with heap
  * access: no copy into native memory, and none of these functions calls back into Java. Thread-safe: the
@@ -99,21 +100,6 @@ final class LibCrypto {
         return INSTANCE;
     }
 
-    /** libcrypto's AES-256-GCM when its functions are found and bound (now, on the first call); empty: the JDK's. */
-    static Optional<LibCrypto> forCipher() {
-        return INSTANCE.filter(LibCrypto::cipherBound);
-    }
-
-    /** libcrypto's SHA-256 when its function is found and bound (now, on the first call); empty: the JDK's. */
-    static Optional<LibCrypto> forDigest() {
-        return INSTANCE.filter(LibCrypto::digestBound);
-    }
-
-    /** libcrypto's HMAC-SHA-256 when its function is found and bound (now, on the first call); empty: the JDK's. */
-    static Optional<LibCrypto> forHmac() {
-        return INSTANCE.filter(LibCrypto::hmacBound);
-    }
-
     /** True when the cipher's functions are bound; binds them on the first call, false for good if that failed. */
     boolean cipherBound() {
         return cipher.bound();
@@ -150,8 +136,8 @@ final class LibCrypto {
     }
 
     /**
-     * The functions one kind of work calls, bound together before the first engine of that kind is made: binding
-     * fails for all of a kind's data or for none of it.
+     * The functions one kind of work calls, bound together on the kind's first use: binding fails for all of a kind's
+     * data or for none of it.
      */
     private static final class Kind {
         private final Downcall[] functions;

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A libcrypto that lacks a function the vault calls, or one whose function does not bind, must leave the work to the
- * JDK from the start, decided when the engine is made (before any data), not fail at the first chunk; and what either
+ * JDK from the first byte (decided once, before any data of that kind), not fail at the first chunk; and what either
  * path seals the other opens.
  */
 class LibCryptoFallbackTest {
@@ -62,10 +62,11 @@ class LibCryptoFallbackTest {
         Optional<LibCrypto> lib = LibCrypto.load(unbindable("EVP_DecryptFinal_ex"));
         assertTrue(lib.isPresent(), "every symbol is found");
         AesGcm cipher = AesGcm.of(key, lib);
+        // data first: the first call decides, and the JDK does it (before the fix it threw here)
+        sealedByOneOpensWithTheOther(cipher, AesGcm.of(key));
         assertFalse(cipher.nativeCode(), "the cipher's functions did not bind: the JDK's cipher");
         assertFalse(lib.get().cipherBound(), "decided once");
         assertFalse(AesGcm.of(key, lib).nativeCode());
-        sealedByOneOpensWithTheOther(cipher, AesGcm.of(key));
         // the kinds whose functions bind still run in libcrypto
         assertTrue(ChunkDigester.sha256(lib).nativeCode());
     }
@@ -75,13 +76,13 @@ class LibCryptoFallbackTest {
         Optional<LibCrypto> lib = LibCrypto.load(unbindable("HMAC"));
         SecretKey idKey = new SecretKeySpec(bytes(32), "HmacSHA256");
         ChunkDigester fallback = ChunkDigester.hmacSha256(idKey, lib);
-        assertFalse(fallback.nativeCode());
-        assertEquals("hmac-sha256", fallback.algorithm());
         ChunkDigester usual = ChunkDigester.hmacSha256(idKey);
-        assertTrue(usual.nativeCode());
         byte[] data = bytes(300_001);
-        ChunkId id = fallback.digest(data, 1, 300_000);
+        ChunkId id = fallback.digest(data, 1, 300_000); // data first: the first digest decides
         assertEquals(usual.digest(data, 1, 300_000), id);
+        assertFalse(fallback.nativeCode());
+        assertTrue(usual.nativeCode());
+        assertEquals("hmac-sha256", fallback.algorithm());
 
         Optional<LibCrypto> noDigest = LibCrypto.load(unbindable("EVP_Digest"));
         assertFalse(ChunkDigester.sha256(noDigest).nativeCode());
