@@ -28,8 +28,7 @@ public abstract sealed class AesGcm {
 
     /**
      * libcrypto's cipher from {@code lib} when its functions bind, else the JDK's (a test gives a libcrypto of its
-     * own). Which one is decided once, on the first call or {@link #nativeCode()} ({@link LibCrypto} says why not
-     * earlier), and kept.
+     * own). Which one is decided once, on the first call ({@link LibCrypto} says why not earlier), and kept.
      */
     static AesGcm of(SecretKey key, Optional<LibCrypto> lib) {
         return lib.<AesGcm>map(l -> new Native(l, key)).orElseGet(() -> new Jdk(key));
@@ -40,7 +39,10 @@ public abstract sealed class AesGcm {
         return new Jdk(key);
     }
 
-    /** True when the work runs in native code at full speed from the first call (no JIT warm-up needed). */
+    /**
+     * True when the work runs in native code at full speed from the first call (no JIT warm-up needed). With libcrypto
+     * loaded this is expected until its first call finds that its functions do not bind; asking binds nothing.
+     */
     public abstract boolean nativeCode();
 
     /**
@@ -76,7 +78,7 @@ public abstract sealed class AesGcm {
 
         @Override
         public boolean nativeCode() {
-            return lib.cipherBound();
+            return !lib.cipherFailed(); // libcrypto expected until its binding failed: asking binds nothing
         }
 
         @Override

@@ -40,13 +40,14 @@ public final class ChunkDigester {
 
     /**
      * SHA-256 by {@code lib} when its digest binds, else by the JDK (a test gives a libcrypto of its own). Which one
-     * is decided once, on the first digest or {@link #nativeCode()} ({@link LibCrypto} says why not earlier).
+     * is decided once, on the first digest ({@link LibCrypto} says why not earlier).
      */
     static ChunkDigester sha256(Optional<LibCrypto> libCrypto) {
         return libCrypto.map(lib -> {
             Engine engine = lib::sha256;
             Supplier<Engine> jdk = jdkSha256().engines;
-            return new ChunkDigester("sha256", () -> lib.digestBound() ? engine : jdk.get(), lib::digestBound);
+            return new ChunkDigester("sha256", () -> lib.digestBound() ? engine : jdk.get(),
+                    () -> !lib.digestFailed());
         }).orElseGet(ChunkDigester::jdkSha256);
     }
 
@@ -61,7 +62,8 @@ public final class ChunkDigester {
             byte[] raw = key.getEncoded();
             Engine engine = (data, offset, length) -> lib.hmacSha256(raw, data, offset, length);
             Supplier<Engine> jdk = jdkHmacSha256(key).engines;
-            return new ChunkDigester("hmac-sha256", () -> lib.hmacBound() ? engine : jdk.get(), lib::hmacBound);
+            return new ChunkDigester("hmac-sha256", () -> lib.hmacBound() ? engine : jdk.get(),
+                    () -> !lib.hmacFailed());
         }).orElseGet(() -> jdkHmacSha256(key));
     }
 
@@ -97,7 +99,10 @@ public final class ChunkDigester {
         return ThreadLocal.withInitial(make)::get;
     }
 
-    /** True when digests run in native code at full speed from the first call (no JIT warm-up needed). */
+    /**
+     * True when digests run in native code at full speed from the first call (no JIT warm-up needed); with libcrypto,
+     * expected until the first digest finds that its function does not bind (as {@link AesGcm#nativeCode()}).
+     */
     public boolean nativeCode() {
         return nativeCode.getAsBoolean();
     }

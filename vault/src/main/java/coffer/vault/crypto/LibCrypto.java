@@ -26,9 +26,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>Whether libcrypto does a kind of work is decided once, before any data of that kind is processed: every symbol
  * is found when the library loads ({@code dlsym}, cheap; one missing: the JDK does all of it), and the functions of
  * one kind (the cipher's, the digest, the HMAC) are bound ({@link Downcall}) together on that kind's first use (an
- * engine's first call, or its {@code nativeCode()}), so a command binds only the kinds it uses, and a kind whose
- * functions do not bind is done by the JDK from its first byte on, never switched in the middle of a run; binding
- * when the engines are made instead cost a command that opens a vault and stops early ~0.06 s of CPU
+ * engine's first call), so a command binds only the kinds it uses, and a kind whose functions do not bind is done by
+ * the JDK from its first byte on, never switched in the middle of a run. Binding when the engines were made, or when
+ * a backup asked whether to warm the JIT up ({@code nativeCode()}, which now answers from what is known: libcrypto
+ * is expected to work until a binding failed), cost a command that opens a vault and stops early 0.03-0.06 s of CPU
  * (docs/performance.md, session 15). Calls that take the caller's arrays are linked
  * {@linkplain Linker.Option#critical critical} with heap
  * access: no copy into native memory, and none of these functions calls back into Java. Thread-safe: the
@@ -115,6 +116,24 @@ final class LibCrypto {
         return hmacKind.bound();
     }
 
+    /**
+     * True once the cipher's functions failed to bind; false while they are not bound yet (binds nothing: asking
+     * whether the work will be native, e.g. for a JIT warm-up, is no reason to bind before any data comes).
+     */
+    boolean cipherFailed() {
+        return cipher.failed();
+    }
+
+    /** True once {@code EVP_Digest} failed to bind; as {@link #cipherFailed()}. */
+    boolean digestFailed() {
+        return digestKind.failed();
+    }
+
+    /** True once {@code HMAC} failed to bind; as {@link #cipherFailed()}. */
+    boolean hmacFailed() {
+        return hmacKind.failed();
+    }
+
     private static Optional<LibCrypto> load() {
         if ("jdk".equals(System.getProperty("coffer.crypto", System.getenv("COFFER_CRYPTO")))) {
             return Optional.empty();
@@ -150,6 +169,10 @@ final class LibCrypto {
         boolean bound() {
             Boolean known = bound;
             return known != null ? known : bind();
+        }
+
+        boolean failed() {
+            return Boolean.FALSE.equals(bound);
         }
 
         private synchronized boolean bind() {

@@ -37,12 +37,21 @@ class LibCryptoFallbackTest {
     }
 
     @Test
-    void theRealLibraryBindsEveryKind() {
+    void theRealLibraryBindsEveryKindOnItsFirstUse() throws Exception {
         Optional<LibCrypto> lib = LibCrypto.load(real);
         assertTrue(lib.isPresent());
-        assertTrue(AesGcm.of(key, lib).nativeCode());
-        assertTrue(ChunkDigester.sha256(lib).nativeCode());
-        assertTrue(ChunkDigester.hmacSha256(new SecretKeySpec(bytes(32), "HmacSHA256"), lib).nativeCode());
+        AesGcm cipher = AesGcm.of(key, lib);
+        sealedByOneOpensWithTheOther(cipher, AesGcm.jdk(key));
+        assertTrue(lib.get().cipherBound());
+        assertTrue(cipher.nativeCode());
+        byte[] data = bytes(1000);
+        ChunkDigester sha256 = ChunkDigester.sha256(lib);
+        assertEquals(ChunkDigester.jdkSha256().digest(data, 0, 1000), sha256.digest(data, 0, 1000));
+        assertTrue(sha256.nativeCode());
+        SecretKey idKey = new SecretKeySpec(bytes(32), "HmacSHA256");
+        ChunkDigester hmac = ChunkDigester.hmacSha256(idKey, lib);
+        assertEquals(ChunkDigester.jdkHmacSha256(idKey).digest(data, 0, 1000), hmac.digest(data, 0, 1000));
+        assertTrue(hmac.nativeCode());
     }
 
     @Test
@@ -62,7 +71,8 @@ class LibCryptoFallbackTest {
         Optional<LibCrypto> lib = LibCrypto.load(unbindable("EVP_DecryptFinal_ex"));
         assertTrue(lib.isPresent(), "every symbol is found");
         AesGcm cipher = AesGcm.of(key, lib);
-        // data first: the first call decides, and the JDK does it (before the fix it threw here)
+        assertTrue(cipher.nativeCode(), "expected native until the first call: asking binds nothing");
+        // the first call decides, and the JDK does it (before the fix it threw here)
         sealedByOneOpensWithTheOther(cipher, AesGcm.of(key));
         assertFalse(cipher.nativeCode(), "the cipher's functions did not bind: the JDK's cipher");
         assertFalse(lib.get().cipherBound(), "decided once");
@@ -85,10 +95,10 @@ class LibCryptoFallbackTest {
         assertEquals("hmac-sha256", fallback.algorithm());
 
         Optional<LibCrypto> noDigest = LibCrypto.load(unbindable("EVP_Digest"));
-        assertFalse(ChunkDigester.sha256(noDigest).nativeCode());
-        assertEquals(ChunkDigester.sha256().digest(data, 0, data.length),
-                ChunkDigester.sha256(noDigest).digest(data, 0, data.length));
-        assertTrue(AesGcm.of(key, noDigest).nativeCode(), "the cipher's functions bind");
+        ChunkDigester sha256 = ChunkDigester.sha256(noDigest);
+        assertEquals(ChunkDigester.sha256().digest(data, 0, data.length), sha256.digest(data, 0, data.length));
+        assertFalse(sha256.nativeCode());
+        assertTrue(noDigest.get().cipherBound(), "the cipher's functions bind");
     }
 
     private SymbolLookup unbindable(String function) {
