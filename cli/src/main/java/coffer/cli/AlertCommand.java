@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code coffer alert list|ack} (needs a server): change-rate and entropy alerts, docs/design/assurance.md. */
 @Command(name = "alert", description = "Change alerts: an instance changed far more than usual, or its new data stopped compressing.",
-        mixinStandardHelpOptions = true, subcommands = {AlertCommand.List_.class, AlertCommand.Ack.class})
+        mixinStandardHelpOptions = true)
 final class AlertCommand {
 
     @Command(name = "list", description = "Standing alerts of every instance (or every alert of one instance), newest first.",

@@ -9,8 +9,7 @@ import picocli.CommandLine.Mixin;
 import java.util.concurrent.Callable;
 
 /** {@code coffer catalog rebuild}: the server re-reads every vault's manifests into its catalog. */
-@Command(name = "catalog", description = "The server's catalog.", mixinStandardHelpOptions = true,
-        subcommands = {CatalogCommand.Rebuild.class})
+@Command(name = "catalog", description = "The server's catalog.", mixinStandardHelpOptions = true)
 final class CatalogCommand {
 
     @Command(name = "rebuild", description = "Recreate the catalog's points (with their plan, policy and immutability) and group points from the vaults' manifests (admin); name the points it could not restore (exit 3).",

@@ -108,8 +108,10 @@ public final class Cli {
         err = stderr;
         environment = Map.copyOf(env);
         CommandLine line = new CommandLine(new Cli());
-        for (Class<?> command : toBuild(args)) {
-            line.addSubcommand(command);
+        List<Class<?>> commands = toBuild(args);
+        String next = commands.size() == 1 && args.length > 1 ? args[1] : null;
+        for (Class<?> command : commands) {
+            CommandTree.add(line, command, next);
         }
         line.setOut(new java.io.PrintWriter(stdout, true));
         line.setErr(new java.io.PrintWriter(stderr, true));

@@ -19,9 +19,7 @@ import java.util.concurrent.Callable;
  * Tools for benchmarks and demonstrations: deterministic test images, a point served over NBD in the foreground.
  * Hidden from the main help.
  */
-@Command(name = "dev", hidden = true, description = "Test images for benchmarks and demos; the start-up training workload.", mixinStandardHelpOptions = true,
-        subcommands = {DevCommand.MakeImage.class, DevCommand.Scatter.class, DevCommand.ServeNbd.class, TrainCommand.class,
-                DevReplicate.class})
+@Command(name = "dev", hidden = true, description = "Test images for benchmarks and demos; the start-up training workload.", mixinStandardHelpOptions = true)
 final class DevCommand {
 
     @Command(name = "make-image", description = "Write a deterministic mixed sparse raw image (random, text, holes, duplicates).")

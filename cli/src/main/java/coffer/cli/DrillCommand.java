@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** {@code coffer drill run|list} (needs a server): restore drills, docs/design/assurance.md. */
 @Command(name = "drill", description = "Restore drills: prove that an instance's newest point restores and boots.",
-        mixinStandardHelpOptions = true, subcommands = {DrillCommand.Run.class, DrillCommand.List_.class})
+        mixinStandardHelpOptions = true)
 final class DrillCommand {
 
     @Command(name = "run", description = "Restore the instance's newest point as an isolated copy (no network), boot it to its guest agent, run the check command in it, and remove it.",

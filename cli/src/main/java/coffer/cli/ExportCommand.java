@@ -22,8 +22,7 @@ import java.util.concurrent.Callable;
  * server; a broken download resumes with {@code --resume}).
  */
 @Command(name = "export", description = "Export files of a point's disk as an archive to download (through a server); 'export list', 'export download'.",
-        mixinStandardHelpOptions = true, subcommands = {ExportCommand.ListExports_.class, ExportCommand.Download.class,
-        ExportCommand.Delete.class})
+        mixinStandardHelpOptions = true)
 final class ExportCommand implements Callable<Integer> {
     @Mixin CommonOptions common;
     @Mixin ServerOption server;

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  * vault, or through a server). Each command boots the appliance: seconds with KVM, tens of seconds under TCG.
  */
 @Command(name = "files", description = "Browse the files of a point's disk: file systems, directories, one file's metadata.",
-        mixinStandardHelpOptions = true, subcommands = {FilesCommand.Filesystems.class, FilesCommand.Ls.class, FilesCommand.Stat.class})
+        mixinStandardHelpOptions = true)
 final class FilesCommand {
     static final String DISK = "The point's disk, e.g. vdb.";
     static final String FS = "The file system's device, as 'coffer files fs' shows it (default: the disk's only one).";

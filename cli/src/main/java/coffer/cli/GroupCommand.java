@@ -28,10 +28,7 @@ import java.util.concurrent.Callable;
  * run offline on a vault ({@code --vault}, the members named by {@code --instances}) or through a server (its group).
  */
 @Command(name = "group", mixinStandardHelpOptions = true,
-        description = "Consistency groups: several instances backed up, restored and cloned at one instant.",
-        subcommands = {GroupCommand.Create.class, GroupCommand.ListGroups_.class, GroupCommand.Show.class,
-                GroupCommand.Delete.class, GroupCommand.Backup.class, GroupCommand.Points.class, GroupCommand.Restore.class,
-                GroupCommand.Clone.class})
+        description = "Consistency groups: several instances backed up, restored and cloned at one instant.")
 final class GroupCommand {
 
     /** The options of a group backup and a group clone. */

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
 
 /** {@code coffer image backup|restore}: points of disk image files and block devices, without libvirt. */
 @Command(name = "image", description = "Back up and restore disk image files and block devices.",
-        mixinStandardHelpOptions = true, subcommands = {ImageCommand.Backup.class, ImageCommand.Restore.class})
+        mixinStandardHelpOptions = true)
 final class ImageCommand {
 
     @Command(name = "backup", description = {"Store one point holding the given disks (raw, qcow2, or another format qemu reads).",

@@ -11,8 +11,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** {@code coffer instance list|overview}. */
-@Command(name = "instance", description = "Instances (libvirt domains) on a host.", mixinStandardHelpOptions = true,
-        subcommands = {InstanceCommand.ListInstances_.class, InstanceCommand.Overview.class})
+@Command(name = "instance", description = "Instances (libvirt domains) on a host.", mixinStandardHelpOptions = true)
 final class InstanceCommand {
 
     /** The filters and page of the instance lists (a server's; offline {@code instance list} takes none). */

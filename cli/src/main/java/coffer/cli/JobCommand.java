@@ -17,9 +17,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 /** {@code coffer job list|show|log|cancel|wait} (needs a server). */
-@Command(name = "job", description = "Jobs of the server: list, show, log, cancel, wait.", mixinStandardHelpOptions = true,
-        subcommands = {JobCommand.ListJobs_.class, JobCommand.Show.class, JobCommand.Log.class, JobCommand.Cancel.class,
-                JobCommand.Wait.class})
+@Command(name = "job", description = "Jobs of the server: list, show, log, cancel, wait.", mixinStandardHelpOptions = true)
 final class JobCommand {
 
     @Command(name = "list", description = "Jobs, newest first.", mixinStandardHelpOptions = true)

@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
  * {@code coffer unmount MOUNT} (need a server: the server serves a mounted point for as long as the mount lasts).
  */
 @Command(name = "mount", description = "Mount a point's disk read-only into a running instance (through a server); 'mount list' shows the mounts.",
-        mixinStandardHelpOptions = true, subcommands = MountCommand.ListMounts_.class)
+        mixinStandardHelpOptions = true)
 final class MountCommand implements Callable<Integer> {
     private static final Duration ATTACH_WAIT = Duration.ofMinutes(5);
 

@@ -24,9 +24,7 @@ import java.util.concurrent.Callable;
 
 /** {@code coffer plan list|show|bind|edit|run|suspend|resume|delete} (needs a server): protection plans. */
 @Command(name = "plan", description = "Protection plans: an instance bound to a policy (needs a server).",
-        mixinStandardHelpOptions = true, subcommands = {PlanCommand.ListPlans_.class, PlanCommand.Show.class,
-        PlanCommand.Bind.class, PlanCommand.Edit.class, PlanCommand.Run.class, PlanCommand.Suspend.class,
-        PlanCommand.Resume.class, PlanCommand.Delete.class})
+        mixinStandardHelpOptions = true)
 final class PlanCommand {
     static final String PLAN = "The plan's id or name.";
 

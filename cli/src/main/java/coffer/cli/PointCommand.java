@@ -16,9 +16,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 /** {@code coffer point list|show|delete|extend|retention|replicate}. */
-@Command(name = "point", description = "List, show, delete, replicate and keep points longer.", mixinStandardHelpOptions = true,
-        subcommands = {PointCommand.ListPoints_.class, PointCommand.Show.class, PointCommand.Delete.class,
-                PointCommand.Extend.class, PointCommand.Retention.class, PointCommand.Replicate.class})
+@Command(name = "point", description = "List, show, delete, replicate and keep points longer.", mixinStandardHelpOptions = true)
 final class PointCommand {
     static final String POINT = "Point id, unique id prefix, or instance name (its newest point).";
 

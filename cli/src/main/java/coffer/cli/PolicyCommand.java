@@ -23,8 +23,7 @@ import java.util.concurrent.Callable;
 
 /** {@code coffer policy create|edit|list|show|delete} (needs a server): the policy center. */
 @Command(name = "policy", description = "The policy center: schedules, retention, immutability, replication (needs a server).",
-        mixinStandardHelpOptions = true, subcommands = {PolicyCommand.Create.class, PolicyCommand.Edit.class,
-        PolicyCommand.ListPolicies_.class, PolicyCommand.Show.class, PolicyCommand.Delete.class})
+        mixinStandardHelpOptions = true)
 final class PolicyCommand {
 
     /** The fields a person sets on the command line: only those given go into the document. */

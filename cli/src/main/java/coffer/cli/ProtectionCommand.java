@@ -12,8 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code coffer protection list|add|remove} (needs a server). */
-@Command(name = "protection", description = "The protected instances (needs a server).", mixinStandardHelpOptions = true,
-        subcommands = {ProtectionCommand.ListProtections_.class, ProtectionCommand.Add.class, ProtectionCommand.Remove.class})
+@Command(name = "protection", description = "The protected instances (needs a server).", mixinStandardHelpOptions = true)
 final class ProtectionCommand {
 
     @Command(name = "list", description = "Protected instances, by name; every page unless --limit is given.",

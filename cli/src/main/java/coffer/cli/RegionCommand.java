@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /** {@code coffer region list} (needs a server): the server's regions with their vaults and hosts (docs/server.md). */
 @Command(name = "region", description = "The server's regions (sites) with their vaults and hosts.",
-        mixinStandardHelpOptions = true, subcommands = RegionCommand.List_.class)
+        mixinStandardHelpOptions = true)
 final class RegionCommand {
 
     @Command(name = "list", description = "Each region: its vaults (the first its default) and hosts.",

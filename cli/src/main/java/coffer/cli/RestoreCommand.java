@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 
 /** {@code coffer restore disk|instance}: bring back a disk or a whole instance from an instance point. */
 @Command(name = "restore", description = "Restore a disk or an instance from an instance point.",
-        mixinStandardHelpOptions = true, subcommands = {RestoreCommand.Disk.class, RestoreCommand.Instance.class})
+        mixinStandardHelpOptions = true)
 final class RestoreCommand {
     static final String POINT = "Point id, unique id prefix, or instance name (its newest point).";
 

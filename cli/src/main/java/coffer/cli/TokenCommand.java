@@ -11,8 +11,7 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 /** {@code coffer token create|list|revoke} (needs a server and an admin token). */
-@Command(name = "token", description = "API tokens (needs a server and an admin token).", mixinStandardHelpOptions = true,
-        subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens_.class, TokenCommand.Revoke.class})
+@Command(name = "token", description = "API tokens (needs a server and an admin token).", mixinStandardHelpOptions = true)
 final class TokenCommand {
 
     @Command(name = "create", description = "Create a token; its secret is printed once.", mixinStandardHelpOptions = true)

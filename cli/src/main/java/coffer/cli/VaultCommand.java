@@ -35,8 +35,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code coffer vault init|verify|gc|stats}. */
-@Command(name = "vault", description = "Create and maintain vaults.", mixinStandardHelpOptions = true,
-        subcommands = {VaultCommand.Init.class, VaultCommand.Verify.class, VaultCommand.Gc.class, VaultCommand.Stats.class})
+@Command(name = "vault", description = "Create and maintain vaults.", mixinStandardHelpOptions = true)
 final class VaultCommand {
 
     @Command(name = "init", description = "Create a vault in a new or empty directory, or in an S3 bucket (created when absent) under an empty prefix.",

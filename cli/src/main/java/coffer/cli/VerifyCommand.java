@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 
 /** {@code coffer verify list} (needs a server): the verify runs of its vaults. A verify itself: {@code coffer vault verify}. */
 @Command(name = "verify", description = "Verify runs of the server's vaults (run one with 'coffer vault verify').",
-        mixinStandardHelpOptions = true, subcommands = VerifyCommand.List_.class)
+        mixinStandardHelpOptions = true)
 final class VerifyCommand {
 
     @Command(name = "list", description = "Verify runs, newest first: chunks checked, damage, points affected.",

@@ -250,7 +250,7 @@ class CoherenceCliIT {
         List<String> missing = new ArrayList<>();
         CommandLine root = new CommandLine(new Cli());
         for (Class<?> command : Cli.commands()) {
-            root.addSubcommand(command);
+            CommandTree.add(root, command, null);
         }
         check(root, missing);
         assertTrue(missing.isEmpty(), "without a help line: " + missing);
