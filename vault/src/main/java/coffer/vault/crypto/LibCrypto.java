@@ -54,7 +54,7 @@ final class LibCrypto {
     private final Downcall hmac;
     private final MemorySegment aes256Gcm;
     private final MemorySegment sha256;
-    private final Kind cipher;
+    private final Kind cipherKind;
     private final Kind digestKind;
     private final Kind hmacKind;
 
@@ -87,7 +87,7 @@ final class LibCrypto {
         if (aes256Gcm.equals(MemorySegment.NULL) || sha256.equals(MemorySegment.NULL)) {
             throw new IllegalStateException("libcrypto has no AES-256-GCM or SHA2-256");
         }
-        cipher = new Kind(ctxNew, ctxFree, encryptInit, encryptUpdate, encryptFinal, decryptInit, decryptUpdate,
+        cipherKind = new Kind(ctxNew, ctxFree, encryptInit, encryptUpdate, encryptFinal, decryptInit, decryptUpdate,
                 decryptFinal, ctrl);
         digestKind = new Kind(digest);
         hmacKind = new Kind(hmac);
@@ -103,7 +103,7 @@ final class LibCrypto {
 
     /** True when the cipher's functions are bound; binds them on the first call, false for good if that failed. */
     boolean cipherBound() {
-        return cipher.bound();
+        return cipherKind.bound();
     }
 
     /** True when {@code EVP_Digest} is bound; binds it on the first call, false for good if that failed. */
@@ -121,7 +121,7 @@ final class LibCrypto {
      * whether the work will be native, e.g. for a JIT warm-up, is no reason to bind before any data comes).
      */
     boolean cipherFailed() {
-        return cipher.failed();
+        return cipherKind.failed();
     }
 
     /** True once {@code EVP_Digest} failed to bind; as {@link #cipherFailed()}. */
