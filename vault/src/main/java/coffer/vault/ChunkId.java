@@ -50,6 +50,23 @@ public record ChunkId(long a, long b, long c, long d) {
         return hex();
     }
 
+    /**
+     * The record's own equality, written out: the implicit one is linked at run time through
+     * {@code java.lang.runtime.ObjectMethods} (method handles and about 20 generated LambdaForm classes on the first
+     * chunk, which the start-up cache does not keep; docs/performance.md, session 15), and ids are compared in every
+     * backup's data path.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ChunkId id && a == id.a && b == id.b && c == id.c && d == id.d;
+    }
+
+    /** The value the implicit record hash gave (31 * h + each component's {@link Long#hashCode}), so orders stay. */
+    @Override
+    public int hashCode() {
+        return 31 * (31 * (31 * Long.hashCode(a) + Long.hashCode(b)) + Long.hashCode(c)) + Long.hashCode(d);
+    }
+
     private static long getLong(byte[] bytes, int offset) {
         long value = 0;
         for (int i = 0; i < 8; i++) {

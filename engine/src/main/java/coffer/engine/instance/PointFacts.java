@@ -89,7 +89,18 @@ public record PointFacts(int version, Instance instance, String domainXml, Strin
 
     /** The section to write into a manifest; null when there are no facts. */
     public JsonNode json() {
-        return equals(NONE) ? null : CofferJson.tree(this);
+        return isNone() ? null : CofferJson.tree(this);
+    }
+
+    /**
+     * {@code equals(NONE)} written out: the record's implicit equality is linked at run time through
+     * {@code java.lang.runtime.ObjectMethods} (about 8 generated LambdaForm classes for 11 components, which the
+     * start-up cache does not keep; docs/performance.md, session 15), and every backup's commit asks this.
+     */
+    private boolean isNone() {
+        return version == VERSION && instance == null && domainXml == null && checkpoint == null && disks == null
+                && consistency == null && expires == null && plan == null && group == null && description == null
+                && replica == null;
     }
 
     /** These facts with every field {@code more} gives (its disks added to these). */

@@ -75,9 +75,11 @@ final class NewFile {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), errno, Linker.Option.firstVariadicArg(2));
             write = linker.downcallHandle(libc.findOrThrow("write"),
                     FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), errno, Linker.Option.critical(true));
-            syncFileRange = linker.downcallHandle(libc.findOrThrow("sync_file_range"),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
-            close = linker.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            FunctionDescriptor syncShape = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT);
+            syncFileRange = linker.downcallHandle(libc.findOrThrow("sync_file_range"), syncShape);
+            // int close(int) bound with sync_file_range's shape, its extra register arguments ignored: one shape
+            // fewer to spin (a stub and about ten LambdaForm classes; docs/performance.md, session 15)
+            close = linker.downcallHandle(libc.findOrThrow("close"), syncShape);
             strerror = Downcall.find(libc, "strerror", "no strerror in libc", FunctionDescriptor.of(ADDRESS, JAVA_INT));
         } catch (RuntimeException | LinkageError unavailable) {
             open = null;
@@ -129,7 +131,7 @@ final class NewFile {
                 }
                 int ignored = (int) SYNC_FILE_RANGE.invokeExact(fd, 0L, 0L, SYNC_FILE_RANGE_WRITE); // best effort
             } finally {
-                int ignored = (int) CLOSE.invokeExact(fd);
+                int ignored = (int) CLOSE.invokeExact(fd, 0L, 0L, 0);
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;

@@ -59,24 +59,28 @@ final class LibCrypto {
     private final Kind hmacKind;
 
     private LibCrypto(SymbolLookup lib) throws Throwable {
-        ctxNew = plain(lib, "EVP_CIPHER_CTX_new", FunctionDescriptor.of(ADDRESS));
-        ctxFree = plain(lib, "EVP_CIPHER_CTX_free", FunctionDescriptor.ofVoid(ADDRESS));
+        // Fewer shapes than prototypes: each shape bound spins a stub class and about ten LambdaForm classes the
+        // start-up cache does not keep (docs/performance.md, session 15). A function with fewer integer and pointer
+        // arguments than its shape is called with NULLs after its own, which it ignores (they are only registers on
+        // x86-64 System V and AArch64); a void function's result register is ignored.
+        FunctionDescriptor pointerOf3 = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+        ctxNew = plain(lib, "EVP_CIPHER_CTX_new", pointerOf3); // EVP_CIPHER_CTX *(void)
+        ctxFree = plain(lib, "EVP_CIPHER_CTX_free", pointerOf3); // void (EVP_CIPHER_CTX *)
         FunctionDescriptor init = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
         FunctionDescriptor update = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
-        FunctionDescriptor fin = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS);
         encryptInit = heap(lib, "EVP_EncryptInit_ex", init);
         encryptUpdate = heap(lib, "EVP_EncryptUpdate", update);
-        encryptFinal = heap(lib, "EVP_EncryptFinal_ex", fin);
+        encryptFinal = heap(lib, "EVP_EncryptFinal_ex", init); // int (ctx, out, outl): init's shape
         decryptInit = heap(lib, "EVP_DecryptInit_ex", init);
         decryptUpdate = heap(lib, "EVP_DecryptUpdate", update);
-        decryptFinal = heap(lib, "EVP_DecryptFinal_ex", fin);
+        decryptFinal = heap(lib, "EVP_DecryptFinal_ex", init); // int (ctx, out, outl): init's shape
         ctrl = heap(lib, "EVP_CIPHER_CTX_ctrl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
         digest = heap(lib, "EVP_Digest",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         hmac = heap(lib, "HMAC",
                 FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
-        Downcall cipherFetch = plain(lib, "EVP_CIPHER_fetch", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-        Downcall mdFetch = plain(lib, "EVP_MD_fetch", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        Downcall cipherFetch = plain(lib, "EVP_CIPHER_fetch", pointerOf3);
+        Downcall mdFetch = plain(lib, "EVP_MD_fetch", pointerOf3);
         try (Arena arena = Arena.ofConfined()) {
             // fetched once, kept for the life of the process (explicit fetches skip a per-call lookup)
             aes256Gcm = (MemorySegment) cipherFetch.handle().invokeExact(MemorySegment.NULL, arena.allocateFrom("AES-256-GCM"),
@@ -221,7 +225,8 @@ final class LibCrypto {
                         length), "EVP_EncryptUpdate");
                 total = written[0];
             }
-            check((int) encryptFinal.handle().invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count),
+            check((int) encryptFinal.handle().invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count,
+                    MemorySegment.NULL, MemorySegment.NULL),
                     "EVP_EncryptFinal_ex");
             total += written[0];
             check((int) ctrl.handle().invokeExact(ctx, EVP_CTRL_GCM_GET_TAG, 16, of(out, outOffset + total, 16)),
@@ -259,7 +264,8 @@ final class LibCrypto {
             // the tag is copied: SET_TAG reads it during the call only
             check((int) ctrl.handle().invokeExact(ctx, EVP_CTRL_GCM_SET_TAG, 16, of(in, inOffset + cipherLength, 16)),
                     "EVP_CTRL_GCM_SET_TAG");
-            return (int) decryptFinal.handle().invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count) > 0;
+            return (int) decryptFinal.handle().invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count,
+                    MemorySegment.NULL, MemorySegment.NULL) > 0;
         } catch (Throwable e) {
             throw rethrow(e);
         } finally {
@@ -297,7 +303,8 @@ final class LibCrypto {
 
     private MemorySegment newContext() {
         try {
-            MemorySegment ctx = (MemorySegment) ctxNew.handle().invokeExact();
+            MemorySegment ctx = (MemorySegment) ctxNew.handle().invokeExact(MemorySegment.NULL, MemorySegment.NULL,
+                    MemorySegment.NULL);
             if (ctx.equals(MemorySegment.NULL)) {
                 throw new OutOfMemoryError("EVP_CIPHER_CTX_new");
             }
@@ -309,7 +316,8 @@ final class LibCrypto {
 
     private void freeContext(MemorySegment ctx) {
         try {
-            ctxFree.handle().invokeExact(ctx); // also wipes the key schedule
+            MemorySegment ignored = (MemorySegment) ctxFree.handle().invokeExact(ctx, MemorySegment.NULL,
+                    MemorySegment.NULL); // also wipes the key schedule
         } catch (Throwable e) {
             throw rethrow(e);
         }

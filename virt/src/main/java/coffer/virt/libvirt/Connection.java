@@ -9,8 +9,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
-import static coffer.virt.ffm.NativeCalls.callInt;
-import static coffer.virt.ffm.NativeCalls.callPointer;
+import static coffer.virt.libvirt.WordCalls.callInt;
+import static coffer.virt.libvirt.WordCalls.callPointer;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 import coffer.vault.ffm.Downcall;
 
-import static coffer.virt.ffm.NativeCalls.callInt;
-import static coffer.virt.ffm.NativeCalls.callPointer;
+import static coffer.virt.libvirt.WordCalls.callInt;
+import static coffer.virt.libvirt.WordCalls.callPointer;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -524,7 +524,7 @@ public final class Libvirt implements AutoCloseable {
                 int operation = fields.get("operation") instanceof Integer op ? op : 0;
                 return Optional.of(new JobInfo(jobType, operation, fields));
             } finally {
-                coffer.virt.ffm.NativeCalls.callVoid(lib.typedParamsFree, array, n);
+                WordCalls.callVoid(lib.typedParamsFree, array, n);
             }
         });
     }

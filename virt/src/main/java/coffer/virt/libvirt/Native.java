@@ -1,22 +1,20 @@
 package coffer.virt.libvirt;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 
 import coffer.vault.ffm.Downcall;
 import coffer.virt.ffm.NativeCalls;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The C functions of {@code libvirt.so.0}, {@code libvirt-qemu.so.0} and libc's {@code free}, one
- * {@link Downcall} each, plus the two things every call needs: reading libvirt's last error into a
+ * {@link Downcall} each, all bound with one shape and called through {@link WordCalls} (which says why that is
+ * correct), plus the two things every call needs: reading libvirt's last error into a
  * {@link LibvirtException} and taking ownership of C strings libvirt returns. A binding table, so longer than
  * the other classes here, with one short wrapper per C function.
  *
@@ -116,74 +114,53 @@ final class Native {
     private Native() {
         libvirt = SymbolLookup.libraryLookup(LIBVIRT, Arena.global());
         libvirtQemu = SymbolLookup.libraryLookup(LIBVIRT_QEMU, Arena.global());
-        FunctionDescriptor intOfPtr = FunctionDescriptor.of(JAVA_INT, ADDRESS);
-        FunctionDescriptor intOfPtrInt = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
-        FunctionDescriptor ptrOfPtr = FunctionDescriptor.of(ADDRESS, ADDRESS);
-        FunctionDescriptor ptrOfPtrInt = FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT);
-        FunctionDescriptor ptrOfPtrPtr = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS);
-        FunctionDescriptor ptrOfPtrPtrInt = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT);
 
-        free = Downcall.find(linker.defaultLookup(), "free", "no free in libc", FunctionDescriptor.ofVoid(ADDRESS));
-        getLastError = function(libvirt, "virGetLastError", FunctionDescriptor.of(ADDRESS));
-        resetLastError = function(libvirt, "virResetLastError", FunctionDescriptor.ofVoid());
-        connectOpen = function(libvirt, "virConnectOpen", ptrOfPtr);
-        eventRegisterDefaultImpl = function(libvirt, "virEventRegisterDefaultImpl", FunctionDescriptor.of(JAVA_INT));
-        eventRunDefaultImpl = function(libvirt, "virEventRunDefaultImpl", FunctionDescriptor.of(JAVA_INT));
-        connectClose = function(libvirt, "virConnectClose", intOfPtr);
-        connectGetUri = function(libvirt, "virConnectGetURI", ptrOfPtr);
-        connectIsAlive = function(libvirt, "virConnectIsAlive", intOfPtr);
-        connectListAllDomains = function(libvirt, "virConnectListAllDomains",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-        domainLookupByName = function(libvirt, "virDomainLookupByName", ptrOfPtrPtr);
-        domainLookupByUuidString = function(libvirt, "virDomainLookupByUUIDString", ptrOfPtrPtr);
-        domainFree = function(libvirt, "virDomainFree", intOfPtr);
-        domainGetName = function(libvirt, "virDomainGetName", ptrOfPtr);
-        domainGetUuidString = function(libvirt, "virDomainGetUUIDString",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-        domainGetState = function(libvirt, "virDomainGetState",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
-        domainIsPersistent = function(libvirt, "virDomainIsPersistent", intOfPtr);
-        domainGetXmlDesc = function(libvirt, "virDomainGetXMLDesc", ptrOfPtrInt);
-        domainDefineXml = function(libvirt, "virDomainDefineXML", ptrOfPtrPtr);
-        domainCreate = function(libvirt, "virDomainCreate", intOfPtr);
-        domainDestroy = function(libvirt, "virDomainDestroy", intOfPtr);
-        domainShutdown = function(libvirt, "virDomainShutdown", intOfPtr);
-        domainUndefineFlags = function(libvirt, "virDomainUndefineFlags", intOfPtrInt);
-        domainSuspend = function(libvirt, "virDomainSuspend", intOfPtr);
-        domainResume = function(libvirt, "virDomainResume", intOfPtr);
-        domainGetBlockInfo = function(libvirt, "virDomainGetBlockInfo",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
-        domainAttachDeviceFlags = function(libvirt, "virDomainAttachDeviceFlags",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-        domainDetachDeviceFlags = function(libvirt, "virDomainDetachDeviceFlags",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-        domainBlockPull = function(libvirt, "virDomainBlockPull",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
-        domainGetBlockJobInfo = function(libvirt, "virDomainGetBlockJobInfo",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
-        domainBlockJobAbort = function(libvirt, "virDomainBlockJobAbort",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-        domainBlockJobSetSpeed = function(libvirt, "virDomainBlockJobSetSpeed",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT));
-        checkpointCreateXml = function(libvirt, "virDomainCheckpointCreateXML", ptrOfPtrPtrInt);
-        checkpointGetName = function(libvirt, "virDomainCheckpointGetName", ptrOfPtr);
-        checkpointLookupByName = function(libvirt, "virDomainCheckpointLookupByName", ptrOfPtrPtrInt);
-        checkpointGetXmlDesc = function(libvirt, "virDomainCheckpointGetXMLDesc", ptrOfPtrInt);
-        checkpointDelete = function(libvirt, "virDomainCheckpointDelete", intOfPtrInt);
-        checkpointFree = function(libvirt, "virDomainCheckpointFree", intOfPtr);
-        listAllCheckpoints = function(libvirt, "virDomainListAllCheckpoints",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-        backupBegin = function(libvirt, "virDomainBackupBegin",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
-        backupGetXmlDesc = function(libvirt, "virDomainBackupGetXMLDesc", ptrOfPtrInt);
-        getJobStats = function(libvirt, "virDomainGetJobStats",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
-        typedParamsFree = function(libvirt, "virTypedParamsFree", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
-        abortJob = function(libvirt, "virDomainAbortJob", intOfPtr);
-        qemuAgentCommand = function(libvirtQemu, "virDomainQemuAgentCommand",
-                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
-        qemuMonitorCommand = function(libvirtQemu, "virDomainQemuMonitorCommand",
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        free = Downcall.find(linker.defaultLookup(), "free", "no free in libc", WordCalls.SHAPE);
+        getLastError = function(libvirt, "virGetLastError"); // ptr ()
+        resetLastError = function(libvirt, "virResetLastError"); // void ()
+        connectOpen = function(libvirt, "virConnectOpen"); // ptr (ptr)
+        eventRegisterDefaultImpl = function(libvirt, "virEventRegisterDefaultImpl"); // int ()
+        eventRunDefaultImpl = function(libvirt, "virEventRunDefaultImpl"); // int ()
+        connectClose = function(libvirt, "virConnectClose"); // int (ptr)
+        connectGetUri = function(libvirt, "virConnectGetURI"); // ptr (ptr)
+        connectIsAlive = function(libvirt, "virConnectIsAlive"); // int (ptr)
+        connectListAllDomains = function(libvirt, "virConnectListAllDomains"); // int (ptr, ptr, int)
+        domainLookupByName = function(libvirt, "virDomainLookupByName"); // ptr (ptr, ptr)
+        domainLookupByUuidString = function(libvirt, "virDomainLookupByUUIDString"); // ptr (ptr, ptr)
+        domainFree = function(libvirt, "virDomainFree"); // int (ptr)
+        domainGetName = function(libvirt, "virDomainGetName"); // ptr (ptr)
+        domainGetUuidString = function(libvirt, "virDomainGetUUIDString"); // int (ptr, ptr)
+        domainGetState = function(libvirt, "virDomainGetState"); // int (ptr, ptr, ptr, int)
+        domainIsPersistent = function(libvirt, "virDomainIsPersistent"); // int (ptr)
+        domainGetXmlDesc = function(libvirt, "virDomainGetXMLDesc"); // ptr (ptr, int)
+        domainDefineXml = function(libvirt, "virDomainDefineXML"); // ptr (ptr, ptr)
+        domainCreate = function(libvirt, "virDomainCreate"); // int (ptr)
+        domainDestroy = function(libvirt, "virDomainDestroy"); // int (ptr)
+        domainShutdown = function(libvirt, "virDomainShutdown"); // int (ptr)
+        domainUndefineFlags = function(libvirt, "virDomainUndefineFlags"); // int (ptr, int)
+        domainSuspend = function(libvirt, "virDomainSuspend"); // int (ptr)
+        domainResume = function(libvirt, "virDomainResume"); // int (ptr)
+        domainGetBlockInfo = function(libvirt, "virDomainGetBlockInfo"); // int (ptr, ptr, ptr, int)
+        domainAttachDeviceFlags = function(libvirt, "virDomainAttachDeviceFlags"); // int (ptr, ptr, int)
+        domainDetachDeviceFlags = function(libvirt, "virDomainDetachDeviceFlags"); // int (ptr, ptr, int)
+        domainBlockPull = function(libvirt, "virDomainBlockPull"); // int (ptr, ptr, long, int)
+        domainGetBlockJobInfo = function(libvirt, "virDomainGetBlockJobInfo"); // int (ptr, ptr, ptr, int)
+        domainBlockJobAbort = function(libvirt, "virDomainBlockJobAbort"); // int (ptr, ptr, int)
+        domainBlockJobSetSpeed = function(libvirt, "virDomainBlockJobSetSpeed"); // int (ptr, ptr, long, int)
+        checkpointCreateXml = function(libvirt, "virDomainCheckpointCreateXML"); // ptr (ptr, ptr, int)
+        checkpointGetName = function(libvirt, "virDomainCheckpointGetName"); // ptr (ptr)
+        checkpointLookupByName = function(libvirt, "virDomainCheckpointLookupByName"); // ptr (ptr, ptr, int)
+        checkpointGetXmlDesc = function(libvirt, "virDomainCheckpointGetXMLDesc"); // ptr (ptr, int)
+        checkpointDelete = function(libvirt, "virDomainCheckpointDelete"); // int (ptr, int)
+        checkpointFree = function(libvirt, "virDomainCheckpointFree"); // int (ptr)
+        listAllCheckpoints = function(libvirt, "virDomainListAllCheckpoints"); // int (ptr, ptr, int)
+        backupBegin = function(libvirt, "virDomainBackupBegin"); // int (ptr, ptr, ptr, int)
+        backupGetXmlDesc = function(libvirt, "virDomainBackupGetXMLDesc"); // ptr (ptr, int)
+        getJobStats = function(libvirt, "virDomainGetJobStats"); // int (ptr, ptr, ptr, ptr, int)
+        typedParamsFree = function(libvirt, "virTypedParamsFree"); // void (ptr, int)
+        abortJob = function(libvirt, "virDomainAbortJob"); // int (ptr)
+        qemuAgentCommand = function(libvirtQemu, "virDomainQemuAgentCommand"); // ptr (ptr, ptr, int, int)
+        qemuMonitorCommand = function(libvirtQemu, "virDomainQemuMonitorCommand"); // int (ptr, ptr, ptr, int)
         silenceDefaultErrorHandler();
     }
 
@@ -197,7 +174,7 @@ final class Native {
             return;
         }
         try {
-            if ((int) eventRegisterDefaultImpl.handle().invokeExact() < 0) {
+            if (WordCalls.callInt(eventRegisterDefaultImpl) < 0) {
                 throw lastError("virEventRegisterDefaultImpl");
             }
         } catch (LibvirtException e) {
@@ -205,11 +182,11 @@ final class Native {
         } catch (Throwable e) {
             throw new LibvirtException("virEventRegisterDefaultImpl", LibvirtException.NOT_FROM_LIBVIRT, 0, e.toString());
         }
-        MethodHandle runOnce = eventRunDefaultImpl.handle();
+        Downcall runOnce = eventRunDefaultImpl;
         Thread.ofPlatform().daemon().name("libvirt-event-loop").start(() -> {
             while (true) {
                 try {
-                    int ignored = (int) runOnce.invokeExact();
+                    int ignored = WordCalls.callInt(runOnce);
                 } catch (Throwable e) {
                     return;
                 }
@@ -218,8 +195,9 @@ final class Native {
         eventLoopRunning = true;
     }
 
-    private static Downcall function(SymbolLookup library, String name, FunctionDescriptor descriptor) {
-        return Downcall.find(library, name, "no " + name + " in libvirt here (needs libvirt 9.0)", descriptor);
+    /** {@code name}, bound with {@link WordCalls#SHAPE} like every libvirt function (C prototypes beside them above). */
+    private static Downcall function(SymbolLookup library, String name) {
+        return Downcall.find(library, name, "no " + name + " in libvirt here (needs libvirt 9.0)", WordCalls.SHAPE);
     }
 
     /**
@@ -232,14 +210,7 @@ final class Native {
     private void silenceDefaultErrorHandler() {
         MemorySegment doNothing = libvirt.find("virResetError")
                 .orElseThrow(() -> new UnsatisfiedLinkError("no virResetError in libvirt here (needs libvirt 9.0)"));
-        try {
-            function(libvirt, "virSetErrorFunc", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS)).handle()
-                    .invokeExact(MemorySegment.NULL, doNothing);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        WordCalls.callVoid(function(libvirt, "virSetErrorFunc"), MemorySegment.NULL, doNothing); // void (ptr, ptr)
     }
 
     /**
@@ -248,24 +219,17 @@ final class Native {
      */
     @SuppressWarnings("restricted")
     LibvirtException lastError(String call) {
-        try {
-            MemorySegment error = (MemorySegment) getLastError.handle().invokeExact();
-            if (error.equals(MemorySegment.NULL)) {
-                return new LibvirtException(call, LibvirtException.NOT_FROM_LIBVIRT, 0,
-                        "failed without a libvirt error");
-            }
-            error = error.reinterpret(ERROR_SIZE);
-            int code = error.get(JAVA_INT, ERROR_CODE);
-            int domain = error.get(JAVA_INT, ERROR_DOMAIN);
-            MemorySegment message = error.get(ADDRESS, ERROR_MESSAGE);
-            String text = message.equals(MemorySegment.NULL) ? null : readString(message);
-            resetLastError.handle().invokeExact();
-            return new LibvirtException(call, code, domain, text);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
+        MemorySegment error = WordCalls.callPointer(getLastError);
+        if (error.equals(MemorySegment.NULL)) {
+            return new LibvirtException(call, LibvirtException.NOT_FROM_LIBVIRT, 0, "failed without a libvirt error");
         }
+        error = error.reinterpret(ERROR_SIZE);
+        int code = error.get(JAVA_INT, ERROR_CODE);
+        int domain = error.get(JAVA_INT, ERROR_DOMAIN);
+        MemorySegment message = error.get(ADDRESS, ERROR_MESSAGE);
+        String text = message.equals(MemorySegment.NULL) ? null : readString(message);
+        WordCalls.callVoid(resetLastError);
+        return new LibvirtException(call, code, domain, text);
     }
 
     /** The C string at {@code pointer}, which libvirt allocated for the caller: copied, then freed. */
@@ -286,12 +250,6 @@ final class Native {
     }
 
     void free(MemorySegment pointer) {
-        try {
-            free.handle().invokeExact(pointer);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
+        WordCalls.callVoid(free, pointer);
     }
 }

@@ -59,13 +59,19 @@ public record NbdExport(SocketAddress address, String name) {
         }
     }
 
-    /** For messages, e.g. {@code nbd+unix:///vda?socket=/run/x.sock} or {@code nbd://host:10809/vda}. */
+    /**
+     * For messages, e.g. {@code nbd+unix:///vda?socket=/run/x.sock} or {@code nbd://host:10809/vda}. Every connection
+     * asks it when it opens; tests of the type, not a pattern {@code switch}, whose bootstrap spins a class at run time
+     * that the start-up cache does not keep (docs/performance.md, session 15).
+     */
     @Override
     public String toString() {
-        return switch (address) {
-            case UnixDomainSocketAddress unix -> "nbd+unix:///" + name + "?socket=" + unix.getPath();
-            case InetSocketAddress inet -> "nbd://" + inet.getHostString() + ":" + inet.getPort() + "/" + name;
-            default -> address + "/" + name;
-        };
+        if (address instanceof UnixDomainSocketAddress unix) {
+            return "nbd+unix:///" + name + "?socket=" + unix.getPath();
+        }
+        if (address instanceof InetSocketAddress inet) {
+            return "nbd://" + inet.getHostString() + ":" + inet.getPort() + "/" + name;
+        }
+        return address + "/" + name;
     }
 }
