@@ -112,6 +112,7 @@ final class Native {
 
     @SuppressWarnings("restricted") // binding C functions is this class's purpose; run with --enable-native-access
     private Native() {
+        WordCalls.checkAbi(System.getProperty("os.arch"));
         libvirt = SymbolLookup.libraryLookup(LIBVIRT, Arena.global());
         libvirtQemu = SymbolLookup.libraryLookup(LIBVIRT_QEMU, Arena.global());
 

@@ -36,6 +36,19 @@ final class WordCalls {
     private WordCalls() {
     }
 
+    /**
+     * Refuses a machine whose C ABI is not one of those named in the class comment: there {@link #SHAPE} could pass
+     * an argument where libvirt does not look for it, so libvirt is reported unavailable instead of miscalled.
+     */
+    static void checkAbi(String arch) {
+        switch (arch) {
+            case "amd64", "x86_64", "aarch64" -> {
+            }
+            default -> throw new IllegalArgumentException("libvirt's calls are bound for the x86-64 and AArch64 C ABIs"
+                    + " only, not for " + arch);
+        }
+    }
+
     static int callInt(Downcall function) {
         return (int) call(function, 0, 0, 0, 0, 0);
     }

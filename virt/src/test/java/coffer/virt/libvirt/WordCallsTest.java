@@ -23,6 +23,14 @@ class WordCallsTest {
     }
 
     @Test
+    void onlyTheAbisWhereOneShapeIsCorrectAreAccepted() {
+        WordCalls.checkAbi("amd64");
+        WordCalls.checkAbi("aarch64");
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> WordCalls.checkAbi("s390x"));
+        assertTrue(refused.getMessage().contains("s390x"), refused.getMessage());
+    }
+
+    @Test
     void intArgumentsAndResultsKeepTheirSign() {
         Downcall abs = libc("abs");
         assertEquals(5, WordCalls.callInt(abs, MemorySegment.ofAddress(-5L & 0xffffffffL))); // an int -5 in the low half
