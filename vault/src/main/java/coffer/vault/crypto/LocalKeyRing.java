@@ -1,8 +1,10 @@
 package coffer.vault.crypto;
 
 import coffer.vault.KeyUnavailableException;
+import coffer.vault.format.CanonicalJson;
 import coffer.vault.fs.OwnerOnly;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import javax.crypto.AEADBadTagException;
@@ -38,7 +40,7 @@ public final class LocalKeyRing implements KeyService {
     private static final byte[] WRAP_AAD = "coffer-wrap/v1:".getBytes(StandardCharsets.UTF_8);
 
     private final Path file;
-    private final SecureRandom random = new SecureRandom();
+    private SecureRandom random;
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Entry(String id, Instant createdAt, String material) {
@@ -54,6 +56,18 @@ public final class LocalKeyRing implements KeyService {
 
     public LocalKeyRing(Path file) {
         this.file = file.toAbsolutePath();
+    }
+
+    /**
+     * The random source of new keys and nonces, made on first use: a command that only unwraps (every command on a
+     * vault but {@code vault init}) does not set up the JDK's random provider on its vault's opening path
+     * (docs/performance.md, "Session 15").
+     */
+    private synchronized SecureRandom random() {
+        if (random == null) {
+            random = new SecureRandom();
+        }
+        return random;
     }
 
     /** {@code $COFFER_KEYRING}, else {@code $XDG_CONFIG_HOME/coffer/keyring.json}, else {@code $HOME/.config/coffer/keyring.json}. */
@@ -87,9 +101,9 @@ public final class LocalKeyRing implements KeyService {
     public synchronized String createKey() throws IOException {
         List<Entry> keys = new ArrayList<>(Files.exists(file) ? read().keys() : List.of());
         byte[] material = new byte[32];
-        random.nextBytes(material);
+        random().nextBytes(material);
         byte[] idBytes = new byte[6];
-        random.nextBytes(idBytes);
+        random().nextBytes(idBytes);
         String id = "k-" + HexFormat.of().formatHex(idBytes);
         keys.add(new Entry(id, Instant.now(), Base64.getEncoder().encodeToString(material)));
         write(new Ring(FORMAT, VERSION, keys));
@@ -101,7 +115,7 @@ public final class LocalKeyRing implements KeyService {
         byte[] kek = material(keyId);
         try {
             byte[] nonce = new byte[12];
-            random.nextBytes(nonce);
+            random().nextBytes(nonce);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, nonce));
             cipher.updateAAD(WRAP_AAD);
@@ -160,11 +174,18 @@ public final class LocalKeyRing implements KeyService {
     }
 
     private synchronized Ring read() throws IOException {
-        Ring ring;
+        Ring ring = null;
         try {
-            ring = JSON.readValue(file.toFile(), Ring.class);
+            ring = CanonicalJson.tryRead(Files.readAllBytes(file), LocalKeyRing::fromTree);
         } catch (IOException e) {
-            throw new KeyUnavailableException("cannot read " + describe() + ": " + e.getMessage(), e);
+            // databind's read below reports it, as it always did
+        }
+        if (ring == null) {
+            try {
+                ring = JSON.readValue(file.toFile(), Ring.class);
+            } catch (IOException e) {
+                throw new KeyUnavailableException("cannot read " + describe() + ": " + e.getMessage(), e);
+            }
         }
         if (!FORMAT.equals(ring.format()) || ring.keys() == null) {
             throw new KeyUnavailableException(file + " is not a Coffer key ring");
@@ -174,6 +195,26 @@ public final class LocalKeyRing implements KeyService {
                     + "; this Coffer reads versions up to " + VERSION);
         }
         return ring;
+    }
+
+    /** The key ring as written (docs/format/keyring.md), from its canonical tree; see {@link CanonicalJson}. */
+    static Ring fromTree(JsonNode root) throws CanonicalJson.GiveUp {
+        if (!root.isObject()) {
+            throw CanonicalJson.giveUp();
+        }
+        JsonNode array = CanonicalJson.array(root.get("keys"));
+        List<Entry> keys = null;
+        if (array != null) {
+            keys = new ArrayList<>();
+            for (JsonNode e : array) {
+                if (!e.isObject()) {
+                    throw CanonicalJson.giveUp();
+                }
+                keys.add(new Entry(CanonicalJson.text(e.get("id")), CanonicalJson.instant(e.get("createdAt")),
+                        CanonicalJson.text(e.get("material"))));
+            }
+        }
+        return new Ring(CanonicalJson.text(root.get("format")), CanonicalJson.int32(root.get("version")), keys);
     }
 
     private void write(Ring ring) throws IOException {
