@@ -174,18 +174,11 @@ public final class LocalKeyRing implements KeyService {
     }
 
     private synchronized Ring read() throws IOException {
-        Ring ring = null;
+        Ring ring;
         try {
-            ring = CanonicalJson.tryRead(Files.readAllBytes(file), LocalKeyRing::fromTree);
+            ring = parse(file);
         } catch (IOException e) {
-            // databind's read below reports it, as it always did
-        }
-        if (ring == null) {
-            try {
-                ring = JSON.readValue(file.toFile(), Ring.class);
-            } catch (IOException e) {
-                throw new KeyUnavailableException("cannot read " + describe() + ": " + e.getMessage(), e);
-            }
+            throw new KeyUnavailableException("cannot read " + describe() + ": " + e.getMessage(), e);
         }
         if (!FORMAT.equals(ring.format()) || ring.keys() == null) {
             throw new KeyUnavailableException(file + " is not a Coffer key ring");
@@ -195,6 +188,21 @@ public final class LocalKeyRing implements KeyService {
                     + "; this Coffer reads versions up to " + VERSION);
         }
         return ring;
+    }
+
+    /**
+     * The key ring in {@code file}: in the form Coffer writes without databind (its first use on a command's path to
+     * the vault costs more than the read itself, docs/performance.md, "Session 15"), else, and with the same value or
+     * exception as ever, by databind.
+     */
+    static Ring parse(Path file) throws IOException {
+        Ring ring = null;
+        try {
+            ring = CanonicalJson.tryRead(Files.readAllBytes(file), LocalKeyRing::fromTree);
+        } catch (IOException e) {
+            // databind's read below reports it, as it always did
+        }
+        return ring != null ? ring : JSON.readValue(file.toFile(), Ring.class);
     }
 
     /** The key ring as written (docs/format/keyring.md), from its canonical tree; see {@link CanonicalJson}. */
