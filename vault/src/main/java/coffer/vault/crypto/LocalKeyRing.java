@@ -141,17 +141,18 @@ public final class LocalKeyRing implements KeyService {
         if (blob.length < 12 + 16) {
             throw new KeyUnavailableException("wrapped vault key is damaged (" + blob.length + " bytes)");
         }
+        // AES-256-GCM by libcrypto where it loads (the vault's objects need it next), by the JDK elsewhere: the JDK's
+        // Cipher set up its providers on every vault's opening path (~14 ms, docs/performance.md, "Session 15")
+        byte[] aad = new byte[WRAP_AAD.length + context.length];
+        System.arraycopy(WRAP_AAD, 0, aad, 0, WRAP_AAD.length);
+        System.arraycopy(context, 0, aad, WRAP_AAD.length, context.length);
+        byte[] plain = new byte[blob.length - 12 - AesGcm.TAG_SIZE];
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, blob, 0, 12));
-            cipher.updateAAD(WRAP_AAD);
-            cipher.updateAAD(context);
-            return cipher.doFinal(blob, 12, blob.length - 12);
+            AesGcm.of(new SecretKeySpec(kek, "AES")).decrypt(blob, 0, aad, blob, 12, blob.length - 12, plain, 0);
+            return plain;
         } catch (AEADBadTagException e) {
             throw new KeyUnavailableException("key '" + wrapped.keyId() + "' in " + describe()
                     + " does not unlock this vault (wrong key ring, or the key was replaced)");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM unavailable", e);
         }
     }
 
