@@ -51,7 +51,10 @@ public record PointManifest(String format, int version, String id, String name, 
      */
     private static JsonNode asRead(JsonNode facts) {
         try {
-            return coffer.vault.format.Json.MAPPER.readTree(coffer.vault.format.Json.MAPPER.writeValueAsBytes(facts));
+            byte[] text = coffer.vault.format.Json.MAPPER.writeValueAsBytes(facts);
+            // the same tree without Jackson's parser in the usual case (docs/performance.md, "Session 15")
+            JsonNode read = coffer.vault.format.CanonicalJson.readTree(text);
+            return read != null ? read : coffer.vault.format.Json.MAPPER.readTree(text);
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("facts that do not write as JSON: " + e.getMessage(), e);
         }

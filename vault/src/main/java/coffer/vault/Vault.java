@@ -147,7 +147,7 @@ public final class Vault implements AutoCloseable {
         VaultConfig config;
         try {
             byte[] body = new ObjectCodec(null, COMPRESSION_LEVEL).open(ObjectKind.CONFIG, CONFIG, stored);
-            config = Json.MAPPER.readValue(body, VaultConfig.class);
+            config = VaultConfig.read(body);
         } catch (CorruptDataException e) {
             if (e.check().startsWith("bad magic")) {
                 throw new NotAVaultException(backend.describe() + " is not a Coffer vault (its config object is not a Coffer object)");
@@ -488,7 +488,7 @@ public final class Vault implements AutoCloseable {
         byte[] body = codec.open(ObjectKind.MANIFEST, name, backend.get(name));
         PointManifest manifest;
         try {
-            manifest = Json.MAPPER.readValue(body, PointManifest.class);
+            manifest = ManifestJson.read(body);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new CorruptDataException(name, "unreadable manifest: " + e.getOriginalMessage(), e);
         }

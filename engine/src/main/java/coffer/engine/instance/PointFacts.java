@@ -4,6 +4,7 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.json.CofferJson;
 import coffer.vault.PointManifest;
+import coffer.vault.format.CanonicalJson;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -82,14 +83,126 @@ public record PointFacts(int version, Instance instance, String domainXml, Strin
                 throw new CofferException(ErrorCode.UnsupportedFormat, "point " + point.id() + ": point facts of version "
                         + version + "; this Coffer reads up to version " + VERSION);
             }
-            return CofferJson.read(point.facts(), PointFacts.class);
+            PointFacts common = commonForm(point.facts());
+            return common != null ? common : CofferJson.read(point.facts(), PointFacts.class);
         }
         return fromAttributes(point.attributes());
     }
 
-    /** The section to write into a manifest; null when there are no facts. */
+    /**
+     * The facts an instance backup writes (its version, instance, domain XML, checkpoint, disks, consistency, a note)
+     * read straight from the tree, or null for any other form, which {@link CofferJson} then reads (and refuses) as it
+     * always did: a field of another JSON type, a null in the disks' map, any other field. On a command's critical
+     * path the record binding's first use cost ~25 ms, more than every later read (docs/performance.md, "Session 15").
+     */
+    static PointFacts commonForm(JsonNode facts) {
+        if (!facts.path("version").isInt()) {
+            return null;
+        }
+        Instance instance = null;
+        String domainXml = null, checkpoint = null, description = null;
+        Map<String, Disk> disks = null;
+        Consistency consistency = null;
+        for (Map.Entry<String, JsonNode> field : facts.properties()) {
+            JsonNode value = field.getValue();
+            switch (field.getKey()) {
+                case "version" -> {
+                }
+                case "instance" -> {
+                    if (!value.isNull()) {
+                        String[] v = texts(value, "uuid", "uri", "state");
+                        if (v == null) {
+                            return null;
+                        }
+                        instance = new Instance(v[0], v[1], v[2]);
+                    }
+                }
+                case "domainXml", "checkpoint", "description" -> {
+                    if (!value.isTextual() && !value.isNull()) {
+                        return null;
+                    }
+                    String text = value.textValue();
+                    switch (field.getKey()) {
+                        case "domainXml" -> domainXml = text;
+                        case "checkpoint" -> checkpoint = text;
+                        default -> description = text;
+                    }
+                }
+                case "disks" -> {
+                    if (!value.isNull()) {
+                        if (!value.isObject()) {
+                            return null;
+                        }
+                        disks = new LinkedHashMap<>();
+                        for (Map.Entry<String, JsonNode> disk : value.properties()) {
+                            String[] v = texts(disk.getValue(), "mode", "reason", "format");
+                            if (v == null) {
+                                return null;
+                            }
+                            disks.put(disk.getKey(), new Disk(v[0], v[1], v[2]));
+                        }
+                    }
+                }
+                case "consistency" -> {
+                    if (!value.isNull()) {
+                        if (!value.isObject()) {
+                            return null;
+                        }
+                        String reason = null;
+                        Long freezeMillis = null;
+                        for (Map.Entry<String, JsonNode> f : value.properties()) {
+                            JsonNode v = f.getValue();
+                            if (f.getKey().equals("reason") && (v.isTextual() || v.isNull())) {
+                                reason = v.textValue();
+                            } else if (f.getKey().equals("freezeMillis") && (v.isInt() || v.isLong() || v.isNull())) {
+                                freezeMillis = v.isNull() ? null : v.longValue();
+                            } else {
+                                return null;
+                            }
+                        }
+                        consistency = new Consistency(reason, freezeMillis);
+                    }
+                }
+                default -> {
+                    return null;
+                }
+            }
+        }
+        return new PointFacts(VERSION, instance, domainXml, checkpoint, disks, consistency, null, null, null, description,
+                null);
+    }
+
+    /** The text fields {@code names} of an object whose every field is one of them, a string or null; else null. */
+    private static String[] texts(JsonNode object, String... names) {
+        if (!object.isObject()) {
+            return null;
+        }
+        String[] values = new String[names.length];
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
+            int i = Arrays.asList(names).indexOf(field.getKey());
+            if (i < 0 || !field.getValue().isTextual() && !field.getValue().isNull()) {
+                return null;
+            }
+            values[i] = field.getValue().textValue();
+        }
+        return values;
+    }
+
+    /**
+     * The section to write into a manifest (as a reader of the manifest will see it: its JSON text read back); null
+     * when there are no facts. Read back without Jackson's parser in the usual case: its first use cost a backup's
+     * commit 15-40 ms of CPU (docs/performance.md, "Session 15").
+     */
     public JsonNode json() {
-        return isNone() ? null : CofferJson.tree(this);
+        if (isNone()) {
+            return null;
+        }
+        try {
+            JsonNode read = CanonicalJson.readTree(CofferJson.MAPPER.writeValueAsBytes(this));
+            return read != null ? read : CofferJson.tree(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return CofferJson.tree(this);
+        }
     }
 
     /**

@@ -98,4 +98,62 @@ class PointFactsTest {
                 "CRASH", null, List.of(), List.of(), Map.of(), null, CofferJson.MAPPER.readTree("{\"version\": 9}"));
         assertEquals(ErrorCode.UnsupportedFormat, assertThrows(CofferException.class, () -> PointFacts.of(point)).code());
     }
+
+    private static PointManifest withFacts(String facts) throws Exception {
+        return new PointManifest(PointManifest.FORMAT, 3, "20260101-000000-aaaaaaaa", "x", Instant.EPOCH, "CRASH", null,
+                List.of(), List.of(), Map.of(), null, CofferJson.MAPPER.readTree(facts));
+    }
+
+    @Test
+    void anInstanceBackupsFactsReadWithoutTheRecordBindingToWhatItReads() throws Exception {
+        PointFacts written = new PointFacts(PointFacts.VERSION, new PointFacts.Instance("6f1c", "qemu:///system", "running"),
+                "<domain>é\n</domain>", "coffer-1", Map.of("vda", new PointFacts.Disk("incremental", null, "qcow2"),
+                "vdb", new PointFacts.Disk("full", "no bitmap", "raw")), new PointFacts.Consistency("no agent", 4_000_000_000L),
+                null, null, null, "a note", null);
+        PointManifest point = new PointManifest(PointManifest.FORMAT, 3, "20260101-000000-aaaaaaaa", "x", Instant.EPOCH,
+                "CRASH", null, List.of(), List.of(), Map.of(), null, written.json());
+        PointFacts common = PointFacts.commonForm(point.facts());
+        org.junit.jupiter.api.Assertions.assertNotNull(common, "the facts an instance backup writes");
+        assertEquals(CofferJson.read(point.facts(), PointFacts.class), common);
+        assertEquals(written, PointFacts.of(point));
+        assertEquals(written, CofferJson.read(written.json(), PointFacts.class));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"version\":3,\"instance\":{\"uuid\":\"u\"}}",
+            "{\"version\":1,\"instance\":null,\"disks\":null,\"consistency\":null,\"checkpoint\":null}",
+            "{\"version\":3,\"disks\":{}}",
+            "{\"version\":3,\"consistency\":{\"freezeMillis\":null}}",
+            "{\"version\":3,\"consistency\":{\"freezeMillis\":12345678901}}",
+            "{\"version\":3,\"instance\":{\"uuid\":7}}",
+            "{\"version\":3,\"instance\":{\"uuid\":\"u\",\"other\":1}}",
+            "{\"version\":3,\"instance\":\"u\"}",
+            "{\"version\":3,\"instance\":[]}",
+            "{\"version\":3,\"disks\":{\"vda\":null}}",
+            "{\"version\":3,\"disks\":{\"vda\":{\"mode\":true}}}",
+            "{\"version\":3,\"disks\":[]}",
+            "{\"version\":3,\"consistency\":{\"freezeMillis\":1.5}}",
+            "{\"version\":3,\"consistency\":{\"freezeMillis\":\"5\"}}",
+            "{\"version\":3,\"consistency\":{\"freezeMillis\":123456789012345678901}}",
+            "{\"version\":3,\"domainXml\":5}",
+            "{\"version\":3,\"checkpoint\":false}",
+            "{\"version\":3,\"unknown\":1}",
+            "{\"version\":3,\"expires\":\"2026-01-01T00:00:00Z\",\"plan\":{\"id\":\"p\",\"policy\":\"q\",\"immutable\":true}}",
+            "{\"version\":3,\"expires\":\"soon\"}",
+            "{\"version\":3,\"group\":{\"id\":\"g\",\"members\":[\"a\"],\"pauseMillis\":3}}",
+            "{\"version\":3,\"replica\":{\"version\":1,\"point\":\"p\"}}",
+            "{\"version\":2.0}", "{\"version\":\"3\"}", "{\"version\":9}", "{\"other\":1}"})
+    void anyOtherFactsReadAsTheRecordBindingReadsThem(String facts) throws Exception {
+        PointManifest point = withFacts(facts);
+        coffer.vault.format.SameOutcome.assertSameOutcome(() -> {
+            // what PointFacts.of did before the common form was read directly
+            com.fasterxml.jackson.databind.JsonNode version = point.facts().get("version");
+            if (version == null || !version.canConvertToInt() || version.asInt() > PointFacts.VERSION) {
+                throw new CofferException(ErrorCode.UnsupportedFormat, "point " + point.id() + ": point facts of version "
+                        + version + "; this Coffer reads up to version " + PointFacts.VERSION);
+            }
+            return CofferJson.read(point.facts(), PointFacts.class);
+        }, () -> PointFacts.of(point), facts);
+    }
 }

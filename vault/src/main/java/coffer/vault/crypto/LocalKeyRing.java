@@ -1,8 +1,10 @@
 package coffer.vault.crypto;
 
 import coffer.vault.KeyUnavailableException;
+import coffer.vault.format.CanonicalJson;
 import coffer.vault.fs.OwnerOnly;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import javax.crypto.AEADBadTagException;
@@ -38,7 +40,7 @@ public final class LocalKeyRing implements KeyService {
     private static final byte[] WRAP_AAD = "coffer-wrap/v1:".getBytes(StandardCharsets.UTF_8);
 
     private final Path file;
-    private final SecureRandom random = new SecureRandom();
+    private SecureRandom random;
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Entry(String id, Instant createdAt, String material) {
@@ -54,6 +56,18 @@ public final class LocalKeyRing implements KeyService {
 
     public LocalKeyRing(Path file) {
         this.file = file.toAbsolutePath();
+    }
+
+    /**
+     * The random source of new keys and nonces, made on first use: a command that only unwraps (every command on a
+     * vault but {@code vault init}) does not set up the JDK's random provider on its vault's opening path
+     * (docs/performance.md, "Session 15").
+     */
+    private synchronized SecureRandom random() {
+        if (random == null) {
+            random = new SecureRandom();
+        }
+        return random;
     }
 
     /** {@code $COFFER_KEYRING}, else {@code $XDG_CONFIG_HOME/coffer/keyring.json}, else {@code $HOME/.config/coffer/keyring.json}. */
@@ -87,9 +101,9 @@ public final class LocalKeyRing implements KeyService {
     public synchronized String createKey() throws IOException {
         List<Entry> keys = new ArrayList<>(Files.exists(file) ? read().keys() : List.of());
         byte[] material = new byte[32];
-        random.nextBytes(material);
+        random().nextBytes(material);
         byte[] idBytes = new byte[6];
-        random.nextBytes(idBytes);
+        random().nextBytes(idBytes);
         String id = "k-" + HexFormat.of().formatHex(idBytes);
         keys.add(new Entry(id, Instant.now(), Base64.getEncoder().encodeToString(material)));
         write(new Ring(FORMAT, VERSION, keys));
@@ -101,7 +115,7 @@ public final class LocalKeyRing implements KeyService {
         byte[] kek = material(keyId);
         try {
             byte[] nonce = new byte[12];
-            random.nextBytes(nonce);
+            random().nextBytes(nonce);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, nonce));
             cipher.updateAAD(WRAP_AAD);
@@ -127,17 +141,18 @@ public final class LocalKeyRing implements KeyService {
         if (blob.length < 12 + 16) {
             throw new KeyUnavailableException("wrapped vault key is damaged (" + blob.length + " bytes)");
         }
+        // AES-256-GCM by libcrypto where it loads (the vault's objects need it next), by the JDK elsewhere: the JDK's
+        // Cipher set up its providers on every vault's opening path (~14 ms, docs/performance.md, "Session 15")
+        byte[] aad = new byte[WRAP_AAD.length + context.length];
+        System.arraycopy(WRAP_AAD, 0, aad, 0, WRAP_AAD.length);
+        System.arraycopy(context, 0, aad, WRAP_AAD.length, context.length);
+        byte[] plain = new byte[blob.length - 12 - AesGcm.TAG_SIZE];
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(kek, "AES"), new GCMParameterSpec(128, blob, 0, 12));
-            cipher.updateAAD(WRAP_AAD);
-            cipher.updateAAD(context);
-            return cipher.doFinal(blob, 12, blob.length - 12);
+            AesGcm.of(new SecretKeySpec(kek, "AES")).decrypt(blob, 0, aad, blob, 12, blob.length - 12, plain, 0);
+            return plain;
         } catch (AEADBadTagException e) {
             throw new KeyUnavailableException("key '" + wrapped.keyId() + "' in " + describe()
                     + " does not unlock this vault (wrong key ring, or the key was replaced)");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-256-GCM unavailable", e);
         }
     }
 
@@ -162,7 +177,7 @@ public final class LocalKeyRing implements KeyService {
     private synchronized Ring read() throws IOException {
         Ring ring;
         try {
-            ring = JSON.readValue(file.toFile(), Ring.class);
+            ring = parse(file);
         } catch (IOException e) {
             throw new KeyUnavailableException("cannot read " + describe() + ": " + e.getMessage(), e);
         }
@@ -174,6 +189,41 @@ public final class LocalKeyRing implements KeyService {
                     + "; this Coffer reads versions up to " + VERSION);
         }
         return ring;
+    }
+
+    /**
+     * The key ring in {@code file}: in the form Coffer writes without databind (its first use on a command's path to
+     * the vault costs more than the read itself, docs/performance.md, "Session 15"), else, and with the same value or
+     * exception as ever, by databind.
+     */
+    static Ring parse(Path file) throws IOException {
+        Ring ring = null;
+        try {
+            ring = CanonicalJson.tryRead(Files.readAllBytes(file), LocalKeyRing::fromTree);
+        } catch (IOException e) {
+            // databind's read below reports it, as it always did
+        }
+        return ring != null ? ring : JSON.readValue(file.toFile(), Ring.class);
+    }
+
+    /** The key ring as written (docs/format/keyring.md), from its canonical tree; see {@link CanonicalJson}. */
+    static Ring fromTree(JsonNode root) throws CanonicalJson.GiveUp {
+        if (!root.isObject()) {
+            throw CanonicalJson.giveUp();
+        }
+        JsonNode array = CanonicalJson.array(root.get("keys"));
+        List<Entry> keys = null;
+        if (array != null) {
+            keys = new ArrayList<>();
+            for (JsonNode e : array) {
+                if (!e.isObject()) {
+                    throw CanonicalJson.giveUp();
+                }
+                keys.add(new Entry(CanonicalJson.text(e.get("id")), CanonicalJson.instant(e.get("createdAt")),
+                        CanonicalJson.text(e.get("material"))));
+            }
+        }
+        return new Ring(CanonicalJson.text(root.get("format")), CanonicalJson.int32(root.get("version")), keys);
     }
 
     private void write(Ring ring) throws IOException {

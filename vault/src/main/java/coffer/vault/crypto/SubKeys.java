@@ -3,6 +3,7 @@ package coffer.vault.crypto;
 import javax.crypto.KDF;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.HKDFParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 
@@ -16,6 +17,29 @@ import java.security.GeneralSecurityException;
 public record SubKeys(SecretKey chunkId, SecretKey object) {
 
     public static SubKeys derive(byte[] dataKey, String vaultId) {
+        return LibCrypto.get().map(lib -> derive(lib, dataKey, vaultId)).orElseGet(() -> deriveByJdk(dataKey, vaultId));
+    }
+
+    /**
+     * HKDF-SHA-256 (RFC 5869) by libcrypto's HMAC: the extract, then one expand block (T(1), the 32 bytes a key
+     * needs) per key. The same keys as the JDK's {@code KDF}, without setting up the JDK's security providers on
+     * every vault's opening path (~7 ms there, docs/performance.md, "Session 15").
+     */
+    static SubKeys derive(LibCrypto lib, byte[] dataKey, String vaultId) {
+        byte[] prk = lib.hmacSha256(vaultId.getBytes(StandardCharsets.UTF_8), dataKey, 0, dataKey.length);
+        return new SubKeys(new SecretKeySpec(expand(lib, prk, "coffer/v1/chunk-id"), "HmacSHA256"),
+                new SecretKeySpec(expand(lib, prk, "coffer/v1/object"), "AES"));
+    }
+
+    private static byte[] expand(LibCrypto lib, byte[] prk, String info) {
+        byte[] text = info.getBytes(StandardCharsets.UTF_8);
+        byte[] block = java.util.Arrays.copyOf(text, text.length + 1);
+        block[text.length] = 1;
+        return lib.hmacSha256(prk, block, 0, block.length);
+    }
+
+    /** HKDF-SHA-256 by the JDK's {@code KDF} (where libcrypto does not load). */
+    static SubKeys deriveByJdk(byte[] dataKey, String vaultId) {
         try {
             KDF hkdf = KDF.getInstance("HKDF-SHA256");
             byte[] salt = vaultId.getBytes(StandardCharsets.UTF_8);

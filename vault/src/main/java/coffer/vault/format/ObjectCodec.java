@@ -152,7 +152,7 @@ public final class ObjectCodec {
             return ByteBuffer.wrap(s.sealed, 0, end + 4);
         }
         byte[] nonce = new byte[NONCE_SIZE];
-        s.random.nextBytes(nonce);
+        s.random().nextBytes(nonce);
         System.arraycopy(nonce, 0, s.sealed, HEADER_SIZE, NONCE_SIZE);
         int written = cipher.encrypt(nonce, aad(s.sealed, 0, name), payload, 0, payloadLength, s.sealed,
                 HEADER_SIZE + NONCE_SIZE);
@@ -312,7 +312,7 @@ public final class ObjectCodec {
         for (int start : starts) {
             total += compression == Compression.LZ4
                     ? Lz4.FACTORY.fastCompressor().compress(plain, start, SAMPLE, s.sample, 0, s.sample.length)
-                    : s.compressor.compressByteArray(s.sample, 0, s.sample.length, plain, start, SAMPLE);
+                    : s.compressor().compressByteArray(s.sample, 0, s.sample.length, plain, start, SAMPLE);
         }
         return total < 3 * SAMPLE * 15 / 16;
     }
@@ -320,7 +320,7 @@ public final class ObjectCodec {
     private int compress(Scratch s, byte[] plain, int length, byte[] into) {
         try {
             return compression == Compression.LZ4 ? Lz4.FACTORY.fastCompressor().compress(plain, 0, length, into, 0, into.length)
-                    : s.compressor.compressByteArray(into, 0, into.length, plain, 0, length);
+                    : s.compressor().compressByteArray(into, 0, into.length, plain, 0, length);
         } catch (ZstdException | LZ4Exception e) {
             return -1;
         }
@@ -335,14 +335,32 @@ public final class ObjectCodec {
         return copy;
     }
 
-    /** Per-thread buffers and contexts; grows to the largest object seen by the thread. */
+    /**
+     * Per-thread buffers and contexts; grows to the largest object seen by the thread. The compressor and the nonces'
+     * random source are made on the thread's first seal: a thread that only opens objects (the vault's config and
+     * manifests read at a command's start) does not pay for them (docs/performance.md, "Session 15").
+     */
     private final class Scratch {
-        final ZstdCompressCtx compressor = new ZstdCompressCtx().setLevel(level);
+        private ZstdCompressCtx compressor;
         final ZstdDecompressCtx decompressor = new ZstdDecompressCtx();
         final byte[] sample = new byte[compressBound(SAMPLE)];
-        final SecureRandom random = new SecureRandom();
+        private SecureRandom random;
         byte[] compressed = new byte[0];
         byte[] sealed = new byte[0];
+
+        ZstdCompressCtx compressor() {
+            if (compressor == null) {
+                compressor = new ZstdCompressCtx().setLevel(level);
+            }
+            return compressor;
+        }
+
+        SecureRandom random() {
+            if (random == null) {
+                random = new SecureRandom();
+            }
+            return random;
+        }
 
         void ensure(int length) {
             int bound = compressBound(length) + TAG_SIZE;

@@ -1,7 +1,9 @@
 package coffer.vault.format;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.IOException;
 import java.time.Instant;
 
 /**
@@ -44,6 +46,29 @@ public record VaultConfig(String format, int version, String vaultId, Instant cr
      * @param wrappedKey base64 of the wrapped data key
      */
     public record Encryption(String cipher, String kdf, String keyService, String keyId, String wrappedKey) {
+    }
+
+    /**
+     * The config in {@code body} (the config object's plaintext), read as {@link CanonicalJson} reads: the same
+     * value, or the same databind exception, as {@code Json.MAPPER.readValue(body, VaultConfig.class)}.
+     */
+    public static VaultConfig read(byte[] body) throws IOException {
+        return CanonicalJson.read(Json.MAPPER, body, VaultConfig.class, VaultConfig::fromTree);
+    }
+
+    static VaultConfig fromTree(JsonNode root) throws CanonicalJson.GiveUp {
+        if (!root.isObject()) {
+            throw CanonicalJson.giveUp();
+        }
+        JsonNode e = CanonicalJson.object(root.get("encryption"));
+        Encryption encryption = e == null ? null : new Encryption(CanonicalJson.text(e.get("cipher")),
+                CanonicalJson.text(e.get("kdf")), CanonicalJson.text(e.get("keyService")),
+                CanonicalJson.text(e.get("keyId")), CanonicalJson.text(e.get("wrappedKey")));
+        return new VaultConfig(CanonicalJson.text(root.get("format")), CanonicalJson.int32(root.get("version")),
+                CanonicalJson.text(root.get("vaultId")), CanonicalJson.instant(root.get("createdAt")),
+                CanonicalJson.int32(root.get("chunkSize")), CanonicalJson.text(root.get("digest")),
+                CanonicalJson.text(root.get("compression")), CanonicalJson.int32(root.get("compressionLevel")),
+                encryption);
     }
 
     public boolean encrypted() {

@@ -204,4 +204,38 @@ class LocalKeyRingTest {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(ring.file());
         assertFalse(perms.contains(PosixFilePermission.OTHERS_READ));
     }
+
+    @Test
+    void aRingAsWrittenReadsWithoutDatabindToWhatDatabindReads() throws IOException {
+        LocalKeyRing ring = ring();
+        ring.createKey();
+        ring.createKey();
+        byte[] body = Files.readAllBytes(ring.file());
+        LocalKeyRing.Ring canonical = coffer.vault.format.CanonicalJson.tryRead(body, LocalKeyRing::fromTree);
+        org.junit.jupiter.api.Assertions.assertNotNull(canonical, "the form Coffer writes is read without databind");
+        assertEquals(Json.MAPPER.readValue(body, LocalKeyRing.Ring.class), canonical);
+        assertEquals(2, canonical.keys().size());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "{\"format\":\"coffer-keyring\",\"version\":1,\"keys\":[{\"id\":\"k-1\",\"createdAt\":"
+                    + "\"2026-12-06T12:00:00.5Z\",\"material\":\"AAAA\",\"note\":[1.5]}],\"extra\":true}",
+            "{\"format\":\"coffer-keyring\",\"version\":1,\"keys\":[]}",
+            "{\"format\":\"coffer-keyring\",\"version\":1,\"keys\":null}",
+            "{\"format\":\"coffer-keyring\",\"version\":1}",
+            "{\"format\":\"coffer-keyring\",\"version\":\"1\",\"keys\":[]}",
+            "{\"format\":\"coffer-keyring\",\"version\":1,\"keys\":[null]}",
+            "{\"format\":\"coffer-keyring\",\"version\":1,\"keys\":[{\"id\":1}]}",
+            "{\"format\":\"coffer-keyring\",\"version\":1,\"keys\":[{\"createdAt\":1764000000}]}",
+            "{\"format\":\"coffer-keyring\",\"version\":1,\"keys\":[{\"createdAt\":\"yesterday\"}]}",
+            "{\"format\":\"coffer-keyring\",\"version\":1,\"keys\":{}}",
+            "{\"format\":\"coffer-keyring\",\"format\":\"x\",\"keys\":[]}",
+            "{\"format\":\"coffer-keyring\",\"keys\":[", "not json", "", "[]"})
+    void anyOtherRingReadsAsDatabindReadsIt(String text) throws IOException {
+        Path file = dir.resolve("ring.json");
+        Files.writeString(file, text);
+        coffer.vault.format.SameOutcome.assertSameOutcome(() -> Json.MAPPER.readValue(file.toFile(), LocalKeyRing.Ring.class),
+                () -> LocalKeyRing.parse(file), text);
+    }
 }

@@ -54,4 +54,19 @@ class SubKeysTest {
         assertNotEquals(ChunkDigester.sha256().digest(data, 0, data.length), one.digest(data, 0, data.length));
         assertEquals("hmac-sha256", one.algorithm());
     }
+
+    @Test
+    void libcryptosHkdfDerivesTheKeysOfTheJdksKdf() {
+        LibCrypto lib = LibCrypto.get().orElseThrow(() -> new AssertionError("libcrypto is on this machine"));
+        for (String vaultId : new String[]{"vault-1", "0b7f6a52-6c1e-4a8e-9a51-3c2f4d8e9b10", "é"}) {
+            for (byte[] dataKey : new byte[][]{DATA_KEY, new byte[32], coffer.testing.TestData.random(7, 32)}) {
+                SubKeys jdk = SubKeys.deriveByJdk(dataKey, vaultId);
+                SubKeys native_ = SubKeys.derive(lib, dataKey, vaultId);
+                assertArrayEquals(jdk.chunkId().getEncoded(), native_.chunkId().getEncoded());
+                assertArrayEquals(jdk.object().getEncoded(), native_.object().getEncoded());
+                assertEquals(jdk.chunkId().getAlgorithm(), native_.chunkId().getAlgorithm());
+                assertEquals(jdk.object().getAlgorithm(), native_.object().getAlgorithm());
+            }
+        }
+    }
 }

@@ -73,7 +73,7 @@ public final class BackupXml {
     /** The disks a checkpoint definition keeps a bitmap on. */
     public static List<String> bitmapDisksOf(String checkpointXml) throws DomainDefinitionException {
         try {
-            var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            var factory = javax.xml.parsers.DocumentBuilderFactory.newDefaultInstance(); // as DomainDefinition's
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             var document = factory.newDocumentBuilder().parse(new org.xml.sax.InputSource(new java.io.StringReader(checkpointXml)));
             var disks = document.getElementsByTagName("disk");

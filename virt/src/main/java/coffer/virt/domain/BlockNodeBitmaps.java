@@ -1,8 +1,10 @@
 package coffer.virt.domain;
 
+import coffer.vault.format.CanonicalJson;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -26,7 +28,13 @@ public final class BlockNodeBitmaps {
     public static Map<String, Set<String>> parse(String queryNamedBlockNodesReply) throws DomainDefinitionException {
         JsonNode root;
         try {
-            root = JSON.readTree(queryNamedBlockNodesReply);
+            // QEMU's reply in plain JSON reads without Jackson's parser, whose first use costs the backup's plan
+            // 15-40 ms of CPU (docs/performance.md, "Session 15"); anything else as before
+            root = queryNamedBlockNodesReply == null ? null
+                    : CanonicalJson.readTree(queryNamedBlockNodesReply.getBytes(StandardCharsets.UTF_8));
+            if (root == null) {
+                root = JSON.readTree(queryNamedBlockNodesReply);
+            }
         } catch (java.io.IOException e) {
             throw new DomainDefinitionException("unreadable QMP reply: " + e.getMessage(), e);
         }

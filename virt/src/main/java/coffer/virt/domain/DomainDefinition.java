@@ -469,7 +469,10 @@ public final class DomainDefinition {
 
     private static DocumentBuilder builder() throws DomainDefinitionException {
         try {
-            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            // the JDK's own parser, without the provider look-up of newInstance() (system property, jaxp.properties,
+            // a class-path scan for a service; none is configured: ~5 ms of the backup's plan, docs/performance.md,
+            // "Session 15"); the features below are this parser's
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newDefaultInstance();
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             factory.setXIncludeAware(false);
