@@ -33,6 +33,7 @@ public final class S3Server {
     public static final String ACCESS_KEY_ID = "COFFERTESTKEYID";
     public static final String SECRET_ACCESS_KEY = "coffer-test-secret-" + UUID.randomUUID();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final int START_ATTEMPTS = 3;
     private static final AtomicInteger BUCKETS = new AtomicInteger();
     private static S3Server shared;
 
@@ -54,13 +55,36 @@ public final class S3Server {
             String jar = System.getProperty("coffer.s3proxy.jar");
             Environment.need(jar != null && Files.isRegularFile(Path.of(jar)),
                     "the s3proxy jar (property coffer.s3proxy.jar, resolved by the Maven build): " + jar);
-            try {
-                shared = start(Path.of(jar));
-            } catch (IOException e) {
-                Environment.need(false, "s3proxy did not start: " + e.getMessage());
-            }
+            shared = startOnAFreePort(Path.of(jar));
         }
         return shared;
+    }
+
+    /**
+     * Starts the server on a port that was free a moment before; s3proxy binds it itself, so another process may take
+     * the port in between: then s3proxy exits at once and the start is tried again on another port (three tries).
+     */
+    private static S3Server startOnAFreePort(Path jar) {
+        IOException last = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            try {
+                return start(jar);
+            } catch (ExitedEarly e) {
+                last = e;
+            } catch (IOException e) {
+                last = e;
+                break;
+            }
+        }
+        Environment.need(false, "s3proxy did not start: " + last.getMessage());
+        throw new IllegalStateException("unreachable");
+    }
+
+    /** s3proxy exited before it listened (e.g. its port was taken meanwhile). */
+    private static final class ExitedEarly extends IOException {
+        ExitedEarly(String message) {
+            super(message);
+        }
     }
 
     private static S3Server start(Path jar) throws IOException {
@@ -90,7 +114,9 @@ public final class S3Server {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (true) {
             if (!process.isAlive()) {
-                throw new IOException("s3proxy exited with " + process.exitValue() + ": " + server.logTail());
+                String tail = server.logTail();
+                server.stop(dir);
+                throw new ExitedEarly("s3proxy exited with " + process.exitValue() + " (port " + port + "): " + tail);
             }
             try (Socket probe = new Socket()) {
                 probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
