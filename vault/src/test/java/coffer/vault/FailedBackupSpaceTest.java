@@ -1,12 +1,14 @@
 package coffer.vault;
 
 import coffer.testing.ByteArrayBlockSource;
+import coffer.testing.ForwardingBackend;
 import coffer.testing.SizeLimitedBackend;
 import coffer.testing.TestData;
 import coffer.testing.TestVault;
 import coffer.testing.VaultFlavour;
 import coffer.vault.backend.BackendException;
 import coffer.vault.backend.MemoryBackend;
+import coffer.vault.crypto.KeyService;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Extent;
 import coffer.vault.io.Progress;
@@ -125,6 +127,49 @@ class FailedBackupSpaceTest {
             assertEquals(chunksBefore, vault.chunkObjects(), "the cancelled backup removed the chunks it stored");
             assertEquals(List.of(), vault.objects("locks/"));
             assertNull(vault.vault().latest("cancelled"));
+        }
+    }
+
+    @Test
+    void aCommitWhoseManifestReachedStorageButCannotBeRemovedLeavesTheWholePoint() throws IOException {
+        byte[] data = TestData.random(88, 4 * CHUNK);
+        KeyService keys = VaultFlavour.MEMORY_ENCRYPTED.keys(dir);
+        try (TestVault vault = TestVault.create(new MemoryBackend(), keys)) {
+            // the manifest's put reaches storage, then reports a failure; its removal fails too
+            ForwardingBackend flaky = new ForwardingBackend(vault.vault().backend()) {
+                @Override
+                public void put(String name, ByteBuffer body) throws IOException {
+                    delegate.put(name, body);
+                    if (name.endsWith("/manifest")) {
+                        throw new IOException("injected: connection lost after the manifest was stored");
+                    }
+                }
+
+                @Override
+                public void delete(String name) throws IOException {
+                    if (name.endsWith("/manifest")) {
+                        throw new IOException("injected: the manifest's removal failed");
+                    }
+                    delegate.delete(name);
+                }
+            };
+            PointWriter[] writer = new PointWriter[1];
+            try (Vault over = Vault.open(flaky, keys)) {
+                IOException e = assertThrows(IOException.class, () -> {
+                    try (PointWriter w = PointWriter.begin(over, "web", vault.nextCreationTime(), 2)) {
+                        writer[0] = w;
+                        w.writeDisk("vda", ByteArrayBlockSource.of(data), "raw", null, Progress.NONE);
+                        w.commit("CRASH", null, null, null);
+                    }
+                });
+                assertTrue(e.getMessage().contains("after the manifest was stored"), e.getMessage());
+            }
+            assertEquals(0, writer[0].reclaimed().removedChunks(), "no chunk of a point that may stand is removed");
+            PointListing listing = vault.vault().listPoints();
+            assertEquals(List.of(), listing.unreadable());
+            assertEquals(1, listing.points().size(), "the manifest stayed, so the point is listed");
+            assertArrayEquals(data, vault.restore(listing.points().getFirst(), "vda"), "and it is whole");
+            assertTrue(new Verifier(vault.vault(), 2).verify(listing, Progress.NONE).clean());
         }
     }
 

@@ -31,9 +31,11 @@ import java.util.Set;
  * barrier, every disk's index, a barrier, the manifest, a barrier (three barriers whatever the number of disks),
  * then the marker is removed. The point exists once its manifest does. A point committed {@link #immutableUntil
  * immutable} gets its hold object after that. A writer closed without {@link #commit} (failed or cancelled)
- * removes the indexes it wrote and its marker, then the chunks it created that no point uses ({@link ChunkReclaim},
- * under the exclusive lock; what it cannot remove stays for gc): a backup that fails on a full vault gives its
- * space back. Holds the vault's shared lock from start to close, so gc never sweeps underneath it.
+ * removes the manifest if it wrote one, the indexes it wrote and its marker, then the chunks it created that no
+ * point uses ({@link ChunkReclaim}, under the exclusive lock; what it cannot remove stays for gc): a backup that
+ * fails on a full vault gives its space back. When the manifest's removal fails, its put may have reached storage
+ * and the point may be listed: then nothing else is removed, so such a point is always whole. Holds the vault's
+ * shared lock from start to close, so gc never sweeps underneath it.
  *
  * <p>Disks may be written concurrently: {@link #reserve} each disk's place in the point first (one thread,
  * in the order the point should list them), then {@link #writeDisk(Slot, BlockSource, String, DiskBase,
@@ -318,12 +320,22 @@ public final class PointWriter implements AutoCloseable {
     @Override
     public void close() throws IOException {
         IOException failure = null;
+        boolean manifestMayStand = false;
         if (!committed) {
             for (String object : written.reversed()) {
+                boolean manifest = object.equals(Vault.manifestName(id));
                 try {
                     vault.backend().delete(object);
+                    if (manifest) {
+                        vault.backend().sync(); // gone for good before its indexes go, as in Vault.deletePoint
+                    }
                 } catch (IOException e) {
                     failure = failure == null ? e : failure; // keep cleaning; gc removes what is left
+                    if (manifest) {
+                        // its put may have reached storage: the point may be listed, so it must stay whole
+                        manifestMayStand = true;
+                        break;
+                    }
                 }
             }
             if (failure == null) { // the marker goes last, and only when nothing is left: else it would look lost
@@ -350,7 +362,9 @@ public final class PointWriter implements AutoCloseable {
                     created.addAll(diskWriter.created().ids());
                 }
             }
-            reclaimed = released ? ChunkReclaim.reclaim(vault, created, lock.since(), ChunkReclaim.WAIT)
+            reclaimed = manifestMayStand
+                    ? new Reclaimed(created.size(), 0, "the point's manifest could not be removed; the point may stand")
+                    : released ? ChunkReclaim.reclaim(vault, created, lock.since(), ChunkReclaim.WAIT)
                     : new Reclaimed(created.size(), 0, "this backup's own lock could not be released");
         }
         if (failure != null && !committed) {
