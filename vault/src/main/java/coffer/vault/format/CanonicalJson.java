@@ -104,68 +104,75 @@ public final class CanonicalJson {
 
     /** A string field: absent or null reads as null, a JSON string as itself; anything else gives up. */
     public static String text(JsonNode node) throws GiveUp {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (node.isTextual()) {
-            return node.textValue();
-        }
-        throw GiveUp.INSTANCE;
+        return has(node, Field.TEXT) ? node.textValue() : null;
     }
 
     /** An {@code int} field: absent reads as 0 (as databind passes a missing one), a JSON integer in range as itself. */
     public static int int32(JsonNode node) throws GiveUp {
-        if (node == null) {
-            return 0;
-        }
-        if (node.isInt()) {
-            return node.intValue();
-        }
-        throw GiveUp.INSTANCE;
+        return has(node, Field.INT) ? node.intValue() : 0;
     }
 
     /** A {@code long} field: absent reads as 0, a JSON integer in range as itself. */
     public static long int64(JsonNode node) throws GiveUp {
-        if (node == null) {
-            return 0;
-        }
-        if (node.isInt() || node.isLong()) {
-            return node.longValue();
-        }
-        throw GiveUp.INSTANCE;
+        return has(node, Field.LONG) ? node.longValue() : 0;
     }
 
     /** An instant field: absent reads as null, a string as {@link Instant#toString()} writes it as that instant. */
     public static Instant instant(JsonNode node) throws GiveUp {
-        if (node == null) {
-            return null;
-        }
-        if (node.isTextual() && INSTANT.matcher(node.textValue()).matches()) {
-            return Instant.parse(node.textValue());
-        }
-        throw GiveUp.INSTANCE;
+        return has(node, Field.INSTANT) ? Instant.parse(node.textValue()) : null;
     }
 
     /** An object field: absent or null reads as null; anything but an object gives up. */
     public static JsonNode object(JsonNode node) throws GiveUp {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (node.isObject()) {
-            return node;
-        }
-        throw GiveUp.INSTANCE;
+        return has(node, Field.OBJECT) ? node : null;
     }
 
     /** A list field: absent or null reads as null; anything but an array gives up. */
     public static JsonNode array(JsonNode node) throws GiveUp {
-        if (node == null || node.isNull()) {
-            return null;
+        return has(node, Field.ARRAY) ? node : null;
+    }
+
+    /**
+     * The shape every field reader shares: true when {@code node} is a value {@code field} takes (the reader returns
+     * it), false when the field is absent, or JSON null where {@code field} is nullable (the reader returns its
+     * default); anything else gives up, and databind decides.
+     */
+    private static boolean has(JsonNode node, Field field) throws GiveUp {
+        if (node == null) {
+            return false;
         }
-        if (node.isArray()) {
-            return node;
+        if (field.takes(node)) {
+            return true;
+        }
+        if (field.nullable && node.isNull()) {
+            return false;
         }
         throw GiveUp.INSTANCE;
+    }
+
+    /**
+     * The kinds of field: the JSON values databind maps to each, and whether JSON null reads as absent (for a reference
+     * type; a primitive's null, and an instant's, are left to databind).
+     */
+    private enum Field {
+        TEXT(true), INT(false), LONG(false), INSTANT(false), OBJECT(true), ARRAY(true);
+
+        final boolean nullable;
+
+        Field(boolean nullable) {
+            this.nullable = nullable;
+        }
+
+        boolean takes(JsonNode node) {
+            return switch (this) {
+                case TEXT -> node.isTextual();
+                case INT -> node.isInt();
+                case LONG -> node.isInt() || node.isLong();
+                case INSTANT -> node.isTextual() && CanonicalJson.INSTANT.matcher(node.textValue()).matches();
+                case OBJECT -> node.isObject();
+                case ARRAY -> node.isArray();
+            };
+        }
     }
 
     /** A recursive descent over the canonical form; gives up on anything else. */
