@@ -78,12 +78,12 @@ public abstract sealed class AesGcm {
 
         @Override
         public boolean nativeCode() {
-            return !lib.cipherFailed(); // libcrypto expected until its binding failed: asking binds nothing
+            return !lib.cipher().failed(); // libcrypto expected until its binding failed: asking binds nothing
         }
 
         @Override
         public int encrypt(byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
-            if (!lib.cipherBound()) {
+            if (!lib.cipher().bound()) {
                 return jdk.encrypt(nonce, aad, in, inOffset, length, out, outOffset);
             }
             return lib.encrypt(key, nonce, aad, in, inOffset, length, out, outOffset);
@@ -92,7 +92,7 @@ public abstract sealed class AesGcm {
         @Override
         public int decrypt(byte[] nonce, int nonceOffset, byte[] aad, byte[] in, int inOffset, int length,
                            byte[] out, int outOffset) throws AEADBadTagException {
-            if (!lib.cipherBound()) {
+            if (!lib.cipher().bound()) {
                 return jdk.decrypt(nonce, nonceOffset, aad, in, inOffset, length, out, outOffset);
             }
             if (length < TAG_SIZE) {

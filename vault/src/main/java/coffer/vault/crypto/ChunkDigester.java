@@ -46,8 +46,8 @@ public final class ChunkDigester {
         return libCrypto.map(lib -> {
             Engine engine = lib::sha256;
             Supplier<Engine> jdk = jdkSha256().engines;
-            return new ChunkDigester("sha256", () -> lib.digestBound() ? engine : jdk.get(),
-                    () -> !lib.digestFailed());
+            return new ChunkDigester("sha256", () -> lib.digest().bound() ? engine : jdk.get(),
+                    () -> !lib.digest().failed());
         }).orElseGet(ChunkDigester::jdkSha256);
     }
 
@@ -62,8 +62,8 @@ public final class ChunkDigester {
             byte[] raw = key.getEncoded();
             Engine engine = (data, offset, length) -> lib.hmacSha256(raw, data, offset, length);
             Supplier<Engine> jdk = jdkHmacSha256(key).engines;
-            return new ChunkDigester("hmac-sha256", () -> lib.hmacBound() ? engine : jdk.get(),
-                    () -> !lib.hmacFailed());
+            return new ChunkDigester("hmac-sha256", () -> lib.hmac().bound() ? engine : jdk.get(),
+                    () -> !lib.hmac().failed());
         }).orElseGet(() -> jdkHmacSha256(key));
     }
 

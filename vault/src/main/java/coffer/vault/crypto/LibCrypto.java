@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.util.Optional;
 
+import coffer.vault.ffm.CallShapes;
 import coffer.vault.ffm.Downcall;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -21,7 +22,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * methods with their CPU intrinsics, which takes hundreds of calls; every {@code coffer} command started cold
  * and spent up to a second of CPU (on two cores, half the machine) warming up before its first fast chunk.
  * libcrypto uses AES-NI, PCLMULQDQ and SHA extensions from the first call. The JDK stays the fallback where
- * {@code libcrypto.so.3} is missing, and both produce the same bytes (tested both ways).
+ * {@code libcrypto.so.3} is missing, or the machine is neither x86-64 nor AArch64 (the functions are bound with
+ * shapes wider than their prototypes, safe on those two C calling conventions only: {@link CallShapes}), and both
+ * produce the same bytes (tested both ways).
  *
  * <p>Whether libcrypto does a kind of work is decided once, before any data of that kind is processed: every symbol
  * is found when the library loads ({@code dlsym}, cheap; one missing: the JDK does all of it), and the functions of
@@ -50,8 +53,8 @@ final class LibCrypto {
     private final Downcall decryptUpdate;
     private final Downcall decryptFinal;
     private final Downcall ctrl;
-    private final Downcall digest;
-    private final Downcall hmac;
+    private final Downcall digestCall;
+    private final Downcall hmacCall;
     private final MemorySegment aes256Gcm;
     private final MemorySegment sha256;
     private final Kind cipherKind;
@@ -62,7 +65,8 @@ final class LibCrypto {
         // Fewer shapes than prototypes: each shape bound spins a stub class and about ten LambdaForm classes the
         // start-up cache does not keep (docs/performance.md, session 15). A function with fewer integer and pointer
         // arguments than its shape is called with NULLs after its own, which it ignores (they are only registers on
-        // x86-64 System V and AArch64); a void function's result register is ignored.
+        // x86-64 System V and AArch64, the only machines libcrypto is used on: CallShapes); a void function's
+        // result register is ignored.
         FunctionDescriptor pointerOf3 = FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS);
         ctxNew = plain(lib, "EVP_CIPHER_CTX_new", pointerOf3); // EVP_CIPHER_CTX *(void)
         ctxFree = plain(lib, "EVP_CIPHER_CTX_free", pointerOf3); // void (EVP_CIPHER_CTX *)
@@ -75,9 +79,9 @@ final class LibCrypto {
         decryptUpdate = heap(lib, "EVP_DecryptUpdate", update);
         decryptFinal = heap(lib, "EVP_DecryptFinal_ex", init); // int (ctx, out, outl): init's shape
         ctrl = heap(lib, "EVP_CIPHER_CTX_ctrl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
-        digest = heap(lib, "EVP_Digest",
+        digestCall = heap(lib, "EVP_Digest",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-        hmac = heap(lib, "HMAC",
+        hmacCall = heap(lib, "HMAC",
                 FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
         Downcall cipherFetch = plain(lib, "EVP_CIPHER_fetch", pointerOf3);
         Downcall mdFetch = plain(lib, "EVP_MD_fetch", pointerOf3);
@@ -93,8 +97,8 @@ final class LibCrypto {
         }
         cipherKind = new Kind(ctxNew, ctxFree, encryptInit, encryptUpdate, encryptFinal, decryptInit, decryptUpdate,
                 decryptFinal, ctrl);
-        digestKind = new Kind(digest);
-        hmacKind = new Kind(hmac);
+        digestKind = new Kind(digestCall);
+        hmacKind = new Kind(hmacCall);
     }
 
     /**
@@ -105,37 +109,19 @@ final class LibCrypto {
         return INSTANCE;
     }
 
-    /** True when the cipher's functions are bound; binds them on the first call, false for good if that failed. */
-    boolean cipherBound() {
-        return cipherKind.bound();
+    /** The cipher's functions (the {@code EVP_CIPHER_CTX} calls and AES-256-GCM's), bound together. */
+    Kind cipher() {
+        return cipherKind;
     }
 
-    /** True when {@code EVP_Digest} is bound; binds it on the first call, false for good if that failed. */
-    boolean digestBound() {
-        return digestKind.bound();
+    /** {@code EVP_Digest}, for SHA-256. */
+    Kind digest() {
+        return digestKind;
     }
 
-    /** True when {@code HMAC} is bound; binds it on the first call, false for good if that failed. */
-    boolean hmacBound() {
-        return hmacKind.bound();
-    }
-
-    /**
-     * True once the cipher's functions failed to bind; false while they are not bound yet (binds nothing: asking
-     * whether the work will be native, e.g. for a JIT warm-up, is no reason to bind before any data comes).
-     */
-    boolean cipherFailed() {
-        return cipherKind.failed();
-    }
-
-    /** True once {@code EVP_Digest} failed to bind; as {@link #cipherFailed()}. */
-    boolean digestFailed() {
-        return digestKind.failed();
-    }
-
-    /** True once {@code HMAC} failed to bind; as {@link #cipherFailed()}. */
-    boolean hmacFailed() {
-        return hmacKind.failed();
+    /** {@code HMAC}, for HMAC-SHA-256. */
+    Kind hmac() {
+        return hmacKind;
     }
 
     private static Optional<LibCrypto> load() {
@@ -149,8 +135,20 @@ final class LibCrypto {
         }
     }
 
-    /** libcrypto's functions found in {@code lib}; empty when one is missing or the algorithms are not there. */
+    /** libcrypto's functions found in {@code lib}, on this machine; see {@link #load(String, SymbolLookup)}. */
     static Optional<LibCrypto> load(SymbolLookup lib) {
+        return load(System.getProperty("os.arch"), lib);
+    }
+
+    /**
+     * libcrypto's functions found in {@code lib}, on a machine whose {@code os.arch} is {@code arch}. Empty (the JDK
+     * does the work) when a function is missing, the algorithms are not there, or {@code arch}'s C calling convention
+     * is not one where the wider shapes the functions are bound with are safe ({@link CallShapes}).
+     */
+    static Optional<LibCrypto> load(String arch, SymbolLookup lib) {
+        if (!CallShapes.safeOn(arch)) {
+            return Optional.empty();
+        }
         try {
             return Optional.of(new LibCrypto(lib));
         } catch (Throwable e) {
@@ -162,19 +160,24 @@ final class LibCrypto {
      * The functions one kind of work calls, bound together on the kind's first use: binding fails for all of a kind's
      * data or for none of it.
      */
-    private static final class Kind {
+    static final class Kind {
         private final Downcall[] functions;
         private volatile Boolean bound;
 
-        Kind(Downcall... functions) {
+        private Kind(Downcall... functions) {
             this.functions = functions;
         }
 
+        /** True when the kind's functions are bound; binds them on the first call, false for good if that failed. */
         boolean bound() {
             Boolean known = bound;
             return known != null ? known : bind();
         }
 
+        /**
+         * True once the kind's functions failed to bind; false while they are not bound yet (binds nothing: asking
+         * whether the work will be native, e.g. for a JIT warm-up, is no reason to bind before any data comes).
+         */
         boolean failed() {
             return Boolean.FALSE.equals(bound);
         }
@@ -277,7 +280,7 @@ final class LibCrypto {
     byte[] sha256(byte[] data, int offset, int length) {
         byte[] md = new byte[32];
         try {
-            check((int) digest.handle().invokeExact(of(data, offset, length), (long) length, MemorySegment.ofArray(md),
+            check((int) digestCall.handle().invokeExact(of(data, offset, length), (long) length, MemorySegment.ofArray(md),
                     MemorySegment.NULL, sha256, MemorySegment.NULL), "EVP_Digest");
             return md;
         } catch (Throwable e) {
@@ -290,7 +293,7 @@ final class LibCrypto {
         byte[] md = new byte[32];
         int[] mdLength = new int[1];
         try {
-            MemorySegment result = (MemorySegment) hmac.handle().invokeExact(sha256, of(key, 0, key.length), key.length,
+            MemorySegment result = (MemorySegment) hmacCall.handle().invokeExact(sha256, of(key, 0, key.length), key.length,
                     of(data, offset, length), (long) length, MemorySegment.ofArray(md), MemorySegment.ofArray(mdLength));
             if (result.equals(MemorySegment.NULL) || mdLength[0] != 32) {
                 throw new IllegalStateException("libcrypto HMAC failed");

@@ -42,16 +42,38 @@ class LibCryptoFallbackTest {
         assertTrue(lib.isPresent());
         AesGcm cipher = AesGcm.of(key, lib);
         sealedByOneOpensWithTheOther(cipher, AesGcm.jdk(key));
-        assertTrue(lib.get().cipherBound());
+        assertTrue(lib.get().cipher().bound());
         assertTrue(cipher.nativeCode());
+        assertFalse(lib.get().digest().failed(), "not bound yet, not failed");
         byte[] data = bytes(1000);
         ChunkDigester sha256 = ChunkDigester.sha256(lib);
         assertEquals(ChunkDigester.jdkSha256().digest(data, 0, 1000), sha256.digest(data, 0, 1000));
         assertTrue(sha256.nativeCode());
+        assertTrue(lib.get().digest().bound());
         SecretKey idKey = new SecretKeySpec(bytes(32), "HmacSHA256");
         ChunkDigester hmac = ChunkDigester.hmacSha256(idKey, lib);
         assertEquals(ChunkDigester.jdkHmacSha256(idKey).digest(data, 0, 1000), hmac.digest(data, 0, 1000));
         assertTrue(hmac.nativeCode());
+        assertTrue(lib.get().hmac().bound());
+        assertFalse(lib.get().cipher().failed() || lib.get().digest().failed() || lib.get().hmac().failed());
+    }
+
+    @Test
+    void onlyOnTheCallingConventionsItsShapesAreWrittenForIsLibcryptoUsed() throws Exception {
+        // the running machine's os.arch decides for LibCrypto.get(); these are what it decides on other machines
+        for (String arch : new String[] {"amd64", "x86_64", "aarch64"}) {
+            assertTrue(LibCrypto.load(arch, real).isPresent(), arch);
+        }
+        for (String arch : new String[] {"x86", "i386", "arm", "riscv64", "ppc64le", "s390x", "loongarch64"}) {
+            Optional<LibCrypto> lib = LibCrypto.load(arch, real);
+            assertTrue(lib.isEmpty(), arch + ": its C calling convention may not ignore the wider shapes' spare arguments");
+            AesGcm cipher = AesGcm.of(key, lib);
+            assertFalse(cipher.nativeCode(), arch);
+            assertFalse(ChunkDigester.sha256(lib).nativeCode(), arch);
+            assertFalse(ChunkDigester.hmacSha256(new SecretKeySpec(bytes(32), "HmacSHA256"), lib).nativeCode(), arch);
+            sealedByOneOpensWithTheOther(cipher, AesGcm.jdk(key));
+        }
+        assertEquals(LibCrypto.load(real).isPresent(), LibCrypto.load(System.getProperty("os.arch"), real).isPresent());
     }
 
     @Test
@@ -75,7 +97,8 @@ class LibCryptoFallbackTest {
         // the first call decides, and the JDK does it (before the fix it threw here)
         sealedByOneOpensWithTheOther(cipher, AesGcm.of(key));
         assertFalse(cipher.nativeCode(), "the cipher's functions did not bind: the JDK's cipher");
-        assertFalse(lib.get().cipherBound(), "decided once");
+        assertFalse(lib.get().cipher().bound(), "decided once");
+        assertTrue(lib.get().cipher().failed());
         assertFalse(AesGcm.of(key, lib).nativeCode());
         // the kinds whose functions bind still run in libcrypto
         assertTrue(ChunkDigester.sha256(lib).nativeCode());
@@ -98,7 +121,9 @@ class LibCryptoFallbackTest {
         ChunkDigester sha256 = ChunkDigester.sha256(noDigest);
         assertEquals(ChunkDigester.sha256().digest(data, 0, data.length), sha256.digest(data, 0, data.length));
         assertFalse(sha256.nativeCode());
-        assertTrue(noDigest.get().cipherBound(), "the cipher's functions bind");
+        assertTrue(noDigest.get().digest().failed());
+        assertTrue(noDigest.get().cipher().bound(), "the cipher's functions bind");
+        assertFalse(noDigest.get().hmac().failed());
     }
 
     private SymbolLookup unbindable(String function) {

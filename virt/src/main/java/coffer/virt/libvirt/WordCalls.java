@@ -3,6 +3,7 @@ package coffer.virt.libvirt;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 
+import coffer.vault.ffm.CallShapes;
 import coffer.vault.ffm.Downcall;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -41,11 +42,9 @@ final class WordCalls {
      * an argument where libvirt does not look for it, so libvirt is reported unavailable instead of miscalled.
      */
     static void checkAbi(String arch) {
-        switch (arch) {
-            case "amd64", "x86_64", "aarch64" -> {
-            }
-            default -> throw new IllegalArgumentException("libvirt's calls are bound for the x86-64 and AArch64 C ABIs"
-                    + " only, not for " + arch);
+        if (!CallShapes.safeOn(arch)) {
+            throw new IllegalArgumentException("libvirt's calls are bound for the x86-64 and AArch64 C ABIs only, not for "
+                    + arch);
         }
     }
 
