@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static coffer.vault.format.SameOutcome.assertSameOutcome;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -146,7 +147,7 @@ class PointFactsTest {
             "{\"version\":2.0}", "{\"version\":\"3\"}", "{\"version\":9}", "{\"other\":1}"})
     void anyOtherFactsReadAsTheRecordBindingReadsThem(String facts) throws Exception {
         PointManifest point = withFacts(facts);
-        coffer.vault.format.SameOutcome.assertSameOutcome(() -> {
+        assertSameOutcome(() -> {
             // what PointFacts.of did before the common form was read directly
             com.fasterxml.jackson.databind.JsonNode version = point.facts().get("version");
             if (version == null || !version.canConvertToInt() || version.asInt() > PointFacts.VERSION) {

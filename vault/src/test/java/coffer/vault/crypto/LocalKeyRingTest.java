@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import static coffer.vault.format.SameOutcome.assertSameOutcome;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -235,7 +236,7 @@ class LocalKeyRingTest {
     void anyOtherRingReadsAsDatabindReadsIt(String text) throws IOException {
         Path file = dir.resolve("ring.json");
         Files.writeString(file, text);
-        coffer.vault.format.SameOutcome.assertSameOutcome(() -> Json.MAPPER.readValue(file.toFile(), LocalKeyRing.Ring.class),
+        assertSameOutcome(() -> Json.MAPPER.readValue(file.toFile(), LocalKeyRing.Ring.class),
                 () -> LocalKeyRing.parse(file), text);
     }
 }
