@@ -2,6 +2,7 @@ package coffer.virt.image;
 
 import coffer.vault.fs.OwnerOnly;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,7 +13,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * What the file sinks ({@link RawFileSink}, {@link Qcow2FileSink}) do alike with the file they write: claim its
- * name, write a buffer at a position, check a range, make the file and its directory durable.
+ * name, undo an opening that failed, write a buffer at a position, check a range, make the file and its directory
+ * durable.
  *
  * <p>Stateless; thread-safe.
  */
@@ -42,6 +44,23 @@ final class ImageFiles {
             throw new FileSystemException(path.toString(), null, "is not a regular file; " + sink + " sinks write files");
         }
         return false;
+    }
+
+    /**
+     * Undoes a sink's opening that failed, before the caller rethrows what failed: closes the second descriptor
+     * {@code fd} (when it was opened: not -1) and {@code file} (when it was opened: not null), then removes the file
+     * when {@link #claim} created it.
+     */
+    static void abandon(Path path, boolean created, Closeable file, int fd) throws IOException {
+        if (fd >= 0) {
+            Libc.close(fd);
+        }
+        if (file != null) {
+            file.close();
+        }
+        if (created) {
+            Files.deleteIfExists(path);
+        }
     }
 
     /** Writes all of {@code src} at {@code position}; returns the bytes written. */

@@ -5,7 +5,6 @@ import coffer.vault.io.BlockSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -102,15 +101,7 @@ final class Qcow2FileSink implements BlockSink {
             fd = Libc.open(path, Libc.O_WRONLY);
             return new Qcow2FileSink(path, channel, fd, size, residentLimit);
         } catch (IOException | RuntimeException e) {
-            if (fd >= 0) {
-                Libc.close(fd);
-            }
-            if (channel != null) {
-                channel.close();
-            }
-            if (created) {
-                Files.deleteIfExists(path);
-            }
+            ImageFiles.abandon(path, created, channel, fd);
             throw e;
         }
     }

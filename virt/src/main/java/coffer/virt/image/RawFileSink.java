@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -46,10 +45,7 @@ final class RawFileSink implements BlockSink {
             sink.punchWorks = false;
             return sink;
         } catch (IOException | RuntimeException e) {
-            if (fd >= 0) {
-                Libc.close(fd);
-            }
-            file.close();
+            ImageFiles.abandon(path, false, file, fd);
             throw e;
         }
     }
@@ -73,15 +69,7 @@ final class RawFileSink implements BlockSink {
             fd = Libc.open(path, Libc.O_WRONLY);
             return new RawFileSink(path, file, fd, size);
         } catch (IOException | RuntimeException e) {
-            if (fd >= 0) {
-                Libc.close(fd);
-            }
-            if (file != null) {
-                file.close();
-            }
-            if (created) {
-                Files.deleteIfExists(path);
-            }
+            ImageFiles.abandon(path, created, file, fd);
             throw e;
         }
     }

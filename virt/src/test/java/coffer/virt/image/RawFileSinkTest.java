@@ -1,5 +1,6 @@
 package coffer.virt.image;
 
+import coffer.testing.Environment;
 import coffer.vault.io.BlockSink;
 import coffer.vault.io.Extent;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RawFileSinkTest {
     @TempDir
@@ -92,6 +94,23 @@ class RawFileSinkTest {
         }
         assertEquals(2L * MiB, Files.size(file));
         assertArrayEquals(new byte[2 * MiB], readAll(file), "old content is gone");
+    }
+
+    @Test
+    void aSinkThatCannotBeMadeRemovesTheFileItCreatedAndKeepsOneItWasToOverwrite() throws Exception {
+        Environment.need("ext4".equals(Files.getFileStore(dir).type()), "a temporary directory on ext4 (largest file 16 TiB)");
+        long tooLarge = 1L << 50; // 1 PiB: setting the length fails (EFBIG) after the name was claimed
+        Path file = dir.resolve("new.raw");
+        assertThrows(java.io.IOException.class, () -> DiskImages.createSink(file, ImageFormat.RAW, tooLarge, false));
+        assertFalse(Files.exists(file), "the file this call created is removed");
+        Path old = dir.resolve("old.raw");
+        Files.write(old, random(4096));
+        assertThrows(java.io.IOException.class, () -> DiskImages.createSink(old, ImageFormat.RAW, tooLarge, true));
+        assertTrue(Files.isRegularFile(old), "a file that was there before is not removed");
+        try (BlockSink sink = DiskImages.createSink(file, ImageFormat.RAW, MiB, false)) {
+            sink.commit(); // the name is free again, and nothing of the failed call holds the directory
+        }
+        assertEquals(MiB, Files.size(file));
     }
 
     @Test
