@@ -277,7 +277,7 @@ abstract class JobRunnerContract {
     @Test
     void aJobOfADeadProcessOnThisMachineFailsAtStartDespiteAFreshHeartbeat() throws Exception {
         Process gone = new ProcessBuilder("true").start();
-        gone.waitFor(10, TimeUnit.SECONDS);
+        assertEquals(0, gone.waitFor(), "the process whose worker id is used has ended");
         String deadWorker = WorkerId.localHost() + ":" + gone.pid() + ":0000";
         Job job = submit("local");
         catalog.jobs().claimNext(deadWorker, 2, Instant.now());
