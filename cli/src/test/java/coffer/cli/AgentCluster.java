@@ -2,6 +2,7 @@ package coffer.cli;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.TestDatabase;
+import coffer.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -20,11 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The agent tests' fixture (AgentIT, AgentFailoverIT, AgentLeaderKillIT, AgentMountIT, AgentVaultsIT): {@code coffer
@@ -203,19 +203,14 @@ final class AgentCluster implements AutoCloseable {
 
     /** Waits until job {@code id} ended (read through {@code url}) and returns it. */
     JsonNode awaitEnd(String url, String admin, String id) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
+        AtomicReference<String> last = new AtomicReference<>();
+        return Await.value(() -> {
             HttpResponse<String> now = call("GET", url + "/api/v1/jobs/" + id, admin, null);
             assertEquals(200, now.statusCode(), now.body());
+            last.set(now.body());
             JsonNode job = JSON.readTree(now.body());
-            if (List.of("succeeded", "failed", "cancelled").contains(job.path("state").asText())) {
-                return job;
-            }
-            Thread.sleep(200);
-        }
-        return fail("job " + id + " did not end within " + WAIT + ": "
-                + call("GET", url + "/api/v1/jobs/" + id, admin, null).body() + "\nagent output: "
-                + String.join("\n", agentOutput));
+            return Optional.of(job).filter(j -> List.of("succeeded", "failed", "cancelled").contains(j.path("state").asText()));
+        }, WAIT, () -> "job " + id + " to end: " + last.get() + "\nagent output: " + String.join("\n", agentOutput));
     }
 
     /** Waits until {@code job} (an answer naming its {@code id}) ended (read through {@code url}) and returns it. */
@@ -225,14 +220,8 @@ final class AgentCluster implements AutoCloseable {
 
     /** Waits until job {@code job}'s log (read through {@code url}) says it started on {@code worker}. */
     void awaitStartedOn(String url, String admin, String job, String worker, String what) throws InterruptedException {
-        await(() -> {
-            try {
-                return Optional.of(call("GET", url + "/api/v1/jobs/" + job + "/log", admin, null).body())
-                        .filter(log -> log.contains("started on worker " + worker));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, what);
+        await(() -> Optional.of(call("GET", url + "/api/v1/jobs/" + job + "/log", admin, null).body())
+                .filter(log -> log.contains("started on worker " + worker)), what);
     }
 
     /** A job submitted through {@code url} ({@code POST path body}) that the agent {@code worker} ran, ended succeeded. */
@@ -248,17 +237,9 @@ final class AgentCluster implements AutoCloseable {
         return call("GET", url + "/api/v1/jobs/" + id + "/log", admin, null).body().contains("started on worker " + worker);
     }
 
-    /** Waits up to {@link #WAIT} for {@code condition} to give a value, looking every 50 ms. */
-    static <T> T await(Supplier<Optional<T>> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<T> value = condition.get();
-            if (value.isPresent()) {
-                return value.get();
-            }
-            Thread.sleep(50);
-        }
-        return fail("not within " + WAIT + ": " + what);
+    /** Waits up to {@link #WAIT} for {@code condition} to give a value ({@link Await}). */
+    static <T> T await(Await.Probe<T> condition, String what) throws InterruptedException {
+        return Await.value(condition, WAIT, what);
     }
 
     /** {@code POST url body}, answered 2xx, its JSON. */

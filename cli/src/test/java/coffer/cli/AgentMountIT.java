@@ -137,13 +137,8 @@ class AgentMountIT {
         cluster.startAgent(a.url() + "," + b.url(), cluster.agentToken(), configA);
         AgentCluster.await(() -> virsh("dumpxml", target.name()).contains("/mounts/") ? Optional.empty() : Optional.of(true),
                 "the agent's start detaches the dead mount");
-        AgentCluster.await(() -> {
-            try {
-                return Optional.of(mountOf(b.url(), adminFile, killed)).filter(m -> m.path("endReason").asText().equals("STALE"));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "the dead mount's row ended STALE");
+        AgentCluster.await(() -> Optional.of(mountOf(b.url(), adminFile, killed))
+                .filter(m -> m.path("endReason").asText().equals("STALE")), "the dead mount's row ended STALE");
         assertFalse(Files.exists(InstanceBackup.defaultRuntimeRoot().resolve("mounts").resolve(killed)),
                 "its directory is removed");
         assertEquals(0, json(cli(b.url(), adminFile, "mount", "list", "--output", "json").ok()).path("count").asInt());

@@ -2,6 +2,7 @@ package coffer.cli;
 
 import coffer.engine.instance.InstanceBackup;
 import coffer.server.config.ServerConfig;
+import coffer.testing.Await;
 import coffer.testing.Environment;
 import coffer.testing.TestData;
 import coffer.testing.TestGuest;
@@ -168,20 +169,13 @@ class ExportCliIT {
         // an expired export: listed expired, refused for download, its archive swept
         JsonNode brief = json(cli("export", point, "vdb", "/dir/note.txt", "--expires", "1s", "--wait", "--output", "json").ok());
         String expired = brief.path("export").asText();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        JsonNode listed = json(cli("export", "list", "--output", "json").ok());
-        while (!listed.path("exports").get(0).path("status").asText().equals("expired")) {
-            assertTrue(System.nanoTime() < deadline, "the export expired: " + listed);
-            Thread.sleep(200);
-            listed = json(cli("export", "list", "--output", "json").ok());
-        }
+        JsonNode listed = Await.value(() -> Optional.of(json(cli("export", "list", "--output", "json").ok()))
+                .filter(l -> l.path("exports").get(0).path("status").asText().equals("expired")), Duration.ofSeconds(90),
+                "the export listed expired");
         assertEquals(expired, listed.path("exports").get(0).path("id").asText());
         cli("export", "download", expired, "--to", dir.resolve("late").toString()).fails(4, "ExportNotAvailable");
         Path archiveFile = config.dataDir().resolve("exports").resolve(expired + ".tar.zst");
-        while (Files.exists(archiveFile)) {
-            assertTrue(System.nanoTime() < deadline, "the expired archive was swept");
-            Thread.sleep(500);
-        }
+        await(() -> !Files.exists(archiveFile), "the expired archive swept");
         assertTrue(Files.exists(config.dataDir().resolve("exports").resolve(export + ".tar.zst")), "the other one stays");
 
         // an available export deleted before its expiry: its archive goes, it reads 'deleted', it downloads no more

@@ -3,6 +3,7 @@ package coffer.cli;
 import coffer.engine.catalog.TestDatabase;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
+import coffer.testing.Await;
 import coffer.testing.TestGuest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /**
  * The shared set-up of the live-access tests: "a server with a guest". A real test guest (scripts/make-test-guest),
@@ -144,15 +144,9 @@ final class GuestServer implements AutoCloseable {
         return running;
     }
 
-    /** Waits up to two minutes for {@code condition}, checking every 300 ms. */
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(300);
-        }
+    /** Waits up to two minutes for {@code condition} ({@link Await}). */
+    static void await(Await.Condition condition, String what) throws InterruptedException {
+        Await.until(condition, Duration.ofMinutes(2), what);
     }
 
     /** {@code virsh -c qemu:///system ARGS}, its output (errors included). */

@@ -5,6 +5,7 @@ import coffer.engine.plan.SimulatedClock;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
 import coffer.server.config.ServerConfigLoader;
+import coffer.testing.Await;
 import coffer.testing.S3Server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -41,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class LostPointAdoptionIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofMinutes(3);
 
     @TempDir Path dir;
     @RegisterExtension final LibvirtTestResources resources = new LibvirtTestResources();
@@ -116,14 +118,7 @@ class LostPointAdoptionIT {
         SimulatedClock clock = new SimulatedClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         CofferServer server = resources.closeLater(CofferServer.start(config, clock));
         url = server.url();
-        await(() -> {
-            for (JsonNode p : json(cli("point", "list", "--name", domain, "--output", "json").ok()).path("points")) {
-                if (p.path("id").asText().equals(point)) {
-                    return p;
-                }
-            }
-            return null;
-        }, "the killed run's point adopted");
+        Await.value(() -> listed(domain, point), WAIT, "the killed run's point adopted");
         JsonNode killedShown = json(cli("job", "show", killedJob, "--output", "json").ok());
         assertEquals("failed", killedShown.path("state").asText(), killedShown.toString());
         assertEquals("WorkerLost", killedShown.path("error").path("code").asText(), killedShown.toString());
@@ -135,15 +130,7 @@ class LostPointAdoptionIT {
         assertEquals(List.of(manual, point), ids(points), "no second point for the slot");
 
         // the person's point, found by the server's sweep of lost jobs: its job, its own expiry, deletable
-        JsonNode manualRow = await(() -> {
-            JsonNode found = json(cli("point", "list", "--name", domain, "--output", "json").ok());
-            for (JsonNode p : found.path("points")) {
-                if (p.path("id").asText().equals(manual)) {
-                    return p;
-                }
-            }
-            return null;
-        }, "the person's point adopted");
+        JsonNode manualRow = Await.value(() -> listed(domain, manual), WAIT, "the person's point adopted");
         assertEquals(manualJob, manualRow.path("job").asText(), manualRow.toString());
         Duration beforeItsCreation = Duration.between(Instant.parse(manualRow.path("expiresAt").asText()),
                 Instant.parse(manualRow.path("createdAt").asText()).plus(Duration.ofDays(3)));
@@ -188,16 +175,14 @@ class LostPointAdoptionIT {
         return ids;
     }
 
-    private static <T> T await(Callable<T> found, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (true) {
-            T value = found.call();
-            if (value != null) {
-                return value;
+    /** Point {@code id} as {@code point list --name DOMAIN} shows it, once it is listed. */
+    private Optional<JsonNode> listed(String domain, String id) throws Exception {
+        for (JsonNode p : json(cli("point", "list", "--name", domain, "--output", "json").ok()).path("points")) {
+            if (p.path("id").asText().equals(id)) {
+                return Optional.of(p);
             }
-            assertTrue(System.nanoTime() < deadline, what + ": not within 3 minutes");
-            Thread.sleep(200);
         }
+        return Optional.empty();
     }
 
     private CliRun cli(String... args) {

@@ -4,6 +4,7 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.engine.vault.VaultLocation;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
+import coffer.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -231,15 +233,11 @@ class ReplicationCliIT {
 
     /** The replication job of {@code point}, once it has ended (at most two minutes). */
     private JsonNode awaitReplication(String point) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (true) {
+        return Await.value(() -> {
             JsonNode jobs = api("GET", "/api/v1/jobs?type=replicate&target=" + point, null, 200).path("jobs");
-            if (!jobs.isEmpty() && List.of("succeeded", "failed", "cancelled").contains(jobs.get(0).path("state").asText())) {
-                return jobs.get(0);
-            }
-            assertTrue(Instant.now().isBefore(deadline), "no replication of " + point + " ended: " + jobs);
-            Thread.sleep(200);
-        }
+            return jobs.isEmpty() || !List.of("succeeded", "failed", "cancelled").contains(jobs.get(0).path("state").asText())
+                    ? Optional.empty() : Optional.of(jobs.get(0));
+        }, Duration.ofMinutes(2), () -> "a replication of " + point + " to end");
     }
 
     /** Writes {@code pattern} to the domain's disk as its guest would (through QEMU). */

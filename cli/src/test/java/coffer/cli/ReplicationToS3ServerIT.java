@@ -1,5 +1,6 @@
 package coffer.cli;
 
+import coffer.testing.Await;
 import coffer.testing.S3Server;
 import coffer.testing.ThrottledProxy;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -166,17 +167,13 @@ class ReplicationToS3ServerIT {
     /** Queues the replication of {@code point} to east and returns its job once it runs and has copied data. */
     private String replicationCaughtRunning(String point) throws Exception {
         String job = json(cli("point", "replicate", point, "--to", "east", "--output", "json").ok()).path("id").asText();
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (Instant.now().isBefore(deadline)) {
+        Await.until(() -> {
             JsonNode j = json(cli("job", "show", job, "--output", "json").ok());
-            if (j.path("state").asText().equals("running") && j.path("progress").path("bytesDone").asLong() > 0) {
-                return job;
-            }
             assertTrue(List.of("queued", "running").contains(j.path("state").asText()),
                     "the replication to interrupt ended before it could be: " + j);
-            Thread.sleep(20);
-        }
-        throw new AssertionError("replication job " + job + " made no progress");
+            return j.path("state").asText().equals("running") && j.path("progress").path("bytesDone").asLong() > 0;
+        }, Duration.ofMinutes(2), Duration.ofMillis(20), () -> "replication job " + job + " to run and copy data");
+        return job;
     }
 
     private void assertNoReplicaIn(String vault, Path keyring, Map<String, String> env) {
@@ -203,15 +200,12 @@ class ReplicationToS3ServerIT {
     }
 
     private JsonNode awaitEnd(String job) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-        while (true) {
+        java.util.concurrent.atomic.AtomicReference<JsonNode> last = new java.util.concurrent.atomic.AtomicReference<>();
+        return Await.value(() -> {
             JsonNode j = json(cli("job", "show", job, "--output", "json").ok());
-            if (coffer.engine.job.JobState.valueOf(j.path("state").asText()).isFinal()) {
-                return j;
-            }
-            assertTrue(Instant.now().isBefore(deadline), "job " + job + " did not end: " + j);
-            Thread.sleep(200);
-        }
+            last.set(j);
+            return Optional.of(j).filter(shown -> coffer.engine.job.JobState.valueOf(shown.path("state").asText()).isFinal());
+        }, Duration.ofMinutes(3), () -> "job " + job + " to end: " + last.get());
     }
 
     private void startServer(Path configFile) throws Exception {

@@ -3,6 +3,7 @@ package coffer.cli;
 import coffer.engine.catalog.TestDatabase;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
+import coffer.testing.Await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -15,10 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -74,8 +75,9 @@ class ServerCliIT {
         assertFalse(point.isEmpty(), backup.out());
 
         // assurance through the server: a verify job of its vault, its runs, drills, alerts and reclaim listed
-        await(() -> json(cli("job", "list", "--type", "verify", "--state", "succeeded", "--output", "json").ok())
-                .path("count").asInt() >= 1); // the schedule's verify at start has ended (a second would be VerifyRunning)
+        // the schedule's verify at start has ended (a second would be VerifyRunning)
+        Await.until(() -> json(cli("job", "list", "--type", "verify", "--state", "succeeded", "--output", "json").ok())
+                .path("count").asInt() >= 1, Duration.ofMinutes(1), "the verify job at the server's start to succeed");
         JsonNode verified = json(cli("vault", "verify", "--wait", "--output", "json").ok());
         assertEquals("FULL", verified.path("run").path("kind").asText(), verified.toString());
         assertTrue(verified.path("run").path("chunksChecked").asLong() > 0 && verified.path("damage").isEmpty(), verified.toString());
@@ -190,19 +192,18 @@ class ServerCliIT {
 
     /** True once the job runs and has read data; false if it ended first. */
     private boolean awaitProgress(String job) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (Instant.now().isBefore(deadline)) {
+        // a short pause between looks: the running state is caught before the backup ends
+        return Await.value(() -> {
             JsonNode j = json(cli("job", "show", job, "--output", "json").ok());
             if (j.path("state").asText().equals("running") && j.path("progress").path("bytesDone").asLong() > 0) {
-                return true;
+                return Optional.of(true);
             }
             if (coffer.engine.job.JobState.valueOf(j.path("state").asText()).isFinal()) {
                 assertEquals("succeeded", j.path("state").asText(), j.toString());
-                return false;
+                return Optional.of(false);
             }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("job " + job + " made no progress");
+            return Optional.empty();
+        }, Duration.ofMinutes(2), Duration.ofMillis(20), () -> "job " + job + " to run and read data");
     }
 
     private static void randomize(Path rawDisk) throws Exception {
@@ -227,14 +228,6 @@ class ServerCliIT {
         List<String> ids = new ArrayList<>();
         points.path("points").forEach(p -> ids.add(p.path("id").asText()));
         return ids;
-    }
-
-    private static void await(java.util.concurrent.Callable<Boolean> done) throws Exception {
-        long deadline = System.nanoTime() + java.time.Duration.ofMinutes(1).toNanos();
-        while (!done.call()) {
-            assertTrue(System.nanoTime() < deadline, "not reached within a minute");
-            Thread.sleep(200);
-        }
     }
 
     private CliRun cli(String... args) {

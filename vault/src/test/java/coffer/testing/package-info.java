@@ -6,7 +6,8 @@
  * {@link coffer.testing.PowerLossBackend} for lost unsynced writes, {@link coffer.testing.FaultyBackend} for
  * failing and slow calls, {@link coffer.testing.SizeLimitedBackend} for a full file system; {@link coffer.testing.ForwardingBackend} to
  * write more), a settable
- * clock, a vault short-hand ({@link coffer.testing.TestVault}, {@link coffer.testing.VaultFlavour}) and the
+ * clock, a vault short-hand ({@link coffer.testing.TestVault}, {@link coffer.testing.VaultFlavour}), the one way to
+ * wait for a condition ({@link coffer.testing.Await}, docs/reliability.md "Tests that wait") and the
  * integration-test environment ({@link coffer.testing.Environment}).
  *
  * <p>Real components only: no mocks. Nothing here holds global mutable state.

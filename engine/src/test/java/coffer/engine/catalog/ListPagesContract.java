@@ -115,7 +115,8 @@ abstract class ListPagesContract extends CatalogFixture {
         List<Long> sorted = pageMillis.stream().sorted().toList();
         System.out.printf("%d points, %d pages of 500: page read p50 %d ms, max %d ms (%s)%n", points(), pages,
                 sorted.get(sorted.size() / 2), sorted.getLast(), catalog.dialect());
-        assertTrue(sorted.get(sorted.size() / 2) < 2_000, "a page is read in well under 2 s: " + sorted);
+        // how fast is a figure (printed; ListPagesScaleIT and docs/performance.md measure it), not an assertion: a time
+        // bound depends on the machine (docs/reliability.md, "Tests that wait")
     }
 
     static final Comparator<PointRecord> NEWEST_FIRST = Comparator.comparing(PointRecord::createdAt)

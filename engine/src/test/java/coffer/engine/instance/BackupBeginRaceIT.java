@@ -1,5 +1,6 @@
 package coffer.engine.instance;
 
+import coffer.testing.Await;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.crypto.LocalKeyRing;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,10 +119,8 @@ class BackupBeginRaceIT {
     /** The querier really runs alongside the instants (a stalled querier would make the test pass vacuously). */
     private static void awaitQueriesAfter(AtomicLong queries, long before, AtomicReference<String> querierEnd)
             throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (queries.get() <= before && querierEnd.get() == null && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        Await.until(() -> queries.get() > before || querierEnd.get() != null, Duration.ofMinutes(1),
+                () -> "a block-info query during the instant");
         assertTrue(queries.get() > before, "no block-info query ran during the instant; querier: " + querierEnd.get());
     }
 }

@@ -1,6 +1,6 @@
 package coffer.engine.job;
 
-import coffer.engine.Await;
+import coffer.testing.Await;
 
 import java.time.Duration;
 

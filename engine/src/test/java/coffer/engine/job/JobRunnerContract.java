@@ -1,6 +1,6 @@
 package coffer.engine.job;
 
-import coffer.engine.Await;
+import coffer.testing.Await;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.error.CofferException;
@@ -100,7 +100,7 @@ abstract class JobRunnerContract {
 
     static void await(BooleanSupplier condition, String what) {
         try {
-            Await.until(condition, WAIT, () -> what);
+            Await.until(condition::getAsBoolean, WAIT, () -> what);
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
@@ -277,7 +277,7 @@ abstract class JobRunnerContract {
     @Test
     void aJobOfADeadProcessOnThisMachineFailsAtStartDespiteAFreshHeartbeat() throws Exception {
         Process gone = new ProcessBuilder("true").start();
-        gone.waitFor(10, TimeUnit.SECONDS);
+        assertEquals(0, gone.waitFor(), "the process whose worker id is used has ended");
         String deadWorker = WorkerId.localHost() + ":" + gone.pid() + ":0000";
         Job job = submit("local");
         catalog.jobs().claimNext(deadWorker, 2, Instant.now());

@@ -1,5 +1,6 @@
 package coffer.vault.backend;
 
+import coffer.testing.Await;
 import coffer.testing.ByteArrayBlockSource;
 import coffer.testing.Environment;
 import coffer.testing.TestData;
@@ -35,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -169,7 +171,11 @@ class ObjectLockEmulatorIT {
         }
     }
 
-    /** moto_server on a free loopback port; skips (fails in CI) when it is not installed. */
+    /**
+     * moto_server on a free loopback port; skips (fails in CI) when it is not installed. The port is probed free and
+     * then given to moto: another process may take it in between, so a moto that exits before it listens is started
+     * again on another port (three tries).
+     */
     private URI startMoto() throws Exception {
         Path command = Environment.which("moto_server");
         if (command == null && java.nio.file.Files.isExecutable(Path.of(System.getProperty("user.home"), ".pyenv", "shims",
@@ -177,22 +183,30 @@ class ObjectLockEmulatorIT {
             command = Path.of(System.getProperty("user.home"), ".pyenv", "shims", "moto_server");
         }
         Environment.need(command != null, "moto_server (Python moto, an S3 emulator with Object Lock)");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        moto = new ProcessBuilder(command.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(dir.resolve("moto.log").toFile()).start();
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-        while (true) {
-            assertTrue(moto.isAlive(), "moto_server exited: " + java.nio.file.Files.readString(dir.resolve("moto.log")));
-            try (Socket probe = new Socket()) {
-                probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
-                return URI.create("http://127.0.0.1:" + port);
-            } catch (IOException notYet) {
-                assertTrue(Instant.now().isBefore(deadline), "moto_server did not listen within 60 s");
-                Thread.sleep(100);
+        for (int attempt = 1; ; attempt++) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = socket.getLocalPort();
             }
+            Path log = dir.resolve("moto-" + attempt + ".log");
+            moto = new ProcessBuilder(command.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process started = moto;
+            boolean listens = Await.value(() -> {
+                if (!started.isAlive()) {
+                    return Optional.of(false);
+                }
+                try (Socket probe = new Socket()) {
+                    probe.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                    return Optional.of(true);
+                } catch (IOException notYet) {
+                    return Optional.empty();
+                }
+            }, Duration.ofSeconds(60), () -> "moto_server to listen on port " + port);
+            if (listens && started.isAlive()) {
+                return URI.create("http://127.0.0.1:" + port);
+            }
+            assertTrue(attempt < 3, "moto_server exited: " + java.nio.file.Files.readString(log));
         }
     }
 }

@@ -1,5 +1,6 @@
 package coffer.virt.agent;
 
+import coffer.testing.Await;
 import coffer.testing.TestGuest;
 import coffer.virt.libvirt.DeathGuardProcessMain;
 import coffer.virt.libvirt.Libvirt;
@@ -126,11 +127,8 @@ class GuestAgentIT {
             Process guarded = DeathGuardProcessMain.start("wait", libvirt.uri(), "thaw", guest.name());
             assertEquals(FreezeStatus.FROZEN, agent.freezeStatus(T), "a live guard does nothing");
             guarded.destroyForcibly().waitFor();
-            java.time.Instant deadline = java.time.Instant.now().plusSeconds(20);
-            while (agent.freezeStatus(T) != FreezeStatus.THAWED && java.time.Instant.now().isBefore(deadline)) {
-                Thread.sleep(100);
-            }
-            assertEquals(FreezeStatus.THAWED, agent.freezeStatus(T), "thawed after its process was killed");
+            Await.until(() -> agent.freezeStatus(T) == FreezeStatus.THAWED, Duration.ofMinutes(1),
+                    "the guest thawed after its process was killed");
         } finally {
             agent.thaw(T);
         }

@@ -9,11 +9,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * An embedded QEMU driver ({@code qemu:///embed?root=DIR}: libvirt's QEMU driver inside this process, with its own
  * domains and no daemon) opens through the binding, which runs libvirt's event loop for it; it sees the domains defined
  * under its root and none of the system daemon's. Tests use it as a second libvirt host (docs/design/agents.md).
+ *
+ * <p>The driver is opened in a JVM of its own ({@link EmbeddedDriverProcessMain}): once a process has opened one, its
+ * {@code qemu:///system} connections fail, and the tests that run after this one in the same JVM need them.
  */
 class EmbeddedDriverIT {
     @TempDir Path dir;
@@ -33,9 +37,14 @@ class EmbeddedDriverIT {
                 </domain>""".formatted(disk));
         String uri = "qemu:///embed?root=" + root;
         run("virsh", "-c", uri, "define", xml.toString());
-        try (Libvirt libvirt = Libvirt.connect(uri)) {
-            List<String> names = libvirt.domains().stream().map(DomainInfo::name).toList();
-            assertEquals(List.of("coffer-embed-probe"), names);
+        EmbeddedDriverProcessMain.Ran seen = EmbeddedDriverProcessMain.domainsOf(uri, dir.resolve("embedded.log"));
+        assertEquals(0, seen.exitCode(), seen.output());
+        assertEquals(List.of("coffer-embed-probe"), seen.lines());
+
+        // this JVM never opened the embedded driver: the system daemon still answers here (the tests after this one
+        // in the same JVM connect to it)
+        try (TestDomains domains = TestDomains.open(dir)) {
+            assertTrue(domains.libvirt().domains().stream().map(DomainInfo::name).noneMatch("coffer-embed-probe"::equals));
         }
     }
 

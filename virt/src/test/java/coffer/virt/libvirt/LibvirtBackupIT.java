@@ -1,5 +1,6 @@
 package coffer.virt.libvirt;
 
+import coffer.testing.Await;
 import coffer.vault.io.Extent;
 import coffer.virt.nbd.MetaContext;
 import coffer.virt.nbd.NbdExport;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +23,6 @@ import static coffer.virt.libvirt.LibvirtCheckpointIT.checkpoint;
 import static coffer.virt.libvirt.TestDomains.MiB;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,12 +82,8 @@ class LibvirtBackupIT {
     }
 
     private void awaitGone(Path... files) throws InterruptedException {
-        for (int i = 0; i < 50 && Arrays.stream(files).anyMatch(Files::exists); i++) {
-            Thread.sleep(100);
-        }
-        for (Path file : files) {
-            assertFalse(Files.exists(file), file + " still exists");
-        }
+        Await.until(() -> Arrays.stream(files).noneMatch(Files::exists), Duration.ofMinutes(1),
+                () -> "files removed: " + Arrays.stream(files).filter(Files::exists).toList() + " still exist");
     }
 
     @Test
@@ -244,9 +241,7 @@ class LibvirtBackupIT {
         ProcessHandle qemu = ProcessHandle.of(pid).orElseThrow();
         assertTrue(qemu.destroyForcibly()); // SIGKILL of the QEMU this test started: a host crash for QEMU
         qemu.onExit().get();
-        for (int i = 0; i < 50 && libvirt.state(name).active(); i++) {
-            Thread.sleep(100);
-        }
+        Await.until(() -> !libvirt.state(name).active(), Duration.ofMinutes(1), () -> "libvirt to see its QEMU gone");
         assertEquals(DomainState.SHUTOFF, libvirt.state(name));
         libvirt.start(name);
 

@@ -1,12 +1,13 @@
 package coffer.virt.libvirt;
 
+import coffer.testing.Await;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -199,11 +200,8 @@ class LibvirtDomainIT {
         libvirt.suspend(name);
         Process guarded = DeathGuardProcessMain.start("wait", libvirt.uri(), "resume", name);
         guarded.destroyForcibly().waitFor();
-        Instant deadline = Instant.now().plusSeconds(15);
-        while (libvirt.state(name) != DomainState.RUNNING && Instant.now().isBefore(deadline)) {
-            Thread.sleep(50);
-        }
-        assertEquals(DomainState.RUNNING, libvirt.state(name), "resumed after its process was killed");
+        Await.until(() -> libvirt.state(name) == DomainState.RUNNING, Duration.ofMinutes(1),
+                () -> "the domain resumed after its process was killed");
     }
 
     @Test

@@ -35,21 +35,40 @@ final class Nbdkit implements AutoCloseable {
         return start(command, NbdExport.unix(socket, ""), dir, () -> accepts(socket));
     }
 
-    /** {@code nbdkit [arguments]} on a free loopback TCP port. */
+    /**
+     * {@code nbdkit [arguments]} on a free loopback TCP port. The port is probed free and then given to nbdkit: another
+     * process may take it in between, so an nbdkit that exits before it listens is started again on another port
+     * (three tries).
+     */
     static Nbdkit tcp(Path dir, String... arguments) throws IOException {
-        int port;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            port = probe.getLocalPort();
+        for (int attempt = 1; ; attempt++) {
+            int port;
+            try (ServerSocket probe = new ServerSocket(0)) {
+                port = probe.getLocalPort();
+            }
+            List<String> command = new ArrayList<>(List.of("nbdkit", "--foreground", "--exit-with-parent",
+                    "--ipaddr", "127.0.0.1", "--port", Integer.toString(port)));
+            command.addAll(List.of(arguments));
+            NbdExport export = NbdExport.tcp("127.0.0.1", port, "");
+            try {
+                return start(command, export, dir, () -> accepts(export));
+            } catch (ExitedEarly e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
         }
-        List<String> command = new ArrayList<>(List.of("nbdkit", "--foreground", "--exit-with-parent",
-                "--ipaddr", "127.0.0.1", "--port", Integer.toString(port)));
-        command.addAll(List.of(arguments));
-        NbdExport export = NbdExport.tcp("127.0.0.1", port, "");
-        return start(command, export, dir, () -> accepts(export));
     }
 
     private interface Ready {
         boolean check();
+    }
+
+    /** nbdkit exited before it accepted a connection (e.g. its port was taken). */
+    private static final class ExitedEarly extends IOException {
+        ExitedEarly(String message) {
+            super(message);
+        }
     }
 
     private static Nbdkit start(List<String> command, NbdExport export, Path dir, Ready ready) throws IOException {
@@ -59,11 +78,15 @@ final class Nbdkit implements AutoCloseable {
                 .redirectError(stderr.toFile())
                 .start();
         Nbdkit nbdkit = new Nbdkit(process, export);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        // generous: a loaded machine may take long to start a process; a started one is seen at once
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try {
             while (!ready.check()) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    throw new IOException("nbdkit did not start: " + command + ": " + Files.readString(stderr));
+                if (!process.isAlive()) {
+                    throw new ExitedEarly("nbdkit exited before it listened: " + command + ": " + Files.readString(stderr));
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("nbdkit did not listen within 60 s: " + command + ": " + Files.readString(stderr));
                 }
                 Thread.sleep(5);
             }

@@ -1,6 +1,6 @@
 package coffer.engine.operation.hosted;
 
-import coffer.engine.Await;
+import coffer.testing.Await;
 import coffer.engine.agent.RemoteJobs;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogConfig;
@@ -137,7 +137,7 @@ class AgentLostJobsTest extends AgentRunnerFixture {
     }
 
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        Await.until(condition, WAIT, () -> what + "; jobs: " + JOBS.get().get());
+        Await.until(condition::getAsBoolean, WAIT, () -> what + "; jobs: " + JOBS.get().get());
     }
 
     /** A fake of the HTTP hop (not what is tested): the agent's calls go straight to the server's side. */
