@@ -85,32 +85,23 @@ final class SqlJobs implements Jobs {
             + " VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE((SELECT region FROM hosts WHERE id = ?), 'local'))";
 
     /**
-     * Inserts queued jobs, each row {@link #queuedRow}, in one statement ({@code INSERT … SELECT … FROM (VALUES (…), (…))
-     * LEFT JOIN hosts … RETURNING}: a tick queues a slot's runs 200 to a transaction, docs/design/scheduler.md); returns
-     * them in the order given. The rows' regions come from one join with their hosts, not a sub-query per row (less than
-     * half the database's CPU a row: docs/performance.md, "Scheduler"). A {@code VALUES} list's columns are named
-     * {@code column1 …} on both databases.
+     * Inserts queued jobs, each row {@link #queuedRow}, in one statement ({@code INSERT … VALUES (…), (…) RETURNING}: a
+     * tick queues a slot's runs 200 to a transaction, docs/design/scheduler.md); returns them in the order given.
      */
     static List<Job> insertQueued(Sql.Session s, List<Object[]> rows) throws SQLException {
         if (rows.isEmpty()) {
             return List.of();
         }
+        String values = INSERT_QUEUED.substring(INSERT_QUEUED.indexOf(" VALUES ") + " VALUES ".length());
         List<Object> args = new ArrayList<>();
-        rows.forEach(row -> args.addAll(java.util.Arrays.asList(row).subList(0, QUEUED_VALUES))); // not the region's host
-        String values = "(" + String.join(", ", java.util.Collections.nCopies(QUEUED_VALUES, "?")) + ")";
-        List<Job> inserted = s.query(INSERT_QUEUED.substring(0, INSERT_QUEUED.indexOf(" VALUES "))
-                + " SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7,"
-                + " COALESCE(h.region, 'local') FROM (VALUES "
-                + String.join(", ", java.util.Collections.nCopies(rows.size(), values))
-                + ") AS v LEFT JOIN hosts h ON h.id = v.column4 RETURNING " + COLUMN_LIST,
+        rows.forEach(row -> args.addAll(java.util.Arrays.asList(row)));
+        List<Job> inserted = s.query(INSERT_QUEUED.substring(0, INSERT_QUEUED.indexOf(" VALUES ") + " VALUES ".length())
+                + String.join(", ", java.util.Collections.nCopies(rows.size(), values)) + " RETURNING " + COLUMN_LIST,
                 SqlJobs::row, args.toArray());
         java.util.Map<String, Job> byId = new java.util.HashMap<>();
         inserted.forEach(j -> byId.put(j.id(), j));
         return rows.stream().map(row -> byId.get((String) row[0])).toList();
     }
-
-    /** The values of a {@link #queuedRow} before its last (the host whose region the job takes). */
-    private static final int QUEUED_VALUES = 7;
 
     /** The arguments of {@link #INSERT_QUEUED}: the job's region is its host's ({@code hosts.region}, V15). */
     static Object[] queuedRow(String id, JobOperation<?> operation, String hostId, Instant now) {
