@@ -288,8 +288,9 @@ final class SqlJobs implements Jobs {
     /**
      * PostgreSQL's batch claim, a call of the function {@code coffer_claim_jobs} (catalog V20, db/postgresql: the head
      * locked with its hosts, then the choice, the update and the start lines on a snapshot taken once the hosts are
-     * locked), its arguments {@link #claimArgs}. One round trip: a claim was three (two statements and the commit), and on
-     * a busy machine the wait for the database's turn, not its work, was most of a claim (docs/performance.md).
+     * locked; since V25 its plans made once per session, every access by a key: docs/design/jobs.md "Claiming"), its
+     * arguments {@link #claimArgs}. One round trip: a claim was three (two statements and the commit), and on a busy
+     * machine the wait for the database's turn, not its work, was most of a claim (docs/performance.md).
      */
     private static final String CLAIM_FUNCTION = "coffer_claim_jobs(?, ?, ?, ?, ?, ?, ?)";
 

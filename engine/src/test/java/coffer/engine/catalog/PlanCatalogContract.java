@@ -141,6 +141,32 @@ abstract class PlanCatalogContract extends CatalogFixture {
         assertEquals("Queued", plan.lastOutcome().code());
     }
 
+    /**
+     * A tick's runs queued in one statement come back in the order given, and each job is in its host's region (a host
+     * never placed: {@code local}), as a job submitted alone (docs/design/scheduler.md).
+     */
+    @Test
+    void runsQueuedTogetherComeBackInOrderInTheirHostsRegions() {
+        catalog.hosts().ensure("far", "qemu+ssh://far/system");
+        catalog.hosts().place("far", "east");
+        catalog.instances().refresh("far", List.of(new Instance("u-far", "far", "far", "running", List.of(), T0, false)));
+        StoredPolicy p = catalog.policies().create(hourly("p"));
+        catalog.plans().create("plan-far", "far", "u-far", p.id(), T0);
+        catalog.plans().create("plan-web", "web", "u-web", p.id(), T0);
+        Instant next = T0.plusSeconds(3600);
+        List<Job> queued = catalog.plans().queueRuns(List.of(
+                new Plans.DueRun("plan-far", T0, next, BackupInstance.of("u-far"), "far"),
+                new Plans.DueRun("plan-web", T0, next, BackupInstance.of("u-web"), "local")), T0);
+        assertEquals(List.of("u-far", "u-web"), queued.stream().map(Job::target).toList(), "the order given");
+        assertEquals(List.of("far", "local"), queued.stream().map(Job::hostId).toList());
+        assertEquals(List.of(JobState.queued, JobState.queued), queued.stream().map(Job::state).toList());
+        assertEquals(List.of(queued.get(0).id()), catalog.jobs().list(new Jobs.Filter(null, null, null, null, null, null,
+                null, null, "east")).stream().map(Job::id).toList(), "the placed host's region");
+        assertEquals(List.of(queued.get(1).id()), catalog.jobs().list(new Jobs.Filter(null, null, null, null, null, null,
+                null, null, "local")).stream().map(Job::id).toList(), "a host never placed: local");
+        assertEquals(queued.get(0).id(), catalog.plans().find("plan-far").orElseThrow().lastJobId());
+    }
+
     @Test
     void howItsLastRunEndedBecomesThePlansLastOutcome() {
         StoredPolicy p = catalog.policies().create(hourly("p"));
