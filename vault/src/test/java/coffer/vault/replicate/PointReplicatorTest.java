@@ -263,6 +263,49 @@ class PointReplicatorTest {
         }
     }
 
+    /**
+     * A replication writes the same replica id on every attempt, so an attempt can find objects an earlier one left:
+     * here the first fails at its manifest and cannot remove its index (left beside its unfinished marker), the second
+     * fails before writing any index. The second must not remove the marker: the first's index would then be a "lost"
+     * point (verify reports it as damage, gc keeps it and what it names for ever). The third gets through.
+     */
+    @Test
+    void aFailedAttemptKeepsTheMarkerOfWhatAnEarlierAttemptLeftUnderTheReplicaId() throws IOException {
+        byte[] disk = firstDisk();
+        Path ring = dir.resolve("dest-keyring.json");
+        try (TestVault source = vault("source", false, true)) {
+            PointManifest point = source.backup("vm", disk);
+            MemoryBackend store = new MemoryBackend();
+            Vault.create(store, CHUNK, new LocalKeyRing(ring)).close();
+            CrashingBackend first = CrashingBackend.failWhen(store, (method, name) ->
+                    method.equals("put") && name.endsWith("/manifest") || method.equals("delete") && name.endsWith(".fidx"));
+            try (Vault destination = Vault.open(first, new LocalKeyRing(ring))) {
+                assertThrows(ReplicaWriteException.class, () -> new PointReplicator(source.vault(), destination, 2)
+                        .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE));
+            }
+            String replicaId = new PointReplicator(source.vault(), Vault.open(store, new LocalKeyRing(ring)), 2)
+                    .replicaId(point.id());
+            assertEquals(List.of("points/" + replicaId + "/disk-0.fidx", "points/" + replicaId + "/unfinished"),
+                    store.list("points/").stream().map(ObjectInfo::name).sorted().toList(), "the first attempt's leftovers");
+
+            CrashingBackend second = CrashingBackend.failWhen(store, (method, name) ->
+                    method.equals("list") && name.startsWith(Vault.DAMAGED));
+            try (Vault destination = Vault.open(second, new LocalKeyRing(ring))) {
+                assertThrows(ReplicaWriteException.class, () -> new PointReplicator(source.vault(), destination, 2)
+                        .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE));
+            }
+            try (TestVault destination = TestVault.open(store, new LocalKeyRing(ring))) {
+                coffer.vault.PointListing listing = destination.vault().listPoints();
+                assertEquals(List.of(), listing.lost(), "no lost point: the leftover index is an unfinished point's");
+                assertEquals(List.of(replicaId), listing.unfinished());
+                PointReplicator.Result third = new PointReplicator(source.vault(), destination.vault(), 2)
+                        .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE);
+                assertArrayEquals(disk, destination.restore(third.replica(), "vda"));
+                assertTrue(destination.vault().listPoints().whole());
+            }
+        }
+    }
+
     @Test
     void aChunkQuarantinedInTheDestinationIsCopiedAgainAndHealsTheReplicas() throws IOException {
         byte[] disk = firstDisk();
