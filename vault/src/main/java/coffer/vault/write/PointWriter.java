@@ -35,7 +35,9 @@ import java.util.Set;
  * earlier attempt at a chosen id left are there: they are an unfinished point's), then the chunks it created that no
  * point uses ({@link ChunkReclaim}, under the exclusive lock; what it cannot remove stays for gc): a backup that
  * fails on a full vault gives its space back. When the manifest's removal fails, its put may have reached storage
- * and the point may be listed: then nothing else is removed, so such a point is always whole. Holds the vault's
+ * and the point may be listed: then nothing else is removed, so such a point is always whole. Nor is anything removed
+ * when a writer of a chosen id finds the point published by another attempt (a replication of the same point run at
+ * the same time): the indexes it rewrote are that point's. Holds the vault's
  * shared lock from start to close, so gc never sweeps underneath it.
  *
  * <p>Disks may be written concurrently: {@link #reserve} each disk's place in the point first (one thread,
@@ -336,7 +338,17 @@ public final class PointWriter implements AutoCloseable {
     public void close() throws IOException {
         IOException failure = null;
         boolean manifestMayStand = false;
-        if (!committed) {
+        if (!committed && chosenId && !written.isEmpty() && !written.contains(Vault.manifestName(id))) {
+            // another attempt at this id (a replication of the same point run at the same time) may have published
+            // the point meanwhile: the indexes this writer rewrote are then that point's, and must stay
+            try {
+                manifestMayStand = vault.backend().exists(Vault.manifestName(id));
+            } catch (IOException e) {
+                failure = e;
+                manifestMayStand = true; // unknown: remove nothing
+            }
+        }
+        if (!committed && !manifestMayStand) {
             for (String object : written.reversed()) {
                 boolean manifest = object.equals(Vault.manifestName(id));
                 try {
@@ -384,7 +396,8 @@ public final class PointWriter implements AutoCloseable {
                 }
             }
             reclaimed = manifestMayStand
-                    ? new Reclaimed(created.size(), 0, "the point's manifest could not be removed; the point may stand")
+                    ? new Reclaimed(created.size(), 0, "the point's manifest may stand (its removal failed, or another"
+                            + " attempt at its id published it)")
                     : released ? ChunkReclaim.reclaim(vault, created, lock.since(), ChunkReclaim.WAIT)
                     : new Reclaimed(created.size(), 0, "this backup's own lock could not be released");
         }

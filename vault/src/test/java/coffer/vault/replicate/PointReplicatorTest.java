@@ -306,6 +306,50 @@ class PointReplicatorTest {
         }
     }
 
+    /**
+     * Two replications of the same point into one destination at once (a server's and a command's) write the same
+     * replica id. The second passed the "already published?" check before the first published; the first publishes
+     * while the second commits, and the second then fails after rewriting the indexes. Its cleanup must not remove
+     * them: they are the published replica's (before: a listed replica whose index was gone).
+     */
+    @Test
+    void aFailedReplicationDoesNotRemoveTheIndexesOfTheSameReplicaPublishedMeanwhile() throws IOException {
+        byte[] disk = firstDisk();
+        Path ring = dir.resolve("dest-keyring.json");
+        try (TestVault source = vault("source", false, true)) {
+            PointManifest point = source.backup("vm", disk);
+            MemoryBackend store = new MemoryBackend();
+            Vault.create(store, CHUNK, new LocalKeyRing(ring)).close();
+            AtomicLong syncs = new AtomicLong();
+            Backend racing = new coffer.testing.ForwardingBackend(store) {
+                @Override
+                public void sync() throws IOException {
+                    long n = syncs.incrementAndGet();
+                    if (n == 1) { // the second's commit begins: the first replication runs to its end now
+                        try (Vault other = Vault.open(store, new LocalKeyRing(ring))) {
+                            new PointReplicator(source.vault(), other, 2)
+                                    .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE);
+                        }
+                    } else if (n == 2) { // the second's barrier after its indexes (rewritten over the first's)
+                        throw new coffer.vault.backend.BackendException("injected failure of the barrier", true, null);
+                    }
+                    super.sync();
+                }
+            };
+            try (Vault destination = Vault.open(racing, new LocalKeyRing(ring))) {
+                assertThrows(ReplicaWriteException.class, () -> new PointReplicator(source.vault(), destination, 2)
+                        .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE));
+            }
+            try (TestVault destination = TestVault.open(store, new LocalKeyRing(ring))) {
+                List<PointManifest> replicas = destination.vault().points();
+                assertEquals(1, replicas.size(), "the first replication's replica");
+                assertArrayEquals(disk, destination.restore(replicas.getFirst(), "vda"), "the replica is whole");
+                assertTrue(new Verifier(destination.vault(), 2).verify(destination.vault().listPoints(), Progress.NONE)
+                        .clean());
+            }
+        }
+    }
+
     @Test
     void aChunkQuarantinedInTheDestinationIsCopiedAgainAndHealsTheReplicas() throws IOException {
         byte[] disk = firstDisk();
