@@ -74,6 +74,23 @@ final class HeldObject implements AutoCloseable {
     @Override
     public void close() throws IOException {
         stopRefreshing();
-        backend.delete(name);
+        remove(backend, name);
+    }
+
+    /**
+     * Deletes held object {@code name}, trying again on failure (three tries in all): one left behind by a live
+     * process counts as held until it goes stale ({@link VaultLocks#STALE}).
+     */
+    static void remove(Backend backend, String name) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                backend.delete(name);
+                return;
+            } catch (IOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 }

@@ -53,7 +53,18 @@ public final class PointLeases {
         String name = PREFIX + pointId + "/" + UUID.randomUUID();
         byte[] body = Json.MAPPER.writeValueAsBytes(new VaultLocks.Body(KIND, VaultLocks.hostName(),
                 ProcessHandle.current().pid(), purpose, Instant.now()));
-        backend.put(name, ByteBuffer.wrap(body));
+        try {
+            backend.put(name, ByteBuffer.wrap(body));
+        } catch (IOException | RuntimeException e) {
+            try {
+                // the put may have landed before it failed: a live process's lease would refuse the point's
+                // deletion until it went stale, though nothing serves it
+                HeldObject.remove(backend, name);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         return new Lease(name, body);
     }
 

@@ -368,7 +368,8 @@ public final class Vault implements AutoCloseable {
 
     /**
      * Deletes a point: an {@link UnfinishedMarker} and a barrier, then the manifest (the point is gone at once)
-     * and a barrier, then its indexes, its hold, and the marker last. Chunks stay for gc. Works on a point whose
+     * and a barrier, then its indexes and its hold, a barrier, and the marker last (without that barrier a power loss
+     * could keep the marker's removal and undo an index's: a "lost" point). Chunks stay for gc. Works on a point whose
      * manifest does not read, and on a lost one (what remains of it is removed); those are judged by their hold
      * alone.
      *
@@ -405,6 +406,7 @@ public final class Vault implements AutoCloseable {
             }
         }
         backend.delete(holdName(id));
+        backend.sync(); // the removals durable before the marker's: a power loss must not keep only the marker's
         backend.delete(marker);
     }
 

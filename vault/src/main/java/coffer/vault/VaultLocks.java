@@ -86,16 +86,7 @@ public final class VaultLocks {
      * by a live process blocks gc and the chunk removal of failed backups until it goes stale.
      */
     private void remove(String name) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                backend.delete(name);
-                return;
-            } catch (IOException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-            }
-        }
+        HeldObject.remove(backend, name);
     }
 
     /** Takes a shared lock (backups), waiting up to {@code wait} while an exclusive holder (gc sweep) works. */

@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>fail after it reached storage (the write landed, the caller learns of an error: a timeout after success);</li>
  *   <li>stall for up to {@link #maxStallMillis} milliseconds, then run normally (a slow disk or network).</li>
  * </ul>
- * {@link #off()} turns the faults off, to look at the result through the same wrapper.
+ * {@link #off()} turns the faults off, to look at the result through the same wrapper. {@link #remoteLike} makes it
+ * answer as a remote store does ({@link #cheapStat()} false, several calls in flight), so that writers take the paths
+ * they take on S3 (a base's chunks counted present without asking, a replication's destination listed).
  *
  * <p>Thread-safe (calls of several threads draw from one seeded stream in the order they arrive, so a run
  * with threads is not replayed exactly; one thread is).
@@ -32,6 +34,7 @@ public final class FaultyBackend implements Backend {
     private final int maxStallMillis;
     private final SplittableRandom random;
     private volatile boolean on = true;
+    private volatile boolean remoteLike;
     private final AtomicLong failedBefore = new AtomicLong();
     private final AtomicLong failedAfter = new AtomicLong();
     private final AtomicLong stalled = new AtomicLong();
@@ -41,6 +44,22 @@ public final class FaultyBackend implements Backend {
         this.rate = rate;
         this.maxStallMillis = maxStallMillis;
         this.random = new SplittableRandom(seed);
+    }
+
+    /** From now on answers as a remote store: {@link #cheapStat()} false, {@link #ioParallelism()} 4. */
+    public FaultyBackend remoteLike() {
+        remoteLike = true;
+        return this;
+    }
+
+    @Override
+    public boolean cheapStat() {
+        return !remoteLike && delegate.cheapStat();
+    }
+
+    @Override
+    public int ioParallelism() {
+        return remoteLike ? 4 : delegate.ioParallelism();
     }
 
     public void off() {

@@ -8,12 +8,14 @@ import coffer.testing.TestSeed;
 import coffer.testing.VaultFlavour;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.crypto.KeyService;
+import coffer.vault.crypto.LocalKeyRing;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.io.Progress;
 import coffer.vault.maintenance.GarbageCollector;
 import coffer.vault.maintenance.Verifier;
 import coffer.vault.maintenance.VerifyReport;
 import coffer.vault.read.DiskRestorer;
+import coffer.vault.replicate.PointReplicator;
 import coffer.vault.write.DiskBase;
 import coffer.vault.write.PointWriter;
 import org.junit.jupiter.api.Test;
@@ -38,10 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Backups, restores and gc over a {@link FaultyBackend} (5 % of the calls fail before or after reaching storage,
- * or stall) on an encrypted local-directory vault, two backups at a time: every backup completes or fails with an
- * exception, every restore returns the exact data or fails, and after each round the vault (faults off) lists only
- * whole points, each restoring what was backed up, verify clean, nothing lost. Small in CI; full size with
+ * Backups, restores, deletes, gc and replication over a {@link FaultyBackend} (5 % of the calls fail before or after
+ * reaching storage, or stall) on an encrypted local-directory vault, two backups at a time, and a replica vault on a
+ * faulty backend of its own: every backup, delete and replication completes or fails with an exception, every
+ * restore returns the exact data or fails, and after each round both vaults (faults off) list only whole points, each
+ * restoring what was backed up, verify clean, nothing lost. Small in CI; full size with
  * {@code -Dcoffer.faults.rounds=N} (docs/reliability.md).
  */
 class FaultInjectionTest {
@@ -56,10 +59,21 @@ class FaultInjectionTest {
     private final Map<String, String> attempted = new ConcurrentHashMap<>();
     private final Map<String, String> succeeded = new ConcurrentHashMap<>();
     private final AtomicInteger backupsFailed = new AtomicInteger();
+    private final AtomicInteger completed = new AtomicInteger();
     private int restoresOk;
     private int restoresFailed;
     private int gcOk;
     private int gcFailed;
+    private int deletesOk;
+    private int deletesFailed;
+    /** Points a delete was tried on (done or failed). */
+    private final java.util.Set<String> deleting = ConcurrentHashMap.newKeySet();
+    /** Per replica id: the id of the source point it copies (every attempt). */
+    private final Map<String, String> replicaOf = new ConcurrentHashMap<>();
+    private final java.util.Set<String> replicated = ConcurrentHashMap.newKeySet();
+    private int replicationsFailed;
+    /** The point whose replication failed last, tried again next round. */
+    private String retry;
 
     @Test
     void backupsRestoresAndGcOverAFaultyBackendCompleteOrFailCleanlyAndNoPointIsCorrupt() throws Exception {
@@ -68,14 +82,30 @@ class FaultInjectionTest {
         KeyService keys = VaultFlavour.LOCAL_ENCRYPTED.keys(dir);
         Path root = dir.resolve("vault");
         Vault.create(new LocalDirectoryBackend(root), CHUNK, keys).close();
+        // one vault answers as a local directory, the other as a remote store (S3's paths: a base's chunks counted
+        // present without asking, the destination's chunks listed), which one drawn from the seed
+        boolean sourceRemote = random.nextBoolean();
+        System.out.println("[faults] the " + (sourceRemote ? "source" : "replica") + " vault answers as a remote store");
         FaultyBackend faulty = new FaultyBackend(new LocalDirectoryBackend(root), seed, RATE, 20);
+        if (sourceRemote) {
+            faulty.remoteLike();
+        }
         Vault vault = openDespiteFaults(faulty, keys);
+        KeyService replicaKeys = new LocalKeyRing(dir.resolve("replica-keyring.json"));
+        Vault.create(new LocalDirectoryBackend(dir.resolve("replica")), CHUNK, replicaKeys).close();
+        FaultyBackend faultyReplica = new FaultyBackend(new LocalDirectoryBackend(dir.resolve("replica")), ~seed, RATE, 20);
+        if (!sourceRemote) {
+            faultyReplica.remoteLike();
+        }
+        Vault replica = openDespiteFaults(faultyReplica, replicaKeys);
+        PointReplicator replicator = new PointReplicator(vault, replica, 2);
         Map<String, byte[]> disks = new ConcurrentHashMap<>(Map.of("web", TestData.random(random.nextLong(), DISK),
                 "db", TestData.random(random.nextLong(), DISK)));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < ROUNDS; round++) {
-                String what = "round " + round + ", seed " + seed + " (" + faulty.counts() + ")";
+                String what = "round " + round + ", seed " + seed + " (" + faulty.counts() + "; replica vault: "
+                        + faultyReplica.counts() + ")";
                 for (String name : disks.keySet()) {
                     disks.put(name, changed(disks.get(name), random));
                 }
@@ -87,29 +117,41 @@ class FaultInjectionTest {
                 for (Future<?> backup : backups) {
                     backup.get();
                 }
+                String copied = replicateOne(replicator, random);
+                if (round % 2 == 1) {
+                    deleteOne(vault, random);
+                }
                 if (round % 4 == 3) {
-                    try {
-                        new GarbageCollector(vault).collect(Duration.ZERO, Duration.ofSeconds(5));
-                        gcOk++;
-                    } catch (IOException fault) {
-                        gcFailed++;
+                    for (Vault each : List.of(vault, replica)) {
+                        try {
+                            new GarbageCollector(each).collect(Duration.ZERO, Duration.ofSeconds(5));
+                            gcOk++;
+                        } catch (IOException fault) {
+                            gcFailed++;
+                        }
                     }
                 }
                 restoreOne(vault, random, what);
                 faulty.off();
+                faultyReplica.off();
                 assertOnlyWholePoints(vault, what);
+                assertOnlyWholeReplicas(replica, copied, random, what);
                 faulty.on();
+                faultyReplica.on();
             }
         } finally {
             pool.shutdownNow();
         }
         faulty.off();
+        faultyReplica.off();
         System.out.printf("[faults] %d rounds, seed %d: backups %d completed, %d failed (%d of those kept a whole point: the"
-                        + " failure came after the manifest was published); restores %d exact, %d failed; gc %d done, %d failed;"
-                        + " injected: %s; corrupt or lost points: 0%n", ROUNDS, seed, succeeded.size(), backupsFailed.get(),
-                keptAfterFailure(vault), restoresOk, restoresFailed, gcOk, gcFailed, faulty.counts());
+                        + " failure came after the manifest was published); restores %d exact, %d failed; deletes %d done,"
+                        + " %d failed; replications %d completed, %d failed; gc %d done, %d failed; injected: %s, in the"
+                        + " replica vault: %s; corrupt or lost points: 0%n", ROUNDS, seed, completed.get(),
+                backupsFailed.get(), keptAfterFailure(vault), restoresOk, restoresFailed, deletesOk, deletesFailed,
+                replicated.size(), replicationsFailed, gcOk, gcFailed, faulty.counts(), faultyReplica.counts());
         assertTrue(faulty.faults() > 0, "faults were injected");
-        assertTrue(!succeeded.isEmpty(), "some backups completed");
+        assertTrue(completed.get() > 0, "some backups completed");
     }
 
     private static Vault openDespiteFaults(FaultyBackend faulty, KeyService keys) throws IOException {
@@ -151,9 +193,82 @@ class FaultInjectionTest {
                 writer.commit("CRASH", previous == null ? null : previous.id(), null, null);
             }
             succeeded.put(id, attempted.get(id));
+            completed.incrementAndGet();
         } catch (IOException failedCleanly) {
             backupsFailed.incrementAndGet();
         }
+    }
+
+    /**
+     * Deletes a completed point other than the newest of its name; a failure is an outcome. A failed delete may have
+     * removed the manifest (the point is then unfinished, for gc), so the point is no longer expected listed; if it
+     * is, it must still restore what was backed up.
+     */
+    private void deleteOne(Vault vault, Random random) {
+        List<String> ids = new ArrayList<>(succeeded.keySet());
+        ids.sort(null);
+        if (ids.size() < 3) {
+            return;
+        }
+        String id = ids.get(random.nextInt(ids.size() - 2)); // the two newest are likely the bases of the next round
+        succeeded.remove(id);
+        deleting.add(id);
+        try {
+            vault.deletePoint(id);
+            deletesOk++;
+        } catch (IOException failedCleanly) {
+            deletesFailed++;
+        }
+    }
+
+    /**
+     * Replicates a completed point: the one whose replication failed last round, as a server retries it (its next
+     * attempt finds what the failed one left under the same replica id), else one drawn (maybe again: a published
+     * replica is returned as it is). Returns its replica id.
+     */
+    private String replicateOne(PointReplicator replicator, Random random) {
+        List<String> ids = new ArrayList<>(succeeded.keySet());
+        if (ids.isEmpty()) {
+            return null;
+        }
+        ids.sort(null);
+        String id = retry != null && succeeded.containsKey(retry) ? retry : ids.get(random.nextInt(ids.size()));
+        retry = null;
+        String replicaId = replicator.replicaId(id);
+        replicaOf.put(replicaId, id);
+        try {
+            replicator.replicate(new PointReplicator.Request(id, null, null), Progress.NONE);
+            replicated.add(replicaId);
+        } catch (IOException failedCleanly) {
+            replicationsFailed++;
+            retry = id;
+        }
+        return replicaId;
+    }
+
+    /**
+     * With the faults off: every completed replication is listed, nothing is lost, verify is clean, and the replica of
+     * this round (if listed) and one other restore what their source points backed up.
+     */
+    private void assertOnlyWholeReplicas(Vault replica, String copied, Random random, String what) throws IOException {
+        PointListing listing = replica.listPoints();
+        assertEquals(List.of(), listing.lost(), what + ": replica vault");
+        assertEquals(List.of(), listing.unreadable(), what + ": replica vault");
+        List<String> listed = listing.points().stream().map(PointManifest::id).toList();
+        assertTrue(listed.containsAll(replicated), what + ": every completed replication has its replica");
+        List<PointManifest> toRestore = new ArrayList<>();
+        listing.points().stream().filter(p -> p.id().equals(copied)).forEach(toRestore::add);
+        if (!listing.points().isEmpty()) {
+            toRestore.add(listing.points().get(random.nextInt(listing.points().size())));
+        }
+        for (PointManifest point : toRestore) {
+            ByteArrayBlockSink sink = new ByteArrayBlockSink(DISK);
+            new DiskRestorer(replica, 2).restore(point, point.disk("vda"), sink, false, Progress.NONE);
+            assertEquals(attempted.get(replicaOf.get(point.id())), TestData.sha256(sink.bytes()),
+                    what + ": replica " + point.id() + " restores what its source point backed up");
+        }
+        VerifyReport report = new Verifier(replica, 2).verify(listing, Progress.NONE);
+        assertTrue(report.clean(), what + ": replica vault: " + report);
     }
 
     private void restoreOne(Vault vault, Random random, String what) throws IOException {
@@ -193,6 +308,7 @@ class FaultInjectionTest {
     }
 
     private long keptAfterFailure(Vault vault) throws IOException {
-        return vault.points().stream().filter(p -> attempted.containsKey(p.id()) && !succeeded.containsKey(p.id())).count();
+        return vault.points().stream().filter(p -> attempted.containsKey(p.id()) && !succeeded.containsKey(p.id())
+                && !deleting.contains(p.id())).count();
     }
 }

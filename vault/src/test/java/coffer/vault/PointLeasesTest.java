@@ -45,6 +45,48 @@ class PointLeasesTest {
         }
     }
 
+    /**
+     * A lease whose put reached storage but reported a failure, and a release whose first delete fails, leave no
+     * lease behind: before, either refused the point's deletion for 15 minutes (a live process's lease) though
+     * nothing served it.
+     */
+    @Test
+    void aLeaseWhosePutOrReleaseFailsLeavesNoLeaseBehind() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger putFailures = new java.util.concurrent.atomic.AtomicInteger(1);
+        java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
+        coffer.vault.backend.MemoryBackend store = new coffer.vault.backend.MemoryBackend();
+        coffer.vault.backend.Backend flaky = new coffer.testing.ForwardingBackend(store) {
+            @Override
+            public void put(String name, ByteBuffer data) throws IOException {
+                super.put(name, data);
+                if (name.startsWith(PointLeases.PREFIX) && putFailures.getAndDecrement() > 0) {
+                    throw new coffer.vault.backend.BackendException("injected failure after the put of " + name, true, null);
+                }
+            }
+
+            @Override
+            public void delete(String name) throws IOException {
+                if (name.startsWith(PointLeases.PREFIX) && deleteFailures.getAndDecrement() > 0) {
+                    throw new coffer.vault.backend.BackendException("injected failure of the delete of " + name, true, null);
+                }
+                super.delete(name);
+            }
+        };
+        try (TestVault vault = TestVault.create(flaky, null)) {
+            PointManifest point = vault.backup("vm", disk);
+            PointManifest other = vault.backup("vm", disk);
+            assertThrows(coffer.vault.backend.BackendException.class, () -> vault.vault().leases().take(point.id(), "mount"));
+            assertEquals(List.of(), vault.vault().leases().live(point.id()), "the lease whose put failed is removed");
+            vault.vault().deletePoint(point.id());
+
+            PointLeases.Lease lease = vault.vault().leases().take(other.id(), "mount");
+            deleteFailures.set(1);
+            lease.close();
+            assertEquals(List.of(), vault.vault().leases().live(other.id()), "released despite a failed delete");
+            vault.vault().deletePoint(other.id());
+        }
+    }
+
     @Test
     void aLeaseOfADeadProcessOrNotRefreshedIsStaleAndRemoved() throws IOException {
         coffer.testing.MutableClock clock = new coffer.testing.MutableClock(Instant.now());

@@ -9,8 +9,10 @@ import coffer.testing.VaultFlavour;
 import coffer.vault.backend.Backend;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.backend.MemoryBackend;
+import coffer.vault.backend.ObjectInfo;
 import coffer.vault.crypto.KeyService;
 import coffer.vault.io.Progress;
+import coffer.vault.maintenance.GarbageCollector;
 import coffer.vault.maintenance.Verifier;
 import coffer.vault.maintenance.VerifyReport;
 import coffer.vault.write.DiskBase;
@@ -29,6 +31,7 @@ import java.util.Random;
 import static coffer.testing.TestVault.CHUNK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -127,18 +130,98 @@ class PowerLossTest {
         backupB(original, baseline);
         String b = Vault.open(original, null).points().getLast().id();
         Random draws = new Random(seed);
-        for (long n = 1; n <= 12; n++) {
+        PowerLossBackend counting = PowerLossBackend.counting(CrashRecoveryTest.copyOf(original));
+        Vault.open(counting, null).deletePoint(b);
+        long calls = counting.calls();
+        for (long n = 1; n <= calls + 1; n++) { // calls + 1: the power fails right after the delete returned
             for (int draw = 0; draw <= DRAWS; draw++) {
                 MemoryBackend disk = CrashRecoveryTest.copyOf(original);
                 PowerLossBackend power = PowerLossBackend.lossAt(disk, n, draw == 0 ? PowerLossBackend.Mode.DROP_ALL
                         : PowerLossBackend.Mode.RANDOM, draws.nextLong());
                 try {
                     Vault.open(power, null).deletePoint(b);
+                    power.exists(Vault.CONFIG); // the machine's next call: the loss comes here when n is past the delete
                 } catch (IOException lostPower) {
                     // the machine went down
                 }
                 assertOnlyWholePoints(disk, baseline, power + " during the delete of " + b + ", seed " + seed + " draw "
                         + draw + ": " + power.report());
+            }
+        }
+    }
+
+    /**
+     * A backup that fails at its manifest (the store refuses it) removes its indexes and its marker; a power loss at
+     * any call of that, or right after the backup returned, must not keep the marker's removal and lose an index's
+     * (that index would be a "lost" point).
+     */
+    @Test
+    void aPowerLossDuringOrAfterTheCleanupOfAFailedBackupLeavesNoLostPoint() throws IOException {
+        long seed = TestSeed.of("PowerLossTest failed backup");
+        MemoryBackend original = new MemoryBackend();
+        Baseline baseline = baseline(original, null);
+        java.util.function.BiPredicate<String, String> manifestPut = (method, name) -> method.equals("put")
+                && name.endsWith("/manifest");
+        PowerLossBackend counting = PowerLossBackend.counting(
+                coffer.testing.CrashingBackend.failWhen(CrashRecoveryTest.copyOf(original), manifestPut));
+        assertThrows(IOException.class, () -> backupB(counting, baseline));
+        long calls = counting.calls();
+        Random draws = new Random(seed);
+        for (long n = 1; n <= calls + 1; n++) {
+            for (int draw = 0; draw <= DRAWS; draw++) {
+                MemoryBackend disk = CrashRecoveryTest.copyOf(original);
+                PowerLossBackend power = PowerLossBackend.lossAt(coffer.testing.CrashingBackend.failWhen(disk, manifestPut),
+                        n, draw == 0 ? PowerLossBackend.Mode.DROP_ALL : PowerLossBackend.Mode.RANDOM, draws.nextLong());
+                try {
+                    backupB(power, baseline);
+                } catch (IOException failedOrLostPower) {
+                    // the store refused the manifest, or the machine went down
+                }
+                try {
+                    power.exists(Vault.CONFIG); // the machine's next call: the loss comes here when n is past the backup
+                } catch (IOException lostPower) {
+                    // the machine went down
+                }
+                assertOnlyWholePoints(disk, baseline, power + " during the failed backup, seed " + seed + " draw " + draw
+                        + ": " + power.report());
+            }
+        }
+    }
+
+    /**
+     * gc removes the objects of an unfinished point (a backup killed after its indexes), its marker last; a power loss
+     * at any call of gc, or right after it, must not keep the marker's removal and lose an index's.
+     */
+    @Test
+    void aPowerLossAtAnyCallOfAGcLeavesNoLostPoint() throws IOException {
+        long seed = TestSeed.of("PowerLossTest gc");
+        MemoryBackend original = new MemoryBackend();
+        Baseline baseline = baseline(original, null);
+        // the backup is killed when it writes its manifest: its chunks, indexes and marker stay
+        assertThrows(IOException.class, () -> backupB(coffer.testing.CrashingBackend.failWhen(original, (method, name) ->
+                method.equals("put") && name.endsWith("/manifest") || method.equals("delete") && name.startsWith("points/")),
+                baseline));
+        assertEquals(1, Vault.open(original, null).listPoints().unfinished().size(), "the killed backup's point");
+        PowerLossBackend counting = PowerLossBackend.counting(CrashRecoveryTest.copyOf(original));
+        new GarbageCollector(Vault.open(counting, null)).collect(Duration.ZERO, Duration.ZERO);
+        long calls = counting.calls();
+        Random draws = new Random(seed);
+        for (long n = 1; n <= calls + 1; n++) {
+            for (int draw = 0; draw <= DRAWS; draw++) {
+                MemoryBackend disk = CrashRecoveryTest.copyOf(original);
+                PowerLossBackend power = PowerLossBackend.lossAt(disk, n, draw == 0 ? PowerLossBackend.Mode.DROP_ALL
+                        : PowerLossBackend.Mode.RANDOM, draws.nextLong());
+                try {
+                    new GarbageCollector(Vault.open(power, null)).collect(Duration.ZERO, Duration.ZERO);
+                    power.exists(Vault.CONFIG); // the machine's next call: the loss comes here when n is past the gc
+                } catch (IOException lostPower) {
+                    // the machine went down
+                }
+                for (ObjectInfo lock : disk.list("locks/")) {
+                    disk.delete(lock.name()); // the dead gc's lock: stale after the reboot
+                }
+                assertOnlyWholePoints(disk, baseline, power + " during gc, seed " + seed + " draw " + draw + ": "
+                        + power.report());
             }
         }
     }

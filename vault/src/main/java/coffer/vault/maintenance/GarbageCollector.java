@@ -144,13 +144,14 @@ public final class GarbageCollector {
 
     /**
      * Removes the objects of unfinished points whose marker is older than {@code cutoff} and that no running hold
-     * keeps (the marker last), and markers older than it left beside a manifest (a writer that died after
-     * publishing). Returns how many objects.
+     * keeps (their markers last, after a barrier), and markers older than it left beside a manifest (a writer that
+     * died after publishing). Returns how many objects.
      */
     private int sweepUnfinished(PointListing listing, Instant cutoff) throws IOException {
         Set<String> unfinished = new HashSet<>(listing.unfinished());
         Instant now = vault.now();
         int removed = 0;
+        List<String> markers = new ArrayList<>();
         for (String id : listing.unfinished()) {
             String marker = UnfinishedMarker.objectName(id);
             Optional<ObjectInfo> info = vault.backend().stat(marker);
@@ -167,6 +168,13 @@ public final class GarbageCollector {
                     removed++;
                 }
             }
+            markers.add(marker);
+        }
+        if (!markers.isEmpty()) {
+            // the removals durable before the markers': a power loss must not keep only a marker's (a "lost" point)
+            vault.backend().sync();
+        }
+        for (String marker : markers) {
             vault.backend().delete(marker);
             removed++;
         }

@@ -31,10 +31,13 @@ import java.util.Set;
  * barrier, every disk's index, a barrier, the manifest, a barrier (three barriers whatever the number of disks),
  * then the marker is removed. The point exists once its manifest does. A point committed {@link #immutableUntil
  * immutable} gets its hold object after that. A writer closed without {@link #commit} (failed or cancelled)
- * removes the manifest if it wrote one, the indexes it wrote and its marker, then the chunks it created that no
+ * removes the manifest if it wrote one, the indexes it wrote, a barrier, and its marker (kept while objects an
+ * earlier attempt at a chosen id left are there: they are an unfinished point's), then the chunks it created that no
  * point uses ({@link ChunkReclaim}, under the exclusive lock; what it cannot remove stays for gc): a backup that
  * fails on a full vault gives its space back. When the manifest's removal fails, its put may have reached storage
- * and the point may be listed: then nothing else is removed, so such a point is always whole. Holds the vault's
+ * and the point may be listed: then nothing else is removed, so such a point is always whole. Nor is anything removed
+ * when a writer of a chosen id finds the point published by another attempt (a replication of the same point run at
+ * the same time): the indexes it rewrote are that point's. Holds the vault's
  * shared lock from start to close, so gc never sweeps underneath it.
  *
  * <p>Disks may be written concurrently: {@link #reserve} each disk's place in the point first (one thread,
@@ -57,6 +60,8 @@ public final class PointWriter implements AutoCloseable {
     private final List<DiskWriter> diskWriters = new ArrayList<>();
     /** Per written disk: the plaintext bytes of the new objects stored for it. Guarded by {@code this}. */
     private final Map<String, Long> newPlainBytes = new java.util.HashMap<>();
+    /** Whether the caller chose the id ({@link #beginWithId}): objects of an earlier attempt may be there. */
+    private final boolean chosenId;
     private volatile boolean committed;
     private volatile Reclaimed reclaimed;
     /** When set, the point is committed immutable until then. Guarded by {@code this}. */
@@ -76,8 +81,10 @@ public final class PointWriter implements AutoCloseable {
     /** Whether commit reads the indexes back before publishing the manifest, and the manifest after. */
     private volatile boolean verifyOnCommit;
 
-    private PointWriter(Vault vault, String id, String name, Instant createdAt, int threads, VaultLocks.Lock lock) {
+    private PointWriter(Vault vault, String id, String name, Instant createdAt, int threads, VaultLocks.Lock lock,
+                        boolean chosenId) {
         this.vault = vault;
+        this.chosenId = chosenId;
         this.id = id;
         this.name = name;
         this.createdAt = createdAt;
@@ -90,7 +97,7 @@ public final class PointWriter implements AutoCloseable {
             throw new IllegalArgumentException("a point needs a name");
         }
         VaultLocks.Lock lock = vault.locks().shared("backup of " + name, Duration.ofMinutes(10));
-        return marked(new PointWriter(vault, PointIds.newId(createdAt), name, createdAt, threads, lock));
+        return marked(new PointWriter(vault, PointIds.newId(createdAt), name, createdAt, threads, lock, false));
     }
 
     /**
@@ -105,7 +112,7 @@ public final class PointWriter implements AutoCloseable {
         }
         PointIds.check(id);
         VaultLocks.Lock lock = vault.locks().shared(purpose, Duration.ofMinutes(10));
-        return marked(new PointWriter(vault, id, name, createdAt, threads, lock));
+        return marked(new PointWriter(vault, id, name, createdAt, threads, lock, true));
     }
 
     /** Publishes the writer's {@link UnfinishedMarker} before anything else; on failure, closes the writer. */
@@ -312,6 +319,16 @@ public final class PointWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether {@code points/<id>/} holds nothing but the marker. A point whose id the caller chose (a replica's) may
+     * hold what an earlier attempt left (an index it could not remove, or wrote before it was killed): beside the
+     * marker that is an unfinished point's, for gc; without it, a "lost" point (docs/format/unfinished.md).
+     */
+    private boolean nothingBesideMarker() throws IOException {
+        String marker = UnfinishedMarker.objectName(id);
+        return vault.backend().list(Vault.POINTS + id + "/").stream().allMatch(o -> o.name().equals(marker));
+    }
+
     /** After a {@link #close} without commit: what became of the chunks this writer created; else null. */
     public Reclaimed reclaimed() {
         return reclaimed;
@@ -321,7 +338,17 @@ public final class PointWriter implements AutoCloseable {
     public void close() throws IOException {
         IOException failure = null;
         boolean manifestMayStand = false;
-        if (!committed) {
+        if (!committed && chosenId && !written.isEmpty() && !written.contains(Vault.manifestName(id))) {
+            // another attempt at this id (a replication of the same point run at the same time) may have published
+            // the point meanwhile: the indexes this writer rewrote are then that point's, and must stay
+            try {
+                manifestMayStand = vault.backend().exists(Vault.manifestName(id));
+            } catch (IOException e) {
+                failure = e;
+                manifestMayStand = true; // unknown: remove nothing
+            }
+        }
+        if (!committed && !manifestMayStand) {
             for (String object : written.reversed()) {
                 boolean manifest = object.equals(Vault.manifestName(id));
                 try {
@@ -340,7 +367,13 @@ public final class PointWriter implements AutoCloseable {
             }
             if (failure == null) { // the marker goes last, and only when nothing is left: else it would look lost
                 try {
-                    vault.backend().delete(UnfinishedMarker.objectName(id));
+                    if (!written.isEmpty()) {
+                        // the removals durable before the marker's: a power loss must not keep only the marker's
+                        vault.backend().sync();
+                    }
+                    if (!chosenId || nothingBesideMarker()) {
+                        vault.backend().delete(UnfinishedMarker.objectName(id));
+                    }
                 } catch (IOException e) {
                     failure = e;
                 }
@@ -363,7 +396,8 @@ public final class PointWriter implements AutoCloseable {
                 }
             }
             reclaimed = manifestMayStand
-                    ? new Reclaimed(created.size(), 0, "the point's manifest could not be removed; the point may stand")
+                    ? new Reclaimed(created.size(), 0, "the point's manifest may stand (its removal failed, or another"
+                            + " attempt at its id published it)")
                     : released ? ChunkReclaim.reclaim(vault, created, lock.since(), ChunkReclaim.WAIT)
                     : new Reclaimed(created.size(), 0, "this backup's own lock could not be released");
         }

@@ -263,6 +263,93 @@ class PointReplicatorTest {
         }
     }
 
+    /**
+     * A replication writes the same replica id on every attempt, so an attempt can find objects an earlier one left:
+     * here the first fails at its manifest and cannot remove its index (left beside its unfinished marker), the second
+     * fails before writing any index. The second must not remove the marker: the first's index would then be a "lost"
+     * point (verify reports it as damage, gc keeps it and what it names for ever). The third gets through.
+     */
+    @Test
+    void aFailedAttemptKeepsTheMarkerOfWhatAnEarlierAttemptLeftUnderTheReplicaId() throws IOException {
+        byte[] disk = firstDisk();
+        Path ring = dir.resolve("dest-keyring.json");
+        try (TestVault source = vault("source", false, true)) {
+            PointManifest point = source.backup("vm", disk);
+            MemoryBackend store = new MemoryBackend();
+            Vault.create(store, CHUNK, new LocalKeyRing(ring)).close();
+            CrashingBackend first = CrashingBackend.failWhen(store, (method, name) ->
+                    method.equals("put") && name.endsWith("/manifest") || method.equals("delete") && name.endsWith(".fidx"));
+            try (Vault destination = Vault.open(first, new LocalKeyRing(ring))) {
+                assertThrows(ReplicaWriteException.class, () -> new PointReplicator(source.vault(), destination, 2)
+                        .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE));
+            }
+            String replicaId = new PointReplicator(source.vault(), Vault.open(store, new LocalKeyRing(ring)), 2)
+                    .replicaId(point.id());
+            assertEquals(List.of("points/" + replicaId + "/disk-0.fidx", "points/" + replicaId + "/unfinished"),
+                    store.list("points/").stream().map(ObjectInfo::name).sorted().toList(), "the first attempt's leftovers");
+
+            CrashingBackend second = CrashingBackend.failWhen(store, (method, name) ->
+                    method.equals("list") && name.startsWith(Vault.DAMAGED));
+            try (Vault destination = Vault.open(second, new LocalKeyRing(ring))) {
+                assertThrows(ReplicaWriteException.class, () -> new PointReplicator(source.vault(), destination, 2)
+                        .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE));
+            }
+            try (TestVault destination = TestVault.open(store, new LocalKeyRing(ring))) {
+                coffer.vault.PointListing listing = destination.vault().listPoints();
+                assertEquals(List.of(), listing.lost(), "no lost point: the leftover index is an unfinished point's");
+                assertEquals(List.of(replicaId), listing.unfinished());
+                PointReplicator.Result third = new PointReplicator(source.vault(), destination.vault(), 2)
+                        .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE);
+                assertArrayEquals(disk, destination.restore(third.replica(), "vda"));
+                assertTrue(destination.vault().listPoints().whole());
+            }
+        }
+    }
+
+    /**
+     * Two replications of the same point into one destination at once (a server's and a command's) write the same
+     * replica id. The second passed the "already published?" check before the first published; the first publishes
+     * while the second commits, and the second then fails after rewriting the indexes. Its cleanup must not remove
+     * them: they are the published replica's (before: a listed replica whose index was gone).
+     */
+    @Test
+    void aFailedReplicationDoesNotRemoveTheIndexesOfTheSameReplicaPublishedMeanwhile() throws IOException {
+        byte[] disk = firstDisk();
+        Path ring = dir.resolve("dest-keyring.json");
+        try (TestVault source = vault("source", false, true)) {
+            PointManifest point = source.backup("vm", disk);
+            MemoryBackend store = new MemoryBackend();
+            Vault.create(store, CHUNK, new LocalKeyRing(ring)).close();
+            AtomicLong syncs = new AtomicLong();
+            Backend racing = new coffer.testing.ForwardingBackend(store) {
+                @Override
+                public void sync() throws IOException {
+                    long n = syncs.incrementAndGet();
+                    if (n == 1) { // the second's commit begins: the first replication runs to its end now
+                        try (Vault other = Vault.open(store, new LocalKeyRing(ring))) {
+                            new PointReplicator(source.vault(), other, 2)
+                                    .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE);
+                        }
+                    } else if (n == 2) { // the second's barrier after its indexes (rewritten over the first's)
+                        throw new coffer.vault.backend.BackendException("injected failure of the barrier", true, null);
+                    }
+                    super.sync();
+                }
+            };
+            try (Vault destination = Vault.open(racing, new LocalKeyRing(ring))) {
+                assertThrows(ReplicaWriteException.class, () -> new PointReplicator(source.vault(), destination, 2)
+                        .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE));
+            }
+            try (TestVault destination = TestVault.open(store, new LocalKeyRing(ring))) {
+                List<PointManifest> replicas = destination.vault().points();
+                assertEquals(1, replicas.size(), "the first replication's replica");
+                assertArrayEquals(disk, destination.restore(replicas.getFirst(), "vda"), "the replica is whole");
+                assertTrue(new Verifier(destination.vault(), 2).verify(destination.vault().listPoints(), Progress.NONE)
+                        .clean());
+            }
+        }
+    }
+
     @Test
     void aChunkQuarantinedInTheDestinationIsCopiedAgainAndHealsTheReplicas() throws IOException {
         byte[] disk = firstDisk();
