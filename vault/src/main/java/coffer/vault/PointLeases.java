@@ -27,10 +27,18 @@ public final class PointLeases {
     static final String PREFIX = "leases/";
     private static final String KIND = "SERVE";
 
-    private final Backend backend;
+    /** Whether a delete of a point is under way (its delete marker is published): {@link Vault#deletionUnderway}. */
+    @FunctionalInterface
+    interface DeletionCheck {
+        boolean underway(String pointId) throws IOException;
+    }
 
-    PointLeases(Backend backend) {
+    private final Backend backend;
+    private final DeletionCheck deletions;
+
+    PointLeases(Backend backend, DeletionCheck deletions) {
         this.backend = backend;
+        this.deletions = deletions;
     }
 
     /** A held lease; closing it releases it. */
@@ -47,7 +55,13 @@ public final class PointLeases {
         }
     }
 
-    /** Takes a lease on {@code pointId} for {@code purpose} (shown to whoever is refused a delete). */
+    /**
+     * Takes a lease on {@code pointId} for {@code purpose} (shown to whoever is refused a delete). The lease is
+     * published, then the point's delete marker looked for: a delete that judged the point before the lease landed
+     * has published its marker by then, so the lease is given back and the take fails; a later delete sees the lease.
+     *
+     * @throws VaultBusyException when a delete of the point is under way
+     */
     public Lease take(String pointId, String purpose) throws IOException {
         PointIds.check(pointId);
         String name = PREFIX + pointId + "/" + UUID.randomUUID();
@@ -65,7 +79,29 @@ public final class PointLeases {
             }
             throw e;
         }
-        return new Lease(name, body);
+        Lease lease = new Lease(name, body);
+        boolean deleting;
+        try {
+            deleting = deletions.underway(pointId);
+        } catch (IOException | RuntimeException e) {
+            closeAfter(lease, e);
+            throw e;
+        }
+        if (deleting) {
+            VaultBusyException busy = new VaultBusyException("point '" + pointId + "' is being deleted; it cannot be "
+                    + "served");
+            closeAfter(lease, busy);
+            throw busy;
+        }
+        return lease;
+    }
+
+    private static void closeAfter(Lease lease, Exception failure) {
+        try {
+            lease.close();
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
     }
 
     /**

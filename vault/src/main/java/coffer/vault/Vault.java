@@ -73,7 +73,7 @@ public final class Vault implements AutoCloseable {
         this.codec = new ObjectCodec(keys == null ? null : keys.object(), config.codec(), config.compressionLevel());
         this.digester = keys == null ? ChunkDigester.sha256() : ChunkDigester.hmacSha256(keys.chunkId());
         this.locks = new VaultLocks(backend);
-        this.leases = new PointLeases(backend);
+        this.leases = new PointLeases(backend, this::deletionUnderway);
     }
 
     /** Creates a vault in an empty location. With {@code keys} non-null, encrypted under a new key of it. */
@@ -371,7 +371,10 @@ public final class Vault implements AutoCloseable {
      * and a barrier, then its indexes and its hold, a barrier, and the marker last (without that barrier a power loss
      * could keep the marker's removal and undo an index's: a "lost" point). Chunks stay for gc. Works on a point whose
      * manifest does not read, and on a lost one (what remains of it is removed); those are judged by their hold
-     * alone.
+     * alone. The point is judged (hold, leases) before the marker and again after its barrier: a hold or lease
+     * published before the second judgement refuses the delete, and one published after it finds the delete's
+     * marker and fails ({@link #holdUntil}, {@link PointLeases#take}), so a hold or lease that succeeded always
+     * keeps the point (docs/design/live-access.md, docs/reliability.md).
      *
      * @throws PointImmutableException while the point is held immutable (its manifest or its hold)
      * @throws PointInUseException while the point is served under a live lease ({@link PointLeases})
@@ -382,6 +385,39 @@ public final class Vault implements AutoCloseable {
         if (objects.isEmpty()) {
             throw new PointNotFoundException("no point '" + id + "' in the vault");
         }
+        refuseWhileHeldOrServed(id);
+        String marker = UnfinishedMarker.objectName(id);
+        UnfinishedMarker.of("delete").put(this, id);
+        backend.sync(); // a crash from here on leaves an unfinished point, never a lost one
+        try {
+            // judged again now that the delete is published: a hold or lease that landed after the judgement above
+            // is seen here, and one that lands from now on sees the marker and fails (holdUntil, PointLeases.take)
+            refuseWhileHeldOrServed(id);
+        } catch (PointImmutableException | PointInUseException refused) {
+            boolean markerWasThere = objects.stream().anyMatch(info -> info.name().equals(marker));
+            if (!markerWasThere) { // an unfinished point's own marker stays: without it its objects would look lost
+                try {
+                    backend.delete(marker);
+                } catch (IOException suppressed) {
+                    refused.addSuppressed(suppressed); // beside the manifest the marker means nothing; gc removes it
+                }
+            }
+            throw refused;
+        }
+        backend.delete(manifestName(id));
+        backend.sync();
+        for (ObjectInfo info : objects) {
+            if (!info.name().equals(marker) && !info.name().equals(holdName(id))) {
+                backend.delete(info.name());
+            }
+        }
+        backend.delete(holdName(id));
+        backend.sync(); // the removals durable before the marker's: a power loss must not keep only the marker's
+        backend.delete(marker);
+    }
+
+    /** Throws when point {@code id} may not be deleted now: it is immutable, or served under a live lease. */
+    private void refuseWhileHeldOrServed(String id) throws IOException {
         Instant until;
         try {
             until = immutableUntil(point(id));
@@ -395,19 +431,27 @@ public final class Vault implements AutoCloseable {
         if (!served.isEmpty()) {
             throw new PointInUseException(id, served);
         }
-        String marker = UnfinishedMarker.objectName(id);
-        UnfinishedMarker.of("delete").put(this, id);
-        backend.sync(); // a crash from here on leaves an unfinished point, never a lost one
-        backend.delete(manifestName(id));
-        backend.sync();
-        for (ObjectInfo info : objects) {
-            if (!info.name().equals(marker) && !info.name().equals(holdName(id))) {
-                backend.delete(info.name());
-            }
+    }
+
+    /**
+     * Whether a delete of point {@code id} is under way: its marker is a delete's ({@link #deletePoint}), or does not
+     * read (then it may be one). A writer's marker left beside a manifest is not.
+     */
+    boolean deletionUnderway(String id) throws IOException {
+        String name = UnfinishedMarker.objectName(id);
+        ByteBuffer stored;
+        try {
+            stored = backend.get(name);
+        } catch (ObjectNotFoundException none) {
+            return false;
         }
-        backend.delete(holdName(id));
-        backend.sync(); // the removals durable before the marker's: a power loss must not keep only the marker's
-        backend.delete(marker);
+        try {
+            UnfinishedMarker marker = Json.MAPPER.readValue(codec.open(ObjectKind.MARKER, name, stored),
+                    UnfinishedMarker.class);
+            return !"write".equals(marker.operation());
+        } catch (CorruptDataException | UnsupportedFormatException | com.fasterxml.jackson.core.JacksonException e) {
+            return true;
+        }
     }
 
     /**
@@ -430,6 +474,9 @@ public final class Vault implements AutoCloseable {
      * shorter (a commit killed between the manifest and its hold) gets its hold now, at least the manifest's time, and
      * with it the store's retention where the store has one (S3 Object Lock): the manifest alone is the vault's
      * refusal, not the store's.
+     *
+     * @throws VaultBusyException when a delete of the point is under way: the hold was written after the delete
+     *                            published its marker, and the delete may have judged the point before the hold landed
      */
     public Instant holdUntil(String id, Instant until) throws IOException {
         PointManifest point = point(id);
@@ -440,6 +487,12 @@ public final class Vault implements AutoCloseable {
             return held;
         }
         writeHold(point.id(), wanted);
+        if (deletionUnderway(point.id())) {
+            // the delete may have judged the point deletable before this hold landed (if not, it sees the hold and
+            // refuses): the hold cannot promise the point stays
+            throw new VaultBusyException("point '" + id + "' is being deleted; its hold may not keep it: list the points"
+                    + " and hold it again if it is still there");
+        }
         return wanted;
     }
 
