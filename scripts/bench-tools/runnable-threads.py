@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""runnable-threads.py PID OUT: samples every 20 ms the states of the threads of PID and of its descendants (qemu-nbd)
-until PID exits; writes to OUT the mean number of runnable threads capped at 2 ("cores wanted") and the share of
+"""runnable-threads.py PID OUT [PID...]: samples every 20 ms the states of the threads of PID and of its descendants
+(qemu-nbd), and of the further PIDs given (a domain's QEMU), until PID exits; writes to OUT the mean number of runnable threads capped at 2 ("cores wanted") and the share of
 samples with 0, 1 and 2 or more runnable, and to OUT.timeline that mean per second. On a loaded machine a runnable
 thread may wait for a core: this counts demand, not use (scripts/bench-full, docs/performance.md)."""
 import os, sys, time
-pid = int(sys.argv[1]); out = sys.argv[2]
+pid = int(sys.argv[1]); out = sys.argv[2]; others = [int(p) for p in sys.argv[3:]]
 def tree(root):
     pids = [root]; i = 0
     while i < len(pids):
@@ -22,7 +22,7 @@ last_tree = 0; pids = [pid]
 while os.path.exists(f"/proc/{pid}"):
     now = time.time()
     if now - last_tree > 0.2:
-        pids = tree(pid); last_tree = now
+        pids = tree(pid) + others; last_tree = now
     r = 0
     for p in pids:
         try:
