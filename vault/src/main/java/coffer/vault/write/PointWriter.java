@@ -45,6 +45,12 @@ import java.util.Set;
  * Progress)} from any threads. Begin, reserve and commit are for one driving thread.
  */
 public final class PointWriter implements AutoCloseable {
+    /**
+     * The writers of this process that may still add to their point: from before their marker until their cleanup
+     * is done. A failed writer's chunk removal keeps every chunk while one of them could name it ({@link ChunkReclaim}).
+     */
+    private static final Set<PointWriter> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Vault vault;
     private final String id;
     private final String name;
@@ -117,6 +123,7 @@ public final class PointWriter implements AutoCloseable {
 
     /** Publishes the writer's {@link UnfinishedMarker} before anything else; on failure, closes the writer. */
     private static PointWriter marked(PointWriter writer) throws IOException {
+        OPEN.add(writer);
         try {
             UnfinishedMarker.of("write").put(writer.vault, writer.id);
         } catch (IOException | RuntimeException e) {
@@ -125,6 +132,16 @@ public final class PointWriter implements AutoCloseable {
             }
         }
         return writer;
+    }
+
+    /** Whether a writer of this process that has not finished its cleanup writes point {@code id}. */
+    static boolean writingInThisProcess(String id) {
+        for (PointWriter writer : OPEN) {
+            if (writer.id.equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static PointWriter begin(Vault vault, String name) throws IOException {
@@ -379,6 +396,7 @@ public final class PointWriter implements AutoCloseable {
                 }
             }
         }
+        OPEN.remove(this); // adds nothing to its point from here on
         boolean released = false;
         try {
             lock.close();
