@@ -35,6 +35,31 @@ final class HeldObject implements AutoCloseable {
         this.refresher = Thread.ofVirtual().name("vault-held-refresh").start(this::refreshLoop);
     }
 
+    /**
+     * Publishes {@code name} with {@code body} and holds it. When the put fails, its object is removed again (the put
+     * may have landed before it failed: one left behind by a live process counts as held until it goes stale) and the
+     * put's failure thrown.
+     */
+    static HeldObject publish(Backend backend, String name, byte[] body) throws IOException {
+        HeldObject held = new HeldObject(backend, name, body);
+        try {
+            backend.put(name, ByteBuffer.wrap(body));
+        } catch (IOException | RuntimeException e) {
+            held.closeAfter(e);
+            throw e;
+        }
+        return held;
+    }
+
+    /** Releases it because of {@code failure}, which carries the release's own failure as suppressed. */
+    void closeAfter(Exception failure) {
+        try {
+            close();
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+
     private void refreshLoop() {
         while (!released) {
             try {

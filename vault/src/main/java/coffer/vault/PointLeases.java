@@ -5,7 +5,6 @@ import coffer.vault.backend.ObjectInfo;
 import coffer.vault.format.Json;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,8 +44,8 @@ public final class PointLeases {
     public final class Lease implements AutoCloseable {
         private final HeldObject held;
 
-        private Lease(String name, byte[] body) {
-            this.held = new HeldObject(backend, name, body);
+        private Lease(HeldObject held) {
+            this.held = held;
         }
 
         @Override
@@ -67,41 +66,23 @@ public final class PointLeases {
         String name = PREFIX + pointId + "/" + UUID.randomUUID();
         byte[] body = Json.MAPPER.writeValueAsBytes(new VaultLocks.Body(KIND, VaultLocks.hostName(),
                 ProcessHandle.current().pid(), purpose, Instant.now()));
-        try {
-            backend.put(name, ByteBuffer.wrap(body));
-        } catch (IOException | RuntimeException e) {
-            try {
-                // the put may have landed before it failed: a live process's lease would refuse the point's
-                // deletion until it went stale, though nothing serves it
-                HeldObject.remove(backend, name);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        Lease lease = new Lease(name, body);
+        // a put that failed after landing is removed again: a live process's lease would refuse the point's deletion
+        // until it went stale, though nothing serves it
+        HeldObject held = HeldObject.publish(backend, name, body);
         boolean deleting;
         try {
             deleting = deletions.underway(pointId);
         } catch (IOException | RuntimeException e) {
-            closeAfter(lease, e);
+            held.closeAfter(e);
             throw e;
         }
         if (deleting) {
             VaultBusyException busy = new VaultBusyException("point '" + pointId + "' is being deleted; it cannot be "
                     + "served");
-            closeAfter(lease, busy);
+            held.closeAfter(busy);
             throw busy;
         }
-        return lease;
-    }
-
-    private static void closeAfter(Lease lease, Exception failure) {
-        try {
-            lease.close();
-        } catch (IOException suppressed) {
-            failure.addSuppressed(suppressed);
-        }
+        return new Lease(held);
     }
 
     /**

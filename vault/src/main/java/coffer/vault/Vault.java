@@ -64,6 +64,7 @@ public final class Vault implements AutoCloseable {
     private final ChunkDigester digester;
     private final VaultLocks locks;
     private final PointLeases leases;
+    private final PointClaims claims;
     private final Clock clock;
 
     private Vault(Backend backend, VaultConfig config, SubKeys keys, Clock clock) {
@@ -74,6 +75,7 @@ public final class Vault implements AutoCloseable {
         this.digester = keys == null ? ChunkDigester.sha256() : ChunkDigester.hmacSha256(keys.chunkId());
         this.locks = new VaultLocks(backend);
         this.leases = new PointLeases(backend, this::deletionUnderway);
+        this.claims = new PointClaims(backend);
     }
 
     /** Creates a vault in an empty location. With {@code keys} non-null, encrypted under a new key of it. */
@@ -224,6 +226,11 @@ public final class Vault implements AutoCloseable {
     /** The leases that keep served points from deletion (docs/design/live-access.md). */
     public PointLeases leases() {
         return leases;
+    }
+
+    /** The claims that keep two writers of one chosen point id from running at once (a replica's). */
+    public PointClaims claims() {
+        return claims;
     }
 
     public static String manifestName(String pointId) {

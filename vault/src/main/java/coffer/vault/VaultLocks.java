@@ -10,7 +10,9 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Shared and exclusive vault locks, kept as objects under {@code locks/} so they work on every backend and
@@ -30,6 +32,12 @@ public final class VaultLocks {
     private static final String PREFIX = "locks/";
 
     private final Backend backend;
+    /**
+     * This process's lock objects whose removal failed (three tries): tried again at each later acquire and release
+     * here, since one left behind by a live process blocks gc and the chunk removal of failed backups until it goes
+     * stale.
+     */
+    private final Set<String> leftBehind = ConcurrentHashMap.newKeySet();
 
     VaultLocks(Backend backend) {
         this.backend = backend;
@@ -77,7 +85,11 @@ public final class VaultLocks {
         @Override
         public void close() throws IOException {
             held.stopRefreshing();
-            remove(name);
+            try {
+                remove(name);
+            } finally {
+                removeLeftBehind();
+            }
         }
     }
 
@@ -86,7 +98,24 @@ public final class VaultLocks {
      * by a live process blocks gc and the chunk removal of failed backups until it goes stale.
      */
     private void remove(String name) throws IOException {
-        HeldObject.remove(backend, name);
+        try {
+            HeldObject.remove(backend, name);
+        } catch (IOException e) {
+            leftBehind.add(name);
+            throw e;
+        }
+    }
+
+    /** Tries once more to delete each lock object of this process whose removal failed; keeps those that fail again. */
+    private void removeLeftBehind() {
+        for (String name : leftBehind) {
+            try {
+                backend.delete(name);
+                leftBehind.remove(name);
+            } catch (IOException | RuntimeException stillThere) {
+                // the next acquire or release tries again; at worst it goes stale
+            }
+        }
     }
 
     /** Takes a shared lock (backups), waiting up to {@code wait} while an exclusive holder (gc sweep) works. */
@@ -100,6 +129,7 @@ public final class VaultLocks {
     }
 
     private Lock acquire(Kind kind, String purpose, Duration wait) throws IOException {
+        removeLeftBehind();
         Instant deadline = Instant.now().plus(wait);
         String name = PREFIX + kind.name().toLowerCase() + "-" + UUID.randomUUID();
         byte[] body = Json.MAPPER.writeValueAsBytes(new Body(kind.name(), hostName(), ProcessHandle.current().pid(),

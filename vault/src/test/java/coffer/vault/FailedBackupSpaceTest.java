@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
@@ -100,6 +101,62 @@ class FailedBackupSpaceTest {
             assertEquals(3, vault.chunkObjects().size());
             assertArrayEquals(shared, vault.restore(other, "vda"), "the other point lost nothing");
             assertTrue(new Verifier(vault.vault(), 2).verify(vault.vault().listPoints(), Progress.NONE).clean());
+        }
+    }
+
+    @Test
+    void chunksAWriterWhoseLockWentStaleCountsOnAreKept() throws IOException {
+        byte[] shared = TestData.random(89, 3 * CHUNK);
+        try (TestVault vault = VaultFlavour.MEMORY_ENCRYPTED.create(dir)) {
+            PointWriter failing = PointWriter.begin(vault.vault(), "a", vault.nextCreationTime(), 2);
+            failing.writeDisk("vda", ByteArrayBlockSource.of(shared), "raw", null, Progress.NONE);
+            List<String> locksBefore = vault.objects("locks/");
+            try (PointWriter stale = PointWriter.begin(vault.vault(), "b", vault.nextCreationTime(), 2)) {
+                List<String> staleLock = new ArrayList<>(vault.objects("locks/"));
+                staleLock.removeAll(locksBefore);
+                assertEquals(1, staleLock.size());
+                PointManifest.Disk disk = stale.writeDisk("vda", ByteArrayBlockSource.of(shared), "raw", null,
+                        Progress.NONE);
+                assertEquals(0, disk.newChunks(), "it counts on the chunks of the writer that fails");
+                // another process found b's lock stale (its refreshes failed for 15 minutes, or that process's clock
+                // is ahead of the store's) and removed it: b writes on without a lock
+                vault.vault().backend().delete(staleLock.getFirst());
+
+                failing.close(); // fails: never committed; takes the exclusive lock, b's lock no longer stops it
+
+                PointManifest published = stale.commit("CRASH", null, null, null);
+                assertTrue(new Verifier(vault.vault(), 2).verify(vault.vault().listPoints(), Progress.NONE).clean(),
+                        "b's point names no missing chunk");
+                assertArrayEquals(shared, vault.restore(published, "vda"), "b's point is whole");
+                assertEquals(0, failing.reclaimed().removedChunks(), "no chunk b may name was removed");
+                assertTrue(failing.reclaimed().leftBecause().contains(stale.id()), failing.reclaimed().leftBecause());
+                assertEquals(3, vault.chunkObjects().size());
+            }
+        }
+    }
+
+    @Test
+    void anUnfinishedPointOfADeadProcessOfThisHostDoesNotStopTheRemovalOneOfAnotherHostDoes() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        try (TestVault vault = VaultFlavour.MEMORY.create(dir)) {
+            String killed = PointIds.newId(vault.nextCreationTime());
+            new UnfinishedMarker(UnfinishedMarker.FORMAT, UnfinishedMarker.VERSION, "write", HostName.get(),
+                    gone.pid(), vault.nextCreationTime()).put(vault.vault(), killed);
+            PointWriter failing = PointWriter.begin(vault.vault(), "a", vault.nextCreationTime(), 2);
+            failing.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(90, 2 * CHUNK)), "raw", null, Progress.NONE);
+            failing.close();
+            assertEquals(new PointWriter.Reclaimed(2, 2, null), failing.reclaimed(), "a killed writer names nothing");
+
+            String elsewhere = PointIds.newId(vault.nextCreationTime());
+            new UnfinishedMarker(UnfinishedMarker.FORMAT, UnfinishedMarker.VERSION, "write", "another-host", 1,
+                    vault.nextCreationTime()).put(vault.vault(), elsewhere);
+            PointWriter second = PointWriter.begin(vault.vault(), "b", vault.nextCreationTime(), 2);
+            second.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(91, 2 * CHUNK)), "raw", null, Progress.NONE);
+            second.close();
+            assertEquals(0, second.reclaimed().removedChunks(), "a writer on another host may be writing on");
+            assertTrue(second.reclaimed().leftBecause().contains(elsewhere), second.reclaimed().leftBecause());
+            assertEquals(2, vault.chunkObjects().size(), "left to gc");
         }
     }
 

@@ -135,6 +135,34 @@ class VaultLocksTest {
         assertTrue(e.getMessage().contains("locks/garbage"), e.getMessage());
     }
 
+    /**
+     * A contender backing off from a conflict whose lock object's removal fails three times leaves it behind; its next
+     * lock operation removes it. Before, it stayed until stale (15 minutes), blocking every exclusive lock (gc, the
+     * chunk removal of failed backups) though nothing held it.
+     */
+    @Test
+    void aLockObjectWhoseRemovalFailedIsRemovedAtTheNextLockOperation() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
+        Backend flaky = new coffer.testing.ForwardingBackend(backend) {
+            @Override
+            public void delete(String name) throws IOException {
+                if (name.startsWith("locks/") && deleteFailures.getAndDecrement() > 0) {
+                    throw new coffer.vault.backend.BackendException("injected failure of the delete of " + name, true, null);
+                }
+                super.delete(name);
+            }
+        };
+        VaultLocks contender = new VaultLocks(flaky);
+        try (VaultLocks.Lock _ = locks.exclusive("gc sweep", Duration.ZERO)) {
+            deleteFailures.set(3);
+            assertThrows(coffer.vault.backend.BackendException.class, () -> contender.shared("backup", Duration.ZERO));
+            assertEquals(2, lockObjects().size(), "the contender's lock object stayed");
+        }
+        contender.shared("next backup", Duration.ZERO).close();
+        assertEquals(List.of(), lockObjects(), "removed at the contender's next lock operation");
+        locks.exclusive("gc sweep", Duration.ZERO).close();
+    }
+
     @Test
     void aFailedListingWhileAcquiringLeavesNoLockBehind() throws IOException {
         CrashingBackend failing = CrashingBackend.failOnce(backend, 2); // 1: put own lock, 2: list

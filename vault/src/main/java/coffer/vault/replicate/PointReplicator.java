@@ -2,6 +2,7 @@ package coffer.vault.replicate;
 
 import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
+import coffer.vault.PointClaims;
 import coffer.vault.PointIds;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -29,6 +30,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *   <li>the replica's id is derived from the source vault, the point and the destination vault
  *       ({@link PointIds#replicaId}), so every attempt writes the same point; a replica already published is
  *       returned as it is;</li>
+ *   <li>the replica id is claimed in the destination ({@link PointClaims}): a second run of the same replication
+ *       fails at once with a {@link coffer.vault.VaultBusyException} while one runs (else it would rewrite the
+ *       first's indexes, and remove the published replica when it failed after its manifest); the replica is looked
+ *       for again under the claim;</li>
  *   <li>the destination's shared lock is taken (gc there cannot sweep until the replica is published or given
  *       up); then the base: the nearest ancestor of the point (by its manifests' {@code parent}, at most
  *       {@link #BASE_SEARCH} back) whose replica the destination has, both indexes read and checked;</li>
@@ -103,8 +108,30 @@ public final class PointReplicator {
             progress.advance(point.logicalBytes());
             return new Result(existing, existing.parent(), 0, 0, 0, 0, false, true);
         }
+        String purpose = "replication of point " + point.id();
+        PointClaims.Claim claim = target.call(() -> destination.claims().take(replicaId, purpose));
+        try {
+            existing = published(target, replicaId); // by a run that ended between the look above and the claim
+            if (existing != null) {
+                progress.advance(point.logicalBytes());
+                return new Result(existing, existing.parent(), 0, 0, 0, 0, false, true);
+            }
+            return copy(request, point, target, replicaId, purpose, progress);
+        } finally {
+            try {
+                claim.close();
+            } catch (IOException leftBehind) {
+                // the claim goes stale; a published replica needs none (its next run returns it unclaimed), and a
+                // failed run keeps its own failure
+            }
+        }
+    }
+
+    /** Copies {@code point} as replica {@code replicaId} under the run's claim. */
+    private Result copy(Request request, PointManifest point, Destination target, String replicaId, String purpose,
+                        Progress progress) throws IOException {
         try (PointWriter writer = target.call(() -> PointWriter.beginWithId(destination, replicaId, point.name(),
-                point.createdAt(), threads, "replication of point " + point.id()))) {
+                point.createdAt(), threads, purpose))) {
             writer.verifyOnCommit();
             if (request.immutableUntil() != null) {
                 writer.immutableUntil(request.immutableUntil());

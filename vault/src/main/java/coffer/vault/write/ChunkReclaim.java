@@ -1,19 +1,24 @@
 package coffer.vault.write;
 
 import coffer.vault.ChunkId;
+import coffer.vault.HostName;
+import coffer.vault.UnfinishedMarker;
 import coffer.vault.Vault;
 import coffer.vault.VaultBusyException;
 import coffer.vault.VaultLocks;
 import coffer.vault.backend.ObjectInfo;
 import coffer.vault.backend.ObjectNotFoundException;
 import coffer.vault.format.FixedIndex;
+import coffer.vault.format.Json;
 import coffer.vault.format.ObjectKind;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -28,10 +33,14 @@ import java.util.TreeSet;
  *       what they name, patch bases included;</li>
  *   <li>keep what {@code vault verify --quarantine} moved to {@code damaged/}: the writer stored it again and
  *       older points use it;</li>
+ *   <li>delete nothing while an unfinished point (a write's marker, no manifest) may still be written: a writer
+ *       whose lock was removed as stale runs on under the exclusive lock and names what it deduplicated only when
+ *       it publishes (a writer of this process that has not finished, a live process of this host, or any process
+ *       of another host; docs/reliability.md);</li>
  *   <li>delete the rest, then a barrier.</li>
  * </ol>
- * When the lock cannot be had within the wait (other backups run) or an index does not read, nothing is deleted
- * and gc removes the chunks after its grace period.
+ * When the lock cannot be had within the wait (other backups run), an index does not read or an unfinished point
+ * may still be written, nothing is deleted and gc removes the chunks after its grace period.
  *
  * <p>Stateless; thread-safe.
  */
@@ -73,6 +82,40 @@ final class ChunkReclaim {
         }
     }
 
+    /**
+     * Why unfinished point {@code id} may still be written by a writer that counts on chunks it found present (null:
+     * it is not). Under the exclusive lock no writer with a live lock runs; one may run whose lock was removed as stale
+     * (its refreshes failed for {@link VaultLocks#staleAfter()}, or the remover's clock is ahead of the store's), and
+     * it names what it deduplicated only when it publishes its indexes. Its marker, published before its first chunk,
+     * says who writes: a delete adds no chunk, a writer of this process is known to be running or not, another process
+     * of this host is judged by whether it is alive; anything else (another host, a marker that does not read or went
+     * meanwhile, since its point may have been published after the listing) may still be writing.
+     */
+    private static String mayStillBeWritten(Vault vault, String id) {
+        String name = UnfinishedMarker.objectName(id);
+        UnfinishedMarker marker;
+        try {
+            marker = Json.MAPPER.readValue(vault.codec().open(ObjectKind.MARKER, name, vault.backend().get(name)),
+                    UnfinishedMarker.class);
+        } catch (IOException | RuntimeException unreadable) {
+            return "unfinished point " + id + " may still be written (its marker does not read: "
+                    + unreadable.getMessage() + ")";
+        }
+        if (!"write".equals(marker.operation())) {
+            return null;
+        }
+        if (HostName.get().equals(marker.host())) {
+            boolean running = marker.pid() == ProcessHandle.current().pid()
+                    ? PointWriter.writingInThisProcess(id)
+                    : ProcessHandle.of(marker.pid()).map(ProcessHandle::isAlive).orElse(false);
+            if (!running) {
+                return null;
+            }
+        }
+        return "unfinished point " + id + " may still be written by pid " + marker.pid() + " on " + marker.host()
+                + " (its lock gone stale) and name these chunks";
+    }
+
     /** Removes from {@code unused} what a point changed since {@code cutoff} names; returns why not, or null. */
     private static String keepWhatPointsUse(Vault vault, Set<ChunkId> unused, Instant cutoff) throws IOException {
         for (ObjectInfo info : vault.backend().list(Vault.DAMAGED + Vault.CHUNKS)) {
@@ -82,10 +125,24 @@ final class ChunkReclaim {
             }
         }
         Set<String> recent = new TreeSet<>();
+        Map<String, Set<String>> objects = new TreeMap<>();
         for (ObjectInfo info : vault.backend().list(Vault.POINTS)) {
             int slash = info.name().indexOf('/', Vault.POINTS.length());
-            if (slash > 0 && !info.modified().isBefore(cutoff)) {
-                recent.add(info.name().substring(0, slash + 1));
+            if (slash > 0) {
+                String point = info.name().substring(0, slash + 1);
+                objects.computeIfAbsent(point, p -> new HashSet<>()).add(info.name().substring(slash + 1));
+                if (!info.modified().isBefore(cutoff)) {
+                    recent.add(point);
+                }
+            }
+        }
+        for (Map.Entry<String, Set<String>> point : objects.entrySet()) {
+            if (point.getValue().contains(UnfinishedMarker.NAME) && !point.getValue().contains("manifest")) {
+                String id = point.getKey().substring(Vault.POINTS.length(), point.getKey().length() - 1);
+                String running = mayStillBeWritten(vault, id);
+                if (running != null) {
+                    return running;
+                }
             }
         }
         for (String point : recent) {

@@ -36,8 +36,10 @@ import java.util.Set;
  * point uses ({@link ChunkReclaim}, under the exclusive lock; what it cannot remove stays for gc): a backup that
  * fails on a full vault gives its space back. When the manifest's removal fails, its put may have reached storage
  * and the point may be listed: then nothing else is removed, so such a point is always whole. Nor is anything removed
- * when a writer of a chosen id finds the point published by another attempt (a replication of the same point run at
- * the same time): the indexes it rewrote are that point's. Holds the vault's
+ * when a writer of a chosen id finds the point published by another attempt (a replication of the same point whose
+ * claim was found stale: docs/design/replication.md): the indexes it rewrote are that point's. What may be removed is
+ * decided first ({@link #cleanup}), then removed ({@link #remove}). A chunk removal keeps every chunk while an unfinished
+ * point may still be written by a writer whose lock was removed as stale ({@link ChunkReclaim}). Holds the vault's
  * shared lock from start to close, so gc never sweeps underneath it.
  *
  * <p>Disks may be written concurrently: {@link #reserve} each disk's place in the point first (one thread,
@@ -45,6 +47,12 @@ import java.util.Set;
  * Progress)} from any threads. Begin, reserve and commit are for one driving thread.
  */
 public final class PointWriter implements AutoCloseable {
+    /**
+     * The writers of this process that may still add to their point: from before their marker until their cleanup
+     * is done. A failed writer's chunk removal keeps every chunk while one of them could name it ({@link ChunkReclaim}).
+     */
+    private static final Set<PointWriter> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final Vault vault;
     private final String id;
     private final String name;
@@ -117,6 +125,7 @@ public final class PointWriter implements AutoCloseable {
 
     /** Publishes the writer's {@link UnfinishedMarker} before anything else; on failure, closes the writer. */
     private static PointWriter marked(PointWriter writer) throws IOException {
+        OPEN.add(writer);
         try {
             UnfinishedMarker.of("write").put(writer.vault, writer.id);
         } catch (IOException | RuntimeException e) {
@@ -125,6 +134,16 @@ public final class PointWriter implements AutoCloseable {
             }
         }
         return writer;
+    }
+
+    /** Whether a writer of this process that has not finished its cleanup writes point {@code id}. */
+    static boolean writingInThisProcess(String id) {
+        for (PointWriter writer : OPEN) {
+            if (writer.id.equals(id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public static PointWriter begin(Vault vault, String name) throws IOException {
@@ -337,48 +356,20 @@ public final class PointWriter implements AutoCloseable {
     @Override
     public void close() throws IOException {
         IOException failure = null;
-        boolean manifestMayStand = false;
-        if (!committed && chosenId && !written.isEmpty() && !written.contains(Vault.manifestName(id))) {
-            // another attempt at this id (a replication of the same point run at the same time) may have published
-            // the point meanwhile: the indexes this writer rewrote are then that point's, and must stay
-            try {
-                manifestMayStand = vault.backend().exists(Vault.manifestName(id));
-            } catch (IOException e) {
-                failure = e;
-                manifestMayStand = true; // unknown: remove nothing
+        String chunksStayBecause = null;
+        if (!committed) {
+            Cleanup cleanup = cleanup();
+            failure = cleanup.failure();
+            chunksStayBecause = cleanup.nothingBecause();
+            if (chunksStayBecause == null) {
+                Removed removed = remove(cleanup.objects());
+                failure = removed.failure();
+                chunksStayBecause = removed.manifestMayStand()
+                        ? "the point's manifest may stand (its removal failed after its put may have reached storage)"
+                        : null;
             }
         }
-        if (!committed && !manifestMayStand) {
-            for (String object : written.reversed()) {
-                boolean manifest = object.equals(Vault.manifestName(id));
-                try {
-                    vault.backend().delete(object);
-                    if (manifest) {
-                        vault.backend().sync(); // gone for good before its indexes go, as in Vault.deletePoint
-                    }
-                } catch (IOException e) {
-                    failure = failure == null ? e : failure; // keep cleaning; gc removes what is left
-                    if (manifest) {
-                        // its put may have reached storage: the point may be listed, so it must stay whole
-                        manifestMayStand = true;
-                        break;
-                    }
-                }
-            }
-            if (failure == null) { // the marker goes last, and only when nothing is left: else it would look lost
-                try {
-                    if (!written.isEmpty()) {
-                        // the removals durable before the marker's: a power loss must not keep only the marker's
-                        vault.backend().sync();
-                    }
-                    if (!chosenId || nothingBesideMarker()) {
-                        vault.backend().delete(UnfinishedMarker.objectName(id));
-                    }
-                } catch (IOException e) {
-                    failure = e;
-                }
-            }
-        }
+        OPEN.remove(this); // adds nothing to its point from here on
         boolean released = false;
         try {
             lock.close();
@@ -395,14 +386,82 @@ public final class PointWriter implements AutoCloseable {
                     created.addAll(diskWriter.created().ids());
                 }
             }
-            reclaimed = manifestMayStand
-                    ? new Reclaimed(created.size(), 0, "the point's manifest may stand (its removal failed, or another"
-                            + " attempt at its id published it)")
+            reclaimed = chunksStayBecause != null ? new Reclaimed(created.size(), 0, chunksStayBecause)
                     : released ? ChunkReclaim.reclaim(vault, created, lock.since(), ChunkReclaim.WAIT)
                     : new Reclaimed(created.size(), 0, "this backup's own lock could not be released");
         }
         if (failure != null && !committed) {
             throw failure;
         }
+    }
+
+    /**
+     * What a writer closed without commit may remove: the objects it wrote, newest first (then its marker:
+     * {@link #remove}); or nothing, and why ({@code nothingBecause}; {@code failure}: the look that decided it failed).
+     */
+    private record Cleanup(List<String> objects, String nothingBecause, IOException failure) {
+    }
+
+    /**
+     * Decides, before anything is removed, what this uncommitted writer may remove. A writer of a chosen id that wrote
+     * indexes but no manifest removes nothing when the manifest exists, or when that cannot be told: another attempt at
+     * the id (a replication of the same point, its claim found stale) published the point, and the indexes this writer
+     * rewrote are that point's.
+     */
+    private Cleanup cleanup() {
+        String manifest = Vault.manifestName(id);
+        if (chosenId && !written.isEmpty() && !written.contains(manifest)) {
+            try {
+                if (vault.backend().exists(manifest)) {
+                    return new Cleanup(List.of(), "another attempt at the point's id published it", null);
+                }
+            } catch (IOException unknown) {
+                return new Cleanup(List.of(), "whether another attempt at the point's id published it is unknown ("
+                        + unknown.getMessage() + ")", unknown);
+            }
+        }
+        return new Cleanup(List.copyOf(written.reversed()), null, null);
+    }
+
+    /** What {@link #remove} did: its first failure (null: none), and whether the manifest's removal failed. */
+    private record Removed(IOException failure, boolean manifestMayStand) {
+    }
+
+    /**
+     * Removes {@code objects} in order (a barrier after the manifest's removal), keeping on after a failure (gc removes
+     * what is left) except the manifest's: its put may have reached storage and the point may be listed, so it must
+     * stay whole. Then, when all went, a barrier and the marker, which goes last and only when nothing else is under
+     * {@code points/<id>/} (else what is left would look lost).
+     */
+    private Removed remove(List<String> objects) {
+        IOException failure = null;
+        for (String object : objects) {
+            boolean manifest = object.equals(Vault.manifestName(id));
+            try {
+                vault.backend().delete(object);
+                if (manifest) {
+                    vault.backend().sync(); // gone for good before its indexes go, as in Vault.deletePoint
+                }
+            } catch (IOException e) {
+                failure = failure == null ? e : failure;
+                if (manifest) {
+                    return new Removed(failure, true);
+                }
+            }
+        }
+        if (failure == null) {
+            try {
+                if (!objects.isEmpty()) {
+                    // the removals durable before the marker's: a power loss must not keep only the marker's
+                    vault.backend().sync();
+                }
+                if (!chosenId || nothingBesideMarker()) {
+                    vault.backend().delete(UnfinishedMarker.objectName(id));
+                }
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        return new Removed(failure, false);
     }
 }

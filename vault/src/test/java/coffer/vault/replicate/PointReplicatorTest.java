@@ -9,6 +9,7 @@ import coffer.vault.PointIds;
 import coffer.vault.PointImmutableException;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
+import coffer.vault.VaultBusyException;
 import coffer.vault.backend.Backend;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.backend.ObjectInfo;
@@ -244,8 +245,11 @@ class PointReplicatorTest {
                     assertInstanceOf(ReplicaWriteException.class, e, "the destination failed, not the source: " + e);
                     crashes++;
                 }
-                for (ObjectInfo lock : store.list("locks/")) {
-                    store.delete(lock.name()); // a dead process's lock: the next contender removes it as stale
+                for (ObjectInfo held : store.list("locks/")) {
+                    store.delete(held.name()); // a dead process's lock: the next contender removes it as stale
+                }
+                for (ObjectInfo held : store.list("claims/")) {
+                    store.delete(held.name()); // and its claim on the replica id: the next run removes it as stale
                 }
                 try (TestVault destination = TestVault.open(store, new LocalKeyRing(ring))) {
                     for (PointManifest published : destination.vault().points()) {
@@ -310,7 +314,8 @@ class PointReplicatorTest {
      * Two replications of the same point into one destination at once (a server's and a command's) write the same
      * replica id. The second passed the "already published?" check before the first published; the first publishes
      * while the second commits, and the second then fails after rewriting the indexes. Its cleanup must not remove
-     * them: they are the published replica's (before: a listed replica whose index was gone).
+     * them: they are the published replica's (before: a listed replica whose index was gone). Two runs at once are
+     * excluded by the replica id's claim; this is the case of a claim found stale.
      */
     @Test
     void aFailedReplicationDoesNotRemoveTheIndexesOfTheSameReplicaPublishedMeanwhile() throws IOException {
@@ -326,6 +331,10 @@ class PointReplicatorTest {
                 public void sync() throws IOException {
                     long n = syncs.incrementAndGet();
                     if (n == 1) { // the second's commit begins: the first replication runs to its end now
+                        // past the second's claim, as if it had been found stale (its refreshes failed for 15 minutes)
+                        for (ObjectInfo claim : store.list("claims/")) {
+                            store.delete(claim.name());
+                        }
                         try (Vault other = Vault.open(store, new LocalKeyRing(ring))) {
                             new PointReplicator(source.vault(), other, 2)
                                     .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE);
@@ -348,6 +357,97 @@ class PointReplicatorTest {
                         .clean());
             }
         }
+    }
+
+    /**
+     * A second run of the same replication while one runs (a server's retry and a command's) is refused at once: the
+     * first holds the replica id's claim. Before, both ran; the second published the replica, and the first, failing
+     * after writing the (same) manifest, removed it: a replica reported done was gone.
+     */
+    @Test
+    void aSecondRunOfTheSameReplicationIsRefusedWhileOneRunsAndKeepsNothingTheFirstRemoves() throws IOException {
+        byte[] disk = firstDisk();
+        Path ring = dir.resolve("dest-keyring.json");
+        try (TestVault source = vault("source", false, true)) {
+            PointManifest point = source.backup("vm", disk);
+            MemoryBackend store = new MemoryBackend();
+            Vault.create(store, CHUNK, new LocalKeyRing(ring)).close();
+            AtomicLong syncs = new AtomicLong();
+            AtomicReference<Object> second = new AtomicReference<>();
+            Backend racing = new coffer.testing.ForwardingBackend(store) {
+                @Override
+                public void sync() throws IOException {
+                    long n = syncs.incrementAndGet();
+                    if (n == 1) { // the first's commit begins: a second run of the same replication now
+                        try (Vault other = Vault.open(store, new LocalKeyRing(ring))) {
+                            second.set(new PointReplicator(source.vault(), other, 2)
+                                    .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE));
+                        } catch (IOException refused) {
+                            second.set(refused);
+                        }
+                    } else if (n == 3) { // the first's barrier after its manifest
+                        throw new coffer.vault.backend.BackendException("injected failure of the barrier", true, null);
+                    }
+                    super.sync();
+                }
+            };
+            try (Vault destination = Vault.open(racing, new LocalKeyRing(ring))) {
+                assertThrows(ReplicaWriteException.class, () -> new PointReplicator(source.vault(), destination, 2)
+                        .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE));
+            }
+            try (TestVault destination = TestVault.open(store, new LocalKeyRing(ring))) {
+                coffer.vault.PointListing listing = destination.vault().listPoints();
+                if (second.get() instanceof PointReplicator.Result done) {
+                    assertEquals(List.of(done.replica().id()), listing.points().stream().map(PointManifest::id).toList(),
+                            "a replica reported done is listed");
+                }
+                VaultBusyException busy = assertInstanceOf(VaultBusyException.class, second.get());
+                assertTrue(busy.getMessage().contains("replication of point " + point.id() + " is already running"),
+                        busy.getMessage());
+                assertEquals(List.of(), listing.points(), "the failed first run took back its own manifest");
+                assertEquals(List.of(), listing.lost());
+                assertEquals(List.of(), destination.objects("claims/"), "both claims were given back");
+
+                PointReplicator.Result third = new PointReplicator(source.vault(), destination.vault(), 2)
+                        .replicate(new PointReplicator.Request(point.id(), null, null), Progress.NONE);
+                assertArrayEquals(disk, destination.restore(third.replica(), "vda"));
+                assertTrue(new Verifier(destination.vault(), 2).verify(destination.vault().listPoints(), Progress.NONE)
+                        .clean());
+            }
+        }
+    }
+
+    /** A claim left by a killed run of this host does not stop the next run; a live one of another host does. */
+    @Test
+    void aClaimOfADeadProcessIsPassedAndOneOfAnotherHostRefusesTheRun() throws Exception {
+        byte[] disk = firstDisk();
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        try (TestVault source = vault("source", false, false); TestVault target = vault("target", false, false)) {
+            PointManifest point = source.backup("vm", disk);
+            PointReplicator replicator = new PointReplicator(source.vault(), target.vault(), 2);
+            String replicaId = replicator.replicaId(point.id());
+            target.vault().backend().put("claims/" + replicaId + "/elsewhere", ByteBuffer.wrap(claimBody("kvm-99", 1)));
+            VaultBusyException busy = assertThrows(VaultBusyException.class, () -> replicator.replicate(
+                    new PointReplicator.Request(point.id(), null, null), Progress.NONE));
+            assertTrue(busy.getMessage().contains("pid 1 on kvm-99"), busy.getMessage());
+            assertEquals(List.of("claims/" + replicaId + "/elsewhere"), target.objects("claims/"), "only the other's");
+            assertEquals(List.of(), target.vault().points());
+
+            target.vault().backend().delete("claims/" + replicaId + "/elsewhere");
+            target.vault().backend().put("claims/" + replicaId + "/killed",
+                    ByteBuffer.wrap(claimBody(coffer.vault.HostName.get(), gone.pid())));
+            PointReplicator.Result done = replicator.replicate(new PointReplicator.Request(point.id(), null, null),
+                    Progress.NONE);
+            assertArrayEquals(disk, target.restore(done.replica(), "vda"));
+            assertEquals(List.of(), target.objects("claims/"), "the killed run's claim was removed as stale");
+        }
+    }
+
+    private static byte[] claimBody(String host, long pid) {
+        return ("{\"kind\":\"WRITE\",\"host\":\"" + host + "\",\"pid\":" + pid
+                + ",\"purpose\":\"replication of point elsewhere\",\"createdAt\":\"" + Instant.now() + "\"}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

@@ -1,0 +1,85 @@
+package coffer.vault;
+
+import coffer.vault.backend.Backend;
+import coffer.vault.backend.ObjectInfo;
+import coffer.vault.format.Json;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Claims on writing a point whose id the writer chose (a replica's: every attempt of a replication writes the same id,
+ * docs/design/replication.md), so that two writers of one id never run at once: the second would rewrite the first's
+ * indexes, and when it failed after its manifest its cleanup would remove a replica the first had published. A claim is
+ * an object {@code claims/<point id>/<uuid>} with the body of a vault lock ({@link VaultLocks}: kind {@code WRITE}, host,
+ * pid, purpose, time), rewritten every {@link VaultLocks#REFRESH} while held and stale, like a lock, when not rewritten
+ * for {@link VaultLocks#STALE} or when its process on this host is gone (docs/format/README.md). Claims conflict only
+ * with claims of the same id; backups, gc, deletes and restores ignore them.
+ *
+ * <p>Protocol, as a lock's: publish the claim, then list the id's claims; another live one means the id is being
+ * written, and the claim is given back ({@link VaultBusyException}). Two contenders each publish before they list, so
+ * never both go on (both may give up: the next attempt gets through).
+ *
+ * <p>Thread-safe.
+ */
+public final class PointClaims {
+    static final String PREFIX = "claims/";
+    private static final String KIND = "WRITE";
+
+    private final Backend backend;
+
+    PointClaims(Backend backend) {
+        this.backend = backend;
+    }
+
+    /** A held claim; closing it releases it. */
+    public static final class Claim implements AutoCloseable {
+        private final HeldObject held;
+
+        private Claim(HeldObject held) {
+            this.held = held;
+        }
+
+        @Override
+        public void close() throws IOException {
+            held.close();
+        }
+    }
+
+    /**
+     * Claims the writing of point {@code pointId} for {@code purpose} (shown to whoever is refused).
+     *
+     * @throws VaultBusyException when another live claim on the id exists (its purpose, process and time named)
+     */
+    public Claim take(String pointId, String purpose) throws IOException {
+        PointIds.check(pointId);
+        String prefix = PREFIX + pointId + "/";
+        String name = prefix + UUID.randomUUID();
+        byte[] body = Json.MAPPER.writeValueAsBytes(new VaultLocks.Body(KIND, VaultLocks.hostName(),
+                ProcessHandle.current().pid(), purpose, Instant.now()));
+        HeldObject held = HeldObject.publish(backend, name, body);
+        try {
+            for (ObjectInfo info : backend.list(prefix)) {
+                if (info.name().equals(name)) {
+                    continue;
+                }
+                VaultLocks.Body other = VaultLocks.readBody(backend, info, KIND, "claim");
+                if (other == null) {
+                    continue;
+                }
+                if (VaultLocks.isStale(info, other)) {
+                    backend.delete(info.name());
+                    continue;
+                }
+                throw new VaultBusyException(purpose + " is already running: " + other.purpose() + " (pid "
+                        + other.pid() + " on " + other.host() + " since " + other.createdAt() + "); retry when it has"
+                        + " finished");
+            }
+        } catch (IOException | RuntimeException e) {
+            held.closeAfter(e);
+            throw e;
+        }
+        return new Claim(held);
+    }
+}
