@@ -160,6 +160,55 @@ class FailedBackupSpaceTest {
         }
     }
 
+    /**
+     * A delete takes no lock: one that ends between the removal's listing of {@code points/} (the point showing its
+     * delete marker and an index, its manifest gone) and the removal's read of that marker leaves no marker to read.
+     * Nothing writes such a point (a writer removes its marker only after its manifest is published, or after all else
+     * of its point is gone), so the failed backup still gives its chunks back. Before, the marker that no longer read
+     * counted as a writer that may still write, and the chunks were left to gc: on a full vault, while a retention
+     * sweep deleted points, the next backup failed too.
+     */
+    @Test
+    void aDeleteEndingWhileTheRemovalLooksAtItsMarkerDoesNotKeepTheChunks() throws IOException {
+        AtomicReference<HookedBackendAction> afterPointsListing = new AtomicReference<>();
+        ForwardingBackend hooked = new ForwardingBackend(new MemoryBackend()) {
+            @Override
+            public List<coffer.vault.backend.ObjectInfo> list(String prefix) throws IOException {
+                List<coffer.vault.backend.ObjectInfo> listed = super.list(prefix);
+                HookedBackendAction action = prefix.equals(Vault.POINTS) ? afterPointsListing.getAndSet(null) : null;
+                if (action != null) {
+                    action.run();
+                }
+                return listed;
+            }
+        };
+        try (TestVault vault = TestVault.create(hooked, VaultFlavour.MEMORY.keys(dir))) {
+            PointManifest old = vault.backup("old", TestData.random(92, 2 * CHUNK));
+            // the delete of "old" is half-way: its marker published, its manifest removed, its index not yet
+            UnfinishedMarker.of("delete").put(vault.vault(), old.id());
+            hooked.delete(Vault.manifestName(old.id()));
+            afterPointsListing.set(() -> { // the delete ends: its index, then its marker
+                hooked.delete(old.disk("vda").index());
+                hooked.delete(UnfinishedMarker.objectName(old.id()));
+            });
+
+            PointWriter failing = PointWriter.begin(vault.vault(), "a", vault.nextCreationTime(), 2);
+            failing.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(93, 2 * CHUNK)), "raw", null, Progress.NONE);
+            failing.close(); // fails: never committed
+
+            assertNull(afterPointsListing.get(), "the delete ended between the listing and the marker's read");
+            assertEquals(new PointWriter.Reclaimed(2, 2, null), failing.reclaimed(), "nothing writes a deleted point");
+            assertEquals(2, vault.chunkObjects().size(), "only the deleted point's chunks are left, for gc");
+            assertEquals(List.of(), vault.objects(Vault.POINTS));
+        }
+    }
+
+    /** A step run between two backend calls. */
+    @FunctionalInterface
+    private interface HookedBackendAction {
+        void run() throws IOException;
+    }
+
     @Test
     void aCancelledBackupRemovesItsChunks() throws Exception {
         try (TestVault vault = VaultFlavour.LOCAL.create(dir)) {

@@ -88,8 +88,11 @@ final class ChunkReclaim {
      * (its refreshes failed for {@link VaultLocks#staleAfter()}, or the remover's clock is ahead of the store's), and
      * it names what it deduplicated only when it publishes its indexes. Its marker, published before its first chunk,
      * says who writes: a delete adds no chunk, a writer of this process is known to be running or not, another process
-     * of this host is judged by whether it is alive; anything else (another host, a marker that does not read or went
-     * meanwhile, since its point may have been published after the listing) may still be writing.
+     * of this host is judged by whether it is alive; anything else (another host, a marker that does not read) may
+     * still be writing. A marker gone since the listing was a delete's that ended (deletes take no lock) or a writer's
+     * that published its point or gave it up: a writer removes its marker only after its manifest is published, or
+     * after the rest of its point is gone. So the point is written by no one unless its manifest now stands, and then
+     * it was published after the listing and may name these chunks.
      */
     private static String mayStillBeWritten(Vault vault, String id) {
         String name = UnfinishedMarker.objectName(id);
@@ -97,6 +100,14 @@ final class ChunkReclaim {
         try {
             marker = Json.MAPPER.readValue(vault.codec().open(ObjectKind.MARKER, name, vault.backend().get(name)),
                     UnfinishedMarker.class);
+        } catch (ObjectNotFoundException gone) {
+            try {
+                return vault.backend().exists(Vault.manifestName(id)) ? "point " + id + " was published after the"
+                        + " listing and may name these chunks" : null;
+            } catch (IOException | RuntimeException unknown) {
+                return "whether point " + id + " was published after the listing is unknown (" + unknown.getMessage()
+                        + ")";
+            }
         } catch (IOException | RuntimeException unreadable) {
             return "unfinished point " + id + " may still be written (its marker does not read: "
                     + unreadable.getMessage() + ")";
