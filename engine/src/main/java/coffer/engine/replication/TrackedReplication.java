@@ -106,8 +106,7 @@ public final class TrackedReplication {
             return result;
         } catch (RuntimeException e) {
             CofferException failure = e instanceof CofferException c ? c : coffer.engine.error.Errors.classify(e);
-            recordFailure(point, destination, failure);
-            throw failure;
+            throw recordFailure(point, destination, failure);
         }
     }
 
@@ -123,7 +122,12 @@ public final class TrackedReplication {
         }
     }
 
-    private void recordFailure(PointRecord point, Destination destination, CofferException failure) {
+    /**
+     * Records {@code failure} with the time of the next attempt, if any; returns what the caller throws: the failure,
+     * its message saying when it is tried again when it is (a job's message must not read as given up: a claim of
+     * another run of the same replication, VaultBusy, passes when that run ends).
+     */
+    private CofferException recordFailure(PointRecord point, Destination destination, CofferException failure) {
         int attempts = catalog.replications().find(point.id(), destination.region(), destination.vault())
                 .map(ReplicationRecord::attempts).orElse(0) + 1;
         Instant next = failure.code() == ErrorCode.Cancelled ? null
@@ -133,7 +137,17 @@ public final class TrackedReplication {
                     failure.getMessage(), next);
         } catch (CofferException unrecorded) {
             failure.addSuppressed(unrecorded); // the failure itself is what the caller must see
+            return failure; // the retry was not recorded: it will not happen
         }
+        if (next == null) {
+            return failure;
+        }
+        CofferException retried = new CofferException(failure.code(), failure.getMessage() + "; tried again at " + next
+                + " (attempt " + (attempts + 1) + " of " + RetryBackoff.ATTEMPTS + ")", failure.getCause());
+        for (Throwable suppressed : failure.getSuppressed()) {
+            retried.addSuppressed(suppressed);
+        }
+        return retried;
     }
 
     private PointRecord point(String pointId) {

@@ -22,12 +22,15 @@ import coffer.testing.TestData;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.io.Progress;
+import coffer.vault.replicate.PointReplicator;
 import coffer.vault.write.PointWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -165,6 +168,50 @@ class TrackedReplicationTest {
         PointReplication.Result result = later.run(due.getFirst().pointId(), destination, "job-2", JobProgress.NONE);
         assertEquals(new ReplicationStatus.Done(result.replicaId()), later.status(point.id(), destination));
         assertNotNull(vaults.open("east").point(result.replicaId()));
+    }
+
+    /**
+     * Another run of the same replication (another server's, sharing the destination vault) holds the replica id's claim
+     * (docs/design/replication.md): the run fails as VaultBusy, is due for a retry, and its message says when; the retry
+     * completes once that claim is gone. Nothing is lost or half-made meanwhile.
+     */
+    @Test
+    void aReplicationRefusedByAnotherRunsClaimIsRetriedAndSaysWhen() throws Exception {
+        PointRecord point = point();
+        TrackedReplication replication = tracked();
+        TrackedReplication.Destination destination = east("east", new ReplicationRule.Encryption.Auto());
+        Vault target = vaults.open("east");
+        String claim = "claims/" + new PointReplicator(vaults.open("default"), target, 2).replicaId(point.id()) + "/other";
+        target.backend().put(claim, ByteBuffer.wrap(("{\"kind\":\"WRITE\",\"host\":\"kvm-99\",\"pid\":1,"
+                + "\"purpose\":\"replication of point " + point.id() + "\",\"createdAt\":\"" + Instant.now() + "\"}")
+                .getBytes(StandardCharsets.UTF_8)));
+
+        CofferException e = assertThrows(CofferException.class,
+                () -> replication.run(point.id(), destination, "job-1", JobProgress.NONE));
+        assertEquals(ErrorCode.VaultBusy, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("replication of point " + point.id() + " is already running"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("pid 1 on kvm-99"), e.getMessage());
+        assertTrue(e.getMessage().contains("tried again at " + NOW.plusSeconds(60) + " (attempt 2 of "
+                + RetryBackoff.ATTEMPTS + ")"), "the job's message says it is retried: " + e.getMessage());
+        ReplicationStatus.Failed failed = assertInstanceOf(ReplicationStatus.Failed.class,
+                replication.status(point.id(), destination));
+        assertEquals("VaultBusy", failed.code());
+        assertEquals(1, failed.attempts());
+        assertEquals(NOW.plusSeconds(60), failed.retryAt(), "retried like a busy vault, not given up");
+        assertEquals(List.of(), target.points(), "no replica");
+        assertEquals(List.of(claim), target.backend().list("claims/").stream().map(o -> o.name()).toList(),
+                "the refused run left no claim of its own");
+
+        target.backend().delete(claim); // the other run ended
+        TrackedReplication later = new TrackedReplication(catalog, vaults, new PointReplication(2),
+                Clock.fixed(NOW.plusSeconds(61), ZoneOffset.UTC));
+        List<ReplicationRecord> due = later.due();
+        assertEquals(1, due.size());
+        PointReplication.Result result = later.run(due.getFirst().pointId(), destination, "job-2", JobProgress.NONE);
+        assertEquals(new ReplicationStatus.Done(result.replicaId()), later.status(point.id(), destination));
+        assertNotNull(vaults.open("east").point(result.replicaId()));
+        assertEquals(List.of(), target.backend().list("claims/"));
     }
 
     @Test
