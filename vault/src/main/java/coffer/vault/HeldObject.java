@@ -96,10 +96,22 @@ final class HeldObject implements AutoCloseable {
         }
     }
 
+    /**
+     * Releases it: stops rewriting it and deletes it. A cancelled holder (its thread interrupted) releases too: the
+     * interrupt is put aside meanwhile and kept, since the AWS SDK fails every request of an interrupted thread and
+     * interrupts it again (the object would stay until stale: a claim refusing the next run, docs/reliability.md).
+     */
     @Override
     public void close() throws IOException {
-        stopRefreshing();
-        remove(backend, name);
+        boolean interrupted = Thread.interrupted();
+        try {
+            stopRefreshing();
+            remove(backend, name);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

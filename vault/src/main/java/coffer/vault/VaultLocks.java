@@ -81,14 +81,24 @@ public final class VaultLocks {
             return name;
         }
 
-        /** Releases the lock (see {@link #remove}). */
+        /**
+         * Releases the lock (see {@link #remove}); a cancelled holder too: its interrupt is put aside meanwhile and
+         * kept, as interrupted requests fail (the AWS SDK's).
+         */
         @Override
         public void close() throws IOException {
-            held.stopRefreshing();
+            boolean interrupted = Thread.interrupted();
             try {
-                remove(name);
+                held.stopRefreshing();
+                try {
+                    remove(name);
+                } finally {
+                    removeLeftBehind();
+                }
             } finally {
-                removeLeftBehind();
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }

@@ -353,8 +353,25 @@ public final class PointWriter implements AutoCloseable {
         return reclaimed;
     }
 
+    /**
+     * Ends the writer: a writer not committed removes what it wrote ({@link #cleanup}, {@link #remove}), releases its
+     * lock, then removes the chunks it created that no point uses ({@link ChunkReclaim}). A cancelled writer (its
+     * thread interrupted) does all that too: the interrupt is put aside meanwhile and kept, since interrupted requests
+     * fail (the AWS SDK fails every request of an interrupted thread and interrupts it again).
+     */
     @Override
     public void close() throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            end();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void end() throws IOException {
         IOException failure = null;
         String chunksStayBecause = null;
         if (!committed) {

@@ -213,6 +213,7 @@ class PointReplicatorTest {
             assertInstanceOf(InterruptedIOException.class, failure.get(), String.valueOf(failure.get()));
             assertEquals(List.of(), destination.vault().points(), "no half replica");
             assertEquals(List.of(), destination.objects("locks/"), "the lock is released");
+            assertEquals(List.of(), destination.objects("claims/"), "the replica id's claim is given back");
             assertTrue(destination.objects("points/").isEmpty(), "the indexes written are removed");
 
             PointReplicator.Result result = replicate(source, destination, point);

@@ -92,6 +92,8 @@ class ReplicationKillIT {
             GcReport gc = new GarbageCollector(destination.vault()).collect(Duration.ZERO, Duration.ofSeconds(30));
             assertEquals(0, gc.sweptChunks(), "every chunk the killed run left is part of the replica now");
             assertEquals(List.of(), destination.objects("locks/"), "the dead process's lock was removed as stale");
+            assertEquals(List.of(), destination.objects("claims/"),
+                    "the dead process's claim was removed as stale, and the next run gave its own back");
             assertTrue(new Verifier(destination.vault(), 4).verify(destination.vault().points(), Progress.NONE).clean());
         }
     }
