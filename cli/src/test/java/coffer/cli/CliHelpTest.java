@@ -36,6 +36,37 @@ class CliHelpTest {
         assertTrue(commandPaths().contains(List.of("dev", "make-image")), "the hidden dev commands are checked too");
     }
 
+    /** A remedy that names a command ({@code 'coffer point list'}) names one that exists (docs/design/errors.md). */
+    @Test
+    void everyCommandARemedyNamesExists() {
+        List<List<String>> commands = commandPaths();
+        java.util.regex.Pattern named = java.util.regex.Pattern.compile("'coffer ([a-z][a-z -]*)");
+        List<String> unknown = new ArrayList<>();
+        for (coffer.engine.error.ErrorCode code : coffer.engine.error.ErrorCode.values()) {
+            java.util.regex.Matcher m = named.matcher(code.remedy());
+            while (m.find()) {
+                List<String> words = new ArrayList<>();
+                for (String word : m.group(1).strip().split(" +")) {
+                    if (word.startsWith("-") || !commands.contains(append(words, word))) {
+                        break;
+                    }
+                    words.add(word);
+                }
+                if (words.isEmpty() || !m.group(1).strip().equals(String.join(" ", words))
+                        && !m.group(1).strip().startsWith(String.join(" ", words) + " -")) {
+                    unknown.add(code + ": 'coffer " + m.group(1).strip() + "'");
+                }
+            }
+        }
+        assertTrue(unknown.isEmpty(), "remedies naming no command: " + unknown);
+    }
+
+    private static List<String> append(List<String> words, String word) {
+        List<String> next = new ArrayList<>(words);
+        next.add(word);
+        return next;
+    }
+
     /** docs/cli.md: {@code instance list --protected true|false}; a bare {@code --protected} still means true. */
     @Test
     void protectedTakesTrueOrFalse() {
