@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "dev", hidden = true, description = "Test images for benchmarks and demos; the start-up training workload.", mixinStandardHelpOptions = true)
 final class DevCommand {
 
-    @Command(name = "make-image", description = "Write a deterministic mixed sparse raw image (random, text, holes, duplicates).")
+    @Command(name = "make-image", mixinStandardHelpOptions = true, description = "Write a deterministic mixed sparse raw image (random, text, holes, duplicates).")
     static final class MakeImage implements Callable<Integer> {
         @Option(names = "--size", required = true, converter = Values.SizeConverter.class, description = "Size of the image, e.g. 4G.") long size;
         @Option(names = "--seed", defaultValue = "1", description = "Seed of the content (default: ${DEFAULT-VALUE}).") long seed;
@@ -37,7 +37,7 @@ final class DevCommand {
         }
     }
 
-    @Command(name = "scatter", description = "Overwrite scattered ranges (4 KiB-1 MiB each) with random data.")
+    @Command(name = "scatter", mixinStandardHelpOptions = true, description = "Overwrite scattered ranges (4 KiB-1 MiB each) with random data.")
     static final class Scatter implements Callable<Integer> {
         @Option(names = "--fraction", required = true, description = "Fraction of the image to change, e.g. 0.02.") double fraction;
         @Option(names = "--seed", defaultValue = "2", description = "Seed of the changes (default: ${DEFAULT-VALUE}).") long seed;
@@ -51,7 +51,7 @@ final class DevCommand {
         }
     }
 
-    @Command(name = "serve-nbd", description = "Serve disks of a point read-only over NBD until standard input closes "
+    @Command(name = "serve-nbd", mixinStandardHelpOptions = true, description = "Serve disks of a point read-only over NBD until standard input closes "
             + "(for benchmarks; mounts and exports with an expiry are server jobs).")
     static final class ServeNbd implements Callable<Integer> {
         @Mixin KeyringOption keyring;

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * replication use case, for benchmarks (scripts/bench --replicate). Replication through a server, with regions, status
  * and retries, is a job (docs/design/replication.md). Hidden with the other dev commands.
  */
-@Command(name = "replicate", description = "Copy one point into another vault (for benchmarks; replication proper is a server job).")
+@Command(name = "replicate", mixinStandardHelpOptions = true, description = "Copy one point into another vault (for benchmarks; replication proper is a server job).")
 final class DevReplicate implements Callable<Integer> {
     @Mixin CommonOptions common;
     @Mixin KeyringOption keyring;

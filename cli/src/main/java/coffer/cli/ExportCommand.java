@@ -30,7 +30,7 @@ final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "DISK", description = FilesCommand.DISK) String disk;
     @Parameters(index = "2..*", arity = "0..*", paramLabel = "PATH", description = "Absolute paths of files or directories to export.") List<String> paths;
     @Option(names = "--fs", paramLabel = "DEVICE", description = FilesCommand.FS) String filesystem;
-    @Option(names = "--expires", paramLabel = "LIFETIME", description = "How long the archive can be downloaded: 90s, 30m, 12h, 7d (default: 1 day, at most 30 days).") String expires;
+    @Option(names = "--expires", paramLabel = "LIFETIME", description = "How long the archive can be downloaded: 90s, 30min, 12h, 7d (default: 1 day, at most 30 days).") String expires;
     @Option(names = "--wait", description = "Wait for the export job, with a progress bar.") boolean wait;
 
     @Override

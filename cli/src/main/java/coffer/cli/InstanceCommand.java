@@ -17,7 +17,7 @@ final class InstanceCommand {
     /** The filters and page of the instance lists (a server's; offline {@code instance list} takes none). */
     static final class Filters {
         @Option(names = "--host", paramLabel = "HOST", description = "Only the instances of this host (server).") String host;
-        @Option(names = "--protected", paramLabel = "true|false", description = "Only the protected (true) or unprotected (false) ones (server).") Boolean protectedOnly;
+        @Option(names = "--protected", arity = "0..1", paramLabel = "true|false", description = "Only the protected (true) or unprotected (false) ones (server).") Boolean protectedOnly;
         @Option(names = "--state", paramLabel = "STATE", description = "Only those in this state: running, shutoff, paused, ... or gone (server).") String state;
         @Option(names = "--group", paramLabel = "GROUP", description = "Only the members of this consistency group (server).") String group;
         @Option(names = "--region", paramLabel = "REGION", description = "Only the instances of this region's hosts (server).") String region;

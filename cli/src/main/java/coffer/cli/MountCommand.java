@@ -31,7 +31,7 @@ final class MountCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "POINT", description = RestoreCommand.POINT) String point;
     @Parameters(index = "1", arity = "0..1", paramLabel = "DISK", description = "The point's disk, e.g. vdb.") String disk;
     @Option(names = "--instance", paramLabel = "TARGET", description = "The running instance to mount it into (name or UUID).") String instance;
-    @Option(names = "--expires", paramLabel = "LIFETIME", description = "How long the mount stays: 90s, 30m, 12h, 7d (default: 1 day, at most 30 days).") String expires;
+    @Option(names = "--expires", paramLabel = "LIFETIME", description = "How long the mount stays: 90s, 30min, 12h, 7d (default: 1 day, at most 30 days).") String expires;
 
     /** Starts the mount job and waits until the disk is attached (or the job failed); shows the mount. */
     @Override

@@ -35,7 +35,7 @@ final class PlanCommand {
         @Mixin ServerOption server;
         @Option(names = "--instance", paramLabel = "INSTANCE", description = "Only the plan of this instance (name or UUID).") String instance;
         @Option(names = "--policy", paramLabel = "POLICY", description = "Only the plans bound to this policy (id or name).") String policy;
-        @Option(names = "--state", paramLabel = "STATE", description = "active or suspended.") Plan.State state;
+        @Option(names = "--state", paramLabel = "STATE", description = "active, suspended or stopped (its instance released).") Plan.State state;
         @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
         @Option(names = "--limit", paramLabel = "N", description = "One page of at most N plans (1-1000), with the cursor of the next.") Integer limit;
 

@@ -38,9 +38,9 @@ final class PolicyCommand {
         @Option(names = "--keep-latest", paramLabel = "N", description = "Also keep the newest N points (0: off).") Integer keepLatest;
         @Option(names = "--keep-first", paramLabel = "UNIT:COUNT", split = ",", description = "Calendar rules: days:7,weeks:4,months:12,years:3.") List<String> calendar;
         @Option(names = "--immutable", negatable = true, description = "Points cannot be deleted before they expire.") Boolean immutable;
-        @Option(names = "--replicate-to", paramLabel = "REGION/VAULT", description = "Replication destination (stored; replication is not acted on yet).") String replicateTo;
+        @Option(names = "--replicate-to", paramLabel = "REGION/VAULT", description = "Replicate each point a plan of the policy takes to this region's vault (a replicate job after the backup).") String replicateTo;
         @Option(names = "--replica-keep", paramLabel = "PERIOD", converter = Values.PeriodConverter.class,
-                description = "Retention of replicas: 7d, 4w, 6m, 1y (stored; not acted on yet).") String replicaKeep;
+                description = "Keep each replica this long from its point's creation: 7d, 4w, 6m, 1y.") String replicaKeep;
         @Option(names = "--replica-key", paramLabel = "KEY", description = "Encrypt replicas with this key of the destination (default: auto; cannot be changed once set).") String replicaKey;
         @Option(names = "--no-replication", description = "Turn replication off.") boolean noReplication;
         @Option(names = "--region", paramLabel = "REGION", description = "The region whose instances the policy protects (create; default: the server's first region; fixed once created).") String region;

@@ -96,7 +96,7 @@ final class RenderCatalog {
         out.line("  replication: %s", rep == null || !Boolean.TRUE.equals(rep.enabled()) ? "off"
                 : "to " + rep.destinationRegion() + "/" + rep.destinationVault() + ", kept " + rep.retention() + ", "
                 + (rep.encryption() == null || rep.encryption().keyId() == null ? "encrypted as its vault (auto)"
-                : "encrypted with key " + rep.encryption().keyId()) + " (stored; not acted on yet)");
+                : "encrypted with key " + rep.encryption().keyId()));
         var a = p.archive();
         out.line("  archive:     %s", a == null || !Boolean.TRUE.equals(a.enabled()) ? "off"
                 : "after " + a.afterDays() + " days (stored; not acted on yet)");

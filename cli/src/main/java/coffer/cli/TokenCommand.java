@@ -19,7 +19,7 @@ final class TokenCommand {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
         @Parameters(paramLabel = "NAME", description = "The token's name.") String name;
-        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "admin, operator or viewer.") String role;
+        @Option(names = "--role", required = true, paramLabel = "ROLE", description = "admin, operator, viewer, or agent (a coffer agent's token: agent work only).") String role;
 
         @Override
         public Integer call() {
@@ -32,7 +32,7 @@ final class TokenCommand {
     static final class ListTokens_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
-        @Option(names = "--role", paramLabel = "ROLE", description = "Only the tokens of this role: admin, operator or viewer.") String role;
+        @Option(names = "--role", paramLabel = "ROLE", description = "Only the tokens of this role: admin, operator, viewer or agent.") String role;
         @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
         @Option(names = "--limit", paramLabel = "N", description = "One page of at most N (1-1000), with the cursor of the next.") Integer limit;
 

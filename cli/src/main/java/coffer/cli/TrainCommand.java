@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  * library) is skipped: the cache is then smaller, never wrong. Prints the steps and their status; exits 0
  * unless the temporary directory cannot be made.
  */
-@Command(name = "train", description = "Run the start-up training workload (used by the launcher to build its AOT cache).")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Run the start-up training workload (used by the launcher to build its AOT cache).")
 final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--without-s3", description = "Leave out the S3 requests (the launcher's cache for local commands).")

@@ -260,8 +260,9 @@ class CoherenceCliIT {
         }
         String policyHelp = CliRun.run(keyRing, "policy", "create", "--help", "--url", "http://unused").out()
                 .replaceAll("\\s+", " ");
-        assertTrue(policyHelp.contains("stored; replication is not acted on yet"), policyHelp);
-        assertTrue(policyHelp.contains("stored; not acted on yet"), policyHelp);
+        // replication is acted on (a replicate job after each plan backup); archiving is not yet
+        assertFalse(policyHelp.contains("replication is not acted on"), policyHelp);
+        assertTrue(policyHelp.contains("Archive points after this many days (stored; not acted on yet)"), policyHelp);
     }
 
     private static void check(CommandLine line, List<String> missing) {

@@ -48,8 +48,8 @@ public enum ErrorCode {
 
     // ---- replication (docs/design/replication.md) ----
     DestinationEncryptionMismatch(409, 2, "Replicate into a vault encrypted as the rule asks (an assigned key: a vault encrypted under that key; Auto from an encrypted vault: an encrypted vault), or change the replication rule."),
-    UnknownRegion(404, 4, "Name a region of the server's configuration: 'coffer vault list' shows each vault's region.",
-            "Name a region of the server's configuration: GET /api/v1/vaults shows each vault's region."),
+    UnknownRegion(404, 4, "Name a region of the server's configuration: 'coffer region list' shows each region with its vaults and hosts.",
+            "Name a region of the server's configuration: GET /api/v1/regions lists each region with its vaults and hosts."),
     NoHostInRegion(409, 2, "Add a libvirt host with that region to the server's configuration (hosts[].region), or restore in a region that has hosts."),
     PolicyRegionMismatch(409, 2, "Bind a policy of the instance's region: 'coffer policy list --region R' lists them; a policy's region is fixed when it is created.",
             "Bind a policy of the instance's region: GET /api/v1/policies?region=R lists them; a policy's region is fixed when it is created."),

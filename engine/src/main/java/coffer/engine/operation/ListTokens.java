@@ -15,7 +15,7 @@ public record ListTokens(String role, String cursor, Integer limit) implements O
 
     public ListTokens {
         Problems problems = new Problems();
-        Rules.oneOf(problems, "role", role, Set.of("admin", "operator", "viewer"));
+        Rules.oneOf(problems, "role", role, Set.copyOf(CreateToken.ROLES));
         Rules.namePage(problems, cursor, limit, MAX_LIMIT);
         problems.throwIfAny("token list request");
     }

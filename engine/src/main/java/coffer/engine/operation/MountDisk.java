@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param point    the point: id, unique id prefix, or instance name (its newest point)
  * @param disk     the point's disk, e.g. {@code vdb}
  * @param instance the running instance to mount it into: name or UUID
- * @param expires  how long the mount stays: {@code 90s}, {@code 30m}, {@code 12h}, {@code 7d} or ISO-8601; null: one day
+ * @param expires  how long the mount stays: {@code 90s}, {@code 30min}, {@code 12h}, {@code 7d} or ISO-8601; null: one day
  */
 public record MountDisk(String point, String disk, String instance, String expires) implements JobOperation<MountResult> {
     /** A mount's lifetime when none is given: one day (the documents Coffer follows set no limit). */

@@ -132,11 +132,13 @@ final class Rules {
         return value != null && value;
     }
 
-    private static final Pattern LIFETIME = Pattern.compile("([1-9][0-9]{0,6})([smhd])");
+    private static final Pattern LIFETIME = Pattern.compile("([1-9][0-9]{0,6})(s|min|m|h|d|w)");
 
     /**
-     * An optional lifetime ({@code 90s}, {@code 30m}, {@code 12h}, {@code 7d}, or ISO-8601 {@code PT12H}) of at least
-     * one second and at most {@code max}; null when absent or wrong (the problem is added).
+     * An optional lifetime ({@code 90s}, {@code 30min}, {@code 12h}, {@code 7d}, {@code 2w}, or ISO-8601 {@code PT12H}) of
+     * at least one second and at most {@code max}; null when absent or wrong (the problem is added). The units are the
+     * fixed lengths of docs/cli.md ("Lengths of time"); {@code m} is read as minutes too, as lifetimes always were (no
+     * lifetime is months long).
      */
     static java.time.Duration lifetime(Problems problems, String field, String value, java.time.Duration max) {
         if (value == null) {
@@ -148,8 +150,9 @@ final class Rules {
             long n = Long.parseLong(m.group(1));
             parsed = switch (m.group(2)) {
                 case "s" -> java.time.Duration.ofSeconds(n);
-                case "m" -> java.time.Duration.ofMinutes(n);
+                case "min", "m" -> java.time.Duration.ofMinutes(n);
                 case "h" -> java.time.Duration.ofHours(n);
+                case "w" -> java.time.Duration.ofDays(7 * n);
                 default -> java.time.Duration.ofDays(n);
             };
         } else {
@@ -160,7 +163,7 @@ final class Rules {
             }
         }
         if (parsed == null || parsed.toSeconds() < 1 || parsed.compareTo(max) > 0) {
-            problems.add(field, "a lifetime such as 90s, 30m, 12h or 7d (at least 1 s, at most " + max.toDays()
+            problems.add(field, "a lifetime such as 90s, 30min, 12h or 7d (at least 1 s, at most " + max.toDays()
                     + " days), got '" + value + "'");
             return null;
         }

@@ -50,6 +50,9 @@ public final class ReplicationQueue {
             }
             return new ReplicatePoint.Destination(region, regions.defaultVault(region));
         }
+        if (region != null) {
+            regions.check(region); // an undeclared region is UnknownRegion, whatever vault is named with it
+        }
         if (!vaults.names().contains(vault)) {
             throw new CofferException(ErrorCode.InvalidArgument, "vault: no vault named '" + vault + "' (configured: "
                     + String.join(", ", vaults.names().stream().sorted().toList()) + ")");

@@ -82,6 +82,16 @@ class OperationRecordsTest {
                 null, null)).getMessage().contains("region: a region: 1 to 64 letters"));
     }
 
+    /** A token list filters by every role a token can have, the agent role included (docs/api.md, "Lists"). */
+    @Test
+    void aTokenListFiltersByEveryRoleATokenCanHave() {
+        for (String role : CreateToken.ROLES) {
+            assertEquals(role, new ListTokens(role, null, null).role());
+        }
+        CofferException e = assertThrows(CofferException.class, () -> new ListTokens("root", null, null));
+        assertTrue(e.getMessage().contains("role: one of [admin, agent, operator, viewer], got 'root'"), e.getMessage());
+    }
+
     @Test
     void aBackupsDescriptionIsAShortLineOfText() {
         assertEquals("before the upgrade", new BackupInstance("web", null, null, null, null, false, null, null,
@@ -270,9 +280,14 @@ class OperationRecordsTest {
         assertEquals(java.time.Duration.ofDays(1), new MountDisk("p", "vdb", "web", null).lifetime(), "default: one day");
         assertEquals(java.time.Duration.ofSeconds(90), new MountDisk("p", "vdb", "web", "90s").lifetime());
         assertEquals(java.time.Duration.ofHours(12), new MountDisk("p", "vdb", "web", "PT12H").lifetime());
+        // the fixed lengths of docs/cli.md ("Lengths of time"): 15min and 2w; m stays minutes, as lifetimes always read it
+        assertEquals(java.time.Duration.ofMinutes(15), new MountDisk("p", "vdb", "web", "15min").lifetime());
+        assertEquals(java.time.Duration.ofDays(14), new ExportFiles("p", "vdb", null, java.util.List.of("/etc"), "2w").lifetime());
+        assertEquals(java.time.Duration.ofMinutes(30), new MountDisk("p", "vdb", "web", "30m").lifetime());
+        assertThrows(CofferException.class, () -> new MountDisk("p", "vdb", "web", "5w"));
         CofferException mount = assertThrows(CofferException.class, () -> new MountDisk("p", "VDB!", null, "31d"));
         assertTrue(mount.getMessage().startsWith("mount request has 3 problems"), mount.getMessage());
-        assertTrue(mount.getMessage().contains("expires: a lifetime such as 90s, 30m, 12h or 7d (at least 1 s, at most 30 days), got '31d'"),
+        assertTrue(mount.getMessage().contains("expires: a lifetime such as 90s, 30min, 12h or 7d (at least 1 s, at most 30 days), got '31d'"),
                 mount.getMessage());
         assertEquals(MountDisk.class, JobType.mount.operation());
         assertTrue(JobType.mount.serving() && !JobType.unmount.serving() && !JobType.export.serving());

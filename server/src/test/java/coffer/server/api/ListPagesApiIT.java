@@ -176,7 +176,13 @@ class ListPagesApiIT {
         assertEquals(3, pages);
         TestServer.Answer bad = server.admin("GET", "/api/v1/tokens?role=root", null);
         assertEquals(400, bad.status(), bad.text());
-        assertTrue(bad.body().path("detail").asText().contains("role: one of [admin, operator, viewer], got 'root'"), bad.text());
+        assertTrue(bad.body().path("detail").asText().contains("role: one of [admin, agent, operator, viewer], got 'root'"), bad.text());
+        // every role a token can have filters, the agent role included (docs/api.md, "Lists")
+        assertEquals(201, server.admin("POST", "/api/v1/tokens", "{\"name\": \"edge-1\", \"role\": \"agent\"}").status());
+        TestServer.Answer agents = server.admin("GET", "/api/v1/tokens?role=agent", null);
+        assertEquals(200, agents.status(), agents.text());
+        assertEquals("edge-1", agents.body().path("tokens").path(0).path("name").asText(), agents.text());
+        assertEquals(1, agents.body().path("count").asInt(), agents.text());
     }
 
     @Test

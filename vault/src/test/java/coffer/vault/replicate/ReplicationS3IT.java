@@ -85,10 +85,10 @@ class ReplicationS3IT {
             assertEquals(CHUNKS, full.newObjects());
             assertTrue(full.listed(), "no base replica: the bucket's chunks listed once");
             assertEquals(0, fullRequests.getOrDefault("HeadObject", 0L), "no existence check per chunk: " + fullRequests);
-            assertEquals(CHUNKS + 5, fullRequests.get("PutObject"), "chunks, index, manifest, claim, lock, unfinished"
-                    + " marker: " + fullRequests);
-            assertEquals(4, fullRequests.get("ListObjectsV2"), "the replica id's claims, locks, quarantine, chunks: "
+            assertEquals(CHUNKS + 5, fullRequests.get("PutObject"), "chunks, index, manifest, lock, unfinished marker, claim"
+                    + " on the replica id: "
                     + fullRequests);
+            assertEquals(4, fullRequests.get("ListObjectsV2"), "claims, locks, quarantine, chunks: " + fullRequests);
             assertTrue(fullRequests.get("GetObject") <= CHUNKS + 4, "each arrival read back once: " + fullRequests);
             firstReplica = full.replica();
 
@@ -103,10 +103,10 @@ class ReplicationS3IT {
             assertEquals(3, incremental.newObjects());
             assertTrue(incremental.storedBytes() <= sourceGrowth + 3 * 64, "no more than the source point stored (and"
                     + " the envelope's nonces and tags): " + incremental.storedBytes() + " vs " + sourceGrowth);
-            assertEquals(3 + 5, incrementalRequests.get("PutObject"), "two patches, one chunk, index, manifest, claim,"
-                    + " lock, marker: " + incrementalRequests);
-            assertEquals(3, incrementalRequests.get("ListObjectsV2"), "the replica id's claims, locks and quarantine, no"
-                    + " chunk listing: " + incrementalRequests);
+            assertEquals(3 + 5, incrementalRequests.get("PutObject"), "two patches, one chunk, index, manifest, lock,"
+                    + " marker, claim: " + incrementalRequests);
+            assertEquals(3, incrementalRequests.get("ListObjectsV2"), "claims, locks and quarantine, no chunk listing: "
+                    + incrementalRequests);
             assertEquals(0, incrementalRequests.getOrDefault("HeadObject", 0L), incrementalRequests.toString());
             secondReplica = incremental.replica();
         }
