@@ -108,6 +108,44 @@ class ObjectLockEmulatorIT {
     }
 
     /**
+     * An immutable replica written into a bucket with Object Lock: the replica's manifest, index and hold are retained
+     * like a point's, while the replication's claim on the replica id (docs/design/replication.md), like its lock, gets
+     * no retention: its release leaves a delete marker over versions the store would let anyone remove, and nothing
+     * under {@code claims/} is listed afterwards.
+     */
+    @Test
+    void anImmutableReplicaIsRetainedAndTheReplicationsClaimIsNot() throws Exception {
+        URI endpoint = startMoto();
+        try (S3Client admin = admin(endpoint); S3Backend backend = backend(endpoint);
+             Vault source = Vault.create(new MemoryBackend(), 256 * 1024, null)) {
+            admin.createBucket(b -> b.bucket(BUCKET).objectLockEnabledForBucket(true));
+            Vault destination = Vault.create(backend, 256 * 1024, new LocalKeyRing(dir.resolve("keyring.json")));
+            byte[] disk = TestData.random(7, 4 * 256 * 1024 + 5);
+            PointManifest point = point(source, disk, null);
+            Instant until = Instant.now().plus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+
+            PointManifest replica = new coffer.vault.replicate.PointReplicator(source, destination, 2).replicate(
+                    new coffer.vault.replicate.PointReplicator.Request(point.id(), null, until), Progress.NONE).replica();
+
+            for (String name : List.of(Vault.manifestName(replica.id()), Vault.holdName(replica.id()),
+                    "points/" + replica.id() + "/disk-0.fidx")) {
+                var head = admin.headObject(b -> b.bucket(BUCKET).key("vault/" + name));
+                assertEquals(ObjectLockMode.COMPLIANCE, head.objectLockMode(), name);
+                assertEquals(until, head.objectLockRetainUntilDate(), name);
+            }
+            assertEquals(List.of(), backend.list("claims/"), "the claim was given back");
+            var claims = admin.listObjectVersions(b -> b.bucket(BUCKET).prefix("vault/claims/"));
+            assertEquals(1, claims.deleteMarkers().size(), claims.toString());
+            assertTrue(!claims.versions().isEmpty(), claims.toString());
+            for (ObjectVersion version : claims.versions()) {
+                assertEquals(null, admin.headObject(b -> b.bucket(BUCKET).key(version.key()).versionId(version.versionId()))
+                        .objectLockMode(), "a claim's version is not retained: " + version.key());
+            }
+            assertEquals(List.of(), backend.list("locks/"));
+        }
+    }
+
+    /**
      * A commit killed between its manifest and its hold leaves a point the vault refuses to delete (its manifest says
      * so) but that the store does not retain yet; the server's hold right after a plan's run (the same time) then
      * writes the hold and retains the manifest, index and hold, rather than finding the point held long enough.
