@@ -16,19 +16,26 @@ final class HeldObject implements AutoCloseable {
     private static final Duration STOP_WAIT = Duration.ofMinutes(1);
 
     private final Backend backend;
+    private final LeftBehind leftBehind;
     private final String name;
     private final byte[] body;
     private final Duration refresh;
     private final Thread refresher;
     private volatile boolean released;
 
-    HeldObject(Backend backend, String name, byte[] body) {
-        this(backend, name, body, VaultLocks.REFRESH);
+    /** Held in {@code backend}; when its removal fails, remembered in {@code leftBehind} (the vault's). */
+    HeldObject(Backend backend, LeftBehind leftBehind, String name, byte[] body) {
+        this(backend, leftBehind, name, body, VaultLocks.REFRESH);
     }
 
     /** Rewritten every {@code refresh} (tests use a short one). */
     HeldObject(Backend backend, String name, byte[] body, Duration refresh) {
+        this(backend, new LeftBehind(backend), name, body, refresh);
+    }
+
+    private HeldObject(Backend backend, LeftBehind leftBehind, String name, byte[] body, Duration refresh) {
         this.backend = backend;
+        this.leftBehind = leftBehind;
         this.name = name;
         this.body = body;
         this.refresh = refresh;
@@ -40,8 +47,8 @@ final class HeldObject implements AutoCloseable {
      * may have landed before it failed: one left behind by a live process counts as held until it goes stale) and the
      * put's failure thrown.
      */
-    static HeldObject publish(Backend backend, String name, byte[] body) throws IOException {
-        HeldObject held = new HeldObject(backend, name, body);
+    static HeldObject publish(Backend backend, LeftBehind leftBehind, String name, byte[] body) throws IOException {
+        HeldObject held = new HeldObject(backend, leftBehind, name, body);
         try {
             backend.put(name, ByteBuffer.wrap(body));
         } catch (IOException | RuntimeException e) {
@@ -100,33 +107,18 @@ final class HeldObject implements AutoCloseable {
      * Releases it: stops rewriting it and deletes it. A cancelled holder (its thread interrupted) releases too: the
      * interrupt is put aside meanwhile and kept, since the AWS SDK fails every request of an interrupted thread and
      * interrupts it again (the object would stay until stale: a claim refusing the next run, docs/reliability.md).
+     * The delete is tried three times; when all fail, the object is remembered as left behind ({@link LeftBehind}) and
+     * removed at this process's next lock, claim or lease operation on the vault.
      */
     @Override
     public void close() throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
             stopRefreshing();
-            remove(backend, name);
+            leftBehind.remove(name);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * Deletes held object {@code name}, trying again on failure (three tries in all): one left behind by a live
-     * process counts as held until it goes stale ({@link VaultLocks#STALE}).
-     */
-    static void remove(Backend backend, String name) throws IOException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                backend.delete(name);
-                return;
-            } catch (IOException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
             }
         }
     }

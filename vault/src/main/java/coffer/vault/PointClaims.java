@@ -28,9 +28,11 @@ public final class PointClaims {
     private static final String KIND = "WRITE";
 
     private final Backend backend;
+    private final LeftBehind leftBehind;
 
-    PointClaims(Backend backend) {
+    PointClaims(Backend backend, LeftBehind leftBehind) {
         this.backend = backend;
+        this.leftBehind = leftBehind;
     }
 
     /** A held claim; closing it releases it. */
@@ -48,20 +50,28 @@ public final class PointClaims {
     }
 
     /**
-     * Claims the writing of point {@code pointId} for {@code purpose} (shown to whoever is refused).
+     * Claims the writing of point {@code pointId} for {@code purpose} (shown to whoever is refused). This process's
+     * claims (and locks and leases) on the vault whose release failed are removed first ({@link LeftBehind}); such a
+     * claim met in the listing is this process's own, abandoned: removed, not a conflict (before, it refused this
+     * process's own next run of the replication until it went stale).
      *
      * @throws VaultBusyException when another live claim on the id exists (its purpose, process and time named)
      */
     public Claim take(String pointId, String purpose) throws IOException {
         PointIds.check(pointId);
+        leftBehind.retry();
         String prefix = PREFIX + pointId + "/";
         String name = prefix + UUID.randomUUID();
         byte[] body = Json.MAPPER.writeValueAsBytes(new VaultLocks.Body(KIND, VaultLocks.hostName(),
                 ProcessHandle.current().pid(), purpose, Instant.now()));
-        HeldObject held = HeldObject.publish(backend, name, body);
+        HeldObject held = HeldObject.publish(backend, leftBehind, name, body);
         try {
             for (ObjectInfo info : backend.list(prefix)) {
                 if (info.name().equals(name)) {
+                    continue;
+                }
+                if (leftBehind.contains(info.name())) {
+                    leftBehind.removeFound(info.name());
                     continue;
                 }
                 VaultLocks.Body other = VaultLocks.readBody(backend, info, KIND, "claim");
@@ -81,5 +91,13 @@ public final class PointClaims {
             throw e;
         }
         return new Claim(held);
+    }
+
+    /**
+     * Removes the stale claims of every point id (judged as {@link #take} judges them): those of runs killed for good,
+     * which nothing takes again, stay otherwise. gc calls it (docs/design/gc.md). Returns how many were removed.
+     */
+    public int removeStale() throws IOException {
+        return VaultLocks.removeStale(backend, PREFIX, KIND, "claim");
     }
 }

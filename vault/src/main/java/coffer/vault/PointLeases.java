@@ -33,10 +33,12 @@ public final class PointLeases {
     }
 
     private final Backend backend;
+    private final LeftBehind leftBehind;
     private final DeletionCheck deletions;
 
-    PointLeases(Backend backend, DeletionCheck deletions) {
+    PointLeases(Backend backend, LeftBehind leftBehind, DeletionCheck deletions) {
         this.backend = backend;
+        this.leftBehind = leftBehind;
         this.deletions = deletions;
     }
 
@@ -63,12 +65,13 @@ public final class PointLeases {
      */
     public Lease take(String pointId, String purpose) throws IOException {
         PointIds.check(pointId);
+        leftBehind.retry();
         String name = PREFIX + pointId + "/" + UUID.randomUUID();
         byte[] body = Json.MAPPER.writeValueAsBytes(new VaultLocks.Body(KIND, VaultLocks.hostName(),
                 ProcessHandle.current().pid(), purpose, Instant.now()));
         // a put that failed after landing is removed again: a live process's lease would refuse the point's deletion
         // until it went stale, though nothing serves it
-        HeldObject held = HeldObject.publish(backend, name, body);
+        HeldObject held = HeldObject.publish(backend, leftBehind, name, body);
         boolean deleting;
         try {
             deleting = deletions.underway(pointId);
@@ -88,11 +91,17 @@ public final class PointLeases {
     /**
      * The live leases of {@code pointId}, described for a person ("mount of … (pid 12 on host since …)"); stale
      * ones found on the way are removed. An unreadable lease counts as live (damage must not make a served point
-     * deletable) until it goes stale by its age.
+     * deletable) until it goes stale by its age. A lease of this process whose release failed ({@link LeftBehind}) is
+     * abandoned, not live: it is removed (with the vault's other such objects of this process) and not counted.
      */
     public List<String> live(String pointId) throws IOException {
+        leftBehind.retry();
         List<String> live = new ArrayList<>();
         for (ObjectInfo info : backend.list(PREFIX + pointId + "/")) {
+            if (leftBehind.contains(info.name())) {
+                leftBehind.removeFound(info.name());
+                continue;
+            }
             VaultLocks.Body lease = VaultLocks.readBody(backend, info, KIND, "lease");
             if (lease == null) {
                 continue;
@@ -104,5 +113,13 @@ public final class PointLeases {
             live.add(lease.purpose() + " (pid " + lease.pid() + " on " + lease.host() + " since " + lease.createdAt() + ")");
         }
         return live;
+    }
+
+    /**
+     * Removes the stale leases of every point (judged as {@link #live} judges them): those of servers killed for good
+     * on points nobody deletes stay otherwise. gc calls it (docs/design/gc.md). Returns how many were removed.
+     */
+    public int removeStale() throws IOException {
+        return VaultLocks.removeStale(backend, PREFIX, KIND, "lease");
     }
 }

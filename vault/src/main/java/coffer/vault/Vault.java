@@ -73,9 +73,10 @@ public final class Vault implements AutoCloseable {
         this.config = config;
         this.codec = new ObjectCodec(keys == null ? null : keys.object(), config.codec(), config.compressionLevel());
         this.digester = keys == null ? ChunkDigester.sha256() : ChunkDigester.hmacSha256(keys.chunkId());
-        this.locks = new VaultLocks(backend);
-        this.leases = new PointLeases(backend, this::deletionUnderway);
-        this.claims = new PointClaims(backend);
+        LeftBehind leftBehind = new LeftBehind(backend); // one per vault opened: locks, leases and claims share it
+        this.locks = new VaultLocks(backend, leftBehind);
+        this.leases = new PointLeases(backend, leftBehind, this::deletionUnderway);
+        this.claims = new PointClaims(backend, leftBehind);
     }
 
     /** Creates a vault in an empty location. With {@code keys} non-null, encrypted under a new key of it. */

@@ -10,9 +10,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Shared and exclusive vault locks, kept as objects under {@code locks/} so they work on every backend and
@@ -32,15 +30,16 @@ public final class VaultLocks {
     private static final String PREFIX = "locks/";
 
     private final Backend backend;
-    /**
-     * This process's lock objects whose removal failed (three tries): tried again at each later acquire and release
-     * here, since one left behind by a live process blocks gc and the chunk removal of failed backups until it goes
-     * stale.
-     */
-    private final Set<String> leftBehind = ConcurrentHashMap.newKeySet();
+    /** This process's held objects of the vault whose removal failed: tried again at each acquire and release here. */
+    private final LeftBehind leftBehind;
 
     VaultLocks(Backend backend) {
+        this(backend, new LeftBehind(backend));
+    }
+
+    VaultLocks(Backend backend, LeftBehind leftBehind) {
         this.backend = backend;
+        this.leftBehind = leftBehind;
     }
 
     public enum Kind { SHARED, EXCLUSIVE }
@@ -65,7 +64,7 @@ public final class VaultLocks {
         private Lock(String name, byte[] body, Instant since) {
             this.name = name;
             this.since = since;
-            this.held = new HeldObject(backend, name, body);
+            this.held = new HeldObject(backend, leftBehind, name, body);
         }
 
         /**
@@ -93,7 +92,7 @@ public final class VaultLocks {
                 try {
                     remove(name);
                 } finally {
-                    removeLeftBehind();
+                    leftBehind.retry();
                 }
             } finally {
                 if (interrupted) {
@@ -105,27 +104,11 @@ public final class VaultLocks {
 
     /**
      * Deletes lock object {@code name}, trying again on failure (three tries in all): a lock object left behind
-     * by a live process blocks gc and the chunk removal of failed backups until it goes stale.
+     * by a live process blocks gc and the chunk removal of failed backups until it goes stale, so when all fail it
+     * is remembered and tried again at this process's next operation ({@link LeftBehind}).
      */
     private void remove(String name) throws IOException {
-        try {
-            HeldObject.remove(backend, name);
-        } catch (IOException e) {
-            leftBehind.add(name);
-            throw e;
-        }
-    }
-
-    /** Tries once more to delete each lock object of this process whose removal failed; keeps those that fail again. */
-    private void removeLeftBehind() {
-        for (String name : leftBehind) {
-            try {
-                backend.delete(name);
-                leftBehind.remove(name);
-            } catch (IOException | RuntimeException stillThere) {
-                // the next acquire or release tries again; at worst it goes stale
-            }
-        }
+        leftBehind.remove(name);
     }
 
     /** Takes a shared lock (backups), waiting up to {@code wait} while an exclusive holder (gc sweep) works. */
@@ -139,7 +122,7 @@ public final class VaultLocks {
     }
 
     private Lock acquire(Kind kind, String purpose, Duration wait) throws IOException {
-        removeLeftBehind();
+        leftBehind.retry();
         Instant deadline = Instant.now().plus(wait);
         String name = PREFIX + kind.name().toLowerCase() + "-" + UUID.randomUUID();
         byte[] body = Json.MAPPER.writeValueAsBytes(new Body(kind.name(), hostName(), ProcessHandle.current().pid(),
@@ -203,6 +186,10 @@ public final class VaultLocks {
             if (info.name().equals(mine)) {
                 continue;
             }
+            if (leftBehind.contains(info.name())) {
+                leftBehind.removeFound(info.name()); // this process's own, abandoned: not a holder
+                continue;
+            }
             Body other = readBody(backend, info, Kind.EXCLUSIVE.name(), "lock");
             if (other == null) {
                 continue;
@@ -231,6 +218,23 @@ public final class VaultLocks {
         } catch (com.fasterxml.jackson.core.JacksonException unreadable) {
             return new Body(unreadableKind, "?", -1, "unreadable " + what + " " + info.name(), info.modified());
         }
+    }
+
+    /**
+     * Removes the stale held objects under {@code prefix} (claims or leases of processes that ended without releasing
+     * them: killed, or their release failed), judged as their takers judge them ({@link #isStale}); an unreadable one
+     * goes only when stale by its age. Returns how many were removed.
+     */
+    static int removeStale(Backend backend, String prefix, String unreadableKind, String what) throws IOException {
+        int removed = 0;
+        for (ObjectInfo info : backend.list(prefix)) {
+            Body body = readBody(backend, info, unreadableKind, what);
+            if (body != null && isStale(info, body)) {
+                backend.delete(info.name());
+                removed++;
+            }
+        }
+        return removed;
     }
 
     static boolean isStale(ObjectInfo info, Body body) {

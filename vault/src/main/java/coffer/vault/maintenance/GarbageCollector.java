@@ -31,7 +31,8 @@ import java.util.Set;
  *   <li>sweep: delete the chunks of the step-1 listing that are not live and older than the grace period (for at
  *       most the sweep budget, when one is given, but at least a first small batch); delete objects of unfinished
  *       points (their {@link UnfinishedMarker} older than the grace period, no manifest, no running hold) and
- *       markers left beside a manifest; remove abandoned temporaries.</li>
+ *       markers left beside a manifest; remove abandoned temporaries; remove stale claims and leases
+ *       ({@link coffer.vault.PointClaims#removeStale}, {@link coffer.vault.PointLeases#removeStale}).</li>
  * </ol>
  * A point whose manifest does not read, and a lost point (its manifest gone: removed behind the vault's back, a
  * held point's too), keep what their indexes name (read without the manifest's checksum) and their objects: that
@@ -104,10 +105,13 @@ public final class GarbageCollector {
             long sweptBytes = doomed.subList(0, swept).stream().mapToLong(ObjectInfo::size).sum();
             int orphans = sweepUnfinished(listing, cutoff);
             int temporaries = vault.backend().removeAbandonedUploads(cutoff);
+            int staleClaims = vault.claims().removeStale();
+            int staleLeases = vault.leases().removeStale();
             vault.backend().sync();
             return new GcReport(listing.points().size(), live.size(), swept, sweptBytes, kept, orphans, temporaries,
                     heldWithoutManifest(listing), swept == doomed.size(), doomed.size() - swept,
-                    Duration.ofNanos(System.nanoTime() - locked), listing.unreadable().size() + listing.lost().size());
+                    Duration.ofNanos(System.nanoTime() - locked), listing.unreadable().size() + listing.lost().size(),
+                    staleClaims, staleLeases);
         }
     }
 

@@ -8,9 +8,11 @@ import java.time.Duration;
  * {@code remainingChunks} unreferenced chunks old enough to go were then left for the next run. {@code lockHeld}: how
  * long the run held the exclusive lock (how long it kept backups waiting at most). {@code damagedPoints}: points
  * whose manifest does not read or is lost (the held ones included); their objects and every chunk their indexes
- * name were kept ({@code vault verify} reports them). Immutable.
+ * name were kept ({@code vault verify} reports them). {@code staleClaims}, {@code staleLeases}: claims and leases of
+ * processes that ended without releasing them, removed (judged stale as their takers judge them). Immutable.
  */
 public record GcReport(int livePoints, long liveChunks, long sweptChunks, long sweptBytes, long keptUnreferenced,
                        int orphanObjects, int abandonedUploads, int heldWithoutManifest, boolean complete,
-                       long remainingChunks, Duration lockHeld, int damagedPoints) {
+                       long remainingChunks, Duration lockHeld, int damagedPoints, int staleClaims,
+                       int staleLeases) {
 }

@@ -355,7 +355,9 @@ public final class PointWriter implements AutoCloseable {
 
     /**
      * Ends the writer: a writer not committed removes what it wrote ({@link #cleanup}, {@link #remove}), releases its
-     * lock, then removes the chunks it created that no point uses ({@link ChunkReclaim}). A cancelled writer (its
+     * lock, then removes the chunks it created that no point uses ({@link ChunkReclaim}). Whatever the cleanup throws
+     * (a backend's {@code RuntimeException} too), the writer leaves the open writers' set and its lock is released;
+     * its chunks then stay for gc. A cancelled writer (its
      * thread interrupted) does all that too: the interrupt is put aside meanwhile and kept, since interrupted requests
      * fail (the AWS SDK fails every request of an interrupted thread and interrupts it again).
      */
@@ -374,27 +376,40 @@ public final class PointWriter implements AutoCloseable {
     private void end() throws IOException {
         IOException failure = null;
         String chunksStayBecause = null;
-        if (!committed) {
-            Cleanup cleanup = cleanup();
-            failure = cleanup.failure();
-            chunksStayBecause = cleanup.nothingBecause();
-            if (chunksStayBecause == null) {
-                Removed removed = remove(cleanup.objects());
-                failure = removed.failure();
-                chunksStayBecause = removed.manifestMayStand()
-                        ? "the point's manifest may stand (its removal failed after its put may have reached storage)"
-                        : null;
+        Throwable unexpected = null; // a RuntimeException (or Error) of the backend during the cleanup
+        try {
+            if (!committed) {
+                Cleanup cleanup = cleanup();
+                failure = cleanup.failure();
+                chunksStayBecause = cleanup.nothingBecause();
+                if (chunksStayBecause == null) {
+                    Removed removed = remove(cleanup.objects());
+                    failure = removed.failure();
+                    chunksStayBecause = removed.manifestMayStand()
+                            ? "the point's manifest may stand (its removal failed after its put may have reached storage)"
+                            : null;
+                }
             }
+        } catch (RuntimeException | Error e) {
+            unexpected = e;
+            chunksStayBecause = "its cleanup failed (" + e + ")";
+        } finally {
+            OPEN.remove(this); // adds nothing to its point from here on, whatever the cleanup threw
         }
-        OPEN.remove(this); // adds nothing to its point from here on
         boolean released = false;
         try {
             lock.close();
             released = true;
-        } catch (IOException e) {
-            // a lock object left behind goes stale and is removed by whoever finds it; a committed point
-            // must not be reported as failed because of it
-            failure = committed ? failure : (failure == null ? e : failure);
+        } catch (IOException | RuntimeException e) {
+            if (unexpected != null) {
+                unexpected.addSuppressed(e);
+            } else if (e instanceof RuntimeException runtime) {
+                unexpected = runtime;
+            } else {
+                // a lock object left behind goes stale and is removed by whoever finds it (or by this process's next
+                // lock operation); a committed point must not be reported as failed because of it
+                failure = committed ? failure : (failure == null ? (IOException) e : failure);
+            }
         }
         if (!committed && reclaimed == null) {
             Set<ChunkId> created = new HashSet<>();
@@ -406,6 +421,12 @@ public final class PointWriter implements AutoCloseable {
             reclaimed = chunksStayBecause != null ? new Reclaimed(created.size(), 0, chunksStayBecause)
                     : released ? ChunkReclaim.reclaim(vault, created, lock.since(), ChunkReclaim.WAIT)
                     : new Reclaimed(created.size(), 0, "this backup's own lock could not be released");
+        }
+        if (unexpected instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (unexpected instanceof Error error) {
+            throw error;
         }
         if (failure != null && !committed) {
             throw failure;

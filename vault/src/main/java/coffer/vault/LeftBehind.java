@@ -1,0 +1,70 @@
+package coffer.vault;
+
+import coffer.vault.backend.Backend;
+
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * This process's held objects of one vault (lock objects, claims, leases: {@link HeldObject}) whose removal failed
+ * three times. One left behind by a live process counts as held until it goes stale ({@link VaultLocks#STALE}): a lock
+ * blocks gc and the chunk removal of failed backups, a claim refuses this process's own next run of its replication, a
+ * lease refuses its point's deletion. So each is tried again at this process's next lock, claim or lease operation on
+ * the vault ({@link #retry}), and one met while judging conflicts is known abandoned, not live ({@link #contains}).
+ * The names are this process's own random ones, abandoned when remembered (never held again). Thread-safe.
+ */
+final class LeftBehind {
+    private final Backend backend;
+    private final Set<String> names = ConcurrentHashMap.newKeySet();
+
+    LeftBehind(Backend backend) {
+        this.backend = backend;
+    }
+
+    /**
+     * Deletes held object {@code name}, trying again on failure (three tries in all); when that fails, remembers it
+     * (to be tried again at the next operation) and throws the failure.
+     */
+    void remove(String name) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                backend.delete(name);
+                return;
+            } catch (IOException e) {
+                if (attempt == 3) {
+                    names.add(name);
+                    throw e;
+                }
+            } catch (RuntimeException e) {
+                names.add(name);
+                throw e;
+            }
+        }
+    }
+
+    /** Whether {@code name} is an object of this process whose removal failed: abandoned, not held. */
+    boolean contains(String name) {
+        return names.contains(name);
+    }
+
+    /**
+     * Removes {@code name}, an abandoned object of this process met on the way, once; when that fails it stays
+     * remembered (it still counts as abandoned).
+     */
+    void removeFound(String name) {
+        try {
+            backend.delete(name);
+            names.remove(name);
+        } catch (IOException | RuntimeException stillThere) {
+            // the next operation tries again; at worst it goes stale
+        }
+    }
+
+    /** Tries once more to delete each remembered object; keeps those that fail again. No request when none is. */
+    void retry() {
+        for (String name : names) {
+            removeFound(name);
+        }
+    }
+}
