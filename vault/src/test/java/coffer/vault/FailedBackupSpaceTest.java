@@ -279,6 +279,52 @@ class FailedBackupSpaceTest {
         }
     }
 
+    /**
+     * A backend that throws a {@code RuntimeException} on a delete of the cleanup (none of Coffer's does; a bug or a
+     * library's surprise may) left the writer among this process's open writers and its shared lock held and
+     * refreshed: gc was refused as long as the process ran, and every later failed backup kept its chunks (an
+     * unfinished point of this process "may still be written"). The bookkeeping now ends whatever the cleanup throws.
+     */
+    @Test
+    void aRuntimeExceptionOfTheBackendDuringTheCleanupStillEndsTheWriterAndReleasesItsLock() throws IOException {
+        byte[] data = TestData.random(89, 2 * CHUNK);
+        byte[] next = TestData.random(90, 2 * CHUNK);
+        try (TestVault vault = TestVault.create(new MemoryBackend(), null)) {
+            String[] writing = new String[1];
+            ForwardingBackend buggy = new ForwardingBackend(vault.vault().backend()) {
+                @Override
+                public void delete(String name) throws IOException {
+                    if (name.equals(UnfinishedMarker.objectName(writing[0]))) {
+                        throw new IllegalStateException("injected: a backend's bug on the delete of " + name);
+                    }
+                    delegate.delete(name);
+                }
+            };
+            try (Vault over = Vault.open(buggy, null)) {
+                PointWriter failing = PointWriter.begin(over, "a", vault.nextCreationTime(), 2);
+                writing[0] = failing.id();
+                failing.writeDisk("vda", ByteArrayBlockSource.of(data), "raw", null, Progress.NONE);
+                IllegalStateException e = assertThrows(IllegalStateException.class, failing::close);
+                assertTrue(e.getMessage().contains("injected"), e.getMessage());
+                assertEquals(List.of(), vault.objects("locks/"), "its lock is released");
+                assertEquals(0, failing.reclaimed().removedChunks(), "its chunks stay for gc");
+                assertTrue(failing.reclaimed().leftBecause().contains("cleanup failed"), failing.reclaimed().toString());
+
+                // its unfinished point is no longer one a writer of this process may still write
+                PointWriter second = PointWriter.begin(vault.vault(), "b", vault.nextCreationTime(), 2);
+                second.writeDisk("vda", ByteArrayBlockSource.of(next), "raw", null, Progress.NONE);
+                second.close();
+                assertEquals(new PointWriter.Reclaimed(2, 2, null), second.reclaimed());
+                // and gc is not refused: it removes what the first writer left
+                coffer.vault.maintenance.GcReport gc = new coffer.vault.maintenance.GarbageCollector(vault.vault())
+                        .collect(java.time.Duration.ZERO, java.time.Duration.ZERO);
+                assertEquals(2, gc.sweptChunks(), gc.toString());
+                assertEquals(1, gc.orphanObjects(), "its marker: " + gc);
+                assertEquals(List.of("config"), vault.objects(""), "nothing but the vault's config");
+            }
+        }
+    }
+
     /** Reads normally up to {@code stallAt}, then signals {@code reached} and blocks until interrupted. */
     private record StallingSource(BlockSource delegate, long stallAt, CountDownLatch reached) implements BlockSource {
         @Override

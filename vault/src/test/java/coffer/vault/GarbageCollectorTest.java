@@ -228,4 +228,57 @@ class GarbageCollectorTest {
             assertEquals(5, vault.chunkObjects().size());
         }
     }
+
+    /**
+     * Claims and leases of runs killed for good stayed under {@code claims/} and {@code leases/} for ever (nothing
+     * takes that replica id again, nobody deletes that point): gc removes the stale ones, judged as their takers judge
+     * them (not refreshed for {@link VaultLocks#STALE}, or of a dead process of this host), and keeps the live ones.
+     */
+    @Test
+    void gcRemovesStaleClaimsAndLeasesAndKeepsLiveOnes() throws IOException {
+        coffer.testing.MutableClock clock = new coffer.testing.MutableClock(Instant.now());
+        try (TestVault vault = TestVault.create(new coffer.vault.backend.MemoryBackend(clock), null)) {
+            PointManifest point = vault.backup("vm", oldDisk);
+            String replica = PointIds.newId(Instant.now().minusSeconds(60));
+            String running = PointIds.newId(Instant.now());
+            String mine = PointIds.newId(Instant.now().minusSeconds(120));
+            String host = VaultLocks.hostName();
+            // not refreshed for longer than the staleness window: runs killed for good on another host
+            clock.set(Instant.now().minus(VaultLocks.STALE.plus(Duration.ofMinutes(1))));
+            putHeld(vault, "claims/" + replica + "/killed-elsewhere", "WRITE", "kvm-99", 42);
+            putHeld(vault, "leases/" + point.id() + "/killed-elsewhere", "SERVE", "kvm-99", 42);
+            clock.set(Instant.now());
+            // of a dead process of this host
+            putHeld(vault, "claims/" + replica + "/killed-here", "WRITE", host, VaultLocksTest.DEAD_PID);
+            putHeld(vault, "leases/" + point.id() + "/killed-here", "SERVE", host, VaultLocksTest.DEAD_PID);
+            // live: refreshed, of another host; an unreadable one (counts as live until stale by its age)
+            putHeld(vault, "claims/" + running + "/running-elsewhere", "WRITE", "kvm-99", 42);
+            putHeld(vault, "leases/" + point.id() + "/serving-elsewhere", "SERVE", "kvm-99", 42);
+            vault.backend().put("claims/" + running + "/unreadable", ByteBuffer.wrap(new byte[]{'{'}));
+            try (PointLeases.Lease served = vault.vault().leases().take(point.id(), "mount of vda");
+                 PointClaims.Claim claimed = vault.vault().claims().take(mine, "replication of vm")) {
+                List<String> ownLease = vault.objects("leases/").stream()
+                        .filter(n -> !n.endsWith("-elsewhere") && !n.endsWith("-here")).toList();
+                List<String> ownClaim = vault.objects("claims/" + mine + "/");
+                GcReport report = gc(vault, Duration.ZERO);
+                assertEquals(2, report.staleClaims(), report.toString());
+                assertEquals(2, report.staleLeases(), report.toString());
+                List<String> claims = new ArrayList<>(ownClaim);
+                claims.addAll(List.of("claims/" + running + "/running-elsewhere", "claims/" + running + "/unreadable"));
+                assertEquals(claims.stream().sorted().toList(), vault.objects("claims/"));
+                List<String> leases = new ArrayList<>(ownLease);
+                leases.add("leases/" + point.id() + "/serving-elsewhere");
+                assertEquals(leases.stream().sorted().toList(), vault.objects("leases/"));
+                assertEquals(1, ownLease.size());
+                assertEquals(1, ownClaim.size());
+            }
+            assertEquals(1, vault.vault().leases().live(point.id()).size(), "the other host's lease still counts");
+        }
+    }
+
+    private static void putHeld(TestVault vault, String name, String kind, String host, long pid) throws IOException {
+        byte[] body = coffer.vault.format.Json.MAPPER.writeValueAsBytes(new VaultLocks.Body(kind, host, pid,
+                "left by " + name, Instant.now()));
+        vault.backend().put(name, ByteBuffer.wrap(body));
+    }
 }

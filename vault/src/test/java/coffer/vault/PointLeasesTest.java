@@ -87,6 +87,37 @@ class PointLeasesTest {
         }
     }
 
+    /**
+     * A lease whose release failed three times is this process's own, abandoned (docs/reliability.md, "Session 17"):
+     * it refuses no deletion of its point by this process (before, it did until it went stale, 15 minutes) and is
+     * removed on the way.
+     */
+    @Test
+    void aLeaseWhoseReleaseFailedThreeTimesDoesNotRefuseItsPointsDeletion() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
+        coffer.vault.backend.MemoryBackend store = new coffer.vault.backend.MemoryBackend();
+        coffer.vault.backend.Backend flaky = new coffer.testing.ForwardingBackend(store) {
+            @Override
+            public void delete(String name) throws IOException {
+                if (name.startsWith(PointLeases.PREFIX) && deleteFailures.getAndDecrement() > 0) {
+                    throw new coffer.vault.backend.BackendException("injected failure of the delete of " + name, true, null);
+                }
+                super.delete(name);
+            }
+        };
+        try (TestVault vault = TestVault.create(flaky, null)) {
+            PointManifest point = vault.backup("vm", disk);
+            PointLeases.Lease lease = vault.vault().leases().take(point.id(), "mount");
+            deleteFailures.set(3);
+            assertThrows(coffer.vault.backend.BackendException.class, lease::close);
+            assertEquals(1, store.list(PointLeases.PREFIX).size(), "all three tries of the release failed");
+            deleteFailures.set(1); // the retry before the judgement fails once more: the listing meets the lease
+            vault.vault().deletePoint(point.id());
+            assertThrows(PointNotFoundException.class, () -> vault.vault().point(point.id()));
+            assertEquals(List.of(), store.list(PointLeases.PREFIX), "removed on the way");
+        }
+    }
+
     @Test
     void aLeaseOfADeadProcessOrNotRefreshedIsStaleAndRemoved() throws IOException {
         coffer.testing.MutableClock clock = new coffer.testing.MutableClock(Instant.now());
