@@ -163,6 +163,32 @@ class VaultLocksTest {
         locks.exclusive("gc sweep", Duration.ZERO).close();
     }
 
+    /** One that is still there when the next acquire lists the locks is this process's own, abandoned: no conflict. */
+    @Test
+    void aLockObjectWhoseRemovalFailedDoesNotBlockThisProcesssOwnExclusiveLock() throws IOException {
+        java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
+        Backend flaky = new coffer.testing.ForwardingBackend(backend) {
+            @Override
+            public void delete(String name) throws IOException {
+                if (name.startsWith("locks/") && deleteFailures.getAndDecrement() > 0) {
+                    throw new coffer.vault.backend.BackendException("injected failure of the delete of " + name, true, null);
+                }
+                super.delete(name);
+            }
+        };
+        VaultLocks contender = new VaultLocks(flaky);
+        try (VaultLocks.Lock _ = locks.exclusive("gc sweep", Duration.ZERO)) {
+            deleteFailures.set(3);
+            assertThrows(coffer.vault.backend.BackendException.class, () -> contender.shared("backup", Duration.ZERO));
+        }
+        assertEquals(1, lockObjects().size(), "the contender's shared lock object stayed");
+        deleteFailures.set(1); // the retry before the acquire fails once more: the listing meets it
+        try (VaultLocks.Lock _ = contender.exclusive("gc sweep of the contender", Duration.ZERO)) {
+            assertEquals(1, lockObjects().size(), "only the exclusive lock: " + lockObjects());
+        }
+        assertEquals(List.of(), lockObjects());
+    }
+
     @Test
     void aFailedListingWhileAcquiringLeavesNoLockBehind() throws IOException {
         CrashingBackend failing = CrashingBackend.failOnce(backend, 2); // 1: put own lock, 2: list
