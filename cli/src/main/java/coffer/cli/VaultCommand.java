@@ -213,6 +213,10 @@ final class VaultCommand {
                         Cli.out().line("Kept %d immutable point(s) whose manifest is missing (their hold still runs): see docs/format/hold.md.",
                                 report.heldWithoutManifest());
                     }
+                    if (report.staleClaims() + report.staleLeases() > 0) {
+                        Cli.out().line("Removed %d stale claim(s) and %d stale lease(s) of processes that ended without releasing them.",
+                                report.staleClaims(), report.staleLeases());
+                    }
                     if (report.damagedPoints() > 0) {
                         Cli.out().line("Kept %d damaged or lost point(s) and every chunk their indexes name: see 'coffer vault verify'.",
                                 report.damagedPoints());
