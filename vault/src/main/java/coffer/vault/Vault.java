@@ -65,6 +65,8 @@ public final class Vault implements AutoCloseable {
     private final VaultLocks locks;
     private final PointLeases leases;
     private final PointClaims claims;
+    /** This process's lock objects, claims and leases of the vault whose removal failed (docs/design/locking.md). */
+    private final LeftBehind leftBehind;
     private final Clock clock;
 
     private Vault(Backend backend, VaultConfig config, SubKeys keys, Clock clock) {
@@ -73,7 +75,7 @@ public final class Vault implements AutoCloseable {
         this.config = config;
         this.codec = new ObjectCodec(keys == null ? null : keys.object(), config.codec(), config.compressionLevel());
         this.digester = keys == null ? ChunkDigester.sha256() : ChunkDigester.hmacSha256(keys.chunkId());
-        LeftBehind leftBehind = new LeftBehind(backend); // one per vault opened: locks, leases and claims share it
+        this.leftBehind = new LeftBehind(backend); // one per vault opened: locks, leases and claims share it
         this.locks = new VaultLocks(backend, leftBehind);
         this.leases = new PointLeases(backend, leftBehind, this::deletionUnderway);
         this.claims = new PointClaims(backend, leftBehind);
@@ -657,8 +659,13 @@ public final class Vault implements AutoCloseable {
         return length;
     }
 
+    /**
+     * Closes the backend, after a last try at removing this process's lock objects, claims and leases whose removal
+     * failed ({@link LeftBehind}; no request when there are none): a command that ends would leave them to go stale.
+     */
     @Override
     public void close() throws IOException {
+        leftBehind.retry();
         backend.close();
     }
 }

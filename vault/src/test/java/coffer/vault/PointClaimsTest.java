@@ -81,4 +81,15 @@ class PointClaimsTest {
             assertEquals(List.of(), claimObjects(), "removed at the lock operation");
         }
     }
+
+    @Test
+    void aClaimLeftBehindIsRemovedWhenTheVaultIsClosed() throws IOException {
+        TestVault vault = TestVault.create(flaky, null);
+        PointClaims.Claim claim = vault.vault().claims().take(PointIds.newId(Instant.now()), "replication");
+        deleteFailures.set(3);
+        assertThrows(BackendException.class, claim::close);
+        assertEquals(1, claimObjects().size());
+        vault.close();
+        assertEquals(List.of(), claimObjects(), "a command that ends tries once more");
+    }
 }
