@@ -357,9 +357,9 @@ public final class PointWriter implements AutoCloseable {
      * Ends the writer: a writer not committed removes what it wrote ({@link #cleanup}, {@link #remove}), releases its
      * lock, then removes the chunks it created that no point uses ({@link ChunkReclaim}). Whatever the cleanup throws
      * (a backend's {@code RuntimeException} too), the writer leaves the open writers' set and its lock is released;
-     * its chunks then stay for gc. A cancelled writer (its
-     * thread interrupted) does all that too: the interrupt is put aside meanwhile and kept, since interrupted requests
-     * fail (the AWS SDK fails every request of an interrupted thread and interrupts it again).
+     * its chunks then stay for gc. A cancelled writer (its thread interrupted) does all that too: the interrupt is put
+     * aside meanwhile and kept, since interrupted requests fail (the AWS SDK fails every request of an interrupted
+     * thread and interrupts it again).
      */
     @Override
     public void close() throws IOException {
