@@ -218,9 +218,9 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                         ErrorCode.InvalidArgument, "limit: not taken offline (a vault's group points are listed in one answer)");
                 case ListGroupPoints l -> GroupPointList.of(new GroupPoints(vault()).list(l.group()).stream()
                         .map(this::groupPoint).toList());
-                default -> throw new CofferException(ErrorCode.InvalidArgument, "this needs a server ("
-                        + operation.getClass().getSimpleName() + " works on a server's catalog); give the server with"
-                        + " --url or COFFER_URL, and no --vault");
+                default -> throw new CofferException(ErrorCode.InvalidArgument, "this needs a server: "
+                        + words(operation) + " works on a server's catalog; give the server with --url or COFFER_URL,"
+                        + " and no --vault");
             };
             return (R) result;
         } catch (IOException e) {
@@ -361,5 +361,11 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 // closing after the answer: nothing left to report to
             }
         }
+    }
+
+    /** An operation's name as words ({@code ChangeRetention}: "change retention"), for messages. */
+    static String words(Operation<?> operation) {
+        return operation.getClass().getSimpleName().replaceAll("(?<=[a-z0-9])(?=[A-Z])", " ")
+                .toLowerCase(java.util.Locale.ROOT);
     }
 }
