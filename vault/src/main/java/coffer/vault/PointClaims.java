@@ -2,10 +2,8 @@ package coffer.vault;
 
 import coffer.vault.backend.Backend;
 import coffer.vault.backend.ObjectInfo;
-import coffer.vault.format.Json;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -62,8 +60,7 @@ public final class PointClaims {
         leftBehind.retry();
         String prefix = PREFIX + pointId + "/";
         String name = prefix + UUID.randomUUID();
-        byte[] body = Json.MAPPER.writeValueAsBytes(new VaultLocks.Body(KIND, VaultLocks.hostName(),
-                ProcessHandle.current().pid(), purpose, Instant.now()));
+        byte[] body = VaultLocks.Body.ofThisProcess(KIND, purpose);
         HeldObject held = HeldObject.publish(backend, leftBehind, name, body);
         try {
             for (ObjectInfo info : backend.list(prefix)) {

@@ -2,10 +2,8 @@ package coffer.vault;
 
 import coffer.vault.backend.Backend;
 import coffer.vault.backend.ObjectInfo;
-import coffer.vault.format.Json;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -67,8 +65,7 @@ public final class PointLeases {
         PointIds.check(pointId);
         leftBehind.retry();
         String name = PREFIX + pointId + "/" + UUID.randomUUID();
-        byte[] body = Json.MAPPER.writeValueAsBytes(new VaultLocks.Body(KIND, VaultLocks.hostName(),
-                ProcessHandle.current().pid(), purpose, Instant.now()));
+        byte[] body = VaultLocks.Body.ofThisProcess(KIND, purpose);
         // a put that failed after landing is removed again: a live process's lease would refuse the point's deletion
         // until it went stale, though nothing serves it
         HeldObject held = HeldObject.publish(backend, leftBehind, name, body);

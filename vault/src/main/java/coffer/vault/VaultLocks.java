@@ -53,6 +53,11 @@ public final class VaultLocks {
     }
 
     record Body(String kind, String host, long pid, String purpose, Instant createdAt) {
+        /** The body of a lock, claim or lease of {@code kind} taken now by this process, as stored. */
+        static byte[] ofThisProcess(String kind, String purpose) throws IOException {
+            return Json.MAPPER.writeValueAsBytes(new Body(kind, hostName(), ProcessHandle.current().pid(), purpose,
+                    Instant.now()));
+        }
     }
 
     /** A held lock; closing it releases it. */
@@ -125,8 +130,7 @@ public final class VaultLocks {
         leftBehind.retry();
         Instant deadline = Instant.now().plus(wait);
         String name = PREFIX + kind.name().toLowerCase() + "-" + UUID.randomUUID();
-        byte[] body = Json.MAPPER.writeValueAsBytes(new Body(kind.name(), hostName(), ProcessHandle.current().pid(),
-                purpose, Instant.now()));
+        byte[] body = Body.ofThisProcess(kind.name(), purpose);
         long backoff = 50;
         while (true) {
             try {
