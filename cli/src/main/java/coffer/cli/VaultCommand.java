@@ -217,6 +217,10 @@ final class VaultCommand {
                         Cli.out().line("Removed %d stale claim(s) and %d stale lease(s) of processes that ended without releasing them.",
                                 report.staleClaims(), report.staleLeases());
                     }
+                    if (report.staleNotRemoved() > 0) {
+                        Cli.out().line("Could not remove %d stale claim(s) or lease(s) (their delete failed); tried again as this command ends, else the next gc removes them.",
+                                report.staleNotRemoved());
+                    }
                     if (report.damagedPoints() > 0) {
                         Cli.out().line("Kept %d damaged or lost point(s) and every chunk their indexes name: see 'coffer vault verify'.",
                                 report.damagedPoints());

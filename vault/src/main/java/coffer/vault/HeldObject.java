@@ -8,8 +8,8 @@ import java.time.Duration;
 
 /**
  * An object that says "still here" while it is held: rewritten every {@link VaultLocks#REFRESH} by a virtual thread
- * (so others see it live and do not judge it stale), deleted on {@link #close()}. What a vault lock and a point's
- * lease are made of. Thread-safe.
+ * (so others see it live and do not judge it stale), deleted on {@link #close()}. What a vault lock, a point's
+ * claim and a point's lease are made of. Thread-safe.
  */
 final class HeldObject implements AutoCloseable {
     /** How long a release waits for a rewrite under way (a hung store must not hang the release). */
@@ -56,6 +56,11 @@ final class HeldObject implements AutoCloseable {
             throw e;
         }
         return held;
+    }
+
+    /** Its object's name. */
+    String name() {
+        return name;
     }
 
     /** Releases it because of {@code failure}, which carries the release's own failure as suppressed. */
@@ -108,13 +113,15 @@ final class HeldObject implements AutoCloseable {
      * interrupt is put aside meanwhile and kept, since the AWS SDK fails every request of an interrupted thread and
      * interrupts it again (the object would stay until stale: a claim refusing the next run, docs/reliability.md).
      * The delete is tried three times; when all fail, the object is remembered as left behind ({@link LeftBehind}) and
-     * removed at this process's next lock, claim or lease operation on the vault.
+     * removed at this process's next lock, claim or lease operation on the vault; a release is one: the objects left
+     * behind before are tried again first.
      */
     @Override
     public void close() throws IOException {
         boolean interrupted = Thread.interrupted();
         try {
             stopRefreshing();
+            leftBehind.retry();
             leftBehind.remove(name);
         } finally {
             if (interrupted) {

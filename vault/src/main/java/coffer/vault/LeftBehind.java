@@ -12,7 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * blocks gc and the chunk removal of failed backups, a claim refuses this process's own next run of its replication, a
  * lease refuses its point's deletion. So each is tried again at this process's next lock, claim or lease operation on
  * the vault ({@link #retry}), and one met while judging conflicts is known abandoned, not live ({@link #contains}).
- * The names are this process's own random ones, abandoned when remembered (never held again). Thread-safe.
+ * The names are this process's own random ones, abandoned when remembered (never held again). Stale objects of any
+ * process found in a listing whose removal failed ({@link #removeStale}: gc's, a taker's) are remembered alike: they
+ * hold nothing. (One wrongly judged stale, of a process that stalled for {@link VaultLocks#STALE}, is removed later
+ * than it would have been: its holder's next refresh puts it back either way.) Thread-safe.
  */
 final class LeftBehind {
     private final Backend backend;
@@ -43,7 +46,20 @@ final class LeftBehind {
         }
     }
 
-    /** Whether {@code name} is an object of this process whose removal failed: abandoned, not held. */
+    /**
+     * Deletes {@code name}, a stale held object found in a listing, as {@link #remove} does; when every try fails it is
+     * remembered (it holds nothing: tried again at the next operation, abandoned when met again) and false returned.
+     */
+    boolean removeStale(String name) {
+        try {
+            remove(name);
+            return true;
+        } catch (IOException stillThere) {
+            return false;
+        }
+    }
+
+    /** Whether {@code name} is an object whose removal failed: abandoned, not held. */
     boolean contains(String name) {
         return names.contains(name);
     }

@@ -1,7 +1,6 @@
 package coffer.vault;
 
 import coffer.vault.backend.Backend;
-import coffer.vault.backend.ObjectInfo;
 
 import java.io.IOException;
 import java.util.UUID;
@@ -27,10 +26,12 @@ public final class PointClaims {
 
     private final Backend backend;
     private final LeftBehind leftBehind;
+    private final HeldObjects claims;
 
     PointClaims(Backend backend, LeftBehind leftBehind) {
         this.backend = backend;
         this.leftBehind = leftBehind;
+        this.claims = new HeldObjects(backend, leftBehind, "claim", KIND);
     }
 
     /** A held claim; closing it releases it. */
@@ -63,25 +64,10 @@ public final class PointClaims {
         byte[] body = VaultLocks.Body.ofThisProcess(KIND, purpose);
         HeldObject held = HeldObject.publish(backend, leftBehind, name, body);
         try {
-            for (ObjectInfo info : backend.list(prefix)) {
-                if (info.name().equals(name)) {
-                    continue;
-                }
-                if (leftBehind.contains(info.name())) {
-                    leftBehind.removeFound(info.name());
-                    continue;
-                }
-                VaultLocks.Body other = VaultLocks.readBody(backend, info, KIND, "claim");
-                if (other == null) {
-                    continue;
-                }
-                if (VaultLocks.isStale(info, other)) {
-                    backend.delete(info.name());
-                    continue;
-                }
-                throw new VaultBusyException(purpose + " is already running: " + other.purpose() + " (pid "
-                        + other.pid() + " on " + other.host() + " since " + other.createdAt() + "); retry when it has"
-                        + " finished");
+            VaultLocks.Body other = claims.walk(prefix, name, live -> true).stoppedAt();
+            if (other != null) {
+                throw new VaultBusyException(purpose + " is already running: " + other.purpose() + " ("
+                        + other.holder() + "); retry when it has finished");
             }
         } catch (IOException | RuntimeException e) {
             held.closeAfter(e);
@@ -92,9 +78,10 @@ public final class PointClaims {
 
     /**
      * Removes the stale claims of every point id (judged as {@link #take} judges them): those of runs killed for good,
-     * which nothing takes again, stay otherwise. gc calls it (docs/design/gc.md). Returns how many were removed.
+     * which nothing takes again, stay otherwise. gc calls it (docs/design/gc.md). One whose removal fails is left
+     * behind ({@link LeftBehind}), not thrown.
      */
-    public int removeStale() throws IOException {
-        return VaultLocks.removeStale(backend, PREFIX, KIND, "claim");
+    public StaleRemoval removeStale() throws IOException {
+        return claims.removeStale(PREFIX);
     }
 }

@@ -1,10 +1,8 @@
 package coffer.vault;
 
 import coffer.vault.backend.Backend;
-import coffer.vault.backend.ObjectInfo;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -33,11 +31,13 @@ public final class PointLeases {
     private final Backend backend;
     private final LeftBehind leftBehind;
     private final DeletionCheck deletions;
+    private final HeldObjects leases;
 
     PointLeases(Backend backend, LeftBehind leftBehind, DeletionCheck deletions) {
         this.backend = backend;
         this.leftBehind = leftBehind;
         this.deletions = deletions;
+        this.leases = new HeldObjects(backend, leftBehind, "lease", KIND);
     }
 
     /** A held lease; closing it releases it. */
@@ -93,30 +93,16 @@ public final class PointLeases {
      */
     public List<String> live(String pointId) throws IOException {
         leftBehind.retry();
-        List<String> live = new ArrayList<>();
-        for (ObjectInfo info : backend.list(PREFIX + pointId + "/")) {
-            if (leftBehind.contains(info.name())) {
-                leftBehind.removeFound(info.name());
-                continue;
-            }
-            VaultLocks.Body lease = VaultLocks.readBody(backend, info, KIND, "lease");
-            if (lease == null) {
-                continue;
-            }
-            if (VaultLocks.isStale(info, lease)) {
-                backend.delete(info.name());
-                continue;
-            }
-            live.add(lease.purpose() + " (pid " + lease.pid() + " on " + lease.host() + " since " + lease.createdAt() + ")");
-        }
-        return live;
+        return leases.live(PREFIX + pointId + "/").stream().map(lease -> lease.purpose() + " (" + lease.holder() + ")")
+                .toList();
     }
 
     /**
      * Removes the stale leases of every point (judged as {@link #live} judges them): those of servers killed for good
-     * on points nobody deletes stay otherwise. gc calls it (docs/design/gc.md). Returns how many were removed.
+     * on points nobody deletes stay otherwise. gc calls it (docs/design/gc.md). One whose removal fails is left behind
+     * ({@link LeftBehind}), not thrown.
      */
-    public int removeStale() throws IOException {
-        return VaultLocks.removeStale(backend, PREFIX, KIND, "lease");
+    public StaleRemoval removeStale() throws IOException {
+        return leases.removeStale(PREFIX);
     }
 }

@@ -1,15 +1,11 @@
 package coffer.vault;
 
 import coffer.vault.backend.Backend;
-import coffer.vault.backend.ObjectInfo;
-import coffer.vault.backend.ObjectNotFoundException;
 import coffer.vault.format.Json;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -32,6 +28,7 @@ public final class VaultLocks {
     private final Backend backend;
     /** This process's held objects of the vault whose removal failed: tried again at each acquire and release here. */
     private final LeftBehind leftBehind;
+    private final HeldObjects lockObjects;
 
     VaultLocks(Backend backend) {
         this(backend, new LeftBehind(backend));
@@ -40,6 +37,7 @@ public final class VaultLocks {
     VaultLocks(Backend backend, LeftBehind leftBehind) {
         this.backend = backend;
         this.leftBehind = leftBehind;
+        this.lockObjects = new HeldObjects(backend, leftBehind, "lock", Kind.EXCLUSIVE.name());
     }
 
     public enum Kind { SHARED, EXCLUSIVE }
@@ -58,18 +56,21 @@ public final class VaultLocks {
             return Json.MAPPER.writeValueAsBytes(new Body(kind, hostName(), ProcessHandle.current().pid(), purpose,
                     Instant.now()));
         }
+
+        /** Its holder for a person: "pid 12 on kvm-1 since …". */
+        String holder() {
+            return "pid " + pid + " on " + host + " since " + createdAt;
+        }
     }
 
     /** A held lock; closing it releases it. */
-    public final class Lock implements AutoCloseable {
-        private final String name;
-        private final Instant since;
+    public static final class Lock implements AutoCloseable {
         private final HeldObject held;
+        private final Instant since;
 
-        private Lock(String name, byte[] body, Instant since) {
-            this.name = name;
+        private Lock(HeldObject held, Instant since) {
+            this.held = held;
             this.since = since;
-            this.held = new HeldObject(backend, leftBehind, name, body);
         }
 
         /**
@@ -82,38 +83,18 @@ public final class VaultLocks {
 
         /** The lock's object name, {@code locks/<kind>-<uuid>}. */
         public String name() {
-            return name;
+            return held.name();
         }
 
         /**
-         * Releases the lock (see {@link #remove}); a cancelled holder too: its interrupt is put aside meanwhile and
-         * kept, as interrupted requests fail (the AWS SDK's).
+         * Releases the lock ({@link HeldObject#close}: three tries, then remembered as left behind; a cancelled holder
+         * releases too). A lock object left behind by a live process blocks gc and the chunk removal of failed backups
+         * until it goes stale.
          */
         @Override
         public void close() throws IOException {
-            boolean interrupted = Thread.interrupted();
-            try {
-                held.stopRefreshing();
-                try {
-                    remove(name);
-                } finally {
-                    leftBehind.retry();
-                }
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            held.close();
         }
-    }
-
-    /**
-     * Deletes lock object {@code name}, trying again on failure (three tries in all): a lock object left behind
-     * by a live process blocks gc and the chunk removal of failed backups until it goes stale, so when all fail it
-     * is remembered and tried again at this process's next operation ({@link LeftBehind}).
-     */
-    private void remove(String name) throws IOException {
-        leftBehind.remove(name);
     }
 
     /** Takes a shared lock (backups), waiting up to {@code wait} while an exclusive holder (gc sweep) works. */
@@ -133,33 +114,23 @@ public final class VaultLocks {
         byte[] body = Body.ofThisProcess(kind.name(), purpose);
         long backoff = 50;
         while (true) {
+            HeldObject held = HeldObject.publish(backend, leftBehind, name, body);
+            HeldObjects.Walk listed;
             try {
-                backend.put(name, ByteBuffer.wrap(body));
+                listed = lockObjects.walk(PREFIX, name, other -> kind == Kind.EXCLUSIVE
+                        || Kind.EXCLUSIVE.name().equals(other.kind()));
             } catch (IOException | RuntimeException e) {
-                try {
-                    remove(name); // the put may have landed before it failed: a live process's lock blocks others
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
+                held.closeAfter(e); // a lock of a live process would block others until stale
                 throw e;
             }
-            Listed listed;
-            try {
-                listed = conflictFor(kind, name);
-            } catch (IOException | RuntimeException e) {
-                try {
-                    remove(name); // a lock of a live process would block others until stale
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
+            Body conflict = listed.stoppedAt();
+            if (conflict == null) {
+                return new Lock(held, listed.mine() == null ? Instant.now() : listed.mine());
             }
-            if (listed.conflict() == null) {
-                return new Lock(name, body, listed.mine());
-            }
-            remove(name);
+            held.close();
             if (Instant.now().isAfter(deadline)) {
-                throw new VaultBusyException("the vault is busy: " + listed.conflict() + "; retry when it has finished");
+                throw new VaultBusyException("the vault is busy: " + conflict.purpose() + " ("
+                        + conflict.kind().toLowerCase() + " lock of " + conflict.holder() + "); retry when it has finished");
             }
             try {
                 Thread.sleep(backoff);
@@ -169,84 +140,6 @@ public final class VaultLocks {
             }
             backoff = Math.min(backoff * 2, 2000);
         }
-    }
-
-    /**
-     * What a listing of the locks showed: a description of the first live lock that conflicts (null: none), and
-     * the modification time of the lock {@code mine} (null when the listing missed it).
-     */
-    private record Listed(String conflict, Instant mine) {
-    }
-
-    private Listed conflictFor(Kind kind, String mine) throws IOException {
-        List<ObjectInfo> all = backend.list(PREFIX);
-        Instant published = null;
-        for (ObjectInfo info : all) {
-            if (info.name().equals(mine)) {
-                published = info.modified();
-            }
-        }
-        for (ObjectInfo info : all) {
-            if (info.name().equals(mine)) {
-                continue;
-            }
-            if (leftBehind.contains(info.name())) {
-                leftBehind.removeFound(info.name()); // this process's own, abandoned: not a holder
-                continue;
-            }
-            Body other = readBody(backend, info, Kind.EXCLUSIVE.name(), "lock");
-            if (other == null) {
-                continue;
-            }
-            if (isStale(info, other)) {
-                backend.delete(info.name());
-                continue;
-            }
-            if (kind == Kind.EXCLUSIVE || Kind.EXCLUSIVE.name().equals(other.kind())) {
-                return new Listed(other.purpose() + " (" + other.kind().toLowerCase() + " lock of pid " + other.pid()
-                        + " on " + other.host() + " since " + other.createdAt() + ")", published);
-            }
-        }
-        return new Listed(null, published == null ? Instant.now() : published);
-    }
-
-    /**
-     * The body of a lock or lease object; null when it is gone meanwhile. An unreadable one counts as a live object of
-     * {@code unreadableKind} (damage must not release anything) until it goes stale by its age.
-     */
-    static Body readBody(Backend backend, ObjectInfo info, String unreadableKind, String what) throws IOException {
-        try {
-            return Json.MAPPER.readValue(backend.get(info.name()).array(), Body.class);
-        } catch (ObjectNotFoundException released) {
-            return null;
-        } catch (com.fasterxml.jackson.core.JacksonException unreadable) {
-            return new Body(unreadableKind, "?", -1, "unreadable " + what + " " + info.name(), info.modified());
-        }
-    }
-
-    /**
-     * Removes the stale held objects under {@code prefix} (claims or leases of processes that ended without releasing
-     * them: killed, or their release failed), judged as their takers judge them ({@link #isStale}); an unreadable one
-     * goes only when stale by its age. Returns how many were removed.
-     */
-    static int removeStale(Backend backend, String prefix, String unreadableKind, String what) throws IOException {
-        int removed = 0;
-        for (ObjectInfo info : backend.list(prefix)) {
-            Body body = readBody(backend, info, unreadableKind, what);
-            if (body != null && isStale(info, body)) {
-                backend.delete(info.name());
-                removed++;
-            }
-        }
-        return removed;
-    }
-
-    static boolean isStale(ObjectInfo info, Body body) {
-        if (info.modified().isBefore(Instant.now().minus(STALE))) {
-            return true;
-        }
-        return hostName().equals(body.host()) && body.pid() > 0
-                && ProcessHandle.of(body.pid()).map(p -> !p.isAlive()).orElse(true);
     }
 
     static String hostName() {

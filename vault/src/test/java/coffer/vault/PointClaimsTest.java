@@ -1,8 +1,7 @@
 package coffer.vault;
 
-import coffer.testing.ForwardingBackend;
+import coffer.testing.PrefixFaults;
 import coffer.testing.TestVault;
-import coffer.vault.backend.Backend;
 import coffer.vault.backend.BackendException;
 import coffer.vault.backend.MemoryBackend;
 import coffer.vault.backend.ObjectInfo;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,17 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PointClaimsTest {
     private final MemoryBackend store = new MemoryBackend();
-    private final AtomicInteger deleteFailures = new AtomicInteger();
-    /** Fails the next {@link #deleteFailures} deletes of claims. */
-    private final Backend flaky = new ForwardingBackend(store) {
-        @Override
-        public void delete(String name) throws IOException {
-            if (name.startsWith(PointClaims.PREFIX) && deleteFailures.getAndDecrement() > 0) {
-                throw new BackendException("injected failure of the delete of " + name, true, null);
-            }
-            super.delete(name);
-        }
-    };
+    /** Fails the deletes of claims a test asks it to. */
+    private final PrefixFaults flaky = new PrefixFaults(store, PointClaims.PREFIX);
 
     private List<String> claimObjects() throws IOException {
         return store.list(PointClaims.PREFIX).stream().map(ObjectInfo::name).sorted().toList();
@@ -48,7 +37,7 @@ class PointClaimsTest {
             PointClaims claims = vault.vault().claims();
             String replicaId = PointIds.newId(Instant.now());
             PointClaims.Claim first = claims.take(replicaId, "replication of point a");
-            deleteFailures.set(3);
+            flaky.failDeletes(3);
             assertThrows(BackendException.class, first::close);
             List<String> leftBehind = claimObjects();
             assertEquals(1, leftBehind.size(), "all three tries of the release failed");
@@ -60,7 +49,7 @@ class PointClaimsTest {
                 assertTrue(busy.getMessage().contains("replication of point a"), busy.getMessage());
             }
 
-            deleteFailures.set(1); // the retry before the take fails once more: the listing meets the claim
+            flaky.failDeletes(1); // the retry before the take fails once more: the listing meets the claim
             try (PointClaims.Claim again = claims.take(replicaId, "replication of point a, run again")) {
                 List<String> now = claimObjects();
                 assertEquals(1, now.size(), "only the new claim: " + now);
@@ -74,7 +63,7 @@ class PointClaimsTest {
     void aClaimLeftBehindIsRemovedAtTheNextLockOperation() throws IOException {
         try (TestVault vault = TestVault.create(flaky, null)) {
             PointClaims.Claim claim = vault.vault().claims().take(PointIds.newId(Instant.now()), "replication");
-            deleteFailures.set(3);
+            flaky.failDeletes(3);
             assertThrows(BackendException.class, claim::close);
             assertEquals(1, claimObjects().size());
             vault.vault().locks().shared("backup", Duration.ZERO).close();
@@ -86,7 +75,7 @@ class PointClaimsTest {
     void aClaimLeftBehindIsRemovedWhenTheVaultIsClosed() throws IOException {
         TestVault vault = TestVault.create(flaky, null);
         PointClaims.Claim claim = vault.vault().claims().take(PointIds.newId(Instant.now()), "replication");
-        deleteFailures.set(3);
+        flaky.failDeletes(3);
         assertThrows(BackendException.class, claim::close);
         assertEquals(1, claimObjects().size());
         vault.close();

@@ -1,8 +1,11 @@
 package coffer.vault;
 
+import coffer.testing.PrefixFaults;
 import coffer.testing.TestData;
 import coffer.testing.TestVault;
 import coffer.testing.VaultFlavour;
+import coffer.vault.backend.BackendException;
+import coffer.vault.backend.MemoryBackend;
 import coffer.vault.format.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +48,10 @@ class PointLeasesTest {
         }
     }
 
+    /** The release-failure cases' store, and a vault on it whose lease puts and deletes fail as a test asks. */
+    private final MemoryBackend store = new MemoryBackend();
+    private final PrefixFaults flaky = new PrefixFaults(store, PointLeases.PREFIX);
+
     /**
      * A lease whose put reached storage but reported a failure, and a release whose first delete fails, leave no
      * lease behind: before, either refused the point's deletion for 15 minutes (a live process's lease) though
@@ -52,35 +59,16 @@ class PointLeasesTest {
      */
     @Test
     void aLeaseWhosePutOrReleaseFailsLeavesNoLeaseBehind() throws IOException {
-        java.util.concurrent.atomic.AtomicInteger putFailures = new java.util.concurrent.atomic.AtomicInteger(1);
-        java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
-        coffer.vault.backend.MemoryBackend store = new coffer.vault.backend.MemoryBackend();
-        coffer.vault.backend.Backend flaky = new coffer.testing.ForwardingBackend(store) {
-            @Override
-            public void put(String name, ByteBuffer data) throws IOException {
-                super.put(name, data);
-                if (name.startsWith(PointLeases.PREFIX) && putFailures.getAndDecrement() > 0) {
-                    throw new coffer.vault.backend.BackendException("injected failure after the put of " + name, true, null);
-                }
-            }
-
-            @Override
-            public void delete(String name) throws IOException {
-                if (name.startsWith(PointLeases.PREFIX) && deleteFailures.getAndDecrement() > 0) {
-                    throw new coffer.vault.backend.BackendException("injected failure of the delete of " + name, true, null);
-                }
-                super.delete(name);
-            }
-        };
         try (TestVault vault = TestVault.create(flaky, null)) {
             PointManifest point = vault.backup("vm", disk);
             PointManifest other = vault.backup("vm", disk);
-            assertThrows(coffer.vault.backend.BackendException.class, () -> vault.vault().leases().take(point.id(), "mount"));
+            flaky.failPutsAfterLanding(1);
+            assertThrows(BackendException.class, () -> vault.vault().leases().take(point.id(), "mount"));
             assertEquals(List.of(), vault.vault().leases().live(point.id()), "the lease whose put failed is removed");
             vault.vault().deletePoint(point.id());
 
             PointLeases.Lease lease = vault.vault().leases().take(other.id(), "mount");
-            deleteFailures.set(1);
+            flaky.failDeletes(1);
             lease.close();
             assertEquals(List.of(), vault.vault().leases().live(other.id()), "released despite a failed delete");
             vault.vault().deletePoint(other.id());
@@ -94,24 +82,13 @@ class PointLeasesTest {
      */
     @Test
     void aLeaseWhoseReleaseFailedThreeTimesDoesNotRefuseItsPointsDeletion() throws IOException {
-        java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
-        coffer.vault.backend.MemoryBackend store = new coffer.vault.backend.MemoryBackend();
-        coffer.vault.backend.Backend flaky = new coffer.testing.ForwardingBackend(store) {
-            @Override
-            public void delete(String name) throws IOException {
-                if (name.startsWith(PointLeases.PREFIX) && deleteFailures.getAndDecrement() > 0) {
-                    throw new coffer.vault.backend.BackendException("injected failure of the delete of " + name, true, null);
-                }
-                super.delete(name);
-            }
-        };
         try (TestVault vault = TestVault.create(flaky, null)) {
             PointManifest point = vault.backup("vm", disk);
             PointLeases.Lease lease = vault.vault().leases().take(point.id(), "mount");
-            deleteFailures.set(3);
-            assertThrows(coffer.vault.backend.BackendException.class, lease::close);
+            flaky.failDeletes(3);
+            assertThrows(BackendException.class, lease::close);
             assertEquals(1, store.list(PointLeases.PREFIX).size(), "all three tries of the release failed");
-            deleteFailures.set(1); // the retry before the judgement fails once more: the listing meets the lease
+            flaky.failDeletes(1); // the retry before the judgement fails once more: the listing meets the lease
             vault.vault().deletePoint(point.id());
             assertThrows(PointNotFoundException.class, () -> vault.vault().point(point.id()));
             assertEquals(List.of(), store.list(PointLeases.PREFIX), "removed on the way");
@@ -121,7 +98,7 @@ class PointLeasesTest {
     @Test
     void aLeaseOfADeadProcessOrNotRefreshedIsStaleAndRemoved() throws IOException {
         coffer.testing.MutableClock clock = new coffer.testing.MutableClock(Instant.now());
-        try (TestVault vault = TestVault.create(new coffer.vault.backend.MemoryBackend(clock), null)) {
+        try (TestVault vault = TestVault.create(new MemoryBackend(clock), null)) {
             PointManifest point = vault.backup("vm", disk);
             String host = InetAddress.getLocalHost().getHostName();
             byte[] dead = Json.MAPPER.writeValueAsBytes(new VaultLocks.Body("SERVE", host, VaultLocksTest.DEAD_PID,

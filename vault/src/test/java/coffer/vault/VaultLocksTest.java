@@ -2,7 +2,9 @@ package coffer.vault;
 
 import coffer.testing.CrashingBackend;
 import coffer.testing.MutableClock;
+import coffer.testing.PrefixFaults;
 import coffer.vault.backend.Backend;
+import coffer.vault.backend.BackendException;
 import coffer.vault.backend.MemoryBackend;
 import coffer.vault.backend.ObjectInfo;
 import coffer.vault.format.Json;
@@ -135,6 +137,21 @@ class VaultLocksTest {
         assertTrue(e.getMessage().contains("locks/garbage"), e.getMessage());
     }
 
+    /** Fails the deletes of lock objects a test asks it to. */
+    private final PrefixFaults flaky = new PrefixFaults(backend, "locks/");
+    /** Another vault opened by this process (its own {@link LeftBehind}), on {@link #flaky}. */
+    private final VaultLocks contender = new VaultLocks(flaky);
+
+    /** The contender backs off from gc's exclusive lock, and all three tries to remove its own lock object fail. */
+    private void contenderLeavesItsLockObjectBehind() throws IOException {
+        try (VaultLocks.Lock _ = locks.exclusive("gc sweep", Duration.ZERO)) {
+            flaky.failDeletes(3);
+            assertThrows(BackendException.class, () -> contender.shared("backup", Duration.ZERO));
+            assertEquals(2, lockObjects().size(), "the contender's lock object stayed");
+        }
+        assertEquals(1, lockObjects().size(), "the contender's shared lock object stayed");
+    }
+
     /**
      * A contender backing off from a conflict whose lock object's removal fails three times leaves it behind; its next
      * lock operation removes it. Before, it stayed until stale (15 minutes), blocking every exclusive lock (gc, the
@@ -142,22 +159,7 @@ class VaultLocksTest {
      */
     @Test
     void aLockObjectWhoseRemovalFailedIsRemovedAtTheNextLockOperation() throws IOException {
-        java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
-        Backend flaky = new coffer.testing.ForwardingBackend(backend) {
-            @Override
-            public void delete(String name) throws IOException {
-                if (name.startsWith("locks/") && deleteFailures.getAndDecrement() > 0) {
-                    throw new coffer.vault.backend.BackendException("injected failure of the delete of " + name, true, null);
-                }
-                super.delete(name);
-            }
-        };
-        VaultLocks contender = new VaultLocks(flaky);
-        try (VaultLocks.Lock _ = locks.exclusive("gc sweep", Duration.ZERO)) {
-            deleteFailures.set(3);
-            assertThrows(coffer.vault.backend.BackendException.class, () -> contender.shared("backup", Duration.ZERO));
-            assertEquals(2, lockObjects().size(), "the contender's lock object stayed");
-        }
+        contenderLeavesItsLockObjectBehind();
         contender.shared("next backup", Duration.ZERO).close();
         assertEquals(List.of(), lockObjects(), "removed at the contender's next lock operation");
         locks.exclusive("gc sweep", Duration.ZERO).close();
@@ -166,27 +168,26 @@ class VaultLocksTest {
     /** One that is still there when the next acquire lists the locks is this process's own, abandoned: no conflict. */
     @Test
     void aLockObjectWhoseRemovalFailedDoesNotBlockThisProcesssOwnExclusiveLock() throws IOException {
-        java.util.concurrent.atomic.AtomicInteger deleteFailures = new java.util.concurrent.atomic.AtomicInteger();
-        Backend flaky = new coffer.testing.ForwardingBackend(backend) {
-            @Override
-            public void delete(String name) throws IOException {
-                if (name.startsWith("locks/") && deleteFailures.getAndDecrement() > 0) {
-                    throw new coffer.vault.backend.BackendException("injected failure of the delete of " + name, true, null);
-                }
-                super.delete(name);
-            }
-        };
-        VaultLocks contender = new VaultLocks(flaky);
-        try (VaultLocks.Lock _ = locks.exclusive("gc sweep", Duration.ZERO)) {
-            deleteFailures.set(3);
-            assertThrows(coffer.vault.backend.BackendException.class, () -> contender.shared("backup", Duration.ZERO));
-        }
-        assertEquals(1, lockObjects().size(), "the contender's shared lock object stayed");
-        deleteFailures.set(1); // the retry before the acquire fails once more: the listing meets it
+        contenderLeavesItsLockObjectBehind();
+        flaky.failDeletes(1); // the retry before the acquire fails once more: the listing meets it
         try (VaultLocks.Lock _ = contender.exclusive("gc sweep of the contender", Duration.ZERO)) {
             assertEquals(1, lockObjects().size(), "only the exclusive lock: " + lockObjects());
         }
         assertEquals(List.of(), lockObjects());
+    }
+
+    /**
+     * A stale lock whose removal fails three times holds nothing: the acquire that found it goes on (before, it failed
+     * with the delete's error), and it is remembered and removed at the next lock operation (here the release).
+     */
+    @Test
+    void aStaleLockWhoseRemovalFailsDoesNotFailTheAcquireAndGoesAtTheNextOperation() throws IOException {
+        putLock(backend, "locks/exclusive-dead", VaultLocks.Kind.EXCLUSIVE, thisHost(), DEAD_PID);
+        flaky.failDeletes(3);
+        try (VaultLocks.Lock held = contender.exclusive("gc sweep", Duration.ZERO)) {
+            assertEquals(List.of("locks/exclusive-dead", held.name()).stream().sorted().toList(), lockObjects());
+        }
+        assertEquals(List.of(), lockObjects(), "removed at the release");
     }
 
     @Test
@@ -218,7 +219,7 @@ class VaultLocksTest {
         @Override
         public void put(String name, ByteBuffer data) throws IOException {
             delegate.put(name, data);
-            throw new coffer.vault.backend.BackendException("timed out after the put landed", true, null);
+            throw new BackendException("timed out after the put landed", true, null);
         }
     }
 }

@@ -4,6 +4,7 @@ import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.PointListing;
 import coffer.vault.PointManifest;
+import coffer.vault.StaleRemoval;
 import coffer.vault.UnfinishedMarker;
 import coffer.vault.Vault;
 import coffer.vault.VaultLocks;
@@ -32,7 +33,9 @@ import java.util.Set;
  *       most the sweep budget, when one is given, but at least a first small batch); delete objects of unfinished
  *       points (their {@link UnfinishedMarker} older than the grace period, no manifest, no running hold) and
  *       markers left beside a manifest; remove abandoned temporaries; remove stale claims and leases
- *       ({@link coffer.vault.PointClaims#removeStale}, {@link coffer.vault.PointLeases#removeStale}).</li>
+ *       ({@link coffer.vault.PointClaims#removeStale}, {@link coffer.vault.PointLeases#removeStale}; one whose delete
+ *       fails is left behind for this process's next operation on the vault and counted, not thrown: the run's work
+ *       is done by then).</li>
  * </ol>
  * A point whose manifest does not read, and a lost point (its manifest gone: removed behind the vault's back, a
  * held point's too), keep what their indexes name (read without the manifest's checksum) and their objects: that
@@ -105,13 +108,13 @@ public final class GarbageCollector {
             long sweptBytes = doomed.subList(0, swept).stream().mapToLong(ObjectInfo::size).sum();
             int orphans = sweepUnfinished(listing, cutoff);
             int temporaries = vault.backend().removeAbandonedUploads(cutoff);
-            int staleClaims = vault.claims().removeStale();
-            int staleLeases = vault.leases().removeStale();
+            StaleRemoval staleClaims = vault.claims().removeStale();
+            StaleRemoval staleLeases = vault.leases().removeStale();
             vault.backend().sync();
             return new GcReport(listing.points().size(), live.size(), swept, sweptBytes, kept, orphans, temporaries,
                     heldWithoutManifest(listing), swept == doomed.size(), doomed.size() - swept,
                     Duration.ofNanos(System.nanoTime() - locked), listing.unreadable().size() + listing.lost().size(),
-                    staleClaims, staleLeases);
+                    staleClaims.removed(), staleLeases.removed(), staleClaims.notRemoved() + staleLeases.notRemoved());
         }
     }
 

@@ -9,10 +9,12 @@ import java.time.Duration;
  * long the run held the exclusive lock (how long it kept backups waiting at most). {@code damagedPoints}: points
  * whose manifest does not read or is lost (the held ones included); their objects and every chunk their indexes
  * name were kept ({@code vault verify} reports them). {@code staleClaims}, {@code staleLeases}: claims and leases of
- * processes that ended without releasing them, removed (judged stale as their takers judge them). Immutable.
+ * processes that ended without releasing them, removed (judged stale as their takers judge them);
+ * {@code staleNotRemoved}: stale ones whose delete failed (three tries), left behind: tried again at this process's
+ * next lock, claim or lease operation on the vault and when it is closed (docs/design/gc.md). Immutable.
  */
 public record GcReport(int livePoints, long liveChunks, long sweptChunks, long sweptBytes, long keptUnreferenced,
                        int orphanObjects, int abandonedUploads, int heldWithoutManifest, boolean complete,
                        long remainingChunks, Duration lockHeld, int damagedPoints, int staleClaims,
-                       int staleLeases) {
+                       int staleLeases, int staleNotRemoved) {
 }
