@@ -48,7 +48,7 @@ class PointLeasesTest {
         }
     }
 
-    /** The release-failure cases' store, and a vault on it whose lease puts and deletes fail as a test asks. */
+    /** The release-failure cases' store, and the backend over it whose lease puts and deletes fail as a test asks. */
     private final MemoryBackend store = new MemoryBackend();
     private final PrefixFaults flaky = new PrefixFaults(store, PointLeases.PREFIX);
 
