@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the default vault on its own at start, a person's sampled verify reads the first slice, the runs are listed and
  * exported in {@code /metrics}; change alerts are listed, acknowledged by an operator (never a viewer) under the
  * token's own name, and exported; a deleted point's space is reclaimed by the server's loop without {@code vault gc},
- * its step listed and exported. Catalog rows stand in for what backups make here (the jobs that make them with real
- * domains: AssuranceJobsIT, DrillJobsIT).
+ * its step listed (with the stale claims and leases its gc removed) and exported. Catalog rows stand in for what
+ * backups make here (the jobs that make them with real domains: AssuranceJobsIT, DrillJobsIT).
  */
 class AssuranceApiIT {
     @TempDir Path dir;
@@ -73,6 +73,15 @@ class AssuranceApiIT {
             Thread.sleep(200);
         }
         throw new AssertionError(path + " never answered as awaited; last: " + last);
+    }
+
+    /** A claim's or lease's body as a process of another host stores it, its file as old as it says. */
+    private void staleHeld(String name, String kind, Instant createdAt) throws java.io.IOException {
+        Path file = dir.resolve("vault").resolve(name);
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, "{\"kind\":\"" + kind + "\",\"host\":\"kvm-99.example\",\"pid\":42,"
+                + "\"purpose\":\"left by " + name + "\",\"createdAt\":\"" + createdAt + "\"}");
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(createdAt));
     }
 
     private String metrics() throws Exception {
@@ -185,6 +194,11 @@ class AssuranceApiIT {
         catalog.instances().refresh("local", List.of(new Instance("u-gone", "local", "gone-web", "running", List.of(), t, false)));
         catalog.points().upsert(new PointRecord("p-gone", "default", "u-gone", "gone-web", t, "available", "CRASH", 1, 1,
                 null, null, List.of()));
+        // a replication claim and a point lease of runs killed for good on another host, two hours ago
+        Instant killed = Instant.now().minus(Duration.ofHours(2));
+        String claim = "claims/" + coffer.vault.PointIds.newId(killed) + "/killed-elsewhere";
+        staleHeld(claim, "WRITE", killed);
+        staleHeld("leases/" + coffer.vault.PointIds.newId(killed) + "/killed-elsewhere", "SERVE", killed);
         ok(200, "DELETE", "/api/v1/points/p-gone", null);
         JsonNode reclaims = await("/api/v1/reclaims", r -> {
             for (JsonNode step : r.path("vaults").get(0).path("recent")) {
@@ -200,6 +214,15 @@ class AssuranceApiIT {
         assertEquals("DELETED", step.path("reason").asText());
         assertEquals("COMPLETE", step.path("outcome").asText());
         assertFalse(step.path("late").asBoolean(), "within the deadline");
+        int staleClaims = 0;
+        int staleLeases = 0;
+        for (JsonNode each : vault.path("recent")) { // a retried rescan may have come first and removed them
+            staleClaims += each.path("staleClaims").asInt();
+            staleLeases += each.path("staleLeases").asInt();
+        }
+        assertEquals(1, staleClaims, vault.toString());
+        assertEquals(1, staleLeases, vault.toString());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("vault").resolve(claim)), "the stale claim is gone");
         assertTrue(vault.path("pendingSince").isNull(), "nothing waits: " + vault);
         String metrics = metrics();
         assertTrue(metrics.contains("coffer_reclaim_steps_total{vault=\"default\"}"), metrics);
