@@ -102,6 +102,42 @@ class ConsoleAssurancePagesIT {
         assertTrue(reclaims.contains("id=\"reclaim-default\"") && reclaims.contains("id=\"reclaim-east-vault\""), reclaims);
     }
 
+    /**
+     * A claim and two leases of runs killed for good on another host lie in vault east-vault; a step of the server's
+     * reclaim loop removes them and the Space reclaimed page shows how many in that step's row.
+     */
+    @Test
+    void theSpaceReclaimedPageShowsTheStaleClaimsAndLeasesAStepRemoved() throws Exception {
+        // after the start-up rescan no step runs until a deletion: the one below removes them all
+        coffer.testing.Await.until(() -> server.server().assurance().reclaimReport().stream()
+                .anyMatch(v -> v.vault().equals("east-vault") && !v.recent().isEmpty()
+                        && v.recent().getFirst().outcome() == coffer.engine.reclaim.ReclaimRun.Outcome.COMPLETE),
+                java.time.Duration.ofMinutes(1), "the start-up rescan of east-vault");
+        Instant killed = Instant.now().minus(java.time.Duration.ofHours(2));
+        String point = coffer.vault.PointIds.newId(killed);
+        staleHeld("claims/" + coffer.vault.PointIds.newId(killed) + "/killed-elsewhere", "WRITE", killed);
+        staleHeld("leases/" + point + "/killed-elsewhere", "SERVE", killed);
+        staleHeld("leases/" + point + "/killed-too", "SERVE", killed);
+        server.server().assurance().reclaim().orElseThrow().reclaim().noteDeleted("east-vault", Instant.now());
+        ConsoleClient viewer = signedIn("viewer");
+        String page = coffer.testing.Await.value(() -> {
+            String body = viewer.get("/reclaims").body();
+            return body.contains("<td class=\"num stale-claims\">1</td>") ? java.util.Optional.of(body)
+                    : java.util.Optional.empty();
+        }, java.time.Duration.ofMinutes(1), "a step of east-vault that removed the stale claim");
+        assertTrue(page.contains("<td class=\"num stale-claims\">1</td><td class=\"num stale-leases\">2</td>"), page);
+        assertTrue(page.contains("Recent steps of vault east-vault"), page);
+    }
+
+    /** A claim's or lease's body as a process of another host stores it (docs/format/README.md), its file as old. */
+    private void staleHeld(String name, String kind, Instant createdAt) throws java.io.IOException {
+        Path file = dir.resolve("east-vault").resolve(name);
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, "{\"kind\":\"" + kind + "\",\"host\":\"kvm-99.example\",\"pid\":42,"
+                + "\"purpose\":\"left by " + name + "\",\"createdAt\":\"" + createdAt + "\"}");
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(createdAt));
+    }
+
     @Test
     void theRegionFilterNarrowsPointsJobsAndInstancesAndAnUnknownRegionIsNamedWithItsCode() throws Exception {
         ConsoleClient viewer = signedIn("viewer");
