@@ -100,8 +100,7 @@ public final class SpaceReclaim {
             return new ReclaimRun(name, started, clock.instant(), run.reason(),
                     report.complete() ? ReclaimRun.Outcome.COMPLETE : ReclaimRun.Outcome.PARTIAL, report.sweptChunks(),
                     report.sweptBytes(), report.remainingChunks(), report.orphanObjects(), report.staleClaims(),
-                    report.staleLeases(), report.lockHeld(),
-                    pendingSince, run.late(), null);
+                    report.staleLeases(), report.lockHeld(), pendingSince, run.late(), null);
         } catch (VaultBusyException busy) {
             return new ReclaimRun(name, started, clock.instant(), run.reason(), ReclaimRun.Outcome.BUSY, 0, 0, 0, 0,
                     0, 0, Duration.ZERO, pendingSince, run.late(), busy.getMessage());
