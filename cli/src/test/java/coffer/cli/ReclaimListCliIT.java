@@ -2,6 +2,7 @@ package coffer.cli;
 
 import coffer.engine.reclaim.ReclaimRun;
 import coffer.testing.Await;
+import coffer.testing.LeftHeld;
 import coffer.vault.PointIds;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,10 +11,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -55,9 +54,9 @@ class ReclaimListCliIT {
         Instant killed = Instant.now().minus(Duration.ofHours(2));
         String claim = "claims/" + PointIds.newId(killed) + "/killed-elsewhere";
         String point = PointIds.newId(killed);
-        staleHeld(claim, "WRITE", killed);
-        staleHeld("leases/" + point + "/killed-elsewhere", "SERVE", killed);
-        staleHeld("leases/" + point + "/killed-too", "SERVE", killed);
+        LeftHeld.inDirectory(vaultDir(), claim, "WRITE", killed);
+        LeftHeld.inDirectory(vaultDir(), "leases/" + point + "/killed-elsewhere", "SERVE", killed);
+        LeftHeld.inDirectory(vaultDir(), "leases/" + point + "/killed-too", "SERVE", killed);
         // a deletion makes a step due now
         server.server().assurance().reclaim().orElseThrow().reclaim().noteDeleted("default", Instant.now());
 
@@ -86,14 +85,5 @@ class ReclaimListCliIT {
 
     private Path vaultDir() {
         return dir.resolve("data").resolve("vault");
-    }
-
-    /** A claim's or lease's body as a process of another host stores it (docs/format/README.md), its file as old. */
-    private void staleHeld(String name, String kind, Instant createdAt) throws IOException {
-        Path file = vaultDir().resolve(name);
-        Files.createDirectories(file.getParent());
-        Files.writeString(file, "{\"kind\":\"" + kind + "\",\"host\":\"kvm-99.example\",\"pid\":42,\"purpose\":\"left by "
-                + name + "\",\"createdAt\":\"" + createdAt + "\"}");
-        Files.setLastModifiedTime(file, FileTime.from(createdAt));
     }
 }

@@ -2,6 +2,7 @@ package coffer.engine.reclaim;
 
 import coffer.engine.vault.OneVault;
 import coffer.testing.DiskImage;
+import coffer.testing.LeftHeld;
 import coffer.testing.MutableClock;
 import coffer.testing.TestVault;
 import coffer.vault.PointIds;
@@ -16,8 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -107,11 +106,11 @@ class SpaceReclaimTest {
         SpaceReclaim reclaim = reclaim(ReclaimSettings.DEFAULTS);
         PointManifest point = vault.backup("vm", diskB);
         String replica = PointIds.newId(objects.instant());
-        putHeld("claims/" + replica + "/killed-elsewhere", "WRITE", objects.instant());
-        putHeld("leases/" + point.id() + "/killed-elsewhere", "SERVE", objects.instant());
-        putHeld("leases/" + point.id() + "/killed-too", "SERVE", objects.instant());
+        LeftHeld.put(vault.backend(), "claims/" + replica + "/killed-elsewhere", "WRITE", objects.instant());
+        LeftHeld.put(vault.backend(), "leases/" + point.id() + "/killed-elsewhere", "SERVE", objects.instant());
+        LeftHeld.put(vault.backend(), "leases/" + point.id() + "/killed-too", "SERVE", objects.instant());
         objects.set(Instant.now());
-        putHeld("leases/" + point.id() + "/serving-elsewhere", "SERVE", objects.instant());
+        LeftHeld.put(vault.backend(), "leases/" + point.id() + "/serving-elsewhere", "SERVE", objects.instant());
 
         ReclaimRun run = reclaim.runIfDue("main").orElseThrow();
         assertEquals(ReclaimRun.Outcome.COMPLETE, run.outcome());
@@ -125,13 +124,6 @@ class SpaceReclaimTest {
         ReclaimRun next = reclaim.runIfDue("main").orElseThrow();
         assertEquals(0, next.staleClaims() + next.staleLeases(), "nothing stale left: " + next);
         assertEquals("", ReclaimHistory.staleRemoved(next));
-    }
-
-    /** A claim's or lease's body as a process of another host stores it (docs/format/README.md). */
-    private void putHeld(String name, String kind, Instant createdAt) throws IOException {
-        String body = "{\"kind\":\"" + kind + "\",\"host\":\"kvm-99.example\",\"pid\":42,\"purpose\":\"left by "
-                + name + "\",\"createdAt\":\"" + createdAt + "\"}";
-        vault.backend().put(name, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test

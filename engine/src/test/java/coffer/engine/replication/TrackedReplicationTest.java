@@ -18,6 +18,7 @@ import coffer.engine.vault.LocalVaults;
 import coffer.engine.vault.VaultLocation;
 import coffer.engine.vault.VaultOpener;
 import coffer.testing.ByteArrayBlockSource;
+import coffer.testing.LeftHeld;
 import coffer.testing.TestData;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -197,14 +197,13 @@ class TrackedReplicationTest {
         TrackedReplication.Destination destination = east("east", new ReplicationRule.Encryption.Auto());
         Vault target = vaults.open("east");
         String claim = "claims/" + new PointReplicator(vaults.open("default"), target, 2).replicaId(point.id()) + "/other";
-        target.backend().put(claim, ByteBuffer.wrap(("{\"kind\":\"WRITE\",\"host\":\"kvm-99\",\"pid\":1,"
-                + "\"purpose\":\"replication of point " + point.id() + "\",\"createdAt\":\"" + Instant.now() + "\"}")
-                .getBytes(StandardCharsets.UTF_8)));
+        target.backend().put(claim, ByteBuffer.wrap(LeftHeld.body("WRITE", 1, "replication of point " + point.id(),
+                Instant.now())));
 
         CofferException e = failsDueForRetry(replication, point, destination, ErrorCode.VaultBusy);
         assertTrue(e.getMessage().contains("replication of point " + point.id() + " is already running"),
                 e.getMessage());
-        assertTrue(e.getMessage().contains("pid 1 on kvm-99"), e.getMessage());
+        assertTrue(e.getMessage().contains("pid 1 on " + LeftHeld.HOST), e.getMessage());
         assertTrue(e.getMessage().contains("tried again at " + NOW.plusSeconds(60) + " (attempt 2 of "
                 + RetryBackoff.ATTEMPTS + ")"), "the job's message says it is retried: " + e.getMessage());
         assertEquals(List.of(claim), target.backend().list("claims/").stream().map(o -> o.name()).toList(),

@@ -7,6 +7,7 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.TestDatabase;
 import coffer.server.TestServer;
+import coffer.testing.LeftHeld;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,15 +74,6 @@ class AssuranceApiIT {
             Thread.sleep(200);
         }
         throw new AssertionError(path + " never answered as awaited; last: " + last);
-    }
-
-    /** A claim's or lease's body as a process of another host stores it, its file as old as it says. */
-    private void staleHeld(String name, String kind, Instant createdAt) throws java.io.IOException {
-        Path file = dir.resolve("vault").resolve(name);
-        java.nio.file.Files.createDirectories(file.getParent());
-        java.nio.file.Files.writeString(file, "{\"kind\":\"" + kind + "\",\"host\":\"kvm-99.example\",\"pid\":42,"
-                + "\"purpose\":\"left by " + name + "\",\"createdAt\":\"" + createdAt + "\"}");
-        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(createdAt));
     }
 
     private String metrics() throws Exception {
@@ -197,8 +189,9 @@ class AssuranceApiIT {
         // a replication claim and a point lease of runs killed for good on another host, two hours ago
         Instant killed = Instant.now().minus(Duration.ofHours(2));
         String claim = "claims/" + coffer.vault.PointIds.newId(killed) + "/killed-elsewhere";
-        staleHeld(claim, "WRITE", killed);
-        staleHeld("leases/" + coffer.vault.PointIds.newId(killed) + "/killed-elsewhere", "SERVE", killed);
+        LeftHeld.inDirectory(dir.resolve("vault"), claim, "WRITE", killed);
+        LeftHeld.inDirectory(dir.resolve("vault"), "leases/" + coffer.vault.PointIds.newId(killed) + "/killed-elsewhere",
+                "SERVE", killed);
         ok(200, "DELETE", "/api/v1/points/p-gone", null);
         JsonNode reclaims = await("/api/v1/reclaims", r -> {
             for (JsonNode step : r.path("vaults").get(0).path("recent")) {

@@ -9,6 +9,7 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.server.TestServer;
 import coffer.server.config.ServerConfig;
 import coffer.engine.vault.VaultLocation;
+import coffer.testing.LeftHeld;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -115,9 +116,10 @@ class ConsoleAssurancePagesIT {
                 java.time.Duration.ofMinutes(1), "the start-up rescan of east-vault");
         Instant killed = Instant.now().minus(java.time.Duration.ofHours(2));
         String point = coffer.vault.PointIds.newId(killed);
-        staleHeld("claims/" + coffer.vault.PointIds.newId(killed) + "/killed-elsewhere", "WRITE", killed);
-        staleHeld("leases/" + point + "/killed-elsewhere", "SERVE", killed);
-        staleHeld("leases/" + point + "/killed-too", "SERVE", killed);
+        Path east = dir.resolve("east-vault");
+        LeftHeld.inDirectory(east, "claims/" + coffer.vault.PointIds.newId(killed) + "/killed-elsewhere", "WRITE", killed);
+        LeftHeld.inDirectory(east, "leases/" + point + "/killed-elsewhere", "SERVE", killed);
+        LeftHeld.inDirectory(east, "leases/" + point + "/killed-too", "SERVE", killed);
         server.server().assurance().reclaim().orElseThrow().reclaim().noteDeleted("east-vault", Instant.now());
         ConsoleClient viewer = signedIn("viewer");
         String page = coffer.testing.Await.value(() -> {
@@ -127,15 +129,6 @@ class ConsoleAssurancePagesIT {
         }, java.time.Duration.ofMinutes(1), "a step of east-vault that removed the stale claim");
         assertTrue(page.contains("<td class=\"num stale-claims\">1</td><td class=\"num stale-leases\">2</td>"), page);
         assertTrue(page.contains("Recent steps of vault east-vault"), page);
-    }
-
-    /** A claim's or lease's body as a process of another host stores it (docs/format/README.md), its file as old. */
-    private void staleHeld(String name, String kind, Instant createdAt) throws java.io.IOException {
-        Path file = dir.resolve("east-vault").resolve(name);
-        java.nio.file.Files.createDirectories(file.getParent());
-        java.nio.file.Files.writeString(file, "{\"kind\":\"" + kind + "\",\"host\":\"kvm-99.example\",\"pid\":42,"
-                + "\"purpose\":\"left by " + name + "\",\"createdAt\":\"" + createdAt + "\"}");
-        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(createdAt));
     }
 
     @Test
