@@ -8,6 +8,7 @@ import coffer.engine.operation.ReclaimList;
 import coffer.engine.operation.VerifyResult;
 import coffer.engine.operation.VerifyRunList;
 import coffer.engine.operation.VerifyRunView;
+import coffer.engine.reclaim.ReclaimHistory;
 import coffer.engine.reclaim.ReclaimRun;
 import coffer.vault.maintenance.Damage;
 
@@ -47,9 +48,10 @@ final class RenderAssurance {
                         Output.bytes(v.reclaimedBytes()), v.reclaimedChunks(), v.steps(),
                         v.pendingSince() == null ? "" : "; a deletion of " + Output.time(v.pendingSince()) + " waits");
                 for (ReclaimRun r : v.recent()) {
-                    out.line("  %s %-9s %-8s %s in %d chunk(s), %d left, lock held %d ms%s%s", Output.time(r.finishedAt()),
+                    out.line("  %s %-9s %-8s %s in %d chunk(s), %d left, lock held %d ms%s%s%s", Output.time(r.finishedAt()),
                             r.reason(), r.outcome(), Output.bytes(r.reclaimedBytes()), r.reclaimedChunks(),
-                            r.remainingChunks(), r.lockHeld().toMillis(), r.late() ? " (late)" : "",
+                            r.remainingChunks(), r.lockHeld().toMillis(), ReclaimHistory.staleRemoved(r),
+                            r.late() ? " (late)" : "",
                             r.busy() == null ? "" : ": " + r.busy());
                 }
             });

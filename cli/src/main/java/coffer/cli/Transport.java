@@ -6,6 +6,8 @@ import coffer.engine.instance.InstanceBackup;
 import coffer.engine.operation.Operations;
 import coffer.engine.operation.offline.OfflineOperations;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.time.Clock;
 
@@ -21,6 +23,8 @@ final class Transport {
     @Mixin ConnectOption connect;
     @Mixin KeyringOption keyring;
     @Mixin ServerOption server;
+    /** The command this is mixed into: offline, a refusal names it as typed ({@code coffer point extend}). */
+    @Spec(Spec.Target.MIXEE) CommandSpec command;
 
     /** True when this command runs offline. */
     boolean offline() {
@@ -32,7 +36,7 @@ final class Transport {
         if (offline()) {
             return new OfflineOperations(new OfflineOperations.Settings(
                     vaultOption.vault == null || vaultOption.vault.isBlank() ? null : Locations.parse(vaultOption.vault), keyring.keyRing(), connect.resolved(),
-                    InstanceBackup.runtimeRoot(Cli.environment()), threads, Clock.systemUTC()));
+                    InstanceBackup.runtimeRoot(Cli.environment()), threads, Clock.systemUTC(), command.qualifiedName()));
         }
         refuse(keyring.keyring != null, "--keyring", "the server opens its vaults with its own key rings");
         refuse(threads != 0, "--threads", "the server chooses its workers");

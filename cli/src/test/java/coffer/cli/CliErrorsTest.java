@@ -62,6 +62,19 @@ class CliErrorsTest {
                 .fails(2, "InvalidArgument");
     }
 
+    /** Offline, an operation of a server's catalog is refused naming the command as typed, not its record. */
+    @Test
+    void aCommandOfAServersCatalogAskedOfflineNamesItselfAsTyped() {
+        for (List<String> command : List.of(List.of("point", "extend", "p", "--days", "3"),
+                List.of("point", "retention", "p"))) {
+            List<String> args = new java.util.ArrayList<>(command);
+            args.addAll(List.of("--vault", vault.toString()));
+            CliRun run = CliRun.run(keyRing, args.toArray(String[]::new)).fails(2, "InvalidArgument");
+            assertTrue(run.err().contains("this needs a server: `coffer " + command.get(0) + " " + command.get(1)
+                    + "` works on a server's catalog; give the server with --url or COFFER_URL, and no --vault"), run.err());
+        }
+    }
+
     @Test
     void pathThatIsNotAVaultIsNamed() throws Exception {
         Path empty = Files.createDirectory(dir.resolve("empty"));

@@ -67,10 +67,18 @@ public final class ReclaimHistory {
             LOG.info("space reclaim of vault {} ({}): backups held the vault; trying again later{}", run.vault(),
                     run.reason(), run.late() ? " (late)" : "");
         } else {
-            LOG.info("space reclaim of vault {} ({}): {} reclaimed bytes in {} chunk(s), {} left for the next step, lock held {} ms{}",
+            LOG.info("space reclaim of vault {} ({}): {} reclaimed bytes in {} chunk(s), {} left for the next step, lock held {} ms{}{}",
                     run.vault(), run.reason(), run.reclaimedBytes(), run.reclaimedChunks(), run.remainingChunks(),
-                    run.lockHeld().toMillis(), run.late() ? " (late)" : "");
+                    run.lockHeld().toMillis(), staleRemoved(run), run.late() ? " (late)" : "");
         }
+    }
+
+    /** ", removed 1 stale claim(s) and 2 stale lease(s)" when the step's gc removed any, else empty. */
+    public static String staleRemoved(ReclaimRun run) {
+        if (run.staleClaims() + run.staleLeases() == 0) {
+            return "";
+        }
+        return ", removed " + run.staleClaims() + " stale claim(s) and " + run.staleLeases() + " stale lease(s)";
     }
 
     /** Every configured vault's reclaim, by name. */

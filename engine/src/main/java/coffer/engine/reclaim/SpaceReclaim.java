@@ -99,11 +99,11 @@ public final class SpaceReclaim {
             GcReport report = gc.collect(new GarbageCollector.Request(run.grace(), run.lockWait(), run.sweepBudget()));
             return new ReclaimRun(name, started, clock.instant(), run.reason(),
                     report.complete() ? ReclaimRun.Outcome.COMPLETE : ReclaimRun.Outcome.PARTIAL, report.sweptChunks(),
-                    report.sweptBytes(), report.remainingChunks(), report.orphanObjects(), report.lockHeld(),
-                    pendingSince, run.late(), null);
+                    report.sweptBytes(), report.remainingChunks(), report.orphanObjects(), report.staleClaims(),
+                    report.staleLeases(), report.lockHeld(), pendingSince, run.late(), null);
         } catch (VaultBusyException busy) {
             return new ReclaimRun(name, started, clock.instant(), run.reason(), ReclaimRun.Outcome.BUSY, 0, 0, 0, 0,
-                    Duration.ZERO, pendingSince, run.late(), busy.getMessage());
+                    0, 0, Duration.ZERO, pendingSince, run.late(), busy.getMessage());
         } catch (IOException e) {
             throw Errors.classify(e);
         }

@@ -2,8 +2,10 @@ package coffer.engine.reclaim;
 
 import coffer.engine.vault.OneVault;
 import coffer.testing.DiskImage;
+import coffer.testing.LeftHeld;
 import coffer.testing.MutableClock;
 import coffer.testing.TestVault;
+import coffer.vault.PointIds;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.backend.MemoryBackend;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import static coffer.testing.TestVault.CHUNK;
@@ -29,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link SpaceReclaim} on a real vault whose chunks are made two hours old (as an expired point's are): a deletion is
  * reclaimed by the next step, in small steps when the sweep budget is short, never while a backup holds the vault
  * (the step gives up within its lock wait and the backup finishes unharmed), and with nothing deleted only the
- * periodic rescan runs.
+ * periodic rescan runs; a step records the stale claims and leases its gc removed.
  */
 class SpaceReclaimTest {
     static final Instant START = Instant.parse("2026-06-01T12:00:00Z");
@@ -92,6 +95,35 @@ class SpaceReclaimTest {
         assertTrue(reclaim.runIfDue("main").isEmpty(), "reclaimed: nothing more until the next rescan");
         clock.advance(Duration.ofDays(1));
         assertEquals(ReclaimDecision.Reason.RESCAN, reclaim.runIfDue("main").orElseThrow().reason());
+    }
+
+    /**
+     * A claim and a lease of runs killed for good on another host (written two hours ago, by the objects' clock and
+     * in their bodies): the step's gc removes them and the run records how many; a live lease of that host stays.
+     */
+    @Test
+    void aStepRecordsTheStaleClaimsAndLeasesItsGcRemoved() throws IOException {
+        SpaceReclaim reclaim = reclaim(ReclaimSettings.DEFAULTS);
+        PointManifest point = vault.backup("vm", diskB);
+        String replica = PointIds.newId(objects.instant());
+        LeftHeld.put(vault.backend(), "claims/" + replica + "/killed-elsewhere", "WRITE", objects.instant());
+        LeftHeld.put(vault.backend(), "leases/" + point.id() + "/killed-elsewhere", "SERVE", objects.instant());
+        LeftHeld.put(vault.backend(), "leases/" + point.id() + "/killed-too", "SERVE", objects.instant());
+        objects.set(Instant.now());
+        LeftHeld.put(vault.backend(), "leases/" + point.id() + "/serving-elsewhere", "SERVE", objects.instant());
+
+        ReclaimRun run = reclaim.runIfDue("main").orElseThrow();
+        assertEquals(ReclaimRun.Outcome.COMPLETE, run.outcome());
+        assertEquals(1, run.staleClaims(), run.toString());
+        assertEquals(2, run.staleLeases(), run.toString());
+        assertEquals(List.of(), vault.objects("claims/"));
+        assertEquals(List.of("leases/" + point.id() + "/serving-elsewhere"), vault.objects("leases/"));
+        assertEquals(", removed 1 stale claim(s) and 2 stale lease(s)", ReclaimHistory.staleRemoved(run));
+
+        clock.advance(Duration.ofDays(1));
+        ReclaimRun next = reclaim.runIfDue("main").orElseThrow();
+        assertEquals(0, next.staleClaims() + next.staleLeases(), "nothing stale left: " + next);
+        assertEquals("", ReclaimHistory.staleRemoved(next));
     }
 
     @Test

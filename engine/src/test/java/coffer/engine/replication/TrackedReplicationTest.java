@@ -18,6 +18,7 @@ import coffer.engine.vault.LocalVaults;
 import coffer.engine.vault.VaultLocation;
 import coffer.engine.vault.VaultOpener;
 import coffer.testing.ByteArrayBlockSource;
+import coffer.testing.LeftHeld;
 import coffer.testing.TestData;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -109,6 +109,37 @@ class TrackedReplicationTest {
         return new TrackedReplication.Destination("east", vault, encryption, RetentionPeriod.days(30), false);
     }
 
+    /**
+     * The first run of the point's replication to {@code destination} fails with {@code code} and is due for a retry
+     * after the first back-off (a minute), not before; no replica is written or listed. Returns the run's error.
+     */
+    private CofferException failsDueForRetry(TrackedReplication replication, PointRecord point,
+                                             TrackedReplication.Destination destination, ErrorCode code) throws Exception {
+        CofferException e = assertThrows(CofferException.class,
+                () -> replication.run(point.id(), destination, "job-1", JobProgress.NONE));
+        assertEquals(code, e.code(), e.getMessage());
+        ReplicationStatus.Failed failed = assertInstanceOf(ReplicationStatus.Failed.class,
+                replication.status(point.id(), destination));
+        assertEquals(code.name(), failed.code());
+        assertEquals(1, failed.attempts());
+        assertEquals(NOW.plusSeconds(60), failed.retryAt(), "retried after the first back-off, not given up");
+        assertEquals(List.of(), vaults.open(destination.vault()).points(), "no replica");
+        assertEquals(List.of(), catalog.points().listByRegion(destination.region()), "no replica listed");
+        assertEquals(List.of(), replication.due(), "not yet due");
+        return e;
+    }
+
+    /** A minute and a second later the failed replication is due, and its retry completes with a replica. */
+    private void retryCompletes(PointRecord point, TrackedReplication.Destination destination) throws Exception {
+        TrackedReplication later = new TrackedReplication(catalog, vaults, new PointReplication(2),
+                Clock.fixed(NOW.plusSeconds(61), ZoneOffset.UTC));
+        List<ReplicationRecord> due = later.due();
+        assertEquals(List.of(point.id()), due.stream().map(ReplicationRecord::pointId).toList());
+        PointReplication.Result result = later.run(due.getFirst().pointId(), destination, "job-2", JobProgress.NONE);
+        assertEquals(new ReplicationStatus.Done(result.replicaId()), later.status(point.id(), destination));
+        assertNotNull(vaults.open(destination.vault()).point(result.replicaId()));
+    }
+
     @Test
     void aReplicationIsQueuedRunAndRecordedAsAPointOfTheDestinationRegion() throws Exception {
         PointRecord point = point();
@@ -147,27 +178,11 @@ class TrackedReplicationTest {
         Files.deleteIfExists(chunks);
         Files.writeString(chunks, "not a directory: every chunk write fails");
 
-        CofferException e = assertThrows(CofferException.class,
-                () -> replication.run(point.id(), destination, "job-1", JobProgress.NONE));
-        assertEquals(ErrorCode.ReplicationMetadataSyncFailed, e.code());
+        CofferException e = failsDueForRetry(replication, point, destination, ErrorCode.ReplicationMetadataSyncFailed);
         assertTrue(e.getMessage().contains("vault east of region east"), e.getMessage());
-        ReplicationStatus.Failed failed = assertInstanceOf(ReplicationStatus.Failed.class,
-                replication.status(point.id(), destination));
-        assertEquals("ReplicationMetadataSyncFailed", failed.code());
-        assertEquals(1, failed.attempts());
-        assertEquals(NOW.plusSeconds(60), failed.retryAt());
-        assertEquals(List.of(), vaults.open("east").points(), "no replica");
-        assertEquals(List.of(), catalog.points().listByRegion("east"));
-        assertEquals(List.of(), replication.due(), "not yet due");
 
         Files.delete(chunks);
-        TrackedReplication later = new TrackedReplication(catalog, vaults, new PointReplication(2),
-                Clock.fixed(NOW.plusSeconds(61), ZoneOffset.UTC));
-        List<ReplicationRecord> due = later.due();
-        assertEquals(1, due.size());
-        PointReplication.Result result = later.run(due.getFirst().pointId(), destination, "job-2", JobProgress.NONE);
-        assertEquals(new ReplicationStatus.Done(result.replicaId()), later.status(point.id(), destination));
-        assertNotNull(vaults.open("east").point(result.replicaId()));
+        retryCompletes(point, destination);
     }
 
     /**
@@ -182,35 +197,20 @@ class TrackedReplicationTest {
         TrackedReplication.Destination destination = east("east", new ReplicationRule.Encryption.Auto());
         Vault target = vaults.open("east");
         String claim = "claims/" + new PointReplicator(vaults.open("default"), target, 2).replicaId(point.id()) + "/other";
-        target.backend().put(claim, ByteBuffer.wrap(("{\"kind\":\"WRITE\",\"host\":\"kvm-99\",\"pid\":1,"
-                + "\"purpose\":\"replication of point " + point.id() + "\",\"createdAt\":\"" + Instant.now() + "\"}")
-                .getBytes(StandardCharsets.UTF_8)));
+        target.backend().put(claim, ByteBuffer.wrap(LeftHeld.body("WRITE", 1, "replication of point " + point.id(),
+                Instant.now())));
 
-        CofferException e = assertThrows(CofferException.class,
-                () -> replication.run(point.id(), destination, "job-1", JobProgress.NONE));
-        assertEquals(ErrorCode.VaultBusy, e.code(), e.getMessage());
+        CofferException e = failsDueForRetry(replication, point, destination, ErrorCode.VaultBusy);
         assertTrue(e.getMessage().contains("replication of point " + point.id() + " is already running"),
                 e.getMessage());
-        assertTrue(e.getMessage().contains("pid 1 on kvm-99"), e.getMessage());
+        assertTrue(e.getMessage().contains("pid 1 on " + LeftHeld.HOST), e.getMessage());
         assertTrue(e.getMessage().contains("tried again at " + NOW.plusSeconds(60) + " (attempt 2 of "
                 + RetryBackoff.ATTEMPTS + ")"), "the job's message says it is retried: " + e.getMessage());
-        ReplicationStatus.Failed failed = assertInstanceOf(ReplicationStatus.Failed.class,
-                replication.status(point.id(), destination));
-        assertEquals("VaultBusy", failed.code());
-        assertEquals(1, failed.attempts());
-        assertEquals(NOW.plusSeconds(60), failed.retryAt(), "retried like a busy vault, not given up");
-        assertEquals(List.of(), target.points(), "no replica");
         assertEquals(List.of(claim), target.backend().list("claims/").stream().map(o -> o.name()).toList(),
                 "the refused run left no claim of its own");
 
         target.backend().delete(claim); // the other run ended
-        TrackedReplication later = new TrackedReplication(catalog, vaults, new PointReplication(2),
-                Clock.fixed(NOW.plusSeconds(61), ZoneOffset.UTC));
-        List<ReplicationRecord> due = later.due();
-        assertEquals(1, due.size());
-        PointReplication.Result result = later.run(due.getFirst().pointId(), destination, "job-2", JobProgress.NONE);
-        assertEquals(new ReplicationStatus.Done(result.replicaId()), later.status(point.id(), destination));
-        assertNotNull(vaults.open("east").point(result.replicaId()));
+        retryCompletes(point, destination);
         assertEquals(List.of(), target.backend().list("claims/"));
     }
 

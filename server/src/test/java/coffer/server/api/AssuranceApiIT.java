@@ -7,6 +7,7 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.TestDatabase;
 import coffer.server.TestServer;
+import coffer.testing.LeftHeld;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the default vault on its own at start, a person's sampled verify reads the first slice, the runs are listed and
  * exported in {@code /metrics}; change alerts are listed, acknowledged by an operator (never a viewer) under the
  * token's own name, and exported; a deleted point's space is reclaimed by the server's loop without {@code vault gc},
- * its step listed and exported. Catalog rows stand in for what backups make here (the jobs that make them with real
- * domains: AssuranceJobsIT, DrillJobsIT).
+ * its step listed (with the stale claims and leases its gc removed) and exported. Catalog rows stand in for what
+ * backups make here (the jobs that make them with real domains: AssuranceJobsIT, DrillJobsIT).
  */
 class AssuranceApiIT {
     @TempDir Path dir;
@@ -185,6 +186,12 @@ class AssuranceApiIT {
         catalog.instances().refresh("local", List.of(new Instance("u-gone", "local", "gone-web", "running", List.of(), t, false)));
         catalog.points().upsert(new PointRecord("p-gone", "default", "u-gone", "gone-web", t, "available", "CRASH", 1, 1,
                 null, null, List.of()));
+        // a replication claim and a point lease of runs killed for good on another host, two hours ago
+        Instant killed = Instant.now().minus(Duration.ofHours(2));
+        String claim = "claims/" + coffer.vault.PointIds.newId(killed) + "/killed-elsewhere";
+        LeftHeld.inDirectory(dir.resolve("vault"), claim, "WRITE", killed);
+        LeftHeld.inDirectory(dir.resolve("vault"), "leases/" + coffer.vault.PointIds.newId(killed) + "/killed-elsewhere",
+                "SERVE", killed);
         ok(200, "DELETE", "/api/v1/points/p-gone", null);
         JsonNode reclaims = await("/api/v1/reclaims", r -> {
             for (JsonNode step : r.path("vaults").get(0).path("recent")) {
@@ -200,6 +207,15 @@ class AssuranceApiIT {
         assertEquals("DELETED", step.path("reason").asText());
         assertEquals("COMPLETE", step.path("outcome").asText());
         assertFalse(step.path("late").asBoolean(), "within the deadline");
+        int staleClaims = 0;
+        int staleLeases = 0;
+        for (JsonNode each : vault.path("recent")) { // a retried rescan may have come first and removed them
+            staleClaims += each.path("staleClaims").asInt();
+            staleLeases += each.path("staleLeases").asInt();
+        }
+        assertEquals(1, staleClaims, vault.toString());
+        assertEquals(1, staleLeases, vault.toString());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("vault").resolve(claim)), "the stale claim is gone");
         assertTrue(vault.path("pendingSince").isNull(), "nothing waits: " + vault);
         String metrics = metrics();
         assertTrue(metrics.contains("coffer_reclaim_steps_total{vault=\"default\"}"), metrics);

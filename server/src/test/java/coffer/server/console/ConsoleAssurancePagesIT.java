@@ -9,6 +9,7 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.server.TestServer;
 import coffer.server.config.ServerConfig;
 import coffer.engine.vault.VaultLocation;
+import coffer.testing.LeftHeld;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,6 +101,34 @@ class ConsoleAssurancePagesIT {
         assertTrue(east.contains("east-vault") && east.contains("<td>none</td>") && east.contains("<td class=\"num\">1</td>"), east);
         String reclaims = admin.get("/reclaims").body();
         assertTrue(reclaims.contains("id=\"reclaim-default\"") && reclaims.contains("id=\"reclaim-east-vault\""), reclaims);
+    }
+
+    /**
+     * A claim and two leases of runs killed for good on another host lie in vault east-vault; a step of the server's
+     * reclaim loop removes them and the Space reclaimed page shows how many in that step's row.
+     */
+    @Test
+    void theSpaceReclaimedPageShowsTheStaleClaimsAndLeasesAStepRemoved() throws Exception {
+        // after the start-up rescan no step runs until a deletion: the one below removes them all
+        coffer.testing.Await.until(() -> server.server().assurance().reclaimReport().stream()
+                .anyMatch(v -> v.vault().equals("east-vault") && !v.recent().isEmpty()
+                        && v.recent().getFirst().outcome() == coffer.engine.reclaim.ReclaimRun.Outcome.COMPLETE),
+                java.time.Duration.ofMinutes(1), "the start-up rescan of east-vault");
+        Instant killed = Instant.now().minus(java.time.Duration.ofHours(2));
+        String point = coffer.vault.PointIds.newId(killed);
+        Path east = dir.resolve("east-vault");
+        LeftHeld.inDirectory(east, "claims/" + coffer.vault.PointIds.newId(killed) + "/killed-elsewhere", "WRITE", killed);
+        LeftHeld.inDirectory(east, "leases/" + point + "/killed-elsewhere", "SERVE", killed);
+        LeftHeld.inDirectory(east, "leases/" + point + "/killed-too", "SERVE", killed);
+        server.server().assurance().reclaim().orElseThrow().reclaim().noteDeleted("east-vault", Instant.now());
+        ConsoleClient viewer = signedIn("viewer");
+        String page = coffer.testing.Await.value(() -> {
+            String body = viewer.get("/reclaims").body();
+            return body.contains("<td class=\"num stale-claims\">1</td>") ? java.util.Optional.of(body)
+                    : java.util.Optional.empty();
+        }, java.time.Duration.ofMinutes(1), "a step of east-vault that removed the stale claim");
+        assertTrue(page.contains("<td class=\"num stale-claims\">1</td><td class=\"num stale-leases\">2</td>"), page);
+        assertTrue(page.contains("Recent steps of vault east-vault"), page);
     }
 
     @Test

@@ -36,7 +36,6 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -188,29 +187,8 @@ class PointReplicatorTest {
         byte[] disk = firstDisk();
         try (TestVault source = vault("source", true, true); TestVault destination = vault("dest", true, true)) {
             PointManifest point = source.backup("vm", disk);
-            CountDownLatch started = new CountDownLatch(1);
-            CountDownLatch cancelSent = new CountDownLatch(1);
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread run = Thread.ofPlatform().start(() -> {
-                try {
-                    new PointReplicator(source.vault(), destination.vault(), 1).replicate(
-                            new PointReplicator.Request(point.id(), null, null), bytes -> {
-                                started.countDown();
-                                try {
-                                    cancelSent.await(); // no progress until the cancel is sent, so it comes mid-way
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            });
-                } catch (Throwable t) {
-                    failure.set(t);
-                }
-            });
-            started.await();
-            run.interrupt();
-            cancelSent.countDown();
-            run.join();
-            assertInstanceOf(InterruptedIOException.class, failure.get(), String.valueOf(failure.get()));
+            Throwable failure = MidWayCancel.replicate(source.vault(), destination.vault(), point.id());
+            assertInstanceOf(InterruptedIOException.class, failure, String.valueOf(failure));
             assertEquals(List.of(), destination.vault().points(), "no half replica");
             assertEquals(List.of(), destination.objects("locks/"), "the lock is released");
             assertEquals(List.of(), destination.objects("claims/"), "the replica id's claim is given back");

@@ -19,8 +19,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,29 +132,8 @@ class ReplicationS3IT {
                 new LocalKeyRing(dir.resolve("local-keyring.json")));
              TestVault destination = TestVault.create(bucket, new LocalKeyRing(dir.resolve("east-keyring.json")))) {
             PointManifest point = source.backup("vm", disk);
-            CountDownLatch started = new CountDownLatch(1);
-            CountDownLatch cancelSent = new CountDownLatch(1);
-            AtomicReference<Throwable> failure = new AtomicReference<>();
-            Thread run = Thread.ofPlatform().start(() -> {
-                try {
-                    new PointReplicator(source.vault(), destination.vault(), 1).replicate(
-                            new PointReplicator.Request(point.id(), null, null), bytes -> {
-                                started.countDown();
-                                try {
-                                    cancelSent.await(); // no progress until the cancel is sent, so it comes mid-way
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            });
-                } catch (Throwable t) {
-                    failure.set(t);
-                }
-            });
-            started.await();
-            run.interrupt();
-            cancelSent.countDown();
-            run.join();
-            assertInstanceOf(IOException.class, failure.get(), String.valueOf(failure.get()));
+            Throwable failure = MidWayCancel.replicate(source.vault(), destination.vault(), point.id());
+            assertInstanceOf(IOException.class, failure, String.valueOf(failure));
             assertEquals(List.of(), destination.vault().points(), "no half replica");
             List<String> left = new java.util.ArrayList<>(destination.objects("claims/"));
             left.addAll(destination.objects("locks/"));

@@ -57,8 +57,15 @@ public final class OfflineOperations implements Operations, AutoCloseable {
      * @param keyRing the key ring of an encrypted vault
      * @param uri     the libvirt URI
      * @param threads chunk workers per disk (0: the default)
+     * @param command the command that asks, as its user typed it ({@code coffer point extend}), named when an
+     *                operation is refused for needing a server; null: the operation's name in words
      */
-    public record Settings(VaultLocation vault, Path keyRing, String uri, Path runtimeRoot, int threads, Clock clock) {
+    public record Settings(VaultLocation vault, Path keyRing, String uri, Path runtimeRoot, int threads, Clock clock,
+                           String command) {
+        /** Without a command to name: a refusal names the operation in words. */
+        public Settings(VaultLocation vault, Path keyRing, String uri, Path runtimeRoot, int threads, Clock clock) {
+            this(vault, keyRing, uri, runtimeRoot, threads, clock, null);
+        }
     }
 
     private final Settings settings;
@@ -219,8 +226,8 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 case ListGroupPoints l -> GroupPointList.of(new GroupPoints(vault()).list(l.group()).stream()
                         .map(this::groupPoint).toList());
                 default -> throw new CofferException(ErrorCode.InvalidArgument, "this needs a server: "
-                        + words(operation) + " works on a server's catalog; give the server with --url or COFFER_URL,"
-                        + " and no --vault");
+                        + (settings.command() == null ? words(operation) : "`" + settings.command() + "`")
+                        + " works on a server's catalog; give the server with --url or COFFER_URL, and no --vault");
             };
             return (R) result;
         } catch (IOException e) {

@@ -29,6 +29,20 @@ class OfflineOperationsTest {
     }
 
     @Test
+    void anOperationOfAServersCatalogIsRefusedNamingTheCommandThatAsked() {
+        for (String command : java.util.List.of("coffer point extend", "coffer point retention")) {
+            try (OfflineOperations offline = new OfflineOperations(new OfflineOperations.Settings(null, null,
+                    "qemu:///system", Path.of("/nonexistent"), 0, Clock.systemUTC(), command))) {
+                CofferException refused = assertThrows(CofferException.class,
+                        () -> offline.call(new ChangeRetention("p", 7, null)));
+                assertEquals(ErrorCode.InvalidArgument, refused.code());
+                assertEquals("this needs a server: `" + command + "` works on a server's catalog; give the server with"
+                        + " --url or COFFER_URL, and no --vault", refused.getMessage());
+            }
+        }
+    }
+
+    @Test
     void wordsSplitAnOperationsNameAtItsCapitals() {
         assertEquals("show capacity", OfflineOperations.words(new ShowCapacity()));
         assertEquals("change retention", OfflineOperations.words(new ChangeRetention("p", 7, null)));
