@@ -1,0 +1,257 @@
+package coffer.engine.instance;
+
+import coffer.vault.ChunkWorkers;
+import coffer.vault.CorruptDataException;
+import coffer.vault.PointManifest;
+import coffer.vault.Vault;
+import coffer.vault.format.FixedIndex;
+import coffer.vault.io.Extent;
+import coffer.vault.io.Progress;
+import coffer.vault.read.Locations;
+import coffer.virt.domain.BackupXml;
+import coffer.virt.domain.DiskSpec;
+import coffer.virt.image.DiskImages;
+import coffer.virt.image.QemuNbdServer;
+import coffer.virt.libvirt.DomainInfo;
+import coffer.virt.libvirt.Libvirt;
+import coffer.virt.nbd.MetaContext;
+import coffer.virt.nbd.NbdExportSink;
+import coffer.virt.nbd.NbdExportSource;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * An in-place restore of a qcow2 disk that writes only what differs from the disk as it is (docs/design/
+ * change-tracking.md, "Quick rollback"). Let L be the instance's newest point, when the next backup would be an
+ * incremental relative to it ({@link ChangeTracking}, the same decision): the disk then equals L except where the
+ * dirty bitmap of L's checkpoint is set. Writing point P's data over (the chunks whose ids differ between P's and
+ * L's indexes) and (the bitmap's dirty ranges) makes it exactly P. The bitmap is read from the shut-off image
+ * through a read-only {@code qemu-nbd} exposing it; the data is written through a writable {@code qemu-nbd} of the
+ * same image, so QEMU records the writes in every enabled persistent bitmap and the checkpoints stay true: the next
+ * backup is an incremental relative to L that reads the rolled-back ranges.
+ *
+ * <p>Anything that makes this unsafe or unknown decides a full write instead, with the reason ({@link #decide}).
+ * Only host and vault data decide: the domain's definition, libvirt's checkpoints, the image's bitmaps (qemu-img,
+ * qemu-nbd), the points' indexes; never the disk's content.
+ *
+ * <p>Stateless apart from its collaborators; one restore at a time per instance.
+ */
+final class QuickRollback {
+    private final Libvirt libvirt;
+    private final Vault vault;
+    private final DomainInfo domain;
+    private final PreviousPointRead.Base latest;
+    private final List<String> checkpoints;
+    private final String checkpoint;
+    private final Set<String> checkpointDisks;
+
+    /** How one disk is written: {@link Quick} or {@link Full}. */
+    sealed interface Decision permits Quick, Full {
+        PointManifest.Disk disk();
+
+        long bytes();
+    }
+
+    /** Every byte of the point, for {@code reason}. */
+    record Full(PointManifest.Disk disk, String reason) implements Decision {
+        @Override
+        public long bytes() {
+            return disk.size();
+        }
+    }
+
+    /**
+     * Only {@code chunks} (ascending, each with the ranges inside it to write) of {@code index} (the restored
+     * point's), over {@code file}; {@code since} is L.
+     */
+    record Quick(PointManifest point, PointManifest.Disk disk, Path file, FixedIndex index, List<Chunk> chunks,
+                 long bytes, String since) implements Decision {
+    }
+
+    /** Chunk {@code number} of the point's index, and the byte ranges of the disk inside it to write. */
+    record Chunk(int number, List<Extent> ranges) {
+    }
+
+    private QuickRollback(Libvirt libvirt, Vault vault, DomainInfo domain, PreviousPointRead.Base latest,
+                          List<String> checkpoints, String checkpoint, Set<String> checkpointDisks) {
+        this.libvirt = libvirt;
+        this.vault = vault;
+        this.domain = domain;
+        this.latest = latest;
+        this.checkpoints = checkpoints;
+        this.checkpoint = checkpoint;
+        this.checkpointDisks = checkpointDisks;
+    }
+
+    /**
+     * What the decisions for the shut-off {@code domain} need, asked once: its newest point in {@code vault} (the one
+     * its next backup would start from) with its indexes, libvirt's checkpoints, and the disks that point's
+     * checkpoint keeps a bitmap on.
+     */
+    static QuickRollback of(Libvirt libvirt, Vault vault, DomainInfo domain) throws IOException {
+        PreviousPointRead.Base latest = PreviousPointRead.read(vault, domain.uuid(), Set.of());
+        List<String> checkpoints = libvirt.checkpoints(domain.name());
+        String checkpoint = latest.point() == null ? null : PointFacts.of(latest.point()).checkpoint();
+        Set<String> disks = checkpoint != null && checkpoints.contains(checkpoint)
+                ? Set.copyOf(BackupXml.bitmapDisksOf(libvirt.checkpointXml(domain.name(), checkpoint))) : Set.of();
+        return new QuickRollback(libvirt, vault, domain, latest, List.copyOf(checkpoints), checkpoint, disks);
+    }
+
+    /**
+     * How disk {@code disk} of {@code point} is written over {@code file}: {@code current} is the disk in the domain's
+     * definition now (null: none), {@code storedFormat} its format in the point's definition; {@code fullAsked}: the
+     * caller wants the full write.
+     */
+    Decision decide(PointManifest point, PointManifest.Disk disk, DiskSpec current, Path file, String storedFormat,
+                    boolean fullAsked) throws IOException {
+        if (fullAsked) {
+            return new Full(disk, "asked for (full)");
+        }
+        if (current == null) {
+            return new Full(disk, "the instance has no disk " + disk.name() + " now");
+        }
+        if (!current.bitmapCapable()) {
+            return new Full(disk, current.formatOrRaw() + " disk: no dirty bitmap tells what changed since a point");
+        }
+        if (!"qcow2".equals(storedFormat) || current.source() == null || !Path.of(current.source()).equals(file)) {
+            return new Full(disk, "the disk's file or format is not the one point " + point.id() + " recorded");
+        }
+        long size = libvirt.blockInfo(domain.name(), current.target()).capacity();
+        Set<String> bitmaps = InstanceBackup.consistentBitmaps(DiskImages.inspect(file, "qcow2"));
+        PointManifest base = latest.point();
+        DiskPlan plan = ChangeTracking.plan(new ChangeTracking.Facts(current, base == null ? null : base.id(),
+                latest.indexes().get(disk.name()), latest.problems().get(disk.name()), checkpoint,
+                Set.copyOf(checkpoints), checkpointDisks, bitmaps, size));
+        if (!plan.incremental()) {
+            return new Full(disk, "no change tracking to start from: " + (plan.reason() != null ? plan.reason()
+                    : "the instance has no earlier point"));
+        }
+        FixedIndex target = vault.readIndex(point, disk);
+        FixedIndex since = plan.base();
+        if (target.diskSize() != size || since.diskSize() != size) {
+            return new Full(disk, "disk size differs: " + size + " bytes now, " + target.diskSize() + " in point "
+                    + point.id() + ", " + since.diskSize() + " in point " + plan.basePoint());
+        }
+        if (target.chunkSize() != since.chunkSize()) {
+            return new Full(disk, "points " + point.id() + " and " + plan.basePoint() + " have different chunk sizes");
+        }
+        List<Extent> dirty;
+        try {
+            dirty = dirtyRanges(file, plan.checkpoint(), size);
+        } catch (InterruptedIOException cancelled) {
+            throw cancelled;
+        } catch (IOException e) {
+            return new Full(disk, "the dirty bitmap " + plan.checkpoint() + " could not be read: " + e.getMessage());
+        }
+        if (dirty == null) {
+            return new Full(disk, "qemu-nbd did not expose the dirty bitmap " + plan.checkpoint());
+        }
+        List<Chunk> chunks = chunksToWrite(target, since, dirty);
+        long bytes = chunks.stream().flatMap(c -> c.ranges().stream()).mapToLong(Extent::length).sum();
+        return new Quick(point, disk, file, target, chunks, bytes, plan.basePoint());
+    }
+
+    /** The ranges bitmap {@code bitmap} of the shut-off image marks dirty; null when qemu-nbd did not expose it. */
+    private static List<Extent> dirtyRanges(Path file, String bitmap, long size) throws IOException {
+        String context = MetaContext.dirtyBitmap(bitmap);
+        // as a shut-off backup reads it (StagedBackup): the backing file followed, as QEMU does when the domain runs
+        try (QemuNbdServer server = QemuNbdServer.start(file, QemuNbdServer.Options.readOnly("qcow2")
+                .withBackingFollowed().withConnections(1).withBitmaps(List.of(bitmap)));
+             NbdExportSource source = NbdExportSource.open(server.export(), 1, List.of(context))) {
+            if (!source.metaContexts().contains(context)) {
+                return null;
+            }
+            if (source.size() != size) {
+                throw new IOException("qemu-nbd serves " + source.size() + " bytes, libvirt says " + size);
+            }
+            return source.dirtyExtents(context, 0, size);
+        }
+    }
+
+    /**
+     * Per chunk of {@code target} that must be written: the whole chunk when its entry differs from {@code since}'s
+     * (another id, or another patch record: a patch's id names its base, so equal entries are equal data), else the
+     * parts of it {@code dirty} (ascending, disjoint) covers. Chunks with nothing to write are left out.
+     */
+    static List<Chunk> chunksToWrite(FixedIndex target, FixedIndex since, List<Extent> dirty) {
+        List<Chunk> chunks = new ArrayList<>();
+        int chunkSize = target.chunkSize();
+        int d = 0;
+        for (int i = 0; i < target.chunkCount(); i++) {
+            long start = (long) i * chunkSize;
+            long end = start + target.lengthOf(i);
+            while (d < dirty.size() && dirty.get(d).offset() + dirty.get(d).length() <= start) {
+                d++;
+            }
+            boolean differs = !target.get(i).equals(since.get(i))
+                    || !Objects.equals(target.patchOf(i), since.patchOf(i));
+            if (differs) {
+                chunks.add(new Chunk(i, List.of(new Extent(start, end - start))));
+                continue;
+            }
+            List<Extent> ranges = new ArrayList<>();
+            for (int k = d; k < dirty.size() && dirty.get(k).offset() < end; k++) {
+                Extent e = dirty.get(k);
+                long from = Math.max(start, e.offset());
+                long to = Math.min(end, e.offset() + e.length());
+                if (to > from) {
+                    ranges.add(new Extent(from, to - from));
+                }
+            }
+            if (!ranges.isEmpty()) {
+                chunks.add(new Chunk(i, List.copyOf(ranges)));
+            }
+        }
+        return chunks;
+    }
+
+    /**
+     * Writes a quick decision's ranges through a writable qemu-nbd of its image (QEMU loads the image's persistent
+     * bitmaps, records the writes in them and stores them when qemu-nbd stops); {@code progress} advances by the bytes
+     * written. A failure or cancellation stops qemu-nbd and leaves the disk partly written, as a failed in-place full
+     * write does.
+     */
+    void write(Quick quick, int threads, Progress progress) throws IOException {
+        FixedIndex index = quick.index();
+        int workers = Math.max(threads, vault.backend().ioParallelism());
+        try (QemuNbdServer server = QemuNbdServer.start(quick.file(), QemuNbdServer.Options.writable("qcow2")
+                .withBackingFollowed().withConnections(threads));
+             NbdExportSink sink = NbdExportSink.open(server.export(), threads)) {
+            if (sink.size() != index.diskSize()) {
+                throw new IOException(quick.file() + " holds " + sink.size() + " bytes, point " + quick.point().id()
+                        + " disk " + quick.disk().name() + " " + index.diskSize());
+            }
+            ChunkWorkers.run(quick.chunks().size(), workers, index.chunkSize(), (n, buffer) -> {
+                Chunk chunk = quick.chunks().get(n);
+                long chunkStart = (long) chunk.number() * index.chunkSize();
+                long written = 0;
+                if (index.isZero(chunk.number())) {
+                    for (Extent range : chunk.ranges()) {
+                        sink.writeZeroes(range.offset(), range.length());
+                        written += range.length();
+                    }
+                } else {
+                    try {
+                        vault.readEntry(index, chunk.number(), buffer, false);
+                    } catch (CorruptDataException e) {
+                        throw e.at(Locations.of(quick.point(), quick.disk(), chunkStart, index.lengthOf(chunk.number())));
+                    }
+                    for (Extent range : chunk.ranges()) {
+                        sink.write(range.offset(), ByteBuffer.wrap(buffer, (int) (range.offset() - chunkStart),
+                                (int) range.length()));
+                        written += range.length();
+                    }
+                }
+                progress.advance(written);
+            });
+            sink.commit();
+        }
+    }
+}
