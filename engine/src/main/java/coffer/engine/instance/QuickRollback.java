@@ -111,6 +111,18 @@ final class QuickRollback {
      */
     Decision decide(PointManifest point, PointManifest.Disk disk, DiskSpec current, Path file, String storedFormat,
                     boolean fullAsked) throws IOException {
+        try {
+            return decideOrFail(point, disk, current, file, storedFormat, fullAsked);
+        } catch (InterruptedIOException cancelled) {
+            throw cancelled;
+        } catch (IOException | RuntimeException e) {
+            // a fact that cannot be read is a doubt: the full write (which meets a real problem again, and fails)
+            return new Full(disk, "change tracking could not be checked: " + e.getMessage());
+        }
+    }
+
+    private Decision decideOrFail(PointManifest point, PointManifest.Disk disk, DiskSpec current, Path file,
+                                  String storedFormat, boolean fullAsked) throws IOException {
         if (fullAsked) {
             return new Full(disk, "asked for (full)");
         }
@@ -147,7 +159,7 @@ final class QuickRollback {
             dirty = dirtyRanges(file, plan.checkpoint(), size);
         } catch (InterruptedIOException cancelled) {
             throw cancelled;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return new Full(disk, "the dirty bitmap " + plan.checkpoint() + " could not be read: " + e.getMessage());
         }
         if (dirty == null) {
