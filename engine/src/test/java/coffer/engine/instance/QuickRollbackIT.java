@@ -229,6 +229,33 @@ class QuickRollbackIT {
         assertNoQemuNbdLeft();
     }
 
+    @Test
+    void aRollbackThatFailsMidwayStopsItsQemuNbdAndALaterRestoreStillEndsExactlyAtThePoint() throws Exception {
+        Map<String, String> p1Content = new LinkedHashMap<>();
+        PointManifest p1 = twoPointsThenChangesShutOff(p1Content).get(0).point();
+        JobProgress failing = new JobProgress() {
+            @Override
+            public void starting(long totalBytes) {
+            }
+
+            @Override
+            public void advance(long bytes) {
+                throw new IllegalStateException("stopped after the first chunk written");
+            }
+        };
+        RuntimeException failure = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                () -> new InstanceRestore(libvirt, vault, 2).disk(p1.id(), "vda", null, null, false, failing));
+        assertTrue(String.valueOf(failure.getMessage()).contains("stopped after the first chunk written")
+                || String.valueOf(failure.getCause()).contains("stopped after the first chunk written"), failure.toString());
+        assertNoQemuNbdLeft();
+        // the bitmap kept every write made before the failure: the next attempt is quick again, and exact
+        InstanceRestore.DiskResult again = new InstanceRestore(libvirt, vault, 2).disk(p1.id(), "vda", null, null, false,
+                JobProgress.NONE);
+        assertTrue(again.write().isQuick(), again.write().summary());
+        assertEquals(p1Content.get("vda"), diskSha("vda"));
+        assertNoQemuNbdLeft();
+    }
+
     /** No qemu-nbd process serves any disk of the domain. */
     private void assertNoQemuNbdLeft() {
         List<String> left = ProcessHandle.allProcesses()
