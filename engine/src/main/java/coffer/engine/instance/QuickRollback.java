@@ -1,5 +1,6 @@
 package coffer.engine.instance;
 
+import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.CorruptDataException;
 import coffer.vault.PointManifest;
@@ -165,7 +166,8 @@ final class QuickRollback {
         if (dirty == null) {
             return new Full(disk, "qemu-nbd did not expose the dirty bitmap " + plan.checkpoint());
         }
-        List<Chunk> chunks = chunksToWrite(target, since, dirty);
+        List<Chunk> chunks = chunksToWrite(target, since, dirty, (index, i) -> vault.readPatch(index.get(i),
+                index.patchOf(i), index.lengthOf(i), false).ranges());
         long bytes = chunks.stream().flatMap(c -> c.ranges().stream()).mapToLong(Extent::length).sum();
         return new Quick(point, disk, file, target, chunks, bytes, plan.basePoint());
     }
@@ -187,12 +189,22 @@ final class QuickRollback {
         }
     }
 
+    /** The ranges, relative to its chunk, that patch entry {@code i} of {@code index} replaces. */
+    @FunctionalInterface
+    interface PatchRanges {
+        List<Extent> of(FixedIndex index, int i) throws IOException;
+    }
+
     /**
-     * Per chunk of {@code target} that must be written: the whole chunk when its entry differs from {@code since}'s
-     * (another id, or another patch record: a patch's id names its base, so equal entries are equal data), else the
-     * parts of it {@code dirty} (ascending, disjoint) covers. Chunks with nothing to write are left out.
+     * Per chunk of {@code target} that must be written, the byte ranges of the disk inside it: of a chunk whose entry
+     * is the same in {@code since} (the same id and patch record: a patch's id names its base too, so equal entries
+     * are equal data) the parts {@code dirty} (ascending, disjoint) covers; of a chunk whose entries differ but stand
+     * on the same stored chunk (one is a patch over the other's chunk, or both patches over one base: outside a
+     * patch's ranges its chunk is its base's bytes) the patches' ranges and the dirty parts; of any other the whole
+     * chunk. Chunks with nothing to write are left out.
      */
-    static List<Chunk> chunksToWrite(FixedIndex target, FixedIndex since, List<Extent> dirty) {
+    static List<Chunk> chunksToWrite(FixedIndex target, FixedIndex since, List<Extent> dirty, PatchRanges patches)
+            throws IOException {
         List<Chunk> chunks = new ArrayList<>();
         int chunkSize = target.chunkSize();
         int d = 0;
@@ -201,12 +213,6 @@ final class QuickRollback {
             long end = start + target.lengthOf(i);
             while (d < dirty.size() && dirty.get(d).offset() + dirty.get(d).length() <= start) {
                 d++;
-            }
-            boolean differs = !target.get(i).equals(since.get(i))
-                    || !Objects.equals(target.patchOf(i), since.patchOf(i));
-            if (differs) {
-                chunks.add(new Chunk(i, List.of(new Extent(start, end - start))));
-                continue;
             }
             List<Extent> ranges = new ArrayList<>();
             for (int k = d; k < dirty.size() && dirty.get(k).offset() < end; k++) {
@@ -217,11 +223,57 @@ final class QuickRollback {
                     ranges.add(new Extent(from, to - from));
                 }
             }
+            FixedIndex.Patched targetPatch = target.patchOf(i);
+            FixedIndex.Patched sincePatch = since.patchOf(i);
+            boolean same = target.get(i).equals(since.get(i)) && Objects.equals(targetPatch, sincePatch);
+            if (!same) {
+                ChunkId targetBase = targetPatch != null ? targetPatch.base() : target.get(i);
+                ChunkId sinceBase = sincePatch != null ? sincePatch.base() : since.get(i);
+                if (targetBase.isZero() || !targetBase.equals(sinceBase)) {
+                    chunks.add(new Chunk(i, List.of(new Extent(start, end - start))));
+                    continue;
+                }
+                if (targetPatch != null) {
+                    patches.of(target, i).forEach(r -> ranges.add(new Extent(start + r.offset(), r.length())));
+                }
+                if (sincePatch != null) {
+                    patches.of(since, i).forEach(r -> ranges.add(new Extent(start + r.offset(), r.length())));
+                }
+            }
             if (!ranges.isEmpty()) {
-                chunks.add(new Chunk(i, List.copyOf(ranges)));
+                chunks.add(new Chunk(i, merged(ranges, start, end)));
             }
         }
         return chunks;
+    }
+
+    /** {@code ranges} sorted, overlapping or touching ones joined, clipped to {@code [start, end)}. */
+    private static List<Extent> merged(List<Extent> ranges, long start, long end) {
+        List<Extent> sorted = new ArrayList<>(ranges);
+        sorted.sort(java.util.Comparator.comparingLong(Extent::offset));
+        List<Extent> result = new ArrayList<>();
+        long from = -1;
+        long to = -1;
+        for (Extent r : sorted) {
+            long rFrom = Math.max(start, r.offset());
+            long rTo = Math.min(end, r.offset() + r.length());
+            if (rTo <= rFrom) {
+                continue;
+            }
+            if (from >= 0 && rFrom <= to) {
+                to = Math.max(to, rTo);
+            } else {
+                if (from >= 0) {
+                    result.add(new Extent(from, to - from));
+                }
+                from = rFrom;
+                to = rTo;
+            }
+        }
+        if (from >= 0) {
+            result.add(new Extent(from, to - from));
+        }
+        return List.copyOf(result);
     }
 
     /**
