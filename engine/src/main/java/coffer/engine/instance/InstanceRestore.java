@@ -262,8 +262,8 @@ public final class InstanceRestore {
     /**
      * Writes {@code targets} over the shut-off domain's files: each quickly where {@link QuickRollback} can, else in
      * full (a new file renamed over the old, or a device written through); {@code listener} counts the bytes
-     * written. The checkpoints stay when a disk was rolled back quickly (a disk written in full has no bitmap any
-     * more, which its next backup finds, reading it in full); else they are removed, as they no longer describe
+     * written. The checkpoints stay when a disk was rolled back quickly (then no disk they keep a bitmap on was
+     * written in full: {@link #allFullIfOneBreaksTheCheckpoint}); else they are removed, as they no longer describe
      * the disks.
      */
     private Map<String, InPlaceWrite> writeInPlace(PointManifest point, DomainInfo domain, DomainDefinition current,
@@ -290,6 +290,9 @@ public final class InstanceRestore {
                         : trackingProblem != null ? trackingProblem : target.storedFormat()
                         + " disk: no dirty bitmap tells what changed since a point"));
             }
+        }
+        if (rollback != null) {
+            decisions = allFullIfOneBreaksTheCheckpoint(rollback, decisions);
         }
         listener.starting(decisions.stream().mapToLong(QuickRollback.Decision::bytes).sum());
         List<DiskFileRestore.Target> fullTargets = new ArrayList<>();
@@ -318,6 +321,24 @@ public final class InstanceRestore {
             dropCheckpoints(domain.name());
         }
         return writes;
+    }
+
+    /**
+     * The decisions, or every one full when a disk the newest point's checkpoint keeps a bitmap on is written in full
+     * while another is rolled back quickly: the full write's new file has no bitmap, so the checkpoints could not be
+     * kept (libvirt would refuse to delete them later, leaving the quick disks' bitmaps behind), and dropping them
+     * would leave those bitmaps in the quick disks' files. All in full, the checkpoints are dropped as before.
+     */
+    private static List<QuickRollback.Decision> allFullIfOneBreaksTheCheckpoint(QuickRollback rollback,
+                                                                              List<QuickRollback.Decision> decisions) {
+        String breaking = decisions.stream().filter(d -> d instanceof QuickRollback.Full
+                && rollback.checkpointFollows(d.disk().name())).map(d -> d.disk().name()).findFirst().orElse(null);
+        if (breaking == null || decisions.stream().noneMatch(d -> d instanceof QuickRollback.Quick)) {
+            return decisions;
+        }
+        return decisions.stream().map(d -> d instanceof QuickRollback.Quick ? new QuickRollback.Full(d.disk(),
+                "disk " + breaking + " is written in full (a new file, without the checkpoint's bitmap), so the"
+                        + " checkpoints cannot be kept") : d).toList();
     }
 
     private void write(PointManifest point, PointManifest.Disk disk, Path file, ImageFormat format,

@@ -172,6 +172,15 @@ final class QuickRollback {
         return new Quick(point, disk, file, target, chunks, bytes, plan.basePoint());
     }
 
+    /**
+     * Whether the newest point's checkpoint keeps a bitmap on disk {@code target}: a disk written in full (a new file,
+     * without bitmaps) then leaves the checkpoint unable to follow it (libvirt refuses to delete a checkpoint whose
+     * bitmap a disk lacks), so no disk of the restore may keep the checkpoints.
+     */
+    boolean checkpointFollows(String target) {
+        return checkpointDisks.contains(target);
+    }
+
     /** The ranges bitmap {@code bitmap} of the shut-off image marks dirty; null when qemu-nbd did not expose it. */
     private static List<Extent> dirtyRanges(Path file, String bitmap, long size) throws IOException {
         String context = MetaContext.dirtyBitmap(bitmap);
