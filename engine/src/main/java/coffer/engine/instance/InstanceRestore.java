@@ -274,48 +274,60 @@ public final class InstanceRestore {
         String trackingProblem = null;
         if (!full && targets.stream().anyMatch(t -> t.storedFormat().equals("qcow2"))) {
             try {
-                rollback = QuickRollback.of(libvirt, vault, domain);
+                rollback = QuickRollback.of(libvirt, vault, domain, threads);
             } catch (java.io.InterruptedIOException cancelled) {
                 throw cancelled;
             } catch (IOException | RuntimeException e) {
                 trackingProblem = "change tracking could not be read: " + e.getMessage();
             }
         }
-        for (InPlaceTarget target : targets) {
-            DiskSpec spec = current.disk(target.disk().name()).orElse(null);
-            if (rollback != null) {
-                decisions.add(rollback.decide(point, target.disk(), spec, target.file(), target.storedFormat(), false));
-            } else {
-                decisions.add(new QuickRollback.Full(target.disk(), full ? "asked for (full)"
-                        : trackingProblem != null ? trackingProblem : target.storedFormat()
-                        + " disk: no dirty bitmap tells what changed since a point"));
-            }
-        }
-        if (rollback != null) {
-            decisions = allFullIfOneBreaksTheCheckpoint(rollback, decisions);
-        }
-        listener.starting(decisions.stream().mapToLong(QuickRollback.Decision::bytes).sum());
-        List<DiskFileRestore.Target> fullTargets = new ArrayList<>();
-        for (int i = 0; i < targets.size(); i++) {
-            if (decisions.get(i) instanceof QuickRollback.Full) {
-                InPlaceTarget target = targets.get(i);
-                fullTargets.add(new DiskFileRestore.Target(target.disk(), target.file(),
-                        ImageFormat.valueOf(target.storedFormat().toUpperCase())));
-            }
-        }
-        DiskFileRestore.writeAll(vault, threads, point, fullTargets, listener);
+        List<QuickRollback.Quick> opened = new ArrayList<>(); // each holds its image's qemu-nbd until written
         Map<String, InPlaceWrite> writes = new java.util.LinkedHashMap<>();
         boolean anyQuick = false;
-        for (QuickRollback.Decision decision : decisions) {
-            String name = decision.disk().name();
-            switch (decision) {
-                case QuickRollback.Quick quick -> {
-                    rollback.write(quick, threads, listener);
-                    writes.put(name, InPlaceWrite.quick(name, quick.bytes(), quick.disk().size(), quick.since()));
-                    anyQuick = true;
+        try {
+            for (InPlaceTarget target : targets) {
+                DiskSpec spec = current.disk(target.disk().name()).orElse(null);
+                if (rollback != null) {
+                    QuickRollback.Decision decision = rollback.decide(point, target.disk(), spec, target.file(),
+                            target.storedFormat(), false);
+                    if (decision instanceof QuickRollback.Quick quick) {
+                        opened.add(quick);
+                    }
+                    decisions.add(decision);
+                } else {
+                    decisions.add(new QuickRollback.Full(target.disk(), full ? "asked for (full)"
+                            : trackingProblem != null ? trackingProblem : target.storedFormat()
+                            + " disk: no dirty bitmap tells what changed since a point"));
                 }
-                case QuickRollback.Full f -> writes.put(name, InPlaceWrite.full(name, f.disk().size(), f.reason()));
             }
+            if (rollback != null) {
+                List<QuickRollback.Decision> decided = allFullIfOneBreaksTheCheckpoint(rollback, decisions);
+                opened.stream().filter(quick -> !decided.contains(quick)).forEach(QuickRollback.Quick::close);
+                decisions = decided;
+            }
+            listener.starting(decisions.stream().mapToLong(QuickRollback.Decision::bytes).sum());
+            List<DiskFileRestore.Target> fullTargets = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                if (decisions.get(i) instanceof QuickRollback.Full) {
+                    InPlaceTarget target = targets.get(i);
+                    fullTargets.add(new DiskFileRestore.Target(target.disk(), target.file(),
+                            ImageFormat.valueOf(target.storedFormat().toUpperCase())));
+                }
+            }
+            DiskFileRestore.writeAll(vault, threads, point, fullTargets, listener);
+            for (QuickRollback.Decision decision : decisions) {
+                String name = decision.disk().name();
+                switch (decision) {
+                    case QuickRollback.Quick quick -> {
+                        rollback.write(quick, listener);
+                        writes.put(name, InPlaceWrite.quick(name, quick.bytes(), quick.disk().size(), quick.since()));
+                        anyQuick = true;
+                    }
+                    case QuickRollback.Full f -> writes.put(name, InPlaceWrite.full(name, f.disk().size(), f.reason()));
+                }
+            }
+        } finally {
+            opened.forEach(QuickRollback.Quick::close); // written ones are closed already; the others now
         }
         if (!anyQuick) {
             dropCheckpoints(domain.name());

@@ -33,10 +33,11 @@ import java.util.Set;
  * change-tracking.md, "Quick rollback"). Let L be the instance's newest point, when the next backup would be an
  * incremental relative to it ({@link ChangeTracking}, the same decision): the disk then equals L except where the
  * dirty bitmap of L's checkpoint is set. Writing point P's data over (the chunks whose ids differ between P's and
- * L's indexes) and (the bitmap's dirty ranges) makes it exactly P. The bitmap is read from the shut-off image
- * through a read-only {@code qemu-nbd} exposing it; the data is written through a writable {@code qemu-nbd} of the
- * same image, so QEMU records the writes in every enabled persistent bitmap and the checkpoints stay true: the next
- * backup is an incremental relative to L that reads the rolled-back ranges.
+ * L's indexes) and (the bitmap's dirty ranges) makes it exactly P. One writable {@code qemu-nbd} of the shut-off
+ * image, exposing the bitmap, serves both: the bitmap is read through it when the disk is decided, and it stays open
+ * (holding the image's lock, so the domain cannot start and write in between) until the data is written through it.
+ * QEMU records the writes in every enabled persistent bitmap, so the checkpoints stay true: the next backup is an
+ * incremental relative to L that reads the rolled-back ranges.
  *
  * <p>Anything that makes this unsafe or unknown decides a full write instead, with the reason ({@link #decide}).
  * Only host and vault data decide: the domain's definition, libvirt's checkpoints, the image's bitmaps (qemu-img,
@@ -52,6 +53,7 @@ final class QuickRollback {
     private final List<String> checkpoints;
     private final String checkpoint;
     private final Set<String> checkpointDisks;
+    private final int threads;
 
     /** How one disk is written: {@link Quick} or {@link Full}. */
     sealed interface Decision permits Quick, Full {
@@ -70,10 +72,16 @@ final class QuickRollback {
 
     /**
      * Only {@code chunks} (ascending, each with the ranges inside it to write) of {@code index} (the restored
-     * point's), over {@code file}; {@code since} is L.
+     * point's), over {@code file}, through {@code server}, the writable qemu-nbd of the image the dirty ranges were
+     * read through: open from the decision to the write, it holds the image's lock, so the domain cannot start and
+     * write between them. {@code since} is L. {@link #close} stops the server (idempotent).
      */
     record Quick(PointManifest point, PointManifest.Disk disk, Path file, FixedIndex index, List<Chunk> chunks,
-                 long bytes, String since) implements Decision {
+                 long bytes, String since, QemuNbdServer server) implements Decision, AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+        }
     }
 
     /** Chunk {@code number} of the point's index, and the byte ranges of the disk inside it to write. */
@@ -81,7 +89,8 @@ final class QuickRollback {
     }
 
     private QuickRollback(Libvirt libvirt, Vault vault, DomainInfo domain, PreviousPointRead.Base latest,
-                          List<String> checkpoints, String checkpoint, Set<String> checkpointDisks) {
+                          List<String> checkpoints, String checkpoint, Set<String> checkpointDisks, int threads) {
+        this.threads = threads;
         this.libvirt = libvirt;
         this.vault = vault;
         this.domain = domain;
@@ -94,15 +103,15 @@ final class QuickRollback {
     /**
      * What the decisions for the shut-off {@code domain} need, asked once: its newest point in {@code vault} (the one
      * its next backup would start from) with its indexes, libvirt's checkpoints, and the disks that point's
-     * checkpoint keeps a bitmap on.
+     * checkpoint keeps a bitmap on. {@code threads}: the NBD connections a quick write uses.
      */
-    static QuickRollback of(Libvirt libvirt, Vault vault, DomainInfo domain) throws IOException {
+    static QuickRollback of(Libvirt libvirt, Vault vault, DomainInfo domain, int threads) throws IOException {
         PreviousPointRead.Base latest = PreviousPointRead.read(vault, domain.uuid(), Set.of());
         List<String> checkpoints = libvirt.checkpoints(domain.name());
         String checkpoint = latest.point() == null ? null : PointFacts.of(latest.point()).checkpoint();
         Set<String> disks = checkpoint != null && checkpoints.contains(checkpoint)
                 ? Set.copyOf(BackupXml.bitmapDisksOf(libvirt.checkpointXml(domain.name(), checkpoint))) : Set.of();
-        return new QuickRollback(libvirt, vault, domain, latest, List.copyOf(checkpoints), checkpoint, disks);
+        return new QuickRollback(libvirt, vault, domain, latest, List.copyOf(checkpoints), checkpoint, disks, threads);
     }
 
     /**
@@ -155,21 +164,39 @@ final class QuickRollback {
         if (target.chunkSize() != since.chunkSize()) {
             return new Full(disk, "points " + point.id() + " and " + plan.basePoint() + " have different chunk sizes");
         }
-        List<Extent> dirty;
+        // the writable qemu-nbd the data will be written through, started now: from here to the write it holds the
+        // image's lock, so what its bitmap says stays all that changed (the backing file followed, as QEMU opens the
+        // image when the domain runs and as a shut-off backup reads it)
+        QemuNbdServer server;
         try {
-            dirty = dirtyRanges(file, plan.checkpoint(), size);
+            server = QemuNbdServer.start(file, QemuNbdServer.Options.writable("qcow2").withBackingFollowed()
+                    .withConnections(threads + 1).withBitmaps(List.of(plan.checkpoint())));
+        } catch (InterruptedIOException cancelled) {
+            throw cancelled;
+        } catch (IOException | RuntimeException e) {
+            return new Full(disk, "qemu-nbd could not open the disk with bitmap " + plan.checkpoint() + ": "
+                    + e.getMessage());
+        }
+        boolean kept = false;
+        try {
+            List<Extent> dirty = dirtyRanges(server, plan.checkpoint(), size);
+            if (dirty == null) {
+                return new Full(disk, "qemu-nbd did not expose the dirty bitmap " + plan.checkpoint());
+            }
+            List<Chunk> chunks = chunksToWrite(target, since, dirty, (index, i) -> vault.readPatch(index.get(i),
+                    index.patchOf(i), index.lengthOf(i), false).ranges());
+            long bytes = chunks.stream().flatMap(c -> c.ranges().stream()).mapToLong(Extent::length).sum();
+            kept = true;
+            return new Quick(point, disk, file, target, chunks, bytes, plan.basePoint(), server);
         } catch (InterruptedIOException cancelled) {
             throw cancelled;
         } catch (IOException | RuntimeException e) {
             return new Full(disk, "the dirty bitmap " + plan.checkpoint() + " could not be read: " + e.getMessage());
+        } finally {
+            if (!kept) {
+                server.close();
+            }
         }
-        if (dirty == null) {
-            return new Full(disk, "qemu-nbd did not expose the dirty bitmap " + plan.checkpoint());
-        }
-        List<Chunk> chunks = chunksToWrite(target, since, dirty, (index, i) -> vault.readPatch(index.get(i),
-                index.patchOf(i), index.lengthOf(i), false).ranges());
-        long bytes = chunks.stream().flatMap(c -> c.ranges().stream()).mapToLong(Extent::length).sum();
-        return new Quick(point, disk, file, target, chunks, bytes, plan.basePoint());
     }
 
     /**
@@ -181,13 +208,13 @@ final class QuickRollback {
         return checkpointDisks.contains(target);
     }
 
-    /** The ranges bitmap {@code bitmap} of the shut-off image marks dirty; null when qemu-nbd did not expose it. */
-    private static List<Extent> dirtyRanges(Path file, String bitmap, long size) throws IOException {
+    /**
+     * The ranges bitmap {@code bitmap} marks dirty, read through {@code server} (which exposes it) before anything is
+     * written; null when the server did not expose it.
+     */
+    private static List<Extent> dirtyRanges(QemuNbdServer server, String bitmap, long size) throws IOException {
         String context = MetaContext.dirtyBitmap(bitmap);
-        // as a shut-off backup reads it (StagedBackup): the backing file followed, as QEMU does when the domain runs
-        try (QemuNbdServer server = QemuNbdServer.start(file, QemuNbdServer.Options.readOnly("qcow2")
-                .withBackingFollowed().withConnections(1).withBitmaps(List.of(bitmap)));
-             NbdExportSource source = NbdExportSource.open(server.export(), 1, List.of(context))) {
+        try (NbdExportSource source = NbdExportSource.open(server.export(), 1, List.of(context))) {
             if (!source.metaContexts().contains(context)) {
                 return null;
             }
@@ -286,17 +313,16 @@ final class QuickRollback {
     }
 
     /**
-     * Writes a quick decision's ranges through a writable qemu-nbd of its image (QEMU loads the image's persistent
-     * bitmaps, records the writes in them and stores them when qemu-nbd stops); {@code progress} advances by the bytes
-     * written. A failure or cancellation stops qemu-nbd and leaves the disk partly written, as a failed in-place full
-     * write does.
+     * Writes a quick decision's ranges through its writable qemu-nbd (QEMU loaded the image's persistent bitmaps,
+     * records the writes in them and stores them when qemu-nbd stops), then stops it; {@code progress} advances by the
+     * bytes written. A failure or cancellation stops qemu-nbd too and leaves the disk partly written, as a failed
+     * in-place full write over a device does.
      */
-    void write(Quick quick, int threads, Progress progress) throws IOException {
+    void write(Quick quick, Progress progress) throws IOException {
         FixedIndex index = quick.index();
         int workers = Math.max(threads, vault.backend().ioParallelism());
-        try (QemuNbdServer server = QemuNbdServer.start(quick.file(), QemuNbdServer.Options.writable("qcow2")
-                .withBackingFollowed().withConnections(threads));
-             NbdExportSink sink = NbdExportSink.open(server.export(), threads)) {
+        try (Quick served = quick;
+             NbdExportSink sink = NbdExportSink.open(served.server().export(), threads)) {
             if (sink.size() != index.diskSize()) {
                 throw new IOException(quick.file() + " holds " + sink.size() + " bytes, point " + quick.point().id()
                         + " disk " + quick.disk().name() + " " + index.diskSize());

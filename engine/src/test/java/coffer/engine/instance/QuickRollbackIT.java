@@ -262,6 +262,17 @@ class QuickRollbackIT {
         assertTrue(again.write().isQuick(), again.write().summary());
         assertEquals(p1Content.get("vda"), diskSha("vda"));
         assertNoQemuNbdLeft();
+
+        // from the decision (the bitmap read) to the write, the decision's qemu-nbd holds the image: the domain cannot
+        // start and write what the bitmap read did not see
+        QuickRollback rollback = QuickRollback.of(libvirt, vault, libvirt.domain(domain.name).orElseThrow(), 2);
+        var vda = coffer.virt.domain.DomainDefinition.parse(libvirt.domainXml(domain.name, true)).disk("vda").orElseThrow();
+        try (QuickRollback.Quick held = (QuickRollback.Quick) rollback.decide(p1, p1.disk("vda"), vda,
+                domain.disks.get("vda"), "qcow2", false)) {
+            TestDomain.Result start = TestDomain.run(false, "virsh", "-c", "qemu:///system", "start", domain.name);
+            assertTrue(start.exitCode() != 0 && start.output().contains("lock"), start.output());
+        }
+        assertNoQemuNbdLeft();
     }
 
     /** No qemu-nbd process serves any disk of the domain. */
