@@ -289,7 +289,7 @@ public final class InstanceRestore {
                 DiskSpec spec = current.disk(target.disk().name()).orElse(null);
                 if (rollback != null) {
                     QuickRollback.Decision decision = rollback.decide(point, target.disk(), spec, target.file(),
-                            target.storedFormat(), false);
+                            target.storedFormat());
                     if (decision instanceof QuickRollback.Quick quick) {
                         opened.add(quick);
                     }

@@ -116,13 +116,13 @@ final class QuickRollback {
 
     /**
      * How disk {@code disk} of {@code point} is written over {@code file}: {@code current} is the disk in the domain's
-     * definition now (null: none), {@code storedFormat} its format in the point's definition; {@code fullAsked}: the
-     * caller wants the full write.
+     * definition now (null: none), {@code storedFormat} its format in the point's definition. A {@link Quick} holds
+     * the image's qemu-nbd until written or closed.
      */
-    Decision decide(PointManifest point, PointManifest.Disk disk, DiskSpec current, Path file, String storedFormat,
-                    boolean fullAsked) throws IOException {
+    Decision decide(PointManifest point, PointManifest.Disk disk, DiskSpec current, Path file, String storedFormat)
+            throws IOException {
         try {
-            return decideOrFail(point, disk, current, file, storedFormat, fullAsked);
+            return decideOrFail(point, disk, current, file, storedFormat);
         } catch (InterruptedIOException cancelled) {
             throw cancelled;
         } catch (IOException | RuntimeException e) {
@@ -132,10 +132,7 @@ final class QuickRollback {
     }
 
     private Decision decideOrFail(PointManifest point, PointManifest.Disk disk, DiskSpec current, Path file,
-                                  String storedFormat, boolean fullAsked) throws IOException {
-        if (fullAsked) {
-            return new Full(disk, "asked for (full)");
-        }
+                                  String storedFormat) throws IOException {
         if (current == null) {
             return new Full(disk, "the instance has no disk " + disk.name() + " now");
         }

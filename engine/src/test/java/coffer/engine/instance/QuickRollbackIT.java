@@ -268,7 +268,7 @@ class QuickRollbackIT {
         QuickRollback rollback = QuickRollback.of(libvirt, vault, libvirt.domain(domain.name).orElseThrow(), 2);
         var vda = coffer.virt.domain.DomainDefinition.parse(libvirt.domainXml(domain.name, true)).disk("vda").orElseThrow();
         try (QuickRollback.Quick held = (QuickRollback.Quick) rollback.decide(p1, p1.disk("vda"), vda,
-                domain.disks.get("vda"), "qcow2", false)) {
+                domain.disks.get("vda"), "qcow2")) {
             TestDomain.Result start = TestDomain.run(false, "virsh", "-c", "qemu:///system", "start", domain.name);
             assertTrue(start.exitCode() != 0 && start.output().contains("lock"), start.output());
         }
