@@ -146,13 +146,14 @@ final class GroupCommand {
                 description = "New instances named <member><SUFFIX> (may start with '-').") String suffix;
         @Option(names = "--in-place", description = "Restore over the originals (every member must be shut off).") boolean inPlace;
         @Option(names = "--start", description = "Start the new instances once all are defined.") boolean start;
+        @Option(names = "--full", description = "With --in-place: write every byte of every member's disks, not a quick rollback of what changed since the newest point (kept checkpoints; docs/design/change-tracking.md).") boolean full;
         @Option(names = "--dir", paramLabel = "DIR", description = "Offline: directory for the new disk files (default: beside the originals).") Path dir;
         @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
 
         @Override
         public Integer call() throws Exception {
             return JobRun.run(transport, common, new RestoreGroup(group, suffix, start, inPlace,
-                    dir == null ? null : dir.toAbsolutePath().toString()), wait, 0, "group restore");
+                    dir == null ? null : dir.toAbsolutePath().toString(), full), wait, 0, "group restore");
         }
     }
 

@@ -33,7 +33,12 @@ final class Render {
                 disks(out, r.disks());
                 warnings(r.warnings());
             }
-            case RestoreDiskResult r -> out.line("Restored disk %s of point %s to %s", r.disk(), r.point(), r.file());
+            case RestoreDiskResult r -> {
+                out.line("Restored disk %s of point %s to %s", r.disk(), r.point(), r.file());
+                if (r.write() != null) {
+                    out.line("  %s", r.write().summary());
+                }
+            }
             case RestoreInstanceResult r -> restored(out, r);
             case ReplicateResult r -> out.line("Replicated point %s to vault %s of region %s as replica %s: %s",
                     r.point(), r.vault(), r.region(), r.replica(), r.alreadyThere() ? "it was there already"
@@ -48,7 +53,10 @@ final class Render {
             }
             case GroupRestoreResult r -> {
                 out.line("Restored group point %s:", r.groupPoint());
-                r.instances().forEach(i -> out.line("  %-24s from point %s%s", i.name(), i.point(), i.started() ? " (started)" : ""));
+                r.instances().forEach(i -> {
+                    out.line("  %-24s from point %s%s", i.name(), i.point(), i.started() ? " (started)" : "");
+                    i.writes().forEach((target, write) -> out.line("    %-6s %s", target, write.summary()));
+                });
             }
             case PointList l -> {
                 points(out, l.points());
@@ -161,6 +169,7 @@ final class Render {
     private static void restored(Output out, RestoreInstanceResult r) {
         out.line("Restored point %s as instance %s%s", r.point(), r.name(), r.started() ? " (started)" : "");
         disks(out, r.disks());
+        r.writes().forEach((target, write) -> out.line("  %-6s %s", target, write.summary()));
     }
 
     private static void disks(Output out, Map<String, String> disks) {

@@ -33,6 +33,7 @@ final class RestoreCommand {
         @ArgGroup(exclusive = true, multiplicity = "1") DiskTarget target;
         @Option(names = "--format", paramLabel = "qcow2|raw", description = "Format of the new file (default: the disk's own).") String format;
         @Option(names = "--force", description = "Replace FILE if it exists.") boolean force;
+        @Option(names = "--full", description = "With --in-place: write every byte of the point, not a quick rollback of what changed since the newest point (kept checkpoints; docs/design/change-tracking.md).") boolean full;
         @Option(names = "--threads", paramLabel = "N", description = "Offline: chunk workers (default: one per core).") int threads;
         @Option(names = "--wait", description = "With a server: wait for the job, with a progress bar.") boolean wait;
 
@@ -40,7 +41,7 @@ final class RestoreCommand {
         public Integer call() throws Exception {
             return JobRun.run(transport, common, new RestoreDisk(point, disk,
                     target.inPlace ? null : target.to.toAbsolutePath().toString(),
-                    format == null ? null : format.toLowerCase(Locale.ROOT), target.inPlace, force), wait, threads, "restore");
+                    format == null ? null : format.toLowerCase(Locale.ROOT), target.inPlace, force, full), wait, threads, "restore");
         }
     }
 
@@ -56,6 +57,7 @@ final class RestoreCommand {
         @Parameters(paramLabel = "POINT", description = POINT) String point;
         @ArgGroup(exclusive = true, multiplicity = "1") InstanceTarget target;
         @Option(names = "--start", description = "Start the new instance.") boolean start;
+        @Option(names = "--full", description = "With --in-place: write every byte of every disk, not a quick rollback of what changed since the newest point (kept checkpoints; docs/design/change-tracking.md).") boolean full;
         @Option(names = "--dir", paramLabel = "DIR", description = "Directory for the new disk files (offline default: beside the originals); with a server, and for --instant's overlays: beneath one of its restore directories.") Path dir;
         @Option(names = "--region", paramLabel = "REGION", description = "With a server: disaster recovery in REGION, from the point's replica there, on a host of REGION.") String region;
         @Option(names = "--vcpus", paramLabel = "N", description = "The new instance's vCPUs (default: as backed up).") Integer vcpus;
@@ -88,7 +90,7 @@ final class RestoreCommand {
             }
             return JobRun.run(transport, common, new RestoreInstance(point, target.inPlace ? null : target.name, start,
                     target.inPlace, dir == null ? null : dir.toAbsolutePath().toString(), region, vcpus, memoryMiB, networks,
-                    noNetwork, format == null ? null : format.toLowerCase(Locale.ROOT), filter), wait, threads, "restore");
+                    noNetwork, format == null ? null : format.toLowerCase(Locale.ROOT), filter, full), wait, threads, "restore");
         }
     }
 }

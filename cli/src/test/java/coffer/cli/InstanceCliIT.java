@@ -85,6 +85,24 @@ class InstanceCliIT {
         assertTrue(run("qemu-img", "convert", "-U", "-O", "raw", dir.resolve(clone + "-vda.qcow2").toString(),
                 cloneRaw.toString()).startsWith("ok"));
         assertTrue(java.util.Arrays.equals(expected, Files.readAllBytes(cloneRaw)), "the clone has the instance's data");
+
+        // in place over the shut-off instance: vda (qcow2) rolled back quickly, vdb (raw) written in full, each said
+        run("virsh", "-c", "qemu:///system", "qemu-monitor-command", domain, "--hmp",
+                "qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend \"write -P 0x5e 9M 64k\"");
+        run("virsh", "-c", "qemu:///system", "destroy", domain);
+        CliRun toFile = CliRun.run(keyRing, "restore", "disk", point, "vda", "--to", dir.resolve("x.raw").toString(),
+                "--full", "--vault", vault.toString()).fails(2, "InvalidArgument");
+        assertTrue(toFile.err().contains("full: only an in-place restore can write less"), toFile.err());
+        CliRun inPlace = CliRun.run(keyRing, "restore", "instance", point, "--in-place", "--vault", vault.toString()).ok();
+        assertTrue(inPlace.out().contains("vda    quick rollback: wrote "), inPlace.out());
+        assertTrue(inPlace.out().contains("vdb    full write: raw disk: no dirty bitmap"), inPlace.out());
+        Path rolledBack = dir.resolve("rolled-back-vda.raw");
+        assertTrue(run("qemu-img", "convert", "-O", "raw", dir.resolve(domain + "-vda.qcow2").toString(),
+                rolledBack.toString()).startsWith("ok"));
+        assertTrue(java.util.Arrays.equals(expected, Files.readAllBytes(rolledBack)), "rolled back to the point");
+        CliRun full = CliRun.run(keyRing, "restore", "disk", point, "vda", "--in-place", "--full", "--vault",
+                vault.toString()).ok();
+        assertTrue(full.out().contains("full write: asked for (full)"), full.out());
     }
 
     /** "ok …" on exit 0, else "failed …", with the output. */

@@ -68,6 +68,14 @@ public final class GroupRestore {
 
     /** Every member's disks written over its shut-off original; refused unless every member is shut off. */
     public Result inPlace(String groupRef, JobProgress listener) {
+        return inPlace(groupRef, false, listener);
+    }
+
+    /**
+     * As {@link #inPlace(String, JobProgress)}; {@code full} writes every byte of every disk even where a quick
+     * rollback could be made (docs/design/change-tracking.md, "Quick rollback").
+     */
+    public Result inPlace(String groupRef, boolean full, JobProgress listener) {
         try {
             GroupPoint group = complete(points.resolve(groupRef));
             List<String> running = new ArrayList<>();
@@ -83,7 +91,7 @@ public final class GroupRestore {
             }
             List<InstanceRestore.InstanceResult> restored = new ArrayList<>();
             for (PointManifest member : group.members()) {
-                restored.add(restore.inPlace(member.id(), listener));
+                restored.add(restore.inPlace(member.id(), full, listener));
             }
             return new Result(group, restored);
         } catch (IOException | RuntimeException e) {

@@ -359,7 +359,8 @@ public final class InstanceBackup {
                 base.problems().get(disk.target()), checkpoint, Set.copyOf(checkpoints), checkpointDisks, bitmaps, size);
     }
 
-    private static Set<String> consistentBitmaps(ImageInfo info) {
+    /** The image's bitmaps without those qemu-img flags in use (not stored cleanly): what the plan may trust. */
+    static Set<String> consistentBitmaps(ImageInfo info) {
         Set<String> result = new HashSet<>(info.bitmaps());
         info.inconsistentBitmaps().forEach(result::remove);
         return result;

@@ -37,8 +37,12 @@ import java.util.function.UnaryOperator;
  * </ul>
  * Files appear only complete ({@link DiskFileRestore}), and only where {@link RestoreDirectories} allows (a
  * server restricts them; the offline command line does not).
- * After an in-place restore the instance's checkpoints no longer describe its disks; they are removed, so
- * the next backup reads in full.
+ * An in-place restore of a qcow2 disk is a quick rollback when change tracking allows it: only what changed since
+ * the instance's newest point, or differs between that point and the restored one, is written, and the checkpoints
+ * stay, so the next backup is an incremental ({@link QuickRollback}; docs/design/change-tracking.md, "Quick
+ * rollback"). Otherwise, or when asked, every byte is written; when no disk was rolled back quickly the instance's
+ * checkpoints no longer describe its disks and are removed, so the next backup reads in full. Each in-place disk's
+ * {@link InPlaceWrite} says which way it went and why.
  *
  * <p>Stateless apart from its collaborators; not meant for concurrent restores of one instance.
  */
@@ -62,15 +66,41 @@ public final class InstanceRestore {
         coffer.vault.JitWarmup.startInBackground(vault);
     }
 
-    public record DiskResult(PointManifest point, String disk, Path file) {
+    /** @param write in place: how the disk was written; null for a new file */
+    public record DiskResult(PointManifest point, String disk, Path file, InPlaceWrite write) {
+        public DiskResult(PointManifest point, String disk, Path file) {
+            this(point, disk, file, null);
+        }
     }
 
-    public record InstanceResult(PointManifest point, String name, Map<String, Path> disks, boolean started) {
+    /** @param writes in place: how each disk was written, by target; empty for a new instance */
+    public record InstanceResult(PointManifest point, String name, Map<String, Path> disks, boolean started,
+                                 Map<String, InPlaceWrite> writes) {
+        public InstanceResult {
+            writes = Map.copyOf(writes);
+        }
+
+        public InstanceResult(PointManifest point, String name, Map<String, Path> disks, boolean started) {
+            this(point, name, disks, started, Map.of());
+        }
+    }
+
+    /** One disk of a point to write over the instance's own file, whose format the point's definition gives. */
+    private record InPlaceTarget(PointManifest.Disk disk, Path file, String storedFormat) {
     }
 
     /** Restores one disk to {@code target}, or over the instance's own disk when {@code target} is null. */
     public DiskResult disk(String pointRef, String diskName, Path target, ImageFormat format, boolean overwrite,
                            JobProgress listener) {
+        return disk(pointRef, diskName, target, format, overwrite, false, listener);
+    }
+
+    /**
+     * As {@link #disk(String, String, Path, ImageFormat, boolean, JobProgress)}; in place, {@code full} writes every
+     * byte even where a quick rollback could be made.
+     */
+    public DiskResult disk(String pointRef, String diskName, Path target, ImageFormat format, boolean overwrite,
+                           boolean full, JobProgress listener) {
         try {
             PointManifest point = vault.resolve(pointRef);
             PointManifest.Disk disk = point.disk(diskName);
@@ -92,9 +122,9 @@ public final class InstanceRestore {
                         + " disk " + diskName + " is a " + spec.type() + " disk: restore it to a file instead");
             }
             Path file = Path.of(spec.source());
-            write(point, disk, file, ImageFormat.valueOf(spec.formatOrRaw().toUpperCase()), listener);
-            dropCheckpoints(domain.name());
-            return new DiskResult(point, diskName, file);
+            InPlaceWrite written = writeInPlace(point, domain, current,
+                    List.of(new InPlaceTarget(disk, file, spec.formatOrRaw())), full, listener).get(diskName);
+            return new DiskResult(point, diskName, file, written);
         } catch (IOException | RuntimeException e) {
             throw Errors.classify(e);
         }
@@ -199,27 +229,128 @@ public final class InstanceRestore {
 
     /** Every backed-up disk written over the shut-off original, and its stored definition defined again. */
     public InstanceResult inPlace(String pointRef, JobProgress listener) {
+        return inPlace(pointRef, false, listener);
+    }
+
+    /**
+     * As {@link #inPlace(String, JobProgress)}; {@code full} writes every byte of every disk even where a quick
+     * rollback could be made.
+     */
+    public InstanceResult inPlace(String pointRef, boolean full, JobProgress listener) {
         try {
             PointManifest point = vault.resolve(pointRef);
             DomainInfo domain = shutOffOriginal(point);
             DomainDefinition stored = definitionOf(point);
             listener.starting(point.logicalBytes());
+            DomainDefinition current = DomainDefinition.parse(libvirt.domainXml(domain.name(), true));
             Map<String, Path> files = new HashMap<>();
-            List<DiskFileRestore.Target> targets = new ArrayList<>();
+            List<InPlaceTarget> targets = new ArrayList<>();
             for (PointManifest.Disk disk : point.disks()) {
                 DiskSpec spec = stored.disk(disk.name()).orElseThrow();
                 Path file = Path.of(spec.source());
-                targets.add(new DiskFileRestore.Target(disk, file,
-                        ImageFormat.valueOf((spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw").toUpperCase())));
+                targets.add(new InPlaceTarget(disk, file, spec.formatOrRaw().equals("qcow2") ? "qcow2" : "raw"));
                 files.put(disk.name(), file);
             }
-            DiskFileRestore.writeAll(vault, threads, point, targets, listener);
-            dropCheckpoints(domain.name());
+            Map<String, InPlaceWrite> writes = writeInPlace(point, domain, current, targets, full, listener);
             libvirt.define(stored.xml());
-            return new InstanceResult(point, domain.name(), files, false);
+            return new InstanceResult(point, domain.name(), files, false, writes);
         } catch (IOException | RuntimeException e) {
             throw Errors.classify(e);
         }
+    }
+
+    /**
+     * Writes {@code targets} over the shut-off domain's files: each quickly where {@link QuickRollback} can, else in
+     * full (a new file renamed over the old, or a device written through); {@code listener} counts the bytes
+     * written. The checkpoints stay when a disk was rolled back quickly (then no disk they keep a bitmap on was
+     * written in full: {@link #allFullIfOneBreaksTheCheckpoint}); else they are removed, as they no longer describe
+     * the disks.
+     */
+    private Map<String, InPlaceWrite> writeInPlace(PointManifest point, DomainInfo domain, DomainDefinition current,
+                                                   List<InPlaceTarget> targets, boolean full, JobProgress listener)
+            throws IOException {
+        List<QuickRollback.Decision> decisions = new ArrayList<>();
+        QuickRollback rollback = null;
+        String trackingProblem = null;
+        if (!full && targets.stream().anyMatch(t -> t.storedFormat().equals("qcow2"))) {
+            try {
+                rollback = QuickRollback.of(libvirt, vault, domain, threads);
+            } catch (java.io.InterruptedIOException cancelled) {
+                throw cancelled;
+            } catch (IOException | RuntimeException e) {
+                trackingProblem = "change tracking could not be read: " + e.getMessage();
+            }
+        }
+        List<QuickRollback.Quick> opened = new ArrayList<>(); // each holds its image's qemu-nbd until written
+        Map<String, InPlaceWrite> writes = new java.util.LinkedHashMap<>();
+        boolean anyQuick = false;
+        try {
+            for (InPlaceTarget target : targets) {
+                DiskSpec spec = current.disk(target.disk().name()).orElse(null);
+                if (rollback != null) {
+                    QuickRollback.Decision decision = rollback.decide(point, target.disk(), spec, target.file(),
+                            target.storedFormat());
+                    if (decision instanceof QuickRollback.Quick quick) {
+                        opened.add(quick);
+                    }
+                    decisions.add(decision);
+                } else {
+                    decisions.add(new QuickRollback.Full(target.disk(), full ? "asked for (full)"
+                            : trackingProblem != null ? trackingProblem : target.storedFormat()
+                            + " disk: no dirty bitmap tells what changed since a point"));
+                }
+            }
+            if (rollback != null) {
+                List<QuickRollback.Decision> decided = allFullIfOneBreaksTheCheckpoint(rollback, decisions);
+                opened.stream().filter(quick -> !decided.contains(quick)).forEach(QuickRollback.Quick::close);
+                decisions = decided;
+            }
+            listener.starting(decisions.stream().mapToLong(QuickRollback.Decision::bytes).sum());
+            List<DiskFileRestore.Target> fullTargets = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                if (decisions.get(i) instanceof QuickRollback.Full) {
+                    InPlaceTarget target = targets.get(i);
+                    fullTargets.add(new DiskFileRestore.Target(target.disk(), target.file(),
+                            ImageFormat.valueOf(target.storedFormat().toUpperCase())));
+                }
+            }
+            DiskFileRestore.writeAll(vault, threads, point, fullTargets, listener);
+            for (QuickRollback.Decision decision : decisions) {
+                String name = decision.disk().name();
+                switch (decision) {
+                    case QuickRollback.Quick quick -> {
+                        rollback.write(quick, listener);
+                        writes.put(name, InPlaceWrite.quick(name, quick.bytes(), quick.disk().size(), quick.since()));
+                        anyQuick = true;
+                    }
+                    case QuickRollback.Full f -> writes.put(name, InPlaceWrite.full(name, f.disk().size(), f.reason()));
+                }
+            }
+        } finally {
+            opened.forEach(QuickRollback.Quick::close); // written ones are closed already; the others now
+        }
+        if (!anyQuick) {
+            dropCheckpoints(domain.name());
+        }
+        return writes;
+    }
+
+    /**
+     * The decisions, or every one full when a disk the newest point's checkpoint keeps a bitmap on is written in full
+     * while another is rolled back quickly: the full write's new file has no bitmap, so the checkpoints could not be
+     * kept (libvirt would refuse to delete them later, leaving the quick disks' bitmaps behind), and dropping them
+     * would leave those bitmaps in the quick disks' files. All in full, the checkpoints are dropped as before.
+     */
+    private static List<QuickRollback.Decision> allFullIfOneBreaksTheCheckpoint(QuickRollback rollback,
+                                                                              List<QuickRollback.Decision> decisions) {
+        String breaking = decisions.stream().filter(d -> d instanceof QuickRollback.Full
+                && rollback.checkpointFollows(d.disk().name())).map(d -> d.disk().name()).findFirst().orElse(null);
+        if (breaking == null || decisions.stream().noneMatch(d -> d instanceof QuickRollback.Quick)) {
+            return decisions;
+        }
+        return decisions.stream().map(d -> d instanceof QuickRollback.Quick ? new QuickRollback.Full(d.disk(),
+                "disk " + breaking + " is written in full (a new file, without the checkpoint's bitmap), so the"
+                        + " checkpoints cannot be kept") : d).toList();
     }
 
     private void write(PointManifest point, PointManifest.Disk disk, Path file, ImageFormat format,

@@ -39,7 +39,8 @@ final class PreviousPointRead {
         return BackgroundRead.start("previous-point", () -> read(vault, uuid, disks));
     }
 
-    private static Base read(Vault vault, String uuid, Set<String> disks) throws IOException {
+    /** The same read on the calling thread (an in-place restore's quick rollback: {@link QuickRollback}). */
+    static Base read(Vault vault, String uuid, Set<String> disks) throws IOException {
         PointManifest previous = vault.newest(point -> uuid.equals(PointFacts.of(point).uuid()));
         if (previous == null) {
             return Base.NONE;

@@ -13,9 +13,17 @@ import coffer.engine.job.JobType;
  * @param disk   the disk's target in the point (e.g. vda)
  * @param format {@code qcow2} or {@code raw} for a new file (default: the disk's own); not with inPlace
  * @param force  replace {@code to} if it exists
+ * @param full   in place: write every byte of the disk, not a quick rollback of what changed
+ *               (docs/design/change-tracking.md, "Quick rollback"); only with inPlace
  */
-public record RestoreDisk(String point, String disk, String to, String format, boolean inPlace, boolean force)
+public record RestoreDisk(String point, String disk, String to, String format, boolean inPlace, boolean force,
+                          boolean full)
         implements JobOperation<RestoreDiskResult> {
+    /** Without {@code full}: an in-place restore is a quick rollback where it can be. */
+    public RestoreDisk(String point, String disk, String to, String format, boolean inPlace, boolean force) {
+        this(point, disk, to, format, inPlace, force, false);
+    }
+
     public RestoreDisk {
         Problems problems = new Problems();
         Rules.required(problems, "point", point, "the point");
@@ -34,11 +42,15 @@ public record RestoreDisk(String point, String disk, String to, String format, b
         if (inPlace && format != null) {
             problems.add("format", "an in-place restore keeps the disk's own format");
         }
+        if (full && !inPlace) {
+            problems.add("full", "only an in-place restore can write less than the whole disk; a new file is always"
+                    + " written in full");
+        }
         problems.throwIfAny("restore-disk request");
     }
 
     public RestoreDisk resolved(String pointId) {
-        return new RestoreDisk(pointId, disk, to, format, inPlace, force);
+        return new RestoreDisk(pointId, disk, to, format, inPlace, force, full);
     }
 
     @Override

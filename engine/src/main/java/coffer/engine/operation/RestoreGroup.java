@@ -9,9 +9,16 @@ import coffer.engine.job.JobType;
  *
  * @param groupPoint the group point's id (offline also a unique prefix)
  * @param dir        offline: directory for the new disk files; a server refuses it
+ * @param full       in place: write every byte of every member's disks, not a quick rollback of what changed
+ *                   (docs/design/change-tracking.md, "Quick rollback"); only with inPlace
  */
-public record RestoreGroup(String groupPoint, String suffix, boolean start, boolean inPlace, String dir)
+public record RestoreGroup(String groupPoint, String suffix, boolean start, boolean inPlace, String dir, boolean full)
         implements JobOperation<GroupRestoreResult> {
+    /** Without {@code full}: an in-place restore is a quick rollback where it can be. */
+    public RestoreGroup(String groupPoint, String suffix, boolean start, boolean inPlace, String dir) {
+        this(groupPoint, suffix, start, inPlace, dir, false);
+    }
+
     public RestoreGroup {
         Problems problems = new Problems();
         Rules.required(problems, "groupPoint", groupPoint, "the group point");
@@ -25,11 +32,15 @@ public record RestoreGroup(String groupPoint, String suffix, boolean start, bool
         if (inPlace && dir != null) {
             problems.add("dir", "an in-place restore writes over the instances' own disks");
         }
+        if (full && !inPlace) {
+            problems.add("full", "only an in-place restore can write less than the whole disks; new instances' disks"
+                    + " are always written in full");
+        }
         problems.throwIfAny("group restore request");
     }
 
     public RestoreGroup resolved(String groupPointId) {
-        return new RestoreGroup(groupPointId, suffix, start, inPlace, dir);
+        return new RestoreGroup(groupPointId, suffix, start, inPlace, dir, full);
     }
 
     @Override

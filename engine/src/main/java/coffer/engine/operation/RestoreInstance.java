@@ -28,11 +28,20 @@ import java.util.Map;
  * @param format    the new disk files' format, {@code raw} or {@code qcow2}; null: each disk's own
  * @param filter    the libvirt network filter (the "security group") of every interface of the new instance; null: as
  *                  stored
+ * @param full      in place: write every byte of every disk, not a quick rollback of what changed
+ *                  (docs/design/change-tracking.md, "Quick rollback"); only with inPlace
  */
 public record RestoreInstance(String point, String name, boolean start, boolean inPlace, String dir, String region,
                               Integer vcpus, Long memoryMiB, Map<String, String> networks, boolean noNetwork,
-                              String format, String filter)
+                              String format, String filter, boolean full)
         implements JobOperation<RestoreInstanceResult> {
+    /** Without {@code full}: an in-place restore is a quick rollback where it can be. */
+    public RestoreInstance(String point, String name, boolean start, boolean inPlace, String dir, String region,
+                           Integer vcpus, Long memoryMiB, Map<String, String> networks, boolean noNetwork,
+                           String format, String filter) {
+        this(point, name, start, inPlace, dir, region, vcpus, memoryMiB, networks, noNetwork, format, filter, false);
+    }
+
     public RestoreInstance {
         Problems problems = new Problems();
         Rules.required(problems, "point", point, "the point");
@@ -49,6 +58,10 @@ public record RestoreInstance(String point, String name, boolean start, boolean 
             problems.add("inPlace", "an in-place restore writes over the instance's own disks on its own host, as it"
                     + " was defined: 'dir', 'region', 'vcpus', 'memoryMiB', 'networks', 'noNetwork', 'format' and"
                     + " 'filter' are for a new instance");
+        }
+        if (full && !inPlace) {
+            problems.add("full", "only an in-place restore can write less than the whole disks; a new instance's disks"
+                    + " are always written in full");
         }
         if (filter != null && !NewInstance.FILTER_NAME.matcher(filter).matches()) {
             problems.add("filter", "a network filter name: 1 to 64 letters, digits, '_', '.', ':' or '-', got '" + filter + "'");
@@ -94,7 +107,7 @@ public record RestoreInstance(String point, String name, boolean start, boolean 
 
     public RestoreInstance resolved(String pointId) {
         return new RestoreInstance(pointId, name, start, inPlace, dir, region, vcpus, memoryMiB, networks, noNetwork, format,
-                filter);
+                filter, full);
     }
 
     /** The new instance this record asks for (not for an in-place restore). */

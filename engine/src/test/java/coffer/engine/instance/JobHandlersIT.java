@@ -8,6 +8,7 @@ import coffer.engine.job.JobState;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.PlanRun;
 import coffer.engine.operation.RestoreDisk;
+import coffer.engine.operation.RestoreInstance;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.CalendarUnit;
 import coffer.engine.policy.Policy;
@@ -141,6 +142,22 @@ class JobHandlersIT {
                 "local"));
         assertEquals(JobState.succeeded, allowed.state(), allowed.errorCode() + ": " + allowed.errorMessage());
         assertEquals(domain.sha("vda"), TestDomain.sha256(inside));
+
+        // in place over the shut-off instance: a quick rollback of what changed since the newest point (the planned
+        // one), said in the result and the job's log; the progress counts the bytes written
+        String atPoint = domain.sha("vda");
+        domain.writeRandom("vda", 2L << 20, 100_000, 7);
+        TestDomain.virsh("destroy", domain.name);
+        Job inPlace = awaitEnd(catalog.jobs().submit(RestoreInstance.inPlaceOf(pointId), "local"));
+        assertEquals(JobState.succeeded, inPlace.state(), inPlace.errorCode() + ": " + inPlace.errorMessage());
+        var write = inPlace.result().get("writes").get("vda");
+        assertEquals("quick", write.get("mode").asText(), write.toString());
+        assertEquals(write.get("bytesWritten").asLong(), inPlace.bytesTotal());
+        assertTrue(write.get("bytesWritten").asLong() < 4L << 20, write.toString());
+        String summary = write.get("summary").asText();
+        assertTrue(catalog.jobs().log(inPlace.id()).stream().anyMatch(e -> e.message().equals("disk vda: " + summary)),
+                "logged: " + summary);
+        assertEquals(atPoint, TestDomain.imageSha(domain.disks.get("vda"), dir));
     }
 
     @Test

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -195,6 +196,28 @@ class OperationRecordsTest {
                 .getMessage().contains("give exactly one of 'extendDays'"));
         assertTrue(assertThrows(CofferException.class, () -> new Protect(List.of("a"), false, null, null))
                 .getMessage().contains("allDisks=false needs the list of disk targets"));
+    }
+
+    @Test
+    void fullIsForInPlaceRestoresAndReadsFromJsonDefaultingToAQuickRollback() throws Exception {
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreDisk("p", "vda", "/x", null, false, false, true))
+                .getMessage().contains("full: only an in-place restore can write less than the whole disk"));
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreInstance("p", "copy", false, false, null, null,
+                null, null, null, false, null, null, true)).getMessage().contains("full: only an in-place restore"));
+        assertTrue(assertThrows(CofferException.class, () -> new RestoreGroup("g", "-copy", false, false, null, true))
+                .getMessage().contains("full: only an in-place restore"));
+        String point = "20260101-000000-aaaaaaaa";
+        JsonNode forced = CofferJson.MAPPER.readTree("{\"disk\": \"vda\", \"inPlace\": true, \"full\": true}");
+        assertEquals(new RestoreDisk(point, "vda", null, null, true, false, true),
+                JobParams.operation(JobType.restore_disk, JobParams.record(JobType.restore_disk, point, forced)));
+        JsonNode quick = CofferJson.MAPPER.readTree("{\"inPlace\": true}");
+        RestoreInstance instance = assertInstanceOf(RestoreInstance.class, JobParams.operation(JobType.restore_instance,
+                JobParams.record(JobType.restore_instance, point, quick)));
+        assertFalse(instance.full(), "a row without 'full' (written before it existed) is a quick rollback where it can be");
+        RestoreInstance full = new RestoreInstance(point, null, false, true, null, null, null, null, null, false, null,
+                null, true);
+        assertEquals(full, JobParams.operation(JobType.restore_instance, JobParams.record(JobType.restore_instance, point,
+                JobParams.stored(full))));
     }
 
     @Test

@@ -65,6 +65,8 @@ class ApiValidationIT {
             POST | /api/v1/instances/no-such-domain-x/backups | {}                  | 404 | InstanceNotFound | no instance 'no-such-domain-x'
             POST | /api/v1/points/p1/restore-disk | {"disk": "vda", "inPlace": true} | 404 | PointNotFound | no point 'p1'
             POST | /api/v1/points/p1/restore-disk | {"disk": "vda"}                  | 400 | InvalidArgument | give exactly one of 'to' (a new file) and 'inPlace': true
+            POST | /api/v1/points/p1/restore-disk | {"disk": "vda", "to": "/x.raw", "full": true} | 400 | InvalidArgument | full: only an in-place restore can write less than the whole disk
+            POST | /api/v1/points/p1/restore-instance | {"name": "c", "full": true}  | 400 | InvalidArgument | full: only an in-place restore can write less than the whole disks
             POST | /api/v1/instances/x/backups | {"instance": "y"}                  | 400 | InvalidArgument | field 'instance' is given by the path
             POST | /api/v1/instances/x/backups | {"plan": {"id": "p", "policy": "q", "slot": "s", "coalesced": 0}} | 400 | InvalidArgument | plan: set by a plan's run only
             GET  | /api/v1/jobs?colour=red     |                                    | 400 | InvalidArgument | unknown query parameter 'colour'

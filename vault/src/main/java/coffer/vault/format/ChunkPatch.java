@@ -143,6 +143,18 @@ public final class ChunkPatch {
         return chunkLength;
     }
 
+    /**
+     * The ranges the patch replaces, relative to its chunk: ascending, disjoint. Outside them the patched chunk is its
+     * base's bytes (what an in-place quick rollback relies on: docs/design/change-tracking.md, "Quick rollback").
+     */
+    public List<Extent> ranges() {
+        List<Extent> ranges = new java.util.ArrayList<>(offsets.length);
+        for (int k = 0; k < offsets.length; k++) {
+            ranges.add(new Extent(offsets[k], lengths[k]));
+        }
+        return List.copyOf(ranges);
+    }
+
     /** Bytes the patch replaces. */
     public int patchedBytes() {
         return body.length - dataStart;

@@ -41,8 +41,11 @@ final class GroupRestoreHandler implements JobHandler<RestoreGroup, GroupRestore
             GroupRestore use = new GroupRestore(libvirt, new GroupPoints(vault), new InstanceRestore(libvirt, vault, 0, directories));
             context.info("restoring group point " + point.id() + " of " + point.groupName()
                     + (restore.inPlace() ? " in place" : " as new instances with suffix " + restore.suffix()));
-            return GroupRestoreResult.of(restore.inPlace() ? use.inPlace(point.id(), context.progress())
-                    : use.asNewInstances(point.id(), restore.suffix(), null, restore.start(), context.progress()));
+            GroupRestore.Result result = restore.inPlace() ? use.inPlace(point.id(), restore.full(), context.progress())
+                    : use.asNewInstances(point.id(), restore.suffix(), null, restore.start(), context.progress());
+            result.instances().forEach(instance -> instance.writes().forEach((disk, write) ->
+                    context.info(instance.name() + " disk " + disk + ": " + write.summary())));
+            return GroupRestoreResult.of(result);
         }
     }
 }

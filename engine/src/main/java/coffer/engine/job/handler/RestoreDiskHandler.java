@@ -43,8 +43,11 @@ final class RestoreDiskHandler implements JobHandler<RestoreDisk, RestoreDiskRes
             InstanceRestore.DiskResult result = new InstanceRestore(libvirt, vaults.open(point.vault()), 0, directories).disk(
                     point.id(), restore.disk(), file,
                     restore.format() == null ? null : ImageFormat.valueOf(restore.format().toUpperCase()), restore.force(),
-                    context.progress());
-            return new RestoreDiskResult(point.id(), restore.disk(), result.file().toString());
+                    restore.full(), context.progress());
+            if (result.write() != null) {
+                context.info("disk " + restore.disk() + ": " + result.write().summary());
+            }
+            return new RestoreDiskResult(point.id(), restore.disk(), result.file().toString(), result.write());
         }
     }
 }

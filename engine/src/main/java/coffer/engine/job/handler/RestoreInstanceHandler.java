@@ -38,8 +38,11 @@ final class RestoreInstanceHandler implements JobHandler<RestoreInstance, Restor
             context.info("restoring point " + point.id() + " of vault " + point.vault() + " (region " + point.region()
                     + ")" + (restore.inPlace() ? " in place" : " as new instance " + restore.name()) + " on host "
                     + job.hostId());
-            return RestoreInstanceResult.of(restore.inPlace() ? use.inPlace(point.id(), context.progress())
-                    : use.asNewInstance(point.id(), restore.newInstance(), restore.start(), context.progress()));
+            InstanceRestore.InstanceResult result = restore.inPlace() ? use.inPlace(point.id(), restore.full(),
+                    context.progress()) : use.asNewInstance(point.id(), restore.newInstance(), restore.start(),
+                    context.progress());
+            result.writes().forEach((disk, write) -> context.info("disk " + disk + ": " + write.summary()));
+            return RestoreInstanceResult.of(result);
         }
     }
 }

@@ -125,14 +125,14 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 connectInBackground();
                 InstanceRestore.DiskResult result = new InstanceRestore(vaultThenLibvirt(), vault(), settings.threads()).disk(
                         r.point(), r.disk(), path(r.to()), r.format() == null ? null : ImageFormat.valueOf(r.format().toUpperCase()),
-                        r.force(), progress);
-                yield new RestoreDiskResult(result.point().id(), result.disk(), result.file().toString());
+                        r.force(), r.full(), progress);
+                yield new RestoreDiskResult(result.point().id(), result.disk(), result.file().toString(), result.write());
             }
             case RestoreInstance r -> {
                 refuse(r.region() != null, "region", "regions are a server's (offline the point is in the command's vault)");
                 connectInBackground();
                 InstanceRestore restore = new InstanceRestore(vaultThenLibvirt(), vault(), settings.threads());
-                yield RestoreInstanceResult.of(r.inPlace() ? restore.inPlace(r.point(), progress)
+                yield RestoreInstanceResult.of(r.inPlace() ? restore.inPlace(r.point(), r.full(), progress)
                         : restore.asNewInstance(r.point(), r.newInstance(), r.start(), progress));
             }
             case BackupGroup b -> {
@@ -170,7 +170,7 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 Vault v = vault();
                 Libvirt l = libvirt();
                 GroupRestore restore = new GroupRestore(l, new GroupPoints(v), new InstanceRestore(l, v, settings.threads()));
-                yield GroupRestoreResult.of(r.inPlace() ? restore.inPlace(r.groupPoint(), progress)
+                yield GroupRestoreResult.of(r.inPlace() ? restore.inPlace(r.groupPoint(), r.full(), progress)
                         : restore.asNewInstances(r.groupPoint(), r.suffix(), path(r.dir()), r.start(), progress));
             }
             case VerifyVault ignored -> throw new CofferException(ErrorCode.InvalidArgument, "a verify job is a server's"
