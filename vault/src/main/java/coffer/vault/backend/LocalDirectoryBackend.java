@@ -33,10 +33,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code CAP_DAC_READ_SEARCH}, and no /proc), this is found at its first write and it writes as {@link #put} does
  * from then on ({@link Publishing}). Any other write goes to a temporary {@code <name>~tmp~<random>} in the writing
  * process's own directory {@code ~tmp~/<host>.<pid>.<start>.<random>/} and is published by {@code rename(2)}
- * ({@link #put}) or {@code link(2)} ({@link #putIfAbsent} without unnamed files). Temporaries are never listed. A writer killed mid-write leaves its directory behind: the next
- * writer on the same host removes the directories of dead processes at its first write (and at most once a
- * minute after), so a killed backup's temporaries do not outlive the next backup; {@link #removeAbandonedUploads}
- * (gc) removes those of writers on other hosts after its grace period. {@link #sync()} is {@code syncfs(2)} of
+ * ({@link #put}) or {@code link(2)} ({@link #putIfAbsent} without unnamed files). Temporaries are never listed. A
+ * writer killed mid-write leaves its directory behind: the next writer on the same host removes the directories
+ * of dead processes at its first write (and at most once a minute after), so a killed backup's temporaries do not
+ * outlive the next backup; {@link #removeAbandonedUploads} (gc) removes those of writers on other hosts after its
+ * grace period. {@link #sync()} is {@code syncfs(2)} of
  * the file system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per
  * chunk; each new file's write-back is started as it is written ({@link NewFile}), so little is left for it.
  * Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest data.
@@ -139,7 +140,8 @@ public final class LocalDirectoryBackend implements Backend {
     /**
      * Writes {@code data} into an unnamed file in the target's directory (made when missing) and names it
      * {@code target}: five system calls for a new chunk ({@code open}, {@code write}, {@code sync_file_range},
-     * {@code linkat}, {@code close}) where a named temporary takes six, and no directory entry to remove.
+     * {@code linkat}, {@code close}) where a named temporary takes seven (its {@code link}, and the {@code lstat}
+     * and {@code unlink} of the JDK's {@code Files.deleteIfExists}), and no directory entry to remove.
      */
     private Outcome putUnnamed(String name, Path target, ByteBuffer data) throws IOException {
         NewFile.Unnamed file;
