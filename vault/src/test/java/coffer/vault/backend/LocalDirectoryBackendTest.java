@@ -77,6 +77,22 @@ class LocalDirectoryBackendTest extends BackendContract {
         assertEquals("2", string(backend.get("chunks/cd/two")));
     }
 
+    /**
+     * sysfs has no unnamed files ({@code EOPNOTSUPP}) and no new files at all: the write is refused both ways, and
+     * the backend writes named temporaries from then on. Needs a writable sysfs (root), else skipped.
+     */
+    @Test
+    void aFileSystemWithoutUnnamedFilesIsFoundAtTheFirstWriteAndNamedTemporariesAreWrittenFromThenOn() throws IOException {
+        Path sysfs = Path.of("/sys/kernel");
+        assumeTrue(Files.isDirectory(sysfs) && Files.isWritable(sysfs), "a writable sysfs");
+        String name = "coffer-test-" + Long.toHexString(System.nanoTime());
+        LocalDirectoryBackend refusing = open(sysfs);
+        BackendException failed = assertThrows(BackendException.class, () -> refusing.putIfAbsent(name, bytes("x")));
+        assertTrue(failed.getMessage().contains("/sys/kernel/" + LocalDirectoryBackend.TEMP_MARK), failed.getMessage());
+        assertEquals(LocalDirectoryBackend.Publishing.NAMED, refusing.publishing());
+        assertFalse(Files.exists(sysfs.resolve(name)));
+    }
+
     @Test
     void putIfAbsentKeepsAFileAlreadyAtTheNameWithoutAnErrorAndLeavesNothingBeside() throws IOException {
         Path there = root.resolve("chunks/ab/there");

@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class NewFileTest {
     @TempDir
@@ -101,5 +102,14 @@ class NewFileTest {
         NoSuchFileException missing = assertThrows(NoSuchFileException.class,
                 () -> NewFile.writeUnnamed(dir.resolve("gone"), ByteBuffer.wrap(new byte[]{1})));
         assertEquals(dir.resolve("gone").toString(), missing.getFile());
+    }
+
+    @Test
+    void aFileSystemWithoutUnnamedFilesIsRefusedAsSuch() {
+        Path sysfs = Path.of("/sys/kernel"); // sysfs has no O_TMPFILE
+        assumeTrue(Files.isDirectory(sysfs) && Files.isWritable(sysfs), "a writable sysfs (root)");
+        NewFile.UnnamedFilesRefused refused = assertThrows(NewFile.UnnamedFilesRefused.class,
+                () -> NewFile.writeUnnamed(sysfs, ByteBuffer.wrap(new byte[]{1})));
+        assertTrue(refused.getReason().startsWith("open(O_TMPFILE): "), refused.getReason());
     }
 }
