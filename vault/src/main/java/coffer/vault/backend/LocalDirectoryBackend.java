@@ -26,16 +26,21 @@ import java.util.concurrent.ThreadLocalRandom;
  * Objects as files under one directory (one file system: {@link #sync()} covers one); an object name is its
  * relative path.
  *
- * <p>A write goes to a temporary {@code <name>~tmp~<random>} in the writing process's own directory
- * {@code ~tmp~/<host>.<pid>.<start>.<random>/} and is published by {@code rename(2)} ({@link #put}) or
- * {@code link(2)} ({@link #putIfAbsent}, which fails atomically when the target exists), so readers see whole
- * objects only. Temporaries are never listed. A writer killed mid-write leaves its directory behind: the next
- * writer on the same host removes the directories of dead processes at its first write (and at most once a
- * minute after), so a killed backup's temporaries do not outlive the next backup; {@link #removeAbandonedUploads}
- * (gc) removes those of writers on other hosts after its grace period. {@link #sync()} is {@code syncfs(2)} of
+ * <p>{@link #putIfAbsent} (chunks, and the config) writes a file without a name ({@code O_TMPFILE}) in the object's
+ * directory and names it by {@code linkat(2)}, which fails atomically when the target exists, so readers see whole
+ * objects only and a killed writer leaves nothing behind (the kernel frees an unnamed inode). Where the kernel or
+ * the file system has no unnamed files, or neither way of linking one is permitted (a kernel before 6.10 without
+ * {@code CAP_DAC_READ_SEARCH}, and no /proc), this is found at its first write and it writes as {@link #put} does
+ * from then on ({@link Publishing}). Any other write goes to a temporary {@code <name>~tmp~<random>} in the writing
+ * process's own directory {@code ~tmp~/<host>.<pid>.<start>.<random>/} and is published by {@code rename(2)}
+ * ({@link #put}) or {@code link(2)} ({@link #putIfAbsent} without unnamed files). Temporaries are never listed. A
+ * writer killed mid-write leaves its directory behind: the next writer on the same host removes the directories
+ * of dead processes at its first write (and at most once a minute after), so a killed backup's temporaries do not
+ * outlive the next backup; {@link #removeAbandonedUploads} (gc) removes those of writers on other hosts after its
+ * grace period. {@link #sync()} is {@code syncfs(2)} of
  * the file system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per
- * chunk; each temporary's write-back is started as it is written ({@link NewFile}), so little is left for it. Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest
- * data.
+ * chunk; each new file's write-back is started as it is written ({@link NewFile}), so little is left for it.
+ * Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest data.
  *
  * <p>Thread-safe and safe across processes.
  */
@@ -47,10 +52,37 @@ public final class LocalDirectoryBackend implements Backend {
     private final Path root;
     private final WriterDirectory writer;
     private volatile Instant deadWritersChecked = Instant.EPOCH;
+    private volatile Publishing publishing;
+
+    /**
+     * How {@link #putIfAbsent} writes a new object: decided at its first write (threads writing at once may each
+     * try), then kept for the backend's life.
+     */
+    enum Publishing {
+        /** Not known yet: the next write tries an unnamed file linked through its descriptor, then /proc. */
+        UNDECIDED,
+        /** An unnamed file, linked through its descriptor ({@code AT_EMPTY_PATH}). */
+        UNNAMED_DESCRIPTOR,
+        /** An unnamed file, linked through {@code /proc/self/fd/<n>}. */
+        UNNAMED_PROC,
+        /** A named temporary in this process's directory, linked and then removed. */
+        NAMED
+    }
 
     public LocalDirectoryBackend(Path root) {
+        this(root, NewFile.unnamedFiles() ? Publishing.UNDECIDED : Publishing.NAMED);
+    }
+
+    /** A backend that starts out publishing as {@code publishing} says (tests force each way). */
+    LocalDirectoryBackend(Path root, Publishing publishing) {
         this.root = root.toAbsolutePath().normalize();
         this.writer = WriterDirectory.ofThisProcess(this.root.resolve(TEMP_MARK));
+        this.publishing = publishing;
+    }
+
+    /** How {@link #putIfAbsent} writes now. */
+    Publishing publishing() {
+        return publishing;
     }
 
     public Path root() {
@@ -71,13 +103,19 @@ public final class LocalDirectoryBackend implements Backend {
     }
 
     /**
-     * {@code link(2)} alone decides whether the object exists: no {@code stat} first. The callers that often find
-     * their object present (a backup's and a replication's chunk writers) ask {@link #exists} before they seal it,
-     * so a second look here would cost every new chunk one more system call.
+     * {@code linkat(2)} (or {@code link(2)}) alone decides whether the object exists: no {@code stat} first. The
+     * callers that often find their object present (a backup's and a replication's chunk writers) ask
+     * {@link #exists} before they seal it, so a second look here would cost every new chunk one more system call.
      */
     @Override
     public boolean putIfAbsent(String name, ByteBuffer data) throws IOException {
         Path target = pathOf(name);
+        if (publishing != Publishing.NAMED) {
+            Outcome outcome = putUnnamed(name, target, data);
+            if (outcome != Outcome.REFUSED) {
+                return outcome == Outcome.CREATED;
+            }
+        }
         Path temp = writeTemp(target, data);
         try {
             intoDirectory(target, () -> Files.createLink(target, temp));
@@ -88,6 +126,88 @@ public final class LocalDirectoryBackend implements Backend {
             throw failure("publish", name, e);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** What {@link #putUnnamed} did. */
+    private enum Outcome {
+        CREATED,
+        EXISTED,
+        /** Unnamed files are refused here: written as a named temporary instead, from now on. */
+        REFUSED
+    }
+
+    /**
+     * Writes {@code data} into an unnamed file in the target's directory (made when missing) and names it
+     * {@code target}: five system calls for a new chunk ({@code open}, {@code write}, {@code sync_file_range},
+     * {@code linkat}, {@code close}) where a named temporary takes seven (its {@code link}, and the {@code lstat}
+     * and {@code unlink} of the JDK's {@code Files.deleteIfExists}), and no directory entry to remove.
+     */
+    private Outcome putUnnamed(String name, Path target, ByteBuffer data) throws IOException {
+        NewFile.Unnamed file;
+        try {
+            removeTemporariesOfDeadWriters(); // what put's temporaries of killed writers left
+            file = writeUnnamed(target.getParent(), data);
+        } catch (IOException e) {
+            throw failure("write", name, e);
+        }
+        if (file == null) {
+            return Outcome.REFUSED;
+        }
+        try (file) {
+            return link(file, target);
+        } catch (IOException e) {
+            throw failure("publish", name, e);
+        }
+    }
+
+    /** The unnamed file, or {@code null} when the file system or the kernel has none (decided: {@link Publishing#NAMED}). */
+    private NewFile.Unnamed writeUnnamed(Path directory, ByteBuffer data) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return NewFile.writeUnnamed(directory, data);
+            } catch (NewFile.UnnamedFilesRefused refused) {
+                publishing = Publishing.NAMED;
+                return null;
+            } catch (NoSuchFileException directoryMissing) {
+                if (attempt == 5) {
+                    throw directoryMissing;
+                }
+                OwnerOnly.createDirectories(directory);
+            }
+        }
+    }
+
+    /**
+     * Names {@code file} {@code target}, making the target's directory when it is missing (removed meanwhile: a
+     * delete of its last object removes an emptied directory). While undecided, a link that fails although the
+     * directory is there was refused its source: the descriptor is tried, then /proc, then nothing (the caller
+     * writes a named temporary; the unnamed file is freed when closed).
+     */
+    private Outcome link(NewFile.Unnamed file, Path target) throws IOException {
+        Path directory = target.getParent();
+        boolean deciding = publishing == Publishing.UNDECIDED;
+        NewFile.Source source = publishing == Publishing.UNNAMED_PROC ? NewFile.Source.PROC : NewFile.Source.DESCRIPTOR;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                boolean created = file.link(target, source);
+                if (deciding) {
+                    publishing = source == NewFile.Source.PROC ? Publishing.UNNAMED_PROC : Publishing.UNNAMED_DESCRIPTOR;
+                }
+                return created ? Outcome.CREATED : Outcome.EXISTED;
+            } catch (NoSuchFileException missing) {
+                if (attempt == 5) {
+                    throw missing;
+                }
+                if (!Files.isDirectory(directory)) {
+                    OwnerOnly.createDirectories(directory);
+                } else if (deciding && source == NewFile.Source.DESCRIPTOR) {
+                    source = NewFile.Source.PROC;
+                } else if (deciding) {
+                    publishing = Publishing.NAMED;
+                    return Outcome.REFUSED;
+                }
+            }
         }
     }
 

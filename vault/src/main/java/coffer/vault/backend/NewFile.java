@@ -38,6 +38,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Where the FFM binding is unavailable the JDK's channel writes the file and nothing starts the write-back early;
  * durability comes only from {@link FileSystemSync#syncFileSystemOf} either way.
  *
+ * <p>{@link #writeUnnamed} writes the same way into a file without a name ({@code O_TMPFILE}), which
+ * {@link Unnamed#link} then names ({@code linkat(2)}): a new chunk needs no temporary name to create and remove
+ * (docs/performance.md, session 18).
+ *
  * <p>Stateless; thread-safe.
  */
 final class NewFile {
@@ -52,6 +56,14 @@ final class NewFile {
     private static final int EACCES = 13;
     private static final int EEXIST = 17;
     private static final int EPERM = 1;
+    private static final int EISDIR = 21;
+    private static final int EINVAL = 22;
+    private static final int EOPNOTSUPP = 95;
+    /** {@code __O_TMPFILE | O_DIRECTORY}: an unnamed file in the directory opened. */
+    private static final int O_TMPFILE = 020200000;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_FOLLOW = 0x400;
+    private static final int AT_EMPTY_PATH = 0x1000;
 
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
@@ -60,6 +72,7 @@ final class NewFile {
     private static final MethodHandle SYNC_FILE_RANGE;
     private static final MethodHandle CLOSE;
     private static final Downcall STRERROR; // bound on the first failure only
+    private static final Downcall LINKAT; // bound on the first unnamed file: commands that write no chunk skip it
 
     static {
         MethodHandle open = null;
@@ -67,6 +80,7 @@ final class NewFile {
         MethodHandle syncFileRange = null;
         MethodHandle close = null;
         Downcall strerror = null;
+        Downcall linkat = null;
         try {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
@@ -81,6 +95,8 @@ final class NewFile {
             // fewer to spin (a stub and about ten LambdaForm classes; docs/performance.md, session 15)
             close = linker.downcallHandle(libc.findOrThrow("close"), syncShape);
             strerror = Downcall.find(libc, "strerror", "no strerror in libc", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+            linkat = Downcall.find(libc, "linkat", "no linkat in libc",
+                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), errno);
         } catch (RuntimeException | LinkageError unavailable) {
             open = null;
         }
@@ -89,6 +105,7 @@ final class NewFile {
         SYNC_FILE_RANGE = syncFileRange;
         CLOSE = close;
         STRERROR = strerror;
+        LINKAT = open == null ? null : linkat;
     }
 
     private NewFile() {
@@ -116,25 +133,140 @@ final class NewFile {
                 throw failure(path, "open", errno(state));
             }
             try {
-                MemorySegment bytes = MemorySegment.ofBuffer(data);
-                long done = 0;
-                while (done < bytes.byteSize()) {
-                    long n = (long) WRITE.invokeExact(state, fd, bytes.asSlice(done), bytes.byteSize() - done);
-                    if (n < 0) {
-                        int errno = errno(state);
-                        if (errno != EINTR) {
-                            throw failure(path, "write", errno);
-                        }
-                    } else {
-                        done += n;
-                    }
-                }
-                int ignored = (int) SYNC_FILE_RANGE.invokeExact(fd, 0L, 0L, SYNC_FILE_RANGE_WRITE); // best effort
+                fill(state, fd, data, path);
             } finally {
-                int ignored = (int) CLOSE.invokeExact(fd, 0L, 0L, 0);
+                close(fd);
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** Whether {@link #writeUnnamed} can be tried (the native calls are bound). */
+    static boolean unnamedFiles() {
+        return LINKAT != null;
+    }
+
+    /**
+     * Creates an unnamed file in {@code directory} ({@code open(O_TMPFILE|O_WRONLY|O_CLOEXEC)}, mode 0600) holding
+     * {@code data}'s remaining bytes (its position is left alone) and starts its write-back; {@link Unnamed#link}
+     * names it. Nothing is left behind when it is closed unnamed, also by a killed process: the kernel frees an
+     * unnamed inode with its last descriptor. Fails with {@link NoSuchFileException} when the directory does not
+     * exist, and with {@link UnnamedFilesRefused} when the kernel or the file system has no unnamed files
+     * ({@code EOPNOTSUPP}, {@code EISDIR} or {@code EINVAL}).
+     */
+    static Unnamed writeUnnamed(Path directory, ByteBuffer data) throws IOException {
+        if (LINKAT == null) {
+            throw new UnnamedFilesRefused(directory, "the native calls are unavailable");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(directory.toString()), O_TMPFILE | O_WRONLY | O_CLOEXEC, MODE);
+            if (fd < 0) {
+                int errno = errno(state);
+                if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
+                    throw new UnnamedFilesRefused(directory, "open(O_TMPFILE): " + message(errno));
+                }
+                throw failure(directory, "open", errno);
+            }
+            try {
+                fill(state, fd, data, directory);
+                return new Unnamed(fd);
+            } catch (Throwable e) {
+                close(fd);
+                throw e;
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** How {@link Unnamed#link} names the file's inode to {@code linkat(2)}. */
+    enum Source {
+        /** The descriptor itself ({@code AT_EMPTY_PATH}): needs Linux 6.10, or {@code CAP_DAC_READ_SEARCH}. */
+        DESCRIPTOR,
+        /** {@code /proc/self/fd/<n>}, followed ({@code AT_SYMLINK_FOLLOW}): needs /proc mounted. */
+        PROC
+    }
+
+    /** A written unnamed file; {@link #close} frees it unless {@link #link} named it. Not thread-safe. */
+    static final class Unnamed implements AutoCloseable {
+        private final int fd;
+        private boolean closed;
+
+        private Unnamed(int fd) {
+            this.fd = fd;
+        }
+
+        /**
+         * Gives the file the name {@code target} ({@code linkat(2)}), which fails atomically when {@code target}
+         * exists: returns {@code false} then, the existing file untouched. Fails with {@link NoSuchFileException}
+         * when {@code target}'s directory does not exist, and also when {@code source} is refused (no /proc; a
+         * kernel that lets only privileged callers link a descriptor).
+         */
+        boolean link(Path target, Source source) throws IOException {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment state = arena.allocate(CALL_STATE);
+                MemorySegment to = arena.allocateFrom(target.toString());
+                int result = source == Source.DESCRIPTOR
+                        ? (int) LINKAT.handle().invokeExact(state, fd, arena.allocateFrom(""), AT_FDCWD, to, AT_EMPTY_PATH)
+                        : (int) LINKAT.handle().invokeExact(state, AT_FDCWD, arena.allocateFrom("/proc/self/fd/" + fd),
+                                AT_FDCWD, to, AT_SYMLINK_FOLLOW);
+                if (result == 0) {
+                    return true;
+                }
+                int errno = errno(state);
+                if (errno == EEXIST) {
+                    return false;
+                }
+                throw failure(target, "linkat", errno);
+            } catch (IOException | RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new AssertionError(t);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                NewFile.close(fd);
+            }
+        }
+    }
+
+    /** The kernel or the file system refused an unnamed file: files are written under a temporary name instead. */
+    static final class UnnamedFilesRefused extends FileSystemException {
+        UnnamedFilesRefused(Path directory, String reason) {
+            super(directory.toString(), null, reason);
+        }
+    }
+
+    private static void fill(MemorySegment state, int fd, ByteBuffer data, Path path) throws Throwable {
+        MemorySegment bytes = MemorySegment.ofBuffer(data);
+        long done = 0;
+        while (done < bytes.byteSize()) {
+            long n = (long) WRITE.invokeExact(state, fd, bytes.asSlice(done), bytes.byteSize() - done);
+            if (n < 0) {
+                int errno = errno(state);
+                if (errno != EINTR) {
+                    throw failure(path, "write", errno);
+                }
+            } else {
+                done += n;
+            }
+        }
+        int ignored = (int) SYNC_FILE_RANGE.invokeExact(fd, 0L, 0L, SYNC_FILE_RANGE_WRITE); // best effort
+    }
+
+    private static void close(int fd) {
+        try {
+            int ignored = (int) CLOSE.invokeExact(fd, 0L, 0L, 0);
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -1,18 +1,23 @@
 package coffer.vault.backend;
 
+import coffer.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -25,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class LocalDirectoryBackendTest extends BackendContract {
     @TempDir
@@ -34,7 +40,146 @@ class LocalDirectoryBackendTest extends BackendContract {
     @Override
     protected Backend newBackend() {
         root = dir.resolve("vault");
+        return open(root);
+    }
+
+    /**
+     * A backend of {@code root} as this class tests it: as a command makes it, deciding at its first write how
+     * {@link LocalDirectoryBackend#putIfAbsent} publishes (subclasses force each other way).
+     */
+    LocalDirectoryBackend open(Path root) {
         return new LocalDirectoryBackend(root);
+    }
+
+    /**
+     * How {@link #open}'s backends publish after their first write: an unnamed file here (the test directory is on
+     * a file system with {@code O_TMPFILE}, ext4 or tmpfs, and /proc is mounted), linked through its descriptor
+     * on Linux 6.10 and later or as root, else through /proc.
+     */
+    Set<LocalDirectoryBackend.Publishing> publishingAfterAWrite() {
+        return EnumSet.of(LocalDirectoryBackend.Publishing.UNNAMED_DESCRIPTOR, LocalDirectoryBackend.Publishing.UNNAMED_PROC);
+    }
+
+    private boolean unnamed() {
+        return !publishingAfterAWrite().contains(LocalDirectoryBackend.Publishing.NAMED);
+    }
+
+    @Test
+    void theFirstPutIfAbsentDecidesHowObjectsArePublishedAndTheDecisionIsKept() throws IOException {
+        LocalDirectoryBackend local = (LocalDirectoryBackend) backend;
+        assertTrue(local.putIfAbsent("chunks/ab/one", bytes("1")));
+        LocalDirectoryBackend.Publishing decided = local.publishing();
+        assertTrue(publishingAfterAWrite().contains(decided), decided.toString());
+        assertTrue(local.putIfAbsent("chunks/cd/two", bytes("2")));
+        assertFalse(local.putIfAbsent("chunks/cd/two", bytes("2 again")));
+        assertEquals(decided, local.publishing());
+        assertEquals("1", string(backend.get("chunks/ab/one")));
+        assertEquals("2", string(backend.get("chunks/cd/two")));
+    }
+
+    /**
+     * sysfs has no unnamed files ({@code EOPNOTSUPP}) and no new files at all: the write is refused both ways, and
+     * the backend writes named temporaries from then on. Needs a writable sysfs (root), else skipped.
+     */
+    @Test
+    void aFileSystemWithoutUnnamedFilesIsFoundAtTheFirstWriteAndNamedTemporariesAreWrittenFromThenOn() throws IOException {
+        Path sysfs = Path.of("/sys/kernel");
+        assumeTrue(Files.isDirectory(sysfs) && Files.isWritable(sysfs), "a writable sysfs");
+        String name = "coffer-test-" + Long.toHexString(System.nanoTime());
+        LocalDirectoryBackend refusing = open(sysfs);
+        BackendException failed = assertThrows(BackendException.class, () -> refusing.putIfAbsent(name, bytes("x")));
+        assertTrue(failed.getMessage().contains("/sys/kernel/" + LocalDirectoryBackend.TEMP_MARK), failed.getMessage());
+        assertEquals(LocalDirectoryBackend.Publishing.NAMED, refusing.publishing());
+        assertFalse(Files.exists(sysfs.resolve(name)));
+    }
+
+    @Test
+    void putIfAbsentKeepsAFileAlreadyAtTheNameWithoutAnErrorAndLeavesNothingBeside() throws IOException {
+        Path there = root.resolve("chunks/ab/there");
+        Files.createDirectories(there.getParent());
+        Files.writeString(there, "written by another writer");
+        assertFalse(backend.putIfAbsent("chunks/ab/there", bytes("mine")), "the existing file wins");
+        assertEquals("written by another writer", Files.readString(there));
+        assertTrue(((LocalDirectoryBackend) backend).publishing() != LocalDirectoryBackend.Publishing.UNDECIDED,
+                "a write that found its object decides too");
+        assertEquals(List.of(there), allFiles());
+    }
+
+    @Test
+    void chunksWrittenAsUnnamedFilesNeedNoTemporaryDirectory() throws IOException {
+        backend.putIfAbsent("chunks/ab/one", bytes("1"));
+        backend.putIfAbsent("chunks/ab/one", bytes("1"));
+        assertEquals(!unnamed(), Files.isDirectory(root.resolve(LocalDirectoryBackend.TEMP_MARK)),
+                "a writer directory only where chunks are written as named temporaries");
+        backend.put("config", bytes("c"));
+        assertTrue(Files.isDirectory(root.resolve(LocalDirectoryBackend.TEMP_MARK)), "put writes a named temporary");
+    }
+
+    @Test
+    void aWriterOfUnnamedFilesKilledMidWriteLeavesNothingBehind() throws Exception {
+        assumeTrue(unnamed(), "named temporaries are removed by the next writer (the test below)");
+        backend.putIfAbsent("chunks/aa/first", bytes("f"));
+        LocalDirectoryBackend.Publishing publishing = ((LocalDirectoryBackend) backend).publishing();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process writer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "--enable-native-access=ALL-UNNAMED", "-cp", classPath, LargePutIfAbsentMain.class.getName(),
+                root.toString(), publishing.name())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Await.until(() -> {
+                assertTrue(writer.isAlive(), "the writer ended before it could be killed");
+                return !unnamedFilesOf(writer.pid()).isEmpty();
+            }, Duration.ofSeconds(60), Duration.ofMillis(5), () -> "an unnamed file open in the writer");
+        } finally {
+            writer.destroyForcibly(); // SIGKILL, mid-write
+            writer.waitFor();
+        }
+        for (Path file : allFiles()) {
+            String name = root.relativize(file).toString();
+            assertTrue(name.equals("chunks/aa/first") || Files.size(file) == LargePutIfAbsentMain.SIZE,
+                    "only whole objects: " + name + ", " + Files.size(file) + " bytes");
+        }
+        assertFalse(Files.exists(root.resolve(LocalDirectoryBackend.TEMP_MARK)), "no writer directory");
+    }
+
+    /** The unnamed files under the vault that process {@code pid} holds open (as /proc shows them). */
+    private List<String> unnamedFilesOf(long pid) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc/" + pid + "/fd"))) {
+            for (Path fd : fds) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith(root.toString()) && target.endsWith(" (deleted)")) {
+                        found.add(target);
+                    }
+                } catch (NoSuchFileException closedMeanwhile) {
+                    // the descriptor was closed while listed
+                }
+            }
+        } catch (NoSuchFileException ended) {
+            // the process is gone
+        }
+        return found;
+    }
+
+    /** Writes one large new object after another, as unnamed files, into the directory given, until killed. */
+    static final class LargePutIfAbsentMain {
+        static final int SIZE = 256 << 20;
+
+        public static void main(String[] args) throws IOException {
+            LocalDirectoryBackend backend = new LocalDirectoryBackend(Path.of(args[0]),
+                    LocalDirectoryBackend.Publishing.valueOf(args[1]));
+            ByteBuffer large = ByteBuffer.allocate(SIZE);
+            for (int i = 0; ; i++) {
+                backend.putIfAbsent("chunks/aa/large-" + i, large.duplicate());
+            }
+        }
+    }
+
+    private List<Path> allFiles() throws IOException {
+        List<Path> found = new ArrayList<>();
+        coffer.vault.fs.FileTree.walkFiles(root, found::add);
+        return found;
     }
 
     @Override
@@ -178,11 +323,11 @@ class LocalDirectoryBackendTest extends BackendContract {
                 + 999_999_999L + ".1700000000000.0badcafe");
         Files.createDirectories(dead);
         Files.write(dead.resolve("abc" + LocalDirectoryBackend.TEMP_MARK + "1234"), new byte[]{1});
-        LocalDirectoryBackend live = new LocalDirectoryBackend(root); // another writer of this (live) process
+        LocalDirectoryBackend live = open(root); // another writer of this (live) process
         live.put("chunks/aa/live", bytes("l"));
         Path liveDir = temporaryDirectories().stream().filter(p -> !p.equals(dead)).findFirst().orElseThrow();
 
-        LocalDirectoryBackend next = new LocalDirectoryBackend(root);
+        LocalDirectoryBackend next = open(root);
         next.put("chunks/aa/next", bytes("n"));
         assertFalse(Files.exists(dead), "the next writer removed what the dead one left");
         assertTrue(Files.isDirectory(liveDir), "a live writer's directory stays");
@@ -212,7 +357,7 @@ class LocalDirectoryBackendTest extends BackendContract {
             writer.waitFor();
         }
         assertFalse(temporaryFiles().isEmpty(), "the killed writer left a temporary");
-        new LocalDirectoryBackend(root).put("points/20260101-000000-00000001/manifest", bytes("next"));
+        open(root).put("points/20260101-000000-00000001/manifest", bytes("next"));
         assertEquals(List.of(), temporaryFiles(), "the next write removed it");
     }
 

@@ -15,8 +15,10 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class NewFileTest {
     @TempDir
@@ -61,5 +63,53 @@ class NewFileTest {
         NoSuchFileException missing = assertThrows(NoSuchFileException.class,
                 () -> NewFile.write(dir.resolve("gone/file"), ByteBuffer.wrap(new byte[]{1})));
         assertEquals(dir.resolve("gone/file").toString(), missing.getFile());
+    }
+
+    @Test
+    void anUnnamedFileIsNamedWholeThroughEitherSourceAndWithoutANameItLeavesNothing() throws IOException {
+        byte[] array = new byte[1 << 20];
+        new Random(11).nextBytes(array);
+        for (NewFile.Source source : NewFile.Source.values()) {
+            Path target = dir.resolve("named-" + source);
+            try (NewFile.Unnamed file = NewFile.writeUnnamed(dir, ByteBuffer.wrap(array))) {
+                try (var entries = Files.list(dir)) {
+                    assertFalse(entries.anyMatch(p -> p.getFileName().toString().startsWith("named-" + source)),
+                            "no name before the link");
+                }
+                assertTrue(file.link(target, source), source.toString());
+            }
+            assertArrayEquals(array, Files.readAllBytes(target), source.toString());
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        }
+        NewFile.writeUnnamed(dir, ByteBuffer.wrap(array)).close(); // never named
+        try (var entries = Files.list(dir)) {
+            assertEquals(2, entries.count(), "the two named files only");
+        }
+    }
+
+    @Test
+    void anUnnamedFileIsNotLinkedOverAnExistingOneAndAMissingDirectoryIsNamed() throws IOException {
+        Files.writeString(dir.resolve("there"), "old");
+        for (NewFile.Source source : NewFile.Source.values()) {
+            try (NewFile.Unnamed file = NewFile.writeUnnamed(dir, ByteBuffer.wrap(new byte[]{1}))) {
+                assertFalse(file.link(dir.resolve("there"), source), "EEXIST: the existing file is kept");
+                NoSuchFileException missing = assertThrows(NoSuchFileException.class,
+                        () -> file.link(dir.resolve("gone/file"), source));
+                assertEquals(dir.resolve("gone/file").toString(), missing.getFile());
+            }
+        }
+        assertEquals("old", Files.readString(dir.resolve("there")));
+        NoSuchFileException missing = assertThrows(NoSuchFileException.class,
+                () -> NewFile.writeUnnamed(dir.resolve("gone"), ByteBuffer.wrap(new byte[]{1})));
+        assertEquals(dir.resolve("gone").toString(), missing.getFile());
+    }
+
+    @Test
+    void aFileSystemWithoutUnnamedFilesIsRefusedAsSuch() {
+        Path sysfs = Path.of("/sys/kernel"); // sysfs has no O_TMPFILE
+        assumeTrue(Files.isDirectory(sysfs) && Files.isWritable(sysfs), "a writable sysfs (root)");
+        NewFile.UnnamedFilesRefused refused = assertThrows(NewFile.UnnamedFilesRefused.class,
+                () -> NewFile.writeUnnamed(sysfs, ByteBuffer.wrap(new byte[]{1})));
+        assertTrue(refused.getReason().startsWith("open(O_TMPFILE): "), refused.getReason());
     }
 }
