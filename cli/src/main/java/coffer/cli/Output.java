@@ -1,5 +1,6 @@
 package coffer.cli;
 
+import coffer.engine.ByteSize;
 import coffer.engine.json.CofferJson;
 import com.fasterxml.jackson.core.JsonProcessingException;
 
@@ -33,17 +34,7 @@ final class Output {
         if (bytes < 0) {
             return "?";
         }
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+        return ByteSize.of(bytes);
     }
 
     /** {@code 2026-01-01 02:00:00} (UTC, to the second); {@code -} for none. */

@@ -1,6 +1,7 @@
 package coffer.engine.instance;
 
-import java.util.Locale;
+import coffer.engine.ByteSize;
+
 
 /**
  * How an in-place restore wrote one disk (docs/design/change-tracking.md, "Quick rollback"): {@code quick}, only the
@@ -23,7 +24,7 @@ public record InPlaceWrite(String disk, String mode, long bytesWritten, long dis
 
     public static InPlaceWrite quick(String disk, long bytesWritten, long diskSize, String since) {
         return new InPlaceWrite(disk, QUICK, bytesWritten, diskSize, since, null, "quick rollback: wrote "
-                + bytes(bytesWritten) + " of " + bytes(diskSize) + " (changed since point " + since + ")");
+                + ByteSize.of(bytesWritten) + " of " + ByteSize.of(diskSize) + " (changed since point " + since + ")");
     }
 
     public static InPlaceWrite full(String disk, long diskSize, String reason) {
@@ -32,20 +33,5 @@ public record InPlaceWrite(String disk, String mode, long bytesWritten, long dis
 
     public boolean isQuick() {
         return QUICK.equals(mode);
-    }
-
-    /** Binary units with one decimal: "12.3 MiB", "4.0 GiB", "512 B". */
-    static String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-        double value = bytes;
-        int unit = -1;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 }

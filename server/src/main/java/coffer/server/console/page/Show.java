@@ -1,5 +1,7 @@
 package coffer.server.console.page;
 
+import coffer.engine.ByteSize;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -9,7 +11,6 @@ import java.util.Locale;
 /** How the templates write values: sizes in binary units, instants in UTC to the second, durations short. Stateless. */
 public final class Show {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-    private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 
     private Show() {
     }
@@ -18,13 +19,7 @@ public final class Show {
         if (bytes < 0) {
             return "–";
         }
-        double value = bytes;
-        int unit = 0;
-        while (value >= 1024 && unit < UNITS.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, UNITS[unit]);
+        return ByteSize.of(bytes);
     }
 
     public static String time(Instant at) {
