@@ -32,7 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whose CSRF token was tampered with, a policy form's validation code; and, on a real libvirt domain, the whole
  * flow: create an immutable policy, protect the instance bound to it, run the plan now and watch its job reach
  * "succeeded" without reloading, find the point, see its deletion refused (BackupPointImmutable), restore its disk
- * and compare the restored bytes. Screenshots of every page: target/console-screenshots/.
+ * and compare the restored bytes; then in place over the shut-off instance, a disk as a quick rollback and with "Write
+ * every byte", the instance with it, each job's page saying how the disk was written. Screenshots of every page:
+ * target/console-screenshots/.
  */
 class ConsoleBrowserIT {
     static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
@@ -181,5 +183,36 @@ class ConsoleBrowserIT {
         browser.screenshot("restore-succeeded");
         assertTrue(Files.exists(restored));
         assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the restored disk is the backed-up disk, bit for bit");
+
+        // in place over the shut-off instance, once a quick rollback (change tracking intact since the point), then
+        // with "Write every byte": the job's page says how the disk was written (docs/design/change-tracking.md)
+        TestDomain.virsh("destroy", domain.name);
+        for (boolean full : new boolean[] {false, true}) {
+            browser.go("/points/" + point);
+            new Select(browser.find("#rd-disk")).selectByVisibleText("vda");
+            browser.find("#rd-inplace").click();
+            if (full) {
+                browser.find("#rd-full").click();
+            }
+            browser.find("#restore-disk-form button[type=submit]").click();
+            browser.await(JOB, d -> browser.has("#job-state")
+                    && List.of("succeeded", "failed", "cancelled").contains(browser.text("#job-state")));
+            assertEquals("succeeded", browser.text("#job-state"), browser.driver.getPageSource());
+            String written = browser.text("#job-writes");
+            assertTrue(full ? written.equals("vda: full write: asked for (full)")
+                    : written.startsWith("vda: quick rollback: wrote ") && written.endsWith(" (changed since point " + point + ")"),
+                    written);
+            assertEquals(domain.sha("vda"), TestDomain.imageSha(domain.disks.get("vda"), dir), "the disk is the point's");
+        }
+        browser.screenshot("restore-in-place-full");
+        browser.go("/points/" + point);
+        browser.find("#ri-inplace").click();
+        browser.find("#ri-full").click();
+        browser.find("#restore-instance-form button[type=submit]").click();
+        browser.await(JOB, d -> browser.has("#job-state")
+                && List.of("succeeded", "failed", "cancelled").contains(browser.text("#job-state")));
+        assertEquals("succeeded", browser.text("#job-state"), browser.driver.getPageSource());
+        assertEquals(domain.name + " vda: full write: asked for (full)", browser.text("#job-writes"));
+        assertEquals(domain.sha("vda"), TestDomain.imageSha(domain.disks.get("vda"), dir), "the disk is the point's");
     }
 }

@@ -64,7 +64,8 @@ public final class GroupsPage implements ConsoleRoutes {
             Form form = new Form(ctx);
             boolean inPlace = form.checked("inPlace");
             return "/jobs/" + console.operations().start(new RestoreGroup(ctx.pathParam("groupPoint"),
-                    inPlace ? null : form.text("suffix"), !inPlace && form.checked("start"), inPlace, null)).job().orElseThrow().id();
+                    inPlace ? null : form.text("suffix"), !inPlace && form.checked("start"), inPlace, null,
+                    inPlace && form.checked("full"))).job().orElseThrow().id();
         });
     }
 }

@@ -38,6 +38,11 @@ public final class JobsPage implements ConsoleRoutes {
             return "/jobs/" + job.id() + "/live" + (logCursor == null ? "" : "?log=" + Show.query(logCursor));
         }
 
+        /** A finished in-place restore's writes, disk by disk; empty for any other job. */
+        public List<RestoreWrites.DiskWrite> writes() {
+            return RestoreWrites.of(job.result());
+        }
+
         /** The next page of the log, null on the last. */
         public String laterLines() {
             return log.nextCursor() == null ? null : "/jobs/" + job.id() + "?log=" + Show.query(log.nextCursor());

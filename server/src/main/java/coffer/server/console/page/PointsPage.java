@@ -74,14 +74,16 @@ public final class PointsPage implements ConsoleRoutes {
             Form form = new Form(ctx);
             boolean inPlace = form.checked("inPlace");
             var run = console.operations().start(new RestoreDisk(ctx.pathParam("point"), form.text("disk"),
-                    inPlace ? null : form.text("to"), inPlace ? null : form.text("format"), inPlace, form.checked("force")));
+                    inPlace ? null : form.text("to"), inPlace ? null : form.text("format"), inPlace, form.checked("force"),
+                    inPlace && form.checked("full")));
             return "/jobs/" + run.job().orElseThrow().id();
         });
         console.change(routes, "/points/{point}/restore-instance", RestoreInstance.class, (ctx, session) -> {
             Form form = new Form(ctx);
             boolean inPlace = form.checked("inPlace");
             var run = console.operations().start(new RestoreInstance(ctx.pathParam("point"), inPlace ? null : form.text("name"),
-                    !inPlace && form.checked("start"), inPlace, null, null, null, null, null, false, null, null));
+                    !inPlace && form.checked("start"), inPlace, null, null, null, null, null, false, null, null,
+                    inPlace && form.checked("full")));
             return "/jobs/" + run.job().orElseThrow().id();
         });
     }
