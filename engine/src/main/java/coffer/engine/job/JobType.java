@@ -34,7 +34,7 @@ import coffer.engine.operation.FileSearchResult;
 
 /**
  * What a job does: each type is one {@link JobOperation} record (the job's parameters) with its result record.
- * The target names an instance (backup, clone, drill), a point (restores, mount, instant_restore, export), a
+ * The target names an instance (backup, clone, drill, file_search), a point (restores, mount, instant_restore, export), a
  * consistency group (group_backup, group_clone), a group point (group_restore), a mount (unmount) or a vault (verify):
  * the record's field {@link #targetField}. A group job takes one
  * slot of its host's job limit, whatever its number of members (it holds one libvirt connection and reads the

@@ -277,13 +277,18 @@ public final class FileSearch {
             }
             List<byte[]> listed = new ArrayList<>();
             int room = query.maxMatches() - matches.size();
-            guestfs.find(dir, runtime.resolve("find.list"), relative -> {
-                int slash = lastSlash(relative);
-                byte[] name = java.util.Arrays.copyOfRange(relative, slash + 1, relative.length);
-                if (listed.size() <= room && query.name().matches(name)) {
-                    listed.add(relative);
-                }
-            });
+            try {
+                guestfs.find(dir, runtime.resolve("find.list"), relative -> {
+                    int slash = lastSlash(relative);
+                    byte[] name = java.util.Arrays.copyOfRange(relative, slash + 1, relative.length);
+                    if (listed.size() <= room && query.name().matches(name)) {
+                        listed.add(relative);
+                    }
+                });
+            } catch (coffer.virt.guestfs.GuestfsException e) { // a damaged file system: the others are still searched
+                notes.add("point " + manifest.id() + " disk " + disk + ": " + shown + " could not be listed: " + e.getMessage());
+                return;
+            }
             List<byte[]> found = listed;
             if (listed.size() > room) {
                 truncated = true;
