@@ -29,9 +29,10 @@ import java.util.function.Consumer;
  * bytes), the names matched by Coffer ({@link NameGlob}), the matches stat'ed ({@code lstat}: links are reported,
  * never followed) and regular files up to {@link Query#maxChecksumBytes} checksummed (SHA-256, inside the appliance).
  *
- * <p>A drive set whose file systems cannot be told apart by drive (LVM, md: not named after one drive) or whose
- * identity may repeat across points (btrfs: one file system id on several drives) is searched again one point per
- * appliance. Guest names are only ever names inside the appliance; the host file the appliance writes the listing to
+ * <p>A drive set whose file systems cannot be told apart by drive (LVM, md: not named after one drive) is searched
+ * again one point per appliance. File systems whose id repeats across the drives (every point of one guest's disk)
+ * are mounted one at a time, each by its device: {@code FileSearchIT} checks that two btrfs points of one file system
+ * id each give their own content in one appliance. Guest names are only ever names inside the appliance; the host file the appliance writes the listing to
  * is Coffer's, in a private runtime directory. At most {@link Query#maxMatches} matches; the result says when more were
  * left out.
  *
@@ -199,7 +200,7 @@ public final class FileSearch {
                             + exports.size() + " drive(s) of " + batch.size() + " point(s)");
                     for (Filesystem fs : guestfs.filesystems()) {
                         int drive = Guestfs.driveIndex(fs.device());
-                        if (batch.size() > 1 && (drive < 0 || drive >= driveOf.size() || fs.type().equals("btrfs"))) {
+                        if (batch.size() > 1 && (drive < 0 || drive >= driveOf.size())) {
                             alone = true;
                             break;
                         }
@@ -212,7 +213,7 @@ public final class FileSearch {
                     }
                 }
                 if (alone) {
-                    log.accept("file systems not told apart by drive (LVM, md or btrfs): one appliance per point");
+                    log.accept("file systems not told apart by drive (LVM or md): one appliance per point");
                     closeAll(servers);
                     servers.clear();
                     for (Drives d : batch) {

@@ -191,6 +191,29 @@ class FileSearchIT {
     }
 
     @Test
+    void btrfsPointsOfOneFileSystemIdShareAnApplianceAndEachGivesItsOwnContent() throws Exception {
+        Environment.requireCommand("mkfs.btrfs");
+        List<FileSearch.Target> btrfs = new ArrayList<>();
+        for (String content : List.of("first\n", "second\n")) {
+            Path tree = Files.createDirectories(dir.resolve("btrfs-" + btrfs.size()));
+            Files.writeString(tree.resolve("f"), content);
+            Path image = dir.resolve("btrfs" + btrfs.size() + ".raw");
+            run("truncate", "-s", "128M", image.toString());
+            // one file system id for both: what two points of one guest's btrfs disk have
+            run("mkfs.btrfs", "-q", "-f", "-U", "6d1b3f1e-3c1a-4d6e-9a55-0c1f0e2b7a11", "--rootdir", tree.toString(),
+                    image.toString());
+            btrfs.add(new FileSearch.Target(vault.vault(), vault.backup("bt", DiskImages.openSource(image, "raw", false), null)));
+        }
+        FileSearch.Result result = FileSearch.run(btrfs, query("f", "/", FileSearch.DRIVES_PER_APPLIANCE), dir.resolve("run"),
+                Guestfs.Options.DEFAULT, JobProgress.NONE, line -> { });
+        assertEquals(List.of(btrfs.get(0).point().id(), btrfs.get(1).point().id()),
+                result.matches().stream().map(FileSearch.Match::point).toList());
+        assertEquals(List.of(sha("first\n"), sha("second\n")), result.matches().stream().map(FileSearch.Match::sha256).toList(),
+                "each point's own file system, not the other's of the same id");
+        assertEquals(1, result.appliances());
+    }
+
+    @Test
     void refusesADiskNoPointHasABadGlobAndNoPointsWithTheirCodes() throws Exception {
         CofferException disk = assertThrows(CofferException.class, () -> FileSearch.run(targets(0, 1),
                 new FileSearch.Query(NameGlob.parse("x"), GuestPath.ROOT, "vdb", null), dir.resolve("run"),
