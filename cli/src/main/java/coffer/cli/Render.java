@@ -112,9 +112,10 @@ final class Render {
                 l.filesystems().forEach(f -> out.line("%-14s %-8s%s", f.device(), f.type(), f.mountable() ? "" : "  (not browsable)"));
             }
             case FileList l -> {
+                // a guest's names may hold newlines and control characters: escaped, one entry a line
                 l.files().forEach(f -> out.line("%-9s %5s %6d:%-6d %12d %-20s %s%s", f.type().toLowerCase(Locale.ROOT),
-                    f.mode(), f.uid(), f.gid(), f.size(), Output.time(f.modified()), f.name(),
-                    f.linkTarget() == null ? "" : " -> " + f.linkTarget()));
+                    f.mode(), f.uid(), f.gid(), f.size(), Output.time(f.modified()), coffer.engine.live.GuestNames.escape(f.name()),
+                    f.linkTarget() == null ? "" : " -> " + coffer.engine.live.GuestNames.escape(f.linkTarget())));
                 more(out, l.nextCursor());
             }
             case FileSearchResult r -> fileSearch(out, r);
