@@ -114,7 +114,7 @@ final class Render {
             case FileList l -> {
                 // a guest's names may hold newlines and control characters: escaped, one entry a line
                 l.files().forEach(f -> out.line("%-9s %5s %6d:%-6d %12d %-20s %s%s", f.type().toLowerCase(Locale.ROOT),
-                    f.mode(), f.uid(), f.gid(), f.size(), Output.time(f.modified()), coffer.engine.live.GuestNames.escape(f.name()),
+                    f.mode(), f.uid(), f.gid(), f.size(), Output.time(f.modified()), f.escaped() ? f.name() : coffer.engine.live.GuestNames.escape(f.name()),
                     f.linkTarget() == null ? "" : " -> " + coffer.engine.live.GuestNames.escape(f.linkTarget())));
                 more(out, l.nextCursor());
             }

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code coffer files search} offline on a vault (one appliance boot under TCG, tens of seconds): two image points of
  * {@code web} where {@code /etc/x} changes; the text output grouped by path with each point's line, the change marked,
  * a guest's name holding a newline or a byte that is not UTF-8 shown escaped on one line; the JSON holding every field
- * and the newline name itself; {@code files ls} showing the newline name escaped on one line.
+ * and the newline name itself; {@code files ls} showing the newline name escaped on one line and the name that is not
+ * UTF-8 escaped and described.
  */
 class FilesSearchCliIT {
     @TempDir Path dir;
@@ -78,5 +79,8 @@ class FilesSearchCliIT {
         List<String> entries = listing.lines().toList();
         assertEquals(3, entries.size(), listing);
         assertTrue(entries.get(1).endsWith(" x\\nodd"), listing);
+        // a name that is not UTF-8 is shown escaped and still described (before session 18: 'unknown', size 0)
+        assertTrue(entries.get(2).startsWith("file ") && entries.get(2).endsWith(" x\\xff"), listing);
+        assertTrue(entries.get(2).matches(".* 3 \\d{4}-.*"), listing);
     }
 }

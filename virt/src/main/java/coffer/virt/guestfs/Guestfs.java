@@ -330,6 +330,28 @@ public final class Guestfs implements AutoCloseable {
             }
             return null;
         });
+        readNames(scratch, each);
+    }
+
+    /**
+     * The names in directory {@code directory} (without {@code .} and {@code ..}, unsorted) as the guest stores them
+     * (bytes), through {@code scratch} as for {@link #find}.
+     */
+    public List<byte[]> names(String directory, Path scratch) throws IOException {
+        on(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                check(callInt(lib.ls0, handle, arena.allocateFrom(directory), arena.allocateFrom(scratch.toString())),
+                        "guestfs_ls0('" + directory + "')");
+            }
+            return null;
+        });
+        List<byte[]> names = new ArrayList<>();
+        readNames(scratch, names::add);
+        return names;
+    }
+
+    /** The NUL-separated names libguestfs wrote to {@code scratch}, each to {@code each}; the file is removed. */
+    private static void readNames(Path scratch, java.util.function.Consumer<byte[]> each) throws IOException {
         try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(scratch), 1 << 16)) {
             java.io.ByteArrayOutputStream name = new java.io.ByteArrayOutputStream();
             for (int b; (b = in.read()) != -1; ) {

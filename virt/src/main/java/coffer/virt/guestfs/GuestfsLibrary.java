@@ -73,6 +73,7 @@ final class GuestfsLibrary {
     final Downcall readlink;
     final Downcall pread;
     final Downcall find0;
+    final Downcall ls0;
     final Downcall checksum;
 
     /** The bindings, loaded on first use; a machine without libguestfs gets a {@link GuestfsException}. */
@@ -125,6 +126,7 @@ final class GuestfsLibrary {
         readlink = function(lib, "guestfs_readlink", ptrOfPtrPtr);
         pread = function(lib, "guestfs_pread", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
         find0 = function(lib, "guestfs_find0", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        ls0 = function(lib, "guestfs_ls0", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         checksum = function(lib, "guestfs_checksum", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     }
 
