@@ -6,19 +6,26 @@ import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
+import coffer.vault.fs.FileTree;
 import coffer.virt.guestfs.FileStat;
 import coffer.virt.guestfs.Filesystem;
 import coffer.virt.guestfs.Guestfs;
+import coffer.virt.guestfs.GuestfsException;
 import coffer.virt.nbd.NbdExport;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -179,7 +186,7 @@ public final class FileSearch {
             List<PointServer> servers = new ArrayList<>();
             try {
                 List<NbdExport> exports = new ArrayList<>();
-                List<String[]> driveOf = new ArrayList<>(); // drive index -> {point index in batch, disk}
+                List<Drive> driveOf = new ArrayList<>(); // by drive index
                 for (int i = 0; i < batch.size(); i++) {
                     Drives d = batch.get(i);
                     PointServer server = PointServer.start(d.target().vault(), new PointServer.Request(d.target().point().id(),
@@ -188,7 +195,7 @@ public final class FileSearch {
                     servers.add(server);
                     for (PointManifest.Disk disk : d.disks()) {
                         exports.add(server.export(disk.name()));
-                        driveOf.add(new String[]{Integer.toString(i), disk.name()});
+                        driveOf.add(new Drive(d, disk.name()));
                     }
                 }
                 List<Located> located = new ArrayList<>();
@@ -226,14 +233,18 @@ public final class FileSearch {
                 }
             } finally {
                 closeAll(servers);
-                coffer.vault.fs.FileTree.delete(runtime);
+                FileTree.delete(runtime);
             }
         }
 
         private record Located(Filesystem fs, int drive) {
         }
 
-        private void searchAll(Guestfs guestfs, List<Drives> batch, List<String[]> driveOf, List<Located> located, Path runtime)
+        /** One drive of an appliance: a point's disk. */
+        private record Drive(Drives point, String disk) {
+        }
+
+        private void searchAll(Guestfs guestfs, List<Drives> batch, List<Drive> driveOf, List<Located> located, Path runtime)
                 throws IOException {
             for (Located l : located) {
                 if (truncated) {
@@ -243,8 +254,8 @@ public final class FileSearch {
                 String disk;
                 String shown;
                 if (l.drive() >= 0 && l.drive() < driveOf.size()) {
-                    point = batch.get(Integer.parseInt(driveOf.get(l.drive())[0]));
-                    disk = driveOf.get(l.drive())[1];
+                    point = driveOf.get(l.drive()).point();
+                    disk = driveOf.get(l.drive()).disk();
                     shown = l.fs().device().replaceFirst("^/dev/sd[a-z]+", "/dev/sda"); // as for the disk alone
                 } else { // one point: an LVM volume or an md array of its disks
                     point = batch.getFirst();
@@ -263,7 +274,7 @@ public final class FileSearch {
             PointManifest manifest = point.target().point();
             try {
                 guestfs.mountReadOnly(fs.device());
-            } catch (coffer.virt.guestfs.GuestfsException e) {
+            } catch (GuestfsException e) {
                 notes.add("point " + manifest.id() + " disk " + disk + ": " + shown + " (" + fs.type() + ") did not mount: "
                         + e.getMessage());
                 return;
@@ -273,7 +284,7 @@ public final class FileSearch {
                 if (guestfs.stat(dir).type() != FileStat.Type.DIRECTORY) {
                     return;
                 }
-            } catch (coffer.virt.guestfs.GuestfsException missing) {
+            } catch (GuestfsException missing) {
                 return; // no such directory in this file system: nothing to find
             }
             List<byte[]> listed = new ArrayList<>();
@@ -281,12 +292,12 @@ public final class FileSearch {
             try {
                 guestfs.find(dir, runtime.resolve("find.list"), relative -> {
                     int slash = lastSlash(relative);
-                    byte[] name = java.util.Arrays.copyOfRange(relative, slash + 1, relative.length);
+                    byte[] name = Arrays.copyOfRange(relative, slash + 1, relative.length);
                     if (listed.size() <= room && query.name().matches(name)) {
                         listed.add(relative);
                     }
                 });
-            } catch (coffer.virt.guestfs.GuestfsException e) { // a damaged file system: the others are still searched
+            } catch (GuestfsException e) { // a damaged file system: the others are still searched
                 notes.add("point " + manifest.id() + " disk " + disk + ": " + shown + " could not be listed: " + e.getMessage());
                 return;
             }
@@ -295,7 +306,7 @@ public final class FileSearch {
                 truncated = true;
                 found = listed.subList(0, room);
             }
-            byte[] prefix = (query.path().isRoot() ? "/" : dir + "/").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] prefix = (query.path().isRoot() ? "/" : dir + "/").getBytes(StandardCharsets.UTF_8);
             List<byte[]> absolutes = found.stream().map(relative -> concat(prefix, relative)).toList();
             List<FileStat> stats = stats(guestfs, absolutes);
             for (int i = 0; i < found.size(); i++) {
@@ -316,18 +327,18 @@ public final class FileSearch {
 
         /** The lstat of each absolute path, asked per directory (libguestfs takes plain names in one directory). */
         private static List<FileStat> stats(Guestfs guestfs, List<byte[]> absolutes) throws IOException {
-            java.util.Map<String, List<Integer>> byParent = new java.util.LinkedHashMap<>();
+            Map<String, List<Integer>> byParent = new LinkedHashMap<>();
             for (int i = 0; i < absolutes.size(); i++) {
                 byte[] path = absolutes.get(i);
                 int slash = lastSlash(path);
-                byParent.computeIfAbsent(java.util.HexFormat.of().formatHex(path, 0, Math.max(slash, 1)), k -> new ArrayList<>()).add(i);
+                byParent.computeIfAbsent(HexFormat.of().formatHex(path, 0, Math.max(slash, 1)), k -> new ArrayList<>()).add(i);
             }
             FileStat[] stats = new FileStat[absolutes.size()];
             for (List<Integer> indexes : byParent.values()) {
                 byte[] first = absolutes.get(indexes.getFirst());
                 int slash = lastSlash(first);
-                byte[] parent = java.util.Arrays.copyOfRange(first, 0, Math.max(slash, 1));
-                List<byte[]> names = indexes.stream().map(i -> java.util.Arrays.copyOfRange(absolutes.get(i),
+                byte[] parent = Arrays.copyOfRange(first, 0, Math.max(slash, 1));
+                List<byte[]> names = indexes.stream().map(i -> Arrays.copyOfRange(absolutes.get(i),
                         lastSlash(absolutes.get(i)) + 1, absolutes.get(i).length)).toList();
                 List<FileStat> got = guestfs.statsOf(parent, names);
                 for (int k = 0; k < indexes.size(); k++) {
@@ -343,9 +354,20 @@ public final class FileSearch {
             log.accept("point " + d.target().point().id() + " searched (" + done + " of " + total + ")" + how);
         }
 
+        /** Closes every server, each even when one before it failed to; the first failure is thrown after. */
         private static void closeAll(List<PointServer> servers) {
+            RuntimeException first = null;
             for (PointServer s : servers) {
-                s.close();
+                try {
+                    s.close();
+                } catch (RuntimeException e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
             }
         }
 
@@ -359,7 +381,7 @@ public final class FileSearch {
         }
 
         private static byte[] concat(byte[] a, byte[] b) {
-            byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+            byte[] out = Arrays.copyOf(a, a.length + b.length);
             System.arraycopy(b, 0, out, a.length, b.length);
             return out;
         }
