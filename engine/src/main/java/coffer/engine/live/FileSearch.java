@@ -43,7 +43,7 @@ import java.util.function.Consumer;
  * is Coffer's, in a private runtime directory. At most {@link Query#maxMatches} matches; the result says when more were
  * left out.
  *
- * <p>Progress: the bytes of the searched points' disks, advanced as each appliance's points are done. An interrupt
+ * <p>Progress: the bytes of the searched points' disks, advanced as each point is done. An interrupt
  * (a cancelled job) stops the search: the appliance and the NBD servers are shut down before it returns
  * ({@code Cancelled}). Stateless.
  */
@@ -228,9 +228,6 @@ public final class FileSearch {
                     }
                     return;
                 }
-                for (Drives d : batch) {
-                    pointDone(d, "");
-                }
             } finally {
                 closeAll(servers);
                 FileTree.delete(runtime);
@@ -244,28 +241,33 @@ public final class FileSearch {
         private record Drive(Drives point, String disk) {
         }
 
+        /** Searches the file systems point by point (drive order), each point counted done as its last one is searched. */
         private void searchAll(Guestfs guestfs, List<Drives> batch, List<Drive> driveOf, List<Located> located, Path runtime)
                 throws IOException {
-            for (Located l : located) {
+            for (Drives point : batch) {
                 if (truncated) {
-                    return;
-                }
-                Drives point;
-                String disk;
-                String shown;
-                if (l.drive() >= 0 && l.drive() < driveOf.size()) {
-                    point = driveOf.get(l.drive()).point();
-                    disk = driveOf.get(l.drive()).disk();
-                    shown = l.fs().device().replaceFirst("^/dev/sd[a-z]+", "/dev/sda"); // as for the disk alone
-                } else { // one point: an LVM volume or an md array of its disks
-                    point = batch.getFirst();
-                    disk = point.disks().size() == 1 ? point.disks().getFirst().name() : "-";
-                    shown = l.fs().device();
-                }
-                if (query.filesystem() != null && !query.filesystem().equals(shown)) {
+                    pointDone(point, " (not searched: the match limit was reached)");
                     continue;
                 }
-                searchFilesystem(guestfs, point, disk, shown, l.fs(), runtime);
+                for (Located l : located) {
+                    boolean onDrive = l.drive() >= 0 && l.drive() < driveOf.size();
+                    if (truncated || (onDrive ? driveOf.get(l.drive()).point() != point : point != batch.getFirst())) {
+                        continue;
+                    }
+                    String disk;
+                    String shown;
+                    if (onDrive) {
+                        disk = driveOf.get(l.drive()).disk();
+                        shown = l.fs().device().replaceFirst("^/dev/sd[a-z]+", "/dev/sda"); // as for the disk alone
+                    } else { // one point: an LVM volume or an md array of its disks
+                        disk = point.disks().size() == 1 ? point.disks().getFirst().name() : "-";
+                        shown = l.fs().device();
+                    }
+                    if (query.filesystem() == null || query.filesystem().equals(shown)) {
+                        searchFilesystem(guestfs, point, disk, shown, l.fs(), runtime);
+                    }
+                }
+                pointDone(point, "");
             }
         }
 
