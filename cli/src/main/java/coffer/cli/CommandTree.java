@@ -49,7 +49,7 @@ final class CommandTree {
                     "delete", PlanCommand.Delete.class)),
             Map.entry(MountCommand.class, names("list", MountCommand.ListMounts_.class)),
             Map.entry(FilesCommand.class, names("fs", FilesCommand.Filesystems.class, "ls", FilesCommand.Ls.class,
-                    "stat", FilesCommand.Stat.class)),
+                    "stat", FilesCommand.Stat.class, "search", FilesCommand.Search.class)),
             Map.entry(ExportCommand.class, names("list", ExportCommand.ListExports_.class,
                     "download", ExportCommand.Download.class, "delete", ExportCommand.Delete.class)),
             Map.entry(VerifyCommand.class, names("list", VerifyCommand.List_.class)),

@@ -3,6 +3,7 @@ package coffer.cli;
 import coffer.engine.operation.FileList;
 import coffer.engine.operation.ListFiles;
 import coffer.engine.operation.ListFilesystems;
+import coffer.engine.operation.SearchFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,8 +14,10 @@ import java.util.concurrent.Callable;
 /**
  * {@code coffer files fs|ls|stat}: a point's file systems and files, read by a libguestfs appliance (offline on a
  * vault, or through a server). Each command boots the appliance: seconds with KVM, tens of seconds under TCG.
+ * {@code coffer files search}: a file's versions across an instance's points (a job through a server).
  */
-@Command(name = "files", description = "Browse the files of a point's disk: file systems, directories, one file's metadata.",
+@Command(name = "files", description = "Browse the files of a point's disk: file systems, directories, one file's metadata;"
+        + " search a file across an instance's points.",
         mixinStandardHelpOptions = true)
 final class FilesCommand {
     static final String DISK = "The point's disk, e.g. vdb.";
@@ -67,6 +70,28 @@ final class FilesCommand {
         @Override
         public Integer call() {
             return Operate.call(transport, common, new ListFiles(point, disk, filesystem, path, true));
+        }
+    }
+
+    @Command(name = "search", description = "Find files by name across an instance's newest points, with each file's"
+            + " versions (SHA-256 of its content); through a server a job, offline it runs here.", mixinStandardHelpOptions = true)
+    static final class Search implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin Transport transport;
+        @Parameters(index = "0", paramLabel = "INSTANCE", description = "Domain name or UUID (offline: the points' name or UUID).")
+        String instance;
+        @Option(names = "--name", required = true, paramLabel = "GLOB", description = "File names to find: a glob such as 'hosts', '*.conf', 'x?[0-9]', '{a,b}.txt' (quote it).")
+        String name;
+        @Option(names = "--path", paramLabel = "DIR", description = "Only under this absolute directory (default: /).") String path;
+        @Option(names = "--disk", paramLabel = "DISK", description = "Only this disk of each point (default: every disk).") String disk;
+        @Option(names = "--fs", paramLabel = "DEVICE", description = "Only this file system, as 'coffer files fs' shows it for the disk (default: every mountable one).")
+        String filesystem;
+        @Option(names = "--points", paramLabel = "N", description = "The newest N points (1-100, default 10).") Integer points;
+        @Option(names = "--wait", description = "Through a server: wait for the search job, with a progress bar.") boolean wait;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            return JobRun.run(transport, common, new SearchFiles(instance, name, path, disk, filesystem, points), wait, 0, "search");
         }
     }
 }

@@ -120,11 +120,13 @@ final class Render {
                 l.filesystems().forEach(f -> out.line("%-14s %-8s%s", f.device(), f.type(), f.mountable() ? "" : "  (not browsable)"));
             }
             case FileList l -> {
+                // a guest's names may hold newlines and control characters: escaped, one entry a line
                 l.files().forEach(f -> out.line("%-9s %5s %6d:%-6d %12d %-20s %s%s", f.type().toLowerCase(Locale.ROOT),
-                    f.mode(), f.uid(), f.gid(), f.size(), Output.time(f.modified()), f.name(),
-                    f.linkTarget() == null ? "" : " -> " + f.linkTarget()));
+                    f.mode(), f.uid(), f.gid(), f.size(), Output.time(f.modified()), f.escaped() ? f.name() : coffer.engine.live.GuestNames.escape(f.name()),
+                    f.linkTarget() == null ? "" : " -> " + coffer.engine.live.GuestNames.escape(f.linkTarget())));
                 more(out, l.nextCursor());
             }
+            case FileSearchResult r -> fileSearch(out, r);
             case ExportResult r -> out.line("Export %s: %d file(s), %d director(ies), %d link(s) in %s, sha256 %s; downloadable until %s",
                     r.export(), r.files(), r.directories(), r.links(), Output.bytes(r.bytes()), r.sha256(), Output.time(r.expiresAt()));
             case ExportList l -> {
@@ -138,6 +140,31 @@ final class Render {
             case UnmountResult r -> out.line("Unmounted %s from %s (mount %s)", r.target(), r.instance(), r.mount());
             default -> RenderAssurance.text(out, result);
         }
+    }
+
+    /**
+     * A file search grouped by path: "PATH: N version(s) in M point(s)", then one line per point (oldest first) with
+     * its time, size, modification time, checksum and whether the content changed. Guest names are escaped so that
+     * each is one line (docs/cli.md, "Files of a point").
+     */
+    private static void fileSearch(Output out, FileSearchResult r) {
+        out.line("%d match(es) for '%s' under %s in %d point(s) of %s (%d appliance(s))%s", r.count(),
+                coffer.engine.live.GuestNames.escape(r.name()), coffer.engine.live.GuestNames.escape(r.path()),
+                r.pointsSearched(), r.instance(), r.appliances(), r.truncated() ? "; TRUNCATED: more matched, narrow --name or --path" : "");
+        Map<String, List<FileSearchResult.Found>> byPath = new java.util.LinkedHashMap<>();
+        r.matches().forEach(f -> byPath.computeIfAbsent(f.disk() + " " + f.filesystem() + " "
+                + (f.escaped() ? f.path() : coffer.engine.live.GuestNames.escape(f.path())), k -> new java.util.ArrayList<>()).add(f));
+        byPath.forEach((key, found) -> {
+            FileSearchResult.Found first = found.getFirst();
+            out.line("%s (%s %s): %d version(s) in %d point(s)", first.escaped() ? first.path()
+                    : coffer.engine.live.GuestNames.escape(first.path()), first.disk(), first.filesystem(),
+                    found.getLast().version(), found.size());
+            found.forEach(f -> out.line("  %-26s %-20s %-9s %12d %-20s %-16s %s", f.point(), Output.time(f.pointTime()),
+                    f.type().toLowerCase(Locale.ROOT), f.size(), Output.time(f.modified()),
+                    f.sha256() != null ? f.sha256().substring(0, 16) : f.linkTarget() != null ? "-> " + f.linkTarget() : "-",
+                    f.change().equals("same") ? "" : f.change().toUpperCase(Locale.ROOT)));
+        });
+        r.notes().forEach(n -> out.line("Note: %s", n));
     }
 
     /** The hint to the next page of a list, when there is one. */

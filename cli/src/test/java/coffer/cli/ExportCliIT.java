@@ -47,7 +47,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tar + zstd, downloaded whole, by ranges and resumed, all bit-exact; archive names relative, a symbolic link stored
  * as a link; an expired export refused and its archive swept; an available export deleted (file gone, listed
  * {@code deleted}), a running one deleted (cancelled, partial archive gone); a server killed with {@code kill -9}
- * during an export: the next start reports it failed and leaves no partial archive, socket, appliance or lease.
+ * during an export: the next start reports it failed and leaves no partial archive, socket, appliance or lease. A file
+ * searched across the instance's points ({@code files search}, a {@code file_search} job) with its checksum, its
+ * refusals, and a search job cancelled while its appliance runs (the appliance stopped before the job ends).
  */
 class ExportCliIT {
     @TempDir Path dir;
@@ -113,6 +115,35 @@ class ExportCliIT {
         assertEquals(names, paged);
         assertTrue(listing.path("nextCursor").isNull(), "without --limit every page: " + listing);
         cli("files", "ls", point, "vdz").fails(4, "DiskNotInPoint");
+
+        // a file's versions across the instance's points: a file_search job through the server, and its refusals
+        String instance = source.name();
+        JsonNode search = json(cli("files", "search", instance, "--name", "known.*", "--disk", "vdb", "--wait",
+                "--output", "json").ok());
+        assertEquals(1, search.path("pointsSearched").asInt(), search.toString());
+        assertEquals(1, search.path("count").asInt(), search.toString());
+        JsonNode found = search.path("matches").get(0);
+        assertEquals(point, found.path("point").asText(), search.toString());
+        assertEquals("/known.bin", found.path("path").asText());
+        assertEquals(TestData.sha256(known), found.path("sha256").asText(), "the checksum is the file's SHA-256");
+        assertEquals("new", found.path("change").asText());
+        cli("files", "search", instance, "--name", "known.bin", "--disk", "vdz").fails(4, "DiskNotInPoint");
+        cli("files", "search", "no-such-instance", "--name", "known.bin").fails(4, "InstanceNotFound");
+        cli("files", "search", instance, "--name", "[known").fails(2, "InvalidArgument");
+        // cancelled once its appliance runs: the job ends cancelled with that appliance stopped and its directory gone
+        List<Long> qemuBefore = qemuChildren();
+        List<Path> sessionsBefore = sessionDirectoriesOf(ProcessHandle.current().pid());
+        String searching = json(cli("files", "search", instance, "--name", "*", "--output", "json").ok()).path("id").asText();
+        List<Long> searchQemu = coffer.testing.Await.value(() -> {
+            List<Long> started = new ArrayList<>(qemuChildren());
+            started.removeAll(qemuBefore);
+            return started.isEmpty() ? Optional.empty() : Optional.of(started);
+        }, Duration.ofMinutes(5), "the search's appliance started");
+        cli("job", "cancel", searching).ok();
+        await(() -> fx.jobState(searching).equals("cancelled"), "the search job was cancelled");
+        assertTrue(searchQemu.stream().noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)),
+                "the cancelled search's appliance is stopped before its job ends");
+        assertEquals(sessionsBefore, sessionDirectoriesOf(ProcessHandle.current().pid()), "its runtime directory is removed");
         cli("export", point, "vdb", "relative/path").fails(2, "InvalidArgument");
 
         JsonNode made = json(cli("export", point, "vdb", "/known.bin", "/dir", "--wait", "--output", "json").ok());
@@ -248,6 +279,12 @@ class ExportCliIT {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
+    }
+
+    /** The QEMU processes this JVM started (the in-process server's libguestfs appliances). */
+    private static List<Long> qemuChildren() {
+        return ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().orElse("").contains("qemu-system")).map(ProcessHandle::pid).toList();
     }
 
     /** A process (the libguestfs appliance's QEMU) whose command line names {@code sessionDir}. */

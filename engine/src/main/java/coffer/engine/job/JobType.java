@@ -29,10 +29,12 @@ import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.DrillResult;
 import coffer.engine.operation.VerifyResult;
 import coffer.engine.operation.VerifyVault;
+import coffer.engine.operation.SearchFiles;
+import coffer.engine.operation.FileSearchResult;
 
 /**
  * What a job does: each type is one {@link JobOperation} record (the job's parameters) with its result record.
- * The target names an instance (backup, clone, drill), a point (restores, mount, instant_restore, export), a
+ * The target names an instance (backup, clone, drill, file_search), a point (restores, mount, instant_restore, export), a
  * consistency group (group_backup, group_clone), a group point (group_restore), a mount (unmount) or a vault (verify):
  * the record's field {@link #targetField}. A group job takes one
  * slot of its host's job limit, whatever its number of members (it holds one libvirt connection and reads the
@@ -53,7 +55,9 @@ public enum JobType {
     replicate(ReplicatePoint.class, ReplicateResult.class, "point"),
     /** Reads a vault, not a host: it takes no place in its host's job limit (docs/design/jobs.md). */
     verify(VerifyVault.class, VerifyResult.class, "vault", false),
-    drill(DrillInstance.class, DrillResult.class, "instance");
+    drill(DrillInstance.class, DrillResult.class, "instance"),
+    /** Finds files across an instance's points: reads vaults in a libguestfs appliance, not the host's disks. */
+    file_search(SearchFiles.class, FileSearchResult.class, "instance");
 
     private final Class<? extends JobOperation<?>> operation;
     private final Class<?> result;

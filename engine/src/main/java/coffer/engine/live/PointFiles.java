@@ -29,8 +29,14 @@ import java.util.Map;
  * <p>Thread-safe (calls run one at a time on the appliance).
  */
 public final class PointFiles implements AutoCloseable {
-    /** One name in a directory listing, with its metadata and, for a link, its target. */
-    public record Entry(String name, FileStat stat, String linkTarget) {
+    /**
+     * One name in a directory listing, with its metadata and, for a link, its target. {@code escaped}: the guest's name
+     * is not UTF-8 and {@code name} is its escaped form ({@link GuestNames}).
+     */
+    public record Entry(String name, FileStat stat, String linkTarget, boolean escaped) {
+        public Entry(String name, FileStat stat, String linkTarget) {
+            this(name, stat, linkTarget, false);
+        }
     }
 
     /** The file in a session's runtime directory naming the pid of the process that serves it. */
@@ -94,11 +100,7 @@ public final class PointFiles implements AutoCloseable {
     /** The entries of directory {@code path}, sorted by name, with metadata and link targets. */
     public List<Entry> list(String path) {
         GuestPath dir = GuestPath.parse(path);
-        return call(() -> {
-            List<String> names = guestfs.list(dir.absolute()).stream().filter(GuestPath::plain).toList();
-            Map<String, FileStat> stats = guestfs.stats(dir.absolute(), names);
-            return names.stream().map(name -> entry(dir.child(name), name, stats.get(name))).toList();
-        });
+        return call(() -> entries(dir, names(dir).stream().sorted(java.util.Comparator.comparing(Name::text)).toList()));
     }
 
     /** One page of a directory: its entries in name order, and whether more follow. */
@@ -115,13 +117,55 @@ public final class PointFiles implements AutoCloseable {
     public Listing list(String path, String after, int limit) {
         GuestPath dir = GuestPath.parse(path);
         return call(() -> {
-            List<String> names = namesAfter(guestfs.list(dir.absolute()).stream().filter(GuestPath::plain).toList(), after,
-                    limit + 1);
+            Map<String, Name> byText = new java.util.HashMap<>();
+            names(dir).forEach(n -> byText.put(n.text(), n));
+            List<String> names = namesAfter(List.copyOf(byText.keySet()), after, limit + 1);
             boolean more = names.size() > limit;
             List<String> page = more ? names.subList(0, limit) : names;
-            Map<String, FileStat> stats = guestfs.stats(dir.absolute(), page);
-            return new Listing(page.stream().map(name -> entry(dir.child(name), name, stats.get(name))).toList(), more);
+            return new Listing(entries(dir, page.stream().map(byText::get).toList()), more);
         });
+    }
+
+    /**
+     * A name in a guest's directory: as shown ({@link GuestNames#text}: itself when UTF-8, else escaped) and as stored,
+     * the bytes every call about it uses (a name that is not UTF-8 is still read, session 18: docs/reliability.md).
+     */
+    private record Name(String text, byte[] bytes) {
+    }
+
+    /** The plain names of directory {@code dir}, listed through a file in the session's runtime directory. */
+    private List<Name> names(GuestPath dir) throws IOException {
+        Path scratch = Files.createTempFile(runtime, "ls-", ".list");
+        List<Name> names = new java.util.ArrayList<>();
+        for (byte[] bytes : guestfs.names(dir.absolute(), scratch)) {
+            String text = GuestNames.text(bytes);
+            if (GuestPath.plain(text)) {
+                names.add(new Name(text, bytes));
+            }
+        }
+        return names;
+    }
+
+    /** The entries of {@code names} in directory {@code dir}, in that order, with metadata and link targets. */
+    private List<Entry> entries(GuestPath dir, List<Name> names) throws IOException {
+        byte[] parent = dir.absolute().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<FileStat> stats = guestfs.statsOf(parent, names.stream().map(Name::bytes).toList());
+        List<Entry> entries = new java.util.ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            FileStat stat = stats.get(i);
+            String link = null;
+            if (stat.type() == FileStat.Type.SYMLINK) {
+                byte[] name = names.get(i).bytes();
+                byte[] path = java.util.Arrays.copyOf(parent, parent.length + (dir.isRoot() ? 0 : 1) + name.length);
+                if (!dir.isRoot()) {
+                    path[parent.length] = '/';
+                }
+                System.arraycopy(name, 0, path, path.length - name.length, name.length);
+                link = guestfs.readlink(path);
+            }
+            entries.add(new Entry(names.get(i).text(), stat, link, GuestNames.utf8(names.get(i).bytes()) == null));
+        }
+        return entries;
     }
 
     /** The names sorting after {@code after} (null: all), in name order ({@link String#compareTo}), at most {@code count}. */

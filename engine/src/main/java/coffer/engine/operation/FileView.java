@@ -6,12 +6,14 @@ import java.time.Instant;
 
 /**
  * A file of a point's disk as shown: its name, type ({@code FILE}, {@code DIRECTORY}, {@code SYMLINK}, …), size,
- * POSIX permission bits (octal text), owner ids, modification time, and a link's stored target.
+ * POSIX permission bits (octal text), owner ids, modification time, and a link's stored target. {@code escaped}: the
+ * guest's name is not UTF-8 and {@code name} is its escaped form ({@code \xNN} for each byte that is not UTF-8,
+ * {@code \\} for a backslash: {@link coffer.engine.live.GuestNames}).
  */
 public record FileView(String name, String type, long size, String mode, long uid, long gid, Instant modified,
-                       String linkTarget) {
+                       String linkTarget, boolean escaped) {
     public static FileView of(PointFiles.Entry e) {
         return new FileView(e.name(), e.stat().type().name(), e.stat().size(), Long.toOctalString(e.stat().mode() & 07777),
-                e.stat().uid(), e.stat().gid(), e.stat().modified(), e.linkTarget());
+                e.stat().uid(), e.stat().gid(), e.stat().modified(), e.linkTarget(), e.escaped());
     }
 }

@@ -10,7 +10,7 @@ import coffer.engine.job.JobType;
 public sealed interface JobOperation<R> permits BackupInstance, CloneInstance, RestoreDisk, RestoreInstance, BackupGroup,
         CloneGroup, RestoreGroup,
         MountDisk, UnmountDisk, RestoreInstant, ExportFiles, ReplicatePoint,
-        VerifyVault, DrillInstance {
+        VerifyVault, DrillInstance, SearchFiles {
     /** The job's type. */
     JobType type();
 

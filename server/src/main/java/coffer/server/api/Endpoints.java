@@ -79,6 +79,7 @@ public final class Endpoints {
             get("/points/{point}/disks/{disk}/filesystems", Role.viewer, ListFilesystems.class),
             get("/points/{point}/disks/{disk}/files", Role.viewer, ListFiles.class),
             post("/points/{point}/exports", Role.operator, ExportFiles.class, 202),
+            post("/instances/{instance}/files/search", Role.operator, SearchFiles.class, 202),
             get("/exports", Role.viewer, ListExports.class),
             delete("/exports/{export}", Role.operator, DeleteExport.class),
 

@@ -8,6 +8,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,8 +31,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * One libguestfs appliance reading one disk, an NBD export, read-only: list its partitions and file systems,
- * mount one read-only, list directories, stat paths, read links and file contents. Paths are absolute paths
+ * One libguestfs appliance reading one disk, an NBD export, read-only (or several, {@link #launch(List, Options)}):
+ * list its partitions and file systems, mount one read-only, list directories, find every path under one, stat paths,
+ * checksum files, read links and file contents. Paths are absolute paths
  * inside the mounted file system, passed to libguestfs as strings (never through a shell).
  *
  * <p>{@link #launch} boots the appliance: under TCG this takes seconds to tens of seconds
@@ -80,21 +82,34 @@ public final class Guestfs implements AutoCloseable {
 
     /** Boots an appliance on {@code export} (read-only, raw) and returns it running. */
     public static Guestfs launch(NbdExport export, Options options) throws IOException {
+        return launch(List.of(export), options);
+    }
+
+    /**
+     * Boots one appliance on several exports, each a read-only raw drive, in the order given: the appliance names them
+     * {@code /dev/sda}, {@code /dev/sdb}, … ({@link #driveIndex}). One boot instead of one per drive; a file system
+     * that spans drives or whose identity repeats across them (LVM, btrfs) is the caller's to judge.
+     */
+    public static Guestfs launch(List<NbdExport> exports, Options options) throws IOException {
+        if (exports.isEmpty()) {
+            throw new IllegalArgumentException("an appliance needs at least one drive");
+        }
         GuestfsLibrary lib = GuestfsLibrary.get();
         ExecutorService thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().daemon().name("guestfs").factory());
-        Guestfs guestfs = new Guestfs(lib, thread, export.toString());
+        Guestfs guestfs = new Guestfs(lib, thread, exports.size() == 1 ? exports.getFirst().toString() : exports.toString());
+        List<NbdExport> drives = List.copyOf(exports);
         try {
             guestfs.on(() -> {
                 long start = System.nanoTime();
                 boolean tcg = options.forceTcg() || kvmFailed;
                 try {
-                    guestfs.start(export, tcg, options.memoryMiB());
+                    guestfs.start(drives, tcg, options.memoryMiB());
                 } catch (GuestfsException e) {
                     if (tcg) {
                         throw e;
                     }
                     kvmFailed = true;
-                    guestfs.start(export, true, options.memoryMiB());
+                    guestfs.start(drives, true, options.memoryMiB());
                 }
                 guestfs.launchTime = Duration.ofNanos(System.nanoTime() - start);
                 return null;
@@ -106,8 +121,8 @@ public final class Guestfs implements AutoCloseable {
         }
     }
 
-    /** A fresh handle with the drive added, launched; on failure the handle is closed again. */
-    private void start(NbdExport export, boolean tcg, int memoryMiB) throws GuestfsException {
+    /** A fresh handle with the drives added, launched; on failure the handle is closed again. */
+    private void start(List<NbdExport> exports, boolean tcg, int memoryMiB) throws GuestfsException {
         closeHandle();
         handle = callPointer(lib.create);
         if (isNull(handle)) {
@@ -120,13 +135,15 @@ public final class Guestfs implements AutoCloseable {
                 check(callInt(lib.setBackendSettings, handle, strings(arena, List.of("force_tcg"))), "guestfs_set_backend_settings");
             }
             check(callInt(lib.setMemsize, handle, memoryMiB), "guestfs_set_memsize");
-            MemorySegment opts = arena.allocate(DRIVE_OPTS_SIZE, 8);
-            opts.set(JAVA_LONG, DRIVE_BITMASK, BIT_READONLY | BIT_FORMAT | BIT_PROTOCOL | BIT_SERVER);
-            opts.set(JAVA_INT, DRIVE_READONLY, 1);
-            opts.set(ADDRESS, DRIVE_FORMAT, arena.allocateFrom("raw"));
-            opts.set(ADDRESS, DRIVE_PROTOCOL, arena.allocateFrom("nbd"));
-            opts.set(ADDRESS, DRIVE_SERVER, strings(arena, List.of(server(export))));
-            check(callInt(lib.addDriveOpts, handle, arena.allocateFrom(export.name()), opts), "guestfs_add_drive_opts");
+            for (NbdExport export : exports) {
+                MemorySegment opts = arena.allocate(DRIVE_OPTS_SIZE, 8);
+                opts.set(JAVA_LONG, DRIVE_BITMASK, BIT_READONLY | BIT_FORMAT | BIT_PROTOCOL | BIT_SERVER);
+                opts.set(JAVA_INT, DRIVE_READONLY, 1);
+                opts.set(ADDRESS, DRIVE_FORMAT, arena.allocateFrom("raw"));
+                opts.set(ADDRESS, DRIVE_PROTOCOL, arena.allocateFrom("nbd"));
+                opts.set(ADDRESS, DRIVE_SERVER, strings(arena, List.of(server(export))));
+                check(callInt(lib.addDriveOpts, handle, arena.allocateFrom(export.name()), opts), "guestfs_add_drive_opts");
+            }
             check(callInt(lib.launch, handle), "guestfs_launch" + (tcg ? " (TCG)" : ""));
         } catch (GuestfsException e) {
             closeHandle();
@@ -280,6 +297,169 @@ public final class Guestfs implements AutoCloseable {
         });
     }
 
+    /**
+     * The index of the drive (in {@link #launch(List, Options)}'s order) that {@code device} is on: {@code /dev/sdb1}
+     * is on drive 1; -1 for a device not named after one drive ({@code /dev/vg/lv}, {@code /dev/md0}).
+     */
+    public static int driveIndex(String device) {
+        java.util.regex.Matcher m = DRIVE_DEVICE.matcher(device);
+        if (!m.matches()) {
+            return -1;
+        }
+        int index = 0;
+        for (char c : m.group(1).toCharArray()) {
+            index = index * 26 + (c - 'a' + 1);
+        }
+        return index - 1;
+    }
+
+    private static final java.util.regex.Pattern DRIVE_DEVICE = java.util.regex.Pattern.compile("/dev/sd([a-z]{1,3})([0-9]*)");
+
+    /**
+     * Every path under directory {@code directory} (itself excluded), relative to it (without a leading {@code /}), as
+     * the guest stores it (bytes:
+     * a name need not be UTF-8 and may hold any byte but NUL and {@code /}); symbolic links are listed, not followed.
+     * libguestfs writes the list to {@code scratch}, a file of the caller's on the host (created or replaced, removed
+     * afterwards); each path is handed to {@code each} as it is read, so a large file system is never held at once.
+     */
+    public void find(String directory, Path scratch, java.util.function.Consumer<byte[]> each) throws IOException {
+        on(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                check(callInt(lib.find0, handle, arena.allocateFrom(directory), arena.allocateFrom(scratch.toString())),
+                        "guestfs_find0('" + directory + "')");
+            }
+            return null;
+        });
+        readNames(scratch, each);
+    }
+
+    /**
+     * The names in directory {@code directory} (without {@code .} and {@code ..}, unsorted) as the guest stores them
+     * (bytes), through {@code scratch} as for {@link #find}.
+     */
+    public List<byte[]> names(String directory, Path scratch) throws IOException {
+        on(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                check(callInt(lib.ls0, handle, arena.allocateFrom(directory), arena.allocateFrom(scratch.toString())),
+                        "guestfs_ls0('" + directory + "')");
+            }
+            return null;
+        });
+        List<byte[]> names = new ArrayList<>();
+        readNames(scratch, names::add);
+        return names;
+    }
+
+    /** The NUL-separated names libguestfs wrote to {@code scratch}, each to {@code each}; the file is removed. */
+    private static void readNames(Path scratch, java.util.function.Consumer<byte[]> each) throws IOException {
+        try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(scratch), 1 << 16)) {
+            java.io.ByteArrayOutputStream name = new java.io.ByteArrayOutputStream();
+            for (int b; (b = in.read()) != -1; ) {
+                if (b == 0) {
+                    each.accept(relative(name.toByteArray()));
+                    name.reset();
+                } else {
+                    name.write(b);
+                }
+            }
+            if (name.size() > 0) {
+                each.accept(relative(name.toByteArray()));
+            }
+        } finally {
+            java.nio.file.Files.deleteIfExists(scratch);
+        }
+    }
+
+    /**
+     * {@code lstat} of each of {@code names} (plain names in directory {@code directory}, all as bytes: a guest's names
+     * need not be UTF-8), in the order given.
+     */
+    public List<FileStat> statsOf(byte[] directory, List<byte[]> names) throws IOException {
+        String path = new String(directory, java.nio.charset.StandardCharsets.UTF_8); // for messages only
+        List<FileStat> result = new ArrayList<>(names.size());
+        for (int from = 0; from < names.size(); from += MAX_STAT_BATCH) {
+            List<byte[]> batch = names.subList(from, Math.min(names.size(), from + MAX_STAT_BATCH));
+            result.addAll(on(() -> {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment array = arena.allocate(ADDRESS, batch.size() + 1);
+                    for (int i = 0; i < batch.size(); i++) {
+                        array.setAtIndex(ADDRESS, i, cString(arena, batch.get(i)));
+                    }
+                    array.setAtIndex(ADDRESS, batch.size(), MemorySegment.NULL);
+                    MemorySegment list = callPointer(lib.lstatnslist, handle, cString(arena, directory), array);
+                    if (isNull(list)) {
+                        throw lib.lastError(handle, "guestfs_lstatnslist('" + path + "')");
+                    }
+                    try {
+                        MemorySegment header = list.reinterpret(16);
+                        int length = header.get(JAVA_INT, 0);
+                        if (length != batch.size()) {
+                            throw new GuestfsException("guestfs_lstatnslist('" + path + "')", "answered " + length
+                                    + " stats for " + batch.size() + " names", 0);
+                        }
+                        MemorySegment values = header.get(ADDRESS, STATNS_LIST_VAL).reinterpret(STATNS_SIZE * length);
+                        List<FileStat> out = new ArrayList<>(length);
+                        for (int i = 0; i < length; i++) {
+                            out.add(fileStat(values, i * STATNS_SIZE));
+                        }
+                        return out;
+                    } finally {
+                        callVoid(lib.freeStatnsList, list);
+                    }
+                }
+            }));
+        }
+        return result;
+    }
+
+    /** The SHA-256 of regular file {@code path} (bytes, absolute), computed inside the appliance, as lowercase hex. */
+    public String sha256(byte[] path) throws IOException {
+        return on(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment sum = callPointer(lib.checksum, handle, arena.allocateFrom("sha256"), cString(arena, path));
+                if (isNull(sum)) {
+                    throw lib.lastError(handle, "guestfs_checksum");
+                }
+                return lib.takeString(sum).trim();
+            }
+        });
+    }
+
+    /** The target of symbolic link {@code path} (bytes, absolute), as stored; bytes that are not UTF-8 read as U+FFFD. */
+    public String readlink(byte[] path) throws IOException {
+        return on(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment target = callPointer(lib.readlink, handle, cString(arena, path));
+                if (isNull(target)) {
+                    throw lib.lastError(handle, "guestfs_readlink");
+                }
+                return lib.takeString(target);
+            }
+        });
+    }
+
+    /** A path find0 listed without its leading slashes (it keeps one under any directory but {@code /}). */
+    private static byte[] relative(byte[] listed) {
+        int from = 0;
+        while (from < listed.length && listed[from] == '/') {
+            from++;
+        }
+        return from == 0 ? listed : java.util.Arrays.copyOfRange(listed, from, listed.length);
+    }
+
+    /** {@code bytes} with a NUL after them; a NUL inside is refused (a C string cannot hold one). */
+    private static MemorySegment cString(Arena arena, byte[] bytes) {
+        MemorySegment s = arena.allocate(bytes.length + 1L);
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                throw new IllegalArgumentException("a path cannot hold a NUL byte");
+            }
+            s.set(JAVA_BYTE, i, bytes[i]);
+        }
+        s.set(JAVA_BYTE, bytes.length, (byte) 0);
+        return s;
+    }
+
     private static FileStat fileStat(MemorySegment s, long base) {
         long[] f = new long[22];
         for (int i = 0; i < f.length; i++) {
@@ -351,10 +531,22 @@ public final class Guestfs implements AutoCloseable {
             thread.submit(this::closeHandle);
         }
         thread.shutdown();
+        // an interrupted caller (a cancelled job) still waits for the appliance to stop: returning at once would leave
+        // its QEMU running past the session's end (and past the NBD server the caller closes next)
+        boolean interrupted = Thread.interrupted();
         try {
-            thread.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            while (true) {
+                try {
+                    thread.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -72,6 +72,9 @@ final class GuestfsLibrary {
     final Downcall freeStatnsList;
     final Downcall readlink;
     final Downcall pread;
+    final Downcall find0;
+    final Downcall ls0;
+    final Downcall checksum;
 
     /** The bindings, loaded on first use; a machine without libguestfs gets a {@link GuestfsException}. */
     static GuestfsLibrary get() throws GuestfsException {
@@ -122,6 +125,9 @@ final class GuestfsLibrary {
         freeStatnsList = function(lib, "guestfs_free_statns_list", FunctionDescriptor.ofVoid(ADDRESS));
         readlink = function(lib, "guestfs_readlink", ptrOfPtrPtr);
         pread = function(lib, "guestfs_pread", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG, ADDRESS));
+        find0 = function(lib, "guestfs_find0", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        ls0 = function(lib, "guestfs_ls0", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        checksum = function(lib, "guestfs_checksum", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
     }
 
     private static Downcall function(SymbolLookup library, String name, FunctionDescriptor descriptor) {

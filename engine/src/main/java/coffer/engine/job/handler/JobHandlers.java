@@ -82,6 +82,7 @@ public final class JobHandlers {
                 Map.entry(JobType.mount, new MountHandler(catalog, vaults, runtimeRoot, Clock.systemUTC())),
                 Map.entry(JobType.instant_restore, new InstantRestoreHandler(catalog, vaults, runtimeRoot, restoreDirectories)),
                 Map.entry(JobType.unmount, new UnmountHandler(catalog, new StaleMounts(catalog, runtimeRoot, Clock.systemUTC()))),
-                Map.entry(JobType.replicate, new ReplicateHandler(catalog, replication)));
+                Map.entry(JobType.replicate, new ReplicateHandler(catalog, replication)),
+                Map.entry(JobType.file_search, new FileSearchHandler(catalog, vaults, runtimeRoot)));
     }
 }

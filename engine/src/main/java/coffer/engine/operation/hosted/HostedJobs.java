@@ -25,6 +25,7 @@ import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.operation.RestoreInstance;
 import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.VerifyVault;
+import coffer.engine.operation.SearchFiles;
 import coffer.engine.catalog.ReplicationRecord;
 import coffer.engine.replication.Regions;
 import coffer.engine.replication.ReplicationQueue;
@@ -118,6 +119,21 @@ final class HostedJobs {
                 yield catalog.jobs().submit(r.resolved(point.id()), first.hostId());
             }
             case VerifyVault v -> verify(v);
+            case SearchFiles s -> {
+                Instance instance = references.instance(s.instance());
+                List<PointRecord> points = catalog.points().listByInstance(instance.id());
+                if (points.isEmpty()) {
+                    throw new CofferException(ErrorCode.PointNotFound, "instance " + instance.name()
+                            + " has no point to search; back it up first");
+                }
+                if (s.disk() != null) {
+                    List<PointRecord> newest = points.subList(0, Math.min(points.size(), s.pointsOrDefault()));
+                    if (newest.stream().noneMatch(p -> p.disks().stream().anyMatch(d -> d.target().equals(s.disk())))) {
+                        Lookup.disk(newest.getFirst(), s.disk()); // DiskNotInPoint naming the disks it has
+                    }
+                }
+                yield catalog.jobs().submit(s.resolved(instance.id()), replications.hostOf(points.getFirst()));
+            }
             case DrillInstance d -> {
                 Instance instance = references.instance(d.instance());
                 if (catalog.points().listByInstance(instance.id()).isEmpty()) {

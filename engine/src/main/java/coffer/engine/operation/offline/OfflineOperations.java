@@ -175,6 +175,24 @@ public final class OfflineOperations implements Operations, AutoCloseable {
             }
             case VerifyVault ignored -> throw new CofferException(ErrorCode.InvalidArgument, "a verify job is a server's"
                     + " (it records its run and rotation in the catalog); offline run 'coffer vault verify --vault PATH'");
+            case SearchFiles s -> {
+                PointListing listing = vault().listPoints();
+                List<PointManifest> points = listing.points().stream()
+                        .filter(p -> s.instance().equals(p.name()) || s.instance().equals(PointFacts.of(p).uuid()))
+                        .sorted(java.util.Comparator.comparing(PointManifest::createdAt).reversed())
+                        .limit(s.pointsOrDefault()).toList();
+                if (points.isEmpty()) {
+                    throw new CofferException(ErrorCode.PointNotFound, "no point of instance '" + s.instance()
+                            + "' in the vault (offline an instance is named by its points' name or UUID)");
+                }
+                Vault v = vault();
+                yield FileSearchResult.of(s.instance(), s.name(), s.pathOrRoot(), coffer.engine.live.FileSearch.run(
+                        points.stream().map(p -> new coffer.engine.live.FileSearch.Target(v, p)).toList(),
+                        new coffer.engine.live.FileSearch.Query(coffer.engine.live.NameGlob.parse(s.name()),
+                                coffer.engine.live.GuestPath.parse(s.pathOrRoot()), s.disk(), s.filesystem()),
+                        settings.runtimeRoot().resolve("files"), coffer.virt.guestfs.Guestfs.Options.DEFAULT, progress,
+                        line -> { }));
+            }
             case DrillInstance ignored -> throw new CofferException(ErrorCode.InvalidArgument, "a restore drill needs a"
                     + " server (its budget, its record in the catalog); give the server with --url or COFFER_URL, and no --vault");
         };
