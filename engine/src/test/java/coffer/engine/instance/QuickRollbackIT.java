@@ -1,5 +1,6 @@
 package coffer.engine.instance;
 
+import coffer.engine.CountedProgress;
 import coffer.engine.JobProgress;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -18,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,21 +42,6 @@ class QuickRollbackIT {
     TestDomain domain;
 
     /** Counts what a restore reports: its last total and the bytes it advanced by. */
-    static final class Counted implements JobProgress {
-        final AtomicLong total = new AtomicLong(-1);
-        final AtomicLong done = new AtomicLong();
-
-        @Override
-        public void starting(long totalBytes) {
-            total.set(totalBytes);
-        }
-
-        @Override
-        public void advance(long bytes) {
-            done.addAndGet(bytes);
-        }
-    }
-
     @BeforeEach
     void setUp() throws Exception {
         TestDomain.requireLibvirt();
@@ -133,7 +118,7 @@ class QuickRollbackIT {
         PointManifest p2 = points.get(1).point();
         String checkpoint = PointFacts.of(p2).checkpoint();
 
-        Counted progress = new Counted();
+        CountedProgress progress = new CountedProgress();
         InstanceRestore.InstanceResult rolledBack = new InstanceRestore(libvirt, vault, 2).inPlace(p1.id(), false, progress);
 
         long disk = (long) SIZE_MIB << 20;
@@ -154,8 +139,8 @@ class QuickRollbackIT {
         // vdb's first write (two 64 KiB bitmap blocks of one chunk) made P2's chunk a patch over P1's: only the
         // patch's blocks are written back, and the two blocks dirty since P2
         assertTrue(rolledBack.writes().get("vdb").bytesWritten() <= 4 * 65_536, rolledBack.writes().get("vdb").summary());
-        assertEquals(written, progress.total.get(), "the total is what is written");
-        assertEquals(written, progress.done.get(), "progress counts the bytes written");
+        assertEquals(written, progress.total(), "the total is what is written");
+        assertEquals(written, progress.done(), "progress counts the bytes written");
         assertEquals(List.of(checkpoint), libvirt.checkpoints(domain.name), "the checkpoints stay");
 
         // the next backup is an incremental relative to P2 that captures the rolled-back ranges
@@ -220,11 +205,11 @@ class QuickRollbackIT {
 
         // asked for the full write: every disk in full, the checkpoints dropped
         String p3Checkpoint = PointFacts.of(p3.point()).checkpoint();
-        Counted progress = new Counted();
+        CountedProgress progress = new CountedProgress();
         InstanceRestore.DiskResult forced = new InstanceRestore(libvirt, vault, 2).disk(p2.id(), "vda", null, null,
                 false, true, progress);
         assertEquals("full write: asked for (full)", forced.write().summary());
-        assertEquals((long) SIZE_MIB << 20, progress.done.get(), "a full write counts every byte");
+        assertEquals((long) SIZE_MIB << 20, progress.done(), "a full write counts every byte");
         assertEquals(restoredSha(p2, "vda"), diskSha("vda"));
         assertEquals(List.of(), libvirt.checkpoints(domain.name), "dropped: " + p3Checkpoint);
 

@@ -1,5 +1,6 @@
 package coffer.engine.live;
 
+import coffer.engine.CountedProgress;
 import coffer.engine.JobProgress;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
@@ -27,7 +28,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -107,18 +107,17 @@ class FileSearchIT {
 
     @Test
     void findsEveryVersionOfAFileAcrossThreePointsInOneApplianceMarkingWhereItsContentChanged() throws Exception {
-        AtomicLong total = new AtomicLong();
-        AtomicLong done = new AtomicLong();
+        CountedProgress progress = new CountedProgress();
         List<String> log = new ArrayList<>();
         FileSearch.Result found = FileSearch.run(targets(2, 1, 0), query("x*", "/", FileSearch.DRIVES_PER_APPLIANCE),
-                dir.resolve("run"), Guestfs.Options.DEFAULT, progress(total, done), log::add);
+                dir.resolve("run"), Guestfs.Options.DEFAULT, progress, log::add);
         System.out.println("FileSearchIT: 3 points in " + found.appliances() + " appliance(s), boot " + found.bootTime().toMillis()
                 + " ms");
         assertEquals(1, found.appliances(), "one appliance for the three points' disks");
         assertEquals(3, found.points());
         assertFalse(found.truncated());
-        assertEquals(total.get(), done.get(), "progress reaches its total");
-        assertEquals(3 * (16L << 20), total.get());
+        assertEquals(progress.total(), progress.done(), "progress reaches its total");
+        assertEquals(3 * (16L << 20), progress.total());
         FileSearchResult result = FileSearchResult.of("fs", "x*", "/", found);
 
         List<FileSearchResult.Found> x = of(result, "/etc/x");
@@ -278,19 +277,6 @@ class FileSearchIT {
                 null, dir.resolve("offline-run"), 0, Clock.systemUTC()));
     }
 
-    private static JobProgress progress(AtomicLong total, AtomicLong done) {
-        return new JobProgress() {
-            @Override
-            public void starting(long totalBytes) {
-                total.set(totalBytes);
-            }
-
-            @Override
-            public void advance(long bytes) {
-                done.addAndGet(bytes);
-            }
-        };
-    }
 
     private static List<String> ids(int... indexes) {
         List<String> ids = new ArrayList<>();

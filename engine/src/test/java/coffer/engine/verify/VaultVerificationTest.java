@@ -1,5 +1,6 @@
 package coffer.engine.verify;
 
+import coffer.engine.CountedProgress;
 import coffer.engine.JobProgress;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.TestDatabase;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static coffer.testing.TestVault.CHUNK;
@@ -100,13 +100,12 @@ class VaultVerificationTest {
         assertEquals(SIZE / CHUNK + 3, full.run().chunksChecked());
         long checked = 0;
         for (int slice = 0; slice < 4; slice++) {
-            AtomicLong total = new AtomicLong(-1);
-            AtomicLong done = new AtomicLong();
-            VaultVerification.Result sampled = verification.run(request(VerifyRun.Kind.SAMPLED, false), progress(total, done));
+            CountedProgress progress = new CountedProgress();
+            VaultVerification.Result sampled = verification.run(request(VerifyRun.Kind.SAMPLED, false), progress);
             assertEquals(slice, sampled.run().slice());
             assertEquals(4, sampled.run().slices());
-            assertEquals(total.get(), done.get(), "progress reaches the total it announced");
-            assertEquals(sampled.run().bytesChecked(), done.get());
+            assertEquals(progress.total(), progress.done(), "progress reaches the total it announced");
+            assertEquals(sampled.run().bytesChecked(), progress.done());
             assertTrue(sampled.run().clean());
             checked += sampled.run().chunksChecked();
         }
@@ -263,17 +262,4 @@ class VaultVerificationTest {
         backend.put(name, ByteBuffer.wrap(TestData.flipBit(bytes, 8 * (bytes.length - 5))));
     }
 
-    private static JobProgress progress(AtomicLong total, AtomicLong done) {
-        return new JobProgress() {
-            @Override
-            public void starting(long totalBytes) {
-                total.set(totalBytes);
-            }
-
-            @Override
-            public void advance(long bytes) {
-                done.addAndGet(bytes);
-            }
-        };
-    }
 }

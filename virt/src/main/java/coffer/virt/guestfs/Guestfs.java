@@ -227,25 +227,7 @@ public final class Guestfs implements AutoCloseable {
             List<FileStat> stats = on(() -> {
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment list = callPointer(lib.lstatnslist, handle, arena.allocateFrom(path), strings(arena, batch));
-                    if (isNull(list)) {
-                        throw lib.lastError(handle, "guestfs_lstatnslist('" + path + "')");
-                    }
-                    try {
-                        MemorySegment header = list.reinterpret(16);
-                        int length = header.get(JAVA_INT, 0);
-                        if (length != batch.size()) {
-                            throw new GuestfsException("guestfs_lstatnslist('" + path + "')", "answered " + length
-                                    + " stats for " + batch.size() + " names", 0);
-                        }
-                        MemorySegment values = header.get(ADDRESS, STATNS_LIST_VAL).reinterpret(STATNS_SIZE * length);
-                        List<FileStat> out = new ArrayList<>(length);
-                        for (int i = 0; i < length; i++) {
-                            out.add(fileStat(values, i * STATNS_SIZE));
-                        }
-                        return out;
-                    } finally {
-                        callVoid(lib.freeStatnsList, list);
-                    }
+                    return statList(list, path, batch.size());
                 }
             });
             for (int i = 0; i < batch.size(); i++) {
@@ -253,6 +235,32 @@ public final class Guestfs implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    /**
+     * The stats of a {@code guestfs_lstatnslist} answer {@code list} for {@code expected} names in {@code path}, the
+     * list freed; a null list is the call's error.
+     */
+    private List<FileStat> statList(MemorySegment list, String path, int expected) throws IOException {
+        if (isNull(list)) {
+            throw lib.lastError(handle, "guestfs_lstatnslist('" + path + "')");
+        }
+        try {
+            MemorySegment header = list.reinterpret(16);
+            int length = header.get(JAVA_INT, 0);
+            if (length != expected) {
+                throw new GuestfsException("guestfs_lstatnslist('" + path + "')", "answered " + length
+                        + " stats for " + expected + " names", 0);
+            }
+            MemorySegment values = header.get(ADDRESS, STATNS_LIST_VAL).reinterpret(STATNS_SIZE * length);
+            List<FileStat> out = new ArrayList<>(length);
+            for (int i = 0; i < length; i++) {
+                out.add(fileStat(values, i * STATNS_SIZE));
+            }
+            return out;
+        } finally {
+            callVoid(lib.freeStatnsList, list);
+        }
     }
 
     /** The target of symbolic link {@code path}, as stored (not resolved). */
@@ -387,25 +395,7 @@ public final class Guestfs implements AutoCloseable {
                     }
                     array.setAtIndex(ADDRESS, batch.size(), MemorySegment.NULL);
                     MemorySegment list = callPointer(lib.lstatnslist, handle, cString(arena, directory), array);
-                    if (isNull(list)) {
-                        throw lib.lastError(handle, "guestfs_lstatnslist('" + path + "')");
-                    }
-                    try {
-                        MemorySegment header = list.reinterpret(16);
-                        int length = header.get(JAVA_INT, 0);
-                        if (length != batch.size()) {
-                            throw new GuestfsException("guestfs_lstatnslist('" + path + "')", "answered " + length
-                                    + " stats for " + batch.size() + " names", 0);
-                        }
-                        MemorySegment values = header.get(ADDRESS, STATNS_LIST_VAL).reinterpret(STATNS_SIZE * length);
-                        List<FileStat> out = new ArrayList<>(length);
-                        for (int i = 0; i < length; i++) {
-                            out.add(fileStat(values, i * STATNS_SIZE));
-                        }
-                        return out;
-                    } finally {
-                        callVoid(lib.freeStatnsList, list);
-                    }
+                    return statList(list, path, batch.size());
                 }
             }));
         }
