@@ -2,16 +2,22 @@ package coffer.virt.guestfs;
 
 import coffer.virt.nbd.NbdExport;
 
-import java.io.InterruptedIOException;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +25,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static coffer.virt.ffm.NativeCalls.callInt;
 import static coffer.virt.ffm.NativeCalls.callPointer;
@@ -310,7 +320,7 @@ public final class Guestfs implements AutoCloseable {
      * is on drive 1; -1 for a device not named after one drive ({@code /dev/vg/lv}, {@code /dev/md0}).
      */
     public static int driveIndex(String device) {
-        java.util.regex.Matcher m = DRIVE_DEVICE.matcher(device);
+        Matcher m = DRIVE_DEVICE.matcher(device);
         if (!m.matches()) {
             return -1;
         }
@@ -321,7 +331,7 @@ public final class Guestfs implements AutoCloseable {
         return index - 1;
     }
 
-    private static final java.util.regex.Pattern DRIVE_DEVICE = java.util.regex.Pattern.compile("/dev/sd([a-z]{1,3})([0-9]*)");
+    private static final Pattern DRIVE_DEVICE = Pattern.compile("/dev/sd([a-z]{1,3})([0-9]*)");
 
     /**
      * Every path under directory {@code directory} (itself excluded), relative to it (without a leading {@code /}), as
@@ -330,7 +340,7 @@ public final class Guestfs implements AutoCloseable {
      * libguestfs writes the list to {@code scratch}, a file of the caller's on the host (created or replaced, removed
      * afterwards); each path is handed to {@code each} as it is read, so a large file system is never held at once.
      */
-    public void find(String directory, Path scratch, java.util.function.Consumer<byte[]> each) throws IOException {
+    public void find(String directory, Path scratch, Consumer<byte[]> each) throws IOException {
         on(() -> {
             try (Arena arena = Arena.ofConfined()) {
                 check(callInt(lib.find0, handle, arena.allocateFrom(directory), arena.allocateFrom(scratch.toString())),
@@ -359,9 +369,9 @@ public final class Guestfs implements AutoCloseable {
     }
 
     /** The NUL-separated names libguestfs wrote to {@code scratch}, each to {@code each}; the file is removed. */
-    private static void readNames(Path scratch, java.util.function.Consumer<byte[]> each) throws IOException {
-        try (java.io.InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(scratch), 1 << 16)) {
-            java.io.ByteArrayOutputStream name = new java.io.ByteArrayOutputStream();
+    private static void readNames(Path scratch, Consumer<byte[]> each) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(scratch), 1 << 16)) {
+            ByteArrayOutputStream name = new ByteArrayOutputStream();
             for (int b; (b = in.read()) != -1; ) {
                 if (b == 0) {
                     each.accept(relative(name.toByteArray()));
@@ -374,7 +384,7 @@ public final class Guestfs implements AutoCloseable {
                 each.accept(relative(name.toByteArray()));
             }
         } finally {
-            java.nio.file.Files.deleteIfExists(scratch);
+            Files.deleteIfExists(scratch);
         }
     }
 
@@ -383,7 +393,7 @@ public final class Guestfs implements AutoCloseable {
      * need not be UTF-8), in the order given.
      */
     public List<FileStat> statsOf(byte[] directory, List<byte[]> names) throws IOException {
-        String path = new String(directory, java.nio.charset.StandardCharsets.UTF_8); // for messages only
+        String path = new String(directory, StandardCharsets.UTF_8); // for messages only
         List<FileStat> result = new ArrayList<>(names.size());
         for (int from = 0; from < names.size(); from += MAX_STAT_BATCH) {
             List<byte[]> batch = names.subList(from, Math.min(names.size(), from + MAX_STAT_BATCH));
@@ -434,7 +444,7 @@ public final class Guestfs implements AutoCloseable {
         while (from < listed.length && listed[from] == '/') {
             from++;
         }
-        return from == 0 ? listed : java.util.Arrays.copyOfRange(listed, from, listed.length);
+        return from == 0 ? listed : Arrays.copyOfRange(listed, from, listed.length);
     }
 
     /** {@code bytes} with a NUL after them; a NUL inside is refused (a C string cannot hold one). */
@@ -527,7 +537,7 @@ public final class Guestfs implements AutoCloseable {
         try {
             while (true) {
                 try {
-                    thread.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+                    thread.awaitTermination(1, TimeUnit.MINUTES);
                     return;
                 } catch (InterruptedException e) {
                     interrupted = true;
