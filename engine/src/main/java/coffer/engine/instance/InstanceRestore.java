@@ -10,6 +10,7 @@ import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.virt.domain.DiskSpec;
 import coffer.virt.domain.DomainDefinition;
+import coffer.virt.image.DiskImages;
 import coffer.virt.image.ImageFormat;
 import coffer.virt.libvirt.DomainInfo;
 import coffer.virt.libvirt.Libvirt;
@@ -330,7 +331,7 @@ public final class InstanceRestore {
             opened.forEach(QuickRollback.Quick::close); // written ones are closed already; the others now
         }
         if (!anyQuick) {
-            dropCheckpoints(domain.name());
+            dropCheckpoints(domain.name(), current);
         }
         return writes;
     }
@@ -434,13 +435,40 @@ public final class InstanceRestore {
         return removed;
     }
 
-    private void dropCheckpoints(String domain) {
+    /**
+     * Removes every checkpoint of the shut-off {@code domain}: from libvirt (metadata only: libvirt cannot delete a
+     * shut-off domain's checkpoints with their bitmaps) and each one's bitmap from every qcow2 file of {@code current}
+     * that still has it (a disk the restore did not write, or a quick decision turned full). Best effort: a
+     * checkpoint or bitmap left only makes the next backup read in full, or costs the guest's writes a little.
+     */
+    private void dropCheckpoints(String domain, DomainDefinition current) {
+        List<String> checkpoints;
         try {
-            for (String checkpoint : libvirt.checkpoints(domain)) {
-                libvirt.deleteCheckpoint(domain, checkpoint, true);
-            }
+            checkpoints = libvirt.checkpoints(domain);
         } catch (LibvirtException e) {
-            // a stale checkpoint only makes the next backup detect a missing bitmap and read in full
+            return;
+        }
+        for (String checkpoint : checkpoints) {
+            try {
+                libvirt.deleteCheckpoint(domain, checkpoint, true);
+            } catch (LibvirtException e) {
+                // a stale checkpoint only makes the next backup detect a missing bitmap and read in full
+            }
+        }
+        for (DiskSpec disk : current.disks()) {
+            if (!disk.bitmapCapable() || disk.source() == null) {
+                continue;
+            }
+            Path file = Path.of(disk.source());
+            try {
+                for (String bitmap : DiskImages.inspect(file, "qcow2").bitmaps()) {
+                    if (checkpoints.contains(bitmap)) {
+                        DiskImages.removeBitmap(file, bitmap);
+                    }
+                }
+            } catch (IOException e) {
+                // left in the file: recording on, read by nothing
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.crypto.LocalKeyRing;
+import coffer.virt.image.DiskImages;
 import coffer.virt.image.ImageFormat;
 import coffer.virt.libvirt.Libvirt;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +42,6 @@ class QuickRollbackIT {
     Libvirt libvirt;
     TestDomain domain;
 
-    /** Counts what a restore reports: its last total and the bytes it advanced by. */
     @BeforeEach
     void setUp() throws Exception {
         TestDomain.requireLibvirt();
@@ -212,6 +212,8 @@ class QuickRollbackIT {
         assertEquals((long) SIZE_MIB << 20, progress.done(), "a full write counts every byte");
         assertEquals(restoredSha(p2, "vda"), diskSha("vda"));
         assertEquals(List.of(), libvirt.checkpoints(domain.name), "dropped: " + p3Checkpoint);
+        assertEquals(List.of(), DiskImages.inspect(domain.disks.get("vdb"), "qcow2").bitmaps(),
+                "the checkpoint's bitmap is gone from the disk the restore did not write, too");
 
         // no checkpoint in libvirt: in full, saying so
         InstanceRestore.DiskResult noCheckpoint = new InstanceRestore(libvirt, vault, 2).disk(p1.id(), "vdb", null,
