@@ -263,9 +263,9 @@ public final class InstanceRestore {
     /**
      * Writes {@code targets} over the shut-off domain's files: each quickly where {@link QuickRollback} can, else in
      * full (a new file renamed over the old, or a device written through); {@code listener} counts the bytes
-     * written. The checkpoints stay when a disk was rolled back quickly (then no disk they keep a bitmap on was
-     * written in full: {@link #allFullIfOneBreaksTheCheckpoint}); else they are removed, as they no longer describe
-     * the disks.
+     * written. The checkpoints stay when a disk was rolled back quickly and no disk they keep a bitmap on was written
+     * in full; else they are removed, bitmaps included, as they no longer describe the disks (a full write's new file
+     * has no bitmap: libvirt would refuse to delete the checkpoint later and leave the other disks' bitmaps behind).
      */
     private Map<String, InPlaceWrite> writeInPlace(PointManifest point, DomainInfo domain, DomainDefinition current,
                                                    List<InPlaceTarget> targets, boolean full, JobProgress listener)
@@ -285,6 +285,7 @@ public final class InstanceRestore {
         List<QuickRollback.Quick> opened = new ArrayList<>(); // each holds its image's qemu-nbd until written
         Map<String, InPlaceWrite> writes = new java.util.LinkedHashMap<>();
         boolean anyQuick = false;
+        boolean breaksTheCheckpoint = false;
         try {
             for (InPlaceTarget target : targets) {
                 DiskSpec spec = current.disk(target.disk().name()).orElse(null);
@@ -302,9 +303,9 @@ public final class InstanceRestore {
                 }
             }
             if (rollback != null) {
-                List<QuickRollback.Decision> decided = allFullIfOneBreaksTheCheckpoint(rollback, decisions);
-                opened.stream().filter(quick -> !decided.contains(quick)).forEach(QuickRollback.Quick::close);
-                decisions = decided;
+                QuickRollback tracking = rollback;
+                breaksTheCheckpoint = decisions.stream().anyMatch(d -> d instanceof QuickRollback.Full
+                        && tracking.checkpointFollows(d.disk().name()));
             }
             listener.starting(decisions.stream().mapToLong(QuickRollback.Decision::bytes).sum());
             List<DiskFileRestore.Target> fullTargets = new ArrayList<>();
@@ -330,28 +331,10 @@ public final class InstanceRestore {
         } finally {
             opened.forEach(QuickRollback.Quick::close); // written ones are closed already; the others now
         }
-        if (!anyQuick) {
+        if (!anyQuick || breaksTheCheckpoint) {
             dropCheckpoints(domain.name(), current);
         }
         return writes;
-    }
-
-    /**
-     * The decisions, or every one full when a disk the newest point's checkpoint keeps a bitmap on is written in full
-     * while another is rolled back quickly: the full write's new file has no bitmap, so the checkpoints could not be
-     * kept (libvirt would refuse to delete them later, leaving the quick disks' bitmaps behind), and dropping them
-     * would leave those bitmaps in the quick disks' files. All in full, the checkpoints are dropped as before.
-     */
-    private static List<QuickRollback.Decision> allFullIfOneBreaksTheCheckpoint(QuickRollback rollback,
-                                                                              List<QuickRollback.Decision> decisions) {
-        String breaking = decisions.stream().filter(d -> d instanceof QuickRollback.Full
-                && rollback.checkpointFollows(d.disk().name())).map(d -> d.disk().name()).findFirst().orElse(null);
-        if (breaking == null || decisions.stream().noneMatch(d -> d instanceof QuickRollback.Quick)) {
-            return decisions;
-        }
-        return decisions.stream().map(d -> d instanceof QuickRollback.Quick ? new QuickRollback.Full(d.disk(),
-                "disk " + breaking + " is written in full (a new file, without the checkpoint's bitmap), so the"
-                        + " checkpoints cannot be kept") : d).toList();
     }
 
     private void write(PointManifest point, PointManifest.Disk disk, Path file, ImageFormat format,
