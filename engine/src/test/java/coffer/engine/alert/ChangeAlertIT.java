@@ -21,6 +21,7 @@ import coffer.engine.verify.VerifySettings;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.InstanceBackup;
+import coffer.engine.instance.InstanceFixture;
 import coffer.engine.instance.PointFacts;
 import coffer.engine.instance.TestDomain;
 import coffer.engine.plan.RetentionSweep;
@@ -31,7 +32,6 @@ import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.crypto.LocalKeyRing;
-import coffer.virt.libvirt.Libvirt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,31 +68,21 @@ class ChangeAlertIT {
     @TempDir Path dir;
     TestDatabase database;
     Catalog catalog;
-    Vault vault;
-    Libvirt libvirt;
+    InstanceFixture fx;
     TestDomain domain;
     final MutableClock clock = new MutableClock(Instant.now());
 
     @BeforeEach
     void setUp() throws Exception {
-        TestDomain.requireLibvirt();
+        fx = InstanceFixture.open(dir, CHUNK);
         database = TestDatabase.sqlite(dir);
         catalog = Catalog.open(database.config());
-        vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), CHUNK,
-                new LocalKeyRing(dir.resolve("keyring.json")));
-        libvirt = Libvirt.connect("qemu:///system");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (domain != null) {
-            domain.close();
-        }
-        if (libvirt != null) {
-            libvirt.close();
-        }
-        if (vault != null) {
-            vault.close();
+        if (fx != null) {
+            fx.close();
         }
         if (catalog != null) {
             catalog.close();
@@ -104,7 +94,7 @@ class ChangeAlertIT {
 
     @Test
     void aRewriteWithRandomDataRaisesAnAlertAndRetentionHoldsUntilItIsAcknowledged() throws Exception {
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 64);
+        domain = fx.domain(Map.of("vda", "qcow2"), 64);
         String uuid = TestDomain.virsh("domuuid", domain.name).trim();
         catalog.hosts().ensure("local", "qemu:///system");
         catalog.instances().refresh("local", List.of(new Instance(uuid, "local", domain.name, "running", List.of(),
@@ -134,14 +124,14 @@ class ChangeAlertIT {
 
         // every point expires after a minute; two days later only the alert keeps the older ones
         clock.advance(Duration.ofDays(2));
-        RetentionSweep sweep = new RetentionSweep(catalog, new OneVault(vault), clock);
+        RetentionSweep sweep = new RetentionSweep(catalog, new OneVault(fx.vault), clock);
         assertEquals(List.of(points.getLast()), sweep.sweep(uuid).deleted(), "the alerted point itself is not held");
         assertEquals(Set.copyOf(points.subList(0, 4)), rows(uuid), "the clean history is held");
         for (ChangeAlert alert : watch.standing(uuid)) {
             watch.acknowledge(alert.id(), "operator", "test");
         }
         assertEquals(points.subList(0, 4), sweep.sweep(uuid).deleted(), "acknowledged: retention resumes");
-        assertEquals(List.of(), vault.points());
+        assertEquals(List.of(), fx.vault.points());
     }
 
     @Test
@@ -172,7 +162,7 @@ class ChangeAlertIT {
 
     @Test
     void aGroupBackupJobRaisesTheAlertOnTheRewrittenMemberAndRetentionHoldsThatMembersHistory() throws Exception {
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 64);
+        domain = fx.domain(Map.of("vda", "qcow2"), 64);
         try (TestDomain quiet = TestDomain.create(Files.createDirectories(dir.resolve("quiet")), Map.of("vda", "qcow2"), 8);
              LocalVaults vaults = new LocalVaults(Map.of("default", new LocalVaults.Location(
                      Files.createDirectories(dir.resolve("group-vault")), dir.resolve("group-keyring.json"))), "default")) {
@@ -244,7 +234,7 @@ class ChangeAlertIT {
 
     private ChangeWatch.Outcome backup(ChangeWatch watch, List<String> points, String instance) {
         Instant expires = clock.instant().plus(Duration.ofMinutes(1));
-        InstanceBackup.Result result = new InstanceBackup(libvirt, vault, dir.resolve("run")).run(
+        InstanceBackup.Result result = new InstanceBackup(fx.libvirt, fx.vault, dir.resolve("run")).run(
                 new InstanceBackup.Request(instance, Set.of(), 2, PointFacts.expiring(expires)),
                 JobProgress.NONE);
         PointManifest point = result.point();

@@ -1,9 +1,6 @@
 package coffer.engine.instance;
 
 import coffer.testing.Await;
-import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.crypto.LocalKeyRing;
 import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
 import org.junit.jupiter.api.AfterEach;
@@ -42,27 +39,18 @@ class BackupBeginRaceIT {
     private static final List<String> DISKS = List.of("vda", "vdb", "vdc", "vdd");
 
     @TempDir Path dir;
-    Path runtime;
-    Vault vault;
-    Libvirt libvirt;
+    InstanceFixture fx;
     TestDomain domain;
 
     @BeforeEach
     void setUp() throws Exception {
-        TestDomain.requireLibvirt();
-        runtime = Files.createDirectories(dir.resolve("run"));
-        vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024,
-                new LocalKeyRing(dir.resolve("keyring.json")));
-        libvirt = Libvirt.connect("qemu:///system");
+        fx = InstanceFixture.open(dir, 256 * 1024);
     }
 
     @AfterEach
     void tearDown() {
-        if (domain != null) {
-            domain.close();
-        }
-        if (libvirt != null) {
-            libvirt.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 
@@ -70,7 +58,7 @@ class BackupBeginRaceIT {
     void blockInfoQueriedDuringBackupBeginNeverCrashesTheDomain() throws Exception {
         Map<String, String> formats = new LinkedHashMap<>();
         DISKS.forEach(d -> formats.put(d, "qcow2"));
-        domain = TestDomain.create(dir, formats, 8);
+        domain = fx.domain(formats, 8);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong queries = new AtomicLong();
         AtomicReference<String> querierEnd = new AtomicReference<>();
@@ -84,7 +72,7 @@ class BackupBeginRaceIT {
                 querierEnd.set(e.toString()); // the domain is gone: the loop below reports it
             }
         });
-        InstanceBackup backup = new InstanceBackup(libvirt, vault, runtime);
+        InstanceBackup backup = new InstanceBackup(fx.libvirt, fx.vault, fx.runtime);
         int instants = 0;
         try {
             for (int i = 1; i <= ITERATIONS; i++) {
@@ -94,11 +82,11 @@ class BackupBeginRaceIT {
                     instants++;
                 } catch (RuntimeException | java.io.IOException e) {
                     // a crash during begin surfaces as "domain is not running": reported below with the state
-                    if (libvirt.state(domain.name).active()) {
+                    if (fx.libvirt.state(domain.name).active()) {
                         throw e;
                     }
                 }
-                assertTrue(libvirt.state(domain.name).active(), "QEMU of " + domain.name + " died at instant " + i
+                assertTrue(fx.libvirt.state(domain.name).active(), "QEMU of " + domain.name + " died at instant " + i
                         + " of " + ITERATIONS + " (see /var/log/libvirt/qemu/" + domain.name + ".log); querier: "
                         + querierEnd.get());
                 awaitQueriesAfter(queries, before, querierEnd);
@@ -110,8 +98,8 @@ class BackupBeginRaceIT {
         System.out.printf("BackupBeginRaceIT: %d instants, %d block-info queries meanwhile, domain still running%n",
                 instants, queries.get());
         assertEquals(ITERATIONS, instants);
-        assertEquals(List.of(), libvirt.checkpoints(domain.name), "every checkpoint of an aborted instant removed");
-        try (var left = Files.list(runtime)) {
+        assertEquals(List.of(), fx.libvirt.checkpoints(domain.name), "every checkpoint of an aborted instant removed");
+        try (var left = Files.list(fx.runtime)) {
             assertEquals(List.of(), left.toList(), "scratch files and sockets removed");
         }
     }

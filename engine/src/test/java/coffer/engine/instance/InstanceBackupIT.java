@@ -4,12 +4,8 @@ import coffer.engine.JobProgress;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.vault.PointManifest;
-import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.crypto.LocalKeyRing;
 import coffer.virt.domain.DomainDefinition;
 import coffer.virt.image.ImageFormat;
-import coffer.virt.libvirt.Libvirt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,33 +32,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InstanceBackupIT {
     private static final int CHUNK = 256 * 1024;
     @TempDir Path dir;
-    Path runtime;
-    Vault vault;
-    Libvirt libvirt;
+    InstanceFixture fx;
     TestDomain domain;
 
     @BeforeEach
     void setUp() throws Exception {
-        TestDomain.requireLibvirt();
-        runtime = dir.resolve("run");
-        Files.createDirectories(runtime);
-        Path vaultDir = Files.createDirectories(dir.resolve("vault"));
-        vault = Vault.create(new LocalDirectoryBackend(vaultDir), CHUNK, new LocalKeyRing(dir.resolve("keyring.json")));
-        libvirt = Libvirt.connect("qemu:///system");
+        fx = InstanceFixture.open(dir, CHUNK);
     }
 
     @AfterEach
-    void tearDown() throws Exception {
-        if (domain != null) {
-            domain.close();
-        }
-        if (libvirt != null) {
-            libvirt.close();
+    void tearDown() {
+        if (fx != null) {
+            fx.close();
         }
     }
 
     private InstanceBackup.Result backup() {
-        return new InstanceBackup(libvirt, vault, runtime).run(
+        return new InstanceBackup(fx.libvirt, fx.vault, fx.runtime).run(
                 new InstanceBackup.Request(domain.name, Set.of(), 2, PointFacts.NONE), listener());
     }
 
@@ -80,7 +66,7 @@ class InstanceBackupIT {
 
     private String restoredSha(PointManifest point, String disk) throws Exception {
         Path file = dir.resolve("restored-" + point.id() + "-" + disk + ".raw");
-        new InstanceRestore(libvirt, vault, 2).disk(point.id(), disk, file, ImageFormat.RAW, false, listener());
+        new InstanceRestore(fx.libvirt, fx.vault, 2).disk(point.id(), disk, file, ImageFormat.RAW, false, listener());
         try {
             return TestDomain.sha256(file);
         } finally {
@@ -97,7 +83,7 @@ class InstanceBackupIT {
         Map<String, String> formats = new LinkedHashMap<>();
         formats.put("vda", "qcow2");
         formats.put("vdb", "raw");
-        domain = TestDomain.create(dir, formats, 32);
+        domain = fx.domain(formats, 32);
         List<PointManifest> points = new ArrayList<>();
         List<Map<String, String>> expected = new ArrayList<>();
 
@@ -105,7 +91,7 @@ class InstanceBackupIT {
         assertEquals(DiskPlan.Mode.FULL, plan(full, "vda").mode());
         points.add(full.point());
         expected.add(Map.of("vda", domain.sha("vda"), "vdb", domain.sha("vdb")));
-        assertEquals(List.of(PointFacts.of(full.point()).checkpoint()), libvirt.checkpoints(domain.name));
+        assertEquals(List.of(PointFacts.of(full.point()).checkpoint()), fx.libvirt.checkpoints(domain.name));
 
         domain.write("vda", 3L << 20, 100_000, 0xaa);      // inside one 256 KiB chunk
         domain.write("vda", 20L << 20, 300_000, 0xbb);     // two chunks
@@ -121,7 +107,7 @@ class InstanceBackupIT {
         assertTrue(second.point().disk("vdb").newChunks() <= 1, "raw disk deduplicated: " + second.point().disk("vdb").newChunks());
         points.add(second.point());
         expected.add(Map.of("vda", domain.sha("vda"), "vdb", domain.sha("vdb")));
-        assertEquals(List.of(PointFacts.of(second.point()).checkpoint()), libvirt.checkpoints(domain.name),
+        assertEquals(List.of(PointFacts.of(second.point()).checkpoint()), fx.libvirt.checkpoints(domain.name),
                 "only the newest checkpoint is kept");
 
         InstanceBackup.Result third = backup(); // nothing written
@@ -139,7 +125,7 @@ class InstanceBackupIT {
 
     @Test
     void hotAddedDiskIsReadInFullWhileTheOthersStayIncremental() throws Exception {
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        domain = fx.domain(Map.of("vda", "qcow2"), 16);
         backup();
         domain.hotAdd("vdb", 16);
         domain.write("vda", 1L << 20, 8192, 0x11);
@@ -156,7 +142,7 @@ class InstanceBackupIT {
 
     @Test
     void restartAndDeletedCheckpointNeverGiveAWrongIncremental() throws Exception {
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        domain = fx.domain(Map.of("vda", "qcow2"), 16);
         backup();
         domain.write("vda", 1L << 20, 65536, 0x33);
         TestDomain.virsh("destroy", domain.name);
@@ -181,7 +167,7 @@ class InstanceBackupIT {
 
     @Test
     void shutOffDomainIsBackedUpThroughQemuNbdIncrementallyToo() throws Exception {
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        domain = fx.domain(Map.of("vda", "qcow2"), 16);
         domain.write("vda", 1L << 20, 65536, 0x77);
         TestDomain.virsh("destroy", domain.name);
         InstanceBackup.Result off = backup();
@@ -195,7 +181,7 @@ class InstanceBackupIT {
         assertEquals(DiskPlan.Mode.INCREMENTAL, plan(again, "vda").mode(), String.valueOf(plan(again, "vda").reason()));
         assertTrue(again.point().disk("vda").readBytes() <= 2L * CHUNK, "read only what was written");
         assertEquals(domain.sha("vda"), restoredSha(again.point(), "vda"));
-        assertEquals(List.of(PointFacts.of(again.point()).checkpoint()), libvirt.checkpoints(domain.name));
+        assertEquals(List.of(PointFacts.of(again.point()).checkpoint()), fx.libvirt.checkpoints(domain.name));
         TestDomain.virsh("start", domain.name);
         domain.write("vda", 7L << 20, 4096, 0x79);
         InstanceBackup.Result running = backup();
@@ -212,7 +198,7 @@ class InstanceBackupIT {
     @Test
     void aRawDiskWhoseHeaderSaysQcow2IsBackedUpAsTheRawDiskTheDomainDefines() throws Exception {
         long size = 64L << 20;
-        domain = TestDomain.create(dir, Map.of("vda", "raw"), 64);
+        domain = fx.domain(Map.of("vda", "raw"), 64);
         Path secret = dir.resolve("host-secret");
         Files.writeString(secret, "HOST SECRET of this test " + System.nanoTime() + "\n");
         Path header = dir.resolve("header.qcow2");
@@ -223,7 +209,7 @@ class InstanceBackupIT {
 
         assertDiscoveredAsRaw(size);
         List<Long> totals = new ArrayList<>();
-        InstanceBackup.Result off = new InstanceBackup(libvirt, vault, runtime).run(
+        InstanceBackup.Result off = new InstanceBackup(fx.libvirt, fx.vault, fx.runtime).run(
                 new InstanceBackup.Request(domain.name, Set.of(), 2, PointFacts.NONE), recordingTotals(totals));
         assertEquals("shutoff", PointFacts.of(off.point()).instance().state());
         assertEquals(List.of(size), totals, "progress of the disk's real size");
@@ -246,7 +232,7 @@ class InstanceBackupIT {
     }
 
     private void assertDiscoveredAsRaw(long size) {
-        InstanceDiscovery.Instance found = new InstanceDiscovery(libvirt).list().stream()
+        InstanceDiscovery.Instance found = new InstanceDiscovery(fx.libvirt).list().stream()
                 .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
         InstanceDiscovery.Disk disk = found.disks().getFirst();
         assertEquals("raw", disk.format());
@@ -269,8 +255,8 @@ class InstanceBackupIT {
 
     @Test
     void cancelledBackupLeavesNoJobCheckpointScratchFileOrSocket() throws Exception {
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 32);
-        List<String> checkpointsBefore = libvirt.checkpoints(domain.name);
+        domain = fx.domain(Map.of("vda", "qcow2"), 32);
+        List<String> checkpointsBefore = fx.libvirt.checkpoints(domain.name);
         Thread caller = Thread.currentThread();
         JobProgress cancelling = new JobProgress() {
             @Override
@@ -282,14 +268,14 @@ class InstanceBackupIT {
                 caller.interrupt();
             }
         };
-        CofferException failure = assertThrows(CofferException.class, () -> new InstanceBackup(libvirt, vault, runtime)
+        CofferException failure = assertThrows(CofferException.class, () -> new InstanceBackup(fx.libvirt, fx.vault, fx.runtime)
                 .run(new InstanceBackup.Request(domain.name, Set.of(), 1, PointFacts.NONE), cancelling));
         Thread.interrupted();
         assertEquals(ErrorCode.Cancelled, failure.code(), failure.getMessage());
-        assertTrue(libvirt.job(domain.name).map(j -> !j.isBackup()).orElse(true), "no backup job left");
-        assertEquals(checkpointsBefore, libvirt.checkpoints(domain.name), "no checkpoint left");
+        assertTrue(fx.libvirt.job(domain.name).map(j -> !j.isBackup()).orElse(true), "no backup job left");
+        assertEquals(checkpointsBefore, fx.libvirt.checkpoints(domain.name), "no checkpoint left");
         assertRuntimeClean();
-        assertTrue(vault.points().isEmpty(), "no point");
+        assertTrue(fx.vault.points().isEmpty(), "no point");
         InstanceBackup.Result next = backup();
         assertEquals(domain.sha("vda"), restoredSha(next.point(), "vda"), "the next backup works");
     }
@@ -299,54 +285,54 @@ class InstanceBackupIT {
         Map<String, String> formats = new LinkedHashMap<>();
         formats.put("vda", "qcow2");
         formats.put("vdb", "raw");
-        domain = TestDomain.create(dir, formats, 16);
+        domain = fx.domain(formats, 16);
         domain.write("vda", 2L << 20, 65536, 0x99);
         domain.write("vdb", 5L << 20, 300_000, 0x77);
         PointManifest point = backup().point();
         String copyName = domain.name + "-copy";
         domain.adopt(copyName);
         Path target = Files.createDirectories(dir.resolve("copies"));
-        InstanceRestore.InstanceResult copy = new InstanceRestore(libvirt, vault, 2)
+        InstanceRestore.InstanceResult copy = new InstanceRestore(fx.libvirt, fx.vault, 2)
                 .asNewInstance(point.id(), copyName, target, true, listener());
-        assertTrue(libvirt.domain(copyName).orElseThrow().state().active(), "started");
-        DomainDefinition defined = DomainDefinition.parse(libvirt.domainXml(copyName, true));
+        assertTrue(fx.libvirt.domain(copyName).orElseThrow().state().active(), "started");
+        DomainDefinition defined = DomainDefinition.parse(fx.libvirt.domainXml(copyName, true));
         for (var disk : defined.disks()) {
             assertTrue(disk.source().startsWith(target.toString()), "uses its own file: " + disk.source());
             assertFalse(domain.disks.containsValue(Path.of(disk.source())));
         }
-        assertFalse(defined.uuid().orElseThrow().equals(libvirt.domain(domain.name).orElseThrow().uuid()));
+        assertFalse(defined.uuid().orElseThrow().equals(fx.libvirt.domain(domain.name).orElseThrow().uuid()));
         assertEquals(domain.sha("vda"), TestDomain.imageSha(copy.disks().get("vda"), dir));
         assertEquals(domain.sha("vdb"), TestDomain.imageSha(copy.disks().get("vdb"), dir), "both disks, written at once");
     }
 
     @Test
     void inPlaceRestoreNeedsTheInstanceShutOff() throws Exception {
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 16);
+        domain = fx.domain(Map.of("vda", "qcow2"), 16);
         PointManifest point = backup().point();
         String original = domain.sha("vda");
         domain.write("vda", 1L << 20, 65536, 0x42);
-        CofferException running = assertThrows(CofferException.class, () -> new InstanceRestore(libvirt, vault, 2)
+        CofferException running = assertThrows(CofferException.class, () -> new InstanceRestore(fx.libvirt, fx.vault, 2)
                 .disk(point.id(), "vda", null, null, false, listener()));
         assertEquals(ErrorCode.InstanceRunning, running.code());
         TestDomain.virsh("destroy", domain.name);
-        new InstanceRestore(libvirt, vault, 2).inPlace(point.id(), listener());
+        new InstanceRestore(fx.libvirt, fx.vault, 2).inPlace(point.id(), listener());
         assertEquals(original, TestDomain.imageSha(domain.disks.get("vda"), dir));
     }
 
     @Test
     void aKilledBackupProcessIsCleanedUpByTheNextRun() throws Exception {
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 32);
+        domain = fx.domain(Map.of("vda", "qcow2"), 32);
         PointManifest first = backup().point();
         domain.write("vda", 4L << 20, 65536, 0x5a);
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process killed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", classPath, BackupProcessMain.class.getName(), domain.name,
-                dir.resolve("vault").toString(), dir.resolve("keyring.json").toString(), runtime.toString())
+                dir.resolve("vault").toString(), dir.resolve("keyring.json").toString(), fx.runtime.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
         java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
         try {
             // libvirt shows the backup job a moment before it records the job's checkpoint: wait for both
-            while (!backupJobRunning() || libvirt.checkpoints(domain.name).size() < 2) {
+            while (!backupJobRunning() || fx.libvirt.checkpoints(domain.name).size() < 2) {
                 assertTrue(killed.isAlive(), "the backup process ended early: " + Files.readString(dir.resolve("killed.log")));
                 assertTrue(java.time.Instant.now().isBefore(deadline), "no backup job within 60 s");
                 Thread.sleep(20);
@@ -354,8 +340,8 @@ class InstanceBackupIT {
         } finally {
             killed.destroyForcibly().waitFor(); // it holds at its first progress report until killed
         }
-        assertEquals(2, libvirt.checkpoints(domain.name).size(), "the killed run left its checkpoint behind");
-        try (Stream<Path> left = Files.list(runtime)) {
+        assertEquals(2, fx.libvirt.checkpoints(domain.name).size(), "the killed run left its checkpoint behind");
+        try (Stream<Path> left = Files.list(fx.runtime)) {
             assertEquals(1, left.count(), "and its runtime directory");
         }
 
@@ -364,23 +350,23 @@ class InstanceBackupIT {
         assertEquals(DiskPlan.Mode.INCREMENTAL, plan(next, "vda").mode(), "still incremental from the last good point");
         assertEquals(first.id(), next.point().parent());
         assertEquals(domain.sha("vda"), restoredSha(next.point(), "vda"));
-        assertEquals(List.of(PointFacts.of(next.point()).checkpoint()), libvirt.checkpoints(domain.name),
+        assertEquals(List.of(PointFacts.of(next.point()).checkpoint()), fx.libvirt.checkpoints(domain.name),
                 "the killed run's checkpoint is gone");
         assertRuntimeClean();
-        assertEquals(2, vault.points().size(), "no partial point from the killed run");
+        assertEquals(2, fx.vault.points().size(), "no partial point from the killed run");
     }
 
     /** Job stats fail with "backup job data missing" while libvirt starts or ends a backup: not yet, then. */
     private boolean backupJobRunning() {
         try {
-            return libvirt.job(domain.name).map(j -> j.isBackup()).orElse(false);
+            return fx.libvirt.job(domain.name).map(j -> j.isBackup()).orElse(false);
         } catch (java.io.IOException startingOrEnding) {
             return false;
         }
     }
 
     private void assertRuntimeClean() throws Exception {
-        try (Stream<Path> left = Files.walk(runtime)) {
+        try (Stream<Path> left = Files.walk(fx.runtime)) {
             List<Path> files = left.filter(Files::isRegularFile).toList();
             assertEquals(List.of(), files, "no socket or scratch file left");
         }

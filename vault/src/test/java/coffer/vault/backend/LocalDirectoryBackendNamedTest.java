@@ -1,19 +1,10 @@
 package coffer.vault.backend;
 
-import java.nio.file.Path;
-import java.util.EnumSet;
-import java.util.Set;
-
 /** {@link LocalDirectoryBackendTest} with new objects written as named temporaries linked and removed, as where the kernel or the file system has no unnamed files or nothing may link one. */
 class LocalDirectoryBackendNamedTest extends LocalDirectoryBackendTest {
     @Override
-    LocalDirectoryBackend open(Path root) {
-        return new LocalDirectoryBackend(root, LocalDirectoryBackend.Publishing.NAMED);
-    }
-
-    @Override
-    Set<LocalDirectoryBackend.Publishing> publishingAfterAWrite() {
-        return EnumSet.of(LocalDirectoryBackend.Publishing.NAMED);
+    LocalDirectoryBackend.Publishing forced() {
+        return LocalDirectoryBackend.Publishing.NAMED;
     }
 
     /**

@@ -44,20 +44,29 @@ class LocalDirectoryBackendTest extends BackendContract {
     }
 
     /**
-     * A backend of {@code root} as this class tests it: as a command makes it, deciding at its first write how
-     * {@link LocalDirectoryBackend#putIfAbsent} publishes (subclasses force each other way).
+     * The way of publishing this class forces, or {@code null} here: the backend decides at its first write as a
+     * command's does (subclasses force each other way).
      */
-    LocalDirectoryBackend open(Path root) {
-        return new LocalDirectoryBackend(root);
+    LocalDirectoryBackend.Publishing forced() {
+        return null;
+    }
+
+    /** A backend of {@code root} as this class tests it: publishing the {@link #forced} way, or deciding. */
+    final LocalDirectoryBackend open(Path root) {
+        LocalDirectoryBackend.Publishing forced = forced();
+        return forced == null ? new LocalDirectoryBackend(root) : new LocalDirectoryBackend(root, forced);
     }
 
     /**
-     * How {@link #open}'s backends publish after their first write: an unnamed file here (the test directory is on
-     * a file system with {@code O_TMPFILE}, ext4 or tmpfs, and /proc is mounted), linked through its descriptor
-     * on Linux 6.10 and later or as root, else through /proc.
+     * How {@link #open}'s backends publish after their first write: the forced way, or else an unnamed file (the
+     * test directory is on a file system with {@code O_TMPFILE}, ext4 or tmpfs, and /proc is mounted), linked
+     * through its descriptor on Linux 6.10 and later or as root, else through /proc.
      */
-    Set<LocalDirectoryBackend.Publishing> publishingAfterAWrite() {
-        return EnumSet.of(LocalDirectoryBackend.Publishing.UNNAMED_DESCRIPTOR, LocalDirectoryBackend.Publishing.UNNAMED_PROC);
+    final Set<LocalDirectoryBackend.Publishing> publishingAfterAWrite() {
+        LocalDirectoryBackend.Publishing forced = forced();
+        return forced == null
+                ? EnumSet.of(LocalDirectoryBackend.Publishing.UNNAMED_DESCRIPTOR, LocalDirectoryBackend.Publishing.UNNAMED_PROC)
+                : EnumSet.of(forced);
     }
 
     private boolean unnamed() {
