@@ -4,12 +4,8 @@ import coffer.engine.JobProgress;
 import coffer.testing.Environment;
 import coffer.testing.TestGuest;
 import coffer.vault.PointManifest;
-import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.crypto.LocalKeyRing;
 import coffer.virt.agent.GuestAgent;
 import coffer.virt.image.ImageFormat;
-import coffer.virt.libvirt.Libvirt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,18 +59,13 @@ class GuestConsistencyIT {
     };
     @TempDir static Path dir;
     static TestGuest guest;
-    static Libvirt libvirt;
-    static Vault vault;
-    static Path runtime;
+    static InstanceFixture fx;
 
     @BeforeAll
     static void setUp() throws Exception {
         TestGuest.requireGuestSupport();
         Environment.requireCommand("debugfs");
-        runtime = Files.createDirectories(dir.resolve("run"));
-        vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024,
-                new LocalKeyRing(dir.resolve("keyring.json")));
-        libvirt = Libvirt.connect("qemu:///system");
+        fx = InstanceFixture.open(dir, 256 * 1024);
         guest = TestGuest.start(dir);
     }
 
@@ -83,8 +74,8 @@ class GuestConsistencyIT {
         if (guest != null) {
             guest.close();
         }
-        if (libvirt != null) {
-            libvirt.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 
@@ -107,7 +98,7 @@ class GuestConsistencyIT {
     }
 
     private static InstanceBackup.Result backup(TestGuest g, AppConsistency consistency) {
-        return new InstanceBackup(libvirt, vault, runtime).run(
+        return new InstanceBackup(fx.libvirt, fx.vault, fx.runtime).run(
                 new InstanceBackup.Request(g.name(), Set.of(), 2, PointFacts.NONE, consistency), NO_PROGRESS);
     }
 
@@ -124,7 +115,7 @@ class GuestConsistencyIT {
     private static byte[] restoredFile(PointManifest point, String path) throws Exception {
         Path image = dir.resolve("restored-" + point.id() + "-vdb.raw");
         if (!Files.exists(image)) {
-            new InstanceRestore(libvirt, vault, 2).disk(point.id(), "vdb", image, ImageFormat.RAW, false, NO_PROGRESS);
+            new InstanceRestore(fx.libvirt, fx.vault, 2).disk(point.id(), "vdb", image, ImageFormat.RAW, false, NO_PROGRESS);
         }
         Path out = dir.resolve("debugfs-" + System.nanoTime());
         Process p = new ProcessBuilder("debugfs", "-R", "dump " + path + " " + out, image.toString())
@@ -299,7 +290,7 @@ class GuestConsistencyIT {
 
     @Test
     void theWatchdogThawsAGuestWhoseInstantStalls() throws Exception {
-        GuestAgent agent = new GuestAgent(libvirt, guest.name());
+        GuestAgent agent = new GuestAgent(fx.libvirt, guest.name());
         AppConsistency shortBound = AppConsistency.on().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(5),
                 Duration.ofSeconds(8));
         AtomicReference<String> seenDuringStall = new AtomicReference<>();
@@ -317,7 +308,7 @@ class GuestConsistencyIT {
 
     @Test
     void cancelWhileFrozenThawsTheGuest() throws Exception {
-        GuestAgent agent = new GuestAgent(libvirt, guest.name());
+        GuestAgent agent = new GuestAgent(fx.libvirt, guest.name());
         CountDownLatch frozen = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread backup = Thread.ofPlatform().start(() -> {
@@ -390,7 +381,7 @@ class GuestConsistencyIT {
 
     private static boolean pingAnswers(TestGuest g) {
         try {
-            new GuestAgent(libvirt, g.name()).ping(Duration.ofSeconds(1));
+            new GuestAgent(fx.libvirt, g.name()).ping(Duration.ofSeconds(1));
             return true;
         } catch (IOException e) {
             return false;

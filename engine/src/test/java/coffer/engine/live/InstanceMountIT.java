@@ -3,14 +3,11 @@ package coffer.engine.live;
 import coffer.engine.JobProgress;
 import coffer.engine.instance.AppConsistency;
 import coffer.engine.instance.InstanceBackup;
+import coffer.engine.instance.InstanceFixture;
 import coffer.engine.instance.PointFacts;
 import coffer.testing.TestData;
 import coffer.testing.TestGuest;
 import coffer.vault.PointManifest;
-import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.crypto.LocalKeyRing;
-import coffer.virt.libvirt.Libvirt;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,17 +32,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InstanceMountIT {
     @TempDir static Path dir;
-    static Libvirt libvirt;
-    static Vault vault;
+    static InstanceFixture fx;
     static TestGuest source;
     static TestGuest target;
 
     @BeforeAll
     static void setUp() throws Exception {
         TestGuest.requireGuestSupport();
-        vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024,
-                new LocalKeyRing(dir.resolve("keyring.json")));
-        libvirt = Libvirt.connect("qemu:///system");
+        fx = InstanceFixture.open(dir, 256 * 1024);
         source = TestGuest.start(dir);
         target = TestGuest.start(dir);
     }
@@ -57,11 +51,8 @@ class InstanceMountIT {
                 guest.close();
             }
         }
-        if (libvirt != null) {
-            libvirt.close();
-        }
-        if (vault != null) {
-            vault.close();
+        if (fx != null) {
+            fx.close();
         }
     }
 
@@ -70,13 +61,13 @@ class InstanceMountIT {
         byte[] known = TestData.random(17, 300_000);
         source.writeFile("/data/known.bin", known);
         source.shell("mkdir -p /data/dir && echo hello > /data/dir/note.txt && sync");
-        PointManifest point = new InstanceBackup(libvirt, vault, Files.createDirectories(dir.resolve("run"))).run(
+        PointManifest point = new InstanceBackup(fx.libvirt, fx.vault, fx.runtime).run(
                 new InstanceBackup.Request(source.name(), Set.of(), 2, PointFacts.NONE, AppConsistency.on()), JobProgress.NONE).point();
         source.shell("rm /data/known.bin && sync"); // the guest's own copy changes after the point: the mount shows the point
 
         Path socket = dir.resolve("mount.sock");
-        InstanceMount mount = new InstanceMount(libvirt);
-        try (PointServer server = PointServer.start(vault,
+        InstanceMount mount = new InstanceMount(fx.libvirt);
+        try (PointServer server = PointServer.start(fx.vault,
                 new PointServer.Request(point.id(), List.of("vdb"), socket, null, PointServer.DEFAULT_CACHE_BYTES))) {
             InstanceMount.Attached attached = mount.attach(target.name(), server.export("vdb"), "coffer-vdb");
             assertEquals("vdc", attached.disk().target(), "the first free virtio name after vda and vdb");
@@ -93,7 +84,7 @@ class InstanceMountIT {
 
             mount.detach(attached, Duration.ofSeconds(60));
             assertFalse(mount.attachedNow(attached));
-            assertFalse(libvirt.domainXml(target.name(), false).contains(socket.toString()));
+            assertFalse(fx.libvirt.domainXml(target.name(), false).contains(socket.toString()));
             awaitInGuest(target, "test ! -e " + device);
             assertTrue(server.server().connections() == 0 || awaitNoClients(server), "QEMU hung up on the export");
         }
