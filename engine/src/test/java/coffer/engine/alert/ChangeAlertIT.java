@@ -35,6 +35,7 @@ import coffer.vault.crypto.LocalKeyRing;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -66,24 +67,20 @@ class ChangeAlertIT {
     private static final ChangeRules RULES = new ChangeRules(14, 3, 4.0, 8L * MIB, 0.9, 0.7, 64 * 1024);
 
     @TempDir Path dir;
+    @RegisterExtension final InstanceFixture fx = new InstanceFixture(() -> dir, CHUNK);
     TestDatabase database;
     Catalog catalog;
-    InstanceFixture fx;
     TestDomain domain;
     final MutableClock clock = new MutableClock(Instant.now());
 
     @BeforeEach
     void setUp() throws Exception {
-        fx = InstanceFixture.open(dir, CHUNK);
         database = TestDatabase.sqlite(dir);
         catalog = Catalog.open(database.config());
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (fx != null) {
-            fx.close();
-        }
         if (catalog != null) {
             catalog.close();
         }
@@ -124,14 +121,14 @@ class ChangeAlertIT {
 
         // every point expires after a minute; two days later only the alert keeps the older ones
         clock.advance(Duration.ofDays(2));
-        RetentionSweep sweep = new RetentionSweep(catalog, new OneVault(fx.vault), clock);
+        RetentionSweep sweep = new RetentionSweep(catalog, new OneVault(fx.vault()), clock);
         assertEquals(List.of(points.getLast()), sweep.sweep(uuid).deleted(), "the alerted point itself is not held");
         assertEquals(Set.copyOf(points.subList(0, 4)), rows(uuid), "the clean history is held");
         for (ChangeAlert alert : watch.standing(uuid)) {
             watch.acknowledge(alert.id(), "operator", "test");
         }
         assertEquals(points.subList(0, 4), sweep.sweep(uuid).deleted(), "acknowledged: retention resumes");
-        assertEquals(List.of(), fx.vault.points());
+        assertEquals(List.of(), fx.vault().points());
     }
 
     @Test
@@ -234,7 +231,7 @@ class ChangeAlertIT {
 
     private ChangeWatch.Outcome backup(ChangeWatch watch, List<String> points, String instance) {
         Instant expires = clock.instant().plus(Duration.ofMinutes(1));
-        InstanceBackup.Result result = new InstanceBackup(fx.libvirt, fx.vault, dir.resolve("run")).run(
+        InstanceBackup.Result result = new InstanceBackup(fx.libvirt(), fx.vault(), dir.resolve("run")).run(
                 new InstanceBackup.Request(instance, Set.of(), 2, PointFacts.expiring(expires)),
                 JobProgress.NONE);
         PointManifest point = result.point();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -48,9 +49,9 @@ class RestoreDrillIT {
     private static final String URI = "qemu:///system";
 
     @TempDir static Path dir;
+    @RegisterExtension static final InstanceFixture fx = new InstanceFixture(() -> dir, 1 << 20);
     static TestGuest original;
     static String originalXml;
-    static InstanceFixture fx;
     static TestDatabase database;
     static Catalog catalog;
     static PointManifest point;
@@ -59,12 +60,11 @@ class RestoreDrillIT {
     @BeforeAll
     static void setUp() throws Exception {
         TestGuest.requireGuestSupport();
-        fx = InstanceFixture.open(dir, 1 << 20);
         original = TestGuest.define(dir, true);
-        point = new InstanceBackup(fx.libvirt, fx.vault, fx.runtime)
+        point = new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime())
                 .run(new InstanceBackup.Request(original.name(), Set.of(), 2, coffer.engine.instance.PointFacts.NONE), JobProgress.NONE).point();
-        uuid = fx.libvirt.domain(original.name()).orElseThrow().uuid();
-        originalXml = fx.libvirt.domainXml(original.name(), true);
+        uuid = fx.libvirt().domain(original.name()).orElseThrow().uuid();
+        originalXml = fx.libvirt().domainXml(original.name(), true);
         database = TestDatabase.sqlite(dir);
         catalog = Catalog.open(database.config());
         catalog.hosts().ensure("local", URI);
@@ -83,26 +83,23 @@ class RestoreDrillIT {
         if (database != null) {
             database.close();
         }
-        if (fx != null) {
-            fx.close();
-        }
     }
 
     @AfterEach
     void nothingIsLeftAndTheOriginalIsAsItWas() throws Exception {
-        assertEquals(List.of(), fx.libvirt.domains().stream().map(d -> d.name())
+        assertEquals(List.of(), fx.libvirt().domains().stream().map(d -> d.name())
                 .filter(n -> n.startsWith(DrillCopy.PREFIX)).filter(this::mine).toList(), "no drill copy is left");
         try (Stream<Path> left = Files.exists(drills()) ? Files.list(drills()) : Stream.empty()) {
             assertEquals(List.of(), left.toList(), "no drill directory is left");
         }
-        assertEquals(originalXml, fx.libvirt.domainXml(original.name(), true), "the original's definition is unchanged");
-        assertFalse(fx.libvirt.state(original.name()).active(), "the original was never started");
+        assertEquals(originalXml, fx.libvirt().domainXml(original.name(), true), "the original's definition is unchanged");
+        assertFalse(fx.libvirt().state(original.name()).active(), "the original was never started");
     }
 
     /** Copies of this test's drills (other processes may run drills of their own on this host). */
     private boolean mine(String name) {
         try {
-            return fx.libvirt.domainXml(name, true).contains("dir=" + drills());
+            return fx.libvirt().domainXml(name, true).contains("dir=" + drills());
         } catch (IOException gone) {
             return false;
         }
@@ -114,7 +111,7 @@ class RestoreDrillIT {
 
     private static RestoreDrill drill(DrillBudget budget, Duration budgetWait) {
         DrillSettings settings = new DrillSettings(drills(), 1, budgetWait, Duration.ofMinutes(3), Duration.ofMinutes(1), 4000);
-        return new RestoreDrill(fx.libvirt, new OneVault(fx.vault), catalog, budget, settings, Clock.systemUTC());
+        return new RestoreDrill(fx.libvirt(), new OneVault(fx.vault()), catalog, budget, settings, Clock.systemUTC());
     }
 
     private static RestoreDrill drill() {
@@ -156,17 +153,17 @@ class RestoreDrillIT {
     @Test
     void aPointWhoseDiskIsDamagedFailsItsDrillInTheRestoreNamingTheDamage() throws Exception {
         PointManifest.Disk root = point.disk("vda");
-        FixedIndex index = fx.vault.readIndex(point, root);
+        FixedIndex index = fx.vault().readIndex(point, root);
         String chunk = null;
         for (int i = 0; i < index.chunkCount() && chunk == null; i++) {
             if (!index.get(i).isZero()) {
                 chunk = index.get(i).objectName();
             }
         }
-        ByteBuffer stored = fx.vault.backend().get(chunk);
+        ByteBuffer stored = fx.vault().backend().get(chunk);
         byte[] original = new byte[stored.remaining()];
         stored.get(original);
-        fx.vault.backend().put(chunk, ByteBuffer.wrap(TestData.flipBit(original, 8L * (original.length / 2))));
+        fx.vault().backend().put(chunk, ByteBuffer.wrap(TestData.flipBit(original, 8L * (original.length / 2))));
         try {
             DrillRun run = drill().run(new RestoreDrill.Request(uuid, null, List.of(), null), JobProgress.NONE);
             assertFalse(run.passed());
@@ -175,7 +172,7 @@ class RestoreDrillIT {
             assertNull(run.bootToAgent(), "never booted");
             assertNotNull(run.restore());
         } finally {
-            fx.vault.backend().put(chunk, ByteBuffer.wrap(original));
+            fx.vault().backend().put(chunk, ByteBuffer.wrap(original));
         }
     }
 
@@ -203,7 +200,7 @@ class RestoreDrillIT {
     }
 
     private boolean runningCopy() throws IOException {
-        for (var domain : fx.libvirt.domains()) {
+        for (var domain : fx.libvirt().domains()) {
             if (domain.name().startsWith(DrillCopy.PREFIX) && domain.state().active() && mine(domain.name())) {
                 return true;
             }
@@ -245,24 +242,24 @@ class RestoreDrillIT {
                 + " dir=" + drills().resolve("live0003"));
         try {
             List<String> warnings = new java.util.ArrayList<>();
-            List<String> removed = DrillLeftovers.clean(fx.libvirt, drills(), warnings);
+            List<String> removed = DrillLeftovers.clean(fx.libvirt(), drills(), warnings);
             assertTrue(removed.containsAll(List.of("coffer-drill-dead0001", "coffer-drill-dead0002")), removed.toString());
             assertFalse(removed.contains("coffer-drill-live0003"));
-            assertTrue(fx.libvirt.domain("coffer-drill-live0003").isPresent(), "a running drill's copy stays");
+            assertTrue(fx.libvirt().domain("coffer-drill-live0003").isPresent(), "a running drill's copy stays");
             assertFalse(Files.exists(deadDir), "the dead drill's directory is gone");
             assertTrue(Files.isDirectory(outside), "a directory outside the drills' one is never deleted");
             assertTrue(warnings.stream().anyMatch(w -> w.contains(outside.toString())), warnings.toString());
         } finally {
             for (String name : List.of("coffer-drill-dead0001", "coffer-drill-dead0002", "coffer-drill-live0003")) {
-                if (fx.libvirt.domain(name).isPresent()) {
-                    fx.libvirt.undefine(name);
+                if (fx.libvirt().domain(name).isPresent()) {
+                    fx.libvirt().undefine(name);
                 }
             }
         }
     }
 
     private static void define(String name, String description) throws IOException {
-        fx.libvirt.define("""
+        fx.libvirt().define("""
                 <domain type='qemu'>
                   <name>%s</name>
                   <description>%s</description>

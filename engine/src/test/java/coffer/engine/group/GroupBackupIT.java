@@ -16,9 +16,8 @@ import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.crypto.LocalKeyRing;
 import coffer.virt.image.ImageFormat;
 import coffer.virt.libvirt.DomainState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -42,21 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GroupBackupIT {
     private static final int CHUNK = 256 * 1024;
     @TempDir Path dir;
-    InstanceFixture fx;
+    @RegisterExtension final InstanceFixture fx = new InstanceFixture(() -> dir, CHUNK);
     /** The members made by {@link #members}, in order (the fixture removes them). */
     final List<TestDomain> domains = new ArrayList<>();
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = InstanceFixture.open(dir, CHUNK);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     private List<String> members(int count) throws Exception {
         List<String> names = new ArrayList<>();
@@ -69,7 +56,7 @@ class GroupBackupIT {
     }
 
     private GroupBackup group() {
-        return new GroupBackup(fx.libvirt, new InstanceBackup(fx.libvirt, fx.vault, fx.runtime));
+        return new GroupBackup(fx.libvirt(), new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime()));
     }
 
     private GroupBackup.Request crash(List<String> names) {
@@ -79,11 +66,11 @@ class GroupBackupIT {
 
     private void assertAllRunningAndNoPoints() throws Exception {
         for (TestDomain domain : domains) {
-            assertEquals(DomainState.RUNNING, fx.libvirt.state(domain.name), domain.name + " left paused");
-            assertTrue(fx.libvirt.checkpoints(domain.name).isEmpty(), "checkpoint left on " + domain.name);
+            assertEquals(DomainState.RUNNING, fx.libvirt().state(domain.name), domain.name + " left paused");
+            assertTrue(fx.libvirt().checkpoints(domain.name).isEmpty(), "checkpoint left on " + domain.name);
         }
-        assertEquals(List.of(), fx.vault.points(), "no member point kept");
-        try (var leftovers = Files.list(fx.runtime)) {
+        assertEquals(List.of(), fx.vault().points(), "no member point kept");
+        try (var leftovers = Files.list(fx.runtime())) {
             assertEquals(List.of(), leftovers.toList(), "runtime directories left");
         }
     }
@@ -113,17 +100,17 @@ class GroupBackupIT {
             assertEquals("CRASH", member.point().consistency());
         }
         for (TestDomain domain : domains) {
-            assertEquals(DomainState.RUNNING, fx.libvirt.state(domain.name), domain.name + " left paused");
+            assertEquals(DomainState.RUNNING, fx.libvirt().state(domain.name), domain.name + " left paused");
         }
 
         // written after the point: must not show in the restore
         domains.getFirst().write("vda", 1L << 20, 4096, 0xee);
-        GroupPoint point = new GroupPoints(fx.vault).resolve(result.id().substring(0, 8));
+        GroupPoint point = new GroupPoints(fx.vault()).resolve(result.id().substring(0, 8));
         assertEquals(names, point.members().stream().map(PointManifest::name).toList());
-        assertEquals(1, new GroupPoints(fx.vault).list("db-and-app").size());
-        assertEquals(List.of(), new GroupPoints(fx.vault).list("another-group"));
+        assertEquals(1, new GroupPoints(fx.vault()).list("db-and-app").size());
+        assertEquals(List.of(), new GroupPoints(fx.vault()).list("another-group"));
 
-        GroupRestore.Result restored = new GroupRestore(fx.libvirt, new GroupPoints(fx.vault), new InstanceRestore(fx.libvirt, fx.vault, 2))
+        GroupRestore.Result restored = new GroupRestore(fx.libvirt(), new GroupPoints(fx.vault()), new InstanceRestore(fx.libvirt(), fx.vault(), 2))
                 .asNewInstances(result.id(), "-copy", dir, false, JobProgress.NONE);
         for (InstanceRestore.InstanceResult copy : restored.instances()) {
             domains.getFirst().adopt(copy.name());
@@ -131,7 +118,7 @@ class GroupBackupIT {
         assertEquals(names.stream().map(n -> n + "-copy").toList(),
                 restored.instances().stream().map(InstanceRestore.InstanceResult::name).toList());
         for (InstanceRestore.InstanceResult copy : restored.instances()) {
-            assertTrue(fx.libvirt.domain(copy.name()).isPresent(), copy.name() + " defined");
+            assertTrue(fx.libvirt().domain(copy.name()).isPresent(), copy.name() + " defined");
             String original = copy.name().substring(0, copy.name().length() - "-copy".length());
             assertEquals(expected.get(original), TestDomain.imageSha(copy.disks().get("vda"), dir), copy.name());
         }
@@ -144,16 +131,16 @@ class GroupBackupIT {
         Path otherRuntime = Files.createDirectories(dir.resolve("other-run"));
         Path otherVault = Files.createDirectories(dir.resolve("other-vault"));
         Vault other = Vault.create(new LocalDirectoryBackend(otherVault), CHUNK, new LocalKeyRing(dir.resolve("other.json")));
-        try (StagedBackup holder = new InstanceBackup(fx.libvirt, other, otherRuntime)
+        try (StagedBackup holder = new InstanceBackup(fx.libvirt(), other, otherRuntime)
                 .prepare(new InstanceBackup.Request(names.get(1), Set.of(), 1, PointFacts.NONE))) {
             holder.begin();
             CofferException failure = assertThrows(CofferException.class, () -> group().run(crash(names), JobProgress.NONE));
             assertEquals(ErrorCode.HypervisorFailure, failure.code(), failure.getMessage());
             for (TestDomain domain : domains) {
-                assertEquals(DomainState.RUNNING, fx.libvirt.state(domain.name), domain.name + " left paused");
+                assertEquals(DomainState.RUNNING, fx.libvirt().state(domain.name), domain.name + " left paused");
             }
-            assertTrue(fx.libvirt.checkpoints(names.getFirst()).isEmpty(), "the begun member's checkpoint removed");
-            assertEquals(List.of(), fx.vault.points(), "no member point kept");
+            assertTrue(fx.libvirt().checkpoints(names.getFirst()).isEmpty(), "the begun member's checkpoint removed");
+            assertEquals(List.of(), fx.vault().points(), "no member point kept");
         }
         assertAllRunningAndNoPoints();
         // and the group backs up once the other job is gone

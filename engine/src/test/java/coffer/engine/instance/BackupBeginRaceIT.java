@@ -3,9 +3,8 @@ package coffer.engine.instance;
 import coffer.testing.Await;
 import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -39,20 +38,8 @@ class BackupBeginRaceIT {
     private static final List<String> DISKS = List.of("vda", "vdb", "vdc", "vdd");
 
     @TempDir Path dir;
-    InstanceFixture fx;
+    @RegisterExtension final InstanceFixture fx = new InstanceFixture(() -> dir, 256 * 1024);
     TestDomain domain;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = InstanceFixture.open(dir, 256 * 1024);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
 
     @Test
     void blockInfoQueriedDuringBackupBeginNeverCrashesTheDomain() throws Exception {
@@ -72,7 +59,7 @@ class BackupBeginRaceIT {
                 querierEnd.set(e.toString()); // the domain is gone: the loop below reports it
             }
         });
-        InstanceBackup backup = new InstanceBackup(fx.libvirt, fx.vault, fx.runtime);
+        InstanceBackup backup = new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime());
         int instants = 0;
         try {
             for (int i = 1; i <= ITERATIONS; i++) {
@@ -82,11 +69,11 @@ class BackupBeginRaceIT {
                     instants++;
                 } catch (RuntimeException | java.io.IOException e) {
                     // a crash during begin surfaces as "domain is not running": reported below with the state
-                    if (fx.libvirt.state(domain.name).active()) {
+                    if (fx.libvirt().state(domain.name).active()) {
                         throw e;
                     }
                 }
-                assertTrue(fx.libvirt.state(domain.name).active(), "QEMU of " + domain.name + " died at instant " + i
+                assertTrue(fx.libvirt().state(domain.name).active(), "QEMU of " + domain.name + " died at instant " + i
                         + " of " + ITERATIONS + " (see /var/log/libvirt/qemu/" + domain.name + ".log); querier: "
                         + querierEnd.get());
                 awaitQueriesAfter(queries, before, querierEnd);
@@ -98,8 +85,8 @@ class BackupBeginRaceIT {
         System.out.printf("BackupBeginRaceIT: %d instants, %d block-info queries meanwhile, domain still running%n",
                 instants, queries.get());
         assertEquals(ITERATIONS, instants);
-        assertEquals(List.of(), fx.libvirt.checkpoints(domain.name), "every checkpoint of an aborted instant removed");
-        try (var left = Files.list(fx.runtime)) {
+        assertEquals(List.of(), fx.libvirt().checkpoints(domain.name), "every checkpoint of an aborted instant removed");
+        try (var left = Files.list(fx.runtime())) {
             assertEquals(List.of(), left.toList(), "scratch files and sockets removed");
         }
     }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -58,14 +59,13 @@ class GuestConsistencyIT {
         }
     };
     @TempDir static Path dir;
+    @RegisterExtension static final InstanceFixture fx = new InstanceFixture(() -> dir, 256 * 1024);
     static TestGuest guest;
-    static InstanceFixture fx;
 
     @BeforeAll
     static void setUp() throws Exception {
         TestGuest.requireGuestSupport();
         Environment.requireCommand("debugfs");
-        fx = InstanceFixture.open(dir, 256 * 1024);
         guest = TestGuest.start(dir);
     }
 
@@ -73,9 +73,6 @@ class GuestConsistencyIT {
     static void tearDown() {
         if (guest != null) {
             guest.close();
-        }
-        if (fx != null) {
-            fx.close();
         }
     }
 
@@ -98,7 +95,7 @@ class GuestConsistencyIT {
     }
 
     private static InstanceBackup.Result backup(TestGuest g, AppConsistency consistency) {
-        return new InstanceBackup(fx.libvirt, fx.vault, fx.runtime).run(
+        return new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime()).run(
                 new InstanceBackup.Request(g.name(), Set.of(), 2, PointFacts.NONE, consistency), NO_PROGRESS);
     }
 
@@ -115,7 +112,7 @@ class GuestConsistencyIT {
     private static byte[] restoredFile(PointManifest point, String path) throws Exception {
         Path image = dir.resolve("restored-" + point.id() + "-vdb.raw");
         if (!Files.exists(image)) {
-            new InstanceRestore(fx.libvirt, fx.vault, 2).disk(point.id(), "vdb", image, ImageFormat.RAW, false, NO_PROGRESS);
+            new InstanceRestore(fx.libvirt(), fx.vault(), 2).disk(point.id(), "vdb", image, ImageFormat.RAW, false, NO_PROGRESS);
         }
         Path out = dir.resolve("debugfs-" + System.nanoTime());
         Process p = new ProcessBuilder("debugfs", "-R", "dump " + path + " " + out, image.toString())
@@ -290,7 +287,7 @@ class GuestConsistencyIT {
 
     @Test
     void theWatchdogThawsAGuestWhoseInstantStalls() throws Exception {
-        GuestAgent agent = new GuestAgent(fx.libvirt, guest.name());
+        GuestAgent agent = new GuestAgent(fx.libvirt(), guest.name());
         AppConsistency shortBound = AppConsistency.on().withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(5),
                 Duration.ofSeconds(8));
         AtomicReference<String> seenDuringStall = new AtomicReference<>();
@@ -308,7 +305,7 @@ class GuestConsistencyIT {
 
     @Test
     void cancelWhileFrozenThawsTheGuest() throws Exception {
-        GuestAgent agent = new GuestAgent(fx.libvirt, guest.name());
+        GuestAgent agent = new GuestAgent(fx.libvirt(), guest.name());
         CountDownLatch frozen = new CountDownLatch(1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread backup = Thread.ofPlatform().start(() -> {
@@ -381,7 +378,7 @@ class GuestConsistencyIT {
 
     private static boolean pingAnswers(TestGuest g) {
         try {
-            new GuestAgent(fx.libvirt, g.name()).ping(Duration.ofSeconds(1));
+            new GuestAgent(fx.libvirt(), g.name()).ping(Duration.ofSeconds(1));
             return true;
         } catch (IOException e) {
             return false;

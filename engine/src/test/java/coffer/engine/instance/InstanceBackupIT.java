@@ -6,9 +6,8 @@ import coffer.engine.error.ErrorCode;
 import coffer.vault.PointManifest;
 import coffer.virt.domain.DomainDefinition;
 import coffer.virt.image.ImageFormat;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -32,23 +31,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InstanceBackupIT {
     private static final int CHUNK = 256 * 1024;
     @TempDir Path dir;
-    InstanceFixture fx;
+    @RegisterExtension final InstanceFixture fx = new InstanceFixture(() -> dir, CHUNK);
     TestDomain domain;
 
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = InstanceFixture.open(dir, CHUNK);
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
-
     private InstanceBackup.Result backup() {
-        return new InstanceBackup(fx.libvirt, fx.vault, fx.runtime).run(
+        return new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime()).run(
                 new InstanceBackup.Request(domain.name, Set.of(), 2, PointFacts.NONE), listener());
     }
 
@@ -66,7 +53,7 @@ class InstanceBackupIT {
 
     private String restoredSha(PointManifest point, String disk) throws Exception {
         Path file = dir.resolve("restored-" + point.id() + "-" + disk + ".raw");
-        new InstanceRestore(fx.libvirt, fx.vault, 2).disk(point.id(), disk, file, ImageFormat.RAW, false, listener());
+        new InstanceRestore(fx.libvirt(), fx.vault(), 2).disk(point.id(), disk, file, ImageFormat.RAW, false, listener());
         try {
             return TestDomain.sha256(file);
         } finally {
@@ -91,7 +78,7 @@ class InstanceBackupIT {
         assertEquals(DiskPlan.Mode.FULL, plan(full, "vda").mode());
         points.add(full.point());
         expected.add(Map.of("vda", domain.sha("vda"), "vdb", domain.sha("vdb")));
-        assertEquals(List.of(PointFacts.of(full.point()).checkpoint()), fx.libvirt.checkpoints(domain.name));
+        assertEquals(List.of(PointFacts.of(full.point()).checkpoint()), fx.libvirt().checkpoints(domain.name));
 
         domain.write("vda", 3L << 20, 100_000, 0xaa);      // inside one 256 KiB chunk
         domain.write("vda", 20L << 20, 300_000, 0xbb);     // two chunks
@@ -107,7 +94,7 @@ class InstanceBackupIT {
         assertTrue(second.point().disk("vdb").newChunks() <= 1, "raw disk deduplicated: " + second.point().disk("vdb").newChunks());
         points.add(second.point());
         expected.add(Map.of("vda", domain.sha("vda"), "vdb", domain.sha("vdb")));
-        assertEquals(List.of(PointFacts.of(second.point()).checkpoint()), fx.libvirt.checkpoints(domain.name),
+        assertEquals(List.of(PointFacts.of(second.point()).checkpoint()), fx.libvirt().checkpoints(domain.name),
                 "only the newest checkpoint is kept");
 
         InstanceBackup.Result third = backup(); // nothing written
@@ -181,7 +168,7 @@ class InstanceBackupIT {
         assertEquals(DiskPlan.Mode.INCREMENTAL, plan(again, "vda").mode(), String.valueOf(plan(again, "vda").reason()));
         assertTrue(again.point().disk("vda").readBytes() <= 2L * CHUNK, "read only what was written");
         assertEquals(domain.sha("vda"), restoredSha(again.point(), "vda"));
-        assertEquals(List.of(PointFacts.of(again.point()).checkpoint()), fx.libvirt.checkpoints(domain.name));
+        assertEquals(List.of(PointFacts.of(again.point()).checkpoint()), fx.libvirt().checkpoints(domain.name));
         TestDomain.virsh("start", domain.name);
         domain.write("vda", 7L << 20, 4096, 0x79);
         InstanceBackup.Result running = backup();
@@ -209,7 +196,7 @@ class InstanceBackupIT {
 
         assertDiscoveredAsRaw(size);
         List<Long> totals = new ArrayList<>();
-        InstanceBackup.Result off = new InstanceBackup(fx.libvirt, fx.vault, fx.runtime).run(
+        InstanceBackup.Result off = new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime()).run(
                 new InstanceBackup.Request(domain.name, Set.of(), 2, PointFacts.NONE), recordingTotals(totals));
         assertEquals("shutoff", PointFacts.of(off.point()).instance().state());
         assertEquals(List.of(size), totals, "progress of the disk's real size");
@@ -232,7 +219,7 @@ class InstanceBackupIT {
     }
 
     private void assertDiscoveredAsRaw(long size) {
-        InstanceDiscovery.Instance found = new InstanceDiscovery(fx.libvirt).list().stream()
+        InstanceDiscovery.Instance found = new InstanceDiscovery(fx.libvirt()).list().stream()
                 .filter(i -> i.name().equals(domain.name)).findFirst().orElseThrow();
         InstanceDiscovery.Disk disk = found.disks().getFirst();
         assertEquals("raw", disk.format());
@@ -256,7 +243,7 @@ class InstanceBackupIT {
     @Test
     void cancelledBackupLeavesNoJobCheckpointScratchFileOrSocket() throws Exception {
         domain = fx.domain(Map.of("vda", "qcow2"), 32);
-        List<String> checkpointsBefore = fx.libvirt.checkpoints(domain.name);
+        List<String> checkpointsBefore = fx.libvirt().checkpoints(domain.name);
         Thread caller = Thread.currentThread();
         JobProgress cancelling = new JobProgress() {
             @Override
@@ -268,14 +255,14 @@ class InstanceBackupIT {
                 caller.interrupt();
             }
         };
-        CofferException failure = assertThrows(CofferException.class, () -> new InstanceBackup(fx.libvirt, fx.vault, fx.runtime)
+        CofferException failure = assertThrows(CofferException.class, () -> new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime())
                 .run(new InstanceBackup.Request(domain.name, Set.of(), 1, PointFacts.NONE), cancelling));
         Thread.interrupted();
         assertEquals(ErrorCode.Cancelled, failure.code(), failure.getMessage());
-        assertTrue(fx.libvirt.job(domain.name).map(j -> !j.isBackup()).orElse(true), "no backup job left");
-        assertEquals(checkpointsBefore, fx.libvirt.checkpoints(domain.name), "no checkpoint left");
+        assertTrue(fx.libvirt().job(domain.name).map(j -> !j.isBackup()).orElse(true), "no backup job left");
+        assertEquals(checkpointsBefore, fx.libvirt().checkpoints(domain.name), "no checkpoint left");
         assertRuntimeClean();
-        assertTrue(fx.vault.points().isEmpty(), "no point");
+        assertTrue(fx.vault().points().isEmpty(), "no point");
         InstanceBackup.Result next = backup();
         assertEquals(domain.sha("vda"), restoredSha(next.point(), "vda"), "the next backup works");
     }
@@ -292,15 +279,15 @@ class InstanceBackupIT {
         String copyName = domain.name + "-copy";
         domain.adopt(copyName);
         Path target = Files.createDirectories(dir.resolve("copies"));
-        InstanceRestore.InstanceResult copy = new InstanceRestore(fx.libvirt, fx.vault, 2)
+        InstanceRestore.InstanceResult copy = new InstanceRestore(fx.libvirt(), fx.vault(), 2)
                 .asNewInstance(point.id(), copyName, target, true, listener());
-        assertTrue(fx.libvirt.domain(copyName).orElseThrow().state().active(), "started");
-        DomainDefinition defined = DomainDefinition.parse(fx.libvirt.domainXml(copyName, true));
+        assertTrue(fx.libvirt().domain(copyName).orElseThrow().state().active(), "started");
+        DomainDefinition defined = DomainDefinition.parse(fx.libvirt().domainXml(copyName, true));
         for (var disk : defined.disks()) {
             assertTrue(disk.source().startsWith(target.toString()), "uses its own file: " + disk.source());
             assertFalse(domain.disks.containsValue(Path.of(disk.source())));
         }
-        assertFalse(defined.uuid().orElseThrow().equals(fx.libvirt.domain(domain.name).orElseThrow().uuid()));
+        assertFalse(defined.uuid().orElseThrow().equals(fx.libvirt().domain(domain.name).orElseThrow().uuid()));
         assertEquals(domain.sha("vda"), TestDomain.imageSha(copy.disks().get("vda"), dir));
         assertEquals(domain.sha("vdb"), TestDomain.imageSha(copy.disks().get("vdb"), dir), "both disks, written at once");
     }
@@ -311,11 +298,11 @@ class InstanceBackupIT {
         PointManifest point = backup().point();
         String original = domain.sha("vda");
         domain.write("vda", 1L << 20, 65536, 0x42);
-        CofferException running = assertThrows(CofferException.class, () -> new InstanceRestore(fx.libvirt, fx.vault, 2)
+        CofferException running = assertThrows(CofferException.class, () -> new InstanceRestore(fx.libvirt(), fx.vault(), 2)
                 .disk(point.id(), "vda", null, null, false, listener()));
         assertEquals(ErrorCode.InstanceRunning, running.code());
         TestDomain.virsh("destroy", domain.name);
-        new InstanceRestore(fx.libvirt, fx.vault, 2).inPlace(point.id(), listener());
+        new InstanceRestore(fx.libvirt(), fx.vault(), 2).inPlace(point.id(), listener());
         assertEquals(original, TestDomain.imageSha(domain.disks.get("vda"), dir));
     }
 
@@ -327,12 +314,12 @@ class InstanceBackupIT {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process killed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", classPath, BackupProcessMain.class.getName(), domain.name,
-                dir.resolve("vault").toString(), dir.resolve("keyring.json").toString(), fx.runtime.toString())
+                dir.resolve("vault").toString(), dir.resolve("keyring.json").toString(), fx.runtime().toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
         java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
         try {
             // libvirt shows the backup job a moment before it records the job's checkpoint: wait for both
-            while (!backupJobRunning() || fx.libvirt.checkpoints(domain.name).size() < 2) {
+            while (!backupJobRunning() || fx.libvirt().checkpoints(domain.name).size() < 2) {
                 assertTrue(killed.isAlive(), "the backup process ended early: " + Files.readString(dir.resolve("killed.log")));
                 assertTrue(java.time.Instant.now().isBefore(deadline), "no backup job within 60 s");
                 Thread.sleep(20);
@@ -340,8 +327,8 @@ class InstanceBackupIT {
         } finally {
             killed.destroyForcibly().waitFor(); // it holds at its first progress report until killed
         }
-        assertEquals(2, fx.libvirt.checkpoints(domain.name).size(), "the killed run left its checkpoint behind");
-        try (Stream<Path> left = Files.list(fx.runtime)) {
+        assertEquals(2, fx.libvirt().checkpoints(domain.name).size(), "the killed run left its checkpoint behind");
+        try (Stream<Path> left = Files.list(fx.runtime())) {
             assertEquals(1, left.count(), "and its runtime directory");
         }
 
@@ -350,23 +337,23 @@ class InstanceBackupIT {
         assertEquals(DiskPlan.Mode.INCREMENTAL, plan(next, "vda").mode(), "still incremental from the last good point");
         assertEquals(first.id(), next.point().parent());
         assertEquals(domain.sha("vda"), restoredSha(next.point(), "vda"));
-        assertEquals(List.of(PointFacts.of(next.point()).checkpoint()), fx.libvirt.checkpoints(domain.name),
+        assertEquals(List.of(PointFacts.of(next.point()).checkpoint()), fx.libvirt().checkpoints(domain.name),
                 "the killed run's checkpoint is gone");
         assertRuntimeClean();
-        assertEquals(2, fx.vault.points().size(), "no partial point from the killed run");
+        assertEquals(2, fx.vault().points().size(), "no partial point from the killed run");
     }
 
     /** Job stats fail with "backup job data missing" while libvirt starts or ends a backup: not yet, then. */
     private boolean backupJobRunning() {
         try {
-            return fx.libvirt.job(domain.name).map(j -> j.isBackup()).orElse(false);
+            return fx.libvirt().job(domain.name).map(j -> j.isBackup()).orElse(false);
         } catch (java.io.IOException startingOrEnding) {
             return false;
         }
     }
 
     private void assertRuntimeClean() throws Exception {
-        try (Stream<Path> left = Files.walk(fx.runtime)) {
+        try (Stream<Path> left = Files.walk(fx.runtime())) {
             List<Path> files = left.filter(Files::isRegularFile).toList();
             assertEquals(List.of(), files, "no socket or scratch file left");
         }

@@ -15,9 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What the tests on {@link InstanceFixture} rely on: closing it removes every domain made through it, running or
- * shut off, and with them their checkpoints (what a failed test leaves); the vault and the runtime directory are where
- * the fixture says.
+ * What the tests on {@link InstanceFixture} rely on: closing it (after each test, whatever its outcome) removes every
+ * domain made through it, running or shut off, and with them their checkpoints (what a failed test leaves); the vault
+ * and the runtime directory are where the fixture says.
  */
 class InstanceFixtureIT {
     @TempDir Path dir;
@@ -25,13 +25,15 @@ class InstanceFixtureIT {
     @Test
     void closingRemovesEveryDomainMadeThroughItWhateverStateTheTestLeftItIn() throws Exception {
         List<String> names;
-        try (InstanceFixture fx = InstanceFixture.open(dir, 256 * 1024)) {
+        InstanceFixture fx = new InstanceFixture(() -> dir, 256 * 1024);
+        fx.open();
+        try (fx) {
             assertTrue(Files.isDirectory(dir.resolve("run")), "run/");
             assertTrue(Files.isDirectory(dir.resolve("vault")), "vault/");
-            assertEquals(256 * 1024, fx.vault.chunkSize());
+            assertEquals(256 * 1024, fx.vault().chunkSize());
             TestDomain running = fx.domain(Map.of("vda", "qcow2"), 8);
             TestDomain shutOff = fx.domain(Map.of("vda", "qcow2"), 8);
-            new InstanceBackup(fx.libvirt, fx.vault, fx.runtime).run(
+            new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime()).run(
                     new InstanceBackup.Request(running.name, Set.of(), 2, PointFacts.NONE),
                     JobProgress.NONE);
             TestDomain.virsh("destroy", shutOff.name);

@@ -8,6 +8,7 @@ import coffer.virt.image.ImageFormat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InstantRestoreIT {
     private static final long MiB = 1 << 20;
     @TempDir static Path dir;
-    static InstanceFixture fx;
+    @RegisterExtension static final InstanceFixture fx = new InstanceFixture(() -> dir, 256 * 1024);
     static TestGuest source;
     static PointManifest point;
     static byte[] known;
@@ -40,7 +41,6 @@ class InstantRestoreIT {
     @BeforeAll
     static void backUpTheGuest() throws Exception {
         TestGuest.requireGuestSupport();
-        fx = InstanceFixture.open(dir, 256 * 1024);
         source = TestGuest.start(dir);
         Path extraRaw = dir.resolve("extra.raw");
         Files.write(extraRaw, TestData.random(23, (int) (8 * MiB)));
@@ -50,7 +50,7 @@ class InstantRestoreIT {
                 "--subdriver", "qcow2", "--persistent");
         known = TestData.random(29, 200_000);
         source.writeFile("/data/known.bin", known);
-        point = new InstanceBackup(fx.libvirt, fx.vault, fx.runtime).run(
+        point = new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime()).run(
                 new InstanceBackup.Request(source.name(), Set.of(), 2, PointFacts.NONE, AppConsistency.on()), JobProgress.NONE).point();
         assertEquals(List.of("vda", "vdb", "vdc"), point.disks().stream().map(PointManifest.Disk::name).toList());
         source.close();
@@ -60,9 +60,6 @@ class InstantRestoreIT {
     static void tearDown() throws Exception {
         if (source != null) {
             source.close();
-        }
-        if (fx != null) {
-            fx.close();
         }
     }
 
@@ -80,20 +77,20 @@ class InstantRestoreIT {
     @Test
     void theInstanceAnswersWhileDataStreamsAndEndsOnLocalDisksEqualToANormalRestore() throws Exception {
         Path normal = dir.resolve("normal-vdc.raw");
-        new InstanceRestore(fx.libvirt, fx.vault, 2).disk(point.id(), "vdc", normal, ImageFormat.RAW, false, JobProgress.NONE);
+        new InstanceRestore(fx.libvirt(), fx.vault(), 2).disk(point.id(), "vdc", normal, ImageFormat.RAW, false, JobProgress.NONE);
 
         String name = newName();
         InstantRestore.Request request = new InstantRestore.Request(point.id(), name, Files.createDirectories(dir.resolve("instant")),
-                fx.runtime, 256 * 1024);
+                fx.runtime(), 256 * 1024);
         long started = System.nanoTime();
-        try (InstantRestore.Session session = new InstantRestore(fx.libvirt, fx.vault).start(request);
+        try (InstantRestore.Session session = new InstantRestore(fx.libvirt(), fx.vault()).start(request);
              TestGuest restored = TestGuest.existing(name, dir)) {
             double startSeconds = (System.nanoTime() - started) / 1e9;
             restored.awaitAgent(Duration.ofSeconds(180));
             double agentSeconds = (System.nanoTime() - started) / 1e9;
             List<InstantRestore.DiskCopy> copying = session.progress();
             assertTrue(copying.stream().anyMatch(c -> !c.complete()), "the copy still runs while the guest answers: " + copying);
-            assertTrue(fx.libvirt.domainXml(name, false).contains(session.server().server().socket().toString()));
+            assertTrue(fx.libvirt().domainXml(name, false).contains(session.server().server().socket().toString()));
             assertEquals(TestData.sha256(known), restored.sha256("/data/known.bin"), "the guest reads the point's data");
             System.out.printf("InstantRestoreIT: instance defined and started in %.1f s, agent answered after %.1f s, copy at %s%n",
                     startSeconds, agentSeconds, copying);
@@ -102,13 +99,13 @@ class InstantRestoreIT {
             session.awaitLocal(Duration.ofMinutes(5));
             assertTrue(session.local());
             assertFalse(Files.exists(session.server().server().socket()), "the export is closed");
-            String live = fx.libvirt.domainXml(name, false);
+            String live = fx.libvirt().domainXml(name, false);
             assertFalse(live.contains("protocol='nbd'") || live.contains("protocol=\"nbd\""), live);
-            assertFalse(fx.libvirt.domainXml(name, true).contains("nbd"), "the persistent definition has no chain either");
+            assertFalse(fx.libvirt().domainXml(name, true).contains("nbd"), "the persistent definition has no chain either");
             restored.awaitAgent(Duration.ofSeconds(30));
             assertEquals(TestData.sha256(known), restored.sha256("/data/known.bin"), "still readable with the export gone");
 
-            fx.libvirt.destroy(name);
+            fx.libvirt().destroy(name);
             for (Path disk : session.disks().values()) {
                 assertFalse(run("qemu-img", "info", disk.toString()).contains("backing file"), disk + " is standalone");
             }
@@ -116,12 +113,12 @@ class InstantRestoreIT {
                     normal.toString()).contains("identical"), "the untouched disk equals the normal restore");
             assertEquals(Set.of("vda", "vdb", "vdc"), session.disks().keySet());
         }
-        assertTrue(fx.libvirt.domain(name).isEmpty(), "TestGuest.close removed the instance");
+        assertTrue(fx.libvirt().domain(name).isEmpty(), "TestGuest.close removed the instance");
 
         // The same point restored the normal way, timed the same way: every byte written first, then started.
         String full = newName();
         long fullStarted = System.nanoTime();
-        new InstanceRestore(fx.libvirt, fx.vault, 2).asNewInstance(point.id(), full, Files.createDirectories(dir.resolve("full")),
+        new InstanceRestore(fx.libvirt(), fx.vault(), 2).asNewInstance(point.id(), full, Files.createDirectories(dir.resolve("full")),
                 true, JobProgress.NONE);
         try (TestGuest restored = TestGuest.existing(full, dir)) {
             double fullStart = (System.nanoTime() - fullStarted) / 1e9;
@@ -134,13 +131,13 @@ class InstantRestoreIT {
     @Test
     void cancellingMidCopyLeavesNoInstanceNoOverlayAndNoSocket() throws Exception {
         String name = newName();
-        InstantRestore.Session session = new InstantRestore(fx.libvirt, fx.vault).start(new InstantRestore.Request(point.id(), name,
-                Files.createDirectories(dir.resolve("cancelled")), fx.runtime, 64 * 1024));
+        InstantRestore.Session session = new InstantRestore(fx.libvirt(), fx.vault()).start(new InstantRestore.Request(point.id(), name,
+                Files.createDirectories(dir.resolve("cancelled")), fx.runtime(), 64 * 1024));
         Path socket = session.server().server().socket();
-        assertTrue(fx.libvirt.state(name).active());
+        assertTrue(fx.libvirt().state(name).active());
         assertTrue(session.progress().stream().anyMatch(c -> !c.complete()));
         session.cancel();
-        assertTrue(fx.libvirt.domain(name).isEmpty(), "no instance");
+        assertTrue(fx.libvirt().domain(name).isEmpty(), "no instance");
         for (Path disk : session.disks().values()) {
             assertFalse(Files.exists(disk), disk + " removed");
         }

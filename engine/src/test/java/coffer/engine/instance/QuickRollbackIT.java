@@ -5,9 +5,9 @@ import coffer.engine.JobProgress;
 import coffer.vault.PointManifest;
 import coffer.virt.image.DiskImages;
 import coffer.virt.image.ImageFormat;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ class QuickRollbackIT {
     private static final int SIZE_MIB = 16;
     private static final List<String> DISKS = List.of("vda", "vdb");
     @TempDir Path dir;
-    InstanceFixture fx;
+    @RegisterExtension final InstanceFixture fx = new InstanceFixture(() -> dir, CHUNK);
     TestDomain domain;
     /** The scenario's points, P2's checkpoint and the disks' content at P1 ({@link #twoPointsThenChangesShutOff}). */
     PointManifest p1;
@@ -43,21 +43,13 @@ class QuickRollbackIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        fx = InstanceFixture.open(dir, CHUNK);
         Map<String, String> formats = new LinkedHashMap<>();
         DISKS.forEach(d -> formats.put(d, "qcow2"));
         domain = fx.domain(formats, SIZE_MIB);
     }
 
-    @AfterEach
-    void tearDown() {
-        if (fx != null) {
-            fx.close();
-        }
-    }
-
     private InstanceBackup.Result backup() {
-        return new InstanceBackup(fx.libvirt, fx.vault, fx.runtime).run(
+        return new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime()).run(
                 new InstanceBackup.Request(domain.name, Set.of(), 2, PointFacts.NONE), JobProgress.NONE);
     }
 
@@ -80,7 +72,7 @@ class QuickRollbackIT {
     /** The content a restore of {@code point}'s disk to a new file has. */
     private String restoredSha(PointManifest point, String disk) throws Exception {
         Path file = dir.resolve("restored-" + point.id() + "-" + disk + ".raw");
-        new InstanceRestore(fx.libvirt, fx.vault, 2).disk(point.id(), disk, file, ImageFormat.RAW, false, JobProgress.NONE);
+        new InstanceRestore(fx.libvirt(), fx.vault(), 2).disk(point.id(), disk, file, ImageFormat.RAW, false, JobProgress.NONE);
         try {
             return TestDomain.sha256(file);
         } finally {
@@ -112,7 +104,7 @@ class QuickRollbackIT {
         twoPointsThenChangesShutOff();
 
         CountedProgress progress = new CountedProgress();
-        InstanceRestore.InstanceResult rolledBack = new InstanceRestore(fx.libvirt, fx.vault, 2).inPlace(p1.id(), false, progress);
+        InstanceRestore.InstanceResult rolledBack = new InstanceRestore(fx.libvirt(), fx.vault(), 2).inPlace(p1.id(), false, progress);
 
         long disk = (long) SIZE_MIB << 20;
         long written = 0;
@@ -134,7 +126,7 @@ class QuickRollbackIT {
         assertTrue(rolledBack.writes().get("vdb").bytesWritten() <= 4 * 65_536, rolledBack.writes().get("vdb").summary());
         assertEquals(written, progress.total(), "the total is what is written");
         assertEquals(written, progress.done(), "progress counts the bytes written");
-        assertEquals(List.of(checkpoint), fx.libvirt.checkpoints(domain.name), "the checkpoints stay");
+        assertEquals(List.of(checkpoint), fx.libvirt().checkpoints(domain.name), "the checkpoints stay");
 
         // the next backup is an incremental relative to P2 that captures the rolled-back ranges
         InstanceBackup.Result p3 = backup();
@@ -150,7 +142,7 @@ class QuickRollbackIT {
         domain.writeRandom("vda", 5L << 20, 65_536, 5);
         domain.writeRandom("vdb", 14L << 20, 65_536, 6);
         TestDomain.virsh("destroy", domain.name);
-        InstanceRestore.InstanceResult again = new InstanceRestore(fx.libvirt, fx.vault, 2).inPlace(p3.point().id(), progress);
+        InstanceRestore.InstanceResult again = new InstanceRestore(fx.libvirt(), fx.vault(), 2).inPlace(p3.point().id(), progress);
         for (String d : DISKS) {
             InPlaceWrite write = again.writes().get(d);
             assertTrue(write.isQuick(), write.summary());
@@ -170,7 +162,7 @@ class QuickRollbackIT {
         // checkpoints cannot be kept (libvirt would refuse to delete them later); the other disk is still rolled back
         // quickly, and the checkpoints are dropped with their bitmaps
         TestDomain.run(true, "qemu-img", "bitmap", "--remove", domain.disks.get("vdb").toString(), checkpoint);
-        InstanceRestore.InstanceResult mixed = new InstanceRestore(fx.libvirt, fx.vault, 2).inPlace(p1.id(), false,
+        InstanceRestore.InstanceResult mixed = new InstanceRestore(fx.libvirt(), fx.vault(), 2).inPlace(p1.id(), false,
                 JobProgress.NONE);
         InPlaceWrite vdb = mixed.writes().get("vdb");
         assertEquals("full write: no change tracking to start from: QEMU has no consistent bitmap " + checkpoint
@@ -182,7 +174,7 @@ class QuickRollbackIT {
         for (String d : DISKS) {
             assertEquals(p1Content.get(d), diskSha(d), d);
         }
-        assertEquals(List.of(), fx.libvirt.checkpoints(domain.name), "dropped, as after any full write");
+        assertEquals(List.of(), fx.libvirt().checkpoints(domain.name), "dropped, as after any full write");
         assertEquals(List.of(), DiskImages.inspect(domain.disks.get("vda"), "qcow2").bitmaps(),
                 "the quick disk's bitmap goes with the checkpoint");
         // the domain started on it and backed up running: both read in full, nothing left to prune or warn about
@@ -191,7 +183,7 @@ class QuickRollbackIT {
         TestDomain.virsh("destroy", domain.name);
         DISKS.forEach(d -> assertEquals(DiskPlan.Mode.FULL, plan(p3, d).mode(), d));
         assertEquals(List.of(), p3.warnings());
-        assertEquals(List.of(PointFacts.of(p3.point()).checkpoint()), fx.libvirt.checkpoints(domain.name));
+        assertEquals(List.of(PointFacts.of(p3.point()).checkpoint()), fx.libvirt().checkpoints(domain.name));
         for (String d : DISKS) {
             assertEquals(p1Content.get(d), restoredSha(p3.point(), d), d);
         }
@@ -199,17 +191,17 @@ class QuickRollbackIT {
         // asked for the full write: every disk in full, the checkpoints dropped
         String p3Checkpoint = PointFacts.of(p3.point()).checkpoint();
         CountedProgress progress = new CountedProgress();
-        InstanceRestore.DiskResult forced = new InstanceRestore(fx.libvirt, fx.vault, 2).disk(p2.id(), "vda", null, null,
+        InstanceRestore.DiskResult forced = new InstanceRestore(fx.libvirt(), fx.vault(), 2).disk(p2.id(), "vda", null, null,
                 false, true, progress);
         assertEquals("full write: asked for (full)", forced.write().summary());
         assertEquals((long) SIZE_MIB << 20, progress.done(), "a full write counts every byte");
         assertEquals(restoredSha(p2, "vda"), diskSha("vda"));
-        assertEquals(List.of(), fx.libvirt.checkpoints(domain.name), "dropped: " + p3Checkpoint);
+        assertEquals(List.of(), fx.libvirt().checkpoints(domain.name), "dropped: " + p3Checkpoint);
         assertEquals(List.of(), DiskImages.inspect(domain.disks.get("vdb"), "qcow2").bitmaps(),
                 "the checkpoint's bitmap is gone from the disk the restore did not write, too");
 
         // no checkpoint in libvirt: in full, saying so
-        InstanceRestore.DiskResult noCheckpoint = new InstanceRestore(fx.libvirt, fx.vault, 2).disk(p1.id(), "vdb", null,
+        InstanceRestore.DiskResult noCheckpoint = new InstanceRestore(fx.libvirt(), fx.vault(), 2).disk(p1.id(), "vdb", null,
                 null, false, JobProgress.NONE);
         assertEquals("full write: no change tracking to start from: checkpoint " + p3Checkpoint
                 + " no longer exists in libvirt", noCheckpoint.write().summary());
@@ -231,12 +223,12 @@ class QuickRollbackIT {
             }
         };
         RuntimeException failure = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-                () -> new InstanceRestore(fx.libvirt, fx.vault, 2).disk(p1.id(), "vda", null, null, false, failing));
+                () -> new InstanceRestore(fx.libvirt(), fx.vault(), 2).disk(p1.id(), "vda", null, null, false, failing));
         assertTrue(String.valueOf(failure.getMessage()).contains("stopped after the first chunk written")
                 || String.valueOf(failure.getCause()).contains("stopped after the first chunk written"), failure.toString());
         assertNoQemuNbdLeft();
         // the bitmap kept every write made before the failure: the next attempt is quick again, and exact
-        InstanceRestore.DiskResult again = new InstanceRestore(fx.libvirt, fx.vault, 2).disk(p1.id(), "vda", null, null, false,
+        InstanceRestore.DiskResult again = new InstanceRestore(fx.libvirt(), fx.vault(), 2).disk(p1.id(), "vda", null, null, false,
                 JobProgress.NONE);
         assertTrue(again.write().isQuick(), again.write().summary());
         assertEquals(p1Content.get("vda"), diskSha("vda"));
@@ -244,8 +236,8 @@ class QuickRollbackIT {
 
         // from the decision (the bitmap read) to the write, the decision's qemu-nbd holds the image: the domain cannot
         // start and write what the bitmap read did not see
-        QuickRollback rollback = QuickRollback.of(fx.libvirt, fx.vault, fx.libvirt.domain(domain.name).orElseThrow(), 2);
-        var vda = coffer.virt.domain.DomainDefinition.parse(fx.libvirt.domainXml(domain.name, true)).disk("vda").orElseThrow();
+        QuickRollback rollback = QuickRollback.of(fx.libvirt(), fx.vault(), fx.libvirt().domain(domain.name).orElseThrow(), 2);
+        var vda = coffer.virt.domain.DomainDefinition.parse(fx.libvirt().domainXml(domain.name, true)).disk("vda").orElseThrow();
         try (QuickRollback.Quick held = (QuickRollback.Quick) rollback.decide(p1, p1.disk("vda"), vda,
                 domain.disks.get("vda"), "qcow2")) {
             TestDomain.Result start = TestDomain.run(false, "virsh", "-c", "qemu:///system", "start", domain.name);

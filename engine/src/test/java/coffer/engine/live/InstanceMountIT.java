@@ -11,6 +11,7 @@ import coffer.vault.PointManifest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -32,14 +33,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class InstanceMountIT {
     @TempDir static Path dir;
-    static InstanceFixture fx;
+    @RegisterExtension static final InstanceFixture fx = new InstanceFixture(() -> dir, 256 * 1024);
     static TestGuest source;
     static TestGuest target;
 
     @BeforeAll
     static void setUp() throws Exception {
         TestGuest.requireGuestSupport();
-        fx = InstanceFixture.open(dir, 256 * 1024);
         source = TestGuest.start(dir);
         target = TestGuest.start(dir);
     }
@@ -51,9 +51,6 @@ class InstanceMountIT {
                 guest.close();
             }
         }
-        if (fx != null) {
-            fx.close();
-        }
     }
 
     @Test
@@ -61,13 +58,13 @@ class InstanceMountIT {
         byte[] known = TestData.random(17, 300_000);
         source.writeFile("/data/known.bin", known);
         source.shell("mkdir -p /data/dir && echo hello > /data/dir/note.txt && sync");
-        PointManifest point = new InstanceBackup(fx.libvirt, fx.vault, fx.runtime).run(
+        PointManifest point = new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime()).run(
                 new InstanceBackup.Request(source.name(), Set.of(), 2, PointFacts.NONE, AppConsistency.on()), JobProgress.NONE).point();
         source.shell("rm /data/known.bin && sync"); // the guest's own copy changes after the point: the mount shows the point
 
         Path socket = dir.resolve("mount.sock");
-        InstanceMount mount = new InstanceMount(fx.libvirt);
-        try (PointServer server = PointServer.start(fx.vault,
+        InstanceMount mount = new InstanceMount(fx.libvirt());
+        try (PointServer server = PointServer.start(fx.vault(),
                 new PointServer.Request(point.id(), List.of("vdb"), socket, null, PointServer.DEFAULT_CACHE_BYTES))) {
             InstanceMount.Attached attached = mount.attach(target.name(), server.export("vdb"), "coffer-vdb");
             assertEquals("vdc", attached.disk().target(), "the first free virtio name after vda and vdb");
@@ -84,7 +81,7 @@ class InstanceMountIT {
 
             mount.detach(attached, Duration.ofSeconds(60));
             assertFalse(mount.attachedNow(attached));
-            assertFalse(fx.libvirt.domainXml(target.name(), false).contains(socket.toString()));
+            assertFalse(fx.libvirt().domainXml(target.name(), false).contains(socket.toString()));
             awaitInGuest(target, "test ! -e " + device);
             assertTrue(server.server().connections() == 0 || awaitNoClients(server), "QEMU hung up on the export");
         }
