@@ -8,7 +8,6 @@ import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
 import coffer.engine.live.FileSearch;
-import coffer.engine.live.GuestPath;
 import coffer.engine.live.NameGlob;
 import coffer.engine.operation.FileSearchResult;
 import coffer.engine.operation.SearchFiles;
@@ -53,7 +52,7 @@ final class FileSearchHandler implements JobHandler<SearchFiles, FileSearchResul
         }
         context.info("searching " + targets.size() + " point(s) for '" + search.name() + "' under " + search.pathOrRoot());
         FileSearch.Result result = FileSearch.run(targets, new FileSearch.Query(NameGlob.parse(search.name()),
-                        GuestPath.parse(search.pathOrRoot()), search.disk(), search.filesystem()),
+                        search.guestPath(), search.disk(), search.filesystem()),
                 runtimeRoot.resolve("files"), Guestfs.Options.DEFAULT, context.progress(), context::info);
         context.info(result.matches().size() + " match(es)" + (result.truncated() ? " (truncated)" : "") + " in "
                 + result.points() + " point(s), " + result.appliances() + " appliance(s)");

@@ -189,7 +189,7 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 yield FileSearchResult.of(s.instance(), s.name(), s.pathOrRoot(), coffer.engine.live.FileSearch.run(
                         points.stream().map(p -> new coffer.engine.live.FileSearch.Target(v, p)).toList(),
                         new coffer.engine.live.FileSearch.Query(coffer.engine.live.NameGlob.parse(s.name()),
-                                coffer.engine.live.GuestPath.parse(s.pathOrRoot()), s.disk(), s.filesystem()),
+                                s.guestPath(), s.disk(), s.filesystem()),
                         settings.runtimeRoot().resolve("files"), coffer.virt.guestfs.Guestfs.Options.DEFAULT, progress,
                         line -> { }));
             }
