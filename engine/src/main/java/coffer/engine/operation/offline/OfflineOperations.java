@@ -191,7 +191,7 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                         new coffer.engine.live.FileSearch.Query(coffer.engine.live.NameGlob.parse(s.name()),
                                 s.guestPath(), s.disk(), s.filesystem()),
                         settings.runtimeRoot().resolve("files"), coffer.virt.guestfs.Guestfs.Options.DEFAULT, progress,
-                        line -> { }));
+                        progress::note));
             }
             case DrillInstance ignored -> throw new CofferException(ErrorCode.InvalidArgument, "a restore drill needs a"
                     + " server (its budget, its record in the catalog); give the server with --url or COFFER_URL, and no --vault");
