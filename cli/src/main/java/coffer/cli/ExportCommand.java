@@ -28,7 +28,7 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin ServerOption server;
     @Parameters(index = "0", arity = "0..1", paramLabel = "POINT", description = RestoreCommand.POINT) String point;
     @Parameters(index = "1", arity = "0..1", paramLabel = "DISK", description = FilesCommand.DISK) String disk;
-    @Parameters(index = "2..*", arity = "0..*", paramLabel = "PATH", description = "Absolute paths of files or directories to export.") List<String> paths;
+    @Parameters(index = "2..*", arity = "0..*", paramLabel = "PATH", description = "Absolute paths of files or directories to export, " + FilesCommand.ESCAPED) List<String> paths;
     @Option(names = "--fs", paramLabel = "DEVICE", description = FilesCommand.FS) String filesystem;
     @Option(names = "--expires", paramLabel = "LIFETIME", description = "How long the archive can be downloaded: 90s, 30min, 12h, 7d (default: 1 day, at most 30 days).") String expires;
     @Option(names = "--wait", description = "Wait for the export job, with a progress bar.") boolean wait;
@@ -38,7 +38,7 @@ final class ExportCommand implements Callable<Integer> {
         if (point == null || disk == null) {
             throw new CofferException(ErrorCode.InvalidArgument, "give POINT, DISK and PATHs: coffer export POINT DISK PATH...");
         }
-        return JobRun.follow(server.operations().start(new ExportFiles(point, disk, filesystem, paths, expires)), common,
+        return JobRun.follow(server.operations().start(new ExportFiles(point, disk, filesystem, paths, expires, true)), common,
                 wait, "export");
     }
 

@@ -20,6 +20,9 @@ import java.util.concurrent.Callable;
         + " search a file across an instance's points.",
         mixinStandardHelpOptions = true)
 final class FilesCommand {
+    /** How a path argument is read (docs/cli.md, "Files of a point"). */
+    static final String ESCAPED = "written as 'files ls' prints names: \\\\ for a backslash, \\xNN for a byte that is not"
+            + " UTF-8, \\n, \\t, \\r, \\uNNNN.";
     static final String DISK = "The point's disk, e.g. vdb.";
     static final String FS = "The file system's device, as 'coffer files fs' shows it (default: the disk's only one).";
 
@@ -43,14 +46,14 @@ final class FilesCommand {
         @Mixin Transport transport;
         @Parameters(index = "0", paramLabel = "POINT", description = RestoreCommand.POINT) String point;
         @Parameters(index = "1", paramLabel = "DISK", description = DISK) String disk;
-        @Parameters(index = "2", arity = "0..1", paramLabel = "PATH", description = "An absolute directory (default: /).") String path;
+        @Parameters(index = "2", arity = "0..1", paramLabel = "PATH", description = "An absolute directory (default: /), " + ESCAPED) String path;
         @Option(names = "--fs", paramLabel = "DEVICE", description = FS) String filesystem;
         @Option(names = "--cursor", paramLabel = "CURSOR", description = "The entries after this cursor (a previous page's next cursor).") String cursor;
         @Option(names = "--limit", paramLabel = "N", description = "One page of at most N entries (1-1000), with the cursor of the next.") Integer limit;
 
         @Override
         public Integer call() {
-            ListFiles first = new ListFiles(point, disk, filesystem, path, false, cursor, limit);
+            ListFiles first = new ListFiles(point, disk, filesystem, path, false, cursor, limit, true);
             // offline every page would start the appliance again
             return Operate.callOneOrEveryPage(transport, common, limit != null || transport.offline(), first,
                     FileList::nextCursor, first::next, pages -> FileList.of(pages.getFirst().path(),
@@ -64,12 +67,12 @@ final class FilesCommand {
         @Mixin Transport transport;
         @Parameters(index = "0", paramLabel = "POINT", description = RestoreCommand.POINT) String point;
         @Parameters(index = "1", paramLabel = "DISK", description = DISK) String disk;
-        @Parameters(index = "2", paramLabel = "PATH", description = "An absolute path.") String path;
+        @Parameters(index = "2", paramLabel = "PATH", description = "An absolute path, " + ESCAPED) String path;
         @Option(names = "--fs", paramLabel = "DEVICE", description = FS) String filesystem;
 
         @Override
         public Integer call() {
-            return Operate.call(transport, common, new ListFiles(point, disk, filesystem, path, true));
+            return Operate.call(transport, common, new ListFiles(point, disk, filesystem, path, true, null, null, true));
         }
     }
 
@@ -82,7 +85,7 @@ final class FilesCommand {
         String instance;
         @Option(names = "--name", required = true, paramLabel = "GLOB", description = "File names to find: a glob such as 'hosts', '*.conf', 'x?[0-9]', '{a,b}.txt' (quote it).")
         String name;
-        @Option(names = "--path", paramLabel = "DIR", description = "Only under this absolute directory (default: /).") String path;
+        @Option(names = "--path", paramLabel = "DIR", description = "Only under this absolute directory (default: /), " + ESCAPED) String path;
         @Option(names = "--disk", paramLabel = "DISK", description = "Only this disk of each point (default: every disk).") String disk;
         @Option(names = "--fs", paramLabel = "DEVICE", description = "Only this file system, as 'coffer files fs' shows it for the disk (default: every mountable one).")
         String filesystem;
@@ -91,7 +94,7 @@ final class FilesCommand {
 
         @Override
         public Integer call() throws InterruptedException {
-            return JobRun.run(transport, common, new SearchFiles(instance, name, path, disk, filesystem, points), wait, 0, "search");
+            return JobRun.run(transport, common, new SearchFiles(instance, name, path, disk, filesystem, points, true), wait, 0, "search");
         }
     }
 }

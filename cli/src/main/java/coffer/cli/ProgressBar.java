@@ -9,11 +9,13 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A one-line progress display on stderr: bytes done/total, rate, ETA. Redrawn at most five times a second,
- * only on a terminal (no noise in logs or pipes). Thread-safe: workers call {@link #advance}.
+ * only on a terminal (no noise in logs or pipes). The operation's step lines ({@link #note}) are printed on stderr
+ * whenever the bar is asked for (not with {@code --output json}), terminal or not. Thread-safe: workers call {@link #advance}.
  */
 final class ProgressBar implements JobProgress, AutoCloseable {
     private final PrintStream err;
     private final boolean enabled;
+    private final boolean lines;
     private final String label;
     private final AtomicLong done = new AtomicLong();
     private volatile long total;
@@ -23,6 +25,7 @@ final class ProgressBar implements JobProgress, AutoCloseable {
     ProgressBar(PrintStream err, boolean enabled, String label) {
         this.err = err;
         this.enabled = enabled && System.console() != null;
+        this.lines = enabled;
         this.label = label;
     }
 
@@ -42,6 +45,21 @@ final class ProgressBar implements JobProgress, AutoCloseable {
                     draw(value, now);
                 }
             }
+        }
+    }
+
+    /** A step's line on stderr (not with --output json), the bar redrawn under it on a terminal. */
+    @Override
+    public void note(String line) {
+        if (!lines) {
+            return;
+        }
+        synchronized (this) {
+            err.print(enabled ? "\r\033[K" + label + ": " + line + System.lineSeparator() : label + ": " + line + System.lineSeparator());
+            if (enabled) {
+                draw(done.get(), System.nanoTime());
+            }
+            err.flush();
         }
     }
 

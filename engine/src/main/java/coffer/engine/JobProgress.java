@@ -20,4 +20,11 @@ public interface JobProgress extends Progress {
 
     /** The logical bytes the operation will cover; may be called again when a better total is known. */
     void starting(long totalBytes);
+
+    /**
+     * A step of the operation finished or begun, as one line ("point … searched (2 of 3)"): the CLI prints it on stderr
+     * offline; through a server the same lines are the job's log. Ignored by default.
+     */
+    default void note(String line) {
+    }
 }

@@ -10,7 +10,10 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashSet;
@@ -24,7 +27,9 @@ import java.util.Set;
  * each with its mode, owner ids and modification time. Device files, FIFOs and sockets are left out and counted.
  * Names are sanitised ({@link GuestPath}): relative, no {@code ..}, and a guest name that is not one plain
  * component is left out and counted instead of written. Long names and large numbers use POSIX (PAX) headers.
- * A path chosen twice (or inside a chosen directory) is written once.
+ * A path chosen twice (or inside a chosen directory) is written once. Every path handed to libguestfs is the
+ * guest's own bytes ({@link GuestPath#bytes}), so a name that is not UTF-8 is read too; in the archive it is named by
+ * its escaped form ({@link GuestNames}: tar's long names are UTF-8 text).
  *
  * <p>The archive is written to the caller's stream as it is read from the guest: memory stays at one read buffer
  * ({@value Guestfs#MAX_READ} bytes) and the compressor's window. An interrupted thread stops at the next read
@@ -44,11 +49,12 @@ public final class FileArchive {
 
     /**
      * Writes {@code paths} (absolute paths in the file system mounted in {@code guestfs}) as tar + zstd to
-     * {@code out}, which is finished but not closed.
+     * {@code out}, which is finished but not closed; directories are listed through a file in {@code scratch} (a
+     * private directory of the caller's on the host).
      */
-    public static Summary write(Guestfs guestfs, List<GuestPath> paths, OutputStream out) throws IOException {
+    public static Summary write(Guestfs guestfs, List<GuestPath> paths, Path scratch, OutputStream out) throws IOException {
         ZstdOutputStream zstd = new ZstdOutputStream(new NonClosing(out), ZSTD_LEVEL);
-        Writer writer = new Writer(guestfs, new TarArchiveOutputStream(zstd));
+        Writer writer = new Writer(guestfs, scratch, new TarArchiveOutputStream(zstd));
         for (GuestPath path : paths) {
             writer.tree(path);
         }
@@ -60,6 +66,7 @@ public final class FileArchive {
     /** One archive being written. Not thread-safe. */
     private static final class Writer {
         private final Guestfs guestfs;
+        private final Path scratch;
         private final TarArchiveOutputStream tar;
         private final byte[] buffer = new byte[Guestfs.MAX_READ];
         private final Set<GuestPath> written = new HashSet<>();
@@ -70,8 +77,9 @@ public final class FileArchive {
         private long skippedSpecial;
         private long skippedNames;
 
-        Writer(Guestfs guestfs, TarArchiveOutputStream tar) {
+        Writer(Guestfs guestfs, Path scratch, TarArchiveOutputStream tar) {
             this.guestfs = guestfs;
+            this.scratch = scratch;
             this.tar = tar;
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -81,7 +89,7 @@ public final class FileArchive {
         /** The path and, for a directory, everything under it: depth first, each directory's names sorted. */
         void tree(GuestPath top) throws IOException {
             Deque<Map.Entry<GuestPath, FileStat>> pending = new ArrayDeque<>();
-            pending.push(Map.entry(top, guestfs.stat(top.absolute())));
+            pending.push(Map.entry(top, guestfs.stat(top.bytes())));
             while (!pending.isEmpty()) {
                 Map.Entry<GuestPath, FileStat> next = pending.pop();
                 GuestPath path = next.getKey();
@@ -91,12 +99,12 @@ public final class FileArchive {
                 }
                 entry(path, stat);
                 if (stat.type() == FileStat.Type.DIRECTORY) {
-                    List<String> names = guestfs.list(path.absolute());
-                    List<String> plain = names.stream().filter(GuestPath::plain).toList();
+                    List<byte[]> names = guestfs.names(path.bytes(), Files.createTempFile(scratch, "archive-", ".list"));
+                    List<byte[]> plain = names.stream().filter(GuestPath::plain).sorted(Arrays::compareUnsigned).toList();
                     skippedNames += names.size() - plain.size();
-                    Map<String, FileStat> stats = guestfs.stats(path.absolute(), plain);
+                    List<FileStat> stats = guestfs.statsOf(path.bytes(), plain);
                     for (int i = plain.size() - 1; i >= 0; i--) { // pushed in reverse: popped in name order
-                        pending.push(Map.entry(path.child(plain.get(i)), stats.get(plain.get(i))));
+                        pending.push(Map.entry(path.child(plain.get(i)), stats.get(i)));
                     }
                 }
             }
@@ -116,7 +124,7 @@ public final class FileArchive {
                 }
                 case SYMLINK -> {
                     TarArchiveEntry link = new TarArchiveEntry(path.archiveName(false), TarConstants.LF_SYMLINK);
-                    link.setLinkName(guestfs.readlink(path.absolute()));
+                    link.setLinkName(guestfs.readlink(path.bytes()));
                     put(link, stat, 0);
                     tar.closeArchiveEntry();
                     links++;
@@ -141,12 +149,13 @@ public final class FileArchive {
         }
 
         private void contents(GuestPath path, long size) throws IOException {
+            byte[] file = path.bytes();
             long offset = 0;
             while (offset < size) {
                 if (Thread.interrupted()) {
                     throw new InterruptedIOException("archive cancelled in " + path);
                 }
-                int n = guestfs.read(path.absolute(), offset, buffer, (int) Math.min(buffer.length, size - offset));
+                int n = guestfs.read(file, offset, buffer, (int) Math.min(buffer.length, size - offset));
                 if (n == 0) {
                     throw new IOException(path + " ended at " + offset + " bytes, its stat said " + size);
                 }

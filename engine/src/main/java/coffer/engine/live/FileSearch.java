@@ -14,7 +14,6 @@ import coffer.virt.guestfs.GuestfsException;
 import coffer.virt.nbd.NbdExport;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -281,7 +280,7 @@ public final class FileSearch {
                         + e.getMessage());
                 return;
             }
-            String dir = query.path().absolute();
+            byte[] dir = query.path().bytes();
             try {
                 if (guestfs.stat(dir).type() != FileStat.Type.DIRECTORY) {
                     return;
@@ -308,7 +307,7 @@ public final class FileSearch {
                 truncated = true;
                 found = listed.subList(0, room);
             }
-            byte[] prefix = (query.path().isRoot() ? "/" : dir + "/").getBytes(StandardCharsets.UTF_8);
+            byte[] prefix = query.path().isRoot() ? dir : concat(dir, new byte[] {'/'});
             List<byte[]> absolutes = found.stream().map(relative -> concat(prefix, relative)).toList();
             List<FileStat> stats = stats(guestfs, absolutes);
             for (int i = 0; i < found.size(); i++) {

@@ -10,7 +10,13 @@ import java.util.Arrays;
  * File names as a guest stores them (bytes: anything but NUL and {@code /}) turned into text that cannot break an output:
  * {@link #text} is the name itself when it is UTF-8, else its {@linkplain #escape escaped} form; {@link #escape} shows a
  * backslash as {@code \\}, a newline as {@code \n}, a tab as {@code \t}, other control characters and bytes that are
- * not UTF-8 as {@code \xNN}, so one name is one line. Stateless.
+ * not UTF-8 as {@code \xNN}, so one name is one line; {@link #unescape} turns that form back into the exact bytes
+ * (docs/cli.md, "Files of a point": a name copied from {@code files ls} or {@code files search} names the same file).
+ * Stateless.
+ *
+ * <p>The escaped form: {@code \\} a backslash, {@code \n} {@code \t} {@code \r} those control characters,
+ * {@code \xNN} (two hex digits) the one byte NN, {@code &#92;uNNNN} (four hex digits) that code point in UTF-8, any other
+ * character itself in UTF-8. A backslash followed by anything else, or ending the text, is refused.
  */
 public final class GuestNames {
     private GuestNames() {
@@ -55,9 +61,10 @@ public final class GuestNames {
                 case '\t' -> out.append("\\t");
                 case '\r' -> out.append("\\r");
                 default -> {
-                    if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+                    if (c < 0x20 || c == 0x7f) {
                         out.append(String.format("\\x%02x", c));
-                    } else if (c == 0x2028 || c == 0x2029 || c == 0x85) {
+                    } else if ((c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
+                        // a C1 control is two bytes in UTF-8: \xNN stays one byte (session 19, docs/reliability.md)
                         out.append(String.format("\\u%04x", c));
                     } else {
                         out.appendCodePoint(c);
@@ -66,6 +73,69 @@ public final class GuestNames {
             }
         });
         return out.toString();
+    }
+
+    /**
+     * The bytes an {@linkplain #escape escaped} text stands for ({@code escape(unescape(t))} gives back what
+     * {@code escape} printed); a text without backslashes is its UTF-8.
+     *
+     * @throws IllegalArgumentException naming the first bad escape: a backslash not followed by {@code \\}, {@code n},
+     *                                  {@code t}, {@code r}, {@code x} and two hex digits, {@code u} and four, or a
+     *                                  {@code \\u} naming a surrogate
+     */
+    public static byte[] unescape(String text) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c != '\\') {
+                int end = i + Character.charCount(text.codePointAt(i));
+                out.writeBytes(text.substring(i, end).getBytes(StandardCharsets.UTF_8));
+                i = end;
+                continue;
+            }
+            char kind = i + 1 < text.length() ? text.charAt(i + 1) : 0;
+            switch (kind) {
+                case '\\' -> out.write('\\');
+                case 'n' -> out.write('\n');
+                case 't' -> out.write('\t');
+                case 'r' -> out.write('\r');
+                case 'x' -> out.write(hex(text, i, 2));
+                case 'u' -> {
+                    int cp = hex(text, i, 4);
+                    if (Character.isSurrogate((char) cp)) {
+                        throw new IllegalArgumentException("bad escape '" + text.substring(i, i + 6) + "' at character " + (i + 1)
+                                + ": a surrogate is not a character");
+                    }
+                    out.writeBytes(Character.toString(cp).getBytes(StandardCharsets.UTF_8));
+                }
+                default -> throw new IllegalArgumentException("bad escape '" + text.substring(i, Math.min(text.length(), i + 2))
+                        + "' at character " + (i + 1) + ": a backslash starts \\\\, \\n, \\t, \\r, \\xNN or \\uNNNN"
+                        + " (write a backslash as \\\\)");
+            }
+            i += kind == 'x' ? 4 : kind == 'u' ? 6 : 2;
+        }
+        return out.toByteArray();
+    }
+
+    /** The {@code digits} hex digits after the escape at {@code at} ({@code \xNN}, {@code &#92;uNNNN}). */
+    private static int hex(String text, int at, int digits) {
+        int from = at + 2;
+        String shown = text.substring(at, Math.min(text.length(), from + digits));
+        if (from + digits > text.length()) {
+            throw new IllegalArgumentException("bad escape '" + shown + "' at character " + (at + 1) + ": "
+                    + digits + " hex digits expected");
+        }
+        int value = 0;
+        for (int k = from; k < from + digits; k++) {
+            int d = Character.digit(text.charAt(k), 16);
+            if (d < 0) {
+                throw new IllegalArgumentException("bad escape '" + shown + "' at character " + (at + 1) + ": "
+                        + digits + " hex digits expected");
+            }
+            value = value * 16 + d;
+        }
+        return value;
     }
 
     /** The name for an output: itself when UTF-8, else escaped. */

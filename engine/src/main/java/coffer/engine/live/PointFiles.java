@@ -99,7 +99,11 @@ public final class PointFiles implements AutoCloseable {
 
     /** The entries of directory {@code path}, sorted by name, with metadata and link targets. */
     public List<Entry> list(String path) {
-        GuestPath dir = GuestPath.parse(path);
+        return list(GuestPath.parse(path));
+    }
+
+    /** The entries of directory {@code dir}, sorted by name, with metadata and link targets. */
+    public List<Entry> list(GuestPath dir) {
         return call(() -> entries(dir, names(dir).stream().sorted(java.util.Comparator.comparing(Name::text)).toList()));
     }
 
@@ -115,7 +119,11 @@ public final class PointFiles implements AutoCloseable {
      * from the first), at most {@code limit}; the metadata and link targets are read for those only.
      */
     public Listing list(String path, String after, int limit) {
-        GuestPath dir = GuestPath.parse(path);
+        return list(GuestPath.parse(path), after, limit);
+    }
+
+    /** {@link #list(String, String, int)} of a path given as {@link GuestPath} (its bytes need not be UTF-8). */
+    public Listing list(GuestPath dir, String after, int limit) {
         return call(() -> {
             Map<String, Name> byText = new java.util.HashMap<>();
             names(dir).forEach(n -> byText.put(n.text(), n));
@@ -137,7 +145,7 @@ public final class PointFiles implements AutoCloseable {
     private List<Name> names(GuestPath dir) throws IOException {
         Path scratch = Files.createTempFile(runtime, "ls-", ".list");
         List<Name> names = new java.util.ArrayList<>();
-        for (byte[] bytes : guestfs.names(dir.absolute(), scratch)) {
+        for (byte[] bytes : guestfs.names(dir.bytes(), scratch)) {
             String text = GuestNames.text(bytes);
             if (GuestPath.plain(text)) {
                 names.add(new Name(text, bytes));
@@ -148,20 +156,13 @@ public final class PointFiles implements AutoCloseable {
 
     /** The entries of {@code names} in directory {@code dir}, in that order, with metadata and link targets. */
     private List<Entry> entries(GuestPath dir, List<Name> names) throws IOException {
-        byte[] parent = dir.absolute().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        List<FileStat> stats = guestfs.statsOf(parent, names.stream().map(Name::bytes).toList());
+        List<FileStat> stats = guestfs.statsOf(dir.bytes(), names.stream().map(Name::bytes).toList());
         List<Entry> entries = new java.util.ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
             FileStat stat = stats.get(i);
             String link = null;
             if (stat.type() == FileStat.Type.SYMLINK) {
-                byte[] name = names.get(i).bytes();
-                byte[] path = java.util.Arrays.copyOf(parent, parent.length + (dir.isRoot() ? 0 : 1) + name.length);
-                if (!dir.isRoot()) {
-                    path[parent.length] = '/';
-                }
-                System.arraycopy(name, 0, path, path.length - name.length, name.length);
-                link = guestfs.readlink(path);
+                link = guestfs.readlink(dir.child(names.get(i).bytes()).bytes());
             }
             entries.add(new Entry(names.get(i).text(), stat, link, GuestNames.utf8(names.get(i).bytes()) == null));
         }
@@ -175,25 +176,36 @@ public final class PointFiles implements AutoCloseable {
 
     /** The metadata of {@code path} (a link is described, not followed). */
     public Entry stat(String path) {
-        GuestPath p = GuestPath.parse(path);
-        return call(() -> entry(p, p.isRoot() ? "/" : p.components().getLast(), guestfs.stat(p.absolute())));
+        return stat(GuestPath.parse(path));
+    }
+
+    /**
+     * The metadata of {@code path}, whose bytes are handed to libguestfs as they are (a name that is not UTF-8 is
+     * stat'ed too); the entry's name is the last component, escaped when not UTF-8.
+     */
+    public Entry stat(GuestPath path) {
+        return call(() -> {
+            FileStat stat = guestfs.stat(path.bytes());
+            String link = stat.type() == FileStat.Type.SYMLINK ? guestfs.readlink(path.bytes()) : null;
+            if (path.isRoot()) {
+                return new Entry("/", stat, link);
+            }
+            byte[] name = path.name();
+            return new Entry(GuestNames.text(name), stat, link, GuestNames.utf8(name) == null);
+        });
     }
 
     /** Streams {@code paths} into {@code out} as tar + zstd (see {@link FileArchive}). */
     public FileArchive.Summary archive(List<String> paths, OutputStream out) {
-        List<GuestPath> parsed = paths.stream().map(GuestPath::parse).toList();
-        if (parsed.isEmpty()) {
-            throw new CofferException(ErrorCode.InvalidArgument, "choose at least one path to export");
-        }
-        return call(() -> FileArchive.write(guestfs, parsed, out));
+        return archivePaths(paths.stream().map(GuestPath::parse).toList(), out);
     }
 
-    private Entry entry(GuestPath path, String name, FileStat stat) {
-        try {
-            return new Entry(name, stat, stat.type() == FileStat.Type.SYMLINK ? guestfs.readlink(path.absolute()) : null);
-        } catch (IOException e) {
-            throw Errors.classify(e);
+    /** {@link #archive} of paths given as {@link GuestPath} (their bytes need not be UTF-8). */
+    public FileArchive.Summary archivePaths(List<GuestPath> paths, OutputStream out) {
+        if (paths.isEmpty()) {
+            throw new CofferException(ErrorCode.InvalidArgument, "choose at least one path to export");
         }
+        return call(() -> FileArchive.write(guestfs, paths, runtime, out));
     }
 
     private interface Call<T> {

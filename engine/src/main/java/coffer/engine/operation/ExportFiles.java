@@ -2,6 +2,7 @@ package coffer.engine.operation;
 
 import coffer.engine.error.Problems;
 import coffer.engine.job.JobType;
+import coffer.engine.live.GuestPath;
 
 import java.time.Duration;
 import java.util.List;
@@ -10,10 +11,12 @@ import java.util.List;
  * Export chosen files and directories of a point's disk as one archive (tar + zstd) into the server's export area,
  * kept for download until it expires ({@code expires}: a lifetime such as {@code 7d}; default
  * {@link #DEFAULT_LIFETIME}). Paths are absolute in the guest's file system on {@code filesystem} (default: the disk's
- * only mountable one); archive names are relative, links are stored as links (docs/design/live-access.md).
+ * only mountable one); archive names are relative, links are stored as links (docs/design/live-access.md). With
+ * {@code escaped} the paths are in the escaped form listings print ({@link GuestPath#parseEscaped}), so a name that is
+ * not UTF-8 is named exactly.
  */
-public record ExportFiles(String point, String disk, String filesystem, List<String> paths, String expires)
-        implements JobOperation<ExportResult> {
+public record ExportFiles(String point, String disk, String filesystem, List<String> paths, String expires,
+                          Boolean escaped) implements JobOperation<ExportResult> {
     public static final Duration DEFAULT_LIFETIME = Duration.ofDays(1);
     public static final Duration MAX_LIFETIME = Duration.ofDays(30);
     public static final int MAX_PATHS = 100;
@@ -26,11 +29,24 @@ public record ExportFiles(String point, String disk, String filesystem, List<Str
         if (paths == null || paths.isEmpty() || paths.size() > MAX_PATHS) {
             problems.add("paths", "1 to " + MAX_PATHS + " absolute paths, got " + (paths == null ? "none" : paths.size()));
         } else {
-            paths.forEach(p -> Rules.guestPath(problems, "paths", p == null ? "" : p));
+            paths.forEach(p -> {
+                Rules.guestPath(problems, "paths", p == null ? "" : p);
+                Rules.escapedGuestPath(problems, "paths", p, escaped);
+            });
         }
         Rules.lifetime(problems, "expires", expires, MAX_LIFETIME);
         problems.throwIfAny("export request");
         paths = List.copyOf(paths);
+    }
+
+    /** Paths given as text. */
+    public ExportFiles(String point, String disk, String filesystem, List<String> paths, String expires) {
+        this(point, disk, filesystem, paths, expires, null);
+    }
+
+    /** The paths asked for, their bytes as given or unescaped. */
+    public List<GuestPath> guestPaths() {
+        return paths.stream().map(p -> GuestPath.parse(p, Rules.flag(escaped))).toList();
     }
 
     public Duration lifetime() {
@@ -39,7 +55,7 @@ public record ExportFiles(String point, String disk, String filesystem, List<Str
     }
 
     public ExportFiles resolved(String pointId) {
-        return new ExportFiles(pointId, disk, filesystem, paths, expires);
+        return new ExportFiles(pointId, disk, filesystem, paths, expires, escaped);
     }
 
     @Override

@@ -180,6 +180,20 @@ final class Rules {
         }
     }
 
+    /**
+     * With {@code escaped}, {@code path} (already checked by {@link #guestPath}) must be in the escaped form listings
+     * print: every backslash starts a known escape ({@link coffer.engine.live.GuestNames#unescape}).
+     */
+    static void escapedGuestPath(Problems problems, String field, String path, Boolean escaped) {
+        if (flag(escaped) && path != null && path.startsWith("/")) {
+            try {
+                coffer.engine.live.GuestPath.parseEscaped(path);
+            } catch (coffer.engine.error.CofferException e) {
+                problems.add(field, e.getMessage());
+            }
+        }
+    }
+
     /** An optional file system device as libguestfs names it ({@code /dev/sda1}). */
     static void device(Problems problems, String field, String device) {
         if (device != null && !DEVICE.matcher(device).matches()) {

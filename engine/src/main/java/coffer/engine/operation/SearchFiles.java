@@ -2,6 +2,7 @@ package coffer.engine.operation;
 
 import coffer.engine.error.Problems;
 import coffer.engine.job.JobType;
+import coffer.engine.live.GuestPath;
 import coffer.engine.live.NameGlob;
 
 /**
@@ -9,10 +10,11 @@ import coffer.engine.live.NameGlob;
  * newest {@code points} points (default {@link #DEFAULT_POINTS}), their disk {@code disk} (default: every disk), file
  * system {@code filesystem} (a device as {@code coffer files fs} shows it for one disk; default: every mountable one),
  * under directory {@code path} (default {@code /}), file names matching the glob {@code name}. Through a server a job
- * (its progress the points searched), offline it runs in the command's process.
+ * (its progress the points searched), offline it runs in the command's process. With {@code escaped} the path is in
+ * the escaped form listings print ({@link GuestPath#parseEscaped}).
  */
-public record SearchFiles(String instance, String name, String path, String disk, String filesystem, Integer points)
-        implements JobOperation<FileSearchResult> {
+public record SearchFiles(String instance, String name, String path, String disk, String filesystem, Integer points,
+                          Boolean escaped) implements JobOperation<FileSearchResult> {
     public static final int DEFAULT_POINTS = 10;
     public static final int MAX_POINTS = 100;
 
@@ -29,6 +31,7 @@ public record SearchFiles(String instance, String name, String path, String disk
             }
         }
         Rules.guestPath(problems, "path", path);
+        Rules.escapedGuestPath(problems, "path", path, escaped);
         if (path != null && (path.contains("/../") || path.endsWith("/.."))) {
             problems.add("path", "'..' is not allowed in a path");
         }
@@ -42,6 +45,16 @@ public record SearchFiles(String instance, String name, String path, String disk
         problems.throwIfAny("file search request");
     }
 
+    /** A directory given as text. */
+    public SearchFiles(String instance, String name, String path, String disk, String filesystem, Integer points) {
+        this(instance, name, path, disk, filesystem, points, null);
+    }
+
+    /** The directory searched ({@code /} by default), its bytes as given or unescaped. */
+    public GuestPath guestPath() {
+        return GuestPath.parse(pathOrRoot(), Rules.flag(escaped));
+    }
+
     public int pointsOrDefault() {
         return points == null ? DEFAULT_POINTS : points;
     }
@@ -51,7 +64,7 @@ public record SearchFiles(String instance, String name, String path, String disk
     }
 
     public SearchFiles resolved(String instanceId) {
-        return new SearchFiles(instanceId, name, path, disk, filesystem, points);
+        return new SearchFiles(instanceId, name, path, disk, filesystem, points, escaped);
     }
 
     @Override

@@ -214,11 +214,16 @@ public final class Guestfs implements AutoCloseable {
 
     /** {@code lstat} of {@code path}: a symbolic link is described, not followed. */
     public FileStat stat(String path) throws IOException {
+        return stat(path.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@code lstat} of {@code path} (bytes, absolute: a guest's names need not be UTF-8); a link is not followed. */
+    public FileStat stat(byte[] path) throws IOException {
         return on(() -> {
             try (Arena arena = Arena.ofConfined()) {
-                MemorySegment stat = callPointer(lib.lstatns, handle, arena.allocateFrom(path));
+                MemorySegment stat = callPointer(lib.lstatns, handle, cString(arena, path));
                 if (isNull(stat)) {
-                    throw lib.lastError(handle, "guestfs_lstatns('" + path + "')");
+                    throw lib.lastError(handle, "guestfs_lstatns('" + shown(path) + "')");
                 }
                 try {
                     return fileStat(stat.reinterpret(STATNS_SIZE), 0);
@@ -291,20 +296,25 @@ public final class Guestfs implements AutoCloseable {
      * {@code into}; returns how many were read, 0 at the end of the file.
      */
     public int read(String path, long offset, byte[] into, int length) throws IOException {
+        return read(path.getBytes(StandardCharsets.UTF_8), offset, into, length);
+    }
+
+    /** {@link #read(String, long, byte[], int)} of {@code path} given as bytes (absolute; need not be UTF-8). */
+    public int read(byte[] path, long offset, byte[] into, int length) throws IOException {
         if (length < 0 || length > Math.min(into.length, MAX_READ)) {
             throw new IllegalArgumentException("read of " + length + " bytes (at most " + MAX_READ + " into " + into.length + ")");
         }
         return on(() -> {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment size = arena.allocate(JAVA_LONG);
-                MemorySegment data = callPointer(lib.pread, handle, arena.allocateFrom(path), length, offset, size);
+                MemorySegment data = callPointer(lib.pread, handle, cString(arena, path), length, offset, size);
                 if (isNull(data)) {
-                    throw lib.lastError(handle, "guestfs_pread('" + path + "', offset " + offset + ")");
+                    throw lib.lastError(handle, "guestfs_pread('" + shown(path) + "', offset " + offset + ")");
                 }
                 try {
                     long n = size.get(JAVA_LONG, 0);
                     if (n < 0 || n > length) {
-                        throw new GuestfsException("guestfs_pread('" + path + "')", "returned " + n + " bytes for " + length, 0);
+                        throw new GuestfsException("guestfs_pread('" + shown(path) + "')", "returned " + n + " bytes for " + length, 0);
                     }
                     MemorySegment.copy(data.reinterpret(n), JAVA_BYTE, 0, into, 0, (int) n);
                     return (int) n;
@@ -341,10 +351,15 @@ public final class Guestfs implements AutoCloseable {
      * afterwards); each path is handed to {@code each} as it is read, so a large file system is never held at once.
      */
     public void find(String directory, Path scratch, Consumer<byte[]> each) throws IOException {
+        find(directory.getBytes(StandardCharsets.UTF_8), scratch, each);
+    }
+
+    /** {@link #find(String, Path, Consumer)} of {@code directory} given as bytes (absolute; need not be UTF-8). */
+    public void find(byte[] directory, Path scratch, Consumer<byte[]> each) throws IOException {
         on(() -> {
             try (Arena arena = Arena.ofConfined()) {
-                check(callInt(lib.find0, handle, arena.allocateFrom(directory), arena.allocateFrom(scratch.toString())),
-                        "guestfs_find0('" + directory + "')");
+                check(callInt(lib.find0, handle, cString(arena, directory), arena.allocateFrom(scratch.toString())),
+                        "guestfs_find0('" + shown(directory) + "')");
             }
             return null;
         });
@@ -356,10 +371,15 @@ public final class Guestfs implements AutoCloseable {
      * (bytes), through {@code scratch} as for {@link #find}.
      */
     public List<byte[]> names(String directory, Path scratch) throws IOException {
+        return names(directory.getBytes(StandardCharsets.UTF_8), scratch);
+    }
+
+    /** {@link #names(String, Path)} of {@code directory} given as bytes (absolute; need not be UTF-8). */
+    public List<byte[]> names(byte[] directory, Path scratch) throws IOException {
         on(() -> {
             try (Arena arena = Arena.ofConfined()) {
-                check(callInt(lib.ls0, handle, arena.allocateFrom(directory), arena.allocateFrom(scratch.toString())),
-                        "guestfs_ls0('" + directory + "')");
+                check(callInt(lib.ls0, handle, cString(arena, directory), arena.allocateFrom(scratch.toString())),
+                        "guestfs_ls0('" + shown(directory) + "')");
             }
             return null;
         });
@@ -445,6 +465,11 @@ public final class Guestfs implements AutoCloseable {
             from++;
         }
         return from == 0 ? listed : Arrays.copyOfRange(listed, from, listed.length);
+    }
+
+    /** A path for a message: its bytes as UTF-8, each byte that is not UTF-8 or a control character shown as '?'. */
+    private static String shown(byte[] path) {
+        return new String(path, StandardCharsets.UTF_8).replace('\uFFFD', '?').replaceAll("\\p{Cntrl}", "?");
     }
 
     /** {@code bytes} with a NUL after them; a NUL inside is refused (a C string cannot hold one). */

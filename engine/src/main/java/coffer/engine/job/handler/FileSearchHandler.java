@@ -8,7 +8,6 @@ import coffer.engine.job.Job;
 import coffer.engine.job.JobContext;
 import coffer.engine.job.JobHandler;
 import coffer.engine.live.FileSearch;
-import coffer.engine.live.GuestPath;
 import coffer.engine.live.NameGlob;
 import coffer.engine.operation.FileSearchResult;
 import coffer.engine.operation.SearchFiles;
@@ -24,7 +23,8 @@ import java.util.List;
 /**
  * Finds files across an instance's points ({@link FileSearch}): the newest points of the instance in the catalog whose
  * vault this server opens, searched in as few libguestfs appliances as their disks allow. Progress is the searched
- * points' disk bytes; each appliance and each point done is a line of the job's log. Cancelled, the appliance and the
+ * points' disk bytes; each appliance and each point done is a line of the job's log, and so is each of the newest points
+ * left out (its vault not one this server opens, or not readable: also a note of the result). Cancelled, the appliance and the
  * NBD servers are stopped before the job ends. Stateless; thread-safe.
  */
 final class FileSearchHandler implements JobHandler<SearchFiles, FileSearchResult> {
@@ -40,25 +40,46 @@ final class FileSearchHandler implements JobHandler<SearchFiles, FileSearchResul
 
     @Override
     public FileSearchResult run(SearchFiles search, Job job, JobContext context) throws IOException {
-        List<PointRecord> points = catalog.points().listByInstance(search.instance()).stream()
-                .filter(p -> vaults.names().contains(p.vault())).limit(search.pointsOrDefault()).toList();
-        if (points.isEmpty()) {
-            throw new CofferException(ErrorCode.PointNotFound, "instance " + search.instance()
-                    + " has no point in a vault of this server");
-        }
+        List<PointRecord> all = catalog.points().listByInstance(search.instance()); // newest first
         List<FileSearch.Target> targets = new ArrayList<>();
-        for (PointRecord p : points) {
-            Vault vault = vaults.open(p.vault());
-            targets.add(new FileSearch.Target(vault, vault.point(p.id())));
+        List<String> skipped = new ArrayList<>();
+        String instanceName = all.isEmpty() ? null : all.getFirst().instanceName();
+        for (PointRecord p : all) {
+            if (targets.size() == search.pointsOrDefault()) {
+                break;
+            }
+            String why = null;
+            if (!vaults.names().contains(p.vault())) {
+                why = "its vault '" + p.vault() + "' is not one this server opens";
+            } else {
+                try {
+                    Vault vault = vaults.open(p.vault());
+                    targets.add(new FileSearch.Target(vault, vault.point(p.id())));
+                } catch (CofferException e) {
+                    why = e.code() + ": " + e.getMessage();
+                }
+            }
+            if (why != null) {
+                String line = "point " + p.id() + " (" + p.createdAt() + ") skipped: " + why;
+                skipped.add(line);
+                context.info(line);
+            }
         }
-        context.info("searching " + targets.size() + " point(s) for '" + search.name() + "' under " + search.pathOrRoot());
+        if (targets.isEmpty()) {
+            throw new CofferException(ErrorCode.PointNotFound, "instance " + search.instance()
+                    + " has no point in a vault of this server" + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"));
+        }
+        context.info("searching " + targets.size() + " point(s) for '" + search.name() + "' under " + search.pathOrRoot()
+                + (skipped.isEmpty() ? "" : ", " + skipped.size() + " skipped"));
         FileSearch.Result result = FileSearch.run(targets, new FileSearch.Query(NameGlob.parse(search.name()),
-                        GuestPath.parse(search.pathOrRoot()), search.disk(), search.filesystem()),
+                        search.guestPath(), search.disk(), search.filesystem()),
                 runtimeRoot.resolve("files"), Guestfs.Options.DEFAULT, context.progress(), context::info);
         context.info(result.matches().size() + " match(es)" + (result.truncated() ? " (truncated)" : "") + " in "
                 + result.points() + " point(s), " + result.appliances() + " appliance(s)");
-        String instanceName = points.getFirst().instanceName();
+        List<String> notes = new ArrayList<>(skipped);
+        notes.addAll(result.notes());
         return FileSearchResult.of(instanceName != null ? instanceName : search.instance(), search.name(),
-                search.pathOrRoot(), result);
+                search.pathOrRoot(), new FileSearch.Result(result.matches(), result.points(), result.appliances(),
+                        result.truncated(), notes, result.bootTime()));
     }
 }

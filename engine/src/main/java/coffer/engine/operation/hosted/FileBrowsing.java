@@ -46,9 +46,9 @@ public final class FileBrowsing {
         return sessions.mounted(vault, vaultName, pointId, request.disk(), request.filesystem(), files -> {
             String path = request.pathOrRoot();
             if (request.statOnly()) {
-                return FileList.of(path, List.of(FileView.of(files.stat(path))), null);
+                return FileList.of(path, List.of(FileView.of(files.stat(request.guestPath()))), null);
             }
-            PointFiles.Listing page = files.list(path, after, request.pageSize());
+            PointFiles.Listing page = files.list(request.guestPath(), after, request.pageSize());
             return FileList.of(path, page.entries().stream().map(FileView::of).toList(), page.more()
                     ? new coffer.engine.catalog.NameCursor(page.entries().getLast().name(), FILE_CURSOR).encode() : null);
         });

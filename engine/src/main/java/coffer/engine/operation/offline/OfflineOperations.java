@@ -189,9 +189,9 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 yield FileSearchResult.of(s.instance(), s.name(), s.pathOrRoot(), coffer.engine.live.FileSearch.run(
                         points.stream().map(p -> new coffer.engine.live.FileSearch.Target(v, p)).toList(),
                         new coffer.engine.live.FileSearch.Query(coffer.engine.live.NameGlob.parse(s.name()),
-                                coffer.engine.live.GuestPath.parse(s.pathOrRoot()), s.disk(), s.filesystem()),
+                                s.guestPath(), s.disk(), s.filesystem()),
                         settings.runtimeRoot().resolve("files"), coffer.virt.guestfs.Guestfs.Options.DEFAULT, progress,
-                        line -> { }));
+                        progress::note));
             }
             case DrillInstance ignored -> throw new CofferException(ErrorCode.InvalidArgument, "a restore drill needs a"
                     + " server (its budget, its record in the catalog); give the server with --url or COFFER_URL, and no --vault");
