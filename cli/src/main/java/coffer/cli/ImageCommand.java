@@ -24,8 +24,8 @@ final class ImageCommand {
 
     @Command(name = "backup", description = {"Store one point holding the given disks (raw, qcow2, or another format qemu reads).",
             "Without --format a block device is raw, and a file is raw unless its header claims an image format "
-                    + "(qcow2, qcow, qed, vdi, vhdx, vpc; vmdk must be named). An image whose header names a backing "
-                    + "file is refused unless --follow-backing."},
+                    + "(qcow2, qcow, qed, vdi, vhdx, vpc; vmdk must be named). An image whose header names another file "
+                    + "(a backing file, a qcow2 data file, a VMDK descriptor's extents) is refused unless --follow-backing."},
             mixinStandardHelpOptions = true)
     static final class Backup implements Callable<Integer> {
         @Mixin CommonOptions common;
@@ -37,7 +37,7 @@ final class ImageCommand {
         @Option(names = "--format", paramLabel = "FORMAT",
                 description = "Format of every FILE: raw, qcow2, qcow, qed, vmdk, vdi, vhdx or vpc (default: see above).") String format;
         @Option(names = "--follow-backing",
-                description = "Read the backing file an image's header names, as part of the image.") boolean followBacking;
+                description = "Read the files an image's header names (backing file, qcow2 data file, VMDK extents), as part of the image.") boolean followBacking;
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "Disk image files or block devices.") List<Path> files;
 
         @Override

@@ -3,6 +3,7 @@ package coffer.engine.instance;
 import coffer.virt.agent.ExecStatus;
 import coffer.virt.agent.GuestAgent;
 import coffer.virt.agent.GuestAgentException;
+import coffer.virt.agent.GuestText;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,7 +49,8 @@ final class GuestScripts {
     }
 
     /** One line of the check's output: "PATH missing", "PATH symlink" or "PATH UID MODE TYPE…". */
-    static List<String> problemsOf(String line) {
+    static List<String> problemsOf(String guestLine) {
+        String line = GuestText.printable(guestLine); // the guest's output: no control characters into messages
         String[] f = line.trim().split(" ", 4);
         if (f.length == 2) {
             return List.of(f[0] + (f[1].equals("missing") ? " is missing" : " is a symbolic link, not the script itself"));

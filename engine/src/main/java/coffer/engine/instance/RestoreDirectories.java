@@ -16,7 +16,8 @@ import java.util.Objects;
  * server's user (root on most hosts) on an operator's request: they write only beneath one of the configured
  * restore directories (by default {@code <dataDir>/restores}) or directly in a directory holding one of the
  * instance's own disks (where a new instance's disks go by default). Paths are compared after resolving
- * symbolic links and {@code ..}, so neither leads outside. The command line working offline writes with its
+ * symbolic links and {@code ..}, so neither leads outside; a file that is itself a symbolic link (a restore over a
+ * block device writes through it) must lead to an allowed place too. The command line working offline writes with its
  * user's own permissions and is not restricted ({@link #anywhere()}).
  *
  * <p>Immutable; thread-safe.
@@ -77,19 +78,40 @@ public final class RestoreDirectories {
         if (real == null || file.normalize().getFileName() == null) {
             throw refused(file, "it names no file", ownDisks);
         }
+        if (!allowed(real, ownDisks)) {
+            throw refused(file, "it is outside the restore directories", ownDisks);
+        }
+        Path named = real.resolve(file.normalize().getFileName());
+        if (Files.isSymbolicLink(named)) {
+            // a restore over a block device writes through the link: where it leads must be allowed too
+            Path target;
+            try {
+                target = named.toRealPath();
+            } catch (IOException e) {
+                throw refused(file, "it is a symbolic link to nothing that exists", ownDisks);
+            }
+            if (target.getParent() == null || !allowed(target.getParent(), ownDisks)) {
+                throw refused(file, "it is a symbolic link to " + target + ", which is outside the restore directories",
+                        ownDisks);
+            }
+        }
+    }
+
+    /** Whether files may be created directly in {@code realDirectory} (a real path). */
+    private boolean allowed(Path realDirectory, Collection<Path> ownDisks) {
         for (Path root : roots) {
             Path realRoot = realPath(root);
-            if (realRoot != null && real.startsWith(realRoot)) {
-                return;
+            if (realRoot != null && realDirectory.startsWith(realRoot)) {
+                return true;
             }
         }
         for (Path disk : ownDisks) {
             Path diskDirectory = disk.toAbsolutePath().getParent();
-            if (diskDirectory != null && real.equals(realPath(diskDirectory))) {
-                return;
+            if (diskDirectory != null && realDirectory.equals(realPath(diskDirectory))) {
+                return true;
             }
         }
-        throw refused(file, "it is outside the restore directories", ownDisks);
+        return false;
     }
 
     private CofferException refused(Path file, String why, Collection<Path> ownDisks) {

@@ -58,6 +58,12 @@ public final class FixedIndex {
             throw new IllegalArgumentException("disk of " + diskSize + " bytes has too many chunks of " + chunkSize
                     + " bytes for one index; use a larger chunk size");
         }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (count * ChunkId.BYTES > heap) { // an image header's size alone decides it: a clear error, not OutOfMemoryError
+            throw new IllegalArgumentException("disk of " + diskSize + " bytes needs a chunk index of "
+                    + (count * ChunkId.BYTES >> 20) + " MiB in memory, more than this process's whole heap ("
+                    + (heap >> 20) + " MiB); run with a larger heap (COFFER_JAVA_OPTS=-Xmx…) or use a larger chunk size");
+        }
         this.entries = new byte[(int) count * ChunkId.BYTES];
     }
 

@@ -15,10 +15,14 @@ public record ExecStatus(boolean exited, int exitCode, int signal, String out, S
         return exited && signal == 0 && exitCode == 0;
     }
 
-    /** "exit code 3", "signal 9", or "running"; with the start of standard error when there is any. */
+    /**
+     * "exit code 3", "signal 9", or "running"; with the start of standard error when there is any (at most 5 lines,
+     * {@link GuestText#printable printable}).
+     */
     public String describe() {
         String how = !exited ? "running" : signal != 0 ? "signal " + signal : "exit code " + exitCode;
-        String detail = err.isBlank() ? "" : ": " + err.strip().lines().limit(5).reduce((a, b) -> a + " / " + b).orElse("");
+        String detail = err.isBlank() ? "" : ": " + GuestText.printable(err.strip().lines().limit(5)
+                .reduce((a, b) -> a + " / " + b).orElse("")); // the guest's text: escaped, cut (GuestText)
         return how + detail;
     }
 }

@@ -27,11 +27,13 @@ public final class GuestAgentException extends IOException {
     private final String command;
     private final String agentMessage;
 
+    /** {@code agentMessage} may be the guest's own text: it is kept {@link GuestText#printable printable}. */
     public GuestAgentException(Kind kind, String domain, String command, String agentMessage, Throwable cause) {
-        super(command + " on domain '" + domain + "': " + describe(kind) + ": " + agentMessage, cause);
+        String printable = GuestText.printable(agentMessage);
+        super(command + " on domain '" + domain + "': " + describe(kind) + ": " + printable, cause);
         this.kind = kind;
         this.command = command;
-        this.agentMessage = agentMessage;
+        this.agentMessage = printable;
     }
 
     private static String describe(Kind kind) {

@@ -179,10 +179,14 @@ public final class DiskImages {
 
     /**
      * Refuses an image whose header names another file. qcow2, qcow and QED headers are read by Coffer (nothing
-     * opened); other formats are asked of {@code qemu-img info} with the format given.
+     * opened); a VMDK's extents too ({@link VmdkExtents}: {@code qemu-img info} would open them), then its parent
+     * is asked of {@code qemu-img info}, as the other formats' backing files are, with the format given.
      */
     private static void refuseReferences(Path image, String format) throws IOException {
-        Optional<String> reference;
+        Optional<String> reference = format.equals("vmdk") ? VmdkExtents.namedFiles(image) : Optional.empty();
+        if (reference.isPresent()) {
+            refuse(image, format, reference.get()); // before qemu-img info, which would open the extents
+        }
         if (ImageHeader.referencesChecked(format)) {
             ImageHeader header = ImageHeader.read(image);
             // a header of another format than asked: QEMU refuses to open it as this one
@@ -191,10 +195,14 @@ public final class DiskImages {
             reference = QemuImg.info(image, format).backingFile().map(file -> "backing file " + file);
         }
         if (reference.isPresent()) {
-            throw new ImageRefusedException(image.toString(), ImageRefusedException.Reason.NAMES_ANOTHER_FILE,
-                    image + " read as " + format + " names " + reference.get() + "; files an image names are read"
-                            + " only when following them is asked for");
+            refuse(image, format, reference.get());
         }
+    }
+
+    private static void refuse(Path image, String format, String reference) throws ImageRefusedException {
+        throw new ImageRefusedException(image.toString(), ImageRefusedException.Reason.NAMES_ANOTHER_FILE,
+                image + " read as " + format + " names " + reference + "; files an image names are read"
+                        + " only when following them is asked for");
     }
 
     /** Checks that {@code image} can be read as a disk; returns whether it is a block device. */
