@@ -98,9 +98,11 @@ final class ApiClient {
     /**
      * Downloads {@code path} into the new file {@code to} (TargetExists when it exists). With {@code from} above 0 it
      * asks for the bytes from there on ({@code Range}) and appends them: a broken download resumes. Returns the bytes
-     * written.
+     * written: 0 when {@code to} already held the whole file. The local file is checked before anything is asked (a
+     * missing directory is a bad {@code --to}, not an unreachable server).
      */
     long download(String path, java.nio.file.Path to, long from) {
+        DownloadTarget.check(to, from > 0);
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofHours(12)).GET();
             if (token != null) {
@@ -111,6 +113,9 @@ final class ApiClient {
             }
             HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             try (java.io.InputStream body = response.body()) {
+                if (from > 0 && response.statusCode() == 416) {
+                    return DownloadTarget.alreadyWhole(to, from, response.headers().firstValue("Content-Range").orElse(null));
+                }
                 if (response.statusCode() >= 400) {
                     byte[] answer = body.readAllBytes();
                     throw problem(response.statusCode(), answer.length == 0 ? JSON.createObjectNode() : JSON.readTree(answer));
@@ -119,19 +124,26 @@ final class ApiClient {
                     throw new CofferException(ErrorCode.Internal, "the server did not answer the range request (HTTP "
                             + response.statusCode() + ")");
                 }
-                try (java.io.OutputStream out = from > 0
-                        ? java.nio.file.Files.newOutputStream(to, java.nio.file.StandardOpenOption.APPEND)
-                        : java.nio.file.Files.newOutputStream(to, java.nio.file.StandardOpenOption.CREATE_NEW,
-                        java.nio.file.StandardOpenOption.WRITE)) {
+                java.io.OutputStream out;
+                try {
+                    out = from > 0
+                            ? java.nio.file.Files.newOutputStream(to, java.nio.file.StandardOpenOption.APPEND)
+                            : java.nio.file.Files.newOutputStream(to, java.nio.file.StandardOpenOption.CREATE_NEW,
+                            java.nio.file.StandardOpenOption.WRITE);
+                } catch (java.nio.file.FileAlreadyExistsException e) {
+                    throw DownloadTarget.exists(to);
+                } catch (IOException e) {
+                    throw DownloadTarget.unwritable(to, e);
+                }
+                try (out) {
                     return body.transferTo(out);
                 }
             }
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            throw new CofferException(ErrorCode.TargetExists, to + " already exists");
         } catch (ConnectException e) {
             throw new CofferException(ErrorCode.ServerUnreachable, "cannot connect to the Coffer server at " + base);
         } catch (IOException e) {
-            throw new CofferException(ErrorCode.ServerUnreachable, "downloading from the Coffer server at " + base + " failed: " + e);
+            throw new CofferException(ErrorCode.ServerUnreachable, "downloading from the Coffer server at " + base + " failed: "
+                    + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CofferException(ErrorCode.Cancelled, "interrupted");

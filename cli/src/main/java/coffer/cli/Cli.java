@@ -116,7 +116,17 @@ public final class Cli {
         line.setOut(new java.io.PrintWriter(stdout, true));
         line.setErr(new java.io.PrintWriter(stderr, true));
         line.setParameterExceptionHandler((ex, a) -> {
-            stderr.println("error [" + ErrorCode.InvalidArgument + "]: " + ex.getMessage());
+            // picocli starts some messages with its own "Error: "; ours says "error [InvalidArgument]: " already
+            String message = String.valueOf(ex.getMessage()).replaceFirst("^Error: ", "");
+            if (List.of(a).contains("--output=json") || String.join(" ", a).contains("--output json")) {
+                Map<String, Object> problem = new LinkedHashMap<>();
+                problem.put("code", ErrorCode.InvalidArgument.name());
+                problem.put("message", message);
+                problem.put("remedy", ErrorCode.InvalidArgument.remedy());
+                new Output(stdout).json(problem);
+                return ErrorCode.InvalidArgument.exitCode();
+            }
+            stderr.println("error [" + ErrorCode.InvalidArgument + "]: " + message);
             stderr.println("  what to do: " + ErrorCode.InvalidArgument.remedy());
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, stderr);
             stderr.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");

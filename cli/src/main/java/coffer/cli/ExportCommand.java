@@ -75,7 +75,11 @@ final class ExportCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             long from = resume && Files.exists(to) ? Files.size(to) : 0;
             long written = server.require().download("/api/v1/exports/" + ApiClient.segment(export) + "/download", to, from);
-            Cli.out().line("Downloaded export %s to %s (%d bytes%s)", export, to, written, from > 0 ? " after " + from : "");
+            if (from > 0 && written == 0) {
+                Cli.out().line("Export %s is already whole in %s (%d bytes)", export, to, from);
+            } else {
+                Cli.out().line("Downloaded export %s to %s (%d bytes%s)", export, to, written, from > 0 ? " after " + from : "");
+            }
             return 0;
         }
     }

@@ -289,6 +289,26 @@ final class Render {
                 last == null ? "none" : last.id() + " (" + Output.time(last.createdAt()) + ", " + last.consistency() + ")");
     }
 
+    /**
+     * A job's result as the command that ran it prints it (what {@code coffer backup --wait} shows), or null when it does
+     * not read as its type's record (a row of an older version): then the JSON is shown as it is.
+     */
+    static List<String> resultLines(JobView j) {
+        Object typed;
+        try {
+            typed = coffer.engine.json.CofferJson.read(j.result(), j.type().result());
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.PrintStream stream = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            text(new Output(stream), typed);
+        } catch (RuntimeException noText) {
+            return null;
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    }
+
     private static void job(Output out, JobView j) {
         out.line("Job %s: %s of %s", j.id(), j.type(), j.target());
         out.line("  state:    %s", j.state());
@@ -298,7 +318,13 @@ final class Render {
             out.line("  finished: %s", j.finishedAt());
         }
         if (j.result() != null && !j.result().isNull()) {
-            out.line("  result:   %s", j.result());
+            List<String> shown = resultLines(j);
+            if (shown == null) {
+                out.line("  result:   %s", j.result());
+            } else {
+                out.line("  result:");
+                shown.forEach(line -> out.line("    %s", line));
+            }
         }
         if (j.error() != null) {
             out.line("  error:    [%s] %s", j.error().code(), j.error().message());

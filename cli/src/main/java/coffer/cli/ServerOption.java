@@ -97,7 +97,11 @@ final class ServerOption {
         try {
             return Files.readString(file).strip();
         } catch (IOException e) {
-            throw new CofferException(ErrorCode.InvalidArgument, "cannot read the token file " + file + ": " + e);
+            String why = e instanceof java.nio.file.NoSuchFileException ? "it does not exist"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : String.valueOf(e.getMessage());
+            throw new CofferException(ErrorCode.InvalidArgument, "cannot read the token file " + file + ": " + why
+                    + " (--token-file, COFFER_TOKEN_FILE or the client file's tokenFile)");
         }
     }
 

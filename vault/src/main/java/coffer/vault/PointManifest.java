@@ -82,14 +82,14 @@ public record PointManifest(String format, int version, String id, String name, 
     public record SkippedDisk(String name, String reason) {
     }
 
-    public Disk disk(String diskName) throws PointNotFoundException {
+    public Disk disk(String diskName) throws DiskNotInPointException {
         for (Disk disk : disks) {
             if (disk.name().equals(diskName)) {
                 return disk;
             }
         }
-        throw new PointNotFoundException("point " + id + " has no disk '" + diskName + "'; its disks: "
-                + disks.stream().map(Disk::name).toList());
+        throw new DiskNotInPointException("point " + id + " has no disk '" + diskName + "' (it has "
+                + String.join(", ", disks.stream().map(Disk::name).toList()) + ")");
     }
 
     public long logicalBytes() {

@@ -134,7 +134,7 @@ class PointRoundTripTest {
             assertEquals(vda.length + vdb.length, read.logicalBytes());
             assertArrayEquals(vda, vault.restore(read, "vda"));
             assertArrayEquals(vdb, vault.restore(read, "vdb"));
-            assertThrows(PointNotFoundException.class, () -> read.disk("vdz"));
+            assertThrows(DiskNotInPointException.class, () -> read.disk("vdz")); // DiskNotInPoint, not PointNotFound (session 19)
         }
     }
 

@@ -28,6 +28,7 @@ public final class Errors {
             case KeyUnavailableException e -> new CofferException(ErrorCode.KeyUnavailable, e.getMessage(), e);
             case NotAVaultException e -> new CofferException(ErrorCode.NotAVault, e.getMessage(), e);
             case PointNotFoundException e -> new CofferException(ErrorCode.PointNotFound, e.getMessage(), e);
+            case coffer.vault.DiskNotInPointException e -> new CofferException(ErrorCode.DiskNotInPoint, e.getMessage(), e);
             case PointImmutableException e -> new CofferException(ErrorCode.BackupPointImmutable, e.getMessage(), e);
             case coffer.vault.PointInUseException e -> new CofferException(ErrorCode.PointInUse, e.getMessage(), e);
             case UnsupportedFormatException e -> new CofferException(ErrorCode.UnsupportedFormat, e.getMessage(), e);

@@ -1,7 +1,7 @@
 package coffer.engine.instance;
 
 import coffer.engine.ByteSize;
-
+import com.fasterxml.jackson.annotation.JsonIgnore;
 
 /**
  * How an in-place restore wrote one disk (docs/design/change-tracking.md, "Quick rollback"): {@code quick}, only the
@@ -31,6 +31,8 @@ public record InPlaceWrite(String disk, String mode, long bytesWritten, long dis
         return new InPlaceWrite(disk, FULL, diskSize, diskSize, null, reason, "full write: " + reason);
     }
 
+    /** Not a JSON field ({@code mode} says it): a client reading a job's result strictly would refuse it. */
+    @JsonIgnore
     public boolean isQuick() {
         return QUICK.equals(mode);
     }

@@ -342,7 +342,9 @@ public final class StagedBackup implements AutoCloseable {
                     base = new DiskBase(plan.basePoint(), plan.base(), changed);
                     noteDirty(plan.target(), changed);
                 }
-                writer.writeDisk(slot, source, disk.formatOrRaw(), base, listener);
+                // the manifest names the disk's file, not the NBD export it was read through (docs/format/manifest.md)
+                writer.writeDisk(slot, source, disk.source() != null ? disk.source() : source.describe(),
+                        disk.formatOrRaw(), base, listener);
                 trace.mark(domain.name() + " " + plan.target() + ": written");
             }
         });
@@ -368,7 +370,7 @@ public final class StagedBackup implements AutoCloseable {
                     base = new DiskBase(plan.basePoint(), plan.base(), changed);
                     noteDirty(plan.target(), changed);
                 }
-                writer.writeDisk(slot, source, disk.formatOrRaw(), base, listener);
+                writer.writeDisk(slot, source, disk.source(), disk.formatOrRaw(), base, listener);
             }
         });
     }

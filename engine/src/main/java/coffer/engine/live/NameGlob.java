@@ -96,7 +96,7 @@ public final class NameGlob {
     }
 
     private static CofferException bad(String glob, String why) {
-        return new CofferException(ErrorCode.InvalidArgument, "name: not a usable glob '" + (glob == null ? "" : GuestNames.escape(glob))
+        return new CofferException(ErrorCode.InvalidArgument, "not a usable glob '" + (glob == null ? "" : GuestNames.escape(glob))
                 + "': " + why);
     }
 

@@ -36,12 +36,25 @@ public final class PointBrowse {
         });
     }
 
+    /**
+     * The one file system of the disk that can be browsed. None: the message says so (it read "choose one of the disk's
+     * file systems []"); several: it lists them and names the option that chooses one.
+     */
     static String onlyMountable(List<Filesystem> found) {
         List<Filesystem> mountable = found.stream().filter(Filesystem::mountable).toList();
-        if (mountable.size() != 1) {
-            throw new CofferException(ErrorCode.InvalidArgument, "filesystem: choose one of the disk's file systems "
-                    + mountable.stream().map(f -> f.device() + " (" + f.type() + ")").toList());
+        if (mountable.isEmpty()) {
+            throw new CofferException(ErrorCode.InvalidArgument, "filesystem: the disk holds no file system that can be"
+                    + " browsed" + (found.isEmpty() ? "" : " (found: " + describe(found) + ")")
+                    + "; browse another disk of the point");
+        }
+        if (mountable.size() > 1) {
+            throw new CofferException(ErrorCode.InvalidArgument, "filesystem: the disk holds " + mountable.size()
+                    + " file systems: " + describe(mountable) + "; choose one (--fs DEVICE; API: filesystem)");
         }
         return mountable.getFirst().device();
+    }
+
+    private static String describe(List<Filesystem> filesystems) {
+        return String.join(", ", filesystems.stream().map(f -> f.device() + " (" + f.type() + ")").toList());
     }
 }

@@ -189,6 +189,15 @@ public final class PointWriter implements AutoCloseable {
     /** Reads {@code source} into the vault as the disk of {@code slot}; callable from several threads at once. */
     public PointManifest.Disk writeDisk(Slot slot, BlockSource source, String sourceFormat, DiskBase base,
                                         Progress progress) throws IOException {
+        return writeDisk(slot, source, source.describe(), sourceFormat, base, progress);
+    }
+
+    /**
+     * {@link #writeDisk(Slot, BlockSource, String, DiskBase, Progress)} recording {@code sourceName} as the disk's
+     * {@code source} (docs/format/manifest.md): an instance's disk file, not the NBD export it was read through.
+     */
+    public PointManifest.Disk writeDisk(Slot slot, BlockSource source, String sourceName, String sourceFormat,
+                                        DiskBase base, Progress progress) throws IOException {
         synchronized (this) {
             checkOpen(slot);
         }
@@ -203,7 +212,7 @@ public final class PointWriter implements AutoCloseable {
         FixedIndex index = result.index();
         PointManifest.Disk disk = new PointManifest.Disk(slot.diskName(), indexName(slot.position()), index.diskSize(),
                 index.chunkSize(), index.checksum(), result.dataChunks(), result.newChunks(), result.newStoredBytes(),
-                result.readBytes(), source.describe(), sourceFormat);
+                result.readBytes(), sourceName, sourceFormat);
         synchronized (this) {
             disks.set(slot.position(), disk);
             indexes.set(slot.position(), index);

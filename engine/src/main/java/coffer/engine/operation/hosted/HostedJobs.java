@@ -65,11 +65,7 @@ final class HostedJobs {
             }
             case RestoreDisk r -> {
                 PointRecord point = references.point(r.point());
-                if (point.disks().stream().noneMatch(d -> d.target().equals(r.disk()))) {
-                    throw new CofferException(ErrorCode.InvalidArgument, "disk: point " + point.id() + " has no disk '"
-                            + r.disk() + "' (it has " + String.join(", ", point.disks().stream()
-                            .map(PointRecord.PointDisk::target).toList()) + ")");
-                }
+                Lookup.disk(point, r.disk()); // DiskNotInPoint, naming the disks it has
                 yield catalog.jobs().submit(r.resolved(point.id()), replications.hostOf(point));
             }
             case RestoreInstance r -> restoreInstance(r);

@@ -203,7 +203,12 @@ public final class HostedOperations implements Operations {
             }
             case RevokeToken r -> {
                 if (!catalog.tokens().revoke(r.token())) {
-                    throw new CofferException(ErrorCode.ResourceNotFound, "no live token with id '" + r.token() + "'");
+                    // a token is revoked by its id; one given its name is told that id (session 19's walk)
+                    List<String> named = catalog.tokens().list().stream()
+                            .filter(t -> t.revokedAt() == null && t.name().equals(r.token())).map(Token::id).toList();
+                    throw new CofferException(ErrorCode.ResourceNotFound, "no live token with id '" + r.token() + "'"
+                            + (named.isEmpty() ? "" : "; the live token named '" + r.token() + "' has id "
+                            + String.join(", ", named) + ": revoke it by its id"));
                 }
                 yield new Revoked(r.token());
             }
