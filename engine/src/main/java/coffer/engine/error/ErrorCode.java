@@ -102,6 +102,8 @@ public enum ErrorCode {
             "This disk of the point is already mounted into that instance; use that mount (GET /api/v1/mounts) or unmount it first."),
     MountNotFound(404, 4, "List the active mounts with 'coffer mount list' and use one of their ids.",
             "List the active mounts with GET /api/v1/mounts and use one of their ids."),
+    GuestPathNotFound(404, 4, "List the directory above it with 'coffer files ls POINT DISK DIR': a guest path is absolute and case-sensitive, and a name that is not UTF-8 is typed as the listing prints it.",
+            "List the directory above it with GET /api/v1/points/{point}/disks/{disk}/files: a guest path is absolute and case-sensitive, and a name that is not UTF-8 is given as the listing prints it, with escaped=true."),
     ExportNotAvailable(404, 4, "List the exports with 'coffer export list'; an export downloads while it is available, until it expires; export the files again after that.",
             "List the exports with GET /api/v1/exports; an export downloads while it is available, until it expires; export the files again after that."),
 

@@ -7,6 +7,7 @@ import coffer.vault.Vault;
 import coffer.virt.guestfs.FileStat;
 import coffer.virt.guestfs.Filesystem;
 import coffer.virt.guestfs.Guestfs;
+import coffer.virt.guestfs.GuestfsException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,6 +44,9 @@ public final class PointFiles implements AutoCloseable {
     private static final String OWNER = "owner";
 
     private final PointServer server;
+    private static final int ENOENT = 2;
+    private static final int ENOTDIR = 20;
+
     private final Guestfs guestfs;
     private final Path runtime;
 
@@ -104,7 +108,7 @@ public final class PointFiles implements AutoCloseable {
 
     /** The entries of directory {@code dir}, sorted by name, with metadata and link targets. */
     public List<Entry> list(GuestPath dir) {
-        return call(() -> entries(dir, names(dir).stream().sorted(java.util.Comparator.comparing(Name::text)).toList()));
+        return onPath(() -> entries(dir, names(dir).stream().sorted(java.util.Comparator.comparing(Name::text)).toList()));
     }
 
     /** One page of a directory: its entries in name order, and whether more follow. */
@@ -124,7 +128,7 @@ public final class PointFiles implements AutoCloseable {
 
     /** {@link #list(String, String, int)} of a path given as {@link GuestPath} (its bytes need not be UTF-8). */
     public Listing list(GuestPath dir, String after, int limit) {
-        return call(() -> {
+        return onPath(() -> {
             Map<String, Name> byText = new java.util.HashMap<>();
             names(dir).forEach(n -> byText.put(n.text(), n));
             List<String> names = namesAfter(List.copyOf(byText.keySet()), after, limit + 1);
@@ -184,7 +188,7 @@ public final class PointFiles implements AutoCloseable {
      * stat'ed too); the entry's name is the last component, escaped when not UTF-8.
      */
     public Entry stat(GuestPath path) {
-        return call(() -> {
+        return onPath(() -> {
             FileStat stat = guestfs.stat(path.bytes());
             String link = stat.type() == FileStat.Type.SYMLINK ? guestfs.readlink(path.bytes()) : null;
             if (path.isRoot()) {
@@ -205,11 +209,29 @@ public final class PointFiles implements AutoCloseable {
         if (paths.isEmpty()) {
             throw new CofferException(ErrorCode.InvalidArgument, "choose at least one path to export");
         }
-        return call(() -> FileArchive.write(guestfs, paths, runtime, out));
+        return onPath(() -> FileArchive.write(guestfs, paths, runtime, out));
     }
 
     private interface Call<T> {
         T run() throws IOException;
+    }
+
+    /**
+     * {@link #call}, for work on guest paths: a path the file system does not have (libguestfs answers {@code ENOENT},
+     * or {@code ENOTDIR} for a file named as a directory) is {@link ErrorCode#GuestPathNotFound}, not a tool failure.
+     */
+    private static <T> T onPath(Call<T> call) {
+        try {
+            return call.run();
+        } catch (GuestfsException e) {
+            if (e.errno() == ENOENT || e.errno() == ENOTDIR) {
+                throw new CofferException(ErrorCode.GuestPathNotFound, "no such file or directory in the point's file system: "
+                        + e.getMessage(), e);
+            }
+            throw Errors.classify(e);
+        } catch (IOException | RuntimeException e) {
+            throw Errors.classify(e);
+        }
     }
 
     private static <T> T call(Call<T> call) {

@@ -125,7 +125,7 @@ class ExactPathsIT {
         // not escaped, the text is its own UTF-8: the printed form of a backslash name is another (missing) name
         CofferException missing = assertThrows(CofferException.class,
                 () -> call(new ListFiles(point.id(), "vda", null, "/back\\\\slash", true, null, null, null)));
-        assertEquals(ErrorCode.ToolFailed, missing.code(), missing.getMessage());
+        assertEquals(ErrorCode.GuestPathNotFound, missing.code(), missing.getMessage());
         assertEquals(2, call(new ListFiles(point.id(), "vda", null, "/back\\slash", true, null, null, null)).files().getFirst().size());
 
         // an export of the escaped paths: contents as stored, names escaped in the archive (tar names are UTF-8)
