@@ -7,10 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one {@code virsh} command if this process dies before {@link #disarm}: for what must not outlive a
- * backup when its JVM is killed (kill -9, the OOM killer) with no chance to clean up, such as a guest's frozen
- * file systems ({@code domfsthaw}) or a paused domain ({@code resume}). In-process watchdogs cover a backup
- * that hangs; they die with the process.
+ * Runs one {@code virsh} command, or stops one child process, if this process dies before {@link #disarm}: for what
+ * must not outlive a backup when its JVM is killed (kill -9, the OOM killer) with no chance to clean up, such as a
+ * guest's frozen file systems ({@code domfsthaw}), a paused domain ({@code resume}) or a {@code qemu-nbd} serving a
+ * disk ({@link #stop}: it would hold the image's lock, so the domain could not start). In-process watchdogs cover a
+ * backup that hangs; they die with the process.
  *
  * <p>The guard is a small detached helper ({@code setsid sh}, its own session, so Ctrl-C on the terminal does
  * not reach it) that reads a pipe from this process. {@link #disarm} writes {@code disarm} and closes the
@@ -35,6 +36,30 @@ public final class DeathGuard implements AutoCloseable {
             exit 1
             """;
 
+    /**
+     * $0 is the pid, $1 the command name its {@code /proc/PID/comm} must still show (a pid reused meanwhile is left
+     * alone; an exited one not yet reaped, a zombie, no longer counts), $2 a directory to remove afterwards (may be
+     * empty).
+     */
+    private static final String STOP_SCRIPT = """
+            read -r word
+            [ "$word" = disarm ] && exit 0
+            pid=$0 name=$1 dir=$2
+            ours() {
+              [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = "$name" ] || return 1
+              state=$(sed 's/.*) //' /proc/"$pid"/stat 2>/dev/null | cut -c1)
+              [ -n "$state" ] && [ "$state" != Z ]
+            }
+            if ours; then
+              kill -TERM "$pid" 2>/dev/null
+              tries=0
+              while ours && [ "$tries" -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
+              ours && kill -KILL "$pid" 2>/dev/null
+            fi
+            [ -n "$dir" ] && rm -rf -- "$dir"
+            exit 0
+            """;
+
     private final Process helper;
     private boolean disarmed;
 
@@ -46,6 +71,21 @@ public final class DeathGuard implements AutoCloseable {
     public static DeathGuard virsh(String uri, String... args) {
         List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", SCRIPT, uri));
         command.addAll(List.of(args));
+        return start(command);
+    }
+
+    /**
+     * Arms a guard that stops process {@code pid} should this process die first: SIGTERM (qemu-nbd then flushes and
+     * stores its persistent bitmaps), SIGKILL if it still runs 5 s later, each only while the process's
+     * {@code /proc/PID/comm} is still {@code name}; then removes {@code directory} (its private runtime directory;
+     * null: none).
+     */
+    public static DeathGuard stop(long pid, String name, java.nio.file.Path directory) {
+        return start(List.of("setsid", "sh", "-c", STOP_SCRIPT, Long.toString(pid), name,
+                directory == null ? "" : directory.toAbsolutePath().toString()));
+    }
+
+    private static DeathGuard start(List<String> command) {
         try {
             return new DeathGuard(new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
