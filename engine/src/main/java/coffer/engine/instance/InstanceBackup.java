@@ -310,6 +310,15 @@ public final class InstanceBackup {
     }
 
     /**
+     * The domains (by the first 8 characters of their uuid) a killed run left a runtime directory for under
+     * {@code runtimeRoot} (its backup job may still run on the domain): for a server's start, which then cleans those
+     * domains' leftovers with {@link #cleanLeftovers(String)} (docs/reliability.md, session 19). Empty when none.
+     */
+    public static java.util.Set<String> abandonedRuns(Path runtimeRoot) throws IOException {
+        return RuntimeDirectory.abandonedPrefixes(runtimeRoot);
+    }
+
+    /**
      * Leftovers of killed runs: a backup job still serving a socket in an abandoned runtime directory is
      * aborted; the directories (sockets, scratch files) are deleted; checkpoints newer than the one the
      * newest point needs are removed by {@link StagedBackup#pruneCheckpoints} after the next success.
