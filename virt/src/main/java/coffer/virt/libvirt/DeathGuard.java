@@ -7,11 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one {@code virsh} command, or stops one child process, if this process dies before {@link #disarm}: for what
+ * Runs one {@code virsh} command, stops one child process or removes one file, if this process dies before {@link #disarm}: for what
  * must not outlive a backup when its JVM is killed (kill -9, the OOM killer) with no chance to clean up, such as a
- * guest's frozen file systems ({@code domfsthaw}), a paused domain ({@code resume}) or a {@code qemu-nbd} serving a
- * disk ({@link #stop}: it would hold the image's lock, so the domain could not start). In-process watchdogs cover a
- * backup that hangs; they die with the process.
+ * guest's frozen file systems ({@code domfsthaw}), a paused domain ({@code resume}), a {@code qemu-nbd} serving a
+ * disk ({@link #stop}: it would hold the image's lock, so the domain could not start) or a restore's temporary file
+ * ({@link #removeFile}). In-process watchdogs cover a backup that hangs; they die with the process.
  *
  * <p>The guard is a small detached helper ({@code setsid sh}, its own session, so Ctrl-C on the terminal does
  * not reach it) that reads a pipe from this process. {@link #disarm} writes {@code disarm} and closes the
@@ -60,6 +60,14 @@ public final class DeathGuard implements AutoCloseable {
             exit 0
             """;
 
+    /** $0 is the file to remove. */
+    private static final String REMOVE_SCRIPT = """
+            read -r word
+            [ "$word" = disarm ] && exit 0
+            rm -f -- "$0"
+            exit 0
+            """;
+
     private final Process helper;
     private boolean disarmed;
 
@@ -83,6 +91,15 @@ public final class DeathGuard implements AutoCloseable {
     public static DeathGuard stop(long pid, String name, java.nio.file.Path directory) {
         return start(List.of("setsid", "sh", "-c", STOP_SCRIPT, Long.toString(pid), name,
                 directory == null ? "" : directory.toAbsolutePath().toString()));
+    }
+
+    /**
+     * Arms a guard that removes {@code file} should this process die first: a temporary that only this process would
+     * have removed or renamed (a restore's {@code <file>.coffer-restore}, as large as the disk). Renamed before this
+     * process died, the name is gone and nothing is removed.
+     */
+    public static DeathGuard removeFile(java.nio.file.Path file) {
+        return start(List.of("setsid", "sh", "-c", REMOVE_SCRIPT, file.toAbsolutePath().toString()));
     }
 
     private static DeathGuard start(List<String> command) {
