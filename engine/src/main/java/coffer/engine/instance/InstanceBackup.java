@@ -298,7 +298,8 @@ public final class InstanceBackup {
     /**
      * Removes now what killed runs left on the instance (their backup job, sockets, scratch files), as its next backup
      * would; returns what was done. A {@code coffer agent} calls it for its host's instances when it starts
-     * (docs/design/agents.md), as the single-process server leaves it to the next run. Nothing when the instance is gone.
+     * (docs/design/agents.md), a server for the instances {@link #abandonedRuns} names when it starts. Nothing when the
+     * instance is gone.
      */
     public List<String> cleanLeftovers(String instance) throws IOException {
         DomainInfo domain = libvirt.domain(instance).orElse(null);
