@@ -7,16 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one {@code virsh} command, stops one child process or removes one file, if this process dies before {@link #disarm}: for what
- * must not outlive a backup when its JVM is killed (kill -9, the OOM killer) with no chance to clean up, such as a
- * guest's frozen file systems ({@code domfsthaw}), a paused domain ({@code resume}), a {@code qemu-nbd} serving a
- * disk ({@link #stop}: it would hold the image's lock, so the domain could not start) or a restore's temporary file
- * ({@link #removeFile}). In-process watchdogs cover a backup that hangs; they die with the process.
+ * Runs one {@code virsh} command, stops one child process or removes one file if this process dies before
+ * {@link #disarm}: for what must not outlive a backup or restore when its JVM is killed (kill -9, the OOM killer) with
+ * no chance to clean up, such as a guest's frozen file systems ({@code domfsthaw}), a paused domain ({@code resume}), a
+ * {@code qemu-nbd} serving a disk ({@link #stop}: it would hold the image's lock, so the domain could not start) or a
+ * restore's temporary file ({@link #removeFile}). In-process watchdogs cover a backup that hangs; they die with the
+ * process.
  *
  * <p>The guard is a small detached helper ({@code setsid sh}, its own session, so Ctrl-C on the terminal does
  * not reach it) that reads a pipe from this process. {@link #disarm} writes {@code disarm} and closes the
  * pipe; the helper exits. When this process dies the kernel closes the pipe: the helper reads end of input
- * without the word and runs {@code virsh -c URI ARGS...}, retrying every second for up to 10 tries. Best
+ * without the word and acts: {@link #virsh} runs {@code virsh -c URI ARGS...}, retrying every second for up to 10
+ * tries; {@link #stop} and {@link #removeFile} act once. Best
  * effort: where the helper cannot start (no {@code setsid}, no {@code sh}) the guard does nothing and says
  * so in {@link #armed}.
  *
