@@ -18,7 +18,8 @@ import java.util.Set;
  * server's start: a copy boots and runs its checks for minutes, and one a killed server left went on running (memory,
  * CPU, its disks beneath the drills' directory) until the next drill on its host, a week later on the default schedule.
  * What is removed is what {@link DrillLeftovers} removes before each drill: copies of a process of this host that no
- * longer runs. A host an agent serves is not connected to (its drills' copies are its own).
+ * longer runs. A host an agent serves is not connected to (its URI is the agent's, maybe local to the agent's
+ * machine): copies there still go at that host's next drill, which its agent runs.
  *
  * <p>Stateless; thread-safe.
  */
