@@ -358,6 +358,7 @@ public final class InstanceBackup {
                         });
             }
             FileTree.delete(dir); // scratch files included; libvirt may be removing the socket meanwhile
+            warnings.add("removed the runtime directory " + dir.getFileName() + " of an interrupted run");
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.List;
  * not reach it) that reads a pipe from this process. {@link #disarm} writes {@code disarm} and closes the
  * pipe; the helper exits. When this process dies the kernel closes the pipe: the helper reads end of input
  * without the word and acts: {@link #virsh} runs {@code virsh -c URI ARGS...}, retrying every second for up to 10
- * tries; {@link #stop} and {@link #removeFile} act once. Best
+ * tries; {@link #virshOnce}, {@link #stop} and {@link #removeFile} act once. Best
  * effort: where the helper cannot start (no {@code setsid}, no {@code sh}) the guard does nothing and says
  * so in {@link #armed}.
  *
@@ -62,6 +62,13 @@ public final class DeathGuard implements AutoCloseable {
             exit 0
             """;
 
+    /** $0 is the URI, "$@" virsh's arguments: one try. */
+    private static final String ONCE_SCRIPT = """
+            read -r word
+            [ "$word" = disarm ] && exit 0
+            virsh -q -c "$0" "$@" >/dev/null 2>&1
+            """;
+
     /** $0 is the file to remove. */
     private static final String REMOVE_SCRIPT = """
             read -r word
@@ -80,6 +87,17 @@ public final class DeathGuard implements AutoCloseable {
     /** Arms a guard that runs {@code virsh -c uri args...} should this process die first. */
     public static DeathGuard virsh(String uri, String... args) {
         List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", SCRIPT, uri));
+        command.addAll(List.of(args));
+        return start(command);
+    }
+
+    /**
+     * Arms a guard that runs {@code virsh -c uri args...} once, without retrying, should this process die first: for
+     * a command that must not find something else later (a {@code domjobabort} that, tried again, could end a job
+     * another process started on the domain meanwhile).
+     */
+    public static DeathGuard virshOnce(String uri, String... args) {
+        List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", ONCE_SCRIPT, uri));
         command.addAll(List.of(args));
         return start(command);
     }
