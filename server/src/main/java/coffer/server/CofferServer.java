@@ -6,6 +6,8 @@ import coffer.engine.job.handler.ExportRecords;
 import coffer.engine.live.BrowseSessions;
 import coffer.engine.live.PointFiles;
 import coffer.engine.live.LiveAccess;
+import coffer.engine.job.handler.StaleBackupRuns;
+import coffer.engine.job.handler.StaleDrillCopies;
 import coffer.engine.job.handler.StaleInstantRestores;
 import coffer.server.api.ExportDownloads;
 import coffer.engine.job.handler.StaleMounts;
@@ -115,6 +117,14 @@ public final class CofferServer implements AutoCloseable {
             LiveAccess live = new LiveAccess(ServerJobs.exportArea(config), new BrowseSessions(BrowseSessions.Limits.DEFAULTS,
                     InstanceBackup.defaultRuntimeRoot(), BrowseSessions.Opener.DEFAULT, java.time.Clock.systemUTC()));
             browsing = live.browsing();
+            // before any job is claimed: the backup jobs, sockets and scratch files a killed server's runs left on
+            // the instances (docs/reliability.md, session 19), as an agent does at its start
+            for (String done : new StaleBackupRuns(catalog, InstanceBackup.defaultRuntimeRoot()).cleanAll()) {
+                LOG.warn("leftover of a dead backup run at start: {}", done);
+            }
+            for (String done : new StaleDrillCopies(catalog, config.assurance().drills().directory()).removeAll()) {
+                LOG.warn("leftover of a dead restore drill at start: {}", done);
+            }
             JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention(), plans.replications(),
                     assurance.jobs(), live, plans.lostPoints());
             runner.start();

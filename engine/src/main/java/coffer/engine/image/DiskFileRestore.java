@@ -10,6 +10,7 @@ import coffer.vault.io.BlockSink;
 import coffer.vault.read.DiskRestorer;
 import coffer.virt.image.DiskImages;
 import coffer.virt.image.ImageFormat;
+import coffer.virt.libvirt.DeathGuard;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,8 @@ import java.util.List;
 /**
  * Writes one disk of a point to a file that appears only complete: the data goes to
  * {@code <file>.coffer-restore} and is renamed over {@code file} once committed. A failed or cancelled
- * restore removes the temporary and leaves whatever was at {@code file} untouched. A block device is written in
+ * restore removes the temporary and leaves whatever was at {@code file} untouched; a {@link DeathGuard} removes it
+ * when the process is killed (kill -9, the OOM killer) before the rename. A block device is written in
  * place instead, its holes zeroed.
  *
  * <p>Stateless; thread-safe.
@@ -55,17 +57,21 @@ public final class DiskFileRestore {
         }
         Path temp = file.resolveSibling(file.getFileName() + ".coffer-restore");
         Files.deleteIfExists(temp);
-        BlockSink sink = DiskImages.createSink(temp, format, disk.size(), false);
-        boolean done = false;
-        try (sink) {
-            new DiskRestorer(vault, threads).restore(point, disk, sink, false, progress);
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(temp);
+        // removes the temporary (as large as the disk) should this process be killed before it is renamed
+        // (docs/reliability.md, session 19); a failed or cancelled restore removes it below
+        try (DeathGuard guard = DeathGuard.removeFile(temp)) {
+            BlockSink sink = DiskImages.createSink(temp, format, disk.size(), false);
+            boolean done = false;
+            try (sink) {
+                new DiskRestorer(vault, threads).restore(point, disk, sink, false, progress);
+                done = true;
+            } finally {
+                if (!done) {
+                    Files.deleteIfExists(temp);
+                }
             }
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /**

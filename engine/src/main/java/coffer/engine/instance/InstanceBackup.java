@@ -298,7 +298,8 @@ public final class InstanceBackup {
     /**
      * Removes now what killed runs left on the instance (their backup job, sockets, scratch files), as its next backup
      * would; returns what was done. A {@code coffer agent} calls it for its host's instances when it starts
-     * (docs/design/agents.md), as the single-process server leaves it to the next run. Nothing when the instance is gone.
+     * (docs/design/agents.md), a server for the instances {@link #abandonedRuns} names when it starts. Nothing when the
+     * instance is gone.
      */
     public List<String> cleanLeftovers(String instance) throws IOException {
         DomainInfo domain = libvirt.domain(instance).orElse(null);
@@ -307,6 +308,15 @@ public final class InstanceBackup {
             cleanLeftovers(domain, done);
         }
         return done;
+    }
+
+    /**
+     * The domains (by the first 8 characters of their uuid) a killed run left a runtime directory for under
+     * {@code runtimeRoot} (its backup job may still run on the domain): for a server's start, which then cleans those
+     * domains' leftovers with {@link #cleanLeftovers(String)} (docs/reliability.md, session 19). Empty when none.
+     */
+    public static java.util.Set<String> abandonedRuns(Path runtimeRoot) throws IOException {
+        return RuntimeDirectory.abandonedPrefixes(runtimeRoot);
     }
 
     /**
@@ -348,6 +358,7 @@ public final class InstanceBackup {
                         });
             }
             FileTree.delete(dir); // scratch files included; libvirt may be removing the socket meanwhile
+            warnings.add("removed the runtime directory " + dir.getFileName() + " of an interrupted run");
         }
     }
 

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
  */
 final class RuntimeDirectory implements AutoCloseable {
     private static final String OWNER = "owner";
+    /** A run directory's name: {@code <first 8 of domain uuid>.<last 8 of point id>}. */
+    private static final java.util.regex.Pattern RUN_NAME = java.util.regex.Pattern.compile("[0-9a-fA-F-]{1,8}\\.[0-9a-f]{8}");
     private final Path dir;
 
     private RuntimeDirectory(Path dir) {
@@ -74,6 +76,26 @@ final class RuntimeDirectory implements AutoCloseable {
             for (Path run : (Iterable<Path>) runs::iterator) {
                 if (run.getFileName().toString().startsWith(prefix(domainUuid)) && !ownerAlive(run)) {
                     result.add(run);
+                }
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The domain uuid prefixes (first 8 characters) of every run directory under {@code root} whose owner process is
+     * gone: the domains a killed run may have left a backup job, sockets or scratch files on.
+     */
+    static java.util.Set<String> abandonedPrefixes(Path root) throws IOException {
+        java.util.Set<String> result = new java.util.TreeSet<>();
+        if (!Files.isDirectory(root)) {
+            return result;
+        }
+        try (Stream<Path> runs = Files.list(root)) {
+            for (Path run : (Iterable<Path>) runs::iterator) {
+                String name = run.getFileName().toString();
+                if (RUN_NAME.matcher(name).matches() && Files.isDirectory(run) && !ownerAlive(run)) {
+                    result.add(name.substring(0, name.indexOf('.')));
                 }
             }
         }

@@ -12,6 +12,7 @@ import coffer.virt.domain.BackupXml;
 import coffer.virt.domain.DiskSpec;
 import coffer.virt.image.DiskImages;
 import coffer.virt.image.QemuNbdServer;
+import coffer.virt.libvirt.DeathGuard;
 import coffer.virt.libvirt.DomainInfo;
 import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
@@ -74,6 +75,8 @@ public final class StagedBackup implements AutoCloseable {
     private GuestQuiesce.Outcome outcome;
     private boolean begun;
     private boolean jobEnded;
+    /** Aborts the pull-mode job should this process be killed while it runs (docs/reliability.md, session 19). */
+    private DeathGuard abortGuard;
     private boolean checkpointCreated;
     private PointManifest point;
 
@@ -155,7 +158,15 @@ public final class StagedBackup implements AutoCloseable {
             return;
         }
         PhaseTrace trace = new PhaseTrace();
-        libvirt.backupBeginOnScratch(domain.name(), backupXml, checkpointXml); // scratch made by InstanceBackup
+        // armed first: a process killed right after backup-begin returned must not leave the job running until the
+        // instance's next backup (QEMU would copy every guest write into the scratch file meanwhile)
+        abortGuard = DeathGuard.virshOnce(libvirt.uri(), "domjobabort", domain.uuid());
+        try {
+            libvirt.backupBeginOnScratch(domain.name(), backupXml, checkpointXml); // scratch made by InstanceBackup
+        } catch (IOException | RuntimeException e) {
+            abortGuard.disarm();
+            throw e;
+        }
         begun = true;
         checkpointCreated = true;
         trace.mark(domain.name() + ": backup-begin returned");
@@ -304,6 +315,9 @@ public final class StagedBackup implements AutoCloseable {
                 run.close();
             }
         } finally {
+            if (abortGuard != null) {
+                abortGuard.disarm();
+            }
             writer.close();
         }
     }
@@ -444,6 +458,9 @@ public final class StagedBackup implements AutoCloseable {
         } catch (LibvirtException e) {
             // the job ended by itself (domain stopped); nothing to abort
         } finally {
+            if (abortGuard != null) {
+                abortGuard.disarm();
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

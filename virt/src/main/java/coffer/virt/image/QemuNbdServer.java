@@ -2,6 +2,7 @@ package coffer.virt.image;
 
 import coffer.vault.fs.FileTree;
 import coffer.vault.fs.OwnerOnly;
+import coffer.virt.libvirt.DeathGuard;
 import coffer.virt.nbd.NbdExport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,7 +24,9 @@ import java.util.Set;
  * its pid file only after opening the image and listening (it listens before opening, so a socket that accepts
  * proves nothing). {@link #close()} stops the process (SIGTERM, SIGKILL after a grace period) and deletes the
  * socket and the directory. A failed start cleans up the same way and reports qemu-nbd's stderr. A JVM shutdown
- * hook does the same for servers still open when the JVM exits normally.
+ * hook does the same for servers still open when the JVM exits normally, and a {@link DeathGuard} when it is killed
+ * (kill -9, the OOM killer): an orphaned qemu-nbd would go on holding the image open and locked, so the domain
+ * whose disk it served (a shut-off backup's, an in-place restore's) could not start (docs/reliability.md).
  *
  * <p>Choices, per direction:
  * <ul>
@@ -114,6 +117,7 @@ public final class QemuNbdServer implements Closeable {
     private final Path directory;
     private final Path socket;
     private final Process process;
+    private final DeathGuard guard;
     private final Thread shutdownHook;
     private volatile boolean closed;
 
@@ -122,6 +126,7 @@ public final class QemuNbdServer implements Closeable {
         this.directory = directory;
         this.socket = socketIn(directory);
         this.process = process;
+        this.guard = DeathGuard.stop(process.pid(), "qemu-nbd", directory);
         this.shutdownHook = Thread.ofPlatform().unstarted(this::stopAndClean);
     }
 
@@ -283,6 +288,7 @@ public final class QemuNbdServer implements Closeable {
         }
         closed = true;
         Tool.stop(process, STOP_GRACE);
+        guard.disarm();
         deleteTree(directory);
     }
 

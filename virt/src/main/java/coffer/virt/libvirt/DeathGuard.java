@@ -7,15 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs one {@code virsh} command if this process dies before {@link #disarm}: for what must not outlive a
- * backup when its JVM is killed (kill -9, the OOM killer) with no chance to clean up, such as a guest's frozen
- * file systems ({@code domfsthaw}) or a paused domain ({@code resume}). In-process watchdogs cover a backup
- * that hangs; they die with the process.
+ * Runs one {@code virsh} command, stops one child process or removes one file if this process dies before
+ * {@link #disarm}: for what must not outlive a backup or restore when its JVM is killed (kill -9, the OOM killer) with
+ * no chance to clean up, such as a guest's frozen file systems ({@code domfsthaw}), a paused domain ({@code resume}), a
+ * {@code qemu-nbd} serving a disk ({@link #stop}: it would hold the image's lock, so the domain could not start) or a
+ * restore's temporary file ({@link #removeFile}). In-process watchdogs cover a backup that hangs; they die with the
+ * process.
  *
  * <p>The guard is a small detached helper ({@code setsid sh}, its own session, so Ctrl-C on the terminal does
  * not reach it) that reads a pipe from this process. {@link #disarm} writes {@code disarm} and closes the
  * pipe; the helper exits. When this process dies the kernel closes the pipe: the helper reads end of input
- * without the word and runs {@code virsh -c URI ARGS...}, retrying every second for up to 10 tries. Best
+ * without the word and acts: {@link #virsh} runs {@code virsh -c URI ARGS...}, retrying every second for up to 10
+ * tries; {@link #virshOnce}, {@link #stop} and {@link #removeFile} act once. Best
  * effort: where the helper cannot start (no {@code setsid}, no {@code sh}) the guard does nothing and says
  * so in {@link #armed}.
  *
@@ -35,6 +38,45 @@ public final class DeathGuard implements AutoCloseable {
             exit 1
             """;
 
+    /**
+     * $0 is the pid, $1 the command name its {@code /proc/PID/comm} must still show (a pid reused meanwhile is left
+     * alone; an exited one not yet reaped, a zombie, no longer counts), $2 a directory to remove afterwards (may be
+     * empty).
+     */
+    private static final String STOP_SCRIPT = """
+            read -r word
+            [ "$word" = disarm ] && exit 0
+            pid=$0 name=$1 dir=$2
+            ours() {
+              [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = "$name" ] || return 1
+              state=$(sed 's/.*) //' /proc/"$pid"/stat 2>/dev/null | cut -c1)
+              [ -n "$state" ] && [ "$state" != Z ]
+            }
+            if ours; then
+              kill -TERM "$pid" 2>/dev/null
+              tries=0
+              while ours && [ "$tries" -lt 50 ]; do sleep 0.1; tries=$((tries + 1)); done
+              ours && kill -KILL "$pid" 2>/dev/null
+            fi
+            [ -n "$dir" ] && rm -rf -- "$dir"
+            exit 0
+            """;
+
+    /** $0 is the URI, "$@" virsh's arguments: one try. */
+    private static final String ONCE_SCRIPT = """
+            read -r word
+            [ "$word" = disarm ] && exit 0
+            virsh -q -c "$0" "$@" >/dev/null 2>&1
+            """;
+
+    /** $0 is the file to remove. */
+    private static final String REMOVE_SCRIPT = """
+            read -r word
+            [ "$word" = disarm ] && exit 0
+            rm -f -- "$0"
+            exit 0
+            """;
+
     private final Process helper;
     private boolean disarmed;
 
@@ -46,6 +88,41 @@ public final class DeathGuard implements AutoCloseable {
     public static DeathGuard virsh(String uri, String... args) {
         List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", SCRIPT, uri));
         command.addAll(List.of(args));
+        return start(command);
+    }
+
+    /**
+     * Arms a guard that runs {@code virsh -c uri args...} once, without retrying, should this process die first: for
+     * a command that must not find something else later (a {@code domjobabort} that, tried again, could end a job
+     * another process started on the domain meanwhile).
+     */
+    public static DeathGuard virshOnce(String uri, String... args) {
+        List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", ONCE_SCRIPT, uri));
+        command.addAll(List.of(args));
+        return start(command);
+    }
+
+    /**
+     * Arms a guard that stops process {@code pid} should this process die first: SIGTERM (qemu-nbd then flushes and
+     * stores its persistent bitmaps), SIGKILL if it still runs 5 s later, each only while the process's
+     * {@code /proc/PID/comm} is still {@code name}; then removes {@code directory} (its private runtime directory;
+     * null: none).
+     */
+    public static DeathGuard stop(long pid, String name, java.nio.file.Path directory) {
+        return start(List.of("setsid", "sh", "-c", STOP_SCRIPT, Long.toString(pid), name,
+                directory == null ? "" : directory.toAbsolutePath().toString()));
+    }
+
+    /**
+     * Arms a guard that removes {@code file} should this process die first: a temporary that only this process would
+     * have removed or renamed (a restore's {@code <file>.coffer-restore}, as large as the disk). Renamed before this
+     * process died, the name is gone and nothing is removed.
+     */
+    public static DeathGuard removeFile(java.nio.file.Path file) {
+        return start(List.of("setsid", "sh", "-c", REMOVE_SCRIPT, file.toAbsolutePath().toString()));
+    }
+
+    private static DeathGuard start(List<String> command) {
         try {
             return new DeathGuard(new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)

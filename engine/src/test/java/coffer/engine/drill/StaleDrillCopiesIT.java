@@ -1,0 +1,101 @@
+package coffer.engine.drill;
+
+import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.CatalogConfig;
+import coffer.engine.instance.TestDomain;
+import coffer.engine.job.handler.StaleDrillCopies;
+import coffer.virt.libvirt.Libvirt;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A drill copy whose server was killed while it ran (a running domain marked as the copy of a process of this host that
+ * no longer runs) is removed with its directory at the next server's start; the copy of a live drill is kept
+ * (docs/reliability.md, session 19). Before, it ran on until the next drill on its host.
+ */
+class StaleDrillCopiesIT {
+    @TempDir Path dir;
+    Libvirt libvirt;
+    Catalog catalog;
+    Path drills;
+    final List<String> defined = new java.util.ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TestDomain.requireLibvirt();
+        libvirt = Libvirt.connect("qemu:///system");
+        catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")));
+        catalog.hosts().ensure("local", "qemu:///system");
+        drills = Files.createDirectories(dir.resolve("drills"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (String name : defined) {
+            if (libvirt.domain(name).isPresent()) {
+                new DrillCopy(name, dir.resolve("none"), "p", 0, "").remove(libvirt, false);
+            }
+        }
+        if (catalog != null) {
+            catalog.close();
+        }
+        if (libvirt != null) {
+            libvirt.close();
+        }
+    }
+
+    /** A running no-OS domain marked as the copy {@code copy}, with a file in its directory. */
+    private void run(DrillCopy copy) throws Exception {
+        Files.createDirectories(copy.directory());
+        Files.writeString(copy.directory().resolve("disk.qcow2"), "a copy's disk");
+        String type = System.getenv().getOrDefault("COFFER_TEST_DOMAIN_TYPE",
+                Files.exists(Path.of("/dev/kvm")) ? "kvm" : "qemu");
+        Path xml = dir.resolve(copy.name() + ".xml");
+        Files.writeString(xml, """
+                <domain type='%s'>
+                  <name>%s</name>
+                  <description>%s</description>
+                  <memory unit='MiB'>64</memory>
+                  <vcpu>1</vcpu>
+                  <os><type arch='x86_64'>hvm</type></os>
+                  <on_poweroff>destroy</on_poweroff>
+                  <devices></devices>
+                </domain>
+                """.formatted(type, copy.name(), copy.description()));
+        defined.add(copy.name());
+        TestDomain.virsh("define", xml.toString());
+        TestDomain.virsh("start", copy.name());
+    }
+
+    @Test
+    void theRunningCopyOfADeadDrillIsRemovedWithItsDirectoryAndALiveDrillsCopyKept() throws Exception {
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        DrillCopy dead = new DrillCopy(DrillCopy.PREFIX + "it-" + id, drills.resolve("it-" + id), "p", Long.MAX_VALUE,
+                DrillCopy.thisHost());
+        DrillCopy live = DrillCopy.of("it-" + id + "-live", drills, "p");
+        run(dead);
+        run(live);
+        assertTrue(dead.abandoned());
+        assertTrue(libvirt.state(dead.name()).active());
+
+        List<String> done = new StaleDrillCopies(catalog, drills).removeAll();
+
+        assertTrue(done.stream().anyMatch(d -> d.contains(dead.name()) && d.contains("removed")), done.toString());
+        assertTrue(libvirt.domain(dead.name()).isEmpty(), "the dead drill's copy is undefined");
+        assertFalse(Files.exists(dead.directory()), "its directory deleted");
+        assertTrue(libvirt.state(live.name()).active(), "a live drill's copy runs on");
+        assertTrue(Files.exists(live.directory().resolve("disk.qcow2")));
+        assertEquals(List.of(), done.stream().filter(d -> d.contains(live.name())).toList());
+    }
+}
