@@ -108,7 +108,7 @@ public enum ErrorCode {
             "List the exports with GET /api/v1/exports; an export downloads while it is available, until it expires; export the files again after that."),
 
     // ---- tools and jobs ----
-    ToolFailed(500, 1, "A helper program or library (qemu-img, qemu-nbd, libguestfs) failed; its message is shown. Check it is installed (Debian: apt-get install qemu-utils; libguestfs0 for browsing a point's files) and working."),
+    ToolFailed(500, 1, "A helper program or library (qemu-img, qemu-nbd, libguestfs) failed; its message is shown. When the message names the image (a damaged or unsupported header, a size it refuses), check the image with 'qemu-img check'; otherwise check the tool is installed (Debian: apt-get install qemu-utils; libguestfs0 for browsing a point's files) and working."),
     WorkerLost(500, 1, "The server stopped while the job ran; nothing half-written was kept. Run the job again."),
     // ---- agents (docs/design/agents.md) ----
     AgentVersionMismatch(409, 2, "The agent and the server are of different versions and refuse each other; upgrade the servers first, then install the servers' version on the agent's host and start 'coffer agent' again (docs/deployment.md).",
