@@ -84,7 +84,7 @@ class BrowseSessionsIT {
             assertEquals(1, vault.vault().leases().live(point.id()).size(), "the open session holds the point's lease");
 
             CofferException missing = assertThrows(CofferException.class, () -> names(sessions, "/no-such-dir"));
-            assertEquals(ErrorCode.ToolFailed, missing.code());
+            assertEquals(ErrorCode.GuestPathNotFound, missing.code());
             assertEquals(List.of("note.txt"), names(sessions, "/dir"));
             assertEquals(1, boots.get(), "a bad path leaves the session usable");
 

@@ -131,7 +131,7 @@ class PointFilesIT {
 
         assertEquals(ErrorCode.InvalidArgument, assertThrows(CofferException.class,
                 () -> files.archive(List.of("/dir/../../etc"), new ByteArrayOutputStream())).code());
-        assertEquals(ErrorCode.ToolFailed, assertThrows(CofferException.class,
+        assertEquals(ErrorCode.GuestPathNotFound, assertThrows(CofferException.class,
                 () -> files.archive(List.of("/missing"), new ByteArrayOutputStream())).code());
     }
 }
