@@ -20,10 +20,11 @@ final class TokenCommand {
         @Mixin ServerOption server;
         @Parameters(paramLabel = "NAME", description = "The token's name.") String name;
         @Option(names = "--role", required = true, paramLabel = "ROLE", description = "admin, operator, viewer, or agent (a coffer agent's token: agent work only).") String role;
+        @Option(names = "--host", paramLabel = "HOST", description = "Agent tokens: the one host the token acts for (without it, the host of its agent's first announce).") String host;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new CreateToken(name, role));
+            return Operate.call(server, common, new CreateToken(name, role, host));
         }
     }
 

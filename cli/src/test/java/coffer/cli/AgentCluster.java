@@ -80,10 +80,15 @@ final class AgentCluster implements AutoCloseable {
                 "admin").secret();
     }
 
-    /** A file holding a new token of role agent. */
+    /**
+     * A file holding the cluster's token of role agent, made at the first call: an agent token acts for one host, and a
+     * second live token is refused that host (docs/design/agents.md, "Tokens bound to a host").
+     */
     Path agentToken() throws IOException {
         Path file = dir.resolve("agent.token");
-        Files.writeString(file, catalog().tokens().create("agent-1", "agent").secret());
+        if (!Files.exists(file)) {
+            Files.writeString(file, catalog().tokens().create("agent-1", "agent").secret());
+        }
         return file;
     }
 

@@ -149,7 +149,9 @@ class AgentIT extends WithAgentCluster {
                 </domain>""".formatted(name2, disk2));
         run("virsh", "-c", host2, "define", xml2.toString());
         String disk2Sha = TestDomain.imageSha(disk2, dir);
-        AgentCluster.Agent other = fixture.startAgent(url, agentToken, config, "second", host2, dir.resolve("agent2-data"));
+        Path agentToken2 = dir.resolve("agent2.token"); // an agent token acts for one host: the second host's own
+        Files.writeString(agentToken2, server.catalog().tokens().create("agent-2", "agent").secret());
+        AgentCluster.Agent other = fixture.startAgent(url, agentToken2, config, "second", host2, dir.resolve("agent2-data"));
         assertEquals(2, server.catalog().hosts().agentServed().size(), "two hosts, each served by its agent");
         JsonNode backup2 = fixture.awaitEnd(url, admin, fixture.post(url + "/api/v1/instances/" + name2 + "/backups", admin, "{}"));
         assertEquals("succeeded", backup2.path("state").asText(), backup2 + "\nagent output: " + other.output());

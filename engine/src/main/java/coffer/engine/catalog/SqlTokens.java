@@ -27,10 +27,11 @@ import java.util.UUID;
 final class SqlTokens implements Tokens {
     static final String PREFIX = "cof_";
     static final String ADMIN = "admin";
+    static final String AGENT = "agent";
     static final Set<String> ROLES = Set.of(ADMIN, "operator", "viewer", "agent");
     /** A token's last use is recorded at most this often. */
     static final Duration LAST_USE_RESOLUTION = Duration.ofMinutes(1);
-    private static final String COLUMNS = "SELECT id, name, role, created_at, last_used_at, revoked_at FROM tokens";
+    private static final String COLUMNS = "SELECT id, name, role, created_at, last_used_at, revoked_at, host FROM tokens";
 
     private final Sql sql;
     private final Clock clock;
@@ -42,21 +43,61 @@ final class SqlTokens implements Tokens {
     }
 
     @Override
-    public Created create(String name, String role) {
+    public Created create(String name, String role, String host) {
         if (!ROLES.contains(role)) {
             throw new CofferException(ErrorCode.InvalidArgument, "role '" + role + "' is none of " + ROLES);
         }
         if (name == null || name.isBlank()) {
             throw new CofferException(ErrorCode.InvalidArgument, "a token needs a name");
         }
+        if (host != null && !role.equals(AGENT)) {
+            throw new CofferException(ErrorCode.InvalidArgument, "host: only an agent token acts for a host, not a "
+                    + role + " token");
+        }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String secret = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
-        sql.update("INSERT INTO tokens (id, name, role, secret_sha256, created_at) VALUES (?, ?, ?, ?, ?)",
-                id, name, role, sha256(secret), now);
+        try {
+            sql.update("INSERT INTO tokens (id, name, role, secret_sha256, created_at, host) VALUES (?, ?, ?, ?, ?, ?)",
+                    id, name, role, sha256(secret), now, host);
+        } catch (CofferException e) {
+            Optional<Token> holder = host == null ? Optional.empty() : liveOf(host);
+            if (holder.isPresent()) { // the unique index of live tokens' hosts refused it
+                throw new CofferException(ErrorCode.NameTaken, "host '" + host + "' is bound to live agent token '"
+                        + holder.get().name() + "' (" + holder.get().id() + "); revoke that token first", e);
+            }
+            throw e;
+        }
         return new Created(find(id).orElseThrow(), secret);
+    }
+
+    @Override
+    public Token bindHost(String id, String host) {
+        try { // one statement: SQLite runs it alone; on PostgreSQL the unique index refuses the second of two at once
+            sql.update("UPDATE tokens SET host = ? WHERE id = ? AND role = ? AND host IS NULL AND revoked_at IS NULL"
+                    + " AND NOT EXISTS (SELECT 1 FROM tokens t WHERE t.host = ? AND t.revoked_at IS NULL)",
+                    host, id, AGENT, host);
+        } catch (CofferException e) {
+            if (liveOf(host).isEmpty()) {
+                throw e;
+            }
+        }
+        Token token = find(id).orElseThrow(() -> new CofferException(ErrorCode.Unauthorized, "the token is unknown"));
+        if (token.host() == null) {
+            Token holder = liveOf(host).orElseThrow(() -> new CofferException(ErrorCode.Unauthorized,
+                    "token '" + token.name() + "' is revoked"));
+            throw new CofferException(ErrorCode.Forbidden, "agent token '" + token.name() + "' cannot act for host '"
+                    + host + "': the host is bound to agent token '" + holder.name() + "' (" + holder.id()
+                    + "); revoke that token to move the host to this one");
+        }
+        return token;
+    }
+
+    /** The live token bound to {@code host}, if any. */
+    private Optional<Token> liveOf(String host) {
+        return sql.one(COLUMNS + " WHERE host = ? AND revoked_at IS NULL", SqlTokens::row, host);
     }
 
     @Override
@@ -135,6 +176,7 @@ final class SqlTokens implements Tokens {
 
     private static Token row(ResultSet row) throws SQLException {
         return new Token(row.getString("id"), row.getString("name"), row.getString("role"),
-                Sql.instant(row, "created_at"), Sql.instant(row, "last_used_at"), Sql.instant(row, "revoked_at"));
+                Sql.instant(row, "created_at"), Sql.instant(row, "last_used_at"), Sql.instant(row, "revoked_at"),
+                row.getString("host"));
     }
 }

@@ -13,7 +13,27 @@ public interface Tokens {
     record Created(Token token, String secret) {
     }
 
-    Created create(String name, String role);
+    default Created create(String name, String role) {
+        return create(name, role, null);
+    }
+
+    /**
+     * A new token; {@code host} (agent tokens only, may be null) is the one host it acts for.
+     *
+     * @throws coffer.engine.error.CofferException {@link coffer.engine.error.ErrorCode#NameTaken} when another live
+     *                                             token is bound to that host
+     */
+    Created create(String name, String role, String host);
+
+    /**
+     * Binds the live agent token {@code id} to {@code host} when it is bound to none (trust on first use,
+     * docs/design/agents.md); answers the token as it is now (bound to {@code host}, or to the host it was bound to
+     * before, which the caller compares). Atomic: of two tokens binding one host at once, one wins.
+     *
+     * @throws coffer.engine.error.CofferException {@link coffer.engine.error.ErrorCode#Forbidden} when another live
+     *                                             token is bound to {@code host}
+     */
+    Token bindHost(String id, String host);
 
     /** The live (not revoked) token with this secret; records its last use (to the minute). */
     Optional<Token> authenticate(String secret);

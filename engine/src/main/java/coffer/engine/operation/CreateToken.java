@@ -6,10 +6,17 @@ import java.util.List;
 
 /**
  * Create an API token with one role ({@code admin}, {@code operator}, {@code viewer}, or {@code agent}: a
- * {@code coffer agent}'s, for agent work only); its secret is shown once.
+ * {@code coffer agent}'s, for agent work only); its secret is shown once. {@code host} (agent tokens only, optional):
+ * the one host the token acts for; without it, an agent token is bound to the host of its first agent request
+ * (docs/design/agents.md).
  */
-public record CreateToken(String name, String role) implements Operation<CreatedToken> {
+public record CreateToken(String name, String role, String host) implements Operation<CreatedToken> {
     public static final List<String> ROLES = List.of("admin", "operator", "viewer", "agent");
+
+    /** A token bound to no host. */
+    public CreateToken(String name, String role) {
+        this(name, role, null);
+    }
 
     public CreateToken {
         Problems problems = new Problems();
@@ -20,6 +27,12 @@ public record CreateToken(String name, String role) implements Operation<Created
             problems.add("role", "required, one of admin, operator, viewer, agent");
         } else if (!ROLES.contains(role)) {
             problems.add("role", "must be one of admin, operator, viewer, agent, got '" + role + "'");
+        }
+        if (host != null) {
+            Rules.name(problems, "host", host, "the host the agent token acts for");
+            if (role != null && !role.equals("agent")) {
+                problems.add("host", "only an agent token acts for a host, not a " + role + " token");
+            }
         }
         problems.throwIfAny("token request");
     }

@@ -198,7 +198,7 @@ public final class HostedOperations implements Operations {
                 yield TokenList.of(page.items(), ListPages.next(page));
             }
             case CreateToken c -> {
-                Tokens.Created created = catalog.tokens().create(c.name(), c.role());
+                Tokens.Created created = catalog.tokens().create(c.name(), c.role(), c.host());
                 yield new CreatedToken(created.token(), created.secret());
             }
             case RevokeToken r -> {
