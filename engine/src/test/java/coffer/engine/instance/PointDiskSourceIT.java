@@ -2,16 +2,10 @@ package coffer.engine.instance;
 
 import coffer.engine.JobProgress;
 import coffer.vault.PointManifest;
-import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.crypto.LocalKeyRing;
-import coffer.virt.libvirt.Libvirt;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,39 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class PointDiskSourceIT {
     @TempDir Path dir;
-    Vault vault;
-    Libvirt libvirt;
+    @RegisterExtension final InstanceFixture fx = new InstanceFixture(() -> dir, 256 * 1024);
     TestDomain domain;
 
-    @BeforeEach
-    void setUp() throws Exception {
-        TestDomain.requireLibvirt();
-        vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024,
-                new LocalKeyRing(dir.resolve("keyring.json")));
-        libvirt = Libvirt.connect("qemu:///system");
-    }
-
-    @AfterEach
-    void tearDown() {
-        if (domain != null) {
-            domain.close();
-        }
-        if (libvirt != null) {
-            libvirt.close();
-        }
-    }
-
     private PointManifest backup() {
-        return new InstanceBackup(libvirt, vault, dir.resolve("run")).run(
-                new InstanceBackup.Request(domain.name, Set.of(), 2, PointFacts.NONE), new JobProgress() {
-                    @Override
-                    public void starting(long totalBytes) {
-                    }
-
-                    @Override
-                    public void advance(long bytes) {
-                    }
-                }).point();
+        return new InstanceBackup(fx.libvirt(), fx.vault(), fx.runtime()).run(
+                new InstanceBackup.Request(domain.name, Set.of(), 2, PointFacts.NONE), JobProgress.NONE).point();
     }
 
     @Test
@@ -67,7 +34,7 @@ class PointDiskSourceIT {
         Map<String, String> formats = new LinkedHashMap<>();
         formats.put("vda", "qcow2");
         formats.put("vdb", "raw");
-        domain = TestDomain.create(dir, formats, 8);
+        domain = fx.domain(formats, 8);
 
         PointManifest running = backup();
         for (String disk : formats.keySet()) {

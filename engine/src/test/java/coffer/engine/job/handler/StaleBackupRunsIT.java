@@ -3,15 +3,14 @@ package coffer.engine.job.handler;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogConfig;
 import coffer.engine.instance.BackupProcessMain;
+import coffer.engine.instance.InstanceFixture;
 import coffer.engine.instance.TestDomain;
 import coffer.testing.Await;
-import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.crypto.LocalKeyRing;
 import coffer.virt.libvirt.Libvirt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -34,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StaleBackupRunsIT {
     private static final Duration LIMIT = Duration.ofMinutes(2);
     @TempDir Path dir;
+    @RegisterExtension final InstanceFixture fx = new InstanceFixture(() -> dir, 256 * 1024);
     Path runtime;
     Libvirt libvirt;
     TestDomain domain;
@@ -41,47 +41,27 @@ class StaleBackupRunsIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        TestDomain.requireLibvirt();
-        runtime = Files.createDirectories(dir.resolve("run"));
-        Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024,
-                new LocalKeyRing(dir.resolve("keyring.json"))).close();
-        libvirt = Libvirt.connect("qemu:///system");
+        runtime = fx.runtime();
+        libvirt = fx.libvirt();
         catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")));
-        catalog.hosts().ensure("local", "qemu:///system");
+        catalog.hosts().ensure("local", InstanceFixture.URI);
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        if (domain != null) {
-            domain.close();
-        }
         if (catalog != null) {
             catalog.close();
-        }
-        if (libvirt != null) {
-            libvirt.close();
         }
     }
 
     @Test
     void theBackupJobSocketAndScratchOfAKilledRunAreRemovedAtStartAndALiveRunsDirectoryIsKept() throws Exception {
-        domain = TestDomain.create(dir, Map.of("vda", "qcow2"), 32);
+        domain = fx.domain(Map.of("vda", "qcow2"), 32);
         domain.write("vda", 4L << 20, 65536, 0x5a);
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process killed = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, BackupProcessMain.class.getName(), domain.name,
-                dir.resolve("vault").toString(), dir.resolve("keyring.json").toString(), runtime.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("killed.log").toFile()).start();
-        try {
+        try (BackupProcessMain.Held killed = BackupProcessMain.start(dir, fx, domain.name)) {
             // it holds at its first progress report, while libvirt's backup job runs, until killed
-            Await.until(() -> {
-                if (!killed.isAlive()) {
-                    throw new AssertionError("the backup process ended early: " + Files.readString(dir.resolve("killed.log")));
-                }
-                return backupJobRunning() && !libvirt.checkpoints(domain.name).isEmpty();
-            }, LIMIT, "the backup job of the process to kill runs");
-        } finally {
-            killed.destroyForcibly().waitFor();
+            killed.awaitWhileAlive(() -> backupJobRunning() && !libvirt.checkpoints(domain.name).isEmpty(), LIMIT,
+                    "the backup job of the process to kill runs");
         }
         // its job ends by the run's guard (KilledBackupJobIT), or else here; its runtime directory stays
         assertEquals(1, runDirectories().size(), "the killed run left its runtime directory (socket, scratch file)");
