@@ -44,7 +44,7 @@ public final class GroupRestore {
             GroupPoint group = complete(points.resolve(groupRef));
             for (PointManifest member : group.members()) {
                 if (libvirt.domain(member.name() + suffix).isPresent()) {
-                    throw new CofferException(ErrorCode.InvalidArgument, "a domain named '" + member.name() + suffix
+                    throw new CofferException(ErrorCode.NameTaken, "a domain named '" + member.name() + suffix
                             + "' already exists; choose another --suffix");
                 }
             }

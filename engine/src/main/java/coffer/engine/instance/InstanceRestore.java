@@ -165,7 +165,7 @@ public final class InstanceRestore {
                 }
             }
             if (libvirt.domain(newName).isPresent()) {
-                throw new CofferException(ErrorCode.InvalidArgument, "a domain named '" + newName + "' already exists");
+                throw new CofferException(ErrorCode.NameTaken, "a domain named '" + newName + "' already exists");
             }
             listener.starting(point.logicalBytes());
             Map<String, DomainDefinition.NewDisk> newDisks = new HashMap<>();

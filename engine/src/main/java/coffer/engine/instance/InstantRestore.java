@@ -84,7 +84,7 @@ public final class InstantRestore {
             PointManifest point = vault.resolve(request.point());
             DomainDefinition stored = InstanceRestore.definitionOf(point);
             if (libvirt.domain(request.newName()).isPresent()) {
-                throw new CofferException(ErrorCode.InvalidArgument, "a domain named '" + request.newName() + "' already exists");
+                throw new CofferException(ErrorCode.NameTaken, "a domain named '" + request.newName() + "' already exists");
             }
             InstanceRestore targets = new InstanceRestore(libvirt, vault, 0, directories);
             for (PointManifest.Disk disk : point.disks()) {

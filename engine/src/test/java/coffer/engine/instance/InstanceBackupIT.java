@@ -290,6 +290,18 @@ class InstanceBackupIT {
         assertFalse(defined.uuid().orElseThrow().equals(fx.libvirt().domain(domain.name).orElseThrow().uuid()));
         assertEquals(domain.sha("vda"), TestDomain.imageSha(copy.disks().get("vda"), dir));
         assertEquals(domain.sha("vdb"), TestDomain.imageSha(copy.disks().get("vdb"), dir), "both disks, written at once");
+
+        // a name taken by a domain is NameTaken (it was InvalidArgument), as a restore and as an instant restore
+        Path again = Files.createDirectories(dir.resolve("again"));
+        CofferException taken = assertThrows(CofferException.class, () -> new InstanceRestore(fx.libvirt(), fx.vault(), 2)
+                .asNewInstance(point.id(), copyName, again, false, listener()));
+        assertEquals(ErrorCode.NameTaken, taken.code(), taken.getMessage());
+        CofferException instant = assertThrows(CofferException.class, () -> new InstantRestore(fx.libvirt(), fx.vault())
+                .start(new InstantRestore.Request(point.id(), copyName, again, fx.runtime(), 0)));
+        assertEquals(ErrorCode.NameTaken, instant.code(), instant.getMessage());
+        try (var files = Files.list(again)) {
+            assertEquals(List.of(), files.toList(), "nothing written for a refused name");
+        }
     }
 
     @Test
