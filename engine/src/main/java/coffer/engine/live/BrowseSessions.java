@@ -164,9 +164,13 @@ public final class BrowseSessions implements AutoCloseable {
         }
     }
 
-    /** A failure the appliance answered (a bad path, a file system it cannot mount) leaves the session usable. */
+    /**
+     * A failure the appliance answered (a bad or missing path, a file system it cannot mount) leaves the session
+     * usable.
+     */
     private static boolean stillUsable(Session session, CofferException e) {
-        if (e.code() != ErrorCode.InvalidArgument && e.code() != ErrorCode.ToolFailed) {
+        if (e.code() != ErrorCode.InvalidArgument && e.code() != ErrorCode.ToolFailed
+                && e.code() != ErrorCode.GuestPathNotFound) {
             return false;
         }
         try {
