@@ -1,9 +1,9 @@
 package coffer.engine.group;
 
-import coffer.virt.libvirt.DeathGuard;
 import coffer.virt.libvirt.DomainState;
 import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
+import coffer.virt.process.DeathGuard;
 
 import java.io.IOException;
 import java.time.Duration;

@@ -10,7 +10,7 @@ import coffer.vault.io.BlockSink;
 import coffer.vault.read.DiskRestorer;
 import coffer.virt.image.DiskImages;
 import coffer.virt.image.ImageFormat;
-import coffer.virt.libvirt.DeathGuard;
+import coffer.virt.process.DeathGuard;
 
 import java.io.IOException;
 import java.nio.file.Files;

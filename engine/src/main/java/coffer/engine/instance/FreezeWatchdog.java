@@ -2,7 +2,7 @@ package coffer.engine.instance;
 
 import coffer.virt.agent.GuestAgent;
 import coffer.virt.agent.GuestAgentException;
-import coffer.virt.libvirt.DeathGuard;
+import coffer.virt.process.DeathGuard;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

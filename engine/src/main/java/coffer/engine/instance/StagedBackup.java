@@ -12,13 +12,13 @@ import coffer.virt.domain.BackupXml;
 import coffer.virt.domain.DiskSpec;
 import coffer.virt.image.DiskImages;
 import coffer.virt.image.QemuNbdServer;
-import coffer.virt.libvirt.DeathGuard;
 import coffer.virt.libvirt.DomainInfo;
 import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
 import coffer.virt.nbd.MetaContext;
 import coffer.virt.nbd.NbdExport;
 import coffer.virt.nbd.NbdExportSource;
+import coffer.virt.process.DeathGuard;
 
 import java.io.IOException;
 import java.nio.file.Path;

@@ -3,9 +3,9 @@ package coffer.virt.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import coffer.virt.libvirt.DeathGuard;
 import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
+import coffer.virt.process.DeathGuard;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

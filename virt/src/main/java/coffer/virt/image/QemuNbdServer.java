@@ -2,8 +2,8 @@ package coffer.virt.image;
 
 import coffer.vault.fs.FileTree;
 import coffer.vault.fs.OwnerOnly;
-import coffer.virt.libvirt.DeathGuard;
 import coffer.virt.nbd.NbdExport;
+import coffer.virt.process.DeathGuard;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

@@ -2,8 +2,8 @@ package coffer.virt.agent;
 
 import coffer.testing.Await;
 import coffer.testing.TestGuest;
-import coffer.virt.libvirt.DeathGuardProcessMain;
 import coffer.virt.libvirt.Libvirt;
+import coffer.virt.process.DeathGuardProcessMain;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

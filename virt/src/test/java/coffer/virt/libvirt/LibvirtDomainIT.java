@@ -1,6 +1,7 @@
 package coffer.virt.libvirt;
 
 import coffer.testing.Await;
+import coffer.virt.process.DeathGuardProcessMain;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

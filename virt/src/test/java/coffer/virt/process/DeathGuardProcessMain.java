@@ -1,6 +1,7 @@
-package coffer.virt.libvirt;
+package coffer.virt.process;
 
 import coffer.virt.agent.GuestAgent;
+import coffer.virt.libvirt.Libvirt;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

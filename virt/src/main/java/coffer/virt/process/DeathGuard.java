@@ -1,4 +1,4 @@
-package coffer.virt.libvirt;
+package coffer.virt.process;
 
 import java.io.IOException;
 import java.io.OutputStream;
