@@ -1,5 +1,6 @@
 package coffer.virt.image;
 
+import coffer.testing.Environment;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Extent;
 
@@ -21,6 +22,21 @@ final class Images {
     static final int MiB = 1 << 20;
 
     private Images() {
+    }
+
+    /**
+     * Requires what a test of a {@link QemuNbdServer} runs: {@code qemu-nbd}, and {@code qemu-img} and
+     * {@code qemu-io} to make and write its images (missing: skipped, or failed where integration tests are required).
+     */
+    static void requireQemuNbdTools() {
+        Environment.requireCommand("qemu-nbd");
+        Environment.requireCommand("qemu-img");
+        Environment.requireCommand("qemu-io");
+    }
+
+    /** The directory {@code run} below {@code dir}, made if missing: the runtime parent of the servers a test starts. */
+    static Path runtimeParent(Path dir) throws IOException {
+        return Files.createDirectories(dir.resolve("run"));
     }
 
     /** A sparse file of {@code size} bytes holding seeded random data exactly in {@code data}. */

@@ -1,6 +1,5 @@
 package coffer.virt.image;
 
-import coffer.testing.Environment;
 import coffer.vault.io.Extent;
 import coffer.virt.nbd.NbdConnection;
 import coffer.virt.nbd.NbdException;
@@ -29,13 +28,11 @@ class QemuNbdServerIT {
 
     @BeforeEach
     void needQemu() {
-        Environment.requireCommand("qemu-nbd");
-        Environment.requireCommand("qemu-img");
-        Environment.requireCommand("qemu-io");
+        Images.requireQemuNbdTools();
     }
 
     private Path runtime() throws Exception {
-        return Files.createDirectories(dir.resolve("run"));
+        return Images.runtimeParent(dir);
     }
 
     @Test

@@ -28,9 +28,7 @@ class QemuNbdServerKilledOwnerIT {
 
     @BeforeEach
     void needQemu() {
-        Environment.requireCommand("qemu-nbd");
-        Environment.requireCommand("qemu-img");
-        Environment.requireCommand("qemu-io");
+        Images.requireQemuNbdTools();
         Environment.requireCommand("setsid");
     }
 
@@ -39,7 +37,7 @@ class QemuNbdServerKilledOwnerIT {
         Path image = dir.resolve("disk.qcow2");
         Images.mustRun("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M");
         Images.mustRun("qemu-img", "bitmap", "--add", image.toString(), "b0");
-        Path runtime = Files.createDirectories(dir.resolve("run"));
+        Path runtime = Images.runtimeParent(dir);
 
         QemuNbdServerProcessMain.Serving serving = QemuNbdServerProcessMain.start(image, runtime, "b0");
         long qemuNbd = serving.qemuNbd();
