@@ -1,6 +1,6 @@
 package coffer.cli;
 
-import coffer.testing.Environment;
+import coffer.testing.DiskWithFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,20 +22,12 @@ class FilesExactPathCliIT {
 
     @Test
     void aSearchedNameIsStatedAsPrinted() throws Exception {
-        Environment.requireCommand("mkfs.ext4");
-        Environment.need(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libguestfs.so.0")), "libguestfs0 (Debian package)");
-        Path keyRing = dir.resolve("keyring.json");
-        Path vault = dir.resolve("vault");
-        CliRun.run(keyRing, "vault", "init", vault.toString(), "--no-encryption").ok();
+        FilesVault web = FilesVault.init(dir);
+        Path keyRing = web.keyRing();
+        Path vault = web.vault();
         Path tree = Files.createDirectories(dir.resolve("tree").resolve("etc"));
-        Process odd = new ProcessBuilder("sh", "-c", "printf bad > \"$1/$(printf 'x\\377')\" && printf back > \"$1/x\\\\y\"",
-                "sh", tree.toString()).redirectErrorStream(true).start();
-        assertEquals(0, odd.waitFor(), new String(odd.getInputStream().readAllBytes()));
-        Path image = Files.createDirectories(dir.resolve("img")).resolve("vda");
-        Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", tree.getParent().toString(), image.toString(), "16M")
-                .redirectErrorStream(true).start();
-        assertEquals(0, mkfs.waitFor(), new String(mkfs.getInputStream().readAllBytes()));
-        CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "web", image.toString()).ok();
+        DiskWithFiles.shell("printf bad > \"$1/$(printf 'x\\377')\" && printf back > \"$1/x\\\\y\"", tree);
+        web.backUp(tree.getParent(), Files.createDirectories(dir.resolve("img")).resolve("vda"));
 
         CliRun search = CliRun.run(keyRing, "files", "search", "web", "--vault", vault.toString(), "--name", "x*", "--path", "/etc")
                 .ok();

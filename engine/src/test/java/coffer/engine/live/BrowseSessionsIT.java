@@ -2,7 +2,7 @@ package coffer.engine.live;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import coffer.testing.Environment;
+import coffer.testing.DiskWithFiles;
 import coffer.testing.MutableClock;
 import coffer.testing.TestVault;
 import coffer.testing.VaultFlavour;
@@ -37,14 +37,10 @@ class BrowseSessionsIT {
 
     @BeforeAll
     static void backUp() throws Exception {
-        Environment.requireCommand("mkfs.ext4");
-        Environment.need(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libguestfs.so.0")), "libguestfs0 (Debian package)");
+        DiskWithFiles.requireTools();
         Path tree = Files.createDirectories(dir.resolve("tree/dir"));
         Files.writeString(tree.resolve("note.txt"), "hello\n");
-        Path image = dir.resolve("fs.raw");
-        Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", dir.resolve("tree").toString(), image.toString(), "16M")
-                .redirectErrorStream(true).start();
-        assertEquals(0, mkfs.waitFor(), new String(mkfs.getInputStream().readAllBytes()));
+        Path image = DiskWithFiles.ext4(dir.resolve("tree"), dir.resolve("fs.raw"), "16M");
         vault = VaultFlavour.LOCAL.create(dir);
         point = vault.backup("fs", DiskImages.openSource(image, "raw", false), null);
     }

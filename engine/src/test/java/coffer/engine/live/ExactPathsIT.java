@@ -7,7 +7,7 @@ import coffer.engine.operation.FileList;
 import coffer.engine.operation.FileView;
 import coffer.engine.operation.ListFiles;
 import coffer.engine.operation.hosted.FileBrowsing;
-import coffer.testing.Environment;
+import coffer.testing.DiskWithFiles;
 import coffer.testing.TestVault;
 import coffer.testing.VaultFlavour;
 import coffer.vault.PointManifest;
@@ -53,19 +53,17 @@ class ExactPathsIT {
 
     @BeforeAll
     static void backUpADiskWithOddNames() throws Exception {
-        Environment.requireCommand("mkfs.ext4");
-        Environment.need(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libguestfs.so.0")), "libguestfs0 (Debian package)");
+        DiskWithFiles.requireTools();
         vault = VaultFlavour.LOCAL.create(dir);
         Path tree = Files.createDirectories(dir.resolve("tree"));
         // names a Java string cannot make (bytes that are not UTF-8) come from the shell
-        run("sh", "-c", """
+        DiskWithFiles.shell("""
                 cd "$1" && printf latin1 > "$(printf 'caf\\351')" && mkdir "$(printf 'd\\377')" \
                 && printf inner > "$(printf 'd\\377/in\\376')" && printf ok > "$(printf 'd\\377/ok')" \
                 && printf bs > 'back\\slash' && printf c1 > "$(printf 'u\\302\\205')" \
                 && ln -s ok "$(printf 'l\\375')"
-                """, "sh", tree.toString());
-        Path image = dir.resolve("odd.raw");
-        run("mkfs.ext4", "-q", "-F", "-d", tree.toString(), image.toString(), "16M");
+                """, tree);
+        Path image = DiskWithFiles.ext4(tree, dir.resolve("odd.raw"), "16M");
         point = vault.backup("odd", DiskImages.openSource(image, "raw", false), null);
         sessions = new BrowseSessions(BrowseSessions.Limits.DEFAULTS, dir.resolve("run"), BrowseSessions.Opener.DEFAULT,
                 Clock.systemUTC());
@@ -79,12 +77,6 @@ class ExactPathsIT {
         if (vault != null) {
             vault.close();
         }
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     private static FileList call(ListFiles request) {

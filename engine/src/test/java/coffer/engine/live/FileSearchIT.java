@@ -8,6 +8,7 @@ import coffer.engine.operation.FileSearchResult;
 import coffer.engine.operation.SearchFiles;
 import coffer.engine.operation.offline.OfflineOperations;
 import coffer.engine.vault.VaultLocation;
+import coffer.testing.DiskWithFiles;
 import coffer.testing.Environment;
 import coffer.testing.TestData;
 import coffer.testing.TestVault;
@@ -51,8 +52,7 @@ class FileSearchIT {
 
     @BeforeAll
     static void backUpThreePoints() throws Exception {
-        Environment.requireCommand("mkfs.ext4");
-        Environment.need(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libguestfs.so.0")), "libguestfs0 (Debian package)");
+        DiskWithFiles.requireTools();
         vault = VaultFlavour.LOCAL.create(dir);
         String[] etcX = {"one\n", "two\n", "two\n"};
         for (int i = 0; i < 3; i++) {
@@ -67,10 +67,8 @@ class FileSearchIT {
                 Files.writeString(tree.resolve("etc/xnew"), "new\n");
             }
             // a name with a newline and one with a byte that is not UTF-8 (made by the shell: Java names are text)
-            run("sh", "-c", "printf odd > \"$1/etc/$(printf 'x\\nodd')\" && printf bad > \"$1/etc/$(printf 'x\\377')\"", "sh",
-                    tree.toString());
-            Path image = dir.resolve("fs" + i + ".raw");
-            run("mkfs.ext4", "-q", "-F", "-d", tree.toString(), image.toString(), "16M");
+            DiskWithFiles.shell("printf odd > \"$1/etc/$(printf 'x\\nodd')\" && printf bad > \"$1/etc/$(printf 'x\\377')\"", tree);
+            Path image = DiskWithFiles.ext4(tree, dir.resolve("fs" + i + ".raw"), "16M");
             points.add(vault.backup("fs", DiskImages.openSource(image, "raw", false), null));
         }
     }
@@ -80,12 +78,6 @@ class FileSearchIT {
         if (vault != null) {
             vault.close();
         }
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), String.join(" ", command) + ": " + out);
     }
 
     private static List<FileSearch.Target> targets(int... indexes) {
@@ -199,9 +191,9 @@ class FileSearchIT {
             Path tree = Files.createDirectories(dir.resolve("btrfs-" + btrfs.size()));
             Files.writeString(tree.resolve("f"), content);
             Path image = dir.resolve("btrfs" + btrfs.size() + ".raw");
-            run("truncate", "-s", "128M", image.toString());
+            DiskWithFiles.run("truncate", "-s", "128M", image.toString());
             // one file system id for both: what two points of one guest's btrfs disk have
-            run("mkfs.btrfs", "-q", "-f", "-U", "6d1b3f1e-3c1a-4d6e-9a55-0c1f0e2b7a11", "--rootdir", tree.toString(),
+            DiskWithFiles.run("mkfs.btrfs", "-q", "-f", "-U", "6d1b3f1e-3c1a-4d6e-9a55-0c1f0e2b7a11", "--rootdir", tree.toString(),
                     image.toString());
             btrfs.add(new FileSearch.Target(vault.vault(), vault.backup("bt", DiskImages.openSource(image, "raw", false), null)));
         }

@@ -2,7 +2,7 @@ package coffer.engine.live;
 
 import coffer.engine.JobProgress;
 import coffer.engine.operation.FileSearchResult;
-import coffer.testing.Environment;
+import coffer.testing.DiskWithFiles;
 import coffer.testing.TestData;
 import coffer.testing.TestVault;
 import coffer.testing.VaultFlavour;
@@ -49,7 +49,7 @@ class LvmSearchIT {
 
     @BeforeAll
     static void backUpTwoPointsOfAnLvmDisk() throws Throwable {
-        Environment.need(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libguestfs.so.0")), "libguestfs0 (Debian package)");
+        DiskWithFiles.requireLibguestfs();
         Path first = dir.resolve("lvm0.raw");
         Path second = dir.resolve("lvm1.raw");
         LvmImages.make(first, second, "/etc/f", "first\n", "second\n");

@@ -2,6 +2,7 @@ package coffer.engine.live;
 
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
+import coffer.testing.DiskWithFiles;
 import coffer.testing.Environment;
 import coffer.testing.TestData;
 import coffer.testing.TestVault;
@@ -46,9 +47,8 @@ class PointFilesIT {
 
     @BeforeAll
     static void open() throws Exception {
-        Environment.requireCommand("mkfs.ext4");
+        DiskWithFiles.requireTools();
         Environment.requireCommand("tar");
-        Environment.need(Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libguestfs.so.0")), "libguestfs0 (Debian package)");
         Path tree = Files.createDirectories(dir.resolve("tree/dir/sub"));
         known = TestData.random(5, 2 * Guestfs.MAX_READ + 777);
         Files.write(tree.getParent().getParent().resolve("known.bin"), known);
@@ -56,10 +56,7 @@ class PointFilesIT {
         Files.writeString(dir.resolve("tree/dir/sub/deep.txt"), "deep\n");
         Files.createSymbolicLink(dir.resolve("tree/dir/up"), Path.of("../known.bin"));
         Files.createSymbolicLink(dir.resolve("tree/dir/abs"), Path.of("/etc/passwd"));
-        Path image = dir.resolve("fs.raw");
-        Process mkfs = new ProcessBuilder("mkfs.ext4", "-q", "-F", "-d", dir.resolve("tree").toString(), image.toString(), "32M")
-                .redirectErrorStream(true).start();
-        assertEquals(0, mkfs.waitFor(), new String(mkfs.getInputStream().readAllBytes()));
+        Path image = DiskWithFiles.ext4(dir.resolve("tree"), dir.resolve("fs.raw"), "32M");
         vault = VaultFlavour.LOCAL_ENCRYPTED.create(dir);
         PointManifest point = vault.backup("fs", DiskImages.openSource(image, "raw", false), null);
         files = PointFiles.open(vault.vault(), point.id(), "vda", dir.resolve("run"), Guestfs.Options.DEFAULT);
