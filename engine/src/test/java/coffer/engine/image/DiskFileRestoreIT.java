@@ -5,12 +5,11 @@ import coffer.testing.ByteArrayBlockSource;
 import coffer.testing.Environment;
 import coffer.testing.TestData;
 import coffer.testing.TestVault;
+import coffer.testing.VaultFlavour;
 import coffer.vault.ChunkId;
 import coffer.vault.CorruptDataException;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.crypto.LocalKeyRing;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.io.Progress;
 import coffer.vault.write.PointWriter;
@@ -45,8 +44,7 @@ class DiskFileRestoreIT {
     @BeforeEach
     void setUp() throws Exception {
         Environment.requireCommand("qemu-img");
-        vault = TestVault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))),
-                new LocalKeyRing(dir.resolve("keyring.json")));
+        vault = VaultFlavour.LOCAL_ENCRYPTED.create(dir);
         first = new byte[12 * MiB];
         System.arraycopy(TestData.random(1, 3 * MiB), 0, first, MiB, 3 * MiB);
         System.arraycopy(TestData.text(2, 2 * MiB), 0, first, 8 * MiB, 2 * MiB);

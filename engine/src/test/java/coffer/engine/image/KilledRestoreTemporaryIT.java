@@ -1,15 +1,11 @@
 package coffer.engine.image;
 
 import coffer.testing.Await;
-import coffer.testing.ByteArrayBlockSource;
 import coffer.testing.Environment;
 import coffer.testing.TestData;
 import coffer.testing.TestVault;
+import coffer.testing.VaultFlavour;
 import coffer.vault.PointManifest;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.crypto.LocalKeyRing;
-import coffer.vault.io.Progress;
-import coffer.vault.write.PointWriter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,13 +39,8 @@ class KilledRestoreTemporaryIT {
     @BeforeEach
     void setUp() throws Exception {
         Environment.requireCommand("setsid");
-        vault = TestVault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))),
-                new LocalKeyRing(dir.resolve("keyring.json")));
-        try (PointWriter writer = PointWriter.begin(vault.vault(), "one", vault.nextCreationTime(), TestVault.THREADS)) {
-            writer.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(7, 8 * TestVault.CHUNK)), "raw", null,
-                    Progress.NONE);
-            point = writer.commit("CRASH", null, List.of(), null);
-        }
+        vault = VaultFlavour.LOCAL_ENCRYPTED.create(dir);
+        point = vault.backup("one", TestData.random(7, 8 * TestVault.CHUNK));
         vault.close();
     }
 

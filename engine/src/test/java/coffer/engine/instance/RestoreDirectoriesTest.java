@@ -17,31 +17,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Where a server's restores may create files: a table of paths, symbolic links and {@code ..} included. */
 class RestoreDirectoriesTest {
     @TempDir Path dir;
-    Path restores;
-    Path images;
+    RestorePlaces places;
     Path elsewhere;
-    RestoreDirectories rule;
 
     @BeforeEach
     void setUp() throws Exception {
-        restores = Files.createDirectories(dir.resolve("data/restores"));
-        images = Files.createDirectories(dir.resolve("images"));
+        places = RestorePlaces.in(dir);
+        Path restores = places.restores();
         elsewhere = Files.createDirectories(dir.resolve("etc/cron.d"));
-        Files.createDirectories(images.resolve("sub"));
+        Files.createDirectories(places.images().resolve("sub"));
         Files.createDirectories(restores.resolve("web/2026"));
         Files.createSymbolicLink(restores.resolve("escape"), elsewhere);
         Files.createSymbolicLink(restores.resolve("web/inside"), restores.resolve("web/2026"));
-        rule = RestoreDirectories.under(List.of(restores));
     }
 
     private void allowed(String path) {
-        rule.check(dir.resolve(path), List.of(images.resolve("web-1.qcow2")));
+        places.check(dir.resolve(path));
     }
 
     private String refused(String path) {
         CofferException e = assertThrows(CofferException.class,
-                () -> rule.check(path.startsWith("/") ? Path.of(path) : dir.resolve(path),
-                        List.of(images.resolve("web-1.qcow2"))), path);
+                () -> places.check(path.startsWith("/") ? Path.of(path) : dir.resolve(path)), path);
         assertEquals(ErrorCode.RestoreTargetNotAllowed, e.code(), e.getMessage());
         return e.getMessage();
     }
@@ -57,7 +53,7 @@ class RestoreDirectoriesTest {
     @Test
     void anythingElseIsRefusedNamingWhereARestoreMayWrite() {
         String message = refused("etc/cron.d/x");
-        assertTrue(message.contains(restores.toString()) && message.contains(images.toString()), message);
+        assertTrue(message.contains(places.restores().toString()) && message.contains(places.images().toString()), message);
         refused("/etc/cron.d/coffer");
         refused("images/sub/x.qcow2");                   // the disks' directory itself, not beneath it
         refused("data/restores/escape/x");                // a link out of a restore directory
@@ -65,7 +61,7 @@ class RestoreDirectoriesTest {
         refused("data/restores/missing/x");               // a directory that does not exist
         refused("data");                                 // beside, not beneath
         assertTrue(refused("/").contains("names no file"));
-        CofferException relative = assertThrows(CofferException.class, () -> rule.check(Path.of("vda.raw"), List.of()));
+        CofferException relative = assertThrows(CofferException.class, () -> places.rule().check(Path.of("vda.raw"), List.of()));
         assertTrue(relative.getMessage().contains("not an absolute path"), relative.getMessage());
     }
 

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,21 +20,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class RestoreTargetLinkTest {
     @TempDir Path dir;
+    RestorePlaces places;
     Path restores;
     Path images;
     Path outside;
-    RestoreDirectories rule;
 
     @BeforeEach
     void setUp() throws Exception {
-        restores = Files.createDirectories(dir.resolve("data/restores"));
-        images = Files.createDirectories(dir.resolve("images"));
+        places = RestorePlaces.in(dir);
+        restores = places.restores();
+        images = places.images();
         outside = Files.writeString(Files.createDirectories(dir.resolve("host")).resolve("device"), "host's");
-        rule = RestoreDirectories.under(List.of(restores));
     }
 
     private void check(Path file) {
-        rule.check(file, List.of(images.resolve("web-1.qcow2")));
+        places.check(file);
     }
 
     @Test

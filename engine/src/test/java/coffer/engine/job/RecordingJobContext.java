@@ -5,13 +5,22 @@ import coffer.engine.JobProgress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Test helper: a job's context that keeps its log lines (info and warning, in order); no progress. Thread-safe. */
+/**
+ * Test helper: a job's context that keeps its log lines (info and warning, in order) and, apart, its warnings; no
+ * progress. Thread-safe.
+ */
 public final class RecordingJobContext implements JobContext {
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
 
     /** The lines logged so far, in order. */
     public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** The lines logged so far as warnings, in order. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     @Override
@@ -27,5 +36,6 @@ public final class RecordingJobContext implements JobContext {
     @Override
     public void warning(String message) {
         lines.add(message);
+        warnings.add(message);
     }
 }

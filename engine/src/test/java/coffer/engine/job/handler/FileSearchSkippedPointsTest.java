@@ -1,13 +1,12 @@
 package coffer.engine.job.handler;
 
-import coffer.engine.JobProgress;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogConfig;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import coffer.engine.job.JobContext;
+import coffer.engine.job.RecordingJobContext;
 import coffer.engine.operation.SearchFiles;
 import coffer.engine.vault.VaultDirectory;
 import coffer.vault.Vault;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -58,30 +56,16 @@ class FileSearchSkippedPointsTest {
                     throw new CofferException(ErrorCode.VaultBusy, "vault 'main' is held by a repair");
                 }
             };
-            List<String> log = new ArrayList<>();
-            JobContext context = new JobContext() {
-                @Override
-                public JobProgress progress() {
-                    return JobProgress.NONE;
-                }
-
-                @Override
-                public void info(String message) {
-                    log.add(message);
-                }
-
-                @Override
-                public void warning(String message) {
-                    log.add("WARNING " + message);
-                }
-            };
+            RecordingJobContext context = new RecordingJobContext();
             FileSearchHandler handler = new FileSearchHandler(catalog, vaults, dir.resolve("run"));
             CofferException none = assertThrows(CofferException.class,
                     () -> handler.run(new SearchFiles("u-1", "x", null, null, null, null), null, context));
             assertEquals(ErrorCode.PointNotFound, none.code());
+            List<String> log = context.lines();
             assertEquals(List.of(
                     "point p-new (2026-12-01T11:00:00Z) skipped: its vault 'elsewhere' is not one this server opens",
                     "point p-old (2026-12-01T10:00:00Z) skipped: VaultBusy: vault 'main' is held by a repair"), log);
+            assertEquals(List.of(), context.warnings(), "logged as information, not warnings");
             for (String line : log) {
                 assertTrue(none.getMessage().contains(line), none.getMessage());
             }
