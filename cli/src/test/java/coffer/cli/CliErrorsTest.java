@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import coffer.vault.format.ObjectKind;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -25,19 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Bad input and damaged vaults give their stable code, exit status and a message naming the problem; nothing is written. */
-class CliErrorsTest {
-    @TempDir Path dir;
-    Path keyRing;
-    Path vault;
+class CliErrorsTest extends WithCliVault {
     Path disk;
 
     @BeforeEach
-    void setUp() throws Exception {
-        keyRing = dir.resolve("keyring.json");
-        vault = dir.resolve("vault");
-        CliRun.run(keyRing, "vault", "init", vault.toString(), "--chunk-size", "256K").ok();
+    void writeDisk() throws Exception {
         disk = dir.resolve("disk.raw");
-        ImageRoundTripIT.writeData(disk, 2L << 20, 0, 2L << 20, 1);
+        RawDisks.writeData(disk, 2L << 20, 0, 2L << 20, 1);
     }
 
     @Test
@@ -128,7 +121,7 @@ class CliErrorsTest {
                 .fails(2, "TargetExists");
         assertEquals("precious", Files.readString(target));
         CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", target.toString(), "--force").ok();
-        assertEquals(ImageRoundTripIT.sha256(disk), ImageRoundTripIT.sha256(target));
+        assertEquals(RawDisks.sha256(disk), RawDisks.sha256(target));
         CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), "20991231-000000-00000000", "--to",
                 dir.resolve("t2").toString()).fails(4, "PointNotFound");
     }
@@ -206,7 +199,7 @@ class CliErrorsTest {
         CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString()).ok();
         Path target = dir.resolve("healed.raw");
         CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", target.toString()).ok();
-        assertEquals(ImageRoundTripIT.sha256(disk), ImageRoundTripIT.sha256(target), "the old point is whole again");
+        assertEquals(RawDisks.sha256(disk), RawDisks.sha256(target), "the old point is whole again");
     }
 
     @Test

@@ -11,7 +11,6 @@ import coffer.vault.write.PointWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,19 +28,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The command line on a vault with a point damaged as a whole: the other points stay usable and the damaged one
  * is named where it is (the point and its manifest); and an offline delete refuses a point of an immutable policy.
  */
-class DamagedPointCliTest {
-    @TempDir Path dir;
-    Path keyRing;
-    Path vault;
+class DamagedPointCliTest extends WithCliVault {
     Path disk;
 
     @BeforeEach
-    void setUp() throws Exception {
-        keyRing = dir.resolve("keyring.json");
-        vault = dir.resolve("vault");
-        CliRun.run(keyRing, "vault", "init", vault.toString(), "--chunk-size", "256K").ok();
+    void writeDisk() throws Exception {
         disk = dir.resolve("disk.raw");
-        ImageRoundTripIT.writeData(disk, 2L << 20, 0, 2L << 20, 1);
+        RawDisks.writeData(disk, 2L << 20, 0, 2L << 20, 1);
     }
 
     private String backup(String name) {

@@ -2,25 +2,21 @@ package coffer.cli;
 
 import coffer.testing.Environment;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static coffer.cli.RawDisks.sha256;
+import static coffer.cli.RawDisks.writeData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,20 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Image backup and restore through the real command line: raw, sparse raw and qcow2 sources, sizes that are
  * not a multiple of the chunk size, several incremental points, each restored bit-identical (sha256).
  */
-class ImageRoundTripIT {
+class ImageRoundTripIT extends WithCliVault {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Pattern POINT_ID = Pattern.compile("Point (\\d{8}-\\d{6}-[0-9a-f]{8})");
-    @TempDir Path dir;
-    Path keyRing;
-    Path vault;
-
-    @BeforeEach
-    void createVault() {
-        keyRing = dir.resolve("keyring.json");
-        vault = dir.resolve("vault");
-        CliRun.run(keyRing, "vault", "init", vault.toString(), "--chunk-size", "256K").ok();
-    }
-
     @Test
     void rawImageWithOddSizeRoundTripsAcrossIncrementalPoints() throws Exception {
         Path disk = dir.resolve("disk.raw");
@@ -291,41 +276,6 @@ class ImageRoundTripIT {
         Matcher m = POINT_ID.matcher(run.out());
         assertTrue(m.find(), run.out());
         return m.group(1);
-    }
-
-    static void writeData(Path file, long size, long offset, long length, long seed) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            if (ch.size() < size) {
-                try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
-                    raf.setLength(size);
-                }
-            }
-            SplittableRandom random = new SplittableRandom(seed);
-            byte[] buffer = new byte[(int) Math.min(length, 1 << 20)];
-            long done = 0;
-            while (done < length) {
-                int n = (int) Math.min(buffer.length, length - done);
-                if (random.nextBoolean()) {
-                    random.nextBytes(buffer);
-                } else {
-                    java.util.Arrays.fill(buffer, (byte) ('a' + random.nextInt(26)));
-                }
-                ch.write(ByteBuffer.wrap(buffer, 0, n), offset + done);
-                done += n;
-            }
-        }
-    }
-
-    static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                md.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
     }
 
     /** Bytes the file system allocated for {@code file} ({@code stat %b × %B}). */

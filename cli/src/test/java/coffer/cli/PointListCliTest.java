@@ -21,7 +21,7 @@ class PointListCliTest {
         CliRun.run(keyRing, "vault", "init", vault.toString(), "--chunk-size", "256K").ok();
         Path disk = dir.resolve("disk.raw");
         for (int i = 0; i < 3; i++) {
-            ImageRoundTripIT.writeData(disk, 1L << 20, 0, 1L << 20, i + 1);
+            RawDisks.writeData(disk, 1L << 20, 0, 1L << 20, i + 1);
             CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "web", disk.toString()).ok();
         }
         ObjectMapper json = new ObjectMapper();

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import static coffer.cli.RawDisks.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -220,9 +221,5 @@ class ReplicationToS3ServerIT {
 
     private static JsonNode json(CliRun run) throws Exception {
         return JSON.readTree(run.out());
-    }
-
-    private static String sha256(Path file) throws Exception {
-        return ServerCliIT.sha256(file);
     }
 }

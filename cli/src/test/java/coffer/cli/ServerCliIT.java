@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import static coffer.cli.RawDisks.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -261,18 +262,6 @@ class ServerCliIT {
             int n = (int) Math.min(end - at, zeros.length);
             digest.update(inside ? filled : zeros, 0, n);
             at += n;
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        try (var in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                digest.update(buffer, 0, n);
-            }
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -4,9 +4,7 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.json.CofferJson;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,25 +21,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a code that sends them looking elsewhere (an unreachable server for a mistyped directory, a missing point for a
  * missing disk).
  */
-class UserMistakesCliTest {
+class UserMistakesCliTest extends WithCliVault {
     /** Nothing listens here: a command that reached for the server would fail with ServerUnreachable. */
     private static final String NO_SERVER = "http://127.0.0.1:1";
-
-    @TempDir Path dir;
-    Path keyRing;
-    Path vault;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        keyRing = dir.resolve("keyring.json");
-        vault = dir.resolve("vault");
-        CliRun.run(keyRing, "vault", "init", vault.toString(), "--chunk-size", "256K").ok();
-    }
 
     @Test
     void aDiskThePointDoesNotHaveIsDiskNotInPointNamingItsDisks() throws Exception {
         Path disk = dir.resolve("disk.raw");
-        ImageRoundTripIT.writeData(disk, 1L << 20, 0, 1L << 20, 7);
+        RawDisks.writeData(disk, 1L << 20, 0, 1L << 20, 7);
         CliRun.run(keyRing, "image", "backup", "--vault", vault.toString(), "--name", "web", "--format", "raw",
                 disk.toString()).ok();
         Path to = dir.resolve("out.raw");
