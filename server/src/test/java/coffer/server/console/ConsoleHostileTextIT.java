@@ -119,7 +119,7 @@ class ConsoleHostileTextIT {
         // the file browser: every name shown as it is (a name that is not UTF-8 escaped), none of them markup
         browser.go("/points/" + point + "/files?disk=vda");
         browser.await(Duration.ofMinutes(3), d -> browser.has("#files"));
-        assertInert(null, IMG, QUOTES, JS_DIR + "/", "caf\\xe9/", "back\\slash", "line1 line2");
+        assertInert(null, IMG, QUOTES, JS_DIR + "/", "caf\\xe9/", "back\\\\slash", "line1\\nline2", "line1 line2");
         // a directory named javascript: links into the console, and opens as a directory
         WebElement jsLink = browser.driver.findElement(By.xpath("//table[@id='files']//a[starts-with(., 'javascript:')]"));
         assertTrue(jsLink.getAttribute("href").startsWith(server.url() + "/points/" + point + "/files?disk=vda&"),
@@ -258,7 +258,7 @@ class ConsoleHostileTextIT {
         Path tree = Files.createDirectories(dir.resolve("tree"));
         Process make = new ProcessBuilder("sh", "-c", """
                 cd "$1" && printf img > "$2" && printf quotes > "$3" && mkdir "$4" && printf in > "$4/inside.txt" \
-                && printf nl > "$(printf 'line1\\nline2')" && printf bs > 'back\\slash' \
+                && printf nl > "$(printf 'line1\\nline2')" && printf sp > 'line1 line2' && printf bs > 'back\\slash' \
                 && mkdir "$(printf 'caf\\351')" && printf latin > "$(printf 'caf\\351/\\377.bin')" \
                 && mkdir 'trail ' && printf t > 'trail /t.txt'""", "sh", tree.toString(), IMG, QUOTES, JS_DIR)
                 .redirectErrorStream(true).start();

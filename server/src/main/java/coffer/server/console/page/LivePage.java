@@ -43,7 +43,16 @@ public final class LivePage implements ConsoleRoutes {
          */
         public String child(FileView entry) {
             String path = listing.path();
-            return (path.endsWith("/") ? path : path + "/") + (entry.escaped() ? entry.name() : GuestNames.escape(entry.name()));
+            return (path.endsWith("/") ? path : path + "/") + shown(entry);
+        }
+
+        /**
+         * An entry's name as the page shows it: the escaped form, as {@code coffer files ls} prints it and as the
+         * directory's path above it is shown, so each name is one line and two names never look alike (a newline is
+         * {@code \n}, not a space; a backslash {@code \\}).
+         */
+        public String shown(FileView entry) {
+            return entry.escaped() ? entry.name() : GuestNames.escape(entry.name());
         }
 
         /** The query of this disk's page at {@code path}. */
