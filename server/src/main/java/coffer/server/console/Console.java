@@ -193,6 +193,7 @@ public final class Console {
     static void secureHeaders(Context ctx) {
         ctx.header("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
                 + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        ctx.header("X-Frame-Options", "DENY"); // frame-ancestors for browsers that predate it
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cache-Control", "no-store");

@@ -128,6 +128,7 @@ class ConsoleCrossSiteIT {
         String csp = answer.headers().firstValue("Content-Security-Policy").orElse("");
         assertTrue(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'") && !csp.contains("unsafe"),
                 answer.uri() + ": " + csp);
+        assertEquals("DENY", answer.headers().firstValue("X-Frame-Options").orElse(null), answer.uri().toString());
         assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null), answer.uri().toString());
         assertEquals("no-store", answer.headers().firstValue("Cache-Control").orElse(null), answer.uri().toString());
         assertEquals("no-referrer", answer.headers().firstValue("Referrer-Policy").orElse(null), answer.uri().toString());
