@@ -93,9 +93,9 @@ class ConsoleHostileTextIT {
         browser.signIn(server.adminToken());
 
         // the domain, named with markup, backed up with a description that is markup too
-        assertInert("/instances", DOMAIN);
+        assertInert("/instances", DOMAIN, "(not backed up: cannot read the image", "console20-missing-" + IMG);
         TestServer.Answer backup = server.admin("POST", "/api/v1/instances/" + uuid + "/backups",
-                "{\"description\": " + TestServer.JSON.writeValueAsString(QUOTES + IMG) + "}");
+                "{\"disks\": [\"vda\"], \"description\": " + TestServer.JSON.writeValueAsString(QUOTES + IMG) + "}");
         assertEquals(202, backup.status(), backup.text());
         String backupJob = backup.body().path("id").asText();
         String point = awaitJob(backupJob).path("result").path("point").asText();
@@ -270,7 +270,10 @@ class ConsoleHostileTextIT {
         return image;
     }
 
-    /** A shut-off domain named with markup, its title and description markup too (libvirt keeps them as text). */
+    /**
+     * A shut-off domain named with markup, its title and description markup too (libvirt keeps them as text), with the
+     * guest disk as vda and as vdb a missing image whose path is markup (the instances page gives libvirt's reason).
+     */
     private void defineDomain(String uuid, Path image) throws Exception {
         String xml = """
                 <domain type='%s'>
@@ -287,13 +290,23 @@ class ConsoleHostileTextIT {
                       <source file='%s'/>
                       <target dev='vda' bus='virtio'/>
                     </disk>
+                    <disk type='file' device='disk'>
+                      <driver name='qemu' type='qcow2'/>
+                      <source file='%s'/>
+                      <target dev='vdb' bus='virtio'/>
+                    </disk>
                   </devices>
                 </domain>
                 """.formatted(Files.exists(Path.of("/dev/kvm")) ? "kvm" : "qemu", xmlText(DOMAIN), uuid, xmlText(QUOTES),
-                xmlText(IMG), image);
+                xmlText(IMG), image, xmlText(missingDisk().toString()));
         Path file = dir.resolve("console20-domain.xml");
         Files.writeString(file, xml);
         virsh(true, "define", file.toString());
+    }
+
+    /** A disk the domain names but that does not exist, its path markup: libvirt's error quotes it. */
+    private Path missingDisk() {
+        return dir.resolve("console20-missing-" + IMG + ".qcow2");
     }
 
     private static String xmlText(String text) {
