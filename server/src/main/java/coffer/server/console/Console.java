@@ -108,6 +108,12 @@ public final class Console {
                 return;
             }
             ConsoleSession session = found.get();
+            if (fromAnotherSite(ctx)) {
+                refuse(ctx, session, ErrorCode.Forbidden, "the request came from another site (Sec-Fetch-Site: "
+                        + ctx.header("Sec-Fetch-Site") + "; " + ctx.method() + " " + ctx.path() + " was not run); use"
+                        + " the console's own forms");
+                return;
+            }
             String csrf = ctx.formParam(CSRF_FIELD);
             if (!ConsoleSessions.csrfMatches(session, csrf != null ? csrf : ctx.header(CSRF_HEADER))) {
                 refuse(ctx, session, ErrorCode.Forbidden, "the form's CSRF token is missing or wrong (" + ctx.method() + " "
@@ -149,10 +155,26 @@ public final class Console {
         sessions.notify(session, Notice.ok(text));
     }
 
-    /** The console path the form came from ({@code back}), or {@code /}; never another site. */
+    /**
+     * The console path the form came from ({@code back}), or {@code /}; never another site. Control characters are
+     * refused too: a browser drops tabs and line breaks from a URL, so {@code /<TAB>/host} would lead to {@code //host}.
+     */
     public static String back(Context ctx) {
         String back = ctx.formParam("back");
-        return back != null && back.startsWith("/") && !back.startsWith("//") && !back.contains("\\") ? back : "/";
+        return back != null && back.startsWith("/") && !back.startsWith("//") && !back.contains("\\")
+                && back.chars().noneMatch(c -> c < 0x20 || c == 0x7f) ? back : "/";
+    }
+
+    /**
+     * Whether the browser says the request comes from another site or a sibling of this one ({@code Sec-Fetch-Site}
+     * {@code cross-site} or {@code same-site}): such a change is refused before its CSRF token is even looked at.
+     * SameSite=Strict cookies are sent from a sibling subdomain, which may also set cookies for the parent domain; the
+     * console's own forms and scripts are {@code same-origin}, a typed or bookmarked request {@code none}; clients
+     * that send no such header (older browsers, scripts) rely on the CSRF token alone.
+     */
+    static boolean fromAnotherSite(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        return "cross-site".equalsIgnoreCase(site) || "same-site".equalsIgnoreCase(site);
     }
 
     private void refuse(Context ctx, ConsoleSession session, ErrorCode code, String message) {
@@ -171,6 +193,7 @@ public final class Console {
     static void secureHeaders(Context ctx) {
         ctx.header("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
                 + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        ctx.header("X-Frame-Options", "DENY"); // frame-ancestors for browsers that predate it
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cache-Control", "no-store");

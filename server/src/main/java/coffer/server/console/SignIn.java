@@ -8,7 +8,8 @@ import io.javalin.http.HttpStatus;
 
 /**
  * Signing in with a token's secret and signing out. The sign-in form has no session yet, so its CSRF check is a
- * double submit: a random value in its own SameSite=Strict cookie and in the form, which must match. Repeated failed
+ * double submit: a random value in its own SameSite=Strict cookie and in the form, which must match, from no other
+ * site ({@code Sec-Fetch-Site}: a sibling subdomain can set that cookie, Console#fromAnotherSite). Repeated failed
  * sign-ins from one client are refused {@code SignInThrottled} for a while, with {@code Retry-After} (SignInThrottle).
  * Stateless.
  */
@@ -43,10 +44,11 @@ public final class SignIn {
     private void signIn(Context ctx) {
         String cookie = ctx.cookie(ConsoleSessions.LOGIN_COOKIE);
         String given = ctx.formParam(Console.CSRF_FIELD);
-        if (cookie == null || given == null || !java.security.MessageDigest.isEqual(cookie.getBytes(), given.getBytes())) {
+        if (cookie == null || given == null || !java.security.MessageDigest.isEqual(cookie.getBytes(), given.getBytes())
+                || Console.fromAnotherSite(ctx)) {
             ctx.status(HttpStatus.FORBIDDEN);
-            show(ctx, Notice.problem(ErrorCode.Forbidden, "the sign-in form's CSRF token is missing or wrong; sign in from"
-                    + " the form again"));
+            show(ctx, Notice.problem(ErrorCode.Forbidden, "the sign-in form's CSRF token is missing or wrong, or the form"
+                    + " was sent from another site; sign in from the form again"));
             return;
         }
         try {
@@ -67,7 +69,7 @@ public final class SignIn {
     private void signOut(Context ctx) {
         var session = console.sessions().find(ctx.cookie(ConsoleSessions.COOKIE));
         if (session.isPresent()) {
-            if (!ConsoleSessions.csrfMatches(session.get(), ctx.formParam(Console.CSRF_FIELD))) {
+            if (!ConsoleSessions.csrfMatches(session.get(), ctx.formParam(Console.CSRF_FIELD)) || Console.fromAnotherSite(ctx)) {
                 Console.secureHeaders(ctx);
                 ctx.status(HttpStatus.FORBIDDEN);
                 console.render(ctx, "error.jte", new Console.ErrorPage(new Frame("Refused", "", session.get(), null),

@@ -30,6 +30,11 @@ final class Form {
         return ctx.formParams(name).stream().filter(v -> !v.isBlank()).map(String::strip).toList();
     }
 
+    /** Every value given as it is, not stripped (guest paths: a name may end in a space); empty ones left out. */
+    List<String> exact(String name) {
+        return ctx.formParams(name).stream().filter(v -> !v.isEmpty()).toList();
+    }
+
     /** A comma- or space-separated list ("vda, vdb"); empty when blank. */
     List<String> list(String name) {
         String value = text(name);

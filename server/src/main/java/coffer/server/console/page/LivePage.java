@@ -1,5 +1,6 @@
 package coffer.server.console.page;
 
+import coffer.engine.live.GuestNames;
 import coffer.engine.operation.*;
 import coffer.server.console.Console;
 import coffer.server.console.ConsoleRoutes;
@@ -22,7 +23,10 @@ public final class LivePage implements ConsoleRoutes {
     public record MountsModel(Frame frame, List<MountView> mounts, boolean all, List<InstanceView> running) {
     }
 
-    /** One disk of a point being browsed: its file systems, the directory shown (null before one is chosen). */
+    /**
+     * One disk of a point being browsed: its file systems, the directory shown (null before one is chosen). Paths in
+     * links and in the export form are in the escaped form (docs/api.md, "Exact paths"), sent with {@code escaped}.
+     */
     public record FilesModel(Frame frame, String point, String disk, List<String> disks, FilesystemList filesystems,
                              String filesystem, FileList listing) {
         /** The parent of the directory shown ("/" for the root). */
@@ -32,10 +36,23 @@ public final class LivePage implements ConsoleRoutes {
             return slash <= 0 ? "/" : path.substring(0, slash);
         }
 
-        /** The absolute path of an entry of the directory shown. */
-        public String child(String name) {
+        /**
+         * The absolute path of an entry of the directory shown, in the escaped form (docs/api.md, "Exact paths"): the
+         * directory's path is in that form already (the console asks with {@code escaped}), an entry's name is when
+         * {@code escaped} (not UTF-8) and is escaped here otherwise, so every name links, byte for byte.
+         */
+        public String child(FileView entry) {
             String path = listing.path();
-            return (path.endsWith("/") ? path : path + "/") + name;
+            return (path.endsWith("/") ? path : path + "/") + shown(entry);
+        }
+
+        /**
+         * An entry's name as the page shows it: the escaped form, as {@code coffer files ls} prints it and as the
+         * directory's path above it is shown, so each name is one line and two names never look alike (a newline is
+         * {@code \n}, not a space; a backslash {@code \\}).
+         */
+        public String shown(FileView entry) {
+            return entry.escaped() ? entry.name() : GuestNames.escape(entry.name());
         }
 
         /** The query of this disk's page at {@code path}. */
@@ -76,7 +93,7 @@ public final class LivePage implements ConsoleRoutes {
         console.change(routes, "/points/{point}/exports", ExportFiles.class, (ctx, session) -> {
             Form form = new Form(ctx);
             var run = console.operations().start(new ExportFiles(ctx.pathParam("point"), form.text("disk"),
-                    form.text("fs"), form.all("path"), form.text("expires")));
+                    form.text("fs"), form.exact("path"), form.text("expires"), true));
             console.notify(session, "Export started: its archive is listed under Exports once the job has written it.");
             return "/jobs/" + run.job().orElseThrow().id();
         });
@@ -119,8 +136,13 @@ public final class LivePage implements ConsoleRoutes {
         }
         // a page of the directory at a time (docs/api.md, "Lists"): ?cursor= shows the entries after it
         FileList listing = filesystem == null ? null : console.operations().call(new ListFiles(detail.id(), disk, filesystem,
-                blank(ctx.queryParam("path")), null, blank(ctx.queryParam("cursor")), null));
+                exact(ctx.queryParam("path")), null, blank(ctx.queryParam("cursor")), null, true));
         console.render(ctx, "files.jte", new FilesModel(frame, detail.id(), disk, disks, filesystems, filesystem, listing));
+    }
+
+    /** A guest path as given (a name may end in a space), or null when absent or empty. */
+    private static String exact(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static String blank(String value) {

@@ -10,7 +10,10 @@ import coffer.server.http.Routes;
 
 import java.util.List;
 
-/** API tokens, for admins only (the roles of ListTokens, CreateToken, RevokeToken): list, create (secret shown once), revoke. Stateless. */
+/**
+ * API tokens, for admins only (the roles of ListTokens, CreateToken, RevokeToken): list with each agent token's host,
+ * create (secret shown once; an agent token optionally bound to a host), revoke. Stateless.
+ */
 public final class TokensPage implements ConsoleRoutes {
     /** {@code created}: the token just made, whose secret this page shows once (else null). */
     public record Model(Frame frame, List<Token> tokens, CreatedToken created, String next, boolean later) {
@@ -31,7 +34,8 @@ public final class TokensPage implements ConsoleRoutes {
         });
         console.change(routes, "/tokens", CreateToken.class, (ctx, session) -> {
             Form form = new Form(ctx);
-            CreatedToken created = console.operations().call(new CreateToken(form.text("name"), form.text("role")));
+            CreatedToken created = console.operations().call(new CreateToken(form.text("name"), form.text("role"),
+                    form.text("host")));
             // rendered here, not redirected: the secret is shown once and kept nowhere
             console.render(ctx, "tokens.jte", new Model(new Frame("Tokens", "tokens", session,
                     Notice.ok("Token '" + created.token().name() + "' created; copy its secret now, it is not shown again.")),
