@@ -324,11 +324,18 @@ final class Render {
         } catch (RuntimeException unreadable) {
             return null;
         }
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.PrintStream stream = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            text(new Output(stream), typed);
+        try {
+            return lines(typed);
         } catch (RuntimeException noText) {
             return null;
+        }
+    }
+
+    /** The text of a result record, line by line, as a command prints it. */
+    static List<String> lines(Object result) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.PrintStream stream = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            text(new Output(stream), result);
         }
         return bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
     }

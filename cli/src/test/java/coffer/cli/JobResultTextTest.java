@@ -34,7 +34,7 @@ class JobResultTextTest {
     void aBackupsResultIsShownAsTheBackupCommandShowsIt() {
         List<String> lines = Render.resultLines(job(JobType.backup, CofferJson.readTree(BACKUP, "result")));
         assertEquals(List.of("Point 20261207-005443-83f11c77 of web-1: 1 disk(s), 128.0 MiB",
-                "  vda    64.0 MiB, full: read 16.0 MiB, 32 new chunk(s) storing 16.0 MiB",
+                "  vda  64.0 MiB, full: read 16.0 MiB, 32 new chunk(s) storing 16.0 MiB",
                 "  consistency: CRASH"), lines);
     }
 
