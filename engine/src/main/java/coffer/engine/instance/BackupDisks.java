@@ -10,7 +10,7 @@ import java.util.List;
  * The disks a backup asks for ({@code --disks}, a request's {@code disks}) checked against the disks the instance has,
  * before anything is done: through a server when the request is taken (the catalog's disks), offline before leftovers
  * are cleaned or the vault's side is read (the domain's). A disk it lacks is {@code InvalidArgument} naming it and the
- * instance's disks, as {@code coffer protect --disks} says (docs/cli.md, "Backups").
+ * instance's disks, as {@code protection add --disks} does (docs/cli.md, "One command, two modes").
  */
 public final class BackupDisks {
     private BackupDisks() {
