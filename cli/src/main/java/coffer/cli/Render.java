@@ -292,10 +292,10 @@ final class Render {
 
     private static void instance(Output out, InstanceView i) {
         out.line("%s  %s  %s  host %s%s", i.name(), i.state(), i.id(), i.host(), i.isProtected() ? "  [protected]" : "");
-        Table disks = Table.rows("    ", 5).right(3);
+        Table disks = Table.rows("    ", 6).right(3, 4);
         for (InstanceView.DiskView d : i.disks()) {
             disks.row(d.target(), d.device(), d.format(), Output.bytes(d.virtualSize()) + " virtual",
-                    Output.bytes(d.allocatedSize()) + " allocated  " + (d.source() == null ? "(empty)" : d.source())
+                    Output.bytes(d.allocatedSize()) + " allocated", (d.source() == null ? "(empty)" : d.source())
                             + (d.supported() ? "" : "  [not backed up: " + d.unsupportedReason() + "]"));
         }
         disks.print(out);
