@@ -91,12 +91,12 @@ final class RenderCatalog {
     }
 
     private static String schedule(PolicyView p) {
-        return p.schedule().text() != null ? p.schedule().text() : p.scheduleStart() + " every " + p.scheduleInterval();
+        return p.schedule().text() != null ? p.schedule().text() : Output.time(p.scheduleStart()) + " every " + p.scheduleInterval();
     }
 
     private static void policy(Output out, PolicyView p) {
         out.line("Policy %s (%s) of region %s", p.name(), p.id(), p.region());
-        out.line("  schedule:    %s (first run %s, every %s, time zone %s)", schedule(p), p.scheduleStart(),
+        out.line("  schedule:    %s (first run %s, every %s, time zone %s)", schedule(p), Output.time(p.scheduleStart()),
                 p.scheduleInterval(), p.zone());
         var r = p.retention();
         out.line("  retention:   keep %s%s%s", r.keepFor(), r.keepLatest() == null || r.keepLatest() == 0 ? ""
