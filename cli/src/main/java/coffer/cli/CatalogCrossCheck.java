@@ -62,7 +62,7 @@ final class CatalogCrossCheck {
             for (PointView p : listed) {
                 if (vaultName.equals(p.vault()) && !known.contains(p.id())) {
                     missing.add(new PointDamage(p.id(), Vault.manifestName(p.id()), "the server's catalog lists this point of "
-                            + p.instanceName() + " (created " + p.createdAt() + ") in vault '" + vaultName
+                            + p.instanceName() + " (created " + Output.time(p.createdAt()) + ") in vault '" + vaultName
                             + "', and the vault holds nothing of it: the point is lost"));
                 }
             }

@@ -57,10 +57,12 @@ final class ImageCommand {
                     Cli.out().line("Point %s of %s: %d disk(s), %s in %.1f s (%.0f MB/s)%s", point.id(), point.name(),
                             point.disks().size(), Output.bytes(point.logicalBytes()), bar.elapsed().toMillis() / 1000.0,
                             bar.rateMBps(), point.parent() == null ? "" : ", changes since " + point.parent());
+                    Table disks = Table.rows("  ", 2);
                     for (PointManifest.Disk d : point.disks()) {
-                        Cli.out().line("  %-20s %s, read %s, %d new chunk(s) storing %s", d.name(), Output.bytes(d.size()),
-                                Output.bytes(d.readBytes()), d.newChunks(), Output.bytes(d.newStoredBytes()));
+                        disks.row(d.name(), String.format(java.util.Locale.ROOT, "%s, read %s, %d new chunk(s) storing %s",
+                                Output.bytes(d.size()), Output.bytes(d.readBytes()), d.newChunks(), Output.bytes(d.newStoredBytes())));
                     }
+                    disks.print(Cli.out());
                 }
             }
             return 0;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /** Prints results as text for people or JSON for scripts (Coffer's one JSON form, indented). Stateless apart from the stream. */
@@ -37,8 +38,11 @@ final class Output {
         return ByteSize.of(bytes);
     }
 
-    /** {@code 2026-01-01 02:00:00} (UTC, to the second); {@code -} for none. */
+    /**
+     * {@code 2026-01-01T02:00:00Z}: ISO-8601 in UTC with its zone, to the second; {@code -} for none. Every time the
+     * command line prints as text goes through here (docs/cli.md, "Tables"), so that none is read in the wrong zone.
+     */
     static String time(Instant at) {
-        return at == null ? "-" : at.toString().replace('T', ' ').replaceAll("\\.\\d+", "").replace("Z", "");
+        return at == null ? "-" : at.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

@@ -54,13 +54,15 @@ final class Render {
             case GroupRestoreResult r -> {
                 out.line("Restored group point %s:", r.groupPoint());
                 r.instances().forEach(i -> {
-                    out.line("  %-24s from point %s%s", i.name(), i.point(), i.started() ? " (started)" : "");
-                    i.writes().forEach((target, write) -> out.line("    %-6s %s", target, write.summary()));
+                    out.line("  %s from point %s%s", i.name(), i.point(), i.started() ? " (started)" : "");
+                    Table writes = Table.rows("    ", 2);
+                    i.writes().forEach((target, write) -> writes.row(target, write.summary()));
+                    writes.print(out);
                 });
             }
             case PointList l -> {
                 points(out, l.points());
-                l.damaged().forEach(d -> out.line("%-26s %s: %s; see 'coffer vault verify'", d.id(),
+                l.damaged().forEach(d -> out.line("%s %s: %s; see 'coffer vault verify'", d.id(),
                         d.state().toUpperCase(Locale.ROOT), d.problem()));
                 more(out, l.nextCursor());
             }
@@ -77,23 +79,28 @@ final class Render {
             }
             case InstanceView i -> instance(out, i);
             case InstanceOverviewList l -> {
-                out.line("%-24s %-9s %-10s %-4s %-24s %-16s %-20s %s", "INSTANCE", "STATE", "HOST", "PROT", "PLAN", "POLICY",
-                        "NEXT RUN", "LAST POINT");
-                l.instances().forEach(o -> overview(out, o));
+                Table table = Table.of("INSTANCE", "STATE", "HOST", "PROT", "PLAN", "POLICY", "NEXT RUN", "LAST POINT");
+                l.instances().forEach(o -> overview(table, o));
+                table.print(out);
                 more(out, l.nextCursor());
             }
-            case HostList l -> l.hosts().forEach(h -> out.line("%-10s %s%s", h.id(), h.uri(), l.agents().stream()
-                    .filter(a -> a.hostId().equals(h.id())).findFirst()
-                    .map(a -> "  (agent " + a.agent() + ", seen " + a.seenAt() + ")").orElse("")));
+            case HostList l -> {
+                Table table = Table.rows("", 2);
+                l.hosts().forEach(h -> table.row(h.id(), h.uri() + l.agents().stream()
+                        .filter(a -> a.hostId().equals(h.id())).findFirst()
+                        .map(a -> "  (agent " + a.agent() + ", seen " + Output.time(a.seenAt()) + ")").orElse("")));
+                table.print(out);
+            }
             case JobView j -> job(out, j);
             case JobList l -> {
-                out.line("%-36s %-16s %-10s %-20s %s", "JOB", "TYPE", "STATE", "CREATED", "PROGRESS");
-                l.jobs().forEach(j -> out.line("%-36s %-16s %-10s %-20s %s", j.id(), j.type(), j.state(), Output.time(j.createdAt()),
+                Table table = Table.of("JOB", "TYPE", "INSTANCE", "STATE", "CREATED", "PROGRESS");
+                l.jobs().forEach(j -> table.row(j.id(), j.type(), j.instanceName(), j.state(), Output.time(j.createdAt()),
                         progress(j)));
+                table.print(out);
                 more(out, l.nextCursor());
             }
             case JobLog l -> {
-                l.entries().forEach(e -> out.line("%s %-7s %s", e.at(), e.level(), e.message()));
+                l.entries().forEach(e -> out.line("%s %-7s %s", Output.time(e.at()), e.level(), e.message()));
                 more(out, l.nextCursor());
             }
             case GroupPointList l -> {
@@ -103,10 +110,11 @@ final class Render {
             case MountView m -> out.line("Mounted disk %s of point %s into %s as %s (read-only) until %s; mount %s", m.disk(),
                     m.point(), m.instance(), m.target(), Output.time(m.expiresAt()), m.id());
             case MountList l -> {
-                out.line("%-36s %-26s %-5s %-16s %-6s %-20s %s", "MOUNT", "POINT", "DISK", "INSTANCE", "AS", "EXPIRES", "STATE");
-                l.mounts().forEach(m -> out.line("%-36s %-26s %-5s %-16s %-6s %-20s %s", m.id(), m.point(), m.disk(), m.instance(),
-                        m.target() == null ? "-" : m.target(), Output.time(m.expiresAt()),
+                Table table = Table.of("MOUNT", "POINT", "DISK", "INSTANCE", "AS", "EXPIRES", "STATE");
+                l.mounts().forEach(m -> table.row(m.id(), m.point(), m.disk(), m.instance(), m.target(),
+                        Output.time(m.expiresAt()),
                         m.active() ? "active" : m.endReason().toLowerCase(Locale.ROOT) + " " + Output.time(m.endedAt())));
+                table.print(out);
             }
             case MountResult r -> out.line("Mount %s of disk %s of point %s in %s (%s) ended: %s", r.mount(), r.disk(), r.point(),
                     r.instance(), r.target(), r.ended().toLowerCase(Locale.ROOT));
@@ -117,23 +125,27 @@ final class Render {
             }
             case FilesystemList l -> {
                 out.line("partitions: %s", String.join(", ", l.partitions()));
-                l.filesystems().forEach(f -> out.line("%-14s %-8s%s", f.device(), f.type(), f.mountable() ? "" : "  (not browsable)"));
+                Table table = Table.rows("", 3);
+                l.filesystems().forEach(f -> table.row(f.device(), f.type(), f.mountable() ? "" : "(not browsable)"));
+                table.print(out);
             }
             case FileList l -> {
                 // a guest's names may hold newlines and control characters: escaped, one entry a line
-                l.files().forEach(f -> out.line("%-9s %5s %6d:%-6d %12d %-20s %s%s", f.type().toLowerCase(Locale.ROOT),
-                    f.mode(), f.uid(), f.gid(), f.size(), Output.time(f.modified()), f.escaped() ? f.name() : coffer.engine.live.GuestNames.escape(f.name()),
-                    f.linkTarget() == null ? "" : " -> " + coffer.engine.live.GuestNames.escape(f.linkTarget())));
+                Table table = Table.rows("", 6).right(1, 2, 3);
+                l.files().forEach(f -> table.row(f.type().toLowerCase(Locale.ROOT), f.mode(), f.uid() + ":" + f.gid(), f.size(),
+                        Output.time(f.modified()), (f.escaped() ? f.name() : coffer.engine.live.GuestNames.escape(f.name()))
+                        + (f.linkTarget() == null ? "" : " -> " + coffer.engine.live.GuestNames.escape(f.linkTarget()))));
+                table.print(out);
                 more(out, l.nextCursor());
             }
             case FileSearchResult r -> fileSearch(out, r);
             case ExportResult r -> out.line("Export %s: %d file(s), %d director(ies), %d link(s) in %s, sha256 %s; downloadable until %s",
                     r.export(), r.files(), r.directories(), r.links(), Output.bytes(r.bytes()), r.sha256(), Output.time(r.expiresAt()));
             case ExportList l -> {
-                out.line("%-36s %-26s %-5s %-10s %-12s %-20s %s", "EXPORT", "POINT", "DISK", "STATUS", "SIZE", "EXPIRES", "PATHS");
-                l.exports().forEach(e -> out.line("%-36s %-26s %-5s %-10s %-12s %-20s %s", e.id(), e.point(), e.disk(), e.status(),
-                        e.bytes() == null ? "-" : Output.bytes(e.bytes()), e.expiresAt() == null ? "-" : Output.time(e.expiresAt()),
-                        String.join(" ", e.paths())));
+                Table table = Table.of("EXPORT", "POINT", "DISK", "STATUS", "SIZE", "EXPIRES", "PATHS").right(4);
+                l.exports().forEach(e -> table.row(e.id(), e.point(), e.disk(), e.status(),
+                        e.bytes() == null ? "-" : Output.bytes(e.bytes()), Output.time(e.expiresAt()), String.join(" ", e.paths())));
+                table.print(out);
             }
             case ExportView e -> out.line("Export %s: %s%s", e.id(), e.status(),
                     e.deletedAt() == null ? "" : " (removed at " + Output.time(e.deletedAt()) + ")");
@@ -159,10 +171,12 @@ final class Render {
             out.line("%s (%s %s): %d version(s) in %d point(s)", first.escaped() ? first.path()
                     : coffer.engine.live.GuestNames.escape(first.path()), first.disk(), first.filesystem(),
                     found.getLast().version(), found.size());
-            found.forEach(f -> out.line("  %-26s %-20s %-9s %12d %-20s %-16s %s", f.point(), Output.time(f.pointTime()),
+            Table table = Table.rows("  ", 7).right(3);
+            found.forEach(f -> table.row(f.point(), Output.time(f.pointTime()),
                     f.type().toLowerCase(Locale.ROOT), f.size(), Output.time(f.modified()),
                     f.sha256() != null ? f.sha256().substring(0, 16) : f.linkTarget() != null ? "-> " + f.linkTarget() : "-",
                     f.change().equals("same") ? "" : f.change().toUpperCase(Locale.ROOT)));
+            table.print(out);
         });
         r.notes().forEach(n -> out.line("Note: %s", n));
     }
@@ -177,12 +191,14 @@ final class Render {
     private static void backup(Output out, BackupResult r) {
         out.line("Point %s of %s: %d disk(s), %s%s", r.point(), r.name(), r.disks().size(), Output.bytes(r.logicalBytes()),
                 r.description() == null ? "" : " (" + r.description() + ")");
+        Table disks = Table.rows("  ", 2);
         for (BackupResult.BackedUpDisk d : r.disks()) {
-            out.line("  %-6s %s, %s: read %s, %d new chunk(s) storing %s%s", d.target(), Output.bytes(d.size()), d.mode(),
-                    Output.bytes(d.readBytes()), d.newChunks(), Output.bytes(d.newStoredBytes()),
-                    d.reason() == null ? "" : " (" + d.reason() + ")");
+            disks.row(d.target(), String.format(Locale.ROOT, "%s, %s: read %s, %d new chunk(s) storing %s%s", Output.bytes(d.size()),
+                    d.mode(), Output.bytes(d.readBytes()), d.newChunks(), Output.bytes(d.newStoredBytes()),
+                    d.reason() == null ? "" : " (" + d.reason() + ")"));
         }
-        r.skipped().forEach(s -> out.line("  %-6s skipped: %s", s.target(), s.reason()));
+        r.skipped().forEach(s -> disks.row(s.target(), "skipped: " + s.reason()));
+        disks.print(out);
         out.line("  consistency: %s", consistency(r.consistency(), r.freezeMillis(), r.consistencyReason()));
         warnings(r.warnings());
     }
@@ -196,11 +212,15 @@ final class Render {
     private static void restored(Output out, RestoreInstanceResult r) {
         out.line("Restored point %s as instance %s%s", r.point(), r.name(), r.started() ? " (started)" : "");
         disks(out, r.disks());
-        r.writes().forEach((target, write) -> out.line("  %-6s %s", target, write.summary()));
+        Table writes = Table.rows("  ", 2);
+        r.writes().forEach((target, write) -> writes.row(target, write.summary()));
+        writes.print(out);
     }
 
     private static void disks(Output out, Map<String, String> disks) {
-        disks.forEach((target, file) -> out.line("  %-6s %s", target, file));
+        Table table = Table.rows("  ", 2);
+        disks.forEach(table::row);
+        table.print(out);
     }
 
     private static void warnings(List<String> warnings) {
@@ -211,21 +231,22 @@ final class Render {
                                     List<GroupBackupResult.Member> members, List<String> warnings) {
         out.line("Group point %s of %s: %d member(s) paused %d ms%s", id, group, members.size(), pause,
                 freeze == null ? "" : ", frozen " + freeze + " ms");
-        members.forEach(m -> out.line("  %-24s point %s  %s", m.instance(), m.point(),
-                consistency(m.consistency(), null, m.consistencyReason())));
+        Table table = Table.rows("  ", 3);
+        members.forEach(m -> table.row(m.instance(), "point " + m.point(), consistency(m.consistency(), null, m.consistencyReason())));
+        table.print(out);
         warnings(warnings);
     }
 
     private static void points(Output out, List<PointView> points) {
-        out.line("%-26s %-20s %-12s %-19s %-11s %10s %10s  %-19s  %s", "ID", "INSTANCE", "REGION", "CREATED (UTC)",
-                "CONSISTENCY", "SIZE", "STORED", "EXPIRES", "CONSISTENCY REASON");
+        Table table = Table.of("ID", "INSTANCE", "REGION", "CREATED", "CONSISTENCY", "SIZE", "STORED", "EXPIRES",
+                "CONSISTENCY REASON").right(5, 6);
         for (PointView p : points) {
-            out.line("%-26s %-20s %-12s %-19s %-11s %10s %10s  %-19s  %s", p.id(), p.instanceName(), p.region(),
-                    Output.time(p.createdAt()),
+            table.row(p.id(), p.instanceName(), p.region(), Output.time(p.createdAt()),
                     p.consistency(), Output.bytes(p.logicalBytes()), Output.bytes(p.storedBytes()),
                     p.expiresAt() == null ? "never" : Output.time(p.expiresAt()) + ("expired".equals(p.status()) ? " (expired)" : ""),
                     p.consistencyReason() == null ? "" : p.consistencyReason());
         }
+        table.print(out);
     }
 
     private static void point(Output out, PointDetail p) {
@@ -236,14 +257,14 @@ final class Render {
                     p.replicaOf().region());
         }
         out.line("Instance:    %s%s", p.instanceName(), p.instance() == null ? "" : " (" + p.instance() + ")");
-        out.line("Created:     %s", p.createdAt());
+        out.line("Created:     %s", Output.time(p.createdAt()));
         out.line("Status:      %s", p.status());
         if (p.description() != null) {
             out.line("Description: %s", p.description());
         }
         out.line("Consistency: %s", consistency(p.consistency(), p.freezeMillis(), p.consistencyReason()));
         out.line("Size:        %s logical, %s stored", Output.bytes(p.logicalBytes()), Output.bytes(p.storedBytes()));
-        out.line("Expires:     %s", p.expiresAt() == null ? "never" : p.expiresAt());
+        out.line("Expires:     %s", p.expiresAt() == null ? "never" : Output.time(p.expiresAt()));
         out.line("Parent:      %s", p.parent() == null ? "(none: first point of this name)" : p.parent());
         for (PointDetail.Disk d : p.disks()) {
             out.line("Disk %s: %s (%d bytes) from %s [%s]%s; %d data chunk(s), %d new, %s stored new; read %s", d.target(),
@@ -256,33 +277,36 @@ final class Render {
             out.line("Replication to %s/%s: %s%s%s", r.region(), r.vault(), r.state(),
                     r.replica() == null ? "" : ", replica " + r.replica(),
                     r.errorCode() == null || "DONE".equals(r.state()) ? "" : ", [" + r.errorCode() + "] " + r.error()
-                            + " (attempt " + r.attempts() + (r.retryAt() == null ? ", not retried" : ", retried at " + r.retryAt()) + ")");
+                            + " (attempt " + r.attempts() + (r.retryAt() == null ? ", not retried" : ", retried at " + Output.time(r.retryAt())) + ")");
         }
     }
 
     private static void retention(Output out, RetentionView r) {
         out.line("Point %s (%s%s): %s", r.point(), r.origin().toLowerCase(Locale.ROOT),
                 r.immutable() ? ", immutable" : "", !r.kept() ? "expired"
-                        : r.expiresAt() == null ? "kept with no end" : "kept until " + r.expiresAt());
-        out.line("  own expiry: %s", r.expiry().kind() + (r.expiry().until() == null ? "" : " " + r.expiry().until()));
-        r.reasons().forEach(reason -> out.line("  kept by:    %s%s", reason.rule(), reason.until() == null ? "" : " (until " + reason.until() + ")"));
+                        : r.expiresAt() == null ? "kept with no end" : "kept until " + Output.time(r.expiresAt()));
+        out.line("  own expiry: %s", r.expiry().kind() + (r.expiry().until() == null ? "" : " " + Output.time(r.expiry().until())));
+        r.reasons().forEach(reason -> out.line("  kept by:    %s%s", reason.rule(), reason.until() == null ? ""
+                : " (until " + Output.time(reason.until()) + ")"));
     }
 
     private static void instance(Output out, InstanceView i) {
         out.line("%s  %s  %s  host %s%s", i.name(), i.state(), i.id(), i.host(), i.isProtected() ? "  [protected]" : "");
+        Table disks = Table.rows("    ", 6).right(3, 4);
         for (InstanceView.DiskView d : i.disks()) {
-            out.line("    %-5s %-6s %-6s %10s virtual %10s allocated  %s%s", d.target(), d.device(),
-                    d.format() == null ? "-" : d.format(), Output.bytes(d.virtualSize()), Output.bytes(d.allocatedSize()),
-                    d.source() == null ? "(empty)" : d.source(), d.supported() ? "" : "  [not backed up: " + d.unsupportedReason() + "]");
+            disks.row(d.target(), d.device(), d.format(), Output.bytes(d.virtualSize()) + " virtual",
+                    Output.bytes(d.allocatedSize()) + " allocated", (d.source() == null ? "(empty)" : d.source())
+                            + (d.supported() ? "" : "  [not backed up: " + d.unsupportedReason() + "]"));
         }
+        disks.print(out);
     }
 
     /** One line of an instance overview: its plan (or '-') and its newest point, with when and how consistent. */
-    private static void overview(Output out, InstanceOverviewList.Overview o) {
+    private static void overview(Table table, InstanceOverviewList.Overview o) {
         InstanceView i = o.instance();
         PlanView plan = o.plans().isEmpty() ? null : o.plans().getFirst();
         PointView last = o.last();
-        out.line("%-24s %-9s %-10s %-4s %-24s %-16s %-20s %s", i.name(), i.state(), i.host(), i.isProtected() ? "yes" : "no",
+        table.row(i.name(), i.state(), i.host(), i.isProtected() ? "yes" : "no",
                 plan == null ? "-" : plan.name() + (plan.state() == coffer.engine.catalog.Plan.State.active ? ""
                         : " (" + plan.state() + ")"),
                 plan == null ? "-" : plan.policyName(), plan == null ? "-" : Output.time(plan.nextRun()),
@@ -300,22 +324,30 @@ final class Render {
         } catch (RuntimeException unreadable) {
             return null;
         }
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.PrintStream stream = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
-            text(new Output(stream), typed);
+        try {
+            return lines(typed);
         } catch (RuntimeException noText) {
             return null;
+        }
+    }
+
+    /** The text of a result record, line by line, as a command prints it. */
+    static List<String> lines(Object result) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.PrintStream stream = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)) {
+            text(new Output(stream), result);
         }
         return bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
     }
 
     private static void job(Output out, JobView j) {
-        out.line("Job %s: %s of %s", j.id(), j.type(), j.target());
+        out.line("Job %s: %s of %s", j.id(), j.type(), j.instanceName() == null ? j.target()
+                : j.instanceName() + " (" + j.target() + ")");
         out.line("  state:    %s", j.state());
         out.line("  progress: %s", progress(j));
-        out.line("  created:  %s", j.createdAt());
+        out.line("  created:  %s", Output.time(j.createdAt()));
         if (j.finishedAt() != null) {
-            out.line("  finished: %s", j.finishedAt());
+            out.line("  finished: %s", Output.time(j.finishedAt()));
         }
         if (j.result() != null && !j.result().isNull()) {
             List<String> shown = resultLines(j);
@@ -349,9 +381,11 @@ final class Render {
     }
 
     private static void groupPoint(Output out, GroupPointView p) {
-        out.line("%s  %s  %s  %s, paused %d ms%s%s", p.id(), p.groupName(), p.instant(), p.mode(), p.pauseMillis(),
+        out.line("%s  %s  %s  %s, paused %d ms%s%s", p.id(), p.groupName(), Output.time(p.instant()), p.mode(), p.pauseMillis(),
                 p.freezeMillis() == null ? "" : ", frozen " + p.freezeMillis() + " ms", p.complete() ? "" : "  INCOMPLETE");
-        p.members().forEach(m -> out.line("  %-24s point %s  %s", m.instanceName() == null ? m.instance() : m.instanceName(),
-                m.point(), m.consistency() == null ? "missing" : m.consistency()));
+        Table table = Table.rows("  ", 3);
+        p.members().forEach(m -> table.row(m.instanceName() == null ? m.instance() : m.instanceName(),
+                "point " + m.point(), m.consistency() == null ? "missing" : m.consistency()));
+        table.print(out);
     }
 }

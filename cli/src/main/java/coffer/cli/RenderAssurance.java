@@ -47,13 +47,14 @@ final class RenderAssurance {
                 out.line("vault %s: reclaimed %s in %d chunk(s) over %d step(s) since the server started%s", v.vault(),
                         Output.bytes(v.reclaimedBytes()), v.reclaimedChunks(), v.steps(),
                         v.pendingSince() == null ? "" : "; a deletion of " + Output.time(v.pendingSince()) + " waits");
+                Table runs = Table.rows("  ", 4);
                 for (ReclaimRun r : v.recent()) {
-                    out.line("  %s %-9s %-8s %s in %d chunk(s), %d left, lock held %d ms%s%s%s", Output.time(r.finishedAt()),
-                            r.reason(), r.outcome(), Output.bytes(r.reclaimedBytes()), r.reclaimedChunks(),
-                            r.remainingChunks(), r.lockHeld().toMillis(), ReclaimHistory.staleRemoved(r),
-                            r.late() ? " (late)" : "",
-                            r.busy() == null ? "" : ": " + r.busy());
+                    runs.row(Output.time(r.finishedAt()), r.reason(), r.outcome(), String.format(java.util.Locale.ROOT,
+                            "%s in %d chunk(s), %d left, lock held %d ms%s%s%s", Output.bytes(r.reclaimedBytes()),
+                            r.reclaimedChunks(), r.remainingChunks(), r.lockHeld().toMillis(), ReclaimHistory.staleRemoved(r),
+                            r.late() ? " (late)" : "", r.busy() == null ? "" : ": " + r.busy()));
                 }
+                runs.print(out);
             });
             default -> RenderCatalog.text(out, result);
         }

@@ -11,40 +11,47 @@ final class RenderCatalog {
     static void text(Output out, Object result) {
         switch (result) {
             case PolicyList l -> {
-                out.line("%-14s %-20s %-28s %-8s %-9s %s", "ID", "NAME", "SCHEDULE", "KEEP", "IMMUTABLE", "PLANS");
-                l.policies().forEach(p -> out.line("%-14s %-20s %-28s %-8s %-9s %d", p.id(), p.name(), schedule(p),
-                        p.retention().keepFor(), Boolean.TRUE.equals(p.immutable()), p.plans()));
+                Table table = Table.of("ID", "NAME", "SCHEDULE", "KEEP", "IMMUTABLE", "PLANS").right(5);
+                l.policies().forEach(p -> table.row(p.id(), p.name(), schedule(p), p.retention().keepFor(),
+                        Boolean.TRUE.equals(p.immutable()), p.plans()));
+                table.print(out);
                 Render.more(out, l.nextCursor());
             }
             case PolicyView p -> policy(out, p);
             case PlanList l -> {
-                out.line("%-14s %-24s %-18s %-14s %-10s %-19s %s", "ID", "NAME", "INSTANCE", "POLICY", "STATE", "NEXT RUN", "LAST");
-                l.plans().forEach(p -> out.line("%-14s %-24s %-18s %-14s %-10s %-19s %s", p.id(), p.name(), p.instanceName(),
-                        p.policyName(), p.state(), Output.time(p.nextRun()), p.lastOutcome() == null ? "" : p.lastOutcome().code()));
+                Table table = Table.of("ID", "NAME", "INSTANCE", "POLICY", "STATE", "NEXT RUN", "LAST");
+                l.plans().forEach(p -> table.row(p.id(), p.name(), p.instanceName(), p.policyName(), p.state(),
+                        Output.time(p.nextRun()), p.lastOutcome() == null ? "" : p.lastOutcome().code()));
+                table.print(out);
                 Render.more(out, l.nextCursor());
             }
             case PlanView p -> plan(out, p);
             case GroupList l -> {
-                out.line("%-14s %-20s %-10s %s", "ID", "NAME", "HOST", "INSTANCES");
-                l.groups().forEach(g -> out.line("%-14s %-20s %-10s %s", g.id(), g.name(), g.host(),
+                Table table = Table.of("ID", "NAME", "HOST", "INSTANCES");
+                l.groups().forEach(g -> table.row(g.id(), g.name(), g.host(),
                         String.join(",", g.instances().stream().map(m -> m.name() == null ? m.id() : m.name()).toList())));
+                table.print(out);
                 Render.more(out, l.nextCursor());
             }
             case GroupView g -> {
                 out.line("Group %s (%s) on host %s", g.name(), g.id(), g.host());
-                g.instances().forEach(m -> out.line("  %-24s %s  %s", m.name() == null ? "?" : m.name(), m.id(), m.state()));
+                Table table = Table.rows("  ", 3);
+                g.instances().forEach(m -> table.row(m.name() == null ? "?" : m.name(), m.id(), m.state()));
+                table.print(out);
             }
             case ProtectionList l -> {
-                out.line("%-38s %-20s %-10s %s", "INSTANCE", "NAME", "VAULT", "DISKS");
-                l.protections().forEach(p -> out.line("%-38s %-20s %-10s %s", p.instance(), p.name() == null ? "" : p.name(),
+                Table table = Table.of("INSTANCE", "NAME", "VAULT", "DISKS");
+                l.protections().forEach(p -> table.row(p.instance(), p.name() == null ? "" : p.name(),
                         p.vault(), p.allDisks() ? "all" : String.join(",", p.disks())));
+                table.print(out);
                 Render.more(out, l.nextCursor());
             }
             case ProtectionStopped s -> out.line("Stopped protecting %s; its %d point(s) are kept.", s.name(), s.pointsKept());
             case TokenList l -> {
-                out.line("%-36s %-20s %-9s %-25s %s", "ID", "NAME", "ROLE", "CREATED", "STATE");
-                l.tokens().forEach(t -> out.line("%-36s %-20s %-9s %-25s %s", t.id(), t.name(), t.role(), t.createdAt(),
+                Table table = Table.of("ID", "NAME", "ROLE", "CREATED", "STATE");
+                l.tokens().forEach(t -> table.row(t.id(), t.name(), t.role(), Output.time(t.createdAt()),
                         t.revokedAt() != null ? "revoked" : "live"));
+                table.print(out);
                 Render.more(out, l.nextCursor());
             }
             case CreatedToken t -> {
@@ -52,15 +59,20 @@ final class RenderCatalog {
                 out.line("%s", t.secret());
             }
             case Revoked r -> out.line("Revoked token %s.", r.revoked());
-            case VaultList l -> l.vaults().forEach(v -> out.line("%-12s %s%s%s", v.name(), v.path(),
-                    v.encrypted() ? " (encrypted)" : " (NOT encrypted)", v.isDefault() ? " [default]" : ""));
+            case VaultList l -> {
+                Table table = Table.rows("", 2);
+                l.vaults().forEach(v -> table.row(v.name(), v.path() + (v.encrypted() ? " (encrypted)" : " (NOT encrypted)")
+                        + (v.isDefault() ? " [default]" : "")));
+                table.print(out);
+            }
             case RebuildResult r -> r.vaults().forEach((vault, c) -> rebuilt(out, vault, c));
             case CapacityView c -> capacity(out, c);
             case coffer.engine.operation.RegionList l -> {
-                out.line("%-12s %-32s %s", "REGION", "VAULTS (DEFAULT FIRST)", "HOSTS");
-                l.regions().forEach(r -> out.line("%-12s %-32s %s", r.name(),
+                Table table = Table.of("REGION", "VAULTS (DEFAULT FIRST)", "HOSTS");
+                l.regions().forEach(r -> table.row(r.name(),
                         r.vaults().isEmpty() ? "-" : String.join(",", r.vaults()),
                         r.hosts().isEmpty() ? "-" : String.join(",", r.hosts())));
+                table.print(out);
             }
             default -> out.json(result);
         }
@@ -79,12 +91,12 @@ final class RenderCatalog {
     }
 
     private static String schedule(PolicyView p) {
-        return p.schedule().text() != null ? p.schedule().text() : p.scheduleStart() + " every " + p.scheduleInterval();
+        return p.schedule().text() != null ? p.schedule().text() : Output.time(p.scheduleStart()) + " every " + p.scheduleInterval();
     }
 
     private static void policy(Output out, PolicyView p) {
         out.line("Policy %s (%s) of region %s", p.name(), p.id(), p.region());
-        out.line("  schedule:    %s (first run %s, every %s, time zone %s)", schedule(p), p.scheduleStart(),
+        out.line("  schedule:    %s (first run %s, every %s, time zone %s)", schedule(p), Output.time(p.scheduleStart()),
                 p.scheduleInterval(), p.zone());
         var r = p.retention();
         out.line("  retention:   keep %s%s%s", r.keepFor(), r.keepLatest() == null || r.keepLatest() == 0 ? ""
@@ -112,7 +124,7 @@ final class RenderCatalog {
 
     private static void plan(Output out, PlanView p) {
         out.line("Plan %s (%s): %s bound to policy %s", p.name(), p.id(), p.instanceName(), p.policyName());
-        out.line("  state:    %s, next run %s", p.state(), p.nextRun() == null ? "-" : p.nextRun());
+        out.line("  state:    %s, next run %s", p.state(), Output.time(p.nextRun()));
         if (p.lastOutcome() != null) {
             out.line("  last:     [%s] %s", p.lastOutcome().code(), p.lastOutcome().message());
             if (p.lastOutcome().remedy() != null) {
@@ -122,19 +134,26 @@ final class RenderCatalog {
     }
 
     private static void capacity(Output out, CapacityView c) {
-        out.line("%-28s %8s %12s %12s %7s", "VAULT", "POINTS", "LOGICAL", "STORED", "RATIO");
-        c.vaults().forEach(v -> row(out, v.vault(), v.points(), v.logicalBytes(), v.storedBytes(), v.ratio()));
+        Table vaults = sizes("VAULT");
+        c.vaults().forEach(v -> row(vaults, v.vault(), v.points(), v.logicalBytes(), v.storedBytes(), v.ratio()));
+        vaults.print(out);
         out.line("");
-        out.line("%-28s %8s %12s %12s %7s", "INSTANCE", "POINTS", "LOGICAL", "STORED", "RATIO");
-        c.instances().forEach(i -> row(out, i.name() == null ? i.instance() : i.name(), i.points(), i.logicalBytes(),
+        Table instances = sizes("INSTANCE");
+        c.instances().forEach(i -> row(instances, i.name() == null ? i.instance() : i.name(), i.points(), i.logicalBytes(),
                 i.storedBytes(), i.ratio()));
+        instances.print(out);
         out.line("");
-        out.line("%-28s %8s %12s %12s %7s", "DISK", "POINTS", "LOGICAL", "STORED", "RATIO");
-        c.disks().forEach(d -> row(out, d.instance().substring(0, Math.min(8, d.instance().length())) + "/" + d.disk(),
+        Table disks = sizes("DISK");
+        c.disks().forEach(d -> row(disks, d.instance().substring(0, Math.min(8, d.instance().length())) + "/" + d.disk(),
                 d.points(), d.logicalBytes(), d.storedBytes(), d.ratio()));
+        disks.print(out);
     }
 
-    private static void row(Output out, String name, long points, long logical, long stored, Double ratio) {
-        out.line("%-28s %8d %12s %12s %7s", name, points, Output.bytes(logical), Output.bytes(stored), ratio == null ? "-" : ratio + "x");
+    private static Table sizes(String what) {
+        return Table.of(what, "POINTS", "LOGICAL", "STORED", "RATIO").right(1, 2, 3, 4);
+    }
+
+    private static void row(Table table, String name, long points, long logical, long stored, Double ratio) {
+        table.row(name, points, Output.bytes(logical), Output.bytes(stored), ratio == null ? "-" : ratio + "x");
     }
 }

@@ -259,11 +259,13 @@ final class VaultCommand {
                 out.line("Unreferenced:      %d chunk(s), %s (removed by 'coffer vault gc')", s.unreferencedChunks(),
                         Output.bytes(s.unreferencedBytes()));
                 for (VaultStats.PointStats p : s.perPoint()) {
-                    out.line("%s  %-20s %s", p.id(), p.name(), Output.bytes(p.logicalBytes()));
+                    out.line("%s  %s  %s", p.id(), p.name(), Output.bytes(p.logicalBytes()));
+                    Table disks = Table.rows("    ", 2);
                     for (VaultStats.DiskStats d : p.disks()) {
-                        out.line("    %-16s size %s, %d data chunk(s), %d new chunk(s) storing %s", d.name(),
-                                Output.bytes(d.size()), d.dataChunks(), d.newChunks(), Output.bytes(d.newStoredBytes()));
+                        disks.row(d.name(), String.format(java.util.Locale.ROOT, "size %s, %d data chunk(s), %d new chunk(s) storing %s",
+                                Output.bytes(d.size()), d.dataChunks(), d.newChunks(), Output.bytes(d.newStoredBytes())));
                     }
+                    disks.print(out);
                 }
                 return 0;
             } catch (IOException e) {

@@ -26,7 +26,7 @@ class JobResultTextTest {
 
     private static JobView job(JobType type, JsonNode result) {
         Instant at = Instant.parse("2026-12-07T00:54:43Z");
-        return new JobView("01a24dfe-f209-7000-a204-0a39c37806e3", type, "d61ef918-622a-4a38-ad63-4b968fa05876", "local",
+        return new JobView("01a24dfe-f209-7000-a204-0a39c37806e3", type, "d61ef918-622a-4a38-ad63-4b968fa05876", null, "local",
                 JobState.succeeded, null, at, at, at, null, false, result, null);
     }
 
@@ -34,7 +34,7 @@ class JobResultTextTest {
     void aBackupsResultIsShownAsTheBackupCommandShowsIt() {
         List<String> lines = Render.resultLines(job(JobType.backup, CofferJson.readTree(BACKUP, "result")));
         assertEquals(List.of("Point 20261207-005443-83f11c77 of web-1: 1 disk(s), 128.0 MiB",
-                "  vda    64.0 MiB, full: read 16.0 MiB, 32 new chunk(s) storing 16.0 MiB",
+                "  vda  64.0 MiB, full: read 16.0 MiB, 32 new chunk(s) storing 16.0 MiB",
                 "  consistency: CRASH"), lines);
     }
 

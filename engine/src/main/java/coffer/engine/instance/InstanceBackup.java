@@ -141,6 +141,11 @@ public final class InstanceBackup {
         coffer.vault.JitWarmup.startInBackground(vault);
         DomainInfo domain = libvirt.domain(request.instance()).orElseThrow(() -> new CofferException(
                 ErrorCode.InstanceNotFound, "no domain '" + request.instance() + "' on " + libvirt.uri()));
+        if (!request.disks().isEmpty()) {
+            // a disk the domain lacks is refused before any work: no leftovers cleaned, nothing of the vault read
+            BackupDisks.check(domain.name(), request.disks(), DomainDefinition.parse(libvirt.domainXml(domain.name(), false))
+                    .disks().stream().map(DiskSpec::target).toList(), "");
+        }
         List<String> warnings = new ArrayList<>();
         cleanLeftovers(domain, warnings);
         trace.mark("domain found, leftovers checked");
@@ -379,9 +384,8 @@ public final class InstanceBackup {
 
     private static void choose(DomainDefinition definition, Set<String> wanted, List<DiskSpec> chosen,
                                List<PointManifest.SkippedDisk> skipped) {
-        Set<String> targets = new HashSet<>();
+        BackupDisks.check(definition.name(), wanted, definition.disks().stream().map(DiskSpec::target).toList(), "");
         for (DiskSpec disk : definition.disks()) {
-            targets.add(disk.target());
             boolean selected = wanted.isEmpty() || wanted.contains(disk.target());
             if (!selected) {
                 continue;
@@ -389,12 +393,6 @@ public final class InstanceBackup {
             disk.unsupportedReason().ifPresentOrElse(
                     reason -> skipped.add(new PointManifest.SkippedDisk(disk.target(), reason)),
                     () -> chosen.add(disk));
-        }
-        for (String target : wanted) {
-            if (!targets.contains(target)) {
-                throw new CofferException(ErrorCode.InvalidArgument, "domain " + definition.name() + " has no disk '"
-                        + target + "'; its disks: " + targets);
-            }
         }
         if (chosen.isEmpty()) {
             throw new CofferException(ErrorCode.UnsupportedDisk, "no disk of domain " + definition.name()

@@ -3,6 +3,8 @@ package coffer.engine.operation.hosted;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.GroupPointRecord;
 import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.InstanceDisk;
+import coffer.engine.instance.BackupDisks;
 import coffer.engine.catalog.InstanceGroup;
 import coffer.engine.catalog.Lookup;
 import coffer.engine.catalog.PointRecord;
@@ -167,6 +169,10 @@ final class HostedJobs {
             throw new CofferException(ErrorCode.InvalidArgument, "plan: set by a plan's run only; run a plan with its run operation");
         }
         Instance instance = Lookup.live(references.instance(b.instance()));
+        if (b.disks() != null) {
+            BackupDisks.check(instance.name(), b.disks(), instance.disks().stream().map(InstanceDisk::target)
+                    .toList(), " as of its host's last refresh (refresh the host if a disk was just added)");
+        }
         Protection protection = catalog.protections().find(instance.id()).orElse(null);
         String vault = references.vault(b.vault() != null ? b.vault() : protection != null ? protection.vault() : null);
         List<String> disks = b.disks() != null ? b.disks()

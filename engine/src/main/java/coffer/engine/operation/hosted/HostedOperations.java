@@ -106,10 +106,10 @@ public final class HostedOperations implements Operations {
 
     @Override
     public <R> Run<R> start(JobOperation<R> operation) {
-        JobView job = JobView.of(jobs.submit(operation));
+        JobView job = JobInstanceNames.of(catalog, jobs.submit(operation));
         @SuppressWarnings("unchecked")
         Class<R> result = (Class<R>) job.type().result();
-        return JobFollow.run(job, () -> JobView.of(Lookup.job(catalog, job.id())), result);
+        return JobFollow.run(job, () -> JobView.of(Lookup.job(catalog, job.id())).withInstanceName(job.instanceName()), result);
     }
 
     @Override
@@ -160,7 +160,7 @@ public final class HostedOperations implements Operations {
                 yield new SweepResult(report.deleted(), report.failures());
             }
             case ListJobs l -> lists.jobs(l);
-            case ShowJob s -> JobView.of(Lookup.job(catalog, s.job()));
+            case ShowJob s -> JobInstanceNames.of(catalog, Lookup.job(catalog, s.job()));
             case ShowJobLog s -> JobLog.of(catalog.jobs().logPage(Lookup.job(catalog, s.job()).id(),
                     s.cursor() == null ? null : coffer.engine.catalog.PageCursor.decode("cursor", s.cursor()), s.pageSize()));
             case CancelJob c -> {

@@ -23,7 +23,6 @@ import coffer.engine.operation.JobList;
 import coffer.engine.operation.ListInstances;
 import coffer.engine.operation.ListPlans;
 import coffer.engine.operation.PlanList;
-import coffer.engine.operation.JobView;
 import coffer.engine.operation.ListJobs;
 import coffer.engine.operation.ListPoints;
 import coffer.engine.operation.PointDetail;
@@ -134,7 +133,7 @@ final class ListPages {
         String region = l.region() == null ? null : regions.check(l.region());
         Page<Job> page = catalog.jobs().page(new Jobs.Filter(l.state(), l.type(), target, l.host(), l.since(), l.until(),
                 cursor(l.cursor()), l.pageSize(), region));
-        return JobList.of(page.items().stream().map(JobView::of).toList(), next(page));
+        return JobList.of(JobInstanceNames.of(catalog, page.items()), next(page));
     }
 
     /** The name cursor of a request's {@code cursor}, or null. */
