@@ -13,6 +13,7 @@ import coffer.engine.job.JobHandler;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobType;
 import coffer.engine.job.handler.JobHandlers;
+import coffer.engine.job.handler.StaleDrillCopies;
 import coffer.engine.job.handler.StaleInstantRestores;
 import coffer.engine.job.handler.StaleMounts;
 import coffer.engine.operation.AgentWelcome;
@@ -38,7 +39,8 @@ import java.util.stream.Collectors;
 /**
  * A running {@code coffer agent} (docs/design/agents.md): it serves one libvirt host for the servers. At start it
  * removes what a dead run left on the host's instances ({@link InstanceBackup#cleanLeftovers}; mounts of a dead run
- * detached, {@link StaleMounts}; instances of its dead instant restores removed, {@link StaleInstantRestores}),
+ * detached, {@link StaleMounts}; instances of its dead instant restores removed, {@link StaleInstantRestores}; the
+ * copies of its dead restore drills removed, {@link StaleDrillCopies}),
  * announces the host and its instances (the version handshake: a server of another version is refused), then runs a {@link JobRunner} whose
  * jobs are the server's ({@link RemoteJobs}) with the same handlers as a server's in-process worker
  * ({@link JobHandlers}), for the job types agents run ({@link JobType#agentMayRun}). The handlers read the host's disks
@@ -98,6 +100,10 @@ public final class CofferAgent implements AutoCloseable {
             }
             for (String dead : new StaleInstantRestores(working, settings.runtimeRoot()).removeAll()) {
                 LOG.log(System.Logger.Level.WARNING, "dead instant restore removed: " + dead);
+            }
+            for (String dead : new StaleDrillCopies(working, settings.assurance().drills().directory())
+                    .removeFrom(settings.host())) {
+                LOG.log(System.Logger.Level.WARNING, "dead drill: " + dead);
             }
             ReachableVaults reachable = new ReachableVaults(vaults);
             AgentWelcome welcome = announce(server, settings, workerId, instances, reachable);
