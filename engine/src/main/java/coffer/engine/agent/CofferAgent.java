@@ -47,6 +47,7 @@ import java.util.stream.Collectors;
  * here and write chunks straight to the vaults; they read and write catalog rows in the agent's own working catalog
  * (SQLite, in its data directory), filled with each job's rows by the server. It announces itself again every minute
  * (instances found since, and the vaults of its configuration that open now: {@link ReachableVaults}). {@link #close} (SIGTERM) cancels the running jobs, which clean up and end cancelled.
+ * A server refusing its token ({@link #refused}: revoked) is told to its owner, which stops it.
  * Thread-safe; start once, close once.
  */
 public final class CofferAgent implements AutoCloseable {
@@ -69,14 +70,15 @@ public final class CofferAgent implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final Operations server;
+    private final RefusedToken server;
+    private boolean closed;
     private final Catalog working;
     private final JobRunner runner;
     private final ScheduledExecutorService announcing;
     private final String workerId;
     private final ReachableVaults vaults;
 
-    private CofferAgent(Settings settings, Operations server, Catalog working, JobRunner runner,
+    private CofferAgent(Settings settings, RefusedToken server, Catalog working, JobRunner runner,
                         ScheduledExecutorService announcing, String workerId, ReachableVaults vaults) {
         this.vaults = vaults;
         this.settings = settings;
@@ -88,7 +90,8 @@ public final class CofferAgent implements AutoCloseable {
     }
 
     /** Cleans up the host, announces it and starts claiming; AgentVersionMismatch when the server is of another version. */
-    public static CofferAgent start(Operations server, VaultDirectory vaults, Settings settings) {
+    public static CofferAgent start(Operations servers, VaultDirectory vaults, Settings settings) {
+        RefusedToken server = new RefusedToken(servers);
         Catalog working = openWorkingCatalog(settings.dataDir());
         try {
             working.hosts().ensure(settings.host(), settings.uri());
@@ -193,8 +196,25 @@ public final class CofferAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes when a server refused this agent's token ({@code Unauthorized}: revoked since the agent started): the
+     * agent can do nothing more for its host, and its owner stops it ({@link #close}: its running jobs are cancelled and
+     * clean up; {@code coffer agent} then exits with that error, docs/design/agents.md).
+     */
+    public java.util.concurrent.CompletableFuture<CofferException> refused() {
+        return server.refused();
+    }
+
+    /**
+     * Stops the agent: its running jobs are cancelled and clean up. Only the first call does anything; a second (the
+     * shutdown hook's, while the first runs) returns once the first has stopped the agent.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         announcing.shutdownNow();
         runner.close();
         working.close();
