@@ -27,7 +27,6 @@ import coffer.server.config.ServerConfig;
 import coffer.server.console.Console;
 import coffer.server.console.ConsoleSessions;
 import coffer.server.console.page.ConsolePages;
-import coffer.engine.operation.Operations;
 import coffer.server.http.ApiServer;
 import coffer.server.http.Route;
 import coffer.server.http.Routes;
