@@ -88,7 +88,13 @@ final class AgentCommand implements Callable<Integer> {
                                     new DrillBudget(servers.assurance().drills().perHost()), servers.assurance().alerts())));
             UntilStopped running = UntilStopped.on(agent::close, "coffer-agent-shutdown");
             Cli.out().line("Coffer agent %s serving host %s (%s) for %s", agent.workerId(), hostId, libvirt, String.join(", ", urls));
-            running.await();
+            CofferException refused = running.awaitUnless(agent.refused());
+            if (refused != null) { // its token revoked: nothing more it may do for its host
+                agent.close(); // its running jobs cancelled, cleaned up (the servers fail them WorkerLost)
+                throw new CofferException(ErrorCode.Unauthorized, "the servers refuse this agent's token ("
+                        + refused.getMessage() + "): it was revoked; the agent stopped and cancelled its running jobs."
+                        + " Start it again with a live token of role agent for host " + hostId, refused);
+            }
         }
         return 0;
     }

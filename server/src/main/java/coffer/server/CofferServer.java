@@ -22,13 +22,11 @@ import coffer.engine.operation.hosted.HostedOperations;
 import coffer.engine.replication.Regions;
 import coffer.server.api.MetaApi;
 import coffer.server.api.OperationRoutes;
-import coffer.server.auth.AgentTokenHosts;
 import coffer.server.auth.BearerAuthentication;
 import coffer.server.config.ServerConfig;
 import coffer.server.console.Console;
 import coffer.server.console.ConsoleSessions;
 import coffer.server.console.page.ConsolePages;
-import coffer.engine.operation.Operations;
 import coffer.server.http.ApiServer;
 import coffer.server.http.Route;
 import coffer.server.http.Routes;
@@ -141,9 +139,9 @@ public final class CofferServer implements AutoCloseable {
                 LOG.warn("abandoned browsing session removed at start: {}", dead);
             }
             Routes routes = new Routes();
-            Operations operations = plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
+            HostedOperations operations = plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
                     config.limits().instancesPerRequest(), hosts::refresh, clock, regions, assurance::reclaimReport, live));
-            new OperationRoutes(operations, new AgentTokenHosts(catalog)).register(routes);
+            new OperationRoutes(operations, operations).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names(), assurance::reclaimReport)).register(routes);
             ExportRecords exports = new ExportRecords(catalog, live.exports(), java.time.Clock.systemUTC());
             ExportDownloads downloads = new ExportDownloads(exports);

@@ -13,6 +13,7 @@ import coffer.engine.job.JobHandler;
 import coffer.engine.job.JobRunner;
 import coffer.engine.job.JobType;
 import coffer.engine.job.handler.JobHandlers;
+import coffer.engine.job.handler.StaleDrillCopies;
 import coffer.engine.job.handler.StaleInstantRestores;
 import coffer.engine.job.handler.StaleMounts;
 import coffer.engine.operation.AgentWelcome;
@@ -38,13 +39,15 @@ import java.util.stream.Collectors;
 /**
  * A running {@code coffer agent} (docs/design/agents.md): it serves one libvirt host for the servers. At start it
  * removes what a dead run left on the host's instances ({@link InstanceBackup#cleanLeftovers}; mounts of a dead run
- * detached, {@link StaleMounts}; instances of its dead instant restores removed, {@link StaleInstantRestores}),
+ * detached, {@link StaleMounts}; instances of its dead instant restores removed, {@link StaleInstantRestores}; the
+ * copies of its dead restore drills removed, {@link StaleDrillCopies}),
  * announces the host and its instances (the version handshake: a server of another version is refused), then runs a {@link JobRunner} whose
  * jobs are the server's ({@link RemoteJobs}) with the same handlers as a server's in-process worker
  * ({@link JobHandlers}), for the job types agents run ({@link JobType#agentMayRun}). The handlers read the host's disks
  * here and write chunks straight to the vaults; they read and write catalog rows in the agent's own working catalog
  * (SQLite, in its data directory), filled with each job's rows by the server. It announces itself again every minute
  * (instances found since, and the vaults of its configuration that open now: {@link ReachableVaults}). {@link #close} (SIGTERM) cancels the running jobs, which clean up and end cancelled.
+ * A server refusing its token ({@link #refused}: revoked) is told to its owner, which stops it.
  * Thread-safe; start once, close once.
  */
 public final class CofferAgent implements AutoCloseable {
@@ -67,14 +70,15 @@ public final class CofferAgent implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final Operations server;
+    private final RefusedToken server;
+    private boolean closed;
     private final Catalog working;
     private final JobRunner runner;
     private final ScheduledExecutorService announcing;
     private final String workerId;
     private final ReachableVaults vaults;
 
-    private CofferAgent(Settings settings, Operations server, Catalog working, JobRunner runner,
+    private CofferAgent(Settings settings, RefusedToken server, Catalog working, JobRunner runner,
                         ScheduledExecutorService announcing, String workerId, ReachableVaults vaults) {
         this.vaults = vaults;
         this.settings = settings;
@@ -86,7 +90,8 @@ public final class CofferAgent implements AutoCloseable {
     }
 
     /** Cleans up the host, announces it and starts claiming; AgentVersionMismatch when the server is of another version. */
-    public static CofferAgent start(Operations server, VaultDirectory vaults, Settings settings) {
+    public static CofferAgent start(Operations servers, VaultDirectory vaults, Settings settings) {
+        RefusedToken server = new RefusedToken(servers);
         Catalog working = openWorkingCatalog(settings.dataDir());
         try {
             working.hosts().ensure(settings.host(), settings.uri());
@@ -98,6 +103,10 @@ public final class CofferAgent implements AutoCloseable {
             }
             for (String dead : new StaleInstantRestores(working, settings.runtimeRoot()).removeAll()) {
                 LOG.log(System.Logger.Level.WARNING, "dead instant restore removed: " + dead);
+            }
+            for (String dead : new StaleDrillCopies(working, settings.assurance().drills().directory())
+                    .removeFrom(settings.host())) {
+                LOG.log(System.Logger.Level.WARNING, "dead drill: " + dead);
             }
             ReachableVaults reachable = new ReachableVaults(vaults);
             AgentWelcome welcome = announce(server, settings, workerId, instances, reachable);
@@ -187,8 +196,25 @@ public final class CofferAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes when a server refused this agent's token ({@code Unauthorized}: revoked since the agent started): the
+     * agent can do nothing more for its host, and its owner stops it ({@link #close}: its running jobs are cancelled and
+     * clean up; {@code coffer agent} then exits with that error, docs/design/agents.md).
+     */
+    public java.util.concurrent.CompletableFuture<CofferException> refused() {
+        return server.refused();
+    }
+
+    /**
+     * Stops the agent: its running jobs are cancelled and clean up. Only the first call does anything; a second (the
+     * shutdown hook's, while the first runs) returns once the first has stopped the agent.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         announcing.shutdownNow();
         runner.close();
         working.close();

@@ -1,12 +1,12 @@
 package coffer.server.api;
 
 import coffer.engine.catalog.Token;
+import coffer.engine.operation.AgentRequests;
 import coffer.engine.operation.Attributed;
 import coffer.engine.operation.JobOperation;
 import coffer.engine.operation.LongPoll;
 import coffer.engine.operation.Operation;
 import coffer.engine.operation.Operations;
-import coffer.server.auth.AgentTokenHosts;
 import coffer.server.auth.BearerAuthentication;
 import coffer.server.auth.Role;
 import coffer.server.http.Json;
@@ -20,36 +20,38 @@ import java.util.concurrent.Executors;
  * The API's operation endpoints ({@link Endpoints}): each binds its request into the operation record, calls
  * {@link Operations} (a job operation is started and answered with its job), and writes the result record (a
  * {@link LongPoll} on a virtual thread of its own, the request made asynchronous). An
- * {@link Attributed} record gets the name of the token that authenticated the request; an agent request is checked to
- * be for the agent token's host ({@link AgentTokenHosts}). Nothing else happens here: the rules are the engine's.
+ * {@link Attributed} record gets the name of the token that authenticated the request; an agent request is answered with
+ * that token ({@link AgentRequests}), which acts for one host: the engine checks it where it reads the request's job. Nothing else happens here: the rules are the engine's.
  */
 public final class OperationRoutes {
     /** Where {@link LongPoll} operations wait: a virtual thread each, so waiting agents hold no request thread. */
     private static final ExecutorService LONG_POLLS = Executors.newVirtualThreadPerTaskExecutor();
 
     private final Operations operations;
-    private final AgentTokenHosts agentHosts;
+    private final AgentRequests agents;
 
-    public OperationRoutes(Operations operations, AgentTokenHosts agentHosts) {
+    public OperationRoutes(Operations operations, AgentRequests agents) {
         this.operations = operations;
-        this.agentHosts = agentHosts;
+        this.agents = agents;
     }
 
     public void register(Routes routes) {
         for (Endpoint endpoint : Endpoints.ALL) {
             routes.add(endpoint.method(), endpoint.path(), endpoint.role(), ctx -> {
                 Object request = RequestBinding.bind(endpoint, ctx);
+                Token token = ctx.attribute(BearerAuthentication.TOKEN);
                 if (request instanceof Attributed<?> attributed) { // who asks is the token's, never the body's
-                    Token token = ctx.attribute(BearerAuthentication.TOKEN);
                     request = attributed.attributedTo(token == null ? null : token.name());
                 }
-                if (endpoint.role() == Role.agent) { // an agent token acts for its host only
-                    agentHosts.check(ctx.attribute(BearerAuthentication.TOKEN), request);
-                }
+                boolean agent = endpoint.role() == Role.agent; // an agent token acts for its host only
+                Operation<?> operation = request instanceof Operation<?> o ? o : null;
                 if (request instanceof LongPoll) { // it may wait: on a virtual thread, the request thread is freed
-                    Operation<?> waiting = (Operation<?>) request;
-                    ctx.async(task -> task.executor = LONG_POLLS,
-                            () -> Json.write(ctx, endpoint.status(), operations.call(waiting)));
+                    ctx.async(task -> task.executor = LONG_POLLS, () -> Json.write(ctx, endpoint.status(),
+                            agent ? agents.callAs(token, operation) : operations.call(operation)));
+                    return;
+                }
+                if (agent) {
+                    Json.write(ctx, endpoint.status(), agents.callAs(token, operation));
                     return;
                 }
                 Object result = request instanceof JobOperation<?> job ? operations.start(job).job().orElseThrow()

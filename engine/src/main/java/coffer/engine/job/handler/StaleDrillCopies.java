@@ -19,7 +19,7 @@ import java.util.Set;
  * CPU, its disks beneath the drills' directory) until the next drill on its host, a week later on the default schedule.
  * What is removed is what {@link DrillLeftovers} removes before each drill: copies of a process of this host that no
  * longer runs. A host an agent serves is not connected to (its URI is the agent's, maybe local to the agent's
- * machine): copies there still go at that host's next drill, which its agent runs.
+ * machine): its agent's start removes them ({@link #removeFrom}, on its working catalog; docs/design/agents.md).
  *
  * <p>Stateless; thread-safe.
  */
@@ -36,25 +36,37 @@ public final class StaleDrillCopies {
         this.drillDirectory = drillDirectory;
     }
 
-    /** Removes every abandoned drill copy on every host; one line per copy removed or problem met. */
+    /**
+     * Removes every abandoned drill copy on every host a server connects to (a host an agent serves is left to its
+     * agent's start, {@link #removeFrom}); one line per copy removed or problem met.
+     */
     public List<String> removeAll() {
         List<String> report = new ArrayList<>();
         Set<String> agents = new HashSet<>();
         catalog.hosts().agentServed().forEach(seen -> agents.add(seen.hostId()));
         for (Host host : catalog.hosts().list()) {
-            if (agents.contains(host.id())) {
-                continue;
+            if (!agents.contains(host.id())) {
+                report.addAll(removeFrom(host.id()));
             }
-            try (Libvirt libvirt = hosts.connect(host.id())) {
-                List<String> warnings = new ArrayList<>();
-                for (String removed : DrillLeftovers.clean(libvirt, drillDirectory, warnings)) {
-                    report.add("copy " + removed + " of a dead drill removed from host " + host.id());
-                }
-                warnings.forEach(w -> report.add("host " + host.id() + ": " + w));
-            } catch (RuntimeException | LibvirtException e) {
-                LOG.log(System.Logger.Level.WARNING, "copies of dead drills on host " + host.id() + " not looked for: "
-                        + Errors.classify(e).getMessage());
+        }
+        return report;
+    }
+
+    /**
+     * Removes the abandoned drill copies on {@code hostId} (an agent's start: its one host, its working catalog); one
+     * line per copy removed or problem met. A host that cannot be reached is logged and answers none.
+     */
+    public List<String> removeFrom(String hostId) {
+        List<String> report = new ArrayList<>();
+        try (Libvirt libvirt = hosts.connect(hostId)) {
+            List<String> warnings = new ArrayList<>();
+            for (String removed : DrillLeftovers.clean(libvirt, drillDirectory, warnings)) {
+                report.add("copy " + removed + " of a dead drill removed from host " + hostId);
             }
+            warnings.forEach(w -> report.add("host " + hostId + ": " + w));
+        } catch (RuntimeException | LibvirtException e) {
+            LOG.log(System.Logger.Level.WARNING, "copies of dead drills on host " + hostId + " not looked for: "
+                    + Errors.classify(e).getMessage());
         }
         return report;
     }

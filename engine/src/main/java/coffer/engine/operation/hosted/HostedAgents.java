@@ -14,6 +14,7 @@ import coffer.engine.catalog.JobRows;
 import coffer.engine.catalog.MountRecord;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.ReplicationRecord;
+import coffer.engine.catalog.Token;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.job.Job;
@@ -80,6 +81,7 @@ final class HostedAgents {
     private final Clock clock;
     /** Null: an agent's retry of an interrupted run is told of no committed point (it backs the slot up). */
     private final LostPoints lost;
+    private final AgentTokenHosts tokenHosts;
 
     HostedAgents(Catalog catalog, PlanBackup after, Clock clock) {
         this(catalog, after, clock, null);
@@ -91,9 +93,16 @@ final class HostedAgents {
         this.after = after;
         this.clock = clock;
         this.lost = lost;
+        this.tokenHosts = new AgentTokenHosts(catalog);
     }
 
     AgentWelcome announce(AnnounceAgent announce) {
+        return announce(announce, null);
+    }
+
+    /** The announce of an agent authenticated by {@code token} (null: an in-process caller, not checked). */
+    AgentWelcome announce(AnnounceAgent announce, Token token) {
+        tokenHosts.announce(token, announce);
         AgentProtocol.requireSame("agent " + announce.agent() + " of host " + announce.host(), announce.version(),
                 announce.protocol(), "this server");
         Host host = catalog.hosts().find(announce.host()).orElseGet(() -> register(announce));
@@ -126,6 +135,12 @@ final class HostedAgents {
      * job again while it runs for the agent, and nothing once it ended; it never takes another.
      */
     AgentClaim claim(ClaimAgentJob claim) {
+        return claim(claim, null);
+    }
+
+    /** A claim of an agent authenticated by {@code token} (null: an in-process caller, not checked). */
+    AgentClaim claim(ClaimAgentJob claim, Token token) {
+        tokenHosts.forHost(token, claim.host());
         seen(claim.host(), claim.agent());
         if (claim.claimId() != null) {
             Optional<Job> again = catalog.jobs().claimedByAgent(claim.claimId(), claim.agent());
@@ -166,6 +181,12 @@ final class HostedAgents {
      * the agent's (the agent stops those).
      */
     AgentBeat heartbeat(HeartbeatAgent beat) {
+        return heartbeat(beat, null);
+    }
+
+    /** A heartbeat of an agent authenticated by {@code token} (null: an in-process caller, not checked). */
+    AgentBeat heartbeat(HeartbeatAgent beat, Token token) {
+        tokenHosts.forHost(token, beat.host());
         seen(beat.host(), beat.agent());
         Instant now = clock.instant();
         Set<String> named = Set.copyOf(beat.running());
@@ -196,11 +217,24 @@ final class HostedAgents {
     }
 
     AgentAck report(ReportAgentJob report) {
-        if (!runsFor(report.job(), report.agent())) {
+        return report(report, null);
+    }
+
+    /**
+     * A report of an agent authenticated by {@code token} (null: an in-process caller, not checked): the job is read
+     * once, for the token's host and for its mount rows. A job that does not exist is answered not accepted.
+     */
+    AgentAck report(ReportAgentJob report, Token token) {
+        Optional<Job> found = catalog.jobs().find(report.job());
+        if (found.isEmpty()) {
+            return new AgentAck(false);
+        }
+        Job job = found.get();
+        tokenHosts.forHost(token, job.hostId());
+        if (!runsFor(job.id(), report.agent())) {
             return new AgentAck(false);
         }
         if (!report.mounts().isEmpty()) {
-            Job job = catalog.jobs().find(report.job()).orElseThrow();
             report.mounts().forEach(mount -> catalog.mounts().mirror(mountOf(job, mount)));
         }
         if (report.message() != null) {
@@ -214,8 +248,18 @@ final class HostedAgents {
     }
 
     AgentAck finish(FinishAgentJob end) {
+        return finish(end, null);
+    }
+
+    /**
+     * The end of an agent's job, the agent authenticated by {@code token} (null: an in-process caller, not checked), with
+     * the rows it wrote; each is checked to be the job's, and a point's instance to be on the job's host (an agent acts
+     * for its host only, docs/design/agents.md), before anything is recorded.
+     */
+    AgentAck finish(FinishAgentJob end, Token token) {
         Job job = catalog.jobs().find(end.job()).orElseThrow(() -> new CofferException(ErrorCode.JobNotFound,
                 "job " + end.job() + " does not exist"));
+        tokenHosts.forHost(token, job.hostId());
         if (!runsFor(job.id(), end.agent())) {
             return new AgentAck(false);
         }
@@ -227,8 +271,9 @@ final class HostedAgents {
                 throw new CofferException(ErrorCode.InvalidArgument, "points: point " + point.id() + " was written by job "
                         + point.jobId() + ", not by job " + job.id());
             }
-            catalog.points().upsert(point);
         }
+        pointsOnItsHost(job, end.points());
+        end.points().forEach(catalog.points()::upsert);
         for (GroupPointRecord groupPoint : end.groupPoints()) {
             if (!job.id().equals(groupPoint.jobId())) {
                 throw new CofferException(ErrorCode.InvalidArgument, "groupPoints: group point " + groupPoint.id()
@@ -269,8 +314,14 @@ final class HostedAgents {
      * retry then ends with it, and its end runs no steps after a backup for it again ({@link PlanBackup#afterBackup}).
      */
     InterruptedRunPoint interruptedPoint(AdoptInterruptedPoint ask) {
+        return interruptedPoint(ask, null);
+    }
+
+    /** {@link #interruptedPoint(AdoptInterruptedPoint)} for an agent authenticated by {@code token} (null: not checked). */
+    InterruptedRunPoint interruptedPoint(AdoptInterruptedPoint ask, Token token) {
         Job job = catalog.jobs().find(ask.job()).orElseThrow(() -> new CofferException(ErrorCode.JobNotFound,
                 "job " + ask.job() + " does not exist"));
+        tokenHosts.forHost(token, job.hostId());
         if (!runsFor(job.id(), ask.agent())) {
             throw new CofferException(ErrorCode.InvalidArgument, "job " + job.id() + " does not run for agent "
                     + ask.agent());
@@ -279,6 +330,32 @@ final class HostedAgents {
             return InterruptedRunPoint.NONE;
         }
         return lost.ofInterruptedRun(backup);
+    }
+
+    /**
+     * Refuses, before any is recorded, a point whose instance is not on the job's host: an agent acts for its host only
+     * (docs/design/agents.md, "Tokens bound to a host"), and a point row names the instance whose backups retention,
+     * restores and the console list it under. A replication's replica is of the replicated point's instance (which may
+     * have moved since). {@code Forbidden}, naming the point, its instance and both hosts.
+     */
+    private void pointsOnItsHost(Job job, List<PointRecord> points) {
+        if (points.isEmpty()) {
+            return;
+        }
+        String replicated = job.operation() instanceof ReplicatePoint r
+                ? catalog.points().find(r.point()).map(PointRecord::instanceId).orElse(null) : null;
+        java.util.Map<String, String> hostOf = new java.util.HashMap<>();
+        catalog.instances().find(points.stream().map(PointRecord::instanceId).distinct().toList())
+                .forEach(i -> hostOf.put(i.id(), i.hostId()));
+        for (PointRecord point : points) {
+            String host = hostOf.get(point.instanceId());
+            if (!job.hostId().equals(host) && !point.instanceId().equals(replicated)) {
+                throw new CofferException(ErrorCode.Forbidden, "points: point " + point.id() + " is of instance "
+                        + point.instanceId() + (host == null ? ", which the catalog does not know" : " on host '" + host + "'")
+                        + "; job " + job.id() + " runs for host '" + job.hostId() + "' and records points of its"
+                        + " instances only");
+            }
+        }
     }
 
     /**

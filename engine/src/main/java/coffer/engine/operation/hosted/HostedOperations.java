@@ -41,9 +41,11 @@ import java.util.function.Supplier;
  * {@link Operations} on a server's catalog, in its process: the API answers with it. Queries read the catalog;
  * changes apply the use-case rules (here and in {@code coffer.engine.plan}); long operations are queued as jobs
  * ({@link HostedJobs}) and {@link Run#await} follows them on the catalog. The one switch over every operation
- * is here: a new operation record does not compile until it is handled. Thread-safe.
+ * is here: a new operation record does not compile until it is handled. The agent protocol's requests come with the
+ * agent token that authenticated them ({@link #callAs}), checked against the token's host (docs/design/agents.md).
+ * Thread-safe.
  */
-public final class HostedOperations implements Operations {
+public final class HostedOperations implements Operations, coffer.engine.operation.AgentRequests {
     /**
      * What the server is: its vaults (for the vault list), how many instances one request may name, how to
      * discover a host's instances again, its clock, its regions' vaults and hosts, and what its space reclaim loop did.
@@ -110,6 +112,21 @@ public final class HostedOperations implements Operations {
         @SuppressWarnings("unchecked")
         Class<R> result = (Class<R>) job.type().result();
         return JobFollow.run(job, () -> JobView.of(Lookup.job(catalog, job.id())).withInstanceName(job.instanceName()), result);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R> R callAs(coffer.engine.catalog.Token token, Operation<R> request) {
+        Object result = switch (request) {
+            case AnnounceAgent a -> agents.announce(a, token);
+            case ClaimAgentJob c -> agents.claim(c, token);
+            case HeartbeatAgent h -> agents.heartbeat(h, token);
+            case ReportAgentJob r -> agents.report(r, token);
+            case FinishAgentJob f -> agents.finish(f, token);
+            case AdoptInterruptedPoint a -> agents.interruptedPoint(a, token);
+            default -> throw new IllegalArgumentException("not an agent request: " + request.getClass().getSimpleName());
+        };
+        return (R) result;
     }
 
     @Override

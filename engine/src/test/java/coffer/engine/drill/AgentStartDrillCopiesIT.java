@@ -1,0 +1,141 @@
+package coffer.engine.drill;
+
+import coffer.engine.agent.AgentProtocol;
+import coffer.engine.agent.CofferAgent;
+import coffer.engine.instance.RestoreDirectories;
+import coffer.engine.instance.TestDomain;
+import coffer.engine.job.handler.JobHandlers;
+import coffer.engine.operation.AgentBeat;
+import coffer.engine.operation.AgentClaim;
+import coffer.engine.operation.AgentWelcome;
+import coffer.engine.operation.AnnounceAgent;
+import coffer.engine.operation.ClaimAgentJob;
+import coffer.engine.operation.HeartbeatAgent;
+import coffer.engine.operation.JobOperation;
+import coffer.engine.operation.Operation;
+import coffer.engine.operation.Operations;
+import coffer.engine.vault.LocalVaults;
+import coffer.virt.libvirt.Libvirt;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A {@code coffer agent}'s start removes the copies of restore drills its dead run left on its host, as a server's start
+ * does for the hosts it connects to ({@code StaleDrillCopies}; docs/design/agents.md, "Heartbeats and failure
+ * handling"); the copy of a live drill is kept. Before (docs/reliability.md, session 20), a copy an agent killed under a
+ * drill left ran on until that host's next drill: no server's start looks at a host an agent serves. The agent is the
+ * real {@link CofferAgent} on {@code qemu:///system}; the server it announces to is a fake of the HTTP hop (not what is
+ * tested), answering the announce and no jobs.
+ */
+class AgentStartDrillCopiesIT {
+    @TempDir Path dir;
+    Libvirt libvirt;
+    final List<String> defined = new ArrayList<>();
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TestDomain.requireLibvirt();
+        libvirt = Libvirt.connect("qemu:///system");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (String name : defined) {
+            if (libvirt.domain(name).isPresent()) {
+                new DrillCopy(name, dir.resolve("none"), "p", 0, "").remove(libvirt, false);
+            }
+        }
+        if (libvirt != null) {
+            libvirt.close();
+        }
+    }
+
+    /** A running no-OS domain marked as the copy {@code copy}, with a file in its directory. */
+    private void run(DrillCopy copy) throws Exception {
+        Files.createDirectories(copy.directory());
+        Files.writeString(copy.directory().resolve("disk.qcow2"), "a copy's disk");
+        String type = System.getenv().getOrDefault("COFFER_TEST_DOMAIN_TYPE",
+                Files.exists(Path.of("/dev/kvm")) ? "kvm" : "qemu");
+        Path xml = dir.resolve(copy.name() + ".xml");
+        Files.writeString(xml, """
+                <domain type='%s'>
+                  <name>%s</name>
+                  <description>%s</description>
+                  <memory unit='MiB'>64</memory>
+                  <vcpu>1</vcpu>
+                  <os><type arch='x86_64'>hvm</type></os>
+                  <on_poweroff>destroy</on_poweroff>
+                  <devices></devices>
+                </domain>
+                """.formatted(type, copy.name(), copy.description()));
+        defined.add(copy.name());
+        TestDomain.virsh("define", xml.toString());
+        TestDomain.virsh("start", copy.name());
+    }
+
+    @Test
+    void anAgentsStartRemovesTheCopyOfItsDeadDrillAndKeepsALiveDrillsCopy() throws Exception {
+        Path drills = Files.createDirectories(dir.resolve("drills"));
+        String id = "hosts20-" + UUID.randomUUID().toString().substring(0, 8);
+        DrillCopy dead = new DrillCopy(DrillCopy.PREFIX + id, drills.resolve(id), "p", Long.MAX_VALUE, DrillCopy.thisHost());
+        DrillCopy live = DrillCopy.of(id + "-live", drills, "p");
+        run(dead);
+        run(live);
+        assertTrue(dead.abandoned());
+
+        try (LocalVaults vaults = new LocalVaults(Map.of("west", new LocalVaults.Location(dir.resolve("no-vault"), null)),
+                "west");
+             CofferAgent agent = CofferAgent.start(new AnnounceOnly(), vaults, new CofferAgent.Settings("local",
+                     "qemu:///system", dir.resolve("agent-data"), Files.createDirectories(dir.resolve("run")),
+                     RestoreDirectories.under(List.of(dir.resolve("restores"))), 1, 1,
+                     JobHandlers.Assurance.defaults(drills)))) {
+            assertTrue(libvirt.domain(dead.name()).isEmpty(), "the dead drill's copy is undefined at the agent's start");
+            assertFalse(Files.exists(dead.directory()), "its directory deleted");
+            assertTrue(libvirt.state(live.name()).active(), "a live drill's copy runs on");
+            assertTrue(Files.exists(live.directory().resolve("disk.qcow2")));
+        }
+    }
+
+    /** A fake of the servers (not what is tested): the announce welcomed, no jobs, heartbeats answered. */
+    private static final class AnnounceOnly implements Operations {
+        private final CountDownLatch never = new CountDownLatch(1);
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <R> R call(Operation<R> operation) {
+            Object answer = switch (operation) {
+                case AnnounceAgent a -> new AgentWelcome(a.host(), AgentProtocol.VERSION, AgentProtocol.PROTOCOL, 5, 30);
+                case ClaimAgentJob c -> {
+                    try { // a long poll that finds nothing
+                        never.await(c.waitSeconds() == null ? 0 : c.waitSeconds(), TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    yield AgentClaim.NONE;
+                }
+                case HeartbeatAgent h -> new AgentBeat(0, List.of(), List.of());
+                default -> throw new IllegalArgumentException(operation.toString());
+            };
+            return (R) answer;
+        }
+
+        @Override
+        public <R> Run<R> start(JobOperation<R> operation) {
+            throw new UnsupportedOperationException();
+        }
+    }
+}
