@@ -94,10 +94,10 @@ public final class Catalog implements AutoCloseable {
         HikariDataSource pool = new HikariDataSource(poolConfig(config, dialect));
         try {
             // a catalog of an earlier build may record a migration since renumbered or edited (docs/design/catalog.md)
-            boolean renumbered = EarlierMigrations.mend(pool);
+            boolean outOfOrder = EarlierMigrations.mend(pool);
             Flyway.configure()
                     .dataSource(pool)
-                    .outOfOrder(renumbered)
+                    .outOfOrder(outOfOrder)
                     // PostgreSQL's own migrations (functions SQLite has no language for) in a location of their own,
                     // numbered with the shared ones (docs/design/catalog.md)
                     .locations(dialect == Dialect.POSTGRESQL ? new String[]{"classpath:db/migration", "classpath:db/postgresql"}

@@ -20,8 +20,12 @@ final class EarlierMigrations {
     /** Flyway's default history table. */
     static final String HISTORY = "flyway_schema_history";
 
-    /** A migration released under another number: its row becomes the row of today's number. */
-    record Renumbered(String version, String script, String toVersion, String toScript, int toChecksum) {
+    /**
+     * A migration released under another number: its row becomes the row of today's number. {@code between}: today's
+     * versions below that number a catalog of those builds may lack, to be applied after it (out of order).
+     */
+    record Renumbered(String version, String script, String toVersion, String toScript, int toChecksum,
+                      List<String> between) {
     }
 
     /** A migration whose released text was changed afterwards: the row of the earlier text takes today's checksum. */
@@ -33,7 +37,8 @@ final class EarlierMigrations {
      * {@code V7__point_consistency_reason.sql} with the same statement (only its comment names the new number).
      */
     static final List<Renumbered> RENUMBERED = List.of(
-            new Renumbered("4", "V4__point_consistency_reason.sql", "7", "V7__point_consistency_reason.sql", -351967956));
+            new Renumbered("4", "V4__point_consistency_reason.sql", "7", "V7__point_consistency_reason.sql", -351967956,
+                    List.of("5", "6")));
 
     /**
      * PostgreSQL's {@code V20__claim_function.sql} as first released (one build, 2026-12-06): its claim function
@@ -50,15 +55,16 @@ final class EarlierMigrations {
      * Mends the history rows of {@link #RENUMBERED} and {@link #EDITED}; a catalog without a history (a new one) is
      * left alone.
      *
-     * @return whether a row was renumbered: versions below its new number that the catalog has not applied yet
-     *         (V5 and V6 under a V4 that became V7) must then be applied out of order
+     * @return whether the history holds a renumbered row with versions below its new number not applied yet (V5 and
+     *         V6 under a V4 that became V7): they must be applied out of order. Read from the history, not from whether
+     *         this call changed it, so a server that finds the row mended by another one starting beside it (PostgreSQL)
+     *         migrates the same way
      */
     static boolean mend(DataSource pool) throws SQLException {
         try (Connection connection = pool.getConnection()) {
             if (!hasHistory(connection)) {
                 return false;
             }
-            boolean renumbered = false;
             for (Renumbered row : RENUMBERED) {
                 if (applied(connection, row.toVersion())) {
                     continue;
@@ -71,7 +77,7 @@ final class EarlierMigrations {
                     update.setString(4, row.version());
                     update.setString(5, row.script());
                     update.setBoolean(6, true);
-                    renumbered |= update.executeUpdate() > 0;
+                    update.executeUpdate();
                 }
             }
             for (Edited row : EDITED) {
@@ -87,7 +93,15 @@ final class EarlierMigrations {
             if (!connection.getAutoCommit()) {
                 connection.commit();
             }
-            return renumbered;
+            boolean outOfOrder = false;
+            for (Renumbered row : RENUMBERED) {
+                if (applied(connection, row.toVersion())) {
+                    for (String version : row.between()) {
+                        outOfOrder |= !applied(connection, version);
+                    }
+                }
+            }
+            return outOfOrder;
         }
     }
 

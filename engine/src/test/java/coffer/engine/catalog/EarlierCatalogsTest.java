@@ -111,6 +111,29 @@ class EarlierCatalogsTest extends CatalogKindFixture {
     }
 
     /**
+     * A second server starting beside the first on that catalog (PostgreSQL) finds the row already mended: it still
+     * applies V5 and V6 out of order, as the history says, not as its own mend did.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgresql"})
+    void catalogWhoseV4AnotherServerMendedFirst(String kind) throws Exception {
+        database = database(kind);
+        migrate("4", "classpath:db/earlier");
+        insert(NOV21_ROWS);
+        CatalogConfig config = database.config();
+        try (com.zaxxer.hikari.HikariDataSource other = new com.zaxxer.hikari.HikariDataSource()) {
+            other.setJdbcUrl(config.jdbcUrl());
+            assertTrue(EarlierMigrations.mend(other), "V5 and V6 are still to apply");
+            assertFalse(history().contains("4"));
+        }
+
+        catalog = Catalog.open(config, Clock.systemUTC());
+
+        assertTrue(history().containsAll(List.of("5", "6", "7", "26")), history().toString());
+        assertEquals(PointRecord.LOCAL_REGION, catalog.points().find("20261207-041701-b32e4953").orElseThrow().region());
+    }
+
+    /**
      * One build (2026-12-06) released PostgreSQL's V20 with a text changed a minute later; a catalog it migrated refused
      * to open: "Migration checksum mismatch for migration version 20". V23 and V25 replace its function.
      */
