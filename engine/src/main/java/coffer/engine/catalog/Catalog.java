@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
 
@@ -92,8 +93,11 @@ public final class Catalog implements AutoCloseable {
         }
         HikariDataSource pool = new HikariDataSource(poolConfig(config, dialect));
         try {
+            // a catalog of an earlier build may record a migration since renumbered or edited (docs/design/catalog.md)
+            boolean outOfOrder = EarlierMigrations.mend(pool);
             Flyway.configure()
                     .dataSource(pool)
+                    .outOfOrder(outOfOrder)
                     // PostgreSQL's own migrations (functions SQLite has no language for) in a location of their own,
                     // numbered with the shared ones (docs/design/catalog.md)
                     .locations(dialect == Dialect.POSTGRESQL ? new String[]{"classpath:db/migration", "classpath:db/postgresql"}
@@ -103,7 +107,7 @@ public final class Catalog implements AutoCloseable {
                     .load()
                     .migrate();
             return new Catalog(dialect, config, pool, clock);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | SQLException e) {
             pool.close();
             throw e instanceof CofferException c ? c : new CofferException(ErrorCode.CatalogFailure,
                     "cannot migrate the catalog at " + config.redactedUrl() + ": " + e.getMessage(), e);
