@@ -75,10 +75,23 @@ public final class PointReplication {
                     copied.readBytes(), copied.reusedEntries(), copied.alreadyThere(),
                     Duration.ofNanos(System.nanoTime() - started));
         } catch (ReplicaWriteException e) {
-            throw new CofferException(ErrorCode.ReplicationMetadataSyncFailed, "replica of point " + request.pointId()
-                    + " in " + request.destination() + ": " + e.getMessage(), e);
+            throw cancelledIfInterrupted(new CofferException(ErrorCode.ReplicationMetadataSyncFailed, "replica of point "
+                    + request.pointId() + " in " + request.destination() + ": " + e.getMessage(), e));
         } catch (IOException | RuntimeException e) {
-            throw Errors.classify(e);
+            throw cancelledIfInterrupted(Errors.classify(e));
         }
+    }
+
+    /**
+     * {@code failure}, or {@link ErrorCode#Cancelled} when the calling thread is interrupted: a cancel that cuts a
+     * request short fails it as a storage failure (the AWS SDK's "Thread was interrupted", the interrupt set again),
+     * which must not read as the destination's failure and be retried (docs/design/replication.md). The interrupt
+     * stays set for the caller.
+     */
+    static CofferException cancelledIfInterrupted(CofferException failure) {
+        if (failure.code() == ErrorCode.Cancelled || !Thread.currentThread().isInterrupted()) {
+            return failure;
+        }
+        return new CofferException(ErrorCode.Cancelled, "cancelled (" + failure.getMessage() + ")", failure);
     }
 }

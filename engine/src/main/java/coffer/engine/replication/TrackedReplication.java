@@ -105,7 +105,8 @@ public final class TrackedReplication {
             record(point, destination, result, jobId);
             return result;
         } catch (RuntimeException e) {
-            CofferException failure = e instanceof CofferException c ? c : coffer.engine.error.Errors.classify(e);
+            CofferException failure = PointReplication.cancelledIfInterrupted(
+                    e instanceof CofferException c ? c : coffer.engine.error.Errors.classify(e));
             throw recordFailure(point, destination, failure);
         }
     }
