@@ -23,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -44,47 +43,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgentStartDrillCopiesIT {
     @TempDir Path dir;
     Libvirt libvirt;
-    final List<String> defined = new ArrayList<>();
+    RunningCopies copies;
 
     @BeforeEach
     void setUp() throws Exception {
         TestDomain.requireLibvirt();
         libvirt = Libvirt.connect("qemu:///system");
+        copies = new RunningCopies(libvirt, dir);
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (String name : defined) {
-            if (libvirt.domain(name).isPresent()) {
-                new DrillCopy(name, dir.resolve("none"), "p", 0, "").remove(libvirt, false);
-            }
+        if (copies != null) {
+            copies.close();
         }
         if (libvirt != null) {
             libvirt.close();
         }
-    }
-
-    /** A running no-OS domain marked as the copy {@code copy}, with a file in its directory. */
-    private void run(DrillCopy copy) throws Exception {
-        Files.createDirectories(copy.directory());
-        Files.writeString(copy.directory().resolve("disk.qcow2"), "a copy's disk");
-        String type = System.getenv().getOrDefault("COFFER_TEST_DOMAIN_TYPE",
-                Files.exists(Path.of("/dev/kvm")) ? "kvm" : "qemu");
-        Path xml = dir.resolve(copy.name() + ".xml");
-        Files.writeString(xml, """
-                <domain type='%s'>
-                  <name>%s</name>
-                  <description>%s</description>
-                  <memory unit='MiB'>64</memory>
-                  <vcpu>1</vcpu>
-                  <os><type arch='x86_64'>hvm</type></os>
-                  <on_poweroff>destroy</on_poweroff>
-                  <devices></devices>
-                </domain>
-                """.formatted(type, copy.name(), copy.description()));
-        defined.add(copy.name());
-        TestDomain.virsh("define", xml.toString());
-        TestDomain.virsh("start", copy.name());
     }
 
     @Test
@@ -93,8 +68,8 @@ class AgentStartDrillCopiesIT {
         String id = "hosts20-" + UUID.randomUUID().toString().substring(0, 8);
         DrillCopy dead = new DrillCopy(DrillCopy.PREFIX + id, drills.resolve(id), "p", Long.MAX_VALUE, DrillCopy.thisHost());
         DrillCopy live = DrillCopy.of(id + "-live", drills, "p");
-        run(dead);
-        run(live);
+        copies.run(dead);
+        copies.run(live);
         assertTrue(dead.abandoned());
 
         try (LocalVaults vaults = new LocalVaults(Map.of("west", new LocalVaults.Location(dir.resolve("no-vault"), null)),

@@ -29,12 +29,13 @@ class StaleDrillCopiesIT {
     Libvirt libvirt;
     Catalog catalog;
     Path drills;
-    final List<String> defined = new java.util.ArrayList<>();
+    RunningCopies copies;
 
     @BeforeEach
     void setUp() throws Exception {
         TestDomain.requireLibvirt();
         libvirt = Libvirt.connect("qemu:///system");
+        copies = new RunningCopies(libvirt, dir);
         catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")));
         catalog.hosts().ensure("local", "qemu:///system");
         drills = Files.createDirectories(dir.resolve("drills"));
@@ -42,10 +43,8 @@ class StaleDrillCopiesIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (String name : defined) {
-            if (libvirt.domain(name).isPresent()) {
-                new DrillCopy(name, dir.resolve("none"), "p", 0, "").remove(libvirt, false);
-            }
+        if (copies != null) {
+            copies.close();
         }
         if (catalog != null) {
             catalog.close();
@@ -55,37 +54,14 @@ class StaleDrillCopiesIT {
         }
     }
 
-    /** A running no-OS domain marked as the copy {@code copy}, with a file in its directory. */
-    private void run(DrillCopy copy) throws Exception {
-        Files.createDirectories(copy.directory());
-        Files.writeString(copy.directory().resolve("disk.qcow2"), "a copy's disk");
-        String type = System.getenv().getOrDefault("COFFER_TEST_DOMAIN_TYPE",
-                Files.exists(Path.of("/dev/kvm")) ? "kvm" : "qemu");
-        Path xml = dir.resolve(copy.name() + ".xml");
-        Files.writeString(xml, """
-                <domain type='%s'>
-                  <name>%s</name>
-                  <description>%s</description>
-                  <memory unit='MiB'>64</memory>
-                  <vcpu>1</vcpu>
-                  <os><type arch='x86_64'>hvm</type></os>
-                  <on_poweroff>destroy</on_poweroff>
-                  <devices></devices>
-                </domain>
-                """.formatted(type, copy.name(), copy.description()));
-        defined.add(copy.name());
-        TestDomain.virsh("define", xml.toString());
-        TestDomain.virsh("start", copy.name());
-    }
-
     @Test
     void theRunningCopyOfADeadDrillIsRemovedWithItsDirectoryAndALiveDrillsCopyKept() throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         DrillCopy dead = new DrillCopy(DrillCopy.PREFIX + "it-" + id, drills.resolve("it-" + id), "p", Long.MAX_VALUE,
                 DrillCopy.thisHost());
         DrillCopy live = DrillCopy.of("it-" + id + "-live", drills, "p");
-        run(dead);
-        run(live);
+        copies.run(dead);
+        copies.run(live);
         assertTrue(dead.abandoned());
         assertTrue(libvirt.state(dead.name()).active());
 
