@@ -1,5 +1,13 @@
 package coffer.engine.catalog;
 
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -8,8 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The catalog database's clock, read without a query: this JVM's clock ({@code base}) plus the offset between the
- * two, measured by {@link #measure()} (one connection, {@value #SAMPLES} {@code SELECT clock_timestamp()}; the sample
- * with the shortest round trip counts, the database's time taken as that of the round trip's middle). The servers
+ * two, measured by {@link #measure()} (one connection of the catalog's pool, {@value #SAMPLES} {@code SELECT
+ * clock_timestamp()}, not counted in {@link Catalog#statementsRun()}; the sample with the shortest round trip counts,
+ * the database's time taken as that of the round trip's middle). The servers
  * sharing one PostgreSQL catalog stamp and judge job and agent heartbeats and decide when a plan's slot is due on
  * it, so that a server whose own clock is ahead or behind fails no healthy job (docs/design/jobs.md, "Whose clock").
  * A server measures at its start and again every minute.
@@ -25,13 +34,14 @@ public final class DatabaseClock extends Clock {
     private static final String NOW_MICROS = "SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000 AS BIGINT)";
 
     private final Clock base;
-    private final Sql sql;
-    /** Database time minus this JVM's, in nanoseconds; null sql: always zero. */
+    /** The catalog's pool on PostgreSQL; null on SQLite. */
+    private final DataSource pool;
+    /** Database time minus this JVM's, in nanoseconds; always zero on SQLite. */
     private final AtomicLong offsetNanos;
 
-    private DatabaseClock(Clock base, Sql sql, AtomicLong offsetNanos) {
+    private DatabaseClock(Clock base, DataSource pool, AtomicLong offsetNanos) {
         this.base = base;
-        this.sql = sql;
+        this.pool = pool;
         this.offsetNanos = offsetNanos;
     }
 
@@ -42,7 +52,7 @@ public final class DatabaseClock extends Clock {
      * @throws coffer.engine.error.CofferException CatalogFailure when the database cannot be asked its time
      */
     public static DatabaseClock follow(Catalog catalog, Clock base) {
-        DatabaseClock clock = new DatabaseClock(base, catalog.dialect() == Dialect.POSTGRESQL ? catalog.sql() : null,
+        DatabaseClock clock = new DatabaseClock(base, catalog.dialect() == Dialect.POSTGRESQL ? catalog.pool() : null,
                 new AtomicLong());
         clock.measure();
         return clock;
@@ -56,23 +66,32 @@ public final class DatabaseClock extends Clock {
      *                                             measured before stays in use
      */
     public Duration measure() {
-        if (sql != null) {
-            offsetNanos.set(sql.read(session -> {
-                long bestRoundTrip = Long.MAX_VALUE;
-                long bestOffset = 0;
-                for (int i = 0; i < SAMPLES; i++) {
-                    long sent = System.nanoTime();
-                    Instant before = base.instant();
-                    long databaseMicros = session.one(NOW_MICROS, row -> row.getLong(1)).orElseThrow();
-                    long roundTrip = System.nanoTime() - sent;
-                    long middle = nanos(before) + roundTrip / 2;
-                    if (roundTrip < bestRoundTrip) {
-                        bestRoundTrip = roundTrip;
-                        bestOffset = Math.multiplyExact(databaseMicros, 1000L) - middle;
-                    }
+        if (pool == null) {
+            return skew();
+        }
+        // on a connection of the pool but not through the catalog's statements: not counted in statementsRun()
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(NOW_MICROS)) {
+            long bestRoundTrip = Long.MAX_VALUE;
+            long bestOffset = 0;
+            for (int i = 0; i < SAMPLES; i++) {
+                long sent = System.nanoTime();
+                Instant before = base.instant();
+                long databaseMicros;
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    databaseMicros = row.getLong(1);
                 }
-                return bestOffset;
-            }));
+                long roundTrip = System.nanoTime() - sent;
+                if (roundTrip < bestRoundTrip) {
+                    bestRoundTrip = roundTrip;
+                    bestOffset = Math.multiplyExact(databaseMicros, 1000L) - (nanos(before) + roundTrip / 2);
+                }
+            }
+            offsetNanos.set(bestOffset);
+        } catch (SQLException e) {
+            throw new CofferException(ErrorCode.CatalogFailure, "cannot read the catalog database's clock: "
+                    + e.getMessage(), e);
         }
         return skew();
     }
@@ -94,7 +113,7 @@ public final class DatabaseClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        return zone.equals(base.getZone()) ? this : new DatabaseClock(base.withZone(zone), sql, offsetNanos);
+        return zone.equals(base.getZone()) ? this : new DatabaseClock(base.withZone(zone), pool, offsetNanos);
     }
 
     private static long nanos(Instant instant) {
@@ -103,6 +122,6 @@ public final class DatabaseClock extends Clock {
 
     @Override
     public String toString() {
-        return "DatabaseClock[" + base + (sql == null ? ", SQLite: the host's" : ", skew " + skew()) + "]";
+        return "DatabaseClock[" + base + (pool == null ? ", SQLite: the host's" : ", skew " + skew()) + "]";
     }
 }

@@ -105,5 +105,8 @@ class SkewedRunnersOnPostgresTest {
                 + " and " + ahead.skew());
         Duration between = Duration.between(onTime.instant(), ahead.instant());
         assertTrue(between.abs().compareTo(Duration.ofSeconds(5)) < 0, "the database clocks differ by " + between);
+        long statements = catalog.statementsRun();
+        ahead.measure();
+        assertEquals(statements, catalog.statementsRun(), "a measurement is not one of the catalog's statements");
     }
 }
