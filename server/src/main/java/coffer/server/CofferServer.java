@@ -212,15 +212,26 @@ public final class CofferServer implements AutoCloseable {
         return new Regions(vaults, hosts);
     }
 
-    /** Logs a warning naming the skew when this JVM's clock is more than {@link #SKEW_WARNING} off the database's. */
+    /** Logs {@link #skewWarning} when there is one. */
     private static void warnOfSkew(java.time.Duration skew) {
-        if (skew.abs().compareTo(SKEW_WARNING) <= 0) {
-            return;
+        String warning = skewWarning(skew);
+        if (warning != null) {
+            LOG.warn(warning);
         }
-        LOG.warn("this host's clock is {} s {} the catalog database's: the servers judge jobs, agents and schedules on "
-                        + "the database's clock, but this host's own files, vault leases and logs follow its clock; keep "
-                        + "the hosts' clocks in step (NTP, docs/deployment.md)", String.format(java.util.Locale.ROOT,
-                        "%.3f", Math.abs(skew.toNanos() / 1e9)), skew.isNegative() ? "behind" : "ahead of");
+    }
+
+    /**
+     * The warning naming the skew when this host's clock is more than {@link #SKEW_WARNING} off the catalog
+     * database's ({@code skew} positive: ahead), else null.
+     */
+    static String skewWarning(java.time.Duration skew) {
+        if (skew.abs().compareTo(SKEW_WARNING) <= 0) {
+            return null;
+        }
+        return "this host's clock is " + String.format(java.util.Locale.ROOT, "%.3f", Math.abs(skew.toNanos() / 1e9))
+                + " s " + (skew.isNegative() ? "behind" : "ahead of") + " the catalog database's: the servers judge jobs,"
+                + " agents and schedules on the database's clock, but this host's own files, vault leases and logs follow"
+                + " its clock; keep the hosts' clocks in step (NTP, docs/deployment.md)";
     }
 
     /** Measures the database clock's offset again; a new skew past the warning limit is logged once. */
