@@ -1,6 +1,7 @@
 package coffer.server;
 
 import coffer.engine.catalog.Catalog;
+import coffer.engine.catalog.DatabaseClock;
 import coffer.engine.instance.InstanceBackup;
 import coffer.engine.job.handler.ExportRecords;
 import coffer.engine.live.BrowseSessions;
@@ -60,6 +61,10 @@ public final class CofferServer implements AutoCloseable {
     private static final long REFRESH_MINUTES = 5;
     /** How often expired export archives are removed. */
     private static final long EXPORT_SWEEP_SECONDS = 30;
+    /** How often the offset of the catalog database's clock is measured again ({@link DatabaseClock}). */
+    private static final long CLOCK_MEASURE_SECONDS = 60;
+    /** A skew between this host's clock and the database's beyond this is logged as a warning. */
+    static final java.time.Duration SKEW_WARNING = java.time.Duration.ofSeconds(5);
 
     private final ServerConfig config;
     private final Catalog catalog;
@@ -91,19 +96,31 @@ public final class CofferServer implements AutoCloseable {
         this.plans = plans;
     }
 
+    /**
+     * A server on the catalog database's clock: its job runner, agent routes, scheduler, retention and assurance judge
+     * time by it, so that the servers sharing one PostgreSQL catalog agree whatever their hosts' clocks say
+     * (docs/design/jobs.md, "Whose clock"); its vaults' leases stay on this host's clock.
+     */
     public static CofferServer start(ServerConfig config) {
-        return start(config, java.time.Clock.systemUTC());
+        return start(config, null);
     }
 
-    /** A server whose scheduler and retention run on {@code clock} (tests pass a simulated one). */
-    public static CofferServer start(ServerConfig config, java.time.Clock clock) {
+    /**
+     * A server whose scheduler, retention, assurance and operations run on {@code clock} (tests pass a simulated one;
+     * null: the catalog database's, as {@link #start(ServerConfig)}). Its job runner is on the database's clock either way.
+     */
+    public static CofferServer start(ServerConfig config, java.time.Clock simulated) {
         createPrivateDirectory(config.dataDir());
         createDefaultRestoreDirectory(config);
         Catalog catalog = Catalog.open(config.catalog());
         LocalVaults opened = null;
         BrowseSessions browsing = null;
         try {
-            LocalVaults vaults = ServerVaults.openOrCreate(config.vaults(), clock);
+            DatabaseClock databaseClock = DatabaseClock.follow(catalog, java.time.Clock.systemUTC());
+            warnOfSkew(databaseClock.skew());
+            java.time.Clock clock = simulated == null ? databaseClock : simulated;
+            LocalVaults vaults = ServerVaults.openOrCreate(config.vaults(), simulated == null ? java.time.Clock.systemUTC()
+                    : simulated);
             opened = vaults;
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
             config.vaults().forEach(v -> catalog.protections().place(v.name(), v.region())); // a protection's region: its vault's
@@ -125,7 +142,7 @@ public final class CofferServer implements AutoCloseable {
                 LOG.warn("leftover of a dead restore drill at start: {}", done);
             }
             JobRunner runner = ServerJobs.runner(catalog, vaults, config, plans.retention(), plans.replications(),
-                    assurance.jobs(), live, plans.lostPoints());
+                    assurance.jobs(), live, plans.lostPoints(), databaseClock);
             runner.start();
             // after the runner failed the jobs of dead workers: their mounts' disks are taken out of the instances
             for (String stale : new StaleMounts(catalog, InstanceBackup.defaultRuntimeRoot(), java.time.Clock.systemUTC())
@@ -142,7 +159,8 @@ public final class CofferServer implements AutoCloseable {
             HostedOperations operations = plans.operations(catalog, vaults, new HostedOperations.Settings(vaultViews(config, vaults),
                     config.limits().instancesPerRequest(), hosts::refresh, clock, regions, assurance::reclaimReport, live));
             new OperationRoutes(operations, operations).register(routes);
-            new MetaApi(new ServerMetrics(catalog, vaults.names(), assurance::reclaimReport)).register(routes);
+            new MetaApi(new ServerMetrics(catalog, vaults.names(), assurance::reclaimReport)
+                    .withClockSkew(() -> databaseClock.skew().toNanos() / 1e9)).register(routes);
             ExportRecords exports = new ExportRecords(catalog, live.exports(), java.time.Clock.systemUTC());
             ExportDownloads downloads = new ExportDownloads(exports);
             downloads.register(routes);
@@ -167,6 +185,8 @@ public final class CofferServer implements AutoCloseable {
             });
             background.scheduleWithFixedDelay(hosts::refreshAll, REFRESH_MINUTES, REFRESH_MINUTES, TimeUnit.MINUTES);
             background.scheduleWithFixedDelay(() -> sweepExports(exports), 0, EXPORT_SWEEP_SECONDS, TimeUnit.SECONDS);
+            background.scheduleWithFixedDelay(() -> remeasure(databaseClock), CLOCK_MEASURE_SECONDS, CLOCK_MEASURE_SECONDS,
+                    TimeUnit.SECONDS);
             plans.start();
             assurance.start();
             return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), consoleRoutes.list(),
@@ -190,6 +210,42 @@ public final class CofferServer implements AutoCloseable {
         config.vaults().forEach(v -> vaults.computeIfAbsent(v.region(), r -> new ArrayList<>()).add(v.name()));
         config.hosts().forEach(h -> hosts.computeIfAbsent(h.region(), r -> new ArrayList<>()).add(h.id()));
         return new Regions(vaults, hosts);
+    }
+
+    /** Logs {@link #skewWarning} when there is one. */
+    private static void warnOfSkew(java.time.Duration skew) {
+        String warning = skewWarning(skew);
+        if (warning != null) {
+            LOG.warn(warning);
+        }
+    }
+
+    /**
+     * The warning naming the skew when this host's clock is more than {@link #SKEW_WARNING} off the catalog
+     * database's ({@code skew} positive: ahead), else null.
+     */
+    static String skewWarning(java.time.Duration skew) {
+        if (skew.abs().compareTo(SKEW_WARNING) <= 0) {
+            return null;
+        }
+        return "this host's clock is " + String.format(java.util.Locale.ROOT, "%.3f", Math.abs(skew.toNanos() / 1e9))
+                + " s " + (skew.isNegative() ? "behind" : "ahead of") + " the catalog database's: the servers judge jobs,"
+                + " agents and schedules on the database's clock, but this host's own files, vault leases and logs follow"
+                + " its clock; keep the hosts' clocks in step (NTP, docs/deployment.md)";
+    }
+
+    /** Measures the database clock's offset again; a new skew past the warning limit is logged once. */
+    private static void remeasure(DatabaseClock clock) {
+        java.time.Duration before = clock.skew();
+        try {
+            java.time.Duration skew = clock.measure();
+            if (before.abs().compareTo(SKEW_WARNING) <= 0) {
+                warnOfSkew(skew);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the catalog database's clock could not be read (the offset measured before, {}, stays): {}",
+                    before, e.getMessage());
+        }
     }
 
     /** Removes expired export archives and partial ones of exports no longer running (logged). */

@@ -22,8 +22,10 @@ final class ServerJobs {
     static JobRunner runner(Catalog catalog, VaultDirectory vaults, ServerConfig config,
                             coffer.engine.plan.RetentionSweep retention,
                             coffer.engine.replication.ReplicationQueue replications, JobHandlers.Assurance assurance,
-                            coffer.engine.live.LiveAccess live, coffer.engine.plan.LostPoints lost) {
-        JobRunner.Settings settings = JobRunner.Settings.defaults()
+                            coffer.engine.live.LiveAccess live, coffer.engine.plan.LostPoints lost,
+                            java.time.Clock clock) {
+        // heartbeats stamped and judged on the catalog database's clock (docs/design/jobs.md, "Whose clock")
+        JobRunner.Settings settings = JobRunner.Settings.defaults().withClock(clock)
                 .withPerHostLimit(config.limits().jobsPerHost())
                 .withWorkerThreads(config.limits().workers());
         return new JobRunner(catalog, JobRunner.newWorkerId(),

@@ -52,10 +52,10 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(ServerConfig config) throws IOException {
-        return start(config, java.time.Clock.systemUTC());
+        return start(config, null); // the clocks a server has in production: the catalog database's
     }
 
-    /** A server whose scheduler and retention run on {@code clock}. */
+    /** A server whose scheduler and retention run on {@code clock} (null: the catalog database's, as in production). */
     public static TestServer start(ServerConfig config, java.time.Clock clock) throws IOException {
         CofferServer server = CofferServer.start(config, clock);
         String token = Files.readString(config.adminTokenFile()).strip();

@@ -168,13 +168,18 @@ public final class Catalog implements AutoCloseable {
         return sql;
     }
 
+    /** For this package's {@link DatabaseClock}: the pool, for statements not counted in {@link #statementsRun()}. */
+    javax.sql.DataSource pool() {
+        return pool;
+    }
+
     public Dialect dialect() {
         return dialect;
     }
 
     /**
      * SQL statements this catalog has run since it was opened (each row of a batch counts as one; the migrations and
-     * the lead's own session are not counted): what the benchmarks report per unit of work (docs/performance.md).
+     * the lead's own session and the {@link DatabaseClock}'s measurements are not counted): what the benchmarks report per unit of work (docs/performance.md).
      */
     public long statementsRun() {
         return sql.statementsRun();

@@ -83,6 +83,17 @@ public final class ServerMetrics {
                 .register(registry);
     }
 
+    /**
+     * Adds {@code coffer_clock_skew_seconds}: how far this server's host clock is ahead of the catalog database's
+     * (negative: behind), as last measured (docs/design/jobs.md, "Whose clock").
+     */
+    public ServerMetrics withClockSkew(java.util.function.DoubleSupplier seconds) {
+        GaugeWithCallback.builder().name("coffer_clock_skew_seconds")
+                .help("How far this server's clock is ahead of the catalog database's (negative: behind)")
+                .callback(cb -> cb.call(seconds.getAsDouble())).register(registry);
+        return this;
+    }
+
     /** The text exposition format. */
     public synchronized byte[] scrape() throws IOException {
         jobs = catalog.jobs().list(Jobs.Filter.ALL);
