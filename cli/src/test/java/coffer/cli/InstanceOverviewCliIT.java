@@ -105,7 +105,7 @@ class InstanceOverviewCliIT {
         assertTrue(lines.get(0).startsWith("INSTANCE"), text);
         assertTrue(lines.get(1).startsWith("ov-vm-0") && lines.get(1).contains("pt-ov-8") && lines.get(1).contains("CRASH"), text);
         assertTrue(lines.get(2).contains("plan-ov-1") && lines.get(2).contains("daily-ov")
-                && lines.get(2).contains("2030-01-01 00:00:00"), text);
+                && lines.get(2).contains("2030-01-01T00:00:00Z"), text);
         assertTrue(lines.get(4).contains("shutoff"), text);
         assertTrue(lines.get(5).startsWith("ov-vm-4") && lines.get(5).contains("plan-ov-4") && lines.get(5).endsWith("none"), text);
         String one = server.cli("instance", "overview", "--host", "h-ov", "--limit", "1").ok().out();
