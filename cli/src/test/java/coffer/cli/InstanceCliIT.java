@@ -94,8 +94,8 @@ class InstanceCliIT {
                 "--full", "--vault", vault.toString()).fails(2, "InvalidArgument");
         assertTrue(toFile.err().contains("full: only an in-place restore can write less"), toFile.err());
         CliRun inPlace = CliRun.run(keyRing, "restore", "instance", point, "--in-place", "--vault", vault.toString()).ok();
-        assertTrue(inPlace.out().contains("vda    quick rollback: wrote "), inPlace.out());
-        assertTrue(inPlace.out().contains("vdb    full write: raw disk: no dirty bitmap"), inPlace.out());
+        assertTrue(inPlace.out().contains("vda  quick rollback: wrote "), inPlace.out());
+        assertTrue(inPlace.out().contains("vdb  full write: raw disk: no dirty bitmap"), inPlace.out());
         Path rolledBack = dir.resolve("rolled-back-vda.raw");
         assertTrue(run("qemu-img", "convert", "-O", "raw", dir.resolve(domain + "-vda.qcow2").toString(),
                 rolledBack.toString()).startsWith("ok"));
