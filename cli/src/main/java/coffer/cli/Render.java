@@ -42,8 +42,8 @@ final class Render {
             case RestoreInstanceResult r -> restored(out, r);
             case ReplicateResult r -> out.line("Replicated point %s to vault %s of region %s as replica %s: %s",
                     r.point(), r.vault(), r.region(), r.replica(), r.alreadyThere() ? "it was there already"
-                            : String.format(Locale.ROOT, "%d chunk(s) copied (%s), %d taken from replica %s, %.1f s",
-                            r.chunksCopied(), Output.bytes(r.bytesMoved()), r.chunksSkipped(), r.base(), r.seconds()));
+                            : String.format(Locale.ROOT, "%d chunk(s) copied (%s), %s, %.1f s", r.chunksCopied(),
+                            Output.bytes(r.bytesMoved()), ReplicateResult.reuse(r.chunksSkipped(), r.base()), r.seconds()));
             case GroupBackupResult r -> groupBackup(out, r.groupPoint(), r.group(), r.pauseMillis(), r.freezeMillis(),
                     r.members(), r.warnings());
             case GroupCloneResult r -> {

@@ -17,4 +17,14 @@ public record ReplicateResult(String point, String replica, String region, Strin
                 r.reusedEntries(), r.readBytes(), r.replica().logicalBytes(), r.alreadyThere(),
                 r.elapsed().toMillis() / 1000.0);
     }
+
+    /**
+     * What a replication took from the destination's replica of an earlier point, in words: {@code "N taken from
+     * replica R"}, or, when the destination held no earlier replica ({@code base} null), that this replica is a full
+     * one (before, "0 taken from replica null").
+     */
+    public static String reuse(long chunksSkipped, String base) {
+        return base == null ? "a full replica (no earlier replica in the destination)"
+                : chunksSkipped + " taken from replica " + base;
+    }
 }

@@ -42,7 +42,7 @@ final class ReplicateHandler implements JobHandler<ReplicatePoint, ReplicateResu
         PointReplication.Result result = replication.run(point.id(), destination, job.id(), context.progress());
         context.info(result.alreadyThere() ? "replica " + result.replicaId() + " was there already"
                 : "replica " + result.replicaId() + ": " + result.newObjects() + " chunk(s) copied (" + result.storedBytes()
-                + " bytes), " + result.reusedEntries() + " taken from replica " + result.base());
+                + " bytes), " + ReplicateResult.reuse(result.reusedEntries(), result.base()));
         return ReplicateResult.of(result, destination.region(), destination.vault());
     }
 
