@@ -31,6 +31,7 @@ final class ExportCommand implements Callable<Integer> {
     @Parameters(index = "2..*", arity = "0..*", paramLabel = "PATH", description = "Absolute paths of files or directories to export, " + FilesCommand.ESCAPED) List<String> paths;
     @Option(names = "--fs", paramLabel = "DEVICE", description = FilesCommand.FS) String filesystem;
     @Option(names = "--expires", paramLabel = "LIFETIME", description = "How long the archive can be downloaded: 90s, 30min, 12h, 7d (default: 1 day, at most 30 days).") String expires;
+    @Option(names = "--sparse-limit", paramLabel = "SIZE", description = "The bytes of holes (sparse files' unstored zeros) the export may read over all its files: 64G, 512M (K, M, G, T: binary; default 1G). A file that would go over it is refused (ExportTooSparse).") String sparseLimit;
     @Option(names = "--wait", description = "Wait for the export job, with a progress bar.") boolean wait;
 
     @Override
@@ -38,7 +39,7 @@ final class ExportCommand implements Callable<Integer> {
         if (point == null || disk == null) {
             throw new CofferException(ErrorCode.InvalidArgument, "give POINT, DISK and PATHs: coffer export POINT DISK PATH...");
         }
-        return JobRun.follow(server.operations().start(new ExportFiles(point, disk, filesystem, paths, expires, true)), common,
+        return JobRun.follow(server.operations().start(new ExportFiles(point, disk, filesystem, paths, expires, true, sparseLimit)), common,
                 wait, "export");
     }
 

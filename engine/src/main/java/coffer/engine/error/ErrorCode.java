@@ -106,6 +106,8 @@ public enum ErrorCode {
             "List the directory above it with GET /api/v1/points/{point}/disks/{disk}/files: a guest path is absolute and case-sensitive, and a name that is not UTF-8 is given as the listing prints it, with escaped=true."),
     ExportNotAvailable(404, 4, "List the exports with 'coffer export list'; an export downloads while it is available, until it expires; export the files again after that.",
             "List the exports with GET /api/v1/exports; an export downloads while it is available, until it expires; export the files again after that."),
+    ExportTooSparse(422, 2, "Leave the named file out of the export (export its directory's other paths), or raise the limit with 'coffer export ... --sparse-limit SIZE' (e.g. 64G) if reading that many bytes of holes is wanted.",
+            "Leave the named file out of the export (export its directory's other paths), or raise the limit with sparseLimit (e.g. \"64G\") if reading that many bytes of holes is wanted."),
 
     // ---- tools and jobs ----
     ToolFailed(500, 1, "A helper program or library (qemu-img, qemu-nbd, libguestfs) failed; its message is shown. When the message names the image (a damaged or unsupported header, a size it refuses), check the image with 'qemu-img check'; otherwise check the tool is installed (Debian: apt-get install qemu-utils; libguestfs0 for browsing a point's files) and working."),

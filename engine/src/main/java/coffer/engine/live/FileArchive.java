@@ -1,5 +1,8 @@
 package coffer.engine.live;
 
+import coffer.engine.ByteSize;
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
 import coffer.virt.guestfs.FileStat;
 import coffer.virt.guestfs.Guestfs;
 import com.github.luben.zstd.ZstdOutputStream;
@@ -31,6 +34,14 @@ import java.util.Set;
  * guest's own bytes ({@link GuestPath#bytes}), so a name that is not UTF-8 is read too; in the archive it is named by
  * its escaped form ({@link GuestNames}: tar's long names are UTF-8 text).
  *
+ * <p>A regular file's holes are read as the zeros they stand for: libguestfs tells where a file's data is by no call
+ * (no extents, no {@code SEEK_DATA}), so a file whose size is far beyond what its file system stores (a guest's
+ * {@code truncate -s 16T}) would be read for hours. The bytes a file reads beyond what it stores
+ * ({@link FileStat#unallocated}: holes, compressed or inline data) are therefore counted over the archive, and a file
+ * that would take the count over the caller's {@code sparseLimit} is refused before it is read ({@code ExportTooSparse},
+ * naming the file, its size, what it stores and the limit; docs/reliability.md, session 21). What is written is always
+ * the file's exact content.
+ *
  * <p>The archive is written to the caller's stream as it is read from the guest: memory stays at one read buffer
  * ({@value Guestfs#MAX_READ} bytes) and the compressor's window. An interrupted thread stops at the next read
  * with an {@link InterruptedIOException}; the caller removes the partial archive.
@@ -39,6 +50,8 @@ import java.util.Set;
  */
 public final class FileArchive {
     private static final int ZSTD_LEVEL = 3;
+    /** The bytes of holes (and other unstored bytes) an archive reads by default: {@code sparseLimit}. */
+    public static final long DEFAULT_SPARSE_LIMIT = 1L << 30;
 
     /** What went into an archive, and what was left out. */
     public record Summary(long files, long directories, long links, long bytes, long skippedSpecial, long skippedNames) {
@@ -50,11 +63,22 @@ public final class FileArchive {
     /**
      * Writes {@code paths} (absolute paths in the file system mounted in {@code guestfs}) as tar + zstd to
      * {@code out}, which is finished but not closed; directories are listed through a file in {@code scratch} (a
-     * private directory of the caller's on the host).
+     * private directory of the caller's on the host); at most {@value #DEFAULT_SPARSE_LIMIT} bytes of holes are read.
      */
     public static Summary write(Guestfs guestfs, List<GuestPath> paths, Path scratch, OutputStream out) throws IOException {
+        return write(guestfs, paths, scratch, DEFAULT_SPARSE_LIMIT, out);
+    }
+
+    /**
+     * As {@link #write(Guestfs, List, Path, OutputStream)}, reading at most {@code sparseLimit} bytes that the files'
+     * file system does not store (holes) over the whole archive.
+     *
+     * @throws CofferException {@code ExportTooSparse} before reading the file that would go over the limit
+     */
+    public static Summary write(Guestfs guestfs, List<GuestPath> paths, Path scratch, long sparseLimit, OutputStream out)
+            throws IOException {
         ZstdOutputStream zstd = new ZstdOutputStream(new NonClosing(out), ZSTD_LEVEL);
-        Writer writer = new Writer(guestfs, scratch, new TarArchiveOutputStream(zstd));
+        Writer writer = new Writer(guestfs, scratch, new TarArchiveOutputStream(zstd), sparseLimit);
         for (GuestPath path : paths) {
             writer.tree(path);
         }
@@ -70,6 +94,8 @@ public final class FileArchive {
         private final TarArchiveOutputStream tar;
         private final byte[] buffer = new byte[Guestfs.MAX_READ];
         private final Set<GuestPath> written = new HashSet<>();
+        private final long sparseLimit;
+        private long unallocated;
         private long files;
         private long directories;
         private long links;
@@ -77,8 +103,9 @@ public final class FileArchive {
         private long skippedSpecial;
         private long skippedNames;
 
-        Writer(Guestfs guestfs, Path scratch, TarArchiveOutputStream tar) {
+        Writer(Guestfs guestfs, Path scratch, TarArchiveOutputStream tar, long sparseLimit) {
             this.guestfs = guestfs;
+            this.sparseLimit = sparseLimit;
             this.scratch = scratch;
             this.tar = tar;
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -130,6 +157,7 @@ public final class FileArchive {
                     links++;
                 }
                 case FILE -> {
+                    holes(path, stat);
                     put(new TarArchiveEntry(path.archiveName(false)), stat, stat.size());
                     contents(path, stat.size());
                     tar.closeArchiveEntry();
@@ -137,6 +165,20 @@ public final class FileArchive {
                 }
                 default -> skippedSpecial++;
             }
+        }
+
+        /** Counts the file's unstored bytes, refusing it (before any of it is read) when they go over the limit. */
+        private void holes(GuestPath path, FileStat stat) {
+            long holes = stat.unallocated();
+            if (holes > sparseLimit - unallocated) {
+                throw new CofferException(ErrorCode.ExportTooSparse, "'" + GuestNames.escape(path.bytes()) + "' is a file of "
+                        + stat.size() + " bytes (" + ByteSize.of(stat.size()) + ") of which its file system stores "
+                        + stat.allocated() + " bytes: exporting it reads " + holes + " bytes of holes ("
+                        + ByteSize.of(holes) + "), and this export reads at most " + sparseLimit + " bytes ("
+                        + ByteSize.of(sparseLimit) + ") of holes" + (unallocated > 0 ? " (" + unallocated
+                        + " bytes went to the files before it)" : "") + "; it was not read");
+            }
+            unallocated += holes;
         }
 
         private void put(TarArchiveEntry entry, FileStat stat, long size) throws IOException {

@@ -51,6 +51,13 @@ public final class FileSearch {
     public static final int MAX_MATCHES = 10_000;
     /** Regular files up to this size are checksummed; larger ones are reported without. */
     public static final long MAX_CHECKSUM_BYTES = 256L << 20;
+    /**
+     * The most bytes of holes (a file's size beyond what its file system stores: {@link FileStat#unallocated}) one search
+     * checksums over all its files; a file that would go over it is reported without checksum (a note counts them).
+     * Without it, a guest's many sparse files just under {@link #MAX_CHECKSUM_BYTES} would each be read in full (session 21,
+     * docs/reliability.md).
+     */
+    public static final long MAX_CHECKSUM_HOLES = 1L << 30;
     /** The most drives one appliance gets. */
     public static final int DRIVES_PER_APPLIANCE = 16;
 
@@ -67,9 +74,14 @@ public final class FileSearch {
      * disk alone, {@code /dev/sda1}).
      */
     public record Query(NameGlob name, GuestPath path, String disk, String filesystem, int maxMatches,
-                        long maxChecksumBytes, int drivesPerAppliance) {
+                        long maxChecksumBytes, int drivesPerAppliance, long maxChecksumHoles) {
         public Query(NameGlob name, GuestPath path, String disk, String filesystem) {
             this(name, path, disk, filesystem, MAX_MATCHES, MAX_CHECKSUM_BYTES, DRIVES_PER_APPLIANCE);
+        }
+
+        public Query(NameGlob name, GuestPath path, String disk, String filesystem, int maxMatches,
+                     long maxChecksumBytes, int drivesPerAppliance) {
+            this(name, path, disk, filesystem, maxMatches, maxChecksumBytes, drivesPerAppliance, MAX_CHECKSUM_HOLES);
         }
     }
 
@@ -134,6 +146,11 @@ public final class FileSearch {
         } catch (IOException | RuntimeException e) {
             throw Errors.classify(e);
         }
+        if (search.unhashedSparse > 0) {
+            notes.add(search.unhashedSparse + " sparse file(s) reported without checksum (" + search.firstUnhashed
+                    + " first): a search checksums at most " + query.maxChecksumHoles() + " bytes of holes ("
+                    + coffer.engine.ByteSize.of(query.maxChecksumHoles()) + ")");
+        }
         List<Match> sorted = search.matches.stream().sorted(Comparator.comparing(Match::pointTime).thenComparing(Match::point)
                 .thenComparing(Match::disk).thenComparing(Match::filesystem).thenComparing(Match::path)).toList();
         return new Result(sorted, chosen.size(), search.appliances, search.truncated, notes, search.bootTime);
@@ -160,6 +177,9 @@ public final class FileSearch {
         private int appliances;
         private boolean truncated;
         private Duration bootTime = Duration.ZERO;
+        private long holesHashed;
+        private long unhashedSparse;
+        private String firstUnhashed;
 
         Search(Query query, Path runtimeRoot, Guestfs.Options options, JobProgress progress, Consumer<String> log,
                List<String> notes, int total) {
@@ -316,7 +336,12 @@ public final class FileSearch {
                 String sha = null;
                 String link = null;
                 if (stat.type() == FileStat.Type.FILE && stat.size() <= query.maxChecksumBytes()) {
-                    sha = guestfs.sha256(absolute);
+                    if (stat.unallocated() <= query.maxChecksumHoles() - holesHashed) {
+                        holesHashed += stat.unallocated();
+                        sha = guestfs.sha256(absolute);
+                    } else if (unhashedSparse++ == 0) {
+                        firstUnhashed = "point " + manifest.id() + " disk " + disk + " " + shown + " " + GuestNames.escape(absolute);
+                    }
                 } else if (stat.type() == FileStat.Type.SYMLINK) {
                     link = GuestNames.escape(guestfs.readlink(absolute));
                 }

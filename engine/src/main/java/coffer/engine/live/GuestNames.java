@@ -138,6 +138,17 @@ public final class GuestNames {
         return value;
     }
 
+    /**
+     * The name in an archive (tar's long names are UTF-8 text): a UTF-8 name itself with each backslash written
+     * {@code \\}, any other name {@linkplain #escape escaped}. {@link #unescape} of it gives the name's bytes back, so two
+     * names never share an archive name: a name spelt {@code caf\xe9} is {@code caf\\xe9}, the Latin-1 {@code café}
+     * (byte 0xE9) is {@code caf\xe9} (docs/cli.md, "Files of a point"; session 21, docs/reliability.md).
+     */
+    public static String archive(byte[] name) {
+        String utf8 = utf8(name);
+        return utf8 != null ? utf8.replace("\\", "\\\\") : escape(name);
+    }
+
     /** The name for an output: itself when UTF-8, else escaped. */
     public static String text(byte[] name) {
         String utf8 = utf8(name);

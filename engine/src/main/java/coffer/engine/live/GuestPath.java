@@ -153,10 +153,11 @@ public final class GuestPath {
 
     /**
      * The name inside an archive: relative, {@code etc/hosts}; a directory's ends with {@code /}. A component that is
-     * not UTF-8 is given escaped (tar's long names are UTF-8 text: docs/design/live-access.md).
+     * not UTF-8 is given escaped, a UTF-8 one with its backslashes doubled ({@link GuestNames#archive}: tar's long names
+     * are UTF-8 text, docs/design/live-access.md), so distinct paths have distinct names.
      */
     public String archiveName(boolean directory) {
-        String name = String.join("/", components.stream().map(GuestNames::text).toList());
+        String name = String.join("/", components.stream().map(GuestNames::archive).toList());
         return directory && !name.isEmpty() ? name + "/" : name;
     }
 

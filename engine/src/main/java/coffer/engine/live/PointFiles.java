@@ -206,10 +206,15 @@ public final class PointFiles implements AutoCloseable {
 
     /** {@link #archive} of paths given as {@link GuestPath} (their bytes need not be UTF-8). */
     public FileArchive.Summary archivePaths(List<GuestPath> paths, OutputStream out) {
+        return archivePaths(paths, FileArchive.DEFAULT_SPARSE_LIMIT, out);
+    }
+
+    /** {@link #archivePaths(List, OutputStream)} reading at most {@code sparseLimit} bytes of holes ({@link FileArchive}). */
+    public FileArchive.Summary archivePaths(List<GuestPath> paths, long sparseLimit, OutputStream out) {
         if (paths.isEmpty()) {
             throw new CofferException(ErrorCode.InvalidArgument, "choose at least one path to export");
         }
-        return onPath(() -> FileArchive.write(guestfs, paths, runtime, out));
+        return onPath(() -> FileArchive.write(guestfs, paths, runtime, sparseLimit, out));
     }
 
     private interface Call<T> {

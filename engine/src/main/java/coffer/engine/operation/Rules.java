@@ -170,6 +170,31 @@ final class Rules {
         return parsed;
     }
 
+    private static final Pattern BYTE_COUNT = Pattern.compile("(0|[1-9][0-9]{0,5})([KMGT]?)");
+
+    /**
+     * An optional byte count: a whole number of bytes, or with K, M, G or T (binary: {@code 64G} is 64 GiB), at most
+     * six digits (at most 999999T); null when absent or wrong (the problem is added).
+     */
+    static Long byteCount(Problems problems, String field, String value) {
+        if (value == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = BYTE_COUNT.matcher(value);
+        if (!m.matches()) {
+            problems.add(field, "a byte count such as 1G, 512M or 64G (a whole number, K, M, G or T: binary), got '" + value + "'");
+            return null;
+        }
+        int shift = switch (m.group(2)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            case "T" -> 40;
+            default -> 0;
+        };
+        return Long.parseLong(m.group(1)) << shift; // at most 999,999 T: far below 2^63
+    }
+
     private static final Pattern DEVICE = Pattern.compile("/dev/[a-z0-9/_-]{1,60}");
 
     /** An optional absolute path in a guest's file system: no NUL, no control characters, at most 4096 bytes. */

@@ -493,7 +493,8 @@ public final class Guestfs implements AutoCloseable {
         // st_dev, st_ino, st_mode, st_nlink, st_uid, st_gid, st_rdev, st_size, st_blksize, st_blocks,
         // st_atime_sec, st_atime_nsec, st_mtime_sec, st_mtime_nsec, st_ctime_sec, st_ctime_nsec, spare1-6
         return new FileStat(f[2], f[7], f[4], f[5], f[3], Instant.ofEpochSecond(f[10], f[11]),
-                Instant.ofEpochSecond(f[12], f[13]), Instant.ofEpochSecond(f[14], f[15]));
+                Instant.ofEpochSecond(f[12], f[13]), Instant.ofEpochSecond(f[14], f[15]),
+                f[9] <= 0 ? 0 : f[9] > Long.MAX_VALUE / 512 ? Long.MAX_VALUE : f[9] * 512);
     }
 
     private List<String> returned(MemorySegment array, String call) throws GuestfsException {

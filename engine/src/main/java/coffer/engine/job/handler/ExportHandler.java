@@ -66,7 +66,7 @@ final class ExportHandler implements JobHandler<ExportFiles, ExportResult> {
             FileArchive.Summary summary = browsing.mounted(vaults.open(point.vault()), point.vault(), point.id(), export.disk(),
                     export.filesystem(), files -> {
                         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(part), sha)) {
-                            return files.archivePaths(export.guestPaths(), out);
+                            return files.archivePaths(export.guestPaths(), export.sparseLimitBytes(), out);
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
