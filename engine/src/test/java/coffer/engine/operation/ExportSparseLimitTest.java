@@ -31,6 +31,17 @@ class ExportSparseLimitTest {
         assertEquals(FileArchive.DEFAULT_SPARSE_LIMIT, new ExportFiles("p", "vda", null, List.of("/srv"), null, true).sparseLimitBytes());
     }
 
+    /** The API's body and the job's stored operation: the field by its name, absent meaning the default. */
+    @Test
+    void theLimitTravelsAsJson() {
+        String json = coffer.engine.json.CofferJson.text(export("64G"));
+        assertTrue(json.contains("\"sparseLimit\":\"64G\""), json);
+        assertEquals(64L << 30, coffer.engine.json.CofferJson.readObject(json, ExportFiles.class, "export").sparseLimitBytes());
+        ExportFiles older = coffer.engine.json.CofferJson.readObject("{\"point\":\"p\",\"disk\":\"vda\",\"paths\":[\"/srv\"]}",
+                ExportFiles.class, "export");
+        assertEquals(FileArchive.DEFAULT_SPARSE_LIMIT, older.sparseLimitBytes());
+    }
+
     @Test
     void anythingElseIsRefusedNamingTheField() {
         for (String bad : List.of("", "1g", "1GiB", "-1G", "1.5G", "01G", "1000000T", "G", " 1G", "1E")) {
