@@ -85,41 +85,14 @@ public final class TestGuest implements AutoCloseable {
     }
 
     private String domainXml(String type) throws IOException {
-        String channel = agentChannel ? """
-                    <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>
-                """ : "";
-        return """
-                <domain type='%s'>
-                  <name>%s</name>
-                  <description>coffer test guest</description>
-                  <memory unit='MiB'>192</memory>
-                  <vcpu>1</vcpu>
-                  <os>
-                    <type arch='x86_64'>hvm</type>
-                    <kernel>%s</kernel>
-                    <initrd>%s</initrd>
-                    <cmdline>%s</cmdline>
-                  </os>
-                  <features><acpi/></features>
-                  <on_poweroff>destroy</on_poweroff>
-                  <on_crash>destroy</on_crash>
-                  <devices>
-                    <disk type='file' device='disk'>
-                      <driver name='qemu' type='qcow2'/>
-                      <source file='%s'/>
-                      <target dev='vda' bus='virtio'/>
-                    </disk>
-                    <disk type='file' device='disk'>
-                      <driver name='qemu' type='qcow2'/>
-                      <source file='%s'/>
-                      <target dev='vdb' bus='virtio'/>
-                    </disk>
-                    <serial type='file'><source path='%s'/><target port='0'/></serial>
-                %s    <memballoon model='none'/>
-                  </devices>
-                </domain>
-                """.formatted(type, name, artifacts.resolve("vmlinuz"), artifacts.resolve("initrd.img"),
-                Files.readString(artifacts.resolve("cmdline")).trim(), disk("vda"), disk("vdb"), console(), channel);
+        DomainXml xml = DomainXml.of(type, name).description("coffer test guest").memoryMiB(192)
+                .directKernel(artifacts.resolve("vmlinuz"), artifacts.resolve("initrd.img"),
+                        Files.readString(artifacts.resolve("cmdline")).trim())
+                .disk("vda", "qcow2", disk("vda")).disk("vdb", "qcow2", disk("vdb")).serialLog(console());
+        if (agentChannel) {
+            xml.agentChannel();
+        }
+        return xml.noBalloon().xml();
     }
 
     public String name() {

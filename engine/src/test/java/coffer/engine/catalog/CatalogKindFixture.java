@@ -19,8 +19,13 @@ public abstract class CatalogKindFixture {
 
     /** Opens {@link #catalog} on a fresh database of {@code kind} ({@code sqlite} or {@code postgresql}) on {@code clock}. */
     protected void open(String kind, Clock clock) throws Exception {
-        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
+        freshDatabase(kind);
         catalog = Catalog.open(database.config(), clock);
+    }
+
+    /** Sets {@link #database} to a fresh database of {@code kind} ({@code sqlite} or {@code postgresql}), not migrated. */
+    protected void freshDatabase(String kind) throws Exception {
+        database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
     }
 
     /** {@link #open}, with the host {@code edge} (the agent tests' host, docs/design/agents.md). */

@@ -43,11 +43,9 @@ class EarlierCatalogsTest extends CatalogKindFixture {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void catalogOfTheFirstBuildsAtV3(String kind) throws Exception {
-        database = database(kind);
-        migrate("3");
-        insert(NOV21_ROWS);
+        leftByAnEarlierBuild(kind, NOV21_ROWS, "3");
 
-        catalog = Catalog.open(database.config(), Clock.systemUTC());
+        openAsAServerDoes();
 
         Token operator = catalog.tokens().authenticate(NOV21_OPERATOR).orElseThrow();
         assertEquals("compat20-op", operator.name());
@@ -74,12 +72,10 @@ class EarlierCatalogsTest extends CatalogKindFixture {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void catalogWithTheConsistencyReasonAsV4(String kind) throws Exception {
-        database = database(kind);
-        migrate("6", "classpath:db/earlier");
-        insert(DEC05_ROWS);
+        leftByAnEarlierBuild(kind, DEC05_ROWS, "6", "classpath:db/earlier");
         execute("UPDATE points SET consistency_reason = 'no guest agent' WHERE id = '20261207-042256-77e8a3ea'");
 
-        catalog = Catalog.open(database.config(), Clock.systemUTC());
+        openAsAServerDoes();
 
         assertEquals("no guest agent", catalog.points().find("20261207-042256-77e8a3ea").orElseThrow().consistencyReason(),
                 "the column V4 added is kept");
@@ -89,24 +85,21 @@ class EarlierCatalogsTest extends CatalogKindFixture {
         }
         assertEquals(2, catalog.jobs().list(coffer.engine.job.Jobs.Filter.ALL).size());
         assertTrue(catalog.policies().resolve("compat20-daily").orElseThrow().policy().immutable());
-        List<String> versions = history();
-        assertFalse(versions.contains("4"), versions.toString());
-        assertTrue(versions.contains("7") && versions.contains("26"), versions.toString());
+        assertFalse(history().contains("4"), history().toString());
+        assertApplied("7", "26");
     }
 
     /** The first of those builds had V1 to V4 only: V5 and V6 are applied after V4 (now V7), out of order. */
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void catalogWithV4AndNeitherV5NorV6(String kind) throws Exception {
-        database = database(kind);
-        migrate("4", "classpath:db/earlier");
-        insert(NOV21_ROWS);
+        leftByAnEarlierBuild(kind, NOV21_ROWS, "4", "classpath:db/earlier");
 
-        catalog = Catalog.open(database.config(), Clock.systemUTC());
+        openAsAServerDoes();
 
         assertEquals(PointRecord.LOCAL_REGION, catalog.points().find("20261207-041701-b32e4953").orElseThrow().region(),
                 "V5 applied");
-        assertTrue(history().containsAll(List.of("5", "6", "7", "26")), history().toString());
+        assertApplied("5", "6", "7", "26");
         assertEquals("operator", catalog.tokens().authenticate(NOV21_OPERATOR).orElseThrow().role());
     }
 
@@ -117,19 +110,16 @@ class EarlierCatalogsTest extends CatalogKindFixture {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void catalogWhoseV4AnotherServerMendedFirst(String kind) throws Exception {
-        database = database(kind);
-        migrate("4", "classpath:db/earlier");
-        insert(NOV21_ROWS);
-        CatalogConfig config = database.config();
+        leftByAnEarlierBuild(kind, NOV21_ROWS, "4", "classpath:db/earlier");
         try (com.zaxxer.hikari.HikariDataSource other = new com.zaxxer.hikari.HikariDataSource()) {
-            other.setJdbcUrl(config.jdbcUrl());
+            other.setJdbcUrl(database.config().jdbcUrl());
             assertTrue(EarlierMigrations.mend(other), "V5 and V6 are still to apply");
             assertFalse(history().contains("4"));
         }
 
-        catalog = Catalog.open(config, Clock.systemUTC());
+        openAsAServerDoes();
 
-        assertTrue(history().containsAll(List.of("5", "6", "7", "26")), history().toString());
+        assertApplied("5", "6", "7", "26");
         assertEquals(PointRecord.LOCAL_REGION, catalog.points().find("20261207-041701-b32e4953").orElseThrow().region());
     }
 
@@ -139,13 +129,11 @@ class EarlierCatalogsTest extends CatalogKindFixture {
      */
     @Test
     void postgresqlCatalogWithTheFirstTextOfV20() throws Exception {
-        database = TestDatabase.postgres();
-        migrate("20", "classpath:db/earlier-postgresql");
-        insert(NOV21_ROWS);
+        leftByAnEarlierBuild("postgresql", NOV21_ROWS, "20", "classpath:db/earlier-postgresql");
 
-        catalog = Catalog.open(database.config(), Clock.systemUTC());
+        openAsAServerDoes();
 
-        assertTrue(history().containsAll(List.of("20", "23", "25", "26")), history().toString());
+        assertApplied("20", "23", "25", "26");
         try (Connection connection = connect(); Statement statement = connection.createStatement();
              ResultSet source = statement.executeQuery("SELECT prosrc FROM pg_proc WHERE proname = 'coffer_claim_jobs'")) {
             assertTrue(source.next());
@@ -154,8 +142,25 @@ class EarlierCatalogsTest extends CatalogKindFixture {
         assertEquals(2, catalog.jobs().list(coffer.engine.job.Jobs.Filter.ALL).size());
     }
 
-    private TestDatabase database(String kind) throws Exception {
-        return kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
+    /**
+     * The test's database ({@code sqlite} or {@code postgresql}) as an earlier build left it: migrated to {@code target}
+     * with today's scripts and that build's texts ({@code earlier}), then filled with the rows of {@code rows}.
+     */
+    private void leftByAnEarlierBuild(String kind, String rows, String target, String... earlier) throws Exception {
+        freshDatabase(kind);
+        migrate(target, earlier);
+        insert(rows);
+    }
+
+    /** Opens the test's database as a server opens its catalog (migrating it to today's version). */
+    private void openAsAServerDoes() {
+        catalog = Catalog.open(database.config(), Clock.systemUTC());
+    }
+
+    /** The catalog's migration history holds every one of {@code versions}. */
+    private void assertApplied(String... versions) throws SQLException {
+        List<String> history = history();
+        assertTrue(history.containsAll(List.of(versions)), history.toString());
     }
 
     /** Migrates the test's database to {@code target} as an earlier build did, from today's scripts and {@code earlier}. */

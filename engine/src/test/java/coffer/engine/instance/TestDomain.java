@@ -1,5 +1,6 @@
 package coffer.engine.instance;
 
+import coffer.testing.DomainXml;
 import coffer.testing.Environment;
 
 import java.io.IOException;
@@ -44,30 +45,20 @@ public final class TestDomain implements AutoCloseable {
     public static TestDomain create(Path dir, Map<String, String> diskFormats, int sizeMiB) throws IOException {
         TestDomain domain = new TestDomain(dir);
         int index = 0;
-        StringBuilder diskXml = new StringBuilder();
+        DomainXml xml = DomainXml.of(domainType(), domain.name);
         for (Map.Entry<String, String> disk : diskFormats.entrySet()) {
-            diskXml.append(domain.makeDisk(disk.getKey(), disk.getValue(), sizeMiB, 100 + index++));
+            domain.makeDisk(disk.getKey(), disk.getValue(), sizeMiB, 100 + index++);
+            xml.disk(disk.getKey(), disk.getValue(), domain.disks.get(disk.getKey()));
         }
-        String xml = """
-                <domain type='%s'>
-                  <name>%s</name>
-                  <memory unit='MiB'>64</memory>
-                  <vcpu>1</vcpu>
-                  <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>
-                  <features><acpi/></features>
-                  <on_poweroff>destroy</on_poweroff>
-                  <devices>
-                %s  </devices>
-                </domain>
-                """.formatted(domainType(), domain.name, diskXml);
         Path file = dir.resolve(domain.name + ".xml");
-        Files.writeString(file, xml);
+        Files.writeString(file, xml.xml());
         virsh("define", file.toString());
         virsh("start", domain.name);
         return domain;
     }
 
-    String makeDisk(String target, String format, int sizeMiB, long seed) throws IOException {
+    /** Makes the image of {@code target} and its model (the image's file in {@link #disks}). */
+    void makeDisk(String target, String format, int sizeMiB, long seed) throws IOException {
         Path model = dir.resolve(name + "-" + target + ".model.raw");
         try (FileChannel ch = FileChannel.open(model, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             SplittableRandom random = new SplittableRandom(seed);
@@ -84,13 +75,6 @@ public final class TestDomain implements AutoCloseable {
         run(true, "qemu-img", "convert", "-f", "raw", "-O", format, model.toString(), image.toString());
         disks.put(target, image);
         models.put(target, model);
-        return """
-                    <disk type='file' device='disk'>
-                      <driver name='qemu' type='%s'/>
-                      <source file='%s'/>
-                      <target dev='%s' bus='virtio'/>
-                    </disk>
-                """.formatted(format, image, target);
     }
 
     /** Writes {@code length} bytes of {@code pattern} at {@code offset} through the guest's device, and into the model. */

@@ -1,28 +1,18 @@
 package coffer.engine.replication;
 
 import coffer.engine.JobProgress;
-import coffer.engine.catalog.Catalog;
-import coffer.engine.catalog.CatalogConfig;
-import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import coffer.engine.instance.PointFacts;
 import coffer.engine.policy.ReplicationRule;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.vault.LocalVaults;
 import coffer.engine.vault.VaultDirectory;
-import coffer.engine.vault.VaultLocation;
-import coffer.engine.vault.VaultOpener;
-import coffer.testing.ByteArrayBlockSource;
 import coffer.testing.ForwardingBackend;
-import coffer.testing.TestData;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.backend.BackendException;
 import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.io.Progress;
-import coffer.vault.write.PointWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,13 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -61,10 +47,8 @@ class ReplicationCancelledInARequestTest {
 
     @TempDir
     Path dir;
-    private Catalog catalog;
-    private LocalVaults local;
+    private ReplicationFixture fixture;
     private Vault east;
-    private final String uuid = UUID.randomUUID().toString();
 
     /** A destination whose first read of a replica's index is cut short by a cancel, as the AWS SDK reports it. */
     private static final class CancelledDuringARead extends ForwardingBackend {
@@ -87,30 +71,22 @@ class ReplicationCancelledInARequestTest {
 
     @BeforeEach
     void open() throws IOException {
-        VaultOpener keys = new VaultOpener(dir.resolve("keyring.json"));
-        keys.create(dir.resolve("west-vault"), 256 * 1024, false);
-        keys.create(dir.resolve("east-vault"), 256 * 1024, false);
-        local = new LocalVaults(Map.of(
-                "west", new LocalVaults.Location(VaultLocation.directory(dir.resolve("west-vault")), dir.resolve("keyring.json"), "west"),
-                "east", new LocalVaults.Location(VaultLocation.directory(dir.resolve("east-vault")), dir.resolve("keyring.json"), "east")),
-                "west");
+        fixture = new ReplicationFixture(dir, NOW).vault("west", "west-vault", "west", false)
+                .vault("east", "east-vault", "east", false).open("west", "west-1");
         east = Vault.open(new CancelledDuringARead(dir.resolve("east-vault")), null);
-        catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")), Clock.fixed(NOW, ZoneOffset.UTC));
-        catalog.hosts().ensure("west-1", "qemu:///system");
-        catalog.instances().refresh("west-1", List.of(new Instance(uuid, "west-1", "web", "running", List.of(), NOW, false)));
     }
 
     @AfterEach
     void close() throws IOException {
         Thread.interrupted();
-        catalog.close();
         east.close();
-        local.close();
+        fixture.close();
     }
 
     @Test
     void aCancelThatCutsARequestShortIsCancelledAndNotRetried() throws Exception {
-        PointRecord point = point();
+        PointRecord point = fixture.point("west", CREATED, 20, 4);
+        LocalVaults local = fixture.vaults;
         VaultDirectory vaults = new VaultDirectory() {
             @Override
             public Set<String> names() {
@@ -132,8 +108,8 @@ class ReplicationCancelledInARequestTest {
                 return "east".equals(name) ? east : local.open(name);
             }
         };
-        TrackedReplication replication = new TrackedReplication(catalog, vaults, new PointReplication(2),
-                Clock.fixed(NOW, ZoneOffset.UTC));
+        TrackedReplication replication = new TrackedReplication(fixture.catalog, vaults, new PointReplication(2),
+                fixture.clock);
         TrackedReplication.Destination destination = new TrackedReplication.Destination("east", "east",
                 new ReplicationRule.Encryption.Auto(), RetentionPeriod.days(30), false);
 
@@ -154,17 +130,4 @@ class ReplicationCancelledInARequestTest {
         assertEquals(List.of(result.replicaId()), east.points().stream().map(PointManifest::id).toList());
     }
 
-    private PointRecord point() throws Exception {
-        Vault vault = local.open("west");
-        PointManifest manifest;
-        try (PointWriter writer = PointWriter.begin(vault, "web", CREATED, 2)) {
-            writer.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(20, 4 * 256 * 1024)), "raw", null, Progress.NONE);
-            manifest = writer.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION,
-                    new PointFacts.Instance(uuid, "qemu:///system", "running"), null, null, null, null,
-                    CREATED.plusSeconds(86400), null, null).json());
-        }
-        PointRecord record = PointRecord.of(manifest, "west", uuid, "job-0").inRegion("west");
-        catalog.points().upsert(record);
-        return record;
-    }
 }

@@ -2,29 +2,20 @@ package coffer.engine.replication;
 
 import coffer.engine.JobProgress;
 import coffer.engine.catalog.Catalog;
-import coffer.engine.catalog.CatalogConfig;
-import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.ReplicationRecord;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
-import coffer.engine.instance.PointFacts;
 import coffer.engine.job.Job;
 import coffer.engine.job.JobType;
 import coffer.engine.operation.ReplicatePoint;
 import coffer.engine.policy.ReplicationRule;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.vault.LocalVaults;
-import coffer.engine.vault.VaultLocation;
-import coffer.engine.vault.VaultOpener;
-import coffer.testing.ByteArrayBlockSource;
 import coffer.testing.LeftHeld;
-import coffer.testing.TestData;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
-import coffer.vault.io.Progress;
 import coffer.vault.replicate.PointReplicator;
-import coffer.vault.write.PointWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,7 +29,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -60,45 +50,30 @@ class TrackedReplicationTest {
 
     @TempDir
     Path dir;
+    private ReplicationFixture fixture;
     private Catalog catalog;
     private LocalVaults vaults;
-    private final String uuid = UUID.randomUUID().toString();
-    private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+    private String uuid;
+    private Clock clock;
 
     @BeforeEach
     void open() {
-        VaultOpener keys = new VaultOpener(dir.resolve("keyring.json"));
-        keys.create(dir.resolve("local-vault"), 256 * 1024, true).backend();
-        keys.create(dir.resolve("east-vault"), 256 * 1024, true);
-        keys.create(dir.resolve("east-plain"), 256 * 1024, false);
-        vaults = new LocalVaults(Map.of(
-                "default", new LocalVaults.Location(VaultLocation.directory(dir.resolve("local-vault")), dir.resolve("keyring.json")),
-                "east", new LocalVaults.Location(VaultLocation.directory(dir.resolve("east-vault")), dir.resolve("keyring.json"), "east"),
-                "east-plain", new LocalVaults.Location(VaultLocation.directory(dir.resolve("east-plain")), dir.resolve("keyring.json"), "east")),
-                "default");
-        catalog = Catalog.open(CatalogConfig.sqlite(dir.resolve("catalog.db")), clock);
-        catalog.hosts().ensure("local", "qemu:///system");
-        catalog.instances().refresh("local", List.of(new Instance(uuid, "local", "web", "running", List.of(), NOW, false)));
+        fixture = new ReplicationFixture(dir, NOW).vault("default", "local-vault", null, true)
+                .vault("east", "east-vault", "east", true).vault("east-plain", "east-plain", "east", false)
+                .open("default", "local");
+        catalog = fixture.catalog;
+        vaults = fixture.vaults;
+        uuid = fixture.uuid;
+        clock = fixture.clock;
     }
 
     @AfterEach
     void close() {
-        catalog.close();
-        vaults.close();
+        fixture.close();
     }
 
     private PointRecord point() throws Exception {
-        Vault vault = vaults.open("default");
-        PointManifest manifest;
-        try (PointWriter writer = PointWriter.begin(vault, "web", CREATED, 2)) {
-            writer.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(3, 5 * 256 * 1024)), "raw", null, Progress.NONE);
-            manifest = writer.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION,
-                    new PointFacts.Instance(uuid, "qemu:///system", "running"), null, null, null, null,
-                    CREATED.plusSeconds(86400), null, null).json());
-        }
-        PointRecord record = PointRecord.of(manifest, "default", uuid, "job-0");
-        catalog.points().upsert(record);
-        return record;
+        return fixture.point("default", CREATED, 3, 5);
     }
 
     private TrackedReplication tracked() {

@@ -9,6 +9,7 @@ import coffer.engine.operation.Operation;
 import coffer.engine.operation.Operations;
 import coffer.server.auth.BearerAuthentication;
 import coffer.server.auth.Role;
+import coffer.server.http.AnsweredFailures;
 import coffer.server.http.Json;
 import coffer.server.http.RequestBinding;
 import coffer.server.http.Routes;
@@ -46,8 +47,14 @@ public final class OperationRoutes {
                 boolean agent = endpoint.role() == Role.agent; // an agent token acts for its host only
                 Operation<?> operation = request instanceof Operation<?> o ? o : null;
                 if (request instanceof LongPoll) { // it may wait: on a virtual thread, the request thread is freed
-                    ctx.async(task -> task.executor = LONG_POLLS, () -> Json.write(ctx, endpoint.status(),
-                            agent ? agents.callAs(token, operation) : operations.call(operation)));
+                    ctx.async(task -> task.executor = LONG_POLLS, () -> {
+                        try {
+                            Json.write(ctx, endpoint.status(),
+                                    agent ? agents.callAs(token, operation) : operations.call(operation));
+                        } catch (Throwable failure) {
+                            AnsweredFailures.answer(ctx, failure);
+                        }
+                    });
                     return;
                 }
                 if (agent) {

@@ -17,7 +17,9 @@ import java.util.List;
 
 /**
  * The HTTP side (Javalin on Jetty): the routes (each GET also as HEAD), bearer authentication before every
- * matched API route (the console's routes carry no role and check their session themselves), problem+json for every error (including unknown paths and methods), request bodies read in
+ * matched API route (the console's routes carry no role and check their session themselves), problem+json for every
+ * error (including unknown paths and methods; a handler's failures answered by the handler, {@link AnsweredFailures}),
+ * request bodies read in
  * full and bounded before the API sees them ({@link BodyReadLimit}), and TLS when a key store is configured.
  * Thread-safe once started.
  */
@@ -32,6 +34,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     public static ApiServer start(ServerConfig config, List<Route> routes, BearerAuthentication auth) {
+        AnsweredFailures.prepare();
         Javalin app = Javalin.create(c -> {
             c.startup.showJavalinBanner = false;
             c.http.maxRequestSize = MAX_BODY_BYTES;
@@ -42,20 +45,22 @@ public final class ApiServer implements AutoCloseable {
             for (Route route : routes) {
                 // a console route has no API role: it authenticates by session itself (coffer.server.console)
                 RouteRole[] roles = route.role() == null ? new RouteRole[0] : new RouteRole[]{route.role()};
+                // every failure answered by the handler itself, never by Javalin's exception task (AnsweredFailures)
+                io.javalin.http.Handler handler = AnsweredFailures.route(route.handler());
                 switch (route.method()) {
                     case "GET" -> {
-                        c.routes.get(route.path(), route.handler(), roles);
+                        c.routes.get(route.path(), handler, roles);
                         // HEAD is the GET without its body, authenticated like it (Javalin would otherwise answer
                         // a HEAD on a GET route 200 itself, before any before-handler could check the token)
-                        c.routes.head(route.path(), route.handler(), roles);
+                        c.routes.head(route.path(), handler, roles);
                     }
-                    case "POST" -> c.routes.post(route.path(), route.handler(), roles);
-                    case "PUT" -> c.routes.put(route.path(), route.handler(), roles);
-                    case "DELETE" -> c.routes.delete(route.path(), route.handler(), roles);
+                    case "POST" -> c.routes.post(route.path(), handler, roles);
+                    case "PUT" -> c.routes.put(route.path(), handler, roles);
+                    case "DELETE" -> c.routes.delete(route.path(), handler, roles);
                     default -> throw new IllegalArgumentException(route.method());
                 }
             }
-            c.routes.beforeMatched(auth::check);
+            c.routes.beforeMatched(AnsweredFailures.before(auth::check));
             c.routes.exception(Exception.class, Problems::handle);
             c.routes.error(404, ApiServer::notFound);
             c.routes.error(405, ApiServer::notFound);

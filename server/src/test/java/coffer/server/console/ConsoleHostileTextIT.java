@@ -9,6 +9,7 @@ import coffer.engine.job.Jobs;
 import coffer.engine.operation.RestoreDisk;
 import coffer.server.TestServer;
 import coffer.testing.Await;
+import coffer.testing.DomainXml;
 import coffer.testing.Environment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.luben.zstd.ZstdInputStream;
@@ -275,30 +276,8 @@ class ConsoleHostileTextIT {
      * guest disk as vda and as vdb a missing image whose path is markup (the instances page gives libvirt's reason).
      */
     private void defineDomain(String uuid, Path image) throws Exception {
-        String xml = """
-                <domain type='%s'>
-                  <name>%s</name>
-                  <uuid>%s</uuid>
-                  <title>%s</title>
-                  <description>%s</description>
-                  <memory unit='MiB'>64</memory>
-                  <vcpu>1</vcpu>
-                  <os><type arch='x86_64'>hvm</type><boot dev='hd'/></os>
-                  <devices>
-                    <disk type='file' device='disk'>
-                      <driver name='qemu' type='qcow2'/>
-                      <source file='%s'/>
-                      <target dev='vda' bus='virtio'/>
-                    </disk>
-                    <disk type='file' device='disk'>
-                      <driver name='qemu' type='qcow2'/>
-                      <source file='%s'/>
-                      <target dev='vdb' bus='virtio'/>
-                    </disk>
-                  </devices>
-                </domain>
-                """.formatted(Files.exists(Path.of("/dev/kvm")) ? "kvm" : "qemu", xmlText(DOMAIN), uuid, xmlText(QUOTES),
-                xmlText(IMG), image, xmlText(missingDisk().toString()));
+        String xml = DomainXml.of(Files.exists(Path.of("/dev/kvm")) ? "kvm" : "qemu", DOMAIN).uuid(uuid).title(QUOTES)
+                .description(IMG).disk("vda", "qcow2", image).disk("vdb", "qcow2", missingDisk()).xml();
         Path file = dir.resolve("console20-domain.xml");
         Files.writeString(file, xml);
         virsh(true, "define", file.toString());
@@ -307,11 +286,6 @@ class ConsoleHostileTextIT {
     /** A disk the domain names but that does not exist, its path markup: libvirt's error quotes it. */
     private Path missingDisk() {
         return dir.resolve("console20-missing-" + IMG + ".qcow2");
-    }
-
-    private static String xmlText(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&apos;")
-                .replace("\"", "&quot;");
     }
 
     private static void virsh(boolean check, String... args) throws Exception {
