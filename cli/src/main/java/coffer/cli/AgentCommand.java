@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
  * here, writing to the vaults directly. The vaults (locations, key rings) and restore directories come from the
  * servers' own configuration file ({@code --config}); the server's answer carries no storage settings or keys.
  * Given several servers (of one catalog) it moves to the next when one fails ({@link FailoverOperations}).
- * Stops cleanly on SIGTERM: running jobs are cancelled and clean up.
+ * Stops cleanly on SIGTERM: running jobs are cancelled and clean up. Exits 5 when its token is revoked, 9
+ * ({@code AgentHostTaken}) when another live agent serves its host (docs/design/agents.md, "One agent per host").
  */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Run a Coffer agent: claim and run the jobs of this libvirt host for a Coffer server.")
@@ -89,6 +90,11 @@ final class AgentCommand implements Callable<Integer> {
             UntilStopped running = UntilStopped.on(agent::close, "coffer-agent-shutdown");
             Cli.out().line("Coffer agent %s serving host %s (%s) for %s", agent.workerId(), hostId, libvirt, String.join(", ", urls));
             CofferException refused = running.awaitUnless(agent.refused());
+            if (refused != null && refused.code() == ErrorCode.AgentHostTaken) { // another agent serves its host
+                agent.close(); // its running jobs cancelled, cleaned up (the servers fail them WorkerLost)
+                throw new CofferException(ErrorCode.AgentHostTaken, "the servers gave host " + hostId + " to another agent ("
+                        + refused.getMessage() + "): this agent stopped and cancelled its running jobs", refused);
+            }
             if (refused != null) { // its token revoked: nothing more it may do for its host
                 agent.close(); // its running jobs cancelled, cleaned up (the servers fail them WorkerLost)
                 throw new CofferException(ErrorCode.Unauthorized, "the servers refuse this agent's token ("

@@ -176,12 +176,7 @@ final class AgentCluster implements AutoCloseable {
      * (the agent's own {@link Agent#output}, and all agents' {@link #agentOutput}). Returns once it has started.
      */
     Agent startAgent(String urls, Path token, Path config, String host, String libvirt, Path dataDir) throws IOException {
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), ServerProcess.class.getName(), "agent", "--server", urls,
-                "--token-file", token.toString(), "--host", host, "--libvirt", libvirt, "--config",
-                config.toString(), "--data-dir", dataDir.toString())
-                .redirectErrorStream(true).start();
-        processes.add(process);
+        Process process = agentProcess(urls, token, config, host, libvirt, dataDir);
         List<String> output = new CopyOnWriteArrayList<>();
         BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
@@ -199,6 +194,17 @@ final class AgentCluster implements AutoCloseable {
             }
         }
         throw new IOException("the agent of host " + host + " ended without starting: " + String.join("\n", output));
+    }
+
+    /** The process of {@code coffer agent --server URLS} for {@code host}, started (killed at the end), its output merged. */
+    Process agentProcess(String urls, Path token, Path config, String host, String libvirt, Path dataDir) throws IOException {
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), ServerProcess.class.getName(), "agent", "--server", urls,
+                "--token-file", token.toString(), "--host", host, "--libvirt", libvirt, "--config",
+                config.toString(), "--data-dir", dataDir.toString())
+                .redirectErrorStream(true).start();
+        processes.add(process);
+        return process;
     }
 
     /** What the agents printed. */

@@ -146,6 +146,9 @@ class AgentFailoverIT extends WithAgentCluster {
         first.destroy();
         assertTrue(first.waitFor(2, java.util.concurrent.TimeUnit.MINUTES), "the first agent stopped");
         fixture.agentOutput().clear();
+        // the same agent (its identity: docs/design/agents.md "One agent per host"), its working catalog empty
+        Files.createDirectories(dir.resolve("agent-data-2"));
+        Files.copy(dir.resolve("agent-data").resolve("agent-identity"), dir.resolve("agent-data-2").resolve("agent-identity"));
         worker = fixture.startAgent(a.url(), agentToken, configA, dir.resolve("agent-data-2")).worker();
         domain.writeRandom("vda", 8L * MIB, 48 * MIB, 20); // most of the disk, as ransomware encrypting it would
         JsonNode rewrite = agentBackup(a.url(), admin, domain, worker);

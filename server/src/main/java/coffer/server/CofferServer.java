@@ -110,13 +110,23 @@ public final class CofferServer implements AutoCloseable {
      * null: the catalog database's, as {@link #start(ServerConfig)}). Its job runner is on the database's clock either way.
      */
     public static CofferServer start(ServerConfig config, java.time.Clock simulated) {
+        return start(config, simulated, java.time.Clock.systemUTC());
+    }
+
+    /**
+     * {@link #start(ServerConfig, java.time.Clock)} with {@code host} as this host's clock (tests pass one set ahead or
+     * behind, as a server's whose clock is off): the catalog database's clock the server follows is {@code host} plus
+     * the offset measured to the database, and the catalog stamps its rows on it (docs/design/jobs.md, "Whose clock").
+     */
+    public static CofferServer start(ServerConfig config, java.time.Clock simulated, java.time.Clock host) {
         createPrivateDirectory(config.dataDir());
         createDefaultRestoreDirectory(config);
-        Catalog catalog = Catalog.open(config.catalog());
+        // rows stamped on the database's clock: a job's creation, its log lines, a token's use and revocation, ...
+        Catalog catalog = Catalog.openOnDatabaseClock(config.catalog(), host);
         LocalVaults opened = null;
         BrowseSessions browsing = null;
         try {
-            DatabaseClock databaseClock = DatabaseClock.follow(catalog, java.time.Clock.systemUTC());
+            DatabaseClock databaseClock = catalog.databaseClock().orElseThrow();
             warnOfSkew(databaseClock.skew());
             java.time.Clock clock = simulated == null ? databaseClock : simulated;
             LocalVaults vaults = ServerVaults.openOrCreate(config.vaults(), simulated == null ? java.time.Clock.systemUTC()
@@ -161,7 +171,8 @@ public final class CofferServer implements AutoCloseable {
             new OperationRoutes(operations, operations).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names(), assurance::reclaimReport)
                     .withClockSkew(() -> databaseClock.skew().toNanos() / 1e9)).register(routes);
-            ExportRecords exports = new ExportRecords(catalog, live.exports(), java.time.Clock.systemUTC());
+            // an export's expiry judged on the clock its listing is (any server's list, this one's download and sweep)
+            ExportRecords exports = new ExportRecords(catalog, live.exports(), databaseClock);
             ExportDownloads downloads = new ExportDownloads(exports);
             downloads.register(routes);
             // the web console: the same operations, at / on the same port (docs/console.md)

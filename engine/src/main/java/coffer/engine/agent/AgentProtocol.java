@@ -14,9 +14,10 @@ public final class AgentProtocol {
      * the agent holds, claims wait (long polls). 3: claims carry an id chosen by the agent, a claim sent again with
      * it answers the job it took (idempotent claims); mounts and instant restores run on the agent, a mount's rows
      * carried by a report's and an end's {@code mounts}. 4: a plan's retry asks for the point its interrupted run
-     * committed ({@code AdoptInterruptedPoint}).
+     * committed ({@code AdoptInterruptedPoint}). 5: the announce carries the agent's identity; a host another live
+     * agent serves is refused {@code AgentHostTaken}, and so are a displaced agent's claims and heartbeats.
      */
-    public static final int PROTOCOL = 4;
+    public static final int PROTOCOL = 5;
     /** This build's Coffer version (the one {@code coffer --version} prints). */
     public static final String VERSION = "0.1.0";
 

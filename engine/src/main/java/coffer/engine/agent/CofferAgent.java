@@ -47,7 +47,9 @@ import java.util.stream.Collectors;
  * here and write chunks straight to the vaults; they read and write catalog rows in the agent's own working catalog
  * (SQLite, in its data directory), filled with each job's rows by the server. It announces itself again every minute
  * (instances found since, and the vaults of its configuration that open now: {@link ReachableVaults}). {@link #close} (SIGTERM) cancels the running jobs, which clean up and end cancelled.
- * A server refusing its token ({@link #refused}: revoked) is told to its owner, which stops it.
+ * A server refusing its token ({@link #refused}: revoked) or giving its host to another agent is told to its owner,
+ * which stops it. Its identity ({@link AgentIdentity}, kept in its data directory, which one process holds at a time)
+ * goes with its announce: the same identity takes its host at once, another is refused while the host's agent lives.
  * Thread-safe; start once, close once.
  */
 public final class CofferAgent implements AutoCloseable {
@@ -70,17 +72,20 @@ public final class CofferAgent implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final RefusedToken server;
+    private final RefusedAgent server;
     private boolean closed;
     private final Catalog working;
     private final JobRunner runner;
     private final ScheduledExecutorService announcing;
     private final String workerId;
     private final ReachableVaults vaults;
+    private final AgentIdentity identity;
 
-    private CofferAgent(Settings settings, RefusedToken server, Catalog working, JobRunner runner,
-                        ScheduledExecutorService announcing, String workerId, ReachableVaults vaults) {
+    private CofferAgent(Settings settings, RefusedAgent server, Catalog working, JobRunner runner,
+                        ScheduledExecutorService announcing, String workerId, ReachableVaults vaults,
+                        AgentIdentity identity) {
         this.vaults = vaults;
+        this.identity = identity;
         this.settings = settings;
         this.server = server;
         this.working = working;
@@ -91,8 +96,15 @@ public final class CofferAgent implements AutoCloseable {
 
     /** Cleans up the host, announces it and starts claiming; AgentVersionMismatch when the server is of another version. */
     public static CofferAgent start(Operations servers, VaultDirectory vaults, Settings settings) {
-        RefusedToken server = new RefusedToken(servers);
-        Catalog working = openWorkingCatalog(settings.dataDir());
+        RefusedAgent server = new RefusedAgent(servers);
+        AgentIdentity identity = holdDataDir(settings.dataDir());
+        Catalog working;
+        try {
+            working = Catalog.open(CatalogConfig.sqlite(settings.dataDir().resolve("agent-catalog.db")));
+        } catch (RuntimeException e) {
+            identity.close();
+            throw e;
+        }
         try {
             working.hosts().ensure(settings.host(), settings.uri());
             String workerId = JobRunner.newWorkerId();
@@ -109,7 +121,7 @@ public final class CofferAgent implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "dead drill: " + dead);
             }
             ReachableVaults reachable = new ReachableVaults(vaults);
-            AgentWelcome welcome = announce(server, settings, workerId, instances, reachable);
+            AgentWelcome welcome = announce(server, settings, workerId, identity.name(), instances, reachable);
             Map<JobType, JobHandler<?, ?>> handlers = handlers(JobHandlers.handlers(working, vaults,
                     settings.runtimeRoot(), settings.restores(), settings.assurance()), server, workerId);
             JobRunner runner = new JobRunner(new RemoteJobs(server, welcome.host(), workerId, working), workerId, handlers,
@@ -120,12 +132,14 @@ public final class CofferAgent implements AutoCloseable {
             runner.start();
             ScheduledExecutorService announcing = Executors.newSingleThreadScheduledExecutor(
                     r -> Thread.ofPlatform().daemon().name("coffer-agent-announce").unstarted(r));
-            CofferAgent agent = new CofferAgent(settings, server, working, runner, announcing, workerId, reachable);
+            CofferAgent agent = new CofferAgent(settings, server, working, runner, announcing, workerId, reachable,
+                    identity);
             announcing.scheduleWithFixedDelay(agent::announceAgain, ANNOUNCE_EVERY.toSeconds(), ANNOUNCE_EVERY.toSeconds(),
                     TimeUnit.SECONDS);
             return agent;
         } catch (RuntimeException e) {
             working.close();
+            identity.close();
             throw e;
         }
     }
@@ -149,14 +163,15 @@ public final class CofferAgent implements AutoCloseable {
         return workerId;
     }
 
-    private static Catalog openWorkingCatalog(Path dataDir) {
+    /** The agent's data directory, made owner-only and held by this process, with the agent's identity. */
+    private static AgentIdentity holdDataDir(Path dataDir) {
         try {
             OwnerOnly.createDirectories(dataDir);
         } catch (IOException e) {
             throw new CofferException(ErrorCode.StorageFailure, "cannot create the agent's data directory " + dataDir + ": "
                     + e.getMessage(), e);
         }
-        return Catalog.open(CatalogConfig.sqlite(dataDir.resolve("agent-catalog.db")));
+        return AgentIdentity.hold(dataDir);
     }
 
     /** The host's instances, found by libvirt and kept in the working catalog. */
@@ -180,25 +195,26 @@ public final class CofferAgent implements AutoCloseable {
     }
 
     /** Announces the host, its instances and the vaults that open now (the others' jobs are left to the servers). */
-    private static AgentWelcome announce(Operations server, Settings settings, String workerId, List<Instance> instances,
-                                         ReachableVaults vaults) {
+    private static AgentWelcome announce(Operations server, Settings settings, String workerId, String identity,
+                                         List<Instance> instances, ReachableVaults vaults) {
         AgentWelcome welcome = server.call(new AnnounceAgent(settings.host(), settings.uri(), workerId, AgentProtocol.VERSION,
-                AgentProtocol.PROTOCOL, instances, vaults.check(), vaults.defaultName()));
+                AgentProtocol.PROTOCOL, instances, vaults.check(), vaults.defaultName(), identity));
         AgentProtocol.requireSame("the server", welcome.version(), welcome.protocol(), "this agent");
         return welcome;
     }
 
     private void announceAgain() {
         try {
-            announce(server, settings, workerId, discover(working, settings), vaults);
+            announce(server, settings, workerId, identity.name(), discover(working, settings), vaults);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "agent " + workerId + ": announce failed: " + e.getMessage());
         }
     }
 
     /**
-     * Completes when a server refused this agent's token ({@code Unauthorized}: revoked since the agent started): the
-     * agent can do nothing more for its host, and its owner stops it ({@link #close}: its running jobs are cancelled and
+     * Completes when a server refused this agent's token ({@code Unauthorized}: revoked since the agent started) or gave
+     * its host to another agent ({@code AgentHostTaken}: this one was not seen for the stale limit, docs/design/agents.md
+     * "One agent per host"): the agent can do nothing more for its host, and its owner stops it ({@link #close}: its running jobs are cancelled and
      * clean up; {@code coffer agent} then exits with that error, docs/design/agents.md).
      */
     public java.util.concurrent.CompletableFuture<CofferException> refused() {
@@ -218,5 +234,6 @@ public final class CofferAgent implements AutoCloseable {
         announcing.shutdownNow();
         runner.close();
         working.close();
+        identity.close();
     }
 }

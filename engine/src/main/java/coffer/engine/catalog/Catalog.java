@@ -36,6 +36,8 @@ public final class Catalog implements AutoCloseable {
     private final CatalogConfig config;
     private final HikariDataSource pool;
     private final Sql sql;
+    /** The clock the rows are stamped on: a {@link DatabaseClock} for a server ({@link #openOnDatabaseClock}). */
+    private final Clock clock;
     private final Hosts hosts;
     private final Instances instances;
     private final Protections protections;
@@ -59,6 +61,7 @@ public final class Catalog implements AutoCloseable {
         this.config = config;
         this.pool = pool;
         this.sql = new Sql(pool);
+        this.clock = clock;
         this.hosts = new SqlHosts(sql, clock);
         this.instances = new SqlInstances(sql);
         this.protections = new SqlProtections(sql, clock);
@@ -86,6 +89,22 @@ public final class Catalog implements AutoCloseable {
 
     /** Opens the catalog, creating or migrating its schema; {@code clock} stamps rows. */
     public static Catalog open(CatalogConfig config, Clock clock) {
+        return open(config, pool -> clock);
+    }
+
+    /**
+     * Opens the catalog stamping its rows on its database's clock: a {@link DatabaseClock} following this catalog's
+     * database, {@code host} (this host's clock, tests pass a skewed one) plus the offset measured before this returns
+     * ({@link #databaseClock()}; measure it again there). What a server does, so that the times the servers sharing a
+     * PostgreSQL catalog write into rows (a job's creation and end, its log lines, a token's use and revocation) are
+     * on one clock whatever their hosts' clocks say (docs/design/jobs.md, "Whose clock"); on SQLite the offset is zero.
+     */
+    public static Catalog openOnDatabaseClock(CatalogConfig config, Clock host) {
+        return open(config, pool -> DatabaseClock.of(host, Dialect.of(config.jdbcUrl()) == Dialect.POSTGRESQL ? pool : null));
+    }
+
+    /** The clock the rows are stamped on, made once the pool is migrated. */
+    private static Catalog open(CatalogConfig config, java.util.function.Function<javax.sql.DataSource, Clock> stamps) {
         Dialect dialect = Dialect.of(config.jdbcUrl());
         if (config.maxPoolSize() < 2) {
             throw new CofferException(ErrorCode.InvalidArgument, "catalog pool size " + config.maxPoolSize()
@@ -106,7 +125,7 @@ public final class Catalog implements AutoCloseable {
                     .failOnMissingLocations(true)
                     .load()
                     .migrate();
-            return new Catalog(dialect, config, pool, clock);
+            return new Catalog(dialect, config, pool, stamps.apply(pool));
         } catch (RuntimeException | SQLException e) {
             pool.close();
             throw e instanceof CofferException c ? c : new CofferException(ErrorCode.CatalogFailure,
@@ -166,6 +185,14 @@ public final class Catalog implements AutoCloseable {
     /** For tests of this package: statements on the catalog's own pool. */
     Sql sql() {
         return sql;
+    }
+
+    /**
+     * The database's clock this catalog stamps rows on when opened by {@link #openOnDatabaseClock}; empty when it was
+     * opened on another clock.
+     */
+    public java.util.Optional<DatabaseClock> databaseClock() {
+        return clock instanceof DatabaseClock database ? java.util.Optional.of(database) : java.util.Optional.empty();
     }
 
     /** For this package's {@link DatabaseClock}: the pool, for statements not counted in {@link #statementsRun()}. */

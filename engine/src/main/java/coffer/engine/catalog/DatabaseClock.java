@@ -52,8 +52,12 @@ public final class DatabaseClock extends Clock {
      * @throws coffer.engine.error.CofferException CatalogFailure when the database cannot be asked its time
      */
     public static DatabaseClock follow(Catalog catalog, Clock base) {
-        DatabaseClock clock = new DatabaseClock(base, catalog.dialect() == Dialect.POSTGRESQL ? catalog.pool() : null,
-                new AtomicLong());
+        return of(base, catalog.dialect() == Dialect.POSTGRESQL ? catalog.pool() : null);
+    }
+
+    /** On {@code pool} (PostgreSQL; null: SQLite, zero offset), measured once before it is returned. */
+    static DatabaseClock of(Clock base, DataSource pool) {
+        DatabaseClock clock = new DatabaseClock(base, pool, new AtomicLong());
         clock.measure();
         return clock;
     }

@@ -28,6 +28,24 @@ public interface Hosts {
      */
     void serveByAgent(String id, String agent, java.time.Instant now);
 
+    /**
+     * Gives the host to the agent {@code agent} (its worker id) of identity {@code identity} (the name it keeps on its
+     * host across restarts; null: not said), seen at {@code now}, unless another agent serves it and is alive: one of
+     * another identity (or when either says none) whose last announce or heartbeat is at or after {@code staleBefore}
+     * (docs/design/agents.md, "One agent per host"). One conditional statement, so of two agents announcing at once
+     * one wins. Empty when the host is now {@code agent}'s; else the agent that keeps it.
+     *
+     * @throws coffer.engine.error.CofferException InvalidArgument when the catalog has no such host
+     */
+    Optional<AgentSeen> takeForAgent(String id, String agent, String identity, java.time.Instant now,
+                                     java.time.Instant staleBefore);
+
+    /**
+     * Marks the host seen at {@code now} when agent {@code agent} serves it (its claim or heartbeat), in one statement;
+     * false when it does not (another agent took it, or none serves it).
+     */
+    boolean seenAgent(String id, String agent, java.time.Instant now);
+
     /** The hosts agents serve. */
     List<AgentSeen> agentServed();
 

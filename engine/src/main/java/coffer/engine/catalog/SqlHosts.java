@@ -68,6 +68,29 @@ final class SqlHosts implements Hosts {
     }
 
     @Override
+    public Optional<AgentSeen> takeForAgent(String id, String agent, String identity, java.time.Instant now,
+                                            java.time.Instant staleBefore) {
+        int taken = sql.update("UPDATE hosts SET agent = ?, agent_identity = ?, agent_seen_at = ? WHERE id = ?"
+                        + " AND (agent IS NULL OR agent = ? OR agent_identity IS NULL OR agent_identity = ?"
+                        + " OR agent_seen_at IS NULL OR agent_seen_at < ?)",
+                agent, identity, now, id, agent, identity, staleBefore);
+        if (taken == 1) {
+            return Optional.empty();
+        }
+        Optional<AgentSeen> holder = sql.one("SELECT id, agent, agent_seen_at FROM hosts WHERE id = ?",
+                r -> new AgentSeen(r.getString("id"), r.getString("agent"), Sql.instant(r, "agent_seen_at")), id);
+        if (holder.isEmpty()) {
+            throw new CofferException(ErrorCode.InvalidArgument, "no host '" + id + "' in the catalog");
+        }
+        return holder;
+    }
+
+    @Override
+    public boolean seenAgent(String id, String agent, java.time.Instant now) {
+        return sql.update("UPDATE hosts SET agent_seen_at = ? WHERE id = ? AND agent = ?", now, id, agent) == 1;
+    }
+
+    @Override
     public List<AgentSeen> agentServed() {
         return sql.query("SELECT id, agent, agent_seen_at FROM hosts WHERE agent IS NOT NULL ORDER BY id",
                 r -> new AgentSeen(r.getString("id"), r.getString("agent"), Sql.instant(r, "agent_seen_at")));

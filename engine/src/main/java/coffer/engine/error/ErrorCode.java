@@ -115,6 +115,8 @@ public enum ErrorCode {
     // ---- agents (docs/design/agents.md) ----
     AgentVersionMismatch(409, 2, "The agent and the server are of different versions and refuse each other; upgrade the servers first, then install the servers' version on the agent's host and start 'coffer agent' again (docs/deployment.md).",
             "The agent and the server are of different versions and refuse each other; upgrade the servers first, then install the servers' version on the agent's host and start the agent again (docs/deployment.md)."),
+    AgentHostTaken(409, 9, "Another coffer agent serves this host and is alive (the message names it and when it was last seen): run one agent per host name. Stop this one, or give it its own --host; an agent restarted with its own --data-dir (its identity) takes its host back at once, and another agent may take a host once its agent has not been seen for the stale limit (30 s).",
+            "Another agent serves this host and is alive (the message names it and when it was last seen): run one agent per host name. An agent restarted with its own data directory (its identity) takes its host back at once; another agent may take a host once its agent has not been seen for the stale limit (30 s)."),
     Cancelled(499, 130, "The operation was cancelled; everything it started was cleaned up."),
     Internal(500, 1, "An unexpected error; the log has the details. Please report it.");
 

@@ -28,13 +28,13 @@ class AgentProtocolTest {
     }
 
     @Test
-    void agentsOfProtocol3WithoutTheRetrysLookAndServersOf4RefuseEachOther() {
-        assertEquals(4, AgentProtocol.PROTOCOL,
-                "4: a plan's retry on an agent asks for its interrupted run's point (docs/design/agents.md \"Versions\")");
+    void agentsOfProtocol4WithoutAnIdentityAndServersOf5RefuseEachOther() {
+        assertEquals(5, AgentProtocol.PROTOCOL,
+                "5: the announce carries the agent's identity, one agent per host (docs/design/agents.md \"Versions\")");
         CofferException older = assertThrows(CofferException.class,
-                () -> AgentProtocol.requireSame("agent a:1:b", AgentProtocol.VERSION, 3, "this server"));
+                () -> AgentProtocol.requireSame("agent a:1:b", AgentProtocol.VERSION, 4, "this server"));
         assertEquals(ErrorCode.AgentVersionMismatch, older.code());
-        assertTrue(older.getMessage().contains("(agent protocol 3); this server is Coffer " + AgentProtocol.VERSION
-                + " (agent protocol 4)"), older.getMessage());
+        assertTrue(older.getMessage().contains("(agent protocol 4); this server is Coffer " + AgentProtocol.VERSION
+                + " (agent protocol 5)"), older.getMessage());
     }
 }

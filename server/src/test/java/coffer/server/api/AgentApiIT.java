@@ -88,15 +88,16 @@ class AgentApiIT {
                 "{\"agent\": \"" + dead + "\"}");
         assertEquals("InvalidArgument", notRunning.code(), notRunning.text());
 
-        // another agent announces the host: the first one's heartbeats are refused
+        // another agent announces the host (neither names an identity: taken at once): the first one's heartbeats are
+        // refused, with the code that stops it (docs/design/agents.md, "One agent per host")
         String next = InetAddress.getLocalHost().getHostName() + ":" + ProcessHandle.current().pid() + ":0c0d";
         assertEquals(200, server.call("POST", "/api/v1/agent/announce", agentToken, """
                 {"host": "local", "uri": "qemu:///system", "agent": "%s", "version": "%s", "protocol": %d, "instances": []}"""
                 .formatted(next, AgentProtocol.VERSION, AgentProtocol.PROTOCOL)).status());
         TestServer.Answer refused = server.call("POST", "/api/v1/agent/heartbeats", agentToken,
                 "{\"host\": \"local\", \"agent\": \"" + dead + "\", \"running\": []}");
-        assertEquals(400, refused.status(), refused.text());
-        assertEquals("InvalidArgument", refused.code(), refused.text());
+        assertEquals(409, refused.status(), refused.text());
+        assertEquals("AgentHostTaken", refused.code(), refused.text());
         assertTrue(refused.text().contains("but by agent " + next), refused.text());
 
         // a claim is a long poll: it waits on the server and answers with the job queued meanwhile

@@ -67,7 +67,10 @@ public final class JobHandlers {
         ChangeWatch watch = new ChangeWatch(catalog, assurance.alerts(), clock);
         TrackedReplication replication = new TrackedReplication(catalog, vaults, new PointReplication(0), Clock.systemUTC());
         return Map.ofEntries(
-                Map.entry(JobType.export, new ExportHandler(catalog, vaults, live, Clock.systemUTC())),
+                // an export's expiry is judged by every server (its listing, download and sweep): made on the clock
+                // the catalog stamps rows on, a server's the database's (docs/design/jobs.md, "Whose clock")
+                Map.entry(JobType.export, new ExportHandler(catalog, vaults, live,
+                        catalog.databaseClock().<Clock>map(c -> c).orElseGet(Clock::systemUTC))),
                 Map.entry(JobType.backup, new BackupHandler(catalog, vaults, runtimeRoot, clock, watch)),
                 Map.entry(JobType.verify, new VerifyHandler(new VaultVerification(catalog, vaults, assurance.verify(), clock,
                         VerifyHandler.threads()))),

@@ -106,7 +106,16 @@ final class HostedAgents {
         AgentProtocol.requireSame("agent " + announce.agent() + " of host " + announce.host(), announce.version(),
                 announce.protocol(), "this server");
         Host host = catalog.hosts().find(announce.host()).orElseGet(() -> register(announce));
-        catalog.hosts().serveByAgent(host.id(), announce.agent(), clock.instant());
+        Instant now = clock.instant();
+        Optional<Hosts.AgentSeen> keeps = catalog.hosts().takeForAgent(host.id(), announce.agent(), announce.identity(),
+                now, now.minusSeconds(STALE_SECONDS));
+        if (keeps.isPresent()) { // another agent serves the host and is alive: one agent per host
+            throw new CofferException(ErrorCode.AgentHostTaken, "host '" + host.id() + "' is served by agent "
+                    + keeps.get().agent() + ", last seen at " + keeps.get().seenAt() + " (" + ago(keeps.get().seenAt(), now)
+                    + ", within the stale limit of " + STALE_SECONDS + " s): agent " + announce.agent()
+                    + (announce.identity() == null ? ", which names no identity," : " (identity " + announce.identity() + ")")
+                    + " is another agent and is refused; run one agent per host name");
+        }
         catalog.instances().refresh(host.id(), announce.instances());
         catalog.hosts().agentVaults(host.id(), announce.vaults(), announce.defaultVault());
         endLostMounts(host.id());
@@ -389,16 +398,32 @@ final class HostedAgents {
         }
     }
 
-    /** The host is served by this agent (it announced itself, and no other agent since); marks it seen now. */
+    /**
+     * The host is served by this agent (it announced itself, and no other agent since); marks it seen now, in one
+     * statement (before, a read of the served hosts and an unconditional write, which could give the host back to an
+     * agent another one had just taken it from). {@code AgentHostTaken} when another agent took it (this one was not
+     * seen for the stale limit, docs/design/agents.md "One agent per host"): the agent stops.
+     */
     private void seen(String hostId, String agent) {
+        Instant now = clock.instant();
+        if (catalog.hosts().seenAgent(hostId, agent, now)) {
+            return;
+        }
         Optional<Hosts.AgentSeen> served = catalog.hosts().agentServed().stream().filter(s -> s.hostId().equals(hostId))
                 .findFirst();
-        if (served.isEmpty() || !served.get().agent().equals(agent)) {
-            throw new CofferException(ErrorCode.InvalidArgument, "host '" + hostId + "' is not served by agent " + agent
-                    + (served.isEmpty() ? "" : " but by agent " + served.get().agent())
-                    + ": an agent announces itself (POST /api/v1/agent/announce) before it claims or heart-beats");
+        if (served.isPresent()) {
+            throw new CofferException(ErrorCode.AgentHostTaken, "host '" + hostId + "' is not served by agent " + agent
+                    + " but by agent " + served.get().agent() + ", last seen at " + served.get().seenAt() + " ("
+                    + ago(served.get().seenAt(), now) + "): it took the host when this agent had not been seen for the"
+                    + " stale limit of " + STALE_SECONDS + " s; run one agent per host name");
         }
-        catalog.hosts().serveByAgent(hostId, agent, clock.instant());
+        throw new CofferException(ErrorCode.InvalidArgument, "host '" + hostId + "' is not served by agent " + agent
+                + ": an agent announces itself (POST /api/v1/agent/announce) before it claims or heart-beats");
+    }
+
+    /** How long before {@code now} an agent was seen, for a message ("12 s ago"). */
+    private static String ago(Instant seen, Instant now) {
+        return seen == null ? "never" : Math.max(0, Duration.between(seen, now).toSeconds()) + " s ago";
     }
 
     private boolean runsFor(String jobId, String agent) {

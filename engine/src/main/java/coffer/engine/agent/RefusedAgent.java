@@ -9,20 +9,22 @@ import coffer.engine.operation.Operations;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The servers as an agent's runtime calls them, watched for a refused token: the first call answered
- * {@code Unauthorized} (the agent's token was revoked, or never existed in this catalog) completes {@link #refused}, and
- * the agent stops (docs/design/agents.md, "Heartbeats and failure handling"); the call still fails to its caller. Before,
- * a revoked agent went on for ever, its claims and heartbeats refused every second. Thread-safe.
+ * The servers as an agent's runtime calls them, watched for a refusal of the agent itself: the first call answered
+ * {@code Unauthorized} (the agent's token was revoked, or never existed in this catalog) or {@code AgentHostTaken}
+ * (another agent serves its host: docs/design/agents.md, "One agent per host") completes {@link #refused}, and the agent
+ * stops (docs/design/agents.md, "Heartbeats and failure handling"); the call still fails to its caller. Before, a
+ * revoked agent went on for ever, its claims and heartbeats refused every second, and two agents of one host took it
+ * from each other every minute. Thread-safe.
  */
-final class RefusedToken implements Operations {
+final class RefusedAgent implements Operations {
     private final Operations server;
     private final CompletableFuture<CofferException> refused = new CompletableFuture<>();
 
-    RefusedToken(Operations server) {
+    RefusedAgent(Operations server) {
         this.server = server;
     }
 
-    /** Completes with the first {@code Unauthorized} answer. */
+    /** Completes with the first {@code Unauthorized} or {@code AgentHostTaken} answer. */
     CompletableFuture<CofferException> refused() {
         return refused;
     }
@@ -32,7 +34,7 @@ final class RefusedToken implements Operations {
         try {
             return server.call(operation);
         } catch (CofferException e) {
-            if (e.code() == ErrorCode.Unauthorized) {
+            if (e.code() == ErrorCode.Unauthorized || e.code() == ErrorCode.AgentHostTaken) {
                 refused.complete(e);
             }
             throw e;
