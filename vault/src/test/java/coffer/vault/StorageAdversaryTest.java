@@ -316,6 +316,55 @@ class StorageAdversaryTest {
         }
     }
 
+    // ---- deletions ----
+
+    @ParameterizedTest
+    @EnumSource(value = VaultFlavour.class, names = {"LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
+    void deletedObjectsAreReportedAndGcDeletesNothingMoreBecauseOfThem(VaultFlavour flavour) throws IOException {
+        try (Two v = twoPoints(flavour)) {
+            Backend b = v.backend();
+            String chunkC = v.vault().vault().readIndex(v.c(), v.c().disk("vda")).get(1).objectName();
+            b.delete(chunkC);
+            VerifyReport report = verify(v.vault());
+            assertEquals(List.of(chunkC), report.damage().stream().map(d -> d.object()).toList());
+            assertTrue(report.damage().getFirst().problem().contains("is missing"), report.damage().getFirst().problem());
+            int chunks = b.list("chunks/").size();
+            assertEquals(0, gc(v.vault()).sweptChunks());
+            assertEquals(chunks, b.list("chunks/").size());
+            assertArrayEquals(diskA, v.vault().restore(v.a(), "vda"), "the other point restores");
+
+            String indexA = v.a().disk("vda").index();
+            b.delete(indexA);
+            CorruptDataException stopped = assertThrows(CorruptDataException.class, () -> gc(v.vault()));
+            assertEquals(indexA, stopped.object());
+            assertTrue(stopped.check().contains("is missing"), stopped.check());
+            assertEquals(chunks, b.list("chunks/").size(), "gc stops before it deletes anything");
+
+            b.delete(Vault.manifestName(v.c().id()));
+            PointListing listing = v.vault().vault().listPoints();
+            assertEquals(List.of(v.c().id()), listing.lost().stream().map(PointListing.Lost::pointId).toList());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = VaultFlavour.class, names = {"LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
+    void aReplicationOfATamperedPointFailsNamingTheObjectAndPublishesNoReplica(VaultFlavour flavour) throws IOException {
+        try (Two v = twoPoints(flavour);
+             TestVault destination = TestVault.create(VaultFlavour.LOCAL_ENCRYPTED.backend(dir.resolve("replica")),
+                     VaultFlavour.LOCAL_ENCRYPTED.keys(dir.resolve("replica")))) {
+            String chunkA = v.vault().vault().readIndex(v.a(), v.a().disk("vda")).get(0).objectName();
+            String chunkC = v.vault().vault().readIndex(v.c(), v.c().disk("vda")).get(2).objectName();
+            copy(v.backend(), chunkA, chunkC);
+            var facts = Json.MAPPER.createObjectNode().put("version", 1);
+            CorruptDataException refused = assertThrows(CorruptDataException.class,
+                    () -> new coffer.vault.replicate.PointReplicator(v.vault().vault(), destination.vault(), 2)
+                            .replicate(new coffer.vault.replicate.PointReplicator.Request(v.c().id(), facts, null), Progress.NONE));
+            assertEquals(chunkC, refused.object());
+            assertEquals(List.of(), destination.vault().listPoints().points());
+            assertTrue(destination.vault().listPoints().whole());
+        }
+    }
+
     @Test
     void gcTrustsNoIndexItCannotRead() throws IOException {
         try (Two v = twoPoints(VaultFlavour.LOCAL_ENCRYPTED)) {
