@@ -346,6 +346,33 @@ class StorageAdversaryTest {
         }
     }
 
+    /**
+     * A chunk deleted behind the vault's back and a backup on top of its point: on a directory the backup looks for
+     * every chunk (a {@code stat} each) and stores the missing one again, healing the older point too; on S3 a backup
+     * takes the base point's chunks as present without asking (docs/design/s3.md, "Requests per backup"), so the new
+     * point names the missing chunk as well, until a verify finds it.
+     */
+    @ParameterizedTest
+    @EnumSource(value = VaultFlavour.class, names = {"LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
+    void aChunkDeletedUnderABaseIsStoredAgainOnADirectoryAndInheritedOnS3(VaultFlavour flavour) throws IOException {
+        try (Two v = twoPoints(flavour)) {
+            FixedIndex index = v.vault().vault().readIndex(v.a(), v.a().disk("vda"));
+            String chunk = index.get(1).objectName();
+            v.backend().delete(chunk);
+            PointManifest next = v.vault().backup("a", coffer.testing.ByteArrayBlockSource.of(diskA),
+                    coffer.vault.write.DiskBase.dedupAgainst(v.a().id(), index));
+            if (flavour == VaultFlavour.S3_ENCRYPTED) {
+                CorruptDataException missing = assertThrows(CorruptDataException.class, () -> v.vault().restore(next, "vda"));
+                assertEquals(chunk, missing.object());
+                assertEquals(List.of(v.a().id(), next.id()), verify(v.vault()).damage().stream().map(d -> d.pointId()).toList());
+            } else {
+                assertArrayEquals(diskA, v.vault().restore(next, "vda"));
+                assertArrayEquals(diskA, v.vault().restore(v.a(), "vda"), "the chunk stored again heals the older point");
+                assertTrue(verify(v.vault()).clean());
+            }
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = VaultFlavour.class, names = {"LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
     void aReplicationOfATamperedPointFailsNamingTheObjectAndPublishesNoReplica(VaultFlavour flavour) throws IOException {
