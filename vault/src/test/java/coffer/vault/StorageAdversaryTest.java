@@ -373,6 +373,26 @@ class StorageAdversaryTest {
         }
     }
 
+    /** After a verify with quarantine, the next backup stores a chunk removed behind the vault's back again, on S3 too. */
+    @ParameterizedTest
+    @EnumSource(value = VaultFlavour.class, names = {"LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
+    void aDeletedChunkFoundByVerifyIsStoredAgainByTheNextBackup(VaultFlavour flavour) throws IOException {
+        try (Two v = twoPoints(flavour)) {
+            FixedIndex index = v.vault().vault().readIndex(v.a(), v.a().disk("vda"));
+            String chunk = index.get(1).objectName();
+            v.backend().delete(chunk);
+            VerifyReport report = verify(v.vault());
+            assertEquals(List.of(chunk), report.damage().stream().map(d -> d.object()).toList());
+            new coffer.vault.maintenance.Quarantine(v.vault().vault()).quarantine(report.damage(), Duration.ZERO);
+
+            PointManifest next = v.vault().backup("a", coffer.testing.ByteArrayBlockSource.of(diskA),
+                    coffer.vault.write.DiskBase.dedupAgainst(v.a().id(), index));
+            assertArrayEquals(diskA, v.vault().restore(next, "vda"));
+            assertArrayEquals(diskA, v.vault().restore(v.a(), "vda"), "the chunk stored again heals the older point");
+            assertTrue(verify(v.vault()).clean());
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(value = VaultFlavour.class, names = {"LOCAL_ENCRYPTED", "S3_ENCRYPTED"})
     void aReplicationOfATamperedPointFailsNamingTheObjectAndPublishesNoReplica(VaultFlavour flavour) throws IOException {
