@@ -12,7 +12,8 @@ import java.util.TreeSet;
 /**
  * Moves damaged chunks out of the way, to {@code damaged/chunks/…}, so that the next backup of the same data
  * stores them again (it skips chunks that exist) and every point that references them becomes whole again.
- * The damaged bytes are kept as evidence; gc never touches {@code damaged/}. Runs under the vault's
+ * The damaged bytes are kept as evidence (a chunk found missing is recorded there empty); gc never touches
+ * {@code damaged/}. Runs under the vault's
  * exclusive lock, like gc's sweep: a backup must not decide a chunk exists while it is being moved.
  *
  * <p>Stateless; thread-safe.
