@@ -103,17 +103,24 @@ final class HeldObjects {
 
     /**
      * The body of the object {@code info} names; null when it is gone meanwhile. An unreadable one counts as a live
-     * object of {@link #unreadableKind} until it goes stale by its age.
+     * object of {@link #unreadableKind} until it goes stale by its age; so does one that reads as JSON but lacks what
+     * every body Coffer writes has (its kind and host: {@code {}} or {@code null} written by someone with the storage,
+     * docs/design/security.md), which before session 21 failed a gc with a {@link NullPointerException}.
      */
     private VaultLocks.Body readBody(ObjectInfo info) throws IOException {
+        VaultLocks.Body body;
         try {
-            return Json.MAPPER.readValue(backend.get(info.name()).array(), VaultLocks.Body.class);
+            body = Json.MAPPER.readValue(backend.get(info.name()).array(), VaultLocks.Body.class);
         } catch (ObjectNotFoundException released) {
             return null;
         } catch (com.fasterxml.jackson.core.JacksonException unreadable) {
-            return new VaultLocks.Body(unreadableKind, "?", -1, "unreadable " + what + " " + info.name(),
-                    info.modified());
+            return unreadable(info);
         }
+        return body == null || body.kind() == null || body.host() == null ? unreadable(info) : body;
+    }
+
+    private VaultLocks.Body unreadable(ObjectInfo info) {
+        return new VaultLocks.Body(unreadableKind, "?", -1, "unreadable " + what + " " + info.name(), info.modified());
     }
 
     /** Not rewritten for {@link VaultLocks#STALE}, or of a process of this host that no longer exists. */

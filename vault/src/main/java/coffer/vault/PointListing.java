@@ -73,8 +73,13 @@ public record PointListing(List<PointManifest> points, List<Unreadable> unreadab
                 } catch (CorruptDataException | UnsupportedFormatException e) {
                     unreadable.add(new Unreadable(id, manifest, e.getMessage()));
                 }
-            } else if (objects.contains(UnfinishedMarker.objectName(id))) {
+            } else if (objects.contains(UnfinishedMarker.objectName(id)) && !vault.markerUnreadable(id)) {
                 unfinished.add(id);
+            } else if (objects.contains(UnfinishedMarker.objectName(id))) {
+                // a marker this vault's key does not open was not written by Coffer for this point (forged, moved
+                // from another point, or damaged): the point is lost, kept by gc and reported, not swept as an
+                // unfinished backup (docs/design/security.md)
+                lost.add(new Lost(id, objects.stream().sorted().toList()));
             } else if (stillLost(vault, id, objects)) {
                 lost.add(new Lost(id, objects.stream().sorted().toList()));
             }

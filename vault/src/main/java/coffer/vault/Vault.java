@@ -180,6 +180,9 @@ public final class Vault implements AutoCloseable {
         if (VaultConfig.checkCompression(codec, config.compressionLevel()) != null) {
             throw new CorruptDataException(CONFIG, VaultConfig.checkCompression(codec, config.compressionLevel()));
         }
+        if (!config.encrypted() && keys != null) {
+            refuseReplacedConfig(backend);
+        }
         SubKeys subKeys = null;
         if (config.encrypted()) {
             if (keys == null) {
@@ -191,6 +194,37 @@ public final class Vault implements AutoCloseable {
             subKeys = SubKeys.derive(dataKey, config.vaultId());
         }
         return new Vault(backend, config, subKeys, clock);
+    }
+
+    /**
+     * A config that says the vault is not encrypted, opened by a caller that has a key service (the CLI and the server
+     * always do), while the newest point's objects are encrypted: the config was replaced by someone with the storage
+     * but not the key (docs/design/security.md). Opened as it says, the vault would list every point as damaged and
+     * write new points in plain text, their chunks named by plain SHA-256; refused instead, naming the object. Costs a
+     * listing of the point ids, one of the newest point's objects and a read of one of them, only for unencrypted vaults
+     * opened with a key service. A vault whose points were all removed as well is not told from a new unencrypted one.
+     */
+    private static void refuseReplacedConfig(Backend backend) throws IOException {
+        List<String> ids = backend.listChildren(POINTS);
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            if (!PointIds.isId(ids.get(i))) {
+                continue;
+            }
+            for (ObjectInfo object : backend.list(POINTS + ids.get(i) + "/")) {
+                ByteBuffer stored;
+                try {
+                    stored = backend.get(object.name());
+                } catch (ObjectNotFoundException gone) {
+                    continue;
+                }
+                if (ObjectCodec.sealedEncrypted(stored)) {
+                    throw new CorruptDataException(CONFIG, "the config says the vault is not encrypted, but its object '"
+                            + object.name() + "' is encrypted: the config was replaced; put the vault's own config back"
+                            + " (from a copy of the vault) before using it, or new points would be written unencrypted");
+                }
+                return;
+            }
+        }
     }
 
     private static byte[] wrapContext(String vaultId) {
@@ -444,6 +478,23 @@ public final class Vault implements AutoCloseable {
     }
 
     /**
+     * Whether point {@code id}'s unfinished marker exists and does not open as one (its AEAD tag or CRC fails, or its
+     * body is not a marker): not one Coffer wrote for this point. A marker of a newer version counts as readable.
+     */
+    boolean markerUnreadable(String id) throws IOException {
+        String name = UnfinishedMarker.objectName(id);
+        try {
+            UnfinishedMarker marker = Json.MAPPER.readValue(codec.open(ObjectKind.MARKER, name, backend.get(name)),
+                    UnfinishedMarker.class);
+            return marker == null || !UnfinishedMarker.FORMAT.equals(marker.format());
+        } catch (ObjectNotFoundException | UnsupportedFormatException gone) {
+            return false;
+        } catch (CorruptDataException | com.fasterxml.jackson.core.JacksonException e) {
+            return true;
+        }
+    }
+
+    /**
      * Whether a delete of point {@code id} is under way: its marker is a delete's ({@link #deletePoint}), or does not
      * read (then it may be one). A writer's marker left beside a manifest is not.
      */
@@ -563,7 +614,31 @@ public final class Vault implements AutoCloseable {
         if (manifest.version() > PointManifest.VERSION || manifest.version() < 1) {
             throw new UnsupportedFormatException(name, "point manifest", manifest.version(), PointManifest.VERSION);
         }
+        checkOwnName(name, manifest);
         return manifest;
+    }
+
+    /**
+     * A manifest read from {@code points/<id>/manifest} must be point {@code <id>}'s and name only indexes of that
+     * point (docs/format/manifest.md, docs/format/README.md). In an encrypted vault the AEAD binds every object to its
+     * name, so a manifest moved under another id does not open; an unencrypted one has only a CRC, and before session
+     * 21 a point's manifest (and its indexes) copied under another point's id listed as the first point twice, the
+     * second point gone from the listing (docs/design/security.md).
+     */
+    private static void checkOwnName(String name, PointManifest manifest) throws CorruptDataException {
+        String prefix = POINTS + manifest.id() + "/";
+        if (!name.equals(prefix + "manifest")) {
+            throw new CorruptDataException(name, "the manifest is point " + manifest.id() + "'s, stored under another"
+                    + " point's name (moved or copied)");
+        }
+        for (PointManifest.Disk disk : manifest.disks()) {
+            String index = disk.index();
+            if (index == null || !index.startsWith(prefix) || index.indexOf('/', prefix.length()) >= 0
+                    || !index.endsWith(".fidx")) {
+                throw new CorruptDataException(name, "disk " + disk.name() + " names index '" + index
+                        + "', not one of point " + manifest.id() + "'s");
+            }
+        }
     }
 
     // ---- chunks -------------------------------------------------------------------------------------

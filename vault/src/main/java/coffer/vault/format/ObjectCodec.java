@@ -56,6 +56,12 @@ public final class ObjectCodec {
      * loaded on the first LZ4 object only: loading extracts and links a native library (~20-50 ms of every command's
      * start-up, docs/performance.md, session 12), which a zstd vault never needs.
      */
+    /** Whether {@code stored} (not consumed) is an envelope whose header says its payload is encrypted (docs/format/objects.md). */
+    public static boolean sealedEncrypted(ByteBuffer stored) {
+        int at = stored.position();
+        return stored.remaining() >= HEADER_SIZE && stored.getInt(at) == MAGIC && (stored.get(at + 6) & FLAG_AES_GCM) != 0;
+    }
+
     private static final class Lz4 {
         static final LZ4Factory FACTORY = LZ4Factory.fastestInstance();
     }

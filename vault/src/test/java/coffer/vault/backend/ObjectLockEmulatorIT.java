@@ -52,11 +52,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * credentials. Whether a real store enforces retention is that store's; moto enforces it as AWS documents.
  */
 class ObjectLockEmulatorIT {
-    private static final String BUCKET = "coffer-locked";
+    static final String BUCKET = "coffer-locked";
 
     @TempDir
     Path dir;
-    private Process moto;
+    Process moto;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -188,18 +188,18 @@ class ObjectLockEmulatorIT {
     }
 
     /** The bucket's owner, asking the store directly (what a client holding the bucket's credentials can do). */
-    private static S3Client admin(URI endpoint) {
+    static S3Client admin(URI endpoint) {
         return S3Client.builder().endpointOverride(endpoint).forcePathStyle(true).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
                 .httpClient(Apache5HttpClient.create()).build();
     }
 
-    private static S3Backend backend(URI endpoint) throws IOException {
+    static S3Backend backend(URI endpoint) throws IOException {
         return S3Backend.open(new S3Location(BUCKET, "vault"), S3Settings.at(endpoint,
                 new S3Settings.Credentials("testing", Secret.of("testing"))));
     }
 
-    private static PointManifest point(Vault vault, byte[] disk, Instant until) throws IOException {
+    static PointManifest point(Vault vault, byte[] disk, Instant until) throws IOException {
         try (PointWriter writer = PointWriter.begin(vault, "vm", Instant.now(), 2)) {
             writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "raw", null, Progress.NONE);
             if (until != null) {
@@ -214,7 +214,7 @@ class ObjectLockEmulatorIT {
      * then given to moto: another process may take it in between, so a moto that exits before it listens is started
      * again on another port (three tries).
      */
-    private URI startMoto() throws Exception {
+    URI startMoto() throws Exception {
         Path command = Environment.which("moto_server");
         if (command == null && java.nio.file.Files.isExecutable(Path.of(System.getProperty("user.home"), ".pyenv", "shims",
                 "moto_server"))) {
