@@ -4,6 +4,7 @@ import coffer.vault.ChunkId;
 import coffer.vault.CorruptDataException;
 import coffer.vault.UnsupportedFormatException;
 import coffer.vault.crypto.ChunkDigester;
+import coffer.vault.crypto.StreamingSha256;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -11,8 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -168,9 +167,7 @@ public final class FixedIndex {
 
     public ChunkId get(int i) {
         if (file != null) {
-            byte[] id = new byte[ChunkId.BYTES];
-            file.read((long) i * ChunkId.BYTES, id, 0, ChunkId.BYTES);
-            return ChunkId.of(id, 0);
+            return file.id((long) i * ChunkId.BYTES);
         }
         return ChunkId.of(entries, i * ChunkId.BYTES);
     }
@@ -241,14 +238,13 @@ public final class FixedIndex {
         if (file != null) {
             String known = checksum;
             if (known == null) {
-                MessageDigest digest = sha256();
-                try {
+                try (StreamingSha256 digest = StreamingSha256.create()) {
                     file.forEachBlock((window, length) -> digest.update(window, 0, length));
+                    digest.update(patchRecords());
+                    known = HexFormat.of().formatHex(digest.digest());
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-                digest.update(patchRecords());
-                known = HexFormat.of().formatHex(digest.digest());
                 checksum = known;
             }
             return known;
@@ -265,14 +261,6 @@ public final class FixedIndex {
     /** The digester, made on first use (libcrypto's binding, else the JDK's engine per thread). */
     private static final class Sha256 {
         static final ChunkDigester DIGESTER = ChunkDigester.sha256();
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     public FixedIndex copy() {
@@ -357,7 +345,13 @@ public final class FixedIndex {
         byte[] stored = new byte[32];
         b.get(stored);
         FixedIndex index = new FixedIndex(h.diskSize, h.chunkSize);
-        MessageDigest digest = sha256();
+        try (StreamingSha256 digest = StreamingSha256.create()) {
+            return decodeEntries(object, data, in, length, h, stored, index, digest);
+        }
+    }
+
+    private static FixedIndex decodeEntries(String object, DataInputStream data, InputStream in, long length, Header h,
+                                            byte[] stored, FixedIndex index, StreamingSha256 digest) throws IOException {
         byte[] window = new byte[IndexFile.BLOCK];
         long entryBytes = (long) index.count * ChunkId.BYTES;
         try {

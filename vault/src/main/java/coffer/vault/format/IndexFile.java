@@ -1,5 +1,7 @@
 package coffer.vault.format;
 
+import coffer.vault.ChunkId;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -62,15 +64,35 @@ final class IndexFile implements AutoCloseable {
         return length;
     }
 
-    /** Copies {@code n} bytes at {@code offset} (within one block) into {@code into[at..]}. */
-    synchronized void read(long offset, byte[] into, int at, int n) {
-        byte[] block = block(offset / BLOCK);
-        System.arraycopy(block, (int) (offset % BLOCK), into, at, n);
+    /**
+     * The chunk id of the 32 bytes at {@code offset}: {@link ChunkId#ZERO} without loading a block never written (most
+     * of a sparse disk's index) nor making an id of zeros.
+     */
+    synchronized ChunkId id(long offset) {
+        long number = offset / BLOCK;
+        if (slotBlock[(int) (number % SLOTS)] != number && !written.get((int) number)) {
+            return ChunkId.ZERO;
+        }
+        byte[] block = block(number);
+        int from = (int) (offset % BLOCK);
+        return zero(block, from) ? ChunkId.ZERO : ChunkId.of(block, from);
+    }
+
+    private static boolean zero(byte[] block, int from) {
+        int bits = 0;
+        for (int k = from; k < from + 32; k++) {
+            bits |= block[k];
+        }
+        return bits == 0;
     }
 
     /** Whether the 32 bytes at {@code offset} are all zeros. */
     synchronized boolean isZero(long offset) {
-        byte[] block = block(offset / BLOCK);
+        long number = offset / BLOCK;
+        if (slotBlock[(int) (number % SLOTS)] != number && !written.get((int) number)) {
+            return true;
+        }
+        byte[] block = block(number);
         int from = (int) (offset % BLOCK);
         int bits = 0;
         for (int k = from; k < from + 32; k++) {
