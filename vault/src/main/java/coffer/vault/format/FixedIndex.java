@@ -52,6 +52,7 @@ public final class FixedIndex {
     public static final int VERSION = 2;
     static final int HEADER = 64;
     static final int PATCH_RECORD = 40;
+    private static final byte[] ZEROS = new byte[IndexFile.BLOCK];
     /** The system property that sets {@link #heapLimit()} in bytes of entries (tests set it small). */
     public static final String HEAP_LIMIT_PROPERTY = "coffer.index.heapBytes";
 
@@ -359,12 +360,10 @@ public final class FixedIndex {
                 int n = (int) Math.min(window.length, entryBytes - at);
                 data.readFully(window, 0, n);
                 digest.update(window, 0, n);
-                for (int k = 0; k < n; k += ChunkId.BYTES) {
-                    if (index.file == null) {
-                        System.arraycopy(window, k, index.entries, (int) (at + k), ChunkId.BYTES);
-                    } else if (!ChunkId.of(window, k).isZero()) {
-                        index.file.write(at + k, window, k, ChunkId.BYTES);
-                    }
+                if (index.file == null) {
+                    System.arraycopy(window, 0, index.entries, (int) at, n);
+                } else if (Arrays.mismatch(window, 0, n, ZEROS, 0, n) >= 0) { // a block of zeros stays a hole
+                    index.file.write(at, window, 0, n); // the window is one block of the file
                 }
             }
             byte[] records = new byte[(int) h.patchCount * PATCH_RECORD];
