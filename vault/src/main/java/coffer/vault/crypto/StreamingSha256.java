@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * SHA-256 of data given in pieces (an index kept in a file, a block at a time: docs/format/index.md, "Memory"): by
  * libcrypto where it loads and binds, else by the JDK, whose SHA-256 runs without its CPU intrinsics in the command
- * line's C1-compiled code (a 1 GiB index: ~7 s of CPU against ~1 s, docs/performance.md, "Session 21").
+ * line's C1-compiled code (53 % of the CPU of a command reading a 16 TiB disk's index, docs/performance.md, "Session 21").
  *
  * <p>One use: {@link #update} any number of times, then {@link #digest} once. Not thread-safe. {@link #close} frees
  * the native context of one not finished.
