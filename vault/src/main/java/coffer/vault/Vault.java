@@ -407,7 +407,12 @@ public final class Vault implements AutoCloseable {
      * no manifest to check it against (a point whose manifest is damaged or lost). Else use {@link #readIndex}.
      */
     public FixedIndex readIndexObject(String name) throws IOException {
-        return FixedIndex.decode(name, codec.open(ObjectKind.INDEX, name, backend.get(name)));
+        java.nio.ByteBuffer stored = backend.get(name);
+        if (codec.plainLength(ObjectKind.INDEX, name, stored) <= FixedIndex.heapLimit()) {
+            return FixedIndex.decode(name, codec.open(ObjectKind.INDEX, name, stored));
+        }
+        // larger than the heap should hold: decompressed as read into an index kept in a file (docs/format/index.md)
+        return codec.openStream(ObjectKind.INDEX, name, stored, (in, length) -> FixedIndex.decode(name, in, length));
     }
 
     /**

@@ -55,11 +55,17 @@ final class LibCrypto {
     private final Downcall ctrl;
     private final Downcall digestCall;
     private final Downcall hmacCall;
+    private final Downcall mdCtxNew;
+    private final Downcall mdCtxFree;
+    private final Downcall digestInit;
+    private final Downcall digestUpdate;
+    private final Downcall digestFinal;
     private final MemorySegment aes256Gcm;
     private final MemorySegment sha256;
     private final Kind cipherKind;
     private final Kind digestKind;
     private final Kind hmacKind;
+    private final Kind streamKind;
 
     private LibCrypto(SymbolLookup lib) throws Throwable {
         // Fewer shapes than prototypes: each shape bound spins a stub class and about ten LambdaForm classes the
@@ -83,6 +89,13 @@ final class LibCrypto {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
         hmacCall = heap(lib, "HMAC",
                 FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+        // SHA-256 over more than one array (an index kept in a file: docs/format/index.md, "Memory"); its own kind, bound
+        // only by a command that digests such an index
+        mdCtxNew = plain(lib, "EVP_MD_CTX_new", pointerOf3); // EVP_MD_CTX *(void)
+        mdCtxFree = plain(lib, "EVP_MD_CTX_free", pointerOf3); // void (EVP_MD_CTX *)
+        digestInit = heap(lib, "EVP_DigestInit_ex", init); // int (ctx, type, impl): init's shape
+        digestUpdate = heap(lib, "EVP_DigestUpdate", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        digestFinal = heap(lib, "EVP_DigestFinal_ex", init); // int (ctx, md, unsigned int *s)
         Downcall cipherFetch = plain(lib, "EVP_CIPHER_fetch", pointerOf3);
         Downcall mdFetch = plain(lib, "EVP_MD_fetch", pointerOf3);
         try (Arena arena = Arena.ofConfined()) {
@@ -99,6 +112,7 @@ final class LibCrypto {
                 decryptFinal, ctrl);
         digestKind = new Kind(digestCall);
         hmacKind = new Kind(hmacCall);
+        streamKind = new Kind(mdCtxNew, mdCtxFree, digestInit, digestUpdate, digestFinal);
     }
 
     /**
@@ -117,6 +131,63 @@ final class LibCrypto {
     /** {@code EVP_Digest}, for SHA-256. */
     Kind digest() {
         return digestKind;
+    }
+
+    /** {@code EVP_MD_CTX} and {@code EVP_Digest{Init,Update,Final}}, for SHA-256 of a stream. */
+    Kind streamDigest() {
+        return streamKind;
+    }
+
+    /** A new SHA-256 context; free it with {@link #sha256End} or {@link #sha256Free}. */
+    MemorySegment sha256Begin() {
+        try {
+            MemorySegment ctx = (MemorySegment) mdCtxNew.handle().invokeExact(MemorySegment.NULL, MemorySegment.NULL,
+                    MemorySegment.NULL);
+            if (ctx.equals(MemorySegment.NULL)) {
+                throw new OutOfMemoryError("EVP_MD_CTX_new");
+            }
+            try {
+                check((int) digestInit.handle().invokeExact(ctx, sha256, MemorySegment.NULL, MemorySegment.NULL,
+                        MemorySegment.NULL), "EVP_DigestInit_ex");
+            } catch (Throwable e) {
+                sha256Free(ctx);
+                throw e;
+            }
+            return ctx;
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    void sha256Update(MemorySegment ctx, byte[] data, int offset, int length) {
+        try {
+            check((int) digestUpdate.handle().invokeExact(ctx, of(data, offset, length), (long) length), "EVP_DigestUpdate");
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** The digest; frees {@code ctx}. */
+    byte[] sha256End(MemorySegment ctx) {
+        byte[] md = new byte[32];
+        try {
+            check((int) digestFinal.handle().invokeExact(ctx, MemorySegment.ofArray(md), MemorySegment.NULL,
+                    MemorySegment.NULL, MemorySegment.NULL), "EVP_DigestFinal_ex");
+            return md;
+        } catch (Throwable e) {
+            throw rethrow(e);
+        } finally {
+            sha256Free(ctx);
+        }
+    }
+
+    void sha256Free(MemorySegment ctx) {
+        try {
+            MemorySegment ignored = (MemorySegment) mdCtxFree.handle().invokeExact(ctx, MemorySegment.NULL,
+                    MemorySegment.NULL);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
     }
 
     /** {@code HMAC}, for HMAC-SHA-256. */

@@ -165,6 +165,172 @@ public final class ObjectCodec {
         return ByteBuffer.wrap(s.sealed, 0, HEADER_SIZE + NONCE_SIZE + written);
     }
 
+    /** Writes a plaintext to a stream. */
+    public interface PlainWriter {
+        void writeTo(java.io.OutputStream out) throws java.io.IOException;
+    }
+
+    /** Reads a plaintext of a given length from a stream. */
+    public interface PlainReader<T> {
+        T readFrom(java.io.InputStream in, long length) throws java.io.IOException;
+    }
+
+    /**
+     * Seals a plaintext of {@code length} bytes, which may exceed any array, written by {@code plain} as a stream:
+     * always zstd-compressed, whatever the vault's codec (every reader opens either), so only the compressed payload
+     * and the sealed object are held in memory (docs/format/index.md, "Memory"). Same envelope as {@link #seal}.
+     */
+    public ByteBuffer sealStream(ObjectKind kind, String name, long length, PlainWriter plain) throws java.io.IOException {
+        Growing payload = new Growing(HEADER_SIZE + NONCE_SIZE);
+        CountingOutput counted;
+        try (com.github.luben.zstd.ZstdOutputStreamNoFinalizer zstd =
+                     new com.github.luben.zstd.ZstdOutputStreamNoFinalizer(payload, level)) {
+            counted = new CountingOutput(zstd);
+            plain.writeTo(counted);
+        }
+        if (counted.count != length) {
+            throw new IllegalStateException(name + ": wrote " + counted.count + " bytes of plaintext, " + length + " declared");
+        }
+        int payloadLength = payload.size - HEADER_SIZE - NONCE_SIZE;
+        int flags = FLAG_ZSTD | (cipher != null ? FLAG_AES_GCM : 0);
+        if (cipher == null) {
+            byte[] out = payload.bytes;
+            System.arraycopy(out, HEADER_SIZE + NONCE_SIZE, out, HEADER_SIZE, payloadLength);
+            writeHeader(ByteBuffer.wrap(out), kind, flags, length, payloadLength);
+            CRC32C crc = new CRC32C();
+            crc.update(out, 0, HEADER_SIZE + payloadLength);
+            int end = HEADER_SIZE + payloadLength;
+            byte[] sealed = java.util.Arrays.copyOf(out, end + 4);
+            ByteBuffer.wrap(sealed, end, 4).putInt((int) crc.getValue());
+            return ByteBuffer.wrap(sealed);
+        }
+        byte[] sealed = new byte[HEADER_SIZE + NONCE_SIZE + payloadLength + TAG_SIZE];
+        writeHeader(ByteBuffer.wrap(sealed), kind, flags, length, payloadLength);
+        byte[] nonce = new byte[NONCE_SIZE];
+        scratch.get().random().nextBytes(nonce);
+        System.arraycopy(nonce, 0, sealed, HEADER_SIZE, NONCE_SIZE);
+        int written = cipher.encrypt(nonce, aad(sealed, 0, name), payload.bytes, HEADER_SIZE + NONCE_SIZE, payloadLength,
+                sealed, HEADER_SIZE + NONCE_SIZE);
+        return ByteBuffer.wrap(sealed, 0, HEADER_SIZE + NONCE_SIZE + written);
+    }
+
+    /** The plaintext length a sealed object's header declares (not yet authenticated: a size to choose a path by). */
+    public long plainLength(ObjectKind kind, String name, ByteBuffer stored) throws CorruptDataException,
+            UnsupportedFormatException {
+        return readHeader(kind, name, stored).plainLength;
+    }
+
+    /**
+     * Opens a sealed object whose plaintext may exceed any array: authenticates it whole first (the GCM tag or the
+     * CRC-32C, before {@code reader} sees a byte), then hands {@code reader} its plaintext as a stream, decompressed
+     * as read. The reader must read exactly the declared length.
+     */
+    public <T> T openStream(ObjectKind kind, String name, ByteBuffer stored, PlainReader<T> reader)
+            throws java.io.IOException {
+        Header h = readHeader(kind, name, stored);
+        if (h.lz4 || !h.compressed) { // written whole by seal: its plaintext fits an array
+            byte[] plain = open(kind, name, stored);
+            return reader.readFrom(new java.io.ByteArrayInputStream(plain), plain.length);
+        }
+        byte[] raw = bytesOf(stored);
+        int base = stored.hasArray() ? stored.arrayOffset() + stored.position() : 0;
+        int total = stored.remaining();
+        byte[] payload;
+        int payloadOffset;
+        if (h.encrypted) {
+            if (cipher == null) {
+                throw new CorruptDataException(name, "object is encrypted but the vault is not");
+            }
+            long expected = HEADER_SIZE + NONCE_SIZE + h.payloadLength + TAG_SIZE;
+            if (expected != total) {
+                throw new CorruptDataException(name, "size " + total + " does not match header (" + expected + ")");
+            }
+            payload = new byte[(int) h.payloadLength];
+            payloadOffset = 0;
+            try {
+                cipher.decrypt(raw, base + HEADER_SIZE, aad(raw, base, name), raw, base + HEADER_SIZE + NONCE_SIZE,
+                        (int) h.payloadLength + TAG_SIZE, payload, 0);
+            } catch (AEADBadTagException e) {
+                throw new CorruptDataException(name, "authentication tag mismatch (damaged, or wrong key)");
+            } catch (IllegalStateException e) {
+                throw new CorruptDataException(name, "cannot decrypt: " + e.getMessage(), e);
+            }
+        } else {
+            if (cipher != null) {
+                throw new CorruptDataException(name, "object is not encrypted but the vault is (refusing unauthenticated data)");
+            }
+            long expected = HEADER_SIZE + h.payloadLength + 4;
+            if (expected != total) {
+                throw new CorruptDataException(name, "size " + total + " does not match header (" + expected + ")");
+            }
+            CRC32C crc = new CRC32C();
+            crc.update(raw, base, HEADER_SIZE + (int) h.payloadLength);
+            int storedCrc = ByteBuffer.wrap(raw, base + HEADER_SIZE + (int) h.payloadLength, 4).getInt();
+            if ((int) crc.getValue() != storedCrc) {
+                throw new CorruptDataException(name, "CRC-32C mismatch");
+            }
+            payload = raw;
+            payloadOffset = base + HEADER_SIZE;
+        }
+        try (com.github.luben.zstd.ZstdInputStreamNoFinalizer zstd = new com.github.luben.zstd.ZstdInputStreamNoFinalizer(
+                new java.io.ByteArrayInputStream(payload, payloadOffset, (int) h.payloadLength))) {
+            return reader.readFrom(new java.io.BufferedInputStream(zstd, 1 << 16), h.plainLength);
+        } catch (com.github.luben.zstd.ZstdIOException | ZstdException e) {
+            throw new CorruptDataException(name, "zstd: " + e.getMessage(), e);
+        }
+    }
+
+    /** An output stream into a growing array, starting after {@code reserved} bytes. */
+    private static final class Growing extends java.io.OutputStream {
+        byte[] bytes;
+        int size;
+
+        Growing(int reserved) {
+            bytes = new byte[Math.max(1 << 16, reserved)];
+            size = reserved;
+        }
+
+        @Override
+        public void write(int b) {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            if (size + (long) len + TAG_SIZE + 4 > Integer.MAX_VALUE - 64) {
+                throw new IllegalStateException("a streamed object's compressed payload exceeds " + (Integer.MAX_VALUE >> 20)
+                        + " MiB");
+            }
+            if (size + len > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 64,
+                        Math.max(size + (long) len, bytes.length * 2L)));
+            }
+            System.arraycopy(b, off, bytes, size, len);
+            size += len;
+        }
+    }
+
+    /** Counts what passes through to {@code out}. */
+    private static final class CountingOutput extends java.io.FilterOutputStream {
+        long count;
+
+        CountingOutput(java.io.OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+    }
+
     /** The AAD: the header, then the UTF-8 object name. */
     private static byte[] aad(byte[] header, int offset, String name) {
         byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);

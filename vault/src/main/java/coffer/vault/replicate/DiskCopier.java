@@ -76,7 +76,7 @@ final class DiskCopier {
                 && base.replica().diskSize() == from.diskSize() && base.source().chunkSize() == from.chunkSize()
                 && base.replica().chunkSize() == from.chunkSize() ? base : null;
         FixedIndex index = new FixedIndex(from.diskSize(), from.chunkSize());
-        int[] work = new int[from.chunkCount()];
+        int[] work = new int[Math.min(from.chunkCount(), 1024)]; // grown as needed: a sparse disk's chunks are mostly zeros
         int count = 0;
         long settledBytes = 0;
         long reused = 0;
@@ -95,6 +95,9 @@ final class DiskCopier {
                 reused++;
                 dataChunks++;
             } else {
+                if (count == work.length) {
+                    work = java.util.Arrays.copyOf(work, work.length * 2);
+                }
                 work[count++] = i;
                 dataChunks++;
             }

@@ -163,8 +163,7 @@ final class ChunkReclaim {
                 }
                 FixedIndex index;
                 try {
-                    byte[] body = vault.codec().open(ObjectKind.INDEX, info.name(), vault.backend().get(info.name()));
-                    index = FixedIndex.decode(info.name(), body);
+                    index = vault.readIndexObject(info.name());
                 } catch (ObjectNotFoundException deleted) {
                     continue; // its point was deleted meanwhile
                 } catch (IOException unreadable) {

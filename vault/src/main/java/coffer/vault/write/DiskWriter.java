@@ -90,13 +90,15 @@ final class DiskWriter {
         FixedIndex index = tracked ? previous.copy() : new FixedIndex(size, chunkSize);
         created.index = index;
         Map<Integer, List<Extent>> changedPerChunk = tracked ? changedPerChunk(chunkSize, previous, base.changed()) : Map.of();
-        boolean[] mustRead = new boolean[index.chunkCount()];
+        // one bit per chunk, and no list of chunk numbers for a full run (every chunk): a 16 TiB disk has 32 Mi chunks
+        // (docs/format/index.md, "Memory")
+        BitSet mustRead = new BitSet();
         Set<ChunkId> quarantined = tracked || (previous != null && !askBackend) ? vault.quarantinedMissing() : Set.of();
         if (tracked) {
-            changedPerChunk.keySet().forEach(i -> mustRead[i] = true);
+            changedPerChunk.keySet().forEach(mustRead::set);
             readWhatWasQuarantined(previous, mustRead, quarantined);
         } else {
-            Arrays.fill(mustRead, true);
+            mustRead.set(0, index.chunkCount());
         }
         // chunks stored or known present during this run. Where asking is cheap the base's ids are deliberately
         // not trusted without a look (a chunk lost must be stored again when its data is read again); where it
@@ -108,12 +110,14 @@ final class DiskWriter {
         long toRead = 0;
         long unchangedData = 0;
         long unchangedBytes = 0;
-        int[] chunks = new int[mustRead.length];
-        int count = 0;
-        for (int i = 0; i < mustRead.length; i++) {
-            if (mustRead[i]) {
+        int count = mustRead.cardinality();
+        int[] chunks = tracked ? new int[count] : null; // null: chunk k is the k-th
+        for (int i = 0, k = 0; i < index.chunkCount(); i++) {
+            if (mustRead.get(i)) {
                 toRead += index.lengthOf(i);
-                chunks[count++] = i;
+                if (chunks != null) {
+                    chunks[k++] = i;
+                }
             } else {
                 unchangedBytes += index.lengthOf(i);
                 unchangedData += previous.isZero(i) ? 0 : 1;
@@ -131,7 +135,7 @@ final class DiskWriter {
         FixedIndex from = previous;
         DataExtentWindows data = new DataExtentWindows(source);
         ChunkWorkers.run(count, threads, chunkSize, (k, buffer) -> {
-            int i = chunks[k];
+            int i = chunks == null ? k : chunks[k];
             long offset = (long) i * chunkSize;
             int length = index.lengthOf(i);
             List<Extent> extents = data.within(offset, length);
@@ -174,14 +178,14 @@ final class DiskWriter {
      * stored again yet: taken unread, the new point would name a missing object; read, it is stored again and
      * every point using it is whole again.
      */
-    private static void readWhatWasQuarantined(FixedIndex previous, boolean[] mustRead, Set<ChunkId> missing) {
+    private static void readWhatWasQuarantined(FixedIndex previous, BitSet mustRead, Set<ChunkId> missing) {
         if (missing.isEmpty()) {
             return;
         }
-        for (int i = 0; i < mustRead.length; i++) {
+        for (int i = 0; i < previous.chunkCount(); i++) {
             FixedIndex.Patched patched = previous.patchOf(i);
-            if (!mustRead[i] && (missing.contains(previous.get(i)) || patched != null && missing.contains(patched.base()))) {
-                mustRead[i] = true;
+            if (!mustRead.get(i) && (missing.contains(previous.get(i)) || patched != null && missing.contains(patched.base()))) {
+                mustRead.set(i);
             }
         }
     }

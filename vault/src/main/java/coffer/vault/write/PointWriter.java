@@ -310,10 +310,16 @@ public final class PointWriter implements AutoCloseable {
         String manifestName = Vault.manifestName(id);
         vault.backend().sync(); // every disk's chunks before any index
         for (int i = 0; i < indexes.size(); i++) {
-            byte[] indexBody = indexes.get(i).encode();
+            FixedIndex index = indexes.get(i);
             String indexName = indexName(i);
             written.add(indexName);
-            vault.backend().put(indexName, vault.codec().seal(ObjectKind.INDEX, indexName, indexBody, indexBody.length, false));
+            if (index.inHeap()) {
+                byte[] indexBody = index.encode();
+                vault.backend().put(indexName, vault.codec().seal(ObjectKind.INDEX, indexName, indexBody, indexBody.length, false));
+            } else { // kept in a file: encoded and compressed as a stream (docs/format/index.md, "Memory")
+                vault.backend().put(indexName, vault.codec().sealStream(ObjectKind.INDEX, indexName, index.encodedLength(),
+                        index::encodeTo));
+            }
         }
         vault.backend().sync(); // indexes before the manifest
         if (verifyOnCommit) {
@@ -342,7 +348,7 @@ public final class PointWriter implements AutoCloseable {
     /** Reads the index of {@code disk} back: its checksum must match the manifest's and its entries the written ones. */
     private void readBack(PointManifest manifest, PointManifest.Disk disk, FixedIndex written) throws IOException {
         FixedIndex stored = vault.readIndex(manifest, disk);
-        if (!java.util.Arrays.equals(stored.encode(), written.encode())) {
+        if (!stored.sameAs(written)) {
             throw new CorruptDataException(disk.index(), "the index read back differs from the one written");
         }
     }
