@@ -11,7 +11,8 @@ import java.util.*;
 
 /**
  * Instances: protected or not, their plans, last point and its consistency, next run, disks; protect several at
- * once (all disks or some, optionally binding a policy), back up now, clone, stop protection (points kept).
+ * once (all disks or some, optionally binding a policy), back up now, clone, stop protection (points kept), look
+ * for new instances on the hosts now.
  * Stateless.
  */
 public final class InstancesPage implements ConsoleRoutes {
@@ -61,6 +62,28 @@ public final class InstancesPage implements ConsoleRoutes {
                 text += " and bound them to policy " + policy;
             }
             console.notify(session, text + ".");
+            return "/instances";
+        });
+        // the hosts' domains are discovered at start and every few minutes; a domain defined since shows up at once
+        console.change(routes, "/instances/refresh", RefreshHost.class, (ctx, session) -> {
+            Operations ops = console.operations();
+            List<String> failed = new ArrayList<>();
+            coffer.engine.error.ErrorCode code = null;
+            int hosts = 0;
+            for (var host : ops.call(new ListHosts()).hosts()) {
+                try {
+                    ops.call(new RefreshHost(host.id()));
+                    hosts++;
+                } catch (coffer.engine.error.CofferException e) {
+                    code = code == null ? e.code() : code;
+                    failed.add(host.id() + ": error [" + e.code() + "]: " + e.getMessage());
+                }
+            }
+            String text = "Looked for instances on " + hosts + " host(s).";
+            if (code != null) { // the first failure's code; each host's in the message
+                throw new coffer.engine.error.CofferException(code, text + " Could not look on " + String.join("; ", failed));
+            }
+            console.notify(session, text);
             return "/instances";
         });
         console.change(routes, "/instances/{instance}/backup", BackupInstance.class, (ctx, session) -> {
