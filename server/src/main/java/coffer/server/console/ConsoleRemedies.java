@@ -15,7 +15,7 @@ public final class ConsoleRemedies {
     private static final Map<ErrorCode, String> WORDS = new EnumMap<>(ErrorCode.class);
 
     static {
-        WORDS.put(ErrorCode.TargetExists, "Choose a new target path: the console does not replace an existing file.");
+        WORDS.put(ErrorCode.TargetExists, "Choose a new target path, or check \"Replace the file if it exists\".");
         WORDS.put(ErrorCode.PointNotFound, "Open Backup points and use one of the points listed there.");
         WORDS.put(ErrorCode.InstanceNotFound, "Open Instances and use one listed there; an instance defined in libvirt"
                 + " since the server last looked is listed once the server refreshes its host.");

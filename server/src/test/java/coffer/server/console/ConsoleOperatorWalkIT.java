@@ -34,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The rough edges of session 21's walk through the console as a new operator (docs/console.md, "An operator's walk"),
  * over HTTP, each failing without its fix (checked): an empty list says what to do; a refusal's "What to do" names the
  * console's pages, not the command line's commands ({@code 'coffer token create'}, {@code --replace}); a failed job's
- * page says what to do about its code; the jobs list pages to older jobs instead of stopping at the newest 200; a
- * domain defined since the server looked is listed on request ("Look for new instances", an operator's).
+ * page says what to do about its code and, ended, no rate or time left; the jobs list pages to older jobs instead of stopping at the newest 200; a
+ * domain defined since the server looked is listed on request ("Look for new instances", an operator's), and a
+ * protected instance without a plan is bound to a policy from its row.
  */
 class ConsoleOperatorWalkIT {
     private static final Pattern JOB_ROW = Pattern.compile("<tr id=\"job-([^\"]+)\">");
@@ -107,6 +108,9 @@ class ConsoleOperatorWalkIT {
                 Job job = before.jobs().submit(new RestoreDisk("pt-console21-" + i, "vda", null, null, true, false), "local");
                 assertEquals(job.id(), before.jobs().claimNext("w-console21", 8, Instant.now()).orElseThrow().id());
                 boolean fail = i == 3;
+                if (fail) { // it had read some of its bytes at a rate when it failed
+                    before.jobs().progress(job.id(), 64L << 20, 1L << 30, 123L << 20, 8);
+                }
                 assertTrue(before.jobs().finish(job.id(), "w-console21", fail
                         ? new Jobs.Outcome(JobState.failed, null, "PointNotFound", "no point 'pt-console21-3'")
                         : new Jobs.Outcome(JobState.succeeded, null, null, null), Instant.now()));
@@ -148,6 +152,9 @@ class ConsoleOperatorWalkIT {
         assertTrue(job.contains("<span class=\"code\">PointNotFound</span>"), job);
         assertTrue(job.contains("id=\"job-remedy\">What to do: " + ConsoleRemedies.of(ErrorCode.PointNotFound)), job);
         assertFalse(job.contains("coffer point list"), job);
+        // an ended job has no rate and no time left (a cancelled backup said "123.0 MiB/s, 8s left")
+        assertTrue(job.contains("64.0 MiB of 1.0 GiB"), job);
+        assertFalse(job.contains("/s,") || job.contains(" left") || job.contains("job-rate"), job);
     }
 
     @Test
@@ -188,6 +195,33 @@ class ConsoleOperatorWalkIT {
         assertEquals(200, listed.status(), listed.text());
         assertEquals(name, listed.body().path("name").asText());
         assertNull(listed.body().get("error"));
+
+        // protected without a policy, then bound to one from its row (the plans page pointed here; only the CLI could)
+        assertEquals(303, operator.post("/instances/protect", "_csrf", page.csrf(), "instance", uuid, "disks-choice", "all",
+                "back", "/instances").status());
+        TestServer.Answer policy = server.admin("POST", "/api/v1/policies", "{\"name\": \"pol-console21\", \"schedule\":"
+                + " \"I|1790000000|PT1H\", \"retention\": {\"keepFor\": \"1d\"}}");
+        assertEquals(201, policy.status(), policy.text());
+        String path = "/instances";
+        boolean offered = false;
+        while (path != null && !offered) {
+            String body = operator.get(path.replace("&amp;", "&")).body();
+            offered = body.contains("id=\"bind-" + uuid + "\"") && body.contains("form=\"bind-" + uuid + "\">Bind</button>");
+            Matcher next = NEXT.matcher(body);
+            path = next.find() ? next.group(1) : null;
+        }
+        assertTrue(offered, "a protected instance without a plan is offered a policy to bind");
+        ConsoleClient.Page bound = operator.post("/instances/" + uuid + "/bind", "_csrf", page.csrf(),
+                "policy", policy.body().path("id").asText(), "back", "/instances");
+        assertEquals(303, bound.status(), bound.body());
+        assertTrue(operator.get("/instances").body().contains("Bound to policy pol-console21"), "the notice says so");
+        TestServer.Answer plans = server.admin("GET", "/api/v1/plans?instance=" + uuid, null);
+        assertEquals(200, plans.status(), plans.text());
+        assertEquals(1, plans.body().path("plans").size(), plans.text());
+        assertEquals("pol-console21", plans.body().path("plans").get(0).path("policyName").asText(), plans.text());
+        ConsoleClient.Page viewerBind = viewer.post("/instances/" + uuid + "/bind", "_csrf", instances.csrf(), "policy",
+                policy.body().path("id").asText(), "back", "/instances");
+        assertEquals(403, viewerBind.status(), viewerBind.body());
     }
 
     private static List<String> ids(String body) {

@@ -11,7 +11,8 @@ import java.util.*;
 
 /**
  * Instances: protected or not, their plans, last point and its consistency, next run, disks; protect several at
- * once (all disks or some, optionally binding a policy), back up now, clone, stop protection (points kept), look
+ * once (all disks or some, optionally binding a policy), bind a protected instance without a plan to a policy, back
+ * up now, clone, stop protection (points kept), look
  * for new instances on the hosts now.
  * Stateless.
  */
@@ -84,6 +85,15 @@ public final class InstancesPage implements ConsoleRoutes {
                 throw new coffer.engine.error.CofferException(code, text + " Could not look on " + String.join("; ", failed));
             }
             console.notify(session, text);
+            return "/instances";
+        });
+        // a protected instance without a plan (protected without a policy, or its plan deleted) is bound here
+        console.change(routes, "/instances/{instance}/bind", BindPlan.class, (ctx, session) -> {
+            String policy = new Form(ctx).text("policy");
+            var plans = console.operations().call(new BindPlan(policy, List.of(ctx.pathParam("instance")), null, false, null));
+            PlanView plan = plans.plans().getFirst();
+            console.notify(session, "Bound to policy " + (plan.policyName() != null ? plan.policyName() : plan.policy())
+                    + " (plan " + plan.name() + ").");
             return "/instances";
         });
         console.change(routes, "/instances/{instance}/backup", BackupInstance.class, (ctx, session) -> {
