@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * console's pages, not the command line's commands ({@code 'coffer token create'}, {@code --replace}); a failed job's
  * page says what to do about its code and, ended, no rate or time left; the jobs list pages to older jobs instead of stopping at the newest 200; a
  * domain defined since the server looked is listed on request ("Look for new instances", an operator's), and a
- * protected instance without a plan is bound to a policy from its row.
+ * protected instance without a plan is bound to a policy from its row; its job is listed with its name.
  */
 class ConsoleOperatorWalkIT {
     private static final Pattern JOB_ROW = Pattern.compile("<tr id=\"job-([^\"]+)\">");
@@ -219,6 +219,15 @@ class ConsoleOperatorWalkIT {
         assertEquals(200, plans.status(), plans.text());
         assertEquals(1, plans.body().path("plans").size(), plans.text());
         assertEquals("pol-console21", plans.body().path("plans").get(0).path("policyName").asText(), plans.text());
+        // its job is listed and shown with the instance's name, not its UUID alone
+        ConsoleClient.Page backup = operator.post("/instances/" + uuid + "/backup", "_csrf", page.csrf(), "back", "/instances");
+        assertEquals(303, backup.status(), backup.body());
+        assertTrue(backup.location().startsWith("/jobs/"), backup.location());
+        String jobId = backup.location().substring("/jobs/".length());
+        assertTrue(operator.get(backup.location()).body().contains("<dd id=\"job-target\">" + name + " <small>(" + uuid + ")</small>"),
+                "the job's page names the instance");
+        String row = operator.get("/jobs").body().replaceAll("(?s).*(<tr id=\"job-" + jobId + "\">.*?</tr>).*", "$1");
+        assertTrue(row.contains("<td>" + name + "</td>"), row);
         ConsoleClient.Page viewerBind = viewer.post("/instances/" + uuid + "/bind", "_csrf", instances.csrf(), "policy",
                 policy.body().path("id").asText(), "back", "/instances");
         assertEquals(403, viewerBind.status(), viewerBind.body());
