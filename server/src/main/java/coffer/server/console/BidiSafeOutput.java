@@ -7,10 +7,11 @@ import gg.jte.html.OwaspHtmlTemplateOutput;
  * The templates' HTML output, with Unicode bidirectional controls (U+202A–U+202E, U+2066–U+2069) in shown text
  * written as their escape ({@code &#92;u202e}) instead of the character: a domain name, a guest's file name, a job's
  * message or any other text a guest or caller controls cannot reorder what follows it and look like another (a file
- * {@code x&#92;u202egnp.exe} shown as {@code xexe.png}). Shown text only: an element's content and the {@code title},
- * {@code aria-label}, {@code alt} and {@code placeholder} attributes; a form's values ({@code value}, an
- * {@code <option>} or {@code <textarea>} without a value attribute, links) are left exact so that a change names what
- * it was shown. In an element's content the escape is a {@code <span class="ctl">} (styled apart), so a name holding
+ * named x, U+202E, {@code gnp.exe} shown as {@code xexe.png}). Shown text only: an element's content (an
+ * {@code <option>}'s too: every option whose text is a name has a value attribute) and the {@code title},
+ * {@code aria-label}, {@code alt} and {@code placeholder} attributes; a form's values (other attributes, a
+ * {@code <textarea>}'s content) and links are left exact so that a change names what it was shown. In an element's
+ * content (not an option's or the title's) the escape is a {@code <span class="ctl">} (styled apart), so a name holding
  * the six characters {@code &#92;u202e} does not look like one holding the control. Everything is then HTML-escaped by
  * jte as before. The same escape as the command line's for guest names (coffer.engine.live.GuestNames#escape).
  * Not thread-safe: one per rendering.
