@@ -51,7 +51,10 @@ public final class GuestNames {
         return out.toString();
     }
 
-    /** Text escaped the same way: backslash, control characters (C0, DEL, C1) and line separators. */
+    /**
+     * Text escaped the same way: backslash, control characters (C0, DEL, C1), line separators and the bidirectional
+     * embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069, as {@code &#92;u202e}).
+     */
     public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
@@ -63,8 +66,11 @@ public final class GuestNames {
                 default -> {
                     if (c < 0x20 || c == 0x7f) {
                         out.append(String.format("\\x%02x", c));
-                    } else if ((c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
-                        // a C1 control is two bytes in UTF-8: \xNN stays one byte (session 19, docs/reliability.md)
+                    } else if ((c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e)
+                            || (c >= 0x2066 && c <= 0x2069)) {
+                        // a C1 control is two bytes in UTF-8: \xNN stays one byte (session 19, docs/reliability.md);
+                        // a bidirectional control would reorder what follows it, so that a name looks like another
+                        // (session 21, docs/reliability.md)
                         out.append(String.format("\\u%04x", c));
                     } else {
                         out.appendCodePoint(c);

@@ -108,10 +108,10 @@ public final class Console {
                 return;
             }
             ConsoleSession session = found.get();
-            if (fromAnotherSite(ctx)) {
-                refuse(ctx, session, ErrorCode.Forbidden, "the request came from another site (Sec-Fetch-Site: "
-                        + ctx.header("Sec-Fetch-Site") + "; " + ctx.method() + " " + ctx.path() + " was not run); use"
-                        + " the console's own forms");
+            String foreign = fromAnotherSite(ctx);
+            if (foreign != null) {
+                refuse(ctx, session, ErrorCode.Forbidden, "the request came from another site (" + foreign + "; "
+                        + ctx.method() + " " + ctx.path() + " was not run); use the console's own forms");
                 return;
             }
             String csrf = ctx.formParam(CSRF_FIELD);
@@ -142,7 +142,7 @@ public final class Console {
     /** Renders a template whose one parameter is {@code model}. */
     public void render(Context ctx, String template, Object model) {
         StringOutput out = new StringOutput();
-        templates.render(template, model, out);
+        templates.render(template, model, new BidiSafeOutput(out));
         ctx.html(out.toString());
     }
 
@@ -166,15 +166,29 @@ public final class Console {
     }
 
     /**
-     * Whether the browser says the request comes from another site or a sibling of this one ({@code Sec-Fetch-Site}
-     * {@code cross-site} or {@code same-site}): such a change is refused before its CSRF token is even looked at.
-     * SameSite=Strict cookies are sent from a sibling subdomain, which may also set cookies for the parent domain; the
-     * console's own forms and scripts are {@code same-origin}, a typed or bookmarked request {@code none}; clients
-     * that send no such header (older browsers, scripts) rely on the CSRF token alone.
+     * Why a change, a sign-in or a sign-out is taken as sent from another site, or null when it is not: the browser
+     * says so ({@code Sec-Fetch-Site} {@code cross-site} or {@code same-site}: SameSite=Strict cookies are sent from a
+     * sibling subdomain, which may also set cookies for the parent domain); or, from a client that sends no
+     * {@code Sec-Fetch-Site} (older browsers, some proxies), its {@code Origin} names another origin than the
+     * console's own, or, without an {@code Origin} (or with {@code Origin: null}, which a browser sends for a page whose
+     * referrer policy is {@code no-referrer}, as the console's own), its {@code Referer} does. The console's own forms
+     * and scripts are {@code same-origin}, a typed or bookmarked request {@code none}; a request with none of the three
+     * (a script) relies on the CSRF token alone. Is answered before the CSRF token is even looked at.
      */
-    static boolean fromAnotherSite(Context ctx) {
+    static String fromAnotherSite(Context ctx) {
         String site = ctx.header("Sec-Fetch-Site");
-        return "cross-site".equalsIgnoreCase(site) || "same-site".equalsIgnoreCase(site);
+        if (site != null) {
+            return "cross-site".equalsIgnoreCase(site) || "same-site".equalsIgnoreCase(site) ? "Sec-Fetch-Site: " + site : null;
+        }
+        String origin = ctx.header("Origin");
+        if (origin != null && !origin.equals("null")) {
+            return ConsoleOrigin.matches(origin, ctx) ? null : "Origin: " + origin;
+        }
+        String referer = ctx.header("Referer");
+        if (referer != null) {
+            return ConsoleOrigin.matches(referer, ctx) ? null : "Referer from " + ConsoleOrigin.of(referer);
+        }
+        return null;
     }
 
     private void refuse(Context ctx, ConsoleSession session, ErrorCode code, String message) {

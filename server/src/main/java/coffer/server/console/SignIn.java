@@ -9,9 +9,9 @@ import io.javalin.http.HttpStatus;
 /**
  * Signing in with a token's secret and signing out. The sign-in form has no session yet, so its CSRF check is a
  * double submit: a random value in its own SameSite=Strict cookie and in the form, which must match, from no other
- * site ({@code Sec-Fetch-Site}: a sibling subdomain can set that cookie, Console#fromAnotherSite). Repeated failed
- * sign-ins from one client are refused {@code SignInThrottled} for a while, with {@code Retry-After} (SignInThrottle).
- * Stateless.
+ * site ({@code Sec-Fetch-Site}, else {@code Origin} or {@code Referer}: a sibling subdomain can set that cookie,
+ * Console#fromAnotherSite). Repeated failed sign-ins from one client are refused {@code SignInThrottled} for a while,
+ * with {@code Retry-After} (SignInThrottle). Stateless.
  */
 public final class SignIn {
     private final Console console;
@@ -45,7 +45,7 @@ public final class SignIn {
         String cookie = ctx.cookie(ConsoleSessions.LOGIN_COOKIE);
         String given = ctx.formParam(Console.CSRF_FIELD);
         if (cookie == null || given == null || !java.security.MessageDigest.isEqual(cookie.getBytes(), given.getBytes())
-                || Console.fromAnotherSite(ctx)) {
+                || Console.fromAnotherSite(ctx) != null) {
             ctx.status(HttpStatus.FORBIDDEN);
             show(ctx, Notice.problem(ErrorCode.Forbidden, "the sign-in form's CSRF token is missing or wrong, or the form"
                     + " was sent from another site; sign in from the form again"));
@@ -69,11 +69,13 @@ public final class SignIn {
     private void signOut(Context ctx) {
         var session = console.sessions().find(ctx.cookie(ConsoleSessions.COOKIE));
         if (session.isPresent()) {
-            if (!ConsoleSessions.csrfMatches(session.get(), ctx.formParam(Console.CSRF_FIELD)) || Console.fromAnotherSite(ctx)) {
+            String foreign = Console.fromAnotherSite(ctx);
+            if (!ConsoleSessions.csrfMatches(session.get(), ctx.formParam(Console.CSRF_FIELD)) || foreign != null) {
                 Console.secureHeaders(ctx);
                 ctx.status(HttpStatus.FORBIDDEN);
                 console.render(ctx, "error.jte", new Console.ErrorPage(new Frame("Refused", "", session.get(), null),
-                        Notice.problem(ErrorCode.Forbidden, "the form's CSRF token is missing or wrong; reload the page")));
+                        Notice.problem(ErrorCode.Forbidden, foreign != null ? "the sign-out came from another site (" + foreign
+                                + "); sign out from the console's own page" : "the form's CSRF token is missing or wrong; reload the page")));
                 return;
             }
             console.sessions().signOut(session.get());

@@ -11,7 +11,9 @@ import java.util.*;
 
 /**
  * Instances: protected or not, their plans, last point and its consistency, next run, disks; protect several at
- * once (all disks or some, optionally binding a policy), back up now, clone, stop protection (points kept).
+ * once (all disks or some, optionally binding a policy), bind a protected instance without a plan to a policy, back
+ * up now, clone, stop protection (points kept), look
+ * for new instances on the hosts now.
  * Stateless.
  */
 public final class InstancesPage implements ConsoleRoutes {
@@ -61,6 +63,37 @@ public final class InstancesPage implements ConsoleRoutes {
                 text += " and bound them to policy " + policy;
             }
             console.notify(session, text + ".");
+            return "/instances";
+        });
+        // the hosts' domains are discovered at start and every few minutes; a domain defined since shows up at once
+        console.change(routes, "/instances/refresh", RefreshHost.class, (ctx, session) -> {
+            Operations ops = console.operations();
+            List<String> failed = new ArrayList<>();
+            coffer.engine.error.ErrorCode code = null;
+            int hosts = 0;
+            for (var host : ops.call(new ListHosts()).hosts()) {
+                try {
+                    ops.call(new RefreshHost(host.id()));
+                    hosts++;
+                } catch (coffer.engine.error.CofferException e) {
+                    code = code == null ? e.code() : code;
+                    failed.add(host.id() + ": error [" + e.code() + "]: " + e.getMessage());
+                }
+            }
+            String text = "Looked for instances on " + hosts + " host(s).";
+            if (code != null) { // the first failure's code; each host's in the message
+                throw new coffer.engine.error.CofferException(code, text + " Could not look on " + String.join("; ", failed));
+            }
+            console.notify(session, text);
+            return "/instances";
+        });
+        // a protected instance without a plan (protected without a policy, or its plan deleted) is bound here
+        console.change(routes, "/instances/{instance}/bind", BindPlan.class, (ctx, session) -> {
+            String policy = new Form(ctx).text("policy");
+            var plans = console.operations().call(new BindPlan(policy, List.of(ctx.pathParam("instance")), null, false, null));
+            PlanView plan = plans.plans().getFirst();
+            console.notify(session, "Bound to policy " + (plan.policyName() != null ? plan.policyName() : plan.policy())
+                    + " (plan " + plan.name() + ").");
             return "/instances";
         });
         console.change(routes, "/instances/{instance}/backup", BackupInstance.class, (ctx, session) -> {

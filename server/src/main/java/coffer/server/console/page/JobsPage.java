@@ -10,21 +10,40 @@ import coffer.server.http.Routes;
 import java.util.List;
 
 /**
- * Jobs: the newest {@link #SHOWN}, optionally of one state, refreshed in place every two seconds (htmx polls the
- * table's fragment); one job's page with its progress and log, refreshed until it ends, and cancel. Stateless.
+ * Jobs: {@link #PAGE} a page, newest first, optionally of one state or region, with a link to the next (older) page,
+ * refreshed in place every two seconds (htmx polls the table's fragment, the same page); one job's page with its
+ * progress and log, refreshed until it ends, and cancel. Stateless.
  */
 public final class JobsPage implements ConsoleRoutes {
-    static final int SHOWN = 200;
+    static final int PAGE = 100;
 
-    /** {@code region}: the region filter as given (null: every job); {@code regions}: the server's. */
-    public record ListModel(Frame frame, String state, List<JobView> jobs, String region, List<String> regions) {
+    /**
+     * {@code region}: the region filter as given (null: every job); {@code regions}: the server's; {@code cursor}: this
+     * page's (null: the first); {@code nextCursor}: the next page's (null: the last).
+     */
+    public record ListModel(Frame frame, String state, List<JobView> jobs, String region, List<String> regions, String cursor,
+                            String nextCursor) {
         public List<JobState> states() {
             return List.of(JobState.values());
         }
 
-        /** The table's refresh URL: the same filters. */
+        /** The table's refresh URL: the same filters and page. */
         public String refresh() {
-            return "/jobs/table?state=" + Show.query(state) + "&region=" + Show.query(region);
+            return "/jobs/table?" + filters() + (cursor == null ? "" : "&cursor=" + Show.query(cursor));
+        }
+
+        /** The next (older) page's link, null on the last page. */
+        public String next() {
+            return nextCursor == null ? null : "/jobs?" + filters() + "&cursor=" + Show.query(nextCursor);
+        }
+
+        /** The first page's link with the same filters. */
+        public String first() {
+            return "/jobs?" + filters();
+        }
+
+        private String filters() {
+            return "state=" + Show.query(state) + "&region=" + Show.query(region);
         }
     }
 
@@ -43,6 +62,18 @@ public final class JobsPage implements ConsoleRoutes {
             return RestoreWrites.of(job.result());
         }
 
+        /** What to do about the job's error, in the console's words (ConsoleRemedies); null without one or for a code unknown here. */
+        public String remedy() {
+            if (job.error() == null) {
+                return null;
+            }
+            try {
+                return coffer.server.console.ConsoleRemedies.of(coffer.engine.error.ErrorCode.valueOf(job.error().code()));
+            } catch (IllegalArgumentException unknown) {
+                return null;
+            }
+        }
+
         /** The next page of the log, null on the last. */
         public String laterLines() {
             return log.nextCursor() == null ? null : "/jobs/" + job.id() + "?log=" + Show.query(log.nextCursor());
@@ -54,14 +85,18 @@ public final class JobsPage implements ConsoleRoutes {
         console.page(routes, "/jobs", ListJobs.class, (ctx, session) -> {
             String state = ctx.queryParam("state");
             String region = region(ctx.queryParam("region"));
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            JobList page = list(console, state, region, cursor);
             console.render(ctx, "jobs.jte", new ListModel(console.frame(session, "Jobs", "jobs"), state,
-                    list(console, state, region), region, RegionsPage.names(console)));
+                    page.jobs(), region, RegionsPage.names(console), cursor, page.nextCursor()));
         });
         console.page(routes, "/jobs/table", ListJobs.class, (ctx, session) -> {
             String state = ctx.queryParam("state");
             String region = region(ctx.queryParam("region"));
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            JobList page = list(console, state, region, cursor);
             console.render(ctx, "jobs-table.jte", new ListModel(new Frame("Jobs", "jobs", session, null), state,
-                    list(console, state, region), region, List.of()));
+                    page.jobs(), region, List.of(), cursor, page.nextCursor()));
         });
         // the log a page at a time (docs/api.md, "Lists"): ?log=<cursor> shows the lines after it
         console.page(routes, "/jobs/{job}", ShowJob.class, (ctx, session) -> {
@@ -91,7 +126,7 @@ public final class JobsPage implements ConsoleRoutes {
         return text == null || text.isBlank() ? null : text.strip();
     }
 
-    private static List<JobView> list(Console console, String state, String region) {
+    private static JobList list(Console console, String state, String region, String cursor) {
         JobState wanted = null;
         if (state != null && !state.isBlank()) {
             try {
@@ -100,6 +135,6 @@ public final class JobsPage implements ConsoleRoutes {
                 throw coffer.engine.error.Problems.invalid("state", "one of " + List.of(JobState.values()) + ", got '" + state + "'");
             }
         }
-        return console.operations().call(new ListJobs(wanted, null, null, null, null, region, null, null, null, SHOWN)).jobs();
+        return console.operations().call(new ListJobs(wanted, null, null, null, null, region, null, null, cursor, PAGE));
     }
 }
