@@ -160,7 +160,7 @@ public final class CofferServer implements AutoCloseable {
                     config.limits().instancesPerRequest(), hosts::refresh, clock, regions, assurance::reclaimReport, live));
             new OperationRoutes(operations, operations).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names(), assurance::reclaimReport)
-                    .withClockSkew(() -> databaseClock.skew().toNanos() / 1e9)).register(routes);
+                    .withClockSkew(() -> databaseClock.skew().toNanos() / 1e9).withVaultStates(vaults)).register(routes);
             ExportRecords exports = new ExportRecords(catalog, live.exports(), java.time.Clock.systemUTC());
             ExportDownloads downloads = new ExportDownloads(exports);
             downloads.register(routes);
@@ -187,6 +187,8 @@ public final class CofferServer implements AutoCloseable {
             background.scheduleWithFixedDelay(() -> sweepExports(exports), 0, EXPORT_SWEEP_SECONDS, TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(() -> remeasure(databaseClock), CLOCK_MEASURE_SECONDS, CLOCK_MEASURE_SECONDS,
                     TimeUnit.SECONDS);
+            VaultChecks checks = new VaultChecks(vaults, ServerVaults.START_PATIENCE);
+            background.scheduleWithFixedDelay(checks::checkAll, 0, VaultChecks.PERIOD.toSeconds(), TimeUnit.SECONDS);
             plans.start();
             assurance.start();
             return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), consoleRoutes.list(),
