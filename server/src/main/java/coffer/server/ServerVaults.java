@@ -56,7 +56,7 @@ final class ServerVaults {
                     Bounded.call(() -> {
                         createIfEmpty(entry);
                         return null;
-                    }, patience, "the store of vault '" + entry.name() + "' (" + entry.location() + ")");
+                    }, patience, "the store of vault '" + entry.name() + "' (" + where(entry.location()) + ")");
                 } catch (CofferException e) {
                     if (e.code() != ErrorCode.StorageFailure) {
                         throw e;
@@ -73,6 +73,13 @@ final class ServerVaults {
             }
         }
         return vaults;
+    }
+
+    /** A vault's location for messages: a directory, or {@code s3://bucket/prefix at <endpoint>} (never a credential). */
+    static String where(VaultLocation location) {
+        return location instanceof VaultLocation.Bucket(var bucket, var settings)
+                ? bucket + " at " + (settings.endpoint() != null ? settings.endpoint().toString() : "AWS " + settings.region())
+                : location.toString();
     }
 
     /** Creates the entry's vault when its directory is absent or empty, or its bucket (or prefix) holds no vault yet. */

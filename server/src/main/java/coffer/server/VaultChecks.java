@@ -34,7 +34,8 @@ final class VaultChecks {
             VaultState before = vaults.state(name);
             VaultState now;
             try {
-                now = Bounded.call(() -> vaults.check(name), patience, "the storage of vault '" + name + "'");
+                now = Bounded.call(() -> vaults.check(name), patience, "the storage of vault '" + name + "' ("
+                        + ServerVaults.where(vaults.locationOf(name)) + ")");
             } catch (CofferException e) {
                 vaults.recordUnavailable(name, e.code() + ": " + e.getMessage());
                 now = vaults.state(name);

@@ -31,6 +31,7 @@ public final class StallingProxy implements AutoCloseable {
     private boolean stalled;
     private volatile String stallAt;
     private volatile boolean closed;
+    private volatile boolean refusing;
 
     private StallingProxy(ServerSocket listener, InetSocketAddress target) {
         this.listener = listener;
@@ -68,10 +69,26 @@ public final class StallingProxy implements AutoCloseable {
         stallAt = text;
     }
 
-    /** Everything held passes again. */
+    /**
+     * From now on every connection is closed at once, the open ones too, as by a store whose process is gone: requests
+     * fail fast (connection reset or closed) instead of hanging.
+     */
+    public void refuse() {
+        refusing = true;
+        sockets.forEach(StallingProxy::closeQuietly); // before the held bytes are let go: they go nowhere
+        sockets.clear();
+        synchronized (gate) {
+            stallAt = null;
+            stalled = false;
+            gate.notifyAll();
+        }
+    }
+
+    /** Everything held passes again, and new connections are taken again. */
     public void resume() {
         synchronized (gate) {
             stallAt = null;
+            refusing = false;
             stalled = false;
             gate.notifyAll();
         }
@@ -91,6 +108,10 @@ public final class StallingProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = listener.accept();
+                if (refusing) {
+                    closeQuietly(client);
+                    continue;
+                }
                 sockets.add(client);
                 Thread t = new Thread(() -> connect(client), "stalling-proxy-connect");
                 t.setDaemon(true);
@@ -104,6 +125,10 @@ public final class StallingProxy implements AutoCloseable {
     private void connect(Socket client) {
         try {
             awaitOpen(0);
+            if (refusing) {
+                closeQuietly(client);
+                return;
+            }
             Socket server = new Socket();
             sockets.add(server);
             server.connect(target);

@@ -148,6 +148,11 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
         return found;
     }
 
+    /** Where vault {@code name} lives (a directory, or a bucket with the settings to reach its store). */
+    public VaultLocation locationOf(String name) {
+        return location(nameOr(name)).where();
+    }
+
     @Override
     public VaultState state(String name) {
         String key = nameOr(name);
