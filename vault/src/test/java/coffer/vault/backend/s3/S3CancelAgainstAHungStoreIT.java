@@ -21,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -111,6 +112,14 @@ class S3CancelAgainstAHungStoreIT {
 
             proxy.resume();
             assertArrayEquals(data, bytes(backend.get("points/p/manifest")), "the same backend reads once the store answers");
+            // every kind of request leaves the watch when it ends (a request still watched would be aborted later)
+            assertTrue(backend.stat("points/p/manifest").isPresent());
+            assertTrue(backend.stat("points/none/manifest").isEmpty());
+            assertEquals(1, backend.list("points/").size());
+            assertFalse(backend.putIfAbsent("points/p/manifest", java.nio.ByteBuffer.wrap(data)));
+            backend.delete("points/p/manifest");
+            assertThrows(coffer.vault.backend.ObjectNotFoundException.class, () -> backend.get("points/p/manifest"));
+            assertEquals(0, backend.requestsInFlight(), "no request left watched");
         }
     }
 
