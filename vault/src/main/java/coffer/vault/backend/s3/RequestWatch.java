@@ -33,6 +33,7 @@ final class RequestWatch implements AutoCloseable {
     static final Duration STALL_LIMIT = Duration.ofMinutes(2);
     /** What one request of a cancelled run's cleanup may take (a delete or a small put; milliseconds on a working store). */
     static final Duration CLEANUP_PATIENCE = Duration.ofSeconds(5);
+    private static final String INTERRUPTED = "aborted: its thread was interrupted (the operation was cancelled)";
 
     private final long stallNanos;
     private final long patienceNanos;
@@ -123,6 +124,21 @@ final class RequestWatch implements AutoCloseable {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
+    /** Set on a thread whose request was aborted because the thread was interrupted, until {@link #restoreInterrupt}. */
+    private static final ThreadLocal<Boolean> ABORTED_ON_INTERRUPT = new ThreadLocal<>();
+
+    /**
+     * Interrupts the calling thread again when one of its requests was aborted because it was interrupted: the SDK may
+     * have cleared the interrupt on its way out, and the caller's cleanup must know it was cancelled
+     * ({@link AfterCancel}). Called where a failure leaves the backend.
+     */
+    static void restoreInterrupt() {
+        if (ABORTED_ON_INTERRUPT.get() != null) {
+            ABORTED_ON_INTERRUPT.remove();
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** One request: its thread, its progress, how to abort it and, once aborted, why. */
     static final class InFlight {
         private final Thread thread;
@@ -155,7 +171,7 @@ final class RequestWatch implements AutoCloseable {
 
         String overdue(long now, long stallNanos, long patienceNanos) {
             if (thread.isInterrupted()) {
-                return "aborted: its thread was interrupted (the operation was cancelled)";
+                return INTERRUPTED;
             }
             if (scope != null && now - sentNanos > patienceNanos) {
                 scope.markUnresponsive();
@@ -186,6 +202,9 @@ final class RequestWatch implements AutoCloseable {
                     return io;
                 }
                 throw (RuntimeException) e;
+            }
+            if (why.startsWith(INTERRUPTED) && Thread.currentThread() == thread) {
+                ABORTED_ON_INTERRUPT.set(Boolean.TRUE);
             }
             InterruptedIOException aborted = new InterruptedIOException(why);
             aborted.initCause(e);
