@@ -64,6 +64,10 @@ final class RenderCatalog {
                 l.vaults().forEach(v -> table.row(v.name(), v.path() + (v.encrypted() ? " (encrypted)" : " (NOT encrypted)")
                         + (v.isDefault() ? " [default]" : "")));
                 table.print(out);
+                // a vault whose storage did not answer at the server's last look (docs/server.md)
+                l.vaults().stream().filter(v -> coffer.engine.vault.VaultState.UNAVAILABLE.equals(v.state()))
+                        .forEach(v -> out.line("vault %s is unavailable (checked %s): %s", v.name(),
+                                Output.time(v.checkedAt()), v.problem()));
             }
             case RebuildResult r -> r.vaults().forEach((vault, c) -> rebuilt(out, vault, c));
             case CapacityView c -> capacity(out, c);

@@ -170,7 +170,7 @@ public final class CofferServer implements AutoCloseable {
                     config.limits().instancesPerRequest(), hosts::refresh, clock, regions, assurance::reclaimReport, live));
             new OperationRoutes(operations, operations).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names(), assurance::reclaimReport)
-                    .withClockSkew(() -> databaseClock.skew().toNanos() / 1e9)).register(routes);
+                    .withClockSkew(() -> databaseClock.skew().toNanos() / 1e9).withVaultStates(vaults)).register(routes);
             // an export's expiry judged on the clock its listing is (any server's list, this one's download and sweep)
             ExportRecords exports = new ExportRecords(catalog, live.exports(), databaseClock);
             ExportDownloads downloads = new ExportDownloads(exports);
@@ -198,6 +198,8 @@ public final class CofferServer implements AutoCloseable {
             background.scheduleWithFixedDelay(() -> sweepExports(exports), 0, EXPORT_SWEEP_SECONDS, TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(() -> remeasure(databaseClock), CLOCK_MEASURE_SECONDS, CLOCK_MEASURE_SECONDS,
                     TimeUnit.SECONDS);
+            VaultChecks checks = new VaultChecks(vaults, ServerVaults.START_PATIENCE);
+            background.scheduleWithFixedDelay(checks::checkAll, 0, VaultChecks.PERIOD.toSeconds(), TimeUnit.SECONDS);
             plans.start();
             assurance.start();
             return new CofferServer(config, catalog, vaults, runner, http, background, routes.list(), consoleRoutes.list(),

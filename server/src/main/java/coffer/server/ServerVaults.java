@@ -14,34 +14,86 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The configured vaults: each created on the first start when its directory is absent or empty, or its bucket
- * (or prefix) holds no vault yet (the bucket is created when absent).
+ * (or prefix) holds no vault yet (the bucket is created when absent); an S3 vault whose store does not answer is
+ * created when it does.
  */
 final class ServerVaults {
+    /** How long a start waits for an S3 vault's store before it counts it unavailable and goes on. */
+    static final Duration START_PATIENCE = Duration.ofSeconds(10);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerVaults.class);
+
     private ServerVaults() {
     }
 
     static LocalVaults openOrCreate(List<ServerConfig.VaultEntry> entries, Clock clock) {
+        return openOrCreate(entries, clock, START_PATIENCE);
+    }
+
+    /**
+     * As {@link #openOrCreate(List, Clock)}, waiting at most {@code patience} for each S3 vault's store. A vault in a
+     * store that does not answer (refused, timed out, not within {@code patience}) does not stop the start: it is logged
+     * with the error code and the store's address, its creation (when its prefix turns out to hold none) is deferred to
+     * its first opening, and it is {@code unavailable} until it answers (docs/server.md, "Vaults that do not answer"). A
+     * directory that cannot be created, and a bucket prefix that holds something else, still stop the start: those are
+     * the configuration's mistakes, not an outage.
+     */
+    static LocalVaults openOrCreate(List<ServerConfig.VaultEntry> entries, Clock clock, Duration patience) {
         Map<String, LocalVaults.Location> locations = new LinkedHashMap<>();
         for (ServerConfig.VaultEntry entry : entries) {
-            if (isEmpty(entry)) {
-                try (Vault created = new VaultOpener(entry.keyring()).create(entry.location(), VaultOpener.DEFAULT_CHUNK_SIZE,
-                        entry.encrypted())) {
-                    org.slf4j.LoggerFactory.getLogger(ServerVaults.class).info("created {} vault '{}' in {}",
-                            entry.encrypted() ? "an encrypted" : "an unencrypted", entry.name(), entry.location());
-                } catch (IOException e) {
-                    throw new CofferException(ErrorCode.StorageFailure, "cannot create vault '" + entry.name() + "' in "
-                            + entry.location() + ": " + e.getMessage(), e);
-                }
-            }
             locations.put(entry.name(), new LocalVaults.Location(entry.location(), entry.keyring(), entry.region()));
         }
-        return new LocalVaults(locations, entries.getFirst().name(), clock);
+        LocalVaults vaults = new LocalVaults(locations, entries.getFirst().name(), clock);
+        for (ServerConfig.VaultEntry entry : entries) {
+            if (entry.location() instanceof VaultLocation.Bucket) {
+                try {
+                    Bounded.call(() -> {
+                        createIfEmpty(entry);
+                        return null;
+                    }, patience, "the store of vault '" + entry.name() + "' (" + where(entry.location()) + ")");
+                } catch (CofferException e) {
+                    if (e.code() != ErrorCode.StorageFailure) {
+                        throw e;
+                    }
+                    String problem = e.code() + ": " + e.getMessage();
+                    LOG.warn("vault '{}' of region {} is unavailable at start, {}; the server starts without it: jobs"
+                            + " that need it fail until its store answers, and it is used again then", entry.name(),
+                            entry.region(), problem);
+                    vaults.recordUnavailable(entry.name(), problem);
+                    vaults.deferCreation(entry.name(), () -> createIfEmpty(entry));
+                }
+            } else {
+                createIfEmpty(entry);
+            }
+        }
+        return vaults;
+    }
+
+    /** A vault's location for messages: a directory, or {@code s3://bucket/prefix at <endpoint>} (never a credential). */
+    static String where(VaultLocation location) {
+        return location instanceof VaultLocation.Bucket(var bucket, var settings)
+                ? bucket + " at " + (settings.endpoint() != null ? settings.endpoint().toString() : "AWS " + settings.region())
+                : location.toString();
+    }
+
+    /** Creates the entry's vault when its directory is absent or empty, or its bucket (or prefix) holds no vault yet. */
+    private static void createIfEmpty(ServerConfig.VaultEntry entry) {
+        if (isEmpty(entry)) {
+            try (Vault created = new VaultOpener(entry.keyring()).create(entry.location(), VaultOpener.DEFAULT_CHUNK_SIZE,
+                    entry.encrypted())) {
+                LOG.info("created {} vault '{}' in {}", entry.encrypted() ? "an encrypted" : "an unencrypted",
+                        entry.name(), entry.location());
+            } catch (IOException e) {
+                throw new CofferException(ErrorCode.StorageFailure, "cannot create vault '" + entry.name() + "' in "
+                        + entry.location() + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     private static boolean isEmpty(ServerConfig.VaultEntry entry) {

@@ -1,5 +1,6 @@
 package coffer.vault;
 
+import coffer.vault.backend.AfterCancel;
 import coffer.vault.backend.Backend;
 
 import java.io.IOException;
@@ -118,15 +119,10 @@ final class HeldObject implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        boolean interrupted = Thread.interrupted();
-        try {
+        try (AfterCancel ignored = AfterCancel.begin()) { // a cancelled holder's requests get a short patience
             stopRefreshing();
             leftBehind.retry();
             leftBehind.remove(name);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

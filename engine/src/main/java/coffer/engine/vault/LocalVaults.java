@@ -33,6 +33,9 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
     private final Map<String, Location> locations;
     private final String defaultName;
     private final Map<String, Vault> open = new ConcurrentHashMap<>();
+    private final Map<String, VaultState> states = new ConcurrentHashMap<>();
+    /** Vaults whose creation could not be tried at start (their store did not answer): tried at their first opening. */
+    private final Map<String, Runnable> deferredCreations = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public LocalVaults(Map<String, Location> locations, String defaultName) {
@@ -65,11 +68,96 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
         return location(nameOr(name)).region();
     }
 
+    /**
+     * The open vault, opened on first use; a vault whose creation was deferred is created first. What is found is kept
+     * as the vault's {@link #state}. A vault whose storage does not answer fails with {@code StorageFailure} naming the
+     * vault and its region before the storage's own message (its address, never a secret); it is tried again at the
+     * next call, so a store that answers again is used again without a restart.
+     */
     @Override
     public Vault open(String name) {
         String key = nameOr(name);
         Location location = location(key);
-        return open.computeIfAbsent(key, k -> new VaultOpener(location.keyRing(), clock).open(location.where()));
+        Vault vault = open.get(key);
+        if (vault != null) {
+            return vault;
+        }
+        try {
+            vault = open.computeIfAbsent(key, k -> {
+                Runnable creation = deferredCreations.get(k);
+                if (creation != null) {
+                    creation.run();
+                    deferredCreations.remove(k);
+                }
+                return new VaultOpener(location.keyRing(), clock).open(location.where());
+            });
+        } catch (CofferException e) {
+            states.put(key, VaultState.unavailable(e.code() + ": " + e.getMessage(), clock.instant()));
+            if (e.code() == ErrorCode.StorageFailure) {
+                throw new CofferException(ErrorCode.StorageFailure, "vault '" + key + "' of region " + location.region()
+                        + " is unavailable: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+        states.put(key, VaultState.available(clock.instant()));
+        return vault;
+    }
+
+    /**
+     * Creates vault {@code name} at its first opening instead of now ({@code creation} creates it when its location
+     * holds no vault yet): the server's start could not reach its store (docs/server.md, "Vaults that do not answer").
+     */
+    public void deferCreation(String name, Runnable creation) {
+        location(name);
+        deferredCreations.put(name, creation);
+    }
+
+    /** Records what a check of vault {@code name} that could not run found (e.g. a store that did not answer in time). */
+    public void recordUnavailable(String name, String problem) {
+        location(name);
+        states.put(name, VaultState.unavailable(problem, clock.instant()));
+    }
+
+    /**
+     * Looks at vault {@code name} now: an open vault's config object is asked for (one request), a vault not open yet is
+     * opened (created first when its creation was deferred). Returns and keeps what was found. May block as long as the
+     * storage does; interrupting the calling thread ends the wait (an S3 request is aborted).
+     */
+    public VaultState check(String name) {
+        String key = nameOr(name);
+        location(key);
+        Vault vault = open.get(key);
+        if (vault == null) {
+            try {
+                open(key);
+            } catch (CofferException e) {
+                // recorded by open
+            }
+            return state(key);
+        }
+        VaultState found;
+        try {
+            found = vault.backend().stat(Vault.CONFIG).isPresent() ? VaultState.available(clock.instant())
+                    : VaultState.unavailable(ErrorCode.NotAVault + ": the vault's config object is gone from "
+                    + location(key).where(), clock.instant());
+        } catch (IOException | RuntimeException e) {
+            CofferException classified = coffer.engine.error.Errors.classify(e);
+            found = VaultState.unavailable(classified.code() + ": " + classified.getMessage(), clock.instant());
+        }
+        states.put(key, found);
+        return found;
+    }
+
+    /** Where vault {@code name} lives (a directory, or a bucket with the settings to reach its store). */
+    public VaultLocation locationOf(String name) {
+        return location(nameOr(name)).where();
+    }
+
+    @Override
+    public VaultState state(String name) {
+        String key = nameOr(name);
+        location(key);
+        return states.getOrDefault(key, VaultState.NOT_CHECKED);
     }
 
     /** Opens the vault afresh (its config object read, its keys unwrapped) and closes it again; see the interface. */

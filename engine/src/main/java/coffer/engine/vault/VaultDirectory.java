@@ -42,6 +42,14 @@ public interface VaultDirectory {
     }
 
     /**
+     * What was found when vault {@code name} was last opened or checked ({@link VaultState}); a directory that keeps no
+     * such record says {@code unchecked}.
+     */
+    default VaultState state(String name) {
+        return VaultState.NOT_CHECKED;
+    }
+
+    /**
      * The region vault {@code name} belongs to (docs/server.md, "regions"); a directory that knows no regions has all
      * its vaults in {@code local}.
      *

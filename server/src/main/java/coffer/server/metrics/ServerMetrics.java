@@ -94,6 +94,23 @@ public final class ServerMetrics {
         return this;
     }
 
+    /**
+     * Adds {@code coffer_vault_available{vault}}: 1 when the vault was available at its last opening or check, 0 when
+     * it was not (its store did not answer, docs/server.md, "Vaults that do not answer"); vaults not checked yet are
+     * left out.
+     */
+    public ServerMetrics withVaultStates(coffer.engine.vault.VaultDirectory directory) {
+        GaugeWithCallback.builder().name("coffer_vault_available")
+                .help("1 when the vault was available at its last opening or check, 0 when its storage did not answer")
+                .labelNames("vault").callback(cb -> vaults.forEach(v -> {
+                    coffer.engine.vault.VaultState state = directory.state(v);
+                    if (!coffer.engine.vault.VaultState.UNCHECKED.equals(state.state())) {
+                        cb.call(state.isAvailable() ? 1 : 0, v);
+                    }
+                })).register(registry);
+        return this;
+    }
+
     /** The text exposition format. */
     public synchronized byte[] scrape() throws IOException {
         jobs = catalog.jobs().list(Jobs.Filter.ALL);

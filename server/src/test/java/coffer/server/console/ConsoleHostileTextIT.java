@@ -169,7 +169,9 @@ class ConsoleHostileTextIT {
         assertEquals("t", files.get("trail /t.txt"), files.toString());
         assertEquals("img", files.get(IMG), files.toString());
         assertEquals("nl", files.get("line1\nline2"), files.toString());
-        assertEquals("bs", files.get("back\\slash"), files.toString());
+        // a UTF-8 name keeps its text in the archive with its backslash doubled, so it cannot be taken for the escaped
+        // form of a name that is not UTF-8 (docs/cli.md, "files export")
+        assertEquals("bs", files.get("back\\\\slash"), files.toString());
         assertEquals("in", files.get(JS_DIR + "/inside.txt"), files.toString());
         assertInert("/exports", IMG);
 

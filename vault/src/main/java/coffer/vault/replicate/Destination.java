@@ -88,17 +88,34 @@ final class Destination {
         call(() -> vault.readPatch(id, record, chunkLength, true));
     }
 
-    /** The chunk and patch ids stored in the destination: one listing of {@code chunks/} (1,000 per request on S3). */
-    Set<ChunkId> listStored() throws IOException {
+    /**
+     * The chunk and patch ids stored in the destination, each with its listing entry (stored size, modification time):
+     * one listing of {@code chunks/} (1,000 per request on S3).
+     */
+    java.util.Map<ChunkId, ObjectInfo> listStored() throws IOException {
         return call(() -> {
-            Set<ChunkId> ids = new HashSet<>();
+            java.util.Map<ChunkId, ObjectInfo> ids = new java.util.HashMap<>();
             for (ObjectInfo info : vault.backend().list(Vault.CHUNKS)) {
                 String hex = info.name().substring(info.name().lastIndexOf('/') + 1);
                 if (hex.length() == 64 && hex.chars().allMatch(c -> c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
-                    ids.add(ChunkId.ofHex(hex));
+                    ids.put(ChunkId.ofHex(hex), info);
                 }
             }
             return ids;
         });
+    }
+
+    /** Object {@code id}'s size and modification time, if it exists (one request on S3). */
+    java.util.Optional<ObjectInfo> stat(ChunkId id) throws IOException {
+        return call(() -> vault.backend().stat(id.objectName()));
+    }
+
+    /**
+     * When an earlier run of replica {@code replicaId} began, by the unfinished marker it left (a run that failed without
+     * removing it, or was killed); empty when there is none. The store's clock, to the second, as the objects' times.
+     */
+    java.util.Optional<java.time.Instant> earlierAttemptSince(String replicaId) throws IOException {
+        return call(() -> vault.backend().stat(coffer.vault.UnfinishedMarker.objectName(replicaId))
+                .map(info -> info.modified().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
     }
 }

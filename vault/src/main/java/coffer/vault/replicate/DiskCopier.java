@@ -45,8 +45,24 @@ final class DiskCopier {
     record BasePair(FixedIndex source, FixedIndex replica) {
     }
 
+    /**
+     * {@code newObjects}, {@code newStoredBytes}: what this run stored; {@code earlierObjects},
+     * {@code earlierStoredBytes}: what an earlier, failed or killed run of the same replica stored and this one found
+     * there (its share of the replica too: docs/design/replication.md, "Stored bytes of a replica").
+     */
     record Result(FixedIndex index, long dataChunks, long newObjects, long newStoredBytes, long readBytes,
-                  long reusedEntries) {
+                  long reusedEntries, long earlierObjects, long earlierStoredBytes) {
+        Result(FixedIndex index, long dataChunks, long newObjects, long newStoredBytes, long readBytes, long reusedEntries) {
+            this(index, dataChunks, newObjects, newStoredBytes, readBytes, reusedEntries, 0, 0);
+        }
+    }
+
+    /**
+     * An earlier run of the same replica, known by the unfinished marker it left: it began at {@code since} (the store's
+     * clock, to the second), and the destination's listing showed {@code listed} (object → stored bytes) written since
+     * then. Objects of the replica found there and written since count as the replica's own, once each.
+     */
+    record EarlierAttempt(java.time.Instant since, java.util.concurrent.ConcurrentMap<ChunkId, Long> listed) {
     }
 
     private final Vault source;
@@ -59,9 +75,18 @@ final class DiskCopier {
     /** Destination objects quarantined as damaged and not stored again: never taken as present unless stored. */
     private final Set<ChunkId> quarantined;
     private final Queue<Arrival> arrivals;
+    /** An earlier run of the same replica; null when none left its marker. */
+    private final EarlierAttempt earlier;
 
     DiskCopier(Vault source, Destination destination, int threads, ConcurrentHashMap<ChunkId, ChunkId> translated,
                Set<ChunkId> present, Set<ChunkId> quarantined, ConcurrentLinkedQueue<Arrival> arrivals) {
+        this(source, destination, threads, translated, present, quarantined, arrivals, null);
+    }
+
+    DiskCopier(Vault source, Destination destination, int threads, ConcurrentHashMap<ChunkId, ChunkId> translated,
+               Set<ChunkId> present, Set<ChunkId> quarantined, ConcurrentLinkedQueue<Arrival> arrivals,
+               EarlierAttempt earlier) {
+        this.earlier = earlier;
         this.source = source;
         this.destination = destination;
         this.threads = threads;
@@ -106,12 +131,14 @@ final class DiskCopier {
         AtomicLong newObjects = new AtomicLong();
         AtomicLong newStored = new AtomicLong();
         AtomicLong readBytes = new AtomicLong();
+        AtomicLong earlierObjects = new AtomicLong();
+        AtomicLong earlierStored = new AtomicLong();
         int[] chunks = work;
         ChunkWorkers.run(count, threads, from.chunkSize(), (k, buffer) -> {
             int i = chunks[k];
             int length = from.lengthOf(i);
             FixedIndex.Patched patched = from.patchOf(i);
-            Counters counters = new Counters(newObjects, newStored, readBytes);
+            Counters counters = new Counters(newObjects, newStored, readBytes, earlierObjects, earlierStored);
             if (patched == null) {
                 index.set(i, chunk(from.get(i), length, buffer, counters));
             } else {
@@ -120,10 +147,12 @@ final class DiskCopier {
             }
             progress.advance(length);
         });
-        return new Result(index, dataChunks, newObjects.get(), newStored.get(), readBytes.get(), reused);
+        return new Result(index, dataChunks, newObjects.get(), newStored.get(), readBytes.get(), reused,
+                earlierObjects.get(), earlierStored.get());
     }
 
-    private record Counters(AtomicLong newObjects, AtomicLong newStored, AtomicLong readBytes) {
+    private record Counters(AtomicLong newObjects, AtomicLong newStored, AtomicLong readBytes, AtomicLong earlierObjects,
+                            AtomicLong earlierStored) {
     }
 
     /**
@@ -190,6 +219,11 @@ final class DiskCopier {
     private void store(ObjectKind kind, ChunkId id, byte[] plain, int length, FixedIndex.Patched record, int chunkLength,
                        Counters counters) throws IOException {
         if (!present.add(id)) {
+            Long listed = earlier == null ? null : earlier.listed().remove(id); // once each
+            if (listed != null) {
+                counters.earlierObjects().incrementAndGet();
+                counters.earlierStored().addAndGet(listed);
+            }
             return;
         }
         long stored = destination.store(kind, id, plain, length);
@@ -197,6 +231,13 @@ final class DiskCopier {
             counters.newObjects().incrementAndGet();
             counters.newStored().addAndGet(stored);
             arrivals.add(new Arrival(id, record, chunkLength));
+        } else if (earlier != null) {
+            // there already: the earlier run's, when written since it began (one HEAD, only after a failed run)
+            java.util.Optional<coffer.vault.backend.ObjectInfo> info = destination.stat(id);
+            if (info.isPresent() && !info.get().modified().isBefore(earlier.since())) {
+                counters.earlierObjects().incrementAndGet();
+                counters.earlierStored().addAndGet(info.get().size());
+            }
         }
     }
 }

@@ -130,6 +130,9 @@ public final class PointReplicator {
     /** Copies {@code point} as replica {@code replicaId} under the run's claim. */
     private Result copy(Request request, PointManifest point, Destination target, String replicaId, String purpose,
                         Progress progress) throws IOException {
+        // an earlier run of this replica that failed or was killed left its marker (this run's writer replaces it): what
+        // it stored is the replica's too (docs/design/replication.md, "Stored bytes of a replica")
+        java.time.Instant earlierSince = target.earlierAttemptSince(replicaId).orElse(null);
         try (PointWriter writer = target.call(() -> PointWriter.beginWithId(destination, replicaId, point.name(),
                 point.createdAt(), threads, purpose))) {
             writer.verifyOnCommit();
@@ -140,17 +143,27 @@ public final class PointReplicator {
             Set<ChunkId> quarantined = target.call(destination::quarantinedMissing);
             Set<ChunkId> present = ConcurrentHashMap.newKeySet();
             boolean listed = false;
+            DiskCopier.EarlierAttempt earlier = earlierSince == null ? null
+                    : new DiskCopier.EarlierAttempt(earlierSince, new ConcurrentHashMap<>());
             if (!target.cheapStat()) {
                 if (base != null) {
                     base.replicaIndexes().values().forEach(index -> index.addStoredIds(quarantined, present));
                 } else {
-                    present.addAll(target.listStored());
+                    var stored = target.listStored();
+                    present.addAll(stored.keySet());
+                    if (earlier != null) {
+                        stored.forEach((id, info) -> {
+                            if (!info.modified().isBefore(earlierSince)) {
+                                earlier.listed().put(id, info.size());
+                            }
+                        });
+                    }
                     listed = true;
                 }
             }
             ConcurrentLinkedQueue<DiskCopier.Arrival> arrivals = new ConcurrentLinkedQueue<>();
             DiskCopier copier = new DiskCopier(source, target, threads, new ConcurrentHashMap<>(), present, quarantined,
-                    arrivals);
+                    arrivals, earlier);
             long reused = 0;
             long newObjects = 0;
             long stored = 0;
@@ -163,7 +176,8 @@ public final class PointReplicator {
                 FixedIndex from = source.readIndex(point, disk);
                 DiskCopier.Result copied = copier.copy(from, base == null ? null : base.pair(disk.name()), progress);
                 target.call(() -> writer.addDisk(slot, copied.index(), new PointManifest.Disk(disk.name(), null, 0, 0,
-                        null, copied.dataChunks(), copied.newObjects(), copied.newStoredBytes(), copied.readBytes(),
+                        null, copied.dataChunks(), copied.newObjects() + copied.earlierObjects(),
+                        copied.newStoredBytes() + copied.earlierStoredBytes(), copied.readBytes(),
                         disk.source(), disk.sourceFormat())));
                 reused += copied.reusedEntries();
                 newObjects += copied.newObjects();

@@ -1,5 +1,6 @@
 package coffer.vault.write;
 
+import coffer.vault.backend.AfterCancel;
 import coffer.vault.ChunkId;
 import coffer.vault.HostName;
 import coffer.vault.UnfinishedMarker;
@@ -57,8 +58,9 @@ final class ChunkReclaim {
         if (created.isEmpty()) {
             return new PointWriter.Reclaimed(0, 0, null);
         }
-        boolean interrupted = Thread.interrupted(); // a cancelled writer cleans up too; interrupted I/O would not
-        try (VaultLocks.Lock ignored = vault.locks().exclusive("removal of the chunks of a failed backup", wait)) {
+        // a cancelled writer cleans up too (interrupted I/O would not), with a short patience per request
+        try (AfterCancel afterCancel = AfterCancel.begin();
+             VaultLocks.Lock ignored = vault.locks().exclusive("removal of the chunks of a failed backup", wait)) {
             Set<ChunkId> unused = new HashSet<>(created);
             String unreadable = keepWhatPointsUse(vault, unused, since.minus(MARGIN));
             if (unreadable != null) {
@@ -75,10 +77,6 @@ final class ChunkReclaim {
             return new PointWriter.Reclaimed(created.size(), 0, busy.getMessage());
         } catch (IOException | RuntimeException failed) {
             return new PointWriter.Reclaimed(created.size(), 0, String.valueOf(failed.getMessage()));
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package coffer.vault.write;
 
+import coffer.vault.backend.AfterCancel;
 import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.CorruptDataException;
@@ -378,13 +379,8 @@ public final class PointWriter implements AutoCloseable {
      */
     @Override
     public void close() throws IOException {
-        boolean interrupted = Thread.interrupted();
-        try {
+        try (AfterCancel ignored = AfterCancel.begin()) { // a cancelled writer's requests get a short patience
             end();
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 

@@ -229,7 +229,8 @@ public final class HostedOperations implements Operations, coffer.engine.operati
                 }
                 yield new Revoked(r.token());
             }
-            case ListVaults ignored -> VaultList.of(settings.vaults());
+            case ListVaults ignored -> VaultList.of(settings.vaults().stream().map(v -> vaults.names().contains(v.name())
+                    ? v.with(vaults.state(v.name())) : v).toList()); // with what was last found of each
             case RebuildCatalog ignored -> {
                 Map<String, CatalogRebuild.Counts> report = new LinkedHashMap<>();
                 for (String name : vaults.names().stream().sorted().toList()) {

@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -71,13 +72,17 @@ public final class S3Backend implements Backend {
     private final S3Settings settings;
     private final RequestCounter requests;
     private final S3Failures failures;
+    private final RequestWatch watch;
+    private final SdkHttpClient http;
     private final AtomicBoolean conditionalPutUnsupported = new AtomicBoolean();
     /** Whether the bucket has Object Lock enabled; null until first asked. */
     private volatile Boolean objectLock;
 
     private S3Backend(S3Client client, S3Location location, S3Settings settings, RequestCounter requests,
-                      S3Failures failures) {
+                      S3Failures failures, RequestWatch watch, SdkHttpClient http) {
         this.client = client;
+        this.watch = watch;
+        this.http = http;
         this.location = location;
         this.settings = settings;
         this.requests = requests;
@@ -91,6 +96,11 @@ public final class S3Backend implements Backend {
      * @throws BackendException when no credentials can be found (permanent)
      */
     public static S3Backend open(S3Location location, S3Settings settings) throws BackendException {
+        return open(location, settings, new RequestWatch());
+    }
+
+    /** As {@link #open(S3Location, S3Settings)}, its requests watched by {@code watch} (tests give other limits). */
+    static S3Backend open(S3Location location, S3Settings settings, RequestWatch watch) throws BackendException {
         AwsCredentialsProvider provider = settings.credentials() != null
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.credentials().accessKeyId(),
                 settings.credentials().secretAccessKey().reveal()))
@@ -110,6 +120,14 @@ public final class S3Backend implements Backend {
         S3Failures failures = new S3Failures(location + " at " + settings.where(),
                 text -> text == null ? null : text.replace(secret, "***").replace(keyId, "***"));
         RequestCounter requests = new RequestCounter();
+        // the socket timeout bounds a read that gets no byte; the watch aborts requests on a cancel and on a stall
+        // of either direction (docs/design/s3.md, "Cancel and stalls")
+        SdkHttpClient http = new WatchedHttpClient(Apache5HttpClient.builder()
+                .maxConnections(settings.parallelism() + 4)
+                .connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(RequestWatch.STALL_LIMIT)
+                .expectContinueEnabled(false) // one round trip per PUT, not two
+                .build(), watch);
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(settings.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(credentials))
@@ -118,17 +136,13 @@ public final class S3Backend implements Backend {
                 // hash every byte once more on both sides
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .httpClientBuilder(Apache5HttpClient.builder()
-                        .maxConnections(settings.parallelism() + 4)
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofMinutes(2))
-                        .expectContinueEnabled(false)) // one round trip per PUT, not two
+                .httpClient(http)
                 .putAuthScheme(new UnsignedPayloadScheme())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(requests));
         if (settings.endpoint() != null) {
             builder.endpointOverride(settings.endpoint());
         }
-        return new S3Backend(builder.build(), location, settings, requests, failures);
+        return new S3Backend(builder.build(), location, settings, requests, failures, watch, http);
     }
 
     public S3Location location() {
@@ -384,6 +398,13 @@ public final class S3Backend implements Backend {
     @Override
     public void close() {
         client.close();
+        http.close(); // a client given to the builder is not closed with the S3 client
+        watch.close();
+    }
+
+    /** Requests in flight now (for tests: none is left once a cancelled call returned). */
+    int requestsInFlight() {
+        return watch.inFlight();
     }
 
     /** The body read straight into an array of its announced length (no growing buffer, no second copy). */

@@ -34,6 +34,7 @@ final class S3Failures {
     }
 
     BackendException of(String action, String name, SdkException e) {
+        RequestWatch.restoreInterrupt(); // a cancelled request's thread stays interrupted for its caller's cleanup
         String code = e instanceof S3Exception s3 && s3.awsErrorDetails() != null ? s3.awsErrorDetails().errorCode() : null;
         // a bucket that does not exist answers 404 too: that is the vault's whole storage gone or misnamed, never one
         // missing object (a point "not found", a chunk "missing", a location "not a vault" would each mislead)
@@ -65,6 +66,7 @@ final class S3Failures {
 
     /** A transfer cut short (connection closed mid-body): repeating it may succeed. */
     BackendException interrupted(String action, String name, java.io.IOException e) {
+        RequestWatch.restoreInterrupt();
         return new BackendException(scrub.apply("cannot " + action + " '" + name + "' in " + where + ": " + e.getMessage()),
                 true, null);
     }

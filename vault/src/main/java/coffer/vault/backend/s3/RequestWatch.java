@@ -1,0 +1,214 @@
+package coffer.vault.backend.s3;
+
+import coffer.vault.backend.AfterCancel;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Watches the requests an {@link S3Backend} has in flight and aborts (closes the connection of) each one that
+ * <ul>
+ *   <li>belongs to an interrupted thread: a cancel. A thread blocked in a socket read does not notice its interrupt
+ *       (the AWS SDK checks it only between the stages of a request), so without this a cancel against a store that
+ *       stopped answering waited out the socket timeout of every attempt: minutes (docs/reliability.md, session 20);</li>
+ *   <li>moved no byte, either way, for the stall limit: a store that stopped answering fails the request by itself,
+ *       measured on progress, never on the request's total time, so a slow large upload is never cut;</li>
+ *   <li>is part of a cancelled operation's cleanup ({@link AfterCancel}) and has not ended within the cleanup's
+ *       patience; the scope is then marked unresponsive and its later requests are not sent at all.</li>
+ * </ul>
+ * One daemon thread looks every {@link #PERIOD} while requests are in flight and sleeps while none is; it ends with
+ * {@link #close}. Aborting makes the blocked read or write fail at once; the SDK then sees the interrupt and gives up,
+ * or (a stall) counts a failed attempt as it does for a socket timeout (docs/design/s3.md, "Cancel and stalls").
+ *
+ * <p>Thread-safe.
+ */
+final class RequestWatch implements AutoCloseable {
+    /** How often the requests in flight are looked at: what a cancel may wait at most, besides the abort itself. */
+    static final Duration PERIOD = Duration.ofMillis(100);
+    /** No byte moved for this long fails a request: the socket timeout's length, now also for writes. */
+    static final Duration STALL_LIMIT = Duration.ofMinutes(2);
+    /** What one request of a cancelled run's cleanup may take (a delete or a small put; milliseconds on a working store). */
+    static final Duration CLEANUP_PATIENCE = Duration.ofSeconds(5);
+    private static final String INTERRUPTED = "aborted: its thread was interrupted (the operation was cancelled)";
+
+    private final long stallNanos;
+    private final long patienceNanos;
+    private final Set<InFlight> flying = ConcurrentHashMap.newKeySet();
+    private final Object start = new Object();
+    private volatile Thread watcher;
+    private volatile boolean closed;
+
+    RequestWatch() {
+        this(STALL_LIMIT, CLEANUP_PATIENCE);
+    }
+
+    RequestWatch(Duration stallLimit, Duration cleanupPatience) {
+        this.stallNanos = stallLimit.toNanos();
+        this.patienceNanos = cleanupPatience.toNanos();
+    }
+
+    Duration cleanupPatience() {
+        return Duration.ofNanos(patienceNanos);
+    }
+
+    /** A request about to be sent by the calling thread, in {@code scope} (null: not a cleanup after a cancel). */
+    InFlight prepare(AfterCancel scope) {
+        return new InFlight(Thread.currentThread(), scope);
+    }
+
+    /** The request is sent from now on. */
+    void enter(InFlight flight) {
+        flight.sent();
+        flying.add(flight);
+        Thread w = watcher;
+        if (w == null) {
+            w = startWatcher();
+        }
+        LockSupport.unpark(w);
+    }
+
+    /** The request ended (its response read or closed, or it failed). */
+    void exit(InFlight flight) {
+        flying.remove(flight);
+    }
+
+    /** How many requests are in flight (for tests). */
+    int inFlight() {
+        return flying.size();
+    }
+
+    private Thread startWatcher() {
+        synchronized (start) {
+            if (watcher == null && !closed) {
+                Thread t = new Thread(this::watch, "coffer-s3-request-watch");
+                t.setDaemon(true);
+                watcher = t;
+                t.start();
+            }
+            return watcher == null ? Thread.currentThread() : watcher;
+        }
+    }
+
+    private void watch() {
+        while (!closed) {
+            if (flying.isEmpty()) {
+                LockSupport.park(this);
+                continue;
+            }
+            long now = System.nanoTime();
+            for (InFlight flight : flying) {
+                String why = flight.overdue(now, stallNanos, patienceNanos);
+                if (why != null) {
+                    flight.abort(why);
+                    flying.remove(flight);
+                }
+            }
+            LockSupport.parkNanos(this, PERIOD.toNanos());
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread w = watcher;
+        if (w != null) {
+            LockSupport.unpark(w);
+        }
+    }
+
+    static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** Set on a thread whose request was aborted because the thread was interrupted, until {@link #restoreInterrupt}. */
+    private static final ThreadLocal<Boolean> ABORTED_ON_INTERRUPT = new ThreadLocal<>();
+
+    /**
+     * Interrupts the calling thread again when one of its requests was aborted because it was interrupted: the SDK may
+     * have cleared the interrupt on its way out, and the caller's cleanup must know it was cancelled
+     * ({@link AfterCancel}). Called where a failure leaves the backend.
+     */
+    static void restoreInterrupt() {
+        if (ABORTED_ON_INTERRUPT.get() != null) {
+            ABORTED_ON_INTERRUPT.remove();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One request: its thread, its progress, how to abort it and, once aborted, why. */
+    static final class InFlight {
+        private final Thread thread;
+        private final AfterCancel scope;
+        private volatile long sentNanos;
+        private volatile long progressNanos;
+        private volatile Runnable abort = () -> { };
+        private volatile String abortedBecause;
+
+        private InFlight(Thread thread, AfterCancel scope) {
+            this.thread = thread;
+            this.scope = scope;
+        }
+
+        void sent() {
+            sentNanos = progressNanos = System.nanoTime();
+        }
+
+        void progressed() {
+            progressNanos = System.nanoTime();
+        }
+
+        void abortWith(Runnable action) {
+            abort = action;
+        }
+
+        boolean scopeUnresponsive() {
+            return scope != null && scope.unresponsive();
+        }
+
+        String overdue(long now, long stallNanos, long patienceNanos) {
+            if (thread.isInterrupted()) {
+                return INTERRUPTED;
+            }
+            if (scope != null && now - sentNanos > patienceNanos) {
+                scope.markUnresponsive();
+                return "aborted: no answer within " + seconds(Duration.ofNanos(patienceNanos))
+                        + " to a cancelled run's cleanup (the store is not answering)";
+            }
+            if (now - progressNanos > stallNanos) {
+                return "aborted: no byte moved for " + seconds(Duration.ofNanos(stallNanos))
+                        + " (the store is not answering)";
+            }
+            return null;
+        }
+
+        void abort(String why) {
+            abortedBecause = why;
+            try {
+                abort.run();
+            } catch (RuntimeException ignored) {
+                // the connection is closed or being closed: the blocked call fails either way
+            }
+        }
+
+        /** {@code e}, or what says why the request was aborted when it was. */
+        IOException explain(Exception e) {
+            String why = abortedBecause;
+            if (why == null) {
+                if (e instanceof IOException io) {
+                    return io;
+                }
+                throw (RuntimeException) e;
+            }
+            if (why.startsWith(INTERRUPTED) && Thread.currentThread() == thread) {
+                ABORTED_ON_INTERRUPT.set(Boolean.TRUE);
+            }
+            InterruptedIOException aborted = new InterruptedIOException(why);
+            aborted.initCause(e);
+            return aborted;
+        }
+    }
+}
