@@ -232,48 +232,9 @@ public final class ObjectCodec {
             byte[] plain = open(kind, name, stored);
             return reader.readFrom(new java.io.ByteArrayInputStream(plain), plain.length);
         }
-        byte[] raw = bytesOf(stored);
-        int base = stored.hasArray() ? stored.arrayOffset() + stored.position() : 0;
-        int total = stored.remaining();
-        byte[] payload;
-        int payloadOffset;
-        if (h.encrypted) {
-            if (cipher == null) {
-                throw new CorruptDataException(name, "object is encrypted but the vault is not");
-            }
-            long expected = HEADER_SIZE + NONCE_SIZE + h.payloadLength + TAG_SIZE;
-            if (expected != total) {
-                throw new CorruptDataException(name, "size " + total + " does not match header (" + expected + ")");
-            }
-            payload = new byte[(int) h.payloadLength];
-            payloadOffset = 0;
-            try {
-                cipher.decrypt(raw, base + HEADER_SIZE, aad(raw, base, name), raw, base + HEADER_SIZE + NONCE_SIZE,
-                        (int) h.payloadLength + TAG_SIZE, payload, 0);
-            } catch (AEADBadTagException e) {
-                throw new CorruptDataException(name, "authentication tag mismatch (damaged, or wrong key)");
-            } catch (IllegalStateException e) {
-                throw new CorruptDataException(name, "cannot decrypt: " + e.getMessage(), e);
-            }
-        } else {
-            if (cipher != null) {
-                throw new CorruptDataException(name, "object is not encrypted but the vault is (refusing unauthenticated data)");
-            }
-            long expected = HEADER_SIZE + h.payloadLength + 4;
-            if (expected != total) {
-                throw new CorruptDataException(name, "size " + total + " does not match header (" + expected + ")");
-            }
-            CRC32C crc = new CRC32C();
-            crc.update(raw, base, HEADER_SIZE + (int) h.payloadLength);
-            int storedCrc = ByteBuffer.wrap(raw, base + HEADER_SIZE + (int) h.payloadLength, 4).getInt();
-            if ((int) crc.getValue() != storedCrc) {
-                throw new CorruptDataException(name, "CRC-32C mismatch");
-            }
-            payload = raw;
-            payloadOffset = base + HEADER_SIZE;
-        }
+        Payload p = authenticate(h, name, stored, n -> new byte[n]);
         try (com.github.luben.zstd.ZstdInputStreamNoFinalizer zstd = new com.github.luben.zstd.ZstdInputStreamNoFinalizer(
-                new java.io.ByteArrayInputStream(payload, payloadOffset, (int) h.payloadLength))) {
+                new java.io.ByteArrayInputStream(p.bytes(), p.offset(), (int) h.payloadLength))) {
             return reader.readFrom(new java.io.BufferedInputStream(zstd, 1 << 16), h.plainLength);
         } catch (com.github.luben.zstd.ZstdIOException | ZstdException e) {
             throw new CorruptDataException(name, "zstd: " + e.getMessage(), e);
@@ -372,48 +333,13 @@ public final class ObjectCodec {
         if (!h.compressed && h.payloadLength != h.plainLength) {
             throw new CorruptDataException(name, "uncompressed payload length differs from plaintext length");
         }
-        byte[] raw = bytesOf(stored);
-        int base = stored.hasArray() ? stored.arrayOffset() + stored.position() : 0;
-        int total = stored.remaining();
-        byte[] payload;
-        int payloadOffset;
-        if (h.encrypted) {
-            if (cipher == null) {
-                throw new CorruptDataException(name, "object is encrypted but the vault is not");
-            }
-            long expected = HEADER_SIZE + NONCE_SIZE + h.payloadLength + TAG_SIZE;
-            if (expected != total) {
-                throw new CorruptDataException(name, "size " + total + " does not match header (" + expected + ")");
-            }
-            s.ensure((int) h.payloadLength);
-            try {
-                byte[] target = h.compressed ? s.compressed : into != null ? into : new byte[(int) h.payloadLength];
-                cipher.decrypt(raw, base + HEADER_SIZE, aad(raw, base, name), raw, base + HEADER_SIZE + NONCE_SIZE,
-                        (int) h.payloadLength + TAG_SIZE, target, 0);
-                payload = target;
-                payloadOffset = 0;
-            } catch (AEADBadTagException e) {
-                throw new CorruptDataException(name, "authentication tag mismatch (damaged, or wrong key)");
-            } catch (IllegalStateException e) {
-                throw new CorruptDataException(name, "cannot decrypt: " + e.getMessage(), e);
-            }
-        } else {
-            if (cipher != null) {
-                throw new CorruptDataException(name, "object is not encrypted but the vault is (refusing unauthenticated data)");
-            }
-            long expected = HEADER_SIZE + h.payloadLength + 4;
-            if (expected != total) {
-                throw new CorruptDataException(name, "size " + total + " does not match header (" + expected + ")");
-            }
-            CRC32C crc = new CRC32C();
-            crc.update(raw, base, HEADER_SIZE + (int) h.payloadLength);
-            int storedCrc = ByteBuffer.wrap(raw, base + HEADER_SIZE + (int) h.payloadLength, 4).getInt();
-            if ((int) crc.getValue() != storedCrc) {
-                throw new CorruptDataException(name, "CRC-32C mismatch");
-            }
-            payload = raw;
-            payloadOffset = base + HEADER_SIZE;
-        }
+        byte[] given = into;
+        Payload p = authenticate(h, name, stored, n -> {
+            s.ensure(n);
+            return h.compressed ? s.compressed : given != null ? given : new byte[n];
+        });
+        byte[] payload = p.bytes();
+        int payloadOffset = p.offset();
         if (into == null) {
             into = h.encrypted && !h.compressed ? payload : new byte[(int) h.plainLength];
         }
@@ -434,6 +360,55 @@ public final class ObjectCodec {
             System.arraycopy(payload, payloadOffset, into, 0, (int) h.plainLength);
         }
         return into;
+    }
+
+    /** An authenticated payload: {@code bytes[offset, offset + payload length)}. */
+    private record Payload(byte[] bytes, int offset) {
+    }
+
+    /**
+     * Authenticates a sealed object: its size against the header, then the GCM tag (the payload decrypted into the
+     * array {@code target} gives for the payload's length, asked only once the size is checked) or the CRC-32C (the
+     * payload left where it is stored).
+     */
+    private Payload authenticate(Header h, String name, ByteBuffer stored, java.util.function.IntFunction<byte[]> target)
+            throws CorruptDataException {
+        byte[] raw = bytesOf(stored);
+        int base = stored.hasArray() ? stored.arrayOffset() + stored.position() : 0;
+        int total = stored.remaining();
+        if (h.encrypted) {
+            if (cipher == null) {
+                throw new CorruptDataException(name, "object is encrypted but the vault is not");
+            }
+            long expected = HEADER_SIZE + NONCE_SIZE + h.payloadLength + TAG_SIZE;
+            if (expected != total) {
+                throw new CorruptDataException(name, "size " + total + " does not match header (" + expected + ")");
+            }
+            byte[] into = target.apply((int) h.payloadLength);
+            try {
+                cipher.decrypt(raw, base + HEADER_SIZE, aad(raw, base, name), raw, base + HEADER_SIZE + NONCE_SIZE,
+                        (int) h.payloadLength + TAG_SIZE, into, 0);
+            } catch (AEADBadTagException e) {
+                throw new CorruptDataException(name, "authentication tag mismatch (damaged, or wrong key)");
+            } catch (IllegalStateException e) {
+                throw new CorruptDataException(name, "cannot decrypt: " + e.getMessage(), e);
+            }
+            return new Payload(into, 0);
+        }
+        if (cipher != null) {
+            throw new CorruptDataException(name, "object is not encrypted but the vault is (refusing unauthenticated data)");
+        }
+        long expected = HEADER_SIZE + h.payloadLength + 4;
+        if (expected != total) {
+            throw new CorruptDataException(name, "size " + total + " does not match header (" + expected + ")");
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(raw, base, HEADER_SIZE + (int) h.payloadLength);
+        int storedCrc = ByteBuffer.wrap(raw, base + HEADER_SIZE + (int) h.payloadLength, 4).getInt();
+        if ((int) crc.getValue() != storedCrc) {
+            throw new CorruptDataException(name, "CRC-32C mismatch");
+        }
+        return new Payload(raw, base + HEADER_SIZE);
     }
 
     /** @param lz4 the payload is an LZ4 block (else, when {@code compressed}, a zstd frame) */
