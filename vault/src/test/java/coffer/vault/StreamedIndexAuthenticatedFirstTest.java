@@ -109,6 +109,15 @@ class StreamedIndexAuthenticatedFirstTest {
         // the whole-object reader opens what the streaming path wrote: the same envelope and plaintext
         FixedIndex heap = FixedIndex.decode(NAME, codec.open(ObjectKind.INDEX, NAME, ByteBuffer.wrap(stored)));
         assertEquals(index.checksum(), heap.checksum());
+        if (!encrypted) { // no nonce: the very bytes the whole-object path seals (several zstd blocks)
+            ByteArrayOutputStream body = new ByteArrayOutputStream();
+            index.encodeTo(body);
+            assertTrue(body.size() > 128 * 1024);
+            ByteBuffer whole = codec.seal(ObjectKind.INDEX, NAME, body.toByteArray(), body.size(), false);
+            byte[] wholeBytes = new byte[whole.remaining()];
+            whole.get(wholeBytes);
+            assertArrayEquals(wholeBytes, stored);
+        }
 
         int[] flips = {ObjectCodec.HEADER_SIZE + 3, ObjectCodec.HEADER_SIZE + 40, stored.length / 2, stored.length - 20,
                 stored.length - 1, 6, 10};

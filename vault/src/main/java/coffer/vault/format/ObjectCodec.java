@@ -250,16 +250,17 @@ public final class ObjectCodec {
 
     /**
      * Seals a plaintext of {@code length} bytes, which may exceed any array, written by {@code plain} as a stream:
-     * always zstd-compressed, whatever the vault's codec (every reader opens either), the compressed payload spooled
-     * to an unlinked temporary file, so nothing grows with the plaintext in memory (docs/format/index.md, "Memory").
-     * Same envelope as {@link #seal}; the object is written by {@link Spooled#writeTo}.
+     * always zstd-compressed, whatever the vault's codec (every reader opens either), in the frame {@link #seal} writes
+     * for the same plaintext ({@link ZstdFrameOutput}), the compressed payload spooled to an unlinked temporary file, so
+     * nothing grows with the plaintext in memory (docs/format/index.md, "Memory"). Same envelope as {@link #seal}; the
+     * object is written by {@link Spooled#writeTo}.
      */
     public Spooled sealSpooled(ObjectKind kind, String name, long length, PlainWriter plain) throws java.io.IOException {
         SpoolFile spool = SpoolFile.create();
         try {
             CountingOutput counted;
-            try (com.github.luben.zstd.ZstdOutputStreamNoFinalizer zstd =
-                         new com.github.luben.zstd.ZstdOutputStreamNoFinalizer(spool.output(), level)) {
+            java.io.OutputStream file = spool.output();
+            try (ZstdFrameOutput zstd = new ZstdFrameOutput(file, level, length)) {
                 counted = new CountingOutput(zstd);
                 plain.writeTo(counted);
             }

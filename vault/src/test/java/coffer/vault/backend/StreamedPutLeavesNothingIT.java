@@ -63,6 +63,7 @@ class StreamedPutLeavesNothingIT {
         new Random(22).nextBytes(data);
         for (int length : new int[]{1000, LARGE}) {
             byte[] object = Arrays.copyOf(data, length);
+            backend.delete(NAME);
             IOException failed = assertThrows(IOException.class, () -> backend.putStream(NAME, length, out -> {
                 out.write(object, 0, length - 100);
                 throw new IOException("the writer failed");
