@@ -244,7 +244,7 @@ public final class S3Backend implements Backend {
      * Objects up to {@link #PART_SIZE} go in one {@code PutObject} (collected in memory); larger ones in a multipart
      * upload of parts of that size, one part in memory at a time, which S3 makes visible whole only at
      * {@code CompleteMultipartUpload}. Any failure, or a cancel, aborts the upload: nothing is published and the store
-     * keeps no part (docs/design/s3.md, "Large objects").
+     * keeps no part (docs/design/s3.md, "large objects").
      */
     @Override
     public void putStream(String name, long length, Content content) throws java.io.IOException {
