@@ -133,6 +133,11 @@ class StreamedIndexAuthenticatedFirstTest {
             AtomicBoolean reached = new AtomicBoolean();
             assertThrows(CorruptDataException.class, () -> openStreamed(codec, damaged, reached), "length " + damaged.length);
             assertFalse(reached.get());
+            // and read whole, as an index below the heap limit is
+            assertThrows(CorruptDataException.class, () -> codec.open(ObjectKind.INDEX, NAME, new ByteArrayInputStream(damaged),
+                    Long.MAX_VALUE, plain -> FixedIndex.decode(NAME, plain), (in, length) -> {
+                        throw new AssertionError("streamed");
+                    }), "read whole, length " + damaged.length);
         }
     }
 

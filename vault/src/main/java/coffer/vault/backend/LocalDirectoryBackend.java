@@ -489,13 +489,12 @@ public final class LocalDirectoryBackend implements Backend {
     }
 
     /** Writes to a channel, counting; its failures are the backend's. */
-    private final class CountingChannelOutput extends java.io.OutputStream {
-        private final FileChannel channel;
+    private final class CountingChannelOutput extends java.io.FilterOutputStream {
         private final String name;
         long count;
 
         CountingChannelOutput(FileChannel channel, String name) {
-            this.channel = channel;
+            super(java.nio.channels.Channels.newOutputStream(channel));
             this.name = name;
         }
 
@@ -506,11 +505,8 @@ public final class LocalDirectoryBackend implements Backend {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
             try {
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                out.write(b, off, len);
             } catch (IOException e) {
                 throw failure("write", name, e);
             }

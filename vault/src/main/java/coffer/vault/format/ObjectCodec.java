@@ -301,6 +301,7 @@ public final class ObjectCodec {
             }
             byte[] all = java.util.Arrays.copyOf(head, (int) expected);
             readExactly(stored, all, HEADER_SIZE, all.length - HEADER_SIZE, name, expected);
+            refuseMore(stored, name, expected);
             return whole.read(open(kind, name, ByteBuffer.wrap(all)));
         }
         try (SpoolFile spool = SpoolFile.create()) {
@@ -360,9 +361,7 @@ public final class ObjectCodec {
             }
             byte[] trailer = new byte[h.encrypted ? TAG_SIZE : 4];
             readExactly(stored, trailer, 0, trailer.length, name, expected);
-            if (stored.read() >= 0) {
-                throw new CorruptDataException(name, "longer than its header says (" + expected + " bytes)");
-            }
+            refuseMore(stored, name, expected);
             if (ctr != null) {
                 byte[] rest = ctr.doFinal();
                 out.write(rest);
@@ -376,6 +375,12 @@ public final class ObjectCodec {
             }
         } catch (java.security.GeneralSecurityException e) {
             throw new CorruptDataException(name, "cannot decrypt: " + e.getMessage(), e);
+        }
+    }
+
+    private static void refuseMore(java.io.InputStream in, String name, long expected) throws java.io.IOException {
+        if (in.read() >= 0) {
+            throw new CorruptDataException(name, "size does not match header: longer than " + expected + " bytes");
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,20 +40,17 @@ final class SpoolFile implements AutoCloseable {
 
     /** Appends to the file; closing the stream flushes it and leaves the file open. */
     OutputStream output() {
-        return new java.io.BufferedOutputStream(new OutputStream() {
+        return new java.io.FilterOutputStream(new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
             @Override
-            public void write(int b) throws IOException {
-                write(new byte[]{(byte) b}, 0, 1);
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
             }
 
             @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+            public void close() throws IOException {
+                flush();
             }
-        }, 1 << 16);
+        };
     }
 
     /** The file from its start; closing the stream leaves the file open. */
