@@ -305,9 +305,9 @@ public final class ObjectCodec {
             return whole.read(open(kind, name, ByteBuffer.wrap(all)));
         }
         try (SpoolFile spool = SpoolFile.create()) {
-            try (java.io.OutputStream out = spool.output()) {
-                authenticateInto(h, head, name, stored, out, expected);
-            }
+            java.io.OutputStream out = spool.output();
+            authenticateInto(h, head, name, stored, out, expected);
+            out.flush();
             try (com.github.luben.zstd.ZstdInputStreamNoFinalizer zstd = new com.github.luben.zstd.ZstdInputStreamNoFinalizer(
                     new java.io.BufferedInputStream(spool.input(), 1 << 16))) {
                 return large.readFrom(new java.io.BufferedInputStream(zstd, 1 << 16), h.plainLength);

@@ -38,19 +38,9 @@ final class SpoolFile implements AutoCloseable {
         return channel.size();
     }
 
-    /** Appends to the file; closing the stream flushes it and leaves the file open. */
+    /** Appends to the file, buffered: flush it when done (closing it would close the file). */
     OutputStream output() {
-        return new java.io.FilterOutputStream(new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                flush();
-            }
-        };
+        return new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
     }
 
     /** The file from its start; closing the stream leaves the file open. */
