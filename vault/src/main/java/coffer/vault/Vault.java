@@ -407,12 +407,12 @@ public final class Vault implements AutoCloseable {
      * no manifest to check it against (a point whose manifest is damaged or lost). Else use {@link #readIndex}.
      */
     public FixedIndex readIndexObject(String name) throws IOException {
-        java.nio.ByteBuffer stored = backend.get(name);
-        if (codec.plainLength(ObjectKind.INDEX, name, stored) <= FixedIndex.heapLimit()) {
-            return FixedIndex.decode(name, codec.open(ObjectKind.INDEX, name, stored));
+        // read as a stream: an index larger than the heap should hold is authenticated while its payload is spooled to
+        // a temporary file, then decompressed as read into an index kept in a file (docs/format/index.md, "Memory")
+        try (java.io.InputStream stored = backend.getStream(name)) {
+            return codec.open(ObjectKind.INDEX, name, stored, FixedIndex.heapLimit(), plain -> FixedIndex.decode(name, plain),
+                    (in, length) -> FixedIndex.decode(name, in, length));
         }
-        // larger than the heap should hold: decompressed as read into an index kept in a file (docs/format/index.md)
-        return codec.openStream(ObjectKind.INDEX, name, stored, (in, length) -> FixedIndex.decode(name, in, length));
     }
 
     /**

@@ -1,6 +1,8 @@
 package coffer.vault.backend;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.Optional;
  * {@link ObjectNames#check}). The contract every implementation MUST keep, checked by the shared
  * {@code BackendContract} test suite:
  * <ul>
- *   <li><b>Atomic publish.</b> {@link #put} makes the object visible whole or not at all; a reader never
+ *   <li><b>Atomic publish.</b> {@link #put} (and {@link #putStream}) makes the object visible whole or not at all; a reader never
  *       sees a partial object, also after a crash of the writer. An abandoned write leaves at most an
  *       invisible temporary, removed by {@link #removeAbandonedUploads}.</li>
  *   <li><b>Durability barrier.</b> An object is durable once {@link #sync()} has returned after its
@@ -42,6 +44,45 @@ public interface Backend extends AutoCloseable {
 
     /** The whole object. */
     ByteBuffer get(String name) throws IOException;
+
+    /** Writes an object's bytes to a stream ({@link #putStream}). */
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Publishes the {@code length} bytes {@code content} writes under {@code name}, replacing any object: for objects
+     * too large to hold in an array (a large disk's index, docs/format/index.md "Memory"). The same atomic publish as
+     * {@link #put}: when {@code content} fails, or writes other than {@code length} bytes, nothing is published and no
+     * temporary is left (an S3 multipart upload is aborted). The default collects the bytes in memory and calls
+     * {@link #put} (the memory backend, and test backends that wrap {@code put}); a store backend streams them.
+     */
+    default void putStream(String name, long length, Content content) throws IOException {
+        if (length > Integer.MAX_VALUE - 64) {
+            throw new BackendException(describe() + " cannot write '" + name + "' of " + length + " bytes from memory",
+                    false, null);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) length);
+        content.writeTo(out);
+        if (out.size() != length) {
+            throw new IllegalArgumentException("'" + name + "': wrote " + out.size() + " bytes, " + length + " declared");
+        }
+        put(name, ByteBuffer.wrap(out.toByteArray()));
+    }
+
+    /**
+     * The object as a stream, for objects too large to read whole; the caller closes it. A missing name throws
+     * {@link ObjectNotFoundException} here or at the first read. The default reads it whole with {@link #get}.
+     */
+    default InputStream getStream(String name) throws IOException {
+        ByteBuffer whole = get(name);
+        if (whole.hasArray()) {
+            return new java.io.ByteArrayInputStream(whole.array(), whole.arrayOffset() + whole.position(), whole.remaining());
+        }
+        byte[] bytes = new byte[whole.remaining()];
+        whole.get(bytes);
+        return new java.io.ByteArrayInputStream(bytes);
+    }
 
     /** Size and modification time, or empty when there is no such object. */
     Optional<ObjectInfo> stat(String name) throws IOException;

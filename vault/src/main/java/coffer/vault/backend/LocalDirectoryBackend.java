@@ -433,6 +433,103 @@ public final class LocalDirectoryBackend implements Backend {
     }
 
     /**
+     * Streams {@code content} into a temporary in this process's directory and publishes it by {@code rename(2)}, as
+     * {@link #put} does; a failure removes the temporary (a killed writer's is removed as {@link #put}'s is).
+     */
+    @Override
+    public void putStream(String name, long length, Content content) throws IOException {
+        Path target = pathOf(name);
+        removeTemporariesOfDeadWriters();
+        Path temp = writer.path().resolve(target.getFileName() + TEMP_MARK
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        boolean published = false;
+        try (FileChannel channel = createTemp(temp, name)) {
+            CountingChannelOutput out = new CountingChannelOutput(channel, name);
+            java.io.OutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+            content.writeTo(buffered); // its own failure (a cancel, a spool that cannot be read) passes as it is
+            try {
+                buffered.flush();
+            } catch (IOException e) {
+                throw failure("write", name, e);
+            }
+            if (out.count != length) {
+                throw new IllegalArgumentException("'" + name + "': wrote " + out.count + " bytes, " + length + " declared");
+            }
+            try {
+                intoDirectory(target, () -> Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING));
+            } catch (IOException e) {
+                throw failure("publish", name, e);
+            }
+            published = true;
+        } finally {
+            if (!published) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+
+    private FileChannel createTemp(Path temp, String name) throws IOException {
+        try {
+            return openTemp(temp);
+        } catch (IOException e) {
+            throw failure("write", name, e);
+        }
+    }
+
+    private FileChannel openTemp(Path temp) throws IOException {
+        try {
+            return FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    OwnerOnly.file());
+        } catch (NoSuchFileException writerDirectoryMissing) {
+            writer.ensure();
+            return FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                    OwnerOnly.file());
+        }
+    }
+
+    /** Writes to a channel, counting; its failures are the backend's. */
+    private final class CountingChannelOutput extends java.io.FilterOutputStream {
+        private final String name;
+        long count;
+
+        CountingChannelOutput(FileChannel channel, String name) {
+            super(java.nio.channels.Channels.newOutputStream(channel));
+            this.name = name;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw failure("write", name, e);
+            }
+            count += len;
+        }
+    }
+
+    @Override
+    public java.io.InputStream getStream(String name) throws IOException {
+        Path path = pathOf(name);
+        if (Files.isDirectory(path)) {
+            throw new ObjectNotFoundException(describe(), name);
+        }
+        try {
+            return Files.newInputStream(path);
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(describe(), name);
+        } catch (IOException e) {
+            throw failure("read", name, e);
+        }
+    }
+
+    /**
      * The regular files under the prefix's directory. Entries removed meanwhile (a released lock, a deleted
      * point) are skipped: a walk that ended at the first one would silently miss objects, and gc live points.
      */

@@ -61,6 +61,44 @@ public abstract sealed class AesGcm {
     public abstract int decrypt(byte[] nonce, int nonceOffset, byte[] aad, byte[] in, int inOffset, int length,
                                 byte[] out, int outOffset) throws AEADBadTagException;
 
+    /** The key, for the JDK's streaming ciphers. */
+    abstract SecretKey jdkKey();
+
+    /**
+     * A streaming AES-256-GCM encryption under {@code nonce} and {@code aad}, the JDK's (which streams encryption:
+     * {@code update} returns the ciphertext so far, {@code doFinal} the rest and the tag); the same bytes as
+     * {@link #encrypt}. For objects too large for an array (docs/format/index.md, "Memory").
+     */
+    public Cipher streamingEncryptor(byte[] nonce, byte[] aad) {
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, jdkKey(), new GCMParameterSpec(TAG_SIZE * 8, nonce));
+            cipher.updateAAD(aad);
+            return cipher;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-GCM unavailable", e);
+        }
+    }
+
+    /**
+     * AES-256 in counter mode from GCM's first payload block under {@code nonce} (counter block nonce || 2): GCM's
+     * plaintext from its ciphertext as a stream, <b>not authenticated</b>. The JDK's GCM decryption holds the whole
+     * ciphertext until it checks the tag; a caller of this one instead encrypts what it gives with
+     * {@link #streamingEncryptor} and compares that tag with the stored one (GCM is deterministic: the same tag means
+     * the same ciphertext), using nothing before they are equal.
+     */
+    public Cipher streamingUnauthenticatedDecryptor(byte[] nonce) {
+        byte[] counter = java.util.Arrays.copyOf(nonce, 16);
+        counter[15] = 2;
+        try {
+            Cipher cipher = Cipher.getInstance("AES/CTR/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, jdkKey(), new javax.crypto.spec.IvParameterSpec(counter));
+            return cipher;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-256-CTR unavailable", e);
+        }
+    }
+
     /** libcrypto's, or the JDK's for good when libcrypto's cipher functions do not bind. */
     private static final class Native extends AesGcm {
         private final LibCrypto lib;
@@ -74,6 +112,11 @@ public abstract sealed class AesGcm {
                 throw new IllegalArgumentException("AES-256 needs a 32-byte key");
             }
             this.jdk = new Jdk(key); // cheap: its ciphers are made on first use
+        }
+
+        @Override
+        SecretKey jdkKey() {
+            return jdk.key;
         }
 
         @Override
@@ -119,6 +162,11 @@ public abstract sealed class AesGcm {
 
         Jdk(SecretKey key) {
             this.key = key;
+        }
+
+        @Override
+        SecretKey jdkKey() {
+            return key;
         }
 
         @Override

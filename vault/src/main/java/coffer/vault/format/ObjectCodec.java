@@ -176,98 +176,218 @@ public final class ObjectCodec {
     }
 
     /**
-     * Seals a plaintext of {@code length} bytes, which may exceed any array, written by {@code plain} as a stream:
-     * always zstd-compressed, whatever the vault's codec (every reader opens either), so only the compressed payload
-     * and the sealed object are held in memory (docs/format/index.md, "Memory"). Same envelope as {@link #seal}.
+     * A sealed object whose compressed payload waits in an unlinked temporary file ({@link SpoolFile}), to be written
+     * as a stream of {@link #length()} bytes ({@code Backend.putStream}): neither the plaintext nor the payload is
+     * held in memory (docs/format/index.md, "Memory"). Close it to free the file.
      */
-    public ByteBuffer sealStream(ObjectKind kind, String name, long length, PlainWriter plain) throws java.io.IOException {
-        Growing payload = new Growing(HEADER_SIZE + NONCE_SIZE);
-        CountingOutput counted;
-        try (com.github.luben.zstd.ZstdOutputStreamNoFinalizer zstd =
-                     new com.github.luben.zstd.ZstdOutputStreamNoFinalizer(payload, level)) {
-            counted = new CountingOutput(zstd);
-            plain.writeTo(counted);
-        }
-        if (counted.count != length) {
-            throw new IllegalStateException(name + ": wrote " + counted.count + " bytes of plaintext, " + length + " declared");
-        }
-        int payloadLength = payload.size - HEADER_SIZE - NONCE_SIZE;
-        int flags = FLAG_ZSTD | (cipher != null ? FLAG_AES_GCM : 0);
-        if (cipher == null) {
-            byte[] out = payload.bytes;
-            System.arraycopy(out, HEADER_SIZE + NONCE_SIZE, out, HEADER_SIZE, payloadLength);
-            writeHeader(ByteBuffer.wrap(out), kind, flags, length, payloadLength);
-            CRC32C crc = new CRC32C();
-            crc.update(out, 0, HEADER_SIZE + payloadLength);
-            int end = HEADER_SIZE + payloadLength;
-            byte[] sealed = java.util.Arrays.copyOf(out, end + 4);
-            ByteBuffer.wrap(sealed, end, 4).putInt((int) crc.getValue());
-            return ByteBuffer.wrap(sealed);
-        }
-        byte[] sealed = new byte[HEADER_SIZE + NONCE_SIZE + payloadLength + TAG_SIZE];
-        writeHeader(ByteBuffer.wrap(sealed), kind, flags, length, payloadLength);
-        byte[] nonce = new byte[NONCE_SIZE];
-        scratch.get().random().nextBytes(nonce);
-        System.arraycopy(nonce, 0, sealed, HEADER_SIZE, NONCE_SIZE);
-        int written = cipher.encrypt(nonce, aad(sealed, 0, name), payload.bytes, HEADER_SIZE + NONCE_SIZE, payloadLength,
-                sealed, HEADER_SIZE + NONCE_SIZE);
-        return ByteBuffer.wrap(sealed, 0, HEADER_SIZE + NONCE_SIZE + written);
-    }
+    public final class Spooled implements AutoCloseable {
+        private final SpoolFile payload;
+        private final String name;
+        private final byte[] header = new byte[HEADER_SIZE];
+        private final long payloadLength;
 
-    /** The plaintext length a sealed object's header declares (not yet authenticated: a size to choose a path by). */
-    public long plainLength(ObjectKind kind, String name, ByteBuffer stored) throws CorruptDataException,
-            UnsupportedFormatException {
-        return readHeader(kind, name, stored).plainLength;
+        private Spooled(SpoolFile payload, ObjectKind kind, String name, long plainLength) throws java.io.IOException {
+            this.payload = payload;
+            this.name = name;
+            this.payloadLength = payload.size();
+            writeHeader(ByteBuffer.wrap(header), kind, FLAG_ZSTD | (cipher != null ? FLAG_AES_GCM : 0), plainLength,
+                    payloadLength);
+        }
+
+        /** The sealed object's size in bytes. */
+        public long length() {
+            return HEADER_SIZE + (cipher != null ? NONCE_SIZE + payloadLength + TAG_SIZE : payloadLength + 4);
+        }
+
+        /** Writes the sealed object (each call under a new nonce: each is a whole object). */
+        public void writeTo(java.io.OutputStream out) throws java.io.IOException {
+            out.write(header);
+            javax.crypto.Cipher gcm = null;
+            CRC32C crc = new CRC32C();
+            if (cipher != null) {
+                byte[] nonce = new byte[NONCE_SIZE];
+                scratch.get().random().nextBytes(nonce);
+                out.write(nonce);
+                gcm = cipher.streamingEncryptor(nonce, aad(header, 0, name));
+            } else {
+                crc.update(header);
+            }
+            byte[] block = new byte[1 << 16];
+            long left = payloadLength;
+            try (java.io.InputStream in = payload.input()) {
+                while (left > 0) {
+                    int n = in.readNBytes(block, 0, (int) Math.min(block.length, left));
+                    if (n <= 0) {
+                        throw new java.io.EOFException(name + ": the spooled payload ended early");
+                    }
+                    left -= n;
+                    if (gcm != null) {
+                        out.write(gcm.update(block, 0, n));
+                    } else {
+                        crc.update(block, 0, n);
+                        out.write(block, 0, n);
+                    }
+                }
+            }
+            if (gcm != null) {
+                try {
+                    out.write(gcm.doFinal());
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new IllegalStateException("AES-256-GCM: " + e.getMessage(), e);
+                }
+            } else {
+                byte[] sum = new byte[4];
+                ByteBuffer.wrap(sum).putInt((int) crc.getValue());
+                out.write(sum);
+            }
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            payload.close();
+        }
     }
 
     /**
-     * Opens a sealed object whose plaintext may exceed any array: authenticates it whole first (the GCM tag or the
-     * CRC-32C, before {@code reader} sees a byte), then hands {@code reader} its plaintext as a stream, decompressed
-     * as read. The reader must read exactly the declared length.
+     * Seals a plaintext of {@code length} bytes, which may exceed any array, written by {@code plain} as a stream:
+     * always zstd-compressed, whatever the vault's codec (every reader opens either), in the frame {@link #seal} writes
+     * for the same plaintext ({@link ZstdFrameOutput}), the compressed payload spooled to an unlinked temporary file, so
+     * nothing grows with the plaintext in memory (docs/format/index.md, "Memory"). Same envelope as {@link #seal}; the
+     * object is written by {@link Spooled#writeTo}.
      */
-    public <T> T openStream(ObjectKind kind, String name, ByteBuffer stored, PlainReader<T> reader)
-            throws java.io.IOException {
-        Header h = readHeader(kind, name, stored);
-        if (h.lz4 || !h.compressed) { // written whole by seal: its plaintext fits an array
-            byte[] plain = open(kind, name, stored);
-            return reader.readFrom(new java.io.ByteArrayInputStream(plain), plain.length);
-        }
-        Payload p = authenticate(h, name, stored, n -> new byte[n]);
-        try (com.github.luben.zstd.ZstdInputStreamNoFinalizer zstd = new com.github.luben.zstd.ZstdInputStreamNoFinalizer(
-                new java.io.ByteArrayInputStream(p.bytes(), p.offset(), (int) h.payloadLength))) {
-            return reader.readFrom(new java.io.BufferedInputStream(zstd, 1 << 16), h.plainLength);
-        } catch (com.github.luben.zstd.ZstdIOException | ZstdException e) {
-            throw new CorruptDataException(name, "zstd: " + e.getMessage(), e);
+    public Spooled sealSpooled(ObjectKind kind, String name, long length, PlainWriter plain) throws java.io.IOException {
+        SpoolFile spool = SpoolFile.create();
+        try {
+            CountingOutput counted;
+            java.io.OutputStream file = spool.output();
+            try (ZstdFrameOutput zstd = new ZstdFrameOutput(file, level, length)) {
+                counted = new CountingOutput(zstd);
+                plain.writeTo(counted);
+            }
+            if (counted.count != length) {
+                throw new IllegalStateException(name + ": wrote " + counted.count + " bytes of plaintext, " + length
+                        + " declared");
+            }
+            return new Spooled(spool, kind, name, length);
+        } catch (java.io.IOException | RuntimeException | Error e) {
+            spool.close();
+            throw e;
         }
     }
 
-    /** An output stream into a growing array, starting after {@code reserved} bytes. */
-    private static final class Growing extends java.io.OutputStream {
-        byte[] bytes;
-        int size;
+    /** Opens a sealed object given whole (for {@link #open(ObjectKind, String, java.io.InputStream, long, WholeReader, PlainReader)}). */
+    public interface WholeReader<T> {
+        T read(byte[] plain) throws java.io.IOException;
+    }
 
-        Growing(int reserved) {
-            bytes = new byte[Math.max(1 << 16, reserved)];
-            size = reserved;
-        }
-
-        @Override
-        public void write(int b) {
-            write(new byte[]{(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (size + (long) len + TAG_SIZE + 4 > Integer.MAX_VALUE - 64) {
-                throw new IllegalStateException("a streamed object's compressed payload exceeds " + (Integer.MAX_VALUE >> 20)
-                        + " MiB");
+    /**
+     * Opens a sealed object read as a stream ({@code Backend.getStream}). One whose header declares at most
+     * {@code wholeLimit} bytes of plaintext is read into an array of the size the header implies (refused first when
+     * that size cannot belong to such a plaintext) and opened whole, its plaintext given to {@code whole}. A larger
+     * one is authenticated as it is read, its decrypted payload spooled to an unlinked temporary file ({@link
+     * SpoolFile}); only once the GCM tag (or the CRC-32C) and the size have checked is the payload decompressed and
+     * given to {@code large} as a stream: nothing unauthenticated reaches a decoder, and memory does not grow with
+     * the object (docs/format/index.md, "Memory"). The stream is read to its end, not closed.
+     */
+    public <T> T open(ObjectKind kind, String name, java.io.InputStream stored, long wholeLimit, WholeReader<T> whole,
+                      PlainReader<T> large) throws java.io.IOException {
+        byte[] head = stored.readNBytes(HEADER_SIZE);
+        Header h = readHeader(kind, name, ByteBuffer.wrap(head), Long.MAX_VALUE);
+        long expected = HEADER_SIZE + (h.encrypted ? NONCE_SIZE + h.payloadLength + TAG_SIZE : h.payloadLength + 4);
+        if (h.plainLength <= wholeLimit || h.lz4 || !h.compressed) { // small, or written whole by seal
+            if (h.plainLength > Integer.MAX_VALUE - 64 || expected > maxSealedSize((int) h.plainLength)) {
+                throw new CorruptDataException(name, "lengths out of range in header (plaintext " + h.plainLength
+                        + ", payload " + h.payloadLength + ")");
             }
-            if (size + len > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, (int) Math.min(Integer.MAX_VALUE - 64,
-                        Math.max(size + (long) len, bytes.length * 2L)));
+            byte[] all = java.util.Arrays.copyOf(head, (int) expected);
+            readExactly(stored, all, HEADER_SIZE, all.length - HEADER_SIZE, name, expected);
+            refuseMore(stored, name, expected);
+            return whole.read(open(kind, name, ByteBuffer.wrap(all)));
+        }
+        try (SpoolFile spool = SpoolFile.create()) {
+            java.io.OutputStream out = spool.output();
+            authenticateInto(h, head, name, stored, out, expected);
+            out.flush();
+            try (com.github.luben.zstd.ZstdInputStreamNoFinalizer zstd = new com.github.luben.zstd.ZstdInputStreamNoFinalizer(
+                    new java.io.BufferedInputStream(spool.input(), 1 << 16))) {
+                return large.readFrom(new java.io.BufferedInputStream(zstd, 1 << 16), h.plainLength);
+            } catch (com.github.luben.zstd.ZstdIOException | ZstdException e) {
+                throw new CorruptDataException(name, "zstd: " + e.getMessage(), e);
             }
-            System.arraycopy(b, off, bytes, size, len);
-            size += len;
+        }
+    }
+
+    /**
+     * Reads the rest of a sealed object from {@code stored} (its header {@code head} already read), writing its
+     * payload (decrypted, not yet authenticated) to {@code out}, then checks the GCM tag or the CRC-32C and that the
+     * object ends where its header says.
+     */
+    private void authenticateInto(Header h, byte[] head, String name, java.io.InputStream stored, java.io.OutputStream out,
+                                  long expected) throws java.io.IOException {
+        if (h.encrypted && cipher == null) {
+            throw new CorruptDataException(name, "object is encrypted but the vault is not");
+        }
+        if (!h.encrypted && cipher != null) {
+            throw new CorruptDataException(name, "object is not encrypted but the vault is (refusing unauthenticated data)");
+        }
+        javax.crypto.Cipher ctr = null;
+        javax.crypto.Cipher gcm = null;
+        CRC32C crc = new CRC32C();
+        if (h.encrypted) {
+            byte[] nonce = new byte[NONCE_SIZE];
+            readExactly(stored, nonce, 0, NONCE_SIZE, name, expected);
+            ctr = cipher.streamingUnauthenticatedDecryptor(nonce);
+            gcm = cipher.streamingEncryptor(nonce, aad(head, 0, name));
+        } else {
+            crc.update(head);
+        }
+        byte[] block = new byte[1 << 16];
+        byte[] plain = new byte[block.length];
+        byte[] again = new byte[block.length + TAG_SIZE];
+        long left = h.payloadLength;
+        try {
+            while (left > 0) {
+                int n = (int) Math.min(block.length, left);
+                readExactly(stored, block, 0, n, name, expected);
+                left -= n;
+                if (ctr != null) {
+                    int p = ctr.update(block, 0, n, plain, 0);
+                    gcm.update(plain, 0, p, again, 0);
+                    out.write(plain, 0, p);
+                } else {
+                    crc.update(block, 0, n);
+                    out.write(block, 0, n);
+                }
+            }
+            byte[] trailer = new byte[h.encrypted ? TAG_SIZE : 4];
+            readExactly(stored, trailer, 0, trailer.length, name, expected);
+            refuseMore(stored, name, expected);
+            if (ctr != null) {
+                byte[] rest = ctr.doFinal();
+                out.write(rest);
+                byte[] last = gcm.doFinal(rest);
+                byte[] tag = java.util.Arrays.copyOfRange(last, last.length - TAG_SIZE, last.length);
+                if (!java.security.MessageDigest.isEqual(tag, trailer)) {
+                    throw new CorruptDataException(name, "authentication tag mismatch (damaged, or wrong key)");
+                }
+            } else if ((int) crc.getValue() != ByteBuffer.wrap(trailer).getInt()) {
+                throw new CorruptDataException(name, "CRC-32C mismatch");
+            }
+        } catch (java.security.GeneralSecurityException e) {
+            throw new CorruptDataException(name, "cannot decrypt: " + e.getMessage(), e);
+        }
+    }
+
+    private static void refuseMore(java.io.InputStream in, String name, long expected) throws java.io.IOException {
+        if (in.read() >= 0) {
+            throw new CorruptDataException(name, "size does not match header: longer than " + expected + " bytes");
+        }
+    }
+
+    private static void readExactly(java.io.InputStream in, byte[] into, int offset, int length, String name, long expected)
+            throws java.io.IOException {
+        if (in.readNBytes(into, offset, length) != length) {
+            throw new CorruptDataException(name, "truncated: shorter than its header says (" + expected + " bytes)");
         }
     }
 
@@ -418,6 +538,12 @@ public final class ObjectCodec {
 
     private static Header readHeader(ObjectKind expected, String name, ByteBuffer stored)
             throws CorruptDataException, UnsupportedFormatException {
+        return readHeader(expected, name, stored, stored.remaining());
+    }
+
+    /** The header at {@code stored}'s position, of an object of {@code available} bytes (or more, when not known). */
+    private static Header readHeader(ObjectKind expected, String name, ByteBuffer stored, long available)
+            throws CorruptDataException, UnsupportedFormatException {
         if (stored.remaining() < HEADER_SIZE) {
             throw new CorruptDataException(name, "truncated: " + stored.remaining() + " bytes, shorter than the header");
         }
@@ -441,7 +567,7 @@ public final class ObjectCodec {
         }
         long plain = b.getLong();
         long payload = b.getLong();
-        if (plain < 0 || payload < 0 || payload > stored.remaining()) {
+        if (plain < 0 || payload < 0 || payload > available) {
             throw new CorruptDataException(name, "lengths out of range in header (plaintext " + plain + ", payload " + payload + ")");
         }
         return new Header(kind, (flags & (FLAG_ZSTD | FLAG_LZ4)) != 0, (flags & FLAG_LZ4) != 0,

@@ -11,6 +11,7 @@ import coffer.vault.Vault;
 import coffer.vault.VaultLocks;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.format.Json;
+import coffer.vault.format.ObjectCodec;
 import coffer.vault.format.ObjectKind;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Progress;
@@ -317,9 +318,11 @@ public final class PointWriter implements AutoCloseable {
             if (index.inHeap()) {
                 byte[] indexBody = index.encode();
                 vault.backend().put(indexName, vault.codec().seal(ObjectKind.INDEX, indexName, indexBody, indexBody.length, false));
-            } else { // kept in a file: encoded and compressed as a stream (docs/format/index.md, "Memory")
-                vault.backend().put(indexName, vault.codec().sealStream(ObjectKind.INDEX, indexName, index.encodedLength(),
-                        index::encodeTo));
+            } else { // kept in a file: encoded, compressed and written as streams (docs/format/index.md, "Memory")
+                try (ObjectCodec.Spooled sealed = vault.codec().sealSpooled(ObjectKind.INDEX, indexName,
+                        index.encodedLength(), index::encodeTo)) {
+                    vault.backend().putStream(indexName, sealed.length(), sealed::writeTo);
+                }
             }
         }
         vault.backend().sync(); // indexes before the manifest

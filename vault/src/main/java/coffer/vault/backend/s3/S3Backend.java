@@ -49,9 +49,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>How the {@link Backend} contract maps onto S3:
  * <ul>
- *   <li>atomic publish: one {@code PutObject} per object (chunks, indexes and manifests are far below S3's 5 GB
- *       single-PUT limit), which S3 makes visible whole or not at all; so there are no temporaries, and
- *       {@link #removeAbandonedUploads} only aborts stale multipart uploads that other tools may leave;</li>
+ *   <li>atomic publish: one {@code PutObject} per object, which S3 makes visible whole or not at all, except an
+ *       object larger than {@link #PART_SIZE} written by {@link #putStream} (a large disk's index): a multipart
+ *       upload, visible whole at its completion and aborted on any failure; so there are no temporaries, and
+ *       {@link #removeAbandonedUploads} aborts stale multipart uploads (of a killed writer, or of other tools);</li>
  *   <li>durability: a {@code PutObject} that returned is durable; {@link #sync()} has nothing to wait for;</li>
  *   <li>{@link #putIfAbsent}: {@code PutObject} with {@code If-None-Match: *}, answered 412 when the key exists
  *       (atomic on AWS, MinIO, Ceph RGW and s3proxy's file-system stores). A store that answers 501 gets a
@@ -237,6 +238,159 @@ public final class S3Backend implements Backend {
         } catch (UncheckedIOException e) {
             throw failures.interrupted("get", name, e.getCause());
         }
+    }
+
+    /**
+     * Objects up to {@link #PART_SIZE} go in one {@code PutObject} (collected in memory); larger ones in a multipart
+     * upload of parts of that size, one part in memory at a time, which S3 makes visible whole only at
+     * {@code CompleteMultipartUpload}. Any failure, or a cancel, aborts the upload: nothing is published and the store
+     * keeps no part (docs/design/s3.md, "large objects").
+     */
+    @Override
+    public void putStream(String name, long length, Content content) throws java.io.IOException {
+        if (length <= PART_SIZE) {
+            Backend.super.putStream(name, length, content);
+            return;
+        }
+        String key = location.key(ObjectNames.check(name));
+        String uploadId;
+        try {
+            uploadId = client.createMultipartUpload(b -> b.bucket(location.bucket()).key(key)).uploadId();
+        } catch (SdkException e) {
+            throw failures.of("write", name, e);
+        }
+        try {
+            PartOutput out = new PartOutput(name, key, uploadId);
+            content.writeTo(out);
+            out.flushPart();
+            if (out.written != length) {
+                throw new IllegalArgumentException("'" + name + "': wrote " + out.written + " bytes, " + length + " declared");
+            }
+            client.completeMultipartUpload(b -> b.bucket(location.bucket()).key(key).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(out.parts)));
+        } catch (SdkException e) {
+            BackendException failure = failures.of("write", name, e);
+            abortUpload(key, uploadId, failure);
+            throw failure;
+        } catch (java.io.IOException | RuntimeException | Error e) {
+            abortUpload(key, uploadId, e);
+            throw e;
+        }
+    }
+
+    /** Size of a multipart upload's parts, and the largest object written in one {@code PutObject} by {@link #putStream}. */
+    static final int PART_SIZE = 8 << 20;
+
+    /** Aborts a multipart upload, on a thread's interrupt too (cleared for the call, then restored). */
+    private void abortUpload(String key, String uploadId, Throwable failure) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            client.abortMultipartUpload(b -> b.bucket(location.bucket()).key(key).uploadId(uploadId));
+        } catch (SdkException e) {
+            failure.addSuppressed(failures.of("abort the upload of", key, e)); // left for removeAbandonedUploads
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Collects a part, uploads it when full. */
+    private final class PartOutput extends java.io.OutputStream {
+        private final String name;
+        private final String key;
+        private final String uploadId;
+        private final byte[] part = new byte[PART_SIZE];
+        private int filled;
+        long written;
+        final List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new ArrayList<>();
+
+        PartOutput(String name, String key, String uploadId) {
+            this.name = name;
+            this.key = key;
+            this.uploadId = uploadId;
+        }
+
+        @Override
+        public void write(int b) throws java.io.IOException {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws java.io.IOException {
+            while (len > 0) {
+                int n = Math.min(len, part.length - filled);
+                System.arraycopy(b, off, part, filled, n);
+                filled += n;
+                written += n;
+                off += n;
+                len -= n;
+                if (filled == part.length) {
+                    flushPart();
+                }
+            }
+        }
+
+        void flushPart() throws BackendException {
+            if (filled == 0) {
+                return;
+            }
+            int number = parts.size() + 1;
+            try {
+                String etag = client.uploadPart(b -> b.bucket(location.bucket()).key(key).uploadId(uploadId)
+                        .partNumber(number).contentLength((long) filled), body(ByteBuffer.wrap(part, 0, filled))).eTag();
+                parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(number).eTag(etag)
+                        .build());
+            } catch (SdkException e) {
+                throw failures.of("write", name, e);
+            }
+            filled = 0;
+        }
+    }
+
+    /**
+     * One streamed {@code GetObject}, read as the caller reads; a failure mid-body is a {@link BackendException}
+     * (retryable), and closing before the end aborts the connection instead of reading the rest.
+     */
+    @Override
+    public java.io.InputStream getStream(String name) throws BackendException {
+        String key = location.key(ObjectNames.check(name));
+        software.amazon.awssdk.core.ResponseInputStream<GetObjectResponse> response;
+        try {
+            response = client.getObject(b -> b.bucket(location.bucket()).key(key));
+        } catch (SdkException e) {
+            throw failures.of("get", name, e);
+        }
+        return new java.io.FilterInputStream(response) {
+            private boolean ended;
+
+            @Override
+            public int read() throws java.io.IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws java.io.IOException {
+                try {
+                    int n = super.read(b, off, len);
+                    ended |= n < 0;
+                    return n;
+                } catch (java.io.IOException e) {
+                    throw failures.interrupted("get", name, e);
+                } catch (SdkException e) {
+                    throw failures.of("get", name, e);
+                }
+            }
+
+            @Override
+            public void close() throws java.io.IOException {
+                if (!ended) {
+                    response.abort();
+                }
+                response.close();
+            }
+        };
     }
 
     @Override
