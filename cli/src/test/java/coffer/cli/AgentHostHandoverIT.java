@@ -1,17 +1,11 @@
 package coffer.cli;
 
-import coffer.engine.catalog.Hosts;
 import coffer.engine.instance.TestDomain;
 import coffer.testing.Await;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,55 +30,33 @@ class AgentHostHandoverIT extends WithAgentCluster {
         Path dataA = dir.resolve("agent-hosts22-a");
         Path dataB = dir.resolve("agent-hosts22-b");
         AgentCluster.Agent a = fixture.startAgent(server.url(), token, config, dataA);
-        assertEquals(a.worker(), served().agent());
+        assertEquals(a.worker(), fixture.servedLocal().agent());
         Instant started = Instant.now();
-        Await.until(() -> served().seenAt() != null && served().seenAt().isAfter(started), AgentCluster.WAIT,
-                () -> "a heartbeat of the first agent: " + served());
+        Await.until(() -> fixture.servedLocal().seenAt() != null && fixture.servedLocal().seenAt().isAfter(started), AgentCluster.WAIT,
+                () -> "a heartbeat of the first agent: " + fixture.servedLocal());
 
         // SIGTERM: the agent stops cleanly and hands its host over before it ends
         a.process().destroy();
         Await.until(() -> !a.process().isAlive(), AgentCluster.WAIT, () -> "the first agent to stop: "
                 + String.join("\n", a.output()));
-        assertEquals(a.worker(), served().agent(), "still agent-served: the servers do not run its agents' jobs");
-        assertNull(served().seenAt(), "handed over: " + String.join("\n", a.output()));
+        assertEquals(a.worker(), fixture.servedLocal().agent(), "still agent-served: the servers do not run its agents' jobs");
+        assertNull(fixture.servedLocal().seenAt(), "handed over: " + String.join("\n", a.output()));
 
         AgentCluster.Agent b = fixture.startAgent(server.url(), token, config, dataB);
-        assertEquals(b.worker(), served().agent(), "another identity took the host at once");
+        assertEquals(b.worker(), fixture.servedLocal().agent(), "another identity took the host at once");
         assertTrue(b.process().isAlive(), String.join("\n", b.output()));
 
         // kill -9 right after a heartbeat: nothing handed over; the first identity is refused within the stale limit
         Instant beforeBeat = Instant.now();
-        Await.until(() -> served().seenAt() != null && served().seenAt().isAfter(beforeBeat), AgentCluster.WAIT,
-                () -> "a heartbeat of the second agent: " + served());
+        Await.until(() -> fixture.servedLocal().seenAt() != null && fixture.servedLocal().seenAt().isAfter(beforeBeat), AgentCluster.WAIT,
+                () -> "a heartbeat of the second agent: " + fixture.servedLocal());
         b.process().destroyForcibly().waitFor();
-        assertNotNull(served().seenAt(), "a killed agent hands nothing over");
-        Ended refused = run(server.url(), token, config, dataA);
+        assertNotNull(fixture.servedLocal().seenAt(), "a killed agent hands nothing over");
+        AgentCluster.Ended refused = fixture.runAgentToItsEnd(server.url(), token, config, dataA);
         assertEquals(9, refused.status(), refused.text());
         assertTrue(refused.text().contains("AgentHostTaken") && refused.text().contains("host 'local' is served by agent "
                 + b.worker()) && refused.text().contains("within the stale limit of 30 s"), refused.text());
-        assertEquals(b.worker(), served().agent());
+        assertEquals(b.worker(), fixture.servedLocal().agent());
     }
 
-    /** How the catalog has the host {@code local}'s agent now. */
-    private Hosts.AgentSeen served() {
-        return fixture.catalog().hosts().agentServed().stream().filter(s -> s.hostId().equals("local")).findFirst()
-                .orElseThrow();
-    }
-
-    /** An agent process that is to end by itself: its exit status and what it printed. */
-    private record Ended(int status, String text) {
-    }
-
-    private Ended run(String url, Path token, Path config, Path dataDir) throws Exception {
-        Process process = fixture.agentProcess(url, token, config, "local", "qemu:///system", dataDir);
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread drain = new Thread(() -> new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8)).lines().forEach(output::add), "agent-hosts22-output");
-        drain.setDaemon(true);
-        drain.start();
-        Await.until(() -> !process.isAlive(), AgentCluster.WAIT, () -> "the refused agent to end: "
-                + String.join("\n", output));
-        drain.join();
-        return new Ended(process.exitValue(), String.join("\n", output));
-    }
 }
