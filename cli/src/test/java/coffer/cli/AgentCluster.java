@@ -207,6 +207,29 @@ final class AgentCluster implements AutoCloseable {
         return process;
     }
 
+    /** How the catalog has the host {@code local}'s agent now. */
+    coffer.engine.catalog.Hosts.AgentSeen servedLocal() {
+        return catalog().hosts().agentServed().stream().filter(s -> s.hostId().equals("local")).findFirst()
+                .orElseThrow();
+    }
+
+    /** An agent process that ended by itself: its exit status and what it printed. */
+    record Ended(int status, String text) {
+    }
+
+    /** Runs {@code coffer agent} for the host {@code local} until it ends by itself (refused): how it ended. */
+    Ended runAgentToItsEnd(String urls, Path token, Path config, Path dataDir) throws Exception {
+        Process process = agentProcess(urls, token, config, "local", "qemu:///system", dataDir);
+        List<String> output = new CopyOnWriteArrayList<>();
+        Thread drain = new Thread(() -> new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8)).lines().forEach(output::add), "agent-local-output");
+        drain.setDaemon(true);
+        drain.start();
+        Await.until(() -> !process.isAlive(), WAIT, () -> "the refused agent to end: " + String.join("\n", output));
+        drain.join();
+        return new Ended(process.exitValue(), String.join("\n", output));
+    }
+
     /** What the agents printed. */
     List<String> agentOutput() {
         return agentOutput;

@@ -1,21 +1,15 @@
 package coffer.cli;
 
 import coffer.engine.catalog.DatabaseClock;
-import coffer.engine.catalog.Hosts;
 import coffer.engine.instance.TestDomain;
 import coffer.testing.Await;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -43,34 +37,34 @@ class AgentHostTakenIT extends WithAgentCluster {
         Path dataA = dir.resolve("agent-hosts21-a");
         Path dataB = dir.resolve("agent-hosts21-b");
         AgentCluster.Agent a = fixture.startAgent(server.url(), token, config, dataA);
-        assertEquals(a.worker(), served().agent());
+        assertEquals(a.worker(), fixture.servedLocal().agent());
         String identityA = Files.readString(dataA.resolve("agent-identity")).strip();
 
         // another agent (its own data directory: another identity) while the first lives: refused, exit 9
-        Ended b = run(server.url(), token, config, dataB);
+        AgentCluster.Ended b = fixture.runAgentToItsEnd(server.url(), token, config, dataB);
         assertEquals(9, b.status(), b.text());
         assertTrue(b.text().contains("AgentHostTaken") && b.text().contains("host 'local' is served by agent " + a.worker())
                 && b.text().contains("last seen at"), b.text());
         assertNotEquals(identityA, Files.readString(dataB.resolve("agent-identity")).strip(), "two identities");
         Instant refusedAt = Instant.now();
-        Await.until(() -> served().seenAt().isAfter(refusedAt), AgentCluster.WAIT,
-                () -> "the first agent's heartbeats after the refusal: " + served());
-        assertEquals(a.worker(), served().agent(), "the host stays the first agent's");
+        Await.until(() -> fixture.servedLocal().seenAt().isAfter(refusedAt), AgentCluster.WAIT,
+                () -> "the first agent's heartbeats after the refusal: " + fixture.servedLocal());
+        assertEquals(a.worker(), fixture.servedLocal().agent(), "the host stays the first agent's");
         assertTrue(a.process().isAlive(), String.join("\n", a.output()));
 
         // a second process on the first one's data directory: refused before it announces
-        Ended twin = run(server.url(), token, config, dataA);
+        AgentCluster.Ended twin = fixture.runAgentToItsEnd(server.url(), token, config, dataA);
         assertEquals(2, twin.status(), twin.text());
         assertTrue(twin.text().contains("another coffer agent runs with the data directory " + dataA), twin.text());
-        assertEquals(a.worker(), served().agent());
+        assertEquals(a.worker(), fixture.servedLocal().agent());
 
         // the first agent frozen past the stale limit: the other identity takes the host
         signal("STOP", a.process());
         DatabaseClock database = DatabaseClock.follow(fixture.catalog(), Clock.systemUTC());
-        Await.until(() -> served().seenAt().isBefore(database.instant().minus(STALE).minusSeconds(1)), AgentCluster.WAIT,
-                () -> "the frozen agent's last heartbeat to pass the stale limit: " + served());
+        Await.until(() -> fixture.servedLocal().seenAt().isBefore(database.instant().minus(STALE).minusSeconds(1)), AgentCluster.WAIT,
+                () -> "the frozen agent's last heartbeat to pass the stale limit: " + fixture.servedLocal());
         AgentCluster.Agent b2 = fixture.startAgent(server.url(), token, config, dataB);
-        assertEquals(b2.worker(), served().agent());
+        assertEquals(b2.worker(), fixture.servedLocal().agent());
         // thawed, the displaced agent's next call is refused: it stops, exit 9
         signal("CONT", a.process());
         Await.until(() -> !a.process().isAlive(), AgentCluster.WAIT, () -> "the displaced agent to stop: "
@@ -78,36 +72,13 @@ class AgentHostTakenIT extends WithAgentCluster {
         assertEquals(9, a.process().exitValue(), String.join("\n", a.output()));
         assertTrue(a.output().stream().anyMatch(l -> l.contains("AgentHostTaken") && l.contains("the servers gave host"
                 + " local to another agent") && l.contains("but by agent " + b2.worker())), String.join("\n", a.output()));
-        assertEquals(b2.worker(), served().agent(), "the host stays the agent that took it");
+        assertEquals(b2.worker(), fixture.servedLocal().agent(), "the host stays the agent that took it");
 
         // the agent killed -9 and started again on its data directory: its identity takes the host at once
         b2.process().destroyForcibly().waitFor();
         AgentCluster.Agent b3 = fixture.startAgent(server.url(), token, config, dataB);
-        assertEquals(b3.worker(), served().agent(), "the restarted agent serves its host");
+        assertEquals(b3.worker(), fixture.servedLocal().agent(), "the restarted agent serves its host");
         assertTrue(b3.process().isAlive(), String.join("\n", b3.output()));
-    }
-
-    /** How the catalog has the host {@code local}'s agent now. */
-    private Hosts.AgentSeen served() {
-        return fixture.catalog().hosts().agentServed().stream().filter(s -> s.hostId().equals("local")).findFirst()
-                .orElseThrow();
-    }
-
-    /** An agent process that is to end by itself: its exit status and what it printed. */
-    private record Ended(int status, String text) {
-    }
-
-    private Ended run(String url, Path token, Path config, Path dataDir) throws Exception {
-        Process process = fixture.agentProcess(url, token, config, "local", "qemu:///system", dataDir);
-        List<String> output = new CopyOnWriteArrayList<>();
-        Thread drain = new Thread(() -> new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8)).lines().forEach(output::add), "agent-hosts21-output");
-        drain.setDaemon(true);
-        drain.start();
-        Await.until(() -> !process.isAlive(), AgentCluster.WAIT, () -> "the refused agent to end: "
-                + String.join("\n", output));
-        drain.join();
-        return new Ended(process.exitValue(), String.join("\n", output));
     }
 
     /** Sends {@code SIGname} to a process this test started. */

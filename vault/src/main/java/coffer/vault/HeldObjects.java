@@ -26,9 +26,12 @@ final class HeldObjects {
     private final String what;
     /** The kind an unreadable one counts as. */
     private final String unreadableKind;
+    /** Opens a sealed purpose for the messages of key holders. */
+    private final LockPurpose purposes;
 
-    HeldObjects(Backend backend, LeftBehind leftBehind, String what, String unreadableKind) {
+    HeldObjects(Backend backend, LeftBehind leftBehind, String what, String unreadableKind, LockPurpose purposes) {
         this.backend = backend;
+        this.purposes = purposes;
         this.leftBehind = leftBehind;
         this.what = what;
         this.unreadableKind = unreadableKind;
@@ -116,19 +119,19 @@ final class HeldObjects {
         } catch (com.fasterxml.jackson.core.JacksonException unreadable) {
             return unreadable(info);
         }
-        return body == null || body.kind() == null || body.host() == null ? unreadable(info) : body;
+        return body == null || body.kind() == null || body.host() == null ? unreadable(info)
+                : purposes.revealed(info.name(), body);
     }
 
     private VaultLocks.Body unreadable(ObjectInfo info) {
         return new VaultLocks.Body(unreadableKind, "?", -1, "unreadable " + what + " " + info.name(), info.modified());
     }
 
-    /** Not rewritten for {@link VaultLocks#STALE}, or of a process of this host that no longer exists. */
+    /**
+     * Not rewritten for {@link VaultLocks#STALE}, or of a process of this host and boot that no longer exists (one of
+     * another machine of the same host name is judged by its age only: {@link VaultLocks.Body#holderGoneFromThisBoot}).
+     */
     private static boolean isStale(ObjectInfo info, VaultLocks.Body body) {
-        if (info.modified().isBefore(Instant.now().minus(VaultLocks.STALE))) {
-            return true;
-        }
-        return VaultLocks.hostName().equals(body.host()) && body.pid() > 0
-                && ProcessHandle.of(body.pid()).map(p -> !p.isAlive()).orElse(true);
+        return info.modified().isBefore(Instant.now().minus(VaultLocks.STALE)) || body.holderGoneFromThisBoot();
     }
 }

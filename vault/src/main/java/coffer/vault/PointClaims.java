@@ -27,11 +27,14 @@ public final class PointClaims {
     private final Backend backend;
     private final LeftBehind leftBehind;
     private final HeldObjects claims;
+    /** How a claim's purpose is stored: sealed in an encrypted vault. */
+    private final LockPurpose purposes;
 
-    PointClaims(Backend backend, LeftBehind leftBehind) {
+    PointClaims(Backend backend, LeftBehind leftBehind, LockPurpose purposes) {
         this.backend = backend;
         this.leftBehind = leftBehind;
-        this.claims = new HeldObjects(backend, leftBehind, "claim", KIND);
+        this.purposes = purposes;
+        this.claims = new HeldObjects(backend, leftBehind, "claim", KIND, purposes);
     }
 
     /** A held claim; closing it releases it. */
@@ -61,7 +64,7 @@ public final class PointClaims {
         leftBehind.retry();
         String prefix = PREFIX + pointId + "/";
         String name = prefix + UUID.randomUUID();
-        byte[] body = VaultLocks.Body.ofThisProcess(KIND, purpose);
+        byte[] body = purposes.ofThisProcess(KIND, name, purpose).bytes();
         HeldObject held = HeldObject.publish(backend, leftBehind, name, body);
         try {
             VaultLocks.Body other = claims.walk(prefix, name, live -> true).stoppedAt();

@@ -32,12 +32,15 @@ public final class PointLeases {
     private final LeftBehind leftBehind;
     private final DeletionCheck deletions;
     private final HeldObjects leases;
+    /** How a lease's purpose is stored: sealed in an encrypted vault. */
+    private final LockPurpose purposes;
 
-    PointLeases(Backend backend, LeftBehind leftBehind, DeletionCheck deletions) {
+    PointLeases(Backend backend, LeftBehind leftBehind, DeletionCheck deletions, LockPurpose purposes) {
         this.backend = backend;
         this.leftBehind = leftBehind;
         this.deletions = deletions;
-        this.leases = new HeldObjects(backend, leftBehind, "lease", KIND);
+        this.purposes = purposes;
+        this.leases = new HeldObjects(backend, leftBehind, "lease", KIND, purposes);
     }
 
     /** A held lease; closing it releases it. */
@@ -65,7 +68,7 @@ public final class PointLeases {
         PointIds.check(pointId);
         leftBehind.retry();
         String name = PREFIX + pointId + "/" + UUID.randomUUID();
-        byte[] body = VaultLocks.Body.ofThisProcess(KIND, purpose);
+        byte[] body = purposes.ofThisProcess(KIND, name, purpose).bytes();
         // a put that failed after landing is removed again: a live process's lease would refuse the point's deletion
         // until it went stale, though nothing serves it
         HeldObject held = HeldObject.publish(backend, leftBehind, name, body);

@@ -21,12 +21,16 @@ import java.time.Instant;
  * @param host      the host of the process doing it, for people
  * @param pid       that process, for people
  * @param createdAt when it began
+ * @param boot      that process's boot id ({@link BootId}; since version 2): a marker of another boot is never judged
+ *                  by its pid here; null in a version 1 marker
  *
  * <p>Immutable.
  */
-public record UnfinishedMarker(String format, int version, String operation, String host, long pid, Instant createdAt) {
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+public record UnfinishedMarker(String format, int version, String operation, String host, long pid, Instant createdAt,
+                               String boot) {
     public static final String FORMAT = "coffer-unfinished";
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final String NAME = "unfinished";
 
     /** The marker's object name for point {@code pointId}. */
@@ -34,9 +38,22 @@ public record UnfinishedMarker(String format, int version, String operation, Str
         return Vault.POINTS + pointId + "/" + NAME;
     }
 
+    /** A marker as version 1 wrote it (no boot). */
+    public UnfinishedMarker(String format, int version, String operation, String host, long pid, Instant createdAt) {
+        this(format, version, operation, host, pid, createdAt, null);
+    }
+
     public static UnfinishedMarker of(String operation) {
         return new UnfinishedMarker(FORMAT, VERSION, operation, HostName.get(), ProcessHandle.current().pid(),
-                Instant.now());
+                Instant.now(), BootId.get());
+    }
+
+    /**
+     * Whether it was written by a process of this host and boot (a version 1 marker: of this host name), whose pid
+     * then says whether it still runs; one of another machine of the same host name is not.
+     */
+    public boolean ofThisBoot() {
+        return HostName.get().equals(host) && BootId.sameBoot(boot);
     }
 
     /** Publishes this marker for {@code pointId} (no barrier: the caller's next one makes it durable). */

@@ -76,9 +76,10 @@ public final class Vault implements AutoCloseable {
         this.codec = new ObjectCodec(keys == null ? null : keys.object(), config.codec(), config.compressionLevel());
         this.digester = keys == null ? ChunkDigester.sha256() : ChunkDigester.hmacSha256(keys.chunkId());
         this.leftBehind = new LeftBehind(backend); // one per vault opened: locks, leases and claims share it
-        this.locks = new VaultLocks(backend, leftBehind);
-        this.leases = new PointLeases(backend, leftBehind, this::deletionUnderway);
-        this.claims = new PointClaims(backend, leftBehind);
+        LockPurpose purposes = new LockPurpose(codec); // sealed in an encrypted vault (docs/format/lock.md)
+        this.locks = new VaultLocks(backend, leftBehind, purposes);
+        this.leases = new PointLeases(backend, leftBehind, this::deletionUnderway, purposes);
+        this.claims = new PointClaims(backend, leftBehind, purposes);
     }
 
     /** Creates a vault in an empty location. With {@code keys} non-null, encrypted under a new key of it. */

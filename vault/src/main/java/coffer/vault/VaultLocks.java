@@ -16,7 +16,7 @@ import java.util.UUID;
  * conflicts (shared conflicts with exclusive; exclusive with everything); otherwise delete yours and retry
  * until the wait runs out. Two contenders each publish before they list, so at least one sees the other:
  * never both win. A lock is refreshed every {@link #REFRESH}; one not refreshed for {@link #STALE}, or held
- * by a process of this host that no longer exists, is stale and removed by whoever finds it.
+ * by a process of this host and boot that no longer exists ({@link Body#holderGoneFromThisBoot}), is stale and removed by whoever finds it.
  *
  * <p>Thread-safe.
  */
@@ -29,15 +29,22 @@ public final class VaultLocks {
     /** This process's held objects of the vault whose removal failed: tried again at each acquire and release here. */
     private final LeftBehind leftBehind;
     private final HeldObjects lockObjects;
+    /** How a lock's purpose is stored: sealed in an encrypted vault. */
+    private final LockPurpose purposes;
 
     VaultLocks(Backend backend) {
         this(backend, new LeftBehind(backend));
     }
 
     VaultLocks(Backend backend, LeftBehind leftBehind) {
+        this(backend, leftBehind, LockPurpose.PLAIN);
+    }
+
+    VaultLocks(Backend backend, LeftBehind leftBehind, LockPurpose purposes) {
         this.backend = backend;
         this.leftBehind = leftBehind;
-        this.lockObjects = new HeldObjects(backend, leftBehind, "lock", Kind.EXCLUSIVE.name());
+        this.purposes = purposes;
+        this.lockObjects = new HeldObjects(backend, leftBehind, "lock", Kind.EXCLUSIVE.name(), purposes);
     }
 
     public enum Kind { SHARED, EXCLUSIVE }
@@ -50,16 +57,55 @@ public final class VaultLocks {
         return STALE;
     }
 
-    record Body(String kind, String host, long pid, String purpose, Instant createdAt) {
-        /** The body of a lock, claim or lease of {@code kind} taken now by this process, as stored. */
-        static byte[] ofThisProcess(String kind, String purpose) throws IOException {
-            return Json.MAPPER.writeValueAsBytes(new Body(kind, hostName(), ProcessHandle.current().pid(), purpose,
-                    Instant.now()));
+    /**
+     * A lock's, lease's or claim's body as stored (docs/format/lock.md). Version 2 (session 22) adds {@code boot}, the
+     * holder's boot id ({@link BootId}), and {@code sealedPurpose} ({@link LockPurpose}); a version 1 body (neither, no
+     * {@code version}) reads as before and is judged by its host name and pid alone.
+     *
+     * @param purpose       what holds it, for people; in an encrypted vault only {@link LockPurpose#SEALED} as stored
+     * @param boot          the holder's boot id; null in a version 1 body or where the kernel does not say
+     * @param sealedPurpose the purpose sealed with the vault's key (base64); null in a vault without encryption
+     * @param version       2; null in a version 1 body
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    record Body(String kind, String host, long pid, String purpose, Instant createdAt, String boot,
+                String sealedPurpose, Integer version) {
+        static final int VERSION = 2;
+
+        /** A version 1 body (as written before session 22). */
+        Body(String kind, String host, long pid, String purpose, Instant createdAt) {
+            this(kind, host, pid, purpose, createdAt, null, null, null);
+        }
+
+        /** The body of a lock, claim or lease of {@code kind} taken now by this process. */
+        static Body ofThisProcess(String kind, String purpose, String sealedPurpose) {
+            return new Body(kind, hostName(), ProcessHandle.current().pid(), purpose, Instant.now(), BootId.get(),
+                    sealedPurpose, VERSION);
+        }
+
+        /** As stored. */
+        byte[] bytes() throws IOException {
+            return Json.MAPPER.writeValueAsBytes(this);
+        }
+
+        Body withPurpose(String shown) {
+            return new Body(kind, host, pid, shown, createdAt, boot, sealedPurpose, version);
+        }
+
+        /**
+         * Whether its holder is a process of this host and boot that no longer exists: then it holds nothing at once.
+         * A body of another boot (another machine of the same host name, or this one before a reboot) never is; it
+         * goes stale by its age only. A version 1 body is judged by host name and pid, as before.
+         */
+        boolean holderGoneFromThisBoot() {
+            return hostName().equals(host) && BootId.sameBoot(boot) && pid > 0
+                    && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         }
 
         /** Its holder for a person: "pid 12 on kvm-1 since …". */
         String holder() {
-            return "pid " + pid + " on " + host + " since " + createdAt;
+            return "pid " + pid + " on " + host + (boot == null ? "" : " (boot " + boot.substring(0, 8) + ")")
+                    + " since " + createdAt;
         }
     }
 
@@ -111,7 +157,7 @@ public final class VaultLocks {
         leftBehind.retry();
         Instant deadline = Instant.now().plus(wait);
         String name = PREFIX + kind.name().toLowerCase() + "-" + UUID.randomUUID();
-        byte[] body = Body.ofThisProcess(kind.name(), purpose);
+        byte[] body = purposes.ofThisProcess(kind.name(), name, purpose).bytes();
         long backoff = 50;
         while (true) {
             HeldObject held = HeldObject.publish(backend, leftBehind, name, body);

@@ -190,14 +190,17 @@ class VaultLocksTest {
         assertEquals(List.of(), lockObjects(), "removed at the release");
     }
 
-    /** A lock's stored body is the documented one (docs/design/locking.md): kind, host, pid, purpose, creation time. */
+    /**
+     * A lock's stored body is the documented one (docs/format/lock.md, version 2): kind, host, pid, purpose, creation
+     * time, boot id, version; in a vault without encryption no sealed purpose.
+     */
     @Test
     void aLockObjectsBodyHasTheDocumentedFieldsOnly() throws IOException {
         try (VaultLocks.Lock lock = locks.shared("backup of web", Duration.ZERO)) {
             com.fasterxml.jackson.databind.JsonNode body = Json.MAPPER.readTree(backend.get(lock.name()).array());
             List<String> fields = new java.util.ArrayList<>();
             body.fieldNames().forEachRemaining(fields::add);
-            assertEquals(List.of("kind", "host", "pid", "purpose", "createdAt"), fields);
+            assertEquals(List.of("kind", "host", "pid", "purpose", "createdAt", "boot", "version"), fields);
             assertEquals("SHARED", body.path("kind").asText());
             assertEquals(ProcessHandle.current().pid(), body.path("pid").asLong());
             assertEquals("backup of web", body.path("purpose").asText());

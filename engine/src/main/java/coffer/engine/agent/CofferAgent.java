@@ -20,6 +20,7 @@ import coffer.engine.operation.AgentWelcome;
 import coffer.engine.operation.AnnounceAgent;
 import coffer.engine.operation.AdoptInterruptedPoint;
 import coffer.engine.operation.Operations;
+import coffer.engine.operation.ReleaseAgentHost;
 import coffer.engine.plan.InterruptedRunFirst;
 import coffer.engine.vault.VaultDirectory;
 import coffer.vault.fs.OwnerOnly;
@@ -222,8 +223,10 @@ public final class CofferAgent implements AutoCloseable {
     }
 
     /**
-     * Stops the agent: its running jobs are cancelled and clean up. Only the first call does anything; a second (the
-     * shutdown hook's, while the first runs) returns once the first has stopped the agent.
+     * Stops the agent: its running jobs are cancelled and clean up, then (a clean stop: SIGTERM, not a refusal) its host
+     * is handed over ({@link ReleaseAgentHost}), so that another agent may take it at once rather than after the stale
+     * limit (docs/design/agents.md, "One agent per host"). Only the first call does anything; a second (the shutdown
+     * hook's, while the first runs) returns once the first has stopped the agent.
      */
     @Override
     public synchronized void close() {
@@ -232,8 +235,26 @@ public final class CofferAgent implements AutoCloseable {
         }
         closed = true;
         announcing.shutdownNow();
-        runner.close();
-        working.close();
-        identity.close();
+        try {
+            runner.close();
+            if (!server.refused().isDone()) {
+                releaseHost();
+            }
+        } finally {
+            working.close();
+            identity.close();
+        }
+    }
+
+    /** Hands the host over; a failure (no server answers) leaves it to the stale limit, as a killed agent does. */
+    private void releaseHost() {
+        try {
+            boolean released = server.call(new ReleaseAgentHost(settings.host(), workerId)).accepted();
+            LOG.log(System.Logger.Level.INFO, "agent " + workerId + ": host " + settings.host()
+                    + (released ? " handed over" : " not handed over: this agent no longer serves it"));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "agent " + workerId + ": host " + settings.host() + " not handed over ("
+                    + e.getMessage() + "); another agent takes it once this one is unseen for the stale limit");
+        }
     }
 }

@@ -46,6 +46,12 @@ public interface Hosts {
      */
     boolean seenAgent(String id, String agent, java.time.Instant now);
 
+    /**
+     * Hands the host over when agent {@code agent} serves it (it stops cleanly): it stays agent-served, unseen, so
+     * another agent's {@link #takeForAgent} takes it at once. One statement; false when {@code agent} does not serve it.
+     */
+    boolean releaseAgent(String id, String agent);
+
     /** The hosts agents serve. */
     List<AgentSeen> agentServed();
 

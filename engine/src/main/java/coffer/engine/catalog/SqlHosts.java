@@ -91,6 +91,11 @@ final class SqlHosts implements Hosts {
     }
 
     @Override
+    public boolean releaseAgent(String id, String agent) {
+        return sql.update("UPDATE hosts SET agent_seen_at = NULL WHERE id = ? AND agent = ?", id, agent) == 1;
+    }
+
+    @Override
     public List<AgentSeen> agentServed() {
         return sql.query("SELECT id, agent, agent_seen_at FROM hosts WHERE agent IS NOT NULL ORDER BY id",
                 r -> new AgentSeen(r.getString("id"), r.getString("agent"), Sql.instant(r, "agent_seen_at")));

@@ -11,7 +11,7 @@ import coffer.engine.catalog.Token;
 public interface AgentRequests {
     /**
      * Answers {@code request} (an {@link AnnounceAgent}, {@link ClaimAgentJob}, {@link HeartbeatAgent},
-     * {@link ReportAgentJob}, {@link FinishAgentJob} or {@link AdoptInterruptedPoint}) for {@code token};
+     * {@link ReportAgentJob}, {@link FinishAgentJob}, {@link AdoptInterruptedPoint} or {@link ReleaseAgentHost}) for {@code token};
      * {@code Forbidden} naming both hosts when it is for a host other than the token's.
      */
     <R> R callAs(Token token, Operation<R> request);

@@ -16,7 +16,7 @@ public sealed interface Operation<R> permits ListHosts, RefreshHost, ListInstanc
         ListMounts, ListFilesystems, ListFiles, ListExports, DeleteExport,
         ListVerifyRuns, ListDrills, ListAlerts, AcknowledgeAlert, ListReclaims,
         AnnounceAgent, ClaimAgentJob, HeartbeatAgent, ReportAgentJob, FinishAgentJob,
-        AdoptInterruptedPoint,
+        AdoptInterruptedPoint, ReleaseAgentHost,
         ListRegions,
         ListInstanceOverviews {
 }

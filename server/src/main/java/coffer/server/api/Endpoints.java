@@ -101,7 +101,8 @@ public final class Endpoints {
             post("/agent/heartbeats", Role.agent, HeartbeatAgent.class, 200),
             post("/agent/jobs/{job}/report", Role.agent, ReportAgentJob.class, 200),
             post("/agent/jobs/{job}/finish", Role.agent, FinishAgentJob.class, 200),
-            post("/agent/jobs/{job}/interrupted-point", Role.agent, AdoptInterruptedPoint.class, 200));
+            post("/agent/jobs/{job}/interrupted-point", Role.agent, AdoptInterruptedPoint.class, 200),
+            post("/agent/release", Role.agent, ReleaseAgentHost.class, 200));
 
     private Endpoints() {
     }

@@ -1,5 +1,6 @@
 package coffer.vault.backend;
 
+import coffer.vault.BootId;
 import coffer.vault.HostName;
 import coffer.vault.fs.FileTree;
 import coffer.vault.fs.OwnerOnly;
@@ -17,9 +18,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The directory where one process's {@link LocalDirectoryBackend} writes its temporaries:
- * {@code ~tmp~/<host>.<pid>.<start>.<random>} under the vault. Its name says whose it is, so that a later
- * writer on the same host can tell a dead writer's leftovers from a live writer's work without reading any
- * file: the pid is gone, or belongs to a process started at another time (a reused pid).
+ * {@code ~tmp~/<host>.<pid>.<start>.<random>.<boot>} under the vault ({@code <boot>}: the boot id, {@link BootId},
+ * since session 22; docs/format/lock.md). Its name says whose it is, so that a later writer on the same host and
+ * boot can tell a dead writer's leftovers from a live writer's work without reading any file: the pid is gone, or
+ * belongs to a process started at another time (a reused pid). A directory of another boot (another machine of the
+ * same host name writing to a shared file system, or this one before a reboot) is never judged by its pid here: it is
+ * left to the removal of empty directories. A name of the earlier form (no boot) is judged by its host, as before.
  *
  * <p>Immutable apart from the directory on disk; thread-safe.
  */
@@ -41,8 +45,9 @@ final class WriterDirectory {
         ProcessHandle self = ProcessHandle.current();
         byte[] random = new byte[4];
         ThreadLocalRandom.current().nextBytes(random);
+        String boot = BootId.get();
         return new WriterDirectory(parent.resolve(HOST + "." + self.pid() + "." + startOf(self) + "."
-                + HexFormat.of().formatHex(random)));
+                + HexFormat.of().formatHex(random) + (boot == null ? "" : "." + boot)));
     }
 
     /** The directory, which may not exist yet. */
@@ -106,10 +111,14 @@ final class WriterDirectory {
         }
     }
 
-    /** Whether {@code name} ({@code <host>.<pid>.<start>.<random>}) names a writer of this host that is gone. */
+    /**
+     * Whether {@code name} ({@code <host>.<pid>.<start>.<random>.<boot>}, or without {@code .<boot>} as written before
+     * session 22) names a writer of this host and boot that is gone.
+     */
     static boolean deadWriterOfThisHost(String name) {
         String[] parts = name.split("\\.");
-        if (parts.length != 4 || !parts[0].equals(HOST)) {
+        if (parts.length < 4 || parts.length > 5 || !parts[0].equals(HOST)
+                || !BootId.sameBoot(parts.length == 5 ? parts[4] : null)) {
             return false;
         }
         long pid;

@@ -2,7 +2,6 @@ package coffer.vault.write;
 
 import coffer.vault.backend.AfterCancel;
 import coffer.vault.ChunkId;
-import coffer.vault.HostName;
 import coffer.vault.UnfinishedMarker;
 import coffer.vault.Vault;
 import coffer.vault.VaultBusyException;
@@ -86,7 +85,8 @@ final class ChunkReclaim {
      * (its refreshes failed for {@link VaultLocks#staleAfter()}, or the remover's clock is ahead of the store's), and
      * it names what it deduplicated only when it publishes its indexes. Its marker, published before its first chunk,
      * says who writes: a delete adds no chunk, a writer of this process is known to be running or not, another process
-     * of this host is judged by whether it is alive; anything else (another host, a marker that does not read) may
+     * of this host and boot is judged by whether it is alive; anything else (another host, another machine of the same
+     * host name, a marker that does not read) may
      * still be writing. A marker gone since the listing was a delete's that ended (deletes take no lock) or a writer's
      * that published its point or gave it up: a writer removes its marker only after its manifest is published, or
      * after the rest of its point is gone. So the point is written by no one unless its manifest now stands, and then
@@ -113,7 +113,7 @@ final class ChunkReclaim {
         if (!"write".equals(marker.operation())) {
             return null;
         }
-        if (HostName.get().equals(marker.host())) {
+        if (marker.ofThisBoot()) {
             boolean running = marker.pid() == ProcessHandle.current().pid()
                     ? PointWriter.writingInThisProcess(id)
                     : ProcessHandle.of(marker.pid()).map(ProcessHandle::isAlive).orElse(false);

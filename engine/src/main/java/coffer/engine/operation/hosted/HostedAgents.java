@@ -35,6 +35,7 @@ import coffer.engine.operation.ClaimAgentJob;
 import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.FinishAgentJob;
 import coffer.engine.operation.HeartbeatAgent;
+import coffer.engine.operation.ReleaseAgentHost;
 import coffer.engine.operation.InterruptedRunPoint;
 import coffer.engine.operation.MountDisk;
 import coffer.engine.operation.ReplicatePoint;
@@ -223,6 +224,16 @@ final class HostedAgents {
         int running = catalog.jobs().heartbeat(beat.agent(), now);
         List<String> lost = beat.running().stream().filter(id -> !mine.contains(id)).toList();
         return new AgentBeat(running, cancel, lost);
+    }
+
+    /**
+     * An agent stopping cleanly hands its host over ({@link ReleaseAgentHost}): still agent-served, unseen, so another
+     * agent takes it at once; {@code accepted: false} when the agent no longer serves it (nothing changed). An agent
+     * killed ({@code kill -9}) sends none: another agent waits for the stale limit, as before.
+     */
+    AgentAck release(ReleaseAgentHost release, Token token) {
+        tokenHosts.forHost(token, release.host());
+        return new AgentAck(catalog.hosts().releaseAgent(release.host(), release.agent()));
     }
 
     AgentAck report(ReportAgentJob report) {

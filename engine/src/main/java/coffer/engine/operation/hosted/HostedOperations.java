@@ -124,6 +124,7 @@ public final class HostedOperations implements Operations, coffer.engine.operati
             case ReportAgentJob r -> agents.report(r, token);
             case FinishAgentJob f -> agents.finish(f, token);
             case AdoptInterruptedPoint a -> agents.interruptedPoint(a, token);
+            case ReleaseAgentHost r -> agents.release(r, token);
             default -> throw new IllegalArgumentException("not an agent request: " + request.getClass().getSimpleName());
         };
         return (R) result;
@@ -302,6 +303,7 @@ public final class HostedOperations implements Operations, coffer.engine.operati
             case ReportAgentJob r -> agents.report(r);
             case FinishAgentJob f -> agents.finish(f);
             case AdoptInterruptedPoint a -> agents.interruptedPoint(a);
+            case ReleaseAgentHost r -> agents.release(r, null);
             case ListRegions ignored -> regions();
             case ListInstanceOverviews l -> lists.overviews(l, views);
         };
