@@ -129,8 +129,10 @@ public final class CofferServer implements AutoCloseable {
             DatabaseClock databaseClock = catalog.databaseClock().orElseThrow();
             warnOfSkew(databaseClock.skew());
             java.time.Clock clock = simulated == null ? databaseClock : simulated;
-            LocalVaults vaults = ServerVaults.openOrCreate(config.vaults(), simulated == null ? java.time.Clock.systemUTC()
-                    : simulated);
+            java.time.Clock vaultClock = simulated == null ? java.time.Clock.systemUTC() : simulated;
+            Bounded looks = new Bounded(); // at most one look at a vault's store at a time, start and checks alike
+            LocalVaults vaults = ServerVaults.openOrCreate(config.vaults(), vaultClock, ServerVaults.START_PATIENCE,
+                    looks);
             opened = vaults;
             HostRefresh hosts = new HostRefresh(catalog, config.hosts());
             config.vaults().forEach(v -> catalog.protections().place(v.name(), v.region())); // a protection's region: its vault's
@@ -170,7 +172,8 @@ public final class CofferServer implements AutoCloseable {
                     config.limits().instancesPerRequest(), hosts::refresh, clock, regions, assurance::reclaimReport, live));
             new OperationRoutes(operations, operations).register(routes);
             new MetaApi(new ServerMetrics(catalog, vaults.names(), assurance::reclaimReport)
-                    .withClockSkew(() -> databaseClock.skew().toNanos() / 1e9).withVaultStates(vaults)).register(routes);
+                    .withClockSkew(() -> databaseClock.skew().toNanos() / 1e9).withVaultStates(vaults)
+                    .withStorageLooksLeftRunning(looks::leftRunning)).register(routes);
             // an export's expiry judged on the clock its listing is (any server's list, this one's download and sweep)
             ExportRecords exports = new ExportRecords(catalog, live.exports(), databaseClock);
             ExportDownloads downloads = new ExportDownloads(exports);
@@ -198,7 +201,7 @@ public final class CofferServer implements AutoCloseable {
             background.scheduleWithFixedDelay(() -> sweepExports(exports), 0, EXPORT_SWEEP_SECONDS, TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(() -> remeasure(databaseClock), CLOCK_MEASURE_SECONDS, CLOCK_MEASURE_SECONDS,
                     TimeUnit.SECONDS);
-            VaultChecks checks = new VaultChecks(vaults, ServerVaults.START_PATIENCE);
+            VaultChecks checks = new VaultChecks(vaults, ServerVaults.START_PATIENCE, looks, vaultClock);
             background.scheduleWithFixedDelay(checks::checkAll, 0, VaultChecks.PERIOD.toSeconds(), TimeUnit.SECONDS);
             plans.start();
             assurance.start();

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,38 +26,71 @@ import java.util.Map;
  * created when it does.
  */
 final class ServerVaults {
-    /** How long a start waits for an S3 vault's store before it counts it unavailable and goes on. */
+    /**
+     * How long a start waits for the S3 vaults' stores, all of them together, before it counts the ones that did not
+     * answer unavailable and goes on.
+     */
     static final Duration START_PATIENCE = Duration.ofSeconds(10);
+    /** How many S3 vaults' stores a start asks at once; the ones left when the patience is spent are looked at later. */
+    static final int START_PARALLEL = 16;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerVaults.class);
 
     private ServerVaults() {
     }
 
     static LocalVaults openOrCreate(List<ServerConfig.VaultEntry> entries, Clock clock) {
-        return openOrCreate(entries, clock, START_PATIENCE);
+        return openOrCreate(entries, clock, START_PATIENCE, new Bounded());
     }
 
     /**
-     * As {@link #openOrCreate(List, Clock)}, waiting at most {@code patience} for each S3 vault's store. A vault in a
+     * As {@link #openOrCreate(List, Clock)}, waiting at most {@code patience} for the S3 vaults' stores, asked in
+     * parallel ({@link #START_PARALLEL} at once, through {@code looks}), so a start waits about {@code patience} however
+     * many vaults do not answer; a vault not asked when the patience is spent stays {@code unchecked}, its creation
+     * deferred to its first look (the server's first check, right after the start). A vault in a
      * store that does not answer (refused, timed out, not within {@code patience}) does not stop the start: it is logged
      * with the error code and the store's address, its creation (when its prefix turns out to hold none) is deferred to
      * its first opening, and it is {@code unavailable} until it answers (docs/server.md, "Vaults that do not answer"). A
      * directory that cannot be created, and a bucket prefix that holds something else, still stop the start: those are
      * the configuration's mistakes, not an outage.
      */
-    static LocalVaults openOrCreate(List<ServerConfig.VaultEntry> entries, Clock clock, Duration patience) {
+    static LocalVaults openOrCreate(List<ServerConfig.VaultEntry> entries, Clock clock, Duration patience,
+                                    Bounded looks) {
         Map<String, LocalVaults.Location> locations = new LinkedHashMap<>();
         for (ServerConfig.VaultEntry entry : entries) {
             locations.put(entry.name(), new LocalVaults.Location(entry.location(), entry.keyring(), entry.region()));
         }
         LocalVaults vaults = new LocalVaults(locations, entries.getFirst().name(), clock);
+        List<ServerConfig.VaultEntry> buckets = new ArrayList<>();
         for (ServerConfig.VaultEntry entry : entries) {
             if (entry.location() instanceof VaultLocation.Bucket) {
+                buckets.add(entry);
+            } else {
+                createIfEmpty(entry);
+            }
+        }
+        long deadline = System.nanoTime() + patience.toNanos();
+        for (int from = 0; from < buckets.size(); from += START_PARALLEL) {
+            List<ServerConfig.VaultEntry> wave = buckets.subList(from, Math.min(buckets.size(), from + START_PARALLEL));
+            if (System.nanoTime() - deadline >= 0) {
+                for (ServerConfig.VaultEntry entry : wave) {
+                    LOG.warn("vault '{}' of region {} was not looked at within the start's {} s (other stores did not"
+                            + " answer); the server looks at it right after the start", entry.name(), entry.region(),
+                            patience.toSeconds());
+                    vaults.deferCreation(entry.name(), () -> createIfEmpty(entry));
+                }
+                continue;
+            }
+            List<Bounded.Call<Object>> asked = new ArrayList<>();
+            for (ServerConfig.VaultEntry entry : wave) {
+                asked.add(looks.start(entry.name(), () -> {
+                    createIfEmpty(entry);
+                    return null;
+                }, "the store of vault '" + entry.name() + "' (" + where(entry.location()) + ")", deadline));
+            }
+            for (int i = 0; i < wave.size(); i++) {
+                ServerConfig.VaultEntry entry = wave.get(i);
                 try {
-                    Bounded.call(() -> {
-                        createIfEmpty(entry);
-                        return null;
-                    }, patience, "the store of vault '" + entry.name() + "' (" + where(entry.location()) + ")");
+                    looks.await(asked.get(i), deadline, patience);
                 } catch (CofferException e) {
                     if (e.code() != ErrorCode.StorageFailure) {
                         throw e;
@@ -65,11 +99,13 @@ final class ServerVaults {
                     LOG.warn("vault '{}' of region {} is unavailable at start, {}; the server starts without it: jobs"
                             + " that need it fail until its store answers, and it is used again then", entry.name(),
                             entry.region(), problem);
-                    vaults.recordUnavailable(entry.name(), problem);
+                    if (e.getMessage().contains(" did not answer within ")) {
+                        vaults.recordUnanswered(entry.name(), problem);
+                    } else {
+                        vaults.recordUnavailable(entry.name(), problem);
+                    }
                     vaults.deferCreation(entry.name(), () -> createIfEmpty(entry));
                 }
-            } else {
-                createIfEmpty(entry);
             }
         }
         return vaults;

@@ -86,7 +86,7 @@ class UnavailableS3VaultAtStartIT {
     }
 
     /** The vault's row of {@code GET /api/v1/vaults}. */
-    private static JsonNode vault(TestServer server, String name) throws Exception {
+    static JsonNode vault(TestServer server, String name) throws Exception {
         TestServer.Answer answer = server.admin("GET", "/api/v1/vaults", null);
         assertEquals(200, answer.status(), answer.text());
         for (JsonNode row : answer.body().path("vaults")) {
@@ -98,7 +98,7 @@ class UnavailableS3VaultAtStartIT {
     }
 
     /** A full verify of the vault (it needs the vault and nothing else), awaited to its end; the ended job. */
-    private static JsonNode job(TestServer server, String vault) throws Exception {
+    static JsonNode job(TestServer server, String vault) throws Exception {
         // the server's own verify schedule may hold the vault's verify for a moment (409 VerifyRunning)
         String id = Await.value(() -> {
             TestServer.Answer answer = server.admin("POST", "/api/v1/vaults/" + vault + "/verify", "{\"kind\": \"FULL\"}");

@@ -32,6 +32,7 @@ public final class StallingProxy implements AutoCloseable {
     private volatile String stallAt;
     private volatile boolean closed;
     private volatile boolean refusing;
+    private volatile int bytesPerSecond;
 
     private StallingProxy(ServerSocket listener, InetSocketAddress target) {
         this.listener = listener;
@@ -94,6 +95,14 @@ public final class StallingProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on every transfer, either way, passes at about {@code rate} bytes a second (0: at full speed), in pieces
+     * a tenth of a second apart: a slow link that keeps moving bytes, as opposed to a stall.
+     */
+    public void throttle(int rate) {
+        bytesPerSecond = rate;
+    }
+
     /** Bytes read from either side while stalled and not passed on yet. */
     public long heldBytes() {
         return held.get();
@@ -152,7 +161,7 @@ public final class StallingProxy implements AutoCloseable {
                         stall();
                     }
                     awaitOpen(n);
-                    out.write(buffer, 0, n);
+                    write(out, buffer, n);
                 }
                 awaitOpen(0); // a hung store does not close either (the server's idle timeout is held too)
                 to.shutdownOutput();
@@ -171,6 +180,20 @@ public final class StallingProxy implements AutoCloseable {
         }, "stalling-proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    private void write(OutputStream out, byte[] buffer, int n) throws IOException, InterruptedException {
+        int rate = bytesPerSecond;
+        if (rate <= 0) {
+            out.write(buffer, 0, n);
+            return;
+        }
+        int piece = Math.max(1, rate / 10);
+        for (int off = 0; off < n; off += piece) {
+            out.write(buffer, off, Math.min(piece, n - off));
+            out.flush();
+            Thread.sleep(100); // the link's pace, not a wait for a condition
+        }
     }
 
     private void awaitOpen(int bytes) throws InterruptedException {

@@ -3,10 +3,14 @@ package coffer.engine.vault;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.vault.Vault;
+import coffer.vault.backend.FirstAnswer;
+import coffer.vault.backend.s3.S3Backend;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -19,6 +23,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe.
  */
 public final class LocalVaults implements VaultDirectory, AutoCloseable {
+    /**
+     * How long an opening's request may go without a byte before the store counts as not answering: a store that
+     * accepts connections and sends nothing fails the opening after this, not after the stall limit of every attempt.
+     */
+    public static final Duration FIRST_ANSWER = Duration.ofSeconds(10);
+    /**
+     * The bound instead of {@link #FIRST_ANSWER} while the last look found the vault's store not answering at all: a job
+     * then fails within it, and a store that answers again is used at once.
+     */
+    public static final Duration HUNG_PROBE = Duration.ofSeconds(3);
+    /** What to do about a vault whose store does not answer, for messages. */
+    static final String REMEDY = "; check that the store is running and reachable from this host (a stopped store"
+            + " process or a firewall that drops packets accepts connections and answers nothing); the server looks at"
+            + " the vault again and uses it once it answers (docs/server.md, \"Vaults that do not answer\")";
     /** Where a vault lives, the key ring that opens it, and the region it belongs to. */
     public record Location(VaultLocation where, Path keyRing, String region) {
         public Location(VaultLocation where, Path keyRing) {
@@ -36,6 +54,8 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
     private final Map<String, VaultState> states = new ConcurrentHashMap<>();
     /** Vaults whose creation could not be tried at start (their store did not answer): tried at their first opening. */
     private final Map<String, Runnable> deferredCreations = new ConcurrentHashMap<>();
+    /** When a look at a vault found its store not answering at all (a hang), until a look finds it answering. */
+    private final Map<String, Instant> unansweredAt = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public LocalVaults(Map<String, Location> locations, String defaultName) {
@@ -73,34 +93,68 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
      * as the vault's {@link #state}. A vault whose storage does not answer fails with {@code StorageFailure} naming the
      * vault and its region before the storage's own message (its address, never a secret); it is tried again at the
      * next call, so a store that answers again is used again without a restart.
+     *
+     * <p>A store that accepts connections and answers nothing fails fast (docs/server.md, "Vaults that do not answer"):
+     * an opening's request that gets no byte within {@link #FIRST_ANSWER} fails the opening then; while the last look
+     * (a check, or an opening) found the store so, the bound is {@link #HUNG_PROBE}, and an open vault is asked for its
+     * config object within that bound before it is handed out. A slow store that is moving bytes is not cut.
      */
     @Override
     public Vault open(String name) {
+        return open(name, true);
+    }
+
+    /** As {@link #open(String)}; {@code probe} false: an open vault is handed out without a request (a check asks). */
+    private Vault open(String name, boolean probe) {
         String key = nameOr(name);
         Location location = location(key);
+        boolean hung = unansweredAt.containsKey(key);
         Vault vault = open.get(key);
-        if (vault != null) {
+        if (vault != null && !(probe && hung)) {
             return vault;
         }
-        try {
-            vault = open.computeIfAbsent(key, k -> {
-                Runnable creation = deferredCreations.get(k);
-                if (creation != null) {
-                    creation.run();
-                    deferredCreations.remove(k);
+        try (FirstAnswer first = FirstAnswer.within(hung ? HUNG_PROBE : FIRST_ANSWER)) {
+            try {
+                if (vault != null) {
+                    stat(vault); // the last look found its store hung: ask it before a job waits on it
+                } else {
+                    vault = open.computeIfAbsent(key, k -> {
+                        Runnable creation = deferredCreations.get(k);
+                        if (creation != null) {
+                            creation.run();
+                            deferredCreations.remove(k);
+                        }
+                        return new VaultOpener(location.keyRing(), clock).open(location.where());
+                    });
                 }
-                return new VaultOpener(location.keyRing(), clock).open(location.where());
-            });
-        } catch (CofferException e) {
-            states.put(key, VaultState.unavailable(e.code() + ": " + e.getMessage(), clock.instant()));
-            if (e.code() == ErrorCode.StorageFailure) {
-                throw new CofferException(ErrorCode.StorageFailure, "vault '" + key + "' of region " + location.region()
-                        + " is unavailable: " + e.getMessage(), e);
+            } catch (CofferException e) {
+                states.put(key, VaultState.unavailable(e.code() + ": " + e.getMessage(), clock.instant()));
+                if (first.unanswered()) {
+                    unansweredAt.put(key, clock.instant());
+                }
+                if (e.code() == ErrorCode.StorageFailure) {
+                    throw new CofferException(ErrorCode.StorageFailure, "vault '" + key + "' of region "
+                            + location.region() + " is unavailable: " + e.getMessage()
+                            + (first.unanswered() ? REMEDY : ""), e);
+                }
+                throw e;
             }
-            throw e;
         }
-        states.put(key, VaultState.available(clock.instant()));
+        answered(key);
         return vault;
+    }
+
+    private static void stat(Vault vault) {
+        try {
+            vault.backend().stat(Vault.CONFIG);
+        } catch (IOException e) {
+            throw coffer.engine.error.Errors.classify(e);
+        }
+    }
+
+    private void answered(String key) {
+        unansweredAt.remove(key);
+        states.put(key, VaultState.available(clock.instant()));
     }
 
     /**
@@ -112,10 +166,38 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
         deferredCreations.put(name, creation);
     }
 
-    /** Records what a check of vault {@code name} that could not run found (e.g. a store that did not answer in time). */
+    /** Records what a check of vault {@code name} that could not run found (e.g. a store that refused). */
     public void recordUnavailable(String name, String problem) {
         location(name);
         states.put(name, VaultState.unavailable(problem, clock.instant()));
+    }
+
+    /**
+     * Records that a look at vault {@code name} got no answer at all in time (a hang, not a refusal): until a look finds
+     * it answering, its openings wait at most {@link #HUNG_PROBE} for it.
+     */
+    public void recordUnanswered(String name, String problem) {
+        recordUnavailable(name, problem);
+        unansweredAt.put(name, clock.instant());
+    }
+
+    /**
+     * Whether vault {@code name} is open and its store answered a request of normal use (a job's, a check's) within
+     * {@code within}: such use is as good as a look, and a check need not ask the store (an S3 vault only; a
+     * directory's look costs nothing). When so, the vault is recorded available.
+     */
+    public boolean answeredWithin(String name, Duration within) {
+        String key = nameOr(name);
+        location(key);
+        Vault vault = open.get(key);
+        if (vault == null || !(vault.backend() instanceof S3Backend s3)) {
+            return false;
+        }
+        boolean recent = s3.sinceLastAnswer().map(since -> since.compareTo(within) <= 0).orElse(false);
+        if (recent) {
+            answered(key);
+        }
+        return recent;
     }
 
     /**
@@ -129,7 +211,7 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
         Vault vault = open.get(key);
         if (vault == null) {
             try {
-                open(key);
+                open(key, false);
             } catch (CofferException e) {
                 // recorded by open
             }
@@ -143,6 +225,9 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
         } catch (IOException | RuntimeException e) {
             CofferException classified = coffer.engine.error.Errors.classify(e);
             found = VaultState.unavailable(classified.code() + ": " + classified.getMessage(), clock.instant());
+        }
+        if (found.isAvailable()) {
+            unansweredAt.remove(key);
         }
         states.put(key, found);
         return found;

@@ -111,6 +111,18 @@ public final class ServerMetrics {
         return this;
     }
 
+    /**
+     * Adds {@code coffer_storage_looks_left_running}: looks at a vault's storage that did not end when interrupted (a
+     * hung local file system) and still hold their thread; at most one per vault (docs/server.md, "Vaults that do not
+     * answer").
+     */
+    public ServerMetrics withStorageLooksLeftRunning(java.util.function.IntSupplier count) {
+        GaugeWithCallback.builder().name("coffer_storage_looks_left_running")
+                .help("Looks at a vault's storage that did not end when interrupted and still hold their thread")
+                .callback(cb -> cb.call(count.getAsInt())).register(registry);
+        return this;
+    }
+
     /** The text exposition format. */
     public synchronized byte[] scrape() throws IOException {
         jobs = catalog.jobs().list(Jobs.Filter.ALL);

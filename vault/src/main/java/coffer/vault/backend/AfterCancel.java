@@ -10,18 +10,38 @@ package coffer.vault.backend;
  * (docs/design/s3.md, "Cancel and stalls").
  *
  * <p>Scopes nest: an inner {@link #begin()} on a thread that is already in one (its interrupt already put aside) joins
- * the outer scope. Not thread-safe; one scope belongs to one thread ({@link #unresponsive} may be read by others).
+ * the outer scope. An operation whose cleanup is made of several scopes one after another (a replication: its writer's,
+ * then its claim's release) opens a {@link Run} around them all: once a request of one of its scopes found the store
+ * not answering, the later scopes of the same run send nothing either, so the cancel waits the patience once, not once
+ * per scope. Not thread-safe; one scope belongs to one thread ({@link #unresponsive} may be read by others).
  */
 public final class AfterCancel implements AutoCloseable {
     private static final ThreadLocal<AfterCancel> CURRENT = new ThreadLocal<>();
-    private static final AfterCancel NONE = new AfterCancel(false);
+    private static final ThreadLocal<Run> RUN = new ThreadLocal<>();
+    private static final AfterCancel NONE = new AfterCancel(false, null);
 
     private final boolean owner;
+    private final Run run;
     /** Set by a backend whose request in this scope ran out of patience: later requests fail without being sent. */
     private volatile boolean unresponsive;
 
-    private AfterCancel(boolean owner) {
+    private AfterCancel(boolean owner, Run run) {
         this.owner = owner;
+        this.run = run;
+        this.unresponsive = run != null && run.unresponsive;
+    }
+
+    /**
+     * Opens a run on the calling thread (or joins the one it is in): the cleanup scopes begun within it share what
+     * they found, so a store that did not answer one of them within the patience is not asked by the later ones.
+     */
+    public static Run run() {
+        if (RUN.get() != null) {
+            return Run.JOINED;
+        }
+        Run run = new Run(true);
+        RUN.set(run);
+        return run;
     }
 
     /**
@@ -33,7 +53,7 @@ public final class AfterCancel implements AutoCloseable {
         if (CURRENT.get() != null || !interrupted) {
             return NONE; // joined (the outer scope sets the interrupt again), or nothing was cancelled
         }
-        AfterCancel scope = new AfterCancel(true);
+        AfterCancel scope = new AfterCancel(true, RUN.get());
         CURRENT.set(scope);
         return scope;
     }
@@ -51,6 +71,9 @@ public final class AfterCancel implements AutoCloseable {
     /** Records that a request of this scope found the store not answering: the scope's later requests are not sent. */
     public void markUnresponsive() {
         unresponsive = true;
+        if (run != null) {
+            run.unresponsive = true;
+        }
     }
 
     /** Ends the scope it opened and interrupts the thread again; a joined or empty scope does nothing. */
@@ -59,6 +82,34 @@ public final class AfterCancel implements AutoCloseable {
         if (owner) {
             CURRENT.remove();
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * An operation whose cancelled cleanups, one scope after another, share one patience ({@link #run()}). Not
+     * thread-safe; one run belongs to one thread.
+     */
+    public static final class Run implements AutoCloseable {
+        private static final Run JOINED = new Run(false);
+
+        private final boolean owner;
+        private volatile boolean unresponsive;
+
+        private Run(boolean owner) {
+            this.owner = owner;
+        }
+
+        /** Whether a cleanup scope of this run found the store not answering within the patience. */
+        public boolean unresponsive() {
+            return unresponsive;
+        }
+
+        /** Ends the run it opened; a joined run does nothing. */
+        @Override
+        public void close() {
+            if (owner) {
+                RUN.remove();
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ package coffer.vault.replicate;
 import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.PointClaims;
+import coffer.vault.backend.AfterCancel;
 import coffer.vault.PointIds;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
@@ -95,6 +96,14 @@ public final class PointReplicator {
     }
 
     public Result replicate(Request request, Progress progress) throws IOException {
+        // a cancelled run's cleanup is the writer's, then the claim's release: one patience for both against a store
+        // that does not answer (docs/design/s3.md, "Cancel and stalls")
+        try (AfterCancel.Run ignored = AfterCancel.run()) {
+            return replicateInRun(request, progress);
+        }
+    }
+
+    private Result replicateInRun(Request request, Progress progress) throws IOException {
         if (source.chunkSize() != destination.chunkSize()) {
             throw new IllegalArgumentException("the destination vault's chunk size (" + destination.chunkSize()
                     + " bytes) differs from the source's (" + source.chunkSize() + "); replicate into a vault of "

@@ -1,12 +1,15 @@
 package coffer.vault.backend.s3;
 
 import coffer.vault.backend.AfterCancel;
+import coffer.vault.backend.FirstAnswer;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -18,8 +21,12 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>moved no byte, either way, for the stall limit: a store that stopped answering fails the request by itself,
  *       measured on progress, never on the request's total time, so a slow large upload is never cut;</li>
  *   <li>is part of a cancelled operation's cleanup ({@link AfterCancel}) and has not ended within the cleanup's
- *       patience; the scope is then marked unresponsive and its later requests are not sent at all.</li>
+ *       patience; the scope is then marked unresponsive and its later requests are not sent at all;</li>
+ *   <li>was sent in a {@link FirstAnswer} scope (a vault's opening) and got no byte, either way, within the scope's
+ *       bound before its answer began; the scope is then marked unanswered and its later requests are not sent.</li>
  * </ul>
+ * It also keeps when the store last answered a request ({@link #sinceLastAnswer}): a vault in use needs no separate
+ * look to know its store answers.
  * One daemon thread looks every {@link #PERIOD} while requests are in flight and sleeps while none is; it ends with
  * {@link #close}. Aborting makes the blocked read or write fail at once; the SDK then sees the interrupt and gives up,
  * or (a stall) counts a failed attempt as it does for a socket timeout (docs/design/s3.md, "Cancel and stalls").
@@ -34,10 +41,15 @@ final class RequestWatch implements AutoCloseable {
     /** What one request of a cancelled run's cleanup may take (a delete or a small put; milliseconds on a working store). */
     static final Duration CLEANUP_PATIENCE = Duration.ofSeconds(5);
     private static final String INTERRUPTED = "aborted: its thread was interrupted (the operation was cancelled)";
+    private static final String CLEANUP_ABORT = "aborted: no answer within ";
 
     private final long stallNanos;
     private final long patienceNanos;
     private final Set<InFlight> flying = ConcurrentHashMap.newKeySet();
+    private final AtomicLong cleanupAborts = new AtomicLong();
+    /** {@link System#nanoTime} of the last answer, valid once {@link #answered} is set. */
+    private volatile long lastAnswerNanos;
+    private volatile boolean answered;
     private final Object start = new Object();
     private volatile Thread watcher;
     private volatile boolean closed;
@@ -57,7 +69,28 @@ final class RequestWatch implements AutoCloseable {
 
     /** A request about to be sent by the calling thread, in {@code scope} (null: not a cleanup after a cancel). */
     InFlight prepare(AfterCancel scope) {
-        return new InFlight(Thread.currentThread(), scope);
+        return new InFlight(Thread.currentThread(), scope, FirstAnswer.current());
+    }
+
+    /**
+     * The store answered a request with {@code status}: a success, or an answer that is part of normal use (404 of a
+     * look-up, 409 or 412 of a conditional write). Failures of the store itself (5xx) and refusals (401, 403) do not count.
+     */
+    void answered(int status) {
+        if ((status >= 200 && status < 300) || status == 304 || status == 404 || status == 409 || status == 412) {
+            lastAnswerNanos = System.nanoTime();
+            answered = true;
+        }
+    }
+
+    /** How long ago the store last answered a request of normal use; empty before the first such answer. */
+    Optional<Duration> sinceLastAnswer() {
+        return answered ? Optional.of(Duration.ofNanos(System.nanoTime() - lastAnswerNanos)) : Optional.empty();
+    }
+
+    /** How many requests of cancelled runs' cleanups ran out of patience (for tests: once per cancelled run). */
+    long cleanupAborts() {
+        return cleanupAborts.get();
     }
 
     /** The request is sent from now on. */
@@ -103,6 +136,9 @@ final class RequestWatch implements AutoCloseable {
             for (InFlight flight : flying) {
                 String why = flight.overdue(now, stallNanos, patienceNanos);
                 if (why != null) {
+                    if (why.startsWith(CLEANUP_ABORT)) {
+                        cleanupAborts.incrementAndGet();
+                    }
                     flight.abort(why);
                     flying.remove(flight);
                 }
@@ -143,14 +179,17 @@ final class RequestWatch implements AutoCloseable {
     static final class InFlight {
         private final Thread thread;
         private final AfterCancel scope;
+        private final FirstAnswer first;
         private volatile long sentNanos;
         private volatile long progressNanos;
+        private volatile boolean answerBegan;
         private volatile Runnable abort = () -> { };
         private volatile String abortedBecause;
 
-        private InFlight(Thread thread, AfterCancel scope) {
+        private InFlight(Thread thread, AfterCancel scope, FirstAnswer first) {
             this.thread = thread;
             this.scope = scope;
+            this.first = first;
         }
 
         void sent() {
@@ -161,6 +200,12 @@ final class RequestWatch implements AutoCloseable {
             progressNanos = System.nanoTime();
         }
 
+        /** The store's answer (its status line and headers) arrived. */
+        void answerBegan() {
+            answerBegan = true;
+            progressed();
+        }
+
         void abortWith(Runnable action) {
             abort = action;
         }
@@ -169,14 +214,31 @@ final class RequestWatch implements AutoCloseable {
             return scope != null && scope.unresponsive();
         }
 
+        /** Why the request is not to be sent at all: its scope already found the store not answering; else null. */
+        String notSentBecause(Duration cleanupPatience) {
+            if (scopeUnresponsive()) {
+                return "not sent: the store did not answer this cancelled run's cleanup within " + seconds(cleanupPatience);
+            }
+            if (first != null && first.unanswered()) {
+                return "not sent: the store did not answer within " + seconds(first.bound())
+                        + " (no byte either way; it accepts connections but does not answer)";
+            }
+            return null;
+        }
+
         String overdue(long now, long stallNanos, long patienceNanos) {
             if (thread.isInterrupted()) {
                 return INTERRUPTED;
             }
             if (scope != null && now - sentNanos > patienceNanos) {
                 scope.markUnresponsive();
-                return "aborted: no answer within " + seconds(Duration.ofNanos(patienceNanos))
+                return CLEANUP_ABORT + seconds(Duration.ofNanos(patienceNanos))
                         + " to a cancelled run's cleanup (the store is not answering)";
+            }
+            if (first != null && !answerBegan && now - progressNanos > first.bound().toNanos()) {
+                first.markUnanswered();
+                return "aborted: no byte either way within " + seconds(first.bound())
+                        + " (the store accepts connections but does not answer)";
             }
             if (now - progressNanos > stallNanos) {
                 return "aborted: no byte moved for " + seconds(Duration.ofNanos(stallNanos))

@@ -561,6 +561,20 @@ public final class S3Backend implements Backend {
         return watch.inFlight();
     }
 
+    /** Requests of cancelled runs' cleanups that ran out of patience (for tests). */
+    long cleanupAborts() {
+        return watch.cleanupAborts();
+    }
+
+    /**
+     * How long ago the store last answered a request of normal use (a success, a 404 of a look-up, a conditional
+     * write's 409 or 412); empty before the first. A server counts such an answer as a look at the vault (docs/server.md,
+     * "Vaults that do not answer").
+     */
+    public Optional<Duration> sinceLastAnswer() {
+        return watch.sinceLastAnswer();
+    }
+
     /** The body read straight into an array of its announced length (no growing buffer, no second copy). */
     private static ByteBuffer readWhole(GetObjectResponse response, java.io.InputStream in) {
         try {

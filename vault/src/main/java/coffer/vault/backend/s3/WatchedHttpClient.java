@@ -16,7 +16,8 @@ import java.io.InterruptedIOException;
 /**
  * The HTTP client of an {@link S3Backend} with every request in flight known to a {@link RequestWatch}, which aborts
  * it (closing its connection) when its thread is interrupted (a cancel), when it moved no byte for the stall limit,
- * or, in a cancelled operation's cleanup ({@link AfterCancel}), when it has not ended within the cleanup's patience. A
+ * or, in a cancelled operation's cleanup ({@link AfterCancel}), when it has not ended within the cleanup's patience, or,
+ * in a vault's opening ({@link coffer.vault.backend.FirstAnswer}), when it got no byte within the opening's bound. A
  * request counts as in flight from its sending until its response body is read to the end or closed; bytes moved
  * are those the client takes from the request body and reads from the response body (docs/design/s3.md, "Cancel and
  * stalls").
@@ -53,14 +54,16 @@ final class WatchedHttpClient implements SdkHttpClient {
         return new ExecutableHttpRequest() {
             @Override
             public HttpExecuteResponse call() throws IOException {
-                if (flight.scopeUnresponsive()) {
-                    throw new InterruptedIOException("not sent: the store did not answer this cancelled run's cleanup"
-                            + " within " + RequestWatch.seconds(watch.cleanupPatience()));
+                String notSent = flight.notSentBecause(watch.cleanupPatience());
+                if (notSent != null) {
+                    throw new InterruptedIOException(notSent);
                 }
                 watch.enter(flight);
                 boolean handedOver = false;
                 try {
                     HttpExecuteResponse response = prepared.call();
+                    flight.answerBegan();
+                    watch.answered(response.httpResponse().statusCode());
                     if (response.responseBody().isEmpty()) {
                         return response;
                     }
