@@ -47,7 +47,8 @@ final class ServerVaults {
     static LocalVaults openOrCreate(List<ServerConfig.VaultEntry> entries, Clock clock, Duration patience) {
         Map<String, LocalVaults.Location> locations = new LinkedHashMap<>();
         for (ServerConfig.VaultEntry entry : entries) {
-            locations.put(entry.name(), new LocalVaults.Location(entry.location(), entry.keyring(), entry.region()));
+            locations.put(entry.name(), new LocalVaults.Location(entry.location(), entry.keyring(), entry.region(),
+                    entry.encrypted()));
         }
         LocalVaults vaults = new LocalVaults(locations, entries.getFirst().name(), clock);
         for (ServerConfig.VaultEntry entry : entries) {

@@ -19,8 +19,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe.
  */
 public final class LocalVaults implements VaultDirectory, AutoCloseable {
-    /** Where a vault lives, the key ring that opens it, and the region it belongs to. */
-    public record Location(VaultLocation where, Path keyRing, String region) {
+    /**
+     * Where a vault lives, the key ring that opens it, the region it belongs to, and whether the configuration declares
+     * it encrypted ({@code encrypted}; null: not declared, the vault opens as its config object says). A declared vault
+     * whose config object says otherwise is refused when it is opened ({@link VaultEncryption#check}).
+     */
+    public record Location(VaultLocation where, Path keyRing, String region, Boolean encrypted) {
+        public Location(VaultLocation where, Path keyRing, String region) {
+            this(where, keyRing, region, null);
+        }
+
         public Location(VaultLocation where, Path keyRing) {
             this(where, keyRing, LOCAL_REGION);
         }
@@ -89,7 +97,7 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
                     creation.run();
                     deferredCreations.remove(k);
                 }
-                return new VaultOpener(location.keyRing(), clock).open(location.where());
+                return VaultEncryption.check(k, location, new VaultOpener(location.keyRing(), clock).open(location.where()));
             });
         } catch (CofferException e) {
             states.put(key, VaultState.unavailable(e.code() + ": " + e.getMessage(), clock.instant()));
@@ -165,7 +173,8 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
     public java.util.Optional<String> whyUnreachable(String name) {
         try {
             Location location = location(nameOr(name));
-            try (Vault probe = new VaultOpener(location.keyRing(), clock).open(location.where())) {
+            try (Vault probe = VaultEncryption.check(nameOr(name), location,
+                    new VaultOpener(location.keyRing(), clock).open(location.where()))) {
                 return java.util.Optional.empty();
             }
         } catch (CofferException e) {
