@@ -1,29 +1,20 @@
 package coffer.cli;
 
 import coffer.engine.catalog.TestDatabase;
-import coffer.engine.instance.PointFacts;
 import coffer.engine.json.CofferJson;
-import coffer.engine.vault.VaultOpener;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
-import coffer.testing.ByteArrayBlockSource;
 import coffer.testing.Environment;
-import coffer.testing.TestData;
-import coffer.vault.Vault;
-import coffer.vault.io.Progress;
-import coffer.vault.write.PointWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,23 +36,9 @@ class ReappearedPointCliIT {
         Path vaultDir = dataDir.resolve("vault");
         Path keyRing = dataDir.resolve("keyring");
         try (TestDatabase db = TestDatabase.sqlite(dir)) {
-            ServerConfig config = new ServerConfig(dataDir, "127.0.0.1", 0, null, db.config(),
-                    List.of(new ServerConfig.VaultEntry("default", vaultDir, keyRing, true)),
-                    List.of(new ServerConfig.HostEntry("test", "test:///default")), ServerConfig.Limits.DEFAULT);
+            ServerConfig config = CatalogLossIT.config(dataDir, db);
             try (CofferServer server = CofferServer.start(config)) {
-                List<String> ids = new ArrayList<>();
-                try (Vault vault = new VaultOpener(keyRing).open(vaultDir)) {
-                    String uuid = UUID.randomUUID().toString();
-                    for (int i = 0; i < 2; i++) {
-                        try (PointWriter writer = PointWriter.begin(vault, "web", Instant.now().plusSeconds(i), 1)) {
-                            writer.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(i, 1 << 20)), "raw", null,
-                                    Progress.NONE);
-                            ids.add(writer.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION,
-                                    new PointFacts.Instance(uuid, "test:///default", null), null, null, null, null, null,
-                                    null, null).json()).id());
-                        }
-                    }
-                }
+                List<String> ids = CatalogLossIT.twoPoints(keyRing, vaultDir);
                 List<String> client = List.of("--url", server.url(), "--token-file", config.adminTokenFile().toString());
                 cli(client, "catalog", "rebuild").ok();
                 String deleted = ids.getFirst();

@@ -7,6 +7,7 @@ import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.PointFacts;
+import coffer.engine.vault.OneVault;
 import coffer.engine.vault.VaultDirectory;
 import coffer.testing.ByteArrayBlockSource;
 import coffer.vault.PointManifest;
@@ -69,22 +70,7 @@ class RollbackAgainstCatalogTest {
         catalog.hosts().ensure("local", "qemu:///system");
         catalog.instances().refresh("local", List.of(new Instance("u-web", "local", "web", "running", List.of(), T0, false)));
         vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
-        VaultDirectory vaults = new VaultDirectory() {
-            @Override
-            public Set<String> names() {
-                return Set.of("default");
-            }
-
-            @Override
-            public String defaultName() {
-                return "default";
-            }
-
-            @Override
-            public Vault open(String name) {
-                return vault;
-            }
-        };
+        VaultDirectory vaults = new OneVault("default", vault);
         lifecycle = new PointLifecycle(catalog, vaults, clock);
         sweep = new RetentionSweep(catalog, vaults, clock);
     }
