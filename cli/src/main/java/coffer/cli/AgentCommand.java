@@ -78,7 +78,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         ServerConfig servers = ServerConfigLoader.load(config, null);
         Map<String, LocalVaults.Location> locations = new LinkedHashMap<>();
-        servers.vaults().forEach(v -> locations.put(v.name(), new LocalVaults.Location(v.location(), v.keyring(), v.region())));
+        servers.vaults().forEach(v -> locations.put(v.name(), new LocalVaults.Location(v.location(), v.keyring(), v.region(), v.encrypted())));
         String hostId = host != null ? host : coffer.vault.HostName.get();
         try (LocalVaults vaults = new LocalVaults(locations, servers.vaults().getFirst().name())) {
             List<Operations> transports = urls.stream().<Operations>map(u -> new HttpOperations(new ApiClient(u, secret))).toList();

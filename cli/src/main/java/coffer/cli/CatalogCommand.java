@@ -5,6 +5,10 @@ import coffer.engine.operation.RebuildCatalog;
 import coffer.engine.operation.RebuildResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
 
 import java.util.concurrent.Callable;
 
@@ -17,10 +21,14 @@ final class CatalogCommand {
     static final class Rebuild implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
+        @Option(names = "--readopt", paramLabel = "POINT", description = "Adopt this point again although the catalog"
+                + " deleted it (it is in a vault again: put back by someone with the storage, or on purpose); repeatable."
+                + " Without it such a point is reported as reappeared and not adopted.")
+        List<String> readopt = new ArrayList<>();
 
         @Override
         public Integer call() {
-            RebuildResult result = server.operations().call(new RebuildCatalog());
+            RebuildResult result = server.operations().call(new RebuildCatalog(readopt));
             Render.result(common, result);
             return result.whole() ? 0 : ErrorCode.DataCorrupt.exitCode();
         }

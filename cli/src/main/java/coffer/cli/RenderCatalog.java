@@ -92,6 +92,9 @@ final class RenderCatalog {
                 + " see 'coffer vault verify'", id));
         c.missing().forEach(id -> out.line("  NOT RESTORED: point %s: the catalog listed it, the vault holds nothing of it"
                 + " (lost; its row is removed)", id));
+        c.reappeared().forEach(id -> out.line("  NOT RESTORED: point %s: the catalog deleted it and it is in the vault again"
+                + " (put back by someone with the storage?); adopt it only on purpose: 'coffer catalog rebuild --readopt %s'",
+                id, id));
     }
 
     private static String schedule(PolicyView p) {

@@ -44,23 +44,9 @@ class CatalogLossIT {
         Path vaultDir = dataDir.resolve("vault");
         Path keyRing = dataDir.resolve("keyring");
         try (TestDatabase db = TestDatabase.sqlite(dir)) {
-            ServerConfig config = new ServerConfig(dataDir, "127.0.0.1", 0, null, db.config(),
-                    List.of(new ServerConfig.VaultEntry("default", vaultDir, keyRing, true)),
-                    List.of(new ServerConfig.HostEntry("test", "test:///default")), ServerConfig.Limits.DEFAULT);
+            ServerConfig config = config(dataDir, db);
             try (CofferServer server = CofferServer.start(config)) {
-                List<String> ids = new ArrayList<>();
-                try (Vault vault = new VaultOpener(keyRing).open(vaultDir)) {
-                    String uuid = UUID.randomUUID().toString();
-                    for (int i = 0; i < 2; i++) {
-                        try (PointWriter writer = PointWriter.begin(vault, "web", Instant.now().plusSeconds(i), 1)) {
-                            writer.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(i, 1 << 20)), "raw", null,
-                                    Progress.NONE);
-                            ids.add(writer.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION,
-                                    new PointFacts.Instance(uuid, "test:///default", null), null, null, null, null, null,
-                                    null, null).json()).id());
-                        }
-                    }
-                }
+                List<String> ids = twoPoints(keyRing, vaultDir);
                 List<String> client = List.of("--url", server.url(), "--token-file", config.adminTokenFile().toString());
                 CliRun rebuilt = cli(client, "catalog", "rebuild").ok();
                 assertTrue(rebuilt.out().contains("Vault default: 2 point(s) rebuilt"), rebuilt.out());
@@ -86,6 +72,31 @@ class CatalogLossIT {
                 assertEquals(0, points.path("points").size(), "their rows are gone once reported: " + points);
             }
         }
+    }
+
+    /** An in-process server on SQLite with one encrypted vault, {@code <dataDir>/vault}, and libvirt's test driver. */
+    static ServerConfig config(Path dataDir, TestDatabase db) {
+        return new ServerConfig(dataDir, "127.0.0.1", 0, null, db.config(),
+                List.of(new ServerConfig.VaultEntry("default", dataDir.resolve("vault"), dataDir.resolve("keyring"), true)),
+                List.of(new ServerConfig.HostEntry("test", "test:///default")), ServerConfig.Limits.DEFAULT);
+    }
+
+    /** Two points of one instance ("web", on the test driver), written through the vault API; their ids, oldest first. */
+    static List<String> twoPoints(Path keyRing, Path vaultDir) throws Exception {
+        List<String> ids = new ArrayList<>();
+        try (Vault vault = new VaultOpener(keyRing).open(vaultDir)) {
+            String uuid = UUID.randomUUID().toString();
+            for (int i = 0; i < 2; i++) {
+                try (PointWriter writer = PointWriter.begin(vault, "web", Instant.now().plusSeconds(i), 1)) {
+                    writer.writeDisk("vda", ByteArrayBlockSource.of(TestData.random(i, 1 << 20)), "raw", null,
+                            Progress.NONE);
+                    ids.add(writer.commit("CRASH", null, List.of(), new PointFacts(PointFacts.VERSION,
+                            new PointFacts.Instance(uuid, "test:///default", null), null, null, null, null, null,
+                            null, null).json()).id());
+                }
+            }
+        }
+        return ids;
     }
 
     private static CliRun verify(List<String> client, Path keyRing, Path vaultDir) {

@@ -57,7 +57,8 @@ final class ServerVaults {
                                     Bounded looks) {
         Map<String, LocalVaults.Location> locations = new LinkedHashMap<>();
         for (ServerConfig.VaultEntry entry : entries) {
-            locations.put(entry.name(), new LocalVaults.Location(entry.location(), entry.keyring(), entry.region()));
+            locations.put(entry.name(), new LocalVaults.Location(entry.location(), entry.keyring(), entry.region(),
+                    entry.encrypted()));
         }
         LocalVaults vaults = new LocalVaults(locations, entries.getFirst().name(), clock);
         List<ServerConfig.VaultEntry> buckets = new ArrayList<>();

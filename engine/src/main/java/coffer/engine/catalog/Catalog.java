@@ -52,6 +52,8 @@ public final class Catalog implements AutoCloseable {
     private final DrillRuns drillRuns;
     private final Mounts mounts;
     private final ExportRemovals exportRemovals;
+    private final DeletedPoints deletedPoints;
+    private final PointHolds pointHolds;
     private final ChangeAlerts changeAlerts;
     private final Replications replications;
     private final ConsoleSessions consoleSessions;
@@ -78,6 +80,8 @@ public final class Catalog implements AutoCloseable {
         this.drillRuns = new SqlDrillRuns(sql);
         this.mounts = new SqlMounts(sql, sqlJobs, dialect, clock);
         this.exportRemovals = new SqlExportRemovals(sql);
+        this.deletedPoints = new SqlDeletedPoints(sql);
+        this.pointHolds = new SqlPointHolds(sql);
         this.changeAlerts = new SqlChangeAlerts(sql);
         this.replications = new SqlReplications(sql, clock);
         this.consoleSessions = new SqlConsoleSessions(sql, clock);
@@ -277,6 +281,16 @@ public final class Catalog implements AutoCloseable {
     /** Exports removed on request before their expiry (docs/design/live-access.md). */
     public ExportRemovals exportRemovals() {
         return exportRemovals;
+    }
+
+    /** The points deleted through this catalog (V28), refused when they reappear in a vault. */
+    public DeletedPoints deletedPoints() {
+        return deletedPoints;
+    }
+
+    /** The holds this catalog set in the vaults (V28), against which a hold put back from an earlier version is found. */
+    public PointHolds pointHolds() {
+        return pointHolds;
     }
 
     public ChangeAlerts changeAlerts() {

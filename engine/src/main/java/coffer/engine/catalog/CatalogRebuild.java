@@ -42,13 +42,25 @@ public final class CatalogRebuild {
      * ({@code lost}: manifest gone, indexes left) and of catalog points the vault holds nothing of ({@code missing}).
      */
     public record Counts(int points, int instancesAdded, int skipped, int groupPoints, int groupPointsSkipped,
-                         List<String> unreadable, List<String> lost, List<String> missing) {
-        /** True when it restored every point: none unreadable, lost or missing. */
+                         List<String> unreadable, List<String> lost, List<String> missing, List<String> reappeared) {
+        public Counts {
+            reappeared = reappeared == null ? List.of() : List.copyOf(reappeared);
+        }
+
+        /** Counts without reappeared points. */
+        public Counts(int points, int instancesAdded, int skipped, int groupPoints, int groupPointsSkipped,
+                      List<String> unreadable, List<String> lost, List<String> missing) {
+            this(points, instancesAdded, skipped, groupPoints, groupPointsSkipped, unreadable, lost, missing, List.of());
+        }
+
+        /** True when it restored every point: none unreadable, lost, missing or reappeared after its deletion. */
         @JsonIgnore
         public boolean whole() {
-            return unreadable.isEmpty() && lost.isEmpty() && missing.isEmpty();
+            return unreadable.isEmpty() && lost.isEmpty() && missing.isEmpty() && reappeared.isEmpty();
         }
     }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogRebuild.class);
 
     private final Catalog catalog;
 
@@ -66,13 +78,43 @@ public final class CatalogRebuild {
      * point of its own vault) are rows of that region.
      */
     public Counts rebuild(String region, String vaultName, Vault vault) {
+        return rebuild(region, vaultName, vault, Set.of());
+    }
+
+    /**
+     * As {@link #rebuild(String, String, Vault)}. A point the catalog deleted ({@link DeletedPoints}) that is in the
+     * vault again was put back by someone with the storage (docs/design/security.md, "Rollback and replay"): it gets no
+     * row and is reported as {@code reappeared}, unless its id is in {@code readopt} (an operator's decision, logged and
+     * recorded in the catalog).
+     */
+    public Counts rebuild(String region, String vaultName, Vault vault, Set<String> readopt) {
         PointListing listing;
         try {
             listing = vault.listPoints();
         } catch (IOException e) {
             throw Errors.classify(e);
         }
-        List<PointManifest> manifests = listing.points();
+        List<PointManifest> manifests = new ArrayList<>();
+        List<String> reappeared = new ArrayList<>();
+        for (PointManifest point : listing.points()) {
+            DeletedPoints.Deleted deleted = catalog.deletedPoints().find(point.id()).filter(DeletedPoints.Deleted::refused)
+                    .orElse(null);
+            if (deleted != null && readopt.contains(point.id())) {
+                catalog.deletedPoints().readopt(point.id(), java.time.Instant.now(), "re-adopted by a catalog rebuild of"
+                        + " vault " + vaultName + " on an operator's request (--readopt)");
+                LOG.warn("point {} of vault {}, deleted by the catalog at {} ({}), is in the vault again and is re-adopted"
+                        + " on the operator's request", point.id(), vaultName, deleted.deletedAt(), deleted.how());
+                manifests.add(point);
+            } else if (deleted != null) {
+                reappeared.add(point.id());
+                LOG.warn("{}: point {} of vault {} was deleted by the catalog at {} ({}) and is in the vault again: put"
+                        + " back by someone with the storage? Not adopted; re-adopt it only on purpose ('coffer catalog"
+                        + " rebuild --readopt {}')", coffer.engine.error.ErrorCode.DataCorrupt, point.id(), vaultName,
+                        deleted.deletedAt(), deleted.how(), point.id());
+            } else {
+                manifests.add(point);
+            }
+        }
         Set<String> unreadable = new TreeSet<>();
         listing.unreadable().forEach(u -> unreadable.add(u.pointId()));
         Set<String> inVault = new HashSet<>(unreadable);
@@ -113,7 +155,7 @@ public final class CatalogRebuild {
         }
         int[] groups = rebuildGroupPoints(vaultName, vault);
         missing.sort(null);
-        return new Counts(points, added, skipped, groups[0], groups[1], List.copyOf(unreadable), lost, missing);
+        return new Counts(points, added, skipped, groups[0], groups[1], List.copyOf(unreadable), lost, missing, reappeared);
     }
 
     /**
@@ -141,6 +183,14 @@ public final class CatalogRebuild {
     private boolean write(String region, String vaultName, PointManifest point, String jobId, boolean onlyNew) {
         PointFacts facts = PointFacts.of(point);
         if (facts.uuid() == null) {
+            return false;
+        }
+        DeletedPoints.Deleted deleted = catalog.deletedPoints().find(point.id()).filter(DeletedPoints.Deleted::refused)
+                .orElse(null);
+        if (deleted != null) {
+            LOG.warn("{}: point {} of vault {} was deleted by the catalog at {} ({}) and is in the vault again: not"
+                    + " adopted (docs/design/security.md, \"Rollback and replay\")", coffer.engine.error.ErrorCode.DataCorrupt,
+                    point.id(), vaultName, deleted.deletedAt(), deleted.how());
             return false;
         }
         if (catalog.instances().find(facts.uuid()).isEmpty()) {

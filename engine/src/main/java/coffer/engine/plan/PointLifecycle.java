@@ -55,7 +55,7 @@ public final class PointLifecycle {
     public void delete(String pointId) {
         State state = state(pointId);
         PointDeletion.requireAllowed(state.point().facts(), state.verdict(), clock.instant(), state.point().extended());
-        sweep.deletePoint(state.point().vault(), pointId);
+        sweep.deletePoint(state.point().vault(), pointId, "deleted on request");
         deletions.noteDeleted(state.point().vault(), clock.instant());
     }
 

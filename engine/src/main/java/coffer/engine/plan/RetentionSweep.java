@@ -3,6 +3,7 @@ package coffer.engine.plan;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.PointRetention;
 import coffer.engine.policy.PointExpiry;
+import coffer.engine.error.ErrorCode;
 import coffer.engine.error.Errors;
 import coffer.engine.vault.VaultDirectory;
 import coffer.vault.PointNotFoundException;
@@ -81,10 +82,14 @@ public final class RetentionSweep {
                 if (!Objects.equals(shown, point.expiresAt())) {
                     catalog.pointRetentions().showExpiry(point.pointId(), shown);
                 }
+                String rolledBack = holdAgainIfRolledBack(point, now);
+                if (rolledBack != null) {
+                    failures.add(point.pointId() + ": " + rolledBack);
+                }
                 continue;
             }
             try {
-                deletePoint(point.vault(), point.pointId());
+                deletePoint(point.vault(), point.pointId(), "retention");
                 deletions.noteDeleted(point.vault(), clock.instant());
                 deleted.add(point.pointId());
                 LOG.info("retention deleted point {} of instance {} (expired {})", point.pointId(), instanceId,
@@ -122,6 +127,7 @@ public final class RetentionSweep {
         }
         try {
             vaults.open(row.vault()).holdUntil(pointId, until);
+            catalog.pointHolds().record(pointId, row.vault(), until);
             return true;
         } catch (PointNotFoundException notInTheVault) {
             return false;
@@ -132,8 +138,47 @@ public final class RetentionSweep {
         }
     }
 
-    /** The manifest from the vault (already gone is fine), then the row. */
-    void deletePoint(String vault, String pointId) {
+    /**
+     * Finds a hold of a kept point that ends before the hold the catalog wrote ({@link coffer.engine.catalog.PointHolds}),
+     * or is gone: put back from before an extension, or removed, by someone with the storage (docs/design/security.md,
+     * "Rollback and replay"). Such a hold is written again, until the catalog's time, and the finding returned
+     * ({@code DataCorrupt}, also logged); null when the hold is as the catalog left it, the catalog's hold has ended, or
+     * the point is not in the vault. Costs one catalog read per kept point, and one read of the hold object per point
+     * the catalog holds now.
+     */
+    private String holdAgainIfRolledBack(PointRetention point, Instant now) {
+        Instant set = catalog.pointHolds().find(point.pointId()).orElse(null);
+        if (set == null || !set.isAfter(now)) {
+            return null;
+        }
+        try {
+            Vault vault = vaults.open(point.vault());
+            Instant held = vault.readHold(point.pointId());
+            if (held != null && !held.isBefore(set)) {
+                return null;
+            }
+            vault.holdUntil(point.pointId(), set);
+            String finding = ErrorCode.DataCorrupt + ": the hold object of point " + point.pointId() + " in vault "
+                    + point.vault() + (held == null ? " is gone" : " ends at " + held) + ", but the catalog held it until "
+                    + set + ": put back from an earlier version, or removed, by someone with the storage; held again until "
+                    + set;
+            LOG.warn("{}", finding);
+            return finding;
+        } catch (PointNotFoundException notInTheVault) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("the hold of point {} could not be compared with the catalog's: {}", point.pointId(),
+                    Errors.classify(e).getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * The manifest from the vault (already gone is fine), then the row; the catalog remembers the point as deleted
+     * ({@code how}), so that its objects put back later are not adopted again (docs/design/security.md, "Rollback and
+     * replay").
+     */
+    void deletePoint(String vault, String pointId, String how) {
         try {
             vaults.open(vault).deletePoint(pointId);
         } catch (PointNotFoundException alreadyGone) {
@@ -141,6 +186,7 @@ public final class RetentionSweep {
         } catch (IOException e) {
             throw Errors.classify(e);
         }
+        catalog.deletedPoints().record(pointId, vault, clock.instant(), how);
         catalog.points().delete(pointId);
     }
 }

@@ -37,8 +37,16 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
     static final String REMEDY = "; check that the store is running and reachable from this host (a stopped store"
             + " process or a firewall that drops packets accepts connections and answers nothing); the server looks at"
             + " the vault again and uses it once it answers (docs/server.md, \"Vaults that do not answer\")";
-    /** Where a vault lives, the key ring that opens it, and the region it belongs to. */
-    public record Location(VaultLocation where, Path keyRing, String region) {
+    /**
+     * Where a vault lives, the key ring that opens it, the region it belongs to, and whether the configuration declares
+     * it encrypted ({@code encrypted}; null: not declared, the vault opens as its config object says). A declared vault
+     * whose config object says otherwise is refused when it is opened ({@link VaultEncryption#check}).
+     */
+    public record Location(VaultLocation where, Path keyRing, String region, Boolean encrypted) {
+        public Location(VaultLocation where, Path keyRing, String region) {
+            this(where, keyRing, region, null);
+        }
+
         public Location(VaultLocation where, Path keyRing) {
             this(where, keyRing, LOCAL_REGION);
         }
@@ -124,7 +132,8 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
                             creation.run();
                             deferredCreations.remove(k);
                         }
-                        return new VaultOpener(location.keyRing(), clock).open(location.where());
+                        return VaultEncryption.check(k, location,
+                                new VaultOpener(location.keyRing(), clock).open(location.where()));
                     });
                 }
             } catch (CofferException e) {
@@ -250,7 +259,8 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
     public java.util.Optional<String> whyUnreachable(String name) {
         try {
             Location location = location(nameOr(name));
-            try (Vault probe = new VaultOpener(location.keyRing(), clock).open(location.where())) {
+            try (Vault probe = VaultEncryption.check(nameOr(name), location,
+                    new VaultOpener(location.keyRing(), clock).open(location.where()))) {
                 return java.util.Optional.empty();
             }
         } catch (CofferException e) {

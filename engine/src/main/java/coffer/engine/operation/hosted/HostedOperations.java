@@ -232,10 +232,11 @@ public final class HostedOperations implements Operations, coffer.engine.operati
             }
             case ListVaults ignored -> VaultList.of(settings.vaults().stream().map(v -> vaults.names().contains(v.name())
                     ? v.with(vaults.state(v.name())) : v).toList()); // with what was last found of each
-            case RebuildCatalog ignored -> {
+            case RebuildCatalog r -> {
                 Map<String, CatalogRebuild.Counts> report = new LinkedHashMap<>();
                 for (String name : vaults.names().stream().sorted().toList()) {
-                    report.put(name, new CatalogRebuild(catalog).rebuild(vaults.regionOf(name), name, vaults.open(name)));
+                    report.put(name, new CatalogRebuild(catalog).rebuild(vaults.regionOf(name), name, vaults.open(name),
+                            java.util.Set.copyOf(r.readopt())));
                 }
                 yield new RebuildResult(report);
             }
