@@ -458,6 +458,22 @@ public final class Guestfs implements AutoCloseable {
         });
     }
 
+    /**
+     * The target of symbolic link {@code path} (bytes, absolute), as stored, byte for byte: a target that is not UTF-8
+     * keeps its bytes (an export archive stores them exactly: docs/cli.md, "Files of a point").
+     */
+    public byte[] readlinkBytes(byte[] path) throws IOException {
+        return on(() -> {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment target = callPointer(lib.readlink, handle, cString(arena, path));
+                if (isNull(target)) {
+                    throw lib.lastError(handle, "guestfs_readlink");
+                }
+                return lib.takeBytes(target);
+            }
+        });
+    }
+
     /** A path find0 listed without its leading slashes (it keeps one under any directory but {@code /}). */
     private static byte[] relative(byte[] listed) {
         int from = 0;
