@@ -21,9 +21,7 @@ public record ListAlerts(String instance, Integer limit, Boolean acknowledged, S
 
     public ListAlerts {
         Problems problems = new Problems();
-        if (limit != null && (limit < 1 || limit > 1000)) {
-            problems.add("limit", "a whole number from 1 to 1000, got '" + limit + "'");
-        }
+        Rules.page(problems, null, null, cursor, limit, 1000);
         problems.throwIfAny("alert list request");
     }
 

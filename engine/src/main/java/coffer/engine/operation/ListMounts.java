@@ -12,9 +12,7 @@ public record ListMounts(Boolean all, String cursor, Integer limit) implements O
 
     public ListMounts {
         Problems problems = new Problems();
-        if (limit != null && (limit < 1 || limit > 1000)) {
-            problems.add("limit", "a whole number from 1 to 1000, got '" + limit + "'");
-        }
+        Rules.page(problems, null, null, cursor, limit, 1000); // a cursor of another list's kind refused here
         problems.throwIfAny("mount list request");
     }
 
