@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The export form's "Holes it may read over all files" is the export's {@code sparseLimit} (docs/console.md, Exports;
  * docs/api.md): a bad value is refused {@code InvalidArgument} naming {@code sparseLimit} with no job made, a valid one
  * is the queued export job's {@code sparseLimit}, a blank one leaves the default. The form sent none before (checked:
- * the job's limit was null for {@code 64G}).
+ * without it a bad value was not refused, the field ignored).
  */
 class ConsoleExportFormIT {
     private static final String INSTANCE = "5f0c2a3e-2222-4000-8000-0000000c0022";

@@ -35,7 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ListAlerts: the catalog's keyset pages). In Chromium, with 120 export records, 105 ended mounts and 130 standing
  * alerts stored before the server starts: every record is listed once over two pages, the newest on the first; an
  * alert acknowledged on the second page comes back to that page. Before, the exports page showed the newest 100 and the
- * alerts page the newest 200, with no way further (checked: the second pages were missing).
+ * alerts page the newest 200, with no way further (checked: without the pages' links the second pages cannot be reached).
  */
 class ConsolePagedListsIT {
     private static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
