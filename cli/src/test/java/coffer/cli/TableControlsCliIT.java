@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The command line's tables print a libvirt domain's name with its bidirectional controls, C1 controls and line
+ * The command line's tables (and the instance list's lines, a name then its disks' table) print a libvirt domain's name with its bidirectional controls, C1 controls and line
  * separators escaped, as the console shows them (docs/cli.md, "Tables and times"): a domain named
  * {@code coffer-console22-<U+202E>gnp.exe<U+2066>x<U+2069><U+009B>31m<U+2028>y} (libvirt takes these; XML refuses ESC
  * itself, U+009B is its one-character form, the terminal's CSI) lists as
@@ -39,7 +39,7 @@ class TableControlsCliIT {
         assertTrue(defined.startsWith("ok"), defined);
         Path keyRing = dir.resolve("keyring.json");
 
-        CliRun list = CliRun.run(keyRing, "instance", "list").ok();
+        CliRun list = CliRun.run(keyRing, "instance", "list").ok(); // offline: the local libvirt's domains
         String shown = "coffer-console22-" + tag + "-\\u202egnp.exe\\u2066x\\u2069\\u009b31m\\u2028y";
         long lines = list.out().lines().filter(l -> l.contains(shown)).count();
         assertEquals(1, lines, list.out());
