@@ -9,8 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Every table's cells are escaped as the console escapes shown text (docs/cli.md, "Tables and times"): ESC, line breaks,
  * C1 controls, U+2028 and the bidirectional controls print as their escapes, a backslash as it is, so one value is one
- * line that changes nothing on the terminal (the instance overview's and every other table's names). Failed without
- * the escape in Table.row (checked).
+ * line that changes nothing on the terminal (the instance overview's and every other table's names).
  */
 class TableEscapeTest {
     @Test
