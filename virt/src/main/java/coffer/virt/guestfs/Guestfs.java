@@ -447,15 +447,7 @@ public final class Guestfs implements AutoCloseable {
 
     /** The target of symbolic link {@code path} (bytes, absolute), as stored; bytes that are not UTF-8 read as U+FFFD. */
     public String readlink(byte[] path) throws IOException {
-        return on(() -> {
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment target = callPointer(lib.readlink, handle, cString(arena, path));
-                if (isNull(target)) {
-                    throw lib.lastError(handle, "guestfs_readlink");
-                }
-                return lib.takeString(target);
-            }
-        });
+        return new String(readlinkBytes(path), StandardCharsets.UTF_8);
     }
 
     /**
