@@ -291,7 +291,9 @@ final class Render {
     }
 
     private static void instance(Output out, InstanceView i) {
-        out.line("%s  %s  %s  host %s%s", i.name(), i.state(), i.id(), i.host(), i.isProtected() ? "  [protected]" : "");
+        // the domain's name escaped as a table's cell is (Table, GuestNames.escapeControls): it may hold any control
+        out.line("%s  %s  %s  host %s%s", coffer.engine.live.GuestNames.escapeControls(i.name()), i.state(), i.id(), i.host(),
+                i.isProtected() ? "  [protected]" : "");
         Table disks = Table.rows("    ", 6).right(3, 4);
         for (InstanceView.DiskView d : i.disks()) {
             disks.row(d.target(), d.device(), d.format(), Output.bytes(d.virtualSize()) + " virtual",

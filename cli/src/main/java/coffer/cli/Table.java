@@ -1,5 +1,7 @@
 package coffer.cli;
 
+import coffer.engine.live.GuestNames;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,7 +10,9 @@ import java.util.List;
  * Every table the command line prints (docs/cli.md, "Tables"): the rows are collected, then each column is printed as
  * wide as its widest value or header, two spaces apart, so that a long value (an instance's name, a path) widens its
  * column instead of shifting the columns after it; numbers and sizes are right-aligned, the last column is not
- * padded. A null value prints as {@code -}. Not thread-safe: one table per rendering.
+ * padded. A null value prints as {@code -}; control characters, line separators and bidirectional controls in a value
+ * print escaped ({@code &#92;u202e}, {@code \x1b}: GuestNames#escapeControls, the console's escape). Not
+ * thread-safe: one table per rendering.
  */
 final class Table {
     private static final String GAP = "  ";
@@ -50,7 +54,9 @@ final class Table {
         }
         String[] cells = new String[columns];
         for (int i = 0; i < columns; i++) {
-            cells[i] = values[i] == null ? "-" : values[i].toString();
+            // a value a guest or caller controls (a domain's name, a policy's, a message) cannot break the line, move
+            // the cursor or reorder what follows it: escaped as the console escapes shown text (docs/cli.md, "Tables")
+            cells[i] = values[i] == null ? "-" : GuestNames.escapeControls(values[i].toString());
         }
         rows.add(cells);
         return this;

@@ -34,6 +34,12 @@ public interface ChangeAlerts {
     /** Every instance's alerts, acknowledged ones too, newest first, at most {@code limit}. */
     List<ChangeAlert> recent(int limit);
 
+    /**
+     * One page of alerts newest first (by raising time, then id), after {@code after} (null: the first page), at most
+     * {@code limit}: of {@code instanceId} (null: every instance's), only the standing ones when {@code standingOnly}.
+     */
+    Page<ChangeAlert> page(String instanceId, boolean standingOnly, PageCursor after, int limit);
+
     /** The instance's alerts, newest first, at most {@code limit}. */
     List<ChangeAlert> ofInstance(String instanceId, int limit);
 

@@ -5,11 +5,17 @@ import java.util.List;
 /**
  * Which instances {@link Instances#page} returns, by name then id: null fields match every instance. {@code hostIds}
  * and {@code instanceIds} (a group's members): only these (empty: none); {@code protectedOnly}: true only the
- * protected, false only the others; {@code state}: libvirt's state, or {@code gone}; after {@code after}, at most
- * {@code limit}. Immutable.
+ * protected, false only the others; {@code state}: libvirt's state, or {@code gone}; {@code nameHolds}: only those
+ * whose name holds this text (letters A to Z in either case); after {@code after}, at most {@code limit}. Immutable.
  */
 public record InstanceQuery(List<String> hostIds, List<String> instanceIds, Boolean protectedOnly, String state,
-                            NameCursor after, int limit) {
+                            NameCursor after, int limit, String nameHolds) {
+    /** Any name. */
+    public InstanceQuery(List<String> hostIds, List<String> instanceIds, Boolean protectedOnly, String state,
+                         NameCursor after, int limit) {
+        this(hostIds, instanceIds, protectedOnly, state, after, limit, null);
+    }
+
     public InstanceQuery {
         hostIds = hostIds == null ? null : List.copyOf(hostIds);
         instanceIds = instanceIds == null ? null : List.copyOf(instanceIds);
@@ -20,6 +26,6 @@ public record InstanceQuery(List<String> hostIds, List<String> instanceIds, Bool
 
     /** The same query for the page after {@code cursor}. */
     public InstanceQuery after(NameCursor cursor) {
-        return new InstanceQuery(hostIds, instanceIds, protectedOnly, state, cursor, limit);
+        return new InstanceQuery(hostIds, instanceIds, protectedOnly, state, cursor, limit, nameHolds);
     }
 }

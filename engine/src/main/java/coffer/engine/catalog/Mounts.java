@@ -37,4 +37,10 @@ public interface Mounts {
 
     /** Active and ended mounts, newest first, at most {@code limit}. */
     List<MountRecord> recent(int limit);
+
+    /**
+     * One page of mounts newest first (by creation, then id) after {@code after} (null: the first page), at most
+     * {@code limit}: only the active ones (not ended) unless {@code ended}.
+     */
+    Page<MountRecord> page(boolean ended, PageCursor after, int limit);
 }

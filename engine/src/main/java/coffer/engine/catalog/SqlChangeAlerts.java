@@ -91,6 +91,14 @@ final class SqlChangeAlerts implements ChangeAlerts {
     }
 
     @Override
+    public Page<ChangeAlert> page(String instanceId, boolean standingOnly, PageCursor after, int limit) {
+        Where where = new Where().and(instanceId, "instance_id = ?", instanceId)
+                .and(standingOnly ? true : null, "acknowledged_at IS NULL").afterNewest(after, "raised_at");
+        return Page.of(sql.query(ALERTS + where.newestFirst(limit, "raised_at"), SqlChangeAlerts::alert, where.args()),
+                limit, a -> new PageCursor(a.raisedAt(), a.id()));
+    }
+
+    @Override
     public List<ChangeAlert> ofInstance(String instanceId, int limit) {
         return sql.query(ALERTS + " WHERE instance_id = ? ORDER BY raised_at DESC, kind, id LIMIT ?", SqlChangeAlerts::alert,
                 instanceId, limit);

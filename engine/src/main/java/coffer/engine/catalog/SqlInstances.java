@@ -79,6 +79,11 @@ final class SqlInstances implements Instances {
         } else if (query.state() != null) {
             where.and(true, "gone = ? AND state = ?", false, query.state());
         }
+        if (query.nameHolds() != null) {
+            // LIKE with its wildcards and escape character taken literally; LOWER folds A-Z on SQLite and PostgreSQL alike
+            String literal = asciiLower(query.nameHolds()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            where.and(true, "LOWER(name) LIKE ? ESCAPE '\\'", "%" + literal + "%");
+        }
         where.after(query.after());
         return sql.read(s -> NamePage.of(withDisks(s, s.query(COLUMNS + where.byName(query.limit()), SqlInstances::row,
                 where.args())), query.limit(), i -> new NameCursor(i.name(), i.id())));
@@ -111,6 +116,13 @@ final class SqlInstances implements Instances {
         }
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE name = ? ORDER BY host_id, gone LIMIT 1",
                 SqlInstances::row, idOrName)).stream().findFirst());
+    }
+
+    /** {@code text} with the letters A to Z in lower case, every other character as it is (what SQLite's LOWER folds). */
+    private static String asciiLower(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.chars().forEach(c -> out.append((char) (c >= 'A' && c <= 'Z' ? c + 32 : c)));
+        return out.toString();
     }
 
     private static boolean isUuid(String text) {

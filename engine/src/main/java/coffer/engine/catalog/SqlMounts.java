@@ -114,6 +114,13 @@ final class SqlMounts implements Mounts {
         return sql.query(COLUMNS + " ORDER BY created_at DESC, id DESC LIMIT ?", SqlMounts::row, limit);
     }
 
+    @Override
+    public Page<MountRecord> page(boolean ended, PageCursor after, int limit) {
+        Where where = new Where().and(ended ? null : true, "ended_at IS NULL").after(after);
+        return Page.of(sql.query(COLUMNS + where.newestFirst(limit), SqlMounts::row, where.args()), limit,
+                m -> new PageCursor(m.createdAt(), m.id()));
+    }
+
     private static MountRecord row(ResultSet row) throws SQLException {
         String reason = row.getString("end_reason");
         return new MountRecord(row.getString("id"), row.getString("point_id"), row.getString("disk"),

@@ -74,6 +74,17 @@ final class Where {
                 cursor.createdAt(), cursor.createdAt(), cursor.id());
     }
 
+    /** Rows after the cursor in the order {@code <time> DESC, id DESC} (newest first on another column than created_at). */
+    Where afterNewest(PageCursor cursor, String time) {
+        return cursor == null ? this : and(cursor, "(" + time + " < ? OR (" + time + " = ? AND id < ?))",
+                cursor.createdAt(), cursor.createdAt(), cursor.id());
+    }
+
+    /** The clause, then the newest-first order on {@code time} and {@code LIMIT limit + 1} (see {@link Page#of}). */
+    String newestFirst(int limit, String time) {
+        return sql + " ORDER BY " + time + " DESC, id DESC LIMIT " + (limit + 1);
+    }
+
     /** Rows after the cursor in the order {@code <time> ASC, id ASC} (oldest first; the group points' {@code instant}). */
     Where afterOldest(PageCursor cursor, String time) {
         return cursor == null ? this : and(cursor, "(" + time + " > ? OR (" + time + " = ? AND id > ?))",

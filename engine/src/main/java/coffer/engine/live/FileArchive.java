@@ -151,7 +151,8 @@ public final class FileArchive {
                 }
                 case SYMLINK -> {
                     TarArchiveEntry link = new TarArchiveEntry(path.archiveName(false), TarConstants.LF_SYMLINK);
-                    link.setLinkName(guestfs.readlink(path.bytes()));
+                    // the target's bytes as names are stored: unescape gives them back (a target that is not UTF-8 included)
+                    link.setLinkName(GuestNames.archive(guestfs.readlinkBytes(path.bytes())));
                     put(link, stat, 0);
                     tar.closeArchiveEntry();
                     links++;

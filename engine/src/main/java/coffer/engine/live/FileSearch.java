@@ -343,7 +343,7 @@ public final class FileSearch {
                         firstUnhashed = "point " + manifest.id() + " disk " + disk + " " + shown + " " + GuestNames.escape(absolute);
                     }
                 } else if (stat.type() == FileStat.Type.SYMLINK) {
-                    link = GuestNames.escape(guestfs.readlink(absolute));
+                    link = GuestNames.escape(guestfs.readlinkBytes(absolute)); // exact: a target that is not UTF-8 escaped
                 }
                 String utf8 = GuestNames.utf8(absolute);
                 matches.add(new Match(manifest.id(), manifest.createdAt(), disk, shown, utf8 != null ? utf8 : GuestNames.escape(absolute),

@@ -58,27 +58,81 @@ public final class GuestNames {
     public static String escape(String text) {
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        out.append(String.format("\\x%02x", c));
-                    } else if ((c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e)
-                            || (c >= 0x2066 && c <= 0x2069)) {
-                        // a C1 control is two bytes in UTF-8: \xNN stays one byte (session 19, docs/reliability.md);
-                        // a bidirectional control would reorder what follows it, so that a name looks like another
-                        // (session 21, docs/reliability.md)
-                        out.append(String.format("\\u%04x", c));
-                    } else {
-                        out.appendCodePoint(c);
-                    }
-                }
+            if (c == '\\') {
+                out.append("\\\\");
+            } else {
+                appendShown(out, c);
             }
         });
         return out.toString();
+    }
+
+    /**
+     * Text for one line of a terminal, the command line's tables (an instance's name, a policy's, a message): each
+     * character that would change the terminal or what follows it (control characters, line separators and the
+     * bidirectional controls) written as {@link #escape} writes it, everything else, backslashes included, as it is.
+     * The console writes the bidirectional controls of shown text the same way ({@link #escapeBidi}; docs/console.md,
+     * "Hostile text"). Text without such a character comes back as it is.
+     */
+    public static String escapeControls(String text) {
+        if (text.codePoints().allMatch(GuestNames::shownAsItIs)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        text.codePoints().forEach(c -> appendShown(out, c));
+        return out.toString();
+    }
+
+    /** Text with each bidirectional control written {@code &#92;uNNNN} (lower-case hex), the rest as it is: HTML's shown text. */
+    public static String escapeBidi(String text) {
+        if (text.codePoints().noneMatch(GuestNames::isBidiControl)) {
+            return text;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        text.codePoints().forEach(c -> {
+            if (isBidiControl(c)) {
+                out.append(unicodeEscape(c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
+    }
+
+    /** Whether {@code c} is one of the bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). */
+    public static boolean isBidiControl(int c) {
+        return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+    }
+
+    /** {@code c}'s escape as {@code &#92;uNNNN} (lower-case hex). */
+    public static String unicodeEscape(int c) {
+        return String.format("\\u%04x", c);
+    }
+
+    /** Whether {@code c} is shown as it is by {@link #escapeControls}. */
+    private static boolean shownAsItIs(int c) {
+        return !(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029 || isBidiControl(c));
+    }
+
+    /** Appends {@code c} (not a backslash) as the escaped form shows it. */
+    private static void appendShown(StringBuilder out, int c) {
+        switch (c) {
+            case '\n' -> out.append("\\n");
+            case '\t' -> out.append("\\t");
+            case '\r' -> out.append("\\r");
+            default -> {
+                if (c < 0x20 || c == 0x7f) {
+                    out.append(String.format("\\x%02x", c));
+                } else if (!shownAsItIs(c)) {
+                    // a C1 control is two bytes in UTF-8: \xNN stays one byte (session 19, docs/reliability.md);
+                    // a bidirectional control would reorder what follows it, so that a name looks like another
+                    // (session 21, docs/reliability.md)
+                    out.append(unicodeEscape(c));
+                } else {
+                    out.appendCodePoint(c);
+                }
+            }
+        }
     }
 
     /**

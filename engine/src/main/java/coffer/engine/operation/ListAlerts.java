@@ -5,9 +5,15 @@ import coffer.engine.error.Problems;
 /**
  * Change alerts (docs/design/assurance.md): those standing (unacknowledged) of every instance, or with
  * {@code acknowledged} every instance's alerts, acknowledged ones included, or with {@code instance} that instance's
- * alerts, acknowledged ones included; newest first (at most {@code limit}, 1-1000, default 50).
+ * alerts, acknowledged ones included; newest first (by raising time, then id), one page of at most {@code limit} (1-1000,
+ * default 50) after {@code cursor} (the previous page's {@code nextCursor}; null: the first page).
  */
-public record ListAlerts(String instance, Integer limit, Boolean acknowledged) implements Operation<AlertList> {
+public record ListAlerts(String instance, Integer limit, Boolean acknowledged, String cursor) implements Operation<AlertList> {
+    /** The first page. */
+    public ListAlerts(String instance, Integer limit, Boolean acknowledged) {
+        this(instance, limit, acknowledged, null);
+    }
+
     /** The standing alerts of every instance, or every alert of {@code instance}. */
     public ListAlerts(String instance, Integer limit) {
         this(instance, limit, null);
@@ -15,9 +21,7 @@ public record ListAlerts(String instance, Integer limit, Boolean acknowledged) i
 
     public ListAlerts {
         Problems problems = new Problems();
-        if (limit != null && (limit < 1 || limit > 1000)) {
-            problems.add("limit", "a whole number from 1 to 1000, got '" + limit + "'");
-        }
+        Rules.page(problems, null, null, cursor, limit, 1000);
         problems.throwIfAny("alert list request");
     }
 

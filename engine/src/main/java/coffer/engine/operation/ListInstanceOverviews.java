@@ -8,19 +8,25 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * whatever the page's length (not two lists per instance).
  */
 public record ListInstanceOverviews(String host, @JsonProperty("protected") Boolean protectedOnly, String state,
-                                    String group, String region, String cursor, Integer limit)
+                                    String group, String region, String cursor, Integer limit, String name)
         implements Operation<InstanceOverviewList> {
     public ListInstanceOverviews {
-        new ListInstances(host, protectedOnly, state, group, region, cursor, limit); // its rules, every problem at once
+        new ListInstances(host, protectedOnly, state, group, region, cursor, limit, name); // its rules, every problem at once
+    }
+
+    /** Every instance whose name the filter does not narrow. */
+    public ListInstanceOverviews(String host, Boolean protectedOnly, String state, String group, String region,
+                                 String cursor, Integer limit) {
+        this(host, protectedOnly, state, group, region, cursor, limit, null);
     }
 
     /** The same list from the page after {@code next} (the previous page's {@code nextCursor}). */
     public ListInstanceOverviews next(String next) {
-        return new ListInstanceOverviews(host, protectedOnly, state, group, region, next, limit);
+        return new ListInstanceOverviews(host, protectedOnly, state, group, region, next, limit, name);
     }
 
     /** The instance list this page is of. */
     public ListInstances instances() {
-        return new ListInstances(host, protectedOnly, state, group, region, cursor, limit);
+        return new ListInstances(host, protectedOnly, state, group, region, cursor, limit, name);
     }
 }

@@ -8,13 +8,15 @@ import java.util.Set;
 /**
  * One page of instances with their disks, by name then id, filtered on the server: of one {@code host}; only the
  * protected (or unprotected) ones; in one {@code state} (libvirt's: {@code running}, {@code shutoff}, …, or
- * {@code gone}); the members of a {@code group} (id or name); on the hosts of a {@code region}. The page after
+ * {@code gone}); the members of a {@code group} (id or name); on the hosts of a {@code region}; whose {@code name} holds
+ * the given text (letters A to Z in either case; at most {@value #MAX_NAME_FILTER} characters). The page after
  * {@code cursor} (the previous page's {@code nextCursor}); at most {@code limit} instances (1 to {@value #MAX_LIMIT};
  * default {@value #DEFAULT_LIMIT}).
  */
 public record ListInstances(String host, @JsonProperty("protected") Boolean protectedOnly, String state, String group,
-                            String region, String cursor, Integer limit) implements Operation<InstanceList> {
+                            String region, String cursor, Integer limit, String name) implements Operation<InstanceList> {
     public static final int DEFAULT_LIMIT = 100;
+    public static final int MAX_NAME_FILTER = 256;
     public static final int MAX_LIMIT = 1000;
     static final Set<String> STATES = Set.of("running", "blocked", "paused", "shutdown", "shutoff", "crashed",
             "pmsuspended", "nostate", "gone");
@@ -24,7 +26,17 @@ public record ListInstances(String host, @JsonProperty("protected") Boolean prot
         Rules.name(problems, "region", region, "a region: ");
         Rules.oneOf(problems, "state", state, STATES);
         Rules.namePage(problems, cursor, limit, MAX_LIMIT);
+        if (name != null && (name.isEmpty() || name.length() > MAX_NAME_FILTER || name.chars().anyMatch(Character::isISOControl))) {
+            problems.add("name", "text a name holds: 1 to " + MAX_NAME_FILTER + " characters without control characters, got "
+                    + name.length() + " characters");
+        }
         problems.throwIfAny("instance list request");
+    }
+
+    /** Every instance whose name the filter does not narrow. */
+    public ListInstances(String host, Boolean protectedOnly, String state, String group, String region, String cursor,
+                         Integer limit) {
+        this(host, protectedOnly, state, group, region, cursor, limit, null);
     }
 
     /** The first page of every instance, or of one host's, or only the protected (or unprotected) ones. */
@@ -39,7 +51,7 @@ public record ListInstances(String host, @JsonProperty("protected") Boolean prot
 
     /** The page after {@code next} of the same list. */
     public ListInstances next(String next) {
-        return new ListInstances(host, protectedOnly, state, group, region, next, limit);
+        return new ListInstances(host, protectedOnly, state, group, region, next, limit, name);
     }
 
     /** The page size asked, or the default. */

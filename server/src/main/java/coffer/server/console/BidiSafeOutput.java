@@ -1,5 +1,6 @@
 package coffer.server.console;
 
+import coffer.engine.live.GuestNames;
 import gg.jte.TemplateOutput;
 import gg.jte.html.OwaspHtmlTemplateOutput;
 
@@ -13,7 +14,7 @@ import gg.jte.html.OwaspHtmlTemplateOutput;
  * {@code <textarea>}'s content) and links are left exact so that a change names what it was shown. In an element's
  * content (not an option's or the title's) the escape is a {@code <span class="ctl">} (styled apart), so a name holding
  * the six characters {@code &#92;u202e} does not look like one holding the control. Everything is then HTML-escaped by
- * jte as before. The same escape as the command line's for guest names (coffer.engine.live.GuestNames#escape).
+ * jte as before. The same escape as the command line's (coffer.engine.live.GuestNames: its tables' text, guest names).
  * Not thread-safe: one per rendering.
  */
 final class BidiSafeOutput extends OwaspHtmlTemplateOutput {
@@ -26,23 +27,12 @@ final class BidiSafeOutput extends OwaspHtmlTemplateOutput {
 
     /** Whether {@code c} is one of the bidirectional embedding, override and isolate controls. */
     static boolean isBidiControl(int c) {
-        return (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+        return GuestNames.isBidiControl(c);
     }
 
-    /** {@code text} with each bidirectional control as {@code &#92;uNNNN} (lower-case hex). */
+    /** {@code text} with each bidirectional control as {@code &#92;uNNNN} (lower-case hex): the command line's escape. */
     static String escape(String text) {
-        if (text.chars().noneMatch(BidiSafeOutput::isBidiControl)) {
-            return text;
-        }
-        StringBuilder out = new StringBuilder(text.length() + 8);
-        text.chars().forEach(c -> {
-            if (isBidiControl(c)) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.append((char) c);
-            }
-        });
-        return out.toString();
+        return GuestNames.escapeBidi(text);
     }
 
     @Override
@@ -68,7 +58,7 @@ final class BidiSafeOutput extends OwaspHtmlTemplateOutput {
             if (isBidiControl(c)) {
                 super.writeUserContent(value.substring(from, i));
                 writeContent("<span class=\"ctl\">");
-                super.writeUserContent(String.format("\\u%04x", (int) c));
+                super.writeUserContent(GuestNames.unicodeEscape(c));
                 writeContent("</span>");
                 from = i + 1;
             }

@@ -170,10 +170,14 @@ public final class Console {
      * says so ({@code Sec-Fetch-Site} {@code cross-site} or {@code same-site}: SameSite=Strict cookies are sent from a
      * sibling subdomain, which may also set cookies for the parent domain); or, from a client that sends no
      * {@code Sec-Fetch-Site} (older browsers, some proxies), its {@code Origin} names another origin than the
-     * console's own, or, without an {@code Origin} (or with {@code Origin: null}, which a browser sends for a page whose
-     * referrer policy is {@code no-referrer}, as the console's own), its {@code Referer} does. The console's own forms
-     * and scripts are {@code same-origin}, a typed or bookmarked request {@code none}; a request with none of the three
-     * (a script) relies on the CSRF token alone. Is answered before the CSRF token is even looked at.
+     * console's own ({@code Origin: null} included: an opaque origin, a sandboxed document's, a page's after a
+     * redirect from another origin or one under a {@code no-referrer} policy), or, without an {@code Origin}, its
+     * {@code Referer} does. The console's own forms send their origin: its pages' referrer policy is
+     * {@code same-origin} (under {@code no-referrer} a browser sends {@code Origin: null} for them: Chromium does), they
+     * post to the console itself ({@code form-action 'self'}), never through a redirect, and are never framed or
+     * sandboxed (docs/console.md, "Another site"). The console's own forms and scripts are {@code same-origin}, a typed
+     * or bookmarked request {@code none}; a request with none of the three (a script) relies on the CSRF token alone.
+     * Is answered before the CSRF token is even looked at.
      */
     static String fromAnotherSite(Context ctx) {
         String site = ctx.header("Sec-Fetch-Site");
@@ -181,8 +185,8 @@ public final class Console {
             return "cross-site".equalsIgnoreCase(site) || "same-site".equalsIgnoreCase(site) ? "Sec-Fetch-Site: " + site : null;
         }
         String origin = ctx.header("Origin");
-        if (origin != null && !origin.equals("null")) {
-            return ConsoleOrigin.matches(origin, ctx) ? null : "Origin: " + origin;
+        if (origin != null) {
+            return !origin.equals("null") && ConsoleOrigin.matches(origin, ctx) ? null : "Origin: " + origin;
         }
         String referer = ctx.header("Referer");
         if (referer != null) {
@@ -209,7 +213,8 @@ public final class Console {
                 + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
         ctx.header("X-Frame-Options", "DENY"); // frame-ancestors for browsers that predate it
         ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Referrer-Policy", "no-referrer");
+        // same-origin: another site gets no Referer; the console's own forms send their Origin (no-referrer makes it null)
+        ctx.header("Referrer-Policy", "same-origin");
         ctx.header("Cache-Control", "no-store");
     }
 

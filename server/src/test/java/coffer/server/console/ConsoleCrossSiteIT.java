@@ -131,7 +131,7 @@ class ConsoleCrossSiteIT {
         assertEquals("DENY", answer.headers().firstValue("X-Frame-Options").orElse(null), answer.uri().toString());
         assertEquals("nosniff", answer.headers().firstValue("X-Content-Type-Options").orElse(null), answer.uri().toString());
         assertEquals("no-store", answer.headers().firstValue("Cache-Control").orElse(null), answer.uri().toString());
-        assertEquals("no-referrer", answer.headers().firstValue("Referrer-Policy").orElse(null), answer.uri().toString());
+        assertEquals("same-origin", answer.headers().firstValue("Referrer-Policy").orElse(null), answer.uri().toString());
     }
 
     private static HttpRequest post(String url, String cookie, String site, String... fields) {

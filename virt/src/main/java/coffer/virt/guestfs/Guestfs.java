@@ -447,13 +447,21 @@ public final class Guestfs implements AutoCloseable {
 
     /** The target of symbolic link {@code path} (bytes, absolute), as stored; bytes that are not UTF-8 read as U+FFFD. */
     public String readlink(byte[] path) throws IOException {
+        return new String(readlinkBytes(path), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The target of symbolic link {@code path} (bytes, absolute), as stored, byte for byte: a target that is not UTF-8
+     * keeps its bytes (an export archive stores them exactly: docs/cli.md, "Files of a point").
+     */
+    public byte[] readlinkBytes(byte[] path) throws IOException {
         return on(() -> {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment target = callPointer(lib.readlink, handle, cString(arena, path));
                 if (isNull(target)) {
                     throw lib.lastError(handle, "guestfs_readlink");
                 }
-                return lib.takeString(target);
+                return lib.takeBytes(target);
             }
         });
     }

@@ -150,6 +150,21 @@ final class GuestfsLibrary {
         }
     }
 
+    /** The bytes of the C string at {@code pointer} (up to its NUL), allocated by libguestfs for the caller: copied, then freed. */
+    @SuppressWarnings("restricted")
+    byte[] takeBytes(MemorySegment pointer) {
+        try {
+            MemorySegment all = pointer.reinterpret(Long.MAX_VALUE);
+            long length = 0;
+            while (all.get(java.lang.foreign.ValueLayout.JAVA_BYTE, length) != 0) {
+                length++;
+            }
+            return all.asSlice(0, length).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        } finally {
+            free(pointer);
+        }
+    }
+
     /** The NULL-terminated {@code char **} libguestfs returned: copied, each string and the array freed. */
     @SuppressWarnings("restricted")
     List<String> takeStrings(MemorySegment array) {

@@ -31,8 +31,6 @@ import java.util.Optional;
  * job's log. Thread-safe.
  */
 public final class ExportRecords {
-    /** How many export records are listed. */
-    public static final int LIMIT = 100;
 
     private final Catalog catalog;
     private final ExportArea area;
@@ -44,11 +42,15 @@ public final class ExportRecords {
         this.clock = clock;
     }
 
-    /** The export records, newest first. */
-    public static ExportList list(Catalog catalog, Instant now) {
-        List<Job> jobs = catalog.jobs().list(new Jobs.Filter(null, JobType.export, null, LIMIT));
+    /** One page of the export records, newest first: the export jobs' page (ListJobs' cursor and order). */
+    public static ExportList list(Catalog catalog, coffer.engine.operation.ListExports asked, Instant now) {
+        var page = catalog.jobs().page(new Jobs.Filter(null, JobType.export, null, null, null, null,
+                asked.cursor() == null ? null : coffer.engine.catalog.PageCursor.decode("cursor", asked.cursor()),
+                asked.limitOrDefault(), null));
+        List<Job> jobs = page.items();
         Map<String, Instant> removed = catalog.exportRemovals().among(jobs.stream().map(Job::id).toList());
-        return ExportList.of(jobs.stream().map(job -> view(job, removed.get(job.id()), now)).toList());
+        return ExportList.of(jobs.stream().map(job -> view(job, removed.get(job.id()), now)).toList(),
+                page.next() == null ? null : page.next().encode());
     }
 
     private static ExportView view(Job job, Instant removedAt, Instant now) {

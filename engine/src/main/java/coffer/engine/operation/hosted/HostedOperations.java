@@ -188,8 +188,12 @@ public final class HostedOperations implements Operations, coffer.engine.operati
                 }
                 yield JobView.of(catalog.jobs().cancel(job.id()).orElseThrow());
             }
-            case ListMounts l -> MountList.of((l.includeEnded() ? catalog.mounts().recent(100) : catalog.mounts().active())
-                    .stream().map(m -> MountView.of(m, Lookup.liveInstanceName(catalog, m.instanceId()))).toList());
+            case ListMounts l -> {
+                var page = catalog.mounts().page(l.includeEnded(),
+                        l.cursor() == null ? null : coffer.engine.catalog.PageCursor.decode("cursor", l.cursor()), l.limitOrDefault());
+                yield MountList.of(page.items().stream().map(m -> MountView.of(m, Lookup.liveInstanceName(catalog, m.instanceId())))
+                        .toList(), page.next() == null ? null : page.next().encode());
+            }
             case ListFilesystems l -> {
                 PointRecord point = references.point(l.point());
                 Lookup.disk(point, l.disk());
@@ -201,7 +205,7 @@ public final class HostedOperations implements Operations, coffer.engine.operati
                 Lookup.disk(point, l.disk());
                 yield FileBrowsing.files(settings.live().browsing(), vaults.open(point.vault()), point.vault(), point.id(), l);
             }
-            case ListExports ignored -> coffer.engine.job.handler.ExportRecords.list(catalog, settings.clock().instant());
+            case ListExports l -> coffer.engine.job.handler.ExportRecords.list(catalog, l, settings.clock().instant());
             case DeleteExport d -> {
                 try {
                     yield new coffer.engine.job.handler.ExportRecords(catalog, settings.live().exports(), settings.clock())
@@ -291,11 +295,14 @@ public final class HostedOperations implements Operations, coffer.engine.operati
                 yield VerifyRunList.of(runs);
             }
             case ListDrills l -> assurance.drills(l);
-            case ListAlerts l -> AlertList.of((l.instance() != null
-                    ? catalog.changeAlerts().ofInstance(references.instance(l.instance()).id(), l.limitOrDefault())
-                    : Boolean.TRUE.equals(l.acknowledged()) ? catalog.changeAlerts().recent(l.limitOrDefault())
-                    : catalog.changeAlerts().unacknowledged().reversed())
-                    .stream().limit(l.limitOrDefault()).map(AlertView::of).toList());
+            case ListAlerts l -> {
+                // one page, newest first, in the catalog's query (the console's and the API's paging)
+                var page = catalog.changeAlerts().page(l.instance() == null ? null : references.instance(l.instance()).id(),
+                        l.instance() == null && !Boolean.TRUE.equals(l.acknowledged()),
+                        l.cursor() == null ? null : coffer.engine.catalog.PageCursor.decode("cursor", l.cursor()), l.limitOrDefault());
+                yield AlertList.of(page.items().stream().map(AlertView::of).toList(),
+                        page.next() == null ? null : page.next().encode());
+            }
             case AcknowledgeAlert a -> AlertView.of(assurance.acknowledge(a));
             case ListReclaims ignored -> ReclaimList.of(settings.reclaims().get());
             case AnnounceAgent a -> agents.announce(a);

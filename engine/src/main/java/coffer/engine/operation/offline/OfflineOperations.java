@@ -231,6 +231,7 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                     refuse(l.host() != null, "host", "offline the host is the libvirt connection");
                     refuse(l.protectedOnly() != null, "protected", "protections are a server's");
                     refuse(l.group() != null || l.region() != null, "group", "groups and regions are a server's");
+                    refuse(l.name() != null, "name", "offline every domain of the connection is listed in one answer");
                     refuse(l.state() != null || l.cursor() != null || l.limit() != null, "limit",
                             "offline every domain of the connection is listed in one answer");
                     yield InstanceList.of(new InstanceDiscovery(libvirt()).list().stream()

@@ -1,6 +1,7 @@
 package coffer.server.console.page;
 
 import coffer.engine.operation.AcknowledgeAlert;
+import coffer.engine.operation.AlertList;
 import coffer.engine.operation.AlertView;
 import coffer.engine.operation.InstanceView;
 import coffer.engine.operation.ListAlerts;
@@ -19,17 +20,28 @@ import java.util.List;
  * to the signed-in token as the API attributes it to the caller's. Stateless.
  */
 public final class AlertsPage implements ConsoleRoutes {
-    static final int SHOWN = 200;
+    static final int PAGE = 100;
 
     /**
      * {@code instance}: the filter as given (null: the standing alerts of all); {@code acknowledged}: every instance's
-     * acknowledged alerts too.
+     * acknowledged alerts too; {@code cursor}: this page's (null: the first, newest), {@code nextCursor}: the next
+     * (older) page's (null: the last).
      */
     public record Model(Frame frame, String instance, boolean acknowledged, List<InstanceView> instances,
-                        List<AlertView> alerts) {
-        /** Where the acknowledge form comes back to: the same list. */
+                        List<AlertView> alerts, String cursor, String nextCursor) {
+        /** Where the acknowledge form comes back to: the same list and page. */
         public String back() {
+            return first() + (cursor == null ? "" : "&cursor=" + Show.query(cursor));
+        }
+
+        /** The first (newest) page with the same filters. */
+        public String first() {
             return "/alerts?instance=" + Show.query(instance) + (acknowledged ? "&acknowledged=on" : "");
+        }
+
+        /** The next (older) page's link, null on the last page. */
+        public String next() {
+            return nextCursor == null ? null : first() + "&cursor=" + Show.query(nextCursor);
         }
         /** The instance's name, or its id when the server no longer lists it. */
         public String name(String instanceId) {
@@ -43,12 +55,12 @@ public final class AlertsPage implements ConsoleRoutes {
         console.page(routes, "/alerts", ListAlerts.class, (ctx, session) -> {
             String instance = blank(ctx.queryParam("instance"));
             boolean acknowledged = ctx.queryParam("acknowledged") != null;
-            List<AlertView> alerts = console.operations().call(new ListAlerts(instance, SHOWN, acknowledged ? true : null))
-                    .alerts();
+            String cursor = blank(ctx.queryParam("cursor"));
+            AlertList page = console.operations().call(new ListAlerts(instance, PAGE, acknowledged ? true : null, cursor));
             List<InstanceView> instances = console.operations().call(new ListInstances(null, null)).instances().stream()
                     .sorted(Comparator.comparing(InstanceView::name)).toList();
             console.render(ctx, "alerts.jte", new Model(console.frame(session, "Change alerts", "alerts"), instance,
-                    acknowledged, instances, alerts));
+                    acknowledged, instances, page.alerts(), cursor, page.nextCursor()));
         });
         console.change(routes, "/alerts/{alert}/acknowledge", AcknowledgeAlert.class, (ctx, session) -> {
             AlertView alert = console.operations().call(new AcknowledgeAlert(ctx.pathParam("alert"),

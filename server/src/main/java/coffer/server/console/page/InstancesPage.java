@@ -27,10 +27,21 @@ public final class InstancesPage implements ConsoleRoutes {
 
     /**
      * One page of instances; {@code next} the next page's link (null on the last), {@code later} past the first;
-     * {@code region}: the region filter as given (null: every instance); {@code regions}: the server's.
+     * {@code region}: the region filter as given (null: every instance); {@code regions}: the server's; {@code name}: the
+     * name filter as given (null: any name), which the catalog's query applies (ListInstances' {@code name}).
      */
     public record Model(Frame frame, List<Row> rows, List<PolicyView> policies, String next, boolean later, String region,
-                        List<String> regions) {
+                        List<String> regions, String name) {
+        /** The first page's link with the same filters. */
+        public String first() {
+            return "/instances" + filters("?", region, name);
+        }
+    }
+
+    /** The filters as a query string after {@code lead} ({@code ?} or {@code &}), empty without any. */
+    static String filters(String lead, String region, String name) {
+        String query = (region == null ? "" : "&region=" + Show.query(region)) + (name == null ? "" : "&name=" + Show.query(name));
+        return query.isEmpty() ? "" : lead + query.substring(1);
     }
 
     static final int PAGE = 50;
@@ -41,14 +52,15 @@ public final class InstancesPage implements ConsoleRoutes {
             Operations ops = console.operations();
             String cursor = Show.blank(ctx.queryParam("cursor"));
             String region = Show.blank(ctx.queryParam("region"));
+            String name = Show.blank(ctx.queryParam("name"));
             // by name, one page, each row with its plan and newest point: a fixed number of catalog reads
-            InstanceOverviewList page = ops.call(new ListInstanceOverviews(null, null, null, null, region, cursor, PAGE));
+            InstanceOverviewList page = ops.call(new ListInstanceOverviews(null, null, null, null, region, cursor, PAGE, name));
             List<Row> rows = page.instances().stream().map(o -> new Row(o.instance(), o.plans(), o.last())).toList();
             String next = Show.nextPage("/instances", page.nextCursor());
             console.render(ctx, "instances.jte", new Model(console.frame(session, "Instances", "instances"), rows,
                     ops.call(new ListPolicies(null, null, ListPolicies.MAX_LIMIT)).policies(),
-                    next == null || region == null ? next : next + "&region=" + Show.query(region), cursor != null, region,
-                    RegionsPage.names(console)));
+                    next == null ? null : next + filters("&", region, name), cursor != null, region,
+                    RegionsPage.names(console), name));
         });
         console.change(routes, "/instances/protect", Protect.class, (ctx, session) -> {
             Form form = new Form(ctx);

@@ -20,7 +20,18 @@ import java.util.List;
  * {@code coffer.server.api.ExportDownloads}'s console route. Stateless.
  */
 public final class LivePage implements ConsoleRoutes {
-    public record MountsModel(Frame frame, List<MountView> mounts, boolean all, List<InstanceView> running) {
+    public record MountsModel(Frame frame, List<MountView> mounts, boolean all, List<InstanceView> running, String cursor,
+                              String nextCursor) {
+        /** The first (newest) page with the same filter. */
+        public String first() {
+            return all ? "/mounts?all=1" : "/mounts";
+        }
+
+        /** The next (older) page's link, null on the last page. */
+        public String next() {
+            return nextCursor == null ? null : first() + (all ? "&" : "?") + "cursor=" + Show.query(nextCursor);
+        }
+
     }
 
     /**
@@ -67,8 +78,24 @@ public final class LivePage implements ConsoleRoutes {
         }
     }
 
-    public record ExportsModel(Frame frame, List<ExportView> exports) {
+    /**
+     * One page of the export records, {@link #EXPORTS_PAGE} a page newest first; {@code cursor}: this page's (null: the
+     * first), {@code nextCursor}: the next (older) page's (null: the last).
+     */
+    public record ExportsModel(Frame frame, List<ExportView> exports, String cursor, String nextCursor) {
+        /** The next (older) page's link, null on the last page. */
+        public String next() {
+            return nextCursor == null ? null : "/exports?cursor=" + Show.query(nextCursor);
+        }
+
+        /** Where a delete comes back to: this page. */
+        public String back() {
+            return cursor == null ? "/exports" : "/exports?cursor=" + Show.query(cursor);
+        }
     }
+
+    /** Export records and mounts shown a page. */
+    static final int EXPORTS_PAGE = 100;
 
     @Override
     public void register(Routes routes, Console console) {
@@ -76,8 +103,10 @@ public final class LivePage implements ConsoleRoutes {
             boolean all = ctx.queryParam("all") != null;
             List<InstanceView> running = console.operations().call(new ListInstances(null, null)).instances().stream()
                     .filter(i -> "running".equals(i.state())).sorted(Comparator.comparing(InstanceView::name)).toList();
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            MountList page = console.operations().call(new ListMounts(all, cursor, EXPORTS_PAGE));
             console.render(ctx, "mounts.jte", new MountsModel(console.frame(session, "Mounts", "mounts"),
-                    console.operations().call(new ListMounts(all)).mounts(), all, running));
+                    page.mounts(), all, running, cursor, page.nextCursor()));
         });
         console.change(routes, "/mounts/new", MountDisk.class, (ctx, session) -> {
             Form form = new Form(ctx);
@@ -93,13 +122,16 @@ public final class LivePage implements ConsoleRoutes {
         console.change(routes, "/points/{point}/exports", ExportFiles.class, (ctx, session) -> {
             Form form = new Form(ctx);
             var run = console.operations().start(new ExportFiles(ctx.pathParam("point"), form.text("disk"),
-                    form.text("fs"), form.exact("path"), form.text("expires"), true));
+                    form.text("fs"), form.exact("path"), form.text("expires"), true, form.text("sparseLimit")));
             console.notify(session, "Export started: its archive is listed under Exports once the job has written it.");
             return "/jobs/" + run.job().orElseThrow().id();
         });
-        console.page(routes, "/exports", ListExports.class, (ctx, session) ->
-                console.render(ctx, "exports.jte", new ExportsModel(console.frame(session, "Exports", "exports"),
-                        console.operations().call(new ListExports()).exports())));
+        console.page(routes, "/exports", ListExports.class, (ctx, session) -> {
+            String cursor = Show.blank(ctx.queryParam("cursor"));
+            ExportList page = console.operations().call(new ListExports(cursor, EXPORTS_PAGE));
+            console.render(ctx, "exports.jte", new ExportsModel(console.frame(session, "Exports", "exports"),
+                    page.exports(), cursor, page.nextCursor()));
+        });
         console.change(routes, "/exports/{export}/delete", DeleteExport.class, (ctx, session) -> {
             ExportView view = console.operations().call(new DeleteExport(ctx.pathParam("export")));
             console.notify(session, "Export " + view.id() + " " + ("deleted".equals(view.status())
