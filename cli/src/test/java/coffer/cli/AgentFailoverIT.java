@@ -7,6 +7,7 @@ import coffer.engine.instance.TestDomain;
 import coffer.engine.job.Job;
 import coffer.testing.S3Server;
 import coffer.testing.ThrottledProxy;
+import coffer.testing.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +55,7 @@ class AgentFailoverIT extends WithAgentCluster {
         // answer died with its server is failed WorkerLost by the agent's heartbeats instead: AgentLostJobsTest)
         JsonNode ended = succeedsThroughBWhenAIsKilled(a, b, catalog, admin, job, worker, "the backup started on the agent");
         String point = ended.path("result").path("point").asText();
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restoredOnAgent(b.url(), admin, worker, point, "vda.raw")),
+        assertEquals(domain.sha("vda"), TestData.sha256(restoredOnAgent(b.url(), admin, worker, point, "vda.raw")),
                 "the point restores bit-identically");
     }
 
@@ -108,7 +109,7 @@ class AgentFailoverIT extends WithAgentCluster {
         assertEquals("east", catalog.points().find(replica).orElseThrow().region(), "the replica is a point of east");
         System.out.println("replication through the agent: " + ended.path("result"));
 
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restoredOnAgent(b.url(), admin, worker, replica, "replica-vda.raw")), "the replica restores bit-identically");
+        assertEquals(domain.sha("vda"), TestData.sha256(restoredOnAgent(b.url(), admin, worker, replica, "replica-vda.raw")), "the replica restores bit-identically");
     }
 
     /**

@@ -8,6 +8,7 @@ import coffer.engine.job.Jobs;
 import coffer.engine.operation.BackupInstance;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfigLoader;
+import coffer.testing.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -118,7 +119,7 @@ class AgentIT extends WithAgentCluster {
         JsonNode restoreAgain = fixture.awaitEnd(url, admin, fixture.post(url + "/api/v1/points/" + again.result().path("point").asText()
                 + "/restore-disk", admin, "{\"disk\": \"vda\", \"to\": \"" + restoredAgain + "\", \"format\": \"raw\"}"));
         assertEquals("succeeded", restoreAgain.path("state").asText(), restoreAgain.toString());
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restoredAgain), "the retry's point restores bit-identically");
+        assertEquals(domain.sha("vda"), TestData.sha256(restoredAgain), "the retry's point restores bit-identically");
 
         // a person's backup (an incremental of what the guest wrote since) and a restore of its disk run on the agent
         domain.write("vda", 700L << 20, 4L << 20, 0x5a);
@@ -131,7 +132,7 @@ class AgentIT extends WithAgentCluster {
                 "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}"));
         assertEquals("succeeded", restore.path("state").asText(), restore.toString());
         assertRanOn(url, admin, restore, second);
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the restored disk is the backed-up one");
+        assertEquals(domain.sha("vda"), TestData.sha256(restored), "the restored disk is the backed-up one");
 
         // a second host: an embedded QEMU driver (its own domains, no daemon) served by a second agent, while the
         // first host's agent runs on; a backup of its shut-off domain and the restore of it run there
@@ -162,7 +163,7 @@ class AgentIT extends WithAgentCluster {
                 + "/restore-disk", admin, "{\"disk\": \"vda\", \"to\": \"" + restored2 + "\", \"format\": \"raw\"}"));
         assertEquals("succeeded", restore2.path("state").asText(), restore2.toString());
         assertRanOn(url, admin, restore2, other);
-        assertEquals(disk2Sha, TestDomain.sha256(restored2), "the second host's disk restores bit-identically");
+        assertEquals(disk2Sha, TestData.sha256(restored2), "the second host's disk restores bit-identically");
         assertTrue(second.process().isAlive(), "the first host's agent runs on");
     }
 

@@ -4,6 +4,7 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.TestDomain;
 import coffer.engine.job.Job;
+import coffer.testing.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -121,7 +122,7 @@ class AgentLeaderKillIT extends WithAgentCluster {
         JsonNode restore = fixture.awaitEnd(b.url(), admin, fixture.post(b.url() + "/api/v1/points/" + point + "/restore-disk", admin,
                 "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}").path("id").asText());
         assertEquals("succeeded", restore.path("state").asText(), restore + "\nagent output: " + output);
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the point restores bit-identically");
+        assertEquals(domain.sha("vda"), TestData.sha256(restored), "the point restores bit-identically");
     }
 
     /** The plan's runs (backup jobs with a plan), as the API shows them. */

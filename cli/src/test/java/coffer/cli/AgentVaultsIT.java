@@ -3,6 +3,7 @@ package coffer.cli;
 import coffer.engine.instance.TestDomain;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfigLoader;
+import coffer.testing.TestData;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +64,7 @@ class AgentVaultsIT extends WithAgentCluster {
                 "{\"disk\": \"vda\", \"to\": \"" + restored + "\", \"format\": \"raw\"}"));
         assertEquals("succeeded", restore.path("state").asText(), restore.toString());
         assertRanOnAServer(url, admin, restore, agent);
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the point in offsite restores bit-identically");
+        assertEquals(domain.sha("vda"), TestData.sha256(restored), "the point in offsite restores bit-identically");
 
         JsonNode reached = fixture.awaitEnd(url, admin, fixture.post(url + "/api/v1/instances/" + domain.name + "/backups", admin,
                 "{\"vault\": \"default\"}"));

@@ -2,6 +2,7 @@ package coffer.cli;
 
 import coffer.engine.json.CofferJson;
 import coffer.engine.vault.VaultOpener;
+import coffer.testing.TestData;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.format.ObjectCodec;
@@ -121,7 +122,7 @@ class CliErrorsTest extends WithCliVault {
                 .fails(2, "TargetExists");
         assertEquals("precious", Files.readString(target));
         CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", target.toString(), "--force").ok();
-        assertEquals(RawDisks.sha256(disk), RawDisks.sha256(target));
+        assertEquals(TestData.sha256(disk), TestData.sha256(target));
         CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), "20991231-000000-00000000", "--to",
                 dir.resolve("t2").toString()).fails(4, "PointNotFound");
     }
@@ -199,7 +200,7 @@ class CliErrorsTest extends WithCliVault {
         CliRun.run(keyRing, "vault", "verify", "--vault", vault.toString()).ok();
         Path target = dir.resolve("healed.raw");
         CliRun.run(keyRing, "image", "restore", "--vault", vault.toString(), point, "--to", target.toString()).ok();
-        assertEquals(RawDisks.sha256(disk), RawDisks.sha256(target), "the old point is whole again");
+        assertEquals(TestData.sha256(disk), TestData.sha256(target), "the old point is whole again");
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static coffer.cli.RawDisks.sha256;
+import static coffer.testing.TestData.sha256;
 import static coffer.cli.RawDisks.writeData;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,7 +1,7 @@
 package coffer.cli;
 
 import coffer.engine.catalog.TestDatabase;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
 import coffer.server.config.ServerConfigLoader;
@@ -115,7 +115,7 @@ class LostPointAdoptionIT {
 
         // the restart: the job is failed WorkerLost and its point adopted before the scheduler's first tick, which then
         // does not run the slot again: one point for the slot
-        SimulatedClock clock = new SimulatedClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
         CofferServer server = resources.closeLater(CofferServer.start(config, clock));
         url = server.url();
         Await.value(() -> listed(domain, point), WAIT, "the killed run's point adopted");

@@ -1,7 +1,7 @@
 package coffer.cli;
 
 import coffer.engine.catalog.TestDatabase;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +52,7 @@ class PlansCliIT {
     Path tokenFile;
     String url;
     CofferServer server;
-    SimulatedClock clock;
+    MutableClock clock;
     @RegisterExtension final LibvirtTestResources resources = new LibvirtTestResources();
 
     @ParameterizedTest
@@ -62,7 +62,7 @@ class PlansCliIT {
         TestDatabase db = resources.closeLater(database.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres());
 
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        clock = new SimulatedClock(t0);
+        clock = new MutableClock(t0);
         ServerConfig config = ServerCliIT.config(dir.resolve("data"), db);
         startServer(config);
 

@@ -1,14 +1,10 @@
 package coffer.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.SplittableRandom;
 
 /** Raw disk files for the command line's tests: seeded data written where asked, and their checksums. Stateless. */
@@ -43,16 +39,4 @@ final class RawDisks {
         }
     }
 
-    /** The SHA-256 of the file's bytes, in hex. */
-    static String sha256(Path file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                md.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
 }

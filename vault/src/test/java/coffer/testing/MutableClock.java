@@ -7,9 +7,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /**
- * A clock a test sets and advances, e.g. to make objects of a {@code MemoryBackend} old.
+ * A clock a test sets and advances by hand: simulated time, no waiting (e.g. to make objects of a
+ * {@code MemoryBackend} old, or to drive the plan scheduler, agents' heartbeats and sign-in throttles).
  *
- * <p>Thread-safe.
+ * <p>Thread-safe; in UTC.
  */
 public final class MutableClock extends Clock {
     private volatile Instant now;

@@ -1,5 +1,9 @@
 package coffer.testing;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -7,7 +11,7 @@ import java.util.Random;
 
 /**
  * Deterministic test bytes: random (incompressible), text (compressible, like logs and configuration
- * files on a real disk), digests and bit flips. The same seed always gives the same bytes.
+ * files on a real disk), digests (of bytes and of files) and bit flips. The same seed always gives the same bytes.
  *
  * <p>Stateless; thread-safe.
  */
@@ -68,10 +72,26 @@ public final class TestData {
     }
 
     public static String sha256(byte[] data, int offset, int length) {
+        MessageDigest md = sha256Digest();
+        md.update(data, offset, length);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** The SHA-256 (hex) of a file's bytes, read in 1 MiB pieces (disk images too large to hold in memory). */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest md = sha256Digest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                md.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static MessageDigest sha256Digest() {
         try {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            md.update(data, offset, length);
-            return HexFormat.of().formatHex(md.digest());
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,7 @@
 package coffer.app.campaign;
 
 import coffer.engine.instance.InstanceBackup;
+import coffer.testing.TestData;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ final class CampaignDomain implements AutoCloseable {
 
     /** What a point of the domain holds now. */
     Map<String, String> data() throws Exception {
-        return Map.of("vda", zeros, "vdb", CampaignVault.sha256(raw));
+        return Map.of("vda", zeros, "vdb", TestData.sha256(raw));
     }
 
     /** The domain runs: a kill left it neither paused nor stopped. */

@@ -1,13 +1,13 @@
 package coffer.app.campaign;
 
+import coffer.testing.TestData;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +92,7 @@ final class CampaignVault {
             Files.deleteIfExists(target);
             coffer.run("image", "restore", "--vault", path.toString(), point, "--disk", disk.getKey(), "--to", target.toString(),
                     "--format", "raw").ok(what + ": restore of " + point + " " + disk.getKey());
-            String actual = sha256(target);
+            String actual = TestData.sha256(target);
             Files.delete(target);
             if (!actual.equals(disk.getValue())) {
                 throw new AssertionError(what + ": point " + point + " disk " + disk.getKey() + " restored with SHA-256 "
@@ -119,14 +119,4 @@ final class CampaignVault {
         return found;
     }
 
-    static String sha256(Path file) throws Exception {
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        byte[] buffer = new byte[1 << 20];
-        try (var in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
 }

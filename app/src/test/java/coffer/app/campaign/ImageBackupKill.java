@@ -1,5 +1,7 @@
 package coffer.app.campaign;
 
+import coffer.testing.TestData;
+
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -49,7 +51,7 @@ final class ImageBackupKill extends CommandKill {
 
     @Override
     public Map<String, String> pointData() throws Exception {
-        return Map.of(DISK, CampaignVault.sha256(image));
+        return Map.of(DISK, TestData.sha256(image));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package coffer.app.campaign;
 
+import coffer.testing.TestData;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +52,7 @@ final class RestoreKill extends CommandKill {
     @Override
     public void afterKill(String what) throws Exception {
         if (Files.exists(target)) {
-            String sha = CampaignVault.sha256(target);
+            String sha = TestData.sha256(target);
             if (!sha.equals(vault.sha(point, ImageBackupKill.DISK))) {
                 throw new AssertionError(what + ": the killed restore left a target that is not the point's data");
             }
@@ -61,7 +63,7 @@ final class RestoreKill extends CommandKill {
     @Override
     public void next(String what) throws Exception {
         super.next(what);
-        if (!CampaignVault.sha256(target).equals(vault.sha(point, ImageBackupKill.DISK))) {
+        if (!TestData.sha256(target).equals(vault.sha(point, ImageBackupKill.DISK))) {
             throw new AssertionError(what + ": the next restore is not bit-identical");
         }
         Files.delete(target);

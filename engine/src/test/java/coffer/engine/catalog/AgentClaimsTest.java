@@ -120,7 +120,7 @@ class AgentClaimsTest extends CatalogKindFixture {
         Job noVault = catalog.jobs().submit(BackupInstance.of(instance), "edge");
 
         // a plan's run, queued by the scheduler's batch insert, into a vault the agent does not announce
-        coffer.engine.plan.SimulatedClock clock = new coffer.engine.plan.SimulatedClock(now);
+        coffer.testing.MutableClock clock = new coffer.testing.MutableClock(now);
         catalog.protections().protect(java.util.List.of(new Protection(instance, true, java.util.List.of(), "unmounted",
                 now, null)));
         coffer.engine.plan.PlanScheduler scheduler = new coffer.engine.plan.PlanScheduler(catalog, clock,

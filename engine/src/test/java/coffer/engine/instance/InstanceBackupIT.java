@@ -6,6 +6,7 @@ import coffer.engine.error.ErrorCode;
 import coffer.vault.PointManifest;
 import coffer.virt.domain.DomainDefinition;
 import coffer.virt.image.ImageFormat;
+import coffer.testing.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +56,7 @@ class InstanceBackupIT {
         Path file = dir.resolve("restored-" + point.id() + "-" + disk + ".raw");
         new InstanceRestore(fx.libvirt(), fx.vault(), 2).disk(point.id(), disk, file, ImageFormat.RAW, false, listener());
         try {
-            return TestDomain.sha256(file);
+            return TestData.sha256(file);
         } finally {
             Files.deleteIfExists(file);
         }

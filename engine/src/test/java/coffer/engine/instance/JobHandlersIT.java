@@ -18,6 +18,7 @@ import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.policy.Schedule;
 import coffer.engine.vault.LocalVaults;
 import coffer.vault.Vault;
+import coffer.testing.TestData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,7 +117,7 @@ class JobHandlersIT {
         Job restore = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restored.toString(), "raw", false, false),
                 "local"));
         assertEquals(JobState.succeeded, restore.state(), restore.errorCode() + ": " + restore.errorMessage());
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restored));
+        assertEquals(domain.sha("vda"), TestData.sha256(restored));
 
         Job existing = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", restored.toString(), "raw", false, false),
                 "local"));
@@ -141,7 +142,7 @@ class JobHandlersIT {
         Job allowed = awaitEnd(catalog.jobs().submit(new RestoreDisk(pointId, "vda", inside.toString(), "raw", false, false),
                 "local"));
         assertEquals(JobState.succeeded, allowed.state(), allowed.errorCode() + ": " + allowed.errorMessage());
-        assertEquals(domain.sha("vda"), TestDomain.sha256(inside));
+        assertEquals(domain.sha("vda"), TestData.sha256(inside));
 
         // in place over the shut-off instance: a quick rollback of what changed since the newest point (the planned
         // one), said in the result and the job's log; the progress counts the bytes written

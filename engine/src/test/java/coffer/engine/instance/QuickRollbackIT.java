@@ -5,6 +5,7 @@ import coffer.engine.JobProgress;
 import coffer.vault.PointManifest;
 import coffer.virt.image.DiskImages;
 import coffer.virt.image.ImageFormat;
+import coffer.testing.TestData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -74,7 +75,7 @@ class QuickRollbackIT {
         Path file = dir.resolve("restored-" + point.id() + "-" + disk + ".raw");
         new InstanceRestore(fx.libvirt(), fx.vault(), 2).disk(point.id(), disk, file, ImageFormat.RAW, false, JobProgress.NONE);
         try {
-            return TestDomain.sha256(file);
+            return TestData.sha256(file);
         } finally {
             Files.deleteIfExists(file);
         }

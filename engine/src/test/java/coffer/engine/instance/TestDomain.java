@@ -2,17 +2,15 @@ package coffer.engine.instance;
 
 import coffer.testing.DomainXml;
 import coffer.testing.Environment;
+import coffer.testing.TestData;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +139,7 @@ public final class TestDomain implements AutoCloseable {
     }
 
     public String sha(String target) throws IOException {
-        return sha256(models.get(target));
+        return TestData.sha256(models.get(target));
     }
 
     public void adopt(String otherDomain) {
@@ -191,26 +189,12 @@ public final class TestDomain implements AutoCloseable {
         }
     }
 
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                md.update(buffer, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** sha256 of an image's guest-visible content (qcow2 converted to raw). */
     public static String imageSha(Path image, Path scratch) throws IOException {
         Path raw = scratch.resolve("content-" + UUID.randomUUID() + ".raw");
         run(true, "qemu-img", "convert", "-U", "-O", "raw", image.toString(), raw.toString());
         try {
-            return sha256(raw);
+            return TestData.sha256(raw);
         } finally {
             Files.deleteIfExists(raw);
         }

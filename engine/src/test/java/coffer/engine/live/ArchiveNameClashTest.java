@@ -2,11 +2,12 @@ package coffer.engine.live;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 
+import static coffer.engine.live.NameBytes.bytes;
+import static coffer.engine.live.NameBytes.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -17,18 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
  * winning on extraction.
  */
 class ArchiveNameClashTest {
-    private static byte[] bytes(int... values) {
-        byte[] out = new byte[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (byte) values[i];
-        }
-        return out;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     @Test
     void aNameSpeltAsAnEscapeAndTheNameItStandsForHaveTwoArchiveNames() {
         GuestPath spelt = GuestPath.ROOT.child(utf8("caf\\xe9"));

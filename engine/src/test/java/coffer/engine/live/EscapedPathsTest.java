@@ -8,9 +8,10 @@ import coffer.engine.operation.SearchFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import static coffer.engine.live.NameBytes.bytes;
+import static coffer.engine.live.NameBytes.utf8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,18 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * refused with {@code InvalidArgument} naming it.
  */
 class EscapedPathsTest {
-    private static byte[] bytes(int... values) {
-        byte[] out = new byte[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = (byte) values[i];
-        }
-        return out;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     @Test
     void everyPrintedNameReadsBackAsItsBytes() {
         List<byte[]> names = List.of(

@@ -9,9 +9,7 @@ import coffer.engine.operation.ListFiles;
 import coffer.engine.operation.hosted.FileBrowsing;
 import coffer.testing.DiskWithFiles;
 import coffer.testing.TestVault;
-import coffer.testing.VaultFlavour;
 import coffer.vault.PointManifest;
-import coffer.virt.image.DiskImages;
 import com.github.luben.zstd.ZstdInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -26,7 +24,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ExactPathsIT {
     @TempDir static Path dir;
+    static BackedUpFileTree disk;
     static TestVault vault;
     static PointManifest point;
     static BrowseSessions sessions;
@@ -53,8 +51,6 @@ class ExactPathsIT {
 
     @BeforeAll
     static void backUpADiskWithOddNames() throws Exception {
-        DiskWithFiles.requireTools();
-        vault = VaultFlavour.LOCAL.create(dir);
         Path tree = Files.createDirectories(dir.resolve("tree"));
         // names a Java string cannot make (bytes that are not UTF-8) come from the shell
         DiskWithFiles.shell("""
@@ -63,19 +59,16 @@ class ExactPathsIT {
                 && printf bs > 'back\\slash' && printf c1 > "$(printf 'u\\302\\205')" \
                 && ln -s ok "$(printf 'l\\375')"
                 """, tree);
-        Path image = DiskWithFiles.ext4(tree, dir.resolve("odd.raw"), "16M");
-        point = vault.backup("odd", DiskImages.openSource(image, "raw", false), null);
-        sessions = new BrowseSessions(BrowseSessions.Limits.DEFAULTS, dir.resolve("run"), BrowseSessions.Opener.DEFAULT,
-                Clock.systemUTC());
+        disk = BackedUpFileTree.of(dir, tree, "odd", "16M");
+        vault = disk.vault();
+        point = disk.point();
+        sessions = disk.sessions();
     }
 
     @AfterAll
     static void close() throws IOException {
-        if (sessions != null) {
-            sessions.close();
-        }
-        if (vault != null) {
-            vault.close();
+        if (disk != null) {
+            disk.close();
         }
     }
 

@@ -6,26 +6,20 @@ import coffer.engine.error.ErrorCode;
 import coffer.testing.DiskWithFiles;
 import coffer.testing.Environment;
 import coffer.testing.TestVault;
-import coffer.testing.VaultFlavour;
 import coffer.vault.PointManifest;
 import coffer.virt.guestfs.Guestfs;
-import coffer.virt.image.DiskImages;
+import coffer.testing.TestData;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -48,6 +42,7 @@ class SparseExportIT {
     static final long HALF = 48L << 20;
 
     @TempDir static Path dir;
+    static BackedUpFileTree disk;
     static TestVault vault;
     static PointManifest point;
     static BrowseSessions sessions;
@@ -55,10 +50,8 @@ class SparseExportIT {
 
     @BeforeAll
     static void backUpADiskWithSparseFiles() throws Exception {
-        DiskWithFiles.requireTools();
         Environment.requireCommand("tar");
         Environment.requireCommand("zstd");
-        vault = VaultFlavour.LOCAL.create(dir);
         tree = Files.createDirectories(dir.resolve("tree"));
         Files.createDirectories(tree.resolve("sparse/pair"));
         sparse(tree.resolve("sparse/huge.img"), HUGE, 1L << 30, HUGE - 4);
@@ -67,10 +60,10 @@ class SparseExportIT {
         sparse(tree.resolve("sparse/pair/two.img"), HALF, 16L << 20);
         Files.writeString(tree.resolve("caf\\xe9"), "spelt");
         DiskWithFiles.shell("printf latin1 > \"$1/$(printf 'caf\\351')\"", tree);
-        Path image = DiskWithFiles.ext4(tree, dir.resolve("sparse.raw"), "64M");
-        point = vault.backup("sparse21", DiskImages.openSource(image, "raw", false), null);
-        sessions = new BrowseSessions(BrowseSessions.Limits.DEFAULTS, dir.resolve("run"), BrowseSessions.Opener.DEFAULT,
-                Clock.systemUTC());
+        disk = BackedUpFileTree.of(dir, tree, "sparse21", "64M");
+        vault = disk.vault();
+        point = disk.point();
+        sessions = disk.sessions();
     }
 
     /** A sparse file of {@code size} bytes holding 4 KiB of patterned data at each of {@code at}. */
@@ -90,11 +83,8 @@ class SparseExportIT {
 
     @AfterAll
     static void close() throws IOException {
-        if (sessions != null) {
-            sessions.close();
-        }
-        if (vault != null) {
-            vault.close();
+        if (disk != null) {
+            disk.close();
         }
     }
 
@@ -103,14 +93,6 @@ class SparseExportIT {
             return sessions.mounted(vault.vault(), "", point.id(), "vda", null,
                     files -> files.archivePaths(paths, sparseLimit, out));
         }
-    }
-
-    private static String sha256(Path file) throws Exception {
-        MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), sha)) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-        return HexFormat.of().formatHex(sha.digest());
     }
 
     @Test
@@ -123,10 +105,10 @@ class SparseExportIT {
 
         Path out = Files.createDirectories(dir.resolve("extracted"));
         DiskWithFiles.run("tar", "--zstd", "-xf", archive.toString(), "-C", out.toString());
-        assertEquals(sha256(tree.resolve("sparse/small.img")), sha256(out.resolve("sparse/small.img")), "holes and data as stored");
+        assertEquals(TestData.sha256(tree.resolve("sparse/small.img")), TestData.sha256(out.resolve("sparse/small.img")), "holes and data as stored");
         assertEquals(SMALL, Files.size(out.resolve("sparse/small.img")));
-        assertEquals(sha256(tree.resolve("sparse/pair/one.img")), sha256(out.resolve("sparse/pair/one.img")));
-        assertEquals(sha256(tree.resolve("sparse/pair/two.img")), sha256(out.resolve("sparse/pair/two.img")));
+        assertEquals(TestData.sha256(tree.resolve("sparse/pair/one.img")), TestData.sha256(out.resolve("sparse/pair/one.img")));
+        assertEquals(TestData.sha256(tree.resolve("sparse/pair/two.img")), TestData.sha256(out.resolve("sparse/pair/two.img")));
         // two names, two files: the one spelt with a backslash has it doubled, the Latin-1 one is escaped
         assertEquals("spelt", Files.readString(out.resolve("caf\\\\xe9")));
         assertEquals("latin1", Files.readString(out.resolve("caf\\xe9")));
@@ -174,7 +156,7 @@ class SparseExportIT {
         for (String name : List.of("one", "two")) {
             String sha = byPath.get("/sparse/pair/" + name + ".img").sha256();
             if (sha != null) {
-                assertEquals(sha256(tree.resolve("sparse/pair/" + name + ".img")), sha, name);
+                assertEquals(TestData.sha256(tree.resolve("sparse/pair/" + name + ".img")), sha, name);
                 pair.add(name);
             }
         }
@@ -186,7 +168,7 @@ class SparseExportIT {
         FileSearch.Result all = FileSearch.run(List.of(new FileSearch.Target(vault.vault(), point)),
                 new FileSearch.Query(NameGlob.parse("small.img"), GuestPath.parse("/sparse"), null, null),
                 dir.resolve("search-run"), Guestfs.Options.DEFAULT, new CountedProgress(), log::add);
-        assertEquals(sha256(tree.resolve("sparse/small.img")), all.matches().getFirst().sha256());
+        assertEquals(TestData.sha256(tree.resolve("sparse/small.img")), all.matches().getFirst().sha256());
         assertTrue(all.notes().isEmpty(), all.notes().toString());
     }
 }

@@ -34,6 +34,7 @@ import coffer.vault.backend.LocalDirectoryBackend;
 import coffer.vault.backend.s3.S3Location;
 import coffer.vault.io.Progress;
 import coffer.vault.write.PointWriter;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +80,7 @@ class LostPointsTest {
 
     Vault vault;
     VaultDirectory vaults;
-    SimulatedClock clock;
+    MutableClock clock;
     StoredPolicy policy;
     Plan plan;
     RetentionSweep sweep;
@@ -94,7 +95,7 @@ class LostPointsTest {
     }
 
     private void open(boolean onS3, String kind) throws Exception {
-        clock = new SimulatedClock(T0);
+        clock = new MutableClock(T0);
         database = kind.equals("sqlite") ? TestDatabase.sqlite(dir) : TestDatabase.postgres();
         catalog = Catalog.open(database.config(), clock);
         catalog.hosts().ensure("local", "qemu:///system");

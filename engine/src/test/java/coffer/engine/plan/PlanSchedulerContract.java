@@ -16,6 +16,7 @@ import coffer.engine.policy.Retention;
 import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.policy.Schedule;
 import coffer.engine.policy.Stagger;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 abstract class PlanSchedulerContract extends CatalogFixture {
     static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
-    final SimulatedClock clock = new SimulatedClock(T0.minusSeconds(30));
+    final MutableClock clock = new MutableClock(T0.minusSeconds(30));
 
     @Override
     protected Clock clock() {

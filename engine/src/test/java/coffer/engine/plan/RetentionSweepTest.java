@@ -41,6 +41,7 @@ import coffer.engine.operation.PlanRun;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import coffer.engine.error.Errors;
 import coffer.vault.PointImmutableException;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class RetentionSweepTest {
     TestDatabase database;
     Catalog catalog;
     Vault vault;
-    SimulatedClock clock = new SimulatedClock(T0);
+    MutableClock clock = new MutableClock(T0);
     RetentionSweep sweep;
     PointLifecycle lifecycle;
     PlanBinding binding;

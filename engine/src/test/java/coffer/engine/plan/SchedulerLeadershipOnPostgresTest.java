@@ -10,6 +10,7 @@ import coffer.engine.job.Jobs;
 import coffer.engine.policy.Interval;
 import coffer.engine.policy.Schedule;
 import coffer.engine.policy.Stagger;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class SchedulerLeadershipOnPostgresTest {
     static final Instant T0 = PlanSchedulerContract.T0;
     static final Duration TICK = Duration.ofSeconds(30);
     TestDatabase database;
-    SimulatedClock clock;
+    MutableClock clock;
     Catalog catalogA;
     Catalog catalogB;
     LeadingScheduler serverA;
@@ -55,7 +56,7 @@ class SchedulerLeadershipOnPostgresTest {
     @BeforeEach
     void open() throws Exception {
         database = TestDatabase.postgres();
-        clock = new SimulatedClock(T0.minusSeconds(30));
+        clock = new MutableClock(T0.minusSeconds(30));
         catalogA = Catalog.open(database.config(), clock);
         catalogB = Catalog.open(database.config(), clock);
         catalogA.hosts().ensure("local", "qemu:///system");

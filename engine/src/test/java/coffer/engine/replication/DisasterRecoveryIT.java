@@ -29,6 +29,7 @@ import coffer.vault.maintenance.Verifier;
 import coffer.virt.domain.DomainDefinition;
 import coffer.virt.image.ImageFormat;
 import coffer.virt.libvirt.Libvirt;
+import coffer.testing.TestData;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -181,7 +182,7 @@ class DisasterRecoveryIT {
             for (String disk : disks.keySet()) {
                 Path file = started.disks().get(disk);
                 assertTrue(file.startsWith(drDisks) && file.toString().endsWith(".raw"), file.toString());
-                assertEquals(shaAtSecond.get(disk), TestDomain.sha256(file), disk + " bit-identical to the second point");
+                assertEquals(shaAtSecond.get(disk), TestData.sha256(file), disk + " bit-identical to the second point");
             }
 
             String mapped = domain.name + "-dr2";

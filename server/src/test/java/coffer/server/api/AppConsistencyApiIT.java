@@ -3,7 +3,7 @@ package coffer.server.api;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.TestDatabase;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import coffer.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +36,7 @@ class AppConsistencyApiIT {
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(TestServer.config(dir, TestDatabase.sqlite(dir).config()), new SimulatedClock(T0.minusSeconds(60)));
+        server = TestServer.start(TestServer.config(dir, TestDatabase.sqlite(dir).config()), new MutableClock(T0.minusSeconds(60)));
         catalog = server.server().catalog();
         catalog.hosts().ensure("local", "qemu:///system");
         catalog.instances().refresh("local", List.of(new Instance("u-app-web", "local", "app-web", "running", List.of(), T0, false)));

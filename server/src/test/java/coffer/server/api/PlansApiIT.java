@@ -4,7 +4,7 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.TestDatabase;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import coffer.server.TestServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +35,7 @@ class PlansApiIT {
             + "|PT1H\", \"retention\": {\"keepFor\": \"1d\"}, \"immutable\": true}";
 
     @TempDir Path dir;
-    SimulatedClock clock = new SimulatedClock(T0.minusSeconds(60));
+    MutableClock clock = new MutableClock(T0.minusSeconds(60));
     TestServer server;
     Catalog catalog;
 

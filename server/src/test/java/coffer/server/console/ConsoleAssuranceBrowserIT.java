@@ -11,6 +11,7 @@ import coffer.engine.job.Job;
 import coffer.engine.job.JobState;
 import coffer.server.TestServer;
 import coffer.testing.Environment;
+import coffer.testing.TestData;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -196,7 +197,7 @@ class ConsoleAssuranceBrowserIT {
                 .reduce("", String::concat), "no network interface");
         Path disk = Path.of(recovery.result().path("disks").path("vda").asText());
         assertTrue(disk.startsWith(restores), disk.toString());
-        assertEquals(domain.sha("vda"), TestDomain.sha256(disk), "the recovered disk is the backed-up disk, bit for bit");
+        assertEquals(domain.sha("vda"), TestData.sha256(disk), "the recovered disk is the backed-up disk, bit for bit");
         browser.screenshot("assurance-recovered");
 
         browser.go("/verify");

@@ -7,18 +7,14 @@ import coffer.engine.job.JobState;
 import coffer.engine.job.Jobs;
 import coffer.engine.operation.RestoreDisk;
 import coffer.server.TestServer;
-import coffer.testing.Environment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,15 +40,7 @@ class ConsoleBidiTextIT {
 
     @Test
     void bidirectionalControlsInNamesAndJobTextAreShownEscaped() throws Exception {
-        Environment.requireCommand("virsh");
-        String uuid = UUID.randomUUID().toString();
-        opened.made(() -> virsh(false, "undefine", uuid, "--nvram"));
-        Path xml = dir.resolve("console21-domain.xml");
-        Files.writeString(xml, """
-                <domain type='qemu'><name>%s</name><uuid>%s</uuid><memory unit='MiB'>64</memory><vcpu>1</vcpu>
-                <os><type arch='x86_64'>hvm</type></os></domain>
-                """.formatted(DOMAIN, uuid));
-        virsh(true, "define", xml.toString());
+        String uuid = opened.made(BareDomain.define(dir, DOMAIN)).uuid();
 
         // a failed job whose error and log carry the controls, stored before the server starts so that no runner takes it
         TestDatabase database = TestDatabase.sqlite(dir);
@@ -122,16 +110,5 @@ class ConsoleBidiTextIT {
 
     private static Object js(Browser browser, String script) {
         return ((JavascriptExecutor) browser.driver).executeScript(script);
-    }
-
-    private static void virsh(boolean check, String... args) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("virsh", "-c", "qemu:///system"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        int rc = p.waitFor();
-        if (check) {
-            assertEquals(0, rc, String.join(" ", command) + ": " + output);
-        }
     }
 }

@@ -8,6 +8,7 @@ import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.TestDomain;
 import coffer.testing.Environment;
 import coffer.server.TestServer;
+import coffer.testing.TestData;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,7 +183,7 @@ class ConsoleBrowserIT {
         assertEquals("succeeded", browser.text("#job-state"), browser.driver.getPageSource());
         browser.screenshot("restore-succeeded");
         assertTrue(Files.exists(restored));
-        assertEquals(domain.sha("vda"), TestDomain.sha256(restored), "the restored disk is the backed-up disk, bit for bit");
+        assertEquals(domain.sha("vda"), TestData.sha256(restored), "the restored disk is the backed-up disk, bit for bit");
 
         // in place over the shut-off instance, once a quick rollback (change tracking intact since the point), then
         // with "Write every byte": the job's page says how the disk was written (docs/design/change-tracking.md)

@@ -2,15 +2,12 @@ package coffer.server.http;
 
 import coffer.server.CofferServer;
 import coffer.server.config.ServerConfig;
-import coffer.server.config.ServerConfigLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -21,9 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.Arrays;
-import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,33 +39,16 @@ class TlsIT {
 
     @Test
     void theApiIsServedOverHttpsWithTheConfiguredCertificate() throws Exception {
-        String password = "tls-" + UUID.randomUUID();
-        Path keystore = dir.resolve("server.p12");
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "coffer", "-keyalg", "EC", "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1",
-                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password)
-                .redirectErrorStream(true).start();
-        assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes()));
-        Path passwordFile = Files.writeString(dir.resolve("tls.password"), password + "\n");
-        Path file = Files.writeString(dir.resolve("server.yaml"), """
-                listen: {address: 127.0.0.1, port: 0}
-                tls: {keystore: %s, passwordFile: %s}
-                """.formatted(keystore, passwordFile));
-        ServerConfig config = ServerConfigLoader.load(file, dir.resolve("data"));
+        SelfSignedTls certificate = SelfSignedTls.make(dir, "tls-");
+        String password = certificate.password();
+        ServerConfig config = certificate.serverConfig(dir);
 
         PrintStream stderr = System.err;
         ByteArrayOutputStream logged = new ByteArrayOutputStream();
         System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
         try (CofferServer server = CofferServer.start(config)) {
             assertTrue(server.url().startsWith("https://127.0.0.1:"), server.url());
-            KeyStore trusted = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(keystore)) {
-                trusted.load(in, password.toCharArray());
-            }
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(null, trust.getTrustManagers(), null);
+            SSLContext tls = certificate.trustingClient();
             HttpRequest request = HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/vaults"))
                     .header("Authorization", "Bearer " + Files.readString(config.adminTokenFile()).strip()).build();
             HttpResponse<String> answer = HttpClient.newBuilder().sslContext(tls).build()

@@ -4,6 +4,7 @@ import coffer.testing.Environment;
 import coffer.vault.io.BlockSink;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Extent;
+import coffer.testing.TestData;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +66,7 @@ class DiskImagesIT {
         Path raw = raw();
         try (BlockSource source = open(raw)) {
             assertInstanceOf(RawFileSource.class, source);
-            assertEquals(Images.sha256(raw), Images.sha256(source));
+            assertEquals(TestData.sha256(raw), Images.sha256(source));
             assertEquals(DATA, source.dataExtents(0, SIZE));
         }
     }
@@ -78,7 +79,7 @@ class DiskImagesIT {
         try (BlockSource source = open(qcow2)) {
             served = assertInstanceOf(ServedSource.class, source);
             assertEquals(SIZE, source.size());
-            assertEquals(Images.sha256(raw), Images.sha256(source));
+            assertEquals(TestData.sha256(raw), Images.sha256(source));
             assertEquals(DATA, source.dataExtents(0, SIZE));
             assertEquals(List.of(new Extent(2L * MiB, MiB)), source.dataExtents(MiB, 2L * MiB));
         }
@@ -234,7 +235,7 @@ class DiskImagesIT {
         assertEquals("raw", DiskImages.chooseFormat(qcow2, "raw"), "the format asked for wins");
         try (BlockSource asRaw = DiskImages.openSource(qcow2, "raw", false)) {
             assertEquals(Files.size(qcow2), asRaw.size(), "the qcow2 file itself, byte for byte");
-            assertEquals(Images.sha256(qcow2), Images.sha256(asRaw));
+            assertEquals(TestData.sha256(qcow2), Images.sha256(asRaw));
         }
     }
 }

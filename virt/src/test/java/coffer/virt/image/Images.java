@@ -56,17 +56,6 @@ final class Images {
         return file;
     }
 
-    static String sha256(Path file) throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            MessageDigest digest = digest();
-            ByteBuffer buffer = ByteBuffer.allocate(MiB);
-            while (channel.read(buffer.clear()) > 0) {
-                digest.update(buffer.flip());
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        }
-    }
-
     /** The checksum of everything a source reads, in 4 MiB reads. */
     static String sha256(BlockSource source) throws IOException {
         MessageDigest digest = digest();

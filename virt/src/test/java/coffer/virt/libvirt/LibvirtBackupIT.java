@@ -6,10 +6,7 @@ import coffer.virt.nbd.MetaContext;
 import coffer.virt.nbd.NbdExport;
 import coffer.virt.nbd.NbdExportSource;
 import coffer.virt.nbd.NbdNegotiationException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -26,28 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LibvirtBackupIT {
+class LibvirtBackupIT extends WithTestDomains {
     private static final int SIZE_MIB = 16;
     private static final long SIZE = SIZE_MIB * (long) MiB;
-
-    @TempDir
-    Path dir;
-
-    private TestDomains domains;
-    private Libvirt libvirt;
-
-    @BeforeEach
-    void connect() throws Exception {
-        domains = TestDomains.open(dir);
-        libvirt = domains.libvirt();
-    }
-
-    @AfterEach
-    void removeDomains() {
-        if (domains != null) {
-            domains.close();
-        }
-    }
 
     private Path socket(String tag) {
         return dir.resolve(tag + ".sock");

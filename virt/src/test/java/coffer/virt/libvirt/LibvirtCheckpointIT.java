@@ -1,9 +1,6 @@
 package coffer.virt.libvirt;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -14,26 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LibvirtCheckpointIT {
-    @TempDir
-    Path dir;
-
-    private TestDomains domains;
-    private Libvirt libvirt;
-
-    @BeforeEach
-    void connect() throws Exception {
-        domains = TestDomains.open(dir);
-        libvirt = domains.libvirt();
-    }
-
-    @AfterEach
-    void removeDomains() {
-        if (domains != null) {
-            domains.close();
-        }
-    }
-
+class LibvirtCheckpointIT extends WithTestDomains {
     static String checkpoint(String name, String... bitmapDisks) {
         StringBuilder disks = new StringBuilder();
         for (String disk : bitmapDisks) {

@@ -2,12 +2,8 @@ package coffer.virt.libvirt;
 
 import coffer.testing.Await;
 import coffer.virt.process.DeathGuardProcessMain;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,26 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LibvirtDomainIT {
-    @TempDir
-    Path dir;
-
-    private TestDomains domains;
-    private Libvirt libvirt;
-
-    @BeforeEach
-    void connect() throws Exception {
-        domains = TestDomains.open(dir);
-        libvirt = domains.libvirt();
-    }
-
-    @AfterEach
-    void removeDomains() {
-        if (domains != null) {
-            domains.close();
-        }
-    }
-
+class LibvirtDomainIT extends WithTestDomains {
     @Test
     void connectsToTheSystemInstanceAndFindsARunningDomainByNameAndUuid() throws Exception {
         assertEquals(Libvirt.DEFAULT_URI, libvirt.uri());

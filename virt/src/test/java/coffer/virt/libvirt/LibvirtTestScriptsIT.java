@@ -1,9 +1,6 @@
 package coffer.virt.libvirt;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,26 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** scripts/make-test-domain and scripts/remove-test-domain, which other modules' tests and people use. */
-class LibvirtTestScriptsIT {
-    @TempDir
-    Path dir;
-
-    private TestDomains domains;
-    private Libvirt libvirt;
-
-    @BeforeEach
-    void connect() throws Exception {
-        domains = TestDomains.open(dir);
-        libvirt = domains.libvirt();
-    }
-
-    @AfterEach
-    void removeDomains() {
-        if (domains != null) {
-            domains.close();
-        }
-    }
-
+class LibvirtTestScriptsIT extends WithTestDomains {
     private static String script(String name, String... arguments) throws Exception {
         String[] command = new String[arguments.length + 1];
         command[0] = TestDomains.script(name).toString();

@@ -132,10 +132,10 @@ class NbdServerIT {
         String want = TestData.sha256(disk);
         Path unixCopy = dir.resolve("unix.raw");
         mustRun("nbdcopy", unixUri(), unixCopy.toString());
-        assertEquals(want, sha256(unixCopy));
+        assertEquals(want, TestData.sha256(unixCopy));
         Path tcpCopy = dir.resolve("tcp.raw");
         mustRun("nbdcopy", "--connections=4", "--requests=16", tcpUri(), tcpCopy.toString());
-        assertEquals(want, sha256(tcpCopy));
+        assertEquals(want, TestData.sha256(tcpCopy));
         assertEquals(0, server.readFailures());
     }
 
@@ -174,7 +174,4 @@ class NbdServerIT {
         assertTrue(server.readFailures() >= 2);
     }
 
-    private static String sha256(Path file) throws IOException {
-        return TestData.sha256(Files.readAllBytes(file));
-    }
 }

@@ -12,7 +12,7 @@ import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.ClaimAgentJob;
 import coffer.engine.operation.FinishAgentJob;
 import coffer.engine.plan.PlanBackup;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,7 +43,7 @@ class AgentClaimWakeTest extends CatalogKindFixture {
     private HostedAgents agents;
 
     private void open(String kind) throws Exception {
-        SimulatedClock clock = new SimulatedClock(T0);
+        MutableClock clock = new MutableClock(T0);
         openWithEdge(kind, clock);
         catalog.instances().refresh("edge", List.of(new Instance("u-web", "edge", "web", "running", List.of(), T0, false)));
         catalog.hosts().serveByAgent("edge", AGENT, clock.instant());

@@ -9,7 +9,7 @@ import coffer.engine.operation.AnnounceAgent;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.ClaimAgentJob;
 import coffer.engine.plan.PlanBackup;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,7 +38,7 @@ class AgentDefaultVaultTest extends CatalogKindFixture {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aBackupNamingNoVaultIsJudgedByTheAgentsDefaultVault(String kind) throws Exception {
-        SimulatedClock clock = new SimulatedClock(T0.minusSeconds(30));
+        MutableClock clock = new MutableClock(T0.minusSeconds(30));
         openWithEdge(kind, clock);
         HostedAgents agents = new HostedAgents(catalog, PlanBackup.afterSteps(catalog, null, null), clock);
         List<Instance> instances = List.of(new Instance("u-web", "edge", "web", "running", List.of(), T0, false));

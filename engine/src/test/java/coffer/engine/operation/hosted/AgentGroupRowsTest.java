@@ -17,7 +17,7 @@ import coffer.engine.operation.ClaimAgentJob;
 import coffer.engine.operation.FinishAgentJob;
 import coffer.engine.operation.RestoreGroup;
 import coffer.engine.plan.PlanBackup;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,13 +40,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AgentGroupRowsTest extends CatalogKindFixture {
     static final String AGENT = "edge:1:aa";
 
-    SimulatedClock clock;
+    MutableClock clock;
     HostedAgents agents;
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aGroupsClaimCarriesItsMembersInOrderInTheSameStatementsWhateverTheirNumber(String kind) throws Exception {
-        clock = new SimulatedClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         open(kind, clock);
         agents = new HostedAgents(catalog, PlanBackup.afterSteps(catalog, null, null), clock);
         List<Instance> instances = IntStream.range(0, 33).mapToObj(i -> new Instance("u-vm-" + i, "edge", "vm-" + i,

@@ -13,7 +13,7 @@ import coffer.engine.operation.ClaimAgentJob;
 import coffer.engine.operation.HeartbeatAgent;
 import coffer.engine.plan.PlanBackup;
 import coffer.engine.plan.PlanScheduler;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,11 +35,11 @@ class AgentHeartbeatsTest extends CatalogKindFixture {
     static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
     static final String AGENT = "edge:1:aa";
 
-    SimulatedClock clock;
+    MutableClock clock;
     HostedAgents agents;
 
     void open(String kind) throws Exception {
-        clock = new SimulatedClock(T0.minusSeconds(30));
+        clock = new MutableClock(T0.minusSeconds(30));
         openWithEdge(kind, clock);
         catalog.instances().refresh("edge", List.of(new Instance("u-web", "edge", "web", "running", List.of(), T0, false)));
         catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", T0, null)));

@@ -23,7 +23,7 @@ import coffer.engine.operation.Operation;
 import coffer.engine.operation.Operations;
 import coffer.engine.operation.ReportAgentJob;
 import coffer.engine.plan.PlanBackup;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -61,7 +61,7 @@ class AgentLostJobsTest extends AgentRunnerFixture {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void lostClaimsAreFailedAndJobsNoLongerTheAgentsAreStoppedAndCleanedUp(String kind) throws Exception {
-        SimulatedClock clock = new SimulatedClock(Instant.now());
+        MutableClock clock = new MutableClock(Instant.now());
         openWithEdge(kind, clock);
         catalog.instances().refresh("edge", List.of(new Instance("u-web", "edge", "web", "running", List.of(),
                 clock.instant(), false)));

@@ -18,7 +18,7 @@ import coffer.engine.operation.FinishAgentJob;
 import coffer.engine.operation.MountDisk;
 import coffer.engine.operation.ReportAgentJob;
 import coffer.engine.plan.PlanBackup;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -44,7 +44,7 @@ class AgentMountRowsTest extends CatalogKindFixture {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void aMountsRowsComeFromItsOwnJobOnly(String kind) throws Exception {
-        SimulatedClock clock = new SimulatedClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         open(kind, clock);
         HostedAgents agents = new HostedAgents(catalog, PlanBackup.afterSteps(catalog, null, null), clock);
         String agent = "edge:1:aa";

@@ -13,7 +13,7 @@ import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.ClaimAgentJob;
 import coffer.engine.operation.FinishAgentJob;
 import coffer.engine.plan.PlanBackup;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,7 +39,7 @@ class AgentPointHostTest extends CatalogKindFixture {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void anAgentsEndRecordsPointsOfItsJobsHostOnly(String kind) throws Exception {
-        SimulatedClock clock = new SimulatedClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         openWithEdge(kind, clock);
         HostedAgents agents = new HostedAgents(catalog, PlanBackup.afterSteps(catalog, null, null), clock);
         catalog.hosts().ensure("far", "qemu+ssh://far/system");

@@ -25,7 +25,7 @@ import coffer.engine.plan.LostPoints;
 import coffer.engine.plan.PlanBackup;
 import coffer.engine.plan.ReplicatingVaults;
 import coffer.engine.plan.RetentionSweep;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import coffer.engine.replication.Regions;
 import coffer.engine.replication.ReplicationQueue;
 import coffer.testing.ByteArrayBlockSource;
@@ -62,7 +62,7 @@ class AgentRetryOfLostRunTest extends AgentRunnerFixture {
     @ValueSource(strings = {"sqlite", "postgresql"})
     void anAgentsRetryOfALostRunEndsWithTheRunsCommittedPointInsteadOfBackingUpAgain(String kind) throws Exception {
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-        SimulatedClock clock = new SimulatedClock(t0);
+        MutableClock clock = new MutableClock(t0);
         openWithEdge(kind, clock);
         catalog.instances().refresh("edge", List.of(new Instance("u-web", "edge", "web", "running", List.of(), t0, false)));
         catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", t0)));

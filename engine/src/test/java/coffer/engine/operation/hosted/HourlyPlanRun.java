@@ -5,7 +5,7 @@ import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.StoredPolicy;
 import coffer.engine.job.Job;
 import coffer.engine.plan.PlanScheduler;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import coffer.engine.policy.ArchiveRule;
 import coffer.engine.policy.Interval;
 import coffer.engine.policy.Policy;
@@ -23,7 +23,7 @@ import java.time.Instant;
  * Not thread-safe.
  */
 record HourlyPlanRun(PlanScheduler scheduler, Job run) {
-    static HourlyPlanRun queue(Catalog catalog, SimulatedClock clock, Instant start) {
+    static HourlyPlanRun queue(Catalog catalog, MutableClock clock, Instant start) {
         PlanScheduler scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
         StoredPolicy hourly = catalog.policies().create(new Policy("hourly", Schedule.of(start, Interval.hours(1)),
                 Retention.keepFor(RetentionPeriod.days(1)), false, ReplicationRule.OFF, ArchiveRule.OFF));
