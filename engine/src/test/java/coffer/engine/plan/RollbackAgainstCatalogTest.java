@@ -10,6 +10,7 @@ import coffer.engine.instance.PointFacts;
 import coffer.engine.vault.OneVault;
 import coffer.engine.vault.VaultDirectory;
 import coffer.testing.ByteArrayBlockSource;
+import coffer.testing.MutableClock;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.backend.LocalDirectoryBackend;
@@ -55,7 +56,7 @@ class RollbackAgainstCatalogTest {
     TestDatabase database;
     Catalog catalog;
     Vault vault;
-    SimulatedClock clock = new SimulatedClock(T0);
+    MutableClock clock = new MutableClock(T0);
     PointLifecycle lifecycle;
     RetentionSweep sweep;
 

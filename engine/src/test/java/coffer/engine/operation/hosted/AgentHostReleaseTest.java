@@ -8,7 +8,7 @@ import coffer.engine.error.ErrorCode;
 import coffer.engine.operation.AnnounceAgent;
 import coffer.engine.operation.ReleaseAgentHost;
 import coffer.engine.plan.PlanBackup;
-import coffer.engine.plan.SimulatedClock;
+import coffer.testing.MutableClock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,7 +36,7 @@ class AgentHostReleaseTest extends CatalogKindFixture {
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgresql"})
     void anotherIdentityTakesAReleasedHostAtOnce(String kind) throws Exception {
-        SimulatedClock clock = new SimulatedClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
+        MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
         openWithEdge(kind, clock);
         HostedAgents agents = new HostedAgents(catalog, PlanBackup.afterSteps(catalog, null, null), clock);
         agents.announce(announce(A, "identity-a"));
