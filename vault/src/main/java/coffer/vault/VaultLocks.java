@@ -102,9 +102,12 @@ public final class VaultLocks {
                     && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         }
 
-        /** Its holder for a person: "pid 12 on kvm-1 since …". */
+        /**
+         * Its holder for a person: "pid 12 on kvm-1 (boot 1a2b3c4d) since …". The boot is whatever the stored body
+         * says (someone with the storage may write a short one): at most its first 8 characters are shown.
+         */
         String holder() {
-            return "pid " + pid + " on " + host + (boot == null ? "" : " (boot " + boot.substring(0, 8) + ")")
+            return "pid " + pid + " on " + host + (boot == null ? "" : " (boot " + boot.substring(0, Math.min(8, boot.length())) + ")")
                     + " since " + createdAt;
         }
     }
