@@ -579,19 +579,14 @@ public final class ObjectCodec {
                 .putLong(8, plain).putLong(16, payload);
     }
 
-    /**
-     * Whether three {@value #SAMPLE}-byte samples of {@code plain} (its start, middle and end), compressed together as
-     * one input, shrink below 15/16 of their size. One call, not one per sample: each call pays the codec's set-up and
-     * its entropy stage again, which on incompressible data cost more than the match search (docs/performance.md,
-     * "Session 23").
-     */
     private boolean looksCompressible(Scratch s, byte[] plain, int length) {
-        System.arraycopy(plain, 0, s.samples, 0, SAMPLE);
-        System.arraycopy(plain, length / 2 - SAMPLE / 2, s.samples, SAMPLE, SAMPLE);
-        System.arraycopy(plain, length - SAMPLE, s.samples, 2 * SAMPLE, SAMPLE);
-        int total = compression == Compression.LZ4
-                ? Lz4.FACTORY.fastCompressor().compress(s.samples, 0, s.samples.length, s.sample, 0, s.sample.length)
-                : s.compressor().compressByteArray(s.sample, 0, s.sample.length, s.samples, 0, s.samples.length);
+        int[] starts = {0, length / 2 - SAMPLE / 2, length - SAMPLE};
+        int total = 0;
+        for (int start : starts) {
+            total += compression == Compression.LZ4
+                    ? Lz4.FACTORY.fastCompressor().compress(plain, start, SAMPLE, s.sample, 0, s.sample.length)
+                    : s.compressor().compressByteArray(s.sample, 0, s.sample.length, plain, start, SAMPLE);
+        }
         return total < 3 * SAMPLE * 15 / 16;
     }
 
@@ -621,9 +616,7 @@ public final class ObjectCodec {
     private final class Scratch {
         private ZstdCompressCtx compressor;
         final ZstdDecompressCtx decompressor = new ZstdDecompressCtx();
-        /** The three samples of {@link #looksCompressible}, side by side. */
-        final byte[] samples = new byte[3 * SAMPLE];
-        final byte[] sample = new byte[compressBound(3 * SAMPLE)];
+        final byte[] sample = new byte[compressBound(SAMPLE)];
         private SecureRandom random;
         byte[] compressed = new byte[0];
         byte[] sealed = new byte[0];
