@@ -55,8 +55,15 @@ public final class TestGuest implements AutoCloseable {
     /** Starts a guest with an agent channel and waits until its agent answers. */
     public static TestGuest start(Path dir) throws IOException {
         TestGuest guest = define(dir, true);
-        guest.startDomain();
-        guest.awaitAgent(Duration.ofSeconds(60));
+        try {
+            guest.startDomain();
+            // A wait for a condition: 180 s costs nothing when the guest answers in 5; a TCG guest under a CI load of
+            // 30 printed nothing on its console within 60 s (CI-69).
+            guest.awaitAgent(Duration.ofSeconds(180));
+        } catch (RuntimeException e) {
+            guest.close();
+            throw e;
+        }
         return guest;
     }
 

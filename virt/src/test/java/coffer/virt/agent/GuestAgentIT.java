@@ -33,7 +33,7 @@ class GuestAgentIT {
         guest = TestGuest.define(dir, true);
         long start = System.nanoTime();
         guest.startDomain();
-        guest.awaitAgent(Duration.ofSeconds(60));
+        guest.awaitAgent(Duration.ofSeconds(180));
         bootToAgent = Duration.ofNanos(System.nanoTime() - start);
         System.out.println("test guest " + guest.name() + ": start to guest-ping answer " + bootToAgent.toMillis() + " ms");
         libvirt = Libvirt.connect("qemu:///system");
