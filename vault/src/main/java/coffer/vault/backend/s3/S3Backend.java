@@ -21,6 +21,7 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -133,8 +134,8 @@ public final class S3Backend implements Backend {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(credentials))
                 .forcePathStyle(settings.pathStyle())
-                // chunks carry their own digest or GCM tag, checked on every read: the SDK's checksums would
-                // hash every byte once more on both sides
+                // chunks carry their own digest or GCM tag, checked on every read: the SDK's own checksums would
+                // hash every body once more; each body's CRC-32C is computed here instead, once (crc32c)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClient(http)
@@ -184,7 +185,9 @@ public final class S3Backend implements Backend {
     public void put(String name, ByteBuffer data) throws BackendException {
         String key = location.key(ObjectNames.check(name));
         try {
-            client.putObject(b -> b.bucket(location.bucket()).key(key).contentLength((long) data.remaining()), body(data));
+            String crc = crc32c(data);
+            client.putObject(b -> b.bucket(location.bucket()).key(key).contentLength((long) data.remaining())
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(crc), body(data));
         } catch (SdkException e) {
             throw failures.of("write", name, e);
         }
@@ -200,10 +203,12 @@ public final class S3Backend implements Backend {
             put(name, data);
             return true;
         }
+        String crc = crc32c(data);
         for (int attempt = 1; ; attempt++) {
             try {
                 client.putObject(b -> b.bucket(location.bucket()).key(key).ifNoneMatch("*")
-                        .contentLength((long) data.remaining()), body(data));
+                        .contentLength((long) data.remaining())
+                        .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(crc), body(data));
                 return true;
             } catch (S3Exception e) {
                 switch (e.statusCode()) {
@@ -255,7 +260,8 @@ public final class S3Backend implements Backend {
         String key = location.key(ObjectNames.check(name));
         String uploadId;
         try {
-            uploadId = client.createMultipartUpload(b -> b.bucket(location.bucket()).key(key)).uploadId();
+            uploadId = client.createMultipartUpload(b -> b.bucket(location.bucket()).key(key)
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)).uploadId();
         } catch (SdkException e) {
             throw failures.of("write", name, e);
         }
@@ -336,11 +342,14 @@ public final class S3Backend implements Backend {
                 return;
             }
             int number = parts.size() + 1;
+            ByteBuffer bytes = ByteBuffer.wrap(part, 0, filled);
+            String crc = crc32c(bytes);
             try {
                 String etag = client.uploadPart(b -> b.bucket(location.bucket()).key(key).uploadId(uploadId)
-                        .partNumber(number).contentLength((long) filled), body(ByteBuffer.wrap(part, 0, filled))).eTag();
+                        .partNumber(number).contentLength((long) filled)
+                        .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(crc), body(bytes)).eTag();
                 parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(number).eTag(etag)
-                        .build());
+                        .checksumCRC32C(crc).build());
             } catch (SdkException e) {
                 throw failures.of("write", name, e);
             }
@@ -591,6 +600,20 @@ public final class S3Backend implements Backend {
         } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The CRC-32C of the buffer's remaining bytes as S3 writes it ({@code x-amz-checksum-crc32c}: base64 of the four
+     * bytes, big-endian). Sent with every body so the store refuses one changed on the way (400 {@code BadDigest}),
+     * and so a bucket with a default Object Lock retention, which demands a checksum, takes the write
+     * (docs/design/s3.md, "Integrity of what is sent"). The JDK's CRC-32C is an intrinsic from the interpreter up.
+     */
+    static String crc32c(ByteBuffer data) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(data.duplicate());
+        int value = (int) crc.getValue();
+        return java.util.Base64.getEncoder().encodeToString(new byte[]{
+                (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
     }
 
     /** The buffer's remaining bytes as a request body, without a copy (the call returns before the caller reuses it). */
