@@ -433,11 +433,11 @@ public final class S3Backend implements Backend {
                 java.io.IOException broken;
                 try {
                     int n = response.read(b, off, len);
-                    if (n > 0) {
+                    if (n >= 0) {
                         position += n;
                         return n;
                     }
-                    if (n < 0 && (length < 0 || position >= length)) {
+                    if (length < 0 || position >= length) {
                         ended = true;
                         return -1;
                     }
