@@ -285,29 +285,12 @@ final class LibCrypto {
      * 16-byte tag at {@code out[outOffset]}. Returns the bytes written ({@code length + 16}).
      */
     int encrypt(byte[] key, byte[] nonce, byte[] aad, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
-        MemorySegment ctx = newContext();
+        MemorySegment ctx = gcmBegin(true, key, nonce, 0, aad);
         try {
-            int[] written = new int[1];
-            MemorySegment count = MemorySegment.ofArray(written);
-            check((int) encryptInit.handle().invokeExact(ctx, aes256Gcm, MemorySegment.NULL, of(key, 0, key.length),
-                    of(nonce, 0, nonce.length)), "EVP_EncryptInit_ex");
-            check((int) encryptUpdate.handle().invokeExact(ctx, MemorySegment.NULL, count, of(aad, 0, aad.length), aad.length),
-                    "EVP_EncryptUpdate (AAD)");
-            int total = 0;
-            if (length > 0) {
-                check((int) encryptUpdate.handle().invokeExact(ctx, of(out, outOffset, length), count, of(in, inOffset, length),
-                        length), "EVP_EncryptUpdate");
-                total = written[0];
-            }
-            check((int) encryptFinal.handle().invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count,
-                    MemorySegment.NULL, MemorySegment.NULL),
-                    "EVP_EncryptFinal_ex");
-            total += written[0];
-            check((int) ctrl.handle().invokeExact(ctx, EVP_CTRL_GCM_GET_TAG, 16, of(out, outOffset + total, 16)),
-                    "EVP_CTRL_GCM_GET_TAG");
+            int total = gcmUpdate(ctx, true, in, inOffset, length, out, outOffset);
+            byte[] tag = gcmEncryptEnd(ctx);
+            System.arraycopy(tag, 0, out, outOffset + total, 16);
             return total + 16;
-        } catch (Throwable e) {
-            throw rethrow(e);
         } finally {
             freeContext(ctx);
         }
@@ -321,30 +304,93 @@ final class LibCrypto {
     boolean decrypt(byte[] key, byte[] nonce, int nonceOffset, byte[] aad, byte[] in, int inOffset, int length,
                     byte[] out, int outOffset) {
         int cipherLength = length - 16;
-        MemorySegment ctx = newContext();
+        MemorySegment ctx = gcmBegin(false, key, nonce, nonceOffset, aad);
         try {
-            int[] written = new int[1];
-            MemorySegment count = MemorySegment.ofArray(written);
-            check((int) decryptInit.handle().invokeExact(ctx, aes256Gcm, MemorySegment.NULL, of(key, 0, key.length),
-                    of(nonce, nonceOffset, 12)), "EVP_DecryptInit_ex");
-            check((int) decryptUpdate.handle().invokeExact(ctx, MemorySegment.NULL, count, of(aad, 0, aad.length), aad.length),
-                    "EVP_DecryptUpdate (AAD)");
-            int total = 0;
-            if (cipherLength > 0) {
-                check((int) decryptUpdate.handle().invokeExact(ctx, of(out, outOffset, cipherLength), count,
-                        of(in, inOffset, cipherLength), cipherLength), "EVP_DecryptUpdate");
-                total = written[0];
-            }
-            // the tag is copied: SET_TAG reads it during the call only
-            check((int) ctrl.handle().invokeExact(ctx, EVP_CTRL_GCM_SET_TAG, 16, of(in, inOffset + cipherLength, 16)),
-                    "EVP_CTRL_GCM_SET_TAG");
-            return (int) decryptFinal.handle().invokeExact(ctx, MemorySegment.ofArray(out).asSlice(outOffset + total), count,
-                    MemorySegment.NULL, MemorySegment.NULL) > 0;
-        } catch (Throwable e) {
-            throw rethrow(e);
+            gcmUpdate(ctx, false, in, inOffset, cipherLength, out, outOffset);
+            return gcmDecryptEnd(ctx, in, inOffset + cipherLength);
         } finally {
             freeContext(ctx);
         }
+    }
+
+    /**
+     * A new AES-256-GCM context set up to encrypt (or decrypt) under {@code key}, the 12-byte nonce at
+     * {@code nonce[nonceOffset]} and {@code aad}; free it with {@link #gcmFree}.
+     */
+    MemorySegment gcmBegin(boolean encrypt, byte[] key, byte[] nonce, int nonceOffset, byte[] aad) {
+        MemorySegment ctx = newContext();
+        try {
+            MemorySegment count = MemorySegment.ofArray(new int[1]);
+            if (encrypt) {
+                check((int) encryptInit.handle().invokeExact(ctx, aes256Gcm, MemorySegment.NULL, of(key, 0, key.length),
+                        of(nonce, nonceOffset, 12)), "EVP_EncryptInit_ex");
+                check((int) encryptUpdate.handle().invokeExact(ctx, MemorySegment.NULL, count, of(aad, 0, aad.length),
+                        aad.length), "EVP_EncryptUpdate (AAD)");
+            } else {
+                check((int) decryptInit.handle().invokeExact(ctx, aes256Gcm, MemorySegment.NULL, of(key, 0, key.length),
+                        of(nonce, nonceOffset, 12)), "EVP_DecryptInit_ex");
+                check((int) decryptUpdate.handle().invokeExact(ctx, MemorySegment.NULL, count, of(aad, 0, aad.length),
+                        aad.length), "EVP_DecryptUpdate (AAD)");
+            }
+            return ctx;
+        } catch (Throwable e) {
+            freeContext(ctx);
+            throw rethrow(e);
+        }
+    }
+
+    /** Encrypts (or decrypts) {@code in[inOffset, +length)} into {@code out[outOffset]}; returns the bytes written. */
+    int gcmUpdate(MemorySegment ctx, boolean encrypt, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
+        if (length <= 0) {
+            return 0;
+        }
+        int[] written = new int[1];
+        try {
+            if (encrypt) {
+                check((int) encryptUpdate.handle().invokeExact(ctx, of(out, outOffset, length), MemorySegment.ofArray(written),
+                        of(in, inOffset, length), length), "EVP_EncryptUpdate");
+            } else {
+                check((int) decryptUpdate.handle().invokeExact(ctx, of(out, outOffset, length), MemorySegment.ofArray(written),
+                        of(in, inOffset, length), length), "EVP_DecryptUpdate");
+            }
+            return written[0];
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** Ends an encryption (GCM writes no more ciphertext); returns the 16-byte tag. The context stays to be freed. */
+    byte[] gcmEncryptEnd(MemorySegment ctx) {
+        byte[] rest = new byte[16];
+        byte[] tag = new byte[16];
+        try {
+            check((int) encryptFinal.handle().invokeExact(ctx, MemorySegment.ofArray(rest), MemorySegment.ofArray(new int[1]),
+                    MemorySegment.NULL, MemorySegment.NULL), "EVP_EncryptFinal_ex");
+            check((int) ctrl.handle().invokeExact(ctx, EVP_CTRL_GCM_GET_TAG, 16, MemorySegment.ofArray(tag)),
+                    "EVP_CTRL_GCM_GET_TAG");
+            return tag;
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** Ends a decryption: whether the 16-byte tag at {@code tag[tagOffset]} authenticates what was decrypted. */
+    boolean gcmDecryptEnd(MemorySegment ctx, byte[] tag, int tagOffset) {
+        byte[] rest = new byte[16];
+        try {
+            // the tag is copied: SET_TAG reads it during the call only
+            check((int) ctrl.handle().invokeExact(ctx, EVP_CTRL_GCM_SET_TAG, 16, of(tag, tagOffset, 16)),
+                    "EVP_CTRL_GCM_SET_TAG");
+            return (int) decryptFinal.handle().invokeExact(ctx, MemorySegment.ofArray(rest), MemorySegment.ofArray(new int[1]),
+                    MemorySegment.NULL, MemorySegment.NULL) > 0;
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    /** Frees a context of {@link #gcmBegin} (also wipes the key schedule). */
+    void gcmFree(MemorySegment ctx) {
+        freeContext(ctx);
     }
 
     /** SHA-256 of {@code data[offset, +length)}. */

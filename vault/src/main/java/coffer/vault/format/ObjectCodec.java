@@ -202,19 +202,20 @@ public final class ObjectCodec {
         /** Writes the sealed object (each call under a new nonce: each is a whole object). */
         public void writeTo(java.io.OutputStream out) throws java.io.IOException {
             out.write(header);
-            javax.crypto.Cipher gcm = null;
             CRC32C crc = new CRC32C();
+            byte[] nonce = null;
             if (cipher != null) {
-                byte[] nonce = new byte[NONCE_SIZE];
+                nonce = new byte[NONCE_SIZE];
                 scratch.get().random().nextBytes(nonce);
                 out.write(nonce);
-                gcm = cipher.streamingEncryptor(nonce, aad(header, 0, name));
             } else {
                 crc.update(header);
             }
             byte[] block = new byte[1 << 16];
+            byte[] sealed = new byte[block.length + TAG_SIZE];
             long left = payloadLength;
-            try (java.io.InputStream in = payload.input()) {
+            try (java.io.InputStream in = payload.input();
+                 AesGcm.Encryption gcm = cipher == null ? null : cipher.encryption(nonce, aad(header, 0, name))) {
                 while (left > 0) {
                     int n = in.readNBytes(block, 0, (int) Math.min(block.length, left));
                     if (n <= 0) {
@@ -222,20 +223,17 @@ public final class ObjectCodec {
                     }
                     left -= n;
                     if (gcm != null) {
-                        out.write(gcm.update(block, 0, n));
+                        out.write(sealed, 0, gcm.update(block, 0, n, sealed, 0));
                     } else {
                         crc.update(block, 0, n);
                         out.write(block, 0, n);
                     }
                 }
-            }
-            if (gcm != null) {
-                try {
-                    out.write(gcm.doFinal());
-                } catch (java.security.GeneralSecurityException e) {
-                    throw new IllegalStateException("AES-256-GCM: " + e.getMessage(), e);
+                if (gcm != null) {
+                    out.write(gcm.finish());
                 }
-            } else {
+            }
+            if (cipher == null) {
                 byte[] sum = new byte[4];
                 ByteBuffer.wrap(sum).putInt((int) crc.getValue());
                 out.write(sum);
@@ -330,30 +328,24 @@ public final class ObjectCodec {
         if (!h.encrypted && cipher != null) {
             throw new CorruptDataException(name, "object is not encrypted but the vault is (refusing unauthenticated data)");
         }
-        javax.crypto.Cipher ctr = null;
-        javax.crypto.Cipher gcm = null;
         CRC32C crc = new CRC32C();
+        byte[] nonce = null;
         if (h.encrypted) {
-            byte[] nonce = new byte[NONCE_SIZE];
+            nonce = new byte[NONCE_SIZE];
             readExactly(stored, nonce, 0, NONCE_SIZE, name, expected);
-            ctr = cipher.streamingUnauthenticatedDecryptor(nonce);
-            gcm = cipher.streamingEncryptor(nonce, aad(head, 0, name));
         } else {
             crc.update(head);
         }
         byte[] block = new byte[1 << 16];
-        byte[] plain = new byte[block.length];
-        byte[] again = new byte[block.length + TAG_SIZE];
+        byte[] plain = new byte[block.length + TAG_SIZE];
         long left = h.payloadLength;
-        try {
+        try (AesGcm.Decryption gcm = h.encrypted ? cipher.decryption(nonce, aad(head, 0, name)) : null) {
             while (left > 0) {
                 int n = (int) Math.min(block.length, left);
                 readExactly(stored, block, 0, n, name, expected);
                 left -= n;
-                if (ctr != null) {
-                    int p = ctr.update(block, 0, n, plain, 0);
-                    gcm.update(plain, 0, p, again, 0);
-                    out.write(plain, 0, p);
+                if (gcm != null) {
+                    out.write(plain, 0, gcm.update(block, 0, n, plain, 0));
                 } else {
                     crc.update(block, 0, n);
                     out.write(block, 0, n);
@@ -362,19 +354,13 @@ public final class ObjectCodec {
             byte[] trailer = new byte[h.encrypted ? TAG_SIZE : 4];
             readExactly(stored, trailer, 0, trailer.length, name, expected);
             refuseMore(stored, name, expected);
-            if (ctr != null) {
-                byte[] rest = ctr.doFinal();
-                out.write(rest);
-                byte[] last = gcm.doFinal(rest);
-                byte[] tag = java.util.Arrays.copyOfRange(last, last.length - TAG_SIZE, last.length);
-                if (!java.security.MessageDigest.isEqual(tag, trailer)) {
-                    throw new CorruptDataException(name, "authentication tag mismatch (damaged, or wrong key)");
-                }
+            if (gcm != null) {
+                out.write(gcm.finish(trailer));
             } else if ((int) crc.getValue() != ByteBuffer.wrap(trailer).getInt()) {
                 throw new CorruptDataException(name, "CRC-32C mismatch");
             }
-        } catch (java.security.GeneralSecurityException e) {
-            throw new CorruptDataException(name, "cannot decrypt: " + e.getMessage(), e);
+        } catch (javax.crypto.AEADBadTagException e) {
+            throw new CorruptDataException(name, "authentication tag mismatch (damaged, or wrong key)");
         }
     }
 

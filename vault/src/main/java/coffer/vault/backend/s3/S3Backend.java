@@ -21,6 +21,7 @@ import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -133,8 +134,8 @@ public final class S3Backend implements Backend {
                 .region(Region.of(settings.region()))
                 .credentialsProvider(StaticCredentialsProvider.create(credentials))
                 .forcePathStyle(settings.pathStyle())
-                // chunks carry their own digest or GCM tag, checked on every read: the SDK's checksums would
-                // hash every byte once more on both sides
+                // chunks carry their own digest or GCM tag, checked on every read: the SDK's own checksums would
+                // hash every body once more; each body's CRC-32C is computed here instead, once (crc32c)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClient(http)
@@ -184,7 +185,9 @@ public final class S3Backend implements Backend {
     public void put(String name, ByteBuffer data) throws BackendException {
         String key = location.key(ObjectNames.check(name));
         try {
-            client.putObject(b -> b.bucket(location.bucket()).key(key).contentLength((long) data.remaining()), body(data));
+            String crc = crc32c(data);
+            client.putObject(b -> b.bucket(location.bucket()).key(key).contentLength((long) data.remaining())
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(crc), body(data));
         } catch (SdkException e) {
             throw failures.of("write", name, e);
         }
@@ -200,10 +203,12 @@ public final class S3Backend implements Backend {
             put(name, data);
             return true;
         }
+        String crc = crc32c(data);
         for (int attempt = 1; ; attempt++) {
             try {
                 client.putObject(b -> b.bucket(location.bucket()).key(key).ifNoneMatch("*")
-                        .contentLength((long) data.remaining()), body(data));
+                        .contentLength((long) data.remaining())
+                        .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(crc), body(data));
                 return true;
             } catch (S3Exception e) {
                 switch (e.statusCode()) {
@@ -255,7 +260,8 @@ public final class S3Backend implements Backend {
         String key = location.key(ObjectNames.check(name));
         String uploadId;
         try {
-            uploadId = client.createMultipartUpload(b -> b.bucket(location.bucket()).key(key)).uploadId();
+            uploadId = client.createMultipartUpload(b -> b.bucket(location.bucket()).key(key)
+                    .checksumAlgorithm(ChecksumAlgorithm.CRC32_C)).uploadId();
         } catch (SdkException e) {
             throw failures.of("write", name, e);
         }
@@ -336,11 +342,14 @@ public final class S3Backend implements Backend {
                 return;
             }
             int number = parts.size() + 1;
+            ByteBuffer bytes = ByteBuffer.wrap(part, 0, filled);
+            String crc = crc32c(bytes);
             try {
                 String etag = client.uploadPart(b -> b.bucket(location.bucket()).key(key).uploadId(uploadId)
-                        .partNumber(number).contentLength((long) filled), body(ByteBuffer.wrap(part, 0, filled))).eTag();
+                        .partNumber(number).contentLength((long) filled)
+                        .checksumAlgorithm(ChecksumAlgorithm.CRC32_C).checksumCRC32C(crc), body(bytes)).eTag();
                 parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(number).eTag(etag)
-                        .build());
+                        .checksumCRC32C(crc).build());
             } catch (SdkException e) {
                 throw failures.of("write", name, e);
             }
@@ -349,48 +358,138 @@ public final class S3Backend implements Backend {
     }
 
     /**
-     * One streamed {@code GetObject}, read as the caller reads; a failure mid-body is a {@link BackendException}
-     * (retryable), and closing before the end aborts the connection instead of reading the rest.
+     * One streamed {@code GetObject}, read as the caller reads. A connection broken mid-body (closed, reset, or a stall
+     * the request watch ended) is resumed where it broke: a ranged {@code GetObject} from the bytes read so far, with
+     * {@code If-Match} on the first answer's ETag, at most {@link #RESUMES} times per stream; an object replaced in
+     * between fails the read rather than splicing two objects (docs/design/s3.md, "A streamed read broken mid-body").
+     * A cancel (the thread interrupted) is not resumed. Closing before the end aborts the connection instead of
+     * reading the rest.
      */
     @Override
     public java.io.InputStream getStream(String name) throws BackendException {
         String key = location.key(ObjectNames.check(name));
-        software.amazon.awssdk.core.ResponseInputStream<GetObjectResponse> response;
+        return new ResumingBody(name, key, openBody(name, key, 0, null));
+    }
+
+    /** How many times one streamed read resumes after its connection broke, before the failure is the caller's. */
+    static final int RESUMES = 5;
+
+    private software.amazon.awssdk.core.ResponseInputStream<GetObjectResponse> openBody(String name, String key, long from,
+                                                                                         String etag) throws BackendException {
         try {
-            response = client.getObject(b -> b.bucket(location.bucket()).key(key));
+            return client.getObject(b -> {
+                b.bucket(location.bucket()).key(key);
+                if (from > 0) {
+                    b.range("bytes=" + from + "-").ifMatch(etag);
+                }
+            });
+        } catch (S3Exception e) {
+            if (e.statusCode() == 412 && etag != null) {
+                throw changed(name);
+            }
+            throw failures.of("get", name, e);
         } catch (SdkException e) {
             throw failures.of("get", name, e);
         }
-        return new java.io.FilterInputStream(response) {
-            private boolean ended;
+    }
 
-            @Override
-            public int read() throws java.io.IOException {
-                byte[] one = new byte[1];
-                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    private BackendException changed(String name) {
+        return failures.of("get", name, "the object was replaced while it was read (its ETag changed); read it again",
+                true);
+    }
+
+    /** A streamed body that resumes with a ranged request where its connection broke. */
+    private final class ResumingBody extends java.io.InputStream {
+        private final String name;
+        private final String key;
+        private final String etag;
+        private final long length;
+        private software.amazon.awssdk.core.ResponseInputStream<GetObjectResponse> response;
+        private long position;
+        private int resumes;
+        private boolean ended;
+
+        ResumingBody(String name, String key, software.amazon.awssdk.core.ResponseInputStream<GetObjectResponse> response) {
+            this.name = name;
+            this.key = key;
+            this.response = response;
+            this.etag = response.response().eTag();
+            Long announced = response.response().contentLength();
+            this.length = announced == null ? -1 : announced;
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (len == 0) {
+                return 0;
             }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws java.io.IOException {
+            while (true) {
+                java.io.IOException broken;
                 try {
-                    int n = super.read(b, off, len);
-                    ended |= n < 0;
-                    return n;
+                    int n = response.read(b, off, len);
+                    if (n >= 0) {
+                        position += n;
+                        return n;
+                    }
+                    if (length < 0 || position >= length) {
+                        ended = true;
+                        return -1;
+                    }
+                    broken = new java.io.EOFException("the store ended the body after " + position + " of " + length
+                            + " bytes");
                 } catch (java.io.IOException e) {
-                    throw failures.interrupted("get", name, e);
+                    broken = e;
                 } catch (SdkException e) {
-                    throw failures.of("get", name, e);
+                    broken = new java.io.IOException(e.getMessage());
                 }
+                resume(broken);
             }
+        }
 
-            @Override
-            public void close() throws java.io.IOException {
-                if (!ended) {
-                    response.abort();
-                }
-                response.close();
+        /** Opens the rest of the body after {@code broken}, or throws when it was a cancel or the resumes are spent. */
+        private void resume(java.io.IOException broken) throws BackendException {
+            RequestWatch.restoreInterrupt();
+            if (Thread.currentThread().isInterrupted() || etag == null || length < 0 || resumes >= RESUMES) {
+                BackendException failure = failures.interrupted("get", name, broken);
+                throw resumes == 0 ? failure : new BackendException(failure.getMessage() + " (the read had resumed "
+                        + resumes + " times after its connection broke)", true, null);
             }
-        };
+            resumes++;
+            response.abort();
+            closeQuietly(response);
+            response = openBody(name, key, position, etag);
+            if (!etag.equals(response.response().eTag())) { // a store that ignored If-Match
+                response.abort();
+                throw changed(name);
+            }
+        }
+
+        /** How many times this read resumed (for tests). */
+        int resumes() {
+            return resumes;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            if (!ended) {
+                response.abort();
+            }
+            response.close();
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable closeable) {
+        try {
+            closeable.close();
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // a broken connection's body: already aborted
+        }
     }
 
     @Override
@@ -591,6 +690,20 @@ public final class S3Backend implements Backend {
         } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The CRC-32C of the buffer's remaining bytes as S3 writes it ({@code x-amz-checksum-crc32c}: base64 of the four
+     * bytes, big-endian). Sent with every body so the store refuses one changed on the way (400 {@code BadDigest}),
+     * and so a bucket with a default Object Lock retention, which demands a checksum, takes the write
+     * (docs/design/s3.md, "Integrity of what is sent"). The JDK's CRC-32C is an intrinsic from the interpreter up.
+     */
+    static String crc32c(ByteBuffer data) {
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(data.duplicate());
+        int value = (int) crc.getValue();
+        return java.util.Base64.getEncoder().encodeToString(new byte[]{
+                (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
     }
 
     /** The buffer's remaining bytes as a request body, without a copy (the call returns before the caller reuses it). */

@@ -64,6 +64,12 @@ final class S3Failures {
                 retryable, null);
     }
 
+    /** A failure the backend found itself (not the SDK's), described by {@code detail}. */
+    BackendException of(String action, String name, String detail, boolean retryable) {
+        return new BackendException(scrub.apply("cannot " + action + " '" + name + "' in " + where + ": " + detail),
+                retryable, null);
+    }
+
     /** A transfer cut short (connection closed mid-body): repeating it may succeed. */
     BackendException interrupted(String action, String name, java.io.IOException e) {
         RequestWatch.restoreInterrupt();
