@@ -56,7 +56,8 @@ record DrillCopy(String name, Path directory, String pointId, long ownerPid, Str
     /**
      * Destroys (if running) and undefines the domain (with its NVRAM and checkpoint metadata) and, with
      * {@code withDirectory}, deletes the directory; returns what could not be removed (empty when all went). Runs to
-     * its end even on an interrupted thread (whose interrupt is kept).
+     * its end even on an interrupted thread (whose interrupt is kept). A domain that goes meanwhile (another cleaner
+     * removed it: {@code VIR_ERR_NO_DOMAIN} at any step) counts as removed, and the directory is still deleted.
      */
     List<String> remove(Libvirt libvirt, boolean withDirectory) {
         boolean interrupted = Thread.interrupted();
@@ -71,7 +72,9 @@ record DrillCopy(String name, Path directory, String pointId, long ownerPid, Str
                             | Libvirt.UNDEFINE_SNAPSHOTS_METADATA | Libvirt.UNDEFINE_MANAGED_SAVE);
                 }
             } catch (LibvirtException e) {
-                problems.add("domain " + name + ": " + e.getMessage());
+                if (!gone(e)) {
+                    problems.add("domain " + name + ": " + e.getMessage());
+                }
             }
             try {
                 if (withDirectory && Files.exists(directory)) {
@@ -86,6 +89,14 @@ record DrillCopy(String name, Path directory, String pointId, long ownerPid, Str
             }
         }
         return problems;
+    }
+
+    /**
+     * Whether {@code e} says the domain no longer exists ({@code VIR_ERR_NO_DOMAIN}): another cleaner (a drill's
+     * {@link DrillLeftovers}, a server's or an agent's start) removed it between a look and a call; it counts as removed.
+     */
+    static boolean gone(LibvirtException e) {
+        return e.code() == LibvirtException.NO_DOMAIN;
     }
 
     static String thisHost() {
