@@ -11,9 +11,11 @@ import java.util.Optional;
 
 /**
  * Removes the copies of drills whose process died (killed, host crash) before it could: domains named
- * {@code coffer-drill-…} whose description marks them as a drill's ({@link DrillCopy}) of a process of this host that
- * no longer runs. Their disk directory is deleted only when it lies beneath the drills' directory (a description is
- * never trusted to name what to delete elsewhere). Copies of drills still running, or of other hosts, are left alone.
+ * {@code coffer-drill-…} whose description marks them as a drill's ({@link DrillCopy}) that is abandoned: of a process
+ * of this host and boot that no longer runs, of an earlier boot of this machine, or older than
+ * {@link DrillCopy#ABANDONED_AFTER} (docs/design/locking.md, session 23). Their disk directory is deleted only when it
+ * lies beneath the drills' directory (a description is never trusted to name what to delete elsewhere). Copies of drills
+ * still running are left alone. Another cleaner may remove the same copy meanwhile: that is not a problem.
  *
  * <p>Stateless; thread-safe.
  */
