@@ -31,7 +31,6 @@ class DrillCopyCleanersRacingIT {
     Libvirt libvirt;
     RunningCopies copies;
     Path drills;
-    final List<String> transients = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -43,11 +42,6 @@ class DrillCopyCleanersRacingIT {
 
     @AfterEach
     void tearDown() throws Exception {
-        for (String name : transients) {
-            if (libvirt.domain(name).isPresent()) {
-                libvirt.destroy(name);
-            }
-        }
         if (copies != null) {
             copies.close();
         }
@@ -81,23 +75,7 @@ class DrillCopyCleanersRacingIT {
     @Test
     void aDomainThatGoesBetweenTheDestroyAndTheUndefineCountsAsRemovedAndItsFilesAreStillDeleted() throws Exception {
         DrillCopy dead = deadCopy("-transient");
-        Files.createDirectories(dead.directory());
-        Files.writeString(dead.directory().resolve("disk.qcow2"), "a copy's disk");
-        String type = System.getenv().getOrDefault("COFFER_TEST_DOMAIN_TYPE",
-                Files.exists(Path.of("/dev/kvm")) ? "kvm" : "qemu");
-        Path xml = dir.resolve(dead.name() + ".xml");
-        Files.writeString(xml, """
-                <domain type='%s'>
-                  <name>%s</name>
-                  <description>%s</description>
-                  <memory unit='MiB'>64</memory>
-                  <vcpu>1</vcpu>
-                  <os><type arch='x86_64'>hvm</type></os>
-                  <devices></devices>
-                </domain>
-                """.formatted(type, dead.name(), dead.description()));
-        transients.add(dead.name());
-        TestDomain.virsh("create", xml.toString()); // transient: it goes when destroyed, before the undefine
+        copies.runTransient(dead); // it goes when destroyed, before the undefine
         assertTrue(libvirt.state(dead.name()).active());
 
         List<String> warnings = new ArrayList<>();
