@@ -40,6 +40,18 @@ public final class BootId {
         return boot == null || boot.equals(get());
     }
 
+    /**
+     * Whether a record of this host name naming {@code boot} and {@code machine} ({@link MachineId}; null in a record
+     * written before session 23) was written by this machine in one of its earlier boots, so that its process is gone
+     * whatever its pid: its machine id is this machine's and its boot one this machine remembers having had
+     * ({@link EarlierBoots}) and not this one. Another machine of this host name (even one sharing the machine id, made
+     * from one cloned image), and a record without a machine id, never are: they are judged by their age.
+     */
+    public static boolean earlierBootOfThisMachine(String boot, String machine) {
+        return boot != null && machine != null && !boot.equals(get()) && machine.equals(MachineId.get())
+                && EarlierBoots.contains(boot);
+    }
+
     private static final class Holder {
         static final String ID = read(KERNEL);
     }

@@ -23,12 +23,15 @@ import java.time.Instant;
  * @param createdAt when it began
  * @param boot      that process's boot id ({@link BootId}; since version 2): a marker of another boot is never judged
  *                  by its pid here; null in a version 1 marker
+ * @param machine   that process's machine id ({@link MachineId}; since session 23, still version 2): a marker of an
+ *                  earlier boot of this machine is of a process that is gone ({@link #ofAnEarlierBootOfThisMachine});
+ *                  null before, or where the machine has none
  *
  * <p>Immutable.
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record UnfinishedMarker(String format, int version, String operation, String host, long pid, Instant createdAt,
-                               String boot) {
+                               String boot, String machine) {
     public static final String FORMAT = "coffer-unfinished";
     public static final int VERSION = 2;
     public static final String NAME = "unfinished";
@@ -43,9 +46,24 @@ public record UnfinishedMarker(String format, int version, String operation, Str
         this(format, version, operation, host, pid, createdAt, null);
     }
 
+    /** A marker as session 22 wrote it (no machine id). */
+    public UnfinishedMarker(String format, int version, String operation, String host, long pid, Instant createdAt,
+                            String boot) {
+        this(format, version, operation, host, pid, createdAt, boot, null);
+    }
+
     public static UnfinishedMarker of(String operation) {
+        EarlierBoots.rememberThisBoot();
         return new UnfinishedMarker(FORMAT, VERSION, operation, HostName.get(), ProcessHandle.current().pid(),
-                Instant.now(), BootId.get());
+                Instant.now(), BootId.get(), MachineId.get());
+    }
+
+    /**
+     * Whether it was written by this machine in an earlier boot ({@link BootId#earlierBootOfThisMachine}): its process
+     * is gone whatever its pid.
+     */
+    public boolean ofAnEarlierBootOfThisMachine() {
+        return HostName.get().equals(host) && BootId.earlierBootOfThisMachine(boot, machine);
     }
 
     /**

@@ -66,10 +66,12 @@ public final class VaultLocks {
      * @param boot          the holder's boot id; null in a version 1 body or where the kernel does not say
      * @param sealedPurpose the purpose sealed with the vault's key (base64); null in a vault without encryption
      * @param version       2; null in a version 1 body
+     * @param machine       the holder's machine id ({@link MachineId}; since session 23, still version 2); null before,
+     *                      or where the machine has none
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     record Body(String kind, String host, long pid, String purpose, Instant createdAt, String boot,
-                String sealedPurpose, Integer version) {
+                String sealedPurpose, Integer version, String machine) {
         static final int VERSION = 2;
 
         /** A version 1 body (as written before session 22). */
@@ -77,10 +79,17 @@ public final class VaultLocks {
             this(kind, host, pid, purpose, createdAt, null, null, null);
         }
 
+        /** A version 2 body without the machine id (as written in session 22). */
+        Body(String kind, String host, long pid, String purpose, Instant createdAt, String boot, String sealedPurpose,
+             Integer version) {
+            this(kind, host, pid, purpose, createdAt, boot, sealedPurpose, version, null);
+        }
+
         /** The body of a lock, claim or lease of {@code kind} taken now by this process. */
         static Body ofThisProcess(String kind, String purpose, String sealedPurpose) {
+            EarlierBoots.rememberThisBoot();
             return new Body(kind, hostName(), ProcessHandle.current().pid(), purpose, Instant.now(), BootId.get(),
-                    sealedPurpose, VERSION);
+                    sealedPurpose, VERSION, MachineId.get());
         }
 
         /** As stored. */
@@ -89,17 +98,24 @@ public final class VaultLocks {
         }
 
         Body withPurpose(String shown) {
-            return new Body(kind, host, pid, shown, createdAt, boot, sealedPurpose, version);
+            return new Body(kind, host, pid, shown, createdAt, boot, sealedPurpose, version, machine);
         }
 
         /**
          * Whether its holder is a process of this host and boot that no longer exists: then it holds nothing at once.
-         * A body of another boot (another machine of the same host name, or this one before a reboot) never is; it
-         * goes stale by its age only. A version 1 body is judged by host name and pid, as before.
+         * A body of another boot (another machine of the same host name) never is; it goes stale by its age only,
+         * except one of this machine's earlier boots (its machine id and a boot this machine remembers,
+         * {@link BootId#earlierBootOfThisMachine}, since session 23), whose process is gone whatever its pid. A version
+         * 1 body is judged by host name and pid, as before.
          */
         boolean holderGoneFromThisBoot() {
-            return hostName().equals(host) && BootId.sameBoot(boot) && pid > 0
-                    && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+            if (!hostName().equals(host)) {
+                return false;
+            }
+            if (!BootId.sameBoot(boot)) {
+                return BootId.earlierBootOfThisMachine(boot, machine);
+            }
+            return pid > 0 && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         }
 
         /**

@@ -192,7 +192,7 @@ class VaultLocksTest {
 
     /**
      * A lock's stored body is the documented one (docs/format/lock.md, version 2): kind, host, pid, purpose, creation
-     * time, boot id, version; in a vault without encryption no sealed purpose.
+     * time, boot id, version and (session 23) machine id; in a vault without encryption no sealed purpose.
      */
     @Test
     void aLockObjectsBodyHasTheDocumentedFieldsOnly() throws IOException {
@@ -200,7 +200,7 @@ class VaultLocksTest {
             com.fasterxml.jackson.databind.JsonNode body = Json.MAPPER.readTree(backend.get(lock.name()).array());
             List<String> fields = new java.util.ArrayList<>();
             body.fieldNames().forEachRemaining(fields::add);
-            assertEquals(List.of("kind", "host", "pid", "purpose", "createdAt", "boot", "version"), fields);
+            assertEquals(List.of("kind", "host", "pid", "purpose", "createdAt", "boot", "version", "machine"), fields);
             assertEquals("SHARED", body.path("kind").asText());
             assertEquals(ProcessHandle.current().pid(), body.path("pid").asLong());
             assertEquals("backup of web", body.path("purpose").asText());

@@ -116,16 +116,27 @@ final class WriterDirectory {
      * session 22) names a writer of this host and boot that is gone.
      */
     static boolean deadWriterOfThisHost(String name) {
-        String[] parts = name.split("\\.");
-        if (parts.length < 4 || parts.length > 5 || !parts[0].equals(HOST)
-                || !BootId.sameBoot(parts.length == 5 ? parts[4] : null)) {
+        return deadWriterOf(name, HOST);
+    }
+
+    /**
+     * Whether {@code name} names a writer of the host whose token is {@code host}, of this boot, that is gone. The name
+     * is read from the right (boot if it is 32 hex digits, random, start, pid; the host is what remains), so a host
+     * part with dots (never written: a token has none, an FQDN's dots are written as {@code -}) would still read.
+     */
+    static boolean deadWriterOf(String name, String host) {
+        String[] parts = name.split("\\.", -1);
+        int last = parts.length - 1;
+        String boot = last >= 4 && parts[last].matches("[0-9a-f]{32}") ? parts[last--] : null;
+        if (last < 3 || !String.join(".", java.util.Arrays.copyOfRange(parts, 0, last - 2)).equals(host)
+                || !BootId.sameBoot(boot)) {
             return false;
         }
         long pid;
         long start;
         try {
-            pid = Long.parseLong(parts[1]);
-            start = Long.parseLong(parts[2]);
+            pid = Long.parseLong(parts[last - 2]);
+            start = Long.parseLong(parts[last - 1]);
         } catch (NumberFormatException e) {
             return false;
         }
@@ -142,7 +153,14 @@ final class WriterDirectory {
     }
 
     private static String hostToken() {
-        String host = HostName.get();
+        return token(HostName.get());
+    }
+
+    /**
+     * A host name as written in directory names: lowercased, every character other than {@code [a-z0-9-]} (an FQDN's
+     * dots among them) written as {@code -}, so that the name's dots separate its fields only.
+     */
+    static String token(String host) {
         String token = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         return token.isEmpty() ? "host" : token;
     }

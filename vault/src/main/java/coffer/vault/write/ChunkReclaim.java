@@ -113,6 +113,9 @@ final class ChunkReclaim {
         if (!"write".equals(marker.operation())) {
             return null;
         }
+        if (marker.ofAnEarlierBootOfThisMachine()) {
+            return null; // its writer went with this machine's earlier boot
+        }
         if (marker.ofThisBoot()) {
             boolean running = marker.pid() == ProcessHandle.current().pid()
                     ? PointWriter.writingInThisProcess(id)

@@ -17,9 +17,9 @@ import java.util.Set;
  * Removes the copies of restore drills whose server died before it could (docs/reliability.md, session 19), at the
  * server's start: a copy boots and runs its checks for minutes, and one a killed server left went on running (memory,
  * CPU, its disks beneath the drills' directory) until the next drill on its host, a week later on the default schedule.
- * What is removed is what {@link DrillLeftovers} removes before each drill: copies of a process of this host that no
- * longer runs. A host an agent serves is not connected to (its URI is the agent's, maybe local to the agent's
- * machine): its agent's start removes them ({@link #removeFrom}, on its working catalog; docs/design/agents.md).
+ * What is removed is what {@link DrillLeftovers} removes before each drill: abandoned copies (of a process of this
+ * host and boot that no longer runs, of an earlier boot of this machine, or old). A host an agent serves is not
+ * connected to (its URI is the agent's, maybe local to the agent's machine): its agent's start removes them ({@link #removeFrom}, on its working catalog; docs/design/agents.md).
  *
  * <p>Stateless; thread-safe.
  */
