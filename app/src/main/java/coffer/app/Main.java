@@ -33,6 +33,8 @@ public final class Main {
         int status = Cli.run(args, System.out, System.err);
         finished.countDown();
         System.out.flush();
+        // with COFFER_TRACE: the end of the command's own work (its output written), before the JVM's exit
+        new coffer.engine.instance.PhaseTrace().mark("output written, exiting");
         System.exit(status);
     }
 }

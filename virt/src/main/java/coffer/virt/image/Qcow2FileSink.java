@@ -5,6 +5,7 @@ import coffer.vault.io.BlockSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -81,14 +82,7 @@ final class Qcow2FileSink implements BlockSink {
     }
 
     static Qcow2FileSink create(Path path, long size, boolean overwrite, int residentLimit) throws IOException {
-        if (size <= 0 || size % 512 != 0) {
-            throw new IllegalArgumentException("a qcow2 image needs a positive size that is a multiple of 512, not "
-                    + size + " (" + path + ")");
-        }
-        if (Qcow2Layout.l1Entries(size) > Qcow2Layout.MAX_L1_ENTRIES) {
-            throw new IllegalArgumentException("a qcow2 image with 64 KiB clusters holds at most "
-                    + ((long) Qcow2Layout.MAX_L1_ENTRIES * L2_ENTRIES * CLUSTER) + " bytes, not " + size + " (" + path + ")");
-        }
+        checkSize(path, size);
         if (residentLimit < 1) {
             throw new IllegalArgumentException("at least one L2 table must be resident, not " + residentLimit);
         }
@@ -103,6 +97,56 @@ final class Qcow2FileSink implements BlockSink {
         } catch (IOException | RuntimeException e) {
             ImageFiles.abandon(path, created, channel, fd);
             throw e;
+        }
+    }
+
+    /** Whether {@code size} can be a qcow2 image's size here (a positive multiple of 512 within the L1 table's reach). */
+    static boolean fits(long size) {
+        return size > 0 && size % 512 == 0 && Qcow2Layout.l1Entries(size) <= Qcow2Layout.MAX_L1_ENTRIES;
+    }
+
+    private static void checkSize(Path path, long size) {
+        if (size <= 0 || size % 512 != 0) {
+            throw new IllegalArgumentException("a qcow2 image needs a positive size that is a multiple of 512, not "
+                    + size + " (" + path + ")");
+        }
+        if (Qcow2Layout.l1Entries(size) > Qcow2Layout.MAX_L1_ENTRIES) {
+            throw new IllegalArgumentException("a qcow2 image with 64 KiB clusters holds at most "
+                    + ((long) Qcow2Layout.MAX_L1_ENTRIES * L2_ENTRIES * CLUSTER) + " bytes, not " + size + " (" + path + ")");
+        }
+    }
+
+    /**
+     * Creates {@code path} (which must not exist) as an empty qcow2 image of {@code size} bytes: the image
+     * {@link #commit()} leaves when nothing was written (header, L1 table, refcounts), written at once without a
+     * sink, a {@code qemu-img} process or an fsync; for a backup's scratch image, which nothing needs after a crash
+     * (docs/performance.md, session 23). A file this call created is removed again if the call fails.
+     */
+    static void createEmpty(Path path, long size) throws IOException {
+        checkSize(path, size);
+        int l1Entries = (int) Qcow2Layout.l1Entries(size);
+        int l1Clusters = Qcow2Layout.l1Clusters(l1Entries);
+        Qcow2Layout.Refcounts refcounts = Qcow2Layout.refcounts(1 + l1Clusters);
+        FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        boolean done = false;
+        try (channel) {
+            for (long b = 0; b < refcounts.blocks(); b++) {
+                writeFully(channel, Qcow2Layout.refcountBlock(refcounts, b), (refcounts.firstBlock() + b) << CLUSTER_BITS);
+            }
+            writeFully(channel, Qcow2Layout.refcountTable(refcounts), refcounts.tableCluster() << CLUSTER_BITS);
+            writeFully(channel, Qcow2Layout.l1Table(new long[l1Entries], l1Clusters), CLUSTER);
+            writeFully(channel, Qcow2Layout.header(size, l1Entries, refcounts), 0);
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer src, long position) throws IOException {
+        while (src.hasRemaining()) {
+            channel.write(src, position + src.position());
         }
     }
 
