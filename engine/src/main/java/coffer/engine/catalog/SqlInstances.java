@@ -90,6 +90,14 @@ final class SqlInstances implements Instances {
     }
 
     @Override
+    public NamePage<Instance> withPoints(NameCursor after, int limit) {
+        Where where = new Where().and(true, "EXISTS (SELECT 1 FROM points p WHERE p.instance_id = instances.id)")
+                .after(after);
+        return sql.read(s -> NamePage.of(withDisks(s, s.query(COLUMNS + where.byName(limit), SqlInstances::row,
+                where.args())), limit, i -> new NameCursor(i.name(), i.id())));
+    }
+
+    @Override
     public Optional<Instance> find(String id) {
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE id = ?", SqlInstances::row, id))
                 .stream().findFirst());
