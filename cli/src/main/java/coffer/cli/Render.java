@@ -134,8 +134,7 @@ final class Render {
                 // a guest's names may hold newlines and control characters: escaped, one entry a line
                 Table table = Table.rows("", 6).right(1, 2, 3);
                 l.files().forEach(f -> table.row(f.type().toLowerCase(Locale.ROOT), f.mode(), f.uid() + ":" + f.gid(), f.size(),
-                        Output.time(f.modified()), (f.escaped() ? f.name() : coffer.engine.live.GuestNames.escape(f.name()))
-                        + (f.linkTarget() == null ? "" : " -> " + coffer.engine.live.GuestNames.escape(f.linkTarget()))));
+                        Output.time(f.modified()), f.shownName() + (f.linkTarget() == null ? "" : " -> " + f.shownLinkTarget())));
                 table.print(out);
                 more(out, l.nextCursor());
             }
