@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -73,8 +74,13 @@ class ConsoleAssurancePagedIT {
 
         List<List<String>> runPages = pages(browser, "/verify", "#verify-runs tbody tr", "verify-", "Older runs",
                 "Newest runs");
-        assertEquals(List.of(100, 30), runPages.stream().map(List::size).toList());
-        assertEquals(runs.reversed(), runPages.stream().flatMap(List::stream).toList(), "newest first, by id in a time");
+        // the server's own verify of its vault at start may add a run: 130 or 131 over two pages
+        assertEquals(2, runPages.size(), runPages.toString());
+        assertEquals(100, runPages.getFirst().size());
+        List<String> listed = runPages.stream().flatMap(List::stream).toList();
+        assertEquals(listed.size(), Set.copyOf(listed).size(), "each run once");
+        assertEquals(runs.reversed(), listed.stream().filter(id -> id.startsWith("vr-c23-")).toList(),
+                "newest first, by id in a time");
 
         List<List<String>> drillPages = pages(browser, "/drills", "table[id^=drills-]", "drills-", "Next page",
                 "First page");
