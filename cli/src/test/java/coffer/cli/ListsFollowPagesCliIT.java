@@ -94,16 +94,18 @@ class ListsFollowPagesCliIT {
         }
 
         for (Listing listing : List.of(
-                new Listing(List.of("mount", "list", "--all"), "mounts", "id"),
-                new Listing(List.of("export", "list"), "exports", "id"),
-                new Listing(List.of("alert", "list"), "alerts", "id"),
-                new Listing(List.of("verify", "list"), "runs", "id"),
-                new Listing(List.of("drill", "list"), "instances", "instance"))) {
+                new Listing(List.of("mount", "list", "--all"), "mounts", "id", "mnt-c23-"),
+                new Listing(List.of("export", "list"), "exports", "id", ""),
+                new Listing(List.of("alert", "list"), "alerts", "id", "alert-c23-"),
+                new Listing(List.of("verify", "list"), "runs", "id", "vr-c23-"),
+                new Listing(List.of("drill", "list"), "instances", "instance", "5f0c2a3e-2323-"))) {
             String what = String.join(" ", listing.command());
             JsonNode all = json(listing.command(), "--output", "json");
             Set<String> ids = ids(all, listing);
-            assertEquals(ROWS, ids.size(), what + ": every page, each row once");
-            assertEquals(ROWS, all.path("count").asInt(), what);
+            // the server's own verify of its vault at start may add a run of its own
+            assertEquals(ROWS, ids.stream().filter(id -> id.startsWith(listing.mine())).count(),
+                    what + ": every page, each row once");
+            assertEquals(ids.size(), all.path("count").asInt(), what);
             assertTrue(all.path("nextCursor").isNull(), what + ": " + all.path("nextCursor"));
             String text = run(listing.command()).ok().out();
             assertFalse(text.contains("More:"), what + ": " + text);
@@ -140,8 +142,8 @@ class ListsFollowPagesCliIT {
         return JSON.readTree(run(command, more).ok().out());
     }
 
-    /** A list command, the field of its answer holding the rows, and the field of a row naming it. */
-    private record Listing(List<String> command, String items, String id) {
+    /** A list command, the field of its answer holding the rows, the field of a row naming it, how the test's rows start. */
+    private record Listing(List<String> command, String items, String id, String mine) {
     }
 
     /** The rows' ids of one answer, each once. */
