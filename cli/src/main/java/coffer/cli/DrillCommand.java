@@ -1,6 +1,7 @@
 package coffer.cli;
 
 import coffer.engine.operation.DrillInstance;
+import coffer.engine.operation.DrillList;
 import coffer.engine.operation.ListDrills;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,17 +32,22 @@ final class DrillCommand {
         }
     }
 
-    @Command(name = "list", description = "Drills by instance, newest first, and when each instance was last proven bootable.",
+    @Command(name = "list", description = "Drills by instance (instances by name, drills newest first), and when each"
+            + " instance was last proven bootable; every page unless --limit is given.",
             mixinStandardHelpOptions = true)
     static final class List_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
         @Parameters(paramLabel = "INSTANCE", arity = "0..1", description = "Only this instance (name or UUID).") String instance;
-        @Option(names = "--limit", paramLabel = "N", description = "At most N drills per instance (1-1000, default 20).") Integer limit;
+        @Option(names = "--drills", paramLabel = "N", description = "At most N drills of each instance (1-1000, default 20).") Integer drills;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N instances (1-1000), with the cursor of the next.") Integer limit;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListDrills(instance, limit));
+            return Operate.callOneOrEveryPage(server, common, limit != null, new ListDrills(instance, cursor, limit, drills),
+                    DrillList::nextCursor, next -> new ListDrills(instance, next, null, drills),
+                    pages -> DrillList.of(pages.stream().flatMap(page -> page.instances().stream()).toList(), null));
         }
     }
 }

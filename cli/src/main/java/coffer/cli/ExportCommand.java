@@ -4,8 +4,8 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.operation.DeleteExport;
 import coffer.engine.operation.ExportFiles;
+import coffer.engine.operation.ExportList;
 import coffer.engine.operation.ListExports;
-import coffer.engine.operation.Operation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,11 +43,19 @@ final class ExportCommand implements Callable<Integer> {
                 wait, "export");
     }
 
-    @Command(name = "list", description = "The export records: state, size, expiry.", mixinStandardHelpOptions = true)
-    static final class ListExports_ extends ServerQuery {
+    @Command(name = "list", description = "The export records, newest first: state, size, expiry; every page unless"
+            + " --limit is given.", mixinStandardHelpOptions = true)
+    static final class ListExports_ implements Callable<Integer> {
+        @Mixin CommonOptions common;
+        @Mixin ServerOption server;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N exports (1-1000), with the cursor of the next.") Integer limit;
+
         @Override
-        Operation<?> query() {
-            return new ListExports();
+        public Integer call() {
+            return Operate.callOneOrEveryPage(server, common, limit != null, new ListExports(cursor, limit),
+                    ExportList::nextCursor, next -> new ListExports(next, null),
+                    pages -> ExportList.of(pages.stream().flatMap(page -> page.exports().stream()).toList()));
         }
     }
 

@@ -4,6 +4,7 @@ import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.operation.JobView;
 import coffer.engine.operation.ListMounts;
+import coffer.engine.operation.MountList;
 import coffer.engine.operation.MountDisk;
 import coffer.engine.operation.MountView;
 import coffer.engine.operation.Operations;
@@ -69,15 +70,21 @@ final class MountCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", description = "Active mounts with their expiry (--all: also those ended lately).", mixinStandardHelpOptions = true)
+    @Command(name = "list", description = "Active mounts with their expiry (--all: also those that ended), newest first;"
+            + " every page unless --limit is given.", mixinStandardHelpOptions = true)
     static final class ListMounts_ implements Callable<Integer> {
         @Mixin CommonOptions common;
         @Mixin ServerOption server;
-        @Option(names = "--all", description = "Also the mounts that ended lately (at most 100).") boolean all;
+        @Option(names = "--all", description = "Also the mounts that ended.") boolean all;
+        @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
+        @Option(names = "--limit", paramLabel = "N", description = "One page of at most N mounts (1-1000), with the cursor of the next.") Integer limit;
 
         @Override
         public Integer call() {
-            return Operate.call(server, common, new ListMounts(all));
+            ListMounts first = new ListMounts(all, cursor, limit);
+            return Operate.callOneOrEveryPage(server, common, limit != null, first, MountList::nextCursor,
+                    next -> new ListMounts(all, next, null),
+                    pages -> MountList.of(pages.stream().flatMap(page -> page.mounts().stream()).toList()));
         }
     }
 

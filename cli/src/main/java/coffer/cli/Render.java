@@ -115,6 +115,7 @@ final class Render {
                         Output.time(m.expiresAt()),
                         m.active() ? "active" : m.endReason().toLowerCase(Locale.ROOT) + " " + Output.time(m.endedAt())));
                 table.print(out);
+                more(out, l.nextCursor());
             }
             case MountResult r -> out.line("Mount %s of disk %s of point %s in %s (%s) ended: %s", r.mount(), r.disk(), r.point(),
                     r.instance(), r.target(), r.ended().toLowerCase(Locale.ROOT));
@@ -133,8 +134,7 @@ final class Render {
                 // a guest's names may hold newlines and control characters: escaped, one entry a line
                 Table table = Table.rows("", 6).right(1, 2, 3);
                 l.files().forEach(f -> table.row(f.type().toLowerCase(Locale.ROOT), f.mode(), f.uid() + ":" + f.gid(), f.size(),
-                        Output.time(f.modified()), (f.escaped() ? f.name() : coffer.engine.live.GuestNames.escape(f.name()))
-                        + (f.linkTarget() == null ? "" : " -> " + coffer.engine.live.GuestNames.escape(f.linkTarget()))));
+                        Output.time(f.modified()), f.shownName() + (f.linkTarget() == null ? "" : " -> " + f.shownLinkTarget())));
                 table.print(out);
                 more(out, l.nextCursor());
             }
@@ -146,6 +146,7 @@ final class Render {
                 l.exports().forEach(e -> table.row(e.id(), e.point(), e.disk(), e.status(),
                         e.bytes() == null ? "-" : Output.bytes(e.bytes()), Output.time(e.expiresAt()), String.join(" ", e.paths())));
                 table.print(out);
+                more(out, l.nextCursor());
             }
             case ExportView e -> out.line("Export %s: %s%s", e.id(), e.status(),
                     e.deletedAt() == null ? "" : " (removed at " + Output.time(e.deletedAt()) + ")");

@@ -29,18 +29,25 @@ final class RenderAssurance {
                             d.offset() + d.length() - 1, d.object(), d.problem());
                 }
             }
-            case VerifyRunList l -> l.runs().forEach(r -> verifyRun(out, r));
+            case VerifyRunList l -> {
+                l.runs().forEach(r -> verifyRun(out, r));
+                Render.more(out, l.nextCursor());
+            }
             case DrillResult d -> drill(out, "", d);
-            case DrillList l -> l.instances().forEach(i -> {
-                out.line("%s (%s): %s", i.instanceName(), i.instance(), i.provenBootableAt() == null ? "never proven bootable"
-                        : "proven bootable at " + Output.time(i.provenBootableAt()) + " (point " + i.provenPoint() + ")");
-                i.drills().forEach(d -> drill(out, "  ", d));
-            });
+            case DrillList l -> {
+                l.instances().forEach(i -> {
+                    out.line("%s (%s): %s", i.instanceName(), i.instance(), i.provenBootableAt() == null ? "never proven bootable"
+                            : "proven bootable at " + Output.time(i.provenBootableAt()) + " (point " + i.provenPoint() + ")");
+                    i.drills().forEach(d -> drill(out, "  ", d));
+                });
+                Render.more(out, l.nextCursor());
+            }
             case AlertList l -> {
                 if (l.alerts().isEmpty()) {
                     out.line("No change alerts.");
                 }
                 l.alerts().forEach(a -> alert(out, a));
+                Render.more(out, l.nextCursor());
             }
             case AlertView a -> alert(out, a);
             case ReclaimList l -> l.vaults().forEach(v -> {

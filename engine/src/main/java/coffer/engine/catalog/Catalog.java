@@ -126,6 +126,7 @@ public final class Catalog implements AutoCloseable {
                     .locations(dialect == Dialect.POSTGRESQL ? new String[]{"classpath:db/migration", "classpath:db/postgresql"}
                             : new String[]{"classpath:db/migration"})
                     .placeholders(Map.of("identity", dialect.identity()))
+                    .javaMigrations(new FoldedNamesMigration())
                     .failOnMissingLocations(true)
                     .load()
                     .migrate();

@@ -6,7 +6,7 @@ import java.util.List;
  * Which instances {@link Instances#page} returns, by name then id: null fields match every instance. {@code hostIds}
  * and {@code instanceIds} (a group's members): only these (empty: none); {@code protectedOnly}: true only the
  * protected, false only the others; {@code state}: libvirt's state, or {@code gone}; {@code nameHolds}: only those
- * whose name holds this text (letters A to Z in either case); after {@code after}, at most {@code limit}. Immutable.
+ * whose name holds this text (letters in either case: {@link FoldedName}); after {@code after}, at most {@code limit}. Immutable.
  */
 public record InstanceQuery(List<String> hostIds, List<String> instanceIds, Boolean protectedOnly, String state,
                             NameCursor after, int limit, String nameHolds) {

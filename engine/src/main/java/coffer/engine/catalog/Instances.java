@@ -18,6 +18,12 @@ public interface Instances {
     /** One page of the instances {@code query} selects, by name then id, with their disks and the next page's cursor. */
     NamePage<Instance> page(InstanceQuery query);
 
+    /**
+     * One page of the instances that have points (the drills' list), by name then id after {@code after} (null: the
+     * first page), at most {@code limit}, with their disks and the next page's cursor.
+     */
+    NamePage<Instance> withPoints(NameCursor after, int limit);
+
     Optional<Instance> find(String id);
 
     /**

@@ -44,10 +44,12 @@ final class SqlInstances implements Instances {
 
     /** Inserts or updates one instance with its disks (also used by a catalog rebuild). */
     static void write(Sql.Session s, String hostId, Instance instance) throws SQLException {
-        s.update("INSERT INTO instances (id, host_id, name, state, refreshed_at, gone) VALUES (?, ?, ?, ?, ?, ?)"
+        s.update("INSERT INTO instances (id, host_id, name, name_folded, state, refreshed_at, gone) VALUES (?, ?, ?, ?, ?, ?, ?)"
                         + " ON CONFLICT (id) DO UPDATE SET host_id = excluded.host_id, name = excluded.name,"
-                        + " state = excluded.state, refreshed_at = excluded.refreshed_at, gone = excluded.gone",
-                instance.id(), hostId, instance.name(), instance.state(), instance.refreshedAt(), instance.gone());
+                        + " name_folded = excluded.name_folded, state = excluded.state,"
+                        + " refreshed_at = excluded.refreshed_at, gone = excluded.gone",
+                instance.id(), hostId, instance.name(), FoldedName.of(instance.name()), instance.state(),
+                instance.refreshedAt(), instance.gone());
         s.update("DELETE FROM instance_disks WHERE instance_id = ?", instance.id());
         int ordinal = 0;
         for (InstanceDisk disk : instance.disks()) {
@@ -80,13 +82,22 @@ final class SqlInstances implements Instances {
             where.and(true, "gone = ? AND state = ?", false, query.state());
         }
         if (query.nameHolds() != null) {
-            // LIKE with its wildcards and escape character taken literally; LOWER folds A-Z on SQLite and PostgreSQL alike
-            String literal = asciiLower(query.nameHolds()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-            where.and(true, "LOWER(name) LIKE ? ESCAPE '\\'", "%" + literal + "%");
+            // LIKE with its wildcards and escape character taken literally, on the names folded as the filter is (V29):
+            // the same matches on SQLite and PostgreSQL, letters of every alphabet in either case
+            String literal = FoldedName.of(query.nameHolds()).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+            where.and(true, "name_folded LIKE ? ESCAPE '\\'", "%" + literal + "%");
         }
         where.after(query.after());
         return sql.read(s -> NamePage.of(withDisks(s, s.query(COLUMNS + where.byName(query.limit()), SqlInstances::row,
                 where.args())), query.limit(), i -> new NameCursor(i.name(), i.id())));
+    }
+
+    @Override
+    public NamePage<Instance> withPoints(NameCursor after, int limit) {
+        Where where = new Where().and(true, "EXISTS (SELECT 1 FROM points p WHERE p.instance_id = instances.id)")
+                .after(after);
+        return sql.read(s -> NamePage.of(withDisks(s, s.query(COLUMNS + where.byName(limit), SqlInstances::row,
+                where.args())), limit, i -> new NameCursor(i.name(), i.id())));
     }
 
     @Override
@@ -116,13 +127,6 @@ final class SqlInstances implements Instances {
         }
         return sql.read(s -> withDisks(s, s.query(COLUMNS + " WHERE name = ? ORDER BY host_id, gone LIMIT 1",
                 SqlInstances::row, idOrName)).stream().findFirst());
-    }
-
-    /** {@code text} with the letters A to Z in lower case, every other character as it is (what SQLite's LOWER folds). */
-    private static String asciiLower(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        text.chars().forEach(c -> out.append((char) (c >= 'A' && c <= 'Z' ? c + 32 : c)));
-        return out.toString();
     }
 
     private static boolean isUuid(String text) {

@@ -40,6 +40,13 @@ final class SqlVerifyRuns implements VerifyRuns {
                 vault, limit);
     }
 
+    @Override
+    public Page<VerifyRun> page(String vault, PageCursor after, int limit) {
+        Where where = new Where().equal("vault", vault).afterNewest(after, "finished_at");
+        return Page.of(sql.query(COLUMNS + where.newestFirst(limit, "finished_at"), SqlVerifyRuns::row, where.args()),
+                limit, r -> new PageCursor(r.finishedAt(), r.id()));
+    }
+
     private static VerifyRun row(ResultSet row) throws SQLException {
         List<String> affected;
         try {

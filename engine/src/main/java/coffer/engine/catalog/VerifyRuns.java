@@ -12,4 +12,10 @@ public interface VerifyRuns {
 
     /** The vault's runs, newest first, at most {@code limit}. */
     List<VerifyRun> recent(String vault, int limit);
+
+    /**
+     * One page of the runs of {@code vault} (null: every vault) newest first (by finish, then id) after {@code after}
+     * (null: the first page), at most {@code limit}.
+     */
+    Page<VerifyRun> page(String vault, PageCursor after, int limit);
 }

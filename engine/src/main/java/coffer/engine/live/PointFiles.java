@@ -32,11 +32,18 @@ import java.util.Map;
 public final class PointFiles implements AutoCloseable {
     /**
      * One name in a directory listing, with its metadata and, for a link, its target. {@code escaped}: the guest's name
-     * is not UTF-8 and {@code name} is its escaped form ({@link GuestNames}).
+     * is not UTF-8 and {@code name} is its escaped form ({@link GuestNames}); {@code linkEscaped}: the same of the
+     * target's bytes and {@code linkTarget} (read as bytes, never decoded with replacement characters).
      */
-    public record Entry(String name, FileStat stat, String linkTarget, boolean escaped) {
+    public record Entry(String name, FileStat stat, String linkTarget, boolean escaped, boolean linkEscaped) {
         public Entry(String name, FileStat stat, String linkTarget) {
-            this(name, stat, linkTarget, false);
+            this(name, stat, linkTarget, false, false);
+        }
+
+        /** An entry whose link target (null: none) is given as the guest stores it. */
+        static Entry of(String name, FileStat stat, byte[] target, boolean escaped) {
+            return new Entry(name, stat, target == null ? null : GuestNames.text(target), escaped,
+                    target != null && GuestNames.utf8(target) == null);
         }
     }
 
@@ -164,11 +171,11 @@ public final class PointFiles implements AutoCloseable {
         List<Entry> entries = new java.util.ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
             FileStat stat = stats.get(i);
-            String link = null;
+            byte[] link = null;
             if (stat.type() == FileStat.Type.SYMLINK) {
-                link = guestfs.readlink(dir.child(names.get(i).bytes()).bytes());
+                link = guestfs.readlinkBytes(dir.child(names.get(i).bytes()).bytes());
             }
-            entries.add(new Entry(names.get(i).text(), stat, link, GuestNames.utf8(names.get(i).bytes()) == null));
+            entries.add(Entry.of(names.get(i).text(), stat, link, GuestNames.utf8(names.get(i).bytes()) == null));
         }
         return entries;
     }
@@ -190,12 +197,12 @@ public final class PointFiles implements AutoCloseable {
     public Entry stat(GuestPath path) {
         return onPath(() -> {
             FileStat stat = guestfs.stat(path.bytes());
-            String link = stat.type() == FileStat.Type.SYMLINK ? guestfs.readlink(path.bytes()) : null;
+            byte[] link = stat.type() == FileStat.Type.SYMLINK ? guestfs.readlinkBytes(path.bytes()) : null;
             if (path.isRoot()) {
-                return new Entry("/", stat, link);
+                return Entry.of("/", stat, link, false);
             }
             byte[] name = path.name();
-            return new Entry(GuestNames.text(name), stat, link, GuestNames.utf8(name) == null);
+            return Entry.of(GuestNames.text(name), stat, link, GuestNames.utf8(name) == null);
         });
     }
 

@@ -6,6 +6,7 @@ import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.ChangeAlert;
 import coffer.engine.catalog.DrillRun;
 import coffer.engine.catalog.Instance;
+import coffer.engine.catalog.NamePage;
 import coffer.engine.error.CofferException;
 import coffer.engine.error.ErrorCode;
 import coffer.engine.operation.AcknowledgeAlert;
@@ -15,11 +16,9 @@ import coffer.engine.operation.ListDrills;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -38,23 +37,23 @@ final class AssuranceViews {
     }
 
     /**
-     * A fixed number of catalog statements whatever the number of instances: their ids, their rows, their recent
+     * A fixed number of catalog statements whatever the number of instances: the page of instances, their recent
      * drills, and the last passed drill of those whose recent drills all failed (docs/api.md).
      */
     DrillList drills(ListDrills request) {
         List<Instance> instances;
+        String next = null;
         if (request.instance() != null) {
             instances = List.of(references.instance(request.instance()));
         } else {
-            List<String> ids = catalog.points().instanceIdsNewestFirst();
-            Map<String, Instance> rows = new HashMap<>();
-            catalog.instances().find(ids).forEach(i -> rows.put(i.id(), i));
-            // stable: instances of one name stay in the order of their newest point
-            instances = ids.stream().map(rows::get).filter(Objects::nonNull)
-                    .sorted(Comparator.comparing(Instance::name)).toList();
+            // one page of the instances with points, by name then id (the API's and the console's paging)
+            NamePage<Instance> page = catalog.instances().withPoints(ListPages.nameCursor(request.cursor()),
+                    request.limitOrDefault());
+            instances = page.items();
+            next = ListPages.next(page);
         }
         List<String> ids = instances.stream().map(Instance::id).toList();
-        Map<String, List<DrillRun>> runs = catalog.drillRuns().ofInstances(ids, request.limitOrDefault());
+        Map<String, List<DrillRun>> runs = catalog.drillRuns().ofInstances(ids, request.drillsOrDefault());
         // the instance's last passed drill: among its listed runs, else of any of its points
         Map<String, DrillRun> proven = new HashMap<>();
         runs.forEach((id, recent) -> recent.stream().filter(DrillRun::passed).findFirst()
@@ -71,7 +70,7 @@ final class AssuranceViews {
                     last.map(DrillRun::finishedAt).orElse(null), last.map(DrillRun::pointId).orElse(null),
                     recent.stream().map(DrillResult::of).toList()));
         }
-        return DrillList.of(all);
+        return DrillList.of(all, next);
     }
 
     ChangeAlert acknowledge(AcknowledgeAlert request) {

@@ -288,11 +288,11 @@ public final class HostedOperations implements Operations, coffer.engine.operati
                         page.next() == null ? null : page.next().encode());
             }
             case ListVerifyRuns l -> {
-                List<String> names = l.vault() == null ? vaults.names().stream().sorted().toList() : List.of(references.vault(l.vault()));
-                List<VerifyRunView> runs = new ArrayList<>();
-                names.forEach(v -> catalog.verifyRuns().recent(v, l.limitOrDefault()).forEach(r -> runs.add(VerifyRunView.of(r))));
-                runs.sort(java.util.Comparator.comparing(VerifyRunView::finishedAt).reversed());
-                yield VerifyRunList.of(runs);
+                // one page, newest first, in the catalog's query (the console's and the API's paging)
+                var page = catalog.verifyRuns().page(l.vault() == null ? null : references.vault(l.vault()),
+                        l.cursor() == null ? null : coffer.engine.catalog.PageCursor.decode("cursor", l.cursor()), l.limitOrDefault());
+                yield VerifyRunList.of(page.items().stream().map(VerifyRunView::of).toList(),
+                        page.next() == null ? null : page.next().encode());
             }
             case ListDrills l -> assurance.drills(l);
             case ListAlerts l -> {

@@ -1,6 +1,5 @@
 package coffer.server.console.page;
 
-import coffer.engine.live.GuestNames;
 import coffer.engine.operation.*;
 import coffer.server.console.Console;
 import coffer.server.console.ConsoleRoutes;
@@ -63,7 +62,7 @@ public final class LivePage implements ConsoleRoutes {
          * {@code \n}, not a space; a backslash {@code \\}).
          */
         public String shown(FileView entry) {
-            return entry.escaped() ? entry.name() : GuestNames.escape(entry.name());
+            return entry.shownName();
         }
 
         /** The query of this disk's page at {@code path}. */
