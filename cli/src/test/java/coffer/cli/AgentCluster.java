@@ -152,7 +152,12 @@ final class AgentCluster implements AutoCloseable {
 
     /** A {@code coffer server} process of {@code config}, killed at the end. */
     ServerProcess.Running server(Path config) throws IOException {
-        ServerProcess.Running server = ServerProcess.start(config);
+        return server(config, java.util.Map.of());
+    }
+
+    /** A {@code coffer server} process of {@code config} with {@code env} added to its environment, killed at the end. */
+    ServerProcess.Running server(Path config, java.util.Map<String, String> env) throws IOException {
+        ServerProcess.Running server = ServerProcess.start(config, env);
         processes.add(server.process());
         return server;
     }

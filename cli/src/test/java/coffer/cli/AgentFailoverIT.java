@@ -181,9 +181,9 @@ class AgentFailoverIT extends WithAgentCluster {
         fixture.closeLater(web);
         TestDomain db = TestDomain.create(Files.createDirectories(restores.resolve("db")), Map.of("vda", "qcow2"), 32);
         fixture.closeLater(db);
-        // a no-OS domain never answers a guest agent: its drill fails in phase BOOT after 10 s, recorded all the same
+        // a no-OS domain never answers a guest agent: its drill fails in phase BOOT after 2 s, recorded all the same
         Path configA = fixture.config("a", AgentCluster.encryptedVault("default", dir.resolve("vault"), dir.resolve("keyring")),
-                null, "assurance: {drills: {bootTimeout: 10s}}\n");
+                null, "assurance: {drills: {bootTimeout: 2s}}\n");
         ServerProcess.Running a = fixture.server(configA);
         Catalog catalog = fixture.catalog();
         String admin = catalog.tokens().create("groups-admin", "admin").secret();

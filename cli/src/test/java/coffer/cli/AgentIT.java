@@ -48,7 +48,8 @@ class AgentIT extends WithAgentCluster {
         Path data = dir.resolve("data");
         Path config = fixture.config("coffer", data, false,
                 AgentCluster.encryptedVault("default", data.resolve("vault"), data.resolve("keyring")), null, "");
-        CofferServer server = CofferServer.start(ServerConfigLoader.load(config, null));
+        // the scheduler ticks every 2 s, not 30: the killed run's retry is queued at the next tick
+        CofferServer server = ShortPeriods.started("tick=2", () -> CofferServer.start(ServerConfigLoader.load(config, null)));
         fixture.closeLater(server);
         String url = server.url();
         String admin = Files.readString(data.resolve("admin.token")).strip();

@@ -198,7 +198,9 @@ public final class CofferServer implements AutoCloseable {
                 return t;
             });
             background.scheduleWithFixedDelay(hosts::refreshAll, REFRESH_MINUTES, REFRESH_MINUTES, TimeUnit.MINUTES);
-            background.scheduleWithFixedDelay(() -> sweepExports(exports), 0, EXPORT_SWEEP_SECONDS, TimeUnit.SECONDS);
+            long exportSweep = coffer.engine.TestPeriods.of(coffer.engine.TestPeriods.EXPORT_SWEEP,
+                    java.time.Duration.ofSeconds(EXPORT_SWEEP_SECONDS)).toSeconds();
+            background.scheduleWithFixedDelay(() -> sweepExports(exports), 0, exportSweep, TimeUnit.SECONDS);
             background.scheduleWithFixedDelay(() -> remeasure(databaseClock), CLOCK_MEASURE_SECONDS, CLOCK_MEASURE_SECONDS,
                     TimeUnit.SECONDS);
             VaultChecks checks = new VaultChecks(vaults, ServerVaults.START_PATIENCE, looks, vaultClock);

@@ -1,5 +1,6 @@
 package coffer.server;
 
+import coffer.engine.TestPeriods;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.operation.hosted.HostedOperations;
 import coffer.engine.plan.LeadingScheduler;
@@ -45,12 +46,14 @@ public final class ServerPlans implements AutoCloseable {
     private final ReplicationQueue replications;
     private final LeadingScheduler leading;
     private final LostPoints lost;
+    /** {@link #TICK_SECONDS}, or what a test set ({@link TestPeriods}). */
+    private final long tickSeconds = TestPeriods.of(TestPeriods.TICK, Duration.ofSeconds(TICK_SECONDS)).toSeconds();
     private ScheduledExecutorService timer;
 
     ServerPlans(Catalog catalog, VaultDirectory vaults, Regions regions, Clock clock, RetentionSweep.Deletions deletions) {
         this.replications = new ReplicationQueue(catalog, vaults, regions, clock);
         this.scheduler = new PlanScheduler(catalog, clock, Stagger.DEFAULT);
-        this.leading = new LeadingScheduler(scheduler, catalog.leadership("scheduler"), Duration.ofSeconds(TICK_SECONDS));
+        this.leading = new LeadingScheduler(scheduler, catalog.leadership("scheduler"), Duration.ofSeconds(tickSeconds));
         this.retention = new RetentionSweep(catalog, vaults, clock, deletions);
         this.points = new PointLifecycle(catalog, vaults, clock, deletions);
         this.binding = new PlanBinding(catalog, scheduler, points);
@@ -71,7 +74,7 @@ public final class ServerPlans implements AutoCloseable {
             if (leading.leading()) {
                 replications.retryDue();
             }
-        }), 1, TICK_SECONDS, TimeUnit.SECONDS);
+        }), 1, tickSeconds, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(() -> guarded("retention sweep", () -> {
             if (leading.leading()) {
                 retention.sweepAll();
@@ -81,7 +84,7 @@ public final class ServerPlans implements AutoCloseable {
             if (leading.leading()) {
                 lost.sweep();
             }
-        }), TICK_SECONDS, TICK_SECONDS, TimeUnit.SECONDS);
+        }), tickSeconds, tickSeconds, TimeUnit.SECONDS);
     }
 
     private static void guarded(String what, Runnable work) {

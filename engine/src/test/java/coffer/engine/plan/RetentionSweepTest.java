@@ -2,7 +2,6 @@ package coffer.engine.plan;
 
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogRebuild;
-import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.Plan;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.PointRetention;
@@ -28,12 +27,8 @@ import coffer.engine.policy.RetentionPeriod;
 import coffer.engine.policy.Schedule;
 import coffer.engine.policy.Stagger;
 import coffer.engine.vault.VaultDirectory;
-import coffer.testing.ByteArrayBlockSource;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.io.Progress;
-import coffer.vault.write.PointWriter;
 import coffer.engine.operation.BackupInstance;
 import coffer.engine.operation.BackupResult;
 import coffer.engine.json.CofferJson;
@@ -47,7 +42,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,6 +66,7 @@ class RetentionSweepTest {
     static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
 
     @TempDir Path dir;
+    WebInstanceVault web;
     TestDatabase database;
     Catalog catalog;
     Vault vault;
@@ -87,12 +82,11 @@ class RetentionSweepTest {
 
     @BeforeEach
     void open() throws Exception {
-        database = TestDatabase.sqlite(dir);
-        catalog = Catalog.open(database.config(), clock);
-        catalog.hosts().ensure("local", "qemu:///system");
-        catalog.instances().refresh("local", List.of(new Instance("u-web", "local", "web", "running", List.of(), T0, false)));
+        web = WebInstanceVault.open(TestDatabase.sqlite(dir), dir, clock);
+        database = web.database;
+        catalog = web.catalog;
+        vault = web.vault;
         catalog.protections().protect(List.of(new Protection("u-web", true, List.of(), "default", T0)));
-        vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
         vaults = new VaultDirectory() {
             @Override
             public Set<String> names() {
@@ -119,14 +113,8 @@ class RetentionSweepTest {
 
     @AfterEach
     void close() throws Exception {
-        if (vault != null) {
-            vault.close();
-        }
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
+        if (web != null) {
+            web.close();
         }
     }
 
@@ -150,7 +138,7 @@ class RetentionSweepTest {
     }
 
     Set<String> rows() {
-        return catalog.points().listByInstance("u-web").stream().map(PointRecord::id).collect(Collectors.toSet());
+        return web.rows();
     }
 
     Set<String> manifests() throws Exception {
@@ -314,14 +302,7 @@ class RetentionSweepTest {
 
     /** A point in the vault whose manifest carries {@code extra} besides the instance's facts; no catalog row. */
     String pointWith(Instant at, PointFacts extra) throws Exception {
-        PointFacts facts = new PointFacts(PointFacts.VERSION, new PointFacts.Instance("u-web", "qemu:///system", "running"),
-                null, null, null, null, null, null, null).with(extra);
-        byte[] disk = new byte[64 * 1024];
-        disk[0] = (byte) at.getEpochSecond();
-        try (PointWriter writer = PointWriter.begin(vault, "web", at, 1)) {
-            writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "qcow2", null, Progress.NONE);
-            return writer.commit("CRASH", null, List.of(), facts.json()).id();
-        }
+        return web.point(at, extra);
     }
 
     @Test

@@ -3,19 +3,14 @@ package coffer.engine.plan;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.CatalogRebuild;
 import coffer.engine.catalog.DeletedPoints;
-import coffer.engine.catalog.Instance;
 import coffer.engine.catalog.PointRecord;
 import coffer.engine.catalog.TestDatabase;
 import coffer.engine.instance.PointFacts;
 import coffer.engine.vault.OneVault;
 import coffer.engine.vault.VaultDirectory;
-import coffer.testing.ByteArrayBlockSource;
 import coffer.testing.MutableClock;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
-import coffer.vault.backend.LocalDirectoryBackend;
-import coffer.vault.io.Progress;
-import coffer.vault.write.PointWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +24,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -53,7 +47,7 @@ class RollbackAgainstCatalogTest {
     static final Instant T0 = Instant.parse("2026-03-02T00:00:00Z");
 
     @TempDir Path dir;
-    TestDatabase database;
+    WebInstanceVault web;
     Catalog catalog;
     Vault vault;
     MutableClock clock = new MutableClock(T0);
@@ -66,11 +60,9 @@ class RollbackAgainstCatalogTest {
 
     @BeforeEach
     void open() throws Exception {
-        database = database();
-        catalog = Catalog.open(database.config(), clock);
-        catalog.hosts().ensure("local", "qemu:///system");
-        catalog.instances().refresh("local", List.of(new Instance("u-web", "local", "web", "running", List.of(), T0, false)));
-        vault = Vault.create(new LocalDirectoryBackend(Files.createDirectories(dir.resolve("vault"))), 256 * 1024, null);
+        web = WebInstanceVault.open(database(), dir, clock);
+        catalog = web.catalog;
+        vault = web.vault;
         VaultDirectory vaults = new OneVault("default", vault);
         lifecycle = new PointLifecycle(catalog, vaults, clock);
         sweep = new RetentionSweep(catalog, vaults, clock);
@@ -78,14 +70,8 @@ class RollbackAgainstCatalogTest {
 
     @AfterEach
     void close() throws Exception {
-        if (vault != null) {
-            vault.close();
-        }
-        if (catalog != null) {
-            catalog.close();
-        }
-        if (database != null) {
-            database.close();
+        if (web != null) {
+            web.close();
         }
     }
 
@@ -177,7 +163,7 @@ class RollbackAgainstCatalogTest {
     }
 
     Set<String> rows() {
-        return catalog.points().listByInstance("u-web").stream().map(PointRecord::id).collect(Collectors.toSet());
+        return web.rows();
     }
 
     String point(Instant at) throws Exception {
@@ -185,13 +171,6 @@ class RollbackAgainstCatalogTest {
     }
 
     String point(Instant at, PointFacts extra) throws Exception {
-        PointFacts facts = new PointFacts(PointFacts.VERSION, new PointFacts.Instance("u-web", "qemu:///system", "running"),
-                null, null, null, null, null, null, null).with(extra);
-        byte[] disk = new byte[64 * 1024];
-        disk[0] = (byte) at.getEpochSecond();
-        try (PointWriter writer = PointWriter.begin(vault, "web", at, 1)) {
-            writer.writeDisk("vda", ByteArrayBlockSource.of(disk), "qcow2", null, Progress.NONE);
-            return writer.commit("CRASH", null, List.of(), facts.json()).id();
-        }
+        return web.point(at, extra);
     }
 }

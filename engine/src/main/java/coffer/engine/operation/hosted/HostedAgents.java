@@ -1,5 +1,6 @@
 package coffer.engine.operation.hosted;
 
+import coffer.engine.TestPeriods;
 import coffer.engine.agent.AgentProtocol;
 import coffer.engine.catalog.Catalog;
 import coffer.engine.catalog.ChangeAlert;
@@ -64,7 +65,10 @@ import java.util.concurrent.TimeUnit;
  * job's own. Thread-safe (the catalog is).
  */
 final class HostedAgents {
-    /** How often an agent heart-beats, and when the server's runners take its jobs for lost (docs/design/jobs.md). */
+    /**
+     * How often an agent heart-beats, and when the server's runners take its jobs for lost (docs/design/jobs.md); a test
+     * may shorten both ({@link TestPeriods}).
+     */
     static final int HEARTBEAT_SECONDS = 5;
     static final int STALE_SECONDS = 30;
     /**
@@ -83,6 +87,9 @@ final class HostedAgents {
     /** Null: an agent's retry of an interrupted run is told of no committed point (it backs the slot up). */
     private final LostPoints lost;
     private final AgentTokenHosts tokenHosts;
+    private final int heartbeatSeconds = (int) TestPeriods.of(TestPeriods.HEARTBEAT, Duration.ofSeconds(HEARTBEAT_SECONDS))
+            .toSeconds();
+    private final int staleSeconds = (int) TestPeriods.of(TestPeriods.STALE, Duration.ofSeconds(STALE_SECONDS)).toSeconds();
 
     HostedAgents(Catalog catalog, PlanBackup after, Clock clock) {
         this(catalog, after, clock, null);
@@ -109,18 +116,18 @@ final class HostedAgents {
         Host host = catalog.hosts().find(announce.host()).orElseGet(() -> register(announce));
         Instant now = clock.instant();
         Optional<Hosts.AgentSeen> keeps = catalog.hosts().takeForAgent(host.id(), announce.agent(), announce.identity(),
-                now, now.minusSeconds(STALE_SECONDS));
+                now, now.minusSeconds(staleSeconds));
         if (keeps.isPresent()) { // another agent serves the host and is alive: one agent per host
             throw new CofferException(ErrorCode.AgentHostTaken, "host '" + host.id() + "' is served by agent "
                     + keeps.get().agent() + ", last seen at " + keeps.get().seenAt() + " (" + ago(keeps.get().seenAt(), now)
-                    + ", within the stale limit of " + STALE_SECONDS + " s): agent " + announce.agent()
+                    + ", within the stale limit of " + staleSeconds + " s): agent " + announce.agent()
                     + (announce.identity() == null ? ", which names no identity," : " (identity " + announce.identity() + ")")
                     + " is another agent and is refused; run one agent per host name");
         }
         catalog.instances().refresh(host.id(), announce.instances());
         catalog.hosts().agentVaults(host.id(), announce.vaults(), announce.defaultVault());
         endLostMounts(host.id());
-        return new AgentWelcome(host.id(), AgentProtocol.VERSION, AgentProtocol.PROTOCOL, HEARTBEAT_SECONDS, STALE_SECONDS);
+        return new AgentWelcome(host.id(), AgentProtocol.VERSION, AgentProtocol.PROTOCOL, heartbeatSeconds, staleSeconds);
     }
 
     /**
@@ -426,7 +433,7 @@ final class HostedAgents {
             throw new CofferException(ErrorCode.AgentHostTaken, "host '" + hostId + "' is not served by agent " + agent
                     + " but by agent " + served.get().agent() + ", last seen at " + served.get().seenAt() + " ("
                     + ago(served.get().seenAt(), now) + "): it took the host when this agent had not been seen for the"
-                    + " stale limit of " + STALE_SECONDS + " s; run one agent per host name");
+                    + " stale limit of " + staleSeconds + " s; run one agent per host name");
         }
         throw new CofferException(ErrorCode.InvalidArgument, "host '" + hostId + "' is not served by agent " + agent
                 + ": an agent announces itself (POST /api/v1/agent/announce) before it claims or heart-beats");
