@@ -4,6 +4,7 @@ import coffer.engine.JobProgress;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
+import coffer.vault.io.BlockSource;
 import coffer.vault.io.Extent;
 import coffer.vault.write.DiskBase;
 import coffer.vault.write.PointWriter;
@@ -346,7 +347,9 @@ public final class StagedBackup implements AutoCloseable {
             DiskSpec disk = specOf(plan.target());
             String context = MetaContext.dirtyBitmap("backup-" + plan.target());
             try (NbdExportSource source = NbdExportSource.open(NbdExport.unix(run.socket(), plan.target()),
-                    writer.threads(), plan.incremental() ? List.of(context) : List.of())) {
+                    writer.threads(), plan.incremental() ? List.of(context) : List.of());
+                 // the disk file's pages released from the host's page cache behind the domain QEMU's reads
+                 BlockSource read = CacheReleasingSource.around(source, disk)) {
                 DiskBase base = null;
                 if (plan.base() != null) {
                     // a disk resized since the base: the export still serves all of it, so read it whole
@@ -357,7 +360,7 @@ public final class StagedBackup implements AutoCloseable {
                     noteDirty(plan.target(), changed);
                 }
                 // the manifest names the disk's file, not the NBD export it was read through (docs/format/manifest.md)
-                writer.writeDisk(slot, source, disk.source() != null ? disk.source() : source.describe(),
+                writer.writeDisk(slot, read, disk.source() != null ? disk.source() : source.describe(),
                         disk.formatOrRaw(), base, listener);
                 trace.mark(domain.name() + " " + plan.target() + ": written");
             }

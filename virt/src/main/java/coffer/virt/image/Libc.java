@@ -78,6 +78,10 @@ final class Libc {
     private static final Downcall SYNC_FILE_RANGE = function("sync_file_range",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT), ERRNO);
     private static final int SYNC_FILE_RANGE_WRITE = 2;
+    /** posix_fadvise returns its error number instead of setting errno. */
+    private static final Downcall POSIX_FADVISE = function("posix_fadvise",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    private static final int POSIX_FADV_DONTNEED = 4;
 
     /** {@code name}, bound on its first call: a command that only opens and closes binds only those two. */
     private static Downcall function(String name, FunctionDescriptor descriptor, Linker.Option... options) {
@@ -181,6 +185,20 @@ final class Libc {
             int ignored = (int) SYNC_FILE_RANGE.handle().invokeExact(arena.allocate(CALL_STATE), fd, offset, length, SYNC_FILE_RANGE_WRITE);
         } catch (Throwable ignored) {
             // only an optimization
+        }
+    }
+
+    /**
+     * {@code posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED)}: the kernel drops the range's clean pages from
+     * the page cache (dirty ones are written back first, later). Best effort: returns the error number, 0 on success.
+     */
+    static int dropCachedPages(int fd, long offset, long length) {
+        try {
+            return (int) POSIX_FADVISE.handle().invokeExact(fd, offset, length, POSIX_FADV_DONTNEED);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError(t);
         }
     }
 

@@ -93,4 +93,38 @@ final class QemuImg {
         Tool.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", image.toAbsolutePath().toString(),
                 Long.toString(size)), TIMEOUT, "qemu-img create of " + image);
     }
+
+    /**
+     * Where the guest range {@code [start, start + length)} of {@code image} lies in the image file itself
+     * ({@code qemu-img map --output=json --force-share} of a {@code json:} description that opens the file alone: no
+     * backing file, and the format given, never probed): the extents with data in this file and their host offsets,
+     * ascending by guest offset. Ranges held by a backing file, zero or unallocated are left out.
+     */
+    static List<HostExtent> map(Path image, String format, long start, long length) throws IOException {
+        var description = JSON.createObjectNode().put("driver", format);
+        description.putObject("file").put("driver", "file").put("filename", image.toAbsolutePath().toString());
+        if (!"raw".equals(format)) {
+            description.putNull("backing");
+        }
+        List<String> command = List.of("qemu-img", "map", "--output=json", "--force-share",
+                "--start-offset=" + start, "--max-length=" + length, "json:" + JSON.writeValueAsString(description));
+        return parseMap(Tool.run(command, TIMEOUT, "qemu-img map of " + image), image);
+    }
+
+    /** Parses {@code qemu-img map --output=json}: the depth-0 data extents with a host offset; package-private for tests. */
+    static List<HostExtent> parseMap(String json, Path image) throws IOException {
+        JsonNode root = JSON.readTree(json);
+        if (!root.isArray()) {
+            throw new IOException("qemu-img map of " + image + " gave no list: " + json.strip());
+        }
+        List<HostExtent> extents = new ArrayList<>();
+        for (JsonNode entry : root) {
+            if (entry.path("depth").asInt(-1) == 0 && entry.path("data").asBoolean(false)
+                    && entry.path("offset").canConvertToLong() && entry.path("length").asLong(0) > 0) {
+                extents.add(new HostExtent(entry.path("start").asLong(), entry.path("length").asLong(),
+                        entry.path("offset").asLong()));
+            }
+        }
+        return extents;
+    }
 }
