@@ -348,8 +348,10 @@ public final class StagedBackup implements AutoCloseable {
             String context = MetaContext.dirtyBitmap("backup-" + plan.target());
             try (NbdExportSource source = NbdExportSource.open(NbdExport.unix(run.socket(), plan.target()),
                     writer.threads(), plan.incremental() ? List.of(context) : List.of());
-                 // the disk file's pages released from the host's page cache behind the domain QEMU's reads
-                 BlockSource read = CacheReleasingSource.around(source, disk)) {
+                 // a full's disk file pages released from the host's page cache behind the domain QEMU's reads; an
+                 // incremental's few scattered reads are left cached: releasing them cost it ~0.3 s of wall time and
+                 // ~0.5 s of CPU (docs/performance.md, session 23, "the incremental")
+                 BlockSource read = plan.incremental() ? source : CacheReleasingSource.around(source, disk)) {
                 DiskBase base = null;
                 if (plan.base() != null) {
                     // a disk resized since the base: the export still serves all of it, so read it whole
