@@ -58,8 +58,12 @@ final class RequestWatch implements AutoCloseable {
     /** {@link System#nanoTime} of the last answer, valid once {@link #answered} is set. */
     private volatile long lastAnswerNanos;
     private volatile boolean answered;
-    /** Whether a request went {@link #SILENCE} without a byte since the last answer of normal use. */
-    private final java.util.concurrent.atomic.AtomicBoolean silent = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * Whether a request went {@link #SILENCE} without a byte since the last answer of normal use; changed, and the
+     * listener told, under {@link #silence}, so the listener hears the changes in their order.
+     */
+    private volatile boolean silent;
+    private final Object silence = new Object();
     private volatile StoreSilence listener = StoreSilence.NONE;
     private final Object start = new Object();
     private volatile Thread watcher;
@@ -86,7 +90,36 @@ final class RequestWatch implements AutoCloseable {
 
     /** Whether a request went {@link #SILENCE} without a byte, either way, since the store last answered one. */
     boolean silent() {
-        return silent.get();
+        return silent;
+    }
+
+    private void becameSilent(String why) {
+        synchronized (silence) {
+            if (silent) {
+                return;
+            }
+            silent = true;
+            tell(() -> listener.silent(why));
+        }
+    }
+
+    private void answersAgain() {
+        synchronized (silence) {
+            if (!silent) {
+                return;
+            }
+            silent = false;
+            tell(listener::answering);
+        }
+    }
+
+    /** Tells the listener; what it throws must not end the watch (nor fail a request). */
+    private static void tell(Runnable news) {
+        try {
+            news.run();
+        } catch (RuntimeException ignored) {
+            // the listener's trouble: the watch goes on aborting what it must
+        }
     }
 
     Duration cleanupPatience() {
@@ -106,8 +139,8 @@ final class RequestWatch implements AutoCloseable {
         if ((status >= 200 && status < 300) || status == 304 || status == 404 || status == 409 || status == 412) {
             lastAnswerNanos = System.nanoTime();
             answered = true;
-            if (silent.compareAndSet(true, false)) {
-                listener.answering();
+            if (silent) {
+                answersAgain();
             }
         }
     }
@@ -163,8 +196,8 @@ final class RequestWatch implements AutoCloseable {
             }
             long now = System.nanoTime();
             for (InFlight flight : flying) {
-                if (flight.silentFor(now) > silenceNanos && flight.reportSilence() && silent.compareAndSet(false, true)) {
-                    listener.silent("a request got no byte either way for " + seconds(Duration.ofNanos(silenceNanos))
+                if (flight.silentFor(now) > silenceNanos && flight.reportSilence()) {
+                    becameSilent("a request got no byte either way for " + seconds(Duration.ofNanos(silenceNanos))
                             + " (the store accepts connections but does not answer)");
                 }
                 String why = flight.overdue(now, stallNanos, patienceNanos);
