@@ -5,6 +5,9 @@ import coffer.engine.error.ErrorCode;
 import coffer.vault.Vault;
 import coffer.vault.backend.FirstAnswer;
 import coffer.vault.backend.s3.S3Backend;
+import coffer.vault.backend.s3.StoreSilence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A {@link VaultDirectory} of configured vaults (local directories or S3 buckets), each with its key ring,
- * opened on first use with {@link VaultOpener} and kept open until {@link #close}.
+ * opened on first use with {@link VaultOpener} and kept open until {@link #close}. An open S3 vault whose store stops
+ * answering (a request in flight got no byte for {@code RequestWatch.SILENCE}) is recorded unanswered at once, as a look
+ * that got no answer would record it, and available again at its store's next answer ({@link StoreSilence}).
  *
  * <p>Thread-safe.
  */
@@ -55,6 +60,8 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
             this(VaultLocation.directory(directory), keyRing);
         }
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalVaults.class);
 
     private final Map<String, Location> locations;
     private final String defaultName;
@@ -132,8 +139,8 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
                             creation.run();
                             deferredCreations.remove(k);
                         }
-                        return VaultEncryption.check(k, location,
-                                new VaultOpener(location.keyRing(), clock).open(location.where()));
+                        return heard(k, VaultEncryption.check(k, location,
+                                new VaultOpener(location.keyRing(), clock).open(location.where())));
                     });
                 }
             } catch (CofferException e) {
@@ -150,6 +157,42 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
             }
         }
         answered(key);
+        return vault;
+    }
+
+    /**
+     * {@code vault}, whose store's silence (an S3 store that stopped answering a request in flight) is recorded at once:
+     * its openings then wait at most {@link #HUNG_PROBE}, the API and metrics say it is unavailable; its next answer
+     * makes it available again (docs/design/s3.md, "Cancel and stalls").
+     */
+    private Vault heard(String key, Vault vault) {
+        if (vault.backend() instanceof S3Backend s3) {
+            s3.listen(new StoreSilence() {
+                @Override
+                public void silent(String why) {
+                    if (open.get(key) != vault) {
+                        return; // closed
+                    }
+                    boolean was = state(key).isAvailable();
+                    String problem = ErrorCode.StorageFailure + ": vault '" + key + "' of region "
+                            + location(key).region() + " is unavailable: " + vault.backend().describe()
+                            + " stopped answering: " + why + REMEDY;
+                    recordUnanswered(key, problem);
+                    if (was) {
+                        LOG.warn("vault '{}' of region {} is unavailable: {}", key, location(key).region(), problem);
+                    }
+                }
+
+                @Override
+                public void answering() {
+                    if (open.get(key) == vault && unansweredAt.containsKey(key)) {
+                        answered(key);
+                        LOG.info("vault '{}' of region {} is available again: its store answered", key,
+                                location(key).region());
+                    }
+                }
+            });
+        }
         return vault;
     }
 
@@ -192,8 +235,9 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
 
     /**
      * Whether vault {@code name} is open and its store answered a request of normal use (a job's, a check's) within
-     * {@code within}: such use is as good as a look, and a check need not ask the store (an S3 vault only; a
-     * directory's look costs nothing). When so, the vault is recorded available.
+     * {@code within} and has not stopped answering since (no request of it went without a byte for the silence bound):
+     * such use is as good as a look, and a check need not ask the store (an S3 vault only; a directory's look costs
+     * nothing). When so, the vault is recorded available.
      */
     public boolean answeredWithin(String name, Duration within) {
         String key = nameOr(name);
@@ -202,7 +246,7 @@ public final class LocalVaults implements VaultDirectory, AutoCloseable {
         if (vault == null || !(vault.backend() instanceof S3Backend s3)) {
             return false;
         }
-        boolean recent = s3.sinceLastAnswer().map(since -> since.compareTo(within) <= 0).orElse(false);
+        boolean recent = !s3.silent() && s3.sinceLastAnswer().map(since -> since.compareTo(within) <= 0).orElse(false);
         if (recent) {
             answered(key);
         }

@@ -26,7 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  *       bound before its answer began; the scope is then marked unanswered and its later requests are not sent.</li>
  * </ul>
  * It also keeps when the store last answered a request ({@link #sinceLastAnswer}): a vault in use needs no separate
- * look to know its store answers.
+ * look to know its store answers. And it tells when the store stopped answering: a request that got no byte, either way,
+ * for {@link #SILENCE} before its answer began makes the store {@link #silent} (the request is not aborted for it: it
+ * may still be answered), which the {@link StoreSilence} listener hears at once, until a request is answered again.
  * One daemon thread looks every {@link #PERIOD} while requests are in flight and sleeps while none is; it ends with
  * {@link #close}. Aborting makes the blocked read or write fail at once; the SDK then sees the interrupt and gives up,
  * or (a stall) counts a failed attempt as it does for a socket timeout (docs/design/s3.md, "Cancel and stalls").
@@ -40,16 +42,29 @@ final class RequestWatch implements AutoCloseable {
     static final Duration STALL_LIMIT = Duration.ofMinutes(2);
     /** What one request of a cancelled run's cleanup may take (a delete or a small put; milliseconds on a working store). */
     static final Duration CLEANUP_PATIENCE = Duration.ofSeconds(5);
+    /**
+     * A request that got no byte, either way, for this long before its answer began says the store does not answer (the
+     * bound of a vault's opening, {@code LocalVaults.FIRST_ANSWER}): the store is {@link #silent} from then on.
+     */
+    static final Duration SILENCE = Duration.ofSeconds(10);
     private static final String INTERRUPTED = "aborted: its thread was interrupted (the operation was cancelled)";
     private static final String CLEANUP_ABORT = "aborted: no answer within ";
 
     private final long stallNanos;
     private final long patienceNanos;
+    private final long silenceNanos;
     private final Set<InFlight> flying = ConcurrentHashMap.newKeySet();
     private final AtomicLong cleanupAborts = new AtomicLong();
     /** {@link System#nanoTime} of the last answer, valid once {@link #answered} is set. */
     private volatile long lastAnswerNanos;
     private volatile boolean answered;
+    /**
+     * Whether a request went {@link #SILENCE} without a byte since the last answer of normal use; changed, and the
+     * listener told, under {@link #silence}, so the listener hears the changes in their order.
+     */
+    private volatile boolean silent;
+    private final Object silence = new Object();
+    private volatile StoreSilence listener = StoreSilence.NONE;
     private final Object start = new Object();
     private volatile Thread watcher;
     private volatile boolean closed;
@@ -59,8 +74,52 @@ final class RequestWatch implements AutoCloseable {
     }
 
     RequestWatch(Duration stallLimit, Duration cleanupPatience) {
+        this(stallLimit, cleanupPatience, SILENCE);
+    }
+
+    RequestWatch(Duration stallLimit, Duration cleanupPatience, Duration silence) {
         this.stallNanos = stallLimit.toNanos();
         this.patienceNanos = cleanupPatience.toNanos();
+        this.silenceNanos = silence.toNanos();
+    }
+
+    /** Who hears when the store stops answering and when it answers again (one listener; replaces the earlier one). */
+    void listen(StoreSilence listener) {
+        this.listener = listener == null ? StoreSilence.NONE : listener;
+    }
+
+    /** Whether a request went {@link #SILENCE} without a byte, either way, since the store last answered one. */
+    boolean silent() {
+        return silent;
+    }
+
+    private void becameSilent(String why) {
+        synchronized (silence) {
+            if (silent) {
+                return;
+            }
+            silent = true;
+            tell(() -> listener.silent(why));
+        }
+    }
+
+    private void answersAgain() {
+        synchronized (silence) {
+            if (!silent) {
+                return;
+            }
+            silent = false;
+            tell(listener::answering);
+        }
+    }
+
+    /** Tells the listener; what it throws must not end the watch (nor fail a request). */
+    private static void tell(Runnable news) {
+        try {
+            news.run();
+        } catch (RuntimeException ignored) {
+            // the listener's trouble: the watch goes on aborting what it must
+        }
     }
 
     Duration cleanupPatience() {
@@ -80,6 +139,9 @@ final class RequestWatch implements AutoCloseable {
         if ((status >= 200 && status < 300) || status == 304 || status == 404 || status == 409 || status == 412) {
             lastAnswerNanos = System.nanoTime();
             answered = true;
+            if (silent) {
+                answersAgain();
+            }
         }
     }
 
@@ -134,6 +196,10 @@ final class RequestWatch implements AutoCloseable {
             }
             long now = System.nanoTime();
             for (InFlight flight : flying) {
+                if (flight.silentFor(now) > silenceNanos && flight.reportSilence()) {
+                    becameSilent("a request got no byte either way for " + seconds(Duration.ofNanos(silenceNanos))
+                            + " (the store accepts connections but does not answer)");
+                }
                 String why = flight.overdue(now, stallNanos, patienceNanos);
                 if (why != null) {
                     if (why.startsWith(CLEANUP_ABORT)) {
@@ -183,6 +249,7 @@ final class RequestWatch implements AutoCloseable {
         private volatile long sentNanos;
         private volatile long progressNanos;
         private volatile boolean answerBegan;
+        private volatile boolean silenceReported;
         private volatile Runnable abort = () -> { };
         private volatile String abortedBecause;
 
@@ -204,6 +271,20 @@ final class RequestWatch implements AutoCloseable {
         void answerBegan() {
             answerBegan = true;
             progressed();
+        }
+
+        /** How long the request has gone without a byte before its answer began (0 once it began). */
+        long silentFor(long now) {
+            return answerBegan ? 0 : now - progressNanos;
+        }
+
+        /** True the first time only: each request tells of the store's silence once. */
+        boolean reportSilence() {
+            if (silenceReported) {
+                return false;
+            }
+            silenceReported = true;
+            return true;
         }
 
         void abortWith(Runnable action) {

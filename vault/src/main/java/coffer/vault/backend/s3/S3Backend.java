@@ -674,6 +674,20 @@ public final class S3Backend implements Backend {
         return watch.sinceLastAnswer();
     }
 
+    /**
+     * Whether the store stopped answering: a request went without a byte, either way, for {@link RequestWatch#SILENCE}
+     * before its answer began, and none was answered since. An answer of normal use before that does not make the
+     * store answering (docs/design/s3.md, "Cancel and stalls").
+     */
+    public boolean silent() {
+        return watch.silent();
+    }
+
+    /** {@code listener} hears when the store stops answering and when it answers again (replaces an earlier one). */
+    public void listen(StoreSilence listener) {
+        watch.listen(listener);
+    }
+
     /** The body read straight into an array of its announced length (no growing buffer, no second copy). */
     private static ByteBuffer readWhole(GetObjectResponse response, java.io.InputStream in) {
         try {
