@@ -1,6 +1,7 @@
 package coffer.vault.write;
 
 import coffer.vault.backend.AfterCancel;
+import coffer.vault.backend.SyncSet;
 import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.CorruptDataException;
@@ -61,6 +62,8 @@ public final class PointWriter implements AutoCloseable {
     private final Instant createdAt;
     private final int threads;
     private final VaultLocks.Lock lock;
+    /** What the barriers of {@link #commit} make durable: the marker, the chunks stored or found present, the indexes. */
+    private final SyncSet durable;
     /** Per reserved place: the disk once written, else null. Guarded by {@code this}. */
     private final List<String> reserved = new ArrayList<>();
     private final List<PointManifest.Disk> disks = new ArrayList<>();
@@ -100,6 +103,7 @@ public final class PointWriter implements AutoCloseable {
         this.createdAt = createdAt;
         this.threads = threads;
         this.lock = lock;
+        this.durable = vault.backend().syncSet();
     }
 
     public static PointWriter begin(Vault vault, String name, Instant createdAt, int threads) throws IOException {
@@ -130,6 +134,7 @@ public final class PointWriter implements AutoCloseable {
         OPEN.add(writer);
         try {
             UnfinishedMarker.of("write").put(writer.vault, writer.id);
+            writer.durable.add(UnfinishedMarker.objectName(writer.id));
         } catch (IOException | RuntimeException e) {
             try (writer) {
                 throw e;
@@ -206,7 +211,7 @@ public final class PointWriter implements AutoCloseable {
         if (base != null && !vault.backend().exists(Vault.manifestName(base.pointId()))) {
             base = null; // its point was deleted: its chunks may be gone; read and store everything
         }
-        DiskWriter diskWriter = new DiskWriter(vault, threads);
+        DiskWriter diskWriter = new DiskWriter(vault, threads, durable);
         synchronized (this) {
             diskWriters.add(diskWriter);
         }
@@ -251,6 +256,7 @@ public final class PointWriter implements AutoCloseable {
             disks.set(slot.position(), disk);
             indexes.set(slot.position(), index);
         }
+        durable.addEverything(); // the caller's chunks are not named here
         return disk;
     }
 
@@ -310,11 +316,12 @@ public final class PointWriter implements AutoCloseable {
                 consistency, parent, disks, skipped, Map.of(), until, facts);
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
         String manifestName = Vault.manifestName(id);
-        vault.backend().sync(); // every disk's chunks before any index
+        durable.sync(); // the marker and every disk's chunks before any index
         for (int i = 0; i < indexes.size(); i++) {
             FixedIndex index = indexes.get(i);
             String indexName = indexName(i);
             written.add(indexName);
+            durable.add(indexName);
             if (index.inHeap()) {
                 byte[] indexBody = index.encode();
                 vault.backend().put(indexName, vault.codec().seal(ObjectKind.INDEX, indexName, indexBody, indexBody.length, false));
@@ -325,7 +332,7 @@ public final class PointWriter implements AutoCloseable {
                 }
             }
         }
-        vault.backend().sync(); // indexes before the manifest
+        durable.sync(); // indexes before the manifest
         if (verifyOnCommit) {
             for (int i = 0; i < indexes.size(); i++) {
                 readBack(manifest, disks.get(i), indexes.get(i));
@@ -333,7 +340,8 @@ public final class PointWriter implements AutoCloseable {
         }
         written.add(manifestName);
         vault.backend().put(manifestName, vault.codec().seal(ObjectKind.MANIFEST, manifestName, body, body.length, false));
-        vault.backend().sync();
+        durable.add(manifestName);
+        durable.sync();
         if (verifyOnCommit && !vault.readManifestObject(manifestName).equals(manifest)) {
             throw new CorruptDataException(manifestName, "the manifest read back differs from the one written");
         }
