@@ -32,7 +32,9 @@ import java.util.Set;
  * Writes one point. Order, so that a crash at any moment leaves no point that names missing data
  * (docs/format/README.md, "write order"): an {@link UnfinishedMarker}, the chunks of every disk, a durability
  * barrier, every disk's index, a barrier, the manifest, a barrier (three barriers whatever the number of disks),
- * then the marker is removed. The point exists once its manifest does. A point committed {@link #immutableUntil
+ * then the marker is removed. The barriers sync what this writer names ({@link SyncSet}: the marker, the chunks it
+ * stored or found present, the indexes, the manifest), which on a directory is an {@code fsync} of each while they
+ * are few. The point exists once its manifest does. A point committed {@link #immutableUntil
  * immutable} gets its hold object after that. A writer closed without {@link #commit} (failed or cancelled)
  * removes the manifest if it wrote one, the indexes it wrote, a barrier, and its marker (kept while objects an
  * earlier attempt at a chosen id left are there: they are an unfinished point's), then the chunks it created that no
