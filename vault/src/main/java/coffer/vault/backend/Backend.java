@@ -20,7 +20,9 @@ import java.util.Optional;
  *       invisible temporary, removed by {@link #removeAbandonedUploads}.</li>
  *   <li><b>Durability barrier.</b> An object is durable once {@link #sync()} has returned after its
  *       {@code put}. Writers call {@code sync()} between the steps of the write order (chunks, then index,
- *       then manifest), so a published manifest never names data lost by a power failure.</li>
+ *       then manifest), so a published manifest never names data lost by a power failure. A writer may name the
+ *       objects to make durable instead ({@link #syncSet()}): then an object is durable once the set's
+ *       {@link SyncSet#sync()} has returned after its {@code put} and its {@link SyncSet#add}.</li>
  *   <li><b>Content-addressed writes.</b> {@link #putIfAbsent} does not rewrite an existing object and
  *       returns {@code false}; when it returns {@code true} this call created the object.
  *       Callers only use it for names derived from the content, so concurrent calls with one name carry
@@ -140,6 +142,15 @@ public interface Backend extends AutoCloseable {
 
     /** Makes every completed {@code put} durable. */
     void sync() throws IOException;
+
+    /**
+     * A set of the objects one writer needs durable, synced at its barriers ({@link SyncSet}); it may cost less than
+     * {@link #sync()} (a local directory fsyncs a few named files instead of the whole file system). The default
+     * syncs all every time.
+     */
+    default SyncSet syncSet() {
+        return SyncSet.whole(this);
+    }
 
     /** Removes temporaries of writes abandoned before {@code olderThan}; returns how many. */
     int removeAbandonedUploads(Instant olderThan) throws IOException;

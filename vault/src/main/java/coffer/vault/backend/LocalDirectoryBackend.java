@@ -39,7 +39,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * outlive the next backup; {@link #removeAbandonedUploads} (gc) removes those of writers on other hosts after its
  * grace period. {@link #sync()} is {@code syncfs(2)} of
  * the file system holding the directory, one barrier for all preceding writes instead of one {@code fsync} per
- * chunk; each new file's write-back is started as it is written ({@link NewFile}), so little is left for it.
+ * chunk; each new file's write-back is started as it is written ({@link NewFile}), so little is left for it. A
+ * writer's {@link #syncSet()} fsyncs the few objects it names (and their directories) instead, and beyond
+ * {@link NamedFileSync#MOST_NAMES} of them syncs the file system ({@link NamedFileSync}).
  * Objects are created with mode 0600 and directories with 0700 ({@link OwnerOnly}): a vault holds guest data.
  *
  * <p>Thread-safe and safe across processes.
@@ -53,6 +55,7 @@ public final class LocalDirectoryBackend implements Backend {
     private final WriterDirectory writer;
     private volatile Instant deadWritersChecked = Instant.EPOCH;
     private volatile Publishing publishing;
+    private final Durability durability;
 
     /**
      * How {@link #putIfAbsent} writes a new object: decided at its first write (threads writing at once may each
@@ -75,9 +78,15 @@ public final class LocalDirectoryBackend implements Backend {
 
     /** A backend that starts out publishing as {@code publishing} says (tests force each way). */
     LocalDirectoryBackend(Path root, Publishing publishing) {
+        this(root, publishing, Durability.SYSTEM);
+    }
+
+    /** A backend whose {@code fsync} and {@code syncfs} go through {@code durability} (tests record them). */
+    LocalDirectoryBackend(Path root, Publishing publishing, Durability durability) {
         this.root = root.toAbsolutePath().normalize();
         this.writer = WriterDirectory.ofThisProcess(this.root.resolve(TEMP_MARK));
         this.publishing = publishing;
+        this.durability = durability;
     }
 
     /** How {@link #putIfAbsent} writes now. */
@@ -352,9 +361,41 @@ public final class LocalDirectoryBackend implements Backend {
             return; // nothing written yet
         }
         try {
-            FileSystemSync.syncFileSystemOf(root);
+            durability.syncFileSystemOf(root);
         } catch (IOException e) {
             throw failure("sync", "", e);
+        }
+    }
+
+    /** Up to {@link NamedFileSync#MOST_NAMES} objects fsynced by name, beyond that the file system ({@link #sync()}). */
+    @Override
+    public SyncSet syncSet() {
+        return new NamedFileSync(this);
+    }
+
+    /**
+     * {@code fsync(2)} of each named object, then of each directory from theirs up to the root: an object's name (and
+     * a directory made for it) is durable only once its directory is. Every object must exist.
+     */
+    void syncNamed(java.util.Collection<String> names) throws IOException {
+        java.util.Set<Path> directories = new java.util.LinkedHashSet<>();
+        for (String name : names) {
+            Path path = pathOf(name);
+            try {
+                durability.force(path);
+            } catch (IOException e) {
+                throw failure("sync", name, e);
+            }
+            for (Path d = path.getParent(); d != null && d.startsWith(root); d = d.getParent()) {
+                directories.add(d);
+            }
+        }
+        for (Path directory : directories) {
+            try {
+                durability.force(directory);
+            } catch (IOException e) {
+                throw failure("sync", nameOf(directory), e);
+            }
         }
     }
 

@@ -36,7 +36,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * reaches the kernel without a copy (a {@linkplain Linker.Option#critical critical} call, as
  * {@code coffer.vault.crypto.LibCrypto} does for its arrays) and the write-back starts on the same descriptor.
  * Where the FFM binding is unavailable the JDK's channel writes the file and nothing starts the write-back early;
- * durability comes only from {@link FileSystemSync#syncFileSystemOf} either way.
+ * durability comes only from the barriers either way ({@link FileSystemSync#syncFileSystemOf}, or an {@code fsync} of
+ * each object a writer names: {@link NamedFileSync}).
  *
  * <p>{@link #writeUnnamed} writes the same way into a file without a name ({@code O_TMPFILE}), which
  * {@link Unnamed#link} then names ({@code linkat(2)}): a new chunk needs no temporary name to create and remove

@@ -7,6 +7,7 @@ import coffer.vault.Vault;
 import coffer.vault.format.ChunkPatch;
 import coffer.vault.format.FixedIndex;
 import coffer.vault.format.ObjectKind;
+import coffer.vault.backend.SyncSet;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Extent;
 import coffer.vault.io.Progress;
@@ -69,9 +70,12 @@ final class DiskWriter {
     private final Created created = new Created();
     /** Whether to ask the backend if a chunk exists before storing it (a file system: one stat). */
     private final boolean askBackend;
+    /** Told every chunk this writer stores or finds present: the point writer's first barrier syncs them. */
+    private final SyncSet durable;
 
-    DiskWriter(Vault vault, int threads) {
+    DiskWriter(Vault vault, int threads, SyncSet durable) {
         this.vault = vault;
+        this.durable = durable;
         this.threads = Math.max(threads, vault.backend().ioParallelism());
         this.zeros = new byte[vault.chunkSize()];
         this.askBackend = vault.backend().cheapStat();
@@ -204,8 +208,12 @@ final class DiskWriter {
      */
     private void store(ObjectKind kind, int i, ChunkId id, byte[] plain, int length, Set<ChunkId> known,
                        AtomicLong newChunks, AtomicLong newStored, AtomicLong newPlain) throws IOException {
-        if (known.add(id) && !(askBackend && vault.backend().exists(id.objectName()))) {
-            String name = id.objectName();
+        if (!known.add(id)) {
+            return;
+        }
+        String name = id.objectName();
+        // a chunk found present may be another writer's, published and not yet durable: synced with this point's
+        if (!(askBackend && vault.backend().exists(name))) {
             ByteBuffer sealed = vault.codec().seal(kind, name, plain, length, true);
             int stored = sealed.remaining();
             if (vault.backend().putIfAbsent(name, sealed)) {
@@ -215,6 +223,7 @@ final class DiskWriter {
                 newPlain.addAndGet(length);
             }
         }
+        durable.add(name);
     }
 
     /** What this writer's run stored that the vault did not have, also after a failure. */

@@ -1,6 +1,7 @@
 package coffer.vault.write;
 
 import coffer.vault.backend.AfterCancel;
+import coffer.vault.backend.SyncSet;
 import coffer.vault.ChunkId;
 import coffer.vault.ChunkWorkers;
 import coffer.vault.CorruptDataException;
@@ -31,7 +32,9 @@ import java.util.Set;
  * Writes one point. Order, so that a crash at any moment leaves no point that names missing data
  * (docs/format/README.md, "write order"): an {@link UnfinishedMarker}, the chunks of every disk, a durability
  * barrier, every disk's index, a barrier, the manifest, a barrier (three barriers whatever the number of disks),
- * then the marker is removed. The point exists once its manifest does. A point committed {@link #immutableUntil
+ * then the marker is removed. The barriers sync what this writer names ({@link SyncSet}: the marker, the chunks it
+ * stored or found present, the indexes, the manifest), which on a directory is an {@code fsync} of each while they
+ * are few. The point exists once its manifest does. A point committed {@link #immutableUntil
  * immutable} gets its hold object after that. A writer closed without {@link #commit} (failed or cancelled)
  * removes the manifest if it wrote one, the indexes it wrote, a barrier, and its marker (kept while objects an
  * earlier attempt at a chosen id left are there: they are an unfinished point's), then the chunks it created that no
@@ -61,6 +64,8 @@ public final class PointWriter implements AutoCloseable {
     private final Instant createdAt;
     private final int threads;
     private final VaultLocks.Lock lock;
+    /** What the barriers of {@link #commit} make durable: the marker, the chunks stored or found present, the indexes. */
+    private final SyncSet durable;
     /** Per reserved place: the disk once written, else null. Guarded by {@code this}. */
     private final List<String> reserved = new ArrayList<>();
     private final List<PointManifest.Disk> disks = new ArrayList<>();
@@ -100,6 +105,7 @@ public final class PointWriter implements AutoCloseable {
         this.createdAt = createdAt;
         this.threads = threads;
         this.lock = lock;
+        this.durable = vault.backend().syncSet();
     }
 
     public static PointWriter begin(Vault vault, String name, Instant createdAt, int threads) throws IOException {
@@ -130,6 +136,7 @@ public final class PointWriter implements AutoCloseable {
         OPEN.add(writer);
         try {
             UnfinishedMarker.of("write").put(writer.vault, writer.id);
+            writer.durable.add(UnfinishedMarker.objectName(writer.id));
         } catch (IOException | RuntimeException e) {
             try (writer) {
                 throw e;
@@ -206,7 +213,7 @@ public final class PointWriter implements AutoCloseable {
         if (base != null && !vault.backend().exists(Vault.manifestName(base.pointId()))) {
             base = null; // its point was deleted: its chunks may be gone; read and store everything
         }
-        DiskWriter diskWriter = new DiskWriter(vault, threads);
+        DiskWriter diskWriter = new DiskWriter(vault, threads, durable);
         synchronized (this) {
             diskWriters.add(diskWriter);
         }
@@ -251,6 +258,7 @@ public final class PointWriter implements AutoCloseable {
             disks.set(slot.position(), disk);
             indexes.set(slot.position(), index);
         }
+        durable.addEverything(); // the caller's chunks are not named here
         return disk;
     }
 
@@ -310,11 +318,12 @@ public final class PointWriter implements AutoCloseable {
                 consistency, parent, disks, skipped, Map.of(), until, facts);
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
         String manifestName = Vault.manifestName(id);
-        vault.backend().sync(); // every disk's chunks before any index
+        durable.sync(); // the marker and every disk's chunks before any index
         for (int i = 0; i < indexes.size(); i++) {
             FixedIndex index = indexes.get(i);
             String indexName = indexName(i);
             written.add(indexName);
+            durable.add(indexName);
             if (index.inHeap()) {
                 byte[] indexBody = index.encode();
                 vault.backend().put(indexName, vault.codec().seal(ObjectKind.INDEX, indexName, indexBody, indexBody.length, false));
@@ -325,7 +334,7 @@ public final class PointWriter implements AutoCloseable {
                 }
             }
         }
-        vault.backend().sync(); // indexes before the manifest
+        durable.sync(); // indexes before the manifest
         if (verifyOnCommit) {
             for (int i = 0; i < indexes.size(); i++) {
                 readBack(manifest, disks.get(i), indexes.get(i));
@@ -333,7 +342,8 @@ public final class PointWriter implements AutoCloseable {
         }
         written.add(manifestName);
         vault.backend().put(manifestName, vault.codec().seal(ObjectKind.MANIFEST, manifestName, body, body.length, false));
-        vault.backend().sync();
+        durable.add(manifestName);
+        durable.sync();
         if (verifyOnCommit && !vault.readManifestObject(manifestName).equals(manifest)) {
             throw new CorruptDataException(manifestName, "the manifest read back differs from the one written");
         }
