@@ -165,17 +165,16 @@ final class Render {
                 coffer.engine.live.GuestNames.escape(r.name()), coffer.engine.live.GuestNames.escape(r.path()),
                 r.pointsSearched(), r.instance(), r.appliances(), r.truncated() ? "; TRUNCATED: more matched, narrow --name or --path" : "");
         Map<String, List<FileSearchResult.Found>> byPath = new java.util.LinkedHashMap<>();
-        r.matches().forEach(f -> byPath.computeIfAbsent(f.disk() + " " + f.filesystem() + " "
-                + (f.escaped() ? f.path() : coffer.engine.live.GuestNames.escape(f.path())), k -> new java.util.ArrayList<>()).add(f));
+        r.matches().forEach(f -> byPath.computeIfAbsent(f.disk() + " " + f.filesystem() + " " + f.shownPath(),
+                k -> new java.util.ArrayList<>()).add(f));
         byPath.forEach((key, found) -> {
             FileSearchResult.Found first = found.getFirst();
-            out.line("%s (%s %s): %d version(s) in %d point(s)", first.escaped() ? first.path()
-                    : coffer.engine.live.GuestNames.escape(first.path()), first.disk(), first.filesystem(),
+            out.line("%s (%s %s): %d version(s) in %d point(s)", first.shownPath(), first.disk(), first.filesystem(),
                     found.getLast().version(), found.size());
             Table table = Table.rows("  ", 7).right(3);
             found.forEach(f -> table.row(f.point(), Output.time(f.pointTime()),
                     f.type().toLowerCase(Locale.ROOT), f.size(), Output.time(f.modified()),
-                    f.sha256() != null ? f.sha256().substring(0, 16) : f.linkTarget() != null ? "-> " + f.linkTarget() : "-",
+                    f.sha256() != null ? f.sha256().substring(0, 16) : f.linkTarget() != null ? "-> " + f.shownLinkTarget() : "-",
                     f.change().equals("same") ? "" : f.change().toUpperCase(Locale.ROOT)));
             table.print(out);
         });

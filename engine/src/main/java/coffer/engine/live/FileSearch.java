@@ -88,10 +88,11 @@ public final class FileSearch {
     /**
      * One file found: the point, disk and file system ({@code /dev/sda1} as for the disk alone), its absolute path (the
      * name itself when UTF-8, else escaped and {@code escaped} set: {@link GuestNames}), type, size, modification time,
-     * SHA-256 (regular files up to the bound; else null) and a link's target.
+     * SHA-256 (regular files up to the bound; else null) and a link's target (null for any other type), read as bytes
+     * and given as a directory listing gives it ({@link LinkTarget}).
      */
     public record Match(String point, Instant pointTime, String disk, String filesystem, String path, boolean escaped,
-                        FileStat.Type type, long size, Instant modified, String sha256, String linkTarget) {
+                        FileStat.Type type, long size, Instant modified, String sha256, LinkTarget linkTarget) {
     }
 
     /** The matches (by point time, oldest first, then disk, file system, path), what was searched and how. */
@@ -334,7 +335,7 @@ public final class FileSearch {
                 byte[] absolute = absolutes.get(i);
                 FileStat stat = stats.get(i);
                 String sha = null;
-                String link = null;
+                LinkTarget link = null;
                 if (stat.type() == FileStat.Type.FILE && stat.size() <= query.maxChecksumBytes()) {
                     if (stat.unallocated() <= query.maxChecksumHoles() - holesHashed) {
                         holesHashed += stat.unallocated();
@@ -343,7 +344,7 @@ public final class FileSearch {
                         firstUnhashed = "point " + manifest.id() + " disk " + disk + " " + shown + " " + GuestNames.escape(absolute);
                     }
                 } else if (stat.type() == FileStat.Type.SYMLINK) {
-                    link = GuestNames.escape(guestfs.readlinkBytes(absolute)); // exact: a target that is not UTF-8 escaped
+                    link = LinkTarget.of(guestfs.readlinkBytes(absolute)); // exact: a target that is not UTF-8 escaped
                 }
                 String utf8 = GuestNames.utf8(absolute);
                 matches.add(new Match(manifest.id(), manifest.createdAt(), disk, shown, utf8 != null ? utf8 : GuestNames.escape(absolute),

@@ -33,7 +33,7 @@ public final class PointFiles implements AutoCloseable {
     /**
      * One name in a directory listing, with its metadata and, for a link, its target. {@code escaped}: the guest's name
      * is not UTF-8 and {@code name} is its escaped form ({@link GuestNames}); {@code linkEscaped}: the same of the
-     * target's bytes and {@code linkTarget} (read as bytes, never decoded with replacement characters).
+     * target's bytes and {@code linkTarget} (read as bytes, never decoded with replacement characters: {@link LinkTarget}).
      */
     public record Entry(String name, FileStat stat, String linkTarget, boolean escaped, boolean linkEscaped) {
         public Entry(String name, FileStat stat, String linkTarget) {
@@ -42,8 +42,8 @@ public final class PointFiles implements AutoCloseable {
 
         /** An entry whose link target (null: none) is given as the guest stores it. */
         static Entry of(String name, FileStat stat, byte[] target, boolean escaped) {
-            return new Entry(name, stat, target == null ? null : GuestNames.text(target), escaped,
-                    target != null && GuestNames.utf8(target) == null);
+            LinkTarget link = LinkTarget.of(target);
+            return new Entry(name, stat, link == null ? null : link.text(), escaped, link != null && link.escaped());
         }
     }
 

@@ -1,6 +1,8 @@
 package coffer.engine.operation;
 
 import coffer.engine.live.FileSearch;
+import coffer.engine.live.GuestNames;
+import coffer.engine.live.LinkTarget;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,11 +29,22 @@ public record FileSearchResult(String instance, String name, String path, int po
 
     /**
      * One file in one point. {@code path} is the guest's name when it is UTF-8 (JSON escapes what it must), else its
-     * escaped form ({@code \xNN} for each byte that is not UTF-8) with {@code escaped} set.
+     * escaped form ({@code \xNN} for each byte that is not UTF-8) with {@code escaped} set; a link's
+     * {@code linkTarget} likewise, with {@code linkTargetEscaped} ({@link LinkTarget}, as a directory listing gives it:
+     * before session 24 a search always gave the target escaped, with no flag).
      */
     public record Found(String point, Instant pointTime, String disk, String filesystem, String path, boolean escaped,
-                        String type, long size, Instant modified, String sha256, String linkTarget, int version,
-                        String change) {
+                        String type, long size, Instant modified, String sha256, String linkTarget,
+                        boolean linkTargetEscaped, int version, String change) {
+        /** The path in the escaped form, one line whatever the guest stored (text output, the console). */
+        public String shownPath() {
+            return escaped ? path : GuestNames.escape(path);
+        }
+
+        /** The link's target in the escaped form; null when this is no link. */
+        public String shownLinkTarget() {
+            return LinkTarget.shown(linkTarget, linkTargetEscaped);
+        }
     }
 
     public static FileSearchResult of(String instance, String name, String path, FileSearch.Result result) {
@@ -48,7 +61,8 @@ public record FileSearchResult(String instance, String name, String path, int po
             String change = before == null ? "new" : sameContent(before, m) ? "same" : "changed";
             int version = versions.merge(key, 1, (a, b) -> change.equals("same") ? a : a + 1);
             found.add(new Found(m.point(), m.pointTime(), m.disk(), m.filesystem(), m.path(), m.escaped(), m.type().name(),
-                    m.size(), m.modified(), m.sha256(), m.linkTarget(), version, change));
+                    m.size(), m.modified(), m.sha256(), m.linkTarget() == null ? null : m.linkTarget().text(),
+                    m.linkTarget() != null && m.linkTarget().escaped(), version, change));
         }
         return new FileSearchResult(instance, name, path, result.points(), result.appliances(), result.truncated(),
                 found.size(), found, result.notes());
@@ -61,7 +75,7 @@ public record FileSearchResult(String instance, String name, String path, int po
         return switch (a.type()) {
             case FILE -> a.sha256() != null && b.sha256() != null ? a.sha256().equals(b.sha256())
                     : a.size() == b.size() && Objects.equals(a.modified(), b.modified());
-            case SYMLINK -> Objects.equals(a.linkTarget(), b.linkTarget());
+            case SYMLINK -> Objects.equals(a.linkTarget(), b.linkTarget()); // text and form: caf\xe9 is two targets
             default -> true;
         };
     }

@@ -25,6 +25,6 @@ public record FileView(String name, String type, long size, String mode, long ui
 
     /** The link's target in the escaped form, as {@link #shownName}; null when this is no link. */
     public String shownLinkTarget() {
-        return linkTarget == null ? null : linkTargetEscaped ? linkTarget : coffer.engine.live.GuestNames.escape(linkTarget);
+        return coffer.engine.live.LinkTarget.shown(linkTarget, linkTargetEscaped);
     }
 }

@@ -17,7 +17,7 @@ class FileSearchResultTest {
     static FileSearch.Match file(int point, String path, String sha, long size) {
         return new FileSearch.Match("p" + point, T.plus(Duration.ofDays(point)), "vda", "/dev/sda1", path, false,
                 sha == null && size < 0 ? FileStat.Type.SYMLINK : FileStat.Type.FILE, Math.abs(size), T, sha,
-                size < 0 ? "target" + sha : null);
+                size < 0 ? new coffer.engine.live.LinkTarget("target" + sha, false) : null);
     }
 
     @Test

@@ -62,6 +62,21 @@ public final class JobsPage implements ConsoleRoutes {
             return RestoreWrites.of(job.result());
         }
 
+        /**
+         * A finished file search's matches, each with its path and a link's target in the escaped form a directory's
+         * page shows them in ({@code FileSearchResult.Found#shownLinkTarget}); empty for any other job.
+         */
+        public List<FileSearchResult.Found> found() {
+            if (job.type() != coffer.engine.job.JobType.file_search || job.result() == null || !job.result().isObject()) {
+                return List.of();
+            }
+            try {
+                return coffer.engine.json.CofferJson.read(job.result(), FileSearchResult.class).matches();
+            } catch (coffer.engine.error.CofferException unreadable) { // a result of another version: its JSON is still shown
+                return List.of();
+            }
+        }
+
         /** What to do about the job's error, in the console's words (ConsoleRemedies); null without one or for a code unknown here. */
         public String remedy() {
             if (job.error() == null) {
