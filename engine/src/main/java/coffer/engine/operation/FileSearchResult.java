@@ -31,11 +31,18 @@ public record FileSearchResult(String instance, String name, String path, int po
      * One file in one point. {@code path} is the guest's name when it is UTF-8 (JSON escapes what it must), else its
      * escaped form ({@code \xNN} for each byte that is not UTF-8) with {@code escaped} set; a link's
      * {@code linkTarget} likewise, with {@code linkTargetEscaped} ({@link LinkTarget}, as a directory listing gives it:
-     * before session 24 a search always gave the target escaped, with no flag).
+     * before session 24 a search always gave the target escaped, with no flag, so a stored result without the flag
+     * reads as escaped: {@code linkTargetEscaped} is never null once read).
      */
     public record Found(String point, Instant pointTime, String disk, String filesystem, String path, boolean escaped,
                         String type, long size, Instant modified, String sha256, String linkTarget,
-                        boolean linkTargetEscaped, int version, String change) {
+                        Boolean linkTargetEscaped, int version, String change) {
+        public Found {
+            if (linkTargetEscaped == null) { // a result stored before the flag: its target was always the escaped form
+                linkTargetEscaped = linkTarget != null;
+            }
+        }
+
         /** The path in the escaped form, one line whatever the guest stored (text output, the console). */
         public String shownPath() {
             return escaped ? path : GuestNames.escape(path);
