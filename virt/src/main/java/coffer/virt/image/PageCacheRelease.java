@@ -21,6 +21,8 @@ public final class PageCacheRelease implements AutoCloseable {
      * pieces is mapped a part at a time, each part read once, so that a huge fragmented disk's mapping stays bounded.
      */
     static final int MAX_EXTENTS = 1 << 15;
+    /** The page cache's largest folio (a PMD's 2 MiB on x86-64 and 4 KiB-page arm64). */
+    static final long LARGEST_FOLIO = 2L << 20;
 
     private final Path file;
     private final String format;
@@ -29,6 +31,13 @@ public final class PageCacheRelease implements AutoCloseable {
     /** The part of the mapping last read, or null before the first release. */
     private HostMap mapped;
     private int maps;
+    /**
+     * The run of host bytes released last, one range after the other: a range that goes on from it is advised from
+     * the largest folio's boundary below its start, inside the run, so that a large folio the two ranges share (the
+     * kernel drops only folios a range covers whole) goes too.
+     */
+    private long runStart = -1;
+    private long runEnd = -1;
 
     private PageCacheRelease(Path file, String format, int fd, int maxExtents) {
         this.file = file;
@@ -77,12 +86,22 @@ public final class PageCacheRelease implements AutoCloseable {
                 return advised;
             }
             long stop = Math.min(to, mapped.to());
-            int descriptor = fd;
-            advised += mapped.forEach(at, stop,
-                    (offset, length) -> Libc.dropCachedPages(descriptor, offset, length) == 0);
+            advised += mapped.forEach(at, stop, this::drop);
             at = stop;
         }
         return advised;
+    }
+
+    /** Drops the host range {@code [offset, offset + length)}, and the part of a large folio it shares with the run. */
+    private boolean drop(long offset, long length) {
+        long start = offset;
+        if (offset == runEnd) {
+            start = Math.max(runStart, offset - offset % LARGEST_FOLIO);
+        } else {
+            runStart = offset;
+        }
+        runEnd = offset + length;
+        return Libc.dropCachedPages(fd, start, offset + length - start) == 0;
     }
 
     private boolean map(long at) {

@@ -5,9 +5,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@link PageCacheRelease} reads a qcow2's mapping once for a disk of several GiB (not once per window of it), and a
  * fragmented mapping above its extent limit a part at a time; either way the pages dropped are exactly the host
- * ranges of the guest ranges released. Page counts by {@code fincore} (util-linux).
+ * ranges of the guest ranges released, also where one run of them is released in pieces that share a large folio. Page counts by {@code fincore} (util-linux).
  */
 class PageCacheReleaseMapIT {
     private static final long PAGE = 4096;
@@ -101,6 +105,37 @@ class PageCacheReleaseMapIT {
         try (PageCacheRelease cache = PageCacheRelease.open(image, "qcow2", 1).orElseThrow()) {
             assertEquals(2 * MIB, cache.release(0, 2048 * MIB));
             assertEquals(1, cache.maps(), "32 clusters one after the other in the file: one extent");
+        }
+    }
+
+    @Test
+    void aRunReleasedInPiecesDropsTheLargeFoliosThePiecesShare() throws Exception {
+        // written in 1 MiB writes: the page cache holds the file in large folios (ext4 on Linux 6.18 here)
+        Path file = dir.resolve("disk.raw");
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer buffer = ByteBuffer.allocate((int) MIB);
+            for (int i = 0; i < 16; i++) {
+                ThreadLocalRandom.current().nextBytes(buffer.array());
+                channel.write(buffer.clear());
+            }
+            channel.force(true);
+        }
+        long before = PageCacheReleaseIT.cachedPages(file);
+        assertEquals(16 * MIB / PAGE, before, "the file written is cached");
+        long split = 4 * MIB + 320 * 1024;
+
+        try (PageCacheRelease cache = PageCacheRelease.open(file, "raw").orElseThrow()) {
+            assertEquals(split, cache.release(0, split));
+            long dropped = before - PageCacheReleaseIT.cachedPages(file);
+            assertTrue(dropped <= split / PAGE, "no more than released: " + dropped + " pages");
+
+            assertEquals(10 * MIB - split, cache.release(split, 10 * MIB), "the rest of the run");
+            assertEquals(6 * MIB / PAGE, PageCacheReleaseIT.cachedPages(file),
+                    "all of the run dropped, also the folio at the first piece's end; the last 6 MiB kept");
+
+            assertEquals(MIB, cache.release(12 * MIB + 320 * 1024, 13 * MIB + 320 * 1024), "a range apart");
+            dropped = 6 * MIB / PAGE - PageCacheReleaseIT.cachedPages(file);
+            assertTrue(dropped <= MIB / PAGE, "no more than released: " + dropped + " pages");
         }
     }
 
