@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Extent;
+import coffer.vault.io.ForwardingBlockSource;
 import coffer.virt.domain.DiskSpec;
 import coffer.virt.image.PageCacheRelease;
 
@@ -29,9 +30,9 @@ import coffer.virt.image.PageCacheRelease;
  * {@code COFFER_DISK_CACHE=keep} (or the system property {@code coffer.diskCache}) turns it off.
  *
  * <p>Thread-safe as the wrapped source is. {@link #close} releases the rest of what was read and closes the file; the wrapped
- * source stays its opener's to close.
+ * source stays its opener's to close (this class's {@code close} does not forward).
  */
-final class CacheReleasingSource implements BlockSource {
+final class CacheReleasingSource extends ForwardingBlockSource {
     static final long PACE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     /**
      * Guest bytes kept cached below the lowest read in flight: a chunk worker may still be about to read a range
@@ -39,7 +40,6 @@ final class CacheReleasingSource implements BlockSource {
      */
     static final long LAG = 8L << 20;
 
-    private final BlockSource source;
     private final PageCacheRelease cache;
     private final LongSupplier clock;
     private final ReentrantLock releasing = new ReentrantLock();
@@ -52,7 +52,7 @@ final class CacheReleasingSource implements BlockSource {
     private long releasedAt;
 
     CacheReleasingSource(BlockSource source, PageCacheRelease cache, LongSupplier clock) {
-        this.source = source;
+        super(source);
         this.cache = cache;
         this.clock = clock;
         this.releasedAt = clock.getAsLong();
@@ -76,23 +76,13 @@ final class CacheReleasingSource implements BlockSource {
     }
 
     @Override
-    public long size() {
-        return source.size();
-    }
-
-    @Override
-    public List<Extent> dataExtents(long offset, long length) throws IOException {
-        return source.dataExtents(offset, length);
-    }
-
-    @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         long end = offset + dst.remaining();
         synchronized (inFlight) {
             inFlight.merge(offset, 1, Integer::sum);
         }
         try {
-            source.read(offset, dst);
+            super.read(offset, dst);
         } finally {
             synchronized (inFlight) {
                 inFlight.compute(offset, (k, n) -> n == 1 ? null : n - 1);
@@ -161,11 +151,6 @@ final class CacheReleasingSource implements BlockSource {
     }
 
     @Override
-    public String describe() {
-        return source.describe();
-    }
-
-    @Override
     public void close() {
         releasing.lock();
         try {
@@ -182,6 +167,6 @@ final class CacheReleasingSource implements BlockSource {
 
     @Override
     public String toString() {
-        return source + " (" + cache + ")";
+        return source() + " (" + cache + ")";
     }
 }

@@ -3,7 +3,7 @@ package coffer.engine.instance;
 import coffer.testing.Await;
 import coffer.testing.ByteArrayBlockSource;
 import coffer.vault.io.BlockSource;
-import coffer.vault.io.Extent;
+import coffer.vault.io.ForwardingBlockSource;
 import coffer.virt.image.PageCacheRelease;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,19 +91,7 @@ class CacheReleasingSourceTest {
     void aReadInFlightHoldsTheReleaseBelowIt() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch go = new CountDownLatch(1);
-        BlockSource slowAt4 = new BlockSource() {
-            private final ByteArrayBlockSource inner = ByteArrayBlockSource.of(data());
-
-            @Override
-            public long size() {
-                return inner.size();
-            }
-
-            @Override
-            public List<Extent> dataExtents(long offset, long length) throws IOException {
-                return inner.dataExtents(offset, length);
-            }
-
+        BlockSource slowAt4 = new ForwardingBlockSource(ByteArrayBlockSource.of(data())) {
             @Override
             public void read(long offset, ByteBuffer dst) throws IOException {
                 if (offset == 4L * MIB) {
@@ -115,16 +102,7 @@ class CacheReleasingSourceTest {
                         throw new IOException(e);
                     }
                 }
-                inner.read(offset, dst);
-            }
-
-            @Override
-            public String describe() {
-                return "slow at 4 MiB";
-            }
-
-            @Override
-            public void close() {
+                super.read(offset, dst);
             }
         };
         CacheReleasingSource source = new CacheReleasingSource(slowAt4, raw(), now::get);

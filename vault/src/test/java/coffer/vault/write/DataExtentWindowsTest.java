@@ -3,10 +3,10 @@ package coffer.vault.write;
 import coffer.testing.ByteArrayBlockSource;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Extent;
+import coffer.vault.io.ForwardingBlockSource;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,19 +68,13 @@ class DataExtentWindowsTest {
         assertEquals(2, source.requests.get());
     }
 
-    private static final class Counting implements BlockSource {
+    private static final class Counting extends ForwardingBlockSource {
         static final IOException FAILURE = new IOException("block status failed");
-        final BlockSource inner;
         final AtomicInteger requests = new AtomicInteger();
         volatile boolean failNext;
 
         Counting(BlockSource inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public long size() {
-            return inner.size();
+            super(inner);
         }
 
         @Override
@@ -90,21 +84,7 @@ class DataExtentWindowsTest {
                 failNext = false;
                 throw FAILURE;
             }
-            return inner.dataExtents(offset, length);
-        }
-
-        @Override
-        public void read(long offset, ByteBuffer dst) throws IOException {
-            inner.read(offset, dst);
-        }
-
-        @Override
-        public String describe() {
-            return inner.describe();
-        }
-
-        @Override
-        public void close() {
+            return super.dataExtents(offset, length);
         }
     }
 }

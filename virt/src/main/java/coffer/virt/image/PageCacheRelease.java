@@ -2,7 +2,6 @@ package coffer.virt.image;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,19 +16,35 @@ import java.util.Optional;
  * <p>Thread-safe: {@link #release} may be called from several threads, and after {@link #close} does nothing.
  */
 public final class PageCacheRelease implements AutoCloseable {
-    /** Guest bytes mapped to host ranges with one {@code qemu-img map}. */
-    static final long MAP_WINDOW = 1L << 30;
+    /**
+     * The most extents of a qcow2's mapping held at once (24 bytes each): a disk whose file holds its data in more
+     * pieces is mapped a part at a time, each part read once, so that a huge fragmented disk's mapping stays bounded.
+     */
+    static final int MAX_EXTENTS = 1 << 15;
+    /** The page cache's largest folio (a PMD's 2 MiB on x86-64 and 4 KiB-page arm64). */
+    static final long LARGEST_FOLIO = 2L << 20;
 
     private final Path file;
     private final String format;
+    private final int maxExtents;
     private int fd;
-    private long mappedTo;
-    private List<HostExtent> mapped = List.of();
+    /** The part of the mapping last read, or null before the first release. */
+    private HostMap mapped;
+    private int maps;
+    /**
+     * The run of host bytes released last, one range after the other: a range that goes on from it is advised from
+     * the largest folio's boundary below its start, inside the run, so that a large folio the two ranges share (the
+     * kernel drops only folios a range covers whole) goes too.
+     */
+    private long runStart = -1;
+    private long runEnd = -1;
 
-    private PageCacheRelease(Path file, String format, int fd) {
+    private PageCacheRelease(Path file, String format, int fd, int maxExtents) {
         this.file = file;
         this.format = format;
         this.fd = fd;
+        this.maxExtents = maxExtents;
+        this.mapped = "raw".equals(format) ? HostMap.identity() : null;
     }
 
     /**
@@ -37,11 +52,16 @@ public final class PageCacheRelease implements AutoCloseable {
      * it is in another format or cannot be opened.
      */
     public static Optional<PageCacheRelease> open(Path file, String format) {
+        return open(file, format, MAX_EXTENTS);
+    }
+
+    /** {@link #open(Path, String)} holding at most {@code maxExtents} extents of the mapping at once (for tests). */
+    static Optional<PageCacheRelease> open(Path file, String format, int maxExtents) {
         if (!"raw".equals(format) && !"qcow2".equals(format)) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new PageCacheRelease(file, format, Libc.open(file, Libc.O_RDONLY)));
+            return Optional.of(new PageCacheRelease(file, format, Libc.open(file, Libc.O_RDONLY), maxExtents));
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -54,45 +74,50 @@ public final class PageCacheRelease implements AutoCloseable {
 
     /**
      * Drops the cached pages of the guest range {@code [from, to)} held in this file (a raw file's same range; a
-     * qcow2's clusters as its mapping gives them, read a window at a time). Returns the host bytes advised; 0 when
-     * closed or the mapping could not be read.
+     * qcow2's clusters as its mapping gives them: read once from the first range released to the disk's end, again
+     * only for a range below it or, for a mapping above {@link #MAX_EXTENTS} extents, beyond the part read). Returns
+     * the host bytes advised; 0 when closed or the mapping could not be read.
      */
     public synchronized long release(long from, long to) {
         long advised = 0;
         long at = from;
         while (fd >= 0 && at < to) {
-            if (at >= mappedTo || at < mappedTo - MAP_WINDOW) {
-                if (!map(at)) {
-                    return advised;
-                }
+            if ((mapped == null || !mapped.covers(at)) && !map(at)) {
+                return advised;
             }
-            long stop = Math.min(to, mappedTo);
-            for (HostExtent extent : mapped) {
-                long start = Math.max(at, extent.start());
-                long end = Math.min(stop, extent.end());
-                if (end > start && Libc.dropCachedPages(fd, extent.offset() + start - extent.start(), end - start) == 0) {
-                    advised += end - start;
-                }
-            }
+            long stop = Math.min(to, mapped.to());
+            advised += mapped.forEach(at, stop, this::drop);
             at = stop;
         }
         return advised;
     }
 
-    private boolean map(long at) {
-        long start = at - at % MAP_WINDOW;
-        if ("raw".equals(format)) {
-            mapped = List.of(new HostExtent(start, MAP_WINDOW, start));
+    /** Drops the host range {@code [offset, offset + length)}, and the part of a large folio it shares with the run. */
+    private boolean drop(long offset, long length) {
+        long start = offset;
+        if (offset == runEnd) {
+            start = Math.max(runStart, offset - offset % LARGEST_FOLIO);
         } else {
-            try {
-                mapped = QemuImg.map(file, format, start, MAP_WINDOW);
-            } catch (IOException e) {
-                close();
-                return false;
-            }
+            runStart = offset;
         }
-        mappedTo = start + MAP_WINDOW;
-        return true;
+        runEnd = offset + length;
+        return Libc.dropCachedPages(fd, start, offset + length - start) == 0;
+    }
+
+    private boolean map(long at) {
+        try {
+            maps++;
+            mapped = QemuImg.mapFrom(file, format, at, maxExtents);
+            return true;
+        } catch (IOException e) {
+            close();
+            return false;
+        }
+    }
+
+    /** How many times the mapping was read (for tests). */
+    synchronized int maps() {
+        return maps;
     }
 
     /** Closes the descriptor; idempotent. */

@@ -1,14 +1,21 @@
 package coffer.virt.image;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code qemu-img}: image facts (with the format always given), bitmaps and image creation. Paths are passed absolute, so QEMU never reads a
@@ -95,36 +102,75 @@ final class QemuImg {
     }
 
     /**
-     * Where the guest range {@code [start, start + length)} of {@code image} lies in the image file itself
-     * ({@code qemu-img map --output=json --force-share} of a {@code json:} description that opens the file alone: no
-     * backing file, and the format given, never probed): the extents with data in this file and their host offsets,
-     * ascending by guest offset. Ranges held by a backing file, zero or unallocated are left out.
+     * Where the guest range from {@code start} to the disk's end of {@code image} lies in the image file itself, up
+     * to {@code maxExtents} extents ({@code qemu-img map --output=json --force-share} of a {@code json:} description
+     * that opens the file alone: no backing file, and the format given, never probed): the extents with data in this
+     * file and their host offsets, merged where they go on. Ranges held by a backing file, zero or unallocated are left
+     * out. The map is read as qemu-img writes it and qemu-img is stopped at the first extent beyond the limit: the map
+     * then covers the guest range up to that extent's start, else up to the disk's end.
      */
-    static List<HostExtent> map(Path image, String format, long start, long length) throws IOException {
+    static HostMap mapFrom(Path image, String format, long start, int maxExtents) throws IOException {
         var description = JSON.createObjectNode().put("driver", format);
         description.putObject("file").put("driver", "file").put("filename", image.toAbsolutePath().toString());
         if (!"raw".equals(format)) {
             description.putNull("backing");
         }
         List<String> command = List.of("qemu-img", "map", "--output=json", "--force-share",
-                "--start-offset=" + start, "--max-length=" + length, "json:" + JSON.writeValueAsString(description));
-        return parseMap(Tool.run(command, TIMEOUT, "qemu-img map of " + image), image);
-    }
-
-    /** Parses {@code qemu-img map --output=json}: the depth-0 data extents with a host offset; package-private for tests. */
-    static List<HostExtent> parseMap(String json, Path image) throws IOException {
-        JsonNode root = JSON.readTree(json);
-        if (!root.isArray()) {
-            throw new IOException("qemu-img map of " + image + " gave no list: " + json.strip());
-        }
-        List<HostExtent> extents = new ArrayList<>();
-        for (JsonNode entry : root) {
-            if (entry.path("depth").asInt(-1) == 0 && entry.path("data").asBoolean(false)
-                    && entry.path("offset").canConvertToLong() && entry.path("length").asLong(0) > 0) {
-                extents.add(new HostExtent(entry.path("start").asLong(), entry.path("length").asLong(),
-                        entry.path("offset").asLong()));
+                "--start-offset=" + start, "json:" + JSON.writeValueAsString(description));
+        String what = "qemu-img map of " + image;
+        Path err = Files.createTempFile("coffer-tool-", ".err");
+        try {
+            Process process = Tool.start(command, ProcessBuilder.Redirect.PIPE, err, what);
+            AtomicBoolean overran = new AtomicBoolean();
+            Thread watch = Thread.ofVirtual().start(() -> {
+                try {
+                    if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                        overran.set(true);
+                        process.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    // stopped by the caller: the process is gone
+                }
+            });
+            try (InputStream out = process.getInputStream(); JsonParser parser = JSON.createParser(out)) {
+                HostMap.Builder map = new HostMap.Builder(start, maxExtents);
+                if (parser.nextToken() != JsonToken.START_ARRAY) {
+                    throw new IOException(what + " gave no list");
+                }
+                long to = start;
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    JsonNode entry = parser.readValueAsTree();
+                    long at = entry.path("start").asLong(-1);
+                    long length = entry.path("length").asLong(-1);
+                    if (at != to || length < 0) {
+                        throw new IOException(what + " gave " + entry + " where guest offset " + to + " was next");
+                    }
+                    if (length > 0 && entry.path("depth").asInt(-1) == 0 && entry.path("data").asBoolean(false)
+                            && entry.path("offset").canConvertToLong()
+                            && !map.add(at, length, entry.path("offset").asLong())) {
+                        return map.build(at);
+                    }
+                    to = at + length;
+                }
+                if (process.waitFor() != 0) {
+                    throw new ExternalToolException(what, command, process.exitValue(), Tool.tail(err), null);
+                }
+                return map.build(Long.MAX_VALUE);
+            } catch (IOException e) {
+                if (overran.get()) {
+                    throw new ExternalToolException(what + ": qemu-img did not finish within " + TIMEOUT, command,
+                            ExternalToolException.NO_EXIT_STATUS, Tool.tail(err), e);
+                }
+                throw e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException(what + ": interrupted");
+            } finally {
+                Tool.stop(process, Duration.ofSeconds(5));
+                watch.interrupt();
             }
+        } finally {
+            Files.deleteIfExists(err);
         }
-        return extents;
     }
 }

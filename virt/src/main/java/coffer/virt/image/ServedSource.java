@@ -1,40 +1,21 @@
 package coffer.virt.image;
 
-import coffer.vault.io.BlockSource;
-import coffer.vault.io.Extent;
+import coffer.vault.io.ForwardingBlockSource;
 import coffer.virt.nbd.NbdExportSource;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.List;
 
 /**
  * An image read through the {@code qemu-nbd} that serves it: closing disconnects, then stops the server.
  *
  * <p>Thread-safe, as its parts are.
  */
-final class ServedSource implements BlockSource {
-    private final NbdExportSource source;
+final class ServedSource extends ForwardingBlockSource {
+    private final NbdExportSource export;
     private final QemuNbdServer server;
 
-    ServedSource(NbdExportSource source, QemuNbdServer server) {
-        this.source = source;
+    ServedSource(NbdExportSource export, QemuNbdServer server) {
+        super(export);
+        this.export = export;
         this.server = server;
-    }
-
-    @Override
-    public long size() {
-        return source.size();
-    }
-
-    @Override
-    public List<Extent> dataExtents(long offset, long length) throws IOException {
-        return source.dataExtents(offset, length);
-    }
-
-    @Override
-    public void read(long offset, ByteBuffer dst) throws IOException {
-        source.read(offset, dst);
     }
 
     QemuNbdServer server() {
@@ -49,7 +30,7 @@ final class ServedSource implements BlockSource {
     @Override
     public void close() {
         try {
-            source.close();
+            export.close();
         } finally {
             server.close();
         }

@@ -60,7 +60,7 @@ class PageCacheReleaseIT {
     }
 
     /** Written back and read whole: every page of the file clean and cached. */
-    private static void cacheWhole(Path file) throws IOException {
+    static void cacheWhole(Path file) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             channel.force(true);
             ByteBuffer buffer = ByteBuffer.allocate(Images.MiB);
@@ -70,7 +70,7 @@ class PageCacheReleaseIT {
         }
     }
 
-    private static long cachedPages(Path file) throws Exception {
+    static long cachedPages(Path file) throws Exception {
         Process process = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "PAGES", file.toString())
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes()).strip();
