@@ -38,6 +38,7 @@ class ServerCliIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Random data on the raw disk: a backup of it takes seconds, long enough to cancel or kill. */
     private static final int RANDOM_MB = 768;
+    private static final java.util.concurrent.atomic.AtomicLong SEEDS = new java.util.concurrent.atomic.AtomicLong(768);
 
     @TempDir Path dir;
     String domain;
@@ -207,9 +208,9 @@ class ServerCliIT {
         }, Duration.ofMinutes(2), Duration.ofMillis(20), () -> "job " + job + " to run and read data");
     }
 
+    /** Fresh random data over the whole raw disk (another seed each time: the next backup has to store all of it). */
     private static void randomize(Path rawDisk) throws Exception {
-        assertTrue(run("dd", "if=/dev/urandom", "of=" + rawDisk, "bs=1M", "count=" + RANDOM_MB, "conv=notrunc",
-                "status=none").startsWith("ok"));
+        coffer.testing.TestData.overwriteRandom(rawDisk, (long) RANDOM_MB << 20, SEEDS.incrementAndGet());
     }
 
     private void assertNothingLeftBehind() throws Exception {

@@ -33,16 +33,35 @@ public final class TestData {
 
     /** Creates {@code file} holding {@code size} incompressible bytes, written 1 MiB at a time (no large array). */
     public static java.nio.file.Path writeRandom(java.nio.file.Path file, long size, long seed) throws java.io.IOException {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
-        byte[] buffer = new byte[1 << 20];
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
                 java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
-            for (long done = 0; done < size; done += buffer.length) {
-                random.nextBytes(buffer);
-                ch.write(java.nio.ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, size - done)));
-            }
+            fillRandom(ch, size, seed);
         }
         return file;
+    }
+
+    /**
+     * Overwrites the first {@code size} bytes of the existing {@code file} (not truncated; a running domain's raw disk)
+     * with incompressible bytes, 1 MiB at a time: what {@code dd if=/dev/urandom conv=notrunc} gave, at a fifth of its
+     * CPU (docs/performance.md, session 24). Each {@code seed} gives other bytes, so a backup has to store them anew.
+     */
+    public static void overwriteRandom(java.nio.file.Path file, long size, long seed) throws java.io.IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            fillRandom(ch, size, seed);
+        }
+    }
+
+    /** Writes {@code size} seeded incompressible bytes from offset 0 of {@code ch}, 1 MiB at a time. */
+    private static void fillRandom(java.nio.channels.FileChannel ch, long size, long seed) throws java.io.IOException {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        byte[] buffer = new byte[1 << 20];
+        for (long done = 0; done < size; done += buffer.length) {
+            random.nextBytes(buffer);
+            java.nio.ByteBuffer chunk = java.nio.ByteBuffer.wrap(buffer, 0, (int) Math.min(buffer.length, size - done));
+            while (chunk.hasRemaining()) {
+                ch.write(chunk, done + chunk.position());
+            }
+        }
     }
 
     /** {@code length} bytes of log-like ASCII text that zstd compresses several times over. */

@@ -165,12 +165,12 @@ public final class BrowseSessions implements AutoCloseable {
     }
 
     /**
-     * A failure the appliance answered (a bad or missing path, a file system it cannot mount) leaves the session
-     * usable.
+     * A failure the appliance answered (a bad or missing path, a file system it cannot mount, a file an export refused
+     * from its stat before reading it) leaves the session usable.
      */
     private static boolean stillUsable(Session session, CofferException e) {
         if (e.code() != ErrorCode.InvalidArgument && e.code() != ErrorCode.ToolFailed
-                && e.code() != ErrorCode.GuestPathNotFound) {
+                && e.code() != ErrorCode.GuestPathNotFound && e.code() != ErrorCode.ExportTooSparse) {
             return false;
         }
         try {

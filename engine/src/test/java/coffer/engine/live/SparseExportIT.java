@@ -134,10 +134,21 @@ class SparseExportIT {
         assertEquals(ErrorCode.ExportTooSparse, e.code(), e.getMessage());
         assertTrue(e.getMessage().startsWith("'/sparse/pair/two.img' is a file of " + HALF + " bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("bytes went to the files before it"), e.getMessage());
+        // refused from its stat, before it is read: the appliance answered, so the browsing session is kept
+        BrowseSessions.SessionView kept = onlySession();
         // a limit of 0 refuses any hole at all; a file without holes still exports
         CofferException none = assertThrows(CofferException.class, () -> export(List.of(GuestPath.parse("/sparse/small.img")),
                 0, dir.resolve("none.tar.zst")));
         assertTrue(none.getMessage().startsWith("'/sparse/small.img'"), none.getMessage());
+        BrowseSessions.SessionView after = onlySession();
+        assertEquals(kept.opened(), after.opened(), "the second refusal used the same session (no second appliance boot)");
+        assertEquals(kept.uses() + 1, after.uses());
+    }
+
+    private static BrowseSessions.SessionView onlySession() {
+        List<BrowseSessions.SessionView> kept = sessions.sessions();
+        assertEquals(1, kept.size(), "a refused export keeps its browsing session: " + kept);
+        return kept.getFirst();
     }
 
     @Test
