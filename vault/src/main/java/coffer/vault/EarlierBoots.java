@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The boots of this machine that Coffer has seen, remembered in a file of this machine ({@code
  * $XDG_STATE_HOME/coffer/boots}, else {@code ~/.local/state/coffer/boots}; the system property {@code coffer.boots}
  * names another): one boot id ({@link BootId}) a line, the newest last, at most {@value #KEPT} kept. A process that
- * writes a record naming its boot (a lock's, lease's or claim's body, a drill copy's mark) adds its boot first, once.
+ * writes a record naming its boot (a lock's, lease's or claim's body, a drill copy's mark, since session 24 a writer
+ * directory's name and a job worker id) adds its boot first, once.
  *
  * <p>Why a history and not the machine id alone: a record naming this machine's id and another boot is this machine's
  * before a reboot, or another machine made from the same cloned image (which shares the id) running now. A boot id is
