@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * This machine's identity as systemd keeps it ({@code /etc/machine-id}, read by Coffer on the host, never from a
  * guest), as 32 lowercase hex digits: recorded beside the host name, pid and boot id in a lock's, lease's or claim's
- * body and a drill copy's mark (docs/format/lock.md). It stays the same across reboots, so with the boot history of
+ * body, a drill copy's mark, and since session 24 a writer directory's name and a job worker id
+ * (docs/format/lock.md). It stays the same across reboots, so with the boot history of
  * {@link EarlierBoots} it lets this machine tell its own records of an earlier boot (whose processes are all gone) from
  * another machine's ({@link BootId#earlierBootOfThisMachine}). It is not enough alone: machines made from one cloned
  * image often share it too (docs/design/locking.md, session 23).

@@ -20,7 +20,7 @@ public final class EarlierBootOfThisMachine implements AutoCloseable {
 
     /** @param dir where the boot history is written */
     public EarlierBootOfThisMachine(Path dir) {
-        Path history = dir.resolve("boots");
+        Path history = dir.resolve("boots-" + boot); // a file of its own: a process reads a history once
         try {
             Files.writeString(history, boot + "\n");
         } catch (IOException e) {

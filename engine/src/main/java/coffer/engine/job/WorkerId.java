@@ -7,27 +7,38 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A worker's identity in job rows: {@code hostname:pid:random:boot} ({@code boot}: the machine's boot id,
- * {@link coffer.vault.BootId}, since session 22; {@code hostname:pid:random} before, or where the kernel does not say).
- * From it a restarted server tells at once that a job claimed on its own machine in this boot lost its worker (the
- * process is gone, or it is this process but no runner of it has that id), without waiting for the heartbeat to go
- * stale. A worker of another machine of the same host name (another boot) is never judged by its pid: its heartbeat
- * decides. An id of the earlier form is judged by its host name, as before. Runners of this process register their ids
- * while they run.
+ * A worker's identity in job rows: {@code hostname:pid:random:boot:machine} ({@code boot}: the machine's boot id,
+ * {@link coffer.vault.BootId}, since session 22; {@code machine}: its machine id, {@link coffer.vault.MachineId}, since
+ * session 24; {@code hostname:pid:random:boot} before, or where there is no machine id; {@code hostname:pid:random}
+ * before session 22, or where the kernel does not say). From it a restarted server tells at once that a job claimed on
+ * its own machine lost its worker, without waiting for the heartbeat to go stale: in this boot, the process is gone, or
+ * it is this process but no runner of it has that id; in an earlier boot of this machine (its machine id this
+ * machine's, its boot in this machine's boot history, {@link coffer.vault.BootId#earlierBootOfThisMachine}), whatever
+ * its pid. A worker of another machine of the same host name (another boot not in the history, even one sharing the
+ * machine id) is never judged by its pid: its heartbeat decides. An id of an earlier form is judged as before: without
+ * the machine id by its boot, without the boot by its host name. Runners of this process register their ids while they
+ * run.
  *
  * <p>Thread-safe.
  */
-record WorkerId(String host, long pid, String nonce, String boot) {
-    private static final java.util.regex.Pattern BOOT = java.util.regex.Pattern.compile("[0-9a-f]{32}");
+record WorkerId(String host, long pid, String nonce, String boot, String machine) {
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
 
     private static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
+
+    /** An id without the machine id (written before session 24, or where there is none). */
+    WorkerId(String host, long pid, String nonce, String boot) {
+        this(host, pid, nonce, boot, null);
+    }
 
     static String fresh() {
         byte[] nonce = new byte[4];
         ThreadLocalRandom.current().nextBytes(nonce);
         String boot = coffer.vault.BootId.get();
+        String machine = coffer.vault.MachineId.get();
+        coffer.vault.EarlierBoots.rememberThisBoot(); // so that after a reboot this boot's workers are known as gone
         return localHost() + ":" + ProcessHandle.current().pid() + ":" + HexFormat.of().formatHex(nonce)
-                + (boot == null ? "" : ":" + boot);
+                + (boot == null ? "" : ":" + boot) + (boot == null || machine == null ? "" : ":" + machine);
     }
 
     static Optional<WorkerId> parse(String id) {
@@ -35,11 +46,20 @@ record WorkerId(String host, long pid, String nonce, String boot) {
             return Optional.empty();
         }
         int end = id.lastIndexOf(':');
-        if (end > 0 && BOOT.matcher(id.substring(end + 1)).matches()) {
+        if (end > 0 && ID.matcher(id.substring(end + 1)).matches()) {
+            String last = id.substring(end + 1);
+            int before = id.lastIndexOf(':', end - 1);
+            if (before > 0 && ID.matcher(id.substring(before + 1, end)).matches()) {
+                Optional<WorkerId> withoutIds = parseWithoutBoot(id.substring(0, before));
+                if (withoutIds.isPresent()) {
+                    WorkerId w = withoutIds.get();
+                    return Optional.of(new WorkerId(w.host(), w.pid(), w.nonce(), id.substring(before + 1, end), last));
+                }
+            }
             Optional<WorkerId> withoutBoot = parseWithoutBoot(id.substring(0, end));
             if (withoutBoot.isPresent()) {
                 WorkerId w = withoutBoot.get();
-                return Optional.of(new WorkerId(w.host(), w.pid(), w.nonce(), id.substring(end + 1)));
+                return Optional.of(new WorkerId(w.host(), w.pid(), w.nonce(), last, null));
             }
         }
         return parseWithoutBoot(id);
@@ -54,7 +74,7 @@ record WorkerId(String host, long pid, String nonce, String boot) {
         }
         try {
             return Optional.of(new WorkerId(id.substring(0, middle), Long.parseLong(id.substring(middle + 1, last)),
-                    id.substring(last + 1), null));
+                    id.substring(last + 1), null, null));
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
@@ -69,14 +89,17 @@ record WorkerId(String host, long pid, String nonce, String boot) {
     }
 
     /**
-     * True when {@code id} names a worker on this machine, in this boot, that certainly no longer runs (one of another
-     * machine of the same host name never: its heartbeat decides).
+     * True when {@code id} names a worker on this machine that certainly no longer runs: of this boot, its process is
+     * gone (or is this one, with no runner of that id); of an earlier boot of this machine, whatever its pid. One of
+     * another machine of the same host name never: its heartbeat decides.
      */
     static boolean certainlyDead(String id) {
         Optional<WorkerId> parsed = parse(id);
-        if (parsed.isEmpty() || !parsed.get().host().equals(localHost())
-                || !coffer.vault.BootId.sameBoot(parsed.get().boot())) {
+        if (parsed.isEmpty() || !parsed.get().host().equals(localHost())) {
             return false;
+        }
+        if (!coffer.vault.BootId.sameBoot(parsed.get().boot())) {
+            return coffer.vault.BootId.earlierBootOfThisMachine(parsed.get().boot(), parsed.get().machine());
         }
         long pid = parsed.get().pid();
         if (pid == ProcessHandle.current().pid()) {

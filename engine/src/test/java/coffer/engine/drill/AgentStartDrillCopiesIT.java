@@ -21,8 +21,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import coffer.testing.EarlierBootOfThisMachine;
+import coffer.testing.OtherMachine;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,6 +42,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * drill left ran on until that host's next drill: no server's start looks at a host an agent serves. The agent is the
  * real {@link CofferAgent} on {@code qemu:///system}; the server it announces to is a fake of the HTTP hop (not what is
  * tested), answering the announce and no jobs.
+ *
+ * <p>The dead copy is one only this test's process takes for dead (session 24, as in {@link StaleDrillCopiesIT}): of an
+ * earlier boot of this machine that only this process's boot history holds ({@link EarlierBootOfThisMachine}), so that
+ * no other cleaner of this host (another test's, another run's) removes it first.
  */
 class AgentStartDrillCopiesIT {
     @TempDir Path dir;
@@ -66,12 +73,20 @@ class AgentStartDrillCopiesIT {
     void anAgentsStartRemovesTheCopyOfItsDeadDrillAndKeepsALiveDrillsCopy() throws Exception {
         Path drills = Files.createDirectories(dir.resolve("drills"));
         String id = "hosts20-" + UUID.randomUUID().toString().substring(0, 8);
-        DrillCopy dead = new DrillCopy(DrillCopy.PREFIX + id, drills.resolve(id), "p", Long.MAX_VALUE, DrillCopy.thisHost());
-        DrillCopy live = DrillCopy.of(id + "-live", drills, "p");
-        copies.run(dead);
-        copies.run(live);
-        assertTrue(dead.abandoned());
+        DrillCopy dead;
+        try (EarlierBootOfThisMachine earlier = new EarlierBootOfThisMachine(Files.createDirectories(dir.resolve("state")))) {
+            dead = new DrillCopy(DrillCopy.PREFIX + id, drills.resolve(id), "p", ProcessHandle.current().pid(),
+                    DrillCopy.thisHost(), earlier.boot(), OtherMachine.thisMachine(), Instant.now());
+            DrillCopy live = DrillCopy.of(id + "-live", drills, "p");
+            copies.run(dead);
+            copies.run(live);
+            assertTrue(dead.abandoned());
+            assertAgentsStartRemoves(drills, dead, live);
+        }
+        assertFalse(dead.abandoned(), "a process without this boot history (another cleaner) leaves it to its age");
+    }
 
+    private void assertAgentsStartRemoves(Path drills, DrillCopy dead, DrillCopy live) throws Exception {
         try (LocalVaults vaults = new LocalVaults(Map.of("west", new LocalVaults.Location(dir.resolve("no-vault"), null)),
                 "west");
              CofferAgent agent = CofferAgent.start(new AnnounceOnly(), vaults, new CofferAgent.Settings("local",

@@ -1,7 +1,9 @@
 package coffer.vault.backend;
 
 import coffer.vault.BootId;
+import coffer.vault.EarlierBoots;
 import coffer.vault.HostName;
+import coffer.vault.MachineId;
 import coffer.vault.fs.FileTree;
 import coffer.vault.fs.OwnerOnly;
 
@@ -18,12 +20,15 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The directory where one process's {@link LocalDirectoryBackend} writes its temporaries:
- * {@code ~tmp~/<host>.<pid>.<start>.<random>.<boot>} under the vault ({@code <boot>}: the boot id, {@link BootId},
- * since session 22; docs/format/lock.md). Its name says whose it is, so that a later writer on the same host and
- * boot can tell a dead writer's leftovers from a live writer's work without reading any file: the pid is gone, or
- * belongs to a process started at another time (a reused pid). A directory of another boot (another machine of the
- * same host name writing to a shared file system, or this one before a reboot) is never judged by its pid here: it is
- * left to the removal of empty directories. A name of the earlier form (no boot) is judged by its host, as before.
+ * {@code ~tmp~/<host>.<pid>.<start>.<random>.<boot>.<machine>} under the vault ({@code <boot>}: the boot id,
+ * {@link BootId}, since session 22; {@code <machine>}: the machine id, {@link MachineId}, since session 24;
+ * docs/format/lock.md). Its name says whose it is, so that a later writer on the same host can tell a dead writer's
+ * leftovers from a live writer's work without reading any file: of this boot, the pid is gone or belongs to a process
+ * started at another time (a reused pid); of an earlier boot of this machine ({@link BootId#earlierBootOfThisMachine}),
+ * it is gone whatever its pid. A directory of another boot (another machine of the same host name writing to a shared
+ * file system, even one sharing the machine id, or this one before a reboot its boot history does not hold) is never
+ * judged by its pid here: it is left to the removal of empty directories. A name of an earlier form is judged as
+ * before: without the machine id by its boot, without the boot by its host.
  *
  * <p>Immutable apart from the directory on disk; thread-safe.
  */
@@ -46,8 +51,11 @@ final class WriterDirectory {
         byte[] random = new byte[4];
         ThreadLocalRandom.current().nextBytes(random);
         String boot = BootId.get();
+        String machine = MachineId.get();
+        EarlierBoots.rememberThisBoot(); // so that after a reboot this boot's directories are known as this machine's
         return new WriterDirectory(parent.resolve(HOST + "." + self.pid() + "." + startOf(self) + "."
-                + HexFormat.of().formatHex(random) + (boot == null ? "" : "." + boot)));
+                + HexFormat.of().formatHex(random) + (boot == null ? "" : "." + boot)
+                + (boot == null || machine == null ? "" : "." + machine)));
     }
 
     /** The directory, which may not exist yet. */
@@ -112,24 +120,34 @@ final class WriterDirectory {
     }
 
     /**
-     * Whether {@code name} ({@code <host>.<pid>.<start>.<random>.<boot>}, or without {@code .<boot>} as written before
-     * session 22) names a writer of this host and boot that is gone.
+     * Whether {@code name} ({@code <host>.<pid>.<start>.<random>.<boot>.<machine>}, or without {@code .<machine>} as
+     * written before session 24, or without {@code .<boot>} too as before session 22) names a writer of this host that
+     * is gone.
      */
     static boolean deadWriterOfThisHost(String name) {
         return deadWriterOf(name, HOST);
     }
 
     /**
-     * Whether {@code name} names a writer of the host whose token is {@code host}, of this boot, that is gone. The name
-     * is read from the right (boot if it is 32 hex digits, random, start, pid; the host is what remains), so a host
-     * part with dots (never written: a token has none, an FQDN's dots are written as {@code -}) would still read.
+     * Whether {@code name} names a writer of the host whose token is {@code host} that is gone: of this boot, its pid
+     * no longer runs (or runs a process started at another time); of an earlier boot of this machine (its machine id
+     * this machine's, its boot in this machine's boot history), whatever its pid. The name is read from the right
+     * (machine and boot if the last two fields are 32 hex digits each, else boot if the last is, then random, start,
+     * pid; the host is what remains), so a host part with dots (never written: a token has none, an FQDN's dots are
+     * written as {@code -}) would still read.
      */
     static boolean deadWriterOf(String name, String host) {
         String[] parts = name.split("\\.", -1);
         int last = parts.length - 1;
-        String boot = last >= 4 && parts[last].matches("[0-9a-f]{32}") ? parts[last--] : null;
-        if (last < 3 || !String.join(".", java.util.Arrays.copyOfRange(parts, 0, last - 2)).equals(host)
-                || !BootId.sameBoot(boot)) {
+        String machine = null;
+        String boot = null;
+        if (last >= 5 && isId(parts[last]) && isId(parts[last - 1])) {
+            machine = parts[last--];
+            boot = parts[last--];
+        } else if (last >= 4 && isId(parts[last])) {
+            boot = parts[last--];
+        }
+        if (last < 3 || !String.join(".", java.util.Arrays.copyOfRange(parts, 0, last - 2)).equals(host)) {
             return false;
         }
         long pid;
@@ -140,12 +158,19 @@ final class WriterDirectory {
         } catch (NumberFormatException e) {
             return false;
         }
+        if (!BootId.sameBoot(boot)) {
+            return BootId.earlierBootOfThisMachine(boot, machine);
+        }
         Optional<ProcessHandle> process = ProcessHandle.of(pid);
         if (process.isEmpty() || !process.get().isAlive()) {
             return true;
         }
         long actual = startOf(process.get());
         return start != 0 && actual != 0 && actual != start; // the pid was reused by a newer process
+    }
+
+    private static boolean isId(String field) {
+        return field.length() == 32 && field.matches("[0-9a-f]{32}");
     }
 
     private static long startOf(ProcessHandle process) {

@@ -48,8 +48,8 @@ class WriterDirectoryOfAnotherMachineTest {
     void aWritersDirectoryNamesThisBoot() {
         String name = WriterDirectory.ofThisProcess(root).path().getFileName().toString();
         assertTrue(name.startsWith(WriterDirectory.host() + "." + ProcessHandle.current().pid() + "."), name);
-        assertTrue(name.endsWith("." + OtherMachine.thisBoot()), name);
-        assertEquals(5, name.split("\\.").length, name);
+        assertTrue(name.endsWith("." + OtherMachine.thisBoot() + "." + OtherMachine.thisMachine()), name);
+        assertEquals(6, name.split("\\.").length, name);
         assertFalse(WriterDirectory.deadWriterOfThisHost(name), "this live process");
     }
 }
