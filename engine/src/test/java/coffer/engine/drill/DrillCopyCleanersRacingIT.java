@@ -1,6 +1,8 @@
 package coffer.engine.drill;
 
 import coffer.engine.instance.TestDomain;
+import coffer.testing.EarlierBootOfThisMachine;
+import coffer.testing.OtherMachine;
 import coffer.virt.libvirt.Libvirt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -25,12 +28,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whole with "domain not found" (and so removed none of the other copies), and a removal whose domain went between two
  * calls reported a problem (a drill's CLEANUP failure). The race is made deterministic: the domain goes between the
  * listing and the removal, or (a transient domain, which goes when it is destroyed) between the destroy and the undefine.
+ *
+ * <p>The dead copies are dead to this test's process only (as in {@link StaleDrillCopiesIT}): marked as of an earlier
+ * boot of this machine that only this process's boot history holds, so the cleaners of other test runs on the machine's
+ * shared libvirt leave them alone (one did, and the transient copy was destroyed while it started).
  */
 class DrillCopyCleanersRacingIT {
     @TempDir Path dir;
     Libvirt libvirt;
     RunningCopies copies;
     Path drills;
+    EarlierBootOfThisMachine earlier;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -38,6 +46,7 @@ class DrillCopyCleanersRacingIT {
         libvirt = Libvirt.connect("qemu:///system");
         copies = new RunningCopies(libvirt, dir);
         drills = Files.createDirectories(dir.resolve("drills"));
+        earlier = new EarlierBootOfThisMachine(Files.createDirectories(dir.resolve("state")));
     }
 
     @AfterEach
@@ -48,11 +57,15 @@ class DrillCopyCleanersRacingIT {
         if (libvirt != null) {
             libvirt.close();
         }
+        if (earlier != null) {
+            earlier.close();
+        }
     }
 
     private DrillCopy deadCopy(String suffix) {
         String id = "hosts23-race-" + UUID.randomUUID().toString().substring(0, 8) + suffix;
-        return new DrillCopy(DrillCopy.PREFIX + id, drills.resolve(id), "p", Long.MAX_VALUE, DrillCopy.thisHost());
+        return new DrillCopy(DrillCopy.PREFIX + id, drills.resolve(id), "p", ProcessHandle.current().pid(),
+                DrillCopy.thisHost(), earlier.boot(), OtherMachine.thisMachine(), Instant.now());
     }
 
     @Test
