@@ -22,8 +22,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Thread-safe.
  */
 record WorkerId(String host, long pid, String nonce, String boot, String machine) {
-    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[0-9a-f]{32}");
-
     private static final Set<String> LIVE = ConcurrentHashMap.newKeySet();
 
     /** An id without the machine id (written before session 24, or where there is none). */
@@ -41,28 +39,22 @@ record WorkerId(String host, long pid, String nonce, String boot, String machine
                 + (boot == null ? "" : ":" + boot) + (boot == null || machine == null ? "" : ":" + machine);
     }
 
+    /**
+     * The id read from the right ({@link coffer.vault.TrailingIds}): {@code boot} and {@code machine} when its last two
+     * fields are 32 hex digits each, else {@code boot} when its last is, then {@code random}, {@code pid} and the host.
+     */
     static Optional<WorkerId> parse(String id) {
         if (id == null) {
             return Optional.empty();
         }
-        int end = id.lastIndexOf(':');
-        if (end > 0 && ID.matcher(id.substring(end + 1)).matches()) {
-            String last = id.substring(end + 1);
-            int before = id.lastIndexOf(':', end - 1);
-            if (before > 0 && ID.matcher(id.substring(before + 1, end)).matches()) {
-                Optional<WorkerId> withoutIds = parseWithoutBoot(id.substring(0, before));
-                if (withoutIds.isPresent()) {
-                    WorkerId w = withoutIds.get();
-                    return Optional.of(new WorkerId(w.host(), w.pid(), w.nonce(), id.substring(before + 1, end), last));
-                }
-            }
-            Optional<WorkerId> withoutBoot = parseWithoutBoot(id.substring(0, end));
-            if (withoutBoot.isPresent()) {
-                WorkerId w = withoutBoot.get();
-                return Optional.of(new WorkerId(w.host(), w.pid(), w.nonce(), last, null));
+        for (coffer.vault.TrailingIds reading : coffer.vault.TrailingIds.readings(id, ':', 3)) {
+            Optional<WorkerId> head = parseWithoutBoot(reading.head());
+            if (head.isPresent()) {
+                WorkerId w = head.get();
+                return Optional.of(new WorkerId(w.host(), w.pid(), w.nonce(), reading.boot(), reading.machine()));
             }
         }
-        return parseWithoutBoot(id);
+        return Optional.empty();
     }
 
     /** {@code hostname:pid:random}, the form before session 22 (and where the boot id is unknown). */

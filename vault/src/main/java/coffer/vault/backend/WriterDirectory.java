@@ -4,6 +4,7 @@ import coffer.vault.BootId;
 import coffer.vault.EarlierBoots;
 import coffer.vault.HostName;
 import coffer.vault.MachineId;
+import coffer.vault.TrailingIds;
 import coffer.vault.fs.FileTree;
 import coffer.vault.fs.OwnerOnly;
 
@@ -132,21 +133,14 @@ final class WriterDirectory {
      * Whether {@code name} names a writer of the host whose token is {@code host} that is gone: of this boot, its pid
      * no longer runs (or runs a process started at another time); of an earlier boot of this machine (its machine id
      * this machine's, its boot in this machine's boot history), whatever its pid. The name is read from the right
-     * (machine and boot if the last two fields are 32 hex digits each, else boot if the last is, then random, start,
-     * pid; the host is what remains), so a host part with dots (never written: a token has none, an FQDN's dots are
-     * written as {@code -}) would still read.
+     * ({@link TrailingIds}: machine and boot if the last two fields are 32 hex digits each, else boot if the last is,
+     * then random, start, pid; the host is what remains), so a host part with dots (never written: a token has none,
+     * an FQDN's dots are written as {@code -}) would still read.
      */
     static boolean deadWriterOf(String name, String host) {
-        String[] parts = name.split("\\.", -1);
+        TrailingIds reading = TrailingIds.readings(name, '.', 4).getFirst(); // as many ids as it ends with
+        String[] parts = reading.head().split("\\.", -1);
         int last = parts.length - 1;
-        String machine = null;
-        String boot = null;
-        if (last >= 5 && isId(parts[last]) && isId(parts[last - 1])) {
-            machine = parts[last--];
-            boot = parts[last--];
-        } else if (last >= 4 && isId(parts[last])) {
-            boot = parts[last--];
-        }
         if (last < 3 || !String.join(".", java.util.Arrays.copyOfRange(parts, 0, last - 2)).equals(host)) {
             return false;
         }
@@ -158,6 +152,10 @@ final class WriterDirectory {
         } catch (NumberFormatException e) {
             return false;
         }
+        return dead(pid, start, reading.boot(), reading.machine());
+    }
+
+    private static boolean dead(long pid, long start, String boot, String machine) {
         if (!BootId.sameBoot(boot)) {
             return BootId.earlierBootOfThisMachine(boot, machine);
         }
@@ -167,10 +165,6 @@ final class WriterDirectory {
         }
         long actual = startOf(process.get());
         return start != 0 && actual != 0 && actual != start; // the pid was reused by a newer process
-    }
-
-    private static boolean isId(String field) {
-        return field.length() == 32 && field.matches("[0-9a-f]{32}");
     }
 
     private static long startOf(ProcessHandle process) {
