@@ -6,16 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code qemu-img}: image facts (with the format always given), bitmaps and image creation. Paths are passed absolute, so QEMU never reads a
@@ -118,27 +113,15 @@ final class QemuImg {
         List<String> command = List.of("qemu-img", "map", "--output=json", "--force-share",
                 "--start-offset=" + start, "json:" + JSON.writeValueAsString(description));
         String what = "qemu-img map of " + image;
-        Path err = Files.createTempFile("coffer-tool-", ".err");
-        try {
-            Process process = Tool.start(command, ProcessBuilder.Redirect.PIPE, err, what);
-            AtomicBoolean overran = new AtomicBoolean();
-            Thread watch = Thread.ofVirtual().start(() -> {
-                try {
-                    if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                        overran.set(true);
-                        process.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    // stopped by the caller: the process is gone
-                }
-            });
-            try (InputStream out = process.getInputStream(); JsonParser parser = JSON.createParser(out)) {
+        return Tool.stream(command, TIMEOUT, what, out -> {
+            try (JsonParser parser = JSON.createParser(out)) {
                 HostMap.Builder map = new HostMap.Builder(start, maxExtents);
                 if (parser.nextToken() != JsonToken.START_ARRAY) {
                     throw new IOException(what + " gave no list");
                 }
                 long to = start;
-                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                JsonToken token;
+                while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
                     JsonNode entry = parser.readValueAsTree();
                     long at = entry.path("start").asLong(-1);
                     long length = entry.path("length").asLong(-1);
@@ -148,29 +131,16 @@ final class QemuImg {
                     if (length > 0 && entry.path("depth").asInt(-1) == 0 && entry.path("data").asBoolean(false)
                             && entry.path("offset").canConvertToLong()
                             && !map.add(at, length, entry.path("offset").asLong())) {
-                        return map.build(at);
+                        return map.build(at); // what the limit takes: qemu-img is stopped
                     }
                     to = at + length;
                 }
-                if (process.waitFor() != 0) {
-                    throw new ExternalToolException(what, command, process.exitValue(), Tool.tail(err), null);
+                // read to its end, so that its exit is checked
+                if (token != JsonToken.END_ARRAY || parser.nextToken() != null) {
+                    throw new IOException(what + " gave no whole list");
                 }
                 return map.build(Long.MAX_VALUE);
-            } catch (IOException e) {
-                if (overran.get()) {
-                    throw new ExternalToolException(what + ": qemu-img did not finish within " + TIMEOUT, command,
-                            ExternalToolException.NO_EXIT_STATUS, Tool.tail(err), e);
-                }
-                throw e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException(what + ": interrupted");
-            } finally {
-                Tool.stop(process, Duration.ofSeconds(5));
-                watch.interrupt();
             }
-        } finally {
-            Files.deleteIfExists(err);
-        }
+        });
     }
 }

@@ -1,6 +1,8 @@
 package coffer.virt.image;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,10 +10,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs a short-lived external program to completion with a time limit, capturing stdout and stderr through
- * temporary files (no pipes to drain, no threads). A program that overruns is killed.
+ * Runs a short-lived external program with a time limit: to completion, capturing stdout and stderr through temporary
+ * files (no pipes to drain, no threads: {@link #run}), or with its stdout read as it is written ({@link #stream}: one
+ * watchdog thread). A program that overruns is killed, and the error names it with the end of its stderr.
  *
  * <p>Stateless; thread-safe.
  */
@@ -30,8 +34,7 @@ final class Tool {
             Process process = start(command, ProcessBuilder.Redirect.to(out.toFile()), err, what);
             try {
                 if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new ExternalToolException(what + ": " + command.getFirst() + " did not finish within "
-                            + timeout, command, ExternalToolException.NO_EXIT_STATUS, tail(err), null);
+                    throw overran(command, timeout, what, err, null);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -46,6 +49,102 @@ final class Tool {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
+        }
+    }
+
+    /** Reads a program's stdout as the program writes it, for {@link #stream}. */
+    @FunctionalInterface
+    interface StdoutReader<T> {
+        T read(InputStream stdout) throws IOException;
+    }
+
+    /**
+     * Runs {@code command} with its stdout read by {@code reader} as it is written; returns what {@code reader}
+     * returns. A reader that reads stdout to its end (a read gives -1) has the program's exit checked as {@link #run}
+     * does: a non-zero exit is an {@link ExternalToolException} (also when the reader failed on what the program
+     * wrote before it failed). A reader that returns before has what it needs: the program is stopped, and that is no
+     * error. Within {@code timeout} of its start, or the program is killed (the
+     * reader sees its stdout end) and the error says it did not finish, naming it, whatever the reader made of that.
+     */
+    static <T> T stream(List<String> command, Duration timeout, String what, StdoutReader<T> reader)
+            throws IOException {
+        Path err = Files.createTempFile("coffer-tool-", ".err");
+        try {
+            Process process = start(command, ProcessBuilder.Redirect.PIPE, err, what);
+            AtomicBoolean overran = new AtomicBoolean();
+            Thread watchdog = Thread.ofVirtual().name("coffer-tool-watchdog").start(() -> {
+                try {
+                    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                        overran.set(true);
+                        process.destroyForcibly();
+                    }
+                } catch (InterruptedException stopped) {
+                    // the reader is done: the process is stopped by the caller
+                }
+            });
+            EndSeen stdout = new EndSeen(process.getInputStream());
+            try {
+                T result;
+                try (stdout) {
+                    result = reader.read(stdout);
+                } catch (IOException | RuntimeException e) {
+                    // killed, or failed: its exit and stderr say more than what the reader made of its cut stdout
+                    if (overran.get()) {
+                        throw overran(command, timeout, what, err, e);
+                    }
+                    if (stdout.ended && process.waitFor() != 0 && !overran.get()) {
+                        throw new ExternalToolException(what, command, process.exitValue(), tail(err), e);
+                    }
+                    throw e;
+                }
+                if (stdout.ended) {
+                    int exit = process.waitFor(); // its stdout is closed: it exits now, or the watchdog kills it
+                    if (overran.get()) {
+                        throw overran(command, timeout, what, err, null);
+                    }
+                    if (exit != 0) {
+                        throw new ExternalToolException(what, command, exit, tail(err), null);
+                    }
+                }
+                return result;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException(what + ": interrupted waiting for " + command.getFirst());
+            } finally {
+                stop(process, Duration.ofSeconds(5));
+                watchdog.interrupt();
+            }
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static ExternalToolException overran(List<String> command, Duration timeout, String what, Path err,
+                                                 Throwable cause) {
+        return new ExternalToolException(what + ": " + command.getFirst() + " did not finish within " + timeout,
+                command, ExternalToolException.NO_EXIT_STATUS, tail(err), cause);
+    }
+
+    /** A program's stdout that tells whether it was read to its end. */
+    private static final class EndSeen extends FilterInputStream {
+        volatile boolean ended;
+
+        EndSeen(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            ended |= b < 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            ended |= n < 0;
+            return n;
         }
     }
 
