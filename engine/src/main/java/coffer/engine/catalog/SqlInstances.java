@@ -13,6 +13,8 @@ import java.util.UUID;
 /** {@link Instances} in SQL: one row per instance, its disks in {@code instance_disks}. Thread-safe. */
 final class SqlInstances implements Instances {
     private static final String COLUMNS = "SELECT id, host_id, name, state, refreshed_at, gone FROM instances";
+    /** An instance with at least one point in the catalog. */
+    private static final String WITH_POINTS = "EXISTS (SELECT 1 FROM points p WHERE p.instance_id = instances.id)";
     /** The disks of the listed instances, read in one query for up to {@value #DISKS_PER_QUERY} instances. */
     private static final String DISKS = "SELECT instance_id, target, device, format, source, virtual_size, allocated_size,"
             + " unsupported_reason FROM instance_disks";
@@ -75,7 +77,9 @@ final class SqlInstances implements Instances {
     public NamePage<Instance> page(InstanceQuery query) {
         String protectedRow = "EXISTS (SELECT 1 FROM protections p WHERE p.instance_id = instances.id)";
         Where where = new Where().in("host_id", query.hostIds()).in("id", query.instanceIds())
-                .and(query.protectedOnly(), Boolean.TRUE.equals(query.protectedOnly()) ? protectedRow : "NOT " + protectedRow);
+                .and(query.protectedOnly(), Boolean.TRUE.equals(query.protectedOnly()) ? protectedRow : "NOT " + protectedRow)
+                // an index probe a row (points_by_instance), as the drills' list does
+                .and(query.withPoints(), Boolean.TRUE.equals(query.withPoints()) ? WITH_POINTS : "NOT " + WITH_POINTS);
         if ("gone".equals(query.state())) {
             where.and(true, "gone = ?", true);
         } else if (query.state() != null) {
@@ -94,7 +98,7 @@ final class SqlInstances implements Instances {
 
     @Override
     public NamePage<Instance> withPoints(NameCursor after, int limit) {
-        Where where = new Where().and(true, "EXISTS (SELECT 1 FROM points p WHERE p.instance_id = instances.id)")
+        Where where = new Where().and(true, WITH_POINTS)
                 .after(after);
         return sql.read(s -> NamePage.of(withDisks(s, s.query(COLUMNS + where.byName(limit), SqlInstances::row,
                 where.args())), limit, i -> new NameCursor(i.name(), i.id())));

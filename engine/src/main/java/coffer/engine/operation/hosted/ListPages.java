@@ -93,7 +93,7 @@ final class ListPages {
         }
         List<String> members = l.group() == null ? null : Lookup.group(catalog, l.group()).instanceIds();
         NamePage<Instance> page = catalog.instances().page(new InstanceQuery(hosts, members, l.protectedOnly(), l.state(),
-                nameCursor(l.cursor()), l.pageSize(), l.name()));
+                nameCursor(l.cursor()), l.pageSize(), l.name(), l.withPoints()));
         return InstanceList.of(views.instances(page.items()), next(page));
     }
 

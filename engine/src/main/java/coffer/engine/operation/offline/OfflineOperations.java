@@ -232,6 +232,7 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                     refuse(l.protectedOnly() != null, "protected", "protections are a server's");
                     refuse(l.group() != null || l.region() != null, "group", "groups and regions are a server's");
                     refuse(l.name() != null, "name", "offline every domain of the connection is listed in one answer");
+                    refuse(l.withPoints() != null, "withPoints", "which instances have points is a server catalog's");
                     refuse(l.state() != null || l.cursor() != null || l.limit() != null, "limit",
                             "offline every domain of the connection is listed in one answer");
                     yield InstanceList.of(new InstanceDiscovery(libvirt()).list().stream()

@@ -1,5 +1,7 @@
 package coffer.server.console.page;
 
+import coffer.engine.error.CofferException;
+import coffer.engine.error.ErrorCode;
 import coffer.engine.operation.DrillInstance;
 import coffer.engine.operation.DrillList;
 import coffer.engine.operation.InstanceView;
@@ -18,9 +20,9 @@ import java.util.List;
  * drill of an instance's newest point now, with an optional check command (operator: the API's role for
  * {@link DrillInstance}), which opens its job's page. The instance is typed, a name or a UUID looked up by the server as
  * the API's {@link DrillInstance} does, so every instance is reached whatever page is shown; as it is typed its
- * suggestions are replaced by the first {@link #SUGGESTIONS} instances whose name holds the text ({@code
- * /drills/instances}: {@link ListInstances}' name filter, {@code FoldedName}; the first by name when the field is
- * emptied), never a list of every instance. The check
+ * suggestions are replaced by the first {@link #SUGGESTIONS} instances with a point whose name holds the text ({@code
+ * /drills/instances}: {@link ListInstances}' name and {@code withPoints} filters, {@code FoldedName}; the first by
+ * name when the field is emptied; none for text the name filter refuses), never a list of every instance. The check
  * command is split at spaces (no quoting: a command whose words hold spaces is given through the API or the CLI).
  * Stateless.
  */
@@ -76,12 +78,19 @@ public final class DrillsPage implements ConsoleRoutes {
         console.page(routes, "/drills/instances", ListInstances.class, (ctx, session) -> {
             String text = ctx.queryParam("instance");
             String holds = text == null || text.isBlank() ? null : text.strip();
-            // nothing typed: the first instances by name; text the name filter refuses (too long, control characters)
-            // names no instance
-            List<Suggestion> found = holds != null && (holds.length() > ListInstances.MAX_NAME_FILTER
-                    || holds.chars().anyMatch(Character::isISOControl)) ? List.of()
-                    : console.operations().call(new ListInstances(null, null, null, null, null, null, SUGGESTIONS, holds))
-                    .instances().stream().map(Suggestion::of).toList();
+            // nothing typed: the first instances by name; text the name filter refuses (its InvalidArgument: too long,
+            // control characters) names no instance
+            ListInstances request;
+            try {
+                request = new ListInstances(null, null, null, null, null, null, SUGGESTIONS, holds, true);
+            } catch (CofferException refused) {
+                if (refused.code() != ErrorCode.InvalidArgument) {
+                    throw refused;
+                }
+                request = null;
+            }
+            List<Suggestion> found = request == null ? List.of()
+                    : console.operations().call(request).instances().stream().map(Suggestion::of).toList();
             console.render(ctx, "drill-suggestions.jte", found);
         });
         console.change(routes, "/drills", DrillInstance.class, (ctx, session) -> {
