@@ -206,7 +206,6 @@ public final class StagedBackup implements AutoCloseable {
                 throw new IllegalStateException("read before begin of " + domain.name());
             }
             boolean read = false;
-            CommitJsonWarmup.start(); // the commit's first JSON, built while the disks are read
             try {
                 readRunning(listener);
                 read = true;
