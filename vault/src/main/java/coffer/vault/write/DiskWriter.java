@@ -11,6 +11,7 @@ import coffer.vault.backend.SyncSet;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Extent;
 import coffer.vault.io.Progress;
+import coffer.vault.write.WriteStages.Stage;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -72,6 +73,7 @@ final class DiskWriter {
     private final boolean askBackend;
     /** Told every chunk this writer stores or finds present: the point writer's first barrier syncs them. */
     private final SyncSet durable;
+    private final WriteStages stages = new WriteStages(WriteStages.TRACED);
 
     DiskWriter(Vault vault, int threads, SyncSet durable) {
         this.vault = vault;
@@ -142,12 +144,16 @@ final class DiskWriter {
             int i = chunks == null ? k : chunks[k];
             long offset = (long) i * chunkSize;
             int length = index.lengthOf(i);
+            long extentsStart = stages.start();
             List<Extent> extents = data.within(offset, length);
+            stages.add(Stage.EXTENTS, extentsStart);
             List<Extent> changed = changedPerChunk.get(i);
             if (changed != null && from.get(i).isZero()) {
                 extents = intersect(extents, changed);
             } else if (changed != null && patchable(from, i, changed, length, known)) {
+                long readStart = stages.start();
                 readBytes.addAndGet(readRanges(source, offset, changed, intersect(extents, changed), buffer));
+                stages.add(Stage.READ, readStart);
                 List<Extent> relative = changed.stream().map(r -> new Extent(r.offset() - offset, r.length())).toList();
                 byte[] body = ChunkPatch.encode(from.get(i), length, relative, buffer);
                 ChunkId id = vault.digester().digest(body, 0, body.length);
@@ -162,13 +168,17 @@ final class DiskWriter {
                 progress.advance(length);
                 return;
             }
+            long readStart = stages.start();
             readBytes.addAndGet(readChunk(source, offset, length, extents, buffer));
+            stages.add(Stage.READ, readStart);
             if (Arrays.equals(buffer, 0, length, zeros, 0, length)) {
                 index.set(i, ChunkId.ZERO);
                 progress.advance(length);
                 return;
             }
+            long digestStart = stages.start();
             ChunkId id = vault.digester().digest(buffer, 0, length);
+            stages.add(Stage.DIGEST, digestStart);
             dataChunks.incrementAndGet();
             index.set(i, id);
             store(ObjectKind.CHUNK, i, id, buffer, length, known, newChunks, newStored, newPlain);
@@ -213,10 +223,18 @@ final class DiskWriter {
         }
         String name = id.objectName();
         // a chunk found present may be another writer's, published and not yet durable: synced with this point's
-        if (!(askBackend && vault.backend().exists(name))) {
+        long existsStart = stages.start();
+        boolean present = askBackend && vault.backend().exists(name);
+        stages.add(Stage.EXISTS, existsStart);
+        if (!present) {
+            long sealStart = stages.start();
             ByteBuffer sealed = vault.codec().seal(kind, name, plain, length, true);
+            stages.add(Stage.SEAL, sealStart);
             int stored = sealed.remaining();
-            if (vault.backend().putIfAbsent(name, sealed)) {
+            long putStart = stages.start();
+            boolean put = vault.backend().putIfAbsent(name, sealed);
+            stages.add(Stage.PUT, putStart);
+            if (put) {
                 created.add(i, stored);
                 newChunks.incrementAndGet();
                 newStored.addAndGet(stored);
@@ -224,6 +242,11 @@ final class DiskWriter {
             }
         }
         durable.add(name);
+    }
+
+    /** Where this writer's workers spent their time (counted under {@code COFFER_TRACE} only). */
+    WriteStages stages() {
+        return stages;
     }
 
     /** What this writer's run stored that the vault did not have, also after a failure. */

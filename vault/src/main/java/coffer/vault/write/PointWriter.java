@@ -218,6 +218,9 @@ public final class PointWriter implements AutoCloseable {
             diskWriters.add(diskWriter);
         }
         DiskWriter.Result result = diskWriter.write(source, base, progress);
+        if (WriteStages.TRACED) {
+            System.err.println("trace stages of " + slot.diskName() + " (thread time): " + diskWriter.stages().summary());
+        }
         FixedIndex index = result.index();
         PointManifest.Disk disk = new PointManifest.Disk(slot.diskName(), indexName(slot.position()), index.diskSize(),
                 index.chunkSize(), index.checksum(), result.dataChunks(), result.newChunks(), result.newStoredBytes(),
@@ -318,7 +321,7 @@ public final class PointWriter implements AutoCloseable {
                 consistency, parent, disks, skipped, Map.of(), until, facts);
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
         String manifestName = Vault.manifestName(id);
-        durable.sync(); // the marker and every disk's chunks before any index
+        barrier("chunks"); // the marker and every disk's chunks before any index
         for (int i = 0; i < indexes.size(); i++) {
             FixedIndex index = indexes.get(i);
             String indexName = indexName(i);
@@ -334,7 +337,7 @@ public final class PointWriter implements AutoCloseable {
                 }
             }
         }
-        durable.sync(); // indexes before the manifest
+        barrier("indexes"); // indexes before the manifest
         if (verifyOnCommit) {
             for (int i = 0; i < indexes.size(); i++) {
                 readBack(manifest, disks.get(i), indexes.get(i));
@@ -343,7 +346,7 @@ public final class PointWriter implements AutoCloseable {
         written.add(manifestName);
         vault.backend().put(manifestName, vault.codec().seal(ObjectKind.MANIFEST, manifestName, body, body.length, false));
         durable.add(manifestName);
-        durable.sync();
+        barrier("manifest");
         if (verifyOnCommit && !vault.readManifestObject(manifestName).equals(manifest)) {
             throw new CorruptDataException(manifestName, "the manifest read back differs from the one written");
         }
@@ -357,6 +360,16 @@ public final class PointWriter implements AutoCloseable {
             vault.writeHold(id, until); // after the manifest: the manifest alone already holds the point
         }
         return manifest;
+    }
+
+    /** {@link SyncSet#sync} of {@link #durable}, timed on stderr under {@code COFFER_TRACE}. */
+    private void barrier(String covering) throws IOException {
+        long start = System.nanoTime();
+        durable.sync();
+        if (WriteStages.TRACED) {
+            System.err.printf(java.util.Locale.ROOT, "trace barrier of the %s: %.3f s%n", covering,
+                    (System.nanoTime() - start) / 1e9);
+        }
     }
 
     /** Reads the index of {@code disk} back: its checksum must match the manifest's and its entries the written ones. */
