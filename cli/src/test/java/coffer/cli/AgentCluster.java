@@ -203,10 +203,8 @@ final class AgentCluster implements AutoCloseable {
 
     /** The process of {@code coffer agent --server URLS} for {@code host}, started (killed at the end), its output merged. */
     Process agentProcess(String urls, Path token, Path config, String host, String libvirt, Path dataDir) throws IOException {
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), ServerProcess.class.getName(), "agent", "--server", urls,
-                "--token-file", token.toString(), "--host", host, "--libvirt", libvirt, "--config",
-                config.toString(), "--data-dir", dataDir.toString())
+        Process process = new ProcessBuilder(ServerProcess.command("agent", "--server", urls, "--token-file", token.toString(),
+                "--host", host, "--libvirt", libvirt, "--config", config.toString(), "--data-dir", dataDir.toString()))
                 .redirectErrorStream(true).start();
         processes.add(process);
         return process;

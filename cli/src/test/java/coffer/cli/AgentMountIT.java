@@ -5,6 +5,7 @@ import coffer.testing.TestData;
 import coffer.testing.TestGuest;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the backed-up file; a mount of an agent stopped (SIGTERM) is detached, its row ended {@code SERVER_STOPPED}; one left
  * up by an agent killed with {@code kill -9} is detached by the agent's next start and its row ended {@code STALE}.
  */
+@Tag("own-jvm") // with the other agent ITs, in a JVM of their own (cli/pom.xml)
 class AgentMountIT {
     @TempDir Path dir;
     AgentCluster cluster;

@@ -224,10 +224,7 @@ class CoherenceCliIT {
 
     /** Runs the command line in a process of its own with this environment (the JVM reads $HOME only at start). */
     private int coffer(Map<String, String> env, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), ServerProcess.class.getName()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(ServerProcess.command(args)).redirectErrorStream(true);
         builder.environment().remove("COFFER_KEYRING");
         builder.environment().remove("COFFER_URL");
         builder.environment().remove("XDG_CONFIG_HOME");

@@ -15,6 +15,21 @@ public final class ServerProcess {
         System.exit(Cli.run(args, System.out, System.err));
     }
 
+    /**
+     * The command that runs the command line {@code args} in a JVM of its own on the test's class path, C1-compiled
+     * only ({@code -XX:TieredStopAtLevel=1}, as the launcher runs commands): these processes live for seconds to a
+     * minute, and C2 compiling during their start took half of it on the two cores the tests share (a {@code coffer
+     * server} start, docs/performance.md "The test suite's wall time", session 25). The launcher's {@code coffer server}
+     * and {@code coffer agent} keep the full JIT; what the tests assert does not depend on the JIT.
+     */
+    static java.util.List<String> command(String... args) {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1", "-cp",
+                System.getProperty("java.class.path"), ServerProcess.class.getName()));
+        command.addAll(java.util.List.of(args));
+        return command;
+    }
+
     /** A {@code coffer server} process and the URL it printed; closing it kills the process (SIGKILL) and waits for it. */
     record Running(Process process, String url) implements AutoCloseable {
         @Override
@@ -34,9 +49,7 @@ public final class ServerProcess {
 
     /** As {@link #start(Path)}, with {@code env} added to the process's environment (a test hook). */
     static Running start(Path configFile, java.util.Map<String, String> env) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), ServerProcess.class.getName(), "server", "--config", configFile.toString())
-                .redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(command("server", "--config", configFile.toString())).redirectErrorStream(true);
         builder.environment().putAll(env);
         Process process = builder.start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ids: the second image is a copy of the first with one file changed). The shared appliance cannot tell their
  * {@code /dev/vg/lv} apart, so the search starts again with one appliance per point, and each point gives its own
  * content. The LVM disk is made by a libguestfs appliance of the test's own (guestfish is not installed here; the
- * library is): one boot to make the images, three to search.
+ * library is), once per machine: the images are cached beside the test guest's ({@link LvmImages#cached}). Three boots
+ * to search, and a fourth to make the images when they are not cached yet.
  */
 class LvmSearchIT {
     @TempDir static Path dir;
@@ -50,9 +51,9 @@ class LvmSearchIT {
     @BeforeAll
     static void backUpTwoPointsOfAnLvmDisk() throws Throwable {
         DiskWithFiles.requireLibguestfs();
-        Path first = dir.resolve("lvm0.raw");
-        Path second = dir.resolve("lvm1.raw");
-        LvmImages.make(first, second, "/etc/f", "first\n", "second\n");
+        List<Path> images = LvmImages.cached(dir, "/etc/f", "first\n", "second\n");
+        Path first = images.get(0);
+        Path second = images.get(1);
         vault = VaultFlavour.LOCAL.create(dir);
         for (Path image : List.of(first, second)) {
             points.add(vault.backup("lvm", DiskImages.openSource(image, "raw", false), null));
@@ -135,6 +136,64 @@ class LvmSearchIT {
         private static final MethodHandle UMOUNT_ALL = fn("guestfs_umount_all", G);
         private static final MethodHandle SYNC = fn("guestfs_sync", G);
         private static final MethodHandle SHUTDOWN = fn("guestfs_shutdown", G);
+
+        /**
+         * The two images ({@code [first, second]}, see {@link #make}), read only: made once per machine and kept in a
+         * directory under the test guest's cache ({@code $COFFER_TEST_GUEST_CACHE}, default
+         * {@code /var/cache/coffer-test-guest}, as scripts/make-test-guest) named by a digest of this class's bytecode
+         * and the arguments, so a changed recipe makes new images. Made in a temporary directory renamed into place:
+         * concurrent test runs never see half a pair (a run that loses the race uses the winner's). Where the cache
+         * cannot be written they are made in {@code dir}, as before.
+         */
+        static List<Path> cached(Path dir, String path, String firstContent, String secondContent) throws Throwable {
+            Path root = Path.of(java.util.Objects.requireNonNullElse(System.getenv("COFFER_TEST_GUEST_CACHE"),
+                    "/var/cache/coffer-test-guest"));
+            Path images = root.resolve("lvm-" + recipe(path, firstContent, secondContent));
+            if (!Files.isDirectory(images)) {
+                Path work;
+                try {
+                    Files.createDirectories(root);
+                    work = Files.createTempDirectory(root, ".lvm-build.");
+                } catch (IOException e) {
+                    System.out.println("LvmSearchIT: no cache (" + e + "): the images are made in the test's directory");
+                    make(dir.resolve("lvm0.raw"), dir.resolve("lvm1.raw"), path, firstContent, secondContent);
+                    return List.of(dir.resolve("lvm0.raw"), dir.resolve("lvm1.raw"));
+                }
+                try {
+                    make(work.resolve("lvm0.raw"), work.resolve("lvm1.raw"), path, firstContent, secondContent);
+                    Files.setPosixFilePermissions(work, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+                    Files.move(work, images, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                    // another run made the same pair meanwhile: its images are used
+                } finally {
+                    try (Stream<Path> left = Files.exists(work) ? Files.list(work) : Stream.empty()) {
+                        for (Path file : left.toList()) {
+                            Files.delete(file);
+                        }
+                    }
+                    Files.deleteIfExists(work);
+                }
+            }
+            return List.of(images.resolve("lvm0.raw"), images.resolve("lvm1.raw"));
+        }
+
+        /** The first 16 hex digits of SHA-256 over this class's bytecode (the recipe) and the arguments. */
+        private static String recipe(String... arguments) throws IOException {
+            java.security.MessageDigest sha;
+            try {
+                sha = java.security.MessageDigest.getInstance("SHA-256");
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            String classFile = LvmImages.class.getName().substring(LvmImages.class.getPackageName().length() + 1) + ".class";
+            try (var bytecode = LvmImages.class.getResourceAsStream(classFile)) {
+                sha.update(java.util.Objects.requireNonNull(bytecode, classFile).readAllBytes());
+            }
+            for (String argument : arguments) {
+                sha.update((argument + "\0").getBytes(StandardCharsets.UTF_8));
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest()).substring(0, 16);
+        }
 
         /**
          * Makes {@code second} (64 MiB, the appliance's drive) with {@code path} holding {@code firstContent}, copies it
