@@ -19,6 +19,7 @@ import coffer.virt.image.ImageInfo;
 import coffer.virt.libvirt.DomainInfo;
 import coffer.virt.libvirt.Libvirt;
 import coffer.virt.libvirt.LibvirtException;
+import coffer.virt.process.DeathGuard;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,13 +53,43 @@ public final class InstanceBackup {
     private static final String LEFTOVER_JOB_STUCK = "the backup job of an interrupted run did not end within 30 s";
 
     private final Libvirt libvirt;
-    private final Vault vault;
+    private final CompletableFuture<Vault> vault;
     private final Path runtimeRoot;
 
     public InstanceBackup(Libvirt libvirt, Vault vault, Path runtimeRoot) {
+        this(CompletableFuture.completedFuture(vault), libvirt, runtimeRoot);
+    }
+
+    /**
+     * A backup into a vault that may still be opening: the domain's side of {@link #prepare} (the domain, its XML,
+     * checkpoints and bitmaps, the scratch images) goes on meanwhile, and the vault is first waited for by the
+     * previous point's read and the point's writer, or by the removal of a killed run's leftovers (nothing on the host
+     * changes for a vault that does not open). A vault that fails to open fails the backup with that failure, after
+     * the preparation's clean-up (docs/performance.md, session 25).
+     */
+    public static InstanceBackup intoOpening(Libvirt libvirt, CompletableFuture<Vault> vault, Path runtimeRoot) {
+        return new InstanceBackup(java.util.Objects.requireNonNull(vault, "vault"), libvirt, runtimeRoot);
+    }
+
+    private InstanceBackup(CompletableFuture<Vault> vault, Libvirt libvirt, Path runtimeRoot) {
         this.libvirt = libvirt;
         this.vault = vault;
         this.runtimeRoot = runtimeRoot;
+    }
+
+    /** The vault, once open; its opening's failure as it threw it. */
+    private Vault vault() {
+        try {
+            return vault.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     /** {@code $COFFER_RUNTIME_DIR}, else {@code /var/lib/coffer/run}: sockets and scratch files of runs. */
@@ -138,7 +169,6 @@ public final class InstanceBackup {
      */
     public StagedBackup prepare(Request request) throws IOException {
         PhaseTrace trace = new PhaseTrace();
-        coffer.vault.JitWarmup.startInBackground(vault);
         DomainInfo domain = libvirt.domain(request.instance()).orElseThrow(() -> new CofferException(
                 ErrorCode.InstanceNotFound, "no domain '" + request.instance() + "' on " + libvirt.uri()));
         if (!request.disks().isEmpty()) {
@@ -151,10 +181,20 @@ public final class InstanceBackup {
         trace.mark("domain found, leftovers checked");
         // the vault's side of the plan (previous point, its indexes) is read meanwhile (docs/performance.md,
         // session 12), and libvirt's checkpoints and QEMU's bitmaps asked for (session 13)
-        try (BackgroundRead<PreviousPointRead.Base> base = PreviousPointRead.start(vault, domain.uuid(),
+        try (BackgroundRead<PreviousPointRead.Base> base = PreviousPointRead.start(this::vault, domain.uuid(),
                 request.disks());
              BackgroundRead<TrackingStateRead.State> tracking = TrackingStateRead.start(libvirt, domain.name(),
                      domain.state().active(), trace)) {
+            return prepare(request, domain, warnings, base, tracking, trace);
+        }
+    }
+
+    private StagedBackup prepare(Request request, DomainInfo domain, List<String> warnings,
+                                 BackgroundRead<PreviousPointRead.Base> base,
+                                 BackgroundRead<TrackingStateRead.State> tracking, PhaseTrace trace) throws IOException {
+        // the backup job's abort guard: its helper process started now, armed right before backup-begin (session 25)
+        CompletableFuture<DeathGuard> abortGuard = domain.state().active() ? startAbortGuard(domain) : null;
+        try {
             String liveXml = libvirt.domainXml(domain.name(), false);
             if (domain.state().active() && liveXml.contains(AGENT_CHANNEL)) {
                 GuestQuiesce.thawLeftFrozen(new GuestAgent(libvirt, domain.name()), warnings);
@@ -183,6 +223,8 @@ public final class InstanceBackup {
                     // image per chosen disk, as each chosen disk gets one plan)
                     scratch = createScratchInBackground(domain, chosen, run, trace);
                 }
+                Vault vault = vault();
+                coffer.vault.JitWarmup.startInBackground(vault);
                 writer = PointWriter.beginWithId(vault, pointId, domain.name(), created, threads,
                         "backup of " + domain.name());
                 if (request.immutableFloor() != null) {
@@ -192,7 +234,7 @@ public final class InstanceBackup {
                 trace.mark("planned: " + plan.plans().stream().map(p -> p.target() + "=" + p.mode()).toList());
                 awaitScratch(scratch);
                 return new StagedBackup(libvirt, vault, domain, plan, request.consistency(), facts, warnings,
-                        writer, run);
+                        writer, run, abortGuard);
             } catch (IOException | RuntimeException e) {
                 try (PointWriter begun = writer) { // null: the lock was not taken
                     awaitQuietly(scratch, e); // no qemu-img may still write into the directory removed next
@@ -200,7 +242,18 @@ public final class InstanceBackup {
                 }
                 throw e;
             }
+        } catch (IOException | RuntimeException | Error e) {
+            if (abortGuard != null) {
+                abortGuard.thenAccept(DeathGuard::disarm); // never armed: its helper ends without acting
+            }
+            throw e;
         }
+    }
+
+    /** Starts the helper of the backup job's abort guard (unarmed) on a thread of its own. */
+    private CompletableFuture<DeathGuard> startAbortGuard(DomainInfo domain) {
+        return CompletableFuture.supplyAsync(() -> DeathGuard.virshOnceUnarmed(libvirt.uri(), "domjobabort", domain.uuid()),
+                task -> Thread.ofPlatform().daemon().name("abort-guard").start(task));
     }
 
     private Plan plan(DomainInfo domain, DomainDefinition definition, List<DiskSpec> chosen,
@@ -334,6 +387,7 @@ public final class InstanceBackup {
         if (abandoned.isEmpty()) {
             return;
         }
+        vault(); // a backup whose vault does not open changes nothing on the host
         if (domain.state().active()) {
             try {
                 var job = libvirt.job(domain.name());

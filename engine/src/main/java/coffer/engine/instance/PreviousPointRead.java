@@ -33,10 +33,11 @@ final class PreviousPointRead {
 
     /**
      * Starts reading the newest point whose instance has {@code uuid}, and the indexes of its disks named in
-     * {@code disks} (all of them when empty).
+     * {@code disks} (all of them when empty), from the vault {@code vault} gives once it is open (its failure to open
+     * is the read's).
      */
-    static BackgroundRead<Base> start(Vault vault, String uuid, Set<String> disks) {
-        return BackgroundRead.start("previous-point", () -> read(vault, uuid, disks));
+    static BackgroundRead<Base> start(java.util.function.Supplier<Vault> vault, String uuid, Set<String> disks) {
+        return BackgroundRead.start("previous-point", () -> read(vault.get(), uuid, disks));
     }
 
     /** The same read on the calling thread (an in-place restore's quick rollback: {@link QuickRollback}). */

@@ -76,13 +76,18 @@ public final class StagedBackup implements AutoCloseable {
     private GuestQuiesce.Outcome outcome;
     private boolean begun;
     private boolean jobEnded;
-    /** Aborts the pull-mode job should this process be killed while it runs (docs/reliability.md, session 19). */
-    private DeathGuard abortGuard;
+    /**
+     * Aborts the pull-mode job should this process be killed while it runs (docs/reliability.md, session 19): its
+     * helper started during the preparation and armed by {@link #begin} (docs/performance.md, session 25); null for a
+     * shut-off domain.
+     */
+    private final java.util.concurrent.CompletableFuture<DeathGuard> abortGuard;
     private boolean checkpointCreated;
     private PointManifest point;
 
     StagedBackup(Libvirt libvirt, Vault vault, DomainInfo domain, InstanceBackup.Plan plan, AppConsistency consistency,
-                 PointFacts facts, List<String> warnings, PointWriter writer, RuntimeDirectory run) {
+                 PointFacts facts, List<String> warnings, PointWriter writer, RuntimeDirectory run,
+                 java.util.concurrent.CompletableFuture<DeathGuard> abortGuard) {
         this.libvirt = libvirt;
         this.vault = vault;
         this.domain = domain;
@@ -98,6 +103,7 @@ public final class StagedBackup implements AutoCloseable {
         this.totalBytes = plan.totalBytes();
         this.writer = writer;
         this.run = run;
+        this.abortGuard = abortGuard;
         this.checkpoint = InstanceBackup.CHECKPOINT_PREFIX + writer.id();
         List<String> bitmapDisks = chosen.stream().filter(DiskSpec::bitmapCapable).map(DiskSpec::target).toList();
         List<String> otherDisks = allDisks.stream().filter(d -> "disk".equals(d.device()))
@@ -160,12 +166,15 @@ public final class StagedBackup implements AutoCloseable {
         }
         PhaseTrace trace = new PhaseTrace();
         // armed first: a process killed right after backup-begin returned must not leave the job running until the
-        // instance's next backup (QEMU would copy every guest write into the scratch file meanwhile)
-        abortGuard = DeathGuard.virshOnce(libvirt.uri(), "domjobabort", domain.uuid());
+        // instance's next backup (QEMU would copy every guest write into the scratch file meanwhile); its helper
+        // process was started during the preparation, so arming it is a word down a pipe
+        DeathGuard guard = abortGuard();
+        guard.arm();
+        trace.mark(domain.name() + ": abort guard armed");
         try {
             libvirt.backupBeginOnScratch(domain.name(), backupXml, checkpointXml); // scratch made by InstanceBackup
         } catch (IOException | RuntimeException e) {
-            abortGuard.disarm();
+            guard.disarm();
             throw e;
         }
         begun = true;
@@ -316,10 +325,22 @@ public final class StagedBackup implements AutoCloseable {
                 run.close();
             }
         } finally {
-            if (abortGuard != null) {
-                abortGuard.disarm();
+            try {
+                disarmAbortGuard(); // also a helper never armed: begin did not come
+            } finally {
+                writer.close();
             }
-            writer.close();
+        }
+    }
+
+    /** The abort guard's helper, once started (at once when it is, as by the time {@link #begin} comes it usually is). */
+    private DeathGuard abortGuard() {
+        return abortGuard.join(); // DeathGuard's start does not throw: a helper it cannot start is a guard that does nothing
+    }
+
+    private void disarmAbortGuard() {
+        if (abortGuard != null) {
+            abortGuard().disarm();
         }
     }
 
@@ -463,9 +484,7 @@ public final class StagedBackup implements AutoCloseable {
         } catch (LibvirtException e) {
             // the job ended by itself (domain stopped); nothing to abort
         } finally {
-            if (abortGuard != null) {
-                abortGuard.disarm();
-            }
+            disarmAbortGuard();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

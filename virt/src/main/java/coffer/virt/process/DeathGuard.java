@@ -69,6 +69,15 @@ public final class DeathGuard implements AutoCloseable {
             virsh -q -c "$0" "$@" >/dev/null 2>&1
             """;
 
+    /**
+     * {@link #ONCE_SCRIPT} behind a first word: the helper acts only once it has read {@code arm}; the end of input
+     * before that (this process died before {@link #arm}) or any other word ({@link #disarm}) ends it without acting.
+     */
+    private static final String UNARMED_ONCE_SCRIPT = """
+            read -r word
+            [ "$word" = arm ] || exit 0
+            """ + ONCE_SCRIPT;
+
     /** $0 is the file to remove. */
     private static final String REMOVE_SCRIPT = """
             read -r word
@@ -79,6 +88,8 @@ public final class DeathGuard implements AutoCloseable {
 
     private final Process helper;
     private boolean disarmed;
+    /** Started by {@link #virshOnceUnarmed} and not yet {@link #arm armed}: the helper would not act. */
+    private boolean unarmed;
 
     private DeathGuard(Process helper) {
         this.helper = helper;
@@ -100,6 +111,39 @@ public final class DeathGuard implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", ONCE_SCRIPT, uri));
         command.addAll(List.of(args));
         return start(command);
+    }
+
+    /**
+     * Starts the helper of a {@link #virshOnce} guard that does nothing until {@link #arm}: the helper's process (a
+     * {@code setsid sh}, tens of milliseconds to start on a loaded host) is made ahead, off the path of the work it
+     * guards, while the window in which it would act still opens only with {@link #arm} (a backup's
+     * {@code domjobabort}, armed right before {@code backup-begin}: docs/performance.md, session 25). Should this
+     * process die before {@link #arm}, or {@link #disarm} come first, the helper ends without acting.
+     */
+    public static DeathGuard virshOnceUnarmed(String uri, String... args) {
+        List<String> command = new ArrayList<>(List.of("setsid", "sh", "-c", UNARMED_ONCE_SCRIPT, uri));
+        command.addAll(List.of(args));
+        DeathGuard guard = start(command);
+        guard.unarmed = guard.helper != null;
+        return guard;
+    }
+
+    /**
+     * Arms a guard {@link #virshOnceUnarmed} started: from now on the helper acts should this process die. Nothing
+     * for a guard armed already or disarmed. Where the helper is gone (it could not be told), {@link #armed} says so.
+     */
+    public synchronized void arm() {
+        if (!unarmed || disarmed) {
+            return;
+        }
+        unarmed = false;
+        try {
+            OutputStream pipe = helper.getOutputStream();
+            pipe.write("arm\n".getBytes(StandardCharsets.US_ASCII));
+            pipe.flush();
+        } catch (IOException gone) {
+            disarmed = true; // the helper is gone: it will not act, nor can it be told anything more
+        }
     }
 
     /**
@@ -133,9 +177,12 @@ public final class DeathGuard implements AutoCloseable {
         }
     }
 
-    /** Whether a helper is watching (false where it could not be started). */
-    public boolean armed() {
-        return helper != null && helper.isAlive();
+    /**
+     * Whether a helper is watching (false where it could not be started, and for a {@link #virshOnceUnarmed} guard
+     * until {@link #arm}).
+     */
+    public synchronized boolean armed() {
+        return helper != null && !unarmed && helper.isAlive();
     }
 
     /** The work is done: the helper exits without running its command. Idempotent. */

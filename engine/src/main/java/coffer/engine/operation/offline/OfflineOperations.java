@@ -70,6 +70,8 @@ public final class OfflineOperations implements Operations, AutoCloseable {
 
     private final Settings settings;
     private Vault vault;
+    /** The vault's opening on another thread (a backup's), null when it opens on first use. */
+    private CompletableFuture<Vault> opening;
     private CompletableFuture<Libvirt> libvirt;
 
     public OfflineOperations(Settings settings) {
@@ -105,11 +107,13 @@ public final class OfflineOperations implements Operations, AutoCloseable {
                 refuse(b.replicate(), "replicate", "replication is a server's");
                 refuse(b.replicateTo() != null, "replicateTo", "replication is a server's");
                 connectInBackground();
-                Vault v = vault(); // opened while libvirt connects, not after (arguments evaluate left to right)
-                InstanceBackup.Result result = new InstanceBackup(libvirt(), v, settings.runtimeRoot()).run(
-                        new InstanceBackup.Request(b.instance(), b.disks() == null ? Set.of() : new LinkedHashSet<>(b.disks()),
-                                settings.threads(), expiry(b.retentionDays()).with(PointFacts.described(b.description())),
-                                b.appConsistent()), progress);
+                // the vault opens while libvirt connects and the backup asks it about the domain (docs/performance.md,
+                // session 25); a vault that does not open fails the command with its own error, as when it opened first
+                CompletableFuture<Vault> opening = openVaultInBackground();
+                InstanceBackup.Result result = vaultFailureFirst(opening, () -> InstanceBackup.intoOpening(libvirt(), opening,
+                        settings.runtimeRoot()).run(new InstanceBackup.Request(b.instance(),
+                        b.disks() == null ? Set.of() : new LinkedHashSet<>(b.disks()), settings.threads(),
+                        expiry(b.retentionDays()).with(PointFacts.described(b.description())), b.appConsistent()), progress));
                 yield BackupResult.of(result);
             }
             case CloneInstance c -> {
@@ -333,14 +337,59 @@ public final class OfflineOperations implements Operations, AutoCloseable {
 
     private Vault vault() {
         if (vault == null) {
-            if (settings.vault() == null) {
-                throw new CofferException(ErrorCode.InvalidArgument, "no vault given: pass --vault LOCATION or set COFFER_VAULT");
-            }
-            new PhaseTrace().mark("vault opens");
-            vault = new VaultOpener(settings.keyRing()).open(settings.vault());
-            new PhaseTrace().mark("vault opened");
+            vault = opening != null ? joined(opening) : openVault();
         }
         return vault;
+    }
+
+    private Vault openVault() {
+        if (settings.vault() == null) {
+            throw new CofferException(ErrorCode.InvalidArgument, "no vault given: pass --vault LOCATION or set COFFER_VAULT");
+        }
+        new PhaseTrace().mark("vault opens");
+        Vault opened = new VaultOpener(settings.keyRing()).open(settings.vault());
+        new PhaseTrace().mark("vault opened");
+        return opened;
+    }
+
+    /** Starts opening the vault on another thread (what waits for it joins the future; {@link #vault} too). */
+    private CompletableFuture<Vault> openVaultInBackground() {
+        if (vault != null) {
+            return CompletableFuture.completedFuture(vault);
+        }
+        if (opening == null) {
+            opening = CompletableFuture.supplyAsync(this::openVault,
+                    task -> Thread.ofPlatform().daemon().name("vault-open").start(task));
+        }
+        return opening;
+    }
+
+    /**
+     * {@code step}'s result; should it fail, the vault's failure to open when the vault failed to open (the error a
+     * command gave when its vault was opened before anything else), else the step's own.
+     */
+    private static <T> T vaultFailureFirst(CompletableFuture<Vault> opening, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (RuntimeException | Error e) {
+            Throwable vaultFailure = opening.handle((v, failure) -> failure).join();
+            if (vaultFailure != null) {
+                RuntimeException first = vaultFailure instanceof CompletionException c && c.getCause() instanceof RuntimeException r
+                        ? r : vaultFailure instanceof RuntimeException r ? r : null;
+                if (first != null && first != e && e.getCause() != first) {
+                    throw first;
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static Vault joined(CompletableFuture<Vault> opening) {
+        try {
+            return opening.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** Starts connecting to libvirt on another thread (the vault opens meanwhile: ~0.1 s saved per command). */
@@ -382,11 +431,17 @@ public final class OfflineOperations implements Operations, AutoCloseable {
             libvirt.thenAccept(Libvirt::close); // at once when open; when it opens, if still connecting
         }
         if (vault != null) {
-            try {
-                vault.close();
-            } catch (IOException | RuntimeException e) {
-                // closing after the answer: nothing left to report to
-            }
+            closeQuietly(vault);
+        } else if (opening != null) {
+            opening.thenAccept(OfflineOperations::closeQuietly); // at once when open; when it opens, if still opening
+        }
+    }
+
+    private static void closeQuietly(Vault vault) {
+        try {
+            vault.close();
+        } catch (IOException | RuntimeException e) {
+            // closing after the answer: nothing left to report to
         }
     }
 
