@@ -41,8 +41,8 @@ import java.util.stream.Collectors;
 public final class PlanScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(PlanScheduler.class);
 
-    /** What one tick did. */
-    public record Tick(List<Job> queued, int suspendedSkipped, int stopped) {
+    /** What one tick did, and when it began (its clock's now, which decided the runs). */
+    public record Tick(List<Job> queued, int suspendedSkipped, int stopped, Instant began) {
     }
 
     /** How many plans a tick decides between two checks of its lead. */
@@ -153,7 +153,7 @@ public final class PlanScheduler {
             }
         }
         queue(due, now, queued);
-        return new Tick(queued, skipped, stopped);
+        return new Tick(queued, skipped, stopped, now);
     }
 
     /**
