@@ -80,7 +80,8 @@ public final class PlanScheduler {
     }
 
     public Tick tick() {
-        return tick(catalog.plans().list(), () -> true);
+        Instant now = clock.instant();
+        return tick(catalog.plans().list(), () -> true, now);
     }
 
     /**
@@ -89,7 +90,8 @@ public final class PlanScheduler {
      * from idling out ({@link coffer.engine.catalog.Leadership}) while it runs.
      */
     public Tick tick(java.util.function.BooleanSupplier leading) {
-        return tick(catalog.plans().list(), leading);
+        Instant now = clock.instant(); // before the plans are read: a tick's time is when it began
+        return tick(catalog.plans().list(), leading, now);
     }
 
     /**
@@ -97,11 +99,10 @@ public final class PlanScheduler {
      * by reading again (tests give two schedulers the same plans to decide the same slots and retries).
      */
     Tick tick(List<Plan> plans) {
-        return tick(plans, () -> true);
+        return tick(plans, () -> true, clock.instant());
     }
 
-    private Tick tick(List<Plan> plans, java.util.function.BooleanSupplier leading) {
-        Instant now = clock.instant();
+    private Tick tick(List<Plan> plans, java.util.function.BooleanSupplier leading, Instant now) {
         Snapshot rows = Snapshot.read(catalog);
         List<Job> queued = new ArrayList<>();
         int skipped = 0;
