@@ -177,15 +177,43 @@ public final class PlanScheduler {
 
     /**
      * The rows a tick decides on, read once per tick (three statements, not three per plan): with thousands of
-     * plans sharing a slot the per-plan reads were most of the tick (docs/performance.md, "Scheduler").
+     * plans sharing a slot the per-plan reads were most of the tick (docs/performance.md, "Scheduler"). The instances and
+     * protections are read when a plan first needs them (a run due or an interrupted run to retry), so a tick that
+     * queues nothing reads the policies alone: every poll at a new lead and every 30 s tick read every instance and
+     * protection before.
      */
-    private record Snapshot(Map<String, StoredPolicy> policies, Map<String, Instance> instances,
-                            Map<String, Protection> protections) {
+    private static final class Snapshot {
+        private final Catalog catalog;
+        private final Map<String, StoredPolicy> policies;
+        private Map<String, Instance> instances;
+        private Map<String, Protection> protections;
+
+        private Snapshot(Catalog catalog) {
+            this.catalog = catalog;
+            this.policies = catalog.policies().list().stream().collect(Collectors.toMap(StoredPolicy::id, p -> p));
+        }
+
         static Snapshot read(Catalog catalog) {
-            return new Snapshot(
-                    catalog.policies().list().stream().collect(Collectors.toMap(StoredPolicy::id, p -> p)),
-                    catalog.instances().listAll().stream().collect(Collectors.toMap(Instance::id, i -> i, (a, b) -> a)),
-                    catalog.protections().list().stream().collect(Collectors.toMap(Protection::instanceId, p -> p, (a, b) -> a)));
+            return new Snapshot(catalog);
+        }
+
+        Map<String, StoredPolicy> policies() {
+            return policies;
+        }
+
+        Map<String, Instance> instances() {
+            if (instances == null) {
+                instances = catalog.instances().listAll().stream().collect(Collectors.toMap(Instance::id, i -> i, (a, b) -> a));
+            }
+            return instances;
+        }
+
+        Map<String, Protection> protections() {
+            if (protections == null) {
+                protections = catalog.protections().list().stream()
+                        .collect(Collectors.toMap(Protection::instanceId, p -> p, (a, b) -> a));
+            }
+            return protections;
         }
     }
 
