@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  * and the points of lost backup jobs that only their vault holds are adopted ({@link LostPoints#sweep}: by every server
  * at its start, before its scheduler's first tick, then by the leader every {@value #TICK_SECONDS} s), on one background thread, with the server's clock. Of several servers on one catalog only the one holding the
  * lead "scheduler" does any of them ({@link LeadingScheduler}, polled every {@value #LEAD_POLL_SECONDS} s, so a
- * standby takes over within seconds of its holder's death). Both are also callable directly
+ * standby takes over within seconds of its holder's death, and by its holder at the moment a plan's next run comes). Both are also callable directly
  * ({@link #scheduler()}, {@link #retention()}): tests drive them on a simulated clock. Thread-safe.
  */
 public final class ServerPlans implements AutoCloseable {
@@ -69,7 +69,8 @@ public final class ServerPlans implements AutoCloseable {
         // first, on this one thread: the points of the jobs the runner has just failed as lost are adopted before the
         // scheduler's first tick decides whether their plans' runs are run again (docs/design/catalog.md)
         timer.execute(() -> guarded("adoption of lost points", lost::sweep));
-        timer.scheduleWithFixedDelay(() -> guarded("scheduler tick", leading::poll), 1, LEAD_POLL_SECONDS, TimeUnit.SECONDS);
+        // every second, and at the moment a plan's next run comes while this server leads (LeadingScheduler.pollOn)
+        leading.pollOn(timer, Duration.ofSeconds(1), Duration.ofSeconds(LEAD_POLL_SECONDS), tick -> { });
         timer.scheduleWithFixedDelay(() -> guarded("replication retries", () -> {
             if (leading.leading()) {
                 replications.retryDue();

@@ -578,6 +578,83 @@ final class SqlJobs implements Jobs {
         return new Ended(finished[0], claimed);
     }
 
+    /** The catalog's runners end their jobs with their loops' claims ({@link #finishAllAndClaim}). */
+    @Override
+    public boolean endsWithClaims() {
+        return true;
+    }
+
+    /**
+     * The ends of a runner's jobs and its next claim (docs/design/jobs.md, "Claiming"). PostgreSQL: one statement, the
+     * jobs' last lines in one insert, each job's conditional end and its plan's outcome (the data-modifying {@code WITH}
+     * of {@link #finish(String, String, Outcome, Instant, List, Progress)} once per job) and the claim function called
+     * after them ({@code LATERAL} on their count, so the claim sees the ends and can take the slots they freed). SQLite:
+     * each end's transaction, then a claim's. Should the combined statement fail, each job is ended alone, so no end is
+     * lost to the claim.
+     */
+    @Override
+    public EndsAndClaims finishAllAndClaim(String workerId, List<End> ends, int perHostLimit, int max, Instant now) {
+        if (dialect != Dialect.POSTGRESQL || ends.isEmpty()) {
+            return Jobs.super.finishAllAndClaim(workerId, ends, perHostLimit, max, now);
+        }
+        List<Object> args = new ArrayList<>();
+        StringBuilder statement = new StringBuilder("WITH ");
+        List<String> values = new ArrayList<>();
+        for (End end : ends) {
+            for (LogLine line : end.lastLines()) {
+                values.add("(?, ?, ?, ?)");
+                args.addAll(List.of(end.id(), line.at(), line.level(), line.message()));
+            }
+        }
+        if (!values.isEmpty()) {
+            statement.append("logged AS (INSERT INTO job_log (job_id, logged_at, level, message) VALUES ")
+                    .append(String.join(", ", values)).append("), ");
+        }
+        List<String> each = new ArrayList<>();
+        for (int i = 0; i < ends.size(); i++) {
+            End end = ends.get(i);
+            List<Object> endArgs = new ArrayList<>();
+            statement.append("ended").append(i).append(" AS (")
+                    .append(end(end.id(), workerId, end.outcome(), end.at(), end.lastProgress(), endArgs))
+                    .append(" RETURNING id), planned").append(i).append(" AS (").append(SqlPlans.RUN_END)
+                    .append(" WHERE last_job_id IN (SELECT id FROM ended").append(i).append(") AND last_outcome = ?), ");
+            args.addAll(endArgs);
+            args.addAll(SqlPlans.runEndArgs(end.outcome(), end.id(), end.at()));
+            args.add(coffer.engine.catalog.Plan.Outcome.QUEUED);
+            each.add("SELECT id FROM ended" + i);
+        }
+        statement.append("ended AS (").append(String.join(" UNION ALL ", each)).append(")")
+                .append(" SELECT e.ids, c.* FROM (SELECT array_agg(id) AS ids, COUNT(*) AS n FROM ended) e LEFT JOIN LATERAL ")
+                .append("coffer_claim_jobs(?, ?, CASE WHEN e.n >= 0 THEN ? ELSE 0 END, ?, ?, ?, ?) c ON TRUE");
+        args.addAll(claimArgs(workerId, perHostLimit, Math.max(0, max), now));
+        java.util.Set<String> finished = new java.util.HashSet<>();
+        List<Job> claimed = new ArrayList<>();
+        try {
+            sql.query(statement.toString(), r -> {
+                java.sql.Array ids = r.getArray("ids");
+                if (ids != null) {
+                    finished.addAll(List.of((String[]) ids.getArray()));
+                }
+                if (r.getString("id") != null) {
+                    claimed.add(row(r));
+                }
+                return Boolean.TRUE;
+            }, args.toArray());
+        } catch (CofferException e) {
+            System.getLogger(SqlJobs.class.getName()).log(System.Logger.Level.WARNING, "the ends of jobs "
+                    + ends.stream().map(End::id).toList() + " with the next claim failed (" + e.getMessage()
+                    + "); ending each alone");
+            return Jobs.super.finishAllAndClaim(workerId, ends, perHostLimit, 0, now);
+        }
+        for (End end : ends) {
+            Progress last = end.lastProgress();
+            if (!finished.contains(end.id()) && last != null) {
+                progress(end.id(), last.bytesDone(), last.bytesTotal(), last.bytesPerSecond(), last.etaSeconds());
+            }
+        }
+        return new EndsAndClaims(finished, claimed);
+    }
+
     /**
      * The conditional {@code UPDATE} of a job's end (with its last progress when not null); fills {@code args} with its
      * arguments.

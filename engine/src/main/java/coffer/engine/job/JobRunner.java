@@ -24,9 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Runs queued jobs of the catalog (docs/design/jobs.md). One loop thread claims jobs for free worker threads,
  * heartbeats, stores progress and log lines, passes cancel requests on and fails the jobs of dead workers; each claimed
- * job runs on one of {@link Settings#workerThreads} worker threads; with {@link Settings#claimWithEnd} a thread claims
- * its next job with the end of the one before ({@link WorkerJobs#finishAndClaim}) and frees its slot only when that
- * claim found nothing.
+ * job runs on one of {@link Settings#workerThreads} worker threads. Where its jobs say so ({@link WorkerJobs#endsWithClaims}:
+ * the catalog's) a worker thread leaves its job's end to the loop and frees its slot at once: the loop writes the ends of
+ * its threads' jobs with its next claim ({@link WorkerJobs#finishAllAndClaim}, one statement on PostgreSQL); with
+ * {@link Settings#claimWithEnd} a thread instead claims its next job with the end of the one before
+ * ({@link WorkerJobs#finishAndClaim}) and frees its slot only when that claim found nothing.
  *
  * <ul>
  *   <li>{@link #start}: first fails the running jobs whose worker is gone (code WorkerLost), then loops.</li>
@@ -106,6 +108,10 @@ public final class JobRunner implements AutoCloseable {
     private final AtomicInteger busy = new AtomicInteger();
     private final java.util.Set<Thread> serving = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
+    /** Ends of jobs whose worker threads left them to the loop ({@link #endsInLoop}), oldest first. */
+    private final java.util.Queue<WorkerJobs.End> ends = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Whether the loop writes the worker threads' ends with its claims (docs/design/jobs.md, "Claiming"). */
+    private final boolean endsInLoop;
     /** Set when a submit or cancel came through this runner's catalog: the next tick looks for cancel requests. */
     private final java.util.concurrent.atomic.AtomicBoolean changed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread loop;
@@ -127,6 +133,7 @@ public final class JobRunner implements AutoCloseable {
         this.workerId = workerId;
         this.handlers = Map.copyOf(handlers);
         this.settings = settings;
+        this.endsInLoop = jobs.endsWithClaims() && !settings.claimWithEnd();
         AtomicInteger threadNumber = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(settings.workerThreads(),
                 r -> Thread.ofPlatform().name("coffer-job-" + threadNumber.incrementAndGet()).unstarted(r));
@@ -168,6 +175,10 @@ public final class JobRunner implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "job runner " + workerId + ": " + e.getMessage(), e);
             }
+            if (stopping) {
+                writeEnds(0); // the ends left to it; those after it are written by close
+                return;
+            }
             try {
                 wakeUps.poll(Math.min(TICK.toMillis(), settings.heartbeatInterval().toMillis()), TimeUnit.MILLISECONDS);
                 wakeUps.clear();
@@ -197,6 +208,9 @@ public final class JobRunner implements AutoCloseable {
             recoverLost();
             nextHeartbeatNanos = System.nanoTime() + settings.heartbeatInterval().toNanos();
         }
+        if (!ends.isEmpty() && !writeEnds(stopping ? 0 : settings.workerThreads() - busy.get())) {
+            return; // its claim took fewer than it asked for: nothing more to claim now
+        }
         while (!stopping && busy.get() < settings.workerThreads()) {
             // as many as there are free worker threads, in one claim (docs/design/jobs.md, "Claiming")
             List<Job> claimed = jobs.claim(workerId, settings.perHostLimit(), settings.workerThreads() - busy.get(),
@@ -206,6 +220,38 @@ public final class JobRunner implements AutoCloseable {
             }
             claimed.forEach(this::launch);
         }
+    }
+
+    /**
+     * Writes the ends left to the loop with a claim of up to {@code max} jobs ({@link WorkerJobs#finishAllAndClaim}) and
+     * launches what it claimed; false when it claimed fewer than {@code max}. Should that fail, the jobs stay running in
+     * the catalog and a restart finds them lost (as when a worker thread cannot store its job's end).
+     */
+    private boolean writeEnds(int max) {
+        List<WorkerJobs.End> batch = new java.util.ArrayList<>();
+        for (WorkerJobs.End end; (end = ends.poll()) != null; ) {
+            batch.add(end);
+        }
+        if (batch.isEmpty()) {
+            return true;
+        }
+        WorkerJobs.EndsAndClaims done;
+        try {
+            done = jobs.finishAllAndClaim(workerId, batch, settings.perHostLimit(), Math.max(0, max),
+                    settings.clock().instant());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "jobs " + batch.stream().map(WorkerJobs.End::id).toList()
+                    + ": cannot store their ends; a restart will find them lost", e);
+            return false;
+        }
+        for (WorkerJobs.End end : batch) {
+            if (!done.finished().contains(end.id())) {
+                LOG.log(System.Logger.Level.WARNING, "job " + end.id() + " was no longer running on " + workerId
+                        + " when it ended " + end.outcome().state());
+            }
+        }
+        done.claimed().forEach(this::launch);
+        return done.claimed().size() >= max;
     }
 
     private void launch(Job job) {
@@ -320,6 +366,17 @@ public final class JobRunner implements AutoCloseable {
             execution.unbind();
             Thread.interrupted();
         }
+        if (endsInLoop && !job.type().serving() && !stopping) {
+            // its end is the loop's, written with its next claim: this thread's slot is free now
+            synchronized (execution) {
+                running.remove(job.id());
+                ends.add(new WorkerJobs.End(job.id(), outcome, settings.clock().instant(), execution.drainLog(),
+                        execution.progressChanged(true)));
+            }
+            busy.decrementAndGet();
+            wake();
+            return null;
+        }
         JobExecution next = null;
         try {
             boolean claimNext = settings.claimWithEnd() && !job.type().serving() && !stopping;
@@ -408,8 +465,9 @@ public final class JobRunner implements AutoCloseable {
             for (Thread thread : List.copyOf(serving)) {
                 thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             }
-            if (!workers.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
-                    || !serving.isEmpty()) {
+            boolean ended = workers.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            writeEnds(0); // the ends left to the loop after its last look
+            if (!ended || !serving.isEmpty()) {
                 List<String> left = List.copyOf(running.keySet());
                 LOG.log(System.Logger.Level.WARNING, "jobs " + left + " did not stop within "
                         + settings.shutdownWait() + "; the next start marks them failed (WorkerLost)");

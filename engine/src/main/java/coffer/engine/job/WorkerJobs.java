@@ -93,6 +93,45 @@ public interface WorkerJobs {
         return new Ended(finish(id, workerId, outcome, now, lastLines, lastProgress), List.of());
     }
 
+    /** A job's end as the runner's loop writes it ({@link #finishAllAndClaim}): its outcome, when, its last lines and progress. */
+    record End(String id, Jobs.Outcome outcome, Instant at, List<LogLine> lastLines, Progress lastProgress) {
+        public End {
+            lastLines = List.copyOf(lastLines);
+        }
+    }
+
+    /** What {@link #finishAllAndClaim} did: the ids of the jobs it ended (as {@link #finish} says) and the jobs it claimed. */
+    record EndsAndClaims(java.util.Set<String> finished, List<Job> claimed) {
+        public EndsAndClaims {
+            finished = java.util.Set.copyOf(finished);
+            claimed = List.copyOf(claimed);
+        }
+    }
+
+    /**
+     * Whether {@link #finishAllAndClaim} is the runner's way to end its jobs: the runner's loop then writes the ends of
+     * its worker threads' jobs with its next claim (docs/design/jobs.md, "Claiming"). False by default (an agent's claim
+     * may wait on its server for a job, so its loop cannot be the one that ends jobs); the catalog's says yes.
+     */
+    default boolean endsWithClaims() {
+        return false;
+    }
+
+    /**
+     * Ends each job of {@code ends} as {@link #finish(String, String, Jobs.Outcome, Instant, List, Progress)}, then
+     * claims up to {@code max} jobs as {@link #claim} (the claim sees the ends: the slots they free can be taken). This
+     * default makes one call of each; the catalog's, on PostgreSQL, one statement for all of it.
+     */
+    default EndsAndClaims finishAllAndClaim(String workerId, List<End> ends, int perHostLimit, int max, Instant now) {
+        java.util.Set<String> finished = new java.util.HashSet<>();
+        for (End end : ends) {
+            if (finish(end.id(), workerId, end.outcome(), end.at(), end.lastLines(), end.lastProgress())) {
+                finished.add(end.id());
+            }
+        }
+        return new EndsAndClaims(finished, claim(workerId, perHostLimit, max, now));
+    }
+
     /** Every running job with its worker and heartbeat (empty where the lost are judged elsewhere: an agent). */
     List<Jobs.Claim> claims();
 

@@ -2,9 +2,16 @@ package coffer.engine.plan;
 
 import coffer.engine.catalog.Leadership;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The scheduler of one of several servers sharing a catalog: it ticks only while its server holds the lead
@@ -13,11 +20,15 @@ import java.util.Optional;
  * was just taken, every {@code tickEvery} on the scheduler's clock, and as soon as a plan's next run has come
  * (the earliest one, read at each poll), so a slot is queued within a poll of its time rather than a tick.
  * A plan that stays due after a tick (its run could not be decided) does not make every poll tick.
+ * {@link #pollOn} polls on a timer and, while this server leads, at the moment the earliest next run comes
+ * ({@link #untilNextPoll}) rather than at the next poll after it: with every poll a second apart a slot was queued
+ * 0-1 s late, which delayed each of its runs as much (docs/performance.md, "Scheduler").
  *
  * <p>Not thread-safe: one thread polls (the server's scheduler thread, or a test); {@link #leading} may be read
  * from any thread.
  */
 public final class LeadingScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LeadingScheduler.class);
     private final PlanScheduler scheduler;
     private final Leadership leadership;
     private final Duration tickEvery;
@@ -45,6 +56,64 @@ public final class LeadingScheduler implements AutoCloseable {
         lastTick = now;
         nextTick = now.plus(tickEvery);
         return Optional.of(scheduler.tick(leadership::lead));
+    }
+
+    /**
+     * How long to wait before the next {@link #poll}: {@code most}, or less while this server leads and a plan's next
+     * run comes sooner (zero when one came since the last tick). A run that stayed due through the last tick (its run
+     * could not be decided) does not shorten it, nor does a run on a standby (it polls for the lead, every
+     * {@code most}). On a catalog error, {@code most}.
+     */
+    public Duration untilNextPoll(Duration most) {
+        if (!leading) {
+            return most;
+        }
+        Instant now = scheduler.clock().instant();
+        try {
+            return scheduler.earliestNextRun()
+                    .filter(run -> lastTick == null || run.isAfter(lastTick))
+                    .map(run -> run.isAfter(now) ? Duration.between(now, run) : Duration.ZERO)
+                    .filter(wait -> wait.compareTo(most) < 0)
+                    .orElse(most);
+        } catch (RuntimeException e) {
+            LOG.warn("scheduler: cannot read the plans' earliest next run: {}", e.getMessage());
+            return most;
+        }
+    }
+
+    /**
+     * Polls on {@code timer} after {@code first}, then again after each poll at {@link #untilNextPoll}({@code most}),
+     * until the timer is shut down; {@code ticked} gets each poll's answer. A poll that fails is logged and the polls go
+     * on. The timer should be single-threaded (polls do not overlap: each schedules the next when it is done).
+     */
+    public void pollOn(ScheduledExecutorService timer, Duration first, Duration most,
+                       Consumer<Optional<PlanScheduler.Tick>> ticked) {
+        Runnable poll = new Runnable() {
+            @Override
+            public void run() {
+                Duration next = most;
+                try {
+                    ticked.accept(poll());
+                    next = untilNextPoll(most);
+                } catch (RuntimeException e) {
+                    LOG.warn("scheduler tick failed: {}", e.getMessage());
+                } finally {
+                    schedule(timer, this, next);
+                }
+            }
+        };
+        schedule(timer, poll, first);
+    }
+
+    private static void schedule(ScheduledExecutorService timer, Runnable poll, Duration after) {
+        if (timer.isShutdown()) {
+            return;
+        }
+        try {
+            timer.schedule(poll, after.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            // shut down meanwhile: the polls end with the timer
+        }
     }
 
     /** Whether a plan's next run came since the last tick. */

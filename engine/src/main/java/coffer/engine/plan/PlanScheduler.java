@@ -41,8 +41,8 @@ import java.util.stream.Collectors;
 public final class PlanScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(PlanScheduler.class);
 
-    /** What one tick did. */
-    public record Tick(List<Job> queued, int suspendedSkipped, int stopped) {
+    /** What one tick did, and when it began (its clock's now, which decided the runs). */
+    public record Tick(List<Job> queued, int suspendedSkipped, int stopped, Instant began) {
     }
 
     /** How many plans a tick decides between two checks of its lead. */
@@ -80,7 +80,8 @@ public final class PlanScheduler {
     }
 
     public Tick tick() {
-        return tick(catalog.plans().list(), () -> true);
+        Instant now = clock.instant();
+        return tick(catalog.plans().list(), () -> true, now);
     }
 
     /**
@@ -89,7 +90,8 @@ public final class PlanScheduler {
      * from idling out ({@link coffer.engine.catalog.Leadership}) while it runs.
      */
     public Tick tick(java.util.function.BooleanSupplier leading) {
-        return tick(catalog.plans().list(), leading);
+        Instant now = clock.instant(); // before the plans are read: a tick's time is when it began
+        return tick(catalog.plans().list(), leading, now);
     }
 
     /**
@@ -97,11 +99,10 @@ public final class PlanScheduler {
      * by reading again (tests give two schedulers the same plans to decide the same slots and retries).
      */
     Tick tick(List<Plan> plans) {
-        return tick(plans, () -> true);
+        return tick(plans, () -> true, clock.instant());
     }
 
-    private Tick tick(List<Plan> plans, java.util.function.BooleanSupplier leading) {
-        Instant now = clock.instant();
+    private Tick tick(List<Plan> plans, java.util.function.BooleanSupplier leading, Instant now) {
         Snapshot rows = Snapshot.read(catalog);
         List<Job> queued = new ArrayList<>();
         int skipped = 0;
@@ -153,7 +154,7 @@ public final class PlanScheduler {
             }
         }
         queue(due, now, queued);
-        return new Tick(queued, skipped, stopped);
+        return new Tick(queued, skipped, stopped, now);
     }
 
     /**
@@ -176,15 +177,43 @@ public final class PlanScheduler {
 
     /**
      * The rows a tick decides on, read once per tick (three statements, not three per plan): with thousands of
-     * plans sharing a slot the per-plan reads were most of the tick (docs/performance.md, "Scheduler").
+     * plans sharing a slot the per-plan reads were most of the tick (docs/performance.md, "Scheduler"). The instances and
+     * protections are read when a plan first needs them (a run due or an interrupted run to retry), so a tick that
+     * queues nothing reads the policies alone: every poll at a new lead and every 30 s tick read every instance and
+     * protection before.
      */
-    private record Snapshot(Map<String, StoredPolicy> policies, Map<String, Instance> instances,
-                            Map<String, Protection> protections) {
+    private static final class Snapshot {
+        private final Catalog catalog;
+        private final Map<String, StoredPolicy> policies;
+        private Map<String, Instance> instances;
+        private Map<String, Protection> protections;
+
+        private Snapshot(Catalog catalog) {
+            this.catalog = catalog;
+            this.policies = catalog.policies().list().stream().collect(Collectors.toMap(StoredPolicy::id, p -> p));
+        }
+
         static Snapshot read(Catalog catalog) {
-            return new Snapshot(
-                    catalog.policies().list().stream().collect(Collectors.toMap(StoredPolicy::id, p -> p)),
-                    catalog.instances().listAll().stream().collect(Collectors.toMap(Instance::id, i -> i, (a, b) -> a)),
-                    catalog.protections().list().stream().collect(Collectors.toMap(Protection::instanceId, p -> p, (a, b) -> a)));
+            return new Snapshot(catalog);
+        }
+
+        Map<String, StoredPolicy> policies() {
+            return policies;
+        }
+
+        Map<String, Instance> instances() {
+            if (instances == null) {
+                instances = catalog.instances().listAll().stream().collect(Collectors.toMap(Instance::id, i -> i, (a, b) -> a));
+            }
+            return instances;
+        }
+
+        Map<String, Protection> protections() {
+            if (protections == null) {
+                protections = catalog.protections().list().stream()
+                        .collect(Collectors.toMap(Protection::instanceId, p -> p, (a, b) -> a));
+            }
+            return protections;
         }
     }
 

@@ -120,15 +120,10 @@ class SchedulerScaleOnPostgresTest {
                     LeadingScheduler scheduler = new LeadingScheduler(new PlanScheduler(catalog, clock, Stagger.NONE),
                             catalog.leadership("scheduler"), Duration.ofSeconds(30));
                     schedulers.add(scheduler);
-                    pollers.scheduleWithFixedDelay(() -> {
-                        try {
-                            Instant started = clock.instant();
-                            scheduler.poll().filter(t -> !t.queued().isEmpty()).ifPresent(t -> ticks.add(
-                                    new TickTime(started, clock.instant(), t.queued().size())));
-                        } catch (RuntimeException e) {
-                            e.printStackTrace();
-                        }
-                    }, 0, 1, TimeUnit.SECONDS);
+                    // as a server polls (ServerPlans): every second, and at the moment the next run comes
+                    scheduler.pollOn(pollers, Duration.ZERO, Duration.ofSeconds(1), tick -> tick
+                            .filter(t -> !t.queued().isEmpty())
+                            .ifPresent(t -> ticks.add(new TickTime(t.began(), clock.instant(), t.queued().size()))));
                     JobRunner runner = new JobRunner(catalog, JobRunner.newWorkerId(), Map.of(JobType.backup, fakeBackup()),
                             JobRunner.Settings.defaults().withPerHostLimit(perHost).withWorkerThreads(workers).withClock(clock)
                                     .withClaimWithEnd(claimWithEnd));
@@ -241,6 +236,9 @@ class SchedulerScaleOnPostgresTest {
         System.out.printf("scheduler scale: queueing: the tick began %d ms after the slot and queued %d runs in %d ms"
                         + " (%.1f ms a run; %d tick(s))%n", millis(slot, tick.began()), tick.queued(),
                 millis(tick.began(), tick.ended()), (double) millis(tick.began(), tick.ended()) / tick.queued(), ticks.size());
+        System.out.printf("scheduler scale: the first run started %d ms after the slot, the %dth (every worker thread"
+                        + " busy) %d ms after it%n", lag.getFirst(), Math.min(lag.size(), servers * workers),
+                lag.get(Math.min(lag.size(), servers * workers) - 1));
         System.out.printf("scheduler scale: slot to start p50 %d ms, p99 %d ms, max %d ms; beyond the wait the caps and"
                 + " worker threads impose"
                 + " p50 %d ms, p99 %d ms%n", pct(lag, 50), pct(lag, 99), lag.getLast(), pct(overhead, 50), pct(overhead, 99));
