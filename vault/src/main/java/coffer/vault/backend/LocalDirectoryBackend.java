@@ -55,6 +55,13 @@ public final class LocalDirectoryBackend implements Backend {
     private final WriterDirectory writer;
     private volatile Instant deadWritersChecked = Instant.EPOCH;
     private volatile Publishing publishing;
+    /**
+     * Whether new chunks are written with {@code O_DIRECT} ({@link NewFile#writeUnnamed(Path, ByteBuffer, boolean)}):
+     * until the file system refuses it, or when {@code coffer.chunkWrites} (environment {@code COFFER_CHUNK_WRITES})
+     * is {@code buffered}.
+     */
+    private volatile boolean directWrites = !"buffered".equals(System.getProperty("coffer.chunkWrites",
+            System.getenv("COFFER_CHUNK_WRITES")));
     private final Durability durability;
 
     /**
@@ -87,6 +94,11 @@ public final class LocalDirectoryBackend implements Backend {
         this.writer = WriterDirectory.ofThisProcess(this.root.resolve(TEMP_MARK));
         this.publishing = publishing;
         this.durability = durability;
+    }
+
+    /** Whether {@link #putIfAbsent} writes large objects with {@code O_DIRECT} now. */
+    boolean directWrites() {
+        return directWrites;
     }
 
     /** How {@link #putIfAbsent} writes now. */
@@ -148,9 +160,10 @@ public final class LocalDirectoryBackend implements Backend {
 
     /**
      * Writes {@code data} into an unnamed file in the target's directory (made when missing) and names it
-     * {@code target}: five system calls for a new chunk ({@code open}, {@code write}, {@code sync_file_range},
-     * {@code linkat}, {@code close}) where a named temporary takes seven (its {@code link}, and the {@code lstat}
-     * and {@code unlink} of the JDK's {@code Files.deleteIfExists}), and no directory entry to remove.
+     * {@code target}: five system calls for a new chunk ({@code open}, {@code write}, {@code sync_file_range} or,
+     * written with {@code O_DIRECT}, {@code ftruncate}, {@code linkat}, {@code close}) where a named temporary takes
+     * seven (its {@code link}, and the {@code lstat} and {@code unlink} of the JDK's {@code Files.deleteIfExists}),
+     * and no directory entry to remove.
      */
     private Outcome putUnnamed(String name, Path target, ByteBuffer data) throws IOException {
         NewFile.Unnamed file;
@@ -174,7 +187,12 @@ public final class LocalDirectoryBackend implements Backend {
     private NewFile.Unnamed writeUnnamed(Path directory, ByteBuffer data) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return NewFile.writeUnnamed(directory, data);
+                boolean direct = directWrites;
+                NewFile.Unnamed file = NewFile.writeUnnamed(directory, data, direct);
+                if (direct && !file.direct() && data.remaining() >= NewFile.DIRECT_FROM) {
+                    directWrites = false; // refused here: through the page cache from now on
+                }
+                return file;
             } catch (NewFile.UnnamedFilesRefused refused) {
                 publishing = Publishing.NAMED;
                 return null;

@@ -41,15 +41,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *
  * <p>{@link #writeUnnamed} writes the same way into a file without a name ({@code O_TMPFILE}), which
  * {@link Unnamed#link} then names ({@code linkat(2)}): a new chunk needs no temporary name to create and remove
- * (docs/performance.md, session 18).
+ * (docs/performance.md, session 18). An unnamed file of at least {@link #DIRECT_FROM} bytes is written with
+ * {@code O_DIRECT} where the file system takes it: the bytes go from an aligned buffer ({@link AlignedBuffers}) to
+ * the device in whole 4 KiB blocks and the file is cut to its length ({@code ftruncate}), so no page of the page
+ * cache is filled (on this project's VM each new page-cache page cost more than the copy into it) and no
+ * write-back is left to start (docs/performance.md, session 25). The file's bytes and size are the same either way.
  *
- * <p>Stateless; thread-safe.
+ * <p>Thread-safe.
  */
 final class NewFile {
     private static final int O_WRONLY = 1;
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
     private static final int O_CLOEXEC = 02000000;
+    private static final int O_DIRECT = 040000;
+    /** Objects from this size on are written with {@code O_DIRECT} (smaller ones: the page cache's copy is cheap). */
+    static final int DIRECT_FROM = 64 << 10;
     private static final int MODE = 0600;
     private static final int SYNC_FILE_RANGE_WRITE = 2;
     private static final int ENOENT = 2;
@@ -74,6 +81,8 @@ final class NewFile {
     private static final MethodHandle CLOSE;
     private static final Downcall STRERROR; // bound on the first failure only
     private static final Downcall LINKAT; // bound on the first unnamed file: commands that write no chunk skip it
+    private static final Downcall FTRUNCATE; // bound on the first file written with O_DIRECT
+    private static final AlignedBuffers ALIGNED = new AlignedBuffers();
 
     static {
         MethodHandle open = null;
@@ -82,6 +91,7 @@ final class NewFile {
         MethodHandle close = null;
         Downcall strerror = null;
         Downcall linkat = null;
+        Downcall ftruncate = null;
         try {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
@@ -98,6 +108,7 @@ final class NewFile {
             strerror = Downcall.find(libc, "strerror", "no strerror in libc", FunctionDescriptor.of(ADDRESS, JAVA_INT));
             linkat = Downcall.find(libc, "linkat", "no linkat in libc",
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), errno);
+            ftruncate = Downcall.find(libc, "ftruncate", "no ftruncate in libc", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), errno);
         } catch (RuntimeException | LinkageError unavailable) {
             open = null;
         }
@@ -107,6 +118,7 @@ final class NewFile {
         CLOSE = close;
         STRERROR = strerror;
         LINKAT = open == null ? null : linkat;
+        FTRUNCATE = ftruncate;
     }
 
     private NewFile() {
@@ -159,22 +171,44 @@ final class NewFile {
      * ({@code EOPNOTSUPP}, {@code EISDIR} or {@code EINVAL}).
      */
     static Unnamed writeUnnamed(Path directory, ByteBuffer data) throws IOException {
+        return writeUnnamed(directory, data, false);
+    }
+
+    /**
+     * As {@link #writeUnnamed(Path, ByteBuffer)}, with {@code O_DIRECT} when {@code direct} and the object has at least
+     * {@link #DIRECT_FROM} bytes; where the file system refuses {@code O_DIRECT} ({@code EINVAL} from the open or the
+     * first write) the file is written through the page cache instead, and {@link Unnamed#direct()} says so.
+     */
+    static Unnamed writeUnnamed(Path directory, ByteBuffer data, boolean direct) throws IOException {
         if (LINKAT == null) {
             throw new UnnamedFilesRefused(directory, "the native calls are unavailable");
         }
+        boolean tryDirect = direct && data.remaining() >= DIRECT_FROM;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CALL_STATE);
-            int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(directory.toString()), O_TMPFILE | O_WRONLY | O_CLOEXEC, MODE);
-            if (fd < 0) {
-                int errno = errno(state);
-                if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
-                    throw new UnnamedFilesRefused(directory, "open(O_TMPFILE): " + message(errno));
+            MemorySegment path = arena.allocateFrom(directory.toString());
+            int flags = O_TMPFILE | O_WRONLY | O_CLOEXEC;
+            int fd = tryDirect ? (int) OPEN.invokeExact(state, path, flags | O_DIRECT, MODE) : -1;
+            if (tryDirect && fd >= 0) {
+                try {
+                    if (fillDirect(state, fd, data, directory)) {
+                        return new Unnamed(fd, true);
+                    }
+                } catch (Throwable e) {
+                    close(fd);
+                    throw e;
                 }
-                throw failure(directory, "open", errno);
+                close(fd); // refused at the first write: written again through the page cache
+            } else if (tryDirect && errno(state) != EINVAL) {
+                throw openFailure(directory, errno(state));
+            }
+            fd = (int) OPEN.invokeExact(state, path, flags, MODE);
+            if (fd < 0) {
+                throw openFailure(directory, errno(state));
             }
             try {
                 fill(state, fd, data, directory);
-                return new Unnamed(fd);
+                return new Unnamed(fd, false);
             } catch (Throwable e) {
                 close(fd);
                 throw e;
@@ -184,6 +218,50 @@ final class NewFile {
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
+    }
+
+    private static IOException openFailure(Path directory, int errno) {
+        if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL) {
+            return new UnnamedFilesRefused(directory, "open(O_TMPFILE): " + message(errno));
+        }
+        return failure(directory, "open", errno);
+    }
+
+    /**
+     * Writes {@code data}'s remaining bytes to {@code fd} (opened with {@code O_DIRECT}) from an aligned buffer, in
+     * whole {@link AlignedBuffers#ALIGNMENT} blocks, and cuts the file to their length. Returns {@code false}, nothing
+     * written, when the first write is refused ({@code EINVAL}: alignment or {@code O_DIRECT} not taken here).
+     */
+    private static boolean fillDirect(MemorySegment state, int fd, ByteBuffer data, Path path) throws Throwable {
+        long length = data.remaining();
+        long padded = AlignedBuffers.roundUp(length);
+        AlignedBuffers.Buffer buffer = ALIGNED.take(padded);
+        try {
+            MemorySegment bytes = buffer.segment();
+            MemorySegment.copy(MemorySegment.ofBuffer(data), 0, bytes, 0, length);
+            bytes.asSlice(length, padded - length).fill((byte) 0);
+            long done = 0;
+            while (done < padded) {
+                long n = (long) WRITE.invokeExact(state, fd, bytes.asSlice(done), padded - done);
+                if (n < 0) {
+                    int errno = errno(state);
+                    if (errno == EINVAL && done == 0) {
+                        return false;
+                    }
+                    if (errno != EINTR) {
+                        throw failure(path, "write", errno);
+                    }
+                } else {
+                    done += n;
+                }
+            }
+        } finally {
+            ALIGNED.give(buffer);
+        }
+        if (padded != length && (int) FTRUNCATE.handle().invokeExact(state, fd, length) != 0) {
+            throw failure(path, "ftruncate", errno(state));
+        }
+        return true;
     }
 
     /** How {@link Unnamed#link} names the file's inode to {@code linkat(2)}. */
@@ -197,10 +275,17 @@ final class NewFile {
     /** A written unnamed file; {@link #close} frees it unless {@link #link} named it. Not thread-safe. */
     static final class Unnamed implements AutoCloseable {
         private final int fd;
+        private final boolean direct;
         private boolean closed;
 
-        private Unnamed(int fd) {
+        private Unnamed(int fd, boolean direct) {
             this.fd = fd;
+            this.direct = direct;
+        }
+
+        /** Whether its bytes were written with {@code O_DIRECT} (past the page cache). */
+        boolean direct() {
+            return direct;
         }
 
         /**
