@@ -23,20 +23,28 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * The cost of one stored file per chunk (docs/format/pack-files.md, docs/performance.md session 25): the same sealed
- * bytes written once as one file per chunk through the vault's own local directory backend (as a backup's chunk
- * writers do: {@code exists}, then {@code putIfAbsent}: an unnamed file, {@code write}, {@code sync_file_range},
- * {@code linkat}, {@code close}) and once appended to a few pack files (one per writer thread, {@code write} and
- * {@code sync_file_range} of the range appended, through the same critical native call), each followed by one
- * {@code syncfs} as a backup's first barrier. Prints per way: the writer threads' CPU (user + system, thread CPU
- * time: holds on a loaded machine), the process's CPU, the wall time of the writes and of the barrier.
+ * The cost of one stored file per chunk (docs/format/pack-files.md, a design not implemented; docs/performance.md,
+ * session 25): the same bytes written as one file per chunk and appended to a few pack files, each way followed by
+ * one {@code syncfs} as a backup's first barrier. Ways:
+ * <ul>
+ *   <li>{@code files}: through the vault's own local directory backend as a backup's chunk writers do ({@code exists},
+ *       then {@code putIfAbsent}: an unnamed file written, linked, closed), as built (since session 25 with
+ *       {@code O_DIRECT}; the environment's {@code COFFER_CHUNK_WRITES=buffered} for the page cache);</li>
+ *   <li>{@code direct}: one file per chunk written by this harness with {@code O_DIRECT} (aligned copy, whole blocks,
+ *       {@code ftruncate}, {@code linkat}), whatever the backend does;</li>
+ *   <li>{@code packs}: appended to one pack file per writer thread ({@code write} and {@code sync_file_range} of the
+ *       range, through the same critical native call), no {@code stat} per chunk.</li>
+ * </ul>
+ * Prints per way: the writer threads' CPU (user + system, thread CPU time: holds better than wall on a loaded
+ * machine), the process's CPU, the wall times of the writes and of the barrier. The kernel's write-back threads'
+ * CPU is not counted.
  *
  *   java --enable-native-access=ALL-UNNAMED -cp app/target/coffer.jar scripts/bench-tools/PackFiles.java \
- *        DIR CHUNKS CHUNK_BYTES THREADS ROUNDS
+ *        DIR CHUNKS CHUNK_BYTES THREADS ROUNDS [WAYS]
  *
  * The chunks are random bytes (as sealed chunks are), CHUNK_BYTES each (a full of the benchmark's disks stores 6,656
- * chunks of 333 KB on average), each with its own id; the two ways alternate ROUNDS times, each into a new directory
- * (the previous one removed first).
+ * chunks of 333 KB on average), each with its own id; the ways alternate ROUNDS times after a warm-up round (not
+ * printed), each into a new directory (the previous one removed first).
  */
 public class PackFiles {
     static final int O_WRONLY = 1, O_CREAT = 0100, O_APPEND = 02000, O_CLOEXEC = 02000000;
