@@ -30,8 +30,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *   <li>{@code files}: through the vault's own local directory backend as a backup's chunk writers do ({@code exists},
  *       then {@code putIfAbsent}: an unnamed file written, linked, closed), as built (since session 25 with
  *       {@code O_DIRECT}; the environment's {@code COFFER_CHUNK_WRITES=buffered} for the page cache);</li>
- *   <li>{@code direct}: one file per chunk written by this harness with {@code O_DIRECT} (aligned copy, whole blocks,
- *       {@code ftruncate}, {@code linkat}), whatever the backend does;</li>
+ *   <li>{@code direct}: one file per chunk written by this harness with {@code O_DIRECT} as the backend does since
+ *       session 25 (whole blocks from an aligned copy, the last part block through the page cache), whatever the
+ *       backend was built or told to do;</li>
  *   <li>{@code packs}: appended to one pack file per writer thread ({@code write} and {@code sync_file_range} of the
  *       range, through the same critical native call), no {@code stat} per chunk.</li>
  * </ul>
@@ -50,7 +51,8 @@ public class PackFiles {
     static final int O_WRONLY = 1, O_CREAT = 0100, O_APPEND = 02000, O_CLOEXEC = 02000000;
     static final int SYNC_FILE_RANGE_WRITE = 2;
     static final int O_DIRECT = 040000, O_TMPFILE = 020200000, AT_FDCWD = -100, AT_EMPTY_PATH = 0x1000;
-    static final MethodHandle OPEN, WRITE, SYNC_FILE_RANGE, CLOSE, FTRUNCATE, LINKAT;
+    static final int F_SETFL = 4;
+    static final MethodHandle OPEN, WRITE, SYNC_FILE_RANGE, CLOSE, FCNTL, LINKAT;
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -62,7 +64,8 @@ public class PackFiles {
         SYNC_FILE_RANGE = linker.downcallHandle(libc.findOrThrow("sync_file_range"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_INT));
         CLOSE = linker.downcallHandle(libc.findOrThrow("close"), FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-        FTRUNCATE = linker.downcallHandle(libc.findOrThrow("ftruncate"), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
+        FCNTL = linker.downcallHandle(libc.findOrThrow("fcntl"), FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+                Linker.Option.firstVariadicArg(2));
         LINKAT = linker.downcallHandle(libc.findOrThrow("linkat"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT));
     }
@@ -165,13 +168,14 @@ public class PackFiles {
     }
 
     /**
-     * One file per chunk as {@link #files}, written with {@code O_DIRECT} (no page-cache copy, no write-back to
-     * start): the body copied into an aligned buffer, written in whole 4 KiB blocks, cut to its length.
+     * One file per chunk as {@link #files}, written with {@code O_DIRECT} as the backend does since session 25: the
+     * whole 4 KiB blocks copied into an aligned buffer and written past the page cache, then {@code O_DIRECT} cleared
+     * and the last part block written through the page cache.
      */
     static Result direct(Path root, String[] names, byte[][] bodies, int threads) throws Throwable {
         LocalDirectoryBackend backend = new LocalDirectoryBackend(root);
-        int size = (bodies[0].length + 4095) & ~4095;
-        ThreadLocal<MemorySegment> buffers = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(size, 4096));
+        int whole = bodies[0].length & -4096;
+        ThreadLocal<MemorySegment> buffers = ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(whole, 4096));
         return run(backend, names.length, threads, (w, i) -> {
             if (backend.exists(names[i])) {
                 return;
@@ -179,7 +183,7 @@ public class PackFiles {
             Path target = root.resolve(names[i]);
             byte[] body = bodies[i % bodies.length];
             MemorySegment buffer = buffers.get();
-            MemorySegment.copy(MemorySegment.ofArray(body), 0, buffer, 0, body.length);
+            MemorySegment.copy(MemorySegment.ofArray(body), 0, buffer, 0, whole);
             try (Arena arena = Arena.ofConfined()) {
                 int fd = (int) OPEN.invokeExact(arena.allocateFrom(target.getParent().toString()), O_TMPFILE | O_WRONLY | O_DIRECT | O_CLOEXEC, 0600);
                 if (fd < 0) {
@@ -189,12 +193,14 @@ public class PackFiles {
                 if (fd < 0) {
                     throw new IllegalStateException("open failed");
                 }
-                long n = (long) WRITE.invokeExact(fd, buffer, (long) size);
-                if (n != size || (int) FTRUNCATE.invokeExact(fd, (long) body.length) != 0
+                MemorySegment tail = MemorySegment.ofArray(body).asSlice(whole);
+                if ((long) WRITE.invokeExact(fd, buffer, (long) whole) != whole || (int) FCNTL.invokeExact(fd, F_SETFL, 0) != 0
+                        || (long) WRITE.invokeExact(fd, tail, tail.byteSize()) != tail.byteSize()
                         || (int) LINKAT.invokeExact(fd, arena.allocateFrom(""), AT_FDCWD, arena.allocateFrom(target.toString()), AT_EMPTY_PATH) != 0) {
-                    throw new IllegalStateException("write, truncate or link failed");
+                    throw new IllegalStateException("write or link failed");
                 }
-                int ignored = (int) CLOSE.invokeExact(fd);
+                int ignored = (int) SYNC_FILE_RANGE.invokeExact(fd, (long) whole, tail.byteSize(), SYNC_FILE_RANGE_WRITE);
+                ignored = (int) CLOSE.invokeExact(fd);
             }
         }, () -> { });
     }

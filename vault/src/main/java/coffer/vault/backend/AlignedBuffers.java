@@ -48,7 +48,7 @@ final class AlignedBuffers {
     }
 
     /** {@code bytes} rounded up to {@link #ALIGNMENT}. */
-    static long roundUp(long bytes) {
+    private static long roundUp(long bytes) {
         return (bytes + ALIGNMENT - 1) & -(long) ALIGNMENT;
     }
 }

@@ -160,8 +160,8 @@ public final class LocalDirectoryBackend implements Backend {
 
     /**
      * Writes {@code data} into an unnamed file in the target's directory (made when missing) and names it
-     * {@code target}: five system calls for a new chunk ({@code open}, {@code write}, {@code sync_file_range} or,
-     * written with {@code O_DIRECT}, {@code ftruncate}, {@code linkat}, {@code close}) where a named temporary takes
+     * {@code target}: five system calls for a new chunk ({@code open}, {@code write}, {@code sync_file_range}; written
+     * with {@code O_DIRECT}, an {@code fcntl} and the last part block's {@code write} too, {@code linkat}, {@code close}) where a named temporary takes
      * seven (its {@code link}, and the {@code lstat} and {@code unlink} of the JDK's {@code Files.deleteIfExists}),
      * and no directory entry to remove.
      */

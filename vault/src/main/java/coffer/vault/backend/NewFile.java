@@ -43,9 +43,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@link Unnamed#link} then names ({@code linkat(2)}): a new chunk needs no temporary name to create and remove
  * (docs/performance.md, session 18). An unnamed file of at least {@link #DIRECT_FROM} bytes is written with
  * {@code O_DIRECT} where the file system takes it: the bytes go from an aligned buffer ({@link AlignedBuffers}) to
- * the device in whole 4 KiB blocks and the file is cut to its length ({@code ftruncate}), so no page of the page
- * cache is filled (on this project's VM each new page-cache page cost more than the copy into it) and no
- * write-back is left to start (docs/performance.md, session 25). The file's bytes and size are the same either way.
+ * the device in whole 4 KiB blocks, and only the last part block (if any) through the page cache, so at most one
+ * page of the page cache is filled (on this project's VM each new page-cache page cost more than the copy into it)
+ * and little write-back is left to start (docs/performance.md, session 25). The file's bytes and size are the same either way.
  *
  * <p>Thread-safe.
  */
@@ -55,6 +55,7 @@ final class NewFile {
     private static final int O_EXCL = 0200;
     private static final int O_CLOEXEC = 02000000;
     private static final int O_DIRECT = 040000;
+    private static final int F_SETFL = 4;
     /** Objects from this size on are written with {@code O_DIRECT} (smaller ones: the page cache's copy is cheap). */
     static final int DIRECT_FROM = 64 << 10;
     private static final int MODE = 0600;
@@ -81,7 +82,7 @@ final class NewFile {
     private static final MethodHandle CLOSE;
     private static final Downcall STRERROR; // bound on the first failure only
     private static final Downcall LINKAT; // bound on the first unnamed file: commands that write no chunk skip it
-    private static final Downcall FTRUNCATE; // bound on the first file written with O_DIRECT
+    private static final Downcall FCNTL; // bound on the first file written with O_DIRECT
     private static final AlignedBuffers ALIGNED = new AlignedBuffers();
 
     static {
@@ -91,7 +92,7 @@ final class NewFile {
         MethodHandle close = null;
         Downcall strerror = null;
         Downcall linkat = null;
-        Downcall ftruncate = null;
+        Downcall fcntl = null;
         try {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
@@ -108,7 +109,8 @@ final class NewFile {
             strerror = Downcall.find(libc, "strerror", "no strerror in libc", FunctionDescriptor.of(ADDRESS, JAVA_INT));
             linkat = Downcall.find(libc, "linkat", "no linkat in libc",
                     FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT), errno);
-            ftruncate = Downcall.find(libc, "ftruncate", "no ftruncate in libc", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG), errno);
+            fcntl = Downcall.find(libc, "fcntl", "no fcntl in libc", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
+                    errno, Linker.Option.firstVariadicArg(2));
         } catch (RuntimeException | LinkageError unavailable) {
             open = null;
         }
@@ -118,7 +120,7 @@ final class NewFile {
         CLOSE = close;
         STRERROR = strerror;
         LINKAT = open == null ? null : linkat;
-        FTRUNCATE = ftruncate;
+        FCNTL = fcntl;
     }
 
     private NewFile() {
@@ -228,21 +230,23 @@ final class NewFile {
     }
 
     /**
-     * Writes {@code data}'s remaining bytes to {@code fd} (opened with {@code O_DIRECT}) from an aligned buffer, in
-     * whole {@link AlignedBuffers#ALIGNMENT} blocks, and cuts the file to their length. Returns {@code false}, nothing
-     * written, when the first write is refused ({@code EINVAL}: alignment or {@code O_DIRECT} not taken here).
+     * Writes {@code data}'s remaining bytes to {@code fd} (opened with {@code O_DIRECT}): its whole
+     * {@link AlignedBuffers#ALIGNMENT} blocks from an aligned buffer, then, {@code O_DIRECT} cleared
+     * ({@code fcntl(F_SETFL)}), the last part block through the page cache (one page; padding the last block and
+     * cutting the file with {@code ftruncate} made ext4 read that block back from the disk: measured, session 25).
+     * Returns {@code false}, nothing written, when the first write is refused ({@code EINVAL}: alignment or
+     * {@code O_DIRECT} not taken here).
      */
     private static boolean fillDirect(MemorySegment state, int fd, ByteBuffer data, Path path) throws Throwable {
         long length = data.remaining();
-        long padded = AlignedBuffers.roundUp(length);
-        AlignedBuffers.Buffer buffer = ALIGNED.take(padded);
+        long whole = length & -(long) AlignedBuffers.ALIGNMENT;
+        AlignedBuffers.Buffer buffer = ALIGNED.take(whole);
         try {
             MemorySegment bytes = buffer.segment();
-            MemorySegment.copy(MemorySegment.ofBuffer(data), 0, bytes, 0, length);
-            bytes.asSlice(length, padded - length).fill((byte) 0);
+            MemorySegment.copy(MemorySegment.ofBuffer(data), 0, bytes, 0, whole);
             long done = 0;
-            while (done < padded) {
-                long n = (long) WRITE.invokeExact(state, fd, bytes.asSlice(done), padded - done);
+            while (done < whole) {
+                long n = (long) WRITE.invokeExact(state, fd, bytes.asSlice(done), whole - done);
                 if (n < 0) {
                     int errno = errno(state);
                     if (errno == EINVAL && done == 0) {
@@ -258,8 +262,11 @@ final class NewFile {
         } finally {
             ALIGNED.give(buffer);
         }
-        if (padded != length && (int) FTRUNCATE.handle().invokeExact(state, fd, length) != 0) {
-            throw failure(path, "ftruncate", errno(state));
+        if (whole < length) {
+            if ((int) FCNTL.handle().invokeExact(state, fd, F_SETFL, 0) != 0) {
+                throw failure(path, "fcntl", errno(state));
+            }
+            fill(state, fd, data.duplicate().position(data.position() + (int) whole), path);
         }
         return true;
     }
