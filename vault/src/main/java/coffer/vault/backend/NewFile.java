@@ -45,7 +45,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * {@code O_DIRECT} where the file system takes it: the bytes go from an aligned buffer ({@link AlignedBuffers}) to
  * the device in whole 4 KiB blocks, and only the last part block (if any) through the page cache, so at most one
  * page of the page cache is filled (on this project's VM each new page-cache page cost more than the copy into it)
- * and little write-back is left to start (docs/performance.md, session 25). The file's bytes and size are the same either way.
+ * and little write-back is left to start (docs/performance.md, session 25). The file's bytes and size are the same
+ * either way.
  *
  * <p>Thread-safe.
  */
