@@ -1,5 +1,6 @@
 package coffer.virt.image;
 
+import coffer.testing.CachedPages;
 import coffer.testing.Environment;
 import coffer.vault.io.Extent;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,10 +72,6 @@ class PageCacheReleaseIT {
     }
 
     static long cachedPages(Path file) throws Exception {
-        Process process = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "PAGES", file.toString())
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes()).strip();
-        assertEquals(0, process.waitFor(), output);
-        return Long.parseLong(output);
+        return CachedPages.of(file);
     }
 }
