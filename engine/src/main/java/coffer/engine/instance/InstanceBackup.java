@@ -29,8 +29,10 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Backs up a libvirt domain: every chosen disk at one instant (docs/design/backup-flow.md).
@@ -68,7 +70,7 @@ public final class InstanceBackup {
      * the preparation's clean-up (docs/performance.md, session 25).
      */
     public static InstanceBackup intoOpening(Libvirt libvirt, CompletableFuture<Vault> vault, Path runtimeRoot) {
-        return new InstanceBackup(java.util.Objects.requireNonNull(vault, "vault"), libvirt, runtimeRoot);
+        return new InstanceBackup(Objects.requireNonNull(vault, "vault"), libvirt, runtimeRoot);
     }
 
     private InstanceBackup(CompletableFuture<Vault> vault, Libvirt libvirt, Path runtimeRoot) {
@@ -81,7 +83,7 @@ public final class InstanceBackup {
     private Vault vault() {
         try {
             return vault.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
@@ -114,7 +116,7 @@ public final class InstanceBackup {
     public record Request(String instance, Set<String> disks, int threads, PointFacts facts,
                           AppConsistency consistency, java.util.function.UnaryOperator<Instant> immutableFloor) {
         public Request {
-            java.util.Objects.requireNonNull(consistency, "consistency");
+            Objects.requireNonNull(consistency, "consistency");
             facts = facts == null ? PointFacts.NONE : facts;
         }
 
@@ -314,7 +316,7 @@ public final class InstanceBackup {
     private static void awaitScratch(CompletableFuture<Void> scratch) throws IOException {
         try {
             scratch.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             if (e.getCause() instanceof java.io.UncheckedIOException io) {
                 throw io.getCause();
             }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The vault's side of a backup's plan, read on a thread of its own while the backup asks libvirt for the rest
@@ -36,7 +37,7 @@ final class PreviousPointRead {
      * {@code disks} (all of them when empty), from the vault {@code vault} gives once it is open (its failure to open
      * is the read's).
      */
-    static BackgroundRead<Base> start(java.util.function.Supplier<Vault> vault, String uuid, Set<String> disks) {
+    static BackgroundRead<Base> start(Supplier<Vault> vault, String uuid, Set<String> disks) {
         return BackgroundRead.start("previous-point", () -> read(vault.get(), uuid, disks));
     }
 

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One instance's backup between planning and its point, in the steps a caller drives: the guest's
@@ -81,13 +82,13 @@ public final class StagedBackup implements AutoCloseable {
      * helper started during the preparation and armed by {@link #begin} (docs/performance.md, session 25); null for a
      * shut-off domain.
      */
-    private final java.util.concurrent.CompletableFuture<DeathGuard> abortGuard;
+    private final CompletableFuture<DeathGuard> abortGuard;
     private boolean checkpointCreated;
     private PointManifest point;
 
     StagedBackup(Libvirt libvirt, Vault vault, DomainInfo domain, InstanceBackup.Plan plan, AppConsistency consistency,
                  PointFacts facts, List<String> warnings, PointWriter writer, RuntimeDirectory run,
-                 java.util.concurrent.CompletableFuture<DeathGuard> abortGuard) {
+                 CompletableFuture<DeathGuard> abortGuard) {
         this.libvirt = libvirt;
         this.vault = vault;
         this.domain = domain;
