@@ -34,7 +34,7 @@ public final class Main {
         finished.countDown();
         System.out.flush();
         // with COFFER_TRACE: the end of the command's own work (its output written), before the JVM's exit
-        new coffer.engine.instance.PhaseTrace().mark("output written, exiting");
+        new coffer.vault.trace.PhaseTrace().mark("output written, exiting");
         System.exit(status);
     }
 }

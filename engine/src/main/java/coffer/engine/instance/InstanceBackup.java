@@ -9,6 +9,7 @@ import coffer.vault.PointIds;
 import coffer.vault.PointManifest;
 import coffer.vault.Vault;
 import coffer.vault.fs.FileTree;
+import coffer.vault.trace.PhaseTrace;
 import coffer.vault.write.PointWriter;
 import coffer.virt.domain.BackupXml;
 import coffer.virt.domain.DiskSpec;

@@ -7,6 +7,7 @@ import coffer.vault.Vault;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Extent;
 import coffer.vault.write.DiskBase;
+import coffer.vault.trace.PhaseTrace;
 import coffer.vault.write.PointWriter;
 import coffer.virt.agent.GuestAgent;
 import coffer.virt.domain.BackupXml;

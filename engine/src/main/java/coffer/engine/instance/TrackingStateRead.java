@@ -1,5 +1,6 @@
 package coffer.engine.instance;
 
+import coffer.vault.trace.PhaseTrace;
 import coffer.virt.domain.BackupXml;
 import coffer.virt.domain.BlockNodeBitmaps;
 import coffer.virt.libvirt.Libvirt;

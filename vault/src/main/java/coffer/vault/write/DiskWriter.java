@@ -11,6 +11,7 @@ import coffer.vault.backend.SyncSet;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Extent;
 import coffer.vault.io.Progress;
+import coffer.vault.trace.PhaseTrace;
 import coffer.vault.write.WriteStages.Stage;
 
 import java.io.IOException;
@@ -73,7 +74,7 @@ final class DiskWriter {
     private final boolean askBackend;
     /** Told every chunk this writer stores or finds present: the point writer's first barrier syncs them. */
     private final SyncSet durable;
-    private final WriteStages stages = new WriteStages(WriteStages.TRACED);
+    private final WriteStages stages = new WriteStages(PhaseTrace.on());
 
     DiskWriter(Vault vault, int threads, SyncSet durable) {
         this.vault = vault;

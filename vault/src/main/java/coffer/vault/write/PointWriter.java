@@ -16,6 +16,7 @@ import coffer.vault.format.ObjectCodec;
 import coffer.vault.format.ObjectKind;
 import coffer.vault.io.BlockSource;
 import coffer.vault.io.Progress;
+import coffer.vault.trace.PhaseTrace;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
@@ -218,8 +219,8 @@ public final class PointWriter implements AutoCloseable {
             diskWriters.add(diskWriter);
         }
         DiskWriter.Result result = diskWriter.write(source, base, progress);
-        if (WriteStages.TRACED) {
-            System.err.println("trace stages of " + slot.diskName() + " (thread time): " + diskWriter.stages().summary());
+        if (PhaseTrace.on()) {
+            new PhaseTrace().mark("stages of " + slot.diskName() + " (thread time): " + diskWriter.stages().summary());
         }
         FixedIndex index = result.index();
         PointManifest.Disk disk = new PointManifest.Disk(slot.diskName(), indexName(slot.position()), index.diskSize(),
@@ -366,9 +367,9 @@ public final class PointWriter implements AutoCloseable {
     private void barrier(String covering) throws IOException {
         long start = System.nanoTime();
         durable.sync();
-        if (WriteStages.TRACED) {
-            System.err.printf(java.util.Locale.ROOT, "trace barrier of the %s: %.3f s%n", covering,
-                    (System.nanoTime() - start) / 1e9);
+        if (PhaseTrace.on()) {
+            new PhaseTrace().mark(String.format(java.util.Locale.ROOT, "barrier of the %s: %.3f s", covering,
+                    (System.nanoTime() - start) / 1e9));
         }
     }
 

@@ -1,12 +1,14 @@
 package coffer.vault.write;
 
+import coffer.vault.trace.PhaseTrace;
+
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Where one disk's chunk workers spend their time, per stage, summed over the workers (thread time, waits included),
- * with how often each stage ran: for {@code COFFER_TRACE} (docs/performance.md), which then prints it on stderr when the
- * disk is written. Costs two {@link System#nanoTime} calls per stage when traced, nothing otherwise.
+ * with how often each stage ran: for {@code COFFER_TRACE} (docs/performance.md), whose {@link PhaseTrace} then prints it
+ * when the disk is written. Costs two {@link System#nanoTime} calls per stage when traced, nothing otherwise.
  *
  * <p>Thread-safe.
  */
@@ -26,8 +28,6 @@ final class WriteStages {
         /** written and published */
         PUT
     }
-
-    static final boolean TRACED = System.getenv("COFFER_TRACE") != null;
 
     private final boolean on;
     private final AtomicLongArray nanos = new AtomicLongArray(Stage.values().length);

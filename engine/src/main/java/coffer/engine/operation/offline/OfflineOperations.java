@@ -11,7 +11,7 @@ import coffer.engine.group.GroupPoint;
 import coffer.engine.group.GroupPoints;
 import coffer.engine.group.GroupRestore;
 import coffer.engine.instance.InstanceBackup;
-import coffer.engine.instance.PhaseTrace;
+import coffer.vault.trace.PhaseTrace;
 import coffer.engine.instance.InstanceClone;
 import coffer.engine.instance.InstanceDiscovery;
 import coffer.engine.instance.InstanceRestore;

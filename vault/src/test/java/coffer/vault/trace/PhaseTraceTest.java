@@ -1,4 +1,4 @@
-package coffer.engine.instance;
+package coffer.vault.trace;
 
 import org.junit.jupiter.api.Test;
 
