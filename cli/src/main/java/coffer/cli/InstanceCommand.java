@@ -24,8 +24,9 @@ final class InstanceCommand {
         @Option(names = "--cursor", paramLabel = "CURSOR", description = "The page after this cursor (a previous page's next cursor).") String cursor;
         @Option(names = "--limit", paramLabel = "N", description = "One page of at most N instances (1-1000), with the cursor of the next.") Integer limit;
 
-        ListInstances instances() {
-            return new ListInstances(host, protectedOnly, state, group, region, cursor, limit);
+        /** The list's first page, with or without points as {@code withPoints} says (null: either). */
+        ListInstances instances(Boolean withPoints) {
+            return new ListInstances(host, protectedOnly, state, group, region, cursor, limit, null, withPoints);
         }
 
         ListInstanceOverviews overviews() {
@@ -39,10 +40,13 @@ final class InstanceCommand {
         @Mixin CommonOptions common;
         @Mixin Transport transport;
         @Mixin Filters filters;
+        @Option(names = "--with-points", arity = "0..1", paramLabel = "true|false", description = "Only those with at"
+                + " least one point in the catalog (true: what a drill can restore) or only those without (false) (server).")
+        Boolean withPoints;
 
         @Override
         public Integer call() {
-            ListInstances first = filters.instances();
+            ListInstances first = filters.instances(withPoints);
             return Operate.callOneOrEveryPage(transport, common, filters.limit != null || transport.offline(), first,
                     InstanceList::nextCursor, first::next,
                     pages -> InstanceList.of(pages.stream().flatMap(page -> page.instances().stream()).toList()));

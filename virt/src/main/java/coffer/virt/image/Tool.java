@@ -10,18 +10,23 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs a short-lived external program with a time limit: to completion, capturing stdout and stderr through temporary
  * files (no pipes to drain, no threads: {@link #run}), or with its stdout read as it is written ({@link #stream}: one
- * watchdog thread). A program that overruns is killed, and the error names it with the end of its stderr.
+ * reader thread). A program that overruns is killed, and the error names it with the end of its stderr.
  *
  * <p>Stateless; thread-safe.
  */
 final class Tool {
     /** How much of a program's stderr goes into an exception message. */
     static final int STDERR_TAIL = 4096;
+    /** How long a killed program's reader has to see its stdout end. */
+    private static final Duration READER_GRACE = Duration.ofSeconds(5);
 
     private Tool() {
     }
@@ -65,58 +70,110 @@ final class Tool {
      * wrote before it failed). A reader that returns before has what it needs: the program is stopped, and that is no
      * error. Within {@code timeout} of its start, or the program is killed (the
      * reader sees its stdout end) and the error says it did not finish, naming it, whatever the reader made of that.
+     *
+     * <p>The reader runs on a thread of its own while the caller waits for it, so that a cancel (the caller's thread
+     * interrupted, as {@link #run} is cancelled) ends the call at once: the program is killed with what it started,
+     * its stdout ends, the reader returns, and the call throws an {@link InterruptedIOException} with the thread's
+     * interrupt kept. A read of a pipe does not end on an interrupt; before, a cancelled call waited for the time limit.
+     * A program's children die with it here (at the time limit too): one that outlived it would hold its stdout open.
      */
     static <T> T stream(List<String> command, Duration timeout, String what, StdoutReader<T> reader)
             throws IOException {
         Path err = Files.createTempFile("coffer-tool-", ".err");
         try {
             Process process = start(command, ProcessBuilder.Redirect.PIPE, err, what);
-            AtomicBoolean overran = new AtomicBoolean();
-            Thread watchdog = Thread.ofVirtual().name("coffer-tool-watchdog").start(() -> {
-                try {
-                    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                        overran.set(true);
-                        process.destroyForcibly();
-                    }
-                } catch (InterruptedException stopped) {
-                    // the reader is done: the process is stopped by the caller
+            long deadline = System.nanoTime() + timeout.toNanos();
+            EndSeen stdout = new EndSeen(process.getInputStream());
+            FutureTask<T> reading = new FutureTask<>(() -> {
+                try (stdout) {
+                    return reader.read(stdout);
                 }
             });
-            EndSeen stdout = new EndSeen(process.getInputStream());
+            Thread.ofVirtual().name("coffer-tool-reader").start(reading);
             try {
                 T result;
-                try (stdout) {
-                    result = reader.read(stdout);
-                } catch (IOException | RuntimeException e) {
-                    // killed, or failed: its exit and stderr say more than what the reader made of its cut stdout
-                    if (overran.get()) {
-                        throw overran(command, timeout, what, err, e);
+                try {
+                    result = reading.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException overran) {
+                    kill(process);
+                    throw overran(command, timeout, what, err, failureOf(reading));
+                } catch (ExecutionException failed) {
+                    // failed on what it read: the exit and stderr say more than what the reader made of its cut stdout
+                    Throwable e = failed.getCause();
+                    if (stdout.ended) {
+                        if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
+                            kill(process);
+                            throw overran(command, timeout, what, err, e);
+                        }
+                        if (process.exitValue() != 0) {
+                            throw new ExternalToolException(what, command, process.exitValue(), tail(err), e);
+                        }
                     }
-                    if (stdout.ended && process.waitFor() != 0 && !overran.get()) {
-                        throw new ExternalToolException(what, command, process.exitValue(), tail(err), e);
-                    }
-                    throw e;
+                    throw asThrown(e);
                 }
-                if (stdout.ended) {
-                    int exit = process.waitFor(); // its stdout is closed: it exits now, or the watchdog kills it
-                    if (overran.get()) {
+                if (stdout.ended) { // its stdout is closed: it exits now, or it is killed at its time limit
+                    if (!process.waitFor(remaining(deadline), TimeUnit.NANOSECONDS)) {
+                        kill(process);
                         throw overran(command, timeout, what, err, null);
                     }
-                    if (exit != 0) {
-                        throw new ExternalToolException(what, command, exit, tail(err), null);
+                    if (process.exitValue() != 0) {
+                        throw new ExternalToolException(what, command, process.exitValue(), tail(err), null);
                     }
                 }
                 return result;
             } catch (InterruptedException e) {
+                kill(process); // a cancel: the program goes now, and with it the reader's wait on its stdout
+                failureOf(reading);
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException(what + ": interrupted waiting for " + command.getFirst());
             } finally {
                 stop(process, Duration.ofSeconds(5));
-                watchdog.interrupt();
             }
         } finally {
             Files.deleteIfExists(err);
         }
+    }
+
+    /** The time left until {@code deadline} ({@link System#nanoTime}'s clock), at least none. */
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    /**
+     * Kills {@code process} and every process it started (SIGKILL): a child would keep the program's stdout open and a
+     * reader of it waiting. Returns at once; the kernel ends them.
+     */
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    /**
+     * Waits (at most {@link #READER_GRACE}) for a reader whose program was killed to see its stdout end; returns what
+     * it failed with, or null. An interrupt meanwhile is kept for the caller.
+     */
+    private static Throwable failureOf(FutureTask<?> reading) {
+        try {
+            reading.get(READER_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            return null;
+        } catch (ExecutionException failed) {
+            return failed.getCause();
+        } catch (TimeoutException | CancellationException stillReading) {
+            return null; // a process outside the program's tree holds its stdout: the reader ends when that closes it
+        } catch (InterruptedException again) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** What a reader failed with, to be thrown again on the caller's thread. */
+    private static IOException asThrown(Throwable e) {
+        return switch (e) {
+            case IOException io -> io;
+            case RuntimeException runtime -> throw runtime;
+            case Error error -> throw error;
+            default -> new IOException(e);
+        };
     }
 
     private static ExternalToolException overran(List<String> command, Duration timeout, String what, Path err,
