@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  */
 public final class PhaseTrace {
     /** Where trace lines go: stderr when {@code COFFER_TRACE} is set, nowhere (null) otherwise; see {@link #printTo}. */
-    private static volatile Consumer<String> out = System.getenv("COFFER_TRACE") != null ? System.err::println : null;
+    private static volatile Consumer<String> out = System.getenv("COFFER_TRACE") != null
+            ? line -> System.err.println(line) : null;
 
     /** Whether trace lines are printed: to skip the work of measuring what nobody reads. */
     public static boolean on() {
