@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 
 /**
  * One instance's backup between planning and its point, in the steps a caller drives: the guest's
@@ -87,13 +86,6 @@ public final class StagedBackup implements AutoCloseable {
     private final CompletableFuture<DeathGuard> abortGuard;
     private boolean checkpointCreated;
     private PointManifest point;
-    /**
-     * Where a successful read's job end runs (the abort and its query, beside the commit, which needs neither;
-     * docs/performance.md, session 26): a daemon thread of its own unless a test holds it.
-     */
-    private Executor jobEnds = task -> Thread.ofPlatform().daemon().name("job-end").start(task);
-    /** That job end; done when none is under way. Awaited before any checkpoint is removed and at {@link #close}. */
-    private CompletableFuture<Void> jobEnding = CompletableFuture.completedFuture(null);
 
     StagedBackup(Libvirt libvirt, Vault vault, DomainInfo domain, InstanceBackup.Plan plan, AppConsistency consistency,
                  PointFacts facts, List<String> warnings, PointWriter writer, RuntimeDirectory run,
@@ -232,17 +224,7 @@ public final class StagedBackup implements AutoCloseable {
                 readRunning(listener);
                 read = true;
             } finally {
-                if (read) {
-                    // the export is no longer needed: the job ends while the point commits, and whatever removes a
-                    // checkpoint (the prune, a rollback, a failed commit's clean-up) waits for it first
-                    jobEnded = true;
-                    jobEnding = CompletableFuture.runAsync(() -> {
-                        endJob(false);
-                        new PhaseTrace().mark(domain.name() + ": backup job ended");
-                    }, jobEnds).exceptionally(e -> null);
-                } else {
-                    endJob(true);
-                }
+                endJob(!read);
             }
         } else {
             readShutOff(listener);
@@ -276,7 +258,6 @@ public final class StagedBackup implements AutoCloseable {
         if (point == null || !checkpointCreated) {
             return;
         }
-        awaitJobEnd();
         try {
             for (String name : libvirt.checkpoints(domain.name())) {
                 if (name.startsWith(InstanceBackup.CHECKPOINT_PREFIX) && !name.equals(checkpoint)) {
@@ -298,7 +279,6 @@ public final class StagedBackup implements AutoCloseable {
         }
         vault.deletePoint(point.id());
         if (checkpointCreated) {
-            awaitJobEnd();
             removeCheckpoint(checkpoint);
             checkpointCreated = false;
         }
@@ -345,7 +325,6 @@ public final class StagedBackup implements AutoCloseable {
             if (begun && !jobEnded) {
                 endJob(true);
             }
-            awaitJobEnd();
             if (checkpointCreated && point == null) {
                 removeCheckpoint(checkpoint);
             }
@@ -359,16 +338,6 @@ public final class StagedBackup implements AutoCloseable {
                 writer.close();
             }
         }
-    }
-
-    /** Waits for a successful read's job end ({@link #read}), which ends by itself after two libvirt calls. */
-    private void awaitJobEnd() {
-        jobEnding.join();
-    }
-
-    /** Runs a successful read's job end through {@code executor} (a test holds it to see what waits for it). */
-    void endJobsThrough(Executor executor) {
-        this.jobEnds = executor;
     }
 
     /** The abort guard's helper, once started (at once when it is, as by the time {@link #begin} comes it usually is). */
