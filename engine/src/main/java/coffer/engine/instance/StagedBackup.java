@@ -21,6 +21,7 @@ import coffer.virt.nbd.MetaContext;
 import coffer.virt.nbd.NbdExport;
 import coffer.virt.nbd.NbdExportSource;
 import coffer.virt.process.DeathGuard;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -167,6 +168,9 @@ public final class StagedBackup implements AutoCloseable {
             return;
         }
         PhaseTrace trace = new PhaseTrace();
+        // the commit's serializers built while this thread waits for libvirt and the workers for QEMU, off the
+        // critical path (docs/performance.md, session 26)
+        CommitWarmup.start();
         // armed first: a process killed right after backup-begin returned must not leave the job running until the
         // instance's next backup (QEMU would copy every guest write into the scratch file meanwhile); its helper
         // process was started during the preparation, so arming it is a word down a pipe
@@ -244,7 +248,9 @@ public final class StagedBackup implements AutoCloseable {
         PointFacts all = facts.with(new PointFacts(PointFacts.VERSION,
                 new PointFacts.Instance(domain.uuid(), libvirt.uri(), running() ? "running" : "shutoff"), null,
                 checkpointCreated ? checkpoint : null, disks, consistency, null, null, null)).with(extra);
-        point = writer.commit(outcome.level().name(), previous == null ? null : previous.id(), skipped, all.json());
+        JsonNode json = all.json();
+        new PhaseTrace().mark(domain.name() + ": facts written as JSON");
+        point = writer.commit(outcome.level().name(), previous == null ? null : previous.id(), skipped, json);
         return point;
     }
 

@@ -320,7 +320,12 @@ public final class PointWriter implements AutoCloseable {
         }
         PointManifest manifest = new PointManifest(PointManifest.FORMAT, PointManifest.VERSION, id, name, createdAt,
                 consistency, parent, disks, skipped, Map.of(), until, facts);
+        long serializing = System.nanoTime();
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
+        if (PhaseTrace.on()) {
+            new PhaseTrace().mark(String.format(java.util.Locale.ROOT, "manifest written as JSON: %.3f s",
+                    (System.nanoTime() - serializing) / 1e9));
+        }
         String manifestName = Vault.manifestName(id);
         barrier("chunks"); // the marker and every disk's chunks before any index
         for (int i = 0; i < indexes.size(); i++) {
