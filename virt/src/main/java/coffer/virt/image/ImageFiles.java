@@ -66,12 +66,14 @@ final class ImageFiles {
         }
     }
 
-    /** Whether the {@code length} bytes of {@code src} from index {@code from} are all zero; at most {@link #ZERO_PIECE}. */
+    /** Whether the {@code length} bytes of {@code src} from index {@code from} are all zero ({@code length} at most
+     * {@link #ZERO_PIECE}). */
     static boolean isZero(ByteBuffer src, int from, int length) {
         return src.slice(from, length).mismatch(ZEROS.slice(0, length)) < 0;
     }
 
-    /** The length of the piece at {@code offset} of a disk: up to the next {@link #ZERO_PIECE} boundary, at most {@code remaining}. */
+    /** The length of the piece at {@code offset} of a disk: up to the next {@link #ZERO_PIECE} boundary, at most
+     * {@code remaining}. */
     static int pieceLength(long offset, long remaining) {
         return (int) Math.min(ZERO_PIECE - (offset & (ZERO_PIECE - 1)), remaining);
     }

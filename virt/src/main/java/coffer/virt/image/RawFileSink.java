@@ -98,8 +98,9 @@ final class RawFileSink implements BlockSink {
         int length = src.remaining();
         // runs of pieces alike (data, or zeros only), each written or punched at once
         for (int runStart = 0; runStart < length; ) {
-            boolean zero = ImageFiles.isZero(src, base + runStart, ImageFiles.pieceLength(offset + runStart, length - runStart));
-            int at = runStart + ImageFiles.pieceLength(offset + runStart, length - runStart);
+            int first = ImageFiles.pieceLength(offset + runStart, length - runStart);
+            boolean zero = ImageFiles.isZero(src, base + runStart, first);
+            int at = runStart + first;
             while (at < length) {
                 int n = ImageFiles.pieceLength(offset + at, length - at);
                 if (ImageFiles.isZero(src, base + at, n) != zero) {
@@ -119,7 +120,8 @@ final class RawFileSink implements BlockSink {
         src.position(src.limit());
     }
 
-    /** Writes all of {@code src} at {@code offset} and starts its write-back; the caller is {@link ImageFileHandle#whileOpen}. */
+    /** Writes all of {@code src} at {@code offset} and starts its write-back; the caller is
+     * {@link ImageFileHandle#whileOpen}. */
     private void writeRun(ByteBuffer src, long offset) throws IOException {
         long written = file.writeAt(src, offset);
         Libc.startWriteback(file.fd(), offset, written);
