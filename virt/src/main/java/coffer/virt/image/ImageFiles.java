@@ -21,6 +21,9 @@ import java.nio.file.StandardOpenOption;
 final class ImageFiles {
     /** Heap buffers are written in windows: the JDK copies one through a direct buffer as large as the write. */
     private static final int HEAP_WINDOW = 1 << 20;
+    /** The piece a sink leaves unwritten when it holds only zeros: a qcow2 cluster, and a raw file's as well. */
+    static final int ZERO_PIECE = Qcow2Layout.CLUSTER;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(ZERO_PIECE).asReadOnlyBuffer();
 
     private ImageFiles() {
     }
@@ -61,6 +64,18 @@ final class ImageFiles {
         if (created) {
             Files.deleteIfExists(path);
         }
+    }
+
+    /** Whether the {@code length} bytes of {@code src} from index {@code from} are all zero ({@code length} at most
+     * {@link #ZERO_PIECE}). */
+    static boolean isZero(ByteBuffer src, int from, int length) {
+        return src.slice(from, length).mismatch(ZEROS.slice(0, length)) < 0;
+    }
+
+    /** The length of the piece at {@code offset} of a disk: up to the next {@link #ZERO_PIECE} boundary, at most
+     * {@code remaining}. */
+    static int pieceLength(long offset, long remaining) {
+        return (int) Math.min(ZERO_PIECE - (offset & (ZERO_PIECE - 1)), remaining);
     }
 
     /** Writes all of {@code src} at {@code position}; returns the bytes written. */

@@ -356,11 +356,11 @@ final class Qcow2FileSink implements BlockSink {
     }
 
     private static int pieceLength(long guest, long remaining) {
-        return (int) Math.min(CLUSTER - (guest & (CLUSTER - 1)), remaining);
+        return ImageFiles.pieceLength(guest, remaining);
     }
 
     private static boolean isZero(ByteBuffer src, int from, int length) {
-        return src.slice(from, length).mismatch(ZEROS.slice(0, length)) < 0;
+        return ImageFiles.isZero(src, from, length);
     }
 
     @Override

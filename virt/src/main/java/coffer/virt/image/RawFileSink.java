@@ -10,8 +10,13 @@ import java.nio.file.Path;
 
 /**
  * A new raw image file, sparse: it is created at its full length without allocating anything, so ranges the
- * restore never writes stay holes. {@link #writeZeroes} punches a hole ({@code fallocate PUNCH_HOLE|KEEP_SIZE})
- * or, where the file system cannot, writes zeros. {@link #commit()} syncs the file and its directory.
+ * restore never writes stay holes. A write's 64 KiB pieces (aligned in the disk) that hold only zeros are punched, not
+ * written, as {@link Qcow2FileSink} leaves such clusters unallocated: a chunk with data in part of it stays as
+ * sparse as the disk it restores, and no zeros pass through the page cache to the device (docs/performance.md,
+ * session 26).
+ * {@link #writeZeroes} punches a hole ({@code fallocate PUNCH_HOLE|KEEP_SIZE}) or, where the file system cannot,
+ * writes zeros. {@link #commit()} syncs the file and its directory. Over a block device every byte written is
+ * written, zeros too (the device's old data would show through a piece left out).
  *
  * <p>Thread-safe: writes are positional; {@link #close()} waits for calls in flight ({@link ImageFileHandle}).
  */
@@ -19,11 +24,14 @@ final class RawFileSink implements BlockSink {
     private static final int ZERO_BUFFER = 1 << 20;
 
     private final ImageFileHandle file;
+    /** Whether what is never written reads as zeros (a new file, not a device): zero pieces are then left out. */
+    private final boolean holesReadZero;
     private volatile boolean punchWorks = true;
 
     /** {@code punchFd}: a second, write-only descriptor of the file; both are closed with the sink. */
-    private RawFileSink(Path path, RandomAccessFile file, int punchFd, long size) {
+    private RawFileSink(Path path, RandomAccessFile file, int punchFd, long size, boolean holesReadZero) {
         this.file = new ImageFileHandle(path, file.getChannel(), punchFd, size); // closing the channel closes file
+        this.holesReadZero = holesReadZero;
     }
 
     /**
@@ -41,7 +49,7 @@ final class RawFileSink implements BlockSink {
                 throw new FileSystemException(path.toString(), null, "the device holds " + capacity + " bytes; the disk needs "
                         + size);
             }
-            RawFileSink sink = new RawFileSink(path, file, fd, size);
+            RawFileSink sink = new RawFileSink(path, file, fd, size, false);
             sink.punchWorks = false;
             return sink;
         } catch (IOException | RuntimeException e) {
@@ -67,7 +75,7 @@ final class RawFileSink implements BlockSink {
             file.setLength(0); // an overwritten file must read as zeros: drop every old block
             file.setLength(size);
             fd = Libc.open(path, Libc.O_WRONLY);
-            return new RawFileSink(path, file, fd, size);
+            return new RawFileSink(path, file, fd, size, true);
         } catch (IOException | RuntimeException e) {
             ImageFiles.abandon(path, created, file, fd);
             throw e;
@@ -82,10 +90,41 @@ final class RawFileSink implements BlockSink {
     @Override
     public void write(long offset, ByteBuffer src) throws IOException {
         file.checkRange(offset, src.remaining());
-        file.whileOpen(() -> {
-            long written = file.writeAt(src, offset);
-            Libc.startWriteback(file.fd(), offset, written);
-        });
+        if (!holesReadZero) {
+            file.whileOpen(() -> writeRun(src, offset));
+            return;
+        }
+        int base = src.position();
+        int length = src.remaining();
+        // runs of pieces alike (data, or zeros only), each written or punched at once
+        for (int runStart = 0; runStart < length; ) {
+            int first = ImageFiles.pieceLength(offset + runStart, length - runStart);
+            boolean zero = ImageFiles.isZero(src, base + runStart, first);
+            int at = runStart + first;
+            while (at < length) {
+                int n = ImageFiles.pieceLength(offset + at, length - at);
+                if (ImageFiles.isZero(src, base + at, n) != zero) {
+                    break;
+                }
+                at += n;
+            }
+            ByteBuffer run = src.slice(base + runStart, at - runStart);
+            long runOffset = offset + runStart;
+            if (!zero) {
+                file.whileOpen(() -> writeRun(run, runOffset));
+            } else if (!punchWorks || !punched(runOffset, run.remaining())) {
+                file.whileOpen(() -> writeRun(run, runOffset)); // zeros written where no hole can be punched
+            }
+            runStart = at;
+        }
+        src.position(src.limit());
+    }
+
+    /** Writes all of {@code src} at {@code offset} and starts its write-back; the caller is
+     * {@link ImageFileHandle#whileOpen}. */
+    private void writeRun(ByteBuffer src, long offset) throws IOException {
+        long written = file.writeAt(src, offset);
+        Libc.startWriteback(file.fd(), offset, written);
     }
 
     @Override
@@ -100,7 +139,9 @@ final class RawFileSink implements BlockSink {
         ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_BUFFER, length));
         for (long done = 0; done < length; ) {
             int n = (int) Math.min(zeros.capacity(), length - done);
-            write(offset + done, zeros.clear().limit(n));
+            long at = offset + done;
+            ByteBuffer piece = zeros.clear().limit(n);
+            file.whileOpen(() -> writeRun(piece, at)); // written, never left out: the range may hold data
             done += n;
         }
     }
