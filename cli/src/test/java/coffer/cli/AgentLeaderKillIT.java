@@ -68,7 +68,7 @@ class AgentLeaderKillIT extends WithAgentCluster {
 
     /**
      * A plan's run across a killed scheduler lead: server a holds the lead "scheduler" (started first; the lock is seen
-     * in {@code pg_locks}), then b starts; the plan's policy is moved so its next run falls about 20 s later; a is
+     * in {@code pg_locks}), then b starts; the plan's policy is moved so its next run falls 8 s and more later; a is
      * killed (-9) a second before that slot. b takes the lead and the slot is queued exactly once (not skipped, not
      * doubled: one job of the plan, for that slot, and the plan's next run the slot an hour later), claimed by the
      * agent (through b: its claim moved there), and its point restores bit-identically.
@@ -85,7 +85,10 @@ class AgentLeaderKillIT extends WithAgentCluster {
         List<String> output = cluster.agentOutput();
         String worker = cluster.worker();
 
-        // an hourly policy, its plan's staggered offset read back, then the policy moved so the next run is ~20 s away
+        // an hourly policy, its plan's staggered offset read back, then the policy moved so the next run is a lead away:
+        // long enough for the edit and its read-back (commands like the three timed here) and the kill a second before
+        // the slot; 8 s plus three times what the three took (was a fixed 20 s, mostly waited out on a quiet machine)
+        long settingUp = System.nanoTime();
         Instant start = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS);
         CliRun.run(null, "policy", "create", "soon", "--start", start.toString(), "--every", "PT1H", "--keep", "1d",
                 "--url", a.url(), "--token-file", adminToken.toString()).ok();
@@ -93,7 +96,8 @@ class AgentLeaderKillIT extends WithAgentCluster {
                 adminToken.toString()).ok();
         Instant firstRun = Instant.parse(fixture.get(a.url() + "/api/v1/plans/lead-plan", admin).path("nextRun").asText());
         long offset = Math.floorMod(Duration.between(start, firstRun).toSeconds(), 3600);
-        Instant slot = Instant.now().plusSeconds(20).truncatedTo(ChronoUnit.SECONDS);
+        Duration lead = Duration.ofSeconds(8).plus(Duration.ofNanos(System.nanoTime() - settingUp).multipliedBy(3));
+        Instant slot = Instant.now().plus(lead).truncatedTo(ChronoUnit.SECONDS);
         CliRun.run(null, "policy", "edit", "soon", "--start", slot.minusSeconds(offset).toString(), "--url", a.url(),
                 "--token-file", adminToken.toString()).ok();
         assertEquals(slot, Instant.parse(fixture.get(b.url() + "/api/v1/plans/lead-plan", admin).path("nextRun").asText()),
@@ -105,7 +109,8 @@ class AgentLeaderKillIT extends WithAgentCluster {
 
         JsonNode run = AgentCluster.await(() -> planRuns(catalog).stream().findFirst(), "the plan's run queued");
         Instant queuedAt = catalog.jobs().find(run.path("id").asText()).orElseThrow().createdAt();
-        System.out.println("killed the scheduler's lead (server a, -9) at " + killed + "; slot " + slot + "; the run queued at "
+        System.out.println("killed the scheduler's lead (server a, -9) at " + killed + "; slot " + slot + " (lead "
+                + lead.toMillis() + " ms); the run queued at "
                 + queuedAt + (queuedAt.isAfter(killed) ? " (by b, the new lead)" : " (by a, before the kill)"));
         JsonNode ended = fixture.awaitEnd(b.url(), admin, run.path("id").asText());
         assertEquals("succeeded", ended.path("state").asText(), ended + "\nagent output: " + output);
