@@ -5,6 +5,7 @@ import coffer.engine.job.JobType;
 import coffer.engine.operation.JobOperation;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,6 +56,14 @@ public interface Plans {
 
     /** The earliest next run of a plan that is not stopped; empty when there is none. */
     Optional<Instant> earliestNextRun();
+
+    /**
+     * One page of the plans a scheduler's tick at {@code now} decides: those not stopped whose next run has come, and
+     * those not stopped whose last outcome is one of {@code outcomes} (a run to retry); by next run, then id, after
+     * {@code after} (null: the first page), at most {@code limit}. One statement; a tick reads page after page from
+     * the last plan of the page before, so the first runs of a slot are queued before the last plans are read.
+     */
+    List<Plan> duePage(Instant now, Collection<String> outcomes, Plan after, int limit);
 
     /**
      * In one transaction: queues the job and moves the plan's next run from {@code expectedNextRun} to

@@ -11,13 +11,23 @@ import coffer.engine.job.Jobs;
 import coffer.engine.job.WorkerJobs;
 import coffer.engine.operation.JobOperation;
 
+import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -94,11 +104,11 @@ final class SqlJobs implements Jobs {
         }
         String values = INSERT_QUEUED.substring(INSERT_QUEUED.indexOf(" VALUES ") + " VALUES ".length());
         List<Object> args = new ArrayList<>();
-        rows.forEach(row -> args.addAll(java.util.Arrays.asList(row)));
+        rows.forEach(row -> args.addAll(Arrays.asList(row)));
         List<Job> inserted = s.query(INSERT_QUEUED.substring(0, INSERT_QUEUED.indexOf(" VALUES ") + " VALUES ".length())
-                + String.join(", ", java.util.Collections.nCopies(rows.size(), values)) + " RETURNING " + COLUMN_LIST,
+                + String.join(", ", Collections.nCopies(rows.size(), values)) + " RETURNING " + COLUMN_LIST,
                 SqlJobs::row, args.toArray());
-        java.util.Map<String, Job> byId = new java.util.HashMap<>();
+        Map<String, Job> byId = new HashMap<>();
         inserted.forEach(j -> byId.put(j.id(), j));
         return rows.stream().map(row -> byId.get((String) row[0])).toList();
     }
@@ -203,16 +213,16 @@ final class SqlJobs implements Jobs {
      * The job types (names) that take no slot of their host's limit: serving ones (a mount) and those that do not work
      * on their host ({@link JobType#usesHost}: a verify reads a vault).
      */
-    private static final List<String> SERVING = java.util.Arrays.stream(JobType.values())
+    private static final List<String> SERVING = Arrays.stream(JobType.values())
             .filter(t -> t.serving() || !t.usesHost()).map(Enum::name).toList();
     /** {@link #SERVING} as an SQL list of literals (enum names: letters and '_' only). */
     private static final String SERVING_LIST = "(" + String.join(", ", SERVING.stream().map(t -> "'" + t + "'").toList()) + ")";
 
     /** The job types (names) agents run ({@link JobType#onAgent}), comma-separated. */
-    private static final String AGENT_TYPES = String.join(",", java.util.Arrays.stream(JobType.values())
+    private static final String AGENT_TYPES = String.join(",", Arrays.stream(JobType.values())
             .filter(JobType::onAgent).map(Enum::name).toList());
     /** {@link #AGENT_TYPES} as an SQL list of literals. */
-    private static final String AGENT_LIST = "(" + String.join(", ", java.util.Arrays.stream(AGENT_TYPES.split(","))
+    private static final String AGENT_LIST = "(" + String.join(", ", Arrays.stream(AGENT_TYPES.split(","))
             .map(t -> "'" + t + "'").toList()) + ")";
     /**
      * An agent's job: of a type agents run unless left to the servers when queued (its vault not the agent's, -1), or
@@ -310,16 +320,16 @@ final class SqlJobs implements Jobs {
         if (head.isEmpty()) {
             return new Batch(List.of(), 0);
         }
-        java.util.Map<String, Integer> perHost = new java.util.HashMap<>();
+        Map<String, Integer> perHost = new HashMap<>();
         List<String[]> candidates = new ArrayList<>();
         for (String[] job : head) {
             if (SERVING.contains(job[2]) || perHost.merge(job[1], 1, Integer::sum) <= perHostLimit) {
                 candidates.add(job);
             }
         }
-        java.util.SortedSet<String> hosts = new java.util.TreeSet<>();
+        SortedSet<String> hosts = new TreeSet<>();
         candidates.stream().filter(c -> !SERVING.contains(c[2])).forEach(c -> hosts.add(c[1]));
-        java.util.Map<String, Long> running = new java.util.HashMap<>();
+        Map<String, Long> running = new HashMap<>();
         if (!hosts.isEmpty()) {
             s.query("SELECT host_id, COUNT(*) FROM jobs WHERE host_id" + in(hosts.size()) + " AND state = ? AND type NOT IN "
                             + SERVING_LIST + " GROUP BY host_id", r -> running.put(r.getString(1), r.getLong(2)),
@@ -346,7 +356,7 @@ final class SqlJobs implements Jobs {
         args.add(JobState.queued);
         List<Job> claimed = new ArrayList<>(s.query("UPDATE jobs SET state = ?, worker = ?, started_at = ?, heartbeat_at = ?"
                 + " WHERE id" + in(chosen.size()) + " AND state = ? RETURNING " + COLUMN_LIST, SqlJobs::row, args.toArray()));
-        claimed.sort(java.util.Comparator.comparing(Job::createdAt).thenComparing(Job::id));
+        claimed.sort(Comparator.comparing(Job::createdAt).thenComparing(Job::id));
         List<Object> logArgs = new ArrayList<>(List.of(now, "info", WorkerJobs.startedLine(workerId)));
         claimed.forEach(j -> logArgs.add(j.id()));
         if (!claimed.isEmpty()) {
@@ -358,7 +368,7 @@ final class SqlJobs implements Jobs {
 
     /** {@code " IN (?, …)"} with {@code n} parameters. */
     private static String in(int n) {
-        return " IN (" + String.join(", ", java.util.Collections.nCopies(n, "?")) + ")";
+        return " IN (" + String.join(", ", Collections.nCopies(n, "?")) + ")";
     }
 
     /** {@code values} then {@code last}, as statement arguments. */
@@ -371,7 +381,7 @@ final class SqlJobs implements Jobs {
     /** Leaves the jobs of {@code fullHosts} out of {@code where}, except those that take no slot of their host. */
     private static void leaveOut(Where where, List<String> fullHosts) {
         if (!fullHosts.isEmpty()) {
-            where.and(true, "(host_id NOT IN (" + String.join(", ", java.util.Collections.nCopies(fullHosts.size(), "?"))
+            where.and(true, "(host_id NOT IN (" + String.join(", ", Collections.nCopies(fullHosts.size(), "?"))
                     + ")" + (SERVING.isEmpty() ? "" : " OR type IN " + SERVING_LIST) + ")", fullHosts.toArray());
         }
     }
@@ -514,8 +524,10 @@ final class SqlJobs implements Jobs {
         String end = end(id, workerId, outcome, now, lastProgress, endArgs);
         if (dialect == Dialect.POSTGRESQL) {
             List<Object> args = new ArrayList<>();
-            boolean finished = sql.one(endStatement(id, outcome, now, lastLines, end, endArgs, args)
-                    + " SELECT COUNT(*) FROM ended", r -> r.getLong(1), args.toArray()).orElse(0L) == 1;
+            List<Object[]> apart = linesApart(List.of(new WorkerJobs.End(id, outcome, now, lastLines, lastProgress)));
+            String statement = endStatement(id, outcome, now, apart.isEmpty() ? lastLines : List.of(), end, endArgs, args)
+                    + " SELECT COUNT(*) FROM ended";
+            boolean finished = withLines(apart, statement, r -> r.getLong(1), args).stream().findFirst().orElse(0L) == 1;
             if (!finished && lastProgress != null) {
                 progress(id, lastProgress.bytesDone(), lastProgress.bytesTotal(), lastProgress.bytesPerSecond(),
                         lastProgress.etaSeconds());
@@ -552,20 +564,21 @@ final class SqlJobs implements Jobs {
         List<Object> endArgs = new ArrayList<>();
         String end = end(id, workerId, outcome, now, lastProgress, endArgs);
         List<Object> args = new ArrayList<>();
-        String statement = endStatement(id, outcome, now, lastLines, end, endArgs, args)
+        List<Object[]> apart = linesApart(List.of(new WorkerJobs.End(id, outcome, now, lastLines, lastProgress)));
+        String statement = endStatement(id, outcome, now, apart.isEmpty() ? lastLines : List.of(), end, endArgs, args)
                 + " SELECT e.ended, c.* FROM (SELECT COUNT(*) AS ended FROM ended) e LEFT JOIN LATERAL "
                 + "coffer_claim_jobs(?, ?, CASE WHEN e.ended >= 0 THEN ? ELSE 0 END, ?, ?, ?, ?) c ON TRUE";
         args.addAll(claimArgs(workerId, perHostLimit, max, now));
         List<Job> claimed = new ArrayList<>();
         boolean[] finished = new boolean[1];
         try {
-            sql.query(statement, r -> {
+            withLines(apart, statement, r -> {
                 finished[0] = r.getLong("ended") == 1;
                 if (r.getString("id") != null) {
                     claimed.add(row(r));
                 }
                 return Boolean.TRUE;
-            }, args.toArray());
+            }, args);
         } catch (CofferException e) {
             System.getLogger(SqlJobs.class.getName()).log(System.Logger.Level.WARNING, "job " + id
                     + ": its end with the next claim failed (" + e.getMessage() + "); ending it alone");
@@ -597,10 +610,22 @@ final class SqlJobs implements Jobs {
         if (dialect != Dialect.POSTGRESQL || ends.isEmpty()) {
             return Jobs.super.finishAllAndClaim(workerId, ends, perHostLimit, max, now);
         }
+        if (ends.size() > ENDS_PER_STATEMENT) { // the first ends without a claim, the last with it
+            Set<String> finished = new HashSet<>();
+            List<End> rest = ends;
+            for (; rest.size() > ENDS_PER_STATEMENT; rest = rest.subList(ENDS_PER_STATEMENT, rest.size())) {
+                finished.addAll(finishAllAndClaim(workerId, rest.subList(0, ENDS_PER_STATEMENT), perHostLimit, 0, now)
+                        .finished());
+            }
+            EndsAndClaims last = finishAllAndClaim(workerId, rest, perHostLimit, max, now);
+            finished.addAll(last.finished());
+            return new EndsAndClaims(finished, last.claimed());
+        }
         List<Object> args = new ArrayList<>();
         StringBuilder statement = new StringBuilder("WITH ");
         List<String> values = new ArrayList<>();
-        for (End end : ends) {
+        List<Object[]> apart = linesApart(ends);
+        for (End end : apart.isEmpty() ? ends : List.<End>of()) {
             for (LogLine line : end.lastLines()) {
                 values.add("(?, ?, ?, ?)");
                 args.addAll(List.of(end.id(), line.at(), line.level(), line.message()));
@@ -620,18 +645,18 @@ final class SqlJobs implements Jobs {
                     .append(" WHERE last_job_id IN (SELECT id FROM ended").append(i).append(") AND last_outcome = ?), ");
             args.addAll(endArgs);
             args.addAll(SqlPlans.runEndArgs(end.outcome(), end.id(), end.at()));
-            args.add(coffer.engine.catalog.Plan.Outcome.QUEUED);
+            args.add(Plan.Outcome.QUEUED);
             each.add("SELECT id FROM ended" + i);
         }
         statement.append("ended AS (").append(String.join(" UNION ALL ", each)).append(")")
                 .append(" SELECT e.ids, c.* FROM (SELECT array_agg(id) AS ids, COUNT(*) AS n FROM ended) e LEFT JOIN LATERAL ")
                 .append("coffer_claim_jobs(?, ?, CASE WHEN e.n >= 0 THEN ? ELSE 0 END, ?, ?, ?, ?) c ON TRUE");
         args.addAll(claimArgs(workerId, perHostLimit, Math.max(0, max), now));
-        java.util.Set<String> finished = new java.util.HashSet<>();
+        Set<String> finished = new HashSet<>();
         List<Job> claimed = new ArrayList<>();
         try {
-            sql.query(statement.toString(), r -> {
-                java.sql.Array ids = r.getArray("ids");
+            withLines(apart, statement.toString(), r -> {
+                Array ids = r.getArray("ids");
                 if (ids != null) {
                     finished.addAll(List.of((String[]) ids.getArray()));
                 }
@@ -639,7 +664,7 @@ final class SqlJobs implements Jobs {
                     claimed.add(row(r));
                 }
                 return Boolean.TRUE;
-            }, args.toArray());
+            }, args);
         } catch (CofferException e) {
             System.getLogger(SqlJobs.class.getName()).log(System.Logger.Level.WARNING, "the ends of jobs "
                     + ends.stream().map(End::id).toList() + " with the next claim failed (" + e.getMessage()
@@ -656,6 +681,49 @@ final class SqlJobs implements Jobs {
     }
 
     /**
+     * The most log lines a PostgreSQL statement of ends carries (four parameters each): a statement has at most 65,535
+     * parameters (the protocol counts them in two bytes), and the ends' lines are what can grow. Ends with more lines
+     * write them first, {@value} to an insert, in the transaction of the ends' statement ({@link #withLines}).
+     */
+    static final int LINES_PER_STATEMENT = 2_000;
+    /** The most ends one statement of {@link #finishAllAndClaim} writes (about 17 parameters each). */
+    static final int ENDS_PER_STATEMENT = 500;
+
+    /**
+     * The ends' lines as {@link #INSERT_LOG}'s rows when they are more than one statement carries
+     * ({@value #LINES_PER_STATEMENT}), to be written apart; else none (they go in the ends' statement).
+     */
+    private static List<Object[]> linesApart(List<End> ends) {
+        if (ends.stream().mapToInt(e -> e.lastLines().size()).sum() <= LINES_PER_STATEMENT) {
+            return List.of();
+        }
+        List<Object[]> rows = new ArrayList<>();
+        ends.forEach(e -> e.lastLines().forEach(l -> rows.add(new Object[]{e.id(), l.at(), l.level(), l.message()})));
+        return rows;
+    }
+
+    /**
+     * Runs the ends' {@code statement}: alone (one round trip, the lines in it) when {@code apart} is empty, else in one
+     * transaction after {@code apart}'s lines, {@value #LINES_PER_STATEMENT} to an insert, so that either all is
+     * written or nothing (an end that fails is written again alone, with its lines).
+     */
+    private <T> List<T> withLines(List<Object[]> apart, String statement, Sql.Row<T> row, List<Object> args) {
+        if (apart.isEmpty()) {
+            return sql.query(statement, row, args.toArray());
+        }
+        return sql.transaction(s -> {
+            for (int from = 0; from < apart.size(); from += LINES_PER_STATEMENT) {
+                List<Object[]> lines = apart.subList(from, Math.min(apart.size(), from + LINES_PER_STATEMENT));
+                List<Object> lineArgs = new ArrayList<>(4 * lines.size());
+                lines.forEach(l -> lineArgs.addAll(Arrays.asList(l)));
+                s.update("INSERT INTO job_log (job_id, logged_at, level, message) VALUES "
+                        + String.join(", ", Collections.nCopies(lines.size(), "(?, ?, ?, ?)")), lineArgs.toArray());
+            }
+            return s.query(statement, row, args.toArray());
+        });
+    }
+
+    /**
      * The conditional {@code UPDATE} of a job's end (with its last progress when not null); fills {@code args} with its
      * arguments.
      */
@@ -664,7 +732,7 @@ final class SqlJobs implements Jobs {
         if (!outcome.state().isFinal()) {
             throw new IllegalArgumentException("a job cannot finish " + outcome.state());
         }
-        args.addAll(java.util.Arrays.asList(outcome.state(), outcome.result(), outcome.errorCode(), outcome.errorMessage(),
+        args.addAll(Arrays.asList(outcome.state(), outcome.result(), outcome.errorCode(), outcome.errorMessage(),
                 now));
         String progress = "";
         if (lastProgress != null) {
@@ -687,14 +755,14 @@ final class SqlJobs implements Jobs {
         StringBuilder statement = new StringBuilder("WITH ");
         if (!lastLines.isEmpty()) {
             statement.append("logged AS (INSERT INTO job_log (job_id, logged_at, level, message) VALUES ")
-                    .append(String.join(", ", java.util.Collections.nCopies(lastLines.size(), "(?, ?, ?, ?)"))).append("), ");
+                    .append(String.join(", ", Collections.nCopies(lastLines.size(), "(?, ?, ?, ?)"))).append("), ");
             lastLines.forEach(l -> args.addAll(List.of(id, l.at(), l.level(), l.message())));
         }
         statement.append("ended AS (").append(end).append(" RETURNING id), planned AS (").append(SqlPlans.RUN_END)
                 .append(" WHERE last_job_id IN (SELECT id FROM ended) AND last_outcome = ?)");
         args.addAll(endArgs);
         args.addAll(SqlPlans.runEndArgs(outcome, id, now));
-        args.add(coffer.engine.catalog.Plan.Outcome.QUEUED);
+        args.add(Plan.Outcome.QUEUED);
         return statement.toString();
     }
 

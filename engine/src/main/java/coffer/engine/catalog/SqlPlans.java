@@ -12,6 +12,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -146,6 +149,24 @@ final class SqlPlans implements Plans {
     public Optional<Instant> earliestNextRun() {
         return sql.query("SELECT MIN(next_run) AS earliest FROM plans WHERE state <> ?", r -> Sql.instant(r, "earliest"),
                 Plan.State.stopped).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
+    @Override
+    public List<Plan> duePage(Instant now, Collection<String> outcomes, Plan after, int limit) {
+        List<Object> args = new ArrayList<>(List.of(Plan.State.stopped, now));
+        StringBuilder where = new StringBuilder(" WHERE state <> ? AND (next_run <= ?");
+        if (!outcomes.isEmpty()) {
+            where.append(" OR last_outcome IN (").append(String.join(", ", Collections.nCopies(outcomes.size(), "?")))
+                    .append(")");
+            args.addAll(outcomes);
+        }
+        where.append(")");
+        if (after != null) { // the order's key, as the index plans_by_next_run (V30) has it
+            where.append(" AND (next_run, id) > (?, ?)");
+            args.addAll(List.of(after.nextRun(), after.id()));
+        }
+        args.add(limit);
+        return sql.query(COLUMNS + where + " ORDER BY next_run, id LIMIT ?", SqlPlans::row, args.toArray());
     }
 
     @Override

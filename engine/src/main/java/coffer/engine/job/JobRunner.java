@@ -11,10 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -106,10 +110,10 @@ public final class JobRunner implements AutoCloseable {
     private final ExecutorService workers;
     private final Map<String, JobExecution> running = new ConcurrentHashMap<>();
     private final AtomicInteger busy = new AtomicInteger();
-    private final java.util.Set<Thread> serving = ConcurrentHashMap.newKeySet();
+    private final Set<Thread> serving = ConcurrentHashMap.newKeySet();
     private final BlockingQueue<Boolean> wakeUps = new LinkedBlockingQueue<>();
     /** Ends of jobs whose worker threads left them to the loop ({@link #endsInLoop}), oldest first. */
-    private final java.util.Queue<WorkerJobs.End> ends = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<WorkerJobs.End> ends = new ConcurrentLinkedQueue<>();
     /** Whether the loop writes the worker threads' ends with its claims (docs/design/jobs.md, "Claiming"). */
     private final boolean endsInLoop;
     /** Set when a submit or cancel came through this runner's catalog: the next tick looks for cancel requests. */
@@ -228,7 +232,7 @@ public final class JobRunner implements AutoCloseable {
      * the catalog and a restart finds them lost (as when a worker thread cannot store its job's end).
      */
     private boolean writeEnds(int max) {
-        List<WorkerJobs.End> batch = new java.util.ArrayList<>();
+        List<WorkerJobs.End> batch = new ArrayList<>();
         for (WorkerJobs.End end; (end = ends.poll()) != null; ) {
             batch.add(end);
         }

@@ -1,8 +1,10 @@
 package coffer.engine.job;
 
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The worker side of the job rows, all a {@link JobRunner} needs: claim, heartbeat, progress, log, end, and the
@@ -101,9 +103,9 @@ public interface WorkerJobs {
     }
 
     /** What {@link #finishAllAndClaim} did: the ids of the jobs it ended (as {@link #finish} says) and the jobs it claimed. */
-    record EndsAndClaims(java.util.Set<String> finished, List<Job> claimed) {
+    record EndsAndClaims(Set<String> finished, List<Job> claimed) {
         public EndsAndClaims {
-            finished = java.util.Set.copyOf(finished);
+            finished = Set.copyOf(finished);
             claimed = List.copyOf(claimed);
         }
     }
@@ -123,7 +125,7 @@ public interface WorkerJobs {
      * default makes one call of each; the catalog's, on PostgreSQL, one statement for all of it.
      */
     default EndsAndClaims finishAllAndClaim(String workerId, List<End> ends, int perHostLimit, int max, Instant now) {
-        java.util.Set<String> finished = new java.util.HashSet<>();
+        Set<String> finished = new HashSet<>();
         for (End end : ends) {
             if (finish(end.id(), workerId, end.outcome(), end.at(), end.lastLines(), end.lastProgress())) {
                 finished.add(end.id());

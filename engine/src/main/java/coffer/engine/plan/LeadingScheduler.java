@@ -35,6 +35,11 @@ public final class LeadingScheduler implements AutoCloseable {
     private volatile boolean leading;
     private Instant nextTick;
     private Instant lastTick;
+    /**
+     * The earliest next run the last {@link #poll} read when it did not tick, for the {@link #untilNextPoll} after it:
+     * one read of it per poll, not two. Null when there is none to reuse (the poll ticked, or it was used).
+     */
+    private Optional<Instant> earliestReadByPoll;
 
     public LeadingScheduler(PlanScheduler scheduler, Leadership leadership, Duration tickEvery) {
         this.scheduler = scheduler;
@@ -44,13 +49,18 @@ public final class LeadingScheduler implements AutoCloseable {
 
     /** Checks the lead; ticks when it holds it and a tick is due (or the lead is new). Empty when it did not tick. */
     public Optional<PlanScheduler.Tick> poll() {
+        earliestReadByPoll = null;
         if (!leadership.lead()) {
             leading = false;
             return Optional.empty();
         }
         Instant now = scheduler.clock().instant();
-        if (leading && now.isBefore(nextTick) && !runDue(now)) {
-            return Optional.empty();
+        if (leading && now.isBefore(nextTick)) {
+            Optional<Instant> earliest = scheduler.earliestNextRun();
+            if (earliest.filter(run -> !run.isAfter(now) && run.isAfter(lastTick)).isEmpty()) {
+                earliestReadByPoll = earliest; // nothing came since the last tick: the wait after this poll is read here
+                return Optional.empty();
+            }
         }
         leading = true;
         lastTick = now;
@@ -60,7 +70,8 @@ public final class LeadingScheduler implements AutoCloseable {
 
     /**
      * How long to wait before the next {@link #poll}: {@code most}, or less while this server leads and a plan's next
-     * run comes sooner (zero when one came since the last tick). A run that stayed due through the last tick (its run
+     * run comes sooner (zero when one came since the last tick). Right after a poll that did not tick it uses the earliest
+     * next run that poll read (one read per poll). A run that stayed due through the last tick (its run
      * could not be decided) does not shorten it, nor does a run on a standby (it polls for the lead, every
      * {@code most}). On a catalog error, {@code most}.
      */
@@ -69,8 +80,10 @@ public final class LeadingScheduler implements AutoCloseable {
             return most;
         }
         Instant now = scheduler.clock().instant();
+        Optional<Instant> readByPoll = earliestReadByPoll;
+        earliestReadByPoll = null;
         try {
-            return scheduler.earliestNextRun()
+            return (readByPoll != null ? readByPoll : scheduler.earliestNextRun())
                     .filter(run -> lastTick == null || run.isAfter(lastTick))
                     .map(run -> run.isAfter(now) ? Duration.between(now, run) : Duration.ZERO)
                     .filter(wait -> wait.compareTo(most) < 0)
@@ -114,11 +127,6 @@ public final class LeadingScheduler implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             // shut down meanwhile: the polls end with the timer
         }
-    }
-
-    /** Whether a plan's next run came since the last tick. */
-    private boolean runDue(Instant now) {
-        return scheduler.earliestNextRun().filter(run -> !run.isAfter(now) && run.isAfter(lastTick)).isPresent();
     }
 
     /** Whether the last {@link #poll} found this server leading. */

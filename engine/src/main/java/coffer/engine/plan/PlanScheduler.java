@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -31,8 +33,8 @@ import java.util.stream.Collectors;
  * <li>the instance is gone (refresh no longer finds the domain): the plan stops with {@code InstanceReleased};</li>
  * <li>the plan is suspended: nothing runs, the next run moves on and the plan shows {@code PlanSuspended};</li>
  * <li>else one backup job is queued and the next run saved, in one transaction, conditional on the next run
- * read ({@link coffer.engine.catalog.Plans#queueRuns}: up to {@value #QUEUE_BATCH} plans' runs per transaction, each
- * conditional on its own plan).</li>
+ * read ({@link coffer.engine.catalog.Plans#queueRuns}: a page of up to {@value #PAGE} plans' runs per transaction,
+ * each conditional on its own plan).</li>
  * </ul>
  * A restart (or a second scheduler on the same catalog) re-reads the persisted time, so a slot is run
  * once: never skipped, never doubled; slots missed while nothing ticked are folded into one catch-up run.
@@ -47,8 +49,12 @@ public final class PlanScheduler {
 
     /** How many plans a tick decides between two checks of its lead. */
     static final int LEAD_CHECK_EVERY = 100;
-    /** How many due runs a tick queues in one transaction. */
-    static final int QUEUE_BATCH = 200;
+    /**
+     * How many plans a tick reads in one page, and so the most due runs it queues in one transaction; its first page
+     * is {@value #FIRST_PAGE} plans, each next one twice the one before up to this, so the first runs are queued soon.
+     */
+    static final int PAGE = 200;
+    static final int FIRST_PAGE = 25;
 
     private final Catalog catalog;
     private final Clock clock;
@@ -80,18 +86,28 @@ public final class PlanScheduler {
     }
 
     public Tick tick() {
-        Instant now = clock.instant();
-        return tick(catalog.plans().list(), () -> true, now);
+        return tick(() -> true);
     }
 
     /**
      * A tick that asks {@code leading} every {@value #LEAD_CHECK_EVERY} plans whether this server still leads, and
      * stops when it does not: a tick over thousands of plans takes seconds, and asking also keeps the lead's session
      * from idling out ({@link coffer.engine.catalog.Leadership}) while it runs.
+     *
+     * <p>The plans are read a page at a time ({@link Plans#duePage}: the due ones and those with a run to retry, by
+     * next run then id), each page's instances and protections with it, and each page's due runs are queued before the
+     * next page is read: the first runs of a slot shared by thousands of plans are queued after one small page's reads,
+     * not after every plan's (docs/design/scheduler.md, "A tick at scale").
      */
-    public Tick tick(java.util.function.BooleanSupplier leading) {
+    public Tick tick(BooleanSupplier leading) {
         Instant now = clock.instant(); // before the plans are read: a tick's time is when it began
-        return tick(catalog.plans().list(), leading, now);
+        List<Plan> page = catalog.plans().duePage(now, INTERRUPTED_CODES, null, FIRST_PAGE);
+        Decisions decisions = new Decisions(leading, now);
+        for (int size = FIRST_PAGE; decisions.decide(page) && page.size() == size; ) {
+            size = Math.min(size * 2, PAGE);
+            page = catalog.plans().duePage(now, INTERRUPTED_CODES, page.getLast(), size);
+        }
+        return decisions.tick();
     }
 
     /**
@@ -99,35 +115,71 @@ public final class PlanScheduler {
      * by reading again (tests give two schedulers the same plans to decide the same slots and retries).
      */
     Tick tick(List<Plan> plans) {
-        return tick(plans, () -> true, clock.instant());
-    }
-
-    private Tick tick(List<Plan> plans, java.util.function.BooleanSupplier leading, Instant now) {
-        Snapshot rows = Snapshot.read(catalog);
-        List<Job> queued = new ArrayList<>();
-        int skipped = 0;
-        int stopped = 0;
-        int decided = 0;
-        List<Plans.DueRun> due = new ArrayList<>();
-        for (Plan plan : plans) {
-            if (++decided % LEAD_CHECK_EVERY == 0 && !leading.getAsBoolean()) {
-                LOG.warn("lost the lead after deciding {} of {} plans; the new holder decides the rest", decided - 1,
-                        plans.size());
+        Decisions decisions = new Decisions(() -> true, clock.instant());
+        for (int from = 0; from < plans.size(); from += PAGE) {
+            if (!decisions.decide(plans.subList(from, Math.min(plans.size(), from + PAGE)))) {
                 break;
             }
+        }
+        return decisions.tick();
+    }
+
+    /** One tick's decisions, page after page, and what they did. */
+    private final class Decisions {
+        private final BooleanSupplier leading;
+        private final Instant now;
+        private final List<Job> queued = new ArrayList<>();
+        private Map<String, StoredPolicy> policies;
+        private int skipped;
+        private int stopped;
+        private int decided;
+
+        Decisions(BooleanSupplier leading, Instant now) {
+            this.leading = leading;
+            this.now = now;
+        }
+
+        Tick tick() {
+            return new Tick(queued, skipped, stopped, now);
+        }
+
+        /**
+         * Decides the plans of one page and queues its due runs in one transaction; false when this server lost the
+         * lead on the way (the runs decided before are queued, the rest are the new holder's).
+         */
+        boolean decide(List<Plan> page) {
+            if (policies == null) { // once per tick, after its first page: a tick that queues nothing reads two things
+                policies = catalog.policies().list().stream().collect(Collectors.toMap(StoredPolicy::id, p -> p));
+            }
+            PageRows rows = new PageRows(catalog, page);
+            List<Plans.DueRun> due = new ArrayList<>();
+            boolean leads = true;
+            for (Plan plan : page) {
+                if (++decided % LEAD_CHECK_EVERY == 0 && !leading.getAsBoolean()) {
+                    LOG.warn("lost the lead after deciding {} plans; the new holder decides the rest", decided - 1);
+                    leads = false;
+                    break;
+                }
+                decide(plan, rows, due);
+            }
+            queue(due, now, queued);
+            return leads;
+        }
+
+        private void decide(Plan plan, PageRows rows, List<Plans.DueRun> due) {
             if (plan.state() == Plan.State.stopped) {
-                continue;
+                return;
             }
             try {
-                StoredPolicy policy = rows.policies().get(plan.policyId());
+                StoredPolicy policy = policies.get(plan.policyId());
                 if (policy == null) {
-                    continue; // a policy in use cannot be deleted; a concurrent rebind is seen next tick
+                    return; // a policy in use cannot be deleted; a concurrent rebind is seen next tick
                 }
                 RunDecision decision = RunDecision.decide(effectiveSchedule(plan.id(), policy.policy().schedule()),
                         plan.nextRun(), now);
                 if (!decision.runs()) {
                     retryInterrupted(plan, policy, rows, now).ifPresent(queued::add);
-                    continue;
+                    return;
                 }
                 Optional<Instance> instance = Optional.ofNullable(rows.instances().get(plan.instanceId()));
                 if (instance.isEmpty() || instance.get().gone()) {
@@ -145,16 +197,11 @@ public final class PlanScheduler {
                             backup(rows.protections().get(plan.instanceId()), plan, policy,
                                     decision.runFor().orElseThrow().toString(), decision.coalesced()),
                             instance.get().hostId()));
-                    if (due.size() >= QUEUE_BATCH) {
-                        queue(due, now, queued);
-                    }
                 }
             } catch (RuntimeException e) {
                 LOG.warn("plan {} ({}): the scheduler could not decide its run: {}", plan.name(), plan.id(), e.getMessage());
             }
         }
-        queue(due, now, queued);
-        return new Tick(queued, skipped, stopped, now);
     }
 
     /**
@@ -176,41 +223,33 @@ public final class PlanScheduler {
     }
 
     /**
-     * The rows a tick decides on, read once per tick (three statements, not three per plan): with thousands of
-     * plans sharing a slot the per-plan reads were most of the tick (docs/performance.md, "Scheduler"). The instances and
-     * protections are read when a plan first needs them (a run due or an interrupted run to retry), so a tick that
-     * queues nothing reads the policies alone: every poll at a new lead and every 30 s tick read every instance and
-     * protection before.
+     * The instances and protections of one page's plans, read when a plan of the page first needs them (a run due or an
+     * interrupted run to retry; two statements for the instances with their disks, one for the protections), so a page
+     * that queues nothing reads neither. Until session 26 a tick read every instance and protection before its first
+     * run was queued (docs/performance.md, "Scheduler").
      */
-    private static final class Snapshot {
+    private static final class PageRows {
         private final Catalog catalog;
-        private final Map<String, StoredPolicy> policies;
+        private final List<String> instanceIds;
         private Map<String, Instance> instances;
         private Map<String, Protection> protections;
 
-        private Snapshot(Catalog catalog) {
+        PageRows(Catalog catalog, List<Plan> page) {
             this.catalog = catalog;
-            this.policies = catalog.policies().list().stream().collect(Collectors.toMap(StoredPolicy::id, p -> p));
-        }
-
-        static Snapshot read(Catalog catalog) {
-            return new Snapshot(catalog);
-        }
-
-        Map<String, StoredPolicy> policies() {
-            return policies;
+            this.instanceIds = page.stream().map(Plan::instanceId).distinct().toList();
         }
 
         Map<String, Instance> instances() {
             if (instances == null) {
-                instances = catalog.instances().listAll().stream().collect(Collectors.toMap(Instance::id, i -> i, (a, b) -> a));
+                instances = catalog.instances().find(instanceIds).stream()
+                        .collect(Collectors.toMap(Instance::id, i -> i, (a, b) -> a));
             }
             return instances;
         }
 
         Map<String, Protection> protections() {
             if (protections == null) {
-                protections = catalog.protections().list().stream()
+                protections = catalog.protections().ofInstances(instanceIds).stream()
                         .collect(Collectors.toMap(Protection::instanceId, p -> p, (a, b) -> a));
             }
             return protections;
@@ -232,7 +271,7 @@ public final class PlanScheduler {
      * whose point was committed before it was lost and adopted since ({@link LostPoints}: a point row names the job) is
      * not run again: its slot has its point.
      */
-    private Optional<Job> retryInterrupted(Plan plan, StoredPolicy policy, Snapshot rows, Instant now) {
+    private Optional<Job> retryInterrupted(Plan plan, StoredPolicy policy, PageRows rows, Instant now) {
         if (plan.state() != Plan.State.active || plan.lastJobId() == null || plan.lastOutcome() == null
                 || !INTERRUPTED_CODES.contains(plan.lastOutcome().code())) {
             return Optional.empty();
@@ -262,7 +301,7 @@ public final class PlanScheduler {
         return retry;
     }
 
-    private static final java.util.Set<String> INTERRUPTED_CODES = java.util.Set.of(ErrorCode.WorkerLost.name(),
+    private static final Set<String> INTERRUPTED_CODES = Set.of(ErrorCode.WorkerLost.name(),
             ErrorCode.Cancelled.name());
 
     static boolean interruptedByItsServer(Job job) {
