@@ -28,9 +28,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 class AgentApiIT {
     @TempDir Path dir;
     TestServer server;
+    /** The lost agent's process while it is alive (a {@code sleep} the test ends). */
+    Process agentProcess;
 
     @AfterEach
     void stop() {
+        if (agentProcess != null) {
+            agentProcess.destroyForcibly();
+        }
         if (server != null) {
             server.close();
         }
@@ -40,8 +45,11 @@ class AgentApiIT {
     void aClaimCarriesItsRowsReportsReachTheJobAndALostAgentsEndIsNotTaken() throws Exception {
         server = TestServer.start(TestServer.config(dir, TestDatabase.sqlite(dir).config()));
         String agentToken = server.tokenFor(Role.agent);
-        // a worker id of this machine whose process does not exist: the server's runner finds it dead at once
-        String dead = InetAddress.getLocalHost().getHostName() + ":" + deadPid() + ":0a0b";
+        // a worker id of this machine naming a process the test ends when the agent is to be lost (the server's runner
+        // then finds it dead at once): until then its claim, reports and asks are an agent's alive, however slowly
+        // they are answered under load
+        agentProcess = new ProcessBuilder("sleep", "600").start();
+        String dead = InetAddress.getLocalHost().getHostName() + ":" + agentProcess.pid() + ":0a0b";
         String instance = "4f6b9a1e-0000-4000-8000-00000000a9e1";
         TestServer.Answer welcome = server.call("POST", "/api/v1/agent/announce", agentToken, """
                 {"host": "local", "uri": "qemu:///system", "agent": "%s", "version": "%s", "protocol": %d,
@@ -76,6 +84,7 @@ class AgentApiIT {
         assertTrue(none.body().path("result").isNull() && !none.body().path("adoptedNow").asBoolean(), none.text());
 
         // the agent's process is gone: the server fails its job WorkerLost, and a late end changes nothing
+        agentProcess.destroyForcibly().waitFor();
         JsonNode lost = awaitFinal(job);
         assertEquals("failed", lost.path("state").asText(), lost.toString());
         assertEquals("WorkerLost", lost.path("error").path("code").asText(), lost.toString());
@@ -130,14 +139,5 @@ class AgentApiIT {
             Thread.sleep(200);
         }
         return fail("job " + job + " still running");
-    }
-
-    /** A pid no process has now. */
-    private static long deadPid() {
-        for (long pid = 4_000_000; ; pid--) {
-            if (ProcessHandle.of(pid).isEmpty()) {
-                return pid;
-            }
-        }
     }
 }
