@@ -805,7 +805,14 @@ final class SqlJobs implements Jobs {
      * PostgreSQL tells the other servers ({@link JobNotices}).
      */
     void changed() {
-        listeners.forEach(Runnable::run);
+        for (Runnable listener : listeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) { // the change is committed: a listener's failure must not read as the caller's
+                System.getLogger(SqlJobs.class.getName()).log(System.Logger.Level.WARNING,
+                        "a listener of job changes failed: " + e);
+            }
+        }
         if (notices != null) {
             try {
                 sql.read(s -> s.one("SELECT pg_notify(?, '')", r -> Boolean.TRUE, JobNotices.CHANNEL));

@@ -40,9 +40,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,8 +78,8 @@ class SchedulerScaleOnPostgresTest {
 
     JobHandler<BackupInstance, FakeBackupResult> fakeBackup() {
         return (operation, job, context) -> {
-            java.util.concurrent.atomic.AtomicInteger onHost = handlersRunning.computeIfAbsent(job.hostId(),
-                    h -> new java.util.concurrent.atomic.AtomicInteger());
+            AtomicInteger onHost = handlersRunning.computeIfAbsent(job.hostId(),
+                    h -> new AtomicInteger());
             int now = onHost.incrementAndGet();
             mostHandlersAtOnce.accumulateAndGet(now, Math::max);
             try {
@@ -95,9 +97,9 @@ class SchedulerScaleOnPostgresTest {
      * stamps cannot tell it: a run's start is its claiming server's clock read before a claim that may wait under
      * load, its end is the handler's end.
      */
-    final Map<String, java.util.concurrent.atomic.AtomicInteger> handlersRunning =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    final java.util.concurrent.atomic.AtomicInteger mostHandlersAtOnce = new java.util.concurrent.atomic.AtomicInteger();
+    final Map<String, AtomicInteger> handlersRunning =
+            new ConcurrentHashMap<>();
+    final AtomicInteger mostHandlersAtOnce = new AtomicInteger();
 
     /** A tick that queued runs: when it began and ended (wall clock), how many it queued. */
     record TickTime(Instant began, Instant ended, int queued) {

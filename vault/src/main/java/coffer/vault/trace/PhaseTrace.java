@@ -1,5 +1,8 @@
 package coffer.vault.trace;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Consumer;
 
@@ -60,16 +63,16 @@ public final class PhaseTrace {
      */
     static long processAgeNanos() {
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+            String stat = Files.readString(Path.of("/proc/self/stat"));
             // the fields after the command's name, which may hold spaces, begin after its closing parenthesis;
             // field 22 (starttime, clock ticks since boot) is the 20th of them
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long startTicks = Long.parseLong(fields[19]);
-            String uptime = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/uptime"));
+            String uptime = Files.readString(Path.of("/proc/uptime"));
             double up = Double.parseDouble(uptime.substring(0, uptime.indexOf(' ')));
             long ageNanos = (long) (up * 1e9) - startTicks * 10_000_000L; // USER_HZ is 100 on Linux
             return Math.max(0, ageNanos);
-        } catch (java.io.IOException | RuntimeException notLinux) {
+        } catch (IOException | RuntimeException notLinux) {
             return 0;
         }
     }

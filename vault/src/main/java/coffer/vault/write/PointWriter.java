@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -323,7 +324,7 @@ public final class PointWriter implements AutoCloseable {
         long serializing = System.nanoTime();
         byte[] body = Json.MAPPER.writeValueAsBytes(manifest);
         if (PhaseTrace.on()) {
-            new PhaseTrace().mark(String.format(java.util.Locale.ROOT, "manifest written as JSON: %.3f s",
+            new PhaseTrace().mark(String.format(Locale.ROOT, "manifest written as JSON: %.3f s",
                     (System.nanoTime() - serializing) / 1e9));
         }
         String manifestName = Vault.manifestName(id);
@@ -373,7 +374,7 @@ public final class PointWriter implements AutoCloseable {
         long start = System.nanoTime();
         durable.sync();
         if (PhaseTrace.on()) {
-            new PhaseTrace().mark(String.format(java.util.Locale.ROOT, "barrier of the %s: %.3f s", covering,
+            new PhaseTrace().mark(String.format(Locale.ROOT, "barrier of the %s: %.3f s", covering,
                     (System.nanoTime() - start) / 1e9));
         }
     }
